@@ -1,0 +1,556 @@
+// Import and list benchmark: a 100,000-identity firm manifest imported into SQLite and PostgreSQL,
+// then first-page list latency over it. `npm run bench:import`.
+//
+// The parent generates the manifest (seeded, so every run imports the same bytes), then runs each
+// store in its own child process (this file again, with `--store`), so one store's peak RSS does
+// not pollute the other's. The children write their figures to a JSON file; the parent prints the
+// combined Markdown table and writes bench/out/import.json.
+//
+// Options: --identities N (default 100000), --only sqlite|postgres, --pg-url URL (admin database).
+//
+// Peak RSS is sampled every 10 ms by a worker thread: better-sqlite3 is synchronous, so a timer on
+// the main thread would not fire while an import runs, and would miss exactly the peak it is after.
+// RSS is per process, so the worker sees the main thread's memory (plus its own few MB).
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import pg from 'pg';
+import { withLeiCheckDigits } from '../src/core/lei.js';
+import {
+  CAPABILITIES, CREDENTIAL_TYPES, ENVIRONMENTS, IDENTITY_FUNCTIONS, IDENTITY_KINDS,
+  type IdentityFunction, type MemberState, type MicaService,
+} from '../src/core/vocabulary.js';
+import type { ImportResult } from '../src/importer/service.js';
+import type { ListFilter } from '../src/inventory/queries.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const OUT_DIR = join(HERE, 'out');
+const SEED = 0x6d616e64; // "mand"
+const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const LIST_LIMIT = 51;
+const LIST_WARMUP = 5;
+const LIST_RUNS = 50;
+const MB = 1024 * 1024;
+
+type StoreName = 'sqlite' | 'postgres';
+
+const TARGETS = {
+  importMs: { sqlite: 5_000, postgres: 15_000 } as Record<StoreName, number>,
+  peakRssMb: 500,
+  listMs: 20,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Manifest generation
+// ---------------------------------------------------------------------------------------------
+
+/** mulberry32: small, fast, and the same sequence on every machine. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+const identityId = (n: number) => `nhi-${pad(n, 6)}`;
+const personId = (n: number) => `person${pad(n, 3)}@bench.example`;
+
+interface ManifestInfo {
+  identities: number;
+  entities: number;
+  people: number;
+  vendors: number;
+  authorisations: number;
+  scopes: number;
+  bytes: number;
+  sha256: string;
+  /** Values the list filters use, chosen so that each matches what its name says. */
+  probes: { owner: string; fewStatus: string; fewStatusRows: number; middleId: string };
+}
+
+export function generateManifest(identityCount: number): { text: string; info: ManifestInfo } {
+  const rnd = prng(SEED);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+  const day = (from: number, spanDays: number) => new Date(from + Math.floor(rnd() * spanDays) * 86_400_000);
+  const isoDate = (d: Date) => d.toISOString().slice(0, 10);
+
+  const entityDefs: { id: string; name: string; home: MemberState; hosts: MemberState[] }[] = [
+    { id: 'ent-alpha', name: 'Alpha Digital Assets SAS', home: 'FR', hosts: ['DE', 'IT', 'ES', 'NL'] },
+    { id: 'ent-beta', name: 'Beta Krypto Verwahrung GmbH', home: 'DE', hosts: ['FR', 'AT', 'IT', 'PL'] },
+  ];
+  const services: MicaService[] = ['custody', 'exchange_crypto', 'execution', 'transfer', 'trading_platform'];
+  const entities = entityDefs.map((e, n) => ({
+    id: e.id,
+    name: e.name,
+    lei: withLeiCheckDigits(`BENCHLEI${n + 1}`.padEnd(18, '0')),
+    home: e.home,
+  }));
+
+  const authorisations: Record<string, unknown>[] = [];
+  const scopesAvailable: { entity: string; service: MicaService; jurisdiction: MemberState }[] = [];
+  for (const e of entityDefs) {
+    for (const service of services) {
+      for (const jurisdiction of [e.home, ...e.hosts]) {
+        const basis = jurisdiction === e.home ? 'home' : 'passport';
+        authorisations.push({
+          id: `auth-${e.id}-${service.replaceAll('_', '-')}-${jurisdiction.toLowerCase()}`,
+          entity: e.id,
+          service,
+          jurisdiction,
+          status: 'authorised',
+          basis,
+          reference: `${basis === 'home' ? 'HOME' : 'PASSPORT'}/${e.home}/${authorisations.length + 1}`,
+          effective_from: '2025-01-01',
+        });
+        scopesAvailable.push({ entity: e.id, service, jurisdiction });
+      }
+    }
+  }
+
+  const PEOPLE = 200;
+  const people = Array.from({ length: PEOPLE }, (_, i) => ({
+    id: personId(i + 1),
+    name: `Bench Person ${i + 1}`,
+    status: i % 40 === 39 ? 'departed' : 'active',
+  }));
+  const owners = people.filter((p) => p.status === 'active').map((p) => p.id);
+  const vendors = Array.from({ length: 20 }, (_, i) => ({ id: `vendor-${pad(i + 1, 2)}`, name: `Vendor ${i + 1} Ltd` }));
+  const connectors = ['postgres', 'redis', 'rabbitmq', 'webhook', 'manual'];
+  const teams = ['payments', 'custody-ops', 'trading-desk', 'platform', 'risk', 'finance', 'support'];
+
+  const start2023 = Date.UTC(2023, 0, 1);
+  let scopeCount = 0;
+  let revoked = 0;
+  const identities: Record<string, unknown>[] = [];
+  for (let n = 1; n <= identityCount; n++) {
+    const id = identityId(n);
+    const kind = pick(IDENTITY_KINDS);
+    const fn: IdentityFunction = pick(IDENTITY_FUNCTIONS);
+    const capability = rnd() < 0.3 ? CAPABILITIES[0] : CAPABILITIES[1];
+    const nScopes = 1 + Math.floor(rnd() * 3);
+    const scopes: (typeof scopesAvailable)[number][] = [];
+    while (scopes.length < nScopes) {
+      const s = pick(scopesAvailable);
+      if (!scopes.includes(s)) scopes.push(s);
+    }
+    scopeCount += scopes.length;
+    const created = day(start2023, 900);
+    const credential: Record<string, string> = { type: pick(CREDENTIAL_TYPES), created: isoDate(created) };
+    if (rnd() < 0.5) credential.last_rotated = isoDate(day(created.getTime() + 86_400_000, 200));
+    if (rnd() < 0.4) credential.expires = isoDate(day(created.getTime() + 86_400_000 * 30, 700));
+    const r = rnd();
+    const status = r < 0.001 ? 'revoked' : r < 0.02 ? 'suspended' : r < 0.5 ? 'active' : undefined;
+    if (status === 'revoked') revoked++;
+    const identity: Record<string, unknown> = {
+      id,
+      kind,
+      function: fn,
+      capability,
+      owner: pick(owners),
+      purpose: `${fn.replaceAll('_', ' ')} ${kind.replaceAll('_', ' ')} #${n} for ${scopes[0]?.entity}`,
+      scopes,
+      environment: rnd() < 0.6 ? ENVIRONMENTS[0] : rnd() < 0.6 ? ENVIRONMENTS[1] : ENVIRONMENTS[2],
+      credential,
+      revocation: { connector: pick(connectors), target: `role_${id.replaceAll('-', '_')}` },
+    };
+    if (rnd() < 0.25) identity.vendor = pick(vendors).id;
+    if (rnd() < 0.002) identity.break_glass = true;
+    if (status) identity.status = status;
+    if (rnd() < 0.5) identity.labels = { team: pick(teams), 'cost-centre': `cc-${pad(Math.floor(rnd() * 100), 3)}` };
+    if (rnd() < 0.7) identity.last_used = `${isoDate(day(Date.UTC(2025, 6, 1), 180))}T${pad(Math.floor(rnd() * 24), 2)}:00:00Z`;
+    identities.push(identity);
+  }
+
+  const manifest = { version: 1, entities, people, vendors, authorisations, identities };
+  const text = JSON.stringify(manifest);
+  return {
+    text,
+    info: {
+      identities: identities.length,
+      entities: entities.length,
+      people: people.length,
+      vendors: vendors.length,
+      authorisations: authorisations.length,
+      scopes: scopeCount,
+      bytes: Buffer.byteLength(text),
+      sha256: createHash('sha256').update(text).digest('hex'),
+      probes: { owner: personId(7), fewStatus: 'revoked', fewStatusRows: revoked, middleId: identityId(Math.floor(identityCount / 2)) },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurement helpers (child side)
+// ---------------------------------------------------------------------------------------------
+
+/** Samples process RSS every 10 ms off the main thread; keeps the maximum since the last reset. */
+class RssSampler {
+  private readonly shared = new BigInt64Array(new SharedArrayBuffer(8));
+  private readonly worker: Worker;
+
+  constructor(intervalMs = 10) {
+    this.worker = new Worker(
+      `const { workerData } = require('node:worker_threads');
+       const max = workerData.max;
+       const tick = () => {
+         const rss = BigInt(process.memoryUsage.rss());
+         if (rss > Atomics.load(max, 0)) Atomics.store(max, 0, rss);
+       };
+       tick();
+       setInterval(tick, workerData.intervalMs);`,
+      { eval: true, workerData: { max: this.shared, intervalMs } },
+    );
+    this.worker.unref();
+  }
+
+  reset(): void {
+    Atomics.store(this.shared, 0, BigInt(process.memoryUsage.rss()));
+  }
+
+  peak(): number {
+    // One last sample of our own, in case the phase ended between two of the worker's.
+    const now = BigInt(process.memoryUsage.rss());
+    const max = Atomics.load(this.shared, 0);
+    return Number(now > max ? now : max);
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+function gc(): void {
+  const g = (globalThis as { gc?: () => void }).gc;
+  if (g) {
+    g();
+    g();
+  }
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[idx] as number;
+}
+
+interface PhaseResult {
+  ms: number;
+  rssBeforeMb: number;
+  peakRssMb: number;
+  counts: ImportResult['counts'];
+  changesTotal?: number;
+}
+
+interface ListResult {
+  name: string;
+  filter: string;
+  rows: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+interface StoreResult {
+  store: StoreName;
+  description: string;
+  import?: PhaseResult;
+  reimport?: PhaseResult;
+  dryRun?: PhaseResult;
+  /** The kernel's peak RSS of the whole child process (getrusage), a cross-check of the sampler. */
+  processMaxRssMb?: number;
+  list: ListResult[];
+  error?: string;
+}
+
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+async function runStore(opts: { store: StoreName; url: string; manifestPath: string; probes: ManifestInfo['probes'] }): Promise<StoreResult> {
+  const { openDatabase } = await import('../src/store/db.js');
+  const { migrate } = await import('../src/store/migrations.js');
+  const { importService } = await import('../src/importer/service.js');
+  const { listRecords } = await import('../src/inventory/queries.js');
+
+  const text = readFileSync(opts.manifestPath, 'utf8');
+  const sampler = new RssSampler(10);
+  const db = await openDatabase(opts.url);
+  const result: StoreResult = { store: opts.store, description: db.description, list: [] };
+  try {
+    await migrate(db);
+    const clock = () => new Date();
+    const service = importService(db, clock);
+
+    const phase = async (label: string, dryRun: boolean): Promise<PhaseResult> => {
+      gc();
+      const rssBefore = process.memoryUsage.rss();
+      sampler.reset();
+      const t0 = performance.now();
+      const res = await service.importManifest('user:bench', JSON.parse(text), { dryRun, digestOf: text });
+      const ms = performance.now() - t0;
+      const peak = sampler.peak();
+      const out: PhaseResult = {
+        ms: round(ms),
+        rssBeforeMb: round(rssBefore / MB),
+        peakRssMb: round(peak / MB),
+        counts: res.counts,
+        ...(res.changes_total !== undefined ? { changesTotal: res.changes_total } : {}),
+      };
+      log(`${opts.store}: ${label} ${out.ms} ms, RSS ${out.rssBeforeMb} -> peak ${out.peakRssMb} MB, counts ${JSON.stringify(res.counts)}`);
+      return out;
+    };
+
+    result.import = await phase('import', false);
+    result.processMaxRssMb = round((process.resourceUsage().maxRSS * 1024) / MB);
+    result.reimport = await phase('re-import (unchanged)', false);
+    result.dryRun = await phase('dry-run', true);
+
+    const { owner, fewStatus, middleId } = opts.probes;
+    const cases: { name: string; filter: ListFilter; afterId?: string }[] = [
+      { name: 'no filter', filter: { columns: {} } },
+      { name: 'function', filter: { columns: { function: 'custody' } } },
+      { name: 'owner', filter: { columns: { owner } } },
+      { name: 'scope entity', filter: { columns: {}, scope: { entity: 'ent-beta' } } },
+      { name: 'scope jurisdiction', filter: { columns: {}, scope: { jurisdiction: 'IT' } } },
+      { name: 'entity+service+jurisdiction', filter: { columns: {}, scope: { entity: 'ent-beta', service: 'custody', jurisdiction: 'AT' } } },
+      { name: `status (few: ${fewStatus})`, filter: { columns: { status: fewStatus } } },
+      { name: 'deep page (no filter)', filter: { columns: {} }, afterId: middleId },
+    ];
+    for (const c of cases) {
+      let rows = 0;
+      for (let i = 0; i < LIST_WARMUP; i++) rows = (await listRecords(db, 'identity', c.filter, c.afterId, LIST_LIMIT)).length;
+      const times: number[] = [];
+      for (let i = 0; i < LIST_RUNS; i++) {
+        const t0 = performance.now();
+        await listRecords(db, 'identity', c.filter, c.afterId, LIST_LIMIT);
+        times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      const filterText = JSON.stringify({ ...c.filter.columns, ...c.filter.scope, ...(c.afterId ? { after: c.afterId } : {}) });
+      const r: ListResult = {
+        name: c.name,
+        filter: filterText,
+        rows,
+        p50Ms: round(quantile(times, 0.5), 2),
+        p99Ms: round(quantile(times, 0.99), 2),
+        maxMs: round(times[times.length - 1] ?? NaN, 2),
+      };
+      result.list.push(r);
+      log(`${opts.store}: list ${c.name} ${filterText}: ${rows} rows, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
+    }
+  } catch (err) {
+    // Keep the figures measured so far; the parent reports the error beside them.
+    log(`${opts.store}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    result.error = err instanceof Error ? err.message : String(err);
+  } finally {
+    await db.close();
+    await sampler.stop();
+  }
+  return result;
+}
+
+function log(msg: string): void {
+  process.stderr.write(`[bench] ${msg}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parent: orchestration, databases, report
+// ---------------------------------------------------------------------------------------------
+
+function runChild(args: string[]): Promise<number> {
+  const execArgv = [...process.execArgv];
+  if (!execArgv.includes('tsx')) execArgv.push('--import', 'tsx');
+  if (!execArgv.includes('--expose-gc')) execArgv.push('--expose-gc');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...execArgv, fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function databaseUrl(adminUrl: string, name: string): string {
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function runStoreInChild(store: StoreName, url: string, work: string, manifestPath: string, info: ManifestInfo): Promise<StoreResult> {
+  const out = join(work, `${store}.result.json`);
+  const probes = join(work, 'probes.json');
+  writeFileSync(probes, JSON.stringify(info.probes));
+  const code = await runChild(['--store', store, '--url', url, '--manifest', manifestPath, '--probes', probes, '--out', out]);
+  try {
+    const r = JSON.parse(readFileSync(out, 'utf8')) as StoreResult;
+    if (code !== 0 && !r.error) r.error = `child exited with code ${code}`;
+    return r;
+  } catch {
+    return { store, description: store, list: [], error: `child exited with code ${code} and wrote no result` };
+  }
+}
+
+const verdict = (ok: boolean) => (ok ? 'pass' : '**FAIL**');
+
+function markdown(results: StoreResult[], info: ManifestInfo, machine: Record<string, unknown>): string {
+  const lines: string[] = [];
+  lines.push(`Manifest: ${info.identities.toLocaleString('en')} identities (${info.scopes.toLocaleString('en')} scopes), ${info.entities} entities, ${info.people} people, ${info.vendors} vendors, ${info.authorisations} authorisations; ${round(info.bytes / MB)} MB of JSON`);
+  lines.push(`Machine: node ${String(machine.node)}, ${String(machine.cpus)} × ${String(machine.cpuModel)}, ${String(machine.totalMemGb)} GB RAM, ${String(machine.platform)}`);
+  lines.push('');
+  lines.push('| Store | Measure | Value | Target | Result |');
+  lines.push('|---|---|---:|---:|---|');
+  for (const r of results) {
+    const s = r.store === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    if (r.error) lines.push(`| ${s} | error | ${r.error.replaceAll('|', '\\|').replaceAll('\n', ' ')} | | **FAIL** |`);
+    const phases: [string, PhaseResult | undefined][] = [
+      [`import (${info.identities.toLocaleString('en')} new)`, r.import],
+      ['re-import (all unchanged)', r.reimport],
+      ['dry-run', r.dryRun],
+    ];
+    for (const [label, p] of phases) {
+      if (!p) continue;
+      const target = TARGETS.importMs[r.store];
+      lines.push(`| ${s} | ${label}: wall time (incl. JSON.parse) | ${(p.ms / 1000).toFixed(2)} s | ≤ ${target / 1000} s | ${verdict(p.ms <= target)} |`);
+      lines.push(`| ${s} | ${label}: RSS before → peak | ${p.rssBeforeMb} → ${p.peakRssMb} MB | ≤ ${TARGETS.peakRssMb} MB | ${verdict(p.peakRssMb <= TARGETS.peakRssMb)} |`);
+    }
+    for (const l of r.list) {
+      lines.push(
+        `| ${s} | list first page: ${l.name} (${l.rows} rows) | p50 ${l.p50Ms.toFixed(2)} / p99 ${l.p99Ms.toFixed(2)} ms | p99 ≤ ${TARGETS.listMs} ms | ${verdict(l.p99Ms <= TARGETS.listMs)} |`,
+      );
+    }
+  }
+  lines.push('');
+  lines.push('Targets apply to the import of 100k identities; they are applied to the re-import and the dry-run as well, since those handle the same 100k. Peak RSS is the whole process (it includes the 100k-identity manifest text the process holds before the import, as a server holds the request body).');
+  return lines.join('\n');
+}
+
+async function parent(opts: { identities: number; only?: StoreName; pgUrl: string }): Promise<number> {
+  const machine = {
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    totalMemGb: round(totalmem() / 1024 ** 3),
+    platform: `${platform()} ${release()}`,
+  };
+  const work = mkdtempSync(join(tmpdir(), 'mandate-bench-'));
+  const results: StoreResult[] = [];
+  let pgDatabase: string | undefined;
+  const dropPg = async () => {
+    if (!pgDatabase) return;
+    const name = pgDatabase;
+    pgDatabase = undefined;
+    await withAdmin(opts.pgUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch((err: unknown) =>
+      log(`could not drop database ${name}: ${String(err)}`),
+    );
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    log(`${sig}: cleaning up`);
+    void dropPg().finally(() => {
+      rmSync(work, { recursive: true, force: true });
+      process.exit(130);
+    });
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    let t0 = performance.now();
+    const { text, info } = generateManifest(opts.identities);
+    const manifestPath = join(work, 'manifest.json');
+    writeFileSync(manifestPath, text);
+    log(`manifest: ${info.identities} identities, ${round(info.bytes / MB)} MB, generated in ${round(performance.now() - t0)} ms (sha256 ${info.sha256.slice(0, 12)})`);
+
+    if (opts.only !== 'postgres') {
+      t0 = performance.now();
+      results.push(await runStoreInChild('sqlite', `sqlite:${join(work, 'sqlite', 'bench.db')}`, work, manifestPath, info));
+      log(`sqlite child done in ${round((performance.now() - t0) / 1000)} s`);
+    }
+    if (opts.only !== 'sqlite') {
+      try {
+        const name = `mandate_bench_${randomBytes(6).toString('hex')}`;
+        await withAdmin(opts.pgUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+        pgDatabase = name;
+        log(`postgres: created database ${name}`);
+        t0 = performance.now();
+        results.push(await runStoreInChild('postgres', databaseUrl(opts.pgUrl, name), work, manifestPath, info));
+        log(`postgres child done in ${round((performance.now() - t0) / 1000)} s`);
+      } catch (err) {
+        results.push({ store: 'postgres', description: 'postgres', list: [], error: err instanceof Error ? err.message : String(err) });
+      } finally {
+        await dropPg();
+      }
+    }
+
+    const report = { generated_at: new Date().toISOString(), machine, manifest: info, targets: TARGETS, results };
+    mkdirSync(OUT_DIR, { recursive: true });
+    writeFileSync(join(OUT_DIR, 'import.json'), `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${markdown(results, info, machine)}\n`);
+    log(`wrote ${join(OUT_DIR, 'import.json')}`);
+    return results.some((r) => r.error) ? 1 : 0;
+  } finally {
+    await dropPg();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry point
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      store: { type: 'string' },
+      url: { type: 'string' },
+      manifest: { type: 'string' },
+      probes: { type: 'string' },
+      out: { type: 'string' },
+      identities: { type: 'string' },
+      only: { type: 'string' },
+      'pg-url': { type: 'string' },
+    },
+    strict: true,
+  });
+
+  if (values.store) {
+    const store = values.store as StoreName;
+    const out = values.out;
+    if (!out || !values.url || !values.manifest || !values.probes) throw new Error('child needs --url, --manifest, --probes and --out');
+    const probes = JSON.parse(readFileSync(values.probes, 'utf8')) as ManifestInfo['probes'];
+    try {
+      const r = await runStore({ store, url: values.url, manifestPath: values.manifest, probes });
+      writeFileSync(out, JSON.stringify(r));
+      if (r.error) process.exitCode = 1;
+    } catch (err) {
+      log(`${store}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      writeFileSync(out, JSON.stringify({ store, description: store, list: [], error: err instanceof Error ? err.message : String(err) }));
+      process.exitCode = 1;
+    }
+  } else {
+    const only = values.only as StoreName | undefined;
+    if (only !== undefined && only !== 'sqlite' && only !== 'postgres') throw new Error('--only must be sqlite or postgres');
+    const identities = values.identities ? Number(values.identities) : 100_000;
+    if (!Number.isInteger(identities) || identities < 2) throw new Error('--identities must be an integer ≥ 2');
+    process.exitCode = await parent({ identities, ...(only ? { only } : {}), pgUrl: values['pg-url'] ?? DEFAULT_PG_URL });
+  }
+}
+
+// Run only when executed, so the generator can be imported (e.g. by a profiling script).
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -1,0 +1,145 @@
+// The one place that wires every capability into the HTTP server. Each capability folder exports
+// its service (logic) and its routes; this file only connects them.
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerAccessRoutes } from './access/routes.js';
+import { accessService } from './access/service.js';
+import { MandateError } from './core/errors.js';
+import { rolesAllow } from './core/roles.js';
+import { createAjv } from './core/schema.js';
+import { registerEventRoutes } from './events/routes.js';
+import './http/common.js';
+import { createMetrics } from './http/metrics.js';
+import { sendProblem, toMandateError } from './http/problem.js';
+import { registerImportRoutes } from './importer/routes.js';
+import { importService } from './importer/service.js';
+import { registerInventoryRoutes } from './inventory/routes.js';
+import { inventoryService } from './inventory/service.js';
+import type { Database } from './store/db.js';
+
+export interface AppOptions {
+  db: Database;
+  clock?: () => Date;
+  /** pino options, or false for silence (tests). */
+  logger?: boolean | { level: string };
+  version?: string;
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  permission: string | undefined;
+}
+
+export type MandateApp = FastifyInstance & {
+  /** Every route with the permission it needs: documentation, and what the role tests walk. */
+  routeTable: RouteEntry[];
+  services: {
+    access: ReturnType<typeof accessService>;
+    inventory: ReturnType<typeof inventoryService>;
+    importer: ReturnType<typeof importService>;
+  };
+};
+
+export async function buildApp(opts: AppOptions): Promise<MandateApp> {
+  const { db } = opts;
+  const clock = opts.clock ?? (() => new Date());
+  const app = Fastify({
+    logger: opts.logger === false ? false : {
+      level: typeof opts.logger === 'object' ? opts.logger.level : 'info',
+      // Bearer tokens never reach the log.
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+    bodyLimit: 1024 * 1024,
+  });
+  // Bodies are JSON (the import route adds YAML in its own scope); no plain-text bodies.
+  app.removeContentTypeParser('text/plain');
+
+  // Bodies are validated strictly (no coercion, unknown fields are errors); query strings and
+  // path parameters arrive as text and may be coerced to the declared types.
+  const bodyAjv = createAjv({ coerceTypes: false });
+  const textAjv = createAjv({ coerceTypes: true });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
+
+  const services = {
+    access: accessService(db, clock),
+    inventory: inventoryService(db, clock),
+    importer: importService(db, clock),
+  };
+  const metrics = createMetrics();
+  const routeTable: RouteEntry[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) {
+      if (method !== 'HEAD') routeTable.push({ method, url: r.url, permission: r.config?.permission });
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Mandate API',
+        version: opts.version ?? '0.1.0',
+        description: 'Control plane for non-human identities in regulated firms. Errors are RFC 9457 problem details.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const known = toMandateError(err);
+    if (known) return sendProblem(reply, req, known);
+    req.log.error({ err }, 'unhandled error');
+    return sendProblem(reply, req, new MandateError('INTERNAL', `internal error (request ${req.id}); the server log has the detail`));
+  });
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(reply, req, new MandateError('ROUTE_NOT_FOUND', `no endpoint ${req.method} ${req.url.split('?')[0]}`)),
+  );
+
+  // Authenticate, then authorise, before anything reads the body: a caller without the role
+  // learns nothing from validation errors.
+  app.addHook('onRequest', async (req, reply) => {
+    const permission = req.routeOptions.config?.permission;
+    if (permission === 'public') return;
+    if (permission === undefined && !req.url.startsWith('/v1/')) return;
+    const m = /^Bearer ([\x21-\x7e]{1,512})$/.exec(req.headers.authorization ?? '');
+    const principal = m ? await services.access.authenticate(m[1]!) : undefined;
+    if (!principal) {
+      reply.header('www-authenticate', 'Bearer realm="mandate"');
+      throw new MandateError('UNAUTHENTICATED', m ? 'token is unknown, expired or revoked' : 'send Authorization: Bearer <token>', { field: 'Authorization' });
+    }
+    req.principal = principal;
+    if (permission && !rolesAllow(principal.roles, permission))
+      throw new MandateError('FORBIDDEN', `your roles (${principal.roles.join(', ')}) do not grant ${permission}`);
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    metrics.duration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+  });
+
+  app.get('/healthz', { config: { permission: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { permission: 'public' }, schema: { hide: true } }, async (req, reply) => {
+    try {
+      await db.all('SELECT 1 AS ok');
+      return { status: 'ready', store: db.dialect };
+    } catch (err) {
+      req.log.warn({ err }, 'store not reachable');
+      return sendProblem(reply, req, new MandateError('NOT_READY', 'the store is not reachable'));
+    }
+  });
+  app.get('/metrics', { config: { permission: 'public' }, schema: { hide: true } }, async (_req, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+  app.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  registerInventoryRoutes(app, services.inventory);
+  registerEventRoutes(app, db);
+  registerAccessRoutes(app, services.access);
+  await registerImportRoutes(app, services.importer);
+
+  await app.ready();
+  return Object.assign(app, { services, routeTable }) as MandateApp;
+}

@@ -1,0 +1,53 @@
+// The catalogue of stable error codes. Every failure a caller can see carries one of these, an
+// HTTP status, a human message and, where one field is at fault, its JSON pointer.
+
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_BODY: 400,
+  INVALID_CURSOR: 400,
+  INVALID_QUERY: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  INVALID_TRANSITION: 409,
+  PRECONDITION_FAILED: 412,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  INVALID_RECORD: 422,
+  MANIFEST_REJECTED: 422,
+  PRECONDITION_REQUIRED: 428,
+  INTERNAL: 500,
+  NOT_READY: 503,
+} as const;
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** One thing wrong with one field of one record. `field` is a JSON pointer into the submitted document. */
+export interface Issue {
+  field: string;
+  reason: string;
+  record?: string;
+  kind?: string;
+}
+
+export class MandateError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly field: string | undefined;
+  readonly issues: Issue[];
+
+  constructor(code: ErrorCode, message: string, opts: { field?: string; issues?: Issue[] } = {}) {
+    super(message);
+    this.name = 'MandateError';
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.field = opts.field ?? opts.issues?.[0]?.field;
+    this.issues = opts.issues ?? [];
+  }
+}
+
+export function formatIssue(i: Issue): string {
+  const where = [i.kind, i.record].filter(Boolean).join(' ');
+  return `${where ? `${where}: ` : ''}${i.field || '/'}: ${i.reason}`;
+}

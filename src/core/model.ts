@@ -1,0 +1,152 @@
+// The records of the inventory, as JSON Schemas (TypeBox) with the TypeScript types derived from
+// them. One source of truth: the same schemas validate manifests and HTTP bodies, and produce
+// docs/manifest.schema.json and /openapi.json. Every string and array is bounded.
+import { Type, type Static } from '@sinclair/typebox';
+import {
+  AUTHORISATION_BASES, AUTHORISATION_STATUSES, CAPABILITIES, CREDENTIAL_TYPES, ENVIRONMENTS, IDENTITY_FUNCTIONS,
+  IDENTITY_KINDS, IDENTITY_STATUSES, MEMBER_STATES, MICA_SERVICES, PERSON_STATUSES, ACTION_CLASSES,
+} from './vocabulary.js';
+
+/** An enum as JSON Schema `enum` (short error messages, compact OpenAPI) typed as the union of its values. */
+export function Enum<T extends readonly string[]>(values: T, description?: string) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
+}
+
+/** Record ids: short, printable, no spaces or slashes, so they are safe in URLs, logs and file names. */
+export const Id = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]*$' });
+/** People are identified by their e-mail address. */
+export const Email = Type.String({
+  minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$', description: 'an e-mail address',
+});
+export const Name = Type.String({ minLength: 1, maxLength: 200 });
+export const Text = Type.String({ minLength: 1, maxLength: 2000 });
+/** ISO 8601: a date (2026-07-01) or a date-time with a zone (2026-07-01T14:00:00Z). */
+export const Timestamp = Type.String({
+  maxLength: 40,
+  pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2}))?$',
+  description: 'ISO 8601 date or date-time with zone',
+});
+export const Lei = Type.String({ pattern: '^[A-Z0-9]{18}[0-9]{2}$', description: 'ISO 17442 Legal Entity Identifier' });
+
+export const MemberStateSchema = Enum(MEMBER_STATES, 'ISO 3166-1 alpha-2 code of an EU/EEA member state');
+export const ServiceSchema = Enum(MICA_SERVICES, 'MiCA crypto-asset service id');
+
+export const LegalEntity = Type.Object(
+  { id: Id, name: Name, lei: Lei, home: MemberStateSchema },
+  { additionalProperties: false, title: 'LegalEntity' },
+);
+export type LegalEntity = Static<typeof LegalEntity>;
+
+export const Person = Type.Object(
+  { id: Email, name: Name, status: Enum(PERSON_STATUSES) },
+  { additionalProperties: false, title: 'Person' },
+);
+export type Person = Static<typeof Person>;
+
+export const Vendor = Type.Object({ id: Id, name: Name }, { additionalProperties: false, title: 'Vendor' });
+export type Vendor = Static<typeof Vendor>;
+
+export const Authorisation = Type.Object(
+  {
+    id: Id,
+    entity: Id,
+    service: ServiceSchema,
+    jurisdiction: MemberStateSchema,
+    status: Enum(AUTHORISATION_STATUSES),
+    basis: Enum(AUTHORISATION_BASES, 'home: granted by the home authority; passport: notified under MiCA Art. 65'),
+    reference: Type.String({ minLength: 1, maxLength: 200, description: "the supervisor's decision or notification reference" }),
+    effective_from: Type.Optional(Timestamp),
+    deadline: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false, title: 'Authorisation' },
+);
+export type Authorisation = Static<typeof Authorisation>;
+
+export const Scope = Type.Object(
+  { entity: Id, service: ServiceSchema, jurisdiction: MemberStateSchema },
+  { additionalProperties: false },
+);
+export type Scope = Static<typeof Scope>;
+
+export const Credential = Type.Object(
+  {
+    type: Enum(CREDENTIAL_TYPES),
+    created: Timestamp,
+    last_rotated: Type.Optional(Timestamp),
+    expires: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false, description: 'credential metadata only: Mandate never takes the secret itself' },
+);
+export type Credential = Static<typeof Credential>;
+
+export const Revocation = Type.Object(
+  {
+    connector: Type.String({ pattern: '^[a-z][a-z0-9_-]{0,39}$', description: 'e.g. postgres, redis, rabbitmq, webhook, manual' }),
+    target: Type.String({ minLength: 1, maxLength: 500, description: 'what the connector switches off, e.g. a role or user name' }),
+  },
+  { additionalProperties: false },
+);
+export type Revocation = Static<typeof Revocation>;
+
+export const ActionId = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' });
+export const Labels = Type.Record(
+  Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$' }),
+  Type.String({ maxLength: 200 }),
+  { maxProperties: 32 },
+);
+
+export const Identity = Type.Object(
+  {
+    id: Id,
+    kind: Enum(IDENTITY_KINDS),
+    function: Enum(IDENTITY_FUNCTIONS),
+    capability: Enum(CAPABILITIES),
+    owner: Type.Optional(Email),
+    purpose: Type.Optional(Text),
+    scopes: Type.Array(Scope, { maxItems: 500 }),
+    actions: Type.Optional(Type.Array(ActionId, { maxItems: 100, description: 'entitled actions; default per function' })),
+    environment: Enum(ENVIRONMENTS),
+    vendor: Type.Optional(Id),
+    break_glass: Type.Optional(Type.Boolean({ default: false })),
+    credential: Credential,
+    revocation: Type.Optional(Revocation),
+    status: Type.Optional(Enum(IDENTITY_STATUSES, 'default active')),
+    labels: Type.Optional(Labels),
+    last_used: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false, title: 'Identity' },
+);
+/** An identity as written in a manifest or a request: optional fields may be left out. */
+export type IdentityInput = Static<typeof Identity>;
+/** An identity after normalisation: defaults filled in (actions, status, break_glass, labels). */
+export type Identity = IdentityInput & {
+  actions: string[];
+  status: (typeof IDENTITY_STATUSES)[number];
+  break_glass: boolean;
+  labels: Record<string, string>;
+};
+
+export const ActionDefinitionSchema = Type.Object(
+  { id: ActionId, class: Enum(ACTION_CLASSES), description: Type.String({ maxLength: 500 }) },
+  { additionalProperties: false },
+);
+
+/** What the server adds to every stored record. */
+export interface Stored<T> {
+  record: T;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export const RECORD_KINDS = ['entity', 'person', 'vendor', 'authorisation', 'identity'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+export interface RecordTypes {
+  entity: LegalEntity;
+  person: Person;
+  vendor: Vendor;
+  authorisation: Authorisation;
+  identity: Identity;
+}
+export type AnyRecord = RecordTypes[RecordKind];

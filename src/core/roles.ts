@@ -1,0 +1,30 @@
+// Control-plane roles and what each may do. Endpoints name one permission; this table is the only
+// place that maps roles to permissions, and the HTTP tests walk it for every endpoint and role.
+
+export const ROLES = ['viewer', 'operator', 'compliance_officer', 'approver', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'inventory:read', // list and read every inventory record and its history
+  'identities:write', // create and update identities
+  'identities:status', // suspend, reactivate, revoke, decommission identities
+  'registry:write', // people and vendors
+  'regulatory:write', // legal entities and authorisations
+  'import', // firm manifest import (writes every kind of record)
+  'users:admin', // users and API tokens
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const READ: Permission[] = ['inventory:read'];
+
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  viewer: READ,
+  approver: READ,
+  operator: [...READ, 'identities:write', 'identities:status', 'registry:write'],
+  compliance_officer: [...READ, 'identities:status', 'registry:write', 'regulatory:write', 'import'],
+  admin: PERMISSIONS,
+};
+
+export function rolesAllow(roles: readonly Role[], permission: Permission): boolean {
+  return roles.some((r) => ROLE_PERMISSIONS[r].includes(permission));
+}

@@ -1,0 +1,132 @@
+// The fixed vocabularies of the domain: MiCA services, member states, identity kinds and
+// functions, and the default action vocabulary. See docs/manifest.md for the written reference.
+
+/** The ten crypto-asset services of MiCA Art. 3(1)(16), with Mandate's ids. */
+export const MICA_SERVICES = [
+  'custody',
+  'trading_platform',
+  'exchange_funds',
+  'exchange_crypto',
+  'execution',
+  'placing',
+  'reception_transmission',
+  'advice',
+  'portfolio_management',
+  'transfer',
+] as const;
+export type MicaService = (typeof MICA_SERVICES)[number];
+
+/** EU member states and the EEA states (MiCA is EEA-relevant), as ISO 3166-1 alpha-2 codes. Greece is GR (ISO), not EL. */
+export const MEMBER_STATES = [
+  'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT',
+  'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE',
+  'IS', 'LI', 'NO',
+] as const;
+export type MemberState = (typeof MEMBER_STATES)[number];
+
+export const AUTHORISATION_STATUSES = [
+  'applied', 'authorised', 'restricted', 'suspended', 'withdrawn', 'wind_down', 'closed',
+] as const;
+export type AuthorisationStatus = (typeof AUTHORISATION_STATUSES)[number];
+
+export const AUTHORISATION_BASES = ['home', 'passport'] as const;
+export type AuthorisationBasis = (typeof AUTHORISATION_BASES)[number];
+
+export const IDENTITY_KINDS = [
+  'service_account', 'api_key', 'workload', 'signing_key', 'pipeline', 'wallet_integration', 'ai_agent',
+] as const;
+export type IdentityKind = (typeof IDENTITY_KINDS)[number];
+
+export const IDENTITY_FUNCTIONS = [
+  'custody', 'trading', 'settlement', 'reconciliation', 'customer_support', 'reporting', 'infrastructure',
+] as const;
+export type IdentityFunction = (typeof IDENTITY_FUNCTIONS)[number];
+
+export const CAPABILITIES = ['observe', 'execute'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export const ENVIRONMENTS = ['production', 'staging', 'development'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export const CREDENTIAL_TYPES = ['short_lived', 'static_secret', 'certificate', 'key_pair'] as const;
+export type CredentialType = (typeof CREDENTIAL_TYPES)[number];
+
+export const IDENTITY_STATUSES = ['active', 'suspended', 'revoked', 'decommissioned'] as const;
+export type IdentityStatus = (typeof IDENTITY_STATUSES)[number];
+
+export const PERSON_STATUSES = ['active', 'departed'] as const;
+export type PersonStatus = (typeof PERSON_STATUSES)[number];
+
+/**
+ * Action classes decide what a licence change does to an action (docs/domain.md table):
+ * observe is never cut; new business stops when a scope is not authorised; the return path
+ * stays open through wind-down.
+ */
+export const ACTION_CLASSES = ['observe', 'new_business', 'return_path'] as const;
+export type ActionClass = (typeof ACTION_CLASSES)[number];
+
+export interface ActionDefinition {
+  id: string;
+  class: ActionClass;
+  description: string;
+}
+
+export const DEFAULT_ACTIONS: readonly ActionDefinition[] = [
+  { id: 'read', class: 'observe', description: 'Read data; never moves assets or serves clients.' },
+  { id: 'onboard_client', class: 'new_business', description: 'Onboard a new client.' },
+  { id: 'accept_order', class: 'new_business', description: 'Accept a client order.' },
+  { id: 'execute_trade', class: 'new_business', description: 'Execute a trade or an order.' },
+  { id: 'place_assets', class: 'new_business', description: 'Place crypto-assets.' },
+  { id: 'give_advice', class: 'new_business', description: 'Give advice on crypto-assets.' },
+  { id: 'manage_portfolio', class: 'new_business', description: 'Manage a client portfolio.' },
+  { id: 'initiate_transfer', class: 'new_business', description: 'Initiate a transfer on behalf of a client.' },
+  { id: 'withdraw_to_client', class: 'return_path', description: "Return assets to a client's verified address." },
+  { id: 'transfer_to_successor', class: 'return_path', description: 'Transfer client assets to a successor CASP.' },
+  { id: 'reconcile', class: 'return_path', description: 'Reconcile positions and ledgers.' },
+  { id: 'issue_statement', class: 'return_path', description: 'Issue a client statement.' },
+  { id: 'handle_complaint', class: 'return_path', description: 'Handle a client complaint.' },
+  { id: 'submit_regulatory_report', class: 'return_path', description: 'Submit a regulatory report.' },
+];
+
+/**
+ * The actions an identity holds when its record names none: what its function needs, and
+ * nothing more (least privilege). An observe identity gets only the observe actions.
+ */
+export const DEFAULT_ACTIONS_BY_FUNCTION: Readonly<Record<IdentityFunction, readonly string[]>> = {
+  custody: ['read', 'initiate_transfer', 'withdraw_to_client', 'transfer_to_successor', 'reconcile'],
+  trading: ['read', 'accept_order', 'execute_trade'],
+  settlement: ['read', 'initiate_transfer', 'withdraw_to_client', 'transfer_to_successor', 'reconcile'],
+  reconciliation: ['read', 'reconcile'],
+  customer_support: ['read', 'onboard_client', 'handle_complaint', 'issue_statement'],
+  reporting: ['read', 'submit_regulatory_report', 'issue_statement'],
+  infrastructure: ['read'],
+};
+
+/** The action vocabulary in force: the defaults plus a firm's own definitions (which may not redefine a default). */
+export class ActionVocabulary {
+  private readonly byId: ReadonlyMap<string, ActionDefinition>;
+
+  constructor(custom: readonly ActionDefinition[] = []) {
+    const map = new Map<string, ActionDefinition>();
+    for (const a of DEFAULT_ACTIONS) map.set(a.id, a);
+    for (const a of custom) if (!map.has(a.id)) map.set(a.id, a);
+    this.byId = map;
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  classOf(id: string): ActionClass | undefined {
+    return this.byId.get(id)?.class;
+  }
+
+  all(): ActionDefinition[] {
+    return [...this.byId.values()];
+  }
+}
+
+export function defaultActionsFor(fn: IdentityFunction, capability: Capability, vocabulary: ActionVocabulary): string[] {
+  const actions = DEFAULT_ACTIONS_BY_FUNCTION[fn];
+  return capability === 'observe' ? actions.filter((a) => vocabulary.classOf(a) === 'observe') : [...actions];
+}

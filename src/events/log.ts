@@ -1,0 +1,99 @@
+// The event log: every change to Mandate's state appends events here, in the same transaction as
+// the change. Kept behind this one narrow interface because it becomes the tamper-evident ledger.
+// Events hold records as they are stored, and records never hold secrets (credential metadata only;
+// API tokens appear by id, never by value or hash).
+import type { Param, Sql } from '../store/db.js';
+import { insertMany } from '../store/db.js';
+
+export interface NewEvent {
+  actor: string;
+  action: string;
+  subject: { type: string; id: string };
+  before?: unknown;
+  after?: unknown;
+  reason?: string;
+}
+
+export interface StoredEvent {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: { type: string; id: string };
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+}
+
+interface EventRow {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  before_doc: string | null;
+  after_doc: string | null;
+  reason: string | null;
+}
+
+const COLUMNS = ['at', 'actor', 'action', 'subject_type', 'subject_id', 'before_doc', 'after_doc', 'reason'];
+
+export async function appendEvents(tx: Sql, at: string, events: readonly NewEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  // One total order of events even with several server processes on one PostgreSQL: appends are
+  // serialised until commit, so sequence order is commit order.
+  if (tx.dialect === 'postgres') await tx.all("SELECT pg_advisory_xact_lock(hashtext('mandate.events'))");
+  const rows: Param[][] = events.map((e) => [
+    at,
+    e.actor,
+    e.action,
+    e.subject.type,
+    e.subject.id,
+    e.before === undefined ? null : JSON.stringify(e.before),
+    e.after === undefined ? null : JSON.stringify(e.after),
+    e.reason ?? null,
+  ]);
+  await insertMany(tx, 'events', COLUMNS, rows);
+}
+
+function toEvent(r: EventRow): StoredEvent {
+  return {
+    seq: Number(r.seq),
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    subject: { type: r.subject_type, id: r.subject_id },
+    before: r.before_doc === null ? null : JSON.parse(r.before_doc),
+    after: r.after_doc === null ? null : JSON.parse(r.after_doc),
+    reason: r.reason,
+  };
+}
+
+/** Events about one record (of any type when none is named), oldest first, after a sequence number. */
+export async function eventsForSubject(
+  sql: Sql,
+  type: string | undefined,
+  id: string,
+  afterSeq: number,
+  limit: number,
+): Promise<StoredEvent[]> {
+  const rows = type === undefined
+    ? await sql.all<EventRow>('SELECT * FROM events WHERE subject_id = ? AND seq > ? ORDER BY seq LIMIT ?', [id, afterSeq, limit])
+    : await sql.all<EventRow>(
+        'SELECT * FROM events WHERE subject_type = ? AND subject_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+        [type, id, afterSeq, limit],
+      );
+  return rows.map(toEvent);
+}
+
+/** The whole log in order, a page at a time. */
+export async function eventsAfter(sql: Sql, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+  const rows = await sql.all<EventRow>('SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?', [afterSeq, limit]);
+  return rows.map(toEvent);
+}
+
+export async function countEvents(sql: Sql): Promise<number> {
+  const [row] = await sql.all<{ n: number }>('SELECT COUNT(*) AS n FROM events');
+  return Number(row?.n ?? 0);
+}

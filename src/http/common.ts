@@ -1,0 +1,74 @@
+// Small pieces every route module shares: paging, ETags, the permission a route needs.
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { MandateError } from '../core/errors.js';
+import type { Permission } from '../core/roles.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The permission a route needs; 'public' routes need no token. */
+    permission?: Permission | 'public';
+  }
+  interface FastifyRequest {
+    principal?: { user: string; roles: import('../core/roles.js').Role[]; token: string };
+  }
+}
+
+export const DEFAULT_PAGE = 50;
+export const MAX_PAGE = 500;
+
+export const PageQuery = {
+  cursor: Type.Optional(Type.String({ maxLength: 400, description: 'next_cursor from the previous page' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: DEFAULT_PAGE })),
+};
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String(),
+    detail: Type.String(),
+    field: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), reason: Type.String(), record: Type.Optional(Type.String()), kind: Type.Optional(Type.String()) }))),
+    instance: Type.Optional(Type.String()),
+  },
+  { title: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' },
+);
+
+export function encodeCursor(value: string | number): string {
+  return Buffer.from(JSON.stringify({ a: value }), 'utf8').toString('base64url');
+}
+
+export function decodeCursor<T extends string | number>(cursor: string | undefined, type: 'string' | 'number'): T | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { a?: unknown };
+    if (typeof parsed.a === type) return parsed.a as T;
+  } catch {
+    // fall through to the error below
+  }
+  throw new MandateError('INVALID_CURSOR', 'cursor is not one this server gave out', { field: 'query:cursor' });
+}
+
+export function etag(version: number): string {
+  return `"${version}"`;
+}
+
+/** The version an If-Match header names; a missing header is refused, so no update is blind. */
+export function requireIfMatch(req: FastifyRequest): number {
+  const header = req.headers['if-match'];
+  if (header === undefined) throw new MandateError('PRECONDITION_REQUIRED', 'send If-Match with the ETag you read, so concurrent edits are not lost', { field: 'If-Match' });
+  const m = /^(?:W\/)?"?(\d{1,12})"?$/.exec(String(header).trim());
+  if (!m) throw new MandateError('PRECONDITION_FAILED', `If-Match ${String(header)} is not an ETag this server gave out`, { field: 'If-Match' });
+  return Number(m[1]);
+}
+
+export function optionalIfMatch(req: FastifyRequest): number | undefined {
+  return req.headers['if-match'] === undefined ? undefined : requireIfMatch(req);
+}
+
+export function actorOf(req: FastifyRequest): string {
+  if (!req.principal) throw new MandateError('UNAUTHENTICATED', 'no principal');
+  return `user:${req.principal.user}`;
+}

@@ -1,0 +1,80 @@
+// RFC 9457 problem details: every error leaves the API in this one shape, with a stable code and
+// the field at fault. Unknown errors become a generic 500; their detail goes to the log only.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_STATUS, MandateError, type ErrorCode, type Issue } from '../core/errors.js';
+import { ajvIssues } from '../core/schema.js';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail: string;
+  field?: string;
+  errors?: Issue[];
+  instance?: string;
+}
+
+const TITLES: Record<ErrorCode, string> = {
+  VALIDATION_FAILED: 'Request is not valid',
+  MALFORMED_BODY: 'Request body cannot be read',
+  INVALID_CURSOR: 'Cursor is not valid',
+  INVALID_QUERY: 'Query is not valid',
+  UNAUTHENTICATED: 'Authentication required',
+  FORBIDDEN: 'Not allowed for your role',
+  NOT_FOUND: 'Not found',
+  ROUTE_NOT_FOUND: 'No such endpoint',
+  ALREADY_EXISTS: 'Already exists',
+  INVALID_TRANSITION: 'Transition not allowed',
+  PRECONDITION_FAILED: 'Version mismatch',
+  PAYLOAD_TOO_LARGE: 'Request body too large',
+  UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
+  INVALID_RECORD: 'Record breaks a domain rule',
+  MANIFEST_REJECTED: 'Manifest rejected',
+  PRECONDITION_REQUIRED: 'If-Match required',
+  INTERNAL: 'Internal error',
+  NOT_READY: 'Not ready',
+};
+
+export function problemOf(err: MandateError, instance?: string): Problem {
+  return {
+    type: `urn:mandate:problem:${err.code.toLowerCase().replaceAll('_', '-')}`,
+    title: TITLES[err.code],
+    status: err.status,
+    code: err.code,
+    detail: err.message,
+    ...(err.field !== undefined ? { field: err.field } : {}),
+    ...(err.issues.length ? { errors: err.issues } : {}),
+    ...(instance ? { instance } : {}),
+  };
+}
+
+/** Maps whatever was thrown to a MandateError the caller may see. */
+export function toMandateError(err: unknown): MandateError | undefined {
+  if (err instanceof MandateError) return err;
+  const fe = err as FastifyError & { validationContext?: string };
+  if (fe?.validation) {
+    const where = fe.validationContext ?? 'body';
+    const issues = ajvIssues(fe.validation as never).map((i) => ({ ...i, field: where === 'body' ? i.field || '/' : `${where}:${i.field.replace(/^\//, '') || '/'}` }));
+    return new MandateError(where === 'body' ? 'VALIDATION_FAILED' : 'INVALID_QUERY', `${where} is not valid: ${issues.map((i) => `${i.field} ${i.reason}`).join('; ')}`, { issues });
+  }
+  switch (fe?.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new MandateError('PAYLOAD_TOO_LARGE', fe.message, { field: '/' });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new MandateError('UNSUPPORTED_MEDIA_TYPE', fe.message, { field: 'Content-Type' });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new MandateError('MALFORMED_BODY', fe.message, { field: '/' });
+  }
+  if (fe instanceof SyntaxError || (fe?.statusCode === 400 && /JSON/i.test(fe.message ?? '')))
+    return new MandateError('MALFORMED_BODY', `body is not valid JSON: ${fe.message}`, { field: '/' });
+  return undefined;
+}
+
+export function sendProblem(reply: FastifyReply, req: FastifyRequest, err: MandateError): FastifyReply {
+  return reply.code(err.status).type('application/problem+json').send(problemOf(err, req.url));
+}
+
+export { ERROR_STATUS };

@@ -1,0 +1,51 @@
+// POST /v1/import: a firm manifest as JSON or YAML; ?dry_run=true shows the diff and writes nothing.
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { actorOf, Problem } from '../http/common.js';
+import { formatFor, parseManifestText } from './parse.js';
+import type { importService } from './service.js';
+
+/** Large enough for a 250,000-identity manifest; everything else keeps the server's 1 MiB limit. */
+export const IMPORT_BODY_LIMIT = 256 * 1024 * 1024;
+
+const Counts = Type.Object({ created: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(), rejected: Type.Integer() });
+
+export const MANIFEST_MEDIA_TYPES = ['application/json', 'application/yaml', 'application/x-yaml', 'text/yaml'];
+
+export async function registerImportRoutes(parent: FastifyInstance, importer: ReturnType<typeof importService>): Promise<void> {
+  // In its own scope: this route takes the manifest as raw text (JSON or YAML, parsed by one
+  // parser with one set of error messages, and hashed as sent) and a larger body limit.
+  await parent.register(async (app) => {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(MANIFEST_MEDIA_TYPES, { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT }, (_req, body, done) => done(null, body));
+  app.post('/v1/import', {
+    bodyLimit: IMPORT_BODY_LIMIT,
+    config: { permission: 'import' },
+    schema: {
+      tags: ['import'],
+      summary: 'Import a firm manifest (JSON or YAML): upsert by id, all or nothing',
+      querystring: Type.Object({ dry_run: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          dry_run: Type.Boolean(),
+          counts: Counts,
+          digest: Type.String({ description: 'SHA-256 of the manifest as sent' }),
+          changes: Type.Optional(Type.Array(Type.Object({
+            kind: Type.String(),
+            id: Type.String(),
+            op: Type.String(),
+            changes: Type.Array(Type.Object({ field: Type.String(), before: Type.Optional(Type.Unknown()), after: Type.Optional(Type.Unknown()) })),
+          }))),
+          changes_total: Type.Optional(Type.Integer()),
+        }),
+        '4xx': Problem,
+      },
+    },
+  }, async (req) => {
+    const text = req.body as string;
+    const doc = parseManifestText(text, formatFor(String(req.headers['content-type'] ?? 'application/json')));
+    const { dry_run } = req.query as { dry_run?: boolean };
+    return importer.importManifest(actorOf(req), doc, { dryRun: dry_run ?? false, digestOf: text });
+  });
+  });
+}

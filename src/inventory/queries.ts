@@ -1,0 +1,177 @@
+// Storage of inventory records. Each record is kept whole as canonical JSON (`doc`) beside the
+// columns that filters and constraints need; the doc is the truth, the columns are derived.
+import { canonicalJson } from '../core/canonical.js';
+import type { Identity, RecordKind, RecordTypes, Stored } from '../core/model.js';
+import type { ActionDefinition } from '../core/vocabulary.js';
+import { insertMany, placeholders, type Param, type Sql } from '../store/db.js';
+
+interface TableSpec<K extends RecordKind> {
+  table: string;
+  columns: readonly string[];
+  values(record: RecordTypes[K]): Param[];
+}
+
+export const TABLES: { [K in RecordKind]: TableSpec<K> } = {
+  entity: { table: 'entities', columns: [], values: () => [] },
+  person: { table: 'people', columns: ['status'], values: (p) => [p.status] },
+  vendor: { table: 'vendors', columns: [], values: () => [] },
+  authorisation: {
+    table: 'authorisations',
+    columns: ['entity', 'service', 'jurisdiction', 'status'],
+    values: (a) => [a.entity, a.service, a.jurisdiction, a.status],
+  },
+  identity: {
+    table: 'identities',
+    columns: ['kind', 'function', 'capability', 'owner', 'vendor', 'status', 'environment', 'break_glass'],
+    values: (i) => [i.kind, i.function, i.capability, i.owner, i.vendor, i.status, i.environment, i.break_glass ? 1 : 0],
+  },
+};
+
+interface DocRow {
+  id: string;
+  doc: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+function toStored<T>(r: DocRow): Stored<T> {
+  return { record: JSON.parse(r.doc) as T, version: Number(r.version), created_at: r.created_at, updated_at: r.updated_at };
+}
+
+export async function getRecord<K extends RecordKind>(sql: Sql, kind: K, id: string): Promise<Stored<RecordTypes[K]> | undefined> {
+  const rows = await sql.all<DocRow>(
+    `SELECT id, doc, version, created_at, updated_at FROM ${TABLES[kind].table} WHERE id = ?`,
+    [id],
+  );
+  return rows[0] ? toStored<RecordTypes[K]>(rows[0]) : undefined;
+}
+
+/** Records by id, in chunks that stay inside the drivers' parameter limits. */
+export async function getRecords<K extends RecordKind>(sql: Sql, kind: K, ids: readonly string[]): Promise<Map<string, Stored<RecordTypes[K]>>> {
+  const out = new Map<string, Stored<RecordTypes[K]>>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const rows = await sql.all<DocRow>(
+      `SELECT id, doc, version, created_at, updated_at FROM ${TABLES[kind].table} WHERE id IN (${placeholders(chunk.length)})`,
+      chunk,
+    );
+    for (const r of rows) out.set(r.id, toStored<RecordTypes[K]>(r));
+  }
+  return out;
+}
+
+/** Every record of a small kind (entities, people, vendors, authorisations). */
+export async function getAllRecords<K extends Exclude<RecordKind, 'identity'>>(sql: Sql, kind: K): Promise<Map<string, RecordTypes[K]>> {
+  const rows = await sql.all<DocRow>(`SELECT id, doc FROM ${TABLES[kind].table}`);
+  return new Map(rows.map((r) => [r.id, JSON.parse(r.doc) as RecordTypes[K]]));
+}
+
+/**
+ * Creates or updates records in bulk. An update bumps the version (the ETag) and keeps the
+ * creation time. Identity scopes are rewritten alongside.
+ */
+export async function upsertRecords<K extends RecordKind>(tx: Sql, kind: K, records: readonly RecordTypes[K][], at: string): Promise<void> {
+  if (records.length === 0) return;
+  const spec = TABLES[kind];
+  const columns = ['id', ...spec.columns, 'doc', 'version', 'created_at', 'updated_at'];
+  const updates = [...spec.columns, 'doc', 'updated_at'].map((c) => `${c} = excluded.${c}`).join(', ');
+  await insertMany(
+    tx,
+    spec.table,
+    columns,
+    records.map((r) => [r.id, ...spec.values(r), canonicalJson(r), 1, at, at]),
+    `ON CONFLICT (id) DO UPDATE SET ${updates}, version = ${spec.table}.version + 1`,
+  );
+  if (kind === 'identity') await replaceScopes(tx, records as readonly Identity[]);
+}
+
+/** Writes one record only if it is still at the version the caller read; answers whether it was. */
+export async function updateRecordAtVersion<K extends RecordKind>(
+  tx: Sql,
+  kind: K,
+  record: RecordTypes[K],
+  expectedVersion: number,
+  at: string,
+): Promise<boolean> {
+  const spec = TABLES[kind];
+  const sets = [...spec.columns, 'doc', 'updated_at'].map((c) => `${c} = ?`).join(', ');
+  const changed = await tx.run(
+    `UPDATE ${spec.table} SET ${sets}, version = version + 1 WHERE id = ? AND version = ?`,
+    [...spec.values(record), canonicalJson(record), at, record.id, expectedVersion],
+  );
+  if (changed === 1 && kind === 'identity') await replaceScopes(tx, [record as Identity]);
+  return changed === 1;
+}
+
+async function replaceScopes(tx: Sql, identities: readonly Identity[]): Promise<void> {
+  const ids = identities.map((i) => i.id);
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    await tx.run(`DELETE FROM identity_scopes WHERE identity_id IN (${placeholders(chunk.length)})`, chunk);
+  }
+  const rows: Param[][] = [];
+  for (const identity of identities) {
+    for (const s of identity.scopes) rows.push([identity.id, s.entity, s.service, s.jurisdiction]);
+  }
+  await insertMany(tx, 'identity_scopes', ['identity_id', 'entity', 'service', 'jurisdiction'], rows);
+}
+
+export async function getCustomActions(sql: Sql): Promise<ActionDefinition[]> {
+  return sql.all<ActionDefinition>('SELECT id, class, description FROM actions ORDER BY id');
+}
+
+export async function insertCustomActions(tx: Sql, actions: readonly ActionDefinition[]): Promise<void> {
+  await insertMany(tx, 'actions', ['id', 'class', 'description'], actions.map((a) => [a.id, a.class, a.description]), 'ON CONFLICT (id) DO NOTHING');
+}
+
+export async function countRecords(sql: Sql, kind: RecordKind): Promise<number> {
+  const [row] = await sql.all<{ n: number }>(`SELECT COUNT(*) AS n FROM ${TABLES[kind].table}`);
+  return Number(row?.n ?? 0);
+}
+
+/** Equality filters a list may apply; scope filters match any of an identity's scopes. */
+export interface ListFilter {
+  columns: Record<string, string | number | undefined>;
+  scope?: { entity?: string; service?: string; jurisdiction?: string };
+}
+
+/**
+ * One page of records in id order, after a cursor id (keyset pagination: each page costs the same
+ * however deep it is).
+ */
+export async function listRecords<K extends RecordKind>(
+  sql: Sql,
+  kind: K,
+  filter: ListFilter,
+  afterId: string | undefined,
+  limit: number,
+): Promise<Stored<RecordTypes[K]>[]> {
+  const spec = TABLES[kind];
+  const where: string[] = [];
+  const params: Param[] = [];
+  for (const [col, value] of Object.entries(filter.columns)) {
+    if (value === undefined) continue;
+    if (!spec.columns.includes(col)) throw new Error(`not a filter column of ${kind}: ${col}`);
+    where.push(`${col} = ?`);
+    params.push(value);
+  }
+  const scope = filter.scope ?? {};
+  const scopeTerms = (['entity', 'service', 'jurisdiction'] as const).filter((k) => scope[k] !== undefined);
+  if (scopeTerms.length) {
+    where.push(
+      `id IN (SELECT identity_id FROM identity_scopes WHERE ${scopeTerms.map((k) => `${k} = ?`).join(' AND ')})`,
+    );
+    for (const k of scopeTerms) params.push(scope[k]);
+  }
+  if (afterId !== undefined) {
+    where.push('id > ?');
+    params.push(afterId);
+  }
+  params.push(limit);
+  const rows = await sql.all<DocRow>(
+    `SELECT id, doc, version, created_at, updated_at FROM ${spec.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ?`,
+    params,
+  );
+  return rows.map((r) => toStored<RecordTypes[K]>(r));
+}

@@ -1,0 +1,173 @@
+// HTTP resources for the inventory: entities, people, vendors, authorisations and identities.
+// One route factory serves every kind, so they behave alike: create, get (with ETag), list with
+// filters and keyset pagination, update with If-Match, and the record's event history.
+import { Type, type TObject, type TSchema } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { MandateError } from '../core/errors.js';
+import { Authorisation, Enum, Identity, LegalEntity, Person, Vendor, type RecordKind, type Stored } from '../core/model.js';
+import type { Permission } from '../core/roles.js';
+import {
+  AUTHORISATION_STATUSES, CAPABILITIES, ENVIRONMENTS, IDENTITY_FUNCTIONS, IDENTITY_KINDS, IDENTITY_STATUSES,
+  MEMBER_STATES, MICA_SERVICES, PERSON_STATUSES,
+} from '../core/vocabulary.js';
+import { actorOf, decodeCursor, DEFAULT_PAGE, encodeCursor, etag, optionalIfMatch, PageQuery, Problem, requireIfMatch } from '../http/common.js';
+import type { ListFilter } from './queries.js';
+import type { InventoryService, RecordInput } from './service.js';
+
+const Meta = {
+  version: Type.Integer({ readOnly: true, description: 'increases with every change; the ETag' }),
+  created_at: Type.String({ readOnly: true }),
+  updated_at: Type.String({ readOnly: true }),
+};
+
+interface KindRoutes {
+  kind: RecordKind;
+  path: string;
+  schema: TObject;
+  write: Permission;
+  /** Query filters: equality on a column, or on any of an identity's scopes. */
+  filters: Record<string, { schema: TSchema; column?: string; scope?: 'entity' | 'service' | 'jurisdiction' }>;
+}
+
+const id = { schema: Type.String({ maxLength: 254 }) };
+const scopeFilters = {
+  entity: { schema: Type.String({ maxLength: 128 }), scope: 'entity' as const },
+  service: { schema: Enum(MICA_SERVICES), scope: 'service' as const },
+  jurisdiction: { schema: Enum(MEMBER_STATES), scope: 'jurisdiction' as const },
+};
+
+export const KINDS: readonly KindRoutes[] = [
+  { kind: 'entity', path: 'entities', schema: LegalEntity, write: 'regulatory:write', filters: {} },
+  { kind: 'person', path: 'people', schema: Person, write: 'registry:write', filters: { status: { schema: Enum(PERSON_STATUSES), column: 'status' } } },
+  { kind: 'vendor', path: 'vendors', schema: Vendor, write: 'registry:write', filters: {} },
+  {
+    kind: 'authorisation',
+    path: 'authorisations',
+    schema: Authorisation,
+    write: 'regulatory:write',
+    filters: {
+      entity: { ...id, column: 'entity' },
+      service: { schema: Enum(MICA_SERVICES), column: 'service' },
+      jurisdiction: { schema: Enum(MEMBER_STATES), column: 'jurisdiction' },
+      status: { schema: Enum(AUTHORISATION_STATUSES), column: 'status' },
+    },
+  },
+  {
+    kind: 'identity',
+    path: 'identities',
+    schema: Identity,
+    write: 'identities:write',
+    filters: {
+      ...scopeFilters,
+      kind: { schema: Enum(IDENTITY_KINDS), column: 'kind' },
+      function: { schema: Enum(IDENTITY_FUNCTIONS), column: 'function' },
+      capability: { schema: Enum(CAPABILITIES), column: 'capability' },
+      status: { schema: Enum(IDENTITY_STATUSES), column: 'status' },
+      environment: { schema: Enum(ENVIRONMENTS), column: 'environment' },
+      owner: { ...id, column: 'owner' },
+      vendor: { ...id, column: 'vendor' },
+    },
+  },
+];
+
+/** A stored record as the API shows it: the record with its read-only metadata beside it. */
+function present<T extends object>(s: Stored<T>): Record<string, unknown> {
+  return { ...s.record, version: s.version, created_at: s.created_at, updated_at: s.updated_at };
+}
+
+export function registerInventoryRoutes(app: FastifyInstance, inventory: InventoryService): void {
+  for (const k of KINDS) {
+    const Output = Type.Composite([k.schema, Type.Object(Meta)], { title: `${k.schema.title}Record` });
+    const Input = Type.Composite([k.schema, Type.Partial(Type.Object(Meta))], { additionalProperties: false });
+    const tags = [k.path];
+    const notFound = (id: string) => new MandateError('NOT_FOUND', `no ${k.kind} with id ${id}`);
+    const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 254 }) });
+    const stripMeta = (body: Record<string, unknown>) => {
+      const { version: _v, created_at: _c, updated_at: _u, ...record } = body;
+      return record as RecordInput<typeof k.kind>;
+    };
+
+    app.post(`/v1/${k.path}`, {
+      config: { permission: k.write },
+      schema: { tags, summary: `Create a ${k.kind}`, body: Input, response: { 201: Output, '4xx': Problem } },
+    }, async (req, reply) => {
+      const stored = await inventory.create(actorOf(req), k.kind, stripMeta(req.body as Record<string, unknown>));
+      return reply.code(201).header('etag', etag(stored.version)).header('location', `/v1/${k.path}/${stored.record.id}`).send(present(stored));
+    });
+
+    app.get(`/v1/${k.path}/:id`, {
+      config: { permission: 'inventory:read' },
+      schema: { tags, summary: `Get a ${k.kind}`, params: Params, response: { 200: Output, '4xx': Problem } },
+    }, async (req, reply) => {
+      const { id } = req.params as { id: string };
+      const stored = await inventory.get(k.kind, id);
+      if (!stored) throw notFound(id);
+      return reply.header('etag', etag(stored.version)).send(present(stored));
+    });
+
+    const ListQuery = Type.Object(
+      { ...PageQuery, ...Object.fromEntries(Object.entries(k.filters).map(([name, f]) => [name, Type.Optional(f.schema)])) },
+      { additionalProperties: false },
+    );
+    app.get(`/v1/${k.path}`, {
+      config: { permission: 'inventory:read' },
+      schema: {
+        tags,
+        summary: `List ${k.path}`,
+        querystring: ListQuery,
+        response: { 200: Type.Object({ items: Type.Array(Output), next_cursor: Type.Union([Type.String(), Type.Null()]) }), '4xx': Problem },
+      },
+    }, async (req) => {
+      const q = req.query as Record<string, string | number | undefined>;
+      const filter: ListFilter = { columns: {}, scope: {} };
+      for (const [name, f] of Object.entries(k.filters)) {
+        if (q[name] === undefined) continue;
+        if (f.column) filter.columns[f.column] = q[name];
+        if (f.scope) filter.scope![f.scope] = String(q[name]);
+      }
+      const limit = Number(q.limit ?? DEFAULT_PAGE);
+      const page = await inventory.list(k.kind, filter, decodeCursor<string>(q.cursor as string | undefined, 'string'), limit + 1);
+      const items = page.slice(0, limit);
+      return { items: items.map(present), next_cursor: page.length > limit ? encodeCursor(items[items.length - 1]!.record.id) : null };
+    });
+
+    app.put(`/v1/${k.path}/:id`, {
+      config: { permission: k.write },
+      schema: {
+        tags,
+        summary: `Replace a ${k.kind} (send If-Match with its ETag)`,
+        params: Params,
+        headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 40 })) }),
+        body: Input,
+        response: { 200: Output, '4xx': Problem },
+      },
+    }, async (req, reply) => {
+      const { id } = req.params as { id: string };
+      const version = requireIfMatch(req);
+      const stored = await inventory.update(actorOf(req), k.kind, id, stripMeta(req.body as Record<string, unknown>), version);
+      return reply.header('etag', etag(stored.version)).send(present(stored));
+    });
+  }
+
+  const StatusChange = Type.Object(
+    { status: Enum(IDENTITY_STATUSES), reason: Type.String({ minLength: 1, maxLength: 2000 }) },
+    { additionalProperties: false },
+  );
+  const IdentityOutput = Type.Composite([Identity, Type.Object(Meta)]);
+  app.post('/v1/identities/:id/status', {
+    config: { permission: 'identities:status' },
+    schema: {
+      tags: ['identities'],
+      summary: 'Change an identity’s status (suspend, reactivate, revoke, decommission)',
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 254 }) }),
+      headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 40 })) }),
+      body: StatusChange,
+      response: { 200: IdentityOutput, '4xx': Problem },
+    },
+  }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const { status, reason } = req.body as { status: (typeof IDENTITY_STATUSES)[number]; reason: string };
+    const stored = await inventory.changeStatus(actorOf(req), id, status, reason, optionalIfMatch(req));
+    return reply.header('etag', etag(stored.version)).send(present(stored));
+  });
+}

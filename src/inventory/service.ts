@@ -1,0 +1,145 @@
+// Inventory operations: create, update (optimistic concurrency) and identity status changes. Each
+// writes the record and its event in one transaction.
+import { canonicalJson } from '../core/canonical.js';
+import { MandateError, type Issue } from '../core/errors.js';
+import type {
+  Authorisation, Identity, IdentityInput, LegalEntity, Person, RecordKind, RecordTypes, Stored, Vendor,
+} from '../core/model.js';
+import {
+  checkAuthorisation, checkEntity, checkIdentity, identityTransitionAllowed, normaliseIdentity, type World,
+} from '../core/rules.js';
+import { ActionVocabulary, type IdentityStatus } from '../core/vocabulary.js';
+import { appendEvents } from '../events/log.js';
+import type { Database, Sql } from '../store/db.js';
+import { getCustomActions, getRecord, getRecords, listRecords, updateRecordAtVersion, upsertRecords, type ListFilter } from './queries.js';
+
+/** What a request hands in: identities may leave their defaulted fields out. */
+export type RecordInput<K extends RecordKind> = K extends 'identity' ? IdentityInput : RecordTypes[K];
+
+const byId = <T extends { id: string }>(records: Iterable<Stored<T>>) => new Map([...records].map((s) => [s.record.id, s.record]));
+
+/** Loads just the records a record refers to, so the rules can check its references. */
+async function worldFor(sql: Sql, kind: RecordKind, record: RecordTypes[RecordKind]): Promise<World> {
+  const entityIds = new Set<string>();
+  const peopleIds: string[] = [];
+  const vendorIds: string[] = [];
+  if (kind === 'authorisation') entityIds.add((record as Authorisation).entity);
+  if (kind === 'identity') {
+    const i = record as Identity;
+    for (const s of i.scopes) entityIds.add(s.entity);
+    if (i.owner) peopleIds.push(i.owner);
+    if (i.vendor) vendorIds.push(i.vendor);
+  }
+  return {
+    entities: byId<LegalEntity>((await getRecords(sql, 'entity', [...entityIds])).values()),
+    people: byId<Person>((await getRecords(sql, 'person', peopleIds)).values()),
+    vendors: byId<Vendor>((await getRecords(sql, 'vendor', vendorIds)).values()),
+    vocabulary: new ActionVocabulary(await getCustomActions(sql)),
+  };
+}
+
+async function checkRecord(sql: Sql, kind: RecordKind, record: RecordTypes[RecordKind]): Promise<Issue[]> {
+  switch (kind) {
+    case 'entity':
+      return checkEntity(record as LegalEntity);
+    case 'authorisation': {
+      const a = record as Authorisation;
+      const issues = checkAuthorisation(a, await worldFor(sql, kind, a));
+      const [holder] = await sql.all<{ id: string }>(
+        'SELECT id FROM authorisations WHERE entity = ? AND service = ? AND jurisdiction = ? AND id <> ?',
+        [a.entity, a.service, a.jurisdiction, a.id],
+      );
+      if (holder) issues.push({ field: '/service', reason: `authorisation ${holder.id} already covers ${a.entity} / ${a.service} / ${a.jurisdiction}` });
+      return issues;
+    }
+    case 'identity':
+      return checkIdentity(record as Identity, await worldFor(sql, kind, record));
+    default:
+      return [];
+  }
+}
+
+function reject(kind: RecordKind, id: string, issues: Issue[]): never {
+  throw new MandateError('INVALID_RECORD', `${kind} ${id} is not valid: ${issues.map((i) => `${i.field} ${i.reason}`).join('; ')}`, {
+    issues: issues.map((i) => ({ ...i, kind, record: id })),
+  });
+}
+
+export function inventoryService(db: Database, clock: () => Date) {
+  async function normalise<K extends RecordKind>(sql: Sql, kind: K, input: RecordInput<K>): Promise<RecordTypes[K]> {
+    if (kind !== 'identity') return input as RecordTypes[K];
+    return normaliseIdentity(input as IdentityInput, new ActionVocabulary(await getCustomActions(sql))) as RecordTypes[K];
+  }
+
+  return {
+    get<K extends RecordKind>(kind: K, id: string): Promise<Stored<RecordTypes[K]> | undefined> {
+      return getRecord(db, kind, id);
+    },
+
+    list<K extends RecordKind>(kind: K, filter: ListFilter, afterId: string | undefined, limit: number) {
+      return listRecords(db, kind, filter, afterId, limit);
+    },
+
+    async create<K extends RecordKind>(actor: string, kind: K, input: RecordInput<K>): Promise<Stored<RecordTypes[K]>> {
+      const at = clock().toISOString();
+      return db.transaction(async (tx) => {
+        const record = await normalise(tx, kind, input);
+        if (await getRecord(tx, kind, record.id)) throw new MandateError('ALREADY_EXISTS', `${kind} ${record.id} already exists`, { field: '/id' });
+        const issues = await checkRecord(tx, kind, record);
+        if (issues.length) reject(kind, record.id, issues);
+        await upsertRecords(tx, kind, [record], at);
+        await appendEvents(tx, at, [{ actor, action: `${kind}.created`, subject: { type: kind, id: record.id }, after: record }]);
+        return { record, version: 1, created_at: at, updated_at: at };
+      });
+    },
+
+    /** Replaces a record if the caller saw its current version (If-Match). Identity status changes go through changeStatus. */
+    async update<K extends RecordKind>(actor: string, kind: K, id: string, input: RecordInput<K>, ifMatch: number): Promise<Stored<RecordTypes[K]>> {
+      if (input.id !== id) throw new MandateError('VALIDATION_FAILED', `body id ${input.id} does not match the path id ${id}`, { field: '/id' });
+      const at = clock().toISOString();
+      return db.transaction(async (tx) => {
+        const current = await getRecord(tx, kind, id);
+        if (!current) throw new MandateError('NOT_FOUND', `no ${kind} with id ${id}`);
+        if (current.version !== ifMatch)
+          throw new MandateError('PRECONDITION_FAILED', `${kind} ${id} is at version ${current.version}, not ${ifMatch}: read it again`, { field: 'If-Match' });
+        const record = await normalise(tx, kind, input);
+        if (kind === 'identity' && (record as Identity).status !== (current.record as Identity).status)
+          throw new MandateError('INVALID_TRANSITION', `change an identity's status with POST /v1/identities/${id}/status, not by update`, { field: '/status' });
+        if (canonicalJson(record) === canonicalJson(current.record)) return current;
+        const issues = await checkRecord(tx, kind, record);
+        if (issues.length) reject(kind, id, issues);
+        if (!(await updateRecordAtVersion(tx, kind, record, ifMatch, at)))
+          throw new MandateError('PRECONDITION_FAILED', `${kind} ${id} changed meanwhile: read it again`, { field: 'If-Match' });
+        await appendEvents(tx, at, [{ actor, action: `${kind}.updated`, subject: { type: kind, id }, before: current.record, after: record }]);
+        return { record, version: current.version + 1, created_at: current.created_at, updated_at: at };
+      });
+    },
+
+    async changeStatus(actor: string, id: string, to: IdentityStatus, reason: string, ifMatch?: number): Promise<Stored<Identity>> {
+      const at = clock().toISOString();
+      return db.transaction(async (tx) => {
+        const current = await getRecord(tx, 'identity', id);
+        if (!current) throw new MandateError('NOT_FOUND', `no identity with id ${id}`);
+        if (ifMatch !== undefined && current.version !== ifMatch)
+          throw new MandateError('PRECONDITION_FAILED', `identity ${id} is at version ${current.version}, not ${ifMatch}`, { field: 'If-Match' });
+        const from = current.record.status;
+        if (from === to) return current;
+        if (!identityTransitionAllowed(from, to))
+          throw new MandateError('INVALID_TRANSITION', `identity ${id} cannot go from ${from} to ${to}`, { field: '/status' });
+        const record: Identity = { ...current.record, status: to };
+        // Reactivation must meet everything an active identity needs (owner, purpose, scope, revocation path).
+        if (to === 'active') {
+          const issues = await checkRecord(tx, 'identity', record);
+          if (issues.length) reject('identity', id, issues);
+        }
+        if (!(await updateRecordAtVersion(tx, 'identity', record, current.version, at)))
+          throw new MandateError('PRECONDITION_FAILED', `identity ${id} changed meanwhile: read it again`, { field: 'If-Match' });
+        await appendEvents(tx, at, [
+          { actor, action: 'identity.status_changed', subject: { type: 'identity', id }, before: { status: from }, after: { status: to }, reason },
+        ]);
+        return { record, version: current.version + 1, created_at: current.created_at, updated_at: at };
+      });
+    },
+  };
+}
+export type InventoryService = ReturnType<typeof inventoryService>;

@@ -1,0 +1,68 @@
+// The store's narrow contract. Queries are plain SQL in the subset SQLite and PostgreSQL share,
+// with `?` placeholders; each adapter translates what little differs. A hand-written adapter
+// rather than a query builder: the hot paths (bulk import, keyset pages) are tuned as SQL, and
+// the SQLite adapter caches prepared statements, which the generic builders do not.
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Param = string | number | boolean | null | undefined;
+export type Row = Record<string, unknown>;
+
+/** What a query can run against: the database itself, or an open transaction. */
+export interface Sql {
+  readonly dialect: Dialect;
+  all<T = Row>(sql: string, params?: readonly Param[]): Promise<T[]>;
+  /** Runs a statement and answers how many rows it changed. */
+  run(sql: string, params?: readonly Param[]): Promise<number>;
+}
+
+export interface Database extends Sql {
+  /** Runs fn in one transaction: everything it writes commits together or not at all. */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  /** Runs a multi-statement script (migrations). */
+  exec(script: string): Promise<void>;
+  close(): Promise<void>;
+  /** A printable description without credentials. */
+  readonly description: string;
+}
+
+export async function openDatabase(url: string): Promise<Database> {
+  if (url.startsWith('sqlite:')) {
+    const { openSqlite } = await import('./sqlite.js');
+    return openSqlite(url.slice('sqlite:'.length));
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const { openPostgres } = await import('./postgres.js');
+    return openPostgres(url);
+  }
+  throw new Error(`unsupported database URL (expected sqlite:PATH or postgres://...): ${redactUrl(url)}`);
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+/** Inserts rows in chunks of multi-row VALUES statements (bounded by the drivers' parameter limits). */
+export async function insertMany(
+  sql: Sql,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly Param[])[],
+  onConflict = '',
+): Promise<void> {
+  const perChunk = Math.max(1, Math.floor(900 / columns.length));
+  const tuple = `(${columns.map(() => '?').join(',')})`;
+  for (let start = 0; start < rows.length; start += perChunk) {
+    const chunk = rows.slice(start, start + perChunk);
+    const params: Param[] = [];
+    for (const r of chunk) params.push(...r);
+    await sql.run(
+      `INSERT INTO ${table} (${columns.join(',')}) VALUES ${chunk.map(() => tuple).join(',')} ${onConflict}`,
+      params,
+    );
+  }
+}
+
+/** `?, ?, ?` for an IN list. */
+export function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(',');
+}

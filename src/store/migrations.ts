@@ -1,0 +1,109 @@
+// Versioned schema migrations, run in order at start-up, the same steps on both stores. A
+// migration never changes once released; a change is a new migration.
+import type { Database, Dialect } from './db.js';
+
+interface Migration {
+  version: number;
+  name: string;
+  /**
+   * SQL for both dialects. `{{SERIAL}}` is each one's auto-incrementing 64-bit key; `{{KEY}}` is a
+   * text key that sorts by code point on both (PostgreSQL's default collation would order ids
+   * differently from SQLite, and keyset pages must match).
+   */
+  sql: string;
+}
+
+const SERIAL: Record<Dialect, string> = {
+  sqlite: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+  postgres: 'BIGSERIAL PRIMARY KEY',
+};
+const KEY: Record<Dialect, string> = { sqlite: 'TEXT', postgres: 'TEXT COLLATE "C"' };
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'inventory, events, access',
+    sql: `
+CREATE TABLE entities (
+  id {{KEY}} PRIMARY KEY, doc TEXT NOT NULL, version INTEGER NOT NULL,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE TABLE people (
+  id {{KEY}} PRIMARY KEY, status TEXT NOT NULL, doc TEXT NOT NULL, version INTEGER NOT NULL,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE TABLE vendors (
+  id {{KEY}} PRIMARY KEY, doc TEXT NOT NULL, version INTEGER NOT NULL,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE TABLE authorisations (
+  id {{KEY}} PRIMARY KEY, entity TEXT NOT NULL, service TEXT NOT NULL, jurisdiction TEXT NOT NULL,
+  status TEXT NOT NULL, doc TEXT NOT NULL, version INTEGER NOT NULL,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+  UNIQUE (entity, service, jurisdiction)
+);
+CREATE INDEX authorisations_status ON authorisations (status, id);
+CREATE TABLE identities (
+  id {{KEY}} PRIMARY KEY, kind TEXT NOT NULL, function TEXT NOT NULL, capability TEXT NOT NULL,
+  owner TEXT, vendor TEXT, status TEXT NOT NULL, environment TEXT NOT NULL, break_glass INTEGER NOT NULL,
+  doc TEXT NOT NULL, version INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE INDEX identities_kind ON identities (kind, id);
+CREATE INDEX identities_function ON identities (function, id);
+CREATE INDEX identities_capability ON identities (capability, id);
+CREATE INDEX identities_owner ON identities (owner, id);
+CREATE INDEX identities_vendor ON identities (vendor, id);
+CREATE INDEX identities_status ON identities (status, id);
+CREATE INDEX identities_environment ON identities (environment, id);
+CREATE TABLE identity_scopes (
+  identity_id {{KEY}} NOT NULL, entity TEXT NOT NULL, service TEXT NOT NULL, jurisdiction TEXT NOT NULL,
+  PRIMARY KEY (identity_id, entity, service, jurisdiction)
+);
+CREATE INDEX identity_scopes_entity ON identity_scopes (entity, identity_id);
+CREATE INDEX identity_scopes_service ON identity_scopes (service, identity_id);
+CREATE INDEX identity_scopes_jurisdiction ON identity_scopes (jurisdiction, identity_id);
+CREATE TABLE actions (
+  id {{KEY}} PRIMARY KEY, class TEXT NOT NULL, description TEXT NOT NULL
+);
+CREATE TABLE events (
+  seq {{SERIAL}},
+  at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+  subject_type TEXT NOT NULL, subject_id TEXT NOT NULL,
+  before_doc TEXT, after_doc TEXT, reason TEXT
+);
+CREATE INDEX events_subject ON events (subject_id, subject_type, seq);
+CREATE TABLE users (
+  id {{KEY}} PRIMARY KEY, name TEXT NOT NULL, roles TEXT NOT NULL, status TEXT NOT NULL,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE TABLE api_tokens (
+  id {{KEY}} PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users (id), hash TEXT NOT NULL UNIQUE,
+  label TEXT, created_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_id);
+`,
+  },
+];
+
+export async function migrate(db: Database): Promise<number[]> {
+  await db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  return db.transaction(async (tx) => {
+    // Several servers may start together on one PostgreSQL: one migrates, the others wait.
+    if (tx.dialect === 'postgres') await tx.all("SELECT pg_advisory_xact_lock(hashtext('mandate.migrations'))");
+    const done = new Set((await tx.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+    const applied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      for (const stmt of m.sql.replaceAll('{{SERIAL}}', SERIAL[tx.dialect]).replaceAll('{{KEY}}', KEY[tx.dialect]).split(';')) {
+        if (stmt.trim()) await tx.run(stmt);
+      }
+      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+        m.version, m.name, new Date().toISOString(),
+      ]);
+      applied.push(m.version);
+    }
+    return applied;
+  });
+}

@@ -1,0 +1,91 @@
+// SQLite through better-sqlite3: the embedded default store. WAL journal; one writer connection
+// whose transactions are serialised by a queue (better-sqlite3 is synchronous, our transactions
+// are not), and a second connection for reads outside transactions, which WAL lets see the last
+// committed state while a write is in progress.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Database, Param, Row, Sql } from './db.js';
+
+type Conn = BetterSqlite3.Database;
+
+function bind(params: readonly Param[]): unknown[] {
+  return params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? (p ? 1 : 0) : p));
+}
+
+class Connection implements Sql {
+  readonly dialect = 'sqlite' as const;
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  constructor(readonly conn: Conn) {}
+
+  private prepare(sql: string): BetterSqlite3.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.conn.prepare(sql);
+      if (this.statements.size > 500) this.statements.clear();
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
+  async all<T = Row>(sql: string, params: readonly Param[] = []): Promise<T[]> {
+    const st = this.prepare(sql);
+    return (st.reader ? st.all(...bind(params)) : (st.run(...bind(params)), [])) as T[];
+  }
+
+  async run(sql: string, params: readonly Param[] = []): Promise<number> {
+    return this.prepare(sql).run(...bind(params)).changes;
+  }
+}
+
+export function openSqlite(path: string): Database {
+  const memory = path === ':memory:' || path === '';
+  if (!memory) mkdirSync(dirname(path), { recursive: true });
+  const writer = new BetterSqlite3(memory ? ':memory:' : path);
+  writer.pragma('journal_mode = WAL');
+  // FULL: every commit is synced before it is acknowledged, so an acknowledged change and its
+  // event survive a power cut. Bulk work stays fast because it commits once per transaction.
+  writer.pragma('synchronous = FULL');
+  writer.pragma('foreign_keys = ON');
+  writer.pragma('busy_timeout = 5000');
+  const reader = memory ? writer : new BetterSqlite3(path, { readonly: false });
+  if (!memory) reader.pragma('busy_timeout = 5000');
+  const w = new Connection(writer);
+  const r = memory ? w : new Connection(reader);
+  let queue: Promise<unknown> = Promise.resolve();
+
+  return {
+    dialect: 'sqlite',
+    description: memory ? 'sqlite::memory:' : `sqlite:${path}`,
+    all: (sql, params) => r.all(sql, params),
+    run: (sql, params) => {
+      // A write outside an explicit transaction still waits its turn behind open transactions.
+      const next = queue.then(() => w.run(sql, params));
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+      const next = queue.then(async () => {
+        writer.exec('BEGIN IMMEDIATE');
+        try {
+          const out = await fn(w);
+          writer.exec('COMMIT');
+          return out;
+        } catch (err) {
+          if (writer.inTransaction) writer.exec('ROLLBACK');
+          throw err;
+        }
+      });
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    async exec(script) {
+      writer.exec(script);
+    },
+    async close() {
+      await queue;
+      if (reader !== writer) reader.close();
+      writer.close();
+    },
+  };
+}

@@ -1,0 +1,77 @@
+// Every endpoint and every role: the permission each route needs is pinned here, and each role
+// gets exactly what its permissions grant (403 otherwise; 401 without a token).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ROLES, rolesAllow, type Permission } from '../../src/core/roles.js';
+import { testApp, type TestApp } from '../support/app.js';
+import { testStores } from '../support/stores.js';
+
+const EXPECTED: Record<string, Permission | 'public'> = {
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'GET /metrics': 'public',
+  'GET /openapi.json': 'public',
+  'GET /v1/me': 'inventory:read',
+  'GET /v1/events': 'inventory:read',
+  'POST /v1/import': 'import',
+  'POST /v1/users': 'users:admin',
+  'GET /v1/users': 'users:admin',
+  'POST /v1/users/:id/tokens': 'users:admin',
+  'GET /v1/users/:id/tokens': 'users:admin',
+  'POST /v1/tokens/:id/revoke': 'users:admin',
+  'POST /v1/identities/:id/status': 'identities:status',
+};
+const WRITE: Record<string, Permission> = {
+  entities: 'regulatory:write', authorisations: 'regulatory:write', people: 'registry:write', vendors: 'registry:write', identities: 'identities:write',
+};
+for (const [path, write] of Object.entries(WRITE)) {
+  EXPECTED[`POST /v1/${path}`] = write;
+  EXPECTED[`PUT /v1/${path}/:id`] = write;
+  EXPECTED[`GET /v1/${path}`] = 'inventory:read';
+  EXPECTED[`GET /v1/${path}/:id`] = 'inventory:read';
+  EXPECTED[`GET /v1/${path}/:id/events`] = 'inventory:read';
+}
+
+describe('roles × endpoints', () => {
+  const store = testStores()[0]!;
+  let t: TestApp;
+  const tokens = new Map<string, string>();
+  before(async () => {
+    t = await testApp(await store.open());
+    for (const role of ROLES) tokens.set(role, await t.tokenFor([role]));
+  });
+  after(async () => {
+    await t.app.close();
+    await store.cleanup();
+  });
+
+  test('every route names the permission pinned for it, and no route is unlisted', () => {
+    const actual = Object.fromEntries(t.app.routeTable.map((r) => [`${r.method} ${r.url}`, r.permission]));
+    assert.deepEqual(actual, EXPECTED);
+  });
+
+  test('each role is allowed exactly what its permissions grant', async () => {
+    for (const { method, url, permission } of t.app.routeTable) {
+      if (permission === 'public' || permission === undefined) continue;
+      const path = url.replaceAll(':id', 'no-such-id');
+      const body = method === 'GET' ? undefined : {};
+      const anonymous = await t.call(method, path, undefined, body);
+      assert.equal(anonymous.status, 401, `${method} ${url} without a token`);
+      for (const role of ROLES) {
+        const res = await t.call(method, path, tokens.get(role), body, method === 'PUT' ? { 'if-match': '"1"' } : {});
+        const allowed = rolesAllow([role], permission as Permission);
+        if (allowed) assert.ok(res.status !== 401 && res.status !== 403, `${role} should reach ${method} ${url}, got ${res.status}`);
+        else {
+          assert.equal(res.status, 403, `${role} must be refused ${method} ${url}`);
+          assert.equal(res.body.code, 'FORBIDDEN');
+        }
+      }
+    }
+  });
+
+  test('a forbidden write changes nothing even with a valid body', async () => {
+    const res = await t.call('POST', '/v1/vendors', tokens.get('viewer'), { id: 'v-1', name: 'V' });
+    assert.equal(res.status, 403);
+    assert.equal((await t.call('GET', '/v1/vendors/v-1', t.admin)).status, 404);
+  });
+});

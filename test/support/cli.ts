@@ -1,0 +1,79 @@
+// Drives the real `mandate` CLI in child processes: a server, and commands against it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { run } from '../../src/cli/main.js';
+
+const ENTRY = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs one CLI command in this process (the same code path as bin/mandate.js, without a process
+ * start per command). MANDATE_URL and MANDATE_TOKEN come from `env` only, as in a clean shell.
+ */
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const saved = { url: process.env.MANDATE_URL, token: process.env.MANDATE_TOKEN };
+  delete process.env.MANDATE_URL;
+  delete process.env.MANDATE_TOKEN;
+  if (env.MANDATE_URL) process.env.MANDATE_URL = env.MANDATE_URL;
+  if (env.MANDATE_TOKEN) process.env.MANDATE_TOKEN = env.MANDATE_TOKEN;
+  let stdout = '';
+  let stderr = '';
+  try {
+    const code = await run(['node', 'mandate', ...args], { out: (s) => (stdout += s), err: (s) => (stderr += s) });
+    return { code, stdout, stderr };
+  } finally {
+    for (const [k, v] of [['MANDATE_URL', saved.url], ['MANDATE_TOKEN', saved.token]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+export interface ServerProcess {
+  url: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Starts `mandate serve` on a free port and waits until it says where it listens. */
+export function startServerProcess(args: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'serve', '--port', '0', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, MANDATE_LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${out}`));
+    }, 60_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1]!,
+          output: () => out,
+          stop: () => new Promise((done) => {
+            child.once('close', () => done());
+            child.kill('SIGTERM');
+          }),
+        });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}`));
+    });
+  });
+}
