@@ -96,7 +96,7 @@ export function buildCli(): Command {
           `  ${server.bootstrapToken}`,
           'Use it with the CLI:',
           `  export MANDATE_URL=${server.url} MANDATE_TOKEN=${server.bootstrapToken}`,
-          '  npx mandate identities list --entity ent-de --service custody --jurisdiction FR',
+          '  node bin/mandate.js identities list --entity ent-de --service custody --jurisdiction FR',
         );
       }
       print(lines.join('\n'));

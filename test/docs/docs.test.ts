@@ -20,3 +20,13 @@ test('the published schema is valid JSON Schema 2020-12 and accepts the demo man
   assert.equal(validate(demo), true, JSON.stringify(validate.errors?.slice(0, 3)));
   assert.equal(validate({ ...demo, extra: 1 }), false);
 });
+
+test('the example in docs/manifest.md imports cleanly', async () => {
+  const { checkManifestShape, reviewManifest } = await import('../../src/core/manifest.js');
+  const md = readFileSync(new URL('../../docs/manifest.md', import.meta.url), 'utf8');
+  const example = /```yaml\n([\s\S]*?)```/.exec(md)![1]!;
+  const empty = { entities: new Map(), people: new Map(), vendors: new Map(), authorisations: new Map(), identities: new Map(), customActions: [] };
+  const plan = reviewManifest(checkManifestShape(parse(example)), empty);
+  assert.deepEqual(plan.issues, []);
+  assert.equal(plan.counts.created, 5);
+});
