@@ -15,7 +15,14 @@ import { registerImportRoutes } from './importer/routes.js';
 import { importService } from './importer/service.js';
 import { registerInventoryRoutes } from './inventory/routes.js';
 import { inventoryService } from './inventory/service.js';
+import type { Connector } from './connectors/connector.js';
+import { outboxDeliverer } from './outbox/deliverer.js';
+import { registerOutboxRoutes } from './outbox/routes.js';
+import { registerRegulatoryRoutes } from './regulatory/routes.js';
+import { rulesStore } from './regulatory/rules.js';
+import { regulatoryService } from './regulatory/service.js';
 import type { Database } from './store/db.js';
+import client from 'prom-client';
 
 export interface AppOptions {
   db: Database;
@@ -23,6 +30,8 @@ export interface AppOptions {
   /** pino options, or false for silence (tests). */
   logger?: boolean | { level: string };
   version?: string;
+  /** Revocation connectors by name (postgres, redis, rabbitmq, webhook, …). */
+  connectors?: { get(name: string): Connector | undefined };
 }
 
 export interface RouteEntry {
@@ -38,6 +47,9 @@ export type MandateApp = FastifyInstance & {
     access: ReturnType<typeof accessService>;
     inventory: ReturnType<typeof inventoryService>;
     importer: ReturnType<typeof importService>;
+    rules: ReturnType<typeof rulesStore>;
+    regulatory: ReturnType<typeof regulatoryService>;
+    outbox: ReturnType<typeof outboxDeliverer>;
   };
 };
 
@@ -61,12 +73,28 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   const textAjv = createAjv({ coerceTypes: true });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
 
+  const outbox = outboxDeliverer(db, clock, opts.connectors ?? { get: () => undefined });
+  const rules = rulesStore(db, clock);
   const services = {
     access: accessService(db, clock),
     inventory: inventoryService(db, clock),
     importer: importService(db, clock),
+    rules,
+    // After a cascade commits, deliver its connector actions at once rather than at the next tick.
+    regulatory: regulatoryService(db, clock, rules, () => void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed'))),
+    outbox,
   };
   const metrics = createMetrics();
+  new client.Gauge({
+    name: 'mandate_outbox_deliveries',
+    help: 'Connector deliveries by status; failed ones are open problems that need a person',
+    labelNames: ['status'] as const,
+    registers: [metrics.registry],
+    async collect() {
+      const counts = await outbox.counts();
+      for (const status of ['pending', 'in_flight', 'delivered', 'failed', 'manual']) this.set({ status }, counts[status] ?? 0);
+    },
+  });
   const routeTable: RouteEntry[] = [];
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) {
@@ -139,6 +167,8 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   registerEventRoutes(app, db);
   registerAccessRoutes(app, services.access);
   await registerImportRoutes(app, services.importer);
+  registerRegulatoryRoutes(app, db, services.regulatory, services.rules);
+  registerOutboxRoutes(app, services.outbox);
 
   await app.ready();
   return Object.assign(app, { services, routeTable }) as MandateApp;

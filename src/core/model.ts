@@ -57,6 +57,15 @@ export const Authorisation = Type.Object(
     reference: Type.String({ minLength: 1, maxLength: 200, description: "the supervisor's decision or notification reference" }),
     effective_from: Type.Optional(Timestamp),
     deadline: Type.Optional(Timestamp),
+    conditions: Type.Optional(
+      Type.Object(
+        {
+          denied_actions: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }), { maxItems: 100, uniqueItems: true })),
+          note: Type.Optional(Type.String({ maxLength: 2000 })),
+        },
+        { additionalProperties: false, description: 'for a restricted authorisation: the actions its conditions forbid' },
+      ),
+    ),
   },
   { additionalProperties: false, title: 'Authorisation' },
 );

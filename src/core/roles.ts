@@ -12,6 +12,9 @@ export const PERMISSIONS = [
   'regulatory:write', // legal entities and authorisations
   'import', // firm manifest import (writes every kind of record)
   'users:admin', // users and API tokens
+  'transitions:propose', // propose authorisation transitions; publish lifecycle rules
+  'transitions:approve', // approve, reject and review transitions (never one's own)
+  'outbox:retry', // retry a failed connector delivery
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -19,9 +22,9 @@ const READ: Permission[] = ['inventory:read'];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   viewer: READ,
-  approver: READ,
-  operator: [...READ, 'identities:write', 'identities:status', 'registry:write'],
-  compliance_officer: [...READ, 'identities:status', 'registry:write', 'regulatory:write', 'import'],
+  approver: [...READ, 'transitions:approve'],
+  operator: [...READ, 'identities:write', 'identities:status', 'registry:write', 'outbox:retry'],
+  compliance_officer: [...READ, 'identities:status', 'registry:write', 'regulatory:write', 'import', 'transitions:propose'],
   admin: PERMISSIONS,
 };
 

@@ -20,6 +20,18 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /v1/users/:id/tokens': 'users:admin',
   'POST /v1/tokens/:id/revoke': 'users:admin',
   'POST /v1/identities/:id/status': 'identities:status',
+  'GET /v1/authorisations/:id/impact': 'inventory:read',
+  'POST /v1/authorisations/:id/transitions': 'transitions:propose',
+  'GET /v1/transitions': 'inventory:read',
+  'GET /v1/transitions/:id': 'inventory:read',
+  'POST /v1/transitions/:id/approve': 'transitions:approve',
+  'POST /v1/transitions/:id/reject': 'transitions:approve',
+  'POST /v1/transitions/:id/review': 'transitions:approve',
+  'GET /v1/lifecycle-rules': 'inventory:read',
+  'PUT /v1/lifecycle-rules': 'transitions:propose',
+  'POST /v1/lifecycle-rules/test': 'inventory:read',
+  'GET /v1/outbox': 'inventory:read',
+  'POST /v1/outbox/:id/retry': 'outbox:retry',
 };
 const WRITE: Record<string, Permission> = {
   entities: 'regulatory:write', authorisations: 'regulatory:write', people: 'registry:write', vendors: 'registry:write', identities: 'identities:write',

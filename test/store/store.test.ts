@@ -5,7 +5,7 @@ import { normaliseIdentity } from '../../src/core/rules.js';
 import { ActionVocabulary } from '../../src/core/vocabulary.js';
 import { appendEvents, eventsAfter, eventsForSubject } from '../../src/events/log.js';
 import { getRecord, listRecords, updateRecordAtVersion, upsertRecords } from '../../src/inventory/queries.js';
-import { migrate } from '../../src/store/migrations.js';
+import { migrate, MIGRATIONS } from '../../src/store/migrations.js';
 import { identity } from '../support/fixtures.js';
 import { testStores } from '../support/stores.js';
 
@@ -20,7 +20,7 @@ for (const store of testStores()) {
       const db = await store.open();
       assert.deepEqual(await migrate(db), []);
       const rows = await db.all<{ version: number }>('SELECT version FROM schema_migrations');
-      assert.deepEqual(rows.map((r) => Number(r.version)), [1]);
+      assert.deepEqual(rows.map((r) => Number(r.version)).sort(), MIGRATIONS.map((m) => m.version));
     });
 
     test('upsert creates at version 1, an update bumps the version and keeps the creation time', async () => {

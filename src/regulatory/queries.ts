@@ -1,0 +1,112 @@
+// Storage for the regulatory capability: transitions, lifecycle rule versions, identity power
+// (what the lifecycle did to each identity) and the outbox rows a cascade writes.
+import type { Identity, Scope } from '../core/model.js';
+import type { PriorPower } from '../core/cascade.js';
+import type { Outcome } from '../core/lifecycle.js';
+import { insertMany, placeholders, type Param, type Sql } from '../store/db.js';
+
+export interface TransitionRow {
+  id: string;
+  authorisations: string;
+  to_status: string;
+  reason: string;
+  reference: string;
+  effective_at: string;
+  conditions: string | null;
+  deadline: string | null;
+  emergency: number;
+  proposer: string;
+  status: 'pending' | 'approved' | 'rejected' | 'applied';
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+  applied_at: string | null;
+  result: string | null;
+  review_status: string | null;
+  reviewed_by: string | null;
+  review_notes: string | null;
+  created_at: string;
+}
+
+export async function getTransition(sql: Sql, id: string): Promise<TransitionRow | undefined> {
+  const [row] = await sql.all<TransitionRow>('SELECT * FROM transitions WHERE id = ?', [id]);
+  return row;
+}
+
+/** The ids of identities acting in any of these scopes. */
+export async function identityIdsInScopes(sql: Sql, scopes: readonly Scope[]): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const s of scopes) {
+    const rows = await sql.all<{ identity_id: string }>(
+      'SELECT identity_id FROM identity_scopes WHERE entity = ? AND service = ? AND jurisdiction = ?',
+      [s.entity, s.service, s.jurisdiction],
+    );
+    for (const r of rows) ids.add(r.identity_id);
+  }
+  return [...ids].sort();
+}
+
+export async function priorPower(sql: Sql, ids: readonly string[]): Promise<Map<string, PriorPower>> {
+  const out = new Map<string, PriorPower>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const rows = await sql.all<{ identity_id: string; outcome: Outcome; suspended_by_lifecycle: number; transition_id: string }>(
+      `SELECT identity_id, outcome, suspended_by_lifecycle, transition_id FROM identity_power WHERE identity_id IN (${placeholders(chunk.length)})`,
+      chunk,
+    );
+    for (const r of rows) out.set(r.identity_id, { outcome: r.outcome, suspendedByLifecycle: Number(r.suspended_by_lifecycle) === 1, transitionId: r.transition_id });
+  }
+  return out;
+}
+
+export async function writePower(
+  tx: Sql,
+  rows: readonly { identity: string; power: { outcome: Outcome; suspendedByLifecycle: boolean } | null; lawful: unknown }[],
+  transitionId: string,
+  at: string,
+): Promise<void> {
+  const gone = rows.filter((r) => r.power === null).map((r) => r.identity);
+  for (let i = 0; i < gone.length; i += 500) {
+    const chunk = gone.slice(i, i + 500);
+    await tx.run(`DELETE FROM identity_power WHERE identity_id IN (${placeholders(chunk.length)})`, chunk);
+  }
+  const kept: Param[][] = rows
+    .filter((r) => r.power !== null)
+    .map((r) => [r.identity, r.power!.outcome, JSON.stringify(r.lawful), r.power!.suspendedByLifecycle ? 1 : 0, transitionId, at]);
+  await insertMany(tx, 'identity_power', ['identity_id', 'outcome', 'lawful', 'suspended_by_lifecycle', 'transition_id', 'updated_at'], kept,
+    'ON CONFLICT (identity_id) DO UPDATE SET outcome = excluded.outcome, lawful = excluded.lawful, suspended_by_lifecycle = excluded.suspended_by_lifecycle, transition_id = excluded.transition_id, updated_at = excluded.updated_at');
+}
+
+/** Sets identities' status (column and document) in bulk, bumping their versions. */
+export async function setIdentityStatus(tx: Sql, ids: readonly string[], status: Identity['status'], at: string): Promise<void> {
+  const setDoc = tx.dialect === 'sqlite'
+    ? "doc = json_set(doc, '$.status', ?)"
+    : "doc = jsonb_set(doc::jsonb, '{status}', to_jsonb(?::text))::text";
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    await tx.run(
+      `UPDATE identities SET status = ?, ${setDoc}, version = version + 1, updated_at = ? WHERE id IN (${placeholders(chunk.length)})`,
+      [status, status, at, ...chunk],
+    );
+  }
+}
+
+export interface OutboxInsert {
+  id: string;
+  channel: string;
+  action: string;
+  target: string;
+  identity: string;
+  transition: string | null;
+  reason: string;
+}
+
+export async function enqueue(tx: Sql, rows: readonly OutboxInsert[], at: string): Promise<void> {
+  await insertMany(
+    tx,
+    'outbox',
+    ['id', 'created_at', 'channel', 'action', 'target', 'identity_id', 'transition_id', 'reason', 'status', 'attempts', 'next_attempt_at'],
+    rows.map((r) => [r.id, at, r.channel, r.action, r.target, r.identity, r.transition, r.reason, 'pending', 0, at]),
+    'ON CONFLICT (id) DO NOTHING',
+  );
+}

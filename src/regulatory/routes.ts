@@ -1,0 +1,141 @@
+// HTTP for regulatory state: propose / approve / reject / review transitions, the impact preview,
+// and lifecycle rule versions with their tests.
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { MandateError } from '../core/errors.js';
+import { checkRuleTests, runRuleTests } from '../core/lifecycle-tests.js';
+import { checkRules, scopeKey } from '../core/lifecycle.js';
+import { Enum, Timestamp } from '../core/model.js';
+import { rolesAllow } from '../core/roles.js';
+import { ActionVocabulary, AUTHORISATION_STATUSES } from '../core/vocabulary.js';
+import { Problem } from '../http/common.js';
+import { getCustomActions } from '../inventory/queries.js';
+import type { Database } from '../store/db.js';
+import type { RulesStore } from './rules.js';
+import type { Caller, Impact, RegulatoryService } from './service.js';
+
+const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
+const ActionName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' });
+
+const Proposal = Type.Object(
+  {
+    to: Enum(AUTHORISATION_STATUSES),
+    reason: Type.String({ minLength: 1, maxLength: 2000 }),
+    reference: Type.String({ minLength: 1, maxLength: 200, description: "the supervisor's decision" }),
+    effective_at: Type.Optional(Timestamp),
+    deadline: Type.Optional(Timestamp),
+    denied_actions: Type.Optional(Type.Array(ActionName, { maxItems: 100, uniqueItems: true, description: 'for restricted: what the conditions forbid' })),
+    also: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { maxItems: 500, uniqueItems: true, description: 'more authorisations moved by the same decision' })),
+    emergency: Type.Optional(Type.Boolean({ description: 'apply now on the caller’s sole approval; opens a mandatory review' })),
+  },
+  { additionalProperties: false },
+);
+
+function caller(req: FastifyRequest): Caller {
+  return { user: req.principal!.user, canApprove: rolesAllow(req.principal!.roles, 'transitions:approve') };
+}
+
+/** The impact as the API shows it: every identity with what happens to it and the rule that decided. */
+export function presentImpact(impact: Impact) {
+  const { plan } = impact;
+  const pick = (effect: string) => plan.changes.filter((c) => c.effect === effect);
+  const revocationOf = (id: string) => impact.identities.get(id)?.revocation;
+  return {
+    moved: impact.moved,
+    rules_version: impact.rulesVersion,
+    counts: plan.counts,
+    suspended: pick('suspend').map((c) => ({ identity: c.identity, why: c.why, removed: c.removed })),
+    narrowed: pick('narrow').map((c) => ({
+      identity: c.identity,
+      from: impact.identities.get(c.identity)!.scopes.map(scopeKey),
+      to: c.lawful.map((l) => ({ scope: scopeKey(l.scope), actions: l.actions })),
+      removed: c.removed,
+    })),
+    restored: pick('restore').map((c) => ({ identity: c.identity, status: c.statusAfter, to: c.lawful.map((l) => ({ scope: scopeKey(l.scope), actions: l.actions })) })),
+    untouched: pick('unchanged').map((c) => ({ identity: c.identity, why: c.why })),
+    connector_actions: plan.changes.filter((c) => c.connector).map((c) => ({ identity: c.identity, action: c.connector, connector: revocationOf(c.identity)?.connector ?? null, target: revocationOf(c.identity)?.target ?? null })),
+    return_paths: plan.returnPaths,
+  };
+}
+
+export function registerRegulatoryRoutes(app: FastifyInstance, db: Database, regulatory: RegulatoryService, rules: RulesStore): void {
+  const tags = ['regulatory'];
+  app.get('/v1/authorisations/:id/impact', {
+    config: { permission: 'inventory:read' },
+    schema: {
+      tags, summary: 'Preview what moving an authorisation to a status would do (nothing is written)', params: IdParam,
+      querystring: Type.Object({ to: Enum(AUTHORISATION_STATUSES), denied_actions: Type.Optional(Type.String({ maxLength: 2000, description: 'comma-separated, for restricted' })) }, { additionalProperties: false }),
+      response: { '4xx': Problem },
+    },
+  }, async (req) => {
+    const { id } = req.params as { id: string };
+    const q = req.query as { to: (typeof AUTHORISATION_STATUSES)[number]; denied_actions?: string };
+    return presentImpact(await regulatory.impact(id, q.to, q.denied_actions ? q.denied_actions.split(',').map((s) => s.trim()).filter(Boolean) : []));
+  });
+
+  app.post('/v1/authorisations/:id/transitions', {
+    config: { permission: 'transitions:propose' },
+    schema: { tags, summary: 'Propose a transition (a different approver decides it)', params: IdParam, body: Proposal, response: { '4xx': Problem } },
+  }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    return reply.code(201).send(await regulatory.propose(caller(req), id, req.body as never));
+  });
+
+  app.get('/v1/transitions', {
+    config: { permission: 'inventory:read' },
+    schema: {
+      tags, summary: 'Transitions, newest first',
+      querystring: Type.Object({ status: Type.Optional(Enum(['pending', 'approved', 'rejected', 'applied'] as const)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }),
+      response: { '4xx': Problem },
+    },
+  }, async (req) => {
+    const q = req.query as { status?: string; limit?: number };
+    return { items: await regulatory.list(q.status, q.limit ?? 50) };
+  });
+
+  app.get('/v1/transitions/:id', { config: { permission: 'inventory:read' }, schema: { tags, summary: 'One transition', params: IdParam, response: { '4xx': Problem } } }, async (req) => {
+    const { id } = req.params as { id: string };
+    const t = await regulatory.get(id);
+    if (!t) throw new MandateError('NOT_FOUND', `no transition with id ${id}`);
+    return t;
+  });
+
+  const Decision = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })) }, { additionalProperties: false });
+  for (const decision of ['approve', 'reject'] as const) {
+    app.post(`/v1/transitions/:id/${decision}`, {
+      config: { permission: 'transitions:approve' },
+      schema: { tags, summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a proposed transition (not your own)`, params: IdParam, body: Type.Optional(Decision), response: { '4xx': Problem } },
+    }, async (req) => {
+      const { id } = req.params as { id: string };
+      return regulatory.decide(caller(req), id, decision, (req.body as { reason?: string } | undefined)?.reason);
+    });
+  }
+
+  app.post('/v1/transitions/:id/review', {
+    config: { permission: 'transitions:approve' },
+    schema: { tags, summary: 'Close the mandatory review of an emergency transition', params: IdParam, body: Type.Object({ notes: Type.String({ minLength: 1, maxLength: 5000 }) }, { additionalProperties: false }), response: { '4xx': Problem } },
+  }, async (req) => {
+    const { id } = req.params as { id: string };
+    return regulatory.review(caller(req), id, (req.body as { notes: string }).notes);
+  });
+
+  app.get('/v1/lifecycle-rules', { config: { permission: 'inventory:read' }, schema: { tags, summary: 'The lifecycle rules in force', response: { '4xx': Problem } } }, async () => rules.current());
+
+  app.put('/v1/lifecycle-rules', {
+    config: { permission: 'transitions:propose' },
+    schema: { tags, summary: 'Publish a new version of the lifecycle rules (recorded as an event)', body: Type.Object({ rules: Type.Unknown() }, { additionalProperties: false }), response: { '4xx': Problem } },
+  }, async (req) => rules.push(`user:${req.principal!.user}`, (req.body as { rules: unknown }).rules));
+
+  app.post('/v1/lifecycle-rules/test', {
+    config: { permission: 'inventory:read' },
+    schema: { tags, summary: 'Run rule tests against given rules, or the rules in force', body: Type.Object({ rules: Type.Optional(Type.Unknown()), tests: Type.Unknown() }, { additionalProperties: false }), response: { '4xx': Problem } },
+  }, async (req) => {
+    const body = req.body as { rules?: unknown; tests: unknown };
+    const checked = body.rules === undefined ? { rules: (await rules.current()).rules, issues: [] } : checkRules(body.rules);
+    if (!checked.rules) throw new MandateError('VALIDATION_FAILED', 'rules are not valid', { issues: checked.issues.map((i) => ({ ...i, field: `/rules${i.field}` })) });
+    const tests = checkRuleTests(body.tests);
+    if (!tests.tests) throw new MandateError('VALIDATION_FAILED', 'tests are not valid', { issues: tests.issues.map((i) => ({ ...i, field: `/tests${i.field}` })) });
+    const results = runRuleTests(checked.rules, tests.tests, new ActionVocabulary(await getCustomActions(db)));
+    return { passed: results.filter((r) => r.passed).length, failed: results.filter((r) => !r.passed).length, results };
+  });
+}

@@ -1,0 +1,55 @@
+// Lifecycle rule versions: the shipped default, and each version a firm uploads (recorded as an
+// event with the whole document, so what was in force at any time is evidence).
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { MandateError } from '../core/errors.js';
+import { checkRules, type LifecycleRules } from '../core/lifecycle.js';
+import { appendEvents } from '../events/log.js';
+import type { Database, Sql } from '../store/db.js';
+
+const DEFAULT_RULES_FILE = new URL('../../policies/lifecycle/mica-default.yaml', import.meta.url);
+
+export function defaultRules(): LifecycleRules {
+  const { rules, issues } = checkRules(parse(readFileSync(DEFAULT_RULES_FILE, 'utf8')));
+  if (!rules) throw new Error(`the shipped lifecycle rules are invalid: ${JSON.stringify(issues)}`);
+  return rules;
+}
+
+export interface RulesVersion {
+  version: number;
+  rules: LifecycleRules;
+  actor: string;
+  created_at: string;
+}
+
+export function rulesStore(db: Database, clock: () => Date) {
+  let cached: RulesVersion | undefined;
+  const shipped = defaultRules();
+
+  async function current(sql: Sql = db): Promise<RulesVersion> {
+    const [row] = await sql.all<{ version: number; doc: string; actor: string; created_at: string }>(
+      'SELECT version, doc, actor, created_at FROM lifecycle_rules ORDER BY version DESC LIMIT 1',
+    );
+    if (!row) return { version: 0, rules: shipped, actor: 'mandate', created_at: '1970-01-01T00:00:00.000Z' };
+    if (cached?.version === Number(row.version)) return cached;
+    cached = { version: Number(row.version), rules: JSON.parse(row.doc) as LifecycleRules, actor: row.actor, created_at: row.created_at };
+    return cached;
+  }
+
+  return {
+    current,
+    async push(actor: string, doc: unknown): Promise<RulesVersion> {
+      const { rules, issues } = checkRules(doc);
+      if (!rules) throw new MandateError('VALIDATION_FAILED', `lifecycle rules are not valid: ${issues.map((i) => `${i.field} ${i.reason}`).join('; ')}`, { issues });
+      const at = clock().toISOString();
+      return db.transaction(async (tx) => {
+        const before = await current(tx);
+        const version = before.version + 1;
+        await tx.run('INSERT INTO lifecycle_rules (version, rules_id, doc, actor, created_at) VALUES (?, ?, ?, ?, ?)', [version, rules.id, JSON.stringify(rules), actor, at]);
+        await appendEvents(tx, at, [{ actor, action: 'lifecycle_rules.published', subject: { type: 'lifecycle_rules', id: String(version) }, before: { version: before.version, id: before.rules.id }, after: rules }]);
+        return { version, rules, actor, created_at: at };
+      });
+    },
+  };
+}
+export type RulesStore = ReturnType<typeof rulesStore>;

@@ -1,0 +1,270 @@
+// Regulatory state drives identity state. A compliance officer proposes a transition of one or
+// more authorisations; a different person approves it; at its effective time the cascade changes
+// every affected identity in one transaction with its events and outbox rows.
+import { randomBytes } from 'node:crypto';
+import { authorisationTransitionAllowed, authorityLookup, expandTransition, planCascade, type CascadePlan } from '../core/cascade.js';
+import { MandateError } from '../core/errors.js';
+import { scopeKey, type ScopeAuthority } from '../core/lifecycle.js';
+import type { Authorisation, Identity } from '../core/model.js';
+import { parseTimestamp } from '../core/time.js';
+import { ActionVocabulary, type AuthorisationStatus } from '../core/vocabulary.js';
+import { appendEvents, type NewEvent } from '../events/log.js';
+import { getAllRecords, getCustomActions, getRecords, upsertRecords } from '../inventory/queries.js';
+import type { Database, Sql } from '../store/db.js';
+import { enqueue, getTransition, identityIdsInScopes, priorPower, setIdentityStatus, writePower, type OutboxInsert, type TransitionRow } from './queries.js';
+import type { RulesStore } from './rules.js';
+
+export interface Caller {
+  user: string;
+  canApprove: boolean;
+}
+
+export interface ProposalInput {
+  to: AuthorisationStatus;
+  reason: string;
+  reference: string;
+  effective_at?: string;
+  deadline?: string;
+  denied_actions?: string[];
+  /** More authorisations moved by the same decision. */
+  also?: string[];
+  /** Applies at once on this caller's sole approval, and opens a mandatory review. */
+  emergency?: boolean;
+}
+
+export interface Transition {
+  id: string;
+  authorisations: string[];
+  to: AuthorisationStatus;
+  reason: string;
+  reference: string;
+  effective_at: string;
+  deadline: string | null;
+  denied_actions: string[];
+  emergency: boolean;
+  proposer: string;
+  status: TransitionRow['status'];
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+  applied_at: string | null;
+  result: unknown;
+  review: { status: string; by: string | null; notes: string | null } | null;
+  created_at: string;
+}
+
+export function toTransition(r: TransitionRow): Transition {
+  const conditions = r.conditions ? (JSON.parse(r.conditions) as { denied_actions?: string[] }) : {};
+  return {
+    id: r.id, authorisations: JSON.parse(r.authorisations) as string[], to: r.to_status as AuthorisationStatus, reason: r.reason,
+    reference: r.reference, effective_at: r.effective_at, deadline: r.deadline, denied_actions: conditions.denied_actions ?? [],
+    emergency: Number(r.emergency) === 1, proposer: r.proposer, status: r.status, decided_by: r.decided_by, decided_at: r.decided_at,
+    decision_reason: r.decision_reason, applied_at: r.applied_at, result: r.result ? JSON.parse(r.result) : null,
+    review: r.review_status ? { status: r.review_status, by: r.reviewed_by, notes: r.review_notes } : null, created_at: r.created_at,
+  };
+}
+
+/** What a transition would do, or did: the cascade plan with the authorisations it moves. */
+export interface Impact {
+  moved: { id: string; from: AuthorisationStatus; to: AuthorisationStatus; via: string | null }[];
+  plan: CascadePlan;
+  identities: Map<string, Identity>;
+  rulesVersion: number;
+}
+
+export function regulatoryService(db: Database, clock: () => Date, rules: RulesStore, onApplied: () => void = () => undefined) {
+  async function impactOf(sql: Sql, named: Authorisation[], to: AuthorisationStatus, deniedActions: string[]): Promise<Impact> {
+    const all = [...(await getAllRecords(sql, 'authorisation')).values()];
+    const moved = expandTransition(named, all, to);
+    const overrides = new Map<string, ScopeAuthority>(moved.map((m) => [
+      scopeKey(m.authorisation),
+      { id: m.authorisation.id, status: to, ...(to === 'restricted' ? { conditions: { denied_actions: deniedActions } } : {}) },
+    ]));
+    const ids = await identityIdsInScopes(sql, moved.map((m) => m.authorisation));
+    const stored = await getRecords(sql, 'identity', ids);
+    const identities = new Map([...stored].map(([id, s]) => [id, s.record]));
+    const { version, rules: current } = await rules.current(sql);
+    const plan = planCascade({
+      identities: [...identities.values()],
+      prior: await priorPower(sql, ids),
+      after: authorityLookup(all, overrides),
+      movedScopes: new Set(overrides.keys()),
+      rules: current,
+      vocabulary: new ActionVocabulary(await getCustomActions(sql)),
+    });
+    return { moved: moved.map((m) => ({ id: m.authorisation.id, from: m.from, to, via: m.via })), plan, identities, rulesVersion: version };
+  }
+
+  async function loadNamed(sql: Sql, ids: string[]): Promise<Authorisation[]> {
+    const found = await getRecords(sql, 'authorisation', ids);
+    for (const id of ids) if (!found.has(id)) throw new MandateError('NOT_FOUND', `no authorisation with id ${id}`);
+    return ids.map((id) => found.get(id)!.record);
+  }
+
+  /** A refused attempt is evidence too: recorded in its own transaction, then the error goes back to the caller. */
+  async function recorded<T>(actor: string, subject: string, action: string, detail: unknown, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof MandateError && err.status < 500) {
+        await db.transaction((tx) => appendEvents(tx, clock().toISOString(), [
+          { actor, action: `${action}.refused`, subject: { type: 'transition', id: subject }, after: { code: err.code, detail: err.message, request: detail } },
+        ]));
+      }
+      throw err;
+    }
+  }
+
+  /** Applies an approved transition whose time has come: one transaction, all or nothing. */
+  async function apply(id: string): Promise<Transition | undefined> {
+    const at = clock().toISOString();
+    const done = await db.transaction(async (tx) => {
+      const row = await getTransition(tx, id);
+      if (!row || row.status !== 'approved' || parseTimestamp(row.effective_at) > Date.parse(at)) return undefined;
+      const t = toTransition(row);
+      const named = await loadNamed(tx, t.authorisations);
+      for (const a of named) if (a.status !== t.to && !authorisationTransitionAllowed(a.status, t.to))
+        throw new MandateError('INVALID_TRANSITION', `authorisation ${a.id} is ${a.status} now and cannot go to ${t.to}`);
+      const impact = await impactOf(tx, named, t.to, t.denied_actions);
+      const actor = `user:${t.decided_by}`;
+      const why = `transition ${t.id}: ${t.reason} (${t.reference})`;
+      const events: NewEvent[] = [];
+
+      const all = await getAllRecords(tx, 'authorisation');
+      const updated = impact.moved.map((m) => {
+        const before = all.get(m.id)!;
+        const after: Authorisation = { ...before, status: t.to, reference: t.reference };
+        if (t.deadline) after.deadline = t.deadline;
+        else delete after.deadline;
+        if (t.to === 'restricted') after.conditions = { denied_actions: t.denied_actions };
+        else delete after.conditions;
+        events.push({ actor, action: 'authorisation.status_changed', subject: { type: 'authorisation', id: m.id }, before, after, reason: m.via ? `${why}; follows home authorisation ${m.via}` : why });
+        return after;
+      });
+      await upsertRecords(tx, 'authorisation', updated, at);
+
+      const changed = impact.plan.changes.filter((c) => c.effect !== 'unchanged');
+      for (const status of ['suspended', 'active'] as const) {
+        await setIdentityStatus(tx, changed.filter((c) => c.statusAfter !== c.statusBefore && c.statusAfter === status).map((c) => c.identity), status, at);
+      }
+      await writePower(tx, changed.map((c) => ({ identity: c.identity, power: c.power, lawful: c.lawful })), t.id, at);
+      const outbox: OutboxInsert[] = [];
+      for (const c of changed) {
+        events.push({
+          actor, action: `identity.${c.effect === 'suspend' ? 'suspended' : c.effect === 'narrow' ? 'narrowed' : 'restored'}`,
+          subject: { type: 'identity', id: c.identity },
+          before: { status: c.statusBefore }, after: { status: c.statusAfter, lawful: c.lawful, removed: c.removed }, reason: `${why}; ${c.why}`,
+        });
+        const revocation = impact.identities.get(c.identity)?.revocation;
+        if (c.connector && revocation)
+          outbox.push({ id: `ob_${t.id}_${c.identity}_${c.connector}`, channel: revocation.connector, action: c.connector, target: revocation.target, identity: c.identity, transition: t.id, reason: why });
+      }
+      await enqueue(tx, outbox, at);
+      const result = { counts: impact.plan.counts, moved: impact.moved, outbox: outbox.length, rules_version: impact.rulesVersion };
+      await tx.run("UPDATE transitions SET status = 'applied', applied_at = ?, result = ? WHERE id = ?", [at, JSON.stringify(result), t.id]);
+      events.push({ actor, action: 'transition.applied', subject: { type: 'transition', id: t.id }, after: result, reason: why });
+      await appendEvents(tx, at, events);
+      return toTransition((await getTransition(tx, t.id))!);
+    });
+    if (done) onApplied();
+    return done;
+  }
+
+  return {
+    impact: async (authorisationId: string, to: AuthorisationStatus, deniedActions: string[] = []) => {
+      const [named] = await loadNamed(db, [authorisationId]);
+      if (named!.status !== to && !authorisationTransitionAllowed(named!.status, to))
+        throw new MandateError('INVALID_TRANSITION', `authorisation ${authorisationId} is ${named!.status} and cannot go to ${to}`, { field: 'query:to' });
+      return impactOf(db, [named!], to, deniedActions);
+    },
+
+    async propose(caller: Caller, authorisationId: string, input: ProposalInput): Promise<Transition> {
+      const actor = `user:${caller.user}`;
+      return recorded(actor, authorisationId, 'transition.propose', input, async () => {
+        const now = clock();
+        const when = input.effective_at === undefined ? now.getTime() : parseTimestamp(input.effective_at);
+        if (!Number.isFinite(when)) throw new MandateError('VALIDATION_FAILED', `effective_at is not a real time: ${input.effective_at}`, { field: '/effective_at' });
+        // Stored in UTC so the scheduler can compare times as text on both stores.
+        const effective = new Date(when).toISOString();
+        if (input.emergency && !caller.canApprove) throw new MandateError('FORBIDDEN', 'the emergency path needs the approver role: it applies on your sole approval');
+        if (input.emergency && parseTimestamp(effective) > now.getTime()) throw new MandateError('VALIDATION_FAILED', 'an emergency transition applies now; leave effective_at out', { field: '/effective_at' });
+        const ids = [authorisationId, ...(input.also ?? []).filter((a) => a !== authorisationId)];
+        const id = `tr_${randomBytes(8).toString('hex')}`;
+        const at = now.toISOString();
+        await db.transaction(async (tx) => {
+          for (const a of await loadNamed(tx, ids)) {
+            if (!authorisationTransitionAllowed(a.status, input.to))
+              throw new MandateError('INVALID_TRANSITION', `authorisation ${a.id} is ${a.status}; it cannot go to ${input.to}${a.status === 'closed' ? ' without a new application' : ''}`, { field: '/to' });
+          }
+          const emergency = input.emergency === true;
+          await tx.run(
+            `INSERT INTO transitions (id, authorisations, to_status, reason, reference, effective_at, conditions, deadline, emergency, proposer, status,
+               decided_by, decided_at, decision_reason, review_status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            [id, JSON.stringify(ids), input.to, input.reason, input.reference, effective, input.denied_actions ? JSON.stringify({ denied_actions: input.denied_actions }) : null,
+              input.deadline ?? null, emergency ? 1 : 0, caller.user, emergency ? 'approved' : 'pending',
+              emergency ? caller.user : null, emergency ? at : null, emergency ? 'emergency path' : null, emergency ? 'open' : null, at],
+          );
+          await appendEvents(tx, at, [{ actor, action: emergency ? 'transition.emergency_applied_pending_review' : 'transition.proposed', subject: { type: 'transition', id }, after: { authorisations: ids, ...input }, reason: input.reason }]);
+        });
+        if (input.emergency) await apply(id);
+        return toTransition((await getTransition(db, id))!);
+      });
+    },
+
+    async decide(caller: Caller, id: string, decision: 'approve' | 'reject', reason: string | undefined): Promise<Transition> {
+      const actor = `user:${caller.user}`;
+      const t = await recorded(actor, id, `transition.${decision}`, { reason }, async () => {
+        const at = clock().toISOString();
+        return db.transaction(async (tx) => {
+          const row = await getTransition(tx, id);
+          if (!row) throw new MandateError('NOT_FOUND', `no transition with id ${id}`);
+          if (!caller.canApprove) throw new MandateError('FORBIDDEN', 'only an approver can approve or reject a transition');
+          if (row.proposer === caller.user) throw new MandateError('FORBIDDEN', 'four eyes: the proposer cannot decide their own proposal');
+          if (row.status !== 'pending') throw new MandateError('INVALID_TRANSITION', `transition ${id} is already ${row.status}`);
+          const status = decision === 'approve' ? 'approved' : 'rejected';
+          await tx.run('UPDATE transitions SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ?', [status, caller.user, at, reason ?? null, id]);
+          await appendEvents(tx, at, [{ actor, action: `transition.${status}`, subject: { type: 'transition', id }, before: { status: 'pending' }, after: { status }, ...(reason ? { reason } : {}) }]);
+          return toTransition((await getTransition(tx, id))!);
+        });
+      });
+      // Approval is committed first; the cascade then runs in its own transaction, and the
+      // scheduler completes it after a crash, so an approved transition is never lost.
+      if (t.status === 'approved') return (await apply(id)) ?? t;
+      return t;
+    },
+
+    async review(caller: Caller, id: string, notes: string): Promise<Transition> {
+      const at = clock().toISOString();
+      return db.transaction(async (tx) => {
+        const row = await getTransition(tx, id);
+        if (!row) throw new MandateError('NOT_FOUND', `no transition with id ${id}`);
+        if (row.review_status !== 'open') throw new MandateError('INVALID_TRANSITION', `transition ${id} has no open review`);
+        if (row.decided_by === caller.user) throw new MandateError('FORBIDDEN', 'the review of an emergency change is done by someone else');
+        await tx.run("UPDATE transitions SET review_status = 'done', reviewed_by = ?, review_notes = ? WHERE id = ?", [caller.user, notes, id]);
+        await appendEvents(tx, at, [{ actor: `user:${caller.user}`, action: 'transition.reviewed', subject: { type: 'transition', id }, after: { notes } }]);
+        return toTransition((await getTransition(tx, id))!);
+      });
+    },
+
+    async get(id: string): Promise<Transition | undefined> {
+      const row = await getTransition(db, id);
+      return row ? toTransition(row) : undefined;
+    },
+
+    async list(status: string | undefined, limit: number): Promise<Transition[]> {
+      const rows = status
+        ? await db.all<TransitionRow>('SELECT * FROM transitions WHERE status = ? ORDER BY created_at DESC, id LIMIT ?', [status, limit])
+        : await db.all<TransitionRow>('SELECT * FROM transitions ORDER BY created_at DESC, id LIMIT ?', [limit]);
+      return rows.map(toTransition);
+    },
+
+    /** Applies every approved transition whose effective time has passed (the scheduler's tick, and crash recovery). */
+    async applyDue(): Promise<number> {
+      const due = await db.all<{ id: string }>("SELECT id FROM transitions WHERE status = 'approved' AND effective_at <= ? ORDER BY effective_at, id", [clock().toISOString()]);
+      let n = 0;
+      for (const { id } of due) if (await apply(id)) n++;
+      return n;
+    },
+  };
+}
+export type RegulatoryService = ReturnType<typeof regulatoryService>;
