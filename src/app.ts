@@ -30,8 +30,12 @@ export interface AppOptions {
   /** pino options, or false for silence (tests). */
   logger?: boolean | { level: string };
   version?: string;
-  /** Revocation connectors by name (postgres, redis, rabbitmq, webhook, …). */
+  /** Revocation connectors by name (postgres, redis, rabbitmq, webhook, caep, …). */
   connectors?: { get(name: string): Connector | undefined };
+  /** CAEP push endpoints told of every change to an identity's power. */
+  caepReceivers?: readonly string[];
+  /** Public keys relying parties verify Mandate's signed tokens with (/.well-known/jwks.json). */
+  jwks?: () => { keys: object[] };
 }
 
 export interface RouteEntry {
@@ -77,11 +81,11 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   const rules = rulesStore(db, clock);
   const services = {
     access: accessService(db, clock),
-    inventory: inventoryService(db, clock),
+    inventory: inventoryService(db, clock, opts.caepReceivers ?? [], () => void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed'))),
     importer: importService(db, clock),
     rules,
     // After a cascade commits, deliver its connector actions at once rather than at the next tick.
-    regulatory: regulatoryService(db, clock, rules, () => void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed'))),
+    regulatory: regulatoryService(db, clock, rules, opts.caepReceivers ?? [], () => void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed'))),
     outbox,
   };
   const metrics = createMetrics();
@@ -161,6 +165,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   app.get('/metrics', { config: { permission: 'public' }, schema: { hide: true } }, async (_req, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
+  app.get('/.well-known/jwks.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => opts.jwks?.() ?? { keys: [] });
   app.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   registerInventoryRoutes(app, services.inventory);

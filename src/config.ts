@@ -12,6 +12,9 @@ export const ServerConfig = Type.Object(
     demo: Type.Boolean(),
     logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
     bootstrapToken: Type.Optional(Type.String({ maxLength: 512 })),
+    caepReceivers: Type.Array(Type.String({ pattern: '^https?://', maxLength: 2000 }), { maxItems: 50, description: 'CAEP push endpoints (RFC 8935)' }),
+    publicUrl: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2000, description: 'the issuer URL in signed tokens' })),
+    schedulerIntervalMs: Type.Integer({ minimum: 50, maximum: 3_600_000, description: 'how often due transitions and outbox deliveries are checked' }),
   },
   { additionalProperties: false },
 );
@@ -29,6 +32,9 @@ export function loadServerConfig(
     port: Number(flags.port ?? env.MANDATE_PORT ?? 8080),
     demo: flags.demo ?? false,
     logLevel: env.MANDATE_LOG_LEVEL ?? 'info',
+    schedulerIntervalMs: Number(env.MANDATE_SCHEDULER_INTERVAL_MS ?? 1000),
+    caepReceivers: (env.MANDATE_CAEP_RECEIVERS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    ...(env.MANDATE_PUBLIC_URL ? { publicUrl: env.MANDATE_PUBLIC_URL } : {}),
     ...(env.MANDATE_BOOTSTRAP_TOKEN ? { bootstrapToken: env.MANDATE_BOOTSTRAP_TOKEN } : {}),
   };
   const validate = compileBody(ServerConfig);

@@ -6,6 +6,7 @@ import { loadServerConfig } from '../config.js';
 import { ROLES } from '../core/roles.js';
 import { formatFor } from '../importer/parse.js';
 import { Client, CliError } from './client.js';
+import { registerRegulatoryCommands } from './regulatory.js';
 import { table } from './table.js';
 
 interface GlobalOptions {
@@ -143,6 +144,8 @@ export function buildCli(): Command {
   const authorisations = program.command('authorisations').description("the firm's authorisations and passports");
   listCommand(authorisations, 'authorisations', ['id', 'entity', 'service', 'jurisdiction', 'basis', 'status', 'reference'], ['entity', 'service', 'jurisdiction', 'status']);
   showCommand(authorisations, 'authorisations');
+
+  registerRegulatoryCommands(authorisations, program, clientOf, print);
 
   const entities = program.command('entities').description('legal entities');
   listCommand(entities, 'entities', ['id', 'name', 'lei', 'home'], []);

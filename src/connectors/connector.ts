@@ -5,7 +5,8 @@
 // Connectors are called after commit by the outbox deliverer, with retries: every method must be
 // idempotent (disabling a disabled user succeeds) and must throw on failure so it is retried.
 
-export type ConnectorAction = 'disable' | 'enable';
+/** disable / enable an identity; notify relying parties of a change (CAEP events). */
+export type ConnectorAction = 'disable' | 'enable' | 'notify';
 
 export interface ConnectorRequest {
   /** Outbox row id: stable across retries, for idempotency keys and receivers' de-duplication. */
@@ -18,6 +19,8 @@ export interface ConnectorRequest {
   reason: string;
   /** When the change was decided (ISO 8601). */
   decidedAt: string;
+  /** Channel-specific detail, e.g. the CAEP event type and the identity's new claims. */
+  payload?: Record<string, unknown>;
 }
 
 export interface ConnectorResult {

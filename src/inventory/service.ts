@@ -10,6 +10,7 @@ import {
 } from '../core/rules.js';
 import { ActionVocabulary, type IdentityStatus } from '../core/vocabulary.js';
 import { appendEvents } from '../events/log.js';
+import { effectRows, enqueue } from '../outbox/queue.js';
 import type { Database, Sql } from '../store/db.js';
 import { getCustomActions, getRecord, getRecords, listRecords, updateRecordAtVersion, upsertRecords, type ListFilter } from './queries.js';
 
@@ -65,7 +66,7 @@ function reject(kind: RecordKind, id: string, issues: Issue[]): never {
   });
 }
 
-export function inventoryService(db: Database, clock: () => Date) {
+export function inventoryService(db: Database, clock: () => Date, receivers: readonly string[] = [], onEffects: () => void = () => undefined) {
   async function normalise<K extends RecordKind>(sql: Sql, kind: K, input: RecordInput<K>): Promise<RecordTypes[K]> {
     if (kind !== 'identity') return input as RecordTypes[K];
     return normaliseIdentity(input as IdentityInput, new ActionVocabulary(await getCustomActions(sql))) as RecordTypes[K];
@@ -117,7 +118,7 @@ export function inventoryService(db: Database, clock: () => Date) {
 
     async changeStatus(actor: string, id: string, to: IdentityStatus, reason: string, ifMatch?: number): Promise<Stored<Identity>> {
       const at = clock().toISOString();
-      return db.transaction(async (tx) => {
+      const done = await db.transaction(async (tx) => {
         const current = await getRecord(tx, 'identity', id);
         if (!current) throw new MandateError('NOT_FOUND', `no identity with id ${id}`);
         if (ifMatch !== undefined && current.version !== ifMatch)
@@ -127,8 +128,11 @@ export function inventoryService(db: Database, clock: () => Date) {
         if (!identityTransitionAllowed(from, to))
           throw new MandateError('INVALID_TRANSITION', `identity ${id} cannot go from ${from} to ${to}`, { field: '/status' });
         const record: Identity = { ...current.record, status: to };
-        // Reactivation must meet everything an active identity needs (owner, purpose, scope, revocation path).
+        // Reactivation must meet everything an active identity needs (owner, purpose, scope, revocation
+        // path), and cannot give back what the lifecycle took: only a transition restores that.
         if (to === 'active') {
+          const [power] = await tx.all<{ transition_id: string }>("SELECT transition_id FROM identity_power WHERE identity_id = ? AND outcome = 'suspend'", [id]);
+          if (power) throw new MandateError('INVALID_TRANSITION', `identity ${id} was suspended by transition ${power.transition_id}: nothing lawful remains for it until its authorisation changes`, { field: '/status' });
           const issues = await checkRecord(tx, 'identity', record);
           if (issues.length) reject('identity', id, issues);
         }
@@ -137,8 +141,17 @@ export function inventoryService(db: Database, clock: () => Date) {
         await appendEvents(tx, at, [
           { actor, action: 'identity.status_changed', subject: { type: 'identity', id }, before: { status: from }, after: { status: to }, reason },
         ]);
+        // Switching off (or back on) where the credential lives, and telling relying parties,
+        // goes through the outbox written in this same transaction.
+        const off = from === 'active';
+        await enqueue(tx, effectRows({
+          identity: record, connector: to === 'active' ? 'enable' : off ? 'disable' : null, key: `st${current.version + 1}`, transition: null, reason: `${actor}: ${reason}`,
+          event: to === 'active' ? 'token-claims-change' : to === 'revoked' ? 'credential-change' : off ? 'session-revoked' : null, claims: { status: to },
+        }, receivers), at);
         return { record, version: current.version + 1, created_at: current.created_at, updated_at: at };
       });
+      onEffects();
+      return done;
     },
   };
 }

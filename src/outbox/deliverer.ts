@@ -11,7 +11,7 @@ export interface OutboxRow {
   id: string;
   created_at: string;
   channel: string;
-  action: 'disable' | 'enable';
+  action: 'disable' | 'enable' | 'notify';
   target: string;
   identity_id: string;
   transition_id: string | null;
@@ -22,6 +22,7 @@ export interface OutboxRow {
   last_error: string | null;
   delivered_at: string | null;
   detail: string | null;
+  payload: string | null;
 }
 
 export interface DelivererOptions {
@@ -59,7 +60,10 @@ export function outboxDeliverer(db: Database, clock: () => Date, connectors: { g
     }
     try {
       if (!connector) throw new PermanentConnectorError(`connector ${row.channel} is not configured on this server`);
-      const result = await connector.apply({ deliveryId: row.id, action: row.action, target: row.target, identityId: row.identity_id, reason: row.reason, decidedAt: row.created_at });
+      const result = await connector.apply({
+        deliveryId: row.id, action: row.action, target: row.target, identityId: row.identity_id, reason: row.reason, decidedAt: row.created_at,
+        ...(row.payload ? { payload: JSON.parse(row.payload) as Record<string, unknown> } : {}),
+      });
       const detail = result.acknowledgement ? `${result.detail}; ack ${result.acknowledgement}` : result.detail;
       await finish(row, { status: 'delivered', attempts, delivered_at: clock().toISOString(), detail, last_error: null }, 'connector.delivered', { action: row.action, target: row.target, detail });
     } catch (err) {

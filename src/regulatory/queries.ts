@@ -90,23 +90,3 @@ export async function setIdentityStatus(tx: Sql, ids: readonly string[], status:
     );
   }
 }
-
-export interface OutboxInsert {
-  id: string;
-  channel: string;
-  action: string;
-  target: string;
-  identity: string;
-  transition: string | null;
-  reason: string;
-}
-
-export async function enqueue(tx: Sql, rows: readonly OutboxInsert[], at: string): Promise<void> {
-  await insertMany(
-    tx,
-    'outbox',
-    ['id', 'created_at', 'channel', 'action', 'target', 'identity_id', 'transition_id', 'reason', 'status', 'attempts', 'next_attempt_at'],
-    rows.map((r) => [r.id, at, r.channel, r.action, r.target, r.identity, r.transition, r.reason, 'pending', 0, at]),
-    'ON CONFLICT (id) DO NOTHING',
-  );
-}

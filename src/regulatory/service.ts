@@ -11,7 +11,8 @@ import { ActionVocabulary, type AuthorisationStatus } from '../core/vocabulary.j
 import { appendEvents, type NewEvent } from '../events/log.js';
 import { getAllRecords, getCustomActions, getRecords, upsertRecords } from '../inventory/queries.js';
 import type { Database, Sql } from '../store/db.js';
-import { enqueue, getTransition, identityIdsInScopes, priorPower, setIdentityStatus, writePower, type OutboxInsert, type TransitionRow } from './queries.js';
+import { effectRows, enqueue, type OutboxInsert } from '../outbox/queue.js';
+import { getTransition, identityIdsInScopes, priorPower, setIdentityStatus, writePower, type TransitionRow } from './queries.js';
 import type { RulesStore } from './rules.js';
 
 export interface Caller {
@@ -72,7 +73,7 @@ export interface Impact {
   rulesVersion: number;
 }
 
-export function regulatoryService(db: Database, clock: () => Date, rules: RulesStore, onApplied: () => void = () => undefined) {
+export function regulatoryService(db: Database, clock: () => Date, rules: RulesStore, receivers: readonly string[] = [], onApplied: () => void = () => undefined) {
   async function impactOf(sql: Sql, named: Authorisation[], to: AuthorisationStatus, deniedActions: string[]): Promise<Impact> {
     const all = [...(await getAllRecords(sql, 'authorisation')).values()];
     const moved = expandTransition(named, all, to);
@@ -155,9 +156,11 @@ export function regulatoryService(db: Database, clock: () => Date, rules: RulesS
           subject: { type: 'identity', id: c.identity },
           before: { status: c.statusBefore }, after: { status: c.statusAfter, lawful: c.lawful, removed: c.removed }, reason: `${why}; ${c.why}`,
         });
-        const revocation = impact.identities.get(c.identity)?.revocation;
-        if (c.connector && revocation)
-          outbox.push({ id: `ob_${t.id}_${c.identity}_${c.connector}`, channel: revocation.connector, action: c.connector, target: revocation.target, identity: c.identity, transition: t.id, reason: why });
+        outbox.push(...effectRows({
+          identity: impact.identities.get(c.identity)!, connector: c.connector, key: t.id, transition: t.id, reason: why,
+          event: c.statusAfter === 'suspended' ? 'session-revoked' : 'token-claims-change',
+          claims: { status: c.statusAfter, lawful: c.lawful.map((l) => ({ scope: scopeKey(l.scope), actions: l.actions })) },
+        }, receivers));
       }
       await enqueue(tx, outbox, at);
       const result = { counts: impact.plan.counts, moved: impact.moved, outbox: outbox.length, rules_version: impact.rulesVersion };

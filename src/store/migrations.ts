@@ -107,7 +107,7 @@ CREATE TABLE outbox (
   id {{KEY}} PRIMARY KEY, created_at TEXT NOT NULL, channel TEXT NOT NULL, action TEXT NOT NULL,
   target TEXT NOT NULL, identity_id TEXT NOT NULL, transition_id TEXT, reason TEXT NOT NULL,
   status TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at TEXT NOT NULL,
-  last_error TEXT, delivered_at TEXT, detail TEXT
+  last_error TEXT, delivered_at TEXT, detail TEXT, payload TEXT
 );
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 CREATE INDEX outbox_identity ON outbox (identity_id);

@@ -90,14 +90,20 @@ for (const store of testStores()) {
       assert.equal(await status('trading-fr'), 'suspended');
       assert.equal(await status('trading-fr-manual'), 'suspended');
       assert.equal((await call('anton', 'POST', `/v1/transitions/${p.body.id}/approve`, {})).body.code, 'INVALID_TRANSITION');
+      // What the lifecycle took, no manual reactivation gives back.
+      const re = await call('admin', 'POST', '/v1/identities/trading-fr/status', { status: 'active', reason: 'business needs it' });
+      assert.equal(re.status, 409);
+      assert.match(re.body.detail, /suspended by transition/);
     });
 
     test('the suspended identity is switched off through its connector, recorded as evidence', async () => {
       await app.services.outbox.drain();
+      // The manual suspension before the cascade was switched off too; the cascade added only
+      // the identity it suspended, not the one already suspended for another reason.
       const disabled = deliveries.filter((d) => d.action === 'disable').map((d) => d.target);
-      assert.deepEqual(disabled, ['role_trading_fr']);
+      assert.deepEqual(disabled, ['role_manual', 'role_trading_fr']);
       const ob = await call('admin', 'GET', '/v1/outbox?status=delivered');
-      assert.equal(ob.body.items.length, 1);
+      assert.deepEqual(ob.body.items.map((i: any) => [i.target, i.transition_id !== null]).sort(), [['role_manual', false], ['role_trading_fr', true]]);
       const history = await call('admin', 'GET', '/v1/identities/trading-fr/events');
       assert.deepEqual(history.body.items.slice(-2).map((e: any) => e.action), ['identity.suspended', 'connector.delivered']);
       assert.match(history.body.items.at(-2).reason, /Art\. 64 withdrawal/);
@@ -110,6 +116,7 @@ for (const store of testStores()) {
       assert.equal((await call('admin', 'GET', '/v1/authorisations/auth-de-execution-fr')).body.status, 'authorised');
       assert.equal(await status('trading-fr'), 'active');
       assert.equal(await status('trading-fr-manual'), 'suspended');
+      assert.equal((await call('admin', 'GET', '/v1/identities/trading-fr-manual/events')).body.items.filter((e: any) => e.action === 'identity.restored').length, 0);
       await app.services.outbox.drain();
       assert.deepEqual(deliveries.filter((d) => d.action === 'enable').map((d) => d.target), ['role_trading_fr']);
     });

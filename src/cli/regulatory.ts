@@ -1,0 +1,176 @@
+// CLI for regulatory state: preview, propose and decide authorisation transitions; lifecycle
+// rules (test locally, push, show); connector deliveries.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { parse } from 'yaml';
+import { checkRules } from '../core/lifecycle.js';
+import { checkRuleTests, runRuleTests } from '../core/lifecycle-tests.js';
+import { ActionVocabulary } from '../core/vocabulary.js';
+import { CliError, type Client } from './client.js';
+import { table } from './table.js';
+
+type ClientOf = (cmd: Command) => { client: Client; json: boolean };
+
+function readDoc(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${file}: ${(err as Error).message}`, 2);
+  }
+  try {
+    return parse(text, { maxAliasCount: 100 });
+  } catch (err) {
+    throw new CliError(`${file} is not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`, 2);
+  }
+}
+
+interface ImpactBody {
+  moved: { id: string; from: string; to: string; via: string | null }[];
+  counts: Record<string, number>;
+  suspended: { identity: string; why: string }[];
+  narrowed: { identity: string; from: string[]; to: { scope: string; actions: string[] }[] }[];
+  restored: { identity: string; status: string }[];
+  untouched: { identity: string; why: string }[];
+  connector_actions: { identity: string; action: string; connector: string | null; target: string | null }[];
+  return_paths: { scope: string; action: string; identities: number }[];
+}
+
+function describeImpact(b: ImpactBody, max = 50): string {
+  const lines = [
+    `Moves: ${b.moved.map((m) => `${m.id} ${m.from} → ${m.to}${m.via ? ` (follows ${m.via})` : ''}`).join('; ')}`,
+    `Identities: ${b.counts.suspend} suspended, ${b.counts.narrow} narrowed, ${b.counts.restore} restored, ${b.counts.unchanged} untouched`,
+  ];
+  const list = <T>(title: string, items: T[], fmt: (t: T) => string) => {
+    if (!items.length) return;
+    lines.push(`${title}:`);
+    for (const i of items.slice(0, max)) lines.push(`  ${fmt(i)}`);
+    if (items.length > max) lines.push(`  … ${items.length - max} more (--json for all)`);
+  };
+  list('Suspended', b.suspended, (s) => `${s.identity}: ${s.why}`);
+  list('Narrowed', b.narrowed, (n) => `${n.identity}: keeps ${n.to.map((t) => `${t.scope} [${t.actions.join(', ')}]`).join('; ')}`);
+  list('Restored', b.restored, (r) => `${r.identity} (${r.status})`);
+  list('Connector actions', b.connector_actions, (c) => `${c.action} ${c.connector}:${c.target} (${c.identity})`);
+  list('Return paths kept open', b.return_paths, (r) => `${r.scope} ${r.action} by ${r.identities} identities`);
+  return lines.join('\n');
+}
+
+export function registerRegulatoryCommands(authorisations: Command, program: Command, clientOf: ClientOf, print: (s: string) => void): void {
+  authorisations
+    .command('impact <id>')
+    .description('preview what moving an authorisation to a status would do (writes nothing)')
+    .requiredOption('--to <status>', 'applied, authorised, restricted, suspended, withdrawn, wind_down, closed')
+    .option('--deny <actions>', 'for restricted: comma-separated actions the conditions forbid')
+    .action(async (id: string, opts: { to: string; deny?: string }, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const q = new URLSearchParams({ to: opts.to, ...(opts.deny ? { denied_actions: opts.deny } : {}) });
+      const { body } = await client.request<ImpactBody>('GET', `/v1/authorisations/${encodeURIComponent(id)}/impact?${q}`);
+      print(json ? JSON.stringify(body, null, 2) : describeImpact(body));
+    });
+
+  authorisations
+    .command('propose <id>')
+    .description('propose a transition; a different approver decides it')
+    .requiredOption('--to <status>', 'the new status')
+    .requiredOption('--reason <text>', 'why')
+    .requiredOption('--reference <ref>', "the supervisor's decision")
+    .option('--effective-at <time>', 'ISO 8601; default now')
+    .option('--deadline <time>', 'end of a suspension or wind-down')
+    .option('--deny <actions>', 'for restricted: comma-separated actions the conditions forbid')
+    .option('--also <ids>', 'comma-separated further authorisations moved by the same decision')
+    .option('--emergency', 'apply now on your sole approval (approver role); opens a mandatory review')
+    .action(async (id: string, o: { to: string; reason: string; reference: string; effectiveAt?: string; deadline?: string; deny?: string; also?: string; emergency?: boolean }, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const split = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+      const body = {
+        to: o.to, reason: o.reason, reference: o.reference,
+        ...(o.effectiveAt ? { effective_at: o.effectiveAt } : {}), ...(o.deadline ? { deadline: o.deadline } : {}),
+        ...(o.deny ? { denied_actions: split(o.deny) } : {}), ...(o.also ? { also: split(o.also) } : {}), ...(o.emergency ? { emergency: true } : {}),
+      };
+      const { body: t } = await client.request<{ id: string; status: string; result?: { counts: Record<string, number> } }>('POST', `/v1/authorisations/${encodeURIComponent(id)}/transitions`, { body });
+      print(json ? JSON.stringify(t, null, 2) : `transition ${t.id} is ${t.status}${t.status === 'pending' ? ': an approver decides it with `mandate authorisations approve ' + t.id + '`' : ''}`);
+    });
+
+  for (const decision of ['approve', 'reject'] as const) {
+    authorisations
+      .command(`${decision} <transitionId>`)
+      .description(`${decision} a proposed transition (not your own)`)
+      .option('--reason <text>', 'why')
+      .action(async (id: string, o: { reason?: string }, cmd: Command) => {
+        const { client, json } = clientOf(cmd);
+        const { body: t } = await client.request<{ id: string; status: string; result?: { counts: Record<string, number>; outbox: number } }>(
+          'POST', `/v1/transitions/${encodeURIComponent(id)}/${decision}`, { body: o.reason ? { reason: o.reason } : {} },
+        );
+        const c = t.result?.counts;
+        print(json ? JSON.stringify(t, null, 2) : `transition ${t.id} is ${t.status}${c ? `: ${c.suspend} suspended, ${c.narrow} narrowed, ${c.restore} restored; ${t.result!.outbox} connector actions queued` : ''}`);
+      });
+  }
+
+  const transitions = program.command('transitions').description('authorisation transitions');
+  transitions
+    .command('list')
+    .option('--status <status>', 'pending, approved, rejected, applied')
+    .action(async (o: { status?: string }, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<{ items: Record<string, unknown>[] }>('GET', `/v1/transitions${o.status ? `?status=${o.status}` : ''}`);
+      print(json ? JSON.stringify(body.items, null, 2) : body.items.length ? table(body.items, ['id', 'authorisations', 'to', 'status', 'proposer', 'decided_by', 'effective_at']) : 'no transitions');
+    });
+  transitions.command('show <id>').action(async (id: string, _o: unknown, cmd: Command) => {
+    const { client } = clientOf(cmd);
+    print(JSON.stringify((await client.request('GET', `/v1/transitions/${encodeURIComponent(id)}`)).body, null, 2));
+  });
+  transitions.command('review <id>').requiredOption('--notes <text>', 'what the review found').action(async (id: string, o: { notes: string }, cmd: Command) => {
+    const { client, json } = clientOf(cmd);
+    const { body } = await client.request<{ id: string }>('POST', `/v1/transitions/${encodeURIComponent(id)}/review`, { body: { notes: o.notes } });
+    print(json ? JSON.stringify(body, null, 2) : `review of ${body.id} closed`);
+  });
+
+  const policy = program.command('policy').description('lifecycle rules: what authorisation states do to identities');
+  policy
+    .command('test <rules> <tests>')
+    .description('run rule tests (state + identity → expected outcome) against a rules file, locally')
+    .action(async (rulesFile: string, testsFile: string, _o: unknown, cmd: Command) => {
+      const { json } = clientOf(cmd);
+      const rules = checkRules(readDoc(rulesFile));
+      if (!rules.rules) throw new CliError(`${rulesFile} is not valid:\n${rules.issues.map((i) => `  ${i.field}: ${i.reason}`).join('\n')}`, 1);
+      const tests = checkRuleTests(readDoc(testsFile));
+      if (!tests.tests) throw new CliError(`${testsFile} is not valid:\n${tests.issues.map((i) => `  ${i.field}: ${i.reason}`).join('\n')}`, 1);
+      const results = runRuleTests(rules.rules, tests.tests, new ActionVocabulary());
+      const failed = results.filter((r) => !r.passed);
+      if (json) print(JSON.stringify(results, null, 2));
+      else {
+        for (const r of results) print(`${r.passed ? 'ok  ' : 'FAIL'} ${r.name}${r.passed ? '' : `\n       ${r.failures.join('\n       ')}`}`);
+        print(`${results.length - failed.length} passed, ${failed.length} failed`);
+      }
+      if (failed.length) throw new CliError(`${failed.length} rule test${failed.length === 1 ? '' : 's'} failed`, 1);
+    });
+  policy
+    .command('push <rules>')
+    .description('publish a new version of the lifecycle rules (validated, recorded as an event)')
+    .action(async (file: string, _o: unknown, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<{ version: number }>('PUT', '/v1/lifecycle-rules', { body: { rules: readDoc(file) } });
+      print(json ? JSON.stringify(body, null, 2) : `lifecycle rules version ${body.version} is in force`);
+    });
+  policy.command('show').description('the lifecycle rules in force').action(async (_o: unknown, cmd: Command) => {
+    const { client } = clientOf(cmd);
+    print(JSON.stringify((await client.request('GET', '/v1/lifecycle-rules')).body, null, 2));
+  });
+
+  const outbox = program.command('outbox').description('connector deliveries (switching identities off and on in other systems)');
+  outbox
+    .command('list')
+    .option('--status <status>', 'pending, delivered, failed, manual')
+    .action(async (o: { status?: string }, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<{ counts: Record<string, number>; items: Record<string, unknown>[] }>('GET', `/v1/outbox${o.status ? `?status=${o.status}` : ''}`);
+      if (json) return print(JSON.stringify(body, null, 2));
+      print(`${Object.entries(body.counts).map(([k, v]) => `${v} ${k}`).join(', ') || 'no deliveries'}`);
+      if (body.items.length) print(table(body.items, ['id', 'channel', 'action', 'target', 'status', 'attempts', 'last_error']));
+    });
+  outbox.command('retry <id>').action(async (id: string, _o: unknown, cmd: Command) => {
+    const { client } = clientOf(cmd);
+    await client.request('POST', `/v1/outbox/${encodeURIComponent(id)}/retry`);
+    print(`delivery ${id} queued again`);
+  });
+}
