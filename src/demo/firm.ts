@@ -17,6 +17,7 @@ import {
   BOTH_ENTITIES, CUSTOM_ACTIONS, ENTITIES, LICENCE_EXCEPTIONS, LICENCES, PEOPLE, VENDORS,
 } from './firm-data.js';
 import { addDemoIdentities } from './identities.js';
+import { addShowcaseIdentities } from './showcase.js';
 
 export { DEMO_TODAY, ENTITY_DE, ENTITY_IE } from './firm-data.js';
 
@@ -62,6 +63,7 @@ export function demoManifest(): Manifest {
   const licences = new Licences(authorisations);
   const factory = new IdentityFactory(new Rng(SEED), licences);
   addDemoIdentities(factory, licences);
+  addShowcaseIdentities(factory);
   return {
     version: 1,
     actions: CUSTOM_ACTIONS.map((a) => ({ ...a })),

@@ -1,0 +1,125 @@
+// The walk-through a new user follows, on the demo firm and both stores: preview, then carry out
+// "withdraw custody in France for the German entity"; the right identities are narrowed or
+// suspended; the suspended identity's PostgreSQL role and Redis user really refuse logins; a
+// connector Mandate does not have becomes a visible problem; restoring brings everything back.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { createClient } from 'redis';
+import { buildApp } from '../../src/app.js';
+import { postgresConnector } from '../../src/connectors/postgres.js';
+import { redisConnector } from '../../src/connectors/redis.js';
+import { connectorRegistry } from '../../src/connectors/registry.js';
+import { demoManifest } from '../../src/demo/firm.js';
+import { provisionDemoSystems, type DemoLogin } from '../../src/demo/systems.js';
+import type { Database } from '../../src/store/db.js';
+import { PG_ADMIN_URL, testStores } from '../support/stores.js';
+
+const REDIS_URL = process.env.MANDATE_TEST_REDIS ?? 'redis://127.0.0.1:6379';
+const pgUrl = new URL(PG_ADMIN_URL);
+
+async function pgLogin(login: DemoLogin): Promise<pg.Client> {
+  const c = new pg.Client({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432), database: 'postgres', user: login.user, password: login.password });
+  c.on('error', () => undefined);
+  await c.connect();
+  return c;
+}
+
+async function redisLogin(login: DemoLogin): Promise<string> {
+  const r = createClient({ url: REDIS_URL, RESP: 2, socket: { reconnectStrategy: false } });
+  r.on('error', () => undefined);
+  await r.connect();
+  try {
+    return String(await r.sendCommand(['AUTH', login.user, login.password]));
+  } finally {
+    await r.close().catch(() => undefined);
+  }
+}
+
+for (const store of testStores()) {
+  describe(`demo withdrawal walk-through on ${store.name}`, () => {
+    let app: Awaited<ReturnType<typeof buildApp>>;
+    let db: Database;
+    let logins: DemoLogin[] = [];
+    const connectors = connectorRegistry([postgresConnector({ url: PG_ADMIN_URL }), redisConnector({ url: REDIS_URL })]);
+    const as = (who: string) => ({ user: who, canApprove: who === 'anna' });
+
+    before(async () => {
+      db = await store.open();
+      app = await buildApp({ db, logger: false, connectors });
+      await app.services.importer.importManifest('test', demoManifest(), { dryRun: false, digestOf: 'demo' });
+      logins = await provisionDemoSystems({ postgresUrl: PG_ADMIN_URL, redisUrl: REDIS_URL }, ['postgres', 'redis']);
+    });
+    after(async () => {
+      await app.close();
+      await connectors.close();
+      const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await admin.connect();
+      await admin.query('DROP ROLE IF EXISTS custody_onboarding_fr').catch(() => undefined);
+      await admin.end();
+      const r = createClient({ url: REDIS_URL, RESP: 2 });
+      await r.connect();
+      await r.sendCommand(['ACL', 'DELUSER', 'keystone_deposits_fr']);
+      await r.close();
+      await store.cleanup();
+    });
+
+    test('preview, withdraw, and the suspended identities are really switched off', async () => {
+      const pgLoginOf = logins.find((l) => l.connector === 'postgres')!;
+      const redisLoginOf = logins.find((l) => l.connector === 'redis')!;
+      const session = await pgLogin(pgLoginOf);
+      const killed = new Promise<void>((resolve) => session.once('error', () => resolve()));
+      assert.equal(await redisLogin(redisLoginOf), 'OK');
+
+      const impact = await app.services.regulatory.impact('auth-de-custody-fr', 'withdrawn');
+      const suspendIds = impact.plan.changes.filter((c) => c.effect === 'suspend').map((c) => c.identity).sort();
+      const narrowIds = impact.plan.changes.filter((c) => c.effect === 'narrow').map((c) => c.identity).sort();
+      assert.deepEqual(suspendIds, ['svc-custody-onboarding-de-fr', 'svc-custody-sweeper-de-fr', 'wallet-keystone-deposits-de-fr']);
+      assert.ok(narrowIds.length >= 10);
+
+      const proposal = await app.services.regulatory.propose(as('carla'), 'auth-de-custody-fr', { to: 'withdrawn', reason: 'BaFin withdrew the French custody passport', reference: 'BaFin 2026/W/17' });
+      const applied = await app.services.regulatory.decide(as('anna'), proposal.id, 'approve', 'matches the decision letter');
+      assert.equal(applied.status, 'applied');
+      await app.services.outbox.drain();
+
+      // Exactly the identities the preview named changed, and nothing else.
+      const suspended = await db.all("SELECT id FROM identities WHERE status = 'suspended' AND id IN (SELECT identity_id FROM identity_power WHERE suspended_by_lifecycle = 1) ORDER BY id");
+      assert.deepEqual(suspended.map((r: any) => r.id), suspendIds);
+      const narrowed = await db.all("SELECT identity_id FROM identity_power WHERE outcome = 'narrow' ORDER BY identity_id");
+      assert.deepEqual(narrowed.map((r: any) => r.identity_id), narrowIds);
+
+      await killed;
+      await assert.rejects(pgLogin(pgLoginOf), /not permitted to log in/);
+      await assert.rejects(redisLogin(redisLoginOf), /WRONGPASS|disabled|invalid/i);
+
+      // RabbitMQ is not configured on this server: that delivery is an open, visible problem.
+      const failed = await app.services.outbox.list('failed', 10);
+      assert.deepEqual(failed.map((f) => [f.identity_id, f.channel]), [['svc-custody-sweeper-de-fr', 'rabbitmq']]);
+      assert.match(failed[0]!.last_error!, /not configured/);
+    });
+
+    test('restoring the authorisation brings everything back', async () => {
+      const pgLoginOf = logins.find((l) => l.connector === 'postgres')!;
+      const redisLoginOf = logins.find((l) => l.connector === 'redis')!;
+      const proposal = await app.services.regulatory.propose(as('carla'), 'auth-de-custody-fr', { to: 'authorised', reason: 'withdrawal lifted', reference: 'BaFin 2026/W/17-R' });
+      await app.services.regulatory.decide(as('anna'), proposal.id, 'approve', undefined);
+      await app.services.outbox.drain();
+      // Nothing stays suspended by the lifecycle; an identity stays narrowed only where another of
+      // its scopes is still not authorised (the demo firm has a suspended, a restricted and a
+      // winding-down authorisation).
+      assert.deepEqual(await db.all('SELECT identity_id FROM identity_power WHERE suspended_by_lifecycle = 1'), []);
+      const authorisations = await db.all<{ entity: string; service: string; jurisdiction: string; status: string }>('SELECT entity, service, jurisdiction, status FROM authorisations');
+      const notAuthorised = new Set(authorisations.filter((a) => a.status !== 'authorised').map((a) => `${a.entity}/${a.service}/${a.jurisdiction}`));
+      assert.ok(!notAuthorised.has('ent-de/custody/FR'));
+      for (const { identity_id } of await db.all<{ identity_id: string }>('SELECT identity_id FROM identity_power')) {
+        const { record } = (await app.services.inventory.get('identity', identity_id))!;
+        assert.ok(record.scopes.some((sc) => notAuthorised.has(`${sc.entity}/${sc.service}/${sc.jurisdiction}`)), `${identity_id} is still narrowed without cause`);
+      }
+      for (const id of ['svc-custody-onboarding-de-fr', 'svc-custody-sweeper-de-fr', 'wallet-keystone-deposits-de-fr'])
+        assert.equal((await app.services.inventory.get('identity', id))!.record.status, 'active');
+      const back = await pgLogin(pgLoginOf);
+      await back.end();
+      assert.equal(await redisLogin(redisLoginOf), 'OK');
+    });
+  });
+}
