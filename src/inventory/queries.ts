@@ -80,7 +80,8 @@ export async function upsertRecords<K extends RecordKind>(tx: Sql, kind: K, reco
     tx,
     spec.table,
     columns,
-    records.map((r) => [r.id, ...spec.values(r), canonicalJson(r), 1, at, at]),
+    // Plain JSON: key order does not matter, every comparison re-canonicalises parsed records.
+    records.map((r) => [r.id, ...spec.values(r), JSON.stringify(r), 1, at, at]),
     `ON CONFLICT (id) DO UPDATE SET ${updates}, version = ${spec.table}.version + 1`,
   );
   if (kind === 'identity') await replaceScopes(tx, records as readonly Identity[]);
@@ -153,25 +154,61 @@ export async function listRecords<K extends RecordKind>(
   for (const [col, value] of Object.entries(filter.columns)) {
     if (value === undefined) continue;
     if (!spec.columns.includes(col)) throw new Error(`not a filter column of ${kind}: ${col}`);
-    where.push(`${col} = ?`);
+    where.push(`r.${col} = ?`);
     params.push(value);
   }
   const scope = filter.scope ?? {};
   const scopeTerms = (['entity', 'service', 'jurisdiction'] as const).filter((k) => scope[k] !== undefined);
-  if (scopeTerms.length) {
-    where.push(
-      `id IN (SELECT identity_id FROM identity_scopes WHERE ${scopeTerms.map((k) => `${k} = ?`).join(' AND ')})`,
-    );
-    for (const k of scopeTerms) params.push(scope[k]);
-  }
+  if (scopeTerms.length) return listByScope(sql, spec.table, scopeTerms.map((k) => [k, scope[k]!]), where, params, afterId, limit);
   if (afterId !== undefined) {
-    where.push('id > ?');
+    where.push('r.id > ?');
     params.push(afterId);
   }
   params.push(limit);
   const rows = await sql.all<DocRow>(
-    `SELECT id, doc, version, created_at, updated_at FROM ${spec.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ?`,
+    `SELECT r.id, r.doc, r.version, r.created_at, r.updated_at FROM ${spec.table} r${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY r.id LIMIT ?`,
     params,
   );
   return rows.map((r) => toStored<RecordTypes[K]>(r));
+}
+
+/**
+ * Identities with a scope matching every given term. The query walks identity_scopes through its
+ * (column, identity_id) index in id order, so the first page is found at once whether the filter
+ * matches most identities or a handful. An identity with several matching scopes appears once per
+ * scope; duplicates are adjacent and dropped here, and the walk goes on until the page is full.
+ */
+async function listByScope<T>(
+  sql: Sql,
+  table: string,
+  terms: [string, string][],
+  columnWhere: string[],
+  columnParams: Param[],
+  afterId: string | undefined,
+  limit: number,
+): Promise<Stored<T>[]> {
+  const out: Stored<T>[] = [];
+  let after = afterId;
+  const fetch = limit * 2;
+  for (;;) {
+    const where = [...terms.map(([k]) => `s.${k} = ?`), ...columnWhere];
+    const params: Param[] = [...terms.map(([, v]) => v), ...columnParams];
+    if (after !== undefined) {
+      where.push('s.identity_id > ?');
+      params.push(after);
+    }
+    params.push(fetch);
+    const rows = await sql.all<DocRow>(
+      `SELECT r.id, r.doc, r.version, r.created_at, r.updated_at FROM identity_scopes s JOIN ${table} r ON r.id = s.identity_id
+        WHERE ${where.join(' AND ')} ORDER BY s.identity_id LIMIT ?`,
+      params,
+    );
+    for (const r of rows) {
+      if (out.length && out[out.length - 1]!.record && (out[out.length - 1]!.record as { id: string }).id === r.id) continue;
+      out.push(toStored<T>(r));
+      if (out.length === limit) return out;
+    }
+    if (rows.length < fetch) return out;
+    after = rows[rows.length - 1]!.id;
+  }
 }

@@ -49,7 +49,9 @@ export async function insertMany(
   rows: readonly (readonly Param[])[],
   onConflict = '',
 ): Promise<void> {
-  const perChunk = Math.max(1, Math.floor(900 / columns.length));
+  // 30,000 parameters a statement: inside SQLite's limit (32,766) and PostgreSQL's (65,535);
+  // fewer, larger statements are what make a 100,000-record import fast on PostgreSQL.
+  const perChunk = Math.max(1, Math.floor(30_000 / columns.length));
   const tuple = `(${columns.map(() => '?').join(',')})`;
   for (let start = 0; start < rows.length; start += perChunk) {
     const chunk = rows.slice(start, start + perChunk);

@@ -48,13 +48,12 @@ CREATE TABLE identities (
   owner TEXT, vendor TEXT, status TEXT NOT NULL, environment TEXT NOT NULL, break_glass INTEGER NOT NULL,
   doc TEXT NOT NULL, version INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL
 );
-CREATE INDEX identities_kind ON identities (kind, id);
-CREATE INDEX identities_function ON identities (function, id);
-CREATE INDEX identities_capability ON identities (capability, id);
+-- Indexes only where a filter can be selective (an owner, a vendor, a rare status): kind,
+-- function, capability and environment have a handful of values each, so a page walks the
+-- primary key and finds its rows within a few thousand, and an index would only slow imports.
 CREATE INDEX identities_owner ON identities (owner, id);
 CREATE INDEX identities_vendor ON identities (vendor, id);
 CREATE INDEX identities_status ON identities (status, id);
-CREATE INDEX identities_environment ON identities (environment, id);
 CREATE TABLE identity_scopes (
   identity_id {{KEY}} NOT NULL, entity TEXT NOT NULL, service TEXT NOT NULL, jurisdiction TEXT NOT NULL,
   PRIMARY KEY (identity_id, entity, service, jurisdiction)

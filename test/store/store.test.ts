@@ -110,6 +110,27 @@ for (const store of testStores()) {
       assert.deepEqual(ieFr.map((r) => r.record.id), records.filter((r) => r.scopes.some((s) => s.entity === 'ent-ie' && s.jurisdiction === 'FR')).map((r) => r.id).sort());
     });
 
+    test('a scope filter lists each identity once, in order, across pages, with column filters', async () => {
+      const db = await store.open();
+      const many = Array.from({ length: 9 }, (_, n) => normaliseIdentity(identity(`m-${n}`, {
+        function: n % 3 ? 'custody' : 'trading',
+        scopes: (['DE', 'FR', 'IT'] as const).map((j) => ({ entity: 'ent-de', service: 'custody' as const, jurisdiction: j })),
+      }), vocab));
+      await db.transaction((tx) => upsertRecords(tx, 'identity', many, at));
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await listRecords(db, 'identity', { columns: {}, scope: { entity: 'ent-de' } }, cursor, 2);
+        seen.push(...page.map((p) => p.record.id));
+        if (page.length < 2) break;
+        cursor = page[page.length - 1]!.record.id;
+      }
+      assert.deepEqual(seen, many.map((m) => m.id));
+      const trading = await listRecords(db, 'identity', { columns: { function: 'trading' }, scope: { entity: 'ent-de', jurisdiction: 'IT' } }, undefined, 50);
+      assert.deepEqual(trading.map((t) => t.record.id), ['m-0', 'm-3', 'm-6']);
+      assert.deepEqual((await listRecords(db, 'identity', { columns: {}, scope: { jurisdiction: 'ES' } }, undefined, 5)).length, 0);
+    });
+
     test('scopes are rewritten with the identity', async () => {
       const db = await store.open();
       const a = normaliseIdentity(identity('svc-a'), vocab);
