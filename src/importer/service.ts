@@ -86,26 +86,33 @@ export function importService(db: Database, clock: () => Date) {
   };
 }
 
+/** Records are written, with their events, this many at a time: memory stays flat however large the manifest. */
+const WRITE_CHUNK = 2_000;
+
 async function write(tx: Sql, actor: string, at: string, plan: ImportPlan, customBefore: number, digest: string): Promise<void> {
   const newActions = plan.actions.slice(customBefore);
   await insertCustomActions(tx, newActions);
-  const events: NewEvent[] = newActions.map((a) => ({ actor, action: 'action.defined', subject: { type: 'action', id: a.id }, after: a }));
-  const byKind = new Map<RecordKind, RecordTypes[RecordKind][]>();
-  for (const c of plan.changes) {
-    if (c.op === 'unchanged') continue;
-    const list = byKind.get(c.kind) ?? [];
-    list.push(c.after);
-    byKind.set(c.kind, list);
-    events.push({
+  await appendEvents(tx, at, newActions.map((a) => ({ actor, action: 'action.defined', subject: { type: 'action', id: a.id }, after: a })));
+  const reason = `manifest import ${digest.slice(0, 12)}`;
+  // plan.changes is ordered by kind (entities first), so referenced records are written first.
+  const changed = plan.changes.filter((c) => c.op !== 'unchanged');
+  for (let start = 0; start < changed.length; start += WRITE_CHUNK) {
+    const chunk = changed.slice(start, start + WRITE_CHUNK);
+    const byKind = new Map<RecordKind, RecordTypes[RecordKind][]>();
+    for (const c of chunk) {
+      const list = byKind.get(c.kind) ?? [];
+      list.push(c.after);
+      byKind.set(c.kind, list);
+    }
+    for (const [kind, records] of byKind) await upsertRecords(tx, kind, records, at);
+    await appendEvents(tx, at, chunk.map((c): NewEvent => ({
       actor,
       action: `${c.kind}.${c.op === 'create' ? 'created' : 'updated'}`,
       subject: { type: c.kind, id: c.id },
       ...(c.before ? { before: c.before } : {}),
       after: c.after,
-      reason: `manifest import ${digest.slice(0, 12)}`,
-    });
+      reason,
+    })));
   }
-  for (const [kind, records] of byKind) await upsertRecords(tx, kind, records, at);
-  events.push({ actor, action: 'import.applied', subject: { type: 'import', id: digest }, after: plan.counts });
-  await appendEvents(tx, at, events);
+  await appendEvents(tx, at, [{ actor, action: 'import.applied', subject: { type: 'import', id: digest }, after: plan.counts }]);
 }
