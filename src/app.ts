@@ -23,6 +23,9 @@ import { rulesStore } from './regulatory/rules.js';
 import { regulatoryService } from './regulatory/service.js';
 import type { Database } from './store/db.js';
 import client from 'prom-client';
+import { randomBytes } from 'node:crypto';
+import { ledgerService, type LedgerService } from './events/ledger.js';
+import { registerLedgerRoutes } from './events/ledger-routes.js';
 
 export interface AppOptions {
   db: Database;
@@ -34,6 +37,8 @@ export interface AppOptions {
   connectors?: { get(name: string): Connector | undefined };
   /** CAEP push endpoints told of every change to an identity's power. */
   caepReceivers?: readonly string[];
+  /** The ledger's key-encryption key, checkpoint origin and checkpoint export directory. */
+  ledger?: { kek: Buffer; origin: string; exportDir?: string };
   /** Public keys relying parties verify Mandate's signed tokens with (/.well-known/jwks.json). */
   jwks?: () => { keys: object[] };
 }
@@ -54,6 +59,7 @@ export type MandateApp = FastifyInstance & {
     rules: ReturnType<typeof rulesStore>;
     regulatory: ReturnType<typeof regulatoryService>;
     outbox: ReturnType<typeof outboxDeliverer>;
+    ledger: LedgerService;
   };
 };
 
@@ -87,6 +93,8 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     // After a cascade commits, deliver its connector actions at once rather than at the next tick.
     regulatory: regulatoryService(db, clock, rules, opts.caepReceivers ?? [], () => void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed'))),
     outbox,
+    // Without a configured KEK (tests), the log key is sealed under a key that lives only in memory.
+    ledger: ledgerService(db, clock, opts.ledger ?? { kek: randomBytes(32), origin: 'mandate.local/ledger' }),
   };
   const metrics = createMetrics();
   new client.Gauge({
@@ -174,6 +182,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   await registerImportRoutes(app, services.importer);
   registerRegulatoryRoutes(app, db, services.regulatory, services.rules);
   registerOutboxRoutes(app, services.outbox);
+  registerLedgerRoutes(app, services.ledger);
 
   await app.ready();
   return Object.assign(app, { services, routeTable }) as MandateApp;

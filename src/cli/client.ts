@@ -65,6 +65,37 @@ export class Client {
     return { status: res.status, body: body as T, headers: res.headers };
   }
 
+  /** Streams a response body to a new file (it must not exist). Answers the bytes written. */
+  async download(path: string, file: string): Promise<number> {
+    if (!this.opts.token) throw new CliError('no API token: pass --token or set MANDATE_TOKEN', 2);
+    let res: Response;
+    try {
+      res = await fetch(new URL(path, this.opts.url), { headers: { authorization: `Bearer ${this.opts.token}` } });
+    } catch (err) {
+      throw new CliError(`cannot reach the Mandate server at ${this.opts.url}: ${(err as Error).message}`, 3);
+    }
+    if (!res.ok || !res.body) {
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // keep the text
+      }
+      throw new CliError(formatProblem(res.status, body as ProblemBody), 1);
+    }
+    const { createWriteStream } = await import('node:fs');
+    const { pipeline } = await import('node:stream/promises');
+    const { Readable } = await import('node:stream');
+    const out = createWriteStream(file, { flags: 'wx' });
+    try {
+      await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), out);
+    } catch (err) {
+      throw new CliError(`cannot write ${file}: ${(err as Error).message}`, 2);
+    }
+    return out.bytesWritten;
+  }
+
   /** Follows next_cursor until the list ends or `max` items are read. */
   async listAll<T>(path: string, query: Record<string, string | undefined>, max: number): Promise<T[]> {
     const items: T[] = [];

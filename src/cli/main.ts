@@ -6,6 +6,7 @@ import { loadServerConfig } from '../config.js';
 import { ROLES } from '../core/roles.js';
 import { formatFor } from '../importer/parse.js';
 import { Client, CliError } from './client.js';
+import { registerLedgerCommands } from './ledger.js';
 import { registerRegulatoryCommands } from './regulatory.js';
 import { table } from './table.js';
 
@@ -91,6 +92,7 @@ export function buildCli(): Command {
       const server = await startServer(config);
       const lines = [`Mandate is listening on ${server.url} (store: ${server.db.description})`];
       if (server.demoLoaded) lines.push('Loaded the demo firm (demo/mandate-demo.yaml).');
+      if (server.kekCreated) lines.push(`Wrote a new key-encryption key for the ledger's signing key to ${server.kekCreated} (set MANDATE_KEK in production).`);
       if (server.bootstrapToken) {
         lines.push(
           'First start: created the admin user. Its API token is shown this once and stored only as a hash:',
@@ -146,6 +148,7 @@ export function buildCli(): Command {
   showCommand(authorisations, 'authorisations');
 
   registerRegulatoryCommands(authorisations, program, clientOf, print);
+  registerLedgerCommands(program, clientOf, print);
 
   const entities = program.command('entities').description('legal entities');
   listCommand(entities, 'entities', ['id', 'name', 'lei', 'home'], []);

@@ -2,8 +2,11 @@
 // the change. Kept behind this one narrow interface because it becomes the tamper-evident ledger.
 // Events hold records as they are stored, and records never hold secrets (credential metadata only;
 // API tokens appear by id, never by value or hash).
+import { leafHash } from '../core/merkle.js';
 import type { Param, Sql } from '../store/db.js';
 import { insertMany } from '../store/db.js';
+import { addSubtrees } from './tree.js';
+import { leafText, type LeafFields } from './leaf.js';
 
 export interface NewEvent {
   actor: string;
@@ -37,24 +40,39 @@ interface EventRow {
   reason: string | null;
 }
 
-const COLUMNS = ['at', 'actor', 'action', 'subject_type', 'subject_id', 'before_doc', 'after_doc', 'reason'];
+const COLUMNS = ['seq', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'before_doc', 'after_doc', 'reason', 'leaf_hash'];
 
+/**
+ * Appends events as ledger leaves: each gets the next sequence number (leaf index + 1, no gaps),
+ * its leaf hash, and the subtree nodes it completes, all in the caller's transaction.
+ */
 export async function appendEvents(tx: Sql, at: string, events: readonly NewEvent[]): Promise<void> {
   if (events.length === 0) return;
   // One total order of events even with several server processes on one PostgreSQL: appends are
-  // serialised until commit, so sequence order is commit order.
+  // serialised until commit, so sequence order is commit order and the tree never forks.
   if (tx.dialect === 'postgres') await tx.all("SELECT pg_advisory_xact_lock(hashtext('mandate.events'))");
-  const rows: Param[][] = events.map((e) => [
-    at,
-    e.actor,
-    e.action,
-    e.subject.type,
-    e.subject.id,
-    e.before === undefined ? null : JSON.stringify(e.before),
-    e.after === undefined ? null : JSON.stringify(e.after),
-    e.reason ?? null,
-  ]);
+  const [{ last } = { last: 0 }] = await tx.all<{ last: number | null }>('SELECT MAX(seq) AS last FROM events');
+  const first = Number(last ?? 0) + 1;
+  const rows: Param[][] = [];
+  const leaves: Buffer[] = [];
+  events.forEach((e, i) => {
+    const fields: LeafFields = {
+      seq: first + i,
+      at,
+      actor: e.actor,
+      action: e.action,
+      subject_type: e.subject.type,
+      subject_id: e.subject.id,
+      before_doc: e.before === undefined ? null : JSON.stringify(e.before),
+      after_doc: e.after === undefined ? null : JSON.stringify(e.after),
+      reason: e.reason ?? null,
+    };
+    const hash = leafHash(leafText(fields));
+    leaves.push(hash);
+    rows.push([fields.seq, at, fields.actor, fields.action, fields.subject_type, fields.subject_id, fields.before_doc, fields.after_doc, fields.reason, hash.toString('hex')]);
+  });
   await insertMany(tx, 'events', COLUMNS, rows);
+  await addSubtrees(tx, first - 1, leaves);
 }
 
 function toEvent(r: EventRow): StoredEvent {

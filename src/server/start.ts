@@ -1,6 +1,10 @@
 // Starting a server: open and migrate the store, bootstrap the first admin, load the demo firm
 // on first start when asked, and listen.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { buildApp, type MandateApp } from '../app.js';
+import { parseKek } from '../events/keys.js';
 import type { ServerConfig } from '../config.js';
 import { MandateError } from '../core/errors.js';
 import { demoManifest } from '../demo/firm.js';
@@ -17,6 +21,8 @@ export interface RunningServer {
   /** The admin token, only on the first start (it is printed once and never again). */
   bootstrapToken?: string;
   demoLoaded: boolean;
+  /** Where a new key-encryption key was written, when none was configured. */
+  kekCreated?: string;
   close(): Promise<void>;
 }
 
@@ -27,8 +33,9 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     // Security Event Tokens to relying parties: signed with a key made at start, published as JWKS.
     const setKey = await newSetSigningKey();
     const connectors = connectorRegistry([...connectorsFromEnv(), caepConnector({ issuer: config.publicUrl ?? `http://${config.host}:${config.port}`, key: setKey })]);
+    const kek = loadKek(config);
     const app = await buildApp({
-      db, connectors, caepReceivers: config.caepReceivers, jwks: () => ({ keys: [setKey.publicJwk] }),
+      db, connectors, ledger: { kek: kek.key, origin: config.ledgerOrigin, ...(config.checkpointDir ? { exportDir: config.checkpointDir } : {}) }, caepReceivers: config.caepReceivers, jwks: () => ({ keys: [setKey.publicJwk] }),
       logger: { level: config.logLevel }, ...(clock ? { clock } : {}),
     });
     let bootstrapToken: string | undefined;
@@ -54,6 +61,13 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     }, config.schedulerIntervalMs);
     scheduler.unref();
     app.services.outbox.start(config.schedulerIntervalMs);
+    // Signed checkpoints at an interval (and on demand over the API), so any later rewrite of the
+    // log is caught by whoever holds an earlier one.
+    await app.services.ledger.checkpoint();
+    const checkpoints = setInterval(() => {
+      app.services.ledger.checkpoint().catch((err) => app.log.error({ err }, 'signing a checkpoint failed'));
+    }, config.checkpointIntervalMs);
+    checkpoints.unref();
     const address = await app.listen({ host: config.host, port: config.port });
     return {
       app,
@@ -61,8 +75,10 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       url: address,
       ...(bootstrapToken ? { bootstrapToken } : {}),
       demoLoaded,
+      ...(kek.created ? { kekCreated: kek.path } : {}),
       async close() {
         clearInterval(scheduler);
+        clearInterval(checkpoints);
         await app.services.outbox.stop();
         await app.close();
         await connectors.close().catch(() => undefined);
@@ -73,4 +89,18 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     await db.close().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * The key-encryption key that seals the ledger's signing key: MANDATE_KEK, or the KEK file. When
+ * neither exists yet (a first local start) a random one is written to the file, readable by its
+ * owner only; production sets MANDATE_KEK from a secret store instead.
+ */
+function loadKek(config: ServerConfig): { key: Buffer; created: boolean; path: string } {
+  if (config.kek) return { key: parseKek(config.kek), created: false, path: 'MANDATE_KEK' };
+  if (existsSync(config.kekFile)) return { key: parseKek(readFileSync(config.kekFile, 'utf8')), created: false, path: config.kekFile };
+  mkdirSync(dirname(config.kekFile), { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(config.kekFile, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  return { key, created: true, path: config.kekFile };
 }

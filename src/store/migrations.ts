@@ -112,6 +112,23 @@ CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
 CREATE INDEX outbox_identity ON outbox (identity_id);
 `,
   },
+  {
+    version: 3,
+    name: 'ledger: leaf hashes, subtree nodes, checkpoints, log keys',
+    sql: `
+ALTER TABLE events ADD COLUMN leaf_hash TEXT;
+CREATE INDEX events_at ON events (at);
+CREATE TABLE ledger_nodes (
+  level INTEGER NOT NULL, idx INTEGER NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (level, idx)
+);
+CREATE TABLE ledger_checkpoints (
+  size INTEGER PRIMARY KEY, root TEXT NOT NULL, note TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE TABLE ledger_keys (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, public_key TEXT NOT NULL, encrypted_private TEXT NOT NULL, created_at TEXT NOT NULL
+);
+`,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {

@@ -32,6 +32,13 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'POST /v1/lifecycle-rules/test': 'inventory:read',
   'GET /v1/outbox': 'inventory:read',
   'POST /v1/outbox/:id/retry': 'outbox:retry',
+  'GET /v1/ledger/checkpoint': 'inventory:read',
+  'POST /v1/ledger/checkpoints': 'inventory:read',
+  'GET /v1/ledger/key': 'public',
+  'GET /v1/ledger/proof/inclusion': 'inventory:read',
+  'GET /v1/ledger/proof/consistency': 'inventory:read',
+  'GET /v1/ledger/export': 'inventory:read',
+  'GET /.well-known/jwks.json': 'public',
 };
 const WRITE: Record<string, Permission> = {
   entities: 'regulatory:write', authorisations: 'regulatory:write', people: 'registry:write', vendors: 'registry:write', identities: 'identities:write',

@@ -1,0 +1,70 @@
+// CLI for the ledger: checkpoints and proofs from the server; export to a file; and `verify`,
+// which runs offline on a file with no server and no database.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { verifyLedgerFile } from '../events/verify.js';
+import { CliError, type Client } from './client.js';
+
+type ClientOf = (cmd: Command) => { client: Client; json: boolean };
+
+function readText(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${what} ${file}: ${(err as Error).message}`, 2);
+  }
+}
+
+function positive(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`${flag} must be a whole number ≥ 1, not ${v}`, 2);
+  return n;
+}
+
+export function registerLedgerCommands(program: Command, clientOf: ClientOf, print: (s: string) => void): void {
+  const ledger = program.command('ledger').description('the tamper-evident ledger of every change');
+
+  ledger.command('checkpoint').description('the latest signed checkpoint').option('--new', 'sign one of the log as it is now').action(async (o: { new?: boolean }, cmd: Command) => {
+    const { client, json } = clientOf(cmd);
+    const { body } = await client.request<{ size: number; note: string; verifier_key: string }>('GET', `/v1/ledger/checkpoint${o.new ? '?fresh=true' : ''}`);
+    print(json ? JSON.stringify(body, null, 2) : `${body.note}\nverifier key: ${body.verifier_key}`);
+  });
+
+  ledger.command('proof <seq>').description('inclusion proof of an event').option('--size <n>', 'tree size (default: now)').action(async (seq: string, o: { size?: string }, cmd: Command) => {
+    const { client } = clientOf(cmd);
+    const q = new URLSearchParams({ seq: String(positive(seq, 'seq')), ...(o.size ? { size: String(positive(o.size, '--size')) } : {}) });
+    print(JSON.stringify((await client.request('GET', `/v1/ledger/proof/inclusion?${q}`)).body, null, 2));
+  });
+
+  ledger.command('consistency <from> [to]').description('consistency proof between two tree sizes').action(async (from: string, to: string | undefined, _o: unknown, cmd: Command) => {
+    const { client } = clientOf(cmd);
+    const q = new URLSearchParams({ from: String(positive(from, 'from')), ...(to ? { to: String(positive(to, 'to')) } : {}) });
+    print(JSON.stringify((await client.request('GET', `/v1/ledger/proof/consistency?${q}`)).body, null, 2));
+  });
+
+  ledger.command('export').description('write the whole log as JSON Lines (docs/ledger.md)').requiredOption('--out <file>', 'where to write (a new file)').action(async (o: { out: string }, cmd: Command) => {
+    const { client } = clientOf(cmd);
+    const bytes = await client.download('/v1/ledger/export', o.out);
+    print(`wrote ${bytes} bytes to ${o.out}; check it with: mandate ledger verify ${o.out} --key <verifier key>`);
+  });
+
+  ledger
+    .command('verify <file>')
+    .description('verify an exported log offline: every leaf, the tree, every checkpoint signature, consistency with checkpoints kept elsewhere')
+    .option('--key <key>', "the log's verifier key (name+id+key); default: the one in the file")
+    .option('--key-file <file>', 'read the verifier key from a file')
+    .option('--checkpoint <file...>', 'signed checkpoints kept outside Mandate')
+    .action(async (file: string, o: { key?: string; keyFile?: string; checkpoint?: string[] }, cmd: Command) => {
+      const { json } = clientOf(cmd);
+      readText(file, 'ledger export');
+      const key = o.key ?? (o.keyFile ? readText(o.keyFile, 'key file').trim() : undefined);
+      const report = await verifyLedgerFile(file, { ...(key ? { key } : {}), checkpoints: (o.checkpoint ?? []).map((f) => readText(f, 'checkpoint')) });
+      if (json) print(JSON.stringify(report, null, 2));
+      else if (report.ok) print(`OK: ${report.events} events, ${report.checkpoints} signed checkpoint${report.checkpoints === 1 ? '' : 's'} verified${key ? '' : ' (with the key named in the file: pass --key to check it is the one you trust)'}\nroot ${report.root}`);
+      else {
+        print(`FAILED: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}${report.firstBadIndex !== null ? `; first bad index ${report.firstBadIndex} (event ${report.firstBadIndex + 1})` : ''}`);
+        for (const p of report.problems.slice(0, 50)) print(`  ${p.kind}: ${p.message}`);
+      }
+      if (!report.ok) throw new CliError('the ledger does not verify', 1);
+    });
+}

@@ -1,0 +1,55 @@
+// The ledger over HTTP: checkpoints, proofs and the export.
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { Problem } from '../http/common.js';
+import type { LedgerService } from './ledger.js';
+
+const Size = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+
+export function registerLedgerRoutes(app: FastifyInstance, ledger: LedgerService): void {
+  const tags = ['ledger'];
+  app.get('/v1/ledger/checkpoint', {
+    config: { permission: 'inventory:read' },
+    schema: { tags, summary: 'The latest signed checkpoint (C2SP tlog-checkpoint); ?fresh=true signs one of the log as it is now', querystring: Type.Object({ fresh: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), response: { '4xx': Problem } },
+  }, async (req) => {
+    const { fresh } = req.query as { fresh?: boolean };
+    const cp = (!fresh && (await ledger.latest())) || (await ledger.checkpoint());
+    return { ...cp, verifier_key: (await ledger.logKey()).verifierKey };
+  });
+  app.post('/v1/ledger/checkpoints', {
+    config: { permission: 'inventory:read' },
+    schema: { tags, summary: 'Sign a checkpoint of the log as it is now', response: { '4xx': Problem } },
+  }, async () => ledger.checkpoint());
+  app.get('/v1/ledger/key', { config: { permission: 'public' }, schema: { tags, summary: "The log's verifier key" } }, async () => ({ verifier_key: (await ledger.logKey()).verifierKey }));
+  app.get('/v1/ledger/proof/inclusion', {
+    config: { permission: 'inventory:read' },
+    schema: { tags, summary: 'Inclusion proof of an event (by seq) in the tree of a size (default: now)', querystring: Type.Object({ seq: Size, size: Type.Optional(Size) }, { additionalProperties: false }), response: { '4xx': Problem } },
+  }, async (req) => {
+    const q = req.query as { seq: number; size?: number };
+    return ledger.inclusion(q.seq, q.size);
+  });
+  app.get('/v1/ledger/proof/consistency', {
+    config: { permission: 'inventory:read' },
+    schema: { tags, summary: 'Consistency proof between two tree sizes', querystring: Type.Object({ from: Size, to: Type.Optional(Size) }, { additionalProperties: false }), response: { '4xx': Problem } },
+  }, async (req) => {
+    const q = req.query as { from: number; to?: number };
+    return ledger.consistency(q.from, q.to);
+  });
+  app.get('/v1/ledger/export', {
+    config: { permission: 'inventory:read' },
+    schema: { tags, summary: 'The whole log as JSON Lines (docs/ledger.md)', response: { '4xx': Problem } },
+  }, async (req, reply) => {
+    // Streamed a line at a time, respecting back-pressure: a log of millions of events never sits in memory.
+    const out = new PassThrough();
+    const write = async (line: string) => {
+      if (!out.write(`${line}\n`)) await once(out, 'drain');
+    };
+    ledger.export(write).then(() => out.end(), (err: unknown) => {
+      req.log.error({ err }, 'ledger export failed');
+      out.destroy(err as Error);
+    });
+    return reply.type('application/x-ndjson').send(out);
+  });
+}

@@ -1,0 +1,119 @@
+// The ledger over the event log: signed checkpoints, inclusion and consistency proofs, and the
+// export a third party verifies offline (docs/ledger.md).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { signCheckpoint } from '../core/checkpoint.js';
+import { MandateError } from '../core/errors.js';
+import { consistencyProof, inclusionProof, rootHash } from '../core/merkle.js';
+import type { Database } from '../store/db.js';
+import { loadLogKey, type LogKey } from './keys.js';
+import { leafText, type LeafFields } from './leaf.js';
+import { treeSize, withTree } from './tree.js';
+
+export interface LedgerOptions {
+  kek: Buffer;
+  /** The log's name in checkpoints and its key name. */
+  origin: string;
+  /** A directory Mandate only ever adds checkpoint files to, for a second party to collect. */
+  exportDir?: string;
+}
+
+export interface StoredCheckpoint {
+  size: number;
+  root: string;
+  note: string;
+  created_at: string;
+}
+
+export const EXPORT_FORMAT = 'mandate-ledger/1';
+/** An exported event line: `{"leaf_hash":"<64 hex>","event":<leaf text>}`; the leaf text is what is hashed. */
+export const LINE_PREFIX = '{"leaf_hash":"';
+export const LINE_MIDDLE = '","event":';
+
+export function ledgerService(db: Database, clock: () => Date, opts: LedgerOptions) {
+  let key: Promise<LogKey> | undefined;
+  const logKey = () => (key ??= loadLogKey(db, opts.kek, opts.origin, clock).catch((err) => {
+    key = undefined;
+    throw err;
+  }));
+
+  async function latest(): Promise<StoredCheckpoint | undefined> {
+    const [row] = await db.all<StoredCheckpoint>('SELECT size, root, note, created_at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1');
+    return row ? { ...row, size: Number(row.size) } : undefined;
+  }
+
+  function checkSize(size: number, current: number, field: string): void {
+    if (!Number.isInteger(size) || size < 1 || size > current)
+      throw new MandateError('VALIDATION_FAILED', `tree size ${size} is outside the log (1..${current})`, { field });
+  }
+
+  return {
+    logKey,
+    latest,
+
+    /** Signs a checkpoint of the log as it is now (or answers the one already signed at this size). */
+    async checkpoint(): Promise<StoredCheckpoint> {
+      const k = await logKey();
+      const size = await treeSize(db);
+      const [existing] = await db.all<StoredCheckpoint>('SELECT size, root, note, created_at FROM ledger_checkpoints WHERE size = ?', [size]);
+      if (existing) return { ...existing, size: Number(existing.size) };
+      const root = await withTree(db, (src) => rootHash(src, size));
+      const note = signCheckpoint({ origin: opts.origin, size, root }, k.name, k.privateKey, k.publicKey);
+      const row = { size, root: root.toString('hex'), note, created_at: clock().toISOString() };
+      await db.run('INSERT INTO ledger_checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (size) DO NOTHING', [row.size, row.root, row.note, row.created_at]);
+      if (opts.exportDir) {
+        mkdirSync(opts.exportDir, { recursive: true });
+        writeFileSync(join(opts.exportDir, `checkpoint-${String(size).padStart(12, '0')}.txt`), note, { flag: 'wx' });
+      }
+      return row;
+    },
+
+    async checkpoints(): Promise<StoredCheckpoint[]> {
+      return (await db.all<StoredCheckpoint>('SELECT size, root, note, created_at FROM ledger_checkpoints ORDER BY size')).map((r) => ({ ...r, size: Number(r.size) }));
+    },
+
+    async inclusion(seq: number, size?: number) {
+      const current = await treeSize(db);
+      const n = size ?? current;
+      checkSize(n, current, 'query:size');
+      if (!Number.isInteger(seq) || seq < 1 || seq > n) throw new MandateError('VALIDATION_FAILED', `event ${seq} is not in a tree of size ${n}`, { field: 'query:seq' });
+      const { proof, root, leaf } = await withTree(db, (src) => ({ proof: inclusionProof(src, seq - 1, n), root: rootHash(src, n), leaf: src.get(0, seq - 1) }));
+      return { seq, leaf_index: seq - 1, tree_size: n, leaf_hash: leaf.toString('hex'), root: root.toString('hex'), proof: proof.map((h) => h.toString('hex')) };
+    },
+
+    async consistency(from: number, to?: number) {
+      const current = await treeSize(db);
+      const n = to ?? current;
+      checkSize(n, current, 'query:to');
+      if (!Number.isInteger(from) || from < 1 || from > n) throw new MandateError('VALIDATION_FAILED', `size ${from} must be between 1 and ${n}`, { field: 'query:from' });
+      const { proof, r1, r2 } = await withTree(db, (src) => ({ proof: consistencyProof(src, from, n), r1: rootHash(src, from), r2: rootHash(src, n) }));
+      return { from, to: n, first_root: r1.toString('hex'), second_root: r2.toString('hex'), proof: proof.map((h) => h.toString('hex')) };
+    },
+
+    /**
+     * Writes the log as JSON Lines: a header, every event in order with its leaf hash, then every
+     * signed checkpoint. A checkpoint is signed at the current size first. Events missing from the
+     * store are not papered over: the file holds what is there, and the verifier sees the gap
+     * against the checkpoints.
+     */
+    async export(write: (line: string) => void | Promise<void>): Promise<{ size: number }> {
+      const k = await logKey();
+      await this.checkpoint();
+      const all = await this.checkpoints();
+      const size = Math.max(...all.map((c) => c.size));
+      await write(JSON.stringify({ format: EXPORT_FORMAT, origin: opts.origin, verifier_key: k.verifierKey, size }));
+      for (let after = 0; after < size; ) {
+        const rows = await db.all<LeafFields & { leaf_hash: string }>(
+          'SELECT seq, at, actor, action, subject_type, subject_id, before_doc, after_doc, reason, leaf_hash FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT 5000',
+          [after, size],
+        );
+        if (rows.length === 0) break;
+        for (const r of rows) await write(`${LINE_PREFIX}${r.leaf_hash}${LINE_MIDDLE}${leafText({ ...r, seq: Number(r.seq) })}}`);
+        after = Number(rows[rows.length - 1]!.seq);
+      }
+      for (const c of all) await write(JSON.stringify({ checkpoint: c.note }));
+      return { size };
+    },
+  };
+}
+export type LedgerService = ReturnType<typeof ledgerService>;
