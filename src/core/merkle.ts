@@ -136,26 +136,21 @@ export function verifyConsistency(m: number, n: number, root1: Hash, root2: Hash
 }
 
 /**
- * The subtree nodes that become complete when leaves [from, to) are appended: for each new leaf,
- * its parents while it closes a left sibling. `known` answers stored nodes (the left siblings on
- * the tree's right edge); new nodes are answered from the result as they are made.
+ * The subtree nodes that become complete when `leaves` are appended at index `from`. The tree's
+ * right edge (the perfect subtrees left of `from`, see frontier) is read from `known`; then each
+ * leaf is pushed onto that edge, merging equal-sized neighbours, and every merge is a new node.
  */
 export function newSubtrees(known: SubtreeSource, from: number, leaves: readonly Hash[]): { level: number; index: number; hash: Hash }[] {
-  const made = new Map<string, Hash>();
+  const edge = frontier(from).map((f) => ({ ...f, hash: known.get(f.level, f.index) }));
   const out: { level: number; index: number; hash: Hash }[] = [];
-  const get = (level: number, index: number): Hash => made.get(`${level}:${index}`) ?? known.get(level, index);
   leaves.forEach((h, i) => {
-    let index = from + i;
-    let level = 0;
-    let hash = h;
-    made.set(`0:${index}`, hash);
-    while (index % 2 === 1) {
-      hash = nodeHash(get(level, index - 1), hash);
-      index = (index - 1) / 2;
-      level++;
-      made.set(`${level}:${index}`, hash);
-      out.push({ level, index, hash });
+    let node = { level: 0, index: from + i, hash: h };
+    while (edge.length && edge[edge.length - 1]!.level === node.level) {
+      const left = edge.pop()!;
+      node = { level: node.level + 1, index: left.index / 2, hash: nodeHash(left.hash, node.hash) };
+      out.push(node);
     }
+    edge.push(node);
   });
   return out;
 }

@@ -98,13 +98,14 @@ async function write(tx: Sql, actor: string, at: string, plan: ImportPlan, custo
   const changed = plan.changes.filter((c) => c.op !== 'unchanged');
   for (let start = 0; start < changed.length; start += WRITE_CHUNK) {
     const chunk = changed.slice(start, start + WRITE_CHUNK);
-    const byKind = new Map<RecordKind, RecordTypes[RecordKind][]>();
+    const groups = new Map<string, { kind: RecordKind; fresh: boolean; records: RecordTypes[RecordKind][] }>();
     for (const c of chunk) {
-      const list = byKind.get(c.kind) ?? [];
-      list.push(c.after);
-      byKind.set(c.kind, list);
+      const key = `${c.kind}:${c.op}`;
+      const group = groups.get(key) ?? { kind: c.kind, fresh: c.op === 'create', records: [] };
+      group.records.push(c.after);
+      groups.set(key, group);
     }
-    for (const [kind, records] of byKind) await upsertRecords(tx, kind, records, at);
+    for (const g of groups.values()) await upsertRecords(tx, g.kind, g.records, at, { fresh: g.fresh });
     await appendEvents(tx, at, chunk.map((c): NewEvent => ({
       actor,
       action: `${c.kind}.${c.op === 'create' ? 'created' : 'updated'}`,

@@ -71,7 +71,7 @@ export async function getAllRecords<K extends Exclude<RecordKind, 'identity'>>(s
  * Creates or updates records in bulk. An update bumps the version (the ETag) and keeps the
  * creation time. Identity scopes are rewritten alongside.
  */
-export async function upsertRecords<K extends RecordKind>(tx: Sql, kind: K, records: readonly RecordTypes[K][], at: string): Promise<void> {
+export async function upsertRecords<K extends RecordKind>(tx: Sql, kind: K, records: readonly RecordTypes[K][], at: string, opts: { fresh?: boolean } = {}): Promise<void> {
   if (records.length === 0) return;
   const spec = TABLES[kind];
   const columns = ['id', ...spec.columns, 'doc', 'version', 'created_at', 'updated_at'];
@@ -84,7 +84,7 @@ export async function upsertRecords<K extends RecordKind>(tx: Sql, kind: K, reco
     records.map((r) => [r.id, ...spec.values(r), JSON.stringify(r), 1, at, at]),
     `ON CONFLICT (id) DO UPDATE SET ${updates}, version = ${spec.table}.version + 1`,
   );
-  if (kind === 'identity') await replaceScopes(tx, records as readonly Identity[]);
+  if (kind === 'identity') await replaceScopes(tx, records as readonly Identity[], opts.fresh === true);
 }
 
 /** Writes one record only if it is still at the version the caller read; answers whether it was. */
@@ -105,8 +105,9 @@ export async function updateRecordAtVersion<K extends RecordKind>(
   return changed === 1;
 }
 
-async function replaceScopes(tx: Sql, identities: readonly Identity[]): Promise<void> {
-  const ids = identities.map((i) => i.id);
+/** Rewrites identities' scope rows; `fresh` identities are known to be new and have none to delete. */
+async function replaceScopes(tx: Sql, identities: readonly Identity[], fresh = false): Promise<void> {
+  const ids = fresh ? [] : identities.map((i) => i.id);
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
     await tx.run(`DELETE FROM identity_scopes WHERE identity_id IN (${placeholders(chunk.length)})`, chunk);

@@ -47,6 +47,10 @@ export function openSqlite(path: string): Database {
   // event survive a power cut. Bulk work stays fast because it commits once per transaction.
   writer.pragma('synchronous = FULL');
   writer.pragma('foreign_keys = ON');
+  // A 64 MiB page cache (the default is 2 MiB): large imports and cascades touch many index
+  // pages, and re-reading them from disk dominated a 100,000-identity import.
+  writer.pragma('cache_size = -65536');
+  writer.pragma('temp_store = MEMORY');
   writer.pragma('busy_timeout = 5000');
   const reader = memory ? writer : new BetterSqlite3(path, { readonly: false });
   if (!memory) reader.pragma('busy_timeout = 5000');
