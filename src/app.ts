@@ -182,7 +182,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   await registerImportRoutes(app, services.importer);
   registerRegulatoryRoutes(app, db, services.regulatory, services.rules);
   registerOutboxRoutes(app, services.outbox);
-  registerLedgerRoutes(app, services.ledger);
+  registerLedgerRoutes(app, db, services.ledger);
 
   await app.ready();
   return Object.assign(app, { services, routeTable }) as MandateApp;

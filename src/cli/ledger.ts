@@ -48,6 +48,24 @@ export function registerLedgerCommands(program: Command, clientOf: ClientOf, pri
     print(`wrote ${bytes} bytes to ${o.out}; check it with: mandate ledger verify ${o.out} --key <verifier key>`);
   });
 
+  program
+    .command('asof <time> <what>')
+    .description('who could do what at a past time, rebuilt from the ledger, with proofs (what: identities)')
+    .requiredOption('--can <action>', 'the action, e.g. initiate_transfer')
+    .option('--entity <id>', 'legal entity')
+    .option('--service <id>', 'MiCA service')
+    .option('--jurisdiction <code>', 'member state')
+    .action(async (time: string, what: string, o: { can: string; entity?: string; service?: string; jurisdiction?: string }, cmd: Command) => {
+      if (what !== 'identities') throw new CliError(`asof answers about identities, not ${what}`, 2);
+      const { client, json } = clientOf(cmd);
+      const q = new URLSearchParams({ at: time, can: o.can, ...(o.entity ? { entity: o.entity } : {}), ...(o.service ? { service: o.service } : {}), ...(o.jurisdiction ? { jurisdiction: o.jurisdiction } : {}) });
+      const { body } = await client.request<{ at: string; as_of_seq: number; identities: { identity: string; scopes: string[] }[]; evidence: { checkpoint: { size: number }; cited_events: number; proofs: unknown[] } }>('GET', `/v1/asof/identities?${q}`);
+      if (json) return print(JSON.stringify(body, null, 2));
+      print(`At ${body.at} (ledger event ${body.as_of_seq}), ${body.identities.length} identit${body.identities.length === 1 ? 'y' : 'ies'} could ${o.can}:`);
+      for (const i of body.identities) print(`  ${i.identity}  ${i.scopes.join(', ')}`);
+      print(`Evidence: ${body.evidence.cited_events} ledger events, ${body.evidence.proofs.length} inclusion proofs against the signed checkpoint of size ${body.evidence.checkpoint.size} (--json for all).`);
+    });
+
   ledger
     .command('verify <file>')
     .description('verify an exported log offline: every leaf, the tree, every checkpoint signature, consistency with checkpoints kept elsewhere')

@@ -4,12 +4,38 @@ import { PassThrough } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { Problem } from '../http/common.js';
+import { MemberStateSchema, ServiceSchema, Timestamp } from '../core/model.js';
+import { defaultRules } from '../regulatory/rules.js';
+import type { Database } from '../store/db.js';
+import { whoCould } from './asof.js';
 import type { LedgerService } from './ledger.js';
 
 const Size = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 
-export function registerLedgerRoutes(app: FastifyInstance, ledger: LedgerService): void {
+export function registerLedgerRoutes(app: FastifyInstance, db: Database, ledger: LedgerService): void {
   const tags = ['ledger'];
+  app.get('/v1/asof/identities', {
+    config: { permission: 'inventory:read' },
+    schema: {
+      tags,
+      summary: 'Who could do an action, for an entity / service / member state, at a past time: rebuilt from the ledger, with proofs',
+      querystring: Type.Object({
+        at: Timestamp,
+        can: Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }),
+        entity: Type.Optional(Type.String({ maxLength: 128 })),
+        service: Type.Optional(ServiceSchema),
+        jurisdiction: Type.Optional(MemberStateSchema),
+        max_proofs: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+      }, { additionalProperties: false }),
+      response: { '4xx': Problem },
+    },
+  }, async (req) => {
+    const q = req.query as { at: string; can: string; entity?: string; service?: string; jurisdiction?: string; max_proofs?: number };
+    return whoCould(db, ledger, defaultRules(), {
+      at: q.at, action: q.can, ...(q.entity ? { entity: q.entity } : {}), ...(q.service ? { service: q.service } : {}),
+      ...(q.jurisdiction ? { jurisdiction: q.jurisdiction } : {}), ...(q.max_proofs !== undefined ? { maxProofs: q.max_proofs } : {}),
+    });
+  });
   app.get('/v1/ledger/checkpoint', {
     config: { permission: 'inventory:read' },
     schema: { tags, summary: 'The latest signed checkpoint (C2SP tlog-checkpoint); ?fresh=true signs one of the log as it is now', querystring: Type.Object({ fresh: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), response: { '4xx': Problem } },

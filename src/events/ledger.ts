@@ -81,6 +81,17 @@ export function ledgerService(db: Database, clock: () => Date, opts: LedgerOptio
       return { seq, leaf_index: seq - 1, tree_size: n, leaf_hash: leaf.toString('hex'), root: root.toString('hex'), proof: proof.map((h) => h.toString('hex')) };
     },
 
+    /** Inclusion proofs of many events in one tree, read with one fetch of the nodes they need. */
+    async inclusions(seqs: readonly number[], size: number) {
+      return withTree(db, (src) => {
+        const root = rootHash(src, size).toString('hex');
+        return seqs.map((seq) => ({
+          seq, leaf_index: seq - 1, tree_size: size, leaf_hash: src.get(0, seq - 1).toString('hex'), root,
+          proof: inclusionProof(src, seq - 1, size).map((h) => h.toString('hex')),
+        }));
+      });
+    },
+
     async consistency(from: number, to?: number) {
       const current = await treeSize(db);
       const n = to ?? current;

@@ -9,10 +9,14 @@ import type { Database, Sql } from '../store/db.js';
 
 const DEFAULT_RULES_FILE = new URL('../../policies/lifecycle/mica-default.yaml', import.meta.url);
 
+let shippedRules: LifecycleRules | undefined;
+
+/** The lifecycle rules Mandate ships (policies/lifecycle/mica-default.yaml), read once. */
 export function defaultRules(): LifecycleRules {
+  if (shippedRules) return shippedRules;
   const { rules, issues } = checkRules(parse(readFileSync(DEFAULT_RULES_FILE, 'utf8')));
   if (!rules) throw new Error(`the shipped lifecycle rules are invalid: ${JSON.stringify(issues)}`);
-  return rules;
+  return (shippedRules = rules);
 }
 
 export interface RulesVersion {
