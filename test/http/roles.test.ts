@@ -39,6 +39,7 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /v1/ledger/proof/consistency': 'inventory:read',
   'GET /v1/ledger/export': 'inventory:read',
   'GET /.well-known/jwks.json': 'public',
+  'GET /v1/asof/identities': 'inventory:read',
 };
 const WRITE: Record<string, Permission> = {
   entities: 'regulatory:write', authorisations: 'regulatory:write', people: 'registry:write', vendors: 'registry:write', identities: 'identities:write',
