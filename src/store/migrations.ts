@@ -117,7 +117,6 @@ CREATE INDEX outbox_identity ON outbox (identity_id);
     name: 'ledger: leaf hashes, subtree nodes, checkpoints, log keys',
     sql: `
 ALTER TABLE events ADD COLUMN leaf_hash TEXT;
-CREATE INDEX events_at ON events (at);
 CREATE TABLE ledger_nodes (
   level INTEGER NOT NULL, idx INTEGER NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (level, idx)
 );
