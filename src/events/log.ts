@@ -53,24 +53,26 @@ export async function appendEvents(tx: Sql, at: string, events: readonly NewEven
   if (tx.dialect === 'postgres') await tx.all("SELECT pg_advisory_xact_lock(hashtext('mandate.events'))");
   const [{ last } = { last: 0 }] = await tx.all<{ last: number | null }>('SELECT MAX(seq) AS last FROM events');
   const first = Number(last ?? 0) + 1;
-  const rows: Param[][] = [];
   const leaves: Buffer[] = [];
-  events.forEach((e, i) => {
-    const fields: LeafFields = {
-      seq: first + i,
-      at,
-      actor: e.actor,
-      action: e.action,
-      subject_type: e.subject.type,
-      subject_id: e.subject.id,
-      before_doc: e.before === undefined ? null : JSON.stringify(e.before),
-      after_doc: e.after === undefined ? null : JSON.stringify(e.after),
-      reason: e.reason ?? null,
-    };
-    const hash = leafHash(leafText(fields));
-    leaves.push(hash);
-    rows.push([fields.seq, at, fields.actor, fields.action, fields.subject_type, fields.subject_id, fields.before_doc, fields.after_doc, fields.reason, hash.toString('hex')]);
-  });
+  // Rows are produced as insertMany draws them, a chunk at a time, not all 100k at once.
+  const rows = (function* (): Generator<Param[]> {
+    for (const [i, e] of events.entries()) {
+      const fields: LeafFields = {
+        seq: first + i,
+        at,
+        actor: e.actor,
+        action: e.action,
+        subject_type: e.subject.type,
+        subject_id: e.subject.id,
+        before_doc: e.before === undefined ? null : JSON.stringify(e.before),
+        after_doc: e.after === undefined ? null : JSON.stringify(e.after),
+        reason: e.reason ?? null,
+      };
+      const hash = leafHash(leafText(fields));
+      leaves.push(hash);
+      yield [fields.seq, at, fields.actor, fields.action, fields.subject_type, fields.subject_id, fields.before_doc, fields.after_doc, fields.reason, hash.toString('hex')];
+    }
+  })();
   await insertMany(tx, 'events', COLUMNS, rows);
   await addSubtrees(tx, first - 1, leaves);
 }

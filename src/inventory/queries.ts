@@ -1,5 +1,6 @@
-// Storage of inventory records. Each record is kept whole as canonical JSON (`doc`) beside the
-// columns that filters and constraints need; the doc is the truth, the columns are derived.
+// Storage of inventory records. Each record is kept whole as JSON (`doc`) beside the columns that
+// filters and constraints need; the doc is the truth, the columns are derived. Comparisons always
+// parse and canonicalise docs, so the stored key order does not matter.
 import { canonicalJson } from '../core/canonical.js';
 import type { Identity, RecordKind, RecordTypes, Stored } from '../core/model.js';
 import type { ActionDefinition } from '../core/vocabulary.js';
@@ -81,7 +82,9 @@ export async function upsertRecords<K extends RecordKind>(tx: Sql, kind: K, reco
     spec.table,
     columns,
     // Plain JSON: key order does not matter, every comparison re-canonicalises parsed records.
-    records.map((r) => [r.id, ...spec.values(r), JSON.stringify(r), 1, at, at]),
+    (function* () {
+      for (const r of records) yield [r.id, ...spec.values(r), JSON.stringify(r), 1, at, at];
+    })(),
     `ON CONFLICT (id) DO UPDATE SET ${updates}, version = ${spec.table}.version + 1`,
   );
   if (kind === 'identity') await replaceScopes(tx, records as readonly Identity[], opts.fresh === true);
@@ -112,11 +115,12 @@ async function replaceScopes(tx: Sql, identities: readonly Identity[], fresh = f
     const chunk = ids.slice(i, i + 500);
     await tx.run(`DELETE FROM identity_scopes WHERE identity_id IN (${placeholders(chunk.length)})`, chunk);
   }
-  const rows: Param[][] = [];
-  for (const identity of identities) {
-    for (const s of identity.scopes) rows.push([identity.id, s.entity, s.service, s.jurisdiction]);
-  }
-  await insertMany(tx, 'identity_scopes', ['identity_id', 'entity', 'service', 'jurisdiction'], rows);
+  const rows = function* (): Generator<Param[]> {
+    for (const identity of identities) {
+      for (const s of identity.scopes) yield [identity.id, s.entity, s.service, s.jurisdiction];
+    }
+  };
+  await insertMany(tx, 'identity_scopes', ['identity_id', 'entity', 'service', 'jurisdiction'], rows());
 }
 
 export async function getCustomActions(sql: Sql): Promise<ActionDefinition[]> {
@@ -160,7 +164,17 @@ export async function listRecords<K extends RecordKind>(
   }
   const scope = filter.scope ?? {};
   const scopeTerms = (['entity', 'service', 'jurisdiction'] as const).filter((k) => scope[k] !== undefined);
-  if (scopeTerms.length) return listByScope(sql, spec.table, scopeTerms.map((k) => [k, scope[k]!]), where, params, afterId, limit);
+  if (scopeTerms.length && where.length === 0) return listByScope(sql, spec.table, scopeTerms.map((k) => [k, scope[k]!]), where, params, afterId, limit);
+  if (scopeTerms.length) {
+    // With a column filter too, the column's index leads and each candidate's scopes are probed by
+    // key. Walking the scope index instead reads every scope row of a common scope before it meets
+    // the few identities a selective column admits (SQLite, 100k identities: status revoked +
+    // entity 59 ms that way against 0.7 ms; owner + jurisdiction 14 ms against 0.9 ms).
+    // `r.id || ''` rather than `r.id`: SQLite would otherwise carry the cursor (r.id > ?) over to
+    // s.identity_id and range-scan the scope index on every probe (2.4 s for a deep page).
+    where.push(`EXISTS (SELECT 1 FROM identity_scopes s WHERE s.identity_id = r.id || '' AND ${scopeTerms.map((k) => `s.${k} = ?`).join(' AND ')})`);
+    for (const k of scopeTerms) params.push(scope[k]);
+  }
   if (afterId !== undefined) {
     where.push('r.id > ?');
     params.push(afterId);

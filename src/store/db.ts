@@ -41,27 +41,34 @@ export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }
 
-/** Inserts rows in chunks of multi-row VALUES statements (bounded by the drivers' parameter limits). */
+/**
+ * Inserts rows in chunks of multi-row VALUES statements (bounded by the drivers' parameter limits).
+ * Rows may be any iterable and are drawn a chunk at a time, so a caller can produce them lazily and
+ * a bulk import never holds every row's parameters (100k documents) at once.
+ */
 export async function insertMany(
   sql: Sql,
   table: string,
   columns: readonly string[],
-  rows: readonly (readonly Param[])[],
+  rows: Iterable<readonly Param[]>,
   onConflict = '',
 ): Promise<void> {
   // 30,000 parameters a statement: inside SQLite's limit (32,766) and PostgreSQL's (65,535);
   // fewer, larger statements are what make a 100,000-record import fast on PostgreSQL.
   const perChunk = Math.max(1, Math.floor(30_000 / columns.length));
   const tuple = `(${columns.map(() => '?').join(',')})`;
-  for (let start = 0; start < rows.length; start += perChunk) {
-    const chunk = rows.slice(start, start + perChunk);
-    const params: Param[] = [];
-    for (const r of chunk) params.push(...r);
-    await sql.run(
-      `INSERT INTO ${table} (${columns.join(',')}) VALUES ${chunk.map(() => tuple).join(',')} ${onConflict}`,
-      params,
-    );
+  let params: Param[] = [];
+  let n = 0;
+  const flush = async () => {
+    await sql.run(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${Array.from({ length: n }, () => tuple).join(',')} ${onConflict}`, params);
+    params = [];
+    n = 0;
+  };
+  for (const r of rows) {
+    for (const v of r) params.push(v);
+    if (++n === perChunk) await flush();
   }
+  if (n > 0) await flush();
 }
 
 /** `?, ?, ?` for an IN list. */
