@@ -113,8 +113,11 @@ export interface PowerDecision {
   why: string;
 }
 
+// At module level: matches() runs for every (identity, scope, action, rule), and a closure made per
+// call costs an allocation each time (and under tsx/esbuild keepNames, a defineProperty too).
+const has = <T>(values: readonly T[] | undefined, v: T): boolean => values === undefined || values.includes(v);
+
 function matches(when: RuleWhen, identity: Identity, scope: Scope, state: ScopeState, action: string, cls: ActionClass): boolean {
-  const has = <T>(values: readonly T[] | undefined, v: T) => values === undefined || values.includes(v);
   return (
     has(when.status, state) &&
     has(when.service, scope.service) &&
@@ -138,26 +141,41 @@ function matches(when: RuleWhen, identity: Identity, scope: Scope, state: ScopeS
  * lawful; it is narrowed when some are lost, and suspended only when no execute power remains.
  */
 export function decidePower(identity: Identity, lookup: AuthorityLookup, rules: LifecycleRules, vocabulary: ActionVocabulary): PowerDecision {
-  const scopes: ScopePower[] = identity.scopes.map((scope) => {
+  // Plain loops: this runs for every identity of a cascade (20,000 and more), and flatMap/filter
+  // copies of the verdicts were a large share of its time and garbage.
+  let total = 0;
+  let lost = 0;
+  let executeLeft = false;
+  const scopes: ScopePower[] = [];
+  for (const scope of identity.scopes) {
     const authority = lookup(scope);
     const state: ScopeState = authority?.status ?? 'none';
-    const verdicts = identity.actions.map((action): ActionVerdict => {
+    const verdicts: ActionVerdict[] = [];
+    for (const action of identity.actions) {
       const cls = vocabulary.classOf(action) ?? 'new_business';
-      const rule = rules.rules.find((r) => matches(r.when, identity, scope, state, action, cls));
-      if (rule) return { action, class: cls, lawful: rule.effect === 'allow', by: rule.id };
-      const effect = rules.table[state][cls];
-      const lawful = effect === 'allow' || (effect === 'conditions' && !(authority?.conditions?.denied_actions ?? []).includes(action));
-      return { action, class: cls, lawful, by: `table:${state}.${cls}` };
-    });
-    return { scope, state, authorisation: authority?.id ?? null, verdicts };
-  });
-  const all = scopes.flatMap((s) => s.verdicts);
-  const lost = all.filter((v) => !v.lawful);
-  if (identity.capability === 'observe' || lost.length === 0)
+      let verdict: ActionVerdict | undefined;
+      for (const r of rules.rules) {
+        if (matches(r.when, identity, scope, state, action, cls)) {
+          verdict = { action, class: cls, lawful: r.effect === 'allow', by: r.id };
+          break;
+        }
+      }
+      if (!verdict) {
+        const effect = rules.table[state][cls];
+        const lawful = effect === 'allow' || (effect === 'conditions' && !(authority?.conditions?.denied_actions ?? []).includes(action));
+        verdict = { action, class: cls, lawful, by: `table:${state}.${cls}` };
+      }
+      total++;
+      if (!verdict.lawful) lost++;
+      else if (cls !== 'observe') executeLeft = true;
+      verdicts.push(verdict);
+    }
+    scopes.push({ scope, state, authorisation: authority?.id ?? null, verdicts });
+  }
+  if (identity.capability === 'observe' || lost === 0)
     return { identity: identity.id, outcome: 'keep', scopes, why: identity.capability === 'observe' ? 'observe identities are never cut' : 'every entitled action is lawful in every scope' };
-  const executeLeft = all.some((v) => v.lawful && v.class !== 'observe');
   return executeLeft
-    ? { identity: identity.id, outcome: 'narrow', scopes, why: `${lost.length} of ${all.length} scope actions are no longer lawful` }
+    ? { identity: identity.id, outcome: 'narrow', scopes, why: `${lost} of ${total} scope actions are no longer lawful` }
     : { identity: identity.id, outcome: 'suspend', scopes, why: 'no lawful execute action remains in any scope' };
 }
 

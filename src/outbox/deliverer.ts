@@ -5,7 +5,7 @@
 import { PermanentConnectorError, type Connector } from '../connectors/connector.js';
 import { MandateError } from '../core/errors.js';
 import { appendEvents } from '../events/log.js';
-import type { Database } from '../store/db.js';
+import { placeholders, type Database } from '../store/db.js';
 
 export interface OutboxRow {
   id: string;
@@ -42,22 +42,18 @@ export function outboxDeliverer(db: Database, clock: () => Date, connectors: { g
   let running: Promise<number> | undefined;
   let again = false;
 
-  async function finish(row: OutboxRow, update: Partial<OutboxRow>, event: string, after: unknown): Promise<void> {
-    const at = clock().toISOString();
-    await db.transaction(async (tx) => {
-      const sets = Object.keys(update).map((k) => `${k} = ?`).join(', ');
-      await tx.run(`UPDATE outbox SET ${sets} WHERE id = ?`, [...(Object.values(update) as (string | number | null)[]), row.id]);
-      await appendEvents(tx, at, [{ actor: 'mandate:outbox', action: event, subject: { type: 'identity', id: row.identity_id }, after, reason: `outbox ${row.id} (${row.channel} ${row.action} ${row.target})` }]);
-    });
+  /** What one attempt decided: the row's new columns, and the evidence event when it is final. */
+  interface Outcome {
+    row: OutboxRow;
+    update: Partial<OutboxRow>;
+    event?: { action: string; after: unknown };
   }
 
-  async function deliver(row: OutboxRow): Promise<void> {
+  /** Calls the connector; writes nothing (the batch's outcomes are recorded together). */
+  async function attempt(row: OutboxRow): Promise<Outcome> {
     const connector = connectors.get(row.channel);
     const attempts = row.attempts + 1;
-    if (row.channel === 'manual') {
-      await finish(row, { status: 'manual', attempts }, 'connector.manual_task_opened', { action: row.action, target: row.target });
-      return;
-    }
+    if (row.channel === 'manual') return { row, update: { status: 'manual', attempts }, event: { action: 'connector.manual_task_opened', after: { action: row.action, target: row.target } } };
     try {
       if (!connector) throw new PermanentConnectorError(`connector ${row.channel} is not configured on this server`);
       const result = await connector.apply({
@@ -65,34 +61,46 @@ export function outboxDeliverer(db: Database, clock: () => Date, connectors: { g
         ...(row.payload ? { payload: JSON.parse(row.payload) as Record<string, unknown> } : {}),
       });
       const detail = result.acknowledgement ? `${result.detail}; ack ${result.acknowledgement}` : result.detail;
-      await finish(row, { status: 'delivered', attempts, delivered_at: clock().toISOString(), detail, last_error: null }, 'connector.delivered', { action: row.action, target: row.target, detail });
+      return { row, update: { status: 'delivered', attempts, delivered_at: clock().toISOString(), detail, last_error: null }, event: { action: 'connector.delivered', after: { action: row.action, target: row.target, detail } } };
     } catch (err) {
       const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
-      if (err instanceof PermanentConnectorError || attempts >= maxAttempts) {
-        await finish(row, { status: 'failed', attempts, last_error: message }, 'connector.failed', { action: row.action, target: row.target, error: message, attempts });
-      } else {
-        const delay = Math.min(5 * 60_000, baseDelay * 2 ** (attempts - 1));
-        await db.run('UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?', ['pending', attempts, message, new Date(clock().getTime() + delay).toISOString(), row.id]);
-      }
+      if (err instanceof PermanentConnectorError || attempts >= maxAttempts)
+        return { row, update: { status: 'failed', attempts, last_error: message }, event: { action: 'connector.failed', after: { action: row.action, target: row.target, error: message, attempts } } };
+      const delay = Math.min(5 * 60_000, baseDelay * 2 ** (attempts - 1));
+      return { row, update: { status: 'pending', attempts, last_error: message, next_attempt_at: new Date(clock().getTime() + delay).toISOString() } };
     }
   }
 
-  /** Delivers what is due now; answers how many deliveries were attempted. */
+  /**
+   * Delivers what is due now; answers how many deliveries were attempted. A batch is claimed in one
+   * transaction (a lease: another server skips it, a crashed worker's claim expires), delivered
+   * concurrently, and its outcomes and evidence events are recorded in one more: two commits per
+   * batch rather than two per delivery. A crash before the second commit re-delivers the batch
+   * when the lease expires, which connectors allow (they are idempotent).
+   */
   async function tick(): Promise<number> {
     const now = clock();
-    const due = await db.all<OutboxRow>(
-      "SELECT * FROM outbox WHERE status IN ('pending', 'in_flight') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
-      [now.toISOString(), batch],
-    );
-    const claimed: OutboxRow[] = [];
-    for (const row of due) {
-      // Claim with a lease: another server on the same store skips it; a crashed worker's claim expires.
-      const ok = await db.run('UPDATE outbox SET status = ?, next_attempt_at = ? WHERE id = ? AND status = ? AND next_attempt_at = ?', [
-        'in_flight', new Date(now.getTime() + lease).toISOString(), row.id, row.status, row.next_attempt_at,
-      ]);
-      if (ok === 1) claimed.push(row);
-    }
-    await Promise.all(claimed.map(deliver));
+    const claimed = await db.transaction(async (tx) => {
+      const due = await tx.all<OutboxRow>(
+        `SELECT * FROM outbox WHERE status IN ('pending', 'in_flight') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?${tx.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''}`,
+        [now.toISOString(), batch],
+      );
+      if (due.length)
+        await tx.run(`UPDATE outbox SET status = 'in_flight', next_attempt_at = ? WHERE id IN (${placeholders(due.length)})`, [new Date(now.getTime() + lease).toISOString(), ...due.map((r) => r.id)]);
+      return due;
+    });
+    if (claimed.length === 0) return 0;
+    const outcomes = await Promise.all(claimed.map(attempt));
+    const at = clock().toISOString();
+    await db.transaction(async (tx) => {
+      for (const { row, update } of outcomes) {
+        const sets = Object.keys(update).map((k) => `${k} = ?`).join(', ');
+        await tx.run(`UPDATE outbox SET ${sets} WHERE id = ?`, [...(Object.values(update) as (string | number | null)[]), row.id]);
+      }
+      await appendEvents(tx, at, outcomes.filter((o) => o.event).map(({ row, event }) => ({
+        actor: 'mandate:outbox', action: event!.action, subject: { type: 'identity', id: row.identity_id }, after: event!.after, reason: `outbox ${row.id} (${row.channel} ${row.action} ${row.target})`,
+      })));
+    });
     return claimed.length;
   }
 

@@ -28,8 +28,14 @@ export interface TransitionRow {
   created_at: string;
 }
 
-export async function getTransition(sql: Sql, id: string): Promise<TransitionRow | undefined> {
-  const [row] = await sql.all<TransitionRow>('SELECT * FROM transitions WHERE id = ?', [id]);
+/**
+ * A transition row. With `lock`, inside a transaction, the row stays locked until it ends, so two
+ * deciders or appliers of one transition (an approval and the scheduler's tick, two servers) take
+ * turns and the second sees what the first did. PostgreSQL needs FOR UPDATE for that; SQLite's
+ * write transactions (BEGIN IMMEDIATE) are exclusive already.
+ */
+export async function getTransition(sql: Sql, id: string, lock = false): Promise<TransitionRow | undefined> {
+  const [row] = await sql.all<TransitionRow>(`SELECT * FROM transitions WHERE id = ?${lock && sql.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [id]);
   return row;
 }
 

@@ -120,7 +120,7 @@ export function regulatoryService(db: Database, clock: () => Date, rules: RulesS
   async function apply(id: string): Promise<Transition | undefined> {
     const at = clock().toISOString();
     const done = await db.transaction(async (tx) => {
-      const row = await getTransition(tx, id);
+      const row = await getTransition(tx, id, true);
       if (!row || row.status !== 'approved' || parseTimestamp(row.effective_at) > Date.parse(at)) return undefined;
       const t = toTransition(row);
       const named = await loadNamed(tx, t.authorisations);
@@ -219,7 +219,7 @@ export function regulatoryService(db: Database, clock: () => Date, rules: RulesS
       const t = await recorded(actor, id, `transition.${decision}`, { reason }, async () => {
         const at = clock().toISOString();
         return db.transaction(async (tx) => {
-          const row = await getTransition(tx, id);
+          const row = await getTransition(tx, id, true);
           if (!row) throw new MandateError('NOT_FOUND', `no transition with id ${id}`);
           if (!caller.canApprove) throw new MandateError('FORBIDDEN', 'only an approver can approve or reject a transition');
           if (row.proposer === caller.user) throw new MandateError('FORBIDDEN', 'four eyes: the proposer cannot decide their own proposal');
@@ -232,14 +232,14 @@ export function regulatoryService(db: Database, clock: () => Date, rules: RulesS
       });
       // Approval is committed first; the cascade then runs in its own transaction, and the
       // scheduler completes it after a crash, so an approved transition is never lost.
-      if (t.status === 'approved') return (await apply(id)) ?? t;
+      if (t.status === 'approved') return (await apply(id)) ?? toTransition((await getTransition(db, id))!);
       return t;
     },
 
     async review(caller: Caller, id: string, notes: string): Promise<Transition> {
       const at = clock().toISOString();
       return db.transaction(async (tx) => {
-        const row = await getTransition(tx, id);
+        const row = await getTransition(tx, id, true);
         if (!row) throw new MandateError('NOT_FOUND', `no transition with id ${id}`);
         if (row.review_status !== 'open') throw new MandateError('INVALID_TRANSITION', `transition ${id} has no open review`);
         if (row.decided_by === caller.user) throw new MandateError('FORBIDDEN', 'the review of an emergency change is done by someone else');

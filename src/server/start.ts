@@ -56,8 +56,13 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     // a crash rolled back whole), and deliver what the outbox still holds. Then keep doing both.
     await app.services.regulatory.applyDue();
     await app.services.outbox.drain();
+    // One tick at a time: a cascade can outlast the interval, and overlapping ticks would queue up
+    // behind it holding store connections.
+    let applying: Promise<unknown> | undefined;
     const scheduler = setInterval(() => {
-      app.services.regulatory.applyDue().catch((err) => app.log.error({ err }, 'applying due transitions failed'));
+      applying ??= app.services.regulatory.applyDue()
+        .catch((err) => app.log.error({ err }, 'applying due transitions failed'))
+        .finally(() => (applying = undefined));
     }, config.schedulerIntervalMs);
     scheduler.unref();
     app.services.outbox.start(config.schedulerIntervalMs);
@@ -78,6 +83,7 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       ...(kek.created ? { kekCreated: kek.path } : {}),
       async close() {
         clearInterval(scheduler);
+        await applying;
         clearInterval(checkpoints);
         await app.services.outbox.stop();
         await app.close();

@@ -1,0 +1,609 @@
+// Cascade benchmark: a 100,000-identity firm of which exactly 20,000 act in one authorisation
+// (ent-de / custody / FR passport). Measures, on SQLite and PostgreSQL, in-process through buildApp
+// and its services (no HTTP):
+//
+//   a) the impact preview of withdrawing that authorisation (median of 3);
+//   b) from approval to all 20,000 identity states changed and recorded: decide(approve), which
+//      commits the approval and then applies the cascade in one transaction;
+//   c) connector delivery throughput: outbox.drain() over every queued row, with a no-op connector
+//      and with one that awaits setTimeout(1) (a network round trip);
+//   d) the reversal: the authorisation back to authorised, approved.
+//
+// `npm run bench:cascade`. Options: --identities N (default 100000; 20,000 of them act in the
+// scope, or a fifth when N is smaller), --only sqlite|postgres, --pg-url URL (admin database),
+// --cpu-prof (write a V8 CPU profile of each child to bench/out/prof/).
+//
+// As in bench/import.bench.ts, the parent generates the manifest (seeded) and runs each store in
+// its own child process (this file again, with --store) so their memory does not mix; it prints a
+// Markdown table and writes bench/out/cascade.json. PostgreSQL runs on a fresh database
+// mandate_bench_<random>, dropped at the end even on failure.
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import type { Connector, ConnectorRequest } from '../src/connectors/connector.js';
+import { withLeiCheckDigits } from '../src/core/lei.js';
+import type { IdentityFunction, MemberState, MicaService } from '../src/core/vocabulary.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const OUT_DIR = join(HERE, 'out');
+const SEED = 0x63617363; // "casc"
+const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const MB = 1024 * 1024;
+const IMPACT_RUNS = 3;
+
+type StoreName = 'sqlite' | 'postgres';
+
+const TARGETS = {
+  impactMs: 500,
+  cascadeMs: { sqlite: 1_000, postgres: 3_000 } as Record<StoreName, number>,
+};
+
+/** The authorisation the benchmark withdraws and restores. */
+const SCOPE = { entity: 'ent-de', service: 'custody' as MicaService, jurisdiction: 'FR' as MemberState };
+const AUTH_ID = 'auth-ent-de-custody-fr';
+/** Revocation connector names the firm uses; the benchmark maps each to its test connector. */
+const CONNECTORS = ['postgres', 'redis', 'rabbitmq', 'webhook'] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Firm generation
+// ---------------------------------------------------------------------------------------------
+
+/** mulberry32: small, fast, and the same sequence on every machine. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+interface Scope {
+  entity: string;
+  service: MicaService;
+  jurisdiction: MemberState;
+}
+
+/** What the generator built into the in-scope population, and what the engine should do to it. */
+interface FirmInfo {
+  identities: number;
+  inScope: number;
+  scopes: number;
+  authorisations: number;
+  bytes: number;
+  sha256: string;
+  /** In-scope identities by group, with the effect the default rules give a withdrawal. */
+  groups: { name: string; count: number; expect: 'suspend' | 'narrow' | 'unchanged' }[];
+  expected: { suspend: number; narrow: number; unchanged: number; outbox: number; suspendedBefore: number };
+}
+
+export function generateFirm(identityCount: number): { text: string; info: FirmInfo } {
+  const rnd = prng(SEED);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+  const inScope = identityCount >= 100_000 ? 20_000 : Math.floor(identityCount / 5);
+
+  const entityDefs: { id: string; name: string; home: MemberState; hosts: MemberState[] }[] = [
+    { id: 'ent-de', name: 'Example Custody GmbH', home: 'DE', hosts: ['FR', 'IT', 'ES', 'NL', 'AT'] },
+    { id: 'ent-ie', name: 'Example Markets Ltd', home: 'IE', hosts: ['FR', 'DE', 'IT', 'PL'] },
+  ];
+  const services: MicaService[] = ['custody', 'execution', 'transfer', 'exchange_crypto', 'trading_platform'];
+  const entities = entityDefs.map((e, n) => ({ id: e.id, name: e.name, lei: withLeiCheckDigits(`CASCLEI${n + 1}`.padEnd(18, '0')), home: e.home }));
+  const authorisations: Record<string, unknown>[] = [];
+  const otherScopes: Scope[] = [];
+  for (const e of entityDefs) {
+    for (const service of services) {
+      for (const jurisdiction of [e.home, ...e.hosts]) {
+        const basis = jurisdiction === e.home ? 'home' : 'passport';
+        authorisations.push({
+          id: `auth-${e.id}-${service.replaceAll('_', '-')}-${jurisdiction.toLowerCase()}`,
+          entity: e.id, service, jurisdiction, status: 'authorised', basis,
+          reference: `${basis === 'home' ? 'HOME' : 'PASSPORT'}/${e.home}/${authorisations.length + 1}`,
+          effective_from: '2025-01-01',
+        });
+        const s = { entity: e.id, service, jurisdiction };
+        if (!(s.entity === SCOPE.entity && s.service === SCOPE.service && s.jurisdiction === SCOPE.jurisdiction)) otherScopes.push(s);
+      }
+    }
+  }
+  if (!authorisations.some((a) => a.id === AUTH_ID)) throw new Error(`generator lost ${AUTH_ID}`);
+  const custodyOther = otherScopes.filter((s) => s.service === 'custody' || s.service === 'transfer');
+
+  const people = Array.from({ length: 100 }, (_, i) => ({ id: `person${pad(i + 1, 3)}@bench.example`, name: `Bench Person ${i + 1}`, status: 'active' }));
+  const vendors = Array.from({ length: 10 }, (_, i) => ({ id: `vendor-${pad(i + 1, 2)}`, name: `Vendor ${i + 1} Ltd` }));
+
+  // The in-scope population, in shares of `inScope` (the rest of the 20,000 goes to the largest
+  // group). Expected effects under policies/lifecycle/mica-default.yaml for a withdrawal.
+  const share = (f: number) => Math.round(inScope * f);
+  const groups: { name: string; count: number; expect: 'suspend' | 'narrow' | 'unchanged'; make: () => Partial<Record<string, unknown>> }[] = [
+    // Only this scope, new business only: nothing execute is left.
+    { name: 'trading, this scope only', count: share(0.075), expect: 'suspend', make: () => ({ function: 'trading', scopes: [SCOPE] }) },
+    // Vendor custody in this scope only: the return path is the firm's own job once withdrawn.
+    { name: 'vendor custody, this scope only', count: share(0.075), expect: 'suspend', make: () => ({ function: 'custody', vendor: pick(vendors).id, scopes: [SCOPE] }) },
+    // Suspended for another reason before: stays suspended, no connector call, not claimed by the lifecycle.
+    { name: 'trading, already suspended', count: share(0.02), expect: 'unchanged', make: () => ({ function: 'trading', scopes: [SCOPE], status: 'suspended' }) },
+    { name: 'observe (reporting)', count: share(0.03), expect: 'unchanged', make: () => ({ function: 'reporting', capability: 'observe', scopes: [SCOPE] }) },
+    // read + reconcile: both stay lawful through a withdrawal.
+    { name: 'reconciliation, this scope only', count: share(0.01), expect: 'unchanged', make: () => ({ function: 'reconciliation', scopes: [SCOPE] }) },
+    // Firm's own custody: keeps the return path, loses initiate_transfer.
+    { name: 'custody, this scope only', count: share(0.25), expect: 'narrow', make: () => ({ function: 'custody', scopes: [SCOPE] }) },
+    { name: 'customer support, this scope only', count: share(0.09), expect: 'narrow', make: () => ({ function: 'customer_support', scopes: [SCOPE] }) },
+    { name: 'trading, several scopes', count: share(0.15), expect: 'narrow', make: () => ({ function: 'trading', scopes: [SCOPE, ...distinct(otherScopes, 1 + Math.floor(rnd() * 2))] }) },
+    { name: 'custody, several scopes', count: 0, expect: 'narrow', make: () => ({ function: pick(['custody', 'settlement'] as const), scopes: [SCOPE, ...distinct(custodyOther, 1 + Math.floor(rnd() * 2))] }) },
+  ];
+  function distinct(from: readonly Scope[], n: number): Scope[] {
+    const out: Scope[] = [];
+    while (out.length < n) {
+      const s = pick(from);
+      if (!out.includes(s)) out.push(s);
+    }
+    return out;
+  }
+  groups[groups.length - 1]!.count = inScope - groups.reduce((n, g) => n + g.count, 0);
+
+  const identities: Record<string, unknown>[] = [];
+  let n = 0;
+  let scopeCount = 0;
+  const base = (id: string): Record<string, unknown> => ({
+    id,
+    kind: pick(['service_account', 'api_key', 'workload', 'signing_key', 'pipeline'] as const),
+    capability: 'execute',
+    owner: pick(people).id,
+    environment: rnd() < 0.7 ? 'production' : 'staging',
+    credential: { type: pick(['short_lived', 'static_secret', 'certificate', 'key_pair'] as const), created: '2025-03-01' },
+    revocation: { connector: pick(CONNECTORS), target: `role_${id.replaceAll('-', '_')}` },
+  });
+  // Interleave the groups with the out-of-scope identities so ids do not cluster by group.
+  const plan: (number | null)[] = [];
+  groups.forEach((g, gi) => { for (let i = 0; i < g.count; i++) plan.push(gi); });
+  for (let i = inScope; i < identityCount; i++) plan.push(null);
+  for (let i = plan.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [plan[i], plan[j]] = [plan[j]!, plan[i]!];
+  }
+  for (const gi of plan) {
+    const id = `nhi-${pad(++n, 6)}`;
+    let identity: Record<string, unknown>;
+    if (gi === null) {
+      const fn: IdentityFunction = pick(['custody', 'trading', 'settlement', 'reconciliation', 'customer_support', 'reporting', 'infrastructure'] as const);
+      identity = { ...base(id), function: fn, capability: rnd() < 0.3 ? 'observe' : 'execute', scopes: distinct(otherScopes, 1 + Math.floor(rnd() * 3)) };
+      if (rnd() < 0.2) identity.vendor = pick(vendors).id;
+      if (rnd() < 0.02) identity.status = 'suspended';
+    } else {
+      identity = { ...base(id), ...groups[gi]!.make() };
+    }
+    identity.purpose = `${String(identity.function)} identity #${n}`;
+    scopeCount += (identity.scopes as Scope[]).length;
+    identities.push(identity);
+  }
+
+  const manifest = { version: 1, entities, people, vendors, authorisations, identities };
+  const text = JSON.stringify(manifest);
+  const count = (e: string) => groups.filter((g) => g.expect === e).reduce((k, g) => k + g.count, 0);
+  return {
+    text,
+    info: {
+      identities: identities.length,
+      inScope,
+      scopes: scopeCount,
+      authorisations: authorisations.length,
+      bytes: Buffer.byteLength(text),
+      sha256: createHash('sha256').update(text).digest('hex'),
+      groups: groups.map(({ name, count: c, expect }) => ({ name, count: c, expect })),
+      expected: {
+        suspend: count('suspend'),
+        narrow: count('narrow'),
+        unchanged: count('unchanged'),
+        // Every newly suspended identity has a revocation connector: one disable each.
+        outbox: count('suspend'),
+        suspendedBefore: identities.filter((i) => i.status === 'suspended').length,
+      },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child: one store
+// ---------------------------------------------------------------------------------------------
+
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+interface Verification {
+  /** What the store holds, counted after the step. */
+  identityPowerRows: number;
+  suspendedIdentities: number;
+  events: Record<string, number>;
+  outboxRows: number;
+  /** Each expectation that did not hold; empty when all did. */
+  problems: string[];
+}
+
+interface DrainResult {
+  connector: string;
+  deliveries: number;
+  ms: number;
+  perSecond: number;
+}
+
+interface StoreResult {
+  store: StoreName;
+  description: string;
+  importMs?: number;
+  impact?: { runsMs: number[]; medianMs: number; counts: Record<string, number>; identities: number };
+  cascade?: { ms: number; approveToAppliedMs: number; result: unknown; verification: Verification };
+  drain?: DrainResult[];
+  reversal?: { ms: number; counts: Record<string, number>; verification: Verification; enableDrain?: DrainResult };
+  processMaxRssMb?: number;
+  error?: string;
+}
+
+/** A connector whose calls wait for a gate: the cascade's own background delivery must not run before the timed drain. */
+function benchConnectors() {
+  let open!: () => void;
+  let gate = new Promise<void>((r) => (open = r));
+  let mode: 'noop' | 'sleep1' = 'noop';
+  let calls = 0;
+  const connector = (name: string): Connector => ({
+    name,
+    async apply(r: ConnectorRequest) {
+      await gate;
+      calls++;
+      if (mode === 'sleep1') await new Promise((res) => setTimeout(res, 1));
+      return { detail: `${r.action} ${r.target} (bench ${mode})` };
+    },
+  });
+  const byName = new Map(CONNECTORS.map((n) => [n as string, connector(n)]));
+  return {
+    lookup: { get: (name: string) => byName.get(name) },
+    open: (m: 'noop' | 'sleep1') => {
+      mode = m;
+      open();
+    },
+    close: () => {
+      gate = new Promise<void>((r) => (open = r));
+    },
+    calls: () => calls,
+  };
+}
+
+async function runStore(opts: { store: StoreName; url: string; manifestPath: string; info: FirmInfo }): Promise<StoreResult> {
+  const { openDatabase } = await import('../src/store/db.js');
+  const { migrate } = await import('../src/store/migrations.js');
+  const { buildApp } = await import('../src/app.js');
+
+  const db = await openDatabase(opts.url);
+  const result: StoreResult = { store: opts.store, description: db.description };
+  const connectors = benchConnectors();
+  const { expected } = opts.info;
+  try {
+    await migrate(db);
+    const app = await buildApp({ db, logger: false, connectors: connectors.lookup });
+    const svc = app.services;
+    try {
+      await svc.access.createUser('bench', { id: 'carla', name: 'Carla Compliance', roles: ['compliance_officer'] });
+      await svc.access.createUser('bench', { id: 'anton', name: 'Anton Approver', roles: ['approver'] });
+      const carla = { user: 'carla', canApprove: false };
+      const anton = { user: 'anton', canApprove: true };
+
+      const text = readFileSync(opts.manifestPath, 'utf8');
+      let t0 = performance.now();
+      const imported = await svc.importer.importManifest('user:bench', JSON.parse(text), { dryRun: false, digestOf: text });
+      result.importMs = round(performance.now() - t0);
+      log(`${opts.store}: imported (${JSON.stringify(imported.counts)}) in ${result.importMs} ms (not timed against a target)`);
+      // A withdrawal comes long after the inventory was loaded: by then autovacuum has analysed the
+      // tables. Without statistics the planner guesses; the cascade is measured in the steady state.
+      if (opts.store === 'postgres') await db.run('ANALYZE');
+
+      const count = async (sql: string, params: (string | number)[] = []) => Number((await db.all<{ n: number }>(sql, params))[0]?.n ?? 0);
+      const verify = async (transitionId: string, want: { power: number; suspended: number; events: Record<string, number>; outbox: number }): Promise<Verification> => {
+        const rows = await db.all<{ action: string; n: number }>(
+          "SELECT action, COUNT(*) AS n FROM events WHERE reason LIKE ? AND action IN ('identity.suspended', 'identity.narrowed', 'identity.restored', 'authorisation.status_changed', 'transition.applied') GROUP BY action",
+          [`transition ${transitionId}:%`],
+        );
+        const events = Object.fromEntries(rows.map((r) => [r.action, Number(r.n)]));
+        const v: Verification = {
+          identityPowerRows: await count('SELECT COUNT(*) AS n FROM identity_power'),
+          suspendedIdentities: await count("SELECT COUNT(*) AS n FROM identities WHERE status = 'suspended'"),
+          events,
+          outboxRows: await count('SELECT COUNT(*) AS n FROM outbox WHERE transition_id = ?', [transitionId]),
+          problems: [],
+        };
+        const duplicates = await count(
+          "SELECT COUNT(*) AS n FROM (SELECT subject_id, action FROM events WHERE reason LIKE ? GROUP BY subject_id, action HAVING COUNT(*) > 1) d",
+          [`transition ${transitionId}:%`],
+        );
+        if (v.identityPowerRows !== want.power) v.problems.push(`identity_power rows ${v.identityPowerRows}, expected ${want.power}`);
+        if (v.suspendedIdentities !== want.suspended) v.problems.push(`suspended identities ${v.suspendedIdentities}, expected ${want.suspended}`);
+        for (const [action, n] of Object.entries(want.events)) if ((events[action] ?? 0) !== n) v.problems.push(`${action} events ${events[action] ?? 0}, expected ${n}`);
+        if (v.outboxRows !== want.outbox) v.problems.push(`outbox rows ${v.outboxRows}, expected ${want.outbox}`);
+        if (duplicates) v.problems.push(`${duplicates} (subject, action) pairs recorded more than once`);
+        return v;
+      };
+
+      // a) impact preview
+      const runsMs: number[] = [];
+      let impact: Awaited<ReturnType<typeof svc.regulatory.impact>> | undefined;
+      for (let i = 0; i < IMPACT_RUNS; i++) {
+        t0 = performance.now();
+        impact = await svc.regulatory.impact(AUTH_ID, 'withdrawn');
+        runsMs.push(round(performance.now() - t0));
+      }
+      result.impact = { runsMs, medianMs: median(runsMs), counts: { ...impact!.plan.counts }, identities: impact!.plan.changes.length };
+      log(`${opts.store}: impact runs ${runsMs.join(', ')} ms; counts ${JSON.stringify(impact!.plan.counts)}`);
+      impact = undefined;
+
+      // b) approval to every identity changed and recorded
+      const proposal = await svc.regulatory.propose(carla, AUTH_ID, { to: 'withdrawn', reason: 'Art. 64 withdrawal of the French passport', reference: 'AMF W-2026-1' });
+      t0 = performance.now();
+      const applied = await svc.regulatory.decide(anton, proposal.id, 'approve', 'checked against the decision letter');
+      const cascadeMs = round(performance.now() - t0);
+      if (applied.status !== 'applied') throw new Error(`transition ${proposal.id} is ${applied.status} after approval`);
+      const approveToAppliedMs = round(Date.parse(applied.applied_at!) - Date.parse(applied.decided_at!));
+      const v1 = await verify(proposal.id, {
+        power: expected.suspend + expected.narrow,
+        suspended: expected.suspendedBefore + expected.suspend,
+        events: { 'identity.suspended': expected.suspend, 'identity.narrowed': expected.narrow, 'identity.restored': 0, 'authorisation.status_changed': 1, 'transition.applied': 1 },
+        outbox: expected.outbox,
+      });
+      result.cascade = { ms: cascadeMs, approveToAppliedMs, result: applied.result, verification: v1 };
+      log(`${opts.store}: cascade ${cascadeMs} ms; ${JSON.stringify(v1)}`);
+
+      // c) connector delivery throughput. decide() already started a background drain (after
+      // commit); its connector calls wait at the gate, so the timed drain covers every delivery.
+      const drainTimed = async (mode: 'noop' | 'sleep1'): Promise<DrainResult> => {
+        const before = connectors.calls();
+        t0 = performance.now();
+        connectors.open(mode);
+        await svc.outbox.drain();
+        const ms = performance.now() - t0;
+        const deliveries = connectors.calls() - before;
+        const r = { connector: mode === 'noop' ? 'no-op' : 'await setTimeout(1)', deliveries, ms: round(ms), perSecond: round(deliveries / (ms / 1000), 0) };
+        log(`${opts.store}: drain ${r.connector}: ${deliveries} deliveries in ${r.ms} ms (${r.perSecond}/s)`);
+        return r;
+      };
+      result.drain = [await drainTimed('noop')];
+      const delivered = await count("SELECT COUNT(*) AS n FROM outbox WHERE status = 'delivered'");
+      if (delivered !== expected.outbox) v1.problems.push(`after the drain ${delivered} outbox rows delivered, expected ${expected.outbox}`);
+      // The same rows again, as if freshly queued, through the slower connector.
+      connectors.close();
+      await db.run("UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, delivered_at = NULL, detail = NULL WHERE transition_id = ?", [new Date().toISOString(), proposal.id]);
+      result.drain.push(await drainTimed('sleep1'));
+
+      // d) reversal: restores exactly what the cascade took.
+      const back = await svc.regulatory.propose(carla, AUTH_ID, { to: 'authorised', reason: 'withdrawal overturned on appeal', reference: 'CE 2026/77' });
+      connectors.close();
+      t0 = performance.now();
+      const restored = await svc.regulatory.decide(anton, back.id, 'approve', undefined);
+      const reversalMs = round(performance.now() - t0);
+      if (restored.status !== 'applied') throw new Error(`reversal ${back.id} is ${restored.status} after approval`);
+      const counts = (restored.result as { counts: Record<string, number> }).counts;
+      const v2 = await verify(back.id, {
+        power: 0,
+        suspended: expected.suspendedBefore,
+        events: { 'identity.suspended': 0, 'identity.narrowed': 0, 'identity.restored': expected.suspend + expected.narrow, 'authorisation.status_changed': 1, 'transition.applied': 1 },
+        outbox: expected.outbox,
+      });
+      log(`${opts.store}: reversal ${reversalMs} ms; ${JSON.stringify(v2)}`);
+      result.reversal = { ms: reversalMs, counts, verification: v2, enableDrain: await drainTimed('noop') };
+      result.processMaxRssMb = round((process.resourceUsage().maxRSS * 1024) / MB);
+    } finally {
+      connectors.open('noop');
+      await app.close();
+    }
+  } catch (err) {
+    log(`${opts.store}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    result.error = err instanceof Error ? err.message : String(err);
+  } finally {
+    await db.close();
+  }
+  return result;
+}
+
+function log(msg: string): void {
+  process.stderr.write(`[bench] ${msg}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parent: orchestration, databases, report
+// ---------------------------------------------------------------------------------------------
+
+function runChild(args: string[], cpuProf: boolean): Promise<number> {
+  const execArgv = [...process.execArgv];
+  if (!execArgv.includes('tsx')) execArgv.push('--import', 'tsx');
+  if (cpuProf) execArgv.push('--cpu-prof', '--cpu-prof-dir', join(OUT_DIR, 'prof'));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...execArgv, fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function databaseUrl(adminUrl: string, name: string): string {
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function runStoreInChild(store: StoreName, url: string, work: string, manifestPath: string, infoPath: string, cpuProf: boolean): Promise<StoreResult> {
+  const out = join(work, `${store}.result.json`);
+  const code = await runChild(['--store', store, '--url', url, '--manifest', manifestPath, '--info', infoPath, '--out', out], cpuProf);
+  try {
+    const r = JSON.parse(readFileSync(out, 'utf8')) as StoreResult;
+    if (code !== 0 && !r.error) r.error = `child exited with code ${code}`;
+    return r;
+  } catch {
+    return { store, description: store, error: `child exited with code ${code} and wrote no result` };
+  }
+}
+
+const verdict = (ok: boolean) => (ok ? 'pass' : '**FAIL**');
+const seconds = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+
+function markdown(results: StoreResult[], info: FirmInfo, machine: Record<string, unknown>): string {
+  const lines: string[] = [];
+  lines.push(`Firm: ${info.identities.toLocaleString('en')} identities (${info.scopes.toLocaleString('en')} scopes), ${info.authorisations} authorisations; ${info.inScope.toLocaleString('en')} act in ${SCOPE.entity}/${SCOPE.service}/${SCOPE.jurisdiction} (${AUTH_ID}, a passport): expected ${info.expected.suspend.toLocaleString('en')} suspended, ${info.expected.narrow.toLocaleString('en')} narrowed, ${info.expected.unchanged.toLocaleString('en')} unchanged`);
+  lines.push(`Machine: node ${String(machine.node)}, ${String(machine.cpus)} × ${String(machine.cpuModel)}, ${String(machine.totalMemGb)} GB RAM, ${String(machine.platform)}`);
+  lines.push('');
+  lines.push('| Store | Measure | Value | Target | Result |');
+  lines.push('|---|---|---:|---:|---|');
+  for (const r of results) {
+    const s = r.store === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    if (r.error) lines.push(`| ${s} | error | ${r.error.replaceAll('|', '\\|').replaceAll('\n', ' ')} | | **FAIL** |`);
+    if (r.impact) {
+      lines.push(`| ${s} | a) impact preview, withdrawn (median of ${r.impact.runsMs.length}: ${r.impact.runsMs.map((x) => Math.round(x)).join(' / ')} ms) | ${seconds(r.impact.medianMs)} | ≤ ${TARGETS.impactMs} ms | ${verdict(r.impact.medianMs <= TARGETS.impactMs)} |`);
+    }
+    if (r.cascade) {
+      const v = r.cascade.verification;
+      const target = TARGETS.cascadeMs[r.store];
+      lines.push(`| ${s} | b) approve → ${info.inScope.toLocaleString('en')} identities changed and recorded (decide) | ${seconds(r.cascade.ms)} | ≤ ${seconds(target)} | ${verdict(r.cascade.ms <= target)} |`);
+      lines.push(`| ${s} | b) verified: identity_power rows / suspended identities / suspended + narrowed events / outbox rows | ${v.identityPowerRows} / ${v.suspendedIdentities} / ${v.events['identity.suspended'] ?? 0} + ${v.events['identity.narrowed'] ?? 0} / ${v.outboxRows} | ${info.expected.suspend + info.expected.narrow} / ${info.expected.suspendedBefore + info.expected.suspend} / ${info.expected.suspend} + ${info.expected.narrow} / ${info.expected.outbox} | ${v.problems.length ? `**FAIL**: ${v.problems.join('; ')}` : 'pass'} |`);
+    }
+    for (const d of r.drain ?? []) {
+      lines.push(`| ${s} | c) outbox drain, ${d.connector} connector (${d.deliveries} deliveries) | ${seconds(d.ms)}, ${d.perSecond.toLocaleString('en')}/s | — | info |`);
+    }
+    if (r.reversal) {
+      const v = r.reversal.verification;
+      const target = TARGETS.cascadeMs[r.store];
+      lines.push(`| ${s} | d) reversal → authorised, approve → restored (decide) | ${seconds(r.reversal.ms)} | ≤ ${seconds(target)} (as b) | ${verdict(r.reversal.ms <= target)} |`);
+      lines.push(`| ${s} | d) verified: identity_power rows / suspended identities / restored events | ${v.identityPowerRows} / ${v.suspendedIdentities} / ${v.events['identity.restored'] ?? 0} | 0 / ${info.expected.suspendedBefore} / ${info.expected.suspend + info.expected.narrow} | ${v.problems.length ? `**FAIL**: ${v.problems.join('; ')}` : 'pass'} |`);
+      if (r.reversal.enableDrain) lines.push(`| ${s} | d) outbox drain of the enables, no-op connector (${r.reversal.enableDrain.deliveries}) | ${seconds(r.reversal.enableDrain.ms)}, ${r.reversal.enableDrain.perSecond.toLocaleString('en')}/s | — | info |`);
+    }
+  }
+  lines.push('');
+  lines.push(`In-scope population: ${info.groups.map((g) => `${g.name} ${g.count} (${g.expect})`).join('; ')}.`);
+  lines.push('Times are wall time in the benchmark process through app.services (no HTTP). b) and d) time decide(), which commits the approval and then runs the cascade transaction (impact, identity status, identity_power, events, outbox); SQLite runs with synchronous = FULL. PostgreSQL is measured after ANALYZE (the steady state of an inventory loaded earlier).');
+  return lines.join('\n');
+}
+
+async function parent(opts: { identities: number; only?: StoreName; pgUrl: string; cpuProf: boolean }): Promise<number> {
+  const machine = {
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    totalMemGb: round(totalmem() / 1024 ** 3),
+    platform: `${platform()} ${release()}`,
+  };
+  const work = mkdtempSync(join(tmpdir(), 'mandate-cascade-bench-'));
+  const results: StoreResult[] = [];
+  let pgDatabase: string | undefined;
+  const dropPg = async () => {
+    if (!pgDatabase) return;
+    const name = pgDatabase;
+    pgDatabase = undefined;
+    await withAdmin(opts.pgUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch((err: unknown) =>
+      log(`could not drop database ${name}: ${String(err)}`),
+    );
+  };
+  const onSignal = (sig: NodeJS.Signals) => {
+    log(`${sig}: cleaning up`);
+    void dropPg().finally(() => {
+      rmSync(work, { recursive: true, force: true });
+      process.exit(130);
+    });
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    const t0 = performance.now();
+    const { text, info } = generateFirm(opts.identities);
+    const manifestPath = join(work, 'manifest.json');
+    const infoPath = join(work, 'info.json');
+    writeFileSync(manifestPath, text);
+    writeFileSync(infoPath, JSON.stringify(info));
+    log(`firm: ${info.identities} identities, ${info.inScope} in scope, ${round(info.bytes / MB)} MB, generated in ${round(performance.now() - t0)} ms (sha256 ${info.sha256.slice(0, 12)})`);
+    if (opts.cpuProf) mkdirSync(join(OUT_DIR, 'prof'), { recursive: true });
+
+    if (opts.only !== 'postgres') results.push(await runStoreInChild('sqlite', `sqlite:${join(work, 'sqlite', 'bench.db')}`, work, manifestPath, infoPath, opts.cpuProf));
+    if (opts.only !== 'sqlite') {
+      try {
+        const name = `mandate_bench_${randomBytes(6).toString('hex')}`;
+        await withAdmin(opts.pgUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+        pgDatabase = name;
+        log(`postgres: created database ${name}`);
+        results.push(await runStoreInChild('postgres', databaseUrl(opts.pgUrl, name), work, manifestPath, infoPath, opts.cpuProf));
+      } catch (err) {
+        results.push({ store: 'postgres', description: 'postgres', error: err instanceof Error ? err.message : String(err) });
+      } finally {
+        await dropPg();
+      }
+    }
+
+    const report = { generated_at: new Date().toISOString(), machine, firm: info, targets: TARGETS, results };
+    mkdirSync(OUT_DIR, { recursive: true });
+    writeFileSync(join(OUT_DIR, 'cascade.json'), `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${markdown(results, info, machine)}\n`);
+    log(`wrote ${join(OUT_DIR, 'cascade.json')}${opts.cpuProf ? ` and CPU profiles in ${join(OUT_DIR, 'prof')}` : ''}`);
+    const failed = results.some((r) => r.error || r.cascade?.verification.problems.length || r.reversal?.verification.problems.length);
+    return failed ? 1 : 0;
+  } finally {
+    await dropPg();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry point
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      store: { type: 'string' },
+      url: { type: 'string' },
+      manifest: { type: 'string' },
+      info: { type: 'string' },
+      out: { type: 'string' },
+      identities: { type: 'string' },
+      only: { type: 'string' },
+      'pg-url': { type: 'string' },
+      'cpu-prof': { type: 'boolean' },
+    },
+    strict: true,
+  });
+
+  if (values.store) {
+    const store = values.store as StoreName;
+    const out = values.out;
+    if (!out || !values.url || !values.manifest || !values.info) throw new Error('child needs --url, --manifest, --info and --out');
+    const info = JSON.parse(readFileSync(values.info, 'utf8')) as FirmInfo;
+    try {
+      const r = await runStore({ store, url: values.url, manifestPath: values.manifest, info });
+      writeFileSync(out, JSON.stringify(r));
+      if (r.error) process.exitCode = 1;
+    } catch (err) {
+      log(`${store}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      writeFileSync(out, JSON.stringify({ store, description: store, error: err instanceof Error ? err.message : String(err) }));
+      process.exitCode = 1;
+    }
+  } else {
+    const only = values.only as StoreName | undefined;
+    if (only !== undefined && only !== 'sqlite' && only !== 'postgres') throw new Error('--only must be sqlite or postgres');
+    const identities = values.identities ? Number(values.identities) : 100_000;
+    if (!Number.isInteger(identities) || identities < 100) throw new Error('--identities must be an integer ≥ 100');
+    process.exitCode = await parent({ identities, ...(only ? { only } : {}), pgUrl: values['pg-url'] ?? DEFAULT_PG_URL, cpuProf: values['cpu-prof'] === true });
+  }
+}
+
+// Run only when executed, so the generator can be imported (e.g. by a profiling script).
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
