@@ -28,17 +28,8 @@ export interface StoredEvent {
   reason: string | null;
 }
 
-interface EventRow {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  subject_type: string;
-  subject_id: string;
-  before_doc: string | null;
-  after_doc: string | null;
-  reason: string | null;
-}
+/** A stored event row: exactly the fields its ledger leaf is made of. */
+type EventRow = LeafFields;
 
 const COLUMNS = ['seq', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'before_doc', 'after_doc', 'reason', 'leaf_hash'];
 
