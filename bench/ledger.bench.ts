@@ -22,6 +22,8 @@ import { leafHash, frontier, newSubtrees, type Hash } from '../src/core/merkle.j
 import { insertMany } from '../src/store/db.js';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+/** BENCH_PARTS=append,proof,log runs only some parts (all by default). */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'append,proof,log').split(','));
 const PG_ADMIN = process.env.MANDATE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dir = mkdtempSync(join(tmpdir(), 'mandate-bench-ledger-'));
 const at = '2026-11-22T10:00:00.000Z';
@@ -88,6 +90,7 @@ async function syntheticTree(db: Database, n: number): Promise<void> {
 
 async function main() {
   // 1. Append throughput.
+  if (PARTS.has('append')) {
   const sqliteAppend = await openDatabase(`sqlite:${join(dir, 'append.db')}`);
   await migrate(sqliteAppend);
   await appendThroughput(sqliteAppend, 'sqlite', Math.round(300_000 * SCALE), 5_000, 100_000);
@@ -101,8 +104,10 @@ async function main() {
   } finally {
     await p.drop();
   }
+  }
 
   // 2. Inclusion proofs at 10 million leaves.
+  if (PARTS.has('proof')) {
   const big = await openDatabase(`sqlite:${join(dir, 'big.db')}`);
   await migrate(big);
   const n = Math.round(10_000_000 * SCALE);
@@ -122,8 +127,10 @@ async function main() {
   const p99 = times[Math.floor(times.length * 0.99)]!;
   rows.push({ what: `inclusion proof at ${fmt(n)} leaves (tree built in ${(built / 1000).toFixed(0)} s)`, store: 'sqlite', figure: `p50 ${p50.toFixed(3)} ms, p99 ${p99.toFixed(3)} ms`, target: '≤ 1 ms', pass: p99 <= 1 });
   await big.close();
+  }
 
   // 3 and 4. A realistic 1,000,000-event log: export, verify offline, time travel.
+  if (PARTS.has('log')) {
   const real = await openDatabase(`sqlite:${join(dir, 'real.db')}`);
   await migrate(real);
   const m = Math.round(1_000_000 * SCALE);
@@ -164,6 +171,7 @@ async function main() {
   const asofMs = performance.now() - q0;
   rows.push({ what: `time travel over ${fmt(m)} events (${fmt(answer.identities.length)} identities answer, ${answer.evidence.proofs.length} proofs)`, store: 'sqlite', figure: `${(asofMs / 1000).toFixed(2)} s`, target: '≤ 2 s', pass: asofMs <= 2000 });
   await real.close();
+  }
 
   console.log(`\nbench:ledger — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, scale ${SCALE}\n`);
   console.log('| measurement | store | figure | target | |\n| --- | --- | --- | --- | --- |');
