@@ -46,7 +46,11 @@ export class Client {
     }
     let res: Response;
     try {
-      res = await fetch(new URL(path, this.opts.url), { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+      res = await fetch(new URL(path, this.opts.url), {
+        method, headers, ...(payload !== undefined ? { body: payload } : {}),
+        // A server that does not answer is an error to report, not a reason to hang.
+        signal: AbortSignal.timeout(Number(process.env.MANDATE_TIMEOUT_MS ?? 120_000)),
+      });
     } catch (err) {
       throw new CliError(`cannot reach the Mandate server at ${this.opts.url}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`, 3);
     }

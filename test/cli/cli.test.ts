@@ -26,6 +26,9 @@ for (const store of testStores()) {
       env = { MANDATE_URL: server.url, MANDATE_TOKEN: TOKEN };
     });
     after(async () => {
+      // The server's warnings and errors, for whoever reads a failed run.
+      const log = server?.output() ?? '';
+      if (/"level":(40|50|60)/.test(log)) process.stderr.write(`--- server log (${store.name}) ---\n${log.slice(-6000)}\n`);
       await server?.stop();
       await store.cleanup();
     });
@@ -101,13 +104,16 @@ for (const store of testStores()) {
       assert.equal(s.code, 0, s.stderr);
       assert.match(s.stdout, new RegExp(`${id} is now suspended`));
       assert.equal((await cli('identities', 'reactivate', id, '--reason', 'key rotated')).code, 0);
-      const events = await cli('events', id, '--json');
-      const history = JSON.parse(events.stdout);
+      let history: any[] = [];
+      // Each change was sent to the identity's revocation connector after the response; this
+      // server has none for it, so the deliveries are recorded as failed, visible, never dropped.
+      for (let tries = 0; tries < 50 && !history.some((e: any) => e.action === 'connector.failed'); tries++) {
+        if (tries) await new Promise((r) => setTimeout(r, 200));
+        history = JSON.parse((await cli('events', id, '--json')).stdout);
+      }
       const changes = history.filter((e: any) => e.action === 'identity.status_changed').map((e: any) => e.reason);
       assert.deepEqual(changes.slice(-2), ['suspected key leak', 'key rotated']);
-      // Each change was sent to the identity's revocation connector; this server has none for it,
-      // so the deliveries are recorded as failed, visible, never dropped.
-      assert.ok(history.some((e: any) => e.action === 'connector.failed' && /not configured/.test(e.after.error)));
+      assert.ok(history.some((e: any) => e.action === 'connector.failed' && /not configured/.test(e.after.error)), JSON.stringify(history.map((e: any) => e.action)));
       const auths = await cli('authorisations', 'list', '--jurisdiction', 'FR', '--json');
       assert.ok(JSON.parse(auths.stdout).some((a: any) => a.entity === 'ent-de' && a.service === 'custody'));
       assert.equal((await cli('entities', 'list')).code, 0);
