@@ -1,5 +1,6 @@
 // Drives the real `mandate` CLI in child processes: a server, and commands against it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/cli/main.js';
 
@@ -46,7 +47,8 @@ export function startServerProcess(args: string[], env: Record<string, string> =
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'serve', '--port', '0', ...args], {
       cwd: ROOT,
-      env: { ...process.env, MANDATE_LOG_LEVEL: 'warn', ...env },
+      // Its own key-encryption key: a test server must not create ./data/mandate.kek in the work tree.
+      env: { ...process.env, MANDATE_LOG_LEVEL: 'warn', MANDATE_KEK: randomBytes(32).toString('base64'), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
