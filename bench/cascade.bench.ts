@@ -29,6 +29,7 @@ import pg from 'pg';
 import type { Connector, ConnectorRequest } from '../src/connectors/connector.js';
 import { withLeiCheckDigits } from '../src/core/lei.js';
 import type { IdentityFunction, MemberState, MicaService } from '../src/core/vocabulary.js';
+import { mulberry32 as prng } from '../src/core/prng.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT_DIR = join(HERE, 'out');
@@ -54,17 +55,6 @@ const CONNECTORS = ['postgres', 'redis', 'rabbitmq', 'webhook'] as const;
 // Firm generation
 // ---------------------------------------------------------------------------------------------
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 

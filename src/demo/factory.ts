@@ -7,22 +7,15 @@ import {
   MICA_SERVICES, type Capability, type CredentialType, type Environment, type IdentityFunction, type IdentityKind,
   type IdentityStatus, type MemberState, type MicaService,
 } from '../core/vocabulary.js';
+import { mulberry32 } from '../core/prng.js';
 import { DEMO_TODAY, PEOPLE, type DemoEntity, type Team } from './firm-data.js';
 
-/** mulberry32: a tiny, well-mixed 32-bit PRNG; plenty for demo data and trivially reproducible. */
+/** The demo's seeded randomness (mulberry32, src/core/prng.ts): reproducible from the seed. */
 export class Rng {
-  private state: number;
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(seed);
   }
 
   chance(p: number): boolean {

@@ -53,6 +53,7 @@ import { migrate } from '../../src/store/migrations.js';
 import { startServerProcess, type ServerProcess } from '../support/cli.js';
 import { identity, LEI_DE, LEI_IE } from '../support/fixtures.js';
 import { PG_ADMIN_URL } from '../support/stores.js';
+import { mulberry32 as prng } from '../../src/core/prng.js';
 
 const ITERATIONS = {
   sqlite: Number(process.env.CRASH_ITERATIONS_SQLITE ?? 20),
@@ -91,17 +92,6 @@ const SERVER_ENV = {
   MANDATE_CONNECTOR_WEBHOOK_ED25519_KEY_FILE: '',
 };
 
-/** mulberry32: the kill delays are reproducible from CRASH_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * 20,000 identities acting in ent-de/custody/FR and 500 outside it. Under the default rules a
