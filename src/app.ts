@@ -26,6 +26,19 @@ import client from 'prom-client';
 import { randomBytes } from 'node:crypto';
 import { ledgerService, type LedgerService } from './events/ledger.js';
 import { registerLedgerRoutes } from './events/ledger-routes.js';
+import { EnforcementState } from '@mandate/sdk/state';
+import { cedarEvaluator } from '@mandate/sdk/cedar-evaluator';
+import { groupCommitter } from './events/group.js';
+import { enforcementHub, type EnforcementHub } from './enforcement/hub.js';
+import { registerEnforcementRoutes } from './enforcement/routes.js';
+import { decisionService } from './decisions/service.js';
+import { registerDecisionRoutes } from './decisions/routes.js';
+import { policyStore } from './policy/store.js';
+import { registerPolicyRoutes } from './policy/routes.js';
+import { signingKeys, type SigningKeys } from './tokens/keys.js';
+import { DEFAULT_TTLS, type TokenTtls } from './tokens/model.js';
+import { tokenService } from './tokens/service.js';
+import { registerTokenRoutes } from './tokens/routes.js';
 
 export interface AppOptions {
   db: Database;
@@ -39,8 +52,12 @@ export interface AppOptions {
   caepReceivers?: readonly string[];
   /** The ledger's key-encryption key, checkpoint origin and checkpoint export directory. */
   ledger?: { kek: Buffer; origin: string; exportDir?: string };
-  /** Public keys relying parties verify Mandate's signed tokens with (/.well-known/jwks.json). */
+  /** More public keys to publish beside the token-signing keys (/.well-known/jwks.json), e.g. the SET key. */
   jwks?: () => { keys: object[] };
+  /** The token service: Mandate's issuer URL, token lifetimes, key rotation. */
+  tokens?: { issuer?: string; ttls?: TokenTtls; rotateAfterMs?: number };
+  /** Where the enforcement hub also publishes deltas (NATS), besides the SSE stream. */
+  publishDelta?: (subject: 'delta' | 'heartbeat', data: unknown) => void;
 }
 
 export interface RouteEntry {
@@ -50,6 +67,8 @@ export interface RouteEntry {
 }
 
 export type MandateApp = FastifyInstance & {
+  /** Sets the issuer URL of Mandate's tokens (when it is known only after listen). */
+  setIssuer(url: string): void;
   /** Every route with the permission it needs: documentation, and what the role tests walk. */
   routeTable: RouteEntry[];
   services: {
@@ -60,6 +79,13 @@ export type MandateApp = FastifyInstance & {
     regulatory: ReturnType<typeof regulatoryService>;
     outbox: ReturnType<typeof outboxDeliverer>;
     ledger: LedgerService;
+    keys: SigningKeys;
+    tokens: ReturnType<typeof tokenService>;
+    policies: ReturnType<typeof policyStore>;
+    hub: EnforcementHub;
+    decisions: ReturnType<typeof decisionService>;
+    /** Loads the decision point's state and starts following the ledger (on first need). */
+    enforcementReady(): Promise<EnforcementState>;
   };
 };
 
@@ -83,19 +109,66 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   const textAjv = createAjv({ coerceTypes: true });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
 
+  // Set once the enforcement hub exists: a committed cascade reaches enforcement points at once.
+  let afterCascade: () => void = () => undefined;
   const outbox = outboxDeliverer(db, clock, opts.connectors ?? { get: () => undefined });
   const rules = rulesStore(db, clock);
+  const kek = opts.ledger?.kek ?? randomBytes(32);
+  // The issuer URL can be known only once the server listens (port 0): see setIssuer.
+  let issuerUrl = opts.tokens?.issuer ?? 'http://mandate.local';
+  const issuer = () => issuerUrl;
+  const ttls = opts.tokens?.ttls ?? DEFAULT_TTLS;
+  const maxTtlMs = Math.max(ttls.default_s, ttls.execute_custody_transfer_s, ttls.legacy_s, ...Object.values(ttls.by_function)) * 1000;
+  const keys = signingKeys(db, kek, clock, { rotateAfterMs: opts.tokens?.rotateAfterMs ?? 24 * 3600_000, maxTokenTtlMs: maxTtlMs });
+  await keys.reload();
+  const evidence = groupCommitter(db, clock);
+  const tokens = tokenService(db, clock, keys, rules, evidence, { issuer, ttls });
+  const policies = policyStore(db, clock);
+  const hub = enforcementHub(db, policies, rules, issuer);
+  // The server's decision point holds the same state an enforcement point does, fed by its own hub.
+  const state = new EnforcementState(cedarEvaluator);
+  let loading: Promise<EnforcementState> | undefined;
+  const enforcementReady = (): Promise<EnforcementState> => (loading ??= (async () => {
+    await hub.start();
+    hub.subscribe((d) => {
+      if (!state.apply(d)) void hub.snapshot().then((s) => state.load(s)).catch((err) => app.log.error({ err }, 'reloading the decision state failed'));
+      opts.publishDelta?.('delta', d);
+    });
+    state.load(await hub.snapshot());
+    return state;
+  })().catch((err) => {
+    loading = undefined;
+    throw err;
+  }));
   const services = {
     access: accessService(db, clock),
     inventory: inventoryService(db, clock, opts.caepReceivers ?? [], () => void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed'))),
     importer: importService(db, clock),
     rules,
     // After a cascade commits, deliver its connector actions at once rather than at the next tick.
-    regulatory: regulatoryService(db, clock, rules, opts.caepReceivers ?? [], () => void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed'))),
+    regulatory: regulatoryService(db, clock, rules, opts.caepReceivers ?? [], () => {
+      afterCascade();
+      void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed'));
+    }),
     outbox,
     // Without a configured KEK (tests), the log key is sealed under a key that lives only in memory.
-    ledger: ledgerService(db, clock, opts.ledger ?? { kek: randomBytes(32), origin: 'mandate.local/ledger' }),
+    ledger: ledgerService(db, clock, opts.ledger ?? { kek, origin: 'mandate.local/ledger' }),
+    keys,
+    tokens,
+    policies,
+    hub,
+    decisions: decisionService(db, state, tokens, evidence),
+    enforcementReady,
   };
+  // Whatever a request or the scheduler commits reaches enforcement points at once.
+  const kickHub = () => {
+    if (loading) void hub.kick().catch((err) => app.log.error({ err }, 'enforcement catch-up failed'));
+  };
+  afterCascade = kickHub;
+  app.addHook('onClose', async () => {
+    hub.stop();
+    await evidence.flush();
+  });
   const metrics = createMetrics();
   new client.Gauge({
     name: 'mandate_outbox_deliveries',
@@ -155,6 +228,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   });
 
   app.addHook('onResponse', async (req, reply) => {
+    if (req.method !== 'GET' && reply.statusCode < 400) kickHub();
     const route = req.routeOptions.url ?? 'unmatched';
     metrics.requests.inc({ method: req.method, route, status: String(reply.statusCode) });
     metrics.duration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
@@ -173,7 +247,8 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   app.get('/metrics', { config: { permission: 'public' }, schema: { hide: true } }, async (_req, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
-  app.get('/.well-known/jwks.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => opts.jwks?.() ?? { keys: [] });
+  app.get('/.well-known/jwks.json', { config: { permission: 'public' }, schema: { hide: true } }, async (_req, reply) =>
+    reply.header('cache-control', 'public, max-age=60').send({ keys: [...keys.jwks().keys, ...(opts.jwks?.().keys ?? [])] }));
   app.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   registerInventoryRoutes(app, services.inventory);
@@ -183,7 +258,11 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   registerRegulatoryRoutes(app, db, services.regulatory, services.rules);
   registerOutboxRoutes(app, services.outbox);
   registerLedgerRoutes(app, db, services.ledger);
+  await registerTokenRoutes(app, tokens);
+  registerPolicyRoutes(app, policies);
+  registerDecisionRoutes(app, services.decisions, enforcementReady);
+  registerEnforcementRoutes(app, hub, enforcementReady);
 
   await app.ready();
-  return Object.assign(app, { services, routeTable }) as MandateApp;
+  return Object.assign(app, { services, routeTable, setIssuer: (url: string) => (issuerUrl = url) }) as unknown as MandateApp;
 }

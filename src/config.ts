@@ -3,6 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MandateError } from './core/errors.js';
 import { ajvIssues, compileBody } from './core/schema.js';
+import { DEFAULT_TTLS, TokenTtls } from './tokens/model.js';
 
 export const ServerConfig = Type.Object(
   {
@@ -20,6 +21,9 @@ export const ServerConfig = Type.Object(
     checkpointIntervalMs: Type.Integer({ minimum: 1000, maximum: 86_400_000 }),
     checkpointDir: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
     schedulerIntervalMs: Type.Integer({ minimum: 50, maximum: 3_600_000, description: 'how often due transitions and outbox deliveries are checked' }),
+    natsUrl: Type.Optional(Type.String({ pattern: '^(nats://)?[^\\s]+$', maxLength: 500, description: 'also push enforcement deltas to NATS (MANDATE_NATS_URL)' })),
+    tokenTtls: TokenTtls,
+    signingKeyRotateHours: Type.Number({ minimum: 0.01, maximum: 8760 }),
   },
   { additionalProperties: false },
 );
@@ -46,6 +50,18 @@ export function loadServerConfig(
     caepReceivers: (env.MANDATE_CAEP_RECEIVERS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     ...(env.MANDATE_PUBLIC_URL ? { publicUrl: env.MANDATE_PUBLIC_URL } : {}),
     ...(env.MANDATE_BOOTSTRAP_TOKEN ? { bootstrapToken: env.MANDATE_BOOTSTRAP_TOKEN } : {}),
+    ...(env.MANDATE_NATS_URL ? { natsUrl: env.MANDATE_NATS_URL } : {}),
+    tokenTtls: {
+      default_s: Number(env.MANDATE_TOKEN_TTL_S ?? DEFAULT_TTLS.default_s),
+      execute_custody_transfer_s: Number(env.MANDATE_TOKEN_TTL_EXECUTE_CUSTODY_S ?? DEFAULT_TTLS.execute_custody_transfer_s),
+      legacy_s: Number(env.MANDATE_TOKEN_TTL_LEGACY_S ?? DEFAULT_TTLS.legacy_s),
+      // e.g. MANDATE_TOKEN_TTL_BY_FUNCTION=reporting=1800,trading=600
+      by_function: Object.fromEntries((env.MANDATE_TOKEN_TTL_BY_FUNCTION ?? '').split(',').filter(Boolean).map((kv) => {
+        const [k, v] = kv.split('=');
+        return [String(k).trim(), Number(v)];
+      })),
+    },
+    signingKeyRotateHours: Number(env.MANDATE_SIGNING_KEY_ROTATE_HOURS ?? 24),
   };
   const validate = compileBody(ServerConfig);
   if (!validate(raw)) {

@@ -33,9 +33,10 @@ export function formatProblem(status: number, body: ProblemBody | string): strin
 export class Client {
   constructor(private readonly opts: ClientOptions) {}
 
-  async request<T = unknown>(method: string, path: string, init: { body?: unknown; raw?: string; contentType?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T; headers: Headers }> {
-    if (!this.opts.token) throw new CliError('no API token: pass --token or set MANDATE_TOKEN (the server printed one at first start)', 2);
-    const headers: Record<string, string> = { authorization: `Bearer ${this.opts.token}`, ...init.headers };
+  async request<T = unknown>(method: string, path: string, init: { body?: unknown; raw?: string; contentType?: string; headers?: Record<string, string>; anonymous?: boolean } = {}): Promise<{ status: number; body: T; headers: Headers }> {
+    // The OAuth endpoints authenticate the workload by what it presents, not by an API token.
+    if (!this.opts.token && !init.anonymous) throw new CliError('no API token: pass --token or set MANDATE_TOKEN (the server printed one at first start)', 2);
+    const headers: Record<string, string> = { ...(init.anonymous ? {} : { authorization: `Bearer ${this.opts.token}` }), ...init.headers };
     let payload: string | undefined;
     if (init.raw !== undefined) {
       payload = init.raw;

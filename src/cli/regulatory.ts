@@ -125,7 +125,7 @@ export function registerRegulatoryCommands(authorisations: Command, program: Com
     print(json ? JSON.stringify(body, null, 2) : `review of ${body.id} closed`);
   });
 
-  const policy = program.command('policy').description('lifecycle rules: what authorisation states do to identities');
+  const policy = program.command('rules').description('lifecycle rules: what authorisation states do to identities');
   policy
     .command('test <rules> <tests>')
     .description('run rule tests (state + identity → expected outcome) against a rules file, locally')

@@ -5,6 +5,11 @@ export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
   MALFORMED_BODY: 400,
   INVALID_CURSOR: 400,
+  INVALID_REQUEST: 400,
+  INVALID_GRANT: 400,
+  UNSUPPORTED_GRANT_TYPE: 400,
+  INVALID_CLIENT: 401,
+  INVALID_POLICY: 422,
   INVALID_QUERY: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
@@ -22,6 +27,14 @@ export const ERROR_STATUS = {
   NOT_READY: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** The OAuth 2.0 error (RFC 6749 §5.2) each token-endpoint code stands for. */
+export const OAUTH_ERRORS: Partial<Record<ErrorCode, string>> = {
+  INVALID_REQUEST: 'invalid_request',
+  INVALID_GRANT: 'invalid_grant',
+  UNSUPPORTED_GRANT_TYPE: 'unsupported_grant_type',
+  INVALID_CLIENT: 'invalid_client',
+};
 
 /** One thing wrong with one field of one record. `field` is a JSON pointer into the submitted document. */
 export interface Issue {

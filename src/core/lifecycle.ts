@@ -2,6 +2,7 @@
 // Rules are data (YAML or JSON a firm can read, change, version and test); this engine is the
 // one function that applies them, used alike by the impact preview, the cascade and the tests.
 import { Type, type Static } from '@sinclair/typebox';
+import { actionVerdict, type RuleSubject } from '@mandate/sdk/decision';
 import type { Issue } from './errors.js';
 import { Enum } from './model.js';
 import type { Identity, Scope } from './model.js';
@@ -113,28 +114,6 @@ export interface PowerDecision {
   why: string;
 }
 
-// At module level: matches() runs for every (identity, scope, action, rule), and a closure made per
-// call costs an allocation each time (and under tsx/esbuild keepNames, a defineProperty too).
-const has = <T>(values: readonly T[] | undefined, v: T): boolean => values === undefined || values.includes(v);
-
-function matches(when: RuleWhen, identity: Identity, scope: Scope, state: ScopeState, action: string, cls: ActionClass): boolean {
-  return (
-    has(when.status, state) &&
-    has(when.service, scope.service) &&
-    !(when.service_not ?? []).includes(scope.service) &&
-    has(when.jurisdiction, scope.jurisdiction) &&
-    has(when.entity, scope.entity) &&
-    has(when.function, identity.function) &&
-    has(when.kind, identity.kind) &&
-    has(when.capability, identity.capability) &&
-    has(when.environment, identity.environment) &&
-    has(when.action_class, cls) &&
-    has(when.actions, action) &&
-    (when.vendor === undefined || when.vendor === Boolean(identity.vendor)) &&
-    (when.break_glass === undefined || when.break_glass === identity.break_glass)
-  );
-}
-
 /**
  * Decides what an identity may lawfully do in each of its scopes given the authorisations' states.
  * Observe identities are never cut. An execute identity keeps the (scope, action) pairs still
@@ -147,24 +126,15 @@ export function decidePower(identity: Identity, lookup: AuthorityLookup, rules: 
   let lost = 0;
   let executeLeft = false;
   const scopes: ScopePower[] = [];
+  const subject = ruleSubject(identity);
   for (const scope of identity.scopes) {
     const authority = lookup(scope);
     const state: ScopeState = authority?.status ?? 'none';
     const verdicts: ActionVerdict[] = [];
     for (const action of identity.actions) {
       const cls = vocabulary.classOf(action) ?? 'new_business';
-      let verdict: ActionVerdict | undefined;
-      for (const r of rules.rules) {
-        if (matches(r.when, identity, scope, state, action, cls)) {
-          verdict = { action, class: cls, lawful: r.effect === 'allow', by: r.id };
-          break;
-        }
-      }
-      if (!verdict) {
-        const effect = rules.table[state][cls];
-        const lawful = effect === 'allow' || (effect === 'conditions' && !(authority?.conditions?.denied_actions ?? []).includes(action));
-        verdict = { action, class: cls, lawful, by: `table:${state}.${cls}` };
-      }
+      const v = actionVerdict(rules, subject, scope, state, authority?.conditions?.denied_actions, action, cls);
+      const verdict: ActionVerdict = { action, class: cls, lawful: v.lawful, by: v.by };
       total++;
       if (!verdict.lawful) lost++;
       else if (cls !== 'observe') executeLeft = true;
@@ -177,6 +147,14 @@ export function decidePower(identity: Identity, lookup: AuthorityLookup, rules: 
   return executeLeft
     ? { identity: identity.id, outcome: 'narrow', scopes, why: `${lost} of ${total} scope actions are no longer lawful` }
     : { identity: identity.id, outcome: 'suspend', scopes, why: 'no lawful execute action remains in any scope' };
+}
+
+/** The identity attributes lifecycle rules test. */
+export function ruleSubject(identity: Identity): RuleSubject {
+  return {
+    function: identity.function, kind: identity.kind, capability: identity.capability, environment: identity.environment,
+    vendor: Boolean(identity.vendor), break_glass: identity.break_glass,
+  };
 }
 
 /** The lawful power as a compact list: scope → lawful actions (what tokens and decisions carry). */

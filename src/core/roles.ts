@@ -1,7 +1,9 @@
 // Control-plane roles and what each may do. Endpoints name one permission; this table is the only
 // place that maps roles to permissions, and the HTTP tests walk it for every endpoint and role.
 
-export const ROLES = ['viewer', 'operator', 'compliance_officer', 'approver', 'admin'] as const;
+// enforcer: the service account of an enforcement point (the SDK, a gateway): it asks for
+// decisions, follows the enforcement stream and introspects tokens, and can change nothing.
+export const ROLES = ['viewer', 'operator', 'compliance_officer', 'approver', 'admin', 'enforcer'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
@@ -15,6 +17,12 @@ export const PERMISSIONS = [
   'transitions:propose', // propose authorisation transitions; publish lifecycle rules
   'transitions:approve', // approve, reject and review transitions (never one's own)
   'outbox:retry', // retry a failed connector delivery
+  'credentials:write', // register and revoke how identities prove themselves; revoke their tokens
+  'issuers:write', // trust an OIDC issuer's workload tokens
+  'policies:write', // publish the firm's Cedar policies
+  'decisions:query', // ask the decision point; report decisions taken by enforcement points
+  'enforcement:subscribe', // the enforcement snapshot and push stream
+  'tokens:introspect', // RFC 7662 introspection
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -23,9 +31,10 @@ const READ: Permission[] = ['inventory:read'];
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   viewer: READ,
   approver: [...READ, 'transitions:approve'],
-  operator: [...READ, 'identities:write', 'identities:status', 'registry:write', 'outbox:retry'],
-  compliance_officer: [...READ, 'identities:status', 'registry:write', 'regulatory:write', 'import', 'transitions:propose'],
+  operator: [...READ, 'identities:write', 'identities:status', 'registry:write', 'outbox:retry', 'credentials:write', 'decisions:query'],
+  compliance_officer: [...READ, 'identities:status', 'registry:write', 'regulatory:write', 'import', 'transitions:propose', 'policies:write', 'decisions:query'],
   admin: PERMISSIONS,
+  enforcer: ['decisions:query', 'enforcement:subscribe', 'tokens:introspect'],
 };
 
 export function rolesAllow(roles: readonly Role[], permission: Permission): boolean {

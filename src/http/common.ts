@@ -32,6 +32,8 @@ export const Problem = Type.Object(
     field: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), reason: Type.String(), record: Type.Optional(Type.String()), kind: Type.Optional(Type.String()) }))),
     instance: Type.Optional(Type.String()),
+    error: Type.Optional(Type.String({ description: 'OAuth endpoints: the RFC 6749 error code' })),
+    error_description: Type.Optional(Type.String()),
   },
   { title: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' },
 );

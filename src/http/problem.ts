@@ -1,7 +1,7 @@
 // RFC 9457 problem details: every error leaves the API in this one shape, with a stable code and
 // the field at fault. Unknown errors become a generic 500; their detail goes to the log only.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ERROR_STATUS, MandateError, type ErrorCode, type Issue } from '../core/errors.js';
+import { ERROR_STATUS, MandateError, OAUTH_ERRORS, type ErrorCode, type Issue } from '../core/errors.js';
 import { ajvIssues } from '../core/schema.js';
 
 export interface Problem {
@@ -13,6 +13,9 @@ export interface Problem {
   field?: string;
   errors?: Issue[];
   instance?: string;
+  /** On the OAuth endpoints: the RFC 6749 error code and description, for OAuth clients. */
+  error?: string;
+  error_description?: string;
 }
 
 const TITLES: Record<ErrorCode, string> = {
@@ -20,6 +23,11 @@ const TITLES: Record<ErrorCode, string> = {
   MALFORMED_BODY: 'Request body cannot be read',
   INVALID_CURSOR: 'Cursor is not valid',
   INVALID_QUERY: 'Query is not valid',
+  INVALID_REQUEST: 'Token request is not valid',
+  INVALID_GRANT: 'Grant refused',
+  UNSUPPORTED_GRANT_TYPE: 'Grant type not supported',
+  INVALID_CLIENT: 'Client authentication failed',
+  INVALID_POLICY: 'Policy is not valid',
   UNAUTHENTICATED: 'Authentication required',
   FORBIDDEN: 'Not allowed for your role',
   NOT_FOUND: 'Not found',
@@ -46,6 +54,7 @@ export function problemOf(err: MandateError, instance?: string): Problem {
     ...(err.field !== undefined ? { field: err.field } : {}),
     ...(err.issues.length ? { errors: err.issues } : {}),
     ...(instance ? { instance } : {}),
+    ...(OAUTH_ERRORS[err.code] ? { error: OAUTH_ERRORS[err.code], error_description: err.message } : {}),
   };
 }
 

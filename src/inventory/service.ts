@@ -1,5 +1,6 @@
 // Inventory operations: create, update (optimistic concurrency) and identity status changes. Each
 // writes the record and its event in one transaction.
+import { bumpGenerations } from '../tokens/generations.js';
 import { canonicalJson } from '../core/canonical.js';
 import { MandateError, type Issue } from '../core/errors.js';
 import type {
@@ -112,6 +113,8 @@ export function inventoryService(db: Database, clock: () => Date, receivers: rea
         if (!(await updateRecordAtVersion(tx, kind, record, ifMatch, at)))
           throw new MandateError('PRECONDITION_FAILED', `${kind} ${id} changed meanwhile: read it again`, { field: 'If-Match' });
         await appendEvents(tx, at, [{ actor, action: `${kind}.updated`, subject: { type: kind, id }, before: current.record, after: record }]);
+        // Tokens carry the identity's attributes: a changed record invalidates the ones outstanding.
+        if (kind === 'identity') await bumpGenerations(tx, [id], at);
         return { record, version: current.version + 1, created_at: current.created_at, updated_at: at };
       });
     },
@@ -138,6 +141,7 @@ export function inventoryService(db: Database, clock: () => Date, receivers: rea
         }
         if (!(await updateRecordAtVersion(tx, 'identity', record, current.version, at)))
           throw new MandateError('PRECONDITION_FAILED', `identity ${id} changed meanwhile: read it again`, { field: 'If-Match' });
+        await bumpGenerations(tx, [id], at);
         await appendEvents(tx, at, [
           { actor, action: 'identity.status_changed', subject: { type: 'identity', id }, before: { status: from }, after: { status: to }, reason },
         ]);

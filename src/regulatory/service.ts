@@ -1,6 +1,7 @@
 // Regulatory state drives identity state. A compliance officer proposes a transition of one or
 // more authorisations; a different person approves it; at its effective time the cascade changes
 // every affected identity in one transaction with its events and outbox rows.
+import { bumpGenerations } from '../tokens/generations.js';
 import { randomBytes } from 'node:crypto';
 import { authorisationTransitionAllowed, authorityLookup, expandTransition, planCascade, type CascadePlan } from '../core/cascade.js';
 import { MandateError } from '../core/errors.js';
@@ -149,6 +150,10 @@ export function regulatoryService(db: Database, clock: () => Date, rules: RulesS
         await setIdentityStatus(tx, changed.filter((c) => c.statusAfter !== c.statusBefore && c.statusAfter === status).map((c) => c.identity), status, at);
       }
       await writePower(tx, changed.map((c) => ({ identity: c.identity, power: c.power, lawful: c.lawful })), t.id, at);
+      // A suspended identity's tokens stop at once (enforcement points learn of it as a new token
+      // generation). A narrowed identity keeps its tokens: every decision checks the scope's
+      // authorisation live, so its new business stops in that scope while its return path stays open.
+      await bumpGenerations(tx, changed.filter((c) => c.effect === 'suspend').map((c) => c.identity), at);
       const outbox: OutboxInsert[] = [];
       for (const c of changed) {
         events.push({

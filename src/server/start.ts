@@ -34,7 +34,13 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     const setKey = await newSetSigningKey();
     const connectors = connectorRegistry([...connectorsFromEnv(), caepConnector({ issuer: config.publicUrl ?? `http://${config.host}:${config.port}`, key: setKey })]);
     const kek = loadKek(config);
+    const issuer = config.publicUrl ?? `http://${config.host}:${config.port}`;
+    // Enforcement deltas to NATS as well, when configured: enforcement points that follow NATS
+    // take their snapshot over HTTP and their deltas and heartbeats from the subject.
+    const nats = config.natsUrl ? await natsPublisher(config.natsUrl) : undefined;
     const app = await buildApp({
+      tokens: { issuer, ttls: config.tokenTtls, rotateAfterMs: config.signingKeyRotateHours * 3600_000 },
+      ...(nats ? { publishDelta: nats.publish } : {}),
       db, connectors, ledger: { kek: kek.key, origin: config.ledgerOrigin, ...(config.checkpointDir ? { exportDir: config.checkpointDir } : {}) }, caepReceivers: config.caepReceivers, jwks: () => ({ keys: [setKey.publicJwk] }),
       logger: { level: config.logLevel }, ...(clock ? { clock } : {}),
     });
@@ -73,7 +79,18 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       app.services.ledger.checkpoint().catch((err) => app.log.error({ err }, 'signing a checkpoint failed'));
     }, config.checkpointIntervalMs);
     checkpoints.unref();
+    // Another server may rotate the token-signing key: re-read the published keys now and then.
+    const keyReload = setInterval(() => void app.services.keys.reload().catch((err) => app.log.error({ err }, 'reloading signing keys failed')), 60_000);
+    keyReload.unref();
+    if (nats) {
+      // Heartbeats carry the position, so NATS subscribers notice a missed delta and know their state is fresh.
+      await app.services.enforcementReady();
+      const hb = setInterval(() => nats.publish('heartbeat', { seq: app.services.hub.position, at: Date.now() }), 1000);
+      hb.unref();
+      nats.onClose(() => clearInterval(hb));
+    }
     const address = await app.listen({ host: config.host, port: config.port });
+    if (!config.publicUrl) app.setIssuer(address);
     return {
       app,
       db,
@@ -86,7 +103,9 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
         await applying;
         clearInterval(checkpoints);
         await app.services.outbox.stop();
+        clearInterval(keyReload);
         await app.close();
+        await nats?.close();
         await connectors.close().catch(() => undefined);
         await db.close();
       },
@@ -109,4 +128,19 @@ function loadKek(config: ServerConfig): { key: Buffer; created: boolean; path: s
   const key = randomBytes(32);
   writeFileSync(config.kekFile, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   return { key, created: true, path: config.kekFile };
+}
+
+async function natsPublisher(url: string, subject = 'mandate.enforcement') {
+  const { connect, StringCodec } = await import('nats');
+  const nc = await connect({ servers: url.replace(/^nats:\/\//, ''), name: 'mandate-server' });
+  const sc = StringCodec();
+  const closers: (() => void)[] = [];
+  return {
+    publish: (kind: 'delta' | 'heartbeat', data: unknown) => nc.publish(`${subject}.${kind}`, sc.encode(JSON.stringify(data))),
+    onClose: (fn: () => void) => closers.push(fn),
+    async close() {
+      for (const c of closers) c();
+      await nc.drain().catch(() => undefined);
+    },
+  };
 }

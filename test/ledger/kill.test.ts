@@ -15,7 +15,7 @@ const WORKER = fileURLToPath(new URL('../support/append-worker.ts', import.meta.
 
 function runAndKill(url: string, killAfterMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=mandate-source', '--import', 'tsx', WORKER, url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let acked = 0;
     let out = '';
     let err = '';

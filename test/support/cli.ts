@@ -45,7 +45,7 @@ export interface ServerProcess {
 /** Starts `mandate serve` on a free port and waits until it says where it listens. */
 export function startServerProcess(args: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'serve', '--port', '0', ...args], {
+    const child: ChildProcess = spawn(process.execPath, ['--conditions=mandate-source', '--import', 'tsx', ENTRY, 'serve', '--port', '0', ...args], {
       cwd: ROOT,
       // Its own key-encryption key: a test server must not create ./data/mandate.kek in the work tree.
       env: { ...process.env, MANDATE_LOG_LEVEL: 'warn', MANDATE_KEK: randomBytes(32).toString('base64'), ...env },

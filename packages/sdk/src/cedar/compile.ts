@@ -1,0 +1,868 @@
+// Compiles Cedar policies (Cedar's JSON policy format, the "EST") to plain JavaScript closures.
+//
+// Why hand-written: no JavaScript library compiles or evaluates Cedar; the reference
+// implementation is Rust, reachable from Node only through cedar-wasm, which costs a JSON round
+// trip into WASM per decision (~5,000 decisions/s at best) and, on Node 20, can abort the process
+// with a V8 fatal error (see docs/cedar-compiler.md). Closures built once per policy set and
+// evaluated against prepared values (values.ts, entities.ts) answer in about a microsecond.
+//
+// Semantics follow Cedar 4 exactly, and test/sdk/cedar-differential.test.ts compares every answer
+// with cedar-wasm: a policy is satisfied when its scope and all its `when`s hold and no `unless`
+// does; a policy whose evaluation errors is not satisfied and is reported in `errors`; allow iff
+// some permit is satisfied and no forbid is. Evaluation errors are thrown as
+// CedarEvaluationError (not an Error: no stack trace to capture) and caught per policy.
+// Extension functions and values (decimal, ip, datetime, duration…) and templates are refused at
+// compile time with a CompileError naming the policy, never evaluated wrongly.
+
+import type { ActionConstraint, CedarValueJson, EntityUidJson, Expr, PatternElem, PolicyJson, PrincipalOrResourceConstraint } from './est.js';
+import { EMPTY_ENTITY_STORE, type Entity, type EntityStore } from './entities.js';
+import {
+  canonicalLong,
+  CedarInputError,
+  CedarRecord,
+  CedarSet,
+  type CedarValue,
+  EMPTY_RECORD,
+  entityUid,
+  EntityUid,
+  isLong,
+  setOf,
+  typeName,
+  uidFromJson,
+  valueFromJson,
+  valuesEqual,
+} from './values.js';
+
+export interface AuthorizationRequest {
+  principal: EntityUid;
+  action: EntityUid;
+  resource: EntityUid;
+  context: CedarRecord;
+}
+
+export interface AuthorizationResult {
+  decision: 'allow' | 'deny';
+  /** Ids of the determining policies, as Cedar: the satisfied forbids when a forbid denies,
+   *  else the satisfied permits (empty on the default deny). */
+  reasons: readonly string[];
+  /** Ids of the policies whose evaluation errored (they count as not satisfied). */
+  errors: readonly string[];
+}
+
+export interface CompiledPolicySet {
+  authorize(request: AuthorizationRequest, entities: EntityStore): AuthorizationResult;
+  readonly policyIds: readonly string[];
+}
+
+/** A policy the compiler cannot or will not compile; names the policy. */
+export class CompileError extends Error {
+  override readonly name = 'CompileError';
+  constructor(
+    readonly policyId: string,
+    readonly detail: string,
+  ) {
+    super(`policy ${JSON.stringify(policyId)}: ${detail}`);
+  }
+}
+
+/** An error while evaluating one policy (Cedar's evaluation errors: type errors, missing
+ *  attributes or entities, overflow). Deliberately not an Error subclass: throwing must be cheap. */
+export class CedarEvaluationError {
+  constructor(readonly message: string) {}
+}
+
+type Evaluator = (request: AuthorizationRequest, entities: EntityStore) => CedarValue;
+type Predicate = (request: AuthorizationRequest, entities: EntityStore) => boolean;
+
+interface Compiled {
+  readonly evaluate: Evaluator;
+  /** Independent of the request and the entities: can be (and was, unless it errors) folded. */
+  readonly constant: boolean;
+  /** The folded value when `constant` and evaluating it did not error. */
+  readonly value?: CedarValue;
+}
+
+interface CompiledPolicy {
+  readonly id: string;
+  readonly order: number;
+  readonly forbid: boolean;
+  /** Scope (but the action, which the index checks) and conditions; throws CedarEvaluationError. */
+  readonly satisfied: Predicate;
+}
+
+const NO_IDS: readonly string[] = Object.freeze([]);
+
+// ---------------------------------------------------------------------------------------------
+// Policy set
+
+export function compilePolicySet(policies: readonly { id: string; policy: PolicyJson }[]): CompiledPolicySet {
+  const compiled: CompiledPolicy[] = [];
+  const actionScopes: ActionScope[] = [];
+  const seen = new Set<string>();
+  policies.forEach(({ id, policy }, order) => {
+    if (typeof id !== 'string') throw new CompileError(String(id), 'policy ids are strings');
+    if (seen.has(id)) throw new CompileError(id, 'the id is used by more than one policy');
+    seen.add(id);
+    const compiler = new PolicyCompiler(id);
+    compiled.push(compiler.policy(policy, order));
+    actionScopes.push(compiler.actionScope(policy.action));
+  });
+  return new IndexedPolicySet(compiled, actionScopes);
+}
+
+type ActionScope = { kind: 'any' } | { kind: 'eq'; key: string } | { kind: 'in'; keys: string[] };
+
+/** Policies indexed by their action scope, so a request evaluates only those that can apply
+ *  (a policy whose scope does not hold is neither satisfied nor erroring: skipping it is exact). */
+class IndexedPolicySet implements CompiledPolicySet {
+  readonly policyIds: readonly string[];
+  /** Policies with `action` unconstrained. */
+  private readonly anyAction: readonly CompiledPolicy[];
+  /** Per action key: the policies that apply to that action whatever its groups (any-action
+   *  ones, `action == k`, `action in [.. k ..]`). */
+  private readonly byAction = new Map<string, readonly CompiledPolicy[]>();
+  /** Per action-group key: the policies with `action in [.. group ..]`. */
+  private readonly byGroup = new Map<string, CompiledPolicy[]>();
+  /** Candidates for an action entity that has groups: computed once per entity object. */
+  private readonly groupedCache = new WeakMap<Entity, { key: string; policies: readonly CompiledPolicy[] }>();
+
+  constructor(policies: readonly CompiledPolicy[], scopes: readonly ActionScope[]) {
+    this.policyIds = policies.map((policy) => policy.id);
+    const anyAction: CompiledPolicy[] = [];
+    const exact = new Map<string, CompiledPolicy[]>();
+    const add = (map: Map<string, CompiledPolicy[]>, key: string, policy: CompiledPolicy): void => {
+      const list = map.get(key);
+      if (list === undefined) map.set(key, [policy]);
+      else if (list[list.length - 1] !== policy) list.push(policy);
+    };
+    policies.forEach((policy, i) => {
+      const scope = scopes[i]!;
+      if (scope.kind === 'any') anyAction.push(policy);
+      else if (scope.kind === 'eq') add(exact, scope.key, policy);
+      else for (const key of scope.keys) add(this.byGroup, key, policy);
+    });
+    this.anyAction = anyAction;
+    for (const key of new Set([...exact.keys(), ...this.byGroup.keys()])) {
+      this.byAction.set(key, mergeByOrder([anyAction, exact.get(key) ?? [], this.byGroup.get(key) ?? []]));
+    }
+  }
+
+  authorize(request: AuthorizationRequest, entities: EntityStore): AuthorizationResult {
+    const { principal, action, resource, context } = request;
+    if (!(principal instanceof EntityUid) || !(action instanceof EntityUid) || !(resource instanceof EntityUid)) {
+      throw new TypeError('principal, action and resource must be EntityUids (see entityUid())');
+    }
+    if (!(context instanceof CedarRecord)) throw new TypeError('context must be a CedarRecord (see cedarRecord(), contextFromJson())');
+    const candidates = this.candidates(action, entities);
+    let forbids: string[] | undefined;
+    let permits: string[] | undefined;
+    let errors: string[] | undefined;
+    for (let i = 0; i < candidates.length; i++) {
+      const policy = candidates[i]!;
+      let satisfied: boolean;
+      try {
+        satisfied = policy.satisfied(request, entities);
+      } catch (error) {
+        if (!(error instanceof CedarEvaluationError)) throw error;
+        (errors ??= []).push(policy.id);
+        continue;
+      }
+      if (satisfied) {
+        if (policy.forbid) (forbids ??= []).push(policy.id);
+        else (permits ??= []).push(policy.id);
+      }
+    }
+    if (forbids !== undefined) return { decision: 'deny', reasons: forbids, errors: errors ?? NO_IDS };
+    if (permits !== undefined) return { decision: 'allow', reasons: permits, errors: errors ?? NO_IDS };
+    return { decision: 'deny', reasons: NO_IDS, errors: errors ?? NO_IDS };
+  }
+
+  private candidates(action: EntityUid, entities: EntityStore): readonly CompiledPolicy[] {
+    const direct = this.byAction.get(action.key) ?? this.anyAction;
+    if (this.byGroup.size === 0) return direct;
+    const entity = entities.get(action.key);
+    if (entity === undefined || entity.ancestors.size === 0) return direct;
+    const cached = this.groupedCache.get(entity);
+    if (cached !== undefined && cached.key === action.key) return cached.policies;
+    const lists: (readonly CompiledPolicy[])[] = [direct];
+    for (const group of entity.ancestors) {
+      const list = this.byGroup.get(group);
+      if (list !== undefined) lists.push(list);
+    }
+    const policies = lists.length === 1 ? direct : mergeByOrder(lists);
+    this.groupedCache.set(entity, { key: action.key, policies });
+    return policies;
+  }
+}
+
+/** Union of policy lists, without duplicates, in policy-set order. */
+function mergeByOrder(lists: readonly (readonly CompiledPolicy[])[]): CompiledPolicy[] {
+  const byOrder = new Map<number, CompiledPolicy>();
+  for (const list of lists) for (const policy of list) byOrder.set(policy.order, policy);
+  return [...byOrder.values()].sort((a, b) => a.order - b.order);
+}
+
+// ---------------------------------------------------------------------------------------------
+// One policy
+
+// A request and store for folding constant subexpressions, which by definition read neither.
+const FOLDING_UID = entityUid('Folding', '');
+const FOLDING_REQUEST: AuthorizationRequest = { principal: FOLDING_UID, action: FOLDING_UID, resource: FOLDING_UID, context: EMPTY_RECORD };
+
+class PolicyCompiler {
+  constructor(private readonly policyId: string) {}
+
+  private refuse(detail: string): never {
+    throw new CompileError(this.policyId, detail);
+  }
+
+  policy(policy: PolicyJson, order: number): CompiledPolicy {
+    if (typeof policy !== 'object' || policy === null) this.refuse('not a policy in Cedar JSON format');
+    if (policy.effect !== 'permit' && policy.effect !== 'forbid') this.refuse(`unknown effect ${JSON.stringify(policy.effect)}`);
+    if (!Array.isArray(policy.conditions)) this.refuse('"conditions" must be an array');
+    const principalScope = this.scope(policy.principal, 'principal');
+    const resourceScope = this.scope(policy.resource, 'resource');
+    const clauses: Predicate[] = policy.conditions.map((clause) => {
+      const body = this.expr(clause.body).evaluate;
+      if (clause.kind === 'when') {
+        return (request, entities) => {
+          const value = body(request, entities);
+          if (typeof value !== 'boolean') throw typeError('bool', value);
+          return value;
+        };
+      }
+      if (clause.kind === 'unless') {
+        return (request, entities) => {
+          const value = body(request, entities);
+          if (typeof value !== 'boolean') throw typeError('bool', value);
+          return !value;
+        };
+      }
+      return this.refuse(`unknown condition kind ${JSON.stringify((clause as { kind: unknown }).kind)}`);
+    });
+    const clauseCount = clauses.length;
+    const first = clauses[0];
+    const satisfied: Predicate =
+      clauseCount === 0
+        ? (request, entities) => principalScope(request.principal, entities) && resourceScope(request.resource, entities)
+        : clauseCount === 1
+          ? (request, entities) =>
+              principalScope(request.principal, entities) && resourceScope(request.resource, entities) && first!(request, entities)
+          : (request, entities) => {
+              if (!principalScope(request.principal, entities) || !resourceScope(request.resource, entities)) return false;
+              for (let i = 0; i < clauseCount; i++) if (!clauses[i]!(request, entities)) return false;
+              return true;
+            };
+    return { id: this.policyId, order, forbid: policy.effect === 'forbid', satisfied };
+  }
+
+  actionScope(constraint: ActionConstraint): ActionScope {
+    if (typeof constraint !== 'object' || constraint === null) this.refuse('missing action constraint');
+    switch (constraint.op) {
+      case 'All':
+        return { kind: 'any' };
+      case '==':
+        return { kind: 'eq', key: this.scopeUid(constraint.entity, 'action').key };
+      case 'in':
+        if ('entities' in constraint) {
+          if (!Array.isArray(constraint.entities)) this.refuse('action "in" needs a list of entities');
+          return { kind: 'in', keys: constraint.entities.map((uid) => this.scopeUid(uid, 'action').key) };
+        }
+        return { kind: 'in', keys: [this.scopeUid(constraint.entity, 'action').key] };
+    }
+    return this.refuse(`unknown action constraint ${JSON.stringify((constraint as { op: unknown }).op)}`);
+  }
+
+  /** The principal or resource scope as a test on the uid; never errors (as in Cedar). */
+  private scope(constraint: PrincipalOrResourceConstraint, which: 'principal' | 'resource'): (uid: EntityUid, entities: EntityStore) => boolean {
+    if (typeof constraint !== 'object' || constraint === null) this.refuse(`missing ${which} constraint`);
+    switch (constraint.op) {
+      case 'All':
+        return () => true;
+      case '==': {
+        const target = this.scopeTarget(constraint, which);
+        return (uid) => uid === target || uid.key === target.key;
+      }
+      case 'in': {
+        const targetKey = this.scopeTarget(constraint, which).key;
+        return (uid, entities) => uid.key === targetKey || (entities.get(uid.key)?.ancestors.has(targetKey) ?? false);
+      }
+      case 'is': {
+        const type = constraint.entity_type;
+        if (typeof type !== 'string') this.refuse(`${which} "is" needs an entity type`);
+        if (constraint.in === undefined) return (uid) => uid.type === type;
+        const targetKey = this.scopeTarget(constraint.in, which).key;
+        return (uid, entities) => uid.type === type && (uid.key === targetKey || (entities.get(uid.key)?.ancestors.has(targetKey) ?? false));
+      }
+    }
+    return this.refuse(`unknown ${which} constraint ${JSON.stringify((constraint as { op: unknown }).op)}`);
+  }
+
+  private scopeTarget(constraint: { entity: EntityUidJson } | { slot: string }, which: string): EntityUid {
+    if ('slot' in constraint) {
+      this.refuse(`is a template (slot ${constraint.slot} in the ${which} scope): only static policies are supported`);
+    }
+    return this.scopeUid(constraint.entity, which);
+  }
+
+  private scopeUid(json: EntityUidJson, which: string): EntityUid {
+    try {
+      return uidFromJson(json);
+    } catch (error) {
+      if (error instanceof CedarInputError) this.refuse(`${which} scope: ${error.message}`);
+      throw error;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Expressions
+
+  private expr(expr: Expr): Compiled {
+    if (typeof expr !== 'object' || expr === null || Array.isArray(expr)) this.refuse(`not an expression: ${JSON.stringify(expr)}`);
+    const keys = Object.keys(expr);
+    if (keys.length !== 1) this.refuse(`an expression has exactly one operator, got ${JSON.stringify(keys)}`);
+    const op = keys[0]!;
+    const node = (expr as Record<string, unknown>)[op];
+    switch (op) {
+      case 'Value':
+        return this.literal(node as CedarValueJson);
+      case 'Var':
+        return this.variable(node);
+      case 'Slot':
+        return this.refuse(`is a template (slot ${String(node)}): only static policies are supported`);
+      case '!': {
+        const arg = this.expr(this.unaryArg(node, op));
+        const evaluate = arg.evaluate;
+        return this.node([arg], (request, entities) => {
+          const value = evaluate(request, entities);
+          if (typeof value !== 'boolean') throw typeError('bool', value);
+          return !value;
+        });
+      }
+      case 'neg': {
+        const arg = this.expr(this.unaryArg(node, op));
+        const evaluate = arg.evaluate;
+        return this.node([arg], (request, entities) => negate(evaluate(request, entities)));
+      }
+      case '==':
+      case '!=':
+        return this.equality(node, op === '!=');
+      case '<':
+      case '<=':
+      case '>':
+      case '>=':
+        return this.comparison(node, op);
+      case '+':
+        return this.binary(node, op, add);
+      case '-':
+        return this.binary(node, op, subtract);
+      case '*':
+        return this.binary(node, op, multiply);
+      case '&&':
+      case '||':
+        return this.logical(node, op);
+      case 'in':
+        return this.inExpr(node);
+      case 'contains':
+        return this.contains(node);
+      case 'containsAll':
+        return this.binary(node, op, (left, right) => {
+          if (!(left instanceof CedarSet)) throw typeError('set', left);
+          if (!(right instanceof CedarSet)) throw typeError('set', right);
+          return left.containsAll(right);
+        });
+      case 'containsAny':
+        return this.binary(node, op, (left, right) => {
+          if (!(left instanceof CedarSet)) throw typeError('set', left);
+          if (!(right instanceof CedarSet)) throw typeError('set', right);
+          return left.containsAny(right);
+        });
+      case 'isEmpty': {
+        const arg = this.expr(this.unaryArg(node, op));
+        const evaluate = arg.evaluate;
+        return this.node([arg], (request, entities) => {
+          const value = evaluate(request, entities);
+          if (!(value instanceof CedarSet)) throw typeError('set', value);
+          return value.size === 0;
+        });
+      }
+      case 'getTag':
+      case 'hasTag':
+        return this.tag(node, op);
+      case '.':
+        return this.attribute(node);
+      case 'has':
+        return this.has(node);
+      case 'like':
+        return this.like(node);
+      case 'is':
+        return this.isExpr(node);
+      case 'if-then-else':
+        return this.ifThenElse(node);
+      case 'Set':
+        return this.setLiteral(node);
+      case 'Record':
+        return this.recordLiteral(node);
+    }
+    if (Array.isArray(node)) {
+      return this.refuse(`calls the extension function ${op}(), which the compiled evaluator does not support (no extension types or functions)`);
+    }
+    return this.refuse(`unknown expression operator ${JSON.stringify(op)}`);
+  }
+
+  /** Folds the node when its inputs are constant and it reads neither request nor entities. */
+  private node(inputs: readonly Compiled[], evaluate: Evaluator, readsEntities = false): Compiled {
+    if (readsEntities || !inputs.every((input) => input.constant)) return { evaluate, constant: false };
+    return fold(evaluate);
+  }
+
+  private unaryArg(node: unknown, op: string): Expr {
+    const arg = (node as { arg?: Expr } | null)?.arg;
+    if (arg === undefined) this.refuse(`"${op}" needs an "arg"`);
+    return arg;
+  }
+
+  private operands(node: unknown, op: string): [Compiled, Compiled] {
+    const { left, right } = (node ?? {}) as { left?: Expr; right?: Expr };
+    if (left === undefined || right === undefined) this.refuse(`"${op}" needs "left" and "right"`);
+    return [this.expr(left), this.expr(right)];
+  }
+
+  private literal(json: CedarValueJson): Compiled {
+    try {
+      const value = valueFromJson(json, 'literal');
+      return { evaluate: () => value, constant: true, value };
+    } catch (error) {
+      if (!(error instanceof CedarInputError)) throw error;
+      if (typeof json === 'object' && json !== null && Object.hasOwn(json, '__extn')) {
+        const fn = (json as { __extn?: { fn?: unknown } }).__extn?.fn;
+        this.refuse(`uses the extension value ${String(fn)}(…), which the compiled evaluator does not support`);
+      }
+      return this.refuse(error.message);
+    }
+  }
+
+  private variable(name: unknown): Compiled {
+    switch (name) {
+      case 'principal':
+        return { evaluate: (request) => request.principal, constant: false };
+      case 'action':
+        return { evaluate: (request) => request.action, constant: false };
+      case 'resource':
+        return { evaluate: (request) => request.resource, constant: false };
+      case 'context':
+        return { evaluate: (request) => request.context, constant: false };
+    }
+    return this.refuse(`unknown variable ${JSON.stringify(name)}`);
+  }
+
+  private binary(node: unknown, op: string, apply: (left: CedarValue, right: CedarValue) => CedarValue): Compiled {
+    const [left, right] = this.operands(node, op);
+    const evaluateLeft = left.evaluate;
+    const evaluateRight = right.evaluate;
+    return this.node([left, right], (request, entities) => apply(evaluateLeft(request, entities), evaluateRight(request, entities)));
+  }
+
+  private equality(node: unknown, negated: boolean): Compiled {
+    const [left, right] = this.operands(node, negated ? '!=' : '==');
+    const evaluateLeft = left.evaluate;
+    const evaluateRight = right.evaluate;
+    // Against a constant primitive, Cedar's == is JS ===: longs are canonical (see values.ts).
+    const primitive = [right, left].find((side) => side.value !== undefined && typeof side.value !== 'object');
+    if (primitive !== undefined && !(left.constant && right.constant)) {
+      const constant = primitive.value!;
+      const evaluateOther = primitive === right ? evaluateLeft : evaluateRight;
+      return negated
+        ? { evaluate: (request, entities) => evaluateOther(request, entities) !== constant, constant: false }
+        : { evaluate: (request, entities) => evaluateOther(request, entities) === constant, constant: false };
+    }
+    return this.node(
+      [left, right],
+      negated
+        ? (request, entities) => !valuesEqual(evaluateLeft(request, entities), evaluateRight(request, entities))
+        : (request, entities) => valuesEqual(evaluateLeft(request, entities), evaluateRight(request, entities)),
+    );
+  }
+
+  private comparison(node: unknown, op: '<' | '<=' | '>' | '>='): Compiled {
+    const compare = {
+      '<': (a: number | bigint, b: number | bigint) => a < b,
+      '<=': (a: number | bigint, b: number | bigint) => a <= b,
+      '>': (a: number | bigint, b: number | bigint) => a > b,
+      '>=': (a: number | bigint, b: number | bigint) => a >= b,
+    }[op];
+    // JS compares number with bigint exactly, so mixed canonical longs need no conversion.
+    return this.binary(node, op, (left, right) => {
+      if (!isLong(left)) throw typeError('long', left);
+      if (!isLong(right)) throw typeError('long', right);
+      return compare(left, right);
+    });
+  }
+
+  private logical(node: unknown, op: '&&' | '||'): Compiled {
+    const [left, right] = this.operands(node, op);
+    const evaluateLeft = left.evaluate;
+    const evaluateRight = right.evaluate;
+    // Short-circuit as Cedar: the right operand is not evaluated (so its errors do not count)
+    // when the left decides; either operand that is evaluated must be a bool.
+    const evaluate: Evaluator =
+      op === '&&'
+        ? (request, entities) => {
+            const l = evaluateLeft(request, entities);
+            if (l === false) return false;
+            if (l !== true) throw typeError('bool', l);
+            const r = evaluateRight(request, entities);
+            if (typeof r !== 'boolean') throw typeError('bool', r);
+            return r;
+          }
+        : (request, entities) => {
+            const l = evaluateLeft(request, entities);
+            if (l === true) return true;
+            if (l !== false) throw typeError('bool', l);
+            const r = evaluateRight(request, entities);
+            if (typeof r !== 'boolean') throw typeError('bool', r);
+            return r;
+          };
+    // A constant left that decides makes the whole constant even if the right reads the request.
+    if (left.constant && left.value === (op === '||')) return { evaluate: () => left.value!, constant: true, value: left.value! };
+    return this.node([left, right], evaluate);
+  }
+
+  private inExpr(node: unknown): Compiled {
+    const [left, right] = this.operands(node, 'in');
+    const evaluateLeft = left.evaluate;
+    const target = right.value;
+    if (target instanceof EntityUid) {
+      const targetKey = target.key;
+      return {
+        evaluate: (request, entities) => {
+          const value = evaluateLeft(request, entities);
+          if (!(value instanceof EntityUid)) throw typeError('entity', value);
+          return value.key === targetKey || (entities.get(value.key)?.ancestors.has(targetKey) ?? false);
+        },
+        constant: false,
+      };
+    }
+    const evaluateRight = right.evaluate;
+    return {
+      evaluate: (request, entities) => entityIn(evaluateLeft(request, entities), evaluateRight(request, entities), entities),
+      constant: false,
+    };
+  }
+
+  private contains(node: unknown): Compiled {
+    const [left, right] = this.operands(node, 'contains');
+    const evaluateRight = right.evaluate;
+    if (left.value instanceof CedarSet && !right.constant) {
+      const set = left.value;
+      return { evaluate: (request, entities) => set.has(evaluateRight(request, entities)), constant: false };
+    }
+    const evaluateLeft = left.evaluate;
+    return this.node([left, right], (request, entities) => {
+      const set = evaluateLeft(request, entities);
+      const element = evaluateRight(request, entities);
+      if (!(set instanceof CedarSet)) throw typeError('set', set);
+      return set.has(element);
+    });
+  }
+
+  private tag(node: unknown, op: 'getTag' | 'hasTag'): Compiled {
+    const [left, right] = this.operands(node, op);
+    const evaluateLeft = left.evaluate;
+    const evaluateRight = right.evaluate;
+    const evaluate: Evaluator =
+      op === 'hasTag'
+        ? (request, entities) => {
+            const uid = evaluateLeft(request, entities);
+            const tag = evaluateRight(request, entities);
+            if (!(uid instanceof EntityUid)) throw typeError('entity', uid);
+            if (typeof tag !== 'string') throw typeError('string', tag);
+            return entities.get(uid.key)?.tags.has(tag) ?? false;
+          }
+        : (request, entities) => {
+            const uid = evaluateLeft(request, entities);
+            const tag = evaluateRight(request, entities);
+            if (!(uid instanceof EntityUid)) throw typeError('entity', uid);
+            if (typeof tag !== 'string') throw typeError('string', tag);
+            const entity = entities.get(uid.key);
+            if (entity === undefined) throw new CedarEvaluationError(`entity ${uid} does not exist`);
+            const value = entity.tags.get(tag);
+            if (value === undefined) throw new CedarEvaluationError(`${uid} does not have the tag ${JSON.stringify(tag)}`);
+            return value;
+          };
+    return { evaluate, constant: false };
+  }
+
+  private attribute(node: unknown): Compiled {
+    const { left, attr } = (node ?? {}) as { left?: Expr; attr?: unknown };
+    if (left === undefined || typeof attr !== 'string') this.refuse('"." needs "left" and a string "attr"');
+    const object = this.expr(left);
+    const evaluateObject = object.evaluate;
+    if (object.value instanceof CedarRecord) {
+      // A constant record: fold (a missing attribute stays an error at evaluation).
+      return fold(() => getAttr(object.value!, attr, EMPTY_ENTITY_STORE));
+    }
+    return { evaluate: (request, entities) => getAttr(evaluateObject(request, entities), attr, entities), constant: false };
+  }
+
+  private has(node: unknown): Compiled {
+    const { left, attr } = (node ?? {}) as { left?: Expr; attr?: unknown };
+    const path = typeof attr === 'string' ? [attr] : attr;
+    if (left === undefined || !Array.isArray(path) || path.length === 0 || !path.every((name) => typeof name === 'string')) {
+      this.refuse('"has" needs "left" and an attribute name or a non-empty list of names');
+    }
+    const object = this.expr(left);
+    const evaluateObject = object.evaluate;
+    const names = path as string[];
+    if (names.length === 1) {
+      const name = names[0]!;
+      return { evaluate: (request, entities) => hasAttr(evaluateObject(request, entities), name, entities), constant: false };
+    }
+    // `e has a.b.c` is Cedar's `e has a && e.a has b && e.a.b has c`: each step needs a record
+    // or an entity (else a type error), a missing step makes it false.
+    const last = names.length - 1;
+    return {
+      evaluate: (request, entities) => {
+        let value = evaluateObject(request, entities);
+        for (let i = 0; ; i++) {
+          if (!hasAttr(value, names[i]!, entities)) return false;
+          if (i === last) return true;
+          value = getAttr(value, names[i]!, entities);
+        }
+      },
+      constant: false,
+    };
+  }
+
+  private like(node: unknown): Compiled {
+    const { left, pattern } = (node ?? {}) as { left?: Expr; pattern?: unknown };
+    if (left === undefined || !Array.isArray(pattern)) this.refuse('"like" needs "left" and a "pattern" list');
+    const matches = compilePattern(pattern as PatternElem[], (detail) => this.refuse(detail));
+    const text = this.expr(left);
+    const evaluateText = text.evaluate;
+    return this.node([text], (request, entities) => {
+      const value = evaluateText(request, entities);
+      if (typeof value !== 'string') throw typeError('string', value);
+      return matches(value);
+    });
+  }
+
+  private isExpr(node: unknown): Compiled {
+    const { left, entity_type: type, in: inside } = (node ?? {}) as { left?: Expr; entity_type?: unknown; in?: Expr };
+    if (left === undefined || typeof type !== 'string') this.refuse('"is" needs "left" and an "entity_type"');
+    const subject = this.expr(left);
+    const evaluateSubject = subject.evaluate;
+    if (inside === undefined) {
+      return this.node([subject], (request, entities) => {
+        const value = evaluateSubject(request, entities);
+        if (!(value instanceof EntityUid)) throw typeError('entity', value);
+        return value.type === type;
+      });
+    }
+    // `e is T in x` is Cedar's `e is T && e in x`: x is not evaluated unless e is a T.
+    const evaluateTarget = this.expr(inside).evaluate;
+    return {
+      evaluate: (request, entities) => {
+        const value = evaluateSubject(request, entities);
+        if (!(value instanceof EntityUid)) throw typeError('entity', value);
+        if (value.type !== type) return false;
+        return entityIn(value, evaluateTarget(request, entities), entities);
+      },
+      constant: false,
+    };
+  }
+
+  private ifThenElse(node: unknown): Compiled {
+    const { if: condition, then, else: otherwise } = (node ?? {}) as { if?: Expr; then?: Expr; else?: Expr };
+    if (condition === undefined || then === undefined || otherwise === undefined) this.refuse('"if-then-else" needs "if", "then" and "else"');
+    const test = this.expr(condition);
+    const yes = this.expr(then);
+    const no = this.expr(otherwise);
+    if (test.value === true) return yes;
+    if (test.value === false) return no;
+    const evaluateTest = test.evaluate;
+    const evaluateYes = yes.evaluate;
+    const evaluateNo = no.evaluate;
+    return this.node([test, yes, no], (request, entities) => {
+      const value = evaluateTest(request, entities);
+      if (value === true) return evaluateYes(request, entities);
+      if (value === false) return evaluateNo(request, entities);
+      throw typeError('bool', value);
+    });
+  }
+
+  private setLiteral(node: unknown): Compiled {
+    if (!Array.isArray(node)) this.refuse('"Set" needs a list of expressions');
+    const elements = (node as Expr[]).map((element) => this.expr(element));
+    const evaluators = elements.map((element) => element.evaluate);
+    const count = evaluators.length;
+    return this.node(elements, (request, entities) => {
+      const values: CedarValue[] = new Array<CedarValue>(count);
+      for (let i = 0; i < count; i++) values[i] = evaluators[i]!(request, entities);
+      return setOf(values);
+    });
+  }
+
+  private recordLiteral(node: unknown): Compiled {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) this.refuse('"Record" needs an object of expressions');
+    const fields = Object.entries(node as Record<string, Expr>).map(([name, value]) => [name, this.expr(value)] as const);
+    const names = fields.map(([name]) => name);
+    const evaluators = fields.map(([, value]) => value.evaluate);
+    const count = names.length;
+    return this.node(
+      fields.map(([, value]) => value),
+      (request, entities) => {
+        const attrs = new Map<string, CedarValue>();
+        for (let i = 0; i < count; i++) attrs.set(names[i]!, evaluators[i]!(request, entities));
+        return new CedarRecord(attrs);
+      },
+    );
+  }
+}
+
+/** Evaluates a node with constant inputs once; keeps the evaluator when that errors, so the
+ *  error still happens (and only) when the policy reaches it. */
+function fold(evaluate: Evaluator): Compiled {
+  try {
+    const value = evaluate(FOLDING_REQUEST, EMPTY_ENTITY_STORE);
+    return { evaluate: () => value, constant: true, value };
+  } catch (error) {
+    if (error instanceof CedarEvaluationError) return { evaluate, constant: true };
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations shared by the closures
+
+function typeError(expected: string, got: CedarValue): CedarEvaluationError {
+  return new CedarEvaluationError(`type error: expected ${expected}, got ${typeName(got)}`);
+}
+
+function overflow(op: string): CedarEvaluationError {
+  return new CedarEvaluationError(`integer overflow in ${op}`);
+}
+
+// Longs: safe-integer numbers in the fast path. When the exact result may lie beyond ±(2^53−1)
+// (then the float result is not a safe integer either, since rounding is monotonic and 2^53 is
+// representable), redo it in bigint, check Cedar's i64 range and return the canonical form.
+function add(left: CedarValue, right: CedarValue): CedarValue {
+  if (typeof left === 'number' && typeof right === 'number') {
+    const sum = left + right;
+    if (Number.isSafeInteger(sum)) return sum;
+  }
+  return bigArithmetic(left, right, '+');
+}
+
+function subtract(left: CedarValue, right: CedarValue): CedarValue {
+  if (typeof left === 'number' && typeof right === 'number') {
+    const difference = left - right;
+    if (Number.isSafeInteger(difference)) return difference;
+  }
+  return bigArithmetic(left, right, '-');
+}
+
+function multiply(left: CedarValue, right: CedarValue): CedarValue {
+  if (typeof left === 'number' && typeof right === 'number') {
+    const product = left * right;
+    if (Number.isSafeInteger(product)) return product === 0 ? 0 : product; // no -0
+  }
+  return bigArithmetic(left, right, '*');
+}
+
+function bigArithmetic(left: CedarValue, right: CedarValue, op: '+' | '-' | '*'): CedarValue {
+  if (!isLong(left)) throw typeError('long', left);
+  if (!isLong(right)) throw typeError('long', right);
+  const a = BigInt(left);
+  const b = BigInt(right);
+  const exact = op === '+' ? a + b : op === '-' ? a - b : a * b;
+  const result = canonicalLong(exact);
+  if (result === null) throw overflow(op);
+  return result;
+}
+
+function negate(value: CedarValue): CedarValue {
+  if (typeof value === 'number') return 0 - value; // 0 - 0 is +0
+  if (typeof value !== 'bigint') throw typeError('long', value);
+  const result = canonicalLong(-value);
+  if (result === null) throw overflow('negation');
+  return result;
+}
+
+/** Cedar's `in`: an entity is in itself and in its ancestors; the target is an entity or a set
+ *  of entities (any other element is a type error, even after a match). An entity missing from
+ *  the store has no ancestors (not an error). */
+function entityIn(value: CedarValue, target: CedarValue, entities: EntityStore): boolean {
+  if (!(value instanceof EntityUid)) throw typeError('entity', value);
+  if (target instanceof EntityUid) {
+    return value.key === target.key || (entities.get(value.key)?.ancestors.has(target.key) ?? false);
+  }
+  if (!(target instanceof CedarSet)) throw typeError('entity or set of entities', target);
+  if (!target.allEntities) {
+    const wrong = target.elements.find((element) => !(element instanceof EntityUid))!;
+    throw typeError('entity', wrong);
+  }
+  if (target.hasEntityKey(value.key)) return true;
+  const ancestors = entities.get(value.key)?.ancestors;
+  if (ancestors === undefined || ancestors.size === 0) return false;
+  if (target.size <= ancestors.size) {
+    for (const element of target.elements) if (ancestors.has((element as EntityUid).key)) return true;
+    return false;
+  }
+  for (const key of ancestors) if (target.hasEntityKey(key)) return true;
+  return false;
+}
+
+function getAttr(value: CedarValue, name: string, entities: EntityStore): CedarValue {
+  if (value instanceof EntityUid) {
+    const entity = entities.get(value.key);
+    if (entity === undefined) throw new CedarEvaluationError(`entity ${value} does not exist`);
+    const attr = entity.attrs.get(name);
+    if (attr === undefined) throw new CedarEvaluationError(`${value} does not have the attribute ${JSON.stringify(name)}`);
+    return attr;
+  }
+  if (value instanceof CedarRecord) {
+    const attr = value.attrs.get(name);
+    if (attr === undefined) throw new CedarEvaluationError(`the record does not have the attribute ${JSON.stringify(name)}`);
+    return attr;
+  }
+  throw typeError('entity or record', value);
+}
+
+/** `has`: false (not an error) for an entity missing from the store, as in Cedar. */
+function hasAttr(value: CedarValue, name: string, entities: EntityStore): boolean {
+  if (value instanceof EntityUid) return entities.get(value.key)?.attrs.has(name) ?? false;
+  if (value instanceof CedarRecord) return value.attrs.has(name);
+  throw typeError('entity or record', value);
+}
+
+/** `like`: `*` matches any run of characters. The literal parts between wildcards are matched
+ *  as: fixed prefix, fixed suffix, and each middle part at its leftmost position after the
+ *  previous one (leftmost is always safe for `*`-only globs). */
+function compilePattern(elements: readonly PatternElem[], refuse: (detail: string) => never): (text: string) => boolean {
+  const parts: string[] = [''];
+  for (const element of elements) {
+    if (element === 'Wildcard') parts.push('');
+    else if (typeof element === 'object' && element !== null && typeof element.Literal === 'string') parts[parts.length - 1] += element.Literal;
+    else refuse(`not a "like" pattern element: ${JSON.stringify(element)}`);
+  }
+  if (parts.length === 1) {
+    const exact = parts[0]!;
+    return (text) => text === exact;
+  }
+  const prefix = parts[0]!;
+  const suffix = parts[parts.length - 1]!;
+  const middles = parts.slice(1, -1).filter((part) => part.length > 0);
+  const fixedLength = prefix.length + suffix.length;
+  return (text) => {
+    if (text.length < fixedLength || !text.startsWith(prefix) || !text.endsWith(suffix)) return false;
+    let position = prefix.length;
+    const end = text.length - suffix.length;
+    for (const middle of middles) {
+      const found = text.indexOf(middle, position);
+      if (found < 0 || found + middle.length > end) return false;
+      position = found + middle.length;
+    }
+    return true;
+  };
+}

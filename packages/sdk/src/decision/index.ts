@@ -1,0 +1,3 @@
+export * from './lifecycle.js';
+export * from './types.js';
+export * from './engine.js';

@@ -1,0 +1,93 @@
+// What an authorisation's state leaves lawful for an identity acting in its scope: the lifecycle
+// rules (data a firm writes and versions) applied to one (identity, scope, action). The server's
+// cascade, its decision point and every enforcement point call this one function, so an
+// enforcement point can never disagree with the cascade about what is lawful.
+
+export type AuthorisationState =
+  | 'applied' | 'authorised' | 'restricted' | 'suspended' | 'withdrawn' | 'wind_down' | 'closed';
+/** A scope's state: its authorisation's status, or `none` when the firm holds no authorisation for it. */
+export type ScopeState = AuthorisationState | 'none';
+export type ActionClass = 'observe' | 'new_business' | 'return_path';
+type TableEffect = 'allow' | 'deny' | 'conditions';
+
+export interface RuleWhen {
+  status?: readonly ScopeState[];
+  service?: readonly string[];
+  service_not?: readonly string[];
+  jurisdiction?: readonly string[];
+  entity?: readonly string[];
+  function?: readonly string[];
+  kind?: readonly string[];
+  capability?: readonly string[];
+  environment?: readonly string[];
+  action_class?: readonly ActionClass[];
+  actions?: readonly string[];
+  vendor?: boolean;
+  break_glass?: boolean;
+}
+
+export interface LifecycleRuleSet {
+  id: string;
+  table: Readonly<Record<ScopeState, Readonly<Record<ActionClass, TableEffect>>>>;
+  rules: readonly { id: string; when: RuleWhen; effect: 'allow' | 'deny' }[];
+}
+
+/** The identity attributes lifecycle rules may test. */
+export interface RuleSubject {
+  function: string;
+  kind: string;
+  capability: string;
+  environment: string;
+  vendor: boolean;
+  break_glass: boolean;
+}
+
+export interface ScopeRef {
+  entity: string;
+  service: string;
+  jurisdiction: string;
+}
+
+export interface Verdict {
+  lawful: boolean;
+  /** The rule id, or `table:<state>.<class>`, that decided. */
+  by: string;
+}
+
+export const scopeKeyOf = (s: ScopeRef): string => `${s.entity}/${s.service}/${s.jurisdiction}`;
+
+const has = <T>(values: readonly T[] | undefined, v: T): boolean => values === undefined || values.includes(v);
+
+function matches(when: RuleWhen, who: RuleSubject, scope: ScopeRef, state: ScopeState, action: string, cls: ActionClass): boolean {
+  return (
+    has(when.status, state) &&
+    has(when.service, scope.service) &&
+    !(when.service_not ?? []).includes(scope.service) &&
+    has(when.jurisdiction, scope.jurisdiction) &&
+    has(when.entity, scope.entity) &&
+    has(when.function, who.function) &&
+    has(when.kind, who.kind) &&
+    has(when.capability, who.capability) &&
+    has(when.environment, who.environment) &&
+    has(when.action_class, cls) &&
+    has(when.actions, action) &&
+    (when.vendor === undefined || when.vendor === who.vendor) &&
+    (when.break_glass === undefined || when.break_glass === who.break_glass)
+  );
+}
+
+/**
+ * Whether `action` (of class `cls`) is lawful for `who` in `scope`, whose state is `state`:
+ * the first explicit rule that matches decides, else the table. `denied` are the actions a
+ * restricted authorisation's conditions forbid.
+ */
+export function actionVerdict(
+  rules: LifecycleRuleSet, who: RuleSubject, scope: ScopeRef, state: ScopeState, denied: readonly string[] | undefined, action: string, cls: ActionClass,
+): Verdict {
+  for (const r of rules.rules) {
+    if (matches(r.when, who, scope, state, action, cls)) return { lawful: r.effect === 'allow', by: r.id };
+  }
+  const effect = rules.table[state][cls];
+  const lawful = effect === 'allow' || (effect === 'conditions' && !(denied ?? []).includes(action));
+  return { lawful, by: `table:${state}.${cls}` };
+}

@@ -1,0 +1,39 @@
+// What an enforcement point holds to decide on its own: the policies, the lifecycle rules, the
+// action vocabulary, every authorisation's state and the revocations. The server sends it whole
+// when a stream opens, then deltas; each delta names the ledger position it follows, so a gap is
+// noticed and healed by taking a fresh snapshot.
+import type { PolicyJson } from './cedar/index.js';
+import type { ActionClass, LifecycleRuleSet } from './decision/lifecycle.js';
+import type { AuthorisationEntry } from './decision/types.js';
+
+export type { AuthorisationEntry };
+
+
+export interface EnforcementSnapshot {
+  /** The ledger position this snapshot reflects. */
+  seq: number;
+  /** The issuer of the tokens to accept. */
+  issuer: string;
+  policies: { version: number; items: { id: string; est: PolicyJson }[] };
+  lifecycle: { version: number; rules: LifecycleRuleSet };
+  actions: { id: string; class: ActionClass }[];
+  authorisations: AuthorisationEntry[];
+  /** Current token generation of each identity whose tokens were ever revoked wholesale. */
+  generations: Record<string, number>;
+  /** Single tokens revoked before their expiry. */
+  revoked: { jti: string; exp: number }[];
+}
+
+export interface EnforcementDelta {
+  /** The position the delta applies on top of, and the one it leads to. */
+  from: number;
+  seq: number;
+  /** When the server published it (epoch ms): enforcement points can report their lag. */
+  at: number;
+  policies?: EnforcementSnapshot['policies'];
+  lifecycle?: EnforcementSnapshot['lifecycle'];
+  actions?: EnforcementSnapshot['actions'];
+  authorisations?: AuthorisationEntry[];
+  generations?: Record<string, number>;
+  revoked?: EnforcementSnapshot['revoked'];
+}

@@ -1,0 +1,43 @@
+// The decision point over HTTP: one decision, a batch, and the reports enforcement points send of
+// the decisions they took locally.
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { actorOf, Problem } from '../http/common.js';
+import { DecisionBatch, DecisionOut, DecisionRequest, ReportedDecisions, type DecisionRequest as DecisionRequestT } from './model.js';
+import type { DecisionService } from './service.js';
+
+export function registerDecisionRoutes(app: FastifyInstance, decisions: DecisionService, ready: () => Promise<unknown>): void {
+  // A refused request is evidence too (who tried what shape), so validation errors pass through here.
+  const refuse = async (req: { validationError?: Error }, actor: string) => {
+    const detail = req.validationError!.message;
+    await decisions.refused(actor, detail);
+    throw req.validationError;
+  };
+
+  app.post('/v1/decisions', {
+    config: { permission: 'decisions:query' },
+    attachValidation: true,
+    schema: { tags: ['decisions'], summary: 'Decide one action: built-in rules, then the firm’s Cedar policies; execute decisions are recorded', body: DecisionRequest, response: { 200: DecisionOut, '4xx': Problem } },
+  }, async (req) => {
+    if (req.validationError) return refuse(req, actorOf(req));
+    await ready();
+    return decisions.decide(actorOf(req), req.body as DecisionRequestT);
+  });
+
+  app.post('/v1/decisions/batch', {
+    config: { permission: 'decisions:query' },
+    attachValidation: true,
+    bodyLimit: 4 * 1024 * 1024,
+    schema: { tags: ['decisions'], summary: 'Decide up to 1,000 actions in one request', body: DecisionBatch, response: { 200: Type.Object({ items: Type.Array(DecisionOut) }), '4xx': Problem } },
+  }, async (req) => {
+    if (req.validationError) return refuse(req, actorOf(req));
+    await ready();
+    return { items: await decisions.decideBatch(actorOf(req), (req.body as { items: DecisionRequestT[] }).items) };
+  });
+
+  app.post('/v1/decisions/evidence', {
+    config: { permission: 'decisions:query' },
+    bodyLimit: 8 * 1024 * 1024,
+    schema: { tags: ['decisions'], summary: 'Record decisions an enforcement point took locally', body: ReportedDecisions, response: { 200: Type.Object({ recorded: Type.Integer() }), '4xx': Problem } },
+  }, async (req) => decisions.report(actorOf(req), req.body as never));
+}

@@ -1,0 +1,166 @@
+// The enforcement hub: keeps the snapshot enforcement points need and pushes what changes. It
+// follows the ledger rather than in-memory notifications: after each commit (and on a short
+// poll, for changes made by other servers on the same PostgreSQL) it reads the events past the
+// last position it published and turns them into one delta. What it publishes is therefore
+// exactly what was committed, in commit order, and a subscriber that misses a delta sees the gap
+// (`from` ≠ its position) and takes a fresh snapshot.
+import type { EnforcementDelta, EnforcementSnapshot } from '@mandate/sdk/snapshot';
+import type { LifecycleRuleSet } from '@mandate/sdk/decision';
+import type { Authorisation } from '../core/model.js';
+import { DEFAULT_ACTIONS } from '../core/vocabulary.js';
+import { getAllRecords, getCustomActions } from '../inventory/queries.js';
+import type { PolicyStore } from '../policy/store.js';
+import type { RulesStore } from '../regulatory/rules.js';
+import { placeholders, type Database } from '../store/db.js';
+import { allGenerations } from '../tokens/generations.js';
+
+/** Events that change what enforcement points must know, and what each changes. */
+const WATCHED: Record<string, 'authorisation' | 'generation' | 'generations' | 'revoked' | 'policies' | 'lifecycle' | 'actions'> = {
+  'authorisation.created': 'authorisation',
+  'authorisation.updated': 'authorisation',
+  'authorisation.status_changed': 'authorisation',
+  'identity.status_changed': 'generation',
+  'identity.updated': 'generation',
+  'identity.suspended': 'generation',
+  'identity.narrowed': 'generation',
+  'identity.restored': 'generation',
+  'identity.tokens_revoked': 'generation',
+  'credential.revoked': 'generation',
+  'issuer.untrusted': 'generations',
+  'import.applied': 'generations',
+  'token.revoked': 'revoked',
+  'policies.published': 'policies',
+  'lifecycle_rules.published': 'lifecycle',
+  'action.defined': 'actions',
+};
+const WATCHED_ACTIONS = Object.keys(WATCHED);
+
+export type Subscriber = (delta: EnforcementDelta) => void;
+
+function authorisationEntry(a: Authorisation): EnforcementSnapshot['authorisations'][number] {
+  return {
+    id: a.id, entity: a.entity, service: a.service, jurisdiction: a.jurisdiction, status: a.status,
+    ...(a.conditions?.denied_actions ? { denied_actions: a.conditions.denied_actions } : {}),
+  };
+}
+
+export function enforcementHub(db: Database, policies: PolicyStore, rules: RulesStore, issuer: () => string) {
+  let seq = 0;
+  let started = false;
+  const subscribers = new Set<Subscriber>();
+  let running: Promise<void> | undefined;
+  let again = false;
+  let poller: NodeJS.Timeout | undefined;
+
+  async function lastSeq(): Promise<number> {
+    const [row] = await db.all<{ last: number | null }>('SELECT MAX(seq) AS last FROM events');
+    return Number(row?.last ?? 0);
+  }
+
+  async function snapshot(): Promise<EnforcementSnapshot> {
+    // The position first: anything committed after it reaches the subscriber as a delta, so the
+    // snapshot may be newer than its seq but never older.
+    const at = await lastSeq();
+    const [p, r, custom, auths, generations, revoked] = await Promise.all([
+      policies.current(), rules.current(), getCustomActions(db), getAllRecords(db, 'authorisation'), allGenerations(db),
+      db.all<{ jti: string; expires_at: number }>('SELECT jti, expires_at FROM revoked_tokens'),
+    ]);
+    return {
+      seq: at,
+      issuer: issuer(),
+      policies: { version: p.version, items: p.policies },
+      lifecycle: { version: r.version, rules: r.rules as unknown as LifecycleRuleSet },
+      actions: [...DEFAULT_ACTIONS, ...custom].map((a) => ({ id: a.id, class: a.class })),
+      authorisations: [...auths.values()].map(authorisationEntry),
+      generations,
+      revoked: revoked.map((t) => ({ jti: t.jti, exp: Number(t.expires_at) })),
+    };
+  }
+
+  async function catchUp(): Promise<void> {
+    const end = await lastSeq();
+    if (end <= seq) return;
+    const events = await db.all<{ seq: number; action: string; subject_id: string; after_doc: string | null }>(
+      `SELECT seq, action, subject_id, after_doc FROM events WHERE seq > ? AND seq <= ? AND action IN (${placeholders(WATCHED_ACTIONS.length)}) ORDER BY seq`,
+      [seq, end, ...WATCHED_ACTIONS],
+    );
+    const delta: EnforcementDelta = { from: seq, seq: end, at: 0 };
+    const auths = new Set<string>();
+    const gens = new Set<string>();
+    let allGens = false;
+    for (const e of events) {
+      const what = WATCHED[e.action];
+      if (what === 'authorisation') auths.add(e.subject_id);
+      else if (what === 'generation') gens.add(e.subject_id);
+      else if (what === 'generations') allGens = true;
+      else if (what === 'revoked') {
+        const after = JSON.parse(e.after_doc ?? '{}') as { jti?: string; expires_at?: number };
+        if (after.jti) (delta.revoked ??= []).push({ jti: after.jti, exp: Number(after.expires_at ?? 0) });
+      } else if (what === 'policies') {
+        const p = await policies.current();
+        delta.policies = { version: p.version, items: p.policies };
+      } else if (what === 'lifecycle') {
+        const r = await rules.current();
+        delta.lifecycle = { version: r.version, rules: r.rules as unknown as LifecycleRuleSet };
+      } else if (what === 'actions') {
+        delta.actions = [...DEFAULT_ACTIONS, ...(await getCustomActions(db))].map((a) => ({ id: a.id, class: a.class }));
+      }
+    }
+    if (auths.size) {
+      const all = await getAllRecords(db, 'authorisation');
+      delta.authorisations = [...auths].map((id) => all.get(id)).filter((a): a is Authorisation => a !== undefined).map(authorisationEntry);
+    }
+    if (allGens) delta.generations = await allGenerations(db);
+    else if (gens.size) {
+      const ids = [...gens];
+      delta.generations = {};
+      for (let i = 0; i < ids.length; i += 5000) {
+        const chunk = ids.slice(i, i + 5000);
+        for (const r of await db.all<{ identity_id: string; generation: number }>(`SELECT identity_id, generation FROM token_generations WHERE identity_id IN (${placeholders(chunk.length)})`, chunk))
+          delta.generations[r.identity_id] = Number(r.generation);
+      }
+    }
+    seq = end;
+    delta.at = Date.now();
+    for (const s of subscribers) s(delta);
+  }
+
+  /** Runs catch-up now, or once more after the one running (never two at once). */
+  function kick(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await catchUp();
+      } while (again);
+    })().finally(() => (running = undefined));
+    return running;
+  }
+
+  return {
+    snapshot,
+    kick,
+    async start(pollMs = 250): Promise<void> {
+      if (started) return;
+      started = true;
+      seq = await lastSeq();
+      poller = setInterval(() => void kick().catch(() => undefined), pollMs);
+      poller.unref();
+    },
+    stop(): void {
+      if (poller) clearInterval(poller);
+      subscribers.clear();
+    },
+    subscribe(fn: Subscriber): () => void {
+      subscribers.add(fn);
+      return () => subscribers.delete(fn);
+    },
+    get position(): number {
+      return seq;
+    },
+  };
+}
+export type EnforcementHub = ReturnType<typeof enforcementHub>;

@@ -1,0 +1,64 @@
+// The enforcement stream: Server-Sent Events carrying a snapshot, then deltas as they commit, and
+// a heartbeat every second so an enforcement point always knows how fresh its state is (and
+// fails closed for execute actions when it is not).
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { EnforcementDelta } from '@mandate/sdk/snapshot';
+import { Problem } from '../http/common.js';
+import type { EnforcementHub } from './hub.js';
+
+export const HEARTBEAT_MS = 1000;
+
+export function registerEnforcementRoutes(app: FastifyInstance, hub: EnforcementHub, ready: () => Promise<unknown>): void {
+  // Streams never end by themselves: on shutdown they are closed first, or the server would wait
+  // for them forever (subscribers reconnect to another server, or notice staleness and fail closed).
+  const open = new Set<import('node:http').ServerResponse>();
+  app.addHook('preClose', async () => {
+    for (const res of open) res.end();
+  });
+
+  app.get('/v1/enforcement/snapshot', {
+    config: { permission: 'enforcement:subscribe' },
+    schema: { tags: ['enforcement'], summary: 'What an enforcement point needs to decide locally: policies, lifecycle rules, authorisation states, revocations', response: { 200: Type.Object({ seq: Type.Integer() }, { additionalProperties: true }), '4xx': Problem } },
+  }, async () => {
+    await ready();
+    return hub.snapshot();
+  });
+
+  app.get('/v1/enforcement/stream', {
+    config: { permission: 'enforcement:subscribe' },
+    schema: { tags: ['enforcement'], summary: 'Server-Sent Events: `snapshot`, then `delta` as changes commit, and `heartbeat` every second', response: { '4xx': Problem } },
+  }, async (req, reply) => {
+    await ready();
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.socket?.setNoDelay(true);
+    const send = (event: string, data: unknown, id?: number) => res.write(`event: ${event}\n${id !== undefined ? `id: ${id}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
+    // Subscribe before the snapshot is read, so nothing committed in between is lost; deltas that
+    // arrive meanwhile wait and are sent after it (applying one twice is harmless).
+    let pending: EnforcementDelta[] | undefined = [];
+    const unsubscribe = hub.subscribe((d) => (pending ? pending.push(d) : send('delta', d, d.seq)));
+    const heartbeat = setInterval(() => send('heartbeat', { seq: hub.position, at: Date.now() }), HEARTBEAT_MS);
+    const close = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    };
+    open.add(res);
+    res.on('close', () => {
+      open.delete(res);
+      close();
+    });
+    try {
+      const snap = await hub.snapshot();
+      send('snapshot', snap, snap.seq);
+      for (const d of pending) send('delta', d, d.seq);
+      pending = undefined;
+      void hub.kick();
+    } catch (err) {
+      req.log.error({ err }, 'enforcement snapshot failed');
+      close();
+      res.end();
+    }
+  });
+}

@@ -1,0 +1,71 @@
+// Group commit for high-rate evidence (tokens issued, decisions taken): callers that arrive while
+// a transaction is being written wait for the next one, and each transaction carries everyone
+// who waited. One fsync then serves many callers, and each caller is answered only after its
+// evidence is durable: an execute decision or a token is never handed out unrecorded.
+import type { Database, Sql } from '../store/db.js';
+import { appendEvents, type NewEvent } from './log.js';
+
+export interface GroupItem<T> {
+  /** Writes the item's own rows (if any) in the shared transaction; must not throw on expected conditions. */
+  apply?: (tx: Sql) => Promise<T>;
+  /** The item's events, or a function of what apply answered. */
+  events: NewEvent[] | ((result: T) => NewEvent[]);
+}
+
+interface Pending<T> {
+  item: GroupItem<T>;
+  resolve: (value: T) => void;
+  reject: (err: unknown) => void;
+}
+
+export function groupCommitter(db: Database, clock: () => Date, maxBatch = 2000) {
+  let queue: Pending<unknown>[] = [];
+  let writing: Promise<void> | undefined;
+
+  async function writeBatch(batch: Pending<unknown>[]): Promise<void> {
+    const at = clock().toISOString();
+    try {
+      const results = await db.transaction(async (tx) => {
+        const out: unknown[] = [];
+        const events: NewEvent[] = [];
+        for (const p of batch) {
+          const r = p.item.apply ? await p.item.apply(tx) : undefined;
+          out.push(r);
+          events.push(...(typeof p.item.events === 'function' ? p.item.events(r) : p.item.events));
+        }
+        await appendEvents(tx, at, events);
+        return out;
+      });
+      batch.forEach((p, i) => p.resolve(results[i]));
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+    }
+  }
+
+  function pump(): void {
+    if (writing || queue.length === 0) return;
+    const batch = queue.splice(0, maxBatch);
+    writing = writeBatch(batch).finally(() => {
+      writing = undefined;
+      pump();
+    });
+  }
+
+  return {
+    submit<T>(item: GroupItem<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ item, resolve, reject } as Pending<unknown>);
+        // Give every caller already in this tick the chance to join the batch.
+        if (!writing) queueMicrotask(pump);
+      });
+    },
+    /** Waits until everything submitted so far is written. */
+    async flush(): Promise<void> {
+      while (writing || queue.length) {
+        pump();
+        await writing;
+      }
+    },
+  };
+}
+export type GroupCommitter = ReturnType<typeof groupCommitter>;

@@ -1,0 +1,50 @@
+// The firm's Cedar policies over HTTP: read, validate, publish a new version, and the schema they
+// are validated against.
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { actorOf, Problem } from '../http/common.js';
+import { cedarSchemaText } from './schema.js';
+import type { PolicyStore } from './store.js';
+
+const PolicyText = Type.Object({ text: Type.String({ minLength: 1, maxLength: 512 * 1024 }) }, { additionalProperties: false });
+const VersionOut = Type.Object({
+  version: Type.Integer(), digest: Type.String(), ids: Type.Array(Type.String()), actor: Type.String(), created_at: Type.String(), text: Type.String(),
+});
+
+export function registerPolicyRoutes(app: FastifyInstance, policies: PolicyStore): void {
+  const out = (v: Awaited<ReturnType<PolicyStore['current']>>) => ({ version: v.version, digest: v.digest, ids: v.policies.map((p) => p.id), actor: v.actor, created_at: v.created_at, text: v.text });
+
+  app.get('/v1/policies', {
+    config: { permission: 'inventory:read' },
+    schema: { tags: ['policies'], summary: 'The Cedar policy set in force', response: { 200: VersionOut, '4xx': Problem } },
+  }, async (_req, reply) => {
+    const v = await policies.current();
+    return reply.header('etag', `"${v.version}"`).send(out(v));
+  });
+
+  app.post('/v1/policies/validate', {
+    config: { permission: 'inventory:read' },
+    schema: { tags: ['policies'], summary: 'Validate Cedar policies against Mandate’s schema without publishing them', body: PolicyText, response: { 200: Type.Object({ valid: Type.Boolean(), ids: Type.Array(Type.String()) }), '4xx': Problem } },
+  }, async (req) => ({ valid: true, ids: (await policies.validate((req.body as { text: string }).text)).map((p) => p.id) }));
+
+  app.post('/v1/policies', {
+    config: { permission: 'policies:write' },
+    schema: {
+      tags: ['policies'], summary: 'Publish a new version of the Cedar policies (validated, recorded with its full text)', body: PolicyText,
+      headers: Type.Object({ 'if-match': Type.Optional(Type.String({ pattern: '^"?[0-9]{1,9}"?$' })) }),
+      response: { 201: VersionOut, '4xx': Problem },
+    },
+  }, async (req, reply) => {
+    const m = req.headers['if-match'];
+    const expect = typeof m === 'string' ? Number(m.replaceAll('"', '')) : undefined;
+    const v = await policies.publish(actorOf(req), (req.body as { text: string }).text, expect);
+    return reply.code(201).header('etag', `"${v.version}"`).send(out(v));
+  });
+
+  app.get('/v1/policies/schema', {
+    config: { permission: 'inventory:read' },
+    schema: { tags: ['policies'], summary: 'The Cedar schema policies are validated against (JSON and text)', response: { 200: Type.Object({ json: Type.Object({}, { additionalProperties: true }), text: Type.String() }), '4xx': Problem } },
+  }, async () => {
+    return { json: await policies.schema(), text: cedarSchemaText(await policies.actions()) };
+  });
+}

@@ -1,0 +1,151 @@
+// The example service end to end, as the README walks it: a Mandate server process with the demo
+// firm, a workload platform's OIDC token exchanged for a Mandate token, the SDK-protected
+// withdraw endpoint allowing a transfer, the licence for the client's member state withdrawn
+// through the four-eyes flow, and the next transfer denied within the bound while the client
+// return path stays open. Then revocation by identity, and the SDK failing closed when the
+// server goes away. Over SSE on SQLite and PostgreSQL, and over NATS.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { issuerDocument, platformKey, workloadToken } from '../../examples/withdraw-service/platform.js';
+import { startWithdrawService } from '../../examples/withdraw-service/server.js';
+import { startServerProcess, type ServerProcess } from '../support/cli.js';
+import { testStores } from '../support/stores.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const SUBJECT = 'system:serviceaccount:custody:custody-api';
+
+async function api(server: ServerProcess, token: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(new URL(path, server.url), {
+    method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}), ...headers },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<{ value: T; ms: number }> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return { value: v, ms: Date.now() - t0 };
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const transports: { name: string; store: 'sqlite' | 'postgres'; nats: boolean }[] = [
+  { name: 'SSE on sqlite', store: 'sqlite', nats: false },
+  { name: 'SSE on postgres', store: 'postgres', nats: false },
+  { name: 'NATS on sqlite', store: 'sqlite', nats: true },
+];
+
+for (const tr of transports) {
+  describe(`the withdraw example over ${tr.name}`, () => {
+    const store = testStores().find((s) => s.name === tr.store)!;
+    let server: ServerProcess;
+    let stopped = false;
+    let admin: string;
+    let svc: Awaited<ReturnType<typeof startWithdrawService>>;
+    let access: string;
+    const dir = mkdtempSync(join(tmpdir(), 'mandate-example-'));
+    const withdraw = async (country: string, toClient: boolean, token = access, amount = 1000) => {
+      const res = await fetch(`${svc.url}/withdrawals`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ client_country: country, amount, to_verified_client_address: toClient }) });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+
+    before(async () => {
+      let dbUrl = `sqlite:${join(dir, 'mandate.db')}`;
+      if (tr.store === 'postgres') {
+        (await store.open()).close();
+        dbUrl = store.url();
+      }
+      server = await startServerProcess(['--demo', '--db', dbUrl], {
+        MANDATE_BOOTSTRAP_TOKEN: 'mdt_example_admin_token_0123456789abcdef', ...(tr.nats ? { MANDATE_NATS_URL: 'nats://127.0.0.1:4222' } : {}),
+      });
+      admin = 'mdt_example_admin_token_0123456789abcdef';
+      // The enforcement point's own account: the enforcer role decides and follows the stream, nothing more.
+      assert.equal((await api(server, admin, 'POST', '/v1/users', { id: 'withdraw-service', name: 'Withdraw service', roles: ['enforcer'] })).status, 201);
+      const enforcerToken = (await api(server, admin, 'POST', '/v1/users/withdraw-service/tokens', {})).body.token as string;
+      // The workload platform: trusted as an issuer, and its service account bound to the identity.
+      const key = await platformKey(new URL(`file://${join(dir, 'platform-key.json')}`));
+      assert.equal((await api(server, admin, 'POST', '/v1/issuers', issuerDocument(key.publicJwk))).status, 201);
+      assert.equal((await api(server, admin, 'POST', '/v1/identities/svc-custody-api-de/credentials', { type: 'oidc', issuer: 'demo-k8s', subject: SUBJECT })).status, 201);
+      svc = await startWithdrawService({ mandateUrl: server.url, enforcerToken, transport: tr.nats ? 'nats' : 'sse', maxStalenessMs: 3000 });
+      const exchanged = await api(server, undefined, 'POST', '/v1/token', new URLSearchParams({
+        grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: await workloadToken(key.privateJwk, SUBJECT),
+        subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', purpose: 'client-withdrawals',
+      }).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
+      assert.equal(exchanged.status, 200, JSON.stringify(exchanged.body));
+      access = exchanged.body.access_token;
+    });
+    after(async () => {
+      await svc?.close().catch(() => undefined);
+      if (!stopped) await server?.stop();
+      rmSync(dir, { recursive: true, force: true });
+      await store.cleanup();
+    });
+
+    test('a transfer for a Dutch client is allowed, then denied once the NL passport is withdrawn; the return path stays open', async () => {
+      const ok = await withdraw('NL', false);
+      assert.equal(ok.status, 201, JSON.stringify(ok.body));
+      assert.equal(ok.body.action, 'initiate_transfer');
+      assert.equal((await withdraw('NL', false, access, 5_000_000)).status, 202, 'above the threshold: a second approval first');
+      const italy = await withdraw('IT', false);
+      assert.equal(italy.status, 403, 'the demo firm holds no custody authorisation for Italy');
+      assert.match(String((italy.body.reasons as string[])[0]), /holds no authorisation/);
+      assert.equal((await withdraw('NL', false, 'not-a-token')).status, 401);
+
+      assert.equal((await api(server, admin, 'POST', '/v1/users', { id: 'carla', name: 'Carla', roles: ['compliance_officer'] })).status, 201);
+      assert.equal((await api(server, admin, 'POST', '/v1/users', { id: 'anton', name: 'Anton', roles: ['approver'] })).status, 201);
+      const carla = (await api(server, admin, 'POST', '/v1/users/carla/tokens', {})).body.token as string;
+      const anton = (await api(server, admin, 'POST', '/v1/users/anton/tokens', {})).body.token as string;
+      const proposed = await api(server, carla, 'POST', '/v1/authorisations/auth-de-custody-nl/transitions', { to: 'withdrawn', reason: 'AFM withdrew the notification', reference: 'AFM-2026-11' });
+      assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
+      assert.equal((await withdraw('NL', false)).status, 201, 'a proposal alone changes nothing');
+      const approved = await api(server, anton, 'POST', `/v1/transitions/${proposed.body.id}/approve`, { reason: 'four eyes' });
+      assert.equal(approved.status, 200, JSON.stringify(approved.body));
+      const denied = await until('the SDK to deny the transfer', async () => {
+        const r = await withdraw('NL', false);
+        return r.status === 403 ? r : undefined;
+      }, 3000);
+      assert.match(String((denied.value.body.reasons as string[])[0]), /not lawful in ent-de\/custody\/NL/);
+      const back = await withdraw('NL', true);
+      assert.equal(back.status, 201, `return path: ${JSON.stringify(back.body)}`);
+      assert.equal(back.body.action, 'withdraw_to_client');
+    });
+
+    test('revoking the identity’s tokens reaches the service; the SDK reports its decisions for the ledger', async () => {
+      assert.equal((await withdraw('DE', false)).status, 201);
+      assert.equal((await api(server, admin, 'POST', '/v1/identities/svc-custody-api-de/revoke-tokens', { reason: 'drill' })).status, 200);
+      const r = await until('the revoked token to be refused', async () => {
+        const x = await withdraw('DE', true);
+        return x.status === 403 ? x : undefined;
+      }, 3000);
+      assert.deepEqual(r.value.body.policies, ['builtin:token-revoked']);
+      await svc.enforcer.flushEvidence();
+      const events = await api(server, admin, 'GET', '/v1/events?subject_type=enforcement_point&subject_id=withdraw-service&limit=500');
+      assert.equal(events.status, 200);
+      const reported = (events.body.items as { action: string; after: { decisions: { action: string; decision: string }[] } }[]).filter((e) => e.action === 'decisions.reported');
+      assert.ok(reported.length > 0);
+      assert.ok(reported.flatMap((e) => e.after.decisions).some((d) => d.action === 'initiate_transfer' && d.decision === 'deny'));
+    });
+
+    if (!tr.nats && tr.store === 'sqlite') {
+      test('when the server is gone, execute actions fail closed after the staleness bound', async () => {
+        await server.stop();
+        stopped = true;
+        const fresh = await withdraw('DE', true);
+        assert.equal(fresh.status, 403, 'the token was revoked above');
+        const stale = await until('the state to go stale', async () => (svc.enforcer.staleness > 3000 ? true : undefined), 8000);
+        assert.ok(stale.value);
+        const v = await svc.enforcer.verify(access).catch(() => undefined);
+        if (v) {
+          const d = svc.enforcer.decide(v, 'withdraw_to_client', { entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }, { attested: true, device_posture: 'compliant', session_purpose: 'x', environment: 'production' });
+          assert.deepEqual(d.policies, ['builtin:stale-state']);
+        }
+      });
+    }
+  });
+}
