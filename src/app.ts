@@ -40,6 +40,8 @@ import { DEFAULT_TTLS, type TokenTtls } from './tokens/model.js';
 import { tokenService } from './tokens/service.js';
 import { registerTokenRoutes } from './tokens/routes.js';
 
+const NO_KICK = new Set(['/v1/decisions', '/v1/decisions/batch', '/v1/decisions/evidence', '/v1/token', '/v1/introspect']);
+
 export interface AppOptions {
   db: Database;
   clock?: () => Date;
@@ -228,7 +230,8 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   });
 
   app.addHook('onResponse', async (req, reply) => {
-    if (req.method !== 'GET' && reply.statusCode < 400) kickHub();
+    // Decisions and token issuance change nothing enforcement points follow; skip the catch-up.
+    if (req.method !== 'GET' && reply.statusCode < 400 && !NO_KICK.has(req.routeOptions.url ?? '')) kickHub();
     const route = req.routeOptions.url ?? 'unmatched';
     metrics.requests.inc({ method: req.method, route, status: String(reply.statusCode) });
     metrics.duration.observe({ method: req.method, route }, reply.elapsedTime / 1000);

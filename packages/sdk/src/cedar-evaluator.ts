@@ -5,8 +5,8 @@
 // and state. Policies annotated @obligation are kept apart: they never grant or deny; when one
 // matches an allowed request its obligation goes with the answer.
 import {
-  cedarRecord, cedarSet, compilePolicySet, entityUid, makeEntity,
-  type CedarValue, type Entity, type EntityStore, type EntityUid, type PolicyJson,
+  CedarRecord, cedarSet, compilePolicySet, entityUid, long, makeEntity,
+  type AuthorizationRequest, type CedarValue, type Entity, type EntityStore, type EntityUid, type PolicyJson,
 } from './cedar/index.js';
 import { ACTION_TYPE, actionGroups, IDENTITY_TYPE, PERSON_TYPE, RESOURCE_TYPE, resourceId, ROLE_TYPE } from './cedar-request.js';
 import type { PolicyEvaluator } from './decision/engine.js';
@@ -28,15 +28,14 @@ export function cedarEvaluator(items: readonly { id: string; est: PolicyJson }[]
     if (!e) fixed.set(uid.key, (e = makeEntity(uid)));
     return e;
   };
-  const actions = new Map<string, Entity>();
+  const actions = new Map<string, { cls: ActionClass; entity: Entity }>();
   const actionEntity = (action: string, cls: ActionClass): Entity => {
-    const key = `${action}\u0000${cls}`;
-    let e = actions.get(key);
-    if (!e) {
-      const parents = actionGroups(cls).map((g) => fixedEntity(entityUid(ACTION_TYPE, g)).uid);
-      actions.set(key, (e = makeEntity(entityUid(ACTION_TYPE, action), { parents })));
-    }
-    return e;
+    const known = actions.get(action);
+    if (known && known.cls === cls) return known.entity;
+    const parents = actionGroups(cls).map((g) => fixedEntity(entityUid(ACTION_TYPE, g)).uid);
+    const entity = makeEntity(entityUid(ACTION_TYPE, action), { parents });
+    actions.set(action, { cls, entity });
+    return entity;
   };
   const principals = new WeakMap<PrincipalFacts, Entity>();
   const principalEntity = (p: PrincipalFacts): Entity => {
@@ -60,40 +59,69 @@ export function cedarEvaluator(items: readonly { id: string; est: PolicyJson }[]
     principals.set(p, e);
     return e;
   };
-  let resources = new Map<string, Entity>();
+  // scope → state → kind[:id] → entity: nested so that the common case (a resource named by its
+  // scope and kind) builds no key string at all.
+  let resources = new Map<string, Map<string, Map<string, Entity>>>();
+  let cached = 0;
   const resourceEntity = (r: DecisionResource, scope: string, state: string): Entity => {
-    const id = resourceId(r, scope);
-    const key = `${id}\u0000${scope}\u0000${state}`;
-    let e = resources.get(key);
+    const local = r.id === undefined ? (r.kind ?? 'scope') : resourceId(r, scope);
+    let byState = resources.get(scope);
+    if (!byState) resources.set(scope, (byState = new Map()));
+    let byId = byState.get(state);
+    if (!byId) byState.set(state, (byId = new Map()));
+    let e = byId.get(local);
     if (!e) {
-      if (resources.size >= RESOURCE_CACHE) resources = new Map();
-      e = makeEntity(entityUid(RESOURCE_TYPE, id), {
+      if (++cached > RESOURCE_CACHE) {
+        resources = new Map();
+        cached = 0;
+      }
+      e = makeEntity(entityUid(RESOURCE_TYPE, resourceId(r, scope)), {
         attrs: { entity: r.entity, service: r.service, jurisdiction: r.jurisdiction, scope, kind: r.kind ?? 'scope', state },
       });
-      resources.set(key, e);
+      byId.set(local, e);
     }
     return e;
   };
+  const store = new RequestEntities(fixed);
+  const ctxAttrs = new Map<string, CedarValue>();
+  const request: AuthorizationRequest = { principal: entityUid(ACTION_TYPE, 'none'), action: entityUid(ACTION_TYPE, 'none'), resource: entityUid(ACTION_TYPE, 'none'), context: new CedarRecord(ctxAttrs) };
 
   return {
     evaluate(principal, action, cls, resource, scope, state, context: DecisionContext) {
-      const p = principalEntity(principal);
-      const a = actionEntity(action, cls);
-      const r = resourceEntity(resource, scope, state);
-      const store: EntityStore = {
-        get: (key) => (key === p.uid.key ? p : key === r.uid.key ? r : key === a.uid.key ? a : fixed.get(key)),
-      };
-      const ctx: Record<string, CedarValue> = {
-        attested: context.attested, device_posture: context.device_posture, session_purpose: context.session_purpose, environment: context.environment,
-      };
-      if (context.amount !== undefined) ctx.amount = context.amount;
-      const request = { principal: p.uid, action: a.uid, resource: r.uid, context: cedarRecord(ctx) };
+      store.p = principalEntity(principal);
+      store.a = actionEntity(action, cls);
+      store.r = resourceEntity(resource, scope, state);
+      // The context's values are typed by the request schema (booleans, bounded strings); the
+      // amount is the one value that must be checked as a Cedar long. The map and the request
+      // are reused: evaluation is synchronous and keeps neither.
+      ctxAttrs.set('attested', context.attested);
+      ctxAttrs.set('device_posture', context.device_posture);
+      ctxAttrs.set('session_purpose', context.session_purpose);
+      ctxAttrs.set('environment', context.environment);
+      if (context.amount !== undefined) ctxAttrs.set('amount', long(context.amount));
+      else ctxAttrs.delete('amount');
+      request.principal = store.p.uid;
+      request.action = store.a.uid;
+      request.resource = store.r.uid;
       const res = deciding.authorize(request, store);
       const allow = res.decision === 'allow';
       const obligations = allow && obligationOf.size
         ? obliging.authorize(request, store).reasons.map((id) => ({ type: obligationOf.get(id)!, policy: id }))
-        : [];
+        : NONE;
       return { allow, determining: res.reasons, errors: res.errors, obligations };
     },
   };
 }
+
+/** The request's principal, action and resource, then the fixed entities (groups, roles). */
+class RequestEntities implements EntityStore {
+  p!: Entity;
+  r!: Entity;
+  a!: Entity;
+  constructor(private readonly fixed: ReadonlyMap<string, Entity>) {}
+  get(key: string): Entity | undefined {
+    return key === this.p.uid.key ? this.p : key === this.r.uid.key ? this.r : key === this.a.uid.key ? this.a : this.fixed.get(key);
+  }
+}
+
+const NONE: readonly { type: string; policy: string }[] = Object.freeze([]);

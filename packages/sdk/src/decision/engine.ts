@@ -66,6 +66,18 @@ export class DecisionEngine {
     this.policies = policies;
   }
 
+  // Reasons are worded once per set of deciding policies, not per decision.
+  private reasonCache = new Map<string, string[]>();
+  private permittedBy(ids: readonly string[]): string[] {
+    const key = ids.length === 1 ? ids[0]! : ids.join('\u0000');
+    let r = this.reasonCache.get(key);
+    if (!r) {
+      if (this.reasonCache.size > 1000) this.reasonCache.clear();
+      this.reasonCache.set(key, (r = ids.map((id) => `permitted by policy ${id}`)));
+    }
+    return r;
+  }
+
   classOf(action: string): ActionClass | undefined {
     return this.classes.get(action);
   }
@@ -98,12 +110,6 @@ export class DecisionEngine {
       if (answer.errors.length) reasons.push(`policies that could not be evaluated (treated as not applying): ${answer.errors.join(', ')}`);
       return { decision: 'deny', reasons, policies: [...answer.determining], obligations: [], class: cls };
     }
-    return {
-      decision: 'allow',
-      reasons: answer.determining.map((id) => `permitted by policy ${id}`),
-      policies: [...answer.determining],
-      obligations: [...answer.obligations],
-      class: cls,
-    };
+    return { decision: 'allow', reasons: this.permittedBy(answer.determining), policies: answer.determining as string[], obligations: answer.obligations as Decision['obligations'], class: cls };
   }
 }
