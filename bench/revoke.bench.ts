@@ -87,7 +87,8 @@ async function prepareStore(url: string, platformJwk: object): Promise<void> {
 function startServer(url: string): Promise<{ url: string; child: ChildProcess }> {
   const entry = fileURLToPath(new URL('./revoke/serve.ts', import.meta.url));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=mandate-source', '--import', 'tsx', entry, 'serve', '--db', url, '--port', '0'], {
+    const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...extra, '--conditions=mandate-source', '--import', 'tsx', entry, 'serve', '--db', url, '--port', '0'], {
       env: { ...process.env, MANDATE_LOG_LEVEL: 'warn', MANDATE_BOOTSTRAP_TOKEN: ADMIN, MANDATE_KEK: randomBytes(32).toString('base64') }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -179,9 +180,9 @@ async function main(): Promise<void> {
     const issued = await issue(server.url, privateKey);
     log(`issued ${TOKENS} tokens in ${issued.seconds.toFixed(1)} s: ${Math.round(issued.perSecond)}/s (p50 ${issued.p50.toFixed(2)} ms, p99 ${issued.p99.toFixed(2)} ms)`);
 
-    const deltas: { at: number; receivedAt: number; size: number }[] = [];
+    const deltas: { at: number; receivedAt: number; carries: boolean; provisional: boolean }[] = [];
     enforcer = await Enforcer.connect({ url: server.url, apiToken: sdkToken, verifiedCacheSize: issued.affected.length + 10, reportEvidence: false, maxStalenessMs: 60_000,
-      onDelta: (d, receivedAt) => deltas.push({ at: d.at, receivedAt, size: (d.authorisations?.length ?? 0) + Object.keys(d.generations ?? {}).length }) });
+      onDelta: (d, receivedAt) => deltas.push({ at: d.at, receivedAt, provisional: (d.provisional?.length ?? 0) > 0, carries: [...(d.provisional ?? []), ...(d.authorisations ?? [])].some((a) => a.id === 'auth-custody-nl' && a.status === 'withdrawn') }) });
     const NL = { entity: 'ent-de', service: 'custody', jurisdiction: 'NL', kind: 'wallet' };
     const ctx = { attested: true, device_posture: 'compliant', session_purpose: 'bench', environment: 'production' } as const;
     const tv = performance.now();
@@ -219,8 +220,9 @@ async function main(): Promise<void> {
       return (ev.items as { action: string; at: string }[]).filter((e) => e.action === 'transition.applied');
     })();
     const fromApproval = Array.from(deniedAt, (t) => t - approveSent).sort((a, b) => a - b);
-    const firstDelta = deltas.find((d) => d.receivedAt >= approveSent);
-    const fromPublish = firstDelta ? Array.from(deniedAt, (t) => t - firstDelta.at).sort((a, b) => a - b) : [];
+    // The delta that carried the withdrawal: provisionally at approval, or the recorded state.
+    const carrying = deltas.find((d) => d.receivedAt >= approveSent && d.carries);
+    const fromPublish = carrying ? Array.from(deniedAt, (t) => t - carrying.at).sort((a, b) => a - b) : [];
     const result = {
       store: STORE, identities: IDENTITIES, affected_identities: AFFECTED, tokens: TOKENS, affected_tokens: verified.length,
       issuance: { per_second: Math.round(issued.perSecond), p50_ms: +issued.p50.toFixed(2), p99_ms: +issued.p99.toFixed(2), concurrency: CONCURRENCY },
@@ -228,8 +230,9 @@ async function main(): Promise<void> {
       from_approval_request_ms: { p50: q(fromApproval, 0.5), p99: q(fromApproval, 0.99), max: fromApproval.at(-1) },
       approval_request_ms: approvedAt - approveSent,
       from_delta_published_ms: fromPublish.length ? { p50: q(fromPublish, 0.5), p99: q(fromPublish, 0.99), max: fromPublish.at(-1) } : null,
-      delta_transit_ms: firstDelta ? firstDelta.receivedAt - firstDelta.at : null,
+      delta_transit_ms: carrying ? carrying.receivedAt - carrying.at : null,
       transition_applied_at: applied?.at,
+      deltas_after_approval: deltas.filter((d) => d.receivedAt >= approveSent).slice(0, 6).map((d) => ({ published: d.at - approveSent, received: d.receivedAt - approveSent, withdrawal: d.carries, provisional: d.provisional })),
       machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version },
     };
     console.log(JSON.stringify(result, null, 2));

@@ -113,6 +113,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
 
   // Set once the enforcement hub exists: a committed cascade reaches enforcement points at once.
   let afterCascade: () => void = () => undefined;
+  let beforeCascade: () => Promise<void> = async () => undefined;
   const outbox = outboxDeliverer(db, clock, opts.connectors ?? { get: () => undefined });
   const rules = rulesStore(db, clock);
   const kek = opts.ledger?.kek ?? randomBytes(32);
@@ -126,7 +127,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   const evidence = groupCommitter(db, clock);
   const tokens = tokenService(db, clock, keys, rules, evidence, { issuer, ttls });
   const policies = policyStore(db, clock);
-  const hub = enforcementHub(db, policies, rules, issuer);
+  const hub = enforcementHub(db, policies, rules, issuer, clock);
   // The server's decision point holds the same state an enforcement point does, fed by its own hub.
   const state = new EnforcementState(cedarEvaluator);
   let loading: Promise<EnforcementState> | undefined;
@@ -151,7 +152,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     regulatory: regulatoryService(db, clock, rules, opts.caepReceivers ?? [], () => {
       afterCascade();
       void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed'));
-    }),
+    }, () => beforeCascade()),
     outbox,
     // Without a configured KEK (tests), the log key is sealed under a key that lives only in memory.
     ledger: ledgerService(db, clock, opts.ledger ?? { kek, origin: 'mandate.local/ledger' }),
@@ -167,6 +168,14 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     if (loading) void hub.kick().catch((err) => app.log.error({ err }, 'enforcement catch-up failed'));
   };
   afterCascade = kickHub;
+  // An approved restriction reaches enforcement points (provisionally) before its cascade runs.
+  beforeCascade = async () => {
+    if (!loading) return;
+    await hub.kick();
+    // Let the stream writes leave before the cascade: Node flushes response writes on a later
+    // tick, and on SQLite a cascade holds the event loop until it commits.
+    await new Promise((resolve) => setImmediate(resolve));
+  };
   app.addHook('onClose', async () => {
     hub.stop();
     await evidence.flush();

@@ -6,7 +6,9 @@
 // (`from` ≠ its position) and takes a fresh snapshot.
 import type { EnforcementDelta, EnforcementSnapshot } from '@mandate/sdk/snapshot';
 import type { LifecycleRuleSet } from '@mandate/sdk/decision';
+import { expandTransition } from '../core/cascade.js';
 import type { Authorisation } from '../core/model.js';
+import type { AuthorisationStatus } from '../core/vocabulary.js';
 import { DEFAULT_ACTIONS } from '../core/vocabulary.js';
 import { getAllRecords, getCustomActions } from '../inventory/queries.js';
 import type { PolicyStore } from '../policy/store.js';
@@ -37,6 +39,9 @@ const WATCHED_ACTIONS = Object.keys(WATCHED);
 
 export type Subscriber = (delta: EnforcementDelta) => void;
 
+/** States that take power away: published provisionally as soon as their transition is approved and due. */
+const RESTRICTING: readonly AuthorisationStatus[] = ['restricted', 'suspended', 'withdrawn', 'wind_down', 'closed'];
+
 function authorisationEntry(a: Authorisation): EnforcementSnapshot['authorisations'][number] {
   return {
     id: a.id, entity: a.entity, service: a.service, jurisdiction: a.jurisdiction, status: a.status,
@@ -44,13 +49,35 @@ function authorisationEntry(a: Authorisation): EnforcementSnapshot['authorisatio
   };
 }
 
-export function enforcementHub(db: Database, policies: PolicyStore, rules: RulesStore, issuer: () => string) {
+export function enforcementHub(db: Database, policies: PolicyStore, rules: RulesStore, issuer: () => string, clock: () => Date = () => new Date()) {
   let seq = 0;
   let started = false;
   const subscribers = new Set<Subscriber>();
   let running: Promise<void> | undefined;
   let again = false;
   let poller: NodeJS.Timeout | undefined;
+  let provisionalJson = '[]';
+
+  /** Approved, due restrictions not yet applied, with the passports that follow their home. */
+  async function provisional(all?: Map<string, Authorisation>): Promise<EnforcementSnapshot['provisional']> {
+    const due = await db.all<{ authorisations: string; to_status: string; conditions: string | null }>(
+      "SELECT authorisations, to_status, conditions FROM transitions WHERE status = 'approved' AND effective_at <= ? ORDER BY effective_at, id",
+      [clock().toISOString()],
+    );
+    if (due.length === 0) return [];
+    const auths = all ?? (await getAllRecords(db, 'authorisation'));
+    const out = new Map<string, EnforcementSnapshot['provisional'][number]>();
+    for (const t of due) {
+      const to = t.to_status as AuthorisationStatus;
+      if (!RESTRICTING.includes(to)) continue;
+      const named = (JSON.parse(t.authorisations) as string[]).map((id) => auths.get(id)).filter((a): a is Authorisation => a !== undefined);
+      const denied = t.conditions ? (JSON.parse(t.conditions) as { denied_actions?: string[] }).denied_actions : undefined;
+      for (const m of expandTransition(named, [...auths.values()], to)) {
+        out.set(m.authorisation.id, { ...authorisationEntry(m.authorisation), status: to, ...(to === 'restricted' && denied ? { denied_actions: denied } : {}) });
+      }
+    }
+    return [...out.values()];
+  }
 
   async function lastSeq(): Promise<number> {
     const [row] = await db.all<{ last: number | null }>('SELECT MAX(seq) AS last FROM events');
@@ -72,6 +99,7 @@ export function enforcementHub(db: Database, policies: PolicyStore, rules: Rules
       lifecycle: { version: r.version, rules: r.rules as unknown as LifecycleRuleSet },
       actions: [...DEFAULT_ACTIONS, ...custom].map((a) => ({ id: a.id, class: a.class })),
       authorisations: [...auths.values()].map(authorisationEntry),
+      provisional: await provisional(auths),
       generations,
       revoked: revoked.map((t) => ({ jti: t.jti, exp: Number(t.expires_at) })),
     };
@@ -79,7 +107,16 @@ export function enforcementHub(db: Database, policies: PolicyStore, rules: Rules
 
   async function catchUp(): Promise<void> {
     const end = await lastSeq();
-    if (end <= seq) return;
+    if (end <= seq) {
+      // No new events, but time passes: a scheduled restriction may have become due.
+      const prov = await provisional();
+      const provJson = JSON.stringify(prov);
+      if (provJson === provisionalJson) return;
+      provisionalJson = provJson;
+      const delta: EnforcementDelta = { from: seq, seq, at: Date.now(), provisional: prov };
+      for (const s of subscribers) s(delta);
+      return;
+    }
     const events = await db.all<{ seq: number; action: string; subject_id: string; after_doc: string | null }>(
       `SELECT seq, action, subject_id, after_doc FROM events WHERE seq > ? AND seq <= ? AND action IN (${placeholders(WATCHED_ACTIONS.length)}) ORDER BY seq`,
       [seq, end, ...WATCHED_ACTIONS],
@@ -119,6 +156,12 @@ export function enforcementHub(db: Database, policies: PolicyStore, rules: Rules
         for (const r of await db.all<{ identity_id: string; generation: number }>(`SELECT identity_id, generation FROM token_generations WHERE identity_id IN (${placeholders(chunk.length)})`, chunk))
           delta.generations[r.identity_id] = Number(r.generation);
       }
+    }
+    const prov = await provisional();
+    const provJson = JSON.stringify(prov);
+    if (provJson !== provisionalJson) {
+      delta.provisional = prov;
+      provisionalJson = provJson;
     }
     seq = end;
     delta.at = Date.now();

@@ -74,7 +74,11 @@ export interface Impact {
   rulesVersion: number;
 }
 
-export function regulatoryService(db: Database, clock: () => Date, rules: RulesStore, receivers: readonly string[] = [], onApplied: () => void = () => undefined) {
+export function regulatoryService(
+  db: Database, clock: () => Date, rules: RulesStore, receivers: readonly string[] = [], onApplied: () => void = () => undefined,
+  /** Runs before a cascade starts: enforcement points learn of an approved restriction before the (long) cascade commits. */
+  beforeApply: () => Promise<void> = async () => undefined,
+) {
   async function impactOf(sql: Sql, named: Authorisation[], to: AuthorisationStatus, deniedActions: string[]): Promise<Impact> {
     const all = [...(await getAllRecords(sql, 'authorisation')).values()];
     const moved = expandTransition(named, all, to);
@@ -119,6 +123,7 @@ export function regulatoryService(db: Database, clock: () => Date, rules: RulesS
 
   /** Applies an approved transition whose time has come: one transaction, all or nothing. */
   async function apply(id: string): Promise<Transition | undefined> {
+    await beforeApply().catch(() => undefined);
     const at = clock().toISOString();
     const done = await db.transaction(async (tx) => {
       const row = await getTransition(tx, id, true);

@@ -18,11 +18,12 @@ for (const store of testStores()) {
   describe(`decision point on ${store.name}`, () => {
     let t: TestApp;
     let asker: string;
+    let now = Date.parse('2026-11-22T10:00:00Z');
     const decide = (body: unknown) => t.call('POST', '/v1/decisions', asker, body);
     const count = async (action: string) => Number((await t.db.all<{ n: number }>('SELECT COUNT(*) AS n FROM events WHERE action = ?', [action]))[0]!.n);
 
     before(async () => {
-      t = await testApp(await store.open());
+      t = await testApp(await store.open(), () => new Date(now));
       const m = smallManifest([
         identity('custody-api', { scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }, { entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }] }),
         identity('reporter', { function: 'reporting', capability: 'observe' }),
@@ -122,6 +123,39 @@ for (const store of testStores()) {
       assert.equal(ret.body.decision, 'allow');
       const home = await decide({ principal: { identity: 'custody-api' }, action: 'initiate_transfer', resource: DE, context: CTX });
       assert.equal(home.body.decision, 'allow');
+    });
+
+    test('an approved restriction binds as soon as it is due, before its cascade has committed', async () => {
+      const carla = await t.tokenFor(['compliance_officer']);
+      const anton = await t.tokenFor(['approver']);
+      assert.equal((await t.call('POST', '/v1/authorisations', t.admin, { id: 'auth-de-custody-nl', entity: 'ent-de', service: 'custody', jurisdiction: 'NL', status: 'authorised', basis: 'passport', reference: 'BaFin 2025/1-NL' })).status, 201);
+      const ctx = { ...CTX };
+      const NL = { entity: 'ent-de', service: 'custody', jurisdiction: 'NL' };
+      const nl = await t.call('POST', '/v1/identities', t.admin, identity('custody-nl', { scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'NL' }] }));
+      assert.equal(nl.status, 201, JSON.stringify(nl.body));
+      await t.app.services.hub.kick();
+      assert.equal((await decide({ principal: { identity: 'custody-nl' }, action: 'initiate_transfer', resource: NL, context: ctx })).body.decision, 'allow');
+      const p = await t.call('POST', '/v1/authorisations/auth-de-custody-nl/transitions', carla, { to: 'suspended', reason: 'AFM suspension', reference: 'AFM-1', effective_at: '2026-11-22T12:00:00Z' });
+      assert.equal(p.status, 201, JSON.stringify(p.body));
+      assert.equal((await t.call('POST', `/v1/transitions/${p.body.id}/approve`, anton, {})).status, 200);
+      await t.app.services.hub.kick();
+      const snap = async () => (await t.call('GET', '/v1/enforcement/snapshot', asker)).body;
+      assert.deepEqual((await snap()).provisional, [], 'not due yet: nothing binds');
+      now = Date.parse('2026-11-22T12:30:00Z');
+      // Due, not yet applied (the scheduler has not run): enforcement already treats it as suspended.
+      await t.app.services.hub.kick();
+      const s = await snap();
+      assert.deepEqual(s.provisional.map((a: { id: string; status: string }) => [a.id, a.status]), [['auth-de-custody-nl', 'suspended']]);
+      assert.equal(s.authorisations.find((a: { id: string }) => a.id === 'auth-de-custody-nl').status, 'authorised');
+      const d = await decide({ principal: { identity: 'custody-nl' }, action: 'initiate_transfer', resource: NL, context: ctx });
+      assert.deepEqual([d.body.decision, d.body.policies], ['deny', ['builtin:scope-not-lawful']]);
+      assert.match(d.body.reasons[0], /auth-de-custody-nl is suspended/);
+      assert.equal((await decide({ principal: { identity: 'custody-nl' }, action: 'withdraw_to_client', resource: NL, context: ctx })).body.decision, 'allow', 'the return path stays open');
+      await t.app.services.regulatory.applyDue();
+      await t.app.services.hub.kick();
+      const after = await snap();
+      assert.deepEqual(after.provisional, [], 'the cascade committed: the recorded state takes over');
+      assert.equal(after.authorisations.find((a: { id: string }) => a.id === 'auth-de-custody-nl').status, 'suspended');
     });
 
     test('batch: many decisions, one ledger event for the recorded ones', async () => {

@@ -18,6 +18,12 @@ export interface EnforcementSnapshot {
   lifecycle: { version: number; rules: LifecycleRuleSet };
   actions: { id: string; class: ActionClass }[];
   authorisations: AuthorisationEntry[];
+  /**
+   * Restrictions approved and due whose cascade has not committed yet: they bind at once (a
+   * decision uses the provisional state of a scope over its recorded one) and drop out when the
+   * cascade commits, or if the transition is withdrawn.
+   */
+  provisional: AuthorisationEntry[];
   /** Current token generation of each identity whose tokens were ever revoked wholesale. */
   generations: Record<string, number>;
   /** Single tokens revoked before their expiry. */
@@ -34,6 +40,8 @@ export interface EnforcementDelta {
   lifecycle?: EnforcementSnapshot['lifecycle'];
   actions?: EnforcementSnapshot['actions'];
   authorisations?: AuthorisationEntry[];
+  /** The whole provisional list when it changed (empty: none left). */
+  provisional?: AuthorisationEntry[];
   generations?: Record<string, number>;
   revoked?: EnforcementSnapshot['revoked'];
 }

@@ -21,6 +21,7 @@ export class EnforcementState {
   load(s: EnforcementSnapshot): void {
     const policies = this.compile(s.policies.items);
     this.engine = new DecisionEngine({ actions: s.actions, authorisations: s.authorisations, lifecycle: s.lifecycle.rules, policies });
+    this.engine.setProvisional(s.provisional ?? []);
     this.policyVersion = s.policies.version;
     this.generations.clear();
     for (const [id, g] of Object.entries(s.generations)) this.generations.set(id, g);
@@ -45,6 +46,7 @@ export class EnforcementState {
     if (d.lifecycle) this.engine.setLifecycle(d.lifecycle.rules);
     if (d.actions) this.engine.setActions(d.actions);
     if (d.authorisations) this.engine.updateAuthorisations(d.authorisations);
+    if (d.provisional) this.engine.setProvisional(d.provisional);
     if (d.generations) for (const [id, g] of Object.entries(d.generations)) this.generations.set(id, g);
     if (d.revoked) for (const r of d.revoked) this.revoked.set(r.jti, r.exp);
     if (d.seq > this.seq) this.seq = d.seq;

@@ -35,6 +35,8 @@ const deny = (policy: string, reason: string, cls?: ActionClass): Decision => ({
 export class DecisionEngine {
   private classes = new Map<string, ActionClass>();
   private byScope = new Map<string, AuthorisationEntry>();
+  /** Approved restrictions whose cascade has not committed: they bind over the recorded state. */
+  private provisional = new Map<string, AuthorisationEntry>();
   private lifecycle: LifecycleRuleSet;
   private policies: PolicyEvaluator;
 
@@ -56,6 +58,10 @@ export class DecisionEngine {
   /** Applies changed authorisations in place: O(changes), whatever the number of identities. */
   updateAuthorisations(changed: readonly AuthorisationEntry[]): void {
     for (const a of changed) this.byScope.set(scopeKeyOf(a), a);
+  }
+
+  setProvisional(entries: readonly AuthorisationEntry[]): void {
+    this.provisional = new Map(entries.map((a) => [scopeKeyOf(a), a]));
   }
 
   setLifecycle(rules: LifecycleRuleSet): void {
@@ -88,7 +94,7 @@ export class DecisionEngine {
     if (principal.status !== 'active') return deny('builtin:principal-not-active', `${principal.type} ${principal.id} is ${principal.status}: it gets nothing`, cls);
     const execute = cls !== 'observe';
     const scope = scopeKeyOf(resource);
-    const authorisation = this.byScope.get(scope);
+    const authorisation = (this.provisional.size ? this.provisional.get(scope) : undefined) ?? this.byScope.get(scope);
     const state = authorisation?.status ?? 'none';
     if (execute) {
       if (principal.type === 'identity' && principal.capability === 'observe')
