@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { issuerDocument, platformKey, workloadToken } from '../../examples/withdraw-service/platform.js';
 import { startWithdrawService } from '../../examples/withdraw-service/server.js';
-import { startServerProcess, type ServerProcess } from '../support/cli.js';
+import Fastify from 'fastify';
+import { mandateFastify } from '@mandate/sdk/fastify';
+import { runCli, startServerProcess, type ServerProcess } from '../support/cli.js';
 import { testStores } from '../support/stores.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -133,6 +135,44 @@ for (const tr of transports) {
     });
 
     if (!tr.nats && tr.store === 'sqlite') {
+      test('the CLI exchanges a workload token and asks the decision point; exit 4 on deny', async () => {
+        const key = await platformKey(new URL(`file://${join(dir, 'platform-key.json')}`));
+        const env = { MANDATE_URL: server.url, MANDATE_TOKEN: admin };
+        const ex = await runCli(['token', 'exchange', '--raw', '--purpose', 'cli', '--subject-token', await workloadToken(key.privateJwk, SUBJECT)], env);
+        assert.equal(ex.code, 0, ex.stderr);
+        assert.match(ex.stdout.trim(), /^[\w-]+\.[\w-]+\.[\w-]+$/);
+        const base = ['decide', '--action', 'initiate_transfer', '--entity', 'ent-de', '--service', 'custody', '--attested', '--device', 'compliant'];
+        const de = await runCli([...base, '--jurisdiction', 'DE', '--principal-token', ex.stdout.trim()], env);
+        assert.equal(de.code, 0, de.stdout + de.stderr);
+        assert.match(de.stdout, /^ALLOW/);
+        const it = await runCli([...base, '--jurisdiction', 'IT', '--identity', 'svc-custody-api-de'], env);
+        assert.equal(it.code, 4);
+        assert.match(it.stdout, /^DENY\n  because initiate_transfer is not lawful in ent-de\/custody\/IT/);
+        const bad = await runCli(['token', 'exchange', '--subject-token', 'not-a-jwt'], env);
+        assert.equal(bad.code, 1);
+        assert.match(bad.stderr, /not a JWT/);
+      });
+
+      test('the Fastify middleware protects a route the same way', async () => {
+        const app = Fastify();
+        app.post('/transfers', { preHandler: mandateFastify(svc.enforcer, { action: 'initiate_transfer', resource: { entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }, context: () => ({ device_posture: 'compliant' }) }) },
+          async (req) => ({ ok: true, policies: req.mandate!.decision.policies }));
+        await app.ready();
+        const key = await platformKey(new URL(`file://${join(dir, 'platform-key.json')}`));
+        const fresh = await api(server, undefined, 'POST', '/v1/token', new URLSearchParams({
+          grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: await workloadToken(key.privateJwk, SUBJECT), subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+        }).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
+        const ok = await app.inject({ method: 'POST', url: '/transfers', headers: { authorization: `Bearer ${fresh.body.access_token}` } });
+        assert.equal(ok.statusCode, 200, ok.body);
+        assert.deepEqual(ok.json().policies, ['identity-execute-entitled-attested']);
+        const none = await app.inject({ method: 'POST', url: '/transfers' });
+        assert.equal(none.statusCode, 401);
+        assert.equal(none.headers['content-type'], 'application/problem+json; charset=utf-8');
+        const forged = await app.inject({ method: 'POST', url: '/transfers', headers: { authorization: `Bearer ${fresh.body.access_token.slice(0, -4)}AAAA` } });
+        assert.equal(forged.statusCode, 401);
+        await app.close();
+      });
+
       test('when the server is gone, execute actions fail closed after the staleness bound', async () => {
         await server.stop();
         stopped = true;
