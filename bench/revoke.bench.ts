@@ -89,7 +89,12 @@ function startServer(url: string): Promise<{ url: string; child: ChildProcess }>
   return new Promise((resolve, reject) => {
     const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const child = spawn(process.execPath, [...extra, '--conditions=mandate-source', '--import', 'tsx', entry, 'serve', '--db', url, '--port', '0'], {
-      env: { ...process.env, MANDATE_LOG_LEVEL: 'warn', MANDATE_BOOTSTRAP_TOKEN: ADMIN, MANDATE_KEK: randomBytes(32).toString('base64') }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env, MANDATE_LOG_LEVEL: 'warn', MANDATE_BOOTSTRAP_TOKEN: ADMIN, MANDATE_KEK: randomBytes(32).toString('base64'),
+        // Issuing many tokens outlasts the five-minute custody lifetime: the first ones must still be valid at the end (an hour, the longest allowed).
+        MANDATE_TOKEN_TTL_S: '3600', MANDATE_TOKEN_TTL_EXECUTE_CUSTODY_S: '3600',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
     const on = (d: Buffer) => {

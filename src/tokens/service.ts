@@ -90,10 +90,9 @@ function screenHeader(token: string, what: string): { alg: string; kid?: string 
   return { alg, ...(typeof header.kid === 'string' ? { kid: header.kid } : {}) };
 }
 
-export function tokenService(db: Database, clock: () => Date, keys: SigningKeys, rules: RulesStore, evidence: GroupCommitter, opts: TokenServiceOptions) {
+export function tokenService(db: Database, clock: () => Date, keys: SigningKeys, rulesStore: RulesStore, evidence: GroupCommitter, opts: TokenServiceOptions) {
   const issuerKeys = new Map<string, { doc: string; getKey: JWTVerifyGetKey }>();
   const nowS = () => Math.floor(clock().getTime() / 1000);
-  const currentDate = () => clock();
 
   function keySetFor(row: { id: string; doc: string }): JWTVerifyGetKey {
     const cached = issuerKeys.get(row.id);
@@ -137,7 +136,7 @@ export function tokenService(db: Database, clock: () => Date, keys: SigningKeys,
         try {
           ({ payload } = await jwtVerify(req.subject_token, keySetFor(row), {
             issuer: issuer.issuer, audience: issuer.audience, algorithms: [...(issuer.algorithms ?? ASYMMETRIC_ALGS)],
-            clockTolerance: CLOCK_TOLERANCE_S, currentDate: currentDate(), requiredClaims: ['exp'],
+            clockTolerance: CLOCK_TOLERANCE_S, currentDate: clock(), requiredClaims: ['exp'],
             ...(issuer.max_token_age_s ? { maxTokenAge: issuer.max_token_age_s } : {}),
           }));
         } catch (err) {
@@ -169,7 +168,7 @@ export function tokenService(db: Database, clock: () => Date, keys: SigningKeys,
         try {
           ({ payload } = await jwtVerify(req.assertion, createLocalJWKSet(jwks), {
             issuer: identityId, subject: identityId, audience: [`${opts.issuer().replace(/\/$/, '')}/v1/token`, opts.issuer()], algorithms: [header.alg],
-            clockTolerance: CLOCK_TOLERANCE_S, currentDate: currentDate(), requiredClaims: ['exp', 'jti', 'iat'], maxTokenAge: MAX_ASSERTION_LIFETIME_S,
+            clockTolerance: CLOCK_TOLERANCE_S, currentDate: clock(), requiredClaims: ['exp', 'jti', 'iat'], maxTokenAge: MAX_ASSERTION_LIFETIME_S,
           }));
         } catch (err) {
           throw refusal(err, 'assertion');
@@ -201,7 +200,7 @@ export function tokenService(db: Database, clock: () => Date, keys: SigningKeys,
 
   async function lawfulNow(sql: Sql, identity: Identity): Promise<Record<string, string[]>> {
     if (identity.scopes.length === 0) return {};
-    const [{ rules }, custom] = await Promise.all([rules_.current(sql), getCustomActions(sql)]);
+    const [{ rules }, custom] = await Promise.all([rulesStore.current(sql), getCustomActions(sql)]);
     const auths = await sql.all<{ id: string; entity: string; service: string; jurisdiction: string; status: string; doc: string }>(
       'SELECT id, entity, service, jurisdiction, status, doc FROM authorisations WHERE entity IN (' + [...new Set(identity.scopes.map((s) => s.entity))].map(() => '?').join(',') + ')',
       [...new Set(identity.scopes.map((s) => s.entity))],
@@ -210,7 +209,6 @@ export function tokenService(db: Database, clock: () => Date, keys: SigningKeys,
     const power = decidePower(identity, (s) => byScope.get(scopeKey(s)), rules, new ActionVocabulary(custom));
     return Object.fromEntries(lawfulActions(power).map((l) => [scopeKey(l.scope), l.actions]));
   }
-  const rules_ = rules;
 
   async function issue(req: TokenRequest): Promise<TokenResponse> {
     const proof = await authenticate(req);
@@ -261,7 +259,7 @@ export function tokenService(db: Database, clock: () => Date, keys: SigningKeys,
     let payload: JWTPayload;
     try {
       screenHeader(token, 'token');
-      ({ payload } = await jwtVerify(token, createLocalJWKSet(keys.jwks()), { issuer: opts.issuer(), algorithms: ['EdDSA'], typ: MANDATE_TOKEN_TYP, currentDate: currentDate(), clockTolerance: 5 }));
+      ({ payload } = await jwtVerify(token, createLocalJWKSet(keys.jwks()), { issuer: opts.issuer(), algorithms: ['EdDSA'], typ: MANDATE_TOKEN_TYP, currentDate: clock(), clockTolerance: 5 }));
     } catch (err) {
       return { inactive: refusal(err, 'token').message };
     }
@@ -300,7 +298,7 @@ export function tokenService(db: Database, clock: () => Date, keys: SigningKeys,
       let claims: JWTPayload;
       try {
         screenHeader(token, 'token');
-        ({ payload: claims } = await jwtVerify(token, createLocalJWKSet(keys.jwks()), { issuer: opts.issuer(), algorithms: ['EdDSA'], currentDate: currentDate(), clockTolerance: 5 }));
+        ({ payload: claims } = await jwtVerify(token, createLocalJWKSet(keys.jwks()), { issuer: opts.issuer(), algorithms: ['EdDSA'], currentDate: clock(), clockTolerance: 5 }));
       } catch {
         return; // not ours, malformed or expired: nothing to revoke
       }

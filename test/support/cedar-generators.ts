@@ -28,11 +28,12 @@ const RESOURCE_TYPES = ['Doc', 'Folder'] as const;
 const ALL_TYPES = ['User', SERVICE, 'Group', 'Doc', 'Folder', 'Action'] as const;
 
 // Ids include the characters an escaping bug would trip on.
+// The id "x" exists in several types: only the type tells those entities apart.
 const IDS: Record<string, readonly string[]> = {
-  User: ['alice', 'bob', 'a"b', 'ünï😀'],
-  [SERVICE]: ['svc', '*'],
-  Group: ['g0', 'g1', 'g2', 'g3'],
-  Doc: ['d0', 'd1', 'd\\2', ''],
+  User: ['alice', 'bob', 'a"b', 'ünï😀', 'x'],
+  [SERVICE]: ['svc', '*', 'x'],
+  Group: ['g0', 'g1', 'g2', 'g3', 'x'],
+  Doc: ['d0', 'd1', 'd\\2', '', 'x'],
   Folder: ['f0', 'f1', 'f2'],
   Action: ['read', 'write', 'delete', 'readers', 'all'],
 };
@@ -111,7 +112,7 @@ function valueOf(g: Draw, kind: AttrKind, depth = 0): Json {
       if (chance(g, 60) && depth < 2) record.c = valueOf(g, 'record', depth + 1);
       if (chance(g, 20)) record['a b'] = chance(g, 50);
       // A bare { type, id } is a record, not an entity, in attributes: Cedar agrees only if we do.
-      if (chance(g, 10)) record.ref = anyUid(g);
+      if (chance(g, 25)) record.ref = anyUid(g);
       return record;
     }
   }
@@ -223,6 +224,7 @@ class ExprGen {
       case 3:
         return dot({ Var: pick(g, ['principal', 'resource', 'context'] as const) }, 'info');
       case 4:
+        if (chance(g, 30)) return this.smallRecord(0);
         return depth > 0 ? this.entity(depth - 1) : { Var: 'principal' };
       default:
         return { Value: { __entity: anyUid(g) } };
@@ -263,7 +265,9 @@ class ExprGen {
         return bin(pick(g, ['==', '!=']), this.of(type, d), chance(g, 85) ? this.of(type, d) : this.of(pick(g, EXPR_TYPES), d));
       },
       () => bin(pick(g, ['<', '<=', '>', '>=']), this.of('long', d), this.of('long', d)),
-      // Sets from a tiny pool, so equal, subset and superset sets (and duplicates) all occur.
+      // Tiny pools, so that equal operands, sub-records, subsets and duplicates all occur.
+      () => bin(pick(g, ['<', '<=', '>', '>=']), this.smallLong(d), this.smallLong(d)),
+      () => bin(pick(g, ['==', '!=']), this.smallRecord(d), this.smallRecord(d)),
       () => bin(pick(g, ['==', '!=', 'containsAll', 'containsAny']), this.smallSet(d), this.smallSet(d)),
       () => bin(pick(g, ['&&', '||']), this.of('bool', d), this.of('bool', d)),
       () => {
@@ -282,7 +286,8 @@ class ExprGen {
       },
       () => ({ '!': { arg: this.of('bool', d) } }),
       () => bin('in', this.of('entity', d), this.entityOrEntitySet(d)),
-      () => ({ like: { left: this.of('string', d), pattern: this.pattern() } }),
+      // Short texts against the overlapping patterns below ("a" like "a*a" is false).
+      () => ({ like: { left: chance(g, 30) ? v(pick(g, ['a', 'ab', 'b', 'aa', 'X', ''])) : this.of('string', d), pattern: this.pattern() } }),
       () => {
         const is: Record<string, unknown> = { left: this.of('entity', d), entity_type: pick(g, ALL_TYPES) };
         if (chance(g, 40)) is.in = this.entityOrEntitySet(d);
@@ -335,7 +340,9 @@ class ExprGen {
     return pick(g, [
       () => ({ Var: pick(g, VARS) }),
       () => v({ __entity: anyUid(g) }),
+      () => v({ __entity: uid(pick(g, ALL_TYPES), 'x') }), // same id, any type
       () => this.attrOfKind(['entity'], d),
+      () => dot(dot({ Var: pick(g, ['principal', 'context'] as const) }, 'info'), 'ref'), // a record: Cedar must not see an entity
       () => this.ifThenElse('entity', d),
     ])();
   }
@@ -383,6 +390,20 @@ class ExprGen {
     ])();
   }
 
+  smallLong(depth: number): Expr {
+    const g = this.g;
+    return chance(g, 75) ? v(pick(g, [0, 1, 2])) : this.of('long', depth);
+  }
+
+  smallRecord(depth: number): Expr {
+    const g = this.g;
+    if (chance(g, 20)) return this.of('record', depth);
+    const fields: Record<string, Expr> = {};
+    if (chance(g, 70)) fields.a = v(pick(g, [1, 2]));
+    if (chance(g, 50)) fields.b = chance(g, 80) ? v('x') : this.smallSet(depth);
+    return { Record: fields };
+  }
+
   smallSet(depth: number): Expr {
     const g = this.g;
     const element = (): Expr => (chance(g, 80) ? v(pick(g, [0, 1, -1, 2])) : this.of('long', depth));
@@ -397,6 +418,11 @@ class ExprGen {
   /** `like` patterns: wildcards and literals, including a literal `*` (an escaped star). */
   pattern(): Json[] {
     const g = this.g;
+    if (chance(g, 30)) {
+      // Prefix and suffix that may overlap in short strings ("a*a" must not match "a").
+      const part = pick(g, ['a', 'ab', 'b', 'X']);
+      return [{ Literal: part }, 'Wildcard', ...(chance(g, 50) ? [{ Literal: pick(g, ['b', 'c']) }, 'Wildcard'] : []), { Literal: chance(g, 70) ? part : 'c' }];
+    }
     return Array.from({ length: int(g, 0, 4) }, () =>
       chance(g, 35) ? 'Wildcard' : { Literal: pick(g, ['a', 'b', 'c', '*', '\\', 'X', '😀', 'é', '"']) },
     );

@@ -80,6 +80,10 @@ class OracleChild {
   authorizations = 0;
 
   constructor(private readonly process: ChildProcess) {
+    // The child never keeps the test process alive by itself (it exits when the parent does);
+    // while a call is in flight its timeout timer does.
+    process.unref();
+    process.channel?.unref();
     process.stderr?.setEncoding('utf8');
     process.stderr?.on('data', (chunk: string) => {
       this.stderr = (this.stderr + chunk).slice(-4000);
@@ -108,13 +112,22 @@ class OracleChild {
   }
 
   async call(message: Record<string, unknown>, timeoutMs: number): Promise<unknown> {
-    await this.ready;
-    if (this.dead !== undefined) throw this.dead;
+    // Armed before waiting for the child to start: the timer is what keeps the process alive.
+    const timer = setTimeout(() => {
+      this.process.kill('SIGKILL'); // the exit handler rejects with ChildDied
+    }, timeoutMs);
+    try {
+      await this.ready;
+    } catch (error) {
+      clearTimeout(timer);
+      throw error;
+    }
+    if (this.dead !== undefined) {
+      clearTimeout(timer);
+      throw this.dead;
+    }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.process.kill('SIGKILL'); // the exit handler rejects with ChildDied
-      }, timeoutMs);
       this.pending.set(id, {
         resolve: (value) => {
           clearTimeout(timer);
@@ -143,6 +156,7 @@ export class CedarOracle {
   readonly crashes: OracleCrash[] = [];
   starts = 0;
   authorizations = 0;
+  private closed = false;
 
   constructor(options: OracleOptions = {}) {
     this.recycleAfter = options.recycleAfter ?? 1000;
@@ -157,6 +171,7 @@ export class CedarOracle {
   }
 
   private current(): OracleChild {
+    if (this.closed) throw new Error('the cedar-wasm oracle is closed');
     if (this.child !== undefined && this.child.authorizations >= this.recycleAfter) {
       this.child.close();
       this.child = undefined;
@@ -176,7 +191,7 @@ export class CedarOracle {
         this.authorizations += weight;
         return result;
       } catch (error) {
-        if (!(error instanceof ChildDied)) throw error;
+        if (!(error instanceof ChildDied) || this.closed) throw error;
         this.crashes.push({ kind, attempt, code: error.code, signal: error.signal, stderr: error.stderr });
         failures.push(`attempt ${attempt}: code ${error.code}, signal ${error.signal}\n${error.stderr.trim()}`);
         if (this.child === child) this.child = undefined;
@@ -222,7 +237,9 @@ export class CedarOracle {
     }
   }
 
+  /** Stops the child; calls still in flight fail instead of starting a new one. */
   close(): void {
+    this.closed = true;
     this.child?.close();
     this.child = undefined;
   }

@@ -103,6 +103,13 @@ const engine: Engine = {
       resource: r.mandate.resource as DecisionResource, context: r.mandate.context as DecisionContext,
     }));
 
+    // The engine alone, over the inventory's facts (status included): what the SDK adds on top is
+    // the token's freshness, expiry and revocation checks.
+    const factsOf = new Map(world.identities.map((i) => [i.id, {
+      type: 'identity' as const, id: i.id, status: i.status, kind: i.kind, function: i.function, capability: i.capability, environment: i.environment,
+      vendor: Boolean(i.vendor), break_glass: i.break_glass, legacy: false, actions: i.actions, scopes: i.scopes.map((sc) => `${sc.entity}/${sc.service}/${sc.jurisdiction}`),
+    }]));
+    const engineReqs = scenario.requests.map((r) => ({ f: factsOf.get(r.mandate.principal.identity)!, ...r.mandate }));
     const headers = { authorization: `Bearer ${enforcerToken}` };
     const single: Pick<HttpMode, 'body' | 'decisions'> = {
       body: (first) => JSON.stringify(scenario.requests[first]!.mandate),
@@ -118,6 +125,7 @@ const engine: Engine = {
     return {
       modes: [
         { kind: 'sync', mode: 'SDK in-process', decide: (i) => { const r = reqs[i]!; return enforcer.decide(r.v, r.action, r.resource, r.context).decision === 'allow'; } },
+        { kind: 'sync', mode: 'decision engine alone (no token checks)', decide: (i) => { const r = engineReqs[i]!; return enforcer.state.engine!.decide(r.f, r.action, r.resource as DecisionResource, r.context as DecisionContext).decision === 'allow'; } },
         { kind: 'http', mode: 'HTTP sequential', url: `${base}/v1/decisions`, concurrency: 1, headers, ...single },
         { kind: 'http', mode: 'HTTP c16', url: `${base}/v1/decisions`, concurrency: 16, headers, ...single },
         { kind: 'http', mode: 'HTTP batch 500, c16', url: `${base}/v1/decisions/batch`, concurrency: 16, batch: 500, headers, ...batch },

@@ -262,7 +262,7 @@ class PolicyCompiler {
       case 'All':
         return { kind: 'any' };
       case '==':
-        return { kind: 'eq', key: this.scopeUid(constraint.entity, 'action').key };
+        return { kind: 'eq', key: this.scopeTarget(constraint, 'action').key };
       case 'in':
         if ('entities' in constraint) {
           if (!Array.isArray(constraint.entities)) this.refuse('action "in" needs a list of entities');

@@ -72,7 +72,7 @@ export type PrincipalOrResourceConstraint =
 
 export type ActionConstraint =
   | { op: 'All' }
-  | { op: '=='; entity: EntityUidJson }
+  | ({ op: '==' } & EntityOrSlot)
   | { op: 'in'; entity: EntityUidJson }
   | { op: 'in'; entities: EntityUidJson[] };
 
