@@ -3,8 +3,9 @@
 // cedar-wasm runs in a child process (test/support/cedar-oracle.ts) because on Node 20 it can
 // abort its process with a V8 fatal error; the last tests here show the oracle handles that.
 //
-// Runs: CEDAR_DIFF_RUNS worlds (default 300) with a random seed, printed as a diagnostic;
-// CEDAR_DIFF_SEED=<seed> replays one. CEDAR_CRASH_REPRO=1 also runs the crash reproduction.
+// Runs: CEDAR_DIFF_RUNS worlds (default 400) with a random seed, printed as a diagnostic;
+// CEDAR_DIFF_SEED=<seed> replays one (with the same CEDAR_DIFF_RUNS and CEDAR_DIFF_SHARDS).
+// CEDAR_CRASH_REPRO=1 also runs the crash reproduction.
 
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
@@ -21,9 +22,10 @@ import {
 import { CedarOracle, type OracleAnswer, type OracleRequest } from '../support/cedar-oracle.js';
 import { type World, world } from '../support/cedar-generators.js';
 
-const RUNS = Number(process.env.CEDAR_DIFF_RUNS ?? 300);
+const RUNS = Number(process.env.CEDAR_DIFF_RUNS ?? 400);
 const SHRINKS = Number(process.env.CEDAR_DIFF_SHRINKS ?? 200);
-const SEED = process.env.CEDAR_DIFF_SEED === undefined ? Date.now() ^ (Math.random() * 2 ** 31) : Number(process.env.CEDAR_DIFF_SEED);
+const SHARDS = Number(process.env.CEDAR_DIFF_SHARDS ?? 2);
+const SEED = process.env.CEDAR_DIFF_SEED === undefined ? (Date.now() ^ (Math.random() * 2 ** 31)) >>> 2 : Number(process.env.CEDAR_DIFF_SEED);
 
 const oracle = new CedarOracle();
 after(() => oracle.close());
@@ -113,34 +115,44 @@ function newTally(): Tally {
 }
 
 test('compiled policies decide exactly as cedar-wasm on random worlds', async (t) => {
-  t.diagnostic(`seed ${SEED} (replay with CEDAR_DIFF_SEED=${SEED}), ${RUNS} worlds`);
+  t.diagnostic(`seed ${SEED} (replay with CEDAR_DIFF_SEED=${SEED}), ${RUNS} worlds in ${SHARDS} shards`);
   const tally = newTally();
   // fast-check reports the shrunk counterexample as raw draws; keep the explanation of the
   // latest (so smallest) failing world to report alongside.
   let smallestFailure: string | undefined;
-  await fc.assert(
-    // Shrinking re-asks the oracle for every candidate: bounded so a failure reports in time.
-    fc.asyncProperty(fc.limitShrink(fc.gen(), SHRINKS), async (g) => {
-      const w = world(g);
-      for (const { policy } of w.policies) countOperators(policy, tally.operators);
-      const answers = await oracle.authorize({
-        policies: Object.fromEntries(w.policies.map(({ id, policy }) => [id, policy])),
-        entities: w.entities,
-        requests: w.requests,
-      });
-      const disagreements = compare(w, answers, tally);
-      if (disagreements.length > 0) {
-        smallestFailure = await explain(w, disagreements);
-        throw new Error(smallestFailure);
-      }
-    }),
-    { numRuns: RUNS, seed: SEED },
-  ).catch((error: unknown) => {
+  // Shards run concurrently, each with its own seed and oracle child: cedar-wasm is the slow side.
+  const shard = async (index: number): Promise<void> => {
+    const shardOracle = index === 0 ? oracle : new CedarOracle();
+    try {
+      await fc.assert(
+        // Shrinking re-asks the oracle for every candidate: bounded so a failure reports in time.
+        fc.asyncProperty(fc.limitShrink(fc.gen(), SHRINKS), fc.boolean(), async (g, asText) => {
+          const w = world(g);
+          for (const { policy } of w.policies) countOperators(policy, tally.operators);
+          const answers = await shardOracle.authorize({
+            policies: Object.fromEntries(w.policies.map(({ id, policy }) => [id, policy])),
+            policiesAsText: asText,
+            entities: w.entities,
+            requests: w.requests,
+          });
+          const disagreements = compare(w, answers, tally);
+          if (disagreements.length > 0) {
+            smallestFailure = `(policies given to cedar-wasm as ${asText ? 'text' : 'JSON'})\n${await explain(w, disagreements)}`;
+            throw new Error(smallestFailure);
+          }
+        }),
+        { numRuns: Math.ceil(RUNS / SHARDS), seed: SEED + index },
+      );
+    } finally {
+      if (shardOracle !== oracle) shardOracle.close();
+    }
+  };
+  await Promise.all(Array.from({ length: SHARDS }, (_, index) => shard(index))).catch((error: unknown) => {
     throw smallestFailure === undefined ? error : new Error(`compiled and cedar-wasm disagree:\n${smallestFailure}\n\n${String(error)}`);
   });
   t.diagnostic(
     `${tally.requests} requests: ${tally.allow} allowed, ${tally.denyByForbid} denied by a forbid, ${tally.erroringPolicies} policy errors; ` +
-      `oracle: ${oracle.starts} child processes, ${oracle.crashes.length} crashes`,
+      `oracle crashes: ${oracle.crashes.length}`,
   );
   // The comparison means something only if the worlds exercise what we claim they do.
   assert.ok(tally.allow > tally.requests / 20, 'too few allows: the generator is degenerate');
@@ -211,7 +223,7 @@ test('oracle: survives a forced GC after many calls (and every answer still agre
   const isolated = new CedarOracle({ recycleAfter: Number.POSITIVE_INFINITY });
   try {
     const tally = newTally();
-    const worlds = fc.sample(fc.gen().map((g) => world(g)), { numRuns: 240, seed: 42 });
+    const worlds = fc.sample(fc.gen().map((g) => world(g)), { numRuns: 200, seed: 42 });
     const run = async (batch: World[]): Promise<void> => {
       for (const w of batch) {
         const answers = await isolated.authorize({
@@ -223,9 +235,9 @@ test('oracle: survives a forced GC after many calls (and every answer still agre
         assert.deepEqual(disagreements, []);
       }
     };
-    await run(worlds.slice(0, 200));
+    await run(worlds.slice(0, 160));
     await isolated.forceGc();
-    await run(worlds.slice(200));
+    await run(worlds.slice(160));
     await isolated.forceGc();
     t.diagnostic(`${isolated.authorizations} calls in ${isolated.starts} child(ren), ${isolated.crashes.length} crash(es)` +
       isolated.crashes.map((c) => `\n  ${c.kind} attempt ${c.attempt}: code ${c.code} signal ${c.signal} ${c.stderr.split('\n').find((l) => l.includes('#')) ?? ''}`).join(''));

@@ -155,7 +155,9 @@ function entities(g: Draw): Json[] {
       if (chance(g, 10)) continue; // absent: attribute access on it errors, `in` treats it as a leaf
       const entity: Record<string, Json> = {
         uid: uidJson(g, uid(type, id)),
-        attrs: type === 'Action' && chance(g, 70) ? {} : attributes(g),
+        // Groups, folders and actions are mostly reached as ancestors: attributes on them only
+        // now and then keeps worlds small (cedar-wasm's cost grows with the entity data).
+        attrs: (type === 'Action' || type === 'Group' || type === 'Folder') && chance(g, 70) ? {} : attributes(g),
         parents: parentsOf(g, type, id).map((parent) => uidJson(g, parent)),
       };
       if (chance(g, 40)) {
@@ -270,6 +272,8 @@ class ExprGen {
       () => bin(pick(g, ['==', '!=']), this.smallRecord(d), this.smallRecord(d)),
       () => bin(pick(g, ['==', '!=', 'containsAll', 'containsAny']), this.smallSet(d), this.smallSet(d)),
       () => bin(pick(g, ['&&', '||']), this.of('bool', d), this.of('bool', d)),
+      // At i64's ends: the one-step-over cases overflow, the others do not.
+      () => bin(pick(g, ['<', '==', '>=']), this.i64Edge(), this.of('long', d)),
       () => {
         const holder = this.holder(d);
         const name = pick(g, ATTR_NAMES);
@@ -282,11 +286,17 @@ class ExprGen {
                 : kind === 'entity' ? bin('in', read, this.entityOrEntitySet(d))
                   : kind === 'record' ? { has: { left: read, attr: pick(g, RECORD_KEYS) } }
                     : bin(pick(g, ['contains', 'containsAny', 'containsAll']), read, kind === 'set<string>' ? v(pick(g, STRINGS)) : this.of('set', d));
-        return bin('&&', { has: { left: holder, attr: name } }, use);
+        // Cedar's guard idioms: `e has a && <use e.a>`, `!(e has a) || <use e.a>`.
+        return chance(g, 60) ? bin('&&', { has: { left: holder, attr: name } }, use) : bin('||', { '!': { arg: { has: { left: holder, attr: name } } } }, use);
       },
       () => ({ '!': { arg: this.of('bool', d) } }),
       () => bin('in', this.of('entity', d), this.entityOrEntitySet(d)),
-      // Short texts against the overlapping patterns below ("a" like "a*a" is false).
+      () => {
+        // Prefix and suffix longer than the text together: "a" like "a*a" is false.
+        const part = pick(g, ['a', 'ab']);
+        return { like: { left: chance(g, 50) ? v(part) : this.of('string', d), pattern: [{ Literal: part }, 'Wildcard', { Literal: part }] } };
+      },
+      // Short texts against the overlapping patterns below.
       () => ({ like: { left: chance(g, 30) ? v(pick(g, ['a', 'ab', 'b', 'aa', 'X', ''])) : this.of('string', d), pattern: this.pattern() } }),
       () => {
         const is: Record<string, unknown> = { left: this.of('entity', d), entity_type: pick(g, ALL_TYPES) };
@@ -387,6 +397,17 @@ class ExprGen {
       () => this.attrOfKind(['record'], d),
       () => ({ Var: 'context' }),
       () => this.ifThenElse('record', d),
+    ])();
+  }
+
+  i64Edge(): Expr {
+    const g = this.g;
+    const edge = chance(g, 50) ? I64_MIN_EXPR : I64_MAX_EXPR;
+    return pick(g, [
+      () => ({ neg: { arg: edge } }),
+      () => bin(pick(g, ['+', '-']), edge, v(pick(g, [1, -1, 0]))),
+      () => bin('*', edge, v(pick(g, [-1, 1, 2]))),
+      () => edge,
     ])();
   }
 

@@ -1,7 +1,7 @@
 // The cedar-wasm side of test/support/cedar-oracle.ts, run in its own process (started with
 // --expose-gc) so that a V8 fatal error inside cedar-wasm kills this process, never the test.
 // Plain JavaScript so a (re)start costs no TypeScript loader. Messages over the IPC channel:
-//   { id, kind: 'authorize', attempt, batch: { policies, entities, requests, crashForTest? } }
+//   { id, kind: 'authorize', attempt, batch: { policies, policiesAsText?, entities, requests, crashForTest? } }
 //   { id, kind: 'policyToJson' | 'policyToText', items }
 //   { id, kind: 'gc' }                          forces a full garbage collection
 //   { id, kind: 'stress', calls, gcEvery }      the workload that reproduces the V8 abort
@@ -10,6 +10,16 @@ import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 
 function authorize(batch, attempt) {
   const crash = batch.crashForTest;
+  let policies = batch.policies;
+  if (batch.policiesAsText) {
+    // Cedar's own rendering of the JSON policies: the comparison then also covers the text path.
+    policies = {};
+    for (const [id, policy] of Object.entries(batch.policies)) {
+      const text = cedar.policyToText(policy);
+      if (text.type !== 'success') return batch.requests.map(() => ({ failure: text.errors.map((e) => e.message) }));
+      policies[id] = text.text;
+    }
+  }
   return batch.requests.map((request, i) => {
     if (crash && attempt <= crash.attempts && i === crash.afterRequests) process.abort();
     const answer = cedar.isAuthorized({
@@ -18,7 +28,7 @@ function authorize(batch, attempt) {
       resource: request.resource,
       context: request.context,
       entities: batch.entities,
-      policies: { staticPolicies: batch.policies },
+      policies: { staticPolicies: policies },
     });
     if (answer.type !== 'success') return { failure: answer.errors.map((e) => e.message) };
     return {

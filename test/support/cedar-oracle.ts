@@ -26,6 +26,8 @@ export interface OracleRequest {
 export interface OracleBatch {
   /** Policy id → Cedar text or Cedar JSON (EST): passed as `staticPolicies` so the ids match. */
   policies: Record<string, unknown>;
+  /** Give cedar-wasm the policies as its own text rendering (policyToText) of the JSON ones. */
+  policiesAsText?: boolean;
   /** Cedar's JSON entity format. */
   entities: unknown[];
   requests: OracleRequest[];

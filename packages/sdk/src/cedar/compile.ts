@@ -71,8 +71,30 @@ export class CedarEvaluationError {
   constructor(readonly message: string) {}
 }
 
-type Evaluator = (request: AuthorizationRequest, entities: EntityStore) => CedarValue;
-type Predicate = (request: AuthorizationRequest, entities: EntityStore) => boolean;
+/** What one authorize call evaluates against. The principal's and the resource's entities are
+ *  what policies read most: each is looked up in the store once per call (null: not yet). */
+interface Frame {
+  readonly request: AuthorizationRequest;
+  readonly entities: EntityStore;
+  principalEntity: Entity | undefined | null;
+  resourceEntity: Entity | undefined | null;
+}
+
+type Evaluator = (frame: Frame) => CedarValue;
+type Predicate = (frame: Frame) => boolean;
+
+function entityOf(frame: Frame, uid: EntityUid): Entity | undefined {
+  const request = frame.request;
+  if (uid === request.principal) {
+    const known = frame.principalEntity;
+    return known !== null ? known : (frame.principalEntity = frame.entities.get(uid.key));
+  }
+  if (uid === request.resource) {
+    const known = frame.resourceEntity;
+    return known !== null ? known : (frame.resourceEntity = frame.entities.get(uid.key));
+  }
+  return frame.entities.get(uid.key);
+}
 
 interface Compiled {
   readonly evaluate: Evaluator;
@@ -154,6 +176,7 @@ class IndexedPolicySet implements CompiledPolicySet {
     }
     if (!(context instanceof CedarRecord)) throw new TypeError('context must be a CedarRecord (see cedarRecord(), contextFromJson())');
     const candidates = this.candidates(action, entities);
+    const frame: Frame = { request, entities, principalEntity: null, resourceEntity: null };
     let forbids: string[] | undefined;
     let permits: string[] | undefined;
     let errors: string[] | undefined;
@@ -161,7 +184,7 @@ class IndexedPolicySet implements CompiledPolicySet {
       const policy = candidates[i]!;
       let satisfied: boolean;
       try {
-        satisfied = policy.satisfied(request, entities);
+        satisfied = policy.satisfied(frame);
       } catch (error) {
         if (!(error instanceof CedarEvaluationError)) throw error;
         (errors ??= []).push(policy.id);
@@ -205,9 +228,14 @@ function mergeByOrder(lists: readonly (readonly CompiledPolicy[])[]): CompiledPo
 // ---------------------------------------------------------------------------------------------
 // One policy
 
-// A request and store for folding constant subexpressions, which by definition read neither.
+// What constant subexpressions are folded against: by definition they read neither part.
 const FOLDING_UID = entityUid('Folding', '');
-const FOLDING_REQUEST: AuthorizationRequest = { principal: FOLDING_UID, action: FOLDING_UID, resource: FOLDING_UID, context: EMPTY_RECORD };
+const FOLDING_FRAME: Frame = {
+  request: { principal: FOLDING_UID, action: FOLDING_UID, resource: FOLDING_UID, context: EMPTY_RECORD },
+  entities: EMPTY_ENTITY_STORE,
+  principalEntity: null,
+  resourceEntity: null,
+};
 
 class PolicyCompiler {
   constructor(private readonly policyId: string) {}
@@ -225,15 +253,15 @@ class PolicyCompiler {
     const clauses: Predicate[] = policy.conditions.map((clause) => {
       const body = this.expr(clause.body).evaluate;
       if (clause.kind === 'when') {
-        return (request, entities) => {
-          const value = body(request, entities);
+        return (frame) => {
+          const value = body(frame);
           if (typeof value !== 'boolean') throw typeError('bool', value);
           return value;
         };
       }
       if (clause.kind === 'unless') {
-        return (request, entities) => {
-          const value = body(request, entities);
+        return (frame) => {
+          const value = body(frame);
           if (typeof value !== 'boolean') throw typeError('bool', value);
           return !value;
         };
@@ -244,13 +272,13 @@ class PolicyCompiler {
     const first = clauses[0];
     const satisfied: Predicate =
       clauseCount === 0
-        ? (request, entities) => principalScope(request.principal, entities) && resourceScope(request.resource, entities)
+        ? (frame) => principalScope(frame.request.principal, frame) && resourceScope(frame.request.resource, frame)
         : clauseCount === 1
-          ? (request, entities) =>
-              principalScope(request.principal, entities) && resourceScope(request.resource, entities) && first!(request, entities)
-          : (request, entities) => {
-              if (!principalScope(request.principal, entities) || !resourceScope(request.resource, entities)) return false;
-              for (let i = 0; i < clauseCount; i++) if (!clauses[i]!(request, entities)) return false;
+          ? (frame) =>
+              principalScope(frame.request.principal, frame) && resourceScope(frame.request.resource, frame) && first!(frame)
+          : (frame) => {
+              if (!principalScope(frame.request.principal, frame) || !resourceScope(frame.request.resource, frame)) return false;
+              for (let i = 0; i < clauseCount; i++) if (!clauses[i]!(frame)) return false;
               return true;
             };
     return { id: this.policyId, order, forbid: policy.effect === 'forbid', satisfied };
@@ -274,7 +302,7 @@ class PolicyCompiler {
   }
 
   /** The principal or resource scope as a test on the uid; never errors (as in Cedar). */
-  private scope(constraint: PrincipalOrResourceConstraint, which: 'principal' | 'resource'): (uid: EntityUid, entities: EntityStore) => boolean {
+  private scope(constraint: PrincipalOrResourceConstraint, which: 'principal' | 'resource'): (uid: EntityUid, frame: Frame) => boolean {
     if (typeof constraint !== 'object' || constraint === null) this.refuse(`missing ${which} constraint`);
     switch (constraint.op) {
       case 'All':
@@ -285,14 +313,14 @@ class PolicyCompiler {
       }
       case 'in': {
         const targetKey = this.scopeTarget(constraint, which).key;
-        return (uid, entities) => uid.key === targetKey || (entities.get(uid.key)?.ancestors.has(targetKey) ?? false);
+        return (uid, frame) => uid.key === targetKey || (entityOf(frame, uid)?.ancestors.has(targetKey) ?? false);
       }
       case 'is': {
         const type = constraint.entity_type;
         if (typeof type !== 'string') this.refuse(`${which} "is" needs an entity type`);
         if (constraint.in === undefined) return (uid) => uid.type === type;
         const targetKey = this.scopeTarget(constraint.in, which).key;
-        return (uid, entities) => uid.type === type && (uid.key === targetKey || (entities.get(uid.key)?.ancestors.has(targetKey) ?? false));
+        return (uid, frame) => uid.type === type && (uid.key === targetKey || (entityOf(frame, uid)?.ancestors.has(targetKey) ?? false));
       }
     }
     return this.refuse(`unknown ${which} constraint ${JSON.stringify((constraint as { op: unknown }).op)}`);
@@ -333,8 +361,8 @@ class PolicyCompiler {
       case '!': {
         const arg = this.expr(this.unaryArg(node, op));
         const evaluate = arg.evaluate;
-        return this.node([arg], (request, entities) => {
-          const value = evaluate(request, entities);
+        return this.node([arg], (frame) => {
+          const value = evaluate(frame);
           if (typeof value !== 'boolean') throw typeError('bool', value);
           return !value;
         });
@@ -342,7 +370,7 @@ class PolicyCompiler {
       case 'neg': {
         const arg = this.expr(this.unaryArg(node, op));
         const evaluate = arg.evaluate;
-        return this.node([arg], (request, entities) => negate(evaluate(request, entities)));
+        return this.node([arg], (frame) => negate(evaluate(frame)));
       }
       case '==':
       case '!=':
@@ -380,8 +408,8 @@ class PolicyCompiler {
       case 'isEmpty': {
         const arg = this.expr(this.unaryArg(node, op));
         const evaluate = arg.evaluate;
-        return this.node([arg], (request, entities) => {
-          const value = evaluate(request, entities);
+        return this.node([arg], (frame) => {
+          const value = evaluate(frame);
           if (!(value instanceof CedarSet)) throw typeError('set', value);
           return value.size === 0;
         });
@@ -445,13 +473,13 @@ class PolicyCompiler {
   private variable(name: unknown): Compiled {
     switch (name) {
       case 'principal':
-        return { evaluate: (request) => request.principal, constant: false };
+        return { evaluate: (frame) => frame.request.principal, constant: false };
       case 'action':
-        return { evaluate: (request) => request.action, constant: false };
+        return { evaluate: (frame) => frame.request.action, constant: false };
       case 'resource':
-        return { evaluate: (request) => request.resource, constant: false };
+        return { evaluate: (frame) => frame.request.resource, constant: false };
       case 'context':
-        return { evaluate: (request) => request.context, constant: false };
+        return { evaluate: (frame) => frame.request.context, constant: false };
     }
     return this.refuse(`unknown variable ${JSON.stringify(name)}`);
   }
@@ -460,7 +488,7 @@ class PolicyCompiler {
     const [left, right] = this.operands(node, op);
     const evaluateLeft = left.evaluate;
     const evaluateRight = right.evaluate;
-    return this.node([left, right], (request, entities) => apply(evaluateLeft(request, entities), evaluateRight(request, entities)));
+    return this.node([left, right], (frame) => apply(evaluateLeft(frame), evaluateRight(frame)));
   }
 
   private equality(node: unknown, negated: boolean): Compiled {
@@ -473,14 +501,14 @@ class PolicyCompiler {
       const constant = primitive.value!;
       const evaluateOther = primitive === right ? evaluateLeft : evaluateRight;
       return negated
-        ? { evaluate: (request, entities) => evaluateOther(request, entities) !== constant, constant: false }
-        : { evaluate: (request, entities) => evaluateOther(request, entities) === constant, constant: false };
+        ? { evaluate: (frame) => evaluateOther(frame) !== constant, constant: false }
+        : { evaluate: (frame) => evaluateOther(frame) === constant, constant: false };
     }
     return this.node(
       [left, right],
       negated
-        ? (request, entities) => !valuesEqual(evaluateLeft(request, entities), evaluateRight(request, entities))
-        : (request, entities) => valuesEqual(evaluateLeft(request, entities), evaluateRight(request, entities)),
+        ? (frame) => !valuesEqual(evaluateLeft(frame), evaluateRight(frame))
+        : (frame) => valuesEqual(evaluateLeft(frame), evaluateRight(frame)),
     );
   }
 
@@ -507,19 +535,19 @@ class PolicyCompiler {
     // when the left decides; either operand that is evaluated must be a bool.
     const evaluate: Evaluator =
       op === '&&'
-        ? (request, entities) => {
-            const l = evaluateLeft(request, entities);
+        ? (frame) => {
+            const l = evaluateLeft(frame);
             if (l === false) return false;
             if (l !== true) throw typeError('bool', l);
-            const r = evaluateRight(request, entities);
+            const r = evaluateRight(frame);
             if (typeof r !== 'boolean') throw typeError('bool', r);
             return r;
           }
-        : (request, entities) => {
-            const l = evaluateLeft(request, entities);
+        : (frame) => {
+            const l = evaluateLeft(frame);
             if (l === true) return true;
             if (l !== false) throw typeError('bool', l);
-            const r = evaluateRight(request, entities);
+            const r = evaluateRight(frame);
             if (typeof r !== 'boolean') throw typeError('bool', r);
             return r;
           };
@@ -535,17 +563,17 @@ class PolicyCompiler {
     if (target instanceof EntityUid) {
       const targetKey = target.key;
       return {
-        evaluate: (request, entities) => {
-          const value = evaluateLeft(request, entities);
+        evaluate: (frame) => {
+          const value = evaluateLeft(frame);
           if (!(value instanceof EntityUid)) throw typeError('entity', value);
-          return value.key === targetKey || (entities.get(value.key)?.ancestors.has(targetKey) ?? false);
+          return value.key === targetKey || (entityOf(frame, value)?.ancestors.has(targetKey) ?? false);
         },
         constant: false,
       };
     }
     const evaluateRight = right.evaluate;
     return {
-      evaluate: (request, entities) => entityIn(evaluateLeft(request, entities), evaluateRight(request, entities), entities),
+      evaluate: (frame) => entityIn(evaluateLeft(frame), evaluateRight(frame), frame),
       constant: false,
     };
   }
@@ -555,12 +583,12 @@ class PolicyCompiler {
     const evaluateRight = right.evaluate;
     if (left.value instanceof CedarSet && !right.constant) {
       const set = left.value;
-      return { evaluate: (request, entities) => set.has(evaluateRight(request, entities)), constant: false };
+      return { evaluate: (frame) => set.has(evaluateRight(frame)), constant: false };
     }
     const evaluateLeft = left.evaluate;
-    return this.node([left, right], (request, entities) => {
-      const set = evaluateLeft(request, entities);
-      const element = evaluateRight(request, entities);
+    return this.node([left, right], (frame) => {
+      const set = evaluateLeft(frame);
+      const element = evaluateRight(frame);
       if (!(set instanceof CedarSet)) throw typeError('set', set);
       return set.has(element);
     });
@@ -572,19 +600,19 @@ class PolicyCompiler {
     const evaluateRight = right.evaluate;
     const evaluate: Evaluator =
       op === 'hasTag'
-        ? (request, entities) => {
-            const uid = evaluateLeft(request, entities);
-            const tag = evaluateRight(request, entities);
+        ? (frame) => {
+            const uid = evaluateLeft(frame);
+            const tag = evaluateRight(frame);
             if (!(uid instanceof EntityUid)) throw typeError('entity', uid);
             if (typeof tag !== 'string') throw typeError('string', tag);
-            return entities.get(uid.key)?.tags.has(tag) ?? false;
+            return entityOf(frame, uid)?.tags.has(tag) ?? false;
           }
-        : (request, entities) => {
-            const uid = evaluateLeft(request, entities);
-            const tag = evaluateRight(request, entities);
+        : (frame) => {
+            const uid = evaluateLeft(frame);
+            const tag = evaluateRight(frame);
             if (!(uid instanceof EntityUid)) throw typeError('entity', uid);
             if (typeof tag !== 'string') throw typeError('string', tag);
-            const entity = entities.get(uid.key);
+            const entity = entityOf(frame, uid);
             if (entity === undefined) throw new CedarEvaluationError(`entity ${uid} does not exist`);
             const value = entity.tags.get(tag);
             if (value === undefined) throw new CedarEvaluationError(`${uid} does not have the tag ${JSON.stringify(tag)}`);
@@ -600,9 +628,9 @@ class PolicyCompiler {
     const evaluateObject = object.evaluate;
     if (object.value instanceof CedarRecord) {
       // A constant record: fold (a missing attribute stays an error at evaluation).
-      return fold(() => getAttr(object.value!, attr, EMPTY_ENTITY_STORE));
+      return fold((frame) => getAttr(object.value!, attr, frame));
     }
-    return { evaluate: (request, entities) => getAttr(evaluateObject(request, entities), attr, entities), constant: false };
+    return { evaluate: (frame) => getAttr(evaluateObject(frame), attr, frame), constant: false };
   }
 
   private has(node: unknown): Compiled {
@@ -616,18 +644,18 @@ class PolicyCompiler {
     const names = path as string[];
     if (names.length === 1) {
       const name = names[0]!;
-      return { evaluate: (request, entities) => hasAttr(evaluateObject(request, entities), name, entities), constant: false };
+      return { evaluate: (frame) => hasAttr(evaluateObject(frame), name, frame), constant: false };
     }
     // `e has a.b.c` is Cedar's `e has a && e.a has b && e.a.b has c`: each step needs a record
     // or an entity (else a type error), a missing step makes it false.
     const last = names.length - 1;
     return {
-      evaluate: (request, entities) => {
-        let value = evaluateObject(request, entities);
+      evaluate: (frame) => {
+        let value = evaluateObject(frame);
         for (let i = 0; ; i++) {
-          if (!hasAttr(value, names[i]!, entities)) return false;
+          if (!hasAttr(value, names[i]!, frame)) return false;
           if (i === last) return true;
-          value = getAttr(value, names[i]!, entities);
+          value = getAttr(value, names[i]!, frame);
         }
       },
       constant: false,
@@ -640,8 +668,8 @@ class PolicyCompiler {
     const matches = compilePattern(pattern as PatternElem[], (detail) => this.refuse(detail));
     const text = this.expr(left);
     const evaluateText = text.evaluate;
-    return this.node([text], (request, entities) => {
-      const value = evaluateText(request, entities);
+    return this.node([text], (frame) => {
+      const value = evaluateText(frame);
       if (typeof value !== 'string') throw typeError('string', value);
       return matches(value);
     });
@@ -653,8 +681,8 @@ class PolicyCompiler {
     const subject = this.expr(left);
     const evaluateSubject = subject.evaluate;
     if (inside === undefined) {
-      return this.node([subject], (request, entities) => {
-        const value = evaluateSubject(request, entities);
+      return this.node([subject], (frame) => {
+        const value = evaluateSubject(frame);
         if (!(value instanceof EntityUid)) throw typeError('entity', value);
         return value.type === type;
       });
@@ -662,11 +690,11 @@ class PolicyCompiler {
     // `e is T in x` is Cedar's `e is T && e in x`: x is not evaluated unless e is a T.
     const evaluateTarget = this.expr(inside).evaluate;
     return {
-      evaluate: (request, entities) => {
-        const value = evaluateSubject(request, entities);
+      evaluate: (frame) => {
+        const value = evaluateSubject(frame);
         if (!(value instanceof EntityUid)) throw typeError('entity', value);
         if (value.type !== type) return false;
-        return entityIn(value, evaluateTarget(request, entities), entities);
+        return entityIn(value, evaluateTarget(frame), frame);
       },
       constant: false,
     };
@@ -683,10 +711,10 @@ class PolicyCompiler {
     const evaluateTest = test.evaluate;
     const evaluateYes = yes.evaluate;
     const evaluateNo = no.evaluate;
-    return this.node([test, yes, no], (request, entities) => {
-      const value = evaluateTest(request, entities);
-      if (value === true) return evaluateYes(request, entities);
-      if (value === false) return evaluateNo(request, entities);
+    return this.node([test, yes, no], (frame) => {
+      const value = evaluateTest(frame);
+      if (value === true) return evaluateYes(frame);
+      if (value === false) return evaluateNo(frame);
       throw typeError('bool', value);
     });
   }
@@ -696,9 +724,9 @@ class PolicyCompiler {
     const elements = (node as Expr[]).map((element) => this.expr(element));
     const evaluators = elements.map((element) => element.evaluate);
     const count = evaluators.length;
-    return this.node(elements, (request, entities) => {
+    return this.node(elements, (frame) => {
       const values: CedarValue[] = new Array<CedarValue>(count);
-      for (let i = 0; i < count; i++) values[i] = evaluators[i]!(request, entities);
+      for (let i = 0; i < count; i++) values[i] = evaluators[i]!(frame);
       return setOf(values);
     });
   }
@@ -711,9 +739,9 @@ class PolicyCompiler {
     const count = names.length;
     return this.node(
       fields.map(([, value]) => value),
-      (request, entities) => {
+      (frame) => {
         const attrs = new Map<string, CedarValue>();
-        for (let i = 0; i < count; i++) attrs.set(names[i]!, evaluators[i]!(request, entities));
+        for (let i = 0; i < count; i++) attrs.set(names[i]!, evaluators[i]!(frame));
         return new CedarRecord(attrs);
       },
     );
@@ -724,7 +752,7 @@ class PolicyCompiler {
  *  error still happens (and only) when the policy reaches it. */
 function fold(evaluate: Evaluator): Compiled {
   try {
-    const value = evaluate(FOLDING_REQUEST, EMPTY_ENTITY_STORE);
+    const value = evaluate(FOLDING_FRAME);
     return { evaluate: () => value, constant: true, value };
   } catch (error) {
     if (error instanceof CedarEvaluationError) return { evaluate, constant: true };
@@ -792,10 +820,10 @@ function negate(value: CedarValue): CedarValue {
 /** Cedar's `in`: an entity is in itself and in its ancestors; the target is an entity or a set
  *  of entities (any other element is a type error, even after a match). An entity missing from
  *  the store has no ancestors (not an error). */
-function entityIn(value: CedarValue, target: CedarValue, entities: EntityStore): boolean {
+function entityIn(value: CedarValue, target: CedarValue, frame: Frame): boolean {
   if (!(value instanceof EntityUid)) throw typeError('entity', value);
   if (target instanceof EntityUid) {
-    return value.key === target.key || (entities.get(value.key)?.ancestors.has(target.key) ?? false);
+    return value.key === target.key || (entityOf(frame, value)?.ancestors.has(target.key) ?? false);
   }
   if (!(target instanceof CedarSet)) throw typeError('entity or set of entities', target);
   if (!target.allEntities) {
@@ -803,7 +831,7 @@ function entityIn(value: CedarValue, target: CedarValue, entities: EntityStore):
     throw typeError('entity', wrong);
   }
   if (target.hasEntityKey(value.key)) return true;
-  const ancestors = entities.get(value.key)?.ancestors;
+  const ancestors = entityOf(frame, value)?.ancestors;
   if (ancestors === undefined || ancestors.size === 0) return false;
   if (target.size <= ancestors.size) {
     for (const element of target.elements) if (ancestors.has((element as EntityUid).key)) return true;
@@ -813,9 +841,9 @@ function entityIn(value: CedarValue, target: CedarValue, entities: EntityStore):
   return false;
 }
 
-function getAttr(value: CedarValue, name: string, entities: EntityStore): CedarValue {
+function getAttr(value: CedarValue, name: string, frame: Frame): CedarValue {
   if (value instanceof EntityUid) {
-    const entity = entities.get(value.key);
+    const entity = entityOf(frame, value);
     if (entity === undefined) throw new CedarEvaluationError(`entity ${value} does not exist`);
     const attr = entity.attrs.get(name);
     if (attr === undefined) throw new CedarEvaluationError(`${value} does not have the attribute ${JSON.stringify(name)}`);
@@ -830,8 +858,8 @@ function getAttr(value: CedarValue, name: string, entities: EntityStore): CedarV
 }
 
 /** `has`: false (not an error) for an entity missing from the store, as in Cedar. */
-function hasAttr(value: CedarValue, name: string, entities: EntityStore): boolean {
-  if (value instanceof EntityUid) return entities.get(value.key)?.attrs.has(name) ?? false;
+function hasAttr(value: CedarValue, name: string, frame: Frame): boolean {
+  if (value instanceof EntityUid) return entityOf(frame, value)?.attrs.has(name) ?? false;
   if (value instanceof CedarRecord) return value.attrs.has(name);
   throw typeError('entity or record', value);
 }

@@ -72,22 +72,28 @@ export function uidKey(type: string, id: string): string {
   return type + '::"' + id + '"';
 }
 
-// Interning makes most uid comparisons a pointer comparison. The table is bounded so a long-lived
-// process that meets ever new ids cannot grow it without limit; past the bound uids are simply
-// not interned, which costs speed, never correctness (equality falls back to the key).
+// Interning makes most uid comparisons a pointer comparison. Keyed by type, then id, so that a
+// hit (the per-request path) builds no key string. The table is bounded so a long-lived process
+// that meets ever new ids cannot grow it without limit; past the bound uids are simply not
+// interned, which costs speed, never correctness (equality falls back to the key).
 const INTERN_LIMIT = 200_000;
-const internedUids = new Map<string, EntityUid>();
+const internedUids = new Map<string, Map<string, EntityUid>>();
+let internedCount = 0;
 
 export function entityUid(type: string, id: string): EntityUid {
-  const key = uidKey(type, id);
-  const known = internedUids.get(key);
+  const ofType = internedUids.get(type);
+  const known = ofType?.get(id);
   if (known !== undefined) return known;
   if (typeof type !== 'string' || !ENTITY_TYPE_NAME.test(type)) {
     throw new CedarInputError(`not a Cedar entity type name: ${JSON.stringify(type)}`);
   }
   if (typeof id !== 'string') throw new CedarInputError(`entity id must be a string, got ${typeof id} (type ${type})`);
-  const uid = new EntityUid(type, id, key);
-  if (internedUids.size < INTERN_LIMIT) internedUids.set(key, uid);
+  const uid = new EntityUid(type, id, uidKey(type, id));
+  if (internedCount < INTERN_LIMIT) {
+    if (ofType === undefined) internedUids.set(type, new Map([[id, uid]]));
+    else ofType.set(id, uid);
+    internedCount++;
+  }
   return uid;
 }
 
@@ -263,10 +269,18 @@ export function cedarRecord(attrs: Readonly<Record<string, CedarValue>> | Iterab
 /** @internal validated, canonical attribute map (shared by records, entity attributes and tags) */
 export function checkedAttrs(attrs: Readonly<Record<string, CedarValue>> | Iterable<readonly [string, CedarValue]>): Map<string, CedarValue> {
   const map = new Map<string, CedarValue>();
-  const entries: Iterable<readonly [string, CedarValue]> = isIterable(attrs) ? attrs : Object.entries(attrs);
-  for (const [name, value] of entries) {
-    if (typeof name !== 'string') throw new CedarInputError(`attribute names are strings, got ${typeof name}`);
-    map.set(name, checkedValue(value));
+  if (isIterable<readonly [string, CedarValue]>(attrs)) {
+    for (const [name, value] of attrs) {
+      if (typeof name !== 'string') throw new CedarInputError(`attribute names are strings, got ${typeof name}`);
+      map.set(name, checkedValue(value));
+    }
+    return map;
+  }
+  // Per-request entities come through here: keys and an indexed loop allocate least.
+  const names = Object.keys(attrs);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    map.set(name, checkedValue(attrs[name]!));
   }
   return map;
 }
