@@ -268,7 +268,14 @@ class ExprGen {
       },
       () => bin(pick(g, ['<', '<=', '>', '>=']), this.of('long', d), this.of('long', d)),
       // Tiny pools, so that equal operands, sub-records, subsets and duplicates all occur.
-      () => bin(pick(g, ['<', '<=', '>', '>=']), this.smallLong(d), this.smallLong(d)),
+      () => {
+        const left = this.smallLong(d);
+        return bin(pick(g, ['<', '<=', '>', '>=']), left, chance(g, 40) ? left : this.smallLong(d)); // equal operands too
+      },
+      () => {
+        const member = this.of('entity', d);
+        return bin('in', member, { Set: chance(g, 50) ? [member] : [this.of('entity', d), member] }); // in a set holding itself
+      },
       () => bin(pick(g, ['==', '!=']), this.smallRecord(d), this.smallRecord(d)),
       () => bin(pick(g, ['==', '!=', 'containsAll', 'containsAny']), this.smallSet(d), this.smallSet(d)),
       () => bin(pick(g, ['&&', '||']), this.of('bool', d), this.of('bool', d)),
