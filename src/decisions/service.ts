@@ -5,7 +5,7 @@
 // before the answer leaves (group commit), so nothing is allowed unrecorded.
 import type { Decision, DecisionContext, DecisionResource, PrincipalFacts } from '@mandate/sdk/decision';
 import type { EnforcementState } from '@mandate/sdk/state';
-import type { MandateAccessToken } from '@mandate/sdk/claims';
+import { factsFromClaims } from '@mandate/sdk/claims';
 import { MandateError } from '../core/errors.js';
 import { scopeKey } from '../core/lifecycle.js';
 import type { GroupCommitter } from '../events/group.js';
@@ -19,14 +19,6 @@ export interface DecisionAnswer extends Decision {
   principal: { type: string; id: string };
   policy_version: number;
   recorded: boolean;
-}
-
-export function factsFromClaims(c: MandateAccessToken): PrincipalFacts {
-  const m = c.mdt;
-  return {
-    type: 'identity', id: c.sub, status: 'active', kind: m.kind, function: m.fn, capability: m.cap, environment: m.env,
-    vendor: m.vendor, break_glass: m.bg, legacy: m.legacy, actions: m.actions, scopes: m.scopes,
-  };
 }
 
 export function decisionService(db: Database, state: EnforcementState, tokens: TokenService, evidence: GroupCommitter) {

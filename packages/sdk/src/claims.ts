@@ -1,6 +1,8 @@
 // The claims of a Mandate access token (a JWT, RFC 9068 profile, signed EdDSA). Shared by the
 // token service that issues them and every enforcement point that checks them.
 
+import type { IdentityFacts } from './decision/types.js';
+
 export const MANDATE_TOKEN_TYP = 'at+jwt';
 
 export interface MandateClaims {
@@ -54,4 +56,13 @@ export function isMandateAccessToken(p: unknown): p is MandateAccessToken {
     typeof m.vendor === 'boolean' && typeof m.bg === 'boolean' && typeof m.att === 'boolean' &&
     Array.isArray(m.actions) && Array.isArray(m.scopes)
   );
+}
+
+/** What a verified token says of its identity, as the decision engine reads it (active: revocation is checked apart). */
+export function factsFromClaims(c: MandateAccessToken): IdentityFacts {
+  const m = c.mdt;
+  return {
+    type: 'identity', id: c.sub, status: 'active', kind: m.kind, function: m.fn, capability: m.cap, environment: m.env,
+    vendor: m.vendor, break_glass: m.bg, legacy: m.legacy, actions: m.actions, scopes: m.scopes,
+  };
 }

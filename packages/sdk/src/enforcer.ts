@@ -6,7 +6,7 @@
 // reports cannot be delivered for long enough, execute actions fail closed too.
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
 import { EventSource } from 'eventsource';
-import { isMandateAccessToken, MANDATE_TOKEN_TYP, type MandateAccessToken } from './claims.js';
+import { factsFromClaims, isMandateAccessToken, MANDATE_TOKEN_TYP, type MandateAccessToken } from './claims.js';
 import { cedarEvaluator } from './cedar-evaluator.js';
 import type { Decision, DecisionContext, DecisionResource, IdentityFacts } from './decision/types.js';
 import type { EnforcementDelta, EnforcementSnapshot } from './snapshot.js';
@@ -79,6 +79,7 @@ export class Enforcer {
   private readonly maxStaleness: number;
   private readonly maxBacklog: number;
   private resyncing: Promise<void> | undefined;
+  private firstSnapshot!: () => void;
 
   private constructor(private readonly opts: EnforcerOptions) {
     this.now = opts.now ?? Date.now;
@@ -102,6 +103,7 @@ export class Enforcer {
     this.state.load(s);
     this.verified.clear();
     this.lastHeard = this.now();
+    this.firstSnapshot();
   }
 
   private onDelta(d: EnforcementDelta): void {
@@ -127,13 +129,10 @@ export class Enforcer {
     const timeout = this.opts.connectTimeoutMs ?? 10_000;
     const first = new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`no enforcement snapshot from ${this.opts.url} within ${timeout} ms`)), timeout);
-      const check = setInterval(() => {
-        if (this.state.engine) {
-          clearTimeout(t);
-          clearInterval(check);
-          resolve();
-        }
-      }, 5);
+      this.firstSnapshot = () => {
+        clearTimeout(t);
+        resolve();
+      };
     });
     if (this.opts.transport === 'nats') await this.startNats();
     else this.startSse();
@@ -206,12 +205,7 @@ export class Enforcer {
       throw new EnforcementError('token_invalid', `the token is not valid: ${(err as Error).message}`);
     }
     if (!isMandateAccessToken(payload)) throw new EnforcementError('token_invalid', 'the token does not carry Mandate claims');
-    const c = payload;
-    const facts: IdentityFacts = {
-      type: 'identity', id: c.sub, status: 'active', kind: c.mdt.kind, function: c.mdt.fn, capability: c.mdt.cap, environment: c.mdt.env,
-      vendor: c.mdt.vendor, break_glass: c.mdt.bg, legacy: c.mdt.legacy, actions: c.mdt.actions, scopes: c.mdt.scopes,
-    };
-    const v: Verified = { token, claims: c, facts };
+    const v: Verified = { token, claims: payload, facts: factsFromClaims(payload) };
     if (this.verified.size >= (this.opts.verifiedCacheSize ?? VERIFIED_CACHE)) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(token, v);
     return v;
