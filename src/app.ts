@@ -39,6 +39,14 @@ import { signingKeys, type SigningKeys } from './tokens/keys.js';
 import { DEFAULT_TTLS, type TokenTtls } from './tokens/model.js';
 import { tokenService } from './tokens/service.js';
 import { registerTokenRoutes } from './tokens/routes.js';
+import { approvalEngine } from './approvals/service.js';
+import { changeRequests } from './approvals/changes.js';
+import { registerApprovalRoutes } from './approvals/routes.js';
+import { DEFAULT_APPROVAL_RULES, type ApprovalRule } from './core/approvals.js';
+import { grantsService } from './grants/service.js';
+import { registerGrantRoutes } from './grants/routes.js';
+import { findingsService } from './findings/service.js';
+import { registerFindingRoutes } from './findings/routes.js';
 
 const NO_KICK = new Set(['/v1/decisions', '/v1/decisions/batch', '/v1/decisions/evidence', '/v1/token', '/v1/introspect']);
 
@@ -60,6 +68,10 @@ export interface AppOptions {
   tokens?: { issuer?: string; ttls?: TokenTtls; rotateAfterMs?: number };
   /** Where the enforcement hub also publishes deltas (NATS), besides the SSE stream. */
   publishDelta?: (subject: 'delta' | 'heartbeat', data: unknown) => void;
+  /** The approval rules (default DEFAULT_APPROVAL_RULES; a firm's own from MANDATE_APPROVAL_RULES_FILE). */
+  approvalRules?: readonly ApprovalRule[];
+  /** Webhook URLs told of new approval requests, decisions and expiries (through the `notify` connector). */
+  notifyReceivers?: readonly string[];
 }
 
 export interface RouteEntry {
@@ -86,6 +98,10 @@ export type MandateApp = FastifyInstance & {
     policies: ReturnType<typeof policyStore>;
     hub: EnforcementHub;
     decisions: ReturnType<typeof decisionService>;
+    approvals: ReturnType<typeof approvalEngine>;
+    changes: ReturnType<typeof changeRequests>;
+    grants: ReturnType<typeof grantsService>;
+    findings: ReturnType<typeof findingsService>;
     /** Loads the decision point's state and starts following the ledger (on first need). */
     enforcementReady(): Promise<EnforcementState>;
   };
@@ -125,11 +141,16 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   const keys = signingKeys(db, kek, clock, { rotateAfterMs: opts.tokens?.rotateAfterMs ?? 24 * 3600_000, maxTokenTtlMs: maxTtlMs });
   await keys.reload();
   const evidence = groupCommitter(db, clock);
-  const tokens = tokenService(db, clock, keys, rules, evidence, { issuer, ttls });
+  const approvalRules = opts.approvalRules ?? DEFAULT_APPROVAL_RULES;
+  const notifyReceivers = opts.notifyReceivers ?? [];
+  const approvals = approvalEngine(db, clock, () => approvalRules, notifyReceivers);
+  const grants = grantsService(db, clock, approvals, rules, notifyReceivers);
+  const tokens = tokenService(db, clock, keys, rules, evidence, { issuer, ttls, grants: (identity) => grants.active(identity) });
   const policies = policyStore(db, clock);
+  const changes = changeRequests(db, clock, approvals, policies, rules);
   const hub = enforcementHub(db, policies, rules, issuer, clock);
   // The server's decision point holds the same state an enforcement point does, fed by its own hub.
-  const state = new EnforcementState(cedarEvaluator);
+  const state = new EnforcementState(cedarEvaluator, () => clock().getTime());
   let loading: Promise<EnforcementState> | undefined;
   const enforcementReady = (): Promise<EnforcementState> => (loading ??= (async () => {
     await hub.start();
@@ -149,7 +170,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     importer: importService(db, clock),
     rules,
     // After a cascade commits, deliver its connector actions at once rather than at the next tick.
-    regulatory: regulatoryService(db, clock, rules, opts.caepReceivers ?? [], () => {
+    regulatory: regulatoryService(db, clock, rules, approvals, opts.caepReceivers ?? [], () => {
       afterCascade();
       void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed'));
     }, () => beforeCascade()),
@@ -162,6 +183,10 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     hub,
     decisions: decisionService(db, state, tokens, evidence),
     enforcementReady,
+    approvals,
+    changes,
+    grants,
+    findings: findingsService(db, clock),
   };
   // Whatever a request or the scheduler commits reaches enforcement points at once.
   const kickHub = () => {
@@ -227,8 +252,18 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     const permission = req.routeOptions.config?.permission;
     if (permission === 'public') return;
     if (permission === undefined && !req.url.startsWith('/v1/')) return;
-    const m = /^Bearer ([\x21-\x7e]{1,512})$/.exec(req.headers.authorization ?? '');
-    const principal = m ? await services.access.authenticate(m[1]!) : undefined;
+    const m = /^Bearer ([\x21-\x7e]{1,16384})$/.exec(req.headers.authorization ?? '');
+    // A workload may call the few routes that say so with its Mandate access token (a JWT).
+    if (m && req.routeOptions.config?.workload && m[1]!.split('.').length === 3) {
+      const checked = await tokens.check(m[1]!);
+      if ('inactive' in checked) {
+        reply.header('www-authenticate', 'Bearer realm="mandate", error="invalid_token"');
+        throw new MandateError('UNAUTHENTICATED', `the workload token is not active: ${checked.inactive}`, { field: 'Authorization' });
+      }
+      req.workload = { identity: checked.claims.sub, jti: checked.claims.jti };
+      return;
+    }
+    const principal = m && m[1]!.length <= 512 ? await services.access.authenticate(m[1]!) : undefined;
     if (!principal) {
       reply.header('www-authenticate', 'Bearer realm="mandate"');
       throw new MandateError('UNAUTHENTICATED', m ? 'token is unknown, expired or revoked' : 'send Authorization: Bearer <token>', { field: 'Authorization' });
@@ -238,9 +273,15 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
       throw new MandateError('FORBIDDEN', `your roles (${principal.roles.join(', ')}) do not grant ${permission}`);
   });
 
+  // A change is followed by enforcement before its answer leaves: whoever asks the decision point
+  // (or an enforcement point on the stream) next sees what was just approved, granted or cut.
+  // Decisions and token issuance change nothing enforcement points follow; they skip the catch-up.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (loading && req.method !== 'GET' && reply.statusCode < 400 && !NO_KICK.has(req.routeOptions.url ?? ''))
+      await hub.kick().catch((err) => app.log.error({ err }, 'enforcement catch-up failed'));
+    return payload;
+  });
   app.addHook('onResponse', async (req, reply) => {
-    // Decisions and token issuance change nothing enforcement points follow; skip the catch-up.
-    if (req.method !== 'GET' && reply.statusCode < 400 && !NO_KICK.has(req.routeOptions.url ?? '')) kickHub();
     const route = req.routeOptions.url ?? 'unmatched';
     metrics.requests.inc({ method: req.method, route, status: String(reply.statusCode) });
     metrics.duration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
@@ -267,11 +308,14 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   registerEventRoutes(app, db);
   registerAccessRoutes(app, services.access);
   await registerImportRoutes(app, services.importer);
-  registerRegulatoryRoutes(app, db, services.regulatory, services.rules);
+  registerRegulatoryRoutes(app, db, services.regulatory, services.rules, changes);
   registerOutboxRoutes(app, services.outbox);
   registerLedgerRoutes(app, db, services.ledger);
   await registerTokenRoutes(app, tokens);
-  registerPolicyRoutes(app, policies);
+  registerPolicyRoutes(app, policies, changes);
+  registerApprovalRoutes(app, approvals, changes);
+  registerGrantRoutes(app, grants);
+  registerFindingRoutes(app, services.findings);
   registerDecisionRoutes(app, services.decisions, enforcementReady);
   registerEnforcementRoutes(app, hub, enforcementReady);
 

@@ -24,6 +24,9 @@ export const ServerConfig = Type.Object(
     natsUrl: Type.Optional(Type.String({ pattern: '^(nats://)?[^\\s]+$', maxLength: 500, description: 'also push enforcement deltas to NATS (MANDATE_NATS_URL)' })),
     tokenTtls: TokenTtls,
     signingKeyRotateHours: Type.Number({ minimum: 0.01, maximum: 8760 }),
+    notifyUrls: Type.Array(Type.String({ pattern: '^https?://', maxLength: 2000 }), { maxItems: 50, description: 'webhooks told of approval requests, decisions and expiries (MANDATE_NOTIFY_URLS)' }),
+    notifySecret: Type.Optional(Type.String({ minLength: 32, maxLength: 512, description: 'HMAC key signing the notifications (MANDATE_NOTIFY_SECRET)' })),
+    approvalRulesFile: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'the firm’s approval rules, YAML or JSON (MANDATE_APPROVAL_RULES_FILE)' })),
   },
   { additionalProperties: false },
 );
@@ -62,11 +65,17 @@ export function loadServerConfig(
       })),
     },
     signingKeyRotateHours: Number(env.MANDATE_SIGNING_KEY_ROTATE_HOURS ?? 24),
+    notifyUrls: (env.MANDATE_NOTIFY_URLS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    ...(env.MANDATE_NOTIFY_SECRET ? { notifySecret: env.MANDATE_NOTIFY_SECRET } : {}),
+    ...(env.MANDATE_APPROVAL_RULES_FILE ? { approvalRulesFile: env.MANDATE_APPROVAL_RULES_FILE } : {}),
   };
   const validate = compileBody(ServerConfig);
   if (!validate(raw)) {
     const issues = ajvIssues(validate.errors);
     throw new MandateError('VALIDATION_FAILED', `bad configuration: ${issues.map((i) => `${i.field} ${i.reason}`).join('; ')}`, { issues });
   }
+  // Notifications leave signed, or not at all.
+  if (raw.notifyUrls.length && !raw.notifySecret)
+    throw new MandateError('VALIDATION_FAILED', 'bad configuration: MANDATE_NOTIFY_URLS needs MANDATE_NOTIFY_SECRET (32+ characters) to sign the notifications', { field: 'MANDATE_NOTIFY_SECRET' });
   return Object.freeze(raw as ServerConfig);
 }

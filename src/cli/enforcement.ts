@@ -154,12 +154,12 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
       }
       if (report.failed) throw new CliError(`${report.failed} policy test(s) failed`, 1);
     });
-  policy.command('push <file>').description('publish a new version of the policies').option('--if-version <n>', 'only if the version in force is this one').action(async (file: string, o: { ifVersion?: string }, cmd: Command) => {
+  policy.command('push <file>').description('ask to publish a new version of the policies (validated now; published once an approver approves)').option('--if-version <n>', 'only if the version in force is this one').action(async (file: string, o: { ifVersion?: string }, cmd: Command) => {
     const { client, json } = clientOf(cmd);
-    const { body } = await client.request<{ version: number; digest: string; ids: string[] }>('POST', '/v1/policies', {
+    const { body } = await client.request<{ id: string; base_version: number; approval: { id: string; required: number } }>('POST', '/v1/policies', {
       body: { text: readText(file) }, ...(o.ifVersion ? { headers: { 'if-match': `"${o.ifVersion}"` } } : {}),
     });
-    print(json ? JSON.stringify(body, null, 2) : `published version ${body.version} (${body.digest}): ${body.ids.join(', ')}`);
+    print(json ? JSON.stringify(body, null, 2) : `change ${body.id} on top of version ${body.base_version} waits for ${body.approval.required} approval(s): mandate approvals approve ${body.approval.id}`);
   });
 
   const issuers = program.command('issuers').description('OIDC issuers whose workload tokens Mandate trusts');

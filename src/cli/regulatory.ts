@@ -146,11 +146,11 @@ export function registerRegulatoryCommands(authorisations: Command, program: Com
     });
   policy
     .command('push <rules>')
-    .description('publish a new version of the lifecycle rules (validated, recorded as an event)')
+    .description('ask to publish a new version of the lifecycle rules (checked now; published once an approver approves)')
     .action(async (file: string, _o: unknown, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ version: number }>('PUT', '/v1/lifecycle-rules', { body: { rules: readDoc(file) } });
-      print(json ? JSON.stringify(body, null, 2) : `lifecycle rules version ${body.version} is in force`);
+      const { body } = await client.request<{ id: string; base_version: number; approval: { id: string; required: number } }>('PUT', '/v1/lifecycle-rules', { body: { rules: readDoc(file) } });
+      print(json ? JSON.stringify(body, null, 2) : `change ${body.id} on top of version ${body.base_version} waits for ${body.approval.required} approval(s): mandate approvals approve ${body.approval.id}`);
     });
   policy.command('show').description('the lifecycle rules in force').action(async (_o: unknown, cmd: Command) => {
     const { client } = clientOf(cmd);

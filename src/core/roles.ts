@@ -23,16 +23,25 @@ export const PERMISSIONS = [
   'decisions:query', // ask the decision point; report decisions taken by enforcement points
   'enforcement:subscribe', // the enforcement snapshot and push stream
   'tokens:introspect', // RFC 7662 introspection
+  'approvals:read', // the approval inbox and its requests
+  'access:request', // ask for just-in-time access for an identity (its owner may always ask)
+  'exceptions:write', // register documented policy exceptions, and close them
+  'breakglass:unseal', // ask to unseal a break-glass identity, or take the emergency path
+  'reviews:manage', // open access-review campaigns and decide items whose owner is gone
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ: Permission[] = ['inventory:read'];
+// Everyone who can read can see the approval inbox and answer the review items of identities they own.
+const READ: Permission[] = ['inventory:read', 'approvals:read'];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   viewer: READ,
   approver: [...READ, 'transitions:approve'],
-  operator: [...READ, 'identities:write', 'identities:status', 'registry:write', 'outbox:retry', 'credentials:write', 'decisions:query'],
-  compliance_officer: [...READ, 'identities:status', 'registry:write', 'regulatory:write', 'import', 'transitions:propose', 'policies:write', 'decisions:query'],
+  operator: [...READ, 'identities:write', 'identities:status', 'registry:write', 'outbox:retry', 'credentials:write', 'decisions:query', 'access:request', 'breakglass:unseal'],
+  compliance_officer: [
+    ...READ, 'identities:status', 'registry:write', 'regulatory:write', 'import', 'transitions:propose', 'policies:write', 'decisions:query',
+    'access:request', 'exceptions:write', 'reviews:manage',
+  ],
   admin: PERMISSIONS,
   enforcer: ['decisions:query', 'enforcement:subscribe', 'tokens:introspect'],
 };

@@ -49,6 +49,9 @@ export const DecisionOut = Type.Object({
   principal: Type.Object({ type: Type.String(), id: Type.String() }),
   policy_version: Type.Integer(),
   recorded: Type.Boolean({ description: 'whether the decision is in the ledger (every execute decision, every refused token or action)' }),
+  relied_on: Type.Optional(Type.Array(Type.Object({
+    type: Type.Union([Type.Literal('access'), Type.Literal('exception'), Type.Literal('break_glass')]), id: Type.String(), expires_at: Type.String(),
+  }), { description: 'the just-in-time grants, exceptions or break-glass activations the answer relied on' })),
 });
 
 /** Decisions an enforcement point took locally, reported for the ledger. */

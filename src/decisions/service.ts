@@ -47,7 +47,7 @@ export function decisionService(db: Database, state: EnforcementState, tokens: T
   function evidenceOf(actor: string, who: { type: string; id: string }, req: DecisionRequest, d: Decision): NewEvent {
     return {
       actor, action: 'decision.recorded', subject: { type: who.type, id: who.id },
-      after: { action: req.action, resource: req.resource, context: req.context, decision: d.decision, policies: d.policies, reasons: d.reasons, obligations: d.obligations },
+      after: { action: req.action, resource: req.resource, context: req.context, decision: d.decision, policies: d.policies, reasons: d.reasons, obligations: d.obligations, ...(d.relied_on ? { relied_on: d.relied_on } : {}) },
     };
   }
 
@@ -61,7 +61,8 @@ export function decisionService(db: Database, state: EnforcementState, tokens: T
     }
     const d = engine.decide(principal, req.action, req.resource as DecisionResource, req.context as DecisionContext);
     // Execute decisions are evidence; so is every refusal of an action nobody defined.
-    const record = d.class === undefined || d.class !== 'observe';
+    // Every decision that relied on a grant, an exception or a break-glass activation is evidence too.
+    const record = d.class === undefined || d.class !== 'observe' || d.relied_on !== undefined;
     return { answer: { ...d, principal: { type: principal.type, id: principal.id }, policy_version: state.policyVersion, recorded: record }, record };
   }
 

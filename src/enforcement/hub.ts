@@ -15,9 +15,10 @@ import type { PolicyStore } from '../policy/store.js';
 import type { RulesStore } from '../regulatory/rules.js';
 import { placeholders, type Database } from '../store/db.js';
 import { allGenerations } from '../tokens/generations.js';
+import { activeGrants, type GrantEntry } from '../grants/store.js';
 
 /** Events that change what enforcement points must know, and what each changes. */
-const WATCHED: Record<string, 'authorisation' | 'generation' | 'generations' | 'revoked' | 'policies' | 'lifecycle' | 'actions'> = {
+const WATCHED: Record<string, 'authorisation' | 'generation' | 'generations' | 'revoked' | 'policies' | 'lifecycle' | 'actions' | 'grant' | 'grant_end'> = {
   'authorisation.created': 'authorisation',
   'authorisation.updated': 'authorisation',
   'authorisation.status_changed': 'authorisation',
@@ -34,6 +35,9 @@ const WATCHED: Record<string, 'authorisation' | 'generation' | 'generations' | '
   'policies.published': 'policies',
   'lifecycle_rules.published': 'lifecycle',
   'action.defined': 'actions',
+  'grant.activated': 'grant',
+  'grant.ended': 'grant_end',
+  'break_glass.resealed': 'generation',
 };
 const WATCHED_ACTIONS = Object.keys(WATCHED);
 
@@ -88,9 +92,9 @@ export function enforcementHub(db: Database, policies: PolicyStore, rules: Rules
     // The position first: anything committed after it reaches the subscriber as a delta, so the
     // snapshot may be newer than its seq but never older.
     const at = await lastSeq();
-    const [p, r, custom, auths, generations, revoked] = await Promise.all([
+    const [p, r, custom, auths, generations, revoked, grants] = await Promise.all([
       policies.current(), rules.current(), getCustomActions(db), getAllRecords(db, 'authorisation'), allGenerations(db),
-      db.all<{ jti: string; expires_at: number }>('SELECT jti, expires_at FROM revoked_tokens'),
+      db.all<{ jti: string; expires_at: number }>('SELECT jti, expires_at FROM revoked_tokens'), activeGrants(db, clock().toISOString()),
     ]);
     return {
       seq: at,
@@ -102,6 +106,7 @@ export function enforcementHub(db: Database, policies: PolicyStore, rules: Rules
       provisional: await provisional(auths),
       generations,
       revoked: revoked.map((t) => ({ jti: t.jti, exp: Number(t.expires_at) })),
+      grants,
     };
   }
 
@@ -130,6 +135,16 @@ export function enforcementHub(db: Database, policies: PolicyStore, rules: Rules
       if (what === 'authorisation') auths.add(e.subject_id);
       else if (what === 'generation') gens.add(e.subject_id);
       else if (what === 'generations') allGens = true;
+      else if (what === 'grant' || what === 'grant_end') {
+        const after = JSON.parse(e.after_doc ?? '{}') as GrantEntry & { end?: string };
+        delta.grants ??= { upsert: [], removed: [] };
+        if (what === 'grant') delta.grants.upsert.push(after);
+        else {
+          delta.grants.removed.push(after.id);
+          // A cut grant moves its identity's token generation (tokens carrying it stop too).
+          if (after.end !== 'expired') gens.add(after.identity);
+        }
+      }
       else if (what === 'revoked') {
         const after = JSON.parse(e.after_doc ?? '{}') as { jti?: string; expires_at?: number };
         if (after.jti) (delta.revoked ??= []).push({ jti: after.jti, exp: Number(after.expires_at ?? 0) });

@@ -8,9 +8,13 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The permission a route needs; 'public' routes need no token. */
     permission?: Permission | 'public';
+    /** The route also accepts a workload's Mandate access token; the service checks what the workload may do. */
+    workload?: boolean;
   }
   interface FastifyRequest {
     principal?: { user: string; roles: import('../core/roles.js').Role[]; token: string };
+    /** Set instead of principal when a workload calls with its Mandate access token. */
+    workload?: { identity: string; jti: string };
   }
 }
 

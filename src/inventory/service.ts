@@ -1,5 +1,6 @@
 // Inventory operations: create, update (optimistic concurrency) and identity status changes. Each
 // writes the record and its event in one transaction.
+import { cutGrants } from '../grants/store.js';
 import { bumpGenerations } from '../tokens/generations.js';
 import { canonicalJson } from '../core/canonical.js';
 import { MandateError, type Issue } from '../core/errors.js';
@@ -142,8 +143,11 @@ export function inventoryService(db: Database, clock: () => Date, receivers: rea
         if (!(await updateRecordAtVersion(tx, 'identity', record, current.version, at)))
           throw new MandateError('PRECONDITION_FAILED', `identity ${id} changed meanwhile: read it again`, { field: 'If-Match' });
         await bumpGenerations(tx, [id], at);
+        // An identity that stops being active loses its just-in-time grants and break-glass window at once.
+        const cut = to === 'active' ? [] : await cutGrants(tx, { identities: [id] }, at, actor, `identity ${id} is ${to}: ${reason}`);
         await appendEvents(tx, at, [
           { actor, action: 'identity.status_changed', subject: { type: 'identity', id }, before: { status: from }, after: { status: to }, reason },
+          ...cut,
         ]);
         // Switching off (or back on) where the credential lives, and telling relying parties,
         // goes through the outbox written in this same transaction.

@@ -5,13 +5,14 @@ import type { FastifyInstance } from 'fastify';
 import { actorOf, Problem } from '../http/common.js';
 import { cedarSchemaText } from './schema.js';
 import type { PolicyStore } from './store.js';
+import type { ChangeRequests } from '../approvals/changes.js';
 
 const PolicyText = Type.Object({ text: Type.String({ minLength: 1, maxLength: 512 * 1024 }) }, { additionalProperties: false });
 const VersionOut = Type.Object({
   version: Type.Integer(), digest: Type.String(), ids: Type.Array(Type.String()), actor: Type.String(), created_at: Type.String(), text: Type.String(),
 });
 
-export function registerPolicyRoutes(app: FastifyInstance, policies: PolicyStore): void {
+export function registerPolicyRoutes(app: FastifyInstance, policies: PolicyStore, changes: ChangeRequests): void {
   const out = (v: Awaited<ReturnType<PolicyStore['current']>>) => ({ version: v.version, digest: v.digest, ids: v.policies.map((p) => p.id), actor: v.actor, created_at: v.created_at, text: v.text });
 
   app.get('/v1/policies', {
@@ -30,15 +31,14 @@ export function registerPolicyRoutes(app: FastifyInstance, policies: PolicyStore
   app.post('/v1/policies', {
     config: { permission: 'policies:write' },
     schema: {
-      tags: ['policies'], summary: 'Publish a new version of the Cedar policies (validated, recorded with its full text)', body: PolicyText,
+      tags: ['policies'], summary: 'Ask to publish a new version of the Cedar policies: validated now, published once approved (a change request)', body: PolicyText,
       headers: Type.Object({ 'if-match': Type.Optional(Type.String({ pattern: '^"?[0-9]{1,9}"?$' })) }),
-      response: { 201: VersionOut, '4xx': Problem },
+      response: { '4xx': Problem },
     },
   }, async (req, reply) => {
     const m = req.headers['if-match'];
     const expect = typeof m === 'string' ? Number(m.replaceAll('"', '')) : undefined;
-    const v = await policies.publish(actorOf(req), (req.body as { text: string }).text, expect);
-    return reply.code(201).header('etag', `"${v.version}"`).send(out(v));
+    return reply.code(202).send(await changes.requestPolicies(actorOf(req), (req.body as { text: string }).text, expect));
   });
 
   app.get('/v1/policies/schema', {

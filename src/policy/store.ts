@@ -9,7 +9,7 @@ import { MandateError } from '../core/errors.js';
 import { DEFAULT_ACTIONS, type ActionDefinition } from '../core/vocabulary.js';
 import { appendEvents } from '../events/log.js';
 import { getCustomActions } from '../inventory/queries.js';
-import type { Database } from '../store/db.js';
+import type { Database, Sql } from '../store/db.js';
 import { checkCedar } from './cedar-check.js';
 import { cedarSchema } from './schema.js';
 
@@ -51,18 +51,23 @@ export function policyStore(db: Database, clock: () => Date) {
     return result.policies;
   }
 
+  /** Writes a validated version in the caller's transaction, with its event. */
+  async function publishIn(tx: Sql, actor: string, text: string, policies: { id: string; est: PolicyJson }[], at: string, expectVersion?: number, reason?: string): Promise<number> {
+    const digest = `sha256:${createHash('sha256').update(text).digest('hex')}`;
+    const [row] = await tx.all<{ version: number | null }>('SELECT MAX(version) AS version FROM cedar_policies');
+    const before = Number(row?.version ?? 0);
+    if (expectVersion !== undefined && before !== expectVersion) throw new MandateError('PRECONDITION_FAILED', `policies are at version ${before}, not ${expectVersion}`, { field: 'If-Match' });
+    const version = before + 1;
+    await tx.run('INSERT INTO cedar_policies (version, text, doc, digest, actor, created_at) VALUES (?, ?, ?, ?, ?, ?)', [version, text, JSON.stringify(policies), digest, actor, at]);
+    await appendEvents(tx, at, [{ actor, action: 'policies.published', subject: { type: 'policies', id: String(version) }, after: { version, digest, ids: policies.map((p) => p.id), text }, ...(reason ? { reason } : {}) }]);
+    return version;
+  }
+
+  /** Publishes at once: only for the shipped defaults (a firm's changes go through approval). */
   async function publish(actor: string, text: string, expectVersion?: number): Promise<PolicyVersion> {
     const policies = await validate(text);
     const at = clock().toISOString();
-    const digest = `sha256:${createHash('sha256').update(text).digest('hex')}`;
-    await db.transaction(async (tx) => {
-      const [row] = await tx.all<{ version: number | null }>('SELECT MAX(version) AS version FROM cedar_policies');
-      const before = Number(row?.version ?? 0);
-      if (expectVersion !== undefined && before !== expectVersion) throw new MandateError('PRECONDITION_FAILED', `policies are at version ${before}, not ${expectVersion}`, { field: 'If-Match' });
-      const version = before + 1;
-      await tx.run('INSERT INTO cedar_policies (version, text, doc, digest, actor, created_at) VALUES (?, ?, ?, ?, ?, ?)', [version, text, JSON.stringify(policies), digest, actor, at]);
-      await appendEvents(tx, at, [{ actor, action: 'policies.published', subject: { type: 'policies', id: String(version) }, after: { version, digest, ids: policies.map((p) => p.id), text } }]);
-    });
+    await db.transaction((tx) => publishIn(tx, actor, text, policies, at, expectVersion));
     return (await latest())!;
   }
 
@@ -83,6 +88,8 @@ export function policyStore(db: Database, clock: () => Date) {
     },
     validate,
     publish,
+    publishIn,
+    latest,
     schema: schemaNow,
     actions,
   };

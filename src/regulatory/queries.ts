@@ -16,7 +16,7 @@ export interface TransitionRow {
   deadline: string | null;
   emergency: number;
   proposer: string;
-  status: 'pending' | 'approved' | 'rejected' | 'applied';
+  status: 'pending' | 'approved' | 'rejected' | 'applied' | 'expired';
   decided_by: string | null;
   decided_at: string | null;
   decision_reason: string | null;

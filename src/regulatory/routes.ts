@@ -12,6 +12,7 @@ import { Problem } from '../http/common.js';
 import { getCustomActions } from '../inventory/queries.js';
 import type { Database } from '../store/db.js';
 import type { RulesStore } from './rules.js';
+import type { ChangeRequests } from '../approvals/changes.js';
 import type { Caller, Impact, RegulatoryService } from './service.js';
 
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
@@ -32,7 +33,7 @@ const Proposal = Type.Object(
 );
 
 function caller(req: FastifyRequest): Caller {
-  return { user: req.principal!.user, canApprove: rolesAllow(req.principal!.roles, 'transitions:approve') };
+  return { user: req.principal!.user, roles: req.principal!.roles, canApprove: rolesAllow(req.principal!.roles, 'transitions:approve') };
 }
 
 /** The impact as the API shows it: every identity with what happens to it and the rule that decided. */
@@ -58,7 +59,7 @@ export function presentImpact(impact: Impact) {
   };
 }
 
-export function registerRegulatoryRoutes(app: FastifyInstance, db: Database, regulatory: RegulatoryService, rules: RulesStore): void {
+export function registerRegulatoryRoutes(app: FastifyInstance, db: Database, regulatory: RegulatoryService, rules: RulesStore, changes: ChangeRequests): void {
   const tags = ['regulatory'];
   app.get('/v1/authorisations/:id/impact', {
     config: { permission: 'inventory:read' },
@@ -85,7 +86,7 @@ export function registerRegulatoryRoutes(app: FastifyInstance, db: Database, reg
     config: { permission: 'inventory:read' },
     schema: {
       tags, summary: 'Transitions, newest first',
-      querystring: Type.Object({ status: Type.Optional(Enum(['pending', 'approved', 'rejected', 'applied'] as const)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }),
+      querystring: Type.Object({ status: Type.Optional(Enum(['pending', 'approved', 'rejected', 'applied', 'expired'] as const)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }),
       response: { '4xx': Problem },
     },
   }, async (req) => {
@@ -123,8 +124,8 @@ export function registerRegulatoryRoutes(app: FastifyInstance, db: Database, reg
 
   app.put('/v1/lifecycle-rules', {
     config: { permission: 'transitions:propose' },
-    schema: { tags, summary: 'Publish a new version of the lifecycle rules (recorded as an event)', body: Type.Object({ rules: Type.Unknown() }, { additionalProperties: false }), response: { '4xx': Problem } },
-  }, async (req) => rules.push(`user:${req.principal!.user}`, (req.body as { rules: unknown }).rules));
+    schema: { tags, summary: 'Ask to publish a new version of the lifecycle rules: checked now, published once approved (a change request)', body: Type.Object({ rules: Type.Unknown() }, { additionalProperties: false }), response: { '4xx': Problem } },
+  }, async (req, reply) => reply.code(202).send(await changes.requestRules(`user:${req.principal!.user}`, (req.body as { rules: unknown }).rules)));
 
   app.post('/v1/lifecycle-rules/test', {
     config: { permission: 'inventory:read' },

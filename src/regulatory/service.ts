@@ -15,9 +15,14 @@ import type { Database, Sql } from '../store/db.js';
 import { effectRows, enqueue, type OutboxInsert } from '../outbox/queue.js';
 import { getTransition, identityIdsInScopes, priorPower, setIdentityStatus, writePower, type TransitionRow } from './queries.js';
 import type { RulesStore } from './rules.js';
+import type { Approval, ApprovalEngine } from '../approvals/service.js';
+import type { Role } from '../core/roles.js';
+import { cutGrants } from '../grants/store.js';
 
 export interface Caller {
   user: string;
+  /** The caller's roles (default: approver when canApprove, else none). */
+  roles?: readonly Role[];
   canApprove: boolean;
 }
 
@@ -75,10 +80,39 @@ export interface Impact {
 }
 
 export function regulatoryService(
-  db: Database, clock: () => Date, rules: RulesStore, receivers: readonly string[] = [], onApplied: () => void = () => undefined,
+  db: Database, clock: () => Date, rules: RulesStore, approvals: ApprovalEngine, receivers: readonly string[] = [], onApplied: () => void = () => undefined,
   /** Runs before a cascade starts: enforcement points learn of an approved restriction before the (long) cascade commits. */
   beforeApply: () => Promise<void> = async () => undefined,
 ) {
+  // Transitions are decided by the approval engine; its verdict lands on the transition row here.
+  approvals.register('transition', {
+    async approved(tx, a, at) {
+      const by = a.votes.at(-1)?.voter ?? a.requester.replace(/^user:/, '');
+      const reason = a.votes.map((v) => v.reason).filter(Boolean).join('; ') || null;
+      await tx.run("UPDATE transitions SET status = 'approved', decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? AND status = 'pending'", [by, at, reason, a.subject.id]);
+      return [{ actor: `user:${by}`, action: 'transition.approved', subject: { type: 'transition', id: a.subject.id }, before: { status: 'pending' }, after: { status: 'approved', approvers: a.votes.map((v) => v.voter) }, ...(reason ? { reason } : {}) }];
+    },
+    async rejected(tx, a, at) {
+      const v = a.votes.at(-1)!;
+      await tx.run("UPDATE transitions SET status = 'rejected', decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? AND status = 'pending'", [v.voter, at, v.reason, a.subject.id]);
+      return [{ actor: `user:${v.voter}`, action: 'transition.rejected', subject: { type: 'transition', id: a.subject.id }, before: { status: 'pending' }, after: { status: 'rejected' }, ...(v.reason ? { reason: v.reason } : {}) }];
+    },
+    async expired(tx, a, at) {
+      await tx.run("UPDATE transitions SET status = 'expired', decided_at = ? WHERE id = ? AND status = 'pending'", [at, a.subject.id]);
+      return [{ actor: 'mandate:scheduler', action: 'transition.expired', subject: { type: 'transition', id: a.subject.id }, before: { status: 'pending' }, after: { status: 'expired' } }];
+    },
+    // Approval is committed first; the cascade then runs in its own transaction, and the
+    // scheduler completes it after a crash, so an approved transition is never lost.
+    async afterCommit(a) {
+      if (a.status === 'approved') await apply(a.subject.id);
+    },
+  });
+
+  async function approvalOf(sql: Sql, transitionId: string): Promise<Approval | undefined> {
+    const [row] = await sql.all<{ id: string }>("SELECT id FROM approvals WHERE kind = 'transition' AND subject_id = ? ORDER BY created_at DESC LIMIT 1", [transitionId]);
+    return row ? approvals.get(row.id, sql) : undefined;
+  }
+
   async function impactOf(sql: Sql, named: Authorisation[], to: AuthorisationStatus, deniedActions: string[]): Promise<Impact> {
     const all = [...(await getAllRecords(sql, 'authorisation')).values()];
     const moved = expandTransition(named, all, to);
@@ -159,6 +193,12 @@ export function regulatoryService(
       // generation). A narrowed identity keeps its tokens: every decision checks the scope's
       // authorisation live, so its new business stops in that scope while its return path stays open.
       await bumpGenerations(tx, changed.filter((c) => c.effect === 'suspend').map((c) => c.identity), at);
+      // Just-in-time grants rest on the authorisation they were approved under: a change of it
+      // cuts them, as does the suspension of their identity.
+      events.push(...(await cutGrants(tx, {
+        scopes: impact.moved.map((m) => scopeKey(all.get(m.id)!)),
+        identities: changed.filter((c) => c.statusAfter === 'suspended').map((c) => c.identity),
+      }, at, actor, why)));
       const outbox: OutboxInsert[] = [];
       for (const c of changed) {
         events.push({
@@ -218,33 +258,31 @@ export function regulatoryService(
               emergency ? caller.user : null, emergency ? at : null, emergency ? 'emergency path' : null, emergency ? 'open' : null, at],
           );
           await appendEvents(tx, at, [{ actor, action: emergency ? 'transition.emergency_applied_pending_review' : 'transition.proposed', subject: { type: 'transition', id }, after: { authorisations: ids, ...input }, reason: input.reason }]);
+          const named = await loadNamed(tx, ids);
+          const request = {
+            kind: 'transition' as const, subject: { type: 'transition', id }, requester: actor,
+            summary: `${actor} proposes ${ids.join(', ')} → ${input.to} (${input.reference}): ${input.reason}`,
+            detail: { authorisations: ids, ...input }, risk: { capability: 'execute' as const, services: [...new Set(named.map((a) => a.service))] },
+          };
+          if (emergency) await approvals.openDecided(tx, request, at, `emergency path taken by ${actor}`);
+          else await approvals.open(tx, request, at);
         });
         if (input.emergency) await apply(id);
         return toTransition((await getTransition(db, id))!);
       });
     },
 
+    /** A vote on a proposed transition, through the approval engine (its rule says how many approvals, from whom). */
     async decide(caller: Caller, id: string, decision: 'approve' | 'reject', reason: string | undefined): Promise<Transition> {
-      const actor = `user:${caller.user}`;
-      const t = await recorded(actor, id, `transition.${decision}`, { reason }, async () => {
-        const at = clock().toISOString();
-        return db.transaction(async (tx) => {
-          const row = await getTransition(tx, id, true);
-          if (!row) throw new MandateError('NOT_FOUND', `no transition with id ${id}`);
-          if (!caller.canApprove) throw new MandateError('FORBIDDEN', 'only an approver can approve or reject a transition');
-          if (row.proposer === caller.user) throw new MandateError('FORBIDDEN', 'four eyes: the proposer cannot decide their own proposal');
-          if (row.status !== 'pending') throw new MandateError('INVALID_TRANSITION', `transition ${id} is already ${row.status}`);
-          const status = decision === 'approve' ? 'approved' : 'rejected';
-          await tx.run('UPDATE transitions SET status = ?, decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ?', [status, caller.user, at, reason ?? null, id]);
-          await appendEvents(tx, at, [{ actor, action: `transition.${status}`, subject: { type: 'transition', id }, before: { status: 'pending' }, after: { status }, ...(reason ? { reason } : {}) }]);
-          return toTransition((await getTransition(tx, id))!);
-        });
-      });
-      // Approval is committed first; the cascade then runs in its own transaction, and the
-      // scheduler completes it after a crash, so an approved transition is never lost.
-      if (t.status === 'approved') return (await apply(id)) ?? toTransition((await getTransition(db, id))!);
-      return t;
+      const row = await getTransition(db, id);
+      if (!row) throw new MandateError('NOT_FOUND', `no transition with id ${id}`);
+      const approval = await approvalOf(db, id);
+      if (!approval) throw new MandateError('ALREADY_DECIDED', `transition ${id} is ${row.status} and has no open approval`);
+      await approvals.vote({ user: caller.user, roles: caller.roles ?? (caller.canApprove ? ['approver'] : []) }, approval.id, decision, reason);
+      return toTransition((await getTransition(db, id))!);
     },
+
+    approvalOf: (id: string) => approvalOf(db, id),
 
     async review(caller: Caller, id: string, notes: string): Promise<Transition> {
       const at = clock().toISOString();

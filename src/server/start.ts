@@ -13,6 +13,11 @@ import { caepConnector, newSetSigningKey } from '../caep/set.js';
 import { connectorRegistry, connectorsFromEnv } from '../connectors/registry.js';
 import { migrate } from '../store/migrations.js';
 import { openDatabase, type Database } from '../store/db.js';
+import { webhookConnector } from '../connectors/webhook.js';
+import { NOTIFY_CHANNEL } from '../notifications/notify.js';
+import { checkApprovalRules, type ApprovalRule } from '../core/approvals.js';
+import { formatIssue } from '../core/errors.js';
+import { parse as parseYaml } from 'yaml';
 
 export interface RunningServer {
   app: MandateApp;
@@ -32,7 +37,12 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     await migrate(db);
     // Security Event Tokens to relying parties: signed with a key made at start, published as JWKS.
     const setKey = await newSetSigningKey();
-    const connectors = connectorRegistry([...connectorsFromEnv(), caepConnector({ issuer: config.publicUrl ?? `http://${config.host}:${config.port}`, key: setKey })]);
+    const connectors = connectorRegistry([
+      ...connectorsFromEnv(), caepConnector({ issuer: config.publicUrl ?? `http://${config.host}:${config.port}`, key: setKey }),
+      // Notifications of approval requests, decisions and expiries: HMAC-signed webhooks.
+      ...(config.notifyUrls.length ? [webhookConnector({ name: NOTIFY_CHANNEL, secret: config.notifySecret! })] : []),
+    ]);
+    const approvalRules = config.approvalRulesFile ? loadApprovalRules(config.approvalRulesFile) : undefined;
     const kek = loadKek(config);
     const issuer = config.publicUrl ?? `http://${config.host}:${config.port}`;
     // Enforcement deltas to NATS as well, when configured: enforcement points that follow NATS
@@ -43,6 +53,7 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       ...(nats ? { publishDelta: nats.publish } : {}),
       db, connectors, ledger: { kek: kek.key, origin: config.ledgerOrigin, ...(config.checkpointDir ? { exportDir: config.checkpointDir } : {}) }, caepReceivers: config.caepReceivers, jwks: () => ({ keys: [setKey.publicJwk] }),
       logger: { level: config.logLevel }, ...(clock ? { clock } : {}),
+      notifyReceivers: config.notifyUrls, ...(approvalRules ? { approvalRules } : {}),
     });
     let bootstrapToken: string | undefined;
     try {
@@ -68,6 +79,11 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     const scheduler = setInterval(() => {
       applying ??= app.services.regulatory.applyDue()
         .catch((err) => app.log.error({ err }, 'applying due transitions failed'))
+        // Requests nobody decided in time expire; grants, exceptions and break-glass windows whose
+        // time ran out are recorded as ended (decisions stopped using them at their expiry already).
+        .then(() => app.services.approvals.expireDue())
+        .then(() => app.services.grants.endDue())
+        .catch((err) => app.log.error({ err }, 'expiring approvals and grants failed'))
         .finally(() => (applying = undefined));
     }, config.schedulerIntervalMs);
     scheduler.unref();
@@ -143,4 +159,11 @@ async function natsPublisher(url: string, subject = 'mandate.enforcement') {
       await nc.drain().catch(() => undefined);
     },
   };
+}
+
+/** The firm's approval rules from a YAML or JSON file; the server refuses to start on a bad one. */
+function loadApprovalRules(file: string): ApprovalRule[] {
+  const { rules, issues } = checkApprovalRules(parseYaml(readFileSync(file, 'utf8')));
+  if (!rules) throw new MandateError('VALIDATION_FAILED', `bad approval rules in ${file}: ${issues.map(formatIssue).join('; ')}`, { issues });
+  return rules;
 }

@@ -11,6 +11,7 @@ import { isMandateAccessToken, MANDATE_TOKEN_TYP, type MandateAccessToken, type 
 import { MandateError } from '../core/errors.js';
 import { decidePower, lawfulActions, scopeKey, type ScopeAuthority } from '../core/lifecycle.js';
 import type { Identity } from '../core/model.js';
+import type { GrantEntry } from '@mandate/sdk/decision';
 import { ActionVocabulary } from '../core/vocabulary.js';
 import type { GroupCommitter } from '../events/group.js';
 import { appendEvents, type NewEvent } from '../events/log.js';
@@ -39,6 +40,8 @@ export interface TokenServiceOptions {
   /** The `iss` of Mandate's tokens, and the audience client assertions must name (with /v1/token). */
   issuer: () => string;
   ttls: TokenTtls;
+  /** The identity's active grants, exceptions and break-glass activations (carried in its tokens). */
+  grants?: (identity: string) => Promise<GrantEntry[]>;
 }
 
 interface CredentialRow {
@@ -218,17 +221,26 @@ export function tokenService(db: Database, clock: () => Date, keys: SigningKeys,
       throw new MandateError('INVALID_CLIENT', `identity ${identity.id} is not a legacy static-secret identity: prove it with a workload token or a signed assertion`);
     if (req.environment && req.environment !== identity.environment)
       throw new MandateError('INVALID_GRANT', `identity ${identity.id} belongs to ${identity.environment}, not ${req.environment}`, { field: 'environment' });
-    const [lawful, gen, key] = await Promise.all([lawfulNow(db, identity), currentGeneration(db, identity.id), keys.current()]);
+    const [lawful, gen, key, grants] = await Promise.all([lawfulNow(db, identity), currentGeneration(db, identity.id), keys.current(), opts.grants?.(identity.id) ?? []]);
+    // A break-glass identity is sealed: it gets a token only inside an open activation, and no
+    // token outlives the window.
+    const activation = grants.find((g) => g.kind === 'break_glass');
+    if (identity.break_glass && !activation) {
+      await evidence.submit({ events: [refusedEvent(req, 'sealed break-glass identity', identity.id)] });
+      throw new MandateError('INVALID_GRANT', `identity ${identity.id} is a sealed break-glass identity: unseal it first (POST /v1/break-glass/${identity.id}/unseal)`);
+    }
     // Compensating controls for a static secret: observe only and a shorter life (an approved
     // exception to widen this is a later capability).
     const cap: MandateClaims['cap'] = legacy ? 'observe' : identity.capability;
-    const ttl = ttlFor(identity, legacy);
+    const base = ttlFor(identity, legacy);
+    const ttl = activation ? Math.max(1, Math.min(base, Math.floor((activation.expires_at - clock().getTime()) / 1000))) : base;
     const iat = nowS();
     const jti = randomBytes(16).toString('base64url');
     const purpose = req.purpose ?? 'unspecified';
     const mdt: MandateClaims = {
       gen, cap, kind: identity.kind, fn: identity.function, env: identity.environment, vendor: Boolean(identity.vendor), bg: identity.break_glass,
       legacy, purpose, auth: proof.auth, att: proof.attested, actions: identity.actions, scopes: identity.scopes.map(scopeKey), lawful,
+      ...(grants.length ? { grants: grants.map((g) => ({ id: g.id, kind: g.kind, ...(g.actions ? { actions: g.actions } : {}), ...(g.scope ? { scope: g.scope } : {}), ...(g.control ? { control: g.control } : {}), exp: Math.floor(g.expires_at / 1000) })) } : {}),
     };
     const scope = [...new Set(Object.values(lawful).flat())].sort().join(' ');
     const token = await new SignJWT({ client_id: identity.id, scope, mdt } as unknown as JWTPayload)

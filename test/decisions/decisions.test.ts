@@ -183,9 +183,12 @@ for (const store of testStores()) {
       assert.match(noId.body.detail, /@id/);
       const extra = `${cur.body.text}\n@id("no-transfers-above-10m")\nforbid (principal, action == Mandate::Action::"initiate_transfer", resource) when { context has amount && context.amount > 10000000 };\n`;
       assert.equal((await t.call('POST', '/v1/policies', await t.tokenFor(['viewer']), { text: extra })).status, 403);
-      const pub = await t.call('POST', '/v1/policies', t.admin, { text: extra });
-      assert.equal(pub.status, 201, JSON.stringify(pub.body));
-      assert.equal(pub.body.version, 2);
+      const asked = await t.call('POST', '/v1/policies', t.admin, { text: extra });
+      assert.equal(asked.status, 202, JSON.stringify(asked.body));
+      // Published once someone other than who asked approves it.
+      const pub = await t.call('POST', `/v1/approvals/${asked.body.approval.id}/approve`, await t.tokenFor(['approver']), {});
+      assert.equal(pub.body.status, 'approved', JSON.stringify(pub.body));
+      assert.equal((await t.call('GET', `/v1/changes/${asked.body.id}`, t.admin)).body.result.version, 2);
       await t.app.services.hub.kick();
       const res = await decide({ principal: { identity: 'custody-api' }, action: 'initiate_transfer', resource: DE, context: { ...CTX, amount: 20_000_000 } });
       assert.deepEqual([res.body.decision, res.body.policies, res.body.policy_version], ['deny', ['no-transfers-above-10m'], 2]);

@@ -75,9 +75,12 @@ for (const store of testStores()) {
       assert.equal((await call('vic', 'POST', '/v1/authorisations/auth-de-execution-de/transitions', { to: 'withdrawn', reason: 'x', reference: 'y' })).status, 403);
       assert.equal((await call('carla', 'POST', `/v1/transitions/${p.body.id}/approve`, {})).status, 403);
       const self = await app.services.regulatory.decide({ user: 'carla', canApprove: true }, p.body.id, 'approve', undefined).catch((e) => e);
-      assert.equal(self.code, 'FORBIDDEN');
-      const refused = await call('admin', 'GET', `/v1/events?subject_id=${p.body.id}`);
-      assert.ok(refused.body.items.some((e: any) => e.action === 'transition.approve.refused' && e.after.code === 'FORBIDDEN'));
+      assert.equal(self.code, 'SEPARATION_OF_DUTIES');
+      // The transition is decided through the approval engine: the refusal is on its approval.
+      const approval = (await app.services.regulatory.approvalOf(p.body.id))!;
+      assert.deepEqual([approval.kind, approval.required, approval.status], ['transition', 1, 'pending']);
+      const refused = await call('admin', 'GET', `/v1/events?subject_id=${approval.id}`);
+      assert.ok(refused.body.items.some((e: any) => e.action === 'approval.approve.refused' && e.after.code === 'SEPARATION_OF_DUTIES'));
       // Still pending and nothing moved.
       assert.equal((await call('admin', 'GET', '/v1/authorisations/auth-de-execution-de')).body.status, 'authorised');
 
@@ -89,7 +92,7 @@ for (const store of testStores()) {
       assert.equal((await call('admin', 'GET', '/v1/authorisations/auth-de-execution-fr')).body.status, 'withdrawn');
       assert.equal(await status('trading-fr'), 'suspended');
       assert.equal(await status('trading-fr-manual'), 'suspended');
-      assert.equal((await call('anton', 'POST', `/v1/transitions/${p.body.id}/approve`, {})).body.code, 'INVALID_TRANSITION');
+      assert.equal((await call('anton', 'POST', `/v1/transitions/${p.body.id}/approve`, {})).body.code, 'ALREADY_DECIDED');
       // What the lifecycle took, no manual reactivation gives back.
       const re = await call('admin', 'POST', '/v1/identities/trading-fr/status', { status: 'active', reason: 'business needs it' });
       assert.equal(re.status, 409);
@@ -165,8 +168,12 @@ for (const store of testStores()) {
       assert.equal(current.body.version, 0);
       const rules = current.body.rules;
       assert.equal((await call('carla', 'PUT', '/v1/lifecycle-rules', { rules: { ...rules, table: { ...rules.table, closed: { ...rules.table.closed, observe: 'deny' } } } })).status, 400);
-      const pushed = await call('carla', 'PUT', '/v1/lifecycle-rules', { rules: { ...rules, description: 'v1 of our rules' } });
-      assert.equal(pushed.body.version, 1);
+      const asked = await call('carla', 'PUT', '/v1/lifecycle-rules', { rules: { ...rules, description: 'v1 of our rules' } });
+      assert.equal(asked.status, 202);
+      assert.equal((await call('vic', 'GET', '/v1/lifecycle-rules')).body.version, 0, 'published only once approved');
+      assert.equal((await call('anton', 'POST', `/v1/approvals/${asked.body.approval.id}/approve`, {})).body.status, 'approved');
+      assert.equal((await call('vic', 'GET', `/v1/changes/${asked.body.id}`)).body.result.version, 1);
+      assert.equal((await call('vic', 'GET', '/v1/lifecycle-rules')).body.version, 1);
       const events = await call('admin', 'GET', '/v1/events?subject_type=lifecycle_rules&subject_id=1');
       assert.equal(events.body.items[0].after.description, 'v1 of our rules');
       const tested = await call('vic', 'POST', '/v1/lifecycle-rules/test', { tests: { version: 1, tests: [{ name: 't', authorisations: [{ scope: 'e/custody/FR', status: 'closed' }], identity: { function: 'custody', capability: 'execute', scopes: ['e/custody/FR'] }, expect: { outcome: 'suspend' } }] } });

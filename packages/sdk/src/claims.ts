@@ -30,6 +30,12 @@ export interface MandateClaims {
   scopes: string[];
   /** What was lawful in each scope at issuance (informative; decisions use live state). */
   lawful: Record<string, string[]>;
+  /**
+   * Grants active at issuance (just-in-time access, exceptions, a break-glass activation), each
+   * with its own expiry. Informative for resource servers; enforcement points decide with the
+   * grants the enforcement stream keeps current, and a cut grant revokes the tokens that carry it.
+   */
+  grants?: { id: string; kind: 'access' | 'exception' | 'break_glass'; actions?: string[]; scope?: string; control?: string; exp: number }[];
 }
 
 export interface MandateAccessToken {

@@ -69,7 +69,7 @@ const deny = (policy: string, reason: string): Decision => ({ decision: 'deny', 
 const VERIFIED_CACHE = 50_000;
 
 export class Enforcer {
-  readonly state = new EnforcementState(cedarEvaluator);
+  readonly state: EnforcementState;
   private lastHeard = 0;
   private jwks: JWTVerifyGetKey;
   private verified = new Map<string, Verified>();
@@ -83,6 +83,7 @@ export class Enforcer {
 
   private constructor(private readonly opts: EnforcerOptions) {
     this.now = opts.now ?? Date.now;
+    this.state = new EnforcementState(cedarEvaluator, this.now);
     this.maxStaleness = opts.maxStalenessMs ?? 5000;
     this.maxBacklog = opts.maxEvidenceBacklog ?? 100_000;
     this.jwks = createRemoteJWKSet(new URL('/.well-known/jwks.json', opts.url), { cooldownDuration: 1000, cacheMaxAge: 10 * 60_000 });
@@ -229,7 +230,8 @@ export class Enforcer {
     if (execute && this.evidence.length >= this.maxBacklog)
       return deny('builtin:evidence-backlog', 'decisions cannot be recorded (the server does not take the reports): execute actions fail closed');
     const d = engine.decide(v.facts, action, resource, context);
-    return execute ? this.record(v, action, resource, context, d) : d;
+    // Execute decisions are evidence, and so is every decision that relied on a grant.
+    return execute || d.relied_on ? this.record(v, action, resource, context, d) : d;
   }
 
   /** Verifies and decides in one call. A token that does not verify is denied, with the reason. */

@@ -4,9 +4,9 @@
 // noticed and healed by taking a fresh snapshot.
 import type { PolicyJson } from './cedar/index.js';
 import type { ActionClass, LifecycleRuleSet } from './decision/lifecycle.js';
-import type { AuthorisationEntry } from './decision/types.js';
+import type { AuthorisationEntry, GrantEntry } from './decision/types.js';
 
-export type { AuthorisationEntry };
+export type { AuthorisationEntry, GrantEntry };
 
 
 export interface EnforcementSnapshot {
@@ -28,6 +28,8 @@ export interface EnforcementSnapshot {
   generations: Record<string, number>;
   /** Single tokens revoked before their expiry. */
   revoked: { jti: string; exp: number }[];
+  /** Active just-in-time grants, exceptions and break-glass activations. */
+  grants: GrantEntry[];
 }
 
 export interface EnforcementDelta {
@@ -44,4 +46,6 @@ export interface EnforcementDelta {
   provisional?: AuthorisationEntry[];
   generations?: Record<string, number>;
   revoked?: EnforcementSnapshot['revoked'];
+  /** Grants that became active, and the ids of those cut or ended early. */
+  grants?: { upsert: GrantEntry[]; removed: string[] };
 }

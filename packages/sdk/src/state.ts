@@ -16,11 +16,11 @@ export class EnforcementState {
   /** jti → expiry (seconds). */
   readonly revoked = new Map<string, number>();
 
-  constructor(private readonly compile: PolicyCompiler) {}
+  constructor(private readonly compile: PolicyCompiler, private readonly now: () => number = Date.now) {}
 
   load(s: EnforcementSnapshot): void {
     const policies = this.compile(s.policies.items);
-    this.engine = new DecisionEngine({ actions: s.actions, authorisations: s.authorisations, lifecycle: s.lifecycle.rules, policies });
+    this.engine = new DecisionEngine({ actions: s.actions, authorisations: s.authorisations, lifecycle: s.lifecycle.rules, policies, grants: s.grants ?? [], now: this.now });
     this.engine.setProvisional(s.provisional ?? []);
     this.policyVersion = s.policies.version;
     this.generations.clear();
@@ -49,6 +49,7 @@ export class EnforcementState {
     if (d.provisional) this.engine.setProvisional(d.provisional);
     if (d.generations) for (const [id, g] of Object.entries(d.generations)) this.generations.set(id, g);
     if (d.revoked) for (const r of d.revoked) this.revoked.set(r.jti, r.exp);
+    if (d.grants) this.engine.updateGrants(d.grants.upsert, d.grants.removed);
     if (d.seq > this.seq) this.seq = d.seq;
     return true;
   }

@@ -9,9 +9,16 @@
 // - an observe identity never executes;
 // - an execute action is allowed only where the lifecycle rules leave it lawful given the
 //   scope's authorisation state (so new business stops when a licence is withdrawn, and the
-//   client return paths stay open through wind-down as the rules say).
+//   client return paths stay open through wind-down as the rules say);
+// - a break-glass identity is sealed: it gets nothing unless an activation of it is open.
+//
+// When the firm's policies deny an identity, its live grants are tried: a just-in-time grant or
+// an `entitlement` exception lends the identity the action in the scope it covers, a
+// `workload_attestation` exception stands in for the attestation, and the policies are asked
+// again. The built-in rules are never waived, so no grant reaches past a withdrawn licence. An
+// answer that relied on a grant, an exception or a break-glass activation names it.
 import { actionVerdict, scopeKeyOf, type ActionClass, type LifecycleRuleSet, type RuleSubject } from './lifecycle.js';
-import type { AuthorisationEntry, Decision, DecisionContext, DecisionResource, PrincipalFacts } from './types.js';
+import type { AuthorisationEntry, Decision, DecisionContext, DecisionResource, GrantEntry, IdentityFacts, PrincipalFacts, Reliance } from './types.js';
 
 /** The firm's policies as the engine needs them: an answer and the ids that decided. */
 export interface PolicyEvaluator {
@@ -28,7 +35,13 @@ export interface EngineState {
   authorisations: readonly AuthorisationEntry[];
   lifecycle: LifecycleRuleSet;
   policies: PolicyEvaluator;
+  grants?: readonly GrantEntry[];
+  /** Epoch milliseconds; grants stop applying at their expiry by this clock (default Date.now). */
+  now?: () => number;
 }
+
+const GRANT_LABEL: Record<GrantEntry['kind'], string> = { access: 'just-in-time grant', exception: 'exception', break_glass: 'break-glass activation' };
+const reliance = (g: GrantEntry): Reliance => ({ type: g.kind, id: g.id, expires_at: new Date(g.expires_at).toISOString() });
 
 const deny = (policy: string, reason: string, cls?: ActionClass): Decision => ({ decision: 'deny', reasons: [reason], policies: [policy], obligations: [], ...(cls ? { class: cls } : {}) });
 
@@ -39,12 +52,48 @@ export class DecisionEngine {
   private provisional = new Map<string, AuthorisationEntry>();
   private lifecycle: LifecycleRuleSet;
   private policies: PolicyEvaluator;
+  /** identity → its grants (expired ones are skipped at decision time and pruned on update). */
+  private grants = new Map<string, GrantEntry[]>();
+  private readonly now: () => number;
 
   constructor(state: EngineState) {
     this.setActions(state.actions);
     this.setAuthorisations(state.authorisations);
     this.lifecycle = state.lifecycle;
     this.policies = state.policies;
+    this.now = state.now ?? Date.now;
+    this.setGrants(state.grants ?? []);
+  }
+
+  setGrants(all: readonly GrantEntry[]): void {
+    this.grants = new Map();
+    this.updateGrants(all, []);
+  }
+
+  /** Adds or replaces grants by id, and removes the ones cut. */
+  updateGrants(upsert: readonly GrantEntry[], removed: readonly string[]): void {
+    const gone = new Set([...removed, ...upsert.map((g) => g.id)]);
+    const now = this.now();
+    const touched = new Set<string>();
+    if (gone.size) for (const [identity, list] of this.grants) if (list.some((g) => gone.has(g.id))) touched.add(identity);
+    for (const identity of touched) {
+      const kept = this.grants.get(identity)!.filter((g) => !gone.has(g.id) && g.expires_at > now);
+      if (kept.length) this.grants.set(identity, kept);
+      else this.grants.delete(identity);
+    }
+    const cut = new Set(removed);
+    for (const g of upsert) {
+      if (g.expires_at <= now || cut.has(g.id)) continue;
+      const list = this.grants.get(g.identity);
+      if (list) list.push(g);
+      else this.grants.set(g.identity, [g]);
+    }
+  }
+
+  /** The grants of an identity still live at `now`. */
+  liveGrants(identity: string, now: number = this.now()): GrantEntry[] {
+    const list = this.grants.get(identity);
+    return list ? list.filter((g) => g.expires_at > now) : [];
   }
 
   setActions(actions: EngineState['actions']): void {
@@ -92,6 +141,12 @@ export class DecisionEngine {
     const cls = this.classes.get(action);
     if (cls === undefined) return deny('builtin:unknown-action', `action ${action} is not in the vocabulary`);
     if (principal.status !== 'active') return deny('builtin:principal-not-active', `${principal.type} ${principal.id} is ${principal.status}: it gets nothing`, cls);
+    const grants = principal.type === 'identity' && this.grants.size ? this.liveGrants(principal.id) : undefined;
+    let activation: GrantEntry | undefined;
+    if (principal.type === 'identity' && principal.break_glass) {
+      activation = grants?.find((g) => g.kind === 'break_glass');
+      if (!activation) return deny('builtin:break-glass-sealed', `identity ${principal.id} is a sealed break-glass identity: it acts only while an activation is open`, cls);
+    }
     const execute = cls !== 'observe';
     const scope = scopeKeyOf(resource);
     const authorisation = (this.provisional.size ? this.provisional.get(scope) : undefined) ?? this.byScope.get(scope);
@@ -109,6 +164,10 @@ export class DecisionEngine {
       }
     }
     const answer = this.policies.evaluate(principal, action, cls, resource, scope, state, context);
+    if (!answer.allow && grants?.length) {
+      const lent = this.underGrant(principal as IdentityFacts, grants, action, cls, resource, scope, state, context);
+      if (lent) return activation ? { ...lent, relied_on: [reliance(activation), ...lent.relied_on!] } : lent;
+    }
     if (!answer.allow) {
       const reasons = answer.determining.length
         ? answer.determining.map((id) => `forbidden by policy ${id}`)
@@ -116,6 +175,36 @@ export class DecisionEngine {
       if (answer.errors.length) reasons.push(`policies that could not be evaluated (treated as not applying): ${answer.errors.join(', ')}`);
       return { decision: 'deny', reasons, policies: [...answer.determining], obligations: [], class: cls };
     }
-    return { decision: 'allow', reasons: this.permittedBy(answer.determining), policies: answer.determining as string[], obligations: answer.obligations as Decision['obligations'], class: cls };
+    const allowed: Decision = { decision: 'allow', reasons: this.permittedBy(answer.determining), policies: answer.determining as string[], obligations: answer.obligations as Decision['obligations'], class: cls };
+    if (activation) {
+      allowed.reasons = [`under ${GRANT_LABEL.break_glass} ${activation.id} until ${reliance(activation).expires_at}`, ...allowed.reasons];
+      allowed.relied_on = [reliance(activation)];
+    }
+    return allowed;
+  }
+
+  /** The first grant under which the policies allow what they denied the identity alone. */
+  private underGrant(
+    principal: IdentityFacts, grants: readonly GrantEntry[], action: string, cls: ActionClass, resource: DecisionResource, scope: string, state: string, context: DecisionContext,
+  ): Decision | undefined {
+    for (const g of grants) {
+      if (g.kind === 'break_glass' || g.control === 'static_secret') continue;
+      if ((g.actions && !g.actions.includes(action)) || (g.scope !== undefined && g.scope !== scope)) continue;
+      const lends = g.kind === 'access' || g.control === 'entitlement';
+      const p: IdentityFacts = lends ? { ...principal, actions: [...principal.actions, action], scopes: [...principal.scopes, scope] } : principal;
+      const c: DecisionContext = g.control === 'workload_attestation' ? { ...context, attested: true, device_posture: 'compliant' } : context;
+      const answer = this.policies.evaluate(p, action, cls, resource, scope, state, c);
+      if (!answer.allow) continue;
+      const r = reliance(g);
+      return {
+        decision: 'allow',
+        reasons: [`allowed under ${GRANT_LABEL[g.kind]} ${g.id}${g.control ? ` (waives ${g.control})` : ''} until ${r.expires_at}`, ...this.permittedBy(answer.determining)],
+        policies: [...answer.determining],
+        obligations: [...answer.obligations, ...(g.obligations ?? []).map((type) => ({ type, policy: `${g.kind}:${g.id}` }))],
+        class: cls,
+        relied_on: [r],
+      };
+    }
+    return undefined;
   }
 }

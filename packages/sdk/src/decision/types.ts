@@ -12,6 +12,38 @@ export interface AuthorisationEntry {
   denied_actions?: string[];
 }
 
+/**
+ * What an approved request lets one identity do at runtime, for a bounded time: a just-in-time
+ * grant, a documented exception, or a break-glass activation. Enforcement points hold the active
+ * ones; a grant stops applying at `expires_at` on its own, and is removed when it is cut.
+ */
+export interface GrantEntry {
+  id: string;
+  kind: 'access' | 'exception' | 'break_glass';
+  identity: string;
+  /** The actions it covers; absent: the identity's own (break-glass). */
+  actions?: string[];
+  /** The scope (entity/service/jurisdiction) it covers; absent: the identity's own scopes. */
+  scope?: string;
+  /**
+   * For an exception, the control it waives: `entitlement` (actions or a scope beyond the
+   * identity's entitlement), `workload_attestation` (execute without an attested workload on a
+   * compliant device) or `static_secret` (documentation only: no runtime widening).
+   */
+  control?: 'entitlement' | 'workload_attestation' | 'static_secret';
+  /** Compensating controls turned into obligations on every decision that relies on it (e.g. manual_approval, monitor). */
+  obligations?: string[];
+  /** Epoch milliseconds. */
+  expires_at: number;
+}
+
+/** A grant a decision relied on: the answer says so. */
+export interface Reliance {
+  type: GrantEntry['kind'];
+  id: string;
+  expires_at: string;
+}
+
 export interface IdentityFacts {
   type: 'identity';
   id: string;
@@ -68,4 +100,6 @@ export interface Decision {
   obligations: Obligation[];
   /** The action's class (absent for an unknown action). */
   class?: ActionClass;
+  /** Grants, exceptions or break-glass activations the answer relied on (absent: none). */
+  relied_on?: Reliance[];
 }

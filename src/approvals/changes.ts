@@ -1,0 +1,112 @@
+// Changes to the firm's Cedar policies and lifecycle rules wait for approval like everything
+// else that changes what identities may do. A change is checked when it is asked for (a policy
+// set that does not validate is refused at once), held as a change request, and published in
+// the transaction of its deciding approval, checked again, on top of the version it was based on.
+import { randomBytes } from 'node:crypto';
+import { MandateError } from '../core/errors.js';
+import type { LifecycleRules } from '../core/lifecycle.js';
+import { appendEvents } from '../events/log.js';
+import type { PolicyStore } from '../policy/store.js';
+import type { RulesStore } from '../regulatory/rules.js';
+import type { Database, Sql } from '../store/db.js';
+import type { Approval, ApprovalEngine } from './service.js';
+
+export type ChangeKind = 'policy_change' | 'lifecycle_rules_change';
+
+export interface ChangeRequest {
+  id: string;
+  kind: ChangeKind;
+  requester: string;
+  status: 'pending' | 'applied' | 'rejected' | 'expired' | 'cancelled';
+  /** The version the change was based on; it is published only on top of it. */
+  base_version: number;
+  /** What it publishes: the policy text, or the rules document. */
+  change: { text: string } | { rules: LifecycleRules };
+  result: { version: number } | null;
+  approval: Approval | undefined;
+  created_at: string;
+}
+
+interface Row { id: string; kind: string; doc: string; requester: string; status: string; result: string | null; created_at: string }
+
+export function changeRequests(db: Database, clock: () => Date, approvals: ApprovalEngine, policies: PolicyStore, rules: RulesStore) {
+  async function load(sql: Sql, id: string): Promise<ChangeRequest | undefined> {
+    const [r] = await sql.all<Row>('SELECT * FROM change_requests WHERE id = ?', [id]);
+    if (!r) return undefined;
+    const doc = JSON.parse(r.doc) as { base_version: number; change: ChangeRequest['change'] };
+    const [a] = await sql.all<{ id: string }>('SELECT id FROM approvals WHERE subject_id = ? AND kind = ?', [id, r.kind]);
+    return {
+      id: r.id, kind: r.kind as ChangeKind, requester: r.requester, status: r.status as ChangeRequest['status'], base_version: doc.base_version, change: doc.change,
+      result: r.result ? (JSON.parse(r.result) as { version: number }) : null, approval: a ? await approvals.get(a.id, sql) : undefined, created_at: r.created_at,
+    };
+  }
+
+  async function open(actor: string, kind: ChangeKind, base: number, change: ChangeRequest['change'], summary: string): Promise<ChangeRequest> {
+    const id = `cr_${randomBytes(8).toString('hex')}`;
+    const at = clock().toISOString();
+    await db.transaction(async (tx) => {
+      await tx.run('INSERT INTO change_requests (id, kind, doc, requester, status, created_at) VALUES (?, ?, ?, ?, ?, ?)', [id, kind, JSON.stringify({ base_version: base, change }), actor, 'pending', at]);
+      await approvals.open(tx, { kind, subject: { type: 'change_request', id }, requester: actor, summary, detail: { base_version: base }, risk: { capability: 'execute' } }, at);
+      await appendEvents(tx, at, [{ actor, action: 'change.requested', subject: { type: 'change_request', id }, after: { kind, base_version: base, ...change } }]);
+    });
+    return (await load(db, id))!;
+  }
+
+  const settle = (status: ChangeRequest['status']) => async (tx: Sql, a: Approval) => {
+    await tx.run('UPDATE change_requests SET status = ? WHERE id = ?', [status, a.subject.id]);
+    return [];
+  };
+
+  approvals.register('policy_change', {
+    async approved(tx, a, at) {
+      const cr = (await load(tx, a.subject.id))!;
+      const text = (cr.change as { text: string }).text;
+      // Checked again: the action vocabulary (and so the schema) may have moved since the request.
+      const checked = await policies.validate(text);
+      const version = await policies.publishIn(tx, cr.requester, text, checked, at, cr.base_version, `change ${cr.id} approved by ${a.votes.map((v) => v.voter).join(', ')}`)
+        .catch((err: unknown) => {
+          if (err instanceof MandateError && err.code === 'PRECONDITION_FAILED') throw new MandateError('PRECONDITION_FAILED', `the policies changed since change ${cr.id} was asked for (it was based on version ${cr.base_version}): ask again on top of the current version`);
+          throw err;
+        });
+      await tx.run("UPDATE change_requests SET status = 'applied', result = ? WHERE id = ?", [JSON.stringify({ version }), cr.id]);
+      return [];
+    },
+    rejected: settle('rejected'),
+    expired: settle('expired'),
+  });
+
+  approvals.register('lifecycle_rules_change', {
+    async approved(tx, a, at) {
+      const cr = (await load(tx, a.subject.id))!;
+      const current = await rules.current(tx);
+      if (current.version !== cr.base_version)
+        throw new MandateError('PRECONDITION_FAILED', `the lifecycle rules changed since change ${cr.id} was asked for (based on version ${cr.base_version}, now ${current.version}): ask again`);
+      const pushed = await rules.pushIn(tx, cr.requester, (cr.change as { rules: LifecycleRules }).rules, at, `change ${cr.id} approved by ${a.votes.map((v) => v.voter).join(', ')}`);
+      await tx.run("UPDATE change_requests SET status = 'applied', result = ? WHERE id = ?", [JSON.stringify({ version: pushed.version }), cr.id]);
+      return [];
+    },
+    rejected: settle('rejected'),
+    expired: settle('expired'),
+  });
+
+  return {
+    get: (id: string) => load(db, id),
+
+    /** Asks to publish a new policy set: validated now, published once approved. */
+    async requestPolicies(actor: string, text: string, expectVersion?: number): Promise<ChangeRequest> {
+      const checked = await policies.validate(text);
+      const current = await policies.current();
+      if (expectVersion !== undefined && current.version !== expectVersion)
+        throw new MandateError('PRECONDITION_FAILED', `policies are at version ${current.version}, not ${expectVersion}`, { field: 'If-Match' });
+      return open(actor, 'policy_change', current.version, { text }, `${actor} asks to publish policies ${checked.map((p) => p.id).join(', ')} on top of version ${current.version}`);
+    },
+
+    /** Asks to publish new lifecycle rules: checked now, published once approved. */
+    async requestRules(actor: string, doc: unknown): Promise<ChangeRequest> {
+      const checked = rules.check(doc);
+      const current = await rules.current();
+      return open(actor, 'lifecycle_rules_change', current.version, { rules: checked }, `${actor} asks to publish lifecycle rules ${checked.id} on top of version ${current.version}`);
+    },
+  };
+}
+export type ChangeRequests = ReturnType<typeof changeRequests>;

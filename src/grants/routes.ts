@@ -1,0 +1,125 @@
+// HTTP for just-in-time access requests, the exceptions register and break-glass activations.
+// Each request is also an approval (decided at /v1/approvals/{id}/approve|reject).
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { MandateError } from '../core/errors.js';
+import { AccessRequestInput, ExceptionInput, UnsealInput } from '../core/grants.js';
+import { Enum, Id } from '../core/model.js';
+import { Problem } from '../http/common.js';
+import type { GrantsService, Requester } from './service.js';
+
+const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false });
+const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 500 }));
+const Reason = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
+const Notes = Type.Object({ notes: Type.String({ minLength: 1, maxLength: 5000 }) }, { additionalProperties: false });
+
+function requester(req: FastifyRequest): Requester {
+  if (req.workload) return { type: 'identity', id: req.workload.identity };
+  return { type: 'user', user: req.principal!.user, roles: req.principal!.roles };
+}
+function person(req: FastifyRequest): Requester & { type: 'user' } {
+  return { type: 'user', user: req.principal!.user, roles: req.principal!.roles };
+}
+
+export function registerGrantRoutes(app: FastifyInstance, grants: GrantsService): void {
+  // ---- just-in-time access
+  app.post('/v1/access-requests', {
+    // A person (the identity's owner, or a holder of access:request) or the identity itself, with its Mandate token.
+    config: { permission: 'approvals:read', workload: true },
+    schema: { tags: ['access'], summary: 'Ask for scoped, time-bound access for an identity (an approval request)', body: AccessRequestInput, response: { '4xx': Problem } },
+  }, async (req, reply) => reply.code(201).send(await grants.requestAccess(requester(req), req.body as AccessRequestInput)));
+
+  app.get('/v1/access-requests', {
+    config: { permission: 'approvals:read' },
+    schema: {
+      tags: ['access'], summary: 'Access requests, newest first',
+      querystring: Type.Object({ identity: Type.Optional(Id), status: Type.Optional(Enum(['pending', 'active', 'rejected', 'expired', 'ended', 'cancelled'] as const)), limit: Limit }, { additionalProperties: false }),
+      response: { '4xx': Problem },
+    },
+  }, async (req) => {
+    const q = req.query as { identity?: string; status?: string; limit?: number };
+    return { items: await grants.listAccessRequests({ ...q, limit: q.limit ?? 50 }) };
+  });
+
+  app.get('/v1/access-requests/:id', { config: { permission: 'approvals:read' }, schema: { tags: ['access'], summary: 'One access request', params: IdParam, response: { '4xx': Problem } } }, async (req) => {
+    const { id } = req.params as { id: string };
+    const r = await grants.getAccessRequest(id);
+    if (!r) throw new MandateError('NOT_FOUND', `no access request ${id}`);
+    return r;
+  });
+
+  app.post('/v1/access-requests/:id/revoke', {
+    config: { permission: 'identities:status' },
+    schema: { tags: ['access'], summary: 'End an active grant now, or withdraw a pending request', params: IdParam, body: Reason, response: { '4xx': Problem } },
+  }, async (req) => grants.revokeAccess(requester(req), (req.params as { id: string }).id, (req.body as { reason: string }).reason));
+
+  app.get('/v1/identities/:id/grants', {
+    config: { permission: 'inventory:read' },
+    schema: { tags: ['access'], summary: 'What an identity holds beyond its entitlement right now: grants, exceptions, break-glass activations', params: IdParam, response: { '4xx': Problem } },
+  }, async (req) => ({ items: await grants.active((req.params as { id: string }).id) }));
+
+  // ---- exceptions
+  app.post('/v1/exceptions', {
+    config: { permission: 'exceptions:write' },
+    schema: { tags: ['exceptions'], summary: 'Register a documented policy exception (an approval request)', body: ExceptionInput, response: { '4xx': Problem } },
+  }, async (req, reply) => reply.code(201).send(await grants.registerException(person(req), req.body as ExceptionInput)));
+
+  app.get('/v1/exceptions', {
+    config: { permission: 'inventory:read' },
+    schema: {
+      tags: ['exceptions'], summary: 'The exceptions register, newest first',
+      querystring: Type.Object({ identity: Type.Optional(Id), status: Type.Optional(Enum(['pending', 'active', 'rejected', 'expired', 'closed', 'revoked', 'cancelled'] as const)), limit: Limit }, { additionalProperties: false }),
+      response: { '4xx': Problem },
+    },
+  }, async (req) => {
+    const q = req.query as { identity?: string; status?: string; limit?: number };
+    return { items: await grants.listExceptions({ ...q, limit: q.limit ?? 50 }) };
+  });
+
+  app.get('/v1/exceptions/:id', { config: { permission: 'inventory:read' }, schema: { tags: ['exceptions'], summary: 'One exception', params: IdParam, response: { '4xx': Problem } } }, async (req) => {
+    const { id } = req.params as { id: string };
+    const e = await grants.getException(id);
+    if (!e) throw new MandateError('NOT_FOUND', `no exception ${id}`);
+    return e;
+  });
+
+  app.post('/v1/exceptions/:id/close', {
+    config: { permission: 'exceptions:write' },
+    schema: { tags: ['exceptions'], summary: 'Close an exception (ends it if it still applies)', params: IdParam, body: Notes, response: { '4xx': Problem } },
+  }, async (req) => grants.closeException(person(req), (req.params as { id: string }).id, (req.body as { notes: string }).notes));
+
+  // ---- break-glass
+  app.post('/v1/break-glass/:id/unseal', {
+    config: { permission: 'breakglass:unseal' },
+    schema: { tags: ['break-glass'], summary: 'Ask to unseal a break-glass identity, or take the emergency path', params: IdParam, body: UnsealInput, response: { '4xx': Problem } },
+  }, async (req, reply) => reply.code(201).send(await grants.unseal(person(req), (req.params as { id: string }).id, req.body as { reason: string })));
+
+  app.get('/v1/break-glass/activations', {
+    config: { permission: 'inventory:read' },
+    schema: {
+      tags: ['break-glass'], summary: 'Break-glass activations, newest first',
+      querystring: Type.Object({ identity: Type.Optional(Id), review: Type.Optional(Enum(['open', 'done', 'none'] as const)), limit: Limit }, { additionalProperties: false }),
+      response: { '4xx': Problem },
+    },
+  }, async (req) => {
+    const q = req.query as { identity?: string; review?: string; limit?: number };
+    return { items: await grants.listActivations({ ...q, limit: q.limit ?? 50 }) };
+  });
+
+  app.get('/v1/break-glass/activations/:id', { config: { permission: 'inventory:read' }, schema: { tags: ['break-glass'], summary: 'One activation', params: IdParam, response: { '4xx': Problem } } }, async (req) => {
+    const { id } = req.params as { id: string };
+    const a = await grants.getActivation(id);
+    if (!a) throw new MandateError('NOT_FOUND', `no break-glass activation ${id}`);
+    return a;
+  });
+
+  app.post('/v1/break-glass/activations/:id/seal', {
+    config: { permission: 'breakglass:unseal' },
+    schema: { tags: ['break-glass'], summary: 'Seal again before the window ends', params: IdParam, body: Reason, response: { '4xx': Problem } },
+  }, async (req) => grants.seal(person(req), (req.params as { id: string }).id, (req.body as { reason: string }).reason));
+
+  app.post('/v1/break-glass/activations/:id/review', {
+    config: { permission: 'approvals:read' },
+    schema: { tags: ['break-glass'], summary: 'Close the post-incident review (an approver, compliance officer or admin other than who unsealed)', params: IdParam, body: Notes, response: { '4xx': Problem } },
+  }, async (req) => grants.review(person(req), (req.params as { id: string }).id, (req.body as { notes: string }).notes));
+}
