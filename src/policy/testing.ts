@@ -68,6 +68,8 @@ export async function runPolicyTests(policyText: string, testsText: string): Pro
     actions,
     authorisations: tests.authorisations.map((a, n) => ({ ...a, id: a.id ?? `test-authorisation-${n + 1}` })),
     lifecycle: defaultRules() as unknown as LifecycleRuleSet,
+    // Policy tests carry no grants: nothing here expires.
+    now: () => 0,
     policies: evaluator,
   });
   const states = new Map(tests.authorisations.map((a) => [scopeKeyOf(a), a.status]));

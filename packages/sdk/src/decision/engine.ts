@@ -36,8 +36,8 @@ export interface EngineState {
   lifecycle: LifecycleRuleSet;
   policies: PolicyEvaluator;
   grants?: readonly GrantEntry[];
-  /** Epoch milliseconds; grants stop applying at their expiry by this clock (default Date.now). */
-  now?: () => number;
+  /** The clock (epoch milliseconds) grants expire by; the engine itself reads no clock. */
+  now: () => number;
 }
 
 const GRANT_LABEL: Record<GrantEntry['kind'], string> = { access: 'just-in-time grant', exception: 'exception', break_glass: 'break-glass activation' };
@@ -61,7 +61,7 @@ export class DecisionEngine {
     this.setAuthorisations(state.authorisations);
     this.lifecycle = state.lifecycle;
     this.policies = state.policies;
-    this.now = state.now ?? Date.now;
+    this.now = state.now;
     this.setGrants(state.grants ?? []);
   }
 
