@@ -6,6 +6,7 @@ import { loadServerConfig } from '../config.js';
 import { ROLES } from '../core/roles.js';
 import { formatFor } from '../importer/parse.js';
 import { Client, CliError } from './client.js';
+import { registerApprovalCommands } from './approvals.js';
 import { registerEnforcementCommands } from './enforcement.js';
 import { registerLedgerCommands } from './ledger.js';
 import { registerRegulatoryCommands } from './regulatory.js';
@@ -151,6 +152,7 @@ export function buildCli(): Command {
   registerRegulatoryCommands(authorisations, program, clientOf, print);
   registerLedgerCommands(program, clientOf, print);
   registerEnforcementCommands(program, clientOf, print);
+  registerApprovalCommands(program, clientOf, print);
 
   const entities = program.command('entities').description('legal entities');
   listCommand(entities, 'entities', ['id', 'name', 'lei', 'home'], []);
