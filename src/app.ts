@@ -47,6 +47,8 @@ import { grantsService } from './grants/service.js';
 import { registerGrantRoutes } from './grants/routes.js';
 import { findingsService } from './findings/service.js';
 import { registerFindingRoutes } from './findings/routes.js';
+import { accessReviewFindings, reviewService } from './reviews/service.js';
+import { registerReviewRoutes } from './reviews/routes.js';
 
 const NO_KICK = new Set(['/v1/decisions', '/v1/decisions/batch', '/v1/decisions/evidence', '/v1/token', '/v1/introspect']);
 
@@ -102,6 +104,7 @@ export type MandateApp = FastifyInstance & {
     changes: ReturnType<typeof changeRequests>;
     grants: ReturnType<typeof grantsService>;
     findings: ReturnType<typeof findingsService>;
+    reviews: ReturnType<typeof reviewService>;
     /** Loads the decision point's state and starts following the ledger (on first need). */
     enforcementReady(): Promise<EnforcementState>;
   };
@@ -164,9 +167,10 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     loading = undefined;
     throw err;
   }));
+  const inventory = inventoryService(db, clock, opts.caepReceivers ?? [], () => void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed')));
   const services = {
     access: accessService(db, clock),
-    inventory: inventoryService(db, clock, opts.caepReceivers ?? [], () => void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed'))),
+    inventory,
     importer: importService(db, clock),
     rules,
     // After a cascade commits, deliver its connector actions at once rather than at the next tick.
@@ -186,7 +190,8 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     approvals,
     changes,
     grants,
-    findings: findingsService(db, clock),
+    findings: findingsService(db, clock, [accessReviewFindings]),
+    reviews: reviewService(db, clock, inventory),
   };
   // Whatever a request or the scheduler commits reaches enforcement points at once.
   const kickHub = () => {
@@ -316,6 +321,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   registerApprovalRoutes(app, approvals, changes);
   registerGrantRoutes(app, grants);
   registerFindingRoutes(app, services.findings);
+  registerReviewRoutes(app, services.reviews);
   registerDecisionRoutes(app, services.decisions, enforcementReady);
   registerEnforcementRoutes(app, hub, enforcementReady);
 

@@ -7,6 +7,7 @@ import { ROLES } from '../core/roles.js';
 import { formatFor } from '../importer/parse.js';
 import { Client, CliError } from './client.js';
 import { registerApprovalCommands } from './approvals.js';
+import { registerReviewCommands } from './reviews.js';
 import { registerEnforcementCommands } from './enforcement.js';
 import { registerLedgerCommands } from './ledger.js';
 import { registerRegulatoryCommands } from './regulatory.js';
@@ -153,6 +154,7 @@ export function buildCli(): Command {
   registerLedgerCommands(program, clientOf, print);
   registerEnforcementCommands(program, clientOf, print);
   registerApprovalCommands(program, clientOf, print);
+  registerReviewCommands(program, clientOf, print);
 
   const entities = program.command('entities').description('legal entities');
   listCommand(entities, 'entities', ['id', 'name', 'lei', 'home'], []);

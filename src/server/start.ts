@@ -72,6 +72,9 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     // Crash recovery first: apply approved transitions whose time has come (a cascade cut short by
     // a crash rolled back whole), and deliver what the outbox still holds. Then keep doing both.
     await app.services.regulatory.applyDue();
+    await app.services.approvals.expireDue();
+    await app.services.grants.endDue();
+    await app.services.reviews.tick();
     await app.services.outbox.drain();
     // One tick at a time: a cascade can outlast the interval, and overlapping ticks would queue up
     // behind it holding store connections.
@@ -83,6 +86,8 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
         // time ran out are recorded as ended (decisions stopped using them at their expiry already).
         .then(() => app.services.approvals.expireDue())
         .then(() => app.services.grants.endDue())
+        // Recurring access-review campaigns: close the one come due, open the next.
+        .then(() => app.services.reviews.tick())
         .catch((err) => app.log.error({ err }, 'expiring approvals and grants failed'))
         .finally(() => (applying = undefined));
     }, config.schedulerIntervalMs);

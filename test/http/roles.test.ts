@@ -80,6 +80,11 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'POST /v1/break-glass/activations/:id/seal': 'breakglass:unseal',
   'POST /v1/break-glass/activations/:id/review': 'approvals:read',
   'GET /v1/findings': 'inventory:read',
+  'POST /v1/access-reviews': 'reviews:manage',
+  'GET /v1/access-reviews': 'approvals:read',
+  'GET /v1/access-reviews/:id': 'approvals:read',
+  'GET /v1/access-reviews/:id/items': 'approvals:read',
+  'POST /v1/access-reviews/:id/items/:identity': 'approvals:read',
 };
 // The stream never ends by itself: for the roles it admits, the SDK tests follow it for real.
 const STREAMS = new Set(['GET /v1/enforcement/stream']);
