@@ -183,6 +183,18 @@ export class DecisionEngine {
     return allowed;
   }
 
+  // The principal with a lent action and scope, kept per principal object: the policy evaluator
+  // caches its work per principal object, so a fresh copy per decision would cost it every time.
+  private lentCache = new WeakMap<IdentityFacts, Map<string, IdentityFacts>>();
+  private lent(principal: IdentityFacts, action: string, scope: string): IdentityFacts {
+    let byKey = this.lentCache.get(principal);
+    if (!byKey) this.lentCache.set(principal, (byKey = new Map()));
+    const key = `${action}\u0000${scope}`;
+    let p = byKey.get(key);
+    if (!p) byKey.set(key, (p = { ...principal, actions: [...principal.actions, action], scopes: [...principal.scopes, scope] }));
+    return p;
+  }
+
   /** The first grant under which the policies allow what they denied the identity alone. */
   private underGrant(
     principal: IdentityFacts, grants: readonly GrantEntry[], action: string, cls: ActionClass, resource: DecisionResource, scope: string, state: string, context: DecisionContext,
@@ -191,7 +203,7 @@ export class DecisionEngine {
       if (g.kind === 'break_glass' || g.control === 'static_secret') continue;
       if ((g.actions && !g.actions.includes(action)) || (g.scope !== undefined && g.scope !== scope)) continue;
       const lends = g.kind === 'access' || g.control === 'entitlement';
-      const p: IdentityFacts = lends ? { ...principal, actions: [...principal.actions, action], scopes: [...principal.scopes, scope] } : principal;
+      const p: IdentityFacts = lends ? this.lent(principal, action, scope) : principal;
       const c: DecisionContext = g.control === 'workload_attestation' ? { ...context, attested: true, device_posture: 'compliant' } : context;
       const answer = this.policies.evaluate(p, action, cls, resource, scope, state, c);
       if (!answer.allow) continue;
