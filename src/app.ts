@@ -45,9 +45,10 @@ import { registerApprovalRoutes } from './approvals/routes.js';
 import { DEFAULT_APPROVAL_RULES, type ApprovalRule } from './core/approvals.js';
 import { grantsService } from './grants/service.js';
 import { registerGrantRoutes } from './grants/routes.js';
-import { findingsService } from './findings/service.js';
-import { registerFindingRoutes } from './findings/routes.js';
-import { accessReviewFindings, reviewService } from './reviews/service.js';
+import { complianceService } from './compliance/service.js';
+import { leakService } from './compliance/leaks.js';
+import { registerComplianceRoutes } from './compliance/routes.js';
+import { reviewService } from './reviews/service.js';
 import { registerReviewRoutes } from './reviews/routes.js';
 
 const NO_KICK = new Set(['/v1/decisions', '/v1/decisions/batch', '/v1/decisions/evidence', '/v1/token', '/v1/introspect']);
@@ -103,7 +104,8 @@ export type MandateApp = FastifyInstance & {
     approvals: ReturnType<typeof approvalEngine>;
     changes: ReturnType<typeof changeRequests>;
     grants: ReturnType<typeof grantsService>;
-    findings: ReturnType<typeof findingsService>;
+    compliance: ReturnType<typeof complianceService>;
+    leaks: ReturnType<typeof leakService>;
     reviews: ReturnType<typeof reviewService>;
     /** Loads the decision point's state and starts following the ledger (on first need). */
     enforcementReady(): Promise<EnforcementState>;
@@ -190,7 +192,8 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     approvals,
     changes,
     grants,
-    findings: findingsService(db, clock, [accessReviewFindings]),
+    compliance: complianceService(db, clock),
+    leaks: leakService(db, clock),
     reviews: reviewService(db, clock, inventory),
   };
   // Whatever a request or the scheduler commits reaches enforcement points at once.
@@ -320,7 +323,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   registerPolicyRoutes(app, policies, changes);
   registerApprovalRoutes(app, approvals, changes);
   registerGrantRoutes(app, grants);
-  registerFindingRoutes(app, services.findings);
+  registerComplianceRoutes(app, services.compliance, services.leaks);
   registerReviewRoutes(app, services.reviews);
   registerDecisionRoutes(app, services.decisions, enforcementReady);
   registerEnforcementRoutes(app, hub, enforcementReady);

@@ -3,13 +3,11 @@
 //   mandate access request | list | show | revoke | grants
 //   mandate exceptions add | list | show | close
 //   mandate break-glass unseal | list | show | seal | review
-//   mandate findings
 // Every command is a client of the REST API; flags are checked here first (exit 2), so a typo
 // never reaches the server as a half-formed request.
 import { Option, type Command } from 'commander';
 import type { Approval } from '../approvals/service.js';
 import { APPROVAL_KINDS, APPROVAL_STATUSES, type ApprovalRule } from '../core/approvals.js';
-import type { Finding } from '../core/findings.js';
 import { EXCEPTION_CONTROLS } from '../core/grants.js';
 import type { AccessRequest, BreakGlassActivation, PolicyException } from '../grants/service.js';
 import type { GrantEntry } from '../grants/store.js';
@@ -59,7 +57,7 @@ function timestampOf(value: string, flag: string): string {
   return value;
 }
 
-function queryOf(params: Record<string, string | number | undefined>): string {
+export function queryOf(params: Record<string, string | number | undefined>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
   const s = q.toString();
@@ -151,18 +149,6 @@ export function registerApprovalCommands(program: Command, clientOf: ClientOf, p
   registerAccess(program, clientOf, print);
   registerExceptions(program, clientOf, print);
   registerBreakGlass(program, clientOf, print);
-
-  program
-    .command('findings')
-    .description('open findings, most severe first: what needs a person now (fixing the cause closes one)')
-    .option('--rule <rule>', 'only this rule, e.g. break-glass-unreviewed')
-    .addOption(new Option('--severity <severity>', 'only this severity').choices(SEVERITIES))
-    .action(async (o: { rule?: string; severity?: string }, cmd: Command) => {
-      const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ items: Finding[] }>('GET', `/v1/findings${queryOf({ rule: o.rule, severity: o.severity })}`);
-      if (json) return print(JSON.stringify(body.items, null, 2));
-      print(body.items.length ? table(body.items.map((f) => ({ ...f, subject: f.subject.id })), ['severity', 'rule', 'subject', 'title']) : 'no open findings');
-    });
 }
 
 function registerApprovals(program: Command, clientOf: ClientOf, print: Print): void {

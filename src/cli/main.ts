@@ -8,6 +8,7 @@ import { formatFor } from '../importer/parse.js';
 import { Client, CliError } from './client.js';
 import { registerApprovalCommands } from './approvals.js';
 import { registerReviewCommands } from './reviews.js';
+import { registerComplianceCommands } from './compliance.js';
 import { registerEnforcementCommands } from './enforcement.js';
 import { registerLedgerCommands } from './ledger.js';
 import { registerRegulatoryCommands } from './regulatory.js';
@@ -155,6 +156,7 @@ export function buildCli(): Command {
   registerEnforcementCommands(program, clientOf, print);
   registerApprovalCommands(program, clientOf, print);
   registerReviewCommands(program, clientOf, print);
+  registerComplianceCommands(program, clientOf, print);
 
   const entities = program.command('entities').description('legal entities');
   listCommand(entities, 'entities', ['id', 'name', 'lei', 'home'], []);

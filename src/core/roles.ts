@@ -28,6 +28,7 @@ export const PERMISSIONS = [
   'exceptions:write', // register documented policy exceptions, and close them
   'breakglass:unseal', // ask to unseal a break-glass identity, or take the emergency path
   'reviews:manage', // open access-review campaigns and decide items whose owner is gone
+  'compliance:manage', // run control checks, acknowledge findings, ingest scanner reports, export evidence packs
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -40,7 +41,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   operator: [...READ, 'identities:write', 'identities:status', 'registry:write', 'outbox:retry', 'credentials:write', 'decisions:query', 'access:request', 'breakglass:unseal'],
   compliance_officer: [
     ...READ, 'identities:status', 'registry:write', 'regulatory:write', 'import', 'transitions:propose', 'policies:write', 'decisions:query',
-    'access:request', 'exceptions:write', 'reviews:manage',
+    'access:request', 'exceptions:write', 'reviews:manage', 'compliance:manage',
   ],
   admin: PERMISSIONS,
   enforcer: ['decisions:query', 'enforcement:subscribe', 'tokens:introspect'],

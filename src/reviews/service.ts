@@ -4,7 +4,6 @@
 // exactly as for any other change; the decision itself is recorded once that change committed.
 import { randomBytes } from 'node:crypto';
 import { MandateError } from '../core/errors.js';
-import { FINDING_RULES, type Finding } from '../core/findings.js';
 import type { Identity, Person } from '../core/model.js';
 import {
   decisionRefusal, flagsFor, isOverdue, narrowIdentity, nextDueAt, NewCampaign, REVIEW_FLAGS, reviewerFor,
@@ -215,15 +214,28 @@ export async function accessReviewFindings(sql: Sql, now: Date): Promise<Finding
       out.push({
         id: `access-review-overdue:${c.id}:${r.identity_id}`,
         rule: 'access-review-overdue',
-        severity: FINDING_RULES['access-review-overdue']!.severity,
+        severity: 'medium',
         subject: { type: 'identity', id: r.identity_id },
         title: `The access review of ${r.identity_id} is overdue`,
         detail: `campaign "${name}" (${c.id}) was due ${c.due_at}; ${r.reviewer ?? 'a review manager (the owner has departed or there is none)'} has not decided to keep, narrow or revoke it`,
         since: c.due_at,
+        reviewer: r.reviewer,
       });
     }
   }
   return out.sort((a, b) => (a.subject.id < b.subject.id ? -1 : a.subject.id > b.subject.id ? 1 : 0));
+}
+
+/** An overdue review item, as the compliance checks read it. */
+export interface Finding {
+  id: string;
+  rule: string;
+  severity: 'medium';
+  subject: { type: string; id: string };
+  title: string;
+  detail: string;
+  since: string;
+  reviewer: string | null;
 }
 
 export function reviewService(db: Database, clock: () => Date, inventory: InventoryService) {
@@ -435,4 +447,3 @@ export function reviewService(db: Database, clock: () => Date, inventory: Invent
   };
 }
 export type ReviewService = ReturnType<typeof reviewService>;
-export type { Finding };

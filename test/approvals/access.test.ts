@@ -267,11 +267,11 @@ for (const store of testStores()) {
       assert.equal((await decide('agent-ops', 'reconcile', CUSTODY_DE, noAttest)).body.decision, 'deny', 'it stops applying on its own');
       await app.services.grants.endDue();
       assert.equal((await call('vic', 'GET', `/v1/exceptions/${ex.body.id}`)).body.status, 'expired');
-      const findings = (await call('vic', 'GET', '/v1/findings')).body.items as { id: string; rule: string }[];
+      const findings = (await call('vic', 'GET', '/v1/findings?fresh=true')).body.items as { id: string; rule: string }[];
       assert.ok(findings.some((f) => f.id === `exception-expired-open:${ex.body.id}`));
       const closed = await call('carla', 'POST', `/v1/exceptions/${ex.body.id}/close`, { notes: 'host migrated; attests now' });
       assert.equal(closed.body.status, 'closed');
-      assert.ok(!(await call('vic', 'GET', '/v1/findings')).body.items.some((f: any) => f.id === `exception-expired-open:${ex.body.id}`));
+      assert.ok(!(await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.some((f: any) => f.id === `exception-expired-open:${ex.body.id}`));
       assert.equal((await call('carla', 'POST', `/v1/exceptions/${ex.body.id}/close`, { notes: 'again' })).body.code, 'ALREADY_DECIDED');
     });
 
@@ -293,19 +293,19 @@ for (const store of testStores()) {
       const open = await decide('bg-custody', 'withdraw_to_client');
       assert.equal(open.body.decision, 'allow', JSON.stringify(open.body));
       assert.deepEqual(open.body.relied_on.map((r: any) => r.type), ['break_glass']);
-      assert.ok(!(await call('vic', 'GET', '/v1/findings')).body.items.some((f: any) => f.rule === 'break-glass-unreviewed'), 'not a finding while the window is open');
+      assert.ok(!(await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.some((f: any) => f.check === 'break-glass-unreviewed'), 'not a finding while the window is open');
 
       now += 1800_000 + 1;
       assert.equal((await decide('bg-custody', 'withdraw_to_client')).body.decision, 'deny', 'sealed again when the window closes');
       await app.services.grants.endDue();
       assert.ok((await eventsOf('bg-custody')).some((e) => e.action === 'break_glass.resealed'));
-      const finding = (await call('vic', 'GET', '/v1/findings')).body.items.find((f: any) => f.id === `break-glass-unreviewed:${u.body.id}`);
+      const finding = (await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.find((f: any) => f.id === `break-glass-unreviewed:${u.body.id}`);
       assert.equal(finding?.severity, 'high');
       assert.equal((await call('olga', 'POST', `/v1/break-glass/activations/${u.body.id}/review`, { notes: 'mine' })).body.code, 'SEPARATION_OF_DUTIES');
       assert.equal((await call('vic', 'POST', `/v1/break-glass/activations/${u.body.id}/review`, { notes: 'x' })).status, 403);
       const reviewed = await call('carla', 'POST', `/v1/break-glass/activations/${u.body.id}/review`, { notes: 'withdrawals INC-7 checked against the ledger; credential rotated' });
       assert.equal(reviewed.body.review.status, 'done');
-      assert.ok(!(await call('vic', 'GET', '/v1/findings')).body.items.some((f: any) => f.id === `break-glass-unreviewed:${u.body.id}`));
+      assert.ok(!(await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.some((f: any) => f.id === `break-glass-unreviewed:${u.body.id}`));
     });
 
     test('break-glass emergency path: at once, short, notified, and a critical finding until reviewed', async () => {
@@ -318,7 +318,7 @@ for (const store of testStores()) {
       assert.equal((await decide('bg-infra', 'read', { entity: 'ent-de', service: 'execution', jurisdiction: 'DE' })).body.decision, 'allow');
       const outbox = (await call('admin', 'GET', '/v1/outbox?limit=500')).body.items as { channel: string; payload?: any; reason: string }[];
       assert.ok(outbox.some((o) => o.channel === 'notify' && /emergency/.test(o.reason)));
-      const f = (await call('vic', 'GET', '/v1/findings')).body.items.find((x: any) => x.id === `break-glass-unreviewed:${u.body.id}`);
+      const f = (await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.find((x: any) => x.id === `break-glass-unreviewed:${u.body.id}`);
       assert.equal(f?.severity, 'critical');
       const sealedEarly = await call('opal', 'POST', `/v1/break-glass/activations/${u.body.id}/seal`, { reason: 'outage over' });
       assert.equal(sealedEarly.body.status, 'ended');

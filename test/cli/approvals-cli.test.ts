@@ -215,8 +215,8 @@ describe('approvals, access, exceptions, break-glass and findings from the CLI (
 
     const findings = await as('carla', 'findings');
     assert.equal(findings.code, 0, findings.stderr);
-    assert.match(findings.stdout, /^SEVERITY\s+RULE\s+SUBJECT\s+TITLE/);
-    assert.match(findings.stdout, new RegExp(`critical\\s+break-glass-unreviewed\\s+${id}\\s+Break-glass use of bg-custody`));
+    assert.match(findings.stdout, /^SEVERITY\s+CHECK\s+SUBJECT\s+STATUS\s+OWNER\s+DUE\s+TITLE/);
+    assert.match(findings.stdout, new RegExp(`critical\\s+break-glass-unreviewed\\s+${id}\\s+open\\s+.*Break-glass use of bg-custody`));
     const critical = JSON.parse((await as('carla', 'findings', '--severity', 'critical', '--json')).stdout) as { id: string }[];
     assert.ok(critical.some((f) => f.id === `break-glass-unreviewed:${id}`));
 
@@ -231,7 +231,7 @@ describe('approvals, access, exceptions, break-glass and findings from the CLI (
     assert.equal(reviewed.stdout.trim(), `post-incident review of ${id} (bg-custody) is done, by carla`);
 
     assert.doesNotMatch((await as('carla', 'findings')).stdout, new RegExp(id));
-    assert.match((await as('carla', 'findings', '--rule', 'break-glass-unreviewed')).stdout, /^no open findings/);
+    assert.match((await as('carla', 'findings', '--check', 'break-glass-unreviewed')).stdout, /^no findings/);
     assert.match((await as('carla', 'break-glass', 'list', '--review', 'done')).stdout, new RegExp(id));
   });
 });

@@ -1,0 +1,105 @@
+// CLI for control checks, findings, readiness and leaked-secret reports:
+//   mandate checks run | list | runs
+//   mandate findings [--status] [--severity] [--check] [--owner]; mandate finding <id> [--ack NOTE]
+//   mandate readiness [--entity] [--jurisdiction] [--as-of]
+//   mandate leaks ingest <file> [--identity] | list | resolve <id> --notes
+import { readFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import type { CheckResult, Finding, Readiness } from '../core/evidence.js';
+import { queryOf } from './approvals.js';
+import { CliError, type Client } from './client.js';
+import { table } from './table.js';
+
+type ClientOf = (cmd: Command) => { client: Client; json: boolean };
+type Print = (s: string) => void;
+const SEVERITIES = ['low', 'medium', 'high', 'critical'];
+
+export function registerComplianceCommands(program: Command, clientOf: ClientOf, print: Print): void {
+  const checks = program.command('checks').description('continuous control checks, each mapped to controls (docs/controls.md)');
+  checks.command('run').description('run every check now').action(async (_o: unknown, cmd: Command) => {
+    const { client, json } = clientOf(cmd);
+    const { body } = await client.request<{ id: string; checks: CheckResult[]; counts: Record<string, number>; duration_ms: number }>('POST', '/v1/checks/run');
+    if (json) return print(JSON.stringify(body, null, 2));
+    print(table(body.checks.map((c) => ({ ...c, result: c.failed ? `${c.failed} of ${c.evaluated} fail` : `${c.evaluated} pass` })), ['check', 'severity', 'result']));
+    print(`run ${body.id}: ${body.counts.open} open, ${body.counts.opened} opened, ${body.counts.reopened} reopened, ${body.counts.resolved} resolved, ${body.counts.accepted_risk} accepted risk (${body.duration_ms} ms)`);
+  });
+  checks.command('list').description('the checks and the controls each evidences').action(async (_o: unknown, cmd: Command) => {
+    const { client, json } = clientOf(cmd);
+    const { body } = await client.request<{ items: { id: string; severity: string; controls: string[] }[] }>('GET', '/v1/checks');
+    print(json ? JSON.stringify(body.items, null, 2) : table(body.items.map((c) => ({ ...c, controls: c.controls.join(' ') })), ['id', 'severity', 'controls']));
+  });
+  checks.command('runs').description('recent runs').action(async (_o: unknown, cmd: Command) => {
+    const { client, json } = clientOf(cmd);
+    const { body } = await client.request<{ items: { id: string; at: string; trigger: string; counts: Record<string, number> }[] }>('GET', '/v1/checks/runs');
+    print(json ? JSON.stringify(body.items, null, 2) : table(body.items.map((r) => ({ ...r, open: r.counts.open, opened: r.counts.opened, resolved: r.counts.resolved })), ['id', 'at', 'trigger', 'open', 'opened', 'resolved']));
+  });
+
+  program
+    .command('findings')
+    .description('findings, most severe first (the checks run first, so the list is current)')
+    .option('--status <list>', 'comma-separated: open, acknowledged, resolved, accepted_risk (default open,acknowledged)')
+    .addOption(new Option('--severity <severity>', 'only this severity').choices(SEVERITIES))
+    .option('--check <id>', 'only this check')
+    .option('--owner <email>', 'only those this person owns')
+    .action(async (o: { status?: string; severity?: string; check?: string; owner?: string }, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<{ items: Finding[] }>('GET', `/v1/findings${queryOf({ fresh: 'true', status: o.status, severity: o.severity, check: o.check, owner: o.owner })}`);
+      if (json) return print(JSON.stringify(body.items, null, 2));
+      print(body.items.length
+        ? table(body.items.map((f) => ({ ...f, subject: f.subject.id, due: f.due_at.slice(0, 10), owner: f.owner ?? '' })), ['severity', 'check', 'subject', 'status', 'owner', 'due', 'title'])
+        : 'no findings');
+    });
+  program
+    .command('finding <id>')
+    .description('one finding with its lifecycle; --ack to acknowledge it')
+    .option('--ack <note>', 'acknowledge it (you own the fix; it stays until its cause is gone)')
+    .action(async (id: string, o: { ack?: string }, cmd: Command) => {
+      const { client } = clientOf(cmd);
+      const path = `/v1/findings/${encodeURIComponent(id)}`;
+      const { body } = o.ack ? await client.request('POST', `${path}/acknowledge`, { body: { note: o.ack } }) : await client.request('GET', path);
+      print(JSON.stringify(body, null, 2));
+    });
+
+  program
+    .command('readiness')
+    .description('readiness per entity × member state × service: score, blocking findings, owners to chase, deadlines')
+    .option('--entity <id>', 'one legal entity')
+    .option('--jurisdiction <cc>', 'one member state')
+    .option('--as-of <time>', 'as it stood at that time (from the check run at or before it)')
+    .action(async (o: { entity?: string; jurisdiction?: string; asOf?: string }, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<{ run: { id: string; at: string } | null; items: Readiness[] }>('GET', `/v1/readiness${queryOf({ entity: o.entity, jurisdiction: o.jurisdiction, as_of: o.asOf })}`);
+      if (json) return print(JSON.stringify(body, null, 2));
+      if (!body.run) return print('no check run yet: mandate checks run');
+      print(table(body.items.map((r) => ({
+        scope: `${r.entity}/${r.jurisdiction}/${r.service}`, status: r.authorisation?.status ?? '', score: r.score, open: r.open_findings, blocking: r.blocking.length,
+        chase: r.owners_to_chase.slice(0, 2).map((c) => `${c.owner} (${c.findings})`).join(', '),
+        next_deadline: r.deadlines[0] ? `${r.deadlines[0].what}: ${r.deadlines[0].days_left} days` : '',
+      })), ['scope', 'status', 'score', 'open', 'blocking', 'chase', 'next_deadline']));
+      print(`as of check run ${body.run.id} at ${body.run.at}`);
+    });
+
+  const leaks = program.command('leaks').description('leaked secrets reported by scanners (gitleaks, trufflehog)');
+  leaks.command('ingest <file>').description('ingest a gitleaks JSON report or trufflehog JSON lines (only fingerprints are kept)').option('--identity <id>', 'the identity the secrets belong to, when Mandate did not issue them')
+    .action(async (file: string, o: { identity?: string }, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      let report: string;
+      try {
+        report = readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new CliError(`cannot read ${file}: ${(err as Error).message}`, 2);
+      }
+      const { body } = await client.request<{ format: string; received: number; opened: number; seen_again: number; matched: number }>('POST', '/v1/leaks', { body: { report, ...(o.identity ? { identity: o.identity } : {}) } });
+      print(json ? JSON.stringify(body, null, 2) : `${body.format}: ${body.received} received, ${body.opened} opened, ${body.seen_again} seen again, ${body.matched} matched to Mandate-issued secrets`);
+    });
+  leaks.command('list').option('--open', 'only those not resolved').action(async (o: { open?: boolean }, cmd: Command) => {
+    const { client, json } = clientOf(cmd);
+    const { body } = await client.request<{ items: Record<string, unknown>[] }>('GET', `/v1/leaks${o.open ? '?open=true' : ''}`);
+    print(json ? JSON.stringify(body.items, null, 2) : table(body.items, ['id', 'detector', 'where', 'identity', 'first_seen', 'resolved_at']));
+  });
+  leaks.command('resolve <id>').requiredOption('--notes <text>', 'what was done (revoked, rotated)').action(async (id: string, o: { notes: string }, cmd: Command) => {
+    const { client } = clientOf(cmd);
+    await client.request('POST', `/v1/leaks/${encodeURIComponent(id)}/resolve`, { body: { notes: o.notes } });
+    print(`leaked secret ${id} resolved`);
+  });
+}
