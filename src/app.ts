@@ -48,6 +48,8 @@ import { registerGrantRoutes } from './grants/routes.js';
 import { complianceService } from './compliance/service.js';
 import { leakService } from './compliance/leaks.js';
 import { registerComplianceRoutes } from './compliance/routes.js';
+import { evidencePacks } from './evidence/pack.js';
+import { registerEvidenceRoutes } from './evidence/routes.js';
 import { reviewService } from './reviews/service.js';
 import { registerReviewRoutes } from './reviews/routes.js';
 
@@ -324,6 +326,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   registerApprovalRoutes(app, approvals, changes);
   registerGrantRoutes(app, grants);
   registerComplianceRoutes(app, services.compliance, services.leaks);
+  registerEvidenceRoutes(app, db, clock, evidencePacks(db, clock, services.ledger, services.compliance));
   registerReviewRoutes(app, services.reviews);
   registerDecisionRoutes(app, services.decisions, enforcementReady);
   registerEnforcementRoutes(app, hub, enforcementReady);

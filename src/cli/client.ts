@@ -71,11 +71,14 @@ export class Client {
   }
 
   /** Streams a response body to a new file (it must not exist). Answers the bytes written. */
-  async download(path: string, file: string): Promise<number> {
+  /** Streams a response body to a new file (GET, or POST with a JSON body). */
+  async download(path: string, file: string, post?: unknown): Promise<number> {
     if (!this.opts.token) throw new CliError('no API token: pass --token or set MANDATE_TOKEN', 2);
     let res: Response;
     try {
-      res = await fetch(new URL(path, this.opts.url), { headers: { authorization: `Bearer ${this.opts.token}` } });
+      res = await fetch(new URL(path, this.opts.url), post === undefined
+        ? { headers: { authorization: `Bearer ${this.opts.token}` } }
+        : { method: 'POST', headers: { authorization: `Bearer ${this.opts.token}`, 'content-type': 'application/json' }, body: JSON.stringify(post) });
     } catch (err) {
       throw new CliError(`cannot reach the Mandate server at ${this.opts.url}: ${(err as Error).message}`, 3);
     }

@@ -102,4 +102,16 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
     await client.request('POST', `/v1/leaks/${encodeURIComponent(id)}/resolve`, { body: { notes: o.notes } });
     print(`leaked secret ${id} resolved`);
   });
+
+  const evidence = program.command('evidence').description('signed evidence packs for supervisors and auditors');
+  evidence.command('export').description('one signed pack (.tar.gz) for an entity and member state; verify it with mandate ledger verify <file>')
+    .requiredOption('--entity <id>', 'the legal entity')
+    .requiredOption('--jurisdiction <cc>', 'the member state, e.g. IT')
+    .option('--as-of <time>', 'as it stood at that time (default: now)')
+    .requiredOption('--out <file>', 'where to write it (a new file)')
+    .action(async (o: { entity: string; jurisdiction: string; asOf?: string; out: string }, cmd: Command) => {
+      const { client } = clientOf(cmd);
+      const bytes = await client.download('/v1/evidence-packs', o.out, { entity: o.entity, jurisdiction: o.jurisdiction, ...(o.asOf ? { as_of: o.asOf } : {}) });
+      print(`wrote ${bytes} bytes to ${o.out}; verify it offline with: mandate ledger verify ${o.out} --key <the ledger's verifier key>`);
+    });
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { verifyLedgerFile } from '../events/verify.js';
+import { verifyPackFile } from '../evidence/verify.js';
 import { CliError, type Client } from './client.js';
 
 type ClientOf = (cmd: Command) => { client: Client; json: boolean };
@@ -76,6 +77,18 @@ export function registerLedgerCommands(program: Command, clientOf: ClientOf, pri
       const { json } = clientOf(cmd);
       readText(file, 'ledger export');
       const key = o.key ?? (o.keyFile ? readText(o.keyFile, 'key file').trim() : undefined);
+      // An evidence pack (gzip) rather than a ledger export (JSON Lines).
+      if (readFileSync(file).subarray(0, 2).equals(Buffer.from([0x1f, 0x8b]))) {
+        const pack = await verifyPackFile(file, key ? { key } : {});
+        if (json) print(JSON.stringify(pack, null, 2));
+        else if (pack.ok) print(`OK: evidence pack for ${pack.entity} in ${pack.jurisdiction} as of ${pack.as_of}: ${pack.files} files, ${pack.events} ledger events with inclusion proofs, signed manifest and checkpoint verified, OSCAL ${pack.oscal}${key ? '' : ' (with the key inside the pack: pass --key to check it is the one you trust)'}`);
+        else {
+          print(`FAILED: ${pack.problems.length} problem${pack.problems.length === 1 ? '' : 's'}`);
+          for (const p of pack.problems.slice(0, 50)) print(`  ${p}`);
+        }
+        if (!pack.ok) throw new CliError('the evidence pack does not verify', 1);
+        return;
+      }
       const report = await verifyLedgerFile(file, { ...(key ? { key } : {}), checkpoints: (o.checkpoint ?? []).map((f) => readText(f, 'checkpoint')) });
       if (json) print(JSON.stringify(report, null, 2));
       else if (report.ok) print(`OK: ${report.events} events, ${report.checkpoints} signed checkpoint${report.checkpoints === 1 ? '' : 's'} verified${key ? '' : ' (with the key named in the file: pass --key to check it is the one you trust)'}\nroot ${report.root}`);

@@ -42,18 +42,21 @@ export interface AsOfQuery {
   maxProofs?: number;
 }
 
-export async function whoCould(sql: Sql, ledger: LedgerService, defaultRules: LifecycleRules, q: AsOfQuery) {
-  const t = parseTimestamp(q.at);
-  if (!Number.isFinite(t)) throw new MandateError('VALIDATION_FAILED', `not a time: ${q.at}`, { field: 'query:at' });
+/**
+ * The recorded state at a past time, from the ledger alone: each identity and authorisation as its
+ * last full event left it (with the events' sequence numbers, to cite), and the rules and actions
+ * then in force. Refuses a time before the log began.
+ */
+export async function stateAt(sql: Sql, at: string, field = 'query:at') {
+  const t = parseTimestamp(at);
+  if (!Number.isFinite(t)) throw new MandateError('VALIDATION_FAILED', `not a time: ${at}`, { field });
   const iso = new Date(t).toISOString();
   const [{ first, upto } = { first: null, upto: null }] = await sql.all<{ first: string | null; upto: number | null }>(
     'SELECT (SELECT MIN(at) FROM events) AS first, (SELECT MAX(seq) FROM events WHERE at <= ?) AS upto',
     [iso],
   );
-  if (first === null || upto === null) throw new MandateError('VALIDATION_FAILED', `${q.at} is before the log began${first ? ` (${first})` : ''}`, { field: 'query:at' });
+  if (first === null || upto === null) throw new MandateError('VALIDATION_FAILED', `${at} is before the log began${first ? ` (${first})` : ''}`, { field });
   const maxSeq = Number(upto);
-
-  // The state then: each record as its last full event left it, each identity's last status.
   const identityRecords = await latestPerSubject(sql, 'identity', RECORD_ACTIONS.identity, maxSeq);
   const identityStatus = await latestPerSubject(sql, 'identity', IDENTITY_STATUS_ACTIONS, maxSeq);
   const authorisationRecords = await latestPerSubject(sql, 'authorisation', RECORD_ACTIONS.authorisation, maxSeq);
@@ -61,21 +64,36 @@ export async function whoCould(sql: Sql, ledger: LedgerService, defaultRules: Li
   const actionEvents = await latestPerSubject(sql, 'action', ['action.defined'], maxSeq);
   const rulesSeq = Math.max(0, ...rulesEvents.values());
   const docs = await afterDocs(sql, [...new Set([...identityRecords.values(), ...identityStatus.values(), ...authorisationRecords.values(), ...actionEvents.values(), ...(rulesSeq ? [rulesSeq] : [])])]);
+  const identities = new Map<string, { identity: Identity; record_seq: number; status_seq: number }>();
+  for (const [id, recordSeq] of identityRecords) {
+    const statusSeq = identityStatus.get(id) ?? recordSeq;
+    const record = docs.get(recordSeq) as Identity;
+    identities.set(id, { identity: { ...record, status: (docs.get(statusSeq) as { status?: Identity['status'] }).status ?? record.status }, record_seq: recordSeq, status_seq: statusSeq });
+  }
+  const authorisations = new Map<string, { authorisation: Authorisation; seq: number }>();
+  for (const [id, seq] of authorisationRecords) authorisations.set(id, { authorisation: docs.get(seq) as Authorisation, seq });
+  return {
+    at: iso, maxSeq, identities, authorisations, rulesSeq,
+    rules: rulesSeq ? (docs.get(rulesSeq) as LifecycleRules) : undefined,
+    actions: [...actionEvents.values()].map((x) => docs.get(x) as ActionDefinition),
+  };
+}
 
-  const rules = rulesSeq ? (docs.get(rulesSeq) as LifecycleRules) : defaultRules;
-  const vocabulary = new ActionVocabulary([...actionEvents.values()].map((s) => docs.get(s) as ActionDefinition));
+export async function whoCould(sql: Sql, ledger: LedgerService, defaultRules: LifecycleRules, q: AsOfQuery) {
+  // The state then: each record as its last full event left it, each identity's last status.
+  const state = await stateAt(sql, q.at);
+  const { maxSeq, rulesSeq, at: iso } = state;
+  const rules = state.rules ?? defaultRules;
+  const vocabulary = new ActionVocabulary(state.actions);
   const authorities = new Map<string, ScopeAuthority & { seq: number }>();
-  for (const [, seq] of authorisationRecords) {
-    const a = docs.get(seq) as Authorisation;
+  for (const { authorisation: a, seq } of state.authorisations.values()) {
     authorities.set(scopeKey(a), { id: a.id, status: a.status, ...(a.conditions ? { conditions: a.conditions } : {}), seq });
   }
   const matches = (s: { entity: string; service: string; jurisdiction: string }) =>
     (!q.entity || s.entity === q.entity) && (!q.service || s.service === q.service) && (!q.jurisdiction || s.jurisdiction === q.jurisdiction);
 
   const answer: { identity: string; status: string; scopes: string[]; record_seq: number; status_seq: number; authorisation_seqs: number[] }[] = [];
-  for (const [id, recordSeq] of identityRecords) {
-    const statusSeq = identityStatus.get(id) ?? recordSeq;
-    const identity = { ...(docs.get(recordSeq) as Identity), status: ((docs.get(statusSeq) as { status?: Identity['status'] }).status ?? (docs.get(recordSeq) as Identity).status) };
+  for (const [id, { identity, record_seq: recordSeq, status_seq: statusSeq }] of state.identities) {
     if (identity.status !== 'active' || !identity.actions.includes(q.action) || !identity.scopes.some(matches)) continue;
     const decision = decidePower(identity, (s) => authorities.get(scopeKey(s)), rules, vocabulary);
     const lawfulIn = decision.scopes.filter((s) => matches(s.scope) && s.verdicts.some((v) => v.action === q.action && v.lawful));

@@ -92,6 +92,7 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'POST /v1/leaks': 'compliance:manage',
   'GET /v1/leaks': 'inventory:read',
   'POST /v1/leaks/:id/resolve': 'compliance:manage',
+  'POST /v1/evidence-packs': 'compliance:manage',
   'POST /v1/access-reviews': 'reviews:manage',
   'GET /v1/access-reviews': 'approvals:read',
   'GET /v1/access-reviews/:id': 'approvals:read',

@@ -1,7 +1,8 @@
 // A realistic evidence pack's data (src/core/evidence.ts) for the renderers' tests: one French CASP,
 // two services (custody, exchange_crypto), checks mapped to real catalogue controls, findings of
 // every status, readiness rows and a trend. Each call returns a fresh copy to change freely.
-import type { Control, EvidenceData } from '../../src/core/evidence.js';
+import fc from 'fast-check';
+import type { CheckResult, Control, EvidenceData, Finding, FindingStatus, Severity } from '../../src/core/evidence.js';
 import { withLeiCheckDigits } from '../../src/core/lei.js';
 
 export const LEI_FR = withLeiCheckDigits('969500EXEMPLEACT01');
@@ -186,3 +187,71 @@ export function emptyEvidence(): EvidenceData {
     ledger: { origin: 'mandate.local/ledger', size: 0, root: '47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=', checkpoint: '', cited: 0 },
   };
 }
+
+// ---- random packs for property tests ------------------------------------------------------------
+
+const REAL_CONTROLS = ['owasp-nhi:NHI7', 'nist-csf:PR.AA-05', 'dora:rts-2024-1774:art-21', 'mica:art-64-withdrawal', 'cra:annex-i:2-d'];
+const messy = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'grapheme' }),
+  fc.string({ unit: 'binary' }),
+  fc.constantFrom('', ' ', '\n', '\t\t', '  leading', 'trailing  ', 'a\r\nb', '\u00a0nbsp\u2003', '\u2028sep\u2029', 'Zürich – Łódź 東京 🚀', '<script>alert(1)</script>', 'é'),
+);
+const name = fc.oneof(fc.constantFrom('svc-a', 'svc-b', 'api-key-1', 'ent-fr'), messy);
+const controlId = fc.oneof(fc.constantFrom(...REAL_CONTROLS), fc.constantFrom('x:1', '9:nine', 'owasp-nhi:NHI99'), messy);
+const when = fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString());
+const maybeWhen = fc.oneof(when, fc.constantFrom('', 'not a date', '2026-11-22'));
+const severity = fc.constantFrom<Severity>('low', 'medium', 'high', 'critical');
+const count = fc.oneof(fc.nat(10_000), fc.integer({ min: -3, max: 3 }));
+
+const control: fc.Arbitrary<Control> = fc.record({
+  id: controlId, framework: fc.constantFrom<Control['framework']>('owasp-nhi-2025', 'nist-csf-2.0', 'mica', 'dora', 'cra'), ref: messy, title: messy, description: messy,
+});
+const check: fc.Arbitrary<CheckResult> = fc.record({
+  check: name, title: messy, description: messy, severity, controls: fc.array(controlId, { maxLength: 4 }), evaluated: count, failed: count,
+});
+const finding: fc.Arbitrary<Finding> = fc.record({
+  id: name, check: name, severity, status: fc.constantFrom<FindingStatus>('open', 'acknowledged', 'resolved', 'accepted_risk'),
+  subject: fc.record({ type: fc.oneof(fc.constantFrom('identity', 'exception', 'approval'), messy), id: name }),
+  title: messy, detail: messy, owner: fc.option(messy), controls: fc.array(controlId, { maxLength: 4 }), scopes: fc.array(messy, { maxLength: 3 }),
+  first_seen: maybeWhen, last_seen: maybeWhen, due_at: maybeWhen, resolved_at: fc.option(maybeWhen), exception: fc.option(messy),
+  evidence: fc.array(fc.integer({ min: -5, max: 1_000_000 }), { maxLength: 5 }),
+});
+const identityRecord = fc.record({
+  id: name, kind: messy, function: messy, capability: messy, owner: fc.option(messy), status: messy, credential: messy,
+  scopes: fc.array(messy, { maxLength: 3 }), vendor: fc.option(messy), break_glass: fc.boolean(),
+});
+/** Random but well-typed packs: messy text (white space, unicode, lone surrogates, markup), odd ids and counts, dates that may not parse. */
+export const evidenceArb: fc.Arbitrary<EvidenceData> = fc.record({
+  generated_at: when,
+  as_of: maybeWhen,
+  entity: fc.record({ id: name, name: messy, lei: messy, home: messy }),
+  jurisdiction: messy,
+  catalogue: fc.record({ version: messy, controls: fc.array(control, { maxLength: 5 }) }),
+  checks: fc.array(check, { maxLength: 6 }),
+  findings: fc.array(finding, { maxLength: 8 }),
+  readiness: fc.array(fc.record({
+    entity: name, jurisdiction: messy, service: messy,
+    authorisation: fc.option(fc.record({ id: name, status: messy, basis: messy, reference: messy })),
+    score: fc.double({ min: 0, max: 100, noNaN: true }), identities: count, open_findings: count,
+    blocking: fc.array(fc.record({ id: name, severity, title: messy, owner: fc.option(messy) }), { maxLength: 3 }),
+    owners_to_chase: fc.array(fc.record({ owner: messy, findings: count }), { maxLength: 2 }),
+    deadlines: fc.array(fc.record({ what: messy, at: maybeWhen, days_left: fc.integer({ min: -400, max: 400 }) }), { maxLength: 2 }),
+  }), { maxLength: 3 }),
+  trend: fc.array(fc.record({ at: maybeWhen, score: fc.double({ min: 0, max: 100, noNaN: true }) }), { maxLength: 8 }),
+  inventory: fc.record({
+    total: count,
+    by_kind: fc.dictionary(messy, count, { maxKeys: 3 }),
+    by_capability: fc.dictionary(messy, count, { maxKeys: 2 }),
+    by_credential: fc.dictionary(messy, count, { maxKeys: 3 }),
+    identities: fc.array(identityRecord, { maxLength: 5 }),
+  }),
+  authorisations: fc.array(fc.record({
+    id: name, service: messy, status: messy, basis: messy, reference: messy,
+    history: fc.array(fc.record({ seq: fc.nat(), at: maybeWhen, actor: messy, action: messy, subject: fc.record({ type: messy, id: name }), reason: fc.option(messy) }), { maxLength: 3 }),
+  }), { maxLength: 2 }),
+  approvals: fc.array(fc.record({ id: name, kind: messy, status: messy, requester: messy, approvers: fc.array(messy, { maxLength: 2 }), decided_at: fc.option(maybeWhen), summary: messy }), { maxLength: 2 }),
+  exceptions: fc.array(fc.record({ id: name, identity: name, control: controlId, status: messy, expires_at: maybeWhen, justification: messy }), { maxLength: 2 }),
+  policies: fc.record({ version: fc.nat(), digest: messy, ids: fc.array(messy, { maxLength: 3 }) }),
+  ledger: fc.record({ origin: messy, size: fc.nat(), root: messy, checkpoint: messy, cited: fc.nat() }),
+});
