@@ -77,6 +77,8 @@ export interface AppOptions {
   approvalRules?: readonly ApprovalRule[];
   /** Webhook URLs told of new approval requests, decisions and expiries (through the `notify` connector). */
   notifyReceivers?: readonly string[];
+  /** Run the control checks this many ms after a change (debounced); off when absent (tests run them by hand). */
+  checksAfterChangeMs?: number;
 }
 
 export interface RouteEntry {
@@ -290,6 +292,17 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     if (loading && req.method !== 'GET' && reply.statusCode < 400 && !NO_KICK.has(req.routeOptions.url ?? ''))
       await hub.kick().catch((err) => app.log.error({ err }, 'enforcement catch-up failed'));
     return payload;
+  });
+  // Continuous collection: the checks run again shortly after any change (one run for a burst).
+  let checksTimer: NodeJS.Timeout | undefined;
+  const NO_CHECKS = new Set([...NO_KICK, '/v1/checks/run', '/v1/evidence-packs', '/v1/ledger/checkpoints']);
+  app.addHook('onClose', async () => clearTimeout(checksTimer));
+  app.addHook('onResponse', async (req, reply) => {
+    if (opts.checksAfterChangeMs !== undefined && req.method !== 'GET' && reply.statusCode < 400 && !NO_CHECKS.has(req.routeOptions.url ?? '')) {
+      clearTimeout(checksTimer);
+      checksTimer = setTimeout(() => void services.compliance.run('after a change').catch((err) => app.log.error({ err }, 'control checks failed')), opts.checksAfterChangeMs);
+      checksTimer.unref();
+    }
   });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';

@@ -73,6 +73,20 @@ function statusCommand(parent: Command, name: string, to: string, summary: strin
   );
 }
 
+/** Hands an identity to a new owner: reads it, and writes it back with the owner changed (If-Match). */
+function setOwnerCommand(parent: Command): void {
+  parent.command('set-owner <id> <owner>').description('hand an identity to a new owner (an e-mail address of the people registry)').action(
+    async (id: string, owner: string, _o: unknown, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const path = `/v1/identities/${encodeURIComponent(id)}`;
+      const { body: current } = await client.request<Record<string, unknown> & { version: number }>('GET', path);
+      const { version, created_at: _c, updated_at: _u, ...record } = current;
+      const { body } = await client.request<{ id: string; owner: string; version: number }>('PUT', path, { body: { ...record, owner }, headers: { 'if-match': `"${version}"` } });
+      print(json ? JSON.stringify(body, null, 2) : `${body.id} is now owned by ${body.owner} (version ${body.version})`);
+    },
+  );
+}
+
 export function buildCli(): Command {
   const program = new Command('mandate')
     .description('Mandate: licence state drives machine-identity state')
@@ -146,6 +160,7 @@ export function buildCli(): Command {
   statusCommand(identities, 'reactivate', 'active', 'reactivate a suspended identity');
   statusCommand(identities, 'revoke', 'revoked', 'revoke an identity (final but for decommissioning)');
   statusCommand(identities, 'decommission', 'decommissioned', 'decommission an identity (final)');
+  setOwnerCommand(identities);
 
   const authorisations = program.command('authorisations').description("the firm's authorisations and passports");
   listCommand(authorisations, 'authorisations', ['id', 'entity', 'service', 'jurisdiction', 'basis', 'status', 'reference'], ['entity', 'service', 'jurisdiction', 'status']);

@@ -12,14 +12,14 @@ export const OSCAL_VERSION = '1.1.3';
 export const MANDATE_NS = 'https://mandate.dev/ns/oscal';
 
 /**
- * Where the pack's evidence files are, relative to the OSCAL document (which sits in `oscal/` at
- * the pack's root). The pack builder writes its files at these paths.
+ * Where the pack's evidence files are, relative to the OSCAL document (`oscal/assessment-results.json`
+ * in the pack; the layout is src/evidence/pack.ts's). `data` takes a JSON pointer fragment.
  */
 export const PACK_EVIDENCE = {
   ledger: '../ledger/events.jsonl',
-  checks: '../checks.json',
-  findings: '../findings.json',
-  inventory: '../inventory.json',
+  checkpoint: '../ledger/checkpoint.txt',
+  proofs: '../ledger/proofs.json',
+  data: '../data/evidence.json',
   report: '../report.html',
 } as const;
 
@@ -144,6 +144,8 @@ export function assessmentResults(data: EvidenceData): object {
   const platformUuid = oscalUuid('assessment-platform\u0000mandate');
   const origins: Json = [{ actors: [{ type: 'assessment-platform', 'actor-uuid': platformUuid }] }];
 
+  const checkIndex = new Map(data.checks.map((c, i) => [c, i]));
+  const findingIndex = new Map(data.findings.map((f, i) => [f, i]));
   const checks = [...data.checks].sort((a, b) => cmp(a.check, b.check));
   const findings = [...data.findings].sort((a, b) => cmp(a.id, b.id));
   const unresolved = findings.filter(isUnresolved);
@@ -195,8 +197,8 @@ export function assessmentResults(data: EvidenceData): object {
       origins,
       subjects: subjects.length ? subjects : undefined,
       'relevant-evidence': [
-        { href: PACK_EVIDENCE.checks, description: `The result of check ${visible(c.check)} in this pack's run: ${count(c.failed)} of ${count(c.evaluated)} subjects failed.` },
-        ...(mine.length ? [{ href: PACK_EVIDENCE.findings, description: `The ${mine.length} unresolved finding(s) check ${visible(c.check)} raised.` }] : []),
+        { href: `${PACK_EVIDENCE.data}#/checks/${checkIndex.get(c)}`, description: `The result of check ${visible(c.check)} in this pack's run: ${count(c.failed)} of ${count(c.evaluated)} subjects failed.` },
+        ...mine.map((f) => ({ href: `${PACK_EVIDENCE.data}#/findings/${findingIndex.get(f)}`, description: `Finding ${visible(f.id)} (${f.status}), which this check raised.` })),
       ],
       collected: generatedAt,
     }));
@@ -221,9 +223,10 @@ export function assessmentResults(data: EvidenceData): object {
       origins,
       subjects: [subjectRef(f.subject)],
       'relevant-evidence': [
-        seqs.length
-          ? { href: PACK_EVIDENCE.ledger, props: props(...seqs.map((n) => prop('ledger-seq', String(n)))), description: `The ledger events this finding rests on, by sequence number: ${seqs.join(', ')}.` }
-          : { href: PACK_EVIDENCE.findings, description: `Finding ${visible(f.id)} in this pack's findings.` },
+        ...(seqs.length
+          ? [{ href: PACK_EVIDENCE.ledger, props: props(...seqs.map((n) => prop('ledger-seq', String(n)))), description: `The ledger events this finding rests on, by sequence number: ${seqs.join(', ')}; each has an inclusion proof in the pack's signed checkpoint.` }]
+          : []),
+        { href: `${PACK_EVIDENCE.data}#/findings/${findingIndex.get(f)}`, description: `Finding ${visible(f.id)} as recorded in this pack.` },
       ],
       collected: generatedAt,
     }));
@@ -342,9 +345,13 @@ export function assessmentResults(data: EvidenceData): object {
     'back-matter': {
       resources: [
         obj({
-          uuid: ledgerUuid, title: 'Ledger events', description: `The pack's ledger events (origin ${oscalString(data.ledger.origin) || 'unknown'}, size ${count(data.ledger.size)}), verifiable offline with mandate ledger verify.`,
+          uuid: ledgerUuid, title: 'Ledger events', description: `The pack's ledger events (origin ${oscalString(data.ledger.origin) || 'unknown'}, size ${count(data.ledger.size)}), with the signed checkpoint and each event's inclusion proof in it; verifiable offline with mandate ledger verify.`,
           props: props(prop('ledger-root', data.ledger.root)),
-          rlinks: [{ href: PACK_EVIDENCE.ledger, 'media-type': 'application/jsonl' }],
+          rlinks: [
+            { href: PACK_EVIDENCE.ledger, 'media-type': 'application/jsonl' },
+            { href: PACK_EVIDENCE.checkpoint, 'media-type': 'text/plain' },
+            { href: PACK_EVIDENCE.proofs, 'media-type': 'application/json' },
+          ],
         }),
         ...resources.sort((a, b) => cmp(a.uuid as string, b.uuid as string)),
       ],

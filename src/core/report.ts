@@ -276,13 +276,14 @@ function policy(data: EvidenceData): string {
 }
 
 function verify(data: EvidenceData): string {
+  const inPack = (path: string) => `<span class="mono">${esc(path.replace(/^\.\.\//, ''))}</span>`;
   return [
-    '<p>Everything in this pack rests on Mandate’s ledger: an append-only Merkle tree of every change (RFC 9162), whose checkpoints are signed with Ed25519. Anyone can check the pack offline, without Mandate’s server or database:</p>',
+    '<p>Everything in this pack rests on Mandate’s ledger: an append-only Merkle tree of every change (RFC 9162) whose checkpoints are signed with Ed25519. The pack is signed too. Anyone can check it offline, without Mandate’s server or database:</p>',
     '<ol>',
-    '<li>Obtain the ledger’s <strong>verifier key</strong> from a copy you keep independently of Mandate (it is published at <code>GET /v1/ledger/key</code> and by <code>mandate ledger checkpoint</code>).</li>',
-    '<li>Run <pre><code>mandate ledger verify &lt;pack&gt;.tar.gz --key &lt;verifier key&gt;</code></pre> It checks every event against its leaf hash, rebuilds the tree, and checks every checkpoint’s signature and that the events reproduce its root. Add <code>--checkpoint OLD.txt</code> for checkpoints kept elsewhere: a rewritten log cannot be consistent with them.</li>',
-    `<li>Check that the verified checkpoint matches the one below: origin <span class="mono">${text(data.ledger.origin)}</span>, size <strong>${num(data.ledger.size)}</strong>, root <span class="mono">${text(data.ledger.root)}</span>.</li>`,
-    `<li>The OSCAL assessment-results document in the pack (NIST OSCAL 1.1.3) carries the same results in machine-readable form; its observations cite the ledger events (<span class="mono">${esc(PACK_EVIDENCE.ledger.replace(/^\.\.\//, ''))}</span>) by sequence number.</li>`,
+    `<li>Obtain the ledger’s <strong>verifier key</strong> from a copy you keep independently of Mandate (it is published at <code>GET /v1/ledger/key</code> and by <code>mandate ledger checkpoint</code>). The pack carries the key too (${inPack('ledger/key.txt')}), but a key taken from the pack only shows that the pack is consistent with itself.</li>`,
+    '<li>Run<pre><code>mandate ledger verify &lt;pack&gt;.tar.gz --key &lt;verifier key&gt;</code></pre>It checks the signature of the pack’s manifest and the SHA-256 of every file it lists, the signed checkpoint, each cited ledger event against its leaf hash and its inclusion proof in that checkpoint, and the OSCAL document against NIST’s OSCAL 1.1.3 schema. It reports every problem, not only the first.</li>',
+    `<li>Check that the verified checkpoint is the one below: origin <span class="mono">${text(data.ledger.origin)}</span>, size <strong>${num(data.ledger.size)}</strong>, root <span class="mono">${text(data.ledger.root)}</span>. A checkpoint of the same log kept elsewhere must be consistent with it (<code>mandate ledger consistency</code>).</li>`,
+    `<li>The same results are in machine-readable form in ${inPack(`oscal/assessment-results.json`)} (OSCAL assessment results) and ${inPack(PACK_EVIDENCE.data)}; the observations cite the ledger events (${inPack(PACK_EVIDENCE.ledger)}) by sequence number.</li>`,
     '</ol>',
     `<p>This pack cites ${num(data.ledger.cited)} ledger event(s).</p>`,
     data.ledger.checkpoint ? `<h3>Signed checkpoint</h3><pre class="mono">${text(data.ledger.checkpoint)}</pre>` : '<p class="muted">No signed checkpoint in this pack.</p>',

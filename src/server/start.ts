@@ -53,7 +53,7 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       ...(nats ? { publishDelta: nats.publish } : {}),
       db, connectors, ledger: { kek: kek.key, origin: config.ledgerOrigin, ...(config.checkpointDir ? { exportDir: config.checkpointDir } : {}) }, caepReceivers: config.caepReceivers, jwks: () => ({ keys: [setKey.publicJwk] }),
       logger: { level: config.logLevel }, ...(clock ? { clock } : {}),
-      notifyReceivers: config.notifyUrls, ...(approvalRules ? { approvalRules } : {}),
+      notifyReceivers: config.notifyUrls, ...(approvalRules ? { approvalRules } : {}), checksAfterChangeMs: 2000,
     });
     let bootstrapToken: string | undefined;
     try {
@@ -93,6 +93,11 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     }, config.schedulerIntervalMs);
     scheduler.unref();
     app.services.outbox.start(config.schedulerIntervalMs);
+    // Control checks: once now (so readiness is there from the first minute), then on a schedule
+    // (and shortly after every change: see checksAfterChangeMs).
+    await app.services.compliance.run('start');
+    const checks = setInterval(() => void app.services.compliance.run('schedule').catch((err) => app.log.error({ err }, 'control checks failed')), config.checksIntervalMs);
+    checks.unref();
     // Signed checkpoints at an interval (and on demand over the API), so any later rewrite of the
     // log is caught by whoever holds an earlier one.
     await app.services.ledger.checkpoint();

@@ -112,6 +112,9 @@ test('one observation per check and per unresolved finding', () => {
   assert.equal(otc.subjects[0].type, 'inventory-item');
   assert.equal(otc['relevant-evidence'][0].href, '../ledger/events.jsonl');
   assert.deepEqual(otc['relevant-evidence'][0].props.map((p: any) => p.value), ['1011', '1030']);
+  assert.equal(otc['relevant-evidence'][1].href, `../data/evidence.json#/findings/${d.findings.findIndex((f) => f.id === 'execute-outside-authorisation:svc-otc-desk')}`);
+  const owner = obs.find((o) => o.props.some((p: any) => p.name === 'check-id' && p.value === 'owner-active') && o.types[0] === 'control-objective');
+  assert.equal(owner['relevant-evidence'][0].href, `../data/evidence.json#/checks/${d.checks.findIndex((c) => c.check === 'owner-active')}`);
   // the resolved finding is not observed
   assert.ok(!JSON.stringify(obs).includes('strong-authentication:svc-legacy-bridge'));
 });

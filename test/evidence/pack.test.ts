@@ -32,7 +32,7 @@ async function untar(gz: Buffer): Promise<Map<string, Buffer>> {
   const ex = tarExtract();
   ex.on('entry', (h, s, next) => {
     const c: Buffer[] = [];
-    s.on('data', (d: Buffer) => c.push(d));
+    s.on('data', (d: unknown) => c.push(d as Buffer));
     s.on('end', () => (files.set(h.name, Buffer.concat(c)), next()));
   });
   await new Promise<void>((resolve, reject) => {
@@ -46,8 +46,8 @@ async function untar(gz: Buffer): Promise<Map<string, Buffer>> {
 async function retar(files: Map<string, Buffer>): Promise<Buffer> {
   const p = tarPack();
   const chunks: Buffer[] = [];
-  p.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise((r) => p.on('end', r));
+  p.on('data', (c: unknown) => chunks.push(c as Buffer));
+  const done = new Promise<void>((r) => p.on('end', () => r()));
   for (const [name, content] of files) p.entry({ name }, content);
   p.finalize();
   await done;
