@@ -25,6 +25,10 @@ function positive(v: string, flag: string): number {
 export function registerLedgerCommands(program: Command, clientOf: ClientOf, print: (s: string) => void): void {
   const ledger = program.command('ledger').description('the tamper-evident ledger of every change');
 
+  ledger.command('key').description("the ledger's verifier key (keep a copy: packs and exports are checked against it)").action(async (_o: unknown, cmd: Command) => {
+    const { client } = clientOf(cmd);
+    print((await client.request<{ verifier_key: string }>('GET', '/v1/ledger/key', { anonymous: true })).body.verifier_key);
+  });
   ledger.command('checkpoint').description('the latest signed checkpoint').option('--new', 'sign one of the log as it is now').action(async (o: { new?: boolean }, cmd: Command) => {
     const { client, json } = clientOf(cmd);
     const { body } = await client.request<{ size: number; note: string; verifier_key: string }>('GET', `/v1/ledger/checkpoint${o.new ? '?fresh=true' : ''}`);
