@@ -120,7 +120,12 @@ export function evidencePacks(db: Database, clock: () => Date, ledger: LedgerSer
     for (const { identity: i } of identities) for (const s of i.scopes) if (inScope(s)) scopeKeys.add(scopeKey(s));
     const findings: Finding[] = (await compliance.findings({ status: ['open', 'acknowledged', 'accepted_risk', 'resolved'], limit: 1_000_000 }))
       .filter((f) => f.first_seen <= asOf && (!f.resolved_at || f.resolved_at > asOf) && (f.scopes.length === 0 || f.scopes.some((k) => scopeKeys.has(k))))
-      .map(({ acknowledged_by: _a, occurrences: _o, ...f }) => ({ ...f, status: f.resolved_at && f.resolved_at > asOf ? 'open' : f.status }));
+      .map(({ acknowledged_by: _a, occurrences: _o, ...f }) => {
+        // The events a finding about an identity rests on: the identity's record and status then.
+        const then = f.subject.type === 'identity' ? state.identities.get(f.subject.id) : undefined;
+        return { ...f, status: f.resolved_at && f.resolved_at > asOf ? 'open' : f.status, evidence: then ? [...new Set([then.record_seq, then.status_seq])] : [] };
+      });
+    for (const f of findings) for (const seq of f.evidence) cited.add(seq);
 
     // Approvals and exceptions about these identities or authorisations, decided by as-of.
     const subjects = [...identities.map((i) => i.identity.id), ...auths.map((a) => a.authorisation.id)];

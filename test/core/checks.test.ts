@@ -28,14 +28,14 @@ const run = (check: string, f: CheckFacts) => CHECKS.find((c) => c.id === check)
 test('unused entitlements come from the decision log, over the window, for execute actions only', () => {
   const recent = new Date(NOW.getTime() - 5 * 86_400_000).toISOString();
   const old = new Date(NOW.getTime() - 120 * 86_400_000).toISOString();
+  const young = { ...id({ id: 'young' }), created_at: recent };
   const f = facts({
-    identities: [id({ id: 'uses-all' }), id({ id: 'uses-some' }), id({ id: 'young' }), id({ id: 'observer', capability: 'observe', actions: ['read'] })],
+    identities: [id({ id: 'uses-all' }), id({ id: 'uses-some' }), young, id({ id: 'observer', capability: 'observe', actions: ['read'] })],
     usage: new Map([
       ['uses-all', new Map([['initiate_transfer', recent], ['withdraw_to_client', recent]])],
       ['uses-some', new Map([['initiate_transfer', recent], ['withdraw_to_client', old]])],
     ]),
   });
-  (f.identities as { created_at: string }[])[2]!.created_at = recent;
   assert.deepEqual(run('unused-entitlements', f), ['uses-some']);
 });
 
