@@ -20,7 +20,6 @@ type Print = (s: string) => void;
 const ACCESS_STATUSES = ['pending', 'active', 'rejected', 'expired', 'ended', 'cancelled'] as const;
 const EXCEPTION_STATUSES = ['pending', 'active', 'rejected', 'expired', 'closed', 'revoked', 'cancelled'] as const;
 const REVIEW_STATUSES = ['open', 'done', 'none'] as const;
-const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 /** The server's ISO 8601 form: a date, or a date-time with a zone. */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 

@@ -93,9 +93,10 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     }, config.schedulerIntervalMs);
     scheduler.unref();
     app.services.outbox.start(config.schedulerIntervalMs);
-    // Control checks: once now (so readiness is there from the first minute), then on a schedule
-    // (and shortly after every change: see checksAfterChangeMs).
-    await app.services.compliance.run('start');
+    // Control checks: once soon after start (in the background: serving does not wait for them),
+    // then on a schedule, and shortly after every change (see checksAfterChangeMs).
+    const firstChecks = setTimeout(() => void app.services.compliance.run('start').catch((err) => app.log.error({ err }, 'control checks failed')), 1000);
+    firstChecks.unref();
     const checks = setInterval(() => void app.services.compliance.run('schedule').catch((err) => app.log.error({ err }, 'control checks failed')), config.checksIntervalMs);
     checks.unref();
     // Signed checkpoints at an interval (and on demand over the API), so any later rewrite of the
