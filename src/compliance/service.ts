@@ -141,6 +141,7 @@ export function complianceService(db: Database, clock: () => Date, settings: Che
       const counts = { open: 0, opened: 0, resolved: 0, reopened: 0, accepted_risk: 0 };
       const opened: string[] = [];
       const resolved: string[] = [];
+      const accepted = new Set<string>();
       const rows: (string | number | null)[][] = [];
       for (const [fid, { check, failure, severity }] of current) {
         const prior = existing.get(fid);
@@ -154,7 +155,14 @@ export function complianceService(db: Database, clock: () => Date, settings: Che
         else counts.open++;
         const doc: FindingDoc = { title: failure.title, detail: failure.detail, owner: failure.owner, controls: check.controls, scopes: failure.scopes };
         const due = wasOpen ? prior.due_at : new Date(Date.parse(firstSeen) + REMEDIATION_DAYS[severity] * DAY).toISOString();
-        rows.push([fid, check.id, severity, status, failure.subject.type, failure.subject.id, JSON.stringify(doc), firstSeen, at, due, null,
+        const docText = JSON.stringify(doc);
+        // Unchanged since the last run: only its last sighting moves (one UPDATE for all, below).
+        if (wasOpen && prior.status === status && prior.severity === severity && prior.doc === docText && prior.exception_id === (exception?.id ?? null)) {
+          if (status === 'accepted_risk') accepted.add(fid);
+          continue;
+        }
+        if (status === 'accepted_risk') accepted.add(fid);
+        rows.push([fid, check.id, severity, status, failure.subject.type, failure.subject.id, docText, firstSeen, at, due, null,
           wasOpen ? prior.acknowledged_by : null, wasOpen ? prior.acknowledged_at : null, exception?.id ?? null, prior ? Number(prior.occurrences) + (wasOpen ? 0 : 1) : 1]);
       }
       for (const [fid, prior] of existing) {
@@ -171,7 +179,7 @@ export function complianceService(db: Database, clock: () => Date, settings: Che
            due_at = excluded.due_at, resolved_at = excluded.resolved_at, acknowledged_by = excluded.acknowledged_by, acknowledged_at = excluded.acknowledged_at,
            exception_id = excluded.exception_id, occurrences = excluded.occurrences`);
       // Readiness of every authorised scope at this run.
-      const accepted = new Set(rows.filter((r) => r[3] === 'accepted_risk').map((r) => r[0] as string));
+      await tx.run(`UPDATE compliance_findings SET last_seen = ? WHERE last_seen < ? AND status IN ('open', 'acknowledged', 'accepted_risk')`, [at, at]);
       const readiness = readinessOf(facts, [...current.entries()].filter(([fid]) => !accepted.has(fid)).map(([, { failure, severity }]) => ({ severity, failure })));
       await insertMany(tx, 'readiness_history', ['run_id', 'at', 'entity', 'jurisdiction', 'service', 'score', 'open_findings', 'blocking'],
         readiness.map((r) => [id, at, r.entity, r.jurisdiction, r.service, r.score, r.open, r.blocking]));
@@ -191,14 +199,20 @@ export function complianceService(db: Database, clock: () => Date, settings: Che
   function readinessOf(facts: CheckFacts, open: { severity: Severity; failure: Failure }[]) {
     const inScope = new Map<string, number>();
     for (const { record: i } of facts.identities) if (i.status === 'active' || i.status === 'suspended') for (const s of i.scopes) inScope.set(scopeKey(s), (inScope.get(scopeKey(s)) ?? 0) + 1);
+    // Findings grouped by scope once (findings about no scope, such as the ledger's, bear on every scope).
+    const byScope = new Map<string, { severity: Severity; failure: Failure }[]>();
+    const everywhere: { severity: Severity; failure: Failure }[] = [];
+    for (const o of open) {
+      if (o.failure.scopes.length === 0) everywhere.push(o);
+      for (const k of new Set(o.failure.scopes)) (byScope.get(k) ?? byScope.set(k, []).get(k)!).push(o);
+    }
     return facts.authorisations.map((a) => {
       const key = scopeKey(a);
       const worst = new Map<string, Severity>();
       const wide: Severity[] = [];
       let count = 0;
       let blocking = 0;
-      for (const { severity, failure } of open) {
-        if (failure.scopes.length && !failure.scopes.includes(key)) continue;
+      for (const { severity, failure } of [...(byScope.get(key) ?? []), ...everywhere]) {
         count++;
         if (severity === 'critical' || severity === 'high') blocking++;
         if (failure.subject.type === 'identity') worst.set(failure.subject.id, worst.has(failure.subject.id) ? worse(worst.get(failure.subject.id)!, severity) : severity);

@@ -62,7 +62,8 @@ const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('he
 /** A tar.gz of these files, in this order, with fixed times (the same files give the same bytes). */
 async function tarGz(files: readonly { path: string; content: Buffer }[], mtime: Date): Promise<Buffer> {
   const p = tarPack();
-  const gz = createGzip({ level: 9 });
+  // Level 6: a few per cent larger than 9, three times faster on a big pack.
+  const gz = createGzip({ level: 6 });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     gz.on('data', (c: Buffer) => chunks.push(c));
@@ -128,20 +129,30 @@ export function evidencePacks(db: Database, clock: () => Date, ledger: LedgerSer
     for (const f of findings) for (const seq of f.evidence) cited.add(seq);
 
     // Approvals and exceptions about these identities or authorisations, decided by as-of.
+    // (Transitions name only authorisations, so they are matched by those; the rest by subject.)
     const subjects = [...identities.map((i) => i.identity.id), ...auths.map((a) => a.authorisation.id)];
-    const approvals: EvidenceData['approvals'] = [];
-    for (let i = 0; i < subjects.length; i += 500) {
-      const chunk = subjects.slice(i, i + 500);
-      const rows = await db.all<{ id: string; kind: string; status: string; requester: string; decided_at: string | null; summary: string; detail: string }>(
-        `SELECT a.id, a.kind, a.status, a.requester, a.decided_at, a.summary, a.detail FROM approvals a WHERE a.created_at <= ? AND (a.subject_id IN (${placeholders(chunk.length)})
-           OR a.subject_id IN (SELECT id FROM transitions WHERE ${chunk.map(() => 'authorisations LIKE ?').join(' OR ')}))`,
-        [asOf, ...chunk, ...chunk.map((c) => `%"${c}"%`)],
-      );
-      for (const r of rows) {
-        const votes = await db.all<{ voter: string }>("SELECT voter FROM approval_votes WHERE approval_id = ? AND decision = 'approve' AND at <= ? ORDER BY at", [r.id, asOf]);
-        approvals.push({ id: r.id, kind: r.kind, status: r.decided_at && r.decided_at > asOf ? 'pending' : r.status, requester: r.requester, approvers: votes.map((v) => v.voter), decided_at: r.decided_at && r.decided_at <= asOf ? r.decided_at : null, summary: r.summary });
-      }
+    const authIds = auths.map((a) => a.authorisation.id);
+    const transitionIds = authIds.length
+      ? (await db.all<{ id: string }>(`SELECT id FROM transitions WHERE ${authIds.map(() => 'authorisations LIKE ?').join(' OR ')}`, authIds.map((c) => `%"${c}"%`))).map((r) => r.id)
+      : [];
+    const approvalRows: { id: string; kind: string; status: string; requester: string; decided_at: string | null; summary: string }[] = [];
+    const about = [...subjects, ...transitionIds];
+    for (let i = 0; i < about.length; i += 500) {
+      const chunk = about.slice(i, i + 500);
+      approvalRows.push(...(await db.all<(typeof approvalRows)[number]>(
+        `SELECT id, kind, status, requester, decided_at, summary FROM approvals WHERE created_at <= ? AND subject_id IN (${placeholders(chunk.length)})`, [asOf, ...chunk],
+      )));
     }
+    const votesOf = new Map<string, string[]>();
+    for (let i = 0; i < approvalRows.length; i += 500) {
+      const chunk = approvalRows.slice(i, i + 500).map((r) => r.id);
+      for (const v of await db.all<{ approval_id: string; voter: string }>(`SELECT approval_id, voter FROM approval_votes WHERE decision = 'approve' AND at <= ? AND approval_id IN (${placeholders(chunk.length)}) ORDER BY at`, [asOf, ...chunk]))
+        (votesOf.get(v.approval_id) ?? votesOf.set(v.approval_id, []).get(v.approval_id)!).push(v.voter);
+    }
+    const approvals: EvidenceData['approvals'] = approvalRows.map((r) => ({
+      id: r.id, kind: r.kind, status: r.decided_at && r.decided_at > asOf ? 'pending' : r.status, requester: r.requester, approvers: votesOf.get(r.id) ?? [],
+      decided_at: r.decided_at && r.decided_at <= asOf ? r.decided_at : null, summary: r.summary,
+    }));
     const ids = new Set(identities.map((i) => i.identity.id));
     const exceptions = (await db.all<{ id: string; identity_id: string; doc: string; status: string; expires_at: string; created_at: string }>('SELECT id, identity_id, doc, status, expires_at, created_at FROM policy_exceptions WHERE created_at <= ?', [asOf]))
       .filter((e) => ids.has(e.identity_id))
@@ -202,12 +213,13 @@ export function evidencePacks(db: Database, clock: () => Date, ledger: LedgerSer
         proofs.push(...(await ledger.inclusions(chunk, data.ledger.size)));
       }
       const files: { path: string; content: Buffer }[] = [
-        { path: 'oscal/assessment-results.json', content: Buffer.from(`${JSON.stringify(assessmentResults(data), null, 2)}\n`) },
+        // Compact JSON: a big firm's OSCAL document is half the size without indentation.
+        { path: 'oscal/assessment-results.json', content: Buffer.from(`${JSON.stringify(assessmentResults(data))}\n`) },
         { path: 'report.html', content: Buffer.from(renderReport(data)) },
-        { path: 'data/evidence.json', content: Buffer.from(`${JSON.stringify(data, null, 2)}\n`) },
+        { path: 'data/evidence.json', content: Buffer.from(`${JSON.stringify(data)}\n`) },
         { path: 'ledger/events.jsonl', content: Buffer.from(lines.length ? `${lines.join('\n')}\n` : '') },
         { path: 'ledger/checkpoint.txt', content: Buffer.from(data.ledger.checkpoint) },
-        { path: 'ledger/proofs.json', content: Buffer.from(`${JSON.stringify({ tree_size: data.ledger.size, root: data.ledger.root, proofs }, null, 2)}\n`) },
+        { path: 'ledger/proofs.json', content: Buffer.from(`${JSON.stringify({ tree_size: data.ledger.size, root: data.ledger.root, proofs })}\n`) },
         { path: 'ledger/key.txt', content: Buffer.from(`${key.verifierKey}\n`) },
       ];
       const manifest: PackManifest = {
