@@ -47,7 +47,10 @@ export interface RunSummary {
 }
 
 /** Collects the facts the checks read. Decisions older than the unused window are not read. */
-async function gatherFacts(sql: Sql, now: Date, settings: CheckSettings): Promise<CheckFacts> {
+/** What a run learnt of decision usage, written in the run's transaction. */
+interface UsageUpdate { rows: string[][]; cursor: number }
+
+async function gatherFacts(sql: Sql, now: Date, settings: CheckSettings, usageUpdate: UsageUpdate): Promise<CheckFacts> {
   const identities = (await sql.all<{ doc: string; created_at: string }>('SELECT doc, created_at FROM identities')).map((r) => ({ record: JSON.parse(r.doc) as Identity, created_at: r.created_at }));
   const [people, authorisations, custom] = await Promise.all([getAllRecords(sql, 'person'), getAllRecords(sql, 'authorisation'), getCustomActions(sql)]);
   const vocabulary = new ActionVocabulary(custom);
@@ -56,24 +59,27 @@ async function gatherFacts(sql: Sql, now: Date, settings: CheckSettings): Promis
     const lawful = JSON.parse(r.lawful) as { scope: { entity: string; service: string; jurisdiction: string }; actions: string[] }[];
     power.set(r.identity_id, Object.fromEntries(lawful.map((l) => [scopeKey(l.scope as never), l.actions])));
   }
-  // Usage and where identities act from, from the decision log (the window only).
+  // Usage and where identities act from: kept in decision_usage up to a cursor, so a run reads
+  // only the decisions logged since the last one (the window then applies to both).
   const since = new Date(now.getTime() - settings.unused_days * DAY).toISOString();
-  const usage = new Map<string, Map<string, string>>();
-  const seenFrom = new Map<string, { environments: Set<string>; applications: Set<string> }>();
+  const [cursorRow] = await sql.all<{ seq: number }>("SELECT seq FROM compliance_cursor WHERE name = 'decision_usage'");
+  const [top] = await sql.all<{ n: number | null }>('SELECT MAX(seq) AS n FROM events');
+  const cursor = Number(cursorRow?.seq ?? 0);
+  const upto = Number(top?.n ?? 0);
+  const delta = new Map<string, string>();
+  const note = (id: string, kind: 'action' | 'env' | 'app', value: unknown, at: string) => {
+    if (typeof value !== 'string' || !value) return;
+    const k = `${id}\u0000${kind}\u0000${value}`;
+    if ((delta.get(k) ?? '') < at) delta.set(k, at);
+  };
   const use = (id: string, action: string, at: string, env: unknown, app: string | undefined, allowed: boolean) => {
-    if (allowed) {
-      let u = usage.get(id);
-      if (!u) usage.set(id, (u = new Map()));
-      if ((u.get(action) ?? '') < at) u.set(action, at);
-    }
-    let s = seenFrom.get(id);
-    if (!s) seenFrom.set(id, (s = { environments: new Set(), applications: new Set() }));
-    if (typeof env === 'string') s.environments.add(env);
-    if (app) s.applications.add(app);
+    if (allowed) note(id, 'action', action, at);
+    note(id, 'env', env, at);
+    note(id, 'app', app, at);
   };
   const rows = await sql.all<{ at: string; action: string; subject_type: string; subject_id: string; actor: string; after_doc: string }>(
-    "SELECT at, action, subject_type, subject_id, actor, after_doc FROM events WHERE action IN ('decision.recorded', 'decisions.recorded', 'decisions.reported') AND at >= ?",
-    [since],
+    "SELECT at, action, subject_type, subject_id, actor, after_doc FROM events WHERE seq > ? AND seq <= ? AND action IN ('decision.recorded', 'decisions.recorded', 'decisions.reported')",
+    [cursor, upto],
   );
   for (const e of rows) {
     const after = JSON.parse(e.after_doc) as Record<string, any>;
@@ -86,6 +92,26 @@ async function gatherFacts(sql: Sql, now: Date, settings: CheckSettings): Promis
       for (const d of after.decisions ?? []) if (d.principal?.type === 'identity') use(d.principal.id, d.action, new Date(Number(d.at) || Date.parse(e.at)).toISOString(), d.context?.environment, e.subject_id, d.decision === 'allow');
     }
   }
+  const usage = new Map<string, Map<string, string>>();
+  const seenFrom = new Map<string, { environments: Set<string>; applications: Set<string> }>();
+  const merge = (id: string, kind: string, value: string, at: string) => {
+    if (at < since) return;
+    if (kind === 'action') {
+      const u = usage.get(id) ?? usage.set(id, new Map()).get(id)!;
+      if ((u.get(value) ?? '') < at) u.set(value, at);
+      return;
+    }
+    const w = seenFrom.get(id) ?? seenFrom.set(id, { environments: new Set(), applications: new Set() }).get(id)!;
+    (kind === 'env' ? w.environments : w.applications).add(value);
+  };
+  for (const r of await sql.all<{ identity_id: string; kind: string; value: string; last_at: string }>('SELECT identity_id, kind, value, last_at FROM decision_usage WHERE last_at >= ?', [since]))
+    merge(r.identity_id, r.kind, r.value, r.last_at);
+  for (const [k, at] of delta) {
+    const [id, kind, value] = k.split('\u0000') as [string, string, string];
+    merge(id, kind, value, at);
+  }
+  usageUpdate.rows = [...delta].map(([k, at]) => [...k.split('\u0000'), at]);
+  usageUpdate.cursor = upto;
   const exceptions = (await sql.all<{ id: string; identity_id: string; doc: string; status: string; expires_at: string }>('SELECT id, identity_id, doc, status, expires_at FROM policy_exceptions'))
     .map((r) => ({ id: r.id, identity: r.identity_id, control: (JSON.parse(r.doc) as { control: string }).control, status: r.status, expires_at: r.expires_at }));
   const grants = (await sql.all<{ id: string; kind: string; identity_id: string; expires_at: string; decided_at: string | null }>(
@@ -124,7 +150,8 @@ export function complianceService(db: Database, clock: () => Date, settings: Che
     const started = Date.now();
     const now = clock();
     const at = now.toISOString();
-    const facts = await gatherFacts(db, now, settings);
+    const usageUpdate: UsageUpdate = { rows: [], cursor: 0 };
+    const facts = await gatherFacts(db, now, settings, usageUpdate);
     const results: CheckResult[] = [];
     const current = new Map<string, { check: (typeof CHECKS)[number]; failure: Failure; severity: Severity }>();
     for (const check of CHECKS) {
@@ -180,6 +207,11 @@ export function complianceService(db: Database, clock: () => Date, settings: Che
            exception_id = excluded.exception_id, occurrences = excluded.occurrences`);
       // Readiness of every authorised scope at this run.
       await tx.run(`UPDATE compliance_findings SET last_seen = ? WHERE last_seen < ? AND status IN ('open', 'acknowledged', 'accepted_risk')`, [at, at]);
+      // Decision usage advanced to where this run read the log.
+      await insertMany(tx, 'decision_usage', ['identity_id', 'kind', 'value', 'last_at'], usageUpdate.rows,
+        'ON CONFLICT (identity_id, kind, value) DO UPDATE SET last_at = CASE WHEN excluded.last_at > decision_usage.last_at THEN excluded.last_at ELSE decision_usage.last_at END');
+      await tx.run(`INSERT INTO compliance_cursor (name, seq) VALUES ('decision_usage', ?)
+        ON CONFLICT (name) DO UPDATE SET seq = CASE WHEN excluded.seq > compliance_cursor.seq THEN excluded.seq ELSE compliance_cursor.seq END`, [usageUpdate.cursor]);
       const readiness = readinessOf(facts, [...current.entries()].filter(([fid]) => !accepted.has(fid)).map(([, { failure, severity }]) => ({ severity, failure })));
       await insertMany(tx, 'readiness_history', ['run_id', 'at', 'entity', 'jurisdiction', 'service', 'score', 'open_findings', 'blocking'],
         readiness.map((r) => [id, at, r.entity, r.jurisdiction, r.service, r.score, r.open, r.blocking]));
