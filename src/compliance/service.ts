@@ -78,8 +78,9 @@ async function gatherFacts(sql: Sql, now: Date, settings: CheckSettings, usageUp
     note(id, 'app', app, at);
   };
   const rows = await sql.all<{ at: string; action: string; subject_type: string; subject_id: string; actor: string; after_doc: string }>(
-    "SELECT at, action, subject_type, subject_id, actor, after_doc FROM events WHERE seq > ? AND seq <= ? AND action IN ('decision.recorded', 'decisions.recorded', 'decisions.reported')",
-    [cursor, upto],
+    // Decisions older than the window change nothing the checks read: a first run skips them.
+    "SELECT at, action, subject_type, subject_id, actor, after_doc FROM events WHERE seq > ? AND seq <= ? AND at >= ? AND action IN ('decision.recorded', 'decisions.recorded', 'decisions.reported')",
+    [cursor, upto, since],
   );
   for (const e of rows) {
     const after = JSON.parse(e.after_doc) as Record<string, any>;
