@@ -11,7 +11,7 @@ async function fetchNodes(sql: Sql, keys: Iterable<{ level: number; index: numbe
   const byLevel = new Map<number, number[]>();
   for (const { level, index } of keys) {
     if (level === 0) leaves.push(index + 1);
-    else byLevel.set(level, [...(byLevel.get(level) ?? []), index]);
+    else (byLevel.get(level) ?? byLevel.set(level, []).get(level)!).push(index);
   }
   for (let i = 0; i < leaves.length; i += 500) {
     const chunk = leaves.slice(i, i + 500);
