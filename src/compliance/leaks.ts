@@ -76,7 +76,7 @@ export function leakService(db: Database, clock: () => Date) {
       const at = clock().toISOString();
       return db.transaction(async (tx) => {
         if (identity && (await tx.all('SELECT id FROM identities WHERE id = ?', [identity])).length === 0)
-          throw new MandateError('NOT_FOUND', `no identity ${identity}`, { field: 'query:identity' });
+          throw new MandateError('NOT_FOUND', `no identity ${identity}`, { field: '/identity' });
         const hashes = new Map((await tx.all<{ identity_id: string; secret_hash: string }>("SELECT identity_id, secret_hash FROM identity_credentials WHERE type = 'static_secret' AND secret_hash IS NOT NULL")).map((r) => [r.secret_hash, r.identity_id]));
         let opened = 0;
         let again = 0;
