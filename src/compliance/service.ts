@@ -137,10 +137,9 @@ async function gatherFacts(sql: Sql, now: Date, settings: CheckSettings, usageUp
     return { campaign: campaign ?? '', identity: f.subject.id, due_at: f.since, reviewer: f.reviewer };
   });
   const [cp] = await sql.all<{ size: number; created_at: string }>('SELECT size, created_at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1');
-  const [last] = await sql.all<{ n: number | null }>('SELECT MAX(seq) AS n FROM events');
   return {
     now, identities, people, authorisations: [...authorisations.values()], classOf: (a) => vocabulary.classOf(a), power, usage, seenFrom, exceptions, grants, activations, revocations, leaks, overdueReviews,
-    ledger: { last_checkpoint_at: cp?.created_at ?? null, checkpoint_size: Number(cp?.size ?? 0), size: Number(last?.n ?? 0) }, settings,
+    ledger: { last_checkpoint_at: cp?.created_at ?? null, checkpoint_size: Number(cp?.size ?? 0), size: upto }, settings,
   };
 }
 

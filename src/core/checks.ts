@@ -78,6 +78,13 @@ const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : Number.N
 const days = (n: number) => Math.floor(n / DAY);
 const scopesOf = (i: Identity) => i.scopes.map(scopeKey);
 const active = (f: CheckFacts) => f.identities.filter((s) => s.record.status === 'active');
+// Identities by id, built once per set of facts however many checks look subjects up.
+const byIdCache = new WeakMap<CheckFacts, Map<string, Identity>>();
+function identitiesById(f: CheckFacts): Map<string, Identity> {
+  let m = byIdCache.get(f);
+  if (!m) byIdCache.set(f, (m = new Map(f.identities.map((s) => [s.record.id, s.record]))));
+  return m;
+}
 const failureFor = (i: Identity, title: string, detail: string, since?: string): Failure => ({
   subject: { type: 'identity', id: i.id }, title, detail, owner: i.owner ?? null, scopes: scopesOf(i), ...(since ? { since } : {}),
 });
@@ -223,7 +230,7 @@ export const CHECKS: readonly CheckDefinition[] = [
     severity: 'high',
     controls: ['nist-csf:RS.MI-01', 'dora:rts-2024-1774:art-21', 'owasp-nhi:NHI10'],
     run(f) {
-      const byId = new Map(f.identities.map((s) => [s.record.id, s.record]));
+      const byId = identitiesById(f);
       const open = f.activations.filter((a) => a.review === 'open' && (a.emergency || a.status === 'ended' || (a.ends_at !== null && ms(a.ends_at) <= f.now.getTime())));
       const failures = open.map((a) => {
         const i = byId.get(a.identity);
@@ -244,7 +251,7 @@ export const CHECKS: readonly CheckDefinition[] = [
     severity: 'high',
     controls: ['dora:art-9-4-e', 'nist-csf:PR.AA-05', 'dora:rts-2024-1774:art-21'],
     run(f) {
-      const byId = new Map(f.identities.map((s) => [s.record.id, s.record]));
+      const byId = identitiesById(f);
       const failures = f.exceptions.filter((e) => e.status === 'expired').map((e) => {
         const i = byId.get(e.identity);
         return { subject: { type: 'exception', id: e.id }, title: `Exception ${e.id} for ${e.identity} expired and is not closed`, detail: `It waived ${e.control} until ${e.expires_at}.`, owner: i?.owner ?? null, scopes: i ? scopesOf(i) : [], since: e.expires_at };
@@ -259,7 +266,7 @@ export const CHECKS: readonly CheckDefinition[] = [
     severity: 'medium',
     controls: ['dora:rts-2024-1774:art-21', 'nist-csf:PR.AA-05'],
     run(f) {
-      const byId = new Map(f.identities.map((s) => [s.record.id, s.record]));
+      const byId = identitiesById(f);
       const live = f.grants.filter((g) => ms(g.expires_at) > f.now.getTime());
       const failures = live.filter((g) => g.approved_at && f.now.getTime() - ms(g.approved_at) > f.settings.stale_approval_days * DAY).map((g) => {
         const i = byId.get(g.identity);
@@ -275,7 +282,7 @@ export const CHECKS: readonly CheckDefinition[] = [
     severity: 'high',
     controls: ['dora:rts-2024-1774:art-21', 'owasp-nhi:NHI1', 'nist-csf:RS.MI-01'],
     run(f) {
-      const byId = new Map(f.identities.map((s) => [s.record.id, s.record]));
+      const byId = identitiesById(f);
       const bound = f.settings.revocation_bound_ms;
       const failures: Failure[] = [];
       for (const r of f.revocations) {
@@ -298,7 +305,7 @@ export const CHECKS: readonly CheckDefinition[] = [
     severity: 'critical',
     controls: ['owasp-nhi:NHI2', 'nist-csf:DE.CM-03', 'nist-csf:RS.MI-01', 'cra:annex-i:2-d'],
     run(f) {
-      const byId = new Map(f.identities.map((s) => [s.record.id, s.record]));
+      const byId = identitiesById(f);
       const failures = f.leaks.filter((l) => !l.resolved_at).map((l) => {
         const i = l.identity ? byId.get(l.identity) : undefined;
         return {
@@ -316,7 +323,7 @@ export const CHECKS: readonly CheckDefinition[] = [
     severity: 'medium',
     controls: ['dora:rts-2024-1774:art-21', 'nist-csf:PR.AA-05'],
     run(f) {
-      const byId = new Map(f.identities.map((s) => [s.record.id, s.record]));
+      const byId = identitiesById(f);
       const failures = f.overdueReviews.map((r) => {
         const i = byId.get(r.identity);
         return { subject: { type: 'identity', id: r.identity }, title: `The access review of ${r.identity} is overdue`, detail: `Campaign ${r.campaign} was due ${r.due_at}.`, owner: r.reviewer ?? i?.owner ?? null, scopes: i ? scopesOf(i) : [], since: r.due_at };

@@ -16,6 +16,7 @@ import { rolesAllow, type Role } from '../core/roles.js';
 import { parseTimestamp } from '../core/time.js';
 import { ActionVocabulary, type AuthorisationStatus } from '../core/vocabulary.js';
 import { appendEvents, type NewEvent } from '../events/log.js';
+import { refusalRecorder } from '../events/refusals.js';
 import { getCustomActions, getRecord } from '../inventory/queries.js';
 import { notify } from '../notifications/notify.js';
 import type { RulesStore } from '../regulatory/rules.js';
@@ -84,19 +85,7 @@ export function grantsService(db: Database, clock: () => Date, approvals: Approv
     return vocabulary;
   }
 
-  /** A refused request is evidence too: recorded in its own transaction, then the error goes back. */
-  async function recorded<T>(actor: string, subject: { type: string; id: string }, action: string, detail: unknown, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      if (err instanceof MandateError && err.status < 500) {
-        await db.transaction((tx) => appendEvents(tx, clock().toISOString(), [
-          { actor, action: `${action}.refused`, subject, after: { code: err.code, detail: err.message, field: err.field, request: detail } },
-        ]));
-      }
-      throw err;
-    }
-  }
+  const recorded = refusalRecorder(db, clock);
 
   // ---- just-in-time access ------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import type { Authorisation, Identity } from '../core/model.js';
 import { parseTimestamp } from '../core/time.js';
 import { ActionVocabulary, type AuthorisationStatus } from '../core/vocabulary.js';
 import { appendEvents, type NewEvent } from '../events/log.js';
+import { refusalRecorder } from '../events/refusals.js';
 import { getAllRecords, getCustomActions, getRecords, upsertRecords } from '../inventory/queries.js';
 import type { Database, Sql } from '../store/db.js';
 import { effectRows, enqueue, type OutboxInsert } from '../outbox/queue.js';
@@ -141,19 +142,7 @@ export function regulatoryService(
     return ids.map((id) => found.get(id)!.record);
   }
 
-  /** A refused attempt is evidence too: recorded in its own transaction, then the error goes back to the caller. */
-  async function recorded<T>(actor: string, subject: string, action: string, detail: unknown, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      if (err instanceof MandateError && err.status < 500) {
-        await db.transaction((tx) => appendEvents(tx, clock().toISOString(), [
-          { actor, action: `${action}.refused`, subject: { type: 'transition', id: subject }, after: { code: err.code, detail: err.message, request: detail } },
-        ]));
-      }
-      throw err;
-    }
-  }
+  const recorded = refusalRecorder(db, clock);
 
   /** Applies an approved transition whose time has come: one transaction, all or nothing. */
   async function apply(id: string): Promise<Transition | undefined> {
@@ -233,7 +222,7 @@ export function regulatoryService(
 
     async propose(caller: Caller, authorisationId: string, input: ProposalInput): Promise<Transition> {
       const actor = `user:${caller.user}`;
-      return recorded(actor, authorisationId, 'transition.propose', input, async () => {
+      return recorded(actor, { type: 'transition', id: authorisationId }, 'transition.propose', input, async () => {
         const now = clock();
         const when = input.effective_at === undefined ? now.getTime() : parseTimestamp(input.effective_at);
         if (!Number.isFinite(when)) throw new MandateError('VALIDATION_FAILED', `effective_at is not a real time: ${input.effective_at}`, { field: '/effective_at' });

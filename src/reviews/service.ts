@@ -13,6 +13,7 @@ import type { Role } from '../core/roles.js';
 import { ajvIssues, compileBody } from '../core/schema.js';
 import { parseTimestamp } from '../core/time.js';
 import { appendEvents } from '../events/log.js';
+import { refusalRecorder } from '../events/refusals.js';
 import { getAllRecords } from '../inventory/queries.js';
 import type { InventoryService } from '../inventory/service.js';
 import { insertMany, placeholders, type Database, type Param, type Sql } from '../store/db.js';
@@ -283,19 +284,7 @@ export function reviewService(db: Database, clock: () => Date, inventory: Invent
     await appendEvents(tx, at, [{ actor, action: 'review_campaign.closed', subject: { type: 'review_campaign', id }, before: { status: 'open' }, after: { status, counts }, reason }]);
   }
 
-  /** A refused attempt is evidence too: recorded in its own transaction, then the error goes back to the caller. */
-  async function recorded<T>(actor: string, identityId: string, detail: unknown, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      if (err instanceof MandateError && err.status < 500) {
-        await db.transaction((tx) => appendEvents(tx, clock().toISOString(), [
-          { actor, action: 'review_item.decide.refused', subject: { type: 'identity', id: identityId }, after: { code: err.code, detail: err.message, request: detail } },
-        ]));
-      }
-      throw err;
-    }
-  }
+  const recorded = refusalRecorder(db, clock);
 
   async function get(id: string): Promise<Campaign | undefined> {
     const row = await loadCampaign(db, id);
@@ -370,7 +359,7 @@ export function reviewService(db: Database, clock: () => Date, inventory: Invent
      */
     async decide(caller: Caller, campaignId: string, identityId: string, input: ReviewDecisionInput): Promise<ReviewItem> {
       const actor = `user:${caller.user}`;
-      return recorded(actor, identityId, { campaign: campaignId, ...input }, async () => {
+      return recorded(actor, { type: 'identity', id: identityId }, 'review_item.decide', { campaign: campaignId, ...input }, async () => {
         const campaign = await loadCampaign(db, campaignId);
         if (!campaign) throw new MandateError('NOT_FOUND', `no access review campaign with id ${campaignId}`);
         const [item] = await db.all<ItemRow>('SELECT * FROM review_items WHERE campaign_id = ? AND identity_id = ?', [campaignId, identityId]);
