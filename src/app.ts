@@ -52,6 +52,7 @@ import { evidencePacks } from './evidence/pack.js';
 import { registerEvidenceRoutes } from './evidence/routes.js';
 import { reviewService } from './reviews/service.js';
 import { registerReviewRoutes } from './reviews/routes.js';
+import { registerConsoleRoutes } from './console/routes.js';
 
 const NO_KICK = new Set(['/v1/decisions', '/v1/decisions/batch', '/v1/decisions/evidence', '/v1/token', '/v1/introspect']);
 
@@ -79,6 +80,8 @@ export interface AppOptions {
   notifyReceivers?: readonly string[];
   /** Run the control checks this many ms after a change (debounced); off when absent (tests run them by hand). */
   checksAfterChangeMs?: number;
+  /** Where the built web console is (default console/dist of this package). */
+  consoleDir?: string;
 }
 
 export interface RouteEntry {
@@ -343,6 +346,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   registerReviewRoutes(app, services.reviews);
   registerDecisionRoutes(app, services.decisions, enforcementReady);
   registerEnforcementRoutes(app, hub, enforcementReady);
+  await registerConsoleRoutes(app, opts.consoleDir);
 
   await app.ready();
   return Object.assign(app, { services, routeTable, setIssuer: (url: string) => (issuerUrl = url) }) as unknown as MandateApp;

@@ -109,13 +109,14 @@ export function buildCli(): Command {
       const { startServer } = await import('../server/start.js');
       const server = await startServer(config);
       const lines = [`Mandate is listening on ${server.url} (store: ${server.db.description})`];
+      lines.push(`Console: ${server.url}/console/ (sign in with an API token)`);
       if (server.demoLoaded) lines.push('Loaded the demo firm (demo/mandate-demo.yaml).');
       if (server.kekCreated) lines.push(`Wrote a new key-encryption key for the ledger's signing key to ${server.kekCreated} (set MANDATE_KEK in production).`);
       if (server.bootstrapToken) {
         lines.push(
           'First start: created the admin user. Its API token is shown this once and stored only as a hash:',
           `  ${server.bootstrapToken}`,
-          'Use it with the CLI:',
+          `Sign in to the console at ${server.url}/console/ with it, or use it with the CLI:`,
           `  export MANDATE_URL=${server.url} MANDATE_TOKEN=${server.bootstrapToken}`,
           '  node bin/mandate.js identities list --entity ent-de --service custody --jurisdiction FR',
         );

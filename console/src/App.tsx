@@ -1,0 +1,99 @@
+// The console's shell: sign-in gate, navigation and routes. Every page lives in pages/.
+import { useEffect, useState } from 'react';
+import { Link, Route, Router, Switch, useLocation, useRoute } from 'wouter';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { whoIs, type Me } from './lib/api';
+import { SessionProvider, useSessionState, type Session } from './lib/session';
+import { currentTheme, setTheme } from './lib/theme';
+import { Approvals } from './pages/Approvals';
+import { Authorisation } from './pages/Authorisation';
+import { Authorisations } from './pages/Authorisations';
+import { Evidence } from './pages/Evidence';
+import { Findings } from './pages/Findings';
+import { IdentityPage } from './pages/Identity';
+import { Inventory } from './pages/Inventory';
+import { Ledger } from './pages/Ledger';
+import { Overview } from './pages/Overview';
+import { SignIn } from './pages/SignIn';
+
+const NAV: [string, string][] = [
+  ['/', 'Overview'],
+  ['/inventory', 'Inventory'],
+  ['/authorisations', 'Authorisations'],
+  ['/approvals', 'Approvals'],
+  ['/findings', 'Findings'],
+  ['/ledger', 'Ledger'],
+  ['/evidence', 'Evidence'],
+];
+
+function NavLink({ to, label }: { to: string; label: string }) {
+  const [exact] = useRoute(to);
+  const [nested] = useRoute(to === '/' ? '/__never' : `${to}/*`);
+  return <Link href={to} aria-current={exact || nested ? 'page' : undefined}>{label}</Link>;
+}
+
+function ThemeToggle() {
+  const [theme, set] = useState(currentTheme());
+  const next = theme === 'dark' ? 'light' : 'dark';
+  return (
+    <button type="button" onClick={() => { setTheme(next); set(next); }} aria-label={`Switch to ${next} theme`}>
+      {theme === 'dark' ? 'Light' : 'Dark'} theme
+    </button>
+  );
+}
+
+function Shell({ session }: { session: Session }) {
+  const [location] = useLocation();
+  return (
+    <div className="shell">
+      <a className="skip" href="#main">Skip to content</a>
+      <nav className="side" aria-label="Main">
+        <div className="brand">Mandate</div>
+        {NAV.map(([to, label]) => <NavLink key={to} to={to} label={label} />)}
+        <div className="who">
+          <div>Signed in as <strong data-testid="who">{session.me.user}</strong></div>
+          <div>{session.me.roles.join(', ')}</div>
+          <div className="row" style={{ marginTop: 8 }}>
+            <ThemeToggle />
+            <button type="button" onClick={session.signOut}>Sign out</button>
+          </div>
+        </div>
+      </nav>
+      <main id="main" tabIndex={-1}>
+        <ErrorBoundary resetKey={location}>
+        <Switch>
+          <Route path="/" component={Overview} />
+          <Route path="/inventory" component={Inventory} />
+          <Route path="/identities/:id">{(p) => <IdentityPage id={decodeURIComponent(p.id)} />}</Route>
+          <Route path="/authorisations" component={Authorisations} />
+          <Route path="/authorisations/:id">{(p) => <Authorisation id={decodeURIComponent(p.id)} />}</Route>
+          <Route path="/approvals" component={Approvals} />
+          <Route path="/findings" component={Findings} />
+          <Route path="/ledger" component={Ledger} />
+          <Route path="/evidence" component={Evidence} />
+          <Route><h1>Not found</h1><p><Link href="/">Back to the overview</Link></p></Route>
+        </Switch>
+        </ErrorBoundary>
+      </main>
+    </div>
+  );
+}
+
+export function App() {
+  const { session, signIn, refreshMe } = useSessionState();
+  const api = session?.api;
+  useEffect(() => {
+    if (api) void api.get<Me>('/v1/me').then(refreshMe).catch(() => undefined);
+  }, [api, refreshMe]);
+  return (
+    <Router base="/console">
+      {session ? (
+        <SessionProvider session={session}>
+          <Shell session={session} />
+        </SessionProvider>
+      ) : (
+        <SignIn onSignIn={async (token) => signIn(token, await whoIs(token))} />
+      )}
+    </Router>
+  );
+}

@@ -1,0 +1,59 @@
+// Small shared pieces: errors, loading states, badges, definition lists.
+import type { ReactNode } from 'react';
+import { ApiError } from '../lib/api';
+
+export function ErrorBox({ error }: { error: unknown }) {
+  if (!error) return null;
+  const p = error instanceof ApiError ? error.problem : undefined;
+  const fields = p?.issues?.map((i) => i.field).filter(Boolean) ?? (p?.field ? [p.field] : []);
+  return (
+    <div className="error" role="alert">
+      <strong>{p?.title ?? 'Something went wrong'}</strong>
+      {p?.code ? <> · <code>{p.code}</code></> : null}
+      <div>{error instanceof Error ? error.message : String(error)}</div>
+      {fields.length ? <div>Field: {fields.map((f) => <code key={f}>{f}</code>)}</div> : null}
+    </div>
+  );
+}
+
+export function Loading({ what = 'Loading' }: { what?: string }) {
+  return <p className="muted" role="status">{what}…</p>;
+}
+
+export function Severity({ level }: { level: string }) {
+  return <span className={`badge sev-${level}`}>{level}</span>;
+}
+
+const STATUS_CLASS: Record<string, string> = {
+  active: 'st-ok', authorised: 'st-ok', approved: 'st-ok', applied: 'st-ok', resolved: 'st-ok', granted: 'st-ok',
+  suspended: 'sev-critical', withdrawn: 'sev-critical', revoked: 'sev-critical', rejected: 'sev-critical', open: 'sev-high',
+  restricted: 'sev-high', wind_down: 'sev-medium', pending: 'sev-medium', expired: 'sev-medium', decommissioned: 'sev-low',
+};
+
+export function Status({ value }: { value: string | null | undefined }) {
+  if (!value) return <span className="muted">—</span>;
+  return <span className={`badge ${STATUS_CLASS[value] ?? ''}`}>{value.replace(/_/g, ' ')}</span>;
+}
+
+export function KeyValues({ items }: { items: [string, ReactNode][] }) {
+  return (
+    <dl className="kv">
+      {items.map(([k, v]) => (
+        <div key={k} style={{ display: 'contents' }}>
+          <dt>{k}</dt>
+          <dd>{v ?? <span className="muted">—</span>}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function When({ at }: { at: string | null | undefined }) {
+  if (!at) return <span className="muted">—</span>;
+  const d = new Date(at);
+  return <time dateTime={at} title={at}>{d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}</time>;
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <p className="muted">{children}</p>;
+}

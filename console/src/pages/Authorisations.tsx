@@ -1,0 +1,50 @@
+// Every authorisation and passport of the firm with its status; filters in the URL.
+import { Link } from 'wouter';
+import { ErrorBox, Loading, Status, When } from '../components/ui';
+import { useApi } from '../lib/hooks';
+import type { AuthorisationRecord, Page } from '../lib/types';
+import { useSearchParams } from '../lib/url';
+import { AUTHORISATION_STATUSES, MEMBER_STATES, MICA_SERVICES } from '../lib/vocabulary';
+
+export function Authorisations() {
+  const [params, update] = useSearchParams();
+  const filters = { entity: params.get('entity') ?? undefined, service: params.get('service') ?? undefined, jurisdiction: params.get('jurisdiction') ?? undefined, status: params.get('status') ?? undefined };
+  const q = useApi<Page<AuthorisationRecord>>('/v1/authorisations', { ...filters, limit: 500 });
+  const select = (k: keyof typeof filters, label: string, values: readonly string[]) => (
+    <label>
+      {label}
+      <select value={filters[k] ?? ''} onChange={(e) => update({ [k]: e.target.value || undefined })}>
+        <option value="">any</option>
+        {values.map((v) => <option key={v} value={v}>{v.replace(/_/g, ' ')}</option>)}
+      </select>
+    </label>
+  );
+  return (
+    <>
+      <h1>Authorisations</h1>
+      <section className="panel row" aria-label="Filters">
+        <label>Entity<input defaultValue={filters.entity ?? ''} onBlur={(e) => update({ entity: e.target.value.trim() || undefined })} size={10} /></label>
+        {select('service', 'Service', MICA_SERVICES)}
+        {select('jurisdiction', 'Member state', MEMBER_STATES)}
+        {select('status', 'Status', AUTHORISATION_STATUSES)}
+      </section>
+      <ErrorBox error={q.error} />
+      {q.isPending ? <Loading /> : q.data ? (
+        <section className="panel">
+          <table aria-label="Authorisations">
+            <thead><tr><th>Authorisation</th><th>Entity</th><th>Service</th><th>Member state</th><th>Basis</th><th>Status</th><th>Reference</th><th>Updated</th></tr></thead>
+            <tbody>
+              {q.data.items.map((a) => (
+                <tr key={a.id}>
+                  <td><Link href={`/authorisations/${a.id}`}>{a.id}</Link></td>
+                  <td>{a.entity}</td><td>{a.service.replace(/_/g, ' ')}</td><td>{a.jurisdiction}</td><td>{a.basis}</td>
+                  <td><Status value={a.status} /></td><td>{a.reference}</td><td><When at={a.updated_at} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,121 @@
+// The inventory: server-side filtering, search, sorting and keyset pagination, so the table costs
+// the same at 100 identities or 100,000. Filters are in the URL.
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Link } from 'wouter';
+import { ErrorBox, Loading, Status, When } from '../components/ui';
+import { useApi } from '../lib/hooks';
+import type { Identity, Page } from '../lib/types';
+import { useSearchParams } from '../lib/url';
+import { CAPABILITIES, ENVIRONMENTS, IDENTITY_FUNCTIONS, IDENTITY_KINDS, IDENTITY_STATUSES, MEMBER_STATES, MICA_SERVICES } from '../lib/vocabulary';
+
+const SELECTS: [string, string, readonly string[]][] = [
+  ['kind', 'Kind', IDENTITY_KINDS],
+  ['function', 'Function', IDENTITY_FUNCTIONS],
+  ['capability', 'Capability', CAPABILITIES],
+  ['status', 'Status', IDENTITY_STATUSES],
+  ['environment', 'Environment', ENVIRONMENTS],
+  ['service', 'Service', MICA_SERVICES],
+  ['jurisdiction', 'Member state', MEMBER_STATES],
+];
+const TEXTS: [string, string][] = [['entity', 'Entity'], ['owner', 'Owner'], ['vendor', 'Vendor']];
+const FILTERS = [...SELECTS.map(([k]) => k), ...TEXTS.map(([k]) => k), 'q'];
+const COLUMNS: [string, string, boolean][] = [
+  ['id', 'Identity', true], ['kind', 'Kind', true], ['function', 'Function', true], ['capability', 'Capability', true],
+  ['owner', 'Owner', true], ['status', 'Status', true], ['environment', 'Environment', true], ['scopes', 'Scopes', false], ['updated_at', 'Updated', true],
+];
+const PAGE = 50;
+
+export function Inventory() {
+  const [params, update] = useSearchParams();
+  const filters = Object.fromEntries(FILTERS.map((k) => [k, params.get(k) ?? undefined]));
+  const sort = params.get('sort') ?? 'id';
+  const order = params.get('order') === 'desc' ? 'desc' : 'asc';
+  // Cursors of the pages before this one, so Previous works with keyset pagination.
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors[cursors.length - 1];
+  const key = JSON.stringify([filters, sort, order]);
+  const lastKey = useRef(key);
+  useEffect(() => {
+    if (lastKey.current !== key) { lastKey.current = key; setCursors([]); }
+  }, [key]);
+  const q = useApi<Page<Identity>>('/v1/identities', { ...filters, sort, order, limit: PAGE, cursor, count: true }, { placeholderData: (prev) => prev });
+  const search = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const v = (e.currentTarget.elements.namedItem('q') as HTMLInputElement).value.trim();
+    update({ q: v || undefined });
+  };
+  const sortBy = (col: string) => update({ sort: col, order: sort === col && order === 'asc' ? 'desc' : 'asc' });
+  const active = FILTERS.filter((k) => filters[k]);
+  return (
+    <>
+      <h1>Inventory</h1>
+      <section className="panel" aria-label="Filters">
+        <form className="row" role="search" onSubmit={search}>
+          <label style={{ flex: 1, minWidth: 260 }}>
+            Search id, owner or purpose
+            <input name="q" type="search" defaultValue={filters.q ?? ''} key={filters.q ?? ''} placeholder="e.g. custody" />
+          </label>
+          <button type="submit" className="primary">Search</button>
+        </form>
+        <div className="row" style={{ marginTop: 10 }}>
+          {SELECTS.map(([k, label, values]) => (
+            <label key={k}>
+              {label}
+              <select value={filters[k] ?? ''} onChange={(e) => update({ [k]: e.target.value || undefined })}>
+                <option value="">any</option>
+                {values.map((v) => <option key={v} value={v}>{v.replace(/_/g, ' ')}</option>)}
+              </select>
+            </label>
+          ))}
+          {TEXTS.map(([k, label]) => (
+            <label key={k}>
+              {label}
+              <input defaultValue={filters[k] ?? ''} key={filters[k] ?? ''} onBlur={(e) => update({ [k]: e.target.value.trim() || undefined })}
+                onKeyDown={(e) => { if (e.key === 'Enter') update({ [k]: e.currentTarget.value.trim() || undefined }); }} size={16} />
+            </label>
+          ))}
+          {active.length ? <button type="button" onClick={() => update(Object.fromEntries(FILTERS.map((k) => [k, undefined])))}>Clear filters</button> : null}
+        </div>
+      </section>
+      <ErrorBox error={q.error} />
+      {q.isPending ? <Loading what="Loading identities" /> : q.data ? (
+        <section className="panel">
+          <div className="row">
+            <span role="status" data-testid="inventory-count">{(q.data.total ?? q.data.items.length).toLocaleString()} identities</span>
+            <span className="spacer" />
+            <button type="button" disabled={!cursors.length} onClick={() => setCursors((c) => c.slice(0, -1))}>Previous</button>
+            <span className="muted">page {cursors.length + 1}</span>
+            <button type="button" disabled={!q.data.next_cursor} onClick={() => setCursors((c) => [...c, q.data!.next_cursor!])}>Next</button>
+          </div>
+          <table aria-label="Identities" aria-busy={q.isFetching}>
+            <thead>
+              <tr>
+                {COLUMNS.map(([col, label, sortable]) => (
+                  <th key={col} scope="col" aria-sort={sort === col ? (order === 'asc' ? 'ascending' : 'descending') : undefined}>
+                    {sortable ? <button type="button" className="sort" onClick={() => sortBy(col)}>{label}{sort === col ? (order === 'asc' ? ' ▲' : ' ▼') : ''}</button> : label}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {q.data.items.map((i) => (
+                <tr key={i.id}>
+                  <td><Link href={`/identities/${encodeURIComponent(i.id)}`}>{i.id}</Link>{i.break_glass ? <> <span className="badge sev-high">break-glass</span></> : null}</td>
+                  <td>{i.kind.replace(/_/g, ' ')}</td>
+                  <td>{i.function.replace(/_/g, ' ')}</td>
+                  <td>{i.capability}</td>
+                  <td>{i.owner ?? <span className="muted">none</span>}</td>
+                  <td><Status value={i.status} /></td>
+                  <td>{i.environment}</td>
+                  <td title={i.scopes.map((s) => `${s.entity}/${s.service}/${s.jurisdiction}`).join('\n')}>{i.scopes.length}</td>
+                  <td><When at={i.updated_at} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {!q.data.items.length ? <p className="muted">No identity matches these filters.</p> : null}
+        </section>
+      ) : null}
+    </>
+  );
+}

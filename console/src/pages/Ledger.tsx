@@ -1,0 +1,108 @@
+// The ledger explorer: every event, newest first; pick one to check, here in the browser, that it
+// is in the log the server signed. The check trusts only the log's verifier key, which the user
+// can pin (from the firm's published key, or the first one seen); a different key then fails.
+import { useState } from 'react';
+import { EventTable } from '../components/Events';
+import { ErrorBox, KeyValues, Loading, When } from '../components/ui';
+import { useApi } from '../lib/hooks';
+import { verifyEventInclusion, type VerificationResult } from '../lib/ledger-verify';
+import { useSession } from '../lib/session';
+import type { LedgerEvent, Page } from '../lib/types';
+import { useSearchParams } from '../lib/url';
+
+const PIN = 'mandate.ledger.pinned-key';
+
+interface Checkpoint { size: number; root: string; note: string; created_at: string; verifier_key: string }
+interface InclusionProof { seq: number; leaf_index: number; tree_size: number; leaf_hash: string; root: string; proof: string[] }
+
+function Verify({ event }: { event: LedgerEvent }) {
+  const { api } = useSession();
+  const [pinned, setPinned] = useState(() => localStorage.getItem(PIN) ?? '');
+  const [result, setResult] = useState<(VerificationResult & { checkpoint: Checkpoint }) | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    try {
+      // The latest signed checkpoint, or a fresh one if the event came after it.
+      let checkpoint = await api.get<Checkpoint>('/v1/ledger/checkpoint');
+      if (checkpoint.size < event.seq) checkpoint = await api.get<Checkpoint>('/v1/ledger/checkpoint', { fresh: true });
+      const proof = await api.get<InclusionProof>('/v1/ledger/proof/inclusion', { seq: event.seq, size: checkpoint.size });
+      const verified = await verifyEventInclusion({ event, proof, checkpointNote: checkpoint.note, verifierKey: checkpoint.verifier_key, ...(pinned ? { pinnedKey: pinned } : {}) });
+      setResult({ ...verified, checkpoint });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const pin = (key: string) => {
+    localStorage.setItem(PIN, key);
+    setPinned(key);
+  };
+  return (
+    <section className="panel" aria-labelledby="h-verify">
+      <h2 id="h-verify">Event {event.seq}</h2>
+      <KeyValues items={[
+        ['When', <When at={event.at} />], ['Actor', event.actor], ['Action', <code>{event.action}</code>],
+        ['Subject', `${event.subject.type} ${event.subject.id}`], ['Reason', event.reason ?? undefined],
+      ]} />
+      <details><summary>Event as recorded</summary><pre className="mono" style={{ whiteSpace: 'pre-wrap', maxHeight: 320, overflow: 'auto' }}>{JSON.stringify(event, null, 2)}</pre></details>
+      <div className="row" style={{ marginTop: 10 }}>
+        <button type="button" className="primary" onClick={run} disabled={busy}>{busy ? 'Verifying…' : 'Verify inclusion in the browser'}</button>
+        <label>Pinned verifier key<input value={pinned} onChange={(e) => pin(e.target.value.trim())} size={48} placeholder="none: the server's key is trusted on first use" /></label>
+      </div>
+      <ErrorBox error={error} />
+      {result ? (
+        <div role="status" data-testid="verification">
+          <p className={result.ok ? 'ok' : 'fail'}><strong>{result.ok ? `Verified: event ${event.seq} is in the signed log of ${result.checkpoint.size} events.` : 'Not verified.'}</strong></p>
+          <ol className="steps">
+            {result.steps.map((s, i) => <li key={i} className={s.ok ? 'ok' : 'fail'}>{s.ok ? '✓' : '✗'} {s.label}{s.detail ? <span className="muted"> — {s.detail}</span> : null}</li>)}
+          </ol>
+          <KeyValues items={[
+            ['Checkpoint', `size ${result.checkpoint.size}, signed ${new Date(result.checkpoint.created_at).toLocaleString()}`],
+            ['Root', <code>{result.checkpoint.root}</code>],
+            ['Verifier key', <code>{result.checkpoint.verifier_key}</code>],
+          ]} />
+          {!pinned ? <button type="button" onClick={() => pin(result.checkpoint.verifier_key)}>Pin this verifier key</button> : null}
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+export function Ledger() {
+  const [params, update] = useSearchParams();
+  const subject = params.get('subject') ?? undefined;
+  const action = params.get('action') ?? undefined;
+  const seq = params.get('seq') ? Number(params.get('seq')) : undefined;
+  const [cursors, setCursors] = useState<string[]>([]);
+  const events = useApi<Page<LedgerEvent>>('/v1/events', { order: 'desc', limit: 50, subject_id: subject, action, cursor: cursors[cursors.length - 1] }, { placeholderData: (p) => p });
+  const one = useApi<Page<LedgerEvent>>(seq ? '/v1/events' : null, { seq });
+  const selected = one.data?.items[0];
+  return (
+    <>
+      <h1>Ledger</h1>
+      <p className="muted">Every change, decision and export is an event in a tamper-evident log (RFC 9162 Merkle tree, signed checkpoints).</p>
+      <section className="panel row" aria-label="Filters">
+        <label>Subject id<input defaultValue={subject ?? ''} onBlur={(e) => { setCursors([]); update({ subject: e.target.value.trim() || undefined }); }} /></label>
+        <label>Action<input defaultValue={action ?? ''} onBlur={(e) => { setCursors([]); update({ action: e.target.value.trim() || undefined }); }} placeholder="e.g. authorisation.updated" /></label>
+        <label>Go to event (seq)<input type="number" min={1} defaultValue={seq ?? ''} onKeyDown={(e) => { if (e.key === 'Enter') update({ seq: e.currentTarget.value || undefined }); }} /></label>
+      </section>
+      {seq ? (one.error ? <ErrorBox error={one.error} /> : selected ? <Verify key={selected.seq} event={selected} /> : one.isPending ? <Loading /> : <p className="muted">No event {seq}.</p>) : null}
+      <ErrorBox error={events.error} />
+      {events.data ? (
+        <section className="panel">
+          <div className="row">
+            <span className="muted">Newest first</span><span className="spacer" />
+            <button type="button" disabled={!cursors.length} onClick={() => setCursors((c) => c.slice(0, -1))}>Newer</button>
+            <button type="button" disabled={!events.data.next_cursor} onClick={() => setCursors((c) => [...c, events.data!.next_cursor!])}>Older</button>
+          </div>
+          <EventTable events={events.data.items} label="Events" showSubject />
+        </section>
+      ) : <Loading />}
+    </>
+  );
+}

@@ -1,0 +1,187 @@
+// The firm's posture at a glance: readiness per entity × member state, open findings by severity
+// and framework, what falls due next, identities by function and capability, recent licence changes.
+import { Link } from 'wouter';
+import { Empty, ErrorBox, Loading, Severity, Status, When } from '../components/ui';
+import { useApi } from '../lib/hooks';
+import { SEVERITIES, type Finding, type ReadinessItem, type Transition } from '../lib/types';
+
+interface Summary {
+  identities: { total: number; by_function_capability: { function: string; capability: string; count: number }[]; by_status: Record<string, number> };
+}
+
+function scoreColour(score: number): string {
+  return score >= 90 ? 'var(--ok)' : score >= 75 ? 'var(--medium)' : score >= 50 ? 'var(--high)' : 'var(--critical)';
+}
+
+function ReadinessGrid() {
+  const q = useApi<{ items: ReadinessItem[] }>('/v1/readiness');
+  if (q.isPending) return <Loading what="Loading readiness" />;
+  if (q.error) return <ErrorBox error={q.error} />;
+  const cells = new Map<string, { sum: number; n: number; worst: number }>();
+  for (const r of q.data.items) {
+    const key = `${r.entity}|${r.jurisdiction}`;
+    const c = cells.get(key) ?? { sum: 0, n: 0, worst: 100 };
+    c.sum += r.score; c.n += 1; c.worst = Math.min(c.worst, r.score);
+    cells.set(key, c);
+  }
+  const entities = [...new Set(q.data.items.map((r) => r.entity))].sort();
+  const states = [...new Set(q.data.items.map((r) => r.jurisdiction))].sort();
+  if (!entities.length) return <Empty>No authorised scopes yet.</Empty>;
+  return (
+    <table className="heat" aria-label="Readiness by entity and member state (mean score of its services; 100 is ready)">
+      <thead><tr><th scope="col">Entity</th>{states.map((s) => <th scope="col" key={s}>{s}</th>)}</tr></thead>
+      <tbody>
+        {entities.map((e) => (
+          <tr key={e}>
+            <th scope="row">{e}</th>
+            {states.map((s) => {
+              const c = cells.get(`${e}|${s}`);
+              if (!c) return <td key={s} className="muted">—</td>;
+              const mean = c.sum / c.n;
+              return (
+                <td key={s} style={{ color: scoreColour(mean) }} title={`${c.n} services; worst ${c.worst}`}>
+                  <Link href={`/findings?entity=${e}&jurisdiction=${s}`} style={{ color: 'inherit' }}>{mean.toFixed(0)}</Link>
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function FindingCounts() {
+  const q = useApi<{ items: Finding[] }>('/v1/findings', { limit: 5000 });
+  if (q.isPending) return <Loading what="Loading findings" />;
+  if (q.error) return <ErrorBox error={q.error} />;
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<string, number>;
+  const byFamily = new Map<string, number>();
+  for (const f of q.data.items) {
+    bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+    for (const family of new Set(f.controls.map((c) => c.split(':')[0]!))) byFamily.set(family, (byFamily.get(family) ?? 0) + 1);
+  }
+  const max = Math.max(1, ...byFamily.values());
+  return (
+    <>
+      <div className="row" aria-label="Open findings by severity">
+        {SEVERITIES.map((s) => (
+          <Link key={s} href={`/findings?severity=${s}`} style={{ textDecoration: 'none' }}>
+            <div className="panel" style={{ minWidth: 110, marginBottom: 0 }}>
+              <div className={`kpi sev-${s}`}>{bySeverity[s]}</div>
+              <Severity level={s} />
+            </div>
+          </Link>
+        ))}
+      </div>
+      <h2>By framework</h2>
+      <table aria-label="Open findings by control framework">
+        <tbody>
+          {[...byFamily.entries()].sort((a, b) => b[1] - a[1]).map(([family, n]) => (
+            <tr key={family}>
+              <th scope="row" style={{ width: 120 }}>{family}</th>
+              <td style={{ width: 60 }}>{n}</td>
+              <td><div className="bar" style={{ width: `${(n / max) * 100}%` }} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+interface Deadline { at: string; what: string; href: string; kind: string }
+
+function Deadlines() {
+  const transitions = useApi<{ items: Transition[] }>('/v1/transitions', { limit: 100 });
+  const findings = useApi<{ items: Finding[] }>('/v1/findings', { limit: 5000 });
+  const exceptions = useApi<{ items: { id: string; identity: string; expires_at?: string; status: string }[] }>('/v1/exceptions', { status: 'active', limit: 500 });
+  const access = useApi<{ items: { id: string; identity: string; expires_at?: string; status: string }[] }>('/v1/access-requests', { status: 'active', limit: 500 });
+  const error = transitions.error ?? findings.error ?? exceptions.error ?? access.error;
+  if (error) return <ErrorBox error={error} />;
+  if (!transitions.data || !findings.data || !exceptions.data || !access.data) return <Loading what="Loading deadlines" />;
+  const now = Date.now();
+  const items: Deadline[] = [];
+  for (const t of transitions.data.items) {
+    if (t.status === 'pending' || t.status === 'approved') items.push({ at: t.effective_at, kind: 'licence change', what: `${t.authorisations.join(', ')} → ${t.to} takes effect`, href: `/authorisations/${t.authorisations[0]}` });
+    if (t.deadline && t.status !== 'rejected' && t.status !== 'expired') items.push({ at: t.deadline, kind: 'wind-down deadline', what: `${t.authorisations.join(', ')}: ${t.to} deadline`, href: `/authorisations/${t.authorisations[0]}` });
+  }
+  for (const f of findings.data.items) if (f.due_at && f.status === 'open') items.push({ at: f.due_at, kind: `${f.severity} finding due`, what: f.title, href: `/findings?subject=${encodeURIComponent(f.subject.id)}` });
+  for (const e of exceptions.data.items) if (e.expires_at) items.push({ at: e.expires_at, kind: 'exception expires', what: `${e.id} (${e.identity})`, href: `/identities/${encodeURIComponent(e.identity)}` });
+  for (const a of access.data.items) if (a.expires_at) items.push({ at: a.expires_at, kind: 'JIT access ends', what: `${a.id} (${a.identity})`, href: `/identities/${encodeURIComponent(a.identity)}` });
+  const upcoming = items.filter((d) => new Date(d.at).getTime() >= now - 86_400_000).sort((a, b) => a.at.localeCompare(b.at)).slice(0, 12);
+  if (!upcoming.length) return <Empty>Nothing falls due.</Empty>;
+  return (
+    <table aria-label="Upcoming deadlines">
+      <thead><tr><th>When</th><th>What</th><th>Item</th></tr></thead>
+      <tbody>
+        {upcoming.map((d, i) => (
+          <tr key={i}><td><When at={d.at} /></td><td>{d.kind}</td><td><Link href={d.href}>{d.what}</Link></td></tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function IdentityMix() {
+  const q = useApi<Summary>('/v1/inventory/summary');
+  if (q.isPending) return <Loading what="Loading inventory" />;
+  if (q.error) return <ErrorBox error={q.error} />;
+  const rows = q.data.identities.by_function_capability;
+  const functions = [...new Set(rows.map((r) => r.function))].sort();
+  const count = (f: string, c: string) => rows.find((r) => r.function === f && r.capability === c)?.count ?? 0;
+  return (
+    <>
+      <p><span className="kpi">{q.data.identities.total.toLocaleString()}</span> identities · {Object.entries(q.data.identities.by_status).map(([s, n]) => `${n} ${s}`).join(' · ')}</p>
+      <table aria-label="Identities by function and capability">
+        <thead><tr><th>Function</th><th>Observe</th><th>Execute</th></tr></thead>
+        <tbody>
+          {functions.map((f) => (
+            <tr key={f}>
+              <th scope="row"><Link href={`/inventory?function=${f}`}>{f.replace(/_/g, ' ')}</Link></th>
+              <td><Link href={`/inventory?function=${f}&capability=observe`}>{count(f, 'observe')}</Link></td>
+              <td><Link href={`/inventory?function=${f}&capability=execute`}>{count(f, 'execute')}</Link></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function RecentChanges() {
+  const q = useApi<{ items: Transition[] }>('/v1/transitions', { limit: 8 });
+  if (q.isPending) return <Loading what="Loading changes" />;
+  if (q.error) return <ErrorBox error={q.error} />;
+  if (!q.data.items.length) return <Empty>No authorisation changes yet.</Empty>;
+  return (
+    <table aria-label="Recent authorisation changes">
+      <thead><tr><th>Proposed</th><th>Authorisations</th><th>To</th><th>Status</th></tr></thead>
+      <tbody>
+        {q.data.items.map((t) => (
+          <tr key={t.id}>
+            <td><When at={t.created_at} /></td>
+            <td>{t.authorisations.map((a) => <div key={a}><Link href={`/authorisations/${a}`}>{a}</Link></div>)}</td>
+            <td><Status value={t.to} /></td>
+            <td><Status value={t.status} /></td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function Overview() {
+  return (
+    <>
+      <h1>Overview</h1>
+      <div className="grid">
+        <section className="panel" aria-labelledby="h-ready"><h2 id="h-ready">Readiness by entity and member state</h2><ReadinessGrid /></section>
+        <section className="panel" aria-labelledby="h-find"><h2 id="h-find">Open findings</h2><FindingCounts /></section>
+        <section className="panel" aria-labelledby="h-due"><h2 id="h-due">Upcoming deadlines</h2><Deadlines /></section>
+        <section className="panel" aria-labelledby="h-mix"><h2 id="h-mix">Identities by function and capability</h2><IdentityMix /></section>
+        <section className="panel" aria-labelledby="h-chg"><h2 id="h-chg">Recent authorisation changes</h2><RecentChanges /></section>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,53 @@
+// Serves the web console (the Vite build in console/dist) under /console/, from this same server
+// and port. A request reaches only a regular file inside the build folder; any other path under
+// /console/ gets index.html, so the single-page app's own routes work on reload.
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+/** console/dist beside src/ (or dist/) of this package. */
+export const CONSOLE_DIST = resolve(fileURLToPath(new URL('../../console/dist', import.meta.url)));
+
+// The console talks only to this origin; no inline scripts, no framing, no referrer leaks.
+const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+/** The build file a path names, if it is a regular file inside the build (no escape with ..). */
+function buildFile(root: string, path: string): string | undefined {
+  if (!path || path.includes('\0')) return undefined;
+  const full = resolve(root, path);
+  if (!full.startsWith(root + sep)) return undefined;
+  try {
+    return statSync(full).isFile() ? full.slice(root.length + 1).split(sep).join('/') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function registerConsoleRoutes(app: FastifyInstance, root = CONSOLE_DIST): Promise<void> {
+  const built = existsSync(join(root, 'index.html'));
+  if (built) await app.register(fastifyStatic, { root, serve: false });
+
+  const send = (reply: FastifyReply, file: string) => {
+    reply.headers(SECURITY_HEADERS);
+    // Hashed assets never change; index.html must be fetched again to pick up a new build.
+    reply.header('cache-control', file.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    return reply.sendFile(file, root, { cacheControl: false });
+  };
+  const config = { permission: 'public' as const };
+  app.get('/', { config, schema: { hide: true } }, async (_req, reply) => reply.redirect('/console/'));
+  app.get('/console', { config, schema: { hide: true } }, async (_req, reply) => reply.redirect('/console/'));
+  app.get('/console/*', { config, schema: { hide: true } }, async (req, reply) => {
+    if (!built) {
+      return reply.code(503).type('text/plain; charset=utf-8').send('The console is not built. Run `npm run build` (or `npm start`, which builds it) and restart the server.\n');
+    }
+    const path = (req.params as { '*': string })['*'];
+    return send(reply, buildFile(root, path) ?? 'index.html');
+  });
+}
