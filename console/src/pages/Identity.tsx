@@ -3,10 +3,10 @@
 import { Link } from 'wouter';
 import { EventTable } from '../components/Events';
 import { ReasonButton } from '../components/Reason';
-import { Empty, ErrorBox, KeyValues, Loading, Status, When } from '../components/ui';
+import { Empty, ErrorBox, KeyValues, Loading, Severity, Status, When } from '../components/ui';
 import { useAction, useApi } from '../lib/hooks';
 import { Can, useSession } from '../lib/session';
-import type { Identity, LedgerEvent, Page } from '../lib/types';
+import type { Finding, Identity, LedgerEvent, Page } from '../lib/types';
 
 interface Credential { id: string; type: string; status?: string; created_at?: string; [k: string]: unknown }
 interface Grant { id: string; actions: string[]; scope: unknown; status: string; expires_at?: string; requester: string; justification?: string }
@@ -35,6 +35,7 @@ export function IdentityPage({ id }: { id: string }) {
   const grants = useApi<{ items: Grant[] }>(`${path}/grants`);
   const exceptions = useApi<{ items: Exception[] }>('/v1/exceptions', { identity: id, limit: 100 });
   const decisions = useApi<Page<LedgerEvent>>('/v1/events', { subject_id: id, subject_type: 'identity', action: 'decision.recorded', order: 'desc', limit: 20 });
+  const findings = useApi<{ items: Finding[] }>('/v1/findings', { subject: id });
   const history = useApi<Page<LedgerEvent>>('/v1/events', { subject_id: id, order: 'desc', limit: 200 });
   if (identity.isPending) return <Loading what={`Loading ${id}`} />;
   if (identity.error) return <><h1>{id}</h1><ErrorBox error={identity.error} /></>;
@@ -64,6 +65,7 @@ export function IdentityPage({ id }: { id: string }) {
         </section>
         <section className="panel" aria-labelledby="h-scopes">
           <h2 id="h-scopes">Scopes ({i.scopes.length})</h2>
+          <div style={{ maxHeight: 340, overflowY: 'auto' }}>
           <table aria-label="Scopes">
             <thead><tr><th>Entity</th><th>Service</th><th>Member state</th></tr></thead>
             <tbody>
@@ -75,6 +77,7 @@ export function IdentityPage({ id }: { id: string }) {
               ))}
             </tbody>
           </table>
+          </div>
         </section>
         <section className="panel" aria-labelledby="h-cred">
           <h2 id="h-cred">Credentials</h2>
@@ -102,6 +105,15 @@ export function IdentityPage({ id }: { id: string }) {
           ) : <Empty>No documented exceptions.</Empty>}
         </section>
       </div>
+      <section className="panel" aria-labelledby="h-find">
+        <h2 id="h-find">Open findings</h2>
+        {findings.error ? <ErrorBox error={findings.error} /> : findings.data?.items.length ? (
+          <table aria-label="Open findings">
+            <thead><tr><th>Severity</th><th>Finding</th><th>Controls</th><th>Due</th></tr></thead>
+            <tbody>{findings.data.items.map((f) => <tr key={f.id}><td><Severity level={f.severity} /></td><td>{f.title}<div className="muted">{f.detail}</div></td><td>{f.controls.join(', ')}</td><td><When at={f.due_at} /></td></tr>)}</tbody>
+          </table>
+        ) : <Empty>No open findings.</Empty>}
+      </section>
       <section className="panel" aria-labelledby="h-dec">
         <h2 id="h-dec">Recent decisions</h2>
         {decisions.error ? <ErrorBox error={decisions.error} /> : decisions.data?.items.length ? <EventTable events={decisions.data.items} label="Decisions" /> : <Empty>No recorded decisions.</Empty>}

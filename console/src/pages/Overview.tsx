@@ -6,7 +6,7 @@ import { useApi } from '../lib/hooks';
 import { SEVERITIES, type Finding, type ReadinessItem, type Transition } from '../lib/types';
 
 interface Summary {
-  identities: { total: number; by_function_capability: { function: string; capability: string; count: number }[]; by_status: Record<string, number> };
+  identities: { total: number; by_function_capability: Record<string, Record<string, number>>; by_status: Record<string, number> };
 }
 
 function scoreColour(score: number): string {
@@ -14,7 +14,8 @@ function scoreColour(score: number): string {
 }
 
 function ReadinessGrid() {
-  const q = useApi<{ items: ReadinessItem[] }>('/v1/readiness');
+  // The checks run in the background after start and after every change: keep the grid current.
+  const q = useApi<{ items: ReadinessItem[] }>('/v1/readiness', undefined, { refetchInterval: 15_000 });
   if (q.isPending) return <Loading what="Loading readiness" />;
   if (q.error) return <ErrorBox error={q.error} />;
   const cells = new Map<string, { sum: number; n: number; worst: number }>();
@@ -26,7 +27,7 @@ function ReadinessGrid() {
   }
   const entities = [...new Set(q.data.items.map((r) => r.entity))].sort();
   const states = [...new Set(q.data.items.map((r) => r.jurisdiction))].sort();
-  if (!entities.length) return <Empty>No authorised scopes yet.</Empty>;
+  if (!entities.length) return <Empty>No check run yet: the control checks run a few seconds after the server starts.</Empty>;
   return (
     <table className="heat" aria-label="Readiness by entity and member state (mean score of its services; 100 is ready)">
       <thead><tr><th scope="col">Entity</th>{states.map((s) => <th scope="col" key={s}>{s}</th>)}</tr></thead>
@@ -52,7 +53,7 @@ function ReadinessGrid() {
 }
 
 function FindingCounts() {
-  const q = useApi<{ items: Finding[] }>('/v1/findings', { limit: 5000 });
+  const q = useApi<{ items: Finding[] }>('/v1/findings', { limit: 5000 }, { refetchInterval: 15_000 });
   if (q.isPending) return <Loading what="Loading findings" />;
   if (q.error) return <ErrorBox error={q.error} />;
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<string, number>;
@@ -109,7 +110,7 @@ function Deadlines() {
   for (const f of findings.data.items) if (f.due_at && f.status === 'open') items.push({ at: f.due_at, kind: `${f.severity} finding due`, what: f.title, href: `/findings?subject=${encodeURIComponent(f.subject.id)}` });
   for (const e of exceptions.data.items) if (e.expires_at) items.push({ at: e.expires_at, kind: 'exception expires', what: `${e.id} (${e.identity})`, href: `/identities/${encodeURIComponent(e.identity)}` });
   for (const a of access.data.items) if (a.expires_at) items.push({ at: a.expires_at, kind: 'JIT access ends', what: `${a.id} (${a.identity})`, href: `/identities/${encodeURIComponent(a.identity)}` });
-  const upcoming = items.filter((d) => new Date(d.at).getTime() >= now - 86_400_000).sort((a, b) => a.at.localeCompare(b.at)).slice(0, 12);
+  const upcoming = items.filter((d) => new Date(d.at).getTime() >= now - 86_400_000).sort((a, b) => a.at.localeCompare(b.at)).slice(0, 8);
   if (!upcoming.length) return <Empty>Nothing falls due.</Empty>;
   return (
     <table aria-label="Upcoming deadlines">
@@ -127,12 +128,12 @@ function IdentityMix() {
   const q = useApi<Summary>('/v1/inventory/summary');
   if (q.isPending) return <Loading what="Loading inventory" />;
   if (q.error) return <ErrorBox error={q.error} />;
-  const rows = q.data.identities.by_function_capability;
-  const functions = [...new Set(rows.map((r) => r.function))].sort();
-  const count = (f: string, c: string) => rows.find((r) => r.function === f && r.capability === c)?.count ?? 0;
+  const byFunction = q.data.identities.by_function_capability;
+  const functions = Object.keys(byFunction).filter((f) => Object.values(byFunction[f] ?? {}).some((n) => n > 0));
+  const count = (f: string, c: string) => byFunction[f]?.[c] ?? 0;
   return (
     <>
-      <p><span className="kpi">{q.data.identities.total.toLocaleString()}</span> identities · {Object.entries(q.data.identities.by_status).map(([s, n]) => `${n} ${s}`).join(' · ')}</p>
+      <p><span className="kpi">{q.data.identities.total.toLocaleString()}</span> identities · {Object.entries(q.data.identities.by_status).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(' · ')}</p>
       <table aria-label="Identities by function and capability">
         <thead><tr><th>Function</th><th>Observe</th><th>Execute</th></tr></thead>
         <tbody>
@@ -176,11 +177,11 @@ export function Overview() {
     <>
       <h1>Overview</h1>
       <div className="grid">
-        <section className="panel" aria-labelledby="h-ready"><h2 id="h-ready">Readiness by entity and member state</h2><ReadinessGrid /></section>
+        <section className="panel wide" aria-labelledby="h-ready"><h2 id="h-ready">Readiness by entity and member state</h2><ReadinessGrid /></section>
         <section className="panel" aria-labelledby="h-find"><h2 id="h-find">Open findings</h2><FindingCounts /></section>
-        <section className="panel" aria-labelledby="h-due"><h2 id="h-due">Upcoming deadlines</h2><Deadlines /></section>
         <section className="panel" aria-labelledby="h-mix"><h2 id="h-mix">Identities by function and capability</h2><IdentityMix /></section>
-        <section className="panel" aria-labelledby="h-chg"><h2 id="h-chg">Recent authorisation changes</h2><RecentChanges /></section>
+        <section className="panel wide" aria-labelledby="h-due"><h2 id="h-due">Upcoming deadlines</h2><Deadlines /></section>
+        <section className="panel wide" aria-labelledby="h-chg"><h2 id="h-chg">Recent authorisation changes</h2><RecentChanges /></section>
       </div>
     </>
   );
