@@ -38,7 +38,7 @@ export function Inventory() {
   useEffect(() => {
     if (lastKey.current !== key) { lastKey.current = key; setCursors([]); }
   }, [key]);
-  const q = useApi<Page<Identity>>('/v1/identities', { ...filters, sort, order, limit: PAGE, cursor, count: true }, { placeholderData: (prev) => prev });
+  const q = useApi<Page<Identity>>('/v1/identities', { ...filters, sort, order, limit: PAGE, cursor, count: true }, { placeholderData: (prev) => prev, refetchInterval: 10_000 });
   const search = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const v = (e.currentTarget.elements.namedItem('q') as HTMLInputElement).value.trim();
