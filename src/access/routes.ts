@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { MandateError } from '../core/errors.js';
+import { PERMISSIONS, rolesAllow } from '../core/roles.js';
 import { actorOf, Problem } from '../http/common.js';
 import { NewToken, NewUser, type AccessService } from './service.js';
 
@@ -18,8 +19,26 @@ const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) 
 export function registerAccessRoutes(app: FastifyInstance, access: AccessService): void {
   app.get('/v1/me', {
     config: { permission: 'inventory:read' },
-    schema: { tags: ['access'], summary: 'Who am I', response: { 200: Type.Object({ user: Type.String(), roles: Type.Array(Type.String()) }), '4xx': Problem } },
-  }, async (req) => ({ user: req.principal!.user, roles: req.principal!.roles }));
+    schema: {
+      tags: ['access'],
+      summary: 'Who am I, and what my roles let me do',
+      response: {
+        200: Type.Object({
+          user: Type.String(),
+          name: Type.Optional(Type.String()),
+          roles: Type.Array(Type.String()),
+          permissions: Type.Array(Type.String(), { description: 'the union of the roles\' permissions, in the order core/roles.ts lists them' }),
+        }),
+        '4xx': Problem,
+      },
+    },
+  }, async (req) => {
+    const { user, roles } = req.principal!;
+    const name = (await access.getUser(user))?.name;
+    // A client (the console) shows or hides what the caller may do; the server still checks each call.
+    const permissions = PERMISSIONS.filter((p) => rolesAllow(roles, p));
+    return { user, ...(name ? { name } : {}), roles, permissions };
+  });
 
   app.post('/v1/users', {
     config: { permission: 'users:admin' },

@@ -135,6 +135,15 @@ export type Identity = IdentityInput & {
   labels: Record<string, string>;
 };
 
+/**
+ * What a list's `q` searches: the id, the owner and the purpose, each lower-cased by JavaScript (so
+ * both stores hold the same text, where SQL lower() folds only ASCII on SQLite), one to a line. A
+ * search term holds no line breaks, so it never matches across two fields.
+ */
+export function identitySearchText(i: Pick<IdentityInput, 'id' | 'owner' | 'purpose'>): string {
+  return [i.id, i.owner ?? '', i.purpose ?? ''].map((f) => f.toLowerCase()).join('\n');
+}
+
 export const ActionDefinitionSchema = Type.Object(
   { id: ActionId, class: Enum(ACTION_CLASSES), description: Type.String({ maxLength: 500 }) },
   { additionalProperties: false },

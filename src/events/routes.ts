@@ -1,9 +1,10 @@
-// The event history: of any record (by subject), or the whole log in order.
+// The event history: of any record (by subject), or the whole log either way, by type or action.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { Enum } from '../core/model.js';
 import { decodeCursor, DEFAULT_PAGE, encodeCursor, PageQuery, Problem } from '../http/common.js';
 import type { Database } from '../store/db.js';
-import { eventsAfter, eventsForSubject } from './log.js';
+import { eventsForSubject, findEvents } from './log.js';
 
 const EventSchema = Type.Object({
   seq: Type.Integer(),
@@ -21,26 +22,33 @@ export function registerEventRoutes(app: FastifyInstance, db: Database): void {
     config: { permission: 'inventory:read' },
     schema: {
       tags: ['events'],
-      summary: 'The event log, oldest first; filter by subject to get one record’s history',
+      summary: 'The event log, oldest first (or newest first); filter by subject type, subject id and action',
       querystring: Type.Object(
         {
           ...PageQuery,
-          subject_type: Type.Optional(Type.String({ maxLength: 40 })),
+          subject_type: Type.Optional(Type.String({ maxLength: 40, description: 'alone: every event of that type of record' })),
           subject_id: Type.Optional(Type.String({ maxLength: 254 })),
+          action: Type.Optional(Type.String({ minLength: 1, maxLength: 80, description: 'exact, e.g. identity.status_changed' })),
+          order: Type.Optional(Enum(['asc', 'desc'], 'asc (default): oldest first; desc: newest first')),
         },
         { additionalProperties: false },
       ),
       response: { 200: Type.Object({ items: Type.Array(EventSchema), next_cursor: Type.Union([Type.String(), Type.Null()]) }), '4xx': Problem },
     },
   }, async (req) => {
-    const q = req.query as { cursor?: string; limit?: number; subject_type?: string; subject_id?: string };
+    const q = req.query as { cursor?: string; limit?: number; subject_type?: string; subject_id?: string; action?: string; order?: 'asc' | 'desc' };
     const limit = q.limit ?? DEFAULT_PAGE;
-    const after = decodeCursor<number>(q.cursor, 'number') ?? 0;
-    const page = q.subject_id !== undefined
-      ? await eventsForSubject(db, q.subject_type, q.subject_id, after, limit + 1)
-      : await eventsAfter(db, after, limit + 1);
+    // A newest-first cursor means "older than", so one walk's cursor is refused by the other.
+    const walk = q.order === 'desc' ? { order: 'desc' as const } : {};
+    const page = await findEvents(
+      db,
+      { ...(q.subject_type !== undefined ? { subjectType: q.subject_type } : {}), ...(q.subject_id !== undefined ? { subjectId: q.subject_id } : {}), ...(q.action !== undefined ? { action: q.action } : {}) },
+      decodeCursor<number>(q.cursor, 'number', walk),
+      limit + 1,
+      q.order === 'desc',
+    );
     const items = page.slice(0, limit);
-    return { items, next_cursor: page.length > limit ? encodeCursor(items[items.length - 1]!.seq) : null };
+    return { items, next_cursor: page.length > limit ? encodeCursor(items[items.length - 1]!.seq, walk) : null };
   });
 
   for (const path of ['entities', 'people', 'vendors', 'authorisations', 'identities'] as const) {

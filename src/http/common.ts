@@ -42,19 +42,44 @@ export const Problem = Type.Object(
   { title: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' },
 );
 
-export function encodeCursor(value: string | number): string {
-  return Buffer.from(JSON.stringify({ a: value }), 'utf8').toString('base64url');
+/**
+ * How a list was walked, when not in its default order: a cursor carries it, and a list walked
+ * another way refuses it (its position would mean nothing there). `key` is the sort value of the
+ * row the page ended on, for sorts other than the list's unique key.
+ */
+export interface Walk {
+  sort?: string;
+  order?: 'asc' | 'desc';
+  key?: string;
 }
 
-export function decodeCursor<T extends string | number>(cursor: string | undefined, type: 'string' | 'number'): T | undefined {
+export function encodeCursor(value: string | number, walk: Walk = {}): string {
+  const c = { a: value, ...(walk.sort ? { s: walk.sort } : {}), ...(walk.order === 'desc' ? { o: 'desc' } : {}), ...(walk.key !== undefined ? { k: walk.key } : {}) };
+  return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
+}
+
+const describeWalk = (sort: unknown, order: unknown) => `${sort === undefined ? 'the default order' : `sort=${String(sort)}`}, order=${String(order ?? 'asc')}`;
+
+/** A cursor's position and sort value, if it is one this server gave out for a list walked this way. */
+export function decodeWalkCursor<T extends string | number>(cursor: string | undefined, type: 'string' | 'number', walk: Walk = {}): { value: T; key?: string } | undefined {
   if (cursor === undefined) return undefined;
+  let c: { a?: unknown; s?: unknown; o?: unknown; k?: unknown } | undefined;
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { a?: unknown };
-    if (typeof parsed.a === type) return parsed.a as T;
+    c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as typeof c;
   } catch {
-    // fall through to the error below
+    // refused below
   }
-  throw new MandateError('INVALID_CURSOR', 'cursor is not one this server gave out', { field: 'query:cursor' });
+  if (!c || typeof c !== 'object' || typeof c.a !== type || (c.k !== undefined && typeof c.k !== 'string'))
+    throw new MandateError('INVALID_CURSOR', 'cursor is not one this server gave out', { field: 'query:cursor' });
+  const order = walk.order === 'desc' ? 'desc' : undefined;
+  if (c.s !== walk.sort || c.o !== order)
+    throw new MandateError('INVALID_CURSOR', `cursor is from a list in ${describeWalk(c.s, c.o)}, not ${describeWalk(walk.sort, walk.order)}: ask for the first page again`, { field: 'query:cursor' });
+  if (walk.sort !== undefined && c.k === undefined) throw new MandateError('INVALID_CURSOR', 'cursor is not one this server gave out', { field: 'query:cursor' });
+  return { value: c.a as T, ...(c.k !== undefined ? { key: c.k } : {}) };
+}
+
+export function decodeCursor<T extends string | number>(cursor: string | undefined, type: 'string' | 'number', walk: Walk = {}): T | undefined {
+  return decodeWalkCursor<T>(cursor, type, walk)?.value;
 }
 
 export function etag(version: number): string {

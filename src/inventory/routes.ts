@@ -10,8 +10,8 @@ import {
   AUTHORISATION_STATUSES, CAPABILITIES, ENVIRONMENTS, IDENTITY_FUNCTIONS, IDENTITY_KINDS, IDENTITY_STATUSES,
   MEMBER_STATES, MICA_SERVICES, PERSON_STATUSES,
 } from '../core/vocabulary.js';
-import { actorOf, decodeCursor, DEFAULT_PAGE, encodeCursor, etag, optionalIfMatch, PageQuery, Problem, requireIfMatch } from '../http/common.js';
-import type { ListFilter } from './queries.js';
+import { actorOf, decodeWalkCursor, DEFAULT_PAGE, encodeCursor, etag, optionalIfMatch, PageQuery, Problem, requireIfMatch } from '../http/common.js';
+import { sortValue, TABLES, type GroupCount, type ListFilter } from './queries.js';
 import type { InventoryService, RecordInput } from './service.js';
 
 const Meta = {
@@ -105,8 +105,22 @@ export function registerInventoryRoutes(app: FastifyInstance, inventory: Invento
       return reply.header('etag', etag(stored.version)).send(present(stored));
     });
 
+    // Kinds with sorts (identities) may also be searched, sorted either way and counted.
+    const sorts = TABLES[k.kind].sorts;
     const ListQuery = Type.Object(
-      { ...PageQuery, ...Object.fromEntries(Object.entries(k.filters).map(([name, f]) => [name, Type.Optional(f.schema)])) },
+      {
+        ...PageQuery,
+        ...Object.fromEntries(Object.entries(k.filters).map(([name, f]) => [name, Type.Optional(f.schema)])),
+        ...(sorts ? {
+          q: Type.Optional(Type.String({
+            minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f\\u007f]+$',
+            description: 'case-insensitive substring of the id, owner or purpose (no control characters)',
+          })),
+          sort: Type.Optional(Enum(['id', ...Object.keys(sorts)], 'default id; ties are ordered by id')),
+          order: Type.Optional(Enum(['asc', 'desc'], 'default asc')),
+          count: Type.Optional(Type.Boolean({ description: 'also answer total: how many match the filters' })),
+        } : {}),
+      },
       { additionalProperties: false },
     );
     app.get(`/v1/${k.path}`, {
@@ -115,20 +129,36 @@ export function registerInventoryRoutes(app: FastifyInstance, inventory: Invento
         tags,
         summary: `List ${k.path}`,
         querystring: ListQuery,
-        response: { 200: Type.Object({ items: Type.Array(Output), next_cursor: Type.Union([Type.String(), Type.Null()]) }), '4xx': Problem },
+        response: {
+          200: Type.Object({
+            items: Type.Array(Output),
+            next_cursor: Type.Union([Type.String(), Type.Null()]),
+            ...(sorts ? { total: Type.Optional(Type.Integer({ description: 'with count=true' })) } : {}),
+          }),
+          '4xx': Problem,
+        },
       },
     }, async (req) => {
-      const q = req.query as Record<string, string | number | undefined>;
+      const q = req.query as Record<string, string | number | boolean | undefined>;
       const filter: ListFilter = { columns: {}, scope: {} };
       for (const [name, f] of Object.entries(k.filters)) {
         if (q[name] === undefined) continue;
-        if (f.column) filter.columns[f.column] = q[name];
+        if (f.column) filter.columns[f.column] = q[name] as string;
         if (f.scope) filter.scope![f.scope] = String(q[name]);
       }
+      if (q.q !== undefined) filter.search = String(q.q);
+      const sort = q.sort === undefined || q.sort === 'id' ? undefined : String(q.sort);
+      const walk = { ...(sort ? { sort } : {}), ...(q.order === 'desc' ? { order: 'desc' as const } : {}) };
       const limit = Number(q.limit ?? DEFAULT_PAGE);
-      const page = await inventory.list(k.kind, filter, decodeCursor<string>(q.cursor as string | undefined, 'string'), limit + 1);
+      const after = decodeWalkCursor<string>(q.cursor as string | undefined, 'string', walk);
+      const [page, total] = await Promise.all([
+        inventory.list(k.kind, filter, after?.value, limit + 1, { ...(sort ? { sort } : {}), desc: walk.order === 'desc', ...(after?.key !== undefined ? { afterKey: after.key } : {}) }),
+        q.count === true ? inventory.count(k.kind, filter) : undefined,
+      ]);
       const items = page.slice(0, limit);
-      return { items: items.map(present), next_cursor: page.length > limit ? encodeCursor(items[items.length - 1]!.record.id) : null };
+      const last = items[items.length - 1];
+      const next = page.length > limit && last ? encodeCursor(last.record.id, { ...walk, ...(sort ? { key: sortValue(k.kind, sort, last) } : {}) }) : null;
+      return { items: items.map(present), next_cursor: next, ...(total !== undefined ? { total } : {}) };
     });
 
     app.put(`/v1/${k.path}/:id`, {
@@ -148,6 +178,56 @@ export function registerInventoryRoutes(app: FastifyInstance, inventory: Invento
       return reply.header('etag', etag(stored.version)).send(present(stored));
     });
   }
+
+  // Counts for the console's overview. Every value of the vocabulary is present (0 when none), so
+  // a chart need not know which exist.
+  const Counts = (values: readonly string[]) => Type.Object(Object.fromEntries(values.map((v) => [v, Type.Integer()])));
+  const tally = (values: readonly string[], rows: readonly GroupCount[], column: string) => {
+    const out: Record<string, number> = Object.fromEntries(values.map((v) => [v, 0]));
+    for (const r of rows) out[r.values[column]!] = (out[r.values[column]!] ?? 0) + r.n;
+    return out;
+  };
+  const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+  app.get('/v1/inventory/summary', {
+    config: { permission: 'inventory:read' },
+    schema: {
+      tags: ['inventory'],
+      summary: 'Identities counted by function × capability, status, kind and environment; totals of the other records',
+      response: {
+        200: Type.Object({
+          identities: Type.Object({
+            total: Type.Integer(),
+            by_function_capability: Type.Object(Object.fromEntries(IDENTITY_FUNCTIONS.map((f) => [f, Counts(CAPABILITIES)]))),
+            by_status: Counts(IDENTITY_STATUSES),
+            by_kind: Counts(IDENTITY_KINDS),
+            by_environment: Counts(ENVIRONMENTS),
+          }),
+          authorisations: Type.Object({ total: Type.Integer(), by_status: Counts(AUTHORISATION_STATUSES) }),
+          entities: Type.Object({ total: Type.Integer() }),
+          people: Type.Object({ total: Type.Integer() }),
+          vendors: Type.Object({ total: Type.Integer() }),
+        }, { title: 'InventorySummary' }),
+        '4xx': Problem,
+      },
+    },
+  }, async () => {
+    const c = await inventory.counts();
+    const byStatus = tally(IDENTITY_STATUSES, c.identities, 'status');
+    const authorisations = tally(AUTHORISATION_STATUSES, c.authorisations, 'status');
+    return {
+      identities: {
+        total: sum(byStatus),
+        by_function_capability: Object.fromEntries(IDENTITY_FUNCTIONS.map((f) => [f, tally(CAPABILITIES, c.identities.filter((r) => r.values.function === f), 'capability')])),
+        by_status: byStatus,
+        by_kind: tally(IDENTITY_KINDS, c.identities, 'kind'),
+        by_environment: tally(ENVIRONMENTS, c.identities, 'environment'),
+      },
+      authorisations: { total: sum(authorisations), by_status: authorisations },
+      entities: { total: c.entities },
+      people: { total: c.people },
+      vendors: { total: c.vendors },
+    };
+  });
 
   const StatusChange = Type.Object(
     { status: Enum(IDENTITY_STATUSES), reason: Type.String({ minLength: 1, maxLength: 2000 }) },

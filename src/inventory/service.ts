@@ -14,7 +14,9 @@ import { ActionVocabulary, type IdentityStatus } from '../core/vocabulary.js';
 import { appendEvents } from '../events/log.js';
 import { effectRows, enqueue } from '../outbox/queue.js';
 import type { Database, Sql } from '../store/db.js';
-import { getCustomActions, getRecord, getRecords, listRecords, updateRecordAtVersion, upsertRecords, type ListFilter } from './queries.js';
+import {
+  countMatching, getCustomActions, getRecord, getRecords, inventoryCounts, listRecords, updateRecordAtVersion, upsertRecords, type ListFilter, type ListOrder,
+} from './queries.js';
 
 /** What a request hands in: identities may leave their defaulted fields out. */
 export type RecordInput<K extends RecordKind> = K extends 'identity' ? IdentityInput : RecordTypes[K];
@@ -79,8 +81,16 @@ export function inventoryService(db: Database, clock: () => Date, receivers: rea
       return getRecord(db, kind, id);
     },
 
-    list<K extends RecordKind>(kind: K, filter: ListFilter, afterId: string | undefined, limit: number) {
-      return listRecords(db, kind, filter, afterId, limit);
+    list<K extends RecordKind>(kind: K, filter: ListFilter, afterId: string | undefined, limit: number, order: ListOrder = {}) {
+      return listRecords(db, kind, filter, afterId, limit, order);
+    },
+
+    count(kind: RecordKind, filter: ListFilter): Promise<number> {
+      return countMatching(db, kind, filter);
+    },
+
+    counts() {
+      return inventoryCounts(db);
     },
 
     async create<K extends RecordKind>(actor: string, kind: K, input: RecordInput<K>): Promise<Stored<RecordTypes[K]>> {

@@ -13,6 +13,7 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /openapi.json': 'public',
   'GET /v1/me': 'inventory:read',
   'GET /v1/events': 'inventory:read',
+  'GET /v1/inventory/summary': 'inventory:read',
   'POST /v1/import': 'import',
   'POST /v1/users': 'users:admin',
   'GET /v1/users': 'users:admin',

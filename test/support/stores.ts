@@ -42,7 +42,11 @@ function sqliteStore(): TestStore {
   };
 }
 
-function postgresStore(): TestStore {
+/**
+ * `locale`: an ICU locale for the databases' default collation (a linguistic order, unlike this
+ * server's C.UTF-8), for suites whose orders must not depend on it.
+ */
+function postgresStore(locale?: string): TestStore {
   const created: string[] = [];
   const opened: Database[] = [];
   let last = '';
@@ -54,7 +58,7 @@ function postgresStore(): TestStore {
       const c = admin();
       await c.connect();
       try {
-        await c.query(`CREATE DATABASE ${name}`);
+        await c.query(`CREATE DATABASE ${name}${locale ? ` TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${locale}'` : ''}`);
       } finally {
         await c.end();
       }
@@ -82,6 +86,6 @@ function postgresStore(): TestStore {
 }
 
 /** Both stores; a suite loops over them so SQLite and PostgreSQL behave the same by construction. */
-export function testStores(): TestStore[] {
-  return [sqliteStore(), postgresStore()];
+export function testStores(opts: { postgresLocale?: string } = {}): TestStore[] {
+  return [sqliteStore(), postgresStore(opts.postgresLocale)];
 }
