@@ -1,4 +1,5 @@
 // The event history: of any record (by subject), or the whole log either way, by type or action.
+import { MandateError } from '../core/errors.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { Enum } from '../core/model.js';
@@ -49,6 +50,21 @@ export function registerEventRoutes(app: FastifyInstance, db: Database): void {
     );
     const items = page.slice(0, limit);
     return { items, next_cursor: page.length > limit ? encodeCursor(items[items.length - 1]!.seq, walk) : null };
+  });
+
+  app.get('/v1/events/:seq', {
+    config: { permission: 'inventory:read' },
+    schema: {
+      tags: ['events'],
+      summary: 'One event by its sequence number (the ledger explorer, and proofs, name events by seq)',
+      params: Type.Object({ seq: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }),
+      response: { 200: EventSchema, '4xx': Problem },
+    },
+  }, async (req) => {
+    const { seq } = req.params as { seq: number };
+    const [event] = await findEvents(db, {}, seq - 1, 1, false);
+    if (!event || event.seq !== seq) throw new MandateError('NOT_FOUND', `no event with seq ${seq}`);
+    return event;
   });
 
   for (const path of ['entities', 'people', 'vendors', 'authorisations', 'identities'] as const) {

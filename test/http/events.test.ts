@@ -76,6 +76,18 @@ for (const store of testStores()) {
       );
     });
 
+    test('one event by seq: each event of the log as listed; a missing or bad seq is a problem', async () => {
+      for (const e of log) assert.deepEqual((await t.call('GET', `/v1/events/${e.seq}`, t.admin)).body, e);
+      const missing = await t.call('GET', `/v1/events/${Math.max(...log.map((e) => e.seq)) + 1}`, t.admin);
+      assert.equal(missing.status, 404);
+      assert.equal(missing.body.code, 'NOT_FOUND');
+      for (const bad of ['0', '-1', 'x', '1.5']) {
+        const res = await t.call('GET', `/v1/events/${bad}`, t.admin);
+        assert.equal(res.status, 400, bad);
+        assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+      }
+    });
+
     test('a cursor from one direction is refused in the other; bad values are 400 problems', async () => {
       const asc: any = await t.call('GET', '/v1/events?limit=2', t.admin);
       const desc: any = await t.call('GET', '/v1/events?limit=2&order=desc', t.admin);

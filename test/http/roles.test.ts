@@ -8,6 +8,10 @@ import { testStores } from '../support/stores.js';
 
 const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /healthz': 'public',
+  'GET /': 'public',
+  'GET /console': 'public',
+  'GET /console/*': 'public',
+  'GET /v1/events/:seq': 'inventory:read',
   'GET /readyz': 'public',
   'GET /metrics': 'public',
   'GET /openapi.json': 'public',

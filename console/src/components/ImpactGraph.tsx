@@ -4,9 +4,9 @@
 // table under it carries the same facts for screen readers and for copying into a ticket.
 import type { Impact } from '../lib/types';
 
-export type Outcome = 'suspend' | 'narrow' | 'return_path' | 'keep' | 'restore';
-export const OUTCOME_LABEL: Record<Outcome, string> = { suspend: 'suspended', narrow: 'narrowed', return_path: 'return path kept', keep: 'kept', restore: 'restored' };
-const OUTCOME_COLOUR: Record<Outcome, string> = { suspend: 'var(--suspend)', narrow: 'var(--narrow)', return_path: 'var(--return)', keep: 'var(--keep)', restore: 'var(--restore)' };
+export type Outcome = 'suspend' | 'narrow' | 'return_path' | 'keep' | 'restore' | 'inactive';
+export const OUTCOME_LABEL: Record<Outcome, string> = { suspend: 'suspended', narrow: 'narrowed', return_path: 'return path kept', keep: 'kept', restore: 'restored', inactive: 'already inactive' };
+const OUTCOME_COLOUR: Record<Outcome, string> = { suspend: 'var(--suspend)', narrow: 'var(--narrow)', return_path: 'var(--return)', keep: 'var(--keep)', restore: 'var(--restore)', inactive: 'var(--muted)' };
 
 export interface ImpactRow { identity: string; outcome: Outcome; scopes: string[]; detail: string }
 
@@ -24,11 +24,12 @@ export function classify(impact: Impact, movedScopes: Set<string>): ImpactRow[] 
     });
   }
   for (const r of impact.restored) rows.push({ identity: r.identity, outcome: 'restore', scopes: [], detail: `back to ${r.status}` });
-  for (const u of impact.untouched) rows.push({ identity: u.identity, outcome: 'keep', scopes: [], detail: u.why });
+  // Suspended, revoked or decommissioned identities stay as they are and act nowhere: listed, not drawn.
+  for (const u of impact.untouched) rows.push({ identity: u.identity, outcome: /^identity is /.test(u.why) ? 'inactive' : 'keep', scopes: [], detail: u.why });
   return rows;
 }
 
-const PER_GROUP = 10;
+const PER_GROUP = 6;
 
 export function ImpactGraph({ impact, services }: { impact: Impact; services: { id: string; scope: string }[] }) {
   const movedScopes = new Set(services.map((s) => s.scope));
@@ -50,7 +51,7 @@ export function ImpactGraph({ impact, services }: { impact: Impact; services: { 
   return (
     <figure style={{ margin: 0 }}>
       <div className="legend" aria-hidden="true">
-        {order.map((o) => <span key={o}><svg width="12" height="12"><rect width="12" height="12" rx="2" fill={OUTCOME_COLOUR[o]} /></svg> {OUTCOME_LABEL[o]} ({rows.filter((r) => r.outcome === o).length})</span>)}
+        {[...order, 'inactive' as const].filter((o) => o !== 'inactive' || rows.some((r) => r.outcome === o)).map((o) => <span key={o}><svg width="12" height="12"><rect width="12" height="12" rx="2" fill={OUTCOME_COLOUR[o]} /></svg> {OUTCOME_LABEL[o]} ({rows.filter((r) => r.outcome === o).length})</span>)}
       </div>
       <svg viewBox={`0 0 820 ${height}`} width="100%" role="img" data-testid="impact-graph"
         aria-label={`Impact: ${impact.moved.length} authorisations move; ${impact.counts.suspend} identities suspended, ${impact.counts.narrow} narrowed, ${impact.counts.restore} restored, ${impact.counts.unchanged} kept`}>

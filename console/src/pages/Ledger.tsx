@@ -80,8 +80,8 @@ export function Ledger() {
   const seq = params.get('seq') ? Number(params.get('seq')) : undefined;
   const [cursors, setCursors] = useState<string[]>([]);
   const events = useApi<Page<LedgerEvent>>('/v1/events', { order: 'desc', limit: 50, subject_id: subject, action, cursor: cursors[cursors.length - 1] }, { placeholderData: (p) => p });
-  const one = useApi<Page<LedgerEvent>>(seq ? '/v1/events' : null, { seq });
-  const selected = one.data?.items[0];
+  const one = useApi<LedgerEvent>(seq ? `/v1/events/${seq}` : null);
+  const selected = one.data;
   return (
     <>
       <h1>Ledger</h1>
