@@ -176,6 +176,7 @@ for (const store of testStores()) {
       assert.match(await counts.innerText(), new RegExp(`suspend ${impact.counts.suspend}, narrow ${impact.counts.narrow}`));
       await carla.getByTestId('impact-graph').waitFor();
       assert.equal((await api<{ status: string }>('carla', 'GET', '/v1/authorisations/auth-de-custody-fr')).status, 'authorised', 'a preview writes nothing');
+      await carla.evaluate("document.getElementById('h-preview').scrollIntoView()");
       await shot(carla, 'impact-preview');
       await carla.getByLabel('Reason').fill('AMF withdrew the custody passport');
       await carla.getByLabel("Supervisor's reference").fill('AMF-2026-117');

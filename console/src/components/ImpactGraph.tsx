@@ -43,8 +43,8 @@ export function ImpactGraph({ impact, services }: { impact: Impact; services: { 
   }
   const rowH = 24;
   const height = Math.max(right.length, services.length, impact.moved.length) * rowH + 20;
-  const col = [10, 250, 520];
-  const boxW = [200, 220, 290];
+  const col = [10, 270, 540];
+  const boxW = [240, 230, 270];
   const yOf = (i: number, n: number) => 10 + (i + 0.5) * ((height - 20) / Math.max(n, 1));
   const scopeIndex = new Map(services.map((s, i) => [s.scope, i]));
   const authIndex = new Map(impact.moved.map((m, i) => [m.id, i]));
