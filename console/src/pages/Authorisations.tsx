@@ -1,5 +1,6 @@
 // Every authorisation and passport of the firm with its status; filters in the URL.
 import { Link } from 'wouter';
+import { FilterSelect } from '../components/FilterSelect';
 import { ErrorBox, Loading, Status, When } from '../components/ui';
 import { useApi } from '../lib/hooks';
 import type { AuthorisationRecord, Page } from '../lib/types';
@@ -11,13 +12,7 @@ export function Authorisations() {
   const filters = { entity: params.get('entity') ?? undefined, service: params.get('service') ?? undefined, jurisdiction: params.get('jurisdiction') ?? undefined, status: params.get('status') ?? undefined };
   const q = useApi<Page<AuthorisationRecord>>('/v1/authorisations', { ...filters, limit: 500 });
   const select = (k: keyof typeof filters, label: string, values: readonly string[]) => (
-    <label>
-      {label}
-      <select value={filters[k] ?? ''} onChange={(e) => update({ [k]: e.target.value || undefined })}>
-        <option value="">any</option>
-        {values.map((v) => <option key={v} value={v}>{v.replace(/_/g, ' ')}</option>)}
-      </select>
-    </label>
+    <FilterSelect label={label} values={values} value={filters[k]} onChange={(v) => update({ [k]: v })} />
   );
   return (
     <>

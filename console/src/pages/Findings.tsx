@@ -1,6 +1,7 @@
 // Findings of the continuous control checks, with the controls each maps to, how long findings
 // stay open (remediation lag) and readiness over time for one entity and member state.
 import { Link } from 'wouter';
+import { FilterSelect } from '../components/FilterSelect';
 import { LineChart } from '../components/LineChart';
 import { ReasonButton } from '../components/Reason';
 import { Empty, ErrorBox, Loading, Severity, Status, When } from '../components/ui';
@@ -64,9 +65,9 @@ export function Findings() {
         </section>
       </div>
       <section className="panel row" aria-label="Filters">
-        <label>Severity<select value={f.severity ?? ''} onChange={(e) => update({ severity: e.target.value || undefined })}><option value="">any</option>{SEVERITIES.map((s) => <option key={s}>{s}</option>)}</select></label>
-        <label>Status<select value={f.status ?? ''} onChange={(e) => update({ status: e.target.value || undefined })}><option value="">open and acknowledged</option>{STATUSES.map((s) => <option key={s}>{s}</option>)}</select></label>
-        <label>Check<select value={f.check ?? ''} onChange={(e) => update({ check: e.target.value || undefined })}><option value="">any</option>{checks.map((c) => <option key={c}>{c}</option>)}</select></label>
+        <FilterSelect label="Severity" values={SEVERITIES} value={f.severity} onChange={(v) => update({ severity: v })} />
+        <FilterSelect label="Status" values={STATUSES} value={f.status} onChange={(v) => update({ status: v })} anyLabel="open and acknowledged" />
+        <FilterSelect label="Check" values={checks} value={f.check} onChange={(v) => update({ check: v })} />
         <label>Owner<input defaultValue={f.owner ?? ''} onBlur={(e) => update({ owner: e.target.value.trim() || undefined })} /></label>
         <label>Subject<input defaultValue={f.subject ?? ''} onBlur={(e) => update({ subject: e.target.value.trim() || undefined })} /></label>
         {entity || jurisdiction ? <button type="button" onClick={() => update({ entity: undefined, jurisdiction: undefined })}>Only {entity} {jurisdiction} · clear</button> : null}

@@ -2,6 +2,7 @@
 // the same at 100 identities or 100,000. Filters are in the URL.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
+import { FilterSelect } from '../components/FilterSelect';
 import { ErrorBox, Loading, Status, When } from '../components/ui';
 import { useApi } from '../lib/hooks';
 import type { Identity, Page } from '../lib/types';
@@ -58,15 +59,7 @@ export function Inventory() {
           <button type="submit" className="primary">Search</button>
         </form>
         <div className="row" style={{ marginTop: 10 }}>
-          {SELECTS.map(([k, label, values]) => (
-            <label key={k}>
-              {label}
-              <select value={filters[k] ?? ''} onChange={(e) => update({ [k]: e.target.value || undefined })}>
-                <option value="">any</option>
-                {values.map((v) => <option key={v} value={v}>{v.replace(/_/g, ' ')}</option>)}
-              </select>
-            </label>
-          ))}
+          {SELECTS.map(([k, label, values]) => <FilterSelect key={k} label={label} values={values} value={filters[k]} onChange={(v) => update({ [k]: v })} />)}
           {TEXTS.map(([k, label]) => (
             <label key={k}>
               {label}
