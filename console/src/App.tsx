@@ -1,5 +1,5 @@
 // The console's shell: sign-in gate, navigation and routes. Every page lives in pages/.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, Route, Router, Switch, useLocation, useRoute } from 'wouter';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { whoIs, type Me } from './lib/api';
@@ -44,6 +44,15 @@ function ThemeToggle() {
 
 function Shell({ session }: { session: Session }) {
   const [location] = useLocation();
+  // A new page is announced: its name in the title, focus on the content (screen readers and
+  // keyboard users start there, not at the end of the menu).
+  const first = useRef(true);
+  useEffect(() => {
+    const section = NAV.find(([to]) => (to === '/' ? location === '/' : location.startsWith(to)))?.[1] ?? 'Mandate';
+    document.title = `${section} · Mandate`;
+    if (first.current) first.current = false;
+    else document.getElementById('main')?.focus();
+  }, [location]);
   return (
     <div className="shell">
       <a className="skip" href="#main">Skip to content</a>
@@ -64,9 +73,9 @@ function Shell({ session }: { session: Session }) {
         <Switch>
           <Route path="/" component={Overview} />
           <Route path="/inventory" component={Inventory} />
-          <Route path="/identities/:id">{(p) => <IdentityPage id={decodeURIComponent(p.id)} />}</Route>
+          <Route path="/identities/:id">{(p) => <IdentityPage id={p.id} />}</Route>
           <Route path="/authorisations" component={Authorisations} />
-          <Route path="/authorisations/:id">{(p) => <Authorisation id={decodeURIComponent(p.id)} />}</Route>
+          <Route path="/authorisations/:id">{(p) => <Authorisation id={p.id} />}</Route>
           <Route path="/approvals" component={Approvals} />
           <Route path="/findings" component={Findings} />
           <Route path="/ledger" component={Ledger} />

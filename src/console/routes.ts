@@ -12,14 +12,14 @@ export const CONSOLE_DIST = resolve(fileURLToPath(new URL('../../console/dist', 
 
 // The console talks only to this origin; no inline scripts, no framing, no referrer leaks.
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
 };
 
 /** The build file a path names, if it is a regular file inside the build (no escape with ..). */
-function buildFile(root: string, path: string): string | undefined {
+export function buildFile(root: string, path: string): string | undefined {
   if (!path || path.includes('\0')) return undefined;
   const full = resolve(root, path);
   if (!full.startsWith(root + sep)) return undefined;
@@ -35,7 +35,6 @@ export async function registerConsoleRoutes(app: FastifyInstance, root = CONSOLE
   if (built) await app.register(fastifyStatic, { root, serve: false });
 
   const send = (reply: FastifyReply, file: string) => {
-    reply.headers(SECURITY_HEADERS);
     // Hashed assets never change; index.html must be fetched again to pick up a new build.
     reply.header('cache-control', file.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     return reply.sendFile(file, root, { cacheControl: false });
@@ -44,10 +43,15 @@ export async function registerConsoleRoutes(app: FastifyInstance, root = CONSOLE
   app.get('/', { config, schema: { hide: true } }, async (_req, reply) => reply.redirect('/console/'));
   app.get('/console', { config, schema: { hide: true } }, async (_req, reply) => reply.redirect('/console/'));
   app.get('/console/*', { config, schema: { hide: true } }, async (req, reply) => {
+    reply.headers(SECURITY_HEADERS);
     if (!built) {
       return reply.code(503).type('text/plain; charset=utf-8').send('The console is not built. Run `npm run build` (or `npm start`, which builds it) and restart the server.\n');
     }
     const path = (req.params as { '*': string })['*'];
-    return send(reply, buildFile(root, path) ?? 'index.html');
+    const file = buildFile(root, path);
+    // A missing asset is a 404 (an old tab after an upgrade must not get HTML for its script);
+    // any other path is one of the app's own routes.
+    if (!file && path.startsWith('assets/')) return reply.code(404).type('text/plain; charset=utf-8').send('No such console asset: reload the page.\n');
+    return send(reply, file ?? 'index.html');
   });
 }

@@ -53,7 +53,7 @@ export function presentImpact(impact: Impact) {
       removed: c.removed,
     })),
     restored: pick('restore').map((c) => ({ identity: c.identity, status: c.statusAfter, to: c.lawful.map((l) => ({ scope: scopeKey(l.scope), actions: l.actions })) })),
-    untouched: pick('unchanged').map((c) => ({ identity: c.identity, why: c.why })),
+    untouched: pick('unchanged').map((c) => ({ identity: c.identity, status: c.statusBefore, why: c.why })),
     connector_actions: plan.changes.filter((c) => c.connector).map((c) => ({ identity: c.identity, action: c.connector, connector: revocationOf(c.identity)?.connector ?? null, target: revocationOf(c.identity)?.target ?? null })),
     return_paths: plan.returnPaths,
   };

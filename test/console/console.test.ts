@@ -52,6 +52,10 @@ for (const store of testStores()) {
       contexts.push(context);
       const page = await context.newPage();
       page.on('pageerror', (e) => errors.push(`${who}: ${e.message}`));
+      // The console never breaks its own CSP, and never sends a read the API refuses (a stale
+      // cursor, a bad filter): either is a bug even when the screen looks right.
+      page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) errors.push(`${who}: ${m.text()}`); });
+      page.on('response', (r) => { if (r.request().method() === 'GET' && r.url().includes('/v1/') && r.status() >= 400) errors.push(`${who}: GET ${r.url()} answered ${r.status()}`); });
       await page.goto(`${server.url}/console/`);
       await page.getByLabel('API token').fill(tokens[who]!);
       await page.getByRole('button', { name: 'Sign in' }).click();
@@ -158,7 +162,11 @@ for (const store of testStores()) {
       await assertText(count, `${sweepers.total} identities`);
       assert.ok(sweepers.total > 0 && sweepers.total < custody.total);
       await carla.getByRole('button', { name: 'Clear filters' }).click();
+      // From a deeper page, a new sort starts again at its first page (never a cursor of the old sort).
+      await carla.getByRole('button', { name: 'Next' }).click();
+      await carla.getByText('page 2').waitFor();
       await carla.getByRole('button', { name: /^Owner/ }).click();
+      await carla.getByText('page 1').waitFor();
       await carla.getByRole('columnheader', { name: /Owner/ }).and(carla.locator('[aria-sort="ascending"]')).waitFor();
       await carla.getByRole('button', { name: 'Next' }).click();
       await carla.getByText('page 2').waitFor();
@@ -218,12 +226,14 @@ for (const store of testStores()) {
       const result = carla.getByTestId('verification');
       await result.getByText(`Verified: event ${seq} is in the signed log`, { exact: false }).waitFor();
       assert.equal(await result.locator('li.fail').count(), 0);
+      await result.getByText('Checked against the key the server sent', { exact: false }).waitFor();
       await carla.getByRole('button', { name: 'Pin this verifier key' }).click();
       await carla.getByRole('button', { name: 'Verify inclusion in the browser' }).click();
       await result.getByText('The verifier key is the one you pinned').waitFor();
       await shot(carla, 'ledger');
       // A key the user pinned from elsewhere that is not the log's: the check fails, and says why.
       await carla.getByLabel('Pinned verifier key').fill('mandate.local/ledger+00000000+AcxKv08eMTLrII86CIqqKj80Hp8P0sjz/X6alwhMkVn8');
+      await carla.getByRole('button', { name: 'Save pinned key' }).click();
       await carla.getByRole('button', { name: 'Verify inclusion in the browser' }).click();
       await result.getByText('Not verified.').waitFor();
     });

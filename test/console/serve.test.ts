@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { buildApp, type MandateApp } from '../../src/app.js';
+import { buildFile } from '../../src/console/routes.js';
 import { openDatabase, type Database } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrations.js';
 
@@ -53,21 +54,47 @@ describe('the console is served from its build folder only', () => {
     assert.equal(shell.statusCode, 200);
     assert.equal(shell.headers['cache-control'], 'no-cache');
     for (const res of [asset, shell]) {
-      assert.match(String(res.headers['content-security-policy']), /default-src 'self'; script-src 'self';.*frame-ancestors 'none'/);
+      const csp = String(res.headers['content-security-policy']);
+      for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) {
+        assert.ok(csp.split('; ').includes(directive), `${directive} in ${csp}`);
+      }
+      assert.doesNotMatch(csp, /unsafe/);
       assert.equal(res.headers['x-content-type-options'], 'nosniff');
       assert.equal(res.headers['referrer-policy'], 'no-referrer');
+      assert.equal(res.headers['x-frame-options'], 'DENY');
     }
   });
 
   test("the app's own routes get index.html on reload", async () => {
-    for (const url of ['/console/inventory', '/console/identities/svc-a', '/console/ledger?seq=4', '/console/assets/missing.js']) {
+    for (const url of ['/console/inventory', '/console/identities/svc-a', '/console/ledger?seq=4']) {
       const res = await app.inject({ url });
       assert.equal(res.statusCode, 200, url);
       assert.equal(res.body, '<!doctype html><title>console</title>', url);
     }
   });
 
-  test('no path reaches a file outside the build', async () => {
+  test('a missing asset is a 404, not the app shell (an old tab must not run HTML as its script)', async () => {
+    const res = await app.inject({ url: '/console/assets/index-gone.js' });
+    assert.equal(res.statusCode, 404);
+    assert.doesNotMatch(res.body, /doctype/);
+  });
+
+  test('buildFile names only regular files inside the build, whatever the path', () => {
+    assert.equal(buildFile(build, 'assets/index-abc123.js'), 'assets/index-abc123.js');
+    assert.equal(buildFile(build, 'index.html'), 'index.html');
+    for (const bad of ['', 'assets', '../secret.txt', 'assets/../../secret.txt', '/etc/passwd', `${dir}/secret.txt`, 'assets/\0x', '..', '.']) {
+      assert.equal(buildFile(build, bad), undefined, JSON.stringify(bad));
+    }
+    fc.assert(fc.property(
+      fc.array(fc.oneof(fc.constantFrom('..', '.', 'assets', 'secret.txt', 'index.html', '', dir, '\0'), fc.string()), { minLength: 1, maxLength: 6 }),
+      (parts) => {
+        const file = buildFile(build, parts.join('/'));
+        assert.ok(file === undefined || file === 'index.html' || file === 'assets/index-abc123.js', `${JSON.stringify(parts)} -> ${file}`);
+      },
+    ), { numRuns: 2000 });
+  });
+
+  test('no request path reaches a file outside the build', async () => {
     await fc.assert(fc.asyncProperty(
       fc.array(fc.constantFrom('..', '%2e%2e', '..%2f', '%2e%2e%2f', 'assets', '.', '%00', 'secret.txt', '..%5c', '/'), { minLength: 1, maxLength: 6 }),
       async (parts) => {
@@ -90,5 +117,6 @@ describe('the console is served from its build folder only', () => {
     const res = await unbuilt.inject({ url: '/console/' });
     assert.equal(res.statusCode, 503);
     assert.match(res.body, /npm run build/);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
   });
 });

@@ -24,8 +24,9 @@ export function classify(impact: Impact, movedScopes: Set<string>): ImpactRow[] 
     });
   }
   for (const r of impact.restored) rows.push({ identity: r.identity, outcome: 'restore', scopes: [], detail: `back to ${r.status}` });
-  // Suspended, revoked or decommissioned identities stay as they are and act nowhere: listed, not drawn.
-  for (const u of impact.untouched) rows.push({ identity: u.identity, outcome: /^identity is /.test(u.why) ? 'inactive' : 'keep', scopes: [], detail: u.why });
+  // Identities that are not active (suspended, revoked, decommissioned) stay as they are and act
+  // nowhere: listed, not drawn.
+  for (const u of impact.untouched) rows.push({ identity: u.identity, outcome: u.status === 'active' ? 'keep' : 'inactive', scopes: [], detail: u.status === 'active' ? u.why : `${u.status}: ${u.why}` });
   return rows;
 }
 

@@ -5,13 +5,15 @@ import { ApiError } from '../lib/api';
 export function ErrorBox({ error }: { error: unknown }) {
   if (!error) return null;
   const p = error instanceof ApiError ? error.problem : undefined;
-  const fields = p?.issues?.map((i) => i.field).filter(Boolean) ?? (p?.field ? [p.field] : []);
+  const issues = p?.errors?.length ? p.errors : p?.field ? [{ field: p.field, reason: undefined }] : [];
   return (
     <div className="error" role="alert">
       <strong>{p?.title ?? 'Something went wrong'}</strong>
       {p?.code ? <> · <code>{p.code}</code></> : null}
       <div>{error instanceof Error ? error.message : String(error)}</div>
-      {fields.length ? <div>Field: {fields.map((f) => <code key={f}>{f}</code>)}</div> : null}
+      {issues.length ? (
+        <ul>{issues.map((i, n) => <li key={n}>{i.field ? <code>{i.field}</code> : null} {i.reason ?? ''}</li>)}</ul>
+      ) : null}
     </div>
   );
 }
@@ -51,7 +53,7 @@ export function KeyValues({ items }: { items: [string, ReactNode][] }) {
 export function When({ at }: { at: string | null | undefined }) {
   if (!at) return <span className="muted">—</span>;
   const d = new Date(at);
-  return <time dateTime={at} title={at}>{d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}</time>;
+  return <time dateTime={at} title={at}>{d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' })}</time>;
 }
 
 export function Empty({ children }: { children: ReactNode }) {

@@ -9,7 +9,8 @@ export interface Problem {
   code?: string;
   detail?: string;
   field?: string;
-  issues?: { field?: string; message?: string }[];
+  /** Every field at fault, when there are several (validation). */
+  errors?: { field?: string; reason?: string }[];
 }
 
 export class ApiError extends Error {

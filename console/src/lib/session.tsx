@@ -1,5 +1,6 @@
 // The signed-in user. The API token lives in this tab's sessionStorage only (gone when the tab
 // closes), is sent only as a bearer header to this origin, and is never rendered after sign-in.
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { client, type Client, type Me } from './api';
 
@@ -30,10 +31,14 @@ function load(): Stored | null {
 
 export function useSessionState() {
   const [stored, setStored] = useState<Stored | null>(load);
+  // Cached answers belong to the user who asked: they are dropped whenever the user changes, so
+  // nobody sees what the previous user of the tab saw.
+  const queries = useQueryClient();
   const signIn = useCallback((token: string, me: Me) => {
+    queries.clear();
     sessionStorage.setItem(KEY, JSON.stringify({ token, me }));
     setStored({ token, me });
-  }, []);
+  }, [queries]);
   // Roles can change while a tab is open: the shell reads /v1/me again and keeps the answer.
   const refreshMe = useCallback((me: Me) => {
     setStored((s) => {
@@ -45,7 +50,8 @@ export function useSessionState() {
   const signOut = useCallback(() => {
     sessionStorage.removeItem(KEY);
     setStored(null);
-  }, []);
+    queries.clear();
+  }, [queries]);
   const session = useMemo<Session | null>(() => {
     if (!stored) return null;
     const perms = new Set(stored.me.permissions ?? []);

@@ -43,7 +43,7 @@ export interface Impact {
   suspended: { identity: string; why: string; removed: { scope: string; action: string; rule: string }[] }[];
   narrowed: { identity: string; from: string[]; to: { scope: string; actions: string[] }[]; removed: { scope: string; action: string; rule: string }[] }[];
   restored: { identity: string; status: string }[];
-  untouched: { identity: string; why: string }[];
+  untouched: { identity: string; status: string; why: string }[];
   return_paths: unknown;
 }
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;

@@ -1,5 +1,6 @@
 // One authorisation: its status and history, a preview of what a change would do (nothing is
 // written), and the proposals and votes that carry a change out, all on one page.
+import { useQueries } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { EventTable } from '../components/Events';
@@ -16,13 +17,20 @@ function toIso(local: string): string | undefined {
 
 function Preview({ auth }: { auth: AuthorisationRecord }) {
   const { api } = useSession();
+  const path = `/v1/authorisations/${encodeURIComponent(auth.id)}`;
   const [to, setTo] = useState<string>(auth.status === 'withdrawn' ? 'authorised' : 'withdrawn');
   const [denied, setDenied] = useState('');
   const [asked, setAsked] = useState<{ to: string; denied: string } | null>(null);
   const [proposed, setProposed] = useState<Transition | null>(null);
-  const impact = useApi<Impact>(asked ? `/v1/authorisations/${auth.id}/impact` : null, asked ? { to: asked.to, denied_actions: asked.denied || undefined } : undefined);
-  const all = useApi<Page<AuthorisationRecord>>(asked ? '/v1/authorisations' : null, { limit: 500 });
-  const propose = useAction((body: Record<string, unknown>) => api.send<Transition>('POST', `/v1/authorisations/${auth.id}/transitions`, body));
+  const impact = useApi<Impact>(asked ? `${path}/impact` : null, asked ? { to: asked.to, denied_actions: asked.denied || undefined } : undefined);
+  // The scope (entity/service/member state) of each authorisation the change would move.
+  const moved = useQueries({
+    queries: (impact.data?.moved ?? []).map((m) => ({
+      queryKey: [`/v1/authorisations/${m.id}`],
+      queryFn: () => api.get<AuthorisationRecord>(`/v1/authorisations/${encodeURIComponent(m.id)}`),
+    })),
+  });
+  const propose = useAction((body: Record<string, unknown>) => api.send<Transition>('POST', `${path}/transitions`, body));
   const submitPreview = (e: FormEvent) => {
     e.preventDefault();
     setProposed(null);
@@ -38,9 +46,10 @@ function Preview({ auth }: { auth: AuthorisationRecord }) {
     if (effective) body.effective_at = effective;
     if (deadline) body.deadline = deadline;
     if (asked!.denied) body.denied_actions = asked!.denied.split(',').map((s) => s.trim()).filter(Boolean);
-    setProposed(await propose.mutateAsync(body));
+    // A refusal is shown under the form (propose.error); nothing else to do here.
+    setProposed(await propose.mutateAsync(body).catch(() => null));
   };
-  const scopeOf = new Map((all.data?.items ?? []).map((a) => [a.id, `${a.entity}/${a.service}/${a.jurisdiction}`]));
+  const scopeOf = new Map(moved.flatMap((m) => (m.data ? [[m.data.id, `${m.data.entity}/${m.data.service}/${m.data.jurisdiction}`] as const] : [])));
   return (
     <section className="panel" aria-labelledby="h-preview">
       <h2 id="h-preview">Preview a change</h2>
@@ -55,7 +64,7 @@ function Preview({ auth }: { auth: AuthorisationRecord }) {
         <button type="submit" className="primary">Preview impact</button>
       </form>
       {asked ? (
-        impact.error ? <ErrorBox error={impact.error} /> : impact.isPending || all.isPending ? <Loading what="Computing the impact" /> : impact.data ? (
+        impact.error ? <ErrorBox error={impact.error} /> : impact.isPending || moved.some((m) => m.isPending) ? <Loading what="Computing the impact" /> : impact.data ? (
           <>
             <p data-testid="impact-counts">
               Moving to <strong>{asked.to.replace(/_/g, ' ')}</strong> would suspend <strong>{impact.data.counts.suspend}</strong>, narrow <strong>{impact.data.counts.narrow}</strong>,
@@ -127,8 +136,8 @@ function Transitions({ auth }: { auth: AuthorisationRecord }) {
                       <Can permission="transitions:approve">
                         {own ? <span className="muted">your proposal: another approver decides</span> : voted ? <span className="muted">you voted</span> : (
                           <div className="row">
-                            <button type="button" className="primary" disabled={vote.isPending} onClick={() => vote.mutate({ id: a.id, decision: 'approve' })}>Approve</button>
-                            <button type="button" className="danger" disabled={vote.isPending} onClick={() => vote.mutate({ id: a.id, decision: 'reject' })}>Reject</button>
+                            <button type="button" className="primary" disabled={vote.isPending} aria-label={`Approve ${t.reference}`} onClick={() => vote.mutate({ id: a.id, decision: 'approve' })}>Approve</button>
+                            <button type="button" className="danger" disabled={vote.isPending} aria-label={`Reject ${t.reference}`} onClick={() => vote.mutate({ id: a.id, decision: 'reject' })}>Reject</button>
                           </div>
                         )}
                       </Can>
@@ -145,7 +154,7 @@ function Transitions({ auth }: { auth: AuthorisationRecord }) {
 }
 
 export function Authorisation({ id }: { id: string }) {
-  const auth = useApi<AuthorisationRecord>(`/v1/authorisations/${id}`, undefined, { refetchInterval: 5_000 });
+  const auth = useApi<AuthorisationRecord>(`/v1/authorisations/${encodeURIComponent(id)}`, undefined, { refetchInterval: 5_000 });
   const history = useApi<Page<LedgerEvent>>('/v1/events', { subject_type: 'authorisation', subject_id: id, order: 'desc', limit: 100 }, { refetchInterval: 5_000 });
   if (auth.isPending) return <Loading what={`Loading ${id}`} />;
   if (auth.error) return <><h1>{id}</h1><ErrorBox error={auth.error} /></>;
@@ -165,7 +174,8 @@ export function Authorisation({ id }: { id: string }) {
         </section>
         <Transitions auth={a} />
       </div>
-      <Preview auth={a} />
+      {/* A new status starts a new preview: its choices depend on the status. */}
+      <Preview key={a.status} auth={a} />
       <section className="panel" aria-labelledby="h-ahist">
         <h2 id="h-ahist">History</h2>
         {history.error ? <ErrorBox error={history.error} /> : history.data ? <EventTable events={history.data.items} label="Authorisation history" /> : <Loading />}

@@ -3,6 +3,7 @@ import { Link } from 'wouter';
 import { FilterSelect } from '../components/FilterSelect';
 import { ErrorBox, Loading, Status, When } from '../components/ui';
 import { useApi } from '../lib/hooks';
+import { useCursorStack } from '../lib/paging';
 import type { AuthorisationRecord, Page } from '../lib/types';
 import { useSearchParams } from '../lib/url';
 import { AUTHORISATION_STATUSES, MEMBER_STATES, MICA_SERVICES } from '../lib/vocabulary';
@@ -10,7 +11,8 @@ import { AUTHORISATION_STATUSES, MEMBER_STATES, MICA_SERVICES } from '../lib/voc
 export function Authorisations() {
   const [params, update] = useSearchParams();
   const filters = { entity: params.get('entity') ?? undefined, service: params.get('service') ?? undefined, jurisdiction: params.get('jurisdiction') ?? undefined, status: params.get('status') ?? undefined };
-  const q = useApi<Page<AuthorisationRecord>>('/v1/authorisations', { ...filters, limit: 500 });
+  const pages = useCursorStack(JSON.stringify(filters));
+  const q = useApi<Page<AuthorisationRecord>>('/v1/authorisations', { ...filters, limit: 200, cursor: pages.cursor }, { placeholderData: (p) => p });
   const select = (k: keyof typeof filters, label: string, values: readonly string[]) => (
     <FilterSelect label={label} values={values} value={filters[k]} onChange={(v) => update({ [k]: v })} />
   );
@@ -26,12 +28,18 @@ export function Authorisations() {
       <ErrorBox error={q.error} />
       {q.isPending ? <Loading /> : q.data ? (
         <section className="panel">
+          <div className="row">
+            <span className="spacer" />
+            <button type="button" disabled={!pages.hasPrevious} onClick={pages.previous}>Previous</button>
+            <span className="muted">page {pages.page}</span>
+            <button type="button" disabled={!q.data.next_cursor} onClick={() => pages.next(q.data!.next_cursor!)}>Next</button>
+          </div>
           <table aria-label="Authorisations">
             <thead><tr><th>Authorisation</th><th>Entity</th><th>Service</th><th>Member state</th><th>Basis</th><th>Status</th><th>Reference</th><th>Updated</th></tr></thead>
             <tbody>
               {q.data.items.map((a) => (
                 <tr key={a.id}>
-                  <td><Link href={`/authorisations/${a.id}`}>{a.id}</Link></td>
+                  <td><Link href={`/authorisations/${encodeURIComponent(a.id)}`}>{a.id}</Link></td>
                   <td>{a.entity}</td><td>{a.service.replace(/_/g, ' ')}</td><td>{a.jurisdiction}</td><td>{a.basis}</td>
                   <td><Status value={a.status} /></td><td>{a.reference}</td><td><When at={a.updated_at} /></td>
                 </tr>

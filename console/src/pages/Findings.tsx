@@ -75,7 +75,7 @@ export function Findings() {
       <ErrorBox error={findings.error ?? ack.error} />
       {findings.isPending ? <Loading what="Loading findings" /> : (
         <section className="panel">
-          <p role="status">{items.length} findings</p>
+          <p role="status">{items.length} findings{(findings.data?.items.length ?? 0) >= 5000 ? ' (the first 5,000, most severe first: narrow the filters to see the rest)' : ''}</p>
           {items.length ? (
             <table aria-label="Findings">
               <thead><tr><th>Severity</th><th>Finding</th><th>Controls</th><th>Owner</th><th>Status</th><th>Due</th><th /></tr></thead>

@@ -1,10 +1,11 @@
 // The inventory: server-side filtering, search, sorting and keyset pagination, so the table costs
 // the same at 100 identities or 100,000. Filters are in the URL.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { Link } from 'wouter';
 import { FilterSelect } from '../components/FilterSelect';
 import { ErrorBox, Loading, Status, When } from '../components/ui';
 import { useApi } from '../lib/hooks';
+import { useCursorStack } from '../lib/paging';
 import type { Identity, Page } from '../lib/types';
 import { useSearchParams } from '../lib/url';
 import { CAPABILITIES, ENVIRONMENTS, IDENTITY_FUNCTIONS, IDENTITY_KINDS, IDENTITY_STATUSES, MEMBER_STATES, MICA_SERVICES } from '../lib/vocabulary';
@@ -31,14 +32,8 @@ export function Inventory() {
   const filters = Object.fromEntries(FILTERS.map((k) => [k, params.get(k) ?? undefined]));
   const sort = params.get('sort') ?? 'id';
   const order = params.get('order') === 'desc' ? 'desc' : 'asc';
-  // Cursors of the pages before this one, so Previous works with keyset pagination.
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors[cursors.length - 1];
-  const key = JSON.stringify([filters, sort, order]);
-  const lastKey = useRef(key);
-  useEffect(() => {
-    if (lastKey.current !== key) { lastKey.current = key; setCursors([]); }
-  }, [key]);
+  const pages = useCursorStack(JSON.stringify([filters, sort, order]));
+  const cursor = pages.cursor;
   const q = useApi<Page<Identity>>('/v1/identities', { ...filters, sort, order, limit: PAGE, cursor, count: true }, { placeholderData: (prev) => prev, refetchInterval: 10_000 });
   const search = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -76,9 +71,9 @@ export function Inventory() {
           <div className="row">
             <span role="status" data-testid="inventory-count">{(q.data.total ?? q.data.items.length).toLocaleString()} identities</span>
             <span className="spacer" />
-            <button type="button" disabled={!cursors.length} onClick={() => setCursors((c) => c.slice(0, -1))}>Previous</button>
-            <span className="muted">page {cursors.length + 1}</span>
-            <button type="button" disabled={!q.data.next_cursor} onClick={() => setCursors((c) => [...c, q.data!.next_cursor!])}>Next</button>
+            <button type="button" disabled={!pages.hasPrevious} onClick={pages.previous}>Previous</button>
+            <span className="muted">page {pages.page}</span>
+            <button type="button" disabled={!q.data.next_cursor} onClick={() => pages.next(q.data!.next_cursor!)}>Next</button>
           </div>
           <table aria-label="Identities" aria-busy={q.isFetching}>
             <thead>

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { EventTable } from '../components/Events';
 import { ErrorBox, KeyValues, Loading, When } from '../components/ui';
 import { useApi } from '../lib/hooks';
+import { useCursorStack } from '../lib/paging';
 import { verifyEventInclusion, type VerificationResult } from '../lib/ledger-verify';
 import { useSession } from '../lib/session';
 import type { LedgerEvent, Page } from '../lib/types';
@@ -18,6 +19,7 @@ interface InclusionProof { seq: number; leaf_index: number; tree_size: number; l
 function Verify({ event }: { event: LedgerEvent }) {
   const { api } = useSession();
   const [pinned, setPinned] = useState(() => localStorage.getItem(PIN) ?? '');
+  const [draft, setDraft] = useState(pinned);
   const [result, setResult] = useState<(VerificationResult & { checkpoint: Checkpoint }) | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -39,8 +41,11 @@ function Verify({ event }: { event: LedgerEvent }) {
     }
   };
   const pin = (key: string) => {
-    localStorage.setItem(PIN, key);
+    if (key) localStorage.setItem(PIN, key);
+    else localStorage.removeItem(PIN);
     setPinned(key);
+    setDraft(key);
+    setResult(null);
   };
   return (
     <section className="panel" aria-labelledby="h-verify">
@@ -52,12 +57,16 @@ function Verify({ event }: { event: LedgerEvent }) {
       <details><summary>Event as recorded</summary><pre className="mono" style={{ whiteSpace: 'pre-wrap', maxHeight: 320, overflow: 'auto' }}>{JSON.stringify(event, null, 2)}</pre></details>
       <div className="row" style={{ marginTop: 10 }}>
         <button type="button" className="primary" onClick={run} disabled={busy}>{busy ? 'Verifying…' : 'Verify inclusion in the browser'}</button>
-        <label>Pinned verifier key<input value={pinned} onChange={(e) => pin(e.target.value.trim())} size={48} placeholder="none: the server's key is trusted on first use" /></label>
+        <form className="row" onSubmit={(e) => { e.preventDefault(); pin(draft.trim()); }} aria-label="Pin the log's verifier key">
+          <label>Pinned verifier key<input value={draft} onChange={(e) => setDraft(e.target.value)} size={48} placeholder="none: the key the server sends is used" /></label>
+          <button type="submit" disabled={draft.trim() === pinned}>Save pinned key</button>
+        </form>
       </div>
       <ErrorBox error={error} />
       {result ? (
         <div role="status" data-testid="verification">
           <p className={result.ok ? 'ok' : 'fail'}><strong>{result.ok ? `Verified: event ${event.seq} is in the signed log of ${result.checkpoint.size} events.` : 'Not verified.'}</strong></p>
+          {result.ok && !pinned ? <p className="muted">Checked against the key the server sent with the checkpoint. Pin the firm's published verifier key to check against a key the server cannot swap.</p> : null}
           <ol className="steps">
             {result.steps.map((s, i) => <li key={i} className={s.ok ? 'ok' : 'fail'}>{s.ok ? '✓' : '✗'} {s.label}{s.detail ? <span className="muted"> — {s.detail}</span> : null}</li>)}
           </ol>
@@ -66,7 +75,7 @@ function Verify({ event }: { event: LedgerEvent }) {
             ['Root', <code>{result.checkpoint.root}</code>],
             ['Verifier key', <code>{result.checkpoint.verifier_key}</code>],
           ]} />
-          {!pinned ? <button type="button" onClick={() => pin(result.checkpoint.verifier_key)}>Pin this verifier key</button> : null}
+          {result.ok && !pinned ? <button type="button" onClick={() => pin(result.checkpoint.verifier_key)}>Pin this verifier key</button> : null}
         </div>
       ) : null}
     </section>
@@ -78,17 +87,18 @@ export function Ledger() {
   const subject = params.get('subject') ?? undefined;
   const action = params.get('action') ?? undefined;
   const seq = params.get('seq') ? Number(params.get('seq')) : undefined;
-  const [cursors, setCursors] = useState<string[]>([]);
-  const events = useApi<Page<LedgerEvent>>('/v1/events', { order: 'desc', limit: 50, subject_id: subject, action, cursor: cursors[cursors.length - 1] }, { placeholderData: (p) => p });
+  const pages = useCursorStack(JSON.stringify([subject, action]));
+  const events = useApi<Page<LedgerEvent>>('/v1/events', { order: 'desc', limit: 50, subject_id: subject, action, cursor: pages.cursor }, { placeholderData: (p) => p });
   const one = useApi<LedgerEvent>(seq ? `/v1/events/${seq}` : null);
+  const apply = (k: string) => (e: { currentTarget: HTMLInputElement }) => update({ [k]: e.currentTarget.value.trim() || undefined });
   const selected = one.data;
   return (
     <>
       <h1>Ledger</h1>
       <p className="muted">Every change, decision and export is an event in a tamper-evident log (RFC 9162 Merkle tree, signed checkpoints).</p>
       <section className="panel row" aria-label="Filters">
-        <label>Subject id<input defaultValue={subject ?? ''} onBlur={(e) => { setCursors([]); update({ subject: e.target.value.trim() || undefined }); }} /></label>
-        <label>Action<input defaultValue={action ?? ''} onBlur={(e) => { setCursors([]); update({ action: e.target.value.trim() || undefined }); }} placeholder="e.g. authorisation.updated" /></label>
+        <label>Subject id<input defaultValue={subject ?? ''} key={subject ?? ''} onBlur={apply('subject')} onKeyDown={(e) => { if (e.key === 'Enter') apply('subject')(e); }} /></label>
+        <label>Action<input defaultValue={action ?? ''} key={action ?? ''} onBlur={apply('action')} onKeyDown={(e) => { if (e.key === 'Enter') apply('action')(e); }} placeholder="e.g. authorisation.status_changed" /></label>
         <label>Go to event (seq)<input type="number" min={1} defaultValue={seq ?? ''} onKeyDown={(e) => { if (e.key === 'Enter') update({ seq: e.currentTarget.value || undefined }); }} /></label>
       </section>
       {seq ? (one.error ? <ErrorBox error={one.error} /> : selected ? <Verify key={selected.seq} event={selected} /> : one.isPending ? <Loading /> : <p className="muted">No event {seq}.</p>) : null}
@@ -97,8 +107,8 @@ export function Ledger() {
         <section className="panel">
           <div className="row">
             <span className="muted">Newest first</span><span className="spacer" />
-            <button type="button" disabled={!cursors.length} onClick={() => setCursors((c) => c.slice(0, -1))}>Newer</button>
-            <button type="button" disabled={!events.data.next_cursor} onClick={() => setCursors((c) => [...c, events.data!.next_cursor!])}>Older</button>
+            <button type="button" disabled={!pages.hasPrevious} onClick={pages.previous}>Newer</button>
+            <button type="button" disabled={!events.data.next_cursor} onClick={() => pages.next(events.data!.next_cursor!)}>Older</button>
           </div>
           <EventTable events={events.data.items} label="Events" showSubject />
         </section>

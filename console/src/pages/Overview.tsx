@@ -65,6 +65,7 @@ function FindingCounts() {
   const max = Math.max(1, ...byFamily.values());
   return (
     <>
+      {q.data.items.length >= 5000 ? <p className="muted">Counting the first 5,000 findings (most severe first).</p> : null}
       <div className="row" aria-label="Open findings by severity">
         {SEVERITIES.map((s) => (
           <Link key={s} href={`/findings?severity=${s}`} style={{ textDecoration: 'none' }}>
