@@ -63,7 +63,7 @@ for (const store of testStores()) {
       const fr = res.body.narrowed.find((n: any) => n.identity === 'custody-fr-only');
       assert.deepEqual(fr.to, [{ scope: 'ent-de/custody/FR', actions: ['read', 'withdraw_to_client', 'transfer_to_successor', 'reconcile'] }]);
       assert.deepEqual(fr.removed, [{ scope: 'ent-de/custody/FR', action: 'initiate_transfer', rule: 'table:withdrawn.new_business' }]);
-      assert.deepEqual(res.body.untouched, [{ identity: 'reporting-fr', why: 'observe identities are never cut' }]);
+      assert.deepEqual(res.body.untouched, [{ identity: 'reporting-fr', status: 'active', why: 'observe identities are never cut' }]);
       assert.ok(res.body.return_paths.some((r: any) => r.scope === 'ent-de/custody/FR' && r.action === 'withdraw_to_client' && r.identities === 2));
       assert.equal((await call('admin', 'GET', '/v1/authorisations/auth-de-custody-fr')).body.status, 'authorised');
     });
