@@ -68,12 +68,15 @@ export function registerComplianceRoutes(app: FastifyInstance, compliance: Compl
     config: { permission: 'inventory:read' },
     schema: {
       tags, summary: 'Readiness per entity × member state × service: score, blocking findings, owners to chase, deadlines (as_of: from the run at or before that time)',
-      querystring: Type.Object({ entity: Type.Optional(Id), jurisdiction: Type.Optional(MemberStateSchema), as_of: Type.Optional(Timestamp) }, { additionalProperties: false }),
+      querystring: Type.Object({
+        entity: Type.Optional(Id), jurisdiction: Type.Optional(MemberStateSchema), as_of: Type.Optional(Timestamp),
+        brief: Type.Optional(Type.Boolean({ description: 'scores and counts only: no blocking findings, owners or finding deadlines (the console overview)' })),
+      }, { additionalProperties: false }),
       response: { '4xx': Problem },
     },
   }, async (req) => {
-    const q = req.query as { entity?: string; jurisdiction?: string; as_of?: string };
-    return compliance.readiness({ ...(q.entity ? { entity: q.entity } : {}), ...(q.jurisdiction ? { jurisdiction: q.jurisdiction } : {}), ...(q.as_of ? { asOf: q.as_of } : {}) });
+    const q = req.query as { entity?: string; jurisdiction?: string; as_of?: string; brief?: boolean };
+    return compliance.readiness({ ...(q.entity ? { entity: q.entity } : {}), ...(q.jurisdiction ? { jurisdiction: q.jurisdiction } : {}), ...(q.as_of ? { asOf: q.as_of } : {}), ...(q.brief ? { brief: true } : {}) });
   });
 
   app.get('/v1/readiness/trend', {

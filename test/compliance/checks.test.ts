@@ -87,6 +87,17 @@ for (const store of testStores()) {
       assert.ok(de.score < 100, JSON.stringify(de));
       assert.ok(de.owners_to_chase.some((o: any) => o.owner === 'bob@firm.example' || o.owner === 'alice@firm.example'));
       assert.ok(de.blocking.some((b: any) => b.id === 'owner-missing-or-departed:svc-orphan'));
+      // Each scope counts the identities (active or suspended) that hold it, and its blocking
+      // findings are those of the register that name the scope or no scope.
+      const register = (await call('vic', 'GET', '/v1/findings?limit=5000')).body.items;
+      const identities = (await call('vic', 'GET', '/v1/identities?entity=ent-de&service=custody&jurisdiction=DE&limit=500')).body.items;
+      assert.equal(de.identities, identities.filter((i: any) => i.status === 'active' || i.status === 'suspended').length);
+      assert.deepEqual(de.blocking.map((b: any) => b.id).sort(), register
+        .filter((f: any) => (f.severity === 'critical' || f.severity === 'high') && (!f.scopes.length || f.scopes.includes('ent-de/custody/DE'))).map((f: any) => f.id).sort());
+      // The brief answer (the console's overview) has the same scores and counts, without the lists.
+      const brief = (await call('vic', 'GET', '/v1/readiness?entity=ent-de&jurisdiction=DE&brief=true')).body;
+      assert.deepEqual(brief.items.map((r: any) => [r.service, r.score, r.identities, r.open_findings]), before.items.map((r: any) => [r.service, r.score, r.identities, r.open_findings]));
+      assert.ok(brief.items.every((r: any) => r.blocking.length === 0 && r.owners_to_chase.length === 0));
       const firstRunAt = before.run.at;
 
       now += 60_000;

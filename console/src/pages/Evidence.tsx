@@ -9,7 +9,7 @@ import type { LedgerEvent, Page, ReadinessItem } from '../lib/types';
 
 export function Evidence() {
   const { api, can } = useSession();
-  const readiness = useApi<{ items: ReadinessItem[] }>('/v1/readiness');
+  const readiness = useApi<{ items: ReadinessItem[] }>('/v1/readiness', { brief: true });
   const exports = useApi<Page<LedgerEvent>>('/v1/events', { subject_type: 'evidence_pack', order: 'desc', limit: 20 });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);

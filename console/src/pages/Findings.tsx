@@ -32,7 +32,7 @@ export function Findings() {
   const findings = useApi<{ items: Finding[] }>('/v1/findings', { ...f, limit: 5000 });
   const controls = useApi<{ controls: Control[] }>('/v1/controls');
   const lag = useApi<Lag>('/v1/findings-lag');
-  const readiness = useApi<{ items: ReadinessItem[] }>('/v1/readiness');
+  const readiness = useApi<{ items: ReadinessItem[] }>('/v1/readiness', { brief: true });
   const ack = useAction(({ id, note }: { id: string; note: string }) => api.send('POST', `/v1/findings/${encodeURIComponent(id)}/acknowledge`, { note }));
   const title = new Map((controls.data?.controls ?? []).map((c) => [c.id, `${c.framework} ${c.ref}: ${c.title}`]));
   // Entity and member state narrow on the finding's scopes (entity/service/member state).

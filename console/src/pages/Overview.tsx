@@ -15,7 +15,7 @@ function scoreColour(score: number): string {
 
 function ReadinessGrid() {
   // The checks run in the background after start and after every change: keep the grid current.
-  const q = useApi<{ items: ReadinessItem[] }>('/v1/readiness', undefined, { refetchInterval: 15_000 });
+  const q = useApi<{ items: ReadinessItem[] }>('/v1/readiness', { brief: true }, { refetchInterval: 15_000 });
   if (q.isPending) return <Loading what="Loading readiness" />;
   if (q.error) return <ErrorBox error={q.error} />;
   const cells = new Map<string, { sum: number; n: number; worst: number }>();
