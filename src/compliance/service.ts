@@ -32,6 +32,18 @@ export function toFinding(r: FindingRow): Finding & { acknowledged_by: string | 
   };
 }
 
+/** Items grouped by the scopes they name, once; items that name no scope (the ledger's findings, say) bear on every scope. */
+function groupByScope<T>(items: readonly T[], scopesOf: (item: T) => readonly string[]): { byScope: Map<string, T[]>; everywhere: T[] } {
+  const byScope = new Map<string, T[]>();
+  const everywhere: T[] = [];
+  for (const item of items) {
+    const scopes = scopesOf(item);
+    if (scopes.length === 0) everywhere.push(item);
+    for (const k of new Set(scopes)) (byScope.get(k) ?? byScope.set(k, []).get(k)!).push(item);
+  }
+  return { byScope, everywhere };
+}
+
 const DAY = 86_400_000;
 const OPEN: readonly string[] = ['open', 'acknowledged', 'accepted_risk'];
 /** MiCA Art. 143: the latest end of the transitional period for firms operating under national law. */
@@ -231,13 +243,7 @@ export function complianceService(db: Database, clock: () => Date, settings: Che
   function readinessOf(facts: CheckFacts, open: { severity: Severity; failure: Failure }[]) {
     const inScope = new Map<string, number>();
     for (const { record: i } of facts.identities) if (i.status === 'active' || i.status === 'suspended') for (const s of i.scopes) inScope.set(scopeKey(s), (inScope.get(scopeKey(s)) ?? 0) + 1);
-    // Findings grouped by scope once (findings about no scope, such as the ledger's, bear on every scope).
-    const byScope = new Map<string, { severity: Severity; failure: Failure }[]>();
-    const everywhere: { severity: Severity; failure: Failure }[] = [];
-    for (const o of open) {
-      if (o.failure.scopes.length === 0) everywhere.push(o);
-      for (const k of new Set(o.failure.scopes)) (byScope.get(k) ?? byScope.set(k, []).get(k)!).push(o);
-    }
+    const { byScope, everywhere } = groupByScope(open, (o) => o.failure.scopes);
     return facts.authorisations.map((a) => {
       const key = scopeKey(a);
       const worst = new Map<string, Severity>();
@@ -329,10 +335,7 @@ export function complianceService(db: Database, clock: () => Date, settings: Che
       // overview) leaves them out. Both are indexed by scope once, not searched per scope: at
       // 100,000 identities the per-scope scans took 7 s.
       const live = historical || q.brief ? [] : (await db.all<FindingRow>("SELECT * FROM compliance_findings WHERE status IN ('open', 'acknowledged')")).map(toFinding);
-      const order = new Map(live.map((f, n) => [f, n]));
-      const everywhere = live.filter((f) => !f.scopes.length);
-      const byScope = new Map<string, typeof live>();
-      for (const f of live) for (const k of new Set(f.scopes)) byScope.set(k, [...(byScope.get(k) ?? []), f]);
+      const { byScope, everywhere } = groupByScope(live, (f) => f.scopes);
       const identityCounts = new Map<string, number>();
       if (!historical) {
         const counted = await db.all<{ entity: string; service: string; jurisdiction: string; n: number }>(
@@ -341,13 +344,12 @@ export function complianceService(db: Database, clock: () => Date, settings: Che
         );
         for (const c of counted) identityCounts.set(`${c.entity}/${c.service}/${c.jurisdiction}`, Number(c.n));
       }
-      const authByScope = new Map([...auths.values()].map((a) => [`${a.entity}/${a.service}/${a.jurisdiction}`, a]));
+      const authByScope = new Map([...auths.values()].map((a) => [scopeKey(a), a]));
       const now = clock().getTime();
       const items: Readiness[] = rows.map((r) => {
         const key = `${r.entity}/${r.service}/${r.jurisdiction}`;
         const a = authByScope.get(key);
-        // In the order the register was read, as the scan that this replaces gave them.
-        const here = [...everywhere, ...(byScope.get(key) ?? [])].sort((x, y) => order.get(x)! - order.get(y)!);
+        const here = [...everywhere, ...(byScope.get(key) ?? [])];
         const owners = new Map<string, number>();
         for (const f of here) if (f.owner) owners.set(f.owner, (owners.get(f.owner) ?? 0) + 1);
         const deadlines: Readiness['deadlines'] = [];
