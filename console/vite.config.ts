@@ -13,7 +13,6 @@ export default defineConfig({
     // The budget is 400 KB gzipped for all JS; a warning well before it.
     chunkSizeWarningLimit: 600,
     sourcemap: false,
-    minify: process.env.CONSOLE_NO_MINIFY ? false : true,
   },
   server: {
     proxy: { '/v1': process.env.MANDATE_URL ?? 'http://127.0.0.1:8080', '/healthz': process.env.MANDATE_URL ?? 'http://127.0.0.1:8080' },
