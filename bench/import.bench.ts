@@ -277,6 +277,10 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
   const { openDatabase } = await import('../src/store/db.js');
   const { migrate } = await import('../src/store/migrations.js');
   const { importService } = await import('../src/importer/service.js');
+  const { identityChangeGate } = await import('../src/approvals/identity-changes.js');
+  const { approvalEngine } = await import('../src/approvals/service.js');
+  const { DEFAULT_APPROVAL_RULES } = await import('../src/core/approvals.js');
+  const { rulesStore } = await import('../src/regulatory/rules.js');
   const { listRecords } = await import('../src/inventory/queries.js');
 
   const text = readFileSync(opts.manifestPath, 'utf8');
@@ -286,7 +290,7 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
   try {
     await migrate(db);
     const clock = () => new Date();
-    const service = importService(db, clock);
+    const service = importService(db, clock, identityChangeGate(approvalEngine(db, clock, () => DEFAULT_APPROVAL_RULES), rulesStore(db, clock), async () => []));
 
     const phase = async (label: string, dryRun: boolean): Promise<PhaseResult> => {
       gc();

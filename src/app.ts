@@ -20,6 +20,7 @@ import { outboxDeliverer } from './outbox/deliverer.js';
 import { registerOutboxRoutes } from './outbox/routes.js';
 import { registerRegulatoryRoutes } from './regulatory/routes.js';
 import { rulesStore } from './regulatory/rules.js';
+import { identityChangeGate } from './approvals/identity-changes.js';
 import { regulatoryService } from './regulatory/service.js';
 import type { Database } from './store/db.js';
 import client from 'prom-client';
@@ -176,11 +177,16 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     loading = undefined;
     throw err;
   }));
-  const inventory = inventoryService(db, clock, opts.caepReceivers ?? [], () => void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed')));
+  // Identity writes that add power wait for approval; every identity write recomputes stored power.
+  const gate = identityChangeGate(approvals, rules, async () => []);
+  const inventory = inventoryService(db, clock, gate, {
+    receivers: opts.caepReceivers ?? [],
+    onEffects: () => void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed')),
+  });
   const services = {
     access: accessService(db, clock),
     inventory,
-    importer: importService(db, clock),
+    importer: importService(db, clock, gate),
     rules,
     // After a cascade commits, deliver its connector actions at once rather than at the next tick.
     regulatory: regulatoryService(db, clock, rules, approvals, opts.caepReceivers ?? [], () => {

@@ -144,13 +144,26 @@ export function buildCli(): Command {
       }
       const contentType = formatFor(file) === 'yaml' ? 'application/yaml' : 'application/json';
       const { body } = await client.request<{
-        dry_run: boolean; counts: Record<string, number>; changes?: { kind: string; id: string; op: string; changes: { field: string }[] }[]; changes_total?: number;
+        dry_run: boolean; bootstrap: boolean; counts: Record<string, number>; changes?: { kind: string; id: string; op: string; changes: { field: string }[] }[]; changes_total?: number;
+        pending: { id: string; op: string; gains: { detail: string }[]; approval?: string; required?: number }[]; pending_total: number;
       }>('POST', `/v1/import${opts.dryRun ? '?dry_run=true' : ''}`, { raw: text, contentType });
       if (json) return print(JSON.stringify(body, null, 2));
       const c = body.counts;
-      const lines = [`${body.dry_run ? 'Dry run (nothing written)' : 'Imported'}: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.rejected} rejected`];
-      for (const ch of body.changes ?? []) lines.push(`  ${ch.op === 'create' ? '+' : '~'} ${ch.kind} ${ch.id}${ch.op === 'update' ? ` (${ch.changes.map((f) => f.field).join(', ')})` : ''}`);
+      const lines = [
+        `${body.dry_run ? 'Dry run (nothing written)' : 'Imported'}${body.bootstrap ? ' (bootstrap: first load of an empty inventory)' : ''}: ` +
+          `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.rejected} rejected, ${c.held} ${body.dry_run ? 'would be ' : ''}held for approval`,
+      ];
+      const heldIds = new Set(body.pending.map((p) => p.id));
+      for (const ch of body.changes ?? []) {
+        if (ch.kind === 'identity' && heldIds.has(ch.id)) continue;
+        lines.push(`  ${ch.op === 'create' ? '+' : '~'} ${ch.kind} ${ch.id}${ch.op === 'update' ? ` (${ch.changes.map((f) => f.field).join(', ')})` : ''}`);
+      }
       if ((body.changes_total ?? 0) > (body.changes?.length ?? 0)) lines.push(`  … ${body.changes_total! - body.changes!.length} more`);
+      if (body.pending.length) lines.push(body.dry_run ? 'Would be held for approval (they add power):' : 'Held for approval (they add power; approve with mandate approvals approve ID):');
+      for (const p of body.pending) {
+        lines.push(`  ! identity ${p.id}${p.approval ? ` → approval ${p.approval} (${p.required} needed)` : ''}: adds ${p.gains.map((g) => g.detail).slice(0, 3).join('; ')}${p.gains.length > 3 ? ` and ${p.gains.length - 3} more` : ''}`);
+      }
+      if (body.pending_total > body.pending.length) lines.push(`  … ${body.pending_total - body.pending.length} more held`);
       print(lines.join('\n'));
     });
 

@@ -9,7 +9,7 @@ import { ROLES, type Role } from './roles.js';
 import { ajvIssues, compileBody } from './schema.js';
 import { CAPABILITIES, IDENTITY_FUNCTIONS, IDENTITY_KINDS, MICA_SERVICES } from './vocabulary.js';
 
-export const APPROVAL_KINDS = ['transition', 'policy_change', 'lifecycle_rules_change', 'access', 'exception', 'break_glass'] as const;
+export const APPROVAL_KINDS = ['transition', 'policy_change', 'lifecycle_rules_change', 'access', 'exception', 'break_glass', 'identity_change'] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
@@ -78,6 +78,13 @@ export const DEFAULT_APPROVAL_RULES: readonly ApprovalRule[] = [
     description: 'Unsealing a break-glass identity that can move client assets: two approvers.', approvals: 2, roles: APPROVERS, expires_after_seconds: 2 * HOUR,
   },
   { id: 'break-glass', kind: 'break_glass', description: 'Unsealing a break-glass identity: one approver.', approvals: 1, roles: APPROVERS, expires_after_seconds: 2 * HOUR },
+  // A change that adds power lasts, where a just-in-time grant ends: it needs at least as many
+  // approvals as just-in-time access to the same power.
+  {
+    id: 'identity-change-execute-client-assets', kind: 'identity_change', when: { capability: ['execute'], services: ['custody', 'transfer'] },
+    description: 'A change that adds power to an execute identity where client assets move: two approvers.', approvals: 2, roles: APPROVERS, expires_after_seconds: 7 * DAY,
+  },
+  { id: 'identity-change', kind: 'identity_change', description: 'A change that adds power to an identity: one approver.', approvals: 1, roles: APPROVERS, expires_after_seconds: 7 * DAY },
 ];
 
 const validateRules = compileBody(ApprovalRules);

@@ -20,6 +20,10 @@ export const ERROR_STATUS = {
   ALREADY_DECIDED: 409,
   REQUEST_EXPIRED: 409,
   SCOPE_NOT_LAWFUL: 409,
+  /** An authorisation's status, dates or conditions change only by a transition (four eyes, preview, cascade). */
+  STATUS_CHANGE_NEEDS_TRANSITION: 409,
+  /** A field that says what a record is (an authorisation's scope) never changes. */
+  IMMUTABLE_FIELD: 409,
   SEPARATION_OF_DUTIES: 403,
   PRECONDITION_FAILED: 412,
   PAYLOAD_TOO_LARGE: 413,
@@ -46,6 +50,8 @@ export interface Issue {
   reason: string;
   record?: string;
   kind?: string;
+  /** The stable code of this issue, where it is not the answer's own (a manifest rejected for a status change, say). */
+  code?: ErrorCode;
 }
 
 export class MandateError extends Error {

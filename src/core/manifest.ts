@@ -8,6 +8,7 @@ import {
   type IdentityInput, type RecordKind, type RecordTypes,
 } from './model.js';
 import { checkAuthorisation, checkEntity, checkIdentity, identityTransitionAllowed, normaliseIdentity, type World } from './rules.js';
+import { authorisationChangeIssues } from './power.js';
 import { ajvIssues, compileBody } from './schema.js';
 import { ActionVocabulary, type ActionDefinition } from './vocabulary.js';
 
@@ -65,6 +66,12 @@ export interface CurrentState {
   /** Only the identities the manifest names need be present. */
   identities: ReadonlyMap<string, RecordTypes['identity']>;
   customActions: readonly ActionDefinition[];
+  /**
+   * The inventory is empty (no authorisation, no identity): this is the firm's first load, which
+   * may bring its authorisations in whatever state they are, recorded as a bootstrap. Afterwards
+   * a status changes only by a transition.
+   */
+  bootstrap?: boolean;
 }
 
 export type ChangeOp = 'create' | 'update' | 'unchanged';
@@ -146,7 +153,7 @@ export function planImport(manifest: Manifest, current: CurrentState, failedIds?
   const issues: Issue[] = [];
   const badRecords = new Set<string>();
   const report = (kind: RecordKind, key: string, n: number, id: string, found: Issue[]) => {
-    for (const i of found) issues.push({ kind, record: id, field: `/${key}/${n}${i.field}`, reason: i.reason });
+    for (const i of found) issues.push({ kind, record: id, field: `/${key}/${n}${i.field}`, reason: i.reason, ...(i.code ? { code: i.code } : {}) });
     if (found.length) badRecords.add(`${kind}:${id}`);
   };
 
@@ -206,13 +213,22 @@ export function planImport(manifest: Manifest, current: CurrentState, failedIds?
     const holder = byTriple.get(`${a.entity}|${a.service}|${a.jurisdiction}`);
     if (holder !== undefined && holder !== a.id)
       found.push({ field: '/service', reason: `authorisation ${holder} already covers ${a.entity} / ${a.service} / ${a.jurisdiction}` });
+    // A licence changes state only by a transition (four eyes, preview, cascade), never by a re-import.
+    if (!current.bootstrap) found.push(...authorisationChangeIssues(current.authorisations.get(a.id), a));
     report('authorisation', 'authorisations', n, a.id, found);
   });
   identities.forEach((i, n) => {
     const found = checkIdentity(i, world);
     const from = current.identities.get(i.id)?.status;
-    if (from !== undefined && from !== i.status && !identityTransitionAllowed(from, i.status))
-      found.push({ field: '/status', reason: `identity ${i.id} cannot go from ${from} to ${i.status}` });
+    // Status changes have effects an import does not carry out (connectors switched off, grants
+    // cut, tokens revoked, lifecycle suspensions kept): they go through the status endpoint.
+    if (from !== undefined && from !== i.status) {
+      const how = i.status === 'active' ? 'reactivate' : i.status === 'suspended' ? 'suspend' : i.status === 'revoked' ? 'revoke' : 'decommission';
+      found.push({
+        field: '/status', code: 'INVALID_TRANSITION',
+        reason: `identity ${i.id} is ${from}; ${identityTransitionAllowed(from, i.status) ? `change its status with mandate identities ${how} ${i.id} (POST /v1/identities/${i.id}/status), not by import` : `it cannot go from ${from} to ${i.status}`}`,
+      });
+    }
     report('identity', 'identities', n, i.id, found);
   });
 

@@ -37,6 +37,8 @@ const TITLES: Record<ErrorCode, string> = {
   ALREADY_DECIDED: 'Already decided',
   REQUEST_EXPIRED: 'Request expired',
   SCOPE_NOT_LAWFUL: 'Not lawful in this scope',
+  STATUS_CHANGE_NEEDS_TRANSITION: 'Status changes only by a transition',
+  IMMUTABLE_FIELD: 'Field cannot change',
   SEPARATION_OF_DUTIES: 'Separation of duties',
   PRECONDITION_FAILED: 'Version mismatch',
   PAYLOAD_TOO_LARGE: 'Request body too large',

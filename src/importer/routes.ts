@@ -8,7 +8,18 @@ import type { importService } from './service.js';
 /** Large enough for a 250,000-identity manifest; everything else keeps the server's 1 MiB limit. */
 export const IMPORT_BODY_LIMIT = 256 * 1024 * 1024;
 
-const Counts = Type.Object({ created: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(), rejected: Type.Integer() });
+const Counts = Type.Object({
+  created: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(), rejected: Type.Integer(),
+  held: Type.Integer({ description: 'identity records that would gain power: held for approval, not written' }),
+});
+const Held = Type.Object({
+  id: Type.String(),
+  op: Type.String({ description: 'create or update' }),
+  gains: Type.Array(Type.Object({ kind: Type.String(), detail: Type.String() })),
+  change_request: Type.Optional(Type.String({ description: 'GET /v1/changes/{id}' })),
+  approval: Type.Optional(Type.String({ description: 'what approvers vote on: POST /v1/approvals/{id}/approve' })),
+  required: Type.Optional(Type.Integer({ description: 'approvals the rules require' })),
+});
 
 export const MANIFEST_MEDIA_TYPES = ['application/json', 'application/yaml', 'application/x-yaml', 'text/yaml'];
 
@@ -23,12 +34,15 @@ export async function registerImportRoutes(parent: FastifyInstance, importer: Re
     config: { permission: 'import' },
     schema: {
       tags: ['import'],
-      summary: 'Import a firm manifest (JSON or YAML): upsert by id, all or nothing',
+      summary: 'Import a firm manifest (JSON or YAML): upsert by id, all or nothing; identity records that would gain power are held for approval',
       querystring: Type.Object({ dry_run: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false }),
       response: {
         200: Type.Object({
           dry_run: Type.Boolean(),
+          bootstrap: Type.Boolean({ description: 'the first load of an empty inventory, applied whole' }),
           counts: Counts,
+          pending: Type.Array(Held),
+          pending_total: Type.Integer(),
           digest: Type.String({ description: 'SHA-256 of the manifest as sent' }),
           changes: Type.Optional(Type.Array(Type.Object({
             kind: Type.String(),

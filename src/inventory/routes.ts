@@ -70,6 +70,23 @@ export const KINDS: readonly KindRoutes[] = [
   },
 ];
 
+/** An identity write held for approval because it adds power (docs/approvals.md). */
+export const IdentityChangeRequestSchema = Type.Object({
+  id: Type.String(),
+  kind: Type.Literal('identity_change'),
+  requester: Type.String(),
+  status: Type.String(),
+  base_version: Type.Integer({ description: "the identity's version the change applies on top of (0: it creates the identity)" }),
+  change: Type.Object({
+    identity: Type.Unknown({ description: 'the identity as it will be once approved' }),
+    gains: Type.Array(Type.Object({ kind: Type.String(), detail: Type.String() }), { description: 'how the change adds power' }),
+    source: Type.String({ description: 'edit, create or import' }),
+  }),
+  result: Type.Union([Type.Null(), Type.Object({ version: Type.Integer() })]),
+  approval: Type.Unknown({ description: 'the approval request: its id is what approvers vote on' }),
+  created_at: Type.String(),
+}, { title: 'IdentityChangeRequest' });
+
 /** A stored record as the API shows it: the record with its read-only metadata beside it. */
 function present<T extends object>(s: Stored<T>): Record<string, unknown> {
   return { ...s.record, version: s.version, created_at: s.created_at, updated_at: s.updated_at };
@@ -89,9 +106,16 @@ export function registerInventoryRoutes(app: FastifyInstance, inventory: Invento
 
     app.post(`/v1/${k.path}`, {
       config: { permission: k.write },
-      schema: { tags, summary: `Create a ${k.kind}`, body: Input, response: { 201: Output, '4xx': Problem } },
+      schema: {
+        tags,
+        summary: k.kind === 'identity' ? 'Create an identity (202: it would have power, and waits for approval)' : `Create a ${k.kind}`,
+        body: Input,
+        response: { 201: Output, ...(k.kind === 'identity' ? { 202: IdentityChangeRequestSchema } : {}), '4xx': Problem },
+      },
     }, async (req, reply) => {
-      const stored = await inventory.create(actorOf(req), k.kind, stripMeta(req.body as Record<string, unknown>));
+      const out = await inventory.create(actorOf(req), k.kind, stripMeta(req.body as Record<string, unknown>));
+      if ('held' in out) return reply.code(202).header('location', `/v1/changes/${out.held.id}`).send(out.held);
+      const stored = out.applied;
       return reply.code(201).header('etag', etag(stored.version)).header('location', `/v1/${k.path}/${stored.record.id}`).send(present(stored));
     });
 
@@ -165,17 +189,22 @@ export function registerInventoryRoutes(app: FastifyInstance, inventory: Invento
       config: { permission: k.write },
       schema: {
         tags,
-        summary: `Replace a ${k.kind} (send If-Match with its ETag)`,
+        summary: k.kind === 'identity'
+          ? 'Replace an identity (send If-Match with its ETag); 202: the change adds power and waits for approval'
+          : k.kind === 'authorisation'
+            ? 'Replace an authorisation (send If-Match); its status, dates and conditions change only by a transition'
+            : `Replace a ${k.kind} (send If-Match with its ETag)`,
         params: Params,
         headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 40 })) }),
         body: Input,
-        response: { 200: Output, '4xx': Problem },
+        response: { 200: Output, ...(k.kind === 'identity' ? { 202: IdentityChangeRequestSchema } : {}), '4xx': Problem },
       },
     }, async (req, reply) => {
       const { id } = req.params as { id: string };
       const version = requireIfMatch(req);
-      const stored = await inventory.update(actorOf(req), k.kind, id, stripMeta(req.body as Record<string, unknown>), version);
-      return reply.header('etag', etag(stored.version)).send(present(stored));
+      const out = await inventory.update(actorOf(req), k.kind, id, stripMeta(req.body as Record<string, unknown>), version);
+      if ('held' in out) return reply.code(202).header('location', `/v1/changes/${out.held.id}`).send(out.held);
+      return reply.header('etag', etag(out.applied.version)).send(present(out.applied));
     });
   }
 

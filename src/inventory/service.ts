@@ -1,5 +1,7 @@
 // Inventory operations: create, update (optimistic concurrency) and identity status changes. Each
-// writes the record and its event in one transaction.
+// writes the record and its event in one transaction. Two rules hold on every path: an
+// authorisation's status changes only by a transition (never by an edit), and an identity write
+// that adds power is held for approval by the power gate (src/approvals/identity-changes.ts).
 import { cutGrants } from '../grants/store.js';
 import { bumpGenerations } from '../tokens/generations.js';
 import { canonicalJson } from '../core/canonical.js';
@@ -10,8 +12,11 @@ import type {
 import {
   checkAuthorisation, checkEntity, checkIdentity, identityTransitionAllowed, normaliseIdentity, type World,
 } from '../core/rules.js';
+import { authorisationChangeIssues, type PowerGain } from '../core/power.js';
 import { ActionVocabulary, type IdentityStatus } from '../core/vocabulary.js';
-import { appendEvents } from '../events/log.js';
+import type { Approval } from '../approvals/service.js';
+import { appendEvents, type NewEvent } from '../events/log.js';
+import { refusalRecorder } from '../events/refusals.js';
 import { effectRows, enqueue } from '../outbox/queue.js';
 import type { Database, Sql } from '../store/db.js';
 import {
@@ -43,7 +48,7 @@ async function worldFor(sql: Sql, kind: RecordKind, record: RecordTypes[RecordKi
   };
 }
 
-async function checkRecord(sql: Sql, kind: RecordKind, record: RecordTypes[RecordKind]): Promise<Issue[]> {
+export async function checkRecord(sql: Sql, kind: RecordKind, record: RecordTypes[RecordKind]): Promise<Issue[]> {
   switch (kind) {
     case 'entity':
       return checkEntity(record as LegalEntity);
@@ -64,13 +69,65 @@ async function checkRecord(sql: Sql, kind: RecordKind, record: RecordTypes[Recor
   }
 }
 
-function reject(kind: RecordKind, id: string, issues: Issue[]): never {
+export function rejectRecord(kind: RecordKind, id: string, issues: Issue[]): never {
   throw new MandateError('INVALID_RECORD', `${kind} ${id} is not valid: ${issues.map((i) => `${i.field} ${i.reason}`).join('; ')}`, {
     issues: issues.map((i) => ({ ...i, kind, record: id })),
   });
 }
 
-export function inventoryService(db: Database, clock: () => Date, receivers: readonly string[] = [], onEffects: () => void = () => undefined) {
+/** A held identity write: a change request of kind identity_change, applied once approved. */
+export interface IdentityChangeRequest {
+  id: string;
+  kind: 'identity_change';
+  requester: string;
+  status: 'pending' | 'applied' | 'rejected' | 'expired' | 'cancelled';
+  /** The identity's version the change is based on (0: it creates the identity). */
+  base_version: number;
+  change: { identity: Identity; gains: PowerGain[]; source: string };
+  result: { version: number } | null;
+  approval: Approval | undefined;
+  created_at: string;
+}
+
+/**
+ * How identity writes that add power wait for approval, and how stored power follows a write.
+ * The inventory asks; the approvals capability answers (wired by the app), so the inventory
+ * depends on no other feature.
+ */
+export interface PowerGate {
+  /**
+   * Reads what judging needs once (authorisations, with `overlay` written over them, lifecycle
+   * rules, vocabulary) and answers a pure judge: what a write adds to an identity's power (empty:
+   * it may apply at once).
+   */
+  judge(tx: Sql, overlay?: readonly Authorisation[]): Promise<(before: Identity | undefined, after: Identity) => PowerGain[]>;
+  /** Holds the write as a change request awaiting approval, in the caller's transaction. */
+  hold(tx: Sql, actor: string, before: Stored<Identity> | undefined, after: Identity, gains: PowerGain[], at: string, source: string): Promise<IdentityChangeRequest>;
+  /** Recomputes the stored power of identities whose records changed; answers the events to record. */
+  refresh(tx: Sql, ids: readonly string[], actor: string, why: string, at: string): Promise<NewEvent[]>;
+}
+
+/** A write either applied at once, or held for approval because it adds power. */
+export type WriteOutcome<T> = { applied: Stored<T> } | { held: IdentityChangeRequest };
+
+/** Refuses an authorisation write that is really a licence change (status, dates, conditions) or changes what licence it is. */
+function refuseLicenceChange(before: Authorisation | undefined, after: Authorisation): void {
+  const issues = authorisationChangeIssues(before, after);
+  if (issues.length === 0) return;
+  const first = issues[0]!;
+  throw new MandateError(first.code, issues.map((i) => i.reason).join('; '), {
+    field: first.field, issues: issues.map((i) => ({ field: i.field, reason: i.reason, code: i.code, kind: 'authorisation', record: after.id })),
+  });
+}
+
+export function inventoryService(
+  db: Database, clock: () => Date, gate: PowerGate,
+  opts: { receivers?: readonly string[]; /** After a commit that queued connector or CAEP deliveries. */ onEffects?: () => void } = {},
+) {
+  const receivers = opts.receivers ?? [];
+  const onEffects = opts.onEffects ?? (() => undefined);
+  // A refused write is evidence: who tried to change what, and why it was refused.
+  const recorded = refusalRecorder(db, clock);
   async function normalise<K extends RecordKind>(sql: Sql, kind: K, input: RecordInput<K>): Promise<RecordTypes[K]> {
     if (kind !== 'identity') return input as RecordTypes[K];
     return normaliseIdentity(input as IdentityInput, new ActionVocabulary(await getCustomActions(sql))) as RecordTypes[K];
@@ -93,24 +150,37 @@ export function inventoryService(db: Database, clock: () => Date, receivers: rea
       return inventoryCounts(db);
     },
 
-    async create<K extends RecordKind>(actor: string, kind: K, input: RecordInput<K>): Promise<Stored<RecordTypes[K]>> {
+    /** Creates a record; a new identity with any power is held for approval instead. */
+    async create<K extends RecordKind>(actor: string, kind: K, input: RecordInput<K>): Promise<WriteOutcome<RecordTypes[K]>> {
       const at = clock().toISOString();
-      return db.transaction(async (tx) => {
+      const out = await recorded(actor, { type: kind, id: input.id }, `${kind}.create`, { id: input.id }, () => db.transaction(async (tx): Promise<WriteOutcome<RecordTypes[K]>> => {
         const record = await normalise(tx, kind, input);
         if (await getRecord(tx, kind, record.id)) throw new MandateError('ALREADY_EXISTS', `${kind} ${record.id} already exists`, { field: '/id' });
         const issues = await checkRecord(tx, kind, record);
-        if (issues.length) reject(kind, record.id, issues);
+        if (issues.length) rejectRecord(kind, record.id, issues);
+        if (kind === 'authorisation') refuseLicenceChange(undefined, record as Authorisation);
+        if (kind === 'identity') {
+          const gains = (await gate.judge(tx))(undefined, record as Identity);
+          if (gains.length) return { held: await gate.hold(tx, actor, undefined, record as Identity, gains, at, 'create') };
+        }
         await upsertRecords(tx, kind, [record], at);
         await appendEvents(tx, at, [{ actor, action: `${kind}.created`, subject: { type: kind, id: record.id }, after: record }]);
-        return { record, version: 1, created_at: at, updated_at: at };
-      });
+        if (kind === 'identity') await appendEvents(tx, at, await gate.refresh(tx, [record.id], actor, `identity ${record.id} created`, at));
+        return { applied: { record, version: 1, created_at: at, updated_at: at } };
+      }));
+      onEffects();
+      return out;
     },
 
-    /** Replaces a record if the caller saw its current version (If-Match). Identity status changes go through changeStatus. */
-    async update<K extends RecordKind>(actor: string, kind: K, id: string, input: RecordInput<K>, ifMatch: number): Promise<Stored<RecordTypes[K]>> {
+    /**
+     * Replaces a record if the caller saw its current version (If-Match). Identity status changes
+     * go through changeStatus, authorisation status changes through transitions; an identity edit
+     * that adds power is held for approval instead of applied.
+     */
+    async update<K extends RecordKind>(actor: string, kind: K, id: string, input: RecordInput<K>, ifMatch: number): Promise<WriteOutcome<RecordTypes[K]>> {
       if (input.id !== id) throw new MandateError('VALIDATION_FAILED', `body id ${input.id} does not match the path id ${id}`, { field: '/id' });
       const at = clock().toISOString();
-      return db.transaction(async (tx) => {
+      const out = await recorded(actor, { type: kind, id }, `${kind}.update`, { id, if_match: ifMatch }, () => db.transaction(async (tx): Promise<WriteOutcome<RecordTypes[K]>> => {
         const current = await getRecord(tx, kind, id);
         if (!current) throw new MandateError('NOT_FOUND', `no ${kind} with id ${id}`);
         if (current.version !== ifMatch)
@@ -118,16 +188,26 @@ export function inventoryService(db: Database, clock: () => Date, receivers: rea
         const record = await normalise(tx, kind, input);
         if (kind === 'identity' && (record as Identity).status !== (current.record as Identity).status)
           throw new MandateError('INVALID_TRANSITION', `change an identity's status with POST /v1/identities/${id}/status, not by update`, { field: '/status' });
-        if (canonicalJson(record) === canonicalJson(current.record)) return current;
+        if (canonicalJson(record) === canonicalJson(current.record)) return { applied: current };
         const issues = await checkRecord(tx, kind, record);
-        if (issues.length) reject(kind, id, issues);
+        if (issues.length) rejectRecord(kind, id, issues);
+        if (kind === 'authorisation') refuseLicenceChange(current.record as Authorisation, record as Authorisation);
+        if (kind === 'identity') {
+          const gains = (await gate.judge(tx))(current.record as Identity, record as Identity);
+          if (gains.length) return { held: await gate.hold(tx, actor, current as Stored<Identity>, record as Identity, gains, at, 'edit') };
+        }
         if (!(await updateRecordAtVersion(tx, kind, record, ifMatch, at)))
           throw new MandateError('PRECONDITION_FAILED', `${kind} ${id} changed meanwhile: read it again`, { field: 'If-Match' });
         await appendEvents(tx, at, [{ actor, action: `${kind}.updated`, subject: { type: kind, id }, before: current.record, after: record }]);
-        // Tokens carry the identity's attributes: a changed record invalidates the ones outstanding.
-        if (kind === 'identity') await bumpGenerations(tx, [id], at);
-        return { record, version: current.version + 1, created_at: current.created_at, updated_at: at };
-      });
+        if (kind === 'identity') {
+          // Tokens carry the identity's attributes: a changed record invalidates the ones outstanding.
+          await bumpGenerations(tx, [id], at);
+          await appendEvents(tx, at, await gate.refresh(tx, [id], actor, `identity ${id} edited`, at));
+        }
+        return { applied: { record, version: current.version + 1, created_at: current.created_at, updated_at: at } };
+      }));
+      onEffects();
+      return out;
     },
 
     async changeStatus(actor: string, id: string, to: IdentityStatus, reason: string, ifMatch?: number): Promise<Stored<Identity>> {
@@ -148,7 +228,7 @@ export function inventoryService(db: Database, clock: () => Date, receivers: rea
           const [power] = await tx.all<{ transition_id: string }>("SELECT transition_id FROM identity_power WHERE identity_id = ? AND outcome = 'suspend'", [id]);
           if (power) throw new MandateError('INVALID_TRANSITION', `identity ${id} was suspended by transition ${power.transition_id}: nothing lawful remains for it until its authorisation changes`, { field: '/status' });
           const issues = await checkRecord(tx, 'identity', record);
-          if (issues.length) reject('identity', id, issues);
+          if (issues.length) rejectRecord('identity', id, issues);
         }
         if (!(await updateRecordAtVersion(tx, 'identity', record, current.version, at)))
           throw new MandateError('PRECONDITION_FAILED', `identity ${id} changed meanwhile: read it again`, { field: 'If-Match' });

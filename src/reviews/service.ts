@@ -376,7 +376,9 @@ export function reviewService(db: Database, clock: () => Date, inventory: Invent
           const current = await inventory.get('identity', identityId);
           if (!current) throw new MandateError('NOT_FOUND', `no identity with id ${identityId}`);
           const narrowed = narrowIdentity(current.record, input);
-          await inventory.update(actor, 'identity', identityId, narrowed, current.version);
+          // A narrowing only removes power, so it applies at once; were it ever held, say so.
+          const written = await inventory.update(actor, 'identity', identityId, narrowed, current.version);
+          if ('held' in written) throw new MandateError('INTERNAL', `narrowing identity ${identityId} was held for approval (${written.held.id}): a narrowing must only remove power`);
           change = { actions: narrowed.actions, scopes: narrowed.scopes };
         } else if (input.decision === 'revoke') {
           await inventory.changeStatus(actor, identityId, 'revoked', why);

@@ -40,7 +40,7 @@ for (const store of testStores()) {
     test('import the demo manifest: dry run, then for real, then idempotent', async () => {
       const dry = await cli('import', DEMO, '--dry-run');
       assert.equal(dry.code, 0, dry.stderr);
-      assert.match(dry.stdout, /^Dry run \(nothing written\): \d+ created, 0 updated, 0 unchanged, 0 rejected/);
+      assert.match(dry.stdout, /^Dry run \(nothing written\) \(bootstrap: first load of an empty inventory\): \d+ created, 0 updated, 0 unchanged, 0 rejected, 0 would be held/);
       const none = await cli('identities', 'list', '--json');
       assert.deepEqual(JSON.parse(none.stdout), []);
       const real = await cli('import', DEMO, '--json');
@@ -48,7 +48,7 @@ for (const store of testStores()) {
       const counts = JSON.parse(real.stdout).counts;
       assert.ok(counts.created > 300);
       const again = await cli('import', DEMO);
-      assert.match(again.stdout, new RegExp(`Imported: 0 created, 0 updated, ${counts.created} unchanged, 0 rejected`));
+      assert.match(again.stdout, new RegExp(`Imported: 0 created, 0 updated, ${counts.created} unchanged, 0 rejected, 0 held for approval`));
     });
 
     test('a hand-broken manifest is rejected whole with every error, exit code 1, nothing written', async () => {

@@ -26,6 +26,7 @@ const RULES = [
   { id: 'access', kind: 'access', description: 'Access.', approvals: 1, roles: ['approver', 'admin'], expires_after_seconds: 86_400 },
   { id: 'exception', kind: 'exception', description: 'Exceptions.', approvals: 1, roles: ['approver', 'admin'], expires_after_seconds: 86_400 },
   { id: 'break-glass', kind: 'break_glass', description: 'Break-glass.', approvals: 1, roles: ['approver', 'admin'], expires_after_seconds: 3_600 },
+  { id: 'identity-change', kind: 'identity_change', description: 'A change that adds power.', approvals: 1, roles: ['approver', 'admin'], expires_after_seconds: 3_600 },
 ];
 
 for (const store of testStores()) {

@@ -7,7 +7,7 @@ import { ActionVocabulary, CAPABILITIES, ENVIRONMENTS, IDENTITY_FUNCTIONS, IDENT
 import { identity, smallManifest } from '../support/fixtures.js';
 
 const empty: CurrentState = {
-  entities: new Map(), people: new Map(), vendors: new Map(), authorisations: new Map(), identities: new Map(), customActions: [],
+  entities: new Map(), people: new Map(), vendors: new Map(), authorisations: new Map(), identities: new Map(), customActions: [], bootstrap: true,
 };
 
 function plan(doc: unknown, current = empty) {
@@ -32,6 +32,27 @@ test('re-planning against the imported state changes nothing; an edit is one fie
     customActions: [],
   };
   assert.deepEqual(plan(m, current).counts, { created: 0, updated: 0, unchanged: 9, rejected: 0 });
+  // Once loaded, an authorisation's status, dates and conditions change only by a transition,
+  // and what licence it is never changes; a new one starts as applied.
+  const moved = structuredClone(m);
+  moved.authorisations![1]!.status = 'authorised';
+  moved.authorisations![0]!.status = 'withdrawn';
+  moved.authorisations![1]!.deadline = '2027-01-01';
+  moved.authorisations!.push({ id: 'auth-new', entity: 'ent-de', service: 'advice', jurisdiction: 'DE', status: 'authorised', basis: 'home', reference: 'new' });
+  const refused = plan(moved, current).issues;
+  assert.deepEqual(refused.map((i) => `${i.record} ${i.field} ${i.code}`), [
+    'auth-de-custody-de /authorisations/0/status STATUS_CHANGE_NEEDS_TRANSITION',
+    'auth-de-custody-fr /authorisations/1/deadline STATUS_CHANGE_NEEDS_TRANSITION',
+    'auth-new /authorisations/2/status STATUS_CHANGE_NEEDS_TRANSITION',
+  ]);
+  assert.match(refused[0]!.reason, /mandate authorisations propose auth-de-custody-de --to withdrawn/);
+  const rescoped = structuredClone(m);
+  rescoped.authorisations![1]!.jurisdiction = 'NL';
+  assert.deepEqual(plan(rescoped, current).issues.map((i) => `${i.field} ${i.code}`), ['/authorisations/1/jurisdiction IMMUTABLE_FIELD']);
+  const fine = structuredClone(m);
+  fine.authorisations![1]!.reference = 'BaFin 2025/1-FR (corrected)';
+  fine.authorisations!.push({ id: 'auth-new', entity: 'ent-de', service: 'advice', jurisdiction: 'DE', status: 'applied', basis: 'home', reference: 'new' });
+  assert.deepEqual(plan(fine, current).issues, []);
   m.identities![0]!.purpose = 'Something else';
   const p = planImport(checkManifestShape(m).manifest!, current);
   assert.deepEqual(p.counts, { created: 0, updated: 1, unchanged: 8, rejected: 0 });

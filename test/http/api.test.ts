@@ -48,9 +48,16 @@ for (const store of testStores()) {
     });
 
     test('create, then update with If-Match: missing is 428, stale is 412, and nothing changes', async () => {
-      const created = await t.call('POST', '/v1/identities', t.admin, identity('svc-new'));
-      assert.equal(created.status, 201, JSON.stringify(created.body));
-      assert.equal(created.headers.location, '/v1/identities/svc-new');
+      // A new execute identity has power: it is held for approval (two approvers: custody), and exists once approved.
+      const held = await t.call('POST', '/v1/identities', t.admin, identity('svc-new'));
+      assert.equal(held.status, 202, JSON.stringify(held.body));
+      assert.equal(held.body.kind, 'identity_change');
+      assert.equal(held.body.approval.required, 2);
+      assert.equal(held.headers.location, `/v1/changes/${held.body.id}`);
+      assert.equal((await t.call('GET', '/v1/identities/svc-new', t.admin)).status, 404);
+      await t.approve(held.body.approval.id);
+      const created = await t.call('GET', '/v1/identities/svc-new', t.admin);
+      assert.equal(created.status, 200, JSON.stringify(created.body));
       assertProblem(await t.call('POST', '/v1/identities', t.admin, identity('svc-new')), 409, 'ALREADY_EXISTS', '/id');
       const body = { ...created.body, purpose: 'Rotates hot wallet keys' };
       assertProblem(await t.call('PUT', '/v1/identities/svc-new', t.admin, body), 428, 'PRECONDITION_REQUIRED', 'If-Match');
@@ -60,10 +67,13 @@ for (const store of testStores()) {
       assert.equal(ok.headers.etag, '"2"');
       assertProblem(await t.call('PUT', '/v1/identities/svc-new', t.admin, { ...body, purpose: 'again' }, { 'if-match': '"1"' }), 412, 'PRECONDITION_FAILED');
       assert.equal((await t.call('GET', '/v1/identities/svc-new', t.admin)).body.purpose, 'Rotates hot wallet keys');
+      // The refused attempts are evidence too; the changes are the creation and the one update.
       const history = await t.call('GET', '/v1/identities/svc-new/events', t.admin);
-      assert.deepEqual(history.body.items.map((e: any) => e.action), ['identity.created', 'identity.updated']);
-      assert.equal(history.body.items[1].before.purpose, 'Signs client withdrawals');
-      assert.equal(history.body.items[1].actor, 'user:admin');
+      assert.deepEqual(history.body.items.map((e: any) => e.action), ['identity.created', 'identity.create.refused', 'identity.update.refused', 'identity.updated', 'identity.update.refused']);
+      assert.deepEqual(history.body.items.filter((e: any) => e.action.endsWith('.refused')).map((e: any) => e.after.code), ['ALREADY_EXISTS', 'PRECONDITION_FAILED', 'PRECONDITION_FAILED']);
+      const updated = history.body.items.find((e: any) => e.action === 'identity.updated');
+      assert.equal(updated.before.purpose, 'Signs client withdrawals');
+      assert.equal(updated.actor, 'user:admin');
     });
 
     test('bad records get a problem naming the field, and nothing is written', async () => {
@@ -87,7 +97,7 @@ for (const store of testStores()) {
     });
 
     test('list: filters, keyset pagination, bad cursor and bad filter values', async () => {
-      for (let n = 0; n < 7; n++) await t.call('POST', '/v1/identities', t.admin, identity(`page-${n}`, { function: 'trading', scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }] }));
+      for (let n = 0; n < 7; n++) await t.write('POST', '/v1/identities', identity(`page-${n}`, { function: 'trading', scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }] }));
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
@@ -134,15 +144,22 @@ for (const store of testStores()) {
       const dry = await t.call('POST', '/v1/import?dry_run=true', t.admin, stringify(m), YAML);
       assert.equal(dry.status, 200);
       assert.equal(dry.body.dry_run, true);
-      assert.equal(dry.body.counts.created, 1);
-      assert.equal(dry.body.counts.updated, 1);
-      assert.deepEqual(dry.body.changes.map((c: any) => `${c.op} ${c.kind} ${c.id}`).sort(), ['create identity svc-z', 'update person alice@firm.example']);
+      assert.equal(dry.body.bootstrap, false);
+      // A new execute identity would gain power: a dry run says it would be held, and asks nobody.
+      assert.deepEqual(dry.body.counts, { created: 0, updated: 1, unchanged: 8, rejected: 0, held: 1 });
+      assert.deepEqual(dry.body.pending.map((p: any) => `${p.op} ${p.id} ${p.approval ?? 'none'}`), ['create svc-z none']);
+      assert.deepEqual(dry.body.changes.map((c: any) => `${c.op} ${c.kind} ${c.id}`).sort(), ['update person alice@firm.example']);
       assert.deepEqual(dry.body.changes.find((c: any) => c.op === 'update').changes, [{ field: 'name', before: 'Alice Example', after: 'Alice Renamed' }]);
       assert.equal((await t.call('GET', '/v1/identities/svc-z', t.admin)).status, 404);
       assert.equal((await t.call('GET', '/v1/events?limit=500', t.admin)).body.items.length, eventsBefore);
       const real = await t.call('POST', '/v1/import', t.admin, stringify(m), YAML);
-      assert.equal(real.body.counts.created, 1);
+      assert.deepEqual(real.body.counts, { created: 0, updated: 1, unchanged: 8, rejected: 0, held: 1 });
       assert.equal((await t.call('GET', '/v1/people/alice@firm.example', t.admin)).body.name, 'Alice Renamed');
+      assert.equal((await t.call('GET', '/v1/identities/svc-z', t.admin)).status, 404);
+      await t.approve(real.body.pending[0].approval);
+      assert.equal((await t.call('GET', '/v1/identities/svc-z', t.admin)).status, 200);
+      const settled = await t.call('POST', '/v1/import', t.admin, stringify(m), YAML);
+      assert.deepEqual(settled.body.counts, { created: 0, updated: 0, unchanged: 10, rejected: 0, held: 0 });
     });
 
     test('import: a manifest with any invalid record is rejected whole, with every error listed', async () => {

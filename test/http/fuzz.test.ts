@@ -22,7 +22,7 @@ describe('API input properties', () => {
     await store.cleanup();
   });
 
-  test('a mutated identity is created whole or refused with a problem, never half-written', async () => {
+  test('a mutated identity is created whole, held for approval whole, or refused with a problem, never half-written', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...FIELDS), fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined)), async (field, value) => {
         const id = `fuzz-${n++}`;
@@ -30,12 +30,17 @@ describe('API input properties', () => {
         if (field === 'id') body.id = value;
         else body[field] = value;
         const res = await t.call('POST', '/v1/identities', t.admin, JSON.stringify(body), { 'content-type': 'application/json' });
-        assert.ok([201, 400, 409, 422].includes(res.status), `${field}=${JSON.stringify(value)} gave ${res.status}: ${JSON.stringify(res.body)}`);
-        if (res.status !== 201) {
+        assert.ok([201, 202, 400, 409, 422].includes(res.status), `${field}=${JSON.stringify(value)} gave ${res.status}: ${JSON.stringify(res.body)}`);
+        if (res.status === 202) {
+          // Held: the identity does not exist until approved; nothing about it is written but the request.
+          assert.equal(res.body.kind, 'identity_change');
+          assert.equal((await t.call('GET', `/v1/identities/${id}`, t.admin)).status, 404);
+        } else if (res.status !== 201) {
           assert.match(String(res.headers['content-type']), /application\/problem\+json/);
           assert.ok(typeof res.body.code === 'string' && typeof res.body.detail === 'string');
-          const events = await t.db.all('SELECT seq FROM events WHERE subject_id = ?', [id]);
-          assert.equal(events.length, 0);
+          // Nothing is written but the refusal itself, which is evidence.
+          const events = await t.db.all<{ action: string }>('SELECT action FROM events WHERE subject_id = ?', [id]);
+          assert.deepEqual(events.filter((e) => !e.action.endsWith('.refused')), []);
           assert.equal((await t.call('GET', `/v1/identities/${id}`, t.admin)).status, 404);
         }
       }),

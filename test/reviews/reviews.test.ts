@@ -6,7 +6,11 @@ import { after, before, describe, test } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import type { Role } from '../../src/core/roles.js';
 import { importService } from '../../src/importer/service.js';
+import { identityChangeGate } from '../../src/approvals/identity-changes.js';
+import { approvalEngine } from '../../src/approvals/service.js';
+import { DEFAULT_APPROVAL_RULES } from '../../src/core/approvals.js';
 import { inventoryService } from '../../src/inventory/service.js';
+import { rulesStore } from '../../src/regulatory/rules.js';
 import { reviewService, type Campaign, type ReviewService } from '../../src/reviews/service.js';
 import type { Database } from '../../src/store/db.js';
 import { currentGeneration } from '../../src/tokens/generations.js';
@@ -75,10 +79,11 @@ for (const store of testStores()) {
 
     before(async () => {
       db = await store.open();
-      inventory = inventoryService(db, clock);
+      const gate = identityChangeGate(approvalEngine(db, clock, () => DEFAULT_APPROVAL_RULES), rulesStore(db, clock), async () => []);
+      inventory = inventoryService(db, clock, gate);
       reviews = reviewService(db, clock, inventory);
       const m = manifest();
-      const res = await importService(db, clock).importManifest('test', m, { dryRun: false, digestOf: JSON.stringify(m) });
+      const res = await importService(db, clock, gate).importManifest('test', m, { dryRun: false, digestOf: JSON.stringify(m) });
       assert.equal(res.counts.rejected, 0, JSON.stringify(res));
       await exception(db, 'ex-stale', 'svc-stale', { decidedAt: iso(START - 120 * DAY), expiresAt: iso(START + 200 * DAY), status: 'active' });
       await exception(db, 'ex-recent', 'svc-custody', { decidedAt: iso(START - 10 * DAY), expiresAt: iso(START + 200 * DAY), status: 'active' });

@@ -10,6 +10,13 @@ export interface TestApp {
   /** A token for a new user holding exactly these roles. */
   tokenFor(roles: Role[]): Promise<string>;
   call(method: string, url: string, token: string | undefined, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  /** Votes an approval through with as many fresh approvers as it needs (never its requester nor the identity's owner). */
+  approve(approvalId: string): Promise<void>;
+  /**
+   * Writes a record as the admin would, and where the write adds power (202, held for approval)
+   * has it approved by fresh approvers: answers the record as then stored (status 201 or 200).
+   */
+  write(method: 'POST' | 'PUT', url: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
 }
 
 let users = 0;
@@ -17,10 +24,26 @@ let users = 0;
 export async function testApp(db: Database, clock?: () => Date): Promise<TestApp> {
   const app = await buildApp({ db, logger: process.env.TEST_LOG ? { level: 'error' } : false, ...(clock ? { clock } : {}) });
   const admin = (await app.services.access.bootstrap(undefined))!;
-  return {
+  const t: TestApp = {
     app,
     db,
     admin,
+    async approve(approvalId) {
+      for (let n = 0; n < 5; n++) {
+        const voted = await t.call('POST', `/v1/approvals/${approvalId}/approve`, await t.tokenFor(['approver']), {});
+        if (voted.status !== 200) throw new Error(`approval ${approvalId} refused a vote: ${JSON.stringify(voted.body)}`);
+        if (voted.body.status === 'approved') return;
+      }
+      throw new Error(`approval ${approvalId} was not approved by five approvers`);
+    },
+    async write(method, url, body, headers = {}) {
+      const res = await t.call(method, url, admin, body, headers);
+      if (res.status !== 202) return res;
+      await t.approve(res.body.approval.id);
+      const id = res.body.change.identity.id as string;
+      const stored = await t.call('GET', `/v1/identities/${id}`, admin);
+      return { ...stored, status: method === 'POST' ? 201 : 200 };
+    },
     async tokenFor(roles) {
       const id = `u${++users}-${roles.join('-') || 'none'}`;
       await app.services.access.createUser('test', { id, name: id, roles });
@@ -42,4 +65,5 @@ export async function testApp(db: Database, clock?: () => Date): Promise<TestApp
       return { status: res.statusCode, body: parsed, headers: res.headers };
     },
   };
+  return t;
 }
