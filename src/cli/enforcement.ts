@@ -29,6 +29,21 @@ function readText(file: string): string {
   }
 }
 
+/**
+ * The context facts a token carries (attestation, session purpose, environment): for a token
+ * principal only the ones given on the command line are sent, and the decision point takes the
+ * rest from the token (a given one that differs from the token is a deny). For an identity or a
+ * person, all three, defaults included.
+ */
+function contextOf(o: Record<string, unknown>, cmd: Command, token: boolean): Record<string, unknown> {
+  const given = (name: string) => !token || cmd.getOptionValueSource(name) !== 'default';
+  return {
+    ...(given('attested') ? { attested: Boolean(o.attested) } : {}),
+    ...(given('purpose') ? { session_purpose: o.purpose } : {}),
+    ...(given('environment') ? { environment: o.environment } : {}),
+  };
+}
+
 /** Exit status of `mandate decide` when the answer is deny (0 is allow), so scripts can branch on it. */
 export const DENY_EXIT = 4;
 
@@ -93,10 +108,10 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
     .requiredOption('--jurisdiction <cc>', 'the member state, e.g. DE')
     .option('--kind <kind>', 'what is acted on, e.g. wallet')
     .option('--resource-id <id>', 'which one')
-    .option('--attested', 'the workload attestation passed', false)
+    .option('--attested', 'the workload attestation passed (with --principal-token: left out, the token says)', false)
     .option('--device <posture>', 'compliant | non_compliant | unknown', 'unknown')
-    .option('--purpose <text>', 'session purpose', 'cli')
-    .option('--environment <env>', 'production | staging | development', 'production')
+    .option('--purpose <text>', 'session purpose (with --principal-token: left out, the token says)', 'cli')
+    .option('--environment <env>', 'production | staging | development (with --principal-token: left out, the token says)', 'production')
     .option('--amount <n>', 'amount in minor units')
     .action(async (o: Record<string, string | boolean | undefined>, cmd: Command) => {
       const { client, json } = clientOf(cmd);
@@ -112,7 +127,7 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
           principal: principals[0],
           action: o.action,
           resource: { entity: o.entity, service: o.service, jurisdiction: o.jurisdiction, ...(o.kind ? { kind: o.kind } : {}), ...(o.resourceId ? { id: o.resourceId } : {}) },
-          context: { attested: Boolean(o.attested), device_posture: o.device, session_purpose: o.purpose, environment: o.environment, ...(amount !== undefined ? { amount } : {}) },
+          context: { ...contextOf(o, cmd, Boolean(o.principalToken)), device_posture: o.device, ...(amount !== undefined ? { amount } : {}) },
         },
       });
       print(json ? JSON.stringify(body, null, 2) : [

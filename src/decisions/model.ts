@@ -9,6 +9,28 @@ export const DecisionPrincipal = Type.Union([
   Type.Object({ token: Type.String({ minLength: 1, maxLength: 16_384 }) }, { additionalProperties: false }),
 ], { description: 'an identity, a person, or a Mandate access token' });
 
+/** The context fields a Mandate token carries facts for (its claims att, env, purpose). */
+export const TOKEN_CARRIED_CONTEXT = ['attested', 'session_purpose', 'environment'] as const;
+
+export const DecisionContextSchema = Type.Object(
+  {
+    attested: Type.Optional(Type.Boolean({ description: 'the workload attestation passed; for a token principal, left out: the token’s att' })),
+    device_posture: Type.Union([Type.Literal('compliant'), Type.Literal('non_compliant'), Type.Literal('unknown')]),
+    session_purpose: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'for a token principal, left out: the token’s purpose' })),
+    environment: Type.Optional(Type.Union([Type.Literal('production'), Type.Literal('staging'), Type.Literal('development')], { description: 'for a token principal, left out: the token’s env' })),
+    amount: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'in the asset’s minor unit' })),
+  },
+  {
+    additionalProperties: false,
+    description: 'attested, session_purpose and environment are required unless the principal is a token; for a token, a value that differs from what the token carries is a deny (builtin:context-conflicts-with-token)',
+  },
+);
+
+// Conditional (JSON Schema if/else): an identity or a person principal must give the whole
+// context; a token principal may leave out what its token carries.
+const TOKEN_PRINCIPAL = { required: ['principal'], properties: { principal: { type: 'object', required: ['token'] } } };
+const FULL_CONTEXT = { properties: { context: { type: 'object', required: [...TOKEN_CARRIED_CONTEXT] } } };
+
 export const DecisionRequest = Type.Object(
   {
     principal: DecisionPrincipal,
@@ -23,18 +45,9 @@ export const DecisionRequest = Type.Object(
       },
       { additionalProperties: false },
     ),
-    context: Type.Object(
-      {
-        attested: Type.Boolean({ description: 'the workload attestation passed' }),
-        device_posture: Type.Union([Type.Literal('compliant'), Type.Literal('non_compliant'), Type.Literal('unknown')]),
-        session_purpose: Type.String({ minLength: 1, maxLength: 200 }),
-        environment: Type.Union([Type.Literal('production'), Type.Literal('staging'), Type.Literal('development')]),
-        amount: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'in the asset’s minor unit' })),
-      },
-      { additionalProperties: false },
-    ),
+    context: DecisionContextSchema,
   },
-  { additionalProperties: false, title: 'DecisionRequest' },
+  { additionalProperties: false, title: 'DecisionRequest', if: TOKEN_PRINCIPAL, else: FULL_CONTEXT },
 );
 export type DecisionRequest = Static<typeof DecisionRequest>;
 

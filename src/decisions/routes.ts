@@ -8,10 +8,17 @@ import type { DecisionService } from './service.js';
 
 export function registerDecisionRoutes(app: FastifyInstance, decisions: DecisionService, ready: () => Promise<unknown>): void {
   // A refused request is evidence too (who tried what shape), so validation errors pass through here.
-  const refuse = async (req: { validationError?: Error }, actor: string) => {
-    const detail = req.validationError!.message;
-    await decisions.refused(actor, detail);
-    throw req.validationError;
+  const refuse = async (req: { validationError?: Error & { validation?: { keyword: string; instancePath: string; message?: string }[] } }, actor: string) => {
+    const err = req.validationError!;
+    // The schema's if/else (a whole context unless the principal is a token) adds an error of its
+    // own beside the missing fields it names: only those are the caller's to fix.
+    const conditional = err.validation?.filter((e) => e.keyword === 'if') ?? [];
+    if (conditional.length && conditional.length < err.validation!.length) {
+      err.validation = err.validation!.filter((e) => e.keyword !== 'if');
+      err.message = err.validation.map((e) => `body${e.instancePath} ${e.message ?? 'is invalid'}`).join(', ');
+    }
+    await decisions.refused(actor, err.message);
+    throw err;
   };
 
   app.post('/v1/decisions', {

@@ -1,7 +1,9 @@
 // The decision point over HTTP on both stores: identities, people and tokens as principals; the
 // rules built into every decision; the shipped Cedar policies; obligations; evidence for every
 // execute decision; a licence withdrawal through the four-eyes flow changing the next answer;
-// policy versions; bad input refused, recorded, and never a 5xx.
+// policy versions; bad input refused, recorded, and never a 5xx. For a token principal, the
+// token's facts (attestation, environment, session purpose) win over the caller's context: a
+// conflicting value is a recorded deny, a value left out is the token's.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
@@ -28,6 +30,8 @@ for (const store of testStores()) {
         identity('custody-api', { scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }, { entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }] }),
         identity('reporter', { function: 'reporting', capability: 'observe' }),
         identity('gone', { status: 'suspended' }),
+        identity('tok-prod'),
+        identity('tok-stage', { environment: 'staging' }),
       ]);
       assert.equal((await t.call('POST', '/v1/import', t.admin, m)).status, 200);
       asker = await t.tokenFor(['enforcer']);
@@ -94,7 +98,7 @@ for (const store of testStores()) {
       assert.equal((await t.call('POST', '/v1/identities/custody-api/credentials', t.admin, { type: 'oidc', issuer: 'k8s', subject: 'sa:custody' })).status, 201);
       const now = Math.floor(Date.now() / 1000);
       const wl = await new SignJWT({}).setProtectedHeader({ alg: 'EdDSA', kid: 'p1' }).setIssuer('https://k8s.example').setAudience('mandate').setSubject('sa:custody').setIssuedAt(now).setExpirationTime(now + 300).sign(privateKey);
-      const tok = await t.call('POST', '/v1/token', undefined, new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: wl, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt' }).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
+      const tok = await t.call('POST', '/v1/token', undefined, new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: wl, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', purpose: CTX.session_purpose }).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
       assert.equal(tok.status, 200, JSON.stringify(tok.body));
       const ok = await decide({ principal: { token: tok.body.access_token }, action: 'initiate_transfer', resource: DE, context: CTX });
       assert.equal(ok.body.decision, 'allow');
@@ -104,6 +108,224 @@ for (const store of testStores()) {
       await t.call('POST', '/v1/identities/custody-api/revoke-tokens', t.admin, { reason: 'test' });
       const revoked = await decide({ principal: { token: tok.body.access_token }, action: 'read', resource: DE, context: CTX });
       assert.match(revoked.body.reasons[0], /generation/);
+    });
+
+    describe('the token\'s facts win over the caller\'s context', () => {
+      // Tokens of tok-prod (production) and tok-stage (staging): platform-attested (OIDC, att=true)
+      // or by a signed assertion (RFC 7523, att=false), each with a session purpose.
+      const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+      type Key = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+      let platform: Key;
+      const keys = new Map<string, Key>();
+      let jti = 0;
+      const issue = async (id: 'tok-prod' | 'tok-stage', how: 'oidc' | 'bearer', purpose: string): Promise<string> => {
+        const at = Math.floor(now / 1000);
+        const body: Record<string, string> = how === 'oidc'
+          ? { grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', purpose,
+            subject_token: await new SignJWT({}).setProtectedHeader({ alg: 'EdDSA', kid: 'ctx1' }).setIssuer('https://ctx.example').setAudience('mandate').setSubject(`sa:${id}`).setIssuedAt(at).setExpirationTime(at + 300).sign(platform) }
+          : { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', purpose,
+            assertion: await new SignJWT({}).setProtectedHeader({ alg: 'EdDSA' }).setIssuer(id).setSubject(id).setAudience('http://mandate.local/v1/token').setIssuedAt(at).setExpirationTime(at + 60).setJti(`ctx-${++jti}`).sign(keys.get(id)!) };
+        const res = await t.call('POST', '/v1/token', undefined, new URLSearchParams(body).toString(), FORM);
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        return res.body.access_token as string;
+      };
+      const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).mdt as { att: boolean; env: string; purpose: string };
+      const lastRecorded = async () => {
+        const [ev] = await t.db.all<{ subject_id: string; after_doc: string }>("SELECT subject_id, after_doc FROM events WHERE action = 'decision.recorded' ORDER BY seq DESC LIMIT 1");
+        return { subject: ev!.subject_id, after: JSON.parse(ev!.after_doc) };
+      };
+      const CONFLICT = 'builtin:context-conflicts-with-token';
+      let attested: string; // tok-prod, att=true, purpose payout
+      let keyed: string; // tok-prod, att=false, purpose payout
+      let staging: string; // tok-stage, att=true, purpose payout
+
+      before(async () => {
+        const pair = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+        platform = pair.privateKey;
+        const pub = { ...(await exportJWK(pair.publicKey)), kid: 'ctx1', alg: 'EdDSA' };
+        assert.equal((await t.call('POST', '/v1/issuers', t.admin, { id: 'ctx-k8s', issuer: 'https://ctx.example', audience: 'mandate', jwks: { keys: [pub] } })).status, 201);
+        for (const id of ['tok-prod', 'tok-stage'] as const) {
+          assert.equal((await t.call('POST', `/v1/identities/${id}/credentials`, t.admin, { type: 'oidc', issuer: 'ctx-k8s', subject: `sa:${id}` })).status, 201);
+          const k = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+          keys.set(id, k.privateKey);
+          assert.equal((await t.call('POST', `/v1/identities/${id}/credentials`, t.admin, { type: 'jwk', jwk: await exportJWK(k.publicKey) })).status, 201);
+        }
+        await t.app.services.hub.kick();
+        attested = await issue('tok-prod', 'oidc', 'payout');
+        keyed = await issue('tok-prod', 'bearer', 'payout');
+        staging = await issue('tok-stage', 'oidc', 'payout');
+        assert.deepEqual(claimsOf(attested), { ...claimsOf(attested), att: true, env: 'production', purpose: 'payout' });
+        assert.deepEqual(claimsOf(keyed), { ...claimsOf(keyed), att: false, env: 'production', purpose: 'payout' });
+        assert.deepEqual(claimsOf(staging), { ...claimsOf(staging), att: true, env: 'staging', purpose: 'payout' });
+      });
+
+      test('attestation: a token with att=false is denied when the context says attested=true, naming the conflict, and recorded', async () => {
+        const before = await count('decision.recorded');
+        const res = await decide({ principal: { token: keyed }, action: 'initiate_transfer', resource: DE, context: CTX });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        assert.deepEqual([res.body.decision, res.body.policies, res.body.reasons], ['deny', [CONFLICT], ["context.attested=true conflicts with the token's att=false"]]);
+        assert.deepEqual(res.body.principal, { type: 'identity', id: 'tok-prod' });
+        assert.equal(res.body.recorded, true);
+        assert.equal(await count('decision.recorded'), before + 1);
+        const ev = await lastRecorded();
+        assert.equal(ev.subject, 'tok-prod');
+        assert.deepEqual([ev.after.decision, ev.after.policies, ev.after.reasons], ['deny', [CONFLICT], res.body.reasons]);
+        assert.equal(ev.after.context.attested, false, 'the evidence records the token\'s fact');
+        assert.deepEqual(ev.after.supplied_context, CTX, 'and what the caller claimed');
+        // The other way round too: a caller cannot say less than the token either.
+        const lower = await decide({ principal: { token: attested }, action: 'initiate_transfer', resource: DE, context: { ...CTX, attested: false } });
+        assert.deepEqual([lower.body.decision, lower.body.reasons], ['deny', ["context.attested=false conflicts with the token's att=true"]]);
+      });
+
+      test('attestation left out: the token\'s is used (att=false: the policies deny; att=true: allowed)', async () => {
+        const { attested: _, ...rest } = CTX;
+        const no = await decide({ principal: { token: keyed }, action: 'initiate_transfer', resource: DE, context: rest });
+        assert.equal(no.status, 200, JSON.stringify(no.body));
+        assert.deepEqual([no.body.decision, no.body.policies], ['deny', []]);
+        assert.match(no.body.reasons[0], /no policy permits identity tok-prod/);
+        assert.equal((await lastRecorded()).after.context.attested, false);
+        const yes = await decide({ principal: { token: attested }, action: 'initiate_transfer', resource: DE, context: rest });
+        assert.deepEqual([yes.body.decision, yes.body.policies], ['allow', ['identity-execute-entitled-attested']]);
+        const ev = await lastRecorded();
+        assert.deepEqual(ev.after.context, { ...CTX, attested: true });
+        assert.deepEqual(ev.after.supplied_context, rest, 'what the caller sent, beside what the decision used');
+      });
+
+      test('agreeing context: as before (allowed when attested; the context recorded as sent)', async () => {
+        const res = await decide({ principal: { token: attested }, action: 'initiate_transfer', resource: DE, context: { ...CTX, amount: 5_000_000 } });
+        assert.deepEqual([res.body.decision, res.body.policies], ['allow', ['identity-execute-entitled-attested']]);
+        assert.deepEqual(res.body.obligations, [{ type: 'second_approval', policy: 'large-asset-movement-second-approval' }]);
+        const ev = await lastRecorded();
+        assert.deepEqual(ev.after.context, { ...CTX, amount: 5_000_000 });
+        assert.equal(ev.after.supplied_context, undefined);
+        // The device posture is the caller's: the token carries none.
+        const device = await decide({ principal: { token: attested }, action: 'initiate_transfer', resource: DE, context: { ...CTX, device_posture: 'unknown' } });
+        assert.deepEqual([device.body.decision, device.body.policies], ['deny', []]);
+      });
+
+      test('environment: a conflicting one is denied and recorded; left out, the token\'s is used', async () => {
+        const prod = await decide({ principal: { token: attested }, action: 'initiate_transfer', resource: DE, context: { ...CTX, environment: 'staging' } });
+        assert.deepEqual([prod.body.decision, prod.body.policies, prod.body.reasons, prod.body.recorded], ['deny', [CONFLICT], ['context.environment="staging" conflicts with the token\'s env="production"'], true]);
+        assert.equal((await lastRecorded()).after.context.environment, 'production');
+        const stage = await decide({ principal: { token: staging }, action: 'initiate_transfer', resource: DE, context: CTX });
+        assert.deepEqual([stage.body.decision, stage.body.policies, stage.body.reasons], ['deny', [CONFLICT], ['context.environment="production" conflicts with the token\'s env="staging"']]);
+        const { environment: _, ...rest } = CTX;
+        // Left out: the staging identity acts in its own (staging) environment, as its token says.
+        const own = await decide({ principal: { token: staging }, action: 'initiate_transfer', resource: DE, context: rest });
+        assert.deepEqual([own.body.decision, own.body.principal], ['allow', { type: 'identity', id: 'tok-stage' }]);
+        assert.equal((await lastRecorded()).after.context.environment, 'staging');
+        const agreeing = await decide({ principal: { token: staging }, action: 'initiate_transfer', resource: DE, context: { ...CTX, environment: 'staging' } });
+        assert.equal(agreeing.body.decision, 'allow');
+      });
+
+      test('session purpose: a conflicting one is denied and recorded; left out, the token\'s is used', async () => {
+        const res = await decide({ principal: { token: attested }, action: 'initiate_transfer', resource: DE, context: { ...CTX, session_purpose: 'marketing' } });
+        assert.deepEqual([res.body.decision, res.body.policies, res.body.reasons, res.body.recorded], ['deny', [CONFLICT], ['context.session_purpose="marketing" conflicts with the token\'s purpose="payout"'], true]);
+        const { session_purpose: _, ...rest } = CTX;
+        const own = await decide({ principal: { token: attested }, action: 'initiate_transfer', resource: DE, context: rest });
+        assert.equal(own.body.decision, 'allow');
+        assert.equal((await lastRecorded()).after.context.session_purpose, 'payout');
+      });
+
+      test('every conflict is named; observe actions and batches are decided and recorded the same', async () => {
+        const all = await decide({ principal: { token: keyed }, action: 'initiate_transfer', resource: DE, context: { ...CTX, environment: 'development', session_purpose: 'other' } });
+        assert.deepEqual(all.body.reasons, [
+          "context.attested=true conflicts with the token's att=false",
+          'context.environment="development" conflicts with the token\'s env="production"',
+          'context.session_purpose="other" conflicts with the token\'s purpose="payout"',
+        ]);
+        const before = await count('decision.recorded');
+        const read = await decide({ principal: { token: keyed }, action: 'read', resource: DE, context: CTX });
+        assert.deepEqual([read.body.decision, read.body.policies, read.body.recorded], ['deny', [CONFLICT], true], 'a conflict is evidence even for an observe action');
+        assert.equal(await count('decision.recorded'), before + 1);
+        const { attested: _, ...rest } = CTX;
+        const fine = await decide({ principal: { token: keyed }, action: 'read', resource: DE, context: rest });
+        assert.deepEqual([fine.body.decision, fine.body.recorded], ['allow', false]);
+        const items = [
+          { principal: { token: keyed }, action: 'initiate_transfer', resource: DE, context: CTX },
+          { principal: { token: attested }, action: 'initiate_transfer', resource: DE, context: rest },
+          { principal: { token: staging }, action: 'read', resource: DE, context: CTX },
+        ];
+        const batch = await t.call('POST', '/v1/decisions/batch', asker, { items });
+        assert.equal(batch.status, 200, JSON.stringify(batch.body));
+        for (const [i, d] of batch.body.items.entries()) {
+          const single = (await decide(items[i])).body;
+          assert.deepEqual([d.decision, d.policies, d.reasons, d.recorded], [single.decision, single.policies, single.reasons, single.recorded], `item ${i}`);
+        }
+        assert.deepEqual(batch.body.items.map((d: { decision: string }) => d.decision), ['deny', 'allow', 'deny']);
+        const [ev] = await t.db.all<{ after_doc: string }>("SELECT after_doc FROM events WHERE action = 'decisions.recorded' ORDER BY seq DESC LIMIT 1");
+        const recorded = JSON.parse(ev!.after_doc).decisions as { principal: { id: string }; policies: string[]; context: Record<string, unknown>; supplied_context?: unknown }[];
+        assert.deepEqual(recorded.map((d) => [d.principal.id, d.policies]), [['tok-prod', [CONFLICT]], ['tok-prod', ['identity-execute-entitled-attested']], ['tok-stage', [CONFLICT]]]);
+        assert.deepEqual(recorded[0]!.supplied_context, CTX);
+        assert.equal(recorded[1]!.context.attested, true);
+      });
+
+      test('the context is required whole for an identity or a person; a token may leave out what it carries, not the rest', async () => {
+        const before = await count('decision.refused');
+        const { attested: _a, ...noAtt } = CTX;
+        const id = await decide({ principal: { identity: 'tok-prod' }, action: 'read', resource: DE, context: noAtt });
+        assert.equal(id.status, 400);
+        assert.equal(id.headers['content-type'], 'application/problem+json; charset=utf-8');
+        assert.equal(id.body.field, '/context/attested');
+        assert.deepEqual(id.body.errors, [{ field: '/context/attested', reason: 'is required' }], 'only the missing field, not the schema\'s condition');
+        const { environment: _e, session_purpose: _s, ...bare } = CTX;
+        const person = await decide({ principal: { person: 'alice@firm.example' }, action: 'read', resource: DE, context: bare });
+        assert.equal(person.status, 400);
+        assert.deepEqual(person.body.errors.map((e: { field: string }) => e.field), ['/context/session_purpose', '/context/environment']);
+        const batch = await t.call('POST', '/v1/decisions/batch', asker, { items: [{ principal: { identity: 'tok-prod' }, action: 'read', resource: DE, context: noAtt }] });
+        assert.equal(batch.status, 400);
+        assert.equal(batch.body.field, '/items/0/context/attested');
+        const { device_posture: _d, ...noDevice } = CTX;
+        const tokenNoDevice = await decide({ principal: { token: attested }, action: 'read', resource: DE, context: noDevice });
+        assert.equal(tokenNoDevice.status, 400);
+        assert.equal(tokenNoDevice.body.field, '/context/device_posture');
+        const wrongType = await decide({ principal: { token: attested }, action: 'read', resource: DE, context: { device_posture: 'compliant', attested: 'true' } });
+        assert.equal(wrongType.status, 400);
+        assert.equal(wrongType.body.field, '/context/attested');
+        assert.equal(await count('decision.refused'), before + 5);
+        const minimal = await decide({ principal: { token: attested }, action: 'read', resource: DE, context: { device_posture: 'unknown' } });
+        assert.deepEqual([minimal.status, minimal.body.decision], [200, 'allow']);
+      });
+
+      test('property: whatever the token and the context, a context value that conflicts with the token is never allowed', async () => {
+        const tokens = [
+          { token: attested, att: true, env: 'production', purpose: 'payout' },
+          { token: keyed, att: false, env: 'production', purpose: 'payout' },
+          { token: staging, att: true, env: 'staging', purpose: 'payout' },
+          { token: await issue('tok-stage', 'bearer', 'ops'), att: false, env: 'staging', purpose: 'ops' },
+        ];
+        const omit = fc.constant(undefined);
+        await fc.assert(fc.asyncProperty(
+          fc.constantFrom(...tokens),
+          fc.record({
+            attested: fc.oneof(omit, fc.boolean()),
+            environment: fc.oneof(omit, fc.constantFrom('production', 'staging', 'development')),
+            session_purpose: fc.oneof(omit, fc.constantFrom('payout', 'ops', 'unspecified')),
+            device_posture: fc.constantFrom('compliant', 'non_compliant', 'unknown'),
+            amount: fc.oneof(omit, fc.integer({ min: 0, max: 10_000_000 })),
+          }),
+          fc.constantFrom('read', 'initiate_transfer', 'withdraw_to_client', 'nope'),
+          async (tok, raw, action) => {
+            const context = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+            const res = await decide({ principal: { token: tok.token }, action, resource: DE, context });
+            assert.equal(res.status, 200, JSON.stringify(res.body));
+            const conflicts = [
+              raw.attested !== undefined && raw.attested !== tok.att,
+              raw.environment !== undefined && raw.environment !== tok.env,
+              raw.session_purpose !== undefined && raw.session_purpose !== tok.purpose,
+            ].filter(Boolean).length;
+            if (conflicts) {
+              assert.deepEqual([res.body.decision, res.body.policies, res.body.recorded], ['deny', [CONFLICT], true], JSON.stringify({ context, tok: { ...tok, token: undefined } }));
+              assert.equal(res.body.reasons.length, conflicts);
+            } else {
+              assert.ok(!res.body.policies.includes(CONFLICT));
+              // Without a conflict, the answer is the one for the token's own facts.
+              const own = await decide({ principal: { token: tok.token }, action, resource: DE, context: { ...context, attested: tok.att, environment: tok.env, session_purpose: tok.purpose } });
+              assert.deepEqual([res.body.decision, res.body.policies, res.body.reasons], [own.body.decision, own.body.policies, own.body.reasons]);
+            }
+          },
+        ), { numRuns: 150 });
+      });
     });
 
     test('a licence withdrawn through the four-eyes flow changes the next answer; the return path stays open', async () => {
@@ -128,10 +350,15 @@ for (const store of testStores()) {
     test('an approved restriction binds as soon as it is due, before its cascade has committed', async () => {
       const carla = await t.tokenFor(['compliance_officer']);
       const anton = await t.tokenFor(['approver']);
-      assert.equal((await t.call('POST', '/v1/authorisations', t.admin, { id: 'auth-de-custody-nl', entity: 'ent-de', service: 'custody', jurisdiction: 'NL', status: 'authorised', basis: 'passport', reference: 'BaFin 2025/1-NL' })).status, 201);
+      // A new authorisation starts as applied; it becomes authorised by a transition (four eyes).
+      assert.equal((await t.call('POST', '/v1/authorisations', t.admin, { id: 'auth-de-custody-nl', entity: 'ent-de', service: 'custody', jurisdiction: 'NL', status: 'applied', basis: 'passport', reference: 'BaFin 2025/1-NL' })).status, 201);
+      const granted = await t.call('POST', '/v1/authorisations/auth-de-custody-nl/transitions', carla, { to: 'authorised', reason: 'AFM notification received', reference: 'AFM-0' });
+      assert.equal(granted.status, 201, JSON.stringify(granted.body));
+      assert.equal((await t.call('POST', `/v1/transitions/${granted.body.id}/approve`, anton, {})).status, 200);
       const ctx = { ...CTX };
       const NL = { entity: 'ent-de', service: 'custody', jurisdiction: 'NL' };
-      const nl = await t.call('POST', '/v1/identities', t.admin, identity('custody-nl', { scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'NL' }] }));
+      // A new execute identity gains power: written once approved.
+      const nl = await t.write('POST', '/v1/identities', identity('custody-nl', { scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'NL' }] }));
       assert.equal(nl.status, 201, JSON.stringify(nl.body));
       await t.app.services.hub.kick();
       assert.equal((await decide({ principal: { identity: 'custody-nl' }, action: 'initiate_transfer', resource: NL, context: ctx })).body.decision, 'allow');

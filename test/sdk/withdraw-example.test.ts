@@ -145,6 +145,16 @@ for (const tr of transports) {
         const de = await runCli([...base, '--jurisdiction', 'DE', '--principal-token', ex.stdout.trim()], env);
         assert.equal(de.code, 0, de.stdout + de.stderr);
         assert.match(de.stdout, /^ALLOW/);
+        // With a token, what is not given is the token's (attested, its purpose, its environment)...
+        const bare = await runCli(['decide', '--action', 'initiate_transfer', '--entity', 'ent-de', '--service', 'custody', '--device', 'compliant', '--jurisdiction', 'DE', '--principal-token', ex.stdout.trim()], env);
+        assert.equal(bare.code, 0, bare.stdout + bare.stderr);
+        // ...and what is given must agree with it.
+        const staging = await runCli([...base, '--jurisdiction', 'DE', '--environment', 'staging', '--principal-token', ex.stdout.trim()], env);
+        assert.equal(staging.code, 4, staging.stdout + staging.stderr);
+        assert.match(staging.stdout, /^DENY\n  because context\.environment="staging" conflicts with the token's env="production"\n  policies: builtin:context-conflicts-with-token/);
+        const purpose = await runCli([...base, '--jurisdiction', 'DE', '--purpose', 'payout', '--principal-token', ex.stdout.trim()], env);
+        assert.equal(purpose.code, 4);
+        assert.match(purpose.stdout, /context\.session_purpose="payout" conflicts with the token's purpose="cli"/);
         const it = await runCli([...base, '--jurisdiction', 'IT', '--identity', 'svc-custody-api-de'], env);
         assert.equal(it.code, 4);
         assert.match(it.stdout, /^DENY\n  because initiate_transfer is not lawful in ent-de\/custody\/IT/);

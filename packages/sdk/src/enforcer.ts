@@ -6,7 +6,7 @@
 // reports cannot be delivered for long enough, execute actions fail closed too.
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
 import { EventSource } from 'eventsource';
-import { factsFromClaims, isMandateAccessToken, MANDATE_TOKEN_TYP, type MandateAccessToken } from './claims.js';
+import { conflictDecision, contextFromToken, factsFromClaims, isMandateAccessToken, MANDATE_TOKEN_TYP, type MandateAccessToken, type TokenDecisionContext } from './claims.js';
 import { cedarEvaluator } from './cedar-evaluator.js';
 import type { Decision, DecisionContext, DecisionResource, IdentityFacts } from './decision/types.js';
 import type { EnforcementDelta, EnforcementSnapshot } from './snapshot.js';
@@ -214,14 +214,18 @@ export class Enforcer {
 
   /**
    * Decides locally for a verified token: freshness, expiry and revocation first (fail closed),
-   * then the engine. Synchronous and allocation-light: this is the hot path.
+   * then the context against the token (the token's attestation, environment and session purpose
+   * win; a supplied value that differs is a deny, `builtin:context-conflicts-with-token`, always
+   * reported; a value left out is the token's), then the engine. Synchronous and allocation-light:
+   * this is the hot path.
    */
-  decide(v: Verified, action: string, resource: DecisionResource, context: DecisionContext): Decision {
+  decide(v: Verified, action: string, resource: DecisionResource, supplied: TokenDecisionContext): Decision {
     const engine = this.state.engine;
     if (!engine) return deny('builtin:not-ready', 'the enforcement point has no state yet');
     const cls = engine.classOf(action);
     const execute = cls !== 'observe';
     const now = this.now();
+    const { context, conflicts } = contextFromToken(v.claims, supplied);
     if (execute && now - this.lastHeard > this.maxStaleness)
       return this.record(v, action, resource, context, deny('builtin:stale-state', `the enforcement state is ${now - this.lastHeard} ms old (bound ${this.maxStaleness} ms): execute actions fail closed`));
     if (v.claims.exp * 1000 <= now) return this.record(v, action, resource, context, deny('builtin:token-expired', 'the token has expired'));
@@ -229,13 +233,15 @@ export class Enforcer {
       return this.record(v, action, resource, context, deny('builtin:token-revoked', `the token of ${v.claims.sub} was revoked`));
     if (execute && this.evidence.length >= this.maxBacklog)
       return deny('builtin:evidence-backlog', 'decisions cannot be recorded (the server does not take the reports): execute actions fail closed');
+    // Caller-supplied context that contradicts the verified token: a deny, and evidence whatever the action.
+    if (conflicts.length) return this.record(v, action, resource, context, conflictDecision(conflicts, cls));
     const d = engine.decide(v.facts, action, resource, context);
     // Execute decisions are evidence, and so is every decision that relied on a grant.
     return execute || d.relied_on ? this.record(v, action, resource, context, d) : d;
   }
 
   /** Verifies and decides in one call. A token that does not verify is denied, with the reason. */
-  async authorize(token: string, action: string, resource: DecisionResource, context: DecisionContext): Promise<Decision & { verified?: Verified }> {
+  async authorize(token: string, action: string, resource: DecisionResource, context: TokenDecisionContext): Promise<Decision & { verified?: Verified }> {
     let v: Verified;
     try {
       v = await this.verify(token);

@@ -2,6 +2,7 @@
 export { Enforcer, EnforcementError, type EnforcerOptions, type Verified } from './enforcer.js';
 export type { ProtectOptions } from './middleware.js';
 export * from './decision/types.js';
-export type { MandateAccessToken, MandateClaims } from './claims.js';
+export type { MandateAccessToken, MandateClaims, TokenDecisionContext, ContextConflict } from './claims.js';
+export { contextFromToken, CONTEXT_CONFLICT_POLICY, TOKEN_CONTEXT_CLAIMS } from './claims.js';
 export type { EnforcementSnapshot, EnforcementDelta } from './snapshot.js';
 export const SDK_VERSION = '0.1.0';

@@ -1,4 +1,5 @@
 // What the Express and Fastify middleware share: how a request becomes a decision.
+import type { TokenDecisionContext } from './claims.js';
 import type { Decision, DecisionContext, DecisionResource } from './decision/types.js';
 import type { Enforcer, Verified } from './enforcer.js';
 
@@ -8,11 +9,16 @@ export interface ProtectOptions<Req> {
   /** The resource acted on: entity, service, member state (kind and id optional). */
   resource: DecisionResource | ((req: Req) => DecisionResource);
   /**
-   * The runtime context. Defaults: attested from the token (a platform-attested workload),
-   * device posture unknown, the session purpose the token declared, the service's environment.
+   * The runtime context. Attestation and the session purpose come from the token; the environment
+   * is the service's (below); device posture defaults to unknown. A value returned here that the
+   * token contradicts (attested, session_purpose, environment) denies the request
+   * (`builtin:context-conflicts-with-token`): the token's facts win.
    */
   context?: (req: Req, token: Verified) => Partial<DecisionContext>;
-  /** The environment this service runs in (default production). */
+  /**
+   * The environment this service runs in (default production). A token of an identity from
+   * another environment is denied here (it conflicts with the token's `env`).
+   */
   environment?: DecisionContext['environment'];
 }
 
@@ -44,10 +50,9 @@ export async function decideRequest<Req>(enforcer: Enforcer, opts: ProtectOption
   }
   const action = typeof opts.action === 'function' ? opts.action(req) : opts.action;
   const resource = typeof opts.resource === 'function' ? opts.resource(req) : opts.resource;
-  const context: DecisionContext = {
-    attested: verified.claims.mdt.att,
+  // Attestation and purpose are left to the token (Enforcer.decide fills them in from it).
+  const context: TokenDecisionContext = {
     device_posture: 'unknown',
-    session_purpose: verified.claims.mdt.purpose,
     environment: opts.environment ?? 'production',
     ...opts.context?.(req, verified),
   };
