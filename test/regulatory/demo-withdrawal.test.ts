@@ -2,7 +2,13 @@
 // "withdraw custody in France for the German entity"; the right identities are narrowed or
 // suspended; the suspended identity's PostgreSQL role and Redis user really refuse logins; a
 // connector Mandate does not have becomes a visible problem; restoring brings everything back.
+//
+// The demo's own logins (`npm run demo:systems`: PostgreSQL role custody_onboarding_fr, Redis user
+// keystone_deposits_fr, RabbitMQ user custody_sweeper_fr) are never touched: every revocation
+// target the real connectors could reach is renamed in the loaded manifest to a name of this run
+// (t_<hex>_<target>), and only those are created and removed here.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { createClient } from 'redis';
@@ -10,22 +16,95 @@ import { buildApp } from '../../src/app.js';
 import { postgresConnector } from '../../src/connectors/postgres.js';
 import { redisConnector } from '../../src/connectors/redis.js';
 import { connectorRegistry } from '../../src/connectors/registry.js';
+import type { Manifest } from '../../src/core/manifest.js';
 import { demoManifest } from '../../src/demo/firm.js';
-import { provisionDemoSystems, type DemoLogin } from '../../src/demo/systems.js';
 import type { Database } from '../../src/store/db.js';
 import { PG_ADMIN_URL, testStores } from '../support/stores.js';
 
 const REDIS_URL = process.env.MANDATE_TEST_REDIS ?? 'redis://127.0.0.1:6379';
 const pgUrl = new URL(PG_ADMIN_URL);
+/** Names of this run only (a PostgreSQL role name stays within 63 bytes). */
+const RUN = `t_${randomBytes(4).toString('hex')}_`;
+const REAL_CONNECTORS = new Set(['postgres', 'redis', 'rabbitmq']);
 
-async function pgLogin(login: DemoLogin): Promise<pg.Client> {
+interface Login {
+  identity: string;
+  connector: 'postgres' | 'redis';
+  user: string;
+  password: string;
+}
+
+/** The demo manifest with every postgres, redis and rabbitmq revocation target renamed to this run's. */
+function demoManifestOfThisRun(): Manifest {
+  const m = demoManifest();
+  for (const i of m.identities ?? []) {
+    if (i.revocation && REAL_CONNECTORS.has(i.revocation.connector)) i.revocation = { ...i.revocation, target: `${RUN}${i.revocation.target}` };
+  }
+  return m;
+}
+
+/** This run's login for an identity's revocation target (as `npm run demo:systems` makes the demo's). */
+async function provision(m: Manifest, identity: string): Promise<Login> {
+  const rev = m.identities!.find((i) => i.id === identity)!.revocation!;
+  assert.ok(rev.target.startsWith(RUN), `${identity}: ${rev.target} is not a name of this run`);
+  const password = randomBytes(12).toString('base64url');
+  if (rev.connector === 'postgres') {
+    const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await c.connect();
+    try {
+      await c.query(`CREATE ROLE ${pg.escapeIdentifier(rev.target)} LOGIN PASSWORD ${pg.escapeLiteral(password)}`);
+    } finally {
+      await c.end();
+    }
+    return { identity, connector: 'postgres', user: rev.target, password };
+  }
+  assert.equal(rev.connector, 'redis');
+  const r = createClient({ url: REDIS_URL, RESP: 2 });
+  await r.connect();
+  try {
+    await r.sendCommand(['ACL', 'SETUSER', rev.target, 'reset', 'on', `>${password}`, '~demo:*', '+@read', '+@write', '+@connection']);
+  } finally {
+    await r.close();
+  }
+  return { identity, connector: 'redis', user: rev.target, password };
+}
+
+/** Removes this run's logins, and only them. */
+async function unprovision(logins: readonly Login[]): Promise<void> {
+  for (const l of logins) assert.ok(l.user.startsWith(RUN));
+  const roles = logins.filter((l) => l.connector === 'postgres').map((l) => l.user);
+  const users = logins.filter((l) => l.connector === 'redis').map((l) => l.user);
+  if (roles.length) {
+    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await admin.connect();
+    try {
+      for (const role of roles) {
+        await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [role]);
+        await admin.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(role)}`);
+      }
+    } finally {
+      await admin.end();
+    }
+  }
+  if (users.length) {
+    const r = createClient({ url: REDIS_URL, RESP: 2 });
+    await r.connect();
+    try {
+      for (const u of users) await r.sendCommand(['ACL', 'DELUSER', u]);
+    } finally {
+      await r.close();
+    }
+  }
+}
+
+async function pgLogin(login: Login): Promise<pg.Client> {
   const c = new pg.Client({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432), database: 'postgres', user: login.user, password: login.password });
   c.on('error', () => undefined);
   await c.connect();
   return c;
 }
 
-async function redisLogin(login: DemoLogin): Promise<string> {
+async function redisLogin(login: Login): Promise<string> {
   const r = createClient({ url: REDIS_URL, RESP: 2, socket: { reconnectStrategy: false } });
   r.on('error', () => undefined);
   await r.connect();
@@ -40,27 +119,21 @@ for (const store of testStores()) {
   describe(`demo withdrawal walk-through on ${store.name}`, () => {
     let app: Awaited<ReturnType<typeof buildApp>>;
     let db: Database;
-    let logins: DemoLogin[] = [];
+    let logins: Login[] = [];
     const connectors = connectorRegistry([postgresConnector({ url: PG_ADMIN_URL }), redisConnector({ url: REDIS_URL })]);
     const as = (who: string) => ({ user: who, canApprove: who === 'anna' });
 
     before(async () => {
       db = await store.open();
       app = await buildApp({ db, logger: false, connectors });
-      await app.services.importer.importManifest('test', demoManifest(), { dryRun: false, digestOf: 'demo' });
-      logins = await provisionDemoSystems({ postgresUrl: PG_ADMIN_URL, redisUrl: REDIS_URL }, ['postgres', 'redis']);
+      const manifest = demoManifestOfThisRun();
+      await app.services.importer.importManifest('test', manifest, { dryRun: false, digestOf: 'demo' });
+      for (const id of ['svc-custody-onboarding-de-fr', 'wallet-keystone-deposits-de-fr']) logins.push(await provision(manifest, id));
     });
     after(async () => {
-      await app.close();
+      await app?.close();
       await connectors.close();
-      const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await admin.connect();
-      await admin.query('DROP ROLE IF EXISTS custody_onboarding_fr').catch(() => undefined);
-      await admin.end();
-      const r = createClient({ url: REDIS_URL, RESP: 2 });
-      await r.connect();
-      await r.sendCommand(['ACL', 'DELUSER', 'keystone_deposits_fr']);
-      await r.close();
+      await unprovision(logins);
       await store.cleanup();
     });
 

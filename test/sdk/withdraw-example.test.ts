@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const SUBJECT = 'system:serviceaccount:custody:custody-api';
+const NO_CONNECTORS = Object.fromEntries(['POSTGRES_URL', 'REDIS_URL', 'RABBITMQ_MANAGEMENT_URL', 'RABBITMQ_CTL', 'WEBHOOK_URL', 'WEBHOOK_SECRET', 'WEBHOOK_ED25519_KEY_FILE'].map((k) => [`MANDATE_CONNECTOR_${k}`, '']));
 
 async function api(server: ServerProcess, token: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(new URL(path, server.url), {
@@ -65,6 +66,9 @@ for (const tr of transports) {
       }
       server = await startServerProcess(['--demo', '--db', dbUrl], {
         MANDATE_BOOTSTRAP_TOKEN: 'mdt_example_admin_token_0123456789abcdef', ...(tr.nats ? { MANDATE_NATS_URL: 'nats://127.0.0.1:4222' } : {}),
+        // The demo firm's revocation targets are the demo's own logins (npm run demo:systems): never
+        // reach them from a test, whatever the shell running it has configured.
+        ...NO_CONNECTORS,
       });
       admin = 'mdt_example_admin_token_0123456789abcdef';
       // The enforcement point's own account: the enforcer role decides and follows the stream, nothing more.
