@@ -228,8 +228,15 @@ for (const store of testStores()) {
       const tok2 = await call(undefined, 'POST', '/v1/token', { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: assertion2 });
       const claims = JSON.parse(Buffer.from(tok2.body.access_token.split('.')[1], 'base64url').toString());
       assert.deepEqual(claims.mdt.grants.map((g: any) => [g.id, g.kind, g.actions]), [[own.body.id, 'access', ['withdraw_to_client']]]);
-      const viaToken = await call('enf', 'POST', '/v1/decisions', { principal: { token: tok2.body.access_token }, action: 'withdraw_to_client', resource: CUSTODY_DE, context: { ...ATTESTED, attested: true } });
-      assert.equal(viaToken.body.decision, 'allow', JSON.stringify(viaToken.body));
+      // The token says the workload was not attested (a key, not a platform token): the caller
+      // cannot claim otherwise, and the default policy's attestation rule still applies under the grant.
+      const claimed = await call('enf', 'POST', '/v1/decisions', { principal: { token: tok2.body.access_token }, action: 'withdraw_to_client', resource: CUSTODY_DE, context: { ...ATTESTED, attested: true } });
+      assert.equal(claimed.body.decision, 'deny', JSON.stringify(claimed.body));
+      assert.deepEqual(claimed.body.policies, ['builtin:context-conflicts-with-token']);
+      const { attested: _a, session_purpose: _p, environment: _e, ...own_context } = ATTESTED as Record<string, unknown>;
+      const viaToken = await call('enf', 'POST', '/v1/decisions', { principal: { token: tok2.body.access_token }, action: 'withdraw_to_client', resource: CUSTODY_DE, context: own_context });
+      assert.equal(viaToken.body.decision, 'deny', JSON.stringify(viaToken.body));
+      assert.ok(!viaToken.body.policies.some((p: string) => p.startsWith('builtin:')), JSON.stringify(viaToken.body));
       // Revoking the grant early also revokes the tokens that carry it.
       assert.equal((await call('olga', 'POST', `/v1/access-requests/${own.body.id}/revoke`, { reason: 'done' })).body.status, 'ended');
       const afterRevoke = await call('enf', 'POST', '/v1/decisions', { principal: { token: tok2.body.access_token }, action: 'withdraw_to_client', resource: CUSTODY_DE, context: ATTESTED });
