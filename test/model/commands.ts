@@ -1,0 +1,835 @@
+// The commands of the model-based test: each asks the real server something over HTTP, says what
+// the model expects (the answer, and the new state), updates the model, and runs every check.
+import fc from 'fast-check';
+import {
+  AUTH_TRANSITIONS, ACCESS_CAPS, classOf, powerGains, powerSnapshot, SHIPPED_RULES,
+  type AuthStatus, type LifecycleRulesDoc, type MApproval, type MIdentity, type Model,
+} from './model.js';
+import { Discrepancy, type Real, type Res } from './harness.js';
+import { ADMINS, ALL_SCOPES, OPERATORS, OWNER_A, PROPOSERS, USERS, VENDOR, VOTERS, bootstrapManifest, sk, type Scope } from './world.js';
+
+type Cmd = fc.AsyncCommand<Model, Real>;
+
+const STATUSES: readonly AuthStatus[] = ['applied', 'authorised', 'restricted', 'suspended', 'withdrawn', 'wind_down', 'closed'];
+const DENIED_SETS: readonly string[][] = [['initiate_transfer'], ['onboard_client', 'accept_order'], ['execute_trade'], []];
+const pick = <T>(list: readonly T[], n: number): T => list[n % list.length]!;
+const roleOf = (user: string) => USERS[user] ?? [];
+
+/** Compares an answer with what the model expects: a status and, for a refusal, its problem code. */
+function expectAnswer(what: string, res: Res, want: { status: number | number[]; code?: string }): void {
+  const statuses = [want.status].flat();
+  if (!statuses.includes(res.status) || (want.code && res.body?.code !== want.code))
+    throw new Discrepancy('ANSWER', `${what}: expected ${statuses.join('/')}${want.code ? ` ${want.code}` : ''}, got ${res.status} ${JSON.stringify(res.body).slice(0, 400)}`);
+}
+
+/** Before/after snapshot of what a cascade did, by effect, in the model. */
+function effectsOf(m: Model, before: ReturnType<typeof powerSnapshot>, ids: readonly string[]) {
+  const after = powerSnapshot(m);
+  const out = { suspend: new Set<string>(), narrow: new Set<string>(), restore: new Set<string>(), unchanged: new Set<string>() };
+  for (const id of ids) {
+    const b = before.get(id)!;
+    const a = after.get(id)!;
+    if (b.status === a.status && b.recorded === a.recorded) out.unchanged.add(id);
+    else if (b.status === 'active' && a.status === 'suspended') out.suspend.add(id);
+    else if (b.status === 'suspended' && a.status === 'active') out.restore.add(id);
+    else if (a.recorded === 'full') out.restore.add(id);
+    // Status unchanged, lawful set changed (an identity already suspended included): narrowed again.
+    else out.narrow.add(id);
+  }
+  return out;
+}
+
+/** The identity events written since a ledger position, by action. */
+async function identityEventsSince(r: Real, seq: number): Promise<any[]> {
+  const out: any[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const res = await r.call('admin', 'GET', `/v1/events?subject_type=identity&order=desc&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    let done = false;
+    for (const e of res.body.items) {
+      if (e.seq <= seq) {
+        done = true;
+        break;
+      }
+      out.push(e);
+    }
+    if (done || !res.body.next_cursor) return out;
+    cursor = res.body.next_cursor;
+  }
+}
+
+/**
+ * Applies a transition on both sides and checks the impact preview (taken just before) against
+ * what the cascade then wrote (counts per effect, the identities per effect), and against the model.
+ */
+async function applyAndCompare(m: Model, r: Real, named: string[], to: AuthStatus, denied: string[], reference: string, go: () => Promise<Res>): Promise<Res> {
+  const preview = named.length === 1
+    ? await r.call('carla', 'GET', `/v1/authorisations/${named[0]}/impact?to=${to}${to === 'restricted' && denied.length ? `&denied_actions=${denied.join(',')}` : ''}`)
+    : undefined;
+  if (preview && preview.status !== 200) throw new Discrepancy('PREVIEW', `impact preview refused: ${JSON.stringify(preview.body)}`);
+  const seq = await r.topSeq();
+  const res = await go();
+  if (res.status >= 300) return res;
+  const before = powerSnapshot(m);
+  const scopes = m.applyTransition(named, to, denied, reference);
+  const acting = [...m.identities.values()].filter((i) => i.scopes.some((s) => scopes.has(sk(s)))).map((i) => i.id);
+  const modelEffects = effectsOf(m, before, acting);
+  const result = res.body.result;
+  if (!result || res.body.status !== 'applied') throw new Discrepancy('TRANSITION', `the transition did not apply: ${JSON.stringify(res.body).slice(0, 400)}`);
+  if (preview) {
+    const p = preview.body;
+    const events = await identityEventsSince(r, seq);
+    const written = (action: string) => new Set(events.filter((e) => e.action === action && String(e.reason ?? '').includes(res.body.id)).map((e) => e.subject.id));
+    const sets: [string, Set<string>, Set<string>][] = [
+      ['suspend', new Set(p.suspended.map((x: any) => x.identity)), written('identity.suspended')],
+      ['narrow', new Set(p.narrowed.map((x: any) => x.identity)), written('identity.narrowed')],
+      ['restore', new Set(p.restored.map((x: any) => x.identity)), written('identity.restored')],
+    ];
+    for (const [effect, previewed, done] of sets) {
+      if ([...previewed].sort().join() !== [...done].sort().join())
+        throw new Discrepancy('PREVIEW_VS_CASCADE', `${named[0]} → ${to}: the preview said ${effect} ${[...previewed].sort().join(',') || 'none'}, the cascade wrote ${[...done].sort().join(',') || 'none'}`);
+    }
+    if (JSON.stringify(p.counts) !== JSON.stringify(result.counts))
+      throw new Discrepancy('PREVIEW_VS_CASCADE', `${named[0]} → ${to}: preview counts ${JSON.stringify(p.counts)}, cascade ${JSON.stringify(result.counts)}`);
+    for (const [effect, previewed] of sets) {
+      const modelled = modelEffects[effect as 'suspend'];
+      if ([...previewed].sort().join() !== [...modelled].sort().join() && !m.tolerates('PREVIEW_VS_MODEL'))
+        throw new Discrepancy('PREVIEW_VS_MODEL', `${named[0]} → ${to}: the preview says ${effect} ${[...previewed].sort().join(',') || 'none'}, the model ${[...modelled].sort().join(',') || 'none'}`);
+    }
+  }
+  return res;
+}
+
+// ---- transitions ---------------------------------------------------------------------------
+
+export class Propose implements Cmd {
+  constructor(readonly who: number, readonly auth: number, readonly toPick: number, readonly valid: boolean, readonly denied: number, readonly also: number | null, readonly emergency: boolean) {}
+  private plan(m: Readonly<Model>) {
+    const auths = [...m.auths.values()];
+    const a = pick(auths, this.auth);
+    const to = this.valid ? pick(AUTH_TRANSITIONS[a.status], this.toPick) : pick(STATUSES, this.toPick);
+    const other = this.also === null ? undefined : pick(auths, this.also);
+    const named = other && other.id !== a.id ? [a.id, other.id] : [a.id];
+    const who = this.emergency ? pick([...ADMINS, 'carla'], this.who) : pick([...PROPOSERS, 'boss', 'olga'], this.who);
+    return { a, to, named, who, denied: to === 'restricted' ? pick(DENIED_SETS, this.denied) : [] };
+  }
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const { to, named, who, denied } = this.plan(m);
+    r.advance(1000);
+    m.now = r.clock.now;
+    const reference = `ref-${r.steps}`;
+    const body = { to, reason: 'model-based test', reference, ...(denied.length ? { denied_actions: denied } : {}), ...(named.length > 1 ? { also: named.slice(1) } : {}), ...(this.emergency ? { emergency: true } : {}) };
+    const what = `${who} proposes ${named.join('+')} → ${to}${this.emergency ? ' (emergency)' : ''}`;
+    const post = () => r.call(who, 'POST', `/v1/authorisations/${named[0]}/transitions`, body);
+    const refused = roleOf(who).includes('operator') || (this.emergency && !roleOf(who).includes('admin'))
+      ? 'FORBIDDEN' : !named.every((id) => AUTH_TRANSITIONS[m.auths.get(id)!.status].includes(to)) ? 'INVALID_TRANSITION' : undefined;
+    if (refused) {
+      expectAnswer(what, await post(), { status: refused === 'FORBIDDEN' ? 403 : 409, code: refused });
+    } else if (this.emergency) {
+      const res = await applyAndCompare(m, r, named, to, denied, reference, post);
+      expectAnswer(what, res, { status: 201 });
+      m.transitions.set(res.body.id, { id: res.body.id, named, to, denied, proposer: who, emergency: true, status: 'applied', approval: '', decidedBy: who, review: 'open' });
+    } else {
+      const res = await post();
+      expectAnswer(what, res, { status: 201 });
+      if (res.body.status !== 'pending') throw new Discrepancy('TRANSITION', `${what}: ${res.body.status}, not pending`);
+      const approval = `tr:${res.body.id}`;
+      m.transitions.set(res.body.id, { id: res.body.id, named, to, denied, proposer: who, emergency: false, status: 'pending', approval, review: 'none' });
+      m.openApproval(approval, 'transition', res.body.id, who, null, { execute: true, services: named.map((id) => m.auths.get(id)!.service) });
+    }
+    await r.check(m, what);
+  }
+  toString(): string {
+    return `Propose(${this.who},${this.auth},${this.toPick},${this.valid},${this.denied},${this.also},${this.emergency})`;
+  }
+}
+
+export class Review implements Cmd {
+  constructor(readonly pickN: number, readonly who: number) {}
+  private target(m: Readonly<Model>) {
+    return [...m.transitions.values()].filter((t) => t.emergency);
+  }
+  check(m: Readonly<Model>): boolean {
+    return this.target(m).length > 0;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const t = pick(this.target(m), this.pickN);
+    const who = pick(['anton', 'alma', ...ADMINS, 'carla'], this.who);
+    r.advance(1000);
+    m.now = r.clock.now;
+    const res = await r.call(who, 'POST', `/v1/transitions/${t.id}/review`, { notes: 'reviewed by the model' });
+    const what = `${who} reviews emergency transition ${t.id}`;
+    if (!roleOf(who).some((x) => x === 'approver' || x === 'admin')) expectAnswer(what, res, { status: 403, code: 'FORBIDDEN' });
+    else if (t.review !== 'open') expectAnswer(what, res, { status: 409 });
+    else if (who === t.decidedBy) expectAnswer(what, res, { status: 403, code: 'FORBIDDEN' });
+    else {
+      expectAnswer(what, res, { status: 200 });
+      t.review = 'done';
+    }
+    await r.check(m, what);
+  }
+  toString(): string {
+    return `Review(${this.pickN},${this.who})`;
+  }
+}
+
+// ---- votes ---------------------------------------------------------------------------------
+
+export class Vote implements Cmd {
+  constructor(readonly pickN: number, readonly voter: number, readonly reject: boolean) {}
+  private pending(m: Readonly<Model>): MApproval[] {
+    return [...m.approvals.values()].filter((a) => a.status === 'pending');
+  }
+  check(m: Readonly<Model>): boolean {
+    const list = this.pending(m);
+    if (!list.length) return false;
+    const a = pick(list, this.pickN);
+    const voter = pick(VOTERS, this.voter);
+    // A deciding vote on a transition that can no longer apply: the server approves it anyway and
+    // leaves it stuck (STALE_TRANSITION_APPROVED); tolerated, such votes are not generated.
+    if (m.tolerates('STALE_TRANSITION_APPROVED') && a.kind === 'transition' && !this.reject && !m.voteRefusal(a, voter, roleOf(voter)) && a.votes.length + 1 >= a.required) {
+      const t = m.transitions.get(a.subject)!;
+      if (!m.transitionValid(t.named, t.to)) return false;
+    }
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const a = pick(this.pending(m), this.pickN);
+    const voter = pick(VOTERS, this.voter);
+    const decision = this.reject ? 'reject' : 'approve';
+    r.advance(1000);
+    m.now = r.clock.now;
+    const url = a.kind === 'transition' ? `/v1/transitions/${a.subject}/${decision}` : `/v1/approvals/${a.id}/${decision}`;
+    const what = `${voter} ${decision}s ${a.kind} ${a.subject} (${a.votes.length}/${a.required}, requester ${a.requester}, owner ${a.owner ?? 'none'})`;
+    // The transition routes ask for the approve permission before anything else.
+    const refusal = a.kind === 'transition' && !roleOf(voter).some((x) => x === 'approver' || x === 'admin') ? 'FORBIDDEN' : m.voteRefusal(a, voter, roleOf(voter));
+    const send = () => r.call(voter, 'POST', url, { reason: 'model vote' });
+    if (refusal) {
+      const res = await send();
+      expectAnswer(what, res, { status: refusal === 'ALREADY_DECIDED' || refusal === 'REQUEST_EXPIRED' ? 409 : 403, code: refusal });
+      if (refusal === 'REQUEST_EXPIRED') m.expire(a);
+    } else if (this.reject) {
+      const res = await send();
+      expectAnswer(what, res, { status: 200 });
+      a.status = 'rejected';
+      if (a.kind === 'transition') m.transitions.get(a.subject)!.status = 'rejected';
+      if (a.kind === 'access') m.grants.get(a.subject)!.status = 'rejected';
+      if (a.kind === 'break_glass') m.activations.get(a.subject)!.status = 'rejected';
+      const c = m.changes.get(a.subject);
+      if (c) c.status = 'rejected';
+    } else if (a.votes.length + 1 < a.required) {
+      const res = await send();
+      expectAnswer(what, res, { status: 200 });
+      if ((res.body.status ?? res.body.approval?.status) !== 'pending') throw new Discrepancy('APPROVAL', `${what}: ${JSON.stringify(res.body).slice(0, 300)} after ${a.votes.length + 1} of ${a.required} approvals`);
+      a.votes.push(voter);
+    } else {
+      await this.decide(m, r, a, voter, send, what);
+    }
+    await r.check(m, what);
+  }
+
+  /** The deciding vote: what the request guards happens, or, if it can no longer, the vote is refused and nothing changes. */
+  private async decide(m: Model, r: Real, a: MApproval, voter: string, send: () => Promise<Res>, what: string): Promise<void> {
+    const done = () => {
+      a.votes.push(voter);
+      a.status = 'approved';
+    };
+    switch (a.kind) {
+      case 'transition': {
+        const t = m.transitions.get(a.subject)!;
+        if (!m.transitionValid(t.named, t.to)) {
+          const res = await send();
+          expectAnswer(`${what}, which can no longer apply`, res, { status: 409, code: 'INVALID_TRANSITION' });
+          const after = await r.call('admin', 'GET', `/v1/transitions/${t.id}`);
+          if (after.body.status !== 'pending') {
+            // Followed (rather than failed) only to show what the stuck transition does next.
+            if (!m.tolerates('FOLLOW_STALE_TRANSITION')) throw new Discrepancy('STALE_TRANSITION_APPROVED', `${what}: refused, but the transition is now ${after.body.status} (its approval committed; it can never apply)`);
+            m.seen.push('STALE_TRANSITION_APPROVED');
+            done();
+            t.status = 'approved';
+          }
+          return;
+        }
+        const res = await applyAndCompare(m, r, t.named, t.to, t.denied, (await r.call('admin', 'GET', `/v1/transitions/${t.id}`)).body.reference, send);
+        expectAnswer(what, res, { status: 200 });
+        done();
+        t.status = 'applied';
+        return;
+      }
+      case 'access': {
+        const g = m.grants.get(a.subject)!;
+        const i = m.identities.get(g.identity)!;
+        const refusal = m.grantRefusal(i, g.actions, ALL_SCOPES.find((s) => sk(s) === g.scope)!);
+        const res = await send();
+        if (refusal) {
+          expectAnswer(`${what}, which can no longer be granted`, res, refusal);
+          return;
+        }
+        expectAnswer(what, res, { status: 200 });
+        done();
+        g.status = 'active';
+        g.expiresAt = m.now + g.duration * 1000;
+        return;
+      }
+      case 'break_glass': {
+        const act = m.activations.get(a.subject)!;
+        const res = await send();
+        if (m.identities.get(act.identity)!.status !== 'active') {
+          expectAnswer(`${what}, whose identity is not active`, res, { status: 409, code: 'INVALID_TRANSITION' });
+          return;
+        }
+        expectAnswer(what, res, { status: 200 });
+        done();
+        act.status = 'active';
+        act.endsAt = m.now + act.duration * 1000;
+        act.review = 'open';
+        return;
+      }
+      case 'identity_change': {
+        const c = m.changes.get(a.subject)!;
+        const current = await r.call('admin', 'GET', `/v1/identities/${c.identity!.id}`);
+        const res = await send();
+        if (current.body.version !== c.baseVersion) {
+          expectAnswer(`${what}, whose identity changed since`, res, { status: 412, code: 'PRECONDITION_FAILED' });
+          return;
+        }
+        expectAnswer(what, res, { status: 200 });
+        done();
+        c.status = 'applied';
+        applyEdit(m, c.identity!);
+        return;
+      }
+      case 'lifecycle_rules_change': {
+        const c = m.changes.get(a.subject)!;
+        const res = await send();
+        if (c.baseVersion !== m.rulesVersion) {
+          expectAnswer(`${what}, based on an older version`, res, { status: 412, code: 'PRECONDITION_FAILED' });
+          return;
+        }
+        expectAnswer(what, res, { status: 200 });
+        done();
+        c.status = 'applied';
+        m.rules = c.rules!;
+        m.rulesVersion++;
+        // New rules change what is lawful for everyone: recomputed as a cascade over every identity.
+        if (!m.tolerates('RULES_NOT_RECOMPUTED')) m.cascade([...m.identities.keys()], new Set());
+        return;
+      }
+      default:
+        throw new Error(`no model for ${a.kind}`);
+    }
+  }
+  toString(): string {
+    return `Vote(${this.pickN},${this.voter},${this.reject})`;
+  }
+}
+
+// ---- identity status -----------------------------------------------------------------------
+
+export class SetStatus implements Cmd {
+  constructor(readonly idPick: number, readonly suspend: boolean, readonly who: number) {}
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const i = pick([...m.identities.values()], this.idPick);
+    const who = pick(OPERATORS, this.who);
+    const to = this.suspend ? 'suspended' : 'active';
+    r.advance(1000);
+    m.now = r.clock.now;
+    const what = `${who} sets ${i.id} (${i.status}) ${to}`;
+    const res = await r.call(who, 'POST', `/v1/identities/${i.id}/status`, { status: to, reason: 'model-based test' });
+    if (i.status === to) expectAnswer(what, res, { status: 200 });
+    else if (to === 'suspended') {
+      expectAnswer(what, res, { status: 200 });
+      i.status = 'suspended';
+      m.suspendedBy.set(i.id, 'manual');
+      m.cut(new Set(), new Set([i.id]));
+    } else if (m.recorded.get(i.id)?.outcome === 'suspend') {
+      // What the lifecycle took (nothing lawful remains), no reactivation by hand gives back.
+      expectAnswer(what, res, { status: 409, code: 'INVALID_TRANSITION' });
+    } else {
+      expectAnswer(what, res, { status: 200 });
+      i.status = 'active';
+      m.suspendedBy.delete(i.id);
+    }
+    await r.check(m, what);
+  }
+  toString(): string {
+    return `SetStatus(${this.idPick},${this.suspend},${this.who})`;
+  }
+}
+
+// ---- identity edits (PUT with If-Match) and imports ----------------------------------------
+
+export const EDIT_KINDS = ['add_scope', 'remove_scope', 'add_action', 'remove_action', 'environment', 'vendor', 'break_glass', 'capability', 'purpose'] as const;
+const EXTRA_ACTIONS = ['initiate_transfer', 'withdraw_to_client', 'reconcile', 'onboard_client', 'accept_order', 'execute_trade', 'transfer_to_successor', 'issue_statement'];
+
+/** An edit of an identity's record, or undefined when it does not apply to this identity. */
+export function edited(i: MIdentity, kind: number, param: number): MIdentity | undefined {
+  const e: MIdentity = structuredClone(i);
+  switch (EDIT_KINDS[kind % EDIT_KINDS.length]) {
+    case 'add_scope': {
+      const free = ALL_SCOPES.filter((s) => !i.scopes.some((x) => sk(x) === sk(s)));
+      if (!free.length) return undefined;
+      e.scopes.push({ ...pick(free, param) });
+      break;
+    }
+    case 'remove_scope':
+      if (i.scopes.length < 2) return undefined;
+      e.scopes.splice(param % i.scopes.length, 1);
+      break;
+    case 'add_action': {
+      if (i.capability === 'observe') return undefined;
+      const free = EXTRA_ACTIONS.filter((a) => !i.actions.includes(a));
+      if (!free.length) return undefined;
+      e.actions.push(pick(free, param));
+      break;
+    }
+    case 'remove_action':
+      if (i.actions.length < 2) return undefined;
+      e.actions.splice(param % i.actions.length, 1);
+      break;
+    case 'environment':
+      e.environment = i.environment === 'production' ? 'staging' : 'production';
+      break;
+    case 'vendor':
+      if (i.vendor) delete e.vendor;
+      else e.vendor = VENDOR;
+      break;
+    case 'break_glass':
+      e.break_glass = !i.break_glass;
+      break;
+    case 'capability':
+      if (i.capability === 'execute') {
+        e.capability = 'observe';
+        e.actions = ['read'];
+      } else {
+        e.capability = 'execute';
+        e.actions = [...i.actions, 'reconcile'];
+      }
+      break;
+    case 'purpose':
+      e.purpose = `${i.purpose}.`;
+      break;
+  }
+  return e;
+}
+
+/** An edit applied: the record changes (status kept), its power is recomputed with it. */
+export function applyEdit(m: Model, after: MIdentity): void {
+  const i = m.identities.get(after.id)!;
+  const status = i.status;
+  Object.assign(i, structuredClone(after), { status });
+  if (!after.vendor) delete i.vendor;
+  m.edited.add(i.id);
+  if (!m.tolerates('EDIT_NOT_RECOMPUTED')) m.recorded.set(i.id, m.recompute(i.id));
+}
+
+/** Edits whose outcome the documents leave open are not generated: an active identity left with no execute power. */
+function editAllowed(m: Readonly<Model>, i: MIdentity, e: MIdentity | undefined): e is MIdentity {
+  if (!e) return false;
+  if (i.status === 'active' && (m as Model).outcome(e).outcome === 'suspend') return false;
+  return true;
+}
+
+/** The request for an edit that adds power: what the model expects, and the pending change it keeps. */
+function holdEdit(m: Model, requester: string, before: MIdentity, after: MIdentity, id: string, approvalId: string, baseVersion: number): MApproval {
+  m.changes.set(id, { id, kind: 'identity_change', approval: approvalId, status: 'pending', baseVersion, identity: structuredClone(after) });
+  return m.openApproval(approvalId, 'identity_change', id, requester, before.owner, { execute: after.capability === 'execute', services: after.scopes.map((s) => s.service) });
+}
+
+export class Edit implements Cmd {
+  constructor(readonly idPick: number, readonly kind: number, readonly param: number, readonly who: number) {}
+  check(m: Readonly<Model>): boolean {
+    const i = pick([...m.identities.values()], this.idPick);
+    return editAllowed(m, i, edited(i, this.kind, this.param));
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const i = pick([...m.identities.values()], this.idPick);
+    const e = edited(i, this.kind, this.param)!;
+    const who = pick(OPERATORS, this.who);
+    r.advance(1000);
+    m.now = r.clock.now;
+    const cur = await r.call(who, 'GET', `/v1/identities/${i.id}`);
+    const { version, created_at: _c, updated_at: _u, ...record } = cur.body;
+    const body = { ...record, scopes: e.scopes, actions: e.actions, environment: e.environment, break_glass: e.break_glass, capability: e.capability, purpose: e.purpose };
+    if (e.vendor) body.vendor = e.vendor;
+    else delete body.vendor;
+    const what = `${who} edits ${i.id}: ${EDIT_KINDS[this.kind % EDIT_KINDS.length]}`;
+    const res = await r.call(who, 'PUT', `/v1/identities/${i.id}`, body, { 'if-match': cur.headers.get('etag')! });
+    const gains = powerGains(m, i, e);
+    if (gains.length) {
+      if (res.status === 200 && m.tolerates('EDIT_ADDS_POWER_APPLIED')) {
+        m.seen.push('EDIT_ADDS_POWER_APPLIED');
+        applyEdit(m, e);
+      } else {
+        if (res.status !== 202) throw new Discrepancy('EDIT_ADDS_POWER_APPLIED', `${what} adds power (${gains.join('; ')}): expected 202 and a change request, got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+        const a = holdEdit(m, who, i, e, res.body.id, res.body.approval.id, version);
+        if (res.body.kind !== 'identity_change' || res.body.status !== 'pending' || res.body.approval.required !== a.required)
+          throw new Discrepancy('ANSWER', `${what}: change request ${JSON.stringify(res.body).slice(0, 400)}, model required ${a.required}`);
+      }
+    } else {
+      expectAnswer(`${what} (adds no power)`, res, { status: 200 });
+      applyEdit(m, e);
+    }
+    await r.check(m, what);
+  }
+  toString(): string {
+    return `Edit(${this.idPick},${this.kind},${this.param},${this.who})`;
+  }
+}
+
+/** The manifest of the world as the model knows it (statuses of identities left out: they belong to the lifecycle). */
+function manifestOf(m: Model): any {
+  const base = bootstrapManifest() as any;
+  base.authorisations = [...m.auths.values()].map((a) => ({
+    id: a.id, entity: a.entity, service: a.service, jurisdiction: a.jurisdiction, status: a.status, basis: a.basis, reference: a.reference,
+    ...(a.denied ? { conditions: { denied_actions: a.denied } } : {}),
+  }));
+  base.identities = [...m.identities.values()].map(({ status: _s, ...rest }) => structuredClone(rest));
+  return base;
+}
+
+export class ImportStatusChange implements Cmd {
+  constructor(readonly authPick: number, readonly statusPick: number) {}
+  check(m: Readonly<Model>): boolean {
+    return !m.tolerates('IMPORT_STATUS_CHANGE_ACCEPTED');
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const man = manifestOf(m);
+    const a = pick(man.authorisations as any[], this.authPick);
+    const to = pick(STATUSES.filter((s) => s !== a.status), this.statusPick);
+    a.status = to;
+    r.advance(1000);
+    m.now = r.clock.now;
+    const what = `carla imports ${a.id} as ${to}`;
+    const res = await r.call('carla', 'POST', '/v1/import', man);
+    if (![409, 422].includes(res.status) || JSON.stringify(res.body).indexOf('STATUS_CHANGE_NEEDS_TRANSITION') < 0)
+      throw new Discrepancy('IMPORT_STATUS_CHANGE_ACCEPTED', `${what}: expected a refusal STATUS_CHANGE_NEEDS_TRANSITION, got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    const issues = (res.body.errors ?? res.body.issues ?? []) as any[];
+    if (!issues.some((x) => x.field?.endsWith('/status') && (x.record === a.id || x.id === a.id || String(x.field).startsWith('/authorisations/'))))
+      throw new Discrepancy('ANSWER', `${what}: the refusal does not name the record and /status: ${JSON.stringify(res.body).slice(0, 400)}`);
+    await r.check(m, what);
+  }
+  toString(): string {
+    return `ImportStatusChange(${this.authPick},${this.statusPick})`;
+  }
+}
+
+export class ImportEdit implements Cmd {
+  constructor(readonly idPick: number, readonly kind: number, readonly param: number) {}
+  check(m: Readonly<Model>): boolean {
+    const i = pick([...m.identities.values()], this.idPick);
+    return editAllowed(m, i, edited(i, this.kind, this.param));
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const i = pick([...m.identities.values()], this.idPick);
+    const e = edited(i, this.kind, this.param)!;
+    const man = manifestOf(m);
+    const idx = man.identities.findIndex((x: any) => x.id === i.id);
+    const { status: _s, ...rec } = structuredClone(e);
+    man.identities[idx] = rec;
+    r.advance(1000);
+    m.now = r.clock.now;
+    const cur = await r.call('admin', 'GET', `/v1/identities/${i.id}`);
+    const what = `carla imports ${i.id} with ${EDIT_KINDS[this.kind % EDIT_KINDS.length]}`;
+    const res = await r.call('carla', 'POST', '/v1/import', man);
+    expectAnswer(what, res, { status: 200 });
+    const gains = powerGains(m, i, e);
+    const held = ((res.body.pending ?? []) as any[]).find((p) => p.id === i.id);
+    if (gains.length) {
+      if (!held && m.tolerates('EDIT_ADDS_POWER_APPLIED')) {
+        m.seen.push('EDIT_ADDS_POWER_APPLIED');
+        applyEdit(m, e);
+      } else {
+        if (!held) throw new Discrepancy('EDIT_ADDS_POWER_APPLIED', `${what} adds power (${gains.join('; ')}) but is not held for approval: ${JSON.stringify(res.body).slice(0, 400)}`);
+        const a = holdEdit(m, 'carla', i, e, held.change_request, held.approval, cur.body.version);
+        if (held.required !== undefined && held.required !== a.required) throw new Discrepancy('ANSWER', `${what}: held for ${held.required} approvals, model ${a.required}`);
+      }
+    } else {
+      if (held) throw new Discrepancy('ANSWER', `${what} adds no power but was held: ${JSON.stringify(held)}`);
+      if (JSON.stringify(i) !== JSON.stringify({ ...e, status: i.status })) {
+        applyEdit(m, e);
+        // A record changed by an import must stop the tokens outstanding, as an edit does.
+        if (m.tolerates('IMPORT_KEEPS_TOKENS')) m.staleTokens.add(i.id);
+      }
+    }
+    await r.check(m, what);
+  }
+  toString(): string {
+    return `ImportEdit(${this.idPick},${this.kind},${this.param})`;
+  }
+}
+
+export class ImportSame implements Cmd {
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    r.advance(1000);
+    m.now = r.clock.now;
+    const res = await r.call('cora', 'POST', '/v1/import', manifestOf(m));
+    expectAnswer('cora imports the world as it is', res, { status: 200 });
+    if (res.body.counts.created || res.body.counts.updated || res.body.pending?.length)
+      throw new Discrepancy('IMPORT_NOT_IDEMPOTENT', `importing the world as it is changed something: ${JSON.stringify(res.body).slice(0, 400)}`);
+    await r.check(m, 'import the world as it is');
+  }
+  toString(): string {
+    return 'ImportSame()';
+  }
+}
+
+// ---- just-in-time access -------------------------------------------------------------------
+
+const ACCESS_ACTIONS = ['withdraw_to_client', 'initiate_transfer', 'reconcile', 'read', 'onboard_client', 'execute_trade'];
+const DURATIONS = [600, 1800, 7200, 3 * 3600];
+
+export class RequestAccess implements Cmd {
+  constructor(readonly idPick: number, readonly action: number, readonly scope: number, readonly duration: number, readonly who: number) {}
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const i = pick([...m.identities.values()], this.idPick);
+    const action = pick(ACCESS_ACTIONS, this.action);
+    const scope = pick(ALL_SCOPES, this.scope);
+    const duration = pick(DURATIONS, this.duration);
+    const who = pick(['olga', 'carla', OWNER_A, 'anton'], this.who);
+    r.advance(1000);
+    m.now = r.clock.now;
+    const what = `${who} asks ${action} in ${sk(scope)} for ${i.id} for ${duration} s`;
+    const res = await r.call(who, 'POST', '/v1/access-requests', { identity: i.id, actions: [action], scope, duration_seconds: duration, justification: 'model-based test' });
+    const refusal = i.owner !== who && !roleOf(who).some((x) => x === 'operator' || x === 'compliance_officer' || x === 'admin') ? { status: 403, code: 'FORBIDDEN' }
+      : duration > ACCESS_CAPS[i.function]! ? { status: 400, code: 'VALIDATION_FAILED' }
+        : m.grantRefusal(i, [action], scope);
+    if (refusal) expectAnswer(what, res, refusal);
+    else {
+      expectAnswer(what, res, { status: 201 });
+      m.grants.set(res.body.id, { id: res.body.id, identity: i.id, actions: [action], scope: sk(scope), duration, requester: who, status: 'pending' });
+      const a = m.openApproval(res.body.id, 'access', res.body.id, who, i.owner, { execute: classOf(action) !== 'observe', services: [scope.service] });
+      if (res.body.approval?.required !== a.required) throw new Discrepancy('APPROVAL_RULE', `${what}: ${res.body.approval?.required} approvals required, model ${a.required}`);
+    }
+    await r.check(m, what);
+  }
+  toString(): string {
+    return `RequestAccess(${this.idPick},${this.action},${this.scope},${this.duration},${this.who})`;
+  }
+}
+
+export class RevokeAccess implements Cmd {
+  constructor(readonly pickN: number, readonly who: number) {}
+  check(m: Readonly<Model>): boolean {
+    return m.grants.size > 0;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const g = pick([...m.grants.values()], this.pickN);
+    const who = pick(['olga', 'carla'], this.who);
+    r.advance(1000);
+    m.now = r.clock.now;
+    const what = `${who} revokes access request ${g.id} (${g.status})`;
+    const res = await r.call(who, 'POST', `/v1/access-requests/${g.id}/revoke`, { reason: 'model-based test' });
+    if (g.status === 'pending') {
+      expectAnswer(what, res, { status: 200 });
+      m.approvals.get(g.id)!.status = 'cancelled';
+      // Withdrawn before anyone decided: the request is cancelled with its approval.
+      const after = await r.call('admin', 'GET', `/v1/access-requests/${g.id}`);
+      if (after.body.status === 'pending' && m.tolerates('REVOKED_REQUEST_STAYS_PENDING')) m.seen.push('REVOKED_REQUEST_STAYS_PENDING');
+      else g.status = 'cancelled';
+    } else if (g.status === 'active') {
+      expectAnswer(what, res, { status: 200 });
+      g.status = 'ended';
+    } else expectAnswer(what, res, { status: 409, code: 'ALREADY_DECIDED' });
+    const after = await r.call('admin', 'GET', `/v1/access-requests/${g.id}`);
+    if (after.body.status !== g.status) throw new Discrepancy(g.status === 'cancelled' ? 'REVOKED_REQUEST_STAYS_PENDING' : 'ACCESS_STATUS', `${what}: the request is ${after.body.status} on the server, ${g.status} in the model`);
+    await r.check(m, what);
+  }
+  toString(): string {
+    return `RevokeAccess(${this.pickN},${this.who})`;
+  }
+}
+
+// ---- break-glass ---------------------------------------------------------------------------
+
+export class Unseal implements Cmd {
+  constructor(readonly bg: boolean, readonly emergency: boolean, readonly duration: number, readonly who: number) {}
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const id = this.bg ? 'bg-cus' : 'agent';
+    const i = m.identities.get(id)!;
+    const duration = pick([900, 3600, 5400], this.duration);
+    const who = pick(OPERATORS, this.who);
+    r.advance(1000);
+    m.now = r.clock.now;
+    const what = `${who} unseals ${id}${this.emergency ? ' (emergency)' : ''} for ${duration} s`;
+    const res = await r.call(who, 'POST', `/v1/break-glass/${id}/unseal`, { reason: 'model-based test', duration_seconds: duration, ...(this.emergency ? { emergency: true } : {}) });
+    const open = [...m.activations.values()].find((a) => a.identity === id && (a.status === 'pending' || a.status === 'active'));
+    if (this.emergency && duration > 3600) expectAnswer(what, res, { status: 400, code: 'VALIDATION_FAILED' });
+    else if (!i.break_glass) expectAnswer(what, res, { status: 400, code: 'VALIDATION_FAILED' });
+    else if (i.status !== 'active') expectAnswer(what, res, { status: 409, code: 'INVALID_TRANSITION' });
+    else if (open) expectAnswer(`${what} while ${open.id} is ${open.status}`, res, { status: 409, code: 'ALREADY_EXISTS' });
+    else {
+      expectAnswer(what, res, { status: 201 });
+      const act = { id: res.body.id, identity: id, requester: who, emergency: this.emergency, duration, approval: res.body.approval_id, status: 'pending' as const, review: 'none' as const };
+      m.activations.set(act.id, act);
+      if (this.emergency) {
+        Object.assign(act, { status: 'active', endsAt: m.now + duration * 1000, review: 'open' });
+      } else {
+        const a = m.openApproval(res.body.approval_id, 'break_glass', act.id, who, i.owner, { execute: i.actions.some((x) => classOf(x) !== 'observe'), services: i.scopes.map((s) => s.service) });
+        const got = await r.call('admin', 'GET', `/v1/approvals/${res.body.approval_id}`);
+        if (got.body.required !== a.required) throw new Discrepancy('APPROVAL_RULE', `${what}: ${got.body.required} approvals required, model ${a.required}`);
+      }
+    }
+    await r.check(m, what);
+  }
+  toString(): string {
+    return `Unseal(${this.bg},${this.emergency},${this.duration},${this.who})`;
+  }
+}
+
+export class Seal implements Cmd {
+  constructor(readonly pickN: number, readonly who: number) {}
+  check(m: Readonly<Model>): boolean {
+    return m.activations.size > 0;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const act = pick([...m.activations.values()], this.pickN);
+    const who = pick(OPERATORS, this.who);
+    r.advance(1000);
+    m.now = r.clock.now;
+    const what = `${who} seals ${act.id} (${act.status})`;
+    const res = await r.call(who, 'POST', `/v1/break-glass/activations/${act.id}/seal`, { reason: 'model-based test' });
+    if (act.status === 'pending') {
+      expectAnswer(what, res, { status: 200 });
+      m.approvals.get(act.approval)!.status = 'cancelled';
+      // Sealed before anyone decided: the activation is cancelled with its approval.
+      const after = await r.call('admin', 'GET', `/v1/break-glass/activations/${act.id}`);
+      if (after.body.status === 'pending' && m.tolerates('SEALED_ACTIVATION_STAYS_PENDING')) m.seen.push('SEALED_ACTIVATION_STAYS_PENDING');
+      else act.status = 'cancelled';
+    } else if (act.status === 'active') {
+      expectAnswer(what, res, { status: 200 });
+      act.status = 'ended';
+    } else expectAnswer(what, res, { status: 409, code: 'ALREADY_DECIDED' });
+    const after = await r.call('admin', 'GET', `/v1/break-glass/activations/${act.id}`);
+    if (after.body.status !== act.status) throw new Discrepancy(act.status === 'cancelled' ? 'SEALED_ACTIVATION_STAYS_PENDING' : 'ACTIVATION_STATUS', `${what}: the activation is ${after.body.status} on the server, ${act.status} in the model`);
+    await r.check(m, what);
+  }
+  toString(): string {
+    return `Seal(${this.pickN},${this.who})`;
+  }
+}
+
+export class ReviewBreakGlass implements Cmd {
+  constructor(readonly pickN: number, readonly who: number) {}
+  check(m: Readonly<Model>): boolean {
+    return [...m.activations.values()].some((a) => a.review !== 'none');
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const act = pick([...m.activations.values()].filter((a) => a.review !== 'none'), this.pickN);
+    const who = pick(['olga', 'anton', 'carla', 'otto'], this.who);
+    r.advance(1000);
+    m.now = r.clock.now;
+    const what = `${who} reviews break-glass use ${act.id} (${act.review}, unsealed by ${act.requester})`;
+    const res = await r.call(who, 'POST', `/v1/break-glass/activations/${act.id}/review`, { notes: 'model-based test' });
+    if (act.review !== 'open') expectAnswer(what, res, { status: 409, code: 'ALREADY_DECIDED' });
+    else if (act.requester === who) expectAnswer(what, res, { status: 403, code: 'SEPARATION_OF_DUTIES' });
+    else if (!roleOf(who).some((x) => x === 'approver' || x === 'compliance_officer' || x === 'admin')) expectAnswer(what, res, { status: 403, code: 'FORBIDDEN' });
+    else {
+      expectAnswer(what, res, { status: 200 });
+      act.review = 'done';
+    }
+    await r.check(m, what);
+  }
+  toString(): string {
+    return `ReviewBreakGlass(${this.pickN},${this.who})`;
+  }
+}
+
+// ---- time and the scheduler ----------------------------------------------------------------
+
+const STEPS_MS = [60_000, 10 * 60_000, 31 * 60_000, 2 * 3600_000 + 1000];
+
+export class Tick implements Cmd {
+  constructor(readonly dt: number) {}
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const ms = pick(STEPS_MS, this.dt);
+    r.advance(ms);
+    m.now = r.clock.now;
+    await r.app.services.regulatory.applyDue();
+    await r.app.services.approvals.expireDue();
+    await r.app.services.grants.endDue();
+    m.schedulerTick();
+    await r.check(m, `${ms / 1000} s pass; the scheduler runs`);
+  }
+  toString(): string {
+    return `Tick(${this.dt})`;
+  }
+}
+
+// ---- lifecycle rules -----------------------------------------------------------------------
+
+/** New versions of the rules a compliance officer may ask for. */
+export function rulesVariant(n: number): LifecycleRulesDoc {
+  const r = structuredClone(SHIPPED_RULES);
+  switch (n % 4) {
+    case 0: r.description = `${r.description} (reviewed)`; break;
+    case 1: r.rules = r.rules.filter((x) => x.id !== 'vendor-return-path-by-firm'); break;
+    case 2: r.table.withdrawn.return_path = 'deny'; break;
+    case 3: r.rules.unshift({ id: 'agents-no-return-path-in-fr', description: 'AI agents do not return assets in France', when: { kind: ['ai_agent'], jurisdiction: ['FR'], action_class: ['return_path'] }, effect: 'deny' }); break;
+  }
+  return r;
+}
+
+export class ChangeRules implements Cmd {
+  constructor(readonly variant: number, readonly who: number) {}
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const rules = rulesVariant(this.variant);
+    const who = pick(PROPOSERS, this.who);
+    r.advance(1000);
+    m.now = r.clock.now;
+    const what = `${who} asks for lifecycle rules variant ${this.variant % 4}`;
+    const res = await r.call(who, 'PUT', '/v1/lifecycle-rules', { rules });
+    expectAnswer(what, res, { status: 202 });
+    m.changes.set(res.body.id, { id: res.body.id, kind: 'lifecycle_rules_change', approval: res.body.approval.id, status: 'pending', baseVersion: m.rulesVersion, rules });
+    const a = m.openApproval(res.body.approval.id, 'lifecycle_rules_change', res.body.id, who, null, { execute: true, services: [] });
+    if (res.body.approval.required !== a.required) throw new Discrepancy('APPROVAL_RULE', `${what}: ${res.body.approval.required} required, model ${a.required}`);
+    await r.check(m, what);
+  }
+  toString(): string {
+    return `ChangeRules(${this.variant},${this.who})`;
+  }
+}
+
+// ---- the arbitrary -------------------------------------------------------------------------
+
+const n = fc.nat({ max: 1000 });
+export const commandArbitraries: fc.Arbitrary<Cmd>[] = [
+  fc.tuple(n, n, n, fc.boolean(), n, fc.option(n, { freq: 3 }), fc.boolean()).map(([w, a, t, v, d, al, e]) => new Propose(w, a, t, v || t % 5 !== 0, d, al, e && w % 3 === 0)),
+  fc.tuple(n, n, fc.boolean()).map(([p, v, rej]) => new Vote(p, v, rej && p % 4 === 0)),
+  fc.tuple(n, n, fc.boolean()).map(([p, v, rej]) => new Vote(p, v, rej && p % 4 === 0)),
+  fc.tuple(n, n).map(([p, w]) => new Review(p, w)),
+  fc.tuple(n, fc.boolean(), n).map(([i, s, w]) => new SetStatus(i, s, w)),
+  fc.tuple(n, n, n, n).map(([i, k, p, w]) => new Edit(i, k, p, w)),
+  fc.tuple(n, n, n).map(([i, k, p]) => new ImportEdit(i, k, p)),
+  fc.tuple(n, n).map(([a, s]) => new ImportStatusChange(a, s)),
+  fc.constant(null).map(() => new ImportSame()),
+  fc.tuple(n, n, n, n, n).map(([i, a, s, d, w]) => new RequestAccess(i, a, s, d, w)),
+  fc.tuple(n, n).map(([p, w]) => new RevokeAccess(p, w)),
+  fc.tuple(fc.boolean(), fc.boolean(), n, n).map(([b, e, d, w]) => new Unseal(b || d % 5 !== 0, e, d, w)),
+  fc.tuple(n, n).map(([p, w]) => new Seal(p, w)),
+  fc.tuple(n, n).map(([p, w]) => new ReviewBreakGlass(p, w)),
+  fc.nat({ max: 3 }).map((d) => new Tick(d)),
+  fc.tuple(n, n).map(([v, w]) => new ChangeRules(v, w)),
+];
+

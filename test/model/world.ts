@@ -1,0 +1,125 @@
+// The small world the model-based test drives: one entity with a custody home authorisation and
+// three passports (one still applied), an execution home with one passport, a scope the firm
+// holds no authorisation for, eleven identities of different functions and capabilities (execute
+// and observe, an AI agent, a vendor, a break-glass one, a staging one), and the people who act
+// on them. Small on purpose: random sequences keep hitting the interesting states.
+import { LEI_DE } from '../support/fixtures.js';
+import type { Role } from '../../src/core/roles.js';
+
+export interface Scope {
+  entity: string;
+  service: string;
+  jurisdiction: string;
+}
+export const sk = (s: Scope): string => `${s.entity}/${s.service}/${s.jurisdiction}`;
+export const scopeOf = (key: string): Scope => {
+  const [entity, service, jurisdiction] = key.split('/') as [string, string, string];
+  return { entity, service, jurisdiction };
+};
+
+export const CUS_DE: Scope = { entity: 'ent-de', service: 'custody', jurisdiction: 'DE' };
+export const CUS_FR: Scope = { entity: 'ent-de', service: 'custody', jurisdiction: 'FR' };
+export const CUS_NL: Scope = { entity: 'ent-de', service: 'custody', jurisdiction: 'NL' };
+export const CUS_IT: Scope = { entity: 'ent-de', service: 'custody', jurisdiction: 'IT' };
+export const EXE_DE: Scope = { entity: 'ent-de', service: 'execution', jurisdiction: 'DE' };
+export const EXE_FR: Scope = { entity: 'ent-de', service: 'execution', jurisdiction: 'FR' };
+/** No authorisation is held here: state `none`. */
+export const CUS_ES: Scope = { entity: 'ent-de', service: 'custody', jurisdiction: 'ES' };
+export const ALL_SCOPES: readonly Scope[] = [CUS_DE, CUS_FR, CUS_NL, CUS_IT, EXE_DE, EXE_FR, CUS_ES];
+
+export interface AuthorisationSeed {
+  id: string;
+  entity: string;
+  service: string;
+  jurisdiction: string;
+  status: string;
+  basis: 'home' | 'passport';
+  reference: string;
+}
+
+export const AUTHORISATIONS: readonly AuthorisationSeed[] = [
+  { id: 'a-cus-de', ...CUS_DE, status: 'authorised', basis: 'home', reference: 'BaFin 1' },
+  { id: 'a-cus-fr', ...CUS_FR, status: 'authorised', basis: 'passport', reference: 'BaFin 1-FR' },
+  { id: 'a-cus-nl', ...CUS_NL, status: 'authorised', basis: 'passport', reference: 'BaFin 1-NL' },
+  { id: 'a-cus-it', ...CUS_IT, status: 'applied', basis: 'passport', reference: 'BaFin 1-IT' },
+  { id: 'a-exe-de', ...EXE_DE, status: 'authorised', basis: 'home', reference: 'BaFin 2' },
+  { id: 'a-exe-fr', ...EXE_FR, status: 'authorised', basis: 'passport', reference: 'BaFin 2-FR' },
+];
+
+export const OWNER_A = 'ola@firm.example';
+export const OWNER_B = 'omar@firm.example';
+export const VENDOR = 'v-kyc';
+
+export interface IdentitySeed {
+  id: string;
+  kind: string;
+  function: string;
+  capability: 'observe' | 'execute';
+  owner: string;
+  purpose: string;
+  scopes: Scope[];
+  actions: string[];
+  environment: 'production' | 'staging' | 'development';
+  vendor?: string;
+  break_glass: boolean;
+  credential: { type: string; created: string };
+  revocation: { connector: string; target: string };
+}
+
+const seed = (id: string, over: Partial<IdentitySeed> & Pick<IdentitySeed, 'function' | 'scopes' | 'actions'>): IdentitySeed => ({
+  id, kind: 'service_account', capability: 'execute', owner: OWNER_A, purpose: `model identity ${id}`, environment: 'production', break_glass: false,
+  credential: { type: 'short_lived', created: '2026-01-01T00:00:00Z' }, revocation: { connector: 'manual', target: `t-${id}` }, ...over,
+});
+
+export const IDENTITIES: readonly IdentitySeed[] = [
+  seed('cus-api', { function: 'custody', scopes: [CUS_DE, CUS_FR, CUS_NL], actions: ['read', 'initiate_transfer', 'withdraw_to_client', 'transfer_to_successor', 'reconcile'] }),
+  seed('cus-signer-fr', { kind: 'signing_key', function: 'custody', owner: OWNER_B, scopes: [CUS_FR], actions: ['read', 'initiate_transfer', 'withdraw_to_client'] }),
+  seed('settle-nl', { kind: 'workload', function: 'settlement', scopes: [CUS_NL, CUS_IT], actions: ['read', 'initiate_transfer', 'transfer_to_successor'] }),
+  seed('trade', { function: 'trading', owner: OWNER_B, scopes: [EXE_DE, EXE_FR], actions: ['read', 'accept_order', 'execute_trade'] }),
+  seed('trade-fr', { kind: 'api_key', function: 'trading', scopes: [EXE_FR], actions: ['read', 'execute_trade'] }),
+  seed('exe-settle', { kind: 'pipeline', function: 'settlement', owner: OWNER_B, scopes: [EXE_DE], actions: ['read', 'withdraw_to_client', 'reconcile'] }),
+  seed('report', { function: 'reporting', capability: 'observe', scopes: [CUS_DE, EXE_DE, CUS_FR], actions: ['read'] }),
+  seed('agent', { kind: 'ai_agent', function: 'custody', scopes: [CUS_DE, CUS_FR], actions: ['read', 'reconcile'] }),
+  seed('vendor-kyc', { kind: 'api_key', function: 'customer_support', owner: OWNER_B, vendor: VENDOR, scopes: [CUS_DE, CUS_FR], actions: ['read', 'onboard_client', 'handle_complaint', 'issue_statement'] }),
+  seed('bg-cus', { function: 'custody', owner: OWNER_B, break_glass: true, scopes: [CUS_DE, CUS_FR], actions: ['read', 'initiate_transfer', 'withdraw_to_client'] }),
+  seed('stg-cus', { kind: 'workload', function: 'custody', environment: 'staging', scopes: [CUS_NL, CUS_IT], actions: ['read', 'initiate_transfer', 'withdraw_to_client'] }),
+];
+
+/** The first manifest: imported into the empty store, it is the recorded bootstrap. */
+export function bootstrapManifest(): Record<string, unknown> {
+  return {
+    version: 1,
+    entities: [{ id: 'ent-de', name: 'Model Custody GmbH', lei: LEI_DE, home: 'DE' }],
+    people: [
+      { id: OWNER_A, name: 'Ola Owner', status: 'active' },
+      { id: OWNER_B, name: 'Omar Owner', status: 'active' },
+    ],
+    vendors: [{ id: VENDOR, name: 'KYC Vendor' }],
+    authorisations: AUTHORISATIONS.map((a) => ({ ...a })),
+    identities: IDENTITIES.map((i) => structuredClone(i)),
+  };
+}
+
+/** The people acting on the API, by user id, with their roles. */
+export const USERS: Readonly<Record<string, Role[]>> = {
+  carla: ['compliance_officer'],
+  cora: ['compliance_officer'],
+  olga: ['operator'],
+  otto: ['operator'],
+  anton: ['approver'],
+  alma: ['approver'],
+  ari: ['approver'],
+  // Owns most identities and is an approver: she may never decide about her own identities.
+  [OWNER_A]: ['approver'],
+  boss: ['admin'],
+  bess: ['admin'],
+  enf: ['enforcer'],
+};
+/** Who votes on approvals in random sequences: approvers, an owner, admins, and people without the role. */
+export const VOTERS = ['anton', 'alma', 'ari', OWNER_A, 'boss', 'bess', 'carla', 'olga'] as const;
+export const PROPOSERS = ['carla', 'cora'] as const;
+export const OPERATORS = ['olga', 'otto'] as const;
+export const ADMINS = ['boss', 'bess'] as const;
+
+/** Actions the decision sample asks about, beyond each identity's own. */
+export const SAMPLE_ACTIONS = ['read', 'initiate_transfer', 'withdraw_to_client', 'reconcile', 'accept_order', 'onboard_client', 'transfer_to_successor', 'issue_statement'] as const;
