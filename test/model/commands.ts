@@ -1,5 +1,6 @@
 // The commands of the model-based test: each asks the real server something over HTTP, says what
 // the model expects (the answer, and the new state), updates the model, and runs every check.
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {
   AUTH_TRANSITIONS, ACCESS_CAPS, classOf, powerGains, powerSnapshot, SHIPPED_RULES,
@@ -103,7 +104,11 @@ async function applyAndCompare(m: Model, r: Real, named: string[], to: AuthStatu
 // ---- transitions ---------------------------------------------------------------------------
 
 export class Propose implements Cmd {
-  constructor(readonly who: number, readonly auth: number, readonly toPick: number, readonly valid: boolean, readonly denied: number, readonly also: number | null, readonly emergency: boolean) {}
+  constructor(
+    readonly who: number, readonly auth: number, readonly toPick: number, readonly valid: boolean, readonly denied: number, readonly also: number | null, readonly emergency: boolean,
+    /** Effective in half an hour rather than now (not on the emergency path). */
+    readonly later = false,
+  ) {}
   private plan(m: Readonly<Model>) {
     const auths = [...m.auths.values()];
     const a = pick(auths, this.auth);
@@ -113,7 +118,18 @@ export class Propose implements Cmd {
     const who = this.emergency ? pick([...ADMINS, 'carla'], this.who) : pick([...PROPOSERS, 'boss', 'olga'], this.who);
     return { a, to, named, who, denied: to === 'restricted' ? pick(DENIED_SETS, this.denied) : [] };
   }
-  check(): boolean {
+  check(m: Readonly<Model>): boolean {
+    // Tolerating STALE_SCHEDULED_TRANSITION: no scheduled transition is generated that another one,
+    // pending or approved, could overtake (nor one that could overtake a scheduled one).
+    if (!m.tolerates('STALE_SCHEDULED_TRANSITION')) return true;
+    const groups = (ids: readonly string[]) => new Set(ids.map((id) => `${m.auths.get(id)!.entity}/${m.auths.get(id)!.service}`));
+    const mine = groups(this.plan(m).named);
+    const later = this.later && !this.emergency;
+    for (const t of m.transitions.values()) {
+      const open = t.status === 'pending' || (t.status === 'approved' && t.effectiveAt !== undefined);
+      if (!open || !(later || t.effectiveAt !== undefined)) continue;
+      if ([...groups(t.named)].some((g) => mine.has(g))) return false;
+    }
     return true;
   }
   async run(m: Model, r: Real): Promise<void> {
@@ -121,8 +137,10 @@ export class Propose implements Cmd {
     r.advance(1000);
     m.now = r.clock.now;
     const reference = `ref-${r.steps}`;
-    const body = { to, reason: 'model-based test', reference, ...(denied.length ? { denied_actions: denied } : {}), ...(named.length > 1 ? { also: named.slice(1) } : {}), ...(this.emergency ? { emergency: true } : {}) };
-    const what = `${who} proposes ${named.join('+')} → ${to}${this.emergency ? ' (emergency)' : ''}`;
+    const body = { to, reason: 'model-based test', reference, ...(denied.length ? { denied_actions: denied } : {}), ...(named.length > 1 ? { also: named.slice(1) } : {}), ...(this.emergency ? { emergency: true } : {}) } as Record<string, unknown>;
+    const later = this.later && !this.emergency ? m.now + 1800_000 : undefined;
+    if (later) body.effective_at = new Date(later).toISOString();
+    const what = `${who} proposes ${named.join('+')} → ${to}${this.emergency ? ' (emergency)' : ''}${later ? ' in 30 min' : ''}`;
     const post = () => r.call(who, 'POST', `/v1/authorisations/${named[0]}/transitions`, body);
     const refused = roleOf(who).includes('operator') || (this.emergency && !roleOf(who).includes('admin'))
       ? 'FORBIDDEN' : !named.every((id) => AUTH_TRANSITIONS[m.auths.get(id)!.status].includes(to)) ? 'INVALID_TRANSITION' : undefined;
@@ -131,13 +149,13 @@ export class Propose implements Cmd {
     } else if (this.emergency) {
       const res = await applyAndCompare(m, r, named, to, denied, reference, post);
       expectAnswer(what, res, { status: 201 });
-      m.transitions.set(res.body.id, { id: res.body.id, named, to, denied, proposer: who, emergency: true, status: 'applied', approval: '', decidedBy: who, review: 'open' });
+      m.transitions.set(res.body.id, { id: res.body.id, named, to, denied, proposer: who, emergency: true, status: 'applied', approval: '', decidedBy: who, review: 'open', reference });
     } else {
       const res = await post();
       expectAnswer(what, res, { status: 201 });
       if (res.body.status !== 'pending') throw new Discrepancy('TRANSITION', `${what}: ${res.body.status}, not pending`);
       const approval = `tr:${res.body.id}`;
-      m.transitions.set(res.body.id, { id: res.body.id, named, to, denied, proposer: who, emergency: false, status: 'pending', approval, review: 'none' });
+      m.transitions.set(res.body.id, { id: res.body.id, named, to, denied, proposer: who, emergency: false, status: 'pending', approval, review: 'none', reference, ...(later ? { effectiveAt: later } : {}) });
       m.openApproval(approval, 'transition', res.body.id, who, null, { execute: true, services: named.map((id) => m.auths.get(id)!.service) });
     }
     await r.check(m, what);
@@ -240,6 +258,15 @@ export class Vote implements Cmd {
     switch (a.kind) {
       case 'transition': {
         const t = m.transitions.get(a.subject)!;
+        if (t.effectiveAt !== undefined && t.effectiveAt > m.now) {
+          // Scheduled: approved now, applied by the scheduler at its time.
+          const res = await send();
+          expectAnswer(what, res, { status: 200 });
+          if (res.body.status !== 'approved') throw new Discrepancy('TRANSITION', `${what}: a transition due later is ${res.body.status}, not approved`);
+          done();
+          t.status = 'approved';
+          return;
+        }
         if (!m.transitionValid(t.named, t.to)) {
           const res = await send();
           expectAnswer(`${what}, which can no longer apply`, res, { status: 409, code: 'INVALID_TRANSITION' });
@@ -253,7 +280,7 @@ export class Vote implements Cmd {
           }
           return;
         }
-        const res = await applyAndCompare(m, r, t.named, t.to, t.denied, (await r.call('admin', 'GET', `/v1/transitions/${t.id}`)).body.reference, send);
+        const res = await applyAndCompare(m, r, t.named, t.to, t.denied, t.reference, send);
         expectAnswer(what, res, { status: 200 });
         done();
         t.status = 'applied';
@@ -316,6 +343,20 @@ export class Vote implements Cmd {
         m.rulesVersion++;
         // New rules change what is lawful for everyone: recomputed as a cascade over every identity.
         if (!m.tolerates('RULES_NOT_RECOMPUTED')) m.cascade([...m.identities.keys()], new Set());
+        return;
+      }
+      case 'policy_change': {
+        const c = m.changes.get(a.subject)!;
+        const res = await send();
+        if (c.baseVersion !== m.policyVersion) {
+          expectAnswer(`${what}, based on an older version`, res, { status: 412, code: 'PRECONDITION_FAILED' });
+          return;
+        }
+        expectAnswer(what, res, { status: 200 });
+        done();
+        c.status = 'applied';
+        m.policyVersion++;
+        m.forbidStagingTransfers = c.forbid!;
         return;
       }
       default:
@@ -426,7 +467,15 @@ export function applyEdit(m: Model, after: MIdentity): void {
   Object.assign(i, structuredClone(after), { status });
   if (!after.vendor) delete i.vendor;
   m.edited.add(i.id);
-  if (!m.tolerates('EDIT_NOT_RECOMPUTED')) m.recorded.set(i.id, m.recompute(i.id));
+  const r = m.recompute(i.id);
+  m.recorded.set(i.id, r);
+  // An edit never reactivates: what the lifecycle suspended only a change of its authorisations
+  // restores (docs/lifecycle.md). Tolerated: the server restores it when the edit leaves it power.
+  if (i.status === 'suspended' && m.suspendedBy.get(i.id) === 'lifecycle' && r?.outcome !== 'suspend' && m.tolerates('EDIT_RESTORES_SUSPENDED')) {
+    m.seen.push('EDIT_RESTORES_SUSPENDED');
+    i.status = 'active';
+    m.suspendedBy.delete(i.id);
+  }
 }
 
 /** Edits whose outcome the documents leave open are not generated: an active identity left with no execute power. */
@@ -763,7 +812,23 @@ export class Tick implements Cmd {
     const ms = pick(STEPS_MS, this.dt);
     r.advance(ms);
     m.now = r.clock.now;
-    await r.app.services.regulatory.applyDue();
+    // Approved transitions whose time has come apply first, in order of their time.
+    const due = [...m.transitions.values()].filter((t) => t.status === 'approved' && t.effectiveAt !== undefined && t.effectiveAt <= m.now).sort((a, b) => a.effectiveAt! - b.effectiveAt!);
+    let failed: unknown;
+    await r.app.services.regulatory.applyDue().catch((err: unknown) => (failed = err));
+    for (const t of due) {
+      if (!m.transitionValid(t.named, t.to)) {
+        // Followed (rather than failed) only to show what the stuck transition does next.
+        if (m.tolerates('FOLLOW_STALE_SCHEDULED')) {
+          m.seen.push('STALE_SCHEDULED_TRANSITION');
+          continue;
+        }
+        throw new Discrepancy('STALE_SCHEDULED_TRANSITION', `transition ${t.id} (${t.named.join('+')} → ${t.to}) fell due but can no longer apply; the scheduler ${failed ? `failed: ${String(failed)}` : 'went on'}`);
+      }
+      m.applyTransition(t.named, t.to, t.denied, t.reference);
+      t.status = 'applied';
+    }
+    if (failed && !m.tolerates('FOLLOW_STALE_SCHEDULED')) throw new Discrepancy('SCHEDULER', `applying due transitions failed: ${String(failed)}`);
     await r.app.services.approvals.expireDue();
     await r.app.services.grants.endDue();
     m.schedulerTick();
@@ -811,11 +876,38 @@ export class ChangeRules implements Cmd {
   }
 }
 
+// ---- Cedar policies ------------------------------------------------------------------------
+
+const SHIPPED_POLICIES = readFileSync(new URL('../../policies/cedar/mandate-default.cedar', import.meta.url), 'utf8');
+const FORBID = '\n@id("model-no-staging-transfers")\nforbid (principal, action == Mandate::Action::"initiate_transfer", resource) when { context.environment == "staging" };\n';
+
+export class ChangePolicies implements Cmd {
+  constructor(readonly forbid: boolean, readonly who: number) {}
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const who = pick(PROPOSERS, this.who);
+    r.advance(1000);
+    m.now = r.clock.now;
+    const what = `${who} asks for the shipped policies${this.forbid ? ' and a forbid of staging transfers' : ''}`;
+    const res = await r.call(who, 'POST', '/v1/policies', { text: SHIPPED_POLICIES + (this.forbid ? FORBID : '') });
+    expectAnswer(what, res, { status: 202 });
+    m.changes.set(res.body.id, { id: res.body.id, kind: 'policy_change', approval: res.body.approval.id, status: 'pending', baseVersion: m.policyVersion, forbid: this.forbid });
+    const a = m.openApproval(res.body.approval.id, 'policy_change', res.body.id, who, null, { execute: true, services: [] });
+    if (res.body.approval.required !== a.required) throw new Discrepancy('APPROVAL_RULE', `${what}: ${res.body.approval.required} required, model ${a.required}`);
+    await r.check(m, what);
+  }
+  toString(): string {
+    return `ChangePolicies(${this.forbid},${this.who})`;
+  }
+}
+
 // ---- the arbitrary -------------------------------------------------------------------------
 
 const n = fc.nat({ max: 1000 });
 export const commandArbitraries: fc.Arbitrary<Cmd>[] = [
-  fc.tuple(n, n, n, fc.boolean(), n, fc.option(n, { freq: 3 }), fc.boolean()).map(([w, a, t, v, d, al, e]) => new Propose(w, a, t, v || t % 5 !== 0, d, al, e && w % 3 === 0)),
+  fc.tuple(n, n, n, fc.boolean(), n, fc.option(n, { freq: 3 }), fc.boolean()).map(([w, a, t, v, d, al, e]) => new Propose(w, a, t, v || t % 5 !== 0, d, al, e && w % 3 === 0, !e && d % 4 === 0)),
   fc.tuple(n, n, fc.boolean()).map(([p, v, rej]) => new Vote(p, v, rej && p % 4 === 0)),
   fc.tuple(n, n, fc.boolean()).map(([p, v, rej]) => new Vote(p, v, rej && p % 4 === 0)),
   fc.tuple(n, n).map(([p, w]) => new Review(p, w)),
@@ -831,5 +923,6 @@ export const commandArbitraries: fc.Arbitrary<Cmd>[] = [
   fc.tuple(n, n).map(([p, w]) => new ReviewBreakGlass(p, w)),
   fc.nat({ max: 3 }).map((d) => new Tick(d)),
   fc.tuple(n, n).map(([v, w]) => new ChangeRules(v, w)),
+  fc.tuple(fc.boolean(), n).map(([f, w]) => new ChangePolicies(f, w)),
 ];
 

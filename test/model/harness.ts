@@ -36,7 +36,7 @@ export interface RealOptions {
 }
 
 /** Tolerated discrepancies after which stored power may lag the current state (on the server, and so in the model). */
-const STALENESS = ['BOOTSTRAP_NOT_RECOMPUTED', 'EDIT_NOT_RECOMPUTED', 'RULES_NOT_RECOMPUTED', 'SUSPENDED_NOT_RECORDED'];
+const STALENESS = ['RULES_NOT_RECOMPUTED', 'SUSPENDED_NOT_RECORDED'];
 
 export class Real {
   url = '';

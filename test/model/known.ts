@@ -20,4 +20,13 @@ export const KNOWN: readonly string[] = [
   // approved restriction it is published to decisions as provisional state (new business allowed
   // again in a withdrawn scope). Tolerated by not generating such votes.
   'STALE_TRANSITION_APPROVED',
+  // A scheduled transition approved, then overtaken by another transition of its authorisation,
+  // falls due and can no longer apply: applyDue throws on it at every tick, it stays `approved` (and
+  // binds decisions as a provisional restriction), and every transition due after it never applies.
+  // Tolerated by not generating scheduled transitions that another could overtake.
+  'STALE_SCHEDULED_TRANSITION',
+  // An edit that only removes power (applied at once, no approval) reactivates an identity the
+  // lifecycle suspended when its new record keeps some power (made observe-only, say): suspended →
+  // active without a change of its authorisations and without an approval.
+  'EDIT_RESTORES_SUSPENDED',
 ];

@@ -91,6 +91,9 @@ export interface MTransition {
   approval: string;
   decidedBy?: string;
   review: 'none' | 'open' | 'done';
+  reference: string;
+  /** A transition scheduled for later: approved now, applied by the scheduler at its time. */
+  effectiveAt?: number;
 }
 
 export interface MGrant {
@@ -107,10 +110,11 @@ export interface MActivation {
 }
 
 export interface MChange {
-  id: string; kind: 'identity_change' | 'lifecycle_rules_change'; approval: string; status: 'pending' | 'applied' | 'rejected' | 'expired' | 'cancelled';
+  id: string; kind: 'identity_change' | 'lifecycle_rules_change' | 'policy_change'; approval: string; status: 'pending' | 'applied' | 'rejected' | 'expired' | 'cancelled';
   baseVersion: number;
   identity?: MIdentity;
   rules?: LifecycleRulesDoc;
+  forbid?: boolean;
 }
 
 /** Allowed authorisation status changes (docs/lifecycle.md). */
@@ -157,6 +161,9 @@ export class Model {
   now: number;
   rules: LifecycleRulesDoc = structuredClone(SHIPPED_RULES);
   rulesVersion = 0;
+  /** Cedar policies: versions published since the start, and whether the firm's extra forbid is in force. */
+  policyVersion = 0;
+  forbidStagingTransfers = false;
   auths = new Map<string, MAuth>();
   identities = new Map<string, MIdentity>();
   suspendedBy = new Map<string, 'manual' | 'lifecycle'>();
@@ -178,7 +185,7 @@ export class Model {
     for (const a of AUTHORISATIONS) this.auths.set(a.id, { ...a, status: a.status as AuthStatus });
     for (const i of IDENTITIES) this.identities.set(i.id, { ...structuredClone(i), status: 'active' });
     // The bootstrap import records what is lawful for every identity (an applied passport, say).
-    for (const id of this.identities.keys()) this.recorded.set(id, tolerate.has('BOOTSTRAP_NOT_RECOMPUTED') ? null : this.recompute(id));
+    for (const id of this.identities.keys()) this.recorded.set(id, this.recompute(id));
   }
 
   tolerates(id: string): boolean {
@@ -249,6 +256,8 @@ export class Model {
       if (i.capability === 'observe') return { decision: 'deny', why: 'observe never executes' };
       if (!this.isLawful(i, scope, action)) return { decision: 'deny', why: 'scope not lawful' };
     }
+    // The firm's policies: a forbid wins over every permit, grants included.
+    if (this.forbidStagingTransfers && action === 'initiate_transfer' && i.environment === 'staging') return { decision: 'deny', why: 'forbidden by policy' };
     // The default policies permit an entitled action in an own scope (execute: attested, compliant, own environment).
     if (i.actions.includes(action) && i.scopes.some((s) => sk(s) === sk(scope))) return { decision: 'allow', why: 'entitled' };
     // A live just-in-time grant lends its actions in its scope; the policies are asked again.

@@ -7,7 +7,7 @@
 // 2 a-cus-nl, 3 a-cus-it (applied), 4 a-exe-de, 5 a-exe-fr (test/model/world.ts).
 import { test } from 'node:test';
 import {
-  Edit, ImportEdit, ImportStatusChange, Propose, RequestAccess, RevokeAccess, Seal, SetStatus, Unseal, Vote,
+  Edit, ImportEdit, ImportStatusChange, Propose, RequestAccess, RevokeAccess, Seal, SetStatus, Tick, Unseal, Vote,
 } from './commands.js';
 import { runSequence } from './run.js';
 
@@ -42,3 +42,14 @@ test('SUSPENDED_NOT_RECORDED: trade-fr suspended by hand, then its only scope wi
 // ent-de/custody/FR, withdrawn, because the stuck "approved" restriction is published as provisional.
 test('STALE_TRANSITION_APPROVED: approving a restriction of a passport withdrawn meanwhile is refused and commits nothing', { todo: 'open: the approval commits; the transition stays approved and binds decisions as a provisional restriction' },
   run([new Propose(0, 1, 2, true, 0, null, false), new Propose(1, 1, 0, true, 0, null, false), new Vote(0, 0, false), new Vote(0, 1, false)]));
+
+test('STALE_SCHEDULED_TRANSITION: a scheduled restriction overtaken by a withdrawal does not stop the scheduler; a later scheduled withdrawal still applies', { todo: 'open: applyDue throws on the stale one at every tick; the later one never applies (trade-fr stays active)' },
+  run([
+    new Propose(0, 1, 0, true, 0, null, false, true), new Vote(0, 0, false), // a-cus-fr → restricted in 30 min, approved
+    new Propose(0, 1, 2, true, 0, null, false), new Vote(0, 1, false), // a-cus-fr → withdrawn now
+    new Propose(0, 5, 2, true, 0, null, false, true), new Vote(0, 2, false), // a-exe-fr → withdrawn in 30 min, approved
+    new Tick(3), // two hours pass
+  ]));
+
+test('EDIT_RESTORES_SUSPENDED: trade-fr suspended by the withdrawal of a-exe-fr stays suspended when an edit makes it observe-only', { todo: 'open: the edit (applied at once as removing power) restores it to active' },
+  run([new Propose(0, 5, 2, true, 0, null, false), new Vote(0, 0, false), new Edit(4, 7, 0, 0)]));
