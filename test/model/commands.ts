@@ -319,14 +319,15 @@ export class Vote implements Cmd {
         const c = m.changes.get(a.subject)!;
         const current = await r.call('admin', 'GET', `/v1/identities/${c.identity!.id}`);
         const res = await send();
-        if (current.body.version !== c.baseVersion) {
+        if ((current.status === 404 ? 0 : current.body.version) !== c.baseVersion) {
           expectAnswer(`${what}, whose identity changed since`, res, { status: 412, code: 'PRECONDITION_FAILED' });
           return;
         }
         expectAnswer(what, res, { status: 200 });
         done();
         c.status = 'applied';
-        applyEdit(m, c.identity!);
+        if (m.identities.has(c.identity!.id)) applyEdit(m, c.identity!);
+        else await createIdentity(m, r, c.identity!);
         return;
       }
       case 'lifecycle_rules_change': {
@@ -475,6 +476,66 @@ export function applyEdit(m: Model, after: MIdentity): void {
     m.seen.push('EDIT_RESTORES_SUSPENDED');
     i.status = 'active';
     m.suspendedBy.delete(i.id);
+  }
+}
+
+/** A new identity, created: active, its power recorded; its workload bound so it can get tokens. */
+async function createIdentity(m: Model, r: Real, i: MIdentity): Promise<void> {
+  m.identities.set(i.id, { ...structuredClone(i), status: 'active' });
+  m.recorded.set(i.id, m.recompute(i.id));
+  m.edited.add(i.id);
+  r.prevPower.set(i.id, { status: 'active', recorded: 'none yet' });
+  const c = await r.call('admin', 'POST', `/v1/identities/${i.id}/credentials`, { type: 'oidc', issuer: 'model-k8s', subject: `sa:${i.id}` });
+  if (c.status !== 201) throw new Discrepancy('ANSWER', `binding the workload of new identity ${i.id}: ${c.status} ${JSON.stringify(c.body).slice(0, 300)}`);
+}
+
+/** Identities a sequence may create: an execute one where client assets move (two approvers), an observe one (one). */
+export const NEW_IDENTITIES: readonly MIdentity[] = [
+  {
+    id: 'new-cus', kind: 'workload', function: 'custody', capability: 'execute', owner: OWNER_A, purpose: 'model identity new-cus', environment: 'production', break_glass: false,
+    scopes: [ALL_SCOPES[0]!, ALL_SCOPES[1]!], actions: ['read', 'initiate_transfer', 'withdraw_to_client'], credential: { type: 'short_lived', created: '2026-01-01T00:00:00Z' },
+    revocation: { connector: 'manual', target: 't-new-cus' }, status: 'active',
+  },
+  {
+    id: 'new-obs', kind: 'service_account', function: 'reporting', capability: 'observe', owner: 'omar@firm.example', purpose: 'model identity new-obs', environment: 'production', break_glass: false,
+    scopes: [ALL_SCOPES[4]!], actions: ['read'], credential: { type: 'short_lived', created: '2026-01-01T00:00:00Z' },
+    revocation: { connector: 'manual', target: 't-new-obs' }, status: 'active',
+  },
+];
+
+export class CreateIdentity implements Cmd {
+  constructor(readonly which: number, readonly viaImport: boolean, readonly who: number) {}
+  check(m: Readonly<Model>): boolean {
+    return !m.identities.has(pick(NEW_IDENTITIES, this.which).id);
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const i = structuredClone(pick(NEW_IDENTITIES, this.which));
+    const { status: _s, ...record } = i;
+    r.advance(1000);
+    m.now = r.clock.now;
+    const who = this.viaImport ? 'carla' : pick(OPERATORS, this.who);
+    const what = `${who} creates ${i.id}${this.viaImport ? ' by import' : ''}`;
+    let change: { id: string; approval: string; required?: number } | undefined;
+    if (this.viaImport) {
+      const man = manifestOf(m);
+      man.identities.push(record);
+      const res = await r.call(who, 'POST', '/v1/import', man);
+      expectAnswer(what, res, { status: 200 });
+      const held = ((res.body.pending ?? []) as any[]).find((p) => p.id === i.id);
+      if (!held) throw new Discrepancy('CREATE_NOT_HELD', `${what}: a new active identity with power is not held for approval: ${JSON.stringify(res.body).slice(0, 400)}`);
+      change = { id: held.change_request, approval: held.approval, required: held.required };
+    } else {
+      const res = await r.call(who, 'POST', '/v1/identities', record);
+      if (res.status !== 202) throw new Discrepancy('CREATE_NOT_HELD', `${what}: expected 202 and a change request, got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      change = { id: res.body.id, approval: res.body.approval.id, required: res.body.approval.required };
+    }
+    m.changes.set(change.id, { id: change.id, kind: 'identity_change', approval: change.approval, status: 'pending', baseVersion: 0, identity: i });
+    const a = m.openApproval(change.approval, 'identity_change', change.id, who, i.owner, { execute: i.capability === 'execute', services: i.scopes.map((s) => s.service) });
+    if (change.required !== undefined && change.required !== a.required) throw new Discrepancy('APPROVAL_RULE', `${what}: ${change.required} approvals required, model ${a.required}`);
+    await r.check(m, what);
+  }
+  toString(): string {
+    return `CreateIdentity(${this.which},${this.viaImport},${this.who})`;
   }
 }
 
@@ -924,5 +985,6 @@ export const commandArbitraries: fc.Arbitrary<Cmd>[] = [
   fc.nat({ max: 3 }).map((d) => new Tick(d)),
   fc.tuple(n, n).map(([v, w]) => new ChangeRules(v, w)),
   fc.tuple(fc.boolean(), n).map(([f, w]) => new ChangePolicies(f, w)),
+  fc.tuple(n, fc.boolean(), n).map(([i, v, w]) => new CreateIdentity(i, v, w)),
 ];
 

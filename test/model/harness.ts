@@ -247,7 +247,7 @@ export class Real {
     }
     const now = powerSnapshot(model);
     for (const [id, after] of now) {
-      const before = this.prevPower.get(id)!;
+      const before = this.prevPower.get(id) ?? { status: 'none', recorded: 'none yet' };
       const mine = events.filter((e) => e.subject.id === id);
       const record = mine.filter((e) => e.action === 'identity.updated' || e.action === 'identity.created');
       const power = mine.filter((e) => e.action.startsWith('identity.') && !['identity.updated', 'identity.created', 'identity.tokens_revoked'].includes(e.action));

@@ -17,6 +17,8 @@ export interface RunOptions {
   findingsEvery?: number;
   /** Stop starting new sequences after this many ms (the soak). */
   deadlineMs?: number;
+  /** Start no new sequence once this says so (the soak, interrupted). */
+  stop?: () => boolean;
   verbose?: boolean;
   /** Shrink a failure to a smaller sequence (default true; off to explore quickly). */
   shrink?: boolean;
@@ -47,7 +49,7 @@ export async function runModel(opts: RunOptions): Promise<RunReport> {
   const report: RunReport = { sequences: 0, commands: 0, tolerated: {} };
   const t0 = Date.now();
   const property = fc.asyncProperty(fc.commands(commandArbitraries, { maxCommands: opts.maxCommands, size: 'max' }), async (cmds) => {
-    if (opts.deadlineMs !== undefined && Date.now() - t0 > opts.deadlineMs) return;
+    if ((opts.deadlineMs !== undefined && Date.now() - t0 > opts.deadlineMs) || opts.stop?.()) return;
     const s0 = Date.now();
     const { model, real } = await runSequence(opts.store, cmds, opts.tolerate ?? [], opts.findingsEvery ?? 1);
     report.sequences++;

@@ -34,12 +34,15 @@ const tolerated: Record<string, number> = {};
 const found = new Map<string, { count: number; first: { store: string; seed: number; path?: string; counterexample: string; error: string } }>();
 
 console.log(`soak: up to ${sequences} sequences of up to ${maxCommands} commands, ${minutes} min, on ${stores.join(' and ')}; tolerating ${tolerate.length ? tolerate.join(', ') : 'nothing'}`);
+// Interrupted, the sequence running finishes and cleans up (its database dropped), then the summary.
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => (stopping = true));
 let turn = 0;
-while (total.sequences < sequences && Date.now() < deadline) {
+while (total.sequences < sequences && Date.now() < deadline && !stopping) {
   const store = stores[turn++ % stores.length]!;
   const seed = (Date.now() ^ (turn * 2654435761)) | 0;
   const r = await runModel({
-    store, numRuns: Math.min(batch, sequences - total.sequences), maxCommands, tolerate, seed, shrink: args.shrink === true, deadlineMs: Math.max(1000, deadline - Date.now()),
+    store, numRuns: Math.min(batch, sequences - total.sequences), maxCommands, tolerate, seed, shrink: args.shrink === true, deadlineMs: Math.max(1000, deadline - Date.now()), stop: () => stopping,
   });
   total.sequences += r.sequences;
   total.commands += r.commands;
