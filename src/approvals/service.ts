@@ -66,6 +66,8 @@ export interface ApprovalHandler {
   approved(tx: Sql, approval: Approval, at: string): Promise<NewEvent[]>;
   rejected?(tx: Sql, approval: Approval, at: string): Promise<NewEvent[]>;
   expired?(tx: Sql, approval: Approval, at: string): Promise<NewEvent[]>;
+  /** Withdrawn before it was decided (its requester revoked it, or what it guards went away). */
+  cancelled?(tx: Sql, approval: Approval, at: string): Promise<NewEvent[]>;
   /** After the deciding transaction commits (e.g. to run a long cascade in its own transaction). */
   afterCommit?(approval: Approval): Promise<void>;
 }
@@ -96,7 +98,7 @@ export function approvalEngine(db: Database, clock: () => Date, rules: () => rea
     const handler = handlers.get(a.kind);
     const more = status === 'approved' ? await handler?.approved(tx, done, at)
       : status === 'rejected' ? await handler?.rejected?.(tx, done, at)
-        : status === 'expired' ? await handler?.expired?.(tx, done, at) : [];
+        : status === 'expired' ? await handler?.expired?.(tx, done, at) : await handler?.cancelled?.(tx, done, at);
     await appendEvents(tx, at, [
       { actor, action: `approval.${status}`, subject: { type: 'approval', id: a.id }, before: { status: 'pending' }, after: { status, kind: a.kind, subject: a.subject, votes: done.votes.map((v) => ({ voter: v.voter, decision: v.decision })) }, reason: outcome },
       ...(more ?? []),

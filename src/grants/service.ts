@@ -115,6 +115,11 @@ export function grantsService(db: Database, clock: () => Date, approvals: Approv
       await tx.run("UPDATE access_requests SET status = 'expired', updated_at = ? WHERE id = ?", [at, a.id]);
       return [];
     },
+    // Withdrawn while pending: the request says so, so it is not left waiting for ever.
+    async cancelled(tx, a, at) {
+      await tx.run("UPDATE access_requests SET status = 'cancelled', updated_at = ? WHERE id = ? AND status = 'pending'", [at, a.id]);
+      return [];
+    },
   });
 
   const stripped = (r: AccessRequest): AccessRequestInput => ({
@@ -206,6 +211,11 @@ export function grantsService(db: Database, clock: () => Date, approvals: Approv
     },
     async expired(tx, a, at) {
       await tx.run("UPDATE break_glass_activations SET status = 'expired', updated_at = ? WHERE id = ?", [at, a.subject.id]);
+      return [];
+    },
+    // Sealed while pending: the activation ends as cancelled, so the identity can be unsealed again later.
+    async cancelled(tx, a, at) {
+      await tx.run("UPDATE break_glass_activations SET status = 'cancelled', updated_at = ? WHERE id = ? AND status = 'pending'", [at, a.subject.id]);
       return [];
     },
   });
