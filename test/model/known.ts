@@ -3,12 +3,6 @@
 // sequences go on looking for new ones; each has a failing regression test in regressions.test.ts
 // marked todo. When one is fixed, its regression passes: remove it here and drop the todo.
 export const KNOWN: readonly string[] = [
-  // POST /v1/access-requests/{id}/revoke on a pending request cancels its approval but leaves the
-  // request `pending` (no handler for a cancelled approval).
-  'REVOKED_REQUEST_STAYS_PENDING',
-  // POST /v1/break-glass/activations/{id}/seal on a pending activation cancels its approval but
-  // leaves the activation `pending`: every later unseal of that identity is refused ALREADY_EXISTS.
-  'SEALED_ACTIVATION_STAYS_PENDING',
   // A manifest import that changes an identity's record does not move its token generation: tokens
   // issued before keep the old record's facts (an identity made break-glass by import still acts).
   'IMPORT_KEEPS_TOKENS',
