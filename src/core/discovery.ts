@@ -411,6 +411,27 @@ export function accountKeys(a: ObservedAccount): { exact: string; bare: string |
 }
 
 /** A static credential the account is known to hold (count absent: unknown, so never a finding). */
+/** Account indexes: one hit as a number, several as an array. */
+type Hits = number | number[];
+function addHit(m: Map<string, Hits>, k: string, i: number): void {
+  const h = m.get(k);
+  if (h === undefined) m.set(k, i);
+  else if (typeof h === 'number') m.set(k, [h, i]);
+  else h.push(i);
+}
+function put(idx: Map<string, Map<string, Hits>>, connector: string, k: string, i: number): void {
+  let m = idx.get(connector);
+  if (!m) idx.set(connector, (m = new Map()));
+  addHit(m, k, i);
+}
+function eachHit(h: Hits | undefined, fn: (i: number) => void): void {
+  if (h === undefined) return;
+  if (typeof h === 'number') fn(h);
+  else for (const i of h) fn(i);
+}
+const HOW = { revocation: 1, credential: 2, native_id: 3 } as const;
+const HOW_NAMES: Record<number, ReconcileResult['matched_by']> = { 1: 'revocation', 2: 'credential', 3: 'native_id' };
+
 const isStatic = (c: CredentialFact) => (c.count ?? 0) > 0 && c.active !== false && (c.lifetime ? c.lifetime === 'static' : c.type === 'password' || c.type === 'key' || (c.type === 'token' && !c.expires));
 
 /**
@@ -435,64 +456,89 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
     }
   }
 
-  // Indexes over the observed accounts: by connector + exact key, connector + bare name, native id.
-  const exactIdx = new Map<string, number[]>();
-  const bareIdx = new Map<string, number[]>();
-  const nativeIdx = new Map<string, number[]>();
-  const push = (m: Map<string, number[]>, k: string, i: number) => {
-    const l = m.get(k);
-    if (l) l.push(i);
-    else m.set(k, [i]);
-  };
+  // Indexes over the observed accounts, built once: connector → exact key → account(s), connector →
+  // bare name → account(s). Single hits are stored as numbers, not arrays: 100,000 accounts, not
+  // 100,000 arrays for the collector.
+  const exactIdx = new Map<string, Map<string, Hits>>();
+  const bareIdx = new Map<string, Map<string, Hits>>();
   observed.forEach((a, i) => {
     const run = sourcesById.get(a.source);
+    if (!run) return;
     const keys = accountKeys(a);
-    push(nativeIdx, a.native_id, i);
-    for (const c of run?.covers ?? []) {
-      push(exactIdx, c + SEP + keys.exact, i);
-      if (keys.bare) push(bareIdx, c + SEP + keys.bare, i);
+    for (const c of run.covers) {
+      put(exactIdx, c, keys.exact, i);
+      if (keys.bare) put(bareIdx, c, keys.bare, i);
     }
   });
-
-  // Pairs: account index → identity indexes (with how), in two passes so an exact target claims
-  // an account before a bare name can.
-  const pairs = new Map<number, Map<number, ReconcileResult['matched_by']>>();
-  const matchedIdentities = new Set<number>();
-  const addPair = (ai: number, ii: number, how: ReconcileResult['matched_by']) => {
-    let m = pairs.get(ai);
-    if (!m) pairs.set(ai, (m = new Map()));
-    if (!m.has(ii)) m.set(ii, how);
-    matchedIdentities.add(ii);
+  // By native id, only if some identity's connector no source covers.
+  let nativeIdx: Map<string, Hits> | undefined;
+  const byNative = (id: string): Hits | undefined => {
+    if (!nativeIdx) {
+      nativeIdx = new Map();
+      observed.forEach((a, i) => addHit(nativeIdx!, a.native_id, i));
+    }
+    return nativeIdx.get(id);
   };
+
+  // Pairs: each account's first identity in typed arrays, any further ones in a small map; two
+  // passes, so an exact target claims an account before a bare name can.
   const identities = input.identities;
-  const claimedExactly = new Set<number>();
-  const bareWanted: { ii: number; keys: string[] }[] = [];
+  const firstIdentity = new Int32Array(observed.length).fill(-1);
+  const firstHow = new Uint8Array(observed.length);
+  const morePairs = new Map<number, { ii: number; how: number }[]>();
+  const matchedIdentities = new Uint8Array(identities.length);
+  const claimedExactly = new Uint8Array(observed.length);
+  const paired = (ai: number, ii: number) => firstIdentity[ai] === ii || !!morePairs.get(ai)?.some((p) => p.ii === ii);
+  const addPair = (ai: number, ii: number, how: number) => {
+    matchedIdentities[ii] = 1;
+    if (firstIdentity[ai] === -1) {
+      firstIdentity[ai] = ii;
+      firstHow[ai] = how;
+    } else if (!paired(ai, ii)) {
+      const l = morePairs.get(ai);
+      if (l) l.push({ ii, how });
+      else morePairs.set(ai, [{ ii, how }]);
+    }
+  };
+  /** The identities paired with an account, with how. */
+  const pairsOf = (ai: number): { ii: number; how: number }[] =>
+    firstIdentity[ai] === -1 ? [] : [{ ii: firstIdentity[ai]!, how: firstHow[ai]! }, ...(morePairs.get(ai) ?? [])];
+  const bareWanted: { ii: number; connector: string; keys: string[] }[] = [];
   identities.forEach((idn, ii) => {
     const r = idn.revocation;
     if (!r) return;
     const cov = coverage.get(r.connector);
     if (!cov) {
       // No source reads this connector's system: the target may still be a native id verbatim (an ARN, ns/name).
-      for (const ai of nativeIdx.get(r.target.trim()) ?? []) addPair(ai, ii, 'native_id');
+      eachHit(byNative(r.target.trim()), (ai) => addPair(ai, ii, HOW.native_id));
       return;
     }
     const bare: string[] = [];
+    const exact = exactIdx.get(r.connector);
     for (const kind of cov.kinds) {
-      const key = r.connector + SEP + canonicalTarget(kind, r.target);
-      const hits = exactIdx.get(key);
-      if (hits) for (const ai of hits) {
-        addPair(ai, ii, 'revocation');
-        claimedExactly.add(ai);
-      }
-      else bare.push(key);
+      const key = canonicalTarget(kind, r.target);
+      const hits = exact?.get(key);
+      if (hits === undefined) bare.push(key);
+      else eachHit(hits, (ai) => {
+        addPair(ai, ii, HOW.revocation);
+        claimedExactly[ai] = 1;
+      });
     }
-    if (bare.length) bareWanted.push({ ii, keys: bare });
+    if (bare.length) bareWanted.push({ ii, connector: r.connector, keys: bare });
   });
-  for (const { ii, keys } of bareWanted) {
-    for (const k of keys) for (const ai of bareIdx.get(k) ?? []) if (!claimedExactly.has(ai)) addPair(ai, ii, 'revocation');
+  for (const { ii, connector, keys } of bareWanted) {
+    const idx = bareIdx.get(connector);
+    for (const k of keys) eachHit(idx?.get(k), (ai) => {
+      if (!claimedExactly[ai]) addPair(ai, ii, HOW.revocation);
+    });
   }
 
   // Registered fingerprints: a match for an account no path matched; otherwise evidence of sharing.
+  const push = (m: Map<string, number[]>, k: string, i: number) => {
+    const l = m.get(k);
+    if (l) l.push(i);
+    else m.set(k, [i]);
+  };
   const registered = new Map<string, number[]>();
   const identityIndex = new Map(identities.map((idn, ii) => [idn.id, ii]));
   for (const rc of input.credentials ?? []) {
@@ -507,10 +553,9 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
       push(byFingerprint, c.fingerprint, ai);
       const owners = registered.get(c.fingerprint);
       if (!owners) continue;
-      const paired = pairs.get(ai);
-      if (!paired) for (const ii of owners) addPair(ai, ii, 'credential');
+      if (firstIdentity[ai] === -1 || firstHow[ai] === HOW.credential) for (const ii of owners) addPair(ai, ii, HOW.credential);
       else {
-        const others = owners.filter((ii) => !paired.has(ii));
+        const others = owners.filter((ii) => !paired(ai, ii));
         if (others.length) {
           const l = foreignFingerprint.get(ai) ?? [];
           l.push({ fingerprint: c.fingerprint, identities: others });
@@ -537,7 +582,7 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
     for (const ai of distinct) {
       const a = observed[ai]!;
       if (a.environment) envs.add(a.environment);
-      for (const ii of pairs.get(ai)?.keys() ?? []) {
+      for (const { ii } of pairsOf(ai)) {
         ids.add(ii);
         envs.add(identities[ii]!.environment);
         for (const s of identities[ii]!.scopes ?? []) entities.add(s.entity);
@@ -551,10 +596,9 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
       `${envs.size ? `, in ${[...envs].sort().join(', ')}` : ''}${entities.size > 1 ? `, for entities ${[...entities].sort().join(', ')}` : ''}`;
     for (const ai of distinct) note(ai, { type: 'credential', detail }, envs.size > 1);
   }
-  for (const [ai, m] of pairs) {
-    if (m.size < 2) continue;
-    const names = [...m.keys()].map((ii) => identities[ii]!.id);
-    note(ai, { type: 'account', detail: `${accountLabel(observed[ai]!)} is declared by ${m.size} identities: ${names.slice(0, 10).join(', ')}` });
+  for (const ai of morePairs.keys()) {
+    const names = pairsOf(ai).map((p) => identities[p.ii]!.id);
+    note(ai, { type: 'account', detail: `${accountLabel(observed[ai]!)} is declared by ${names.length} identities: ${names.slice(0, 10).join(', ')}` });
   }
   for (const [ai, l] of foreignFingerprint) {
     for (const f of l) note(ai, { type: 'credential', detail: `credential ${f.fingerprint} of ${accountLabel(observed[ai]!)} is registered to ${f.identities.map((ii) => identities[ii]!.id).join(', ')}` });
@@ -567,14 +611,15 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
   let unmanaged = 0;
 
   observed.forEach((a, ai) => {
-    const m = pairs.get(ai);
-    if (!m) {
+    if (firstIdentity[ai] === -1) {
       unmanaged++;
       results.push(unmanagedResult(a));
       return;
     }
-    for (const [ii, how] of m) {
-      const idn = identities[ii]!;
+    const ref = refOf(a);
+    for (const p of morePairs.has(ai) ? pairsOf(ai) : [{ ii: firstIdentity[ai]!, how: firstHow[ai]! }]) {
+      const idn = identities[p.ii]!;
+      const how = HOW_NAMES[p.how]!;
       const drift = drifts(idn, a, now, policy, shared.get(ai));
       for (const d of drift) byDrift[d.kind]++;
       if (drift.length) drifted++;
@@ -583,7 +628,7 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
         key: `${idn.id}|${a.source}|${a.native_id}`,
         state: drift.length ? 'drift' : 'matched',
         identity: idn.id,
-        account: refOf(a),
+        account: ref,
         matched_by: how,
         drift,
         finding: null,
@@ -596,7 +641,7 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
   let uncovered = 0;
   const unverified: string[] = [];
   identities.forEach((idn, ii) => {
-    if (matchedIdentities.has(ii)) return;
+    if (matchedIdentities[ii]) return;
     const cov = idn.revocation ? coverage.get(idn.revocation.connector) : undefined;
     if (!cov) {
       uncovered++;
@@ -679,6 +724,9 @@ const sessionEvidence = (s: SessionEvidence): Evidence => ({
   ...(s.started ? { at: s.started } : {}),
 });
 
+const NONE_CREDENTIALS: CredentialFact[] = [];
+const NONE_SESSIONS: SessionEvidence[] = [];
+
 interface Sharing {
   evidence: Evidence[];
   crossEnvironment: boolean;
@@ -713,7 +761,7 @@ function drifts(idn: DiscoveryIdentity, a: ObservedAccount, now: number, policy:
       `${ex.length ? `e.g. ${ex.slice(0, 3).map((g) => g.grant).join('; ')}` : 'execute privileges'}${a.grants_total > a.grants.length ? ` (${a.grants_total} grants in all)` : ''}: narrow the grants to read, or declare the capability.`);
   }
 
-  const statics = a.credentials.filter(isStatic);
+  const statics = a.credentials.length ? a.credentials.filter(isStatic) : NONE_CREDENTIALS;
   if (statics.length) {
     const old: Evidence[] = [];
     for (const c of statics) {
@@ -734,7 +782,7 @@ function drifts(idn: DiscoveryIdentity, a: ObservedAccount, now: number, policy:
     }
   }
 
-  const human = a.sessions.filter((s) => s.interactive);
+  const human = a.sessions.length ? a.sessions.filter((s) => s.interactive) : NONE_SESSIONS;
   if (human.length) {
     add('interactive_use', human.slice(0, 5).map(sessionEvidence), `${idn.id} (${on}) was used from an interactive client`,
       `${human.slice(0, 3).map((s) => sessionEvidence(s).detail).join('; ')}: people use their own accounts; rotate the credential if a person holds it.`);

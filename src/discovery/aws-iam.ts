@@ -205,6 +205,7 @@ export async function readAuthorizationDetails(file: string): Promise<{ principa
     return false;
   };
   const pipeline = chain([
+    // 64 KB reads: one read's parsed values are consumed before the next; 256 KB ones pile up to ~300 MB RSS.
     createReadStream(file, { highWaterMark: 64 * 1024 }),
     parser({ streamValues: false }),
     pick({ filter }),
