@@ -264,6 +264,13 @@ export class Real {
       for (const e of power) {
         if (e.before?.status !== undefined && e.before.status !== before.status) this.fail('EVENTS', `${e.action} says before status ${e.before.status}: ${what}`);
         if (e.after?.status !== undefined && e.after.status !== after.status) this.fail('EVENTS', `${e.action} says after status ${e.after.status}: ${what}`);
+        // Before: what was recorded (or, with no record, the whole entitlement of the unchanged record).
+        if (e.before?.lawful !== undefined && e.before.lawful !== null && !edited && before.recorded !== 'none yet') {
+          const i = model.identities.get(id)!;
+          const want = before.recorded === 'full' ? i.scopes.flatMap((s) => i.actions.map((a) => `${sk(s)}|${a}`)).sort().join(',') : before.recorded.slice(before.recorded.indexOf(':') + 1);
+          const got = [...lawfulSet(e.before.lawful)].sort().join(',');
+          if (got !== want) this.fail('EVENTS', `${e.action} says lawful before ${got}, model ${want}: ${what}`);
+        }
         if (e.after?.lawful !== undefined) {
           const want = model.recorded.get(id) ?? null;
           const full = want ? want.lawful : model.lawfulPairs(model.identities.get(id)!);
