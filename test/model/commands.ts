@@ -147,6 +147,7 @@ export class Propose implements Cmd {
     if (refused) {
       expectAnswer(what, await post(), { status: refused === 'FORBIDDEN' ? 403 : 409, code: refused });
     } else if (this.emergency) {
+      m.growthBy = 'the emergency path';
       const res = await applyAndCompare(m, r, named, to, denied, reference, post);
       expectAnswer(what, res, { status: 201 });
       m.transitions.set(res.body.id, { id: res.body.id, named, to, denied, proposer: who, emergency: true, status: 'applied', approval: '', decidedBy: who, review: 'open', reference });
@@ -254,6 +255,7 @@ export class Vote implements Cmd {
     const done = () => {
       a.votes.push(voter);
       a.status = 'approved';
+      m.growthBy = `approval ${a.id}`;
     };
     switch (a.kind) {
       case 'transition': {
@@ -397,6 +399,7 @@ export class SetStatus implements Cmd {
       expectAnswer(what, res, { status: 200 });
       i.status = 'active';
       m.suspendedBy.delete(i.id);
+      m.growthBy = 'reactivation by hand';
     }
     await r.check(m, what);
   }
@@ -888,6 +891,7 @@ export class Tick implements Cmd {
       }
       m.applyTransition(t.named, t.to, t.denied, t.reference);
       t.status = 'applied';
+      m.growthBy = `the scheduler applying ${t.id}`;
     }
     if (failed && !m.tolerates('FOLLOW_STALE_SCHEDULED')) throw new Discrepancy('SCHEDULER', `applying due transitions failed: ${String(failed)}`);
     await r.app.services.approvals.expireDue();

@@ -52,6 +52,8 @@ export class Real {
   /** The ledger position the last check read up to. */
   lastSeq = 0;
   prevPower = new Map<string, { status: string; recorded: string }>();
+  /** What each identity could do after the last command: its lawful pairs while active, nothing otherwise. */
+  prevHeld = new Map<string, Set<string>>();
   steps = 0;
   log: string[] = [];
 
@@ -186,12 +188,35 @@ export class Real {
     await this.checkSdkDecisions(model, sample);
     if (this.opts.findingsEvery && this.steps % this.opts.findingsEvery === 0) await this.checkFindings(model);
     this.checkModelInvariant(model);
+    this.checkGrowth(model, label);
     this.prevPower = powerSnapshot(model);
     this.lastSeq = await this.topSeq();
   }
 
   fail(id: string, detail: string): void {
     throw new Discrepancy(id, detail);
+  }
+
+  /**
+   * Power never grows without the approvals the rules require: an identity may do something it
+   * could not only after a command that decided an approval (a transition, an access grant, an
+   * identity change, new rules), the emergency path, a reactivation by hand, or the scheduler
+   * applying an approved transition. The model grows power only there; the server, compared with
+   * it after every command, therefore too.
+   */
+  checkGrowth(model: Model, label: string): void {
+    const held = new Map<string, Set<string>>();
+    for (const [id, i] of model.identities) held.set(id, i.status === 'active' ? model.lawfulPairs(i) : new Set());
+    if (this.prevHeld.size && !model.growthBy) {
+      for (const [id, now] of held) {
+        const before = this.prevHeld.get(id);
+        const gained = before ? [...now].filter((p) => !before.has(p)) : [];
+        if (gained.length && !model.seen.includes('EDIT_RESTORES_SUSPENDED'))
+          this.fail('POWER_GREW_WITHOUT_APPROVAL', `${label}: ${id} gained ${gained.join(', ')} with no approval decided`);
+      }
+    }
+    model.growthBy = undefined;
+    this.prevHeld = held;
   }
 
   /** Identity status and the stored power (identity_power, read from the test's own database). */

@@ -175,6 +175,8 @@ export class Model {
   changes = new Map<string, MChange>();
   /** Identities whose record a command changed (their record event is expected). */
   edited = new Set<string>();
+  /** Set by a command that may grow power (an approval that decided, the emergency path, a reactivation, the scheduler). */
+  growthBy: string | undefined;
   /** Identities whose outstanding tokens may carry an old record (a tolerated discrepancy). */
   staleTokens = new Set<string>();
   /** Discrepancies seen and tolerated in this sequence. */
