@@ -7,6 +7,7 @@ import { MandateError } from '../core/errors.js';
 import type { LifecycleRules } from '../core/lifecycle.js';
 import { appendEvents } from '../events/log.js';
 import type { PolicyStore } from '../policy/store.js';
+import { refreshPower } from '../regulatory/power.js';
 import type { RulesStore } from '../regulatory/rules.js';
 import type { Database, Sql } from '../store/db.js';
 import type { Approval, ApprovalEngine } from './service.js';
@@ -83,7 +84,15 @@ export function changeRequests(db: Database, clock: () => Date, approvals: Appro
         throw new MandateError('PRECONDITION_FAILED', `the lifecycle rules changed since change ${cr.id} was asked for (based on version ${cr.base_version}, now ${current.version}): ask again`);
       const pushed = await rules.pushIn(tx, cr.requester, (cr.change as { rules: LifecycleRules }).rules, at, `change ${cr.id} approved by ${a.votes.map((v) => v.voter).join(', ')}`);
       await tx.run("UPDATE change_requests SET status = 'applied', result = ? WHERE id = ?", [JSON.stringify({ version: pushed.version }), cr.id]);
-      return [];
+      // New rules change what is lawful for everyone: every identity's stored power is recomputed
+      // under them in this same transaction, and what changed is recorded (the events returned)
+      // and pushed (connector rows; enforcement points follow the events). CAEP receivers are not
+      // known to change requests, so no CAEP rows are written here.
+      const refreshed = await refreshPower(tx, {
+        identityIds: 'all', actor: cr.requester, why: `lifecycle rules version ${pushed.version} published (change ${cr.id})`,
+        key: cr.id, at, receivers: [],
+      });
+      return refreshed.events;
     },
     rejected: settle('rejected'),
     expired: settle('expired'),

@@ -1,19 +1,22 @@
-// Continuous control checks: gathers the facts (inventory, power, decisions, approvals,
-// exceptions, break-glass, revocations, leaked secrets, the ledger), runs the pure checks of
-// core/checks.ts, and keeps findings with a lifecycle: a finding is the same one from run to run
-// (its id is check and subject), re-running changes nothing that did not change, a cause that
-// went away resolves its finding and one that came back reopens it. Each run records readiness
-// per (entity, member state, service), so a trend, or the state on a deadline day, can be shown.
+// Continuous control checks: gathers the facts (inventory, lawful power as the decision point
+// computes it, decisions, approvals, exceptions, break-glass, revocations, leaked secrets, the
+// ledger), runs the pure checks of core/checks.ts, and keeps findings with a lifecycle: a finding
+// is the same one from run to run (its id is check and subject), re-running changes nothing that
+// did not change, a cause that went away resolves its finding and one that came back reopens it.
+// Each run records readiness per (entity, member state, service), so a trend, or the state on a
+// deadline day, can be shown.
 import { createHash, randomBytes } from 'node:crypto';
 import { CHECKS, DEFAULT_CHECK_SETTINGS, readinessScore, REMEDIATION_DAYS, worse, type CheckFacts, type CheckSettings, type Failure } from '../core/checks.js';
 import { MandateError } from '../core/errors.js';
 import type { CheckResult, Finding, FindingStatus, Readiness, Severity } from '../core/evidence.js';
-import { scopeKey } from '../core/lifecycle.js';
+import { authorityLookup } from '../core/cascade.js';
+import { decidePower, scopeKey } from '../core/lifecycle.js';
 import type { Identity } from '../core/model.js';
 import { parseTimestamp } from '../core/time.js';
 import { ActionVocabulary } from '../core/vocabulary.js';
 import { appendEvents } from '../events/log.js';
 import { getAllRecords, getCustomActions } from '../inventory/queries.js';
+import { currentRules } from '../regulatory/rules.js';
 import { accessReviewFindings } from '../reviews/service.js';
 import { insertMany, type Database, type Sql } from '../store/db.js';
 
@@ -64,12 +67,23 @@ interface UsageUpdate { rows: string[][]; cursor: number }
 
 async function gatherFacts(sql: Sql, now: Date, settings: CheckSettings, usageUpdate: UsageUpdate): Promise<CheckFacts> {
   const identities = (await sql.all<{ doc: string; created_at: string }>('SELECT doc, created_at FROM identities')).map((r) => ({ record: JSON.parse(r.doc) as Identity, created_at: r.created_at }));
-  const [people, authorisations, custom] = await Promise.all([getAllRecords(sql, 'person'), getAllRecords(sql, 'authorisation'), getCustomActions(sql)]);
+  const [people, authorisations, custom, rules] = await Promise.all([getAllRecords(sql, 'person'), getAllRecords(sql, 'authorisation'), getCustomActions(sql), currentRules(sql)]);
   const vocabulary = new ActionVocabulary(custom);
+  // The power the decision point uses, not a stored copy of it: each active identity's lawful
+  // actions per scope under the lifecycle rules in force and the authorisations as they stand
+  // now. (Inactive identities have none: the decision point refuses them.) One lookup, plain
+  // loops: this runs over every identity (100,000 and more).
+  const lookup = authorityLookup(authorisations.values());
   const power = new Map<string, Record<string, string[]>>();
-  for (const r of await sql.all<{ identity_id: string; lawful: string }>('SELECT identity_id, lawful FROM identity_power')) {
-    const lawful = JSON.parse(r.lawful) as { scope: { entity: string; service: string; jurisdiction: string }; actions: string[] }[];
-    power.set(r.identity_id, Object.fromEntries(lawful.map((l) => [scopeKey(l.scope as never), l.actions])));
+  for (const { record: identity } of identities) {
+    if (identity.status !== 'active') continue;
+    const held: Record<string, string[]> = {};
+    for (const s of decidePower(identity, lookup, rules.rules, vocabulary).scopes) {
+      let actions: string[] | undefined;
+      for (const v of s.verdicts) if (v.lawful) (actions ??= []).push(v.action);
+      if (actions) held[scopeKey(s.scope)] = actions;
+    }
+    power.set(identity.id, held);
   }
   // Usage and where identities act from: kept in decision_usage up to a cursor, so a run reads
   // only the decisions logged since the last one (the window then applies to both).

@@ -1,7 +1,8 @@
-// The cascade, pure: given a transition of one or more authorisations, the identities acting in
-// them and what the lifecycle already did to them, decide every identity-state change, every
-// connector action and the return paths that stay open. The impact preview and the real
-// cascade both call planCascade: there is one engine, not two.
+// The cascade, pure: given a transition of one or more authorisations (or any other change of the
+// inputs of identities' power: an identity edited, new lifecycle rules), the identities concerned
+// and what the lifecycle already did to them, decide every identity-state change, every connector
+// action and the return paths that stay open. The impact preview, the real cascade and every
+// refresh of stored power (src/regulatory/power.ts) call planCascade: there is one engine, not two.
 import { decidePower, scopeKey, type AuthorityLookup, type LifecycleRules, type Outcome, type PowerDecision, type ScopeAuthority } from './lifecycle.js';
 import type { Authorisation, Identity, Scope } from './model.js';
 import type { ActionVocabulary, AuthorisationStatus, IdentityStatus } from './vocabulary.js';
@@ -46,11 +47,34 @@ export function expandTransition(named: readonly Authorisation[], all: readonly 
   return [...out.values()];
 }
 
+/** A lawful power: scope → the actions still lawful there (what identity_power.lawful and CAEP claims carry). */
+export type LawfulPower = readonly { scope: Scope; actions: readonly string[] }[];
+
 /** What the lifecycle has already done to an identity (identity_power), so a cascade can undo exactly that. */
 export interface PriorPower {
   outcome: Outcome;
   suspendedByLifecycle: boolean;
   transitionId: string;
+  /** The lawful power stored with it, as the cascade that wrote it decided. */
+  lawful: LawfulPower;
+}
+
+/**
+ * A lawful power in one canonical text (scope keys sorted, each scope's actions sorted; scopes
+ * with no lawful action left out), so two powers compare equal whatever order they were built in.
+ */
+export function canonicalLawful(lawful: LawfulPower): string {
+  const parts: string[] = [];
+  for (const l of lawful) {
+    if (l.actions.length === 0) continue;
+    parts.push(`${scopeKey(l.scope)}=${[...l.actions].sort().join(',')}`);
+  }
+  return parts.sort().join(';');
+}
+
+/** Whether two lawful powers hold the same (scope, action) pairs. */
+export function sameLawful(a: LawfulPower, b: LawfulPower): boolean {
+  return canonicalLawful(a) === canonicalLawful(b);
 }
 
 export type Effect = 'suspend' | 'narrow' | 'restore' | 'unchanged';
@@ -62,6 +86,11 @@ export interface IdentityChange {
   statusAfter: IdentityStatus;
   /** The power the identity keeps (scope → lawful actions). */
   lawful: { scope: Scope; actions: string[] }[];
+  /**
+   * The lawful power it had before, as stored (identity_power), or its whole entitlement when the
+   * lifecycle held no record of it. Filled for changes only (null when the effect is `unchanged`).
+   */
+  lawfulBefore: LawfulPower | null;
   /** Scopes or actions it loses or regains, with the rule that decided. */
   removed: { scope: string; action: string; rule: string }[];
   /** What identity_power should hold afterwards (null: full power, no row). */
@@ -83,11 +112,20 @@ export interface CascadeInput {
   prior: ReadonlyMap<string, PriorPower>;
   /** The authorisations' states after the transition. */
   after: AuthorityLookup;
+  /** Scope keys whose authorisation moved: the return paths that stay open are counted there. */
   movedScopes: ReadonlySet<string>;
   rules: LifecycleRules;
   vocabulary: ActionVocabulary;
 }
 
+/**
+ * Recomputes the power of every identity given and compares it with what is stored: a change of
+ * status or of the lawful set (narrowed before, narrowed now with another set, say) is a change:
+ * `suspend` (active → suspended), `restore` (suspended by the lifecycle → active, or full power
+ * again), otherwise `narrow` (an identity already suspended included). An identity whose status
+ * and lawful set stay the same is `unchanged`. An identity suspended for another reason is never
+ * reactivated by the lifecycle.
+ */
 export function planCascade(input: CascadeInput): CascadePlan {
   const counts: Record<Effect, number> = { suspend: 0, narrow: 0, restore: 0, unchanged: 0 };
   const returnPaths = new Map<string, number>();
@@ -120,7 +158,7 @@ export function planCascade(input: CascadeInput): CascadePlan {
     // Revoked and decommissioned identities have no power to change; they are left as they are.
     if (statusBefore === 'revoked' || statusBefore === 'decommissioned') {
       changes.push({
-        identity: identity.id, statusBefore, lawful, removed, why: `identity is ${statusBefore}`, decision, effect: 'unchanged', statusAfter: statusBefore,
+        identity: identity.id, statusBefore, lawful, lawfulBefore: null, removed, why: `identity is ${statusBefore}`, decision, effect: 'unchanged', statusAfter: statusBefore,
         power: prior ? { outcome: prior.outcome, suspendedByLifecycle: prior.suspendedByLifecycle } : null, connector: null,
       });
       continue;
@@ -130,18 +168,31 @@ export function planCascade(input: CascadeInput): CascadePlan {
     let statusAfter: IdentityStatus;
     let power: IdentityChange['power'];
     let connector: IdentityChange['connector'];
+    // Every identity is recomputed, whatever the lifecycle did to it before: a change of its
+    // status or of its lawful set (compared canonically) is a change, recorded and pushed.
     if (decision.outcome === 'suspend') {
-      // Suspend an active identity and say the lifecycle did it; one suspended for another
-      // reason stays suspended, and the lifecycle does not claim it (so reversal leaves it alone).
-      effect = statusBefore === 'active' ? 'suspend' : 'unchanged';
-      statusAfter = 'suspended';
-      power = { outcome: 'suspend', suspendedByLifecycle: statusBefore === 'active' || liftedByUs };
-      connector = statusBefore === 'active' ? 'disable' : null;
+      if (statusBefore === 'active') {
+        // Suspend an active identity and say the lifecycle did it.
+        effect = 'suspend';
+        statusAfter = 'suspended';
+        power = { outcome: 'suspend', suspendedByLifecycle: true };
+        connector = 'disable';
+      } else {
+        // Already suspended: it stays so, and its power is recorded like any other (so nobody
+        // reactivates by hand what nothing lawful is left for). The lifecycle keeps what it
+        // claimed, and does not claim an identity suspended for another reason (reversal leaves
+        // it suspended). A change of its lawful set is narrowing, status unchanged.
+        statusAfter = statusBefore;
+        connector = null;
+        power = { outcome: 'suspend', suspendedByLifecycle: liftedByUs };
+        effect = prior?.outcome === 'suspend' && sameLawful(prior.lawful, lawful) ? 'unchanged' : 'narrow';
+      }
     } else {
       statusAfter = liftedByUs ? 'active' : statusBefore;
       connector = liftedByUs ? 'enable' : null;
       if (decision.outcome === 'narrow') {
-        effect = liftedByUs ? 'restore' : prior?.outcome === 'narrow' ? 'unchanged' : 'narrow';
+        // Narrowed before with another lawful set (a scope came back, another went) is a change too.
+        effect = liftedByUs ? 'restore' : prior?.outcome === 'narrow' && sameLawful(prior.lawful, lawful) ? 'unchanged' : 'narrow';
         power = { outcome: 'narrow', suspendedByLifecycle: false };
       } else {
         effect = prior ? 'restore' : 'unchanged';
@@ -149,7 +200,8 @@ export function planCascade(input: CascadeInput): CascadePlan {
       }
     }
     counts[effect]++;
-    changes.push({ identity: identity.id, statusBefore, lawful, removed, why: decision.why, decision, effect, statusAfter, power, connector });
+    const lawfulBefore = effect === 'unchanged' ? null : prior ? prior.lawful : identity.scopes.map((scope) => ({ scope, actions: identity.actions }));
+    changes.push({ identity: identity.id, statusBefore, lawful, lawfulBefore, removed, why: decision.why, decision, effect, statusAfter, power, connector });
   }
   return {
     changes,

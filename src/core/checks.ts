@@ -13,7 +13,11 @@ export interface CheckFacts {
   people: ReadonlyMap<string, Person>;
   authorisations: readonly Authorisation[];
   classOf: (action: string) => ActionClass | undefined;
-  /** Recorded lawful power per identity (after cascades): scope key → lawful actions. */
+  /**
+   * Lawful power of each active identity as the decision point computes it (the lifecycle rules in
+   * force over the authorisations as they stand): scope key → lawful actions. An identity absent
+   * here is taken at its whole entitlement.
+   */
   power: ReadonlyMap<string, Record<string, string[]>>;
   /** When each identity last used each action (decision log); absent: never in the window read. */
   usage: ReadonlyMap<string, ReadonlyMap<string, string>>;
@@ -213,11 +217,17 @@ export const CHECKS: readonly CheckDefinition[] = [
           const key = scopeKey(s);
           const auth = byScope.get(key);
           if (auth && LIVE.has(auth.status)) continue;
-          // What the identity holds there: its recorded lawful power, or (never cascaded) its entitlement.
+          // What the identity holds there: its lawful power as the decision point has it (or, absent, its entitlement).
           const held = power ? (power[key] ?? []) : i.actions;
           const newBusiness = held.filter((a) => f.classOf(a) === 'new_business');
+          // The authorisation's state is already what the firm holds, so no transition is missing
+          // and none is advised: what leaves the power in place is the rules, or the identity's scopes.
           if (newBusiness.length)
-            failures.push({ ...failureFor(i, `${i.id} holds ${newBusiness.join(', ')} in ${key}, where the firm ${auth ? `is ${auth.status}` : 'holds no authorisation'}`, 'Propose the matching transition, or correct the identity’s scopes.'), scopes: [key] });
+            failures.push({
+              ...failureFor(i, `${i.id} holds ${newBusiness.join(', ')} in ${key}, where the firm ${auth ? `is ${auth.status}` : 'holds no authorisation'}`,
+                `${auth ? `Authorisation ${auth.id} is already ${auth.status}` : 'The firm holds no authorisation here'}, yet the lifecycle rules in force leave this lawful: correct the rules (mandate rules show), or the identity’s scopes.`),
+              scopes: [key],
+            });
         }
       }
       return { evaluated: ids.length, failures };

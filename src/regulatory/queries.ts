@@ -52,15 +52,20 @@ export async function identityIdsInScopes(sql: Sql, scopes: readonly Scope[]): P
   return [...ids].sort();
 }
 
+/** What identity_power holds for these identities (absent: the lifecycle holds no record, full power). */
 export async function priorPower(sql: Sql, ids: readonly string[]): Promise<Map<string, PriorPower>> {
   const out = new Map<string, PriorPower>();
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    const rows = await sql.all<{ identity_id: string; outcome: Outcome; suspended_by_lifecycle: number; transition_id: string }>(
-      `SELECT identity_id, outcome, suspended_by_lifecycle, transition_id FROM identity_power WHERE identity_id IN (${placeholders(chunk.length)})`,
+    const rows = await sql.all<{ identity_id: string; outcome: Outcome; lawful: string; suspended_by_lifecycle: number; transition_id: string }>(
+      `SELECT identity_id, outcome, lawful, suspended_by_lifecycle, transition_id FROM identity_power WHERE identity_id IN (${placeholders(chunk.length)})`,
       chunk,
     );
-    for (const r of rows) out.set(r.identity_id, { outcome: r.outcome, suspendedByLifecycle: Number(r.suspended_by_lifecycle) === 1, transitionId: r.transition_id });
+    for (const r of rows) {
+      out.set(r.identity_id, {
+        outcome: r.outcome, suspendedByLifecycle: Number(r.suspended_by_lifecycle) === 1, transitionId: r.transition_id, lawful: JSON.parse(r.lawful) as PriorPower['lawful'],
+      });
+    }
   }
   return out;
 }

@@ -26,18 +26,28 @@ export interface RulesVersion {
   created_at: string;
 }
 
+/**
+ * The lifecycle rules in force, read in the caller's transaction (the shipped default while no
+ * version was published). `cached`: a version read before, reused when it is still the newest.
+ * The one reader of the current rules: the RulesStore, the power refresh and the checks use it.
+ */
+export async function currentRules(sql: Sql, cached?: RulesVersion): Promise<RulesVersion> {
+  const [row] = await sql.all<{ version: number; doc: string; actor: string; created_at: string }>(
+    'SELECT version, doc, actor, created_at FROM lifecycle_rules ORDER BY version DESC LIMIT 1',
+  );
+  if (!row) return { version: 0, rules: defaultRules(), actor: 'mandate', created_at: '1970-01-01T00:00:00.000Z' };
+  if (cached?.version === Number(row.version)) return cached;
+  return { version: Number(row.version), rules: JSON.parse(row.doc) as LifecycleRules, actor: row.actor, created_at: row.created_at };
+}
+
 export function rulesStore(db: Database, clock: () => Date) {
   let cached: RulesVersion | undefined;
-  const shipped = defaultRules();
+  defaultRules(); // read at start: invalid shipped rules stop the server there, not at a first cascade
 
   async function current(sql: Sql = db): Promise<RulesVersion> {
-    const [row] = await sql.all<{ version: number; doc: string; actor: string; created_at: string }>(
-      'SELECT version, doc, actor, created_at FROM lifecycle_rules ORDER BY version DESC LIMIT 1',
-    );
-    if (!row) return { version: 0, rules: shipped, actor: 'mandate', created_at: '1970-01-01T00:00:00.000Z' };
-    if (cached?.version === Number(row.version)) return cached;
-    cached = { version: Number(row.version), rules: JSON.parse(row.doc) as LifecycleRules, actor: row.actor, created_at: row.created_at };
-    return cached;
+    const got = await currentRules(sql, cached);
+    if (got.version > 0) cached = got;
+    return got;
   }
 
   return {

@@ -1,24 +1,22 @@
 // Regulatory state drives identity state. A compliance officer proposes a transition of one or
 // more authorisations; a different person approves it; at its effective time the cascade changes
 // every affected identity in one transaction with its events and outbox rows.
-import { bumpGenerations } from '../tokens/generations.js';
 import { randomBytes } from 'node:crypto';
-import { authorisationTransitionAllowed, authorityLookup, expandTransition, planCascade, type CascadePlan } from '../core/cascade.js';
+import { authorisationTransitionAllowed, expandTransition, type CascadePlan } from '../core/cascade.js';
 import { MandateError } from '../core/errors.js';
 import { scopeKey, type ScopeAuthority } from '../core/lifecycle.js';
 import type { Authorisation, Identity } from '../core/model.js';
 import { parseTimestamp } from '../core/time.js';
-import { ActionVocabulary, type AuthorisationStatus } from '../core/vocabulary.js';
+import type { AuthorisationStatus } from '../core/vocabulary.js';
 import { appendEvents, type NewEvent } from '../events/log.js';
 import { refusalRecorder } from '../events/refusals.js';
-import { getAllRecords, getCustomActions, getRecords, upsertRecords } from '../inventory/queries.js';
+import { getAllRecords, getRecords, upsertRecords } from '../inventory/queries.js';
 import type { Database, Sql } from '../store/db.js';
-import { effectRows, enqueue, type OutboxInsert } from '../outbox/queue.js';
-import { getTransition, identityIdsInScopes, priorPower, setIdentityStatus, writePower, type TransitionRow } from './queries.js';
+import { planPower, refreshPower } from './power.js';
+import { getTransition, identityIdsInScopes, type TransitionRow } from './queries.js';
 import type { RulesStore } from './rules.js';
 import type { Approval, ApprovalEngine } from '../approvals/service.js';
 import type { Role } from '../core/roles.js';
-import { cutGrants } from '../grants/store.js';
 
 export interface Caller {
   user: string;
@@ -114,7 +112,8 @@ export function regulatoryService(
     return row ? approvals.get(row.id, sql) : undefined;
   }
 
-  async function impactOf(sql: Sql, named: Authorisation[], to: AuthorisationStatus, deniedActions: string[]): Promise<Impact> {
+  /** The authorisations a transition moves, their states after it (by scope) and the identities acting in them. */
+  async function transitionScope(sql: Sql, named: Authorisation[], to: AuthorisationStatus, deniedActions: string[]) {
     const all = [...(await getAllRecords(sql, 'authorisation')).values()];
     const moved = expandTransition(named, all, to);
     const overrides = new Map<string, ScopeAuthority>(moved.map((m) => [
@@ -122,18 +121,14 @@ export function regulatoryService(
       { id: m.authorisation.id, status: to, ...(to === 'restricted' ? { conditions: { denied_actions: deniedActions } } : {}) },
     ]));
     const ids = await identityIdsInScopes(sql, moved.map((m) => m.authorisation));
-    const stored = await getRecords(sql, 'identity', ids);
-    const identities = new Map([...stored].map(([id, s]) => [id, s.record]));
-    const { version, rules: current } = await rules.current(sql);
-    const plan = planCascade({
-      identities: [...identities.values()],
-      prior: await priorPower(sql, ids),
-      after: authorityLookup(all, overrides),
-      movedScopes: new Set(overrides.keys()),
-      rules: current,
-      vocabulary: new ActionVocabulary(await getCustomActions(sql)),
-    });
-    return { moved: moved.map((m) => ({ id: m.authorisation.id, from: m.from, to, via: m.via })), plan, identities, rulesVersion: version };
+    return { moved: moved.map((m) => ({ id: m.authorisation.id, from: m.from, to, via: m.via })), overrides, ids };
+  }
+
+  async function impactOf(sql: Sql, named: Authorisation[], to: AuthorisationStatus, deniedActions: string[]): Promise<Impact> {
+    const { moved, overrides, ids } = await transitionScope(sql, named, to, deniedActions);
+    // The same reads and planner as the cascade (refreshPower): the preview is what apply() will do.
+    const { plan, identities, rulesVersion } = await planPower(sql, { identityIds: ids, overrides, movedScopes: new Set(overrides.keys()) });
+    return { moved, plan, identities, rulesVersion };
   }
 
   async function loadNamed(sql: Sql, ids: string[]): Promise<Authorisation[]> {
@@ -155,13 +150,13 @@ export function regulatoryService(
       const named = await loadNamed(tx, t.authorisations);
       for (const a of named) if (a.status !== t.to && !authorisationTransitionAllowed(a.status, t.to))
         throw new MandateError('INVALID_TRANSITION', `authorisation ${a.id} is ${a.status} now and cannot go to ${t.to}`);
-      const impact = await impactOf(tx, named, t.to, t.denied_actions);
+      const scope = await transitionScope(tx, named, t.to, t.denied_actions);
       const actor = `user:${t.decided_by}`;
       const why = `transition ${t.id}: ${t.reason} (${t.reference})`;
       const events: NewEvent[] = [];
 
       const all = await getAllRecords(tx, 'authorisation');
-      const updated = impact.moved.map((m) => {
+      const updated = scope.moved.map((m) => {
         const before = all.get(m.id)!;
         const after: Authorisation = { ...before, status: t.to, reference: t.reference };
         if (t.deadline) after.deadline = t.deadline;
@@ -173,36 +168,14 @@ export function regulatoryService(
       });
       await upsertRecords(tx, 'authorisation', updated, at);
 
-      const changed = impact.plan.changes.filter((c) => c.effect !== 'unchanged');
-      for (const status of ['suspended', 'active'] as const) {
-        await setIdentityStatus(tx, changed.filter((c) => c.statusAfter !== c.statusBefore && c.statusAfter === status).map((c) => c.identity), status, at);
-      }
-      await writePower(tx, changed.map((c) => ({ identity: c.identity, power: c.power, lawful: c.lawful })), t.id, at);
-      // A suspended identity's tokens stop at once (enforcement points learn of it as a new token
-      // generation). A narrowed identity keeps its tokens: every decision checks the scope's
-      // authorisation live, so its new business stops in that scope while its return path stays open.
-      await bumpGenerations(tx, changed.filter((c) => c.effect === 'suspend').map((c) => c.identity), at);
-      // Just-in-time grants rest on the authorisation they were approved under: a change of it
-      // cuts them, as does the suspension of their identity.
-      events.push(...(await cutGrants(tx, {
-        scopes: impact.moved.map((m) => scopeKey(all.get(m.id)!)),
-        identities: changed.filter((c) => c.statusAfter === 'suspended').map((c) => c.identity),
-      }, at, actor, why)));
-      const outbox: OutboxInsert[] = [];
-      for (const c of changed) {
-        events.push({
-          actor, action: `identity.${c.effect === 'suspend' ? 'suspended' : c.effect === 'narrow' ? 'narrowed' : 'restored'}`,
-          subject: { type: 'identity', id: c.identity },
-          before: { status: c.statusBefore }, after: { status: c.statusAfter, lawful: c.lawful, removed: c.removed }, reason: `${why}; ${c.why}`,
-        });
-        outbox.push(...effectRows({
-          identity: impact.identities.get(c.identity)!, connector: c.connector, key: t.id, transition: t.id, reason: why,
-          event: c.statusAfter === 'suspended' ? 'session-revoked' : 'token-claims-change',
-          claims: { status: c.statusAfter, lawful: c.lawful.map((l) => ({ scope: scopeKey(l.scope), actions: l.actions })) },
-        }, receivers));
-      }
-      await enqueue(tx, outbox, at);
-      const result = { counts: impact.plan.counts, moved: impact.moved, outbox: outbox.length, rules_version: impact.rulesVersion };
+      // Every identity acting in a moved scope is recomputed and whatever changed is written:
+      // statuses, identity_power, token generations, grants, outbox rows (src/regulatory/power.ts).
+      const refreshed = await refreshPower(tx, {
+        identityIds: scope.ids, movedScopes: new Set(scope.overrides.keys()), overrides: scope.overrides,
+        actor, why, key: t.id, transition: t.id, at, receivers,
+      });
+      events.push(...refreshed.events);
+      const result = { counts: refreshed.plan.counts, moved: scope.moved, outbox: refreshed.outbox, rules_version: refreshed.rulesVersion };
       await tx.run("UPDATE transitions SET status = 'applied', applied_at = ?, result = ? WHERE id = ?", [at, JSON.stringify(result), t.id]);
       events.push({ actor, action: 'transition.applied', subject: { type: 'transition', id: t.id }, after: result, reason: why });
       await appendEvents(tx, at, events);

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { buildApp, type MandateApp } from '../../src/app.js';
 import { loadCatalogue } from '../../src/compliance/catalogue.js';
 import { CHECKS } from '../../src/core/checks.js';
+import type { Database } from '../../src/store/db.js';
 import type { Manifest } from '../../src/core/manifest.js';
 import { identity, smallManifest } from '../support/fixtures.js';
 import { testStores } from '../support/stores.js';
@@ -32,6 +33,7 @@ for (const store of testStores()) {
   describe(`control checks on ${store.name}`, () => {
     let now = Date.parse('2026-11-22T10:00:00Z');
     let app: MandateApp;
+    let db: Database;
     const tokens: Record<string, string> = {};
     const call = async (who: string, method: string, url: string, body?: unknown) => {
       const res = await app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(body === undefined ? {} : { payload: body as object }) });
@@ -40,7 +42,8 @@ for (const store of testStores()) {
     const open = async () => (await call('vic', 'GET', '/v1/findings')).body.items as { id: string; check: string; status: string; controls: string[]; owner: string | null; severity: string }[];
 
     before(async () => {
-      app = await buildApp({ db: await store.open(), logger: false, clock: () => new Date(now) });
+      db = await store.open();
+      app = await buildApp({ db, logger: false, clock: () => new Date(now) });
       tokens.admin = (await app.services.access.bootstrap(undefined))!;
       for (const [user, roles] of [['carla', ['compliance_officer']], ['anton', ['approver']], ['alma', ['approver']], ['vic', ['viewer']]] as const) {
         await app.services.access.createUser('test', { id: user, name: user, roles: [...roles] });
@@ -67,10 +70,11 @@ for (const store of testStores()) {
       assert.deepEqual(byCheck('execute-on-static-secret'), ['svc-legacy']);
       assert.deepEqual(byCheck('secret-rotation-overdue'), ['svc-legacy']);
       assert.deepEqual(byCheck('vendor-execute-without-exception'), ['svc-vendor']);
-      assert.deepEqual(byCheck('active-in-unauthorised-scope'), ['svc-italy']);
-      const critical = findings.find((f) => f.check === 'active-in-unauthorised-scope')!;
-      assert.equal(critical.severity, 'critical');
-      assert.ok(critical.controls.includes('mica:art-65-passport'));
+      // svc-italy acts in IT, where the passport is only applied for: the decision point denies
+      // its new business there (the rules' table: applied → new_business deny), so it holds none
+      // and there is no finding. (The check used to read identity_power, where an identity no
+      // cascade had touched counted at its whole entitlement: a finding the decision point denied.)
+      assert.deepEqual(byCheck('active-in-unauthorised-scope'), []);
       assert.equal(findings.find((f) => f.id === 'execute-on-static-secret:svc-legacy')!.owner, 'alice@firm.example');
       assert.ok(!findings.some((f) => f.id.endsWith(':svc-good') && f.check !== 'unused-entitlements'));
 
@@ -114,10 +118,10 @@ for (const store of testStores()) {
       assert.equal(past.score, de.score);
       const trend = (await call('vic', 'GET', '/v1/readiness/trend?entity=ent-de&jurisdiction=DE')).body.items;
       assert.ok(trend.length >= 3 && trend.at(-1).score > trend[0].score);
-      // The Italian passport is only applied for: its deadline shows with a countdown (the transitional end is past).
+      // The Italian passport is only applied for, and nothing unlawful is held there.
       const it = (await call('vic', 'GET', '/v1/readiness?entity=ent-de&jurisdiction=IT')).body.items[0];
       assert.equal(it.authorisation.status, 'applied');
-      assert.ok(it.blocking.length >= 1);
+      assert.ok(!it.blocking.some((b: any) => b.id.startsWith('active-in-unauthorised-scope:')), 'nothing lawful is held in IT');
       assert.equal((await call('vic', 'GET', '/v1/readiness?entity=ent-nope')).status, 404);
       assert.equal((await call('vic', 'GET', '/v1/readiness?jurisdiction=XX')).status, 400);
       const lag = (await call('vic', 'GET', '/v1/findings-lag')).body;
@@ -175,6 +179,37 @@ for (const store of testStores()) {
       await call('carla', 'POST', `/v1/leaks/${leaks[0].id}/resolve`, { notes: 'revoked and rotated' });
       const run = await call('carla', 'POST', '/v1/checks/run');
       assert.equal(run.body.counts.resolved, 1);
+    });
+
+    test('rules that leave new business lawful where the firm is not authorised: stored power follows them, and the critical finding advises no transition', async () => {
+      now += 60_000;
+      const rules = (await call('vic', 'GET', '/v1/lifecycle-rules')).body.rules;
+      const asked = await call('carla', 'PUT', '/v1/lifecycle-rules', { rules: { ...rules, id: 'lax-applied', table: { ...rules.table, applied: { ...rules.table.applied, new_business: 'allow' } } } });
+      assert.equal(asked.status, 202, JSON.stringify(asked.body));
+      assert.equal((await call('anton', 'POST', `/v1/approvals/${asked.body.approval.id}/approve`, {})).body.status, 'approved');
+      // Publishing the rules recomputed every identity's stored power in the same transaction:
+      // svc-italy now keeps new business in IT and loses its return path there (applied: deny).
+      const [row] = await db.all<{ outcome: string; lawful: string; transition_id: string }>("SELECT outcome, lawful, transition_id FROM identity_power WHERE identity_id = 'svc-italy'");
+      assert.equal(row?.outcome, 'narrow');
+      assert.equal(row!.transition_id, asked.body.id);
+      assert.deepEqual(JSON.parse(row!.lawful).map((l: any) => [l.scope.jurisdiction, [...l.actions].sort()]), [['IT', ['initiate_transfer', 'read']]]);
+      const byRules = (await call('admin', 'GET', '/v1/identities/svc-italy/events')).body.items.filter((e: any) => /lifecycle rules version 1 published/.test(e.reason ?? ''));
+      assert.equal(byRules.length, 1);
+      assert.deepEqual([byRules[0].after.status, byRules[0].after.lawful.map((l: any) => l.actions.sort())], ['active', [['initiate_transfer', 'read']]]);
+      assert.ok(Array.isArray(byRules[0].before.lawful), 'the event records the lawful power before');
+      assert.equal((await call('vic', 'GET', '/v1/identities/svc-italy')).body.status, 'active');
+
+      await call('carla', 'POST', '/v1/checks/run');
+      const critical = (await call('vic', 'GET', '/v1/findings/active-in-unauthorised-scope:svc-italy')).body;
+      assert.equal(critical.status, 'open');
+      assert.equal(critical.severity, 'critical');
+      assert.ok(critical.controls.includes('mica:art-65-passport'));
+      assert.deepEqual(critical.scopes, ['ent-de/custody/IT']);
+      // The passport's state is already what it is: no transition is missing, none is advised.
+      assert.match(critical.detail, /already applied, yet the lifecycle rules in force leave this lawful/);
+      assert.doesNotMatch(critical.detail, /transition/i);
+      const it = (await call('vic', 'GET', '/v1/readiness?entity=ent-de&jurisdiction=IT')).body.items[0];
+      assert.ok(it.blocking.some((b: any) => b.id === 'active-in-unauthorised-scope:svc-italy'));
     });
   });
 }

@@ -96,13 +96,14 @@ const SERVER_ENV = {
 /**
  * 20,000 identities acting in ent-de/custody/FR and 500 outside it. Under the default rules a
  * withdrawal suspends the first two groups (nothing execute is left), narrows the custody and
- * multi-scope ones, and leaves observe and already-suspended identities as they are.
+ * multi-scope ones (and records the power of the already-suspended ones, which stay suspended),
+ * and leaves observe identities as they are.
  */
 function crashFirm(): Manifest {
   const groups: [number, (id: string) => Partial<IdentityInput>][] = [
     [120, () => ({ function: 'trading', scopes: [FR] })], // suspended
     [80, (id) => ({ vendor: 'vendor-kyc', scopes: [FR], revocation: { connector: 'manual', target: `vendor_${id}` } })], // suspended
-    [100, () => ({ function: 'trading', scopes: [FR], status: 'suspended' })], // stays suspended, not claimed by the lifecycle
+    [100, () => ({ function: 'trading', scopes: [FR], status: 'suspended' })], // stays suspended, not claimed by the lifecycle; its power is recorded (narrowed)
     [300, () => ({ function: 'reporting', capability: 'observe', scopes: [FR] })], // observe: never cut
     [12_400, () => ({ scopes: [FR] })], // custody: keeps the return path, loses initiate_transfer
     [4_000, () => ({ function: 'trading', scopes: [FR, EXEC_DE] })], // trading elsewhere still

@@ -119,6 +119,8 @@ for (const store of testStores()) {
   describe(`demo withdrawal walk-through on ${store.name}`, () => {
     let app: Awaited<ReturnType<typeof buildApp>>;
     let db: Database;
+    /** The withdrawal the first test applies. */
+    let withdrawal = '';
     let logins: Login[] = [];
     const connectors = connectorRegistry([postgresConnector({ url: PG_ADMIN_URL }), redisConnector({ url: REDIS_URL })]);
     const as = (who: string) => ({ user: who, canApprove: who === 'anna' });
@@ -155,18 +157,21 @@ for (const store of testStores()) {
       assert.equal(applied.status, 'applied');
       await app.services.outbox.drain();
 
-      // Exactly the identities the preview named changed, and nothing else.
-      const suspended = await db.all("SELECT id FROM identities WHERE status = 'suspended' AND id IN (SELECT identity_id FROM identity_power WHERE suspended_by_lifecycle = 1) ORDER BY id");
+      // Exactly the identities the preview named changed, and nothing else (the stored power of
+      // each identity the cascade changed names its transition).
+      withdrawal = applied.id;
+      const suspended = await db.all("SELECT id FROM identities WHERE status = 'suspended' AND id IN (SELECT identity_id FROM identity_power WHERE suspended_by_lifecycle = 1 AND transition_id = ?) ORDER BY id", [withdrawal]);
       assert.deepEqual(suspended.map((r: any) => r.id), suspendIds);
-      const narrowed = await db.all("SELECT identity_id FROM identity_power WHERE outcome = 'narrow' ORDER BY identity_id");
+      const narrowed = await db.all("SELECT identity_id FROM identity_power WHERE outcome = 'narrow' AND transition_id = ? ORDER BY identity_id", [withdrawal]);
       assert.deepEqual(narrowed.map((r: any) => r.identity_id), narrowIds);
+      assert.equal(Number((await db.all<{ n: number }>('SELECT COUNT(*) AS n FROM identity_power WHERE transition_id = ?', [withdrawal]))[0]!.n), suspendIds.length + narrowIds.length);
 
       await killed;
       await assert.rejects(pgLogin(pgLoginOf), /not permitted to log in/);
       await assert.rejects(redisLogin(redisLoginOf), /WRONGPASS|disabled|invalid/i);
 
       // RabbitMQ is not configured on this server: that delivery is an open, visible problem.
-      const failed = await app.services.outbox.list('failed', 10);
+      const failed = (await app.services.outbox.list('failed', 100)).filter((f) => f.transition_id === withdrawal);
       assert.deepEqual(failed.map((f) => [f.identity_id, f.channel]), [['svc-custody-sweeper-de-fr', 'rabbitmq']]);
       assert.match(failed[0]!.last_error!, /not configured/);
     });
@@ -177,10 +182,12 @@ for (const store of testStores()) {
       const proposal = await app.services.regulatory.propose(as('carla'), 'auth-de-custody-fr', { to: 'authorised', reason: 'withdrawal lifted', reference: 'BaFin 2026/W/17-R' });
       await app.services.regulatory.decide(as('anna'), proposal.id, 'approve', undefined);
       await app.services.outbox.drain();
-      // Nothing stays suspended by the lifecycle; an identity stays narrowed only where another of
-      // its scopes is still not authorised (the demo firm has a suspended, a restricted and a
-      // winding-down authorisation).
-      assert.deepEqual(await db.all('SELECT identity_id FROM identity_power WHERE suspended_by_lifecycle = 1'), []);
+      // Nothing the withdrawal suspended stays suspended, and no power it recorded is left: every
+      // identity it changed was recomputed (restored, or narrowed to the larger set that remains).
+      // An identity stays narrowed only where another of its scopes is still not authorised (the
+      // demo firm has a suspended, a restricted and a winding-down authorisation).
+      assert.deepEqual(await db.all('SELECT identity_id FROM identity_power WHERE transition_id = ?', [withdrawal]), []);
+      assert.deepEqual(await db.all("SELECT identity_id FROM identity_power WHERE suspended_by_lifecycle = 1 AND identity_id IN ('svc-custody-onboarding-de-fr', 'svc-custody-sweeper-de-fr', 'wallet-keystone-deposits-de-fr')"), []);
       const authorisations = await db.all<{ entity: string; service: string; jurisdiction: string; status: string }>('SELECT entity, service, jurisdiction, status FROM authorisations');
       const notAuthorised = new Set(authorisations.filter((a) => a.status !== 'authorised').map((a) => `${a.entity}/${a.service}/${a.jurisdiction}`));
       assert.ok(!notAuthorised.has('ent-de/custody/FR'));

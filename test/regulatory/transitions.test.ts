@@ -97,6 +97,8 @@ for (const store of testStores()) {
       const re = await call('admin', 'POST', '/v1/identities/trading-fr/status', { status: 'active', reason: 'business needs it' });
       assert.equal(re.status, 409);
       assert.match(re.body.detail, /suspended by transition/);
+      // Nor for one suspended by hand whose power the withdrawal took: its power is recorded too.
+      assert.equal((await call('admin', 'POST', '/v1/identities/trading-fr-manual/status', { status: 'active', reason: 'investigation closed' })).status, 409);
     });
 
     test('the suspended identity is switched off through its connector, recorded as evidence', async () => {
@@ -118,8 +120,11 @@ for (const store of testStores()) {
       assert.equal(ok.body.status, 'applied', JSON.stringify(ok.body));
       assert.equal((await call('admin', 'GET', '/v1/authorisations/auth-de-execution-fr')).body.status, 'authorised');
       assert.equal(await status('trading-fr'), 'active');
+      // Suspended by hand, it stays suspended (and switched off: no enable below); its lawful power,
+      // recorded when the withdrawal cut it, is given back, and that is recorded too.
       assert.equal(await status('trading-fr-manual'), 'suspended');
-      assert.equal((await call('admin', 'GET', '/v1/identities/trading-fr-manual/events')).body.items.filter((e: any) => e.action === 'identity.restored').length, 0);
+      const manual = (await call('admin', 'GET', '/v1/identities/trading-fr-manual/events')).body.items.filter((e: any) => ['identity.narrowed', 'identity.restored'].includes(e.action));
+      assert.deepEqual(manual.map((e: any) => [e.action, e.before.status, e.after.status]), [['identity.narrowed', 'suspended', 'suspended'], ['identity.restored', 'suspended', 'suspended']]);
       await app.services.outbox.drain();
       assert.deepEqual(deliveries.filter((d) => d.action === 'enable').map((d) => d.target), ['role_trading_fr']);
     });
