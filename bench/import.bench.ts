@@ -290,7 +290,7 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
   try {
     await migrate(db);
     const clock = () => new Date();
-    const service = importService(db, clock, identityChangeGate(approvalEngine(db, clock, () => DEFAULT_APPROVAL_RULES), rulesStore(db, clock), async () => []));
+    const service = importService(db, clock, identityChangeGate(approvalEngine(db, clock, () => DEFAULT_APPROVAL_RULES), rulesStore(db, clock)));
 
     const phase = async (label: string, dryRun: boolean): Promise<PhaseResult> => {
       gc();

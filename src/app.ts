@@ -178,7 +178,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     throw err;
   }));
   // Identity writes that add power wait for approval; every identity write recomputes stored power.
-  const gate = identityChangeGate(approvals, rules, async () => []);
+  const gate = identityChangeGate(approvals, rules, opts.caepReceivers ?? []);
   const inventory = inventoryService(db, clock, gate, {
     receivers: opts.caepReceivers ?? [],
     onEffects: () => void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed')),

@@ -12,6 +12,7 @@ import { ActionVocabulary } from '../core/vocabulary.js';
 import { appendEvents, type NewEvent } from '../events/log.js';
 import { getAllRecords, getCustomActions, getRecord, updateRecordAtVersion, upsertRecords } from '../inventory/queries.js';
 import { checkRecord, rejectRecord, type IdentityChangeRequest, type PowerGate } from '../inventory/service.js';
+import { refreshPower } from '../regulatory/power.js';
 import type { RulesStore } from '../regulatory/rules.js';
 import type { Sql } from '../store/db.js';
 import { bumpGenerations } from '../tokens/generations.js';
@@ -19,10 +20,14 @@ import type { Approval, ApprovalEngine } from './service.js';
 
 interface Doc { base_version: number; change: { identity: Identity; gains: PowerGain[]; source: string } }
 
-/** Recomputes the stored power of identities after their records changed; answers the events to record. */
-export type RefreshPower = (tx: Sql, ids: readonly string[], actor: string, why: string, at: string) => Promise<NewEvent[]>;
+/**
+ * The power gate the inventory and the importer ask. `receivers`: the CAEP receivers a change of
+ * stored power is signalled to (through the outbox, like a cascade's).
+ */
+export function identityChangeGate(approvals: ApprovalEngine, rules: RulesStore, receivers: readonly string[] = []): PowerGate {
+  const refresh: PowerGate['refresh'] = async (tx, ids, cause) =>
+    (await refreshPower(tx, { identityIds: ids, actor: cause.actor, why: cause.why, key: cause.key, at: cause.at, receivers })).events;
 
-export function identityChangeGate(approvals: ApprovalEngine, rules: RulesStore, refresh: RefreshPower): PowerGate {
   async function load(sql: Sql, id: string): Promise<(IdentityChangeRequest & { doc: Doc }) | undefined> {
     const [r] = await sql.all<{ id: string; doc: string; requester: string; status: string; result: string | null; created_at: string }>(
       "SELECT * FROM change_requests WHERE id = ? AND kind = 'identity_change'", [id],
@@ -72,10 +77,11 @@ export function identityChangeGate(approvals: ApprovalEngine, rules: RulesStore,
       }
       await bumpGenerations(tx, [after.id], at);
       await tx.run("UPDATE change_requests SET status = 'applied', result = ? WHERE id = ?", [JSON.stringify({ version }), cr.id]);
-      return refresh(tx, [after.id], actor, why, at);
+      return refresh(tx, [after.id], { actor, why, key: cr.id, at });
     },
     rejected: settle('rejected'),
     expired: settle('expired'),
+    cancelled: settle('cancelled'),
   });
 
   return {

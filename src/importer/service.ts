@@ -13,6 +13,7 @@ import { refusalRecorder } from '../events/refusals.js';
 import { getAllRecords, getCustomActions, getRecords, insertCustomActions, upsertRecords } from '../inventory/queries.js';
 import type { PowerGate } from '../inventory/service.js';
 import type { Database, Sql } from '../store/db.js';
+import { bumpGenerations } from '../tokens/generations.js';
 
 /** At most this many issues or changes are listed in one answer; the totals are always given. */
 export const MAX_LISTED = 10_000;
@@ -181,6 +182,9 @@ async function write(tx: Sql, actor: string, at: string, plan: ImportPlan, custo
     }
   }
   await writeChanges(tx, actor, at, applied, reason);
+  // Tokens carry the identity's attributes: a changed record invalidates the ones outstanding,
+  // as an edit through the API does.
+  await bumpGenerations(tx, applied.filter((c) => c.op === 'update').map((c) => c.id), at);
   if (!opts.dryRun) {
     const byId = new Map(identities.map((c) => [c.id, c]));
     for (const h of held) {
@@ -192,7 +196,7 @@ async function write(tx: Sql, actor: string, at: string, plan: ImportPlan, custo
       h.required = cr.approval?.required;
     }
     // Stored power follows the records: identities that are new or changed are recomputed.
-    await appendEvents(tx, at, await opts.gate.refresh(tx, applied.map((c) => c.id), actor, reason, at));
+    await appendEvents(tx, at, await opts.gate.refresh(tx, applied.map((c) => c.id), { actor, why: reason, key: `im_${digest.slice(0, 12)}_${Date.parse(at)}`, at }));
     await appendEvents(tx, at, [{
       actor, action: 'import.applied', subject: { type: 'import', id: digest },
       after: { ...plan.counts, held: held.length, ...(opts.bootstrap ? { bootstrap: true } : {}) }, reason,

@@ -103,8 +103,11 @@ export interface PowerGate {
   judge(tx: Sql, overlay?: readonly Authorisation[]): Promise<(before: Identity | undefined, after: Identity) => PowerGain[]>;
   /** Holds the write as a change request awaiting approval, in the caller's transaction. */
   hold(tx: Sql, actor: string, before: Stored<Identity> | undefined, after: Identity, gains: PowerGain[], at: string, source: string): Promise<IdentityChangeRequest>;
-  /** Recomputes the stored power of identities whose records changed; answers the events to record. */
-  refresh(tx: Sql, ids: readonly string[], actor: string, why: string, at: string): Promise<NewEvent[]>;
+  /**
+   * Recomputes the stored power of identities whose records changed (src/regulatory/power.ts);
+   * answers the events to record. `key` names the cause, unique and stable on retry.
+   */
+  refresh(tx: Sql, ids: readonly string[], cause: { actor: string; why: string; key: string; at: string }): Promise<NewEvent[]>;
 }
 
 /** A write either applied at once, or held for approval because it adds power. */
@@ -165,7 +168,7 @@ export function inventoryService(
         }
         await upsertRecords(tx, kind, [record], at);
         await appendEvents(tx, at, [{ actor, action: `${kind}.created`, subject: { type: kind, id: record.id }, after: record }]);
-        if (kind === 'identity') await appendEvents(tx, at, await gate.refresh(tx, [record.id], actor, `identity ${record.id} created`, at));
+        if (kind === 'identity') await appendEvents(tx, at, await gate.refresh(tx, [record.id], { actor, why: `identity ${record.id} created`, key: `${record.id}_v1`, at }));
         return { applied: { record, version: 1, created_at: at, updated_at: at } };
       }));
       onEffects();
@@ -202,7 +205,7 @@ export function inventoryService(
         if (kind === 'identity') {
           // Tokens carry the identity's attributes: a changed record invalidates the ones outstanding.
           await bumpGenerations(tx, [id], at);
-          await appendEvents(tx, at, await gate.refresh(tx, [id], actor, `identity ${id} edited`, at));
+          await appendEvents(tx, at, await gate.refresh(tx, [id], { actor, why: `identity ${id} edited`, key: `${id}_v${current.version + 1}`, at }));
         }
         return { applied: { record, version: current.version + 1, created_at: current.created_at, updated_at: at } };
       }));

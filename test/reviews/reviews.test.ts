@@ -79,7 +79,7 @@ for (const store of testStores()) {
 
     before(async () => {
       db = await store.open();
-      const gate = identityChangeGate(approvalEngine(db, clock, () => DEFAULT_APPROVAL_RULES), rulesStore(db, clock), async () => []);
+      const gate = identityChangeGate(approvalEngine(db, clock, () => DEFAULT_APPROVAL_RULES), rulesStore(db, clock));
       inventory = inventoryService(db, clock, gate);
       reviews = reviewService(db, clock, inventory);
       const m = manifest();
