@@ -25,8 +25,9 @@ interface Doc { base_version: number; change: { identity: Identity; gains: Power
  * stored power is signalled to (through the outbox, like a cascade's).
  */
 export function identityChangeGate(approvals: ApprovalEngine, rules: RulesStore, receivers: readonly string[] = []): PowerGate {
+  // An identity write never lifts a suspension the lifecycle made: only a change of authorisations does.
   const refresh: PowerGate['refresh'] = async (tx, ids, cause) =>
-    (await refreshPower(tx, { identityIds: ids, actor: cause.actor, why: cause.why, key: cause.key, at: cause.at, receivers })).events;
+    (await refreshPower(tx, { identityIds: ids, actor: cause.actor, why: cause.why, key: cause.key, at: cause.at, receivers, mayLift: false })).events;
 
   async function load(sql: Sql, id: string): Promise<(IdentityChangeRequest & { doc: Doc }) | undefined> {
     const [r] = await sql.all<{ id: string; doc: string; requester: string; status: string; result: string | null; created_at: string }>(

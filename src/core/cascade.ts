@@ -116,6 +116,13 @@ export interface CascadeInput {
   movedScopes: ReadonlySet<string>;
   rules: LifecycleRules;
   vocabulary: ActionVocabulary;
+  /**
+   * Whether the lifecycle may lift its own suspensions here (default true). A change of the
+   * authorisations or of the rules, approved by four eyes, may; an identity edit or an import may
+   * not: what the lifecycle suspended only a change of its authorisations (or rules) restores, so
+   * an edit leaves it suspended, with its recomputed power recorded and the lifecycle's claim kept.
+   */
+  mayLift?: boolean;
 }
 
 /**
@@ -163,7 +170,19 @@ export function planCascade(input: CascadeInput): CascadePlan {
       });
       continue;
     }
-    const liftedByUs = prior?.suspendedByLifecycle === true && statusBefore === 'suspended';
+    const claimed = prior?.suspendedByLifecycle === true && statusBefore === 'suspended';
+    const liftedByUs = claimed && input.mayLift !== false;
+    // Suspended by the lifecycle, and not to be lifted here: it stays suspended, its recomputed
+    // power is recorded, and the lifecycle keeps its claim (a later change of its authorisations lifts it).
+    if (claimed && !liftedByUs && decision.outcome !== 'suspend') {
+      const effect: Effect = prior?.outcome === decision.outcome && sameLawful(prior.lawful, lawful) ? 'unchanged' : 'narrow';
+      counts[effect]++;
+      changes.push({
+        identity: identity.id, statusBefore, lawful, lawfulBefore: effect === 'unchanged' ? null : prior!.lawful, removed, why: `${decision.why}; it stays suspended until its authorisations change`,
+        decision, effect, statusAfter: statusBefore, power: { outcome: decision.outcome, suspendedByLifecycle: true }, connector: null,
+      });
+      continue;
+    }
     let effect: Effect;
     let statusAfter: IdentityStatus;
     let power: IdentityChange['power'];

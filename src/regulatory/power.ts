@@ -50,6 +50,8 @@ import { currentRules } from './rules.js';
 export const REFRESH_BATCH = 5000;
 
 export interface RefreshOptions {
+  /** Whether the lifecycle may lift its own suspensions (default true; false for edits and imports: see CascadeInput.mayLift). */
+  mayLift?: boolean;
   /** The identities to recompute; 'all': every identity, in batches. Unknown ids are skipped. */
   identityIds: readonly string[] | 'all';
   /**
@@ -94,10 +96,10 @@ async function loadContext(sql: Sql, overrides?: ReadonlyMap<string, ScopeAuthor
   return { lookup: authorityLookup(authorisations.values(), overrides), rules, vocabulary: new ActionVocabulary(custom) };
 }
 
-async function planBatch(sql: Sql, ctx: Context, identities: readonly Identity[], movedScopes: ReadonlySet<string>): Promise<CascadePlan> {
+async function planBatch(sql: Sql, ctx: Context, identities: readonly Identity[], movedScopes: ReadonlySet<string>, mayLift = true): Promise<CascadePlan> {
   return planCascade({
     identities, prior: await priorPower(sql, identities.map((i) => i.id)), after: ctx.lookup, movedScopes,
-    rules: ctx.rules.rules, vocabulary: ctx.vocabulary,
+    rules: ctx.rules.rules, vocabulary: ctx.vocabulary, mayLift,
   });
 }
 
@@ -128,7 +130,7 @@ export async function refreshPower(tx: Sql, opts: RefreshOptions): Promise<Refre
   let outbox = 0;
 
   const write = async (identities: readonly Identity[]) => {
-    const plan = await planBatch(tx, ctx, identities, moved);
+    const plan = await planBatch(tx, ctx, identities, moved, opts.mayLift !== false);
     for (const k of Object.keys(counts) as Effect[]) counts[k] += plan.counts[k];
     for (const r of plan.returnPaths) {
       const k = `${r.scope}|${r.action}`;

@@ -16,7 +16,8 @@ export interface TransitionRow {
   deadline: string | null;
   emergency: number;
   proposer: string;
-  status: 'pending' | 'approved' | 'rejected' | 'applied' | 'expired';
+  /** superseded: approved, then overtaken by another transition before it could apply. */
+  status: 'pending' | 'approved' | 'rejected' | 'applied' | 'expired' | 'superseded';
   decided_by: string | null;
   decided_at: string | null;
   decision_reason: string | null;

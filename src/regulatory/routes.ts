@@ -86,7 +86,7 @@ export function registerRegulatoryRoutes(app: FastifyInstance, db: Database, reg
     config: { permission: 'inventory:read' },
     schema: {
       tags, summary: 'Transitions, newest first',
-      querystring: Type.Object({ status: Type.Optional(Enum(['pending', 'approved', 'rejected', 'applied', 'expired'] as const)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }),
+      querystring: Type.Object({ status: Type.Optional(Enum(['pending', 'approved', 'rejected', 'applied', 'expired', 'superseded'] as const)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }),
       response: { '4xx': Problem },
     },
   }, async (req) => {

@@ -86,6 +86,16 @@ export function regulatoryService(
   // Transitions are decided by the approval engine; its verdict lands on the transition row here.
   approvals.register('transition', {
     async approved(tx, a, at) {
+      // A transition that can no longer apply (its authorisation moved meanwhile) is not approved:
+      // the deciding vote is refused and nothing of it commits.
+      const row = await getTransition(tx, a.subject.id, true);
+      if (row) {
+        const t = toTransition(row);
+        for (const auth of await loadNamed(tx, t.authorisations)) {
+          if (auth.status !== t.to && !authorisationTransitionAllowed(auth.status, t.to))
+            throw new MandateError('INVALID_TRANSITION', `authorisation ${auth.id} is ${auth.status} now and cannot go to ${t.to}: transition ${t.id} can no longer apply; propose it again`);
+        }
+      }
       const by = a.votes.at(-1)?.voter ?? a.requester.replace(/^user:/, '');
       const reason = a.votes.map((v) => v.reason).filter(Boolean).join('; ') || null;
       await tx.run("UPDATE transitions SET status = 'approved', decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? AND status = 'pending'", [by, at, reason, a.subject.id]);
@@ -148,8 +158,15 @@ export function regulatoryService(
       if (!row || row.status !== 'approved' || parseTimestamp(row.effective_at) > Date.parse(at)) return undefined;
       const t = toTransition(row);
       const named = await loadNamed(tx, t.authorisations);
-      for (const a of named) if (a.status !== t.to && !authorisationTransitionAllowed(a.status, t.to))
-        throw new MandateError('INVALID_TRANSITION', `authorisation ${a.id} is ${a.status} now and cannot go to ${t.to}`);
+      // Overtaken meanwhile (another transition moved its authorisation where this one cannot
+      // follow): it is superseded, recorded, and no longer binds anything; the scheduler goes on.
+      const stale = named.find((a) => a.status !== t.to && !authorisationTransitionAllowed(a.status, t.to));
+      if (stale) {
+        const why = `authorisation ${stale.id} is ${stale.status} now and cannot go to ${t.to}`;
+        await tx.run("UPDATE transitions SET status = 'superseded', result = ? WHERE id = ?", [JSON.stringify({ superseded: why }), t.id]);
+        await appendEvents(tx, at, [{ actor: 'mandate:scheduler', action: 'transition.superseded', subject: { type: 'transition', id: t.id }, before: { status: 'approved' }, after: { status: 'superseded' }, reason: why }]);
+        return toTransition((await getTransition(tx, t.id))!);
+      }
       const scope = await transitionScope(tx, named, t.to, t.denied_actions);
       const actor = `user:${t.decided_by}`;
       const why = `transition ${t.id}: ${t.reason} (${t.reference})`;
@@ -275,7 +292,7 @@ export function regulatoryService(
     async applyDue(): Promise<number> {
       const due = await db.all<{ id: string }>("SELECT id FROM transitions WHERE status = 'approved' AND effective_at <= ? ORDER BY effective_at, id", [clock().toISOString()]);
       let n = 0;
-      for (const { id } of due) if (await apply(id)) n++;
+      for (const { id } of due) if ((await apply(id))?.status === 'applied') n++;
       return n;
     },
   };
