@@ -120,7 +120,8 @@ export function generateFirm(identityCount: number): { text: string; info: FirmI
     // Vendor custody in this scope only: the return path is the firm's own job once withdrawn.
     { name: 'vendor custody, this scope only', count: share(0.075), expect: 'suspend', make: () => ({ function: 'custody', vendor: pick(vendors).id, scopes: [SCOPE] }) },
     // Suspended for another reason before: stays suspended, no connector call, not claimed by the lifecycle.
-    { name: 'trading, already suspended', count: share(0.02), expect: 'unchanged', make: () => ({ function: 'trading', scopes: [SCOPE], status: 'suspended' }) },
+    // Suspended by hand: it stays suspended, and the power it loses is recorded (narrowed on the record).
+    { name: 'trading, already suspended', count: share(0.02), expect: 'narrow', make: () => ({ function: 'trading', scopes: [SCOPE], status: 'suspended' }) },
     { name: 'observe (reporting)', count: share(0.03), expect: 'unchanged', make: () => ({ function: 'reporting', capability: 'observe', scopes: [SCOPE] }) },
     // read + reconcile: both stay lawful through a withdrawal.
     { name: 'reconciliation, this scope only', count: share(0.01), expect: 'unchanged', make: () => ({ function: 'reconciliation', scopes: [SCOPE] }) },

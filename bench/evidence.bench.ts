@@ -553,8 +553,10 @@ async function measure(url: string): Promise<MeasureResult> {
     if (s1.counts.opened === 0) problems.push('the first run opened no finding');
     if (s2.counts.opened !== 0 || s2.counts.resolved !== 0 || s2.counts.reopened !== 0) problems.push(`the second run was not idempotent: ${JSON.stringify(s2.counts)}`);
     if (s2.counts.open !== s1.counts.open) problems.push(`open findings changed between runs: ${s1.counts.open} then ${s2.counts.open}`);
+    // The checks read the power the decision point uses: under the shipped rules nobody keeps new
+    // business where the firm is not authorised, so the critical check must hold (fire for none).
     const critical = s1.checks.find((c) => c.check === 'active-in-unauthorised-scope');
-    if (!critical?.failed) problems.push('the critical check (active in an unauthorised scope) did not fire');
+    if (!critical || critical.failed) problems.push(`the critical check (active in an unauthorised scope) ${critical ? `fired for ${critical.failed}` : 'did not run'}`);
 
     // As shipped first. On SQLite, src/evidence/pack.ts's approvals query (500 subjects a chunk,
     // one `authorisations LIKE ?` each, ORed) exceeds SQLite's expression depth limit (1000) once

@@ -160,7 +160,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   const grants = grantsService(db, clock, approvals, rules, notifyReceivers);
   const tokens = tokenService(db, clock, keys, rules, evidence, { issuer, ttls, grants: (identity) => grants.active(identity) });
   const policies = policyStore(db, clock);
-  const changes = changeRequests(db, clock, approvals, policies, rules);
+  const changes = changeRequests(db, clock, approvals, policies, rules, opts.caepReceivers ?? []);
   const hub = enforcementHub(db, policies, rules, issuer, clock);
   // The server's decision point holds the same state an enforcement point does, fed by its own hub.
   const state = new EnforcementState(cedarEvaluator, () => clock().getTime());

@@ -30,7 +30,11 @@ export interface ChangeRequest {
 
 interface Row { id: string; kind: string; doc: string; requester: string; status: string; result: string | null; created_at: string }
 
-export function changeRequests(db: Database, clock: () => Date, approvals: ApprovalEngine, policies: PolicyStore, rules: RulesStore) {
+export function changeRequests(
+  db: Database, clock: () => Date, approvals: ApprovalEngine, policies: PolicyStore, rules: RulesStore,
+  /** CAEP receivers a change of stored power is signalled to (new lifecycle rules recompute everyone). */
+  receivers: readonly string[] = [],
+) {
   async function load(sql: Sql, id: string): Promise<ChangeRequest | undefined> {
     const [r] = await sql.all<Row>('SELECT * FROM change_requests WHERE id = ?', [id]);
     if (!r) return undefined;
@@ -86,11 +90,10 @@ export function changeRequests(db: Database, clock: () => Date, approvals: Appro
       await tx.run("UPDATE change_requests SET status = 'applied', result = ? WHERE id = ?", [JSON.stringify({ version: pushed.version }), cr.id]);
       // New rules change what is lawful for everyone: every identity's stored power is recomputed
       // under them in this same transaction, and what changed is recorded (the events returned)
-      // and pushed (connector rows; enforcement points follow the events). CAEP receivers are not
-      // known to change requests, so no CAEP rows are written here.
+      // and pushed (connector and CAEP rows; enforcement points follow the events).
       const refreshed = await refreshPower(tx, {
         identityIds: 'all', actor: cr.requester, why: `lifecycle rules version ${pushed.version} published (change ${cr.id})`,
-        key: cr.id, at, receivers: [],
+        key: cr.id, at, receivers,
       });
       return refreshed.events;
     },

@@ -67,7 +67,11 @@ interface UsageUpdate { rows: string[][]; cursor: number }
 
 async function gatherFacts(sql: Sql, now: Date, settings: CheckSettings, usageUpdate: UsageUpdate): Promise<CheckFacts> {
   const identities = (await sql.all<{ doc: string; created_at: string }>('SELECT doc, created_at FROM identities')).map((r) => ({ record: JSON.parse(r.doc) as Identity, created_at: r.created_at }));
-  const [people, authorisations, custom, rules] = await Promise.all([getAllRecords(sql, 'person'), getAllRecords(sql, 'authorisation'), getCustomActions(sql), currentRules(sql)]);
+  // One after the other: inside a transaction the queries share one connection.
+  const people = await getAllRecords(sql, 'person');
+  const authorisations = await getAllRecords(sql, 'authorisation');
+  const custom = await getCustomActions(sql);
+  const rules = await currentRules(sql);
   const vocabulary = new ActionVocabulary(custom);
   // The power the decision point uses, not a stored copy of it: each active identity's lawful
   // actions per scope under the lifecycle rules in force and the authorisations as they stand

@@ -92,7 +92,10 @@ interface Context {
 }
 
 async function loadContext(sql: Sql, overrides?: ReadonlyMap<string, ScopeAuthority>): Promise<Context> {
-  const [authorisations, rules, custom] = await Promise.all([getAllRecords(sql, 'authorisation'), currentRules(sql), getCustomActions(sql)]);
+  // One after the other: inside a transaction the queries share one connection.
+  const authorisations = await getAllRecords(sql, 'authorisation');
+  const rules = await currentRules(sql);
+  const custom = await getCustomActions(sql);
   return { lookup: authorityLookup(authorisations.values(), overrides), rules, vocabulary: new ActionVocabulary(custom) };
 }
 
