@@ -118,18 +118,7 @@ export class Propose implements Cmd {
     const who = this.emergency ? pick([...ADMINS, 'carla'], this.who) : pick([...PROPOSERS, 'boss', 'olga'], this.who);
     return { a, to, named, who, denied: to === 'restricted' ? pick(DENIED_SETS, this.denied) : [] };
   }
-  check(m: Readonly<Model>): boolean {
-    // Tolerating STALE_SCHEDULED_TRANSITION: no scheduled transition is generated that another one,
-    // pending or approved, could overtake (nor one that could overtake a scheduled one).
-    if (!m.tolerates('STALE_SCHEDULED_TRANSITION')) return true;
-    const groups = (ids: readonly string[]) => new Set(ids.map((id) => `${m.auths.get(id)!.entity}/${m.auths.get(id)!.service}`));
-    const mine = groups(this.plan(m).named);
-    const later = this.later && !this.emergency;
-    for (const t of m.transitions.values()) {
-      const open = t.status === 'pending' || (t.status === 'approved' && t.effectiveAt !== undefined);
-      if (!open || !(later || t.effectiveAt !== undefined)) continue;
-      if ([...groups(t.named)].some((g) => mine.has(g))) return false;
-    }
+  check(): boolean {
     return true;
   }
   async run(m: Model, r: Real): Promise<void> {
@@ -207,12 +196,6 @@ export class Vote implements Cmd {
     if (!list.length) return false;
     const a = pick(list, this.pickN);
     const voter = pick(VOTERS, this.voter);
-    // A deciding vote on a transition that can no longer apply: the server approves it anyway and
-    // leaves it stuck (STALE_TRANSITION_APPROVED); tolerated, such votes are not generated.
-    if (m.tolerates('STALE_TRANSITION_APPROVED') && a.kind === 'transition' && !this.reject && !m.voteRefusal(a, voter, roleOf(voter)) && a.votes.length + 1 >= a.required) {
-      const t = m.transitions.get(a.subject)!;
-      if (!m.transitionValid(t.named, t.to)) return false;
-    }
     return true;
   }
   async run(m: Model, r: Real): Promise<void> {
@@ -273,13 +256,7 @@ export class Vote implements Cmd {
           const res = await send();
           expectAnswer(`${what}, which can no longer apply`, res, { status: 409, code: 'INVALID_TRANSITION' });
           const after = await r.call('admin', 'GET', `/v1/transitions/${t.id}`);
-          if (after.body.status !== 'pending') {
-            // Followed (rather than failed) only to show what the stuck transition does next.
-            if (!m.tolerates('FOLLOW_STALE_TRANSITION')) throw new Discrepancy('STALE_TRANSITION_APPROVED', `${what}: refused, but the transition is now ${after.body.status} (its approval committed; it can never apply)`);
-            m.seen.push('STALE_TRANSITION_APPROVED');
-            done();
-            t.status = 'approved';
-          }
+          if (after.body.status !== 'pending') throw new Discrepancy('STALE_TRANSITION_APPROVED', `${what}: refused, but the transition is now ${after.body.status} (its approval committed; it can never apply)`);
           return;
         }
         const res = await applyAndCompare(m, r, t.named, t.to, t.denied, t.reference, send);
@@ -345,7 +322,7 @@ export class Vote implements Cmd {
         m.rules = c.rules!;
         m.rulesVersion++;
         // New rules change what is lawful for everyone: recomputed as a cascade over every identity.
-        if (!m.tolerates('RULES_NOT_RECOMPUTED')) m.cascade([...m.identities.keys()], new Set());
+        m.cascade([...m.identities.keys()], new Set());
         return;
       }
       case 'policy_change': {
@@ -471,15 +448,9 @@ export function applyEdit(m: Model, after: MIdentity): void {
   Object.assign(i, structuredClone(after), { status });
   if (!after.vendor) delete i.vendor;
   m.edited.add(i.id);
-  const r = m.recompute(i.id);
-  m.recorded.set(i.id, r);
   // An edit never reactivates: what the lifecycle suspended only a change of its authorisations
-  // restores (docs/lifecycle.md). Tolerated: the server restores it when the edit leaves it power.
-  if (i.status === 'suspended' && m.suspendedBy.get(i.id) === 'lifecycle' && r?.outcome !== 'suspend' && m.tolerates('EDIT_RESTORES_SUSPENDED')) {
-    m.seen.push('EDIT_RESTORES_SUSPENDED');
-    i.status = 'active';
-    m.suspendedBy.delete(i.id);
-  }
+  // restores, and the lifecycle keeps its claim (docs/lifecycle.md).
+  m.recorded.set(i.id, m.recompute(i.id));
 }
 
 /** A new identity, created: active, its power recorded; its workload bound so it can get tokens. */
@@ -576,15 +547,10 @@ export class Edit implements Cmd {
     const res = await r.call(who, 'PUT', `/v1/identities/${i.id}`, body, { 'if-match': cur.headers.get('etag')! });
     const gains = powerGains(m, i, e);
     if (gains.length) {
-      if (res.status === 200 && m.tolerates('EDIT_ADDS_POWER_APPLIED')) {
-        m.seen.push('EDIT_ADDS_POWER_APPLIED');
-        applyEdit(m, e);
-      } else {
-        if (res.status !== 202) throw new Discrepancy('EDIT_ADDS_POWER_APPLIED', `${what} adds power (${gains.join('; ')}): expected 202 and a change request, got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
-        const a = holdEdit(m, who, i, e, res.body.id, res.body.approval.id, version);
-        if (res.body.kind !== 'identity_change' || res.body.status !== 'pending' || res.body.approval.required !== a.required)
-          throw new Discrepancy('ANSWER', `${what}: change request ${JSON.stringify(res.body).slice(0, 400)}, model required ${a.required}`);
-      }
+      if (res.status !== 202) throw new Discrepancy('EDIT_ADDS_POWER_APPLIED', `${what} adds power (${gains.join('; ')}): expected 202 and a change request, got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      const a = holdEdit(m, who, i, e, res.body.id, res.body.approval.id, version);
+      if (res.body.kind !== 'identity_change' || res.body.status !== 'pending' || res.body.approval.required !== a.required)
+        throw new Discrepancy('ANSWER', `${what}: change request ${JSON.stringify(res.body).slice(0, 400)}, model required ${a.required}`);
     } else {
       expectAnswer(`${what} (adds no power)`, res, { status: 200 });
       applyEdit(m, e);
@@ -609,8 +575,8 @@ function manifestOf(m: Model): any {
 
 export class ImportStatusChange implements Cmd {
   constructor(readonly authPick: number, readonly statusPick: number) {}
-  check(m: Readonly<Model>): boolean {
-    return !m.tolerates('IMPORT_STATUS_CHANGE_ACCEPTED');
+  check(): boolean {
+    return true;
   }
   async run(m: Model, r: Real): Promise<void> {
     const man = manifestOf(m);
@@ -655,21 +621,12 @@ export class ImportEdit implements Cmd {
     const gains = powerGains(m, i, e);
     const held = ((res.body.pending ?? []) as any[]).find((p) => p.id === i.id);
     if (gains.length) {
-      if (!held && m.tolerates('EDIT_ADDS_POWER_APPLIED')) {
-        m.seen.push('EDIT_ADDS_POWER_APPLIED');
-        applyEdit(m, e);
-      } else {
-        if (!held) throw new Discrepancy('EDIT_ADDS_POWER_APPLIED', `${what} adds power (${gains.join('; ')}) but is not held for approval: ${JSON.stringify(res.body).slice(0, 400)}`);
-        const a = holdEdit(m, 'carla', i, e, held.change_request, held.approval, cur.body.version);
-        if (held.required !== undefined && held.required !== a.required) throw new Discrepancy('ANSWER', `${what}: held for ${held.required} approvals, model ${a.required}`);
-      }
+      if (!held) throw new Discrepancy('EDIT_ADDS_POWER_APPLIED', `${what} adds power (${gains.join('; ')}) but is not held for approval: ${JSON.stringify(res.body).slice(0, 400)}`);
+      const a = holdEdit(m, 'carla', i, e, held.change_request, held.approval, cur.body.version);
+      if (held.required !== undefined && held.required !== a.required) throw new Discrepancy('ANSWER', `${what}: held for ${held.required} approvals, model ${a.required}`);
     } else {
       if (held) throw new Discrepancy('ANSWER', `${what} adds no power but was held: ${JSON.stringify(held)}`);
-      if (JSON.stringify(i) !== JSON.stringify({ ...e, status: i.status })) {
-        applyEdit(m, e);
-        // A record changed by an import must stop the tokens outstanding, as an edit does.
-        if (m.tolerates('IMPORT_KEEPS_TOKENS')) m.staleTokens.add(i.id);
-      }
+      if (JSON.stringify(i) !== JSON.stringify({ ...e, status: i.status })) applyEdit(m, e);
     }
     await r.check(m, what);
   }
@@ -747,11 +704,9 @@ export class RevokeAccess implements Cmd {
     const res = await r.call(who, 'POST', `/v1/access-requests/${g.id}/revoke`, { reason: 'model-based test' });
     if (g.status === 'pending') {
       expectAnswer(what, res, { status: 200 });
-      m.approvals.get(g.id)!.status = 'cancelled';
       // Withdrawn before anyone decided: the request is cancelled with its approval.
-      const after = await r.call('admin', 'GET', `/v1/access-requests/${g.id}`);
-      if (after.body.status === 'pending' && m.tolerates('REVOKED_REQUEST_STAYS_PENDING')) m.seen.push('REVOKED_REQUEST_STAYS_PENDING');
-      else g.status = 'cancelled';
+      m.approvals.get(g.id)!.status = 'cancelled';
+      g.status = 'cancelled';
     } else if (g.status === 'active') {
       expectAnswer(what, res, { status: 200 });
       g.status = 'ended';
@@ -819,11 +774,9 @@ export class Seal implements Cmd {
     const res = await r.call(who, 'POST', `/v1/break-glass/activations/${act.id}/seal`, { reason: 'model-based test' });
     if (act.status === 'pending') {
       expectAnswer(what, res, { status: 200 });
-      m.approvals.get(act.approval)!.status = 'cancelled';
       // Sealed before anyone decided: the activation is cancelled with its approval.
-      const after = await r.call('admin', 'GET', `/v1/break-glass/activations/${act.id}`);
-      if (after.body.status === 'pending' && m.tolerates('SEALED_ACTIVATION_STAYS_PENDING')) m.seen.push('SEALED_ACTIVATION_STAYS_PENDING');
-      else act.status = 'cancelled';
+      m.approvals.get(act.approval)!.status = 'cancelled';
+      act.status = 'cancelled';
     } else if (act.status === 'active') {
       expectAnswer(what, res, { status: 200 });
       act.status = 'ended';
@@ -882,18 +835,19 @@ export class Tick implements Cmd {
     await r.app.services.regulatory.applyDue().catch((err: unknown) => (failed = err));
     for (const t of due) {
       if (!m.transitionValid(t.named, t.to)) {
-        // Followed (rather than failed) only to show what the stuck transition does next.
-        if (m.tolerates('FOLLOW_STALE_SCHEDULED')) {
-          m.seen.push('STALE_SCHEDULED_TRANSITION');
-          continue;
-        }
-        throw new Discrepancy('STALE_SCHEDULED_TRANSITION', `transition ${t.id} (${t.named.join('+')} → ${t.to}) fell due but can no longer apply; the scheduler ${failed ? `failed: ${String(failed)}` : 'went on'}`);
+        // Overtaken before its time (docs/lifecycle.md): superseded when it falls due, it binds
+        // nothing more, and the scheduler goes on with the transitions due after it.
+        const got = await r.call('admin', 'GET', `/v1/transitions/${t.id}`);
+        if (got.body.status !== 'superseded')
+          throw new Discrepancy('STALE_SCHEDULED_TRANSITION', `transition ${t.id} (${t.named.join('+')} → ${t.to}) fell due but can no longer apply: it is ${got.body.status}, not superseded${failed ? `; the scheduler failed: ${String(failed)}` : ''}`);
+        t.status = 'superseded';
+        continue;
       }
       m.applyTransition(t.named, t.to, t.denied, t.reference);
       t.status = 'applied';
       m.growthBy = `the scheduler applying ${t.id}`;
     }
-    if (failed && !m.tolerates('FOLLOW_STALE_SCHEDULED')) throw new Discrepancy('SCHEDULER', `applying due transitions failed: ${String(failed)}`);
+    if (failed) throw new Discrepancy('SCHEDULER', `applying due transitions failed: ${String(failed)}`);
     await r.app.services.approvals.expireDue();
     await r.app.services.grants.endDue();
     m.schedulerTick();

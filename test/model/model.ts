@@ -87,7 +87,7 @@ export interface MApproval {
 
 export interface MTransition {
   id: string; named: string[]; to: AuthStatus; denied: string[]; proposer: string; emergency: boolean;
-  status: 'pending' | 'approved' | 'rejected' | 'applied' | 'expired';
+  status: 'pending' | 'approved' | 'rejected' | 'applied' | 'expired' | 'superseded';
   approval: string;
   decidedBy?: string;
   review: 'none' | 'open' | 'done';
@@ -177,8 +177,6 @@ export class Model {
   edited = new Set<string>();
   /** Set by a command that may grow power (an approval that decided, the emergency path, a reactivation, the scheduler). */
   growthBy: string | undefined;
-  /** Identities whose outstanding tokens may carry an old record (a tolerated discrepancy). */
-  staleTokens = new Set<string>();
   /** Discrepancies seen and tolerated in this sequence. */
   seen: string[] = [];
 
@@ -389,11 +387,6 @@ export class Model {
       } else if (i.status === 'suspended' && this.suspendedBy.get(id) === 'lifecycle') {
         i.status = 'active';
         this.suspendedBy.delete(id);
-      }
-      // Tolerated: the server records nothing for an identity suspended by hand that it held no record of.
-      if (r?.outcome === 'suspend' && i.status === 'suspended' && this.suspendedBy.get(id) === 'manual' && !this.recorded.get(id) && this.tolerates('SUSPENDED_NOT_RECORDED')) {
-        this.seen.push('SUSPENDED_NOT_RECORDED');
-        continue;
       }
       this.recorded.set(id, r);
     }
