@@ -337,7 +337,6 @@ export class Real {
       const d = await this.enforcer.authorize(token, s.action, s.scope as never, { device_posture: 'compliant', attested: true, session_purpose: PURPOSE, environment: model.identities.get(s.id)!.environment } as never);
       const want = model.decide(s.id, s.action, s.scope);
       if (d.decision !== want.decision) {
-        // An execute action the SDK refuses for staleness is within its bound: wait and ask again.
         this.fail(tokens.has(s.id) ? 'SDK_DECISION' : 'OLD_TOKEN', `SDK: ${s.id} ${s.action} in ${sk(s.scope)} is ${d.decision} (${d.policies.join(',')}: ${d.reasons[0]}), model ${want.decision} (${want.why}); token ${tokens.has(s.id) ? 'fresh' : 'old'}`);
       }
     }
