@@ -16,6 +16,7 @@ const emptyState = (): CurrentState => ({
   authorisations: new Map(),
   identities: new Map(),
   customActions: [],
+  bootstrap: true,
 });
 
 const m = demoManifest();
