@@ -26,10 +26,10 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import type { Connector, ConnectorRequest } from '../src/connectors/connector.js';
+import type { Connector, ConnectorRequest } from '../src/delivery/connectors/connector.js';
 import { withLeiCheckDigits } from '../src/core/lei.js';
 import type { IdentityFunction, MemberState, MicaService } from '../src/core/vocabulary.js';
-import { mulberry32 as prng } from '../src/core/prng.js';
+import { mulberry32 as prng } from '../src/demo/prng.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT_DIR = join(HERE, 'out');
@@ -268,7 +268,7 @@ function benchConnectors() {
 }
 
 async function runStore(opts: { store: StoreName; url: string; manifestPath: string; info: FirmInfo }): Promise<StoreResult> {
-  const { openDatabase } = await import('../src/store/db.js');
+  const { openDatabase } = await import('../src/store/open.js');
   const { migrate } = await import('../src/store/migrations.js');
   const { buildApp } = await import('../src/app.js');
 

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { observedAccount, reconcile, type DiscoveryIdentity, type ObservedAccount } from '../src/core/discovery.js';
-import { openSource, readSource } from '../src/discovery/source.js';
+import { openSource, readSource } from '../src/discovery/registry.js';
 
 const SMALL = process.argv.includes('--small') || process.env.BENCH_SCALE === 'small';
 const PG_ADMIN = process.env.MANDATE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';

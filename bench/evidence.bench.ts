@@ -40,9 +40,9 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
-import type { Connector } from '../src/connectors/connector.js';
-import { mulberry32 } from '../src/core/prng.js';
-import type { NewEvent } from '../src/events/log.js';
+import type { Connector } from '../src/delivery/connectors/connector.js';
+import { mulberry32 } from '../src/demo/prng.js';
+import type { NewEvent } from '../src/ledger/log.js';
 import type { Database, Param, Sql } from '../src/store/db.js';
 import { CONNECTORS, generateFirm, identityId, SEED, WITHDRAWN, type Firm } from './evidence/firm.js';
 
@@ -162,11 +162,11 @@ function noopConnectors() {
 }
 
 async function seed(url: string): Promise<SeedResult> {
-  const { openDatabase } = await import('../src/store/db.js');
+  const { openDatabase } = await import('../src/store/open.js');
   const { migrate } = await import('../src/store/migrations.js');
   const { buildApp } = await import('../src/app.js');
-  const { appendEvents } = await import('../src/events/log.js');
-  const { treeSize } = await import('../src/events/tree.js');
+  const { appendEvents } = await import('../src/ledger/log.js');
+  const { treeSize } = await import('../src/ledger/tree.js');
 
   const t0 = performance.now();
   const db = await openDatabase(url);
@@ -518,12 +518,12 @@ function approvalsQueryInSubChunks(db: Database): Database {
 }
 
 async function measure(url: string): Promise<MeasureResult> {
-  const { openDatabase } = await import('../src/store/db.js');
+  const { openDatabase } = await import('../src/store/open.js');
   const { buildApp } = await import('../src/app.js');
   const { evidencePacks } = await import('../src/evidence/pack.js');
   const { verifyPack } = await import('../src/evidence/verify.js');
   const { complianceService } = await import('../src/compliance/service.js');
-  const { ledgerService } = await import('../src/events/ledger.js');
+  const { ledgerService } = await import('../src/ledger/service.js');
 
   const sampler = new RssSampler(50);
   const db = await openDatabase(url);
@@ -536,7 +536,7 @@ async function measure(url: string): Promise<MeasureResult> {
     // BENCH_TRACE_SQL=1: the same services over a database that times every statement (diagnosis only).
     const tracer = env.BENCH_TRACE_SQL === '1' ? sqlTracer(db) : undefined;
     const base = tracer?.db ?? db;
-    const compliance = tracer ? complianceService(base, clock) : svc.compliance;
+    const compliance = tracer ? complianceService(base, clock, (sql, now) => svc.reviews.findings(sql, now)) : svc.compliance;
     const ledger = tracer ? ledgerService(base, clock, { kek: KEK, origin: ORIGIN }) : svc.ledger;
     const packs = evidencePacks(base, clock, ledger, compliance);
     const count = async (sql: string) => Number((await db.all<{ n: number }>(sql))[0]?.n ?? 0);

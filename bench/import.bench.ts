@@ -27,8 +27,8 @@ import {
   type IdentityFunction, type MemberState, type MicaService,
 } from '../src/core/vocabulary.js';
 import type { ImportResult } from '../src/importer/service.js';
-import type { ListFilter } from '../src/inventory/queries.js';
-import { mulberry32 as prng } from '../src/core/prng.js';
+import type { ListFilter } from '../src/state/records.js';
+import { mulberry32 as prng } from '../src/demo/prng.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT_DIR = join(HERE, 'out');
@@ -274,14 +274,14 @@ interface StoreResult {
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 async function runStore(opts: { store: StoreName; url: string; manifestPath: string; probes: ManifestInfo['probes'] }): Promise<StoreResult> {
-  const { openDatabase } = await import('../src/store/db.js');
+  const { openDatabase } = await import('../src/store/open.js');
   const { migrate } = await import('../src/store/migrations.js');
   const { importService } = await import('../src/importer/service.js');
-  const { identityChangeGate } = await import('../src/approvals/identity-changes.js');
-  const { approvalEngine } = await import('../src/approvals/service.js');
+  const { identityChangeGate } = await import('../src/inventory/identity-changes.js');
+  const { approvalEngine } = await import('../src/state/approvals.js');
   const { DEFAULT_APPROVAL_RULES } = await import('../src/core/approvals.js');
-  const { rulesStore } = await import('../src/regulatory/rules.js');
-  const { listRecords } = await import('../src/inventory/queries.js');
+  const { rulesStore } = await import('../src/state/lifecycle-rules.js');
+  const { listRecords } = await import('../src/state/records.js');
 
   const text = readFileSync(opts.manifestPath, 'utf8');
   const sampler = new RssSampler(10);

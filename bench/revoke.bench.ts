@@ -26,7 +26,7 @@ import type { IdentityInput } from '../src/core/model.js';
 import { withLeiCheckDigits } from '../src/core/lei.js';
 import { MICA_SERVICES } from '../src/core/vocabulary.js';
 import { insertMany } from '../src/store/db.js';
-import { openDatabase } from '../src/store/db.js';
+import { openDatabase } from '../src/store/open.js';
 import { migrate } from '../src/store/migrations.js';
 
 const IDENTITIES = Number(process.env.BENCH_IDENTITIES ?? 100_000);

@@ -2,12 +2,12 @@
 // its service (logic) and its routes; this file only connects them.
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { registerAccessRoutes } from './access/routes.js';
-import { accessService } from './access/service.js';
+import { registerAccessRoutes } from './users/routes.js';
+import { accessService } from './users/service.js';
 import { MandateError } from './core/errors.js';
 import { rolesAllow } from './core/roles.js';
 import { createAjv } from './core/schema.js';
-import { registerEventRoutes } from './events/routes.js';
+import { registerEventRoutes } from './audit/event-routes.js';
 import './http/common.js';
 import { createMetrics } from './http/metrics.js';
 import { sendProblem, toMandateError } from './http/problem.js';
@@ -15,21 +15,21 @@ import { registerImportRoutes } from './importer/routes.js';
 import { importService } from './importer/service.js';
 import { registerInventoryRoutes } from './inventory/routes.js';
 import { inventoryService } from './inventory/service.js';
-import type { Connector } from './connectors/connector.js';
-import { outboxDeliverer } from './outbox/deliverer.js';
-import { registerOutboxRoutes } from './outbox/routes.js';
+import type { Connector } from './delivery/connectors/connector.js';
+import { outboxDeliverer } from './delivery/deliverer.js';
+import { registerOutboxRoutes } from './delivery/outbox-routes.js';
 import { registerRegulatoryRoutes } from './regulatory/routes.js';
-import { rulesStore } from './regulatory/rules.js';
-import { identityChangeGate } from './approvals/identity-changes.js';
+import { rulesStore } from './state/lifecycle-rules.js';
+import { identityChangeGate } from './inventory/identity-changes.js';
 import { regulatoryService } from './regulatory/service.js';
 import type { Database } from './store/db.js';
 import client from 'prom-client';
 import { randomBytes } from 'node:crypto';
-import { ledgerService, type LedgerService } from './events/ledger.js';
-import { registerLedgerRoutes } from './events/ledger-routes.js';
+import { ledgerService, type LedgerService } from './ledger/service.js';
+import { registerLedgerRoutes } from './audit/ledger-routes.js';
 import { EnforcementState } from '@mandate/sdk/state';
 import { cedarEvaluator } from '@mandate/sdk/cedar-evaluator';
-import { groupCommitter } from './events/group.js';
+import { groupCommitter } from './ledger/group.js';
 import { enforcementHub, type EnforcementHub } from './enforcement/hub.js';
 import { registerEnforcementRoutes } from './enforcement/routes.js';
 import { decisionService } from './decisions/service.js';
@@ -40,7 +40,7 @@ import { signingKeys, type SigningKeys } from './tokens/keys.js';
 import { DEFAULT_TTLS, type TokenTtls } from './tokens/model.js';
 import { tokenService } from './tokens/service.js';
 import { registerTokenRoutes } from './tokens/routes.js';
-import { approvalEngine } from './approvals/service.js';
+import { approvalEngine } from './state/approvals.js';
 import { changeRequests } from './approvals/changes.js';
 import { registerApprovalRoutes } from './approvals/routes.js';
 import { DEFAULT_APPROVAL_RULES, type ApprovalRule } from './core/approvals.js';
@@ -183,6 +183,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     receivers: opts.caepReceivers ?? [],
     onEffects: () => void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed')),
   });
+  const reviews = reviewService(db, clock, inventory);
   const services = {
     access: accessService(db, clock),
     inventory,
@@ -205,9 +206,9 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     approvals,
     changes,
     grants,
-    compliance: complianceService(db, clock),
+    compliance: complianceService(db, clock, (sql, now) => reviews.findings(sql, now)),
     leaks: leakService(db, clock),
-    reviews: reviewService(db, clock, inventory),
+    reviews,
   };
   // Whatever a request or the scheduler commits reaches enforcement points at once.
   const kickHub = () => {

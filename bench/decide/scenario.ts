@@ -16,7 +16,7 @@ import { parse } from 'yaml';
 import { withLeiCheckDigits } from '../../src/core/lei.js';
 import { checkRules, decidePower, scopeKey, type LifecycleRules, type ScopeAuthority, type ScopeState } from '../../src/core/lifecycle.js';
 import type { Authorisation, Identity, LegalEntity, Scope } from '../../src/core/model.js';
-import { mulberry32 } from '../../src/core/prng.js';
+import { mulberry32 } from '../../src/demo/prng.js';
 import {
   ActionVocabulary, CREDENTIAL_TYPES, DEFAULT_ACTIONS, IDENTITY_FUNCTIONS, IDENTITY_KINDS, defaultActionsFor,
   type ActionClass, type AuthorisationStatus, type Environment, type MemberState, type MicaService,

@@ -8,7 +8,7 @@
 // call it), as compact arrays.
 import { withLeiCheckDigits } from '../../src/core/lei.js';
 import type { Manifest } from '../../src/core/manifest.js';
-import { mulberry32 } from '../../src/core/prng.js';
+import { mulberry32 } from '../../src/demo/prng.js';
 import { normaliseIdentity } from '../../src/core/rules.js';
 import {
   ActionVocabulary, CREDENTIAL_TYPES, IDENTITY_FUNCTIONS, IDENTITY_KINDS,

@@ -5,12 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import { MandateError } from '../core/errors.js';
 import type { LifecycleRules } from '../core/lifecycle.js';
-import { appendEvents } from '../events/log.js';
+import { appendEvents } from '../ledger/log.js';
 import type { PolicyStore } from '../policy/store.js';
-import { refreshPower } from '../regulatory/power.js';
-import type { RulesStore } from '../regulatory/rules.js';
+import { refreshPower } from '../state/power.js';
+import type { RulesStore } from '../state/lifecycle-rules.js';
 import type { Database, Sql } from '../store/db.js';
-import type { Approval, ApprovalEngine } from './service.js';
+import type { Approval, ApprovalEngine } from '../state/approvals.js';
 
 export type ChangeKind = 'policy_change' | 'lifecycle_rules_change';
 

@@ -7,7 +7,7 @@ import { MandateError } from '../core/errors.js';
 import { Enum } from '../core/model.js';
 import { Problem } from '../http/common.js';
 import type { ChangeRequests } from './changes.js';
-import type { ApprovalEngine } from './service.js';
+import type { ApprovalEngine } from '../state/approvals.js';
 
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false });
 const Vote = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })) }, { additionalProperties: false });

@@ -6,11 +6,11 @@
 // Every command is a client of the REST API; flags are checked here first (exit 2), so a typo
 // never reaches the server as a half-formed request.
 import { Option, type Command } from 'commander';
-import type { Approval } from '../approvals/service.js';
+import type { Approval } from '../state/approvals.js';
 import { APPROVAL_KINDS, APPROVAL_STATUSES, type ApprovalRule } from '../core/approvals.js';
 import { EXCEPTION_CONTROLS } from '../core/grants.js';
 import type { AccessRequest, BreakGlassActivation, PolicyException } from '../grants/service.js';
-import type { GrantEntry } from '../grants/store.js';
+import type { GrantEntry } from '../state/grants.js';
 import { CliError, type Client } from './client.js';
 import { table } from './table.js';
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CliError, type Client } from './client.js';
-import { runPolicyTests } from '../policy/testing.js';
+import { runPolicyTests } from './policy-testing.js';
 
 type ClientOf = (cmd: Command) => { client: Client; json: boolean };
 

@@ -2,7 +2,7 @@
 // which runs offline on a file with no server and no database.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { verifyLedgerFile } from '../events/verify.js';
+import { verifyLedgerFile } from '../ledger/verify.js';
 import { verifyPackFile } from '../evidence/verify.js';
 import { CliError, type Client } from './client.js';
 

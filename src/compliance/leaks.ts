@@ -4,7 +4,7 @@
 // to its identity by its hash; otherwise the caller may name the identity.
 import { createHash, randomBytes } from 'node:crypto';
 import { MandateError, type Issue } from '../core/errors.js';
-import { appendEvents } from '../events/log.js';
+import { appendEvents } from '../ledger/log.js';
 import type { Database } from '../store/db.js';
 
 export interface LeakReport {

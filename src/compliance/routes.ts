@@ -5,7 +5,7 @@ import { CHECKS } from '../core/checks.js';
 import { MandateError } from '../core/errors.js';
 import { Enum, Id, MemberStateSchema, Timestamp } from '../core/model.js';
 import { actorOf, Problem } from '../http/common.js';
-import { loadCatalogue } from './catalogue.js';
+import { loadCatalogue } from '../state/catalogue.js';
 import type { LeakService } from './leaks.js';
 import type { ComplianceService } from './service.js';
 

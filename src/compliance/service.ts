@@ -14,10 +14,10 @@ import { decidePower, scopeKey } from '../core/lifecycle.js';
 import type { Identity } from '../core/model.js';
 import { parseTimestamp } from '../core/time.js';
 import { ActionVocabulary } from '../core/vocabulary.js';
-import { appendEvents } from '../events/log.js';
-import { getAllRecords, getCustomActions } from '../inventory/queries.js';
-import { currentRules } from '../regulatory/rules.js';
-import { accessReviewFindings } from '../reviews/service.js';
+import { appendEvents } from '../ledger/log.js';
+import { getAllRecords, getCustomActions } from '../state/records.js';
+import { currentRules } from '../state/lifecycle-rules.js';
+import type { Finding as LapsedReview } from '../reviews/service.js';
 import { insertMany, type Database, type Sql } from '../store/db.js';
 
 interface FindingRow {
@@ -65,7 +65,10 @@ export interface RunSummary {
 /** What a run learnt of decision usage, written in the run's transaction. */
 interface UsageUpdate { rows: string[][]; cursor: number }
 
-async function gatherFacts(sql: Sql, now: Date, settings: CheckSettings, usageUpdate: UsageUpdate): Promise<CheckFacts> {
+/** Access reviews that lapsed unanswered, as findings: the reviews capability knows (wired in src/app.ts). */
+export type ReviewFindings = (sql: Sql, now: Date) => Promise<LapsedReview[]>;
+
+async function gatherFacts(sql: Sql, now: Date, settings: CheckSettings, usageUpdate: UsageUpdate, reviewFindings: ReviewFindings): Promise<CheckFacts> {
   const identities = (await sql.all<{ doc: string; created_at: string }>('SELECT doc, created_at FROM identities')).map((r) => ({ record: JSON.parse(r.doc) as Identity, created_at: r.created_at }));
   // One after the other: inside a transaction the queries share one connection.
   const people = await getAllRecords(sql, 'person');
@@ -162,7 +165,7 @@ async function gatherFacts(sql: Sql, now: Date, settings: CheckSettings, usageUp
       const d = JSON.parse(r.doc) as { detector: string; where: string };
       return { id: r.id, identity: r.identity_id, detector: d.detector, where: d.where, first_seen: r.first_seen, resolved_at: r.resolved_at };
     });
-  const overdueReviews = (await accessReviewFindings(sql, now)).map((f) => {
+  const overdueReviews = (await reviewFindings(sql, now)).map((f) => {
     const [, campaign] = f.id.split(':');
     return { campaign: campaign ?? '', identity: f.subject.id, due_at: f.since, reviewer: f.reviewer };
   });
@@ -173,7 +176,7 @@ async function gatherFacts(sql: Sql, now: Date, settings: CheckSettings, usageUp
   };
 }
 
-export function complianceService(db: Database, clock: () => Date, settings: CheckSettings = DEFAULT_CHECK_SETTINGS) {
+export function complianceService(db: Database, clock: () => Date, reviewFindings: ReviewFindings, settings: CheckSettings = DEFAULT_CHECK_SETTINGS) {
   let running: Promise<RunSummary> | undefined;
 
   async function runOnce(trigger: string): Promise<RunSummary> {
@@ -181,7 +184,7 @@ export function complianceService(db: Database, clock: () => Date, settings: Che
     const now = clock();
     const at = now.toISOString();
     const usageUpdate: UsageUpdate = { rows: [], cursor: 0 };
-    const facts = await gatherFacts(db, now, settings, usageUpdate);
+    const facts = await gatherFacts(db, now, settings, usageUpdate, reviewFindings);
     const results: CheckResult[] = [];
     const current = new Map<string, { check: (typeof CHECKS)[number]; failure: Failure; severity: Severity }>();
     for (const check of CHECKS) {

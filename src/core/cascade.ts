@@ -2,7 +2,7 @@
 // inputs of identities' power: an identity edited, new lifecycle rules), the identities concerned
 // and what the lifecycle already did to them, decide every identity-state change, every connector
 // action and the return paths that stay open. The impact preview, the real cascade and every
-// refresh of stored power (src/regulatory/power.ts) call planCascade: there is one engine, not two.
+// refresh of stored power (src/state/power.ts) call planCascade: there is one engine, not two.
 import { decidePower, scopeKey, type AuthorityLookup, type LifecycleRules, type Outcome, type PowerDecision, type ScopeAuthority } from './lifecycle.js';
 import type { Authorisation, Identity, Scope } from './model.js';
 import type { ActionVocabulary, AuthorisationStatus, IdentityStatus } from './vocabulary.js';

@@ -1,6 +1,6 @@
 // What an evidence pack says, as plain data: the input of the OSCAL assessment-results document,
 // of the HTML report and of the pack's JSON files. Built by src/compliance from the store and the
-// ledger; rendered by pure functions (src/core/oscal.ts, src/core/report.ts).
+// ledger; rendered by pure functions (src/evidence/oscal.ts, src/evidence/report.ts).
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export type FindingStatus = 'open' | 'acknowledged' | 'resolved' | 'accepted_risk';

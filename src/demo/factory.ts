@@ -7,10 +7,10 @@ import {
   MICA_SERVICES, type Capability, type CredentialType, type Environment, type IdentityFunction, type IdentityKind,
   type IdentityStatus, type MemberState, type MicaService,
 } from '../core/vocabulary.js';
-import { mulberry32 } from '../core/prng.js';
+import { mulberry32 } from './prng.js';
 import { DEMO_TODAY, PEOPLE, type DemoEntity, type Team } from './firm-data.js';
 
-/** The demo's seeded randomness (mulberry32, src/core/prng.ts): reproducible from the seed. */
+/** The demo's seeded randomness (mulberry32, src/demo/prng.ts): reproducible from the seed. */
 export class Rng {
   readonly next: () => number;
 

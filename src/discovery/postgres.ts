@@ -1,5 +1,5 @@
 // PostgreSQL source: every role of the cluster (an identity is a login role, as for the revocation
-// connector in src/connectors/postgres.ts), what it may do and who has been using it.
+// connector in src/delivery/connectors/postgres.ts), what it may do and who has been using it.
 //
 // It reads, in a handful of queries whatever the cluster's size (aggregated in SQL, never one
 // query per role): pg_roles (login, superuser, createrole, bypassrls, valid until), pg_auth_members

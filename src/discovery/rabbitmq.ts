@@ -1,5 +1,5 @@
 // RabbitMQ source: the broker's users (an identity is a broker user, as for
-// src/connectors/rabbitmq.ts), their tags, their configure/write/read permissions per vhost, and
+// src/delivery/connectors/rabbitmq.ts), their tags, their configure/write/read permissions per vhost, and
 // the connections open as each.
 //
 // Transport as for the connector: the management HTTP API when `management_url` is given and

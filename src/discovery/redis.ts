@@ -1,4 +1,4 @@
-// Redis source: the ACL users (an identity is an ACL user, as for src/connectors/redis.ts) and the
+// Redis source: the ACL users (an identity is an ACL user, as for src/delivery/connectors/redis.ts) and the
 // connections open as each.
 //
 // `ACL LIST` gives every user's rules in one reply; the password hashes in it (`#<sha256>`) are

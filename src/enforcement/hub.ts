@@ -10,12 +10,12 @@ import { expandTransition } from '../core/cascade.js';
 import type { Authorisation } from '../core/model.js';
 import type { AuthorisationStatus } from '../core/vocabulary.js';
 import { DEFAULT_ACTIONS } from '../core/vocabulary.js';
-import { getAllRecords, getCustomActions } from '../inventory/queries.js';
+import { getAllRecords, getCustomActions } from '../state/records.js';
 import type { PolicyStore } from '../policy/store.js';
-import type { RulesStore } from '../regulatory/rules.js';
+import type { RulesStore } from '../state/lifecycle-rules.js';
 import { placeholders, type Database } from '../store/db.js';
-import { allGenerations } from '../tokens/generations.js';
-import { activeGrants, type GrantEntry } from '../grants/store.js';
+import { allGenerations } from '../state/generations.js';
+import { activeGrants, type GrantEntry } from '../state/grants.js';
 
 /** Events that change what enforcement points must know, and what each changes. */
 const WATCHED: Record<string, 'authorisation' | 'generation' | 'generations' | 'revoked' | 'policies' | 'lifecycle' | 'actions' | 'grant' | 'grant_end'> = {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { Id, Timestamp } from '../core/model.js';
-import { appendEvents } from '../events/log.js';
+import { appendEvents } from '../ledger/log.js';
 import { actorOf, Problem } from '../http/common.js';
 import type { Database } from '../store/db.js';
 import type { EvidencePacks } from './pack.js';

@@ -9,9 +9,9 @@ import { Readable } from 'node:stream';
 import { Ajv } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import { extract as tarExtract } from 'tar-stream';
-import { openCheckpoint, parseVerifierKey } from '../core/checkpoint.js';
-import { leafHash, verifyInclusion } from '../core/merkle.js';
-import { LINE_MIDDLE, LINE_PREFIX } from '../events/ledger.js';
+import { openCheckpoint, parseVerifierKey } from '../ledger/checkpoint.js';
+import { leafHash, verifyInclusion } from '../ledger/merkle.js';
+import { LINE_MIDDLE, LINE_PREFIX } from '../ledger/service.js';
 import { PACK_FORMAT, type PackManifest } from './pack.js';
 
 export interface PackReport {

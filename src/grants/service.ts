@@ -1,10 +1,10 @@
 // Just-in-time access requests, the exceptions register and break-glass activations. Each is a
-// request to the approval engine; once approved it becomes a grant (src/grants/store.ts) that
+// request to the approval engine; once approved it becomes a grant (src/state/grants.ts) that
 // decisions and tokens see at once and that ends on its own at its expiry. Requests are checked
 // when made and again when approved (the world may have changed meanwhile); a refused request
 // changes nothing and is recorded.
 import { randomBytes } from 'node:crypto';
-import type { Approval, ApprovalEngine } from '../approvals/service.js';
+import type { Approval, ApprovalEngine } from '../state/approvals.js';
 import { MandateError } from '../core/errors.js';
 import {
   BREAK_GLASS_EMERGENCY_CAP_S, checkDuration, checkGrantable, EXCEPTION_MAX_DAYS, riskOf,
@@ -15,14 +15,14 @@ import type { Identity, Scope } from '../core/model.js';
 import { rolesAllow, type Role } from '../core/roles.js';
 import { parseTimestamp } from '../core/time.js';
 import { ActionVocabulary, type AuthorisationStatus } from '../core/vocabulary.js';
-import { appendEvents, type NewEvent } from '../events/log.js';
-import { refusalRecorder } from '../events/refusals.js';
-import { getCustomActions, getRecord } from '../inventory/queries.js';
-import { notify } from '../notifications/notify.js';
-import type { RulesStore } from '../regulatory/rules.js';
+import { appendEvents, type NewEvent } from '../ledger/log.js';
+import { refusalRecorder } from '../ledger/refusals.js';
+import { getCustomActions, getRecord } from '../state/records.js';
+import { notify } from '../state/notify.js';
+import type { RulesStore } from '../state/lifecycle-rules.js';
 import type { Database, Sql } from '../store/db.js';
-import { bumpGenerations } from '../tokens/generations.js';
-import { activateGrant, activeGrants, endGrants, type GrantEntry } from './store.js';
+import { bumpGenerations } from '../state/generations.js';
+import { activateGrant, activeGrants, endGrants, type GrantEntry } from '../state/grants.js';
 
 /** Who asks: a person (by their user account) or an identity (by its Mandate token). */
 export type Requester = { type: 'user'; user: string; roles: readonly Role[] } | { type: 'identity'; id: string };

@@ -8,12 +8,12 @@ import { MandateError, type ErrorCode, type Issue } from '../core/errors.js';
 import { checkManifestShape, reviewManifest, type ImportPlan, type PlannedChange } from '../core/manifest.js';
 import type { Identity, RecordKind, RecordTypes } from '../core/model.js';
 import type { PowerGain } from '../core/power.js';
-import { appendEvents, type NewEvent } from '../events/log.js';
-import { refusalRecorder } from '../events/refusals.js';
-import { getAllRecords, getCustomActions, getRecords, insertCustomActions, upsertRecords } from '../inventory/queries.js';
+import { appendEvents, type NewEvent } from '../ledger/log.js';
+import { refusalRecorder } from '../ledger/refusals.js';
+import { getAllRecords, getCustomActions, getRecords, insertCustomActions, upsertRecords } from '../state/records.js';
 import type { PowerGate } from '../inventory/service.js';
 import type { Database, Sql } from '../store/db.js';
-import { bumpGenerations } from '../tokens/generations.js';
+import { bumpGenerations } from '../state/generations.js';
 
 /** At most this many issues or changes are listed in one answer; the totals are always given. */
 export const MAX_LISTED = 10_000;

@@ -11,7 +11,7 @@ import {
   MEMBER_STATES, MICA_SERVICES, PERSON_STATUSES,
 } from '../core/vocabulary.js';
 import { actorOf, decodeWalkCursor, DEFAULT_PAGE, encodeCursor, etag, optionalIfMatch, PageQuery, Problem, requireIfMatch } from '../http/common.js';
-import { sortValue, TABLES, type GroupCount, type ListFilter } from './queries.js';
+import { sortValue, TABLES, type GroupCount, type ListFilter } from '../state/records.js';
 import type { InventoryService, RecordInput } from './service.js';
 
 const Meta = {

@@ -1,9 +1,9 @@
 // Inventory operations: create, update (optimistic concurrency) and identity status changes. Each
 // writes the record and its event in one transaction. Two rules hold on every path: an
 // authorisation's status changes only by a transition (never by an edit), and an identity write
-// that adds power is held for approval by the power gate (src/approvals/identity-changes.ts).
-import { cutGrants } from '../grants/store.js';
-import { bumpGenerations } from '../tokens/generations.js';
+// that adds power is held for approval by the power gate (src/inventory/identity-changes.ts).
+import { cutGrants } from '../state/grants.js';
+import { bumpGenerations } from '../state/generations.js';
 import { canonicalJson } from '../core/canonical.js';
 import { MandateError, type Issue } from '../core/errors.js';
 import type {
@@ -14,14 +14,14 @@ import {
 } from '../core/rules.js';
 import { authorisationChangeIssues, type PowerGain } from '../core/power.js';
 import { ActionVocabulary, type IdentityStatus } from '../core/vocabulary.js';
-import type { Approval } from '../approvals/service.js';
-import { appendEvents, type NewEvent } from '../events/log.js';
-import { refusalRecorder } from '../events/refusals.js';
-import { effectRows, enqueue } from '../outbox/queue.js';
+import type { Approval } from '../state/approvals.js';
+import { appendEvents, type NewEvent } from '../ledger/log.js';
+import { refusalRecorder } from '../ledger/refusals.js';
+import { effectRows, enqueue } from '../state/outbox.js';
 import type { Database, Sql } from '../store/db.js';
 import {
   countMatching, getCustomActions, getRecord, getRecords, inventoryCounts, listRecords, updateRecordAtVersion, upsertRecords, type ListFilter, type ListOrder,
-} from './queries.js';
+} from '../state/records.js';
 
 /** What a request hands in: identities may leave their defaulted fields out. */
 export type RecordInput<K extends RecordKind> = K extends 'identity' ? IdentityInput : RecordTypes[K];
@@ -104,7 +104,7 @@ export interface PowerGate {
   /** Holds the write as a change request awaiting approval, in the caller's transaction. */
   hold(tx: Sql, actor: string, before: Stored<Identity> | undefined, after: Identity, gains: PowerGain[], at: string, source: string): Promise<IdentityChangeRequest>;
   /**
-   * Recomputes the stored power of identities whose records changed (src/regulatory/power.ts);
+   * Recomputes the stored power of identities whose records changed (src/state/power.ts);
    * answers the events to record. `key` names the cause, unique and stable on retry.
    */
   refresh(tx: Sql, ids: readonly string[], cause: { actor: string; why: string; key: string; at: string }): Promise<NewEvent[]>;

@@ -9,9 +9,9 @@ import { Enum, Timestamp } from '../core/model.js';
 import { rolesAllow } from '../core/roles.js';
 import { ActionVocabulary, AUTHORISATION_STATUSES } from '../core/vocabulary.js';
 import { Problem } from '../http/common.js';
-import { getCustomActions } from '../inventory/queries.js';
+import { getCustomActions } from '../state/records.js';
 import type { Database } from '../store/db.js';
-import type { RulesStore } from './rules.js';
+import type { RulesStore } from '../state/lifecycle-rules.js';
 import type { ChangeRequests } from '../approvals/changes.js';
 import type { Caller, Impact, RegulatoryService } from './service.js';
 

@@ -8,14 +8,14 @@ import { scopeKey, type ScopeAuthority } from '../core/lifecycle.js';
 import type { Authorisation, Identity } from '../core/model.js';
 import { parseTimestamp } from '../core/time.js';
 import type { AuthorisationStatus } from '../core/vocabulary.js';
-import { appendEvents, type NewEvent } from '../events/log.js';
-import { refusalRecorder } from '../events/refusals.js';
-import { getAllRecords, getRecords, upsertRecords } from '../inventory/queries.js';
+import { appendEvents, type NewEvent } from '../ledger/log.js';
+import { refusalRecorder } from '../ledger/refusals.js';
+import { getAllRecords, getRecords, upsertRecords } from '../state/records.js';
 import type { Database, Sql } from '../store/db.js';
-import { planPower, refreshPower } from './power.js';
-import { getTransition, identityIdsInScopes, type TransitionRow } from './queries.js';
-import type { RulesStore } from './rules.js';
-import type { Approval, ApprovalEngine } from '../approvals/service.js';
+import { planPower, refreshPower } from '../state/power.js';
+import { getTransition, identityIdsInScopes, type TransitionRow } from '../state/transitions.js';
+import type { RulesStore } from '../state/lifecycle-rules.js';
+import type { Approval, ApprovalEngine } from '../state/approvals.js';
 import type { Role } from '../core/roles.js';
 
 export interface Caller {
@@ -186,7 +186,7 @@ export function regulatoryService(
       await upsertRecords(tx, 'authorisation', updated, at);
 
       // Every identity acting in a moved scope is recomputed and whatever changed is written:
-      // statuses, identity_power, token generations, grants, outbox rows (src/regulatory/power.ts).
+      // statuses, identity_power, token generations, grants, outbox rows (src/state/power.ts).
       const refreshed = await refreshPower(tx, {
         identityIds: scope.ids, movedScopes: new Set(scope.overrides.keys()), overrides: scope.overrides,
         actor, why, key: t.id, transition: t.id, at, receivers,

@@ -12,9 +12,9 @@ import {
 import type { Role } from '../core/roles.js';
 import { ajvIssues, compileBody } from '../core/schema.js';
 import { parseTimestamp } from '../core/time.js';
-import { appendEvents } from '../events/log.js';
-import { refusalRecorder } from '../events/refusals.js';
-import { getAllRecords } from '../inventory/queries.js';
+import { appendEvents } from '../ledger/log.js';
+import { refusalRecorder } from '../ledger/refusals.js';
+import { getAllRecords } from '../state/records.js';
 import type { InventoryService } from '../inventory/service.js';
 import { insertMany, placeholders, type Database, type Param, type Sql } from '../store/db.js';
 

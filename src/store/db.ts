@@ -25,18 +25,6 @@ export interface Database extends Sql {
   readonly description: string;
 }
 
-export async function openDatabase(url: string): Promise<Database> {
-  if (url.startsWith('sqlite:')) {
-    const { openSqlite } = await import('./sqlite.js');
-    return openSqlite(url.slice('sqlite:'.length));
-  }
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const { openPostgres } = await import('./postgres.js');
-    return openPostgres(url);
-  }
-  throw new Error(`unsupported database URL (expected sqlite:PATH or postgres://...): ${redactUrl(url)}`);
-}
-
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }

@@ -4,8 +4,8 @@
 // see a valid token they cannot check.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { exportJWK, type JWK } from 'jose';
-import { appendEvents } from '../events/log.js';
-import { openKey, sealKey } from '../events/keys.js';
+import { appendEvents } from '../ledger/log.js';
+import { openKey, sealKey } from '../ledger/keys.js';
 import type { Database } from '../store/db.js';
 
 export interface SigningKey {

@@ -13,12 +13,12 @@ import { decidePower, lawfulActions, scopeKey, type ScopeAuthority } from '../co
 import type { Identity } from '../core/model.js';
 import type { GrantEntry } from '@mandate/sdk/decision';
 import { ActionVocabulary } from '../core/vocabulary.js';
-import type { GroupCommitter } from '../events/group.js';
-import { appendEvents, type NewEvent } from '../events/log.js';
-import { getCustomActions, getRecord } from '../inventory/queries.js';
-import type { RulesStore } from '../regulatory/rules.js';
+import type { GroupCommitter } from '../ledger/group.js';
+import { appendEvents, type NewEvent } from '../ledger/log.js';
+import { getCustomActions, getRecord } from '../state/records.js';
+import type { RulesStore } from '../state/lifecycle-rules.js';
 import type { Database, Sql } from '../store/db.js';
-import { bumpGenerations, currentGeneration } from './generations.js';
+import { bumpGenerations, currentGeneration } from '../state/generations.js';
 import type { SigningKeys } from './keys.js';
 import {
   ASYMMETRIC_ALGS, GRANT, TOKEN_TYPE, type CredentialRegistration, type RegisteredCredential, type TokenRequest, type TokenTtls, type TrustedIssuer,

@@ -5,8 +5,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { buildApp, type MandateApp } from '../../src/app.js';
-import { webhookConnector, verifyWebhookSignature, SIGNATURE_HEADER } from '../../src/connectors/webhook.js';
-import { NOTIFY_CHANNEL } from '../../src/notifications/notify.js';
+import { webhookConnector, verifyWebhookSignature, SIGNATURE_HEADER } from '../../src/delivery/connectors/webhook.js';
+import { NOTIFY_CHANNEL } from '../../src/state/notify.js';
 import { identity, smallManifest } from '../support/fixtures.js';
 import { testStores } from '../support/stores.js';
 

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { createLocalJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
 import { buildApp } from '../../src/app.js';
-import { caepConnector, CAEP, newSetSigningKey } from '../../src/caep/set.js';
+import { caepConnector, CAEP, newSetSigningKey } from '../../src/delivery/caep.js';
 import { identity, smallManifest } from '../support/fixtures.js';
 import { testStores } from '../support/stores.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { controlIds, loadCatalogue } from '../../src/compliance/catalogue.js';
+import { controlIds, loadCatalogue } from '../../src/state/catalogue.js';
 
 const SHIPPED = new URL('../../controls/catalogue.yaml', import.meta.url);
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildApp, type MandateApp } from '../../src/app.js';
-import { loadCatalogue } from '../../src/compliance/catalogue.js';
+import { loadCatalogue } from '../../src/state/catalogue.js';
 import { CHECKS } from '../../src/core/checks.js';
 import type { Database } from '../../src/store/db.js';
 import type { Manifest } from '../../src/core/manifest.js';

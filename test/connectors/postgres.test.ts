@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { PermanentConnectorError, type ConnectorAction, type ConnectorRequest } from '../../src/connectors/connector.js';
-import { postgresConnector } from '../../src/connectors/postgres.js';
+import { PermanentConnectorError, type ConnectorAction, type ConnectorRequest } from '../../src/delivery/connectors/connector.js';
+import { postgresConnector } from '../../src/delivery/connectors/postgres.js';
 import { PG_ADMIN_URL } from '../support/stores.js';
 
 const role = `mandate "conn"-${randomBytes(4).toString('hex')}`;

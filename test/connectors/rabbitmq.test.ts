@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
-import { PermanentConnectorError, type ConnectorAction, type ConnectorRequest } from '../../src/connectors/connector.js';
-import { rabbitmqConnector } from '../../src/connectors/rabbitmq.js';
+import { PermanentConnectorError, type ConnectorAction, type ConnectorRequest } from '../../src/delivery/connectors/connector.js';
+import { rabbitmqConnector } from '../../src/delivery/connectors/rabbitmq.js';
 
 const run = promisify(execFile);
 const CTL = process.env.MANDATE_TEST_RABBITMQCTL ?? 'rabbitmqctl';

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createClient } from 'redis';
-import { PermanentConnectorError, type ConnectorAction, type ConnectorRequest } from '../../src/connectors/connector.js';
-import { redisConnector } from '../../src/connectors/redis.js';
+import { PermanentConnectorError, type ConnectorAction, type ConnectorRequest } from '../../src/delivery/connectors/connector.js';
+import { redisConnector } from '../../src/delivery/connectors/redis.js';
 
 const REDIS_URL = process.env.MANDATE_TEST_REDIS ?? 'redis://127.0.0.1:6379';
 const user = `mandate-conn-${randomBytes(4).toString('hex')}`;

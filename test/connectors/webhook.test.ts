@@ -5,7 +5,7 @@ import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { PermanentConnectorError, type ConnectorAction, type ConnectorRequest } from '../../src/connectors/connector.js';
+import { PermanentConnectorError, type ConnectorAction, type ConnectorRequest } from '../../src/delivery/connectors/connector.js';
 import {
   ed25519SignatureHeader,
   hmacSignatureHeader,
@@ -13,7 +13,7 @@ import {
   verifyWebhookSignatureEd25519,
   webhookConnector,
   type WebhookBody,
-} from '../../src/connectors/webhook.js';
+} from '../../src/delivery/connectors/webhook.js';
 
 const secret = 'whsec_test_0123456789';
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');

@@ -7,10 +7,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { signCheckpoint, verifierKey as serverVerifierKey, openCheckpoint as serverOpenCheckpoint } from '../../src/core/checkpoint.js';
-import * as merkle from '../../src/core/merkle.js';
+import { signCheckpoint, verifierKey as serverVerifierKey, openCheckpoint as serverOpenCheckpoint } from '../../src/ledger/checkpoint.js';
+import * as merkle from '../../src/ledger/merkle.js';
 import { demoManifest } from '../../src/demo/firm.js';
-import { appendEvents } from '../../src/events/log.js';
+import { appendEvents } from '../../src/ledger/log.js';
 import {
   eventLeafText, fromHex, inclusionPathLength, keyId, leafHash, nodeHash, openCheckpoint, parseCheckpoint, parseVerifierKey,
   rootFromInclusionProof, STEP_LABELS, toHex, verifyEventInclusion, verifyInclusion,
@@ -371,9 +371,9 @@ test('the verifier runs in a browser: no Node API in it or in the server code it
   const read = (rel: string) => readFileSync(new URL(rel, import.meta.url), 'utf8');
   const text = read('../../console/src/lib/ledger-verify.ts');
   const imports = [...text.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]!);
-  assert.deepEqual(imports, ['../../../src/events/leaf.js']);
-  for (const src of [text, read('../../src/events/leaf.ts')]) {
+  assert.deepEqual(imports, ['../../../src/ledger/leaf.js']);
+  for (const src of [text, read('../../src/ledger/leaf.ts')]) {
     assert.doesNotMatch(src, /\bfrom 'node:|\brequire\(|\bBuffer\b|\bprocess\./);
   }
-  assert.doesNotMatch(read('../../src/events/leaf.ts'), /^import /m, 'src/events/leaf.ts must stay import-free: the console bundles it');
+  assert.doesNotMatch(read('../../src/ledger/leaf.ts'), /^import /m, 'src/ledger/leaf.ts must stay import-free: the console bundles it');
 });

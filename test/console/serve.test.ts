@@ -9,7 +9,8 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { buildApp, type MandateApp } from '../../src/app.js';
 import { buildFile } from '../../src/console/routes.js';
-import { openDatabase, type Database } from '../../src/store/db.js';
+import { type Database } from '../../src/store/db.js';
+import { openDatabase } from '../../src/store/open.js';
 import { migrate } from '../../src/store/migrations.js';
 
 describe('the console is served from its build folder only', () => {

@@ -11,7 +11,7 @@ import { decidePower, lawfulActions, type ScopeAuthority } from '../../src/core/
 import type { Authorisation, Identity, Scope } from '../../src/core/model.js';
 import { normaliseIdentity } from '../../src/core/rules.js';
 import { ActionVocabulary, IDENTITY_FUNCTIONS, type AuthorisationStatus } from '../../src/core/vocabulary.js';
-import { defaultRules } from '../../src/regulatory/rules.js';
+import { defaultRules } from '../../src/state/lifecycle-rules.js';
 import { identity } from '../support/fixtures.js';
 
 const vocab = new ActionVocabulary();

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import {
   consistencyProof, EMPTY_ROOT, frontier, inclusionProof, leafHash, newSubtrees, nodeHash, rootHash, splitPoint,
   verifyConsistency, verifyInclusion, type Hash, type SubtreeSource,
-} from '../../src/core/merkle.js';
+} from '../../src/ledger/merkle.js';
 
 // Reference: RFC 6962 §2.1 written directly over the list of leaf hashes.
 const mth = (d: Hash[]): Hash => (d.length === 0 ? EMPTY_ROOT : d.length === 1 ? d[0]! : nodeHash(mth(d.slice(0, splitPoint(d.length))), mth(d.slice(splitPoint(d.length)))));

@@ -10,7 +10,7 @@ import addFormatsImport from 'ajv-formats';
 import fc from 'fast-check';
 import { MandateError } from '../../src/core/errors.js';
 import type { EvidenceData } from '../../src/core/evidence.js';
-import { assessmentResults, MANDATE_NS, oscalString, oscalToken, oscalUuid } from '../../src/core/oscal.js';
+import { assessmentResults, MANDATE_NS, oscalString, oscalToken, oscalUuid } from '../../src/evidence/oscal.js';
 import { emptyEvidence, evidenceArb, evidenceFixture } from '../support/evidence-fixture.js';
 
 const VENDORED = new URL('../../schemas/oscal/oscal_assessment-results_schema-1.1.3.json', import.meta.url);

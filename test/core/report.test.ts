@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { EvidenceData } from '../../src/core/evidence.js';
-import { escapeHtml, REPORT_SECTIONS, renderReport } from '../../src/core/report.js';
+import { escapeHtml, REPORT_SECTIONS, renderReport } from '../../src/evidence/report.js';
 import { emptyEvidence, evidenceArb, evidenceFixture } from '../support/evidence-fixture.js';
 
 const VOID = new Set(['meta', 'br', 'hr', 'img', 'input', 'link', 'area', 'base', 'col', 'embed', 'source', 'track', 'wbr']);

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { reconcile } from '../../src/core/discovery.js';
 import { actionLevel } from '../../src/discovery/aws-iam.js';
-import { MalformedSourceError, openSource, readSource, type SourceConfig } from '../../src/discovery/source.js';
+import { MalformedSourceError, type SourceConfig } from '../../src/discovery/source.js';
+import { openSource, readSource } from '../../src/discovery/registry.js';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
 const ctx = { baseDir: FIXTURES, now: () => new Date('2026-11-22T10:00:00Z') };

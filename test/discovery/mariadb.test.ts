@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import mariadb, { type Connection } from 'mariadb';
 import { reconcile } from '../../src/core/discovery.js';
-import { openSource, readSource } from '../../src/discovery/source.js';
+import { openSource, readSource } from '../../src/discovery/registry.js';
 
 const HOST = process.env.MANDATE_TEST_MARIADB_HOST ?? '127.0.0.1';
 const PORT = Number(process.env.MANDATE_TEST_MARIADB_PORT ?? 3306);

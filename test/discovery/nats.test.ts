@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { connect, type NatsConnection } from 'nats';
 import { natsUsers, parseNatsConfig } from '../../src/discovery/nats.js';
-import { openSource, readSource } from '../../src/discovery/source.js';
+import { openSource, readSource } from '../../src/discovery/registry.js';
 
 const NATS_SERVER = process.env.MANDATE_TEST_NATS_SERVER ?? 'nats-server';
 const dir = mkdtempSync(join(tmpdir(), 'mandate-disc-nats-'));

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { reconcile, type DiscoveryIdentity, type ObservedAccount } from '../../src/core/discovery.js';
-import { openSource, readSource } from '../../src/discovery/source.js';
+import { openSource, readSource } from '../../src/discovery/registry.js';
 
 const ADMIN = process.env.MANDATE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const tag = randomBytes(4).toString('hex');

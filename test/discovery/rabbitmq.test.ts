@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
-import { openSource, readSource } from '../../src/discovery/source.js';
+import { openSource, readSource } from '../../src/discovery/registry.js';
 
 const run = promisify(execFile);
 const CTL = process.env.MANDATE_TEST_RABBITMQCTL ?? 'rabbitmqctl';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { controlIds } from '../../src/compliance/catalogue.js';
+import { controlIds } from '../../src/state/catalogue.js';
 import {
   canonicalTarget, DISCOVERY_CHECKS, isInteractiveClient, observedAccount, observedAccountProblem, reconcile,
   type AccountDraft, type DiscoveryIdentity, type ObservedAccount, type SourceRun,

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createClient } from 'redis';
 import { parseAclLine } from '../../src/discovery/redis.js';
-import { openSource, readSource } from '../../src/discovery/source.js';
+import { openSource, readSource } from '../../src/discovery/registry.js';
 
 const REDIS_URL = process.env.MANDATE_TEST_REDIS ?? 'redis://127.0.0.1:6379';
 const tag = randomBytes(4).toString('hex');

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { reconcile } from '../../src/core/discovery.js';
-import { MalformedSourceError, openSource, readSource, redact, secretsOf } from '../../src/discovery/source.js';
+import { MalformedSourceError, redact, secretsOf } from '../../src/discovery/source.js';
+import { openSource, readSource } from '../../src/discovery/registry.js';
 
 const ctx = { baseDir: new URL('./fixtures/', import.meta.url).pathname, now: () => new Date('2026-11-22T10:00:00Z') };
 

@@ -10,7 +10,7 @@ import { PERMISSIONS, ROLE_PERMISSIONS } from '../../src/core/roles.js';
 import {
   AUTHORISATION_STATUSES, CAPABILITIES, ENVIRONMENTS, IDENTITY_FUNCTIONS, IDENTITY_KINDS, IDENTITY_STATUSES,
 } from '../../src/core/vocabulary.js';
-import { listRecords, sortValue, type ListFilter } from '../../src/inventory/queries.js';
+import { listRecords, sortValue, type ListFilter } from '../../src/state/records.js';
 import { identity, smallManifest } from '../support/fixtures.js';
 import { testApp, type TestApp } from '../support/app.js';
 import { testStores } from '../support/stores.js';

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildApp } from '../../src/app.js';
-import { openCheckpoint } from '../../src/core/checkpoint.js';
-import { verifyInclusion } from '../../src/core/merkle.js';
+import { openCheckpoint } from '../../src/ledger/checkpoint.js';
+import { verifyInclusion } from '../../src/ledger/merkle.js';
 import { identity, smallManifest } from '../support/fixtures.js';
 import { testStores } from '../support/stores.js';
 

@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
-import { leafHash, rootHash } from '../../src/core/merkle.js';
-import { leafText, type LeafFields } from '../../src/events/leaf.js';
-import { withTree } from '../../src/events/tree.js';
-import { rootsAt } from '../../src/events/verify.js';
+import { leafHash, rootHash } from '../../src/ledger/merkle.js';
+import { leafText, type LeafFields } from '../../src/ledger/leaf.js';
+import { withTree } from '../../src/ledger/tree.js';
+import { rootsAt } from '../../src/ledger/verify.js';
 import { testStores } from '../support/stores.js';
 
 const WORKER = fileURLToPath(new URL('../support/append-worker.ts', import.meta.url));

@@ -5,11 +5,11 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openCheckpoint } from '../../src/core/checkpoint.js';
-import { verifyConsistency, verifyInclusion } from '../../src/core/merkle.js';
-import { appendEvents } from '../../src/events/log.js';
-import { ledgerService, type LedgerService } from '../../src/events/ledger.js';
-import { verifyLedgerFile } from '../../src/events/verify.js';
+import { openCheckpoint } from '../../src/ledger/checkpoint.js';
+import { verifyConsistency, verifyInclusion } from '../../src/ledger/merkle.js';
+import { appendEvents } from '../../src/ledger/log.js';
+import { ledgerService, type LedgerService } from '../../src/ledger/service.js';
+import { verifyLedgerFile } from '../../src/ledger/verify.js';
 import type { Database } from '../../src/store/db.js';
 import { testStores } from '../support/stores.js';
 
@@ -132,8 +132,8 @@ for (const store of testStores()) {
       assert.equal(r.firstBadIndex, 11);
       await restore();
       // Modified content with its leaf hash recomputed: the signed checkpoints catch it.
-      const { leafText } = await import('../../src/events/leaf.js');
-      const { leafHash } = await import('../../src/core/merkle.js');
+      const { leafText } = await import('../../src/ledger/leaf.js');
+      const { leafHash } = await import('../../src/ledger/merkle.js');
       const row = (await db.all<any>('SELECT * FROM events WHERE seq = 12'))[0];
       row.reason = 'nothing to see';
       await db.run('UPDATE events SET reason = ?, leaf_hash = ? WHERE seq = 12', [row.reason, leafHash(leafText({ ...row, seq: 12 })).toString('hex')]);
@@ -163,7 +163,7 @@ for (const store of testStores()) {
       const all = await db.all<any>('SELECT * FROM events ORDER BY seq');
       await db.run('DELETE FROM ledger_nodes');
       await db.run('DELETE FROM ledger_checkpoints');
-      const { addSubtrees } = await import('../../src/events/tree.js');
+      const { addSubtrees } = await import('../../src/ledger/tree.js');
       for (const e of all) {
         const h = leafHash(leafText({ ...e, seq: Number(e.seq) }));
         await db.run('UPDATE events SET leaf_hash = ? WHERE seq = ?', [h.toString('hex'), e.seq]);

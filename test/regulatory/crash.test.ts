@@ -45,15 +45,16 @@ import { scopeKey, type ScopeAuthority } from '../../src/core/lifecycle.js';
 import type { Manifest } from '../../src/core/manifest.js';
 import type { Authorisation, Identity, IdentityInput } from '../../src/core/model.js';
 import { ActionVocabulary, type ActionDefinition } from '../../src/core/vocabulary.js';
-import { ledgerService } from '../../src/events/ledger.js';
-import { verifyLedgerFile } from '../../src/events/verify.js';
-import { defaultRules } from '../../src/regulatory/rules.js';
-import { openDatabase, type Database } from '../../src/store/db.js';
+import { ledgerService } from '../../src/ledger/service.js';
+import { verifyLedgerFile } from '../../src/ledger/verify.js';
+import { defaultRules } from '../../src/state/lifecycle-rules.js';
+import { type Database } from '../../src/store/db.js';
+import { openDatabase } from '../../src/store/open.js';
 import { migrate } from '../../src/store/migrations.js';
 import { startServerProcess, type ServerProcess } from '../support/cli.js';
 import { identity, LEI_DE, LEI_IE } from '../support/fixtures.js';
 import { PG_ADMIN_URL } from '../support/stores.js';
-import { mulberry32 as prng } from '../../src/core/prng.js';
+import { mulberry32 as prng } from '../../src/demo/prng.js';
 
 const ITERATIONS = {
   sqlite: Number(process.env.CRASH_ITERATIONS_SQLITE ?? 20),

@@ -13,9 +13,9 @@ import { decidePower, lawfulActions, scopeKey } from '../../src/core/lifecycle.j
 import type { Authorisation, Identity } from '../../src/core/model.js';
 import { ActionVocabulary, type AuthorisationStatus } from '../../src/core/vocabulary.js';
 import { demoManifest } from '../../src/demo/firm.js';
-import { getCustomActions } from '../../src/inventory/queries.js';
+import { getCustomActions } from '../../src/state/records.js';
 import { presentImpact } from '../../src/regulatory/routes.js';
-import { currentRules } from '../../src/regulatory/rules.js';
+import { currentRules } from '../../src/state/lifecycle-rules.js';
 import type { Transition } from '../../src/regulatory/service.js';
 import type { Database } from '../../src/store/db.js';
 import { testStores } from '../support/stores.js';

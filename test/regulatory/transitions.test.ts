@@ -3,7 +3,7 @@
 // reversal that restores exactly what the cascade took, emergency path and scheduling.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Connector, ConnectorRequest } from '../../src/connectors/connector.js';
+import type { Connector, ConnectorRequest } from '../../src/delivery/connectors/connector.js';
 import { buildApp } from '../../src/app.js';
 import type { Manifest } from '../../src/core/manifest.js';
 import { identity, smallManifest } from '../support/fixtures.js';

@@ -6,14 +6,14 @@ import { after, before, describe, test } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import type { Role } from '../../src/core/roles.js';
 import { importService } from '../../src/importer/service.js';
-import { identityChangeGate } from '../../src/approvals/identity-changes.js';
-import { approvalEngine } from '../../src/approvals/service.js';
+import { identityChangeGate } from '../../src/inventory/identity-changes.js';
+import { approvalEngine } from '../../src/state/approvals.js';
 import { DEFAULT_APPROVAL_RULES } from '../../src/core/approvals.js';
 import { inventoryService } from '../../src/inventory/service.js';
-import { rulesStore } from '../../src/regulatory/rules.js';
+import { rulesStore } from '../../src/state/lifecycle-rules.js';
 import { reviewService, type Campaign, type ReviewService } from '../../src/reviews/service.js';
 import type { Database } from '../../src/store/db.js';
-import { currentGeneration } from '../../src/tokens/generations.js';
+import { currentGeneration } from '../../src/state/generations.js';
 import { identity, smallManifest } from '../support/fixtures.js';
 import { testStores } from '../support/stores.js';
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { DecisionEngine, type GrantEntry, type IdentityFacts, type PolicyEvaluator } from '../../packages/sdk/src/decision/index.js';
 import { EnforcementState } from '../../packages/sdk/src/state.js';
-import { defaultRules } from '../../src/regulatory/rules.js';
+import { defaultRules } from '../../src/state/lifecycle-rules.js';
 
 const ACTIONS = [
   { id: 'read', class: 'observe' as const }, { id: 'initiate_transfer', class: 'new_business' as const }, { id: 'withdraw_to_client', class: 'return_path' as const },

@@ -1,7 +1,7 @@
 // A ledger writer for the kill test: appends batches forever and prints `ack <last seq>` after
 // each commit, i.e. only once the batch is durable.
-import { appendEvents } from '../../src/events/log.js';
-import { openDatabase } from '../../src/store/db.js';
+import { appendEvents } from '../../src/ledger/log.js';
+import { openDatabase } from '../../src/store/open.js';
 
 const db = await openDatabase(process.argv[2]!);
 for (let batch = 0; ; batch++) {

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openDatabase, type Database } from '../../src/store/db.js';
+import { type Database } from '../../src/store/db.js';
+import { openDatabase } from '../../src/store/open.js';
 import { migrate } from '../../src/store/migrations.js';
 
 export const PG_ADMIN_URL = process.env.MANDATE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -14,7 +14,7 @@ import { Enforcer, type Verified } from '@mandate/sdk';
 import type { DecisionContext, DecisionResource } from '@mandate/sdk/decision';
 import { buildApp } from '../../../src/app.js';
 import type { Manifest } from '../../../src/core/manifest.js';
-import { openDatabase } from '../../../src/store/db.js';
+import { openDatabase } from '../../../src/store/open.js';
 import { migrate } from '../../../src/store/migrations.js';
 import { insertMany } from '../../../src/store/db.js';
 import type { Engine, HttpMode } from '../engine.js';

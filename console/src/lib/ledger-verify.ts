@@ -4,10 +4,10 @@
 // (docs/ledger.md). Framework-free and Node-free — WebCrypto (`crypto.subtle`) and TextEncoder
 // only — so the same code runs in the browser and under Node 20's tests.
 //
-// The leaf text is the server's own function (src/events/leaf.ts imports nothing, so the console
+// The leaf text is the server's own function (src/ledger/leaf.ts imports nothing, so the console
 // bundles it). The hashing, the RFC 9162 §2.1.3.2 proof check and the C2SP signed-note check are
-// src/core/merkle.ts and src/core/checkpoint.ts again over WebCrypto: those use node:crypto.
-import { leafText } from '../../../src/events/leaf.js';
+// src/ledger/merkle.ts and src/ledger/checkpoint.ts again over WebCrypto: those use node:crypto.
+import { leafText } from '../../../src/ledger/leaf.js';
 
 /** An event as GET /v1/events (or /v1/{kind}/:id/events) lists it. */
 export interface LedgerEvent {
@@ -139,7 +139,7 @@ function hash32(hex: unknown, what: string): Uint8Array {
 
 const short = (hex: string) => `${hex.slice(0, 12)}…`;
 
-// ---- hashes and proofs (src/core/merkle.ts) -----------------------------------------------------
+// ---- hashes and proofs (src/ledger/merkle.ts) -----------------------------------------------------
 
 function subtle(): SubtleCryptoLike {
   const s = globalThis.crypto?.subtle;
@@ -221,7 +221,7 @@ export async function verifyInclusion(leaf: Uint8Array, index: number, size: num
   }
 }
 
-// ---- events (src/events/leaf.ts) ----------------------------------------------------------------
+// ---- events (src/ledger/leaf.ts) ----------------------------------------------------------------
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -259,7 +259,7 @@ export function eventLeafHash(event: LedgerEvent): Promise<Uint8Array> {
   return leafHash(eventLeafText(event));
 }
 
-// ---- keys and checkpoints (src/core/checkpoint.ts) ----------------------------------------------
+// ---- keys and checkpoints (src/ledger/checkpoint.ts) ----------------------------------------------
 
 /** The first 4 bytes of SHA-256(name || 0x0A || 0x01 || public key), in hex. */
 export async function keyId(name: string, publicKey: Uint8Array): Promise<string> {

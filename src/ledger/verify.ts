@@ -3,9 +3,9 @@
 // its database, and reports every problem with the first bad leaf index it can name.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { openCheckpoint, type Checkpoint } from '../core/checkpoint.js';
-import { EMPTY_ROOT, leafHash, nodeHash, type Hash } from '../core/merkle.js';
-import { EXPORT_FORMAT, LINE_MIDDLE, LINE_PREFIX } from './ledger.js';
+import { openCheckpoint, type Checkpoint } from './checkpoint.js';
+import { EMPTY_ROOT, leafHash, nodeHash, type Hash } from './merkle.js';
+import { EXPORT_FORMAT, LINE_MIDDLE, LINE_PREFIX } from './service.js';
 
 export interface Problem {
   kind: 'format' | 'modified' | 'order' | 'truncated' | 'signature' | 'mismatch' | 'fork';

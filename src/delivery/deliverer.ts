@@ -2,9 +2,9 @@
 // PostgreSQL, Redis, RabbitMQ, a webhook…) was written to the outbox in the change's own
 // transaction; this loop delivers it after commit, with retries and backoff. A delivery that
 // keeps failing becomes a visible problem (status `failed`: API, CLI, metric), never a drop.
-import { PermanentConnectorError, type Connector } from '../connectors/connector.js';
+import { PermanentConnectorError, type Connector } from './connectors/connector.js';
 import { MandateError } from '../core/errors.js';
-import { appendEvents } from '../events/log.js';
+import { appendEvents } from '../ledger/log.js';
 import { placeholders, type Database } from '../store/db.js';
 
 export interface OutboxRow {

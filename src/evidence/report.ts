@@ -2,7 +2,7 @@
 // to PDF: no script, no external asset (inline CSS, inline SVG charts), A4 print styles. Pure: the
 // same data gives the same bytes. Every string from the data is escaped: titles, details, owners
 // and justifications are user-supplied text.
-import type { EvidenceData, Finding, FindingStatus, Readiness, Severity } from './evidence.js';
+import type { EvidenceData, Finding, FindingStatus, Readiness, Severity } from '../core/evidence.js';
 import { FRAMEWORK_NAMES, FRAMEWORKS, PACK_EVIDENCE, SEVERITIES, controlOutcomes, isUnresolved, type ControlOutcome } from './oscal.js';
 
 const DAY = 86_400_000;

@@ -8,7 +8,7 @@ import type { Authorisation, Identity } from '../core/model.js';
 import { parseTimestamp } from '../core/time.js';
 import { ActionVocabulary, type ActionDefinition } from '../core/vocabulary.js';
 import { placeholders, type Sql } from '../store/db.js';
-import type { LedgerService } from './ledger.js';
+import type { LedgerService } from './service.js';
 
 const RECORD_ACTIONS = { identity: ['identity.created', 'identity.updated'], authorisation: ['authorisation.created', 'authorisation.updated', 'authorisation.status_changed'] };
 const IDENTITY_STATUS_ACTIONS = ['identity.created', 'identity.updated', 'identity.status_changed', 'identity.suspended', 'identity.narrowed', 'identity.restored'];

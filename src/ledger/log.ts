@@ -2,7 +2,7 @@
 // the change. Kept behind this one narrow interface because it becomes the tamper-evident ledger.
 // Events hold records as they are stored, and records never hold secrets (credential metadata only;
 // API tokens appear by id, never by value or hash).
-import { leafHash } from '../core/merkle.js';
+import { leafHash } from './merkle.js';
 import type { Param, Sql } from '../store/db.js';
 import { insertMany } from '../store/db.js';
 import { addSubtrees } from './tree.js';

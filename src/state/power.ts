@@ -37,14 +37,14 @@ import { authorityLookup, planCascade, type CascadePlan, type Effect, type Ident
 import { scopeKey, type ScopeAuthority } from '../core/lifecycle.js';
 import type { Identity } from '../core/model.js';
 import { ActionVocabulary } from '../core/vocabulary.js';
-import type { NewEvent } from '../events/log.js';
-import { cutGrants } from '../grants/store.js';
-import { getAllRecords, getCustomActions, getRecords } from '../inventory/queries.js';
-import { effectRows, enqueue, type OutboxInsert } from '../outbox/queue.js';
+import type { NewEvent } from '../ledger/log.js';
+import { cutGrants } from './grants.js';
+import { getAllRecords, getCustomActions, getRecords } from './records.js';
+import { effectRows, enqueue, type OutboxInsert } from './outbox.js';
 import type { Sql } from '../store/db.js';
-import { bumpGenerations } from '../tokens/generations.js';
-import { priorPower, setIdentityStatus, writePower } from './queries.js';
-import { currentRules } from './rules.js';
+import { bumpGenerations } from './generations.js';
+import { priorPower, setIdentityStatus, writePower } from './transitions.js';
+import { currentRules } from './lifecycle-rules.js';
 
 /** Identities read, planned and written at a time by a refresh. */
 export const REFRESH_BATCH = 5000;

@@ -2,7 +2,7 @@
 // key-encryption key (KEK) that comes from the environment or a file and is never stored with it.
 import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { appendEvents } from './log.js';
-import { verifierKey } from '../core/checkpoint.js';
+import { verifierKey } from './checkpoint.js';
 import type { Database } from '../store/db.js';
 
 export interface LogKey {

@@ -3,9 +3,9 @@
 // write an event in the caller's transaction; the enforcement hub turns those events into deltas,
 // so enforcement points learn of a grant, or of its cut, as soon as it commits.
 import type { GrantEntry } from '@mandate/sdk/decision';
-import type { NewEvent } from '../events/log.js';
+import type { NewEvent } from '../ledger/log.js';
 import { placeholders, type Sql } from '../store/db.js';
-import { bumpGenerations } from '../tokens/generations.js';
+import { bumpGenerations } from './generations.js';
 
 export type { GrantEntry };
 export type GrantEnd = 'expired' | 'cut' | 'revoked' | 'closed';

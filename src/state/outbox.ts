@@ -1,6 +1,6 @@
 // Writing to the outbox, inside the transaction of the change that causes the effect; and the one
 // place that decides which effects an identity-state change has (connector action, CAEP events).
-import type { CaepEvent } from '../caep/set.js';
+import type { CaepEvent } from '../delivery/caep.js';
 import type { Identity } from '../core/model.js';
 import { insertMany, type Sql } from '../store/db.js';
 

@@ -3,8 +3,8 @@
 // transaction of the change, so a notice is never lost nor sent for something that did not
 // commit; the `notify` connector (a webhook connector, HMAC- or Ed25519-signed) delivers them.
 import { randomBytes } from 'node:crypto';
-import type { OutboxInsert } from '../outbox/queue.js';
-import { enqueue } from '../outbox/queue.js';
+import type { OutboxInsert } from './outbox.js';
+import { enqueue } from './outbox.js';
 import type { Sql } from '../store/db.js';
 
 export const NOTIFY_CHANNEL = 'notify';

@@ -2,9 +2,9 @@
 // export a third party verifies offline (docs/ledger.md).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { signCheckpoint } from '../core/checkpoint.js';
+import { signCheckpoint } from './checkpoint.js';
 import { MandateError } from '../core/errors.js';
-import { consistencyProof, inclusionProof, rootHash } from '../core/merkle.js';
+import { consistencyProof, inclusionProof, rootHash } from './merkle.js';
 import type { Database } from '../store/db.js';
 import { loadLogKey, type LogKey } from './keys.js';
 import { leafText, type LeafFields } from './leaf.js';

@@ -5,10 +5,10 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { Problem } from '../http/common.js';
 import { MemberStateSchema, ServiceSchema, Timestamp } from '../core/model.js';
-import { defaultRules } from '../regulatory/rules.js';
+import { defaultRules } from '../state/lifecycle-rules.js';
 import type { Database } from '../store/db.js';
-import { whoCould } from './asof.js';
-import type { LedgerService } from './ledger.js';
+import { whoCould } from '../ledger/asof.js';
+import type { LedgerService } from '../ledger/service.js';
 
 const Size = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 

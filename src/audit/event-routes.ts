@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { Enum } from '../core/model.js';
 import { decodeCursor, DEFAULT_PAGE, encodeCursor, PageQuery, Problem } from '../http/common.js';
 import type { Database } from '../store/db.js';
-import { eventsForSubject, findEvents } from './log.js';
+import { eventsForSubject, findEvents } from '../ledger/log.js';
 
 const EventSchema = Type.Object({
   seq: Type.Integer(),

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { MandateError } from '../core/errors.js';
 import { checkRules, type LifecycleRules } from '../core/lifecycle.js';
-import { appendEvents } from '../events/log.js';
+import { appendEvents } from '../ledger/log.js';
 import type { Database, Sql } from '../store/db.js';
 
 const DEFAULT_RULES_FILE = new URL('../../policies/lifecycle/mica-default.yaml', import.meta.url);

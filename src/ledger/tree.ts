@@ -1,6 +1,6 @@
 // The ledger's Merkle tree in the store: leaf hashes live on the events rows (level 0), complete
 // subtree hashes above them in ledger_nodes. Proofs read only the O(log n) nodes they need.
-import { EMPTY_ROOT, frontier, newSubtrees, type Hash, type SubtreeSource } from '../core/merkle.js';
+import { EMPTY_ROOT, frontier, newSubtrees, type Hash, type SubtreeSource } from './merkle.js';
 import { insertMany, placeholders, type Sql } from '../store/db.js';
 
 type Key = `${number}:${number}`;

@@ -4,7 +4,7 @@
 // changed.
 import { generateKeyPair, exportJWK, SignJWT, type JWK, type CryptoKey, type KeyObject } from 'jose';
 import { createHash, randomBytes } from 'node:crypto';
-import { PermanentConnectorError, type Connector, type ConnectorRequest } from '../connectors/connector.js';
+import { PermanentConnectorError, type Connector, type ConnectorRequest } from './connectors/connector.js';
 
 export const CAEP = {
   'session-revoked': 'https://schemas.openid.net/secevent/caep/event-type/session-revoked',

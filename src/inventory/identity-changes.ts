@@ -9,14 +9,14 @@ import { authorityLookup } from '../core/cascade.js';
 import type { Identity } from '../core/model.js';
 import { powerGains, servicesOf, type PowerGain } from '../core/power.js';
 import { ActionVocabulary } from '../core/vocabulary.js';
-import { appendEvents, type NewEvent } from '../events/log.js';
-import { getAllRecords, getCustomActions, getRecord, updateRecordAtVersion, upsertRecords } from '../inventory/queries.js';
-import { checkRecord, rejectRecord, type IdentityChangeRequest, type PowerGate } from '../inventory/service.js';
-import { refreshPower } from '../regulatory/power.js';
-import type { RulesStore } from '../regulatory/rules.js';
+import { appendEvents, type NewEvent } from '../ledger/log.js';
+import { getAllRecords, getCustomActions, getRecord, updateRecordAtVersion, upsertRecords } from '../state/records.js';
+import { checkRecord, rejectRecord, type IdentityChangeRequest, type PowerGate } from './service.js';
+import { refreshPower } from '../state/power.js';
+import type { RulesStore } from '../state/lifecycle-rules.js';
 import type { Sql } from '../store/db.js';
-import { bumpGenerations } from '../tokens/generations.js';
-import type { Approval, ApprovalEngine } from './service.js';
+import { bumpGenerations } from '../state/generations.js';
+import type { Approval, ApprovalEngine } from '../state/approvals.js';
 
 interface Doc { base_version: number; change: { identity: Identity; gains: PowerGain[]; source: string } }
 

@@ -7,13 +7,13 @@ import { parse } from 'yaml';
 import { DecisionEngine, scopeKeyOf, type LifecycleRuleSet, type PrincipalFacts } from '@mandate/sdk/decision';
 import { cedarEvaluator } from '@mandate/sdk/cedar-evaluator';
 import { cedarJsonRequest } from '@mandate/sdk/cedar-request';
-import { CliError } from '../cli/client.js';
+import { CliError } from './client.js';
 import { Enum, MemberStateSchema, ServiceSchema } from '../core/model.js';
 import { ajvIssues, compileBody } from '../core/schema.js';
 import { ACTION_CLASSES, AUTHORISATION_STATUSES, DEFAULT_ACTIONS } from '../core/vocabulary.js';
-import { defaultRules } from '../regulatory/rules.js';
-import { checkCedar, referenceAuthorize } from './cedar-check.js';
-import { cedarSchema } from './schema.js';
+import { defaultRules } from '../state/lifecycle-rules.js';
+import { checkCedar, referenceAuthorize } from '../policy/cedar-check.js';
+import { cedarSchema } from '../policy/schema.js';
 
 const Str = Type.String({ minLength: 1, maxLength: 200 });
 const PrincipalSpec = Type.Union([

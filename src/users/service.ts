@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { MandateError } from '../core/errors.js';
 import { Enum, Id, Name } from '../core/model.js';
 import { ROLES, type Role } from '../core/roles.js';
-import { appendEvents } from '../events/log.js';
+import { appendEvents } from '../ledger/log.js';
 import type { Database } from '../store/db.js';
 import { checkBootstrapToken, hashToken, newToken, newTokenId } from './tokens.js';
 

@@ -9,8 +9,8 @@ import {
 } from '../core/approvals.js';
 import { MandateError } from '../core/errors.js';
 import type { Role } from '../core/roles.js';
-import { appendEvents, type NewEvent } from '../events/log.js';
-import { notify } from '../notifications/notify.js';
+import { appendEvents, type NewEvent } from '../ledger/log.js';
+import { notify } from './notify.js';
 import type { Database, Sql } from '../store/db.js';
 
 export interface Approval {

@@ -4,8 +4,8 @@
 // document byte for byte (UUIDs are derived from SHA-256, never drawn at random). The schema is
 // vendored at schemas/oscal/; test/core/oscal.test.ts validates against it.
 import { createHash } from 'node:crypto';
-import { MandateError } from './errors.js';
-import type { CheckResult, Control, EvidenceData, Finding, Severity } from './evidence.js';
+import { MandateError } from '../core/errors.js';
+import type { CheckResult, Control, EvidenceData, Finding, Severity } from '../core/evidence.js';
 
 export const OSCAL_VERSION = '1.1.3';
 /** The namespace of Mandate's own OSCAL properties. */
