@@ -54,6 +54,8 @@ import { registerEvidenceRoutes } from './evidence/routes.js';
 import { reviewService } from './reviews/service.js';
 import { registerReviewRoutes } from './reviews/routes.js';
 import { registerConsoleRoutes } from './console/routes.js';
+import { discoveryService } from './discovery/service.js';
+import { registerDiscoveryRoutes } from './discovery/routes.js';
 
 const NO_KICK = new Set(['/v1/decisions', '/v1/decisions/batch', '/v1/decisions/evidence', '/v1/token', '/v1/introspect']);
 
@@ -115,6 +117,7 @@ export type MandateApp = FastifyInstance & {
     compliance: ReturnType<typeof complianceService>;
     leaks: ReturnType<typeof leakService>;
     reviews: ReturnType<typeof reviewService>;
+    discovery: ReturnType<typeof discoveryService>;
     /** Loads the decision point's state and starts following the ledger (on first need). */
     enforcementReady(): Promise<EnforcementState>;
   };
@@ -184,6 +187,8 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     onEffects: () => void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed')),
   });
   const reviews = reviewService(db, clock, inventory);
+  // Discovery adopts accounts through the inventory's create path; its findings join the checks.
+  const discovery = discoveryService(db, clock, kek, (actor, input) => inventory.create(actor, 'identity', input));
   const services = {
     access: accessService(db, clock),
     inventory,
@@ -206,9 +211,10 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     approvals,
     changes,
     grants,
-    compliance: complianceService(db, clock, (sql, now) => reviews.findings(sql, now)),
+    compliance: complianceService(db, clock, (sql, now) => reviews.findings(sql, now), undefined, (sql) => discovery.findings(sql)),
     leaks: leakService(db, clock),
     reviews,
+    discovery,
   };
   // Whatever a request or the scheduler commits reaches enforcement points at once.
   const kickHub = () => {
@@ -351,6 +357,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   registerComplianceRoutes(app, services.compliance, services.leaks);
   registerEvidenceRoutes(app, db, clock, evidencePacks(db, clock, services.ledger, services.compliance));
   registerReviewRoutes(app, services.reviews);
+  registerDiscoveryRoutes(app, services.discovery);
   registerDecisionRoutes(app, services.decisions, enforcementReady);
   registerEnforcementRoutes(app, hub, enforcementReady);
   await registerConsoleRoutes(app, opts.consoleDir);

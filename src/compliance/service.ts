@@ -11,6 +11,7 @@ import { MandateError } from '../core/errors.js';
 import type { CheckResult, Finding, FindingStatus, Readiness, Severity } from '../core/evidence.js';
 import { authorityLookup } from '../core/cascade.js';
 import { decidePower, scopeKey } from '../core/lifecycle.js';
+import type { SuggestedFinding } from '../core/discovery.js';
 import type { Identity } from '../core/model.js';
 import { parseTimestamp } from '../core/time.js';
 import { ActionVocabulary } from '../core/vocabulary.js';
@@ -67,8 +68,10 @@ interface UsageUpdate { rows: string[][]; cursor: number }
 
 /** Access reviews that lapsed unanswered, as findings: the reviews capability knows (wired in src/app.ts). */
 export type ReviewFindings = (sql: Sql, now: Date) => Promise<LapsedReview[]>;
+/** The findings stored discovery results suggest: the discovery capability knows (wired in src/app.ts). */
+export type DiscoveryFindings = (sql: Sql) => Promise<SuggestedFinding[]>;
 
-async function gatherFacts(sql: Sql, now: Date, settings: CheckSettings, usageUpdate: UsageUpdate, reviewFindings: ReviewFindings): Promise<CheckFacts> {
+async function gatherFacts(sql: Sql, now: Date, settings: CheckSettings, usageUpdate: UsageUpdate, reviewFindings: ReviewFindings, discoveryFindings?: DiscoveryFindings): Promise<CheckFacts> {
   const identities = (await sql.all<{ doc: string; created_at: string }>('SELECT doc, created_at FROM identities')).map((r) => ({ record: JSON.parse(r.doc) as Identity, created_at: r.created_at }));
   // One after the other: inside a transaction the queries share one connection.
   const people = await getAllRecords(sql, 'person');
@@ -169,14 +172,15 @@ async function gatherFacts(sql: Sql, now: Date, settings: CheckSettings, usageUp
     const [, campaign] = f.id.split(':');
     return { campaign: campaign ?? '', identity: f.subject.id, due_at: f.since, reviewer: f.reviewer };
   });
+  const discovery = discoveryFindings ? await discoveryFindings(sql) : [];
   const [cp] = await sql.all<{ size: number; created_at: string }>('SELECT size, created_at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1');
   return {
-    now, identities, people, authorisations: [...authorisations.values()], classOf: (a) => vocabulary.classOf(a), power, usage, seenFrom, exceptions, grants, activations, revocations, leaks, overdueReviews,
+    now, identities, people, authorisations: [...authorisations.values()], classOf: (a) => vocabulary.classOf(a), power, usage, seenFrom, exceptions, grants, activations, revocations, leaks, overdueReviews, discovery,
     ledger: { last_checkpoint_at: cp?.created_at ?? null, checkpoint_size: Number(cp?.size ?? 0), size: upto }, settings,
   };
 }
 
-export function complianceService(db: Database, clock: () => Date, reviewFindings: ReviewFindings, settings: CheckSettings = DEFAULT_CHECK_SETTINGS) {
+export function complianceService(db: Database, clock: () => Date, reviewFindings: ReviewFindings, settings: CheckSettings = DEFAULT_CHECK_SETTINGS, discoveryFindings?: DiscoveryFindings) {
   let running: Promise<RunSummary> | undefined;
 
   async function runOnce(trigger: string): Promise<RunSummary> {
@@ -184,7 +188,7 @@ export function complianceService(db: Database, clock: () => Date, reviewFinding
     const now = clock();
     const at = now.toISOString();
     const usageUpdate: UsageUpdate = { rows: [], cursor: 0 };
-    const facts = await gatherFacts(db, now, settings, usageUpdate, reviewFindings);
+    const facts = await gatherFacts(db, now, settings, usageUpdate, reviewFindings, discoveryFindings);
     const results: CheckResult[] = [];
     const current = new Map<string, { check: (typeof CHECKS)[number]; failure: Failure; severity: Severity }>();
     for (const check of CHECKS) {

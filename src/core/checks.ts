@@ -2,6 +2,7 @@
 // (inventory, power, credentials, decision usage, approvals, exceptions, break-glass, revocation
 // deliveries, leaked secrets, the ledger's checkpoints). Each check names the controls of
 // controls/catalogue.yaml it evidences and answers the subjects it looked at and those failing.
+import { DISCOVERY_CHECKS, type SuggestedFinding } from './discovery.js';
 import type { Severity } from './evidence.js';
 import { scopeKey } from './lifecycle.js';
 import type { Authorisation, Identity, Person } from './model.js';
@@ -30,6 +31,8 @@ export interface CheckFacts {
   revocations: readonly { id: string; identity: string; requested_at: string; done_at: string | null; status: string }[];
   leaks: readonly { id: string; identity: string | null; detector: string; where: string; first_seen: string; resolved_at: string | null }[];
   overdueReviews: readonly { campaign: string; identity: string; due_at: string; reviewer: string | null }[];
+  /** The findings stored discovery results suggest (drift, unmanaged, missing) that nobody adopted or dismissed. */
+  discovery?: readonly SuggestedFinding[];
   /** When the ledger's newest signed checkpoint was made, and how many events it covers of how many. */
   ledger: { last_checkpoint_at: string | null; checkpoint_size: number; size: number };
   settings: CheckSettings;
@@ -360,6 +363,21 @@ export const CHECKS: readonly CheckDefinition[] = [
       };
     },
   },
+  // Discovery (docs/discovery.md): what reconciling the real systems with the inventory found.
+  ...Object.values(DISCOVERY_CHECKS).map((d): CheckDefinition => ({
+    id: d.id,
+    title: d.title,
+    description: 'Discovery reads the accounts that exist in the firm\u2019s systems and reconciles them with the inventory (the stored results of the last runs).',
+    severity: d.severity,
+    controls: [...d.controls],
+    run(f) {
+      const mine = (f.discovery ?? []).filter((x) => x.check === d.id);
+      return {
+        evaluated: mine.length,
+        failures: mine.map((x) => ({ subject: x.subject, title: x.title, detail: x.detail, owner: x.owner, scopes: x.scopes, severity: x.severity })),
+      };
+    },
+  })),
 ];
 
 /** Days to remediate, by severity: a finding's due date is its first sighting plus this. */

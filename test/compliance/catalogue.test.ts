@@ -20,11 +20,11 @@ describe('the shipped control catalogue', () => {
     assert.equal(loadCatalogue(), catalogue);
   });
 
-  // NIST CSF: GV.RR-02, GV.SC-04…10 (7), PR.AA-01…05 (5), PR.PS-04, DE.CM-03, DE.CM-06, RS.MI-01.
+  // NIST CSF: GV.RR-02, GV.SC-04…10 (7), ID.AM-02, PR.AA-01…05 (5), PR.PS-04, DE.CM-03, DE.CM-06, RS.MI-01.
   test('counts per framework', () => {
     const counts: Record<string, number> = {};
     for (const c of catalogue.controls) counts[c.framework] = (counts[c.framework] ?? 0) + 1;
-    assert.deepEqual(counts, { 'owasp-nhi-2025': 10, 'nist-csf-2.0': 17, mica: 6, dora: 7, cra: 4 });
+    assert.deepEqual(counts, { 'owasp-nhi-2025': 10, 'nist-csf-2.0': 18, mica: 6, dora: 7, cra: 4 });
   });
 
   test('ids are unique, well-formed, and include those other code references', () => {
@@ -37,7 +37,7 @@ describe('the shipped control catalogue', () => {
     for (let n = 4; n <= 10; n++) assert.ok(set.has(`nist-csf:GV.SC-${String(n).padStart(2, '0')}`), `GV.SC-${n}`);
     for (let n = 1; n <= 5; n++) assert.ok(set.has(`nist-csf:PR.AA-0${n}`), `PR.AA-0${n}`);
     for (const id of [
-      'nist-csf:GV.RR-02', 'nist-csf:PR.PS-04', 'nist-csf:DE.CM-03', 'nist-csf:DE.CM-06', 'nist-csf:RS.MI-01',
+      'nist-csf:GV.RR-02', 'nist-csf:ID.AM-02', 'nist-csf:PR.PS-04', 'nist-csf:DE.CM-03', 'nist-csf:DE.CM-06', 'nist-csf:RS.MI-01',
       'mica:art-59-conditions', 'mica:art-65-passport', 'mica:art-64-withdrawal', 'mica:art-74-wind-down',
       'mica:art-70-75-custody', 'mica:art-94-suspension',
       'dora:art-9-4-c', 'dora:art-9-4-d', 'dora:art-9-4-e', 'dora:rts-2024-1774:art-12', 'dora:rts-2024-1774:art-20',
