@@ -20,6 +20,7 @@ import { outboxDeliverer } from './delivery/deliverer.js';
 import { registerOutboxRoutes } from './delivery/outbox-routes.js';
 import { registerRegulatoryRoutes } from './regulatory/routes.js';
 import { rulesStore } from './state/lifecycle-rules.js';
+import { isEvidenceOnly } from './ledger/log.js';
 import { identityChangeGate } from './inventory/identity-changes.js';
 import { regulatoryService } from './regulatory/service.js';
 import type { Database } from './store/db.js';
@@ -57,7 +58,6 @@ import { registerConsoleRoutes } from './console/routes.js';
 import { discoveryService } from './discovery/service.js';
 import { registerDiscoveryRoutes } from './discovery/routes.js';
 
-const NO_KICK = new Set(['/v1/decisions', '/v1/decisions/batch', '/v1/decisions/evidence', '/v1/token', '/v1/introspect']);
 
 export interface AppOptions {
   db: Database;
@@ -143,9 +143,6 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   const textAjv = createAjv({ coerceTypes: true });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
 
-  // Set once the enforcement hub exists: a committed cascade reaches enforcement points at once.
-  let afterCascade: () => void = () => undefined;
-  let beforeCascade: () => Promise<void> = async () => undefined;
   const outbox = outboxDeliverer(db, clock, opts.connectors ?? { get: () => undefined });
   const rules = rulesStore(db, clock);
   const kek = opts.ledger?.kek ?? randomBytes(32);
@@ -182,10 +179,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   }));
   // Identity writes that add power wait for approval; every identity write recomputes stored power.
   const gate = identityChangeGate(approvals, rules, opts.caepReceivers ?? []);
-  const inventory = inventoryService(db, clock, gate, {
-    receivers: opts.caepReceivers ?? [],
-    onEffects: () => void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed')),
-  });
+  const inventory = inventoryService(db, clock, gate, { receivers: opts.caepReceivers ?? [] });
   const reviews = reviewService(db, clock, inventory);
   // Discovery adopts accounts through the inventory's create path; its findings join the checks.
   const discovery = discoveryService(db, clock, kek, (actor, input) => inventory.create(actor, 'identity', input));
@@ -194,11 +188,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     inventory,
     importer: importService(db, clock, gate),
     rules,
-    // After a cascade commits, deliver its connector actions at once rather than at the next tick.
-    regulatory: regulatoryService(db, clock, rules, approvals, opts.caepReceivers ?? [], () => {
-      afterCascade();
-      void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed'));
-    }, () => beforeCascade()),
+    regulatory: regulatoryService(db, clock, approvals, opts.caepReceivers ?? []),
     outbox,
     // Without a configured KEK (tests), the log key is sealed under a key that lives only in memory.
     ledger: ledgerService(db, clock, opts.ledger ?? { kek, origin: 'mandate.local/ledger' }),
@@ -216,19 +206,34 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     reviews,
     discovery,
   };
-  // Whatever a request or the scheduler commits reaches enforcement points at once.
-  const kickHub = () => {
-    if (loading) void hub.kick().catch((err) => app.log.error({ err }, 'enforcement catch-up failed'));
-  };
-  afterCascade = kickHub;
-  // An approved restriction reaches enforcement points (provisionally) before its cascade runs.
-  beforeCascade = async () => {
-    if (!loading) return;
-    await hub.kick();
-    // Let the stream writes leave before the cascade: Node flushes response writes on a later
-    // tick, and on SQLite a cascade holds the event loop until it commits.
-    await new Promise((resolve) => setImmediate(resolve));
-  };
+  // The committed signal (store/db.ts): whatever commits (a request, the scheduler, a cascade)
+  // reaches its followers from here, and nowhere else.
+  // - Enforcement points: a commit that changed state is pushed before the transaction's caller goes
+  //   on, so an answer never leaves before its effect is on the stream, and an approved restriction
+  //   is out (provisionally) before its cascade starts. Decisions and tokens change nothing they follow.
+  // - Outbox deliveries start at once rather than at the deliverer's next tick.
+  // - Control checks run again shortly after a change (one run for a burst).
+  let checksTimer: NodeJS.Timeout | undefined;
+  const changesState = (a: string) => !isEvidenceOnly(a) && !a.startsWith('connector.');
+  const checksFollow = (a: string) => changesState(a) && !/^(checks|finding|ledger|evidence|signing_key)\./.test(a);
+  const unsubscribe = db.onCommit(async ({ actions, outbox: queued }) => {
+    if (queued > 0) void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed'));
+    if (opts.checksAfterChangeMs !== undefined && actions.some(checksFollow)) {
+      clearTimeout(checksTimer);
+      checksTimer = setTimeout(() => void services.compliance.run('after a change').catch((err) => app.log.error({ err }, 'control checks failed')), opts.checksAfterChangeMs);
+      checksTimer.unref();
+    }
+    if (loading && actions.some(changesState)) {
+      await hub.kick().catch((err) => app.log.error({ err }, 'enforcement catch-up failed'));
+      // Let the stream writes leave: Node flushes them on a later tick, and on SQLite a cascade
+      // that follows holds the event loop until it commits.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  });
+  app.addHook('onClose', async () => {
+    unsubscribe();
+    clearTimeout(checksTimer);
+  });
   app.addHook('onClose', async () => {
     hub.stop();
     await evidence.flush();
@@ -301,25 +306,6 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
       throw new MandateError('FORBIDDEN', `your roles (${principal.roles.join(', ')}) do not grant ${permission}`);
   });
 
-  // A change is followed by enforcement before its answer leaves: whoever asks the decision point
-  // (or an enforcement point on the stream) next sees what was just approved, granted or cut.
-  // Decisions and token issuance change nothing enforcement points follow; they skip the catch-up.
-  app.addHook('onSend', async (req, reply, payload) => {
-    if (loading && req.method !== 'GET' && reply.statusCode < 400 && !NO_KICK.has(req.routeOptions.url ?? ''))
-      await hub.kick().catch((err) => app.log.error({ err }, 'enforcement catch-up failed'));
-    return payload;
-  });
-  // Continuous collection: the checks run again shortly after any change (one run for a burst).
-  let checksTimer: NodeJS.Timeout | undefined;
-  const NO_CHECKS = new Set([...NO_KICK, '/v1/checks/run', '/v1/evidence-packs', '/v1/ledger/checkpoints']);
-  app.addHook('onClose', async () => clearTimeout(checksTimer));
-  app.addHook('onResponse', async (req, reply) => {
-    if (opts.checksAfterChangeMs !== undefined && req.method !== 'GET' && reply.statusCode < 400 && !NO_CHECKS.has(req.routeOptions.url ?? '')) {
-      clearTimeout(checksTimer);
-      checksTimer = setTimeout(() => void services.compliance.run('after a change').catch((err) => app.log.error({ err }, 'control checks failed')), opts.checksAfterChangeMs);
-      checksTimer.unref();
-    }
-  });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     metrics.requests.inc({ method: req.method, route, status: String(reply.statusCode) });

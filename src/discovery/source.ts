@@ -7,8 +7,7 @@
 // Source credentials (passwords, URLs with passwords, tokens) are configuration: they never appear
 // in errors, logs or results. Every error leaving a source passes through `redact`.
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { observedAccountProblem, SOURCE_ID, type ObservedAccount } from '../core/discovery.js';
+import type { ObservedAccount } from '../core/discovery.js';
 import type { Environment } from '../core/vocabulary.js';
 
 /** A source's configuration, as a firm writes it. */

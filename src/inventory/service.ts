@@ -125,10 +125,9 @@ function refuseLicenceChange(before: Authorisation | undefined, after: Authorisa
 
 export function inventoryService(
   db: Database, clock: () => Date, gate: PowerGate,
-  opts: { receivers?: readonly string[]; /** After a commit that queued connector or CAEP deliveries. */ onEffects?: () => void } = {},
+  opts: { receivers?: readonly string[] } = {},
 ) {
   const receivers = opts.receivers ?? [];
-  const onEffects = opts.onEffects ?? (() => undefined);
   // A refused write is evidence: who tried to change what, and why it was refused.
   const recorded = refusalRecorder(db, clock);
   async function normalise<K extends RecordKind>(sql: Sql, kind: K, input: RecordInput<K>): Promise<RecordTypes[K]> {
@@ -171,7 +170,6 @@ export function inventoryService(
         if (kind === 'identity') await appendEvents(tx, at, await gate.refresh(tx, [record.id], { actor, why: `identity ${record.id} created`, key: `${record.id}_v1`, at }));
         return { applied: { record, version: 1, created_at: at, updated_at: at } };
       }));
-      onEffects();
       return out;
     },
 
@@ -209,7 +207,6 @@ export function inventoryService(
         }
         return { applied: { record, version: current.version + 1, created_at: current.created_at, updated_at: at } };
       }));
-      onEffects();
       return out;
     },
 
@@ -251,7 +248,6 @@ export function inventoryService(
         }, receivers), at);
         return { record, version: current.version + 1, created_at: current.created_at, updated_at: at };
       });
-      onEffects();
       return done;
     },
   };

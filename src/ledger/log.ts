@@ -4,7 +4,7 @@
 // API tokens appear by id, never by value or hash).
 import { leafHash } from './merkle.js';
 import type { Param, Sql } from '../store/db.js';
-import { insertMany } from '../store/db.js';
+import { insertMany, noteAppended } from '../store/db.js';
 import { addSubtrees } from './tree.js';
 import { leafText, type LeafFields } from './leaf.js';
 
@@ -39,6 +39,8 @@ const COLUMNS = ['seq', 'at', 'actor', 'action', 'subject_type', 'subject_id', '
  */
 export async function appendEvents(tx: Sql, at: string, events: readonly NewEvent[]): Promise<void> {
   if (events.length === 0) return;
+  // What the transaction appended, for the committed signal its subscribers follow (store/db.ts).
+  noteAppended(tx, events.map((e) => e.action));
   // One total order of events even with several server processes on one PostgreSQL: appends are
   // serialised until commit, so sequence order is commit order and the tree never forks.
   if (tx.dialect === 'postgres') await tx.all("SELECT pg_advisory_xact_lock(hashtext('mandate.events'))");
@@ -129,3 +131,13 @@ export async function countEvents(sql: Sql): Promise<number> {
   const [row] = await sql.all<{ n: number }>('SELECT COUNT(*) AS n FROM events');
   return Number(row?.n ?? 0);
 }
+
+/**
+ * Events that record what happened without changing anything an enforcement point or a control
+ * check follows: decisions and token issuance (the hot paths), and refusals. A commit of only these
+ * does not wake the enforcement hub or the check scheduler.
+ */
+export function isEvidenceOnly(action: string): boolean {
+  return EVIDENCE_ONLY.has(action) || action.endsWith('.refused');
+}
+const EVIDENCE_ONLY = new Set(['decision.recorded', 'decisions.recorded', 'decisions.reported', 'token.issued']);

@@ -14,7 +14,6 @@ import { getAllRecords, getRecords, upsertRecords } from '../state/records.js';
 import type { Database, Sql } from '../store/db.js';
 import { planPower, refreshPower } from '../state/power.js';
 import { getTransition, identityIdsInScopes, type TransitionRow } from '../state/transitions.js';
-import type { RulesStore } from '../state/lifecycle-rules.js';
 import type { Approval, ApprovalEngine } from '../state/approvals.js';
 import type { Role } from '../core/roles.js';
 
@@ -78,11 +77,10 @@ export interface Impact {
   rulesVersion: number;
 }
 
-export function regulatoryService(
-  db: Database, clock: () => Date, rules: RulesStore, approvals: ApprovalEngine, receivers: readonly string[] = [], onApplied: () => void = () => undefined,
-  /** Runs before a cascade starts: enforcement points learn of an approved restriction before the (long) cascade commits. */
-  beforeApply: () => Promise<void> = async () => undefined,
-) {
+// Enforcement points, the outbox deliverer and the check scheduler follow what this service commits
+// through the committed signal (store/db.ts, wired in src/app.ts): the approval's commit pushes the
+// approved restriction before the cascade starts, the cascade's commit pushes its effects.
+export function regulatoryService(db: Database, clock: () => Date, approvals: ApprovalEngine, receivers: readonly string[] = []) {
   // Transitions are decided by the approval engine; its verdict lands on the transition row here.
   approvals.register('transition', {
     async approved(tx, a, at) {
@@ -151,7 +149,6 @@ export function regulatoryService(
 
   /** Applies an approved transition whose time has come: one transaction, all or nothing. */
   async function apply(id: string): Promise<Transition | undefined> {
-    await beforeApply().catch(() => undefined);
     const at = clock().toISOString();
     const done = await db.transaction(async (tx) => {
       const row = await getTransition(tx, id, true);
@@ -198,7 +195,6 @@ export function regulatoryService(
       await appendEvents(tx, at, events);
       return toTransition((await getTransition(tx, t.id))!);
     });
-    if (done) onApplied();
     return done;
   }
 

@@ -2,7 +2,7 @@
 // place that decides which effects an identity-state change has (connector action, CAEP events).
 import type { CaepEvent } from '../delivery/caep.js';
 import type { Identity } from '../core/model.js';
-import { insertMany, type Sql } from '../store/db.js';
+import { insertMany, noteQueued, type Sql } from '../store/db.js';
 
 export interface OutboxInsert {
   id: string;
@@ -16,6 +16,8 @@ export interface OutboxInsert {
 }
 
 export async function enqueue(tx: Sql, rows: readonly OutboxInsert[], at: string): Promise<void> {
+  // The deliverer starts on them as soon as the transaction commits (the committed signal).
+  if (rows.length) noteQueued(tx, rows.length);
   await insertMany(
     tx,
     'outbox',

@@ -15,9 +15,27 @@ export interface Sql {
   run(sql: string, params?: readonly Param[]): Promise<number>;
 }
 
+/**
+ * What a committed write transaction did, as its writers noted it: the ledger actions it appended
+ * and the outbox rows it queued. The one "committed" signal: the enforcement hub, the outbox
+ * deliverer and the check scheduler subscribe to it (src/app.ts), so no route or service has to
+ * remember to tell them.
+ */
+export interface Committed {
+  actions: readonly string[];
+  outbox: number;
+}
+export type CommitListener = (committed: Committed) => void | Promise<void>;
+
 export interface Database extends Sql {
-  /** Runs fn in one transaction: everything it writes commits together or not at all. */
+  /**
+   * Runs fn in one transaction: everything it writes commits together or not at all. After a
+   * commit that appended events or queued outbox rows, the commit listeners run (awaited, their
+   * errors reported to them, never to the caller) before the promise resolves.
+   */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  /** Subscribes to the committed signal; answers the unsubscribe function. */
+  onCommit(listener: CommitListener): () => void;
   /** Runs a multi-statement script (migrations). */
   exec(script: string): Promise<void>;
   close(): Promise<void>;
@@ -62,4 +80,52 @@ export async function insertMany(
 /** `?, ?, ?` for an IN list. */
 export function placeholders(n: number): string {
   return Array.from({ length: n }, () => '?').join(',');
+}
+
+// What each open transaction did, noted by its writers (ledger/log.ts, state/outbox.ts) and read by
+// the adapter once it commits. Keyed by the transaction's own Sql object, which lives as long as it.
+const NOTES = new WeakMap<Sql, { actions: string[]; outbox: number }>();
+function notesOf(tx: Sql): { actions: string[]; outbox: number } {
+  let n = NOTES.get(tx);
+  if (!n) NOTES.set(tx, (n = { actions: [], outbox: 0 }));
+  return n;
+}
+/** The ledger writer notes the actions it appended in `tx`. */
+export function noteAppended(tx: Sql, actions: readonly string[]): void {
+  notesOf(tx).actions.push(...actions);
+}
+/** The outbox notes the rows it queued in `tx`. */
+export function noteQueued(tx: Sql, rows: number): void {
+  notesOf(tx).outbox += rows;
+}
+
+/**
+ * For the adapters: the listeners of one database, and how to tell them what a committed
+ * transaction did. A listener that throws is reported to `onError`; the others still run.
+ */
+export function commitListeners(onError: (err: unknown) => void = () => undefined) {
+  const listeners = new Set<CommitListener>();
+  return {
+    add(listener: CommitListener): () => void {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    async committed(tx: Sql): Promise<void> {
+      const notes = NOTES.get(tx);
+      NOTES.delete(tx);
+      if (!notes || (notes.actions.length === 0 && notes.outbox === 0) || listeners.size === 0) return;
+      const c: Committed = { actions: notes.actions, outbox: notes.outbox };
+      for (const l of [...listeners]) {
+        try {
+          await l(c);
+        } catch (err) {
+          onError(err);
+        }
+      }
+    },
+    /** A rolled-back transaction did nothing. */
+    forget(tx: Sql): void {
+      NOTES.delete(tx);
+    },
+  };
 }

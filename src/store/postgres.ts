@@ -1,6 +1,6 @@
 // PostgreSQL through pg: the scale-out store. Same SQL as SQLite; `?` placeholders become $n.
 import pg from 'pg';
-import { redactUrl, type Database, type Param, type Row, type Sql } from './db.js';
+import { commitListeners, redactUrl, type Database, type Param, type Row, type Sql } from './db.js';
 
 // int8 (counts, sequence numbers) as JS numbers: they stay far below 2^53 here.
 const types = {
@@ -49,6 +49,7 @@ export function openPostgres(url: string, poolSize = 10): Database {
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   const root = new PgSql(pool);
+  const listeners = commitListeners();
   return {
     dialect: 'postgres',
     description: redactUrl(url),
@@ -56,18 +57,24 @@ export function openPostgres(url: string, poolSize = 10): Database {
     run: (sql, params) => root.run(sql, params),
     async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      const tx = new PgSql(client);
+      let out: T;
       try {
         await client.query('BEGIN');
-        const out = await fn(new PgSql(client));
+        out = await fn(tx);
         await client.query('COMMIT');
-        return out;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
+        listeners.forget(tx);
         throw err;
       } finally {
         client.release();
       }
+      // After the connection is back in the pool: a listener may start transactions of its own.
+      await listeners.committed(tx);
+      return out;
     },
+    onCommit: (listener) => listeners.add(listener),
     async exec(script) {
       await pool.query(script);
     },

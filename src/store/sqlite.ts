@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import type { Database, Param, Row, Sql } from './db.js';
+import { commitListeners, type Database, type Param, type Row, type Sql } from './db.js';
 
 type Conn = BetterSqlite3.Database;
 
@@ -57,6 +57,7 @@ export function openSqlite(path: string): Database {
   const w = new Connection(writer);
   const r = memory ? w : new Connection(reader);
   let queue: Promise<unknown> = Promise.resolve();
+  const listeners = commitListeners();
 
   return {
     dialect: 'sqlite',
@@ -68,21 +69,28 @@ export function openSqlite(path: string): Database {
       queue = next.then(() => undefined, () => undefined);
       return next;
     },
-    transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+      // Each transaction has its own Sql object (over the one writer), so what it did is its own.
+      const tx: Sql = { dialect: 'sqlite', all: (sql, params) => w.all(sql, params), run: (sql, params) => w.run(sql, params) };
       const next = queue.then(async () => {
         writer.exec('BEGIN IMMEDIATE');
         try {
-          const out = await fn(w);
+          const out = await fn(tx);
           writer.exec('COMMIT');
           return out;
         } catch (err) {
           if (writer.inTransaction) writer.exec('ROLLBACK');
+          listeners.forget(tx);
           throw err;
         }
       });
       queue = next.then(() => undefined, () => undefined);
-      return next;
+      const out = await next;
+      // Outside the write queue: a listener may start transactions of its own.
+      await listeners.committed(tx);
+      return out;
     },
+    onCommit: (listener) => listeners.add(listener),
     async exec(script) {
       writer.exec(script);
     },
