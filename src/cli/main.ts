@@ -8,6 +8,7 @@ import { formatFor } from '../importer/parse.js';
 import { Client, CliError } from './client.js';
 import { registerApprovalCommands } from './approvals.js';
 import { registerReviewCommands } from './reviews.js';
+import { registerDiscoveryCommands } from './discovery.js';
 import { registerComplianceCommands } from './compliance.js';
 import { registerEnforcementCommands } from './enforcement.js';
 import { registerLedgerCommands } from './ledger.js';
@@ -186,6 +187,7 @@ export function buildCli(): Command {
   registerApprovalCommands(program, clientOf, print);
   registerReviewCommands(program, clientOf, print);
   registerComplianceCommands(program, clientOf, print);
+  registerDiscoveryCommands(program, clientOf, print);
 
   const entities = program.command('entities').description('legal entities');
   listCommand(entities, 'entities', ['id', 'name', 'lei', 'home'], []);
