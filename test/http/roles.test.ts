@@ -103,6 +103,14 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /v1/access-reviews/:id': 'approvals:read',
   'GET /v1/access-reviews/:id/items': 'approvals:read',
   'POST /v1/access-reviews/:id/items/:identity': 'approvals:read',
+  'POST /v1/discovery/sources': 'identities:write',
+  'GET /v1/discovery/sources': 'inventory:read',
+  'POST /v1/discovery/sources/:id/runs': 'identities:write',
+  'GET /v1/discovery/runs/:id': 'inventory:read',
+  'GET /v1/discovery/accounts': 'inventory:read',
+  'GET /v1/discovery/accounts/:key': 'inventory:read',
+  'POST /v1/discovery/accounts/:key/dismiss': 'identities:write',
+  'POST /v1/discovery/accounts/:key/adopt': 'identities:write',
 };
 // The stream never ends by itself: for the roles it admits, the SDK tests follow it for real.
 const STREAMS = new Set(['GET /v1/enforcement/stream']);
