@@ -104,10 +104,14 @@ const URL_KINDS: Record<string, RegExp> = {
 };
 const bad = (field: string, message: string) => new MandateError('VALIDATION_FAILED', message, { field });
 const aad = (id: string) => `discovery_source:${id}`;
-const toRun = (r: RunRow): RunView => ({
-  id: r.id, source: r.source_id, status: r.status, complete: r.status === 'succeeded' && !r.error, started_at: r.started_at, finished_at: r.finished_at,
-  counts: r.counts ? (JSON.parse(r.counts) as RunCounts) : null, digest: r.digest, error: r.error,
-});
+function toRun(r: RunRow): RunView {
+  // The counts doc also keeps whether the read was complete (a NATS read never is, even when it succeeds).
+  const { complete, ...counts } = r.counts ? (JSON.parse(r.counts) as RunCounts & { complete?: boolean }) : { complete: undefined };
+  return {
+    id: r.id, source: r.source_id, status: r.status, complete: complete ?? (r.status === 'succeeded' && !r.error), started_at: r.started_at, finished_at: r.finished_at,
+    counts: r.counts ? (counts as RunCounts) : null, digest: r.digest, error: r.error,
+  };
+}
 function toAccount(r: AccountRow): AccountView {
   return {
     key: r.key, source: r.source_id, native_id: r.native_id, state: r.state, drift: JSON.parse(r.drift) as string[], identity: r.identity_id,
@@ -311,7 +315,7 @@ export function discoveryService(db: Database, clock: () => Date, kek: Buffer, c
       const error = read.error ?? null;
       return db.transaction(async (tx) => {
         await tx.run('INSERT INTO discovery_runs (id, source_id, status, started_at, finished_at, counts, digest, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-          [id, row.id, failed ? 'failed' : 'succeeded', read.started_at, read.finished_at, JSON.stringify(counts), digest, error]);
+          [id, row.id, failed ? 'failed' : 'succeeded', read.started_at, read.finished_at, JSON.stringify({ ...counts, complete: read.complete }), digest, error]);
         const existing = new Map((await tx.all<AccountRow>('SELECT * FROM discovery_accounts WHERE source_id = ?', [row.id])).map((r) => [r.key, r]));
         for (const [key, e] of rows) {
           const prior = existing.get(key);
@@ -335,7 +339,7 @@ export function discoveryService(db: Database, clock: () => Date, kek: Buffer, c
           actor, action: 'discovery.run', subject: { type: 'discovery_source', id: row.id },
           after: { run: id, status: failed ? 'failed' : 'succeeded', complete: read.complete, counts, by_drift: summary.by_drift, unverified: summary.unverified.length, digest, removed: gone.length, ...(error ? { error } : {}) },
         }]);
-        return toRun({ id, source_id: row.id, status: failed ? 'failed' : 'succeeded', started_at: read.started_at, finished_at: read.finished_at, counts: JSON.stringify(counts), digest, error });
+        return toRun({ id, source_id: row.id, status: failed ? 'failed' : 'succeeded', started_at: read.started_at, finished_at: read.finished_at, counts: JSON.stringify({ ...counts, complete: read.complete }), digest, error });
       });
     },
 
