@@ -17,6 +17,7 @@ import { ENVIRONMENTS, type CredentialType, type Environment, type IdentityFunct
 import { openKey, sealKey } from '../ledger/keys.js';
 import { appendEvents } from '../ledger/log.js';
 import { refusalRecorder } from '../ledger/refusals.js';
+import { getRecord } from '../state/records.js';
 import { placeholders, type Database, type Sql } from '../store/db.js';
 import type { WriteOutcome } from '../inventory/service.js';
 import { BUILTIN_SOURCE_KINDS, checkSourceConfig, openSource, readSource } from './registry.js';
@@ -378,8 +379,13 @@ export function discoveryService(db: Database, clock: () => Date, kek: Buffer, c
       const at = clock().toISOString();
       return recorded(actor, { type: 'discovered_account', id: key }, 'discovery.account_adopt', { key, id: input.id }, async () => {
         const row = await loadAccount(db, key);
+        if (row.disposition === 'dismissed') throw new MandateError('ALREADY_DECIDED', `account ${key} is already dismissed`);
+        if (row.disposition === 'adopted') {
+          // Adopted again only if the first adoption came to nothing (its change request was rejected or expired).
+          const adoptedAs = (JSON.parse(row.disposition_doc ?? '{}') as { identity?: string }).identity;
+          if (adoptedAs && (await getRecord(db, 'identity', adoptedAs))) throw new MandateError('ALREADY_DECIDED', `account ${key} is already adopted as ${adoptedAs}`);
+        }
         if (row.state !== 'unmanaged' || !row.account) throw new MandateError('INVALID_TRANSITION', `account ${key} is ${row.state}: only unmanaged accounts are adopted`);
-        if (row.disposition) throw new MandateError('ALREADY_DECIDED', `account ${key} is already ${row.disposition}`);
         const a = JSON.parse(row.account) as ObservedAccount;
         const src = await loadSource(db, row.source_id);
         const doc = JSON.parse(src.doc) as SourceDoc;
@@ -414,11 +420,12 @@ export function discoveryService(db: Database, clock: () => Date, kek: Buffer, c
     },
 
     /**
-     * The findings the stored results suggest, for the compliance checks: drift and unmanaged (and
-     * missing) accounts nobody adopted or dismissed.
+     * The findings the stored results suggest, for the compliance checks: drift, unmanaged and
+     * missing results nobody dismissed. An adopted account stays unmanaged (and a finding) until its
+     * identity exists and a run has matched it: an adoption held for approval is not yet a declaration.
      */
     async findings(sql: Sql): Promise<SuggestedFinding[]> {
-      const rows = await sql.all<{ findings: string }>("SELECT findings FROM discovery_accounts WHERE disposition IS NULL AND state IN ('drift', 'unmanaged', 'missing')");
+      const rows = await sql.all<{ findings: string }>("SELECT findings FROM discovery_accounts WHERE (disposition IS NULL OR disposition <> 'dismissed') AND state IN ('drift', 'unmanaged', 'missing')");
       return rows.flatMap((r) => JSON.parse(r.findings) as SuggestedFinding[]);
     },
   };

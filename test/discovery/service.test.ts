@@ -186,6 +186,11 @@ for (const store of testStores()) {
       assert.equal(stray.state, 'matched');
       assert.equal(stray.identity, 'svc-stray');
       assert.equal((await t.call('GET', `/v1/discovery/accounts/${pkey}`, t.admin)).body.disposition.kind, 'dismissed');
+      // A dismissed account is no longer a finding; the adopted one is matched, so neither is it.
+      await t.app.services.compliance.run('test');
+      const open = await t.call('GET', '/v1/findings?check=discovery-unmanaged&limit=500', t.admin);
+      const subjects = open.body.items.map((f: any) => f.subject.id);
+      assert.ok(!subjects.includes(`pg-local:${roles.personal}`) && !subjects.includes(`pg-local:${roles.stray}`), JSON.stringify(subjects));
 
       const events = await t.db.all<{ action: string; after_doc: string | null; reason: string | null }>("SELECT action, after_doc, reason FROM events WHERE action LIKE 'discovery.%'");
       const actions = new Set(events.map((e) => e.action));
