@@ -86,12 +86,11 @@ export function identityChangeGate(approvals: ApprovalEngine, rules: RulesStore,
   });
 
   return {
-    async judge(tx, overlay = []) {
+    async judge(tx) {
       // One after the other: a transaction is one connection, which takes one query at a time.
       const authorisations = await getAllRecords(tx, 'authorisation');
       const custom = await getCustomActions(tx);
       const current = await rules.current(tx);
-      for (const a of overlay) authorisations.set(a.id, a);
       const lookup = authorityLookup(authorisations.values());
       const vocabulary = new ActionVocabulary(custom);
       return (before, after) => powerGains(before, after, lookup, current.rules, vocabulary);

@@ -91,16 +91,15 @@ export interface IdentityChangeRequest {
 
 /**
  * How identity writes that add power wait for approval, and how stored power follows a write.
- * The inventory asks; the approvals capability answers (wired by the app), so the inventory
- * depends on no other feature.
+ * Implemented in identity-changes.ts over the approval engine and handed in by src/app.ts (the
+ * importer asks the same gate), so every path that writes an identity asks one judge.
  */
 export interface PowerGate {
   /**
-   * Reads what judging needs once (authorisations, with `overlay` written over them, lifecycle
-   * rules, vocabulary) and answers a pure judge: what a write adds to an identity's power (empty:
-   * it may apply at once).
+   * Reads what judging needs once, in `tx` (authorisations, lifecycle rules, vocabulary), and
+   * answers a pure judge: what a write adds to an identity's power (empty: it may apply at once).
    */
-  judge(tx: Sql, overlay?: readonly Authorisation[]): Promise<(before: Identity | undefined, after: Identity) => PowerGain[]>;
+  judge(tx: Sql): Promise<(before: Identity | undefined, after: Identity) => PowerGain[]>;
   /** Holds the write as a change request awaiting approval, in the caller's transaction. */
   hold(tx: Sql, actor: string, before: Stored<Identity> | undefined, after: Identity, gains: PowerGain[], at: string, source: string): Promise<IdentityChangeRequest>;
   /**
