@@ -66,7 +66,9 @@ describe('postgres connector', () => {
 
   test('disable terminates the open session and refuses new logins; enable lets it back in', async () => {
     const session = await loginAsRole();
-    const ended = new Promise<Error>((resolve) => session.once('error', resolve));
+    // `on`, not `once`: a terminated idle client may emit the server's FATAL and then
+    // "Connection terminated unexpectedly"; an unheard second 'error' would crash the test.
+    const ended = new Promise<Error>((resolve) => session.on('error', resolve));
     assert.equal((await session.query('SELECT current_user AS u')).rows[0].u, role);
 
     const off = await connector.apply(request('disable'));

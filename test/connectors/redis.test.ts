@@ -46,7 +46,7 @@ describe('redis connector', () => {
     await session.connect();
     assert.equal(await session.ping(), 'PONG');
     // With reconnectStrategy false, a killed connection shows as 'error' ("Socket closed unexpectedly").
-    const closed = new Promise<Error>((resolve) => session.once('error', resolve));
+    const closed = new Promise<Error>((resolve) => session.on('error', resolve));
 
     const off = await connector.apply(request('disable'));
     assert.match(off.detail, new RegExp(`^user ${user} off, 1 connection killed; `));

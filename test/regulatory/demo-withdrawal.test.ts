@@ -143,7 +143,7 @@ for (const store of testStores()) {
       const pgLoginOf = logins.find((l) => l.connector === 'postgres')!;
       const redisLoginOf = logins.find((l) => l.connector === 'redis')!;
       const session = await pgLogin(pgLoginOf);
-      const killed = new Promise<void>((resolve) => session.once('error', () => resolve()));
+      const killed = new Promise<void>((resolve) => session.on('error', () => resolve()));
       assert.equal(await redisLogin(redisLoginOf), 'OK');
 
       const impact = await app.services.regulatory.impact('auth-de-custody-fr', 'withdrawn');
