@@ -76,15 +76,17 @@ export function registerDiscoveryRoutes(app: FastifyInstance, discovery: Discove
   app.get('/v1/discovery/accounts', {
     config: { permission: 'inventory:read' },
     schema: {
-      tags, summary: 'Discovered accounts in key order, by source and state',
-      querystring: Type.Object({ source: Type.Optional(Type.String({ maxLength: 128 })), state: Type.Optional(Enum(ACCOUNT_STATES)), ...PageQuery }, { additionalProperties: false }),
+      tags, summary: 'Discovered accounts in key order, by source, state and the identity they were matched to',
+      querystring: Type.Object({
+        source: Type.Optional(Type.String({ maxLength: 128 })), state: Type.Optional(Enum(ACCOUNT_STATES)), identity: Type.Optional(Type.String({ maxLength: 128 })), ...PageQuery,
+      }, { additionalProperties: false }),
       response: { '4xx': Problem },
     },
   }, async (req) => {
-    const q = req.query as { source?: string; state?: (typeof ACCOUNT_STATES)[number]; limit?: number; cursor?: string };
+    const q = req.query as { source?: string; state?: (typeof ACCOUNT_STATES)[number]; identity?: string; limit?: number; cursor?: string };
     const limit = q.limit ?? DEFAULT_PAGE;
     const after = decodeCursor<string>(q.cursor, 'string');
-    const rows = await discovery.accounts({ ...(q.source ? { source: q.source } : {}), ...(q.state ? { state: q.state } : {}), ...(after !== undefined ? { after } : {}), limit: limit + 1 });
+    const rows = await discovery.accounts({ ...(q.source ? { source: q.source } : {}), ...(q.state ? { state: q.state } : {}), ...(q.identity ? { identity: q.identity } : {}), ...(after !== undefined ? { after } : {}), limit: limit + 1 });
     const page = rows.slice(0, limit);
     return { items: page, next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.key) : null };
   });

@@ -345,10 +345,11 @@ export function discoveryService(db: Database, clock: () => Date, kek: Buffer, c
     },
 
     /** A page of stored results in key order. */
-    async accounts(q: { source?: string; state?: ReconcileState; after?: string; limit: number }): Promise<AccountView[]> {
+    async accounts(q: { source?: string; state?: ReconcileState; identity?: string; after?: string; limit: number }): Promise<AccountView[]> {
       const where: string[] = [];
       const params: (string | number)[] = [];
       if (q.source) where.push('source_id = ?'), params.push(q.source);
+      if (q.identity) where.push('identity_id = ?'), params.push(q.identity);
       if (q.state) where.push('state = ?'), params.push(q.state);
       if (q.after !== undefined) where.push('key > ?'), params.push(q.after);
       const rows = await db.all<AccountRow>(`SELECT * FROM discovery_accounts${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY key LIMIT ?`, [...params, q.limit]);

@@ -357,6 +357,12 @@ CREATE INDEX discovery_accounts_source_state ON discovery_accounts (source_id, s
 CREATE INDEX discovery_accounts_state ON discovery_accounts (state, key)
 `,
   },
+  {
+    version: 10,
+    name: 'discovered accounts by identity',
+    // The identity page lists the accounts observed for one identity.
+    sql: `CREATE INDEX discovery_accounts_identity ON discovery_accounts (identity_id, key)`,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
