@@ -55,6 +55,7 @@ import { registerEvidenceRoutes } from './evidence/routes.js';
 import { reviewService } from './reviews/service.js';
 import { registerReviewRoutes } from './reviews/routes.js';
 import { registerConsoleRoutes } from './console/routes.js';
+import { deliveryVerifier, type DeliveryVerifier } from './discovery/verify.js';
 import { discoveryService } from './discovery/service.js';
 import { registerDiscoveryRoutes } from './discovery/routes.js';
 
@@ -118,6 +119,7 @@ export type MandateApp = FastifyInstance & {
     leaks: ReturnType<typeof leakService>;
     reviews: ReturnType<typeof reviewService>;
     discovery: ReturnType<typeof discoveryService>;
+    verifier: DeliveryVerifier;
     /** Loads the decision point's state and starts following the ledger (on first need). */
     enforcementReady(): Promise<EnforcementState>;
   };
@@ -183,6 +185,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   const reviews = reviewService(db, clock, inventory);
   // Discovery adopts accounts through the inventory's create path; its findings join the checks.
   const discovery = discoveryService(db, clock, kek, (actor, input) => inventory.create(actor, 'identity', input));
+  const verifier = deliveryVerifier(db, clock, discovery, { onError: (err) => app.log.error({ err }, 'verifying connector deliveries failed') });
   const services = {
     access: accessService(db, clock),
     inventory,
@@ -205,6 +208,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     leaks: leakService(db, clock),
     reviews,
     discovery,
+    verifier,
   };
   // The committed signal (store/db.ts): whatever commits (a request, the scheduler, a cascade)
   // reaches its followers from here, and nowhere else.
@@ -213,11 +217,13 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   //   is out (provisionally) before its cascade starts. Decisions and tokens change nothing they follow.
   // - Outbox deliveries start at once rather than at the deliverer's next tick.
   // - Control checks run again shortly after a change (one run for a burst).
+  // - A connector delivery is verified by the discovery sources that read its system (one pass for a burst).
   let checksTimer: NodeJS.Timeout | undefined;
   const changesState = (a: string) => !isEvidenceOnly(a) && !a.startsWith('connector.');
   const checksFollow = (a: string) => changesState(a) && !/^(checks|finding|ledger|evidence|signing_key)\./.test(a);
   const unsubscribe = db.onCommit(async ({ actions, outbox: queued }) => {
     if (queued > 0) void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed'));
+    if (actions.includes('connector.delivered')) verifier.kick();
     if (opts.checksAfterChangeMs !== undefined && actions.some(checksFollow)) {
       clearTimeout(checksTimer);
       checksTimer = setTimeout(() => void services.compliance.run('after a change').catch((err) => app.log.error({ err }, 'control checks failed')), opts.checksAfterChangeMs);
@@ -233,6 +239,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   app.addHook('onClose', async () => {
     unsubscribe();
     clearTimeout(checksTimer);
+    await verifier.stop();
   });
   app.addHook('onClose', async () => {
     hub.stop();

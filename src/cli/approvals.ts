@@ -9,6 +9,7 @@ import { Option, type Command } from 'commander';
 import type { Approval } from '../state/approvals.js';
 import { APPROVAL_KINDS, APPROVAL_STATUSES, type ApprovalRule } from '../core/approvals.js';
 import { EXCEPTION_CONTROLS } from '../core/grants.js';
+import { parseSpanSeconds } from '../core/time.js';
 import type { AccessRequest, BreakGlassActivation, PolicyException } from '../grants/service.js';
 import type { GrantEntry } from '../state/grants.js';
 import { CliError, type Client } from './client.js';
@@ -32,15 +33,8 @@ function collect(value: string, previous: string[] | undefined): string[] {
 
 /** Whole seconds (1800) or a span of days, hours, minutes and seconds (30m, 2h, 1h30m, 90s). */
 export function parseDuration(value: string, flag = '--duration'): number {
-  const v = value.trim();
-  let seconds: number | undefined;
-  if (/^\d+$/.test(v)) seconds = Number(v);
-  else {
-    const m = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(v);
-    if (m && v !== '') seconds = Number(m[1] ?? 0) * 86_400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0);
-  }
-  if (seconds === undefined || !Number.isSafeInteger(seconds) || seconds < 1)
-    throw new CliError(`${flag} must be whole seconds (1800) or a span like 30m, 2h or 1h30m, not "${value}"`, 2);
+  const seconds = parseSpanSeconds(value);
+  if (seconds === undefined) throw new CliError(`${flag} must be whole seconds (1800) or a span like 30m, 2h or 1h30m, not "${value}"`, 2);
   return seconds;
 }
 

@@ -1,13 +1,14 @@
 // CLI for discovery (docs/discovery.md, "API and CLI"):
 //   mandate discovery sources add | sources list | run | accounts | adopt | dismiss
 import type { Command } from 'commander';
+import { parseDuration } from './approvals.js';
 import { CliError, type Client } from './client.js';
 import { table } from './table.js';
 
 type ClientOf = (cmd: Command) => { client: Client; json: boolean };
 
 interface RunBody { id: string; source: string; status: string; error: string | null; counts: { observed: number; matched: number; unmanaged: number; missing: number; drift: number } | null }
-interface SourceBody { id: string; kind: string; options: Record<string, unknown>; covers: string[]; environment: string | null; last_run: RunBody | null }
+interface SourceBody { id: string; kind: string; options: Record<string, unknown>; covers: string[]; environment: string | null; every_s: number | null; last_run: RunBody | null }
 interface AccountBody { key: string; source: string; native_id: string; state: string; drift: string[]; identity: string | null; account: { type: string; privilege: string; can_login: boolean } | null; disposition: { kind: string; reason?: string } | null }
 
 const split = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
@@ -44,12 +45,14 @@ export function registerDiscoveryCommands(program: Command, clientOf: ClientOf, 
     .option('--path <path>', 'for a module source')
     .option('--covers <connectors>', 'comma-separated revocation connector names this source answers for (default: its kind)')
     .option('--environment <env>', 'production, staging or development: where every account of this source lives')
-    .action(async (id: string, o: { kind: string; option?: string[]; path?: string; covers?: string; environment?: string }, cmd: Command) => {
+    .option('--every <span>', 'also run it on a schedule: 15m, 1h… (at least 60 s); deliveries to the connectors it covers are verified either way')
+    .action(async (id: string, o: { kind: string; option?: string[]; path?: string; covers?: string; environment?: string; every?: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
       const options = Object.fromEntries((o.option ?? []).map(parseOption));
       const body = {
         id, kind: o.kind, ...(Object.keys(options).length ? { options } : {}), ...(o.path ? { path: o.path } : {}),
         ...(o.covers ? { covers: split(o.covers) } : {}), ...(o.environment ? { environment: o.environment } : {}),
+        ...(o.every ? { every: String(parseDuration(o.every, '--every')) } : {}),
       };
       const { body: s } = await client.request<SourceBody>('POST', '/v1/discovery/sources', { body });
       print(json ? JSON.stringify(s, null, 2) : `added source ${s.id} (${s.kind}, covers ${s.covers.join(', ')})`);
@@ -63,9 +66,9 @@ export function registerDiscoveryCommands(program: Command, clientOf: ClientOf, 
       if (json) return print(JSON.stringify(body.items, null, 2));
       const rows = body.items.map((s) => ({
         id: s.id, kind: s.kind, covers: s.covers, environment: s.environment, url: typeof s.options.url === 'string' ? s.options.url : '',
-        last_run: s.last_run ? `${s.last_run.status} ${s.last_run.id}` : 'never',
+        every: s.every_s ? `${s.every_s} s` : 'on demand', last_run: s.last_run ? `${s.last_run.status} ${s.last_run.id}` : 'never',
       }));
-      print(rows.length ? table(rows, ['id', 'kind', 'covers', 'environment', 'url', 'last_run']) : 'no sources');
+      print(rows.length ? table(rows, ['id', 'kind', 'covers', 'environment', 'url', 'every', 'last_run']) : 'no sources');
     });
 
   discovery
@@ -83,12 +86,13 @@ export function registerDiscoveryCommands(program: Command, clientOf: ClientOf, 
     .description('discovered accounts: matched, drift, unmanaged or missing')
     .option('--source <id>', 'only this source')
     .option('--state <state>', 'unmanaged, drift, missing or matched')
+    .option('--identity <id>', 'only the accounts observed for this identity')
     .option('--limit <n>', 'at most this many', '200')
-    .action(async (o: { source?: string; state?: string; limit: string }, cmd: Command) => {
+    .action(async (o: { source?: string; state?: string; identity?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
       const max = Number(o.limit);
       if (!Number.isInteger(max) || max < 1) throw new CliError(`--limit must be a positive whole number, not ${o.limit}`, 2);
-      const items = await client.listAll<AccountBody>('/v1/discovery/accounts', { source: o.source, state: o.state }, max);
+      const items = await client.listAll<AccountBody>('/v1/discovery/accounts', { source: o.source, state: o.state, identity: o.identity }, max);
       if (json) return print(JSON.stringify(items, null, 2));
       const rows = items.map((a) => ({
         key: a.key, state: a.state, drift: a.drift, identity: a.identity, type: a.account?.type, privilege: a.account?.privilege,

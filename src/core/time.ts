@@ -13,3 +13,15 @@ export function parseTimestamp(s: string): number {
 export function isValidTimestamp(s: string): boolean {
   return Number.isFinite(parseTimestamp(s));
 }
+
+/** Whole seconds ("1800") or a span of days, hours, minutes and seconds ("30m", "2h", "1h30m", "90s"); undefined when it is neither or not positive. */
+export function parseSpanSeconds(value: string): number | undefined {
+  const v = value.trim();
+  let seconds: number | undefined;
+  if (/^\d+$/.test(v)) seconds = Number(v);
+  else {
+    const m = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(v);
+    if (m && v !== '') seconds = Number(m[1] ?? 0) * 86_400 + Number(m[2] ?? 0) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0);
+  }
+  return seconds !== undefined && Number.isSafeInteger(seconds) && seconds >= 1 ? seconds : undefined;
+}

@@ -23,6 +23,8 @@ export interface OutboxRow {
   delivered_at: string | null;
   detail: string | null;
   payload: string | null;
+  /** When discovery read the system after this delivery (src/discovery/verify.ts). */
+  verified_at?: string | null;
 }
 
 export interface DelivererOptions {

@@ -15,6 +15,7 @@ const NewSourceBody = Type.Object({
   path: Type.Optional(Type.String({ maxLength: 1000 })),
   covers: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 })),
   environment: Type.Optional(Enum(ENVIRONMENTS)),
+  every: Type.Optional(Type.String({ maxLength: 20, description: 'run on a schedule: whole seconds or a span like 15m or 1h (at least 60 s)' })),
 }, { additionalProperties: false });
 
 const SourceParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false });

@@ -13,6 +13,7 @@ import {
 } from '../core/discovery.js';
 import { MandateError } from '../core/errors.js';
 import type { Identity, IdentityInput, Scope } from '../core/model.js';
+import { parseSpanSeconds } from '../core/time.js';
 import { ENVIRONMENTS, type CredentialType, type Environment, type IdentityFunction } from '../core/vocabulary.js';
 import { openKey, sealKey } from '../ledger/keys.js';
 import { appendEvents } from '../ledger/log.js';
@@ -37,7 +38,12 @@ export interface NewSource {
   path?: string;
   covers?: string[];
   environment?: Environment;
+  /** How often the server runs it on its own: whole seconds or a span ("15m", "1h"); absent: on demand only. */
+  every?: string;
 }
+
+/** The shortest schedule: a source is a live system, and a run reads all of it. */
+export const MIN_EVERY_SECONDS = 60;
 
 /** A source as the API shows it: secrets replaced by `***`, URLs with their password redacted. */
 export interface SourceView {
@@ -46,6 +52,8 @@ export interface SourceView {
   options: Record<string, unknown>;
   covers: string[];
   environment: Environment | null;
+  /** How often the server runs it on its own, in seconds; null: on demand (and after connector deliveries it covers). */
+  every_s: number | null;
   /** The option paths whose values are sealed. */
   sealed: string[];
   created_by: string;
@@ -98,7 +106,7 @@ interface AccountRow {
   key: string; source_id: string; native_id: string; state: ReconcileState; drift: string; identity_id: string | null; account: string | null;
   evidence: string; findings: string; first_seen: string; last_seen: string; disposition: string | null; disposition_doc: string | null;
 }
-interface SourceDoc { options: Record<string, unknown>; path?: string; covers?: string[]; environment?: Environment; sealed: string[] }
+interface SourceDoc { options: Record<string, unknown>; path?: string; covers?: string[]; environment?: Environment; every_s?: number; sealed: string[] }
 
 const URL_KINDS: Record<string, RegExp> = {
   postgres: /^postgres(ql)?:$/, mariadb: /^(mysql|mariadb):$/, redis: /^rediss?:$/, rabbitmq: /^(https?|amqps?):$/, nats: /^(nats|tls|wss?):$/,
@@ -199,7 +207,7 @@ export function discoveryService(db: Database, clock: () => Date, kek: Buffer, c
     const [last] = await db.all<RunRow>('SELECT * FROM discovery_runs WHERE source_id = ? ORDER BY started_at DESC, id DESC LIMIT 1', [row.id]);
     return {
       id: row.id, kind: row.kind, options: doc.options, covers: coversOf({ id: row.id, kind: row.kind, ...(doc.covers ? { covers: doc.covers } : {}) }),
-      environment: doc.environment ?? null, sealed: doc.sealed, created_by: row.created_by, created_at: row.created_at, updated_at: row.updated_at, last_run: last ? toRun(last) : null,
+      environment: doc.environment ?? null, every_s: doc.every_s ?? null, sealed: doc.sealed, created_by: row.created_by, created_at: row.created_at, updated_at: row.updated_at, last_run: last ? toRun(last) : null,
     };
   }
 
@@ -219,6 +227,11 @@ export function discoveryService(db: Database, clock: () => Date, kek: Buffer, c
         if (!BUILTIN_SOURCE_KINDS.includes(input.kind)) throw bad('/kind', `unknown source kind ${JSON.stringify(input.kind)} (built in: ${BUILTIN_SOURCE_KINDS.join(', ')})`);
         const options = input.options ?? {};
         validateUrls(input.kind, options);
+        let every: number | undefined;
+        if (input.every !== undefined) {
+          every = typeof input.every === 'string' ? parseSpanSeconds(input.every) : undefined;
+          if (every === undefined || every < MIN_EVERY_SECONDS) throw bad('/every', `every is whole seconds or a span like 15m or 1h, at least ${MIN_EVERY_SECONDS} s`);
+        }
         const config: SourceConfig = {
           id: input.id, kind: input.kind, options, ...(input.covers ? { covers: input.covers } : {}), ...(input.environment ? { environment: input.environment } : {}),
         };
@@ -234,7 +247,9 @@ export function discoveryService(db: Database, clock: () => Date, kek: Buffer, c
         }
         const { shown, secrets } = splitSecrets(options);
         const sealedPaths = Object.keys(secrets);
-        const doc: SourceDoc = { options: shown, ...(input.covers ? { covers: input.covers } : {}), ...(input.environment ? { environment: input.environment } : {}), sealed: sealedPaths };
+        const doc: SourceDoc = {
+          options: shown, ...(input.covers ? { covers: input.covers } : {}), ...(input.environment ? { environment: input.environment } : {}), ...(every ? { every_s: every } : {}), sealed: sealedPaths,
+        };
         return db.transaction(async (tx) => {
           const [exists] = await tx.all<{ id: string }>('SELECT id FROM discovery_sources WHERE id = ?', [input.id]);
           if (exists) throw new MandateError('ALREADY_EXISTS', `discovery source ${input.id} already exists`, { field: '/id' });
@@ -266,7 +281,7 @@ export function discoveryService(db: Database, clock: () => Date, kek: Buffer, c
      * written in one transaction. A read that fails is a failed run: its accounts seen so far are
      * kept, but nothing becomes missing and nothing stored is removed.
      */
-    async run(actor: string, sourceId: string): Promise<RunView> {
+    async run(actor: string, sourceId: string, reason?: string): Promise<RunView> {
       const row = await loadSource(db, sourceId);
       const doc = JSON.parse(row.doc) as SourceDoc;
       const id = `dr_${randomBytes(8).toString('hex')}`;
@@ -337,11 +352,28 @@ export function discoveryService(db: Database, clock: () => Date, kek: Buffer, c
           await tx.run(`DELETE FROM discovery_accounts WHERE key IN (${placeholders(chunk.length)})`, chunk);
         }
         await appendEvents(tx, at, [{
-          actor, action: 'discovery.run', subject: { type: 'discovery_source', id: row.id },
+          actor, action: 'discovery.run', subject: { type: 'discovery_source', id: row.id }, ...(reason ? { reason } : {}),
           after: { run: id, status: failed ? 'failed' : 'succeeded', complete: read.complete, counts, by_drift: summary.by_drift, unverified: summary.unverified.length, digest, removed: gone.length, ...(error ? { error } : {}) },
         }]);
         return toRun({ id, source_id: row.id, status: failed ? 'failed' : 'succeeded', started_at: read.started_at, finished_at: read.finished_at, counts: JSON.stringify({ ...counts, complete: read.complete }), digest, error });
       });
+    },
+
+    /**
+     * Runs every source whose schedule has come due (its last run started `every_s` ago or more, or
+     * it never ran), one after another; answers the runs. A failed read is a failed run, recorded.
+     */
+    async runDue(): Promise<RunView[]> {
+      const now = clock().getTime();
+      const done: RunView[] = [];
+      for (const r of await db.all<SourceRow>('SELECT * FROM discovery_sources ORDER BY id')) {
+        const every = (JSON.parse(r.doc) as SourceDoc).every_s;
+        if (!every) continue;
+        const [last] = await db.all<{ started_at: string }>('SELECT started_at FROM discovery_runs WHERE source_id = ? ORDER BY started_at DESC LIMIT 1', [r.id]);
+        if (last && Date.parse(last.started_at) + every * 1000 > now) continue;
+        done.push(await this.run('mandate:scheduler', r.id, `scheduled every ${every} s`));
+      }
+      return done;
     },
 
     /** A page of stored results in key order. */

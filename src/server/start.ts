@@ -100,6 +100,16 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     firstChecks.unref();
     const checks = setInterval(() => void app.services.compliance.run('schedule').catch((err) => app.log.error({ err }, 'control checks failed')), config.checksIntervalMs);
     checks.unref();
+    // Discovery: sources with a schedule run when due, and deliveries missed by the after-delivery
+    // pass (a restart in between) are verified. One pass at a time: a read can take seconds.
+    let discovering: Promise<unknown> | undefined;
+    const discovery = setInterval(() => {
+      discovering ??= app.services.discovery.runDue()
+        .then(() => app.services.verifier.verify())
+        .catch((err) => app.log.error({ err }, 'scheduled discovery failed'))
+        .finally(() => (discovering = undefined));
+    }, Math.max(config.schedulerIntervalMs, 10_000));
+    discovery.unref();
     // Signed checkpoints at an interval (and on demand over the API), so any later rewrite of the
     // log is caught by whoever holds an earlier one.
     await app.services.ledger.checkpoint();
@@ -129,6 +139,8 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       async close() {
         clearInterval(scheduler);
         await applying;
+        clearInterval(discovery);
+        await discovering;
         clearInterval(checkpoints);
         await app.services.outbox.stop();
         clearInterval(keyReload);

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { PermanentConnectorError, type ConnectorAction, type ConnectorRequest } from '../../src/delivery/connectors/connector.js';
 import { postgresConnector } from '../../src/delivery/connectors/postgres.js';
-import { PG_ADMIN_URL } from '../support/stores.js';
+import { PG_ADMIN_URL, pgAdmin } from '../support/stores.js';
 
 const role = `mandate "conn"-${randomBytes(4).toString('hex')}`;
 const password = randomBytes(12).toString('hex');
@@ -22,15 +22,7 @@ function request(action: ConnectorAction, target = role): ConnectorRequest {
   };
 }
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const admin = pgAdmin;
 
 /** A session as the test role (by user name and password over TCP). */
 async function loginAsRole(): Promise<pg.Client> {

@@ -12,7 +12,7 @@ import pg from 'pg';
 import { createClient } from 'redis';
 import { identity, smallManifest } from '../support/fixtures.js';
 import { testApp, type TestApp } from '../support/app.js';
-import { PG_ADMIN_URL, testStores } from '../support/stores.js';
+import { PG_ADMIN_URL, pgAdmin, testStores } from '../support/stores.js';
 
 const REDIS = process.env.MANDATE_TEST_REDIS ?? 'redis://127.0.0.1:6379';
 const tag = randomBytes(4).toString('hex');
@@ -22,15 +22,7 @@ const password = `Pw${randomBytes(12).toString('hex')}`;
 const redisUser = r('cache');
 const q = pg.escapeIdentifier;
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const admin = pgAdmin;
 
 /** The scanner's URL: the admin URL's host and database, with the scanner role and its password. */
 function scannerUrl(): string {

@@ -1,5 +1,5 @@
 // A server on a test store, with an admin token and helpers to call it as any role.
-import { buildApp, type MandateApp } from '../../src/app.js';
+import { buildApp, type AppOptions, type MandateApp } from '../../src/app.js';
 import type { Role } from '../../src/core/roles.js';
 import type { Database } from '../../src/store/db.js';
 
@@ -21,8 +21,8 @@ export interface TestApp {
 
 let users = 0;
 
-export async function testApp(db: Database, clock?: () => Date): Promise<TestApp> {
-  const app = await buildApp({ db, logger: process.env.TEST_LOG ? { level: 'error' } : false, ...(clock ? { clock } : {}) });
+export async function testApp(db: Database, clock?: () => Date, options: Omit<Partial<AppOptions>, 'db' | 'clock'> = {}): Promise<TestApp> {
+  const app = await buildApp({ db, logger: process.env.TEST_LOG ? { level: 'error' } : false, ...(clock ? { clock } : {}), ...options });
   const admin = (await app.services.access.bootstrap(undefined))!;
   const t: TestApp = {
     app,

@@ -12,6 +12,17 @@ import { migrate } from '../../src/store/migrations.js';
 
 export const PG_ADMIN_URL = process.env.MANDATE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+/** Runs `fn` on a fresh administrator connection (to the admin URL, or `url`), closed after. */
+export async function pgAdmin<T>(fn: (c: pg.Client) => Promise<T>, url = PG_ADMIN_URL): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
 export interface TestStore {
   name: 'sqlite' | 'postgres';
   /** A fresh, migrated, empty store. */
