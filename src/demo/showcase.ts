@@ -2,9 +2,12 @@
 // German entity's custody passport for France is withdrawn, these act only for new business in
 // that scope, so nothing lawful remains for them and they are suspended, and switched off in
 // PostgreSQL, Redis and RabbitMQ (`npm run demo:systems` creates those roles and users locally).
+// One more, on MariaDB, gives that system's discovery source a declared account to match
+// (src/demo/systems.ts lays out the estate discovery reads).
 import type { IdentityFactory } from './factory.js';
 import { VENDOR_KEYSTONE } from './firm-data.js';
 
+const IE_CUSTODY = [{ entity: 'ent-ie', service: 'custody' as const, jurisdiction: 'IE' as const }];
 const FR_CUSTODY = [{ entity: 'ent-de', service: 'custody' as const, jurisdiction: 'FR' as const }];
 
 export const SHOWCASE_SYSTEM_USERS = [
@@ -28,5 +31,12 @@ export function addShowcaseIdentities(factory: IdentityFactory): void {
     id: 'svc-custody-sweeper-de-fr', kind: 'workload', fn: 'custody', capability: 'execute', team: 'custody',
     system: 'cold-storage', purpose: 'Sweeps new French client deposits from hot wallets into cold storage',
     scopes: FR_CUSTODY, actions: ['read', 'initiate_transfer'], revocation: { connector: 'rabbitmq', target: 'custody_sweeper_fr' },
+  });
+  // Read-only and Irish: no licence change of the walk-throughs touches it (MariaDB has no revocation
+  // connector yet, so switching it off would be a delivery nobody can make).
+  factory.add({
+    id: 'svc-ledger-archive-ie', kind: 'service_account', fn: 'reporting', capability: 'observe', team: 'reporting', credential: { type: 'static_secret' },
+    system: 'ledger-archive', purpose: "Reads closed client ledgers from the MariaDB archive for statements and auditors' requests",
+    scopes: IE_CUSTODY, actions: ['read'], revocation: { connector: 'mariadb', target: 'ledger_archive_ie' },
   });
 }
