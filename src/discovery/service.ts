@@ -7,6 +7,7 @@
 // (a URL keeps its user and host, its password redacted); the secrets are sealed apart and opened
 // in memory only while a run reads the source. Errors of a read are redacted by the registry.
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { isAbsolute, resolve } from 'node:path';
 import {
   DISCOVERY_CHECKS, reconcile, SOURCE_ID, type DiscoveryIdentity, type Evidence, type ObservedAccount, type ObservedCredentialType,
   type ReconcileResult, type ReconcileState, type SuggestedFinding,
@@ -211,6 +212,59 @@ export function discoveryService(db: Database, clock: () => Date, kek: Buffer, c
     };
   }
 
+  /** A source's input checked and split: what is shown, and the secrets to seal apart. */
+  interface Prepared { id: string; kind: string; doc: SourceDoc; secrets: Record<string, string> }
+  async function prepare(input: NewSource, baseDir: string): Promise<Prepared> {
+    if (typeof input?.id !== 'string' || !SOURCE_ID.test(input.id)) throw bad('/id', `a source id must match ${SOURCE_ID.source}`);
+    if (input.kind !== 'module' && !BUILTIN_SOURCE_KINDS.includes(input.kind)) throw bad('/kind', `unknown source kind ${JSON.stringify(input.kind)} (built in: ${BUILTIN_SOURCE_KINDS.join(', ')}, or module in the sources file)`);
+    const options = input.options ?? {};
+    validateUrls(input.kind, options);
+    let every: number | undefined;
+    if (input.every !== undefined) {
+      every = typeof input.every === 'string' ? parseSpanSeconds(input.every) : undefined;
+      if (every === undefined || every < MIN_EVERY_SECONDS) throw bad('/every', `every is whole seconds or a span like 15m or 1h, at least ${MIN_EVERY_SECONDS} s`);
+    }
+    // A module's path is kept absolute: runs do not depend on the directory the server started in.
+    const path = input.kind === 'module' && typeof input.path === 'string' && input.path ? (isAbsolute(input.path) ? input.path : resolve(baseDir, input.path)) : undefined;
+    const config: SourceConfig = {
+      id: input.id, kind: input.kind, options, ...(path ? { path } : {}), ...(input.covers ? { covers: input.covers } : {}), ...(input.environment ? { environment: input.environment } : {}),
+    };
+    try {
+      checkSourceConfig(config);
+      // Opening a source checks its options without connecting (a module is loaded: its factory runs).
+      const source = await openSource(config, { baseDir, now: clock });
+      await source.close?.();
+    } catch (err) {
+      if (err instanceof MalformedSourceError) throw bad(err.path, redact(err.message, secretsOf(options)));
+      if (err instanceof SourceError) throw bad(input.kind === 'module' ? '/path' : '/options', err.message);
+      throw err;
+    }
+    const { shown, secrets } = splitSecrets(options);
+    const doc: SourceDoc = {
+      options: shown, ...(path ? { path } : {}), ...(input.covers ? { covers: input.covers } : {}), ...(input.environment ? { environment: input.environment } : {}),
+      ...(every ? { every_s: every } : {}), sealed: Object.keys(secrets),
+    };
+    return { id: input.id, kind: input.kind, doc, secrets };
+  }
+
+  /** Writes a prepared source (new, or over `prior`) and its event, in the caller's transaction. */
+  async function store(tx: Sql, actor: string, p: Prepared, prior: SourceRow | undefined): Promise<SourceRow> {
+    const at = clock().toISOString();
+    const sealed = p.doc.sealed.length ? sealKey(kek, aad(p.id), Buffer.from(JSON.stringify(p.secrets))) : null;
+    const r: SourceRow = { id: p.id, kind: p.kind, doc: JSON.stringify(p.doc), sealed_secrets: sealed, created_by: prior?.created_by ?? actor, created_at: prior?.created_at ?? at, updated_at: at };
+    if (prior) await tx.run('UPDATE discovery_sources SET kind = ?, doc = ?, sealed_secrets = ?, updated_at = ? WHERE id = ?', [r.kind, r.doc, r.sealed_secrets, r.updated_at, r.id]);
+    else {
+      await tx.run('INSERT INTO discovery_sources (id, kind, doc, sealed_secrets, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [r.id, r.kind, r.doc, r.sealed_secrets, r.created_by, r.created_at, r.updated_at]);
+    }
+    // The event shows what changed, never a secret: which option paths are sealed, not their values.
+    await appendEvents(tx, at, [{
+      actor, action: prior ? 'discovery.source_updated' : 'discovery.source_added', subject: { type: 'discovery_source', id: p.id },
+      ...(prior ? { before: { kind: prior.kind, ...(JSON.parse(prior.doc) as SourceDoc) } } : {}), after: { kind: p.kind, ...p.doc },
+    }]);
+    return r;
+  }
+
   async function loadAccount(sql: Sql, key: string): Promise<AccountRow> {
     const [row] = await sql.all<AccountRow>('SELECT * FROM discovery_accounts WHERE key = ?', [key]);
     if (!row) throw new MandateError('NOT_FOUND', `no discovered account with key ${key}`);
@@ -220,48 +274,50 @@ export function discoveryService(db: Database, clock: () => Date, kek: Buffer, c
   return {
     /** Adds a source: validated, its secrets sealed apart, recorded (without the secrets). */
     async addSource(actor: string, input: NewSource): Promise<SourceView> {
-      const at = clock().toISOString();
       const row = await recorded(actor, { type: 'discovery_source', id: String(input.id) }, 'discovery.source_add', { id: input.id, kind: input.kind }, async () => {
-        if (!SOURCE_ID.test(input.id)) throw bad('/id', `a source id must match ${SOURCE_ID.source}`);
-        if (input.kind === 'module') throw bad('/kind', 'module sources load code into the server: configure them in the server\'s files, not through the API');
-        if (!BUILTIN_SOURCE_KINDS.includes(input.kind)) throw bad('/kind', `unknown source kind ${JSON.stringify(input.kind)} (built in: ${BUILTIN_SOURCE_KINDS.join(', ')})`);
-        const options = input.options ?? {};
-        validateUrls(input.kind, options);
-        let every: number | undefined;
-        if (input.every !== undefined) {
-          every = typeof input.every === 'string' ? parseSpanSeconds(input.every) : undefined;
-          if (every === undefined || every < MIN_EVERY_SECONDS) throw bad('/every', `every is whole seconds or a span like 15m or 1h, at least ${MIN_EVERY_SECONDS} s`);
-        }
-        const config: SourceConfig = {
-          id: input.id, kind: input.kind, options, ...(input.covers ? { covers: input.covers } : {}), ...(input.environment ? { environment: input.environment } : {}),
-        };
-        try {
-          checkSourceConfig(config);
-          // Opening a built-in source checks its options without connecting.
-          const source = await openSource(config, { baseDir: process.cwd(), now: clock });
-          await source.close?.();
-        } catch (err) {
-          if (err instanceof MalformedSourceError) throw bad(err.path, redact(err.message, secretsOf(options)));
-          if (err instanceof SourceError) throw bad('/options', err.message);
-          throw err;
-        }
-        const { shown, secrets } = splitSecrets(options);
-        const sealedPaths = Object.keys(secrets);
-        const doc: SourceDoc = {
-          options: shown, ...(input.covers ? { covers: input.covers } : {}), ...(input.environment ? { environment: input.environment } : {}), ...(every ? { every_s: every } : {}), sealed: sealedPaths,
-        };
+        if (input.kind === 'module') throw bad('/kind', 'module sources load code into the server: configure them in the server\'s sources file (MANDATE_DISCOVERY_SOURCES_FILE), not through the API');
+        const prepared = await prepare(input, process.cwd());
         return db.transaction(async (tx) => {
           const [exists] = await tx.all<{ id: string }>('SELECT id FROM discovery_sources WHERE id = ?', [input.id]);
           if (exists) throw new MandateError('ALREADY_EXISTS', `discovery source ${input.id} already exists`, { field: '/id' });
-          const sealed = sealedPaths.length ? sealKey(kek, aad(input.id), Buffer.from(JSON.stringify(secrets))) : null;
-          const r: SourceRow = { id: input.id, kind: input.kind, doc: JSON.stringify(doc), sealed_secrets: sealed, created_by: actor, created_at: at, updated_at: at };
-          await tx.run('INSERT INTO discovery_sources (id, kind, doc, sealed_secrets, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-            [r.id, r.kind, r.doc, r.sealed_secrets, r.created_by, r.created_at, r.updated_at]);
-          await appendEvents(tx, at, [{ actor, action: 'discovery.source_added', subject: { type: 'discovery_source', id: input.id }, after: { kind: input.kind, ...doc } }]);
-          return r;
+          return store(tx, actor, prepared, undefined);
         });
       });
       return view(row);
+    },
+
+    /**
+     * The sources of the server's sources file (MANDATE_DISCOVERY_SOURCES_FILE), module sources
+     * included: each is added, or updated where the file changed it (`discovery.source_updated`),
+     * or left alone. Sources added over the API, and those the file no longer lists, are kept.
+     * One bad source refuses the whole file (its index in the field), before anything is written.
+     */
+    async configureSources(actor: string, inputs: NewSource[], baseDir: string): Promise<{ added: string[]; updated: string[]; unchanged: string[] }> {
+      const prepared: Prepared[] = [];
+      for (const [i, input] of inputs.entries()) {
+        try {
+          prepared.push(await prepare(input, baseDir));
+        } catch (err) {
+          if (err instanceof MandateError) throw new MandateError(err.code, `sources[${i}] (${String(input?.id)}): ${err.message}`, { field: `/sources/${i}${err.field ?? ''}` });
+          throw err;
+        }
+      }
+      const ids = prepared.map((p) => p.id);
+      const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+      if (twice) throw new MandateError('VALIDATION_FAILED', `source ${twice} is listed twice`, { field: `/sources/${ids.lastIndexOf(twice)}/id` });
+      const out = { added: [] as string[], updated: [] as string[], unchanged: [] as string[] };
+      await db.transaction(async (tx) => {
+        for (const p of prepared) {
+          const [prior] = await tx.all<SourceRow>('SELECT * FROM discovery_sources WHERE id = ?', [p.id]);
+          const priorSecrets = prior?.sealed_secrets ? openKey(kek, aad(prior.id), prior.sealed_secrets).toString('utf8') : '{}';
+          if (prior && prior.kind === p.kind && prior.doc === JSON.stringify(p.doc) && priorSecrets === JSON.stringify(p.secrets)) out.unchanged.push(p.id);
+          else {
+            await store(tx, actor, p, prior);
+            (prior ? out.updated : out.added).push(p.id);
+          }
+        }
+      });
+      return out;
     },
 
     async listSources(): Promise<SourceView[]> {

@@ -2,7 +2,7 @@
 // on first start when asked, and listen.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { buildApp, type MandateApp } from '../app.js';
 import { parseKek } from '../ledger/keys.js';
 import type { ServerConfig } from '../config.js';
@@ -14,6 +14,7 @@ import { connectorRegistry, connectorsFromEnv } from '../delivery/connectors/reg
 import { migrate } from '../store/migrations.js';
 import { type Database } from '../store/db.js';
 import { openDatabase } from '../store/open.js';
+import { readSourcesFile } from '../discovery/sources-file.js';
 import { webhookConnector } from '../delivery/connectors/webhook.js';
 import { NOTIFY_CHANNEL } from '../state/notify.js';
 import { checkApprovalRules, type ApprovalRule } from '../core/approvals.js';
@@ -44,6 +45,7 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       ...(config.notifyUrls.length ? [webhookConnector({ name: NOTIFY_CHANNEL, secret: config.notifySecret! })] : []),
     ]);
     const approvalRules = config.approvalRulesFile ? loadApprovalRules(config.approvalRulesFile) : undefined;
+    const sourcesFile = config.discoverySourcesFile ? await readSourcesFile(config.discoverySourcesFile) : undefined;
     const kek = loadKek(config);
     const issuer = config.publicUrl ?? `http://${config.host}:${config.port}`;
     // Enforcement deltas to NATS as well, when configured: enforcement points that follow NATS
@@ -69,6 +71,10 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       const text = JSON.stringify(manifest);
       await app.services.importer.importManifest('system:demo', manifest, { dryRun: false, digestOf: text });
       demoLoaded = true;
+    }
+    if (sourcesFile) {
+      const done = await app.services.discovery.configureSources(`config:${basename(config.discoverySourcesFile!)}`, sourcesFile.sources, sourcesFile.baseDir);
+      app.log.info(done, 'discovery sources file loaded');
     }
     // Crash recovery first: apply approved transitions whose time has come (a cascade cut short by
     // a crash rolled back whole), and deliver what the outbox still holds. Then keep doing both.
