@@ -95,8 +95,21 @@ export async function readSource(source: DiscoverySource, options: { signal?: Ab
   const seen = new Set<string>();
   let error: string | undefined;
   const trusted = TRUSTED.has(source);
+  const signal = options.signal;
   try {
-    for await (const a of source.observe(options.signal)) {
+    if (signal?.aborted) throw abortError(source.id, signal);
+    const iterator = source.observe(signal)[Symbol.asyncIterator]();
+    // A source that ignores the signal (a module, a driver stuck on a dead server) must still not
+    // hold the run forever: each step races the signal, and the iterator is told to stop.
+    const aborted = signal ? new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(abortError(source.id, signal)), { once: true })) : undefined;
+    aborted?.catch(() => undefined);
+    for (;;) {
+      const step = aborted ? await Promise.race([iterator.next(), aborted]).catch((err) => {
+        void Promise.resolve(iterator.return?.()).catch(() => undefined);
+        throw err;
+      }) : await iterator.next();
+      if (step.done) break;
+      const a = step.value;
       const bad = trusted ? null : observedAccountProblem(a);
       if (bad !== null) throw new MalformedSourceError(source.id, `/accounts/${accounts.length}${bad}`, `source ${source.id} yielded an invalid account at /accounts/${accounts.length}${bad}`);
       if (a.source !== source.id) throw new MalformedSourceError(source.id, `/accounts/${accounts.length}/source`, `source ${source.id} yielded an account of source ${a.source}`);
@@ -118,6 +131,11 @@ export async function readSource(source: DiscoverySource, options: { signal?: Ab
     started_at: started,
     finished_at: now().toISOString(),
   };
+}
+
+function abortError(id: string, signal: AbortSignal): SourceError {
+  const reason = signal.reason as Error | undefined;
+  return new SourceError(id, reason?.name === 'TimeoutError' ? `source ${id}: the read took too long and was stopped` : `source ${id}: the read was stopped (${reason?.message ?? 'aborted'})`);
 }
 
 /** The covers of a configuration: as given, else the kind's own connector name. */

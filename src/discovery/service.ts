@@ -193,7 +193,10 @@ function discoveryIdentity(i: Identity): DiscoveryIdentity {
 
 const CREDENTIAL_OF: Record<ObservedCredentialType, CredentialType> = { password: 'static_secret', token: 'static_secret', key: 'key_pair', certificate: 'certificate', none: 'static_secret' };
 
-export function discoveryService(db: Database, clock: () => Date, kek: Buffer, createIdentity: CreateIdentity) {
+/** How long one read may take before it is stopped and the run fails (incomplete: nothing becomes missing). */
+export const DEFAULT_RUN_TIMEOUT_MS = 5 * 60_000;
+
+export function discoveryService(db: Database, clock: () => Date, kek: Buffer, createIdentity: CreateIdentity, runTimeoutMs = DEFAULT_RUN_TIMEOUT_MS) {
   const recorded = refusalRecorder(db, clock);
   const fingerprintKey = createHmac('sha256', kek).update('mandate discovery fingerprint key').digest();
 
@@ -352,7 +355,7 @@ export function discoveryService(db: Database, clock: () => Date, kek: Buffer, c
       try {
         const source = await openSource(config, { baseDir: process.cwd(), now: clock, fingerprintKey });
         try {
-          read = await readSource(source, { secrets: secretValues, now: clock });
+          read = await readSource(source, { secrets: secretValues, now: clock, signal: AbortSignal.timeout(runTimeoutMs) });
         } finally {
           await source.close?.().catch(() => undefined);
         }

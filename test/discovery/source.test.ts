@@ -32,6 +32,19 @@ test('a module\'s failure is an incomplete read, its secrets redacted; a bad acc
   assert.match(bad.error!, /invalid account at \/accounts\/1\/credentials\/0\/value/);
 });
 
+test('a read that takes too long is stopped, even when the source ignores the signal: incomplete, with the accounts seen', async () => {
+  const source = await openSource({ id: 'vault-h', kind: 'module', path: './module/vault-source.mjs', options: { hang: true } }, ctx);
+  // As AbortSignal.timeout stops it, but with a timer that keeps this test's event loop alive.
+  const timeout = new AbortController();
+  setTimeout(() => timeout.abort(new DOMException('timed out', 'TimeoutError')), 200);
+  const read = await readSource(source, { signal: timeout.signal });
+  assert.equal(read.complete, false);
+  assert.equal(read.accounts.length, 1);
+  assert.equal(read.error, 'source vault-h: the read took too long and was stopped');
+  const stopped = await readSource(source, { signal: AbortSignal.abort(new Error('server shutting down')) });
+  assert.deepEqual([stopped.complete, stopped.accounts.length, stopped.error], [false, 0, 'source vault-h: the read was stopped (server shutting down)']);
+});
+
 test('configurations are checked first', async () => {
   await assert.rejects(openSource({ id: 'bad id', kind: 'postgres' }, ctx), (e: unknown) => e instanceof MalformedSourceError && e.path === '/id');
   await assert.rejects(openSource({ id: 'x', kind: 'oracle' }, ctx), /unknown kind "oracle"/);
