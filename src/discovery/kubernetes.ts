@@ -157,7 +157,9 @@ export function kubernetesAccounts(config: SourceConfig, items: Item[], options:
       enabled: true,
       // Anyone allowed to create its tokens (TokenRequest) or mount it in a pod can act as it.
       can_login: true,
-      credentials: secrets.length ? secrets : [{ type: 'token', count: 0, lifetime: 'short_lived', label: 'bound tokens only (TokenRequest)' }],
+      // Its bound tokens carry the subject `system:serviceaccount:<ns>:<name>`: the fingerprint a
+      // workload credential registered in Mandate for that subject matches (src/discovery/service.ts).
+      credentials: [...secrets, { type: 'token', ...(secrets.length ? {} : { count: 0 }), lifetime: 'short_lived', label: secrets.length ? 'bound tokens (TokenRequest)' : 'bound tokens only (TokenRequest)', fingerprint: `workload-id:system:serviceaccount:${ns}:${sa.metadata.name}` }],
       grants: [...(grants.get(id) ?? []), ...(grants.get(`${ns}/*`) ?? []), ...(grants.get('*') ?? [])],
       ...(env ? { environment: env } : {}),
       ...(iso(sa.metadata.creationTimestamp) ? { attributes: { created: iso(sa.metadata.creationTimestamp)! } } : {}),

@@ -366,7 +366,11 @@ export function discoveryService(db: Database, clock: () => Date, kek: Buffer, c
       const failed = read.error !== undefined;
       const at = clock().toISOString();
       const identities = (await db.all<{ doc: string }>('SELECT doc FROM identities')).map((r) => JSON.parse(r.doc) as Identity);
-      const { results, summary } = reconcile({ now: clock(), identities: identities.map(discoveryIdentity), sources: [read], observed: read.accounts });
+      // Workload subjects registered with Mandate (an OIDC binding) are credentials too: a Kubernetes
+      // service account's bound tokens carry the subject its identity's binding names.
+      const credentials = (await db.all<{ identity_id: string; subject: string }>("SELECT identity_id, subject FROM identity_credentials WHERE type = 'oidc' AND revoked_at IS NULL AND subject IS NOT NULL"))
+        .map((c) => ({ identity: c.identity_id, fingerprint: `workload-id:${c.subject}` }));
+      const { results, summary } = reconcile({ now: clock(), identities: identities.map(discoveryIdentity), sources: [read], observed: read.accounts, credentials });
       const byIdentity = new Map(identities.map((i) => [i.id, i]));
       const accounts = new Map(read.accounts.map((a) => [a.native_id, a]));
       // One row per account (an account two identities declare keeps the worst state, every drift).

@@ -45,7 +45,10 @@ describe('kubernetes export', () => {
     const settlement = by.get('payments/settlement')!;
     assert.equal(settlement.environment, 'production', 'from its label');
     assert.equal(settlement.privilege, 'execute');
-    assert.deepEqual(settlement.credentials, [{ type: 'token', count: 1, lifetime: 'static', label: 'secret settlement-token-x7k2p', created: '2025-03-01T09:00:05.000Z' }]);
+    assert.deepEqual(settlement.credentials, [
+      { type: 'token', count: 1, lifetime: 'static', label: 'secret settlement-token-x7k2p', created: '2025-03-01T09:00:05.000Z' },
+      { type: 'token', lifetime: 'short_lived', label: 'bound tokens (TokenRequest)', fingerprint: 'workload-id:system:serviceaccount:payments:settlement' },
+    ]);
     assert.ok(settlement.grants.some((g) => g.grant === 'RoleBinding settlement-ledger → Role ledger-writer in payments: create,delete on jobs (batch)'));
     const reporting = by.get('payments/reporting')!;
     assert.equal(reporting.privilege, 'observe', 'only view, through the system:serviceaccounts:payments group');
@@ -61,6 +64,16 @@ describe('kubernetes export', () => {
     const settle = out.results.find((x) => x.identity === 'settle')!;
     assert.equal(settle.account!.native_id, 'payments/settlement');
     assert.deepEqual(settle.drift.map((d) => d.kind), ['static_credential_too_old']);
+
+    // An identity with no revocation path, but a workload binding registered for the service
+    // account's subject, is matched by that credential.
+    const byCredential = reconcile({
+      now: ctx.now(), sources: [r], observed: r.accounts,
+      identities: [{ id: 'report', capability: 'observe', environment: 'staging', status: 'active', credential: { type: 'short_lived', created: '2025-03-01' } }],
+      credentials: [{ identity: 'report', fingerprint: 'workload-id:system:serviceaccount:payments:reporting' }],
+    });
+    const report = byCredential.results.find((x) => x.identity === 'report')!;
+    assert.deepEqual([report.state, report.matched_by, report.account?.native_id], ['matched', 'credential', 'payments/reporting']);
   });
 
   test('a malformed export is refused with the path of its first bad field', async () => {

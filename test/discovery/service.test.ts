@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { exportJWK, generateKeyPair } from 'jose';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { identity, smallManifest } from '../support/fixtures.js';
@@ -218,6 +219,23 @@ for (const store of testStores()) {
       const user = (await t.call('GET', `/v1/discovery/accounts/${encodeURIComponent(`redis-local|${redisUser}`)}`, t.admin)).body;
       assert.equal(user.state, 'unmanaged', JSON.stringify(user));
       assert.ok(!JSON.stringify(user).includes(password));
+    });
+
+    test('a workload binding registered in Mandate matches the Kubernetes service account it names', async () => {
+      const { publicKey } = await generateKeyPair('EdDSA');
+      const issuer = await t.call('POST', '/v1/issuers', t.admin, { id: 'cluster', issuer: 'https://cluster.test.example', audience: 'mandate', jwks: { keys: [{ ...(await exportJWK(publicKey)), alg: 'EdDSA' }] } });
+      assert.equal(issuer.status, 201, JSON.stringify(issuer.body));
+      // No revocation path: only the binding ties the identity to the service account.
+      assert.ok([200, 201].includes((await t.write('POST', '/v1/identities', identity('svc-k8s-report', { capability: 'observe', function: 'reporting', environment: 'staging' }))).status));
+      const bound = await t.call('POST', '/v1/identities/svc-k8s-report/credentials', t.admin, { type: 'oidc', issuer: 'cluster', subject: 'system:serviceaccount:payments:reporting' });
+      assert.equal(bound.status, 201, JSON.stringify(bound.body));
+      const file = new URL('./fixtures/kubernetes.json', import.meta.url).pathname;
+      assert.equal((await t.call('POST', '/v1/discovery/sources', t.admin, { id: 'k8s', kind: 'kubernetes', environment: 'staging', options: { file } })).status, 201);
+      const run = await t.call('POST', '/v1/discovery/sources/k8s/runs', t.admin);
+      assert.equal(run.body.status, 'succeeded', run.body.error);
+      const account = (await t.call('GET', '/v1/discovery/accounts?identity=svc-k8s-report', t.admin)).body.items;
+      assert.deepEqual(account.map((a: any) => [a.native_id, a.state]), [['payments/reporting', 'matched']]);
+      assert.match(JSON.stringify(account[0].evidence), /matched by credential/);
     });
   });
 }
