@@ -8,6 +8,7 @@ import { currentTheme, setTheme } from './lib/theme';
 import { Approvals } from './pages/Approvals';
 import { Authorisation } from './pages/Authorisation';
 import { Authorisations } from './pages/Authorisations';
+import { Discovery } from './pages/Discovery';
 import { Evidence } from './pages/Evidence';
 import { Findings } from './pages/Findings';
 import { IdentityPage } from './pages/Identity';
@@ -19,6 +20,7 @@ import { SignIn } from './pages/SignIn';
 const NAV: [string, string][] = [
   ['/', 'Overview'],
   ['/inventory', 'Inventory'],
+  ['/discovery', 'Discovery'],
   ['/authorisations', 'Authorisations'],
   ['/approvals', 'Approvals'],
   ['/findings', 'Findings'],
@@ -73,6 +75,7 @@ function Shell({ session }: { session: Session }) {
         <Switch>
           <Route path="/" component={Overview} />
           <Route path="/inventory" component={Inventory} />
+          <Route path="/discovery" component={Discovery} />
           <Route path="/identities/:id">{(p) => <IdentityPage id={p.id} />}</Route>
           <Route path="/authorisations" component={Authorisations} />
           <Route path="/authorisations/:id">{(p) => <Authorisation id={p.id} />}</Route>

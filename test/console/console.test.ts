@@ -9,11 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { verifyPack } from '../../src/evidence/verify.js';
 import { startServerProcess, type ServerProcess } from '../support/cli.js';
 import { testStores } from '../support/stores.js';
 import { launchBrowser } from './browser.js';
+import { consoleSession } from './session.js';
 
 const ADMIN = 'mdt_console_e2e_bootstrap_token_0123456789abcdef';
 const SHOTS = process.env.MANDATE_SCREENSHOTS ?? 'test-results/screenshots';
@@ -34,41 +35,10 @@ for (const store of testStores()) {
     let server: ServerProcess;
     let browser: Browser;
     let closeBrowser: () => Promise<void>;
-    const tokens: Record<string, string> = { admin: ADMIN };
-    const contexts: BrowserContext[] = [];
-    const errors: string[] = [];
-
-    const api = async <T>(who: string, method: string, path: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${server.url}${path}`, {
-        method, headers: { authorization: `Bearer ${tokens[who]}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
-      });
-      const text = await res.text();
-      assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
-      return JSON.parse(text) as T;
-    };
-
-    /** A signed-in page for one user, in its own browser context (its own sessionStorage). */
-    const signIn = async (who: string): Promise<Page> => {
-      const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-      contexts.push(context);
-      const page = await context.newPage();
-      page.on('pageerror', (e) => errors.push(`${who}: ${e.message}`));
-      // The console never breaks its own CSP, and never sends a read the API refuses (a stale
-      // cursor, a bad filter): either is a bug even when the screen looks right.
-      page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) errors.push(`${who}: ${m.text()}`); });
-      page.on('response', (r) => { if (r.request().method() === 'GET' && r.url().includes('/v1/') && r.status() >= 400) errors.push(`${who}: GET ${r.url()} answered ${r.status()}`); });
-      await page.goto(`${server.url}/console/`);
-      await page.getByLabel('API token').fill(tokens[who]!);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByTestId('who').filter({ hasText: who }).waitFor();
-      return page;
-    };
     // Photographed once (on the embedded store): the pages look the same on either store.
-    const shot = async (page: Page, name: string) => {
-      if (store.name !== 'sqlite') return;
-      await page.evaluate('document.fonts.ready');
-      await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-    };
+    const { tokens, contexts, errors, api, signIn, shot } = consoleSession({
+      url: () => server.url, browser: () => browser, tokens: { admin: ADMIN }, shots: store.name === 'sqlite' ? SHOTS : null, context: { acceptDownloads: true },
+    });
     const settled = (page: Page) => page.getByRole('status').filter({ hasText: /…$/ }).first().waitFor({ state: 'detached', timeout: 20_000 }).catch(() => undefined);
 
     before(async () => {

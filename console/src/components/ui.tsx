@@ -30,6 +30,8 @@ const STATUS_CLASS: Record<string, string> = {
   active: 'st-ok', authorised: 'st-ok', approved: 'st-ok', applied: 'st-ok', resolved: 'st-ok', granted: 'st-ok',
   suspended: 'sev-critical', withdrawn: 'sev-critical', revoked: 'sev-critical', rejected: 'sev-critical', open: 'sev-high',
   restricted: 'sev-high', wind_down: 'sev-medium', pending: 'sev-medium', expired: 'sev-medium', decommissioned: 'sev-low',
+  // Discovery: an account's state against the inventory, and a run's outcome.
+  matched: 'st-ok', succeeded: 'st-ok', drift: 'sev-high', unmanaged: 'sev-medium', missing: 'sev-medium', failed: 'sev-critical',
 };
 
 export function Status({ value }: { value: string | null | undefined }) {

@@ -1,7 +1,9 @@
 // One identity: who owns it, where it may act, how it proves itself, what it was granted or
-// excused from, the decisions taken about it and its whole history from the ledger.
+// excused from, the accounts discovery saw it hold, the decisions taken about it and its whole
+// history from the ledger.
 import { Link } from 'wouter';
 import { EventTable } from '../components/Events';
+import { ObservedAccounts } from '../components/ObservedAccounts';
 import { ReasonButton } from '../components/Reason';
 import { Empty, ErrorBox, KeyValues, Loading, Severity, Status, When } from '../components/ui';
 import { useAction, useApi } from '../lib/hooks';
@@ -105,6 +107,7 @@ export function IdentityPage({ id }: { id: string }) {
           ) : <Empty>No documented exceptions.</Empty>}
         </section>
       </div>
+      <ObservedAccounts identity={i.id} />
       <section className="panel" aria-labelledby="h-find">
         <h2 id="h-find">Open findings</h2>
         {findings.error ? <ErrorBox error={findings.error} /> : findings.data?.items.length ? (
