@@ -11,30 +11,30 @@
 //
 // `npm run bench:cascade`. Options: --identities N (default 100000; 20,000 of them act in the
 // scope, or a fifth when N is smaller), --only sqlite|postgres, --pg-url URL (admin database),
-// --cpu-prof (write a V8 CPU profile of each child to bench/out/prof/).
+// --cpu-prof (write a V8 CPU profile of each child to bench/out/prof/), --small (1,000 identities,
+// 200 in the scope, for CI: every count still verified, the targets only reported). Any count
+// that differs from the generator's expectation fails the run.
 //
 // As in bench/import.bench.ts, the parent generates the manifest (seeded) and runs each store in
 // its own child process (this file again, with --store) so their memory does not mix; it prints a
 // Markdown table and writes bench/out/cascade.json. PostgreSQL runs on a fresh database
 // mandate_bench_<random>, dropped at the end even on failure.
-import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import type { Connector, ConnectorRequest } from '../src/delivery/connectors/connector.js';
 import { withLeiCheckDigits } from '../src/core/lei.js';
 import type { IdentityFunction, MemberState, MicaService } from '../src/core/vocabulary.js';
 import { mulberry32 as prng } from '../src/demo/prng.js';
+import { createPgDatabase, median, PG_ADMIN, machine as benchMachine, readChildResult, runChild, SMALL, writeChildResult, type BenchDatabase } from './harness.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT_DIR = join(HERE, 'out');
 const SEED = 0x63617363; // "casc"
-const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const MB = 1024 * 1024;
 const IMPACT_RUNS = 3;
 
@@ -207,7 +207,6 @@ export function generateFirm(identityCount: number): { text: string; info: FirmI
 // ---------------------------------------------------------------------------------------------
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 interface Verification {
   /** What the store holds, counted after the step. */
@@ -331,6 +330,10 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
       }
       result.impact = { runsMs, medianMs: median(runsMs), counts: { ...impact!.plan.counts }, identities: impact!.plan.changes.length };
       log(`${opts.store}: impact runs ${runsMs.join(', ')} ms; counts ${JSON.stringify(impact!.plan.counts)}`);
+      // The preview must name what the cascade then does.
+      const ic = impact!.plan.counts;
+      if (ic.suspend !== expected.suspend || ic.narrow !== expected.narrow || ic.unchanged !== expected.unchanged || ic.restore !== 0)
+        throw new Error(`impact preview counts ${JSON.stringify(ic)}, expected ${expected.suspend} suspend, ${expected.narrow} narrow, ${expected.unchanged} unchanged`);
       impact = undefined;
 
       // b) approval to every identity changed and recorded
@@ -369,6 +372,7 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
       connectors.close();
       await db.run("UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, delivered_at = NULL, detail = NULL WHERE transition_id = ?", [new Date().toISOString(), proposal.id]);
       result.drain.push(await drainTimed('sleep1'));
+      for (const d of result.drain) if (d.deliveries !== expected.outbox) v1.problems.push(`drain (${d.connector}): ${d.deliveries} deliveries, expected ${expected.outbox}`);
 
       // d) reversal: restores exactly what the cascade took.
       const back = await svc.regulatory.propose(carla, AUTH_ID, { to: 'authorised', reason: 'withdrawal overturned on appeal', reference: 'CE 2026/77' });
@@ -386,6 +390,8 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
       });
       log(`${opts.store}: reversal ${reversalMs} ms; ${JSON.stringify(v2)}`);
       result.reversal = { ms: reversalMs, counts, verification: v2, enableDrain: await drainTimed('noop') };
+      // Every identity the cascade switched off is switched on again through its connector.
+      if (result.reversal.enableDrain!.deliveries !== expected.outbox) v2.problems.push(`${result.reversal.enableDrain!.deliveries} enables delivered, expected ${expected.outbox}`);
       result.processMaxRssMb = round((process.resourceUsage().maxRSS * 1024) / MB);
     } finally {
       connectors.open('noop');
@@ -408,43 +414,10 @@ function log(msg: string): void {
 // Parent: orchestration, databases, report
 // ---------------------------------------------------------------------------------------------
 
-function runChild(args: string[], cpuProf: boolean): Promise<number> {
-  const execArgv = [...process.execArgv];
-  if (!execArgv.includes('tsx')) execArgv.push('--import', 'tsx');
-  if (cpuProf) execArgv.push('--cpu-prof', '--cpu-prof-dir', join(OUT_DIR, 'prof'));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...execArgv, fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-  });
-}
-
-async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrl(adminUrl: string, name: string): string {
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
 async function runStoreInChild(store: StoreName, url: string, work: string, manifestPath: string, infoPath: string, cpuProf: boolean): Promise<StoreResult> {
   const out = join(work, `${store}.result.json`);
-  const code = await runChild(['--store', store, '--url', url, '--manifest', manifestPath, '--info', infoPath, '--out', out], cpuProf);
-  try {
-    const r = JSON.parse(readFileSync(out, 'utf8')) as StoreResult;
-    if (code !== 0 && !r.error) r.error = `child exited with code ${code}`;
-    return r;
-  } catch {
-    return { store, description: store, error: `child exited with code ${code} and wrote no result` };
-  }
+  const code = await runChild(fileURLToPath(import.meta.url), ['--store', store, '--url', url, '--manifest', manifestPath, '--info', infoPath, '--out', out], cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(OUT_DIR, 'prof')] : []);
+  return readChildResult<StoreResult>(out, code, { store, description: store });
 }
 
 const verdict = (ok: boolean) => (ok ? 'pass' : '**FAIL**');
@@ -453,6 +426,7 @@ const seconds = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `$
 function markdown(results: StoreResult[], info: FirmInfo, machine: Record<string, unknown>): string {
   const lines: string[] = [];
   lines.push(`Firm: ${info.identities.toLocaleString('en')} identities (${info.scopes.toLocaleString('en')} scopes), ${info.authorisations} authorisations; ${info.inScope.toLocaleString('en')} act in ${SCOPE.entity}/${SCOPE.service}/${SCOPE.jurisdiction} (${AUTH_ID}, a passport): expected ${info.expected.suspend.toLocaleString('en')} suspended, ${info.expected.narrow.toLocaleString('en')} narrowed, ${info.expected.unchanged.toLocaleString('en')} unchanged`);
+  if (SMALL) lines.push('Small run (--small), for CI: every count verified; the targets are for 100,000 identities and only reported here.');
   lines.push(`Machine: node ${String(machine.node)}, ${String(machine.cpus)} × ${String(machine.cpuModel)}, ${String(machine.totalMemGb)} GB RAM, ${String(machine.platform)}`);
   lines.push('');
   lines.push('| Store | Measure | Value | Target | Result |');
@@ -487,24 +461,11 @@ function markdown(results: StoreResult[], info: FirmInfo, machine: Record<string
 }
 
 async function parent(opts: { identities: number; only?: StoreName; pgUrl: string; cpuProf: boolean }): Promise<number> {
-  const machine = {
-    node: process.version,
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    totalMemGb: round(totalmem() / 1024 ** 3),
-    platform: `${platform()} ${release()}`,
-  };
+  const machine = benchMachine();
   const work = mkdtempSync(join(tmpdir(), 'mandate-cascade-bench-'));
   const results: StoreResult[] = [];
-  let pgDatabase: string | undefined;
-  const dropPg = async () => {
-    if (!pgDatabase) return;
-    const name = pgDatabase;
-    pgDatabase = undefined;
-    await withAdmin(opts.pgUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch((err: unknown) =>
-      log(`could not drop database ${name}: ${String(err)}`),
-    );
-  };
+  let pgDatabase: BenchDatabase | undefined;
+  const dropPg = async () => pgDatabase?.drop();
   const onSignal = (sig: NodeJS.Signals) => {
     log(`${sig}: cleaning up`);
     void dropPg().finally(() => {
@@ -528,11 +489,9 @@ async function parent(opts: { identities: number; only?: StoreName; pgUrl: strin
     if (opts.only !== 'postgres') results.push(await runStoreInChild('sqlite', `sqlite:${join(work, 'sqlite', 'bench.db')}`, work, manifestPath, infoPath, opts.cpuProf));
     if (opts.only !== 'sqlite') {
       try {
-        const name = `mandate_bench_${randomBytes(6).toString('hex')}`;
-        await withAdmin(opts.pgUrl, (c) => c.query(`CREATE DATABASE ${name}`));
-        pgDatabase = name;
-        log(`postgres: created database ${name}`);
-        results.push(await runStoreInChild('postgres', databaseUrl(opts.pgUrl, name), work, manifestPath, infoPath, opts.cpuProf));
+        pgDatabase = await createPgDatabase('cascade', opts.pgUrl);
+        log(`postgres: created database ${pgDatabase.name}`);
+        results.push(await runStoreInChild('postgres', pgDatabase.url, work, manifestPath, infoPath, opts.cpuProf));
       } catch (err) {
         results.push({ store: 'postgres', description: 'postgres', error: err instanceof Error ? err.message : String(err) });
       } finally {
@@ -569,30 +528,23 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       'pg-url': { type: 'string' },
       'cpu-prof': { type: 'boolean' },
+      small: { type: 'boolean' },
     },
     strict: true,
   });
 
   if (values.store) {
     const store = values.store as StoreName;
-    const out = values.out;
-    if (!out || !values.url || !values.manifest || !values.info) throw new Error('child needs --url, --manifest, --info and --out');
+    const { out, url, manifest } = values;
+    if (!out || !url || !manifest || !values.info) throw new Error('child needs --url, --manifest, --info and --out');
     const info = JSON.parse(readFileSync(values.info, 'utf8')) as FirmInfo;
-    try {
-      const r = await runStore({ store, url: values.url, manifestPath: values.manifest, info });
-      writeFileSync(out, JSON.stringify(r));
-      if (r.error) process.exitCode = 1;
-    } catch (err) {
-      log(`${store}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      writeFileSync(out, JSON.stringify({ store, description: store, error: err instanceof Error ? err.message : String(err) }));
-      process.exitCode = 1;
-    }
+    await writeChildResult<StoreResult>(out, { store, description: store }, () => runStore({ store, url, manifestPath: manifest, info }));
   } else {
     const only = values.only as StoreName | undefined;
     if (only !== undefined && only !== 'sqlite' && only !== 'postgres') throw new Error('--only must be sqlite or postgres');
-    const identities = values.identities ? Number(values.identities) : 100_000;
+    const identities = values.identities ? Number(values.identities) : SMALL ? 1_000 : 100_000;
     if (!Number.isInteger(identities) || identities < 100) throw new Error('--identities must be an integer ≥ 100');
-    process.exitCode = await parent({ identities, ...(only ? { only } : {}), pgUrl: values['pg-url'] ?? DEFAULT_PG_URL, cpuProf: values['cpu-prof'] === true });
+    process.exitCode = await parent({ identities, ...(only ? { only } : {}), pgUrl: values['pg-url'] ?? PG_ADMIN, cpuProf: values['cpu-prof'] === true });
   }
 }
 

@@ -28,8 +28,13 @@
 //   BENCH_IDENTITIES=100000  BENCH_RUNS=15  BENCH_INVENTORY_RUNS=10
 //   BENCH_SEED_CACHE=/path/seed.db (reuse the seeded store across runs: seeded once, copied per run)
 //   BENCH_SKIP_BUILD=1 (measure the build already in console/dist)   BENCH_OUT=bench/out/console.json
+//   npm run bench:console -- --small   (CI: 2,000 identities, 2 runs a series, the build already in
+//   console/dist when there is one; written to bench/out/console-small.json; budgets only reported)
+//
+// Every run checks what it measured: a bundle with an entry script, every series with all its runs
+// timed, and no script error in any page (a page that throws fails the run).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -41,15 +46,17 @@ import { launchBrowser } from '../test/console/browser.js';
 import { otherLoad } from './console/cpu.js';
 import { benchServer, seedInventory, type BenchServer, type Seeded } from './console/server.js';
 import { inputAndRequest, inventoryState, navTiming, prepareContext, resetInput, shownAt, type NavTiming, type Shown } from './console/probes.js';
-import { quantile } from './decide/stats.js';
+import { check, quantile, runBench, SMALL } from './harness.js';
 
 const env = process.env;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'console', 'dist');
-const OUT = env.BENCH_OUT ?? join(ROOT, 'bench', 'out', 'console.json');
-const IDENTITIES = Number(env.BENCH_IDENTITIES ?? 100_000);
-const RUNS = Number(env.BENCH_RUNS ?? 15);
-const INVENTORY_RUNS = Number(env.BENCH_INVENTORY_RUNS ?? 10);
+const OUT = env.BENCH_OUT ?? join(ROOT, 'bench', 'out', SMALL ? 'console-small.json' : 'console.json');
+const IDENTITIES = Number(env.BENCH_IDENTITIES ?? (SMALL ? 2_000 : 100_000));
+const RUNS = Number(env.BENCH_RUNS ?? (SMALL ? 2 : 15));
+const INVENTORY_RUNS = Number(env.BENCH_INVENTORY_RUNS ?? (SMALL ? 2 : 10));
+// Small: CI has just built the console (npm test); a build of its own would double the run.
+const SKIP_BUILD = env.BENCH_SKIP_BUILD === '1' || (SMALL && env.BENCH_SKIP_BUILD !== '0' && existsSync(join(DIST, 'index.html')));
 const BUDGET = { jsGzipBytes: 400_000, firstLoadMs: 1_000 };
 
 const log = (m: string) => process.stderr.write(`[bench:console] ${m}\n`);
@@ -75,7 +82,7 @@ function entryFiles(): string[] {
 
 function bundle(): { buildMs: number | null; assets: Asset[]; jsGzipBytes: number; initialJsGzipBytes: number } {
   let buildMs: number | null = null;
-  if (env.BENCH_SKIP_BUILD !== '1') {
+  if (!SKIP_BUILD) {
     const t0 = performance.now();
     const r = spawnSync('npm', ['run', 'build:console'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
     if (r.status !== 0) throw new Error(`npm run build:console exited with ${r.status ?? r.signal}`);
@@ -150,6 +157,9 @@ async function loads(browser: Browser, server: BenchServer, o: { label: string; 
   }
   const alerts = new Set(runs.flatMap((r) => r.nav.alerts));
   if (alerts.size) log(`${o.label} (${o.cache}): the page showed ${[...alerts].join(' | ')}`);
+  const thrown = [...alerts].filter((a) => a.startsWith('page error:'));
+  check(thrown.length === 0, `${o.label} (${o.cache}): ${thrown.join(' | ')}`);
+  check(runs.length === o.runs && runs.every((r) => Number.isFinite(r.wallMs) && Number.isFinite(r.shownMs)), `${o.label} (${o.cache}): ${runs.length} of ${o.runs} loads timed`);
   const s = stats(runs.map((r) => r.wallMs));
   log(`${o.label} (${o.cache}): p50 ${ms(s.p50)}, p95 ${ms(s.p95)}, max ${ms(s.max)}`);
   return { label: o.label, cache: o.cache, runs };
@@ -208,7 +218,8 @@ async function interactions(browser: Browser, server: BenchServer, runs: number)
       await series('search (id, owner or purpose)', () => page.getByRole('button', { name: 'Search', exact: true }).click(),
         (i) => page.getByLabel('Search id, owner or purpose').fill(TERMS[i % TERMS.length]!)),
     ];
-    if (errors.length) log(`inventory: page errors: ${errors.join(' | ')}`);
+    check(errors.length === 0, `inventory: page errors: ${errors.join(' | ')}`);
+    for (const s of out) check(s.runs.length === runs && s.runs.every((r) => Number.isFinite(r.wallMs)), `inventory ${s.label}: ${s.runs.length} of ${runs} steps timed`);
     return out;
   } finally {
     await context.close();
@@ -311,6 +322,7 @@ async function main(): Promise<void> {
   const load = { start: loadavg(), end: '' };
   log(`load average at start ${load.start}`);
   const b = bundle();
+  check(b.assets.some((a) => a.kind === 'js' && a.initial) && b.initialJsGzipBytes > 0, `console/dist has no entry script that index.html loads: ${JSON.stringify(b.assets.map((a) => a.file))}`);
   // console/dist is the working tree's: note it if someone rebuilds it while the bench runs.
   const entry = entryFiles().join(' ');
   const work = mkdtempSync(join(tmpdir(), 'mandate-bench-console-'));
@@ -375,4 +387,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+runBench('bench:console', main);

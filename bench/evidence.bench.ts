@@ -31,30 +31,34 @@
 //   BENCH_SEED_CACHE=/path/seed.db (SQLite: reuse a seeded store across runs; seeded once, copied per run)
 //   BENCH_KEEP_PACK=/path/pack.tar.gz (keep the built pack)   BENCH_TRACE_SQL=1 (log the costliest statements of each step)
 //   BENCH_CPU_PROF=1 (V8 CPU profile of the measure child in bench/evidence/prof/)   BENCH_OUT=bench/evidence/last-run.json
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+//   npm run bench:evidence -- --small   (CI: 1,000 identities, 10,000 events, both stores, written to
+//   bench/out/evidence-small.json; every check below still applies, the targets are only reported)
+//
+// The measure child checks what it measured (the first check run opens findings, the second changes
+// nothing, the critical check holds, the pack verifies and holds what it cites); any problem, or a
+// pack that fails as shipped, fails the run.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import pg from 'pg';
 import type { Connector } from '../src/delivery/connectors/connector.js';
 import { mulberry32 } from '../src/demo/prng.js';
 import type { NewEvent } from '../src/ledger/log.js';
 import type { Database, Param, Sql } from '../src/store/db.js';
 import { CONNECTORS, generateFirm, identityId, SEED, WITHDRAWN, type Firm } from './evidence/firm.js';
+import { createPgDatabase, gc, machine as benchMachine, RssSampler, runChild, SMALL } from './harness.js';
 
 const env = process.env;
-const STORES = env.BENCH_STORE === 'postgres' ? ['postgres'] as const : env.BENCH_STORE === 'both' ? ['sqlite', 'postgres'] as const : ['sqlite'] as const;
-const IDENTITIES = Number(env.BENCH_IDENTITIES ?? 100_000);
-const EVENTS = Number(env.BENCH_EVENTS ?? 1_000_000);
+const STORE = env.BENCH_STORE ?? (SMALL ? 'both' : 'sqlite');
+const STORES = STORE === 'postgres' ? ['postgres'] as const : STORE === 'both' ? ['sqlite', 'postgres'] as const : ['sqlite'] as const;
+const IDENTITIES = Number(env.BENCH_IDENTITIES ?? (SMALL ? 1_000 : 100_000));
+const EVENTS = Number(env.BENCH_EVENTS ?? (SMALL ? 10_000 : 1_000_000));
 const DECISION_SHARE = Number(env.BENCH_DECISION_SHARE ?? 0.4);
 const ENTITY = env.BENCH_ENTITY ?? 'ent-fr';
 const JURISDICTION = env.BENCH_JURISDICTION ?? 'FR';
-const PG_ADMIN = env.MANDATE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const OUT = env.BENCH_OUT ?? fileURLToPath(new URL('./evidence/last-run.json', import.meta.url));
+// A small run writes beside the other scratch figures, not over the committed full-scale ones.
+const OUT = env.BENCH_OUT ?? fileURLToPath(new URL(SMALL ? './out/evidence-small.json' : './evidence/last-run.json', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
 const MB = 1024 * 1024;
 
@@ -81,50 +85,6 @@ const loadavg = () => readFileSync('/proc/loadavg', 'utf8').trim().split(' ').sl
 // ---------------------------------------------------------------------------------------------
 // Memory sampling
 // ---------------------------------------------------------------------------------------------
-
-/** Process RSS every `intervalMs` from a worker thread (RSS is per process); keeps the peak since reset(). */
-class RssSampler {
-  private readonly shared = new BigInt64Array(new SharedArrayBuffer(8));
-  private readonly worker: Worker;
-  private heapPeak = 0;
-  private readonly heapTimer: NodeJS.Timeout;
-
-  constructor(intervalMs = 50) {
-    this.worker = new Worker(
-      `const { workerData } = require('node:worker_threads');
-       const max = workerData.max;
-       const tick = () => { const rss = BigInt(process.memoryUsage.rss()); if (rss > Atomics.load(max, 0)) Atomics.store(max, 0, rss); };
-       tick();
-       setInterval(tick, workerData.intervalMs);`,
-      { eval: true, workerData: { max: this.shared, intervalMs } },
-    );
-    this.worker.unref();
-    // heapUsed is per isolate: only the main thread can read it, whenever the event loop lets it.
-    this.heapTimer = setInterval(() => (this.heapPeak = Math.max(this.heapPeak, process.memoryUsage().heapUsed)), intervalMs);
-    this.heapTimer.unref();
-  }
-
-  reset(): void {
-    Atomics.store(this.shared, 0, BigInt(process.memoryUsage.rss()));
-    this.heapPeak = process.memoryUsage().heapUsed;
-  }
-
-  peak(): { rssMb: number; heapMb: number } {
-    const now = process.memoryUsage();
-    const max = Number(Atomics.load(this.shared, 0));
-    return { rssMb: r1(Math.max(now.rss, max) / MB), heapMb: r1(Math.max(this.heapPeak, now.heapUsed) / MB) };
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.heapTimer);
-    await this.worker.terminate();
-  }
-}
-
-function gc(): void {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (g) (g(), g());
-}
 
 interface Phase { ms: number; rssBeforeMb: number; peakRssMb: number; heapBeforeMb: number; peakHeapMb: number; heapAfterMb: number }
 
@@ -226,6 +186,9 @@ async function seed(url: string): Promise<SeedResult> {
         const applied = await svc.regulatory.decide({ user: 'anton', roles: ['approver'], canApprove: true }, proposal.id, 'approve', 'checked against the decision letter');
         if (applied.status !== 'applied') throw new Error(`transition ${proposal.id} is ${applied.status}`);
         await svc.outbox.drain();
+        // Later re-imports carry the licence book as it now stands: an import never changes a licence's status.
+        const withdrawn = firm.manifest.authorisations!.find((a) => a.id === WITHDRAWN.id)!;
+        withdrawn.status = 'withdrawn';
         return (applied.result as { counts?: unknown }).counts;
       } },
       { at: Date.parse('2026-07-01T10:00:00Z'), name: 'suspensions (300)', run: async () => {
@@ -525,7 +488,7 @@ async function measure(url: string): Promise<MeasureResult> {
   const { complianceService } = await import('../src/compliance/service.js');
   const { ledgerService } = await import('../src/ledger/service.js');
 
-  const sampler = new RssSampler(50);
+  const sampler = new RssSampler(50, { heap: true });
   const db = await openDatabase(url);
   const started = Date.now();
   const clock = () => new Date(NOW + (Date.now() - started));
@@ -612,25 +575,8 @@ async function measure(url: string): Promise<MeasureResult> {
 // ---------------------------------------------------------------------------------------------
 
 function child(role: 'seed' | 'measure', url: string, out: string, cpuProf: boolean): Promise<number> {
-  const execArgv = [...process.execArgv];
-  if (!execArgv.some((a) => a.includes('tsx'))) execArgv.push('--import', 'tsx');
-  if (!execArgv.includes('--expose-gc')) execArgv.push('--expose-gc');
-  if (cpuProf) execArgv.push('--cpu-prof', '--cpu-prof-dir', fileURLToPath(new URL('./evidence/prof/', import.meta.url)));
-  return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [...execArgv, SELF, `--${role}`, url, out], { stdio: ['ignore', 'inherit', 'inherit'] });
-    c.on('error', reject);
-    c.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-  });
-}
-
-async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: PG_ADMIN });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
+  const prof = cpuProf ? ['--cpu-prof', '--cpu-prof-dir', fileURLToPath(new URL('./evidence/prof/', import.meta.url))] : [];
+  return runChild(SELF, [`--${role}`, url, out, ...(SMALL ? ['--small'] : [])], ['--expose-gc', ...prof]);
 }
 
 interface StoreRun { store: 'sqlite' | 'postgres'; seed?: SeedResult; seedCached?: boolean; measure?: MeasureResult; loadStart: string; loadEnd?: string; error?: string }
@@ -651,13 +597,10 @@ async function runStore(store: 'sqlite' | 'postgres', work: string): Promise<Sto
       log(`sqlite: seeded store copied from ${cache}`);
     }
   } else {
-    const name = `mandate_bench_${randomBytes(5).toString('hex')}`;
-    await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
-    const u = new URL(PG_ADMIN);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    dropPg = () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined, (err: unknown) => void log(`could not drop ${name}: ${String(err)}`));
-    log(`postgres: database ${name}`);
+    const created = await createPgDatabase('evidence');
+    url = created.url;
+    dropPg = created.drop;
+    log(`postgres: database ${created.name}`);
   }
   try {
     if (!run.seed) {
@@ -665,6 +608,7 @@ async function runStore(store: 'sqlite' | 'postgres', work: string): Promise<Sto
       const code = await child('seed', url, out, false);
       if (code !== 0 || !existsSync(out)) throw new Error(`seeding exited with code ${code}`);
       run.seed = JSON.parse(readFileSync(out, 'utf8')) as SeedResult;
+      if (run.seed.events !== EVENTS) throw new Error(`seeding left ${run.seed.events} events in the ledger, not ${EVENTS}`);
       if (store === 'sqlite' && env.BENCH_SEED_CACHE) {
         copyFileSync(url.slice('sqlite:'.length), env.BENCH_SEED_CACHE);
         writeFileSync(`${env.BENCH_SEED_CACHE}.json`, JSON.stringify(run.seed));
@@ -710,7 +654,7 @@ function table(runs: StoreRun[]): string {
 }
 
 async function parent(): Promise<number> {
-  const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemGb: r1(totalmem() / 1024 ** 3), platform: `${platform()} ${release()}` };
+  const machine = benchMachine();
   const work = mkdtempSync(join(tmpdir(), 'mandate-bench-evidence-'));
   const runs: StoreRun[] = [];
   const loadStart = loadavg();
@@ -727,7 +671,7 @@ async function parent(): Promise<number> {
   };
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`\nbench:evidence — node ${machine.node}, ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemGb} GB; load ${report.load.start} → ${report.load.end}\n\n${table(runs)}\n`);
+  process.stdout.write(`\nbench:evidence — node ${machine.node}, ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemGb} GB; load ${report.load.start} → ${report.load.end}${SMALL ? '; --small: every check applies, the targets (for 100,000 identities) are only reported' : ''}\n\n${table(runs)}\n`);
   log(`wrote ${OUT}`);
   return runs.some((r) => r.error || r.measure?.problems.length || r.measure?.pack.asShipped) ? 1 : 0;
 }

@@ -6,21 +6,21 @@
 // not pollute the other's. The children write their figures to a JSON file; the parent prints the
 // combined Markdown table and writes bench/out/import.json.
 //
-// Options: --identities N (default 100000), --only sqlite|postgres, --pg-url URL (admin database).
+// Options: --identities N (default 100000), --only sqlite|postgres, --pg-url URL (admin database),
+// --small (2,000 identities and fewer list runs, for CI: every count checked, targets only reported).
+// Every run checks its answers: what each import created, left unchanged or would change, and the
+// rows each list returns against the manifest; a wrong one fails the run.
 //
 // Peak RSS is sampled every 10 ms by a worker thread: better-sqlite3 is synchronous, so a timer on
 // the main thread would not fire while an import runs, and would miss exactly the peak it is after.
 // RSS is per process, so the worker sees the main thread's memory (plus its own few MB).
-import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
-import pg from 'pg';
 import { withLeiCheckDigits } from '../src/core/lei.js';
 import {
   CAPABILITIES, CREDENTIAL_TYPES, ENVIRONMENTS, IDENTITY_FUNCTIONS, IDENTITY_KINDS,
@@ -29,14 +29,15 @@ import {
 import type { ImportResult } from '../src/importer/service.js';
 import type { ListFilter } from '../src/state/records.js';
 import { mulberry32 as prng } from '../src/demo/prng.js';
+import { check, createPgDatabase, gc, PG_ADMIN, quantile, RssSampler, machine as benchMachine, readChildResult, runChild, SMALL, writeChildResult, type BenchDatabase } from './harness.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT_DIR = join(HERE, 'out');
 const SEED = 0x6d616e64; // "mand"
-const DEFAULT_PG_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const LIST_LIMIT = 51;
-const LIST_WARMUP = 5;
-const LIST_RUNS = 50;
+// The child gets --small from the parent, so SMALL holds on both sides.
+const LIST_WARMUP = SMALL ? 2 : 5;
+const LIST_RUNS = SMALL ? 10 : 50;
 const MB = 1024 * 1024;
 
 type StoreName = 'sqlite' | 'postgres';
@@ -184,56 +185,6 @@ export function generateManifest(identityCount: number): { text: string; info: M
 // Measurement helpers (child side)
 // ---------------------------------------------------------------------------------------------
 
-/** Samples process RSS every 10 ms off the main thread; keeps the maximum since the last reset. */
-class RssSampler {
-  private readonly shared = new BigInt64Array(new SharedArrayBuffer(8));
-  private readonly worker: Worker;
-
-  constructor(intervalMs = 10) {
-    this.worker = new Worker(
-      `const { workerData } = require('node:worker_threads');
-       const max = workerData.max;
-       const tick = () => {
-         const rss = BigInt(process.memoryUsage.rss());
-         if (rss > Atomics.load(max, 0)) Atomics.store(max, 0, rss);
-       };
-       tick();
-       setInterval(tick, workerData.intervalMs);`,
-      { eval: true, workerData: { max: this.shared, intervalMs } },
-    );
-    this.worker.unref();
-  }
-
-  reset(): void {
-    Atomics.store(this.shared, 0, BigInt(process.memoryUsage.rss()));
-  }
-
-  peak(): number {
-    // One last sample of our own, in case the phase ended between two of the worker's.
-    const now = BigInt(process.memoryUsage.rss());
-    const max = Atomics.load(this.shared, 0);
-    return Number(now > max ? now : max);
-  }
-
-  async stop(): Promise<void> {
-    await this.worker.terminate();
-  }
-}
-
-function gc(): void {
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (g) {
-    g();
-    g();
-  }
-}
-
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[idx] as number;
-}
-
 interface PhaseResult {
   ms: number;
   rssBeforeMb: number;
@@ -284,6 +235,7 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
   const { listRecords } = await import('../src/state/records.js');
 
   const text = readFileSync(opts.manifestPath, 'utf8');
+  const expect = expectations(text);
   const sampler = new RssSampler(10);
   const db = await openDatabase(opts.url);
   const result: StoreResult = { store: opts.store, description: db.description, list: [] };
@@ -300,12 +252,17 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
       const t0 = performance.now();
       const res = await service.importManifest('user:bench', JSON.parse(text), { dryRun, digestOf: text });
       const ms = performance.now() - t0;
-      const peak = sampler.peak();
+      const peak = sampler.peak().rssMb;
       const heapAfter = process.memoryUsage().heapUsed;
+      // Each phase did what it says: all new, all unchanged (the dry run writing nothing either way).
+      const want = dryRun || label !== 'import' ? { created: 0, unchanged: expect.records } : { created: expect.records, unchanged: 0 };
+      const c = res.counts;
+      check(c.created === want.created && c.unchanged === want.unchanged && c.updated === 0 && c.rejected === 0 && c.held === 0,
+        `${opts.store} ${label}: counts ${JSON.stringify(c)}, expected ${want.created} created and ${want.unchanged} unchanged of ${expect.records} records`);
       const out: PhaseResult = {
         ms: round(ms),
         rssBeforeMb: round(rssBefore / MB),
-        peakRssMb: round(peak / MB),
+        peakRssMb: peak,
         heapBeforeMb: round(heapBefore / MB),
         heapAfterMb: round(heapAfter / MB),
         counts: res.counts,
@@ -339,6 +296,8 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
         }
         times.sort((a, b) => a - b);
         const filterText = JSON.stringify({ ...c.filter.columns, ...c.filter.scope, ...(c.afterId ? { after: c.afterId } : {}) });
+        const want = Math.min(LIST_LIMIT, expect.matching(c.filter, c.afterId));
+        check(rows === want, `${opts.store}: list${label} ${c.name} ${filterText} returned ${rows} rows, expected ${want} (from the manifest)`);
         const r: ListResult = {
           name: c.name,
           filter: filterText,
@@ -387,49 +346,30 @@ function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
 }
 
+/** What the store must answer, worked out from the manifest itself: records in all, and identities a list filter matches. */
+function expectations(text: string) {
+  type Row = { id: string; status?: string; scopes: Record<string, string>[] } & Record<string, unknown>;
+  const m = JSON.parse(text) as Record<'entities' | 'people' | 'vendors' | 'authorisations', unknown[]> & { identities: Row[] };
+  const records = m.entities.length + m.people.length + m.vendors.length + m.authorisations.length + m.identities.length;
+  const matching = (filter: ListFilter, afterId?: string) =>
+    m.identities.filter((i) =>
+      (afterId === undefined || i.id > afterId) &&
+      Object.entries(filter.columns).every(([k, v]) => (k === 'status' ? (i.status ?? 'active') : i[k]) === v) &&
+      (!filter.scope || i.scopes.some((s) => Object.entries(filter.scope!).every(([k, v]) => s[k] === v))),
+    ).length;
+  return { records, matching };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Parent: orchestration, databases, report
 // ---------------------------------------------------------------------------------------------
-
-function runChild(args: string[]): Promise<number> {
-  const execArgv = [...process.execArgv];
-  if (!execArgv.includes('tsx')) execArgv.push('--import', 'tsx');
-  if (!execArgv.includes('--expose-gc')) execArgv.push('--expose-gc');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...execArgv, fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-  });
-}
-
-async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function databaseUrl(adminUrl: string, name: string): string {
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 async function runStoreInChild(store: StoreName, url: string, work: string, manifestPath: string, info: ManifestInfo): Promise<StoreResult> {
   const out = join(work, `${store}.result.json`);
   const probes = join(work, 'probes.json');
   writeFileSync(probes, JSON.stringify(info.probes));
-  const code = await runChild(['--store', store, '--url', url, '--manifest', manifestPath, '--probes', probes, '--out', out]);
-  try {
-    const r = JSON.parse(readFileSync(out, 'utf8')) as StoreResult;
-    if (code !== 0 && !r.error) r.error = `child exited with code ${code}`;
-    return r;
-  } catch {
-    return { store, description: store, list: [], error: `child exited with code ${code} and wrote no result` };
-  }
+  const code = await runChild(fileURLToPath(import.meta.url), ['--store', store, '--url', url, '--manifest', manifestPath, '--probes', probes, '--out', out, ...(SMALL ? ['--small'] : [])], ['--expose-gc']);
+  return readChildResult<StoreResult>(out, code, { store, description: store, list: [] });
 }
 
 const verdict = (ok: boolean) => (ok ? 'pass' : '**FAIL**');
@@ -437,6 +377,7 @@ const verdict = (ok: boolean) => (ok ? 'pass' : '**FAIL**');
 function markdown(results: StoreResult[], info: ManifestInfo, machine: Record<string, unknown>): string {
   const lines: string[] = [];
   lines.push(`Manifest: ${info.identities.toLocaleString('en')} identities (${info.scopes.toLocaleString('en')} scopes), ${info.entities} entities, ${info.people} people, ${info.vendors} vendors, ${info.authorisations} authorisations; ${round(info.bytes / MB)} MB of JSON`);
+  if (SMALL) lines.push('Small run (--small), for CI: every count checked; the targets are for 100,000 identities and only reported here.');
   lines.push(`Machine: node ${String(machine.node)}, ${String(machine.cpus)} × ${String(machine.cpuModel)}, ${String(machine.totalMemGb)} GB RAM, ${String(machine.platform)}`);
   lines.push('');
   lines.push('| Store | Measure | Value | Target | Result |');
@@ -483,24 +424,11 @@ function markdown(results: StoreResult[], info: ManifestInfo, machine: Record<st
 }
 
 async function parent(opts: { identities: number; only?: StoreName; pgUrl: string }): Promise<number> {
-  const machine = {
-    node: process.version,
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    totalMemGb: round(totalmem() / 1024 ** 3),
-    platform: `${platform()} ${release()}`,
-  };
+  const machine = benchMachine();
   const work = mkdtempSync(join(tmpdir(), 'mandate-bench-'));
   const results: StoreResult[] = [];
-  let pgDatabase: string | undefined;
-  const dropPg = async () => {
-    if (!pgDatabase) return;
-    const name = pgDatabase;
-    pgDatabase = undefined;
-    await withAdmin(opts.pgUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch((err: unknown) =>
-      log(`could not drop database ${name}: ${String(err)}`),
-    );
-  };
+  let pgDatabase: BenchDatabase | undefined;
+  const dropPg = async () => pgDatabase?.drop();
   const onSignal = (sig: NodeJS.Signals) => {
     log(`${sig}: cleaning up`);
     void dropPg().finally(() => {
@@ -525,12 +453,10 @@ async function parent(opts: { identities: number; only?: StoreName; pgUrl: strin
     }
     if (opts.only !== 'sqlite') {
       try {
-        const name = `mandate_bench_${randomBytes(6).toString('hex')}`;
-        await withAdmin(opts.pgUrl, (c) => c.query(`CREATE DATABASE ${name}`));
-        pgDatabase = name;
-        log(`postgres: created database ${name}`);
+        pgDatabase = await createPgDatabase('import', opts.pgUrl);
+        log(`postgres: created database ${pgDatabase.name}`);
         t0 = performance.now();
-        results.push(await runStoreInChild('postgres', databaseUrl(opts.pgUrl, name), work, manifestPath, info));
+        results.push(await runStoreInChild('postgres', pgDatabase.url, work, manifestPath, info));
         log(`postgres child done in ${round((performance.now() - t0) / 1000)} s`);
       } catch (err) {
         results.push({ store: 'postgres', description: 'postgres', list: [], error: err instanceof Error ? err.message : String(err) });
@@ -566,30 +492,23 @@ async function main(): Promise<void> {
       identities: { type: 'string' },
       only: { type: 'string' },
       'pg-url': { type: 'string' },
+      small: { type: 'boolean' },
     },
     strict: true,
   });
 
   if (values.store) {
     const store = values.store as StoreName;
-    const out = values.out;
-    if (!out || !values.url || !values.manifest || !values.probes) throw new Error('child needs --url, --manifest, --probes and --out');
+    const { out, url, manifest } = values;
+    if (!out || !url || !manifest || !values.probes) throw new Error('child needs --url, --manifest, --probes and --out');
     const probes = JSON.parse(readFileSync(values.probes, 'utf8')) as ManifestInfo['probes'];
-    try {
-      const r = await runStore({ store, url: values.url, manifestPath: values.manifest, probes });
-      writeFileSync(out, JSON.stringify(r));
-      if (r.error) process.exitCode = 1;
-    } catch (err) {
-      log(`${store}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      writeFileSync(out, JSON.stringify({ store, description: store, list: [], error: err instanceof Error ? err.message : String(err) }));
-      process.exitCode = 1;
-    }
+    await writeChildResult<StoreResult>(out, { store, description: store, list: [] }, () => runStore({ store, url, manifestPath: manifest, probes }));
   } else {
     const only = values.only as StoreName | undefined;
     if (only !== undefined && only !== 'sqlite' && only !== 'postgres') throw new Error('--only must be sqlite or postgres');
-    const identities = values.identities ? Number(values.identities) : 100_000;
+    const identities = values.identities ? Number(values.identities) : SMALL ? 2_000 : 100_000;
     if (!Number.isInteger(identities) || identities < 2) throw new Error('--identities must be an integer ≥ 2');
-    process.exitCode = await parent({ identities, ...(only ? { only } : {}), pgUrl: values['pg-url'] ?? DEFAULT_PG_URL });
+    process.exitCode = await parent({ identities, ...(only ? { only } : {}), pgUrl: values['pg-url'] ?? PG_ADMIN });
   }
 }
 

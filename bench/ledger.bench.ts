@@ -4,13 +4,15 @@
 //   3. offline verification of an exported 1,000,000-event log;
 //   4. a time-travel query over 1,000,000 events.
 // Anchors from the issue: Trillian's sequencer ~10k leaves/s, Tessera on POSIX ~2.9k writes/s,
-// one fsync per SQLite row ~4.7k rows/s. BENCH_SCALE=0.1 runs everything at a tenth for a quick look.
+// one fsync per SQLite row ~4.7k rows/s. BENCH_SCALE=0.1 runs everything at a tenth for a quick look;
+// --small (or BENCH_SCALE=small) at a hundredth, for CI. Every run checks its answers: the events
+// each store holds after the appends, every inclusion proof against the root, the export verified
+// offline with the right count, and the time-travel answer against the churn the bench wrote.
 import { mkdtempSync, rmSync, createWriteStream, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { appendEvents, type NewEvent } from '../src/ledger/log.js';
 import { ledgerService } from '../src/ledger/service.js';
 import { verifyLedgerFile } from '../src/ledger/verify.js';
@@ -19,13 +21,15 @@ import { defaultRules } from '../src/state/lifecycle-rules.js';
 import { type Database } from '../src/store/db.js';
 import { openDatabase } from '../src/store/open.js';
 import { migrate } from '../src/store/migrations.js';
-import { leafHash, frontier, newSubtrees, type Hash } from '../src/ledger/merkle.js';
+import { leafHash, frontier, newSubtrees, verifyInclusion, type Hash } from '../src/ledger/merkle.js';
+import { treeSize } from '../src/ledger/tree.js';
 import { insertMany } from '../src/store/db.js';
+import { check, openBenchStore, runBench, SMALL } from './harness.js';
 
-const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const SCALE = SMALL ? 0.01 : Number(process.env.BENCH_SCALE ?? 1);
+if (!(SCALE > 0)) throw new Error(`BENCH_SCALE must be a positive number or "small", not ${process.env.BENCH_SCALE}`);
 /** BENCH_PARTS=append,proof,log runs only some parts (all by default). */
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'append,proof,log').split(','));
-const PG_ADMIN = process.env.MANDATE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dir = mkdtempSync(join(tmpdir(), 'mandate-bench-ledger-'));
 const at = '2026-11-22T10:00:00.000Z';
 const rows: { what: string; store: string; figure: string; target: string; pass: boolean | null }[] = [];
@@ -36,35 +40,16 @@ function event(i: number): NewEvent {
 }
 
 async function appendThroughput(db: Database, store: string, total: number, batch: number, target: number) {
+  const before = await treeSize(db);
   const start = performance.now();
   for (let i = 0; i < total; i += batch) {
     const n = Math.min(batch, total - i);
     await db.transaction((tx) => appendEvents(tx, at, Array.from({ length: n }, (_, j) => event(i + j))));
   }
   const rate = total / ((performance.now() - start) / 1000);
+  const after = await treeSize(db);
+  check(after - before === total, `${store}: ${after - before} events in the ledger after appending ${total}`);
   rows.push({ what: `durable append, ${fmt(total)} events in transactions of ${batch}`, store, figure: `${fmt(rate)} events/s`, target: `≥ ${fmt(target)}/s`, pass: rate >= target });
-}
-
-async function pgDatabase(): Promise<{ db: Database; drop: () => Promise<void> }> {
-  const name = `mandate_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
-  const db = await openDatabase(url.toString());
-  await migrate(db);
-  return {
-    db,
-    drop: async () => {
-      await db.close();
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
 
 /** A tree of `n` synthetic leaves written straight to the tables (the proof path only reads them). */
@@ -99,11 +84,11 @@ async function main() {
   rows[rows.length - 1]!.pass = null;
   rows[rows.length - 1]!.target = 'one event per transaction: the fsync-per-write anchor';
   await sqliteAppend.close();
-  const p = await pgDatabase();
+  const p = await openBenchStore('postgres', 'ledger');
   try {
     await appendThroughput(p.db, 'postgres', Math.round(200_000 * SCALE), 5_000, 20_000);
   } finally {
-    await p.drop();
+    await p.cleanup();
   }
   }
 
@@ -117,11 +102,18 @@ async function main() {
   const built = performance.now() - t0;
   const ledger = ledgerService(big, () => new Date(at), { kek: randomBytes(32), origin: 'bench/ledger' });
   const times: number[] = [];
+  const proofs: Awaited<ReturnType<typeof ledger.inclusion>>[] = [];
   for (let i = 0; i < 2_000; i++) {
     const seq = 1 + Math.floor((i * 7919 * 104729) % n);
     const s = performance.now();
-    await ledger.inclusion(seq, n);
+    proofs.push(await ledger.inclusion(seq, n));
     times.push(performance.now() - s);
+  }
+  // Untimed: every proof is one, for the leaf the bench wrote at that position.
+  const hex = (h: string) => Buffer.from(h, 'hex');
+  for (const p of proofs) {
+    check(p.leaf_hash === leafHash(`leaf ${p.seq - 1}`).toString('hex'), `inclusion proof of event ${p.seq} names another leaf`);
+    check(verifyInclusion(hex(p.leaf_hash), p.leaf_index, p.tree_size, p.proof.map(hex), hex(p.root)), `inclusion proof of event ${p.seq} does not verify against the root`);
   }
   times.sort((a, b) => a - b);
   const p50 = times[Math.floor(times.length / 2)]!;
@@ -147,6 +139,9 @@ async function main() {
     { actor: 'user:bench', action: 'authorisation.created', subject: { type: 'authorisation', id: 'auth-fr' }, after: { id: 'auth-fr', entity: 'ent-de', service: 'custody', jurisdiction: 'FR', status: 'authorised', basis: 'passport', reference: 'x' } },
     { actor: 'user:bench', action: 'authorisation.created', subject: { type: 'authorisation', id: 'auth-de' }, after: { id: 'auth-de', entity: 'ent-de', service: 'custody', jurisdiction: 'DE', status: 'authorised', basis: 'home', reference: 'x' } },
   ]));
+  // Each identity's last status, as the churn leaves it: what time travel must answer.
+  const finalStatus = new Map<number, string>();
+  for (let k = identities; k < m; k++) finalStatus.set(k % identities, k % 3 ? 'active' : 'suspended');
   for (let i = identities; i < m; i += 5_000) {
     await real.transaction((tx) => appendEvents(tx, '2026-11-22T11:00:00.000Z', Array.from({ length: Math.min(5_000, m - i) }, (_, j) => ({
       actor: 'user:bench', action: 'identity.status_changed', subject: { type: 'identity', id: `nhi-${(i + j) % identities}` }, before: { status: 'active' }, after: { status: (i + j) % 3 ? 'active' : 'suspended' }, reason: 'churn',
@@ -170,13 +165,22 @@ async function main() {
   const q0 = performance.now();
   const answer = await whoCould(real, realLedger, defaultRules(), { at: '2026-11-22T12:00:00Z', action: 'initiate_transfer', entity: 'ent-de', jurisdiction: 'FR', maxProofs: 1000 });
   const asofMs = performance.now() - q0;
+  // Active at the end and acting in FR (odd numbers): those may initiate transfers there.
+  let canTransfer = 0;
+  for (let i = 0; i < identities; i++) if (i % 2 && (finalStatus.get(i) ?? 'active') === 'active') canTransfer++;
+  check(report.ok, `the exported ledger does not verify offline: ${JSON.stringify(report).slice(0, 300)}`);
+  // The bench wrote m + 2; the ledger adds its own (the signing key's record) on the way.
+  const held = await treeSize(real);
+  check(report.events === held && held >= m + 2, `the export verified ${report.events} events; the ledger holds ${held}, the bench wrote ${m + 2}`);
+  check(answer.identities.length === canTransfer, `time travel answered ${answer.identities.length} identities, expected ${canTransfer}`);
+  check(answer.evidence.proofs.length === Math.min(1000, answer.evidence.cited_events), `time travel gave ${answer.evidence.proofs.length} proofs for ${answer.evidence.cited_events} cited events`);
   rows.push({ what: `time travel over ${fmt(m)} events (${fmt(answer.identities.length)} identities answer, ${answer.evidence.proofs.length} proofs)`, store: 'sqlite', figure: `${(asofMs / 1000).toFixed(2)} s`, target: '≤ 2 s', pass: asofMs <= 2000 });
   await real.close();
   }
 
-  console.log(`\nbench:ledger — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, scale ${SCALE}\n`);
+  console.log(`\nbench:ledger — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, scale ${SCALE}${SMALL ? ' (--small: answers checked, targets only reported)' : ''}\n`);
   console.log('| measurement | store | figure | target | |\n| --- | --- | --- | --- | --- |');
   for (const r of rows) console.log(`| ${r.what} | ${r.store} | ${r.figure} | ${r.target} | ${r.pass === null ? '' : r.pass ? 'pass' : 'MISS'} |`);
 }
 
-main().finally(() => rmSync(dir, { recursive: true, force: true }));
+runBench('bench:ledger', () => main().finally(() => rmSync(dir, { recursive: true, force: true })));

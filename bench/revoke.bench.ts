@@ -10,6 +10,9 @@
 //   npm run bench:revoke                       (SQLite)
 //   BENCH_STORE=postgres npm run bench:revoke  (PostgreSQL on 127.0.0.1:5432)
 //   BENCH_TOKENS=200000 npm run bench:revoke   (a smaller run)
+//   npm run bench:revoke -- --small            (500 identities, 100 affected, 1,000 tokens: CI)
+// Every run checks its answers: every token issued, each affected one allowed before the
+// withdrawal and rejected after it, and a delta that carried the withdrawal.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -18,7 +21,6 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import pg from 'pg';
 import { Enforcer, type Verified } from '@mandate/sdk';
 import { buildApp } from '../src/app.js';
 import type { Manifest } from '../src/core/manifest.js';
@@ -28,10 +30,11 @@ import { MICA_SERVICES } from '../src/core/vocabulary.js';
 import { insertMany } from '../src/store/db.js';
 import { openDatabase } from '../src/store/open.js';
 import { migrate } from '../src/store/migrations.js';
+import { check, createPgDatabase, runBench, SMALL, type BenchDatabase } from './harness.js';
 
-const IDENTITIES = Number(process.env.BENCH_IDENTITIES ?? 100_000);
-const AFFECTED = Number(process.env.BENCH_AFFECTED ?? 20_000);
-const TOKENS = Number(process.env.BENCH_TOKENS ?? 1_000_000);
+const IDENTITIES = Number(process.env.BENCH_IDENTITIES ?? (SMALL ? 500 : 100_000));
+const AFFECTED = Number(process.env.BENCH_AFFECTED ?? (SMALL ? 100 : 20_000));
+const TOKENS = Number(process.env.BENCH_TOKENS ?? (SMALL ? 1_000 : 1_000_000));
 const CONCURRENCY = 16;
 const STORE = process.env.BENCH_STORE === 'postgres' ? 'postgres' : 'sqlite';
 const ADMIN = `mdt_bench_${randomBytes(16).toString('hex')}`;
@@ -158,19 +161,14 @@ async function issue(base: string, platformKey: CryptoKey): Promise<{ affected: 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'mandate-bench-revoke-'));
   let dbUrl = `sqlite:${join(dir, 'bench.db')}`;
-  let pgName: string | undefined;
-  const adminPg = 'postgres://postgres@127.0.0.1:5432/postgres';
-  if (STORE === 'postgres') {
-    pgName = `mandate_bench_revoke_${process.pid}`;
-    const c = new pg.Client({ connectionString: adminPg });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${pgName}`);
-    await c.end();
-    dbUrl = `postgres://postgres@127.0.0.1:5432/${pgName}`;
-  }
+  let pgDb: BenchDatabase | undefined;
   let server: { url: string; child: ChildProcess } | undefined;
   let enforcer: Enforcer | undefined;
   try {
+    if (STORE === 'postgres') {
+      pgDb = await createPgDatabase('revoke');
+      dbUrl = pgDb.url;
+    }
     const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
     await prepareStore(dbUrl, { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'EdDSA' });
     server = await startServer(dbUrl);
@@ -184,6 +182,9 @@ async function main(): Promise<void> {
 
     const issued = await issue(server.url, privateKey);
     log(`issued ${TOKENS} tokens in ${issued.seconds.toFixed(1)} s: ${Math.round(issued.perSecond)}/s (p50 ${issued.p50.toFixed(2)} ms, p99 ${issued.p99.toFixed(2)} ms)`);
+    // Token n is for identity n % IDENTITIES; the first AFFECTED identities are the affected ones.
+    const wantAffected = Math.floor(TOKENS / IDENTITIES) * Math.min(AFFECTED, IDENTITIES) + Math.min(AFFECTED, TOKENS % IDENTITIES);
+    check(issued.affected.length === wantAffected, `${issued.affected.length} tokens of affected identities issued, expected ${wantAffected}`);
 
     const deltas: { at: number; receivedAt: number; carries: boolean; provisional: boolean }[] = [];
     enforcer = await Enforcer.connect({ url: server.url, apiToken: sdkToken, verifiedCacheSize: issued.affected.length + 10, reportEvidence: false, maxStalenessMs: 60_000,
@@ -196,6 +197,8 @@ async function main(): Promise<void> {
     const verifySeconds = (performance.now() - tv) / 1000;
     const allowedBefore = verified.filter((v) => enforcer!.decide(v, 'initiate_transfer', NL, ctx).decision === 'allow').length;
     log(`SDK verified ${verified.length} affected tokens in ${verifySeconds.toFixed(1)} s; ${allowedBefore} allowed before the withdrawal`);
+    // Otherwise the propagation below would time what was denied all along.
+    check(allowedBefore === verified.length, `${verified.length - allowedBefore} of ${verified.length} affected tokens denied before the withdrawal`);
 
     const proposal = await api(server.url, carla, 'POST', '/v1/authorisations/auth-custody-nl/transitions', { to: 'withdrawn', reason: 'bench', reference: 'BENCH-1' });
     // Per token, the first moment the SDK rejects it, checked right after each delta lands.
@@ -241,18 +244,16 @@ async function main(): Promise<void> {
       machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version },
     };
     console.log(JSON.stringify(result, null, 2));
+    check(remaining === 0, `${remaining} of ${verified.length} affected tokens still allowed 120 s after the approval`);
+    check(carrying !== undefined, 'no delta after the approval carried the withdrawal');
+    check(applied !== undefined, `transition ${String(proposal.id)} has no transition.applied event`);
   } finally {
     await enforcer?.close().catch(() => undefined);
     server?.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
     rmSync(dir, { recursive: true, force: true });
-    if (pgName) {
-      const c = new pg.Client({ connectionString: adminPg });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`);
-      await c.end();
-    }
+    await pgDb?.drop();
   }
 }
 
-await main();
+runBench('bench:revoke', main);
