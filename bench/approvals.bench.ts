@@ -16,14 +16,22 @@
 //   BENCH_STORE=sqlite|postgres|both (default both)   BENCH_REQUESTS=200   BENCH_ROUNDS=50
 //   BENCH_CONCURRENCY=1,8   BENCH_IDENTITIES=10000   BENCH_GRANTS=10000   BENCH_ENGINE_PASSES=9   BENCH_ENGINE_PASS_MS=500
 //   BENCH_OUT=bench/approvals/last-run.json
+//   npm run bench:approvals -- --small   (CI: 100 identities and grants, 10 cycles at 1 and 4 in
+//   flight, 3 propagation rounds, short engine passes; every answer checked, nothing timed against a target)
+//
+// Every run checks its answers: each engine case decides as intended, each cycle ends approved,
+// and every propagation round flips the enforcement point to allow and back to deny (a round that
+// never flips fails the run). The propagation's token comes from a platform (OIDC) token exchange,
+// so it is attested like a workload's, and the context the bench sends agrees with it: the token's
+// attestation, environment and purpose win over a caller's, and a context that contradicts them is
+// denied (builtin:context-conflicts-with-token), which would leave nothing to time.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import pg from 'pg';
-import { Enforcer, type Verified } from '@mandate/sdk';
+import { contextFromToken, Enforcer, type Verified } from '@mandate/sdk';
 import { cedarEvaluator } from '@mandate/sdk/cedar-evaluator';
 import { DecisionEngine, type DecisionContext, type DecisionResource, type GrantEntry, type IdentityFacts, type LifecycleRuleSet } from '@mandate/sdk/decision';
 import { buildApp } from '../src/app.js';
@@ -36,21 +44,23 @@ import { defaultRules } from '../src/state/lifecycle-rules.js';
 import { openDatabase } from '../src/store/open.js';
 import { migrate } from '../src/store/migrations.js';
 import { identity, smallManifest } from '../test/support/fixtures.js';
-import { quantile } from './decide/stats.js';
+import { check, createPgDatabase, quantile, runBench, SMALL } from './harness.js';
 import { freePort, startProcess, waitForHttp, type ServerProcess } from './decide/servers.js';
 
 const env = process.env;
 const STORES = env.BENCH_STORE === 'sqlite' ? ['sqlite'] as const : env.BENCH_STORE === 'postgres' ? ['postgres'] as const : ['sqlite', 'postgres'] as const;
-const REQUESTS = Number(env.BENCH_REQUESTS ?? 200);
-const ROUNDS = Number(env.BENCH_ROUNDS ?? 50);
-const CONCURRENCY = (env.BENCH_CONCURRENCY ?? '1,8').split(',').map(Number).filter((n) => n > 0);
-const IDENTITIES = Number(env.BENCH_IDENTITIES ?? 10_000);
-const GRANTS = Number(env.BENCH_GRANTS ?? 10_000);
-const PASS_MS = Number(env.BENCH_ENGINE_PASS_MS ?? 500);
-const PASSES = Number(env.BENCH_ENGINE_PASSES ?? 9);
-const LATENCY_CALLS = 100_000;
-const OUT = env.BENCH_OUT ?? fileURLToPath(new URL('./approvals/last-run.json', import.meta.url));
-const PG_ADMIN = env.MANDATE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REQUESTS = Number(env.BENCH_REQUESTS ?? (SMALL ? 10 : 200));
+const ROUNDS = Number(env.BENCH_ROUNDS ?? (SMALL ? 3 : 50));
+const CONCURRENCY = (env.BENCH_CONCURRENCY ?? (SMALL ? '1,4' : '1,8')).split(',').map(Number).filter((n) => n > 0);
+const IDENTITIES = Number(env.BENCH_IDENTITIES ?? (SMALL ? 100 : 10_000));
+const GRANTS = Number(env.BENCH_GRANTS ?? (SMALL ? 100 : 10_000));
+const PASS_MS = Number(env.BENCH_ENGINE_PASS_MS ?? (SMALL ? 50 : 500));
+const PASSES = Number(env.BENCH_ENGINE_PASSES ?? (SMALL ? 1 : 9));
+const LATENCY_CALLS = SMALL ? 2_000 : 100_000;
+const WARMUP_MS = SMALL ? 100 : 1_000;
+// A small run writes beside the other scratch figures, not over the committed full-scale ones.
+const OUT = env.BENCH_OUT ?? fileURLToPath(new URL(SMALL ? './out/approvals-small.json' : './approvals/last-run.json', import.meta.url));
+const ISS = 'https://k8s.bench.example';
 const SERVE = fileURLToPath(new URL('./revoke/serve.ts', import.meta.url));
 const POLICY_FILE = new URL('../policies/cedar/mandate-default.cedar', import.meta.url);
 
@@ -123,7 +133,7 @@ async function engineBench(): Promise<{ results: EngineResult[]; ratios: { a_ove
   const latency = new Map<string, { p50Us: number; p99Us: number }>();
   for (const c of cases) {
     const tw = Date.now();
-    while (Date.now() - tw < 1000) for (let i = 0; i < 10_000; i++) c.decide();
+    while (Date.now() - tw < WARMUP_MS) for (let i = 0; i < 10_000; i++) c.decide();
     const lat = new Float64Array(LATENCY_CALLS);
     for (let i = 0; i < LATENCY_CALLS; i++) {
       const t0 = nowNs();
@@ -168,7 +178,7 @@ async function engineBench(): Promise<{ results: EngineResult[]; ratios: { a_ove
     ratios: { a_over_b: paired('a', 'b'), b_over_c: paired('b', 'c'), d_over_c: paired('d', 'c') },
     notes: [
       `policies: ${checked.policies.map((p) => p.id).join(', ')} (policies/cedar/mandate-default.cedar, checked by cedar-wasm, compiled by the SDK)`,
-      `${LATENCY_CALLS.toLocaleString('en')} timed calls per case after a 1 s warm-up (process.hrtime.bigint per call); throughput: ${PASSES} interleaved passes of ${PASS_MS} ms per case, median`,
+      `${LATENCY_CALLS.toLocaleString('en')} timed calls per case after a ${WARMUP_MS / 1000} s warm-up (process.hrtime.bigint per call); throughput: ${PASSES} interleaved passes of ${PASS_MS} ms per case, median`,
     ],
   };
 }
@@ -222,17 +232,9 @@ async function storeBench(store: 'sqlite' | 'postgres', signal: { stop: (() => P
     dbUrl = `sqlite:${join(dir, 'bench.db')}`;
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   } else {
-    const name = `mandate_bench_approvals_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const admin = async (sql: string) => {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      try { await c.query(sql); } finally { await c.end(); }
-    };
-    await admin(`CREATE DATABASE ${name}`);
-    const u = new URL(PG_ADMIN);
-    u.pathname = `/${name}`;
-    dbUrl = u.toString();
-    cleanup = () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    const created = await createPgDatabase('approvals');
+    dbUrl = created.url;
+    cleanup = created.drop;
   }
   let server: ServerProcess | undefined;
   let enforcer: Enforcer | undefined;
@@ -244,12 +246,15 @@ async function storeBench(store: 'sqlite' | 'postgres', signal: { stop: (() => P
     await cleanup().catch((err) => log(`cleanup of ${store}: ${(err as Error).message}`));
   };
   signal.stop.push(teardown);
+  // The platform that vouches for agent-ops's workload (its OIDC tokens are exchanged for Mandate's).
+  const platform = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
   try {
     {
       const db = await openDatabase(dbUrl);
       await migrate(db);
       const app = await buildApp({ db, logger: false });
       await app.services.importer.importManifest('bench', manifest(), { dryRun: false, digestOf: 'bench-approvals' });
+      await app.services.tokens.addIssuer('bench', { id: 'bench-k8s', issuer: ISS, audience: 'mandate', jwks: { keys: [{ ...(await exportJWK(platform.publicKey)), kid: 'k', alg: 'EdDSA' } as never] } });
       await app.close();
       await db.close();
     }
@@ -317,7 +322,7 @@ async function storeBench(store: 'sqlite' | 'postgres', signal: { stop: (() => P
     if (active < Math.min(500, REQUESTS * CONCURRENCY.length)) throw new Error(`${active} active grants after the cycles`);
 
     // 3. Propagation to the enforcement point.
-    const propagation = await propagationBench(api, base, tok, enforcer, store);
+    const propagation = await propagationBench(api, tok, enforcer, store, platform.privateKey);
     return { store, setupSeconds: r2(setupSeconds), cycles, propagation };
   } finally {
     signal.stop.splice(signal.stop.indexOf(teardown), 1);
@@ -325,14 +330,17 @@ async function storeBench(store: 'sqlite' | 'postgres', signal: { stop: (() => P
   }
 }
 
-async function propagationBench(api: Api, base: string, tok: Record<string, string>, enforcer: Enforcer, store: string): Promise<PropagationResult> {
-  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-  await api.call(tok.admin, 'POST', '/v1/identities/agent-ops/credentials', { type: 'jwk', jwk: await exportJWK(publicKey) });
-  const tokenFor = async (key: CryptoKey, round: number): Promise<string> => {
+async function propagationBench(api: Api, tok: Record<string, string>, enforcer: Enforcer, store: string, platformKey: CryptoKey): Promise<PropagationResult> {
+  await api.call(tok.admin, 'POST', '/v1/identities/agent-ops/credentials', { type: 'oidc', issuer: 'bench-k8s', subject: 'sa:agent-ops' });
+  // An attested token (RFC 8693 exchange of the platform's token) for the purpose the bench's
+  // context names: a key-signed assertion gives an unattested token, which no execute action allows.
+  const tokenFor = async (round: number): Promise<string> => {
     const now = Math.floor(Date.now() / 1000);
-    const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'EdDSA' }).setIssuer('agent-ops').setSubject('agent-ops')
-      .setAudience(`${base}/v1/token`).setIssuedAt(now).setExpirationTime(now + 120).setJti(`bench-${round}-${randomBytes(6).toString('hex')}`).sign(key);
-    const r = await api.call<{ access_token: string }>(undefined, 'POST', '/v1/token', { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }, true);
+    const subject = await new SignJWT({}).setProtectedHeader({ alg: 'EdDSA', kid: 'k' }).setIssuer(ISS).setAudience('mandate').setSubject('sa:agent-ops')
+      .setIssuedAt(now).setExpirationTime(now + 120).setJti(`bench-${round}-${randomBytes(6).toString('hex')}`).sign(platformKey);
+    const r = await api.call<{ access_token: string }>(undefined, 'POST', '/v1/token', {
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: subject, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', purpose: ATTESTED.session_purpose,
+    }, true);
     return r.access_token;
   };
   const resource: DecisionResource = { ...CUSTODY_DE, kind: 'wallet' };
@@ -363,10 +371,12 @@ async function propagationBench(api: Api, base: string, tok: Record<string, stri
   for (let round = 0; round < ROUNDS; round++) {
     // Suspended tokens are revoked (generation bump): a fresh token each round.
     const t0 = performance.now();
-    const token = await tokenFor(privateKey, round);
+    const token = await tokenFor(round);
     tokenLat.push(performance.now() - t0);
     const v = await enforcer.verify(token);
-    if (decide(v) !== 'deny') throw new Error(`round ${round}: agent-ops allowed before its grant`);
+    const conflicts = contextFromToken(v.claims, ATTESTED).conflicts;
+    check(conflicts.length === 0, `round ${round}: the bench's context contradicts the token: ${JSON.stringify(conflicts)}`);
+    check(decide(v) === 'deny', `round ${round}: agent-ops allowed before its grant`);
     const req = await api.call<{ id: string }>(tok.olga, 'POST', '/v1/access-requests', {
       identity: 'agent-ops', actions: ['withdraw_to_client'], scope: CUSTODY_DE, duration_seconds: 1800, justification: `propagation round ${round}`, ticket: `PROP-${round}`,
     });
@@ -392,6 +402,8 @@ async function propagationBench(api: Api, base: string, tok: Record<string, stri
   });
   const out = { rounds: ROUNDS, timeouts, grant: summary(g), cut: summary(cut), token: pct(tokenLat) };
   log(`${store}: propagation over ${ROUNDS} rounds: grant response→allow p50 ${out.grant.fromResponse.p50} / p99 ${out.grant.fromResponse.p99} ms; cut response→deny p50 ${out.cut.fromResponse.p50} / p99 ${out.cut.fromResponse.p99} ms`);
+  // A round that never flipped measured nothing.
+  check(timeouts === 0, `${store}: ${timeouts} of ${2 * ROUNDS} propagation steps never flipped the enforcement point within 10 s`);
   return out;
 }
 
@@ -402,6 +414,7 @@ async function propagationBench(api: Api, base: string, tok: Record<string, stri
 function report(engine: Awaited<ReturnType<typeof engineBench>>, stores: StoreResult[], loadStart: number, loadEnd: number, seconds: number): string {
   const by = (id: string) => engine.results.find((r) => r.id === id)!;
   const lines: string[] = [];
+  if (SMALL) lines.push('Small run (--small), for CI: every answer checked; the figures are too few to compare with docs/benchmarks.md.', '');
   lines.push('### Engine: DecisionEngine.decide, default Cedar policy', '');
   lines.push('| case | decisions/s | p50 | p99 |', '| --- | ---: | ---: | ---: |');
   for (const r of engine.results) lines.push(`| ${r.label} | ${fmt(r.perSecond)} | ${r.p50Us.toFixed(2)} µs | ${r.p99Us.toFixed(2)} µs |`);
@@ -463,4 +476,4 @@ async function main(): Promise<void> {
   log(`wrote ${OUT}`);
 }
 
-await main();
+runBench('bench:approvals', main);
