@@ -109,7 +109,7 @@ export function registerDiscoveryCommands(program: Command, clientOf: ClientOf, 
     .requiredOption('--function <function>', 'custody, trading, settlement, reconciliation, customer_support, reporting or infrastructure')
     .option('--id <id>', 'the identity id (default: <source>.<name>)')
     .option('--environment <env>', 'when the source does not say')
-    .option('--scopes <scopes>', 'comma-separated entity/service/jurisdiction scopes')
+    .requiredOption('--scopes <scopes>', 'comma-separated entity/service/jurisdiction scopes it acts for (at least one)')
     .action(async (key: string, o: { owner: string; purpose: string; function: string; id?: string; environment?: string; scopes?: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
       const scopes = split(o.scopes)?.map((s) => {

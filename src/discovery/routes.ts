@@ -31,7 +31,8 @@ const AdoptBody = Type.Object({
   owner: Email,
   purpose: Text,
   function: Enum(IDENTITY_FUNCTIONS),
-  scopes: Type.Optional(Type.Array(Scope, { maxItems: 500 })),
+  // An active identity acts for at least one scope (entity, service, member state): discovery cannot tell which.
+  scopes: Type.Array(Scope, { minItems: 1, maxItems: 500 }),
   environment: Type.Optional(Enum(ENVIRONMENTS)),
   labels: Type.Optional(Labels),
 }, { additionalProperties: false });

@@ -96,7 +96,8 @@ export interface AdoptInput {
   owner: string;
   purpose: string;
   function: IdentityFunction;
-  scopes?: Scope[];
+  /** At least one: an active identity acts for a scope, and discovery cannot tell which. */
+  scopes: Scope[];
   environment?: Environment;
   labels?: Record<string, string>;
 }
@@ -498,7 +499,7 @@ export function discoveryService(db: Database, clock: () => Date, kek: Buffer, c
         const id = input.id ?? `${src.id}.${a.name}`.replace(/[^A-Za-z0-9._:@-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128);
         const identity: IdentityInput = {
           id, kind: 'service_account', function: input.function, capability: a.privilege === 'execute' ? 'execute' : 'observe',
-          owner: input.owner, purpose: input.purpose, scopes: input.scopes ?? [], environment, credential,
+          owner: input.owner, purpose: input.purpose, scopes: input.scopes, environment, credential,
           revocation: { connector, target: a.native_id },
           labels: { 'discovery.source': src.id, 'discovery.type': a.type.slice(0, 200), ...(input.labels ?? {}) },
           ...(a.last_used ? { last_used: a.last_used } : {}),

@@ -164,7 +164,9 @@ for (const store of testStores()) {
       assert.equal(adopted.body.account.disposition.kind, 'adopted');
       await t.approve(adopted.body.approval.id);
       assert.equal((await t.call('GET', '/v1/identities/svc-stray', t.admin)).status, 200);
-      assertProblem(await t.call('POST', `/v1/discovery/accounts/${key}/adopt`, t.admin, { owner: 'alice@firm.example', purpose: 'x', function: 'reporting' }), 409, 'ALREADY_DECIDED');
+      const scopes = [{ entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }];
+      assertProblem(await t.call('POST', `/v1/discovery/accounts/${key}/adopt`, t.admin, { owner: 'alice@firm.example', purpose: 'x', function: 'reporting' }), 400, 'VALIDATION_FAILED', '/scopes');
+      assertProblem(await t.call('POST', `/v1/discovery/accounts/${key}/adopt`, t.admin, { owner: 'alice@firm.example', purpose: 'x', function: 'reporting', scopes }), 409, 'ALREADY_DECIDED');
 
       const pkey = encodeURIComponent(`pg-local|${roles.personal}`);
       assertProblem(await t.call('POST', `/v1/discovery/accounts/${pkey}/dismiss`, t.admin, { reason: 'bored' }), 400, 'VALIDATION_FAILED', '/reason');
