@@ -8,17 +8,25 @@
 // call — or, over HTTP, the round trip — and not the benchmark's own conversions.
 import type { Scenario } from './scenario.js';
 
-/** A synchronous in-process decision: request index → allow? */
-export interface SyncMode {
-  kind: 'sync';
+/** What every mode says of itself. */
+interface ModeBase {
   mode: string;
+  /**
+   * 'token': the mode decides for verified Mandate tokens, whose facts win over the context, so
+   * its decisions are checked against scenario.expectedToken (the token form) instead of expected.
+   */
+  expects?: 'token';
+}
+
+/** A synchronous in-process decision: request index → allow? */
+export interface SyncMode extends ModeBase {
+  kind: 'sync';
   decide(i: number): boolean;
 }
 
 /** An asynchronous in-process decision (an SDK whose decide returns a promise); awaited one at a time. */
-export interface AsyncMode {
+export interface AsyncMode extends ModeBase {
   kind: 'async';
-  mode: string;
   decide(i: number): Promise<boolean>;
 }
 
@@ -26,9 +34,8 @@ export interface AsyncMode {
  * Decisions over HTTP, measured by http-load.ts with the same client for every engine. One HTTP
  * request carries `batch` decisions (default 1): requests first..first+n-1.
  */
-export interface HttpMode {
+export interface HttpMode extends ModeBase {
   kind: 'http';
-  mode: string;
   url: string;
   concurrency: number;
   batch?: number;

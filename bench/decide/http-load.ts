@@ -5,7 +5,7 @@
 // what the server sustains at that many requests in flight. Bodies are built before timing.
 import http from 'node:http';
 import { ERROR, NOT_RUN } from './engine.js';
-import { quantile } from './stats.js';
+import { quantile } from '../harness.js';
 
 export interface HttpLoadOptions {
   url: string;

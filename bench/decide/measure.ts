@@ -14,10 +14,12 @@
 // reached — its point is latency, and the concurrent run of the same engine covers them all.
 import { ALLOW, DENY, ERROR, NOT_RUN, type AsyncMode, type HttpMode, type Mode, type SyncMode } from './engine.js';
 import { httpLoad } from './http-load.js';
-import { median, quantile } from './stats.js';
+import { median, quantile, SMALL } from '../harness.js';
 
-/** The budgets, exported so the report states the ones in force. */
-export const BUDGETS = { WARMUP_MS: 2_000, PASS_BUDGET_MS: 4_000, PASSES: 3, HTTP_WARMUP: 2_000, HTTP_SEQUENTIAL_MS: 20_000 } as const;
+/** The budgets, exported so the report states the ones in force; --small (parent and child alike) shrinks them to seconds in all. */
+export const BUDGETS = SMALL
+  ? { WARMUP_MS: 200, PASS_BUDGET_MS: 300, PASSES: 1, HTTP_WARMUP: 200, HTTP_SEQUENTIAL_MS: 1_500 } as const
+  : { WARMUP_MS: 2_000, PASS_BUDGET_MS: 4_000, PASSES: 3, HTTP_WARMUP: 2_000, HTTP_SEQUENTIAL_MS: 20_000 } as const;
 const { WARMUP_MS, PASS_BUDGET_MS, PASSES, HTTP_WARMUP, HTTP_SEQUENTIAL_MS } = BUDGETS;
 /** Progress marks: every 1,000 calls where calls are timed one by one, every 5,000 in tight loops. */
 const PROGRESS_EVERY = 1_000;

@@ -4,7 +4,13 @@
 // Options: --engines id,id (default: every engine with byDefault !== false), --all (every engine),
 // --requests N (default 100000), --identities N (default 10000), --baseline id[:mode] (the
 // ratio column; default the first row), --timeout-s S (per engine, default 400),
-// --out FILE (default bench/decide/last-run.json), --list (print the engines and exit).
+// --out FILE (default bench/decide/last-run.json), --list (print the engines and exit), --small
+// (2,000 requests over 200 identities, budgets of a fraction of a second, a 60 s timeout per
+// engine, written to bench/out/decide-small.json: for CI; every decision still checked).
+//
+// A run fails (exit 1) when an engine fails, crashes or times out, or any decision differs from
+// the reference: expected(), or for modes that decide for Mandate tokens expectedToken (the
+// token's facts win over the context; see scenario.ts).
 //
 // The parent builds the scenario, then runs each engine in a child process of its own (this file
 // again, with --child): the child rebuilds the scenario, checks its fingerprint, starts the
@@ -14,18 +20,20 @@
 // parent prints a Markdown table and writes the JSON summary.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ALLOW, DENY, ERROR, NOT_RUN, type Started, type StartContext } from './engine.js';
+import { machine as benchMachine, SMALL } from '../harness.js';
 import { BUDGETS, measureMode, type ModeResult } from './measure.js';
 import { enginesIn, loadEngines, type RegisteredEngine } from './registry.js';
 import { DEFAULT_IDENTITIES, DEFAULT_REQUESTS, buildScenario, type Scenario } from './scenario.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
-const DEFAULT_OUT = join(HERE, 'last-run.json');
+// A small run writes beside the other scratch figures, not over the committed full-scale ones.
+const DEFAULT_OUT = SMALL ? join(HERE, '..', 'out', 'decide-small.json') : join(HERE, 'last-run.json');
 const EXAMPLES = 3;
 
 const log = (msg: string) => process.stderr.write(`[decide] ${msg}\n`);
@@ -43,8 +51,10 @@ interface ChildReport {
   notes: string[];
   /** Engine calls made so far (warm-up, decisions, throughput; HTTP: measured requests). */
   calls: number;
-  modes: (Omit<ModeResult, 'decisions'> & { decisions: string })[];
+  modes: EncodedMode[];
 }
+
+type EncodedMode = Omit<ModeResult, 'decisions'> & { decisions: string; expects?: 'token' };
 
 interface ChildOptions {
   engineId: string;
@@ -57,7 +67,9 @@ interface ChildOptions {
   fingerprint: string;
 }
 
-const encode = (r: ModeResult) => ({ ...r, decisions: Buffer.from(r.decisions.buffer, r.decisions.byteOffset, r.decisions.length).toString('base64') });
+const encode = (r: ModeResult, expects: 'token' | undefined): EncodedMode => ({
+  ...r, decisions: Buffer.from(r.decisions.buffer, r.decisions.byteOffset, r.decisions.length).toString('base64'), ...(expects ? { expects } : {}),
+});
 
 async function child(o: ChildOptions): Promise<void> {
   const report: ChildReport = { engine: o.engineId, status: 'running', notes: [], calls: 0, modes: [] };
@@ -102,11 +114,11 @@ async function child(o: ChildOptions): Promise<void> {
       };
       log(`${o.engineId}: measuring ${mode.mode}`);
       const r = await measureMode(mode, scenario.requests.length, progress, (partial) => {
-        report.modes = [...done, encode(partial)];
+        report.modes = [...done, encode(partial, mode.expects)];
         save();
       });
       report.calls = base + phaseDone;
-      done.push(encode(r));
+      done.push(encode(r, mode.expects));
       report.modes = [...done];
       save();
       log(`${o.engineId}: ${mode.mode}: ${fmt(r.perSecond)} decisions/s, p50 ${r.p50Ms.toFixed(4)} ms, p99 ${r.p99Ms.toFixed(4)} ms`);
@@ -126,6 +138,8 @@ async function child(o: ChildOptions): Promise<void> {
     save();
     closeSync(progressFd);
   }
+  // A start() that failed may leave a server it started holding the event loop: the exit hooks kill it.
+  if (report.status === 'failed') process.exit(1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,6 +156,7 @@ interface Check {
 }
 
 interface RowResult extends Omit<ModeResult, 'decisions'> {
+  expects?: 'token';
   check?: Check;
 }
 
@@ -159,8 +174,9 @@ interface EngineRun {
   wallMs: number;
 }
 
-/** Checks requests 0..covered-1 (what the mode set out to decide) against expected(). */
-function check(decisions: Uint8Array, covered: number, scenario: Scenario): Check {
+/** Checks requests 0..covered-1 (what the mode set out to decide) against expected(), or the token form's. */
+function check(decisions: Uint8Array, covered: number, scenario: Scenario, expects?: 'token'): Check {
+  const want = expects === 'token' ? scenario.expectedToken : scenario.expected;
   const c: Check = { mismatches: 0, errors: 0, notRun: 0, allows: 0, examples: [] };
   const name = (d: number) => (d === ALLOW ? 'allow' : d === DENY ? 'deny' : d === ERROR ? 'error' : 'not run');
   for (let i = 0; i < covered; i++) {
@@ -168,14 +184,14 @@ function check(decisions: Uint8Array, covered: number, scenario: Scenario): Chec
     if (d === ALLOW) c.allows++;
     if (d === ERROR) c.errors++;
     else if (d === NOT_RUN) { c.notRun++; continue; }
-    else if (d === scenario.expected[i]) continue;
+    else if (d === want[i]) continue;
     else c.mismatches++;
     if (c.examples.length < EXAMPLES) {
       const p = scenario.requests[i]!.peer;
       c.examples.push({
         index: i,
         request: `${p.principal.id} (${p.principal.status}, ${p.principal.capability}, ${p.principal.environment}) ${p.action} [${p.actionClass}] on ${p.resource.scope} (${p.resource.state}, lawful=${p.lawful}) ctx ${JSON.stringify(p.context)}`,
-        expected: name(scenario.expected[i]!),
+        expected: `${name(want[i]!)}${expects === 'token' ? ' (token form)' : ''}`,
         got: name(d),
       });
     }
@@ -210,6 +226,7 @@ async function runEngine(reg: RegisteredEngine, scenario: Scenario, work: string
   const args = [
     ...execArgv, SELF, '--child', engine.id, '--engine-file', reg.file, '--result', resultFile, '--progress', progressFile,
     '--tmp', tmp, '--requests', String(scenario.requests.length), '--identities', String(scenario.world.identities.length), '--fingerprint', scenario.fingerprint,
+    ...(SMALL ? ['--small'] : []),
   ];
   const t0 = performance.now();
   // detached: its own process group, so a last-resort SIGKILL also takes the servers it started.
@@ -238,7 +255,7 @@ async function runEngine(reg: RegisteredEngine, scenario: Scenario, work: string
   const modes: RowResult[] = (report?.modes ?? []).map((m) => {
     const decisions = new Uint8Array(Buffer.from(m.decisions, 'base64'));
     const { decisions: _omit, ...rest } = m;
-    return { ...rest, ...(engine.floor ? {} : { check: check(decisions, m.covered, scenario) }) };
+    return { ...rest, ...(engine.floor ? {} : { check: check(decisions, m.covered, scenario, m.expects) }) };
   });
   const run: EngineRun = {
     id: engine.id, name: engine.name, floor: engine.floor === true, status: 'ok', notes: report?.notes ?? [],
@@ -297,7 +314,7 @@ const sec = (ms: number) => `${ms / 1000} s`;
 const METHOD = [
   `In-process modes: a warm-up (all requests or ${sec(BUDGETS.WARMUP_MS)}), a pass over every request timing each call with process.hrtime.bigint() (the decisions checked and p50/p99), then ${BUDGETS.PASSES} tight-loop passes without per-call timing; decisions/s is their median. Each pass covers every request unless the engine is slow (†: the first K requests, K ≈ ${sec(BUDGETS.PASS_BUDGET_MS)} of calls).`,
   `HTTP modes: node:http client with a keep-alive Agent (maxSockets = concurrency), closed loop, one decision per request; ${fmt(BUDGETS.HTTP_WARMUP)} requests of warm-up, then one run over every request (sequential: at most ${sec(BUDGETS.HTTP_SEQUENTIAL_MS)}); p50/p99 per request, send to last byte. Server and client share this machine.`,
-  "Each engine runs in its own child process; inputs are prebuilt in the engine's own shape (objects, JSON bodies) before timing. Mismatches: decisions that differ from expected(), the plain-JS reference of Mandate's decision.",
+  "Each engine runs in its own child process; inputs are prebuilt in the engine's own shape (objects, JSON bodies) before timing. Mismatches: decisions that differ from expected(), the plain-JS reference of Mandate's decision; for a mode that decides for Mandate tokens, from expected() over the request's token form (the token's attestation and environment in the context, as the decision uses them).",
 ];
 
 function markdown(rows: Row[], scenario: Scenario, machine: Record<string, unknown>, baseline: Row | undefined): string {
@@ -308,7 +325,7 @@ function markdown(rows: Row[], scenario: Scenario, machine: Record<string, unkno
   lines.push(`Machine: node ${String(machine.node)}, ${String(machine.cpus)} × ${String(machine.cpuModel)}, ${String(machine.totalMemGb)} GB RAM, ${String(machine.platform)}; load average (1 min) ${load(machine.loadAvg1mStart)} at start, ${load(machine.loadAvg1mEnd)} at end`);
   lines.push(
     `Scenario: seed 0x${scenario.seed.toString(16)}, ${fmt(st.identities)} identities, ${st.scopes} scopes (${Object.entries(st.states).map(([k, v]) => `${k} ${v}`).join(', ')}), ` +
-      `${fmt(st.requests)} requests (fingerprint ${scenario.fingerprint}): expected() allows ${fmt(st.allows)} (${pct(st.allows)}); ${fmt(st.executeRequests)} execute actions, ${fmt(st.lawfulExecute)} of them lawful. ` +
+      `${fmt(st.lifecycleSuspended)} of them suspended by the lifecycle on import, ${fmt(st.requests)} requests (fingerprint ${scenario.fingerprint}): expected() allows ${fmt(st.allows)} (${pct(st.allows)}), ${fmt(st.tokenAllows)} (${pct(st.tokenAllows)}) in the token form; ${fmt(st.executeRequests)} execute actions, ${fmt(st.lawfulExecute)} of them lawful. ` +
       `Denies by first rule: ${Object.entries(st.denies).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}.`,
   );
   lines.push('');
@@ -360,11 +377,7 @@ function markdown(rows: Row[], scenario: Scenario, machine: Record<string, unkno
 
 async function parent(opts: { engines?: string[]; all: boolean; requests: number; identities: number; baseline?: string; timeoutMs: number; out: string }): Promise<number> {
   const machine = {
-    node: process.version,
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    totalMemGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
-    platform: `${platform()} ${release()}`,
+    ...benchMachine(),
     // Other work on the machine skews every figure; the load average says whether there was any.
     loadAvg1mStart: loadavg()[0]!,
     loadAvg1mEnd: Number.NaN,
@@ -461,6 +474,7 @@ async function main(): Promise<void> {
       progress: { type: 'string' },
       tmp: { type: 'string' },
       fingerprint: { type: 'string' },
+      small: { type: 'boolean' },
     },
     strict: true,
   });
@@ -469,8 +483,8 @@ async function main(): Promise<void> {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${what} must be an integer ≥ ${min}`);
     return n;
   };
-  const requests = int(values.requests, DEFAULT_REQUESTS, 100, 'requests');
-  const identities = int(values.identities, DEFAULT_IDENTITIES, 10, 'identities');
+  const requests = int(values.requests, SMALL ? 2_000 : DEFAULT_REQUESTS, 100, 'requests');
+  const identities = int(values.identities, SMALL ? 200 : DEFAULT_IDENTITIES, 10, 'identities');
 
   if (values.child) {
     const { 'engine-file': engineFile, result, progress, tmp, fingerprint } = values;
@@ -488,7 +502,7 @@ async function main(): Promise<void> {
     requests,
     identities,
     ...(values.baseline ? { baseline: values.baseline } : {}),
-    timeoutMs: int(values['timeout-s'], 400, 1, 'timeout-s') * 1000,
+    timeoutMs: int(values['timeout-s'], SMALL ? 60 : 400, 1, 'timeout-s') * 1000,
     out: resolve(values.out ?? DEFAULT_OUT),
   });
 }

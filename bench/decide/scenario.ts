@@ -10,6 +10,12 @@
 //   - `peer`: everything a general-purpose engine needs, flat, with `lawful` precomputed here by
 //     Mandate's own lifecycle engine (decidePower) — peers get it as data.
 // `expected()` is the plain-JS reference of the decision and the arbiter of every mismatch.
+//
+// A decision for a verified Mandate token takes attestation, environment and session purpose from
+// the token (a caller's context that contradicts them is denied: builtin:context-conflicts-with-
+// token). The token form of a request is its context with the token's facts in those fields — the
+// tokens here come from a platform's OIDC token exchange, so they are attested and carry the
+// identity's own environment — and `expectedToken` is expected() over that form.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -94,10 +100,14 @@ export interface Scenario {
   requests: DecisionRequest[];
   /** expected() of every request: 1 allow, 0 deny. */
   expected: Uint8Array;
+  /** expected() of every request's token form (tokenContext), for modes that decide for a token. */
+  expectedToken: Uint8Array;
   /** A short hash of everything the engines see, to check that every process built the same scenario. */
   fingerprint: string;
   stats: {
-    identities: number; scopes: number; requests: number; allows: number; executeRequests: number; lawfulExecute: number;
+    identities: number; scopes: number; requests: number; allows: number; tokenAllows: number; executeRequests: number; lawfulExecute: number;
+    /** Identities active by the draw that the lifecycle suspends on import (no lawful execute action left). */
+    lifecycleSuspended: number;
     states: Record<string, number>;
     /** Denies by the first rule of expected() that denies. */
     denies: Record<string, number>;
@@ -123,6 +133,15 @@ export function denyReason(req: PeerRequest): string | null {
   if (c.device_posture !== 'compliant') return 'device not compliant';
   if (c.environment !== p.environment) return 'other environment';
   return null;
+}
+
+/**
+ * The context a decision for the identity's token uses: the token's attestation and environment
+ * (an attested workload of the identity's own environment) and purpose, the caller's device
+ * posture and amount. Sending exactly this never conflicts with the token.
+ */
+export function tokenContext(context: RequestContext, token: { attested: boolean; environment: Environment; session_purpose: string }): RequestContext {
+  return { ...context, attested: token.attested, environment: token.environment, session_purpose: token.session_purpose };
 }
 
 export function loadRules(): LifecycleRules {
@@ -200,6 +219,7 @@ export function buildScenario(opts: { identities?: number; requests?: number } =
   // --- Identities ------------------------------------------------------------------------------
   const identities: Identity[] = [];
   const principals: PeerPrincipal[] = [];
+  let lifecycleSuspended = 0;
   for (let n = 1; n <= identityCount; n++) {
     const fn = pick(IDENTITY_FUNCTIONS);
     const capability = rnd() < (fn === 'reporting' ? 0.6 : 0.15) ? 'observe' : 'execute';
@@ -218,12 +238,21 @@ export function buildScenario(opts: { identities?: number; requests?: number } =
       scopes: [...held].map((i) => scopes[i]!.scope),
       actions: defaultActionsFor(fn, capability, vocabulary),
       environment,
-      break_glass: rnd() < 0.03,
+      // None is break-glass: a break-glass identity is sealed (no token, every decision a deny
+      // until an activation opens), a path expected() does not model. The draw stays, so the rest
+      // of the seeded world is what it was.
+      break_glass: rnd() < 0,
       credential: { type: pick(CREDENTIAL_TYPES), created: '2025-03-01' },
       status: statusRoll < 0.92 ? 'active' : statusRoll < 0.97 ? 'suspended' : 'revoked',
       labels: {},
     };
     if (rnd() < 0.15) identity.vendor = `vendor-${pad(1 + Math.floor(rnd() * 10), 2)}`;
+    // The inventory applies the lifecycle on import: an execute identity left with no lawful execute
+    // action in any scope is suspended. The world holds it so, as Mandate's store will.
+    if (identity.status === 'active' && decidePower(identity, lookup, rules, vocabulary).outcome === 'suspend') {
+      identity.status = 'suspended';
+      lifecycleSuspended++;
+    }
     identities.push(identity);
     principals.push({
       id: identity.id, kind: identity.kind, function: identity.function, capability: identity.capability, environment,
@@ -235,6 +264,8 @@ export function buildScenario(opts: { identities?: number; requests?: number } =
   // --- Requests ----------------------------------------------------------------------------------
   const requests: DecisionRequest[] = [];
   const expectedBits = new Uint8Array(requestCount);
+  const expectedTokenBits = new Uint8Array(requestCount);
+  let tokenAllows = 0;
   const hash = createHash('sha256');
   let allows = 0;
   let executeRequests = 0;
@@ -270,6 +301,11 @@ export function buildScenario(opts: { identities?: number; requests?: number } =
     expectedBits[i] = reason === null ? 1 : 0;
     if (reason === null) allows++;
     else denies[reason] = (denies[reason] ?? 0) + 1;
+    // session_purpose decides nothing here; the token's own is put in by the engine that sends it.
+    if (denyReason({ ...peer, context: tokenContext(context, { attested: true, environment: identity.environment, session_purpose: context.session_purpose }) }) === null) {
+      expectedTokenBits[i] = 1;
+      tokenAllows++;
+    }
     if (peer.execute) {
       executeRequests++;
       if (lawful) lawfulExecute++;
@@ -288,7 +324,8 @@ export function buildScenario(opts: { identities?: number; requests?: number } =
     world: { entities, authorisations, identities, scopes, rules },
     requests,
     expected: expectedBits,
+    expectedToken: expectedTokenBits,
     fingerprint: hash.digest('hex').slice(0, 16),
-    stats: { identities: identities.length, scopes: scopes.length, requests: requestCount, allows, executeRequests, lawfulExecute, states, denies },
+    stats: { identities: identities.length, scopes: scopes.length, requests: requestCount, allows, tokenAllows, lifecycleSuspended, executeRequests, lawfulExecute, states, denies },
   };
 }

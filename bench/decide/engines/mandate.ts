@@ -5,7 +5,9 @@
 //   - the batch endpoint, 500 decisions per request, at 16 in flight.
 // Identities the scenario has suspended or revoked get their token while active and are then
 // switched off through the API, so the SDK learns of it the way it would in production (a token
-// generation change) and the endpoint reads it from the inventory.
+// generation change) and the endpoint reads it from the inventory. Identities the lifecycle
+// suspends on import (no lawful execute action left) never get a token, as in production: the SDK
+// mode answers their requests deny without a call (the notes say how many).
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,12 +15,23 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Enforcer, type Verified } from '@mandate/sdk';
 import type { DecisionContext, DecisionResource } from '@mandate/sdk/decision';
 import { buildApp } from '../../../src/app.js';
+import { decidePower, scopeKey } from '../../../src/core/lifecycle.js';
 import type { Manifest } from '../../../src/core/manifest.js';
+import type { Identity } from '../../../src/core/model.js';
+import { ActionVocabulary } from '../../../src/core/vocabulary.js';
 import { openDatabase } from '../../../src/store/open.js';
 import { migrate } from '../../../src/store/migrations.js';
 import { insertMany } from '../../../src/store/db.js';
 import type { Engine, HttpMode } from '../engine.js';
+import { tokenContext } from '../scenario.js';
 import { freePort, startProcess, waitForHttp } from '../servers.js';
+
+/** Whether the lifecycle, not the draw, suspended an identity (the scenario's own rule: nothing execute left). */
+function lifecycleSuspends(scenario: Parameters<Engine['start']>[0]): (i: Identity) => boolean {
+  const byKey = new Map(scenario.world.authorisations.map((a) => [`${a.entity}/${a.service}/${a.jurisdiction}`, { id: a.id, status: a.status, ...(a.conditions ? { conditions: { denied_actions: a.conditions.denied_actions ?? [] } } : {}) }]));
+  const vocabulary = new ActionVocabulary();
+  return (i) => decidePower({ ...i, status: 'active' }, (s) => byKey.get(scopeKey(s)), scenario.world.rules, vocabulary).outcome === 'suspend';
+}
 
 const SERVE = fileURLToPath(new URL('../../revoke/serve.ts', import.meta.url));
 const ISS = 'https://k8s.bench.example';
@@ -29,6 +42,8 @@ const engine: Engine = {
   order: 0,
   async start(scenario, ctx) {
     const { world } = scenario;
+    const suspendedAtImport = new Set<string>();
+    const lifecycleCuts = lifecycleSuspends(scenario);
     const dbUrl = `sqlite:${join(ctx.tmpDir, 'mandate.db')}`;
     const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
     // Load the world: all identities active first (so each can get its token), credentials bound.
@@ -46,6 +61,12 @@ const engine: Engine = {
       const vendors = [...new Set(world.identities.map((i) => i.vendor).filter((v): v is string => Boolean(v)))];
       manifest.vendors = vendors.map((id) => ({ id, name: id }));
       await app.services.importer.importManifest('bench', manifest, { dryRun: false, digestOf: 'bench-decide' });
+      // The scenario models the lifecycle's suspensions on import; the store must agree exactly.
+      const suspended = (await db.all<{ id: string }>("SELECT id FROM identities WHERE status <> 'active' ORDER BY id")).map((r) => r.id);
+      for (const id of suspended) suspendedAtImport.add(id);
+      // Every identity is imported active, so the lifecycle cuts those it would whatever the draw said.
+      const want = world.identities.filter((i) => lifecycleCuts(i)).map((i) => i.id);
+      if (suspended.join() !== want.join()) throw new Error(`the import suspended ${suspended.length} identities (${suspended.slice(0, 5).join(', ')}…), the scenario expects ${want.length} (${want.slice(0, 5).join(', ')}…)`);
       await app.services.tokens.addIssuer('bench', { id: 'bench-k8s', issuer: ISS, audience: 'mandate', jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'b', alg: 'EdDSA' } as never] } });
       const at = new Date().toISOString();
       await db.transaction((tx) => insertMany(tx, 'identity_credentials', ['id', 'identity_id', 'type', 'issuer', 'subject', 'created_at'],
@@ -79,9 +100,10 @@ const engine: Engine = {
     const now = Math.floor(Date.now() / 1000);
     const tokens = new Map<string, string>();
     let next = 0;
+    const holders = world.identities.filter((i) => !suspendedAtImport.has(i.id));
     await Promise.all(Array.from({ length: 8 }, async () => {
-      while (next < world.identities.length) {
-        const id = world.identities[next++]!.id;
+      while (next < holders.length) {
+        const id = holders[next++]!.id;
         const subject = await new SignJWT({}).setProtectedHeader({ alg: 'EdDSA', kid: 'b' }).setIssuer(ISS).setAudience('mandate').setSubject(`sa:${id}`).setIssuedAt(now).setExpirationTime(now + 3600).sign(privateKey);
         const r = await api('', 'POST', '/v1/token', { grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: subject, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt' }, true);
         tokens.set(id, r.access_token as string);
@@ -90,7 +112,8 @@ const engine: Engine = {
     ctx.log(`issued ${tokens.size} tokens`);
     // Now the scenario's statuses.
     for (const i of world.identities) {
-      if (i.status !== 'active') await api(admin, 'POST', `/v1/identities/${encodeURIComponent(i.id)}/status`, { status: i.status, reason: 'bench scenario' });
+      const now = suspendedAtImport.has(i.id) ? 'suspended' : 'active';
+      if (i.status !== now) await api(admin, 'POST', `/v1/identities/${encodeURIComponent(i.id)}/status`, { status: i.status, reason: 'bench scenario' });
     }
     const enforcer = await Enforcer.connect({ url: base, apiToken: enforcerToken, reportEvidence: false, verifiedCacheSize: tokens.size + 10, maxStalenessMs: 600_000 });
     // Wait until the SDK has heard of every status change (its position reaches the server's).
@@ -98,10 +121,18 @@ const engine: Engine = {
     while (enforcer.state.seq < target) await new Promise((r) => setTimeout(r, 20));
     const verified = new Map<string, Verified>();
     for (const [id, t] of tokens) verified.set(id, await enforcer.verify(t));
-    const reqs = scenario.requests.map((r) => ({
-      v: verified.get(r.mandate.principal.identity)!, action: r.mandate.action,
-      resource: r.mandate.resource as DecisionResource, context: r.mandate.context as DecisionContext,
-    }));
+    // For a token the context carries what the token says (attestation, environment, purpose):
+    // the token's facts win, and a context that contradicted them would be a deny, measuring the
+    // conflict path instead of the decision. Every field is sent, so the SDK takes its hot path.
+    const reqs = scenario.requests.map((r) => {
+      const v = verified.get(r.mandate.principal.identity);
+      const m = v?.claims.mdt;
+      return {
+        v, action: r.mandate.action, resource: r.mandate.resource as DecisionResource,
+        context: (m ? tokenContext(r.mandate.context, { attested: m.att, environment: m.env, session_purpose: m.purpose }) : r.mandate.context) as DecisionContext,
+      };
+    });
+    const tokenless = reqs.filter((r) => !r.v).length;
 
     // The engine alone, over the inventory's facts (status included): what the SDK adds on top is
     // the token's freshness, expiry and revocation checks.
@@ -124,13 +155,16 @@ const engine: Engine = {
     };
     return {
       modes: [
-        { kind: 'sync', mode: 'SDK in-process', decide: (i) => { const r = reqs[i]!; return enforcer.decide(r.v, r.action, r.resource, r.context).decision === 'allow'; } },
+        { kind: 'sync', mode: 'SDK in-process', expects: 'token', decide: (i) => { const r = reqs[i]!; return r.v !== undefined && enforcer.decide(r.v, r.action, r.resource, r.context).decision === 'allow'; } },
         { kind: 'sync', mode: 'decision engine alone (no token checks)', decide: (i) => { const r = engineReqs[i]!; return enforcer.state.engine!.decide(r.f, r.action, r.resource as DecisionResource, r.context as DecisionContext).decision === 'allow'; } },
         { kind: 'http', mode: 'HTTP sequential', url: `${base}/v1/decisions`, concurrency: 1, headers, ...single },
         { kind: 'http', mode: 'HTTP c16', url: `${base}/v1/decisions`, concurrency: 16, headers, ...single },
         { kind: 'http', mode: 'HTTP batch 500, c16', url: `${base}/v1/decisions/batch`, concurrency: 16, batch: 500, headers, ...batch },
       ],
-      notes: ['Mandate: SQLite store, one server process; SDK over SSE; tokens via RFC 8693 exchange'],
+      notes: [
+        'Mandate: SQLite store, one server process; SDK over SSE; tokens via RFC 8693 exchange',
+        `Mandate SDK: ${tokenless.toLocaleString('en')} of ${reqs.length.toLocaleString('en')} requests are for identities the lifecycle suspended on import, which get no token: denied without an SDK call`,
+      ],
       async stop() {
         await enforcer.close();
         await server.stop();
