@@ -292,6 +292,8 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     const permission = req.routeOptions.config?.permission;
     if (permission === 'public') return;
     if (permission === undefined && !req.url.startsWith('/v1/')) return;
+    // An OAuth client (a resource server) authenticates in the route itself, by Basic or in the form.
+    if (req.routeOptions.config?.oauthClient && !/^Bearer /i.test(req.headers.authorization ?? '')) return;
     const m = /^Bearer ([\x21-\x7e]{1,16384})$/.exec(req.headers.authorization ?? '');
     // A workload may call the few routes that say so with its Mandate access token (a JWT).
     if (m && req.routeOptions.config?.workload && m[1]!.split('.').length === 3) {
@@ -343,7 +345,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   registerRegulatoryRoutes(app, db, services.regulatory, services.rules, changes);
   registerOutboxRoutes(app, services.outbox);
   registerLedgerRoutes(app, db, services.ledger);
-  await registerTokenRoutes(app, tokens);
+  await registerTokenRoutes(app, tokens, issuer);
   registerPolicyRoutes(app, policies, changes);
   registerApprovalRoutes(app, approvals, changes);
   registerGrantRoutes(app, grants);

@@ -15,12 +15,15 @@ export interface ClientOptions {
 interface ProblemBody {
   code?: string;
   detail?: string;
+  /** The OAuth endpoints answer RFC 6749 §5.2 errors instead of problem details. */
+  error?: string;
+  error_description?: string;
   errors?: { field: string; reason: string; record?: string; kind?: string }[];
 }
 
 export function formatProblem(status: number, body: ProblemBody | string): string {
   if (typeof body === 'string') return `HTTP ${status}: ${body.slice(0, 500)}`;
-  const lines = [`error ${body.code ?? status}: ${body.detail ?? 'request failed'}`];
+  const lines = [`error ${body.code ?? body.error ?? status}: ${body.detail ?? body.error_description ?? 'request failed'}`];
   const errors = body.errors ?? [];
   for (const e of errors.slice(0, 200)) {
     const where = [e.kind, e.record].filter(Boolean).join(' ');

@@ -10,6 +10,8 @@ declare module 'fastify' {
     permission?: Permission | 'public';
     /** The route also accepts a workload's Mandate access token; the service checks what the workload may do. */
     workload?: boolean;
+    /** An OAuth endpoint that also takes OAuth client authentication (Basic, client_secret_post, private_key_jwt) instead of an API token. */
+    oauthClient?: boolean;
   }
   interface FastifyRequest {
     principal?: { user: string; roles: import('../core/roles.js').Role[]; token: string };
@@ -40,6 +42,17 @@ export const Problem = Type.Object(
     error_description: Type.Optional(Type.String()),
   },
   { title: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' },
+);
+
+/** RFC 6749 §5.2: the error answer of the OAuth endpoints (application/json, not problem+json). */
+export const OAuthError = Type.Object(
+  {
+    error: Type.String({ description: 'the RFC 6749 / 6750 error code: invalid_request, invalid_client, invalid_grant, unsupported_grant_type, insufficient_scope, server_error…' }),
+    error_description: Type.String(),
+    code: Type.String({ description: 'Mandate’s stable error code (as in problem details)' }),
+    field: Type.Optional(Type.String()),
+  },
+  { title: 'OAuthError', description: 'RFC 6749 §5.2 error response (application/json)' },
 );
 
 /**

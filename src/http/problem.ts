@@ -92,4 +92,37 @@ export function sendProblem(reply: FastifyReply, req: FastifyRequest, err: Manda
   return reply.code(err.status).type('application/problem+json').send(problemOf(err, req.url));
 }
 
+/** RFC 6749 §5.2 (and RFC 6750 §3.1 for a bearer caller) error codes for what is not a token-endpoint code. */
+function oauthCodeOf(err: MandateError): string {
+  const own = OAUTH_ERRORS[err.code];
+  if (own) return own;
+  switch (err.code) {
+    case 'UNAUTHENTICATED':
+      return 'invalid_client';
+    case 'FORBIDDEN':
+      return 'insufficient_scope';
+    case 'INTERNAL':
+      return 'server_error';
+    case 'NOT_READY':
+      return 'temporarily_unavailable';
+    default:
+      return 'invalid_request';
+  }
+}
+
+/**
+ * The OAuth endpoints' error answer (RFC 6749 §5.2): JSON with error and error_description, never
+ * cached; Mandate's stable code and the field at fault ride along as extension members. A 401
+ * carries a challenge (§5.2: the scheme the client used; Basic when it used none).
+ */
+export function sendOAuthError(reply: FastifyReply, err: MandateError): FastifyReply {
+  if (err.status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Basic realm="mandate", charset="UTF-8"');
+  return reply.code(err.status).type('application/json; charset=utf-8').header('cache-control', 'no-store').header('pragma', 'no-cache').send({
+    error: oauthCodeOf(err),
+    error_description: err.message,
+    code: err.code,
+    ...(err.field !== undefined ? { field: err.field } : {}),
+  });
+}
+
 export { ERROR_STATUS };

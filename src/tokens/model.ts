@@ -68,7 +68,10 @@ export interface RegisteredCredential {
   revoked_at: string | null;
 }
 
-/** The token endpoint's form fields (RFC 6749, 7523, 8693) plus the session Mandate asks to be declared. */
+/**
+ * The token endpoint's form fields (RFC 6749, 7523, 8693) plus the session Mandate asks to be
+ * declared. Other parameters are dropped before validation (RFC 6749 §3.2: ignored, not refused).
+ */
 export const TokenRequest = Type.Object(
   {
     grant_type: Type.String({ maxLength: 200 }),
@@ -78,6 +81,8 @@ export const TokenRequest = Type.Object(
     assertion: Type.Optional(Type.String({ maxLength: 16_384 })),
     client_id: Type.Optional(Type.String({ maxLength: 200 })),
     client_secret: Type.Optional(Type.String({ maxLength: 500 })),
+    client_assertion: Type.Optional(Type.String({ maxLength: 16_384 })),
+    client_assertion_type: Type.Optional(Type.String({ maxLength: 200 })),
     audience: Type.Optional(Type.String({ maxLength: 500 })),
     resource: Type.Optional(Type.String({ maxLength: 2000 })),
     scope: Type.Optional(Type.String({ maxLength: 2000 })),

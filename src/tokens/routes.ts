@@ -1,72 +1,216 @@
-// The token service over HTTP: the OAuth endpoints (token, introspection, revocation) speak
-// form-encoded requests as their RFCs say (JSON is accepted too), and the management endpoints
-// for trusted issuers and identity credentials speak JSON like the rest of the API.
-import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+// The token service over HTTP: the OAuth endpoints (token, introspection, revocation, RFC 8414
+// metadata) speak form-encoded requests and RFC 6749 §5.2 error JSON as their RFCs say (JSON
+// bodies are accepted too), and the management endpoints for trusted issuers and identity
+// credentials speak JSON and problem details like the rest of the API.
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MandateError } from '../core/errors.js';
 import { Id } from '../core/model.js';
-import { actorOf, Problem } from '../http/common.js';
-import { CredentialRegistration, TokenRequest, TrustedIssuer, type TokenRequest as TokenRequestT } from './model.js';
-import type { TokenService } from './service.js';
+import { actorOf, OAuthError, Problem } from '../http/common.js';
+import { sendOAuthError, toMandateError } from '../http/problem.js';
+import { ASYMMETRIC_ALGS, CredentialRegistration, GRANT, TOKEN_TYPE, TokenRequest, TrustedIssuer, type TokenRequest as TokenRequestT } from './model.js';
+import type { ClientCredentials, TokenService } from './service.js';
 
-const TokenParam = Type.Object({ token: Type.String({ minLength: 1, maxLength: 16_384 }), token_type_hint: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false });
+// RFC 7009 / 7662 requests: the token, its hint, and the client's own authentication (RFC 6749 §2.3).
+const TokenParam = Type.Object({
+  token: Type.String({ minLength: 1, maxLength: 16_384 }),
+  token_type_hint: Type.Optional(Type.String({ maxLength: 100 })),
+  client_id: Type.Optional(Type.String({ maxLength: 200 })),
+  client_secret: Type.Optional(Type.String({ maxLength: 500 })),
+  client_assertion: Type.Optional(Type.String({ maxLength: 16_384 })),
+  client_assertion_type: Type.Optional(Type.String({ maxLength: 200 })),
+}, { additionalProperties: false });
+type TokenParamT = Static<typeof TokenParam>;
 const IdParam = Type.Object({ id: Id });
 const CredOut = Type.Object({
   id: Type.String(), identity: Type.String(), type: Type.String(), issuer: Type.Optional(Type.String()), subject: Type.Optional(Type.String()),
   jwk: Type.Optional(Type.Object({}, { additionalProperties: true })), created_at: Type.String(), revoked_at: Type.Union([Type.String(), Type.Null()]),
   secret: Type.Optional(Type.String({ description: 'the static secret, in this answer only' })),
 });
+const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
+const Metadata = Type.Object({
+  issuer: Type.String(), token_endpoint: Type.String(), jwks_uri: Type.String(), introspection_endpoint: Type.String(), revocation_endpoint: Type.String(),
+  grant_types_supported: Type.Array(Type.String()), response_types_supported: Type.Array(Type.String()),
+  token_endpoint_auth_methods_supported: Type.Array(Type.String()), token_endpoint_auth_signing_alg_values_supported: Type.Array(Type.String()),
+  introspection_endpoint_auth_methods_supported: Type.Array(Type.String()), introspection_endpoint_auth_signing_alg_values_supported: Type.Array(Type.String()),
+  revocation_endpoint_auth_methods_supported: Type.Array(Type.String()), revocation_endpoint_auth_signing_alg_values_supported: Type.Array(Type.String()),
+  token_exchange_subject_token_types_supported: Type.Array(Type.String(), { description: 'Mandate extension: subject_token_type values RFC 8693 exchange accepts' }),
+  token_exchange_requested_token_types_supported: Type.Array(Type.String(), { description: 'Mandate extension: requested_token_type values RFC 8693 exchange issues' }),
+}, { additionalProperties: false, title: 'AuthorizationServerMetadata', description: 'RFC 8414 authorization server metadata' });
 
-export async function registerTokenRoutes(parent: FastifyInstance, tokens: TokenService): Promise<void> {
+/** RFC 6749 §2.3.1: `Basic base64(urlencode(id) ":" urlencode(secret))`; anything else under Basic is a client that failed to authenticate. */
+function basicCredentials(header: string | undefined): { client_id: string; client_secret: string } | undefined {
+  if (header === undefined || !/^basic(\s|$)/i.test(header)) return undefined;
+  const refuse = () => new MandateError('INVALID_CLIENT', 'the Basic credentials are malformed: base64 of urlencoded client_id ":" urlencoded client_secret', { field: 'Authorization' });
+  const m = /^basic +([A-Za-z0-9+/]{1,1400}={0,2}) *$/i.exec(header);
+  if (!m) throw refuse();
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(m[1]!, 'base64'));
+  } catch {
+    throw refuse();
+  }
+  const colon = text.indexOf(':');
+  if (colon <= 0) throw refuse();
+  // Form-urlencoding: '+' is a space; a bad escape or invalid UTF-8 throws URIError.
+  const decode = (v: string) => decodeURIComponent(v.replaceAll('+', ' '));
+  try {
+    return { client_id: decode(text.slice(0, colon)), client_secret: decode(text.slice(colon + 1)) };
+  } catch {
+    throw refuse();
+  }
+}
+
+/** The client credentials of an OAuth request: Basic or the form, never both (RFC 6749 §2.3). */
+function clientCredentials(req: FastifyRequest, raw: unknown): { creds: ClientCredentials; basic: boolean } {
+  // Read before the body is validated (introspection authenticates first), so only strings count.
+  const body: ClientCredentials = {};
+  for (const k of ['client_id', 'client_secret', 'client_assertion', 'client_assertion_type'] as const) {
+    const v = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>)[k] : undefined;
+    if (v !== undefined && typeof v !== 'string') throw new MandateError('INVALID_REQUEST', `${k} must be a string`, { field: k });
+    if (v !== undefined) body[k] = v;
+  }
+  const basic = basicCredentials(req.headers.authorization);
+  if (!basic) return { creds: body, basic: false };
+  if (body.client_secret !== undefined || body.client_assertion !== undefined)
+    throw new MandateError('INVALID_REQUEST', 'use one client authentication method: HTTP Basic or credentials in the form, not both', { field: 'Authorization' });
+  if (body.client_id !== undefined && body.client_id !== basic.client_id)
+    throw new MandateError('INVALID_REQUEST', 'client_id in the form is not the one in HTTP Basic', { field: 'client_id' });
+  return { creds: { ...body, ...basic }, basic: true };
+}
+
+/** RFC 6749 §3.2: parameters the endpoint does not know are ignored, so they are dropped before validation. */
+function dropUnknown(names: ReadonlySet<string>) {
+  return async (req: FastifyRequest) => {
+    const body = req.body;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return;
+    for (const k of Object.keys(body)) if (!names.has(k)) delete (body as Record<string, unknown>)[k];
+  };
+}
+
+const invalid = (req: FastifyRequest, what: string) => {
+  const v = (req.validationError as { validation?: { instancePath?: string; params?: { missingProperty?: string } }[] } | undefined)?.validation?.[0];
+  const field = v?.params?.missingProperty ?? (v?.instancePath ? v.instancePath.replace(/^\//, '') : 'body');
+  return new MandateError('INVALID_REQUEST', `${what} is not valid: ${req.validationError!.message}`, { field });
+};
+
+export async function registerTokenRoutes(parent: FastifyInstance, tokens: TokenService, issuer: () => string): Promise<void> {
   await parent.register(async (app) => {
-    // RFC 6749 §3.2: form-encoded, and no parameter may appear twice.
+    // The OAuth endpoints answer errors as RFC 6749 §5.2 says (JSON with error and
+    // error_description), whatever failed: parsing, authentication, validation or the grant.
+    app.setErrorHandler((err, req, reply) => {
+      const known = toMandateError(err);
+      if (known) return sendOAuthError(reply, known);
+      req.log.error({ err }, 'unhandled error');
+      return sendOAuthError(reply, new MandateError('INTERNAL', `internal error (request ${req.id}); the server log has the detail`));
+    });
+
+    // RFC 6749 §3.2: form-encoded, and no parameter may appear twice. A prototype-less object, so
+    // a parameter named like an Object member (constructor, toString) is just another name.
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
       const params = new URLSearchParams(body as string);
-      const out: Record<string, string> = {};
+      const out = Object.create(null) as Record<string, string>;
       for (const [k, v] of params) {
-        if (k in out) return done(new MandateError('INVALID_REQUEST', `parameter ${k} appears more than once`, { field: k }), undefined);
+        if (Object.hasOwn(out, k)) return done(new MandateError('INVALID_REQUEST', `parameter ${k.slice(0, 100)} appears more than once`, { field: k.slice(0, 100) }), undefined);
         out[k] = v;
       }
       done(null, out);
     });
 
+    const oauthErrors = { 400: OAuthError, 401: OAuthError, 403: OAuthError, '4xx': OAuthError, '5xx': OAuthError };
+    const form = { consumes: ['application/x-www-form-urlencoded', 'application/json'] };
+
     app.post('/v1/token', {
       config: { permission: 'public' },
       schema: {
-        tags: ['tokens'],
-        summary: 'Exchange a workload proof for a short-lived Mandate access token (RFC 8693 token exchange, RFC 7523 JWT bearer, legacy client_credentials)',
+        tags: ['tokens'], ...form,
+        summary: 'Exchange a workload proof for a short-lived Mandate access token (RFC 8693 token exchange, RFC 7523 JWT bearer, client_credentials with a legacy secret or private_key_jwt)',
+        description: 'Form-encoded (RFC 6749); unknown parameters are ignored. Errors are RFC 6749 §5.2 JSON (`error`, `error_description`), not problem details.',
         body: TokenRequest,
-        response: { 200: Type.Object({ access_token: Type.String(), issued_token_type: Type.String(), token_type: Type.String(), expires_in: Type.Integer(), scope: Type.String() }), '4xx': Problem },
+        response: { 200: Type.Object({ access_token: Type.String(), issued_token_type: Type.String(), token_type: Type.String(), expires_in: Type.Integer(), scope: Type.String() }), ...oauthErrors },
       },
+      preValidation: dropUnknown(new Set(Object.keys(TokenRequest.properties))),
       // Token requests are evidence: a malformed one is refused with invalid_request.
       attachValidation: true,
     }, async (req, reply) => {
-      if (req.validationError) {
-        const detail = req.validationError.message;
-        throw new MandateError('INVALID_REQUEST', `token request is not valid: ${detail}`, { field: (req.validationError as { validation?: { instancePath?: string; params?: { additionalProperty?: string } }[] }).validation?.[0]?.params?.additionalProperty ?? 'body' });
-      }
+      if (req.validationError) throw invalid(req, 'token request');
       const body = req.body as TokenRequestT;
       // RFC 6749 §2.3.1: a client secret may come as HTTP Basic instead of in the form.
-      const basic = /^Basic ([A-Za-z0-9+/=]{1,1000})$/.exec(req.headers.authorization ?? '');
-      if (basic) {
-        const [id, secret] = Buffer.from(basic[1]!, 'base64').toString('utf8').split(':');
-        if (id && secret) Object.assign(body, { client_id: decodeURIComponent(id), client_secret: decodeURIComponent(secret) });
-      }
-      const res = await tokens.exchange(body);
+      const { creds } = clientCredentials(req, body);
+      const res = await tokens.exchange({ ...body, ...creds } as TokenRequestT);
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(res);
     });
 
     app.post('/v1/introspect', {
-      config: { permission: 'tokens:introspect' },
-      schema: { tags: ['tokens'], summary: 'RFC 7662 token introspection', body: TokenParam, response: { 200: Type.Object({ active: Type.Boolean() }, { additionalProperties: true }), '4xx': Problem } },
-    }, async (req, reply) => reply.header('cache-control', 'no-store').send(await tokens.introspect((req.body as { token: string }).token)));
+      // An API token with tokens:introspect (the enforcer role), or a resource server that
+      // authenticates as an OAuth client (an identity), which sees only tokens issued for it.
+      config: { permission: 'tokens:introspect', oauthClient: true },
+      schema: {
+        tags: ['tokens'], ...form,
+        summary: 'RFC 7662 token introspection: an API token with tokens:introspect, or an identity authenticated as an OAuth client (client_secret_basic, client_secret_post, private_key_jwt), which sees only tokens whose aud names it',
+        body: TokenParam,
+        response: { 200: Type.Object({ active: Type.Boolean() }, { additionalProperties: true }), ...oauthErrors },
+      },
+      preValidation: dropUnknown(new Set(Object.keys(TokenParam.properties))),
+      attachValidation: true,
+    }, async (req, reply) => {
+      let audience: string | undefined;
+      if (!req.principal) {
+        // Authenticate before reading the body: an anonymous caller learns nothing from validation.
+        const { creds, basic } = clientCredentials(req, req.body);
+        const client = await tokens.authenticateClient(creds, 'introspect', basic);
+        if (!client) throw new MandateError('INVALID_CLIENT', 'authenticate as an OAuth client (HTTP Basic, client_secret_post or private_key_jwt) or send Authorization: Bearer <API token>', { field: 'Authorization' });
+        audience = client.identity;
+      }
+      if (req.validationError) throw invalid(req, 'introspection request');
+      return reply.header('cache-control', 'no-store').send(await tokens.introspect((req.body as TokenParamT).token, audience));
+    });
 
     app.post('/v1/revoke', {
       config: { permission: 'public' },
-      schema: { tags: ['tokens'], summary: 'RFC 7009 token revocation: whoever holds a token may revoke it; always answers 200', body: TokenParam, response: { 200: Type.Object({}), '4xx': Problem } },
-    }, async (req) => {
-      await tokens.revoke((req.body as { token: string }).token);
-      return {};
+      schema: {
+        tags: ['tokens'], ...form,
+        summary: 'RFC 7009 token revocation: whoever holds a token may revoke it; client credentials, if given, must verify; 200 for any token, valid or not',
+        body: TokenParam, response: { 200: Type.Object({}), ...oauthErrors },
+      },
+      preValidation: dropUnknown(new Set(Object.keys(TokenParam.properties))),
+      attachValidation: true,
+    }, async (req, reply) => {
+      // A public client sends only client_id (accepted); a confidential one must authenticate.
+      const { creds, basic } = clientCredentials(req, req.body);
+      await tokens.authenticateClient(creds, 'revoke', basic);
+      if (req.validationError) throw invalid(req, 'revocation request');
+      await tokens.revoke((req.body as TokenParamT).token);
+      return reply.header('cache-control', 'no-store').send({});
+    });
+
+    // RFC 8414: what an OAuth client needs to find and use the endpoints above.
+    app.get('/.well-known/oauth-authorization-server', {
+      config: { permission: 'public' },
+      schema: { tags: ['tokens'], summary: 'RFC 8414 authorization server metadata', security: [], response: { 200: Metadata } },
+    }, async (_req, reply) => {
+      const iss = issuer();
+      const base = iss.replace(/\/$/, '');
+      const algs = [...ASYMMETRIC_ALGS];
+      return reply.header('cache-control', 'public, max-age=60').send({
+        issuer: iss,
+        token_endpoint: `${base}/v1/token`,
+        jwks_uri: `${base}/.well-known/jwks.json`,
+        introspection_endpoint: `${base}/v1/introspect`,
+        revocation_endpoint: `${base}/v1/revoke`,
+        grant_types_supported: [GRANT.tokenExchange, GRANT.jwtBearer, GRANT.clientCredentials],
+        // No authorization endpoint: workloads only; the member is REQUIRED, so it is empty.
+        response_types_supported: [],
+        // none: the exchange and jwt-bearer grants prove the identity by the grant itself.
+        token_endpoint_auth_methods_supported: [...AUTH_METHODS, 'none'],
+        token_endpoint_auth_signing_alg_values_supported: algs,
+        introspection_endpoint_auth_methods_supported: [...AUTH_METHODS],
+        introspection_endpoint_auth_signing_alg_values_supported: algs,
+        revocation_endpoint_auth_methods_supported: [...AUTH_METHODS, 'none'],
+        revocation_endpoint_auth_signing_alg_values_supported: algs,
+        token_exchange_subject_token_types_supported: [TOKEN_TYPE.jwt, TOKEN_TYPE.idToken],
+        token_exchange_requested_token_types_supported: [TOKEN_TYPE.accessToken, TOKEN_TYPE.jwt],
+      });
     });
   });
 

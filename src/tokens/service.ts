@@ -28,6 +28,19 @@ import {
 const MAX_ASSERTION_LIFETIME_S = 300;
 const CLOCK_TOLERANCE_S = 30;
 
+/** RFC 7523 §2.2: the client_assertion_type of a JWT client assertion (private_key_jwt). */
+export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/** How an OAuth client (an identity) authenticates at the token, introspection or revocation endpoint. */
+export interface ClientCredentials {
+  client_id?: string | undefined;
+  client_secret?: string | undefined;
+  client_assertion?: string | undefined;
+  client_assertion_type?: string | undefined;
+}
+
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
 export interface TokenResponse {
   access_token: string;
   issued_token_type: string;
@@ -116,6 +129,63 @@ export function tokenService(db: Database, clock: () => Date, keys: SigningKeys,
     return identity;
   }
 
+  const base = () => opts.issuer().replace(/\/$/, '');
+
+  /**
+   * Verifies a JWT an identity signed with one of its registered keys (RFC 7523): iss = sub = the
+   * identity, one of `audiences`, short-lived, with a jti that is answered for the caller to spend once.
+   */
+  async function verifyKeyAssertion(assertion: string, what: string, expected: string | undefined, audiences: string[]): Promise<{ identity: string; replayKey: { issuer: string; jti: string; exp: number } }> {
+    const header = screenHeader(assertion, what);
+    let claims: JWTPayload;
+    try {
+      claims = decodeJwt(assertion);
+    } catch {
+      throw new MandateError('INVALID_GRANT', `${what} is not a JWT`);
+    }
+    const identityId = typeof claims.sub === 'string' ? claims.sub : '';
+    if (expected !== undefined && identityId !== expected) throw new MandateError('INVALID_GRANT', `${what} is for ${identityId || '(no sub)'}, not client ${expected}`);
+    const creds = await db.all<CredentialRow>("SELECT * FROM identity_credentials WHERE type = 'jwk' AND identity_id = ? AND revoked_at IS NULL", [identityId]);
+    if (creds.length === 0) throw new MandateError('INVALID_GRANT', `identity ${identityId || '(no sub)'} has no registered key`);
+    const jwks = { keys: creds.map((c) => JSON.parse(c.public_jwk!) as JWK) };
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(assertion, createLocalJWKSet(jwks), {
+        issuer: identityId, subject: identityId, audience: audiences, algorithms: [header.alg],
+        clockTolerance: CLOCK_TOLERANCE_S, currentDate: clock(), requiredClaims: ['exp', 'jti', 'iat'], maxTokenAge: MAX_ASSERTION_LIFETIME_S,
+      }));
+    } catch (err) {
+      throw refusal(err, what);
+    }
+    if (payload.exp! - nowS() > MAX_ASSERTION_LIFETIME_S + CLOCK_TOLERANCE_S)
+      throw new MandateError('INVALID_GRANT', `${what} lives too long: at most ${MAX_ASSERTION_LIFETIME_S} s`);
+    return { identity: identityId, replayKey: { issuer: `identity:${identityId}`, jti: String(payload.jti), exp: payload.exp! } };
+  }
+
+  /** private_key_jwt (RFC 7523 §3): any failure is the client's, so invalid_client. */
+  async function clientAssertion(c: ClientCredentials, endpoint: 'token' | 'introspect' | 'revoke') {
+    if (c.client_assertion_type !== CLIENT_ASSERTION_TYPE || !c.client_assertion)
+      throw new MandateError('INVALID_CLIENT', `client_assertion_type must be ${CLIENT_ASSERTION_TYPE}, with a client_assertion`, { field: 'client_assertion_type' });
+    // The assertion names the server (its issuer, as openid-client sends) or the endpoint called.
+    const audiences = [opts.issuer(), `${base()}/`, `${base()}/v1/${endpoint}`];
+    try {
+      return await verifyKeyAssertion(c.client_assertion, 'client_assertion', c.client_id || undefined, [...new Set(audiences)]);
+    } catch (err) {
+      if (err instanceof MandateError && err.code === 'INVALID_GRANT') throw new MandateError('INVALID_CLIENT', err.message, { field: 'client_assertion' });
+      throw err;
+    }
+  }
+
+  /** A legacy identity's static secret (client_secret_basic or client_secret_post). */
+  async function secretClient(c: ClientCredentials): Promise<string> {
+    if (!c.client_id || !c.client_secret) throw new MandateError('INVALID_CLIENT', 'client_id and client_secret are required', { field: 'client_secret' });
+    const creds = await db.all<CredentialRow>("SELECT * FROM identity_credentials WHERE type = 'static_secret' AND identity_id = ? AND revoked_at IS NULL", [c.client_id]);
+    const given = sha256(c.client_secret);
+    const match = creds.find((r) => timingSafeEqual(Buffer.from(r.secret_hash!, 'hex'), given));
+    if (!match) throw new MandateError('INVALID_CLIENT', 'client authentication failed');
+    return c.client_id;
+  }
+
   /** The three ways to prove an identity; each answers the identity and how it was proven. */
   async function authenticate(req: TokenRequest): Promise<{ identity: string; auth: MandateClaims['auth']; attested: boolean; replayKey?: { issuer: string; jti: string; exp: number } }> {
     switch (req.grant_type) {
@@ -156,37 +226,17 @@ export function tokenService(db: Database, clock: () => Date, keys: SigningKeys,
       }
       case GRANT.jwtBearer: {
         if (!req.assertion) throw new MandateError('INVALID_REQUEST', 'assertion is required', { field: 'assertion' });
-        const header = screenHeader(req.assertion, 'assertion');
-        let claims: JWTPayload;
-        try {
-          claims = decodeJwt(req.assertion);
-        } catch {
-          throw new MandateError('INVALID_GRANT', 'assertion is not a JWT');
-        }
-        const identityId = typeof claims.sub === 'string' ? claims.sub : '';
-        const creds = await db.all<CredentialRow>("SELECT * FROM identity_credentials WHERE type = 'jwk' AND identity_id = ? AND revoked_at IS NULL", [identityId]);
-        if (creds.length === 0) throw new MandateError('INVALID_GRANT', `identity ${identityId || '(no sub)'} has no registered key`);
-        const jwks = { keys: creds.map((c) => JSON.parse(c.public_jwk!) as JWK) };
-        let payload: JWTPayload;
-        try {
-          ({ payload } = await jwtVerify(req.assertion, createLocalJWKSet(jwks), {
-            issuer: identityId, subject: identityId, audience: [`${opts.issuer().replace(/\/$/, '')}/v1/token`, opts.issuer()], algorithms: [header.alg],
-            clockTolerance: CLOCK_TOLERANCE_S, currentDate: clock(), requiredClaims: ['exp', 'jti', 'iat'], maxTokenAge: MAX_ASSERTION_LIFETIME_S,
-          }));
-        } catch (err) {
-          throw refusal(err, 'assertion');
-        }
-        if (payload.exp! - nowS() > MAX_ASSERTION_LIFETIME_S + CLOCK_TOLERANCE_S)
-          throw new MandateError('INVALID_GRANT', `assertion lives too long: at most ${MAX_ASSERTION_LIFETIME_S} s`);
-        return { identity: identityId, auth: 'jwt_bearer', attested: false, replayKey: { issuer: `identity:${identityId}`, jti: String(payload.jti), exp: payload.exp! } };
+        const a = await verifyKeyAssertion(req.assertion, 'assertion', undefined, [`${base()}/v1/token`, opts.issuer()]);
+        return { identity: a.identity, auth: 'jwt_bearer', attested: false, replayKey: a.replayKey };
       }
       case GRANT.clientCredentials: {
-        if (!req.client_id || !req.client_secret) throw new MandateError('INVALID_CLIENT', 'client_id and client_secret are required', { field: 'client_secret' });
-        const creds = await db.all<CredentialRow>("SELECT * FROM identity_credentials WHERE type = 'static_secret' AND identity_id = ? AND revoked_at IS NULL", [req.client_id]);
-        const given = sha256(req.client_secret);
-        const match = creds.find((c) => timingSafeEqual(Buffer.from(c.secret_hash!, 'hex'), given));
-        if (!match) throw new MandateError('INVALID_CLIENT', 'client authentication failed');
-        return { identity: req.client_id, auth: 'static_secret', attested: false };
+        // RFC 7523 §2.2: an identity with a registered key authenticates by private_key_jwt; the
+        // proof is as strong as the jwt-bearer grant's, so the token is the same.
+        if (req.client_assertion !== undefined || req.client_assertion_type !== undefined) {
+          const a = await clientAssertion(req, 'token');
+          return { identity: a.identity, auth: 'jwt_bearer', attested: false, replayKey: a.replayKey };
+        }
+        return { identity: await secretClient(req), auth: 'static_secret', attested: false };
       }
       default:
         throw new MandateError('UNSUPPORTED_GRANT_TYPE', `grant_type ${req.grant_type} is not supported: use ${GRANT.tokenExchange}, ${GRANT.jwtBearer} or (legacy identities) client_credentials`, { field: 'grant_type' });
@@ -215,6 +265,9 @@ export function tokenService(db: Database, clock: () => Date, keys: SigningKeys,
 
   async function issue(req: TokenRequest): Promise<TokenResponse> {
     const proof = await authenticate(req);
+    // A public client (openid-client, say) names itself with client_id: it must be the identity proven.
+    if (req.grant_type !== GRANT.clientCredentials && req.client_id !== undefined && req.client_id !== proof.identity)
+      throw new MandateError('INVALID_GRANT', `the proof is for ${proof.identity}, not client ${req.client_id}`, { field: 'client_id' });
     const identity = await loadIdentity(db, proof.identity);
     const legacy = proof.auth === 'static_secret';
     if (legacy && identity.credential.type !== 'static_secret')
@@ -255,11 +308,13 @@ export function tokenService(db: Database, clock: () => Date, keys: SigningKeys,
         : async () => true,
       events: (fresh) => [fresh
         ? { actor: `identity:${identity.id}`, action: 'token.issued', subject: { type: 'identity', id: identity.id }, after: { jti, auth: proof.auth, attested: proof.attested, cap, legacy, purpose, generation: gen, expires_at: iat + ttl, kid: key.kid, scopes: Object.keys(lawful).length } }
-        : refusedEvent(req, `replayed ${req.grant_type === GRANT.jwtBearer ? 'assertion' : 'subject_token'} (jti ${replayKey!.jti})`, identity.id)],
+        : refusedEvent(req, `replayed ${proofName(req)} (jti ${replayKey!.jti})`, identity.id)],
     });
-    if (!issued) throw new MandateError('INVALID_GRANT', `${req.grant_type === GRANT.jwtBearer ? 'assertion' : 'subject_token'} was already used (jti ${replayKey!.jti}): proofs are one-time`);
+    if (!issued) throw new MandateError(req.grant_type === GRANT.clientCredentials ? 'INVALID_CLIENT' : 'INVALID_GRANT', `${proofName(req)} was already used (jti ${replayKey!.jti}): proofs are one-time`);
     return { access_token: token, issued_token_type: TOKEN_TYPE.accessToken, token_type: 'Bearer', expires_in: ttl, scope };
   }
+
+  const proofName = (req: TokenRequest) => (req.grant_type === GRANT.jwtBearer ? 'assertion' : req.grant_type === GRANT.clientCredentials ? 'client_assertion' : 'subject_token');
 
   function refusedEvent(req: Partial<TokenRequest>, reason: string, identity?: string): NewEvent {
     // What the caller claimed, never what it presented: no token or secret reaches the ledger.
@@ -295,11 +350,39 @@ export function tokenService(db: Database, clock: () => Date, keys: SigningKeys,
       }
     },
 
-    /** RFC 7662: inactive tokens answer only {active: false}. */
-    async introspect(token: string): Promise<Record<string, unknown>> {
+    /**
+     * Authenticates an OAuth client (an identity) at the introspection or revocation endpoint:
+     * undefined when it presents no credentials (a public client), else the identity and how.
+     */
+    async authenticateClient(c: ClientCredentials, endpoint: 'introspect' | 'revoke', basic: boolean): Promise<{ identity: string; method: ClientAuthMethod } | undefined> {
+      let identity: string;
+      let method: ClientAuthMethod;
+      if (c.client_assertion !== undefined || c.client_assertion_type !== undefined) {
+        const a = await clientAssertion(c, endpoint);
+        const fresh = (await db.run('INSERT INTO seen_assertions (issuer, jti, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [a.replayKey.issuer, a.replayKey.jti, a.replayKey.exp])) === 1;
+        if (!fresh) throw new MandateError('INVALID_CLIENT', `client_assertion was already used (jti ${a.replayKey.jti}): proofs are one-time`, { field: 'client_assertion' });
+        ({ identity } = a);
+        method = 'private_key_jwt';
+      } else if (c.client_secret !== undefined) {
+        identity = await secretClient(c);
+        method = basic ? 'client_secret_basic' : 'client_secret_post';
+      } else {
+        return undefined;
+      }
+      const stored = await getRecord(db, 'identity', identity);
+      if (stored?.record.status !== 'active') throw new MandateError('INVALID_CLIENT', `client ${identity} is ${stored?.record.status ?? 'unknown'}`);
+      return { identity, method };
+    },
+
+    /**
+     * RFC 7662: inactive tokens answer only {active: false}. A resource server that authenticated
+     * as an OAuth client (`audience`: its identity) learns only of tokens issued for it (§4).
+     */
+    async introspect(token: string, audience?: string): Promise<Record<string, unknown>> {
       const r = await check(token);
       if ('inactive' in r) return { active: false };
       const c = r.claims;
+      if (audience !== undefined && ![c.aud].flat().includes(audience)) return { active: false };
       return { active: true, token_type: 'Bearer', sub: c.sub, client_id: c.client_id, iss: c.iss, aud: c.aud, exp: c.exp, iat: c.iat, nbf: c.nbf, jti: c.jti, scope: c.scope, mdt: c.mdt };
     },
 

@@ -44,6 +44,7 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /v1/ledger/proof/consistency': 'inventory:read',
   'GET /v1/ledger/export': 'inventory:read',
   'GET /.well-known/jwks.json': 'public',
+  'GET /.well-known/oauth-authorization-server': 'public',
   'GET /v1/asof/identities': 'inventory:read',
   'POST /v1/token': 'public',
   'POST /v1/revoke': 'public',

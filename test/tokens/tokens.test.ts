@@ -117,9 +117,11 @@ for (const store of testStores()) {
         const before = await refusals();
         const res = await exchange(token);
         assert.equal(res.status, 400, `${name}: ${JSON.stringify(res.body)}`);
-        assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8', name);
+        // RFC 6749 §5.2: plain JSON an OAuth client can read, never cached.
+        assert.equal(res.headers['content-type'], 'application/json; charset=utf-8', name);
+        assert.equal(res.headers['cache-control'], 'no-store', name);
         assert.equal(res.body.error, 'invalid_grant', name);
-        assert.match(res.body.detail, reason, name);
+        assert.match(res.body.error_description, reason, name);
         assert.equal(await refusals(), before + 1, `${name} is recorded`);
       }
     });
@@ -129,18 +131,26 @@ for (const store of testStores()) {
       assert.equal((await exchange(token)).status, 200);
       const again = await exchange(token);
       assert.equal(again.status, 400);
-      assert.match(again.body.detail, /already used/);
+      assert.match(again.body.error_description, /already used/);
     });
 
     test('the environment declared must be the identity’s own; an unsupported grant is named', async () => {
       const res = await exchange(await workloadToken(platform), { environment: 'staging' });
       assert.equal(res.status, 400);
       assert.equal(res.body.field, 'environment');
-      const g = await t.call('POST', '/v1/token', undefined, form({ grant_type: 'password', username: 'x' }), FORM);
-      assert.equal(g.status, 400);
-      assert.equal(g.body.error, 'invalid_request');
-      const u = await t.call('POST', '/v1/token', undefined, form({ grant_type: 'password' }), FORM);
-      assert.equal(u.body.error, 'unsupported_grant_type');
+      // RFC 6749 §3.2: unknown parameters are ignored, so the grant type is what is refused.
+      for (const extra of [{ username: 'x', password: 'y' } as Record<string, string>, { code: 'abc', redirect_uri: 'https://app.example/cb' }, { constructor: 'x', toString: 'y', __proto__x: 'z' }]) {
+        for (const grant_type of ['password', 'authorization_code', 'refresh_token']) {
+          const g = await t.call('POST', '/v1/token', undefined, form({ grant_type, ...extra }), FORM);
+          assert.equal(g.status, 400, `${grant_type} ${JSON.stringify(g.body)}`);
+          assert.equal(g.body.error, 'unsupported_grant_type', grant_type);
+        }
+      }
+      const ok = await exchange(await workloadToken(platform), { unknown_param: 'ignored', resource_indicator: 'x' });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      const missing = await t.call('POST', '/v1/token', undefined, form({ foo: 'bar' }), FORM);
+      assert.equal(missing.status, 400);
+      assert.deepEqual([missing.body.error, missing.body.field], ['invalid_request', 'grant_type']);
       const dup = await t.call('POST', '/v1/token', undefined, 'grant_type=a&grant_type=b', FORM);
       assert.equal(dup.status, 400);
       assert.equal(dup.body.error, 'invalid_request');
@@ -165,9 +175,9 @@ for (const store of testStores()) {
       const mdt = decodeJwt(ok.body.access_token).mdt as { att: boolean; auth: string };
       assert.equal(mdt.auth, 'jwt_bearer');
       assert.equal(mdt.att, false, 'a key proves possession, not what the workload is');
-      assert.match((await bearer(a)).body.detail, /already used/);
-      assert.match((await bearer(await assertion({ aud: 'https://elsewhere' }))).body.detail, /aud/);
-      assert.match((await bearer(await assertion({ exp: Math.floor(Date.now() / 1000) + 3600 }))).body.detail, /too long/);
+      assert.match((await bearer(a)).body.error_description, /already used/);
+      assert.match((await bearer(await assertion({ aud: 'https://elsewhere' }))).body.error_description, /aud/);
+      assert.match((await bearer(await assertion({ exp: Math.floor(Date.now() / 1000) + 3600 }))).body.error_description, /too long/);
     });
 
     test('legacy static secrets: only for identities marked legacy, hashed, observe-only and short-lived', async () => {
@@ -220,7 +230,7 @@ for (const store of testStores()) {
       assert.equal((await t.call('POST', '/v1/identities/reporter/status', t.admin, { status: 'suspended', reason: 'test' })).status, 200);
       const r = await exchange(await workloadToken(platform, { sub: 'system:serviceaccount:reporting:job' }));
       assert.equal(r.status, 400);
-      assert.match(r.body.detail, /suspended/);
+      assert.match(r.body.error_description, /suspended/);
     });
 
     test('signing keys rotate, stay published while their tokens live, and are sealed at rest', async () => {
@@ -239,16 +249,60 @@ for (const store of testStores()) {
       }
     });
 
-    test('fuzz: any form input is answered 4xx (never 5xx) and issues nothing', async () => {
+    test('fuzz: any form input is answered 4xx (never 5xx) as an RFC 6749 error JSON, and issues nothing', async () => {
       const before = await issued();
-      await fc.assert(fc.asyncProperty(
-        fc.record({ grant_type: fc.oneof(fc.constantFrom(EXCHANGE, 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'client_credentials'), fc.string()), subject_token: fc.string({ maxLength: 300 }), assertion: fc.string({ maxLength: 300 }), subject_token_type: fc.constantFrom(JWT_TYPE, 'x'), client_id: fc.string({ maxLength: 20 }), client_secret: fc.string({ maxLength: 20 }) }, { requiredKeys: ['grant_type'] }),
-        async (body) => {
-          const res = await t.call('POST', '/v1/token', undefined, form(body as Record<string, string>), FORM);
-          assert.ok(res.status >= 400 && res.status < 500, `${res.status} ${JSON.stringify(res.body)}`);
-        },
-      ), { numRuns: 150 });
+      const OAUTH_CODES = ['invalid_request', 'invalid_client', 'invalid_grant', 'unsupported_grant_type'];
+      const assertOAuthError = (res: Awaited<ReturnType<TestApp['call']>>, what: unknown) => {
+        const why = `${res.status} ${JSON.stringify(res.body)} for ${JSON.stringify(what)}`;
+        assert.ok(res.status >= 400 && res.status < 500, why);
+        assert.equal(res.headers['content-type'], 'application/json; charset=utf-8', why);
+        assert.equal(res.headers['cache-control'], 'no-store', why);
+        assert.ok(OAUTH_CODES.includes(res.body.error), why);
+        assert.equal(typeof res.body.error_description, 'string', why);
+        assert.equal(res.body.access_token, undefined, why);
+        if (res.status === 401) assert.match(String(res.headers['www-authenticate']), /^Basic realm=/, why);
+      };
+      const known = fc.record({ grant_type: fc.oneof(fc.constantFrom(EXCHANGE, 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'client_credentials', 'authorization_code'), fc.string()), subject_token: fc.string({ maxLength: 300 }), assertion: fc.string({ maxLength: 300 }), subject_token_type: fc.constantFrom(JWT_TYPE, 'x'), client_id: fc.string({ maxLength: 20 }), client_secret: fc.string({ maxLength: 20 }), client_assertion: fc.string({ maxLength: 100 }), client_assertion_type: fc.constantFrom('urn:ietf:params:oauth:client-assertion-type:jwt-bearer', 'x') }, { requiredKeys: [] });
+      // Any names at all, Object members included: unknown ones are ignored, never a 5xx.
+      const anyNames = fc.dictionary(fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'grant_type')), fc.string({ maxLength: 50 }), { maxKeys: 6 });
+      await fc.assert(fc.asyncProperty(known, anyNames, async (a, b) => {
+        const body = form({ ...b, ...(a as Record<string, string>) });
+        assertOAuthError(await t.call('POST', '/v1/token', undefined, body, FORM), body);
+      }), { numRuns: 150 });
+      // Raw bodies (duplicates, bad escapes) and any Basic header.
+      await fc.assert(fc.asyncProperty(fc.string({ maxLength: 200 }), fc.option(fc.oneof(fc.string({ maxLength: 60 }), fc.base64String({ maxLength: 60 })), { nil: undefined }), async (raw, basic) => {
+        const res = await t.call('POST', '/v1/token', undefined, raw, { ...FORM, ...(basic !== undefined ? { authorization: `Basic ${basic}` } : {}) });
+        assertOAuthError(res, { raw, basic });
+      }), { numRuns: 150 });
       assert.equal(await issued(), before);
+    });
+
+    test('client authentication: a malformed Basic header is a 401 invalid_client with a Basic challenge, never a 500', async () => {
+      for (const authorization of ['Basic JUUwJUE0JUE6c2VjcmV0', 'Basic !!!', 'Basic', 'basic bm9jb2xvbg==', `Basic ${Buffer.from([0xff, 0xfe, 0x3a, 0x61]).toString('base64')}`, 'Basic JTpzZWNyZXQ=']) {
+        for (const [url, body] of [['/v1/token', form({ grant_type: 'client_credentials' })], ['/v1/introspect', form({ token: 'x' })], ['/v1/revoke', form({ token: 'x' })]] as const) {
+          const res = await t.call('POST', url, undefined, body, { ...FORM, authorization });
+          assert.equal(res.status, 401, `${url} ${authorization}: ${JSON.stringify(res.body)}`);
+          assert.equal(res.body.error, 'invalid_client');
+          assert.match(String(res.headers['www-authenticate']), /^Basic realm="mandate"/);
+          assert.equal(res.headers['content-type'], 'application/json; charset=utf-8');
+        }
+      }
+      // Well-formed but wrong: still 401 with the challenge of the scheme used (RFC 6749 §5.2).
+      const wrong = await t.call('POST', '/v1/token', undefined, form({ grant_type: 'client_credentials' }), { ...FORM, authorization: `Basic ${Buffer.from('legacy-batch:nope').toString('base64')}` });
+      assert.equal(wrong.status, 401);
+      assert.equal(wrong.body.error, 'invalid_client');
+      assert.match(String(wrong.headers['www-authenticate']), /^Basic realm="mandate"/);
+      // Two methods at once are refused (RFC 6749 §2.3).
+      const both = await t.call('POST', '/v1/token', undefined, form({ grant_type: 'client_credentials', client_secret: 'x' }), { ...FORM, authorization: `Basic ${Buffer.from('a:b').toString('base64')}` });
+      assert.deepEqual([both.status, both.body.error], [400, 'invalid_request']);
+    });
+
+    test('every other route keeps problem+json', async () => {
+      const res = await t.call('GET', '/v1/issuers/x/nothing', t.admin);
+      assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
+      const bad = await t.call('POST', '/v1/issuers', t.admin, { id: 'x' });
+      assert.equal(bad.headers['content-type'], 'application/problem+json; charset=utf-8');
+      assert.equal(bad.body.code, 'VALIDATION_FAILED');
     });
   });
 }
