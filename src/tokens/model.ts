@@ -15,8 +15,11 @@ export const TOKEN_TYPE = {
   accessToken: 'urn:ietf:params:oauth:token-type:access_token',
 } as const;
 
-/** Asymmetric algorithms only: HMAC and `none` are refused, which closes algorithm confusion. */
-export const ASYMMETRIC_ALGS = ['EdDSA', 'ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'] as const;
+/**
+ * Asymmetric algorithms only: HMAC and `none` are refused, which closes algorithm confusion.
+ * Ed25519 is RFC 9864's fully specified name for EdDSA over Ed25519 (openid-client signs with it).
+ */
+export const ASYMMETRIC_ALGS = ['EdDSA', 'Ed25519', 'ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'] as const;
 
 const PublicJwk = Type.Object(
   {
