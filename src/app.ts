@@ -271,7 +271,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
         version: opts.version ?? '0.1.0',
         description: 'Control plane for non-human identities in regulated firms. Errors are RFC 9457 problem details.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, oauthClient: { type: 'http', scheme: 'basic', description: 'OAuth client authentication of an identity (RFC 6749 §2.3.1); client_secret_post and private_key_jwt go in the form instead' } } },
       security: [{ bearer: [] }],
     },
   });

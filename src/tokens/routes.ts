@@ -123,7 +123,7 @@ export async function registerTokenRoutes(parent: FastifyInstance, tokens: Token
     app.post('/v1/token', {
       config: { permission: 'public' },
       schema: {
-        tags: ['tokens'], ...form,
+        tags: ['tokens'], ...form, security: [],
         summary: 'Exchange a workload proof for a short-lived Mandate access token (RFC 8693 token exchange, RFC 7523 JWT bearer, client_credentials with a legacy secret or private_key_jwt)',
         description: 'Form-encoded (RFC 6749); unknown parameters are ignored. Errors are RFC 6749 §5.2 JSON (`error`, `error_description`), not problem details.',
         body: TokenRequest,
@@ -146,7 +146,7 @@ export async function registerTokenRoutes(parent: FastifyInstance, tokens: Token
       // authenticates as an OAuth client (an identity), which sees only tokens issued for it.
       config: { permission: 'tokens:introspect', oauthClient: true },
       schema: {
-        tags: ['tokens'], ...form,
+        tags: ['tokens'], ...form, security: [{ bearer: [] }, { oauthClient: [] }],
         summary: 'RFC 7662 token introspection: an API token with tokens:introspect, or an identity authenticated as an OAuth client (client_secret_basic, client_secret_post, private_key_jwt), which sees only tokens whose aud names it',
         body: TokenParam,
         response: { 200: Type.Object({ active: Type.Boolean() }, { additionalProperties: true }), ...oauthErrors },
@@ -169,7 +169,7 @@ export async function registerTokenRoutes(parent: FastifyInstance, tokens: Token
     app.post('/v1/revoke', {
       config: { permission: 'public' },
       schema: {
-        tags: ['tokens'], ...form,
+        tags: ['tokens'], ...form, security: [],
         summary: 'RFC 7009 token revocation: whoever holds a token may revoke it; client credentials, if given, must verify; 200 for any token, valid or not',
         body: TokenParam, response: { 200: Type.Object({}), ...oauthErrors },
       },
