@@ -28,7 +28,7 @@
 //   BENCH_IDENTITIES=100000  BENCH_RUNS=15  BENCH_INVENTORY_RUNS=10
 //   BENCH_SEED_CACHE=/path/seed.db (reuse the seeded store across runs: seeded once, copied per run)
 //   BENCH_SKIP_BUILD=1 (measure the build already in console/dist)   BENCH_OUT=bench/out/console.json
-//   npm run bench:console -- --small   (CI: 2,000 identities, 2 runs a series, the build already in
+//   npm run bench:console -- --small   (CI: 2,000 identities, 1 run a series, the build already in
 //   console/dist when there is one; written to bench/out/console-small.json; budgets only reported)
 //
 // Every run checks what it measured: a bundle with an entry script, every series with all its runs
@@ -53,8 +53,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'console', 'dist');
 const OUT = env.BENCH_OUT ?? join(ROOT, 'bench', 'out', SMALL ? 'console-small.json' : 'console.json');
 const IDENTITIES = Number(env.BENCH_IDENTITIES ?? (SMALL ? 2_000 : 100_000));
-const RUNS = Number(env.BENCH_RUNS ?? (SMALL ? 2 : 15));
-const INVENTORY_RUNS = Number(env.BENCH_INVENTORY_RUNS ?? (SMALL ? 2 : 10));
+const RUNS = Number(env.BENCH_RUNS ?? (SMALL ? 1 : 15));
+const INVENTORY_RUNS = Number(env.BENCH_INVENTORY_RUNS ?? (SMALL ? 1 : 10));
 // Small: CI has just built the console (npm test); a build of its own would double the run.
 const SKIP_BUILD = env.BENCH_SKIP_BUILD === '1' || (SMALL && env.BENCH_SKIP_BUILD !== '0' && existsSync(join(DIST, 'index.html')));
 const BUDGET = { jsGzipBytes: 400_000, firstLoadMs: 1_000 };

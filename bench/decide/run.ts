@@ -5,7 +5,7 @@
 // --requests N (default 100000), --identities N (default 10000), --baseline id[:mode] (the
 // ratio column; default the first row), --timeout-s S (per engine, default 400),
 // --out FILE (default bench/decide/last-run.json), --list (print the engines and exit), --small
-// (2,000 requests over 200 identities, budgets of a fraction of a second, a 60 s timeout per
+// (1,000 requests over 100 identities, budgets of a fraction of a second, a 60 s timeout per
 // engine, written to bench/out/decide-small.json: for CI; every decision still checked).
 //
 // A run fails (exit 1) when an engine fails, crashes or times out, or any decision differs from
@@ -483,8 +483,8 @@ async function main(): Promise<void> {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${what} must be an integer ≥ ${min}`);
     return n;
   };
-  const requests = int(values.requests, SMALL ? 2_000 : DEFAULT_REQUESTS, 100, 'requests');
-  const identities = int(values.identities, SMALL ? 200 : DEFAULT_IDENTITIES, 10, 'identities');
+  const requests = int(values.requests, SMALL ? 1_000 : DEFAULT_REQUESTS, 100, 'requests');
+  const identities = int(values.identities, SMALL ? 100 : DEFAULT_IDENTITIES, 10, 'identities');
 
   if (values.child) {
     const { 'engine-file': engineFile, result, progress, tmp, fingerprint } = values;
