@@ -298,9 +298,11 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     // A workload may call the few routes that say so with its Mandate access token (a JWT).
     if (m && req.routeOptions.config?.workload && m[1]!.split('.').length === 3) {
       const checked = await tokens.check(m[1]!);
-      if ('inactive' in checked) {
+      // A token issued for another audience (a resource server's) is no credential for Mandate's own routes.
+      const forUs = 'claims' in checked && [checked.claims.aud].flat().includes(issuer());
+      if ('inactive' in checked || !forUs) {
         reply.header('www-authenticate', 'Bearer realm="mandate", error="invalid_token"');
-        throw new MandateError('UNAUTHENTICATED', `the workload token is not active: ${checked.inactive}`, { field: 'Authorization' });
+        throw new MandateError('UNAUTHENTICATED', 'inactive' in checked ? `the workload token is not active: ${checked.inactive}` : `the workload token is for ${String(checked.claims.aud)}, not ${issuer()}`, { field: 'Authorization' });
       }
       req.workload = { identity: checked.claims.sub, jti: checked.claims.jti };
       return;

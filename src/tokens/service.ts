@@ -215,6 +215,9 @@ export function tokenService(db: Database, clock: () => Date, keys: SigningKeys,
         } catch (err) {
           throw refusal(err, 'subject_token');
         }
+        // jose checks iat only with a maximum age: a token "issued" in the future is forged or from a broken clock.
+        if (typeof payload.iat === 'number' && payload.iat > nowS() + CLOCK_TOLERANCE_S)
+          throw new MandateError('INVALID_GRANT', 'subject_token is not valid: claim iat is in the future');
         const subject = payload[issuer.subject_claim ?? 'sub'];
         if (typeof subject !== 'string' || !subject) throw new MandateError('INVALID_GRANT', `subject_token has no ${issuer.subject_claim ?? 'sub'} claim`);
         const creds = await db.all<CredentialRow>("SELECT * FROM identity_credentials WHERE type = 'oidc' AND issuer = ? AND subject = ? AND revoked_at IS NULL", [issuer.id, subject]);

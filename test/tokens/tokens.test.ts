@@ -103,6 +103,7 @@ for (const store of testStores()) {
       const cases: [string, string, RegExp][] = [
         ['expired', await workloadToken(platform, { iat: now - 1000, nbf: now - 1000, exp: now - 600 }), /expired/],
         ['not yet valid', await workloadToken(platform, { nbf: now + 600, exp: now + 1200 }), /nbf/],
+        ['issued in the future', await workloadToken(platform, { iat: now + 600, nbf: now - 10, exp: now + 1200 }), /iat is in the future/],
         ['wrongly signed', await workloadToken({ priv: stranger.priv, pub: { ...stranger.pub, kid: platform.pub.kid! } }), /signature/],
         ['wrong audience', await workloadToken(platform, { aud: 'someone-else' }), /aud/],
         ['untrusted issuer', await workloadToken(platform, { iss: 'https://evil.example' }), /not trusted/],
@@ -231,6 +232,17 @@ for (const store of testStores()) {
       const r = await exchange(await workloadToken(platform, { sub: 'system:serviceaccount:reporting:job' }));
       assert.equal(r.status, 400);
       assert.match(r.body.error_description, /suspended/);
+    });
+
+    test('a workload token for another audience is no credential for Mandate’s own routes', async () => {
+      const forRs = await exchange(await workloadToken(platform), { audience: 'withdraw-service' });
+      assert.equal(forRs.status, 200);
+      const body = { identity: 'custody-api', actions: ['initiate_transfer'], scope: { entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }, duration_s: 600, reason: 'test' };
+      const res = await t.call('POST', '/v1/access-requests', forRs.body.access_token, body);
+      assert.equal(res.status, 401);
+      assert.match(res.body.detail, /for withdraw-service/);
+      const forUs = (await exchange(await workloadToken(platform))).body.access_token as string;
+      assert.notEqual((await t.call('POST', '/v1/access-requests', forUs, body)).status, 401);
     });
 
     test('signing keys rotate, stay published while their tokens live, and are sealed at rest', async () => {
