@@ -159,7 +159,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   const approvalRules = opts.approvalRules ?? DEFAULT_APPROVAL_RULES;
   const notifyReceivers = opts.notifyReceivers ?? [];
   const approvals = approvalEngine(db, clock, () => approvalRules, notifyReceivers);
-  const grants = grantsService(db, clock, approvals, rules, notifyReceivers);
+  const grants = grantsService({ db, clock, approvals, rules, notifyReceivers });
   const tokens = tokenService(db, clock, keys, rules, evidence, { issuer, ttls, grants: (identity) => grants.active(identity) });
   const policies = policyStore(db, clock);
   const changes = changeRequests(db, clock, approvals, policies, rules, opts.caepReceivers ?? []);
