@@ -19,8 +19,8 @@ for (const store of testStores()) {
     test('migrations are versioned and run once', async () => {
       const db = await store.open();
       assert.deepEqual(await migrate(db), []);
-      const rows = await db.all<{ version: number }>('SELECT version FROM schema_migrations');
-      assert.deepEqual(rows.map((r) => Number(r.version)).sort(), MIGRATIONS.map((m) => m.version));
+      const rows = await db.all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      assert.deepEqual(rows.map((r) => Number(r.version)), MIGRATIONS.map((m) => m.version));
     });
 
     test('upsert creates at version 1, an update bumps the version and keeps the creation time', async () => {
