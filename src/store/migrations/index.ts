@@ -1,0 +1,20 @@
+// The migrations in the order they run, one file each (NNNN-short-name.ts, NNNN its version). A new
+// migration is a new file with the next version, added at the end of this list;
+// test/store/migrations.test.ts checks the files, the versions and the names recorded.
+import { migration as m0001 } from './0001-inventory-events-access.js';
+import { migration as m0002 } from './0002-transitions-lifecycle-rules-power-outbox.js';
+import { migration as m0003 } from './0003-ledger-merkle-checkpoints.js';
+import { migration as m0004 } from './0004-tokens-credentials-policies.js';
+import { migration as m0005 } from './0005-approvals-grants-reviews.js';
+import { migration as m0006 } from './0006-checks-findings-readiness-leaks.js';
+import { migration as m0007 } from './0007-decision-usage.js';
+import { migration as m0008 } from './0008-identity-lists.js';
+import { migration as m0009 } from './0009-discovery.js';
+import { migration as m0010 } from './0010-discovered-accounts-verification.js';
+import type { Migration } from './migration.js';
+
+export type { Migration } from './migration.js';
+
+export const MIGRATIONS: readonly Migration[] = [
+  m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010,
+];
