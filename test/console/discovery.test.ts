@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { DiscoveredAccount, DiscoveryRun, DiscoverySource, ObservedAccount as ConsoleObservedAccount } from '../../console/src/lib/types.js';
 import type { ObservedAccount } from '../../src/core/discovery.js';
