@@ -160,7 +160,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   const notifyReceivers = opts.notifyReceivers ?? [];
   const approvals = approvalEngine(db, clock, () => approvalRules, notifyReceivers);
   const grants = grantsService({ db, clock, approvals, rules, notifyReceivers });
-  const tokens = tokenService(db, clock, keys, rules, evidence, { issuer, ttls, grants: (identity) => grants.active(identity) });
+  const tokens = tokenService({ db, clock, keys, rules, evidence, issuer, ttls, grants: (identity) => grants.active(identity) });
   const policies = policyStore(db, clock);
   const changes = changeRequests(db, clock, approvals, policies, rules, opts.caepReceivers ?? []);
   const hub = enforcementHub(db, policies, rules, issuer, clock);
