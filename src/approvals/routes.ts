@@ -1,18 +1,24 @@
 // HTTP for the approval engine: the inbox, one request, votes, the rules in force, and the change
 // requests for policies and lifecycle rules.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { APPROVAL_KINDS, APPROVAL_STATUSES } from '../core/approvals.js';
 import { MandateError } from '../core/errors.js';
 import { Enum } from '../core/model.js';
 import { Problem } from '../http/common.js';
-import type { ChangeRequests } from './changes.js';
-import type { ApprovalEngine } from '../state/approvals.js';
+import { ApprovalRuleSchema, ApprovalSchema, ChangeRequestSchema, Items, type Names } from '../http/responses.js';
+import type { ChangeRequest, ChangeRequests } from './changes.js';
+import type { Approval, ApprovalEngine } from '../state/approvals.js';
 
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false });
 const Vote = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })) }, { additionalProperties: false });
 
-export function registerApprovalRoutes(app: FastifyInstance, approvals: ApprovalEngine, changes: ChangeRequests): void {
+const IN_STEP: [Names<Static<typeof ApprovalSchema>, Approval>, Names<Static<typeof ChangeRequestSchema>, ChangeRequest>] = [true, true];
+void IN_STEP;
+
+export function registerApprovalRoutes(fastify: FastifyInstance, approvals: ApprovalEngine, changes: ChangeRequests): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['approvals'];
   app.get('/v1/approvals', {
     config: { permission: 'approvals:read' },
@@ -24,16 +30,16 @@ export function registerApprovalRoutes(app: FastifyInstance, approvals: Approval
         kind: Type.Optional(Enum(APPROVAL_KINDS)),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
       }, { additionalProperties: false }),
-      response: { '4xx': Problem },
+      response: { 200: Items(ApprovalSchema), '4xx': Problem },
     },
   }, async (req) => {
-    const q = req.query as { mine?: 'pending'; status?: (typeof APPROVAL_STATUSES)[number]; kind?: (typeof APPROVAL_KINDS)[number]; limit?: number };
+    const q = req.query;
     const p = req.principal!;
     return { items: await approvals.list({ ...(q.status ? { status: q.status } : {}), ...(q.kind ? { kind: q.kind } : {}), ...(q.mine ? { pendingFor: { user: p.user, roles: p.roles } } : {}), limit: q.limit ?? 50 }) };
   });
 
-  app.get('/v1/approvals/:id', { config: { permission: 'approvals:read' }, schema: { tags, summary: 'One approval request with its votes', params: IdParam, response: { '4xx': Problem } } }, async (req) => {
-    const { id } = req.params as { id: string };
+  app.get('/v1/approvals/:id', { config: { permission: 'approvals:read' }, schema: { tags, summary: 'One approval request with its votes', params: IdParam, response: { 200: ApprovalSchema, '4xx': Problem } } }, async (req) => {
+    const { id } = req.params;
     const a = await approvals.get(id);
     if (!a) throw new MandateError('NOT_FOUND', `no approval with id ${id}`);
     return a;
@@ -43,18 +49,18 @@ export function registerApprovalRoutes(app: FastifyInstance, approvals: Approval
     app.post(`/v1/approvals/:id/${decision}`, {
       // Anyone may try: the request's rule says which roles count, and a refused vote is recorded.
       config: { permission: 'approvals:read' },
-      schema: { tags, summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a request (never your own, nor one about an identity you own)`, params: IdParam, body: Type.Optional(Vote), response: { '4xx': Problem } },
+      schema: { tags, summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a request (never your own, nor one about an identity you own)`, params: IdParam, body: Type.Optional(Vote), response: { 200: ApprovalSchema, '4xx': Problem } },
     }, async (req) => {
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       const p = req.principal!;
-      return approvals.vote({ user: p.user, roles: p.roles }, id, decision, (req.body as { reason?: string } | undefined)?.reason);
+      return approvals.vote({ user: p.user, roles: p.roles }, id, decision, req.body?.reason);
     });
   }
 
-  app.get('/v1/approval-rules', { config: { permission: 'approvals:read' }, schema: { tags, summary: 'The approval rules in force (the first that matches a request decides)', response: { '4xx': Problem } } }, async () => ({ items: approvals.rules() }));
+  app.get('/v1/approval-rules', { config: { permission: 'approvals:read' }, schema: { tags, summary: 'The approval rules in force (the first that matches a request decides)', response: { 200: Items(ApprovalRuleSchema), '4xx': Problem } } }, async () => ({ items: [...approvals.rules()] }));
 
-  app.get('/v1/changes/:id', { config: { permission: 'inventory:read' }, schema: { tags, summary: 'A policy or lifecycle-rule change request', params: IdParam, response: { '4xx': Problem } } }, async (req) => {
-    const { id } = req.params as { id: string };
+  app.get('/v1/changes/:id', { config: { permission: 'inventory:read' }, schema: { tags, summary: 'A policy or lifecycle-rule change request', params: IdParam, response: { 200: ChangeRequestSchema, '4xx': Problem } } }, async (req) => {
+    const { id } = req.params;
     const c = await changes.get(id);
     if (!c) throw new MandateError('NOT_FOUND', `no change request with id ${id}`);
     return c;

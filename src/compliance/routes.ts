@@ -1,31 +1,41 @@
 // HTTP for control checks, findings, readiness and leaked-secret reports.
-import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { CHECKS } from '../core/checks.js';
 import { MandateError } from '../core/errors.js';
 import { Enum, Id, MemberStateSchema, Timestamp } from '../core/model.js';
 import { actorOf, Problem } from '../http/common.js';
+import { Items, type Names } from '../http/responses.js';
 import { loadCatalogue } from '../state/catalogue.js';
 import type { LeakService } from './leaks.js';
-import type { ComplianceService } from './service.js';
+import {
+  CatalogueSchema, CheckSchema, FindingSchema, LagSchema, LeakIngestSchema, LeakSchema, ReadinessSchema, RunSummarySchema, TrendSchema,
+} from './schemas.js';
+import type { ComplianceService, RunSummary } from './service.js';
+
+type FindingOut = Awaited<ReturnType<ComplianceService['acknowledge']>>;
+const IN_STEP: [Names<Static<typeof FindingSchema>, FindingOut>, Names<Static<typeof RunSummarySchema>, RunSummary>] = [true, true];
+void IN_STEP;
 
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 300 }) }, { additionalProperties: false });
 const STATUSES = ['open', 'acknowledged', 'resolved', 'accepted_risk'] as const;
 
-export function registerComplianceRoutes(app: FastifyInstance, compliance: ComplianceService, leaks: LeakService): void {
+export function registerComplianceRoutes(fastify: FastifyInstance, compliance: ComplianceService, leaks: LeakService): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['compliance'];
-  app.get('/v1/controls', { config: { permission: 'inventory:read' }, schema: { tags, summary: 'The control catalogue (controls/catalogue.yaml)', response: { '4xx': Problem } } }, async () => loadCatalogue());
+  app.get('/v1/controls', { config: { permission: 'inventory:read' }, schema: { tags, summary: 'The control catalogue (controls/catalogue.yaml)', response: { 200: CatalogueSchema, '4xx': Problem } } }, async () => loadCatalogue());
 
-  app.get('/v1/checks', { config: { permission: 'inventory:read' }, schema: { tags, summary: 'The automated checks and the controls each evidences', response: { '4xx': Problem } } }, async () => ({
+  app.get('/v1/checks', { config: { permission: 'inventory:read' }, schema: { tags, summary: 'The automated checks and the controls each evidences', response: { 200: Items(CheckSchema), '4xx': Problem } } }, async () => ({
     items: CHECKS.map((c) => ({ id: c.id, title: c.title, description: c.description, severity: c.severity, controls: c.controls, accepted_by: c.accepted_by ?? [] })),
   }));
 
-  app.post('/v1/checks/run', { config: { permission: 'compliance:manage' }, schema: { tags, summary: 'Run every check now (they also run on a schedule and after changes)', response: { '4xx': Problem } } }, async () => compliance.run('manual'));
+  app.post('/v1/checks/run', { config: { permission: 'compliance:manage' }, schema: { tags, summary: 'Run every check now (they also run on a schedule and after changes)', response: { 200: RunSummarySchema, '4xx': Problem } } }, async () => compliance.run('manual'));
 
   app.get('/v1/checks/runs', {
     config: { permission: 'inventory:read' },
-    schema: { tags, summary: 'Check runs, newest first', querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }), response: { '4xx': Problem } },
-  }, async (req) => ({ items: await compliance.runs((req.query as { limit?: number }).limit ?? 20) }));
+    schema: { tags, summary: 'Check runs, newest first', querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }), response: { 200: Items(RunSummarySchema), '4xx': Problem } },
+  }, async (req) => ({ items: await compliance.runs(req.query.limit ?? 20) }));
 
   app.get('/v1/findings', {
     config: { permission: 'inventory:read' },
@@ -40,10 +50,10 @@ export function registerComplianceRoutes(app: FastifyInstance, compliance: Compl
         fresh: Type.Optional(Type.Boolean()),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
       }, { additionalProperties: false }),
-      response: { '4xx': Problem },
+      response: { 200: Items(FindingSchema), '4xx': Problem },
     },
   }, async (req) => {
-    const q = req.query as { status?: string; severity?: string; check?: string; owner?: string; subject?: string; fresh?: boolean; limit?: number };
+    const q = req.query;
     const status = q.status?.split(',').map((s) => s.trim()).filter(Boolean);
     const bad = status?.find((s) => !(STATUSES as readonly string[]).includes(s));
     if (bad) throw new MandateError('VALIDATION_FAILED', `status ${bad} is not one of ${STATUSES.join(', ')}`, { field: 'query:status' });
@@ -51,18 +61,18 @@ export function registerComplianceRoutes(app: FastifyInstance, compliance: Compl
     return { items: await compliance.findings({ ...(status ? { status } : {}), ...(q.severity ? { severity: q.severity } : {}), ...(q.check ? { check: q.check } : {}), ...(q.owner ? { owner: q.owner } : {}), ...(q.subject ? { subject: q.subject } : {}), limit: q.limit ?? 500 }) };
   });
 
-  app.get('/v1/findings/:id', { config: { permission: 'inventory:read' }, schema: { tags, summary: 'One finding with its lifecycle', params: IdParam, response: { '4xx': Problem } } }, async (req) => {
-    const f = await compliance.finding((req.params as { id: string }).id);
-    if (!f) throw new MandateError('NOT_FOUND', `no finding ${(req.params as { id: string }).id}`);
+  app.get('/v1/findings/:id', { config: { permission: 'inventory:read' }, schema: { tags, summary: 'One finding with its lifecycle', params: IdParam, response: { 200: FindingSchema, '4xx': Problem } } }, async (req) => {
+    const f = await compliance.finding(req.params.id);
+    if (!f) throw new MandateError('NOT_FOUND', `no finding ${req.params.id}`);
     return f;
   });
 
   app.post('/v1/findings/:id/acknowledge', {
     config: { permission: 'compliance:manage' },
-    schema: { tags, summary: 'Acknowledge an open finding (it stays until its cause is gone)', params: IdParam, body: Type.Object({ note: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }), response: { '4xx': Problem } },
-  }, async (req) => compliance.acknowledge(req.principal!.user, (req.params as { id: string }).id, (req.body as { note: string }).note));
+    schema: { tags, summary: 'Acknowledge an open finding (it stays until its cause is gone)', params: IdParam, body: Type.Object({ note: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }), response: { 200: FindingSchema, '4xx': Problem } },
+  }, async (req) => compliance.acknowledge(req.principal!.user, req.params.id, req.body.note));
 
-  app.get('/v1/findings-lag', { config: { permission: 'inventory:read' }, schema: { tags, summary: 'Remediation lag: how long findings stayed open, by severity', response: { '4xx': Problem } } }, async () => compliance.lag());
+  app.get('/v1/findings-lag', { config: { permission: 'inventory:read' }, schema: { tags, summary: 'Remediation lag: how long findings stayed open, by severity', response: { 200: LagSchema, '4xx': Problem } } }, async () => compliance.lag());
 
   app.get('/v1/readiness', {
     config: { permission: 'inventory:read' },
@@ -72,18 +82,18 @@ export function registerComplianceRoutes(app: FastifyInstance, compliance: Compl
         entity: Type.Optional(Id), jurisdiction: Type.Optional(MemberStateSchema), as_of: Type.Optional(Timestamp),
         brief: Type.Optional(Type.Boolean({ description: 'scores and counts only: no blocking findings, owners or finding deadlines (the console overview)' })),
       }, { additionalProperties: false }),
-      response: { '4xx': Problem },
+      response: { 200: ReadinessSchema, '4xx': Problem },
     },
   }, async (req) => {
-    const q = req.query as { entity?: string; jurisdiction?: string; as_of?: string; brief?: boolean };
+    const q = req.query;
     return compliance.readiness({ ...(q.entity ? { entity: q.entity } : {}), ...(q.jurisdiction ? { jurisdiction: q.jurisdiction } : {}), ...(q.as_of ? { asOf: q.as_of } : {}), ...(q.brief ? { brief: true } : {}) });
   });
 
   app.get('/v1/readiness/trend', {
     config: { permission: 'inventory:read' },
-    schema: { tags, summary: 'Mean readiness of one entity and member state at each run', querystring: Type.Object({ entity: Id, jurisdiction: MemberStateSchema }, { additionalProperties: false }), response: { '4xx': Problem } },
+    schema: { tags, summary: 'Mean readiness of one entity and member state at each run', querystring: Type.Object({ entity: Id, jurisdiction: MemberStateSchema }, { additionalProperties: false }), response: { 200: TrendSchema, '4xx': Problem } },
   }, async (req) => {
-    const q = req.query as { entity: string; jurisdiction: string };
+    const q = req.query;
     return { items: await compliance.trend(q.entity, q.jurisdiction) };
   });
 
@@ -92,20 +102,20 @@ export function registerComplianceRoutes(app: FastifyInstance, compliance: Compl
     schema: {
       tags, summary: 'Ingest a scanner report (gitleaks JSON or trufflehog JSON lines): fingerprints only, never the secret',
       body: Type.Object({ report: Type.String({ minLength: 1, maxLength: 900_000 }), identity: Type.Optional(Id) }, { additionalProperties: false }),
-      response: { '4xx': Problem },
+      response: { 201: LeakIngestSchema, '4xx': Problem },
     },
   }, async (req, reply) => {
-    const b = req.body as { report: string; identity?: string };
+    const b = req.body;
     return reply.code(201).send(await leaks.ingest(actorOf(req), b.report, b.identity));
   });
 
   app.get('/v1/leaks', {
     config: { permission: 'inventory:read' },
-    schema: { tags, summary: 'Leaked secrets reported by scanners', querystring: Type.Object({ open: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), response: { '4xx': Problem } },
-  }, async (req) => ({ items: await leaks.list((req.query as { open?: boolean }).open ?? false) }));
+    schema: { tags, summary: 'Leaked secrets reported by scanners', querystring: Type.Object({ open: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), response: { 200: Items(LeakSchema), '4xx': Problem } },
+  }, async (req) => ({ items: await leaks.list(req.query.open ?? false) }));
 
   app.post('/v1/leaks/:id/resolve', {
     config: { permission: 'compliance:manage' },
-    schema: { tags, summary: 'Mark a leaked secret revoked and rotated', params: IdParam, body: Type.Object({ notes: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }), response: { '4xx': Problem } },
-  }, async (req) => leaks.resolve(actorOf(req), (req.params as { id: string }).id, (req.body as { notes: string }).notes));
+    schema: { tags, summary: 'Mark a leaked secret revoked and rotated', params: IdParam, body: Type.Object({ notes: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }), response: { 200: LeakSchema, '4xx': Problem } },
+  }, async (req) => leaks.resolve(actorOf(req), req.params.id, req.body.notes));
 }

@@ -1,6 +1,7 @@
 // HTTP for regulatory state: propose / approve / reject / review transitions, the impact preview,
 // and lifecycle rule versions with their tests.
-import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MandateError } from '../core/errors.js';
 import { checkRuleTests, runRuleTests } from '../core/lifecycle-tests.js';
@@ -9,11 +10,17 @@ import { Enum, Timestamp } from '../core/model.js';
 import { rolesAllow } from '../core/roles.js';
 import { ActionVocabulary, AUTHORISATION_STATUSES } from '../core/vocabulary.js';
 import { Problem } from '../http/common.js';
+import { ChangeRequestSchema, Items, type Names } from '../http/responses.js';
 import { getCustomActions } from '../state/records.js';
 import type { Database } from '../store/db.js';
 import type { RulesStore } from '../state/lifecycle-rules.js';
 import type { ChangeRequests } from '../approvals/changes.js';
-import type { Caller, Impact, RegulatoryService } from './service.js';
+import type { RulesVersion } from '../state/lifecycle-rules.js';
+import { ImpactSchema, RulesVersionSchema, RuleTestReport, TransitionSchema } from './schemas.js';
+import type { Caller, Impact, RegulatoryService, Transition } from './service.js';
+
+const IN_STEP: [Names<Static<typeof TransitionSchema>, Transition>, Names<Static<typeof RulesVersionSchema>, RulesVersion>] = [true, true];
+void IN_STEP;
 
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 const ActionName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' });
@@ -37,7 +44,7 @@ function caller(req: FastifyRequest): Caller {
 }
 
 /** The impact as the API shows it: every identity with what happens to it and the rule that decided. */
-export function presentImpact(impact: Impact) {
+export function presentImpact(impact: Impact): Static<typeof ImpactSchema> {
   const { plan } = impact;
   const pick = (effect: string) => plan.changes.filter((c) => c.effect === effect);
   const revocationOf = (id: string) => impact.identities.get(id)?.revocation;
@@ -54,32 +61,33 @@ export function presentImpact(impact: Impact) {
     })),
     restored: pick('restore').map((c) => ({ identity: c.identity, status: c.statusAfter, to: c.lawful.map((l) => ({ scope: scopeKey(l.scope), actions: l.actions })) })),
     untouched: pick('unchanged').map((c) => ({ identity: c.identity, status: c.statusBefore, why: c.why })),
-    connector_actions: plan.changes.filter((c) => c.connector).map((c) => ({ identity: c.identity, action: c.connector, connector: revocationOf(c.identity)?.connector ?? null, target: revocationOf(c.identity)?.target ?? null })),
+    connector_actions: plan.changes.flatMap((c) => c.connector ? [{ identity: c.identity, action: c.connector, connector: revocationOf(c.identity)?.connector ?? null, target: revocationOf(c.identity)?.target ?? null }] : []),
     return_paths: plan.returnPaths,
   };
 }
 
-export function registerRegulatoryRoutes(app: FastifyInstance, db: Database, regulatory: RegulatoryService, rules: RulesStore, changes: ChangeRequests): void {
+export function registerRegulatoryRoutes(fastify: FastifyInstance, db: Database, regulatory: RegulatoryService, rules: RulesStore, changes: ChangeRequests): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['regulatory'];
   app.get('/v1/authorisations/:id/impact', {
     config: { permission: 'inventory:read' },
     schema: {
       tags, summary: 'Preview what moving an authorisation to a status would do (nothing is written)', params: IdParam,
       querystring: Type.Object({ to: Enum(AUTHORISATION_STATUSES), denied_actions: Type.Optional(Type.String({ maxLength: 2000, description: 'comma-separated, for restricted' })) }, { additionalProperties: false }),
-      response: { '4xx': Problem },
+      response: { 200: ImpactSchema, '4xx': Problem },
     },
   }, async (req) => {
-    const { id } = req.params as { id: string };
-    const q = req.query as { to: (typeof AUTHORISATION_STATUSES)[number]; denied_actions?: string };
+    const { id } = req.params;
+    const q = req.query;
     return presentImpact(await regulatory.impact(id, q.to, q.denied_actions ? q.denied_actions.split(',').map((s) => s.trim()).filter(Boolean) : []));
   });
 
   app.post('/v1/authorisations/:id/transitions', {
     config: { permission: 'transitions:propose' },
-    schema: { tags, summary: 'Propose a transition (a different approver decides it)', params: IdParam, body: Proposal, response: { '4xx': Problem } },
+    schema: { tags, summary: 'Propose a transition (a different approver decides it)', params: IdParam, body: Proposal, response: { 201: TransitionSchema, '4xx': Problem } },
   }, async (req, reply) => {
-    const { id } = req.params as { id: string };
-    return reply.code(201).send(await regulatory.propose(caller(req), id, req.body as never));
+    const { id } = req.params;
+    return reply.code(201).send(await regulatory.propose(caller(req), id, req.body));
   });
 
   app.get('/v1/transitions', {
@@ -87,15 +95,15 @@ export function registerRegulatoryRoutes(app: FastifyInstance, db: Database, reg
     schema: {
       tags, summary: 'Transitions, newest first',
       querystring: Type.Object({ status: Type.Optional(Enum(['pending', 'approved', 'rejected', 'applied', 'expired', 'superseded'] as const)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }),
-      response: { '4xx': Problem },
+      response: { 200: Items(TransitionSchema), '4xx': Problem },
     },
   }, async (req) => {
-    const q = req.query as { status?: string; limit?: number };
+    const q = req.query;
     return { items: await regulatory.list(q.status, q.limit ?? 50) };
   });
 
-  app.get('/v1/transitions/:id', { config: { permission: 'inventory:read' }, schema: { tags, summary: 'One transition', params: IdParam, response: { '4xx': Problem } } }, async (req) => {
-    const { id } = req.params as { id: string };
+  app.get('/v1/transitions/:id', { config: { permission: 'inventory:read' }, schema: { tags, summary: 'One transition', params: IdParam, response: { 200: TransitionSchema, '4xx': Problem } } }, async (req) => {
+    const { id } = req.params;
     const t = await regulatory.get(id);
     if (!t) throw new MandateError('NOT_FOUND', `no transition with id ${id}`);
     return t;
@@ -105,33 +113,33 @@ export function registerRegulatoryRoutes(app: FastifyInstance, db: Database, reg
   for (const decision of ['approve', 'reject'] as const) {
     app.post(`/v1/transitions/:id/${decision}`, {
       config: { permission: 'transitions:approve' },
-      schema: { tags, summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a proposed transition (not your own)`, params: IdParam, body: Type.Optional(Decision), response: { '4xx': Problem } },
+      schema: { tags, summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a proposed transition (not your own)`, params: IdParam, body: Type.Optional(Decision), response: { 200: TransitionSchema, '4xx': Problem } },
     }, async (req) => {
-      const { id } = req.params as { id: string };
-      return regulatory.decide(caller(req), id, decision, (req.body as { reason?: string } | undefined)?.reason);
+      const { id } = req.params;
+      return regulatory.decide(caller(req), id, decision, req.body?.reason);
     });
   }
 
   app.post('/v1/transitions/:id/review', {
     config: { permission: 'transitions:approve' },
-    schema: { tags, summary: 'Close the mandatory review of an emergency transition', params: IdParam, body: Type.Object({ notes: Type.String({ minLength: 1, maxLength: 5000 }) }, { additionalProperties: false }), response: { '4xx': Problem } },
+    schema: { tags, summary: 'Close the mandatory review of an emergency transition', params: IdParam, body: Type.Object({ notes: Type.String({ minLength: 1, maxLength: 5000 }) }, { additionalProperties: false }), response: { 200: TransitionSchema, '4xx': Problem } },
   }, async (req) => {
-    const { id } = req.params as { id: string };
-    return regulatory.review(caller(req), id, (req.body as { notes: string }).notes);
+    const { id } = req.params;
+    return regulatory.review(caller(req), id, req.body.notes);
   });
 
-  app.get('/v1/lifecycle-rules', { config: { permission: 'inventory:read' }, schema: { tags, summary: 'The lifecycle rules in force', response: { '4xx': Problem } } }, async () => rules.current());
+  app.get('/v1/lifecycle-rules', { config: { permission: 'inventory:read' }, schema: { tags, summary: 'The lifecycle rules in force', response: { 200: RulesVersionSchema, '4xx': Problem } } }, async () => rules.current());
 
   app.put('/v1/lifecycle-rules', {
     config: { permission: 'transitions:propose' },
-    schema: { tags, summary: 'Ask to publish a new version of the lifecycle rules: checked now, published once approved (a change request)', body: Type.Object({ rules: Type.Unknown() }, { additionalProperties: false }), response: { '4xx': Problem } },
-  }, async (req, reply) => reply.code(202).send(await changes.requestRules(`user:${req.principal!.user}`, (req.body as { rules: unknown }).rules)));
+    schema: { tags, summary: 'Ask to publish a new version of the lifecycle rules: checked now, published once approved (a change request)', body: Type.Object({ rules: Type.Unknown() }, { additionalProperties: false }), response: { 202: ChangeRequestSchema, '4xx': Problem } },
+  }, async (req, reply) => reply.code(202).send(await changes.requestRules(`user:${req.principal!.user}`, req.body.rules)));
 
   app.post('/v1/lifecycle-rules/test', {
     config: { permission: 'inventory:read' },
-    schema: { tags, summary: 'Run rule tests against given rules, or the rules in force', body: Type.Object({ rules: Type.Optional(Type.Unknown()), tests: Type.Unknown() }, { additionalProperties: false }), response: { '4xx': Problem } },
+    schema: { tags, summary: 'Run rule tests against given rules, or the rules in force', body: Type.Object({ rules: Type.Optional(Type.Unknown()), tests: Type.Unknown() }, { additionalProperties: false }), response: { 200: RuleTestReport, '4xx': Problem } },
   }, async (req) => {
-    const body = req.body as { rules?: unknown; tests: unknown };
+    const body = req.body;
     const checked = body.rules === undefined ? { rules: (await rules.current()).rules, issues: [] } : checkRules(body.rules);
     if (!checked.rules) throw new MandateError('VALIDATION_FAILED', 'rules are not valid', { issues: checked.issues.map((i) => ({ ...i, field: `/rules${i.field}` })) });
     const tests = checkRuleTests(body.tests);
