@@ -9,7 +9,7 @@ import { rolesAllow } from './core/roles.js';
 import { createAjv } from './core/schema.js';
 import { registerEventRoutes } from './audit/event-routes.js';
 import './http/common.js';
-import { createMetrics } from './http/metrics.js';
+import { createMetrics, domainMetrics } from './http/metrics.js';
 import { sendProblem, toMandateError } from './http/problem.js';
 import { registerImportRoutes } from './importer/routes.js';
 import { importService } from './importer/service.js';
@@ -164,6 +164,8 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   const policies = policyStore(db, clock);
   const changes = changeRequests(db, clock, approvals, policies, rules, opts.caepReceivers ?? []);
   const hub = enforcementHub(db, policies, rules, issuer, clock);
+  const metrics = createMetrics();
+  const domain = domainMetrics(metrics.registry, { db, clock, hub });
   // The server's decision point holds the same state an enforcement point does, fed by its own hub.
   const state = new EnforcementState(cedarEvaluator, () => clock().getTime());
   let loading: Promise<EnforcementState> | undefined;
@@ -191,7 +193,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     inventory,
     importer: importService(db, clock, gate),
     rules,
-    regulatory: regulatoryService(db, clock, approvals, opts.caepReceivers ?? []),
+    regulatory: regulatoryService(db, clock, approvals, opts.caepReceivers ?? [], { observeCascade: domain.observeCascade }),
     outbox,
     // Without a configured KEK (tests), the log key is sealed under a key that lives only in memory.
     ledger: ledgerService(db, clock, opts.ledger ?? { kek, origin: 'mandate.local/ledger' }),
@@ -204,7 +206,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     approvals,
     changes,
     grants,
-    compliance: complianceService({ db, clock, extraFindings: { reviews: (sql, now) => reviews.findings(sql, now), discovery: (sql) => discovery.findings(sql) } }),
+    compliance: complianceService(db, clock, (sql, now) => reviews.findings(sql, now), undefined, (sql) => discovery.findings(sql)),
     leaks: leakService(db, clock),
     reviews,
     discovery,
@@ -217,11 +219,13 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   //   is out (provisionally) before its cascade starts. Decisions and tokens change nothing they follow.
   // - Outbox deliveries start at once rather than at the deliverer's next tick.
   // - Control checks run again shortly after a change (one run for a burst).
+  // - Metrics count what was committed (decisions, tokens, runs, deliveries).
   // - A connector delivery is verified by the discovery sources that read its system (one pass for a burst).
   let checksTimer: NodeJS.Timeout | undefined;
   const changesState = (a: string) => !isEvidenceOnly(a) && !a.startsWith('connector.');
   const checksFollow = (a: string) => changesState(a) && !/^(checks|finding|ledger|evidence|signing_key)\./.test(a);
-  const unsubscribe = db.onCommit(async ({ actions, outbox: queued }) => {
+  const unsubscribe = db.onCommit(async ({ actions, events, outbox: queued }) => {
+    domain.countCommitted(events);
     if (queued > 0) void outbox.drain().catch((err) => app.log.error({ err }, 'outbox delivery failed'));
     if (actions.includes('connector.delivered')) verifier.kick();
     if (opts.checksAfterChangeMs !== undefined && actions.some(checksFollow)) {
@@ -245,7 +249,6 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     hub.stop();
     await evidence.flush();
   });
-  const metrics = createMetrics();
   new client.Gauge({
     name: 'mandate_outbox_deliveries',
     help: 'Connector deliveries by status; failed ones are open problems that need a person',

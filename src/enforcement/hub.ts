@@ -219,6 +219,10 @@ export function enforcementHub(db: Database, policies: PolicyStore, rules: Rules
     get position(): number {
       return seq;
     },
+    /** How many follow this hub now (streams, NATS publisher, the server's own decision point). */
+    get subscriberCount(): number {
+      return subscribers.size;
+    },
   };
 }
 export type EnforcementHub = ReturnType<typeof enforcementHub>;

@@ -1,9 +1,28 @@
 // Prometheus metrics, one registry per server so several servers in one process (tests) stay apart.
+//
+// Two kinds. Counters of what happened are fed by the committed signal (`countCommitted`): every
+// decision, token and discovery run is a ledger event, so counting committed events counts what
+// the evidence holds, with no second bookkeeping in the services. Gauges of the present state
+// (outbox lag, ledger size, checkpoint age, open findings, enforcement followers) are read when
+// Prometheus scrapes, from the store and the hub. Names pass `promtool check metrics`.
 import client from 'prom-client';
+import type { CommittedEvent, Sql } from '../store/db.js';
+
+/** Grant types a token request may name; anything else is counted as `other` (labels stay bounded). */
+const GRANTS = new Set([
+  'urn:ietf:params:oauth:grant-type:token-exchange', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'client_credentials',
+]);
+/** How a workload proved itself when it got a token (src/tokens/proofs.ts). */
+const AUTHS = new Set(['oidc', 'jwt_bearer', 'static_secret', 'private_key_jwt', 'client_secret']);
+const bounded = (v: unknown, allowed: Set<string>) => (typeof v === 'string' && allowed.has(v) ? v : 'other');
 
 export function createMetrics() {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: 'mandate_process_' });
+  client.collectDefaultMetrics({ register: registry, prefix: 'mandate_' });
+  // prom-client names three gauges `…_total`, which Prometheus reserves for counters. Their
+  // per-type twins (`mandate_nodejs_active_handles{type}` …) stay: sum() over type gives the same.
+  for (const n of ['active_handles', 'active_requests', 'active_resources']) registry.removeSingleMetric(`mandate_nodejs_${n}_total`);
+
   const requests = new client.Counter({
     name: 'mandate_http_requests_total',
     help: 'HTTP requests answered, by route template and status',
@@ -20,3 +39,104 @@ export function createMetrics() {
   return { registry, requests, duration };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** What the scrape-time gauges read: the store, and the enforcement hub's position and followers. */
+export interface DomainMetricSources {
+  db: Sql;
+  clock: () => Date;
+  hub: { readonly position: number; readonly subscriberCount: number };
+}
+
+/**
+ * The domain metrics. Answers `countCommitted`, to subscribe to the committed signal (app.ts).
+ * Counting starts with the process, as Prometheus counters do; the ledger keeps the totals.
+ */
+export function domainMetrics(registry: client.Registry, sources: DomainMetricSources) {
+  const registers = [registry];
+  const decisions = new client.Counter({ name: 'mandate_decisions_total', help: 'Decisions recorded by the decision point, by outcome', labelNames: ['outcome'] as const, registers });
+  const issued = new client.Counter({ name: 'mandate_tokens_issued_total', help: 'Workload tokens issued, by how the workload proved itself', labelNames: ['auth'] as const, registers });
+  const refused = new client.Counter({ name: 'mandate_tokens_refused_total', help: 'Token requests refused, by grant type', labelNames: ['grant_type'] as const, registers });
+  const events = new client.Counter({ name: 'mandate_ledger_events_appended_total', help: 'Ledger events committed, by the first part of their action', labelNames: ['kind'] as const, registers });
+  const runs = new client.Counter({ name: 'mandate_discovery_runs_total', help: 'Discovery runs, by status', labelNames: ['status'] as const, registers });
+  const verified = new client.Counter({ name: 'mandate_connector_verifications_total', help: 'Connector deliveries read back from the system by discovery, by verdict', labelNames: ['verdict'] as const, registers });
+  const delivered = new client.Counter({ name: 'mandate_connector_deliveries_total', help: 'Connector deliveries finished, by outcome', labelNames: ['outcome'] as const, registers });
+  const cascades = new client.Histogram({
+    name: 'mandate_cascade_duration_seconds', help: 'Applied transitions: from the cascade start to its commit', registers,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+  });
+  const kinds = new Set<string>();
+
+  const { db, clock, hub } = sources;
+  const one = async <T>(sql: string, params: (string | number)[] = []): Promise<T | undefined> => (await db.all<T>(sql, params))[0];
+  new client.Gauge({
+    name: 'mandate_outbox_oldest_pending_age_seconds', help: 'Age of the oldest connector delivery not yet done (0 when none waits)', registers,
+    async collect() {
+      const r = await one<{ at: string | null }>("SELECT MIN(created_at) AS at FROM outbox WHERE status IN ('pending', 'in_flight')");
+      this.set(r?.at ? Math.max(0, (clock().getTime() - Date.parse(r.at)) / 1000) : 0);
+    },
+  });
+  new client.Gauge({
+    name: 'mandate_ledger_events', help: 'Events in the ledger (its tree size)', registers,
+    async collect() {
+      this.set(Number((await one<{ n: number | null }>('SELECT MAX(seq) AS n FROM events'))?.n ?? 0));
+    },
+  });
+  new client.Gauge({
+    name: 'mandate_ledger_checkpoint_age_seconds', help: 'Age of the newest signed checkpoint (-1 when none is signed yet)', registers,
+    async collect() {
+      const r = await one<{ at: string | null }>('SELECT MAX(created_at) AS at FROM ledger_checkpoints');
+      this.set(r?.at ? Math.max(0, (clock().getTime() - Date.parse(r.at)) / 1000) : -1);
+    },
+  });
+  new client.Gauge({
+    name: 'mandate_ledger_unpublished_events', help: 'Events not yet pushed to enforcement points (ledger head minus the hub position)', registers,
+    async collect() {
+      const head = Number((await one<{ n: number | null }>('SELECT MAX(seq) AS n FROM events'))?.n ?? 0);
+      this.set(Math.max(0, head - hub.position));
+    },
+  });
+  new client.Gauge({
+    name: 'mandate_enforcement_subscribers', help: 'Followers of the enforcement stream on this server (its own decision point included)', registers,
+    collect() {
+      this.set(hub.subscriberCount);
+    },
+  });
+  new client.Gauge({
+    name: 'mandate_findings_open', help: 'Open findings, by severity', labelNames: ['severity'] as const, registers,
+    async collect() {
+      this.reset();
+      for (const s of ['critical', 'high', 'medium', 'low']) this.set({ severity: s }, 0);
+      for (const r of await db.all<{ severity: string; n: number }>("SELECT severity, COUNT(*) AS n FROM compliance_findings WHERE status = 'open' GROUP BY severity")) this.set({ severity: r.severity }, Number(r.n));
+    },
+  });
+
+  return {
+    /** Counts what a committed transaction appended. */
+    countCommitted(committed: readonly CommittedEvent[]): void {
+      for (const e of committed) {
+        const after = (e.after ?? {}) as Record<string, unknown>;
+        const kind = e.action.split('.')[0]!;
+        // Actions are the product's own names, a bounded set; the cap guards against a bug making them unbounded.
+        if (kinds.has(kind) || kinds.size < 200) {
+          kinds.add(kind);
+          events.inc({ kind });
+        }
+        switch (e.action) {
+          case 'decision.recorded': decisions.inc({ outcome: after.decision === 'allow' ? 'allow' : 'deny' }); break;
+          case 'token.issued': issued.inc({ auth: bounded(after.auth, AUTHS) }); break;
+          case 'token.refused': refused.inc({ grant_type: bounded(after.grant_type, GRANTS) }); break;
+          case 'discovery.run': runs.inc({ status: after.status === 'succeeded' ? 'succeeded' : 'failed' }); break;
+          case 'connector.verified': verified.inc({ verdict: bounded(after.verdict, new Set(['effective', 'not_effective', 'unverified'])) }); break;
+          case 'connector.delivered': delivered.inc({ outcome: 'delivered' }); break;
+          case 'connector.failed': delivered.inc({ outcome: 'failed' }); break;
+          case 'connector.manual_task_opened': delivered.inc({ outcome: 'manual' }); break;
+        }
+      }
+    },
+    /** A cascade's duration, observed by the regulatory service. */
+    observeCascade(seconds: number): void {
+      cascades.observe(seconds);
+    },
+  };
+}
+export type DomainMetrics = ReturnType<typeof domainMetrics>;

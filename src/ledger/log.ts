@@ -40,7 +40,7 @@ const COLUMNS = ['seq', 'at', 'actor', 'action', 'subject_type', 'subject_id', '
 export async function appendEvents(tx: Sql, at: string, events: readonly NewEvent[]): Promise<void> {
   if (events.length === 0) return;
   // What the transaction appended, for the committed signal its subscribers follow (store/db.ts).
-  noteAppended(tx, events.map((e) => e.action));
+  noteAppended(tx, events);
   // One total order of events even with several server processes on one PostgreSQL: appends are
   // serialised until commit, so sequence order is commit order and the tree never forks.
   if (tx.dialect === 'postgres') await tx.all("SELECT pg_advisory_xact_lock(hashtext('mandate.events'))");

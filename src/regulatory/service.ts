@@ -80,7 +80,7 @@ export interface Impact {
 // Enforcement points, the outbox deliverer and the check scheduler follow what this service commits
 // through the committed signal (store/db.ts, wired in src/app.ts): the approval's commit pushes the
 // approved restriction before the cascade starts, the cascade's commit pushes its effects.
-export function regulatoryService(db: Database, clock: () => Date, approvals: ApprovalEngine, receivers: readonly string[] = []) {
+export function regulatoryService(db: Database, clock: () => Date, approvals: ApprovalEngine, receivers: readonly string[] = [], opts: { observeCascade?: (seconds: number) => void } = {}) {
   // Transitions are decided by the approval engine; its verdict lands on the transition row here.
   approvals.register('transition', {
     async approved(tx, a, at) {
@@ -150,6 +150,7 @@ export function regulatoryService(db: Database, clock: () => Date, approvals: Ap
   /** Applies an approved transition whose time has come: one transaction, all or nothing. */
   async function apply(id: string): Promise<Transition | undefined> {
     const at = clock().toISOString();
+    const started = performance.now();
     const done = await db.transaction(async (tx) => {
       const row = await getTransition(tx, id, true);
       if (!row || row.status !== 'approved' || parseTimestamp(row.effective_at) > Date.parse(at)) return undefined;
@@ -195,6 +196,8 @@ export function regulatoryService(db: Database, clock: () => Date, approvals: Ap
       await appendEvents(tx, at, events);
       return toTransition((await getTransition(tx, t.id))!);
     });
+    // Committed, not merely planned: the figure an operator compares with the supervisor's deadline.
+    if (done?.status === 'applied') opts.observeCascade?.((performance.now() - started) / 1000);
     return done;
   }
 

@@ -21,8 +21,14 @@ export interface Sql {
  * deliverer and the check scheduler subscribe to it (src/app.ts), so no route or service has to
  * remember to tell them.
  */
+/** An event a committed transaction appended, as its followers see it (metrics read `after`). */
+export interface CommittedEvent {
+  action: string;
+  after?: unknown;
+}
 export interface Committed {
   actions: readonly string[];
+  events: readonly CommittedEvent[];
   outbox: number;
 }
 export type CommitListener = (committed: Committed) => void | Promise<void>;
@@ -84,15 +90,15 @@ export function placeholders(n: number): string {
 
 // What each open transaction did, noted by its writers (ledger/log.ts, state/outbox.ts) and read by
 // the adapter once it commits. Keyed by the transaction's own Sql object, which lives as long as it.
-const NOTES = new WeakMap<Sql, { actions: string[]; outbox: number }>();
-function notesOf(tx: Sql): { actions: string[]; outbox: number } {
+const NOTES = new WeakMap<Sql, { events: CommittedEvent[]; outbox: number }>();
+function notesOf(tx: Sql): { events: CommittedEvent[]; outbox: number } {
   let n = NOTES.get(tx);
-  if (!n) NOTES.set(tx, (n = { actions: [], outbox: 0 }));
+  if (!n) NOTES.set(tx, (n = { events: [], outbox: 0 }));
   return n;
 }
-/** The ledger writer notes the actions it appended in `tx`. */
-export function noteAppended(tx: Sql, actions: readonly string[]): void {
-  notesOf(tx).actions.push(...actions);
+/** The ledger writer notes the events it appended in `tx` (the objects themselves: no copy). */
+export function noteAppended(tx: Sql, events: readonly CommittedEvent[]): void {
+  notesOf(tx).events.push(...events);
 }
 /** The outbox notes the rows it queued in `tx`. */
 export function noteQueued(tx: Sql, rows: number): void {
@@ -113,8 +119,8 @@ export function commitListeners(onError: (err: unknown) => void = () => undefine
     async committed(tx: Sql): Promise<void> {
       const notes = NOTES.get(tx);
       NOTES.delete(tx);
-      if (!notes || (notes.actions.length === 0 && notes.outbox === 0) || listeners.size === 0) return;
-      const c: Committed = { actions: notes.actions, outbox: notes.outbox };
+      if (!notes || (notes.events.length === 0 && notes.outbox === 0) || listeners.size === 0) return;
+      const c: Committed = { actions: notes.events.map((e) => e.action), events: notes.events, outbox: notes.outbox };
       for (const l of [...listeners]) {
         try {
           await l(c);
