@@ -184,7 +184,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   // Identity writes that add power wait for approval; every identity write recomputes stored power.
   const gate = identityChangeGate(approvals, rules, opts.caepReceivers ?? []);
   const inventory = inventoryService(db, clock, gate, { receivers: opts.caepReceivers ?? [] });
-  const reviews = reviewService(db, clock, inventory);
+  const reviews = reviewService({ db, clock, inventory });
   // Discovery adopts accounts through the inventory's create path; its findings join the checks.
   const discovery = discoveryService(db, clock, kek, (actor, input) => inventory.create(actor, 'identity', input));
   const verifier = deliveryVerifier(db, clock, discovery, { onError: (err) => app.log.error({ err }, 'verifying connector deliveries failed') });

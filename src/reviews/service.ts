@@ -2,244 +2,34 @@
 // (or, when the owner has gone, before the review managers), who keeps, narrows or revokes it.
 // Narrowing and revoking go through the inventory, so tokens, connector effects and events happen
 // exactly as for any other change; the decision itself is recorded once that change committed.
-import { randomBytes } from 'node:crypto';
+// The campaign tables are read in campaigns.ts; lapsed reviews become findings in findings.ts.
 import { MandateError } from '../core/errors.js';
-import type { Identity, Person } from '../core/model.js';
-import {
-  decisionRefusal, flagsFor, isOverdue, narrowIdentity, nextDueAt, NewCampaign, REVIEW_FLAGS, reviewerFor,
-  type ApprovalFact, type CampaignFilter, type CampaignStatus, type ReviewDecision, type ReviewDecisionInput, type ReviewFlag,
-} from '../core/reviews.js';
-import type { Role } from '../core/roles.js';
+import type { Person } from '../core/model.js';
+import { decisionRefusal, flagsFor, isOverdue, narrowIdentity, nextDueAt, NewCampaign, reviewerFor, type CampaignStatus, type ReviewDecisionInput, type ReviewFlag } from '../core/reviews.js';
 import { ajvIssues, compileBody } from '../core/schema.js';
 import { parseTimestamp } from '../core/time.js';
 import { appendEvents } from '../ledger/log.js';
 import { refusalRecorder } from '../ledger/refusals.js';
 import { getAllRecords } from '../state/records.js';
 import type { InventoryService } from '../inventory/service.js';
-import { insertMany, placeholders, type Database, type Param, type Sql } from '../store/db.js';
+import { insertMany, type Database, type Param, type Sql } from '../store/db.js';
+import {
+  approvalFacts, countsOf, countsOfMany, identitiesInScope, loadCampaign, newCampaignId, PAGE, toCampaign,
+  type Campaign, type CampaignDoc, type CampaignRow, type Caller, type ItemQuery, type ItemRow, type ReviewItem,
+} from './campaigns.js';
+import { accessReviewFindings } from './findings.js';
 
-/** What a campaign keeps in its doc: how it was asked for, and its place in a recurring series. */
-interface CampaignDoc {
-  name: string;
-  filter: CampaignFilter;
-  recurrence_days: number | null;
-  previous: string | null;
-  next: string | null;
+export type { Campaign, CampaignCounts, Caller, ItemQuery, ReviewItem } from './campaigns.js';
+export { accessReviewFindings, type Finding } from './findings.js';
+
+export interface ReviewDeps {
+  db: Database;
+  clock: () => Date;
+  /** Narrowing and revoking go through the inventory, as any other change to an identity. */
+  inventory: Pick<InventoryService, 'get' | 'update' | 'changeStatus'>;
 }
 
-interface CampaignRow { id: string; doc: string; status: CampaignStatus; created_by: string; created_at: string; due_at: string; closed_at: string | null }
-interface ItemRow {
-  campaign_id: string; identity_id: string; reviewer: string | null; flags: string; decision: ReviewDecision | null;
-  decided_by: string | null; decided_at: string | null; notes: string | null;
-}
-
-export interface CampaignCounts {
-  total: number;
-  decided: number;
-  undecided: number;
-  by_decision: Record<ReviewDecision, number>;
-  flagged: number;
-  by_flag: Record<ReviewFlag, number>;
-}
-
-export interface Campaign {
-  id: string;
-  name: string;
-  status: CampaignStatus;
-  filter: CampaignFilter;
-  recurrence_days: number | null;
-  previous: string | null;
-  next: string | null;
-  created_by: string;
-  created_at: string;
-  due_at: string;
-  closed_at: string | null;
-  /** Past its due date with items undecided. */
-  overdue: boolean;
-  counts: CampaignCounts;
-}
-
-export interface ReviewItem {
-  campaign_id: string;
-  identity_id: string;
-  reviewer: string | null;
-  flags: ReviewFlag[];
-  decision: ReviewDecision | null;
-  decided_by: string | null;
-  decided_at: string | null;
-  notes: string | null;
-  overdue: boolean;
-  /** The identity as it is now (null if it no longer exists). */
-  identity: { kind: string; function: string; capability: string; status: string; owner: string | null } | null;
-}
-
-export interface Caller {
-  user: string;
-  roles: readonly Role[];
-}
-
-export interface ItemQuery {
-  /** Only items this person reviews. */
-  reviewer?: string;
-  /** With `reviewer`: also the items nobody owns (for a holder of reviews:manage). */
-  unowned?: boolean;
-  undecided?: boolean;
-  limit: number;
-  /** The identity id after which the page starts. */
-  after?: string;
-}
-
-const PAGE = 2000;
-const newCampaignId = (): string => `rc_${randomBytes(8).toString('hex')}`;
-const forUpdate = (sql: Sql): string => (sql.dialect === 'postgres' ? ' FOR UPDATE' : '');
-
-/** Counts per campaign, for several campaigns in one pass over their items. */
-async function countsOfMany(sql: Sql, campaignIds: readonly string[]): Promise<Map<string, CampaignCounts>> {
-  const out = new Map<string, CampaignCounts>();
-  if (campaignIds.length === 0) return out;
-  // Flags are a JSON array of fixed words; a LIKE per flag counts them in the same single pass.
-  const perFlag = REVIEW_FLAGS.map((_, i) => `SUM(CASE WHEN flags LIKE ? THEN 1 ELSE 0 END) AS f${i}`).join(', ');
-  const rows = await sql.all<Record<string, unknown>>(
-    `SELECT campaign_id, COUNT(*) AS total, SUM(CASE WHEN decision IS NOT NULL THEN 1 ELSE 0 END) AS decided,
-       SUM(CASE WHEN decision = 'keep' THEN 1 ELSE 0 END) AS keep, SUM(CASE WHEN decision = 'narrow' THEN 1 ELSE 0 END) AS narrow,
-       SUM(CASE WHEN decision = 'revoke' THEN 1 ELSE 0 END) AS revoke, SUM(CASE WHEN flags <> '[]' THEN 1 ELSE 0 END) AS flagged, ${perFlag}
-     FROM review_items WHERE campaign_id IN (${placeholders(campaignIds.length)}) GROUP BY campaign_id`,
-    [...REVIEW_FLAGS.map((f) => `%"${f}"%`), ...campaignIds],
-  );
-  const byId = new Map(rows.map((r) => [r.campaign_id as string, r]));
-  for (const id of campaignIds) {
-    const row = byId.get(id) ?? {};
-    const n = (k: string) => Number(row[k] ?? 0);
-    out.set(id, {
-      total: n('total'), decided: n('decided'), undecided: n('total') - n('decided'),
-      by_decision: { keep: n('keep'), narrow: n('narrow'), revoke: n('revoke') },
-      flagged: n('flagged'),
-      by_flag: Object.fromEntries(REVIEW_FLAGS.map((f, i) => [f, n(`f${i}`)])) as Record<ReviewFlag, number>,
-    });
-  }
-  return out;
-}
-
-const countsOf = async (sql: Sql, campaignId: string): Promise<CampaignCounts> => (await countsOfMany(sql, [campaignId])).get(campaignId)!;
-
-function toCampaign(r: CampaignRow, counts: CampaignCounts, now: Date): Campaign {
-  const doc = JSON.parse(r.doc) as CampaignDoc;
-  return {
-    id: r.id, name: doc.name, status: r.status, filter: doc.filter, recurrence_days: doc.recurrence_days, previous: doc.previous, next: doc.next,
-    created_by: r.created_by, created_at: r.created_at, due_at: r.due_at, closed_at: r.closed_at,
-    overdue: counts.undecided > 0 && parseTimestamp(r.due_at) < now.getTime(), counts,
-  };
-}
-
-async function loadCampaign(sql: Sql, id: string, lock = false): Promise<CampaignRow | undefined> {
-  const [row] = await sql.all<CampaignRow>(`SELECT * FROM review_campaigns WHERE id = ?${lock ? forUpdate(sql) : ''}`, [id]);
-  return row;
-}
-
-/** Every approval that still gives an identity something, by identity: active grants and exceptions on the register. */
-async function approvalFacts(sql: Sql): Promise<Map<string, ApprovalFact[]>> {
-  // A grant shares its id with the request it came from (an access request, an exception, a
-  // break-glass activation); the request names its approval.
-  const grants = await sql.all<{ identity_id: string; id: string; status: string; expires_at: string; approval_id: string; kind: string; approval_status: string; decided_at: string | null }>(
-    `SELECT g.identity_id, g.id, g.status, g.expires_at, a.id AS approval_id, a.kind, a.status AS approval_status, a.decided_at
-       FROM grants g
-       JOIN (SELECT id, approval_id FROM access_requests UNION ALL SELECT id, approval_id FROM policy_exceptions
-             UNION ALL SELECT id, approval_id FROM break_glass_activations) s ON s.id = g.id
-       JOIN approvals a ON a.id = s.approval_id
-      WHERE g.status = 'active'`,
-  );
-  // An exception stays on the register after it runs out, until someone closes it.
-  const exceptions = await sql.all<{ identity_id: string; id: string; status: string; expires_at: string; approval_id: string; kind: string; approval_status: string; decided_at: string | null }>(
-    `SELECT e.identity_id, e.id, e.status, e.expires_at, a.id AS approval_id, a.kind, a.status AS approval_status, a.decided_at
-       FROM policy_exceptions e JOIN approvals a ON a.id = e.approval_id
-      WHERE e.status IN ('active', 'expired')`,
-  );
-  const out = new Map<string, ApprovalFact[]>();
-  const add = (type: 'grant' | 'exception', rows: typeof grants) => {
-    for (const r of rows) {
-      const list = out.get(r.identity_id) ?? [];
-      list.push({ approval: { id: r.approval_id, kind: r.kind, status: r.approval_status, decided_at: r.decided_at }, holds: { type, id: r.id, status: r.status, expires_at: r.expires_at } });
-      out.set(r.identity_id, list);
-    }
-  };
-  add('grant', grants);
-  add('exception', exceptions);
-  return out;
-}
-
-/** One page of the identities a filter puts in scope: active or suspended (revoked and decommissioned ones have nothing to review). */
-async function identitiesInScope(sql: Sql, filter: CampaignFilter, after: string | undefined, limit: number): Promise<Identity[]> {
-  const where = ["r.status IN ('active', 'suspended')"];
-  const params: Param[] = [];
-  if (filter.owner !== undefined) where.push('r.owner = ?'), params.push(filter.owner);
-  if (filter.function?.length) where.push(`r.function IN (${filter.function.map(() => '?').join(',')})`), params.push(...filter.function);
-  if (!filter.include_break_glass) where.push('r.break_glass = 0');
-  // `r.id || ''`: keeps SQLite from carrying the cursor over to the scope index (see listRecords).
-  if (filter.entity !== undefined) where.push("EXISTS (SELECT 1 FROM identity_scopes s WHERE s.identity_id = r.id || '' AND s.entity = ?)"), params.push(filter.entity);
-  if (after !== undefined) where.push('r.id > ?'), params.push(after);
-  const rows = await sql.all<{ doc: string }>(`SELECT r.doc FROM identities r WHERE ${where.join(' AND ')} ORDER BY r.id LIMIT ?`, [...params, limit]);
-  return rows.map((r) => JSON.parse(r.doc) as Identity);
-}
-
-/** Overdue review items as findings: undecided past their due date, not since decided in a later campaign, for identities still in use. */
-export async function accessReviewFindings(sql: Sql, now: Date): Promise<Finding[]> {
-  // Campaigns are few and items many, with no index by identity alone: walk the lapsed campaigns,
-  // latest due first, each by its own key, and learn in one grouped pass which identities a later
-  // campaign has answered since.
-  const lapsed = await sql.all<CampaignRow>(
-    "SELECT * FROM review_campaigns WHERE status IN ('open', 'overdue') AND due_at < ? ORDER BY due_at DESC, id",
-    [now.toISOString()],
-  );
-  if (lapsed.length === 0) return [];
-  const earliest = lapsed.reduce((min, c) => (c.created_at < min ? c.created_at : min), lapsed[0]!.created_at);
-  const answered = new Map<string, string>();
-  for (const r of await sql.all<{ identity_id: string; latest: string }>(
-    `SELECT l.identity_id, MAX(lc.created_at) AS latest FROM review_campaigns lc JOIN review_items l ON l.campaign_id = lc.id
-      WHERE lc.created_at > ? AND l.decision IS NOT NULL GROUP BY l.identity_id`,
-    [earliest],
-  )) answered.set(r.identity_id, r.latest);
-  const out: Finding[] = [];
-  // One finding per identity: the latest review it missed (a recurring series would repeat it).
-  const seen = new Set<string>();
-  for (const c of lapsed) {
-    const name = (JSON.parse(c.doc) as CampaignDoc).name;
-    const items = await sql.all<{ identity_id: string; reviewer: string | null }>(
-      `SELECT i.identity_id, i.reviewer FROM review_items i JOIN identities d ON d.id = i.identity_id
-        WHERE i.campaign_id = ? AND i.decision IS NULL AND d.status IN ('active', 'suspended') ORDER BY i.identity_id`,
-      [c.id],
-    );
-    for (const r of items) {
-      if (seen.has(r.identity_id)) continue;
-      seen.add(r.identity_id);
-      if ((answered.get(r.identity_id) ?? '') > c.created_at) continue;
-      out.push({
-        id: `access-review-overdue:${c.id}:${r.identity_id}`,
-        rule: 'access-review-overdue',
-        severity: 'medium',
-        subject: { type: 'identity', id: r.identity_id },
-        title: `The access review of ${r.identity_id} is overdue`,
-        detail: `campaign "${name}" (${c.id}) was due ${c.due_at}; ${r.reviewer ?? 'a review manager (the owner has departed or there is none)'} has not decided to keep, narrow or revoke it`,
-        since: c.due_at,
-        reviewer: r.reviewer,
-      });
-    }
-  }
-  return out.sort((a, b) => (a.subject.id < b.subject.id ? -1 : a.subject.id > b.subject.id ? 1 : 0));
-}
-
-/** An overdue review item, as the compliance checks read it. */
-export interface Finding {
-  id: string;
-  rule: string;
-  severity: 'medium';
-  subject: { type: string; id: string };
-  title: string;
-  detail: string;
-  since: string;
-  reviewer: string | null;
-}
-
-export function reviewService(db: Database, clock: () => Date, inventory: InventoryService) {
+export function reviewService({ db, clock, inventory }: ReviewDeps) {
   const validateCampaign = compileBody(NewCampaign);
 
   /**

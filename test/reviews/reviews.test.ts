@@ -81,7 +81,7 @@ for (const store of testStores()) {
       db = await store.open();
       const gate = identityChangeGate(approvalEngine(db, clock, () => DEFAULT_APPROVAL_RULES), rulesStore(db, clock));
       inventory = inventoryService(db, clock, gate);
-      reviews = reviewService(db, clock, inventory);
+      reviews = reviewService({ db, clock, inventory });
       const m = manifest();
       const res = await importService(db, clock, gate).importManifest('test', m, { dryRun: false, digestOf: JSON.stringify(m) });
       assert.equal(res.counts.rejected, 0, JSON.stringify(res));
