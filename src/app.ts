@@ -206,7 +206,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     approvals,
     changes,
     grants,
-    compliance: complianceService(db, clock, (sql, now) => reviews.findings(sql, now), undefined, (sql) => discovery.findings(sql)),
+    compliance: complianceService({ db, clock, extraFindings: { reviews: (sql, now) => reviews.findings(sql, now), discovery: (sql) => discovery.findings(sql) } }),
     leaks: leakService(db, clock),
     reviews,
     discovery,
