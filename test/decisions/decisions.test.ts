@@ -96,8 +96,9 @@ for (const store of testStores()) {
       const pub = { ...(await exportJWK(publicKey)), kid: 'p1', alg: 'EdDSA' };
       assert.equal((await t.call('POST', '/v1/issuers', t.admin, { id: 'k8s', issuer: 'https://k8s.example', audience: 'mandate', jwks: { keys: [pub] } })).status, 201);
       assert.equal((await t.call('POST', '/v1/identities/custody-api/credentials', t.admin, { type: 'oidc', issuer: 'k8s', subject: 'sa:custody' })).status, 201);
-      const now = Math.floor(Date.now() / 1000);
-      const wl = await new SignJWT({}).setProtectedHeader({ alg: 'EdDSA', kid: 'p1' }).setIssuer('https://k8s.example').setAudience('mandate').setSubject('sa:custody').setIssuedAt(now).setExpirationTime(now + 300).sign(privateKey);
+      // Issued at the server's (test) clock: a token issued in its future is refused.
+      const iat = Math.floor(now / 1000);
+      const wl = await new SignJWT({}).setProtectedHeader({ alg: 'EdDSA', kid: 'p1' }).setIssuer('https://k8s.example').setAudience('mandate').setSubject('sa:custody').setIssuedAt(iat).setExpirationTime(iat + 300).sign(privateKey);
       const tok = await t.call('POST', '/v1/token', undefined, new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: wl, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', purpose: CTX.session_purpose }).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
       assert.equal(tok.status, 200, JSON.stringify(tok.body));
       const ok = await decide({ principal: { token: tok.body.access_token }, action: 'initiate_transfer', resource: DE, context: CTX });
