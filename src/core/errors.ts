@@ -1,48 +1,45 @@
-// The catalogue of stable error codes. Every failure a caller can see carries one of these, an
-// HTTP status, a human message and, where one field is at fault, its JSON pointer.
+// The catalogue of stable error codes. Every failure a caller can see carries one of these, a human
+// message and, where one field is at fault, its JSON pointer. How a code travels over HTTP (its
+// status, its OAuth error) is the HTTP layer's business: src/http/problem.ts.
 
-export const ERROR_STATUS = {
-  VALIDATION_FAILED: 400,
-  MALFORMED_BODY: 400,
-  INVALID_CURSOR: 400,
-  INVALID_REQUEST: 400,
-  INVALID_GRANT: 400,
-  UNSUPPORTED_GRANT_TYPE: 400,
-  INVALID_CLIENT: 401,
-  INVALID_POLICY: 422,
-  INVALID_QUERY: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  ROUTE_NOT_FOUND: 404,
-  ALREADY_EXISTS: 409,
-  INVALID_TRANSITION: 409,
-  ALREADY_DECIDED: 409,
-  REQUEST_EXPIRED: 409,
-  SCOPE_NOT_LAWFUL: 409,
+/**
+ * Each stable code, and what it is: a `refusal` (the request broke a rule, was not allowed or named
+ * what is not there; a refused request is evidence) or a `fault` (the server could not answer).
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: 'refusal',
+  MALFORMED_BODY: 'refusal',
+  INVALID_CURSOR: 'refusal',
+  INVALID_REQUEST: 'refusal',
+  INVALID_GRANT: 'refusal',
+  UNSUPPORTED_GRANT_TYPE: 'refusal',
+  INVALID_CLIENT: 'refusal',
+  INVALID_POLICY: 'refusal',
+  INVALID_QUERY: 'refusal',
+  UNAUTHENTICATED: 'refusal',
+  FORBIDDEN: 'refusal',
+  NOT_FOUND: 'refusal',
+  ROUTE_NOT_FOUND: 'refusal',
+  ALREADY_EXISTS: 'refusal',
+  INVALID_TRANSITION: 'refusal',
+  ALREADY_DECIDED: 'refusal',
+  REQUEST_EXPIRED: 'refusal',
+  SCOPE_NOT_LAWFUL: 'refusal',
   /** An authorisation's status, dates or conditions change only by a transition (four eyes, preview, cascade). */
-  STATUS_CHANGE_NEEDS_TRANSITION: 409,
+  STATUS_CHANGE_NEEDS_TRANSITION: 'refusal',
   /** A field that says what a record is (an authorisation's scope) never changes. */
-  IMMUTABLE_FIELD: 409,
-  SEPARATION_OF_DUTIES: 403,
-  PRECONDITION_FAILED: 412,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  INVALID_RECORD: 422,
-  MANIFEST_REJECTED: 422,
-  PRECONDITION_REQUIRED: 428,
-  INTERNAL: 500,
-  NOT_READY: 503,
-} as const;
-export type ErrorCode = keyof typeof ERROR_STATUS;
-
-/** The OAuth 2.0 error (RFC 6749 §5.2) each token-endpoint code stands for. */
-export const OAUTH_ERRORS: Partial<Record<ErrorCode, string>> = {
-  INVALID_REQUEST: 'invalid_request',
-  INVALID_GRANT: 'invalid_grant',
-  UNSUPPORTED_GRANT_TYPE: 'unsupported_grant_type',
-  INVALID_CLIENT: 'invalid_client',
-};
+  IMMUTABLE_FIELD: 'refusal',
+  SEPARATION_OF_DUTIES: 'refusal',
+  PRECONDITION_FAILED: 'refusal',
+  PAYLOAD_TOO_LARGE: 'refusal',
+  UNSUPPORTED_MEDIA_TYPE: 'refusal',
+  INVALID_RECORD: 'refusal',
+  MANIFEST_REJECTED: 'refusal',
+  PRECONDITION_REQUIRED: 'refusal',
+  INTERNAL: 'fault',
+  NOT_READY: 'fault',
+} as const satisfies Record<string, 'refusal' | 'fault'>;
+export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** One thing wrong with one field of one record. `field` is a JSON pointer into the submitted document. */
 export interface Issue {
@@ -56,7 +53,8 @@ export interface Issue {
 
 export class MandateError extends Error {
   readonly code: ErrorCode;
-  readonly status: number;
+  /** The request was refused (not a fault of the server): see ERROR_CODES. */
+  readonly refusal: boolean;
   readonly field: string | undefined;
   readonly issues: Issue[];
 
@@ -64,7 +62,7 @@ export class MandateError extends Error {
     super(message);
     this.name = 'MandateError';
     this.code = code;
-    this.status = ERROR_STATUS[code];
+    this.refusal = ERROR_CODES[code] === 'refusal';
     this.field = opts.field ?? opts.issues?.[0]?.field;
     this.issues = opts.issues ?? [];
   }

@@ -1,8 +1,54 @@
 // RFC 9457 problem details: every error leaves the API in this one shape, with a stable code and
 // the field at fault. Unknown errors become a generic 500; their detail goes to the log only.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ERROR_STATUS, MandateError, OAUTH_ERRORS, type ErrorCode, type Issue } from '../core/errors.js';
+import { MandateError, type ErrorCode, type Issue } from '../core/errors.js';
 import { ajvIssues } from '../core/schema.js';
+
+/** The HTTP status of each stable code: a refusal is a 4xx, a fault a 5xx. */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_BODY: 400,
+  INVALID_CURSOR: 400,
+  INVALID_REQUEST: 400,
+  INVALID_GRANT: 400,
+  UNSUPPORTED_GRANT_TYPE: 400,
+  INVALID_CLIENT: 401,
+  INVALID_POLICY: 422,
+  INVALID_QUERY: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  ROUTE_NOT_FOUND: 404,
+  ALREADY_EXISTS: 409,
+  INVALID_TRANSITION: 409,
+  ALREADY_DECIDED: 409,
+  REQUEST_EXPIRED: 409,
+  SCOPE_NOT_LAWFUL: 409,
+  STATUS_CHANGE_NEEDS_TRANSITION: 409,
+  IMMUTABLE_FIELD: 409,
+  SEPARATION_OF_DUTIES: 403,
+  PRECONDITION_FAILED: 412,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  INVALID_RECORD: 422,
+  MANIFEST_REJECTED: 422,
+  PRECONDITION_REQUIRED: 428,
+  INTERNAL: 500,
+  NOT_READY: 503,
+};
+
+/** The HTTP status an error answers with. */
+export function statusOf(err: MandateError): number {
+  return ERROR_STATUS[err.code];
+}
+
+/** The OAuth 2.0 error (RFC 6749 §5.2) each token-endpoint code stands for. */
+export const OAUTH_ERRORS: Partial<Record<ErrorCode, string>> = {
+  INVALID_REQUEST: 'invalid_request',
+  INVALID_GRANT: 'invalid_grant',
+  UNSUPPORTED_GRANT_TYPE: 'unsupported_grant_type',
+  INVALID_CLIENT: 'invalid_client',
+};
 
 export interface Problem {
   type: string;
@@ -54,7 +100,7 @@ export function problemOf(err: MandateError, instance?: string): Problem {
   return {
     type: `urn:mandate:problem:${err.code.toLowerCase().replaceAll('_', '-')}`,
     title: TITLES[err.code],
-    status: err.status,
+    status: statusOf(err),
     code: err.code,
     detail: err.message,
     ...(err.field !== undefined ? { field: err.field } : {}),
@@ -89,7 +135,7 @@ export function toMandateError(err: unknown): MandateError | undefined {
 }
 
 export function sendProblem(reply: FastifyReply, req: FastifyRequest, err: MandateError): FastifyReply {
-  return reply.code(err.status).type('application/problem+json').send(problemOf(err, req.url));
+  return reply.code(statusOf(err)).type('application/problem+json').send(problemOf(err, req.url));
 }
 
 /** RFC 6749 §5.2 (and RFC 6750 §3.1 for a bearer caller) error codes for what is not a token-endpoint code. */
@@ -116,8 +162,9 @@ function oauthCodeOf(err: MandateError): string {
  * carries a challenge (§5.2: the scheme the client used; Basic when it used none).
  */
 export function sendOAuthError(reply: FastifyReply, err: MandateError): FastifyReply {
-  if (err.status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Basic realm="mandate", charset="UTF-8"');
-  return reply.code(err.status).type('application/json; charset=utf-8').header('cache-control', 'no-store').header('pragma', 'no-cache').send({
+  const status = statusOf(err);
+  if (status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Basic realm="mandate", charset="UTF-8"');
+  return reply.code(status).type('application/json; charset=utf-8').header('cache-control', 'no-store').header('pragma', 'no-cache').send({
     error: oauthCodeOf(err),
     error_description: err.message,
     code: err.code,
@@ -125,4 +172,3 @@ export function sendOAuthError(reply: FastifyReply, err: MandateError): FastifyR
   });
 }
 
-export { ERROR_STATUS };

@@ -1,7 +1,7 @@
-// A refused request is evidence too: whatever a caller asked that was refused (a 4xx error) is
-// recorded in its own transaction, as `<action>.refused` with the code, the message, the field at
-// fault and what was asked; then the error goes back to the caller. Nothing of the request itself
-// was written (its own transaction rolled back).
+// A refused request is evidence too: whatever a caller asked that was refused (a refusal, not a
+// fault of the server) is recorded in its own transaction, as `<action>.refused` with the code, the
+// message, the field at fault and what was asked; then the error goes back to the caller. Nothing
+// of the request itself was written (its own transaction rolled back).
 import { MandateError } from '../core/errors.js';
 import type { Database } from '../store/db.js';
 import { appendEvents } from './log.js';
@@ -13,7 +13,7 @@ export function refusalRecorder(db: Database, clock: () => Date): Recorded {
     try {
       return await run();
     } catch (err) {
-      if (err instanceof MandateError && err.status < 500) {
+      if (err instanceof MandateError && err.refusal) {
         await db.transaction((tx) => appendEvents(tx, clock().toISOString(), [
           { actor, action: `${action}.refused`, subject, after: { code: err.code, detail: err.message, ...(err.field ? { field: err.field } : {}), request: detail } },
         ]));

@@ -168,7 +168,7 @@ export function approvalEngine(db: Database, clock: () => Date, rules: () => rea
       }).catch(async (err: unknown) => {
         // What the request guards could not be done (say the scope was withdrawn meanwhile): the
         // vote and everything with it rolled back; the attempt is still evidence.
-        if (err instanceof MandateError && err.status < 500 && err.code !== 'NOT_FOUND') {
+        if (err instanceof MandateError && err.refusal && err.code !== 'NOT_FOUND') {
           await db.transaction((tx) => appendEvents(tx, clock().toISOString(), [
             { actor, action: `approval.${decision}.refused`, subject: { type: 'approval', id }, after: { code: err.code, detail: err.message } },
           ]));
