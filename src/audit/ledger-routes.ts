@@ -1,6 +1,7 @@
 // The ledger over HTTP: checkpoints, proofs and the export.
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { Problem } from '../http/common.js';
@@ -9,10 +10,14 @@ import { defaultRules } from '../state/lifecycle-rules.js';
 import type { Database } from '../store/db.js';
 import { whoCould } from '../ledger/asof.js';
 import type { LedgerService } from '../ledger/service.js';
+import { AsOfSchema, CheckpointSchema, CheckpointWithKeySchema, ConsistencyProofSchema, InclusionProofSchema, VerifierKeySchema } from './schemas.js';
 
+// The export is streamed: the document says text, the handler sends a stream of it.
+const NdjsonStream = Type.Unsafe<PassThrough>({ type: 'string', description: 'JSON Lines' });
 const Size = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 
-export function registerLedgerRoutes(app: FastifyInstance, db: Database, ledger: LedgerService): void {
+export function registerLedgerRoutes(fastify: FastifyInstance, db: Database, ledger: LedgerService): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['ledger'];
   app.get('/v1/asof/identities', {
     config: { permission: 'inventory:read' },
@@ -27,10 +32,10 @@ export function registerLedgerRoutes(app: FastifyInstance, db: Database, ledger:
         jurisdiction: Type.Optional(MemberStateSchema),
         max_proofs: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
       }, { additionalProperties: false }),
-      response: { '4xx': Problem },
+      response: { 200: AsOfSchema, '4xx': Problem },
     },
   }, async (req) => {
-    const q = req.query as { at: string; can: string; entity?: string; service?: string; jurisdiction?: string; max_proofs?: number };
+    const q = req.query;
     return whoCould(db, ledger, defaultRules(), {
       at: q.at, action: q.can, ...(q.entity ? { entity: q.entity } : {}), ...(q.service ? { service: q.service } : {}),
       ...(q.jurisdiction ? { jurisdiction: q.jurisdiction } : {}), ...(q.max_proofs !== undefined ? { maxProofs: q.max_proofs } : {}),
@@ -38,34 +43,35 @@ export function registerLedgerRoutes(app: FastifyInstance, db: Database, ledger:
   });
   app.get('/v1/ledger/checkpoint', {
     config: { permission: 'inventory:read' },
-    schema: { tags, summary: 'The latest signed checkpoint (C2SP tlog-checkpoint); ?fresh=true signs one of the log as it is now', querystring: Type.Object({ fresh: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), response: { '4xx': Problem } },
+    schema: { tags, summary: 'The latest signed checkpoint (C2SP tlog-checkpoint); ?fresh=true signs one of the log as it is now', querystring: Type.Object({ fresh: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), response: { 200: CheckpointWithKeySchema, '4xx': Problem } },
   }, async (req) => {
-    const { fresh } = req.query as { fresh?: boolean };
+    const { fresh } = req.query;
     const cp = (!fresh && (await ledger.latest())) || (await ledger.checkpoint());
     return { ...cp, verifier_key: (await ledger.logKey()).verifierKey };
   });
   app.post('/v1/ledger/checkpoints', {
     config: { permission: 'inventory:read' },
-    schema: { tags, summary: 'Sign a checkpoint of the log as it is now', response: { '4xx': Problem } },
+    schema: { tags, summary: 'Sign a checkpoint of the log as it is now', response: { 200: CheckpointSchema, '4xx': Problem } },
   }, async () => ledger.checkpoint());
-  app.get('/v1/ledger/key', { config: { permission: 'public' }, schema: { tags, summary: "The log's verifier key" } }, async () => ({ verifier_key: (await ledger.logKey()).verifierKey }));
+  app.get('/v1/ledger/key', { config: { permission: 'public' }, schema: { tags, summary: "The log's verifier key", response: { 200: VerifierKeySchema, '5xx': Problem } } }, async () => ({ verifier_key: (await ledger.logKey()).verifierKey }));
   app.get('/v1/ledger/proof/inclusion', {
     config: { permission: 'inventory:read' },
-    schema: { tags, summary: 'Inclusion proof of an event (by seq) in the tree of a size (default: now)', querystring: Type.Object({ seq: Size, size: Type.Optional(Size) }, { additionalProperties: false }), response: { '4xx': Problem } },
+    schema: { tags, summary: 'Inclusion proof of an event (by seq) in the tree of a size (default: now)', querystring: Type.Object({ seq: Size, size: Type.Optional(Size) }, { additionalProperties: false }), response: { 200: InclusionProofSchema, '4xx': Problem } },
   }, async (req) => {
-    const q = req.query as { seq: number; size?: number };
+    const q = req.query;
     return ledger.inclusion(q.seq, q.size);
   });
   app.get('/v1/ledger/proof/consistency', {
     config: { permission: 'inventory:read' },
-    schema: { tags, summary: 'Consistency proof between two tree sizes', querystring: Type.Object({ from: Size, to: Type.Optional(Size) }, { additionalProperties: false }), response: { '4xx': Problem } },
+    schema: { tags, summary: 'Consistency proof between two tree sizes', querystring: Type.Object({ from: Size, to: Type.Optional(Size) }, { additionalProperties: false }), response: { 200: ConsistencyProofSchema, '4xx': Problem } },
   }, async (req) => {
-    const q = req.query as { from: number; to?: number };
+    const q = req.query;
     return ledger.consistency(q.from, q.to);
   });
   app.get('/v1/ledger/export', {
     config: { permission: 'inventory:read' },
-    schema: { tags, summary: 'The whole log as JSON Lines (docs/ledger.md)', response: { '4xx': Problem } },
+    schema: { tags, summary: 'The whole log as JSON Lines (docs/ledger.md)',
+      response: { 200: { description: 'a header line, every event with its leaf hash, then every signed checkpoint', content: { 'application/x-ndjson': { schema: NdjsonStream } } }, '4xx': Problem } },
   }, async (req, reply) => {
     // Streamed a line at a time, respecting back-pressure: a log of millions of events never sits in memory.
     const out = new PassThrough();
