@@ -58,7 +58,7 @@ export function IdentityPage({ id }: { id: string }) {
             ['Capability', i.capability],
             ['Environment', i.environment],
             ['Vendor', i.vendor],
-            ['Actions', i.actions.join(', ')],
+            ['Actions', (i.actions ?? []).join(', ')],
             ['Revocation path', i.revocation ? `${i.revocation.connector}${i.revocation.target ? ` → ${i.revocation.target}` : ''}` : <span className="sev-high">none</span>],
             ['Last used', <When at={i.last_used} />],
             ['Version', i.version],
