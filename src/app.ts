@@ -10,6 +10,7 @@ import { createAjv } from './core/schema.js';
 import { registerEventRoutes } from './audit/event-routes.js';
 import './http/common.js';
 import { createMetrics, domainMetrics } from './http/metrics.js';
+import type { Registry } from 'prom-client';
 import { sendProblem, toMandateError } from './http/problem.js';
 import { registerImportRoutes } from './importer/routes.js';
 import { importService } from './importer/service.js';
@@ -97,6 +98,8 @@ export interface RouteEntry {
 export type MandateApp = FastifyInstance & {
   /** Sets the issuer URL of Mandate's tokens (when it is known only after listen). */
   setIssuer(url: string): void;
+  /** The Prometheus registry (served on /metrics, and on MANDATE_METRICS_LISTEN when set). */
+  metricsRegistry: Registry;
   /** Every route with the permission it needs: documentation, and what the role tests walk. */
   routeTable: RouteEntry[];
   services: {
@@ -320,6 +323,11 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
       throw new MandateError('FORBIDDEN', `your roles (${principal.roles.join(', ')}) do not grant ${permission}`);
   });
 
+  // Every answer: never sniffed as another type; API answers (records, tokens, findings) never cached.
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    if (req.url.startsWith('/v1/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     metrics.requests.inc({ method: req.method, route, status: String(reply.statusCode) });
@@ -336,7 +344,9 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
       return sendProblem(reply, req, new MandateError('NOT_READY', 'the store is not reachable'));
     }
   });
-  app.get('/metrics', { config: { permission: 'public' }, schema: { hide: true } }, async (_req, reply) =>
+  // Metrics tell who calls what and how much is pending: a scraper authenticates (role monitor), or
+  // the server serves them on an address of their own (MANDATE_METRICS_LISTEN, server/start.ts).
+  app.get('/metrics', { config: { permission: 'metrics:read' }, schema: { hide: true } }, async (_req, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
   app.get('/.well-known/jwks.json', { config: { permission: 'public' }, schema: { hide: true } }, async (_req, reply) =>
@@ -363,5 +373,5 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   await registerConsoleRoutes(app, opts.consoleDir);
 
   await app.ready();
-  return Object.assign(app, { services, routeTable, setIssuer: (url: string) => (issuerUrl = url) }) as unknown as MandateApp;
+  return Object.assign(app, { services, routeTable, metricsRegistry: metrics.registry, setIssuer: (url: string) => (issuerUrl = url) }) as unknown as MandateApp;
 }

@@ -28,6 +28,7 @@ export const ServerConfig = Type.Object(
     notifySecret: Type.Optional(Type.String({ minLength: 32, maxLength: 512, description: 'HMAC key signing the notifications (MANDATE_NOTIFY_SECRET)' })),
     checksIntervalMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, description: 'how often the control checks run (MANDATE_CHECKS_INTERVAL_MS); they also run shortly after every change' }),
     approvalRulesFile: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'the firm’s approval rules, YAML or JSON (MANDATE_APPROVAL_RULES_FILE)' })),
+    metricsListen: Type.Optional(Type.String({ pattern: '^[^\\s:]+:\\d{1,5}$', maxLength: 300, description: 'also serve /metrics, without a token, on this host:port (MANDATE_METRICS_LISTEN)' })),
     discoverySourcesFile: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'discovery sources, module sources included, YAML or JSON (MANDATE_DISCOVERY_SOURCES_FILE)' })),
   },
   { additionalProperties: false },
@@ -71,6 +72,7 @@ export function loadServerConfig(
     notifyUrls: (env.MANDATE_NOTIFY_URLS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     ...(env.MANDATE_NOTIFY_SECRET ? { notifySecret: env.MANDATE_NOTIFY_SECRET } : {}),
     ...(env.MANDATE_APPROVAL_RULES_FILE ? { approvalRulesFile: env.MANDATE_APPROVAL_RULES_FILE } : {}),
+    ...(env.MANDATE_METRICS_LISTEN ? { metricsListen: env.MANDATE_METRICS_LISTEN } : {}),
     ...(env.MANDATE_DISCOVERY_SOURCES_FILE ? { discoverySourcesFile: env.MANDATE_DISCOVERY_SOURCES_FILE } : {}),
   };
   const validate = compileBody(ServerConfig);

@@ -3,7 +3,8 @@
 
 // enforcer: the service account of an enforcement point (the SDK, a gateway): it asks for
 // decisions, follows the enforcement stream and introspects tokens, and can change nothing.
-export const ROLES = ['viewer', 'operator', 'compliance_officer', 'approver', 'admin', 'enforcer'] as const;
+// monitor: the service account of a metrics scraper (Prometheus): it reads /metrics, nothing else.
+export const ROLES = ['viewer', 'operator', 'compliance_officer', 'approver', 'admin', 'enforcer', 'monitor'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
@@ -29,6 +30,7 @@ export const PERMISSIONS = [
   'breakglass:unseal', // ask to unseal a break-glass identity, or take the emergency path
   'reviews:manage', // open access-review campaigns and decide items whose owner is gone
   'compliance:manage', // run control checks, acknowledge findings, ingest scanner reports, export evidence packs
+  'metrics:read', // Prometheus metrics (/metrics)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -45,6 +47,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   ],
   admin: PERMISSIONS,
   enforcer: ['decisions:query', 'enforcement:subscribe', 'tokens:introspect'],
+  monitor: ['metrics:read'],
 };
 
 export function rolesAllow(roles: readonly Role[], permission: Permission): boolean {

@@ -140,3 +140,31 @@ export function domainMetrics(registry: client.Registry, sources: DomainMetricSo
   };
 }
 export type DomainMetrics = ReturnType<typeof domainMetrics>;
+
+/**
+ * Serves the registry on an address of its own (MANDATE_METRICS_LISTEN), without authentication:
+ * for a scraper on a management network, so /metrics on the API's address can stay behind a token.
+ * Answers GET /metrics only. Hand-written on node:http: one route needs no framework.
+ */
+export async function serveMetrics(registry: client.Registry, host: string, port: number): Promise<{ url: string; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics is served here\n');
+      return;
+    }
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': registry.contentType, 'x-content-type-options': 'nosniff' }).end(text),
+      () => res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics could not be collected\n'),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as { address: string; port: number };
+  return {
+    url: `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}/metrics`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -15,6 +15,7 @@ import { migrate } from '../store/migrations.js';
 import { type Database } from '../store/db.js';
 import { openDatabase } from '../store/open.js';
 import { readSourcesFile } from '../discovery/sources-file.js';
+import { serveMetrics } from '../http/metrics.js';
 import { webhookConnector } from '../delivery/connectors/webhook.js';
 import { NOTIFY_CHANNEL } from '../state/notify.js';
 import { checkApprovalRules, type ApprovalRule } from '../core/approvals.js';
@@ -135,6 +136,11 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     }
     const address = await app.listen({ host: config.host, port: config.port });
     if (!config.publicUrl) app.setIssuer(address);
+    // Metrics on an address of their own, for a scraper without an API token.
+    const metricsServer = config.metricsListen
+      ? await serveMetrics(app.metricsRegistry, config.metricsListen.slice(0, config.metricsListen.lastIndexOf(':')), Number(config.metricsListen.slice(config.metricsListen.lastIndexOf(':') + 1)))
+      : undefined;
+    if (metricsServer) app.log.info({ url: metricsServer.url }, 'metrics served without a token');
     return {
       app,
       db,
@@ -150,6 +156,7 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
         clearInterval(checkpoints);
         await app.services.outbox.stop();
         clearInterval(keyReload);
+        await metricsServer?.close();
         await app.close();
         await nats?.close();
         await connectors.close().catch(() => undefined);

@@ -205,7 +205,7 @@ for (const store of testStores()) {
       assert.ok(spec.body.paths['/v1/identities'].get);
       assert.ok(spec.body.paths['/v1/import'].post);
       assert.equal((await t.call('GET', '/readyz', undefined)).body.store, store.name);
-      const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
+      const metrics = await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${t.admin}` } });
       assert.match(metrics.body, /mandate_http_requests_total\{method="GET",route="\/v1\/identities\/:id",status="200"\}/);
     });
   });

@@ -2,12 +2,15 @@
 // a refused token request, an applied transition and its cascade), the scrape-time gauges agree
 // with the store (ledger size, open findings by severity, outbox lag, enforcement followers), and
 // the whole exposition passes `promtool check metrics` (Prometheus' own linter; CI installs it).
+// /metrics needs the monitor role's token, or an address of its own; every answer says nosniff,
+// and API answers no-store.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { identity, smallManifest } from '../support/fixtures.js';
 import { testApp, type TestApp } from '../support/app.js';
 import { testStores } from '../support/stores.js';
+import { serveMetrics } from '../../src/http/metrics.js';
 
 /** The value of one sample (`name{labels}`), or undefined when absent. */
 function sample(text: string, name: string, labels = ''): number | undefined {
@@ -18,12 +21,14 @@ function sample(text: string, name: string, labels = ''): number | undefined {
 for (const store of testStores()) {
   describe(`metrics on ${store.name}`, () => {
     let t: TestApp;
-    const scrape = async () => (await t.call('GET', '/metrics', undefined)).body as string;
+    let monitor: string;
+    const scrape = async () => (await t.call('GET', '/metrics', monitor)).body as string;
 
     before(async () => {
       t = await testApp(await store.open());
       const m = smallManifest([identity('custody-api', { scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }, { entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }] })]);
       assert.equal((await t.call('POST', '/v1/import', t.admin, m)).status, 200);
+      monitor = await t.tokenFor(['monitor']);
     });
     after(async () => {
       await t.app.close();
@@ -64,6 +69,38 @@ for (const store of testStores()) {
       assert.equal(sample(text, 'mandate_outbox_oldest_pending_age_seconds'), 0);
       await t.app.services.enforcementReady();
       assert.ok((sample(await scrape(), 'mandate_enforcement_subscribers') ?? 0) >= 1, 'the decision point follows the hub');
+    });
+
+    test('/metrics needs a token of a role that may read it; on its own address it needs none', async () => {
+      const anonymous = await t.call('GET', '/metrics', undefined);
+      assert.equal(anonymous.status, 401);
+      assert.equal(anonymous.body.code, 'UNAUTHENTICATED');
+      assert.equal((await t.call('GET', '/metrics', await t.tokenFor(['viewer']))).status, 403);
+      const ok = await t.call('GET', '/metrics', monitor);
+      assert.equal(ok.status, 200);
+      assert.match(String(ok.headers['content-type']), /^text\/plain/);
+      // A monitor may read nothing else.
+      assert.equal((await t.call('GET', '/v1/identities', monitor)).status, 403);
+
+      const own = await serveMetrics(t.app.metricsRegistry, '127.0.0.1', 0);
+      try {
+        const res = await fetch(own.url);
+        assert.equal(res.status, 200);
+        assert.match(await res.text(), /^# HELP mandate_/m);
+        assert.equal((await fetch(own.url.replace('/metrics', '/v1/identities'))).status, 404);
+      } finally {
+        await own.close();
+      }
+    });
+
+    test('answers are never sniffed; API answers are never cached', async () => {
+      const api = await t.call('GET', '/v1/identities', t.admin);
+      assert.equal(api.headers['x-content-type-options'], 'nosniff');
+      assert.equal(api.headers['cache-control'], 'no-store');
+      const problem = await t.call('GET', '/v1/identities/nobody', t.admin);
+      assert.deepEqual([problem.status, problem.headers['x-content-type-options'], problem.headers['cache-control']], [404, 'nosniff', 'no-store']);
+      const jwks = await t.call('GET', '/.well-known/jwks.json', undefined);
+      assert.deepEqual([jwks.headers['x-content-type-options'], jwks.headers['cache-control']], ['nosniff', 'public, max-age=60']);
     });
 
     test('the exposition passes promtool check metrics', { skip: !process.env.CI && spawnSync('promtool', ['--version']).error ? 'promtool is not installed (CI installs it)' : false }, async () => {

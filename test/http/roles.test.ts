@@ -13,7 +13,7 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /console/*': 'public',
   'GET /v1/events/:seq': 'inventory:read',
   'GET /readyz': 'public',
-  'GET /metrics': 'public',
+  'GET /metrics': 'metrics:read',
   'GET /openapi.json': 'public',
   'GET /v1/me': 'inventory:read',
   'GET /v1/events': 'inventory:read',
