@@ -499,7 +499,7 @@ async function measure(url: string): Promise<MeasureResult> {
     // BENCH_TRACE_SQL=1: the same services over a database that times every statement (diagnosis only).
     const tracer = env.BENCH_TRACE_SQL === '1' ? sqlTracer(db) : undefined;
     const base = tracer?.db ?? db;
-    const compliance = tracer ? complianceService(base, clock, (sql, now) => svc.reviews.findings(sql, now)) : svc.compliance;
+    const compliance = tracer ? complianceService({ db: base, clock, extraFindings: { reviews: (sql, now) => svc.reviews.findings(sql, now) } }) : svc.compliance;
     const ledger = tracer ? ledgerService(base, clock, { kek: KEK, origin: ORIGIN }) : svc.ledger;
     const packs = evidencePacks(base, clock, ledger, compliance);
     const count = async (sql: string) => Number((await db.all<{ n: number }>(sql))[0]?.n ?? 0);

@@ -3,7 +3,7 @@
 // the scheduler and the wiring.
 import type { CheckSettings } from '../core/checks.js';
 import type { Database } from '../store/db.js';
-import type { ExtraFindings, ReviewFindings } from './facts.js';
+import type { ExtraFindings } from './facts.js';
 import { findingsService } from './findings.js';
 import { checkRunService } from './runner.js';
 
@@ -20,11 +20,7 @@ export interface ComplianceDeps {
   settings?: CheckSettings | undefined;
 }
 
-export function complianceService(deps: ComplianceDeps): ComplianceService;
-/** @deprecated The positional form, kept only for bench/evidence.bench.ts until it passes a ComplianceDeps. */
-export function complianceService(db: Database, clock: () => Date, reviews: ReviewFindings): ComplianceService;
-export function complianceService(first: ComplianceDeps | Database, clock?: () => Date, reviews?: ReviewFindings): ComplianceService {
-  const deps: ComplianceDeps = clock && reviews ? { db: first as Database, clock, extraFindings: { reviews } } : (first as ComplianceDeps);
+export function complianceService(deps: ComplianceDeps): ComplianceService {
   return compose(deps);
 }
 
