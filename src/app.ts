@@ -10,6 +10,8 @@ import { createAjv } from './core/schema.js';
 import { registerEventRoutes } from './audit/event-routes.js';
 import './http/common.js';
 import { createMetrics, domainMetrics } from './http/metrics.js';
+import { parseJsonBody } from './http/json-body.js';
+import { methodsFor } from './http/methods.js';
 import type { Registry } from 'prom-client';
 import { sendProblem, toMandateError } from './http/problem.js';
 import { registerImportRoutes } from './importer/routes.js';
@@ -138,6 +140,23 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
       redact: ['req.headers.authorization', 'req.headers.cookie'],
     },
     bodyLimit: 1024 * 1024,
+    // Longer than every id and key the schemas allow (ids ≤ 128, discovered-account keys ≤ 700), so
+    // the schema, not the router's default of 100, decides what is valid.
+    routerOptions: { maxParamLength: 1024 },
+    // The router's own refusals (a bad percent-encoding, a parameter past the limit) are problems too.
+    frameworkErrors: (err, req, reply) => {
+      const why = err.code === 'FST_ERR_BAD_URL' ? 'the path is not valid percent-encoding' : err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is longer than 1024 characters' : err.message;
+      void sendProblem(reply, req, new MandateError('VALIDATION_FAILED', why, { field: 'path' }));
+    },
+  });
+  // JSON bodies strictly: UTF-8, no duplicate or prototype keys (src/http/json-body.ts).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as Buffer));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
   });
   // Bodies are JSON (the import route adds YAML in its own scope); no plain-text bodies.
   app.removeContentTypeParser('text/plain');
@@ -288,9 +307,16 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
     req.log.error({ err }, 'unhandled error');
     return sendProblem(reply, req, new MandateError('INTERNAL', `internal error (request ${req.id}); the server log has the detail`));
   });
-  app.setNotFoundHandler((req, reply) =>
-    sendProblem(reply, req, new MandateError('ROUTE_NOT_FOUND', `no endpoint ${req.method} ${req.url.split('?')[0]}`)),
-  );
+  // A path that exists with other methods is 405 with Allow (RFC 9110 §15.5.6), not 404.
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0]!;
+    const allowed = methodsFor(routeTable, path);
+    if (allowed.length) {
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(reply, req, new MandateError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`, { field: 'method' }));
+    }
+    return sendProblem(reply, req, new MandateError('ROUTE_NOT_FOUND', `no endpoint ${req.method} ${path}`));
+  });
 
   // Authenticate, then authorise, before anything reads the body: a caller without the role
   // learns nothing from validation errors.

@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   FORBIDDEN: 'refusal',
   NOT_FOUND: 'refusal',
   ROUTE_NOT_FOUND: 'refusal',
+  /** The path exists, not with this method (405, with Allow). */
+  METHOD_NOT_ALLOWED: 'refusal',
   ALREADY_EXISTS: 'refusal',
   INVALID_TRANSITION: 'refusal',
   ALREADY_DECIDED: 'refusal',
