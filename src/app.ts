@@ -269,6 +269,8 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   });
   app.addHook('onClose', async () => {
     hub.stop();
+    // Unauthenticated token refusals counted in open windows are recorded before the last flush.
+    await tokens.flushRefusals();
     await evidence.flush();
   });
   new client.Gauge({

@@ -124,7 +124,11 @@ export function domainMetrics(registry: client.Registry, sources: DomainMetricSo
         switch (e.action) {
           case 'decision.recorded': decisions.inc({ outcome: after.decision === 'allow' ? 'allow' : 'deny' }); break;
           case 'token.issued': issued.inc({ auth: bounded(after.auth, AUTHS) }); break;
-          case 'token.refused': refused.inc({ grant_type: bounded(after.grant_type, GRANTS) }); break;
+          // An unauthenticated caller's refusals come as one event per source and window, with a count.
+          case 'token.refused':
+            if (typeof after.count === 'number') for (const [g, n] of Object.entries((after.grant_types ?? {}) as Record<string, number>)) refused.inc({ grant_type: bounded(g, GRANTS) }, n);
+            else refused.inc({ grant_type: bounded(after.grant_type, GRANTS) });
+            break;
           case 'discovery.run': runs.inc({ status: after.status === 'succeeded' ? 'succeeded' : 'failed' }); break;
           case 'connector.verified': verified.inc({ verdict: bounded(after.verdict, new Set(['effective', 'not_effective', 'unverified'])) }); break;
           case 'connector.delivered': delivered.inc({ outcome: 'delivered' }); break;

@@ -18,6 +18,7 @@ import type { Database, Sql } from '../store/db.js';
 import type { SigningKeys } from './keys.js';
 import { GRANT, TOKEN_TYPE, type TokenRequest, type TokenTtls } from './model.js';
 import type { ProofService } from './proofs.js';
+import { cleanText, refusalAggregator } from './refusals.js';
 
 export interface TokenResponse {
   access_token: string;
@@ -72,8 +73,9 @@ export function issuanceService({ db, clock, keys, rules: rulesStore, evidence, 
     return Object.fromEntries(lawfulActions(power).map((l) => [scopeKey(l.scope), l.actions]));
   }
 
-  async function issue(req: TokenRequest): Promise<TokenResponse> {
+  async function issue(req: TokenRequest, proven: { identity?: string }): Promise<TokenResponse> {
     const proof = await proofs.authenticate(req);
+    proven.identity = proof.identity;
     // A public client (openid-client, say) names itself with client_id: it must be the identity proven.
     if (req.grant_type !== GRANT.clientCredentials && req.client_id !== undefined && req.client_id !== proof.identity)
       throw new MandateError('INVALID_GRANT', `the proof is for ${proof.identity}, not client ${req.client_id}`, { field: 'client_id' });
@@ -125,20 +127,29 @@ export function issuanceService({ db, clock, keys, rules: rulesStore, evidence, 
 
   const proofName = (req: TokenRequest) => (req.grant_type === GRANT.jwtBearer ? 'assertion' : req.grant_type === GRANT.clientCredentials ? 'client_assertion' : 'subject_token');
 
-  function refusedEvent(req: Partial<TokenRequest>, reason: string, identity?: string): NewEvent {
+  /** A refusal of a caller that proved it is `identity`: its own event, on that identity. */
+  function refusedEvent(req: Partial<TokenRequest>, reason: string, identity: string): NewEvent {
     // What the caller claimed, never what it presented: no token or secret reaches the ledger.
-    return { actor: identity ? `identity:${identity}` : 'anonymous', action: 'token.refused', subject: { type: 'identity', id: identity ?? req.identity ?? req.client_id ?? 'unknown' }, after: { grant_type: req.grant_type?.slice(0, 100), reason } };
+    return { actor: `identity:${identity}`, action: 'token.refused', subject: { type: 'identity', id: identity }, after: { grant_type: cleanText(req.grant_type ?? '', 100), reason: cleanText(reason) } };
   }
+  const anonymous = refusalAggregator({ evidence, clock });
 
   return {
-    async exchange(req: TokenRequest): Promise<TokenResponse> {
+    /** `source`: the caller's network address, under which unauthenticated refusals are counted. */
+    async exchange(req: TokenRequest, source?: string): Promise<TokenResponse> {
+      const proven: { identity?: string } = {};
       try {
-        return await issue(req);
+        return await issue(req, proven);
       } catch (err) {
-        if (err instanceof MandateError) await evidence.submit({ events: [refusedEvent(req, err.message)] }).catch(() => undefined);
+        if (err instanceof MandateError) {
+          if (proven.identity) await evidence.submit({ events: [refusedEvent(req, err.message, proven.identity)] }).catch(() => undefined);
+          else anonymous.note(source, req.grant_type, err.code, err.message);
+        }
         throw err;
       }
     },
+    /** Records the open windows of unauthenticated refusals now (shutdown, tests). */
+    flushRefusals: () => anonymous.flush(),
   };
 }
 export type IssuanceService = ReturnType<typeof issuanceService>;

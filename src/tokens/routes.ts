@@ -137,7 +137,7 @@ export async function registerTokenRoutes(parent: FastifyInstance, tokens: Token
       const body = req.body as TokenRequestT;
       // RFC 6749 §2.3.1: a client secret may come as HTTP Basic instead of in the form.
       const { creds } = clientCredentials(req, body);
-      const res = await tokens.exchange({ ...body, ...creds } as TokenRequestT);
+      const res = await tokens.exchange({ ...body, ...creds } as TokenRequestT, req.ip);
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(res);
     });
 

@@ -44,6 +44,8 @@ for (const store of testStores()) {
       assert.equal(decided.status, 200, JSON.stringify(decided.body));
       const refused = await t.call('POST', '/v1/token', undefined, 'grant_type=authorization_code&code=x', { 'content-type': 'application/x-www-form-urlencoded' });
       assert.equal(refused.status, 400);
+      // An unauthenticated refusal is recorded with its source's window (src/tokens/refusals.ts).
+      await t.app.services.tokens.flushRefusals();
 
       const proposed = await t.call('POST', '/v1/authorisations/auth-de-custody-fr/transitions', t.admin, { to: 'withdrawn', reason: 'test', reference: 'T-1' });
       assert.equal(proposed.status, 201, JSON.stringify(proposed.body));

@@ -114,8 +114,9 @@ for (const store of testStores()) {
         ['malformed', 'not.a.jwt', /not a JWT/],
         ['tampered payload', `${h}.${b64({ ...decodeJwt(good), sub: 'system:serviceaccount:reporting:job' })}.${good.split('.')[2]}`, /signature/],
       ];
+      await t.app.services.tokens.flushRefusals();
+      const before = await refusals();
       for (const [name, token, reason] of cases) {
-        const before = await refusals();
         const res = await exchange(token);
         assert.equal(res.status, 400, `${name}: ${JSON.stringify(res.body)}`);
         // RFC 6749 §5.2: plain JSON an OAuth client can read, never cached.
@@ -123,8 +124,32 @@ for (const store of testStores()) {
         assert.equal(res.headers['cache-control'], 'no-store', name);
         assert.equal(res.body.error, 'invalid_grant', name);
         assert.match(res.body.error_description, reason, name);
-        assert.equal(await refusals(), before + 1, `${name} is recorded`);
       }
+      // Nobody proved who they are: the refusals are one event for the source and window, with a
+      // count, never an event per request on the identity the caller named.
+      assert.equal(await refusals(), before);
+      await t.app.services.tokens.flushRefusals();
+      const [agg] = await t.db.all<{ subject_type: string; subject_id: string; after_doc: string }>("SELECT subject_type, subject_id, after_doc FROM events WHERE action = 'token.refused' ORDER BY seq DESC LIMIT 1");
+      assert.deepEqual([agg!.subject_type, agg!.subject_id], ['network_source', '127.0.0.1']);
+      const after = JSON.parse(agg!.after_doc);
+      assert.equal(after.count, cases.length);
+      assert.equal(after.codes.INVALID_GRANT, cases.length);
+      assert.ok(after.samples.length >= 1 && after.samples.length <= 5);
+      assert.equal(await refusals(), before + 1);
+    });
+
+    test('an anonymous caller cannot write the ledger at will: fifty refusals are one event, with no control characters', async () => {
+      await t.app.services.tokens.flushRefusals();
+      const before = await refusals();
+      for (let i = 0; i < 50; i++) {
+        const res = await t.call('POST', '/v1/token', undefined, new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: `x\u001b[31m${i}.y.z` }).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
+        assert.equal(res.status, 400);
+      }
+      await t.app.services.tokens.flushRefusals();
+      assert.equal(await refusals(), before + 1);
+      const [agg] = await t.db.all<{ after_doc: string }>("SELECT after_doc FROM events WHERE action = 'token.refused' ORDER BY seq DESC LIMIT 1");
+      assert.equal(JSON.parse(agg!.after_doc).count, 50);
+      assert.doesNotMatch(agg!.after_doc, /\\u001b|\u001b/);
     });
 
     test('a one-time token (CI) cannot be replayed', async () => {
