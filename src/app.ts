@@ -12,6 +12,7 @@ import './http/common.js';
 import { createMetrics, domainMetrics } from './http/metrics.js';
 import { parseJsonBody } from './http/json-body.js';
 import { methodsFor } from './http/methods.js';
+import { DEFAULT_RATE_LIMITS, memoryCounter, redisCounter, registerRateLimits, sqlCounter, type RateLimits } from './http/rate-limit.js';
 import type { Registry } from 'prom-client';
 import { sendProblem, toMandateError } from './http/problem.js';
 import { registerImportRoutes } from './importer/routes.js';
@@ -89,6 +90,11 @@ export interface AppOptions {
   checksAfterChangeMs?: number;
   /** Where the built web console is (default console/dist of this package). */
   consoleDir?: string;
+  /**
+   * Rate limits (default DEFAULT_RATE_LIMITS), false for none. Counts live in PostgreSQL on
+   * PostgreSQL, in memory on SQLite, in Redis when redisUrl is given (src/http/rate-limit.ts).
+   */
+  rateLimits?: (Partial<RateLimits> & { redisUrl?: string }) | false;
 }
 
 export interface RouteEntry {
@@ -302,6 +308,13 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
       security: [{ bearer: [] }],
     },
   });
+
+  // Before any route: the limiter hooks every route registered after it.
+  const { redisUrl, ...rateLimits }: RateLimits & { redisUrl?: string } = { ...DEFAULT_RATE_LIMITS, ...(opts.rateLimits === false ? { anonymous: false, token: false } : opts.rateLimits) };
+  if (rateLimits.anonymous || rateLimits.token) {
+    const counter = redisUrl ? redisCounter(redisUrl) : db.dialect === 'postgres' ? sqlCounter(db, clock) : memoryCounter(clock);
+    await registerRateLimits(app, rateLimits, counter, (err) => app.log.warn({ err }, 'the rate-limit store failed; the request was not counted'));
+  }
 
   app.setErrorHandler((err, req, reply) => {
     const known = toMandateError(err);

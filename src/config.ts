@@ -4,6 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { MandateError } from './core/errors.js';
 import { ajvIssues, compileBody } from './core/schema.js';
 import { DEFAULT_TTLS, TokenTtls } from './tokens/model.js';
+import { DEFAULT_RATE_LIMITS, parseRateLimit, type RateLimit } from './http/rate-limit.js';
 
 export const ServerConfig = Type.Object(
   {
@@ -30,6 +31,9 @@ export const ServerConfig = Type.Object(
     approvalRulesFile: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'the firm’s approval rules, YAML or JSON (MANDATE_APPROVAL_RULES_FILE)' })),
     metricsListen: Type.Optional(Type.String({ pattern: '^[^\\s:]+:\\d{1,5}$', maxLength: 300, description: 'also serve /metrics, without a token, on this host:port (MANDATE_METRICS_LISTEN)' })),
     discoverySourcesFile: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'discovery sources, module sources included, YAML or JSON (MANDATE_DISCOVERY_SOURCES_FILE)' })),
+    rateLimitAnonymous: Type.String({ maxLength: 40, description: 'requests per address to the /v1 routes that need no token, e.g. 300/min, or off (MANDATE_RATE_LIMIT_ANONYMOUS)' }),
+    rateLimitToken: Type.String({ maxLength: 40, description: 'requests per API token (or workload identity), e.g. 6000/min, or off (MANDATE_RATE_LIMIT_TOKEN)' }),
+    rateLimitRedisUrl: Type.Optional(Type.String({ pattern: '^rediss?://', maxLength: 2000, description: 'count rate limits in this Redis rather than the store (MANDATE_RATE_LIMIT_REDIS_URL)' })),
   },
   { additionalProperties: false },
 );
@@ -74,6 +78,9 @@ export function loadServerConfig(
     ...(env.MANDATE_APPROVAL_RULES_FILE ? { approvalRulesFile: env.MANDATE_APPROVAL_RULES_FILE } : {}),
     ...(env.MANDATE_METRICS_LISTEN ? { metricsListen: env.MANDATE_METRICS_LISTEN } : {}),
     ...(env.MANDATE_DISCOVERY_SOURCES_FILE ? { discoverySourcesFile: env.MANDATE_DISCOVERY_SOURCES_FILE } : {}),
+    rateLimitAnonymous: env.MANDATE_RATE_LIMIT_ANONYMOUS ?? formatRateLimit(DEFAULT_RATE_LIMITS.anonymous),
+    rateLimitToken: env.MANDATE_RATE_LIMIT_TOKEN ?? formatRateLimit(DEFAULT_RATE_LIMITS.token),
+    ...(env.MANDATE_RATE_LIMIT_REDIS_URL ? { rateLimitRedisUrl: env.MANDATE_RATE_LIMIT_REDIS_URL } : {}),
   };
   const validate = compileBody(ServerConfig);
   if (!validate(raw)) {
@@ -83,5 +90,20 @@ export function loadServerConfig(
   // Notifications leave signed, or not at all.
   if (raw.notifyUrls.length && !raw.notifySecret)
     throw new MandateError('VALIDATION_FAILED', 'bad configuration: MANDATE_NOTIFY_URLS needs MANDATE_NOTIFY_SECRET (32+ characters) to sign the notifications', { field: 'MANDATE_NOTIFY_SECRET' });
+  for (const [name, value] of [['MANDATE_RATE_LIMIT_ANONYMOUS', raw.rateLimitAnonymous], ['MANDATE_RATE_LIMIT_TOKEN', raw.rateLimitToken]] as const) {
+    if (parseRateLimit(value) === undefined)
+      throw new MandateError('VALIDATION_FAILED', `bad configuration: ${name} is ${JSON.stringify(value)}; give N/s, N/min, N/h (e.g. 300/min) or off`, { field: name });
+  }
   return Object.freeze(raw as ServerConfig);
+}
+
+const formatRateLimit = (l: RateLimit | false): string => (l ? `${l.max}/${l.windowMs / 1000}s` : 'off');
+
+/** The rate limits a configuration asks for (src/http/rate-limit.ts). */
+export function rateLimitsOf(config: ServerConfig): { anonymous: RateLimit | false; token: RateLimit | false; redisUrl?: string } {
+  return {
+    anonymous: parseRateLimit(config.rateLimitAnonymous) ?? DEFAULT_RATE_LIMITS.anonymous,
+    token: parseRateLimit(config.rateLimitToken) ?? DEFAULT_RATE_LIMITS.token,
+    ...(config.rateLimitRedisUrl ? { redisUrl: config.rateLimitRedisUrl } : {}),
+  };
 }

@@ -38,6 +38,8 @@ export const ERROR_CODES = {
   INVALID_RECORD: 'refusal',
   MANIFEST_REJECTED: 'refusal',
   PRECONDITION_REQUIRED: 'refusal',
+  /** Too many requests from this address (anonymous) or with this API token in the window (429, with Retry-After). */
+  RATE_LIMITED: 'refusal',
   INTERNAL: 'fault',
   NOT_READY: 'fault',
 } as const satisfies Record<string, 'refusal' | 'fault'>;

@@ -34,6 +34,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   INVALID_RECORD: 422,
   MANIFEST_REJECTED: 422,
   PRECONDITION_REQUIRED: 428,
+  RATE_LIMITED: 429,
   INTERNAL: 500,
   NOT_READY: 503,
 };
@@ -94,6 +95,7 @@ const TITLES: Record<ErrorCode, string> = {
   INVALID_RECORD: 'Record breaks a domain rule',
   MANIFEST_REJECTED: 'Manifest rejected',
   PRECONDITION_REQUIRED: 'If-Match required',
+  RATE_LIMITED: 'Too many requests',
   INTERNAL: 'Internal error',
   NOT_READY: 'Not ready',
 };
@@ -152,6 +154,11 @@ function oauthCodeOf(err: MandateError): string {
     case 'INTERNAL':
       return 'server_error';
     case 'NOT_READY':
+      return 'temporarily_unavailable';
+    // RFC 6749 has no rate-limit error for the token endpoint (slow_down is the device flow's,
+    // RFC 8628): temporarily_unavailable (§4.1.2.1) says "try again later", and the 429 status and
+    // Retry-After say when.
+    case 'RATE_LIMITED':
       return 'temporarily_unavailable';
     default:
       return 'invalid_request';

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { buildApp, type MandateApp } from '../app.js';
 import { parseKek } from '../ledger/keys.js';
-import type { ServerConfig } from '../config.js';
+import { rateLimitsOf, type ServerConfig } from '../config.js';
 import { MandateError } from '../core/errors.js';
 import { demoManifest } from '../demo/firm.js';
 import { countRecords } from '../state/records.js';
@@ -58,6 +58,7 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       db, connectors, ledger: { kek: kek.key, origin: config.ledgerOrigin, ...(config.checkpointDir ? { exportDir: config.checkpointDir } : {}) }, caepReceivers: config.caepReceivers, jwks: () => ({ keys: [setKey.publicJwk] }),
       logger: { level: config.logLevel }, ...(clock ? { clock } : {}),
       notifyReceivers: config.notifyUrls, ...(approvalRules ? { approvalRules } : {}), checksAfterChangeMs: 2000,
+      rateLimits: rateLimitsOf(config),
     });
     let bootstrapToken: string | undefined;
     try {

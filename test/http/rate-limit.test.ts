@@ -1,0 +1,150 @@
+// Rate limits (issue 17 item 5): anonymous callers of the OAuth endpoints by address, API tokens
+// by id; 429 RATE_LIMITED with Retry-After, as OAuth error JSON on the OAuth endpoints and as
+// problem+json elsewhere; PostgreSQL replicas share the counts; a window ends.
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { buildApp } from '../../src/app.js';
+import { loadServerConfig, rateLimitsOf } from '../../src/config.js';
+import { memoryCounter, parseRateLimit } from '../../src/http/rate-limit.js';
+import { openDatabase } from '../../src/store/open.js';
+import { testStores } from '../support/stores.js';
+import { testApp } from '../support/app.js';
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+// A token request the endpoint refuses (400 invalid_grant or invalid_request): it still counts.
+const badGrant = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'nobody', client_secret: 'x' }).toString();
+const MINUTE = 60_000;
+
+test('limits are written N/unit, or off', () => {
+  assert.deepEqual(parseRateLimit('120/min'), { max: 120, windowMs: MINUTE });
+  assert.deepEqual(parseRateLimit('10/s'), { max: 10, windowMs: 1000 });
+  assert.deepEqual(parseRateLimit('300/60s'), { max: 300, windowMs: MINUTE });
+  assert.deepEqual(parseRateLimit(' 5000 / h '), { max: 5000, windowMs: 3_600_000 });
+  assert.equal(parseRateLimit('off'), false);
+  for (const bad of ['', '0/min', '10', '10/fortnight', '-1/s', '10/0s', '1/500ms']) assert.equal(parseRateLimit(bad), undefined, bad);
+  const config = loadServerConfig({}, { MANDATE_RATE_LIMIT_ANONYMOUS: '120/min', MANDATE_RATE_LIMIT_TOKEN: 'off' });
+  assert.deepEqual(rateLimitsOf(config), { anonymous: { max: 120, windowMs: MINUTE }, token: false });
+  assert.deepEqual(rateLimitsOf(loadServerConfig({}, {})), { anonymous: { max: 300, windowMs: MINUTE }, token: { max: 6000, windowMs: MINUTE } });
+  assert.throws(() => loadServerConfig({}, { MANDATE_RATE_LIMIT_TOKEN: 'lots' }), /MANDATE_RATE_LIMIT_TOKEN/);
+});
+
+test('the in-memory counter starts a window at the first hit and forgets ended ones', async () => {
+  let now = 0;
+  const c = memoryCounter(() => new Date(now));
+  assert.deepEqual(await c.hit('k', 1000), { current: 1, ttl: 1000 });
+  now = 400;
+  assert.deepEqual(await c.hit('k', 1000), { current: 2, ttl: 600 });
+  now = 1000;
+  assert.deepEqual(await c.hit('k', 1000), { current: 1, ttl: 1000 });
+  for (let i = 0; i < 20_000; i++) await c.hit(`x${i}`, 10);
+  now = 5000;
+  assert.deepEqual(await c.hit('fresh', 1000), { current: 1, ttl: 1000 });
+});
+
+for (const store of testStores()) {
+  describe(`rate limits on ${store.name}`, () => {
+    after(() => store.cleanup());
+    let now = Date.parse('2030-01-01T00:00:00Z');
+    const clock = () => new Date(now);
+
+    test('anonymous token requests over the limit get 429 with Retry-After as OAuth error JSON; the window ends', async () => {
+      const t = await testApp(await store.open(), clock, { rateLimits: { anonymous: { max: 3, windowMs: MINUTE } } });
+      try {
+        for (let i = 0; i < 3; i++) {
+          const res = await t.call('POST', '/v1/token', undefined, badGrant, FORM);
+          assert.ok(res.status === 400 || res.status === 401, `request ${i + 1} is refused by the endpoint itself: ${res.status}`);
+          assert.equal(res.headers['ratelimit-limit'], '3');
+          assert.equal(res.headers['ratelimit-remaining'], String(2 - i));
+        }
+        const events = async () => Number((await t.db.all<{ n: number }>('SELECT COUNT(*) AS n FROM events'))[0]!.n);
+        const before = await events();
+        now += 10_000;
+        for (const url of ['/v1/token', '/v1/revoke', '/v1/introspect']) {
+          const res = await t.call('POST', url, undefined, url === '/v1/token' ? badGrant : 'token=x', FORM);
+          assert.equal(res.status, 429, url);
+          assert.equal(res.headers['retry-after'], '50', url);
+          assert.match(String(res.headers['content-type']), /^application\/json/, url);
+          assert.equal(res.body.error, 'temporarily_unavailable', url);
+          assert.equal(res.body.code, 'RATE_LIMITED', url);
+          assert.match(res.body.error_description, /more than 3 requests from this address/);
+          assert.equal(res.headers['cache-control'], 'no-store');
+        }
+        // A refused-by-limit request never reaches the endpoint: nothing is written.
+        assert.equal(await events(), before);
+        // Routes outside /v1 that need no token are not counted; an API token has its own count.
+        assert.equal((await t.call('GET', '/healthz', undefined)).status, 200);
+        assert.equal((await t.call('GET', '/v1/identities', await t.tokenFor(['viewer']))).status, 200);
+        // The window ends.
+        now += 50_000;
+        const res = await t.call('POST', '/v1/token', undefined, badGrant, FORM);
+        assert.notEqual(res.status, 429);
+        assert.equal(res.headers['ratelimit-remaining'], '2');
+      } finally {
+        await t.app.close();
+      }
+    });
+
+    test('an API token over its limit gets 429 problem+json on any /v1 route; another token is unaffected', async () => {
+      const t = await testApp(await store.open(), clock, { rateLimits: { token: { max: 4, windowMs: MINUTE } } });
+      try {
+        const [a, b] = [await t.tokenFor(['admin']), await t.tokenFor(['viewer'])];
+        for (const url of ['/v1/identities', '/v1/entities', '/v1/events', '/v1/identities']) assert.equal((await t.call('GET', url, a)).status, 200, url);
+        const over = await t.call('GET', '/v1/authorisations', a);
+        assert.equal(over.status, 429);
+        assert.match(String(over.headers['content-type']), /^application\/problem\+json/);
+        assert.equal(over.body.code, 'RATE_LIMITED');
+        assert.equal(over.body.status, 429);
+        assert.equal(over.body.title, 'Too many requests');
+        assert.equal(over.headers['retry-after'], '60');
+        assert.match(over.body.detail, /more than 4 requests with this token/);
+        // A write is refused before it is read, too.
+        assert.equal((await t.call('POST', '/v1/entities', a, { id: 'e-late', name: 'Late' })).status, 429);
+        assert.equal((await t.call('GET', '/v1/entities/e-late', b)).status, 404);
+        const other = await t.call('GET', '/v1/identities', b);
+        assert.equal(other.status, 200);
+        assert.equal(other.headers['ratelimit-remaining'], '2');
+        now += MINUTE;
+        assert.equal((await t.call('GET', '/v1/identities', a)).status, 200);
+      } finally {
+        await t.app.close();
+      }
+    });
+
+    if (store.name === 'postgres') {
+      test('two servers on one PostgreSQL database share the counts', async () => {
+        const rateLimits = { anonymous: { max: 3, windowMs: MINUTE }, token: { max: 3, windowMs: MINUTE } };
+        const t = await testApp(await store.open(), clock, { rateLimits });
+        const db2 = await openDatabase(store.url());
+        const app2 = await buildApp({ db: db2, clock, logger: false, rateLimits });
+        try {
+          const token = await t.tokenFor(['viewer']);
+          const on2 = (url: string, auth?: string, body?: string) =>
+            app2.inject({ method: body ? 'POST' : 'GET', url, headers: { ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...(body ? FORM : {}) }, ...(body ? { payload: body } : {}) });
+          // Anonymous: two on the first server, one on the second, then both refuse.
+          assert.notEqual((await t.call('POST', '/v1/token', undefined, badGrant, FORM)).status, 429);
+          assert.notEqual((await t.call('POST', '/v1/token', undefined, badGrant, FORM)).status, 429);
+          assert.notEqual((await on2('/v1/token', undefined, badGrant)).statusCode, 429);
+          const refused = await on2('/v1/token', undefined, badGrant);
+          assert.equal(refused.statusCode, 429);
+          assert.equal(JSON.parse(refused.body).error, 'temporarily_unavailable');
+          assert.equal((await t.call('POST', '/v1/token', undefined, badGrant, FORM)).status, 429);
+          // An API token likewise.
+          assert.equal((await on2('/v1/identities', token)).statusCode, 200);
+          assert.equal((await t.call('GET', '/v1/identities', token)).status, 200);
+          assert.equal((await on2('/v1/identities', token)).statusCode, 200);
+          assert.equal((await t.call('GET', '/v1/identities', token)).status, 429);
+          assert.equal((await on2('/v1/identities', token)).statusCode, 429);
+          // The counts are by id, never the token itself.
+          const keys = (await t.db.all<{ key: string }>('SELECT key FROM rate_limits')).map((r) => r.key);
+          assert.ok(keys.every((k) => !k.includes(token)), keys.join());
+          now += MINUTE;
+          assert.equal((await on2('/v1/identities', token)).statusCode, 200);
+        } finally {
+          await app2.close();
+          await db2.close();
+          await t.app.close();
+        }
+      });
+    }
+  });
+}
