@@ -23,7 +23,7 @@ import type { Connector } from './delivery/connectors/connector.js';
 import { outboxDeliverer } from './delivery/deliverer.js';
 import { registerOutboxRoutes } from './delivery/outbox-routes.js';
 import { registerRegulatoryRoutes } from './regulatory/routes.js';
-import { rulesStore } from './state/lifecycle-rules.js';
+import { lifecycleRulesStore } from './state/lifecycle-rules.js';
 import { isEvidenceOnly } from './ledger/log.js';
 import { identityChangeGate } from './inventory/identity-changes.js';
 import { regulatoryService } from './regulatory/service.js';
@@ -114,7 +114,7 @@ export type MandateApp = FastifyInstance & {
     access: ReturnType<typeof accessService>;
     inventory: ReturnType<typeof inventoryService>;
     importer: ReturnType<typeof importService>;
-    rules: ReturnType<typeof rulesStore>;
+    rules: ReturnType<typeof lifecycleRulesStore>;
     regulatory: ReturnType<typeof regulatoryService>;
     outbox: ReturnType<typeof outboxDeliverer>;
     ledger: LedgerService;
@@ -174,7 +174,7 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
 
   const outbox = outboxDeliverer(db, clock, opts.connectors ?? { get: () => undefined });
-  const rules = rulesStore(db, clock);
+  const rules = lifecycleRulesStore(db, clock);
   const kek = opts.ledger?.kek ?? randomBytes(32);
   // The issuer URL can be known only once the server listens (port 0): see setIssuer.
   let issuerUrl = opts.tokens?.issuer ?? 'http://mandate.local';

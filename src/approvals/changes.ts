@@ -8,7 +8,7 @@ import type { LifecycleRules } from '../core/lifecycle.js';
 import { appendEvents } from '../ledger/log.js';
 import type { PolicyStore } from '../policy/store.js';
 import { refreshPower } from '../state/power.js';
-import type { RulesStore } from '../state/lifecycle-rules.js';
+import type { LifecycleRulesStore } from '../state/lifecycle-rules.js';
 import type { Database, Sql } from '../store/db.js';
 import type { Approval, ApprovalEngine } from '../state/approvals.js';
 
@@ -31,7 +31,7 @@ export interface ChangeRequest {
 interface Row { id: string; kind: string; doc: string; requester: string; status: string; result: string | null; created_at: string }
 
 export function changeRequests(
-  db: Database, clock: () => Date, approvals: ApprovalEngine, policies: PolicyStore, rules: RulesStore,
+  db: Database, clock: () => Date, approvals: ApprovalEngine, policies: PolicyStore, lifecycleRules: LifecycleRulesStore,
   /** CAEP receivers a change of stored power is signalled to (new lifecycle rules recompute everyone). */
   receivers: readonly string[] = [],
 ) {
@@ -83,10 +83,10 @@ export function changeRequests(
   approvals.register('lifecycle_rules_change', {
     async approved(tx, a, at) {
       const cr = (await load(tx, a.subject.id))!;
-      const current = await rules.current(tx);
+      const current = await lifecycleRules.current(tx);
       if (current.version !== cr.base_version)
         throw new MandateError('PRECONDITION_FAILED', `the lifecycle rules changed since change ${cr.id} was asked for (based on version ${cr.base_version}, now ${current.version}): ask again`);
-      const pushed = await rules.pushIn(tx, cr.requester, (cr.change as { rules: LifecycleRules }).rules, at, `change ${cr.id} approved by ${a.votes.map((v) => v.voter).join(', ')}`);
+      const pushed = await lifecycleRules.pushIn(tx, cr.requester, (cr.change as { rules: LifecycleRules }).rules, at, `change ${cr.id} approved by ${a.votes.map((v) => v.voter).join(', ')}`);
       await tx.run("UPDATE change_requests SET status = 'applied', result = ? WHERE id = ?", [JSON.stringify({ version: pushed.version }), cr.id]);
       // New rules change what is lawful for everyone: every identity's stored power is recomputed
       // under them in this same transaction, and what changed is recorded (the events returned)
@@ -115,8 +115,8 @@ export function changeRequests(
 
     /** Asks to publish new lifecycle rules: checked now, published once approved. */
     async requestRules(actor: string, doc: unknown): Promise<ChangeRequest> {
-      const checked = rules.check(doc);
-      const current = await rules.current();
+      const checked = lifecycleRules.check(doc);
+      const current = await lifecycleRules.current();
       return open(actor, 'lifecycle_rules_change', current.version, { rules: checked }, `${actor} asks to publish lifecycle rules ${checked.id} on top of version ${current.version}`);
     },
   };

@@ -12,7 +12,7 @@ import type { AuthorisationStatus } from '../core/vocabulary.js';
 import { DEFAULT_ACTIONS } from '../core/vocabulary.js';
 import { getAllRecords, getCustomActions } from '../state/records.js';
 import type { PolicyStore } from '../policy/store.js';
-import type { RulesStore } from '../state/lifecycle-rules.js';
+import type { LifecycleRulesStore } from '../state/lifecycle-rules.js';
 import { placeholders, type Database } from '../store/db.js';
 import { allGenerations } from '../state/generations.js';
 import { activeGrants, type GrantEntry } from '../state/grants.js';
@@ -53,7 +53,7 @@ function authorisationEntry(a: Authorisation): EnforcementSnapshot['authorisatio
   };
 }
 
-export function enforcementHub(db: Database, policies: PolicyStore, rules: RulesStore, issuer: () => string, clock: () => Date = () => new Date()) {
+export function enforcementHub(db: Database, policies: PolicyStore, lifecycleRules: LifecycleRulesStore, issuer: () => string, clock: () => Date = () => new Date()) {
   let seq = 0;
   let started = false;
   const subscribers = new Set<Subscriber>();
@@ -93,7 +93,7 @@ export function enforcementHub(db: Database, policies: PolicyStore, rules: Rules
     // snapshot may be newer than its seq but never older.
     const at = await lastSeq();
     const [p, r, custom, auths, generations, revoked, grants] = await Promise.all([
-      policies.current(), rules.current(), getCustomActions(db), getAllRecords(db, 'authorisation'), allGenerations(db),
+      policies.current(), lifecycleRules.current(), getCustomActions(db), getAllRecords(db, 'authorisation'), allGenerations(db),
       db.all<{ jti: string; expires_at: number }>('SELECT jti, expires_at FROM revoked_tokens'), activeGrants(db, clock().toISOString()),
     ]);
     return {
@@ -152,7 +152,7 @@ export function enforcementHub(db: Database, policies: PolicyStore, rules: Rules
         const p = await policies.current();
         delta.policies = { version: p.version, items: p.policies };
       } else if (what === 'lifecycle') {
-        const r = await rules.current();
+        const r = await lifecycleRules.current();
         delta.lifecycle = { version: r.version, rules: r.rules as unknown as LifecycleRuleSet };
       } else if (what === 'actions') {
         delta.actions = [...DEFAULT_ACTIONS, ...(await getCustomActions(db))].map((a) => ({ id: a.id, class: a.class }));

@@ -13,7 +13,7 @@ import { appendEvents, type NewEvent } from '../ledger/log.js';
 import { getAllRecords, getCustomActions, getRecord, updateRecordAtVersion, upsertRecords } from '../state/records.js';
 import { checkRecord, rejectRecord, type IdentityChangeRequest, type PowerGate } from './service.js';
 import { refreshPower } from '../state/power.js';
-import type { RulesStore } from '../state/lifecycle-rules.js';
+import type { LifecycleRulesStore } from '../state/lifecycle-rules.js';
 import type { Sql } from '../store/db.js';
 import { bumpGenerations } from '../state/generations.js';
 import type { Approval, ApprovalEngine } from '../state/approvals.js';
@@ -24,7 +24,7 @@ interface Doc { base_version: number; change: { identity: Identity; gains: Power
  * The power gate the inventory and the importer ask. `receivers`: the CAEP receivers a change of
  * stored power is signalled to (through the outbox, like a cascade's).
  */
-export function identityChangeGate(approvals: ApprovalEngine, rules: RulesStore, receivers: readonly string[] = []): PowerGate {
+export function identityChangeGate(approvals: ApprovalEngine, lifecycleRules: LifecycleRulesStore, receivers: readonly string[] = []): PowerGate {
   // An identity write never lifts a suspension the lifecycle made: only a change of authorisations does.
   const refresh: PowerGate['refresh'] = async (tx, ids, cause) =>
     (await refreshPower(tx, { identityIds: ids, actor: cause.actor, why: cause.why, key: cause.key, at: cause.at, receivers, mayLift: false })).events;
@@ -90,7 +90,7 @@ export function identityChangeGate(approvals: ApprovalEngine, rules: RulesStore,
       // One after the other: a transaction is one connection, which takes one query at a time.
       const authorisations = await getAllRecords(tx, 'authorisation');
       const custom = await getCustomActions(tx);
-      const current = await rules.current(tx);
+      const current = await lifecycleRules.current(tx);
       const lookup = authorityLookup(authorisations.values());
       const vocabulary = new ActionVocabulary(custom);
       return (before, after) => powerGains(before, after, lookup, current.rules, vocabulary);

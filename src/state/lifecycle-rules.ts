@@ -29,7 +29,7 @@ export interface RulesVersion {
 /**
  * The lifecycle rules in force, read in the caller's transaction (the shipped default while no
  * version was published). `cached`: a version read before, reused when it is still the newest.
- * The one reader of the current rules: the RulesStore, the power refresh and the checks use it.
+ * The one reader of the current rules: the LifecycleRulesStore, the power refresh and the checks use it.
  */
 export async function currentRules(sql: Sql, cached?: RulesVersion): Promise<RulesVersion> {
   const [row] = await sql.all<{ version: number; doc: string; actor: string; created_at: string }>(
@@ -40,7 +40,8 @@ export async function currentRules(sql: Sql, cached?: RulesVersion): Promise<Rul
   return { version: Number(row.version), rules: JSON.parse(row.doc) as LifecycleRules, actor: row.actor, created_at: row.created_at };
 }
 
-export function rulesStore(db: Database, clock: () => Date) {
+/** The lifecycle rules store: the versions in force (not the approval rules, nor the record checks). */
+export function lifecycleRulesStore(db: Database, clock: () => Date) {
   let cached: RulesVersion | undefined;
   defaultRules(); // read at start: invalid shipped rules stop the server there, not at a first cascade
 
@@ -68,4 +69,8 @@ export function rulesStore(db: Database, clock: () => Date) {
     },
   };
 }
-export type RulesStore = ReturnType<typeof rulesStore>;
+export type LifecycleRulesStore = ReturnType<typeof lifecycleRulesStore>;
+/** @deprecated the former name of LifecycleRulesStore, kept while grants/, tokens/ and regulatory/routes.ts still use it. */
+export type RulesStore = LifecycleRulesStore;
+/** @deprecated the former name of lifecycleRulesStore, kept while bench/ still uses it. */
+export const rulesStore = lifecycleRulesStore;

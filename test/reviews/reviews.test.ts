@@ -10,7 +10,7 @@ import { identityChangeGate } from '../../src/inventory/identity-changes.js';
 import { approvalEngine } from '../../src/state/approvals.js';
 import { DEFAULT_APPROVAL_RULES } from '../../src/core/approvals.js';
 import { inventoryService } from '../../src/inventory/service.js';
-import { rulesStore } from '../../src/state/lifecycle-rules.js';
+import { lifecycleRulesStore } from '../../src/state/lifecycle-rules.js';
 import { reviewService, type Campaign, type ReviewService } from '../../src/reviews/service.js';
 import type { Database } from '../../src/store/db.js';
 import { currentGeneration } from '../../src/state/generations.js';
@@ -79,7 +79,7 @@ for (const store of testStores()) {
 
     before(async () => {
       db = await store.open();
-      const gate = identityChangeGate(approvalEngine(db, clock, () => DEFAULT_APPROVAL_RULES), rulesStore(db, clock));
+      const gate = identityChangeGate(approvalEngine(db, clock, () => DEFAULT_APPROVAL_RULES), lifecycleRulesStore(db, clock));
       inventory = inventoryService(db, clock, gate);
       reviews = reviewService({ db, clock, inventory });
       const m = manifest();
