@@ -44,6 +44,7 @@ import { registerPolicyRoutes } from './policy/routes.js';
 import { signingKeys, type SigningKeys } from './tokens/keys.js';
 import { DEFAULT_TTLS, type TokenTtls } from './tokens/model.js';
 import { tokenService } from './tokens/service.js';
+import { outboundGuard } from './http/outbound.js';
 import { registerTokenRoutes } from './tokens/routes.js';
 import { approvalEngine } from './state/approvals.js';
 import { changeRequests } from './approvals/changes.js';
@@ -90,6 +91,8 @@ export interface AppOptions {
   checksAfterChangeMs?: number;
   /** Where the built web console is (default console/dist of this package). */
   consoleDir?: string;
+  /** The outbound guard's allow-list for what the app itself fetches (issuers' JWKS): MANDATE_OUTBOUND_ALLOW. Connectors take their guard when they are built. */
+  outbound?: { allow?: readonly string[] };
   /**
    * Rate limits (default DEFAULT_RATE_LIMITS), false for none. Counts live in PostgreSQL on
    * PostgreSQL, in memory on SQLite, in Redis when redisUrl is given (src/http/rate-limit.ts).
@@ -188,7 +191,8 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   const notifyReceivers = opts.notifyReceivers ?? [];
   const approvals = approvalEngine(db, clock, () => approvalRules, notifyReceivers);
   const grants = grantsService({ db, clock, approvals, rules, notifyReceivers });
-  const tokens = tokenService({ db, clock, keys, rules, evidence, issuer, ttls, grants: (identity) => grants.active(identity) });
+  const outbound = outboundGuard({ allow: opts.outbound?.allow ?? [], log: ({ url, purpose, err }) => app.log.warn({ err, url, purpose }, 'outbound request failed') });
+  const tokens = tokenService({ db, clock, keys, rules, evidence, issuer, ttls, outbound, grants: (identity) => grants.active(identity) });
   const policies = policyStore(db, clock);
   const changes = changeRequests(db, clock, approvals, policies, rules, opts.caepReceivers ?? []);
   const hub = enforcementHub(db, policies, rules, issuer, clock);

@@ -3,6 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MandateError } from './core/errors.js';
 import { ajvIssues, compileBody } from './core/schema.js';
+import { allowListFromEnv, parseAllowList } from './http/outbound.js';
 import { DEFAULT_TTLS, TokenTtls } from './tokens/model.js';
 import { DEFAULT_RATE_LIMITS, parseRateLimit, type RateLimit } from './http/rate-limit.js';
 
@@ -31,6 +32,7 @@ export const ServerConfig = Type.Object(
     approvalRulesFile: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'the firm’s approval rules, YAML or JSON (MANDATE_APPROVAL_RULES_FILE)' })),
     metricsListen: Type.Optional(Type.String({ pattern: '^[^\\s:]+:\\d{1,5}$', maxLength: 300, description: 'also serve /metrics, without a token, on this host:port (MANDATE_METRICS_LISTEN)' })),
     discoverySourcesFile: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'discovery sources, module sources included, YAML or JSON (MANDATE_DISCOVERY_SOURCES_FILE)' })),
+    outboundAllow: Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { maxItems: 200, description: 'hosts, addresses and CIDRs (optional :port) webhooks, notifications, CAEP receivers and JWKS may reach although private or loopback (MANDATE_OUTBOUND_ALLOW)' }),
     rateLimitAnonymous: Type.String({ maxLength: 40, description: 'requests per address to the /v1 routes that need no token, e.g. 300/min, or off (MANDATE_RATE_LIMIT_ANONYMOUS)' }),
     rateLimitToken: Type.String({ maxLength: 40, description: 'requests per API token (or workload identity), e.g. 6000/min, or off (MANDATE_RATE_LIMIT_TOKEN)' }),
     rateLimitRedisUrl: Type.Optional(Type.String({ pattern: '^rediss?://', maxLength: 2000, description: 'count rate limits in this Redis rather than the store (MANDATE_RATE_LIMIT_REDIS_URL)' })),
@@ -78,6 +80,7 @@ export function loadServerConfig(
     ...(env.MANDATE_APPROVAL_RULES_FILE ? { approvalRulesFile: env.MANDATE_APPROVAL_RULES_FILE } : {}),
     ...(env.MANDATE_METRICS_LISTEN ? { metricsListen: env.MANDATE_METRICS_LISTEN } : {}),
     ...(env.MANDATE_DISCOVERY_SOURCES_FILE ? { discoverySourcesFile: env.MANDATE_DISCOVERY_SOURCES_FILE } : {}),
+    outboundAllow: allowListFromEnv(env.MANDATE_OUTBOUND_ALLOW),
     rateLimitAnonymous: env.MANDATE_RATE_LIMIT_ANONYMOUS ?? formatRateLimit(DEFAULT_RATE_LIMITS.anonymous),
     rateLimitToken: env.MANDATE_RATE_LIMIT_TOKEN ?? formatRateLimit(DEFAULT_RATE_LIMITS.token),
     ...(env.MANDATE_RATE_LIMIT_REDIS_URL ? { rateLimitRedisUrl: env.MANDATE_RATE_LIMIT_REDIS_URL } : {}),
@@ -86,6 +89,11 @@ export function loadServerConfig(
   if (!validate(raw)) {
     const issues = ajvIssues(validate.errors);
     throw new MandateError('VALIDATION_FAILED', `bad configuration: ${issues.map((i) => `${i.field} ${i.reason}`).join('; ')}`, { issues });
+  }
+  try {
+    parseAllowList(raw.outboundAllow);
+  } catch (err) {
+    throw new MandateError('VALIDATION_FAILED', `bad configuration: MANDATE_OUTBOUND_ALLOW: ${(err as Error).message}`, { field: 'MANDATE_OUTBOUND_ALLOW' });
   }
   // Notifications leave signed, or not at all.
   if (raw.notifyUrls.length && !raw.notifySecret)

@@ -5,6 +5,7 @@
 import { generateKeyPair, exportJWK, SignJWT, type JWK, type CryptoKey, type KeyObject } from 'jose';
 import { createHash, randomBytes } from 'node:crypto';
 import { PermanentConnectorError, type Connector, type ConnectorRequest } from './connectors/connector.js';
+import { OutboundRefused, outboundGuard, outboundMessage, redactUrl, type OutboundGuard } from '../http/outbound.js';
 
 export const CAEP = {
   'session-revoked': 'https://schemas.openid.net/secevent/caep/event-type/session-revoked',
@@ -56,8 +57,14 @@ export async function signSet(key: SetSigningKey, input: SetInput, now = Date.no
     .sign(key.privateKey);
 }
 
-/** The `caep` connector: the outbox row's target is the receiver's push endpoint. */
-export function caepConnector(opts: { issuer: string; key: SetSigningKey; timeoutMs?: number }): Connector {
+/**
+ * The `caep` connector: the outbox row's target is the receiver's push endpoint, reached through
+ * the outbound guard (default: the strict one; the server passes MANDATE_OUTBOUND_ALLOW's). A
+ * failure is recorded in Mandate's words, never the network's.
+ */
+export function caepConnector(opts: { issuer: string; key: SetSigningKey; timeoutMs?: number; guard?: Pick<OutboundGuard, 'request'> }): Connector {
+  const guard = opts.guard ?? outboundGuard();
+  const timeoutMs = opts.timeoutMs ?? 10_000;
   return {
     name: 'caep',
     async apply(req: ConnectorRequest) {
@@ -65,22 +72,30 @@ export function caepConnector(opts: { issuer: string; key: SetSigningKey; timeou
       if (!(event in CAEP)) throw new PermanentConnectorError(`unknown CAEP event ${String(event)}`);
       const set = await signSet(opts.key, { issuer: opts.issuer, audience: req.target, event, identity: req.identityId, reason: req.reason, decidedAt: req.decidedAt, claims: req.payload?.claims, jti: req.deliveryId });
       let res: Response;
+      let where = req.target;
       try {
-        res = await fetch(req.target, {
+        where = redactUrl(new URL(req.target));
+      } catch {
+        throw new PermanentConnectorError('CAEP receiver is not a valid URL');
+      }
+      let text: string;
+      try {
+        res = await guard.request(req.target, 'caep', {
           method: 'POST',
           headers: { 'content-type': 'application/secevent+jwt', accept: 'application/json' },
           body: set,
-          signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
-          redirect: 'manual',
+          timeoutMs,
         });
+        text = await res.text();
       } catch (err) {
-        throw new Error(`CAEP receiver ${req.target} unreachable: ${(err as Error).message}`);
+        const message = `CAEP delivery to ${where} failed: ${outboundMessage(err, timeoutMs)}`;
+        if (err instanceof OutboundRefused) throw new PermanentConnectorError(message, { cause: err });
+        throw new Error(message, { cause: err });
       }
-      const text = await res.text();
-      if (res.status === 202 || res.status === 200 || res.status === 204)
-        return { detail: `SET ${event} delivered`, acknowledgement: `HTTP ${res.status} sha256:${createHash('sha256').update(text).digest('hex')}` };
-      if (res.status >= 500 || res.status === 408 || res.status === 429) throw new Error(`CAEP receiver answered ${res.status}`);
-      throw new PermanentConnectorError(`CAEP receiver refused the SET: ${res.status} ${text.slice(0, 200)}`);
+      const acknowledgement = `HTTP ${res.status} sha256:${createHash('sha256').update(text).digest('hex')}`;
+      if (res.status === 202 || res.status === 200 || res.status === 204) return { detail: `SET ${event} delivered`, acknowledgement };
+      if (res.status >= 500 || res.status === 408 || res.status === 429) throw new Error(`CAEP delivery to ${where} failed: the receiver answered ${acknowledgement}`);
+      throw new PermanentConnectorError(`CAEP receiver ${where} refused the SET: it answered ${acknowledgement}`);
     },
   };
 }

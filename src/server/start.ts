@@ -17,6 +17,7 @@ import { openDatabase } from '../store/open.js';
 import { readSourcesFile } from '../discovery/sources-file.js';
 import { serveMetrics } from '../http/metrics.js';
 import { webhookConnector } from '../delivery/connectors/webhook.js';
+import { outboundGuard } from '../http/outbound.js';
 import { NOTIFY_CHANNEL } from '../state/notify.js';
 import { checkApprovalRules, type ApprovalRule } from '../core/approvals.js';
 import { formatIssue } from '../core/errors.js';
@@ -40,10 +41,23 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     await migrate(db);
     // Security Event Tokens to relying parties: signed with a key made at start, published as JWKS.
     const setKey = await newSetSigningKey();
+    // Webhooks, notifications and CAEP pushes go through the outbound guard (src/http/outbound.ts);
+    // the network's own error of a failed request goes to the log, never to the outbox.
+    let logTo: MandateApp | undefined;
+    const guard = outboundGuard({ allow: config.outboundAllow, log: ({ url, purpose, err }) => logTo?.log.warn({ err, url, purpose }, 'outbound request failed') });
+    for (const [name, urls, purpose] of [['MANDATE_CAEP_RECEIVERS', config.caepReceivers, 'caep'], ['MANDATE_NOTIFY_URLS', config.notifyUrls, 'notify']] as const) {
+      for (const url of urls) {
+        try {
+          guard.checkUrl(url, purpose);
+        } catch (err) {
+          throw new MandateError('VALIDATION_FAILED', `bad configuration: ${name} ${url}: ${(err as Error).message}`, { field: name });
+        }
+      }
+    }
     const connectors = connectorRegistry([
-      ...connectorsFromEnv(), caepConnector({ issuer: config.publicUrl ?? `http://${config.host}:${config.port}`, key: setKey }),
+      ...connectorsFromEnv(process.env, { guard }), caepConnector({ issuer: config.publicUrl ?? `http://${config.host}:${config.port}`, key: setKey, guard }),
       // Notifications of approval requests, decisions and expiries: HMAC-signed webhooks.
-      ...(config.notifyUrls.length ? [webhookConnector({ name: NOTIFY_CHANNEL, secret: config.notifySecret! })] : []),
+      ...(config.notifyUrls.length ? [webhookConnector({ name: NOTIFY_CHANNEL, secret: config.notifySecret!, guard })] : []),
     ]);
     const approvalRules = config.approvalRulesFile ? loadApprovalRules(config.approvalRulesFile) : undefined;
     const sourcesFile = config.discoverySourcesFile ? await readSourcesFile(config.discoverySourcesFile) : undefined;
@@ -58,8 +72,10 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       db, connectors, ledger: { kek: kek.key, origin: config.ledgerOrigin, ...(config.checkpointDir ? { exportDir: config.checkpointDir } : {}) }, caepReceivers: config.caepReceivers, jwks: () => ({ keys: [setKey.publicJwk] }),
       logger: { level: config.logLevel }, ...(clock ? { clock } : {}),
       notifyReceivers: config.notifyUrls, ...(approvalRules ? { approvalRules } : {}), checksAfterChangeMs: 2000,
+      outbound: { allow: config.outboundAllow },
       rateLimits: rateLimitsOf(config),
     });
+    logTo = app;
     let bootstrapToken: string | undefined;
     try {
       bootstrapToken = await app.services.access.bootstrap(config.bootstrapToken);

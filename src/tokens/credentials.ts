@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { importJWK, type JWK } from 'jose';
 import { MandateError } from '../core/errors.js';
+import { OutboundFailed, OutboundRefused, type OutboundGuard } from '../http/outbound.js';
 import { appendEvents } from '../ledger/log.js';
 import { bumpGenerations } from '../state/generations.js';
 import { getRecord } from '../state/records.js';
@@ -39,12 +40,27 @@ export interface CredentialDeps {
   clock: () => Date;
   /** The proofs' cache of an issuer's keys, emptied when the issuer is removed. */
   proofs: Pick<ProofService, 'forgetIssuer'>;
+  /** A jwks_uri must pass the outbound guard (https, not loopback or private unless allowed). */
+  outbound: Pick<OutboundGuard, 'checkUrl' | 'resolve'>;
 }
 
-export function credentialService({ db, clock, proofs }: CredentialDeps) {
+export function credentialService({ db, clock, proofs, outbound }: CredentialDeps) {
+  /** A jwks_uri the guard would refuse is refused now, not at the first token exchange. */
+  async function checkJwksUri(uri: string): Promise<void> {
+    try {
+      outbound.checkUrl(uri, 'jwks');
+      await outbound.resolve(uri, 'jwks');
+    } catch (err) {
+      if (err instanceof OutboundRefused) throw new MandateError('VALIDATION_FAILED', `jwks_uri is ${err.message}`, { field: '/jwks_uri' });
+      // A name that does not resolve yet is not refused here: the guard checks again at every fetch.
+      if (!isResolutionFailure(err)) throw err;
+    }
+  }
+
   return {
     async addIssuer(actor: string, issuer: TrustedIssuer): Promise<TrustedIssuer> {
       if (!issuer.jwks === !issuer.jwks_uri) throw new MandateError('VALIDATION_FAILED', 'give exactly one of jwks (inline keys) or jwks_uri', { field: '/jwks' });
+      if (issuer.jwks_uri) await checkJwksUri(issuer.jwks_uri);
       const at = clock().toISOString();
       return db.transaction(async (tx) => {
         const [dup] = await tx.all<{ id: string }>('SELECT id FROM trusted_issuers WHERE id = ? OR issuer = ?', [issuer.id, issuer.issuer]);
@@ -128,3 +144,7 @@ export function credentialService({ db, clock, proofs }: CredentialDeps) {
   };
 }
 export type CredentialService = ReturnType<typeof credentialService>;
+
+function isResolutionFailure(err: unknown): boolean {
+  return err instanceof OutboundFailed || (err instanceof Error && /^(ENOTFOUND|EAI_AGAIN|ENODATA|ESERVFAIL|ETIMEOUT)$/.test(String((err as NodeJS.ErrnoException).code)));
+}

@@ -4,11 +4,12 @@
 // the screening and the refusal words every verification of a JWT here shares.
 import { timingSafeEqual } from 'node:crypto';
 import {
-  createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify,
+  createLocalJWKSet, createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify,
   type JWK, type JWTPayload, type JWTVerifyGetKey,
 } from 'jose';
 import type { MandateClaims } from '@mandate/sdk/claims';
 import { MandateError } from '../core/errors.js';
+import { OutboundFailed, OutboundRefused, type OutboundGuard } from '../http/outbound.js';
 import { getRecord } from '../state/records.js';
 import type { Database } from '../store/db.js';
 import { sha256, type CredentialRow } from './credentials.js';
@@ -66,9 +67,11 @@ export interface ProofDeps {
   clock: () => Date;
   /** The `iss` of Mandate's tokens, and the audience client assertions must name (with /v1/token). */
   issuer: () => string;
+  /** Issuers' JWKS are fetched through the outbound guard. */
+  outbound: Pick<OutboundGuard, 'fetchFor'>;
 }
 
-export function proofService({ db, clock, issuer: mandateIssuer }: ProofDeps) {
+export function proofService({ db, clock, issuer: mandateIssuer, outbound }: ProofDeps) {
   const issuerKeys = new Map<string, { doc: string; getKey: JWTVerifyGetKey }>();
   const nowS = () => Math.floor(clock().getTime() / 1000);
 
@@ -78,7 +81,9 @@ export function proofService({ db, clock, issuer: mandateIssuer }: ProofDeps) {
     const issuer = JSON.parse(row.doc) as TrustedIssuer;
     const getKey = issuer.jwks
       ? createLocalJWKSet(issuer.jwks as { keys: JWK[] })
-      : createRemoteJWKSet(new URL(issuer.jwks_uri!), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+      // Fetched through the outbound guard, and cached: a token exchange fetches only on a cache
+      // miss (first use, an unknown kid after the cooldown, or after ten minutes).
+      : createRemoteJWKSet(new URL(issuer.jwks_uri!), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 600_000, [customFetch]: outbound.fetchFor('jwks') });
     issuerKeys.set(row.id, { doc: row.doc, getKey });
     return getKey;
   }
@@ -166,6 +171,9 @@ export function proofService({ db, clock, issuer: mandateIssuer }: ProofDeps) {
             ...(issuer.max_token_age_s ? { maxTokenAge: issuer.max_token_age_s } : {}),
           }));
         } catch (err) {
+          // The issuer's JWKS could not be fetched: said in Mandate's words (the network's are in the log).
+          if (err instanceof OutboundRefused || err instanceof OutboundFailed)
+            throw new MandateError('INVALID_GRANT', `subject_token cannot be verified: the keys of issuer ${issuer.id} could not be fetched (${err.message})`);
           throw refusal(err, 'subject_token');
         }
         // jose checks iat only with a maximum age: a token "issued" in the future is forged or from a broken clock.

@@ -5,6 +5,7 @@
 // one service for the routes, the decision service and the wiring.
 import type { GrantEntry } from '@mandate/sdk/decision';
 import type { GroupCommitter } from '../ledger/group.js';
+import { outboundGuard, type OutboundGuard } from '../http/outbound.js';
 import type { RulesStore } from '../state/lifecycle-rules.js';
 import type { Database } from '../store/db.js';
 import { credentialService } from './credentials.js';
@@ -28,15 +29,17 @@ export interface TokenDeps {
   ttls: TokenTtls;
   /** The identity's active grants, exceptions and break-glass activations (carried in its tokens). */
   grants?: (identity: string) => Promise<GrantEntry[]>;
+  /** The outbound guard issuers' JWKS URLs are checked and fetched through (default: the strict one). */
+  outbound?: Pick<OutboundGuard, 'checkUrl' | 'resolve' | 'fetchFor'>;
 }
 
-export function tokenService({ db, clock, keys, rules, evidence, issuer, ttls, grants }: TokenDeps) {
-  const proofs = proofService({ db, clock, issuer });
+export function tokenService({ db, clock, keys, rules, evidence, issuer, ttls, grants, outbound = outboundGuard() }: TokenDeps) {
+  const proofs = proofService({ db, clock, issuer, outbound });
   return {
     ...issuanceService({ db, clock, keys, rules, evidence, proofs, issuer, ttls, grants }),
     authenticateClient: proofs.authenticateClient,
     ...introspectionService({ db, clock, keys, issuer }),
-    ...credentialService({ db, clock, proofs }),
+    ...credentialService({ db, clock, proofs, outbound }),
   };
 }
 export type TokenService = ReturnType<typeof tokenService>;

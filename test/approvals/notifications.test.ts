@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { buildApp, type MandateApp } from '../../src/app.js';
 import { webhookConnector, verifyWebhookSignature, SIGNATURE_HEADER } from '../../src/delivery/connectors/webhook.js';
+import { outboundGuard } from '../../src/http/outbound.js';
 import { NOTIFY_CHANNEL } from '../../src/state/notify.js';
 import { identity, smallManifest } from '../support/fixtures.js';
 import { testStores } from '../support/stores.js';
@@ -36,7 +37,7 @@ for (const store of testStores()) {
       });
       await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
       const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/mandate`;
-      const notify = webhookConnector({ name: NOTIFY_CHANNEL, secret: SECRET, now: () => now });
+      const notify = webhookConnector({ name: NOTIFY_CHANNEL, secret: SECRET, now: () => now, guard: outboundGuard({ allow: ['127.0.0.1'] }) });
       app = await buildApp({ db: await store.open(), logger: false, clock: () => new Date(now), notifyReceivers: [url], connectors: { get: (n) => (n === NOTIFY_CHANNEL ? notify : undefined) } });
       tokens.admin = (await app.services.access.bootstrap(undefined))!;
       for (const [user, roles] of [['olga', ['operator']], ['anton', ['approver']]] as const) {

@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { createLocalJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
 import { buildApp } from '../../src/app.js';
 import { caepConnector, CAEP, newSetSigningKey } from '../../src/delivery/caep.js';
+import { outboundGuard } from '../../src/http/outbound.js';
 import { identity, smallManifest } from '../support/fixtures.js';
 import { testStores } from '../support/stores.js';
 
@@ -34,7 +35,7 @@ describe('CAEP security event tokens', () => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/caep`;
     const key = await newSetSigningKey();
-    const caep = caepConnector({ issuer: 'http://mandate.test', key });
+    const caep = caepConnector({ issuer: 'http://mandate.test', key, guard: outboundGuard({ allow: ['127.0.0.1'] }) });
     app = await buildApp({ db: await store.open(), logger: false, caepReceivers: [url], connectors: { get: (n) => (n === 'caep' ? caep : undefined) }, jwks: () => ({ keys: [key.publicJwk] }) });
     admin = (await app.services.access.bootstrap(undefined))!;
     await call('POST', '/v1/import', smallManifest([identity('svc-a', { revocation: { connector: 'manual', target: 'ticket' } }), identity('svc-fr', { scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }, { entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }] })]));

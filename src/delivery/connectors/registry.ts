@@ -3,6 +3,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Connector } from './connector.js';
+import type { OutboundGuard } from '../../http/outbound.js';
 import { postgresConnector } from './postgres.js';
 import { rabbitmqConnector, type RabbitPermissions } from './rabbitmq.js';
 import { redisConnector } from './redis.js';
@@ -67,8 +68,13 @@ type Env = Record<string, string | undefined>;
  * - webhook:  MANDATE_CONNECTOR_WEBHOOK_URL (for targets that are not URLs themselves),
  *             MANDATE_CONNECTOR_WEBHOOK_SECRET (HMAC-SHA256),
  *             MANDATE_CONNECTOR_WEBHOOK_ED25519_KEY_FILE (PKCS#8 PEM private key); any one enables it.
+ *             Its requests go through `opts.guard` (the outbound guard; default the strict one).
+ *
+ * The PostgreSQL, Redis and RabbitMQ connectors are not behind the outbound guard: their addresses
+ * come from the server's environment (an admin's), not from the API, and they are infrastructure
+ * on private addresses by nature.
  */
-export function connectorsFromEnv(env: Env = process.env): Connector[] {
+export function connectorsFromEnv(env: Env = process.env, opts: { guard?: Pick<OutboundGuard, 'request'> } = {}): Connector[] {
   const get = (key: string) => {
     const v = env[key]?.trim();
     return v ? v : undefined;
@@ -102,7 +108,7 @@ export function connectorsFromEnv(env: Env = process.env): Connector[] {
   const keyFile = get('MANDATE_CONNECTOR_WEBHOOK_ED25519_KEY_FILE');
   if (hookUrl || secret || keyFile) {
     const signingKey = keyFile ? createPrivateKey({ key: readFileSync(keyFile), format: 'pem' }) : undefined;
-    out.push(webhookConnector({ url: hookUrl, secret, signingKey }));
+    out.push(webhookConnector({ url: hookUrl, secret, signingKey, ...(opts.guard ? { guard: opts.guard } : {}) }));
   }
 
   out.push(manualConnector());

@@ -7,7 +7,13 @@
 // still has a current timestamp); mandate-delivery-id stays the same across retries, for
 // de-duplication. 2xx = delivered; 408, 429, 5xx, network errors and timeouts are retried; any
 // other status (including 3xx: redirects are not followed with a signed body) is permanent.
+//
+// Every request goes through the outbound guard (src/http/outbound.ts): a URL on loopback, a
+// private network or another refused range fails permanently unless MANDATE_OUTBOUND_ALLOW lets it
+// through, and a failure is recorded in Mandate's words (connection failed, timed out, HTTP N),
+// never the network's (which would tell a reader of the outbox which ports are open).
 import { createHash, createHmac, createPublicKey, sign, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { OutboundRefused, outboundGuard, outboundMessage, redactUrl, type OutboundGuard } from '../../http/outbound.js';
 import { PermanentConnectorError, type Connector, type ConnectorAction, type ConnectorRequest, type ConnectorResult } from './connector.js';
 
 export interface WebhookConnectorOptions {
@@ -23,6 +29,8 @@ export interface WebhookConnectorOptions {
   name?: string;
   /** Clock, for tests (default Date.now). */
   now?: () => number;
+  /** The outbound guard (default: the strict one, no allow-list; the server passes MANDATE_OUTBOUND_ALLOW's). */
+  guard?: Pick<OutboundGuard, 'request'>;
 }
 
 export const SIGNATURE_HEADER = 'mandate-signature';
@@ -66,14 +74,11 @@ function parseUrl(raw: string): URL {
   return u;
 }
 
-/** For details and errors: no credentials, query or fragment (they may hold tokens). */
-function redact(u: URL): string {
-  return `${u.origin}${u.pathname}`;
-}
-
 export function webhookConnector(options: WebhookConnectorOptions = {}): Connector {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const now = options.now ?? Date.now;
+  const guard = options.guard ?? outboundGuard();
+  const purpose = options.name === 'notify' ? 'notify' as const : 'webhook' as const;
   const fallback = options.url !== undefined ? parseUrl(options.url) : undefined;
   if (options.signingKey && options.signingKey.asymmetricKeyType !== 'ed25519') {
     throw new Error('webhook signingKey must be an Ed25519 private key');
@@ -104,17 +109,17 @@ export function webhookConnector(options: WebhookConnectorOptions = {}): Connect
     if (options.secret) headers[SIGNATURE_HEADER] = hmacSignatureHeader(body, options.secret, t);
     if (options.signingKey) headers[ED25519_SIGNATURE_HEADER] = ed25519SignatureHeader(body, options.signingKey, t);
 
-    const where = redact(url);
+    const where = redactUrl(url); // no credentials, query or fragment (they may hold tokens)
     let status: number;
     let digest: string;
     try {
-      const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+      const res = await guard.request(url, purpose, { method: 'POST', headers, body, timeoutMs });
       status = res.status;
       digest = createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex');
     } catch (err) {
-      const e = err as Error;
-      const why = e.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : ((e.cause as Error | undefined)?.message ?? e.message);
-      throw new Error(`webhook ${request.action} to ${where} failed: ${why}`, { cause: err });
+      const message = `webhook ${request.action} to ${where} failed: ${outboundMessage(err, timeoutMs)}`;
+      if (err instanceof OutboundRefused) throw new PermanentConnectorError(message, { cause: err });
+      throw new Error(message, { cause: err });
     }
     const acknowledgement = `HTTP ${status} sha256:${digest}`;
     if (status >= 200 && status < 300) {
