@@ -12,7 +12,7 @@ import { EXCEPTION_CONTROLS } from '../core/grants.js';
 import { parseSpanSeconds } from '../core/time.js';
 import type { AccessRequest, BreakGlassActivation, PolicyException } from '../grants/service.js';
 import type { GrantEntry } from '../state/grants.js';
-import { CliError, type Client } from './client.js';
+import { cappedLimit, CliError, type Client } from './client.js';
 import { table } from './table.js';
 
 type ClientOf = (cmd: Command) => { client: Client; json: boolean };
@@ -38,11 +38,7 @@ export function parseDuration(value: string, flag = '--duration'): number {
   return seconds;
 }
 
-function limitOf(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 500) throw new CliError(`--limit must be a whole number from 1 to 500, not ${value}`, 2);
-  return n;
-}
+const limitOf = (value: string): number => cappedLimit(value, 500);
 
 function timestampOf(value: string, flag: string): string {
   if (!TIMESTAMP.test(value) || !Number.isFinite(Date.parse(value)))
@@ -158,7 +154,8 @@ function registerApprovals(program: Command, clientOf: ClientOf, print: Print): 
       const { client, json } = clientOf(cmd);
       const limit = limitOf(o.limit);
       if (o.mine && o.status) throw new CliError('--mine lists the pending requests you can decide: it does not combine with --status', 2);
-      const { body } = await client.request<{ items: Approval[] }>('GET', `/v1/approvals${queryOf({ mine: o.mine ? 'pending' : undefined, status: o.status, kind: o.kind, limit })}`);
+      const items = await client.listCapped<Approval>('/v1/approvals', { mine: o.mine ? 'pending' : undefined, status: o.status, kind: o.kind }, limit, 500);
+      const body = { items };
       if (json) return print(JSON.stringify(body.items, null, 2));
       if (!body.items.length) return print(o.mine ? 'nothing waits for your decision' : 'no approval requests match');
       print(table(body.items.map((a) => ({ ...a, summary: truncate(a.summary, 50), votes: `${approvalsGiven(a)}/${a.required}` })), ['id', 'kind', 'summary', 'votes', 'status', 'expires_at']));
@@ -227,7 +224,7 @@ function registerAccess(program: Command, clientOf: ClientOf, print: Print): voi
     .action(async (o: { identity?: string; status?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
       const limit = limitOf(o.limit);
-      const { body } = await client.request<{ items: AccessRequest[] }>('GET', `/v1/access-requests${queryOf({ identity: o.identity, status: o.status, limit })}`);
+      const body = { items: await client.listCapped<AccessRequest>('/v1/access-requests', { identity: o.identity, status: o.status }, limit, 500) };
       if (json) return print(JSON.stringify(body.items, null, 2));
       if (!body.items.length) return print('no access requests match');
       print(table(body.items.map((r) => ({
@@ -307,7 +304,7 @@ function registerExceptions(program: Command, clientOf: ClientOf, print: Print):
     .action(async (o: { status?: string; identity?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
       const limit = limitOf(o.limit);
-      const { body } = await client.request<{ items: PolicyException[] }>('GET', `/v1/exceptions${queryOf({ status: o.status, identity: o.identity, limit })}`);
+      const body = { items: await client.listCapped<PolicyException>('/v1/exceptions', { status: o.status, identity: o.identity }, limit, 500) };
       if (json) return print(JSON.stringify(body.items, null, 2));
       print(body.items.length ? table(body.items.map((e) => ({ ...e, scope: scopeText(e.scope) })), ['id', 'identity', 'control', 'actions', 'scope', 'status', 'expires_at']) : 'no exceptions match');
     });
@@ -362,7 +359,7 @@ function registerBreakGlass(program: Command, clientOf: ClientOf, print: Print):
     .action(async (o: { identity?: string; review?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
       const limit = limitOf(o.limit);
-      const { body } = await client.request<{ items: BreakGlassActivation[] }>('GET', `/v1/break-glass/activations${queryOf({ identity: o.identity, review: o.review, limit })}`);
+      const body = { items: await client.listCapped<BreakGlassActivation>('/v1/break-glass/activations', { identity: o.identity, review: o.review }, limit, 500) };
       if (json) return print(JSON.stringify(body.items, null, 2));
       print(body.items.length
         ? table(body.items.map((a) => ({ ...a, emergency: a.emergency ? 'yes' : 'no', review: a.review.status })), ['id', 'identity', 'status', 'emergency', 'starts_at', 'ends_at', 'review', 'requester'])

@@ -1,10 +1,52 @@
 // The CLI's HTTP client: every command except `serve` talks to a running server, so the CLI and
 // the API can never disagree about the rules.
 
+import { note, progress, showsProgress } from './output.js';
+
+/**
+ * A failure the CLI reports. Exit codes: 1 the server refused or the operation failed, 2 bad
+ * usage (flags, files, no token, credentials), 3 the server could not be reached.
+ */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  /** The server's answer, for --json errors: its HTTP status and problem body. */
+  status?: number;
+  body?: unknown;
+  constructor(message: string, readonly exitCode = 1, readonly detail: { code?: string; field?: string } = {}) {
     super(message);
   }
+}
+
+/** `--limit` of a list the server answers in one page of at most `max`. */
+export function cappedLimit(value: string, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new CliError(`--limit must be a whole number from 1 to ${max}, not ${value}`, 2, { code: 'BAD_FLAG', field: '--limit' });
+  return n;
+}
+
+/** A page of a list walked by cursor, read until the end or `max`. */
+export interface Listed<T> {
+  items: T[];
+  /** How many match, when the server counted them. */
+  total?: number;
+  /** Whether records were left unread because of `max`. */
+  more: boolean;
+}
+
+/** Says on stderr that a list stopped early, and how many more there are when known. */
+export function noteMore(listed: { items: unknown[]; total?: number; more: boolean }, hint = '--limit 0 for all'): void {
+  if (!listed.more) return;
+  note(listed.total !== undefined
+    ? `showing ${listed.items.length} of ${listed.total}; ${hint}`
+    : `showing ${listed.items.length}; more exist: use --limit N for more${hint.includes('0') ? ' or --limit 0 for all' : ''}`);
+}
+
+/** `--limit`: a whole number; 0 means all (when `allowAll`). */
+export function parseLimit(value: string, allowAll = true): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < (allowAll ? 0 : 1)) {
+    throw new CliError(`--limit must be a ${allowAll ? 'whole number (0 for all)' : 'positive whole number'}, not ${value}`, 2, { code: 'BAD_FLAG', field: '--limit' });
+  }
+  return n === 0 ? Infinity : n;
 }
 
 export interface ClientOptions {
@@ -34,11 +76,18 @@ export function formatProblem(status: number, body: ProblemBody | string): strin
 }
 
 export class Client {
-  constructor(private readonly opts: ClientOptions) {}
+  private resolved?: ClientOptions;
+  /** The server and token, or how to find them when the first request needs them. */
+  constructor(private readonly options: ClientOptions | (() => ClientOptions)) {}
 
-  async request<T = unknown>(method: string, path: string, init: { body?: unknown; raw?: string; contentType?: string; headers?: Record<string, string>; anonymous?: boolean } = {}): Promise<{ status: number; body: T; headers: Headers }> {
+  private get opts(): ClientOptions {
+    this.resolved ??= typeof this.options === 'function' ? this.options() : this.options;
+    return this.resolved;
+  }
+
+  async request<T = unknown>(method: string, path: string, init: { body?: unknown; raw?: string; contentType?: string; headers?: Record<string, string>; anonymous?: boolean; progress?: string } = {}): Promise<{ status: number; body: T; headers: Headers }> {
     // The OAuth endpoints authenticate the workload by what it presents, not by an API token.
-    if (!this.opts.token && !init.anonymous) throw new CliError('no API token: pass --token or set MANDATE_TOKEN (the server printed one at first start)', 2);
+    if (!this.opts.token && !init.anonymous) throw noToken();
     const headers: Record<string, string> = { ...(init.anonymous ? {} : { authorization: `Bearer ${this.opts.token}` }), ...init.headers };
     let payload: string | undefined;
     if (init.raw !== undefined) {
@@ -51,12 +100,12 @@ export class Client {
     let res: Response;
     try {
       res = await fetch(new URL(path, this.opts.url), {
-        method, headers, ...(payload !== undefined ? { body: payload } : {}),
+        method, headers, ...(payload !== undefined ? uploadBody(payload, init.progress) : {}),
         // A server that does not answer is an error to report, not a reason to hang.
         signal: AbortSignal.timeout(Number(process.env.MANDATE_TIMEOUT_MS ?? 120_000)),
       });
     } catch (err) {
-      throw new CliError(`cannot reach the Mandate server at ${this.opts.url}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`, 3);
+      throw new CliError(`cannot reach the Mandate server at ${this.opts.url}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`, 3, { code: 'UNREACHABLE' });
     }
     const text = await res.text();
     let body: unknown = text;
@@ -65,25 +114,23 @@ export class Client {
     } catch {
       // not JSON: keep the text for the message
     }
-    if (!res.ok) {
-      const err = new CliError(formatProblem(res.status, body as ProblemBody), 1) as CliError & { body?: unknown };
-      err.body = body;
-      throw err;
-    }
+    if (!res.ok) throw refused(res.status, body);
     return { status: res.status, body: body as T, headers: res.headers };
   }
 
-  /** Streams a response body to a new file (it must not exist). Answers the bytes written. */
-  /** Streams a response body to a new file (GET, or POST with a JSON body). */
-  async download(path: string, file: string, post?: unknown): Promise<number> {
-    if (!this.opts.token) throw new CliError('no API token: pass --token or set MANDATE_TOKEN', 2);
+  /**
+   * Streams a response body to a new file (GET, or POST with a JSON body); it must not exist.
+   * Answers the bytes written; shows progress under `label` on a terminal.
+   */
+  async download(path: string, file: string, post?: unknown, label = `writing ${file}`): Promise<number> {
+    if (!this.opts.token) throw noToken();
     let res: Response;
     try {
       res = await fetch(new URL(path, this.opts.url), post === undefined
         ? { headers: { authorization: `Bearer ${this.opts.token}` } }
         : { method: 'POST', headers: { authorization: `Bearer ${this.opts.token}`, 'content-type': 'application/json' }, body: JSON.stringify(post) });
     } catch (err) {
-      throw new CliError(`cannot reach the Mandate server at ${this.opts.url}: ${(err as Error).message}`, 3);
+      throw new CliError(`cannot reach the Mandate server at ${this.opts.url}: ${(err as Error).message}`, 3, { code: 'UNREACHABLE' });
     }
     if (!res.ok || !res.body) {
       const text = await res.text();
@@ -93,33 +140,96 @@ export class Client {
       } catch {
         // keep the text
       }
-      throw new CliError(formatProblem(res.status, body as ProblemBody), 1);
+      throw refused(res.status, body);
     }
     const { createWriteStream } = await import('node:fs');
     const { pipeline } = await import('node:stream/promises');
     const { Readable } = await import('node:stream');
     const out = createWriteStream(file, { flags: 'wx' });
+    const length = Number(res.headers.get('content-length') ?? NaN);
+    const shown = progress(label, Number.isFinite(length) ? length : undefined);
+    let done = 0;
+    const counted = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream).on('data', (chunk: Buffer) => shown.update((done += chunk.length)));
     try {
-      await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), out);
+      await pipeline(counted, out);
     } catch (err) {
       throw new CliError(`cannot write ${file}: ${(err as Error).message}`, 2);
+    } finally {
+      shown.end();
     }
     return out.bytesWritten;
   }
 
-  /** Follows next_cursor until the list ends or `max` items are read. */
-  async listAll<T>(path: string, query: Record<string, string | undefined>, max: number): Promise<T[]> {
+  /**
+   * Follows next_cursor until the list ends or `max` items are read (Infinity: all). With
+   * `count`, the first page asks the server for the total (lists that support count=true).
+   */
+  async listAll<T>(path: string, query: Record<string, string | undefined>, max: number, opts: { count?: boolean } = {}): Promise<Listed<T>> {
     const items: T[] = [];
     let cursor: string | undefined;
+    let total: number | undefined;
     do {
       const q = new URLSearchParams();
       for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, v);
       q.set('limit', String(Math.min(500, max - items.length)));
       if (cursor) q.set('cursor', cursor);
-      const { body } = await this.request<{ items: T[]; next_cursor: string | null }>('GET', `${path}?${q}`);
+      else if (opts.count) q.set('count', 'true');
+      const { body } = await this.request<{ items: T[]; next_cursor: string | null; total?: number }>('GET', `${path}?${q}`);
       items.push(...body.items);
+      if (body.total !== undefined) total = body.total;
       cursor = body.next_cursor ?? undefined;
     } while (cursor && items.length < max);
-    return items;
+    return { items, more: Boolean(cursor), ...(total !== undefined ? { total } : {}) };
   }
+
+  /**
+   * Lists the server answers in one page of at most `serverMax` (no cursor): asks for one more
+   * than `limit` to know whether more exist, and says so on stderr.
+   */
+  async listCapped<T>(path: string, query: Record<string, string | number | undefined>, limit: number, serverMax: number): Promise<T[]> {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') q.set(k, String(v));
+    q.set('limit', String(Math.min(limit + 1, serverMax)));
+    const { body } = await this.request<{ items: T[] }>('GET', `${path}?${q}`);
+    if (body.items.length > limit) note(`showing ${limit}; more exist: use --limit N (at most ${serverMax})`);
+    else if (body.items.length === serverMax) note(`showing the first ${serverMax}, the most this list answers at once; more may exist: narrow it with a filter`);
+    return body.items.slice(0, limit);
+  }
+}
+
+function noToken(): CliError {
+  return new CliError('no API token: run mandate login, or pass --token or set MANDATE_TOKEN (the server printed one at first start)', 2, { code: 'NO_TOKEN' });
+}
+
+function refused(status: number, body: unknown): CliError {
+  const err = new CliError(formatProblem(status, body as ProblemBody), 1);
+  err.status = status;
+  err.body = body;
+  return err;
+}
+
+/**
+ * A request body: the text as it is, or on a terminal, when it is large, a stream that reports
+ * how much of it has been sent.
+ */
+function uploadBody(payload: string, label: string | undefined): { body: string | ReadableStream<Uint8Array>; duplex?: 'half' } {
+  const bytes = Buffer.byteLength(payload);
+  if (!label || bytes < 1_048_576 || !showsProgress()) return { body: payload };
+  const shown = progress(label, bytes);
+  const data = Buffer.from(payload);
+  let sent = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent >= data.length) {
+        shown.end();
+        controller.close();
+        return;
+      }
+      const chunk = data.subarray(sent, sent + 65_536);
+      sent += chunk.length;
+      shown.update(sent);
+      controller.enqueue(chunk);
+    },
+  });
+  return { body: stream, duplex: 'half' };
 }

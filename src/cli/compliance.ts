@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { CheckResult, Finding, Readiness } from '../core/evidence.js';
 import { queryOf } from './approvals.js';
-import { CliError, type Client } from './client.js';
+import { cappedLimit, CliError, type Client } from './client.js';
 import { table } from './table.js';
 
 type ClientOf = (cmd: Command) => { client: Client; json: boolean };
@@ -28,9 +28,9 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
     const { body } = await client.request<{ items: { id: string; severity: string; controls: string[] }[] }>('GET', '/v1/checks');
     print(json ? JSON.stringify(body.items, null, 2) : table(body.items.map((c) => ({ ...c, controls: c.controls.join(' ') })), ['id', 'severity', 'controls']));
   });
-  checks.command('runs').description('recent runs').action(async (_o: unknown, cmd: Command) => {
+  checks.command('runs').description('recent runs, newest first').option('--limit <n>', 'at most this many (1 to 500)', '20').action(async (o: { limit: string }, cmd: Command) => {
     const { client, json } = clientOf(cmd);
-    const { body } = await client.request<{ items: { id: string; at: string; trigger: string; counts: Record<string, number> }[] }>('GET', '/v1/checks/runs');
+    const body = { items: await client.listCapped<{ id: string; at: string; trigger: string; counts: Record<string, number> }>('/v1/checks/runs', {}, cappedLimit(o.limit, 500), 500) };
     print(json ? JSON.stringify(body.items, null, 2) : table(body.items.map((r) => ({ ...r, open: r.counts.open, opened: r.counts.opened, resolved: r.counts.resolved })), ['id', 'at', 'trigger', 'open', 'opened', 'resolved']));
   });
 
@@ -41,9 +41,10 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
     .addOption(new Option('--severity <severity>', 'only this severity').choices(SEVERITIES))
     .option('--check <id>', 'only this check')
     .option('--owner <email>', 'only those this person owns')
-    .action(async (o: { status?: string; severity?: string; check?: string; owner?: string }, cmd: Command) => {
+    .option('--limit <n>', 'at most this many (1 to 5000)', '500')
+    .action(async (o: { status?: string; severity?: string; check?: string; owner?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ items: Finding[] }>('GET', `/v1/findings${queryOf({ fresh: 'true', status: o.status, severity: o.severity, check: o.check, owner: o.owner })}`);
+      const body = { items: await client.listCapped<Finding>('/v1/findings', { fresh: 'true', status: o.status, severity: o.severity, check: o.check, owner: o.owner }, cappedLimit(o.limit, 5000), 5000) };
       if (json) return print(JSON.stringify(body.items, null, 2));
       print(body.items.length
         ? table(body.items.map((f) => ({ ...f, subject: f.subject.id, due: f.due_at.slice(0, 10), owner: f.owner ?? '' })), ['severity', 'check', 'subject', 'status', 'owner', 'due', 'title'])
@@ -111,7 +112,7 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
     .requiredOption('--out <file>', 'where to write it (a new file)')
     .action(async (o: { entity: string; jurisdiction: string; asOf?: string; out: string }, cmd: Command) => {
       const { client } = clientOf(cmd);
-      const bytes = await client.download('/v1/evidence-packs', o.out, { entity: o.entity, jurisdiction: o.jurisdiction, ...(o.asOf ? { as_of: o.asOf } : {}) });
+      const bytes = await client.download('/v1/evidence-packs', o.out, { entity: o.entity, jurisdiction: o.jurisdiction, ...(o.asOf ? { as_of: o.asOf } : {}) }, `exporting the evidence pack to ${o.out}`);
       print(`wrote ${bytes} bytes to ${o.out}; verify it offline with: mandate ledger verify ${o.out} --key <the ledger's verifier key>`);
     });
 }

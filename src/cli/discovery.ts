@@ -2,7 +2,7 @@
 //   mandate discovery sources add | sources list | run | accounts | adopt | dismiss
 import type { Command } from 'commander';
 import { parseDuration } from './approvals.js';
-import { CliError, type Client } from './client.js';
+import { CliError, noteMore, parseLimit, type Client } from './client.js';
 import { table } from './table.js';
 
 type ClientOf = (cmd: Command) => { client: Client; json: boolean };
@@ -87,12 +87,12 @@ export function registerDiscoveryCommands(program: Command, clientOf: ClientOf, 
     .option('--source <id>', 'only this source')
     .option('--state <state>', 'unmanaged, drift, missing or matched')
     .option('--identity <id>', 'only the accounts observed for this identity')
-    .option('--limit <n>', 'at most this many', '200')
+    .option('--limit <n>', 'at most this many (0: all)', '0')
     .action(async (o: { source?: string; state?: string; identity?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const max = Number(o.limit);
-      if (!Number.isInteger(max) || max < 1) throw new CliError(`--limit must be a positive whole number, not ${o.limit}`, 2);
-      const items = await client.listAll<AccountBody>('/v1/discovery/accounts', { source: o.source, state: o.state, identity: o.identity }, max);
+      const listed = await client.listAll<AccountBody>('/v1/discovery/accounts', { source: o.source, state: o.state, identity: o.identity }, parseLimit(o.limit));
+      const items = listed.items;
+      noteMore(listed);
       if (json) return print(JSON.stringify(items, null, 2));
       const rows = items.map((a) => ({
         key: a.key, state: a.state, drift: a.drift, identity: a.identity, type: a.account?.type, privilege: a.account?.privilege,

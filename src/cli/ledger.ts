@@ -49,7 +49,7 @@ export function registerLedgerCommands(program: Command, clientOf: ClientOf, pri
 
   ledger.command('export').description('write the whole log as JSON Lines (docs/ledger.md)').requiredOption('--out <file>', 'where to write (a new file)').action(async (o: { out: string }, cmd: Command) => {
     const { client } = clientOf(cmd);
-    const bytes = await client.download('/v1/ledger/export', o.out);
+    const bytes = await client.download('/v1/ledger/export', o.out, undefined, `exporting the ledger to ${o.out}`);
     print(`wrote ${bytes} bytes to ${o.out}; check it with: mandate ledger verify ${o.out} --key <verifier key>`);
   });
 

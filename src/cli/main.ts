@@ -1,38 +1,46 @@
 // `mandate`: the command line. `serve` runs the server; every other command is a client of the
-// REST API (server URL and token from flags or MANDATE_URL / MANDATE_TOKEN).
+// REST API (server URL and token from flags, MANDATE_URL / MANDATE_TOKEN, or a profile stored by
+// `mandate login`).
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { loadServerConfig } from '../config.js';
 import { ROLES } from '../core/roles.js';
 import { formatFor } from '../importer/parse.js';
-import { Client, CliError } from './client.js';
+import { Client, CliError, noteMore, parseLimit } from './client.js';
+import { completionScript } from './completion.js';
+import { io, print, processIo, setIo, type CliIo } from './output.js';
+import { credentialsPath, checkProfileName, DEFAULT_PROFILE, DEFAULT_URL, readCredentials, readToken, removeProfile, resolveConnection, saveProfile } from './profiles.js';
 import { registerApprovalCommands } from './approvals.js';
 import { registerReviewCommands } from './reviews.js';
 import { registerDiscoveryCommands } from './discovery.js';
 import { registerComplianceCommands } from './compliance.js';
-import { registerEnforcementCommands } from './enforcement.js';
+import { DENY_EXIT, registerEnforcementCommands } from './enforcement.js';
 import { registerLedgerCommands } from './ledger.js';
 import { registerRegulatoryCommands } from './regulatory.js';
 import { table } from './table.js';
 
+export type { CliIo } from './output.js';
+
 interface GlobalOptions {
-  url: string;
+  url?: string;
   token?: string;
+  profile?: string;
   json?: boolean;
 }
 
-/** Where the CLI writes: the process's streams, or a test's buffers. */
-export interface CliIo {
-  out(s: string): void;
-  err(s: string): void;
+/** The package's version (package.json sits two levels above both src/cli and dist/cli). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }
-const processIo: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
-let io: CliIo = processIo;
-const print = (s: string): void => io.out(`${s}\n`);
 
+/** The command's client; the server and token are resolved when the first request needs them. */
 function clientOf(cmd: Command): { client: Client; json: boolean } {
   const g = cmd.optsWithGlobals<GlobalOptions>();
-  return { client: new Client({ url: g.url, ...(g.token ? { token: g.token } : {}) }), json: Boolean(g.json) };
+  return { client: new Client(() => resolveConnection(g)), json: Boolean(g.json) };
 }
 
 const IDENTITY_COLUMNS = ['id', 'kind', 'function', 'capability', 'status', 'owner', 'environment'];
@@ -40,17 +48,19 @@ const IDENTITY_FILTERS = ['entity', 'service', 'jurisdiction', 'kind', 'function
 
 function addFilters(cmd: Command, names: readonly string[]): Command {
   for (const n of names) cmd.option(`--${n} <value>`, `only records with this ${n}`);
-  return cmd.option('--limit <n>', 'at most this many records', '100');
+  return cmd.option('--limit <n>', 'at most this many records (0: all, page by page)', '0');
 }
 
-function listCommand(parent: Command, path: string, columns: readonly string[], filters: readonly string[]): Command {
+/** A list read page by page to the end, or to --limit (then stderr says how many more). */
+function listCommand(parent: Command, path: string, columns: readonly string[], filters: readonly string[], counts = false): Command {
   return addFilters(parent.command('list').description(`list ${path}`), filters).action(async (opts: Record<string, string>, cmd: Command) => {
     const { client, json } = clientOf(cmd);
-    const max = Number(opts.limit);
-    if (!Number.isInteger(max) || max < 1) throw new CliError(`--limit must be a positive whole number, not ${opts.limit}`, 2);
+    const max = parseLimit(opts.limit!);
     const query = Object.fromEntries(filters.map((f) => [f, opts[f]]));
-    const items = await client.listAll<Record<string, unknown>>(`/v1/${path}`, query, max);
+    const listed = await client.listAll<Record<string, unknown>>(`/v1/${path}`, query, max, { count: counts && max !== Infinity });
+    const items = listed.items;
     print(json ? JSON.stringify(items, null, 2) : items.length ? table(items, columns) : `no ${path} match`);
+    noteMore(listed);
   });
 }
 
@@ -91,12 +101,52 @@ function setOwnerCommand(parent: Command): void {
 export function buildCli(): Command {
   const program = new Command('mandate')
     .description('Mandate: licence state drives machine-identity state')
-    .addOption(new Option('--url <url>', 'Mandate server URL').env('MANDATE_URL').default('http://127.0.0.1:8080'))
-    .addOption(new Option('--token <token>', 'API token').env('MANDATE_TOKEN'))
-    .option('--json', 'machine-readable JSON output')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .addOption(new Option('--url <url>', `Mandate server URL (default: the profile's, else ${DEFAULT_URL})`).env('MANDATE_URL').helpGroup(GLOBAL))
+    .addOption(new Option('--token <token>', 'API token (prefer mandate login: argv is visible to other users)').env('MANDATE_TOKEN').helpGroup(GLOBAL))
+    .addOption(new Option('--profile <name>', `stored profile to use (default: ${DEFAULT_PROFILE})`).env('MANDATE_PROFILE').helpGroup(GLOBAL))
+    .addOption(new Option('--json', 'machine-readable JSON output (errors too, on stderr)').helpGroup(GLOBAL))
     .showHelpAfterError()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .configureOutput({
+      writeOut: (s) => io().out(s),
+      // With --json, run() reports usage errors as JSON instead (no message, no help after it).
+      writeErr: (s) => (jsonErrors ? undefined : io().err(s)),
+    })
     .exitOverride();
+  program.commandsGroup('Common commands:');
+
+  program
+    .command('login')
+    .description('check an API token against the server and store it with the URL in a profile (the token is read from stdin or a hidden prompt, never argv)')
+    .action(async (_o: unknown, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      if (g.token) throw new CliError('login reads the token from stdin or a prompt, not from --token or MANDATE_TOKEN', 2, { code: 'BAD_FLAG', field: '--token' });
+      const name = checkProfileName(g.profile ?? DEFAULT_PROFILE);
+      const url = g.url ?? DEFAULT_URL;
+      try {
+        new URL(url);
+      } catch {
+        throw new CliError(`--url must be an absolute URL, not "${url}"`, 2, { code: 'BAD_FLAG', field: '--url' });
+      }
+      const path = credentialsPath();
+      // A file others may read is refused before a token is asked for.
+      readCredentials(path);
+      const token = await readToken();
+      const { body: me } = await new Client({ url, token }).request<{ user: string; roles: string[] }>('GET', '/v1/me');
+      saveProfile(name, { url, token, user: me.user }, path);
+      if (g.json) return print(JSON.stringify({ profile: name, url, user: me.user, roles: me.roles, file: path }, null, 2));
+      print(`Logged in to ${url} as ${me.user} (${me.roles.join(', ')}); stored as profile "${name}" in ${path}`);
+    });
+  program
+    .command('logout')
+    .description('forget the stored profile (--profile, default "default"); the token itself stays valid until revoked')
+    .action(async (_o: unknown, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const name = checkProfileName(g.profile ?? DEFAULT_PROFILE);
+      const path = credentialsPath();
+      if (!removeProfile(name, path)) throw new CliError(`no profile "${name}" in ${path}`, 1, { code: 'NO_PROFILE', field: '--profile' });
+      print(`Removed profile "${name}" from ${path} (revoke the token with mandate tokens revoke if it may have leaked)`);
+    });
 
   program
     .command('serve')
@@ -147,7 +197,7 @@ export function buildCli(): Command {
       const { body } = await client.request<{
         dry_run: boolean; bootstrap: boolean; counts: Record<string, number>; changes?: { kind: string; id: string; op: string; changes: { field: string }[] }[]; changes_total?: number;
         pending: { id: string; op: string; gains: { detail: string }[]; approval?: string; required?: number }[]; pending_total: number;
-      }>('POST', `/v1/import${opts.dryRun ? '?dry_run=true' : ''}`, { raw: text, contentType });
+      }>('POST', `/v1/import${opts.dryRun ? '?dry_run=true' : ''}`, { raw: text, contentType, progress: `uploading ${file}` });
       if (json) return print(JSON.stringify(body, null, 2));
       const c = body.counts;
       const lines = [
@@ -169,7 +219,7 @@ export function buildCli(): Command {
     });
 
   const identities = program.command('identities').description('the inventory of non-human identities');
-  listCommand(identities, 'identities', IDENTITY_COLUMNS, IDENTITY_FILTERS);
+  listCommand(identities, 'identities', IDENTITY_COLUMNS, IDENTITY_FILTERS, true);
   showCommand(identities, 'identities');
   statusCommand(identities, 'suspend', 'suspended', 'suspend an identity');
   statusCommand(identities, 'reactivate', 'active', 'reactivate a suspended identity');
@@ -203,14 +253,16 @@ export function buildCli(): Command {
     .command('events <id>')
     .description('the event history of a record (any kind), oldest first')
     .option('--type <type>', 'entity, person, vendor, authorisation, identity, user or token')
-    .option('--limit <n>', 'at most this many events', '1000')
+    .option('--limit <n>', 'at most this many events (0: all)', '0')
     .action(async (id: string, opts: { type?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const events = await client.listAll<{ seq: number; at: string; actor: string; action: string; subject: { type: string }; reason: string | null }>(
-        '/v1/events', { subject_id: id, subject_type: opts.type }, Number(opts.limit) || 1000,
+      const listed = await client.listAll<{ seq: number; at: string; actor: string; action: string; subject: { type: string }; reason: string | null }>(
+        '/v1/events', { subject_id: id, subject_type: opts.type }, parseLimit(opts.limit),
       );
-      if (json) return print(JSON.stringify(events, null, 2));
-      print(events.length ? table(events.map((e) => ({ ...e, type: e.subject.type })), ['seq', 'at', 'actor', 'action', 'type', 'reason']) : `no events for ${id}`);
+      const events = listed.items;
+      if (json) print(JSON.stringify(events, null, 2));
+      else print(events.length ? table(events.map((e) => ({ ...e, type: e.subject.type })), ['seq', 'at', 'actor', 'action', 'type', 'reason']) : `no events for ${id}`);
+      noteMore(listed);
     });
 
   const users = program.command('users').description('control-plane users (admin)');
@@ -264,22 +316,100 @@ export function buildCli(): Command {
     },
   );
 
+  program
+    .command('completion <shell>')
+    .description('print a shell completion script: bash, zsh or fish')
+    .addHelpText('after', '\nExamples:\n  source <(mandate completion bash)     # in ~/.bashrc\n  source <(mandate completion zsh)      # in ~/.zshrc\n  mandate completion fish > ~/.config/fish/completions/mandate.fish')
+    .action((shell: string) => {
+      if (!['bash', 'zsh', 'fish'].includes(shell)) throw new CliError(`completion is for bash, zsh or fish, not "${shell}"`, 2, { code: 'BAD_ARGUMENT', field: 'shell' });
+      io().out(completionScript(program, shell));
+    });
+
+  groupHelp(program);
   return program;
+}
+
+const GLOBAL = 'Global options (also after a command):';
+
+/** The commands most people use, first in the help; every other command under "Other commands". */
+const COMMON = ['login', 'logout', 'import', 'identities', 'authorisations', 'events', 'approvals', 'access', 'findings', 'evidence', 'ledger'];
+
+export const EXIT_CODES: readonly [number, string][] = [
+  [0, 'success'],
+  [1, 'refused or failed: the server answered with an error, a check or test failed'],
+  [2, 'bad usage: unknown command or flag, bad value, unreadable file, no token, unsafe credentials file'],
+  [3, 'the server could not be reached (or did not answer in time)'],
+  [DENY_EXIT, 'decide: the decision point denied the request'],
+];
+
+function groupHelp(program: Command): void {
+  for (const c of program.commands as Command[]) c.helpGroup(COMMON.includes(c.name()) ? 'Common commands:' : 'Other commands:');
+  program.commandsGroup('Other commands:').helpCommand('help [command]', 'display help for command');
+  program.addHelpText('after', [
+    '',
+    'Examples:',
+    '  mandate login --url https://mandate.example.com      # token from a hidden prompt or stdin',
+    '  mandate import firm.yaml --dry-run',
+    '  mandate identities list --entity ent-de --jurisdiction FR --limit 20',
+    '  mandate identities suspend svc-payments --reason "suspected key leak"',
+    '  mandate --profile prod approvals list --mine',
+    '  mandate evidence export --entity ent-ie --jurisdiction IT --out pack.tar.gz',
+    '',
+    'Server and token: --url/--token, else MANDATE_URL/MANDATE_TOKEN, else the profile',
+    `(--profile or MANDATE_PROFILE, else "${DEFAULT_PROFILE}") stored by mandate login in`,
+    '$XDG_CONFIG_HOME/mandate/credentials.json (or ~/.config/mandate/credentials.json), mode 0600.',
+    '',
+    'Lists read every page unless --limit N; when they stop early, stderr says how many more.',
+    'With --json, errors are JSON on stderr: {"error": {"code", "message", "field", "status"}}.',
+    '',
+    'Exit codes:',
+    ...EXIT_CODES.map(([code, meaning]) => `  ${code}  ${meaning}`),
+  ].join('\n'));
+}
+
+/** Whether this run reports errors as JSON (--json anywhere before a lone --). */
+let jsonErrors = false;
+
+function errorJson(err: unknown): string {
+  let error: { code: string; message: string; field: string | null; status: number | null; errors?: unknown };
+  if (err instanceof CommanderError) {
+    error = { code: 'USAGE', message: err.message.replace(/^error: /, ''), field: null, status: null };
+  } else if (err instanceof CliError) {
+    const body = (err.body && typeof err.body === 'object' ? err.body : {}) as { code?: string; error?: string; detail?: string; error_description?: string; errors?: { field: string }[] };
+    const fromServer = err.status !== undefined;
+    error = {
+      code: err.detail.code ?? body.code ?? body.error ?? (fromServer ? `HTTP_${err.status}` : err.exitCode === 2 ? 'USAGE' : 'FAILED'),
+      message: (fromServer ? body.detail ?? body.error_description ?? (typeof err.body === 'string' ? err.body.slice(0, 500) : undefined) : undefined) ?? err.message,
+      field: err.detail.field ?? body.errors?.[0]?.field ?? null,
+      status: err.status ?? null,
+      ...(body.errors?.length ? { errors: body.errors } : {}),
+    };
+  } else {
+    error = { code: 'FAILED', message: err instanceof Error ? err.message : String(err), field: null, status: null };
+  }
+  return `${JSON.stringify({ error })}\n`;
 }
 
 /** Runs one command line and answers its exit code. */
 export async function run(argv: string[], output: CliIo = processIo): Promise<number> {
-  io = output;
+  setIo(output);
+  const end = argv.indexOf('--');
+  jsonErrors = (end === -1 ? argv : argv.slice(0, end)).includes('--json');
   const program = buildCli();
   try {
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    io.err(`${err instanceof Error ? err.message : String(err)}\n`);
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return 0;
+      if (jsonErrors) io().err(errorJson(err));
+      return 2;
+    }
+    io().err(jsonErrors ? errorJson(err) : `${err instanceof Error ? err.message : String(err)}\n`);
     return err instanceof CliError ? err.exitCode : 1;
   } finally {
-    io = processIo;
+    setIo(processIo);
+    jsonErrors = false;
   }
 }
 

@@ -6,7 +6,8 @@ import { parse } from 'yaml';
 import { checkRules } from '../core/lifecycle.js';
 import { checkRuleTests, runRuleTests } from '../core/lifecycle-tests.js';
 import { ActionVocabulary } from '../core/vocabulary.js';
-import { CliError, type Client } from './client.js';
+import { cappedLimit, CliError, type Client } from './client.js';
+import { note } from './output.js';
 import { table } from './table.js';
 
 type ClientOf = (cmd: Command) => { client: Client; json: boolean };
@@ -110,9 +111,10 @@ export function registerRegulatoryCommands(authorisations: Command, program: Com
   transitions
     .command('list')
     .option('--status <status>', 'pending, approved, rejected, applied')
-    .action(async (o: { status?: string }, cmd: Command) => {
+    .option('--limit <n>', 'at most this many, newest first (1 to 500)', '50')
+    .action(async (o: { status?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ items: Record<string, unknown>[] }>('GET', `/v1/transitions${o.status ? `?status=${o.status}` : ''}`);
+      const body = { items: await client.listCapped<Record<string, unknown>>('/v1/transitions', { status: o.status }, cappedLimit(o.limit, 500), 500) };
       print(json ? JSON.stringify(body.items, null, 2) : body.items.length ? table(body.items, ['id', 'authorisations', 'to', 'status', 'proposer', 'decided_by', 'effective_at']) : 'no transitions');
     });
   transitions.command('show <id>').action(async (id: string, _o: unknown, cmd: Command) => {
@@ -161,9 +163,16 @@ export function registerRegulatoryCommands(authorisations: Command, program: Com
   outbox
     .command('list')
     .option('--status <status>', 'pending, delivered, failed, manual')
-    .action(async (o: { status?: string }, cmd: Command) => {
+    .option('--limit <n>', 'at most this many deliveries (1 to 500)', '50')
+    .action(async (o: { status?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ counts: Record<string, number>; items: Record<string, unknown>[] }>('GET', `/v1/outbox${o.status ? `?status=${o.status}` : ''}`);
+      const limit = cappedLimit(o.limit, 500);
+      const { body } = await client.request<{ counts: Record<string, number>; items: Record<string, unknown>[] }>('GET', `/v1/outbox?${new URLSearchParams({ ...(o.status ? { status: o.status } : {}), limit: String(Math.min(limit + 1, 500)) })}`);
+      const total = o.status ? body.counts[o.status] : Object.values(body.counts).reduce((a, b) => a + b, 0);
+      if (body.items.length > limit) {
+        body.items = body.items.slice(0, limit);
+        note(total !== undefined ? `showing ${limit} of ${total} deliveries; use --limit N for more (at most 500)` : `showing ${limit}; more exist: use --limit N (at most 500)`);
+      }
       if (json) return print(JSON.stringify(body, null, 2));
       print(`${Object.entries(body.counts).map(([k, v]) => `${v} ${k}`).join(', ') || 'no deliveries'}`);
       if (body.items.length) print(table(body.items, ['id', 'channel', 'action', 'target', 'status', 'attempts', 'last_error']));

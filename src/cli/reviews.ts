@@ -1,7 +1,7 @@
 // CLI for access review campaigns:
 //   mandate reviews open | list | show | items | decide
 import type { Command } from 'commander';
-import { CliError, type Client } from './client.js';
+import { cappedLimit, CliError, noteMore, parseLimit, type Client } from './client.js';
 import { table } from './table.js';
 
 type ClientOf = (cmd: Command) => { client: Client; json: boolean };
@@ -62,11 +62,12 @@ export function registerReviewCommands(program: Command, clientOf: ClientOf, pri
   reviews
     .command('list')
     .option('--status <status>', 'open, closed, overdue')
-    .action(async (o: { status?: string }, cmd: Command) => {
+    .option('--limit <n>', 'at most this many (1 to 200)', '50')
+    .action(async (o: { status?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ items: CampaignBody[] }>('GET', `/v1/access-reviews${o.status ? `?status=${encodeURIComponent(o.status)}` : ''}`);
-      if (json) return print(JSON.stringify(body.items, null, 2));
-      const rows = body.items.map((c) => ({ id: c.id, name: c.name, status: c.overdue ? `${c.status} (overdue)` : c.status, due_at: c.due_at, items: c.counts.total, decided: c.counts.decided, flagged: c.counts.flagged }));
+      const items = await client.listCapped<CampaignBody>('/v1/access-reviews', { status: o.status }, cappedLimit(o.limit, 200), 200);
+      if (json) return print(JSON.stringify(items, null, 2));
+      const rows = items.map((c) => ({ id: c.id, name: c.name, status: c.overdue ? `${c.status} (overdue)` : c.status, due_at: c.due_at, items: c.counts.total, decided: c.counts.decided, flagged: c.counts.flagged }));
       print(rows.length ? table(rows, ['id', 'name', 'status', 'due_at', 'items', 'decided', 'flagged']) : 'no campaigns');
     });
 
@@ -81,14 +82,14 @@ export function registerReviewCommands(program: Command, clientOf: ClientOf, pri
     .description("a campaign's items; --mine for those you decide")
     .option('--mine', 'only items you decide')
     .option('--undecided', 'only items not yet decided')
-    .option('--limit <n>', 'at most this many items', '100')
+    .option('--limit <n>', 'at most this many items (0: all)', '0')
     .action(async (id: string, o: { mine?: boolean; undecided?: boolean; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const max = Number(o.limit);
-      if (!Number.isInteger(max) || max < 1) throw new CliError(`--limit must be a positive whole number, not ${o.limit}`, 2);
-      const items = await client.listAll<Record<string, unknown> & { flags: string[]; overdue: boolean }>(
-        `/v1/access-reviews/${encodeURIComponent(id)}/items`, { mine: o.mine ? 'true' : undefined, undecided: o.undecided ? 'true' : undefined }, max,
+      const listed = await client.listAll<Record<string, unknown> & { flags: string[]; overdue: boolean }>(
+        `/v1/access-reviews/${encodeURIComponent(id)}/items`, { mine: o.mine ? 'true' : undefined, undecided: o.undecided ? 'true' : undefined }, parseLimit(o.limit),
       );
+      const items = listed.items;
+      noteMore(listed);
       if (json) return print(JSON.stringify(items, null, 2));
       const rows = items.map((i) => ({ ...i, decision: i.decision ?? (i.overdue ? 'OVERDUE' : '') }));
       print(rows.length ? table(rows, ['identity_id', 'reviewer', 'flags', 'decision', 'decided_by']) : 'no items match');

@@ -1,0 +1,57 @@
+// Where the CLI writes: the process's streams, or a test's buffers. Results go to stdout; notes
+// (how many more records there are, progress) go to stderr so pipes and --json stay clean.
+
+export interface CliIo {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+export const processIo: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+let current: CliIo = processIo;
+
+export function setIo(io: CliIo): void {
+  current = io;
+}
+export function io(): CliIo {
+  return current;
+}
+export const print = (s: string): void => current.out(`${s}\n`);
+/** A note for people on stderr: never part of the output a script reads. */
+export const note = (s: string): void => current.err(`${s}\n`);
+
+/**
+ * Progress on stderr for long operations, only when the CLI writes to the process's own stderr
+ * and that is a terminal: nothing in pipes, files, CI logs or tests.
+ */
+export interface Progress {
+  update(done: number): void;
+  end(): void;
+}
+const NO_PROGRESS: Progress = { update: () => {}, end: () => {} };
+
+export function showsProgress(): boolean {
+  return current === processIo && Boolean(process.stderr.isTTY);
+}
+
+export function progress(label: string, total?: number): Progress {
+  if (!showsProgress()) return NO_PROGRESS;
+  let last = 0;
+  let shown = false;
+  const mb = (n: number) => `${(n / 1_048_576).toFixed(1)} MB`;
+  const draw = (done: number) => {
+    const pct = total ? ` (${Math.floor((done / total) * 100)}%)` : '';
+    process.stderr.write(`\r\x1b[2K${label}: ${mb(done)}${total ? ` of ${mb(total)}` : ''}${pct}`);
+    shown = true;
+  };
+  return {
+    update(done) {
+      const now = Date.now();
+      if (now - last < 100 && done !== total) return;
+      last = now;
+      draw(done);
+    },
+    end() {
+      if (shown) process.stderr.write('\r\x1b[2K');
+    },
+  };
+}
