@@ -33,8 +33,8 @@ export const ServerConfig = Type.Object(
     metricsListen: Type.Optional(Type.String({ pattern: '^[^\\s:]+:\\d{1,5}$', maxLength: 300, description: 'also serve /metrics, without a token, on this host:port (MANDATE_METRICS_LISTEN)' })),
     discoverySourcesFile: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'discovery sources, module sources included, YAML or JSON (MANDATE_DISCOVERY_SOURCES_FILE)' })),
     outboundAllow: Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { maxItems: 200, description: 'hosts, addresses and CIDRs (optional :port) webhooks, notifications, CAEP receivers and JWKS may reach although private or loopback (MANDATE_OUTBOUND_ALLOW)' }),
-    rateLimitAnonymous: Type.String({ maxLength: 40, description: 'requests per address to the /v1 routes that need no token, e.g. 300/min, or off (MANDATE_RATE_LIMIT_ANONYMOUS)' }),
-    rateLimitToken: Type.String({ maxLength: 40, description: 'requests per API token (or workload identity), e.g. 6000/min, or off (MANDATE_RATE_LIMIT_TOKEN)' }),
+    rateLimitAnonymous: Type.String({ maxLength: 40, description: 'requests per address to the /v1 routes that need no token, e.g. 1200/min, or off (MANDATE_RATE_LIMIT_ANONYMOUS)' }),
+    rateLimitToken: Type.String({ maxLength: 40, description: 'requests per API token (or workload identity), e.g. 60000/min, or off (MANDATE_RATE_LIMIT_TOKEN)' }),
     rateLimitRedisUrl: Type.Optional(Type.String({ pattern: '^rediss?://', maxLength: 2000, description: 'count rate limits in this Redis rather than the store (MANDATE_RATE_LIMIT_REDIS_URL)' })),
   },
   { additionalProperties: false },
@@ -100,7 +100,7 @@ export function loadServerConfig(
     throw new MandateError('VALIDATION_FAILED', 'bad configuration: MANDATE_NOTIFY_URLS needs MANDATE_NOTIFY_SECRET (32+ characters) to sign the notifications', { field: 'MANDATE_NOTIFY_SECRET' });
   for (const [name, value] of [['MANDATE_RATE_LIMIT_ANONYMOUS', raw.rateLimitAnonymous], ['MANDATE_RATE_LIMIT_TOKEN', raw.rateLimitToken]] as const) {
     if (parseRateLimit(value) === undefined)
-      throw new MandateError('VALIDATION_FAILED', `bad configuration: ${name} is ${JSON.stringify(value)}; give N/s, N/min, N/h (e.g. 300/min) or off`, { field: name });
+      throw new MandateError('VALIDATION_FAILED', `bad configuration: ${name} is ${JSON.stringify(value)}; give N/s, N/min, N/h (e.g. 1200/min) or off`, { field: name });
   }
   return Object.freeze(raw as ServerConfig);
 }

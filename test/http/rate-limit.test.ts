@@ -24,7 +24,7 @@ test('limits are written N/unit, or off', () => {
   for (const bad of ['', '0/min', '10', '10/fortnight', '-1/s', '10/0s', '1/500ms']) assert.equal(parseRateLimit(bad), undefined, bad);
   const config = loadServerConfig({}, { MANDATE_RATE_LIMIT_ANONYMOUS: '120/min', MANDATE_RATE_LIMIT_TOKEN: 'off' });
   assert.deepEqual(rateLimitsOf(config), { anonymous: { max: 120, windowMs: MINUTE }, token: false });
-  assert.deepEqual(rateLimitsOf(loadServerConfig({}, {})), { anonymous: { max: 300, windowMs: MINUTE }, token: { max: 6000, windowMs: MINUTE } });
+  assert.deepEqual(rateLimitsOf(loadServerConfig({}, {})), { anonymous: { max: 1200, windowMs: MINUTE }, token: { max: 60_000, windowMs: MINUTE } });
   assert.throws(() => loadServerConfig({}, { MANDATE_RATE_LIMIT_TOKEN: 'lots' }), /MANDATE_RATE_LIMIT_TOKEN/);
 });
 
