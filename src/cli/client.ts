@@ -98,14 +98,17 @@ export class Client {
       headers['content-type'] = 'application/json';
     }
     let res: Response;
+    const upload = payload !== undefined ? uploadBody(payload, init.progress) : undefined;
     try {
       res = await fetch(new URL(path, this.opts.url), {
-        method, headers, ...(payload !== undefined ? uploadBody(payload, init.progress) : {}),
+        method, headers, ...(upload ? { body: upload.body, ...(upload.duplex ? { duplex: upload.duplex } : {}) } : {}),
         // A server that does not answer is an error to report, not a reason to hang.
         signal: AbortSignal.timeout(Number(process.env.MANDATE_TIMEOUT_MS ?? 120_000)),
       });
     } catch (err) {
       throw new CliError(`cannot reach the Mandate server at ${this.opts.url}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`, 3, { code: 'UNREACHABLE' });
+    } finally {
+      upload?.done();
     }
     const text = await res.text();
     let body: unknown = text;
@@ -124,15 +127,19 @@ export class Client {
    */
   async download(path: string, file: string, post?: unknown, label = `writing ${file}`): Promise<number> {
     if (!this.opts.token) throw noToken();
+    const shown = progress(label);
+    shown.say('waiting for the server…');
     let res: Response;
     try {
       res = await fetch(new URL(path, this.opts.url), post === undefined
         ? { headers: { authorization: `Bearer ${this.opts.token}` } }
         : { method: 'POST', headers: { authorization: `Bearer ${this.opts.token}`, 'content-type': 'application/json' }, body: JSON.stringify(post) });
     } catch (err) {
+      shown.end();
       throw new CliError(`cannot reach the Mandate server at ${this.opts.url}: ${(err as Error).message}`, 3, { code: 'UNREACHABLE' });
     }
     if (!res.ok || !res.body) {
+      shown.end();
       const text = await res.text();
       let body: unknown = text;
       try {
@@ -147,9 +154,9 @@ export class Client {
     const { Readable } = await import('node:stream');
     const out = createWriteStream(file, { flags: 'wx' });
     const length = Number(res.headers.get('content-length') ?? NaN);
-    const shown = progress(label, Number.isFinite(length) ? length : undefined);
+    const size = Number.isFinite(length) ? length : undefined;
     let done = 0;
-    const counted = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream).on('data', (chunk: Buffer) => shown.update((done += chunk.length)));
+    const counted = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream).on('data', (chunk: Buffer) => shown.update((done += chunk.length), size));
     try {
       await pipeline(counted, out);
     } catch (err) {
@@ -212,16 +219,16 @@ function refused(status: number, body: unknown): CliError {
  * A request body: the text as it is, or on a terminal, when it is large, a stream that reports
  * how much of it has been sent.
  */
-function uploadBody(payload: string, label: string | undefined): { body: string | ReadableStream<Uint8Array>; duplex?: 'half' } {
+function uploadBody(payload: string, label: string | undefined): { body: string | ReadableStream<Uint8Array>; duplex?: 'half'; done(): void } {
   const bytes = Buffer.byteLength(payload);
-  if (!label || bytes < 1_048_576 || !showsProgress()) return { body: payload };
+  if (!label || bytes < 1_048_576 || !showsProgress()) return { body: payload, done: () => {} };
   const shown = progress(label, bytes);
   const data = Buffer.from(payload);
   let sent = 0;
   const stream = new ReadableStream<Uint8Array>({
     pull(controller) {
       if (sent >= data.length) {
-        shown.end();
+        shown.say(`sent ${(bytes / 1_048_576).toFixed(1)} MB; waiting for the server…`);
         controller.close();
         return;
       }
@@ -231,5 +238,5 @@ function uploadBody(payload: string, label: string | undefined): { body: string 
       controller.enqueue(chunk);
     },
   });
-  return { body: stream, duplex: 'half' };
+  return { body: stream, duplex: 'half', done: () => shown.end() };
 }

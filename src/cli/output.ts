@@ -24,10 +24,12 @@ export const note = (s: string): void => current.err(`${s}\n`);
  * and that is a terminal: nothing in pipes, files, CI logs or tests.
  */
 export interface Progress {
-  update(done: number): void;
+  update(done: number, total?: number): void;
+  /** Replaces the line with a message (say, what happens after the bytes). */
+  say(text: string): void;
   end(): void;
 }
-const NO_PROGRESS: Progress = { update: () => {}, end: () => {} };
+const NO_PROGRESS: Progress = { update: () => {}, say: () => {}, end: () => {} };
 
 export function showsProgress(): boolean {
   return current === processIo && Boolean(process.stderr.isTTY);
@@ -44,11 +46,16 @@ export function progress(label: string, total?: number): Progress {
     shown = true;
   };
   return {
-    update(done) {
+    update(done, size) {
+      if (size !== undefined) total = size;
       const now = Date.now();
       if (now - last < 100 && done !== total) return;
       last = now;
       draw(done);
+    },
+    say(text) {
+      process.stderr.write(`\r\x1b[2K${label}: ${text}`);
+      shown = true;
     },
     end() {
       if (shown) process.stderr.write('\r\x1b[2K');
