@@ -1,7 +1,7 @@
 // CLI conventions (issue 17 item 11): --version, shell completion, login profiles in a 0600
 // file, lists that page to the end or say how many more, --json errors, grouped help.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +71,15 @@ describe('CLI conventions', () => {
     assert.match(bash.stdout, /'identities'\) echo 'list show suspend reactivate revoke decommission set-owner help/);
     assert.match(bash.stdout, /'identities list'\) echo '[^']*--limit/);
     assert.match(bash.stdout, /'discovery sources'\) echo 'add list/);
+    // The script parses, and completes a subcommand and a flag where bash is installed.
+    const script = join(tmp, 'mandate.bash');
+    writeFileSync(script, bash.stdout);
+    const complete = (words: string) => spawnSync('bash', ['-c', `source ${script}; COMP_WORDS=(${words}); COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); _mandate; echo "\${COMPREPLY[*]}"`], { encoding: 'utf8' });
+    const probe = complete('mandate identities li');
+    if (!probe.error) {
+      assert.equal(probe.stdout.trim(), 'list', probe.stderr);
+      assert.equal(complete('mandate --json identities list --entity ent-de --li').stdout.trim(), '--limit');
+    }
     const zsh = await runCli(['completion', 'zsh']);
     assert.match(zsh.stdout, /^#compdef mandate/);
     assert.match(zsh.stdout, /'approvals' 'list:/);
