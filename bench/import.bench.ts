@@ -231,7 +231,7 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
   const { identityChangeGate } = await import('../src/inventory/identity-changes.js');
   const { approvalEngine } = await import('../src/state/approvals.js');
   const { DEFAULT_APPROVAL_RULES } = await import('../src/core/approvals.js');
-  const { rulesStore } = await import('../src/state/lifecycle-rules.js');
+  const { lifecycleRulesStore } = await import('../src/state/lifecycle-rules.js');
   const { listRecords } = await import('../src/state/records.js');
 
   const text = readFileSync(opts.manifestPath, 'utf8');
@@ -242,7 +242,7 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
   try {
     await migrate(db);
     const clock = () => new Date();
-    const service = importService(db, clock, identityChangeGate(approvalEngine(db, clock, () => DEFAULT_APPROVAL_RULES), rulesStore(db, clock)));
+    const service = importService(db, clock, identityChangeGate(approvalEngine(db, clock, () => DEFAULT_APPROVAL_RULES), lifecycleRulesStore(db, clock)));
 
     const phase = async (label: string, dryRun: boolean): Promise<PhaseResult> => {
       gc();

@@ -7,7 +7,7 @@ import type { ScopeAuthority } from '../core/lifecycle.js';
 import type { Identity, Scope } from '../core/model.js';
 import type { Role } from '../core/roles.js';
 import { ActionVocabulary, type AuthorisationStatus } from '../core/vocabulary.js';
-import type { RulesStore } from '../state/lifecycle-rules.js';
+import type { LifecycleRulesStore } from '../state/lifecycle-rules.js';
 import { getCustomActions, getRecord } from '../state/records.js';
 import type { Sql } from '../store/db.js';
 
@@ -16,7 +16,7 @@ export type Requester = { type: 'user'; user: string; roles: readonly Role[] } |
 export const actorOf = (r: Requester): string => (r.type === 'user' ? `user:${r.user}` : `identity:${r.id}`);
 
 /** The lifecycle rules in force: all a grant check reads of them. */
-export type GrantRules = Pick<RulesStore, 'current'>;
+export type GrantRules = Pick<LifecycleRulesStore, 'current'>;
 
 export async function identityOf(sql: Sql, id: string, field = '/identity'): Promise<Identity> {
   const stored = await getRecord(sql, 'identity', id);

@@ -70,7 +70,3 @@ export function lifecycleRulesStore(db: Database, clock: () => Date) {
   };
 }
 export type LifecycleRulesStore = ReturnType<typeof lifecycleRulesStore>;
-/** @deprecated the former name of LifecycleRulesStore, kept while grants/, tokens/ and regulatory/routes.ts still use it. */
-export type RulesStore = LifecycleRulesStore;
-/** @deprecated the former name of lifecycleRulesStore, kept while bench/ still uses it. */
-export const rulesStore = lifecycleRulesStore;

@@ -12,7 +12,7 @@ import { ActionVocabulary } from '../core/vocabulary.js';
 import type { GroupCommitter } from '../ledger/group.js';
 import type { NewEvent } from '../ledger/log.js';
 import { currentGeneration } from '../state/generations.js';
-import type { RulesStore } from '../state/lifecycle-rules.js';
+import type { LifecycleRulesStore } from '../state/lifecycle-rules.js';
 import { getCustomActions, getRecord } from '../state/records.js';
 import type { Database, Sql } from '../store/db.js';
 import type { SigningKeys } from './keys.js';
@@ -32,7 +32,7 @@ export interface IssuanceDeps {
   db: Database;
   clock: () => Date;
   keys: Pick<SigningKeys, 'current'>;
-  rules: Pick<RulesStore, 'current'>;
+  rules: Pick<LifecycleRulesStore, 'current'>;
   evidence: Pick<GroupCommitter, 'submit'>;
   proofs: Pick<ProofService, 'authenticate'>;
   /** The `iss` of Mandate's tokens, and their audience unless the request names another. */
@@ -42,7 +42,7 @@ export interface IssuanceDeps {
   grants?: ((identity: string) => Promise<GrantEntry[]>) | undefined;
 }
 
-export function issuanceService({ db, clock, keys, rules: rulesStore, evidence, proofs, issuer, ttls, grants: grantsOf }: IssuanceDeps) {
+export function issuanceService({ db, clock, keys, rules: lifecycleRules, evidence, proofs, issuer, ttls, grants: grantsOf }: IssuanceDeps) {
   const nowS = () => Math.floor(clock().getTime() / 1000);
 
   async function loadIdentity(sql: Sql, id: string): Promise<Identity> {
@@ -63,7 +63,7 @@ export function issuanceService({ db, clock, keys, rules: rulesStore, evidence, 
 
   async function lawfulNow(sql: Sql, identity: Identity): Promise<Record<string, string[]>> {
     if (identity.scopes.length === 0) return {};
-    const [{ rules }, custom] = await Promise.all([rulesStore.current(sql), getCustomActions(sql)]);
+    const [{ rules }, custom] = await Promise.all([lifecycleRules.current(sql), getCustomActions(sql)]);
     const auths = await sql.all<{ id: string; entity: string; service: string; jurisdiction: string; status: string; doc: string }>(
       'SELECT id, entity, service, jurisdiction, status, doc FROM authorisations WHERE entity IN (' + [...new Set(identity.scopes.map((s) => s.entity))].map(() => '?').join(',') + ')',
       [...new Set(identity.scopes.map((s) => s.entity))],

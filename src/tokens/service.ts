@@ -6,7 +6,7 @@
 import type { GrantEntry } from '@mandate/sdk/decision';
 import type { GroupCommitter } from '../ledger/group.js';
 import { outboundGuard, type OutboundGuard } from '../http/outbound.js';
-import type { RulesStore } from '../state/lifecycle-rules.js';
+import type { LifecycleRulesStore } from '../state/lifecycle-rules.js';
 import type { Database } from '../store/db.js';
 import { credentialService } from './credentials.js';
 import { introspectionService } from './introspection.js';
@@ -22,7 +22,7 @@ export interface TokenDeps {
   db: Database;
   clock: () => Date;
   keys: Pick<SigningKeys, 'current' | 'jwks'>;
-  rules: Pick<RulesStore, 'current'>;
+  rules: Pick<LifecycleRulesStore, 'current'>;
   evidence: Pick<GroupCommitter, 'submit'>;
   /** The `iss` of Mandate's tokens, and the audience client assertions must name (with /v1/token). */
   issuer: () => string;

@@ -1,10 +1,16 @@
 // Drives the real `mandate` CLI in child processes: a server, and commands against it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/cli/main.js';
 
 const ENTRY = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
+// As in a clean shell: no profile of the developer's own (~/.config/mandate) reaches a test.
+// Tests of profiles set XDG_CONFIG_HOME themselves.
+process.env.XDG_CONFIG_HOME = mkdtempSync(join(tmpdir(), 'mandate-cli-config-'));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface CliResult {
