@@ -79,29 +79,55 @@ export function memoryCounter(clock: () => Date): RateCounter {
 }
 
 /**
- * Counts in the rate_limits table (migration 11), one upsert a request, so replicas on one
- * PostgreSQL share them. Times are the servers' clocks (ms); rows of ended windows are deleted at
- * most once a minute.
+ * Counts in the rate_limits table (migration 11), so replicas on one PostgreSQL share them. The
+ * hits of one key that arrive while its upsert is in flight go together in the next one (`+ n`),
+ * each answered its own place in the count: one round trip a burst, not a row lock queue a request.
+ * Times are the servers' clocks (ms); rows of ended windows are deleted at most once a minute.
  */
 export function sqlCounter(sql: Sql, clock: () => Date): RateCounter {
   let sweptAt = 0;
-  return {
-    async hit(key, windowMs) {
-      const now = clock().getTime();
+  type Waiter = { resolve: (r: { current: number; ttl: number }) => void; reject: (err: unknown) => void };
+  const pending = new Map<string, { windowMs: number; waiters: Waiter[] }>();
+  const inFlight = new Set<string>();
+  const flush = async (key: string): Promise<void> => {
+    const batch = pending.get(key);
+    if (!batch || inFlight.has(key)) return;
+    pending.delete(key);
+    inFlight.add(key);
+    const n = batch.waiters.length;
+    const now = clock().getTime();
+    try {
       const [row] = await sql.all<{ hits: number | string; expires_at: number | string }>(
-        `INSERT INTO rate_limits (key, window_start, expires_at, hits) VALUES (?, ?, ?, 1)
+        `INSERT INTO rate_limits (key, window_start, expires_at, hits) VALUES (?, ?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET
-           hits = CASE WHEN rate_limits.expires_at <= EXCLUDED.window_start THEN 1 ELSE rate_limits.hits + 1 END,
+           hits = CASE WHEN rate_limits.expires_at <= EXCLUDED.window_start THEN EXCLUDED.hits ELSE rate_limits.hits + EXCLUDED.hits END,
            window_start = CASE WHEN rate_limits.expires_at <= EXCLUDED.window_start THEN EXCLUDED.window_start ELSE rate_limits.window_start END,
            expires_at = CASE WHEN rate_limits.expires_at <= EXCLUDED.window_start THEN EXCLUDED.expires_at ELSE rate_limits.expires_at END
          RETURNING hits, expires_at`,
-        [key, now, now + windowMs],
+        [key, now, now + batch.windowMs, n],
       );
-      if (now - sweptAt > 60_000) {
-        sweptAt = now;
-        void sql.run('DELETE FROM rate_limits WHERE expires_at < ?', [now]).catch(() => undefined);
-      }
-      return { current: Number(row!.hits), ttl: Number(row!.expires_at) - now };
+      const total = Number(row!.hits);
+      const ttl = Number(row!.expires_at) - now;
+      batch.waiters.forEach((w, i) => w.resolve({ current: total - n + 1 + i, ttl }));
+    } catch (err) {
+      for (const w of batch.waiters) w.reject(err);
+    } finally {
+      inFlight.delete(key);
+      void flush(key);
+    }
+    if (now - sweptAt > 60_000) {
+      sweptAt = now;
+      void sql.run('DELETE FROM rate_limits WHERE expires_at < ?', [now]).catch(() => undefined);
+    }
+  };
+  return {
+    hit(key, windowMs) {
+      return new Promise((resolve, reject) => {
+        const batch = pending.get(key) ?? { windowMs, waiters: [] };
+        batch.waiters.push({ resolve, reject });
+        pending.set(key, batch);
+        void flush(key);
+      });
     },
     async close() {},
   };

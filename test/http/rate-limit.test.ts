@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import { loadServerConfig, rateLimitsOf } from '../../src/config.js';
-import { memoryCounter, parseRateLimit } from '../../src/http/rate-limit.js';
+import { memoryCounter, parseRateLimit, sqlCounter } from '../../src/http/rate-limit.js';
 import { openDatabase } from '../../src/store/open.js';
 import { testStores } from '../support/stores.js';
 import { testApp } from '../support/app.js';
@@ -111,6 +111,15 @@ for (const store of testStores()) {
     });
 
     if (store.name === 'postgres') {
+      test('concurrent hits of one key go together and each gets its own place in the count', async () => {
+        const db = await store.open();
+        const c = sqlCounter(db, clock);
+        const hits = await Promise.all(Array.from({ length: 25 }, () => c.hit('t:burst', MINUTE)));
+        assert.deepEqual(hits.map((h) => h.current).sort((x, y) => x - y), Array.from({ length: 25 }, (_, i) => i + 1));
+        assert.ok(hits.every((h) => h.ttl > 0 && h.ttl <= MINUTE));
+        assert.equal(Number((await db.all<{ hits: number }>("SELECT hits FROM rate_limits WHERE key = 't:burst'"))[0]!.hits), 25);
+      });
+
       test('two servers on one PostgreSQL database share the counts', async () => {
         const rateLimits = { anonymous: { max: 3, windowMs: MINUTE }, token: { max: 3, windowMs: MINUTE } };
         const t = await testApp(await store.open(), clock, { rateLimits });
