@@ -70,6 +70,16 @@ function clientProperty(props: unknown, key: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The JSON in rabbitmqctl's stdout. Erlang may print its own reports (`=ERROR REPORT==== …`, say
+ * for a config directory it may not read) before it: the JSON starts at the first line opening it.
+ */
+export function ctlJson(stdout: string): string {
+  const raw = stdout.trim();
+  const start = raw.search(/^[[{]/m);
+  return start > 0 ? raw.slice(start) : raw;
+}
+
 export function createSource(config: SourceConfig, context: SourceContext): DiscoverySource {
   const secrets = secretsOf(config.options);
   const o = config.options ?? {};
@@ -83,11 +93,12 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
     return new Promise((resolve, reject) => {
       execFile(ctlPath!, ['-q', ...args, '--formatter', 'json'], { timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
         if (err) return reject(new Error(`rabbitmqctl ${args[0]}: ${`${stderr}`.trim().slice(0, 300) || err.message}`));
-        const text = stdout.trim();
+        const text = ctlJson(stdout);
         try {
           resolve(text ? JSON.parse(text) : []);
         } catch {
-          reject(new Error(`rabbitmqctl ${args[0]}: output is not JSON`));
+          // The start of what it printed (user names, tags: no secrets), so a surprise can be diagnosed.
+          reject(new Error(`rabbitmqctl ${args[0]}: output is not JSON: ${JSON.stringify(text.slice(0, 200))}`));
         }
       });
     });

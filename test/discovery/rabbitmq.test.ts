@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
 import { openSource, readSource } from '../../src/discovery/registry.js';
+import { ctlJson } from '../../src/discovery/rabbitmq.js';
 
 const run = promisify(execFile);
 const CTL = process.env.MANDATE_TEST_RABBITMQCTL ?? 'rabbitmqctl';
@@ -21,6 +22,13 @@ const users = { pub: u('pub'), sub: u('sub'), cleared: u('cleared') };
 const password = randomBytes(12).toString('hex');
 const ctx = { baseDir: process.cwd(), now: () => new Date() };
 const ctl = async (...args: string[]) => (await run(CTL, ['-q', ...args])).stdout;
+
+test('rabbitmqctl output: an Erlang report printed before the JSON is skipped', () => {
+  const report = '=ERROR REPORT==== 6-Dec-2026::23:27:28.712632 ===\nfile:path_eval(["/var/lib/rabbitmq","/tmp/x/erlang"],".erlang"): permission denied\n\n';
+  assert.deepEqual(JSON.parse(ctlJson(`${report}[\n{"user":"guest","tags":["administrator"]}\n]\n`)), [{ user: 'guest', tags: ['administrator'] }]);
+  assert.equal(ctlJson('  [\n]\n'), '[\n]');
+  assert.equal(ctlJson(''), '');
+});
 
 describe('rabbitmq discovery source (rabbitmqctl, real broker)', () => {
   let conn: Awaited<ReturnType<typeof amqp.connect>> | undefined;

@@ -8,9 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { run } from '../../src/cli/main.js';
 
 const ENTRY = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
-// As in a clean shell: no profile of the developer's own (~/.config/mandate) reaches a test.
-// Tests of profiles set XDG_CONFIG_HOME themselves.
-process.env.XDG_CONFIG_HOME = mkdtempSync(join(tmpdir(), 'mandate-cli-config-'));
+// As in a clean shell: no profile of the developer's own (~/.config/mandate) reaches a test. Only
+// the in-process CLI gets this config home, during its call: child processes (servers, and what
+// they run, such as rabbitmqctl, whose Erlang reads $XDG_CONFIG_HOME/erlang) keep the real one.
+// Tests of profiles that set XDG_CONFIG_HOME themselves are honoured.
+const ORIGINAL_CONFIG_HOME = process.env.XDG_CONFIG_HOME;
+const ISOLATED_CONFIG_HOME = mkdtempSync(join(tmpdir(), 'mandate-cli-config-'));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface CliResult {
@@ -24,9 +27,10 @@ export interface CliResult {
  * start per command). MANDATE_URL and MANDATE_TOKEN come from `env` only, as in a clean shell.
  */
 export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const saved = { url: process.env.MANDATE_URL, token: process.env.MANDATE_TOKEN };
+  const saved = { url: process.env.MANDATE_URL, token: process.env.MANDATE_TOKEN, config: process.env.XDG_CONFIG_HOME };
   delete process.env.MANDATE_URL;
   delete process.env.MANDATE_TOKEN;
+  if (process.env.XDG_CONFIG_HOME === ORIGINAL_CONFIG_HOME) process.env.XDG_CONFIG_HOME = ISOLATED_CONFIG_HOME;
   if (env.MANDATE_URL) process.env.MANDATE_URL = env.MANDATE_URL;
   if (env.MANDATE_TOKEN) process.env.MANDATE_TOKEN = env.MANDATE_TOKEN;
   let stdout = '';
@@ -35,7 +39,7 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
     const code = await run(['node', 'mandate', ...args], { out: (s) => (stdout += s), err: (s) => (stderr += s) });
     return { code, stdout, stderr };
   } finally {
-    for (const [k, v] of [['MANDATE_URL', saved.url], ['MANDATE_TOKEN', saved.token]] as const) {
+    for (const [k, v] of [['MANDATE_URL', saved.url], ['MANDATE_TOKEN', saved.token], ['XDG_CONFIG_HOME', saved.config]] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
