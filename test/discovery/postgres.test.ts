@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { reconcile, type DiscoveryIdentity, type ObservedAccount } from '../../src/core/discovery.js';
 import { openSource, readSource } from '../../src/discovery/registry.js';
+import { pgAdmin } from '../support/stores.js';
 
 const ADMIN = process.env.MANDATE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const tag = randomBytes(4).toString('hex');
@@ -22,15 +23,7 @@ const dbUrl = () => {
   return u.toString();
 };
 
-async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const admin = <T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> => pgAdmin(fn, url);
 
 const ctx = { baseDir: process.cwd(), now: () => new Date() };
 const mine = (accounts: ObservedAccount[]) => new Map(accounts.filter((a) => a.native_id.startsWith(`mandate_disc_${tag}_`)).map((a) => [a.native_id, a]));
