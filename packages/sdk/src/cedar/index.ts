@@ -48,3 +48,4 @@ export {
   compilePolicySet,
   type CompiledPolicySet,
 } from './compile.js';
+export { parseCedarJson } from './json.js';
