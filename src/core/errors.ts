@@ -40,8 +40,14 @@ export const ERROR_CODES = {
   PRECONDITION_REQUIRED: 'refusal',
   /** Too many requests from this address (anonymous) or with this API token in the window (429, with Retry-After). */
   RATE_LIMITED: 'refusal',
+  /** Single sign-on refused this sign-in: bad state, PKCE, nonce, issuer, audience or expiry, or no role from the provider's groups (401). */
+  SIGNIN_FAILED: 'refusal',
+  /** The act needs a recent, multi-factor sign-in (401, naming what is needed). */
+  STEP_UP_REQUIRED: 'refusal',
   INTERNAL: 'fault',
   NOT_READY: 'fault',
+  /** The identity provider cannot be reached or answered with a server error: sign-in fails closed (503). */
+  SIGNIN_UNAVAILABLE: 'fault',
 } as const satisfies Record<string, 'refusal' | 'fault'>;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

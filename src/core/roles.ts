@@ -31,6 +31,7 @@ export const PERMISSIONS = [
   'reviews:manage', // open access-review campaigns and decide items whose owner is gone
   'compliance:manage', // run control checks, acknowledge findings, ingest scanner reports, export evidence packs
   'metrics:read', // Prometheus metrics (/metrics)
+  'sessions:end', // list people's single sign-on sessions and end any of them at once
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -35,8 +35,11 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   MANIFEST_REJECTED: 422,
   PRECONDITION_REQUIRED: 428,
   RATE_LIMITED: 429,
+  SIGNIN_FAILED: 401,
+  STEP_UP_REQUIRED: 401,
   INTERNAL: 500,
   NOT_READY: 503,
+  SIGNIN_UNAVAILABLE: 503,
 };
 
 /** The HTTP status an error answers with. */
@@ -96,8 +99,11 @@ const TITLES: Record<ErrorCode, string> = {
   MANIFEST_REJECTED: 'Manifest rejected',
   PRECONDITION_REQUIRED: 'If-Match required',
   RATE_LIMITED: 'Too many requests',
+  SIGNIN_FAILED: 'Sign-in refused',
+  STEP_UP_REQUIRED: 'Sign in again with MFA',
   INTERNAL: 'Internal error',
   NOT_READY: 'Not ready',
+  SIGNIN_UNAVAILABLE: 'Identity provider unavailable',
 };
 
 export function problemOf(err: MandateError, instance?: string): Problem {
