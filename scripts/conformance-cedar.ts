@@ -26,6 +26,8 @@ import { parseArgs } from 'node:util';
 import {
   type AuthorizationRequest,
   CedarInputError,
+  type CedarSchema,
+  cedarSchema,
   CompileError,
   compilePolicySet,
   contextFromJson,
@@ -35,6 +37,7 @@ import {
   type EntityStore,
   parseCedarJson,
   type PolicyJson,
+  type SchemaJson,
   uidFromJson,
 } from '@mandate/sdk/cedar';
 
@@ -230,6 +233,7 @@ function decide(
   test: JsonTest,
   name: string,
   policies: PolicyJson[],
+  schemaJson: SchemaJson,
   entitiesJson: EntityJson[],
   tally: Tally,
   show: number,
@@ -238,9 +242,11 @@ function decide(
   try {
     let set: CompiledPolicySet;
     let store: EntityStore;
+    let schema: CedarSchema;
     try {
       set = compilePolicySet(policies.map((policy, i) => ({ id: `policy${i}`, policy })));
-      store = entitiesFromCedarJson(entitiesJson);
+      schema = cedarSchema(schemaJson);
+      store = entitiesFromCedarJson(entitiesJson, { schema });
     } catch (error) {
       refusal(tally, error, test.requests.length);
       return;
@@ -248,11 +254,12 @@ function decide(
     for (const request of test.requests) {
       let compiled: AuthorizationRequest;
       try {
+        const action = uidFromJson(request.action as Parameters<typeof uidFromJson>[0]);
         compiled = {
           principal: uidFromJson(request.principal as Parameters<typeof uidFromJson>[0]),
-          action: uidFromJson(request.action as Parameters<typeof uidFromJson>[0]),
+          action,
           resource: uidFromJson(request.resource as Parameters<typeof uidFromJson>[0]),
-          context: contextFromJson(request.context as Parameters<typeof contextFromJson>[0]),
+          context: contextFromJson(request.context as Parameters<typeof contextFromJson>[0], { schema, action }),
         };
       } catch (error) {
         refusal(tally, error, 1);
@@ -269,7 +276,8 @@ function decide(
         tally.agreed++;
       } else if (tally.disagreements.length < show) {
         tally.disagreements.push(
-          `${name} "${request.description}": expected ${expectedDecision} reasons ${sortedIds(request.reason)} errors ${sortedIds(request.errors)}; ` +
+          `${name} "${request.description}": expected ${expectedDecision} reasons ${sortedIds(request.reason)} ` +
+            `errors ${sortedIds(request.errors)}; ` +
             `got ${actual.decision} reasons ${sortedIds(actual.reasons)} errors ${sortedIds(actual.errors)}`,
         );
       }
@@ -314,7 +322,10 @@ async function main(): Promise<void> {
       });
       const convertStarted = performance.now();
       const converted = await converter.convert(
-        batch.map(({ test }) => ({ policies: readFileSync(lookup(test.policies), 'utf8'), schema: readFileSync(lookup(test.schema), 'utf8') })),
+        batch.map(({ test }) => ({
+          policies: readFileSync(lookup(test.policies), 'utf8'),
+          schema: readFileSync(lookup(test.schema), 'utf8'),
+        })),
       );
       tally.convertMs += performance.now() - convertStarted;
       batch.forEach(({ file, test }, i) => {
@@ -328,7 +339,7 @@ async function main(): Promise<void> {
         }
         const policies = parseCedarJson(result.policies) as PolicyJson[];
         const entities = parseCedarJson(readFileSync(lookup(test.entities), 'utf8')) as EntityJson[];
-        decide(test, name, policies, entities, tally, show);
+        decide(test, name, policies, parseCedarJson(result.schema) as SchemaJson, entities, tally, show);
       });
       if (offset > 0 && (offset / batchSize) % 20 === 0) {
         process.stderr.write(`[conformance] ${tally.files}/${files.length} files, ${tally.requests} requests\n`);
@@ -351,7 +362,9 @@ async function main(): Promise<void> {
   ];
   if (tally.refusals.size > 0) {
     out.push('refused (requests, by reason):');
-    for (const [reason, count] of [...tally.refusals].sort((a, b) => b[1] - a[1]).slice(0, 25)) out.push(`  ${String(count).padStart(6)}  ${reason}`);
+    for (const [reason, count] of [...tally.refusals].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+      out.push(`  ${String(count).padStart(6)}  ${reason}`);
+    }
   }
   if (tally.disagreements.length > 0) {
     out.push(`first disagreements (of ${tally.answered - tally.agreed}):`);

@@ -14,12 +14,16 @@ import {
   CompileError,
   compilePolicySet,
   contextFromJson,
+  datetime,
+  decimal,
   EMPTY_RECORD,
   entitiesFromCedarJson,
   type EntityJson,
   entityUid,
+  ipAddr,
   long,
   makeEntity,
+  parseCedarJson,
   overlayEntities,
   type PolicyJson,
   uidFromJson,
@@ -45,6 +49,8 @@ const ENTITIES: EntityJson[] = [
       manager: { __entity: { type: 'User', id: 'bob' } },
       plain: { type: 'User', id: 'bob' }, // a record, not an entity: no __entity
       big: 9007199254740991,
+      addr: { __extn: { fn: 'ip', arg: '10.1.2.3' } },
+      since: { __extn: { fn: 'offset', args: [{ __extn: { fn: 'datetime', arg: '1970-01-01' } }, { __extn: { fn: 'duration', arg: '86400000ms' } }] } },
     },
     parents: [{ type: 'Group', id: 'team' }],
     tags: { level: 3 },
@@ -57,7 +63,16 @@ const REQUEST = {
   principal: { type: 'User', id: 'alice' },
   action: { type: 'Action', id: 'read' },
   resource: { type: 'Doc', id: 'd1' },
-  context: { flag: true, n: 2, s: 'a*b', set: [1, 2, 2], entity: { __entity: { type: 'User', id: 'alice' } } },
+  context: {
+    flag: true,
+    n: 2,
+    s: 'a*b',
+    set: [1, 2, 2],
+    entity: { __entity: { type: 'User', id: 'alice' } },
+    amount: { __extn: { fn: 'decimal', arg: '12.5' } },
+    at: { __extn: { fn: 'datetime', arg: '2024-06-01T12:00:00+0200' } },
+    ips: [{ __extn: { fn: 'ip', arg: '10.1.2.3' } }, { __extn: { fn: 'ip', arg: '::1' } }],
+  },
 };
 
 type Outcome = true | false | 'error';
@@ -155,6 +170,64 @@ const CASES: Record<string, [string, Outcome][]> = {
     ['-(0) == 0 && 0 * -1 == 0', true],
     ['"a" < "b"', 'error'],
     ['1 + "a" == 1', 'error'],
+  ],
+  'ip: parsing, ranges, loopback, multicast': [
+    ['principal.addr.isInRange(ip("10.0.0.0/8")) && !principal.addr.isInRange(ip("10.1.3.0/24"))', true],
+    ['ip("10.1.2.3") == ip("10.1.2.3/32") && ip("10.1.2.3/24") != ip("10.1.2.0/24")', true], // the host bits stay
+    ['ip("10.1.2.0/24").isInRange(ip("10.1.2.3/24"))', true],
+    ['ip("10.1.2.0/23").isInRange(ip("10.1.2.0/24"))', false],
+    ['ip("01.2.3.4").isIpv4()', 'error'], // leading zeros are refused
+    ['ip("1.2.3.4/08").isIpv4()', 'error'],
+    ['ip("1.2.3.4/33").isIpv4()', 'error'],
+    ['ip("::ffff:1.2.3.4").isIpv6()', 'error'], // IPv4-mapped IPv6 is refused
+    ['ip("::ffff:102:304").isIpv6() && !ip("::ffff:102:304").isInRange(ip("1.2.3.0/24"))', true],
+    ['ip("1:2:3:4:5:6:7::").isIpv6() && ip("::").isIpv6()', true],
+    ['ip("1:2:3:4:5:6:7:8::").isIpv6()', 'error'],
+    ['ip("FE80::1%eth0").isIpv6()', 'error'],
+    ['ip("127.255.0.1").isLoopback() && !ip("127.0.0.0/7").isLoopback() && ip("::1").isLoopback()', true],
+    ['ip("::1/127").isLoopback()', false],
+    ['ip("239.0.0.1").isMulticast() && ip("ff02::1").isMulticast() && !ip("224.0.0.0/3").isMulticast()', true],
+    ['context.ips.contains(ip("::1/128")) && !context.ips.contains(ip("::1/64"))', true],
+    ['ip("1.2.3.4").isInRange(ip("::/0"))', false],
+    ['ip(1).isIpv4()', 'error'],
+    ['"1.2.3.4".isIpv4()', 'error'],
+  ],
+  'decimal: four digits, i64, method comparisons': [
+    ['context.amount.greaterThan(decimal("12.4999")) && context.amount.lessThanOrEqual(decimal("12.5000"))', true],
+    ['decimal("-0.0001").lessThan(decimal("0.0"))', true],
+    ['decimal("1.23456").lessThan(decimal("2.0"))', 'error'], // more than 4 fractional digits
+    ['decimal("1").lessThan(decimal("2.0"))', 'error'],
+    ['decimal("922337203685477.5807").greaterThan(decimal("0.0"))', true],
+    ['decimal("922337203685477.5808").greaterThan(decimal("0.0"))', 'error'],
+    ['decimal("-922337203685477.5808").lessThan(decimal("0.0"))', true],
+    ['decimal("1.5") == decimal("1.50")', true],
+    ['decimal("1.5") < decimal("2.5")', 'error'], // no operators on decimals
+    ['decimal("1.5").lessThan(1)', 'error'],
+  ],
+  'datetime and duration': [
+    ['context.at == datetime("2024-06-01T10:00:00Z") && context.at < datetime("2024-06-01T10:00:00.001Z")', true],
+    ['context.at.toDate() == datetime("2024-06-01") && context.at.toTime() == duration("10h")', true],
+    ['principal.since == datetime("1970-01-02") && datetime("1969-12-31T23:00:00Z").toTime() == duration("23h")', true],
+    ['datetime("1969-12-31T23:00:00Z").toDate() == datetime("1969-12-31")', true],
+    ['datetime("2024-02-30").toDate() == datetime("2024-02-30")', 'error'],
+    ['datetime("2024-02-29T24:00:00Z") > datetime("2000-01-01")', 'error'],
+    ['datetime("2024-01-01T00:00:00") > datetime("2000-01-01")', 'error'], // the offset is required
+    ['datetime("2024-01-01T00:00:00+2400") > datetime("2000-01-01")', 'error'],
+    ['datetime("0000-02-29") < datetime("2000-01-01")', true], // year 0 is a leap year
+    ['datetime("2024-06-01").offset(duration("-1d")) == datetime("2024-05-31")', true],
+    ['datetime("2024-06-01").durationSince(datetime("2024-05-31T23:00:00Z")).toMinutes() == 60', true],
+    ['duration("-1d2h3m4s5ms").toMilliseconds() == 0 - 93784005 && duration("-90m").toHours() == -1', true],
+    ['duration("1d").toDays() == 1 && duration("1ms").toSeconds() == 0 && duration("61s") > duration("1m")', true],
+    ['duration("1h1d") > duration("1h")', 'error'], // units in order
+    ['duration("") > duration("1h")', 'error'],
+    ['duration("9223372036854775807ms") > duration("1ms")', true],
+    ['duration("9223372036854775808ms") > duration("1ms")', 'error'],
+    ['duration("106751991168d") > duration("1ms")', 'error'],
+    ['duration("9223372036854775807ms").offset(duration("1ms")) == duration("1ms")', 'error'],
+    ['datetime("1970-01-01").offset(duration("9223372036854775807ms")).offset(duration("1ms")) > datetime("1970-01-01")', 'error'],
+    ['datetime("2024-01-01") < duration("1h")', 'error'],
+    ['datetime("2024-01-01") < 1', 'error'],
+    ['datetime("2024-01-01") == duration("0ms")', false],
   ],
   tags: [
     ['principal.hasTag("level") && principal.getTag("level") == 3', true],
@@ -312,13 +385,18 @@ describe('refused at compile time, naming the policy', () => {
     refused({ ...base, conditions: [{ kind: 'when', body: { '==': { left: { Slot: '?principal' }, right: { Var: 'principal' } } } }] }, /template/);
   });
 
-  test('extension functions and values', () => {
-    refused({ ...base, conditions: [{ kind: 'when', body: { lessThan: [{ decimal: [{ Value: '1.0' }] }, { decimal: [{ Value: '2.0' }] }] } }] }, /extension function lessThan/);
-    refused({ ...base, conditions: [{ kind: 'when', body: { '==': { left: { Var: 'context' }, right: { Value: { __extn: { fn: 'ip', arg: '1.2.3.4' } } } } } }] }, /extension value ip/);
+  test('unknown extension functions and malformed extension values', () => {
+    refused({ ...base, conditions: [{ kind: 'when', body: { frobnicate: [{ Value: '1.0' }] } }] }, /not a Cedar extension function/);
+    refused({ ...base, conditions: [{ kind: 'when', body: { '==': { left: { Var: 'context' }, right: { Value: { __extn: { fn: 'ip', arg: '1.2.3' } } } } } }] }, /invalid IP/);
   });
 
-  test('long literals a JSON number cannot carry exactly', () => {
+  test('long literals a JSON number cannot carry exactly (parseCedarJson keeps them as bigint)', () => {
     refused({ ...base, conditions: [{ kind: 'when', body: { '==': { left: { Value: 9223372036854775807 }, right: { Value: 1 } } } }] }, /±\(2\^53−1\)/);
+    const exact = parseCedarJson('{"Value": 9223372036854775807}') as { Value: bigint };
+    assert.equal(exact.Value, 2n ** 63n - 1n);
+    const set = compilePolicySet([{ id: 'p', policy: { ...base, conditions: [{ kind: 'when', body: { '>': { left: exact, right: { Value: 1 } } } }] } }]);
+    const request = { principal: entityUid('U', 'a'), action: entityUid('A', 'a'), resource: entityUid('R', 'a'), context: EMPTY_RECORD };
+    assert.equal(set.authorize(request, new Map()).decision, 'allow');
   });
 
   test('malformed input and duplicate ids', () => {
@@ -364,7 +442,8 @@ describe('values and entities', () => {
     ];
     assert.throws(() => entitiesFromCedarJson(cycle), /cycle/);
     assert.throws(() => entitiesFromCedarJson([{ uid: { type: 'G', id: 'a' } }, { uid: { type: 'G', id: 'a' } }]), /more than once/);
-    assert.throws(() => entitiesFromCedarJson([{ uid: { type: 'G', id: 'a' }, attrs: { x: { __extn: { fn: 'ip', arg: '1.1.1.1' } } } }]), /extension/);
+    assert.throws(() => entitiesFromCedarJson([{ uid: { type: 'G', id: 'a' }, attrs: { x: { __extn: { fn: 'ip', arg: '1.1.1.01' } } } }]), /invalid IP/);
+    assert.throws(() => entitiesFromCedarJson([{ uid: { type: 'G', id: 'a' }, attrs: { x: { __extn: { fn: 'nope', arg: '1' } } } }]), /unknown extension/);
     assert.throws(() => entitiesFromCedarJson([{ uid: { type: 'G', id: 'a' }, attrs: { x: null } }]), /null/);
   });
 
@@ -381,6 +460,8 @@ describe('values and entities', () => {
           manager: entityUid('User', 'bob'),
           plain: cedarRecord({ type: 'User', id: 'bob' }),
           big: 9007199254740991,
+          addr: ipAddr('10.1.2.3'),
+          since: datetime('1970-01-02'),
         },
         parents: [entityUid('Group', 'team')],
         tags: { level: 3 },
@@ -400,7 +481,16 @@ describe('values and entities', () => {
         principal: entityUid('User', 'alice'),
         action: entityUid('Action', 'read'),
         resource: entityUid('Doc', 'd1'),
-        context: cedarRecord({ flag: true, n: 2, s: 'a*b', set: cedarSet([1, 2]), entity: entityUid('User', 'alice') }),
+        context: cedarRecord({
+          flag: true,
+          n: 2,
+          s: 'a*b',
+          set: cedarSet([1, 2]),
+          entity: entityUid('User', 'alice'),
+          amount: decimal('12.5'),
+          at: datetime('2024-06-01T12:00:00+0200'),
+          ips: cedarSet([ipAddr('10.1.2.3'), ipAddr('::1')]),
+        }),
       },
       direct,
     );

@@ -11,11 +11,13 @@
 // does; a policy whose evaluation errors is not satisfied and is reported in `errors`; allow iff
 // some permit is satisfied and no forbid is. Evaluation errors are thrown as
 // CedarEvaluationError (not an Error: no stack trace to capture) and caught per policy.
-// Extension functions and values (decimal, ip, datetime, duration…) and templates are refused at
-// compile time with a CompileError naming the policy, never evaluated wrongly.
+// Extension functions and values (ip, decimal, datetime, duration and their methods) are
+// evaluated by extensions.ts; templates are refused at compile time with a CompileError naming
+// the policy.
 
 import type { ActionConstraint, CedarValueJson, EntityUidJson, Expr, PatternElem, PolicyJson, PrincipalOrResourceConstraint } from './est.js';
 import { EMPTY_ENTITY_STORE, type Entity, type EntityStore } from './entities.js';
+import { CedarEvaluationError, compareExtensions, EXTENSION_FUNCTIONS } from './extensions.js';
 import {
   canonicalLong,
   CedarInputError,
@@ -65,11 +67,7 @@ export class CompileError extends Error {
   }
 }
 
-/** An error while evaluating one policy (Cedar's evaluation errors: type errors, missing
- *  attributes or entities, overflow). Deliberately not an Error subclass: throwing must be cheap. */
-export class CedarEvaluationError {
-  constructor(readonly message: string) {}
-}
+export { CedarEvaluationError };
 
 /** What one authorize call evaluates against. The principal's and the resource's entities are
  *  what policies read most: each is looked up in the store once per call (null: not yet). */
@@ -432,10 +430,31 @@ class PolicyCompiler {
       case 'Record':
         return this.recordLiteral(node);
     }
-    if (Array.isArray(node)) {
-      return this.refuse(`calls the extension function ${op}(), which the compiled evaluator does not support (no extension types or functions)`);
-    }
+    if (Array.isArray(node)) return this.extensionCall(op, node as Expr[]);
     return this.refuse(`unknown expression operator ${JSON.stringify(op)}`);
+  }
+
+  /** `{ name: [args] }`: an extension function, or a method with its receiver first. */
+  private extensionCall(name: string, argExprs: readonly Expr[]): Compiled {
+    const fn = EXTENSION_FUNCTIONS.get(name);
+    if (fn === undefined) return this.refuse(`calls ${name}(), which is not a Cedar extension function`);
+    const args = argExprs.map((arg) => this.expr(arg));
+    if (args.length !== fn.args.length) {
+      // Cedar parses such a call and fails when it evaluates it (after its arguments, whose own
+      // errors are errors too): always an error, so no need to evaluate the arguments.
+      const message = `${name}() takes ${fn.args.length} argument(s), got ${args.length}`;
+      return fold(() => {
+        throw new CedarEvaluationError(message);
+      });
+    }
+    const call = fn.call;
+    const first = args[0]!.evaluate;
+    if (args.length === 1) return this.node(args, (frame) => call(first(frame), undefined));
+    const second = args[1]!.evaluate;
+    return this.node(args, (frame) => {
+      const a = first(frame);
+      return call(a, second(frame));
+    });
   }
 
   /** Folds the node when its inputs are constant and it reads neither request nor entities. */
@@ -462,10 +481,6 @@ class PolicyCompiler {
       return { evaluate: () => value, constant: true, value };
     } catch (error) {
       if (!(error instanceof CedarInputError)) throw error;
-      if (typeof json === 'object' && json !== null && Object.hasOwn(json, '__extn')) {
-        const fn = (json as { __extn?: { fn?: unknown } }).__extn?.fn;
-        this.refuse(`uses the extension value ${String(fn)}(…), which the compiled evaluator does not support`);
-      }
       return this.refuse(error.message);
     }
   }
@@ -513,18 +528,18 @@ class PolicyCompiler {
   }
 
   private comparison(node: unknown, op: '<' | '<=' | '>' | '>='): Compiled {
-    const compare = {
-      '<': (a: number | bigint, b: number | bigint) => a < b,
-      '<=': (a: number | bigint, b: number | bigint) => a <= b,
-      '>': (a: number | bigint, b: number | bigint) => a > b,
-      '>=': (a: number | bigint, b: number | bigint) => a >= b,
-    }[op];
-    // JS compares number with bigint exactly, so mixed canonical longs need no conversion.
-    return this.binary(node, op, (left, right) => {
-      if (!isLong(left)) throw typeError('long', left);
-      if (!isLong(right)) throw typeError('long', right);
-      return compare(left, right);
-    });
+    // JS compares number with bigint exactly, so mixed canonical longs need no conversion. Two
+    // datetimes or two durations compare too (extensions.ts); anything else is a type error.
+    switch (op) {
+      case '<':
+        return this.binary(node, op, (l, r) => (isLong(l) && isLong(r) ? l < r : compareExtensions(l, r, false)));
+      case '<=':
+        return this.binary(node, op, (l, r) => (isLong(l) && isLong(r) ? l <= r : compareExtensions(l, r, true)));
+      case '>':
+        return this.binary(node, op, (l, r) => (isLong(l) && isLong(r) ? l > r : compareExtensions(r, l, false)));
+      case '>=':
+        return this.binary(node, op, (l, r) => (isLong(l) && isLong(r) ? l >= r : compareExtensions(r, l, true)));
+    }
   }
 
   private logical(node: unknown, op: '&&' | '||'): Compiled {

@@ -4,6 +4,7 @@
 // (makeEntity, for the per-request principal and resource, without any JSON).
 
 import type { CedarValueJson, EntityJson, EntityUidJson } from './est.js';
+import type { CedarSchema, SchemaType } from './schema.js';
 import {
   CedarInputError,
   checkedAttrs,
@@ -68,8 +69,13 @@ export function makeEntity(uid: EntityUid, init: EntityInit = {}, ancestorsFrom?
  * be `{ type, id }` or `{ __entity: { type, id } }`; in attributes and tags only `__entity` makes
  * an entity; a uid listed twice or a cycle in the parent graph is an error; parents need not be
  * listed themselves.
+ *
+ * With a schema (cedarSchema()), as Cedar with one: attributes and tags are read with their
+ * declared types (so `{ type, id }` is an entity where the schema says so, a string an ip,
+ * decimal, datetime or duration where it says so), and the schema's action entities, with their
+ * groups, are added unless the JSON lists them.
  */
-export function entitiesFromCedarJson(json: readonly EntityJson[]): Map<string, Entity> {
+export function entitiesFromCedarJson(json: readonly EntityJson[], options: { schema?: CedarSchema } = {}): Map<string, Entity> {
   if (!Array.isArray(json)) throw new CedarInputError('entities must be a JSON array');
   interface Pending {
     uid: EntityUid;
@@ -85,12 +91,18 @@ export function entitiesFromCedarJson(json: readonly EntityJson[]): Map<string, 
     const where = `entity ${uid}`;
     const parents: readonly EntityUidJson[] = entry.parents ?? [];
     if (!Array.isArray(parents)) throw new CedarInputError(`${where}: parents must be a JSON array`);
+    const declared = options.schema?.entityType(uid.type);
+    const attrTypes = declared?.attrs?.kind === 'record' ? declared.attrs.attrs : undefined;
     pending.set(uid.key, {
       uid,
       parents: parents.map((parent) => uidFromJson(parent)),
-      attrs: jsonAttrs(entry.attrs, `${where} attribute`),
-      tags: jsonAttrs(entry.tags, `${where} tag`),
+      attrs: jsonAttrs(entry.attrs, `${where} attribute`, (name) => attrTypes?.get(name)),
+      tags: jsonAttrs(entry.tags, `${where} tag`, () => declared?.tags),
     });
+  }
+  for (const action of options.schema?.actions ?? []) {
+    if (pending.has(action.uid.key)) continue;
+    pending.set(action.uid.key, { uid: action.uid, parents: action.parents, attrs: new Map(), tags: new Map() });
   }
 
   // Transitive closure by depth-first search with memoisation; `visiting` finds cycles, which
@@ -125,11 +137,15 @@ export function entitiesFromCedarJson(json: readonly EntityJson[]): Map<string, 
   return entities;
 }
 
-function jsonAttrs(json: Readonly<Record<string, CedarValueJson>> | undefined, where: string): Map<string, CedarValue> {
+function jsonAttrs(
+  json: Readonly<Record<string, CedarValueJson>> | undefined,
+  where: string,
+  typeOf: (name: string) => SchemaType | undefined,
+): Map<string, CedarValue> {
   const map = new Map<string, CedarValue>();
   if (json === undefined) return map;
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new CedarInputError(`${where}s must be a JSON object`);
-  for (const [name, value] of Object.entries(json)) map.set(name, valueFromJson(value, `${where} ${name}`));
+  for (const [name, value] of Object.entries(json)) map.set(name, valueFromJson(value, `${where} ${name}`, typeOf(name)));
   return map;
 }
 

@@ -1,5 +1,6 @@
 // Cedar policies compiled to JavaScript closures for the SDK's hot path (see compile.ts for why,
-// docs/cedar-compiler.md for what is supported). No dependency on cedar-wasm.
+// docs/cedar-compiler.md for what is supported): all of Cedar 4 but templates, extensions
+// included. No dependency on cedar-wasm.
 
 export type {
   ActionConstraint,
@@ -22,10 +23,14 @@ export {
   cedarRecord,
   cedarSet,
   contextFromJson,
+  datetime,
+  decimal,
+  duration,
   EMPTY_RECORD,
   EMPTY_SET,
   entityUid,
   EntityUid,
+  ipAddr,
   long,
   uidFromJson,
   valueFromJson,
@@ -49,3 +54,5 @@ export {
   type CompiledPolicySet,
 } from './compile.js';
 export { parseCedarJson } from './json.js';
+export { Datetime, Decimal, Duration, type ExtensionTypeName, ExtensionValue, IpAddr } from './extensions.js';
+export { CedarSchema, cedarSchema, type SchemaJson, type SchemaType } from './schema.js';

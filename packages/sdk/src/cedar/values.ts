@@ -5,14 +5,31 @@
 //          longs are `===` and arithmetic stays exact over Cedar's whole i64 range),
 //   entity uid → EntityUid (interned: one object per type and id, compared by reference first),
 //   Set → CedarSet (deduplicated; O(1) membership for primitives and entities),
-//   Record → CedarRecord (a Map of attribute name → value).
+//   Record → CedarRecord (a Map of attribute name → value),
+//   ipaddr, decimal, datetime, duration → IpAddr, Decimal, Datetime, Duration (extensions.ts).
 // Values are immutable once built. Build them with the functions here (they validate and
 // normalise); the class constructors are for this module and the compiler only.
 
 import type { CedarValueJson, EntityUidJson } from './est.js';
+import {
+  CedarEvaluationError,
+  CONSTRUCTORS,
+  Datetime,
+  Decimal,
+  Duration,
+  EXTENSION_FUNCTIONS,
+  type ExtensionTypeName,
+  ExtensionValue,
+  IpAddr,
+  parseDatetime,
+  parseDecimal,
+  parseDuration,
+  parseIpAddr,
+} from './extensions.js';
+import type { SchemaType } from './schema.js';
 
 export type CedarPrimitive = boolean | number | bigint | string;
-export type CedarValue = CedarPrimitive | EntityUid | CedarSet | CedarRecord;
+export type CedarValue = CedarPrimitive | EntityUid | CedarSet | CedarRecord | ExtensionValue;
 
 /** Bad input to the value builders or the JSON readers (not a Cedar evaluation error). */
 export class CedarInputError extends Error {
@@ -118,7 +135,7 @@ const LINEAR_SCAN_MAX = 8;
 interface SetIndex {
   readonly primitives: Set<CedarPrimitive>;
   readonly entityKeys: Set<string>;
-  readonly composites: (CedarSet | CedarRecord)[];
+  readonly composites: (CedarSet | CedarRecord | ExtensionValue)[];
 }
 
 export class CedarSet {
@@ -299,9 +316,14 @@ export function checkedValue(value: CedarValue): CedarValue {
     case 'bigint':
       return long(value);
     case 'object':
-      if (value instanceof EntityUid || value instanceof CedarSet || value instanceof CedarRecord) return value;
+      if (value instanceof EntityUid || value instanceof CedarSet || value instanceof CedarRecord || value instanceof ExtensionValue) {
+        return value;
+      }
   }
-  throw new CedarInputError(`not a Cedar value: ${describeJs(value)} (build sets with cedarSet, records with cedarRecord, entity uids with entityUid)`);
+  throw new CedarInputError(
+    `not a Cedar value: ${describeJs(value)} (build sets with cedarSet, records with cedarRecord, entity uids with entityUid, ` +
+      'extension values with ipAddr, decimal, datetime, duration)',
+  );
 }
 
 function describeJs(value: unknown): string {
@@ -319,10 +341,11 @@ export function valuesEqual(a: CedarValue, b: CedarValue): boolean {
   if (typeof a !== 'object' || typeof b !== 'object') return false;
   if (a instanceof EntityUid) return b instanceof EntityUid && a.key === b.key;
   if (a instanceof CedarSet) return b instanceof CedarSet && a.equals(b);
-  return b instanceof CedarRecord && a.equals(b);
+  if (a instanceof CedarRecord) return b instanceof CedarRecord && a.equals(b);
+  return a.equals(b);
 }
 
-export type CedarTypeName = 'bool' | 'long' | 'string' | 'entity' | 'set' | 'record';
+export type CedarTypeName = 'bool' | 'long' | 'string' | 'entity' | 'set' | 'record' | ExtensionTypeName;
 
 export function typeName(value: CedarValue): CedarTypeName {
   switch (typeof value) {
@@ -335,23 +358,68 @@ export function typeName(value: CedarValue): CedarTypeName {
       return 'string';
   }
   if (value instanceof EntityUid) return 'entity';
+  if (value instanceof ExtensionValue) return value.extension;
   return value instanceof CedarSet ? 'set' : 'record';
 }
 
 // ---------------------------------------------------------------------------------------------
+// Extension values from JS
+
+function built<T>(parsed: T | string, what: string): T {
+  if (typeof parsed === 'string') throw new CedarInputError(`${what}: ${parsed}`);
+  return parsed;
+}
+
+/** Cedar's `ip("…")`: an IPv4 or IPv6 address with an optional prefix. */
+export const ipAddr = (text: string): IpAddr => built(parseIpAddr(String(text)), 'ip');
+/** Cedar's `decimal("…")`: at most 4 fractional digits. */
+export const decimal = (text: string): Decimal => built(parseDecimal(String(text)), 'decimal');
+/** Cedar's `datetime("…")`: `YYYY-MM-DD`, optionally `THH:MM:SS`, `.SSS`, then `Z` or `±hhmm`. */
+export const datetime = (text: string): Datetime => built(parseDatetime(String(text)), 'datetime');
+/** Cedar's `duration("…")`, e.g. `1d2h3m4s5ms`, `-90m`. */
+export const duration = (text: string): Duration => built(parseDuration(String(text)), 'duration');
+
+// ---------------------------------------------------------------------------------------------
 // Cedar's JSON value format
 
-/** A value from Cedar's JSON format (attributes, context). `{ __entity: … }` is an entity; a bare
- *  `{ type, id }` is a record, as Cedar reads it without a schema. Extension values (`__extn`)
- *  are refused: the compiled evaluator has no extension types. */
-export function valueFromJson(json: CedarValueJson, where = 'value'): CedarValue {
+/** A value from Cedar's JSON format (attributes, context). `{ __entity: … }` is an entity and
+ *  `{ __extn: { fn, arg | args } }` an extension value (the call is evaluated: `ip`, `decimal`,
+ *  `datetime`, `duration`, `offset`, …). A bare `{ type, id }` is a record, as Cedar reads it
+ *  without a schema. With the type a schema expects (schema.ts), Cedar's implicit forms are read
+ *  too: `{ type, id }` where an entity is expected, `{ fn, arg }` or a bare string (the type's
+ *  constructor's argument) where an extension value is; records and sets pass the types down. */
+export function valueFromJson(json: CedarValueJson, where = 'value', expected?: SchemaType): CedarValue {
+  if (expected !== undefined) {
+    switch (expected.kind) {
+      case 'entity':
+        if (typeof json === 'object' && json !== null && !Array.isArray(json)) return uidFromJson(json as EntityUidJson);
+        break;
+      case 'extension':
+        return extensionFromJson(json, where, expected.name);
+      case 'set':
+        if (Array.isArray(json)) return setOf(json.map((element, i) => valueFromJson(element, `${where}[${i}]`, expected.element)));
+        break;
+      case 'record':
+        if (typeof json === 'object' && json !== null && !Array.isArray(json) && !isEscape(json)) {
+          const attrs = new Map<string, CedarValue>();
+          for (const [name, value] of Object.entries(json)) {
+            attrs.set(name, valueFromJson(value as CedarValueJson, `${where}.${name}`, expected.attrs.get(name)));
+          }
+          return new CedarRecord(attrs);
+        }
+        break;
+    }
+  }
   switch (typeof json) {
     case 'boolean':
     case 'string':
       return json;
     case 'number':
       if (!Number.isSafeInteger(json)) {
-        throw new CedarInputError(`${where}: ${json} is not a long a JSON number can carry exactly (an integer within ±(2^53−1))`);
+        throw new CedarInputError(
+          `${where}: ${json} is not a long a JSON number can carry exactly (an integer within ±(2^53−1)); ` +
+            'read JSON text with parseCedarJson to keep larger longs',
+        );
       }
       return json === 0 ? 0 : json;
     case 'bigint': {
@@ -367,7 +435,8 @@ export function valueFromJson(json: CedarValueJson, where = 'value'): CedarValue
         return uidFromJson(json as EntityUidJson);
       }
       if (Object.hasOwn(json, '__extn')) {
-        throw new CedarInputError(`${where}: extension values (__extn) are not supported by the compiled evaluator`);
+        if (Object.keys(json).length !== 1) throw new CedarInputError(`${where}: an __extn escape has no other keys`);
+        return extensionCall((json as { __extn: unknown }).__extn, where, false);
       }
       const attrs = new Map<string, CedarValue>();
       for (const [name, value] of Object.entries(json)) attrs.set(name, valueFromJson(value as CedarValueJson, `${where}.${name}`));
@@ -377,10 +446,65 @@ export function valueFromJson(json: CedarValueJson, where = 'value'): CedarValue
   throw new CedarInputError(`${where}: not a Cedar JSON value (${typeof json})`);
 }
 
-/** A request context from Cedar's JSON format (a record). */
-export function contextFromJson(json: Readonly<Record<string, CedarValueJson>>): CedarRecord {
+function isEscape(json: object): boolean {
+  return Object.keys(json).length === 1 && (Object.hasOwn(json, '__entity') || Object.hasOwn(json, '__extn'));
+}
+
+/** An extension value where a schema expects one: `{ __extn: … }`, `{ fn, arg | args }`, or the
+ *  argument of the type's constructor. */
+function extensionFromJson(json: CedarValueJson, where: string, type: ExtensionTypeName): CedarValue {
+  if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
+    if (Object.hasOwn(json, '__extn') && Object.keys(json).length === 1) {
+      return extensionCall((json as { __extn: unknown }).__extn, where, true);
+    }
+    if (Object.hasOwn(json, 'fn')) return extensionCall(json, where, true);
+  }
+  return applyExtension(CONSTRUCTORS[type].name, [json], where, true);
+}
+
+/** `{ fn, arg }` or `{ fn, args }`, evaluated (the arguments typed by the function when a schema
+ *  guides the reading). */
+function extensionCall(escape: unknown, where: string, typed: boolean): CedarValue {
+  if (typeof escape !== 'object' || escape === null) {
+    throw new CedarInputError(`${where}: an __extn escape needs { fn, arg } or { fn, args }`);
+  }
+  const { fn, arg, args } = escape as { fn?: unknown; arg?: CedarValueJson; args?: CedarValueJson[] };
+  if (typeof fn !== 'string') throw new CedarInputError(`${where}: an extension call needs a string "fn"`);
+  const list = arg !== undefined ? [arg] : args;
+  if (!Array.isArray(list)) throw new CedarInputError(`${where}: the extension call ${fn} needs "arg" or an "args" list`);
+  return applyExtension(fn, list, where, typed);
+}
+
+function applyExtension(name: string, argsJson: readonly CedarValueJson[], where: string, typed: boolean): CedarValue {
+  const fn = EXTENSION_FUNCTIONS.get(name);
+  if (fn === undefined) throw new CedarInputError(`${where}: unknown extension function ${JSON.stringify(name)}`);
+  if (argsJson.length !== fn.args.length) {
+    throw new CedarInputError(`${where}: ${name} takes ${fn.args.length} argument(s), got ${argsJson.length}`);
+  }
+  const args = argsJson.map((argJson, i) => {
+    const argType = fn.args[i]!;
+    const expected: SchemaType | undefined =
+      !typed ? undefined : argType === 'string' ? { kind: 'string' } : { kind: 'extension', name: argType };
+    return valueFromJson(argJson, `${where} (${name} argument ${i + 1})`, expected);
+  });
+  try {
+    return fn.call(args[0]!, args[1]);
+  } catch (error) {
+    if (error instanceof CedarEvaluationError) throw new CedarInputError(`${where}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** A request context from Cedar's JSON format (a record). With a schema and the request's
+ *  action, the context is read with the type the schema declares for that action (see
+ *  valueFromJson for what that changes). */
+export function contextFromJson(
+  json: Readonly<Record<string, CedarValueJson>>,
+  options: { schema?: { contextType(action: EntityUid): SchemaType | undefined }; action?: EntityUid } = {},
+): CedarRecord {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new CedarInputError('context must be a JSON object');
-  const value = valueFromJson(json as CedarValueJson, 'context');
+  const expected = options.schema !== undefined && options.action !== undefined ? options.schema.contextType(options.action) : undefined;
+  const value = valueFromJson(json as CedarValueJson, 'context', expected);
   if (!(value instanceof CedarRecord)) throw new CedarInputError('context must be a record, not an entity escape');
   return value;
 }
