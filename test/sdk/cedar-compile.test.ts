@@ -9,13 +9,16 @@ import type { PolicyJson as WasmPolicyJson } from '@cedar-policy/cedar-wasm/node
 import {
   type AuthorizationRequest,
   CedarInputError,
+  CedarRecord,
   cedarRecord,
+  cedarSchema,
   cedarSet,
   CompileError,
   compilePolicySet,
   contextFromJson,
   datetime,
   decimal,
+  duration,
   EMPTY_RECORD,
   entitiesFromCedarJson,
   type EntityJson,
@@ -50,7 +53,9 @@ const ENTITIES: EntityJson[] = [
       plain: { type: 'User', id: 'bob' }, // a record, not an entity: no __entity
       big: 9007199254740991,
       addr: { __extn: { fn: 'ip', arg: '10.1.2.3' } },
-      since: { __extn: { fn: 'offset', args: [{ __extn: { fn: 'datetime', arg: '1970-01-01' } }, { __extn: { fn: 'duration', arg: '86400000ms' } }] } },
+      since: {
+        __extn: { fn: 'offset', args: [{ __extn: { fn: 'datetime', arg: '1970-01-01' } }, { __extn: { fn: 'duration', arg: '86400000ms' } }] },
+      },
     },
     parents: [{ type: 'Group', id: 'team' }],
     tags: { level: 3 },
@@ -387,14 +392,16 @@ describe('refused at compile time, naming the policy', () => {
 
   test('unknown extension functions and malformed extension values', () => {
     refused({ ...base, conditions: [{ kind: 'when', body: { frobnicate: [{ Value: '1.0' }] } }] }, /not a Cedar extension function/);
-    refused({ ...base, conditions: [{ kind: 'when', body: { '==': { left: { Var: 'context' }, right: { Value: { __extn: { fn: 'ip', arg: '1.2.3' } } } } } }] }, /invalid IP/);
+    const badIp = { '==': { left: { Var: 'context' }, right: { Value: { __extn: { fn: 'ip', arg: '1.2.3' } } } } } as const;
+    refused({ ...base, conditions: [{ kind: 'when', body: badIp }] }, /invalid IP/);
   });
 
   test('long literals a JSON number cannot carry exactly (parseCedarJson keeps them as bigint)', () => {
     refused({ ...base, conditions: [{ kind: 'when', body: { '==': { left: { Value: 9223372036854775807 }, right: { Value: 1 } } } }] }, /±\(2\^53−1\)/);
     const exact = parseCedarJson('{"Value": 9223372036854775807}') as { Value: bigint };
     assert.equal(exact.Value, 2n ** 63n - 1n);
-    const set = compilePolicySet([{ id: 'p', policy: { ...base, conditions: [{ kind: 'when', body: { '>': { left: exact, right: { Value: 1 } } } }] } }]);
+    const body = { '>': { left: exact, right: { Value: 1 } } };
+    const set = compilePolicySet([{ id: 'p', policy: { ...base, conditions: [{ kind: 'when', body }] } }]);
     const request = { principal: entityUid('U', 'a'), action: entityUid('A', 'a'), resource: entityUid('R', 'a'), context: EMPTY_RECORD };
     assert.equal(set.authorize(request, new Map()).decision, 'allow');
   });
@@ -442,8 +449,9 @@ describe('values and entities', () => {
     ];
     assert.throws(() => entitiesFromCedarJson(cycle), /cycle/);
     assert.throws(() => entitiesFromCedarJson([{ uid: { type: 'G', id: 'a' } }, { uid: { type: 'G', id: 'a' } }]), /more than once/);
-    assert.throws(() => entitiesFromCedarJson([{ uid: { type: 'G', id: 'a' }, attrs: { x: { __extn: { fn: 'ip', arg: '1.1.1.01' } } } }]), /invalid IP/);
-    assert.throws(() => entitiesFromCedarJson([{ uid: { type: 'G', id: 'a' }, attrs: { x: { __extn: { fn: 'nope', arg: '1' } } } }]), /unknown extension/);
+    const withX = (x: unknown): EntityJson[] => [{ uid: { type: 'G', id: 'a' }, attrs: { x: x as EntityJson['uid'] } }];
+    assert.throws(() => entitiesFromCedarJson(withX({ __extn: { fn: 'ip', arg: '1.1.1.01' } })), /invalid IP/);
+    assert.throws(() => entitiesFromCedarJson(withX({ __extn: { fn: 'nope', arg: '1' } })), /unknown extension/);
     assert.throws(() => entitiesFromCedarJson([{ uid: { type: 'G', id: 'a' }, attrs: { x: null } }]), /null/);
   });
 
@@ -496,6 +504,78 @@ describe('values and entities', () => {
     );
     assert.deepEqual(viaDirect, viaJson);
     assert.ok(viaJson.reasons.length > 10 && viaJson.errors.length > 10);
+  });
+
+  test('with a schema, entity and context JSON is read as Cedar reads it with one', () => {
+    const schema = cedarSchema({
+      App: {
+        commonTypes: { Net: { type: 'Record', attributes: { range: { type: 'Extension', name: 'ipaddr' } } } },
+        entityTypes: {
+          User: {
+            shape: {
+              type: 'Record',
+              attributes: {
+                manager: { type: 'EntityOrCommon', name: 'User' },
+                net: { type: 'Net' },
+                seen: { type: 'Set', element: { type: 'EntityOrCommon', name: 'datetime' } },
+              },
+            },
+            tags: { type: 'EntityOrCommon', name: '__cedar::duration' },
+          },
+        },
+        actions: {
+          read: {
+            memberOf: [{ id: 'readers' }],
+            appliesTo: { context: { type: 'Record', attributes: { limit: { type: 'Extension', name: 'decimal' } } } },
+          },
+          readers: {},
+        },
+      },
+    });
+    const store = entitiesFromCedarJson(
+      [
+        {
+          uid: { type: 'App::User', id: 'a' },
+          attrs: {
+            manager: { type: 'App::User', id: 'b' },
+            net: { range: '10.0.0.0/8' },
+            seen: ['2024-01-01', { fn: 'datetime', arg: '2024-01-02' }],
+          },
+          tags: { ttl: '1h' },
+        },
+      ],
+      { schema },
+    );
+    const user = store.get('App::User::"a"')!;
+    assert.equal(user.attrs.get('manager'), entityUid('App::User', 'b'));
+    assert.ok(valuesEqual(user.attrs.get('net')!, cedarRecord({ range: ipAddr('10.0.0.0/8') })));
+    assert.ok(valuesEqual(user.attrs.get('seen')!, cedarSet([datetime('2024-01-01'), datetime('2024-01-02')])));
+    assert.ok(valuesEqual(user.tags.get('ttl')!, duration('1h')));
+    // The schema's action entities join the store, with their groups.
+    assert.deepEqual([...store.get('App::Action::"read"')!.ancestors], ['App::Action::"readers"']);
+    const action = entityUid('App::Action', 'read');
+    assert.ok(valuesEqual(contextFromJson({ limit: '2.5' }, { schema, action }), cedarRecord({ limit: decimal('2.5') })));
+    assert.equal(contextFromJson({ limit: '2.5' }).attrs.get('limit'), '2.5'); // without a schema: a string
+    assert.throws(() => contextFromJson({ limit: '2.50001' }, { schema, action }), /too many digits/);
+    // Without a schema, { type, id } stays a record.
+    const untyped = entitiesFromCedarJson([{ uid: { type: 'U', id: 'a' }, attrs: { m: { type: 'U', id: 'b' } } }]);
+    assert.ok(untyped.get('U::"a"')!.attrs.get('m') instanceof CedarRecord);
+  });
+
+  test('extension values built in JS refuse what Cedar refuses', () => {
+    assert.throws(() => ipAddr('010.0.0.1'), CedarInputError);
+    assert.throws(() => ipAddr('::ffff:10.0.0.1'), /embedded/);
+    assert.equal(ipAddr('::ffff:a00:1').v6, true);
+    assert.throws(() => decimal('1.00001'), /too many digits/);
+    assert.throws(() => decimal('922337203685477.5808'), /overflow/);
+    assert.equal(decimal('-0.5').scaled, -5000n);
+    assert.equal(datetime('2024-06-01T00:00:00.001+0100').ms, BigInt(Date.UTC(2024, 4, 31, 23, 0, 0, 1)));
+    assert.equal(datetime('0001-01-01').ms, -62135596800000n);
+    assert.throws(() => datetime('2024-06-01T00:00:00.1Z'), CedarInputError);
+    assert.throws(() => datetime('2024-06-01 00:00:00Z'), CedarInputError);
+    assert.equal(duration('-1d1ms').ms, -86400001n);
+    assert.throws(() => duration('1s1m'), CedarInputError);
+    assert.throws(() => long(2 ** 53), /bigint/);
   });
 
   test('authorize refuses requests not built with the value builders', () => {
