@@ -38,17 +38,59 @@ export const ServerConfig = Type.Object(
     rateLimitAnonymous: Type.String({ maxLength: 40, description: 'requests per address to the /v1 routes that need no token, e.g. 1200/min, or off (MANDATE_RATE_LIMIT_ANONYMOUS)' }),
     rateLimitToken: Type.String({ maxLength: 40, description: 'requests per API token (or workload identity), e.g. 60000/min, or off (MANDATE_RATE_LIMIT_TOKEN)' }),
     rateLimitRedisUrl: Type.Optional(Type.String({ pattern: '^rediss?://', maxLength: 2000, description: 'count rate limits in this Redis rather than the store (MANDATE_RATE_LIMIT_REDIS_URL)' })),
-    oidcIssuer: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2000, description: 'people sign in with this OpenID provider (MANDATE_OIDC_ISSUER)' })),
-    oidcClientId: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Mandate’s client id at the provider (MANDATE_OIDC_CLIENT_ID)' })),
+    oidcIssuer: Type.Optional(
+      Type.String({
+        pattern: '^https?://', maxLength: 2000,
+        description: 'people sign in with this OpenID provider (MANDATE_OIDC_ISSUER)',
+      }),
+    ),
+    oidcClientId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 500, description: 'Mandate’s client id at the provider (MANDATE_OIDC_CLIENT_ID)' }),
+    ),
     oidcClientSecret: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'its client secret (MANDATE_OIDC_CLIENT_SECRET)' })),
-    oidcClientKeyFile: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'or a private key (JWK or PKCS#8 PEM) for private_key_jwt (MANDATE_OIDC_CLIENT_KEY_FILE)' })),
-    oidcScopes: Type.String({ minLength: 1, maxLength: 1000, pattern: '(^|\\s)openid(\\s|$)', description: 'the scopes asked for, openid among them (MANDATE_OIDC_SCOPES)' }),
-    oidcGroupsClaim: Type.String({ minLength: 1, maxLength: 200, description: 'the claim naming a person’s groups, or a dotted path into one (MANDATE_OIDC_GROUPS_CLAIM)' }),
-    oidcRoleMap: Type.Record(Type.String(), Type.Array(Type.String()), { description: 'a group → the Mandate roles it gives (MANDATE_OIDC_ROLE_MAP, JSON)' }),
-    sessionIdleMinutes: Type.Integer({ minimum: 1, maximum: 1440, description: 'a sign-in session unused this long ends (MANDATE_SESSION_IDLE_MINUTES)' }),
-    sessionMaxHours: Type.Number({ minimum: 0.1, maximum: 720, description: 'a sign-in session ends this long after it started (MANDATE_SESSION_MAX_HOURS)' }),
-    stepUpMaxAgeMinutes: Type.Integer({ minimum: 1, maximum: 1440, description: 'acts of power need an MFA sign-in no older than this (MANDATE_STEPUP_MAX_AGE_MINUTES)' }),
-    stepUpAcr: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'an acr that counts as strong enough for step-up, as well as an MFA amr (MANDATE_STEPUP_ACR)' })),
+    oidcClientKeyFile: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 2000,
+        description: 'or a private key (JWK or PKCS#8 PEM) for private_key_jwt (MANDATE_OIDC_CLIENT_KEY_FILE)',
+      }),
+    ),
+    oidcScopes: Type.String({
+      minLength: 1,
+      maxLength: 1000,
+      pattern: '(^|\\s)openid(\\s|$)',
+      description: 'the scopes asked for, openid among them (MANDATE_OIDC_SCOPES)',
+    }),
+    oidcGroupsClaim: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'the claim naming a person’s groups, or a dotted path into one (MANDATE_OIDC_GROUPS_CLAIM)',
+    }),
+    oidcRoleMap: Type.Record(Type.String(), Type.Array(Type.String()), {
+      description: 'a group → the Mandate roles it gives (MANDATE_OIDC_ROLE_MAP, JSON)',
+    }),
+    sessionIdleMinutes: Type.Integer({
+      minimum: 1,
+      maximum: 1440,
+      description: 'a sign-in session unused this long ends (MANDATE_SESSION_IDLE_MINUTES)',
+    }),
+    sessionMaxHours: Type.Number({
+      minimum: 0.1,
+      maximum: 720,
+      description: 'a sign-in session ends this long after it started (MANDATE_SESSION_MAX_HOURS)',
+    }),
+    stepUpMaxAgeMinutes: Type.Integer({
+      minimum: 1,
+      maximum: 1440,
+      description: 'acts of power need an MFA sign-in no older than this (MANDATE_STEPUP_MAX_AGE_MINUTES)',
+    }),
+    stepUpAcr: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 500,
+        description: 'an acr that counts as strong enough for step-up, as well as an MFA amr (MANDATE_STEPUP_ACR)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -135,24 +177,45 @@ export const DEFAULT_OIDC_SCOPES = 'openid profile email offline_access';
 function roleMapFromEnv(text: string | undefined): RoleMap {
   if (text === undefined || text.trim() === '') return {};
   const parsed = parseRoleMap(text);
-  if ('error' in parsed) throw new MandateError('VALIDATION_FAILED', `bad configuration: MANDATE_OIDC_ROLE_MAP ${parsed.error}`, { field: 'MANDATE_OIDC_ROLE_MAP' });
+  if ('error' in parsed) {
+    const field = 'MANDATE_OIDC_ROLE_MAP';
+    throw new MandateError('VALIDATION_FAILED', `bad configuration: ${field} ${parsed.error}`, { field });
+  }
   return parsed.map;
 }
 
 /** Single sign-on is all or nothing: an issuer needs a client, one way to authenticate it, and a role map. */
-function checkSignin(raw: { oidcIssuer?: string; oidcClientId?: string; oidcClientSecret?: string; oidcClientKeyFile?: string; oidcRoleMap: RoleMap }): void {
+function checkSignin(raw: {
+  oidcIssuer?: string;
+  oidcClientId?: string;
+  oidcClientSecret?: string;
+  oidcClientKeyFile?: string;
+  oidcRoleMap: RoleMap;
+}): void {
   const bad = (field: string, message: string) => new MandateError('VALIDATION_FAILED', `bad configuration: ${message}`, { field });
   if (!raw.oidcIssuer) {
-    const stray = ([['MANDATE_OIDC_CLIENT_ID', raw.oidcClientId], ['MANDATE_OIDC_CLIENT_SECRET', raw.oidcClientSecret], ['MANDATE_OIDC_CLIENT_KEY_FILE', raw.oidcClientKeyFile]] as const)
-      .find(([, v]) => v !== undefined)?.[0] ?? (Object.keys(raw.oidcRoleMap).length ? 'MANDATE_OIDC_ROLE_MAP' : undefined);
+    const keys = [
+      ['MANDATE_OIDC_CLIENT_ID', raw.oidcClientId],
+      ['MANDATE_OIDC_CLIENT_SECRET', raw.oidcClientSecret],
+      ['MANDATE_OIDC_CLIENT_KEY_FILE', raw.oidcClientKeyFile],
+      ['MANDATE_OIDC_ROLE_MAP', Object.keys(raw.oidcRoleMap).length ? raw.oidcRoleMap : undefined],
+    ] as const;
+    const stray = keys.find(([, v]) => v !== undefined)?.[0];
     if (stray) throw bad('MANDATE_OIDC_ISSUER', `${stray} is set but MANDATE_OIDC_ISSUER is not`);
     return;
   }
   if (!raw.oidcClientId) throw bad('MANDATE_OIDC_CLIENT_ID', 'MANDATE_OIDC_ISSUER needs MANDATE_OIDC_CLIENT_ID');
   if (!raw.oidcClientSecret === !raw.oidcClientKeyFile)
-    throw bad('MANDATE_OIDC_CLIENT_SECRET', 'MANDATE_OIDC_ISSUER needs one of MANDATE_OIDC_CLIENT_SECRET and MANDATE_OIDC_CLIENT_KEY_FILE (private_key_jwt)');
+    throw bad(
+      'MANDATE_OIDC_CLIENT_SECRET',
+      'MANDATE_OIDC_ISSUER needs one of MANDATE_OIDC_CLIENT_SECRET and MANDATE_OIDC_CLIENT_KEY_FILE (private_key_jwt)',
+    );
   if (Object.keys(raw.oidcRoleMap).length === 0)
-    throw bad('MANDATE_OIDC_ROLE_MAP', 'MANDATE_OIDC_ISSUER needs MANDATE_OIDC_ROLE_MAP (JSON from a group to Mandate roles, e.g. {"mandate-admins":["admin"]}): without it nobody could sign in');
+    throw bad(
+      'MANDATE_OIDC_ROLE_MAP',
+      'MANDATE_OIDC_ISSUER needs MANDATE_OIDC_ROLE_MAP (JSON from a group to Mandate roles, e.g. {"mandate-admins":["admin"]}): '
+        + 'without it nobody could sign in',
+    );
 }
 
 /** What single sign-on needs from a configuration (src/signin/), or undefined when it is not configured. */

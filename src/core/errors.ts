@@ -40,7 +40,7 @@ export const ERROR_CODES = {
   PRECONDITION_REQUIRED: 'refusal',
   /** Too many requests from this address (anonymous) or with this API token in the window (429, with Retry-After). */
   RATE_LIMITED: 'refusal',
-  /** Single sign-on refused this sign-in: bad state, PKCE, nonce, issuer, audience or expiry, or no role from the provider's groups (401). */
+  /** Single sign-on refused this sign-in: bad state, PKCE, nonce, issuer, audience or expiry, or no role from the groups (401). */
   SIGNIN_FAILED: 'refusal',
   /** The act needs a recent, multi-factor sign-in (401, naming what is needed). */
   STEP_UP_REQUIRED: 'refusal',

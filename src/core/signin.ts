@@ -14,13 +14,16 @@ export function parseRoleMap(text: string): { map: RoleMap } | { error: string }
   } catch (err) {
     return { error: `is not JSON: ${(err as Error).message}` };
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return { error: 'must be a JSON object from a group to an array of roles, e.g. {"mandate-admins":["admin"]}' };
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    return { error: 'must be a JSON object from a group to an array of roles, e.g. {"mandate-admins":["admin"]}' };
   const map: Record<string, Role[]> = {};
   for (const [group, roles] of Object.entries(doc)) {
     if (group === '' || group.length > 500) return { error: `group names are 1 to 500 characters (${JSON.stringify(group.slice(0, 40))})` };
-    if (!Array.isArray(roles) || roles.length === 0) return { error: `group ${JSON.stringify(group)} must map to a non-empty array of roles` };
+    if (!Array.isArray(roles) || roles.length === 0)
+      return { error: `group ${JSON.stringify(group)} must map to a non-empty array of roles` };
     for (const r of roles) {
-      if (!(ROLES as readonly unknown[]).includes(r)) return { error: `group ${JSON.stringify(group)} names an unknown role ${JSON.stringify(r)}; roles are ${ROLES.join(', ')}` };
+      if (!(ROLES as readonly unknown[]).includes(r))
+        return { error: `group ${JSON.stringify(group)} names an unknown role ${JSON.stringify(r)}; roles are ${ROLES.join(', ')}` };
     }
     map[group] = [...new Set(roles as Role[])];
   }
@@ -52,7 +55,12 @@ export type RolesFromClaims = { ok: true; roles: Role[]; groups: string[] } | { 
 export function rolesFromClaims(claims: Readonly<Record<string, unknown>>, groupsClaim: string, map: RoleMap): RolesFromClaims {
   const value = claimAt(claims, groupsClaim);
   if (value === undefined || value === null)
-    return { ok: false, reason: `the provider sent no "${groupsClaim}" claim: configure it to send the groups claim, or name the claim it sends (MANDATE_OIDC_GROUPS_CLAIM)` };
+    return {
+      ok: false,
+      reason:
+        `the provider sent no "${groupsClaim}" claim: configure it to send the groups claim, ` +
+        'or name the claim it sends (MANDATE_OIDC_GROUPS_CLAIM)',
+    };
   const groups = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string'))
     return { ok: false, reason: `the "${groupsClaim}" claim is not a list of group names` };
@@ -60,8 +68,16 @@ export function rolesFromClaims(claims: Readonly<Record<string, unknown>>, group
   const granted = new Set<Role>();
   for (const g of names) for (const r of Object.hasOwn(map, g) ? map[g]! : []) granted.add(r);
   if (granted.size === 0) {
-    const shown = names.slice(0, 10).map((g) => JSON.stringify(g.slice(0, 100))).join(', ');
-    return { ok: false, reason: names.length ? `none of your groups (${shown}${names.length > 10 ? ', …' : ''}) gives a Mandate role (MANDATE_OIDC_ROLE_MAP)` : `the "${groupsClaim}" claim is empty: you are in no group that gives a Mandate role` };
+    const shown = names
+      .slice(0, 10)
+      .map((g) => JSON.stringify(g.slice(0, 100)))
+      .join(', ');
+    return {
+      ok: false,
+      reason: names.length
+        ? `none of your groups (${shown}${names.length > 10 ? ', …' : ''}) gives a Mandate role (MANDATE_OIDC_ROLE_MAP)`
+        : `the "${groupsClaim}" claim is empty: you are in no group that gives a Mandate role`,
+    };
   }
   return { ok: true, roles: ROLES.filter((r) => granted.has(r)), groups: names };
 }
@@ -87,9 +103,9 @@ export type SessionState =
 export function sessionState(s: SessionTimes, now: number, limits: SessionLimits): SessionState {
   if (s.endedAt !== undefined && s.endedAt !== null) return { valid: false, reason: 'ended' };
   const expiresAt = s.createdAt + limits.maxMs;
-  if (now >= expiresAt) return { valid: false, reason: 'absolute_timeout' };
   const idleExpiresAt = Math.min(s.lastSeenAt + limits.idleMs, expiresAt);
-  if (now >= idleExpiresAt) return { valid: false, reason: 'idle_timeout' };
+  // Whichever came first ended it: a session left idle is idle_timeout even when read after its maximum age.
+  if (now >= idleExpiresAt) return { valid: false, reason: idleExpiresAt < expiresAt ? 'idle_timeout' : 'absolute_timeout' };
   return { valid: true, idleExpiresAt, expiresAt };
 }
 
@@ -114,9 +130,7 @@ export interface StepUpRule {
   acr?: string;
 }
 
-export type StepUp =
-  | { satisfied: true }
-  | { satisfied: false; need: 'mfa' | 'recent_sign_in'; reason: string };
+export type StepUp = { satisfied: true } | { satisfied: false; need: 'mfa' | 'recent_sign_in'; reason: string };
 
 export function isMultiFactor(facts: AuthFacts, rule: Pick<StepUpRule, 'acr'>): boolean {
   return facts.amr.some((m) => (MFA_METHODS as readonly string[]).includes(m)) || (rule.acr !== undefined && facts.acr === rule.acr);
@@ -124,13 +138,26 @@ export function isMultiFactor(facts: AuthFacts, rule: Pick<StepUpRule, 'acr'>): 
 
 /** Whether a sign-in is strong enough (MFA, or the configured acr) and recent enough for an act of power. */
 export function stepUp(facts: AuthFacts, now: number, rule: StepUpRule): StepUp {
-  const strong = rule.acr === undefined ? 'an MFA sign-in (amr with mfa, otp, hwk…)' : `an MFA sign-in (amr with mfa, otp, hwk…) or acr ${rule.acr}`;
+  const strong =
+    rule.acr === undefined ? 'an MFA sign-in (amr with mfa, otp, hwk…)' : `an MFA sign-in (amr with mfa, otp, hwk…) or acr ${rule.acr}`;
   if (!isMultiFactor(facts, rule))
-    return { satisfied: false, need: 'mfa', reason: `this needs ${strong}; your sign-in has amr [${facts.amr.join(', ')}]${facts.acr ? ` and acr ${facts.acr}` : ''}` };
+    return {
+      satisfied: false,
+      need: 'mfa',
+      reason: `this needs ${strong}; your sign-in has amr [${facts.amr.join(', ')}]${facts.acr ? ` and acr ${facts.acr}` : ''}`,
+    };
   const minutes = Math.round(rule.maxAgeMs / 60_000);
   if (facts.authTime === undefined || facts.authTime === null || !Number.isFinite(facts.authTime))
-    return { satisfied: false, need: 'recent_sign_in', reason: `this needs a sign-in in the last ${minutes} minutes; the provider did not say when you signed in` };
+    return {
+      satisfied: false,
+      need: 'recent_sign_in',
+      reason: `this needs a sign-in in the last ${minutes} minutes; the provider did not say when you signed in`,
+    };
   if (now - facts.authTime > rule.maxAgeMs)
-    return { satisfied: false, need: 'recent_sign_in', reason: `this needs a sign-in in the last ${minutes} minutes; yours was ${Math.floor((now - facts.authTime) / 60_000)} minutes ago` };
+    return {
+      satisfied: false,
+      need: 'recent_sign_in',
+      reason: `this needs a sign-in in the last ${minutes} minutes; yours was ${Math.floor((now - facts.authTime) / 60_000)} minutes ago`,
+    };
   return { satisfied: true };
 }

@@ -13,7 +13,13 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
-import Provider, { type Adapter, type AdapterPayload, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, {
+  type Adapter,
+  type AdapterPayload,
+  type ClientMetadata,
+  type Configuration,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
 
 /** DEMO ONLY: every demo person's password. */
 export const DEMO_PASSWORD = 'demo-password';
@@ -110,9 +116,15 @@ function memoryAdapters(): (name: string) => Adapter {
     return {
       async upsert(id, payload, expiresIn) {
         items.set(key(id), { payload, exp: expiresIn ? Date.now() + expiresIn * 1000 : undefined });
-        if (payload.grantId) items.set(`grant:${payload.grantId}:${key(id)}`, { payload: { jti: key(id) }, exp: expiresIn ? Date.now() + expiresIn * 1000 : undefined });
-        if (payload.userCode) items.set(`userCode:${payload.userCode}`, { payload: { jti: id }, exp: expiresIn ? Date.now() + expiresIn * 1000 : undefined });
-        if (payload.uid) items.set(`uid:${name}:${payload.uid}`, { payload: { jti: id }, exp: expiresIn ? Date.now() + expiresIn * 1000 : undefined });
+        if (payload.grantId)
+          items.set(`grant:${payload.grantId}:${key(id)}`, {
+            payload: { jti: key(id) },
+            exp: expiresIn ? Date.now() + expiresIn * 1000 : undefined,
+          });
+        if (payload.userCode)
+          items.set(`userCode:${payload.userCode}`, { payload: { jti: id }, exp: expiresIn ? Date.now() + expiresIn * 1000 : undefined });
+        if (payload.uid)
+          items.set(`uid:${name}:${payload.uid}`, { payload: { jti: id }, exp: expiresIn ? Date.now() + expiresIn * 1000 : undefined });
       },
       async find(id) {
         return live(key(id));
@@ -187,7 +199,8 @@ export async function startDemoProvider(opts: DemoProviderOptions): Promise<Demo
     post_logout_redirect_uris: c.post_logout_redirect_uris ?? [],
     grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
     response_types: ['code'],
-    token_endpoint_auth_method: c.token_endpoint_auth_method ?? (c.client_secret ? 'client_secret_basic' : c.jwks ? 'private_key_jwt' : 'none'),
+    token_endpoint_auth_method:
+      c.token_endpoint_auth_method ?? (c.client_secret ? 'client_secret_basic' : c.jwks ? 'private_key_jwt' : 'none'),
     ...(c.jwks ? { jwks: c.jwks } : {}),
     ...(c.redirect_uris.every((u) => u.startsWith('http://')) ? { application_type: 'native' as const } : {}),
   }));
@@ -214,13 +227,19 @@ export async function startDemoProvider(opts: DemoProviderOptions): Promise<Demo
       deviceFlow: {
         enabled: true,
         userCodeInputSource: async (ctx, form, _out, err) => {
-          ctx.body = page('Connect a device', `${err ? '<p class="error">That code is not right, or has expired. Try again.</p>' : '<p>Enter the code the CLI shows.</p>'}
-${form}<button type="submit" form="op.deviceInputForm">Continue</button>`);
+          ctx.body = page(
+            'Connect a device',
+            `${err ? '<p class="error">That code is not right, or has expired. Try again.</p>' : '<p>Enter the code the CLI shows.</p>'}
+${form}<button type="submit" form="op.deviceInputForm">Continue</button>`,
+          );
         },
         userCodeConfirmSource: async (ctx, form, client, _info, userCode) => {
-          ctx.body = page('Confirm the device', `<p>Sign <strong>${esc(client.clientName ?? client.clientId)}</strong> in with code <code>${esc(userCode)}</code>?</p>
+          ctx.body = page(
+            'Confirm the device',
+            `<p>Sign <strong>${esc(client.clientName ?? client.clientId)}</strong> in with code <code>${esc(userCode)}</code>?</p>
 ${form}<button type="submit" form="op.deviceConfirmForm">Continue</button>
-<button type="submit" form="op.deviceConfirmForm" value="yes" name="abort">Abort</button>`);
+<button type="submit" form="op.deviceConfirmForm" value="yes" name="abort">Abort</button>`,
+          );
         },
         successSource: async (ctx) => {
           ctx.body = page('Device signed in', '<p>You can close this page and go back to the CLI.</p>');
@@ -230,9 +249,12 @@ ${form}<button type="submit" form="op.deviceConfirmForm">Continue</button>
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx, form) => {
-          ctx.body = page('Sign out', `<p>Sign out of the demo provider?</p>${form}
+          ctx.body = page(
+            'Sign out',
+            `<p>Sign out of the demo provider?</p>${form}
 <button type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
-<button type="submit" form="op.logoutForm">No, stay signed in</button>`);
+<button type="submit" form="op.logoutForm">No, stay signed in</button>`,
+          );
         },
         postLogoutSuccessSource: async (ctx) => {
           ctx.body = page('Signed out', '<p>You are signed out of the demo provider.</p>');
@@ -241,7 +263,12 @@ ${form}<button type="submit" form="op.deviceConfirmForm">Continue</button>
     },
     renderError: async (ctx, out) => {
       ctx.type = 'html';
-      ctx.body = page('Sign-in error', Object.entries(out).map(([k, v]) => `<p><strong>${esc(k)}</strong>: ${esc(String(v))}</p>`).join(''));
+      ctx.body = page(
+        'Sign-in error',
+        Object.entries(out)
+          .map(([k, v]) => `<p><strong>${esc(k)}</strong>: ${esc(String(v))}</p>`)
+          .join(''),
+      );
     },
     // Every client here is the demo's own: refresh tokens are always issued and rotated.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
@@ -251,8 +278,9 @@ ${form}<button type="submit" form="op.deviceConfirmForm">Continue</button>
       const { oidc } = ctx;
       if (!oidc.session?.accountId || !oidc.client) return undefined;
       const grantId = oidc.result?.consent?.grantId ?? oidc.session.grantIdFor(oidc.client.clientId);
-      const grant = (grantId ? await oidc.provider.Grant.find(grantId) : undefined)
-        ?? new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
+      const grant =
+        (grantId ? await oidc.provider.Grant.find(grantId) : undefined) ??
+        new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
       grant.addOIDCScope([...oidc.requestParamScopes].join(' '));
       const claims = [...oidc.requestParamClaims];
       if (claims.length) grant.addOIDCClaims(claims);
@@ -266,7 +294,14 @@ ${form}<button type="submit" form="op.deviceConfirmForm">Continue</button>
         accountId: sub,
         claims: async () => {
           const now = people.get(sub) ?? person;
-          return { sub, name: now.name, preferred_username: now.id, email: now.email, email_verified: true, ...(now.groups.length ? { groups: now.groups } : {}) };
+          return {
+            sub,
+            name: now.name,
+            preferred_username: now.id,
+            email: now.email,
+            email_verified: true,
+            ...(now.groups.length ? { groups: now.groups } : {}),
+          };
         },
       };
     },
@@ -289,14 +324,21 @@ ${form}<button type="submit" form="op.deviceConfirmForm">Continue</button>
     if (details.uid !== uid) return send(res, 400, page('Sign-in error', '<p>This sign-in page is stale: start again from Mandate.</p>'));
     if (details.prompt.name !== 'login') {
       // Consent for a first-party client: grant what was asked and go on.
-      const grant = details.grantId ? (await provider.Grant.find(details.grantId))! : new provider.Grant({ accountId: details.session!.accountId, clientId: String(details.params.client_id) });
+      const grant = details.grantId
+        ? (await provider.Grant.find(details.grantId))!
+        : new provider.Grant({ accountId: details.session!.accountId, clientId: String(details.params.client_id) });
       const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
       if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
       if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
       return provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
     }
     if (action === 'abort') {
-      return provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'the person cancelled the sign-in' }, { mergeWithLastSubmission: false });
+      return provider.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'the person cancelled the sign-in' },
+        { mergeWithLastSubmission: false },
+      );
     }
     let error = '';
     if (req.method === 'POST' && action === 'login') {
@@ -305,21 +347,34 @@ ${form}<button type="submit" form="op.deviceConfirmForm">Continue</button>
       const otp = (form.get('otp') ?? '').trim();
       if (person && form.get('password') === DEMO_PASSWORD && (otp === '' || otp === DEMO_OTP)) {
         const mfa = otp === DEMO_OTP;
-        return provider.interactionFinished(req, res, {
-          login: { accountId: person.id, amr: mfa ? ['pwd', 'otp'] : ['pwd'], acr: mfa ? 'mfa' : 'pwd', remember: true },
-        }, { mergeWithLastSubmission: false });
+        return provider.interactionFinished(
+          req,
+          res,
+          {
+            login: { accountId: person.id, amr: mfa ? ['pwd', 'otp'] : ['pwd'], acr: mfa ? 'mfa' : 'pwd', remember: true },
+          },
+          { mergeWithLastSubmission: false },
+        );
       }
       error = '<p class="error" role="alert">Unknown person, wrong password or wrong one-time code.</p>';
     }
     const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : '';
-    const stepUp = details.prompt.reasons.includes('max_age') || details.prompt.reasons.includes('login_prompt') || Boolean(details.params.acr_values);
-    return send(res, error ? 401 : 200, page('Sign in', `${error}${stepUp ? '<p>Mandate asks you to sign in again, with your one-time code.</p>' : ''}
+    const stepUp =
+      details.prompt.reasons.includes('max_age') || details.prompt.reasons.includes('login_prompt') || Boolean(details.params.acr_values);
+    return send(
+      res,
+      error ? 401 : 200,
+      page(
+        'Sign in',
+        `${error}${stepUp ? '<p>Mandate asks you to sign in again, with your one-time code.</p>' : ''}
 <form method="post" action="/interaction/${esc(uid)}/login" autocomplete="off">
 <label for="login">Person</label><input id="login" name="login" value="${esc(hint)}" required autofocus>
 <label for="password">Password</label><input id="password" name="password" type="password" required>
 <label for="otp">One-time code (optional: for an MFA sign-in)</label><input id="otp" name="otp" inputmode="numeric" pattern="[0-9]{6}">
 <button type="submit">Sign in</button></form>
-<form method="post" action="/interaction/${esc(uid)}/abort"><button type="submit">Cancel</button></form>`));
+<form method="post" action="/interaction/${esc(uid)}/abort"><button type="submit">Cancel</button></form>`,
+      ),
+    );
   }
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -340,9 +395,10 @@ ${form}<button type="submit" form="op.deviceConfirmForm">Continue</button>
       remove: (id) => void people.delete(id),
     },
     signingKey: { kid, alg: 'RS256', privateKey },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -22,7 +22,11 @@ function candidates(p: Person): string[] {
   const out: string[] = [];
   for (const c of [p.claims.preferred_username, p.claims.email, p.subject]) {
     if (typeof c !== 'string') continue;
-    const id = c.trim().replace(/[^A-Za-z0-9._:@-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 100);
+    const id = c
+      .trim()
+      .replace(/[^A-Za-z0-9._:@-]/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '')
+      .slice(0, 100);
     if (id && ID.test(id) && !out.includes(id)) out.push(id);
   }
   const tag = createHash('sha256').update(`${p.issuer}\n${p.subject}`).digest('hex').slice(0, 8);
@@ -31,7 +35,9 @@ function candidates(p: Person): string[] {
 }
 
 const nameOf = (p: Person, id: string) => {
-  const n = [p.claims.name, p.claims.preferred_username, p.claims.email].find((v) => typeof v === 'string' && v.trim() !== '') as string | undefined;
+  const n = [p.claims.name, p.claims.preferred_username, p.claims.email].find((v) => typeof v === 'string' && v.trim() !== '') as
+    | string
+    | undefined;
   return (n ?? id).trim().slice(0, 200);
 };
 
@@ -41,7 +47,10 @@ const nameOf = (p: Person, id: string) => {
  * id and the events to append. A disabled user is refused.
  */
 export async function linkPerson(tx: Sql, at: string, p: Person, why: string): Promise<{ userId: string; events: NewEvent[] }> {
-  const [link] = await tx.all<{ user_id: string }>('SELECT user_id FROM external_identities WHERE issuer = ? AND subject = ?', [p.issuer, p.subject]);
+  const [link] = await tx.all<{ user_id: string }>('SELECT user_id FROM external_identities WHERE issuer = ? AND subject = ?', [
+    p.issuer,
+    p.subject,
+  ]);
   if (link) {
     const [user] = await tx.all<{ roles: string; status: string }>('SELECT roles, status FROM users WHERE id = ?', [link.user_id]);
     if (!user) throw new Error(`external identity linked to missing user ${link.user_id}`);
@@ -51,7 +60,14 @@ export async function linkPerson(tx: Sql, at: string, p: Person, why: string): P
     const events: NewEvent[] = [];
     if (before.join(',') !== p.roles.join(',')) {
       await tx.run('UPDATE users SET roles = ?, updated_at = ? WHERE id = ?', [JSON.stringify(p.roles), at, link.user_id]);
-      events.push({ actor: 'mandate', action: 'user.roles_changed', subject: { type: 'user', id: link.user_id }, before: { roles: before }, after: { roles: p.roles }, reason: why });
+      events.push({
+        actor: 'mandate',
+        action: 'user.roles_changed',
+        subject: { type: 'user', id: link.user_id },
+        before: { roles: before },
+        after: { roles: p.roles },
+        reason: why,
+      });
     }
     return { userId: link.user_id, events };
   }
@@ -65,14 +81,32 @@ export async function linkPerson(tx: Sql, at: string, p: Person, why: string): P
   }
   if (!userId) throw new MandateError('SIGNIN_FAILED', 'no free user id for this person: ask an administrator');
   const name = nameOf(p, userId);
-  await tx.run('INSERT INTO users (id, name, roles, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [userId, name, JSON.stringify(p.roles), 'active', at, at]);
-  await tx.run('INSERT INTO external_identities (issuer, subject, user_id, created_at, last_signin_at) VALUES (?, ?, ?, ?, ?)', [p.issuer, p.subject, userId, at, at]);
+  await tx.run('INSERT INTO users (id, name, roles, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [
+    userId,
+    name,
+    JSON.stringify(p.roles),
+    'active',
+    at,
+    at,
+  ]);
+  await tx.run('INSERT INTO external_identities (issuer, subject, user_id, created_at, last_signin_at) VALUES (?, ?, ?, ?, ?)', [
+    p.issuer,
+    p.subject,
+    userId,
+    at,
+    at,
+  ]);
   return {
     userId,
-    events: [{
-      actor: 'mandate', action: 'user.provisioned', subject: { type: 'user', id: userId },
-      after: { id: userId, name, roles: p.roles, issuer: p.issuer, subject: p.subject }, reason: 'first sign-in through the identity provider',
-    }],
+    events: [
+      {
+        actor: 'mandate',
+        action: 'user.provisioned',
+        subject: { type: 'user', id: userId },
+        after: { id: userId, name, roles: p.roles, issuer: p.issuer, subject: p.subject },
+        reason: 'first sign-in through the identity provider',
+      },
+    ],
   };
 }
 
@@ -83,5 +117,14 @@ export async function setRoles(tx: Sql, at: string, userId: string, roles: Role[
   const before = JSON.parse(user.roles) as Role[];
   if (before.join(',') === roles.join(',')) return [];
   await tx.run('UPDATE users SET roles = ?, updated_at = ? WHERE id = ?', [JSON.stringify(roles), at, userId]);
-  return [{ actor: 'mandate', action: 'user.roles_changed', subject: { type: 'user', id: userId }, before: { roles: before }, after: { roles }, reason: why }];
+  return [
+    {
+      actor: 'mandate',
+      action: 'user.roles_changed',
+      subject: { type: 'user', id: userId },
+      before: { roles: before },
+      after: { roles },
+      reason: why,
+    },
+  ];
 }

@@ -41,11 +41,26 @@ const LOOPBACK = /^http:\/\/(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(:
 
 export function openIdProvider(opts: OpenIdProviderOptions): OpenIdProvider {
   if (!opts.issuer.startsWith('https://') && !LOOPBACK.test(opts.issuer))
-    throw new MandateError('VALIDATION_FAILED', `the identity provider's issuer must be https:// (or http:// on loopback, for the demo): ${opts.issuer}`, { field: 'MANDATE_OIDC_ISSUER' });
+    throw new MandateError(
+      'VALIDATION_FAILED',
+      `the identity provider's issuer must be https:// (or http:// on loopback, for the demo): ${opts.issuer}`,
+      { field: 'MANDATE_OIDC_ISSUER' },
+    );
   if (!opts.clientSecret === !opts.clientKey)
-    throw new MandateError('VALIDATION_FAILED', 'give the OIDC client a secret or a private key, one of them', { field: 'MANDATE_OIDC_CLIENT_SECRET' });
+    throw new MandateError('VALIDATION_FAILED', 'give the OIDC client a secret or a private key, one of them', {
+      field: 'MANDATE_OIDC_CLIENT_SECRET',
+    });
   const auth = opts.clientKey
-    ? oidc.PrivateKeyJwt(opts.clientKey.key, opts.clientKey.kid ? { [oidc.modifyAssertion]: (header) => void (header.kid = opts.clientKey!.kid) } : {})
+    ? oidc.PrivateKeyJwt(
+        opts.clientKey.key,
+        opts.clientKey.kid
+          ? {
+              [oidc.modifyAssertion]: (header) => {
+                header.kid = opts.clientKey?.kid;
+              },
+            }
+          : {},
+      )
     : oidc.ClientSecretBasic(opts.clientSecret!);
   const maxAge = opts.metadataMaxAgeMs ?? 5 * 60_000;
   let cached: { config: oidc.Configuration; at: number } | undefined;
@@ -86,7 +101,9 @@ export async function loadClientKey(file: string): Promise<ClientKey> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new MandateError('VALIDATION_FAILED', `cannot read MANDATE_OIDC_CLIENT_KEY_FILE ${file}: ${(err as Error).message}`, { field: 'MANDATE_OIDC_CLIENT_KEY_FILE' });
+    throw new MandateError('VALIDATION_FAILED', `cannot read MANDATE_OIDC_CLIENT_KEY_FILE ${file}: ${(err as Error).message}`, {
+      field: 'MANDATE_OIDC_CLIENT_KEY_FILE',
+    });
   }
   try {
     if (text.trim().startsWith('{')) {
@@ -100,7 +117,11 @@ export async function loadClientKey(file: string): Promise<ClientKey> {
     const key = await importPKCS8(text, alg, { extractable: true });
     return { key, kid: await calculateJwkThumbprint(await exportJWK(key)) };
   } catch (err) {
-    throw new MandateError('VALIDATION_FAILED', `MANDATE_OIDC_CLIENT_KEY_FILE ${file} is not a private JWK or PKCS#8 PEM key: ${(err as Error).message}`, { field: 'MANDATE_OIDC_CLIENT_KEY_FILE' });
+    throw new MandateError(
+      'VALIDATION_FAILED',
+      `MANDATE_OIDC_CLIENT_KEY_FILE ${file} is not a private JWK or PKCS#8 PEM key: ${(err as Error).message}`,
+      { field: 'MANDATE_OIDC_CLIENT_KEY_FILE' },
+    );
   }
 }
 
@@ -121,27 +142,42 @@ const CLAIM_NAMES: Record<string, string> = {
  */
 export function providerError(err: unknown, during: string, issuer: string, discovering = false): unknown {
   if (err instanceof MandateError) return err;
-  const unavailable = (why: string) => new MandateError('SIGNIN_UNAVAILABLE', `the identity provider (${issuer}) cannot be used: ${why} while ${during}; sign-in is closed until it answers`);
+  const unavailable = (why: string) =>
+    new MandateError(
+      'SIGNIN_UNAVAILABLE',
+      `the identity provider (${issuer}) cannot be used: ${why} while ${during}; sign-in is closed until it answers`,
+    );
   if (err instanceof oidc.ResponseBodyError) {
     if (err.status >= 500 || discovering) return unavailable(`it answered HTTP ${err.status}`);
     // Mandate's own client credentials refused: the configuration is wrong, not the person.
-    if (err.error === 'invalid_client') return unavailable('it refused Mandate\'s client credentials (MANDATE_OIDC_CLIENT_ID, MANDATE_OIDC_CLIENT_SECRET or the key)');
-    return new MandateError('SIGNIN_FAILED', `the identity provider refused ${during}: ${err.error}${err.error_description ? ` (${err.error_description})` : ''}`);
+    if (err.error === 'invalid_client')
+      return unavailable("it refused Mandate's client credentials (MANDATE_OIDC_CLIENT_ID, MANDATE_OIDC_CLIENT_SECRET or the key)");
+    return new MandateError(
+      'SIGNIN_FAILED',
+      `the identity provider refused ${during}: ${err.error}${err.error_description ? ` (${err.error_description})` : ''}`,
+    );
   }
   if (err instanceof oidc.AuthorizationResponseError)
-    return new MandateError('SIGNIN_FAILED', `the identity provider did not sign you in: ${err.error}${err.error_description ? ` (${err.error_description})` : ''}`);
+    return new MandateError(
+      'SIGNIN_FAILED',
+      `the identity provider did not sign you in: ${err.error}${err.error_description ? ` (${err.error_description})` : ''}`,
+    );
   if (err instanceof oidc.ClientError) {
-    const cause = err.cause as { status?: number; claim?: string; attribute?: string } | Response | undefined;
-    const status = cause instanceof Response ? cause.status : cause?.status;
+    // openid-client wraps the check that failed (oauth4webapi's error, whose cause names the claim).
+    const inner = err.cause instanceof Error ? err.cause : undefined;
+    const facts = (inner ? inner.cause : err.cause) as { claim?: string; attribute?: string; parameter?: string } | Response | undefined;
+    const status = err.cause instanceof Response ? err.cause.status : facts instanceof Response ? facts.status : undefined;
     if (discovering || (status !== undefined && status >= 500)) return unavailable(`${err.message}${status ? ` (HTTP ${status})` : ''}`);
-    const claim = cause && !(cause instanceof Response) ? cause.claim ?? cause.attribute : undefined;
-    const what = claim ? `: the ID token's ${CLAIM_NAMES[claim] ?? claim} is not what this sign-in expects` : '';
-    return new MandateError('SIGNIN_FAILED', `${during} failed a check: ${err.message}${what}`);
+    const claim = facts && !(facts instanceof Response) ? (facts.claim ?? facts.attribute) : undefined;
+    const what = claim ? `; the ID token's ${CLAIM_NAMES[claim] ?? claim} is not what this sign-in expects` : '';
+    return new MandateError('SIGNIN_FAILED', `${during} failed a check: ${inner?.message ?? err.message}${what}`);
   }
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return unavailable('it did not answer in time');
-  if (err instanceof TypeError && /fetch failed|network/i.test(err.message)) return unavailable(`connection failed (${e.cause?.code ?? e.cause?.message ?? 'network error'})`);
-  if (err instanceof oidc.WWWAuthenticateChallengeError) return new MandateError('SIGNIN_FAILED', `the identity provider refused ${during}: ${err.message}`);
+  if (err instanceof TypeError && /fetch failed|network/i.test(err.message))
+    return unavailable(`connection failed (${e.cause?.code ?? e.cause?.message ?? 'network error'})`);
+  if (err instanceof oidc.WWWAuthenticateChallengeError)
+    return new MandateError('SIGNIN_FAILED', `the identity provider refused ${during}: ${err.message}`);
   // Anything else is a fault of ours: thrown as it is, for the server log.
   return err;
 }

@@ -65,7 +65,11 @@ export function sessionAuthenticator(signin: Pick<SigninService, 'authenticate'>
     }
     // A session that is no longer valid is simply no credential; a valid one without its token is a forged request.
     if (!(await signin.authenticate(secret))) return undefined;
-    throw new MandateError('FORBIDDEN', `a request signed in by cookie must send the ${CSRF_COOKIE} cookie's value in the X-CSRF-Token header`, { field: 'X-CSRF-Token' });
+    throw new MandateError(
+      'FORBIDDEN',
+      `a request signed in by cookie must send the ${CSRF_COOKIE} cookie's value in the X-CSRF-Token header`,
+      { field: 'X-CSRF-Token' },
+    );
   };
 }
 
@@ -76,34 +80,40 @@ export interface SigninRouteOptions {
   home?: string;
 }
 
-const SessionSchema = Type.Object({
-  id: Type.String(),
-  user: Type.String(),
-  issuer: Type.String(),
-  subject: Type.String(),
-  client: Type.Union([Type.Literal('browser'), Type.Literal('cli')]),
-  amr: Type.Array(Type.String(), { description: 'how the person signed in at the provider (RFC 8176): pwd, otp, mfa, hwk…' }),
-  acr: Type.Union([Type.String(), Type.Null()]),
-  auth_time: Type.Union([Type.String(), Type.Null()], { description: 'when the person last authenticated at the provider' }),
-  created_at: Type.String(),
-  last_seen_at: Type.String(),
-  idle_expires_at: Type.String(),
-  expires_at: Type.String(),
-  refreshed_at: Type.Union([Type.String(), Type.Null()]),
-  ended_at: Type.Union([Type.String(), Type.Null()]),
-  end_reason: Type.Union([Type.String(), Type.Null()]),
-}, { title: 'Session' });
+const SessionSchema = Type.Object(
+  {
+    id: Type.String(),
+    user: Type.String(),
+    issuer: Type.String(),
+    subject: Type.String(),
+    client: Type.Union([Type.Literal('browser'), Type.Literal('cli')]),
+    amr: Type.Array(Type.String(), { description: 'how the person signed in at the provider (RFC 8176): pwd, otp, mfa, hwk…' }),
+    acr: Type.Union([Type.String(), Type.Null()]),
+    auth_time: Type.Union([Type.String(), Type.Null()], { description: 'when the person last authenticated at the provider' }),
+    created_at: Type.String(),
+    last_seen_at: Type.String(),
+    idle_expires_at: Type.String(),
+    expires_at: Type.String(),
+    refreshed_at: Type.Union([Type.String(), Type.Null()]),
+    ended_at: Type.Union([Type.String(), Type.Null()]),
+    end_reason: Type.Union([Type.String(), Type.Null()]),
+  },
+  { title: 'Session' },
+);
 
 const WhoAmI = Type.Object({
   user: Type.String(),
   roles: Type.Array(Type.String()),
   permissions: Type.Array(Type.String()),
   session: SessionSchema,
-  step_up: Type.Object({
-    satisfied: Type.Boolean(),
-    need: Type.Optional(Type.String({ description: 'mfa or recent_sign_in' })),
-    reason: Type.Optional(Type.String()),
-  }, { description: 'whether this session may do acts of power now, without signing in again' }),
+  step_up: Type.Object(
+    {
+      satisfied: Type.Boolean(),
+      need: Type.Optional(Type.String({ description: 'mfa or recent_sign_in' })),
+      reason: Type.Optional(Type.String()),
+    },
+    { description: 'whether this session may do acts of power now, without signing in again' },
+  ),
 });
 
 const SignedIn = Type.Object({
@@ -125,7 +135,9 @@ const DeviceStartedSchema = Type.Object({
 const DevicePolledSchema = Type.Object({
   status: Type.Union([Type.Literal('pending'), Type.Literal('slow_down'), Type.Literal('complete')]),
   interval: Type.Optional(Type.Integer()),
-  session_token: Type.Optional(Type.String({ description: 'on complete: the CLI session (Authorization: Bearer …), in this answer only; never print it' })),
+  session_token: Type.Optional(
+    Type.String({ description: 'on complete: the CLI session (Authorization: Bearer …), in this answer only; never print it' }),
+  ),
   user: Type.Optional(Type.String()),
   roles: Type.Optional(Type.Array(Type.String())),
   session: Type.Optional(SessionSchema),
@@ -140,8 +152,16 @@ export function registerSigninRoutes(fastify: FastifyInstance, signin: SigninSer
   const home = opts.home ?? '/console';
   const authenticate = sessionAuthenticator(signin);
   const cookie = (name: string, value: string, o: { httpOnly: boolean; path: string; maxAge?: number }) =>
-    [`${name}=${value}`, `Path=${o.path}`, o.httpOnly ? 'HttpOnly' : '', secure ? 'Secure' : '', 'SameSite=Lax', o.maxAge !== undefined ? `Max-Age=${o.maxAge}` : '']
-      .filter(Boolean).join('; ');
+    [
+      `${name}=${value}`,
+      `Path=${o.path}`,
+      o.httpOnly ? 'HttpOnly' : '',
+      secure ? 'Secure' : '',
+      'SameSite=Lax',
+      o.maxAge !== undefined ? `Max-Age=${o.maxAge}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
   const clearing = () => [
     cookie(SESSION_COOKIE, '', { httpOnly: true, path: '/', maxAge: 0 }),
     cookie(CSRF_COOKIE, '', { httpOnly: false, path: '/', maxAge: 0 }),
@@ -151,7 +171,10 @@ export function registerSigninRoutes(fastify: FastifyInstance, signin: SigninSer
   /** The session of this request, or 401. */
   async function sessionOf(req: { headers: IncomingHttpHeaders; method: string }): Promise<SessionPrincipal> {
     const principal = await authenticate(req);
-    if (!principal) throw new MandateError('UNAUTHENTICATED', 'this request carries no valid sign-in session (cookie or Bearer mds_…)', { field: 'Authorization' });
+    if (!principal)
+      throw new MandateError('UNAUTHENTICATED', 'this request carries no valid sign-in session (cookie or Bearer mds_…)', {
+        field: 'Authorization',
+      });
     return principal;
   }
 
@@ -159,147 +182,208 @@ export function registerSigninRoutes(fastify: FastifyInstance, signin: SigninSer
     const maxAge = Math.max(0, Math.floor((Date.parse(done.session.expires_at) - Date.now()) / 1000));
     const cookies = [cookie(BINDING_COOKIE, '', { httpOnly: true, path: '/v1/signin', maxAge: 0 })];
     if (done.secret && done.csrf) {
-      cookies.push(cookie(SESSION_COOKIE, done.secret, { httpOnly: true, path: '/', maxAge }), cookie(CSRF_COOKIE, done.csrf, { httpOnly: false, path: '/', maxAge }));
+      cookies.push(
+        cookie(SESSION_COOKIE, done.secret, { httpOnly: true, path: '/', maxAge }),
+        cookie(CSRF_COOKIE, done.csrf, { httpOnly: false, path: '/', maxAge }),
+      );
     }
     reply.header('set-cookie', cookies).header('cache-control', 'no-store');
   }
 
-  app.get('/v1/signin', {
-    config: { permission: 'public' },
-    schema: {
-      tags,
-      summary: 'Sign in with the identity provider: a redirect to it (or, asked for JSON, its URL)',
-      description: 'step_up=true signs the current session in again, with MFA, for acts of power.',
-      querystring: Type.Object({
-        return_to: Type.Optional(Type.String({ maxLength: 2000, pattern: '^/(?![/\\\\])', description: 'a path of this server to land on after' })),
-        step_up: Type.Optional(Type.Boolean()),
-        login_hint: Type.Optional(Type.String({ maxLength: 200 })),
-      }, { additionalProperties: false }),
-      response: {
-        200: Type.Object({ url: Type.String(), expires_at: Type.String() }),
-        302: Type.Null({ description: 'to the identity provider' }),
-        '4xx': Problem,
-        '5xx': Problem,
+  app.get(
+    '/v1/signin',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags,
+        summary: 'Sign in with the identity provider: a redirect to it (or, asked for JSON, its URL)',
+        description: 'step_up=true signs the current session in again, with MFA, for acts of power.',
+        querystring: Type.Object(
+          {
+            return_to: Type.Optional(
+              Type.String({ maxLength: 2000, pattern: '^/(?![/\\\\])', description: 'a path of this server to land on after' }),
+            ),
+            step_up: Type.Optional(Type.Boolean()),
+            login_hint: Type.Optional(Type.String({ maxLength: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ url: Type.String(), expires_at: Type.String() }),
+          302: Type.Null({ description: 'to the identity provider' }),
+          '4xx': Problem,
+          '5xx': Problem,
+        },
       },
     },
-  }, async (req, reply) => {
-    const { return_to, step_up, login_hint } = req.query;
-    const stepUpFor = step_up ? (await sessionOf(req)).session : undefined;
-    const begun = await signin.begin({ ...(return_to ? { returnTo: return_to } : {}), ...(stepUpFor ? { stepUpFor } : {}), ...(login_hint ? { loginHint: login_hint } : {}) });
-    const maxAge = Math.max(60, Math.floor((Date.parse(begun.expiresAt) - Date.now()) / 1000));
-    reply.header('set-cookie', cookie(BINDING_COOKIE, begun.binding, { httpOnly: true, path: '/v1/signin', maxAge })).header('cache-control', 'no-store');
-    if (wantsJson(req.headers.accept)) return reply.code(200).send({ url: begun.url, expires_at: begun.expiresAt });
-    return reply.redirect(begun.url, 302);
-  });
+    async (req, reply) => {
+      const { return_to, step_up, login_hint } = req.query;
+      const stepUpFor = step_up ? (await sessionOf(req)).session : undefined;
+      const begun = await signin.begin({
+        ...(return_to ? { returnTo: return_to } : {}),
+        ...(stepUpFor ? { stepUpFor } : {}),
+        ...(login_hint ? { loginHint: login_hint } : {}),
+      });
+      const maxAge = Math.max(60, Math.floor((Date.parse(begun.expiresAt) - Date.now()) / 1000));
+      reply
+        .header('set-cookie', cookie(BINDING_COOKIE, begun.binding, { httpOnly: true, path: '/v1/signin', maxAge }))
+        .header('cache-control', 'no-store');
+      if (wantsJson(req.headers.accept)) return reply.code(200).send({ url: begun.url, expires_at: begun.expiresAt });
+      return reply.redirect(begun.url, 302);
+    },
+  );
 
-  app.get('/v1/signin/callback', {
-    config: { permission: 'public' },
-    schema: {
-      tags,
-      summary: 'Where the identity provider sends the browser back: starts the session (cookies) and redirects to the console',
-      querystring: Type.Object({
-        code: Type.Optional(Type.String({ maxLength: 4000 })),
-        state: Type.Optional(Type.String({ maxLength: 512 })),
-        iss: Type.Optional(Type.String({ maxLength: 2000 })),
-        error: Type.Optional(Type.String({ maxLength: 200 })),
-        error_description: Type.Optional(Type.String({ maxLength: 2000 })),
-        session_state: Type.Optional(Type.String({ maxLength: 1000 })),
-      }),
-      response: {
-        200: SignedIn,
-        302: Type.Null({ description: 'to the console (or the page the sign-in named)' }),
-        '4xx': Problem,
-        '5xx': Problem,
+  app.get(
+    '/v1/signin/callback',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags,
+        summary: 'Where the identity provider sends the browser back: starts the session (cookies) and redirects to the console',
+        querystring: Type.Object({
+          code: Type.Optional(Type.String({ maxLength: 4000 })),
+          state: Type.Optional(Type.String({ maxLength: 512 })),
+          iss: Type.Optional(Type.String({ maxLength: 2000 })),
+          error: Type.Optional(Type.String({ maxLength: 200 })),
+          error_description: Type.Optional(Type.String({ maxLength: 2000 })),
+          session_state: Type.Optional(Type.String({ maxLength: 1000 })),
+        }),
+        response: {
+          200: SignedIn,
+          302: Type.Null({ description: 'to the console (or the page the sign-in named)' }),
+          '4xx': Problem,
+          '5xx': Problem,
+        },
       },
     },
-  }, async (req, reply) => {
-    const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
-    const callback = `${opts.publicUrl.replace(/\/+$/, '')}/v1/signin/callback${query}`;
-    const done = await signin.complete(callback, parseCookies(req.headers.cookie)[BINDING_COOKIE]);
-    signedIn(reply, done);
-    if (wantsJson(req.headers.accept)) return reply.code(200).send({ user: done.session.user, roles: done.roles, session: done.session, return_to: done.returnTo });
-    return reply.redirect(done.returnTo ?? home, 302);
-  });
-
-  app.post('/v1/signin/device', {
-    config: { permission: 'public' },
-    schema: {
-      tags,
-      summary: 'The CLI starts a sign-in with the device authorization grant (RFC 8628): show the person the code and the URL, then poll',
-      response: { 200: DeviceStartedSchema, '4xx': Problem, '5xx': Problem },
+    async (req, reply) => {
+      const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+      const callback = `${opts.publicUrl.replace(/\/+$/, '')}/v1/signin/callback${query}`;
+      const done = await signin.complete(callback, parseCookies(req.headers.cookie)[BINDING_COOKIE]);
+      signedIn(reply, done);
+      if (wantsJson(req.headers.accept))
+        return reply.code(200).send({ user: done.session.user, roles: done.roles, session: done.session, return_to: done.returnTo });
+      return reply.redirect(done.returnTo ?? home, 302);
     },
-  }, async (_req, reply) => reply.header('cache-control', 'no-store').send(await signin.deviceStart()));
+  );
 
-  app.post('/v1/signin/device/poll', {
-    config: { permission: 'public' },
-    schema: {
-      tags,
-      summary: 'The CLI asks whether the person approved the device; on complete, its session token (once)',
-      body: Type.Object({ handle: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
-      response: { 200: DevicePolledSchema, '4xx': Problem, '5xx': Problem },
-    },
-  }, async (req, reply) => {
-    const polled = await signin.devicePoll(req.body.handle);
-    reply.header('cache-control', 'no-store');
-    if (polled.status !== 'complete') return { status: polled.status, interval: polled.interval };
-    return { status: 'complete' as const, session_token: polled.secret, user: polled.session.user, roles: polled.roles, session: polled.session };
-  });
-
-  app.post('/v1/signout', {
-    config: { permission: 'public' },
-    schema: {
-      tags,
-      summary: 'Sign out: ends this session here at once; answers the provider\'s logout URL where it supports RP-initiated logout',
-      response: {
-        200: Type.Object({ session: SessionSchema, logout_url: Type.Optional(Type.String({ description: 'send the browser here to sign out of the provider too' })) }),
-        '4xx': Problem,
+  app.post(
+    '/v1/signin/device',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags,
+        summary: 'The CLI starts a sign-in with the device authorization grant (RFC 8628): show the person the code and the URL, then poll',
+        response: { 200: DeviceStartedSchema, '4xx': Problem, '5xx': Problem },
       },
     },
-  }, async (req, reply) => {
-    const { session, user } = await sessionOf(req);
-    const logoutUrl = session.client === 'browser' ? await signin.logoutUrl(session.id) : undefined;
-    const ended = await signin.end(session.id, `user:${user}`, 'signed_out', 'signed out');
-    reply.header('set-cookie', clearing());
-    return { session: ended, ...(logoutUrl ? { logout_url: logoutUrl } : {}) };
-  });
+    async (_req, reply) => reply.header('cache-control', 'no-store').send(await signin.deviceStart()),
+  );
 
-  app.get('/v1/session', {
-    config: { permission: 'public' },
-    schema: {
-      tags,
-      summary: 'Who am I, signed in: the user, roles, permissions and the session\'s facts (amr, acr, when I signed in, when it ends)',
-      response: { 200: WhoAmI, '4xx': Problem },
+  app.post(
+    '/v1/signin/device/poll',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags,
+        summary: 'The CLI asks whether the person approved the device; on complete, its session token (once)',
+        body: Type.Object({ handle: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
+        response: { 200: DevicePolledSchema, '4xx': Problem, '5xx': Problem },
+      },
     },
-  }, async (req) => {
-    const { user, roles, session } = await sessionOf(req);
-    const permissions = PERMISSIONS.filter((p) => rolesAllow(roles, p));
-    return { user, roles, permissions, session, step_up: signin.stepUp(session) };
-  });
+    async (req, reply) => {
+      const polled = await signin.devicePoll(req.body.handle);
+      reply.header('cache-control', 'no-store');
+      if (polled.status !== 'complete') return { status: polled.status, interval: polled.interval };
+      return {
+        status: 'complete' as const,
+        session_token: polled.secret,
+        user: polled.session.user,
+        roles: polled.roles,
+        session: polled.session,
+      };
+    },
+  );
 
-  app.get('/v1/sessions', {
-    config: { permission: 'sessions:end' },
-    schema: {
-      tags,
-      summary: 'People\'s sign-in sessions, newest first (never their secrets)',
-      querystring: Type.Object({
-        user: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-        open: Type.Optional(Type.Boolean({ description: 'only sessions not ended' })),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 200 })),
-      }, { additionalProperties: false }),
-      response: { 200: Items(SessionSchema), '4xx': Problem },
+  app.post(
+    '/v1/signout',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags,
+        summary: "Sign out: ends this session here at once; answers the provider's logout URL where it supports RP-initiated logout",
+        response: {
+          200: Type.Object({
+            session: SessionSchema,
+            logout_url: Type.Optional(Type.String({ description: 'send the browser here to sign out of the provider too' })),
+          }),
+          '4xx': Problem,
+        },
+      },
     },
-  }, async (req) => {
-    const { user, open, limit } = req.query;
-    return { items: await signin.list({ ...(user !== undefined ? { user } : {}), ...(open !== undefined ? { open } : {}) }, limit ?? 200) };
-  });
+    async (req, reply) => {
+      const { session, user } = await sessionOf(req);
+      const logoutUrl = session.client === 'browser' ? await signin.logoutUrl(session.id) : undefined;
+      const ended = await signin.end(session.id, `user:${user}`, 'signed_out', 'signed out');
+      reply.header('set-cookie', clearing());
+      return { session: ended, ...(logoutUrl ? { logout_url: logoutUrl } : {}) };
+    },
+  );
 
-  app.delete('/v1/sessions/:id', {
-    config: { permission: 'sessions:end' },
-    schema: {
-      tags,
-      summary: 'End a person\'s session at once (an administrator)',
-      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }),
-      response: { 200: SessionSchema, '4xx': Problem },
+  app.get(
+    '/v1/session',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags,
+        summary: "Who am I, signed in: the user, roles, permissions and the session's facts (amr, acr, when I signed in, when it ends)",
+        response: { 200: WhoAmI, '4xx': Problem },
+      },
     },
-  }, async (req): Promise<SessionView> => signin.end(req.params.id, actorOf(req), 'ended_by_admin', `ended by ${actorOf(req)}`));
+    async (req) => {
+      const { user, roles, session } = await sessionOf(req);
+      const permissions = PERMISSIONS.filter((p) => rolesAllow(roles, p));
+      return { user, roles, permissions, session, step_up: signin.stepUp(session) };
+    },
+  );
+
+  app.get(
+    '/v1/sessions',
+    {
+      config: { permission: 'sessions:end' },
+      schema: {
+        tags,
+        summary: "People's sign-in sessions, newest first (never their secrets)",
+        querystring: Type.Object(
+          {
+            user: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+            open: Type.Optional(Type.Boolean({ description: 'only sessions not ended' })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Items(SessionSchema), '4xx': Problem },
+      },
+    },
+    async (req) => {
+      const { user, open, limit } = req.query;
+      return {
+        items: await signin.list({ ...(user !== undefined ? { user } : {}), ...(open !== undefined ? { open } : {}) }, limit ?? 200),
+      };
+    },
+  );
+
+  app.delete(
+    '/v1/sessions/:id',
+    {
+      config: { permission: 'sessions:end' },
+      schema: {
+        tags,
+        summary: "End a person's session at once (an administrator)",
+        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }),
+        response: { 200: SessionSchema, '4xx': Problem },
+      },
+    },
+    async (req): Promise<SessionView> => signin.end(req.params.id, actorOf(req), 'ended_by_admin', `ended by ${actorOf(req)}`),
+  );
 }

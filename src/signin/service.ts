@@ -14,7 +14,17 @@ import { refusalRecorder } from '../ledger/refusals.js';
 import type { Database } from '../store/db.js';
 import { linkPerson, setRoles } from './people.js';
 import { loadClientKey, openIdProvider, providerError, type OpenIdProvider } from './provider.js';
-import { digest, newSecret, seal, sessionStore, unseal, type EndReason, type SessionClient, type SessionPrincipal, type SessionView } from './sessions.js';
+import {
+  digest,
+  newSecret,
+  seal,
+  sessionStore,
+  unseal,
+  type EndReason,
+  type SessionClient,
+  type SessionPrincipal,
+  type SessionView,
+} from './sessions.js';
 
 /** Single sign-on as configured (src/config.ts signinConfigOf). */
 export interface SigninConfig {
@@ -100,7 +110,11 @@ export type DevicePolled =
   | { status: 'pending' | 'slow_down'; interval: number }
   | ({ status: 'complete' } & Established & { secret: string });
 
-export type Refreshed = { status: 'refreshed'; roles: Role[] } | { status: 'ended'; reason: string } | { status: 'unavailable'; reason: string } | { status: 'skipped' };
+export type Refreshed =
+  | { status: 'refreshed'; roles: Role[] }
+  | { status: 'ended'; reason: string }
+  | { status: 'unavailable'; reason: string }
+  | { status: 'skipped' };
 
 interface PendingRow {
   id: string;
@@ -131,7 +145,8 @@ export function signinService(deps: SigninDeps) {
   /** Takes a pending sign-in (it is used once, whatever comes of it). */
   async function take(id: string, kind: PendingRow['kind']): Promise<PendingRow> {
     const [row] = await db.all<PendingRow>('SELECT * FROM signin_requests WHERE id = ? AND kind = ?', [id, kind]);
-    if (!row || !(await db.run('DELETE FROM signin_requests WHERE id = ?', [id]))) throw refused('this sign-in is unknown or was already used: start again');
+    if (!row || !(await db.run('DELETE FROM signin_requests WHERE id = ?', [id])))
+      throw refused('this sign-in is unknown or was already used: start again');
     if (Date.parse(row.expires_at) <= clock().getTime()) throw refused('this sign-in took too long and expired: start again');
     return row;
   }
@@ -140,10 +155,15 @@ export function signinService(deps: SigninDeps) {
     new Date(at.getTime() + Math.max(30_000, Math.min(refreshEveryMs, (expiresIn ?? Infinity) * 1000 - 30_000))).toISOString();
 
   /** A signed-in person from the provider's tokens: roles, user, session; or the refusal. */
-  async function establish(tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers, client: SessionClient, pending: PendingRow | undefined): Promise<Established> {
+  async function establish(
+    tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers,
+    client: SessionClient,
+    pending: PendingRow | undefined,
+  ): Promise<Established> {
     const claims = tokens.claims();
     if (!claims) throw refused('the identity provider sent no ID token: ask for the openid scope (MANDATE_OIDC_SCOPES)');
-    const who = typeof claims.preferred_username === 'string' ? `${claims.preferred_username} (subject ${claims.sub})` : `subject ${claims.sub}`;
+    const who =
+      typeof claims.preferred_username === 'string' ? `${claims.preferred_username} (subject ${claims.sub})` : `subject ${claims.sub}`;
     const mapped = rolesFromClaims(claims, config.groupsClaim, config.roleMap);
     if (!mapped.ok) throw refused(`${who} cannot sign in: ${mapped.reason}`);
     const amr = Array.isArray(claims.amr) ? claims.amr.filter((m): m is string => typeof m === 'string').slice(0, 20) : [];
@@ -153,42 +173,100 @@ export function signinService(deps: SigninDeps) {
     const iso = at.toISOString();
     const person = { issuer: claims.iss, subject: claims.sub, claims, roles: mapped.roles };
     const stepUpOf = pending?.step_up_session ?? undefined;
-    return db.transaction(async (tx) => {
-      const { userId, events } = await linkPerson(tx, iso, person, 'the provider\'s groups at sign-in');
-      if (stepUpOf) {
-        // A step-up renews the facts of the session that asked for it, for the same person only.
-        const current = await sessions.get(tx, stepUpOf);
-        if (!current || current.ended_at || current.subject !== claims.sub || current.issuer !== claims.iss)
-          throw refused('the step-up sign-in is not the same person as the session, or the session has ended: sign in again');
-        await tx.run('UPDATE sessions SET amr = ?, acr = ?, auth_time = ? WHERE id = ? AND ended_at IS NULL', [JSON.stringify(amr), acr, authTime, stepUpOf]);
-        if (tokens.refresh_token || tokens.id_token) await sessions.refreshed(tx, stepUpOf, iso, { refreshToken: tokens.refresh_token, idToken: tokens.id_token, refreshDueAt: refreshDue(at, tokens.expires_in) });
-        await appendEvents(tx, iso, [...events, {
-          actor: `user:${userId}`, action: 'session.stepped_up', subject: { type: 'session', id: stepUpOf },
-          before: { amr: current.amr, acr: current.acr, auth_time: current.auth_time }, after: { amr, acr, auth_time: authTime },
-        }]);
-        sessions.forget(stepUpOf);
-        return { session: { ...current, amr, acr, auth_time: authTime }, roles: mapped.roles, returnTo: pending?.return_to ?? null };
-      }
-      const created = await sessions.create(tx, at, {
-        userId, issuer: claims.iss, subject: claims.sub, client, amr, acr, authTime, refreshToken: tokens.refresh_token, idToken: tokens.id_token,
-        refreshDueAt: tokens.refresh_token ? refreshDue(at, tokens.expires_in) : null,
+    return db
+      .transaction(async (tx) => {
+        const { userId, events } = await linkPerson(tx, iso, person, "the provider's groups at sign-in");
+        if (stepUpOf) {
+          // A step-up renews the facts of the session that asked for it, for the same person only.
+          const current = await sessions.get(tx, stepUpOf);
+          if (!current || current.ended_at || current.subject !== claims.sub || current.issuer !== claims.iss)
+            throw refused('the step-up sign-in is not the same person as the session, or the session has ended: sign in again');
+          await tx.run('UPDATE sessions SET amr = ?, acr = ?, auth_time = ? WHERE id = ? AND ended_at IS NULL', [
+            JSON.stringify(amr),
+            acr,
+            authTime,
+            stepUpOf,
+          ]);
+          if (tokens.refresh_token || tokens.id_token)
+            await sessions.refreshed(tx, stepUpOf, iso, {
+              refreshToken: tokens.refresh_token,
+              idToken: tokens.id_token,
+              refreshDueAt: refreshDue(at, tokens.expires_in),
+            });
+          await appendEvents(tx, iso, [
+            ...events,
+            {
+              actor: `user:${userId}`,
+              action: 'session.stepped_up',
+              subject: { type: 'session', id: stepUpOf },
+              before: { amr: current.amr, acr: current.acr, auth_time: current.auth_time },
+              after: { amr, acr, auth_time: authTime },
+            },
+          ]);
+          sessions.forget(stepUpOf);
+          return { session: { ...current, amr, acr, auth_time: authTime }, roles: mapped.roles, returnTo: pending?.return_to ?? null };
+        }
+        const created = await sessions.create(tx, at, {
+          userId,
+          issuer: claims.iss,
+          subject: claims.sub,
+          client,
+          amr,
+          acr,
+          authTime,
+          refreshToken: tokens.refresh_token,
+          idToken: tokens.id_token,
+          refreshDueAt: tokens.refresh_token ? refreshDue(at, tokens.expires_in) : null,
+        });
+        await appendEvents(tx, iso, [
+          ...events,
+          {
+            actor: `user:${userId}`,
+            action: 'session.started',
+            subject: { type: 'session', id: created.view.id },
+            after: {
+              user_id: userId,
+              issuer: claims.iss,
+              subject: claims.sub,
+              client,
+              amr,
+              acr,
+              auth_time: authTime,
+              roles: mapped.roles,
+              expires_at: created.view.expires_at,
+            },
+          },
+        ]);
+        return {
+          session: created.view,
+          roles: mapped.roles,
+          secret: created.secret,
+          csrf: created.csrf,
+          returnTo: pending?.return_to ?? null,
+        };
+      })
+      .then((done) => {
+        sessions.forgetUser(done.session.user);
+        return done;
       });
-      await appendEvents(tx, iso, [...events, {
-        actor: `user:${userId}`, action: 'session.started', subject: { type: 'session', id: created.view.id },
-        after: { user_id: userId, issuer: claims.iss, subject: claims.sub, client, amr, acr, auth_time: authTime, roles: mapped.roles, expires_at: created.view.expires_at },
-      }]);
-      return { session: created.view, roles: mapped.roles, secret: created.secret, csrf: created.csrf, returnTo: pending?.return_to ?? null };
-    });
   }
 
   /** Ends sessions and revokes their refresh tokens at the provider (after commit, best effort). */
-  async function endWhere(which: { id: string } | { user: string }, actor: string, reason: EndReason, text: string): Promise<SessionView[]> {
+  async function endWhere(
+    which: { id: string } | { user: string },
+    actor: string,
+    reason: EndReason,
+    text: string,
+  ): Promise<SessionView[]> {
     const { ended, refreshTokens } = await db.transaction((tx) => sessions.end(tx, clock(), which, reason, actor, text));
     if (refreshTokens.length) {
-      void provider.configuration().then(async (c) => {
-        if (!c.serverMetadata().revocation_endpoint) return;
-        for (const t of refreshTokens) await oidc.tokenRevocation(c, t, { token_type_hint: 'refresh_token' }).catch(() => undefined);
-      }).catch(() => undefined);
+      void provider
+        .configuration()
+        .then(async (c) => {
+          if (!c.serverMetadata().revocation_endpoint) return;
+          for (const t of refreshTokens) await oidc.tokenRevocation(c, t, { token_type_hint: 'refresh_token' }).catch(() => undefined);
+        })
+        .catch(() => undefined);
     }
     return ended;
   }
@@ -203,7 +281,8 @@ export function signinService(deps: SigninDeps) {
     try {
       const c = await provider.configuration();
       answer = await oidc.refreshTokenGrant(c, tokens.refreshToken).catch(failed('refreshing the session'));
-      claims = answer.claims() ?? (await oidc.fetchUserInfo(c, answer.access_token, view.subject).catch(failed('reading the person\'s claims')));
+      claims =
+        answer.claims() ?? (await oidc.fetchUserInfo(c, answer.access_token, view.subject).catch(failed("reading the person's claims")));
     } catch (err) {
       if (!(err instanceof MandateError)) throw err;
       if (err.code === 'SIGNIN_UNAVAILABLE') {
@@ -229,14 +308,25 @@ export function signinService(deps: SigninDeps) {
         await appendEvents(tx, iso, await setRoles(tx, iso, view.user, [], text));
         await sessions.end(tx, now, { user: view.user }, 'roles_revoked', 'mandate', text);
       });
+      sessions.forgetUser(view.user);
       return { status: 'ended', reason: text };
     }
     await db.transaction(async (tx) => {
-      const events: NewEvent[] = await setRoles(tx, iso, view.user, mapped.roles, 'the provider\'s groups at refresh');
-      await sessions.refreshed(tx, sessionId, iso, { refreshToken: answer.refresh_token, idToken: answer.id_token, refreshDueAt: refreshDue(now, answer.expires_in) });
-      events.push({ actor: 'mandate', action: 'session.refreshed', subject: { type: 'session', id: sessionId }, after: { user_id: view.user, roles: mapped.roles, refreshed_at: iso } });
+      const events: NewEvent[] = await setRoles(tx, iso, view.user, mapped.roles, "the provider's groups at refresh");
+      await sessions.refreshed(tx, sessionId, iso, {
+        refreshToken: answer.refresh_token,
+        idToken: answer.id_token,
+        refreshDueAt: refreshDue(now, answer.expires_in),
+      });
+      events.push({
+        actor: 'mandate',
+        action: 'session.refreshed',
+        subject: { type: 'session', id: sessionId },
+        after: { user_id: view.user, roles: mapped.roles, refreshed_at: iso },
+      });
       await appendEvents(tx, iso, events);
     });
+    sessions.forgetUser(view.user);
     return { status: 'refreshed', roles: mapped.roles };
   }
 
@@ -257,7 +347,16 @@ export function signinService(deps: SigninDeps) {
       await db.run(
         `INSERT INTO signin_requests (id, kind, sealed, nonce, binding_hash, return_to, step_up_session, created_at, expires_at)
          VALUES (?, 'browser', ?, ?, ?, ?, ?, ?, ?)`,
-        [id, seal(kek, `signin:${id}`, verifier), nonce, digest(binding), returnTo, opts.stepUpFor?.id ?? null, now.toISOString(), expiresAt],
+        [
+          id,
+          seal(kek, `signin:${id}`, verifier),
+          nonce,
+          digest(binding),
+          returnTo,
+          opts.stepUpFor?.id ?? null,
+          now.toISOString(),
+          expiresAt,
+        ],
       );
       const url = oidc.buildAuthorizationUrl(c, {
         redirect_uri: config.redirectUri,
@@ -266,7 +365,13 @@ export function signinService(deps: SigninDeps) {
         code_challenge_method: 'S256',
         state,
         nonce,
-        ...(opts.stepUpFor ? { prompt: 'login', login_hint: opts.loginHint ?? opts.stepUpFor.user, ...(config.stepUp.acr ? { acr_values: config.stepUp.acr } : {}) } : {}),
+        ...(opts.stepUpFor
+          ? {
+              prompt: 'login',
+              login_hint: opts.loginHint ?? opts.stepUpFor.user,
+              ...(config.stepUp.acr ? { acr_values: config.stepUp.acr } : {}),
+            }
+          : {}),
         ...(!opts.stepUpFor && opts.loginHint ? { login_hint: opts.loginHint } : {}),
       });
       return { url: url.href, binding, expiresAt };
@@ -292,9 +397,14 @@ export function signinService(deps: SigninDeps) {
           throw refused('this sign-in was started in another browser (its cookie is missing): start again here');
         const verifier = unseal(kek, `signin:${pending.id}`, pending.sealed);
         const c = await provider.configuration();
-        const tokens = await oidc.authorizationCodeGrant(c, url, {
-          pkceCodeVerifier: verifier, expectedState: state, ...(pending.nonce ? { expectedNonce: pending.nonce } : {}), idTokenExpected: true,
-        }).catch(failed('the sign-in'));
+        const tokens = await oidc
+          .authorizationCodeGrant(c, url, {
+            pkceCodeVerifier: verifier,
+            expectedState: state,
+            ...(pending.nonce ? { expectedNonce: pending.nonce } : {}),
+            idTokenExpected: true,
+          })
+          .catch(failed('the sign-in'));
         return establish(tokens, 'browser', pending);
       });
     },
@@ -303,7 +413,10 @@ export function signinService(deps: SigninDeps) {
     async deviceStart(): Promise<DeviceStarted> {
       const c = await provider.configuration(true);
       if (!c.serverMetadata().device_authorization_endpoint)
-        throw new MandateError('SIGNIN_UNAVAILABLE', 'the identity provider does not offer the device authorization grant (RFC 8628): sign the CLI in with a loopback redirect');
+        throw new MandateError(
+          'SIGNIN_UNAVAILABLE',
+          'the identity provider does not offer the device authorization grant (RFC 8628): sign the CLI in with a loopback redirect',
+        );
       const d = await oidc.initiateDeviceAuthorization(c, { scope: config.scope }).catch(failed('starting a device sign-in'));
       const handle = newSecret('mdd_');
       const id = digest(handle);
@@ -311,12 +424,21 @@ export function signinService(deps: SigninDeps) {
       const interval = Math.max(1, Math.min(d.interval ?? 5, 60));
       await db.run(
         `INSERT INTO signin_requests (id, kind, sealed, poll_interval, created_at, expires_at) VALUES (?, 'device', ?, ?, ?, ?)`,
-        [id, seal(kek, `signin:${id}`, d.device_code), interval, now.toISOString(), new Date(now.getTime() + d.expires_in * 1000).toISOString()],
+        [
+          id,
+          seal(kek, `signin:${id}`, d.device_code),
+          interval,
+          now.toISOString(),
+          new Date(now.getTime() + d.expires_in * 1000).toISOString(),
+        ],
       );
       return {
-        handle, user_code: d.user_code, verification_uri: d.verification_uri,
+        handle,
+        user_code: d.user_code,
+        verification_uri: d.verification_uri,
         ...(typeof d.verification_uri_complete === 'string' ? { verification_uri_complete: d.verification_uri_complete } : {}),
-        expires_in: d.expires_in, interval,
+        expires_in: d.expires_in,
+        interval,
       };
     },
 
@@ -336,7 +458,7 @@ export function signinService(deps: SigninDeps) {
         if (row.polled_at && now.getTime() - Date.parse(row.polled_at) < interval * 1000) return { status: 'slow_down', interval };
         await db.run('UPDATE signin_requests SET polled_at = ? WHERE id = ?', [now.toISOString(), id]);
         const c = await provider.configuration();
-        let tokens;
+        let tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers;
         try {
           tokens = await oidc.genericGrantRequest(c, DEVICE_GRANT, { device_code: unseal(kek, `signin:${id}`, row.sealed) });
         } catch (err) {
@@ -384,7 +506,8 @@ export function signinService(deps: SigninDeps) {
     },
 
     /** Ends every open session of a user. */
-    endAllFor: (userId: string, actor: string, reason: EndReason, text: string): Promise<SessionView[]> => endWhere({ user: userId }, actor, reason, text),
+    endAllFor: (userId: string, actor: string, reason: EndReason, text: string): Promise<SessionView[]> =>
+      endWhere({ user: userId }, actor, reason, text),
 
     get: (sessionId: string) => sessions.get(db, sessionId),
     list: sessions.list,
@@ -408,7 +531,11 @@ export function signinService(deps: SigninDeps) {
 
     /** Whether a session's sign-in is strong and recent enough for an act of power (issue 18 item 3). */
     stepUp(session: Pick<SessionView, 'amr' | 'acr' | 'auth_time'>): StepUp {
-      return stepUp({ amr: session.amr, acr: session.acr, authTime: session.auth_time ? Date.parse(session.auth_time) : null }, clock().getTime(), config.stepUp);
+      return stepUp(
+        { amr: session.amr, acr: session.acr, authTime: session.auth_time ? Date.parse(session.auth_time) : null },
+        clock().getTime(),
+        config.stepUp,
+      );
     },
   };
 }

@@ -64,7 +64,9 @@ export interface NewSession {
 /** A session's row as the store holds it (its secrets' columns aside). */
 type SessionRow = Omit<SessionView, 'user' | 'amr'> & { user_id: string; amr: string };
 
-const VIEW_COLUMNS = 'id, user_id, issuer, subject, client, amr, acr, auth_time, created_at, last_seen_at, idle_expires_at, expires_at, refreshed_at, ended_at, end_reason';
+const VIEW_COLUMNS =
+  'id, user_id, issuer, subject, client, amr, acr, auth_time, created_at, last_seen_at, idle_expires_at, expires_at, refreshed_at, ' +
+  'ended_at, end_reason';
 
 export const digest = (secret: string) => createHash('sha256').update(secret, 'utf8').digest('hex');
 export const newSecret = (prefix = '') => prefix + randomBytes(32).toString('base64url');
@@ -81,9 +83,21 @@ export const unseal = (kek: Buffer, aad: string, sealed: string) => openKey(kek,
 
 export function toView(r: SessionRow): SessionView {
   return {
-    id: r.id, user: r.user_id, issuer: r.issuer, subject: r.subject, client: r.client, amr: JSON.parse(r.amr) as string[], acr: r.acr,
-    auth_time: r.auth_time, created_at: r.created_at, last_seen_at: r.last_seen_at, idle_expires_at: r.idle_expires_at,
-    expires_at: r.expires_at, refreshed_at: r.refreshed_at, ended_at: r.ended_at, end_reason: r.end_reason,
+    id: r.id,
+    user: r.user_id,
+    issuer: r.issuer,
+    subject: r.subject,
+    client: r.client,
+    amr: JSON.parse(r.amr) as string[],
+    acr: r.acr,
+    auth_time: r.auth_time,
+    created_at: r.created_at,
+    last_seen_at: r.last_seen_at,
+    idle_expires_at: r.idle_expires_at,
+    expires_at: r.expires_at,
+    refreshed_at: r.refreshed_at,
+    ended_at: r.ended_at,
+    end_reason: r.end_reason,
   };
 }
 
@@ -109,7 +123,14 @@ export interface SessionStoreOptions {
   touchEveryMs?: number;
 }
 
-export type EndReason = 'signed_out' | 'ended_by_admin' | 'provider_refused' | 'roles_revoked' | 'idle_timeout' | 'absolute_timeout' | 'user_disabled';
+export type EndReason =
+  | 'signed_out'
+  | 'ended_by_admin'
+  | 'provider_refused'
+  | 'roles_revoked'
+  | 'idle_timeout'
+  | 'absolute_timeout'
+  | 'user_disabled';
 
 export function sessionStore(deps: SessionStoreOptions) {
   const { db, clock, kek, limits } = deps;
@@ -125,6 +146,15 @@ export function sessionStore(deps: SessionStoreOptions) {
     hashOf.delete(sessionId);
   }
 
+  /** Drops a user's sessions from memory (their roles changed: every session has the roles of now). */
+  function forgetUser(userId: string): void {
+    for (const [h, entry] of cache) {
+      if (entry.view.user !== userId) continue;
+      cache.delete(h);
+      hashOf.delete(entry.view.id);
+    }
+  }
+
   async function read(hash: string, now: number): Promise<Cached | undefined> {
     const [row] = await db.all<SessionRow & { csrf_hash: string; roles: string; status: string }>(
       `SELECT s.${VIEW_COLUMNS.split(', ').join(', s.')}, s.csrf_hash, u.roles, u.status
@@ -133,8 +163,14 @@ export function sessionStore(deps: SessionStoreOptions) {
     );
     if (!row) return undefined;
     const entry: Cached = {
-      readAt: now, view: toView(row), roles: JSON.parse(row.roles) as Role[], active: row.status === 'active',
-      createdAt: Date.parse(row.created_at), lastSeenAt: Date.parse(row.last_seen_at), ended: row.ended_at !== null, csrfHash: row.csrf_hash,
+      readAt: now,
+      view: toView(row),
+      roles: JSON.parse(row.roles) as Role[],
+      active: row.status === 'active',
+      createdAt: Date.parse(row.created_at),
+      lastSeenAt: Date.parse(row.last_seen_at),
+      ended: row.ended_at !== null,
+      csrfHash: row.csrf_hash,
     };
     if (cache.size >= MAX_CACHED) {
       const oldest = cache.keys().next().value;
@@ -146,14 +182,22 @@ export function sessionStore(deps: SessionStoreOptions) {
   }
 
   /** Ends a session's row: its provider tokens go with it. */
-  const markEnded = (tx: Sql, id: string, iso: string, reason: EndReason) => tx.run(
-    `UPDATE sessions SET ended_at = ?, end_reason = ?, refresh_due_at = NULL, sealed_refresh_token = NULL, sealed_id_token = NULL
+  const markEnded = (tx: Sql, id: string, iso: string, reason: EndReason) =>
+    tx.run(
+      `UPDATE sessions SET ended_at = ?, end_reason = ?, refresh_due_at = NULL, sealed_refresh_token = NULL, sealed_id_token = NULL
       WHERE id = ? AND ended_at IS NULL`,
-    [iso, reason, id],
-  );
+      [iso, reason, id],
+    );
 
   function ending(r: SessionRow, at: string, reason: EndReason, actor: string, text: string) {
-    return { actor, action: 'session.ended', subject: { type: 'session', id: r.id }, before: { ended_at: null }, after: { user_id: r.user_id, ended_at: at, end_reason: reason }, reason: text };
+    return {
+      actor,
+      action: 'session.ended',
+      subject: { type: 'session', id: r.id },
+      before: { ended_at: null },
+      after: { user_id: r.user_id, ended_at: at, end_reason: reason },
+      reason: text,
+    };
   }
 
   return {
@@ -170,13 +214,41 @@ export function sessionStore(deps: SessionStoreOptions) {
            idle_expires_at, expires_at, refreshed_at, refresh_due_at, sealed_refresh_token, sealed_id_token)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
         [
-          id, digest(secret), digest(csrf), s.userId, s.issuer, s.subject, s.client, JSON.stringify(s.amr), s.acr, s.authTime, iso, iso, idle, expires,
-          s.refreshDueAt, s.refreshToken ? seal(kek, `${id}:refresh`, s.refreshToken) : null, s.idToken ? seal(kek, `${id}:id_token`, s.idToken) : null,
+          id,
+          digest(secret),
+          digest(csrf),
+          s.userId,
+          s.issuer,
+          s.subject,
+          s.client,
+          JSON.stringify(s.amr),
+          s.acr,
+          s.authTime,
+          iso,
+          iso,
+          idle,
+          expires,
+          s.refreshDueAt,
+          s.refreshToken ? seal(kek, `${id}:refresh`, s.refreshToken) : null,
+          s.idToken ? seal(kek, `${id}:id_token`, s.idToken) : null,
         ],
       );
       const view: SessionView = {
-        id, user: s.userId, issuer: s.issuer, subject: s.subject, client: s.client, amr: [...s.amr], acr: s.acr, auth_time: s.authTime,
-        created_at: iso, last_seen_at: iso, idle_expires_at: idle, expires_at: expires, refreshed_at: null, ended_at: null, end_reason: null,
+        id,
+        user: s.userId,
+        issuer: s.issuer,
+        subject: s.subject,
+        client: s.client,
+        amr: [...s.amr],
+        acr: s.acr,
+        auth_time: s.authTime,
+        created_at: iso,
+        last_seen_at: iso,
+        idle_expires_at: idle,
+        expires_at: expires,
+        refreshed_at: null,
+        ended_at: null,
+        end_reason: null,
       };
       return { view, secret, csrf };
     },
@@ -198,7 +270,11 @@ export function sessionStore(deps: SessionStoreOptions) {
       if (now - entry.lastSeenAt >= touchEveryMs) {
         const seen = new Date(now).toISOString();
         const idle = new Date(Math.min(now + limits.idleMs, state.expiresAt)).toISOString();
-        await db.run('UPDATE sessions SET last_seen_at = ?, idle_expires_at = ? WHERE id = ? AND ended_at IS NULL', [seen, idle, entry.view.id]);
+        await db.run('UPDATE sessions SET last_seen_at = ?, idle_expires_at = ? WHERE id = ? AND ended_at IS NULL', [
+          seen,
+          idle,
+          entry.view.id,
+        ]);
         entry.lastSeenAt = now;
         entry.view = { ...entry.view, last_seen_at: seen, idle_expires_at: idle };
       }
@@ -207,6 +283,7 @@ export function sessionStore(deps: SessionStoreOptions) {
 
     /** Drops a session from this process's memory (it is read from the store at its next use). */
     forget,
+    forgetUser,
 
     async get(sql: Sql, id: string): Promise<SessionView | undefined> {
       const [row] = await sql.all<SessionRow>(`SELECT ${VIEW_COLUMNS} FROM sessions WHERE id = ?`, [id]);
@@ -223,14 +300,19 @@ export function sessionStore(deps: SessionStoreOptions) {
       }
       if (filter.open) where.push('ended_at IS NULL');
       params.push(limit);
-      const rows = await db.all<SessionRow>(`SELECT ${VIEW_COLUMNS} FROM sessions${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`, params);
+      const rows = await db.all<SessionRow>(
+        `SELECT ${VIEW_COLUMNS} FROM sessions${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`,
+        params,
+      );
       return rows.map(toView);
     },
 
     /** The provider tokens of an open session, unsealed (for refresh and logout). */
     async tokens(sql: Sql, id: string): Promise<{ refreshToken?: string; idToken?: string } | undefined> {
       const [row] = await sql.all<{ sealed_refresh_token: string | null; sealed_id_token: string | null; ended_at: string | null }>(
-        'SELECT sealed_refresh_token, sealed_id_token, ended_at FROM sessions WHERE id = ?', [id]);
+        'SELECT sealed_refresh_token, sealed_id_token, ended_at FROM sessions WHERE id = ?',
+        [id],
+      );
       if (!row || row.ended_at) return undefined;
       return {
         ...(row.sealed_refresh_token ? { refreshToken: unseal(kek, `${id}:refresh`, row.sealed_refresh_token) } : {}),
@@ -239,11 +321,23 @@ export function sessionStore(deps: SessionStoreOptions) {
     },
 
     /** After a refresh: the provider's new tokens (sealed), and when to refresh next. */
-    async refreshed(tx: Sql, id: string, at: string, t: { refreshToken?: string; idToken?: string; refreshDueAt: string | null }): Promise<void> {
+    async refreshed(
+      tx: Sql,
+      id: string,
+      at: string,
+      t: { refreshToken?: string; idToken?: string; refreshDueAt: string | null },
+    ): Promise<void> {
       await tx.run(
         `UPDATE sessions SET refreshed_at = ?, refresh_due_at = ?,
-           sealed_refresh_token = COALESCE(?, sealed_refresh_token), sealed_id_token = COALESCE(?, sealed_id_token) WHERE id = ? AND ended_at IS NULL`,
-        [at, t.refreshDueAt, t.refreshToken ? seal(kek, `${id}:refresh`, t.refreshToken) : null, t.idToken ? seal(kek, `${id}:id_token`, t.idToken) : null, id],
+           sealed_refresh_token = COALESCE(?, sealed_refresh_token), sealed_id_token = COALESCE(?, sealed_id_token)
+         WHERE id = ? AND ended_at IS NULL`,
+        [
+          at,
+          t.refreshDueAt,
+          t.refreshToken ? seal(kek, `${id}:refresh`, t.refreshToken) : null,
+          t.idToken ? seal(kek, `${id}:id_token`, t.idToken) : null,
+          id,
+        ],
       );
       forget(id);
     },
@@ -257,9 +351,17 @@ export function sessionStore(deps: SessionStoreOptions) {
      * Ends open sessions in `tx` (those named, or all of a user's), with a session.ended event each;
      * answers the ended sessions' refresh tokens, to revoke at the provider after commit.
      */
-    async end(tx: Sql, at: Date, which: { id: string } | { user: string }, reason: EndReason, actor: string, text: string): Promise<{ ended: SessionView[]; refreshTokens: string[] }> {
+    async end(
+      tx: Sql,
+      at: Date,
+      which: { id: string } | { user: string },
+      reason: EndReason,
+      actor: string,
+      text: string,
+    ): Promise<{ ended: SessionView[]; refreshTokens: string[] }> {
       const rows = await tx.all<SessionRow & { sealed_refresh_token: string | null }>(
-        `SELECT ${VIEW_COLUMNS}, sealed_refresh_token FROM sessions WHERE ${'id' in which ? 'id = ?' : 'user_id = ?'} AND ended_at IS NULL ORDER BY id`,
+        `SELECT ${VIEW_COLUMNS}, sealed_refresh_token FROM sessions
+          WHERE ${'id' in which ? 'id = ?' : 'user_id = ?'} AND ended_at IS NULL ORDER BY id`,
         ['id' in which ? which.id : which.user],
       );
       const iso = at.toISOString();
@@ -268,7 +370,11 @@ export function sessionStore(deps: SessionStoreOptions) {
         await markEnded(tx, r.id, iso, reason);
         if (r.sealed_refresh_token) refreshTokens.push(unseal(kek, `${r.id}:refresh`, r.sealed_refresh_token));
       }
-      await appendEvents(tx, iso, rows.map((r) => ending(r, iso, reason, actor, text)));
+      await appendEvents(
+        tx,
+        iso,
+        rows.map((r) => ending(r, iso, reason, actor, text)),
+      );
       for (const r of rows) forget(r.id);
       return { ended: rows.map((r) => ({ ...toView(r), ended_at: iso, end_reason: reason })), refreshTokens };
     },
@@ -278,7 +384,8 @@ export function sessionStore(deps: SessionStoreOptions) {
       const now = clock();
       const iso = now.toISOString();
       const rows = await db.all<SessionRow>(
-        `SELECT ${VIEW_COLUMNS} FROM sessions WHERE ended_at IS NULL AND (idle_expires_at <= ? OR expires_at <= ?) ORDER BY idle_expires_at LIMIT ?`,
+        `SELECT ${VIEW_COLUMNS} FROM sessions
+          WHERE ended_at IS NULL AND (idle_expires_at <= ? OR expires_at <= ?) ORDER BY idle_expires_at LIMIT ?`,
         [iso, iso, limit],
       );
       let n = 0;
@@ -288,7 +395,16 @@ export function sessionStore(deps: SessionStoreOptions) {
         const reason = state.reason === 'absolute_timeout' ? 'absolute_timeout' : 'idle_timeout';
         n += await db.transaction(async (tx) => {
           const changed = await markEnded(tx, r.id, iso, reason);
-          if (changed) await appendEvents(tx, iso, [ending(r, iso, reason, 'mandate', reason === 'idle_timeout' ? 'not used for longer than the idle timeout' : 'reached its maximum age')]);
+          if (changed)
+            await appendEvents(tx, iso, [
+              ending(
+                r,
+                iso,
+                reason,
+                'mandate',
+                reason === 'idle_timeout' ? 'not used for longer than the idle timeout' : 'reached its maximum age',
+              ),
+            ]);
           return changed;
         });
         forget(r.id);
@@ -300,7 +416,8 @@ export function sessionStore(deps: SessionStoreOptions) {
     async dueForRefresh(limit: number): Promise<string[]> {
       const iso = clock().toISOString();
       const rows = await db.all<{ id: string }>(
-        'SELECT id FROM sessions WHERE refresh_due_at IS NOT NULL AND refresh_due_at <= ? AND ended_at IS NULL AND expires_at > ? ORDER BY refresh_due_at LIMIT ?',
+        `SELECT id FROM sessions WHERE refresh_due_at IS NOT NULL AND refresh_due_at <= ? AND ended_at IS NULL AND expires_at > ?
+          ORDER BY refresh_due_at LIMIT ?`,
         [iso, iso, limit],
       );
       return rows.map((r) => r.id);

@@ -10,9 +10,17 @@ const MAP: RoleMap = { 'mandate-admins': ['admin'], 'mandate-approvers': ['appro
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
-test('roles: the union of the mapped groups\' roles, in the order of ROLES; unmapped groups give nothing', () => {
-  assert.deepEqual(rolesFromClaims({ groups: ['ops', 'mandate-approvers', 'other'] }, 'groups', MAP), { ok: true, roles: ['viewer', 'operator', 'approver'], groups: ['ops', 'mandate-approvers', 'other'] });
-  assert.deepEqual(rolesFromClaims({ groups: 'mandate-admins' }, 'groups', MAP), { ok: true, roles: ['admin'], groups: ['mandate-admins'] });
+test("roles: the union of the mapped groups' roles, in the order of ROLES; unmapped groups give nothing", () => {
+  assert.deepEqual(rolesFromClaims({ groups: ['ops', 'mandate-approvers', 'other'] }, 'groups', MAP), {
+    ok: true,
+    roles: ['viewer', 'operator', 'approver'],
+    groups: ['ops', 'mandate-approvers', 'other'],
+  });
+  assert.deepEqual(rolesFromClaims({ groups: 'mandate-admins' }, 'groups', MAP), {
+    ok: true,
+    roles: ['admin'],
+    groups: ['mandate-admins'],
+  });
   // Keycloak's realm roles, by a dotted path; a claim literally named with a dot wins.
   assert.deepEqual(rolesFromClaims({ realm_access: { roles: ['ops'] } }, 'realm_access.roles', MAP).ok, true);
   assert.equal(claimAt({ 'https://x.example/groups': ['a'] }, 'https://x.example/groups') !== undefined, true);
@@ -33,15 +41,20 @@ test('roles: a missing, malformed or unmapped groups claim is refused with the r
 test('roles (property): exactly the roles some group of the person maps to, never another, no duplicates', () => {
   const groupNames = fc.constantFrom('a', 'b', 'c', 'd', 'e', '__proto__', 'constructor');
   const map = fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.uniqueArray(fc.constantFrom(...ROLES), { minLength: 1 }));
-  fc.assert(fc.property(map, fc.array(groupNames, { maxLength: 8 }), (m, groups) => {
-    const r = rolesFromClaims({ groups }, 'groups', m);
-    const expected = new Set(groups.flatMap((g) => (Object.hasOwn(m, g) ? m[g]! : [])));
-    if (expected.size === 0) return assert.equal(r.ok, false);
-    assert.ok(r.ok);
-    assert.deepEqual(new Set(r.roles), expected);
-    assert.equal(new Set(r.roles).size, r.roles.length);
-    assert.deepEqual(r.roles, ROLES.filter((x) => expected.has(x)));
-  }));
+  fc.assert(
+    fc.property(map, fc.array(groupNames, { maxLength: 8 }), (m, groups) => {
+      const r = rolesFromClaims({ groups }, 'groups', m);
+      const expected = new Set(groups.flatMap((g) => (Object.hasOwn(m, g) ? m[g]! : [])));
+      if (expected.size === 0) return assert.equal(r.ok, false);
+      assert.ok(r.ok);
+      assert.deepEqual(new Set(r.roles), expected);
+      assert.equal(new Set(r.roles).size, r.roles.length);
+      assert.deepEqual(
+        r.roles,
+        ROLES.filter((x) => expected.has(x)),
+      );
+    }),
+  );
 });
 
 test('the role map: JSON from a group to known roles; anything else is a clear error', () => {
@@ -55,17 +68,26 @@ test('the role map: JSON from a group to known roles; anything else is a clear e
 
 test('session (property): valid exactly while unused for less than the idle timeout and younger than the maximum', () => {
   const limits = { idleMs: 30 * MIN, maxMs: 12 * HOUR };
-  fc.assert(fc.property(fc.integer({ min: 0, max: 13 * HOUR }), fc.integer({ min: 0, max: 13 * HOUR }), fc.boolean(), (seenAfter, nowAfter, ended) => {
-    const created = 1_700_000_000_000;
-    const lastSeen = created + Math.min(seenAfter, nowAfter);
-    const now = created + nowAfter;
-    const s = sessionState({ createdAt: created, lastSeenAt: lastSeen, endedAt: ended ? created : null }, now, limits);
-    if (ended) return assert.deepEqual(s, { valid: false, reason: 'ended' });
-    if (now >= created + limits.maxMs) return assert.deepEqual(s, { valid: false, reason: 'absolute_timeout' });
-    if (now >= lastSeen + limits.idleMs) return assert.deepEqual(s, { valid: false, reason: 'idle_timeout' });
-    assert.ok(s.valid);
-    assert.ok(s.idleExpiresAt > now && s.idleExpiresAt <= s.expiresAt);
-  }));
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 13 * HOUR }),
+      fc.integer({ min: 0, max: 13 * HOUR }),
+      fc.boolean(),
+      (seenAfter, nowAfter, ended) => {
+        const created = 1_700_000_000_000;
+        const lastSeen = created + Math.min(seenAfter, nowAfter);
+        const now = created + nowAfter;
+        const s = sessionState({ createdAt: created, lastSeenAt: lastSeen, endedAt: ended ? created : null }, now, limits);
+        if (ended) return assert.deepEqual(s, { valid: false, reason: 'ended' });
+        const idleEnd = lastSeen + limits.idleMs;
+        const maxEnd = created + limits.maxMs;
+        if (now >= Math.min(idleEnd, maxEnd))
+          return assert.deepEqual(s, { valid: false, reason: idleEnd < maxEnd ? 'idle_timeout' : 'absolute_timeout' });
+        assert.ok(s.valid);
+        assert.ok(s.idleExpiresAt > now && s.idleExpiresAt <= s.expiresAt);
+      },
+    ),
+  );
 });
 
 test('step-up: an MFA amr or the configured acr, no older than the maximum age', () => {
@@ -79,19 +101,28 @@ test('step-up: an MFA amr or the configured acr, no older than the maximum age',
   assert.match(!old.satisfied ? old.reason : '', /11 minutes ago/);
   const unknown = stepUp({ amr: ['hwk'], authTime: null }, now, rule);
   assert.equal(!unknown.satisfied && unknown.need, 'recent_sign_in');
-  assert.deepEqual(stepUp({ amr: [], acr: 'urn:firm:loa:high', authTime: now }, now, { ...rule, acr: 'urn:firm:loa:high' }), { satisfied: true });
+  assert.deepEqual(stepUp({ amr: [], acr: 'urn:firm:loa:high', authTime: now }, now, { ...rule, acr: 'urn:firm:loa:high' }), {
+    satisfied: true,
+  });
   assert.equal(stepUp({ amr: [], acr: 'urn:firm:loa:low', authTime: now }, now, { ...rule, acr: 'urn:firm:loa:high' }).satisfied, false);
 });
 
 test('step-up (property): satisfied iff strong (an MFA method, or the acr) and recent', () => {
   const methods = fc.constantFrom(...MFA_METHODS, 'pwd', 'pin', 'kba', 'user', 'rba', 'geo');
-  fc.assert(fc.property(fc.array(methods, { maxLength: 4 }), fc.option(fc.constantFrom('mfa', 'pwd', 'gold')), fc.option(fc.constantFrom('gold')),
-    fc.integer({ min: -MIN, max: 30 * MIN }), (amr, acr, wanted, age) => {
-      const now = 1_700_000_000_000;
-      const r = stepUp({ amr, acr, authTime: now - age }, now, { maxAgeMs: 10 * MIN, ...(wanted ? { acr: wanted } : {}) });
-      const strong = amr.some((m) => (MFA_METHODS as readonly string[]).includes(m)) || (wanted !== null && acr === wanted);
-      assert.equal(r.satisfied, strong && age <= 10 * MIN);
-    }));
+  fc.assert(
+    fc.property(
+      fc.array(methods, { maxLength: 4 }),
+      fc.option(fc.constantFrom('mfa', 'pwd', 'gold')),
+      fc.option(fc.constantFrom('gold')),
+      fc.integer({ min: -MIN, max: 30 * MIN }),
+      (amr, acr, wanted, age) => {
+        const now = 1_700_000_000_000;
+        const r = stepUp({ amr, acr, authTime: now - age }, now, { maxAgeMs: 10 * MIN, ...(wanted ? { acr: wanted } : {}) });
+        const strong = amr.some((m) => (MFA_METHODS as readonly string[]).includes(m)) || (wanted !== null && acr === wanted);
+        assert.equal(r.satisfied, strong && age <= 10 * MIN);
+      },
+    ),
+  );
 });
 
 test('roles named in the map are Mandate roles', () => {

@@ -9,7 +9,7 @@ export class CookieJar {
 
   header(url: string): string | undefined {
     const jar = this.byOrigin.get(new URL(url).origin);
-    return jar && jar.size ? [...jar].map(([k, v]) => `${k}=${v}`).join('; ') : undefined;
+    return jar?.size ? [...jar].map(([k, v]) => `${k}=${v}`).join('; ') : undefined;
   }
 
   store(url: string, res: Response): void {
@@ -21,7 +21,9 @@ export class CookieJar {
       const eq = pair!.indexOf('=');
       const name = pair!.slice(0, eq).trim();
       const value = pair!.slice(eq + 1).trim();
-      const expired = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) <= Date.now()));
+      const expired = attrs.some(
+        (a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) <= Date.now()),
+      );
       if (expired || value === '') jar.delete(name);
       else jar.set(name, value);
     }
@@ -40,7 +42,11 @@ export interface Person {
 }
 
 /** One request as a browser makes it: the jar's cookies out, its Set-Cookie in, no redirect followed. */
-export async function browse(jar: CookieJar, url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
+export async function browse(
+  jar: CookieJar,
+  url: string,
+  init: { method?: string; form?: Record<string, string> } = {},
+): Promise<Response> {
   const cookie = jar.header(url);
   const res = await fetch(url, {
     method: init.method ?? (init.form ? 'POST' : 'GET'),
@@ -65,7 +71,11 @@ function credentials(person: Person): Record<string, string> {
  * until a redirect leaves the provider: answers that URL (the relying party's callback, with code
  * and state, or error). Throws when the provider answers with a page (a refused login: its text).
  */
-export async function followSignIn(url: string, person: Person | undefined, jar = new CookieJar()): Promise<{ callbackUrl: string; jar: CookieJar }> {
+export async function followSignIn(
+  url: string,
+  person: Person | undefined,
+  jar = new CookieJar(),
+): Promise<{ callbackUrl: string; jar: CookieJar }> {
   const provider = new URL(url).origin;
   let next = url;
   let form: Record<string, string> | undefined;
@@ -86,7 +96,12 @@ export async function followSignIn(url: string, person: Person | undefined, jar 
       form = credentials(person);
       continue;
     }
-    throw new Error(`the provider answered ${res.status} at ${new URL(next).pathname}: ${html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 400)}`);
+    throw new Error(
+      `the provider answered ${res.status} at ${new URL(next).pathname}: ${html
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .slice(0, 400)}`,
+    );
   }
   throw new Error('too many redirects at the provider');
 }
@@ -102,7 +117,13 @@ export async function approveDevice(verificationUri: string, userCode: string, p
   const confirmPage = await browse(jar, action, { form: { xsrf: hidden(input, 'xsrf') ?? '', user_code: userCode } });
   const confirmHtml = await confirmPage.text();
   const xsrf = hidden(confirmHtml, 'xsrf');
-  if (!xsrf) throw new Error(`no confirmation page for ${userCode}: ${confirmHtml.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300)}`);
+  if (!xsrf)
+    throw new Error(
+      `no confirmation page for ${userCode}: ${confirmHtml
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .slice(0, 300)}`,
+    );
   const confirmAction = new URL(formAction(confirmHtml, 'op.deviceConfirmForm') ?? '/device', action).toString();
   let res = await browse(jar, confirmAction, { form: { xsrf, user_code: hidden(confirmHtml, 'user_code') ?? userCode, confirm: 'yes' } });
   let at = confirmAction;
@@ -121,7 +142,12 @@ export async function approveDevice(verificationUri: string, userCode: string, p
       continue;
     }
     if (res.status === 200 && /Device signed in/.test(html)) return;
-    throw new Error(`device approval ended with ${res.status}: ${html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300)}`);
+    throw new Error(
+      `device approval ended with ${res.status}: ${html
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .slice(0, 300)}`,
+    );
   }
   throw new Error('too many redirects approving the device');
 }
