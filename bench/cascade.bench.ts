@@ -280,8 +280,8 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
     const app = await buildApp({ db, logger: false, connectors: connectors.lookup });
     const svc = app.services;
     try {
-      await svc.access.createUser('bench', { id: 'carla', name: 'Carla Compliance', roles: ['compliance_officer'] });
-      await svc.access.createUser('bench', { id: 'anton', name: 'Anton Approver', roles: ['approver'] });
+      await svc.users.createUser('bench', { id: 'carla', name: 'Carla Compliance', roles: ['compliance_officer'] });
+      await svc.users.createUser('bench', { id: 'anton', name: 'Anton Approver', roles: ['approver'] });
       const carla = { user: 'carla', canApprove: false };
       const anton = { user: 'anton', canApprove: true };
 

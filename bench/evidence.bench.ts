@@ -15,7 +15,7 @@
 //      suspensions, 40 approved static-secret exceptions, an access review left overdue, 25 leaked
 //      secrets, 8 emergency break-glass unseals, checkpoints. The total is BENCH_EVENTS exactly.
 //   2. measure (a fresh child, as a server process would be): compliance.run() twice (the first
-//      opens every finding, the second must change nothing), then evidencePacks(...).build() for
+//      opens every finding, the second must change nothing), then evidencePackService(...).build() for
 //      one entity and member state (on SQLite, if it fails as shipped on pack.ts's approvals query,
 //      the failure is reported and the pack built again through a shim that splits that query),
 //      then verifyPack() on the bytes. Peak RSS is sampled every
@@ -138,7 +138,7 @@ async function seed(url: string): Promise<SeedResult> {
   let servicesMs = 0;
   try {
     for (const [id, name, roles] of [['carla', 'Carla Compliance', ['compliance_officer']], ['anton', 'Anton Approver', ['approver']], ['bert', 'Bert Approver', ['approver']], ['olga', 'Olga Operator', ['operator']]] as const)
-      await svc.access.createUser('bench', { id, name, roles: [...roles] });
+      await svc.users.createUser('bench', { id, name, roles: [...roles] });
 
     const firm = generateFirm(IDENTITIES);
     log(`firm: ${IDENTITIES} identities, ${firm.authorisations} authorisations, ${firm.people} people (${firm.departed} departed), ${firm.vendors} vendors`);
@@ -453,7 +453,7 @@ function sqlTracer(db: Database) {
 }
 
 /**
- * The database as evidencePacks sees it, except that pack.ts's approvals query (subjects IN (...)
+ * The database as evidencePackService sees it, except that pack.ts's approvals query (subjects IN (...)
  * OR subject IN transitions matching any of as many LIKEs) runs in sub-chunks of 200 subjects and
  * the rows are united by approval id: the same rows, inside SQLite's expression depth limit.
  */
@@ -483,7 +483,7 @@ function approvalsQueryInSubChunks(db: Database): Database {
 async function measure(url: string): Promise<MeasureResult> {
   const { openDatabase } = await import('../src/store/open.js');
   const { buildApp } = await import('../src/app.js');
-  const { evidencePacks } = await import('../src/evidence/pack.js');
+  const { evidencePackService } = await import('../src/evidence/pack.js');
   const { verifyPack } = await import('../src/evidence/verify.js');
   const { complianceService } = await import('../src/compliance/service.js');
   const { ledgerService } = await import('../src/ledger/service.js');
@@ -500,8 +500,8 @@ async function measure(url: string): Promise<MeasureResult> {
     const tracer = env.BENCH_TRACE_SQL === '1' ? sqlTracer(db) : undefined;
     const base = tracer?.db ?? db;
     const compliance = tracer ? complianceService({ db: base, clock, extraFindings: { reviews: (sql, now) => svc.reviews.findings(sql, now) } }) : svc.compliance;
-    const ledger = tracer ? ledgerService(base, clock, { kek: KEK, origin: ORIGIN }) : svc.ledger;
-    const packs = evidencePacks(base, clock, ledger, compliance);
+    const ledger = tracer ? ledgerService({ db: base, clock, kek: KEK, origin: ORIGIN }) : svc.ledger;
+    const packs = evidencePackService({ db: base, clock, ledger, compliance });
     const count = async (sql: string) => Number((await db.all<{ n: number }>(sql))[0]?.n ?? 0);
     const events = await count('SELECT MAX(seq) AS n FROM events');
     const identities = await count('SELECT COUNT(*) AS n FROM identities');
@@ -536,7 +536,7 @@ async function measure(url: string): Promise<MeasureResult> {
       asShipped = { error: msg, ms: r1(performance.now() - t0) };
       log(`packs.build as shipped failed after ${(asShipped.ms / 1000).toFixed(2)} s: ${msg}; building again with the approvals query in sub-chunks`);
       tracer?.report('packs.build as shipped');
-      const shimmed = evidencePacks(approvalsQueryInSubChunks(base), clock, ledger, compliance);
+      const shimmed = evidencePackService({ db: approvalsQueryInSubChunks(base), clock, ledger, compliance });
       built = await phase(sampler, `packs.build(${ENTITY}, ${JURISDICTION}) with the sub-chunk shim`, () => shimmed.build({ entity: ENTITY, jurisdiction: JURISDICTION }));
     }
     tracer?.report('packs.build');

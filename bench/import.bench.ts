@@ -242,7 +242,7 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
   try {
     await migrate(db);
     const clock = () => new Date();
-    const service = importService(db, clock, identityChangeGate(approvalEngine(db, clock, () => DEFAULT_APPROVAL_RULES), lifecycleRulesStore(db, clock)));
+    const service = importService({ db, clock, gate: identityChangeGate({ approvals: approvalEngine({ db, clock, approvalRules: () => DEFAULT_APPROVAL_RULES }), lifecycleRules: lifecycleRulesStore({ db, clock }) }) });
 
     const phase = async (label: string, dryRun: boolean): Promise<PhaseResult> => {
       gc();

@@ -101,7 +101,7 @@ async function runStore(name: 'sqlite' | 'postgres'): Promise<StoreRun> {
   const db = store.db;
   const app = await buildApp({ db, logger: false });
   try {
-    const token = (await app.services.access.bootstrap(undefined))!;
+    const token = (await app.services.users.bootstrap(undefined))!;
     const t0 = performance.now();
     const firm = generateFirm(IDENTITIES);
     const text = JSON.stringify(firm.manifest);

@@ -100,7 +100,7 @@ async function main() {
   const t0 = performance.now();
   await syntheticTree(big, n);
   const built = performance.now() - t0;
-  const ledger = ledgerService(big, () => new Date(at), { kek: randomBytes(32), origin: 'bench/ledger' });
+  const ledger = ledgerService({ db: big, clock: () => new Date(at), kek: randomBytes(32), origin: 'bench/ledger' });
   const times: number[] = [];
   const proofs: Awaited<ReturnType<typeof ledger.inclusion>>[] = [];
   for (let i = 0; i < 2_000; i++) {
@@ -147,7 +147,7 @@ async function main() {
       actor: 'user:bench', action: 'identity.status_changed', subject: { type: 'identity', id: `nhi-${(i + j) % identities}` }, before: { status: 'active' }, after: { status: (i + j) % 3 ? 'active' : 'suspended' }, reason: 'churn',
     }))));
   }
-  const realLedger = ledgerService(real, () => new Date(at), { kek: randomBytes(32), origin: 'bench/ledger' });
+  const realLedger = ledgerService({ db: real, clock: () => new Date(at), kek: randomBytes(32), origin: 'bench/ledger' });
   const file = join(dir, 'export.jsonl');
   const out = createWriteStream(file);
   const e0 = performance.now();

@@ -50,7 +50,7 @@ export async function benchServer(work: string, file: string, opts: { demo: bool
   const server = await start(work, file, opts.demo);
   try {
     await settle(server);
-    const { token } = await server.app.services.access.createToken('bench', 'admin', { label: 'bench:console' });
+    const { token } = await server.app.services.users.createToken('bench', 'admin', { label: 'bench:console' });
     const res = await fetch(`${server.url}/v1/me`, { headers: { authorization: `Bearer ${token}` } });
     if (!res.ok) throw new Error(`GET /v1/me answered ${res.status}: ${await res.text()}`);
     const me = (await res.json()) as Me;

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { MandateError } from '../core/errors.js';
 import type { LifecycleRules } from '../core/lifecycle.js';
 import { appendEvents } from '../ledger/log.js';
-import type { PolicyStore } from '../policy/store.js';
+import type { PolicyService } from '../policy/store.js';
 import { refreshPower } from '../state/power.js';
 import type { LifecycleRulesStore } from '../state/lifecycle-rules.js';
 import type { Database, Sql } from '../store/db.js';
@@ -30,11 +30,17 @@ export interface ChangeRequest {
 
 interface Row { id: string; kind: string; doc: string; requester: string; status: string; result: string | null; created_at: string }
 
-export function changeRequests(
-  db: Database, clock: () => Date, approvals: ApprovalEngine, policies: PolicyStore, lifecycleRules: LifecycleRulesStore,
+export interface ChangeRequestDeps {
+  db: Database;
+  clock: () => Date;
+  approvals: Pick<ApprovalEngine, 'get' | 'open' | 'register'>;
+  policies: Pick<PolicyService, 'current' | 'publishIn' | 'validate'>;
+  lifecycleRules: Pick<LifecycleRulesStore, 'check' | 'current' | 'pushIn'>;
   /** CAEP receivers a change of stored power is signalled to (new lifecycle rules recompute everyone). */
-  receivers: readonly string[] = [],
-) {
+  caepReceivers?: readonly string[];
+}
+
+export function changeRequestService({ db, clock, approvals, policies, lifecycleRules, caepReceivers: receivers = [] }: ChangeRequestDeps) {
   async function load(sql: Sql, id: string): Promise<ChangeRequest | undefined> {
     const [r] = await sql.all<Row>('SELECT * FROM change_requests WHERE id = ?', [id]);
     if (!r) return undefined;
@@ -121,4 +127,4 @@ export function changeRequests(
     },
   };
 }
-export type ChangeRequests = ReturnType<typeof changeRequests>;
+export type ChangeRequestService = ReturnType<typeof changeRequestService>;

@@ -8,7 +8,7 @@ import { MandateError } from '../core/errors.js';
 import { Enum } from '../core/model.js';
 import { Problem } from '../http/common.js';
 import { ApprovalRuleSchema, ApprovalSchema, ChangeRequestSchema, Items, type Names } from '../http/responses.js';
-import type { ChangeRequest, ChangeRequests } from './changes.js';
+import type { ChangeRequest, ChangeRequestService } from './changes.js';
 import type { Approval, ApprovalEngine } from '../state/approvals.js';
 
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false });
@@ -17,7 +17,7 @@ const Vote = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, max
 const IN_STEP: [Names<Static<typeof ApprovalSchema>, Approval>, Names<Static<typeof ChangeRequestSchema>, ChangeRequest>] = [true, true];
 void IN_STEP;
 
-export function registerApprovalRoutes(fastify: FastifyInstance, approvals: ApprovalEngine, changes: ChangeRequests): void {
+export function registerApprovalRoutes(fastify: FastifyInstance, approvals: ApprovalEngine, changes: ChangeRequestService): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['approvals'];
   app.get('/v1/approvals', {

@@ -17,9 +17,9 @@ import { DAY } from './findings.js';
 /** What a run learnt of decision usage, written in the run's transaction. */
 export interface UsageUpdate { rows: string[][]; cursor: number }
 
-/** Access reviews that lapsed unanswered, as findings: the reviews capability knows (wired in src/app.ts). */
+/** Access reviews that lapsed unanswered, as findings: the reviews capability knows (wired in src/server/container.ts). */
 export type ReviewFindings = (sql: Sql, now: Date) => Promise<LapsedReview[]>;
-/** The findings stored discovery results suggest: the discovery capability knows (wired in src/app.ts). */
+/** The findings stored discovery results suggest: the discovery capability knows (wired in src/server/container.ts). */
 export type DiscoveryFindings = (sql: Sql) => Promise<SuggestedFinding[]>;
 
 /** Findings other capabilities contribute to a run. */

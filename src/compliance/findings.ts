@@ -52,10 +52,11 @@ export function findingsService({ db, clock }: FindingsDeps) {
       const where: string[] = [];
       const params: (string | number)[] = [];
       const statuses = q.status ?? ['open', 'acknowledged'];
-      where.push(`status IN (${statuses.map(() => '?').join(',')})`), params.push(...statuses);
-      if (q.severity) where.push('severity = ?'), params.push(q.severity);
-      if (q.check) where.push('check_id = ?'), params.push(q.check);
-      if (q.subject) where.push('subject_id = ?'), params.push(q.subject);
+      where.push(`status IN (${statuses.map(() => '?').join(',')})`);
+      params.push(...statuses);
+      if (q.severity) { where.push('severity = ?'); params.push(q.severity); }
+      if (q.check) { where.push('check_id = ?'); params.push(q.check); }
+      if (q.subject) { where.push('subject_id = ?'); params.push(q.subject); }
       const rows = await db.all<FindingRow>(`SELECT * FROM compliance_findings WHERE ${where.join(' AND ')} ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, first_seen, id LIMIT ?`, [...params, q.owner ? 100_000 : q.limit]);
       const out = rows.map(toFinding);
       return q.owner ? out.filter((f) => f.owner === q.owner).slice(0, q.limit) : out;

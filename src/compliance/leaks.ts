@@ -68,7 +68,7 @@ export function parseLeakReport(text: string): { format: 'gitleaks' | 'truffleho
   return { format: 'trufflehog', leaks };
 }
 
-export function leakService(db: Database, clock: () => Date) {
+export function leakService({ db, clock }: { db: Database; clock: () => Date }) {
   return {
     /** Records a report, all or nothing: new leaks opened, known ones seen again. */
     async ingest(actor: string, text: string, identity?: string): Promise<{ format: string; received: number; opened: number; seen_again: number; matched: number }> {

@@ -64,8 +64,8 @@ export function checkRunService({ db, clock, extraFindings, settings = DEFAULT_C
         const wasOpen = prior && OPEN.includes(prior.status);
         const firstSeen = wasOpen ? prior.first_seen : (failure.since && failure.since < at ? failure.since : at);
         const status: FindingStatus = exception ? 'accepted_risk' : wasOpen && prior.status === 'acknowledged' ? 'acknowledged' : 'open';
-        if (!prior) (counts.opened++, opened.push(fid));
-        else if (!wasOpen) (counts.reopened++, opened.push(fid));
+        if (!prior) { counts.opened++; opened.push(fid); }
+        else if (!wasOpen) { counts.reopened++; opened.push(fid); }
         if (status === 'accepted_risk') counts.accepted_risk++;
         else counts.open++;
         const doc: FindingDoc = { title: failure.title, detail: failure.detail, owner: failure.owner, controls: check.controls, scopes: failure.scopes };

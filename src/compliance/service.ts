@@ -14,7 +14,7 @@ export type { RunSummary } from './runner.js';
 export interface ComplianceDeps {
   db: Database;
   clock: () => Date;
-  /** Findings other capabilities contribute to each run (wired in src/app.ts). */
+  /** Findings other capabilities contribute to each run (wired in src/server/container.ts). */
   extraFindings: ExtraFindings;
   /** The checks' thresholds (default DEFAULT_CHECK_SETTINGS). */
   settings?: CheckSettings | undefined;

@@ -25,7 +25,15 @@ export interface DecisionAnswer extends Decision {
   recorded: boolean;
 }
 
-export function decisionService(db: Database, state: EnforcementState, tokens: TokenService, evidence: GroupCommitter) {
+export interface DecisionDeps {
+  db: Database;
+  /** The decision point's state, kept current by the enforcement hub. */
+  state: EnforcementState;
+  tokens: Pick<TokenService, 'check'>;
+  evidence: Pick<GroupCommitter, 'submit'>;
+}
+
+export function decisionService({ db, state, tokens, evidence }: DecisionDeps) {
   type Resolved = { facts: PrincipalFacts; context: DecisionContext; conflictDeny?: Decision } | { refused: string; who: { type: string; id: string } };
 
   /** The context as sent, for an identity or a person: the schema requires it whole (checked again for callers inside the server). */

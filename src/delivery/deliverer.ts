@@ -35,7 +35,14 @@ export interface DelivererOptions {
   batch?: number;
 }
 
-export function outboxDeliverer(db: Database, clock: () => Date, connectors: { get(name: string): Connector | undefined }, opts: DelivererOptions = {}) {
+export interface DelivererDeps extends DelivererOptions {
+  db: Database;
+  clock: () => Date;
+  /** Revocation connectors by name. */
+  connectors: { get(name: string): Connector | undefined };
+}
+
+export function outboxDeliverer({ db, clock, connectors, ...opts }: DelivererDeps) {
   const maxAttempts = opts.maxAttempts ?? 8;
   const baseDelay = opts.baseDelayMs ?? 500;
   const lease = opts.leaseMs ?? 60_000;

@@ -25,7 +25,7 @@ import type { WriteOutcome } from '../inventory/service.js';
 import { BUILTIN_SOURCE_KINDS, checkSourceConfig, openSource, readSource } from './registry.js';
 import { coversOf, MalformedSourceError, redact, secretsOf, SourceError, type SourceConfig } from './source.js';
 
-/** How a new identity is created: the inventory's normal create path (wired in src/app.ts). */
+/** How a new identity is created: the inventory's normal create path (wired in src/server/container.ts). */
 export type CreateIdentity = (actor: string, input: IdentityInput) => Promise<WriteOutcome<Identity>>;
 
 export const DISMISS_REASONS = ['not_an_nhi', 'personal_account', 'out_of_scope', 'other'] as const;
@@ -197,7 +197,18 @@ const CREDENTIAL_OF: Record<ObservedCredentialType, CredentialType> = { password
 /** How long one read may take before it is stopped and the run fails (incomplete: nothing becomes missing). */
 export const DEFAULT_RUN_TIMEOUT_MS = 5 * 60_000;
 
-export function discoveryService(db: Database, clock: () => Date, kek: Buffer, createIdentity: CreateIdentity, runTimeoutMs = DEFAULT_RUN_TIMEOUT_MS) {
+export interface DiscoveryDeps {
+  db: Database;
+  clock: () => Date;
+  /** Seals source secrets and keys the fingerprints of observed credentials. */
+  kek: Buffer;
+  /** Adoption creates the identity through the inventory's create path (its checks and approvals). */
+  createIdentity: CreateIdentity;
+  /** How long one read may take (default DEFAULT_RUN_TIMEOUT_MS). */
+  runTimeoutMs?: number;
+}
+
+export function discoveryService({ db, clock, kek, createIdentity, runTimeoutMs = DEFAULT_RUN_TIMEOUT_MS }: DiscoveryDeps) {
   const recorded = refusalRecorder(db, clock);
   const fingerprintKey = createHmac('sha256', kek).update('mandate discovery fingerprint key').digest();
 
@@ -444,10 +455,10 @@ export function discoveryService(db: Database, clock: () => Date, kek: Buffer, c
     async accounts(q: { source?: string; state?: ReconcileState; identity?: string; after?: string; limit: number }): Promise<AccountView[]> {
       const where: string[] = [];
       const params: (string | number)[] = [];
-      if (q.source) where.push('source_id = ?'), params.push(q.source);
-      if (q.identity) where.push('identity_id = ?'), params.push(q.identity);
-      if (q.state) where.push('state = ?'), params.push(q.state);
-      if (q.after !== undefined) where.push('key > ?'), params.push(q.after);
+      if (q.source) { where.push('source_id = ?'); params.push(q.source); }
+      if (q.identity) { where.push('identity_id = ?'); params.push(q.identity); }
+      if (q.state) { where.push('state = ?'); params.push(q.state); }
+      if (q.after !== undefined) { where.push('key > ?'); params.push(q.after); }
       const rows = await db.all<AccountRow>(`SELECT * FROM discovery_accounts${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY key LIMIT ?`, [...params, q.limit]);
       return rows.map(toAccount);
     },

@@ -45,7 +45,16 @@ export function verdictOf(row: Pending, accounts: AccountView[], runs: Verificat
  * per delivery. `kick()` asks for a pass soon (a burst of deliveries is one pass); `stop()` waits
  * for the pass under way.
  */
-export function deliveryVerifier(db: Database, clock: () => Date, discovery: DiscoveryService, opts: { debounceMs?: number; onError?: (err: unknown) => void } = {}) {
+export interface VerifierDeps {
+  db: Database;
+  clock: () => Date;
+  discovery: Pick<DiscoveryService, 'accounts' | 'listSources' | 'run'>;
+  /** How long a burst of deliveries is gathered into one pass (default 100 ms). */
+  debounceMs?: number;
+  onError?: (err: unknown) => void;
+}
+
+export function deliveryVerifier({ db, clock, discovery, ...opts }: VerifierDeps) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<Verification[]> | undefined;
   let again = false;

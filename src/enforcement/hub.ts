@@ -11,7 +11,7 @@ import type { Authorisation } from '../core/model.js';
 import type { AuthorisationStatus } from '../core/vocabulary.js';
 import { DEFAULT_ACTIONS } from '../core/vocabulary.js';
 import { getAllRecords, getCustomActions } from '../state/records.js';
-import type { PolicyStore } from '../policy/store.js';
+import type { PolicyService } from '../policy/store.js';
 import type { LifecycleRulesStore } from '../state/lifecycle-rules.js';
 import { placeholders, type Database } from '../store/db.js';
 import { allGenerations } from '../state/generations.js';
@@ -53,7 +53,16 @@ function authorisationEntry(a: Authorisation): EnforcementSnapshot['authorisatio
   };
 }
 
-export function enforcementHub(db: Database, policies: PolicyStore, lifecycleRules: LifecycleRulesStore, issuer: () => string, clock: () => Date = () => new Date()) {
+export interface HubDeps {
+  db: Database;
+  clock: () => Date;
+  policies: Pick<PolicyService, 'current'>;
+  lifecycleRules: Pick<LifecycleRulesStore, 'current'>;
+  /** Mandate's token issuer, which enforcement points trust. */
+  issuer: () => string;
+}
+
+export function enforcementHub({ db, clock, policies, lifecycleRules, issuer }: HubDeps) {
   let seq = 0;
   let started = false;
   const subscribers = new Set<Subscriber>();

@@ -76,7 +76,14 @@ async function tarGz(files: readonly { path: string; content: Buffer }[], mtime:
   return done;
 }
 
-export function evidencePacks(db: Database, clock: () => Date, ledger: LedgerService, compliance: ComplianceService) {
+export interface EvidencePackDeps {
+  db: Database;
+  clock: () => Date;
+  ledger: Pick<LedgerService, 'checkpoint' | 'inclusions' | 'logKey'>;
+  compliance: Pick<ComplianceService, 'findings' | 'readiness' | 'trend'>;
+}
+
+export function evidencePackService({ db, clock, ledger, compliance }: EvidencePackDeps) {
   async function gather(req: PackRequest): Promise<{ data: EvidenceData; cited: number[] }> {
     if (!(MEMBER_STATES as readonly string[]).includes(req.jurisdiction))
       throw new MandateError('VALIDATION_FAILED', `${req.jurisdiction} is not an EU/EEA member state (ISO 3166-1 alpha-2, e.g. IT)`, { field: '/jurisdiction' });
@@ -90,7 +97,7 @@ export function evidencePacks(db: Database, clock: () => Date, ledger: LedgerSer
 
     // The inventory then: identities acting for this entity in this member state.
     const identities = [...state.identities.values()].filter(({ identity: i }) => i.scopes.some(inScope));
-    for (const i of identities) (cited.add(i.record_seq), cited.add(i.status_seq));
+    for (const i of identities) { cited.add(i.record_seq); cited.add(i.status_seq); }
     const count = (key: (i: (typeof identities)[number]['identity']) => string) => {
       const out: Record<string, number> = {};
       for (const { identity: i } of identities) out[key(i)] = (out[key(i)] ?? 0) + 1;
@@ -234,4 +241,4 @@ export function evidencePacks(db: Database, clock: () => Date, ledger: LedgerSer
     },
   };
 }
-export type EvidencePacks = ReturnType<typeof evidencePacks>;
+export type EvidencePackService = ReturnType<typeof evidencePackService>;

@@ -6,9 +6,9 @@ import { Id, Timestamp } from '../core/model.js';
 import { appendEvents } from '../ledger/log.js';
 import { actorOf, Problem } from '../http/common.js';
 import type { Database } from '../store/db.js';
-import type { EvidencePacks } from './pack.js';
+import type { EvidencePackService } from './pack.js';
 
-export function registerEvidenceRoutes(app: FastifyInstance, db: Database, clock: () => Date, packs: EvidencePacks): void {
+export function registerEvidenceRoutes(app: FastifyInstance, db: Database, clock: () => Date, packs: EvidencePackService): void {
   app.post('/v1/evidence-packs', {
     config: { permission: 'compliance:manage' },
     schema: {

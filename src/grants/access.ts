@@ -28,12 +28,12 @@ export interface AccessRequestDeps {
   db: Database;
   clock: () => Date;
   approvals: Pick<ApprovalEngine, 'register' | 'open' | 'get' | 'cancel'>;
-  rules: GrantRules;
+  lifecycleRules: GrantRules;
   /** Webhooks told when a grant starts (through the `notify` connector). */
-  notifyReceivers: readonly string[];
+  notificationReceivers: readonly string[];
 }
 
-export function accessRequestService({ db, clock, approvals, rules, notifyReceivers }: AccessRequestDeps) {
+export function accessRequestService({ db, clock, approvals, lifecycleRules, notificationReceivers }: AccessRequestDeps) {
   const recorded = refusalRecorder(db, clock);
 
   async function accessRequest(sql: Sql, id: string): Promise<AccessRequest | undefined> {
@@ -46,12 +46,12 @@ export function accessRequestService({ db, clock, approvals, rules, notifyReceiv
     async approved(tx, a, at) {
       const req = (await accessRequest(tx, a.id))!;
       const identity = await identityOf(tx, req.identity);
-      await checkGrant(tx, rules, identity, req.actions, req.scope, 'access');
+      await checkGrant(tx, lifecycleRules, identity, req.actions, req.scope, 'access');
       const expires = Date.parse(at) + req.duration_seconds * 1000;
       const grant: GrantEntry = { id: req.id, kind: 'access', identity: identity.id, actions: req.actions, scope: scopeKey(req.scope), expires_at: expires };
       const doc = { ...stripped(req), granted_at: at, expires_at: new Date(expires).toISOString() };
       await tx.run("UPDATE access_requests SET status = 'active', doc = ?, updated_at = ? WHERE id = ?", [JSON.stringify(doc), at, req.id]);
-      await notify(tx, notifyReceivers, { type: 'grant.activated', subject: { type: 'grant', id: req.id }, identity: identity.id, summary: `just-in-time access for ${identity.id} until ${doc.expires_at}`, detail: { actions: req.actions, scope: grant.scope } }, at);
+      await notify(tx, notificationReceivers, { type: 'grant.activated', subject: { type: 'grant', id: req.id }, identity: identity.id, summary: `just-in-time access for ${identity.id} until ${doc.expires_at}`, detail: { actions: req.actions, scope: grant.scope } }, at);
       return [await activateGrant(tx, grant, at, `user:${a.votes.at(-1)!.voter}`, `access request ${req.id} approved by ${a.votes.map((v) => v.voter).join(', ')}: ${req.justification}`)];
     },
     async rejected(tx, a, at) {
@@ -85,7 +85,7 @@ export function accessRequestService({ db, clock, approvals, rules, notifyReceiv
           if (requester.type === 'user' && identity.owner !== requester.user && !rolesAllow(requester.roles, 'access:request'))
             throw new MandateError('FORBIDDEN', `only the owner of ${identity.id} (${identity.owner ?? 'none'}) or a holder of access:request may ask for access for it`, { field: '/identity' });
           checkDuration(identity, input.duration_seconds);
-          const vocabulary = await checkGrant(tx, rules, identity, input.actions, input.scope, 'access');
+          const vocabulary = await checkGrant(tx, lifecycleRules, identity, input.actions, input.scope, 'access');
           const approval = await approvals.open(tx, {
             kind: 'access', subject: { type: 'identity', id: identity.id }, requester: actor, owner: identity.owner ?? null,
             summary: `${actor} asks ${input.actions.join(', ')} in ${scopeKey(input.scope)} for ${identity.id} for ${input.duration_seconds} s: ${input.justification}`,
@@ -106,8 +106,8 @@ export function accessRequestService({ db, clock, approvals, rules, notifyReceiv
     async listAccessRequests(q: { identity?: string; status?: string; limit: number }): Promise<AccessRequest[]> {
       const where: string[] = [];
       const params: (string | number)[] = [];
-      if (q.identity) where.push('identity_id = ?'), params.push(q.identity);
-      if (q.status) where.push('status = ?'), params.push(q.status);
+      if (q.identity) { where.push('identity_id = ?'); params.push(q.identity); }
+      if (q.status) { where.push('status = ?'); params.push(q.status); }
       const rows = await db.all<{ id: string }>(`SELECT id FROM access_requests${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`, [...params, q.limit]);
       return Promise.all(rows.map(async (r) => (await accessRequest(db, r.id))!));
     },

@@ -36,7 +36,7 @@ export interface BreakGlassDeps {
   clock: () => Date;
   approvals: Pick<ApprovalEngine, 'register' | 'open' | 'openDecided' | 'cancel'>;
   /** Webhooks told when an identity is unsealed (through the `notify` connector). */
-  notifyReceivers: readonly string[];
+  notificationReceivers: readonly string[];
 }
 
 interface ActivationRow {
@@ -56,7 +56,7 @@ async function activationById(sql: Sql, id: string): Promise<BreakGlassActivatio
   return row ? toActivation(row) : undefined;
 }
 
-export function breakGlassService({ db, clock, approvals, notifyReceivers }: BreakGlassDeps) {
+export function breakGlassService({ db, clock, approvals, notificationReceivers }: BreakGlassDeps) {
   const recorded = refusalRecorder(db, clock);
 
   /** Opens the window: the grant, the activation's times, and the post-incident review it owes. */
@@ -66,7 +66,7 @@ export function breakGlassService({ db, clock, approvals, notifyReceivers }: Bre
     const ends = Date.parse(at) + act.duration_seconds * 1000;
     await tx.run("UPDATE break_glass_activations SET status = 'active', starts_at = ?, ends_at = ?, review_status = 'open', updated_at = ? WHERE id = ?", [at, new Date(ends).toISOString(), at, act.id]);
     const grant: GrantEntry = { id: act.id, kind: 'break_glass', identity: identity.id, expires_at: ends };
-    await notify(tx, notifyReceivers, {
+    await notify(tx, notificationReceivers, {
       type: act.emergency ? 'break_glass.emergency_unsealed' : 'break_glass.unsealed', subject: { type: 'break_glass_activation', id: act.id }, identity: identity.id,
       summary: `break-glass identity ${identity.id} unsealed until ${new Date(ends).toISOString()}${act.emergency ? ' on the emergency path' : ''}: ${act.reason}`, detail: { requester: act.requester, emergency: act.emergency },
     }, at);
@@ -174,8 +174,8 @@ export function breakGlassService({ db, clock, approvals, notifyReceivers }: Bre
     async listActivations(q: { identity?: string; review?: string; limit: number }): Promise<BreakGlassActivation[]> {
       const where: string[] = [];
       const params: (string | number)[] = [];
-      if (q.identity) where.push('identity_id = ?'), params.push(q.identity);
-      if (q.review) where.push('review_status = ?'), params.push(q.review);
+      if (q.identity) { where.push('identity_id = ?'); params.push(q.identity); }
+      if (q.review) { where.push('review_status = ?'); params.push(q.review); }
       return (await db.all<ActivationRow>(`SELECT * FROM break_glass_activations${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`, [...params, q.limit])).map(toActivation);
     },
   };

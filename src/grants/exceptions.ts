@@ -31,7 +31,7 @@ export interface ExceptionDeps {
   db: Database;
   clock: () => Date;
   approvals: Pick<ApprovalEngine, 'register' | 'open' | 'cancel'>;
-  rules: GrantRules;
+  lifecycleRules: GrantRules;
 }
 
 interface ExceptionRow { id: string; requester: string; doc: string; status: string; approval_id: string; closed_by: string | null; closed_at: string | null; close_notes: string | null; created_at: string }
@@ -47,7 +47,7 @@ const obligationsOf = (e: ExceptionInput): string[] => [
   ...(e.compensating_controls.extra_monitoring ? ['monitor'] : []), ...(e.compensating_controls.manual_approval_per_action ? ['manual_approval'] : []),
 ];
 
-export function exceptionService({ db, clock, approvals, rules }: ExceptionDeps) {
+export function exceptionService({ db, clock, approvals, lifecycleRules }: ExceptionDeps) {
   const recorded = refusalRecorder(db, clock);
 
   approvals.register('exception', {
@@ -56,7 +56,7 @@ export function exceptionService({ db, clock, approvals, rules }: ExceptionDeps)
       const e = toException(row!);
       if (parseTimestamp(e.expires_at) <= Date.parse(at)) throw new MandateError('REQUEST_EXPIRED', `exception ${e.id} would have expired at ${e.expires_at}: register it again`);
       const identity = await identityOf(tx, e.identity);
-      if (e.control !== 'static_secret') await checkGrant(tx, rules, identity, e.actions, e.scope, 'exception');
+      if (e.control !== 'static_secret') await checkGrant(tx, lifecycleRules, identity, e.actions, e.scope, 'exception');
       await tx.run("UPDATE policy_exceptions SET status = 'active', updated_at = ? WHERE id = ?", [at, e.id]);
       const grant: GrantEntry = {
         id: e.id, kind: 'exception', identity: e.identity, actions: e.actions, scope: scopeKey(e.scope), control: e.control, obligations: obligationsOf(e), expires_at: parseTimestamp(e.expires_at),
@@ -90,7 +90,7 @@ export function exceptionService({ db, clock, approvals, rules }: ExceptionDeps)
             if (identity.credential.type !== 'static_secret')
               throw new MandateError('VALIDATION_FAILED', `identity ${identity.id} holds no static secret (credential.type ${identity.credential.type}): there is nothing to except`, { field: '/control' });
             vocabulary = new ActionVocabulary(await getCustomActions(tx));
-          } else vocabulary = await checkGrant(tx, rules, identity, input.actions, input.scope, 'exception');
+          } else vocabulary = await checkGrant(tx, lifecycleRules, identity, input.actions, input.scope, 'exception');
           if (input.control === 'workload_attestation' && input.actions.every((a) => vocabulary.classOf(a) === 'observe'))
             throw new MandateError('VALIDATION_FAILED', 'attestation is required only to execute: an exception for observe actions waives nothing', { field: '/actions' });
           const approval = await approvals.open(tx, {
@@ -112,8 +112,8 @@ export function exceptionService({ db, clock, approvals, rules }: ExceptionDeps)
     async listExceptions(q: { status?: string; identity?: string; limit: number }): Promise<PolicyException[]> {
       const where: string[] = [];
       const params: (string | number)[] = [];
-      if (q.status) where.push('status = ?'), params.push(q.status);
-      if (q.identity) where.push('identity_id = ?'), params.push(q.identity);
+      if (q.status) { where.push('status = ?'); params.push(q.status); }
+      if (q.identity) { where.push('identity_id = ?'); params.push(q.identity); }
       return (await db.all<ExceptionRow>(`SELECT * FROM policy_exceptions${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`, [...params, q.limit])).map(toException);
     },
 

@@ -23,16 +23,16 @@ export interface GrantsDeps {
   db: Database;
   clock: () => Date;
   approvals: Pick<ApprovalEngine, 'register' | 'open' | 'openDecided' | 'get' | 'cancel'>;
-  rules: GrantRules;
+  lifecycleRules: GrantRules;
   /** Webhooks told when grants start and end (through the `notify` connector). */
-  notifyReceivers?: readonly string[];
+  notificationReceivers?: readonly string[];
 }
 
-export function grantsService({ db, clock, approvals, rules, notifyReceivers = [] }: GrantsDeps) {
+export function grantsService({ db, clock, approvals, lifecycleRules, notificationReceivers = [] }: GrantsDeps) {
   return {
-    ...accessRequestService({ db, clock, approvals, rules, notifyReceivers }),
-    ...exceptionService({ db, clock, approvals, rules }),
-    ...breakGlassService({ db, clock, approvals, notifyReceivers }),
+    ...accessRequestService({ db, clock, approvals, lifecycleRules, notificationReceivers }),
+    ...exceptionService({ db, clock, approvals, lifecycleRules }),
+    ...breakGlassService({ db, clock, approvals, notificationReceivers }),
 
     /** Active grants: all (for the enforcement snapshot) or one identity's (for its tokens). */
     active: (identity?: string) => activeGrants(db, clock().toISOString(), identity),
@@ -55,7 +55,7 @@ export function grantsService({ db, clock, approvals, rules, notifyReceivers = [
           }
           if (g.kind === 'exception') events.push({ actor: 'mandate:scheduler', action: 'exception.expired', subject: { type: 'exception', id: g.id }, after: { identity: g.identity_id, status: 'expired' }, reason: 'its expiry passed: close it, or register a new one' });
           await appendEvents(tx, at, events);
-          await notify(tx, notifyReceivers, { type: `${g.kind}.expired`, subject: { type: g.kind, id: g.id }, identity: g.identity_id, summary: `${g.kind.replace('_', '-')} ${g.id} of ${g.identity_id} expired` }, at);
+          await notify(tx, notificationReceivers, { type: `${g.kind}.expired`, subject: { type: g.kind, id: g.id }, identity: g.identity_id, summary: `${g.kind.replace('_', '-')} ${g.id} of ${g.identity_id} expired` }, at);
         });
       }
       return due.length;

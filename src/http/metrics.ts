@@ -45,10 +45,12 @@ export interface DomainMetricSources {
   db: Sql;
   clock: () => Date;
   hub: { readonly position: number; readonly subscriberCount: number };
+  /** Connector deliveries by status (the outbox deliverer's counts). */
+  outbox: { counts(): Promise<Record<string, number>> };
 }
 
 /**
- * The domain metrics. Answers `countCommitted`, to subscribe to the committed signal (app.ts).
+ * The domain metrics. Answers `countCommitted`, to subscribe to the committed signal (server/container.ts).
  * Counting starts with the process, as Prometheus counters do; the ledger keeps the totals.
  */
 export function domainMetrics(registry: client.Registry, sources: DomainMetricSources) {
@@ -66,7 +68,14 @@ export function domainMetrics(registry: client.Registry, sources: DomainMetricSo
   });
   const kinds = new Set<string>();
 
-  const { db, clock, hub } = sources;
+  const { db, clock, hub, outbox } = sources;
+  new client.Gauge({
+    name: 'mandate_outbox_deliveries', help: 'Connector deliveries by status; failed ones are open problems that need a person', labelNames: ['status'] as const, registers,
+    async collect() {
+      const counts = await outbox.counts();
+      for (const status of ['pending', 'in_flight', 'delivered', 'failed', 'manual']) this.set({ status }, counts[status] ?? 0);
+    },
+  });
   const one = async <T>(sql: string, params: (string | number)[] = []): Promise<T | undefined> => (await db.all<T>(sql, params))[0];
   new client.Gauge({
     name: 'mandate_outbox_oldest_pending_age_seconds', help: 'Age of the oldest connector delivery not yet done (0 when none waits)', registers,

@@ -84,7 +84,7 @@ export function rejectManifest(issues: Issue[]): never {
   );
 }
 
-export function importService(db: Database, clock: () => Date, gate: PowerGate) {
+export function importService({ db, clock, gate }: { db: Database; clock: () => Date; gate: PowerGate }) {
   const recorded = refusalRecorder(db, clock);
   return {
     /** Imports a manifest; a refused one is recorded (code, first issue, digest) and writes nothing else. */

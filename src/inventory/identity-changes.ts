@@ -24,7 +24,14 @@ interface Doc { base_version: number; change: { identity: Identity; gains: Power
  * The power gate the inventory and the importer ask. `receivers`: the CAEP receivers a change of
  * stored power is signalled to (through the outbox, like a cascade's).
  */
-export function identityChangeGate(approvals: ApprovalEngine, lifecycleRules: LifecycleRulesStore, receivers: readonly string[] = []): PowerGate {
+export interface GateDeps {
+  approvals: Pick<ApprovalEngine, 'get' | 'open' | 'register'>;
+  lifecycleRules: Pick<LifecycleRulesStore, 'current'>;
+  /** CAEP receivers told of a change of stored power. */
+  caepReceivers?: readonly string[];
+}
+
+export function identityChangeGate({ approvals, lifecycleRules, caepReceivers: receivers = [] }: GateDeps): PowerGate {
   // An identity write never lifts a suspension the lifecycle made: only a change of authorisations does.
   const refresh: PowerGate['refresh'] = async (tx, ids, cause) =>
     (await refreshPower(tx, { identityIds: ids, actor: cause.actor, why: cause.why, key: cause.key, at: cause.at, receivers, mayLift: false })).events;

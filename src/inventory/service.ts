@@ -91,8 +91,9 @@ export interface IdentityChangeRequest {
 
 /**
  * How identity writes that add power wait for approval, and how stored power follows a write.
- * Implemented in identity-changes.ts over the approval engine and handed in by src/app.ts (the
- * importer asks the same gate), so every path that writes an identity asks one judge.
+ * Implemented in identity-changes.ts over the approval engine and handed in by
+ * src/server/container.ts (the importer asks the same gate), so every path that writes an identity
+ * asks one judge.
  */
 export interface PowerGate {
   /**
@@ -122,11 +123,16 @@ function refuseLicenceChange(before: Authorisation | undefined, after: Authorisa
   });
 }
 
-export function inventoryService(
-  db: Database, clock: () => Date, gate: PowerGate,
-  opts: { receivers?: readonly string[] } = {},
-) {
-  const receivers = opts.receivers ?? [];
+export interface InventoryDeps {
+  db: Database;
+  clock: () => Date;
+  /** Holds identity writes that add power for approval (inventory/identity-changes.ts). */
+  gate: PowerGate;
+  /** CAEP receivers told of a change of stored power. */
+  caepReceivers?: readonly string[];
+}
+
+export function inventoryService({ db, clock, gate, caepReceivers: receivers = [] }: InventoryDeps) {
   // A refused write is evidence: who tried to change what, and why it was refused.
   const recorded = refusalRecorder(db, clock);
   async function normalise<K extends RecordKind>(sql: Sql, kind: K, input: RecordInput<K>): Promise<RecordTypes[K]> {

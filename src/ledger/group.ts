@@ -18,7 +18,7 @@ interface Pending<T> {
   reject: (err: unknown) => void;
 }
 
-export function groupCommitter(db: Database, clock: () => Date, maxBatch = 2000) {
+export function groupCommitter({ db, clock, maxBatch = 2000 }: { db: Database; clock: () => Date; maxBatch?: number }) {
   let queue: Pending<unknown>[] = [];
   let writing: Promise<void> | undefined;
   let scheduled = false;

@@ -30,7 +30,7 @@ export const EXPORT_FORMAT = 'mandate-ledger/1';
 export const LINE_PREFIX = '{"leaf_hash":"';
 export const LINE_MIDDLE = '","event":';
 
-export function ledgerService(db: Database, clock: () => Date, opts: LedgerOptions) {
+export function ledgerService({ db, clock, ...opts }: LedgerOptions & { db: Database; clock: () => Date }) {
   let key: Promise<LogKey> | undefined;
   const logKey = () => (key ??= loadLogKey(db, opts.kek, opts.origin, clock).catch((err) => {
     key = undefined;

@@ -4,16 +4,16 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { actorOf, Problem } from '../http/common.js';
 import { cedarSchemaText } from './schema.js';
-import type { PolicyStore } from './store.js';
-import type { ChangeRequests } from '../approvals/changes.js';
+import type { PolicyService } from './store.js';
+import type { ChangeRequestService } from '../approvals/changes.js';
 
 const PolicyText = Type.Object({ text: Type.String({ minLength: 1, maxLength: 512 * 1024 }) }, { additionalProperties: false });
 const VersionOut = Type.Object({
   version: Type.Integer(), digest: Type.String(), ids: Type.Array(Type.String()), actor: Type.String(), created_at: Type.String(), text: Type.String(),
 });
 
-export function registerPolicyRoutes(app: FastifyInstance, policies: PolicyStore, changes: ChangeRequests): void {
-  const out = (v: Awaited<ReturnType<PolicyStore['current']>>) => ({ version: v.version, digest: v.digest, ids: v.policies.map((p) => p.id), actor: v.actor, created_at: v.created_at, text: v.text });
+export function registerPolicyRoutes(app: FastifyInstance, policies: PolicyService, changes: ChangeRequestService): void {
+  const out = (v: Awaited<ReturnType<PolicyService['current']>>) => ({ version: v.version, digest: v.digest, ids: v.policies.map((p) => p.id), actor: v.actor, created_at: v.created_at, text: v.text });
 
   app.get('/v1/policies', {
     config: { permission: 'inventory:read' },

@@ -24,7 +24,7 @@ export interface PolicyVersion {
   created_at: string;
 }
 
-export function policyStore(db: Database, clock: () => Date) {
+export function policyService({ db, clock }: { db: Database; clock: () => Date }) {
   let cached: PolicyVersion | undefined;
   let seeding: Promise<PolicyVersion> | undefined;
 
@@ -94,4 +94,4 @@ export function policyStore(db: Database, clock: () => Date) {
     actions,
   };
 }
-export type PolicyStore = ReturnType<typeof policyStore>;
+export type PolicyService = ReturnType<typeof policyService>;

@@ -14,7 +14,7 @@ import { ChangeRequestSchema, Items, type Names } from '../http/responses.js';
 import { getCustomActions } from '../state/records.js';
 import type { Database } from '../store/db.js';
 import type { LifecycleRulesStore } from '../state/lifecycle-rules.js';
-import type { ChangeRequests } from '../approvals/changes.js';
+import type { ChangeRequestService } from '../approvals/changes.js';
 import type { RulesVersion } from '../state/lifecycle-rules.js';
 import { ImpactSchema, RulesVersionSchema, RuleTestReport, TransitionSchema } from './schemas.js';
 import type { Caller, Impact, RegulatoryService, Transition } from './service.js';
@@ -66,7 +66,7 @@ export function presentImpact(impact: Impact): Static<typeof ImpactSchema> {
   };
 }
 
-export function registerRegulatoryRoutes(fastify: FastifyInstance, db: Database, regulatory: RegulatoryService, rules: LifecycleRulesStore, changes: ChangeRequests): void {
+export function registerRegulatoryRoutes(fastify: FastifyInstance, db: Database, regulatory: RegulatoryService, rules: LifecycleRulesStore, changes: ChangeRequestService): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['regulatory'];
   app.get('/v1/authorisations/:id/impact', {

@@ -78,9 +78,19 @@ export interface Impact {
 }
 
 // Enforcement points, the outbox deliverer and the check scheduler follow what this service commits
-// through the committed signal (store/db.ts, wired in src/app.ts): the approval's commit pushes the
+// through the committed signal (store/db.ts, wired in src/server/container.ts): the approval's commit pushes the
 // approved restriction before the cascade starts, the cascade's commit pushes its effects.
-export function regulatoryService(db: Database, clock: () => Date, approvals: ApprovalEngine, receivers: readonly string[] = [], opts: { observeCascade?: (seconds: number) => void } = {}) {
+export interface RegulatoryDeps {
+  db: Database;
+  clock: () => Date;
+  approvals: Pick<ApprovalEngine, 'get' | 'open' | 'openDecided' | 'register' | 'vote'>;
+  /** CAEP receivers told of every change of stored power the cascade makes. */
+  caepReceivers?: readonly string[];
+  /** Told how long each cascade took (a metric). */
+  observeCascade?: (seconds: number) => void;
+}
+
+export function regulatoryService({ db, clock, approvals, caepReceivers: receivers = [], ...opts }: RegulatoryDeps) {
   // Transitions are decided by the approval engine; its verdict lands on the transition row here.
   approvals.register('transition', {
     async approved(tx, a, at) {

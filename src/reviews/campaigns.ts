@@ -162,12 +162,12 @@ export async function approvalFacts(sql: Sql): Promise<Map<string, ApprovalFact[
 export async function identitiesInScope(sql: Sql, filter: CampaignFilter, after: string | undefined, limit: number): Promise<Identity[]> {
   const where = ["r.status IN ('active', 'suspended')"];
   const params: Param[] = [];
-  if (filter.owner !== undefined) where.push('r.owner = ?'), params.push(filter.owner);
-  if (filter.function?.length) where.push(`r.function IN (${filter.function.map(() => '?').join(',')})`), params.push(...filter.function);
+  if (filter.owner !== undefined) { where.push('r.owner = ?'); params.push(filter.owner); }
+  if (filter.function?.length) { where.push(`r.function IN (${filter.function.map(() => '?').join(',')})`); params.push(...filter.function); }
   if (!filter.include_break_glass) where.push('r.break_glass = 0');
   // `r.id || ''`: keeps SQLite from carrying the cursor over to the scope index (see listRecords).
-  if (filter.entity !== undefined) where.push("EXISTS (SELECT 1 FROM identity_scopes s WHERE s.identity_id = r.id || '' AND s.entity = ?)"), params.push(filter.entity);
-  if (after !== undefined) where.push('r.id > ?'), params.push(after);
+  if (filter.entity !== undefined) { where.push("EXISTS (SELECT 1 FROM identity_scopes s WHERE s.identity_id = r.id || '' AND s.entity = ?)"); params.push(filter.entity); }
+  if (after !== undefined) { where.push('r.id > ?'); params.push(after); }
   const rows = await sql.all<{ doc: string }>(`SELECT r.doc FROM identities r WHERE ${where.join(' AND ')} ORDER BY r.id LIMIT ?`, [...params, limit]);
   return rows.map((r) => JSON.parse(r.doc) as Identity);
 }

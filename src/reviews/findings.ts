@@ -1,5 +1,5 @@
-// Access reviews that lapsed unanswered, as findings the control checks read (wired in src/app.ts
-// into the compliance service's extra findings).
+// Access reviews that lapsed unanswered, as findings the control checks read (wired in
+// src/server/container.ts into the compliance service's extra findings).
 import type { Sql } from '../store/db.js';
 import type { CampaignDoc, CampaignRow } from './campaigns.js';
 

@@ -137,7 +137,7 @@ export function reviewService({ db, clock, inventory }: ReviewDeps) {
         params.push(q.reviewer);
       }
       if (q.undecided) where.push('i.decision IS NULL');
-      if (q.after !== undefined) where.push('i.identity_id > ?'), params.push(q.after);
+      if (q.after !== undefined) { where.push('i.identity_id > ?'); params.push(q.after); }
       return itemsOf(campaign, where, params, q.limit);
     },
 

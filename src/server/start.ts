@@ -16,6 +16,7 @@ import { type Database } from '../store/db.js';
 import { openDatabase } from '../store/open.js';
 import { readSourcesFile } from '../discovery/sources-file.js';
 import { serveMetrics } from '../http/metrics.js';
+import { recover, startJobs } from './jobs.js';
 import { webhookConnector } from '../delivery/connectors/webhook.js';
 import { outboundGuard } from '../http/outbound.js';
 import { NOTIFY_CHANNEL } from '../state/notify.js';
@@ -71,14 +72,14 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       ...(nats ? { publishDelta: nats.publish } : {}),
       db, connectors, ledger: { kek: kek.key, origin: config.ledgerOrigin, ...(config.checkpointDir ? { exportDir: config.checkpointDir } : {}) }, caepReceivers: config.caepReceivers, jwks: () => ({ keys: [setKey.publicJwk] }),
       logger: { level: config.logLevel }, ...(clock ? { clock } : {}),
-      notifyReceivers: config.notifyUrls, ...(approvalRules ? { approvalRules } : {}), checksAfterChangeMs: 2000,
+      notificationReceivers: config.notifyUrls, ...(approvalRules ? { approvalRules } : {}),
       outbound: { allow: config.outboundAllow },
       rateLimits: rateLimitsOf(config),
     });
     logTo = app;
     let bootstrapToken: string | undefined;
     try {
-      bootstrapToken = await app.services.access.bootstrap(config.bootstrapToken);
+      bootstrapToken = await app.services.users.bootstrap(config.bootstrapToken);
     } catch (err) {
       // Another server on the same PostgreSQL bootstrapped first: its token is the one printed.
       if (!(err instanceof MandateError && err.code === 'ALREADY_EXISTS')) throw err;
@@ -94,63 +95,12 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       const done = await app.services.discovery.configureSources(`config:${basename(config.discoverySourcesFile!)}`, sourcesFile.sources, sourcesFile.baseDir);
       app.log.info(done, 'discovery sources file loaded');
     }
-    // Crash recovery first: apply approved transitions whose time has come (a cascade cut short by
-    // a crash rolled back whole), and deliver what the outbox still holds. Then keep doing both.
-    await app.services.regulatory.applyDue();
-    await app.services.approvals.expireDue();
-    await app.services.grants.endDue();
-    await app.services.reviews.tick();
-    await app.services.outbox.drain();
-    // One tick at a time: a cascade can outlast the interval, and overlapping ticks would queue up
-    // behind it holding store connections.
-    let applying: Promise<unknown> | undefined;
-    const scheduler = setInterval(() => {
-      applying ??= app.services.regulatory.applyDue()
-        .catch((err) => app.log.error({ err }, 'applying due transitions failed'))
-        // Requests nobody decided in time expire; grants, exceptions and break-glass windows whose
-        // time ran out are recorded as ended (decisions stopped using them at their expiry already).
-        .then(() => app.services.approvals.expireDue())
-        .then(() => app.services.grants.endDue())
-        // Recurring access-review campaigns: close the one come due, open the next.
-        .then(() => app.services.reviews.tick())
-        .catch((err) => app.log.error({ err }, 'expiring approvals and grants failed'))
-        .finally(() => (applying = undefined));
-    }, config.schedulerIntervalMs);
-    scheduler.unref();
-    app.services.outbox.start(config.schedulerIntervalMs);
-    // Control checks: once soon after start (in the background: serving does not wait for them),
-    // then on a schedule, and shortly after every change (see checksAfterChangeMs).
-    const firstChecks = setTimeout(() => void app.services.compliance.run('start').catch((err) => app.log.error({ err }, 'control checks failed')), 1000);
-    firstChecks.unref();
-    const checks = setInterval(() => void app.services.compliance.run('schedule').catch((err) => app.log.error({ err }, 'control checks failed')), config.checksIntervalMs);
-    checks.unref();
-    // Discovery: sources with a schedule run when due, and deliveries missed by the after-delivery
-    // pass (a restart in between) are verified. One pass at a time: a read can take seconds.
-    let discovering: Promise<unknown> | undefined;
-    const discovery = setInterval(() => {
-      discovering ??= app.services.discovery.runDue()
-        .then(() => app.services.verifier.verify())
-        .catch((err) => app.log.error({ err }, 'scheduled discovery failed'))
-        .finally(() => (discovering = undefined));
-    }, Math.max(config.schedulerIntervalMs, 10_000));
-    discovery.unref();
-    // Signed checkpoints at an interval (and on demand over the API), so any later rewrite of the
-    // log is caught by whoever holds an earlier one.
-    await app.services.ledger.checkpoint();
-    const checkpoints = setInterval(() => {
-      app.services.ledger.checkpoint().catch((err) => app.log.error({ err }, 'signing a checkpoint failed'));
-    }, config.checkpointIntervalMs);
-    checkpoints.unref();
-    // Another server may rotate the token-signing key: re-read the published keys now and then.
-    const keyReload = setInterval(() => void app.services.keys.reload().catch((err) => app.log.error({ err }, 'reloading signing keys failed')), 60_000);
-    keyReload.unref();
-    if (nats) {
-      // Heartbeats carry the position, so NATS subscribers notice a missed delta and know their state is fresh.
-      await app.services.enforcementReady();
-      const hb = setInterval(() => nats.publish('heartbeat', { seq: app.services.hub.position, at: Date.now() }), 1000);
-      hb.unref();
-      nats.onClose(() => clearInterval(hb));
-    }
+    // Crash recovery, then every timer (server/jobs.ts).
+    await recover(app.container);
+    const jobs = await startJobs(app.container, {
+      schedulerIntervalMs: config.schedulerIntervalMs, checksIntervalMs: config.checksIntervalMs, checksAfterChangeMs: 2000,
+      checkpointIntervalMs: config.checkpointIntervalMs, ...(nats ? { heartbeat: { publish: (hb) => nats.publish('heartbeat', hb) } } : {}),
+    }, app.log);
     const address = await app.listen({ host: config.host, port: config.port });
     if (!config.publicUrl) app.setIssuer(address);
     // Metrics on an address of their own, for a scraper without an API token.
@@ -166,13 +116,7 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       demoLoaded,
       ...(kek.created ? { kekCreated: kek.path } : {}),
       async close() {
-        clearInterval(scheduler);
-        await applying;
-        clearInterval(discovery);
-        await discovering;
-        clearInterval(checkpoints);
-        await app.services.outbox.stop();
-        clearInterval(keyReload);
+        await jobs.stop();
         await metricsServer?.close();
         await app.close();
         await nats?.close();
@@ -204,12 +148,9 @@ async function natsPublisher(url: string, subject = 'mandate.enforcement') {
   const { connect, StringCodec } = await import('nats');
   const nc = await connect({ servers: url.replace(/^nats:\/\//, ''), name: 'mandate-server' });
   const sc = StringCodec();
-  const closers: (() => void)[] = [];
   return {
     publish: (kind: 'delta' | 'heartbeat', data: unknown) => nc.publish(`${subject}.${kind}`, sc.encode(JSON.stringify(data))),
-    onClose: (fn: () => void) => closers.push(fn),
     async close() {
-      for (const c of closers) c();
       await nc.drain().catch(() => undefined);
     },
   };

@@ -74,7 +74,16 @@ export interface ApprovalHandler {
 
 export const newApprovalId = (): string => `ap_${randomBytes(8).toString('hex')}`;
 
-export function approvalEngine(db: Database, clock: () => Date, rules: () => readonly ApprovalRule[], receivers: readonly string[] = []) {
+export interface ApprovalEngineDeps {
+  db: Database;
+  clock: () => Date;
+  /** The approval rules in force (read at each request: a firm's file can change them). */
+  approvalRules: () => readonly ApprovalRule[];
+  /** Notification webhooks told of new requests, decisions and expiries. */
+  notificationReceivers?: readonly string[];
+}
+
+export function approvalEngine({ db, clock, approvalRules: rules, notificationReceivers: receivers = [] }: ApprovalEngineDeps) {
   const handlers = new Map<ApprovalKind, ApprovalHandler>();
 
   async function load(sql: Sql, id: string, lock = false): Promise<Approval | undefined> {
@@ -196,8 +205,8 @@ export function approvalEngine(db: Database, clock: () => Date, rules: () => rea
       const where: string[] = [];
       const params: (string | number)[] = [];
       if (q.pendingFor) where.push("status = 'pending'");
-      else if (q.status) where.push('status = ?'), params.push(q.status);
-      if (q.kind) where.push('kind = ?'), params.push(q.kind);
+      else if (q.status) { where.push('status = ?'); params.push(q.status); }
+      if (q.kind) { where.push('kind = ?'); params.push(q.kind); }
       const rows = await db.all<ApprovalRow>(`SELECT * FROM approvals${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`, [...params, q.pendingFor ? 5000 : q.limit]);
       let items = await loadMany(db, rows);
       if (q.pendingFor) {

@@ -18,7 +18,7 @@ export interface Sql {
 /**
  * What a committed write transaction did, as its writers noted it: the ledger actions it appended
  * and the outbox rows it queued. The one "committed" signal: the enforcement hub, the outbox
- * deliverer and the check scheduler subscribe to it (src/app.ts), so no route or service has to
+ * deliverer and the check scheduler subscribe to it (src/server/container.ts and jobs.ts), so no route or service has to
  * remember to tell them.
  */
 /** An event a committed transaction appended, as its followers see it (metrics read `after`). */

@@ -30,7 +30,9 @@ class Connection implements Sql {
 
   async all<T = Row>(sql: string, params: readonly Param[] = []): Promise<T[]> {
     const st = this.prepare(sql);
-    return (st.reader ? st.all(...bind(params)) : (st.run(...bind(params)), [])) as T[];
+    if (st.reader) return st.all(...bind(params)) as T[];
+    st.run(...bind(params));
+    return [];
   }
 
   async run(sql: string, params: readonly Param[] = []): Promise<number> {

@@ -32,7 +32,7 @@ export interface IssuanceDeps {
   db: Database;
   clock: () => Date;
   keys: Pick<SigningKeys, 'current'>;
-  rules: Pick<LifecycleRulesStore, 'current'>;
+  lifecycleRules: Pick<LifecycleRulesStore, 'current'>;
   evidence: Pick<GroupCommitter, 'submit'>;
   proofs: Pick<ProofService, 'authenticate'>;
   /** The `iss` of Mandate's tokens, and their audience unless the request names another. */
@@ -42,7 +42,7 @@ export interface IssuanceDeps {
   grants?: ((identity: string) => Promise<GrantEntry[]>) | undefined;
 }
 
-export function issuanceService({ db, clock, keys, rules: lifecycleRules, evidence, proofs, issuer, ttls, grants: grantsOf }: IssuanceDeps) {
+export function issuanceService({ db, clock, keys, lifecycleRules, evidence, proofs, issuer, ttls, grants: grantsOf }: IssuanceDeps) {
   const nowS = () => Math.floor(clock().getTime() / 1000);
 
   async function loadIdentity(sql: Sql, id: string): Promise<Identity> {

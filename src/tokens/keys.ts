@@ -30,7 +30,7 @@ export interface SigningKeyOptions {
   maxTokenTtlMs: number;
 }
 
-export function signingKeys(db: Database, kek: Buffer, clock: () => Date, opts: SigningKeyOptions) {
+export function signingKeys({ db, kek, clock, ...opts }: SigningKeyOptions & { db: Database; kek: Buffer; clock: () => Date }) {
   let current: SigningKey | undefined;
   let published: JWK[] = [];
   let rotating: Promise<SigningKey> | undefined;

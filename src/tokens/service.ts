@@ -22,7 +22,7 @@ export interface TokenDeps {
   db: Database;
   clock: () => Date;
   keys: Pick<SigningKeys, 'current' | 'jwks'>;
-  rules: Pick<LifecycleRulesStore, 'current'>;
+  lifecycleRules: Pick<LifecycleRulesStore, 'current'>;
   evidence: Pick<GroupCommitter, 'submit'>;
   /** The `iss` of Mandate's tokens, and the audience client assertions must name (with /v1/token). */
   issuer: () => string;
@@ -33,10 +33,10 @@ export interface TokenDeps {
   outbound?: Pick<OutboundGuard, 'checkUrl' | 'resolve' | 'fetchFor'>;
 }
 
-export function tokenService({ db, clock, keys, rules, evidence, issuer, ttls, grants, outbound = outboundGuard() }: TokenDeps) {
+export function tokenService({ db, clock, keys, lifecycleRules, evidence, issuer, ttls, grants, outbound = outboundGuard() }: TokenDeps) {
   const proofs = proofService({ db, clock, issuer, outbound });
   return {
-    ...issuanceService({ db, clock, keys, rules, evidence, proofs, issuer, ttls, grants }),
+    ...issuanceService({ db, clock, keys, lifecycleRules, evidence, proofs, issuer, ttls, grants }),
     authenticateClient: proofs.authenticateClient,
     ...introspectionService({ db, clock, keys, issuer }),
     ...credentialService({ db, clock, proofs, outbound }),

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { MandateError } from '../core/errors.js';
 import { PERMISSIONS, rolesAllow } from '../core/roles.js';
 import { actorOf, Problem } from '../http/common.js';
-import { NewToken, NewUser, type AccessService } from './service.js';
+import { NewToken, NewUser, type UsersService } from './service.js';
 
 const UserOut = Type.Object({
   id: Type.String(), name: Type.String(), roles: Type.Array(Type.String()), status: Type.String(),
@@ -16,7 +16,7 @@ const TokenOut = Type.Object({
 });
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 
-export function registerAccessRoutes(app: FastifyInstance, access: AccessService): void {
+export function registerUserRoutes(app: FastifyInstance, access: UsersService): void {
   app.get('/v1/me', {
     config: { permission: 'inventory:read' },
     schema: {

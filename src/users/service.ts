@@ -62,7 +62,7 @@ interface UserRow {
 
 const toUser = (r: UserRow): User => ({ ...r, roles: JSON.parse(r.roles) as Role[] });
 
-export function accessService(db: Database, clock: () => Date) {
+export function usersService({ db, clock }: { db: Database; clock: () => Date }) {
   async function getUser(id: string): Promise<User | undefined> {
     const [row] = await db.all<UserRow>('SELECT * FROM users WHERE id = ?', [id]);
     return row ? toUser(row) : undefined;
@@ -163,4 +163,4 @@ export function accessService(db: Database, clock: () => Date) {
     },
   };
 }
-export type AccessService = ReturnType<typeof accessService>;
+export type UsersService = ReturnType<typeof usersService>;

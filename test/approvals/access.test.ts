@@ -40,15 +40,15 @@ for (const store of testStores()) {
     const jit = (over: object = {}) => ({ identity: 'agent-ops', actions: ['withdraw_to_client'], scope: CUSTODY_DE, duration_seconds: 1800, justification: 'stuck withdrawal INC-42', ticket: 'INC-42', ...over });
 
     before(async () => {
-      app = await buildApp({ db: await store.open(), logger: false, clock: () => new Date(now), notifyReceivers: ['https://hooks.firm.example/mandate'] });
-      tokens.admin = (await app.services.access.bootstrap(undefined))!;
+      app = await buildApp({ db: await store.open(), logger: false, clock: () => new Date(now), notificationReceivers: ['https://hooks.firm.example/mandate'] });
+      tokens.admin = (await app.services.users.bootstrap(undefined))!;
       const users: [string, string[]][] = [
         ['olga', ['operator']], ['alice@firm.example', ['approver']], ['anton', ['approver']], ['alma', ['approver']], ['vic', ['viewer']],
         ['carla', ['compliance_officer']], ['enf', ['enforcer']], ['opal', ['operator']],
       ];
       for (const [user, roles] of users) {
-        await app.services.access.createUser('test', { id: user, name: user, roles: roles as never });
-        tokens[user] = (await app.services.access.createToken('test', user, {})).token;
+        await app.services.users.createUser('test', { id: user, name: user, roles: roles as never });
+        tokens[user] = (await app.services.users.createToken('test', user, {})).token;
       }
       const res = await call('admin', 'POST', '/v1/import', firm());
       assert.equal(res.status, 200, JSON.stringify(res.body));

@@ -38,11 +38,11 @@ for (const store of testStores()) {
       await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
       const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/mandate`;
       const notify = webhookConnector({ name: NOTIFY_CHANNEL, secret: SECRET, now: () => now, guard: outboundGuard({ allow: ['127.0.0.1'] }) });
-      app = await buildApp({ db: await store.open(), logger: false, clock: () => new Date(now), notifyReceivers: [url], connectors: { get: (n) => (n === NOTIFY_CHANNEL ? notify : undefined) } });
-      tokens.admin = (await app.services.access.bootstrap(undefined))!;
+      app = await buildApp({ db: await store.open(), logger: false, clock: () => new Date(now), notificationReceivers: [url], connectors: { get: (n) => (n === NOTIFY_CHANNEL ? notify : undefined) } });
+      tokens.admin = (await app.services.users.bootstrap(undefined))!;
       for (const [user, roles] of [['olga', ['operator']], ['anton', ['approver']]] as const) {
-        await app.services.access.createUser('test', { id: user, name: user, roles: [...roles] });
-        tokens[user] = (await app.services.access.createToken('test', user, {})).token;
+        await app.services.users.createUser('test', { id: user, name: user, roles: [...roles] });
+        tokens[user] = (await app.services.users.createToken('test', user, {})).token;
       }
       const manifest = smallManifest([identity('svc-recon', { function: 'reconciliation', actions: ['read'], revocation: { connector: 'manual', target: 'x' } })]);
       assert.equal((await call('admin', 'POST', '/v1/import', manifest)).status, 200);

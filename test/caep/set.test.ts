@@ -37,7 +37,7 @@ describe('CAEP security event tokens', () => {
     const key = await newSetSigningKey();
     const caep = caepConnector({ issuer: 'http://mandate.test', key, guard: outboundGuard({ allow: ['127.0.0.1'] }) });
     app = await buildApp({ db: await store.open(), logger: false, caepReceivers: [url], connectors: { get: (n) => (n === 'caep' ? caep : undefined) }, jwks: () => ({ keys: [key.publicJwk] }) });
-    admin = (await app.services.access.bootstrap(undefined))!;
+    admin = (await app.services.users.bootstrap(undefined))!;
     await call('POST', '/v1/import', smallManifest([identity('svc-a', { revocation: { connector: 'manual', target: 'ticket' } }), identity('svc-fr', { scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }, { entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }] })]));
   });
   after(async () => {
@@ -68,7 +68,7 @@ describe('CAEP security event tokens', () => {
 
   test('a narrowing pushes token-claims-change with the lawful power', async () => {
     const p = await app.services.regulatory.propose({ user: 'admin', canApprove: true }, 'auth-de-custody-fr', { to: 'withdrawn', reason: 'Art. 64', reference: 'W-1' });
-    await app.services.access.createUser('t', { id: 'ann', name: 'Ann', roles: ['approver'] });
+    await app.services.users.createUser('t', { id: 'ann', name: 'Ann', roles: ['approver'] });
     await app.services.regulatory.decide({ user: 'ann', canApprove: true }, p.id, 'approve', undefined);
     await app.services.outbox.drain();
     const sets = await Promise.all(received.map((_, n) => verified(n)));

@@ -82,7 +82,7 @@ for (const store of testStores()) {
     });
 
     test('people are principals: roles from their user account; departed people get nothing', async () => {
-      await t.app.services.access.createUser('test', { id: 'alice@firm.example', name: 'Alice', roles: ['viewer'] });
+      await t.app.services.users.createUser('test', { id: 'alice@firm.example', name: 'Alice', roles: ['viewer'] });
       const a = await decide({ principal: { person: 'alice@firm.example' }, action: 'read', resource: FR, context: CTX });
       assert.deepEqual([a.body.decision, a.body.principal], ['allow', { type: 'person', id: 'alice@firm.example' }]);
       const x = await decide({ principal: { person: 'alice@firm.example' }, action: 'initiate_transfer', resource: DE, context: CTX });

@@ -207,9 +207,9 @@ describe('the outbound guard through the API', () => {
     // CAEP receivers on loopback; the connector's guard has no allow-list (the default).
     const caep = caepConnector({ issuer: 'http://mandate.test', key, guard: outboundGuard({ log: ({ err }) => logged.push(err) }) });
     app = await buildApp({ db: await store.open(), logger: false, caepReceivers: ['http://127.0.0.1:1/caep'], connectors: { get: (n) => (n === 'caep' ? caep : undefined) } });
-    admin = (await app.services.access.bootstrap(undefined))!;
-    await app.services.access.createUser('test', { id: 'vic', name: 'vic', roles: ['viewer'] });
-    viewer = (await app.services.access.createToken('test', 'vic', {})).token;
+    admin = (await app.services.users.bootstrap(undefined))!;
+    await app.services.users.createUser('test', { id: 'vic', name: 'vic', roles: ['viewer'] });
+    viewer = (await app.services.users.createToken('test', 'vic', {})).token;
     await call(admin, 'POST', '/v1/import', smallManifest([identity('svc-a', { revocation: { connector: 'manual', target: 'ticket' } })]));
   });
   after(async () => {
@@ -232,7 +232,7 @@ describe('the outbound guard through the API', () => {
     const other = testStores()[0]!;
     const allowed = await buildApp({ db: await other.open(), logger: false, outbound: { allow: ['http://127.0.0.1:8443'] } });
     try {
-      const token = (await allowed.services.access.bootstrap(undefined))!;
+      const token = (await allowed.services.users.bootstrap(undefined))!;
       const res = await allowed.inject({ method: 'POST', url: '/v1/issuers', headers: { authorization: `Bearer ${token}` }, payload: { id: 'local', issuer: 'https://local.example', audience: 'mandate', jwks_uri: 'http://127.0.0.1:8443/jwks.json' } });
       assert.equal(res.statusCode, 201, res.body);
     } finally {

@@ -96,7 +96,7 @@ for (const store of testStores()) {
     before(async () => {
       const db = await store.open();
       app = await buildApp({ db, logger: false, connectors });
-      const admin = (await app.services.access.bootstrap(undefined))!;
+      const admin = (await app.services.users.bootstrap(undefined))!;
       await app.services.importer.importManifest('test', demoManifestOfThisRun(), { dryRun: false, digestOf: 'demo' });
       const address = await app.listen({ host: '127.0.0.1', port: 0 });
       env = { MANDATE_URL: address, MANDATE_TOKEN: admin };
@@ -171,8 +171,8 @@ for (const store of testStores()) {
       assert.deepEqual(held.change.identity.revocation, { connector: 'postgres', target: `${RUN}svc_fx_rates_import` });
       // Approvers as the README makes them: anna (and ben, if the rules want two).
       for (const who of ['anna', 'ben']) {
-        await app.services.access.createUser('test', { id: who, name: who, roles: ['approver'] });
-        const token = (await app.services.access.createToken('test', who, {})).token;
+        await app.services.users.createUser('test', { id: who, name: who, roles: ['approver'] });
+        const token = (await app.services.users.createToken('test', who, {})).token;
         const voted = JSON.parse((await runCli(['approvals', 'approve', held.approval.id, '--json'], { ...env, MANDATE_TOKEN: token })).stdout);
         if (voted.status === 'approved') break;
       }

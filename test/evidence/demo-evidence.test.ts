@@ -25,7 +25,7 @@ describe('the demo firm: findings, readiness and an evidence pack for ent-ie in 
 
   before(async () => {
     app = await buildApp({ db: await store.open(), logger: false });
-    admin = (await app.services.access.bootstrap(undefined))!;
+    admin = (await app.services.users.bootstrap(undefined))!;
     const manifest = demoManifest();
     await app.services.importer.importManifest('system:demo', manifest, { dryRun: false, digestOf: JSON.stringify(manifest) });
   });

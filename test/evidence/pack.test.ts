@@ -65,7 +65,7 @@ for (const store of testStores()) {
 
     before(async () => {
       app = await buildApp({ db: await store.open(), logger: false, clock: () => new Date(now) });
-      admin = (await app.services.access.bootstrap(undefined))!;
+      admin = (await app.services.users.bootstrap(undefined))!;
       const res = await app.inject({ method: 'POST', url: '/v1/import', headers: { authorization: `Bearer ${admin}` }, payload: firm() });
       assert.equal(res.statusCode, 200, res.body);
       await app.services.compliance.run('test');

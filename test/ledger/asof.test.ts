@@ -19,14 +19,14 @@ for (const store of testStores()) {
     };
     before(async () => {
       app = await buildApp({ db: await store.open(), logger: false, clock: () => new Date(now) });
-      admin = (await app.services.access.bootstrap(undefined))!;
+      admin = (await app.services.users.bootstrap(undefined))!;
       await app.services.importer.importManifest('user:admin', smallManifest([
         identity('signer-fr', { scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }] }),
         identity('signer-de-fr', { scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }, { entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }] }),
         identity('reader-fr', { capability: 'observe', function: 'reporting', scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }] }),
       ]), { dryRun: false, digestOf: 'x' });
       now = Date.parse('2026-11-21T15:00:00Z');
-      await app.services.access.createUser('t', { id: 'ann', name: 'Ann', roles: ['approver'] });
+      await app.services.users.createUser('t', { id: 'ann', name: 'Ann', roles: ['approver'] });
       const p = await app.services.regulatory.propose({ user: 'admin', canApprove: true }, 'auth-de-custody-fr', { to: 'withdrawn', reason: 'Art. 64', reference: 'W-1' });
       await app.services.regulatory.decide({ user: 'ann', canApprove: true }, p.id, 'approve', undefined);
       now = Date.parse('2026-11-22T09:00:00Z');

@@ -50,7 +50,7 @@ for (const store of testStores()) {
     let ledger: LedgerService;
     before(async () => {
       db = await store.open();
-      ledger = ledgerService(db, () => new Date(at), { kek: KEK, origin: 'mandate.test/ledger' });
+      ledger = ledgerService({ db, clock: () => new Date(at), kek: KEK, origin: 'mandate.test/ledger' });
       await seed(db, 37);
     });
     after(() => store.cleanup());
@@ -76,7 +76,7 @@ for (const store of testStores()) {
       assert.match(row!.encrypted_private, /^v1:/);
       const pkcs8 = (await ledger.logKey()).privateKey.export({ format: 'der', type: 'pkcs8' }) as Buffer;
       assert.ok(!row!.encrypted_private.includes(pkcs8.toString('base64')));
-      const other = ledgerService(db, () => new Date(at), { kek: Buffer.alloc(32, 9), origin: 'mandate.test/ledger' });
+      const other = ledgerService({ db, clock: () => new Date(at), kek: Buffer.alloc(32, 9), origin: 'mandate.test/ledger' });
       await assert.rejects(other.logKey(), /wrong key-encryption key/);
     });
 
@@ -109,7 +109,7 @@ for (const store of testStores()) {
       r = await check(editLine(file, (l) => [...l.slice(0, 21), ...l.filter((x) => x.startsWith('{"checkpoint"'))]));
       assert.ok(r.problems.some((p) => p.kind === 'truncated' && p.index === 20));
       // The wrong key.
-      const wrong = (await ledgerService(db, () => new Date(at), { kek: KEK, origin: 'other' }).logKey()).verifierKey;
+      const wrong = (await ledgerService({ db, clock: () => new Date(at), kek: KEK, origin: 'other' }).logKey()).verifierKey;
       assert.equal(wrong, key); // same stored key: a key is per store
       r = await verifyLedgerFile(file, { key: key.replace(/\+[0-9a-f]{8}\+/, '+00000000+') });
       assert.equal(r.ok, false);

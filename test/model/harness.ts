@@ -63,8 +63,8 @@ export class Real {
     this.app = t.app;
     this.tokens.admin = t.admin;
     for (const [user, roles] of Object.entries(USERS)) {
-      await this.app.services.access.createUser('test', { id: user, name: user, roles });
-      this.tokens[user] = (await this.app.services.access.createToken('test', user, {})).token;
+      await this.app.services.users.createUser('test', { id: user, name: user, roles });
+      this.tokens[user] = (await this.app.services.users.createToken('test', user, {})).token;
     }
     this.url = await this.app.listen({ host: '127.0.0.1', port: 0 });
     this.app.setIssuer(this.url);

@@ -33,10 +33,10 @@ for (const store of testStores()) {
 
     before(async () => {
       app = await buildApp({ db: await store.open(), logger: false });
-      tokens.admin = (await app.services.access.bootstrap(undefined))!;
+      tokens.admin = (await app.services.users.bootstrap(undefined))!;
       for (const [user, roles] of [['carla', ['compliance_officer']], ['anton', ['approver']], ['alma', ['approver']], ['olga', ['operator']]] as const) {
-        await app.services.access.createUser('test', { id: user, name: user, roles: [...roles] });
-        tokens[user] = (await app.services.access.createToken('test', user, {})).token;
+        await app.services.users.createUser('test', { id: user, name: user, roles: [...roles] });
+        tokens[user] = (await app.services.users.createToken('test', user, {})).token;
       }
       const first = await call('carla', 'POST', '/v1/import', readFileSync(DEMO, 'utf8'), { 'content-type': 'application/yaml' });
       assert.equal(first.status, 200, JSON.stringify(first.body));

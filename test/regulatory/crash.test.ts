@@ -227,7 +227,7 @@ async function verify(db: Database, x: Expected, label: string, ledger = true): 
   const [seqs] = await db.all<{ n: number; lo: number; hi: number }>('SELECT COUNT(*) AS n, MIN(seq) AS lo, MAX(seq) AS hi FROM events');
   assert.deepEqual([Number(seqs!.lo), Number(seqs!.hi)], [1, Number(seqs!.n)], `${label}: event sequence numbers have gaps`);
   if (ledger) {
-    const service = ledgerService(db, () => new Date(), LEDGER);
+    const service = ledgerService({ db, clock: () => new Date(), ...LEDGER });
     const lines: string[] = [];
     await service.export((l) => void lines.push(l));
     const file = join(tmpdir(), `mandate-crash-ledger-${process.pid}.jsonl`);
@@ -442,11 +442,11 @@ async function seedStore(url: string): Promise<string> {
     await migrate(db);
     const app = await buildApp({ db, logger: false, ledger: LEDGER });
     try {
-      await app.services.access.bootstrap(TOKENS.admin);
-      await app.services.access.createUser('test', { id: 'carla', name: 'Carla Compliance', roles: ['compliance_officer'] });
-      await app.services.access.createUser('test', { id: 'anton', name: 'Anton Approver', roles: ['approver'] });
-      await app.services.access.createToken('test', 'carla', {}, TOKENS.carla);
-      await app.services.access.createToken('test', 'anton', {}, TOKENS.anton);
+      await app.services.users.bootstrap(TOKENS.admin);
+      await app.services.users.createUser('test', { id: 'carla', name: 'Carla Compliance', roles: ['compliance_officer'] });
+      await app.services.users.createUser('test', { id: 'anton', name: 'Anton Approver', roles: ['approver'] });
+      await app.services.users.createToken('test', 'carla', {}, TOKENS.carla);
+      await app.services.users.createToken('test', 'anton', {}, TOKENS.anton);
       const manifest = crashFirm();
       const text = JSON.stringify(manifest);
       await app.services.importer.importManifest('user:test', manifest, { dryRun: false, digestOf: text });

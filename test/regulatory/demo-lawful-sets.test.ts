@@ -88,10 +88,10 @@ for (const store of testStores()) {
     before(async () => {
       db = await store.open();
       app = await buildApp({ db, logger: false, caepReceivers: [CAEP] });
-      tokens.admin = (await app.services.access.bootstrap(undefined))!;
+      tokens.admin = (await app.services.users.bootstrap(undefined))!;
       for (const [user, roles] of [['carla', ['compliance_officer']], ['anton', ['approver']]] as const) {
-        await app.services.access.createUser('test', { id: user, name: user, roles: [...roles] });
-        tokens[user] = (await app.services.access.createToken('test', user, {})).token;
+        await app.services.users.createUser('test', { id: user, name: user, roles: [...roles] });
+        tokens[user] = (await app.services.users.createToken('test', user, {})).token;
       }
       await app.services.importer.importManifest('test', demoManifest(), { dryRun: false, digestOf: 'demo' });
     });

@@ -41,10 +41,10 @@ for (const store of testStores()) {
 
     before(async () => {
       app = await buildApp({ db: await store.open(), logger: false, clock: () => new Date(now), connectors: { get: (n) => (n === 'recording' ? recording : undefined) } });
-      tokens.admin = (await app.services.access.bootstrap(undefined))!;
+      tokens.admin = (await app.services.users.bootstrap(undefined))!;
       for (const [user, roles] of [['carla', ['compliance_officer']], ['anton', ['approver']], ['alma', ['approver']], ['vic', ['viewer']]] as const) {
-        await app.services.access.createUser('test', { id: user, name: user, roles: [...roles] });
-        tokens[user] = (await app.services.access.createToken('test', user, {})).token;
+        await app.services.users.createUser('test', { id: user, name: user, roles: [...roles] });
+        tokens[user] = (await app.services.users.createToken('test', user, {})).token;
       }
       const res = await call('admin', 'POST', '/v1/import', firm());
       assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -158,7 +158,7 @@ for (const store of testStores()) {
       assert.equal((await call('carla', 'POST', '/v1/authorisations/auth-de-custody-fr/transitions', { to: 'suspended', reason: 'x', reference: 'y', emergency: true })).status, 403);
       const e = await call('anton', 'POST', '/v1/authorisations/auth-de-custody-fr/transitions', { to: 'suspended', reason: 'supervisor phone call', reference: 'AMF urgent', emergency: true });
       assert.equal(e.status, 403, 'an approver without the propose permission cannot start one');
-      tokens.boss = (await app.services.access.createToken('test', 'admin', {})).token;
+      tokens.boss = (await app.services.users.createToken('test', 'admin', {})).token;
       const ok = await call('boss', 'POST', '/v1/authorisations/auth-de-custody-fr/transitions', { to: 'suspended', reason: 'supervisor phone call', reference: 'AMF urgent', emergency: true });
       assert.equal(ok.status, 201, JSON.stringify(ok.body));
       assert.equal(ok.body.status, 'applied');

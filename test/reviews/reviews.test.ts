@@ -79,11 +79,11 @@ for (const store of testStores()) {
 
     before(async () => {
       db = await store.open();
-      const gate = identityChangeGate(approvalEngine(db, clock, () => DEFAULT_APPROVAL_RULES), lifecycleRulesStore(db, clock));
-      inventory = inventoryService(db, clock, gate);
+      const gate = identityChangeGate({ approvals: approvalEngine({ db, clock, approvalRules: () => DEFAULT_APPROVAL_RULES }), lifecycleRules: lifecycleRulesStore({ db, clock }) });
+      inventory = inventoryService({ db, clock, gate });
       reviews = reviewService({ db, clock, inventory });
       const m = manifest();
-      const res = await importService(db, clock, gate).importManifest('test', m, { dryRun: false, digestOf: JSON.stringify(m) });
+      const res = await importService({ db, clock, gate }).importManifest('test', m, { dryRun: false, digestOf: JSON.stringify(m) });
       assert.equal(res.counts.rejected, 0, JSON.stringify(res));
       await exception(db, 'ex-stale', 'svc-stale', { decidedAt: iso(START - 120 * DAY), expiresAt: iso(START + 200 * DAY), status: 'active' });
       await exception(db, 'ex-recent', 'svc-custody', { decidedAt: iso(START - 10 * DAY), expiresAt: iso(START + 200 * DAY), status: 'active' });
@@ -320,10 +320,10 @@ for (const store of testStores()) {
     before(async () => {
       app = await buildApp({ db: await store.open(), logger: false, clock: () => new Date(START) });
       wired = (app.services as { reviews?: unknown }).reviews !== undefined;
-      tokens.admin = (await app.services.access.bootstrap(undefined))!;
+      tokens.admin = (await app.services.users.bootstrap(undefined))!;
       for (const [user, roles] of [['alice@firm.example', ['viewer']], ['carol@firm.example', ['operator']], ['cora', ['compliance_officer']], ['enf', ['enforcer']]] as const) {
-        await app.services.access.createUser('test', { id: user, name: user, roles: [...roles] });
-        tokens[user] = (await app.services.access.createToken('test', user, {})).token;
+        await app.services.users.createUser('test', { id: user, name: user, roles: [...roles] });
+        tokens[user] = (await app.services.users.createToken('test', user, {})).token;
       }
       const res = await call('admin', 'POST', '/v1/import', manifest());
       assert.equal(res.status, 200, JSON.stringify(res.body));

@@ -23,7 +23,7 @@ let users = 0;
 
 export async function testApp(db: Database, clock?: () => Date, options: Omit<Partial<AppOptions>, 'db' | 'clock'> = {}): Promise<TestApp> {
   const app = await buildApp({ db, logger: process.env.TEST_LOG ? { level: 'error' } : false, ...(clock ? { clock } : {}), ...options });
-  const admin = (await app.services.access.bootstrap(undefined))!;
+  const admin = (await app.services.users.bootstrap(undefined))!;
   const t: TestApp = {
     app,
     db,
@@ -46,8 +46,8 @@ export async function testApp(db: Database, clock?: () => Date, options: Omit<Pa
     },
     async tokenFor(roles) {
       const id = `u${++users}-${roles.join('-') || 'none'}`;
-      await app.services.access.createUser('test', { id, name: id, roles });
-      return (await app.services.access.createToken('test', id, {})).token;
+      await app.services.users.createUser('test', { id, name: id, roles });
+      return (await app.services.users.createToken('test', id, {})).token;
     },
     async call(method, url, token, body, headers = {}) {
       const res = await app.inject({

@@ -1,0 +1,189 @@
+// The container: builds every service once, hands each the narrowed dependencies it names, and
+// subscribes the followers of the committed signal. Nothing here speaks HTTP or starts a timer
+// (those are server/http.ts and server/jobs.ts).
+import { randomBytes } from 'node:crypto';
+import { EnforcementState } from '@mandate/sdk/state';
+import { cedarEvaluator } from '@mandate/sdk/cedar-evaluator';
+import type { FastifyBaseLogger } from 'fastify';
+import { changeRequestService } from '../approvals/changes.js';
+import { complianceService } from '../compliance/service.js';
+import { leakService } from '../compliance/leaks.js';
+import { DEFAULT_APPROVAL_RULES, type ApprovalRule } from '../core/approvals.js';
+import { decisionService } from '../decisions/service.js';
+import type { Connector } from '../delivery/connectors/connector.js';
+import { outboxDeliverer } from '../delivery/deliverer.js';
+import { discoveryService } from '../discovery/service.js';
+import { deliveryVerifier } from '../discovery/verify.js';
+import { enforcementHub } from '../enforcement/hub.js';
+import { evidencePackService } from '../evidence/pack.js';
+import { grantsService } from '../grants/service.js';
+import { createMetrics, domainMetrics, type Metrics } from '../http/metrics.js';
+import { outboundGuard } from '../http/outbound.js';
+import { importService } from '../importer/service.js';
+import { identityChangeGate } from '../inventory/identity-changes.js';
+import { inventoryService } from '../inventory/service.js';
+import { groupCommitter } from '../ledger/group.js';
+import { isEvidenceOnly } from '../ledger/log.js';
+import { ledgerService } from '../ledger/service.js';
+import { policyService } from '../policy/store.js';
+import { regulatoryService } from '../regulatory/service.js';
+import { reviewService } from '../reviews/service.js';
+import { approvalEngine } from '../state/approvals.js';
+import { lifecycleRulesStore } from '../state/lifecycle-rules.js';
+import type { Database } from '../store/db.js';
+import { signingKeys } from '../tokens/keys.js';
+import { DEFAULT_TTLS, type TokenTtls } from '../tokens/model.js';
+import { tokenService } from '../tokens/service.js';
+import { usersService } from '../users/service.js';
+
+export interface ContainerOptions {
+  db: Database;
+  clock?: () => Date;
+  /** Revocation connectors by name (postgres, redis, rabbitmq, webhook, caep, …). */
+  connectors?: { get(name: string): Connector | undefined };
+  /** CAEP push endpoints told of every change to an identity's power. */
+  caepReceivers?: readonly string[];
+  /** Webhook URLs told of new approval requests, decisions and expiries (through the `notify` connector). */
+  notificationReceivers?: readonly string[];
+  /** The ledger's key-encryption key, checkpoint origin and checkpoint export directory. */
+  ledger?: { kek: Buffer; origin: string; exportDir?: string };
+  /** The token service: Mandate's issuer URL, token lifetimes, key rotation. */
+  tokens?: { issuer?: string; ttls?: TokenTtls; rotateAfterMs?: number };
+  /** Where the enforcement hub also publishes deltas (NATS), besides the SSE stream. */
+  publishDelta?: (subject: 'delta' | 'heartbeat', data: unknown) => void;
+  /** The approval rules (default DEFAULT_APPROVAL_RULES; a firm's own from MANDATE_APPROVAL_RULES_FILE). */
+  approvalRules?: readonly ApprovalRule[];
+  /** The outbound guard's allow-list for what the app itself fetches (issuers' JWKS): MANDATE_OUTBOUND_ALLOW. */
+  outbound?: { allow?: readonly string[] };
+}
+
+export type Container = Awaited<ReturnType<typeof buildContainer>>;
+export type Services = Container['services'];
+
+export async function buildContainer(opts: ContainerOptions, log: FastifyBaseLogger) {
+  const { db } = opts;
+  const clock = opts.clock ?? (() => new Date());
+  const caepReceivers = opts.caepReceivers ?? [];
+  const notificationReceivers = opts.notificationReceivers ?? [];
+  const kek = opts.ledger?.kek ?? randomBytes(32);
+  // The issuer URL can be known only once the server listens (port 0): see setIssuer.
+  let issuerUrl = opts.tokens?.issuer ?? 'http://mandate.local';
+  const issuer = () => issuerUrl;
+  const ttls = opts.tokens?.ttls ?? DEFAULT_TTLS;
+  const maxTtlMs = Math.max(ttls.default_s, ttls.execute_custody_transfer_s, ttls.legacy_s, ...Object.values(ttls.by_function)) * 1000;
+
+  // Shared state and the ledger.
+  const lifecycleRules = lifecycleRulesStore({ db, clock });
+  const keys = signingKeys({ db, kek, clock, rotateAfterMs: opts.tokens?.rotateAfterMs ?? 24 * 3600_000, maxTokenTtlMs: maxTtlMs });
+  await keys.reload();
+  const evidence = groupCommitter({ db, clock });
+  const approvalRules = opts.approvalRules ?? DEFAULT_APPROVAL_RULES;
+  const approvals = approvalEngine({ db, clock, approvalRules: () => approvalRules, notificationReceivers });
+  // Without a configured KEK (tests), the log key is sealed under a key that lives only in memory.
+  const ledger = ledgerService({ db, clock, ...(opts.ledger ?? { kek, origin: 'mandate.local/ledger' }) });
+  const outbox = outboxDeliverer({ db, clock, connectors: opts.connectors ?? { get: () => undefined } });
+  const metrics: Metrics = createMetrics();
+  const outbound = outboundGuard({ allow: opts.outbound?.allow ?? [], log: ({ url, purpose, err }) => log.warn({ err, url, purpose }, 'outbound request failed') });
+
+  // Capabilities.
+  const grants = grantsService({ db, clock, approvals, lifecycleRules, notificationReceivers });
+  const tokens = tokenService({ db, clock, keys, lifecycleRules, evidence, issuer, ttls, outbound, grants: (identity) => grants.active(identity) });
+  const policies = policyService({ db, clock });
+  const changeRequests = changeRequestService({ db, clock, approvals, policies, lifecycleRules, caepReceivers });
+  const hub = enforcementHub({ db, clock, policies, lifecycleRules, issuer });
+  const domain = domainMetrics(metrics.registry, { db, clock, hub, outbox });
+  // Identity writes that add power wait for approval; every identity write recomputes stored power.
+  const gate = identityChangeGate({ approvals, lifecycleRules, caepReceivers });
+  const inventory = inventoryService({ db, clock, gate, caepReceivers });
+  const reviews = reviewService({ db, clock, inventory });
+  // Discovery adopts accounts through the inventory's create path; its findings join the checks.
+  const discovery = discoveryService({ db, clock, kek, createIdentity: (actor, input) => inventory.create(actor, 'identity', input) });
+  const verifier = deliveryVerifier({ db, clock, discovery, onError: (err) => log.error({ err }, 'verifying connector deliveries failed') });
+  const compliance = complianceService({
+    db, clock, extraFindings: { reviews: (sql, now) => reviews.findings(sql, now), discovery: (sql) => discovery.findings(sql) },
+  });
+
+  // The server's decision point holds the same state an enforcement point does, fed by its own hub.
+  const state = new EnforcementState(cedarEvaluator, () => clock().getTime());
+  let loading: Promise<EnforcementState> | undefined;
+  const enforcementReady = (): Promise<EnforcementState> => (loading ??= (async () => {
+    await hub.start();
+    hub.subscribe((d) => {
+      if (!state.apply(d)) void hub.snapshot().then((s) => state.load(s)).catch((err) => log.error({ err }, 'reloading the decision state failed'));
+      opts.publishDelta?.('delta', d);
+    });
+    state.load(await hub.snapshot());
+    return state;
+  })().catch((err) => {
+    loading = undefined;
+    throw err;
+  }));
+
+  const services = {
+    users: usersService({ db, clock }),
+    inventory,
+    importer: importService({ db, clock, gate }),
+    lifecycleRules,
+    regulatory: regulatoryService({ db, clock, approvals, caepReceivers, observeCascade: domain.observeCascade }),
+    outbox,
+    ledger,
+    keys,
+    tokens,
+    policies,
+    hub,
+    decisions: decisionService({ db, state, tokens, evidence }),
+    /** Loads the decision point's state and starts following the ledger (on first need). */
+    enforcementReady,
+    approvals,
+    changeRequests,
+    grants,
+    compliance,
+    leaks: leakService({ db, clock }),
+    reviews,
+    discovery,
+    verifier,
+    evidencePacks: evidencePackService({ db, clock, ledger, compliance }),
+  };
+
+  // The committed signal (store/db.ts): whatever commits (a request, the scheduler, a cascade)
+  // reaches its followers from here, and nowhere else (the control checks that follow a change
+  // are a job: server/jobs.ts).
+  // - Enforcement points: a commit that changed state is pushed before the transaction's caller goes
+  //   on, so an answer never leaves before its effect is on the stream, and an approved restriction
+  //   is out (provisionally) before its cascade starts. Decisions and tokens change nothing they follow.
+  // - Outbox deliveries start at once rather than at the deliverer's next tick.
+  // - Metrics count what was committed (decisions, tokens, runs, deliveries).
+  // - A connector delivery is verified by the discovery sources that read its system (one pass for a burst).
+  const unsubscribe = db.onCommit(async ({ actions, events, outbox: queued }) => {
+    domain.countCommitted(events);
+    if (queued > 0) void outbox.drain().catch((err) => log.error({ err }, 'outbox delivery failed'));
+    if (actions.includes('connector.delivered')) verifier.kick();
+    if (loading && actions.some(changesState)) {
+      await hub.kick().catch((err) => log.error({ err }, 'enforcement catch-up failed'));
+      // Let the stream writes leave: Node flushes them on a later tick, and on SQLite a cascade
+      // that follows holds the event loop until it commits.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  });
+
+  return {
+    db,
+    clock,
+    issuer,
+    /** Sets the issuer URL of Mandate's tokens (when it is known only after listen). */
+    setIssuer: (url: string) => void (issuerUrl = url),
+    metrics,
+    services,
+    async close() {
+      unsubscribe();
+      await verifier.stop();
+      hub.stop();
+      // Unauthenticated token refusals counted in open windows are recorded before the last flush.
+      await tokens.flushRefusals();
+      await evidence.flush();
+    },
+  };
+}
+
+/** A commit that changed state (not evidence alone, not a connector's report). */
+export const changesState = (action: string): boolean => !isEvidenceOnly(action) && !action.startsWith('connector.');

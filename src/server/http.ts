@@ -1,0 +1,232 @@
+// The HTTP app: the Fastify server, its edge (body parsing, validation, authentication, rate
+// limits, problem+json, security headers, metrics) and every capability's routes over the
+// container's services. Nothing here builds a service or starts a timer.
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerApprovalRoutes } from '../approvals/routes.js';
+import { registerEventRoutes } from '../audit/event-routes.js';
+import { registerLedgerRoutes } from '../audit/ledger-routes.js';
+import { registerComplianceRoutes } from '../compliance/routes.js';
+import { registerConsoleRoutes } from '../console/routes.js';
+import { MandateError } from '../core/errors.js';
+import { rolesAllow } from '../core/roles.js';
+import { createAjv } from '../core/schema.js';
+import { registerDecisionRoutes } from '../decisions/routes.js';
+import { registerOutboxRoutes } from '../delivery/outbox-routes.js';
+import { registerDiscoveryRoutes } from '../discovery/routes.js';
+import { registerEnforcementRoutes } from '../enforcement/routes.js';
+import { registerEvidenceRoutes } from '../evidence/routes.js';
+import { registerGrantRoutes } from '../grants/routes.js';
+import '../http/common.js';
+import { parseJsonBody } from '../http/json-body.js';
+import { methodsFor } from '../http/methods.js';
+import { sendProblem, toMandateError } from '../http/problem.js';
+import { DEFAULT_RATE_LIMITS, memoryCounter, redisCounter, registerRateLimits, sqlCounter, type RateLimits } from '../http/rate-limit.js';
+import { registerImportRoutes } from '../importer/routes.js';
+import { registerInventoryRoutes } from '../inventory/routes.js';
+import { registerPolicyRoutes } from '../policy/routes.js';
+import { registerRegulatoryRoutes } from '../regulatory/routes.js';
+import { registerReviewRoutes } from '../reviews/routes.js';
+import { registerTokenRoutes } from '../tokens/routes.js';
+import { registerUserRoutes } from '../users/routes.js';
+import type { Container } from './container.js';
+
+export interface HttpOptions {
+  /** pino options, or false for silence (tests). */
+  logger?: boolean | { level: string };
+  version?: string;
+  /** More public keys to publish beside the token-signing keys (/.well-known/jwks.json), e.g. the SET key. */
+  jwks?: () => { keys: object[] };
+  /** Where the built web console is (default console/dist of this package). */
+  consoleDir?: string;
+  /**
+   * Rate limits (default DEFAULT_RATE_LIMITS), false for none. Counts live in PostgreSQL on
+   * PostgreSQL, in memory on SQLite, in Redis when redisUrl is given (src/http/rate-limit.ts).
+   */
+  rateLimits?: (Partial<RateLimits> & { redisUrl?: string }) | false;
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  permission: string | undefined;
+}
+
+/** The Fastify server with its parsers and validators, before any route: its logger is the container's. */
+export function createHttpServer(opts: HttpOptions): FastifyInstance {
+  const app = Fastify({
+    logger: opts.logger === false ? false : {
+      level: typeof opts.logger === 'object' ? opts.logger.level : 'info',
+      // Bearer tokens never reach the log.
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+    bodyLimit: 1024 * 1024,
+    // Longer than every id and key the schemas allow (ids ≤ 128, discovered-account keys ≤ 700), so
+    // the schema, not the router's default of 100, decides what is valid.
+    routerOptions: { maxParamLength: 1024 },
+    // The router's own refusals (a bad percent-encoding, a parameter past the limit) are problems too.
+    frameworkErrors: (err, req, reply) => {
+      const why = err.code === 'FST_ERR_BAD_URL' ? 'the path is not valid percent-encoding'
+        : err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is longer than 1024 characters' : err.message;
+      void sendProblem(reply, req, new MandateError('VALIDATION_FAILED', why, { field: 'path' }));
+    },
+  });
+  // JSON bodies strictly: UTF-8, no duplicate or prototype keys (src/http/json-body.ts).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as Buffer));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+  // Bodies are JSON (the import route adds YAML in its own scope); no plain-text bodies.
+  app.removeContentTypeParser('text/plain');
+  // Bodies are validated strictly (no coercion, unknown fields are errors); query strings and
+  // path parameters arrive as text and may be coerced to the declared types.
+  const bodyAjv = createAjv({ coerceTypes: false });
+  const textAjv = createAjv({ coerceTypes: true });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
+  return app;
+}
+
+/** The edge and every route, over the container's services. Answers the route table. */
+export async function registerHttp(app: FastifyInstance, container: Container, opts: HttpOptions): Promise<RouteEntry[]> {
+  const { db, services, metrics, issuer } = container;
+  const routeTable: RouteEntry[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) {
+      if (method !== 'HEAD') routeTable.push({ method, url: r.url, permission: r.config?.permission });
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Mandate API',
+        version: opts.version ?? '0.1.0',
+        description: 'Control plane for non-human identities in regulated firms. Errors are RFC 9457 problem details.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          oauthClient: {
+            type: 'http', scheme: 'basic',
+            description: 'OAuth client authentication of an identity (RFC 6749 §2.3.1); client_secret_post and private_key_jwt go in the form instead',
+          },
+        },
+      },
+      security: [{ bearer: [] }],
+    },
+  });
+
+  // Before any route: the limiter hooks every route registered after it.
+  const { redisUrl, ...rateLimits }: RateLimits & { redisUrl?: string } = {
+    ...DEFAULT_RATE_LIMITS, ...(opts.rateLimits === false ? { anonymous: false, token: false } : opts.rateLimits),
+  };
+  if (rateLimits.anonymous || rateLimits.token) {
+    const counter = redisUrl ? redisCounter(redisUrl) : db.dialect === 'postgres' ? sqlCounter(db, container.clock) : memoryCounter(container.clock);
+    await registerRateLimits(app, rateLimits, counter, (err) => app.log.warn({ err }, 'the rate-limit store failed; the request was not counted'));
+  }
+
+  app.setErrorHandler((err, req, reply) => {
+    const known = toMandateError(err);
+    if (known) return sendProblem(reply, req, known);
+    req.log.error({ err }, 'unhandled error');
+    return sendProblem(reply, req, new MandateError('INTERNAL', `internal error (request ${req.id}); the server log has the detail`));
+  });
+  // A path that exists with other methods is 405 with Allow (RFC 9110 §15.5.6), not 404.
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0]!;
+    const allowed = methodsFor(routeTable, path);
+    if (allowed.length) {
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(reply, req, new MandateError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`, { field: 'method' }));
+    }
+    return sendProblem(reply, req, new MandateError('ROUTE_NOT_FOUND', `no endpoint ${req.method} ${path}`));
+  });
+
+  // Authenticate, then authorise, before anything reads the body: a caller without the role
+  // learns nothing from validation errors.
+  app.addHook('onRequest', async (req, reply) => {
+    const permission = req.routeOptions.config?.permission;
+    if (permission === 'public') return;
+    if (permission === undefined && !req.url.startsWith('/v1/')) return;
+    // An OAuth client (a resource server) authenticates in the route itself, by Basic or in the form.
+    if (req.routeOptions.config?.oauthClient && !/^Bearer /i.test(req.headers.authorization ?? '')) return;
+    const m = /^Bearer ([\x21-\x7e]{1,16384})$/.exec(req.headers.authorization ?? '');
+    // A workload may call the few routes that say so with its Mandate access token (a JWT).
+    if (m && req.routeOptions.config?.workload && m[1]!.split('.').length === 3) {
+      const checked = await services.tokens.check(m[1]!);
+      // A token issued for another audience (a resource server's) is no credential for Mandate's own routes.
+      const forUs = 'claims' in checked && [checked.claims.aud].flat().includes(issuer());
+      if ('inactive' in checked || !forUs) {
+        reply.header('www-authenticate', 'Bearer realm="mandate", error="invalid_token"');
+        const why = 'inactive' in checked ? `the workload token is not active: ${checked.inactive}` : `the workload token is for ${String(checked.claims.aud)}, not ${issuer()}`;
+        throw new MandateError('UNAUTHENTICATED', why, { field: 'Authorization' });
+      }
+      req.workload = { identity: checked.claims.sub, jti: checked.claims.jti };
+      return;
+    }
+    const principal = m && m[1]!.length <= 512 ? await services.users.authenticate(m[1]!) : undefined;
+    if (!principal) {
+      reply.header('www-authenticate', 'Bearer realm="mandate"');
+      throw new MandateError('UNAUTHENTICATED', m ? 'token is unknown, expired or revoked' : 'send Authorization: Bearer <token>', { field: 'Authorization' });
+    }
+    req.principal = principal;
+    if (permission && !rolesAllow(principal.roles, permission))
+      throw new MandateError('FORBIDDEN', `your roles (${principal.roles.join(', ')}) do not grant ${permission}`);
+  });
+
+  // Every answer: never sniffed as another type; API answers (records, tokens, findings) never cached.
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    if (req.url.startsWith('/v1/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    metrics.duration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+  });
+  app.addHook('onClose', () => container.close());
+
+  app.get('/healthz', { config: { permission: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { permission: 'public' }, schema: { hide: true } }, async (req, reply) => {
+    try {
+      await db.all('SELECT 1 AS ok');
+      return { status: 'ready', store: db.dialect };
+    } catch (err) {
+      req.log.warn({ err }, 'store not reachable');
+      return sendProblem(reply, req, new MandateError('NOT_READY', 'the store is not reachable'));
+    }
+  });
+  // Metrics tell who calls what and how much is pending: a scraper authenticates (role monitor), or
+  // the server serves them on an address of their own (MANDATE_METRICS_LISTEN, server/start.ts).
+  app.get('/metrics', { config: { permission: 'metrics:read' }, schema: { hide: true } }, async (_req, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+  app.get('/.well-known/jwks.json', { config: { permission: 'public' }, schema: { hide: true } }, async (_req, reply) =>
+    reply.header('cache-control', 'public, max-age=60').send({ keys: [...services.keys.jwks().keys, ...(opts.jwks?.().keys ?? [])] }));
+  app.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  registerInventoryRoutes(app, services.inventory);
+  registerEventRoutes(app, db);
+  registerUserRoutes(app, services.users);
+  await registerImportRoutes(app, services.importer);
+  registerRegulatoryRoutes(app, db, services.regulatory, services.lifecycleRules, services.changeRequests);
+  registerOutboxRoutes(app, services.outbox);
+  registerLedgerRoutes(app, db, services.ledger);
+  await registerTokenRoutes(app, services.tokens, issuer);
+  registerPolicyRoutes(app, services.policies, services.changeRequests);
+  registerApprovalRoutes(app, services.approvals, services.changeRequests);
+  registerGrantRoutes(app, services.grants);
+  registerComplianceRoutes(app, services.compliance, services.leaks);
+  registerEvidenceRoutes(app, db, container.clock, services.evidencePacks);
+  registerReviewRoutes(app, services.reviews);
+  registerDiscoveryRoutes(app, services.discovery);
+  registerDecisionRoutes(app, services.decisions, services.enforcementReady);
+  registerEnforcementRoutes(app, services.hub, services.enforcementReady);
+  await registerConsoleRoutes(app, opts.consoleDir);
+  return routeTable;
+}
