@@ -33,7 +33,14 @@ import { fileURLToPath } from 'node:url';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { contextFromToken, Enforcer, type Verified } from '@mandate/sdk';
 import { cedarEvaluator } from '@mandate/sdk/cedar-evaluator';
-import { DecisionEngine, type DecisionContext, type DecisionResource, type GrantEntry, type IdentityFacts, type LifecycleRuleSet } from '@mandate/sdk/decision';
+import {
+  DecisionEngine,
+  type DecisionContext,
+  type DecisionResource,
+  type GrantEntry,
+  type IdentityFacts,
+  type LifecycleRuleSet,
+} from '@mandate/sdk/decision';
 import { buildApp } from '../src/app.js';
 import type { Manifest } from '../src/core/manifest.js';
 import type { IdentityInput } from '../src/core/model.js';
@@ -48,10 +55,18 @@ import { check, createPgDatabase, quantile, runBench, SMALL } from './harness.js
 import { freePort, startProcess, waitForHttp, type ServerProcess } from './decide/servers.js';
 
 const env = process.env;
-const STORES = env.BENCH_STORE === 'sqlite' ? ['sqlite'] as const : env.BENCH_STORE === 'postgres' ? ['postgres'] as const : ['sqlite', 'postgres'] as const;
+const STORES =
+  env.BENCH_STORE === 'sqlite'
+    ? (['sqlite'] as const)
+    : env.BENCH_STORE === 'postgres'
+      ? (['postgres'] as const)
+      : (['sqlite', 'postgres'] as const);
 const REQUESTS = Number(env.BENCH_REQUESTS ?? (SMALL ? 10 : 200));
 const ROUNDS = Number(env.BENCH_ROUNDS ?? (SMALL ? 3 : 50));
-const CONCURRENCY = (env.BENCH_CONCURRENCY ?? (SMALL ? '1,4' : '1,8')).split(',').map(Number).filter((n) => n > 0);
+const CONCURRENCY = (env.BENCH_CONCURRENCY ?? (SMALL ? '1,4' : '1,8'))
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const IDENTITIES = Number(env.BENCH_IDENTITIES ?? (SMALL ? 100 : 10_000));
 const GRANTS = Number(env.BENCH_GRANTS ?? (SMALL ? 100 : 10_000));
 const PASS_MS = Number(env.BENCH_ENGINE_PASS_MS ?? (SMALL ? 50 : 500));
@@ -82,10 +97,25 @@ const SCOPE_DE = 'ent-de/custody/DE';
 // 1. Engine
 // ---------------------------------------------------------------------------------------------
 
-interface EngineCase { id: string; label: string; decide: () => boolean }
-interface EngineResult { id: string; label: string; perSecond: number; passes: number[]; p50Us: number; p99Us: number }
+interface EngineCase {
+  id: string;
+  label: string;
+  decide: () => boolean;
+}
+interface EngineResult {
+  id: string;
+  label: string;
+  perSecond: number;
+  passes: number[];
+  p50Us: number;
+  p99Us: number;
+}
 
-async function engineBench(): Promise<{ results: EngineResult[]; ratios: { a_over_b: number; b_over_c: number; d_over_c: number }; notes: string[] }> {
+async function engineBench(): Promise<{
+  results: EngineResult[];
+  ratios: { a_over_b: number; b_over_c: number; d_over_c: number };
+  notes: string[];
+}> {
   const checked = await checkCedar(readFileSync(POLICY_FILE, 'utf8'), cedarSchema(DEFAULT_ACTIONS));
   if (!checked.ok) throw new Error(`mandate-default.cedar: ${checked.errors.join('; ')}`);
   const actions = DEFAULT_ACTIONS.map((a) => ({ id: a.id, class: a.class }));
@@ -97,16 +127,39 @@ async function engineBench(): Promise<{ results: EngineResult[]; ratios: { a_ove
   const expires = Date.now() + 3600_000;
   // GRANTS identities hold a grant: agent-ops (case c) and GRANTS - 1 others.
   const others: GrantEntry[] = Array.from({ length: GRANTS - 1 }, (_, i) => ({
-    id: `ap_other_${i}`, kind: 'access', identity: `nhi-${String(i).padStart(6, '0')}`, actions: ['withdraw_to_client'], scope: SCOPE_DE, expires_at: expires,
+    id: `ap_other_${i}`,
+    kind: 'access',
+    identity: `nhi-${String(i).padStart(6, '0')}`,
+    actions: ['withdraw_to_client'],
+    scope: SCOPE_DE,
+    expires_at: expires,
   }));
-  const jit: GrantEntry = { id: 'ap_agent_ops', kind: 'access', identity: 'agent-ops', actions: ['withdraw_to_client'], scope: SCOPE_DE, expires_at: expires };
+  const jit: GrantEntry = {
+    id: 'ap_agent_ops',
+    kind: 'access',
+    identity: 'agent-ops',
+    actions: ['withdraw_to_client'],
+    scope: SCOPE_DE,
+    expires_at: expires,
+  };
   // Each engine as an enforcement point builds it: its own compiled policies, the clock it decides by.
-  const engine = (grants: GrantEntry[]) => new DecisionEngine({ actions, authorisations, lifecycle, policies: cedarEvaluator(checked.policies), grants, now: Date.now });
+  const engine = (grants: GrantEntry[]) =>
+    new DecisionEngine({ actions, authorisations, lifecycle, policies: cedarEvaluator(checked.policies), grants, now: Date.now });
   const withGrants = engine([...others, jit]);
   const noGrants = engine([]);
   const facts = (id: string, actions: string[]): IdentityFacts => ({
-    type: 'identity', id, status: 'active', kind: 'service_account', function: 'custody', capability: 'execute', environment: 'production',
-    vendor: false, break_glass: false, legacy: false, actions, scopes: [SCOPE_DE],
+    type: 'identity',
+    id,
+    status: 'active',
+    kind: 'service_account',
+    function: 'custody',
+    capability: 'execute',
+    environment: 'production',
+    vendor: false,
+    break_glass: false,
+    legacy: false,
+    actions,
+    scopes: [SCOPE_DE],
   });
   // Entitled to withdraw: the policies allow it alone. agent-ops is not: it needs its grant.
   const plain = facts('svc-withdrawals', ['read', 'withdraw_to_client']);
@@ -115,17 +168,36 @@ async function engineBench(): Promise<{ results: EngineResult[]; ratios: { a_ove
 
   // Each case's answer is checked once before timing, so the timings are of the intended path.
   const expectations: [string, DecisionEngine, IdentityFacts, 'allow' | 'deny', boolean][] = [
-    ['a', withGrants, plain, 'allow', false], ['b', noGrants, plain, 'allow', false], ['c', withGrants, agent, 'allow', true], ['d', noGrants, agent, 'deny', false],
+    ['a', withGrants, plain, 'allow', false],
+    ['b', noGrants, plain, 'allow', false],
+    ['c', withGrants, agent, 'allow', true],
+    ['d', noGrants, agent, 'deny', false],
   ];
   for (const [id, e, p, want, relies] of expectations) {
     const d = e.decide(p, 'withdraw_to_client', resource, ATTESTED);
     if (d.decision !== want || Boolean(d.relied_on) !== relies) throw new Error(`engine case ${id}: ${JSON.stringify(d)}`);
   }
   const cases: EngineCase[] = [
-    { id: 'a', label: `(a) no grants of its own; ${fmt(GRANTS)} other identities hold grants (allow)`, decide: () => withGrants.decide(plain, 'withdraw_to_client', resource, ATTESTED).decision === 'allow' },
-    { id: 'b', label: '(b) no grants anywhere (allow; baseline)', decide: () => noGrants.decide(plain, 'withdraw_to_client', resource, ATTESTED).decision === 'allow' },
-    { id: 'c', label: '(c) relies on a just-in-time grant (policies deny, grant path re-asks: allow)', decide: () => withGrants.decide(agent, 'withdraw_to_client', resource, ATTESTED).decision === 'allow' },
-    { id: 'd', label: '(d) the same request without the grant (deny; reference)', decide: () => noGrants.decide(agent, 'withdraw_to_client', resource, ATTESTED).decision === 'allow' },
+    {
+      id: 'a',
+      label: `(a) no grants of its own; ${fmt(GRANTS)} other identities hold grants (allow)`,
+      decide: () => withGrants.decide(plain, 'withdraw_to_client', resource, ATTESTED).decision === 'allow',
+    },
+    {
+      id: 'b',
+      label: '(b) no grants anywhere (allow; baseline)',
+      decide: () => noGrants.decide(plain, 'withdraw_to_client', resource, ATTESTED).decision === 'allow',
+    },
+    {
+      id: 'c',
+      label: '(c) relies on a just-in-time grant (policies deny, grant path re-asks: allow)',
+      decide: () => withGrants.decide(agent, 'withdraw_to_client', resource, ATTESTED).decision === 'allow',
+    },
+    {
+      id: 'd',
+      label: '(d) the same request without the grant (deny; reference)',
+      decide: () => noGrants.decide(agent, 'withdraw_to_client', resource, ATTESTED).decision === 'allow',
+    },
   ];
 
   const nowNs = () => process.hrtime.bigint();
@@ -190,16 +262,42 @@ async function engineBench(): Promise<{ results: EngineResult[]; ratios: { a_ove
 function manifest(): Manifest {
   const extra: IdentityInput[] = [];
   for (let i = 0; i < IDENTITIES; i++) {
-    extra.push(identity(`nhi-${String(i).padStart(6, '0')}`, {
-      kind: i % 4 === 0 ? 'ai_agent' : 'service_account', actions: ['read', 'reconcile'], scopes: [CUSTODY_DE], revocation: { connector: 'manual', target: `role_${i}` },
-    }));
+    extra.push(
+      identity(`nhi-${String(i).padStart(6, '0')}`, {
+        kind: i % 4 === 0 ? 'ai_agent' : 'service_account',
+        actions: ['read', 'reconcile'],
+        scopes: [CUSTODY_DE],
+        revocation: { connector: 'manual', target: `role_${i}` },
+      }),
+    );
   }
   // An AI agent that reads and reconciles; withdrawals need just-in-time access (as in test/approvals).
-  return smallManifest([identity('agent-ops', { kind: 'ai_agent', actions: ['read', 'reconcile'], scopes: [CUSTODY_DE], revocation: { connector: 'manual', target: 'agents' } }), ...extra]);
+  return smallManifest([
+    identity('agent-ops', {
+      kind: 'ai_agent',
+      actions: ['read', 'reconcile'],
+      scopes: [CUSTODY_DE],
+      revocation: { connector: 'manual', target: 'agents' },
+    }),
+    ...extra,
+  ]);
 }
 
-interface StepStats { p50: number; p99: number; max: number }
-interface CycleResult { concurrency: number; cycles: number; seconds: number; perSecond: number; request: StepStats; approve1: StepStats; approve2: StepStats; cycle: StepStats }
+interface StepStats {
+  p50: number;
+  p99: number;
+  max: number;
+}
+interface CycleResult {
+  concurrency: number;
+  cycles: number;
+  seconds: number;
+  perSecond: number;
+  request: StepStats;
+  approve1: StepStats;
+  approve2: StepStats;
+  cycle: StepStats;
+}
 interface PropagationResult {
   rounds: number;
   timeouts: number;
@@ -207,14 +305,28 @@ interface PropagationResult {
   cut: { fromResponse: StepStats; fromSent: StepStats; response: StepStats; beforeResponse: number };
   token: StepStats;
 }
-interface StoreResult { store: string; setupSeconds: number; cycles: CycleResult[]; propagation: PropagationResult }
+interface StoreResult {
+  store: string;
+  setupSeconds: number;
+  cycles: CycleResult[];
+  propagation: PropagationResult;
+}
 
 class Api {
   constructor(readonly base: string) {}
-  async call<T = Record<string, unknown>>(token: string | undefined, method: string, path: string, body?: unknown, form = false): Promise<T> {
+  async call<T = Record<string, unknown>>(
+    token: string | undefined,
+    method: string,
+    path: string,
+    body?: unknown,
+    form = false,
+  ): Promise<T> {
     const res = await fetch(`${this.base}${path}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json',
+      },
       ...(body !== undefined ? { body: form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body) } : {}),
     });
     const text = await res.text();
@@ -254,19 +366,36 @@ async function storeBench(store: 'sqlite' | 'postgres', signal: { stop: (() => P
       await migrate(db);
       const app = await buildApp({ db, logger: false });
       await app.services.importer.importManifest('bench', manifest(), { dryRun: false, digestOf: 'bench-approvals' });
-      await app.services.tokens.addIssuer('bench', { id: 'bench-k8s', issuer: ISS, audience: 'mandate', jwks: { keys: [{ ...(await exportJWK(platform.publicKey)), kid: 'k', alg: 'EdDSA' } as never] } });
+      await app.services.tokens.addIssuer('bench', {
+        id: 'bench-k8s',
+        issuer: ISS,
+        audience: 'mandate',
+        jwks: { keys: [{ ...(await exportJWK(platform.publicKey)), kid: 'k', alg: 'EdDSA' } as never] },
+      });
       await app.close();
       await db.close();
     }
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const ADMIN = `mdt_bench_${randomBytes(16).toString('hex')}`;
-    server = startProcess(process.execPath, ['--conditions=mandate-source', '--import', 'tsx', SERVE, 'serve', '--db', dbUrl, '--host', '127.0.0.1', '--port', String(port)], {
-      MANDATE_LOG_LEVEL: 'warn', MANDATE_BOOTSTRAP_TOKEN: ADMIN, MANDATE_KEK: randomBytes(32).toString('base64'), MANDATE_PUBLIC_URL: base,
-    });
+    server = startProcess(
+      process.execPath,
+      ['--conditions=mandate-source', '--import', 'tsx', SERVE, 'serve', '--db', dbUrl, '--host', '127.0.0.1', '--port', String(port)],
+      {
+        MANDATE_LOG_LEVEL: 'warn',
+        MANDATE_BOOTSTRAP_TOKEN: ADMIN,
+        MANDATE_KEK: randomBytes(32).toString('base64'),
+        MANDATE_PUBLIC_URL: base,
+      },
+    );
     await waitForHttp(`${base}/healthz`, server, 60_000);
     const api = new Api(base);
-    const users: [string, string][] = [['olga', 'operator'], ['anton', 'approver'], ['alma', 'approver'], ['enf', 'enforcer']];
+    const users: [string, string][] = [
+      ['olga', 'operator'],
+      ['anton', 'approver'],
+      ['alma', 'approver'],
+      ['enf', 'enforcer'],
+    ];
     const tok: Record<string, string> = { admin: ADMIN };
     for (const [id, role] of users) {
       await api.call(ADMIN, 'POST', '/v1/users', { id, name: id, roles: [role] });
@@ -287,35 +416,55 @@ async function storeBench(store: 'sqlite' | 'postgres', signal: { stop: (() => P
       const lat = { request: [] as number[], approve1: [] as number[], approve2: [] as number[], cycle: [] as number[] };
       let next = 0;
       const ts = performance.now();
-      await Promise.all(Array.from({ length: c }, async () => {
-        for (;;) {
-          const n = next++;
-          if (n >= REQUESTS) return;
-          const id = `nhi-${String(first + n).padStart(6, '0')}`;
-          const s0 = performance.now();
-          const req = await api.call<{ id: string; status: string; approval: { required: number } }>(tok.olga, 'POST', '/v1/access-requests', {
-            identity: id, actions: ['withdraw_to_client'], scope: CUSTODY_DE, duration_seconds: 1800, justification: `bench ${n}`, ticket: `BENCH-${n}`,
-          });
-          const s1 = performance.now();
-          const v1 = await api.call<{ status: string }>(tok.anton, 'POST', `/v1/approvals/${req.id}/approve`, { reason: 'checked' });
-          const s2 = performance.now();
-          const v2 = await api.call<{ status: string }>(tok.alma, 'POST', `/v1/approvals/${req.id}/approve`, { reason: 'checked' });
-          const s3 = performance.now();
-          if (req.status !== 'pending' || req.approval.required !== 2 || v1.status !== 'pending' || v2.status !== 'approved')
-            throw new Error(`cycle ${n} for ${id}: ${req.status}/${req.approval.required} → ${v1.status} → ${v2.status}`);
-          lat.request.push(s1 - s0);
-          lat.approve1.push(s2 - s1);
-          lat.approve2.push(s3 - s2);
-          lat.cycle.push(s3 - s0);
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: c }, async () => {
+          for (;;) {
+            const n = next++;
+            if (n >= REQUESTS) return;
+            const id = `nhi-${String(first + n).padStart(6, '0')}`;
+            const s0 = performance.now();
+            const req = await api.call<{ id: string; status: string; approval: { required: number } }>(
+              tok.olga,
+              'POST',
+              '/v1/access-requests',
+              {
+                identity: id,
+                actions: ['withdraw_to_client'],
+                scope: CUSTODY_DE,
+                duration_seconds: 1800,
+                justification: `bench ${n}`,
+                ticket: `BENCH-${n}`,
+              },
+            );
+            const s1 = performance.now();
+            const v1 = await api.call<{ status: string }>(tok.anton, 'POST', `/v1/approvals/${req.id}/approve`, { reason: 'checked' });
+            const s2 = performance.now();
+            const v2 = await api.call<{ status: string }>(tok.alma, 'POST', `/v1/approvals/${req.id}/approve`, { reason: 'checked' });
+            const s3 = performance.now();
+            if (req.status !== 'pending' || req.approval.required !== 2 || v1.status !== 'pending' || v2.status !== 'approved')
+              throw new Error(`cycle ${n} for ${id}: ${req.status}/${req.approval.required} → ${v1.status} → ${v2.status}`);
+            lat.request.push(s1 - s0);
+            lat.approve1.push(s2 - s1);
+            lat.approve2.push(s3 - s2);
+            lat.cycle.push(s3 - s0);
+          }
+        }),
+      );
       const seconds = (performance.now() - ts) / 1000;
       const r: CycleResult = {
-        concurrency: c, cycles: REQUESTS, seconds: r2(seconds), perSecond: r2(REQUESTS / seconds),
-        request: pct(lat.request), approve1: pct(lat.approve1), approve2: pct(lat.approve2), cycle: pct(lat.cycle),
+        concurrency: c,
+        cycles: REQUESTS,
+        seconds: r2(seconds),
+        perSecond: r2(REQUESTS / seconds),
+        request: pct(lat.request),
+        approve1: pct(lat.approve1),
+        approve2: pct(lat.approve2),
+        cycle: pct(lat.cycle),
       };
       cycles.push(r);
-      log(`${store}: c${c}: ${REQUESTS} cycles in ${seconds.toFixed(2)} s (${r.perSecond}/s); p50 request ${r.request.p50} / approve ${r.approve1.p50} / deciding approve ${r.approve2.p50} ms`);
+      log(
+        `${store}: c${c}: ${REQUESTS} cycles in ${seconds.toFixed(2)} s (${r.perSecond}/s); p50 request ${r.request.p50} / approve ${r.approve1.p50} / deciding approve ${r.approve2.p50} ms`,
+      );
     }
     // Every grant of the cycles is active, and the enforcement point holds it.
     const active = (await api.call<{ items: unknown[] }>(tok.olga, 'GET', `/v1/access-requests?status=active&limit=500`)).items.length;
@@ -330,17 +479,39 @@ async function storeBench(store: 'sqlite' | 'postgres', signal: { stop: (() => P
   }
 }
 
-async function propagationBench(api: Api, tok: Record<string, string>, enforcer: Enforcer, store: string, platformKey: CryptoKey): Promise<PropagationResult> {
+async function propagationBench(
+  api: Api,
+  tok: Record<string, string>,
+  enforcer: Enforcer,
+  store: string,
+  platformKey: CryptoKey,
+): Promise<PropagationResult> {
   await api.call(tok.admin, 'POST', '/v1/identities/agent-ops/credentials', { type: 'oidc', issuer: 'bench-k8s', subject: 'sa:agent-ops' });
   // An attested token (RFC 8693 exchange of the platform's token) for the purpose the bench's
   // context names: a key-signed assertion gives an unattested token, which no execute action allows.
   const tokenFor = async (round: number): Promise<string> => {
     const now = Math.floor(Date.now() / 1000);
-    const subject = await new SignJWT({}).setProtectedHeader({ alg: 'EdDSA', kid: 'k' }).setIssuer(ISS).setAudience('mandate').setSubject('sa:agent-ops')
-      .setIssuedAt(now).setExpirationTime(now + 120).setJti(`bench-${round}-${randomBytes(6).toString('hex')}`).sign(platformKey);
-    const r = await api.call<{ access_token: string }>(undefined, 'POST', '/v1/token', {
-      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: subject, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', purpose: ATTESTED.session_purpose,
-    }, true);
+    const subject = await new SignJWT({})
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'k' })
+      .setIssuer(ISS)
+      .setAudience('mandate')
+      .setSubject('sa:agent-ops')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 120)
+      .setJti(`bench-${round}-${randomBytes(6).toString('hex')}`)
+      .sign(platformKey);
+    const r = await api.call<{ access_token: string }>(
+      undefined,
+      'POST',
+      '/v1/token',
+      {
+        grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+        subject_token: subject,
+        subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+        purpose: ATTESTED.session_purpose,
+      },
+      true,
+    );
     return r.access_token;
   };
   const resource: DecisionResource = { ...CUSTODY_DE, kind: 'wallet' };
@@ -353,7 +524,10 @@ async function propagationBench(api: Api, tok: Record<string, string>, enforcer:
     let flipAt: number | undefined;
     let failed: unknown;
     const sentAt = performance.now();
-    void send().then(() => (respAt = performance.now()), (err: unknown) => (failed = err ?? new Error('request failed')));
+    void send().then(
+      () => (respAt = performance.now()),
+      (err: unknown) => (failed = err ?? new Error('request failed')),
+    );
     const deadline = sentAt + 10_000;
     while (respAt === undefined || flipAt === undefined) {
       if (failed) throw failed;
@@ -378,19 +552,30 @@ async function propagationBench(api: Api, tok: Record<string, string>, enforcer:
     check(conflicts.length === 0, `round ${round}: the bench's context contradicts the token: ${JSON.stringify(conflicts)}`);
     check(decide(v) === 'deny', `round ${round}: agent-ops allowed before its grant`);
     const req = await api.call<{ id: string }>(tok.olga, 'POST', '/v1/access-requests', {
-      identity: 'agent-ops', actions: ['withdraw_to_client'], scope: CUSTODY_DE, duration_seconds: 1800, justification: `propagation round ${round}`, ticket: `PROP-${round}`,
+      identity: 'agent-ops',
+      actions: ['withdraw_to_client'],
+      scope: CUSTODY_DE,
+      duration_seconds: 1800,
+      justification: `propagation round ${round}`,
+      ticket: `PROP-${round}`,
     });
     await api.call(tok.anton, 'POST', `/v1/approvals/${req.id}/approve`, { reason: 'checked' });
     const a = await watch(v, 'allow', () => api.call(tok.alma, 'POST', `/v1/approvals/${req.id}/approve`, { reason: 'checked' }));
-    if (a.flipAt === undefined || a.respAt === undefined) { timeouts++; log(`${store}: round ${round}: no allow within 10 s`); }
-    else {
+    if (a.flipAt === undefined || a.respAt === undefined) {
+      timeouts++;
+      log(`${store}: round ${round}: no allow within 10 s`);
+    } else {
       g.fromResponse.push(a.flipAt - a.respAt);
       g.fromSent.push(a.flipAt - a.sentAt);
       g.response.push(a.respAt - a.sentAt);
     }
-    const s = await watch(v, 'deny', () => api.call(tok.olga, 'POST', '/v1/identities/agent-ops/status', { status: 'suspended', reason: `propagation round ${round}` }));
-    if (s.flipAt === undefined || s.respAt === undefined) { timeouts++; log(`${store}: round ${round}: no deny within 10 s`); }
-    else {
+    const s = await watch(v, 'deny', () =>
+      api.call(tok.olga, 'POST', '/v1/identities/agent-ops/status', { status: 'suspended', reason: `propagation round ${round}` }),
+    );
+    if (s.flipAt === undefined || s.respAt === undefined) {
+      timeouts++;
+      log(`${store}: round ${round}: no deny within 10 s`);
+    } else {
       cut.fromResponse.push(s.flipAt - s.respAt);
       cut.fromSent.push(s.flipAt - s.sentAt);
       cut.response.push(s.respAt - s.sentAt);
@@ -398,10 +583,15 @@ async function propagationBench(api: Api, tok: Record<string, string>, enforcer:
     await api.call(tok.olga, 'POST', '/v1/identities/agent-ops/status', { status: 'active', reason: `propagation round ${round} done` });
   }
   const summary = (x: typeof g) => ({
-    fromResponse: pct(x.fromResponse), fromSent: pct(x.fromSent), response: pct(x.response), beforeResponse: x.fromResponse.filter((d) => d <= 0).length,
+    fromResponse: pct(x.fromResponse),
+    fromSent: pct(x.fromSent),
+    response: pct(x.response),
+    beforeResponse: x.fromResponse.filter((d) => d <= 0).length,
   });
   const out = { rounds: ROUNDS, timeouts, grant: summary(g), cut: summary(cut), token: pct(tokenLat) };
-  log(`${store}: propagation over ${ROUNDS} rounds: grant response→allow p50 ${out.grant.fromResponse.p50} / p99 ${out.grant.fromResponse.p99} ms; cut response→deny p50 ${out.cut.fromResponse.p50} / p99 ${out.cut.fromResponse.p99} ms`);
+  log(
+    `${store}: propagation over ${ROUNDS} rounds: grant response→allow p50 ${out.grant.fromResponse.p50} / p99 ${out.grant.fromResponse.p99} ms; cut response→deny p50 ${out.cut.fromResponse.p50} / p99 ${out.cut.fromResponse.p99} ms`,
+  );
   // A round that never flipped measured nothing.
   check(timeouts === 0, `${store}: ${timeouts} of ${2 * ROUNDS} propagation steps never flipped the enforcement point within 10 s`);
   return out;
@@ -411,29 +601,63 @@ async function propagationBench(api: Api, tok: Record<string, string>, enforcer:
 // Report
 // ---------------------------------------------------------------------------------------------
 
-function report(engine: Awaited<ReturnType<typeof engineBench>>, stores: StoreResult[], loadStart: number, loadEnd: number, seconds: number): string {
+function report(
+  engine: Awaited<ReturnType<typeof engineBench>>,
+  stores: StoreResult[],
+  loadStart: number,
+  loadEnd: number,
+  seconds: number,
+): string {
   const by = (id: string) => engine.results.find((r) => r.id === id)!;
   const lines: string[] = [];
-  if (SMALL) lines.push('Small run (--small), for CI: every answer checked; the figures are too few to compare with docs/benchmarks.md.', '');
+  if (SMALL)
+    lines.push('Small run (--small), for CI: every answer checked; the figures are too few to compare with docs/benchmarks.md.', '');
   lines.push('### Engine: DecisionEngine.decide, default Cedar policy', '');
   lines.push('| case | decisions/s | p50 | p99 |', '| --- | ---: | ---: | ---: |');
   for (const r of engine.results) lines.push(`| ${r.label} | ${fmt(r.perSecond)} | ${r.p50Us.toFixed(2)} µs | ${r.p99Us.toFixed(2)} µs |`);
   const passRange = (id: string) => `${fmt(Math.min(...by(id).passes))}–${fmt(Math.max(...by(id).passes))}`;
-  lines.push('', `Throughput a/b ${engine.ratios.a_over_b.toFixed(2)} (median of per-round ratios; passes: a ${passRange('a')}, b ${passRange('b')}/s); p50 a/b ${(by('a').p50Us / by('b').p50Us).toFixed(2)}.`);
-  lines.push(`A decision under a grant (c) costs ${engine.ratios.b_over_c.toFixed(2)}× a plain allow (b) and ${engine.ratios.d_over_c.toFixed(2)}× the plain deny (d) in throughput; p50 ${(by('c').p50Us / by('b').p50Us).toFixed(2)}× (b).`, '');
+  lines.push(
+    '',
+    `Throughput a/b ${engine.ratios.a_over_b.toFixed(2)} (median of per-round ratios; passes: a ${passRange('a')}, b ${passRange('b')}/s); p50 a/b ${(by('a').p50Us / by('b').p50Us).toFixed(2)}.`,
+  );
+  lines.push(
+    `A decision under a grant (c) costs ${engine.ratios.b_over_c.toFixed(2)}× a plain allow (b) and ${engine.ratios.d_over_c.toFixed(2)}× the plain deny (d) in throughput; p50 ${(by('c').p50Us / by('b').p50Us).toFixed(2)}× (b).`,
+    '',
+  );
   lines.push('### Server: request → approve → deciding approve (HTTP, two approvers)', '');
-  lines.push('| store | in flight | cycles | cycles/s | request p50 / p99 | 1st approve p50 / p99 | deciding approve p50 / p99 | cycle p50 / p99 |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push(
+    '| store | in flight | cycles | cycles/s | request p50 / p99 | 1st approve p50 / p99 | deciding approve p50 / p99 | cycle p50 / p99 |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
   const pp = (s: StepStats) => `${s.p50.toFixed(1)} / ${s.p99.toFixed(1)} ms`;
-  for (const s of stores) for (const c of s.cycles) lines.push(`| ${s.store} | ${c.concurrency} | ${c.cycles} | ${c.perSecond.toFixed(1)} | ${pp(c.request)} | ${pp(c.approve1)} | ${pp(c.approve2)} | ${pp(c.cycle)} |`);
-  lines.push('', `### Propagation to an SDK Enforcer over SSE (ms; negative: the enforcer flipped before the HTTP response arrived; with ${ROUNDS} rounds p99 is the ${Math.min(ROUNDS, Math.ceil(0.99 * ROUNDS))}th of ${ROUNDS})`, '');
-  lines.push('| store | rounds | what | response → flip p50 / p99 / max | sent → flip p50 / p99 / max | HTTP response p50 / p99 | flipped before the response |', '| --- | ---: | --- | ---: | ---: | ---: | ---: |');
+  for (const s of stores)
+    for (const c of s.cycles)
+      lines.push(
+        `| ${s.store} | ${c.concurrency} | ${c.cycles} | ${c.perSecond.toFixed(1)} | ${pp(c.request)} | ${pp(c.approve1)} | ${pp(c.approve2)} | ${pp(c.cycle)} |`,
+      );
+  lines.push(
+    '',
+    `### Propagation to an SDK Enforcer over SSE (ms; negative: the enforcer flipped before the HTTP response arrived; with ${ROUNDS} rounds p99 is the ${Math.min(ROUNDS, Math.ceil(0.99 * ROUNDS))}th of ${ROUNDS})`,
+    '',
+  );
+  lines.push(
+    '| store | rounds | what | response → flip p50 / p99 / max | sent → flip p50 / p99 / max | HTTP response p50 / p99 | flipped before the response |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: |',
+  );
   const ppp = (s: StepStats) => `${s.p50.toFixed(1)} / ${s.p99.toFixed(1)} / ${s.max.toFixed(1)}`;
   for (const s of stores) {
     const p = s.propagation;
-    lines.push(`| ${s.store} | ${p.rounds}${p.timeouts ? ` (${p.timeouts} timeouts)` : ''} | deciding approval → allow | ${ppp(p.grant.fromResponse)} | ${ppp(p.grant.fromSent)} | ${p.grant.response.p50.toFixed(1)} / ${p.grant.response.p99.toFixed(1)} | ${p.grant.beforeResponse} |`);
-    lines.push(`| ${s.store} | ${p.rounds} | suspension (cut) → deny | ${ppp(p.cut.fromResponse)} | ${ppp(p.cut.fromSent)} | ${p.cut.response.p50.toFixed(1)} / ${p.cut.response.p99.toFixed(1)} | ${p.cut.beforeResponse} |`);
+    lines.push(
+      `| ${s.store} | ${p.rounds}${p.timeouts ? ` (${p.timeouts} timeouts)` : ''} | deciding approval → allow | ${ppp(p.grant.fromResponse)} | ${ppp(p.grant.fromSent)} | ${p.grant.response.p50.toFixed(1)} / ${p.grant.response.p99.toFixed(1)} | ${p.grant.beforeResponse} |`,
+    );
+    lines.push(
+      `| ${s.store} | ${p.rounds} | suspension (cut) → deny | ${ppp(p.cut.fromResponse)} | ${ppp(p.cut.fromSent)} | ${p.cut.response.p50.toFixed(1)} / ${p.cut.response.p99.toFixed(1)} | ${p.cut.beforeResponse} |`,
+    );
   }
-  lines.push('', `Load average (1 min): ${loadStart.toFixed(2)} at start, ${loadEnd.toFixed(2)} at end; ${cpus().length} cores; Node ${process.version}; run took ${seconds.toFixed(0)} s.`);
+  lines.push(
+    '',
+    `Load average (1 min): ${loadStart.toFixed(2)} at start, ${loadEnd.toFixed(2)} at end; ${cpus().length} cores; Node ${process.version}; run took ${seconds.toFixed(0)} s.`,
+  );
   for (const n of engine.notes) lines.push(`- ${n}`);
   return lines.join('\n');
 }
@@ -452,7 +676,8 @@ async function main(): Promise<void> {
 
   log('engine: compiling the default policy (cedar-wasm check in a child process)');
   const engine = await engineBench();
-  for (const r of engine.results) log(`engine ${r.id}: ${fmt(r.perSecond)} decisions/s, p50 ${r.p50Us.toFixed(2)} µs, p99 ${r.p99Us.toFixed(2)} µs`);
+  for (const r of engine.results)
+    log(`engine ${r.id}: ${fmt(r.perSecond)} decisions/s, p50 ${r.p50Us.toFixed(2)} µs, p99 ${r.p99Us.toFixed(2)} µs`);
   const stores: StoreResult[] = [];
   for (const s of STORES) stores.push(await storeBench(s, signal));
   const loadEnd = load1();
@@ -463,11 +688,30 @@ async function main(): Promise<void> {
   const out = {
     generated_at: new Date().toISOString(),
     machine: {
-      node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, totalMemGb: r2(totalmem() / 2 ** 30), platform: `${platform()} ${release()}`,
-      loadAvg1mStart: loadStart, loadAvg1mEnd: loadEnd,
+      node: process.version,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      totalMemGb: r2(totalmem() / 2 ** 30),
+      platform: `${platform()} ${release()}`,
+      loadAvg1mStart: loadStart,
+      loadAvg1mEnd: loadEnd,
     },
-    config: { stores: STORES, requests: REQUESTS, rounds: ROUNDS, concurrency: CONCURRENCY, identities: IDENTITIES, grants: GRANTS, passMs: PASS_MS, passes: PASSES, latencyCalls: LATENCY_CALLS },
-    engine: { results: engine.results.map((r) => ({ ...r, perSecond: Math.round(r.perSecond), p50Us: r2(r.p50Us), p99Us: r2(r.p99Us) })), ratios: engine.ratios, notes: engine.notes },
+    config: {
+      stores: STORES,
+      requests: REQUESTS,
+      rounds: ROUNDS,
+      concurrency: CONCURRENCY,
+      identities: IDENTITIES,
+      grants: GRANTS,
+      passMs: PASS_MS,
+      passes: PASSES,
+      latencyCalls: LATENCY_CALLS,
+    },
+    engine: {
+      results: engine.results.map((r) => ({ ...r, perSecond: Math.round(r.perSecond), p50Us: r2(r.p50Us), p99Us: r2(r.p99Us) })),
+      ratios: engine.ratios,
+      notes: engine.notes,
+    },
     stores,
     seconds: r2(seconds),
   };

@@ -30,7 +30,17 @@ import type { Connector, ConnectorRequest } from '../src/delivery/connectors/con
 import { withLeiCheckDigits } from '../src/core/lei.js';
 import type { IdentityFunction, MemberState, MicaService } from '../src/core/vocabulary.js';
 import { mulberry32 as prng } from '../src/demo/prng.js';
-import { createPgDatabase, median, PG_ADMIN, machine as benchMachine, readChildResult, runChild, SMALL, writeChildResult, type BenchDatabase } from './harness.js';
+import {
+  createPgDatabase,
+  median,
+  PG_ADMIN,
+  machine as benchMachine,
+  readChildResult,
+  runChild,
+  SMALL,
+  writeChildResult,
+  type BenchDatabase,
+} from './harness.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT_DIR = join(HERE, 'out');
@@ -54,7 +64,6 @@ const CONNECTORS = ['postgres', 'redis', 'rabbitmq', 'webhook'] as const;
 // ---------------------------------------------------------------------------------------------
 // Firm generation
 // ---------------------------------------------------------------------------------------------
-
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
@@ -87,7 +96,12 @@ export function generateFirm(identityCount: number): { text: string; info: FirmI
     { id: 'ent-ie', name: 'Example Markets Ltd', home: 'IE', hosts: ['FR', 'DE', 'IT', 'PL'] },
   ];
   const services: MicaService[] = ['custody', 'execution', 'transfer', 'exchange_crypto', 'trading_platform'];
-  const entities = entityDefs.map((e, n) => ({ id: e.id, name: e.name, lei: withLeiCheckDigits(`CASCLEI${n + 1}`.padEnd(18, '0')), home: e.home }));
+  const entities = entityDefs.map((e, n) => ({
+    id: e.id,
+    name: e.name,
+    lei: withLeiCheckDigits(`CASCLEI${n + 1}`.padEnd(18, '0')),
+    home: e.home,
+  }));
   const authorisations: Record<string, unknown>[] = [];
   const otherScopes: Scope[] = [];
   for (const e of entityDefs) {
@@ -96,7 +110,11 @@ export function generateFirm(identityCount: number): { text: string; info: FirmI
         const basis = jurisdiction === e.home ? 'home' : 'passport';
         authorisations.push({
           id: `auth-${e.id}-${service.replaceAll('_', '-')}-${jurisdiction.toLowerCase()}`,
-          entity: e.id, service, jurisdiction, status: 'authorised', basis,
+          entity: e.id,
+          service,
+          jurisdiction,
+          status: 'authorised',
+          basis,
           reference: `${basis === 'home' ? 'HOME' : 'PASSPORT'}/${e.home}/${authorisations.length + 1}`,
           effective_from: '2025-01-01',
         });
@@ -108,28 +126,75 @@ export function generateFirm(identityCount: number): { text: string; info: FirmI
   if (!authorisations.some((a) => a.id === AUTH_ID)) throw new Error(`generator lost ${AUTH_ID}`);
   const custodyOther = otherScopes.filter((s) => s.service === 'custody' || s.service === 'transfer');
 
-  const people = Array.from({ length: 100 }, (_, i) => ({ id: `person${pad(i + 1, 3)}@bench.example`, name: `Bench Person ${i + 1}`, status: 'active' }));
+  const people = Array.from({ length: 100 }, (_, i) => ({
+    id: `person${pad(i + 1, 3)}@bench.example`,
+    name: `Bench Person ${i + 1}`,
+    status: 'active',
+  }));
   const vendors = Array.from({ length: 10 }, (_, i) => ({ id: `vendor-${pad(i + 1, 2)}`, name: `Vendor ${i + 1} Ltd` }));
 
   // The in-scope population, in shares of `inScope` (the rest of the 20,000 goes to the largest
   // group). Expected effects under policies/lifecycle/mica-default.yaml for a withdrawal.
   const share = (f: number) => Math.round(inScope * f);
-  const groups: { name: string; count: number; expect: 'suspend' | 'narrow' | 'unchanged'; make: () => Partial<Record<string, unknown>> }[] = [
+  const groups: {
+    name: string;
+    count: number;
+    expect: 'suspend' | 'narrow' | 'unchanged';
+    make: () => Partial<Record<string, unknown>>;
+  }[] = [
     // Only this scope, new business only: nothing execute is left.
     { name: 'trading, this scope only', count: share(0.075), expect: 'suspend', make: () => ({ function: 'trading', scopes: [SCOPE] }) },
     // Vendor custody in this scope only: the return path is the firm's own job once withdrawn.
-    { name: 'vendor custody, this scope only', count: share(0.075), expect: 'suspend', make: () => ({ function: 'custody', vendor: pick(vendors).id, scopes: [SCOPE] }) },
+    {
+      name: 'vendor custody, this scope only',
+      count: share(0.075),
+      expect: 'suspend',
+      make: () => ({ function: 'custody', vendor: pick(vendors).id, scopes: [SCOPE] }),
+    },
     // Suspended for another reason before: stays suspended, no connector call, not claimed by the lifecycle.
     // Suspended by hand: it stays suspended, and the power it loses is recorded (narrowed on the record).
-    { name: 'trading, already suspended', count: share(0.02), expect: 'narrow', make: () => ({ function: 'trading', scopes: [SCOPE], status: 'suspended' }) },
-    { name: 'observe (reporting)', count: share(0.03), expect: 'unchanged', make: () => ({ function: 'reporting', capability: 'observe', scopes: [SCOPE] }) },
+    {
+      name: 'trading, already suspended',
+      count: share(0.02),
+      expect: 'narrow',
+      make: () => ({ function: 'trading', scopes: [SCOPE], status: 'suspended' }),
+    },
+    {
+      name: 'observe (reporting)',
+      count: share(0.03),
+      expect: 'unchanged',
+      make: () => ({ function: 'reporting', capability: 'observe', scopes: [SCOPE] }),
+    },
     // read + reconcile: both stay lawful through a withdrawal.
-    { name: 'reconciliation, this scope only', count: share(0.01), expect: 'unchanged', make: () => ({ function: 'reconciliation', scopes: [SCOPE] }) },
+    {
+      name: 'reconciliation, this scope only',
+      count: share(0.01),
+      expect: 'unchanged',
+      make: () => ({ function: 'reconciliation', scopes: [SCOPE] }),
+    },
     // Firm's own custody: keeps the return path, loses initiate_transfer.
     { name: 'custody, this scope only', count: share(0.25), expect: 'narrow', make: () => ({ function: 'custody', scopes: [SCOPE] }) },
-    { name: 'customer support, this scope only', count: share(0.09), expect: 'narrow', make: () => ({ function: 'customer_support', scopes: [SCOPE] }) },
-    { name: 'trading, several scopes', count: share(0.15), expect: 'narrow', make: () => ({ function: 'trading', scopes: [SCOPE, ...distinct(otherScopes, 1 + Math.floor(rnd() * 2))] }) },
-    { name: 'custody, several scopes', count: 0, expect: 'narrow', make: () => ({ function: pick(['custody', 'settlement'] as const), scopes: [SCOPE, ...distinct(custodyOther, 1 + Math.floor(rnd() * 2))] }) },
+    {
+      name: 'customer support, this scope only',
+      count: share(0.09),
+      expect: 'narrow',
+      make: () => ({ function: 'customer_support', scopes: [SCOPE] }),
+    },
+    {
+      name: 'trading, several scopes',
+      count: share(0.15),
+      expect: 'narrow',
+      make: () => ({ function: 'trading', scopes: [SCOPE, ...distinct(otherScopes, 1 + Math.floor(rnd() * 2))] }),
+    },
+    {
+      name: 'custody, several scopes',
+      count: 0,
+      expect: 'narrow',
+      make: () => ({
+        function: pick(['custody', 'settlement'] as const),
+        scopes: [SCOPE, ...distinct(custodyOther, 1 + Math.floor(rnd() * 2))],
+      }),
+    },
   ];
   function distinct(from: readonly Scope[], n: number): Scope[] {
     const out: Scope[] = [];
@@ -155,7 +220,9 @@ export function generateFirm(identityCount: number): { text: string; info: FirmI
   });
   // Interleave the groups with the out-of-scope identities so ids do not cluster by group.
   const plan: (number | null)[] = [];
-  groups.forEach((g, gi) => { for (let i = 0; i < g.count; i++) plan.push(gi); });
+  groups.forEach((g, gi) => {
+    for (let i = 0; i < g.count; i++) plan.push(gi);
+  });
   for (let i = inScope; i < identityCount; i++) plan.push(null);
   for (let i = plan.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
@@ -165,8 +232,21 @@ export function generateFirm(identityCount: number): { text: string; info: FirmI
     const id = `nhi-${pad(++n, 6)}`;
     let identity: Record<string, unknown>;
     if (gi === null) {
-      const fn: IdentityFunction = pick(['custody', 'trading', 'settlement', 'reconciliation', 'customer_support', 'reporting', 'infrastructure'] as const);
-      identity = { ...base(id), function: fn, capability: rnd() < 0.3 ? 'observe' : 'execute', scopes: distinct(otherScopes, 1 + Math.floor(rnd() * 3)) };
+      const fn: IdentityFunction = pick([
+        'custody',
+        'trading',
+        'settlement',
+        'reconciliation',
+        'customer_support',
+        'reporting',
+        'infrastructure',
+      ] as const);
+      identity = {
+        ...base(id),
+        function: fn,
+        capability: rnd() < 0.3 ? 'observe' : 'execute',
+        scopes: distinct(otherScopes, 1 + Math.floor(rnd() * 3)),
+      };
       if (rnd() < 0.2) identity.vendor = pick(vendors).id;
       if (rnd() < 0.02) identity.status = 'suspended';
     } else {
@@ -295,7 +375,10 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
       if (opts.store === 'postgres') await db.run('ANALYZE');
 
       const count = async (sql: string, params: (string | number)[] = []) => Number((await db.all<{ n: number }>(sql, params))[0]?.n ?? 0);
-      const verify = async (transitionId: string, want: { power: number; suspended: number; events: Record<string, number>; outbox: number }): Promise<Verification> => {
+      const verify = async (
+        transitionId: string,
+        want: { power: number; suspended: number; events: Record<string, number>; outbox: number },
+      ): Promise<Verification> => {
         const rows = await db.all<{ action: string; n: number }>(
           "SELECT action, COUNT(*) AS n FROM events WHERE reason LIKE ? AND action IN ('identity.suspended', 'identity.narrowed', 'identity.restored', 'authorisation.status_changed', 'transition.applied') GROUP BY action",
           [`transition ${transitionId}:%`],
@@ -309,12 +392,14 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
           problems: [],
         };
         const duplicates = await count(
-          "SELECT COUNT(*) AS n FROM (SELECT subject_id, action FROM events WHERE reason LIKE ? GROUP BY subject_id, action HAVING COUNT(*) > 1) d",
+          'SELECT COUNT(*) AS n FROM (SELECT subject_id, action FROM events WHERE reason LIKE ? GROUP BY subject_id, action HAVING COUNT(*) > 1) d',
           [`transition ${transitionId}:%`],
         );
         if (v.identityPowerRows !== want.power) v.problems.push(`identity_power rows ${v.identityPowerRows}, expected ${want.power}`);
-        if (v.suspendedIdentities !== want.suspended) v.problems.push(`suspended identities ${v.suspendedIdentities}, expected ${want.suspended}`);
-        for (const [action, n] of Object.entries(want.events)) if ((events[action] ?? 0) !== n) v.problems.push(`${action} events ${events[action] ?? 0}, expected ${n}`);
+        if (v.suspendedIdentities !== want.suspended)
+          v.problems.push(`suspended identities ${v.suspendedIdentities}, expected ${want.suspended}`);
+        for (const [action, n] of Object.entries(want.events))
+          if ((events[action] ?? 0) !== n) v.problems.push(`${action} events ${events[action] ?? 0}, expected ${n}`);
         if (v.outboxRows !== want.outbox) v.problems.push(`outbox rows ${v.outboxRows}, expected ${want.outbox}`);
         if (duplicates) v.problems.push(`${duplicates} (subject, action) pairs recorded more than once`);
         return v;
@@ -333,11 +418,17 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
       // The preview must name what the cascade then does.
       const ic = impact!.plan.counts;
       if (ic.suspend !== expected.suspend || ic.narrow !== expected.narrow || ic.unchanged !== expected.unchanged || ic.restore !== 0)
-        throw new Error(`impact preview counts ${JSON.stringify(ic)}, expected ${expected.suspend} suspend, ${expected.narrow} narrow, ${expected.unchanged} unchanged`);
+        throw new Error(
+          `impact preview counts ${JSON.stringify(ic)}, expected ${expected.suspend} suspend, ${expected.narrow} narrow, ${expected.unchanged} unchanged`,
+        );
       impact = undefined;
 
       // b) approval to every identity changed and recorded
-      const proposal = await svc.regulatory.propose(carla, AUTH_ID, { to: 'withdrawn', reason: 'Art. 64 withdrawal of the French passport', reference: 'AMF W-2026-1' });
+      const proposal = await svc.regulatory.propose(carla, AUTH_ID, {
+        to: 'withdrawn',
+        reason: 'Art. 64 withdrawal of the French passport',
+        reference: 'AMF W-2026-1',
+      });
       t0 = performance.now();
       const applied = await svc.regulatory.decide(anton, proposal.id, 'approve', 'checked against the decision letter');
       const cascadeMs = round(performance.now() - t0);
@@ -346,7 +437,13 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
       const v1 = await verify(proposal.id, {
         power: expected.suspend + expected.narrow,
         suspended: expected.suspendedBefore + expected.suspend,
-        events: { 'identity.suspended': expected.suspend, 'identity.narrowed': expected.narrow, 'identity.restored': 0, 'authorisation.status_changed': 1, 'transition.applied': 1 },
+        events: {
+          'identity.suspended': expected.suspend,
+          'identity.narrowed': expected.narrow,
+          'identity.restored': 0,
+          'authorisation.status_changed': 1,
+          'transition.applied': 1,
+        },
         outbox: expected.outbox,
       });
       result.cascade = { ms: cascadeMs, approveToAppliedMs, result: applied.result, verification: v1 };
@@ -361,21 +458,36 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
         await svc.outbox.drain();
         const ms = performance.now() - t0;
         const deliveries = connectors.calls() - before;
-        const r = { connector: mode === 'noop' ? 'no-op' : 'await setTimeout(1)', deliveries, ms: round(ms), perSecond: round(deliveries / (ms / 1000), 0) };
+        const r = {
+          connector: mode === 'noop' ? 'no-op' : 'await setTimeout(1)',
+          deliveries,
+          ms: round(ms),
+          perSecond: round(deliveries / (ms / 1000), 0),
+        };
         log(`${opts.store}: drain ${r.connector}: ${deliveries} deliveries in ${r.ms} ms (${r.perSecond}/s)`);
         return r;
       };
       result.drain = [await drainTimed('noop')];
       const delivered = await count("SELECT COUNT(*) AS n FROM outbox WHERE status = 'delivered'");
-      if (delivered !== expected.outbox) v1.problems.push(`after the drain ${delivered} outbox rows delivered, expected ${expected.outbox}`);
+      if (delivered !== expected.outbox)
+        v1.problems.push(`after the drain ${delivered} outbox rows delivered, expected ${expected.outbox}`);
       // The same rows again, as if freshly queued, through the slower connector.
       connectors.close();
-      await db.run("UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, delivered_at = NULL, detail = NULL WHERE transition_id = ?", [new Date().toISOString(), proposal.id]);
+      await db.run(
+        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, delivered_at = NULL, detail = NULL WHERE transition_id = ?",
+        [new Date().toISOString(), proposal.id],
+      );
       result.drain.push(await drainTimed('sleep1'));
-      for (const d of result.drain) if (d.deliveries !== expected.outbox) v1.problems.push(`drain (${d.connector}): ${d.deliveries} deliveries, expected ${expected.outbox}`);
+      for (const d of result.drain)
+        if (d.deliveries !== expected.outbox)
+          v1.problems.push(`drain (${d.connector}): ${d.deliveries} deliveries, expected ${expected.outbox}`);
 
       // d) reversal: restores exactly what the cascade took.
-      const back = await svc.regulatory.propose(carla, AUTH_ID, { to: 'authorised', reason: 'withdrawal overturned on appeal', reference: 'CE 2026/77' });
+      const back = await svc.regulatory.propose(carla, AUTH_ID, {
+        to: 'authorised',
+        reason: 'withdrawal overturned on appeal',
+        reference: 'CE 2026/77',
+      });
       connectors.close();
       t0 = performance.now();
       const restored = await svc.regulatory.decide(anton, back.id, 'approve', undefined);
@@ -385,13 +497,20 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
       const v2 = await verify(back.id, {
         power: 0,
         suspended: expected.suspendedBefore,
-        events: { 'identity.suspended': 0, 'identity.narrowed': 0, 'identity.restored': expected.suspend + expected.narrow, 'authorisation.status_changed': 1, 'transition.applied': 1 },
+        events: {
+          'identity.suspended': 0,
+          'identity.narrowed': 0,
+          'identity.restored': expected.suspend + expected.narrow,
+          'authorisation.status_changed': 1,
+          'transition.applied': 1,
+        },
         outbox: expected.outbox,
       });
       log(`${opts.store}: reversal ${reversalMs} ms; ${JSON.stringify(v2)}`);
       result.reversal = { ms: reversalMs, counts, verification: v2, enableDrain: await drainTimed('noop') };
       // Every identity the cascade switched off is switched on again through its connector.
-      if (result.reversal.enableDrain!.deliveries !== expected.outbox) v2.problems.push(`${result.reversal.enableDrain!.deliveries} enables delivered, expected ${expected.outbox}`);
+      if (result.reversal.enableDrain!.deliveries !== expected.outbox)
+        v2.problems.push(`${result.reversal.enableDrain!.deliveries} enables delivered, expected ${expected.outbox}`);
       result.processMaxRssMb = round((process.resourceUsage().maxRSS * 1024) / MB);
     } finally {
       connectors.open('noop');
@@ -414,9 +533,20 @@ function log(msg: string): void {
 // Parent: orchestration, databases, report
 // ---------------------------------------------------------------------------------------------
 
-async function runStoreInChild(store: StoreName, url: string, work: string, manifestPath: string, infoPath: string, cpuProf: boolean): Promise<StoreResult> {
+async function runStoreInChild(
+  store: StoreName,
+  url: string,
+  work: string,
+  manifestPath: string,
+  infoPath: string,
+  cpuProf: boolean,
+): Promise<StoreResult> {
   const out = join(work, `${store}.result.json`);
-  const code = await runChild(fileURLToPath(import.meta.url), ['--store', store, '--url', url, '--manifest', manifestPath, '--info', infoPath, '--out', out], cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(OUT_DIR, 'prof')] : []);
+  const code = await runChild(
+    fileURLToPath(import.meta.url),
+    ['--store', store, '--url', url, '--manifest', manifestPath, '--info', infoPath, '--out', out],
+    cpuProf ? ['--cpu-prof', '--cpu-prof-dir', join(OUT_DIR, 'prof')] : [],
+  );
   return readChildResult<StoreResult>(out, code, { store, description: store });
 }
 
@@ -425,9 +555,14 @@ const seconds = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `$
 
 function markdown(results: StoreResult[], info: FirmInfo, machine: Record<string, unknown>): string {
   const lines: string[] = [];
-  lines.push(`Firm: ${info.identities.toLocaleString('en')} identities (${info.scopes.toLocaleString('en')} scopes), ${info.authorisations} authorisations; ${info.inScope.toLocaleString('en')} act in ${SCOPE.entity}/${SCOPE.service}/${SCOPE.jurisdiction} (${AUTH_ID}, a passport): expected ${info.expected.suspend.toLocaleString('en')} suspended, ${info.expected.narrow.toLocaleString('en')} narrowed, ${info.expected.unchanged.toLocaleString('en')} unchanged`);
-  if (SMALL) lines.push('Small run (--small), for CI: every count verified; the targets are for 100,000 identities and only reported here.');
-  lines.push(`Machine: node ${String(machine.node)}, ${String(machine.cpus)} × ${String(machine.cpuModel)}, ${String(machine.totalMemGb)} GB RAM, ${String(machine.platform)}`);
+  lines.push(
+    `Firm: ${info.identities.toLocaleString('en')} identities (${info.scopes.toLocaleString('en')} scopes), ${info.authorisations} authorisations; ${info.inScope.toLocaleString('en')} act in ${SCOPE.entity}/${SCOPE.service}/${SCOPE.jurisdiction} (${AUTH_ID}, a passport): expected ${info.expected.suspend.toLocaleString('en')} suspended, ${info.expected.narrow.toLocaleString('en')} narrowed, ${info.expected.unchanged.toLocaleString('en')} unchanged`,
+  );
+  if (SMALL)
+    lines.push('Small run (--small), for CI: every count verified; the targets are for 100,000 identities and only reported here.');
+  lines.push(
+    `Machine: node ${String(machine.node)}, ${String(machine.cpus)} × ${String(machine.cpuModel)}, ${String(machine.totalMemGb)} GB RAM, ${String(machine.platform)}`,
+  );
   lines.push('');
   lines.push('| Store | Measure | Value | Target | Result |');
   lines.push('|---|---|---:|---:|---|');
@@ -435,28 +570,45 @@ function markdown(results: StoreResult[], info: FirmInfo, machine: Record<string
     const s = r.store === 'sqlite' ? 'SQLite' : 'PostgreSQL';
     if (r.error) lines.push(`| ${s} | error | ${r.error.replaceAll('|', '\\|').replaceAll('\n', ' ')} | | **FAIL** |`);
     if (r.impact) {
-      lines.push(`| ${s} | a) impact preview, withdrawn (median of ${r.impact.runsMs.length}: ${r.impact.runsMs.map((x) => Math.round(x)).join(' / ')} ms) | ${seconds(r.impact.medianMs)} | ≤ ${TARGETS.impactMs} ms | ${verdict(r.impact.medianMs <= TARGETS.impactMs)} |`);
+      lines.push(
+        `| ${s} | a) impact preview, withdrawn (median of ${r.impact.runsMs.length}: ${r.impact.runsMs.map((x) => Math.round(x)).join(' / ')} ms) | ${seconds(r.impact.medianMs)} | ≤ ${TARGETS.impactMs} ms | ${verdict(r.impact.medianMs <= TARGETS.impactMs)} |`,
+      );
     }
     if (r.cascade) {
       const v = r.cascade.verification;
       const target = TARGETS.cascadeMs[r.store];
-      lines.push(`| ${s} | b) approve → ${info.inScope.toLocaleString('en')} identities changed and recorded (decide) | ${seconds(r.cascade.ms)} | ≤ ${seconds(target)} | ${verdict(r.cascade.ms <= target)} |`);
-      lines.push(`| ${s} | b) verified: identity_power rows / suspended identities / suspended + narrowed events / outbox rows | ${v.identityPowerRows} / ${v.suspendedIdentities} / ${v.events['identity.suspended'] ?? 0} + ${v.events['identity.narrowed'] ?? 0} / ${v.outboxRows} | ${info.expected.suspend + info.expected.narrow} / ${info.expected.suspendedBefore + info.expected.suspend} / ${info.expected.suspend} + ${info.expected.narrow} / ${info.expected.outbox} | ${v.problems.length ? `**FAIL**: ${v.problems.join('; ')}` : 'pass'} |`);
+      lines.push(
+        `| ${s} | b) approve → ${info.inScope.toLocaleString('en')} identities changed and recorded (decide) | ${seconds(r.cascade.ms)} | ≤ ${seconds(target)} | ${verdict(r.cascade.ms <= target)} |`,
+      );
+      lines.push(
+        `| ${s} | b) verified: identity_power rows / suspended identities / suspended + narrowed events / outbox rows | ${v.identityPowerRows} / ${v.suspendedIdentities} / ${v.events['identity.suspended'] ?? 0} + ${v.events['identity.narrowed'] ?? 0} / ${v.outboxRows} | ${info.expected.suspend + info.expected.narrow} / ${info.expected.suspendedBefore + info.expected.suspend} / ${info.expected.suspend} + ${info.expected.narrow} / ${info.expected.outbox} | ${v.problems.length ? `**FAIL**: ${v.problems.join('; ')}` : 'pass'} |`,
+      );
     }
     for (const d of r.drain ?? []) {
-      lines.push(`| ${s} | c) outbox drain, ${d.connector} connector (${d.deliveries} deliveries) | ${seconds(d.ms)}, ${d.perSecond.toLocaleString('en')}/s | — | info |`);
+      lines.push(
+        `| ${s} | c) outbox drain, ${d.connector} connector (${d.deliveries} deliveries) | ${seconds(d.ms)}, ${d.perSecond.toLocaleString('en')}/s | — | info |`,
+      );
     }
     if (r.reversal) {
       const v = r.reversal.verification;
       const target = TARGETS.cascadeMs[r.store];
-      lines.push(`| ${s} | d) reversal → authorised, approve → restored (decide) | ${seconds(r.reversal.ms)} | ≤ ${seconds(target)} (as b) | ${verdict(r.reversal.ms <= target)} |`);
-      lines.push(`| ${s} | d) verified: identity_power rows / suspended identities / restored events | ${v.identityPowerRows} / ${v.suspendedIdentities} / ${v.events['identity.restored'] ?? 0} | 0 / ${info.expected.suspendedBefore} / ${info.expected.suspend + info.expected.narrow} | ${v.problems.length ? `**FAIL**: ${v.problems.join('; ')}` : 'pass'} |`);
-      if (r.reversal.enableDrain) lines.push(`| ${s} | d) outbox drain of the enables, no-op connector (${r.reversal.enableDrain.deliveries}) | ${seconds(r.reversal.enableDrain.ms)}, ${r.reversal.enableDrain.perSecond.toLocaleString('en')}/s | — | info |`);
+      lines.push(
+        `| ${s} | d) reversal → authorised, approve → restored (decide) | ${seconds(r.reversal.ms)} | ≤ ${seconds(target)} (as b) | ${verdict(r.reversal.ms <= target)} |`,
+      );
+      lines.push(
+        `| ${s} | d) verified: identity_power rows / suspended identities / restored events | ${v.identityPowerRows} / ${v.suspendedIdentities} / ${v.events['identity.restored'] ?? 0} | 0 / ${info.expected.suspendedBefore} / ${info.expected.suspend + info.expected.narrow} | ${v.problems.length ? `**FAIL**: ${v.problems.join('; ')}` : 'pass'} |`,
+      );
+      if (r.reversal.enableDrain)
+        lines.push(
+          `| ${s} | d) outbox drain of the enables, no-op connector (${r.reversal.enableDrain.deliveries}) | ${seconds(r.reversal.enableDrain.ms)}, ${r.reversal.enableDrain.perSecond.toLocaleString('en')}/s | — | info |`,
+        );
     }
   }
   lines.push('');
   lines.push(`In-scope population: ${info.groups.map((g) => `${g.name} ${g.count} (${g.expect})`).join('; ')}.`);
-  lines.push('Times are wall time in the benchmark process through app.services (no HTTP). b) and d) time decide(), which commits the approval and then runs the cascade transaction (impact, identity status, identity_power, events, outbox); SQLite runs with synchronous = FULL. PostgreSQL is measured after ANALYZE (the steady state of an inventory loaded earlier).');
+  lines.push(
+    'Times are wall time in the benchmark process through app.services (no HTTP). b) and d) time decide(), which commits the approval and then runs the cascade transaction (impact, identity status, identity_power, events, outbox); SQLite runs with synchronous = FULL. PostgreSQL is measured after ANALYZE (the steady state of an inventory loaded earlier).',
+  );
   return lines.join('\n');
 }
 
@@ -483,10 +635,15 @@ async function parent(opts: { identities: number; only?: StoreName; pgUrl: strin
     const infoPath = join(work, 'info.json');
     writeFileSync(manifestPath, text);
     writeFileSync(infoPath, JSON.stringify(info));
-    log(`firm: ${info.identities} identities, ${info.inScope} in scope, ${round(info.bytes / MB)} MB, generated in ${round(performance.now() - t0)} ms (sha256 ${info.sha256.slice(0, 12)})`);
+    log(
+      `firm: ${info.identities} identities, ${info.inScope} in scope, ${round(info.bytes / MB)} MB, generated in ${round(performance.now() - t0)} ms (sha256 ${info.sha256.slice(0, 12)})`,
+    );
     if (opts.cpuProf) mkdirSync(join(OUT_DIR, 'prof'), { recursive: true });
 
-    if (opts.only !== 'postgres') results.push(await runStoreInChild('sqlite', `sqlite:${join(work, 'sqlite', 'bench.db')}`, work, manifestPath, infoPath, opts.cpuProf));
+    if (opts.only !== 'postgres')
+      results.push(
+        await runStoreInChild('sqlite', `sqlite:${join(work, 'sqlite', 'bench.db')}`, work, manifestPath, infoPath, opts.cpuProf),
+      );
     if (opts.only !== 'sqlite') {
       try {
         pgDatabase = await createPgDatabase('cascade', opts.pgUrl);
@@ -544,7 +701,12 @@ async function main(): Promise<void> {
     if (only !== undefined && only !== 'sqlite' && only !== 'postgres') throw new Error('--only must be sqlite or postgres');
     const identities = values.identities ? Number(values.identities) : SMALL ? 1_000 : 100_000;
     if (!Number.isInteger(identities) || identities < 100) throw new Error('--identities must be an integer ≥ 100');
-    process.exitCode = await parent({ identities, ...(only ? { only } : {}), pgUrl: values['pg-url'] ?? PG_ADMIN, cpuProf: values['cpu-prof'] === true });
+    process.exitCode = await parent({
+      identities,
+      ...(only ? { only } : {}),
+      pgUrl: values['pg-url'] ?? PG_ADMIN,
+      cpuProf: values['cpu-prof'] === true,
+    });
   }
 }
 

@@ -45,7 +45,16 @@ import { IDENTITY_FUNCTIONS } from '../src/core/vocabulary.js';
 import { launchBrowser } from '../test/console/browser.js';
 import { otherLoad } from './console/cpu.js';
 import { benchServer, seedInventory, type BenchServer, type Seeded } from './console/server.js';
-import { inputAndRequest, inventoryState, navTiming, prepareContext, resetInput, shownAt, type NavTiming, type Shown } from './console/probes.js';
+import {
+  inputAndRequest,
+  inventoryState,
+  navTiming,
+  prepareContext,
+  resetInput,
+  shownAt,
+  type NavTiming,
+  type Shown,
+} from './console/probes.js';
 import { check, quantile, runBench, SMALL } from './harness.js';
 
 const env = process.env;
@@ -72,7 +81,13 @@ const stats = (xs: number[]) => {
 // 1. The bundle
 // ---------------------------------------------------------------------------------------------
 
-interface Asset { file: string; kind: 'js' | 'css'; initial: boolean; rawBytes: number; gzipBytes: number }
+interface Asset {
+  file: string;
+  kind: 'js' | 'css';
+  initial: boolean;
+  rawBytes: number;
+  gzipBytes: number;
+}
 
 /** What index.html itself loads (the entry script, preloaded chunks, stylesheets); the rest are chunks loaded later, if any. */
 function entryFiles(): string[] {
@@ -95,18 +110,37 @@ function bundle(): { buildMs: number | null; assets: Asset[]; jsGzipBytes: numbe
     .sort()
     .map((file) => {
       const raw = readFileSync(join(DIST, 'assets', file));
-      return { file, kind: file.endsWith('.js') ? 'js' : 'css', initial: referenced.has(file), rawBytes: raw.length, gzipBytes: gzipSync(raw, { level: 9 }).length };
+      return {
+        file,
+        kind: file.endsWith('.js') ? 'js' : 'css',
+        initial: referenced.has(file),
+        rawBytes: raw.length,
+        gzipBytes: gzipSync(raw, { level: 9 }).length,
+      };
     });
   const js = assets.filter((a) => a.kind === 'js');
-  return { buildMs, assets, jsGzipBytes: js.reduce((s, a) => s + a.gzipBytes, 0), initialJsGzipBytes: js.filter((a) => a.initial).reduce((s, a) => s + a.gzipBytes, 0) };
+  return {
+    buildMs,
+    assets,
+    jsGzipBytes: js.reduce((s, a) => s + a.gzipBytes, 0),
+    initialJsGzipBytes: js.filter((a) => a.initial).reduce((s, a) => s + a.gzipBytes, 0),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
 // 3. Page loads
 // ---------------------------------------------------------------------------------------------
 
-interface Load { wallMs: number; shownMs: number; nav: NavTiming }
-interface LoadSeries { label: string; cache: 'cold' | 'warm'; runs: Load[] }
+interface Load {
+  wallMs: number;
+  shownMs: number;
+  nav: NavTiming;
+}
+interface LoadSeries {
+  label: string;
+  cache: 'cold' | 'warm';
+  runs: Load[];
+}
 
 type Session = { token: string; me: unknown } | undefined;
 
@@ -120,8 +154,13 @@ async function loadOnce(context: BrowserContext, server: BenchServer, path: stri
     await page.goto(`${server.url}${path}`, { waitUntil: 'commit' });
     const shownMs = await shownAt(page, shown).catch(async (err: unknown) => {
       // Say what the page showed instead.
-      const text = await page.locator('body').innerText({ timeout: 1_000 }).catch(() => '(unreadable)');
-      throw new Error(`${path} never showed ${shown}: ${String(err)}\npage errors: ${errors.join(' | ') || 'none'}\npage text: ${text.slice(0, 2_000)}`);
+      const text = await page
+        .locator('body')
+        .innerText({ timeout: 1_000 })
+        .catch(() => '(unreadable)');
+      throw new Error(
+        `${path} never showed ${shown}: ${String(err)}\npage errors: ${errors.join(' | ') || 'none'}\npage text: ${text.slice(0, 2_000)}`,
+      );
     });
     const wallMs = performance.now() - t0;
     const nav = await navTiming(page);
@@ -132,7 +171,11 @@ async function loadOnce(context: BrowserContext, server: BenchServer, path: stri
   }
 }
 
-async function loads(browser: Browser, server: BenchServer, o: { label: string; path: string; shown: Shown; session: Session; cache: 'cold' | 'warm'; runs: number }): Promise<LoadSeries> {
+async function loads(
+  browser: Browser,
+  server: BenchServer,
+  o: { label: string; path: string; shown: Shown; session: Session; cache: 'cold' | 'warm'; runs: number },
+): Promise<LoadSeries> {
   const runs: Load[] = [];
   const fresh = async () => {
     const c = await browser.newContext();
@@ -159,7 +202,10 @@ async function loads(browser: Browser, server: BenchServer, o: { label: string; 
   if (alerts.size) log(`${o.label} (${o.cache}): the page showed ${[...alerts].join(' | ')}`);
   const thrown = [...alerts].filter((a) => a.startsWith('page error:'));
   check(thrown.length === 0, `${o.label} (${o.cache}): ${thrown.join(' | ')}`);
-  check(runs.length === o.runs && runs.every((r) => Number.isFinite(r.wallMs) && Number.isFinite(r.shownMs)), `${o.label} (${o.cache}): ${runs.length} of ${o.runs} loads timed`);
+  check(
+    runs.length === o.runs && runs.every((r) => Number.isFinite(r.wallMs) && Number.isFinite(r.shownMs)),
+    `${o.label} (${o.cache}): ${runs.length} of ${o.runs} loads timed`,
+  );
   const s = stats(runs.map((r) => r.wallMs));
   log(`${o.label} (${o.cache}): p50 ${ms(s.p50)}, p95 ${ms(s.p95)}, max ${ms(s.max)}`);
   return { label: o.label, cache: o.cache, runs };
@@ -169,8 +215,15 @@ async function loads(browser: Browser, server: BenchServer, o: { label: string; 
 // 4. Inventory interactions
 // ---------------------------------------------------------------------------------------------
 
-interface Step { wallMs: number; inPageMs: number; apiMs: number }
-interface StepSeries { label: string; runs: Step[] }
+interface Step {
+  wallMs: number;
+  inPageMs: number;
+  apiMs: number;
+}
+interface StepSeries {
+  label: string;
+  runs: Step[];
+}
 
 /** Times `act` (one user input, after `prepare`) on an inventory page until the table shows its answer. */
 async function step(page: Page, act: () => Promise<void>, prepare?: () => Promise<void>): Promise<Step> {
@@ -207,19 +260,49 @@ async function interactions(browser: Browser, server: BenchServer, runs: number)
     return { label, runs: out };
   };
   // Terms that each match at any size the bench is run at, and differ from the one before.
-  const TERMS = ['custody', 'person017@', 'nhi-0004', 'trading identity', 'ent-ie', '#99', 'reconciliation', 'person150@', 'nhi-00012', 'reporting identity', 'settlement', 'ent-de'];
+  const TERMS = [
+    'custody',
+    'person017@',
+    'nhi-0004',
+    'trading identity',
+    'ent-ie',
+    '#99',
+    'reconciliation',
+    'person150@',
+    'nhi-00012',
+    'reporting identity',
+    'settlement',
+    'ent-de',
+  ];
   try {
     const out = [
       // Each on a freshly opened page: the console caches what it fetched, and a value selected
       // before would be answered from that cache.
-      await series('filter: Function = …', (i) => page.locator('label').filter({ hasText: /^Function/ }).locator('select').selectOption(IDENTITY_FUNCTIONS[i % IDENTITY_FUNCTIONS.length]!).then(() => undefined), open),
+      await series(
+        'filter: Function = …',
+        (i) =>
+          page
+            .locator('label')
+            .filter({ hasText: /^Function/ })
+            .locator('select')
+            .selectOption(IDENTITY_FUNCTIONS[i % IDENTITY_FUNCTIONS.length]!)
+            .then(() => undefined),
+        open,
+      ),
       await series('next page', () => page.getByRole('button', { name: 'Next', exact: true }).click()),
       // The term is typed first; the time runs from the click on Search.
-      await series('search (id, owner or purpose)', () => page.getByRole('button', { name: 'Search', exact: true }).click(),
-        (i) => page.getByLabel('Search id, owner or purpose').fill(TERMS[i % TERMS.length]!)),
+      await series(
+        'search (id, owner or purpose)',
+        () => page.getByRole('button', { name: 'Search', exact: true }).click(),
+        (i) => page.getByLabel('Search id, owner or purpose').fill(TERMS[i % TERMS.length]!),
+      ),
     ];
     check(errors.length === 0, `inventory: page errors: ${errors.join(' | ')}`);
-    for (const s of out) check(s.runs.length === runs && s.runs.every((r) => Number.isFinite(r.wallMs)), `inventory ${s.label}: ${s.runs.length} of ${runs} steps timed`);
+    for (const s of out)
+      check(
+        s.runs.length === runs && s.runs.every((r) => Number.isFinite(r.wallMs)),
+        `inventory ${s.label}: ${s.runs.length} of ${runs} steps timed`,
+      );
     return out;
   } finally {
     await context.close();
@@ -256,10 +339,13 @@ async function alone(server: BenchServer, series: LoadSeries): Promise<{ request
 // ---------------------------------------------------------------------------------------------
 
 /** The share of the CPUs other processes used while a part ran. */
-const others = (share: number | null) => (share === null ? '' : ` — other processes used ${Math.round(share * 100)}% of the CPUs meanwhile`);
+const others = (share: number | null) =>
+  share === null ? '' : ` — other processes used ${Math.round(share * 100)}% of the CPUs meanwhile`;
 
 function bundleTable(b: ReturnType<typeof bundle>): string {
-  const rows = b.assets.map((a) => `| ${a.file} | ${a.kind.toUpperCase()} | ${a.initial ? 'yes' : 'later'} | ${kb(a.rawBytes)} | ${kb(a.gzipBytes)} |`);
+  const rows = b.assets.map(
+    (a) => `| ${a.file} | ${a.kind.toUpperCase()} | ${a.initial ? 'yes' : 'later'} | ${kb(a.rawBytes)} | ${kb(a.gzipBytes)} |`,
+  );
   const verdict = b.jsGzipBytes <= BUDGET.jsGzipBytes ? 'met' : 'MISS';
   return [
     '| asset | kind | loaded by index.html | raw | gzip -9 |',
@@ -317,12 +403,18 @@ async function main(): Promise<void> {
   const started = new Date().toISOString();
   // The commit measured, and whether console/ or src/ held uncommitted edits (they are measured too).
   const git = (...args: string[]) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? '';
-  const source = { commit: git('rev-parse', '--short', 'HEAD'), uncommitted: git('status', '--porcelain', '--', 'console', 'src').split('\n').filter(Boolean).length };
+  const source = {
+    commit: git('rev-parse', '--short', 'HEAD'),
+    uncommitted: git('status', '--porcelain', '--', 'console', 'src').split('\n').filter(Boolean).length,
+  };
   log(`commit ${source.commit}${source.uncommitted ? ` with ${source.uncommitted} uncommitted files in console/ and src/` : ''}`);
   const load = { start: loadavg(), end: '' };
   log(`load average at start ${load.start}`);
   const b = bundle();
-  check(b.assets.some((a) => a.kind === 'js' && a.initial) && b.initialJsGzipBytes > 0, `console/dist has no entry script that index.html loads: ${JSON.stringify(b.assets.map((a) => a.file))}`);
+  check(
+    b.assets.some((a) => a.kind === 'js' && a.initial) && b.initialJsGzipBytes > 0,
+    `console/dist has no entry script that index.html loads: ${JSON.stringify(b.assets.map((a) => a.file))}`,
+  );
   // console/dist is the working tree's: note it if someone rebuilds it while the bench runs.
   const entry = entryFiles().join(' ');
   const work = mkdtempSync(join(tmpdir(), 'mandate-bench-console-'));
@@ -339,8 +431,21 @@ async function main(): Promise<void> {
     const session = { token: server.token, me: server.me };
     const firstLoad = otherLoad();
     const first: LoadSeries[] = [];
-    for (const cache of ['cold', 'warm'] as const) first.push(await loads(browser, server, { label: 'sign-in form', path: '/console/', shown: 'signIn', session: undefined, cache, runs: RUNS }));
-    for (const cache of ['cold', 'warm'] as const) first.push(await loads(browser, server, { label: 'overview, signed in (demo firm)', path: '/console/', shown: 'overview', session, cache, runs: RUNS }));
+    for (const cache of ['cold', 'warm'] as const)
+      first.push(
+        await loads(browser, server, { label: 'sign-in form', path: '/console/', shown: 'signIn', session: undefined, cache, runs: RUNS }),
+      );
+    for (const cache of ['cold', 'warm'] as const)
+      first.push(
+        await loads(browser, server, {
+          label: 'overview, signed in (demo firm)',
+          path: '/console/',
+          shown: 'overview',
+          session,
+          cache,
+          runs: RUNS,
+        }),
+      );
     const othersFirst = firstLoad.stop();
     await server.close();
     server = undefined;
@@ -353,8 +458,27 @@ async function main(): Promise<void> {
     const scaleLoad = otherLoad();
     const n = IDENTITIES.toLocaleString('en');
     const atScale: LoadSeries[] = [];
-    for (const cache of ['cold', 'warm'] as const) atScale.push(await loads(browser, server, { label: `inventory first page (${n} identities)`, path: '/console/inventory', shown: 'inventory', session: big, cache, runs: INVENTORY_RUNS }));
-    atScale.push(await loads(browser, server, { label: `overview, signed in (${n} identities)`, path: '/console/', shown: 'overview', session: big, cache: 'warm', runs: INVENTORY_RUNS }));
+    for (const cache of ['cold', 'warm'] as const)
+      atScale.push(
+        await loads(browser, server, {
+          label: `inventory first page (${n} identities)`,
+          path: '/console/inventory',
+          shown: 'inventory',
+          session: big,
+          cache,
+          runs: INVENTORY_RUNS,
+        }),
+      );
+    atScale.push(
+      await loads(browser, server, {
+        label: `overview, signed in (${n} identities)`,
+        path: '/console/',
+        shown: 'overview',
+        session: big,
+        cache: 'warm',
+        runs: INVENTORY_RUNS,
+      }),
+    );
     const steps = await interactions(browser, server, INVENTORY_RUNS);
     const overviewApi = await alone(server, atScale[atScale.length - 1]!);
     const othersScale = scaleLoad.stop();
@@ -363,22 +487,62 @@ async function main(): Promise<void> {
     load.end = loadavg();
     log(`load average at the end ${load.end}`);
 
-    const entryNow = (() => { try { return entryFiles().join(' '); } catch { return '(being rebuilt)'; } })();
+    const entryNow = (() => {
+      try {
+        return entryFiles().join(' ');
+      } catch {
+        return '(being rebuilt)';
+      }
+    })();
     const rebuilt = entryNow !== entry;
     if (rebuilt) log(`console/dist was rebuilt while the bench ran (now ${entryNow}): the pages measured may not be the bundle measured`);
 
     const md = [
       ...(rebuilt ? ['**console/dist was rebuilt during the run**: the pages measured may not be the bundle above.', ''] : []),
-      `### Bundle${b.buildMs !== null ? ` (build ${(b.buildMs / 1000).toFixed(1)} s)` : ''}`, '', bundleTable(b), '',
-      `### First load (demo firm)${others(othersFirst)}`, '', loadTable(first), '',
-      `### Inventory at ${n} identities (seeding ${seeded.cached ? 'cached' : `${(seeded.ms / 1000).toFixed(0)} s`})${others(othersScale)}`, '', loadTable(atScale), '', aloneTable(overviewApi), '', stepTable(steps), '',
+      `### Bundle${b.buildMs !== null ? ` (build ${(b.buildMs / 1000).toFixed(1)} s)` : ''}`,
+      '',
+      bundleTable(b),
+      '',
+      `### First load (demo firm)${others(othersFirst)}`,
+      '',
+      loadTable(first),
+      '',
+      `### Inventory at ${n} identities (seeding ${seeded.cached ? 'cached' : `${(seeded.ms / 1000).toFixed(0)} s`})${others(othersScale)}`,
+      '',
+      loadTable(atScale),
+      '',
+      aloneTable(overviewApi),
+      '',
+      stepTable(steps),
+      '',
     ].join('\n');
     process.stdout.write(`${md}\n`);
     mkdirSync(dirname(OUT), { recursive: true });
-    writeFileSync(OUT, JSON.stringify({
-      started, source, load, othersCpuShare: { firstLoad: othersFirst, inventory: othersScale }, machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, chromium },
-      budget: BUDGET, bundle: b, rebuiltDuringRun: rebuilt, first, inventory: { identities: IDENTITIES, seeded, loads: atScale, overviewApi, steps },
-    }, null, 2));
+    writeFileSync(
+      OUT,
+      JSON.stringify(
+        {
+          started,
+          source,
+          load,
+          othersCpuShare: { firstLoad: othersFirst, inventory: othersScale },
+          machine: {
+            cpus: cpus().length,
+            cpu: cpus()[0]?.model,
+            memGiB: Math.round(totalmem() / 2 ** 30),
+            node: process.version,
+            chromium,
+          },
+          budget: BUDGET,
+          bundle: b,
+          rebuiltDuringRun: rebuilt,
+          first,
+          inventory: { identities: IDENTITIES, seeded, loads: atScale, overviewApi, steps },
+        },
+        null,
+        2,
+      ),
+    );
     log(`figures written to ${OUT}`);
   } finally {
     await server?.close().catch((err: unknown) => log(`closing the server: ${String(err)}`));

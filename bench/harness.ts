@@ -40,7 +40,8 @@ export function runBench(name: string, main: () => Promise<number | void>): void
       if (typeof code === 'number' && code !== 0) process.exitCode = code;
     },
     (err: unknown) => {
-      const text = err instanceof CheckFailed ? `check failed: ${err.message}` : err instanceof Error ? (err.stack ?? err.message) : String(err);
+      const text =
+        err instanceof CheckFailed ? `check failed: ${err.message}` : err instanceof Error ? (err.stack ?? err.message) : String(err);
       process.stderr.write(`[${name}] ${text}\n`);
       process.exit(1);
     },
@@ -105,7 +106,10 @@ export async function createPgDatabase(bench: string, adminUrl = PG_ADMIN): Prom
  * A fresh, migrated store of this bench's own: SQLite in a temp folder, or a new PostgreSQL
  * database (createPgDatabase). cleanup() closes it and removes it, and never throws.
  */
-export async function openBenchStore(store: 'sqlite' | 'postgres', bench: string): Promise<{ db: Database; url: string; cleanup(): Promise<void> }> {
+export async function openBenchStore(
+  store: 'sqlite' | 'postgres',
+  bench: string,
+): Promise<{ db: Database; url: string; cleanup(): Promise<void> }> {
   const { openDatabase } = await import('../src/store/open.js');
   const { migrate } = await import('../src/store/migrations.js');
   let url: string;
@@ -184,7 +188,13 @@ export async function writeChildResult<T extends { error?: string }>(out: string
 
 /** The machine a run was measured on, for its report. */
 export function machine() {
-  return { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemGb: r1(totalmem() / 1024 ** 3), platform: `${platform()} ${release()}` };
+  return {
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    totalMemGb: r1(totalmem() / 1024 ** 3),
+    platform: `${platform()} ${release()}`,
+  };
 }
 
 // ---- memory -------------------------------------------------------------------------------------

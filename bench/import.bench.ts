@@ -23,13 +23,32 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { withLeiCheckDigits } from '../src/core/lei.js';
 import {
-  CAPABILITIES, CREDENTIAL_TYPES, ENVIRONMENTS, IDENTITY_FUNCTIONS, IDENTITY_KINDS,
-  type IdentityFunction, type MemberState, type MicaService,
+  CAPABILITIES,
+  CREDENTIAL_TYPES,
+  ENVIRONMENTS,
+  IDENTITY_FUNCTIONS,
+  IDENTITY_KINDS,
+  type IdentityFunction,
+  type MemberState,
+  type MicaService,
 } from '../src/core/vocabulary.js';
 import type { ImportResult } from '../src/importer/service.js';
 import type { ListFilter } from '../src/state/records.js';
 import { mulberry32 as prng } from '../src/demo/prng.js';
-import { check, createPgDatabase, gc, PG_ADMIN, quantile, RssSampler, machine as benchMachine, readChildResult, runChild, SMALL, writeChildResult, type BenchDatabase } from './harness.js';
+import {
+  check,
+  createPgDatabase,
+  gc,
+  PG_ADMIN,
+  quantile,
+  RssSampler,
+  machine as benchMachine,
+  readChildResult,
+  runChild,
+  SMALL,
+  writeChildResult,
+  type BenchDatabase,
+} from './harness.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT_DIR = join(HERE, 'out');
@@ -51,7 +70,6 @@ const TARGETS = {
 // ---------------------------------------------------------------------------------------------
 // Manifest generation
 // ---------------------------------------------------------------------------------------------
-
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const identityId = (n: number) => `nhi-${pad(n, 6)}`;
@@ -224,7 +242,12 @@ interface StoreResult {
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-async function runStore(opts: { store: StoreName; url: string; manifestPath: string; probes: ManifestInfo['probes'] }): Promise<StoreResult> {
+async function runStore(opts: {
+  store: StoreName;
+  url: string;
+  manifestPath: string;
+  probes: ManifestInfo['probes'];
+}): Promise<StoreResult> {
   const { openDatabase } = await import('../src/store/open.js');
   const { migrate } = await import('../src/store/migrations.js');
   const { importService } = await import('../src/importer/service.js');
@@ -242,7 +265,14 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
   try {
     await migrate(db);
     const clock = () => new Date();
-    const service = importService({ db, clock, gate: identityChangeGate({ approvals: approvalEngine({ db, clock, approvalRules: () => DEFAULT_APPROVAL_RULES }), lifecycleRules: lifecycleRulesStore({ db, clock }) }) });
+    const service = importService({
+      db,
+      clock,
+      gate: identityChangeGate({
+        approvals: approvalEngine({ db, clock, approvalRules: () => DEFAULT_APPROVAL_RULES }),
+        lifecycleRules: lifecycleRulesStore({ db, clock }),
+      }),
+    });
 
     const phase = async (label: string, dryRun: boolean): Promise<PhaseResult> => {
       gc();
@@ -257,8 +287,10 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
       // Each phase did what it says: all new, all unchanged (the dry run writing nothing either way).
       const want = dryRun || label !== 'import' ? { created: 0, unchanged: expect.records } : { created: expect.records, unchanged: 0 };
       const c = res.counts;
-      check(c.created === want.created && c.unchanged === want.unchanged && c.updated === 0 && c.rejected === 0 && c.held === 0,
-        `${opts.store} ${label}: counts ${JSON.stringify(c)}, expected ${want.created} created and ${want.unchanged} unchanged of ${expect.records} records`);
+      check(
+        c.created === want.created && c.unchanged === want.unchanged && c.updated === 0 && c.rejected === 0 && c.held === 0,
+        `${opts.store} ${label}: counts ${JSON.stringify(c)}, expected ${want.created} created and ${want.unchanged} unchanged of ${expect.records} records`,
+      );
       const out: PhaseResult = {
         ms: round(ms),
         rssBeforeMb: round(rssBefore / MB),
@@ -268,7 +300,9 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
         counts: res.counts,
         ...(res.changes_total !== undefined ? { changesTotal: res.changes_total } : {}),
       };
-      log(`${opts.store}: ${label} ${out.ms} ms, RSS ${out.rssBeforeMb} -> peak ${out.peakRssMb} MB, heap ${out.heapBeforeMb} -> ${out.heapAfterMb} MB, counts ${JSON.stringify(res.counts)}`);
+      log(
+        `${opts.store}: ${label} ${out.ms} ms, RSS ${out.rssBeforeMb} -> peak ${out.peakRssMb} MB, heap ${out.heapBeforeMb} -> ${out.heapAfterMb} MB, counts ${JSON.stringify(res.counts)}`,
+      );
       return out;
     };
 
@@ -279,7 +313,10 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
       { name: 'owner', filter: { columns: { owner } } },
       { name: 'scope entity', filter: { columns: {}, scope: { entity: 'ent-beta' } } },
       { name: 'scope jurisdiction', filter: { columns: {}, scope: { jurisdiction: 'IT' } } },
-      { name: 'entity+service+jurisdiction', filter: { columns: {}, scope: { entity: 'ent-beta', service: 'custody', jurisdiction: 'AT' } } },
+      {
+        name: 'entity+service+jurisdiction',
+        filter: { columns: {}, scope: { entity: 'ent-beta', service: 'custody', jurisdiction: 'AT' } },
+      },
       { name: `status (few: ${fewStatus})`, filter: { columns: { status: fewStatus } } },
       { name: 'deep page (no filter)', filter: { columns: {} }, afterId: middleId },
     ];
@@ -297,7 +334,10 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
         times.sort((a, b) => a - b);
         const filterText = JSON.stringify({ ...c.filter.columns, ...c.filter.scope, ...(c.afterId ? { after: c.afterId } : {}) });
         const want = Math.min(LIST_LIMIT, expect.matching(c.filter, c.afterId));
-        check(rows === want, `${opts.store}: list${label} ${c.name} ${filterText} returned ${rows} rows, expected ${want} (from the manifest)`);
+        check(
+          rows === want,
+          `${opts.store}: list${label} ${c.name} ${filterText} returned ${rows} rows, expected ${want} (from the manifest)`,
+        );
         const r: ListResult = {
           name: c.name,
           filter: filterText,
@@ -352,10 +392,11 @@ function expectations(text: string) {
   const m = JSON.parse(text) as Record<'entities' | 'people' | 'vendors' | 'authorisations', unknown[]> & { identities: Row[] };
   const records = m.entities.length + m.people.length + m.vendors.length + m.authorisations.length + m.identities.length;
   const matching = (filter: ListFilter, afterId?: string) =>
-    m.identities.filter((i) =>
-      (afterId === undefined || i.id > afterId) &&
-      Object.entries(filter.columns).every(([k, v]) => (k === 'status' ? (i.status ?? 'active') : i[k]) === v) &&
-      (!filter.scope || i.scopes.some((s) => Object.entries(filter.scope!).every(([k, v]) => s[k] === v))),
+    m.identities.filter(
+      (i) =>
+        (afterId === undefined || i.id > afterId) &&
+        Object.entries(filter.columns).every(([k, v]) => (k === 'status' ? (i.status ?? 'active') : i[k]) === v) &&
+        (!filter.scope || i.scopes.some((s) => Object.entries(filter.scope!).every(([k, v]) => s[k] === v))),
     ).length;
   return { records, matching };
 }
@@ -364,11 +405,21 @@ function expectations(text: string) {
 // Parent: orchestration, databases, report
 // ---------------------------------------------------------------------------------------------
 
-async function runStoreInChild(store: StoreName, url: string, work: string, manifestPath: string, info: ManifestInfo): Promise<StoreResult> {
+async function runStoreInChild(
+  store: StoreName,
+  url: string,
+  work: string,
+  manifestPath: string,
+  info: ManifestInfo,
+): Promise<StoreResult> {
   const out = join(work, `${store}.result.json`);
   const probes = join(work, 'probes.json');
   writeFileSync(probes, JSON.stringify(info.probes));
-  const code = await runChild(fileURLToPath(import.meta.url), ['--store', store, '--url', url, '--manifest', manifestPath, '--probes', probes, '--out', out, ...(SMALL ? ['--small'] : [])], ['--expose-gc']);
+  const code = await runChild(
+    fileURLToPath(import.meta.url),
+    ['--store', store, '--url', url, '--manifest', manifestPath, '--probes', probes, '--out', out, ...(SMALL ? ['--small'] : [])],
+    ['--expose-gc'],
+  );
   return readChildResult<StoreResult>(out, code, { store, description: store, list: [] });
 }
 
@@ -376,9 +427,13 @@ const verdict = (ok: boolean) => (ok ? 'pass' : '**FAIL**');
 
 function markdown(results: StoreResult[], info: ManifestInfo, machine: Record<string, unknown>): string {
   const lines: string[] = [];
-  lines.push(`Manifest: ${info.identities.toLocaleString('en')} identities (${info.scopes.toLocaleString('en')} scopes), ${info.entities} entities, ${info.people} people, ${info.vendors} vendors, ${info.authorisations} authorisations; ${round(info.bytes / MB)} MB of JSON`);
+  lines.push(
+    `Manifest: ${info.identities.toLocaleString('en')} identities (${info.scopes.toLocaleString('en')} scopes), ${info.entities} entities, ${info.people} people, ${info.vendors} vendors, ${info.authorisations} authorisations; ${round(info.bytes / MB)} MB of JSON`,
+  );
   if (SMALL) lines.push('Small run (--small), for CI: every count checked; the targets are for 100,000 identities and only reported here.');
-  lines.push(`Machine: node ${String(machine.node)}, ${String(machine.cpus)} × ${String(machine.cpuModel)}, ${String(machine.totalMemGb)} GB RAM, ${String(machine.platform)}`);
+  lines.push(
+    `Machine: node ${String(machine.node)}, ${String(machine.cpus)} × ${String(machine.cpuModel)}, ${String(machine.totalMemGb)} GB RAM, ${String(machine.platform)}`,
+  );
   lines.push('');
   lines.push('| Store | Measure | Value | Target | Result |');
   lines.push('|---|---|---:|---:|---|');
@@ -393,8 +448,12 @@ function markdown(results: StoreResult[], info: ManifestInfo, machine: Record<st
     for (const [label, p] of phases) {
       if (!p) continue;
       const target = TARGETS.importMs[r.store];
-      lines.push(`| ${s} | ${label}: wall time (incl. JSON.parse) | ${(p.ms / 1000).toFixed(2)} s | ≤ ${target / 1000} s | ${verdict(p.ms <= target)} |`);
-      lines.push(`| ${s} | ${label}: RSS before → peak | ${p.rssBeforeMb} → ${p.peakRssMb} MB | ≤ ${TARGETS.peakRssMb} MB | ${verdict(p.peakRssMb <= TARGETS.peakRssMb)} |`);
+      lines.push(
+        `| ${s} | ${label}: wall time (incl. JSON.parse) | ${(p.ms / 1000).toFixed(2)} s | ≤ ${target / 1000} s | ${verdict(p.ms <= target)} |`,
+      );
+      lines.push(
+        `| ${s} | ${label}: RSS before → peak | ${p.rssBeforeMb} → ${p.peakRssMb} MB | ≤ ${TARGETS.peakRssMb} MB | ${verdict(p.peakRssMb <= TARGETS.peakRssMb)} |`,
+      );
     }
     const lists: [string, ListResult[] | undefined][] = [
       [r.store === 'postgres' ? 'list first page, just after import' : 'list first page', r.list],
@@ -419,7 +478,9 @@ function markdown(results: StoreResult[], info: ManifestInfo, machine: Record<st
   lines.push(
     `List figures: ${LIST_RUNS} timed runs after ${LIST_WARMUP} warm-ups of listRecords(…, limit ${LIST_LIMIT}) through the store's own pool; p99 of ${LIST_RUNS} runs (nearest rank) is the slowest run.`,
   );
-  lines.push('Targets apply to the import of 100k identities; they are applied to the re-import and the dry-run as well, since those handle the same 100k. Peak RSS is the whole process (it includes the 100k-identity manifest text the process holds before the import, as a server holds the request body).');
+  lines.push(
+    'Targets apply to the import of 100k identities; they are applied to the re-import and the dry-run as well, since those handle the same 100k. Peak RSS is the whole process (it includes the 100k-identity manifest text the process holds before the import, as a server holds the request body).',
+  );
   return lines.join('\n');
 }
 
@@ -444,7 +505,9 @@ async function parent(opts: { identities: number; only?: StoreName; pgUrl: strin
     const { text, info } = generateManifest(opts.identities);
     const manifestPath = join(work, 'manifest.json');
     writeFileSync(manifestPath, text);
-    log(`manifest: ${info.identities} identities, ${round(info.bytes / MB)} MB, generated in ${round(performance.now() - t0)} ms (sha256 ${info.sha256.slice(0, 12)})`);
+    log(
+      `manifest: ${info.identities} identities, ${round(info.bytes / MB)} MB, generated in ${round(performance.now() - t0)} ms (sha256 ${info.sha256.slice(0, 12)})`,
+    );
 
     if (opts.only !== 'postgres') {
       t0 = performance.now();
@@ -502,7 +565,9 @@ async function main(): Promise<void> {
     const { out, url, manifest } = values;
     if (!out || !url || !manifest || !values.probes) throw new Error('child needs --url, --manifest, --probes and --out');
     const probes = JSON.parse(readFileSync(values.probes, 'utf8')) as ManifestInfo['probes'];
-    await writeChildResult<StoreResult>(out, { store, description: store, list: [] }, () => runStore({ store, url, manifestPath: manifest, probes }));
+    await writeChildResult<StoreResult>(out, { store, description: store, list: [] }, () =>
+      runStore({ store, url, manifestPath: manifest, probes }),
+    );
   } else {
     const only = values.only as StoreName | undefined;
     if (only !== undefined && only !== 'sqlite' && only !== 'postgres') throw new Error('--only must be sqlite or postgres');

@@ -78,7 +78,10 @@ async function cases(call: (url: string) => Promise<{ items: { id: string }[]; n
     { name: 'filter function + capability', url: '/v1/identities?function=custody&capability=execute' },
     { name: 'filter entity scope + status (common)', url: '/v1/identities?entity=ent-fr&status=active' },
     { name: 'filter entity scope + status (rare)', url: '/v1/identities?entity=ent-de&status=revoked' },
-    { name: 'filter entity scope + status, sort updated_at desc', url: '/v1/identities?entity=ent-fr&status=active&sort=updated_at&order=desc' },
+    {
+      name: 'filter entity scope + status, sort updated_at desc',
+      url: '/v1/identities?entity=ent-fr&status=active&sort=updated_at&order=desc',
+    },
     { name: 'q common term ("custody")', url: '/v1/identities?q=custody' },
     { name: `q rare term ("${rare}", 1 match)`, url: `/v1/identities?q=${rare}` },
     { name: 'q common term + function filter, sort owner', url: '/v1/identities?q=settlement&function=settlement&sort=owner' },
@@ -109,7 +112,8 @@ async function runStore(name: 'sqlite' | 'postgres'): Promise<StoreRun> {
     for (let n = 1; n <= 300; n++) {
       const id = identityId(Math.ceil((n * IDENTITIES) / 301));
       const current = await app.services.inventory.get('identity', id);
-      if (current?.record.status === 'active') await app.services.inventory.changeStatus('user:bench', id, 'suspended', 'bench: a spread of updated_at');
+      if (current?.record.status === 'active')
+        await app.services.inventory.changeStatus('user:bench', id, 'suspended', 'bench: a spread of updated_at');
     }
     await app.services.outbox.drain();
     if (db.dialect === 'postgres') await db.run('ANALYZE');
@@ -134,10 +138,19 @@ async function runStore(name: 'sqlite' | 'postgres'): Promise<StoreRun> {
         }
         times.sort((a, b) => a - b);
         verify(store.name, c, body);
-        const f: Figure = { name: c.name, url: c.url, rows: body.items?.length ?? -1, p50: quantile(times, 0.5), p95: quantile(times, 0.95), max: times[times.length - 1]! };
+        const f: Figure = {
+          name: c.name,
+          url: c.url,
+          rows: body.items?.length ?? -1,
+          p50: quantile(times, 0.5),
+          p95: quantile(times, 0.95),
+          max: times[times.length - 1]!,
+        };
         if (body.total !== undefined) f.total = body.total;
         figures.push(f);
-        log(`${store.name}, ${label}: ${c.name}: p50 ${ms(f.p50)} / p95 ${ms(f.p95)} / max ${ms(f.max)} ms (${f.rows} rows${f.total !== undefined ? `, total ${f.total}` : ''})`);
+        log(
+          `${store.name}, ${label}: ${c.name}: p50 ${ms(f.p50)} / p95 ${ms(f.p95)} / max ${ms(f.max)} ms (${f.rows} rows${f.total !== undefined ? `, total ${f.total}` : ''})`,
+        );
       }
       return { label, figures };
     };
@@ -157,10 +170,16 @@ async function runStore(name: 'sqlite' | 'postgres'): Promise<StoreRun> {
 /** The answers the bench can know without a second implementation of the queries. */
 function verify(store: string, c: Case, body: { items?: unknown[]; total?: number }): void {
   const where = `${store}: ${c.name} (${c.url})`;
-  if (c.name.startsWith('q rare term')) check(body.items?.length === 1, `${where}: ${body.items?.length} rows, expected the one identity whose id it is`);
+  if (c.name.startsWith('q rare term'))
+    check(body.items?.length === 1, `${where}: ${body.items?.length} rows, expected the one identity whose id it is`);
   else if (c.name === 'count=true, no filter') check(body.total === IDENTITIES, `${where}: total ${body.total}, expected ${IDENTITIES}`);
-  else if (c.name.startsWith('first page') || c.name.startsWith('sort ') || c.name.startsWith('page 50')) check(body.items?.length === 50, `${where}: ${body.items?.length} rows, expected a full page of 50`);
-  else if (c.url.startsWith('/v1/identities')) check((body.items?.length ?? 0) > 0 && (body.total === undefined || (body.total > 0 && body.total <= IDENTITIES)), `${where}: ${body.items?.length} rows (total ${body.total}), expected some of the ${IDENTITIES}`);
+  else if (c.name.startsWith('first page') || c.name.startsWith('sort ') || c.name.startsWith('page 50'))
+    check(body.items?.length === 50, `${where}: ${body.items?.length} rows, expected a full page of 50`);
+  else if (c.url.startsWith('/v1/identities'))
+    check(
+      (body.items?.length ?? 0) > 0 && (body.total === undefined || (body.total > 0 && body.total <= IDENTITIES)),
+      `${where}: ${body.items?.length} rows (total ${body.total}), expected some of the ${IDENTITIES}`,
+    );
 }
 
 function table(run: StoreRun): string {
@@ -174,23 +193,40 @@ function table(run: StoreRun): string {
   run.passes[0]!.figures.forEach((f, n) => {
     const missed = run.passes.filter((p) => p.figures[n]!.p95 > TARGET_P95_MS).map((p) => p.label);
     const verdict = missed.length === 0 ? 'met' : `MISS${many ? ` (${missed.join(', ')})` : ''}`;
-    lines.push(`| ${f.name} | ${f.rows < 0 ? '—' : f.rows}${f.total !== undefined ? ` (${f.total.toLocaleString('en')})` : ''} | ${run.passes.map((p) => {
-      const g = p.figures[n]!;
-      return `${ms(g.p50)} / ${ms(g.p95)} / ${ms(g.max)}`;
-    }).join(' | ')} | ${verdict} |`);
+    lines.push(
+      `| ${f.name} | ${f.rows < 0 ? '—' : f.rows}${f.total !== undefined ? ` (${f.total.toLocaleString('en')})` : ''} | ${run.passes
+        .map((p) => {
+          const g = p.figures[n]!;
+          return `${ms(g.p50)} / ${ms(g.p95)} / ${ms(g.max)}`;
+        })
+        .join(' | ')} | ${verdict} |`,
+    );
   });
   return lines.join('\n');
 }
 
 async function main(): Promise<void> {
-  const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', totalMemGb: Math.round(totalmem() / 1024 ** 3), platform: `${platform()} ${release()}` };
-  log(`${IDENTITIES} identities; stores ${STORES.join(', ')}; ${WARMUP} warm-up + ${RUNS} timed runs a query; ${machine.cpus} × ${machine.cpuModel}${SMALL ? ' (--small: answers checked, the target only reported)' : ''}`);
+  const machine = {
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    totalMemGb: Math.round(totalmem() / 1024 ** 3),
+    platform: `${platform()} ${release()}`,
+  };
+  log(
+    `${IDENTITIES} identities; stores ${STORES.join(', ')}; ${WARMUP} warm-up + ${RUNS} timed runs a query; ${machine.cpus} × ${machine.cpuModel}${SMALL ? ' (--small: answers checked, the target only reported)' : ''}`,
+  );
   const runs: StoreRun[] = [];
   for (const store of ['sqlite', 'postgres'] as const) if (STORES.includes(store)) runs.push(await runStore(store));
   mkdirSync(fileURLToPath(new URL('./out/', import.meta.url)), { recursive: true });
-  writeFileSync(OUT, `${JSON.stringify({ at: new Date().toISOString(), identities: IDENTITIES, runs: RUNS, warmup: WARMUP, machine, results: runs }, null, 2)}\n`);
+  writeFileSync(
+    OUT,
+    `${JSON.stringify({ at: new Date().toISOString(), identities: IDENTITIES, runs: RUNS, warmup: WARMUP, machine, results: runs }, null, 2)}\n`,
+  );
   process.stdout.write(`${runs.map(table).join('\n\n')}\n`);
-  const missed = runs.flatMap((r) => r.passes.flatMap((p) => p.figures.filter((f) => f.p95 > TARGET_P95_MS).map((f) => `${r.store} (${p.label}): ${f.name}`)));
+  const missed = runs.flatMap((r) =>
+    r.passes.flatMap((p) => p.figures.filter((f) => f.p95 > TARGET_P95_MS).map((f) => `${r.store} (${p.label}): ${f.name}`)),
+  );
   if (missed.length) log(`p95 over ${TARGET_P95_MS} ms: ${missed.join('; ')}`);
 }
 

@@ -46,25 +46,64 @@ const q = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Ma
 function manifest(): Manifest {
   const entities = [{ id: 'ent-de', name: 'Bench Custody GmbH', lei: withLeiCheckDigits('5299001BENCHMRK1XY'), home: 'DE' as const }];
   const authorisations: Manifest['authorisations'] = [
-    { id: 'auth-custody-de', entity: 'ent-de', service: 'custody', jurisdiction: 'DE', status: 'authorised', basis: 'home', reference: 'BaFin 1' },
-    ...PASSPORTS.map((j) => ({ id: `auth-custody-${j.toLowerCase()}`, entity: 'ent-de', service: 'custody' as const, jurisdiction: j, status: 'authorised' as const, basis: 'passport' as const, reference: `BaFin 1-${j}` })),
-    ...MICA_SERVICES.filter((s) => s !== 'custody').map((s) => ({ id: `auth-${s}-de`, entity: 'ent-de', service: s, jurisdiction: 'DE' as const, status: 'authorised' as const, basis: 'home' as const, reference: `BaFin ${s}` })),
+    {
+      id: 'auth-custody-de',
+      entity: 'ent-de',
+      service: 'custody',
+      jurisdiction: 'DE',
+      status: 'authorised',
+      basis: 'home',
+      reference: 'BaFin 1',
+    },
+    ...PASSPORTS.map((j) => ({
+      id: `auth-custody-${j.toLowerCase()}`,
+      entity: 'ent-de',
+      service: 'custody' as const,
+      jurisdiction: j,
+      status: 'authorised' as const,
+      basis: 'passport' as const,
+      reference: `BaFin 1-${j}`,
+    })),
+    ...MICA_SERVICES.filter((s) => s !== 'custody').map((s) => ({
+      id: `auth-${s}-de`,
+      entity: 'ent-de',
+      service: s,
+      jurisdiction: 'DE' as const,
+      status: 'authorised' as const,
+      basis: 'home' as const,
+      reference: `BaFin ${s}`,
+    })),
   ];
   const identities: IdentityInput[] = [];
   for (let i = 0; i < IDENTITIES; i++) {
     // The first AFFECTED act in the NL custody passport only; the others elsewhere.
-    const scope = i < AFFECTED
-      ? { entity: 'ent-de', service: 'custody' as const, jurisdiction: 'NL' as const }
-      : i % 3 === 0
-        ? { entity: 'ent-de', service: 'custody' as const, jurisdiction: PASSPORTS[1 + (i % (PASSPORTS.length - 1))]! }
-        : { entity: 'ent-de', service: 'execution' as const, jurisdiction: 'DE' as const };
+    const scope =
+      i < AFFECTED
+        ? { entity: 'ent-de', service: 'custody' as const, jurisdiction: 'NL' as const }
+        : i % 3 === 0
+          ? { entity: 'ent-de', service: 'custody' as const, jurisdiction: PASSPORTS[1 + (i % (PASSPORTS.length - 1))]! }
+          : { entity: 'ent-de', service: 'execution' as const, jurisdiction: 'DE' as const };
     identities.push({
-      id: `nhi-${String(i).padStart(6, '0')}`, kind: 'workload', function: scope.service === 'custody' ? 'custody' : 'trading', capability: 'execute',
-      owner: 'owner@bench.example', purpose: 'bench workload', scopes: [scope], environment: 'production',
-      credential: { type: 'short_lived', created: '2026-01-01T00:00:00Z' }, revocation: { connector: 'manual', target: `role_${i}` },
+      id: `nhi-${String(i).padStart(6, '0')}`,
+      kind: 'workload',
+      function: scope.service === 'custody' ? 'custody' : 'trading',
+      capability: 'execute',
+      owner: 'owner@bench.example',
+      purpose: 'bench workload',
+      scopes: [scope],
+      environment: 'production',
+      credential: { type: 'short_lived', created: '2026-01-01T00:00:00Z' },
+      revocation: { connector: 'manual', target: `role_${i}` },
     });
   }
-  return { version: 1, entities, people: [{ id: 'owner@bench.example', name: 'Owner', status: 'active' }], vendors: [], authorisations, identities };
+  return {
+    version: 1,
+    entities,
+    people: [{ id: 'owner@bench.example', name: 'Owner', status: 'active' }],
+    vendors: [],
+    authorisations,
+    identities,
+  };
 }
 
 async function prepareStore(url: string, platformJwk: object): Promise<void> {
@@ -75,14 +114,26 @@ async function prepareStore(url: string, platformJwk: object): Promise<void> {
   const t0 = performance.now();
   await app.services.importer.importManifest('bench', m, { dryRun: false, digestOf: 'bench' });
   log(`imported ${IDENTITIES} identities in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  await app.services.tokens.addIssuer('bench', { id: 'bench-k8s', issuer: ISS, audience: 'mandate', jwks: { keys: [platformJwk as never] }, algorithms: ['EdDSA'] });
+  await app.services.tokens.addIssuer('bench', {
+    id: 'bench-k8s',
+    issuer: ISS,
+    audience: 'mandate',
+    jwks: { keys: [platformJwk as never] },
+    algorithms: ['EdDSA'],
+  });
   // Binding 100,000 workload subjects one API call at a time would dominate the setup; the rows
   // are what POST /v1/identities/:id/credentials writes.
   const at = new Date().toISOString();
-  await db.transaction((tx) => insertMany(tx, 'identity_credentials', ['id', 'identity_id', 'type', 'issuer', 'subject', 'created_at'],
-    (function* () {
-      for (let i = 0; i < IDENTITIES; i++) yield [`cred_${i}`, `nhi-${String(i).padStart(6, '0')}`, 'oidc', 'bench-k8s', `sa:${i}`, at];
-    })()));
+  await db.transaction((tx) =>
+    insertMany(
+      tx,
+      'identity_credentials',
+      ['id', 'identity_id', 'type', 'issuer', 'subject', 'created_at'],
+      (function* () {
+        for (let i = 0; i < IDENTITIES; i++) yield [`cred_${i}`, `nhi-${String(i).padStart(6, '0')}`, 'oidc', 'bench-k8s', `sa:${i}`, at];
+      })(),
+    ),
+  );
   await app.close();
   await db.close();
 }
@@ -91,14 +142,22 @@ function startServer(url: string): Promise<{ url: string; child: ChildProcess }>
   const entry = fileURLToPath(new URL('./revoke/serve.ts', import.meta.url));
   return new Promise((resolve, reject) => {
     const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...extra, '--conditions=mandate-source', '--import', 'tsx', entry, 'serve', '--db', url, '--port', '0'], {
-      env: {
-        ...process.env, MANDATE_LOG_LEVEL: 'warn', MANDATE_BOOTSTRAP_TOKEN: ADMIN, MANDATE_KEK: randomBytes(32).toString('base64'),
-        // Issuing many tokens outlasts the five-minute custody lifetime: the first ones must still be valid at the end (an hour, the longest allowed).
-        MANDATE_TOKEN_TTL_S: '3600', MANDATE_TOKEN_TTL_EXECUTE_CUSTODY_S: '3600',
+    const child = spawn(
+      process.execPath,
+      [...extra, '--conditions=mandate-source', '--import', 'tsx', entry, 'serve', '--db', url, '--port', '0'],
+      {
+        env: {
+          ...process.env,
+          MANDATE_LOG_LEVEL: 'warn',
+          MANDATE_BOOTSTRAP_TOKEN: ADMIN,
+          MANDATE_KEK: randomBytes(32).toString('base64'),
+          // Issuing many tokens outlasts the five-minute custody lifetime: the first ones must still be valid at the end (an hour, the longest allowed).
+          MANDATE_TOKEN_TTL_S: '3600',
+          MANDATE_TOKEN_TTL_EXECUTE_CUSTODY_S: '3600',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     let out = '';
     const on = (d: Buffer) => {
       out += d.toString();
@@ -112,46 +171,80 @@ function startServer(url: string): Promise<{ url: string; child: ChildProcess }>
 }
 
 async function api(base: string, token: string, method: string, path: string, body?: unknown) {
-  const res = await fetch(new URL(path, base), { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const res = await fetch(new URL(path, base), {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
   return text ? JSON.parse(text) : undefined;
 }
 
 /** Issues TOKENS tokens over HTTP at CONCURRENCY; keeps those of the affected identities. */
-async function issue(base: string, platformKey: CryptoKey): Promise<{ affected: string[]; perSecond: number; p50: number; p99: number; seconds: number }> {
+async function issue(
+  base: string,
+  platformKey: CryptoKey,
+): Promise<{ affected: string[]; perSecond: number; p50: number; p99: number; seconds: number }> {
   const u = new URL('/v1/token', base);
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const affected: string[] = [];
   const lat: number[] = [];
   let next = 0;
   const now = Math.floor(Date.now() / 1000);
-  const post = (body: string) => new Promise<string>((resolve, reject) => {
-    const req = http.request({ agent, hostname: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (text += c));
-      res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`token: ${res.statusCode} ${text.slice(0, 200)}`))));
+  const post = (body: string) =>
+    new Promise<string>((resolve, reject) => {
+      const req = http.request(
+        {
+          agent,
+          hostname: u.hostname,
+          port: u.port,
+          path: u.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c) => (text += c));
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve(text) : reject(new Error(`token: ${res.statusCode} ${text.slice(0, 200)}`)),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
     });
-    req.on('error', reject);
-    req.end(body);
-  });
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    for (;;) {
-      const n = next++;
-      if (n >= TOKENS) return;
-      const i = n % IDENTITIES;
-      // The platform's token for this workload (signed here, like a kubelet would hand it out).
-      const subjectToken = await new SignJWT({}).setProtectedHeader({ alg: 'EdDSA', kid: 'bench' }).setIssuer(ISS).setAudience('mandate').setSubject(`sa:${i}`).setIssuedAt(now).setExpirationTime(now + 3600).sign(platformKey);
-      const body = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: subjectToken, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', purpose: 'bench' }).toString();
-      const s = performance.now();
-      const text = await post(body);
-      lat.push(performance.now() - s);
-      if (i < AFFECTED) affected.push((JSON.parse(text) as { access_token: string }).access_token);
-      if (n % 100_000 === 0 && n) log(`${n} tokens issued`);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (;;) {
+        const n = next++;
+        if (n >= TOKENS) return;
+        const i = n % IDENTITIES;
+        // The platform's token for this workload (signed here, like a kubelet would hand it out).
+        const subjectToken = await new SignJWT({})
+          .setProtectedHeader({ alg: 'EdDSA', kid: 'bench' })
+          .setIssuer(ISS)
+          .setAudience('mandate')
+          .setSubject(`sa:${i}`)
+          .setIssuedAt(now)
+          .setExpirationTime(now + 3600)
+          .sign(platformKey);
+        const body = new URLSearchParams({
+          grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+          subject_token: subjectToken,
+          subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+          purpose: 'bench',
+        }).toString();
+        const s = performance.now();
+        const text = await post(body);
+        lat.push(performance.now() - s);
+        if (i < AFFECTED) affected.push((JSON.parse(text) as { access_token: string }).access_token);
+        if (n % 100_000 === 0 && n) log(`${n} tokens issued`);
+      }
+    }),
+  );
   const seconds = (performance.now() - t0) / 1000;
   agent.destroy();
   lat.sort((a, b) => a - b);
@@ -181,14 +274,33 @@ async function main(): Promise<void> {
     const anton = (await api(server.url, ADMIN, 'POST', '/v1/users/anton/tokens', {})).token as string;
 
     const issued = await issue(server.url, privateKey);
-    log(`issued ${TOKENS} tokens in ${issued.seconds.toFixed(1)} s: ${Math.round(issued.perSecond)}/s (p50 ${issued.p50.toFixed(2)} ms, p99 ${issued.p99.toFixed(2)} ms)`);
+    log(
+      `issued ${TOKENS} tokens in ${issued.seconds.toFixed(1)} s: ${Math.round(issued.perSecond)}/s (p50 ${issued.p50.toFixed(2)} ms, p99 ${issued.p99.toFixed(2)} ms)`,
+    );
     // Token n is for identity n % IDENTITIES; the first AFFECTED identities are the affected ones.
     const wantAffected = Math.floor(TOKENS / IDENTITIES) * Math.min(AFFECTED, IDENTITIES) + Math.min(AFFECTED, TOKENS % IDENTITIES);
-    check(issued.affected.length === wantAffected, `${issued.affected.length} tokens of affected identities issued, expected ${wantAffected}`);
+    check(
+      issued.affected.length === wantAffected,
+      `${issued.affected.length} tokens of affected identities issued, expected ${wantAffected}`,
+    );
 
     const deltas: { at: number; receivedAt: number; carries: boolean; provisional: boolean }[] = [];
-    enforcer = await Enforcer.connect({ url: server.url, apiToken: sdkToken, verifiedCacheSize: issued.affected.length + 10, reportEvidence: false, maxStalenessMs: 60_000,
-      onDelta: (d, receivedAt) => deltas.push({ at: d.at, receivedAt, provisional: (d.provisional?.length ?? 0) > 0, carries: [...(d.provisional ?? []), ...(d.authorisations ?? [])].some((a) => a.id === 'auth-custody-nl' && a.status === 'withdrawn') }) });
+    enforcer = await Enforcer.connect({
+      url: server.url,
+      apiToken: sdkToken,
+      verifiedCacheSize: issued.affected.length + 10,
+      reportEvidence: false,
+      maxStalenessMs: 60_000,
+      onDelta: (d, receivedAt) =>
+        deltas.push({
+          at: d.at,
+          receivedAt,
+          provisional: (d.provisional?.length ?? 0) > 0,
+          carries: [...(d.provisional ?? []), ...(d.authorisations ?? [])].some(
+            (a) => a.id === 'auth-custody-nl' && a.status === 'withdrawn',
+          ),
+        }),
+    });
     const NL = { entity: 'ent-de', service: 'custody', jurisdiction: 'NL', kind: 'wallet' };
     const ctx = { attested: true, device_posture: 'compliant', session_purpose: 'bench', environment: 'production' } as const;
     const tv = performance.now();
@@ -198,9 +310,16 @@ async function main(): Promise<void> {
     const allowedBefore = verified.filter((v) => enforcer!.decide(v, 'initiate_transfer', NL, ctx).decision === 'allow').length;
     log(`SDK verified ${verified.length} affected tokens in ${verifySeconds.toFixed(1)} s; ${allowedBefore} allowed before the withdrawal`);
     // Otherwise the propagation below would time what was denied all along.
-    check(allowedBefore === verified.length, `${verified.length - allowedBefore} of ${verified.length} affected tokens denied before the withdrawal`);
+    check(
+      allowedBefore === verified.length,
+      `${verified.length - allowedBefore} of ${verified.length} affected tokens denied before the withdrawal`,
+    );
 
-    const proposal = await api(server.url, carla, 'POST', '/v1/authorisations/auth-custody-nl/transitions', { to: 'withdrawn', reason: 'bench', reference: 'BENCH-1' });
+    const proposal = await api(server.url, carla, 'POST', '/v1/authorisations/auth-custody-nl/transitions', {
+      to: 'withdrawn',
+      reason: 'bench',
+      reference: 'BENCH-1',
+    });
     // Per token, the first moment the SDK rejects it, checked right after each delta lands.
     const deniedAt = new Float64Array(verified.length).fill(NaN);
     let remaining = verified.length;
@@ -232,15 +351,32 @@ async function main(): Promise<void> {
     const carrying = deltas.find((d) => d.receivedAt >= approveSent && d.carries);
     const fromPublish = carrying ? Array.from(deniedAt, (t) => t - carrying.at).sort((a, b) => a - b) : [];
     const result = {
-      store: STORE, identities: IDENTITIES, affected_identities: AFFECTED, tokens: TOKENS, affected_tokens: verified.length,
-      issuance: { per_second: Math.round(issued.perSecond), p50_ms: +issued.p50.toFixed(2), p99_ms: +issued.p99.toFixed(2), concurrency: CONCURRENCY },
+      store: STORE,
+      identities: IDENTITIES,
+      affected_identities: AFFECTED,
+      tokens: TOKENS,
+      affected_tokens: verified.length,
+      issuance: {
+        per_second: Math.round(issued.perSecond),
+        p50_ms: +issued.p50.toFixed(2),
+        p99_ms: +issued.p99.toFixed(2),
+        concurrency: CONCURRENCY,
+      },
       rejected: verified.length - remaining,
       from_approval_request_ms: { p50: q(fromApproval, 0.5), p99: q(fromApproval, 0.99), max: fromApproval.at(-1) },
       approval_request_ms: approvedAt - approveSent,
       from_delta_published_ms: fromPublish.length ? { p50: q(fromPublish, 0.5), p99: q(fromPublish, 0.99), max: fromPublish.at(-1) } : null,
       delta_transit_ms: carrying ? carrying.receivedAt - carrying.at : null,
       transition_applied_at: applied?.at,
-      deltas_after_approval: deltas.filter((d) => d.receivedAt >= approveSent).slice(0, 6).map((d) => ({ published: d.at - approveSent, received: d.receivedAt - approveSent, withdrawal: d.carries, provisional: d.provisional })),
+      deltas_after_approval: deltas
+        .filter((d) => d.receivedAt >= approveSent)
+        .slice(0, 6)
+        .map((d) => ({
+          published: d.at - approveSent,
+          received: d.receivedAt - approveSent,
+          withdrawal: d.carries,
+          provisional: d.provisional,
+        })),
       machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version },
     };
     console.log(JSON.stringify(result, null, 2));

@@ -223,7 +223,10 @@ function refusal(tally: Tally, error: unknown, count: number): void {
   if (!(error instanceof CompileError) && !(error instanceof CedarInputError)) throw error;
   // Group by the kind of refusal, not the particular value.
   const detail = error instanceof CompileError ? error.detail : error.message;
-  const key = `${error.name}: ${detail.replace(/"(?:[^"\\]|\\.)*"/g, '"…"').replace(/-?\d{3,}/g, 'N').slice(0, 110)}`;
+  const key = `${error.name}: ${detail
+    .replace(/"(?:[^"\\]|\\.)*"/g, '"…"')
+    .replace(/-?\d{3,}/g, 'N')
+    .slice(0, 110)}`;
   tally.refusals.set(key, (tally.refusals.get(key) ?? 0) + count);
 }
 

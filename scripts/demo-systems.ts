@@ -10,8 +10,17 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import {
-  DEMO_INTERACTIVE, discoverySourceCommands, interactiveLogin, LOCAL_DEMO_SYSTEMS, interactiveSessionOpen, openInteractiveSession, provisionDemoSystems, shellQuote,
-  type DemoLogin, type DemoSystem, type DemoSystems,
+  DEMO_INTERACTIVE,
+  discoverySourceCommands,
+  interactiveLogin,
+  LOCAL_DEMO_SYSTEMS,
+  interactiveSessionOpen,
+  openInteractiveSession,
+  provisionDemoSystems,
+  shellQuote,
+  type DemoLogin,
+  type DemoSystem,
+  type DemoSystems,
 } from '../src/demo/systems.js';
 
 const HOLD_HOURS = 12;
@@ -22,11 +31,22 @@ const all: DemoSystems = {
   redisUrl: env.MANDATE_CONNECTOR_REDIS_URL ?? LOCAL_DEMO_SYSTEMS.redisUrl,
   rabbitmqctl: LOCAL_DEMO_SYSTEMS.rabbitmqctl,
 };
-const KEY: Record<DemoSystem, keyof DemoSystems> = { postgres: 'postgresUrl', mariadb: 'mariadbUrl', redis: 'redisUrl', rabbitmq: 'rabbitmqctl' };
+const KEY: Record<DemoSystem, keyof DemoSystems> = {
+  postgres: 'postgresUrl',
+  mariadb: 'mariadbUrl',
+  redis: 'redisUrl',
+  rabbitmq: 'rabbitmqctl',
+};
 
 if (process.argv.includes('--hold-session')) {
   // The holder: the login comes through the environment, never the command line (ps shows that).
-  const login: DemoLogin = { identity: DEMO_INTERACTIVE.identity, connector: 'postgres', user: env.DEMO_SESSION_USER!, password: env.DEMO_SESSION_PASSWORD!, shows: '' };
+  const login: DemoLogin = {
+    identity: DEMO_INTERACTIVE.identity,
+    connector: 'postgres',
+    user: env.DEMO_SESSION_USER!,
+    password: env.DEMO_SESSION_PASSWORD!,
+    shows: '',
+  };
   const session = await openInteractiveSession(all, login);
   const ended = new Promise<void>((resolve) => {
     session.on('error', () => resolve());
@@ -49,14 +69,19 @@ for (const system of ['postgres', 'mariadb', 'redis', 'rabbitmq'] as const) {
 }
 
 console.log('Demo logins (throwaway, local only):');
-for (const l of logins) console.log(`  ${l.connector.padEnd(8)} user ${l.user.padEnd(26)} password ${l.password}   (${l.identity ?? 'nobody declared it'}; ${l.shows})`);
+for (const l of logins)
+  console.log(
+    `  ${l.connector.padEnd(8)} user ${l.user.padEnd(26)} password ${l.password}   (${l.identity ?? 'nobody declared it'}; ${l.shows})`,
+  );
 
 if (up.postgresUrl) {
   const login = interactiveLogin(logins);
   if (await interactiveSessionOpen(up)) console.log(`\nA ${DEMO_INTERACTIVE.application} session as ${login.user} is already open.`);
   else {
     const holder = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--hold-session'], {
-      detached: true, stdio: 'ignore', env: { ...env, DEMO_SESSION_USER: login.user, DEMO_SESSION_PASSWORD: login.password },
+      detached: true,
+      stdio: 'ignore',
+      env: { ...env, DEMO_SESSION_USER: login.user, DEMO_SESSION_PASSWORD: login.password },
     });
     holder.unref();
     let open = false;
@@ -64,9 +89,11 @@ if (up.postgresUrl) {
       await sleep(250);
       open = await interactiveSessionOpen(up);
     }
-    console.log(open
-      ? `\nA ${DEMO_INTERACTIVE.application} session as ${login.user} is held open by process ${holder.pid} for ${HOLD_HOURS} hours (kill ${holder.pid} to end it).`
-      : `\nThe ${DEMO_INTERACTIVE.application} session as ${login.user} did not open: discovery will not see interactive use.`);
+    console.log(
+      open
+        ? `\nA ${DEMO_INTERACTIVE.application} session as ${login.user} is held open by process ${holder.pid} for ${HOLD_HOURS} hours (kill ${holder.pid} to end it).`
+        : `\nThe ${DEMO_INTERACTIVE.application} session as ${login.user} did not open: discovery will not see interactive use.`,
+    );
   }
 }
 

@@ -15,5 +15,7 @@ function find(dir, out = []) {
 
 const only = process.argv.slice(2);
 const files = only.length ? only : [...find('test'), ...find('src')].sort();
-const res = spawnSync(process.execPath, ['--conditions=mandate-source', '--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+const res = spawnSync(process.execPath, ['--conditions=mandate-source', '--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+});
 process.exit(res.status ?? 1);

@@ -27,6 +27,10 @@ export async function buildApp(opts: AppOptions): Promise<MandateApp> {
   const routeTable = await registerHttp(app, container, opts);
   await app.ready();
   return Object.assign(app, {
-    services: container.services, container, routeTable, metricsRegistry: container.metrics.registry, setIssuer: container.setIssuer,
+    services: container.services,
+    container,
+    routeTable,
+    metricsRegistry: container.metrics.registry,
+    setIssuer: container.setIssuer,
   });
 }

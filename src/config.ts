@@ -17,37 +17,96 @@ export const ServerConfig = Type.Object(
     demo: Type.Boolean(),
     logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
     bootstrapToken: Type.Optional(Type.String({ maxLength: 512 })),
-    caepReceivers: Type.Array(Type.String({ pattern: '^https?://', maxLength: 2000 }), { maxItems: 50, description: 'CAEP push endpoints (RFC 8935)' }),
+    caepReceivers: Type.Array(Type.String({ pattern: '^https?://', maxLength: 2000 }), {
+      maxItems: 50,
+      description: 'CAEP push endpoints (RFC 8935)',
+    }),
     publicUrl: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2000, description: 'the issuer URL in signed tokens' })),
     kek: Type.Optional(Type.String({ maxLength: 200, description: 'base64 32-byte key-encryption key (MANDATE_KEK)' })),
-    kekFile: Type.String({ minLength: 1, maxLength: 2000, description: 'file holding the KEK; created on first start when neither is given' }),
+    kekFile: Type.String({
+      minLength: 1,
+      maxLength: 2000,
+      description: 'file holding the KEK; created on first start when neither is given',
+    }),
     ledgerOrigin: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\s]+$' }),
     checkpointIntervalMs: Type.Integer({ minimum: 1000, maximum: 86_400_000 }),
     checkpointDir: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })),
-    schedulerIntervalMs: Type.Integer({ minimum: 50, maximum: 3_600_000, description: 'how often due transitions and outbox deliveries are checked' }),
-    natsUrl: Type.Optional(Type.String({ pattern: '^(nats://)?[^\\s]+$', maxLength: 500, description: 'also push enforcement deltas to NATS (MANDATE_NATS_URL)' })),
+    schedulerIntervalMs: Type.Integer({
+      minimum: 50,
+      maximum: 3_600_000,
+      description: 'how often due transitions and outbox deliveries are checked',
+    }),
+    natsUrl: Type.Optional(
+      Type.String({
+        pattern: '^(nats://)?[^\\s]+$',
+        maxLength: 500,
+        description: 'also push enforcement deltas to NATS (MANDATE_NATS_URL)',
+      }),
+    ),
     tokenTtls: TokenTtls,
     signingKeyRotateHours: Type.Number({ minimum: 0.01, maximum: 8760 }),
-    notifyUrls: Type.Array(Type.String({ pattern: '^https?://', maxLength: 2000 }), { maxItems: 50, description: 'webhooks told of approval requests, decisions and expiries (MANDATE_NOTIFY_URLS)' }),
-    notifySecret: Type.Optional(Type.String({ minLength: 32, maxLength: 512, description: 'HMAC key signing the notifications (MANDATE_NOTIFY_SECRET)' })),
-    checksIntervalMs: Type.Integer({ minimum: 1000, maximum: 86_400_000, description: 'how often the control checks run (MANDATE_CHECKS_INTERVAL_MS); they also run shortly after every change' }),
-    approvalRulesFile: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'the firm’s approval rules, YAML or JSON (MANDATE_APPROVAL_RULES_FILE)' })),
-    metricsListen: Type.Optional(Type.String({ pattern: '^[^\\s:]+:\\d{1,5}$', maxLength: 300, description: 'also serve /metrics, without a token, on this host:port (MANDATE_METRICS_LISTEN)' })),
-    discoverySourcesFile: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'discovery sources, module sources included, YAML or JSON (MANDATE_DISCOVERY_SOURCES_FILE)' })),
-    outboundAllow: Type.Array(Type.String({ minLength: 1, maxLength: 300 }), { maxItems: 200, description: 'hosts, addresses and CIDRs (optional :port) webhooks, notifications, CAEP receivers and JWKS may reach although private or loopback (MANDATE_OUTBOUND_ALLOW)' }),
-    rateLimitAnonymous: Type.String({ maxLength: 40, description: 'requests per address to the /v1 routes that need no token, e.g. 1200/min, or off (MANDATE_RATE_LIMIT_ANONYMOUS)' }),
-    rateLimitToken: Type.String({ maxLength: 40, description: 'requests per API token (or workload identity), e.g. 60000/min, or off (MANDATE_RATE_LIMIT_TOKEN)' }),
-    rateLimitRedisUrl: Type.Optional(Type.String({ pattern: '^rediss?://', maxLength: 2000, description: 'count rate limits in this Redis rather than the store (MANDATE_RATE_LIMIT_REDIS_URL)' })),
+    notifyUrls: Type.Array(Type.String({ pattern: '^https?://', maxLength: 2000 }), {
+      maxItems: 50,
+      description: 'webhooks told of approval requests, decisions and expiries (MANDATE_NOTIFY_URLS)',
+    }),
+    notifySecret: Type.Optional(
+      Type.String({ minLength: 32, maxLength: 512, description: 'HMAC key signing the notifications (MANDATE_NOTIFY_SECRET)' }),
+    ),
+    checksIntervalMs: Type.Integer({
+      minimum: 1000,
+      maximum: 86_400_000,
+      description: 'how often the control checks run (MANDATE_CHECKS_INTERVAL_MS); they also run shortly after every change',
+    }),
+    approvalRulesFile: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 2000, description: 'the firm’s approval rules, YAML or JSON (MANDATE_APPROVAL_RULES_FILE)' }),
+    ),
+    metricsListen: Type.Optional(
+      Type.String({
+        pattern: '^[^\\s:]+:\\d{1,5}$',
+        maxLength: 300,
+        description: 'also serve /metrics, without a token, on this host:port (MANDATE_METRICS_LISTEN)',
+      }),
+    ),
+    discoverySourcesFile: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 2000,
+        description: 'discovery sources, module sources included, YAML or JSON (MANDATE_DISCOVERY_SOURCES_FILE)',
+      }),
+    ),
+    outboundAllow: Type.Array(Type.String({ minLength: 1, maxLength: 300 }), {
+      maxItems: 200,
+      description:
+        'hosts, addresses and CIDRs (optional :port) webhooks, notifications, CAEP receivers and JWKS may reach although private or loopback (MANDATE_OUTBOUND_ALLOW)',
+    }),
+    rateLimitAnonymous: Type.String({
+      maxLength: 40,
+      description: 'requests per address to the /v1 routes that need no token, e.g. 1200/min, or off (MANDATE_RATE_LIMIT_ANONYMOUS)',
+    }),
+    rateLimitToken: Type.String({
+      maxLength: 40,
+      description: 'requests per API token (or workload identity), e.g. 60000/min, or off (MANDATE_RATE_LIMIT_TOKEN)',
+    }),
+    rateLimitRedisUrl: Type.Optional(
+      Type.String({
+        pattern: '^rediss?://',
+        maxLength: 2000,
+        description: 'count rate limits in this Redis rather than the store (MANDATE_RATE_LIMIT_REDIS_URL)',
+      }),
+    ),
     oidcIssuer: Type.Optional(
       Type.String({
-        pattern: '^https?://', maxLength: 2000,
+        pattern: '^https?://',
+        maxLength: 2000,
         description: 'people sign in with this OpenID provider (MANDATE_OIDC_ISSUER)',
       }),
     ),
     oidcClientId: Type.Optional(
       Type.String({ minLength: 1, maxLength: 500, description: 'Mandate’s client id at the provider (MANDATE_OIDC_CLIENT_ID)' }),
     ),
-    oidcClientSecret: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'its client secret (MANDATE_OIDC_CLIENT_SECRET)' })),
+    oidcClientSecret: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 2000, description: 'its client secret (MANDATE_OIDC_CLIENT_SECRET)' }),
+    ),
     oidcClientKeyFile: Type.Optional(
       Type.String({
         minLength: 1,
@@ -114,7 +173,10 @@ export function loadServerConfig(
     ledgerOrigin: env.MANDATE_LEDGER_ORIGIN ?? 'mandate.local/ledger',
     checkpointIntervalMs: Number(env.MANDATE_CHECKPOINT_INTERVAL_MS ?? 60_000),
     ...(env.MANDATE_CHECKPOINT_DIR ? { checkpointDir: env.MANDATE_CHECKPOINT_DIR } : {}),
-    caepReceivers: (env.MANDATE_CAEP_RECEIVERS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    caepReceivers: (env.MANDATE_CAEP_RECEIVERS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     ...(env.MANDATE_PUBLIC_URL ? { publicUrl: env.MANDATE_PUBLIC_URL } : {}),
     ...(env.MANDATE_BOOTSTRAP_TOKEN ? { bootstrapToken: env.MANDATE_BOOTSTRAP_TOKEN } : {}),
     ...(env.MANDATE_NATS_URL ? { natsUrl: env.MANDATE_NATS_URL } : {}),
@@ -123,14 +185,22 @@ export function loadServerConfig(
       execute_custody_transfer_s: Number(env.MANDATE_TOKEN_TTL_EXECUTE_CUSTODY_S ?? DEFAULT_TTLS.execute_custody_transfer_s),
       legacy_s: Number(env.MANDATE_TOKEN_TTL_LEGACY_S ?? DEFAULT_TTLS.legacy_s),
       // e.g. MANDATE_TOKEN_TTL_BY_FUNCTION=reporting=1800,trading=600
-      by_function: Object.fromEntries((env.MANDATE_TOKEN_TTL_BY_FUNCTION ?? '').split(',').filter(Boolean).map((kv) => {
-        const [k, v] = kv.split('=');
-        return [String(k).trim(), Number(v)];
-      })),
+      by_function: Object.fromEntries(
+        (env.MANDATE_TOKEN_TTL_BY_FUNCTION ?? '')
+          .split(',')
+          .filter(Boolean)
+          .map((kv) => {
+            const [k, v] = kv.split('=');
+            return [String(k).trim(), Number(v)];
+          }),
+      ),
     },
     signingKeyRotateHours: Number(env.MANDATE_SIGNING_KEY_ROTATE_HOURS ?? 24),
     checksIntervalMs: Number(env.MANDATE_CHECKS_INTERVAL_MS ?? 600_000),
-    notifyUrls: (env.MANDATE_NOTIFY_URLS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    notifyUrls: (env.MANDATE_NOTIFY_URLS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     ...(env.MANDATE_NOTIFY_SECRET ? { notifySecret: env.MANDATE_NOTIFY_SECRET } : {}),
     ...(env.MANDATE_APPROVAL_RULES_FILE ? { approvalRulesFile: env.MANDATE_APPROVAL_RULES_FILE } : {}),
     ...(env.MANDATE_METRICS_LISTEN ? { metricsListen: env.MANDATE_METRICS_LISTEN } : {}),
@@ -159,14 +229,27 @@ export function loadServerConfig(
   try {
     parseAllowList(raw.outboundAllow);
   } catch (err) {
-    throw new MandateError('VALIDATION_FAILED', `bad configuration: MANDATE_OUTBOUND_ALLOW: ${(err as Error).message}`, { field: 'MANDATE_OUTBOUND_ALLOW' });
+    throw new MandateError('VALIDATION_FAILED', `bad configuration: MANDATE_OUTBOUND_ALLOW: ${(err as Error).message}`, {
+      field: 'MANDATE_OUTBOUND_ALLOW',
+    });
   }
   // Notifications leave signed, or not at all.
   if (raw.notifyUrls.length && !raw.notifySecret)
-    throw new MandateError('VALIDATION_FAILED', 'bad configuration: MANDATE_NOTIFY_URLS needs MANDATE_NOTIFY_SECRET (32+ characters) to sign the notifications', { field: 'MANDATE_NOTIFY_SECRET' });
-  for (const [name, value] of [['MANDATE_RATE_LIMIT_ANONYMOUS', raw.rateLimitAnonymous], ['MANDATE_RATE_LIMIT_TOKEN', raw.rateLimitToken]] as const) {
+    throw new MandateError(
+      'VALIDATION_FAILED',
+      'bad configuration: MANDATE_NOTIFY_URLS needs MANDATE_NOTIFY_SECRET (32+ characters) to sign the notifications',
+      { field: 'MANDATE_NOTIFY_SECRET' },
+    );
+  for (const [name, value] of [
+    ['MANDATE_RATE_LIMIT_ANONYMOUS', raw.rateLimitAnonymous],
+    ['MANDATE_RATE_LIMIT_TOKEN', raw.rateLimitToken],
+  ] as const) {
     if (parseRateLimit(value) === undefined)
-      throw new MandateError('VALIDATION_FAILED', `bad configuration: ${name} is ${JSON.stringify(value)}; give N/s, N/min, N/h (e.g. 1200/min) or off`, { field: name });
+      throw new MandateError(
+        'VALIDATION_FAILED',
+        `bad configuration: ${name} is ${JSON.stringify(value)}; give N/s, N/min, N/h (e.g. 1200/min) or off`,
+        { field: name },
+      );
   }
   checkSignin(raw);
   return Object.freeze(raw as ServerConfig);
@@ -213,8 +296,8 @@ function checkSignin(raw: {
   if (Object.keys(raw.oidcRoleMap).length === 0)
     throw bad(
       'MANDATE_OIDC_ROLE_MAP',
-      'MANDATE_OIDC_ISSUER needs MANDATE_OIDC_ROLE_MAP (JSON from a group to Mandate roles, e.g. {"mandate-admins":["admin"]}): '
-        + 'without it nobody could sign in',
+      'MANDATE_OIDC_ISSUER needs MANDATE_OIDC_ROLE_MAP (JSON from a group to Mandate roles, e.g. {"mandate-admins":["admin"]}): ' +
+        'without it nobody could sign in',
     );
 }
 

@@ -5,7 +5,11 @@
 // closed renderers are not lost. Linux only; elsewhere it answers nothing.
 import { readdirSync, readFileSync } from 'node:fs';
 
-interface Snapshot { total: number; busy: number; mine: number }
+interface Snapshot {
+  total: number;
+  busy: number;
+  mine: number;
+}
 
 function fields(stat: string): string[] {
   // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses.
@@ -31,7 +35,8 @@ function snapshot(): Snapshot | undefined {
       }
     }
     const mineOf = (pid: number): boolean => {
-      for (let p: number | undefined = pid, hops = 0; p !== undefined && p > 1 && hops < 64; p = parent.get(p), hops++) if (p === process.pid) return true;
+      for (let p: number | undefined = pid, hops = 0; p !== undefined && p > 1 && hops < 64; p = parent.get(p), hops++)
+        if (p === process.pid) return true;
       return false;
     };
     let mine = 0;

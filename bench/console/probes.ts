@@ -82,8 +82,10 @@ export async function resetInput(page: Page): Promise<void> {
 
 /** The time of the interaction's input event, and the duration of its last request to `path`. */
 export async function inputAndRequest(page: Page, path: string): Promise<{ input: number | null; requestMs: number | null }> {
-  return JSON.parse((await page.evaluate(`JSON.stringify({ input: window.__bench.input,
-    requestMs: performance.getEntriesByType('resource').filter((r) => r.name.includes(${JSON.stringify(path)})).map((r) => r.duration).pop() ?? null })`)) as string);
+  return JSON.parse(
+    (await page.evaluate(`JSON.stringify({ input: window.__bench.input,
+    requestMs: performance.getEntriesByType('resource').filter((r) => r.name.includes(${JSON.stringify(path)})).map((r) => r.duration).pop() ?? null })`)) as string,
+  );
 }
 
 export interface NavTiming {

@@ -15,7 +15,12 @@ import { generateFirm, SEED } from '../evidence/firm.js';
 /** Fixed, so that a cached seeded store opens with the same sealed ledger key. */
 const KEK = Buffer.alloc(32, 0x63).toString('base64');
 
-export interface Me { user: string; name?: string; roles: string[]; permissions: string[] }
+export interface Me {
+  user: string;
+  name?: string;
+  roles: string[];
+  permissions: string[];
+}
 
 export interface BenchServer {
   url: string;
@@ -26,13 +31,16 @@ export interface BenchServer {
 }
 
 async function start(work: string, file: string, demo: boolean): Promise<RunningServer> {
-  const config = loadServerConfig({ db: `sqlite:${file}`, host: '127.0.0.1', port: '0', demo }, {
-    MANDATE_KEK: KEK,
-    MANDATE_KEK_FILE: join(work, 'mandate.kek'),
-    MANDATE_LOG_LEVEL: 'silent',
-    MANDATE_CHECKS_INTERVAL_MS: '86400000',
-    MANDATE_CHECKPOINT_INTERVAL_MS: '86400000',
-  });
+  const config = loadServerConfig(
+    { db: `sqlite:${file}`, host: '127.0.0.1', port: '0', demo },
+    {
+      MANDATE_KEK: KEK,
+      MANDATE_KEK_FILE: join(work, 'mandate.kek'),
+      MANDATE_LOG_LEVEL: 'silent',
+      MANDATE_CHECKS_INTERVAL_MS: '86400000',
+      MANDATE_CHECKPOINT_INTERVAL_MS: '86400000',
+    },
+  );
   return startServer(config);
 }
 
@@ -61,7 +69,11 @@ export async function benchServer(work: string, file: string, opts: { demo: bool
   }
 }
 
-export interface Seeded { identities: number; ms: number; cached: boolean }
+export interface Seeded {
+  identities: number;
+  ms: number;
+  cached: boolean;
+}
 
 /**
  * Seeds `file` with the synthetic firm of bench:evidence (bench/evidence/firm.ts: three entities,
@@ -70,7 +82,13 @@ export interface Seeded { identities: number; ms: number; cached: boolean }
  * bench measures a server started on the seeded store, as after a restart). With `cache`, a
  * store seeded earlier for the same N is copied instead, and a new one is kept there.
  */
-export async function seedInventory(work: string, file: string, identities: number, cache: string | undefined, log: (m: string) => void): Promise<Seeded> {
+export async function seedInventory(
+  work: string,
+  file: string,
+  identities: number,
+  cache: string | undefined,
+  log: (m: string) => void,
+): Promise<Seeded> {
   const stamp = JSON.stringify({ identities, seed: SEED, generator: 'bench/evidence/firm.ts' });
   if (cache && existsSync(cache) && existsSync(`${cache}.json`) && readFileSync(`${cache}.json`, 'utf8') === stamp) {
     copyFileSync(cache, file);

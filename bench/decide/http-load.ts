@@ -61,12 +61,23 @@ export async function httpLoad(opts: HttpLoadOptions): Promise<HttpLoadResult> {
   const post = (body: Buffer): Promise<string> =>
     new Promise((resolve, reject) => {
       const req = http.request(
-        { agent, hostname: url.hostname, port: url.port, path: url.pathname + url.search, method: 'POST', headers: { ...baseHeaders, 'content-length': body.length } },
+        {
+          agent,
+          hostname: url.hostname,
+          port: url.port,
+          path: url.pathname + url.search,
+          method: 'POST',
+          headers: { ...baseHeaders, 'content-length': body.length },
+        },
         (res) => {
           let text = '';
           res.setEncoding('utf8');
-          res.on('data', (chunk: string) => { text += chunk; });
-          res.on('end', () => (res.statusCode === 200 ? resolve(text) : reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 300)}`))));
+          res.on('data', (chunk: string) => {
+            text += chunk;
+          });
+          res.on('end', () =>
+            res.statusCode === 200 ? resolve(text) : reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 300)}`)),
+          );
           res.on('error', reject);
         },
       );

@@ -18,8 +18,8 @@ import { median, quantile, SMALL } from '../harness.js';
 
 /** The budgets, exported so the report states the ones in force; --small (parent and child alike) shrinks them to seconds in all. */
 export const BUDGETS = SMALL
-  ? { WARMUP_MS: 200, PASS_BUDGET_MS: 300, PASSES: 1, HTTP_WARMUP: 200, HTTP_SEQUENTIAL_MS: 1_500 } as const
-  : { WARMUP_MS: 2_000, PASS_BUDGET_MS: 4_000, PASSES: 3, HTTP_WARMUP: 2_000, HTTP_SEQUENTIAL_MS: 20_000 } as const;
+  ? ({ WARMUP_MS: 200, PASS_BUDGET_MS: 300, PASSES: 1, HTTP_WARMUP: 200, HTTP_SEQUENTIAL_MS: 1_500 } as const)
+  : ({ WARMUP_MS: 2_000, PASS_BUDGET_MS: 4_000, PASSES: 3, HTTP_WARMUP: 2_000, HTTP_SEQUENTIAL_MS: 20_000 } as const);
 const { WARMUP_MS, PASS_BUDGET_MS, PASSES, HTTP_WARMUP, HTTP_SEQUENTIAL_MS } = BUDGETS;
 /** Progress marks: every 1,000 calls where calls are timed one by one, every 5,000 in tight loops. */
 const PROGRESS_EVERY = 1_000;
@@ -71,7 +71,11 @@ function measureSync(mode: SyncMode, count: number, progress: Progress, checkpoi
   while (warm < count && msSince(tw) < WARMUP_MS) {
     const end = Math.min(count, warm + 1000);
     for (; warm < end; warm++) {
-      try { decide(warm); } catch { /* counted in the decision pass */ }
+      try {
+        decide(warm);
+      } catch {
+        /* counted in the decision pass */
+      }
     }
     progress('warmup', warm);
   }
@@ -99,7 +103,17 @@ function measureSync(mode: SyncMode, count: number, progress: Progress, checkpoi
   const latency = { p50Ms: quantile(lat, 0.5) / 1e6, p99Ms: quantile(lat, 0.99) / 1e6 };
   const warmup = { calls: warm, ms: warmMs };
   const failures = { errors, ...(firstError ? { firstError } : {}) };
-  checkpoint({ mode: mode.mode, phase: 'decisions', kind: mode.kind, perSecond: Number.NaN, ...latency, warmup, ...failures, covered: count, decisions: out });
+  checkpoint({
+    mode: mode.mode,
+    phase: 'decisions',
+    kind: mode.kind,
+    perSecond: Number.NaN,
+    ...latency,
+    warmup,
+    ...failures,
+    covered: count,
+    decisions: out,
+  });
 
   // 3. Throughput passes: a tight loop over the first `size` requests.
   const size = Math.min(count, Math.max(1000, Math.floor((PASS_BUDGET_MS * 1e6) / meanNs)));
@@ -115,7 +129,11 @@ function measureSync(mode: SyncMode, count: number, progress: Progress, checkpoi
     for (let start = 0; start < size; start += PROGRESS_EVERY_LOOP) {
       const end = Math.min(size, start + PROGRESS_EVERY_LOOP);
       for (let i = start; i < end; i++) {
-        try { if (decide(i)) allows++; } catch { /* counted in the decision pass */ }
+        try {
+          if (decide(i)) allows++;
+        } catch {
+          /* counted in the decision pass */
+        }
       }
       progress(`throughput ${p + 1}`, end);
     }
@@ -124,8 +142,16 @@ function measureSync(mode: SyncMode, count: number, progress: Progress, checkpoi
     if (allows !== expectedAllows) unstable++;
   }
   return {
-    mode: mode.mode, phase: 'complete', kind: 'sync', perSecond: median(rates), ...latency,
-    throughputPass: { size, perSecond: rates, ...(unstable ? { unstablePasses: unstable } : {}) }, warmup, ...failures, covered: count, decisions: out,
+    mode: mode.mode,
+    phase: 'complete',
+    kind: 'sync',
+    perSecond: median(rates),
+    ...latency,
+    throughputPass: { size, perSecond: rates, ...(unstable ? { unstablePasses: unstable } : {}) },
+    warmup,
+    ...failures,
+    covered: count,
+    decisions: out,
   };
 }
 
@@ -136,7 +162,11 @@ async function measureAsync(mode: AsyncMode, count: number, progress: Progress, 
   while (warm < count && msSince(tw) < WARMUP_MS) {
     const end = Math.min(count, warm + 1000);
     for (; warm < end; warm++) {
-      try { await decide(warm); } catch { /* counted in the decision pass */ }
+      try {
+        await decide(warm);
+      } catch {
+        /* counted in the decision pass */
+      }
     }
     progress('warmup', warm);
   }
@@ -163,7 +193,17 @@ async function measureAsync(mode: AsyncMode, count: number, progress: Progress, 
   const latency = { p50Ms: quantile(lat, 0.5) / 1e6, p99Ms: quantile(lat, 0.99) / 1e6 };
   const warmup = { calls: warm, ms: warmMs };
   const failures = { errors, ...(firstError ? { firstError } : {}) };
-  checkpoint({ mode: mode.mode, phase: 'decisions', kind: mode.kind, perSecond: Number.NaN, ...latency, warmup, ...failures, covered: count, decisions: out });
+  checkpoint({
+    mode: mode.mode,
+    phase: 'decisions',
+    kind: mode.kind,
+    perSecond: Number.NaN,
+    ...latency,
+    warmup,
+    ...failures,
+    covered: count,
+    decisions: out,
+  });
 
   const size = Math.min(count, Math.max(1000, Math.floor((PASS_BUDGET_MS * 1e6) / meanNs)));
   const rates: number[] = [];
@@ -172,15 +212,27 @@ async function measureAsync(mode: AsyncMode, count: number, progress: Progress, 
     for (let start = 0; start < size; start += PROGRESS_EVERY_LOOP) {
       const end = Math.min(size, start + PROGRESS_EVERY_LOOP);
       for (let i = start; i < end; i++) {
-        try { await decide(i); } catch { /* counted in the decision pass */ }
+        try {
+          await decide(i);
+        } catch {
+          /* counted in the decision pass */
+        }
       }
       progress(`throughput ${p + 1}`, end);
     }
     rates.push(size / (msSince(t0) / 1000));
   }
   return {
-    mode: mode.mode, phase: 'complete', kind: 'async', perSecond: median(rates), ...latency,
-    throughputPass: { size, perSecond: rates }, warmup, ...failures, covered: count, decisions: out,
+    mode: mode.mode,
+    phase: 'complete',
+    kind: 'async',
+    perSecond: median(rates),
+    ...latency,
+    throughputPass: { size, perSecond: rates },
+    warmup,
+    ...failures,
+    covered: count,
+    decisions: out,
   };
 }
 
@@ -188,16 +240,31 @@ async function measureHttp(mode: HttpMode, count: number, progress: Progress): P
   const warmup = Math.min(count, HTTP_WARMUP);
   const tw = nowNs();
   const r = await httpLoad({
-    url: mode.url, count, concurrency: mode.concurrency, body: mode.body, decisions: mode.decisions,
-    ...(mode.batch ? { batch: mode.batch } : {}), ...(mode.headers ? { headers: mode.headers } : {}),
-    warmup, onProgress: (done) => progress('decisions', done),
+    url: mode.url,
+    count,
+    concurrency: mode.concurrency,
+    body: mode.body,
+    decisions: mode.decisions,
+    ...(mode.batch ? { batch: mode.batch } : {}),
+    ...(mode.headers ? { headers: mode.headers } : {}),
+    warmup,
+    onProgress: (done) => progress('decisions', done),
     ...(mode.concurrency === 1 ? { maxMs: HTTP_SEQUENTIAL_MS } : {}),
   });
   return {
-    mode: mode.mode, phase: 'complete', kind: 'http', concurrency: mode.concurrency, batch: mode.batch ?? 1,
-    perSecond: r.perSecond, p50Ms: r.p50Ms, p99Ms: r.p99Ms,
+    mode: mode.mode,
+    phase: 'complete',
+    kind: 'http',
+    concurrency: mode.concurrency,
+    batch: mode.batch ?? 1,
+    perSecond: r.perSecond,
+    p50Ms: r.p50Ms,
+    p99Ms: r.p99Ms,
     // The warm-up time is not separated from body building in httpLoad; reported as a whole.
     warmup: { calls: warmup, ms: msSince(tw) - r.ms },
-    errors: r.errors, ...(r.firstError ? { firstError: r.firstError } : {}), covered: r.covered, decisions: r.decisions,
+    errors: r.errors,
+    ...(r.firstError ? { firstError: r.firstError } : {}),
+    covered: r.covered,
+    decisions: r.decisions,
   };
 }

@@ -22,7 +22,9 @@ export async function enginesIn(file: string): Promise<Engine[]> {
 
 /** Every engine, by table order then id; ids must be unique. */
 export async function loadEngines(): Promise<RegisteredEngine[]> {
-  const files = readdirSync(ENGINES_DIR).filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !f.endsWith('.d.ts')).sort();
+  const files = readdirSync(ENGINES_DIR)
+    .filter((f) => /\.(ts|mts|js|mjs)$/.test(f) && !f.endsWith('.d.ts'))
+    .sort();
   const out: RegisteredEngine[] = [];
   for (const f of files) for (const engine of await enginesIn(join(ENGINES_DIR, f))) out.push({ engine, file: join(ENGINES_DIR, f) });
   const seen = new Set<string>();

@@ -68,7 +68,9 @@ interface ChildOptions {
 }
 
 const encode = (r: ModeResult, expects: 'token' | undefined): EncodedMode => ({
-  ...r, decisions: Buffer.from(r.decisions.buffer, r.decisions.byteOffset, r.decisions.length).toString('base64'), ...(expects ? { expects } : {}),
+  ...r,
+  decisions: Buffer.from(r.decisions.buffer, r.decisions.byteOffset, r.decisions.length).toString('base64'),
+  ...(expects ? { expects } : {}),
 });
 
 async function child(o: ChildOptions): Promise<void> {
@@ -76,7 +78,15 @@ async function child(o: ChildOptions): Promise<void> {
   const save = () => writeFileSync(o.resultFile, JSON.stringify(report));
   const progressFd = openSync(o.progressFile, 'w');
   const exitHooks: (() => void)[] = [];
-  process.on('exit', () => { for (const f of exitHooks) { try { f(); } catch { /* last resort */ } } });
+  process.on('exit', () => {
+    for (const f of exitHooks) {
+      try {
+        f();
+      } catch {
+        /* last resort */
+      }
+    }
+  });
 
   let started: Started | undefined;
   let stopped = false;
@@ -108,7 +118,11 @@ async function child(o: ChildOptions): Promise<void> {
       let phase = '';
       let phaseDone = 0;
       const progress = (ph: string, n: number) => {
-        if (ph !== phase) { base += phaseDone; phase = ph; phaseDone = 0; }
+        if (ph !== phase) {
+          base += phaseDone;
+          phase = ph;
+          phaseDone = 0;
+        }
         phaseDone = n;
         writeSync(progressFd, `${JSON.stringify({ mode: mode.mode, phase: ph, done: n, calls: base + n })}\n`);
       };
@@ -183,8 +197,10 @@ function check(decisions: Uint8Array, covered: number, scenario: Scenario, expec
     const d = decisions[i]!;
     if (d === ALLOW) c.allows++;
     if (d === ERROR) c.errors++;
-    else if (d === NOT_RUN) { c.notRun++; continue; }
-    else if (d === want[i]) continue;
+    else if (d === NOT_RUN) {
+      c.notRun++;
+      continue;
+    } else if (d === want[i]) continue;
     else c.mismatches++;
     if (c.examples.length < EXAMPLES) {
       const p = scenario.requests[i]!.peer;
@@ -208,8 +224,18 @@ let current: { child: ChildProcess; exited: Promise<void> } | undefined;
 async function terminate(c: NonNullable<typeof current>): Promise<void> {
   const pid = c.child.pid;
   if (pid === undefined) return;
-  try { c.child.kill('SIGTERM'); } catch { /* gone */ }
-  const timer = setTimeout(() => { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+  try {
+    c.child.kill('SIGTERM');
+  } catch {
+    /* gone */
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }, 5000);
   await c.exited;
   clearTimeout(timer);
 }
@@ -224,8 +250,24 @@ async function runEngine(reg: RegisteredEngine, scenario: Scenario, work: string
   const execArgv = [...process.execArgv];
   if (!execArgv.some((a) => a.includes('tsx'))) execArgv.push('--import', 'tsx');
   const args = [
-    ...execArgv, SELF, '--child', engine.id, '--engine-file', reg.file, '--result', resultFile, '--progress', progressFile,
-    '--tmp', tmp, '--requests', String(scenario.requests.length), '--identities', String(scenario.world.identities.length), '--fingerprint', scenario.fingerprint,
+    ...execArgv,
+    SELF,
+    '--child',
+    engine.id,
+    '--engine-file',
+    reg.file,
+    '--result',
+    resultFile,
+    '--progress',
+    progressFile,
+    '--tmp',
+    tmp,
+    '--requests',
+    String(scenario.requests.length),
+    '--identities',
+    String(scenario.world.identities.length),
+    '--fingerprint',
+    scenario.fingerprint,
     ...(SMALL ? ['--small'] : []),
   ];
   const t0 = performance.now();
@@ -251,15 +293,24 @@ async function runEngine(reg: RegisteredEngine, scenario: Scenario, work: string
 
   const report = existsSync(resultFile) ? (JSON.parse(readFileSync(resultFile, 'utf8')) as ChildReport) : undefined;
   const progressLines = existsSync(progressFile) ? readFileSync(progressFile, 'utf8').trim().split('\n').filter(Boolean) : [];
-  const lastProgress = progressLines.length ? (JSON.parse(progressLines[progressLines.length - 1]!) as EngineRun['lastProgress']) : undefined;
+  const lastProgress = progressLines.length
+    ? (JSON.parse(progressLines[progressLines.length - 1]!) as EngineRun['lastProgress'])
+    : undefined;
   const modes: RowResult[] = (report?.modes ?? []).map((m) => {
     const decisions = new Uint8Array(Buffer.from(m.decisions, 'base64'));
     const { decisions: _omit, ...rest } = m;
     return { ...rest, ...(engine.floor ? {} : { check: check(decisions, m.covered, scenario, m.expects) }) };
   });
   const run: EngineRun = {
-    id: engine.id, name: engine.name, floor: engine.floor === true, status: 'ok', notes: report?.notes ?? [],
-    calls: Math.max(report?.calls ?? 0, lastProgress?.calls ?? 0), ...(lastProgress ? { lastProgress } : {}), modes, wallMs,
+    id: engine.id,
+    name: engine.name,
+    floor: engine.floor === true,
+    status: 'ok',
+    notes: report?.notes ?? [],
+    calls: Math.max(report?.calls ?? 0, lastProgress?.calls ?? 0),
+    ...(lastProgress ? { lastProgress } : {}),
+    modes,
+    wallMs,
   };
   const code = proc.exitCode;
   const signal = proc.signalCode;
@@ -273,8 +324,18 @@ async function runEngine(reg: RegisteredEngine, scenario: Scenario, work: string
   } else if (report?.status !== 'done' || code !== 0) {
     run.status = 'crashed';
     // The first line that says what killed it (V8's "Fatal error", a failed check, a Rust panic).
-    const fatal = stderrTail.split('\n').find((l) => /fatal error|check failed|panicked|RuntimeError|segmentation fault|out of memory|unreachable/i.test(l)) ?? '';
-    run.problem = `crashed after ≥ ${fmt(run.calls)} calls${where}: ${signal ?? `exit code ${code}`}${fatal ? ` — ${fatal.replace(/^[#\s]+/, '').trim().slice(0, 200)}` : ''}`;
+    const fatal =
+      stderrTail
+        .split('\n')
+        .find((l) => /fatal error|check failed|panicked|RuntimeError|segmentation fault|out of memory|unreachable/i.test(l)) ?? '';
+    run.problem = `crashed after ≥ ${fmt(run.calls)} calls${where}: ${signal ?? `exit code ${code}`}${
+      fatal
+        ? ` — ${fatal
+            .replace(/^[#\s]+/, '')
+            .trim()
+            .slice(0, 200)}`
+        : ''
+    }`;
   }
   if (run.problem && !interrupted) log(`${engine.id}: ${run.problem}`);
   return run;
@@ -290,7 +351,8 @@ interface Row {
   result?: RowResult;
 }
 
-const latency = (ms: number) => (!Number.isFinite(ms) ? '—' : ms < 1 ? `${(ms * 1000).toFixed(ms < 0.01 ? 2 : 1)} µs` : `${ms.toFixed(2)} ms`);
+const latency = (ms: number) =>
+  !Number.isFinite(ms) ? '—' : ms < 1 ? `${(ms * 1000).toFixed(ms < 0.01 ? 2 : 1)} µs` : `${ms.toFixed(2)} ms`;
 const ratio = (a: number, b: number) => {
   if (!Number.isFinite(a) || !Number.isFinite(b) || b === 0) return '—';
   const r = a / b;
@@ -322,11 +384,18 @@ function markdown(rows: Row[], scenario: Scenario, machine: Record<string, unkno
   const pct = (n: number) => `${((100 * n) / st.requests).toFixed(1)}%`;
   const lines: string[] = [];
   const load = (x: unknown) => (typeof x === 'number' ? x.toFixed(2) : '?');
-  lines.push(`Machine: node ${String(machine.node)}, ${String(machine.cpus)} × ${String(machine.cpuModel)}, ${String(machine.totalMemGb)} GB RAM, ${String(machine.platform)}; load average (1 min) ${load(machine.loadAvg1mStart)} at start, ${load(machine.loadAvg1mEnd)} at end`);
   lines.push(
-    `Scenario: seed 0x${scenario.seed.toString(16)}, ${fmt(st.identities)} identities, ${st.scopes} scopes (${Object.entries(st.states).map(([k, v]) => `${k} ${v}`).join(', ')}), ` +
+    `Machine: node ${String(machine.node)}, ${String(machine.cpus)} × ${String(machine.cpuModel)}, ${String(machine.totalMemGb)} GB RAM, ${String(machine.platform)}; load average (1 min) ${load(machine.loadAvg1mStart)} at start, ${load(machine.loadAvg1mEnd)} at end`,
+  );
+  lines.push(
+    `Scenario: seed 0x${scenario.seed.toString(16)}, ${fmt(st.identities)} identities, ${st.scopes} scopes (${Object.entries(st.states)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}), ` +
       `${fmt(st.lifecycleSuspended)} of them suspended by the lifecycle on import, ${fmt(st.requests)} requests (fingerprint ${scenario.fingerprint}): expected() allows ${fmt(st.allows)} (${pct(st.allows)}), ${fmt(st.tokenAllows)} (${pct(st.tokenAllows)}) in the token form; ${fmt(st.executeRequests)} execute actions, ${fmt(st.lawfulExecute)} of them lawful. ` +
-      `Denies by first rule: ${Object.entries(st.denies).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}.`,
+      `Denies by first rule: ${Object.entries(st.denies)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join(', ')}.`,
   );
   lines.push('');
   const base = baseline ? `vs #${baseline.n}` : 'vs baseline';
@@ -343,25 +412,34 @@ function markdown(rows: Row[], scenario: Scenario, machine: Record<string, unkno
     if (sliced) slices.add(m.throughputPass!.size);
     const capped = m.kind === 'http' && m.covered < st.requests;
     const rate = Number.isFinite(m.perSecond) ? `${fmt(m.perSecond)}${sliced ? '†' : capped ? '‡' : ''}` : `— (${r.engine.status})`;
-    lines.push(`| ${r.n} | ${cell(r.engine.name)} | ${cell(m.mode)} | ${rate} | ${latency(m.p50Ms)} | ${latency(m.p99Ms)} | ${baseline?.result ? ratio(m.perSecond, baseline.result.perSecond) : '—'} | ${mismatchCell(r, st.requests)} |`);
+    lines.push(
+      `| ${r.n} | ${cell(r.engine.name)} | ${cell(m.mode)} | ${rate} | ${latency(m.p50Ms)} | ${latency(m.p99Ms)} | ${baseline?.result ? ratio(m.perSecond, baseline.result.perSecond) : '—'} | ${mismatchCell(r, st.requests)} |`,
+    );
   }
   lines.push('');
-  if (slices.size) lines.push(`† throughput over the first ${[...slices].map(fmt).join(' / ')} of the ${fmt(st.requests)} requests (${BUDGETS.PASSES} passes, median); latency and mismatches over all of them.`);
+  if (slices.size)
+    lines.push(
+      `† throughput over the first ${[...slices].map(fmt).join(' / ')} of the ${fmt(st.requests)} requests (${BUDGETS.PASSES} passes, median); latency and mismatches over all of them.`,
+    );
   if (rows.some((r) => r.result?.kind === 'http' && r.result.covered < st.requests))
-    lines.push(`‡ a sequential HTTP run stops after ${sec(BUDGETS.HTTP_SEQUENTIAL_MS)}: figures and mismatches over the requests it reached (the "of" count); the concurrent run covers all ${fmt(st.requests)}.`);
+    lines.push(
+      `‡ a sequential HTTP run stops after ${sec(BUDGETS.HTTP_SEQUENTIAL_MS)}: figures and mismatches over the requests it reached (the "of" count); the concurrent run covers all ${fmt(st.requests)}.`,
+    );
   for (const e of new Set(rows.map((r) => r.engine))) {
     if (e.problem && e.modes.length) lines.push(`${e.name}: ${e.problem}.`);
-    if (!e.floor && e.modes.length && !e.modes.some((m) => m.covered === st.requests)) lines.push(`${e.name}: **no mode decided all ${fmt(st.requests)} requests**.`);
+    if (!e.floor && e.modes.length && !e.modes.some((m) => m.covered === st.requests))
+      lines.push(`${e.name}: **no mode decided all ${fmt(st.requests)} requests**.`);
   }
   if (lines[lines.length - 1] !== '') lines.push('');
   for (const m of METHOD) lines.push(`- ${m}`);
   for (const e of new Set(rows.map((r) => r.engine))) for (const n of e.notes) lines.push(`- ${n}`);
 
-  const wrong = rows.filter((r) => r.result?.check && r.result.check.examples.length);
+  const wrong = rows.filter((r) => r.result?.check?.examples.length);
   if (wrong.length) {
     lines.push('', 'Mismatch examples:');
     for (const r of wrong)
-      for (const x of r.result!.check!.examples) lines.push(`- #${r.n} ${r.engine.id} / ${r.result!.mode}: request ${x.index}: ${x.request}: expected ${x.expected}, got ${x.got}`);
+      for (const x of r.result!.check!.examples)
+        lines.push(`- #${r.n} ${r.engine.id} / ${r.result!.mode}: request ${x.index}: ${x.request}: expected ${x.expected}, got ${x.got}`);
   }
 
   // Every row against every other: how many times the row's throughput is the column's.
@@ -370,12 +448,23 @@ function markdown(rows: Row[], scenario: Scenario, machine: Record<string, unkno
     lines.push('', 'Throughput ratios (row ÷ column):', '');
     lines.push(`| | ${measured.map((r) => `#${r.n}`).join(' | ')} |`);
     lines.push(`|---|${measured.map(() => '---:').join('|')}|`);
-    for (const a of measured) lines.push(`| #${a.n} ${cell(a.engine.id)}, ${cell(a.result!.mode)} | ${measured.map((b) => (a === b ? '1' : ratio(a.result!.perSecond, b.result!.perSecond))).join(' | ')} |`);
+    for (const a of measured)
+      lines.push(
+        `| #${a.n} ${cell(a.engine.id)}, ${cell(a.result!.mode)} | ${measured.map((b) => (a === b ? '1' : ratio(a.result!.perSecond, b.result!.perSecond))).join(' | ')} |`,
+      );
   }
   return lines.join('\n');
 }
 
-async function parent(opts: { engines?: string[]; all: boolean; requests: number; identities: number; baseline?: string; timeoutMs: number; out: string }): Promise<number> {
+async function parent(opts: {
+  engines?: string[];
+  all: boolean;
+  requests: number;
+  identities: number;
+  baseline?: string;
+  timeoutMs: number;
+  out: string;
+}): Promise<number> {
   const machine = {
     ...benchMachine(),
     // Other work on the machine skews every figure; the load average says whether there was any.
@@ -389,7 +478,9 @@ async function parent(opts: { engines?: string[]; all: boolean; requests: number
 
   const t0 = performance.now();
   const scenario = buildScenario({ requests: opts.requests, identities: opts.identities });
-  log(`scenario: ${fmt(scenario.stats.requests)} requests over ${fmt(scenario.stats.identities)} identities, ${fmt(scenario.stats.allows)} allows, fingerprint ${scenario.fingerprint}, built in ${fmt(performance.now() - t0)} ms`);
+  log(
+    `scenario: ${fmt(scenario.stats.requests)} requests over ${fmt(scenario.stats.identities)} identities, ${fmt(scenario.stats.allows)} allows, fingerprint ${scenario.fingerprint}, built in ${fmt(performance.now() - t0)} ms`,
+  );
   log(`engines: ${selected.map((r) => r.engine.id).join(', ')}`);
 
   const work = mkdtempSync(join(tmpdir(), 'mandate-decide-bench-'));
@@ -440,7 +531,11 @@ async function parent(opts: { engines?: string[]; all: boolean; requests: number
     method: METHOD,
     baseline: baseline ? { row: baseline.n, engine: baseline.engine.id, mode: baseline.result!.mode } : null,
     rows: rows.map((r) => ({
-      row: r.n, engine: r.engine.id, name: r.engine.name, status: r.engine.status, ...(r.engine.problem ? { problem: r.engine.problem } : {}),
+      row: r.n,
+      engine: r.engine.id,
+      name: r.engine.name,
+      status: r.engine.status,
+      ...(r.engine.problem ? { problem: r.engine.problem } : {}),
       ...(r.result ? { ...r.result, vsBaseline: baseline?.result ? r.result.perSecond / baseline.result.perSecond : null } : {}),
     })),
     engines: runs.map(({ modes: _modes, ...e }) => e),
@@ -448,7 +543,9 @@ async function parent(opts: { engines?: string[]; all: boolean; requests: number
   writeFileSync(opts.out, `${JSON.stringify(summary, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
   process.stdout.write(`${markdown(rows, scenario, machine, baseline)}\n`);
   log(`wrote ${opts.out}`);
-  const bad = runs.some((e) => e.status !== 'ok') || rows.some((r) => r.result?.check && r.result.check.mismatches + r.result.check.errors + r.result.check.notRun > 0);
+  const bad =
+    runs.some((e) => e.status !== 'ok') ||
+    rows.some((r) => r.result?.check && r.result.check.mismatches + r.result.check.errors + r.result.check.notRun > 0);
   return bad ? 1 : 0;
 }
 
@@ -488,16 +585,34 @@ async function main(): Promise<void> {
 
   if (values.child) {
     const { 'engine-file': engineFile, result, progress, tmp, fingerprint } = values;
-    if (!engineFile || !result || !progress || !tmp || !fingerprint) throw new Error('--child needs --engine-file, --result, --progress, --tmp and --fingerprint');
-    await child({ engineId: values.child, engineFile, resultFile: result, progressFile: progress, tmpDir: tmp, requests, identities, fingerprint });
+    if (!engineFile || !result || !progress || !tmp || !fingerprint)
+      throw new Error('--child needs --engine-file, --result, --progress, --tmp and --fingerprint');
+    await child({
+      engineId: values.child,
+      engineFile,
+      resultFile: result,
+      progressFile: progress,
+      tmpDir: tmp,
+      requests,
+      identities,
+      fingerprint,
+    });
     return;
   }
   if (values.list) {
-    for (const { engine, file } of await loadEngines()) process.stdout.write(`${engine.id}\t${engine.name}${engine.byDefault === false ? ' (not by default)' : ''}\t${file}\n`);
+    for (const { engine, file } of await loadEngines())
+      process.stdout.write(`${engine.id}\t${engine.name}${engine.byDefault === false ? ' (not by default)' : ''}\t${file}\n`);
     return;
   }
   process.exitCode = await parent({
-    ...(values.engines ? { engines: values.engines.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+    ...(values.engines
+      ? {
+          engines: values.engines
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        }
+      : {}),
     all: values.all === true,
     requests,
     identities,

@@ -24,8 +24,17 @@ import { checkRules, decidePower, scopeKey, type LifecycleRules, type ScopeAutho
 import type { Authorisation, Identity, LegalEntity, Scope } from '../../src/core/model.js';
 import { mulberry32 } from '../../src/demo/prng.js';
 import {
-  ActionVocabulary, CREDENTIAL_TYPES, DEFAULT_ACTIONS, IDENTITY_FUNCTIONS, IDENTITY_KINDS, defaultActionsFor,
-  type ActionClass, type AuthorisationStatus, type Environment, type MemberState, type MicaService,
+  ActionVocabulary,
+  CREDENTIAL_TYPES,
+  DEFAULT_ACTIONS,
+  IDENTITY_FUNCTIONS,
+  IDENTITY_KINDS,
+  defaultActionsFor,
+  type ActionClass,
+  type AuthorisationStatus,
+  type Environment,
+  type MemberState,
+  type MicaService,
 } from '../../src/core/vocabulary.js';
 
 export const SEED = 0x64656369; // "deci"
@@ -74,7 +83,15 @@ export interface PeerRequest {
   actionClass: ActionClass;
   /** actionClass != 'observe'. */
   execute: boolean;
-  resource: { id: string; entity: string; service: MicaService; jurisdiction: MemberState; scope: string; kind: 'account'; state: ScopeState };
+  resource: {
+    id: string;
+    entity: string;
+    service: MicaService;
+    jurisdiction: MemberState;
+    scope: string;
+    kind: 'account';
+    state: ScopeState;
+  };
   /** Whether the lifecycle rules leave this action lawful for this identity in this scope. */
   lawful: boolean;
   context: RequestContext;
@@ -105,7 +122,13 @@ export interface Scenario {
   /** A short hash of everything the engines see, to check that every process built the same scenario. */
   fingerprint: string;
   stats: {
-    identities: number; scopes: number; requests: number; allows: number; tokenAllows: number; executeRequests: number; lawfulExecute: number;
+    identities: number;
+    scopes: number;
+    requests: number;
+    allows: number;
+    tokenAllows: number;
+    executeRequests: number;
+    lawfulExecute: number;
     /** Identities active by the draw that the lifecycle suspends on import (no lawful execute action left). */
     lifecycleSuspended: number;
     states: Record<string, number>;
@@ -140,7 +163,10 @@ export function denyReason(req: PeerRequest): string | null {
  * (an attested workload of the identity's own environment) and purpose, the caller's device
  * posture and amount. Sending exactly this never conflicts with the token.
  */
-export function tokenContext(context: RequestContext, token: { attested: boolean; environment: Environment; session_purpose: string }): RequestContext {
+export function tokenContext(
+  context: RequestContext,
+  token: { attested: boolean; environment: Environment; session_purpose: string },
+): RequestContext {
   return { ...context, attested: token.attested, environment: token.environment, session_purpose: token.session_purpose };
 }
 
@@ -154,13 +180,26 @@ const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 // 2 entities × 6 services × 5 member states = 60 scopes.
 const ENTITIES: { id: string; name: string; lei: string; home: MemberState; hosts: MemberState[] }[] = [
-  { id: 'ent-de', name: 'Example Custody GmbH', lei: withLeiCheckDigits('DECIDEBENCH0000001'), home: 'DE', hosts: ['FR', 'IT', 'ES', 'NL'] },
+  {
+    id: 'ent-de',
+    name: 'Example Custody GmbH',
+    lei: withLeiCheckDigits('DECIDEBENCH0000001'),
+    home: 'DE',
+    hosts: ['FR', 'IT', 'ES', 'NL'],
+  },
   { id: 'ent-ie', name: 'Example Markets Ltd', lei: withLeiCheckDigits('DECIDEBENCH0000002'), home: 'IE', hosts: ['FR', 'DE', 'IT', 'PL'] },
 ];
 const SERVICES: MicaService[] = ['custody', 'transfer', 'execution', 'exchange_crypto', 'trading_platform', 'advice'];
 /** Scope states and their weights; every state also appears at least once. */
 const STATE_WEIGHTS: [ScopeState, number][] = [
-  ['authorised', 0.6], ['restricted', 0.1], ['suspended', 0.06], ['withdrawn', 0.06], ['wind_down', 0.06], ['closed', 0.04], ['applied', 0.04], ['none', 0.04],
+  ['authorised', 0.6],
+  ['restricted', 0.1],
+  ['suspended', 0.06],
+  ['withdrawn', 0.06],
+  ['wind_down', 0.06],
+  ['closed', 0.04],
+  ['applied', 0.04],
+  ['none', 0.04],
 ];
 const PURPOSES = ['settlement-batch', 'client-request', 'reconciliation-run', 'reporting', 'incident', 'migration'];
 const ENVIRONMENTS: Environment[] = ['production', 'staging', 'development'];
@@ -181,17 +220,21 @@ export function buildScenario(opts: { identities?: number; requests?: number } =
 
   // --- Scopes and their authorisations --------------------------------------------------------
   const scopes: World['scopes'] = [];
-  for (const e of ENTITIES) for (const service of SERVICES) for (const jurisdiction of [e.home, ...e.hosts]) {
-    const scope: Scope = { entity: e.id, service, jurisdiction };
-    scopes.push({ key: scopeKey(scope), scope, state: 'authorised' });
-  }
+  for (const e of ENTITIES)
+    for (const service of SERVICES)
+      for (const jurisdiction of [e.home, ...e.hosts]) {
+        const scope: Scope = { entity: e.id, service, jurisdiction };
+        scopes.push({ key: scopeKey(scope), scope, state: 'authorised' });
+      }
   // The first states go to random distinct scopes so each appears; the rest are weighted.
   const order = scopes.map((_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
-  order.forEach((si, n) => { scopes[si]!.state = n < STATE_WEIGHTS.length ? STATE_WEIGHTS[n]![0] : weighted(STATE_WEIGHTS); });
+  order.forEach((si, n) => {
+    scopes[si]!.state = n < STATE_WEIGHTS.length ? STATE_WEIGHTS[n]![0] : weighted(STATE_WEIGHTS);
+  });
 
   const authorisations: Authorisation[] = [];
   const authorityByKey = new Map<string, ScopeAuthority>();
@@ -200,9 +243,13 @@ export function buildScenario(opts: { identities?: number; requests?: number } =
     const home = ENTITIES.find((e) => e.id === s.scope.entity)!.home === s.scope.jurisdiction;
     const a: Authorisation = {
       id: `auth-${s.scope.entity}-${s.scope.service.replaceAll('_', '-')}-${s.scope.jurisdiction.toLowerCase()}`,
-      entity: s.scope.entity, service: s.scope.service, jurisdiction: s.scope.jurisdiction,
-      status: s.state as AuthorisationStatus, basis: home ? 'home' : 'passport',
-      reference: `${home ? 'HOME' : 'PASSPORT'}/${authorisations.length + 1}`, effective_from: '2025-01-01',
+      entity: s.scope.entity,
+      service: s.scope.service,
+      jurisdiction: s.scope.jurisdiction,
+      status: s.state as AuthorisationStatus,
+      basis: home ? 'home' : 'passport',
+      reference: `${home ? 'HOME' : 'PASSPORT'}/${authorisations.length + 1}`,
+      effective_from: '2025-01-01',
     };
     // A restriction denies one or two new-business actions.
     if (s.state === 'restricted') {
@@ -211,7 +258,11 @@ export function buildScenario(opts: { identities?: number; requests?: number } =
       a.conditions = { denied_actions: [...denied] };
     }
     authorisations.push(a);
-    authorityByKey.set(s.key, { id: a.id, status: a.status, ...(a.conditions ? { conditions: { denied_actions: a.conditions.denied_actions ?? [] } } : {}) });
+    authorityByKey.set(s.key, {
+      id: a.id,
+      status: a.status,
+      ...(a.conditions ? { conditions: { denied_actions: a.conditions.denied_actions ?? [] } } : {}),
+    });
   }
   const lookup = (scope: Scope) => authorityByKey.get(scopeKey(scope));
   const stateByKey = new Map(scopes.map((s) => [s.key, s.state]));
@@ -223,7 +274,11 @@ export function buildScenario(opts: { identities?: number; requests?: number } =
   for (let n = 1; n <= identityCount; n++) {
     const fn = pick(IDENTITY_FUNCTIONS);
     const capability = rnd() < (fn === 'reporting' ? 0.6 : 0.15) ? 'observe' : 'execute';
-    const environment = weighted<Environment>([['production', 0.7], ['staging', 0.2], ['development', 0.1]]);
+    const environment = weighted<Environment>([
+      ['production', 0.7],
+      ['staging', 0.2],
+      ['development', 0.1],
+    ]);
     const held = new Set<number>();
     const want = 1 + Math.floor(rnd() * 5);
     while (held.size < want) held.add(Math.floor(rnd() * scopes.length));
@@ -255,9 +310,16 @@ export function buildScenario(opts: { identities?: number; requests?: number } =
     }
     identities.push(identity);
     principals.push({
-      id: identity.id, kind: identity.kind, function: identity.function, capability: identity.capability, environment,
-      vendor: identity.vendor !== undefined, break_glass: identity.break_glass, status: identity.status,
-      actions: identity.actions, scopes: identity.scopes.map(scopeKey),
+      id: identity.id,
+      kind: identity.kind,
+      function: identity.function,
+      capability: identity.capability,
+      environment,
+      vendor: identity.vendor !== undefined,
+      break_glass: identity.break_glass,
+      status: identity.status,
+      actions: identity.actions,
+      scopes: identity.scopes.map(scopeKey),
     });
   }
 
@@ -281,7 +343,11 @@ export function buildScenario(opts: { identities?: number; requests?: number } =
     const cls = vocabulary.classOf(action)!;
     const context: RequestContext = {
       attested: rnd() < 0.9,
-      device_posture: weighted<DevicePosture>([['compliant', 0.85], ['non_compliant', 0.08], ['unknown', 0.07]]),
+      device_posture: weighted<DevicePosture>([
+        ['compliant', 0.85],
+        ['non_compliant', 0.08],
+        ['unknown', 0.07],
+      ]),
       session_purpose: pick(PURPOSES),
       environment: rnd() < 0.9 ? identity.environment : pick(ENVIRONMENTS),
     };
@@ -291,9 +357,13 @@ export function buildScenario(opts: { identities?: number; requests?: number } =
     const power = decidePower({ ...identity, scopes: [scope], actions: [action] }, lookup, rules, vocabulary);
     const lawful = power.scopes[0]!.verdicts[0]!.lawful;
     const peer: PeerRequest = {
-      principal, action, actionClass: cls, execute: cls !== 'observe',
+      principal,
+      action,
+      actionClass: cls,
+      execute: cls !== 'observe',
       resource: { id: `acct:${key}`, ...scope, scope: key, kind: 'account', state: stateByKey.get(key)! },
-      lawful, context,
+      lawful,
+      context,
     };
     const mandate: MandateRequest = { principal: { identity: identity.id }, action, resource: { ...scope, kind: 'account' }, context };
     requests.push({ mandate, peer });
@@ -302,7 +372,12 @@ export function buildScenario(opts: { identities?: number; requests?: number } =
     if (reason === null) allows++;
     else denies[reason] = (denies[reason] ?? 0) + 1;
     // session_purpose decides nothing here; the token's own is put in by the engine that sends it.
-    if (denyReason({ ...peer, context: tokenContext(context, { attested: true, environment: identity.environment, session_purpose: context.session_purpose }) }) === null) {
+    if (
+      denyReason({
+        ...peer,
+        context: tokenContext(context, { attested: true, environment: identity.environment, session_purpose: context.session_purpose }),
+      }) === null
+    ) {
       expectedTokenBits[i] = 1;
       tokenAllows++;
     }
@@ -326,6 +401,17 @@ export function buildScenario(opts: { identities?: number; requests?: number } =
     expected: expectedBits,
     expectedToken: expectedTokenBits,
     fingerprint: hash.digest('hex').slice(0, 16),
-    stats: { identities: identities.length, scopes: scopes.length, requests: requestCount, allows, tokenAllows, lifecycleSuspended, executeRequests, lawfulExecute, states, denies },
+    stats: {
+      identities: identities.length,
+      scopes: scopes.length,
+      requests: requestCount,
+      allows,
+      tokenAllows,
+      lifecycleSuspended,
+      executeRequests,
+      lawfulExecute,
+      states,
+      denies,
+    },
   };
 }

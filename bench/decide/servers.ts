@@ -29,7 +29,9 @@ export interface ServerProcess {
 export function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv = {}): ServerProcess {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
-  const keep = (chunk: Buffer) => { tail = (tail + chunk.toString('utf8')).slice(-4000); };
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString('utf8')).slice(-4000);
+  };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => {
@@ -59,9 +61,15 @@ export async function waitForHttp(url: string, proc: ServerProcess, timeoutMs = 
     if (proc.child.exitCode !== null || proc.child.signalCode !== null)
       throw new Error(`server exited (${proc.child.exitCode ?? proc.child.signalCode}) before it was ready:\n${proc.output()}`);
     const ok = await new Promise<boolean>((resolve) => {
-      const req = http.get(url, (res) => { res.resume(); resolve(res.statusCode === 200); });
+      const req = http.get(url, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
       req.on('error', () => resolve(false));
-      req.setTimeout(1000, () => { req.destroy(); resolve(false); });
+      req.setTimeout(1000, () => {
+        req.destroy();
+        resolve(false);
+      });
     });
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`server not ready at ${url} after ${timeoutMs} ms:\n${proc.output()}`);

@@ -11,13 +11,23 @@ import type { Manifest } from '../../src/core/manifest.js';
 import { mulberry32 } from '../../src/demo/prng.js';
 import { normaliseIdentity } from '../../src/core/rules.js';
 import {
-  ActionVocabulary, CREDENTIAL_TYPES, IDENTITY_FUNCTIONS, IDENTITY_KINDS,
-  type Environment, type IdentityStatus, type MemberState, type MicaService,
+  ActionVocabulary,
+  CREDENTIAL_TYPES,
+  IDENTITY_FUNCTIONS,
+  IDENTITY_KINDS,
+  type Environment,
+  type IdentityStatus,
+  type MemberState,
+  type MicaService,
 } from '../../src/core/vocabulary.js';
 
 export const SEED = 0x65766964; // "evid"
 
-export interface Scope { entity: string; service: MicaService; jurisdiction: MemberState }
+export interface Scope {
+  entity: string;
+  service: MicaService;
+  jurisdiction: MemberState;
+}
 
 export const ENTITIES: readonly { id: string; name: string; home: MemberState; hosts: MemberState[]; share: number }[] = [
   { id: 'ent-fr', name: 'Exemple Actifs Numériques SAS', home: 'FR', hosts: ['DE', 'IT', 'ES', 'NL', 'BE'], share: 0.45 },
@@ -74,7 +84,12 @@ export function generateFirm(count: number): Firm {
   const day = (from: number, spanDays: number) => new Date(from + Math.floor(rnd() * spanDays) * 86_400_000).toISOString().slice(0, 10);
   const vocabulary = new ActionVocabulary();
 
-  const entities = ENTITIES.map((e, n) => ({ id: e.id, name: e.name, lei: withLeiCheckDigits(`EVIDLEI${n + 1}`.padEnd(18, '0')), home: e.home }));
+  const entities = ENTITIES.map((e, n) => ({
+    id: e.id,
+    name: e.name,
+    lei: withLeiCheckDigits(`EVIDLEI${n + 1}`.padEnd(18, '0')),
+    home: e.home,
+  }));
   const authorisations: NonNullable<Manifest['authorisations']> = [];
   const scopesByEntity = new Map<string, { home: Scope[]; host: Scope[] }>();
   for (const e of ENTITIES) {
@@ -91,7 +106,11 @@ export function generateFirm(count: number): Firm {
         const special = NOT_LIVE[key];
         authorisations.push({
           id: `auth-${e.id}-${service.replaceAll('_', '-')}-${jurisdiction.toLowerCase()}`,
-          entity: e.id, service, jurisdiction, status: (special?.status ?? 'authorised') as never, basis,
+          entity: e.id,
+          service,
+          jurisdiction,
+          status: (special?.status ?? 'authorised') as never,
+          basis,
           reference: `${basis === 'home' ? 'HOME' : 'PASSPORT'}/${e.home}/${authorisations.length + 1}`,
           effective_from: '2025-01-01',
           ...(special?.deadline ? { deadline: special.deadline } : {}),
@@ -101,15 +120,32 @@ export function generateFirm(count: number): Firm {
   }
   if (!authorisations.some((a) => a.id === WITHDRAWN.id)) throw new Error(`generator lost ${WITHDRAWN.id}`);
 
-  const people = Array.from({ length: 200 }, (_, i) => ({ id: `person${pad(i + 1, 3)}@evid.example`, name: `Evidence Person ${i + 1}`, status: (i % 40 === 39 ? 'departed' : 'active') as 'active' | 'departed' }));
+  const people = Array.from({ length: 200 }, (_, i) => ({
+    id: `person${pad(i + 1, 3)}@evid.example`,
+    name: `Evidence Person ${i + 1}`,
+    status: (i % 40 === 39 ? 'departed' : 'active') as 'active' | 'departed',
+  }));
   const vendors = Array.from({ length: 20 }, (_, i) => ({ id: `vendor-${pad(i + 1, 2)}`, name: `Vendor ${i + 1} Ltd` }));
   const APPS = 400;
 
   const firm: Firm = {
     manifest: { version: 1, entities, people, vendors, authorisations, identities: [] } as Manifest,
-    authorisations: authorisations.length, people: people.length, departed: people.filter((p) => p.status === 'departed').length, vendors: vendors.length,
-    env: [], status: [], capability: [], executeActions: [], actions: [], app: [], secondApp: [], strayEnv: [], staticSecretExecute: [], breakGlass: [],
-    perEntityState: new Map(), apps: APPS,
+    authorisations: authorisations.length,
+    people: people.length,
+    departed: people.filter((p) => p.status === 'departed').length,
+    vendors: vendors.length,
+    env: [],
+    status: [],
+    capability: [],
+    executeActions: [],
+    actions: [],
+    app: [],
+    secondApp: [],
+    strayEnv: [],
+    staticSecretExecute: [],
+    breakGlass: [],
+    perEntityState: new Map(),
+    apps: APPS,
   };
   const start2023 = Date.UTC(2023, 0, 1);
   for (let n = 1; n <= count; n++) {
@@ -130,22 +166,34 @@ export function generateFirm(count: number): Firm {
     const created = day(start2023, 800);
     // Most workloads on short-lived tokens; a fifth each on key pairs, certificates and static secrets.
     const c = rnd();
-    const credentialType = c < 0.4 ? CREDENTIAL_TYPES[0] : c < 0.6 ? CREDENTIAL_TYPES[3] : c < 0.8 ? CREDENTIAL_TYPES[2] : CREDENTIAL_TYPES[1];
+    const credentialType =
+      c < 0.4 ? CREDENTIAL_TYPES[0] : c < 0.6 ? CREDENTIAL_TYPES[3] : c < 0.8 ? CREDENTIAL_TYPES[2] : CREDENTIAL_TYPES[1];
     const credential: Record<string, string> = { type: credentialType, created };
     if (rnd() < 0.5) credential.last_rotated = day(Date.parse(created) + 86_400_000, 300);
     const s = rnd();
     const status: IdentityStatus = s < 0.002 ? 'revoked' : s < 0.005 ? 'decommissioned' : s < 0.02 ? 'suspended' : 'active';
     const env: Environment = rnd() < 0.6 ? 'production' : rnd() < 0.6 ? 'staging' : 'development';
     const record: Record<string, unknown> = {
-      id, kind: pick(IDENTITY_KINDS), function: fn, capability, owner: pick(people).id,
-      purpose: `${fn.replaceAll('_', ' ')} identity #${n} for ${entity.id}`, scopes, environment: env, credential,
+      id,
+      kind: pick(IDENTITY_KINDS),
+      function: fn,
+      capability,
+      owner: pick(people).id,
+      purpose: `${fn.replaceAll('_', ' ')} identity #${n} for ${entity.id}`,
+      scopes,
+      environment: env,
+      credential,
       revocation: { connector: pick(CONNECTORS), target: `role_${id.replaceAll('-', '_')}` },
     };
     if (rnd() < 0.12) record.vendor = pick(vendors).id;
     const breakGlass = rnd() < 0.002;
     if (breakGlass) record.break_glass = true;
     if (status !== 'active') record.status = status;
-    if (rnd() < 0.5) record.labels = { team: pick(['payments', 'custody-ops', 'trading-desk', 'platform', 'risk', 'finance']), 'cost-centre': `cc-${pad(Math.floor(rnd() * 100), 3)}` };
+    if (rnd() < 0.5)
+      record.labels = {
+        team: pick(['payments', 'custody-ops', 'trading-desk', 'platform', 'risk', 'finance']),
+        'cost-centre': `cc-${pad(Math.floor(rnd() * 100), 3)}`,
+      };
     const normal = normaliseIdentity(record as never, vocabulary);
     firm.manifest.identities!.push(record as never);
     firm.env.push(env);
@@ -161,7 +209,8 @@ export function generateFirm(count: number): Firm {
     if (status === 'active' && capability === 'execute' && credentialType === 'static_secret') firm.staticSecretExecute.push(n);
     if (breakGlass && status === 'active') firm.breakGlass.push(n);
     if (status === 'active' || status === 'suspended')
-      for (const k of new Set(scopes.map((x) => `${x.entity}/${x.jurisdiction}`))) firm.perEntityState.set(k, (firm.perEntityState.get(k) ?? 0) + 1);
+      for (const k of new Set(scopes.map((x) => `${x.entity}/${x.jurisdiction}`)))
+        firm.perEntityState.set(k, (firm.perEntityState.get(k) ?? 0) + 1);
   }
   return firm;
 }

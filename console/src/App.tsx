@@ -31,14 +31,25 @@ const NAV: [string, string][] = [
 function NavLink({ to, label }: { to: string; label: string }) {
   const [exact] = useRoute(to);
   const [nested] = useRoute(to === '/' ? '/__never' : `${to}/*`);
-  return <Link href={to} aria-current={exact || nested ? 'page' : undefined}>{label}</Link>;
+  return (
+    <Link href={to} aria-current={exact || nested ? 'page' : undefined}>
+      {label}
+    </Link>
+  );
 }
 
 function ThemeToggle() {
   const [theme, set] = useState(currentTheme());
   const next = theme === 'dark' ? 'light' : 'dark';
   return (
-    <button type="button" onClick={() => { setTheme(next); set(next); }} aria-label={`Switch to ${next} theme`}>
+    <button
+      type="button"
+      onClick={() => {
+        setTheme(next);
+        set(next);
+      }}
+      aria-label={`Switch to ${next} theme`}
+    >
       {theme === 'dark' ? 'Light' : 'Dark'} theme
     </button>
   );
@@ -57,34 +68,47 @@ function Shell({ session }: { session: Session }) {
   }, [location]);
   return (
     <div className="shell">
-      <a className="skip" href="#main">Skip to content</a>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
       <nav className="side" aria-label="Main">
         <div className="brand">Mandate</div>
-        {NAV.map(([to, label]) => <NavLink key={to} to={to} label={label} />)}
+        {NAV.map(([to, label]) => (
+          <NavLink key={to} to={to} label={label} />
+        ))}
         <div className="who">
-          <div>Signed in as <strong data-testid="who">{session.me.user}</strong></div>
+          <div>
+            Signed in as <strong data-testid="who">{session.me.user}</strong>
+          </div>
           <div>{session.me.roles.join(', ')}</div>
           <div className="row" style={{ marginTop: 8 }}>
             <ThemeToggle />
-            <button type="button" onClick={session.signOut}>Sign out</button>
+            <button type="button" onClick={session.signOut}>
+              Sign out
+            </button>
           </div>
         </div>
       </nav>
       <main id="main" tabIndex={-1}>
         <ErrorBoundary resetKey={location}>
-        <Switch>
-          <Route path="/" component={Overview} />
-          <Route path="/inventory" component={Inventory} />
-          <Route path="/discovery" component={Discovery} />
-          <Route path="/identities/:id">{(p) => <IdentityPage id={p.id} />}</Route>
-          <Route path="/authorisations" component={Authorisations} />
-          <Route path="/authorisations/:id">{(p) => <Authorisation id={p.id} />}</Route>
-          <Route path="/approvals" component={Approvals} />
-          <Route path="/findings" component={Findings} />
-          <Route path="/ledger" component={Ledger} />
-          <Route path="/evidence" component={Evidence} />
-          <Route><h1>Not found</h1><p><Link href="/">Back to the overview</Link></p></Route>
-        </Switch>
+          <Switch>
+            <Route path="/" component={Overview} />
+            <Route path="/inventory" component={Inventory} />
+            <Route path="/discovery" component={Discovery} />
+            <Route path="/identities/:id">{(p) => <IdentityPage id={p.id} />}</Route>
+            <Route path="/authorisations" component={Authorisations} />
+            <Route path="/authorisations/:id">{(p) => <Authorisation id={p.id} />}</Route>
+            <Route path="/approvals" component={Approvals} />
+            <Route path="/findings" component={Findings} />
+            <Route path="/ledger" component={Ledger} />
+            <Route path="/evidence" component={Evidence} />
+            <Route>
+              <h1>Not found</h1>
+              <p>
+                <Link href="/">Back to the overview</Link>
+              </p>
+            </Route>
+          </Switch>
         </ErrorBoundary>
       </main>
     </div>
@@ -95,7 +119,11 @@ export function App() {
   const { session, signIn, refreshMe } = useSessionState();
   const api = session?.api;
   useEffect(() => {
-    if (api) void api.get<Me>('/v1/me').then(refreshMe).catch(() => undefined);
+    if (api)
+      void api
+        .get<Me>('/v1/me')
+        .then(refreshMe)
+        .catch(() => undefined);
   }, [api, refreshMe]);
   return (
     <Router base="/console">

@@ -14,13 +14,23 @@ export async function platformKey(file: URL = KEY_FILE): Promise<{ privateJwk: J
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { privateJwk: JWK; publicJwk: JWK };
   const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
   const kid = `platform-${Date.now().toString(36)}`;
-  const key = { privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'EdDSA' }, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' } };
+  const key = {
+    privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'EdDSA' },
+    publicJwk: { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' },
+  };
   writeFileSync(file, JSON.stringify(key), { mode: 0o600 });
   return key;
 }
 
 export function issuerDocument(publicJwk: JWK): object {
-  return { id: 'demo-k8s', issuer: PLATFORM_ISSUER, audience: PLATFORM_AUDIENCE, jwks: { keys: [publicJwk] }, algorithms: ['EdDSA'], max_token_age_s: 3600 };
+  return {
+    id: 'demo-k8s',
+    issuer: PLATFORM_ISSUER,
+    audience: PLATFORM_AUDIENCE,
+    jwks: { keys: [publicJwk] },
+    algorithms: ['EdDSA'],
+    max_token_age_s: 3600,
+  };
 }
 
 export async function workloadToken(privateJwk: JWK, subject: string, ttlS = 600): Promise<string> {
@@ -28,8 +38,13 @@ export async function workloadToken(privateJwk: JWK, subject: string, ttlS = 600
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ 'kubernetes.io': { namespace: subject.split(':')[2] ?? 'default' } })
     .setProtectedHeader({ alg: 'EdDSA', kid: privateJwk.kid!, typ: 'JWT' })
-    .setIssuer(PLATFORM_ISSUER).setAudience(PLATFORM_AUDIENCE).setSubject(subject)
-    .setIssuedAt(now).setNotBefore(now).setExpirationTime(now + ttlS).setJti(crypto.randomUUID())
+    .setIssuer(PLATFORM_ISSUER)
+    .setAudience(PLATFORM_AUDIENCE)
+    .setSubject(subject)
+    .setIssuedAt(now)
+    .setNotBefore(now)
+    .setExpirationTime(now + ttlS)
+    .setJti(crypto.randomUUID())
     .sign(key);
 }
 

@@ -28,7 +28,15 @@ export interface ChangeRequest {
   created_at: string;
 }
 
-interface Row { id: string; kind: string; doc: string; requester: string; status: string; result: string | null; created_at: string }
+interface Row {
+  id: string;
+  kind: string;
+  doc: string;
+  requester: string;
+  status: string;
+  result: string | null;
+  created_at: string;
+}
 
 export interface ChangeRequestDeps {
   db: Database;
@@ -47,18 +55,51 @@ export function changeRequestService({ db, clock, approvals, policies, lifecycle
     const doc = JSON.parse(r.doc) as { base_version: number; change: ChangeRequest['change'] };
     const [a] = await sql.all<{ id: string }>('SELECT id FROM approvals WHERE subject_id = ? AND kind = ?', [id, r.kind]);
     return {
-      id: r.id, kind: r.kind as ChangeKind, requester: r.requester, status: r.status as ChangeRequest['status'], base_version: doc.base_version, change: doc.change,
-      result: r.result ? (JSON.parse(r.result) as { version: number }) : null, approval: a ? await approvals.get(a.id, sql) : undefined, created_at: r.created_at,
+      id: r.id,
+      kind: r.kind as ChangeKind,
+      requester: r.requester,
+      status: r.status as ChangeRequest['status'],
+      base_version: doc.base_version,
+      change: doc.change,
+      result: r.result ? (JSON.parse(r.result) as { version: number }) : null,
+      approval: a ? await approvals.get(a.id, sql) : undefined,
+      created_at: r.created_at,
     };
   }
 
-  async function open(actor: string, kind: ChangeKind, base: number, change: ChangeRequest['change'], summary: string): Promise<ChangeRequest> {
+  async function open(
+    actor: string,
+    kind: ChangeKind,
+    base: number,
+    change: ChangeRequest['change'],
+    summary: string,
+  ): Promise<ChangeRequest> {
     const id = `cr_${randomBytes(8).toString('hex')}`;
     const at = clock().toISOString();
     await db.transaction(async (tx) => {
-      await tx.run('INSERT INTO change_requests (id, kind, doc, requester, status, created_at) VALUES (?, ?, ?, ?, ?, ?)', [id, kind, JSON.stringify({ base_version: base, change }), actor, 'pending', at]);
-      await approvals.open(tx, { kind, subject: { type: 'change_request', id }, requester: actor, summary, detail: { base_version: base }, risk: { capability: 'execute' } }, at);
-      await appendEvents(tx, at, [{ actor, action: 'change.requested', subject: { type: 'change_request', id }, after: { kind, base_version: base, ...change } }]);
+      await tx.run('INSERT INTO change_requests (id, kind, doc, requester, status, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+        id,
+        kind,
+        JSON.stringify({ base_version: base, change }),
+        actor,
+        'pending',
+        at,
+      ]);
+      await approvals.open(
+        tx,
+        {
+          kind,
+          subject: { type: 'change_request', id },
+          requester: actor,
+          summary,
+          detail: { base_version: base },
+          risk: { capability: 'execute' },
+        },
+        at,
+      );
+      await appendEvents(tx, at, [
+        { actor, action: 'change.requested', subject: { type: 'change_request', id }, after: { kind, base_version: base, ...change } },
+      ]);
     });
     return (await load(db, id))!;
   }
@@ -74,9 +115,22 @@ export function changeRequestService({ db, clock, approvals, policies, lifecycle
       const text = (cr.change as { text: string }).text;
       // Checked again: the action vocabulary (and so the schema) may have moved since the request.
       const checked = await policies.validate(text);
-      const version = await policies.publishIn(tx, cr.requester, text, checked, at, cr.base_version, `change ${cr.id} approved by ${a.votes.map((v) => v.voter).join(', ')}`)
+      const version = await policies
+        .publishIn(
+          tx,
+          cr.requester,
+          text,
+          checked,
+          at,
+          cr.base_version,
+          `change ${cr.id} approved by ${a.votes.map((v) => v.voter).join(', ')}`,
+        )
         .catch((err: unknown) => {
-          if (err instanceof MandateError && err.code === 'PRECONDITION_FAILED') throw new MandateError('PRECONDITION_FAILED', `the policies changed since change ${cr.id} was asked for (it was based on version ${cr.base_version}): ask again on top of the current version`);
+          if (err instanceof MandateError && err.code === 'PRECONDITION_FAILED')
+            throw new MandateError(
+              'PRECONDITION_FAILED',
+              `the policies changed since change ${cr.id} was asked for (it was based on version ${cr.base_version}): ask again on top of the current version`,
+            );
           throw err;
         });
       await tx.run("UPDATE change_requests SET status = 'applied', result = ? WHERE id = ?", [JSON.stringify({ version }), cr.id]);
@@ -91,15 +145,31 @@ export function changeRequestService({ db, clock, approvals, policies, lifecycle
       const cr = (await load(tx, a.subject.id))!;
       const current = await lifecycleRules.current(tx);
       if (current.version !== cr.base_version)
-        throw new MandateError('PRECONDITION_FAILED', `the lifecycle rules changed since change ${cr.id} was asked for (based on version ${cr.base_version}, now ${current.version}): ask again`);
-      const pushed = await lifecycleRules.pushIn(tx, cr.requester, (cr.change as { rules: LifecycleRules }).rules, at, `change ${cr.id} approved by ${a.votes.map((v) => v.voter).join(', ')}`);
-      await tx.run("UPDATE change_requests SET status = 'applied', result = ? WHERE id = ?", [JSON.stringify({ version: pushed.version }), cr.id]);
+        throw new MandateError(
+          'PRECONDITION_FAILED',
+          `the lifecycle rules changed since change ${cr.id} was asked for (based on version ${cr.base_version}, now ${current.version}): ask again`,
+        );
+      const pushed = await lifecycleRules.pushIn(
+        tx,
+        cr.requester,
+        (cr.change as { rules: LifecycleRules }).rules,
+        at,
+        `change ${cr.id} approved by ${a.votes.map((v) => v.voter).join(', ')}`,
+      );
+      await tx.run("UPDATE change_requests SET status = 'applied', result = ? WHERE id = ?", [
+        JSON.stringify({ version: pushed.version }),
+        cr.id,
+      ]);
       // New rules change what is lawful for everyone: every identity's stored power is recomputed
       // under them in this same transaction, and what changed is recorded (the events returned)
       // and pushed (connector and CAEP rows; enforcement points follow the events).
       const refreshed = await refreshPower(tx, {
-        identityIds: 'all', actor: cr.requester, why: `lifecycle rules version ${pushed.version} published (change ${cr.id})`,
-        key: cr.id, at, receivers,
+        identityIds: 'all',
+        actor: cr.requester,
+        why: `lifecycle rules version ${pushed.version} published (change ${cr.id})`,
+        key: cr.id,
+        at,
+        receivers,
       });
       return refreshed.events;
     },
@@ -115,15 +185,29 @@ export function changeRequestService({ db, clock, approvals, policies, lifecycle
       const checked = await policies.validate(text);
       const current = await policies.current();
       if (expectVersion !== undefined && current.version !== expectVersion)
-        throw new MandateError('PRECONDITION_FAILED', `policies are at version ${current.version}, not ${expectVersion}`, { field: 'If-Match' });
-      return open(actor, 'policy_change', current.version, { text }, `${actor} asks to publish policies ${checked.map((p) => p.id).join(', ')} on top of version ${current.version}`);
+        throw new MandateError('PRECONDITION_FAILED', `policies are at version ${current.version}, not ${expectVersion}`, {
+          field: 'If-Match',
+        });
+      return open(
+        actor,
+        'policy_change',
+        current.version,
+        { text },
+        `${actor} asks to publish policies ${checked.map((p) => p.id).join(', ')} on top of version ${current.version}`,
+      );
     },
 
     /** Asks to publish new lifecycle rules: checked now, published once approved. */
     async requestRules(actor: string, doc: unknown): Promise<ChangeRequest> {
       const checked = lifecycleRules.check(doc);
       const current = await lifecycleRules.current();
-      return open(actor, 'lifecycle_rules_change', current.version, { rules: checked }, `${actor} asks to publish lifecycle rules ${checked.id} on top of version ${current.version}`);
+      return open(
+        actor,
+        'lifecycle_rules_change',
+        current.version,
+        { rules: checked },
+        `${actor} asks to publish lifecycle rules ${checked.id} on top of version ${current.version}`,
+      );
     },
   };
 }

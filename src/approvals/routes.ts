@@ -20,49 +20,104 @@ void IN_STEP;
 export function registerApprovalRoutes(fastify: FastifyInstance, approvals: ApprovalEngine, changes: ChangeRequestService): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['approvals'];
-  app.get('/v1/approvals', {
-    config: { permission: 'approvals:read' },
-    schema: {
-      tags, summary: 'Approval requests, newest first; mine=pending: the ones you can decide now (your inbox)',
-      querystring: Type.Object({
-        mine: Type.Optional(Type.Literal('pending')),
-        status: Type.Optional(Enum(APPROVAL_STATUSES)),
-        kind: Type.Optional(Enum(APPROVAL_KINDS)),
-        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-      }, { additionalProperties: false }),
-      response: { 200: Items(ApprovalSchema), '4xx': Problem },
+  app.get(
+    '/v1/approvals',
+    {
+      config: { permission: 'approvals:read' },
+      schema: {
+        tags,
+        summary: 'Approval requests, newest first; mine=pending: the ones you can decide now (your inbox)',
+        querystring: Type.Object(
+          {
+            mine: Type.Optional(Type.Literal('pending')),
+            status: Type.Optional(Enum(APPROVAL_STATUSES)),
+            kind: Type.Optional(Enum(APPROVAL_KINDS)),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Items(ApprovalSchema), '4xx': Problem },
+      },
     },
-  }, async (req) => {
-    const q = req.query;
-    const p = req.principal!;
-    return { items: await approvals.list({ ...(q.status ? { status: q.status } : {}), ...(q.kind ? { kind: q.kind } : {}), ...(q.mine ? { pendingFor: { user: p.user, roles: p.roles } } : {}), limit: q.limit ?? 50 }) };
-  });
+    async (req) => {
+      const q = req.query;
+      const p = req.principal!;
+      return {
+        items: await approvals.list({
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.kind ? { kind: q.kind } : {}),
+          ...(q.mine ? { pendingFor: { user: p.user, roles: p.roles } } : {}),
+          limit: q.limit ?? 50,
+        }),
+      };
+    },
+  );
 
-  app.get('/v1/approvals/:id', { config: { permission: 'approvals:read' }, schema: { tags, summary: 'One approval request with its votes', params: IdParam, response: { 200: ApprovalSchema, '4xx': Problem } } }, async (req) => {
-    const { id } = req.params;
-    const a = await approvals.get(id);
-    if (!a) throw new MandateError('NOT_FOUND', `no approval with id ${id}`);
-    return a;
-  });
+  app.get(
+    '/v1/approvals/:id',
+    {
+      config: { permission: 'approvals:read' },
+      schema: { tags, summary: 'One approval request with its votes', params: IdParam, response: { 200: ApprovalSchema, '4xx': Problem } },
+    },
+    async (req) => {
+      const { id } = req.params;
+      const a = await approvals.get(id);
+      if (!a) throw new MandateError('NOT_FOUND', `no approval with id ${id}`);
+      return a;
+    },
+  );
 
   for (const decision of ['approve', 'reject'] as const) {
-    app.post(`/v1/approvals/:id/${decision}`, {
-      // Anyone may try: the request's rule says which roles count, and a refused vote is recorded.
-      config: { permission: 'approvals:read' },
-      schema: { tags, summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a request (never your own, nor one about an identity you own)`, params: IdParam, body: Type.Optional(Vote), response: { 200: ApprovalSchema, '4xx': Problem } },
-    }, async (req) => {
-      const { id } = req.params;
-      const p = req.principal!;
-      return approvals.vote({ user: p.user, roles: p.roles }, id, decision, req.body?.reason);
-    });
+    app.post(
+      `/v1/approvals/:id/${decision}`,
+      {
+        // Anyone may try: the request's rule says which roles count, and a refused vote is recorded.
+        config: { permission: 'approvals:read' },
+        schema: {
+          tags,
+          summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a request (never your own, nor one about an identity you own)`,
+          params: IdParam,
+          body: Type.Optional(Vote),
+          response: { 200: ApprovalSchema, '4xx': Problem },
+        },
+      },
+      async (req) => {
+        const { id } = req.params;
+        const p = req.principal!;
+        return approvals.vote({ user: p.user, roles: p.roles }, id, decision, req.body?.reason);
+      },
+    );
   }
 
-  app.get('/v1/approval-rules', { config: { permission: 'approvals:read' }, schema: { tags, summary: 'The approval rules in force (the first that matches a request decides)', response: { 200: Items(ApprovalRuleSchema), '4xx': Problem } } }, async () => ({ items: [...approvals.rules()] }));
+  app.get(
+    '/v1/approval-rules',
+    {
+      config: { permission: 'approvals:read' },
+      schema: {
+        tags,
+        summary: 'The approval rules in force (the first that matches a request decides)',
+        response: { 200: Items(ApprovalRuleSchema), '4xx': Problem },
+      },
+    },
+    async () => ({ items: [...approvals.rules()] }),
+  );
 
-  app.get('/v1/changes/:id', { config: { permission: 'inventory:read' }, schema: { tags, summary: 'A policy or lifecycle-rule change request', params: IdParam, response: { 200: ChangeRequestSchema, '4xx': Problem } } }, async (req) => {
-    const { id } = req.params;
-    const c = await changes.get(id);
-    if (!c) throw new MandateError('NOT_FOUND', `no change request with id ${id}`);
-    return c;
-  });
+  app.get(
+    '/v1/changes/:id',
+    {
+      config: { permission: 'inventory:read' },
+      schema: {
+        tags,
+        summary: 'A policy or lifecycle-rule change request',
+        params: IdParam,
+        response: { 200: ChangeRequestSchema, '4xx': Problem },
+      },
+    },
+    async (req) => {
+      const { id } = req.params;
+      const c = await changes.get(id);
+      if (!c) throw new MandateError('NOT_FOUND', `no change request with id ${id}`);
+      return c;
+    },
+  );
 }

@@ -10,7 +10,14 @@ import { defaultRules } from '../state/lifecycle-rules.js';
 import type { Database } from '../store/db.js';
 import { whoCould } from '../ledger/asof.js';
 import type { LedgerService } from '../ledger/service.js';
-import { AsOfSchema, CheckpointSchema, CheckpointWithKeySchema, ConsistencyProofSchema, InclusionProofSchema, VerifierKeySchema } from './schemas.js';
+import {
+  AsOfSchema,
+  CheckpointSchema,
+  CheckpointWithKeySchema,
+  ConsistencyProofSchema,
+  InclusionProofSchema,
+  VerifierKeySchema,
+} from './schemas.js';
 
 // The export is streamed: the document says text, the handler sends a stream of it.
 const NdjsonStream = Type.Unsafe<PassThrough>({ type: 'string', description: 'JSON Lines' });
@@ -19,69 +26,134 @@ const Size = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 export function registerLedgerRoutes(fastify: FastifyInstance, db: Database, ledger: LedgerService): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['ledger'];
-  app.get('/v1/asof/identities', {
-    config: { permission: 'inventory:read' },
-    schema: {
-      tags,
-      summary: 'Who could do an action, for an entity / service / member state, at a past time: rebuilt from the ledger, with proofs',
-      querystring: Type.Object({
-        at: Timestamp,
-        can: Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }),
-        entity: Type.Optional(Type.String({ maxLength: 128 })),
-        service: Type.Optional(ServiceSchema),
-        jurisdiction: Type.Optional(MemberStateSchema),
-        max_proofs: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
-      }, { additionalProperties: false }),
-      response: { 200: AsOfSchema, '4xx': Problem },
+  app.get(
+    '/v1/asof/identities',
+    {
+      config: { permission: 'inventory:read' },
+      schema: {
+        tags,
+        summary: 'Who could do an action, for an entity / service / member state, at a past time: rebuilt from the ledger, with proofs',
+        querystring: Type.Object(
+          {
+            at: Timestamp,
+            can: Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }),
+            entity: Type.Optional(Type.String({ maxLength: 128 })),
+            service: Type.Optional(ServiceSchema),
+            jurisdiction: Type.Optional(MemberStateSchema),
+            max_proofs: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: AsOfSchema, '4xx': Problem },
+      },
     },
-  }, async (req) => {
-    const q = req.query;
-    return whoCould(db, ledger, defaultRules(), {
-      at: q.at, action: q.can, ...(q.entity ? { entity: q.entity } : {}), ...(q.service ? { service: q.service } : {}),
-      ...(q.jurisdiction ? { jurisdiction: q.jurisdiction } : {}), ...(q.max_proofs !== undefined ? { maxProofs: q.max_proofs } : {}),
-    });
-  });
-  app.get('/v1/ledger/checkpoint', {
-    config: { permission: 'inventory:read' },
-    schema: { tags, summary: 'The latest signed checkpoint (C2SP tlog-checkpoint); ?fresh=true signs one of the log as it is now', querystring: Type.Object({ fresh: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), response: { 200: CheckpointWithKeySchema, '4xx': Problem } },
-  }, async (req) => {
-    const { fresh } = req.query;
-    const cp = (!fresh && (await ledger.latest())) || (await ledger.checkpoint());
-    return { ...cp, verifier_key: (await ledger.logKey()).verifierKey };
-  });
-  app.post('/v1/ledger/checkpoints', {
-    config: { permission: 'inventory:read' },
-    schema: { tags, summary: 'Sign a checkpoint of the log as it is now', response: { 200: CheckpointSchema, '4xx': Problem } },
-  }, async () => ledger.checkpoint());
-  app.get('/v1/ledger/key', { config: { permission: 'public' }, schema: { tags, summary: "The log's verifier key", response: { 200: VerifierKeySchema, '5xx': Problem } } }, async () => ({ verifier_key: (await ledger.logKey()).verifierKey }));
-  app.get('/v1/ledger/proof/inclusion', {
-    config: { permission: 'inventory:read' },
-    schema: { tags, summary: 'Inclusion proof of an event (by seq) in the tree of a size (default: now)', querystring: Type.Object({ seq: Size, size: Type.Optional(Size) }, { additionalProperties: false }), response: { 200: InclusionProofSchema, '4xx': Problem } },
-  }, async (req) => {
-    const q = req.query;
-    return ledger.inclusion(q.seq, q.size);
-  });
-  app.get('/v1/ledger/proof/consistency', {
-    config: { permission: 'inventory:read' },
-    schema: { tags, summary: 'Consistency proof between two tree sizes', querystring: Type.Object({ from: Size, to: Type.Optional(Size) }, { additionalProperties: false }), response: { 200: ConsistencyProofSchema, '4xx': Problem } },
-  }, async (req) => {
-    const q = req.query;
-    return ledger.consistency(q.from, q.to);
-  });
-  app.get('/v1/ledger/export', {
-    config: { permission: 'inventory:read' },
-    schema: { tags, summary: 'The whole log as JSON Lines (docs/ledger.md)',
-      response: { 200: { description: 'a header line, every event with its leaf hash, then every signed checkpoint', content: { 'application/x-ndjson': { schema: NdjsonStream } } }, '4xx': Problem } },
-  }, async (req, reply) => {
-    // Streamed a line at a time, respecting back-pressure: a log of millions of events never sits in memory.
-    const out = new PassThrough();
-    const write = async (line: string) => {
-      if (!out.write(`${line}\n`)) await once(out, 'drain');
-    };
-    ledger.export(write).then(() => out.end(), (err: unknown) => {
-      req.log.error({ err }, 'ledger export failed');
-      out.destroy(err as Error);
-    });
-    return reply.type('application/x-ndjson').send(out);
-  });
+    async (req) => {
+      const q = req.query;
+      return whoCould(db, ledger, defaultRules(), {
+        at: q.at,
+        action: q.can,
+        ...(q.entity ? { entity: q.entity } : {}),
+        ...(q.service ? { service: q.service } : {}),
+        ...(q.jurisdiction ? { jurisdiction: q.jurisdiction } : {}),
+        ...(q.max_proofs !== undefined ? { maxProofs: q.max_proofs } : {}),
+      });
+    },
+  );
+  app.get(
+    '/v1/ledger/checkpoint',
+    {
+      config: { permission: 'inventory:read' },
+      schema: {
+        tags,
+        summary: 'The latest signed checkpoint (C2SP tlog-checkpoint); ?fresh=true signs one of the log as it is now',
+        querystring: Type.Object({ fresh: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        response: { 200: CheckpointWithKeySchema, '4xx': Problem },
+      },
+    },
+    async (req) => {
+      const { fresh } = req.query;
+      const cp = (!fresh && (await ledger.latest())) || (await ledger.checkpoint());
+      return { ...cp, verifier_key: (await ledger.logKey()).verifierKey };
+    },
+  );
+  app.post(
+    '/v1/ledger/checkpoints',
+    {
+      config: { permission: 'inventory:read' },
+      schema: { tags, summary: 'Sign a checkpoint of the log as it is now', response: { 200: CheckpointSchema, '4xx': Problem } },
+    },
+    async () => ledger.checkpoint(),
+  );
+  app.get(
+    '/v1/ledger/key',
+    {
+      config: { permission: 'public' },
+      schema: { tags, summary: "The log's verifier key", response: { 200: VerifierKeySchema, '5xx': Problem } },
+    },
+    async () => ({ verifier_key: (await ledger.logKey()).verifierKey }),
+  );
+  app.get(
+    '/v1/ledger/proof/inclusion',
+    {
+      config: { permission: 'inventory:read' },
+      schema: {
+        tags,
+        summary: 'Inclusion proof of an event (by seq) in the tree of a size (default: now)',
+        querystring: Type.Object({ seq: Size, size: Type.Optional(Size) }, { additionalProperties: false }),
+        response: { 200: InclusionProofSchema, '4xx': Problem },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      return ledger.inclusion(q.seq, q.size);
+    },
+  );
+  app.get(
+    '/v1/ledger/proof/consistency',
+    {
+      config: { permission: 'inventory:read' },
+      schema: {
+        tags,
+        summary: 'Consistency proof between two tree sizes',
+        querystring: Type.Object({ from: Size, to: Type.Optional(Size) }, { additionalProperties: false }),
+        response: { 200: ConsistencyProofSchema, '4xx': Problem },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      return ledger.consistency(q.from, q.to);
+    },
+  );
+  app.get(
+    '/v1/ledger/export',
+    {
+      config: { permission: 'inventory:read' },
+      schema: {
+        tags,
+        summary: 'The whole log as JSON Lines (docs/ledger.md)',
+        response: {
+          200: {
+            description: 'a header line, every event with its leaf hash, then every signed checkpoint',
+            content: { 'application/x-ndjson': { schema: NdjsonStream } },
+          },
+          '4xx': Problem,
+        },
+      },
+    },
+    async (req, reply) => {
+      // Streamed a line at a time, respecting back-pressure: a log of millions of events never sits in memory.
+      const out = new PassThrough();
+      const write = async (line: string) => {
+        if (!out.write(`${line}\n`)) await once(out, 'drain');
+      };
+      ledger.export(write).then(
+        () => out.end(),
+        (err: unknown) => {
+          req.log.error({ err }, 'ledger export failed');
+          out.destroy(err as Error);
+        },
+      );
+      return reply.type('application/x-ndjson').send(out);
+    },
+  );
 }

@@ -28,7 +28,13 @@ const enc = encodeURIComponent;
 
 /** A repeatable flag that also takes comma-separated values: --action a --action b,c. */
 function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+  return [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
 }
 
 /** Whole seconds (1800) or a span of days, hours, minutes and seconds (30m, 2h, 1h30m, 90s). */
@@ -59,7 +65,12 @@ const approvalsGiven = (a: Approval) => a.votes.filter((v) => v.decision === 'ap
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function span(seconds: number): string {
-  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['m', 60]] as const) if (seconds % size === 0) return `${seconds / size}${unit}`;
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+  ] as const)
+    if (seconds % size === 0) return `${seconds / size}${unit}`;
   return `${seconds}s`;
 }
 
@@ -84,7 +95,8 @@ function describeApproval(a: Approval): string {
   ];
   if (a.votes.length) {
     lines.push('  votes:');
-    for (const v of a.votes) lines.push(`    ${v.decision === 'approve' ? 'approved' : 'rejected'} by ${v.voter} at ${v.at}${v.reason ? `: ${v.reason}` : ''}`);
+    for (const v of a.votes)
+      lines.push(`    ${v.decision === 'approve' ? 'approved' : 'rejected'} by ${v.voter} at ${v.at}${v.reason ? `: ${v.reason}` : ''}`);
   }
   if (a.decided_at) lines.push(`  decided:   ${a.decided_at}${a.outcome ? `: ${a.outcome}` : ''}`);
   return lines.join('\n');
@@ -107,7 +119,9 @@ function describeAccess(r: AccessRequest): string {
 
 function describeException(e: PolicyException): string {
   const c = e.compensating_controls;
-  const controls = [c.extra_monitoring && 'extra monitoring', c.manual_approval_per_action && 'manual approval per action'].filter(Boolean).join(', ') || 'none';
+  const controls =
+    [c.extra_monitoring && 'extra monitoring', c.manual_approval_per_action && 'manual approval per action'].filter(Boolean).join(', ') ||
+    'none';
   return [
     `exception ${e.id} for ${e.identity} is ${e.status}`,
     `  waives:        ${e.control}`,
@@ -154,18 +168,31 @@ function registerApprovals(program: Command, clientOf: ClientOf, print: Print): 
       const { client, json } = clientOf(cmd);
       const limit = limitOf(o.limit);
       if (o.mine && o.status) throw new CliError('--mine lists the pending requests you can decide: it does not combine with --status', 2);
-      const items = await client.listCapped<Approval>('/v1/approvals', { mine: o.mine ? 'pending' : undefined, status: o.status, kind: o.kind }, limit, 500);
+      const items = await client.listCapped<Approval>(
+        '/v1/approvals',
+        { mine: o.mine ? 'pending' : undefined, status: o.status, kind: o.kind },
+        limit,
+        500,
+      );
       const body = { items };
       if (json) return print(JSON.stringify(body.items, null, 2));
       if (!body.items.length) return print(o.mine ? 'nothing waits for your decision' : 'no approval requests match');
-      print(table(body.items.map((a) => ({ ...a, summary: truncate(a.summary, 50), votes: `${approvalsGiven(a)}/${a.required}` })), ['id', 'kind', 'summary', 'votes', 'status', 'expires_at']));
+      print(
+        table(
+          body.items.map((a) => ({ ...a, summary: truncate(a.summary, 50), votes: `${approvalsGiven(a)}/${a.required}` })),
+          ['id', 'kind', 'summary', 'votes', 'status', 'expires_at'],
+        ),
+      );
     });
 
-  approvals.command('show <id>').description('one approval request with its votes').action(async (id: string, _o: unknown, cmd: Command) => {
-    const { client, json } = clientOf(cmd);
-    const { body } = await client.request<Approval>('GET', `/v1/approvals/${enc(id)}`);
-    print(json ? JSON.stringify(body, null, 2) : describeApproval(body));
-  });
+  approvals
+    .command('show <id>')
+    .description('one approval request with its votes')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<Approval>('GET', `/v1/approvals/${enc(id)}`);
+      print(json ? JSON.stringify(body, null, 2) : describeApproval(body));
+    });
 
   for (const decision of ['approve', 'reject'] as const) {
     approvals
@@ -174,18 +201,31 @@ function registerApprovals(program: Command, clientOf: ClientOf, print: Print): 
       .option('--reason <text>', 'why (recorded with your vote)')
       .action(async (id: string, o: { reason?: string }, cmd: Command) => {
         const { client, json } = clientOf(cmd);
-        const { body } = await client.request<Approval>('POST', `/v1/approvals/${enc(id)}/${decision}`, { body: o.reason ? { reason: o.reason } : {} });
+        const { body } = await client.request<Approval>('POST', `/v1/approvals/${enc(id)}/${decision}`, {
+          body: o.reason ? { reason: o.reason } : {},
+        });
         print(json ? JSON.stringify(body, null, 2) : approvalLine(body));
       });
   }
 
-  approvals.command('rules').description('the approval rules in force (the first that matches a request decides)').action(async (_o: unknown, cmd: Command) => {
-    const { client, json } = clientOf(cmd);
-    const { body } = await client.request<{ items: ApprovalRule[] }>('GET', '/v1/approval-rules');
-    if (json) return print(JSON.stringify(body.items, null, 2));
-    const when = (r: ApprovalRule) => Object.entries(r.when ?? {}).map(([k, v]) => `${k}=${(v as string[]).join('|')}`).join(' ') || 'any';
-    print(table(body.items.map((r) => ({ ...r, when: when(r), expires_after: span(r.expires_after_seconds) })), ['id', 'kind', 'when', 'approvals', 'roles', 'expires_after']));
-  });
+  approvals
+    .command('rules')
+    .description('the approval rules in force (the first that matches a request decides)')
+    .action(async (_o: unknown, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<{ items: ApprovalRule[] }>('GET', '/v1/approval-rules');
+      if (json) return print(JSON.stringify(body.items, null, 2));
+      const when = (r: ApprovalRule) =>
+        Object.entries(r.when ?? {})
+          .map(([k, v]) => `${k}=${(v as string[]).join('|')}`)
+          .join(' ') || 'any';
+      print(
+        table(
+          body.items.map((r) => ({ ...r, when: when(r), expires_after: span(r.expires_after_seconds) })),
+          ['id', 'kind', 'when', 'approvals', 'roles', 'expires_after'],
+        ),
+      );
+    });
 }
 
 function registerAccess(program: Command, clientOf: ClientOf, print: Print): void {
@@ -201,19 +241,39 @@ function registerAccess(program: Command, clientOf: ClientOf, print: Print): voi
     .requiredOption('--duration <span>', 'how long the grant lasts once approved: seconds, or 30m, 2h, 1h30m')
     .requiredOption('--justification <text>', 'why (recorded, shown to approvers)')
     .option('--ticket <ref>', 'change or incident ticket')
-    .action(async (identity: string, o: { action: string[]; entity: string; service: string; jurisdiction: string; duration: string; justification: string; ticket?: string }, cmd: Command) => {
-      const { client, json } = clientOf(cmd);
-      if (!o.action.length) throw new CliError('give at least one --action', 2);
-      const duration = parseDuration(o.duration);
-      const { body } = await client.request<AccessRequest>('POST', '/v1/access-requests', {
-        body: {
-          identity, actions: o.action, scope: { entity: o.entity, service: o.service, jurisdiction: o.jurisdiction }, duration_seconds: duration,
-          justification: o.justification, ...(o.ticket ? { ticket: o.ticket } : {}),
+    .action(
+      async (
+        identity: string,
+        o: {
+          action: string[];
+          entity: string;
+          service: string;
+          jurisdiction: string;
+          duration: string;
+          justification: string;
+          ticket?: string;
         },
-      });
-      if (json) return print(JSON.stringify(body, null, 2));
-      print(`access request ${body.id} for ${identity} is ${body.status}${body.approval && body.status === 'pending' ? `: ${waitsFor(body.approval)}` : ''}`);
-    });
+        cmd: Command,
+      ) => {
+        const { client, json } = clientOf(cmd);
+        if (!o.action.length) throw new CliError('give at least one --action', 2);
+        const duration = parseDuration(o.duration);
+        const { body } = await client.request<AccessRequest>('POST', '/v1/access-requests', {
+          body: {
+            identity,
+            actions: o.action,
+            scope: { entity: o.entity, service: o.service, jurisdiction: o.jurisdiction },
+            duration_seconds: duration,
+            justification: o.justification,
+            ...(o.ticket ? { ticket: o.ticket } : {}),
+          },
+        });
+        if (json) return print(JSON.stringify(body, null, 2));
+        print(
+          `access request ${body.id} for ${identity} is ${body.status}${body.approval && body.status === 'pending' ? `: ${waitsFor(body.approval)}` : ''}`,
+        );
+      },
+    );
 
   access
     .command('list')
@@ -224,19 +284,32 @@ function registerAccess(program: Command, clientOf: ClientOf, print: Print): voi
     .action(async (o: { identity?: string; status?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
       const limit = limitOf(o.limit);
-      const body = { items: await client.listCapped<AccessRequest>('/v1/access-requests', { identity: o.identity, status: o.status }, limit, 500) };
+      const body = {
+        items: await client.listCapped<AccessRequest>('/v1/access-requests', { identity: o.identity, status: o.status }, limit, 500),
+      };
       if (json) return print(JSON.stringify(body.items, null, 2));
       if (!body.items.length) return print('no access requests match');
-      print(table(body.items.map((r) => ({
-        ...r, scope: scopeText(r.scope), duration: span(r.duration_seconds), votes: r.approval ? `${approvalsGiven(r.approval)}/${r.approval.required}` : '',
-      })), ['id', 'identity', 'actions', 'scope', 'duration', 'status', 'votes', 'expires_at', 'requester']));
+      print(
+        table(
+          body.items.map((r) => ({
+            ...r,
+            scope: scopeText(r.scope),
+            duration: span(r.duration_seconds),
+            votes: r.approval ? `${approvalsGiven(r.approval)}/${r.approval.required}` : '',
+          })),
+          ['id', 'identity', 'actions', 'scope', 'duration', 'status', 'votes', 'expires_at', 'requester'],
+        ),
+      );
     });
 
-  access.command('show <id>').description('one access request').action(async (id: string, _o: unknown, cmd: Command) => {
-    const { client, json } = clientOf(cmd);
-    const { body } = await client.request<AccessRequest>('GET', `/v1/access-requests/${enc(id)}`);
-    print(json ? JSON.stringify(body, null, 2) : describeAccess(body));
-  });
+  access
+    .command('show <id>')
+    .description('one access request')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<AccessRequest>('GET', `/v1/access-requests/${enc(id)}`);
+      print(json ? JSON.stringify(body, null, 2) : describeAccess(body));
+    });
 
   access
     .command('revoke <id>')
@@ -248,15 +321,26 @@ function registerAccess(program: Command, clientOf: ClientOf, print: Print): voi
       print(json ? JSON.stringify(body, null, 2) : `access request ${body.id} for ${body.identity} is ${body.status}`);
     });
 
-  access.command('grants <identity>').description('what an identity holds beyond its entitlement right now').action(async (identity: string, _o: unknown, cmd: Command) => {
-    const { client, json } = clientOf(cmd);
-    const { body } = await client.request<{ items: GrantEntry[] }>('GET', `/v1/identities/${enc(identity)}/grants`);
-    if (json) return print(JSON.stringify(body.items, null, 2));
-    if (!body.items.length) return print(`${identity} holds nothing beyond its entitlement`);
-    print(table(body.items.map((g) => ({
-      ...g, actions: g.actions ?? '(its own)', scope: g.scope ?? '(its own)', expires_at: new Date(g.expires_at).toISOString(),
-    })), ['id', 'kind', 'actions', 'scope', 'control', 'obligations', 'expires_at']));
-  });
+  access
+    .command('grants <identity>')
+    .description('what an identity holds beyond its entitlement right now')
+    .action(async (identity: string, _o: unknown, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<{ items: GrantEntry[] }>('GET', `/v1/identities/${enc(identity)}/grants`);
+      if (json) return print(JSON.stringify(body.items, null, 2));
+      if (!body.items.length) return print(`${identity} holds nothing beyond its entitlement`);
+      print(
+        table(
+          body.items.map((g) => ({
+            ...g,
+            actions: g.actions ?? '(its own)',
+            scope: g.scope ?? '(its own)',
+            expires_at: new Date(g.expires_at).toISOString(),
+          })),
+          ['id', 'kind', 'actions', 'scope', 'control', 'obligations', 'expires_at'],
+        ),
+      );
+    });
 }
 
 function registerExceptions(program: Command, clientOf: ClientOf, print: Print): void {
@@ -276,24 +360,49 @@ function registerExceptions(program: Command, clientOf: ClientOf, print: Print):
     .option('--manual-approval', 'compensating control: every decision under it carries a manual_approval obligation')
     .option('--note <text>', 'further compensating controls, in words')
     .option('--ticket <ref>', 'change or risk ticket')
-    .action(async (identity: string, o: {
-      control: string; action: string[]; entity: string; service: string; jurisdiction: string; justification: string; expires: string;
-      monitor?: boolean; manualApproval?: boolean; note?: string; ticket?: string;
-    }, cmd: Command) => {
-      const { client, json } = clientOf(cmd);
-      if (!o.action.length) throw new CliError('give at least one --action', 2);
-      const expires = timestampOf(o.expires, '--expires');
-      const { body } = await client.request<PolicyException>('POST', '/v1/exceptions', {
-        body: {
-          identity, control: o.control, actions: o.action, scope: { entity: o.entity, service: o.service, jurisdiction: o.jurisdiction }, justification: o.justification,
-          compensating_controls: { extra_monitoring: Boolean(o.monitor), manual_approval_per_action: Boolean(o.manualApproval), ...(o.note ? { note: o.note } : {}) },
-          expires_at: expires, ...(o.ticket ? { ticket: o.ticket } : {}),
+    .action(
+      async (
+        identity: string,
+        o: {
+          control: string;
+          action: string[];
+          entity: string;
+          service: string;
+          jurisdiction: string;
+          justification: string;
+          expires: string;
+          monitor?: boolean;
+          manualApproval?: boolean;
+          note?: string;
+          ticket?: string;
         },
-      });
-      if (json) return print(JSON.stringify(body, null, 2));
-      const approval = body.status === 'pending' ? (await client.request<Approval>('GET', `/v1/approvals/${enc(body.approval_id)}`)).body : undefined;
-      print(`exception ${body.id} for ${identity} is ${body.status}${approval ? `: ${waitsFor(approval)}` : ''}`);
-    });
+        cmd: Command,
+      ) => {
+        const { client, json } = clientOf(cmd);
+        if (!o.action.length) throw new CliError('give at least one --action', 2);
+        const expires = timestampOf(o.expires, '--expires');
+        const { body } = await client.request<PolicyException>('POST', '/v1/exceptions', {
+          body: {
+            identity,
+            control: o.control,
+            actions: o.action,
+            scope: { entity: o.entity, service: o.service, jurisdiction: o.jurisdiction },
+            justification: o.justification,
+            compensating_controls: {
+              extra_monitoring: Boolean(o.monitor),
+              manual_approval_per_action: Boolean(o.manualApproval),
+              ...(o.note ? { note: o.note } : {}),
+            },
+            expires_at: expires,
+            ...(o.ticket ? { ticket: o.ticket } : {}),
+          },
+        });
+        if (json) return print(JSON.stringify(body, null, 2));
+        const approval =
+          body.status === 'pending' ? (await client.request<Approval>('GET', `/v1/approvals/${enc(body.approval_id)}`)).body : undefined;
+        print(`exception ${body.id} for ${identity} is ${body.status}${approval ? `: ${waitsFor(approval)}` : ''}`);
+      },
+    );
 
   exceptions
     .command('list')
@@ -304,16 +413,28 @@ function registerExceptions(program: Command, clientOf: ClientOf, print: Print):
     .action(async (o: { status?: string; identity?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
       const limit = limitOf(o.limit);
-      const body = { items: await client.listCapped<PolicyException>('/v1/exceptions', { status: o.status, identity: o.identity }, limit, 500) };
+      const body = {
+        items: await client.listCapped<PolicyException>('/v1/exceptions', { status: o.status, identity: o.identity }, limit, 500),
+      };
       if (json) return print(JSON.stringify(body.items, null, 2));
-      print(body.items.length ? table(body.items.map((e) => ({ ...e, scope: scopeText(e.scope) })), ['id', 'identity', 'control', 'actions', 'scope', 'status', 'expires_at']) : 'no exceptions match');
+      print(
+        body.items.length
+          ? table(
+              body.items.map((e) => ({ ...e, scope: scopeText(e.scope) })),
+              ['id', 'identity', 'control', 'actions', 'scope', 'status', 'expires_at'],
+            )
+          : 'no exceptions match',
+      );
     });
 
-  exceptions.command('show <id>').description('one exception').action(async (id: string, _o: unknown, cmd: Command) => {
-    const { client, json } = clientOf(cmd);
-    const { body } = await client.request<PolicyException>('GET', `/v1/exceptions/${enc(id)}`);
-    print(json ? JSON.stringify(body, null, 2) : describeException(body));
-  });
+  exceptions
+    .command('show <id>')
+    .description('one exception')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<PolicyException>('GET', `/v1/exceptions/${enc(id)}`);
+      print(json ? JSON.stringify(body, null, 2) : describeException(body));
+    });
 
   exceptions
     .command('close <id>')
@@ -327,10 +448,11 @@ function registerExceptions(program: Command, clientOf: ClientOf, print: Print):
 }
 
 function registerBreakGlass(program: Command, clientOf: ClientOf, print: Print): void {
-  const bg = program.command('break-glass').description('break-glass identities: sealed until unsealed by approval or on the emergency path');
+  const bg = program
+    .command('break-glass')
+    .description('break-glass identities: sealed until unsealed by approval or on the emergency path');
 
-  bg
-    .command('unseal <identity>')
+  bg.command('unseal <identity>')
     .description('ask to unseal a break-glass identity; --emergency: now, without approval (notifies; opens a mandatory review)')
     .requiredOption('--reason <text>', 'why (recorded, shown to approvers and reviewers)')
     .option('--duration <span>', 'the window: seconds, or 30m, 2h (default 1h; at most 1h on the emergency path)')
@@ -340,18 +462,27 @@ function registerBreakGlass(program: Command, clientOf: ClientOf, print: Print):
       const { client, json } = clientOf(cmd);
       const duration = o.duration === undefined ? undefined : parseDuration(o.duration);
       const { body } = await client.request<BreakGlassActivation>('POST', `/v1/break-glass/${enc(identity)}/unseal`, {
-        body: { reason: o.reason, ...(duration !== undefined ? { duration_seconds: duration } : {}), ...(o.emergency ? { emergency: true } : {}), ...(o.ticket ? { ticket: o.ticket } : {}) },
+        body: {
+          reason: o.reason,
+          ...(duration !== undefined ? { duration_seconds: duration } : {}),
+          ...(o.emergency ? { emergency: true } : {}),
+          ...(o.ticket ? { ticket: o.ticket } : {}),
+        },
       });
       if (json) return print(JSON.stringify(body, null, 2));
       if (body.status === 'active') {
-        return print(`break-glass identity ${identity} is unsealed until ${body.ends_at} (activation ${body.id}${body.emergency ? ', emergency path' : ''})\n  the post-incident review is open: someone else closes it with mandate break-glass review ${body.id} --notes …`);
+        return print(
+          `break-glass identity ${identity} is unsealed until ${body.ends_at} (activation ${body.id}${body.emergency ? ', emergency path' : ''})\n  the post-incident review is open: someone else closes it with mandate break-glass review ${body.id} --notes …`,
+        );
       }
-      const approval = body.status === 'pending' && body.approval_id ? (await client.request<Approval>('GET', `/v1/approvals/${enc(body.approval_id)}`)).body : undefined;
+      const approval =
+        body.status === 'pending' && body.approval_id
+          ? (await client.request<Approval>('GET', `/v1/approvals/${enc(body.approval_id)}`)).body
+          : undefined;
       print(`break-glass activation ${body.id} of ${identity} is ${body.status}${approval ? `: ${waitsFor(approval)}` : ''}`);
     });
 
-  bg
-    .command('list')
+  bg.command('list')
     .description('break-glass activations, newest first')
     .option('--identity <id>', 'only of this identity')
     .addOption(new Option('--review <state>', 'only with the post-incident review in this state').choices(REVIEW_STATUSES))
@@ -359,36 +490,60 @@ function registerBreakGlass(program: Command, clientOf: ClientOf, print: Print):
     .action(async (o: { identity?: string; review?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
       const limit = limitOf(o.limit);
-      const body = { items: await client.listCapped<BreakGlassActivation>('/v1/break-glass/activations', { identity: o.identity, review: o.review }, limit, 500) };
+      const body = {
+        items: await client.listCapped<BreakGlassActivation>(
+          '/v1/break-glass/activations',
+          { identity: o.identity, review: o.review },
+          limit,
+          500,
+        ),
+      };
       if (json) return print(JSON.stringify(body.items, null, 2));
-      print(body.items.length
-        ? table(body.items.map((a) => ({ ...a, emergency: a.emergency ? 'yes' : 'no', review: a.review.status })), ['id', 'identity', 'status', 'emergency', 'starts_at', 'ends_at', 'review', 'requester'])
-        : 'no break-glass activations match');
+      print(
+        body.items.length
+          ? table(
+              body.items.map((a) => ({ ...a, emergency: a.emergency ? 'yes' : 'no', review: a.review.status })),
+              ['id', 'identity', 'status', 'emergency', 'starts_at', 'ends_at', 'review', 'requester'],
+            )
+          : 'no break-glass activations match',
+      );
     });
 
-  bg.command('show <id>').description('one activation').action(async (id: string, _o: unknown, cmd: Command) => {
-    const { client, json } = clientOf(cmd);
-    const { body } = await client.request<BreakGlassActivation>('GET', `/v1/break-glass/activations/${enc(id)}`);
-    print(json ? JSON.stringify(body, null, 2) : describeActivation(body));
-  });
+  bg.command('show <id>')
+    .description('one activation')
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<BreakGlassActivation>('GET', `/v1/break-glass/activations/${enc(id)}`);
+      print(json ? JSON.stringify(body, null, 2) : describeActivation(body));
+    });
 
-  bg
-    .command('seal <id>')
+  bg.command('seal <id>')
     .description('seal again before the window ends (or withdraw a pending request)')
     .requiredOption('--reason <text>', 'why (recorded)')
     .action(async (id: string, o: { reason: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<BreakGlassActivation>('POST', `/v1/break-glass/activations/${enc(id)}/seal`, { body: { reason: o.reason } });
-      print(json ? JSON.stringify(body, null, 2) : `break-glass activation ${body.id} of ${body.identity} is ${body.status}; review ${body.review.status}`);
+      const { body } = await client.request<BreakGlassActivation>('POST', `/v1/break-glass/activations/${enc(id)}/seal`, {
+        body: { reason: o.reason },
+      });
+      print(
+        json
+          ? JSON.stringify(body, null, 2)
+          : `break-glass activation ${body.id} of ${body.identity} is ${body.status}; review ${body.review.status}`,
+      );
     });
 
-  bg
-    .command('review <id>')
+  bg.command('review <id>')
     .description('close the post-incident review (an approver, compliance officer or admin other than who unsealed)')
     .requiredOption('--notes <text>', 'what the review found')
     .action(async (id: string, o: { notes: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<BreakGlassActivation>('POST', `/v1/break-glass/activations/${enc(id)}/review`, { body: { notes: o.notes } });
-      print(json ? JSON.stringify(body, null, 2) : `post-incident review of ${body.id} (${body.identity}) is ${body.review.status}, by ${body.review.by}`);
+      const { body } = await client.request<BreakGlassActivation>('POST', `/v1/break-glass/activations/${enc(id)}/review`, {
+        body: { notes: o.notes },
+      });
+      print(
+        json
+          ? JSON.stringify(body, null, 2)
+          : `post-incident review of ${body.id} (${body.identity}) is ${body.review.status}, by ${body.review.by}`,
+      );
     });
 }

@@ -11,7 +11,11 @@ export class CliError extends Error {
   /** The server's answer, for --json errors: its HTTP status and problem body. */
   status?: number;
   body?: unknown;
-  constructor(message: string, readonly exitCode = 1, readonly detail: { code?: string; field?: string } = {}) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+    readonly detail: { code?: string; field?: string } = {},
+  ) {
     super(message);
   }
 }
@@ -19,7 +23,8 @@ export class CliError extends Error {
 /** `--limit` of a list the server answers in one page of at most `max`. */
 export function cappedLimit(value: string, max: number): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new CliError(`--limit must be a whole number from 1 to ${max}, not ${value}`, 2, { code: 'BAD_FLAG', field: '--limit' });
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new CliError(`--limit must be a whole number from 1 to ${max}, not ${value}`, 2, { code: 'BAD_FLAG', field: '--limit' });
   return n;
 }
 
@@ -35,16 +40,21 @@ export interface Listed<T> {
 /** Says on stderr that a list stopped early, and how many more there are when known. */
 export function noteMore(listed: { items: unknown[]; total?: number; more: boolean }, hint = '--limit 0 for all'): void {
   if (!listed.more) return;
-  note(listed.total !== undefined
-    ? `showing ${listed.items.length} of ${listed.total}; ${hint}`
-    : `showing ${listed.items.length}; more exist: use --limit N for more${hint.includes('0') ? ' or --limit 0 for all' : ''}`);
+  note(
+    listed.total !== undefined
+      ? `showing ${listed.items.length} of ${listed.total}; ${hint}`
+      : `showing ${listed.items.length}; more exist: use --limit N for more${hint.includes('0') ? ' or --limit 0 for all' : ''}`,
+  );
 }
 
 /** `--limit`: a whole number; 0 means all (when `allowAll`). */
 export function parseLimit(value: string, allowAll = true): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < (allowAll ? 0 : 1)) {
-    throw new CliError(`--limit must be a ${allowAll ? 'whole number (0 for all)' : 'positive whole number'}, not ${value}`, 2, { code: 'BAD_FLAG', field: '--limit' });
+    throw new CliError(`--limit must be a ${allowAll ? 'whole number (0 for all)' : 'positive whole number'}, not ${value}`, 2, {
+      code: 'BAD_FLAG',
+      field: '--limit',
+    });
   }
   return n === 0 ? Infinity : n;
 }
@@ -85,7 +95,18 @@ export class Client {
     return this.resolved;
   }
 
-  async request<T = unknown>(method: string, path: string, init: { body?: unknown; raw?: string; contentType?: string; headers?: Record<string, string>; anonymous?: boolean; progress?: string } = {}): Promise<{ status: number; body: T; headers: Headers }> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    init: {
+      body?: unknown;
+      raw?: string;
+      contentType?: string;
+      headers?: Record<string, string>;
+      anonymous?: boolean;
+      progress?: string;
+    } = {},
+  ): Promise<{ status: number; body: T; headers: Headers }> {
     // The OAuth endpoints authenticate the workload by what it presents, not by an API token.
     if (!this.opts.token && !init.anonymous) throw noToken();
     const headers: Record<string, string> = { ...(init.anonymous ? {} : { authorization: `Bearer ${this.opts.token}` }), ...init.headers };
@@ -101,12 +122,18 @@ export class Client {
     const upload = payload !== undefined ? uploadBody(payload, init.progress) : undefined;
     try {
       res = await fetch(new URL(path, this.opts.url), {
-        method, headers, ...(upload ? { body: upload.body, ...(upload.duplex ? { duplex: upload.duplex } : {}) } : {}),
+        method,
+        headers,
+        ...(upload ? { body: upload.body, ...(upload.duplex ? { duplex: upload.duplex } : {}) } : {}),
         // A server that does not answer is an error to report, not a reason to hang.
         signal: AbortSignal.timeout(Number(process.env.MANDATE_TIMEOUT_MS ?? 120_000)),
       });
     } catch (err) {
-      throw new CliError(`cannot reach the Mandate server at ${this.opts.url}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`, 3, { code: 'UNREACHABLE' });
+      throw new CliError(
+        `cannot reach the Mandate server at ${this.opts.url}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`,
+        3,
+        { code: 'UNREACHABLE' },
+      );
     } finally {
       upload?.done();
     }
@@ -131,9 +158,16 @@ export class Client {
     shown.say('waiting for the server…');
     let res: Response;
     try {
-      res = await fetch(new URL(path, this.opts.url), post === undefined
-        ? { headers: { authorization: `Bearer ${this.opts.token}` } }
-        : { method: 'POST', headers: { authorization: `Bearer ${this.opts.token}`, 'content-type': 'application/json' }, body: JSON.stringify(post) });
+      res = await fetch(
+        new URL(path, this.opts.url),
+        post === undefined
+          ? { headers: { authorization: `Bearer ${this.opts.token}` } }
+          : {
+              method: 'POST',
+              headers: { authorization: `Bearer ${this.opts.token}`, 'content-type': 'application/json' },
+              body: JSON.stringify(post),
+            },
+      );
     } catch (err) {
       shown.end();
       throw new CliError(`cannot reach the Mandate server at ${this.opts.url}: ${(err as Error).message}`, 3, { code: 'UNREACHABLE' });
@@ -156,7 +190,9 @@ export class Client {
     const length = Number(res.headers.get('content-length') ?? NaN);
     const size = Number.isFinite(length) ? length : undefined;
     let done = 0;
-    const counted = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream).on('data', (chunk: Buffer) => shown.update((done += chunk.length), size));
+    const counted = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream).on('data', (chunk: Buffer) =>
+      shown.update((done += chunk.length), size),
+    );
     try {
       await pipeline(counted, out);
     } catch (err) {
@@ -171,7 +207,12 @@ export class Client {
    * Follows next_cursor until the list ends or `max` items are read (Infinity: all). With
    * `count`, the first page asks the server for the total (lists that support count=true).
    */
-  async listAll<T>(path: string, query: Record<string, string | undefined>, max: number, opts: { count?: boolean } = {}): Promise<Listed<T>> {
+  async listAll<T>(
+    path: string,
+    query: Record<string, string | undefined>,
+    max: number,
+    opts: { count?: boolean } = {},
+  ): Promise<Listed<T>> {
     const items: T[] = [];
     let cursor: string | undefined;
     let total: number | undefined;
@@ -199,13 +240,16 @@ export class Client {
     q.set('limit', String(Math.min(limit + 1, serverMax)));
     const { body } = await this.request<{ items: T[] }>('GET', `${path}?${q}`);
     if (body.items.length > limit) note(`showing ${limit}; more exist: use --limit N (at most ${serverMax})`);
-    else if (body.items.length === serverMax) note(`showing the first ${serverMax}, the most this list answers at once; more may exist: narrow it with a filter`);
+    else if (body.items.length === serverMax)
+      note(`showing the first ${serverMax}, the most this list answers at once; more may exist: narrow it with a filter`);
     return body.items.slice(0, limit);
   }
 }
 
 function noToken(): CliError {
-  return new CliError('no API token: run mandate login, or pass --token or set MANDATE_TOKEN (the server printed one at first start)', 2, { code: 'NO_TOKEN' });
+  return new CliError('no API token: run mandate login, or pass --token or set MANDATE_TOKEN (the server printed one at first start)', 2, {
+    code: 'NO_TOKEN',
+  });
 }
 
 function refused(status: number, body: unknown): CliError {
@@ -219,7 +263,10 @@ function refused(status: number, body: unknown): CliError {
  * A request body: the text as it is, or on a terminal, when it is large, a stream that reports
  * how much of it has been sent.
  */
-function uploadBody(payload: string, label: string | undefined): { body: string | ReadableStream<Uint8Array>; duplex?: 'half'; done(): void } {
+function uploadBody(
+  payload: string,
+  label: string | undefined,
+): { body: string | ReadableStream<Uint8Array>; duplex?: 'half'; done(): void } {
   const bytes = Buffer.byteLength(payload);
   if (!label || bytes < 1_048_576 || !showsProgress()) return { body: payload, done: () => {} };
   const shown = progress(label, bytes);

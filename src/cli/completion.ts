@@ -10,11 +10,13 @@ interface Node {
 }
 
 function optionsOf(cmd: Command): Node['options'] {
-  const opts = (cmd.options as readonly Option[]).filter((o) => !o.hidden).map((o) => ({
-    flags: [o.long, o.short].filter((f): f is string => Boolean(f)),
-    description: o.description,
-    takesValue: o.required || o.optional,
-  }));
+  const opts = (cmd.options as readonly Option[])
+    .filter((o) => !o.hidden)
+    .map((o) => ({
+      flags: [o.long, o.short].filter((f): f is string => Boolean(f)),
+      description: o.description,
+      takesValue: o.required || o.optional,
+    }));
   return [...opts, { flags: ['--help', '-h'], description: 'display help for command', takesValue: false }];
 }
 
@@ -47,7 +49,11 @@ export function completionScript(program: Command, shell: string): string {
 function bash(nodes: Node[], globals: Node['options'], valued: string[]): string {
   const globalFlags = globals.flatMap((o) => o.flags.filter((f) => f.startsWith('--')));
   const cases = nodes.map((n) => {
-    const words = [...n.commands.map((c) => c.name), ...n.options.flatMap((o) => o.flags.filter((f) => f.startsWith('--'))), ...(n.path ? globalFlags : [])];
+    const words = [
+      ...n.commands.map((c) => c.name),
+      ...n.options.flatMap((o) => o.flags.filter((f) => f.startsWith('--'))),
+      ...(n.path ? globalFlags : []),
+    ];
     return `    ${sq(n.path)}) echo ${sq([...new Set(words)].join(' '))} ;;`;
   });
   return `# mandate completion for bash. Load it with:  source <(mandate completion bash)
@@ -81,7 +87,9 @@ function zsh(nodes: Node[], globals: Node['options'], valued: string[]): string 
   const entries = nodes.map((n) => {
     const items = [
       ...n.commands.map((c) => `${esc(c.name)}:${oneLine(c.description)}`),
-      ...[...n.options, ...(n.path ? globals : [])].flatMap((o) => o.flags.filter((f) => f.startsWith('--')).map((f) => `${esc(f)}:${oneLine(o.description)}`)),
+      ...[...n.options, ...(n.path ? globals : [])].flatMap((o) =>
+        o.flags.filter((f) => f.startsWith('--')).map((f) => `${esc(f)}:${oneLine(o.description)}`),
+      ),
     ];
     return `  ${sq(n.path)} ${sq([...new Set(items)].join('\n'))}`;
   });
@@ -134,7 +142,9 @@ function fish(nodes: Node[], globals: Node['options']): string {
       const long = o.flags.find((f) => f.startsWith('--'));
       const short = o.flags.find((f) => /^-[^-]$/.test(f));
       if (!long) continue;
-      lines.push(`complete -c mandate ${at} -l ${long.slice(2)}${short ? ` -s ${short.slice(1)}` : ''}${o.takesValue ? ' -r -F' : ''} -d ${sq(oneLine(o.description))}`);
+      lines.push(
+        `complete -c mandate ${at} -l ${long.slice(2)}${short ? ` -s ${short.slice(1)}` : ''}${o.takesValue ? ' -r -F' : ''} -d ${sq(oneLine(o.description))}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

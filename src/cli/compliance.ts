@@ -16,23 +16,64 @@ const SEVERITIES = ['low', 'medium', 'high', 'critical'];
 
 export function registerComplianceCommands(program: Command, clientOf: ClientOf, print: Print): void {
   const checks = program.command('checks').description('continuous control checks, each mapped to controls (docs/controls.md)');
-  checks.command('run').description('run every check now').action(async (_o: unknown, cmd: Command) => {
-    const { client, json } = clientOf(cmd);
-    const { body } = await client.request<{ id: string; checks: CheckResult[]; counts: Record<string, number>; duration_ms: number }>('POST', '/v1/checks/run');
-    if (json) return print(JSON.stringify(body, null, 2));
-    print(table(body.checks.map((c) => ({ ...c, result: c.failed ? `${c.failed} of ${c.evaluated} fail` : `${c.evaluated} pass` })), ['check', 'severity', 'result']));
-    print(`run ${body.id}: ${body.counts.open} open, ${body.counts.opened} opened, ${body.counts.reopened} reopened, ${body.counts.resolved} resolved, ${body.counts.accepted_risk} accepted risk (${body.duration_ms} ms)`);
-  });
-  checks.command('list').description('the checks and the controls each evidences').action(async (_o: unknown, cmd: Command) => {
-    const { client, json } = clientOf(cmd);
-    const { body } = await client.request<{ items: { id: string; severity: string; controls: string[] }[] }>('GET', '/v1/checks');
-    print(json ? JSON.stringify(body.items, null, 2) : table(body.items.map((c) => ({ ...c, controls: c.controls.join(' ') })), ['id', 'severity', 'controls']));
-  });
-  checks.command('runs').description('recent runs, newest first').option('--limit <n>', 'at most this many (1 to 500)', '20').action(async (o: { limit: string }, cmd: Command) => {
-    const { client, json } = clientOf(cmd);
-    const body = { items: await client.listCapped<{ id: string; at: string; trigger: string; counts: Record<string, number> }>('/v1/checks/runs', {}, cappedLimit(o.limit, 500), 500) };
-    print(json ? JSON.stringify(body.items, null, 2) : table(body.items.map((r) => ({ ...r, open: r.counts.open, opened: r.counts.opened, resolved: r.counts.resolved })), ['id', 'at', 'trigger', 'open', 'opened', 'resolved']));
-  });
+  checks
+    .command('run')
+    .description('run every check now')
+    .action(async (_o: unknown, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<{ id: string; checks: CheckResult[]; counts: Record<string, number>; duration_ms: number }>(
+        'POST',
+        '/v1/checks/run',
+      );
+      if (json) return print(JSON.stringify(body, null, 2));
+      print(
+        table(
+          body.checks.map((c) => ({ ...c, result: c.failed ? `${c.failed} of ${c.evaluated} fail` : `${c.evaluated} pass` })),
+          ['check', 'severity', 'result'],
+        ),
+      );
+      print(
+        `run ${body.id}: ${body.counts.open} open, ${body.counts.opened} opened, ${body.counts.reopened} reopened, ${body.counts.resolved} resolved, ${body.counts.accepted_risk} accepted risk (${body.duration_ms} ms)`,
+      );
+    });
+  checks
+    .command('list')
+    .description('the checks and the controls each evidences')
+    .action(async (_o: unknown, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<{ items: { id: string; severity: string; controls: string[] }[] }>('GET', '/v1/checks');
+      print(
+        json
+          ? JSON.stringify(body.items, null, 2)
+          : table(
+              body.items.map((c) => ({ ...c, controls: c.controls.join(' ') })),
+              ['id', 'severity', 'controls'],
+            ),
+      );
+    });
+  checks
+    .command('runs')
+    .description('recent runs, newest first')
+    .option('--limit <n>', 'at most this many (1 to 500)', '20')
+    .action(async (o: { limit: string }, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const body = {
+        items: await client.listCapped<{ id: string; at: string; trigger: string; counts: Record<string, number> }>(
+          '/v1/checks/runs',
+          {},
+          cappedLimit(o.limit, 500),
+          500,
+        ),
+      };
+      print(
+        json
+          ? JSON.stringify(body.items, null, 2)
+          : table(
+              body.items.map((r) => ({ ...r, open: r.counts.open, opened: r.counts.opened, resolved: r.counts.resolved })),
+              ['id', 'at', 'trigger', 'open', 'opened', 'resolved'],
+            ),
+      );
+    });
 
   program
     .command('findings')
@@ -44,11 +85,23 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
     .option('--limit <n>', 'at most this many (1 to 5000)', '500')
     .action(async (o: { status?: string; severity?: string; check?: string; owner?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const body = { items: await client.listCapped<Finding>('/v1/findings', { fresh: 'true', status: o.status, severity: o.severity, check: o.check, owner: o.owner }, cappedLimit(o.limit, 5000), 5000) };
+      const body = {
+        items: await client.listCapped<Finding>(
+          '/v1/findings',
+          { fresh: 'true', status: o.status, severity: o.severity, check: o.check, owner: o.owner },
+          cappedLimit(o.limit, 5000),
+          5000,
+        ),
+      };
       if (json) return print(JSON.stringify(body.items, null, 2));
-      print(body.items.length
-        ? table(body.items.map((f) => ({ ...f, subject: f.subject.id, due: f.due_at.slice(0, 10), owner: f.owner ?? '' })), ['severity', 'check', 'subject', 'status', 'owner', 'due', 'title'])
-        : 'no findings');
+      print(
+        body.items.length
+          ? table(
+              body.items.map((f) => ({ ...f, subject: f.subject.id, due: f.due_at.slice(0, 10), owner: f.owner ?? '' })),
+              ['severity', 'check', 'subject', 'status', 'owner', 'due', 'title'],
+            )
+          : 'no findings',
+      );
     });
   program
     .command('finding <id>')
@@ -57,7 +110,9 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
     .action(async (id: string, o: { ack?: string }, cmd: Command) => {
       const { client } = clientOf(cmd);
       const path = `/v1/findings/${encodeURIComponent(id)}`;
-      const { body } = o.ack ? await client.request('POST', `${path}/acknowledge`, { body: { note: o.ack } }) : await client.request('GET', path);
+      const { body } = o.ack
+        ? await client.request('POST', `${path}/acknowledge`, { body: { note: o.ack } })
+        : await client.request('GET', path);
       print(JSON.stringify(body, null, 2));
     });
 
@@ -69,19 +124,37 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
     .option('--as-of <time>', 'as it stood at that time (from the check run at or before it)')
     .action(async (o: { entity?: string; jurisdiction?: string; asOf?: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ run: { id: string; at: string } | null; items: Readiness[] }>('GET', `/v1/readiness${queryOf({ entity: o.entity, jurisdiction: o.jurisdiction, as_of: o.asOf })}`);
+      const { body } = await client.request<{ run: { id: string; at: string } | null; items: Readiness[] }>(
+        'GET',
+        `/v1/readiness${queryOf({ entity: o.entity, jurisdiction: o.jurisdiction, as_of: o.asOf })}`,
+      );
       if (json) return print(JSON.stringify(body, null, 2));
       if (!body.run) return print('no check run yet: mandate checks run');
-      print(table(body.items.map((r) => ({
-        scope: `${r.entity}/${r.jurisdiction}/${r.service}`, status: r.authorisation?.status ?? '', score: r.score, open: r.open_findings, blocking: r.blocking.length,
-        chase: r.owners_to_chase.slice(0, 2).map((c) => `${c.owner} (${c.findings})`).join(', '),
-        next_deadline: r.deadlines[0] ? `${r.deadlines[0].what}: ${r.deadlines[0].days_left} days` : '',
-      })), ['scope', 'status', 'score', 'open', 'blocking', 'chase', 'next_deadline']));
+      print(
+        table(
+          body.items.map((r) => ({
+            scope: `${r.entity}/${r.jurisdiction}/${r.service}`,
+            status: r.authorisation?.status ?? '',
+            score: r.score,
+            open: r.open_findings,
+            blocking: r.blocking.length,
+            chase: r.owners_to_chase
+              .slice(0, 2)
+              .map((c) => `${c.owner} (${c.findings})`)
+              .join(', '),
+            next_deadline: r.deadlines[0] ? `${r.deadlines[0].what}: ${r.deadlines[0].days_left} days` : '',
+          })),
+          ['scope', 'status', 'score', 'open', 'blocking', 'chase', 'next_deadline'],
+        ),
+      );
       print(`as of check run ${body.run.id} at ${body.run.at}`);
     });
 
   const leaks = program.command('leaks').description('leaked secrets reported by scanners (gitleaks, trufflehog)');
-  leaks.command('ingest <file>').description('ingest a gitleaks JSON report or trufflehog JSON lines (only fingerprints are kept)').option('--identity <id>', 'the identity the secrets belong to, when Mandate did not issue them')
+  leaks
+    .command('ingest <file>')
+    .description('ingest a gitleaks JSON report or trufflehog JSON lines (only fingerprints are kept)')
+    .option('--identity <id>', 'the identity the secrets belong to, when Mandate did not issue them')
     .action(async (file: string, o: { identity?: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
       let report: string;
@@ -90,29 +163,54 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
       } catch (err) {
         throw new CliError(`cannot read ${file}: ${(err as Error).message}`, 2);
       }
-      const { body } = await client.request<{ format: string; received: number; opened: number; seen_again: number; matched: number }>('POST', '/v1/leaks', { body: { report, ...(o.identity ? { identity: o.identity } : {}) } });
-      print(json ? JSON.stringify(body, null, 2) : `${body.format}: ${body.received} received, ${body.opened} opened, ${body.seen_again} seen again, ${body.matched} matched to Mandate-issued secrets`);
+      const { body } = await client.request<{ format: string; received: number; opened: number; seen_again: number; matched: number }>(
+        'POST',
+        '/v1/leaks',
+        { body: { report, ...(o.identity ? { identity: o.identity } : {}) } },
+      );
+      print(
+        json
+          ? JSON.stringify(body, null, 2)
+          : `${body.format}: ${body.received} received, ${body.opened} opened, ${body.seen_again} seen again, ${body.matched} matched to Mandate-issued secrets`,
+      );
     });
-  leaks.command('list').option('--open', 'only those not resolved').action(async (o: { open?: boolean }, cmd: Command) => {
-    const { client, json } = clientOf(cmd);
-    const { body } = await client.request<{ items: Record<string, unknown>[] }>('GET', `/v1/leaks${o.open ? '?open=true' : ''}`);
-    print(json ? JSON.stringify(body.items, null, 2) : table(body.items, ['id', 'detector', 'where', 'identity', 'first_seen', 'resolved_at']));
-  });
-  leaks.command('resolve <id>').requiredOption('--notes <text>', 'what was done (revoked, rotated)').action(async (id: string, o: { notes: string }, cmd: Command) => {
-    const { client } = clientOf(cmd);
-    await client.request('POST', `/v1/leaks/${encodeURIComponent(id)}/resolve`, { body: { notes: o.notes } });
-    print(`leaked secret ${id} resolved`);
-  });
+  leaks
+    .command('list')
+    .option('--open', 'only those not resolved')
+    .action(async (o: { open?: boolean }, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<{ items: Record<string, unknown>[] }>('GET', `/v1/leaks${o.open ? '?open=true' : ''}`);
+      print(
+        json
+          ? JSON.stringify(body.items, null, 2)
+          : table(body.items, ['id', 'detector', 'where', 'identity', 'first_seen', 'resolved_at']),
+      );
+    });
+  leaks
+    .command('resolve <id>')
+    .requiredOption('--notes <text>', 'what was done (revoked, rotated)')
+    .action(async (id: string, o: { notes: string }, cmd: Command) => {
+      const { client } = clientOf(cmd);
+      await client.request('POST', `/v1/leaks/${encodeURIComponent(id)}/resolve`, { body: { notes: o.notes } });
+      print(`leaked secret ${id} resolved`);
+    });
 
   const evidence = program.command('evidence').description('signed evidence packs for supervisors and auditors');
-  evidence.command('export').description('one signed pack (.tar.gz) for an entity and member state; verify it with mandate ledger verify <file>')
+  evidence
+    .command('export')
+    .description('one signed pack (.tar.gz) for an entity and member state; verify it with mandate ledger verify <file>')
     .requiredOption('--entity <id>', 'the legal entity')
     .requiredOption('--jurisdiction <cc>', 'the member state, e.g. IT')
     .option('--as-of <time>', 'as it stood at that time (default: now)')
     .requiredOption('--out <file>', 'where to write it (a new file)')
     .action(async (o: { entity: string; jurisdiction: string; asOf?: string; out: string }, cmd: Command) => {
       const { client } = clientOf(cmd);
-      const bytes = await client.download('/v1/evidence-packs', o.out, { entity: o.entity, jurisdiction: o.jurisdiction, ...(o.asOf ? { as_of: o.asOf } : {}) }, `exporting the evidence pack to ${o.out}`);
+      const bytes = await client.download(
+        '/v1/evidence-packs',
+        o.out,
+        { entity: o.entity, jurisdiction: o.jurisdiction, ...(o.asOf ? { as_of: o.asOf } : {}) },
+        `exporting the evidence pack to ${o.out}`,
+      );
       print(`wrote ${bytes} bytes to ${o.out}; verify it offline with: mandate ledger verify ${o.out} --key <the ledger's verifier key>`);
     });
 }

@@ -81,20 +81,41 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
       }
       for (const k of ['identity', 'purpose', 'environment', 'audience'] as const) if (o[k]) form.set(k, String(o[k]));
       const { body } = await client.request<{ access_token: string; expires_in: number; scope: string }>('POST', '/v1/token', {
-        raw: form.toString(), contentType: 'application/x-www-form-urlencoded', anonymous: true,
+        raw: form.toString(),
+        contentType: 'application/x-www-form-urlencoded',
+        anonymous: true,
       });
-      print(o.raw ? body.access_token : json ? JSON.stringify(body, null, 2) : `${body.access_token}\n(expires in ${body.expires_in} s; scope: ${body.scope || '(none)'})`);
+      print(
+        o.raw
+          ? body.access_token
+          : json
+            ? JSON.stringify(body, null, 2)
+            : `${body.access_token}\n(expires in ${body.expires_in} s; scope: ${body.scope || '(none)'})`,
+      );
     });
-  token.command('introspect <token>').description('RFC 7662 introspection (needs the enforcer or admin role)').action(async (t: string, _o: unknown, cmd: Command) => {
-    const { client } = clientOf(cmd);
-    const { body } = await client.request('POST', '/v1/introspect', { raw: new URLSearchParams({ token: valueOf(t, 'token') }).toString(), contentType: 'application/x-www-form-urlencoded' });
-    print(JSON.stringify(body, null, 2));
-  });
-  token.command('revoke <token>').description('RFC 7009 revocation of one token').action(async (t: string, _o: unknown, cmd: Command) => {
-    const { client } = clientOf(cmd);
-    await client.request('POST', '/v1/revoke', { raw: new URLSearchParams({ token: valueOf(t, 'token') }).toString(), contentType: 'application/x-www-form-urlencoded', anonymous: true });
-    print('revoked (if it was a valid Mandate token)');
-  });
+  token
+    .command('introspect <token>')
+    .description('RFC 7662 introspection (needs the enforcer or admin role)')
+    .action(async (t: string, _o: unknown, cmd: Command) => {
+      const { client } = clientOf(cmd);
+      const { body } = await client.request('POST', '/v1/introspect', {
+        raw: new URLSearchParams({ token: valueOf(t, 'token') }).toString(),
+        contentType: 'application/x-www-form-urlencoded',
+      });
+      print(JSON.stringify(body, null, 2));
+    });
+  token
+    .command('revoke <token>')
+    .description('RFC 7009 revocation of one token')
+    .action(async (t: string, _o: unknown, cmd: Command) => {
+      const { client } = clientOf(cmd);
+      await client.request('POST', '/v1/revoke', {
+        raw: new URLSearchParams({ token: valueOf(t, 'token') }).toString(),
+        contentType: 'application/x-www-form-urlencoded',
+        anonymous: true,
+      });
+      print('revoked (if it was a valid Mandate token)');
+    });
 
   program
     .command('decide')
@@ -115,49 +136,85 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
     .option('--amount <n>', 'amount in minor units')
     .action(async (o: Record<string, string | boolean | undefined>, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const principals = [o.identity && { identity: o.identity }, o.person && { person: o.person }, o.principalToken && { token: valueOf(String(o.principalToken), '--principal-token') }].filter(Boolean);
+      const principals = [
+        o.identity && { identity: o.identity },
+        o.person && { person: o.person },
+        o.principalToken && { token: valueOf(String(o.principalToken), '--principal-token') },
+      ].filter(Boolean);
       if (principals.length !== 1) throw new CliError('give exactly one of --identity, --person or --principal-token', 2);
       let amount: number | undefined;
       if (o.amount !== undefined) {
         amount = Number(o.amount);
         if (!Number.isSafeInteger(amount) || amount < 0) throw new CliError(`--amount must be a whole number ≥ 0, not ${o.amount}`, 2);
       }
-      const { body } = await client.request<{ decision: string; reasons: string[]; policies: string[]; obligations: { type: string }[] }>('POST', '/v1/decisions', {
-        body: {
-          principal: principals[0],
-          action: o.action,
-          resource: { entity: o.entity, service: o.service, jurisdiction: o.jurisdiction, ...(o.kind ? { kind: o.kind } : {}), ...(o.resourceId ? { id: o.resourceId } : {}) },
-          context: { ...contextOf(o, cmd, Boolean(o.principalToken)), device_posture: o.device, ...(amount !== undefined ? { amount } : {}) },
+      const { body } = await client.request<{ decision: string; reasons: string[]; policies: string[]; obligations: { type: string }[] }>(
+        'POST',
+        '/v1/decisions',
+        {
+          body: {
+            principal: principals[0],
+            action: o.action,
+            resource: {
+              entity: o.entity,
+              service: o.service,
+              jurisdiction: o.jurisdiction,
+              ...(o.kind ? { kind: o.kind } : {}),
+              ...(o.resourceId ? { id: o.resourceId } : {}),
+            },
+            context: {
+              ...contextOf(o, cmd, Boolean(o.principalToken)),
+              device_posture: o.device,
+              ...(amount !== undefined ? { amount } : {}),
+            },
+          },
         },
-      });
-      print(json ? JSON.stringify(body, null, 2) : [
-        `${body.decision.toUpperCase()}`,
-        ...body.reasons.map((r) => `  because ${r}`),
-        `  policies: ${body.policies.join(', ') || '(none)'}`,
-        ...(body.obligations.length ? [`  obligations: ${body.obligations.map((ob) => ob.type).join(', ')}`] : []),
-      ].join('\n'));
+      );
+      print(
+        json
+          ? JSON.stringify(body, null, 2)
+          : [
+              `${body.decision.toUpperCase()}`,
+              ...body.reasons.map((r) => `  because ${r}`),
+              `  policies: ${body.policies.join(', ') || '(none)'}`,
+              ...(body.obligations.length ? [`  obligations: ${body.obligations.map((ob) => ob.type).join(', ')}`] : []),
+            ].join('\n'),
+      );
       if (body.decision !== 'allow') throw new CliError('denied', DENY_EXIT);
     });
 
   const policy = program.command('policy').description("the firm's Cedar policies");
-  policy.command('show').description('the policy set in force').action(async (_o: unknown, cmd: Command) => {
-    const { client, json } = clientOf(cmd);
-    const { body } = await client.request<{ version: number; digest: string; ids: string[]; text: string }>('GET', '/v1/policies');
-    print(json ? JSON.stringify(body, null, 2) : `version ${body.version} (${body.digest})\npolicies: ${body.ids.join(', ')}\n\n${body.text}`);
-  });
-  policy.command('schema').description('the Cedar schema policies are validated against').option('--format <f>', 'text | json', 'text').action(async (o: { format: string }, cmd: Command) => {
-    const { client } = clientOf(cmd);
-    const { body } = await client.request<{ json: unknown; text: string }>('GET', '/v1/policies/schema');
-    print(o.format === 'json' ? JSON.stringify(body.json, null, 2) : body.text);
-  });
-  policy.command('validate <file>').description('validate Cedar policies against the server’s schema').action(async (file: string, _o: unknown, cmd: Command) => {
-    const { client } = clientOf(cmd);
-    const { body } = await client.request<{ ids: string[] }>('POST', '/v1/policies/validate', { body: { text: readText(file) } });
-    print(`valid: ${body.ids.length} policies (${body.ids.join(', ')})`);
-  });
+  policy
+    .command('show')
+    .description('the policy set in force')
+    .action(async (_o: unknown, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<{ version: number; digest: string; ids: string[]; text: string }>('GET', '/v1/policies');
+      print(
+        json ? JSON.stringify(body, null, 2) : `version ${body.version} (${body.digest})\npolicies: ${body.ids.join(', ')}\n\n${body.text}`,
+      );
+    });
+  policy
+    .command('schema')
+    .description('the Cedar schema policies are validated against')
+    .option('--format <f>', 'text | json', 'text')
+    .action(async (o: { format: string }, cmd: Command) => {
+      const { client } = clientOf(cmd);
+      const { body } = await client.request<{ json: unknown; text: string }>('GET', '/v1/policies/schema');
+      print(o.format === 'json' ? JSON.stringify(body.json, null, 2) : body.text);
+    });
+  policy
+    .command('validate <file>')
+    .description('validate Cedar policies against the server’s schema')
+    .action(async (file: string, _o: unknown, cmd: Command) => {
+      const { client } = clientOf(cmd);
+      const { body } = await client.request<{ ids: string[] }>('POST', '/v1/policies/validate', { body: { text: readText(file) } });
+      print(`valid: ${body.ids.length} policies (${body.ids.join(', ')})`);
+    });
   policy
     .command('test <file>')
-    .description('run policy tests locally: each case through the compiled engine and, for the Cedar part, through cedar-wasm; they must agree')
+    .description(
+      'run policy tests locally: each case through the compiled engine and, for the Cedar part, through cedar-wasm; they must agree',
+    )
     .requiredOption('--tests <file>', 'the test cases (YAML or JSON)')
     .action(async (file: string, o: { tests: string }, cmd: Command) => {
       const { json } = clientOf(cmd);
@@ -169,31 +226,50 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
       }
       if (report.failed) throw new CliError(`${report.failed} policy test(s) failed`, 1);
     });
-  policy.command('push <file>').description('ask to publish a new version of the policies (validated now; published once an approver approves)').option('--if-version <n>', 'only if the version in force is this one').action(async (file: string, o: { ifVersion?: string }, cmd: Command) => {
-    const { client, json } = clientOf(cmd);
-    const { body } = await client.request<{ id: string; base_version: number; approval: { id: string; required: number } }>('POST', '/v1/policies', {
-      body: { text: readText(file) }, ...(o.ifVersion ? { headers: { 'if-match': `"${o.ifVersion}"` } } : {}),
+  policy
+    .command('push <file>')
+    .description('ask to publish a new version of the policies (validated now; published once an approver approves)')
+    .option('--if-version <n>', 'only if the version in force is this one')
+    .action(async (file: string, o: { ifVersion?: string }, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<{ id: string; base_version: number; approval: { id: string; required: number } }>(
+        'POST',
+        '/v1/policies',
+        {
+          body: { text: readText(file) },
+          ...(o.ifVersion ? { headers: { 'if-match': `"${o.ifVersion}"` } } : {}),
+        },
+      );
+      print(
+        json
+          ? JSON.stringify(body, null, 2)
+          : `change ${body.id} on top of version ${body.base_version} waits for ${body.approval.required} approval(s): mandate approvals approve ${body.approval.id}`,
+      );
     });
-    print(json ? JSON.stringify(body, null, 2) : `change ${body.id} on top of version ${body.base_version} waits for ${body.approval.required} approval(s): mandate approvals approve ${body.approval.id}`);
-  });
 
   const issuers = program.command('issuers').description('OIDC issuers whose workload tokens Mandate trusts');
-  issuers.command('add <file>').description('trust an issuer (JSON: id, issuer, audience, jwks or jwks_uri, …)').action(async (file: string, _o: unknown, cmd: Command) => {
-    const { client } = clientOf(cmd);
-    let doc: unknown;
-    try {
-      doc = JSON.parse(readText(file));
-    } catch (err) {
-      throw new CliError(`${file} is not JSON: ${(err as Error).message}`, 2);
-    }
-    const { body } = await client.request<{ id: string; issuer: string }>('POST', '/v1/issuers', { body: doc });
-    print(`trusting ${body.issuer} as ${body.id}`);
-  });
-  issuers.command('list').description('trusted issuers').action(async (_o: unknown, cmd: Command) => {
-    const { client } = clientOf(cmd);
-    const { body } = await client.request<{ items: unknown[] }>('GET', '/v1/issuers');
-    print(JSON.stringify(body.items, null, 2));
-  });
+  issuers
+    .command('add <file>')
+    .description('trust an issuer (JSON: id, issuer, audience, jwks or jwks_uri, …)')
+    .action(async (file: string, _o: unknown, cmd: Command) => {
+      const { client } = clientOf(cmd);
+      let doc: unknown;
+      try {
+        doc = JSON.parse(readText(file));
+      } catch (err) {
+        throw new CliError(`${file} is not JSON: ${(err as Error).message}`, 2);
+      }
+      const { body } = await client.request<{ id: string; issuer: string }>('POST', '/v1/issuers', { body: doc });
+      print(`trusting ${body.issuer} as ${body.id}`);
+    });
+  issuers
+    .command('list')
+    .description('trusted issuers')
+    .action(async (_o: unknown, cmd: Command) => {
+      const { client } = clientOf(cmd);
+      const { body } = await client.request<{ items: unknown[] }>('GET', '/v1/issuers');
+      print(JSON.stringify(body.items, null, 2));
+    });
 
   const credentials = program.command('credentials').description('how identities prove themselves');
   credentials
@@ -215,22 +291,44 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
         }
       } else if (o.staticSecret) body = { type: 'static_secret' };
       else throw new CliError('give --issuer and --subject, or --jwk, or --static-secret', 2);
-      const { body: cred } = await client.request<{ id: string; type: string; secret?: string }>('POST', `/v1/identities/${encodeURIComponent(identity)}/credentials`, { body });
-      print(json ? JSON.stringify(cred, null, 2) : `${cred.type} credential ${cred.id} registered for ${identity}${cred.secret ? `\nsecret (shown once, store it now): ${cred.secret}` : ''}`);
+      const { body: cred } = await client.request<{ id: string; type: string; secret?: string }>(
+        'POST',
+        `/v1/identities/${encodeURIComponent(identity)}/credentials`,
+        { body },
+      );
+      print(
+        json
+          ? JSON.stringify(cred, null, 2)
+          : `${cred.type} credential ${cred.id} registered for ${identity}${cred.secret ? `\nsecret (shown once, store it now): ${cred.secret}` : ''}`,
+      );
     });
-  credentials.command('list <identity>').description('an identity’s credentials').action(async (identity: string, _o: unknown, cmd: Command) => {
-    const { client } = clientOf(cmd);
-    const { body } = await client.request<{ items: unknown[] }>('GET', `/v1/identities/${encodeURIComponent(identity)}/credentials`);
-    print(JSON.stringify(body.items, null, 2));
-  });
-  credentials.command('revoke <identity> <credential>').description('revoke a credential and every token it produced').action(async (identity: string, credential: string, _o: unknown, cmd: Command) => {
-    const { client } = clientOf(cmd);
-    await client.request('POST', `/v1/identities/${encodeURIComponent(identity)}/credentials/${encodeURIComponent(credential)}/revoke`);
-    print(`credential ${credential} of ${identity} revoked`);
-  });
-  credentials.command('revoke-tokens <identity>').description('revoke every token the identity holds').requiredOption('--reason <text>', 'why (recorded)').action(async (identity: string, o: { reason: string }, cmd: Command) => {
-    const { client } = clientOf(cmd);
-    const { body } = await client.request<{ generation: number }>('POST', `/v1/identities/${encodeURIComponent(identity)}/revoke-tokens`, { body: { reason: o.reason } });
-    print(`every token of ${identity} is revoked (generation ${body.generation})`);
-  });
+  credentials
+    .command('list <identity>')
+    .description('an identity’s credentials')
+    .action(async (identity: string, _o: unknown, cmd: Command) => {
+      const { client } = clientOf(cmd);
+      const { body } = await client.request<{ items: unknown[] }>('GET', `/v1/identities/${encodeURIComponent(identity)}/credentials`);
+      print(JSON.stringify(body.items, null, 2));
+    });
+  credentials
+    .command('revoke <identity> <credential>')
+    .description('revoke a credential and every token it produced')
+    .action(async (identity: string, credential: string, _o: unknown, cmd: Command) => {
+      const { client } = clientOf(cmd);
+      await client.request('POST', `/v1/identities/${encodeURIComponent(identity)}/credentials/${encodeURIComponent(credential)}/revoke`);
+      print(`credential ${credential} of ${identity} revoked`);
+    });
+  credentials
+    .command('revoke-tokens <identity>')
+    .description('revoke every token the identity holds')
+    .requiredOption('--reason <text>', 'why (recorded)')
+    .action(async (identity: string, o: { reason: string }, cmd: Command) => {
+      const { client } = clientOf(cmd);
+      const { body } = await client.request<{ generation: number }>(
+        'POST',
+        `/v1/identities/${encodeURIComponent(identity)}/revoke-tokens`,
+        { body: { reason: o.reason } },
+      );
+      print(`every token of ${identity} is revoked (generation ${body.generation})`);
+    });
 }

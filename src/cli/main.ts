@@ -9,7 +9,17 @@ import { formatFor } from '../importer/parse.js';
 import { Client, CliError, noteMore, parseLimit } from './client.js';
 import { completionScript } from './completion.js';
 import { io, print, processIo, setIo, type CliIo } from './output.js';
-import { credentialsPath, checkProfileName, DEFAULT_PROFILE, DEFAULT_URL, readCredentials, readToken, removeProfile, resolveConnection, saveProfile } from './profiles.js';
+import {
+  credentialsPath,
+  checkProfileName,
+  DEFAULT_PROFILE,
+  DEFAULT_URL,
+  readCredentials,
+  readToken,
+  removeProfile,
+  resolveConnection,
+  saveProfile,
+} from './profiles.js';
 import { registerApprovalCommands } from './approvals.js';
 import { registerReviewCommands } from './reviews.js';
 import { registerDiscoveryCommands } from './discovery.js';
@@ -44,7 +54,18 @@ function clientOf(cmd: Command): { client: Client; json: boolean } {
 }
 
 const IDENTITY_COLUMNS = ['id', 'kind', 'function', 'capability', 'status', 'owner', 'environment'];
-const IDENTITY_FILTERS = ['entity', 'service', 'jurisdiction', 'kind', 'function', 'capability', 'status', 'owner', 'vendor', 'environment'];
+const IDENTITY_FILTERS = [
+  'entity',
+  'service',
+  'jurisdiction',
+  'kind',
+  'function',
+  'capability',
+  'status',
+  'owner',
+  'vendor',
+  'environment',
+];
 
 function addFilters(cmd: Command, names: readonly string[]): Command {
   for (const n of names) cmd.option(`--${n} <value>`, `only records with this ${n}`);
@@ -53,58 +74,81 @@ function addFilters(cmd: Command, names: readonly string[]): Command {
 
 /** A list read page by page to the end, or to --limit (then stderr says how many more). */
 function listCommand(parent: Command, path: string, columns: readonly string[], filters: readonly string[], counts = false): Command {
-  return addFilters(parent.command('list').description(`list ${path}`), filters).action(async (opts: Record<string, string>, cmd: Command) => {
-    const { client, json } = clientOf(cmd);
-    const max = parseLimit(opts.limit!);
-    const query = Object.fromEntries(filters.map((f) => [f, opts[f]]));
-    const listed = await client.listAll<Record<string, unknown>>(`/v1/${path}`, query, max, { count: counts && max !== Infinity });
-    const items = listed.items;
-    print(json ? JSON.stringify(items, null, 2) : items.length ? table(items, columns) : `no ${path} match`);
-    noteMore(listed);
-  });
+  return addFilters(parent.command('list').description(`list ${path}`), filters).action(
+    async (opts: Record<string, string>, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const max = parseLimit(opts.limit!);
+      const query = Object.fromEntries(filters.map((f) => [f, opts[f]]));
+      const listed = await client.listAll<Record<string, unknown>>(`/v1/${path}`, query, max, { count: counts && max !== Infinity });
+      const items = listed.items;
+      print(json ? JSON.stringify(items, null, 2) : items.length ? table(items, columns) : `no ${path} match`);
+      noteMore(listed);
+    },
+  );
 }
 
 function showCommand(parent: Command, path: string): Command {
-  return parent.command('show <id>').description(`show one of the ${path}`).action(async (id: string, _o: unknown, cmd: Command) => {
-    const { client } = clientOf(cmd);
-    const { body } = await client.request('GET', `/v1/${path}/${encodeURIComponent(id)}`);
-    print(JSON.stringify(body, null, 2));
-  });
+  return parent
+    .command('show <id>')
+    .description(`show one of the ${path}`)
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const { client } = clientOf(cmd);
+      const { body } = await client.request('GET', `/v1/${path}/${encodeURIComponent(id)}`);
+      print(JSON.stringify(body, null, 2));
+    });
 }
 
 function statusCommand(parent: Command, name: string, to: string, summary: string): void {
-  parent.command(`${name} <id>`).description(summary).requiredOption('--reason <text>', 'why (recorded as evidence)').action(
-    async (id: string, opts: { reason: string }, cmd: Command) => {
+  parent
+    .command(`${name} <id>`)
+    .description(summary)
+    .requiredOption('--reason <text>', 'why (recorded as evidence)')
+    .action(async (id: string, opts: { reason: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ id: string; status: string; version: number }>('POST', `/v1/identities/${encodeURIComponent(id)}/status`, {
-        body: { status: to, reason: opts.reason },
-      });
+      const { body } = await client.request<{ id: string; status: string; version: number }>(
+        'POST',
+        `/v1/identities/${encodeURIComponent(id)}/status`,
+        {
+          body: { status: to, reason: opts.reason },
+        },
+      );
       print(json ? JSON.stringify(body, null, 2) : `${body.id} is now ${body.status} (version ${body.version})`);
-    },
-  );
+    });
 }
 
 /** Hands an identity to a new owner: reads it, and writes it back with the owner changed (If-Match). */
 function setOwnerCommand(parent: Command): void {
-  parent.command('set-owner <id> <owner>').description('hand an identity to a new owner (an e-mail address of the people registry)').action(
-    async (id: string, owner: string, _o: unknown, cmd: Command) => {
+  parent
+    .command('set-owner <id> <owner>')
+    .description('hand an identity to a new owner (an e-mail address of the people registry)')
+    .action(async (id: string, owner: string, _o: unknown, cmd: Command) => {
       const { client, json } = clientOf(cmd);
       const path = `/v1/identities/${encodeURIComponent(id)}`;
       const { body: current } = await client.request<Record<string, unknown> & { version: number }>('GET', path);
       const { version, created_at: _c, updated_at: _u, ...record } = current;
-      const { body } = await client.request<{ id: string; owner: string; version: number }>('PUT', path, { body: { ...record, owner }, headers: { 'if-match': `"${version}"` } });
+      const { body } = await client.request<{ id: string; owner: string; version: number }>('PUT', path, {
+        body: { ...record, owner },
+        headers: { 'if-match': `"${version}"` },
+      });
       print(json ? JSON.stringify(body, null, 2) : `${body.id} is now owned by ${body.owner} (version ${body.version})`);
-    },
-  );
+    });
 }
 
 export function buildCli(): Command {
   const program = new Command('mandate')
     .description('Mandate: licence state drives machine-identity state')
     .version(packageVersion(), '-V, --version', 'print the version')
-    .addOption(new Option('--url <url>', `Mandate server URL (default: the profile's, else ${DEFAULT_URL})`).env('MANDATE_URL').helpGroup(GLOBAL))
-    .addOption(new Option('--token <token>', 'API token (prefer mandate login: argv is visible to other users)').env('MANDATE_TOKEN').helpGroup(GLOBAL))
-    .addOption(new Option('--profile <name>', `stored profile to use (default: ${DEFAULT_PROFILE})`).env('MANDATE_PROFILE').helpGroup(GLOBAL))
+    .addOption(
+      new Option('--url <url>', `Mandate server URL (default: the profile's, else ${DEFAULT_URL})`).env('MANDATE_URL').helpGroup(GLOBAL),
+    )
+    .addOption(
+      new Option('--token <token>', 'API token (prefer mandate login: argv is visible to other users)')
+        .env('MANDATE_TOKEN')
+        .helpGroup(GLOBAL),
+    )
+    .addOption(
+      new Option('--profile <name>', `stored profile to use (default: ${DEFAULT_PROFILE})`).env('MANDATE_PROFILE').helpGroup(GLOBAL),
+    )
     .addOption(new Option('--json', 'machine-readable JSON output (errors too, on stderr)').helpGroup(GLOBAL))
     .showHelpAfterError()
     .configureOutput({
@@ -117,10 +161,16 @@ export function buildCli(): Command {
 
   program
     .command('login')
-    .description('check an API token against the server and store it with the URL in a profile (the token is read from stdin or a hidden prompt, never argv)')
+    .description(
+      'check an API token against the server and store it with the URL in a profile (the token is read from stdin or a hidden prompt, never argv)',
+    )
     .action(async (_o: unknown, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
-      if (g.token) throw new CliError('login reads the token from stdin or a prompt, not from --token or MANDATE_TOKEN', 2, { code: 'BAD_FLAG', field: '--token' });
+      if (g.token)
+        throw new CliError('login reads the token from stdin or a prompt, not from --token or MANDATE_TOKEN', 2, {
+          code: 'BAD_FLAG',
+          field: '--token',
+        });
       const name = checkProfileName(g.profile ?? DEFAULT_PROFILE);
       const url = g.url ?? DEFAULT_URL;
       try {
@@ -162,7 +212,8 @@ export function buildCli(): Command {
       const lines = [`Mandate is listening on ${server.url} (store: ${server.db.description})`];
       lines.push(`Console: ${server.url}/console/ (sign in with an API token)`);
       if (server.demoLoaded) lines.push('Loaded the demo firm (demo/mandate-demo.yaml).');
-      if (server.kekCreated) lines.push(`Wrote a new key-encryption key for the ledger's signing key to ${server.kekCreated} (set MANDATE_KEK in production).`);
+      if (server.kekCreated)
+        lines.push(`Wrote a new key-encryption key for the ledger's signing key to ${server.kekCreated} (set MANDATE_KEK in production).`);
       if (server.bootstrapToken) {
         lines.push(
           'First start: created the admin user. Its API token is shown this once and stored only as a hash:',
@@ -195,8 +246,13 @@ export function buildCli(): Command {
       }
       const contentType = formatFor(file) === 'yaml' ? 'application/yaml' : 'application/json';
       const { body } = await client.request<{
-        dry_run: boolean; bootstrap: boolean; counts: Record<string, number>; changes?: { kind: string; id: string; op: string; changes: { field: string }[] }[]; changes_total?: number;
-        pending: { id: string; op: string; gains: { detail: string }[]; approval?: string; required?: number }[]; pending_total: number;
+        dry_run: boolean;
+        bootstrap: boolean;
+        counts: Record<string, number>;
+        changes?: { kind: string; id: string; op: string; changes: { field: string }[] }[];
+        changes_total?: number;
+        pending: { id: string; op: string; gains: { detail: string }[]; approval?: string; required?: number }[];
+        pending_total: number;
       }>('POST', `/v1/import${opts.dryRun ? '?dry_run=true' : ''}`, { raw: text, contentType, progress: `uploading ${file}` });
       if (json) return print(JSON.stringify(body, null, 2));
       const c = body.counts;
@@ -207,12 +263,24 @@ export function buildCli(): Command {
       const heldIds = new Set(body.pending.map((p) => p.id));
       for (const ch of body.changes ?? []) {
         if (ch.kind === 'identity' && heldIds.has(ch.id)) continue;
-        lines.push(`  ${ch.op === 'create' ? '+' : '~'} ${ch.kind} ${ch.id}${ch.op === 'update' ? ` (${ch.changes.map((f) => f.field).join(', ')})` : ''}`);
+        lines.push(
+          `  ${ch.op === 'create' ? '+' : '~'} ${ch.kind} ${ch.id}${ch.op === 'update' ? ` (${ch.changes.map((f) => f.field).join(', ')})` : ''}`,
+        );
       }
       if ((body.changes_total ?? 0) > (body.changes?.length ?? 0)) lines.push(`  … ${body.changes_total! - body.changes!.length} more`);
-      if (body.pending.length) lines.push(body.dry_run ? 'Would be held for approval (they add power):' : 'Held for approval (they add power; approve with mandate approvals approve ID):');
+      if (body.pending.length)
+        lines.push(
+          body.dry_run
+            ? 'Would be held for approval (they add power):'
+            : 'Held for approval (they add power; approve with mandate approvals approve ID):',
+        );
       for (const p of body.pending) {
-        lines.push(`  ! identity ${p.id}${p.approval ? ` → approval ${p.approval} (${p.required} needed)` : ''}: adds ${p.gains.map((g) => g.detail).slice(0, 3).join('; ')}${p.gains.length > 3 ? ` and ${p.gains.length - 3} more` : ''}`);
+        lines.push(
+          `  ! identity ${p.id}${p.approval ? ` → approval ${p.approval} (${p.required} needed)` : ''}: adds ${p.gains
+            .map((g) => g.detail)
+            .slice(0, 3)
+            .join('; ')}${p.gains.length > 3 ? ` and ${p.gains.length - 3} more` : ''}`,
+        );
       }
       if (body.pending_total > body.pending.length) lines.push(`  … ${body.pending_total - body.pending.length} more held`);
       print(lines.join('\n'));
@@ -228,7 +296,12 @@ export function buildCli(): Command {
   setOwnerCommand(identities);
 
   const authorisations = program.command('authorisations').description("the firm's authorisations and passports");
-  listCommand(authorisations, 'authorisations', ['id', 'entity', 'service', 'jurisdiction', 'basis', 'status', 'reference'], ['entity', 'service', 'jurisdiction', 'status']);
+  listCommand(
+    authorisations,
+    'authorisations',
+    ['id', 'entity', 'service', 'jurisdiction', 'basis', 'status', 'reference'],
+    ['entity', 'service', 'jurisdiction', 'status'],
+  );
   showCommand(authorisations, 'authorisations');
 
   registerRegulatoryCommands(authorisations, program, clientOf, print);
@@ -256,12 +329,25 @@ export function buildCli(): Command {
     .option('--limit <n>', 'at most this many events (0: all)', '0')
     .action(async (id: string, opts: { type?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const listed = await client.listAll<{ seq: number; at: string; actor: string; action: string; subject: { type: string }; reason: string | null }>(
-        '/v1/events', { subject_id: id, subject_type: opts.type }, parseLimit(opts.limit),
-      );
+      const listed = await client.listAll<{
+        seq: number;
+        at: string;
+        actor: string;
+        action: string;
+        subject: { type: string };
+        reason: string | null;
+      }>('/v1/events', { subject_id: id, subject_type: opts.type }, parseLimit(opts.limit));
       const events = listed.items;
       if (json) print(JSON.stringify(events, null, 2));
-      else print(events.length ? table(events.map((e) => ({ ...e, type: e.subject.type })), ['seq', 'at', 'actor', 'action', 'type', 'reason']) : `no events for ${id}`);
+      else
+        print(
+          events.length
+            ? table(
+                events.map((e) => ({ ...e, type: e.subject.type })),
+                ['seq', 'at', 'actor', 'action', 'type', 'reason'],
+              )
+            : `no events for ${id}`,
+        );
       noteMore(listed);
     });
 
@@ -273,15 +359,21 @@ export function buildCli(): Command {
     .requiredOption('--roles <roles>', `comma-separated: ${ROLES.join(', ')}`)
     .action(async (id: string, opts: { name: string; roles: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const roles = opts.roles.split(',').map((r) => r.trim()).filter(Boolean);
+      const roles = opts.roles
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean);
       const { body } = await client.request<{ id: string; roles: string[] }>('POST', '/v1/users', { body: { id, name: opts.name, roles } });
       print(json ? JSON.stringify(body, null, 2) : `created user ${body.id} (${body.roles.join(', ')})`);
     });
-  users.command('list').description('list users').action(async (_o: unknown, cmd: Command) => {
-    const { client, json } = clientOf(cmd);
-    const { body } = await client.request<{ items: Record<string, unknown>[] }>('GET', '/v1/users');
-    print(json ? JSON.stringify(body.items, null, 2) : table(body.items, ['id', 'name', 'roles', 'status']));
-  });
+  users
+    .command('list')
+    .description('list users')
+    .action(async (_o: unknown, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<{ items: Record<string, unknown>[] }>('GET', '/v1/users');
+      print(json ? JSON.stringify(body.items, null, 2) : table(body.items, ['id', 'name', 'roles', 'status']));
+    });
 
   const tokens = program.command('tokens').description('API tokens (admin)');
   tokens
@@ -298,30 +390,51 @@ export function buildCli(): Command {
         if (!Number.isInteger(n)) throw new CliError(`--expires-in must be whole seconds, not ${opts.expiresIn}`, 2);
         body.expires_in_seconds = n;
       }
-      const { body: created } = await client.request<{ id: string; token: string; expires_at: string | null }>('POST', `/v1/users/${encodeURIComponent(user)}/tokens`, { body });
-      print(json ? JSON.stringify(created, null, 2) : `token ${created.id} for ${user}${created.expires_at ? ` (expires ${created.expires_at})` : ''}, shown once:\n${created.token}`);
+      const { body: created } = await client.request<{ id: string; token: string; expires_at: string | null }>(
+        'POST',
+        `/v1/users/${encodeURIComponent(user)}/tokens`,
+        { body },
+      );
+      print(
+        json
+          ? JSON.stringify(created, null, 2)
+          : `token ${created.id} for ${user}${created.expires_at ? ` (expires ${created.expires_at})` : ''}, shown once:\n${created.token}`,
+      );
     });
-  tokens.command('list <user>').description("list a user's tokens").action(async (user: string, _o: unknown, cmd: Command) => {
-    const { client, json } = clientOf(cmd);
-    const { body } = await client.request<{ items: Record<string, unknown>[] }>('GET', `/v1/users/${encodeURIComponent(user)}/tokens`);
-    print(json ? JSON.stringify(body.items, null, 2) : table(body.items, ['id', 'label', 'created_at', 'expires_at', 'revoked_at']));
-  });
-  tokens.command('revoke <tokenId>').description('revoke an API token').option('--reason <text>', 'why').action(
-    async (tokenId: string, opts: { reason?: string }, cmd: Command) => {
+  tokens
+    .command('list <user>')
+    .description("list a user's tokens")
+    .action(async (user: string, _o: unknown, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ id: string; revoked_at: string }>('POST', `/v1/tokens/${encodeURIComponent(tokenId)}/revoke`, {
-        body: opts.reason ? { reason: opts.reason } : {},
-      });
+      const { body } = await client.request<{ items: Record<string, unknown>[] }>('GET', `/v1/users/${encodeURIComponent(user)}/tokens`);
+      print(json ? JSON.stringify(body.items, null, 2) : table(body.items, ['id', 'label', 'created_at', 'expires_at', 'revoked_at']));
+    });
+  tokens
+    .command('revoke <tokenId>')
+    .description('revoke an API token')
+    .option('--reason <text>', 'why')
+    .action(async (tokenId: string, opts: { reason?: string }, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<{ id: string; revoked_at: string }>(
+        'POST',
+        `/v1/tokens/${encodeURIComponent(tokenId)}/revoke`,
+        {
+          body: opts.reason ? { reason: opts.reason } : {},
+        },
+      );
       print(json ? JSON.stringify(body, null, 2) : `token ${body.id} revoked at ${body.revoked_at}`);
-    },
-  );
+    });
 
   program
     .command('completion <shell>')
     .description('print a shell completion script: bash, zsh or fish')
-    .addHelpText('after', '\nExamples:\n  source <(mandate completion bash)     # in ~/.bashrc\n  source <(mandate completion zsh)      # in ~/.zshrc\n  mandate completion fish > ~/.config/fish/completions/mandate.fish')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  source <(mandate completion bash)     # in ~/.bashrc\n  source <(mandate completion zsh)      # in ~/.zshrc\n  mandate completion fish > ~/.config/fish/completions/mandate.fish',
+    )
     .action((shell: string) => {
-      if (!['bash', 'zsh', 'fish'].includes(shell)) throw new CliError(`completion is for bash, zsh or fish, not "${shell}"`, 2, { code: 'BAD_ARGUMENT', field: 'shell' });
+      if (!['bash', 'zsh', 'fish'].includes(shell))
+        throw new CliError(`completion is for bash, zsh or fish, not "${shell}"`, 2, { code: 'BAD_ARGUMENT', field: 'shell' });
       io().out(completionScript(program, shell));
     });
 
@@ -332,7 +445,19 @@ export function buildCli(): Command {
 const GLOBAL = 'Global options (also after a command):';
 
 /** The commands most people use, first in the help; every other command under "Other commands". */
-const COMMON = ['login', 'logout', 'import', 'identities', 'authorisations', 'events', 'approvals', 'access', 'findings', 'evidence', 'ledger'];
+const COMMON = [
+  'login',
+  'logout',
+  'import',
+  'identities',
+  'authorisations',
+  'events',
+  'approvals',
+  'access',
+  'findings',
+  'evidence',
+  'ledger',
+];
 
 export const EXIT_CODES: readonly [number, string][] = [
   [0, 'success'],
@@ -345,26 +470,29 @@ export const EXIT_CODES: readonly [number, string][] = [
 function groupHelp(program: Command): void {
   for (const c of program.commands as Command[]) c.helpGroup(COMMON.includes(c.name()) ? 'Common commands:' : 'Other commands:');
   program.commandsGroup('Other commands:').helpCommand('help [command]', 'display help for command');
-  program.addHelpText('after', [
-    '',
-    'Examples:',
-    '  mandate login --url https://mandate.example.com      # token from a hidden prompt or stdin',
-    '  mandate import firm.yaml --dry-run',
-    '  mandate identities list --entity ent-de --jurisdiction FR --limit 20',
-    '  mandate identities suspend svc-payments --reason "suspected key leak"',
-    '  mandate --profile prod approvals list --mine',
-    '  mandate evidence export --entity ent-ie --jurisdiction IT --out pack.tar.gz',
-    '',
-    'Server and token: --url/--token, else MANDATE_URL/MANDATE_TOKEN, else the profile',
-    `(--profile or MANDATE_PROFILE, else "${DEFAULT_PROFILE}") stored by mandate login in`,
-    '$XDG_CONFIG_HOME/mandate/credentials.json (or ~/.config/mandate/credentials.json), mode 0600.',
-    '',
-    'Lists read every page unless --limit N; when they stop early, stderr says how many more.',
-    'With --json, errors are JSON on stderr: {"error": {"code", "message", "field", "status"}}.',
-    '',
-    'Exit codes:',
-    ...EXIT_CODES.map(([code, meaning]) => `  ${code}  ${meaning}`),
-  ].join('\n'));
+  program.addHelpText(
+    'after',
+    [
+      '',
+      'Examples:',
+      '  mandate login --url https://mandate.example.com      # token from a hidden prompt or stdin',
+      '  mandate import firm.yaml --dry-run',
+      '  mandate identities list --entity ent-de --jurisdiction FR --limit 20',
+      '  mandate identities suspend svc-payments --reason "suspected key leak"',
+      '  mandate --profile prod approvals list --mine',
+      '  mandate evidence export --entity ent-ie --jurisdiction IT --out pack.tar.gz',
+      '',
+      'Server and token: --url/--token, else MANDATE_URL/MANDATE_TOKEN, else the profile',
+      `(--profile or MANDATE_PROFILE, else "${DEFAULT_PROFILE}") stored by mandate login in`,
+      '$XDG_CONFIG_HOME/mandate/credentials.json (or ~/.config/mandate/credentials.json), mode 0600.',
+      '',
+      'Lists read every page unless --limit N; when they stop early, stderr says how many more.',
+      'With --json, errors are JSON on stderr: {"error": {"code", "message", "field", "status"}}.',
+      '',
+      'Exit codes:',
+      ...EXIT_CODES.map(([code, meaning]) => `  ${code}  ${meaning}`),
+    ].join('\n'),
+  );
 }
 
 /** Whether this run reports errors as JSON (--json anywhere before a lone --). */
@@ -375,11 +503,20 @@ function errorJson(err: unknown): string {
   if (err instanceof CommanderError) {
     error = { code: 'USAGE', message: err.message.replace(/^error: /, ''), field: null, status: null };
   } else if (err instanceof CliError) {
-    const body = (err.body && typeof err.body === 'object' ? err.body : {}) as { code?: string; error?: string; detail?: string; error_description?: string; errors?: { field: string }[] };
+    const body = (err.body && typeof err.body === 'object' ? err.body : {}) as {
+      code?: string;
+      error?: string;
+      detail?: string;
+      error_description?: string;
+      errors?: { field: string }[];
+    };
     const fromServer = err.status !== undefined;
     error = {
       code: err.detail.code ?? body.code ?? body.error ?? (fromServer ? `HTTP_${err.status}` : err.exitCode === 2 ? 'USAGE' : 'FAILED'),
-      message: (fromServer ? body.detail ?? body.error_description ?? (typeof err.body === 'string' ? err.body.slice(0, 500) : undefined) : undefined) ?? err.message,
+      message:
+        (fromServer
+          ? (body.detail ?? body.error_description ?? (typeof err.body === 'string' ? err.body.slice(0, 500) : undefined))
+          : undefined) ?? err.message,
       field: err.detail.field ?? body.errors?.[0]?.field ?? null,
       status: err.status ?? null,
       ...(body.errors?.length ? { errors: body.errors } : {}),

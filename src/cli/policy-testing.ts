@@ -17,31 +17,87 @@ import { cedarSchema } from '../policy/schema.js';
 
 const Str = Type.String({ minLength: 1, maxLength: 200 });
 const PrincipalSpec = Type.Union([
-  Type.Object({
-    type: Type.Literal('identity'), status: Type.Optional(Enum(['active', 'suspended', 'revoked', 'decommissioned'] as const)),
-    kind: Str, function: Str, capability: Enum(['observe', 'execute'] as const), environment: Str,
-    vendor: Type.Optional(Type.Boolean()), break_glass: Type.Optional(Type.Boolean()), legacy: Type.Optional(Type.Boolean()),
-    actions: Type.Array(Str, { maxItems: 100 }), scopes: Type.Array(Str, { maxItems: 500 }),
-  }, { additionalProperties: false }),
-  Type.Object({ type: Type.Literal('person'), status: Type.Optional(Enum(['active', 'departed', 'disabled'] as const)), roles: Type.Array(Str, { maxItems: 20 }) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      type: Type.Literal('identity'),
+      status: Type.Optional(Enum(['active', 'suspended', 'revoked', 'decommissioned'] as const)),
+      kind: Str,
+      function: Str,
+      capability: Enum(['observe', 'execute'] as const),
+      environment: Str,
+      vendor: Type.Optional(Type.Boolean()),
+      break_glass: Type.Optional(Type.Boolean()),
+      legacy: Type.Optional(Type.Boolean()),
+      actions: Type.Array(Str, { maxItems: 100 }),
+      scopes: Type.Array(Str, { maxItems: 500 }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      type: Type.Literal('person'),
+      status: Type.Optional(Enum(['active', 'departed', 'disabled'] as const)),
+      roles: Type.Array(Str, { maxItems: 20 }),
+    },
+    { additionalProperties: false },
+  ),
 ]);
-const TestFile = Type.Object({
-  actions: Type.Optional(Type.Array(Type.Object({ id: Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }), class: Enum(ACTION_CLASSES) }, { additionalProperties: false }), { maxItems: 100 })),
-  authorisations: Type.Array(Type.Object({ id: Type.Optional(Str), entity: Str, service: ServiceSchema, jurisdiction: MemberStateSchema, status: Enum(AUTHORISATION_STATUSES), denied_actions: Type.Optional(Type.Array(Str)) }, { additionalProperties: false }), { maxItems: 1000 }),
-  principals: Type.Record(Str, PrincipalSpec),
-  cases: Type.Array(Type.Object({
-    name: Str,
-    principal: Str,
-    action: Str,
-    resource: Type.Object({ entity: Str, service: ServiceSchema, jurisdiction: MemberStateSchema, kind: Type.Optional(Str), id: Type.Optional(Str) }, { additionalProperties: false }),
-    context: Type.Object({
-      attested: Type.Boolean(), device_posture: Enum(['compliant', 'non_compliant', 'unknown'] as const), session_purpose: Str,
-      environment: Enum(['production', 'staging', 'development'] as const), amount: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
-    }, { additionalProperties: false }),
-    expect: Enum(['allow', 'deny'] as const),
-    obligations: Type.Optional(Type.Array(Str)),
-  }, { additionalProperties: false }), { minItems: 1, maxItems: 10_000 }),
-}, { additionalProperties: false });
+const TestFile = Type.Object(
+  {
+    actions: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { id: Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }), class: Enum(ACTION_CLASSES) },
+          { additionalProperties: false },
+        ),
+        { maxItems: 100 },
+      ),
+    ),
+    authorisations: Type.Array(
+      Type.Object(
+        {
+          id: Type.Optional(Str),
+          entity: Str,
+          service: ServiceSchema,
+          jurisdiction: MemberStateSchema,
+          status: Enum(AUTHORISATION_STATUSES),
+          denied_actions: Type.Optional(Type.Array(Str)),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 1000 },
+    ),
+    principals: Type.Record(Str, PrincipalSpec),
+    cases: Type.Array(
+      Type.Object(
+        {
+          name: Str,
+          principal: Str,
+          action: Str,
+          resource: Type.Object(
+            { entity: Str, service: ServiceSchema, jurisdiction: MemberStateSchema, kind: Type.Optional(Str), id: Type.Optional(Str) },
+            { additionalProperties: false },
+          ),
+          context: Type.Object(
+            {
+              attested: Type.Boolean(),
+              device_posture: Enum(['compliant', 'non_compliant', 'unknown'] as const),
+              session_purpose: Str,
+              environment: Enum(['production', 'staging', 'development'] as const),
+              amount: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+            },
+            { additionalProperties: false },
+          ),
+          expect: Enum(['allow', 'deny'] as const),
+          obligations: Type.Optional(Type.Array(Str)),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 10_000 },
+    ),
+  },
+  { additionalProperties: false },
+);
 type TestFile = Static<typeof TestFile>;
 
 export interface PolicyTestReport {
@@ -58,7 +114,13 @@ export async function runPolicyTests(policyText: string, testsText: string): Pro
     throw new CliError(`the tests file is not YAML or JSON: ${(err as Error).message}`, 2);
   }
   const validate = compileBody(TestFile);
-  if (!validate(doc)) throw new CliError(`the tests file is not valid: ${ajvIssues(validate.errors).map((i) => `${i.field} ${i.reason}`).join('; ')}`, 2);
+  if (!validate(doc))
+    throw new CliError(
+      `the tests file is not valid: ${ajvIssues(validate.errors)
+        .map((i) => `${i.field} ${i.reason}`)
+        .join('; ')}`,
+      2,
+    );
   const tests = doc as TestFile;
   const actions = [...DEFAULT_ACTIONS.map((a) => ({ id: a.id, class: a.class })), ...(tests.actions ?? [])];
   const checked = await checkCedar(policyText, cedarSchema(actions.map((a) => ({ ...a, description: a.id }))));
@@ -78,9 +140,23 @@ export async function runPolicyTests(policyText: string, testsText: string): Pro
   const prepared = tests.cases.map((c) => {
     const spec = tests.principals[c.principal];
     if (!spec) throw new CliError(`case "${c.name}" names principal ${c.principal}, which the tests file does not define`, 2);
-    const principal: PrincipalFacts = spec.type === 'identity'
-      ? { type: 'identity', id: c.principal, status: spec.status ?? 'active', kind: spec.kind, function: spec.function, capability: spec.capability, environment: spec.environment, vendor: spec.vendor ?? false, break_glass: spec.break_glass ?? false, legacy: spec.legacy ?? false, actions: spec.actions, scopes: spec.scopes }
-      : { type: 'person', id: c.principal, status: spec.status ?? 'active', roles: spec.roles };
+    const principal: PrincipalFacts =
+      spec.type === 'identity'
+        ? {
+            type: 'identity',
+            id: c.principal,
+            status: spec.status ?? 'active',
+            kind: spec.kind,
+            function: spec.function,
+            capability: spec.capability,
+            environment: spec.environment,
+            vendor: spec.vendor ?? false,
+            break_glass: spec.break_glass ?? false,
+            legacy: spec.legacy ?? false,
+            actions: spec.actions,
+            scopes: spec.scopes,
+          }
+        : { type: 'person', id: c.principal, status: spec.status ?? 'active', roles: spec.roles };
     const scope = scopeKeyOf(c.resource);
     return { c, principal, scope, state: states.get(scope) ?? 'none' };
   });
@@ -100,15 +176,27 @@ export async function runPolicyTests(policyText: string, testsText: string): Pro
     if (d.decision !== p.c.expect) problems.push(`expected ${p.c.expect}, got ${d.decision} (${d.reasons.join('; ')})`);
     const want = [...(p.c.obligations ?? [])].sort();
     const got = d.obligations.map((o) => o.type).sort();
-    if (p.c.obligations && JSON.stringify(want) !== JSON.stringify(got)) problems.push(`expected obligations [${want.join(', ')}], got [${got.join(', ')}]`);
+    if (p.c.obligations && JSON.stringify(want) !== JSON.stringify(got))
+      problems.push(`expected obligations [${want.join(', ')}], got [${got.join(', ')}]`);
     const ref = refOf.get(p);
     if (ref) {
       const mine = evaluator.evaluate(p.principal, p.c.action, classOf.get(p.c.action)!, p.c.resource, p.scope, p.state, p.c.context);
       if (ref.failure) problems.push(`cedar-wasm could not evaluate the case: ${ref.failure}`);
-      else if ((ref.decision === 'allow') !== mine.allow || JSON.stringify([...mine.determining].sort()) !== JSON.stringify([...(ref.reasons ?? [])].sort()))
-        problems.push(`the compiled policies and cedar-wasm disagree: ${mine.allow ? 'allow' : 'deny'} [${mine.determining.join(', ')}] vs ${ref.decision} [${(ref.reasons ?? []).join(', ')}]`);
+      else if (
+        (ref.decision === 'allow') !== mine.allow ||
+        JSON.stringify([...mine.determining].sort()) !== JSON.stringify([...(ref.reasons ?? [])].sort())
+      )
+        problems.push(
+          `the compiled policies and cedar-wasm disagree: ${mine.allow ? 'allow' : 'deny'} [${mine.determining.join(', ')}] vs ${ref.decision} [${(ref.reasons ?? []).join(', ')}]`,
+        );
     }
-    return { name: p.c.name, ok: problems.length === 0, decision: d.decision, policies: d.policies, ...(problems.length ? { problem: problems.join('; ') } : {}) };
+    return {
+      name: p.c.name,
+      ok: problems.length === 0,
+      decision: d.decision,
+      policies: d.policies,
+      ...(problems.length ? { problem: problems.join('; ') } : {}),
+    };
   });
   const failed = cases.filter((c) => !c.ok).length;
   return { passed: cases.length - failed, failed, cases };

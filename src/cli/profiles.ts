@@ -24,12 +24,16 @@ interface CredentialsFile {
 }
 
 export function credentialsPath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
+  const base = env.XDG_CONFIG_HOME?.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
   return join(base, 'mandate', 'credentials.json');
 }
 
 export function checkProfileName(name: string): string {
-  if (!PROFILE_NAME.test(name)) throw new CliError(`--profile must be letters, digits, dot, dash or underscore (at most 64), not "${name}"`, 2, { code: 'BAD_FLAG', field: '--profile' });
+  if (!PROFILE_NAME.test(name))
+    throw new CliError(`--profile must be letters, digits, dot, dash or underscore (at most 64), not "${name}"`, 2, {
+      code: 'BAD_FLAG',
+      field: '--profile',
+    });
   return name;
 }
 
@@ -42,7 +46,8 @@ export function readCredentials(path = credentialsPath()): CredentialsFile {
       throw new CliError(
         `refusing to use ${path}: it is readable or writable by group or others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); ` +
           `it holds API tokens: run chmod 600 ${path} (and rotate the tokens if others may have read them)`,
-        2, { code: 'CREDENTIALS_FILE_MODE' },
+        2,
+        { code: 'CREDENTIALS_FILE_MODE' },
       );
     }
     if (typeof process.getuid === 'function' && st.uid !== process.getuid()) {
@@ -56,7 +61,8 @@ export function readCredentials(path = credentialsPath()): CredentialsFile {
     throw new CliError(`cannot read ${path}: ${(err as Error).message}`, 2, { code: 'CREDENTIALS_FILE' });
   }
   const profiles = (parsed as Partial<CredentialsFile> | null)?.profiles;
-  if (!profiles || typeof profiles !== 'object') throw new CliError(`cannot read ${path}: no "profiles" object`, 2, { code: 'CREDENTIALS_FILE' });
+  if (!profiles || typeof profiles !== 'object')
+    throw new CliError(`cannot read ${path}: no "profiles" object`, 2, { code: 'CREDENTIALS_FILE' });
   return { version: 1, profiles };
 }
 
@@ -103,13 +109,20 @@ export interface Connection {
  * The server and token a command uses. `url` and `token` are what flags or the environment gave
  * (commander reads MANDATE_URL/MANDATE_TOKEN). A stored token is sent only to its own server.
  */
-export function resolveConnection(given: { url?: string; token?: string; profile?: string }, env: NodeJS.ProcessEnv = process.env): Connection {
+export function resolveConnection(
+  given: { url?: string; token?: string; profile?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): Connection {
   const named = given.profile ?? env.MANDATE_PROFILE;
   if (given.url && given.token) return { url: given.url, token: given.token };
   const name = checkProfileName(named ?? DEFAULT_PROFILE);
   const stored = readCredentials().profiles[name];
   if (!stored) {
-    if (named) throw new CliError(`no profile "${name}" in ${credentialsPath()}: run mandate login --profile ${name}`, 2, { code: 'NO_PROFILE', field: '--profile' });
+    if (named)
+      throw new CliError(`no profile "${name}" in ${credentialsPath()}: run mandate login --profile ${name}`, 2, {
+        code: 'NO_PROFILE',
+        field: '--profile',
+      });
     return { url: given.url ?? DEFAULT_URL, ...(given.token ? { token: given.token } : {}) };
   }
   const url = given.url ?? stored.url;

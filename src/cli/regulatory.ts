@@ -56,7 +56,12 @@ function describeImpact(b: ImpactBody, max = 50): string {
   return lines.join('\n');
 }
 
-export function registerRegulatoryCommands(authorisations: Command, program: Command, clientOf: ClientOf, print: (s: string) => void): void {
+export function registerRegulatoryCommands(
+  authorisations: Command,
+  program: Command,
+  clientOf: ClientOf,
+  print: (s: string) => void,
+): void {
   authorisations
     .command('impact <id>')
     .description('preview what moving an authorisation to a status would do (writes nothing)')
@@ -80,17 +85,51 @@ export function registerRegulatoryCommands(authorisations: Command, program: Com
     .option('--deny <actions>', 'for restricted: comma-separated actions the conditions forbid')
     .option('--also <ids>', 'comma-separated further authorisations moved by the same decision')
     .option('--emergency', 'apply now on your sole approval (approver role); opens a mandatory review')
-    .action(async (id: string, o: { to: string; reason: string; reference: string; effectiveAt?: string; deadline?: string; deny?: string; also?: string; emergency?: boolean }, cmd: Command) => {
-      const { client, json } = clientOf(cmd);
-      const split = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
-      const body = {
-        to: o.to, reason: o.reason, reference: o.reference,
-        ...(o.effectiveAt ? { effective_at: o.effectiveAt } : {}), ...(o.deadline ? { deadline: o.deadline } : {}),
-        ...(o.deny ? { denied_actions: split(o.deny) } : {}), ...(o.also ? { also: split(o.also) } : {}), ...(o.emergency ? { emergency: true } : {}),
-      };
-      const { body: t } = await client.request<{ id: string; status: string; result?: { counts: Record<string, number> } }>('POST', `/v1/authorisations/${encodeURIComponent(id)}/transitions`, { body });
-      print(json ? JSON.stringify(t, null, 2) : `transition ${t.id} is ${t.status}${t.status === 'pending' ? ': an approver decides it with `mandate authorisations approve ' + t.id + '`' : ''}`);
-    });
+    .action(
+      async (
+        id: string,
+        o: {
+          to: string;
+          reason: string;
+          reference: string;
+          effectiveAt?: string;
+          deadline?: string;
+          deny?: string;
+          also?: string;
+          emergency?: boolean;
+        },
+        cmd: Command,
+      ) => {
+        const { client, json } = clientOf(cmd);
+        const split = (s?: string) =>
+          s
+            ? s
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean)
+            : undefined;
+        const body = {
+          to: o.to,
+          reason: o.reason,
+          reference: o.reference,
+          ...(o.effectiveAt ? { effective_at: o.effectiveAt } : {}),
+          ...(o.deadline ? { deadline: o.deadline } : {}),
+          ...(o.deny ? { denied_actions: split(o.deny) } : {}),
+          ...(o.also ? { also: split(o.also) } : {}),
+          ...(o.emergency ? { emergency: true } : {}),
+        };
+        const { body: t } = await client.request<{ id: string; status: string; result?: { counts: Record<string, number> } }>(
+          'POST',
+          `/v1/authorisations/${encodeURIComponent(id)}/transitions`,
+          { body },
+        );
+        print(
+          json
+            ? JSON.stringify(t, null, 2)
+            : `transition ${t.id} is ${t.status}${t.status === 'pending' ? `: an approver decides it with \`mandate authorisations approve ${t.id}\`` : ''}`,
+        );
+      },
+    );
 
   for (const decision of ['approve', 'reject'] as const) {
     authorisations
@@ -99,11 +138,17 @@ export function registerRegulatoryCommands(authorisations: Command, program: Com
       .option('--reason <text>', 'why')
       .action(async (id: string, o: { reason?: string }, cmd: Command) => {
         const { client, json } = clientOf(cmd);
-        const { body: t } = await client.request<{ id: string; status: string; result?: { counts: Record<string, number>; outbox: number } }>(
-          'POST', `/v1/transitions/${encodeURIComponent(id)}/${decision}`, { body: o.reason ? { reason: o.reason } : {} },
-        );
+        const { body: t } = await client.request<{
+          id: string;
+          status: string;
+          result?: { counts: Record<string, number>; outbox: number };
+        }>('POST', `/v1/transitions/${encodeURIComponent(id)}/${decision}`, { body: o.reason ? { reason: o.reason } : {} });
         const c = t.result?.counts;
-        print(json ? JSON.stringify(t, null, 2) : `transition ${t.id} is ${t.status}${c ? `: ${c.suspend} suspended, ${c.narrow} narrowed, ${c.restore} restored; ${t.result!.outbox} connector actions queued` : ''}`);
+        print(
+          json
+            ? JSON.stringify(t, null, 2)
+            : `transition ${t.id} is ${t.status}${c ? `: ${c.suspend} suspended, ${c.narrow} narrowed, ${c.restore} restored; ${t.result!.outbox} connector actions queued` : ''}`,
+        );
       });
   }
 
@@ -114,18 +159,31 @@ export function registerRegulatoryCommands(authorisations: Command, program: Com
     .option('--limit <n>', 'at most this many, newest first (1 to 500)', '50')
     .action(async (o: { status?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const body = { items: await client.listCapped<Record<string, unknown>>('/v1/transitions', { status: o.status }, cappedLimit(o.limit, 500), 500) };
-      print(json ? JSON.stringify(body.items, null, 2) : body.items.length ? table(body.items, ['id', 'authorisations', 'to', 'status', 'proposer', 'decided_by', 'effective_at']) : 'no transitions');
+      const body = {
+        items: await client.listCapped<Record<string, unknown>>('/v1/transitions', { status: o.status }, cappedLimit(o.limit, 500), 500),
+      };
+      print(
+        json
+          ? JSON.stringify(body.items, null, 2)
+          : body.items.length
+            ? table(body.items, ['id', 'authorisations', 'to', 'status', 'proposer', 'decided_by', 'effective_at'])
+            : 'no transitions',
+      );
     });
   transitions.command('show <id>').action(async (id: string, _o: unknown, cmd: Command) => {
     const { client } = clientOf(cmd);
     print(JSON.stringify((await client.request('GET', `/v1/transitions/${encodeURIComponent(id)}`)).body, null, 2));
   });
-  transitions.command('review <id>').requiredOption('--notes <text>', 'what the review found').action(async (id: string, o: { notes: string }, cmd: Command) => {
-    const { client, json } = clientOf(cmd);
-    const { body } = await client.request<{ id: string }>('POST', `/v1/transitions/${encodeURIComponent(id)}/review`, { body: { notes: o.notes } });
-    print(json ? JSON.stringify(body, null, 2) : `review of ${body.id} closed`);
-  });
+  transitions
+    .command('review <id>')
+    .requiredOption('--notes <text>', 'what the review found')
+    .action(async (id: string, o: { notes: string }, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<{ id: string }>('POST', `/v1/transitions/${encodeURIComponent(id)}/review`, {
+        body: { notes: o.notes },
+      });
+      print(json ? JSON.stringify(body, null, 2) : `review of ${body.id} closed`);
+    });
 
   const policy = program.command('rules').description('lifecycle rules: what authorisation states do to identities');
   policy
@@ -134,14 +192,17 @@ export function registerRegulatoryCommands(authorisations: Command, program: Com
     .action(async (rulesFile: string, testsFile: string, _o: unknown, cmd: Command) => {
       const { json } = clientOf(cmd);
       const rules = checkRules(readDoc(rulesFile));
-      if (!rules.rules) throw new CliError(`${rulesFile} is not valid:\n${rules.issues.map((i) => `  ${i.field}: ${i.reason}`).join('\n')}`, 1);
+      if (!rules.rules)
+        throw new CliError(`${rulesFile} is not valid:\n${rules.issues.map((i) => `  ${i.field}: ${i.reason}`).join('\n')}`, 1);
       const tests = checkRuleTests(readDoc(testsFile));
-      if (!tests.tests) throw new CliError(`${testsFile} is not valid:\n${tests.issues.map((i) => `  ${i.field}: ${i.reason}`).join('\n')}`, 1);
+      if (!tests.tests)
+        throw new CliError(`${testsFile} is not valid:\n${tests.issues.map((i) => `  ${i.field}: ${i.reason}`).join('\n')}`, 1);
       const results = runRuleTests(rules.rules, tests.tests, new ActionVocabulary());
       const failed = results.filter((r) => !r.passed);
       if (json) print(JSON.stringify(results, null, 2));
       else {
-        for (const r of results) print(`${r.passed ? 'ok  ' : 'FAIL'} ${r.name}${r.passed ? '' : `\n       ${r.failures.join('\n       ')}`}`);
+        for (const r of results)
+          print(`${r.passed ? 'ok  ' : 'FAIL'} ${r.name}${r.passed ? '' : `\n       ${r.failures.join('\n       ')}`}`);
         print(`${results.length - failed.length} passed, ${failed.length} failed`);
       }
       if (failed.length) throw new CliError(`${failed.length} rule test${failed.length === 1 ? '' : 's'} failed`, 1);
@@ -151,13 +212,24 @@ export function registerRegulatoryCommands(authorisations: Command, program: Com
     .description('ask to publish a new version of the lifecycle rules (checked now; published once an approver approves)')
     .action(async (file: string, _o: unknown, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ id: string; base_version: number; approval: { id: string; required: number } }>('PUT', '/v1/lifecycle-rules', { body: { rules: readDoc(file) } });
-      print(json ? JSON.stringify(body, null, 2) : `change ${body.id} on top of version ${body.base_version} waits for ${body.approval.required} approval(s): mandate approvals approve ${body.approval.id}`);
+      const { body } = await client.request<{ id: string; base_version: number; approval: { id: string; required: number } }>(
+        'PUT',
+        '/v1/lifecycle-rules',
+        { body: { rules: readDoc(file) } },
+      );
+      print(
+        json
+          ? JSON.stringify(body, null, 2)
+          : `change ${body.id} on top of version ${body.base_version} waits for ${body.approval.required} approval(s): mandate approvals approve ${body.approval.id}`,
+      );
     });
-  policy.command('show').description('the lifecycle rules in force').action(async (_o: unknown, cmd: Command) => {
-    const { client } = clientOf(cmd);
-    print(JSON.stringify((await client.request('GET', '/v1/lifecycle-rules')).body, null, 2));
-  });
+  policy
+    .command('show')
+    .description('the lifecycle rules in force')
+    .action(async (_o: unknown, cmd: Command) => {
+      const { client } = clientOf(cmd);
+      print(JSON.stringify((await client.request('GET', '/v1/lifecycle-rules')).body, null, 2));
+    });
 
   const outbox = program.command('outbox').description('connector deliveries (switching identities off and on in other systems)');
   outbox
@@ -167,14 +239,27 @@ export function registerRegulatoryCommands(authorisations: Command, program: Com
     .action(async (o: { status?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
       const limit = cappedLimit(o.limit, 500);
-      const { body } = await client.request<{ counts: Record<string, number>; items: Record<string, unknown>[] }>('GET', `/v1/outbox?${new URLSearchParams({ ...(o.status ? { status: o.status } : {}), limit: String(Math.min(limit + 1, 500)) })}`);
+      const { body } = await client.request<{ counts: Record<string, number>; items: Record<string, unknown>[] }>(
+        'GET',
+        `/v1/outbox?${new URLSearchParams({ ...(o.status ? { status: o.status } : {}), limit: String(Math.min(limit + 1, 500)) })}`,
+      );
       const total = o.status ? body.counts[o.status] : Object.values(body.counts).reduce((a, b) => a + b, 0);
       if (body.items.length > limit) {
         body.items = body.items.slice(0, limit);
-        note(total !== undefined ? `showing ${limit} of ${total} deliveries; use --limit N for more (at most 500)` : `showing ${limit}; more exist: use --limit N (at most 500)`);
+        note(
+          total !== undefined
+            ? `showing ${limit} of ${total} deliveries; use --limit N for more (at most 500)`
+            : `showing ${limit}; more exist: use --limit N (at most 500)`,
+        );
       }
       if (json) return print(JSON.stringify(body, null, 2));
-      print(`${Object.entries(body.counts).map(([k, v]) => `${v} ${k}`).join(', ') || 'no deliveries'}`);
+      print(
+        `${
+          Object.entries(body.counts)
+            .map(([k, v]) => `${v} ${k}`)
+            .join(', ') || 'no deliveries'
+        }`,
+      );
       if (body.items.length) print(table(body.items, ['id', 'channel', 'action', 'target', 'status', 'attempts', 'last_error']));
     });
   outbox.command('retry <id>').action(async (id: string, _o: unknown, cmd: Command) => {

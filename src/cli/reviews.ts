@@ -12,14 +12,30 @@ interface CampaignBody {
   status: string;
   due_at: string;
   overdue: boolean;
-  counts: { total: number; decided: number; undecided: number; by_decision: Record<string, number>; flagged: number; by_flag: Record<string, number> };
+  counts: {
+    total: number;
+    decided: number;
+    undecided: number;
+    by_decision: Record<string, number>;
+    flagged: number;
+    by_flag: Record<string, number>;
+  };
 }
 
-const split = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+const split = (s?: string) =>
+  s
+    ? s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : undefined;
 
 function describeCampaign(c: CampaignBody): string {
   const d = c.counts.by_decision;
-  const flags = Object.entries(c.counts.by_flag).filter(([, n]) => n > 0).map(([f, n]) => `${n} ${f}`).join(', ');
+  const flags = Object.entries(c.counts.by_flag)
+    .filter(([, n]) => n > 0)
+    .map(([f, n]) => `${n} ${f}`)
+    .join(', ');
   return [
     `${c.id} "${c.name}": ${c.status}${c.overdue ? ' (overdue)' : ''}, due ${c.due_at}`,
     `Items: ${c.counts.total} (${c.counts.decided} decided: ${d.keep} keep, ${d.narrow} narrow, ${d.revoke} revoke; ${c.counts.undecided} open)`,
@@ -46,18 +62,32 @@ export function registerReviewCommands(program: Command, clientOf: ClientOf, pri
     .option('--entity <id>', 'only identities with a scope in this legal entity')
     .option('--include-break-glass', 'include break-glass identities')
     .option('--every <days>', 'recurrence: open the next campaign this many days after each due date')
-    .action(async (name: string, o: { due: string; owner?: string; function?: string; entity?: string; includeBreakGlass?: boolean; every?: string }, cmd: Command) => {
-      const { client, json } = clientOf(cmd);
-      const every = o.every === undefined ? undefined : Number(o.every);
-      if (every !== undefined && !Number.isInteger(every)) throw new CliError(`--every must be a whole number of days, not ${o.every}`, 2);
-      const filter = {
-        ...(o.owner ? { owner: o.owner } : {}), ...(o.function ? { function: split(o.function) } : {}),
-        ...(o.entity ? { entity: o.entity } : {}), ...(o.includeBreakGlass ? { include_break_glass: true } : {}),
-      };
-      const body = { name, due_at: o.due, ...(Object.keys(filter).length ? { filter } : {}), ...(every !== undefined ? { recurrence_days: every } : {}) };
-      const { body: c } = await client.request<CampaignBody>('POST', '/v1/access-reviews', { body });
-      print(json ? JSON.stringify(c, null, 2) : describeCampaign(c));
-    });
+    .action(
+      async (
+        name: string,
+        o: { due: string; owner?: string; function?: string; entity?: string; includeBreakGlass?: boolean; every?: string },
+        cmd: Command,
+      ) => {
+        const { client, json } = clientOf(cmd);
+        const every = o.every === undefined ? undefined : Number(o.every);
+        if (every !== undefined && !Number.isInteger(every))
+          throw new CliError(`--every must be a whole number of days, not ${o.every}`, 2);
+        const filter = {
+          ...(o.owner ? { owner: o.owner } : {}),
+          ...(o.function ? { function: split(o.function) } : {}),
+          ...(o.entity ? { entity: o.entity } : {}),
+          ...(o.includeBreakGlass ? { include_break_glass: true } : {}),
+        };
+        const body = {
+          name,
+          due_at: o.due,
+          ...(Object.keys(filter).length ? { filter } : {}),
+          ...(every !== undefined ? { recurrence_days: every } : {}),
+        };
+        const { body: c } = await client.request<CampaignBody>('POST', '/v1/access-reviews', { body });
+        print(json ? JSON.stringify(c, null, 2) : describeCampaign(c));
+      },
+    );
 
   reviews
     .command('list')
@@ -67,7 +97,15 @@ export function registerReviewCommands(program: Command, clientOf: ClientOf, pri
       const { client, json } = clientOf(cmd);
       const items = await client.listCapped<CampaignBody>('/v1/access-reviews', { status: o.status }, cappedLimit(o.limit, 200), 200);
       if (json) return print(JSON.stringify(items, null, 2));
-      const rows = items.map((c) => ({ id: c.id, name: c.name, status: c.overdue ? `${c.status} (overdue)` : c.status, due_at: c.due_at, items: c.counts.total, decided: c.counts.decided, flagged: c.counts.flagged }));
+      const rows = items.map((c) => ({
+        id: c.id,
+        name: c.name,
+        status: c.overdue ? `${c.status} (overdue)` : c.status,
+        due_at: c.due_at,
+        items: c.counts.total,
+        decided: c.counts.decided,
+        flagged: c.counts.flagged,
+      }));
       print(rows.length ? table(rows, ['id', 'name', 'status', 'due_at', 'items', 'decided', 'flagged']) : 'no campaigns');
     });
 
@@ -86,7 +124,9 @@ export function registerReviewCommands(program: Command, clientOf: ClientOf, pri
     .action(async (id: string, o: { mine?: boolean; undecided?: boolean; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
       const listed = await client.listAll<Record<string, unknown> & { flags: string[]; overdue: boolean }>(
-        `/v1/access-reviews/${encodeURIComponent(id)}/items`, { mine: o.mine ? 'true' : undefined, undecided: o.undecided ? 'true' : undefined }, parseLimit(o.limit),
+        `/v1/access-reviews/${encodeURIComponent(id)}/items`,
+        { mine: o.mine ? 'true' : undefined, undecided: o.undecided ? 'true' : undefined },
+        parseLimit(o.limit),
       );
       const items = listed.items;
       noteMore(listed);
@@ -101,16 +141,23 @@ export function registerReviewCommands(program: Command, clientOf: ClientOf, pri
     .requiredOption('--notes <text>', 'why (recorded as evidence)')
     .option('--actions <actions>', 'narrow: comma-separated actions the identity keeps')
     .option('--scopes <scopes>', 'narrow: comma-separated entity/service/jurisdiction scopes the identity keeps')
-    .action(async (id: string, identity: string, decision: string, o: { notes: string; actions?: string; scopes?: string }, cmd: Command) => {
-      const { client, json } = clientOf(cmd);
-      if (!['keep', 'narrow', 'revoke'].includes(decision)) throw new CliError(`decision must be keep, narrow or revoke, not ${decision}`, 2);
-      const body = {
-        decision, notes: o.notes,
-        ...(o.actions ? { actions: split(o.actions) } : {}), ...(o.scopes ? { scopes: split(o.scopes)!.map(parseScope) } : {}),
-      };
-      const { body: item } = await client.request<{ identity_id: string; decision: string }>(
-        'POST', `/v1/access-reviews/${encodeURIComponent(id)}/items/${encodeURIComponent(identity)}`, { body },
-      );
-      print(json ? JSON.stringify(item, null, 2) : `${item.identity_id}: ${item.decision}`);
-    });
+    .action(
+      async (id: string, identity: string, decision: string, o: { notes: string; actions?: string; scopes?: string }, cmd: Command) => {
+        const { client, json } = clientOf(cmd);
+        if (!['keep', 'narrow', 'revoke'].includes(decision))
+          throw new CliError(`decision must be keep, narrow or revoke, not ${decision}`, 2);
+        const body = {
+          decision,
+          notes: o.notes,
+          ...(o.actions ? { actions: split(o.actions) } : {}),
+          ...(o.scopes ? { scopes: split(o.scopes)!.map(parseScope) } : {}),
+        };
+        const { body: item } = await client.request<{ identity_id: string; decision: string }>(
+          'POST',
+          `/v1/access-reviews/${encodeURIComponent(id)}/items/${encodeURIComponent(identity)}`,
+          { body },
+        );
+        print(json ? JSON.stringify(item, null, 2) : `${item.identity_id}: ${item.decision}`);
+      },
+    );
 }

@@ -11,22 +11,60 @@ import type { Database } from '../store/db.js';
 import type { RunSummary } from './runner.js';
 
 export interface FindingRow {
-  id: string; check_id: string; severity: string; status: string; subject_type: string; subject_id: string; doc: string; first_seen: string; last_seen: string;
-  due_at: string; resolved_at: string | null; acknowledged_by: string | null; acknowledged_at: string | null; exception_id: string | null; occurrences: number;
+  id: string;
+  check_id: string;
+  severity: string;
+  status: string;
+  subject_type: string;
+  subject_id: string;
+  doc: string;
+  first_seen: string;
+  last_seen: string;
+  due_at: string;
+  resolved_at: string | null;
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+  exception_id: string | null;
+  occurrences: number;
 }
-export interface FindingDoc { title: string; detail: string; owner: string | null; controls: string[]; scopes: string[]; note?: string }
+export interface FindingDoc {
+  title: string;
+  detail: string;
+  owner: string | null;
+  controls: string[];
+  scopes: string[];
+  note?: string;
+}
 
 export function toFinding(r: FindingRow): Finding & { acknowledged_by: string | null; occurrences: number } {
   const d = JSON.parse(r.doc) as FindingDoc;
   return {
-    id: r.id, check: r.check_id, severity: r.severity as Severity, status: r.status as FindingStatus, subject: { type: r.subject_type, id: r.subject_id },
-    title: d.title, detail: d.detail, owner: d.owner, controls: d.controls, scopes: d.scopes, first_seen: r.first_seen, last_seen: r.last_seen, due_at: r.due_at,
-    resolved_at: r.resolved_at, exception: r.exception_id, evidence: [], acknowledged_by: r.acknowledged_by, occurrences: Number(r.occurrences),
+    id: r.id,
+    check: r.check_id,
+    severity: r.severity as Severity,
+    status: r.status as FindingStatus,
+    subject: { type: r.subject_type, id: r.subject_id },
+    title: d.title,
+    detail: d.detail,
+    owner: d.owner,
+    controls: d.controls,
+    scopes: d.scopes,
+    first_seen: r.first_seen,
+    last_seen: r.last_seen,
+    due_at: r.due_at,
+    resolved_at: r.resolved_at,
+    exception: r.exception_id,
+    evidence: [],
+    acknowledged_by: r.acknowledged_by,
+    occurrences: Number(r.occurrences),
   };
 }
 
 /** Items grouped by the scopes they name, once; items that name no scope (the ledger's findings, say) bear on every scope. */
-export function groupByScope<T>(items: readonly T[], scopesOf: (item: T) => readonly string[]): { byScope: Map<string, T[]>; everywhere: T[] } {
+export function groupByScope<T>(
+  items: readonly T[],
+  scopesOf: (item: T) => readonly string[],
+): { byScope: Map<string, T[]>; everywhere: T[] } {
   const byScope = new Map<string, T[]>();
   const everywhere: T[] = [];
   for (const item of items) {
@@ -48,16 +86,35 @@ export interface FindingsDeps {
 
 export function findingsService({ db, clock }: FindingsDeps) {
   return {
-    async findings(q: { status?: string[]; severity?: string; check?: string; owner?: string; subject?: string; limit: number }): Promise<ReturnType<typeof toFinding>[]> {
+    async findings(q: {
+      status?: string[];
+      severity?: string;
+      check?: string;
+      owner?: string;
+      subject?: string;
+      limit: number;
+    }): Promise<ReturnType<typeof toFinding>[]> {
       const where: string[] = [];
       const params: (string | number)[] = [];
       const statuses = q.status ?? ['open', 'acknowledged'];
       where.push(`status IN (${statuses.map(() => '?').join(',')})`);
       params.push(...statuses);
-      if (q.severity) { where.push('severity = ?'); params.push(q.severity); }
-      if (q.check) { where.push('check_id = ?'); params.push(q.check); }
-      if (q.subject) { where.push('subject_id = ?'); params.push(q.subject); }
-      const rows = await db.all<FindingRow>(`SELECT * FROM compliance_findings WHERE ${where.join(' AND ')} ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, first_seen, id LIMIT ?`, [...params, q.owner ? 100_000 : q.limit]);
+      if (q.severity) {
+        where.push('severity = ?');
+        params.push(q.severity);
+      }
+      if (q.check) {
+        where.push('check_id = ?');
+        params.push(q.check);
+      }
+      if (q.subject) {
+        where.push('subject_id = ?');
+        params.push(q.subject);
+      }
+      const rows = await db.all<FindingRow>(
+        `SELECT * FROM compliance_findings WHERE ${where.join(' AND ')} ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, first_seen, id LIMIT ?`,
+        [...params, q.owner ? 100_000 : q.limit],
+      );
       const out = rows.map(toFinding);
       return q.owner ? out.filter((f) => f.owner === q.owner).slice(0, q.limit) : out;
     },
@@ -71,26 +128,60 @@ export function findingsService({ db, clock }: FindingsDeps) {
     async acknowledge(user: string, id: string, note: string) {
       const at = clock().toISOString();
       await db.transaction(async (tx) => {
-        const [row] = await tx.all<FindingRow>(`SELECT * FROM compliance_findings WHERE id = ?${tx.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [id]);
+        const [row] = await tx.all<FindingRow>(
+          `SELECT * FROM compliance_findings WHERE id = ?${tx.dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
+          [id],
+        );
         if (!row) throw new MandateError('NOT_FOUND', `no finding ${id}`);
-        if (row.status !== 'open') throw new MandateError('ALREADY_DECIDED', `finding ${id} is ${row.status}: only an open finding is acknowledged`);
+        if (row.status !== 'open')
+          throw new MandateError('ALREADY_DECIDED', `finding ${id} is ${row.status}: only an open finding is acknowledged`);
         const doc = { ...(JSON.parse(row.doc) as FindingDoc), note };
-        await tx.run("UPDATE compliance_findings SET status = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?, doc = ? WHERE id = ?", [user, at, JSON.stringify(doc), id]);
-        await appendEvents(tx, at, [{ actor: `user:${user}`, action: 'finding.acknowledged', subject: { type: 'finding', id }, before: { status: 'open' }, after: { status: 'acknowledged' }, reason: note }]);
+        await tx.run(
+          "UPDATE compliance_findings SET status = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?, doc = ? WHERE id = ?",
+          [user, at, JSON.stringify(doc), id],
+        );
+        await appendEvents(tx, at, [
+          {
+            actor: `user:${user}`,
+            action: 'finding.acknowledged',
+            subject: { type: 'finding', id },
+            before: { status: 'open' },
+            after: { status: 'acknowledged' },
+            reason: note,
+          },
+        ]);
       });
       return toFinding((await db.all<FindingRow>('SELECT * FROM compliance_findings WHERE id = ?', [id]))[0]!);
     },
 
     /** Remediation lag: how long resolved findings stayed open, by severity (ms). */
-    async lag(): Promise<Record<string, { resolved: number; p50_hours: number; p90_hours: number; max_hours: number; overdue_open: number }>> {
+    async lag(): Promise<
+      Record<string, { resolved: number; p50_hours: number; p90_hours: number; max_hours: number; overdue_open: number }>
+    > {
       const now = clock().toISOString();
       const out: Record<string, { resolved: number; p50_hours: number; p90_hours: number; max_hours: number; overdue_open: number }> = {};
       for (const sev of ['critical', 'high', 'medium', 'low']) {
-        const lags = (await db.all<{ first_seen: string; resolved_at: string }>("SELECT first_seen, resolved_at FROM compliance_findings WHERE status = 'resolved' AND severity = ?", [sev]))
-          .map((r) => Date.parse(r.resolved_at) - Date.parse(r.first_seen)).sort((a, b) => a - b);
-        const [over] = await db.all<{ n: number }>("SELECT COUNT(*) AS n FROM compliance_findings WHERE status IN ('open', 'acknowledged') AND severity = ? AND due_at < ?", [sev, now]);
-        const q = (p: number) => (lags.length ? Math.round((lags[Math.min(lags.length - 1, Math.floor(p * lags.length))]! / 3600_000) * 10) / 10 : 0);
-        out[sev] = { resolved: lags.length, p50_hours: q(0.5), p90_hours: q(0.9), max_hours: q(1 - 1e-9), overdue_open: Number(over?.n ?? 0) };
+        const lags = (
+          await db.all<{ first_seen: string; resolved_at: string }>(
+            "SELECT first_seen, resolved_at FROM compliance_findings WHERE status = 'resolved' AND severity = ?",
+            [sev],
+          )
+        )
+          .map((r) => Date.parse(r.resolved_at) - Date.parse(r.first_seen))
+          .sort((a, b) => a - b);
+        const [over] = await db.all<{ n: number }>(
+          "SELECT COUNT(*) AS n FROM compliance_findings WHERE status IN ('open', 'acknowledged') AND severity = ? AND due_at < ?",
+          [sev, now],
+        );
+        const q = (p: number) =>
+          lags.length ? Math.round((lags[Math.min(lags.length - 1, Math.floor(p * lags.length))]! / 3600_000) * 10) / 10 : 0;
+        out[sev] = {
+          resolved: lags.length,
+          p50_hours: q(0.5),
+          p90_hours: q(0.9),
+          max_hours: q(1 - 1e-9),
+          overdue_open: Number(over?.n ?? 0),
+        };
       }
       return out;
     },
@@ -99,14 +190,31 @@ export function findingsService({ db, clock }: FindingsDeps) {
      * Readiness per (entity, member state, service): from the newest run, or the newest run at or
      * before `asOf` ("what did readiness look like on the deadline day").
      */
-    async readiness(q: { entity?: string; jurisdiction?: string; asOf?: string; brief?: boolean }): Promise<{ run: { id: string; at: string } | null; items: Readiness[] }> {
+    async readiness(q: {
+      entity?: string;
+      jurisdiction?: string;
+      asOf?: string;
+      brief?: boolean;
+    }): Promise<{ run: { id: string; at: string } | null; items: Readiness[] }> {
       const asOf = q.asOf ?? clock().toISOString();
-      if (q.asOf !== undefined && !Number.isFinite(parseTimestamp(q.asOf))) throw new MandateError('VALIDATION_FAILED', `as_of is not a time: ${q.asOf}`, { field: 'query:as_of' });
-      const [run] = await db.all<{ id: string; at: string }>('SELECT id, at FROM check_runs WHERE at <= ? ORDER BY at DESC, id DESC LIMIT 1', [new Date(parseTimestamp(asOf)).toISOString()]);
+      if (q.asOf !== undefined && !Number.isFinite(parseTimestamp(q.asOf)))
+        throw new MandateError('VALIDATION_FAILED', `as_of is not a time: ${q.asOf}`, { field: 'query:as_of' });
+      const [run] = await db.all<{ id: string; at: string }>(
+        'SELECT id, at FROM check_runs WHERE at <= ? ORDER BY at DESC, id DESC LIMIT 1',
+        [new Date(parseTimestamp(asOf)).toISOString()],
+      );
       if (!run) return { run: null, items: [] };
       const auths = await getAllRecords(db, 'authorisation');
-      if (q.entity && ![...auths.values()].some((a) => a.entity === q.entity)) throw new MandateError('NOT_FOUND', `the firm holds no authorisation for entity ${q.entity}`, { field: 'query:entity' });
-      const rows = await db.all<{ entity: string; jurisdiction: string; service: string; score: number; open_findings: number; blocking: number }>(
+      if (q.entity && ![...auths.values()].some((a) => a.entity === q.entity))
+        throw new MandateError('NOT_FOUND', `the firm holds no authorisation for entity ${q.entity}`, { field: 'query:entity' });
+      const rows = await db.all<{
+        entity: string;
+        jurisdiction: string;
+        service: string;
+        score: number;
+        open_findings: number;
+        blocking: number;
+      }>(
         `SELECT entity, jurisdiction, service, score, open_findings, blocking FROM readiness_history WHERE run_id = ?${q.entity ? ' AND entity = ?' : ''}${q.jurisdiction ? ' AND jurisdiction = ?' : ''} ORDER BY entity, jurisdiction, service`,
         [run.id, ...(q.entity ? [q.entity] : []), ...(q.jurisdiction ? [q.jurisdiction] : [])],
       );
@@ -115,7 +223,10 @@ export function findingsService({ db, clock }: FindingsDeps) {
       // time the history gives the score and counts only, and a brief answer (the console's
       // overview) leaves them out. Both are indexed by scope once, not searched per scope: at
       // 100,000 identities the per-scope scans took 7 s.
-      const live = historical || q.brief ? [] : (await db.all<FindingRow>("SELECT * FROM compliance_findings WHERE status IN ('open', 'acknowledged')")).map(toFinding);
+      const live =
+        historical || q.brief
+          ? []
+          : (await db.all<FindingRow>("SELECT * FROM compliance_findings WHERE status IN ('open', 'acknowledged')")).map(toFinding);
       const { byScope, everywhere } = groupByScope(live, (f) => f.scopes);
       const identityCounts = new Map<string, number>();
       if (!historical) {
@@ -139,18 +250,29 @@ export function findingsService({ db, clock }: FindingsDeps) {
           const t = parseTimestamp(at);
           if (Number.isFinite(t)) deadlines.push({ what, at: new Date(t).toISOString(), days_left: Math.ceil((t - now) / DAY) });
         };
-        if (a?.effective_from && parseTimestamp(a.effective_from) > now) add(a.basis === 'passport' ? 'passport may start' : 'authorisation takes effect', a.effective_from);
-        if (a?.deadline) add(a.status === 'suspended' ? 'suspension ends' : a.status === 'wind_down' ? 'wind-down must complete' : `deadline (${a.status})`, a.deadline);
-        if (a?.status === 'applied' && Date.parse(TRANSITIONAL_END) > now) add('MiCA transitional period ends (Art. 143)', TRANSITIONAL_END);
+        if (a?.effective_from && parseTimestamp(a.effective_from) > now)
+          add(a.basis === 'passport' ? 'passport may start' : 'authorisation takes effect', a.effective_from);
+        if (a?.deadline)
+          add(
+            a.status === 'suspended' ? 'suspension ends' : a.status === 'wind_down' ? 'wind-down must complete' : `deadline (${a.status})`,
+            a.deadline,
+          );
+        if (a?.status === 'applied' && Date.parse(TRANSITIONAL_END) > now)
+          add('MiCA transitional period ends (Art. 143)', TRANSITIONAL_END);
         const blocking = here.filter((f) => f.severity === 'critical' || f.severity === 'high');
         if (blocking.length) add(`first blocking finding due (${blocking.length} blocking)`, blocking.map((f) => f.due_at).sort()[0]);
         return {
-          entity: r.entity, jurisdiction: r.jurisdiction, service: r.service,
+          entity: r.entity,
+          jurisdiction: r.jurisdiction,
+          service: r.service,
           authorisation: a ? { id: a.id, status: a.status, basis: a.basis, reference: a.reference } : null,
-          score: Number(r.score), identities: identityCounts.get(key) ?? 0,
+          score: Number(r.score),
+          identities: identityCounts.get(key) ?? 0,
           open_findings: Number(r.open_findings),
           blocking: blocking.map((f) => ({ id: f.id, severity: f.severity, title: f.title, owner: f.owner })),
-          owners_to_chase: [...owners].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).map(([owner, findings]) => ({ owner, findings })),
+          owners_to_chase: [...owners]
+            .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
+            .map(([owner, findings]) => ({ owner, findings })),
           deadlines: deadlines.sort((x, y) => x.at.localeCompare(y.at)),
         };
       });
@@ -160,14 +282,25 @@ export function findingsService({ db, clock }: FindingsDeps) {
     /** Mean readiness of one entity and member state at each run (the trend). */
     async trend(entity: string, jurisdiction: string, limit = 100): Promise<{ at: string; score: number }[]> {
       const rows = await db.all<{ at: string; score: number }>(
-        'SELECT at, AVG(score) AS score FROM readiness_history WHERE entity = ? AND jurisdiction = ? GROUP BY run_id, at ORDER BY at DESC LIMIT ?', [entity, jurisdiction, limit],
+        'SELECT at, AVG(score) AS score FROM readiness_history WHERE entity = ? AND jurisdiction = ? GROUP BY run_id, at ORDER BY at DESC LIMIT ?',
+        [entity, jurisdiction, limit],
       );
       return rows.reverse().map((r) => ({ at: r.at, score: Math.round(Number(r.score)) }));
     },
 
     async runs(limit: number): Promise<RunSummary[]> {
-      return (await db.all<{ id: string; at: string; trigger_reason: string; doc: string }>('SELECT * FROM check_runs ORDER BY at DESC, id DESC LIMIT ?', [limit]))
-        .map((r) => ({ id: r.id, at: r.at, trigger: r.trigger_reason, ...(JSON.parse(r.doc) as { checks: CheckResult[]; counts: RunSummary['counts'] }), duration_ms: 0 }));
+      return (
+        await db.all<{ id: string; at: string; trigger_reason: string; doc: string }>(
+          'SELECT * FROM check_runs ORDER BY at DESC, id DESC LIMIT ?',
+          [limit],
+        )
+      ).map((r) => ({
+        id: r.id,
+        at: r.at,
+        trigger: r.trigger_reason,
+        ...(JSON.parse(r.doc) as { checks: CheckResult[]; counts: RunSummary['counts'] }),
+        duration_ms: 0,
+      }));
     },
   };
 }

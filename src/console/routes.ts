@@ -12,7 +12,8 @@ export const CONSOLE_DIST = resolve(fileURLToPath(new URL('../../console/dist', 
 
 // The console talks only to this origin; no inline scripts, no framing, no referrer leaks.
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
@@ -24,7 +25,12 @@ export function buildFile(root: string, path: string): string | undefined {
   const full = resolve(root, path);
   if (!full.startsWith(root + sep)) return undefined;
   try {
-    return statSync(full).isFile() ? full.slice(root.length + 1).split(sep).join('/') : undefined;
+    return statSync(full).isFile()
+      ? full
+          .slice(root.length + 1)
+          .split(sep)
+          .join('/')
+      : undefined;
   } catch {
     return undefined;
   }
@@ -45,13 +51,17 @@ export async function registerConsoleRoutes(app: FastifyInstance, root = CONSOLE
   app.get('/console/*', { config, schema: { hide: true } }, async (req, reply) => {
     reply.headers(SECURITY_HEADERS);
     if (!built) {
-      return reply.code(503).type('text/plain; charset=utf-8').send('The console is not built. Run `npm run build` (or `npm start`, which builds it) and restart the server.\n');
+      return reply
+        .code(503)
+        .type('text/plain; charset=utf-8')
+        .send('The console is not built. Run `npm run build` (or `npm start`, which builds it) and restart the server.\n');
     }
     const path = (req.params as { '*': string })['*'];
     const file = buildFile(root, path);
     // A missing asset is a 404 (an old tab after an upgrade must not get HTML for its script);
     // any other path is one of the app's own routes.
-    if (!file && path.startsWith('assets/')) return reply.code(404).type('text/plain; charset=utf-8').send('No such console asset: reload the page.\n');
+    if (!file && path.startsWith('assets/'))
+      return reply.code(404).type('text/plain; charset=utf-8').send('No such console asset: reload the page.\n');
     return send(reply, file ?? 'index.html');
   });
 }

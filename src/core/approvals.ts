@@ -9,7 +9,15 @@ import { ROLES, type Role } from './roles.js';
 import { ajvIssues, compileBody } from './schema.js';
 import { CAPABILITIES, IDENTITY_FUNCTIONS, IDENTITY_KINDS, MICA_SERVICES } from './vocabulary.js';
 
-export const APPROVAL_KINDS = ['transition', 'policy_change', 'lifecycle_rules_change', 'access', 'exception', 'break_glass', 'identity_change'] as const;
+export const APPROVAL_KINDS = [
+  'transition',
+  'policy_change',
+  'lifecycle_rules_change',
+  'access',
+  'exception',
+  'break_glass',
+  'identity_change',
+] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 export const APPROVAL_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'cancelled'] as const;
 export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
@@ -24,23 +32,26 @@ export interface ApprovalRisk {
   emergency?: boolean;
 }
 
-const list = <T extends readonly string[]>(values: T) => Type.Optional(Type.Array(Enum(values), { minItems: 1, maxItems: 20, uniqueItems: true }));
+const list = <T extends readonly string[]>(values: T) =>
+  Type.Optional(Type.Array(Enum(values), { minItems: 1, maxItems: 20, uniqueItems: true }));
 
 export const ApprovalRule = Type.Object(
   {
     id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$' }),
     kind: Enum(APPROVAL_KINDS),
     description: Type.String({ minLength: 1, maxLength: 1000 }),
-    when: Type.Optional(Type.Object(
-      {
-        capability: list(CAPABILITIES),
-        /** Matches when the request touches any of these services. */
-        services: list(MICA_SERVICES),
-        function: list(IDENTITY_FUNCTIONS),
-        kind: list(IDENTITY_KINDS),
-      },
-      { additionalProperties: false },
-    )),
+    when: Type.Optional(
+      Type.Object(
+        {
+          capability: list(CAPABILITIES),
+          /** Matches when the request touches any of these services. */
+          services: list(MICA_SERVICES),
+          function: list(IDENTITY_FUNCTIONS),
+          kind: list(IDENTITY_KINDS),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     approvals: Type.Integer({ minimum: 1, maximum: 5 }),
     roles: Type.Array(Enum(ROLES), { minItems: 1, maxItems: ROLES.length, uniqueItems: true }),
     expires_after_seconds: Type.Integer({ minimum: 60, maximum: 90 * 24 * 3600 }),
@@ -60,31 +71,100 @@ const DAY = 24 * HOUR;
  * no request is ever left without a rule.
  */
 export const DEFAULT_APPROVAL_RULES: readonly ApprovalRule[] = [
-  { id: 'transition', kind: 'transition', description: 'An authorisation transition: one approver other than the proposer.', approvals: 1, roles: APPROVERS, expires_after_seconds: 14 * DAY },
-  { id: 'policy-change', kind: 'policy_change', description: 'A new version of the firm’s Cedar policies.', approvals: 1, roles: APPROVERS, expires_after_seconds: 14 * DAY },
-  { id: 'lifecycle-rules-change', kind: 'lifecycle_rules_change', description: 'A new version of the lifecycle rules.', approvals: 1, roles: APPROVERS, expires_after_seconds: 14 * DAY },
   {
-    id: 'access-execute-client-assets', kind: 'access', when: { capability: ['execute'], services: ['custody', 'transfer'] },
-    description: 'Just-in-time execute access where client assets move: two approvers.', approvals: 2, roles: APPROVERS, expires_after_seconds: 8 * HOUR,
+    id: 'transition',
+    kind: 'transition',
+    description: 'An authorisation transition: one approver other than the proposer.',
+    approvals: 1,
+    roles: APPROVERS,
+    expires_after_seconds: 14 * DAY,
   },
-  { id: 'access', kind: 'access', description: 'Just-in-time access: one approver.', approvals: 1, roles: APPROVERS, expires_after_seconds: 24 * HOUR },
   {
-    id: 'exception-execute-client-assets', kind: 'exception', when: { capability: ['execute'], services: ['custody', 'transfer'] },
-    description: 'An exception that lets an identity execute where client assets move: two approvers.', approvals: 2, roles: APPROVERS, expires_after_seconds: 7 * DAY,
+    id: 'policy-change',
+    kind: 'policy_change',
+    description: 'A new version of the firm’s Cedar policies.',
+    approvals: 1,
+    roles: APPROVERS,
+    expires_after_seconds: 14 * DAY,
   },
-  { id: 'exception', kind: 'exception', description: 'A documented policy exception: one approver.', approvals: 1, roles: APPROVERS, expires_after_seconds: 7 * DAY },
   {
-    id: 'break-glass-client-assets', kind: 'break_glass', when: { capability: ['execute'], services: ['custody', 'transfer'] },
-    description: 'Unsealing a break-glass identity that can move client assets: two approvers.', approvals: 2, roles: APPROVERS, expires_after_seconds: 2 * HOUR,
+    id: 'lifecycle-rules-change',
+    kind: 'lifecycle_rules_change',
+    description: 'A new version of the lifecycle rules.',
+    approvals: 1,
+    roles: APPROVERS,
+    expires_after_seconds: 14 * DAY,
   },
-  { id: 'break-glass', kind: 'break_glass', description: 'Unsealing a break-glass identity: one approver.', approvals: 1, roles: APPROVERS, expires_after_seconds: 2 * HOUR },
+  {
+    id: 'access-execute-client-assets',
+    kind: 'access',
+    when: { capability: ['execute'], services: ['custody', 'transfer'] },
+    description: 'Just-in-time execute access where client assets move: two approvers.',
+    approvals: 2,
+    roles: APPROVERS,
+    expires_after_seconds: 8 * HOUR,
+  },
+  {
+    id: 'access',
+    kind: 'access',
+    description: 'Just-in-time access: one approver.',
+    approvals: 1,
+    roles: APPROVERS,
+    expires_after_seconds: 24 * HOUR,
+  },
+  {
+    id: 'exception-execute-client-assets',
+    kind: 'exception',
+    when: { capability: ['execute'], services: ['custody', 'transfer'] },
+    description: 'An exception that lets an identity execute where client assets move: two approvers.',
+    approvals: 2,
+    roles: APPROVERS,
+    expires_after_seconds: 7 * DAY,
+  },
+  {
+    id: 'exception',
+    kind: 'exception',
+    description: 'A documented policy exception: one approver.',
+    approvals: 1,
+    roles: APPROVERS,
+    expires_after_seconds: 7 * DAY,
+  },
+  {
+    id: 'break-glass-client-assets',
+    kind: 'break_glass',
+    when: { capability: ['execute'], services: ['custody', 'transfer'] },
+    description: 'Unsealing a break-glass identity that can move client assets: two approvers.',
+    approvals: 2,
+    roles: APPROVERS,
+    expires_after_seconds: 2 * HOUR,
+  },
+  {
+    id: 'break-glass',
+    kind: 'break_glass',
+    description: 'Unsealing a break-glass identity: one approver.',
+    approvals: 1,
+    roles: APPROVERS,
+    expires_after_seconds: 2 * HOUR,
+  },
   // A change that adds power lasts, where a just-in-time grant ends: it needs at least as many
   // approvals as just-in-time access to the same power.
   {
-    id: 'identity-change-execute-client-assets', kind: 'identity_change', when: { capability: ['execute'], services: ['custody', 'transfer'] },
-    description: 'A change that adds power to an execute identity where client assets move: two approvers.', approvals: 2, roles: APPROVERS, expires_after_seconds: 7 * DAY,
+    id: 'identity-change-execute-client-assets',
+    kind: 'identity_change',
+    when: { capability: ['execute'], services: ['custody', 'transfer'] },
+    description: 'A change that adds power to an execute identity where client assets move: two approvers.',
+    approvals: 2,
+    roles: APPROVERS,
+    expires_after_seconds: 7 * DAY,
   },
-  { id: 'identity-change', kind: 'identity_change', description: 'A change that adds power to an identity: one approver.', approvals: 1, roles: APPROVERS, expires_after_seconds: 7 * DAY },
+  {
+    id: 'identity-change',
+    kind: 'identity_change',
+    description: 'A change that adds power to an identity: one approver.',
+    approvals: 1,
+    roles: APPROVERS,
+    expires_after_seconds: 7 * DAY,
+  },
 ];
 
 const validateRules = compileBody(ApprovalRules);
@@ -100,7 +180,8 @@ export function checkApprovalRules(doc: unknown): { rules?: ApprovalRule[]; issu
     seen.add(r.id);
   });
   for (const kind of APPROVAL_KINDS)
-    if (!rules.some((r) => r.kind === kind && !r.when)) issues.push({ field: '/', reason: `no catch-all rule (without when) for ${kind}: every request needs a rule` });
+    if (!rules.some((r) => r.kind === kind && !r.when))
+      issues.push({ field: '/', reason: `no catch-all rule (without when) for ${kind}: every request needs a rule` });
   return issues.length ? { issues } : { rules, issues };
 }
 
@@ -146,12 +227,19 @@ export interface Voter {
  */
 export function voteRefusal(a: ApprovalFacts, voter: Voter, priorVoters: readonly string[], now: Date): MandateError | undefined {
   if (a.status !== 'pending') return new MandateError('ALREADY_DECIDED', `approval ${a.id} is ${a.status}: it can no longer be decided`);
-  if (Date.parse(a.expires_at) <= now.getTime()) return new MandateError('REQUEST_EXPIRED', `approval ${a.id} expired at ${a.expires_at}: ask again`);
-  if (`user:${voter.user}` === a.requester) return new MandateError('SEPARATION_OF_DUTIES', 'you made this request: someone else must decide it');
-  if (a.owner !== null && voter.user === a.owner) return new MandateError('SEPARATION_OF_DUTIES', `you own the identity this request concerns: someone else must decide it`);
+  if (Date.parse(a.expires_at) <= now.getTime())
+    return new MandateError('REQUEST_EXPIRED', `approval ${a.id} expired at ${a.expires_at}: ask again`);
+  if (`user:${voter.user}` === a.requester)
+    return new MandateError('SEPARATION_OF_DUTIES', 'you made this request: someone else must decide it');
+  if (a.owner !== null && voter.user === a.owner)
+    return new MandateError('SEPARATION_OF_DUTIES', `you own the identity this request concerns: someone else must decide it`);
   if (!voter.roles.some((r) => a.roles.includes(r)))
-    return new MandateError('FORBIDDEN', `this request needs an approval from ${a.roles.join(' or ')}; your roles are ${voter.roles.join(', ') || 'none'}`);
-  if (priorVoters.includes(voter.user)) return new MandateError('SEPARATION_OF_DUTIES', `you have already decided approval ${a.id}: one person's approval counts once`);
+    return new MandateError(
+      'FORBIDDEN',
+      `this request needs an approval from ${a.roles.join(' or ')}; your roles are ${voter.roles.join(', ') || 'none'}`,
+    );
+  if (priorVoters.includes(voter.user))
+    return new MandateError('SEPARATION_OF_DUTIES', `you have already decided approval ${a.id}: one person's approval counts once`);
   return undefined;
 }
 

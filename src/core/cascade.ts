@@ -3,7 +3,15 @@
 // and what the lifecycle already did to them, decide every identity-state change, every connector
 // action and the return paths that stay open. The impact preview, the real cascade and every
 // refresh of stored power (src/state/power.ts) call planCascade: there is one engine, not two.
-import { decidePower, scopeKey, type AuthorityLookup, type LifecycleRules, type Outcome, type PowerDecision, type ScopeAuthority } from './lifecycle.js';
+import {
+  decidePower,
+  scopeKey,
+  type AuthorityLookup,
+  type LifecycleRules,
+  type Outcome,
+  type PowerDecision,
+  type ScopeAuthority,
+} from './lifecycle.js';
 import type { Authorisation, Identity, Scope } from './model.js';
 import type { ActionVocabulary, AuthorisationStatus, IdentityStatus } from './vocabulary.js';
 
@@ -32,7 +40,11 @@ const RESTRICTING: readonly AuthorisationStatus[] = ['restricted', 'suspended', 
  * exists only under the home authorisation). When the home returns to authorised, passports
  * that stand in the home's current state come back with it.
  */
-export function expandTransition(named: readonly Authorisation[], all: readonly Authorisation[], to: AuthorisationStatus): { authorisation: Authorisation; from: AuthorisationStatus; via: string | null }[] {
+export function expandTransition(
+  named: readonly Authorisation[],
+  all: readonly Authorisation[],
+  to: AuthorisationStatus,
+): { authorisation: Authorisation; from: AuthorisationStatus; via: string | null }[] {
   const out = new Map<string, { authorisation: Authorisation; from: AuthorisationStatus; via: string | null }>();
   for (const a of named) out.set(a.id, { authorisation: a, from: a.status, via: null });
   for (const home of named.filter((a) => a.basis === 'home')) {
@@ -165,8 +177,17 @@ export function planCascade(input: CascadeInput): CascadePlan {
     // Revoked and decommissioned identities have no power to change; they are left as they are.
     if (statusBefore === 'revoked' || statusBefore === 'decommissioned') {
       changes.push({
-        identity: identity.id, statusBefore, lawful, lawfulBefore: null, removed, why: `identity is ${statusBefore}`, decision, effect: 'unchanged', statusAfter: statusBefore,
-        power: prior ? { outcome: prior.outcome, suspendedByLifecycle: prior.suspendedByLifecycle } : null, connector: null,
+        identity: identity.id,
+        statusBefore,
+        lawful,
+        lawfulBefore: null,
+        removed,
+        why: `identity is ${statusBefore}`,
+        decision,
+        effect: 'unchanged',
+        statusAfter: statusBefore,
+        power: prior ? { outcome: prior.outcome, suspendedByLifecycle: prior.suspendedByLifecycle } : null,
+        connector: null,
       });
       continue;
     }
@@ -178,8 +199,17 @@ export function planCascade(input: CascadeInput): CascadePlan {
       const effect: Effect = prior?.outcome === decision.outcome && sameLawful(prior.lawful, lawful) ? 'unchanged' : 'narrow';
       counts[effect]++;
       changes.push({
-        identity: identity.id, statusBefore, lawful, lawfulBefore: effect === 'unchanged' ? null : prior!.lawful, removed, why: `${decision.why}; it stays suspended until its authorisations change`,
-        decision, effect, statusAfter: statusBefore, power: { outcome: decision.outcome, suspendedByLifecycle: true }, connector: null,
+        identity: identity.id,
+        statusBefore,
+        lawful,
+        lawfulBefore: effect === 'unchanged' ? null : prior!.lawful,
+        removed,
+        why: `${decision.why}; it stays suspended until its authorisations change`,
+        decision,
+        effect,
+        statusAfter: statusBefore,
+        power: { outcome: decision.outcome, suspendedByLifecycle: true },
+        connector: null,
       });
       continue;
     }
@@ -219,23 +249,42 @@ export function planCascade(input: CascadeInput): CascadePlan {
       }
     }
     counts[effect]++;
-    const lawfulBefore = effect === 'unchanged' ? null : prior ? prior.lawful : identity.scopes.map((scope) => ({ scope, actions: identity.actions }));
-    changes.push({ identity: identity.id, statusBefore, lawful, lawfulBefore, removed, why: decision.why, decision, effect, statusAfter, power, connector });
+    const lawfulBefore =
+      effect === 'unchanged' ? null : prior ? prior.lawful : identity.scopes.map((scope) => ({ scope, actions: identity.actions }));
+    changes.push({
+      identity: identity.id,
+      statusBefore,
+      lawful,
+      lawfulBefore,
+      removed,
+      why: decision.why,
+      decision,
+      effect,
+      statusAfter,
+      power,
+      connector,
+    });
   }
   return {
     changes,
     counts,
-    returnPaths: [...returnPaths].map(([k, identities]) => {
-      const [scope, action] = k.split('|') as [string, string];
-      return { scope, action, identities };
-    }).sort((a, b) => a.scope.localeCompare(b.scope) || a.action.localeCompare(b.action)),
+    returnPaths: [...returnPaths]
+      .map(([k, identities]) => {
+        const [scope, action] = k.split('|') as [string, string];
+        return { scope, action, identities };
+      })
+      .sort((a, b) => a.scope.localeCompare(b.scope) || a.action.localeCompare(b.action)),
   };
 }
 
 /** A lookup over authorisations by scope, with some overridden (the state after a transition). */
-export function authorityLookup(authorisations: Iterable<Authorisation>, overrides: ReadonlyMap<string, ScopeAuthority> = new Map()): AuthorityLookup {
+export function authorityLookup(
+  authorisations: Iterable<Authorisation>,
+  overrides: ReadonlyMap<string, ScopeAuthority> = new Map(),
+): AuthorityLookup {
   const byScope = new Map<string, ScopeAuthority>();
-  for (const a of authorisations) byScope.set(scopeKey(a), { id: a.id, status: a.status, ...(a.conditions ? { conditions: a.conditions } : {}) });
+  for (const a of authorisations)
+    byScope.set(scopeKey(a), { id: a.id, status: a.status, ...(a.conditions ? { conditions: a.conditions } : {}) });
   for (const [k, v] of overrides) byScope.set(k, v);
   return (s) => byScope.get(scopeKey(s));
 }

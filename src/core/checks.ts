@@ -26,10 +26,25 @@ export interface CheckFacts {
   seenFrom: ReadonlyMap<string, { environments: ReadonlySet<string>; applications: ReadonlySet<string> }>;
   exceptions: readonly { id: string; identity: string; control: string; status: string; expires_at: string }[];
   grants: readonly { id: string; kind: string; identity: string; approved_at: string | null; expires_at: string }[];
-  activations: readonly { id: string; identity: string; emergency: boolean; status: string; review: string; starts_at: string | null; ends_at: string | null }[];
+  activations: readonly {
+    id: string;
+    identity: string;
+    emergency: boolean;
+    status: string;
+    review: string;
+    starts_at: string | null;
+    ends_at: string | null;
+  }[];
   /** Connector switch-offs: when asked and when done (null: not yet). */
   revocations: readonly { id: string; identity: string; requested_at: string; done_at: string | null; status: string }[];
-  leaks: readonly { id: string; identity: string | null; detector: string; where: string; first_seen: string; resolved_at: string | null }[];
+  leaks: readonly {
+    id: string;
+    identity: string | null;
+    detector: string;
+    where: string;
+    first_seen: string;
+    resolved_at: string | null;
+  }[];
   overdueReviews: readonly { campaign: string; identity: string; due_at: string; reviewer: string | null }[];
   /** The findings stored discovery results suggest (drift, unmanaged, missing) that nobody adopted or dismissed. */
   discovery?: readonly SuggestedFinding[];
@@ -93,7 +108,12 @@ function identitiesById(f: CheckFacts): Map<string, Identity> {
   return m;
 }
 const failureFor = (i: Identity, title: string, detail: string, since?: string): Failure => ({
-  subject: { type: 'identity', id: i.id }, title, detail, owner: i.owner ?? null, scopes: scopesOf(i), ...(since ? { since } : {}),
+  subject: { type: 'identity', id: i.id },
+  title,
+  detail,
+  owner: i.owner ?? null,
+  scopes: scopesOf(i),
+  ...(since ? { since } : {}),
 });
 /** Statuses under which a scope may carry new business. */
 const LIVE = new Set(['authorised', 'restricted']);
@@ -109,9 +129,18 @@ export const CHECKS: readonly CheckDefinition[] = [
       const ids = active(f);
       const failures: Failure[] = [];
       for (const { record: i } of ids) {
-        if (!i.owner) failures.push(failureFor(i, `${i.id} has no owner`, 'Nobody is accountable for this identity: name an owner or decommission it.'));
+        if (!i.owner)
+          failures.push(
+            failureFor(i, `${i.id} has no owner`, 'Nobody is accountable for this identity: name an owner or decommission it.'),
+          );
         else if (f.people.get(i.owner)?.status === 'departed')
-          failures.push(failureFor(i, `${i.id} is owned by ${i.owner}, who has left`, 'Its owner has departed: hand it to a current owner or decommission it.'));
+          failures.push(
+            failureFor(
+              i,
+              `${i.id} is owned by ${i.owner}, who has left`,
+              'Its owner has departed: hand it to a current owner or decommission it.',
+            ),
+          );
       }
       return { evaluated: ids.length, failures };
     },
@@ -125,8 +154,15 @@ export const CHECKS: readonly CheckDefinition[] = [
     accepted_by: ['static_secret'],
     run(f) {
       const ids = active(f).filter((s) => s.record.capability === 'execute');
-      const failures = ids.filter((s) => s.record.credential.type === 'static_secret').map(({ record: i }) =>
-        failureFor(i, `${i.id} executes on a static secret`, `Created ${i.credential.created}${i.credential.last_rotated ? `, last rotated ${i.credential.last_rotated}` : ', never rotated'}: move it to workload tokens or a key pair, or document an exception.`));
+      const failures = ids
+        .filter((s) => s.record.credential.type === 'static_secret')
+        .map(({ record: i }) =>
+          failureFor(
+            i,
+            `${i.id} executes on a static secret`,
+            `Created ${i.credential.created}${i.credential.last_rotated ? `, last rotated ${i.credential.last_rotated}` : ', never rotated'}: move it to workload tokens or a key pair, or document an exception.`,
+          ),
+        );
       return { evaluated: ids.length, failures };
     },
   },
@@ -145,7 +181,14 @@ export const CHECKS: readonly CheckDefinition[] = [
         const since = i.credential.last_rotated ?? i.credential.created;
         const age = f.now.getTime() - ms(since);
         if (age > period * DAY)
-          failures.push(failureFor(i, `${i.id}: ${i.credential.type} not rotated for ${days(age)} days`, `Rotation period ${period} days; last rotated ${since}.`, new Date(ms(since) + period * DAY).toISOString()));
+          failures.push(
+            failureFor(
+              i,
+              `${i.id}: ${i.credential.type} not rotated for ${days(age)} days`,
+              `Rotation period ${period} days; last rotated ${since}.`,
+              new Date(ms(since) + period * DAY).toISOString(),
+            ),
+          );
       }
       return { evaluated: ids.length, failures };
     },
@@ -153,7 +196,8 @@ export const CHECKS: readonly CheckDefinition[] = [
   {
     id: 'unused-entitlements',
     title: 'Execute actions granted but unused for 90 days',
-    description: 'Entitlements follow use: an execute action an identity has not used in the window is over-privilege (from the decision log).',
+    description:
+      'Entitlements follow use: an execute action an identity has not used in the window is over-privilege (from the decision log).',
     severity: 'medium',
     controls: ['owasp-nhi:NHI5', 'nist-csf:PR.AA-05', 'dora:art-9-4-c', 'dora:rts-2024-1774:art-21'],
     run(f) {
@@ -165,7 +209,13 @@ export const CHECKS: readonly CheckDefinition[] = [
         const used = f.usage.get(i.id);
         const unused = i.actions.filter((a) => f.classOf(a) !== 'observe' && !(used?.get(a) && f.now.getTime() - ms(used.get(a)) < window));
         if (unused.length)
-          failures.push(failureFor(i, `${i.id}: ${unused.length} execute action${unused.length === 1 ? '' : 's'} unused for ${f.settings.unused_days} days`, `Unused: ${unused.join(', ')}. Narrow the identity to what it uses.`));
+          failures.push(
+            failureFor(
+              i,
+              `${i.id}: ${unused.length} execute action${unused.length === 1 ? '' : 's'} unused for ${f.settings.unused_days} days`,
+              `Unused: ${unused.join(', ')}. Narrow the identity to what it uses.`,
+            ),
+          );
       }
       return { evaluated: ids.length, failures };
     },
@@ -183,9 +233,22 @@ export const CHECKS: readonly CheckDefinition[] = [
         const seen = f.seenFrom.get(i.id);
         if (!seen) continue;
         const envs = [...seen.environments].filter((e) => e !== i.environment);
-        if (envs.length) failures.push(failureFor(i, `${i.id} (${i.environment}) acted from ${envs.join(', ')}`, 'It is used outside its environment: give each environment its own identity.'));
+        if (envs.length)
+          failures.push(
+            failureFor(
+              i,
+              `${i.id} (${i.environment}) acted from ${envs.join(', ')}`,
+              'It is used outside its environment: give each environment its own identity.',
+            ),
+          );
         else if (seen.applications.size > 1)
-          failures.push(failureFor(i, `${i.id} is used by ${seen.applications.size} applications`, `Seen at ${[...seen.applications].sort().join(', ')}: give each application its own identity.`));
+          failures.push(
+            failureFor(
+              i,
+              `${i.id} is used by ${seen.applications.size} applications`,
+              `Seen at ${[...seen.applications].sort().join(', ')}: give each application its own identity.`,
+            ),
+          );
       }
       return { evaluated: ids.length, failures };
     },
@@ -199,8 +262,15 @@ export const CHECKS: readonly CheckDefinition[] = [
     accepted_by: ['entitlement', 'workload_attestation'],
     run(f) {
       const ids = active(f).filter((s) => s.record.vendor);
-      const failures = ids.filter((s) => s.record.capability === 'execute').map(({ record: i }) =>
-        failureFor(i, `Vendor ${i.vendor} identity ${i.id} can execute`, 'Reduce it to observe, or document the need in an exception with compensating controls.'));
+      const failures = ids
+        .filter((s) => s.record.capability === 'execute')
+        .map(({ record: i }) =>
+          failureFor(
+            i,
+            `Vendor ${i.vendor} identity ${i.id} can execute`,
+            'Reduce it to observe, or document the need in an exception with compensating controls.',
+          ),
+        );
       return { evaluated: ids.length, failures };
     },
   },
@@ -227,8 +297,11 @@ export const CHECKS: readonly CheckDefinition[] = [
           // and none is advised: what leaves the power in place is the rules, or the identity's scopes.
           if (newBusiness.length)
             failures.push({
-              ...failureFor(i, `${i.id} holds ${newBusiness.join(', ')} in ${key}, where the firm ${auth ? `is ${auth.status}` : 'holds no authorisation'}`,
-                `${auth ? `Authorisation ${auth.id} is already ${auth.status}` : 'The firm holds no authorisation here'}, yet the lifecycle rules in force leave this lawful: correct the rules (mandate rules show), or the identity’s scopes.`),
+              ...failureFor(
+                i,
+                `${i.id} holds ${newBusiness.join(', ')} in ${key}, where the firm ${auth ? `is ${auth.status}` : 'holds no authorisation'}`,
+                `${auth ? `Authorisation ${auth.id} is already ${auth.status}` : 'The firm holds no authorisation here'}, yet the lifecycle rules in force leave this lawful: correct the rules (mandate rules show), or the identity’s scopes.`,
+              ),
               scopes: [key],
             });
         }
@@ -244,13 +317,18 @@ export const CHECKS: readonly CheckDefinition[] = [
     controls: ['nist-csf:RS.MI-01', 'dora:rts-2024-1774:art-21', 'owasp-nhi:NHI10'],
     run(f) {
       const byId = identitiesById(f);
-      const open = f.activations.filter((a) => a.review === 'open' && (a.emergency || a.status === 'ended' || (a.ends_at !== null && ms(a.ends_at) <= f.now.getTime())));
+      const open = f.activations.filter(
+        (a) => a.review === 'open' && (a.emergency || a.status === 'ended' || (a.ends_at !== null && ms(a.ends_at) <= f.now.getTime())),
+      );
       const failures = open.map((a) => {
         const i = byId.get(a.identity);
         return {
-          subject: { type: 'break_glass_activation', id: a.id }, title: `Break-glass use of ${a.identity} (${a.id}) is not reviewed`,
+          subject: { type: 'break_glass_activation', id: a.id },
+          title: `Break-glass use of ${a.identity} (${a.id}) is not reviewed`,
           detail: `${a.emergency ? 'Emergency unseal' : 'Approved unseal'} at ${a.starts_at}; close the review with mandate break-glass review ${a.id}.`,
-          owner: i?.owner ?? null, scopes: i ? scopesOf(i) : [], ...(a.ends_at && !a.emergency ? { since: a.ends_at } : {}),
+          owner: i?.owner ?? null,
+          scopes: i ? scopesOf(i) : [],
+          ...(a.ends_at && !a.emergency ? { since: a.ends_at } : {}),
           ...(a.emergency ? { severity: 'critical' as const } : {}),
         };
       });
@@ -265,10 +343,19 @@ export const CHECKS: readonly CheckDefinition[] = [
     controls: ['dora:art-9-4-e', 'nist-csf:PR.AA-05', 'dora:rts-2024-1774:art-21'],
     run(f) {
       const byId = identitiesById(f);
-      const failures = f.exceptions.filter((e) => e.status === 'expired').map((e) => {
-        const i = byId.get(e.identity);
-        return { subject: { type: 'exception', id: e.id }, title: `Exception ${e.id} for ${e.identity} expired and is not closed`, detail: `It waived ${e.control} until ${e.expires_at}.`, owner: i?.owner ?? null, scopes: i ? scopesOf(i) : [], since: e.expires_at };
-      });
+      const failures = f.exceptions
+        .filter((e) => e.status === 'expired')
+        .map((e) => {
+          const i = byId.get(e.identity);
+          return {
+            subject: { type: 'exception', id: e.id },
+            title: `Exception ${e.id} for ${e.identity} expired and is not closed`,
+            detail: `It waived ${e.control} until ${e.expires_at}.`,
+            owner: i?.owner ?? null,
+            scopes: i ? scopesOf(i) : [],
+            since: e.expires_at,
+          };
+        });
       return { evaluated: f.exceptions.length, failures };
     },
   },
@@ -281,10 +368,18 @@ export const CHECKS: readonly CheckDefinition[] = [
     run(f) {
       const byId = identitiesById(f);
       const live = f.grants.filter((g) => ms(g.expires_at) > f.now.getTime());
-      const failures = live.filter((g) => g.approved_at && f.now.getTime() - ms(g.approved_at) > f.settings.stale_approval_days * DAY).map((g) => {
-        const i = byId.get(g.identity);
-        return { subject: { type: 'grant', id: g.id }, title: `${g.kind} ${g.id} of ${g.identity} rests on an approval of ${g.approved_at!.slice(0, 10)}`, detail: `Approved more than ${f.settings.stale_approval_days} days ago and still in force until ${g.expires_at}.`, owner: i?.owner ?? null, scopes: i ? scopesOf(i) : [] };
-      });
+      const failures = live
+        .filter((g) => g.approved_at && f.now.getTime() - ms(g.approved_at) > f.settings.stale_approval_days * DAY)
+        .map((g) => {
+          const i = byId.get(g.identity);
+          return {
+            subject: { type: 'grant', id: g.id },
+            title: `${g.kind} ${g.id} of ${g.identity} rests on an approval of ${g.approved_at!.slice(0, 10)}`,
+            detail: `Approved more than ${f.settings.stale_approval_days} days ago and still in force until ${g.expires_at}.`,
+            owner: i?.owner ?? null,
+            scopes: i ? scopesOf(i) : [],
+          };
+        });
       return { evaluated: live.length, failures };
     },
   },
@@ -303,8 +398,11 @@ export const CHECKS: readonly CheckDefinition[] = [
         if (took <= bound) continue;
         const i = byId.get(r.identity);
         failures.push({
-          subject: { type: 'revocation', id: r.id }, title: `Switching off ${r.identity} ${r.done_at ? `took ${Math.round(took / 1000)} s` : `is still ${r.status} after ${Math.round(took / 1000)} s`}`,
-          detail: `Asked at ${r.requested_at}${r.done_at ? `, done at ${r.done_at}` : ''}; the bound is ${Math.round(bound / 1000)} s.`, owner: i?.owner ?? null, scopes: i ? scopesOf(i) : [],
+          subject: { type: 'revocation', id: r.id },
+          title: `Switching off ${r.identity} ${r.done_at ? `took ${Math.round(took / 1000)} s` : `is still ${r.status} after ${Math.round(took / 1000)} s`}`,
+          detail: `Asked at ${r.requested_at}${r.done_at ? `, done at ${r.done_at}` : ''}; the bound is ${Math.round(bound / 1000)} s.`,
+          owner: i?.owner ?? null,
+          scopes: i ? scopesOf(i) : [],
           since: new Date(ms(r.requested_at) + bound).toISOString(),
         });
       }
@@ -319,13 +417,19 @@ export const CHECKS: readonly CheckDefinition[] = [
     controls: ['owasp-nhi:NHI2', 'nist-csf:DE.CM-03', 'nist-csf:RS.MI-01', 'cra:annex-i:2-d'],
     run(f) {
       const byId = identitiesById(f);
-      const failures = f.leaks.filter((l) => !l.resolved_at).map((l) => {
-        const i = l.identity ? byId.get(l.identity) : undefined;
-        return {
-          subject: { type: 'leaked_secret', id: l.id }, title: `${l.detector} secret${l.identity ? ` of ${l.identity}` : ''} leaked in ${l.where}`,
-          detail: `Open for ${days(f.now.getTime() - ms(l.first_seen))} days (since ${l.first_seen}): revoke and rotate it, then mark it resolved.`, owner: i?.owner ?? null, scopes: i ? scopesOf(i) : [], since: l.first_seen,
-        };
-      });
+      const failures = f.leaks
+        .filter((l) => !l.resolved_at)
+        .map((l) => {
+          const i = l.identity ? byId.get(l.identity) : undefined;
+          return {
+            subject: { type: 'leaked_secret', id: l.id },
+            title: `${l.detector} secret${l.identity ? ` of ${l.identity}` : ''} leaked in ${l.where}`,
+            detail: `Open for ${days(f.now.getTime() - ms(l.first_seen))} days (since ${l.first_seen}): revoke and rotate it, then mark it resolved.`,
+            owner: i?.owner ?? null,
+            scopes: i ? scopesOf(i) : [],
+            since: l.first_seen,
+          };
+        });
       return { evaluated: f.leaks.length, failures };
     },
   },
@@ -339,7 +443,14 @@ export const CHECKS: readonly CheckDefinition[] = [
       const byId = identitiesById(f);
       const failures = f.overdueReviews.map((r) => {
         const i = byId.get(r.identity);
-        return { subject: { type: 'identity', id: r.identity }, title: `The access review of ${r.identity} is overdue`, detail: `Campaign ${r.campaign} was due ${r.due_at}.`, owner: r.reviewer ?? i?.owner ?? null, scopes: i ? scopesOf(i) : [], since: r.due_at };
+        return {
+          subject: { type: 'identity', id: r.identity },
+          title: `The access review of ${r.identity} is overdue`,
+          detail: `Campaign ${r.campaign} was due ${r.due_at}.`,
+          owner: r.reviewer ?? i?.owner ?? null,
+          scopes: i ? scopesOf(i) : [],
+          since: r.due_at,
+        };
       });
       return { evaluated: f.overdueReviews.length, failures };
     },
@@ -353,31 +464,50 @@ export const CHECKS: readonly CheckDefinition[] = [
     run(f) {
       const l = f.ledger;
       const age = l.last_checkpoint_at ? f.now.getTime() - ms(l.last_checkpoint_at) : Number.POSITIVE_INFINITY;
-      const stale = l.size > 0 && (age > f.settings.checkpoint_max_age_ms && l.checkpoint_size < l.size);
+      const stale = l.size > 0 && age > f.settings.checkpoint_max_age_ms && l.checkpoint_size < l.size;
       return {
         evaluated: 1,
-        failures: stale ? [{
-          subject: { type: 'ledger', id: 'ledger' }, title: l.last_checkpoint_at ? `The newest checkpoint is ${Math.round(age / 60_000)} minutes old` : 'The ledger has never been checkpointed',
-          detail: `${l.size - l.checkpoint_size} events are not yet under a signed checkpoint.`, owner: null, scopes: [],
-        }] : [],
+        failures: stale
+          ? [
+              {
+                subject: { type: 'ledger', id: 'ledger' },
+                title: l.last_checkpoint_at
+                  ? `The newest checkpoint is ${Math.round(age / 60_000)} minutes old`
+                  : 'The ledger has never been checkpointed',
+                detail: `${l.size - l.checkpoint_size} events are not yet under a signed checkpoint.`,
+                owner: null,
+                scopes: [],
+              },
+            ]
+          : [],
       };
     },
   },
   // Discovery (docs/discovery.md): what reconciling the real systems with the inventory found.
-  ...Object.values(DISCOVERY_CHECKS).map((d): CheckDefinition => ({
-    id: d.id,
-    title: d.title,
-    description: 'Discovery reads the accounts that exist in the firm\u2019s systems and reconciles them with the inventory (the stored results of the last runs).',
-    severity: d.severity,
-    controls: [...d.controls],
-    run(f) {
-      const mine = (f.discovery ?? []).filter((x) => x.check === d.id);
-      return {
-        evaluated: mine.length,
-        failures: mine.map((x) => ({ subject: x.subject, title: x.title, detail: x.detail, owner: x.owner, scopes: x.scopes, severity: x.severity })),
-      };
-    },
-  })),
+  ...Object.values(DISCOVERY_CHECKS).map(
+    (d): CheckDefinition => ({
+      id: d.id,
+      title: d.title,
+      description:
+        'Discovery reads the accounts that exist in the firm\u2019s systems and reconciles them with the inventory (the stored results of the last runs).',
+      severity: d.severity,
+      controls: [...d.controls],
+      run(f) {
+        const mine = (f.discovery ?? []).filter((x) => x.check === d.id);
+        return {
+          evaluated: mine.length,
+          failures: mine.map((x) => ({
+            subject: x.subject,
+            title: x.title,
+            detail: x.detail,
+            owner: x.owner,
+            scopes: x.scopes,
+            severity: x.severity,
+          })),
+        };
+      },
+    }),
+  ),
 ];
 
 /** Days to remediate, by severity: a finding's due date is its first sighting plus this. */

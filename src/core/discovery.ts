@@ -127,11 +127,20 @@ export function observedAccount(d: AccountDraft): ObservedAccount {
   const grants = d.grants ?? [];
   const sessions = [...(d.sessions ?? [])].sort((a, b) => (Date.parse(b.started ?? '') || 0) - (Date.parse(a.started ?? '') || 0));
   const derived = grants.reduce<ObservedPrivilege>((p, g) => maxPrivilege(p, g.privilege), 'none');
-  const kept = grants.length <= LIMITS.grants ? grants : [...grants.filter((g) => g.privilege === 'execute'), ...grants.filter((g) => g.privilege === 'observe')].slice(0, LIMITS.grants);
+  const kept =
+    grants.length <= LIMITS.grants
+      ? grants
+      : [...grants.filter((g) => g.privilege === 'execute'), ...grants.filter((g) => g.privilege === 'observe')].slice(0, LIMITS.grants);
   let lastUsed = d.last_used;
   for (const s of sessions) lastUsed = newest(lastUsed, s.started);
   for (const c of d.credentials ?? []) lastUsed = newest(lastUsed, c.last_used);
-  const attributes = d.attributes ? Object.fromEntries(Object.entries(d.attributes).slice(0, LIMITS.attributes).map(([k, v]) => [k, typeof v === 'string' ? clip(v) : v])) : undefined;
+  const attributes = d.attributes
+    ? Object.fromEntries(
+        Object.entries(d.attributes)
+          .slice(0, LIMITS.attributes)
+          .map(([k, v]) => [k, typeof v === 'string' ? clip(v) : v]),
+      )
+    : undefined;
   return {
     source: d.source,
     kind: d.kind,
@@ -144,7 +153,9 @@ export function observedAccount(d: AccountDraft): ObservedAccount {
     privilege: d.privilege ? maxPrivilege(d.privilege, derived) : derived,
     grants: kept.map((g) => ({ privilege: g.privilege, grant: clip(g.grant) })),
     grants_total: Math.max(d.grants_total ?? 0, grants.length),
-    sessions: sessions.slice(0, LIMITS.sessions).map((s) => ({ ...s, user: clip(s.user, 200), ...(s.application !== undefined ? { application: clip(s.application, 200) } : {}) })),
+    sessions: sessions
+      .slice(0, LIMITS.sessions)
+      .map((s) => ({ ...s, user: clip(s.user, 200), ...(s.application !== undefined ? { application: clip(s.application, 200) } : {}) })),
     sessions_total: sessions.length,
     ...(d.environment ? { environment: d.environment } : {}),
     ...(attributes && Object.keys(attributes).length ? { attributes } : {}),
@@ -158,10 +169,37 @@ export function observedAccount(d: AccountDraft): ObservedAccount {
  */
 const INTERACTIVE_CLIENTS = new RegExp(
   [
-    '^psql\\b', '^pgcli\\b', 'pgadmin', '^mysql$', '^mysql\\b(?!.*(connector|workbench))', '^mariadb$', 'mysql ?workbench', 'heidisql', '^redis-cli\\b',
-    'redisinsight', 'another redis desktop', 'dbeaver', 'datagrip', 'jetbrains', 'tableplus', 'navicat', 'dbvisualizer', 'sequel ?(pro|ace)',
-    'postico', 'azure data studio', 'beekeeper', 'sqlectron', 'adminer', 'phpmyadmin', 'rabbitmqadmin', '^nats(\\s|$|-cli)', 'nats cli',
-    '^sqlcmd', '\\btty\\b', 'aws console', 'console login',
+    '^psql\\b',
+    '^pgcli\\b',
+    'pgadmin',
+    '^mysql$',
+    '^mysql\\b(?!.*(connector|workbench))',
+    '^mariadb$',
+    'mysql ?workbench',
+    'heidisql',
+    '^redis-cli\\b',
+    'redisinsight',
+    'another redis desktop',
+    'dbeaver',
+    'datagrip',
+    'jetbrains',
+    'tableplus',
+    'navicat',
+    'dbvisualizer',
+    'sequel ?(pro|ace)',
+    'postico',
+    'azure data studio',
+    'beekeeper',
+    'sqlectron',
+    'adminer',
+    'phpmyadmin',
+    'rabbitmqadmin',
+    '^nats(\\s|$|-cli)',
+    'nats cli',
+    '^sqlcmd',
+    '\\btty\\b',
+    'aws console',
+    'console login',
   ].join('|'),
   'i',
 );
@@ -202,10 +240,17 @@ export function observedAccountProblem(value: unknown): string | null {
     if (!(OBSERVED_CREDENTIAL_TYPES as readonly unknown[]).includes(cr.type)) return `${p}/type`;
     if (cr.count !== undefined && !(Number.isInteger(cr.count) && (cr.count as number) >= 0)) return `${p}/count`;
     if (cr.lifetime !== undefined && cr.lifetime !== 'static' && cr.lifetime !== 'short_lived') return `${p}/lifetime`;
-    for (const f of ['created', 'last_rotated', 'expires', 'last_used'] as const) if (cr[f] !== undefined && !isTime(cr[f])) return `${p}/${f}`;
+    for (const f of ['created', 'last_rotated', 'expires', 'last_used'] as const)
+      if (cr[f] !== undefined && !isTime(cr[f])) return `${p}/${f}`;
     if (cr.label !== undefined && !isStr(cr.label, 200)) return `${p}/label`;
-    if (cr.fingerprint !== undefined && !(isStr(cr.fingerprint, 200) && /^(sha256|key-id|hmac-sha256|[a-z0-9-]+-id):\S+$/i.test(cr.fingerprint))) return `${p}/fingerprint`;
-    for (const k of Object.keys(cr)) if (!['type', 'count', 'lifetime', 'label', 'created', 'last_rotated', 'expires', 'last_used', 'fingerprint', 'active'].includes(k)) return `${p}/${k}`;
+    if (
+      cr.fingerprint !== undefined &&
+      !(isStr(cr.fingerprint, 200) && /^(sha256|key-id|hmac-sha256|[a-z0-9-]+-id):\S+$/i.test(cr.fingerprint))
+    )
+      return `${p}/fingerprint`;
+    for (const k of Object.keys(cr))
+      if (!['type', 'count', 'lifetime', 'label', 'created', 'last_rotated', 'expires', 'last_used', 'fingerprint', 'active'].includes(k))
+        return `${p}/${k}`;
   }
   if (!Array.isArray(a.grants) || a.grants.length > LIMITS.grants) return '/grants';
   for (const [i, g] of (a.grants as unknown[]).entries()) {
@@ -226,7 +271,9 @@ export function observedAccountProblem(value: unknown): string | null {
   if (a.last_used !== undefined && !isTime(a.last_used)) return '/last_used';
   if (a.attributes !== undefined) {
     if (!a.attributes || typeof a.attributes !== 'object' || Object.keys(a.attributes).length > LIMITS.attributes) return '/attributes';
-    for (const [k, v] of Object.entries(a.attributes)) if (!['string', 'number', 'boolean'].includes(typeof v) || (typeof v === 'string' && v.length > LIMITS.text)) return `/attributes/${k}`;
+    for (const [k, v] of Object.entries(a.attributes))
+      if (!['string', 'number', 'boolean'].includes(typeof v) || (typeof v === 'string' && v.length > LIMITS.text))
+        return `/attributes/${k}`;
   }
   return null;
 }
@@ -276,7 +323,13 @@ export interface ReconcileInput {
   policy?: Partial<ReconcilePolicy>;
 }
 
-export const DRIFT_KINDS = ['over_privileged', 'revocation_not_effective', 'static_credential_too_old', 'interactive_use', 'shared_credential'] as const;
+export const DRIFT_KINDS = [
+  'over_privileged',
+  'revocation_not_effective',
+  'static_credential_too_old',
+  'interactive_use',
+  'shared_credential',
+] as const;
 export type DriftKind = (typeof DRIFT_KINDS)[number];
 export type ReconcileState = 'matched' | 'unmanaged' | 'missing' | 'drift';
 
@@ -347,34 +400,51 @@ export interface ReconcileOutput {
 /** The checks reconciliation suggests findings for, with their controls (controls/catalogue.yaml ids). */
 export const DISCOVERY_CHECKS = {
   unmanaged: {
-    id: 'discovery-unmanaged', severity: 'medium', title: 'Account in a system that the inventory does not know',
+    id: 'discovery-unmanaged',
+    severity: 'medium',
+    title: 'Account in a system that the inventory does not know',
     controls: ['nist-csf:ID.AM-02', 'nist-csf:PR.AA-01', 'dora:rts-2024-1774:art-20'],
   },
   missing: {
-    id: 'discovery-missing', severity: 'low', title: 'Declared identity not found in the system it is declared in',
+    id: 'discovery-missing',
+    severity: 'low',
+    title: 'Declared identity not found in the system it is declared in',
     controls: ['nist-csf:ID.AM-02', 'nist-csf:PR.AA-01', 'dora:rts-2024-1774:art-20'],
   },
   over_privileged: {
-    id: 'discovery-over-privileged', severity: 'high', title: 'Observe identity holds execute privileges in the system',
+    id: 'discovery-over-privileged',
+    severity: 'high',
+    title: 'Observe identity holds execute privileges in the system',
     controls: ['owasp-nhi:NHI5', 'nist-csf:PR.AA-05', 'dora:rts-2024-1774:art-21', 'dora:art-9-4-c'],
   },
   revocation_not_effective: {
-    id: 'discovery-revocation-not-effective', severity: 'critical', title: 'Switched-off identity can still log in or act',
+    id: 'discovery-revocation-not-effective',
+    severity: 'critical',
+    title: 'Switched-off identity can still log in or act',
     controls: ['owasp-nhi:NHI1', 'nist-csf:PR.AA-01', 'nist-csf:PR.AA-05', 'dora:rts-2024-1774:art-20', 'dora:rts-2024-1774:art-21'],
   },
   static_credential_too_old: {
-    id: 'discovery-static-credential-too-old', severity: 'medium', title: 'Static credential where a short-lived one is declared, or older than the maximum age',
+    id: 'discovery-static-credential-too-old',
+    severity: 'medium',
+    title: 'Static credential where a short-lived one is declared, or older than the maximum age',
     controls: ['owasp-nhi:NHI7', 'nist-csf:PR.AA-01', 'dora:art-9-4-d'],
   },
   interactive_use: {
-    id: 'discovery-interactive-use', severity: 'high', title: 'Non-human identity used from an interactive client',
+    id: 'discovery-interactive-use',
+    severity: 'high',
+    title: 'Non-human identity used from an interactive client',
     controls: ['owasp-nhi:NHI10', 'nist-csf:PR.AA-01', 'dora:rts-2024-1774:art-20', 'dora:rts-2024-1774:art-21'],
   },
   shared_credential: {
-    id: 'discovery-shared-credential', severity: 'medium', title: 'One credential or account used across environments or identities',
+    id: 'discovery-shared-credential',
+    severity: 'medium',
+    title: 'One credential or account used across environments or identities',
     controls: ['owasp-nhi:NHI9', 'owasp-nhi:NHI8', 'nist-csf:PR.AA-01', 'dora:rts-2024-1774:art-20', 'dora:rts-2024-1774:art-21'],
   },
-} as const satisfies Record<'unmanaged' | 'missing' | DriftKind, { id: string; severity: Severity; title: string; controls: readonly string[] }>;
+} as const satisfies Record<
+  'unmanaged' | 'missing' | DriftKind,
+  { id: string; severity: Severity; title: string; controls: readonly string[] }
+>;
 
 const DAY = 86_400_000;
 const SEP = '\u0000';
@@ -432,7 +502,10 @@ function eachHit(h: Hits | undefined, fn: (i: number) => void): void {
 const HOW = { revocation: 1, credential: 2, native_id: 3 } as const;
 const HOW_NAMES: Record<number, ReconcileResult['matched_by']> = { 1: 'revocation', 2: 'credential', 3: 'native_id' };
 
-const isStatic = (c: CredentialFact) => (c.count ?? 0) > 0 && c.active !== false && (c.lifetime ? c.lifetime === 'static' : c.type === 'password' || c.type === 'key' || (c.type === 'token' && !c.expires));
+const isStatic = (c: CredentialFact) =>
+  (c.count ?? 0) > 0 &&
+  c.active !== false &&
+  (c.lifetime ? c.lifetime === 'static' : c.type === 'password' || c.type === 'key' || (c.type === 'token' && !c.expires));
 
 /**
  * Reconciles observed accounts with declared identities. Pure and linear: every index is built
@@ -519,18 +592,20 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
       const key = canonicalTarget(kind, r.target);
       const hits = exact?.get(key);
       if (hits === undefined) bare.push(key);
-      else eachHit(hits, (ai) => {
-        addPair(ai, ii, HOW.revocation);
-        claimedExactly[ai] = 1;
-      });
+      else
+        eachHit(hits, (ai) => {
+          addPair(ai, ii, HOW.revocation);
+          claimedExactly[ai] = 1;
+        });
     }
     if (bare.length) bareWanted.push({ ii, connector: r.connector, keys: bare });
   });
   for (const { ii, connector, keys } of bareWanted) {
     const idx = bareIdx.get(connector);
-    for (const k of keys) eachHit(idx?.get(k), (ai) => {
-      if (!claimedExactly[ai]) addPair(ai, ii, HOW.revocation);
-    });
+    for (const k of keys)
+      eachHit(idx?.get(k), (ai) => {
+        if (!claimedExactly[ai]) addPair(ai, ii, HOW.revocation);
+      });
   }
 
   // Registered fingerprints: a match for an account no path matched; otherwise evidence of sharing.
@@ -590,18 +665,36 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
     }
     // Several accounts holding one credential is reuse whatever they are declared as; across
     // environments it is worse (crossEnvironment raises the severity).
-    const where = distinct.slice(0, 5).map((ai) => accountLabel(observed[ai]!)).join('; ');
-    const detail = `credential ${fp} is held by ${distinct.length} accounts (${where}${distinct.length > 5 ? '; …' : ''})` +
-      `${ids.size ? `, declared as ${[...ids].slice(0, 5).map((ii) => identities[ii]!.id).join(', ')}` : ''}` +
+    const where = distinct
+      .slice(0, 5)
+      .map((ai) => accountLabel(observed[ai]!))
+      .join('; ');
+    const detail =
+      `credential ${fp} is held by ${distinct.length} accounts (${where}${distinct.length > 5 ? '; …' : ''})` +
+      `${
+        ids.size
+          ? `, declared as ${[...ids]
+              .slice(0, 5)
+              .map((ii) => identities[ii]!.id)
+              .join(', ')}`
+          : ''
+      }` +
       `${envs.size ? `, in ${[...envs].sort().join(', ')}` : ''}${entities.size > 1 ? `, for entities ${[...entities].sort().join(', ')}` : ''}`;
     for (const ai of distinct) note(ai, { type: 'credential', detail }, envs.size > 1);
   }
   for (const ai of morePairs.keys()) {
     const names = pairsOf(ai).map((p) => identities[p.ii]!.id);
-    note(ai, { type: 'account', detail: `${accountLabel(observed[ai]!)} is declared by ${names.length} identities: ${names.slice(0, 10).join(', ')}` });
+    note(ai, {
+      type: 'account',
+      detail: `${accountLabel(observed[ai]!)} is declared by ${names.length} identities: ${names.slice(0, 10).join(', ')}`,
+    });
   }
   for (const [ai, l] of foreignFingerprint) {
-    for (const f of l) note(ai, { type: 'credential', detail: `credential ${f.fingerprint} of ${accountLabel(observed[ai]!)} is registered to ${f.identities.map((ii) => identities[ii]!.id).join(', ')}` });
+    for (const f of l)
+      note(ai, {
+        type: 'credential',
+        detail: `credential ${f.fingerprint} of ${accountLabel(observed[ai]!)} is registered to ${f.identities.map((ii) => identities[ii]!.id).join(', ')}`,
+      });
   }
 
   const results: ReconcileResult[] = [];
@@ -632,7 +725,12 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
         matched_by: how,
         drift,
         finding: null,
-        evidence: [{ type: 'account', detail: `${accountLabel(a)} matched by ${how}${how === 'revocation' ? ` ${idn.revocation!.connector}:${idn.revocation!.target}` : ''}` }],
+        evidence: [
+          {
+            type: 'account',
+            detail: `${accountLabel(a)} matched by ${how}${how === 'revocation' ? ` ${idn.revocation!.connector}:${idn.revocation!.target}` : ''}`,
+          },
+        ],
       });
     }
   });
@@ -653,18 +751,37 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
       return;
     }
     missing++;
-    results.push(missingResult(idn, input.sources.filter((s) => s.covers.includes(idn.revocation!.connector)).map((s) => s.id)));
+    results.push(
+      missingResult(
+        idn,
+        input.sources.filter((s) => s.covers.includes(idn.revocation!.connector)).map((s) => s.id),
+      ),
+    );
   });
 
   return {
     results,
-    summary: { observed: observed.length, identities: identities.length, matched, drift: drifted, unmanaged, missing, by_drift: byDrift, unverified, uncovered },
+    summary: {
+      observed: observed.length,
+      identities: identities.length,
+      matched,
+      drift: drifted,
+      unmanaged,
+      missing,
+      by_drift: byDrift,
+      unverified,
+      uncovered,
+    },
   };
 }
 
 function findingFor(
-  check: { id: string; severity: Severity; controls: readonly string[] }, idn: DiscoveryIdentity | null, a: ObservedAccount | null,
-  title: string, detail: string, severity: Severity = check.severity,
+  check: { id: string; severity: Severity; controls: readonly string[] },
+  idn: DiscoveryIdentity | null,
+  a: ObservedAccount | null,
+  title: string,
+  detail: string,
+  severity: Severity = check.severity,
 ): SuggestedFinding {
   return {
     check: check.id,
@@ -682,7 +799,10 @@ function unmanagedResult(a: ObservedAccount): ReconcileResult {
   // An account that cannot log in is a leftover, not a live risk: low; one that can act, higher.
   const severity: Severity = !a.can_login ? 'low' : a.privilege === 'execute' ? 'high' : 'medium';
   const evidence: Evidence[] = [
-    { type: 'account', detail: `${accountLabel(a)}: ${a.type}, ${a.enabled ? 'enabled' : 'disabled'}, ${a.can_login ? 'can log in' : 'cannot log in'}, privilege ${a.privilege}` },
+    {
+      type: 'account',
+      detail: `${accountLabel(a)}: ${a.type}, ${a.enabled ? 'enabled' : 'disabled'}, ${a.can_login ? 'can log in' : 'cannot log in'}, privilege ${a.privilege}`,
+    },
     ...a.grants.slice(0, 3).map((g): Evidence => ({ type: 'grant', detail: `${g.privilege}: ${g.grant}` })),
     ...a.sessions.slice(0, 3).map((s): Evidence => sessionEvidence(s)),
   ];
@@ -693,8 +813,14 @@ function unmanagedResult(a: ObservedAccount): ReconcileResult {
     account: refOf(a),
     matched_by: null,
     drift: [],
-    finding: findingFor(DISCOVERY_CHECKS.unmanaged, null, a, `${a.kind} ${a.type} ${a.native_id} is not in the inventory`,
-      `Found by source ${a.source}${a.can_login ? ', able to log in' : ', unable to log in'}, privilege ${a.privilege}${a.last_used ? `, last used ${a.last_used}` : ''}: declare it with an owner and purpose, or remove it.`, severity),
+    finding: findingFor(
+      DISCOVERY_CHECKS.unmanaged,
+      null,
+      a,
+      `${a.kind} ${a.type} ${a.native_id} is not in the inventory`,
+      `Found by source ${a.source}${a.can_login ? ', able to log in' : ', unable to log in'}, privilege ${a.privilege}${a.last_used ? `, last used ${a.last_used}` : ''}: declare it with an owner and purpose, or remove it.`,
+      severity,
+    ),
     evidence,
   };
 }
@@ -711,8 +837,13 @@ function missingResult(idn: DiscoveryIdentity, sources: string[]): ReconcileResu
     matched_by: null,
     drift: [],
     finding: live
-      ? findingFor(DISCOVERY_CHECKS.missing, idn, null, `${idn.id}: ${r.connector} target ${r.target} not found`,
-        `Complete reads of ${sources.join(', ')} show no such account: correct the revocation path, or decommission the identity.`)
+      ? findingFor(
+          DISCOVERY_CHECKS.missing,
+          idn,
+          null,
+          `${idn.id}: ${r.connector} target ${r.target} not found`,
+          `Complete reads of ${sources.join(', ')} show no such account: correct the revocation path, or decommission the identity.`,
+        )
       : null,
     evidence: [{ type: 'source', detail: `not observed in complete read${sources.length === 1 ? '' : 's'} of ${sources.join(', ')}` }],
   };
@@ -743,11 +874,18 @@ function drifts(idn: DiscoveryIdentity, a: ObservedAccount, now: number, policy:
 
   const status = idn.status ?? 'active';
   if (OFF.has(status) && (a.can_login || a.sessions_total > 0)) {
-    add('revocation_not_effective', [
-      { type: 'login', detail: `${on}: ${a.enabled ? 'enabled' : 'disabled'}, ${a.can_login ? 'can log in' : 'cannot log in'}, privilege ${a.privilege}` },
-      ...a.sessions.slice(0, 5).map(sessionEvidence),
-    ], `${idn.id} is ${status} in Mandate but ${on} ${a.can_login ? 'can still log in' : 'still has sessions'}`,
-    `${a.sessions_total} session${a.sessions_total === 1 ? '' : 's'} seen. Switch it off in the system (revocation ${idn.revocation ? `${idn.revocation.connector}:${idn.revocation.target}` : 'path unset'}) and find why the revocation did not take.`);
+    add(
+      'revocation_not_effective',
+      [
+        {
+          type: 'login',
+          detail: `${on}: ${a.enabled ? 'enabled' : 'disabled'}, ${a.can_login ? 'can log in' : 'cannot log in'}, privilege ${a.privilege}`,
+        },
+        ...a.sessions.slice(0, 5).map(sessionEvidence),
+      ],
+      `${idn.id} is ${status} in Mandate but ${on} ${a.can_login ? 'can still log in' : 'still has sessions'}`,
+      `${a.sessions_total} session${a.sessions_total === 1 ? '' : 's'} seen. Switch it off in the system (revocation ${idn.revocation ? `${idn.revocation.connector}:${idn.revocation.target}` : 'path unset'}) and find why the revocation did not take.`,
+    );
   }
 
   // A switched-off identity's account only matters if it still opens: its grants, credential age
@@ -756,9 +894,19 @@ function drifts(idn: DiscoveryIdentity, a: ObservedAccount, now: number, policy:
 
   if (idn.capability === 'observe' && a.privilege === 'execute') {
     const ex = a.grants.filter((g) => g.privilege === 'execute');
-    add('over_privileged', ex.slice(0, 10).map((g): Evidence => ({ type: 'grant', detail: g.grant })),
+    add(
+      'over_privileged',
+      ex.slice(0, 10).map((g): Evidence => ({ type: 'grant', detail: g.grant })),
       `${idn.id} is declared observe but ${on} holds execute privileges`,
-      `${ex.length ? `e.g. ${ex.slice(0, 3).map((g) => g.grant).join('; ')}` : 'execute privileges'}${a.grants_total > a.grants.length ? ` (${a.grants_total} grants in all)` : ''}: narrow the grants to read, or declare the capability.`);
+      `${
+        ex.length
+          ? `e.g. ${ex
+              .slice(0, 3)
+              .map((g) => g.grant)
+              .join('; ')}`
+          : 'execute privileges'
+      }${a.grants_total > a.grants.length ? ` (${a.grants_total} grants in all)` : ''}: narrow the grants to read, or declare the capability.`,
+    );
   }
 
   const statics = a.credentials.length ? a.credentials.filter(isStatic) : NONE_CREDENTIALS;
@@ -768,24 +916,51 @@ function drifts(idn: DiscoveryIdentity, a: ObservedAccount, now: number, policy:
       const since = c.last_rotated ?? c.created;
       const age = since ? now - Date.parse(since) : Number.NaN;
       if (age > policy.static_max_age_days * DAY)
-        old.push({ type: 'credential', detail: `${c.type}${c.label ? ` ${c.label}` : ''} not rotated for ${Math.floor(age / DAY)} days (since ${since})`, at: since });
+        old.push({
+          type: 'credential',
+          detail: `${c.type}${c.label ? ` ${c.label}` : ''} not rotated for ${Math.floor(age / DAY)} days (since ${since})`,
+          at: since,
+        });
     }
     if (idn.credential.type === 'short_lived') {
-      add('static_credential_too_old', [
-        ...statics.slice(0, 5).map((c): Evidence => ({ type: 'credential', detail: `static ${c.type}${c.label ? ` ${c.label}` : ''}${c.count !== undefined ? ` ×${c.count}` : ''}${c.last_rotated ?? c.created ? ` since ${c.last_rotated ?? c.created}` : ''}` })),
-        ...old,
-      ], `${idn.id} is declared short-lived but ${on} holds a static ${statics[0]!.type}`,
-      'Move it to short-lived credentials (workload identity, tokens minted per use) and remove the static one, or correct the declaration.', 'high');
+      add(
+        'static_credential_too_old',
+        [
+          ...statics
+            .slice(0, 5)
+            .map(
+              (c): Evidence => ({
+                type: 'credential',
+                detail: `static ${c.type}${c.label ? ` ${c.label}` : ''}${c.count !== undefined ? ` ×${c.count}` : ''}${(c.last_rotated ?? c.created) ? ` since ${c.last_rotated ?? c.created}` : ''}`,
+              }),
+            ),
+          ...old,
+        ],
+        `${idn.id} is declared short-lived but ${on} holds a static ${statics[0]!.type}`,
+        'Move it to short-lived credentials (workload identity, tokens minted per use) and remove the static one, or correct the declaration.',
+        'high',
+      );
     } else if (old.length) {
-      add('static_credential_too_old', old, `${idn.id}: a static credential of ${on} is older than ${policy.static_max_age_days} days`,
-        `${old.map((e) => e.detail).join('; ')}: rotate it.`);
+      add(
+        'static_credential_too_old',
+        old,
+        `${idn.id}: a static credential of ${on} is older than ${policy.static_max_age_days} days`,
+        `${old.map((e) => e.detail).join('; ')}: rotate it.`,
+      );
     }
   }
 
   const human = a.sessions.length ? a.sessions.filter((s) => s.interactive) : NONE_SESSIONS;
   if (human.length) {
-    add('interactive_use', human.slice(0, 5).map(sessionEvidence), `${idn.id} (${on}) was used from an interactive client`,
-      `${human.slice(0, 3).map((s) => sessionEvidence(s).detail).join('; ')}: people use their own accounts; rotate the credential if a person holds it.`);
+    add(
+      'interactive_use',
+      human.slice(0, 5).map(sessionEvidence),
+      `${idn.id} (${on}) was used from an interactive client`,
+      `${human
+        .slice(0, 3)
+        .map((s) => sessionEvidence(s).detail)
+        .join('; ')}: people use their own accounts; rotate the credential if a person holds it.`,
+    );
   }
 
   if (shared) out.push(sharedDrift(idn, a, on, shared));
@@ -794,7 +969,16 @@ function drifts(idn: DiscoveryIdentity, a: ObservedAccount, now: number, policy:
 
 function sharedDrift(idn: DiscoveryIdentity, a: ObservedAccount, on: string, shared: Sharing): Drift {
   // A credential that also opens another environment lets the weaker one reach the stronger: high.
-  const f = findingFor(DISCOVERY_CHECKS.shared_credential, idn, a, `${idn.id} (${on}) shares its credential or account`,
-    shared.evidence.map((e) => e.detail).join('; ').slice(0, 1000), shared.crossEnvironment ? 'high' : undefined);
+  const f = findingFor(
+    DISCOVERY_CHECKS.shared_credential,
+    idn,
+    a,
+    `${idn.id} (${on}) shares its credential or account`,
+    shared.evidence
+      .map((e) => e.detail)
+      .join('; ')
+      .slice(0, 1000),
+    shared.crossEnvironment ? 'high' : undefined,
+  );
   return { kind: 'shared_credential', severity: f.severity, evidence: shared.evidence, finding: f };
 }

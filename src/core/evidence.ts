@@ -95,10 +95,29 @@ export interface EvidenceData {
     by_kind: Record<string, number>;
     by_capability: Record<string, number>;
     by_credential: Record<string, number>;
-    identities: { id: string; kind: string; function: string; capability: string; owner: string | null; status: string; credential: string; scopes: string[]; vendor: string | null; break_glass: boolean }[];
+    identities: {
+      id: string;
+      kind: string;
+      function: string;
+      capability: string;
+      owner: string | null;
+      status: string;
+      credential: string;
+      scopes: string[];
+      vendor: string | null;
+      break_glass: boolean;
+    }[];
   };
   authorisations: { id: string; service: string; status: string; basis: string; reference: string; history: EvidenceEvent[] }[];
-  approvals: { id: string; kind: string; status: string; requester: string; approvers: string[]; decided_at: string | null; summary: string }[];
+  approvals: {
+    id: string;
+    kind: string;
+    status: string;
+    requester: string;
+    approvers: string[];
+    decided_at: string | null;
+    summary: string;
+  }[];
   exceptions: { id: string; identity: string; control: string; status: string; expires_at: string; justification: string }[];
   policies: { version: number; digest: string; ids: string[] };
   ledger: { origin: string; size: number; root: string; checkpoint: string; cited: number };

@@ -48,14 +48,19 @@ export type ExceptionControl = (typeof EXCEPTION_CONTROLS)[number];
 export const ExceptionInput = Type.Object(
   {
     identity: Id,
-    control: Enum(EXCEPTION_CONTROLS, 'the control waived: entitlement (actions or a scope beyond the entitlement), workload_attestation (execute without attestation), static_secret (a legacy credential accepted as a documented risk)'),
+    control: Enum(
+      EXCEPTION_CONTROLS,
+      'the control waived: entitlement (actions or a scope beyond the entitlement), workload_attestation (execute without attestation), static_secret (a legacy credential accepted as a documented risk)',
+    ),
     actions: Type.Array(ActionId, { minItems: 1, maxItems: 50, uniqueItems: true, description: 'narrower scope: only these actions' }),
     scope: Scope,
     justification: Text,
     compensating_controls: Type.Object(
       {
         extra_monitoring: Type.Boolean({ description: 'every decision under the exception is recorded and carries a monitor obligation' }),
-        manual_approval_per_action: Type.Boolean({ description: 'every decision under the exception carries a manual_approval obligation' }),
+        manual_approval_per_action: Type.Boolean({
+          description: 'every decision under the exception carries a manual_approval obligation',
+        }),
         note: Type.Optional(Type.String({ maxLength: 2000 })),
       },
       { additionalProperties: false },
@@ -70,8 +75,12 @@ export type ExceptionInput = Static<typeof ExceptionInput>;
 export const UnsealInput = Type.Object(
   {
     reason: Text,
-    duration_seconds: Type.Optional(Type.Integer({ minimum: 60, maximum: BREAK_GLASS_CAP_S, description: 'default 1 hour; the emergency path caps it at 1 hour' })),
-    emergency: Type.Optional(Type.Boolean({ description: 'unseal now without approval: notifies, and opens a mandatory post-incident review' })),
+    duration_seconds: Type.Optional(
+      Type.Integer({ minimum: 60, maximum: BREAK_GLASS_CAP_S, description: 'default 1 hour; the emergency path caps it at 1 hour' }),
+    ),
+    emergency: Type.Optional(
+      Type.Boolean({ description: 'unseal now without approval: notifies, and opens a mandatory post-incident review' }),
+    ),
     ticket: Type.Optional(Ticket),
   },
   { additionalProperties: false, title: 'Unseal' },
@@ -79,9 +88,19 @@ export const UnsealInput = Type.Object(
 export type UnsealInput = Static<typeof UnsealInput>;
 
 /** What a request touches, for its approval rule: execute if any action is, in which services. */
-export function riskOf(identity: Identity, actions: readonly string[], services: readonly string[], vocabulary: ActionVocabulary): ApprovalRisk {
+export function riskOf(
+  identity: Identity,
+  actions: readonly string[],
+  services: readonly string[],
+  vocabulary: ActionVocabulary,
+): ApprovalRisk {
   const execute = actions.some((a) => vocabulary.classOf(a) !== 'observe');
-  return { capability: execute ? 'execute' : 'observe', services: [...new Set(services)], function: identity.function, kind: identity.kind };
+  return {
+    capability: execute ? 'execute' : 'observe',
+    services: [...new Set(services)],
+    function: identity.function,
+    kind: identity.kind,
+  };
 }
 
 /**
@@ -89,20 +108,49 @@ export function riskOf(identity: Identity, actions: readonly string[], services:
  * approved: the world may have changed). Throws the first problem, naming the field at fault.
  */
 export function checkGrantable(
-  identity: Identity, actions: readonly string[], scope: Scope, vocabulary: ActionVocabulary, rules: LifecycleRules,
-  authority: ScopeAuthority | undefined, what: 'access' | 'exception',
+  identity: Identity,
+  actions: readonly string[],
+  scope: Scope,
+  vocabulary: ActionVocabulary,
+  rules: LifecycleRules,
+  authority: ScopeAuthority | undefined,
+  what: 'access' | 'exception',
 ): void {
-  if (identity.status !== 'active') throw new MandateError('INVALID_TRANSITION', `identity ${identity.id} is ${identity.status}: nothing can be granted to it`, { field: '/identity' });
-  if (identity.break_glass) throw new MandateError('VALIDATION_FAILED', `identity ${identity.id} is a break-glass identity: unseal it instead (POST /v1/break-glass/${identity.id}/unseal)`, { field: '/identity' });
+  if (identity.status !== 'active')
+    throw new MandateError('INVALID_TRANSITION', `identity ${identity.id} is ${identity.status}: nothing can be granted to it`, {
+      field: '/identity',
+    });
+  if (identity.break_glass)
+    throw new MandateError(
+      'VALIDATION_FAILED',
+      `identity ${identity.id} is a break-glass identity: unseal it instead (POST /v1/break-glass/${identity.id}/unseal)`,
+      { field: '/identity' },
+    );
   actions.forEach((a, i) => {
     const cls = vocabulary.classOf(a);
     if (!cls) throw new MandateError('VALIDATION_FAILED', `action ${a} is not in the vocabulary`, { field: `/actions/${i}` });
     if (cls !== 'observe' && identity.capability === 'observe')
-      throw new MandateError('VALIDATION_FAILED', `identity ${identity.id} is observe-only and never executes: ${a} cannot be ${what === 'access' ? 'granted' : 'excepted'}`, { field: `/actions/${i}` });
-    const verdict = actionVerdict(rules as never, ruleSubject(identity), scope, authority?.status ?? 'none', authority?.conditions?.denied_actions, a, cls);
+      throw new MandateError(
+        'VALIDATION_FAILED',
+        `identity ${identity.id} is observe-only and never executes: ${a} cannot be ${what === 'access' ? 'granted' : 'excepted'}`,
+        { field: `/actions/${i}` },
+      );
+    const verdict = actionVerdict(
+      rules as never,
+      ruleSubject(identity),
+      scope,
+      authority?.status ?? 'none',
+      authority?.conditions?.denied_actions,
+      a,
+      cls,
+    );
     if (!verdict.lawful) {
       const held = authority ? `authorisation ${authority.id} is ${authority.status}` : 'the firm holds no authorisation there';
-      throw new MandateError('SCOPE_NOT_LAWFUL', `${a} is not lawful in ${scopeKey(scope)}: ${held} (lifecycle ${verdict.by}); no grant reaches past the licence`, { field: `/actions/${i}` });
+      throw new MandateError(
+        'SCOPE_NOT_LAWFUL',
+        `${a} is not lawful in ${scopeKey(scope)}: ${held} (lifecycle ${verdict.by}); no grant reaches past the licence`,
+        { field: `/actions/${i}` },
+      );
     }
   });
 }
@@ -110,5 +158,7 @@ export function checkGrantable(
 export function checkDuration(identity: Identity, seconds: number): void {
   const cap = ACCESS_DURATION_CAPS[identity.function];
   if (seconds > cap)
-    throw new MandateError('VALIDATION_FAILED', `duration ${seconds} s is over the cap for ${identity.function} identities (${cap} s)`, { field: '/duration_seconds' });
+    throw new MandateError('VALIDATION_FAILED', `duration ${seconds} s is over the cap for ${identity.function} identities (${cap} s)`, {
+      field: '/duration_seconds',
+    });
 }

@@ -20,6 +20,6 @@ export function isValidLei(lei: string): boolean {
 /** Completes an 18-character LEI prefix with its check digits. */
 export function withLeiCheckDigits(prefix18: string): string {
   if (!/^[A-Z0-9]{18}$/.test(prefix18)) throw new RangeError('LEI prefix must be 18 upper-case alphanumerics');
-  const check = 98 - mod97(toDigits(prefix18 + '00'));
+  const check = 98 - mod97(toDigits(`${prefix18}00`));
   return prefix18 + String(check).padStart(2, '0');
 }

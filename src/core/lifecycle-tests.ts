@@ -6,7 +6,13 @@ import { decidePower, lawfulActions, type AuthorityLookup, type LifecycleRules, 
 import { Enum, type Identity } from './model.js';
 import { ajvIssues, compileBody } from './schema.js';
 import {
-  AUTHORISATION_STATUSES, CAPABILITIES, ENVIRONMENTS, IDENTITY_FUNCTIONS, IDENTITY_KINDS, defaultActionsFor, type ActionVocabulary,
+  AUTHORISATION_STATUSES,
+  CAPABILITIES,
+  ENVIRONMENTS,
+  IDENTITY_FUNCTIONS,
+  IDENTITY_KINDS,
+  defaultActionsFor,
+  type ActionVocabulary,
 } from './vocabulary.js';
 
 const ScopeText = Type.String({ pattern: '^[A-Za-z0-9._:@-]+/[a-z_]+/[A-Z]{2}$', description: 'entity/service/jurisdiction' });
@@ -20,7 +26,11 @@ export const RuleTests = Type.Object(
           name: Type.String({ minLength: 1, maxLength: 300 }),
           authorisations: Type.Array(
             Type.Object(
-              { scope: ScopeText, status: Enum(AUTHORISATION_STATUSES), denied_actions: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 50 })) },
+              {
+                scope: ScopeText,
+                status: Enum(AUTHORISATION_STATUSES),
+                denied_actions: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 50 })),
+              },
               { additionalProperties: false },
             ),
             { maxItems: 200 },
@@ -75,7 +85,12 @@ export function checkRuleTests(doc: unknown): { tests?: RuleTests; issues: Issue
 
 export function runRuleTests(rules: LifecycleRules, tests: RuleTests, vocabulary: ActionVocabulary): RuleTestResult[] {
   return tests.tests.map((t) => {
-    const states = new Map(t.authorisations.map((a, n) => [a.scope, { id: `test-${n}`, status: a.status, conditions: { denied_actions: a.denied_actions ?? [] } }]));
+    const states = new Map(
+      t.authorisations.map((a, n) => [
+        a.scope,
+        { id: `test-${n}`, status: a.status, conditions: { denied_actions: a.denied_actions ?? [] } },
+      ]),
+    );
     const lookup: AuthorityLookup = (s) => states.get(`${s.entity}/${s.service}/${s.jurisdiction}`);
     const i = t.identity;
     const identity: Identity = {
@@ -94,9 +109,12 @@ export function runRuleTests(rules: LifecycleRules, tests: RuleTests, vocabulary
     };
     const decision = decidePower(identity, lookup, rules, vocabulary);
     const failures: string[] = [];
-    if (decision.outcome !== t.expect.outcome) failures.push(`outcome: expected ${t.expect.outcome}, got ${decision.outcome} (${decision.why})`);
+    if (decision.outcome !== t.expect.outcome)
+      failures.push(`outcome: expected ${t.expect.outcome}, got ${decision.outcome} (${decision.why})`);
     if (t.expect.lawful) {
-      const got = Object.fromEntries(lawfulActions(decision).map((p) => [`${p.scope.entity}/${p.scope.service}/${p.scope.jurisdiction}`, [...p.actions].sort()]));
+      const got = Object.fromEntries(
+        lawfulActions(decision).map((p) => [`${p.scope.entity}/${p.scope.service}/${p.scope.jurisdiction}`, [...p.actions].sort()]),
+      );
       const want = Object.fromEntries(Object.entries(t.expect.lawful).map(([k, v]) => [k, [...v].sort()]));
       if (JSON.stringify(got, Object.keys(got).sort()) !== JSON.stringify(want, Object.keys(want).sort()))
         failures.push(`lawful: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);

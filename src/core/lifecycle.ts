@@ -8,8 +8,17 @@ import { Enum } from './model.js';
 import type { Identity, Scope } from './model.js';
 import { ajvIssues, compileBody } from './schema.js';
 import {
-  ACTION_CLASSES, AUTHORISATION_STATUSES, CAPABILITIES, ENVIRONMENTS, IDENTITY_FUNCTIONS, IDENTITY_KINDS, MEMBER_STATES, MICA_SERVICES,
-  type ActionClass, type ActionVocabulary, type AuthorisationStatus,
+  ACTION_CLASSES,
+  AUTHORISATION_STATUSES,
+  CAPABILITIES,
+  ENVIRONMENTS,
+  IDENTITY_FUNCTIONS,
+  IDENTITY_KINDS,
+  MEMBER_STATES,
+  MICA_SERVICES,
+  type ActionClass,
+  type ActionVocabulary,
+  type AuthorisationStatus,
 } from './vocabulary.js';
 
 /** The state a scope is in: an authorisation's status, or `none` when the firm holds no authorisation for it. */
@@ -19,7 +28,8 @@ export type ScopeState = (typeof SCOPE_STATES)[number];
 const Effect = Enum(['allow', 'deny'] as const);
 /** `conditions`: allowed except the actions the restriction's conditions deny. */
 const TableEffect = Enum(['allow', 'deny', 'conditions'] as const);
-const list = <T extends readonly string[]>(values: T) => Type.Optional(Type.Array(Enum(values), { minItems: 1, maxItems: 50, uniqueItems: true }));
+const list = <T extends readonly string[]>(values: T) =>
+  Type.Optional(Type.Array(Enum(values), { minItems: 1, maxItems: 50, uniqueItems: true }));
 
 export const RuleWhen = Type.Object(
   {
@@ -63,7 +73,9 @@ export const LifecycleRules = Type.Object(
     id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$' }),
     description: Type.String({ maxLength: 2000 }),
     /** What each state leaves lawful, per action class: the domain table. */
-    table: Type.Object(Object.fromEntries(SCOPE_STATES.map((s) => [s, ClassEffects])) as Record<ScopeState, typeof ClassEffects>, { additionalProperties: false }),
+    table: Type.Object(Object.fromEntries(SCOPE_STATES.map((s) => [s, ClassEffects])) as Record<ScopeState, typeof ClassEffects>, {
+      additionalProperties: false,
+    }),
     /** Explicit rules, checked in order before the table; the first that matches decides. */
     rules: Type.Array(Rule, { maxItems: 500 }),
   },
@@ -119,7 +131,12 @@ export interface PowerDecision {
  * Observe identities are never cut. An execute identity keeps the (scope, action) pairs still
  * lawful; it is narrowed when some are lost, and suspended only when no execute power remains.
  */
-export function decidePower(identity: Identity, lookup: AuthorityLookup, rules: LifecycleRules, vocabulary: ActionVocabulary): PowerDecision {
+export function decidePower(
+  identity: Identity,
+  lookup: AuthorityLookup,
+  rules: LifecycleRules,
+  vocabulary: ActionVocabulary,
+): PowerDecision {
   // Plain loops: this runs for every identity of a cascade (20,000 and more), and flatMap/filter
   // copies of the verdicts were a large share of its time and garbage.
   let total = 0;
@@ -143,7 +160,12 @@ export function decidePower(identity: Identity, lookup: AuthorityLookup, rules: 
     scopes.push({ scope, state, authorisation: authority?.id ?? null, verdicts });
   }
   if (identity.capability === 'observe' || lost === 0)
-    return { identity: identity.id, outcome: 'keep', scopes, why: identity.capability === 'observe' ? 'observe identities are never cut' : 'every entitled action is lawful in every scope' };
+    return {
+      identity: identity.id,
+      outcome: 'keep',
+      scopes,
+      why: identity.capability === 'observe' ? 'observe identities are never cut' : 'every entitled action is lawful in every scope',
+    };
   return executeLeft
     ? { identity: identity.id, outcome: 'narrow', scopes, why: `${lost} of ${total} scope actions are no longer lawful` }
     : { identity: identity.id, outcome: 'suspend', scopes, why: 'no lawful execute action remains in any scope' };
@@ -152,8 +174,12 @@ export function decidePower(identity: Identity, lookup: AuthorityLookup, rules: 
 /** The identity attributes lifecycle rules test. */
 export function ruleSubject(identity: Identity): RuleSubject {
   return {
-    function: identity.function, kind: identity.kind, capability: identity.capability, environment: identity.environment,
-    vendor: Boolean(identity.vendor), break_glass: identity.break_glass,
+    function: identity.function,
+    kind: identity.kind,
+    capability: identity.capability,
+    environment: identity.environment,
+    vendor: Boolean(identity.vendor),
+    break_glass: identity.break_glass,
   };
 }
 
@@ -175,9 +201,14 @@ export function checkRules(doc: unknown): { rules?: LifecycleRules; issues: Issu
     seen.add(r.id);
   });
   // The one line no firm rule may cross: observe is never cut (logging and evidence stay on).
-  for (const s of SCOPE_STATES) if (rules.table[s].observe !== 'allow') issues.push({ field: `/table/${s}/observe`, reason: 'observe access is never cut' });
+  for (const s of SCOPE_STATES)
+    if (rules.table[s].observe !== 'allow') issues.push({ field: `/table/${s}/observe`, reason: 'observe access is never cut' });
   rules.rules.forEach((r, n) => {
-    if (r.effect === 'deny' && (r.when.action_class === undefined || r.when.action_class.includes('observe')) && r.when.actions === undefined)
+    if (
+      r.effect === 'deny' &&
+      (r.when.action_class === undefined || r.when.action_class.includes('observe')) &&
+      r.when.actions === undefined
+    )
       issues.push({ field: `/rules/${n}/when/action_class`, reason: 'a deny rule must not match observe actions (observe is never cut)' });
   });
   return issues.length ? { issues } : { rules, issues };

@@ -4,8 +4,15 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { canonicalJson, diffRecords, type FieldChange } from './canonical.js';
 import type { Issue } from './errors.js';
 import {
-  ActionDefinitionSchema, Authorisation, Identity, LegalEntity, Person, Vendor,
-  type IdentityInput, type RecordKind, type RecordTypes,
+  ActionDefinitionSchema,
+  Authorisation,
+  Identity,
+  LegalEntity,
+  Person,
+  Vendor,
+  type IdentityInput,
+  type RecordKind,
+  type RecordTypes,
 } from './model.js';
 import { checkAuthorisation, checkEntity, checkIdentity, identityTransitionAllowed, normaliseIdentity, type World } from './rules.js';
 import { authorisationChangeIssues } from './power.js';
@@ -28,7 +35,9 @@ export type SectionKey = (typeof SECTIONS)[number]['key'];
 export const Manifest = Type.Object(
   {
     version: Type.Literal(1),
-    actions: Type.Optional(Type.Array(ActionDefinitionSchema, { maxItems: 200, description: "the firm's own actions, added to the default vocabulary" })),
+    actions: Type.Optional(
+      Type.Array(ActionDefinitionSchema, { maxItems: 200, description: "the firm's own actions, added to the default vocabulary" }),
+    ),
     entities: Type.Optional(Type.Array(LegalEntity, { maxItems: MAX_OTHER })),
     people: Type.Optional(Type.Array(Person, { maxItems: MAX_OTHER })),
     vendors: Type.Optional(Type.Array(Vendor, { maxItems: MAX_OTHER })),
@@ -111,7 +120,13 @@ export function checkManifestShape(doc: unknown): ShapeCheck {
   const issues: Issue[] = [];
   const m = doc as Record<string, unknown[] | undefined> & { version: 1; actions?: Manifest['actions'] };
   const valid: Record<string, unknown> = { version: 1, ...(m.actions ? { actions: m.actions } : {}) };
-  const failedIds = { entities: new Set<string>(), people: new Set<string>(), vendors: new Set<string>(), authorisations: new Set<string>(), identities: new Set<string>() };
+  const failedIds = {
+    entities: new Set<string>(),
+    people: new Set<string>(),
+    vendors: new Set<string>(),
+    authorisations: new Set<string>(),
+    identities: new Set<string>(),
+  };
   for (const { key, kind, schema } of SECTIONS) {
     const validate = compileBody(schema);
     const passed: unknown[] = [];
@@ -123,7 +138,9 @@ export function checkManifestShape(doc: unknown): ShapeCheck {
     });
     if (m[key]) valid[key] = passed;
   }
-  return issues.length ? { issues, valid: valid as Manifest, failedIds } : { manifest: doc as Manifest, issues, valid: doc as Manifest, failedIds };
+  return issues.length
+    ? { issues, valid: valid as Manifest, failedIds }
+    : { manifest: doc as Manifest, issues, valid: doc as Manifest, failedIds };
 }
 
 /**
@@ -131,12 +148,19 @@ export function checkManifestShape(doc: unknown): ShapeCheck {
  * that passed the schema, with the schema's issues, so one answer lists every error at once.
  */
 export function reviewManifest(shape: ShapeCheck, current: CurrentState): ImportPlan {
-  if (!shape.valid) return { issues: shape.issues, rejected: 1, changes: [], actions: [], counts: { created: 0, updated: 0, unchanged: 0, rejected: 1 } };
+  if (!shape.valid)
+    return { issues: shape.issues, rejected: 1, changes: [], actions: [], counts: { created: 0, updated: 0, unchanged: 0, rejected: 1 } };
   const plan = planImport(shape.valid, current, shape.failedIds);
   if (shape.issues.length === 0) return plan;
   const bad = new Set([...shape.issues, ...plan.issues].map((i) => `${i.kind}:${i.record}`));
   const issues = [...shape.issues, ...plan.issues].sort((a, b) => a.field.localeCompare(b.field, 'en', { numeric: true }));
-  return { issues, rejected: bad.size, changes: [], actions: plan.actions, counts: { created: 0, updated: 0, unchanged: 0, rejected: bad.size } };
+  return {
+    issues,
+    rejected: bad.size,
+    changes: [],
+    actions: plan.actions,
+    counts: { created: 0, updated: 0, unchanged: 0, rejected: bad.size },
+  };
 }
 
 function overlay<T extends { id: string }>(base: ReadonlyMap<string, T>, records: readonly T[]): Map<string, T> {
@@ -153,7 +177,8 @@ export function planImport(manifest: Manifest, current: CurrentState, failedIds?
   const issues: Issue[] = [];
   const badRecords = new Set<string>();
   const report = (kind: RecordKind, key: string, n: number, id: string, found: Issue[]) => {
-    for (const i of found) issues.push({ kind, record: id, field: `/${key}/${n}${i.field}`, reason: i.reason, ...(i.code ? { code: i.code } : {}) });
+    for (const i of found)
+      issues.push({ kind, record: id, field: `/${key}/${n}${i.field}`, reason: i.reason, ...(i.code ? { code: i.code } : {}) });
     if (found.length) badRecords.add(`${kind}:${id}`);
   };
 
@@ -161,7 +186,12 @@ export function planImport(manifest: Manifest, current: CurrentState, failedIds?
   for (const a of manifest.actions ?? []) {
     const existing = new ActionVocabulary(customActions);
     if (existing.has(a.id) && existing.classOf(a.id) !== a.class)
-      issues.push({ kind: 'action', record: a.id, field: `/actions`, reason: `action ${a.id} is already defined with class ${existing.classOf(a.id)}` });
+      issues.push({
+        kind: 'action',
+        record: a.id,
+        field: `/actions`,
+        reason: `action ${a.id} is already defined with class ${existing.classOf(a.id)}`,
+      });
     else if (!customActions.some((c) => c.id === a.id)) customActions.push(a);
   }
   const vocabulary = new ActionVocabulary(customActions);
@@ -191,8 +221,10 @@ export function planImport(manifest: Manifest, current: CurrentState, failedIds?
 
   // Records that failed the schema still exist as far as references go (their own errors are
   // reported already); they stand in as bare ids.
-  const known = <T extends { id: string }>(key: SectionKey, records: readonly T[]) =>
-    [...records, ...[...(failedIds?.[key] ?? [])].map((id) => ({ id }) as T)];
+  const known = <T extends { id: string }>(key: SectionKey, records: readonly T[]) => [
+    ...records,
+    ...[...(failedIds?.[key] ?? [])].map((id) => ({ id }) as T),
+  ];
   const world: World = {
     entities: overlay(current.entities, known('entities', sections.entities)),
     people: overlay(current.people, known('people', sections.people)),
@@ -223,9 +255,11 @@ export function planImport(manifest: Manifest, current: CurrentState, failedIds?
     // Status changes have effects an import does not carry out (connectors switched off, grants
     // cut, tokens revoked, lifecycle suspensions kept): they go through the status endpoint.
     if (from !== undefined && from !== i.status) {
-      const how = i.status === 'active' ? 'reactivate' : i.status === 'suspended' ? 'suspend' : i.status === 'revoked' ? 'revoke' : 'decommission';
+      const how =
+        i.status === 'active' ? 'reactivate' : i.status === 'suspended' ? 'suspend' : i.status === 'revoked' ? 'revoke' : 'decommission';
       found.push({
-        field: '/status', code: 'INVALID_TRANSITION',
+        field: '/status',
+        code: 'INVALID_TRANSITION',
         reason: `identity ${i.id} is ${from}; ${identityTransitionAllowed(from, i.status) ? `change its status with mandate identities ${how} ${i.id} (POST /v1/identities/${i.id}/status), not by import` : `it cannot go from ${from} to ${i.status}`}`,
       });
     }
@@ -240,7 +274,14 @@ export function planImport(manifest: Manifest, current: CurrentState, failedIds?
       const op: ChangeOp = !before ? 'create' : canonicalJson(before) === canonicalJson(after) ? 'unchanged' : 'update';
       counts[op === 'create' ? 'created' : op === 'update' ? 'updated' : 'unchanged']++;
       // Field diffs only for updates: a create is all new, and diffing 100,000 of them costs seconds.
-      changes.push({ kind, id: after.id, op, ...(before ? { before } : {}), after, changes: op === 'update' ? diffRecords(before, after) : [] });
+      changes.push({
+        kind,
+        id: after.id,
+        op,
+        ...(before ? { before } : {}),
+        after,
+        changes: op === 'update' ? diffRecords(before, after) : [],
+      });
     }
   };
   if (issues.length === 0) {

@@ -3,8 +3,18 @@
 // docs/manifest.schema.json and /openapi.json. Every string and array is bounded.
 import { Type, type Static } from '@sinclair/typebox';
 import {
-  AUTHORISATION_BASES, AUTHORISATION_STATUSES, CAPABILITIES, CREDENTIAL_TYPES, ENVIRONMENTS, IDENTITY_FUNCTIONS,
-  IDENTITY_KINDS, IDENTITY_STATUSES, MEMBER_STATES, MICA_SERVICES, PERSON_STATUSES, ACTION_CLASSES,
+  AUTHORISATION_BASES,
+  AUTHORISATION_STATUSES,
+  CAPABILITIES,
+  CREDENTIAL_TYPES,
+  ENVIRONMENTS,
+  IDENTITY_FUNCTIONS,
+  IDENTITY_KINDS,
+  IDENTITY_STATUSES,
+  MEMBER_STATES,
+  MICA_SERVICES,
+  PERSON_STATUSES,
+  ACTION_CLASSES,
 } from './vocabulary.js';
 
 /** An enum as JSON Schema `enum` (short error messages, compact OpenAPI) typed as the union of its values. */
@@ -16,7 +26,10 @@ export function Enum<T extends readonly string[]>(values: T, description?: strin
 export const Id = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]*$' });
 /** People are identified by their e-mail address. */
 export const Email = Type.String({
-  minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$', description: 'an e-mail address',
+  minLength: 3,
+  maxLength: 254,
+  pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$',
+  description: 'an e-mail address',
 });
 export const Name = Type.String({ minLength: 1, maxLength: 200 });
 export const Text = Type.String({ minLength: 1, maxLength: 2000 });
@@ -60,7 +73,9 @@ export const Authorisation = Type.Object(
     conditions: Type.Optional(
       Type.Object(
         {
-          denied_actions: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }), { maxItems: 100, uniqueItems: true })),
+          denied_actions: Type.Optional(
+            Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }), { maxItems: 100, uniqueItems: true }),
+          ),
           note: Type.Optional(Type.String({ maxLength: 2000 })),
         },
         { additionalProperties: false, description: 'for a restricted authorisation: the actions its conditions forbid' },
@@ -71,10 +86,7 @@ export const Authorisation = Type.Object(
 );
 export type Authorisation = Static<typeof Authorisation>;
 
-export const Scope = Type.Object(
-  { entity: Id, service: ServiceSchema, jurisdiction: MemberStateSchema },
-  { additionalProperties: false },
-);
+export const Scope = Type.Object({ entity: Id, service: ServiceSchema, jurisdiction: MemberStateSchema }, { additionalProperties: false });
 export type Scope = Static<typeof Scope>;
 
 export const Credential = Type.Object(
@@ -98,11 +110,9 @@ export const Revocation = Type.Object(
 export type Revocation = Static<typeof Revocation>;
 
 export const ActionId = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' });
-export const Labels = Type.Record(
-  Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$' }),
-  Type.String({ maxLength: 200 }),
-  { maxProperties: 32 },
-);
+export const Labels = Type.Record(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$' }), Type.String({ maxLength: 200 }), {
+  maxProperties: 32,
+});
 
 export const Identity = Type.Object(
   {

@@ -63,7 +63,11 @@ const pairDetail = (pair: string): string => {
  * lifecycle took), while power is judged on what the record entitles, whatever its status now.
  */
 export function powerGains(
-  before: Identity | undefined, after: Identity, lookup: AuthorityLookup, rules: LifecycleRules, vocabulary: ActionVocabulary,
+  before: Identity | undefined,
+  after: Identity,
+  lookup: AuthorityLookup,
+  rules: LifecycleRules,
+  vocabulary: ActionVocabulary,
 ): PowerGain[] {
   const gains: PowerGain[] = [];
   const had = before ? entitledPairs(before) : new Set<string>();
@@ -81,8 +85,10 @@ export function powerGains(
   }
   if (before.capability === 'observe' && after.capability === 'execute') gains.push({ kind: 'execute', detail: 'observe → execute' });
   if (before.break_glass && !after.break_glass) gains.push({ kind: 'unsealed', detail: 'no longer a sealed break-glass identity' });
-  if (before.vendor !== undefined && after.vendor === undefined) gains.push({ kind: 'not_vendor', detail: `no longer a vendor identity (was ${before.vendor})` });
-  if (before.environment !== 'production' && after.environment === 'production') gains.push({ kind: 'production', detail: `${before.environment} → production` });
+  if (before.vendor !== undefined && after.vendor === undefined)
+    gains.push({ kind: 'not_vendor', detail: `no longer a vendor identity (was ${before.vendor})` });
+  if (before.environment !== 'production' && after.environment === 'production')
+    gains.push({ kind: 'production', detail: `${before.environment} → production` });
   if (before.function !== after.function) gains.push({ kind: 'function', detail: `function ${before.function} → ${after.function}` });
   if (before.kind !== after.kind) gains.push({ kind: 'function', detail: `kind ${before.kind} → ${after.kind}` });
   if (before.credential.type === 'static_secret' && after.credential.type !== 'static_secret')
@@ -119,21 +125,39 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === 
 export function authorisationChangeIssues(before: Authorisation | undefined, after: Authorisation): AuthorisationChangeIssue[] {
   const how = (to: string) => `propose it as a transition (mandate authorisations propose ${after.id} --to ${to} --reason … --reference …)`;
   if (!before) {
-    return after.status === 'applied' || after.status === 'closed' ? [] : [{
-      field: '/status', code: 'STATUS_CHANGE_NEEDS_TRANSITION',
-      reason: `a new authorisation starts as applied, not ${after.status}: create it as applied, then ${how(after.status)}`,
-    }];
+    return after.status === 'applied' || after.status === 'closed'
+      ? []
+      : [
+          {
+            field: '/status',
+            code: 'STATUS_CHANGE_NEEDS_TRANSITION',
+            reason: `a new authorisation starts as applied, not ${after.status}: create it as applied, then ${how(after.status)}`,
+          },
+        ];
   }
   const issues: AuthorisationChangeIssue[] = [];
   for (const f of IDENTIFYING_FIELDS) {
-    if (!same(before[f], after[f])) issues.push({ field: `/${f}`, code: 'IMMUTABLE_FIELD', reason: `${f} says which licence this is (${String(before[f])}) and never changes: a different licence is a new authorisation` });
+    if (!same(before[f], after[f]))
+      issues.push({
+        field: `/${f}`,
+        code: 'IMMUTABLE_FIELD',
+        reason: `${f} says which licence this is (${String(before[f])}) and never changes: a different licence is a new authorisation`,
+      });
   }
   if (before.status !== after.status) {
-    issues.push({ field: '/status', code: 'STATUS_CHANGE_NEEDS_TRANSITION', reason: `authorisation ${after.id} is ${before.status}; its status changes only by a transition: ${how(after.status)}` });
+    issues.push({
+      field: '/status',
+      code: 'STATUS_CHANGE_NEEDS_TRANSITION',
+      reason: `authorisation ${after.id} is ${before.status}; its status changes only by a transition: ${how(after.status)}`,
+    });
   } else {
     for (const f of TRANSITION_FIELDS) {
       if (f !== 'status' && !same(before[f], after[f]))
-        issues.push({ field: `/${f}`, code: 'STATUS_CHANGE_NEEDS_TRANSITION', reason: `${f} of authorisation ${after.id} changes only with its status, by a transition: ${how(before.status)}` });
+        issues.push({
+          field: `/${f}`,
+          code: 'STATUS_CHANGE_NEEDS_TRANSITION',
+          reason: `${f} of authorisation ${after.id} changes only with its status, by a transition: ${how(before.status)}`,
+        });
     }
   }
   return issues;

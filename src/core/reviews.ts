@@ -29,7 +29,9 @@ export const CampaignFilter = Type.Object(
     owner: Type.Optional(Email),
     function: Type.Optional(Type.Array(Enum(IDENTITY_FUNCTIONS), { minItems: 1, maxItems: IDENTITY_FUNCTIONS.length, uniqueItems: true })),
     entity: Type.Optional(Id),
-    include_break_glass: Type.Optional(Type.Boolean({ description: 'default false: break-glass identities are sealed and reviewed on each unseal' })),
+    include_break_glass: Type.Optional(
+      Type.Boolean({ description: 'default false: break-glass identities are sealed and reviewed on each unseal' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -40,7 +42,9 @@ export const NewCampaign = Type.Object(
     name: Name,
     due_at: Timestamp,
     filter: Type.Optional(CampaignFilter),
-    recurrence_days: Type.Optional(Type.Integer({ minimum: 7, maximum: 366, description: 'open the next campaign this many days after each due date' })),
+    recurrence_days: Type.Optional(
+      Type.Integer({ minimum: 7, maximum: 366, description: 'open the next campaign this many days after each due date' }),
+    ),
   },
   { additionalProperties: false, title: 'NewCampaign' },
 );
@@ -49,8 +53,12 @@ export type NewCampaign = Static<typeof NewCampaign>;
 export const ReviewDecisionInput = Type.Object(
   {
     decision: Enum(REVIEW_DECISIONS),
-    actions: Type.Optional(Type.Array(ActionId, { minItems: 1, maxItems: 100, uniqueItems: true, description: 'narrow: the actions the identity keeps' })),
-    scopes: Type.Optional(Type.Array(Scope, { minItems: 1, maxItems: 500, uniqueItems: true, description: 'narrow: the scopes the identity keeps' })),
+    actions: Type.Optional(
+      Type.Array(ActionId, { minItems: 1, maxItems: 100, uniqueItems: true, description: 'narrow: the actions the identity keeps' }),
+    ),
+    scopes: Type.Optional(
+      Type.Array(Scope, { minItems: 1, maxItems: 500, uniqueItems: true, description: 'narrow: the scopes the identity keeps' }),
+    ),
     notes: Text,
   },
   { additionalProperties: false, title: 'ReviewDecision' },
@@ -88,7 +96,8 @@ export function flagsFor(identity: Identity, owner: Person | undefined, approval
   else if (owner.status === 'departed') flags.push('departed_owner');
   if (approvals.some((f) => isStale(f, now))) flags.push('stale_approval');
   if (olderThan(identity.last_used, UNUSED_DAYS, now)) flags.push('unused');
-  if (identity.capability === 'execute' && identity.scopes.some((s) => CLIENT_ASSET_SERVICES.includes(s.service))) flags.push('execute_on_client_assets');
+  if (identity.capability === 'execute' && identity.scopes.some((s) => CLIENT_ASSET_SERVICES.includes(s.service)))
+    flags.push('execute_on_client_assets');
   return flags;
 }
 
@@ -109,12 +118,20 @@ export interface ItemFacts {
 /** Why this caller may not decide this item now, or undefined if they may. */
 export function decisionRefusal(item: ItemFacts, caller: { user: string; roles: readonly Role[] }): MandateError | undefined {
   if (item.reviewer === null ? !rolesAllow(caller.roles, 'reviews:manage') : item.reviewer !== caller.user) {
-    const who = item.reviewer === null ? 'a holder of reviews:manage (its owner has departed or there is none)' : `its owner, ${item.reviewer}`;
+    const who =
+      item.reviewer === null ? 'a holder of reviews:manage (its owner has departed or there is none)' : `its owner, ${item.reviewer}`;
     return new MandateError('FORBIDDEN', `the review of ${item.identity} in campaign ${item.campaign} is decided by ${who}`);
   }
   if (item.decision !== null)
-    return new MandateError('ALREADY_DECIDED', `${item.identity} was already reviewed in campaign ${item.campaign} (${item.decision} by ${item.decidedBy}): an item is decided once`);
-  if (item.campaignStatus !== 'open') return new MandateError('INVALID_TRANSITION', `campaign ${item.campaign} is ${item.campaignStatus}: its items can no longer be decided`);
+    return new MandateError(
+      'ALREADY_DECIDED',
+      `${item.identity} was already reviewed in campaign ${item.campaign} (${item.decision} by ${item.decidedBy}): an item is decided once`,
+    );
+  if (item.campaignStatus !== 'open')
+    return new MandateError(
+      'INVALID_TRANSITION',
+      `campaign ${item.campaign} is ${item.campaignStatus}: its items can no longer be decided`,
+    );
   return undefined;
 }
 
@@ -127,28 +144,38 @@ export function narrowIdentity(identity: Identity, to: { actions?: readonly stri
     throw new MandateError('VALIDATION_FAILED', 'narrow names what the identity keeps: actions, scopes or both', { field: '/actions' });
   let narrower = false;
   if (to.actions !== undefined) {
-    if (to.actions.length === 0) throw new MandateError('VALIDATION_FAILED', 'an identity left with no action is revoked, not narrowed', { field: '/actions' });
+    if (to.actions.length === 0)
+      throw new MandateError('VALIDATION_FAILED', 'an identity left with no action is revoked, not narrowed', { field: '/actions' });
     const held = new Set(identity.actions);
     to.actions.forEach((a, i) => {
-      if (!held.has(a)) throw new MandateError('VALIDATION_FAILED', `${identity.id} does not hold ${a}: a narrowing only takes away`, { field: `/actions/${i}` });
+      if (!held.has(a))
+        throw new MandateError('VALIDATION_FAILED', `${identity.id} does not hold ${a}: a narrowing only takes away`, {
+          field: `/actions/${i}`,
+        });
       if (to.actions!.indexOf(a) !== i) throw new MandateError('VALIDATION_FAILED', `${a} is named twice`, { field: `/actions/${i}` });
     });
     narrower ||= to.actions.length < held.size;
   }
   if (to.scopes !== undefined) {
-    if (to.scopes.length === 0) throw new MandateError('VALIDATION_FAILED', 'an identity left with no scope is revoked, not narrowed', { field: '/scopes' });
+    if (to.scopes.length === 0)
+      throw new MandateError('VALIDATION_FAILED', 'an identity left with no scope is revoked, not narrowed', { field: '/scopes' });
     const held = new Set(identity.scopes.map(scopeKey));
     const seen = new Set<string>();
     to.scopes.forEach((s, i) => {
       const key = scopeKey(s);
-      if (!held.has(key)) throw new MandateError('VALIDATION_FAILED', `${identity.id} has no scope ${key}: a narrowing only takes away`, { field: `/scopes/${i}` });
+      if (!held.has(key))
+        throw new MandateError('VALIDATION_FAILED', `${identity.id} has no scope ${key}: a narrowing only takes away`, {
+          field: `/scopes/${i}`,
+        });
       if (seen.has(key)) throw new MandateError('VALIDATION_FAILED', `${key} is named twice`, { field: `/scopes/${i}` });
       seen.add(key);
     });
     narrower ||= seen.size < held.size;
   }
   if (!narrower)
-    throw new MandateError('VALIDATION_FAILED', `that is everything ${identity.id} holds already: keep it, or take something away`, { field: to.actions !== undefined ? '/actions' : '/scopes' });
+    throw new MandateError('VALIDATION_FAILED', `that is everything ${identity.id} holds already: keep it, or take something away`, {
+      field: to.actions !== undefined ? '/actions' : '/scopes',
+    });
   return {
     ...identity,
     ...(to.actions !== undefined ? { actions: identity.actions.filter((a) => to.actions!.includes(a)) } : {}),

@@ -4,7 +4,7 @@ import type { Issue } from './errors.js';
 import { isValidLei } from './lei.js';
 import type { Authorisation, Identity, IdentityInput, LegalEntity, Person, Vendor } from './model.js';
 import { parseTimestamp } from './time.js';
-import { ActionVocabulary, defaultActionsFor, type IdentityStatus } from './vocabulary.js';
+import { type ActionVocabulary, defaultActionsFor, type IdentityStatus } from './vocabulary.js';
 
 /** What the rules can see besides the record itself: the records it may refer to. */
 export interface World {

@@ -18,27 +18,64 @@ export type MicaService = (typeof MICA_SERVICES)[number];
 
 /** EU member states and the EEA states (MiCA is EEA-relevant), as ISO 3166-1 alpha-2 codes. Greece is GR (ISO), not EL. */
 export const MEMBER_STATES = [
-  'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT',
-  'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE',
-  'IS', 'LI', 'NO',
+  'AT',
+  'BE',
+  'BG',
+  'HR',
+  'CY',
+  'CZ',
+  'DK',
+  'EE',
+  'FI',
+  'FR',
+  'DE',
+  'GR',
+  'HU',
+  'IE',
+  'IT',
+  'LV',
+  'LT',
+  'LU',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SK',
+  'SI',
+  'ES',
+  'SE',
+  'IS',
+  'LI',
+  'NO',
 ] as const;
 export type MemberState = (typeof MEMBER_STATES)[number];
 
-export const AUTHORISATION_STATUSES = [
-  'applied', 'authorised', 'restricted', 'suspended', 'withdrawn', 'wind_down', 'closed',
-] as const;
+export const AUTHORISATION_STATUSES = ['applied', 'authorised', 'restricted', 'suspended', 'withdrawn', 'wind_down', 'closed'] as const;
 export type AuthorisationStatus = (typeof AUTHORISATION_STATUSES)[number];
 
 export const AUTHORISATION_BASES = ['home', 'passport'] as const;
 export type AuthorisationBasis = (typeof AUTHORISATION_BASES)[number];
 
 export const IDENTITY_KINDS = [
-  'service_account', 'api_key', 'workload', 'signing_key', 'pipeline', 'wallet_integration', 'ai_agent',
+  'service_account',
+  'api_key',
+  'workload',
+  'signing_key',
+  'pipeline',
+  'wallet_integration',
+  'ai_agent',
 ] as const;
 export type IdentityKind = (typeof IDENTITY_KINDS)[number];
 
 export const IDENTITY_FUNCTIONS = [
-  'custody', 'trading', 'settlement', 'reconciliation', 'customer_support', 'reporting', 'infrastructure',
+  'custody',
+  'trading',
+  'settlement',
+  'reconciliation',
+  'customer_support',
+  'reporting',
+  'infrastructure',
 ] as const;
 export type IdentityFunction = (typeof IDENTITY_FUNCTIONS)[number];
 

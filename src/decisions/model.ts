@@ -3,26 +3,38 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Email, Id, MemberStateSchema, ServiceSchema } from '../core/model.js';
 
-export const DecisionPrincipal = Type.Union([
-  Type.Object({ identity: Id }, { additionalProperties: false }),
-  Type.Object({ person: Type.Union([Email, Id]) }, { additionalProperties: false }),
-  Type.Object({ token: Type.String({ minLength: 1, maxLength: 16_384 }) }, { additionalProperties: false }),
-], { description: 'an identity, a person, or a Mandate access token' });
+export const DecisionPrincipal = Type.Union(
+  [
+    Type.Object({ identity: Id }, { additionalProperties: false }),
+    Type.Object({ person: Type.Union([Email, Id]) }, { additionalProperties: false }),
+    Type.Object({ token: Type.String({ minLength: 1, maxLength: 16_384 }) }, { additionalProperties: false }),
+  ],
+  { description: 'an identity, a person, or a Mandate access token' },
+);
 
 /** The context fields a Mandate token carries facts for (its claims att, env, purpose). */
 export const TOKEN_CARRIED_CONTEXT = ['attested', 'session_purpose', 'environment'] as const;
 
 export const DecisionContextSchema = Type.Object(
   {
-    attested: Type.Optional(Type.Boolean({ description: 'the workload attestation passed; for a token principal, left out: the token’s att' })),
+    attested: Type.Optional(
+      Type.Boolean({ description: 'the workload attestation passed; for a token principal, left out: the token’s att' }),
+    ),
     device_posture: Type.Union([Type.Literal('compliant'), Type.Literal('non_compliant'), Type.Literal('unknown')]),
-    session_purpose: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'for a token principal, left out: the token’s purpose' })),
-    environment: Type.Optional(Type.Union([Type.Literal('production'), Type.Literal('staging'), Type.Literal('development')], { description: 'for a token principal, left out: the token’s env' })),
+    session_purpose: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'for a token principal, left out: the token’s purpose' }),
+    ),
+    environment: Type.Optional(
+      Type.Union([Type.Literal('production'), Type.Literal('staging'), Type.Literal('development')], {
+        description: 'for a token principal, left out: the token’s env',
+      }),
+    ),
     amount: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'in the asset’s minor unit' })),
   },
   {
     additionalProperties: false,
-    description: 'attested, session_purpose and environment are required unless the principal is a token; for a token, a value that differs from what the token carries is a deny (builtin:context-conflicts-with-token)',
+    description:
+      'attested, session_purpose and environment are required unless the principal is a token; for a token, a value that differs from what the token carries is a deny (builtin:context-conflicts-with-token)',
   },
 );
 
@@ -52,7 +64,10 @@ export const DecisionRequest = Type.Object(
 export type DecisionRequest = Static<typeof DecisionRequest>;
 
 export const MAX_BATCH = 1000;
-export const DecisionBatch = Type.Object({ items: Type.Array(DecisionRequest, { minItems: 1, maxItems: MAX_BATCH }) }, { additionalProperties: false });
+export const DecisionBatch = Type.Object(
+  { items: Type.Array(DecisionRequest, { minItems: 1, maxItems: MAX_BATCH }) },
+  { additionalProperties: false },
+);
 
 export const DecisionOut = Type.Object({
   decision: Type.Union([Type.Literal('allow'), Type.Literal('deny')]),
@@ -62,9 +77,16 @@ export const DecisionOut = Type.Object({
   principal: Type.Object({ type: Type.String(), id: Type.String() }),
   policy_version: Type.Integer(),
   recorded: Type.Boolean({ description: 'whether the decision is in the ledger (every execute decision, every refused token or action)' }),
-  relied_on: Type.Optional(Type.Array(Type.Object({
-    type: Type.Union([Type.Literal('access'), Type.Literal('exception'), Type.Literal('break_glass')]), id: Type.String(), expires_at: Type.String(),
-  }), { description: 'the just-in-time grants, exceptions or break-glass activations the answer relied on' })),
+  relied_on: Type.Optional(
+    Type.Array(
+      Type.Object({
+        type: Type.Union([Type.Literal('access'), Type.Literal('exception'), Type.Literal('break_glass')]),
+        id: Type.String(),
+        expires_at: Type.String(),
+      }),
+      { description: 'the just-in-time grants, exceptions or break-glass activations the answer relied on' },
+    ),
+  ),
 });
 
 /** Decisions an enforcement point took locally, reported for the ledger. */
@@ -74,7 +96,14 @@ export const ReportedDecisions = Type.Object(
       Type.Object(
         {
           at: Type.Integer({ minimum: 0, description: 'epoch milliseconds at the enforcement point' }),
-          principal: Type.Object({ type: Type.String({ maxLength: 20 }), id: Type.String({ maxLength: 254 }), jti: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }),
+          principal: Type.Object(
+            {
+              type: Type.String({ maxLength: 20 }),
+              id: Type.String({ maxLength: 254 }),
+              jti: Type.Optional(Type.String({ maxLength: 100 })),
+            },
+            { additionalProperties: false },
+          ),
           action: Type.String({ maxLength: 64 }),
           resource: Type.Object({}, { additionalProperties: true, maxProperties: 8 }),
           context: Type.Object({}, { additionalProperties: true, maxProperties: 8 }),

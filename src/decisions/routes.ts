@@ -8,7 +8,10 @@ import type { DecisionService } from './service.js';
 
 export function registerDecisionRoutes(app: FastifyInstance, decisions: DecisionService, ready: () => Promise<unknown>): void {
   // A refused request is evidence too (who tried what shape), so validation errors pass through here.
-  const refuse = async (req: { validationError?: Error & { validation?: { keyword: string; instancePath: string; message?: string }[] } }, actor: string) => {
+  const refuse = async (
+    req: { validationError?: Error & { validation?: { keyword: string; instancePath: string; message?: string }[] } },
+    actor: string,
+  ) => {
     const err = req.validationError!;
     // The schema's if/else (a whole context unless the principal is a token) adds an error of its
     // own beside the missing fields it names: only those are the caller's to fix.
@@ -21,30 +24,57 @@ export function registerDecisionRoutes(app: FastifyInstance, decisions: Decision
     throw err;
   };
 
-  app.post('/v1/decisions', {
-    config: { permission: 'decisions:query' },
-    attachValidation: true,
-    schema: { tags: ['decisions'], summary: 'Decide one action: built-in rules, then the firm’s Cedar policies; execute decisions are recorded', body: DecisionRequest, response: { 200: DecisionOut, '4xx': Problem } },
-  }, async (req) => {
-    if (req.validationError) return refuse(req, actorOf(req));
-    await ready();
-    return decisions.decide(actorOf(req), req.body as DecisionRequestT);
-  });
+  app.post(
+    '/v1/decisions',
+    {
+      config: { permission: 'decisions:query' },
+      attachValidation: true,
+      schema: {
+        tags: ['decisions'],
+        summary: 'Decide one action: built-in rules, then the firm’s Cedar policies; execute decisions are recorded',
+        body: DecisionRequest,
+        response: { 200: DecisionOut, '4xx': Problem },
+      },
+    },
+    async (req) => {
+      if (req.validationError) return refuse(req, actorOf(req));
+      await ready();
+      return decisions.decide(actorOf(req), req.body as DecisionRequestT);
+    },
+  );
 
-  app.post('/v1/decisions/batch', {
-    config: { permission: 'decisions:query' },
-    attachValidation: true,
-    bodyLimit: 4 * 1024 * 1024,
-    schema: { tags: ['decisions'], summary: 'Decide up to 1,000 actions in one request', body: DecisionBatch, response: { 200: Type.Object({ items: Type.Array(DecisionOut) }), '4xx': Problem } },
-  }, async (req) => {
-    if (req.validationError) return refuse(req, actorOf(req));
-    await ready();
-    return { items: await decisions.decideBatch(actorOf(req), (req.body as { items: DecisionRequestT[] }).items) };
-  });
+  app.post(
+    '/v1/decisions/batch',
+    {
+      config: { permission: 'decisions:query' },
+      attachValidation: true,
+      bodyLimit: 4 * 1024 * 1024,
+      schema: {
+        tags: ['decisions'],
+        summary: 'Decide up to 1,000 actions in one request',
+        body: DecisionBatch,
+        response: { 200: Type.Object({ items: Type.Array(DecisionOut) }), '4xx': Problem },
+      },
+    },
+    async (req) => {
+      if (req.validationError) return refuse(req, actorOf(req));
+      await ready();
+      return { items: await decisions.decideBatch(actorOf(req), (req.body as { items: DecisionRequestT[] }).items) };
+    },
+  );
 
-  app.post('/v1/decisions/evidence', {
-    config: { permission: 'decisions:query' },
-    bodyLimit: 8 * 1024 * 1024,
-    schema: { tags: ['decisions'], summary: 'Record decisions an enforcement point took locally', body: ReportedDecisions, response: { 200: Type.Object({ recorded: Type.Integer() }), '4xx': Problem } },
-  }, async (req) => decisions.report(actorOf(req), req.body as never));
+  app.post(
+    '/v1/decisions/evidence',
+    {
+      config: { permission: 'decisions:query' },
+      bodyLimit: 8 * 1024 * 1024,
+      schema: {
+        tags: ['decisions'],
+        summary: 'Record decisions an enforcement point took locally',
+        body: ReportedDecisions,
+        response: { 200: Type.Object({ recorded: Type.Integer() }), '4xx': Problem },
+      },
+    },
+    async (req) => decisions.report(actorOf(req), req.body as never),
+  );
 }

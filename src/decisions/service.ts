@@ -9,7 +9,13 @@
 // taken from the token, and a supplied value the token contradicts is a recorded deny.
 import type { Decision, DecisionContext, DecisionResource, PrincipalFacts } from '@mandate/sdk/decision';
 import type { EnforcementState } from '@mandate/sdk/state';
-import { conflictDecision, contextFromToken, factsFromClaims, type MandateAccessToken, type TokenDecisionContext } from '@mandate/sdk/claims';
+import {
+  conflictDecision,
+  contextFromToken,
+  factsFromClaims,
+  type MandateAccessToken,
+  type TokenDecisionContext,
+} from '@mandate/sdk/claims';
 import { MandateError } from '../core/errors.js';
 import { scopeKey } from '../core/lifecycle.js';
 import type { GroupCommitter } from '../ledger/group.js';
@@ -34,12 +40,17 @@ export interface DecisionDeps {
 }
 
 export function decisionService({ db, state, tokens, evidence }: DecisionDeps) {
-  type Resolved = { facts: PrincipalFacts; context: DecisionContext; conflictDeny?: Decision } | { refused: string; who: { type: string; id: string } };
+  type Resolved =
+    | { facts: PrincipalFacts; context: DecisionContext; conflictDeny?: Decision }
+    | { refused: string; who: { type: string; id: string } };
 
   /** The context as sent, for an identity or a person: the schema requires it whole (checked again for callers inside the server). */
   function wholeContext(req: DecisionRequest): DecisionContext {
     for (const field of TOKEN_CARRIED_CONTEXT)
-      if (req.context[field] === undefined) throw new MandateError('VALIDATION_FAILED', `context.${field} is required unless the principal is a token`, { field: `/context/${field}` });
+      if (req.context[field] === undefined)
+        throw new MandateError('VALIDATION_FAILED', `context.${field} is required unless the principal is a token`, {
+          field: `/context/${field}`,
+        });
     return req.context as DecisionContext;
   }
 
@@ -49,18 +60,34 @@ export function decisionService({ db, state, tokens, evidence }: DecisionDeps) {
     if ('refused' in facts) return facts;
     if (!('token' in p)) return { facts: facts.facts, context: wholeContext(req) };
     const { context, conflicts } = contextFromToken(facts.claims!, req.context as TokenDecisionContext);
-    return { facts: facts.facts, context, ...(conflicts.length ? { conflictDeny: conflictDecision(conflicts, state.engine?.classOf(req.action)) } : {}) };
+    return {
+      facts: facts.facts,
+      context,
+      ...(conflicts.length ? { conflictDeny: conflictDecision(conflicts, state.engine?.classOf(req.action)) } : {}),
+    };
   }
 
-  async function principalFacts(p: DecisionRequest['principal']): Promise<{ facts: PrincipalFacts; claims?: MandateAccessToken } | { refused: string; who: { type: string; id: string } }> {
+  async function principalFacts(
+    p: DecisionRequest['principal'],
+  ): Promise<{ facts: PrincipalFacts; claims?: MandateAccessToken } | { refused: string; who: { type: string; id: string } }> {
     if ('identity' in p) {
       const stored = await getRecord(db, 'identity', p.identity);
       if (!stored) throw new MandateError('NOT_FOUND', `no identity ${p.identity}`, { field: '/principal/identity' });
       const i = stored.record;
       return {
         facts: {
-          type: 'identity', id: i.id, status: i.status, kind: i.kind, function: i.function, capability: i.capability, environment: i.environment,
-          vendor: Boolean(i.vendor), break_glass: i.break_glass, legacy: i.credential.type === 'static_secret', actions: i.actions, scopes: i.scopes.map(scopeKey),
+          type: 'identity',
+          id: i.id,
+          status: i.status,
+          kind: i.kind,
+          function: i.function,
+          capability: i.capability,
+          environment: i.environment,
+          vendor: Boolean(i.vendor),
+          break_glass: i.break_glass,
+          legacy: i.credential.type === 'static_secret',
+          actions: i.actions,
+          scopes: i.scopes.map(scopeKey),
         },
       };
     }
@@ -82,14 +109,33 @@ export function decisionService({ db, state, tokens, evidence }: DecisionDeps) {
    */
   function contextEvidence(req: DecisionRequest, used: DecisionContext | undefined): Record<string, unknown> {
     if (!used || used === req.context) return { context: req.context };
-    const same = (Object.keys(used) as (keyof DecisionContext)[]).every((k) => used[k] === req.context[k]) && Object.keys(req.context).length === Object.keys(used).length;
+    const same =
+      (Object.keys(used) as (keyof DecisionContext)[]).every((k) => used[k] === req.context[k]) &&
+      Object.keys(req.context).length === Object.keys(used).length;
     return same ? { context: used } : { context: used, supplied_context: req.context };
   }
 
-  function evidenceOf(actor: string, who: { type: string; id: string }, req: DecisionRequest, used: DecisionContext | undefined, d: Decision): NewEvent {
+  function evidenceOf(
+    actor: string,
+    who: { type: string; id: string },
+    req: DecisionRequest,
+    used: DecisionContext | undefined,
+    d: Decision,
+  ): NewEvent {
     return {
-      actor, action: 'decision.recorded', subject: { type: who.type, id: who.id },
-      after: { action: req.action, resource: req.resource, ...contextEvidence(req, used), decision: d.decision, policies: d.policies, reasons: d.reasons, obligations: d.obligations, ...(d.relied_on ? { relied_on: d.relied_on } : {}) },
+      actor,
+      action: 'decision.recorded',
+      subject: { type: who.type, id: who.id },
+      after: {
+        action: req.action,
+        resource: req.resource,
+        ...contextEvidence(req, used),
+        decision: d.decision,
+        policies: d.policies,
+        reasons: d.reasons,
+        obligations: d.obligations,
+        ...(d.relied_on ? { relied_on: d.relied_on } : {}),
+      },
     };
   }
 
@@ -104,7 +150,12 @@ export function decisionService({ db, state, tokens, evidence }: DecisionDeps) {
     const { facts: principal, context } = resolved;
     const who = { type: principal.type, id: principal.id };
     // A caller's context the token contradicts: a deny, recorded whatever the action's class.
-    if (resolved.conflictDeny) return { answer: { ...resolved.conflictDeny, principal: who, policy_version: state.policyVersion, recorded: true }, record: true, context };
+    if (resolved.conflictDeny)
+      return {
+        answer: { ...resolved.conflictDeny, principal: who, policy_version: state.policyVersion, recorded: true },
+        record: true,
+        context,
+      };
     const d = engine.decide(principal, req.action, req.resource as DecisionResource, context);
     // Execute decisions are evidence; so is every refusal of an action nobody defined.
     // Every decision that relied on a grant, an exception or a break-glass activation is evidence too.
@@ -125,10 +176,23 @@ export function decisionService({ db, state, tokens, evidence }: DecisionDeps) {
       const recorded = out.map((o, i) => ({ o, req: items[i]! })).filter(({ o }) => o.record);
       if (recorded.length) {
         await evidence.submit({
-          events: [{
-            actor, action: 'decisions.recorded', subject: { type: 'decision_batch', id: `${recorded.length}` },
-            after: { decisions: recorded.map(({ o, req }) => ({ principal: o.answer.principal, action: req.action, resource: req.resource, ...contextEvidence(req, o.context), decision: o.answer.decision, policies: o.answer.policies })) },
-          }],
+          events: [
+            {
+              actor,
+              action: 'decisions.recorded',
+              subject: { type: 'decision_batch', id: `${recorded.length}` },
+              after: {
+                decisions: recorded.map(({ o, req }) => ({
+                  principal: o.answer.principal,
+                  action: req.action,
+                  resource: req.resource,
+                  ...contextEvidence(req, o.context),
+                  decision: o.answer.decision,
+                  policies: o.answer.policies,
+                })),
+              },
+            },
+          ],
         });
       }
       return out.map((o) => o.answer);
@@ -137,14 +201,30 @@ export function decisionService({ db, state, tokens, evidence }: DecisionDeps) {
     /** Decisions an enforcement point took locally: one ledger event per report. */
     async report(actor: string, body: ReportedDecisions): Promise<{ recorded: number }> {
       await evidence.submit({
-        events: [{ actor, action: 'decisions.reported', subject: { type: 'enforcement_point', id: body.enforcement_point.slice(0, 128) }, after: { decisions: body.decisions } }],
+        events: [
+          {
+            actor,
+            action: 'decisions.reported',
+            subject: { type: 'enforcement_point', id: body.enforcement_point.slice(0, 128) },
+            after: { decisions: body.decisions },
+          },
+        ],
       });
       return { recorded: body.decisions.length };
     },
 
     /** Records a refused decision request (malformed or oversized), without its body. */
     async refused(actor: string, detail: string): Promise<void> {
-      await evidence.submit({ events: [{ actor, action: 'decision.refused', subject: { type: 'decision', id: 'invalid-request' }, after: { detail: detail.slice(0, 2000) } }] });
+      await evidence.submit({
+        events: [
+          {
+            actor,
+            action: 'decision.refused',
+            subject: { type: 'decision', id: 'invalid-request' },
+            after: { detail: detail.slice(0, 2000) },
+          },
+        ],
+      });
     },
   };
 }

@@ -45,7 +45,11 @@ export interface SetInput {
 
 export async function signSet(key: SetSigningKey, input: SetInput, now = Date.now()): Promise<string> {
   const eventTimestamp = Math.floor(Date.parse(input.decidedAt) / 1000);
-  const body: Record<string, unknown> = { event_timestamp: eventTimestamp, initiating_entity: 'policy', reason_admin: { en: input.reason } };
+  const body: Record<string, unknown> = {
+    event_timestamp: eventTimestamp,
+    initiating_entity: 'policy',
+    reason_admin: { en: input.reason },
+  };
   if (input.event === 'token-claims-change') body.claims = input.claims ?? {};
   if (input.event === 'credential-change') Object.assign(body, { credential_type: 'api_key', change_type: 'revoke' });
   return new SignJWT({ sub_id: { format: 'opaque', id: input.identity }, events: { [CAEP[input.event]]: body } })
@@ -62,7 +66,12 @@ export async function signSet(key: SetSigningKey, input: SetInput, now = Date.no
  * the outbound guard (default: the strict one; the server passes MANDATE_OUTBOUND_ALLOW's). A
  * failure is recorded in Mandate's words, never the network's.
  */
-export function caepConnector(opts: { issuer: string; key: SetSigningKey; timeoutMs?: number; guard?: Pick<OutboundGuard, 'request'> }): Connector {
+export function caepConnector(opts: {
+  issuer: string;
+  key: SetSigningKey;
+  timeoutMs?: number;
+  guard?: Pick<OutboundGuard, 'request'>;
+}): Connector {
   const guard = opts.guard ?? outboundGuard();
   const timeoutMs = opts.timeoutMs ?? 10_000;
   return {
@@ -70,7 +79,16 @@ export function caepConnector(opts: { issuer: string; key: SetSigningKey; timeou
     async apply(req: ConnectorRequest) {
       const event = (req.payload?.event ?? 'session-revoked') as CaepEvent;
       if (!(event in CAEP)) throw new PermanentConnectorError(`unknown CAEP event ${String(event)}`);
-      const set = await signSet(opts.key, { issuer: opts.issuer, audience: req.target, event, identity: req.identityId, reason: req.reason, decidedAt: req.decidedAt, claims: req.payload?.claims, jti: req.deliveryId });
+      const set = await signSet(opts.key, {
+        issuer: opts.issuer,
+        audience: req.target,
+        event,
+        identity: req.identityId,
+        reason: req.reason,
+        decidedAt: req.decidedAt,
+        claims: req.payload?.claims,
+        jti: req.deliveryId,
+      });
       let res: Response;
       let where = req.target;
       try {
@@ -94,7 +112,8 @@ export function caepConnector(opts: { issuer: string; key: SetSigningKey; timeou
       }
       const acknowledgement = `HTTP ${res.status} sha256:${createHash('sha256').update(text).digest('hex')}`;
       if (res.status === 202 || res.status === 200 || res.status === 204) return { detail: `SET ${event} delivered`, acknowledgement };
-      if (res.status >= 500 || res.status === 408 || res.status === 429) throw new Error(`CAEP delivery to ${where} failed: the receiver answered ${acknowledgement}`);
+      if (res.status >= 500 || res.status === 408 || res.status === 429)
+        throw new Error(`CAEP delivery to ${where} failed: the receiver answered ${acknowledgement}`);
       throw new PermanentConnectorError(`CAEP receiver ${where} refused the SET: it answered ${acknowledgement}`);
     },
   };

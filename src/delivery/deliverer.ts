@@ -62,21 +62,42 @@ export function outboxDeliverer({ db, clock, connectors, ...opts }: DelivererDep
   async function attempt(row: OutboxRow): Promise<Outcome> {
     const connector = connectors.get(row.channel);
     const attempts = row.attempts + 1;
-    if (row.channel === 'manual') return { row, update: { status: 'manual', attempts }, event: { action: 'connector.manual_task_opened', after: { action: row.action, target: row.target } } };
+    if (row.channel === 'manual')
+      return {
+        row,
+        update: { status: 'manual', attempts },
+        event: { action: 'connector.manual_task_opened', after: { action: row.action, target: row.target } },
+      };
     try {
       if (!connector) throw new PermanentConnectorError(`connector ${row.channel} is not configured on this server`);
       const result = await connector.apply({
-        deliveryId: row.id, action: row.action, target: row.target, identityId: row.identity_id, reason: row.reason, decidedAt: row.created_at,
+        deliveryId: row.id,
+        action: row.action,
+        target: row.target,
+        identityId: row.identity_id,
+        reason: row.reason,
+        decidedAt: row.created_at,
         ...(row.payload ? { payload: JSON.parse(row.payload) as Record<string, unknown> } : {}),
       });
       const detail = result.acknowledgement ? `${result.detail}; ack ${result.acknowledgement}` : result.detail;
-      return { row, update: { status: 'delivered', attempts, delivered_at: clock().toISOString(), detail, last_error: null }, event: { action: 'connector.delivered', after: { action: row.action, target: row.target, detail } } };
+      return {
+        row,
+        update: { status: 'delivered', attempts, delivered_at: clock().toISOString(), detail, last_error: null },
+        event: { action: 'connector.delivered', after: { action: row.action, target: row.target, detail } },
+      };
     } catch (err) {
       const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
       if (err instanceof PermanentConnectorError || attempts >= maxAttempts)
-        return { row, update: { status: 'failed', attempts, last_error: message }, event: { action: 'connector.failed', after: { action: row.action, target: row.target, error: message, attempts } } };
+        return {
+          row,
+          update: { status: 'failed', attempts, last_error: message },
+          event: { action: 'connector.failed', after: { action: row.action, target: row.target, error: message, attempts } },
+        };
       const delay = Math.min(5 * 60_000, baseDelay * 2 ** (attempts - 1));
-      return { row, update: { status: 'pending', attempts, last_error: message, next_attempt_at: new Date(clock().getTime() + delay).toISOString() } };
+      return {
+        row,
+        update: { status: 'pending', attempts, last_error: message, next_attempt_at: new Date(clock().getTime() + delay).toISOString() },
+      };
     }
   }
 
@@ -95,7 +116,10 @@ export function outboxDeliverer({ db, clock, connectors, ...opts }: DelivererDep
         [now.toISOString(), batch],
       );
       if (due.length)
-        await tx.run(`UPDATE outbox SET status = 'in_flight', next_attempt_at = ? WHERE id IN (${placeholders(due.length)})`, [new Date(now.getTime() + lease).toISOString(), ...due.map((r) => r.id)]);
+        await tx.run(`UPDATE outbox SET status = 'in_flight', next_attempt_at = ? WHERE id IN (${placeholders(due.length)})`, [
+          new Date(now.getTime() + lease).toISOString(),
+          ...due.map((r) => r.id),
+        ]);
       return due;
     });
     if (claimed.length === 0) return 0;
@@ -103,12 +127,24 @@ export function outboxDeliverer({ db, clock, connectors, ...opts }: DelivererDep
     const at = clock().toISOString();
     await db.transaction(async (tx) => {
       for (const { row, update } of outcomes) {
-        const sets = Object.keys(update).map((k) => `${k} = ?`).join(', ');
+        const sets = Object.keys(update)
+          .map((k) => `${k} = ?`)
+          .join(', ');
         await tx.run(`UPDATE outbox SET ${sets} WHERE id = ?`, [...(Object.values(update) as (string | number | null)[]), row.id]);
       }
-      await appendEvents(tx, at, outcomes.filter((o) => o.event).map(({ row, event }) => ({
-        actor: 'mandate:outbox', action: event!.action, subject: { type: 'identity', id: row.identity_id }, after: event!.after, reason: `outbox ${row.id} (${row.channel} ${row.action} ${row.target})`,
-      })));
+      await appendEvents(
+        tx,
+        at,
+        outcomes
+          .filter((o) => o.event)
+          .map(({ row, event }) => ({
+            actor: 'mandate:outbox',
+            action: event!.action,
+            subject: { type: 'identity', id: row.identity_id },
+            after: event!.after,
+            reason: `outbox ${row.id} (${row.channel} ${row.action} ${row.target})`,
+          })),
+      );
     });
     return claimed.length;
   }
@@ -159,9 +195,12 @@ export function outboxDeliverer({ db, clock, connectors, ...opts }: DelivererDep
       const row = await db.transaction(async (tx) => {
         const [r] = await tx.all<OutboxRow>('SELECT * FROM outbox WHERE id = ?', [id]);
         if (!r) throw new MandateError('NOT_FOUND', `no outbox delivery with id ${id}`);
-        if (r.status !== 'failed') throw new MandateError('INVALID_TRANSITION', `delivery ${id} is ${r.status}; only failed deliveries are retried`);
+        if (r.status !== 'failed')
+          throw new MandateError('INVALID_TRANSITION', `delivery ${id} is ${r.status}; only failed deliveries are retried`);
         await tx.run("UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ?", [at, id]);
-        await appendEvents(tx, at, [{ actor, action: 'connector.retry_requested', subject: { type: 'identity', id: r.identity_id }, after: { outbox: id } }]);
+        await appendEvents(tx, at, [
+          { actor, action: 'connector.retry_requested', subject: { type: 'identity', id: r.identity_id }, after: { outbox: id } },
+        ]);
         return { ...r, status: 'pending' as const, attempts: 0, next_attempt_at: at };
       });
       void this.drain().catch(() => undefined);

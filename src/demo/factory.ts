@@ -4,8 +4,15 @@
 // no Math.random, no Date.now; every "random" choice comes from the seed.
 import type { Authorisation, Credential, IdentityInput, Revocation, Scope } from '../core/model.js';
 import {
-  MICA_SERVICES, type Capability, type CredentialType, type Environment, type IdentityFunction, type IdentityKind,
-  type IdentityStatus, type MemberState, type MicaService,
+  MICA_SERVICES,
+  type Capability,
+  type CredentialType,
+  type Environment,
+  type IdentityFunction,
+  type IdentityKind,
+  type IdentityStatus,
+  type MemberState,
+  type MicaService,
 } from '../core/vocabulary.js';
 import { mulberry32 } from './prng.js';
 import { DEMO_TODAY, PEOPLE, type DemoEntity, type Team } from './firm-data.js';
@@ -159,7 +166,8 @@ export class IdentityFactory {
     const credential = this.credential(s);
     const lastUsed = this.lastUsed(s, environment, instant(credential.created));
     const labels: Record<string, string> = { team: s.team, system: s.system };
-    if (s.capability === 'execute' && (s.fn === 'custody' || s.fn === 'settlement') && environment === 'production') labels.tier = 'critical';
+    if (s.capability === 'execute' && (s.fn === 'custody' || s.fn === 'settlement') && environment === 'production')
+      labels.tier = 'critical';
     return {
       id: s.id,
       kind: s.kind,

@@ -37,32 +37,105 @@ export const LICENCES: Readonly<Record<DemoEntity, { home: Grant; passports: rea
   [ENTITY_DE]: {
     home: {
       jurisdiction: 'DE',
-      services: ['custody', 'trading_platform', 'exchange_funds', 'exchange_crypto', 'execution', 'placing', 'reception_transmission', 'transfer'],
+      services: [
+        'custody',
+        'trading_platform',
+        'exchange_funds',
+        'exchange_crypto',
+        'execution',
+        'placing',
+        'reception_transmission',
+        'transfer',
+      ],
       reference: 'BaFin 2025/CASP/0142',
       effective_from: '2025-03-17',
     },
     passports: [
-      { jurisdiction: 'FR', services: ['custody', 'exchange_funds', 'exchange_crypto', 'execution', 'reception_transmission', 'transfer'], reference: 'BaFin passport notification 2025/PN/0031 (AMF)', effective_from: '2025-04-14' },
-      { jurisdiction: 'NL', services: ['custody', 'trading_platform', 'exchange_funds', 'exchange_crypto', 'execution', 'reception_transmission', 'transfer'], reference: 'BaFin passport notification 2025/PN/0032 (AFM)', effective_from: '2025-04-14' },
-      { jurisdiction: 'AT', services: ['custody', 'trading_platform', 'exchange_funds', 'exchange_crypto', 'execution', 'transfer'], reference: 'BaFin passport notification 2025/PN/0040 (FMA)', effective_from: '2025-05-05' },
-      { jurisdiction: 'IT', services: ['exchange_funds', 'exchange_crypto'], reference: 'BaFin passport notification 2025/PN/0057 (CONSOB)', effective_from: '2025-07-01' },
-      { jurisdiction: 'ES', services: ['custody', 'exchange_funds', 'exchange_crypto', 'transfer'], reference: 'BaFin passport notification 2025/PN/0058 (CNMV)', effective_from: '2025-07-01' },
-      { jurisdiction: 'PL', services: ['custody', 'exchange_funds', 'transfer'], reference: 'BaFin passport notification 2025/PN/0093 (KNF)', effective_from: '2025-10-20' },
+      {
+        jurisdiction: 'FR',
+        services: ['custody', 'exchange_funds', 'exchange_crypto', 'execution', 'reception_transmission', 'transfer'],
+        reference: 'BaFin passport notification 2025/PN/0031 (AMF)',
+        effective_from: '2025-04-14',
+      },
+      {
+        jurisdiction: 'NL',
+        services: ['custody', 'trading_platform', 'exchange_funds', 'exchange_crypto', 'execution', 'reception_transmission', 'transfer'],
+        reference: 'BaFin passport notification 2025/PN/0032 (AFM)',
+        effective_from: '2025-04-14',
+      },
+      {
+        jurisdiction: 'AT',
+        services: ['custody', 'trading_platform', 'exchange_funds', 'exchange_crypto', 'execution', 'transfer'],
+        reference: 'BaFin passport notification 2025/PN/0040 (FMA)',
+        effective_from: '2025-05-05',
+      },
+      {
+        jurisdiction: 'IT',
+        services: ['exchange_funds', 'exchange_crypto'],
+        reference: 'BaFin passport notification 2025/PN/0057 (CONSOB)',
+        effective_from: '2025-07-01',
+      },
+      {
+        jurisdiction: 'ES',
+        services: ['custody', 'exchange_funds', 'exchange_crypto', 'transfer'],
+        reference: 'BaFin passport notification 2025/PN/0058 (CNMV)',
+        effective_from: '2025-07-01',
+      },
+      {
+        jurisdiction: 'PL',
+        services: ['custody', 'exchange_funds', 'transfer'],
+        reference: 'BaFin passport notification 2025/PN/0093 (KNF)',
+        effective_from: '2025-10-20',
+      },
     ],
   },
   [ENTITY_IE]: {
     home: {
       jurisdiction: 'IE',
-      services: ['custody', 'exchange_funds', 'exchange_crypto', 'execution', 'reception_transmission', 'advice', 'portfolio_management', 'transfer'],
+      services: [
+        'custody',
+        'exchange_funds',
+        'exchange_crypto',
+        'execution',
+        'reception_transmission',
+        'advice',
+        'portfolio_management',
+        'transfer',
+      ],
       reference: 'CBI CASP authorisation C-2025-0087',
       effective_from: '2025-06-30',
     },
     passports: [
-      { jurisdiction: 'IT', services: ['custody', 'exchange_funds', 'exchange_crypto', 'execution', 'advice', 'portfolio_management', 'transfer'], reference: 'CBI notification C-2025-118', effective_from: '2025-08-04' },
-      { jurisdiction: 'ES', services: ['custody', 'exchange_funds', 'exchange_crypto', 'advice', 'transfer'], reference: 'CBI notification C-2025-119', effective_from: '2025-08-04' },
-      { jurisdiction: 'BE', services: ['custody', 'exchange_funds', 'exchange_crypto', 'transfer'], reference: 'CBI notification C-2025-131', effective_from: '2025-09-15' },
-      { jurisdiction: 'PT', services: ['custody', 'exchange_funds', 'exchange_crypto', 'transfer'], reference: 'CBI notification C-2025-132', effective_from: '2025-09-15' },
-      { jurisdiction: 'LU', services: ['exchange_funds', 'portfolio_management'], reference: 'CBI notification C-2026-044', effective_from: '2026-02-20' },
+      {
+        jurisdiction: 'IT',
+        services: ['custody', 'exchange_funds', 'exchange_crypto', 'execution', 'advice', 'portfolio_management', 'transfer'],
+        reference: 'CBI notification C-2025-118',
+        effective_from: '2025-08-04',
+      },
+      {
+        jurisdiction: 'ES',
+        services: ['custody', 'exchange_funds', 'exchange_crypto', 'advice', 'transfer'],
+        reference: 'CBI notification C-2025-119',
+        effective_from: '2025-08-04',
+      },
+      {
+        jurisdiction: 'BE',
+        services: ['custody', 'exchange_funds', 'exchange_crypto', 'transfer'],
+        reference: 'CBI notification C-2025-131',
+        effective_from: '2025-09-15',
+      },
+      {
+        jurisdiction: 'PT',
+        services: ['custody', 'exchange_funds', 'exchange_crypto', 'transfer'],
+        reference: 'CBI notification C-2025-132',
+        effective_from: '2025-09-15',
+      },
+      {
+        jurisdiction: 'LU',
+        services: ['exchange_funds', 'portfolio_management'],
+        reference: 'CBI notification C-2026-044',
+        effective_from: '2026-02-20',
+      },
       // Submitted ten days before "today": not yet forwarded, so the passport is still pending.
       { jurisdiction: 'PL', services: ['custody'], reference: 'CBI notification C-2026-207 (submitted 2026-11-12)' },
     ],
@@ -73,7 +146,9 @@ export const LICENCES: Readonly<Record<DemoEntity, { home: Grant; passports: rea
  * The few authorisations that are not simply `authorised`, so the demo shows every kind of
  * licence event the product reacts to. Keyed by authorisation id.
  */
-export const LICENCE_EXCEPTIONS: Readonly<Record<string, Partial<Pick<Authorisation, 'status' | 'reference' | 'effective_from' | 'deadline'>>>> = {
+export const LICENCE_EXCEPTIONS: Readonly<
+  Record<string, Partial<Pick<Authorisation, 'status' | 'reference' | 'effective_from' | 'deadline'>>>
+> = {
   'auth-ie-custody-pl': { status: 'applied' },
   'auth-de-exchange-crypto-nl': {
     status: 'restricted',
@@ -98,8 +173,16 @@ export const LICENCE_EXCEPTIONS: Readonly<Record<string, Partial<Pick<Authorisat
 
 /** The firm's own actions, added to the default vocabulary (docs/domain.md). */
 export const CUSTOM_ACTIONS: readonly ActionDefinition[] = [
-  { id: 'screen_transaction', class: 'observe', description: 'Screen a transaction or address against sanctions and risk lists; reads only.' },
-  { id: 'rebalance_hot_wallet', class: 'return_path', description: "Move client assets between the firm's own cold and hot wallets so withdrawals stay funded." },
+  {
+    id: 'screen_transaction',
+    class: 'observe',
+    description: 'Screen a transaction or address against sanctions and risk lists; reads only.',
+  },
+  {
+    id: 'rebalance_hot_wallet',
+    class: 'return_path',
+    description: "Move client assets between the firm's own cold and hot wallets so withdrawals stay funded.",
+  },
 ];
 
 export const TEAMS = ['custody', 'trading', 'settlement', 'finance-ops', 'support', 'reporting', 'platform', 'security'] as const;

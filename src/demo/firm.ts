@@ -13,9 +13,7 @@ import type { Manifest } from '../core/manifest.js';
 import type { Authorisation } from '../core/model.js';
 import type { MemberState, MicaService } from '../core/vocabulary.js';
 import { IdentityFactory, Licences, Rng } from './factory.js';
-import {
-  BOTH_ENTITIES, CUSTOM_ACTIONS, ENTITIES, LICENCE_EXCEPTIONS, LICENCES, PEOPLE, VENDORS,
-} from './firm-data.js';
+import { BOTH_ENTITIES, CUSTOM_ACTIONS, ENTITIES, LICENCE_EXCEPTIONS, LICENCES, PEOPLE, VENDORS } from './firm-data.js';
 import { addDemoIdentities } from './identities.js';
 import { addShowcaseIdentities } from './showcase.js';
 

@@ -23,8 +23,17 @@ export const manual = (how: string): Revocation => ({ connector: 'manual', targe
 // --- naming helpers ------------------------------------------------------------------------
 
 const COUNTRY: Partial<Record<MemberState, string>> = {
-  DE: 'Germany', IE: 'Ireland', FR: 'France', NL: 'the Netherlands', AT: 'Austria', IT: 'Italy',
-  ES: 'Spain', PL: 'Poland', BE: 'Belgium', PT: 'Portugal', LU: 'Luxembourg',
+  DE: 'Germany',
+  IE: 'Ireland',
+  FR: 'France',
+  NL: 'the Netherlands',
+  AT: 'Austria',
+  IT: 'Italy',
+  ES: 'Spain',
+  PL: 'Poland',
+  BE: 'Belgium',
+  PT: 'Portugal',
+  LU: 'Luxembourg',
 };
 export const country = (j: MemberState): string => COUNTRY[j] ?? j;
 /** `ent-de` → `de`: the short form used inside identity ids. */
@@ -34,6 +43,18 @@ export const entityName = (e: DemoEntity): string => ENTITIES.find((x) => x.id =
 
 /** The services trading systems act for; settlement systems settle what these produce, plus transfers. */
 export const TRADING_SERVICES: readonly MicaService[] = [
-  'trading_platform', 'exchange_funds', 'exchange_crypto', 'execution', 'reception_transmission', 'placing', 'portfolio_management',
+  'trading_platform',
+  'exchange_funds',
+  'exchange_crypto',
+  'execution',
+  'reception_transmission',
+  'placing',
+  'portfolio_management',
 ];
-export const SETTLEMENT_SERVICES: readonly MicaService[] = ['trading_platform', 'exchange_funds', 'exchange_crypto', 'execution', 'transfer'];
+export const SETTLEMENT_SERVICES: readonly MicaService[] = [
+  'trading_platform',
+  'exchange_funds',
+  'exchange_crypto',
+  'execution',
+  'transfer',
+];

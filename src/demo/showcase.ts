@@ -18,25 +18,55 @@ export const SHOWCASE_SYSTEM_USERS = [
 
 export function addShowcaseIdentities(factory: IdentityFactory): void {
   factory.add({
-    id: 'svc-custody-onboarding-de-fr', kind: 'service_account', fn: 'customer_support', capability: 'execute', team: 'support',
-    system: 'onboarding', purpose: 'Opens custody accounts for new French clients (KYC passed, terms accepted)',
-    scopes: FR_CUSTODY, actions: ['read', 'onboard_client'], revocation: { connector: 'postgres', target: 'custody_onboarding_fr' },
+    id: 'svc-custody-onboarding-de-fr',
+    kind: 'service_account',
+    fn: 'customer_support',
+    capability: 'execute',
+    team: 'support',
+    system: 'onboarding',
+    purpose: 'Opens custody accounts for new French clients (KYC passed, terms accepted)',
+    scopes: FR_CUSTODY,
+    actions: ['read', 'onboard_client'],
+    revocation: { connector: 'postgres', target: 'custody_onboarding_fr' },
   });
   factory.add({
-    id: 'wallet-keystone-deposits-de-fr', kind: 'wallet_integration', fn: 'custody', capability: 'execute', team: 'custody', vendor: VENDOR_KEYSTONE,
-    system: 'keystone-mpc', purpose: "Keystone MPC deposit wallets for French custody clients, run by the vendor on the firm's behalf",
-    scopes: FR_CUSTODY, actions: ['read', 'initiate_transfer', 'withdraw_to_client'], revocation: { connector: 'redis', target: 'keystone_deposits_fr' },
+    id: 'wallet-keystone-deposits-de-fr',
+    kind: 'wallet_integration',
+    fn: 'custody',
+    capability: 'execute',
+    team: 'custody',
+    vendor: VENDOR_KEYSTONE,
+    system: 'keystone-mpc',
+    purpose: "Keystone MPC deposit wallets for French custody clients, run by the vendor on the firm's behalf",
+    scopes: FR_CUSTODY,
+    actions: ['read', 'initiate_transfer', 'withdraw_to_client'],
+    revocation: { connector: 'redis', target: 'keystone_deposits_fr' },
   });
   factory.add({
-    id: 'svc-custody-sweeper-de-fr', kind: 'workload', fn: 'custody', capability: 'execute', team: 'custody',
-    system: 'cold-storage', purpose: 'Sweeps new French client deposits from hot wallets into cold storage',
-    scopes: FR_CUSTODY, actions: ['read', 'initiate_transfer'], revocation: { connector: 'rabbitmq', target: 'custody_sweeper_fr' },
+    id: 'svc-custody-sweeper-de-fr',
+    kind: 'workload',
+    fn: 'custody',
+    capability: 'execute',
+    team: 'custody',
+    system: 'cold-storage',
+    purpose: 'Sweeps new French client deposits from hot wallets into cold storage',
+    scopes: FR_CUSTODY,
+    actions: ['read', 'initiate_transfer'],
+    revocation: { connector: 'rabbitmq', target: 'custody_sweeper_fr' },
   });
   // Read-only and Irish: no licence change of the walk-throughs touches it (MariaDB has no revocation
   // connector yet, so switching it off would be a delivery nobody can make).
   factory.add({
-    id: 'svc-ledger-archive-ie', kind: 'service_account', fn: 'reporting', capability: 'observe', team: 'reporting', credential: { type: 'static_secret' },
-    system: 'ledger-archive', purpose: "Reads closed client ledgers from the MariaDB archive for statements and auditors' requests",
-    scopes: IE_CUSTODY, actions: ['read'], revocation: { connector: 'mariadb', target: 'ledger_archive_ie' },
+    id: 'svc-ledger-archive-ie',
+    kind: 'service_account',
+    fn: 'reporting',
+    capability: 'observe',
+    team: 'reporting',
+    credential: { type: 'static_secret' },
+    system: 'ledger-archive',
+    purpose: "Reads closed client ledgers from the MariaDB archive for statements and auditors' requests",
+    scopes: IE_CUSTODY,
+    actions: ['read'],
+    revocation: { connector: 'mariadb', target: 'ledger_archive_ie' },
   });
 }

@@ -72,19 +72,46 @@ export const DEMO_ESTATE: readonly EstateAccount[] = [
   { system: 'redis', identity: 'wallet-keystone-deposits-de-fr', shows: 'switched off when the French custody passport is withdrawn' },
   { system: 'rabbitmq', identity: 'svc-custody-sweeper-de-fr', shows: 'switched off when the French custody passport is withdrawn' },
   // Declared observe; write access to payouts was granted for an incident and never taken back.
-  { system: 'postgres', identity: 'svc-grafana-readonly', shows: 'declared observe, can write payouts: over_privileged', tables: { payouts: ['SELECT', 'INSERT', 'UPDATE'], fx_rates: ['SELECT'] } },
+  {
+    system: 'postgres',
+    identity: 'svc-grafana-readonly',
+    shows: 'declared observe, can write payouts: over_privileged',
+    tables: { payouts: ['SELECT', 'INSERT', 'UPDATE'], fx_rates: ['SELECT'] },
+  },
   // Its purpose says it: "still used for manual payout corrections", by people, from psql.
-  { system: 'postgres', identity: 'svc-payout-bridge-v1-de', shows: 'used from psql: interactive_use', tables: { payouts: ['SELECT', 'INSERT', 'UPDATE'] } },
+  {
+    system: 'postgres',
+    identity: 'svc-payout-bridge-v1-de',
+    shows: 'used from psql: interactive_use',
+    tables: { payouts: ['SELECT', 'INSERT', 'UPDATE'] },
+  },
   { system: 'mariadb', identity: 'svc-ledger-archive-ie', shows: 'matched', database: ['SELECT'] },
-  { system: 'postgres', identity: null, name: 'svc_fx_rates_import', shows: 'unmanaged: adopt it', tables: { fx_rates: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] } },
-  { system: 'mariadb', identity: null, name: 'backup_agent', shows: "unmanaged, the hosting provider's: dismiss it", database: ['SELECT', 'LOCK TABLES', 'SHOW VIEW'] },
+  {
+    system: 'postgres',
+    identity: null,
+    name: 'svc_fx_rates_import',
+    shows: 'unmanaged: adopt it',
+    tables: { fx_rates: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] },
+  },
+  {
+    system: 'mariadb',
+    identity: null,
+    name: 'backup_agent',
+    shows: "unmanaged, the hosting provider's: dismiss it",
+    database: ['SELECT', 'LOCK TABLES', 'SHOW VIEW'],
+  },
 ];
 
 /** The login used from an interactive client while discovery runs, and the client it names itself as. */
 export const DEMO_INTERACTIVE = { identity: 'svc-payout-bridge-v1-de', application: 'psql' } as const;
 
 /** The discovery source id the walk-through gives each system. */
-export const DEMO_SOURCE_IDS: Record<DemoSystem, string> = { postgres: 'demo-pg', mariadb: 'demo-mariadb', redis: 'demo-redis', rabbitmq: 'demo-rabbitmq' };
+export const DEMO_SOURCE_IDS: Record<DemoSystem, string> = {
+  postgres: 'demo-pg',
+  mariadb: 'demo-mariadb',
+  redis: 'demo-redis',
+  rabbitmq: 'demo-rabbitmq',
+};
 
 /** Name checks: everything below is interpolated into SQL, ACL rules or rabbitmqctl arguments. */
 const SAFE_NAME = /^[A-Za-z0-9_]{1,63}$/;
@@ -141,7 +168,12 @@ async function withMariadb<T>(url: string, fn: (c: Connection) => Promise<T>): P
   }
 }
 
-async function provisionPostgres(url: string, prefix: string, accounts: (EstateAccount & { user: string })[], out: DemoLogin[]): Promise<void> {
+async function provisionPostgres(
+  url: string,
+  prefix: string,
+  accounts: (EstateAccount & { user: string })[],
+  out: DemoLogin[],
+): Promise<void> {
   const db = databaseOf(prefix);
   const q = pg.escapeIdentifier;
   await withPg(url, async (c) => {
@@ -155,20 +187,32 @@ async function provisionPostgres(url: string, prefix: string, accounts: (EstateA
     }
   });
   await withPg(withDatabase(url, db), async (c) => {
-    await c.query('CREATE TABLE IF NOT EXISTS payouts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, client text NOT NULL, amount numeric(18, 2) NOT NULL, status text NOT NULL)');
-    await c.query('CREATE TABLE IF NOT EXISTS fx_rates (day date NOT NULL, pair text NOT NULL, rate numeric(18, 8) NOT NULL, PRIMARY KEY (day, pair))');
+    await c.query(
+      'CREATE TABLE IF NOT EXISTS payouts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, client text NOT NULL, amount numeric(18, 2) NOT NULL, status text NOT NULL)',
+    );
+    await c.query(
+      'CREATE TABLE IF NOT EXISTS fx_rates (day date NOT NULL, pair text NOT NULL, rate numeric(18, 8) NOT NULL, PRIMARY KEY (day, pair))',
+    );
     for (const a of accounts) {
       await c.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${q(a.user)}`);
-      for (const [table, privileges] of Object.entries(a.tables ?? {})) await c.query(`GRANT ${privileges.join(', ')} ON ${q(table)} TO ${q(a.user)}`);
+      for (const [table, privileges] of Object.entries(a.tables ?? {}))
+        await c.query(`GRANT ${privileges.join(', ')} ON ${q(table)} TO ${q(a.user)}`);
     }
   });
 }
 
-async function provisionMariadb(url: string, prefix: string, accounts: (EstateAccount & { user: string })[], out: DemoLogin[]): Promise<void> {
+async function provisionMariadb(
+  url: string,
+  prefix: string,
+  accounts: (EstateAccount & { user: string })[],
+  out: DemoLogin[],
+): Promise<void> {
   const db = databaseOf(prefix);
   await withMariadb(url, async (c) => {
     await c.query(`CREATE DATABASE IF NOT EXISTS ${c.escapeId(db)}`);
-    await c.query(`CREATE TABLE IF NOT EXISTS ${c.escapeId(db)}.closed_ledgers (client VARCHAR(64) NOT NULL, closed DATE NOT NULL, balance DECIMAL(18, 2) NOT NULL, PRIMARY KEY (client, closed))`);
+    await c.query(
+      `CREATE TABLE IF NOT EXISTS ${c.escapeId(db)}.closed_ledgers (client VARCHAR(64) NOT NULL, closed DATE NOT NULL, balance DECIMAL(18, 2) NOT NULL, PRIMARY KEY (client, closed))`,
+    );
     for (const a of accounts) {
       const pw = password();
       await c.query("CREATE USER IF NOT EXISTS ?@'%' IDENTIFIED BY ?", [a.user, pw]);
@@ -252,7 +296,8 @@ export async function removeDemoSystems(systems: DemoSystems): Promise<void> {
       await r.close();
     }
   }
-  if (systems.rabbitmqctl) for (const user of users('rabbitmq')) await run(systems.rabbitmqctl, ['-q', 'delete_user', '--', user]).catch(() => undefined);
+  if (systems.rabbitmqctl)
+    for (const user of users('rabbitmq')) await run(systems.rabbitmqctl, ['-q', 'delete_user', '--', user]).catch(() => undefined);
 }
 
 /** The login of the interactive-use account among those provisioning answered. */
@@ -269,7 +314,11 @@ export function interactiveLogin(logins: readonly DemoLogin[]): DemoLogin {
 export async function openInteractiveSession(systems: DemoSystems, login: DemoLogin): Promise<pg.Client> {
   const u = new URL(systems.postgresUrl!);
   const c = new pg.Client({
-    host: u.hostname, port: Number(u.port || 5432), database: databaseOf(systems.prefix ?? ''), user: login.user, password: login.password,
+    host: u.hostname,
+    port: Number(u.port || 5432),
+    database: databaseOf(systems.prefix ?? ''),
+    user: login.user,
+    password: login.password,
     application_name: DEMO_INTERACTIVE.application,
   });
   await c.connect();
@@ -279,14 +328,27 @@ export async function openInteractiveSession(systems: DemoSystems, login: DemoLo
 /** Whether such a session is open now (a second `demo:systems` does not open another). */
 export async function interactiveSessionOpen(systems: DemoSystems): Promise<boolean> {
   const user = demoEstate(systems.prefix).find((a) => a.identity === DEMO_INTERACTIVE.identity)!.user;
-  return withPg(systems.postgresUrl!, async (c) => (await c.query('SELECT 1 FROM pg_stat_activity WHERE usename = $1 AND application_name = $2', [user, DEMO_INTERACTIVE.application])).rowCount! > 0);
+  return withPg(
+    systems.postgresUrl!,
+    async (c) =>
+      (await c.query('SELECT 1 FROM pg_stat_activity WHERE usename = $1 AND application_name = $2', [user, DEMO_INTERACTIVE.application]))
+        .rowCount! > 0,
+  );
 }
 
 /** The `mandate discovery sources add …` commands (arguments after `mandate`) for the systems given. */
 export function discoverySourceCommands(systems: DemoSystems): string[][] {
   const prefix = systems.prefix ?? '';
   const add = (system: DemoSystem, ...options: string[]) => [
-    'discovery', 'sources', 'add', DEMO_SOURCE_IDS[system], '--kind', system, '--environment', 'production', ...options.flatMap((o) => ['--option', o]),
+    'discovery',
+    'sources',
+    'add',
+    DEMO_SOURCE_IDS[system],
+    '--kind',
+    system,
+    '--environment',
+    'production',
+    ...options.flatMap((o) => ['--option', o]),
   ];
   const out: string[][] = [];
   // The postgres source reads grants in its URL's database: the estate's.

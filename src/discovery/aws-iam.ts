@@ -21,9 +21,24 @@ import chain from 'stream-chain';
 import { parser } from 'stream-json';
 import { pick } from 'stream-json/filters/pick.js';
 import { streamValues } from 'stream-json/streamers/stream-values.js';
-import { observedAccount, type CredentialFact, type GrantEvidence, type ObservedAccount, type ObservedPrivilege, type SessionEvidence } from '../core/discovery.js';
+import {
+  observedAccount,
+  type CredentialFact,
+  type GrantEvidence,
+  type ObservedAccount,
+  type ObservedPrivilege,
+  type SessionEvidence,
+} from '../core/discovery.js';
 import { ENVIRONMENTS, type Environment } from '../core/vocabulary.js';
-import { coversOf, MalformedSourceError, pathOption, sourceFailure, type DiscoverySource, type SourceConfig, type SourceContext } from './source.js';
+import {
+  coversOf,
+  MalformedSourceError,
+  pathOption,
+  sourceFailure,
+  type DiscoverySource,
+  type SourceConfig,
+  type SourceContext,
+} from './source.js';
 import { iso } from './util.js';
 
 const LISTS = new Set(['UserDetailList', 'GroupDetailList', 'RoleDetailList', 'Policies']);
@@ -31,7 +46,10 @@ const LISTS = new Set(['UserDetailList', 'GroupDetailList', 'RoleDetailList', 'P
 const KEEP = 25;
 
 class Bad extends Error {
-  constructor(readonly path: string, message: string) {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -66,7 +84,7 @@ export function actionLevel(action: string): Exclude<ObservedPrivilege, 'none'> 
  * the megabyte chunk they were read from; kept as they are, 50,000 principals would keep the
  * whole file in memory.
  */
-const own = (s: string): string => (' ' + s).slice(1);
+const own = (s: string): string => ` ${s}`.slice(1);
 
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -85,30 +103,48 @@ export function summarisePolicy(doc: unknown, label: string, path: string): Poli
   const statements = asArray((d as { Statement?: unknown }).Statement);
   const out: PolicySummary = { level: 'none', grants: [] };
   statements.forEach((s, i) => {
-    if (!s || typeof s !== 'object') throw new Bad(`${path}/Statement${Array.isArray((d as { Statement?: unknown }).Statement) ? `/${i}` : ''}`, 'a statement is not an object');
+    if (!s || typeof s !== 'object')
+      throw new Bad(
+        `${path}/Statement${Array.isArray((d as { Statement?: unknown }).Statement) ? `/${i}` : ''}`,
+        'a statement is not an object',
+      );
     const st = s as { Effect?: unknown; Action?: unknown; NotAction?: unknown; Resource?: unknown };
     if (String(st.Effect).toLowerCase() !== 'allow') return;
     const resources = asArray(st.Resource as string | string[]).map(String);
     const on = resources.length ? ` on ${resources.slice(0, 2).join(',')}${resources.length > 2 ? ',…' : ''}` : '';
     if (st.NotAction !== undefined) {
       out.level = 'execute';
-      if (out.grants.length < KEEP) out.grants.push({ privilege: 'execute', grant: own(`${label}: all actions except ${asArray(st.NotAction as string[]).slice(0, 3).join(',')}${on}`) });
+      if (out.grants.length < KEEP)
+        out.grants.push({
+          privilege: 'execute',
+          grant: own(
+            `${label}: all actions except ${asArray(st.NotAction as string[])
+              .slice(0, 3)
+              .join(',')}${on}`,
+          ),
+        });
       return;
     }
     const actions = asArray(st.Action as string | string[]);
-    if (actions.some((a) => typeof a !== 'string')) throw new Bad(`${path}/Statement${Array.isArray((d as { Statement?: unknown }).Statement) ? `/${i}` : ''}/Action`, 'an action is not a string');
+    if (actions.some((a) => typeof a !== 'string'))
+      throw new Bad(
+        `${path}/Statement${Array.isArray((d as { Statement?: unknown }).Statement) ? `/${i}` : ''}/Action`,
+        'an action is not a string',
+      );
     const level = actions.some((a) => actionLevel(a) === 'execute') ? 'execute' : actions.length ? 'observe' : 'none';
     if (level === 'none') return;
     if (level === 'execute') out.level = 'execute';
     else if (out.level === 'none') out.level = 'observe';
-    if (out.grants.length < KEEP) out.grants.push({ privilege: level, grant: own(`${label}: ${actions.slice(0, 4).join(',')}${actions.length > 4 ? ',…' : ''}${on}`) });
+    if (out.grants.length < KEEP)
+      out.grants.push({ privilege: level, grant: own(`${label}: ${actions.slice(0, 4).join(',')}${actions.length > 4 ? ',…' : ''}${on}`) });
   });
   return out;
 }
 
 function merge(into: PolicySummary, from: PolicySummary, prefix = ''): void {
   if (from.level === 'execute' || (from.level === 'observe' && into.level === 'none')) into.level = from.level;
-  for (const g of from.grants) if (into.grants.length < KEEP) into.grants.push(prefix ? { privilege: g.privilege, grant: `${prefix}${g.grant}` } : g);
+  for (const g of from.grants)
+    if (into.grants.length < KEEP) into.grants.push(prefix ? { privilege: g.privilege, grant: `${prefix}${g.grant}` } : g);
 }
 
 const str = (v: unknown, path: string, what: string): string => {
@@ -149,7 +185,13 @@ function envFromTags(v: unknown, path: string): Environment | undefined {
   for (const [i, t] of list(v, path).entries()) {
     if (!t || typeof t !== 'object') throw new Bad(`${path}/${i}`, 'not an object');
     const { Key, Value } = t as { Key?: unknown; Value?: unknown };
-    if (typeof Key === 'string' && /^(env|environment)$/i.test(Key) && typeof Value === 'string' && (ENVIRONMENTS as readonly string[]).includes(Value.toLowerCase())) return Value.toLowerCase() as Environment;
+    if (
+      typeof Key === 'string' &&
+      /^(env|environment)$/i.test(Key) &&
+      typeof Value === 'string' &&
+      (ENVIRONMENTS as readonly string[]).includes(Value.toLowerCase())
+    )
+      return Value.toLowerCase() as Environment;
   }
   return undefined;
 }
@@ -171,13 +213,20 @@ function trustSummary(doc: unknown): { assumable: boolean; trusted: string } {
     assumable = true;
     const p = st.Principal;
     if (typeof p === 'string') who.push(p);
-    else if (p && typeof p === 'object') for (const [k, v] of Object.entries(p)) for (const x of asArray(v as string[])) who.push(`${k}:${x}`);
+    else if (p && typeof p === 'object')
+      for (const [k, v] of Object.entries(p)) for (const x of asArray(v as string[])) who.push(`${k}:${x}`);
   }
   return { assumable, trusted: who.slice(0, 5).join(', ') + (who.length > 5 ? ', …' : '') };
 }
 
 /** Streams the authorization details, checking and reducing each element as it comes. */
-export async function readAuthorizationDetails(file: string): Promise<{ principals: Principal[]; groups: Map<string, { inline: PolicySummary; managed: string[] }>; policies: Map<string, PolicySummary & { name: string }> }> {
+export async function readAuthorizationDetails(
+  file: string,
+): Promise<{
+  principals: Principal[];
+  groups: Map<string, { inline: PolicySummary; managed: string[] }>;
+  policies: Map<string, PolicySummary & { name: string }>;
+}> {
   const principals: Principal[] = [];
   const groups = new Map<string, { inline: PolicySummary; managed: string[] }>();
   const policies = new Map<string, PolicySummary & { name: string }>();
@@ -219,7 +268,7 @@ export async function readAuthorizationDetails(file: string): Promise<{ principa
       const at = `/${listName}/${index}`;
       try {
         if (listName === 'IsTruncated') {
-          truncated = v as unknown === true;
+          truncated = (v as unknown) === true;
           continue;
         }
         if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Bad(at, 'not an object');
@@ -229,10 +278,23 @@ export async function readAuthorizationDetails(file: string): Promise<{ principa
           const arn = str(v.Arn, `${at}/Arn`, 'Arn');
           if (!arn.startsWith('arn:')) throw new Bad(`${at}/Arn`, 'not an ARN');
           const created = date(v.CreateDate, `${at}/CreateDate`);
-          const inline = inlinePolicies(v[user ? 'UserPolicyList' : 'RolePolicyList'], `${at}/${user ? 'UserPolicyList' : 'RolePolicyList'}`);
+          const inline = inlinePolicies(
+            v[user ? 'UserPolicyList' : 'RolePolicyList'],
+            `${at}/${user ? 'UserPolicyList' : 'RolePolicyList'}`,
+          );
           const managed = attached(v.AttachedManagedPolicies, `${at}/AttachedManagedPolicies`);
           const env = envFromTags(v.Tags, `${at}/Tags`);
-          const p: Principal = { type: user ? 'iam_user' : 'iam_role', arn: own(arn), name: own(name), inline, managed, groups: [], assumable: user, ...(created ? { created } : {}), ...(env ? { env } : {}) };
+          const p: Principal = {
+            type: user ? 'iam_user' : 'iam_role',
+            arn: own(arn),
+            name: own(name),
+            inline,
+            managed,
+            groups: [],
+            assumable: user,
+            ...(created ? { created } : {}),
+            ...(env ? { env } : {}),
+          };
           if (user) p.groups = list_strings(v.GroupList, `${at}/GroupList`);
           else {
             const t = trustSummary(v.AssumeRolePolicyDocument);
@@ -241,19 +303,31 @@ export async function readAuthorizationDetails(file: string): Promise<{ principa
             const lu = v.RoleLastUsed as { LastUsedDate?: unknown } | undefined;
             const last = lu && typeof lu === 'object' ? date(lu.LastUsedDate, `${at}/RoleLastUsed/LastUsedDate`) : undefined;
             if (last) p.lastUsed = last;
-            if (typeof v.Path === 'string' && v.Path.startsWith('/aws-service-role/')) p.trusted = `service-linked${p.trusted ? `: ${p.trusted}` : ''}`;
+            if (typeof v.Path === 'string' && v.Path.startsWith('/aws-service-role/'))
+              p.trusted = `service-linked${p.trusted ? `: ${p.trusted}` : ''}`;
           }
           principals.push(p);
         } else if (listName === 'GroupDetailList') {
           const name = str(v.GroupName, `${at}/GroupName`, 'GroupName');
-          groups.set(own(name), { inline: inlinePolicies(v.GroupPolicyList, `${at}/GroupPolicyList`), managed: attached(v.AttachedManagedPolicies, `${at}/AttachedManagedPolicies`) });
+          groups.set(own(name), {
+            inline: inlinePolicies(v.GroupPolicyList, `${at}/GroupPolicyList`),
+            managed: attached(v.AttachedManagedPolicies, `${at}/AttachedManagedPolicies`),
+          });
         } else {
           const arn = str(v.Arn, `${at}/Arn`, 'Arn');
           const name = str(v.PolicyName, `${at}/PolicyName`, 'PolicyName');
           const versions = list(v.PolicyVersionList, `${at}/PolicyVersionList`);
-          const def = versions.findIndex((x) => (x as { IsDefaultVersion?: unknown })?.IsDefaultVersion === true || (x as { VersionId?: unknown })?.VersionId === v.DefaultVersionId);
+          const def = versions.findIndex(
+            (x) =>
+              (x as { IsDefaultVersion?: unknown })?.IsDefaultVersion === true ||
+              (x as { VersionId?: unknown })?.VersionId === v.DefaultVersionId,
+          );
           if (def < 0) throw new Bad(`${at}/PolicyVersionList`, 'no default version');
-          const summary = summarisePolicy((versions[def] as { Document?: unknown }).Document, `policy ${name}`, `${at}/PolicyVersionList/${def}/Document`);
+          const summary = summarisePolicy(
+            (versions[def] as { Document?: unknown }).Document,
+            `policy ${name}`,
+            `${at}/PolicyVersionList/${def}/Document`,
+          );
           policies.set(own(arn), { name: own(name), ...summary });
         }
       } catch (err) {
@@ -266,7 +340,11 @@ export async function readAuthorizationDetails(file: string): Promise<{ principa
     throw new Bad('', `the export is not valid JSON: ${(err as Error).message}`);
   }
   if (bad) throw bad;
-  if (!lists) throw new Bad('/UserDetailList', 'neither UserDetailList nor RoleDetailList is there (export with aws iam get-account-authorization-details)');
+  if (!lists)
+    throw new Bad(
+      '/UserDetailList',
+      'neither UserDetailList nor RoleDetailList is there (export with aws iam get-account-authorization-details)',
+    );
   if (truncated) throw new Bad('/IsTruncated', 'the export is truncated: export every page (the CLI does unless --max-items is given)');
   return { principals, groups, policies };
 }
@@ -292,7 +370,7 @@ export async function readCredentialReport(file: string): Promise<Map<string, Re
     try {
       content = (JSON.parse(text) as { Content?: unknown }).Content;
     } catch {
-      throw new Bad('/credential_report', 'the report is neither CSV nor the CLI\'s JSON');
+      throw new Bad('/credential_report', "the report is neither CSV nor the CLI's JSON");
     }
     if (typeof content !== 'string') throw new Bad('/credential_report/Content', 'Content is not a string');
     text = Buffer.from(content, 'base64').toString('utf8');
@@ -321,24 +399,47 @@ export async function readCredentialReport(file: string): Promise<Map<string, Re
   };
   rows.forEach((r, i) => {
     const arn = r.arn;
-    if (!arn || !arn.startsWith('arn:')) throw new Bad(`/credential_report/${i}/arn`, 'not an ARN');
+    if (!arn?.startsWith('arn:')) throw new Bad(`/credential_report/${i}/arn`, 'not an ARN');
     const keys: CredentialFact[] = [];
     for (const k of [1, 2]) {
       const active = bool(r, `access_key_${k}_active`, i);
       const rotated = when(r, `access_key_${k}_last_rotated`, i);
       if (!active && !rotated) continue;
       const used = when(r, `access_key_${k}_last_used_date`, i);
-      keys.push({ type: 'key', count: 1, lifetime: 'static', label: `access_key_${k}`, active, ...(rotated ? { created: rotated, last_rotated: rotated } : {}), ...(used ? { last_used: used } : {}) });
+      keys.push({
+        type: 'key',
+        count: 1,
+        lifetime: 'static',
+        label: `access_key_${k}`,
+        active,
+        ...(rotated ? { created: rotated, last_rotated: rotated } : {}),
+        ...(used ? { last_used: used } : {}),
+      });
     }
     const certs: CredentialFact[] = [];
     for (const k of [1, 2]) {
       const active = bool(r, `cert_${k}_active`, i);
       const rotated = when(r, `cert_${k}_last_rotated`, i);
-      if (active || rotated) certs.push({ type: 'certificate', count: 1, lifetime: 'static', label: `cert_${k}`, active, ...(rotated ? { last_rotated: rotated } : {}) });
+      if (active || rotated)
+        certs.push({
+          type: 'certificate',
+          count: 1,
+          lifetime: 'static',
+          label: `cert_${k}`,
+          active,
+          ...(rotated ? { last_rotated: rotated } : {}),
+        });
     }
     const pwUsed = when(r, 'password_last_used', i);
     const pwChanged = when(r, 'password_last_changed', i);
-    out.set(arn, { arn, password_enabled: bool(r, 'password_enabled', i), ...(pwUsed ? { password_last_used: pwUsed } : {}), ...(pwChanged ? { password_last_changed: pwChanged } : {}), keys, certs });
+    out.set(arn, {
+      arn,
+      password_enabled: bool(r, 'password_enabled', i),
+      ...(pwUsed ? { password_last_used: pwUsed } : {}),
+      ...(pwChanged ? { password_last_changed: pwChanged } : {}),
+      keys,
+      certs,
+    });
   });
   return out;
 }
@@ -385,9 +486,17 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
             const r = rows.get(p.arn);
             credentials = r ? [...r.keys, ...r.certs] : [];
             if (r?.password_enabled) {
-              credentials.push({ type: 'password', count: 1, lifetime: 'static', label: 'console password', ...(r.password_last_changed ? { last_rotated: r.password_last_changed } : {}), ...(r.password_last_used ? { last_used: r.password_last_used } : {}) });
+              credentials.push({
+                type: 'password',
+                count: 1,
+                lifetime: 'static',
+                label: 'console password',
+                ...(r.password_last_changed ? { last_rotated: r.password_last_changed } : {}),
+                ...(r.password_last_used ? { last_used: r.password_last_used } : {}),
+              });
               // A console sign-in is a person at a browser.
-              if (r.password_last_used) sessions.push({ user: p.name, application: 'AWS console login', started: r.password_last_used, interactive: true });
+              if (r.password_last_used)
+                sessions.push({ user: p.name, application: 'AWS console login', started: r.password_last_used, interactive: true });
             }
             canLogin = !!r && (r.password_enabled || r.keys.some((k) => k.active) || r.certs.some((c) => c.active));
             if (!credentials.length) credentials = [{ type: 'none', count: 0 }];
@@ -396,25 +505,36 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
             credentials = [];
             canLogin = true;
           }
-          accounts.push(observedAccount({
-            source: config.id,
-            kind: 'aws_iam',
-            native_id: p.arn,
-            name: p.name,
-            type: p.type,
-            enabled: true,
-            can_login: canLogin,
-            credentials,
-            privilege: all.level,
-            grants: all.grants,
-            sessions,
-            ...(p.lastUsed ? { last_used: p.lastUsed } : {}),
-            ...((p.env ?? config.environment) ? { environment: (p.env ?? config.environment)! } : {}),
-            attributes: { ...(p.created ? { created: p.created } : {}), ...(p.trusted ? { trusted: p.trusted } : {}), ...(p.groups.length ? { groups: p.groups.slice(0, 20).join(',') } : {}) },
-          }));
+          accounts.push(
+            observedAccount({
+              source: config.id,
+              kind: 'aws_iam',
+              native_id: p.arn,
+              name: p.name,
+              type: p.type,
+              enabled: true,
+              can_login: canLogin,
+              credentials,
+              privilege: all.level,
+              grants: all.grants,
+              sessions,
+              ...(p.lastUsed ? { last_used: p.lastUsed } : {}),
+              ...((p.env ?? config.environment) ? { environment: (p.env ?? config.environment)! } : {}),
+              attributes: {
+                ...(p.created ? { created: p.created } : {}),
+                ...(p.trusted ? { trusted: p.trusted } : {}),
+                ...(p.groups.length ? { groups: p.groups.slice(0, 20).join(',') } : {}),
+              },
+            }),
+          );
         }
       } catch (err) {
-        if (err instanceof Bad) throw new MalformedSourceError(config.id, err.path, `source ${config.id}: malformed export at ${err.path || '/'}: ${err.message}`);
+        if (err instanceof Bad)
+          throw new MalformedSourceError(
+            config.id,
+            err.path,
+            `source ${config.id}: malformed export at ${err.path || '/'}: ${err.message}`,
+          );
         throw sourceFailure(config, 'reading the export', err, []);
       }
       for (const a of accounts) yield a;

@@ -14,11 +14,23 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { observedAccount, type GrantEvidence, type ObservedAccount } from '../core/discovery.js';
-import { coversOf, MalformedSourceError, pathOption, sourceFailure, stringOption, type DiscoverySource, type SourceConfig, type SourceContext } from './source.js';
+import {
+  coversOf,
+  MalformedSourceError,
+  pathOption,
+  sourceFailure,
+  stringOption,
+  type DiscoverySource,
+  type SourceConfig,
+  type SourceContext,
+} from './source.js';
 import { iso, readExport, seg, sshFingerprint } from './util.js';
 
 class Bad extends Error {
-  constructor(readonly path: string, message: string) {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -48,7 +60,8 @@ function items(doc: unknown, key: string | null, label: string): { item: unknown
   pages.forEach((page, p) => {
     const base = `${label}:${single ? '' : `/${p}`}`;
     const arr = key === null ? page : (page as Record<string, unknown> | null)?.[key];
-    if (!Array.isArray(arr)) throw new Bad(`${base}${key === null ? '' : `/${key}`}`, `not ${key === null ? 'an array' : `an object with a ${key} array`}`);
+    if (!Array.isArray(arr))
+      throw new Bad(`${base}${key === null ? '' : `/${key}`}`, `not ${key === null ? 'an array' : `an object with a ${key} array`}`);
     arr.forEach((item, i) => out.push({ item, path: `${base}${key === null ? '' : `/${key}`}/${i}` }));
   });
   return out;
@@ -91,11 +104,22 @@ export async function githubAccounts(config: SourceConfig, dir: string, org: str
       const name = str(s, 'name', path);
       const created = when(s, 'created_at', path, true)!;
       const updated = when(s, 'updated_at', path);
-      out.push(observedAccount({
-        source: config.id, kind: 'github', native_id: `${org}/actions-secret/${name}`, name, type: 'actions_secret', enabled: true, can_login: true,
-        credentials: [{ type: 'token', count: 1, lifetime: 'static', label: 'Actions secret', created, last_rotated: updated ?? created }],
-        ...(typeof s.visibility === 'string' ? { attributes: { visibility: s.visibility } } : {}), ...env,
-      }));
+      out.push(
+        observedAccount({
+          source: config.id,
+          kind: 'github',
+          native_id: `${org}/actions-secret/${name}`,
+          name,
+          type: 'actions_secret',
+          enabled: true,
+          can_login: true,
+          credentials: [
+            { type: 'token', count: 1, lifetime: 'static', label: 'Actions secret', created, last_rotated: updated ?? created },
+          ],
+          ...(typeof s.visibility === 'string' ? { attributes: { visibility: s.visibility } } : {}),
+          ...env,
+        }),
+      );
     }
   }
 
@@ -112,18 +136,25 @@ export async function githubAccounts(config: SourceConfig, dir: string, org: str
         grants.push({ privilege: v === 'read' ? 'observe' : 'execute', grant: `${k}: ${v}` });
       }
       const suspended = when(i, 'suspended_at', path);
-      out.push(observedAccount({
-        source: config.id, kind: 'github', native_id: `${org}/installation/${id}`, name: slug, type: 'app_installation',
-        enabled: !suspended, can_login: !suspended,
-        credentials: [{ type: 'token', lifetime: 'short_lived', label: 'installation tokens (1 hour)' }],
-        grants,
-        attributes: {
-          ...(when(i, 'created_at', path) ? { created: when(i, 'created_at', path)! } : {}),
-          ...(typeof i.repository_selection === 'string' ? { repository_selection: i.repository_selection } : {}),
-          ...(suspended ? { suspended_at: suspended } : {}),
-        },
-        ...env,
-      }));
+      out.push(
+        observedAccount({
+          source: config.id,
+          kind: 'github',
+          native_id: `${org}/installation/${id}`,
+          name: slug,
+          type: 'app_installation',
+          enabled: !suspended,
+          can_login: !suspended,
+          credentials: [{ type: 'token', lifetime: 'short_lived', label: 'installation tokens (1 hour)' }],
+          grants,
+          attributes: {
+            ...(when(i, 'created_at', path) ? { created: when(i, 'created_at', path)! } : {}),
+            ...(typeof i.repository_selection === 'string' ? { repository_selection: i.repository_selection } : {}),
+            ...(suspended ? { suspended_at: suspended } : {}),
+          },
+          ...env,
+        }),
+      );
     }
   }
 
@@ -147,14 +178,37 @@ export async function githubAccounts(config: SourceConfig, dir: string, org: str
       if (!fingerprint) throw new Bad(`${path}/key`, 'not an OpenSSH public key');
       const created = when(k, 'created_at', path);
       const used = when(k, 'last_used', path);
-      out.push(observedAccount({
-        source: config.id, kind: 'github', native_id: `${org}/${repo}/deploy-key/${id}`, name: title, type: 'deploy_key', enabled: true, can_login: true,
-        // The public key is not kept: its fingerprint identifies it.
-        credentials: [{ type: 'key', count: 1, lifetime: 'static', label: 'deploy key', fingerprint, ...(created ? { created } : {}), ...(used ? { last_used: used } : {}) }],
-        grants: [{ privilege: k.read_only ? 'observe' : 'execute', grant: `repository ${org}/${repo}: ${k.read_only ? 'read' : 'read and write'}` }],
-        ...(k.verified === false ? { attributes: { verified: false } } : {}),
-        ...env,
-      }));
+      out.push(
+        observedAccount({
+          source: config.id,
+          kind: 'github',
+          native_id: `${org}/${repo}/deploy-key/${id}`,
+          name: title,
+          type: 'deploy_key',
+          enabled: true,
+          can_login: true,
+          // The public key is not kept: its fingerprint identifies it.
+          credentials: [
+            {
+              type: 'key',
+              count: 1,
+              lifetime: 'static',
+              label: 'deploy key',
+              fingerprint,
+              ...(created ? { created } : {}),
+              ...(used ? { last_used: used } : {}),
+            },
+          ],
+          grants: [
+            {
+              privilege: k.read_only ? 'observe' : 'execute',
+              grant: `repository ${org}/${repo}: ${k.read_only ? 'read' : 'read and write'}`,
+            },
+          ],
+          ...(k.verified === false ? { attributes: { verified: false } } : {}),
+          ...env,
+        }),
+      );
     }
   }
   return out;
@@ -172,7 +226,8 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
       try {
         accounts = await githubAccounts(config, dir, org);
       } catch (err) {
-        if (err instanceof Bad) throw new MalformedSourceError(config.id, err.path, `source ${config.id}: malformed export at ${err.path}: ${err.message}`);
+        if (err instanceof Bad)
+          throw new MalformedSourceError(config.id, err.path, `source ${config.id}: malformed export at ${err.path}: ${err.message}`);
         throw sourceFailure(config, 'reading the export', err, []);
       }
       for (const a of accounts) yield a;

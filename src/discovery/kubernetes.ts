@@ -9,9 +9,23 @@
 //
 // The file is checked whole before anything is yielded: a malformed export is refused with the path
 // of its first bad field (e.g. /items/12/metadata/name).
-import { observedAccount, type CredentialFact, type GrantEvidence, type ObservedAccount, type ObservedPrivilege } from '../core/discovery.js';
+import {
+  observedAccount,
+  type CredentialFact,
+  type GrantEvidence,
+  type ObservedAccount,
+  type ObservedPrivilege,
+} from '../core/discovery.js';
 import { ENVIRONMENTS, type Environment } from '../core/vocabulary.js';
-import { coversOf, MalformedSourceError, pathOption, sourceFailure, SourceError, type DiscoverySource, type SourceConfig, type SourceContext } from './source.js';
+import {
+  coversOf,
+  MalformedSourceError,
+  pathOption,
+  sourceFailure,
+  type DiscoverySource,
+  type SourceConfig,
+  type SourceContext,
+} from './source.js';
 import { iso, readExport } from './util.js';
 
 const OBSERVE_VERBS = new Set(['get', 'list', 'watch']);
@@ -26,7 +40,14 @@ interface Rule {
 }
 interface Item {
   kind: string;
-  metadata: { name: string; namespace?: string; uid?: string; creationTimestamp?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    creationTimestamp?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   type?: string;
   rules?: Rule[];
   roleRef?: { kind: string; name: string };
@@ -34,7 +55,10 @@ interface Item {
 }
 
 class Bad extends Error {
-  constructor(readonly path: string, message: string) {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -64,7 +88,8 @@ export function checkKubernetesExport(doc: unknown): Item[] {
     if (!item.metadata || typeof item.metadata !== 'object') throw new Bad(`${p}/metadata`, 'metadata is missing');
     str(item.metadata.name, `${p}/metadata/name`, 'metadata.name');
     if (NAMESPACED.has(item.kind)) str(item.metadata.namespace, `${p}/metadata/namespace`, 'metadata.namespace');
-    if (item.metadata.creationTimestamp !== undefined && iso(item.metadata.creationTimestamp) === undefined) throw new Bad(`${p}/metadata/creationTimestamp`, 'not a date');
+    if (item.metadata.creationTimestamp !== undefined && iso(item.metadata.creationTimestamp) === undefined)
+      throw new Bad(`${p}/metadata/creationTimestamp`, 'not a date');
     if (item.kind === 'Role' || item.kind === 'ClusterRole') {
       if (item.rules === undefined || item.rules === null) return;
       if (!Array.isArray(item.rules)) throw new Bad(`${p}/rules`, 'rules is not an array');
@@ -94,12 +119,18 @@ export function checkKubernetesExport(doc: unknown): Item[] {
 }
 
 const ruleText = (r: Rule) => {
-  const what = r.nonResourceURLs?.length ? `urls ${r.nonResourceURLs.join(',')}` : `${(r.resources ?? ['*']).join(',')}${r.apiGroups?.some((g) => g) ? ` (${r.apiGroups.filter((g) => g).join(',')})` : ''}`;
+  const what = r.nonResourceURLs?.length
+    ? `urls ${r.nonResourceURLs.join(',')}`
+    : `${(r.resources ?? ['*']).join(',')}${r.apiGroups?.some((g) => g) ? ` (${r.apiGroups.filter((g) => g).join(',')})` : ''}`;
   return `${r.verbs.join(',')} on ${what}${r.resourceNames?.length ? ` named ${r.resourceNames.slice(0, 3).join(',')}` : ''}`;
 };
 
 /** The accounts of a checked export. */
-export function kubernetesAccounts(config: SourceConfig, items: Item[], options: { exclude: Set<string>; environments: Record<string, Environment> }): ObservedAccount[] {
+export function kubernetesAccounts(
+  config: SourceConfig,
+  items: Item[],
+  options: { exclude: Set<string>; environments: Record<string, Environment> },
+): ObservedAccount[] {
   const roles = new Map<string, Item>();
   for (const it of items) {
     if (it.kind === 'Role') roles.set(`Role/${it.metadata.namespace}/${it.metadata.name}`, it);
@@ -119,15 +150,21 @@ export function kubernetesAccounts(config: SourceConfig, items: Item[], options:
     const where = b.kind === 'RoleBinding' ? `in ${ns}` : 'cluster-wide';
     const evidence: GrantEvidence[] = role
       ? (role.rules ?? []).map((r) => ({
-        privilege: (r.verbs.every((v) => OBSERVE_VERBS.has(v)) ? 'observe' : 'execute') as Exclude<ObservedPrivilege, 'none'>,
-        grant: `${b.kind} ${b.metadata.name} → ${b.roleRef!.kind} ${b.roleRef!.name} ${where}: ${ruleText(r)}`,
-      }))
-      // A binding to a role the export does not hold: unknown rules, counted as execute rather than missed.
-      : [{ privilege: 'execute', grant: `${b.kind} ${b.metadata.name} → ${b.roleRef!.kind} ${b.roleRef!.name} ${where}: role not in the export` }];
+          privilege: (r.verbs.every((v) => OBSERVE_VERBS.has(v)) ? 'observe' : 'execute') as Exclude<ObservedPrivilege, 'none'>,
+          grant: `${b.kind} ${b.metadata.name} → ${b.roleRef!.kind} ${b.roleRef!.name} ${where}: ${ruleText(r)}`,
+        }))
+      : // A binding to a role the export does not hold: unknown rules, counted as execute rather than missed.
+        [
+          {
+            privilege: 'execute',
+            grant: `${b.kind} ${b.metadata.name} → ${b.roleRef!.kind} ${b.roleRef!.name} ${where}: role not in the export`,
+          },
+        ];
     for (const s of b.subjects ?? []) {
       if (s.kind === 'ServiceAccount') give(`${s.namespace ?? ns}/${s.name}`, evidence);
       else if (s.kind === 'Group' && s.name === 'system:serviceaccounts') give('*', evidence);
-      else if (s.kind === 'Group' && s.name.startsWith('system:serviceaccounts:')) give(`${s.name.slice('system:serviceaccounts:'.length)}/*`, evidence);
+      else if (s.kind === 'Group' && s.name.startsWith('system:serviceaccounts:'))
+        give(`${s.name.slice('system:serviceaccounts:'.length)}/*`, evidence);
     }
   }
   const tokens = new Map<string, CredentialFact[]>();
@@ -137,7 +174,10 @@ export function kubernetesAccounts(config: SourceConfig, items: Item[], options:
     if (!sa) continue;
     const key = `${s.metadata.namespace}/${sa}`;
     const created = iso(s.metadata.creationTimestamp);
-    tokens.set(key, [...(tokens.get(key) ?? []), { type: 'token', count: 1, lifetime: 'static', label: `secret ${s.metadata.name}`, ...(created ? { created } : {}) }]);
+    tokens.set(key, [
+      ...(tokens.get(key) ?? []),
+      { type: 'token', count: 1, lifetime: 'static', label: `secret ${s.metadata.name}`, ...(created ? { created } : {}) },
+    ]);
   }
   const out: ObservedAccount[] = [];
   for (const sa of items) {
@@ -146,24 +186,36 @@ export function kubernetesAccounts(config: SourceConfig, items: Item[], options:
     if (options.exclude.has(ns)) continue;
     const id = `${ns}/${sa.metadata.name}`;
     const label = sa.metadata.labels?.environment ?? sa.metadata.labels?.env;
-    const env = options.environments[ns] ?? ((ENVIRONMENTS as readonly string[]).includes(label ?? '') ? (label as Environment) : config.environment);
+    const env =
+      options.environments[ns] ?? ((ENVIRONMENTS as readonly string[]).includes(label ?? '') ? (label as Environment) : config.environment);
     const secrets = tokens.get(id) ?? [];
-    out.push(observedAccount({
-      source: config.id,
-      kind: 'kubernetes',
-      native_id: id,
-      name: sa.metadata.name,
-      type: 'service_account',
-      enabled: true,
-      // Anyone allowed to create its tokens (TokenRequest) or mount it in a pod can act as it.
-      can_login: true,
-      // Its bound tokens carry the subject `system:serviceaccount:<ns>:<name>`: the fingerprint a
-      // workload credential registered in Mandate for that subject matches (src/discovery/service.ts).
-      credentials: [...secrets, { type: 'token', ...(secrets.length ? {} : { count: 0 }), lifetime: 'short_lived', label: secrets.length ? 'bound tokens (TokenRequest)' : 'bound tokens only (TokenRequest)', fingerprint: `workload-id:system:serviceaccount:${ns}:${sa.metadata.name}` }],
-      grants: [...(grants.get(id) ?? []), ...(grants.get(`${ns}/*`) ?? []), ...(grants.get('*') ?? [])],
-      ...(env ? { environment: env } : {}),
-      ...(iso(sa.metadata.creationTimestamp) ? { attributes: { created: iso(sa.metadata.creationTimestamp)! } } : {}),
-    }));
+    out.push(
+      observedAccount({
+        source: config.id,
+        kind: 'kubernetes',
+        native_id: id,
+        name: sa.metadata.name,
+        type: 'service_account',
+        enabled: true,
+        // Anyone allowed to create its tokens (TokenRequest) or mount it in a pod can act as it.
+        can_login: true,
+        // Its bound tokens carry the subject `system:serviceaccount:<ns>:<name>`: the fingerprint a
+        // workload credential registered in Mandate for that subject matches (src/discovery/service.ts).
+        credentials: [
+          ...secrets,
+          {
+            type: 'token',
+            ...(secrets.length ? {} : { count: 0 }),
+            lifetime: 'short_lived',
+            label: secrets.length ? 'bound tokens (TokenRequest)' : 'bound tokens only (TokenRequest)',
+            fingerprint: `workload-id:system:serviceaccount:${ns}:${sa.metadata.name}`,
+          },
+        ],
+        grants: [...(grants.get(id) ?? []), ...(grants.get(`${ns}/*`) ?? []), ...(grants.get('*') ?? [])],
+        ...(env ? { environment: env } : {}),
+        ...(iso(sa.metadata.creationTimestamp) ? { attributes: { created: iso(sa.metadata.creationTimestamp)! } } : {}),
+      }),
+    );
   }
   return out;
 }
@@ -175,7 +227,8 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
   const exclude = new Set(Array.isArray(ex) ? ex.map(String) : DEFAULT_EXCLUDED);
   const envs = (config.options?.environments ?? {}) as Record<string, Environment>;
   for (const [ns, e] of Object.entries(envs)) {
-    if (!(ENVIRONMENTS as readonly string[]).includes(e)) throw new MalformedSourceError(config.id, `/options/environments/${ns}`, `source ${config.id}: ${e} is not an environment`);
+    if (!(ENVIRONMENTS as readonly string[]).includes(e))
+      throw new MalformedSourceError(config.id, `/options/environments/${ns}`, `source ${config.id}: ${e} is not an environment`);
   }
   return {
     id: config.id,
@@ -193,7 +246,8 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
         }
         accounts = kubernetesAccounts(config, checkKubernetesExport(doc), { exclude, environments: envs });
       } catch (err) {
-        if (err instanceof Bad) throw new MalformedSourceError(config.id, err.path, `source ${config.id}: malformed export at ${err.path}: ${err.message}`);
+        if (err instanceof Bad)
+          throw new MalformedSourceError(config.id, err.path, `source ${config.id}: malformed export at ${err.path}: ${err.message}`);
         throw sourceFailure(config, 'reading the export', err, []);
       }
       for (const a of accounts) yield a;

@@ -13,11 +13,30 @@
 // Normalised: SELECT, SHOW VIEW, SHOW DATABASES, PROCESS and the replication/binlog monitors observe;
 // USAGE nothing; every other privilege (EXECUTE, writes, DDL, GRANT OPTION, SUPER…) execute.
 import mariadb, { type Connection, type ConnectionConfig } from 'mariadb';
-import { isInteractiveClient, maxPrivilege, observedAccount, type CredentialFact, type GrantEvidence, type ObservedAccount, type ObservedPrivilege, type SessionEvidence } from '../core/discovery.js';
+import {
+  isInteractiveClient,
+  maxPrivilege,
+  observedAccount,
+  type CredentialFact,
+  type GrantEvidence,
+  type ObservedAccount,
+  type ObservedPrivilege,
+  type SessionEvidence,
+} from '../core/discovery.js';
 import { coversOf, secretsOf, sourceFailure, stringOption, type DiscoverySource, type SourceConfig, type SourceContext } from './source.js';
 import { iso } from './util.js';
 
-const OBSERVE = new Set(['SELECT', 'SHOW VIEW', 'SHOW DATABASES', 'PROCESS', 'REPLICATION CLIENT', 'BINLOG MONITOR', 'SLAVE MONITOR', 'REPLICA MONITOR', 'SHOW CREATE ROUTINE']);
+const OBSERVE = new Set([
+  'SELECT',
+  'SHOW VIEW',
+  'SHOW DATABASES',
+  'PROCESS',
+  'REPLICATION CLIENT',
+  'BINLOG MONITOR',
+  'SLAVE MONITOR',
+  'REPLICA MONITOR',
+  'SHOW CREATE ROUTINE',
+]);
 const levelOf = (priv: string): ObservedPrivilege => (priv === 'USAGE' ? 'none' : OBSERVE.has(priv) ? 'observe' : 'execute');
 /** Accounts MariaDB and MySQL create for themselves, skipped unless options.include_system. */
 const SYSTEM = /^(mariadb\.sys|mysql\.(sys|session|infoschema))$/;
@@ -45,7 +64,13 @@ export function parseGrantee(grantee: string): string {
 /** A MariaDB host pattern (`%`, `_` wildcards) as a test on a client host. */
 function hostMatcher(pattern: string): (host: string) => boolean {
   if (pattern === '%' || pattern === '') return () => true;
-  const re = new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      .replace(/%/g, '.*')
+      .replace(/_/g, '.')}$`,
+    'i',
+  );
   return (h) => re.test(h);
 }
 
@@ -107,8 +132,11 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
       step = 'reading role grants';
       let roles: { member: string; role: string }[] = [];
       try {
-        roles = (await conn.query<{ user: string; host: string; role: string }[]>('SELECT User AS user, Host AS host, Role AS role FROM mysql.roles_mapping'))
-          .map((r) => ({ member: `${r.user}@${r.host}`, role: `${r.role}@` }));
+        roles = (
+          await conn.query<{ user: string; host: string; role: string }[]>(
+            'SELECT User AS user, Host AS host, Role AS role FROM mysql.roles_mapping',
+          )
+        ).map((r) => ({ member: `${r.user}@${r.host}`, role: `${r.role}@` }));
       } catch (err) {
         if ((err as { errno?: number }).errno !== 1146) throw err;
       }
@@ -121,7 +149,8 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
       try {
         for (const r of await conn.query<{ id: number; v: string }[]>(
           "SELECT PROCESSLIST_ID AS id, ATTR_VALUE AS v FROM performance_schema.session_connect_attrs WHERE ATTR_NAME = 'program_name'",
-        )) programs.set(Number(r.id), r.v);
+        ))
+          programs.set(Number(r.id), r.v);
       } catch {
         // performance_schema off or not readable: sessions without program names.
       }
@@ -144,11 +173,15 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
 }
 
 function assemble(
-  config: SourceConfig, context: SourceContext, rows: AccountRow[], defaultLifetime: number | null,
+  config: SourceConfig,
+  context: SourceContext,
+  rows: AccountRow[],
+  defaultLifetime: number | null,
   grantRows: { grantee: string; scope: string; priv: string; n: number; names: string | null }[],
   roles: { member: string; role: string }[],
   processes: { id: number; user: string; host: string | null; db: string | null }[],
-  programs: Map<number, string>, includeSystem: boolean,
+  programs: Map<number, string>,
+  includeSystem: boolean,
 ): ObservedAccount[] {
   const now = context.now();
   const held = new Map<string, { grants: GrantEvidence[]; objects: number }>();
@@ -161,7 +194,10 @@ function assemble(
     h.objects += n;
     h.grants.push({
       privilege: level,
-      grant: g.scope === 'global' ? `${g.priv} on *.*` : `${g.priv} on ${n} ${g.scope === 'schema' ? 'database' : 'table'}${n === 1 ? '' : 's'} (${g.names ?? ''}${n > 3 ? ', …' : ''})`,
+      grant:
+        g.scope === 'global'
+          ? `${g.priv} on *.*`
+          : `${g.priv} on ${n} ${g.scope === 'schema' ? 'database' : 'table'}${n === 1 ? '' : 's'} (${g.names ?? ''}${n > 3 ? ', …' : ''})`,
     });
     held.set(who, h);
   }
@@ -172,7 +208,8 @@ function assemble(
   // Sessions to accounts: the process's user, at the most specific host pattern its client host matches.
   const byUser = new Map<string, { host: string; test: (h: string) => boolean }[]>();
   for (const r of accounts) byUser.set(r.user, [...(byUser.get(r.user) ?? []), { host: r.host, test: hostMatcher(r.host) }]);
-  for (const l of byUser.values()) l.sort((a, b) => (a.host.match(/[%_]/g)?.length ?? 0) - (b.host.match(/[%_]/g)?.length ?? 0) || b.host.length - a.host.length);
+  for (const l of byUser.values())
+    l.sort((a, b) => (a.host.match(/[%_]/g)?.length ?? 0) - (b.host.match(/[%_]/g)?.length ?? 0) || b.host.length - a.host.length);
   const sessions = new Map<string, SessionEvidence[]>();
   for (const p of processes) {
     const clientHost = (p.host ?? '').replace(/:\d+$/, '');
@@ -180,9 +217,15 @@ function assemble(
     if (!account) continue;
     const key = `${p.user}@${account.host}`;
     const app = programs.get(Number(p.id));
-    sessions.set(key, [...(sessions.get(key) ?? []), {
-      user: p.user, ...(app ? { application: app } : {}), ...(p.host ? { client_address: p.host } : {}), interactive: isInteractiveClient(app),
-    }]);
+    sessions.set(key, [
+      ...(sessions.get(key) ?? []),
+      {
+        user: p.user,
+        ...(app ? { application: app } : {}),
+        ...(p.host ? { client_address: p.host } : {}),
+        interactive: isInteractiveClient(app),
+      },
+    ]);
   }
 
   return accounts.map((r) => {
@@ -214,13 +257,23 @@ function assemble(
     const changed = r.changed === null || r.changed === undefined ? undefined : Number(r.changed);
     const lifetime = r.lifetime === null || r.lifetime === undefined || r.lifetime === '' ? defaultLifetime : Number(r.lifetime);
     const lastChanged = changed ? iso(changed) : undefined;
-    const expires = lastChanged && lifetime && lifetime > 0 ? new Date(Date.parse(lastChanged) + lifetime * 86_400_000).toISOString() : undefined;
+    const expires =
+      lastChanged && lifetime && lifetime > 0 ? new Date(Date.parse(lastChanged) + lifetime * 86_400_000).toISOString() : undefined;
     const expired = truthy(r.expired) || (expires !== undefined && Date.parse(expires) <= now.getTime());
     const locked = truthy(r.locked);
     const hasPassword = truthy(r.has_password);
     const socketAuth = !hasPassword && /unix_socket|gssapi|pam/.test(r.plugin ?? '');
     const credentials: CredentialFact[] = hasPassword
-      ? [{ type: 'password', count: 1, lifetime: 'static', ...(r.plugin ? { label: r.plugin } : {}), ...(lastChanged ? { last_rotated: lastChanged } : {}), ...(expires ? { expires } : {}) }]
+      ? [
+          {
+            type: 'password',
+            count: 1,
+            lifetime: 'static',
+            ...(r.plugin ? { label: r.plugin } : {}),
+            ...(lastChanged ? { last_rotated: lastChanged } : {}),
+            ...(expires ? { expires } : {}),
+          },
+        ]
       : [{ type: 'none', count: 0, ...(r.plugin ? { label: r.plugin } : {}) }];
     const attributes: Record<string, string | number | boolean> = {};
     if (locked) attributes.account_locked = true;

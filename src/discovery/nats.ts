@@ -16,8 +16,25 @@
 // rule means everything is allowed); subscribe-only is observe.
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { isInteractiveClient, observedAccount, type CredentialFact, type GrantEvidence, type ObservedAccount, type SessionEvidence } from '../core/discovery.js';
-import { coversOf, MalformedSourceError, pathOption, secretsOf, sourceFailure, stringOption, type DiscoverySource, type SourceConfig, type SourceContext } from './source.js';
+import {
+  isInteractiveClient,
+  observedAccount,
+  type CredentialFact,
+  type GrantEvidence,
+  type ObservedAccount,
+  type SessionEvidence,
+} from '../core/discovery.js';
+import {
+  coversOf,
+  MalformedSourceError,
+  pathOption,
+  secretsOf,
+  sourceFailure,
+  stringOption,
+  type DiscoverySource,
+  type SourceConfig,
+  type SourceContext,
+} from './source.js';
 import { iso, secretFingerprint } from './util.js';
 
 // ---- The configuration format ---------------------------------------------------------------
@@ -25,7 +42,12 @@ import { iso, secretFingerprint } from './util.js';
 type Value = string | number | boolean | Value[] | { [k: string]: Value };
 
 /** Parses NATS server configuration text. `include` files are read through `load` (relative to `file`). */
-export async function parseNatsConfig(text: string, file: string, load: (path: string) => Promise<string> = (p) => readFile(p, 'utf8'), env: Record<string, string | undefined> = {}): Promise<Record<string, Value>> {
+export async function parseNatsConfig(
+  text: string,
+  file: string,
+  load: (path: string) => Promise<string> = (p) => readFile(p, 'utf8'),
+  env: Record<string, string | undefined> = {},
+): Promise<Record<string, Value>> {
   let i = 0;
   const vars: Record<string, Value> = {};
   const fail = (what: string): never => {
@@ -49,7 +71,7 @@ export async function parseNatsConfig(text: string, file: string, load: (path: s
       if (text[i] === '\\' && q === '"') {
         i++;
         const e = text[i++];
-        out += e === 'n' ? '\n' : e === 't' ? '\t' : e ?? '';
+        out += e === 'n' ? '\n' : e === 't' ? '\t' : (e ?? '');
       } else out += text[i++];
     }
     if (text[i] !== q) fail('unterminated string');
@@ -147,7 +169,8 @@ interface NatsUser {
   grants: GrantEvidence[];
 }
 
-const asList = (v: Value | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : typeof v === 'object' ? [] : [String(v)]);
+const asList = (v: Value | undefined): string[] =>
+  v === undefined ? [] : Array.isArray(v) ? v.map(String) : typeof v === 'object' ? [] : [String(v)];
 const isMap = (v: Value | undefined): v is { [k: string]: Value } => !!v && typeof v === 'object' && !Array.isArray(v);
 const REPLY_ONLY = /^_INBOX\.[>*]?/;
 
@@ -162,7 +185,8 @@ function permissionGrants(p: Value | undefined): GrantEvidence[] {
   const pub = side(p.publish);
   const sub = side(p.subscribe);
   const out: GrantEvidence[] = [];
-  const fmt = (s: { allow: string[] | null; deny: string[] }) => `${s.allow === null ? 'all' : JSON.stringify(s.allow)}${s.deny.length ? ` except ${JSON.stringify(s.deny)}` : ''}`;
+  const fmt = (s: { allow: string[] | null; deny: string[] }) =>
+    `${s.allow === null ? 'all' : JSON.stringify(s.allow)}${s.deny.length ? ` except ${JSON.stringify(s.deny)}` : ''}`;
   const pubActs = pub.allow === null ? !pub.deny.includes('>') : pub.allow.some((s) => !REPLY_ONLY.test(s));
   if (pubActs) out.push({ privilege: 'execute', grant: `publish ${fmt(pub)}` });
   else if (pub.allow?.length) out.push({ privilege: 'observe', grant: `publish ${fmt(pub)} (replies only)` });
@@ -183,14 +207,25 @@ function usersOf(block: Value | undefined, account: string | null, key: Buffer |
     else if (typeof u.password === 'string') {
       const bcrypt = /^\$2[aby]?\$/.test(u.password);
       const fp = bcrypt ? undefined : secretFingerprint(u.password, key);
-      credential = { type: 'password', count: 1, lifetime: 'static', label: bcrypt ? 'bcrypt' : 'clear text in the configuration', ...(fp ? { fingerprint: fp } : {}) };
+      credential = {
+        type: 'password',
+        count: 1,
+        lifetime: 'static',
+        label: bcrypt ? 'bcrypt' : 'clear text in the configuration',
+        ...(fp ? { fingerprint: fp } : {}),
+      };
     } else credential = { type: 'none', count: 0 };
     out.push({ account, user: name, credential, grants: permissionGrants(u.permissions) });
   };
   if (typeof block.user === 'string') one(block);
   if (typeof block.token === 'string' && account === null) {
     const fp = secretFingerprint(block.token, key);
-    out.push({ account: null, user: 'token', credential: { type: 'token', count: 1, lifetime: 'static', label: 'authorization token', ...(fp ? { fingerprint: fp } : {}) }, grants: permissionGrants(block.permissions) });
+    out.push({
+      account: null,
+      user: 'token',
+      credential: { type: 'token', count: 1, lifetime: 'static', label: 'authorization token', ...(fp ? { fingerprint: fp } : {}) },
+      grants: permissionGrants(block.permissions),
+    });
   }
   if (Array.isArray(block.users)) for (const u of block.users) if (isMap(u)) one(u);
 }
@@ -220,7 +255,8 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
   const secrets = secretsOf(config.options);
   const file = pathOption(config, context, 'config_file');
   const monitor = stringOption(config, 'monitoring_url');
-  if (!file && !monitor) throw new MalformedSourceError(config.id, '/options', `source ${config.id}: give options.config_file, options.monitoring_url, or both`);
+  if (!file && !monitor)
+    throw new MalformedSourceError(config.id, '/options', `source ${config.id}: give options.config_file, options.monitoring_url, or both`);
   const timeoutMs = Number(config.options?.timeout_ms ?? 10_000);
 
   async function get(path: string): Promise<unknown> {
@@ -255,28 +291,51 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
         if (!c.authorized_user) continue;
         const id = idOf(c.account, c.authorized_user);
         const app = c.name || (c.lang ? `${c.lang}${c.version ? ` ${c.version}` : ''}` : undefined);
-        sessions.set(id, [...(sessions.get(id) ?? []), {
-          user: c.authorized_user, ...(app ? { application: app } : {}), ...(c.ip ? { client_address: `${c.ip}${c.port ? `:${c.port}` : ''}` } : {}),
-          ...(iso(c.start) ? { started: iso(c.start)! } : {}), interactive: isInteractiveClient(c.name),
-        }]);
+        sessions.set(id, [
+          ...(sessions.get(id) ?? []),
+          {
+            user: c.authorized_user,
+            ...(app ? { application: app } : {}),
+            ...(c.ip ? { client_address: `${c.ip}${c.port ? `:${c.port}` : ''}` } : {}),
+            ...(iso(c.start) ? { started: iso(c.start)! } : {}),
+            interactive: isInteractiveClient(c.name),
+          },
+        ]);
       }
       const known = new Map(users.map((u) => [idOf(u.account, u.user), u]));
       // Without the file, the users are those connected now.
-      if (!file) for (const [id, s] of sessions) if (!known.has(id)) known.set(id, { account: id.includes('/') ? id.split('/')[0]! : null, user: s[0]!.user, credential: { type: 'password', lifetime: 'static' }, grants: [] });
-      return [...known].map(([id, u]) => observedAccount({
-        source: config.id,
-        kind: 'nats',
-        native_id: id,
-        name: u.user,
-        type: u.credential.type === 'key' ? 'nkey_user' : 'user',
-        enabled: true,
-        can_login: u.credential.type !== 'none' || !!u.grants.length,
-        credentials: [u.credential],
-        grants: u.grants,
-        sessions: sessions.get(id) ?? [],
-        ...(config.environment ? { environment: config.environment } : {}),
-        ...(u.account || accounts.length ? { attributes: { ...(u.account ? { account: u.account } : {}), ...(accounts.length ? { server_accounts: accounts.length } : {}) } } : {}),
-      }));
+      if (!file)
+        for (const [id, s] of sessions)
+          if (!known.has(id))
+            known.set(id, {
+              account: id.includes('/') ? id.split('/')[0]! : null,
+              user: s[0]!.user,
+              credential: { type: 'password', lifetime: 'static' },
+              grants: [],
+            });
+      return [...known].map(([id, u]) =>
+        observedAccount({
+          source: config.id,
+          kind: 'nats',
+          native_id: id,
+          name: u.user,
+          type: u.credential.type === 'key' ? 'nkey_user' : 'user',
+          enabled: true,
+          can_login: u.credential.type !== 'none' || !!u.grants.length,
+          credentials: [u.credential],
+          grants: u.grants,
+          sessions: sessions.get(id) ?? [],
+          ...(config.environment ? { environment: config.environment } : {}),
+          ...(u.account || accounts.length
+            ? {
+                attributes: {
+                  ...(u.account ? { account: u.account } : {}),
+                  ...(accounts.length ? { server_accounts: accounts.length } : {}),
+                },
+              }
+            : {}),
+        }),
+      );
     } catch (err) {
       throw sourceFailure(config, step, err, secrets);
     }

@@ -15,11 +15,37 @@
 // BYPASSRLS and membership in pg_write_all_data & co. execute. PUBLIC's grants are not
 // attributed to every role.
 import pg from 'pg';
-import { isInteractiveClient, maxPrivilege, observedAccount, type CredentialFact, type GrantEvidence, type ObservedAccount, type ObservedPrivilege, type SessionEvidence } from '../core/discovery.js';
-import { coversOf, secretsOf, sourceFailure, stringOption, MalformedSourceError, type DiscoverySource, type SourceConfig, type SourceContext } from './source.js';
+import {
+  isInteractiveClient,
+  maxPrivilege,
+  observedAccount,
+  type CredentialFact,
+  type GrantEvidence,
+  type ObservedAccount,
+  type ObservedPrivilege,
+  type SessionEvidence,
+} from '../core/discovery.js';
+import {
+  coversOf,
+  secretsOf,
+  sourceFailure,
+  stringOption,
+  MalformedSourceError,
+  type DiscoverySource,
+  type SourceConfig,
+  type SourceContext,
+} from './source.js';
 import { iso } from './util.js';
 
-const OBSERVE_ROLES = new Set(['pg_read_all_data', 'pg_read_all_settings', 'pg_read_all_stats', 'pg_stat_scan_tables', 'pg_monitor', 'pg_read_server_files', 'pg_database_owner']);
+const OBSERVE_ROLES = new Set([
+  'pg_read_all_data',
+  'pg_read_all_settings',
+  'pg_read_all_stats',
+  'pg_stat_scan_tables',
+  'pg_monitor',
+  'pg_read_server_files',
+  'pg_database_owner',
+]);
 
 interface RoleRow {
   oid: string;
@@ -60,7 +86,10 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
 
   async function connect(database?: string): Promise<pg.Client> {
     const c = new pg.Client({
-      connectionString: url, application_name: 'mandate-discovery', statement_timeout: timeoutMs, connectionTimeoutMillis: 10_000,
+      connectionString: url,
+      application_name: 'mandate-discovery',
+      statement_timeout: timeoutMs,
+      connectionTimeoutMillis: 10_000,
       ...(database ? { database } : {}),
     });
     c.on('error', () => undefined);
@@ -83,10 +112,12 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
     };
     try {
       step = 'reading roles';
-      const roles = (await main.query<RoleRow>(
-        `SELECT oid::int8::text AS oid, rolname, rolcanlogin, rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls, rolinherit, rolvaliduntil
+      const roles = (
+        await main.query<RoleRow>(
+          `SELECT oid::int8::text AS oid, rolname, rolcanlogin, rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls, rolinherit, rolvaliduntil
            FROM pg_roles WHERE rolname !~ '^pg_' ORDER BY rolname`,
-      )).rows;
+        )
+      ).rows;
 
       step = 'reading password presence';
       // Whether a password is set and how it is hashed; never the hash. Needs the right to read pg_authid.
@@ -105,16 +136,26 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
       }
 
       step = 'reading memberships';
-      const members = (await main.query<{ member: string; roleid: string; role: string }>(
-        `SELECT m.member::int8::text AS member, m.roleid::int8::text AS roleid, r.rolname AS role
+      const members = (
+        await main.query<{ member: string; roleid: string; role: string }>(
+          `SELECT m.member::int8::text AS member, m.roleid::int8::text AS roleid, r.rolname AS role
            FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid`,
-      )).rows;
+        )
+      ).rows;
 
       step = 'reading sessions';
-      const sessions = (await main.query<{ usename: string; application_name: string | null; client_addr: string | null; backend_start: Date | null; datname: string | null }>(
-        `SELECT usename, application_name, client_addr::text AS client_addr, backend_start, datname
+      const sessions = (
+        await main.query<{
+          usename: string;
+          application_name: string | null;
+          client_addr: string | null;
+          backend_start: Date | null;
+          datname: string | null;
+        }>(
+          `SELECT usename, application_name, client_addr::text AS client_addr, backend_start, datname
            FROM pg_stat_activity WHERE usename IS NOT NULL AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
-      )).rows;
+        )
+      ).rows;
 
       const databases = (dbs as string[] | undefined) ?? [(await main.query<{ d: string }>('SELECT current_database() AS d')).rows[0]!.d];
       for (const db of databases) {
@@ -147,7 +188,11 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
   };
 }
 
-async function privileges(c: pg.Client, db: string, hold: (oid: string, level: Exclude<ObservedPrivilege, 'none'>, grant: string, objects?: number) => void): Promise<void> {
+async function privileges(
+  c: pg.Client,
+  db: string,
+  hold: (oid: string, level: Exclude<ObservedPrivilege, 'none'>, grant: string, objects?: number) => void,
+): Promise<void> {
   const sample = (n: number, names: string[]) => `${names.join(', ')}${n > names.length ? ', …' : ''}`;
   // Tables, views, sequences: one row per (grantee, object type, privilege), not per object.
   const rel = await c.query<{ grantee: string; objtype: string; priv: string; n: number; names: string[] }>(
@@ -158,7 +203,13 @@ async function privileges(c: pg.Client, db: string, hold: (oid: string, level: E
         AND a.grantee <> 0 AND a.grantee <> c.relowner
       GROUP BY 1, 2, 3`,
   );
-  for (const r of rel.rows) hold(r.grantee, privilegeLevel(r.objtype, r.priv), `${r.priv} on ${r.n} ${r.objtype}${r.n === 1 ? '' : 's'} in ${db} (${sample(r.n, r.names)})`, r.n);
+  for (const r of rel.rows)
+    hold(
+      r.grantee,
+      privilegeLevel(r.objtype, r.priv),
+      `${r.priv} on ${r.n} ${r.objtype}${r.n === 1 ? '' : 's'} in ${db} (${sample(r.n, r.names)})`,
+      r.n,
+    );
 
   const owned = await c.query<{ owner: string; n: number; names: string[] }>(
     `SELECT c.relowner::int8::text AS owner, count(*)::int AS n, (array_agg(n.nspname || '.' || c.relname ORDER BY n.nspname, c.relname))[1:3] AS names
@@ -166,7 +217,8 @@ async function privileges(c: pg.Client, db: string, hold: (oid: string, level: E
       WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f', 'S') AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
       GROUP BY 1`,
   );
-  for (const r of owned.rows) hold(r.owner, 'execute', `owns ${r.n} relation${r.n === 1 ? '' : 's'} in ${db} (${sample(r.n, r.names)})`, r.n);
+  for (const r of owned.rows)
+    hold(r.owner, 'execute', `owns ${r.n} relation${r.n === 1 ? '' : 's'} in ${db} (${sample(r.n, r.names)})`, r.n);
 
   const schemas = await c.query<{ grantee: string; priv: string; n: number; names: string[] }>(
     `SELECT a.grantee::int8::text AS grantee, a.privilege_type AS priv, count(*)::int AS n, (array_agg(n.nspname::text ORDER BY n.nspname))[1:3] AS names
@@ -179,8 +231,12 @@ async function privileges(c: pg.Client, db: string, hold: (oid: string, level: E
       GROUP BY 1`,
   );
   for (const r of schemas.rows) {
-    hold(r.grantee, r.priv === 'OWNER' ? 'execute' : privilegeLevel('schema', r.priv),
-      `${r.priv === 'OWNER' ? 'owns' : r.priv + ' on'} ${r.n} schema${r.n === 1 ? '' : 's'} in ${db} (${sample(r.n, r.names)})`, r.n);
+    hold(
+      r.grantee,
+      r.priv === 'OWNER' ? 'execute' : privilegeLevel('schema', r.priv),
+      `${r.priv === 'OWNER' ? 'owns' : `${r.priv} on`} ${r.n} schema${r.n === 1 ? '' : 's'} in ${db} (${sample(r.n, r.names)})`,
+      r.n,
+    );
   }
 
   // Default privileges: what the grantee will hold on objects others create later.
@@ -192,7 +248,11 @@ async function privileges(c: pg.Client, db: string, hold: (oid: string, level: E
   );
   for (const r of defaults.rows) {
     const objtype = DEFACL_TYPES[r.objtype] ?? r.objtype;
-    hold(r.grantee, privilegeLevel(objtype, r.priv), `default ${r.priv} on future ${objtype}s of ${r.creator}${r.schema ? ` in ${db}.${r.schema}` : ` in ${db}`}`);
+    hold(
+      r.grantee,
+      privilegeLevel(objtype, r.priv),
+      `default ${r.priv} on future ${objtype}s of ${r.creator}${r.schema ? ` in ${db}.${r.schema}` : ` in ${db}`}`,
+    );
   }
 
   const dbAcl = await c.query<{ grantee: string; priv: string }>(
@@ -209,7 +269,13 @@ function assemble(
   roles: RoleRow[],
   passwords: Map<string, { has: boolean; method: string | null }> | null,
   members: { member: string; roleid: string; role: string }[],
-  sessions: { usename: string; application_name: string | null; client_addr: string | null; backend_start: Date | null; datname: string | null }[],
+  sessions: {
+    usename: string;
+    application_name: string | null;
+    client_addr: string | null;
+    backend_start: Date | null;
+    datname: string | null;
+  }[],
   held: Map<string, Held>,
 ): ObservedAccount[] {
   const now = context.now().getTime();
@@ -239,7 +305,13 @@ function assemble(
     let level: ObservedPrivilege = 'none';
     let objects = 0;
     const attrs: Record<string, string | number | boolean> = {};
-    for (const [flag, label] of [['rolsuper', 'SUPERUSER'], ['rolcreaterole', 'CREATEROLE'], ['rolcreatedb', 'CREATEDB'], ['rolreplication', 'REPLICATION'], ['rolbypassrls', 'BYPASSRLS']] as const) {
+    for (const [flag, label] of [
+      ['rolsuper', 'SUPERUSER'],
+      ['rolcreaterole', 'CREATEROLE'],
+      ['rolcreatedb', 'CREATEDB'],
+      ['rolreplication', 'REPLICATION'],
+      ['rolbypassrls', 'BYPASSRLS'],
+    ] as const) {
       if (r[flag]) {
         grants.push({ privilege: 'execute', grant: `role attribute ${label}` });
         level = 'execute';
@@ -256,7 +328,8 @@ function assemble(
       if (h) {
         level = maxPrivilege(level, h.level);
         objects += h.objects;
-        for (const g of h.grants) if (grants.length < 200) grants.push(via ? { privilege: g.privilege, grant: `${g.grant} (via ${via})` } : g);
+        for (const g of h.grants)
+          if (grants.length < 200) grants.push(via ? { privilege: g.privilege, grant: `${g.grant} (via ${via})` } : g);
       }
       for (const p of parents.get(oid) ?? []) {
         if (seen.has(p.oid)) continue;
@@ -275,11 +348,27 @@ function assemble(
     const validUntil = iso(r.rolvaliduntil);
     const expired = validUntil !== undefined && Date.parse(validUntil) <= now;
     const pw = passwords?.get(r.oid);
-    const credentials: CredentialFact[] = passwords === null
-      ? [{ type: 'password', lifetime: 'static', label: 'unknown: pg_authid not readable', ...(validUntil ? { expires: validUntil } : {}) }]
-      : pw?.has
-        ? [{ type: 'password', count: 1, lifetime: 'static', ...(pw.method ? { label: pw.method } : {}), ...(validUntil ? { expires: validUntil } : {}) }]
-        : [{ type: 'none', count: 0 }];
+    const credentials: CredentialFact[] =
+      passwords === null
+        ? [
+            {
+              type: 'password',
+              lifetime: 'static',
+              label: 'unknown: pg_authid not readable',
+              ...(validUntil ? { expires: validUntil } : {}),
+            },
+          ]
+        : pw?.has
+          ? [
+              {
+                type: 'password',
+                count: 1,
+                lifetime: 'static',
+                ...(pw.method ? { label: pw.method } : {}),
+                ...(validUntil ? { expires: validUntil } : {}),
+              },
+            ]
+          : [{ type: 'none', count: 0 }];
     if (pw?.method === 'md5') attrs.password_method = 'md5';
     return observedAccount({
       source: config.id,

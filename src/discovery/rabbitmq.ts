@@ -13,7 +13,14 @@
 // "can log in" when it can reach something: a permission on some vhost or a management tag (the
 // connector's disable clears permissions, which is what makes it ineffective to connect).
 import { execFile } from 'node:child_process';
-import { isInteractiveClient, observedAccount, type CredentialFact, type GrantEvidence, type ObservedAccount, type SessionEvidence } from '../core/discovery.js';
+import {
+  isInteractiveClient,
+  observedAccount,
+  type CredentialFact,
+  type GrantEvidence,
+  type ObservedAccount,
+  type SessionEvidence,
+} from '../core/discovery.js';
 import { coversOf, secretsOf, sourceFailure, stringOption, type DiscoverySource, type SourceConfig, type SourceContext } from './source.js';
 import { iso } from './util.js';
 
@@ -45,7 +52,15 @@ interface Snapshot {
 
 /** A pattern that matches nothing grants nothing: '' and '^$'. */
 const grants = (pattern: string) => pattern !== '' && pattern !== '^$';
-const tagsOf = (t: unknown): string[] => (Array.isArray(t) ? t.map(String) : typeof t === 'string' ? t.split(',').map((s) => s.trim()).filter(Boolean) : []);
+const tagsOf = (t: unknown): string[] =>
+  Array.isArray(t)
+    ? t.map(String)
+    : typeof t === 'string'
+      ? t
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [];
 const EXECUTE_TAGS = new Set(['administrator', 'policymaker', 'impersonator']);
 const OBSERVE_TAGS = new Set(['monitoring', 'management']);
 
@@ -86,21 +101,26 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
   const managementUrl = stringOption(config, 'management_url');
   const username = stringOption(config, 'username');
   const password = typeof o.password === 'string' ? o.password : undefined;
-  const ctlPath = o.rabbitmqctl === false ? undefined : stringOption(config, 'rabbitmqctl') ?? 'rabbitmqctl';
+  const ctlPath = o.rabbitmqctl === false ? undefined : (stringOption(config, 'rabbitmqctl') ?? 'rabbitmqctl');
   const timeoutMs = Number(o.timeout_ms ?? 30_000);
 
   function ctl(args: string[]): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      execFile(ctlPath!, ['-q', ...args, '--formatter', 'json'], { timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
-        if (err) return reject(new Error(`rabbitmqctl ${args[0]}: ${`${stderr}`.trim().slice(0, 300) || err.message}`));
-        const text = ctlJson(stdout);
-        try {
-          resolve(text ? JSON.parse(text) : []);
-        } catch {
-          // The start of what it printed (user names, tags: no secrets), so a surprise can be diagnosed.
-          reject(new Error(`rabbitmqctl ${args[0]}: output is not JSON: ${JSON.stringify(text.slice(0, 200))}`));
-        }
-      });
+      execFile(
+        ctlPath!,
+        ['-q', ...args, '--formatter', 'json'],
+        { timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          if (err) return reject(new Error(`rabbitmqctl ${args[0]}: ${`${stderr}`.trim().slice(0, 300) || err.message}`));
+          const text = ctlJson(stdout);
+          try {
+            resolve(text ? JSON.parse(text) : []);
+          } catch {
+            // The start of what it printed (user names, tags: no secrets), so a surprise can be diagnosed.
+            reject(new Error(`rabbitmqctl ${args[0]}: output is not JSON: ${JSON.stringify(text.slice(0, 200))}`));
+          }
+        },
+      );
     });
   }
 
@@ -109,9 +129,15 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
     const vhosts = (await ctl(['list_vhosts', 'name'])) as { name: string }[];
     const permissions: Permission[] = [];
     for (const v of vhosts) {
-      for (const p of (await ctl(['list_permissions', '-p', v.name])) as Omit<Permission, 'vhost'>[]) permissions.push({ ...p, vhost: v.name });
+      for (const p of (await ctl(['list_permissions', '-p', v.name])) as Omit<Permission, 'vhost'>[])
+        permissions.push({ ...p, vhost: v.name });
     }
-    const conns = (await ctl(['list_connections', 'user', 'client_properties', 'peer_host', 'connected_at'])) as { user: string; client_properties: unknown; peer_host: unknown; connected_at: number }[];
+    const conns = (await ctl(['list_connections', 'user', 'client_properties', 'peer_host', 'connected_at'])) as {
+      user: string;
+      client_properties: unknown;
+      peer_host: unknown;
+      connected_at: number;
+    }[];
     return {
       via: 'rabbitmqctl',
       users: users.map((u) => ({ name: u.user, tags: tagsOf(u.tags), hasPassword: null })),
@@ -135,11 +161,20 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
   async function viaApi(): Promise<Snapshot> {
     const users = (await api('/api/users')) as { name: string; tags: unknown; password_hash?: string }[];
     const permissions = (await api('/api/permissions')) as Permission[];
-    const conns = (await api('/api/connections')) as { user: string; client_properties?: unknown; peer_host?: string; connected_at?: number }[];
+    const conns = (await api('/api/connections')) as {
+      user: string;
+      client_properties?: unknown;
+      peer_host?: string;
+      connected_at?: number;
+    }[];
     return {
       via: 'management API',
       // Whether a hash is set, nothing more: the hash is dropped here.
-      users: users.map((u) => ({ name: u.name, tags: tagsOf(u.tags), hasPassword: typeof u.password_hash === 'string' ? u.password_hash.length > 0 : null })),
+      users: users.map((u) => ({
+        name: u.name,
+        tags: tagsOf(u.tags),
+        hasPassword: typeof u.password_hash === 'string' ? u.password_hash.length > 0 : null,
+      })),
       permissions,
       connections: conns.map((c) => connection(c.user, c.client_properties, c.peer_host, c.connected_at)),
     };
@@ -182,8 +217,13 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
 function connection(user: string, props: unknown, peer: string | undefined, connectedAt: number | undefined): Connection {
   const name = clientProperty(props, 'connection_name');
   const product = clientProperty(props, 'product');
-  const application = name && product ? `${name} (${product})` : name ?? product;
-  return { user, ...(application ? { application } : {}), ...(peer ? { peer } : {}), ...(connectedAt ? { started: iso(connectedAt / 1000)! } : {}) };
+  const application = name && product ? `${name} (${product})` : (name ?? product);
+  return {
+    user,
+    ...(application ? { application } : {}),
+    ...(peer ? { peer } : {}),
+    ...(connectedAt ? { started: iso(connectedAt / 1000)! } : {}),
+  };
 }
 
 function assemble(config: SourceConfig, snap: Snapshot): ObservedAccount[] {
@@ -191,10 +231,17 @@ function assemble(config: SourceConfig, snap: Snapshot): ObservedAccount[] {
   for (const p of snap.permissions) perms.set(p.user, [...(perms.get(p.user) ?? []), p]);
   const sessions = new Map<string, SessionEvidence[]>();
   for (const c of snap.connections) {
-    sessions.set(c.user, [...(sessions.get(c.user) ?? []), {
-      user: c.user, ...(c.application ? { application: c.application } : {}), ...(c.peer ? { client_address: c.peer } : {}), ...(c.started ? { started: c.started } : {}),
-      interactive: isInteractiveClient(c.application?.replace(/ \(.*\)$/, '')) || isInteractiveClient(c.application?.replace(/^.*\((.*)\)$/, '$1')),
-    }]);
+    sessions.set(c.user, [
+      ...(sessions.get(c.user) ?? []),
+      {
+        user: c.user,
+        ...(c.application ? { application: c.application } : {}),
+        ...(c.peer ? { client_address: c.peer } : {}),
+        ...(c.started ? { started: c.started } : {}),
+        interactive:
+          isInteractiveClient(c.application?.replace(/ \(.*\)$/, '')) || isInteractiveClient(c.application?.replace(/^.*\((.*)\)$/, '$1')),
+      },
+    ]);
   }
   return snap.users.map((u) => {
     const evidence: GrantEvidence[] = [];
@@ -208,10 +255,15 @@ function assemble(config: SourceConfig, snap: Snapshot): ObservedAccount[] {
       if (grants(p.configure) || grants(p.write)) evidence.push({ privilege: 'execute', grant: what });
       else if (grants(p.read)) evidence.push({ privilege: 'observe', grant: what });
     }
-    const credentials: CredentialFact[] = u.hasPassword === null
-      ? [{ type: 'password', lifetime: 'static', label: `presence unknown (${snap.via})` }]
-      : u.hasPassword ? [{ type: 'password', count: 1, lifetime: 'static' }] : [{ type: 'none', count: 0 }];
-    const reach = mine.some((p) => grants(p.configure) || grants(p.write) || grants(p.read)) || u.tags.some((t) => EXECUTE_TAGS.has(t) || OBSERVE_TAGS.has(t));
+    const credentials: CredentialFact[] =
+      u.hasPassword === null
+        ? [{ type: 'password', lifetime: 'static', label: `presence unknown (${snap.via})` }]
+        : u.hasPassword
+          ? [{ type: 'password', count: 1, lifetime: 'static' }]
+          : [{ type: 'none', count: 0 }];
+    const reach =
+      mine.some((p) => grants(p.configure) || grants(p.write) || grants(p.read)) ||
+      u.tags.some((t) => EXECUTE_TAGS.has(t) || OBSERVE_TAGS.has(t));
     return observedAccount({
       source: config.id,
       kind: 'rabbitmq',

@@ -12,16 +12,79 @@
 // in the evidence. Redis before 7.2 does not say which client library a connection uses, so
 // redis-cli shows as interactive only if it was given a name (CLIENT SETNAME).
 import { createClient } from 'redis';
-import { isInteractiveClient, observedAccount, type CredentialFact, type ObservedAccount, type ObservedPrivilege, type SessionEvidence } from '../core/discovery.js';
+import {
+  isInteractiveClient,
+  observedAccount,
+  type CredentialFact,
+  type ObservedAccount,
+  type ObservedPrivilege,
+  type SessionEvidence,
+} from '../core/discovery.js';
 import { coversOf, secretsOf, sourceFailure, stringOption, type DiscoverySource, type SourceConfig, type SourceContext } from './source.js';
 
 const READ_CATEGORIES = new Set(['read', 'connection']);
 const READ_COMMANDS = new Set([
-  'get', 'mget', 'exists', 'type', 'ttl', 'pttl', 'strlen', 'getrange', 'keys', 'scan', 'dbsize', 'ping', 'echo', 'info', 'time',
-  'hget', 'hmget', 'hgetall', 'hkeys', 'hvals', 'hlen', 'hexists', 'hscan', 'lrange', 'lindex', 'llen', 'smembers', 'sismember',
-  'scard', 'sscan', 'zrange', 'zrangebyscore', 'zrevrange', 'zscore', 'zcard', 'zcount', 'zrank', 'zscan', 'xrange', 'xrevrange',
-  'xlen', 'xread', 'xinfo', 'bitcount', 'getbit', 'pfcount', 'geopos', 'geodist', 'georadius_ro', 'georadiusbymember_ro', 'geosearch',
-  'auth', 'hello', 'client|setname', 'client|id', 'select', 'subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe',
+  'get',
+  'mget',
+  'exists',
+  'type',
+  'ttl',
+  'pttl',
+  'strlen',
+  'getrange',
+  'keys',
+  'scan',
+  'dbsize',
+  'ping',
+  'echo',
+  'info',
+  'time',
+  'hget',
+  'hmget',
+  'hgetall',
+  'hkeys',
+  'hvals',
+  'hlen',
+  'hexists',
+  'hscan',
+  'lrange',
+  'lindex',
+  'llen',
+  'smembers',
+  'sismember',
+  'scard',
+  'sscan',
+  'zrange',
+  'zrangebyscore',
+  'zrevrange',
+  'zscore',
+  'zcard',
+  'zcount',
+  'zrank',
+  'zscan',
+  'xrange',
+  'xrevrange',
+  'xlen',
+  'xread',
+  'xinfo',
+  'bitcount',
+  'getbit',
+  'pfcount',
+  'geopos',
+  'geodist',
+  'georadius_ro',
+  'georadiusbymember_ro',
+  'geosearch',
+  'auth',
+  'hello',
+  'client|setname',
+  'client|id',
+  'select',
+  'subscribe',
+  'psubscribe',
+  'ssubscribe',
+  'unsubscribe',
+  'punsubscribe',
 ]);
 
 export interface ParsedAcl {
@@ -74,7 +137,8 @@ export function parseAclLine(line: string): ParsedAcl | null {
   return out;
 }
 
-const best = (a: ObservedPrivilege, b: ObservedPrivilege): ObservedPrivilege => (a === 'execute' || b === 'execute' ? 'execute' : a === 'observe' || b === 'observe' ? 'observe' : 'none');
+const best = (a: ObservedPrivilege, b: ObservedPrivilege): ObservedPrivilege =>
+  a === 'execute' || b === 'execute' ? 'execute' : a === 'observe' || b === 'observe' ? 'observe' : 'none';
 
 function commandPrivilege(rules: string[]): ObservedPrivilege {
   let all = false;
@@ -113,20 +177,30 @@ function commandPrivilege(rules: string[]): ObservedPrivilege {
     }
   }
   // Keys only readable (%R~), and nothing beyond data commands: the data cannot be changed.
-  if (level === 'execute' && anyKeys && readOnlyKeys && !all && ![...added].some((a) => ['@admin', '@dangerous', '@pubsub', '@scripting'].includes(a))) level = 'observe';
+  if (
+    level === 'execute' &&
+    anyKeys &&
+    readOnlyKeys &&
+    !all &&
+    ![...added].some((a) => ['@admin', '@dangerous', '@pubsub', '@scripting'].includes(a))
+  )
+    level = 'observe';
   return level;
 }
 
 /** Parses `CLIENT LIST`: one `k=v k=v …` line per connection. */
 export function parseClientList(text: string): Record<string, string>[] {
-  return text.split('\n').filter((l) => l.trim()).map((l) => {
-    const o: Record<string, string> = {};
-    for (const kv of l.trim().split(' ')) {
-      const i = kv.indexOf('=');
-      if (i > 0) o[kv.slice(0, i)] = kv.slice(i + 1);
-    }
-    return o;
-  });
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => {
+      const o: Record<string, string> = {};
+      for (const kv of l.trim().split(' ')) {
+        const i = kv.indexOf('=');
+        if (i > 0) o[kv.slice(0, i)] = kv.slice(i + 1);
+      }
+      return o;
+    });
 }
 
 export function createSource(config: SourceConfig, context: SourceContext): DiscoverySource {
@@ -154,13 +228,16 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
         if (!c.user) continue;
         const app = c.name || c['lib-name'] || undefined;
         const age = Number(c.age);
-        sessions.set(c.user, [...(sessions.get(c.user) ?? []), {
-          user: c.user,
-          ...(app ? { application: c['lib-name'] && c.name ? `${c.name} (${c['lib-name']})` : app } : {}),
-          ...(c.addr ? { client_address: c.addr } : {}),
-          ...(Number.isFinite(age) ? { started: new Date(now - age * 1000).toISOString() } : {}),
-          interactive: isInteractiveClient(c.name) || isInteractiveClient(c['lib-name']),
-        }]);
+        sessions.set(c.user, [
+          ...(sessions.get(c.user) ?? []),
+          {
+            user: c.user,
+            ...(app ? { application: c['lib-name'] && c.name ? `${c.name} (${c['lib-name']})` : app } : {}),
+            ...(c.addr ? { client_address: c.addr } : {}),
+            ...(Number.isFinite(age) ? { started: new Date(now - age * 1000).toISOString() } : {}),
+            interactive: isInteractiveClient(c.name) || isInteractiveClient(c['lib-name']),
+          },
+        ]);
       }
       const accounts: ObservedAccount[] = [];
       for (const line of lines) {
@@ -168,21 +245,29 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
         if (!acl) continue;
         const credentials: CredentialFact[] = acl.nopass
           ? [{ type: 'none', count: 0, label: 'nopass: any password is accepted' }]
-          : [{ type: acl.passwords ? 'password' : 'none', count: acl.passwords, ...(acl.passwords ? { lifetime: 'static' as const } : {}) }];
-        accounts.push(observedAccount({
-          source: config.id,
-          kind: 'redis',
-          native_id: acl.user,
-          name: acl.user,
-          type: 'acl_user',
-          enabled: acl.on,
-          can_login: acl.on && (acl.nopass || acl.passwords > 0),
-          credentials,
-          privilege: acl.privilege,
-          grants: acl.privilege === 'none' ? [] : [{ privilege: acl.privilege, grant: acl.rules || '(no rules)' }],
-          sessions: sessions.get(acl.user) ?? [],
-          ...(config.environment ? { environment: config.environment } : {}),
-        }));
+          : [
+              {
+                type: acl.passwords ? 'password' : 'none',
+                count: acl.passwords,
+                ...(acl.passwords ? { lifetime: 'static' as const } : {}),
+              },
+            ];
+        accounts.push(
+          observedAccount({
+            source: config.id,
+            kind: 'redis',
+            native_id: acl.user,
+            name: acl.user,
+            type: 'acl_user',
+            enabled: acl.on,
+            can_login: acl.on && (acl.nopass || acl.passwords > 0),
+            credentials,
+            privilege: acl.privilege,
+            grants: acl.privilege === 'none' ? [] : [{ privilege: acl.privilege, grant: acl.rules || '(no rules)' }],
+            sessions: sessions.get(acl.user) ?? [],
+            ...(config.environment ? { environment: config.environment } : {}),
+          }),
+        );
       }
       return accounts;
     } catch (err) {

@@ -5,7 +5,17 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { observedAccountProblem, SOURCE_ID, type ObservedAccount } from '../core/discovery.js';
-import { MalformedSourceError, redact, secretsOf, SourceError, type DiscoverySource, type SourceConfig, type SourceContext, type SourceFactory, type SourceModule } from './source.js';
+import {
+  MalformedSourceError,
+  redact,
+  secretsOf,
+  SourceError,
+  type DiscoverySource,
+  type SourceConfig,
+  type SourceContext,
+  type SourceFactory,
+  type SourceModule,
+} from './source.js';
 
 type Builtin = () => Promise<SourceFactory>;
 // Loaded on use, so a firm that reads only PostgreSQL never loads the MariaDB driver.
@@ -26,11 +36,19 @@ export function checkSourceConfig(config: SourceConfig): void {
   const id = typeof config?.id === 'string' ? config.id : '';
   if (!SOURCE_ID.test(id)) throw new MalformedSourceError(id || '?', '/id', `a source id must match ${SOURCE_ID.source}`);
   if (config.kind === 'module') {
-    if (typeof config.path !== 'string' || !config.path) throw new MalformedSourceError(id, '/path', `source ${id}: kind module needs a path`);
+    if (typeof config.path !== 'string' || !config.path)
+      throw new MalformedSourceError(id, '/path', `source ${id}: kind module needs a path`);
   } else if (!Object.hasOwn(BUILTIN, config.kind)) {
-    throw new MalformedSourceError(id, '/kind', `source ${id}: unknown kind ${JSON.stringify(config.kind)} (built in: ${BUILTIN_SOURCE_KINDS.join(', ')}, or module)`);
+    throw new MalformedSourceError(
+      id,
+      '/kind',
+      `source ${id}: unknown kind ${JSON.stringify(config.kind)} (built in: ${BUILTIN_SOURCE_KINDS.join(', ')}, or module)`,
+    );
   }
-  if (config.covers !== undefined && !(Array.isArray(config.covers) && config.covers.every((c) => typeof c === 'string' && /^[a-z][a-z0-9_-]{0,39}$/.test(c)))) {
+  if (
+    config.covers !== undefined &&
+    !(Array.isArray(config.covers) && config.covers.every((c) => typeof c === 'string' && /^[a-z][a-z0-9_-]{0,39}$/.test(c)))
+  ) {
     throw new MalformedSourceError(id, '/covers', `source ${id}: covers is a list of connector names`);
   }
 }
@@ -54,7 +72,8 @@ export async function openSource(config: SourceConfig, context: SourceContext): 
       const url = /^file:/.test(p) ? p : pathToFileURL(isAbsolute(p) ? p : resolve(context.baseDir, p)).href;
       const mod = (await import(url)) as SourceModule;
       factory = mod.createSource ?? mod.default;
-      if (typeof factory !== 'function') throw new SourceError(config.id, `source ${config.id}: module ${p} exports neither createSource nor a default factory`);
+      if (typeof factory !== 'function')
+        throw new SourceError(config.id, `source ${config.id}: module ${p} exports neither createSource nor a default factory`);
     } else {
       factory = await BUILTIN[config.kind]!();
     }
@@ -87,7 +106,10 @@ export interface SourceReadResult {
  * built-in sources build theirs with observedAccount): the first bad one stops the read, which is then incomplete with the bad field's path. Any failure
  * makes the read incomplete; the accounts seen so far are kept (they exist) but prove no absence.
  */
-export async function readSource(source: DiscoverySource, options: { signal?: AbortSignal; secrets?: Iterable<string>; maxAccounts?: number; now?: () => Date } = {}): Promise<SourceReadResult> {
+export async function readSource(
+  source: DiscoverySource,
+  options: { signal?: AbortSignal; secrets?: Iterable<string>; maxAccounts?: number; now?: () => Date } = {},
+): Promise<SourceReadResult> {
   const now = options.now ?? (() => new Date());
   const started = now().toISOString();
   const accounts: ObservedAccount[] = [];
@@ -101,19 +123,38 @@ export async function readSource(source: DiscoverySource, options: { signal?: Ab
     const iterator = source.observe(signal)[Symbol.asyncIterator]();
     // A source that ignores the signal (a module, a driver stuck on a dead server) must still not
     // hold the run forever: each step races the signal, and the iterator is told to stop.
-    const aborted = signal ? new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(abortError(source.id, signal)), { once: true })) : undefined;
+    const aborted = signal
+      ? new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(abortError(source.id, signal)), { once: true }))
+      : undefined;
     aborted?.catch(() => undefined);
     for (;;) {
-      const step = aborted ? await Promise.race([iterator.next(), aborted]).catch((err) => {
-        void Promise.resolve(iterator.return?.()).catch(() => undefined);
-        throw err;
-      }) : await iterator.next();
+      const step = aborted
+        ? await Promise.race([iterator.next(), aborted]).catch((err) => {
+            void Promise.resolve(iterator.return?.()).catch(() => undefined);
+            throw err;
+          })
+        : await iterator.next();
       if (step.done) break;
       const a = step.value;
       const bad = trusted ? null : observedAccountProblem(a);
-      if (bad !== null) throw new MalformedSourceError(source.id, `/accounts/${accounts.length}${bad}`, `source ${source.id} yielded an invalid account at /accounts/${accounts.length}${bad}`);
-      if (a.source !== source.id) throw new MalformedSourceError(source.id, `/accounts/${accounts.length}/source`, `source ${source.id} yielded an account of source ${a.source}`);
-      if (seen.has(a.native_id)) throw new MalformedSourceError(source.id, `/accounts/${accounts.length}/native_id`, `source ${source.id} yielded ${a.native_id} twice`);
+      if (bad !== null)
+        throw new MalformedSourceError(
+          source.id,
+          `/accounts/${accounts.length}${bad}`,
+          `source ${source.id} yielded an invalid account at /accounts/${accounts.length}${bad}`,
+        );
+      if (a.source !== source.id)
+        throw new MalformedSourceError(
+          source.id,
+          `/accounts/${accounts.length}/source`,
+          `source ${source.id} yielded an account of source ${a.source}`,
+        );
+      if (seen.has(a.native_id))
+        throw new MalformedSourceError(
+          source.id,
+          `/accounts/${accounts.length}/native_id`,
+          `source ${source.id} yielded ${a.native_id} twice`,
+        );
       seen.add(a.native_id);
       if (accounts.length >= max) throw new SourceError(source.id, `source ${source.id} yielded more than ${max} accounts`);
       accounts.push(a);
@@ -135,7 +176,12 @@ export async function readSource(source: DiscoverySource, options: { signal?: Ab
 
 function abortError(id: string, signal: AbortSignal): SourceError {
   const reason = signal.reason as Error | undefined;
-  return new SourceError(id, reason?.name === 'TimeoutError' ? `source ${id}: the read took too long and was stopped` : `source ${id}: the read was stopped (${reason?.message ?? 'aborted'})`);
+  return new SourceError(
+    id,
+    reason?.name === 'TimeoutError'
+      ? `source ${id}: the read took too long and was stopped`
+      : `source ${id}: the read was stopped (${reason?.message ?? 'aborted'})`,
+  );
 }
 
 /** The covers of a configuration: as given, else the kind's own connector name. */

@@ -66,14 +66,21 @@ export interface SourceModule {
 /** A source failure. The message has been through `redact`: it is safe to log and store. */
 export class SourceError extends Error {
   override readonly name = 'SourceError';
-  constructor(readonly source: string, message: string) {
+  constructor(
+    readonly source: string,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 /** Refused input: a malformed export or a bad account from a module, with the path of the first bad field. */
 export class MalformedSourceError extends SourceError {
-  constructor(source: string, readonly path: string, message: string) {
+  constructor(
+    source: string,
+    readonly path: string,
+    message: string,
+  ) {
     super(source, message);
   }
 }
@@ -135,7 +142,8 @@ export function stringOption(config: SourceConfig, name: string, required = fals
     if (required) throw new MalformedSourceError(config.id, `/options/${name}`, `source ${config.id}: options.${name} is required`);
     return undefined;
   }
-  if (typeof v !== 'string') throw new MalformedSourceError(config.id, `/options/${name}`, `source ${config.id}: options.${name} must be a string`);
+  if (typeof v !== 'string')
+    throw new MalformedSourceError(config.id, `/options/${name}`, `source ${config.id}: options.${name} must be a string`);
   return v;
 }
 

@@ -42,7 +42,10 @@ function fromEnv(value: unknown, path: string, env: NodeJS.ProcessEnv): unknown 
 }
 
 /** The file's sources, with environment values filled in, and the directory module paths are relative to. */
-export async function readSourcesFile(file: string, env: NodeJS.ProcessEnv = process.env): Promise<{ sources: NewSource[]; baseDir: string }> {
+export async function readSourcesFile(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ sources: NewSource[]; baseDir: string }> {
   let doc: unknown;
   try {
     doc = parse(await readFile(file, 'utf8'));
@@ -50,14 +53,16 @@ export async function readSourcesFile(file: string, env: NodeJS.ProcessEnv = pro
     throw bad('', `${file} cannot be read: ${(err as Error).message}`);
   }
   const list = (doc as { sources?: unknown } | null)?.sources;
-  if (!doc || typeof doc !== 'object' || Object.keys(doc).some((k) => k !== 'sources') || !Array.isArray(list)) throw bad('/sources', `${file} must hold only a list "sources"`);
+  if (!doc || typeof doc !== 'object' || Object.keys(doc).some((k) => k !== 'sources') || !Array.isArray(list))
+    throw bad('/sources', `${file} must hold only a list "sources"`);
   const allowed = new Set(['id', 'kind', 'options', 'path', 'covers', 'environment', 'every']);
   const sources = list.map((s, i) => {
     if (!s || typeof s !== 'object' || Array.isArray(s)) throw bad(`/sources/${i}`, `sources[${i}] must be a mapping`);
     const unknown = Object.keys(s).find((k) => !allowed.has(k));
     if (unknown) throw bad(`/sources/${i}/${unknown}`, `sources[${i}]: unknown field ${unknown} (allowed: ${[...allowed].join(', ')})`);
     const src = s as Record<string, unknown>;
-    if (src.options !== undefined && (typeof src.options !== 'object' || src.options === null || Array.isArray(src.options))) throw bad(`/sources/${i}/options`, `sources[${i}].options must be a mapping`);
+    if (src.options !== undefined && (typeof src.options !== 'object' || src.options === null || Array.isArray(src.options)))
+      throw bad(`/sources/${i}/options`, `sources[${i}].options must be a mapping`);
     if (src.every !== undefined && typeof src.every === 'number') src.every = String(src.every);
     return { ...src, ...(src.options ? { options: fromEnv(src.options, `/sources/${i}/options`, env) } : {}) } as unknown as NewSource;
   });

@@ -30,13 +30,34 @@ type Pending = Pick<OutboxRow, 'id' | 'identity_id' | 'channel' | 'target' | 'ac
 
 /** The verdict for one delivery, from the accounts observed for its identity and the runs that read them (pure). */
 export function verdictOf(row: Pending, accounts: AccountView[], runs: Verification['runs']): Omit<Verification, 'runs'> {
-  const observed = accounts.flatMap((a) => (a.account ? [{ source: a.source, run: runs.find((r) => r.source === a.source)?.run ?? '', native_id: a.native_id, enabled: a.account.enabled, can_login: a.account.can_login }] : []));
+  const observed = accounts.flatMap((a) =>
+    a.account
+      ? [
+          {
+            source: a.source,
+            run: runs.find((r) => r.source === a.source)?.run ?? '',
+            native_id: a.native_id,
+            enabled: a.account.enabled,
+            can_login: a.account.can_login,
+          },
+        ]
+      : [],
+  );
   const allRead = runs.length > 0 && runs.every((r) => r.status === 'succeeded' && r.complete);
   // No account seen: on complete reads it does not exist (nobody logs in with it); otherwise we do not know.
   const canLogin = observed.length ? observed.some((o) => o.can_login) : allRead ? false : null;
-  const wanted = row.action === 'disable' ? false : true;
+  const wanted = row.action !== 'disable';
   const verdict: Verdict = canLogin === null ? 'unverified' : canLogin === wanted ? 'effective' : 'not_effective';
-  return { outbox: row.id, identity: row.identity_id, connector: row.channel, target: row.target, action: row.action as 'disable' | 'enable', verdict, can_login: canLogin, observed };
+  return {
+    outbox: row.id,
+    identity: row.identity_id,
+    connector: row.channel,
+    target: row.target,
+    action: row.action as 'disable' | 'enable',
+    verdict,
+    can_login: canLogin,
+    observed,
+  };
 }
 
 /**
@@ -79,7 +100,14 @@ export function deliveryVerifier({ db, clock, discovery, ...opts }: VerifierDeps
     const runs = new Map<string, RunView>();
     for (const id of new Set(due.flatMap((r) => covering(r).map((s) => s.id)))) {
       const outboxIds = due.filter((r) => covering(r).some((s) => s.id === id)).map((r) => r.id);
-      runs.set(id, await discovery.run('mandate:verifier', id, `verifying ${outboxIds.length} connector deliver${outboxIds.length === 1 ? 'y' : 'ies'} (${outboxIds.slice(0, 5).join(', ')}${outboxIds.length > 5 ? ', …' : ''})`));
+      runs.set(
+        id,
+        await discovery.run(
+          'mandate:verifier',
+          id,
+          `verifying ${outboxIds.length} connector deliver${outboxIds.length === 1 ? 'y' : 'ies'} (${outboxIds.slice(0, 5).join(', ')}${outboxIds.length > 5 ? ', …' : ''})`,
+        ),
+      );
     }
     const out: Verification[] = [];
     for (const r of due) {
@@ -92,10 +120,17 @@ export function deliveryVerifier({ db, clock, discovery, ...opts }: VerifierDeps
     const at = clock().toISOString();
     await db.transaction(async (tx) => {
       await tx.run(`UPDATE outbox SET verified_at = ? WHERE id IN (${placeholders(out.length)})`, [at, ...out.map((v) => v.outbox)]);
-      await appendEvents(tx, at, out.map((v) => ({
-        actor: 'mandate:verifier', action: 'connector.verified', subject: { type: 'identity', id: v.identity },
-        after: v, reason: `${v.action} of ${v.connector}:${v.target} ${v.verdict === 'effective' ? 'holds' : v.verdict === 'not_effective' ? 'does NOT hold' : 'could not be verified'} (outbox ${v.outbox})`,
-      })));
+      await appendEvents(
+        tx,
+        at,
+        out.map((v) => ({
+          actor: 'mandate:verifier',
+          action: 'connector.verified',
+          subject: { type: 'identity', id: v.identity },
+          after: v,
+          reason: `${v.action} of ${v.connector}:${v.target} ${v.verdict === 'effective' ? 'holds' : v.verdict === 'not_effective' ? 'does NOT hold' : 'could not be verified'} (outbox ${v.outbox})`,
+        })),
+      );
     });
     return out;
   }

@@ -18,7 +18,10 @@ import { allGenerations } from '../state/generations.js';
 import { activeGrants, type GrantEntry } from '../state/grants.js';
 
 /** Events that change what enforcement points must know, and what each changes. */
-const WATCHED: Record<string, 'authorisation' | 'generation' | 'generations' | 'revoked' | 'policies' | 'lifecycle' | 'actions' | 'grant' | 'grant_end'> = {
+const WATCHED: Record<
+  string,
+  'authorisation' | 'generation' | 'generations' | 'revoked' | 'policies' | 'lifecycle' | 'actions' | 'grant' | 'grant_end'
+> = {
   'authorisation.created': 'authorisation',
   'authorisation.updated': 'authorisation',
   'authorisation.status_changed': 'authorisation',
@@ -48,7 +51,11 @@ const RESTRICTING: readonly AuthorisationStatus[] = ['restricted', 'suspended', 
 
 function authorisationEntry(a: Authorisation): EnforcementSnapshot['authorisations'][number] {
   return {
-    id: a.id, entity: a.entity, service: a.service, jurisdiction: a.jurisdiction, status: a.status,
+    id: a.id,
+    entity: a.entity,
+    service: a.service,
+    jurisdiction: a.jurisdiction,
+    status: a.status,
     ...(a.conditions?.denied_actions ? { denied_actions: a.conditions.denied_actions } : {}),
   };
 }
@@ -83,10 +90,16 @@ export function enforcementHub({ db, clock, policies, lifecycleRules, issuer }: 
     for (const t of due) {
       const to = t.to_status as AuthorisationStatus;
       if (!RESTRICTING.includes(to)) continue;
-      const named = (JSON.parse(t.authorisations) as string[]).map((id) => auths.get(id)).filter((a): a is Authorisation => a !== undefined);
+      const named = (JSON.parse(t.authorisations) as string[])
+        .map((id) => auths.get(id))
+        .filter((a): a is Authorisation => a !== undefined);
       const denied = t.conditions ? (JSON.parse(t.conditions) as { denied_actions?: string[] }).denied_actions : undefined;
       for (const m of expandTransition(named, [...auths.values()], to)) {
-        out.set(m.authorisation.id, { ...authorisationEntry(m.authorisation), status: to, ...(to === 'restricted' && denied ? { denied_actions: denied } : {}) });
+        out.set(m.authorisation.id, {
+          ...authorisationEntry(m.authorisation),
+          status: to,
+          ...(to === 'restricted' && denied ? { denied_actions: denied } : {}),
+        });
       }
     }
     return [...out.values()];
@@ -102,8 +115,13 @@ export function enforcementHub({ db, clock, policies, lifecycleRules, issuer }: 
     // snapshot may be newer than its seq but never older.
     const at = await lastSeq();
     const [p, r, custom, auths, generations, revoked, grants] = await Promise.all([
-      policies.current(), lifecycleRules.current(), getCustomActions(db), getAllRecords(db, 'authorisation'), allGenerations(db),
-      db.all<{ jti: string; expires_at: number }>('SELECT jti, expires_at FROM revoked_tokens'), activeGrants(db, clock().toISOString()),
+      policies.current(),
+      lifecycleRules.current(),
+      getCustomActions(db),
+      getAllRecords(db, 'authorisation'),
+      allGenerations(db),
+      db.all<{ jti: string; expires_at: number }>('SELECT jti, expires_at FROM revoked_tokens'),
+      activeGrants(db, clock().toISOString()),
     ]);
     return {
       seq: at,
@@ -153,8 +171,7 @@ export function enforcementHub({ db, clock, policies, lifecycleRules, issuer }: 
           // A cut grant moves its identity's token generation (tokens carrying it stop too).
           if (after.end !== 'expired') gens.add(after.identity);
         }
-      }
-      else if (what === 'revoked') {
+      } else if (what === 'revoked') {
         const after = JSON.parse(e.after_doc ?? '{}') as { jti?: string; expires_at?: number };
         if (after.jti) (delta.revoked ??= []).push({ jti: after.jti, exp: Number(after.expires_at ?? 0) });
       } else if (what === 'policies') {
@@ -169,7 +186,10 @@ export function enforcementHub({ db, clock, policies, lifecycleRules, issuer }: 
     }
     if (auths.size) {
       const all = await getAllRecords(db, 'authorisation');
-      delta.authorisations = [...auths].map((id) => all.get(id)).filter((a): a is Authorisation => a !== undefined).map(authorisationEntry);
+      delta.authorisations = [...auths]
+        .map((id) => all.get(id))
+        .filter((a): a is Authorisation => a !== undefined)
+        .map(authorisationEntry);
     }
     if (allGens) delta.generations = await allGenerations(db);
     else if (gens.size) {
@@ -177,7 +197,10 @@ export function enforcementHub({ db, clock, policies, lifecycleRules, issuer }: 
       delta.generations = {};
       for (let i = 0; i < ids.length; i += 5000) {
         const chunk = ids.slice(i, i + 5000);
-        for (const r of await db.all<{ identity_id: string; generation: number }>(`SELECT identity_id, generation FROM token_generations WHERE identity_id IN (${placeholders(chunk.length)})`, chunk))
+        for (const r of await db.all<{ identity_id: string; generation: number }>(
+          `SELECT identity_id, generation FROM token_generations WHERE identity_id IN (${placeholders(chunk.length)})`,
+          chunk,
+        ))
           delta.generations[r.identity_id] = Number(r.generation);
       }
     }

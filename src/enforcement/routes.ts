@@ -17,48 +17,70 @@ export function registerEnforcementRoutes(app: FastifyInstance, hub: Enforcement
     for (const res of open) res.end();
   });
 
-  app.get('/v1/enforcement/snapshot', {
-    config: { permission: 'enforcement:subscribe' },
-    schema: { tags: ['enforcement'], summary: 'What an enforcement point needs to decide locally: policies, lifecycle rules, authorisation states, revocations', response: { 200: Type.Object({ seq: Type.Integer() }, { additionalProperties: true }), '4xx': Problem } },
-  }, async () => {
-    await ready();
-    return hub.snapshot();
-  });
+  app.get(
+    '/v1/enforcement/snapshot',
+    {
+      config: { permission: 'enforcement:subscribe' },
+      schema: {
+        tags: ['enforcement'],
+        summary: 'What an enforcement point needs to decide locally: policies, lifecycle rules, authorisation states, revocations',
+        response: { 200: Type.Object({ seq: Type.Integer() }, { additionalProperties: true }), '4xx': Problem },
+      },
+    },
+    async () => {
+      await ready();
+      return hub.snapshot();
+    },
+  );
 
-  app.get('/v1/enforcement/stream', {
-    config: { permission: 'enforcement:subscribe' },
-    schema: { tags: ['enforcement'], summary: 'Server-Sent Events: `snapshot`, then `delta` as changes commit, and `heartbeat` every second', response: { '4xx': Problem } },
-  }, async (req, reply) => {
-    await ready();
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.socket?.setNoDelay(true);
-    const send = (event: string, data: unknown, id?: number) => res.write(`event: ${event}\n${id !== undefined ? `id: ${id}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
-    // Subscribe before the snapshot is read, so nothing committed in between is lost; deltas that
-    // arrive meanwhile wait and are sent after it (applying one twice is harmless).
-    let pending: EnforcementDelta[] | undefined = [];
-    const unsubscribe = hub.subscribe((d) => (pending ? pending.push(d) : send('delta', d, d.seq)));
-    const heartbeat = setInterval(() => send('heartbeat', { seq: hub.position, at: Date.now() }), HEARTBEAT_MS);
-    const close = () => {
-      clearInterval(heartbeat);
-      unsubscribe();
-    };
-    open.add(res);
-    res.on('close', () => {
-      open.delete(res);
-      close();
-    });
-    try {
-      const snap = await hub.snapshot();
-      send('snapshot', snap, snap.seq);
-      for (const d of pending) send('delta', d, d.seq);
-      pending = undefined;
-      void hub.kick();
-    } catch (err) {
-      req.log.error({ err }, 'enforcement snapshot failed');
-      close();
-      res.end();
-    }
-  });
+  app.get(
+    '/v1/enforcement/stream',
+    {
+      config: { permission: 'enforcement:subscribe' },
+      schema: {
+        tags: ['enforcement'],
+        summary: 'Server-Sent Events: `snapshot`, then `delta` as changes commit, and `heartbeat` every second',
+        response: { '4xx': Problem },
+      },
+    },
+    async (req, reply) => {
+      await ready();
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      res.socket?.setNoDelay(true);
+      const send = (event: string, data: unknown, id?: number) =>
+        res.write(`event: ${event}\n${id !== undefined ? `id: ${id}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
+      // Subscribe before the snapshot is read, so nothing committed in between is lost; deltas that
+      // arrive meanwhile wait and are sent after it (applying one twice is harmless).
+      let pending: EnforcementDelta[] | undefined = [];
+      const unsubscribe = hub.subscribe((d) => (pending ? pending.push(d) : send('delta', d, d.seq)));
+      const heartbeat = setInterval(() => send('heartbeat', { seq: hub.position, at: Date.now() }), HEARTBEAT_MS);
+      const close = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+      };
+      open.add(res);
+      res.on('close', () => {
+        open.delete(res);
+        close();
+      });
+      try {
+        const snap = await hub.snapshot();
+        send('snapshot', snap, snap.seq);
+        for (const d of pending) send('delta', d, d.seq);
+        pending = undefined;
+        void hub.kick();
+      } catch (err) {
+        req.log.error({ err }, 'enforcement snapshot failed');
+        close();
+        res.end();
+      }
+    },
+  );
 }

@@ -37,7 +37,11 @@ export const FRAMEWORK_NAMES: Record<FrameworkId, { short: string; long: string 
   other: { short: 'Other', long: 'Controls outside the catalogue' },
 };
 const SCHEME_FRAMEWORK: Record<string, Control['framework']> = {
-  'owasp-nhi': 'owasp-nhi-2025', 'nist-csf': 'nist-csf-2.0', mica: 'mica', dora: 'dora', cra: 'cra',
+  'owasp-nhi': 'owasp-nhi-2025',
+  'nist-csf': 'nist-csf-2.0',
+  mica: 'mica',
+  dora: 'dora',
+  cra: 'cra',
 };
 
 /** Findings that still bear on a control: everything but the resolved ones. */
@@ -69,7 +73,9 @@ export interface ControlOutcome {
  */
 export function controlOutcomes(data: EvidenceData): ControlOutcome[] {
   const catalogue = new Map<string, { control: Control; index: number }>();
-  data.catalogue.controls.forEach((control, index) => { if (!catalogue.has(control.id)) catalogue.set(control.id, { control, index }); });
+  data.catalogue.controls.forEach((control, index) => {
+    if (!catalogue.has(control.id)) catalogue.set(control.id, { control, index });
+  });
   const ids = new Set<string>();
   for (const c of data.checks) for (const id of c.controls) ids.add(id);
   for (const f of data.findings) for (const id of f.controls) ids.add(id);
@@ -117,26 +123,44 @@ export function oscalToken(s: string): string {
 
 /** A string as an OSCAL StringDatatype: white space runs collapsed to one space, none at either end, no lone surrogate. Empty when nothing is left. */
 export function oscalString(s: string | null | undefined): string {
-  return wellFormed(s ?? '').replace(/\s+/gu, ' ').trim();
+  return wellFormed(s ?? '')
+    .replace(/\s+/gu, ' ')
+    .trim();
 }
 
 // ---- the document -------------------------------------------------------------------------------
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json | undefined };
 type Obj = { [k: string]: Json | undefined };
-interface Prop { name: string; ns: string; value: string; class?: string }
+interface Prop {
+  name: string;
+  ns: string;
+  value: string;
+  class?: string;
+}
 
 /** The assessment-results document of one evidence pack. */
 export function assessmentResults(data: EvidenceData): object {
   const generatedAt = timestamp(data.generated_at);
-  if (generatedAt === null) throw new MandateError('INVALID_RECORD', `generated_at is not a date-time with a time zone: ${JSON.stringify(data.generated_at)}`, { field: '/generated_at' });
+  if (generatedAt === null)
+    throw new MandateError('INVALID_RECORD', `generated_at is not a date-time with a time zone: ${JSON.stringify(data.generated_at)}`, {
+      field: '/generated_at',
+    });
   const asOf = timestamp(data.as_of);
   const start = asOf ?? generatedAt;
   const end = asOf !== null && Date.parse(generatedAt) >= Date.parse(asOf) ? generatedAt : undefined;
 
   const entityName = oscalString(data.entity.name) || oscalString(data.entity.id) || 'Unnamed entity';
   const jurisdiction = oscalString(data.jurisdiction) || 'unknown member state';
-  const docSeed = ['assessment-results', data.entity.id, data.jurisdiction, data.as_of, data.generated_at, String(data.ledger.size), data.ledger.root].join('\u0000');
+  const docSeed = [
+    'assessment-results',
+    data.entity.id,
+    data.jurisdiction,
+    data.as_of,
+    data.generated_at,
+    String(data.ledger.size),
+    data.ledger.root,
+  ].join('\u0000');
   const ids = new UuidMint(docSeed);
 
   const partyUuid = oscalUuid(`party\u0000${data.entity.id}`);
@@ -166,10 +190,14 @@ export function assessmentResults(data: EvidenceData): object {
       ref = { 'subject-uuid': identityUuid(data.entity.id, s.id), type: 'inventory-item', title: `Identity ${visible(s.id)}` };
     } else {
       const uuid = oscalUuid(`resource\u0000${data.entity.id}\u0000${key}`);
-      resources.push(obj({
-        uuid, title: `${visible(s.type)} ${visible(s.id)}`, description: `The ${visible(s.type)} a Mandate finding names as its subject.`,
-        props: props(prop('subject-type', s.type), prop('subject-id', s.id)),
-      }));
+      resources.push(
+        obj({
+          uuid,
+          title: `${visible(s.type)} ${visible(s.id)}`,
+          description: `The ${visible(s.type)} a Mandate finding names as its subject.`,
+          props: props(prop('subject-type', s.type), prop('subject-id', s.id)),
+        }),
+      );
       ref = { 'subject-uuid': uuid, type: 'resource', title: `${visible(s.type)} ${visible(s.id)}` };
     }
     subjectRefs.set(key, ref);
@@ -184,52 +212,81 @@ export function assessmentResults(data: EvidenceData): object {
     checkObservations.set(c.check, [...(checkObservations.get(c.check) ?? []), uuid]);
     const mine = unresolved.filter((f) => f.check === c.check);
     const subjects = unique(mine.map((f) => subjectRef(f.subject)));
-    observations.push(obj({
-      uuid,
-      title: nonBlank(c.title) ?? `Check ${visible(c.check)}`,
-      description: nonBlank(c.description) ?? `Automated check ${visible(c.check)}.`,
-      props: props(
-        prop('check-id', c.check), prop('severity', c.severity), prop('evaluated', String(count(c.evaluated))), prop('failed', String(count(c.failed))),
-        ...[...new Set(c.controls)].sort(cmp).map((id) => prop('control-id', id)),
-      ),
-      methods: ['TEST'],
-      types: ['control-objective'],
-      origins,
-      subjects: subjects.length ? subjects : undefined,
-      'relevant-evidence': [
-        { href: `${PACK_EVIDENCE.data}#/checks/${checkIndex.get(c)}`, description: `The result of check ${visible(c.check)} in this pack's run: ${count(c.failed)} of ${count(c.evaluated)} subjects failed.` },
-        ...mine.map((f) => ({ href: `${PACK_EVIDENCE.data}#/findings/${findingIndex.get(f)}`, description: `Finding ${visible(f.id)} (${f.status}), which this check raised.` })),
-      ],
-      collected: generatedAt,
-    }));
+    observations.push(
+      obj({
+        uuid,
+        title: nonBlank(c.title) ?? `Check ${visible(c.check)}`,
+        description: nonBlank(c.description) ?? `Automated check ${visible(c.check)}.`,
+        props: props(
+          prop('check-id', c.check),
+          prop('severity', c.severity),
+          prop('evaluated', String(count(c.evaluated))),
+          prop('failed', String(count(c.failed))),
+          ...[...new Set(c.controls)].sort(cmp).map((id) => prop('control-id', id)),
+        ),
+        methods: ['TEST'],
+        types: ['control-objective'],
+        origins,
+        subjects: subjects.length ? subjects : undefined,
+        'relevant-evidence': [
+          {
+            href: `${PACK_EVIDENCE.data}#/checks/${checkIndex.get(c)}`,
+            description: `The result of check ${visible(c.check)} in this pack's run: ${count(c.failed)} of ${count(c.evaluated)} subjects failed.`,
+          },
+          ...mine.map((f) => ({
+            href: `${PACK_EVIDENCE.data}#/findings/${findingIndex.get(f)}`,
+            description: `Finding ${visible(f.id)} (${f.status}), which this check raised.`,
+          })),
+        ],
+        collected: generatedAt,
+      }),
+    );
   }
   const findingObservations = new Map<string, string>();
   for (const f of unresolved) {
     const uuid = ids.mint(`observation\u0000finding\u0000${f.id}`);
     if (!findingObservations.has(f.id)) findingObservations.set(f.id, uuid);
     const seqs = [...new Set(f.evidence.filter((n) => Number.isSafeInteger(n)))].sort((a, b) => a - b);
-    observations.push(obj({
-      uuid,
-      title: nonBlank(f.title) ?? `Finding ${visible(f.id)}`,
-      description: nonBlank(f.detail) ?? nonBlank(f.title) ?? `Finding ${visible(f.id)}.`,
-      props: props(
-        prop('finding-id', f.id), prop('check-id', f.check), prop('severity', f.severity), prop('finding-status', f.status),
-        prop('owner', f.owner), prop('first-seen', f.first_seen), prop('last-seen', f.last_seen), prop('due-at', f.due_at), prop('exception', f.exception),
-        ...[...new Set(f.controls)].sort(cmp).map((id) => prop('control-id', id)),
-        ...[...new Set(f.scopes)].sort(cmp).map((s) => prop('scope', s)),
-      ),
-      methods: ['TEST'],
-      types: ['finding'],
-      origins,
-      subjects: [subjectRef(f.subject)],
-      'relevant-evidence': [
-        ...(seqs.length
-          ? [{ href: PACK_EVIDENCE.ledger, props: props(...seqs.map((n) => prop('ledger-seq', String(n)))), description: `The ledger events this finding rests on, by sequence number: ${seqs.join(', ')}; each has an inclusion proof in the pack's signed checkpoint.` }]
-          : []),
-        { href: `${PACK_EVIDENCE.data}#/findings/${findingIndex.get(f)}`, description: `Finding ${visible(f.id)} as recorded in this pack.` },
-      ],
-      collected: generatedAt,
-    }));
+    observations.push(
+      obj({
+        uuid,
+        title: nonBlank(f.title) ?? `Finding ${visible(f.id)}`,
+        description: nonBlank(f.detail) ?? nonBlank(f.title) ?? `Finding ${visible(f.id)}.`,
+        props: props(
+          prop('finding-id', f.id),
+          prop('check-id', f.check),
+          prop('severity', f.severity),
+          prop('finding-status', f.status),
+          prop('owner', f.owner),
+          prop('first-seen', f.first_seen),
+          prop('last-seen', f.last_seen),
+          prop('due-at', f.due_at),
+          prop('exception', f.exception),
+          ...[...new Set(f.controls)].sort(cmp).map((id) => prop('control-id', id)),
+          ...[...new Set(f.scopes)].sort(cmp).map((s) => prop('scope', s)),
+        ),
+        methods: ['TEST'],
+        types: ['finding'],
+        origins,
+        subjects: [subjectRef(f.subject)],
+        'relevant-evidence': [
+          ...(seqs.length
+            ? [
+                {
+                  href: PACK_EVIDENCE.ledger,
+                  props: props(...seqs.map((n) => prop('ledger-seq', String(n)))),
+                  description: `The ledger events this finding rests on, by sequence number: ${seqs.join(', ')}; each has an inclusion proof in the pack's signed checkpoint.`,
+                },
+              ]
+            : []),
+          {
+            href: `${PACK_EVIDENCE.data}#/findings/${findingIndex.get(f)}`,
+            description: `Finding ${visible(f.id)} as recorded in this pack.`,
+          },
+        ],
+        collected: generatedAt,
+      }),
+    );
   }
 
   // One OSCAL finding per control, with its outcome.
@@ -245,13 +302,16 @@ export function assessmentResults(data: EvidenceData): object {
     const description = o.satisfied
       ? `Satisfied: ${o.checks.length} check(s) mapped to ${visible(o.ref)} evaluated ${o.evaluated} subject(s) and none failed; no unresolved finding names it.`
       : `Not satisfied: ${o.failed} of ${o.evaluated} subject evaluation(s) failed the ${o.checks.length} check(s) mapped to ${visible(o.ref)}; unresolved findings: ${statuses('open')} open, ${statuses('acknowledged')} acknowledged, ${statuses('accepted_risk')} accepted as risk.`;
-    const exceptions = [...new Set(o.findings.map((f) => f.exception).filter((e): e is string => e !== null && oscalString(e) !== ''))].sort(cmp);
+    const exceptions = [
+      ...new Set(o.findings.map((f) => f.exception).filter((e): e is string => e !== null && oscalString(e) !== '')),
+    ].sort(cmp);
     return obj({
       uuid: ids.mint(`finding\u0000${o.id}`),
       title: `${name} ${visible(o.ref)}: ${visible(o.title)}`,
       description,
       props: props(
-        prop('control-id', o.id), prop('framework', o.framework),
+        prop('control-id', o.id),
+        prop('framework', o.framework),
         bySeverity[0] ? prop('highest-severity', bySeverity[0].severity) : undefined,
         ...bySeverity.map((f) => prop('finding-id', f.id, f.severity)),
       ),
@@ -263,29 +323,49 @@ export function assessmentResults(data: EvidenceData): object {
         status: obj({ state: o.satisfied ? 'satisfied' : 'not-satisfied', reason: o.satisfied ? 'pass' : 'fail' }),
       }),
       'related-observations': related.length ? related.map((u) => ({ 'observation-uuid': u })) : undefined,
-      remarks: exceptions.length ? `Risk accepted under exception(s) ${exceptions.map(visible).join(', ')}; the control stays not satisfied while they last.` : undefined,
+      remarks: exceptions.length
+        ? `Risk accepted under exception(s) ${exceptions.map(visible).join(', ')}; the control stays not satisfied while they last.`
+        : undefined,
     });
   });
 
   const inventoryItems: Obj[] = [
-    ...[...data.inventory.identities].sort((a, b) => cmp(a.id, b.id)).map((i) => obj({
-      uuid: identityUuid(data.entity.id, i.id),
-      description: `${visible(i.kind)} ${visible(i.id)}: ${visible(i.function)} (${visible(i.capability)}), ${visible(i.status)}.`,
-      props: props(
-        prop('identity-id', i.id), prop('kind', i.kind), prop('function', i.function), prop('capability', i.capability), prop('credential', i.credential),
-        prop('status', i.status), prop('owner', i.owner), prop('vendor', i.vendor), prop('break-glass', i.break_glass ? 'true' : 'false'),
-        ...[...new Set(i.scopes)].sort(cmp).map((s) => prop('scope', s)),
+    ...[...data.inventory.identities]
+      .sort((a, b) => cmp(a.id, b.id))
+      .map((i) =>
+        obj({
+          uuid: identityUuid(data.entity.id, i.id),
+          description: `${visible(i.kind)} ${visible(i.id)}: ${visible(i.function)} (${visible(i.capability)}), ${visible(i.status)}.`,
+          props: props(
+            prop('identity-id', i.id),
+            prop('kind', i.kind),
+            prop('function', i.function),
+            prop('capability', i.capability),
+            prop('credential', i.credential),
+            prop('status', i.status),
+            prop('owner', i.owner),
+            prop('vendor', i.vendor),
+            prop('break-glass', i.break_glass ? 'true' : 'false'),
+            ...[...new Set(i.scopes)].sort(cmp).map((s) => prop('scope', s)),
+          ),
+        }),
       ),
-    })),
-    ...[...strayIdentities].sort(cmp).map((id) => obj({
-      uuid: identityUuid(data.entity.id, id),
-      description: `Identity ${visible(id)}, named by a finding but not in this pack's inventory.`,
-      props: props(prop('identity-id', id)),
-    })),
+    ...[...strayIdentities].sort(cmp).map((id) =>
+      obj({
+        uuid: identityUuid(data.entity.id, id),
+        description: `Identity ${visible(id)}, named by a finding but not in this pack's inventory.`,
+        props: props(prop('identity-id', id)),
+      }),
+    ),
   ];
   // uniqueness of inventory item uuids (an identity listed twice in the inventory)
   const seenItems = new Set<string>();
-  const items = inventoryItems.filter((i) => { const u = i.uuid as string; if (seenItems.has(u)) return false; seenItems.add(u); return true; });
+  const items = inventoryItems.filter((i) => {
+    const u = i.uuid as string;
+    if (seenItems.has(u)) return false;
+    seenItems.add(u);
+    return true;
+  });
 
   const unresolvedCount = unresolved.length;
   const controlIds = outcomes.map((o) => ({ 'control-id': targets.get(o.id)! }));
@@ -296,22 +376,36 @@ export function assessmentResults(data: EvidenceData): object {
     start,
     end,
     props: props(
-      prop('entity-id', data.entity.id), prop('lei', data.entity.lei), prop('jurisdiction', data.jurisdiction), prop('catalogue-version', data.catalogue.version),
-      ...[...data.readiness].sort((a, b) => cmp(a.service, b.service) || cmp(a.jurisdiction, b.jurisdiction)).map((r) => prop('readiness-score', String(r.score), r.service)),
+      prop('entity-id', data.entity.id),
+      prop('lei', data.entity.lei),
+      prop('jurisdiction', data.jurisdiction),
+      prop('catalogue-version', data.catalogue.version),
+      ...[...data.readiness]
+        .sort((a, b) => cmp(a.service, b.service) || cmp(a.jurisdiction, b.jurisdiction))
+        .map((r) => prop('readiness-score', String(r.score), r.service)),
     ),
     'local-definitions': obj({
       'inventory-items': items.length ? items : undefined,
       'assessment-assets': {
-        components: [{
-          uuid: toolUuid, type: 'software', title: 'Mandate',
-          description: 'Mandate, the control plane for non-human identities: its automated control checks produced the observations of this result.',
-          status: { state: 'operational' },
-        }],
-        'assessment-platforms': [{ uuid: platformUuid, title: 'Mandate control checks', 'uses-components': [{ 'component-uuid': toolUuid }] }],
+        components: [
+          {
+            uuid: toolUuid,
+            type: 'software',
+            title: 'Mandate',
+            description:
+              'Mandate, the control plane for non-human identities: its automated control checks produced the observations of this result.',
+            status: { state: 'operational' },
+          },
+        ],
+        'assessment-platforms': [
+          { uuid: platformUuid, title: 'Mandate control checks', 'uses-components': [{ 'component-uuid': toolUuid }] },
+        ],
       },
     }),
     'reviewed-controls': {
-      'control-selections': [controlIds.length ? { 'include-controls': controlIds } : { description: 'No check in this pack maps to a control.' }],
+      'control-selections': [
+        controlIds.length ? { 'include-controls': controlIds } : { description: 'No check in this pack maps to a control.' },
+      ],
     },
     observations: observations.length ? observations : undefined,
     findings: oscalFindings.length ? oscalFindings : undefined,
@@ -326,26 +420,37 @@ export function assessmentResults(data: EvidenceData): object {
       version: `${start} (ledger size ${count(data.ledger.size)})`,
       'oscal-version': OSCAL_VERSION,
       props: props(
-        prop('catalogue-version', data.catalogue.version), prop('policy-version', String(data.policies.version)), prop('policy-digest', data.policies.digest),
-        prop('ledger-origin', data.ledger.origin), prop('ledger-size', String(count(data.ledger.size))), prop('ledger-root', data.ledger.root),
+        prop('catalogue-version', data.catalogue.version),
+        prop('policy-version', String(data.policies.version)),
+        prop('policy-digest', data.policies.digest),
+        prop('ledger-origin', data.ledger.origin),
+        prop('ledger-size', String(count(data.ledger.size))),
+        prop('ledger-root', data.ledger.root),
         prop('ledger-events-cited', String(count(data.ledger.cited))),
       ),
       roles: [{ id: 'prepared-for', title: 'Prepared For' }],
-      parties: [obj({
-        uuid: partyUuid, type: 'organization', name: entityName,
-        props: props(prop('entity-id', data.entity.id), prop('lei', data.entity.lei), prop('home-member-state', data.entity.home)),
-      })],
+      parties: [
+        obj({
+          uuid: partyUuid,
+          type: 'organization',
+          name: entityName,
+          props: props(prop('entity-id', data.entity.id), prop('lei', data.entity.lei), prop('home-member-state', data.entity.home)),
+        }),
+      ],
       'responsible-parties': [{ 'role-id': 'prepared-for', 'party-uuids': [partyUuid] }],
     }),
     'import-ap': {
       href: `mandate://assessment-plan/${uriSegment(data.entity.id)}/${uriSegment(data.jurisdiction)}`,
-      remarks: 'Mandate keeps no OSCAL assessment plan: this reference names the standing plan (the control catalogue and its checks) for this entity and member state.',
+      remarks:
+        'Mandate keeps no OSCAL assessment plan: this reference names the standing plan (the control catalogue and its checks) for this entity and member state.',
     },
     results: [result],
     'back-matter': {
       resources: [
         obj({
-          uuid: ledgerUuid, title: 'Ledger events', description: `The pack's ledger events (origin ${oscalString(data.ledger.origin) || 'unknown'}, size ${count(data.ledger.size)}), with the signed checkpoint and each event's inclusion proof in it; verifiable offline with mandate ledger verify.`,
+          uuid: ledgerUuid,
+          title: 'Ledger events',
+          description: `The pack's ledger events (origin ${oscalString(data.ledger.origin) || 'unknown'}, size ${count(data.ledger.size)}), with the signed checkpoint and each event's inclusion proof in it; verifiable offline with mandate ledger verify.`,
           props: props(prop('ledger-root', data.ledger.root)),
           rlinks: [
             { href: PACK_EVIDENCE.ledger, 'media-type': 'application/jsonl' },
@@ -388,7 +493,8 @@ function controlTargets(ids: string[]): Map<string, string> {
   return tokens;
 }
 
-const DATE_TIME = /^(((2000|2400|2800|(19|2[0-9](0[48]|[2468][048]|[13579][26])))-02-29)|(((19|2[0-9])[0-9]{2})-02-(0[1-9]|1[0-9]|2[0-8]))|(((19|2[0-9])[0-9]{2})-(0[13578]|10|12)-(0[1-9]|[12][0-9]|3[01]))|(((19|2[0-9])[0-9]{2})-(0[469]|11)-(0[1-9]|[12][0-9]|30)))T(2[0-3]|[01][0-9]):([0-5][0-9]):([0-5][0-9])(\.[0-9]+)?(Z|(-((0[0-9]|1[0-2]):00|0[39]:30)|\+((0[0-9]|1[0-4]):00|(0[34569]|10):30|(0[58]|12):45)))$/;
+const DATE_TIME =
+  /^(((2000|2400|2800|(19|2[0-9](0[48]|[2468][048]|[13579][26])))-02-29)|(((19|2[0-9])[0-9]{2})-02-(0[1-9]|1[0-9]|2[0-8]))|(((19|2[0-9])[0-9]{2})-(0[13578]|10|12)-(0[1-9]|[12][0-9]|3[01]))|(((19|2[0-9])[0-9]{2})-(0[469]|11)-(0[1-9]|[12][0-9]|30)))T(2[0-3]|[01][0-9]):([0-5][0-9]):([0-5][0-9])(\.[0-9]+)?(Z|(-((0[0-9]|1[0-2]):00|0[39]:30)|\+((0[0-9]|1[0-4]):00|(0[34569]|10):30|(0[58]|12):45)))$/;
 
 /** The timestamp as OSCAL accepts it: kept as written when it already conforms, else normalised to UTC; null when it is no date-time. */
 function timestamp(s: string): string | null {

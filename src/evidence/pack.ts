@@ -86,7 +86,9 @@ export interface EvidencePackDeps {
 export function evidencePackService({ db, clock, ledger, compliance }: EvidencePackDeps) {
   async function gather(req: PackRequest): Promise<{ data: EvidenceData; cited: number[] }> {
     if (!(MEMBER_STATES as readonly string[]).includes(req.jurisdiction))
-      throw new MandateError('VALIDATION_FAILED', `${req.jurisdiction} is not an EU/EEA member state (ISO 3166-1 alpha-2, e.g. IT)`, { field: '/jurisdiction' });
+      throw new MandateError('VALIDATION_FAILED', `${req.jurisdiction} is not an EU/EEA member state (ISO 3166-1 alpha-2, e.g. IT)`, {
+        field: '/jurisdiction',
+      });
     const entity = await getRecord(db, 'entity', req.entity);
     if (!entity) throw new MandateError('NOT_FOUND', `no legal entity ${req.entity}`, { field: '/entity' });
     const generatedAt = clock().toISOString();
@@ -97,7 +99,10 @@ export function evidencePackService({ db, clock, ledger, compliance }: EvidenceP
 
     // The inventory then: identities acting for this entity in this member state.
     const identities = [...state.identities.values()].filter(({ identity: i }) => i.scopes.some(inScope));
-    for (const i of identities) { cited.add(i.record_seq); cited.add(i.status_seq); }
+    for (const i of identities) {
+      cited.add(i.record_seq);
+      cited.add(i.status_seq);
+    }
     const count = (key: (i: (typeof identities)[number]['identity']) => string) => {
       const out: Record<string, number> = {};
       for (const { identity: i } of identities) out[key(i)] = (out[key(i)] ?? 0) + 1;
@@ -109,29 +114,76 @@ export function evidencePackService({ db, clock, ledger, compliance }: EvidenceP
     const authorisations: EvidenceData['authorisations'] = [];
     for (const { authorisation: a, seq } of auths) {
       cited.add(seq);
-      const history = (await db.all<{ seq: number; at: string; actor: string; action: string; subject_type: string; subject_id: string; reason: string | null }>(
-        'SELECT seq, at, actor, action, subject_type, subject_id, reason FROM events WHERE subject_id = ? AND subject_type = ? AND seq <= ? ORDER BY seq', [a.id, 'authorisation', state.maxSeq],
-      )).map((e): EvidenceEvent => ({ seq: Number(e.seq), at: e.at, actor: e.actor, action: e.action, subject: { type: e.subject_type, id: e.subject_id }, reason: e.reason }));
+      const history = (
+        await db.all<{
+          seq: number;
+          at: string;
+          actor: string;
+          action: string;
+          subject_type: string;
+          subject_id: string;
+          reason: string | null;
+        }>(
+          'SELECT seq, at, actor, action, subject_type, subject_id, reason FROM events WHERE subject_id = ? AND subject_type = ? AND seq <= ? ORDER BY seq',
+          [a.id, 'authorisation', state.maxSeq],
+        )
+      ).map(
+        (e): EvidenceEvent => ({
+          seq: Number(e.seq),
+          at: e.at,
+          actor: e.actor,
+          action: e.action,
+          subject: { type: e.subject_type, id: e.subject_id },
+          reason: e.reason,
+        }),
+      );
       for (const e of history) cited.add(e.seq);
       authorisations.push({ id: a.id, service: a.service, status: a.status, basis: a.basis, reference: a.reference, history });
     }
     if (auths.length === 0 && identities.length === 0)
-      throw new MandateError('NOT_FOUND', `entity ${req.entity} neither holds an authorisation nor has an identity in ${req.jurisdiction}${req.asOf ? ` as of ${asOf}` : ''}`, { field: '/jurisdiction' });
+      throw new MandateError(
+        'NOT_FOUND',
+        `entity ${req.entity} neither holds an authorisation nor has an identity in ${req.jurisdiction}${req.asOf ? ` as of ${asOf}` : ''}`,
+        { field: '/jurisdiction' },
+      );
 
     // Control results and findings: from the check run at or before as-of.
     const readiness = await compliance.readiness({ entity: req.entity, jurisdiction: req.jurisdiction, ...(req.asOf ? { asOf } : {}) });
     const [runRow] = readiness.run ? await db.all<{ doc: string }>('SELECT doc FROM check_runs WHERE id = ?', [readiness.run.id]) : [];
-    const checks: CheckResult[] = runRow ? (JSON.parse(runRow.doc) as { checks: CheckResult[] }).checks : CHECKS.map((c) => ({ check: c.id, title: c.title, description: c.description, severity: c.severity, controls: c.controls, evaluated: 0, failed: 0 }));
-    const [runEvent] = readiness.run ? await db.all<{ seq: number }>("SELECT seq FROM events WHERE subject_id = ? AND action = 'checks.ran'", [readiness.run.id]) : [];
+    const checks: CheckResult[] = runRow
+      ? (JSON.parse(runRow.doc) as { checks: CheckResult[] }).checks
+      : CHECKS.map((c) => ({
+          check: c.id,
+          title: c.title,
+          description: c.description,
+          severity: c.severity,
+          controls: c.controls,
+          evaluated: 0,
+          failed: 0,
+        }));
+    const [runEvent] = readiness.run
+      ? await db.all<{ seq: number }>("SELECT seq FROM events WHERE subject_id = ? AND action = 'checks.ran'", [readiness.run.id])
+      : [];
     if (runEvent) cited.add(Number(runEvent.seq));
     const scopeKeys = new Set(auths.map(({ authorisation: a }) => scopeKey(a)));
     for (const { identity: i } of identities) for (const s of i.scopes) if (inScope(s)) scopeKeys.add(scopeKey(s));
-    const findings: Finding[] = (await compliance.findings({ status: ['open', 'acknowledged', 'accepted_risk', 'resolved'], limit: 1_000_000 }))
-      .filter((f) => f.first_seen <= asOf && (!f.resolved_at || f.resolved_at > asOf) && (f.scopes.length === 0 || f.scopes.some((k) => scopeKeys.has(k))))
+    const findings: Finding[] = (
+      await compliance.findings({ status: ['open', 'acknowledged', 'accepted_risk', 'resolved'], limit: 1_000_000 })
+    )
+      .filter(
+        (f) =>
+          f.first_seen <= asOf &&
+          (!f.resolved_at || f.resolved_at > asOf) &&
+          (f.scopes.length === 0 || f.scopes.some((k) => scopeKeys.has(k))),
+      )
       .map(({ acknowledged_by: _a, occurrences: _o, ...f }) => {
         // The events a finding about an identity rests on: the identity's record and status then.
         const then = f.subject.type === 'identity' ? state.identities.get(f.subject.id) : undefined;
-        return { ...f, status: f.resolved_at && f.resolved_at > asOf ? 'open' : f.status, evidence: then ? [...new Set([then.record_seq, then.status_seq])] : [] };
+        return {
+          ...f,
+          status: f.resolved_at && f.resolved_at > asOf ? 'open' : f.status,
+          evidence: then ? [...new Set([then.record_seq, then.status_seq])] : [],
+        };
       });
     for (const f of findings) for (const seq of f.evidence) cited.add(seq);
 
@@ -140,35 +192,70 @@ export function evidencePackService({ db, clock, ledger, compliance }: EvidenceP
     const subjects = [...identities.map((i) => i.identity.id), ...auths.map((a) => a.authorisation.id)];
     const authIds = auths.map((a) => a.authorisation.id);
     const transitionIds = authIds.length
-      ? (await db.all<{ id: string }>(`SELECT id FROM transitions WHERE ${authIds.map(() => 'authorisations LIKE ?').join(' OR ')}`, authIds.map((c) => `%"${c}"%`))).map((r) => r.id)
+      ? (
+          await db.all<{ id: string }>(
+            `SELECT id FROM transitions WHERE ${authIds.map(() => 'authorisations LIKE ?').join(' OR ')}`,
+            authIds.map((c) => `%"${c}"%`),
+          )
+        ).map((r) => r.id)
       : [];
     const approvalRows: { id: string; kind: string; status: string; requester: string; decided_at: string | null; summary: string }[] = [];
     const about = [...subjects, ...transitionIds];
     for (let i = 0; i < about.length; i += 500) {
       const chunk = about.slice(i, i + 500);
-      approvalRows.push(...(await db.all<(typeof approvalRows)[number]>(
-        `SELECT id, kind, status, requester, decided_at, summary FROM approvals WHERE created_at <= ? AND subject_id IN (${placeholders(chunk.length)})`, [asOf, ...chunk],
-      )));
+      approvalRows.push(
+        ...(await db.all<(typeof approvalRows)[number]>(
+          `SELECT id, kind, status, requester, decided_at, summary FROM approvals WHERE created_at <= ? AND subject_id IN (${placeholders(chunk.length)})`,
+          [asOf, ...chunk],
+        )),
+      );
     }
     const votesOf = new Map<string, string[]>();
     for (let i = 0; i < approvalRows.length; i += 500) {
       const chunk = approvalRows.slice(i, i + 500).map((r) => r.id);
-      for (const v of await db.all<{ approval_id: string; voter: string }>(`SELECT approval_id, voter FROM approval_votes WHERE decision = 'approve' AND at <= ? AND approval_id IN (${placeholders(chunk.length)}) ORDER BY at`, [asOf, ...chunk]))
+      for (const v of await db.all<{ approval_id: string; voter: string }>(
+        `SELECT approval_id, voter FROM approval_votes WHERE decision = 'approve' AND at <= ? AND approval_id IN (${placeholders(chunk.length)}) ORDER BY at`,
+        [asOf, ...chunk],
+      ))
         (votesOf.get(v.approval_id) ?? votesOf.set(v.approval_id, []).get(v.approval_id)!).push(v.voter);
     }
     const approvals: EvidenceData['approvals'] = approvalRows.map((r) => ({
-      id: r.id, kind: r.kind, status: r.decided_at && r.decided_at > asOf ? 'pending' : r.status, requester: r.requester, approvers: votesOf.get(r.id) ?? [],
-      decided_at: r.decided_at && r.decided_at <= asOf ? r.decided_at : null, summary: r.summary,
+      id: r.id,
+      kind: r.kind,
+      status: r.decided_at && r.decided_at > asOf ? 'pending' : r.status,
+      requester: r.requester,
+      approvers: votesOf.get(r.id) ?? [],
+      decided_at: r.decided_at && r.decided_at <= asOf ? r.decided_at : null,
+      summary: r.summary,
     }));
     const ids = new Set(identities.map((i) => i.identity.id));
-    const exceptions = (await db.all<{ id: string; identity_id: string; doc: string; status: string; expires_at: string; created_at: string }>('SELECT id, identity_id, doc, status, expires_at, created_at FROM policy_exceptions WHERE created_at <= ?', [asOf]))
+    const exceptions = (
+      await db.all<{ id: string; identity_id: string; doc: string; status: string; expires_at: string; created_at: string }>(
+        'SELECT id, identity_id, doc, status, expires_at, created_at FROM policy_exceptions WHERE created_at <= ?',
+        [asOf],
+      )
+    )
       .filter((e) => ids.has(e.identity_id))
       .map((e) => {
         const d = JSON.parse(e.doc) as { control: string; justification: string };
-        return { id: e.id, identity: e.identity_id, control: d.control, status: e.status, expires_at: e.expires_at, justification: d.justification };
+        return {
+          id: e.id,
+          identity: e.identity_id,
+          control: d.control,
+          status: e.status,
+          expires_at: e.expires_at,
+          justification: d.justification,
+        };
       });
-    const [policy] = await db.all<{ version: number; digest: string; doc: string }>('SELECT version, digest, doc FROM cedar_policies WHERE created_at <= ? ORDER BY version DESC LIMIT 1', [asOf]);
-    const [policyEvent] = policy ? await db.all<{ seq: number }>("SELECT seq FROM events WHERE action = 'policies.published' AND subject_id = ?", [String(policy.version)]) : [];
+    const [policy] = await db.all<{ version: number; digest: string; doc: string }>(
+      'SELECT version, digest, doc FROM cedar_policies WHERE created_at <= ? ORDER BY version DESC LIMIT 1',
+      [asOf],
+    );
+    const [policyEvent] = policy
+      ? await db.all<{ seq: number }>("SELECT seq FROM events WHERE action = 'policies.published' AND subject_id = ?", [
+          String(policy.version),
+        ])
+      : [];
     if (policyEvent) cited.add(Number(policyEvent.seq));
 
     // A checkpoint covering every cited event.
@@ -190,15 +277,27 @@ export function evidencePackService({ db, clock, ledger, compliance }: EvidenceP
         by_kind: count((i) => i.kind),
         by_capability: count((i) => i.capability),
         by_credential: count((i) => i.credential.type),
-        identities: identities.map(({ identity: i }) => ({
-          id: i.id, kind: i.kind, function: i.function, capability: i.capability, owner: i.owner ?? null, status: i.status, credential: i.credential.type,
-          scopes: i.scopes.filter(inScope).map(scopeKey), vendor: i.vendor ?? null, break_glass: Boolean(i.break_glass),
-        })).sort((a, b) => (a.id < b.id ? -1 : 1)),
+        identities: identities
+          .map(({ identity: i }) => ({
+            id: i.id,
+            kind: i.kind,
+            function: i.function,
+            capability: i.capability,
+            owner: i.owner ?? null,
+            status: i.status,
+            credential: i.credential.type,
+            scopes: i.scopes.filter(inScope).map(scopeKey),
+            vendor: i.vendor ?? null,
+            break_glass: Boolean(i.break_glass),
+          }))
+          .sort((a, b) => (a.id < b.id ? -1 : 1)),
       },
       authorisations,
       approvals: approvals.sort((a, b) => (a.id < b.id ? -1 : 1)),
       exceptions,
-      policies: policy ? { version: Number(policy.version), digest: policy.digest, ids: (JSON.parse(policy.doc) as { id: string }[]).map((p) => p.id) } : { version: 0, digest: '', ids: [] },
+      policies: policy
+        ? { version: Number(policy.version), digest: policy.digest, ids: (JSON.parse(policy.doc) as { id: string }[]).map((p) => p.id) }
+        : { version: 0, digest: '', ids: [] },
       ledger: { origin: key.name, size: checkpoint.size, root: checkpoint.root, checkpoint: checkpoint.note, cited: cited.size },
     };
     return { data, cited: [...cited].filter((s) => s <= checkpoint.size).sort((a, b) => a - b) };
@@ -214,7 +313,8 @@ export function evidencePackService({ db, clock, ledger, compliance }: EvidenceP
       for (let i = 0; i < cited.length; i += 2000) {
         const chunk = cited.slice(i, i + 2000);
         const rows = await db.all<LeafFields & { leaf_hash: string }>(
-          `SELECT seq, at, actor, action, subject_type, subject_id, before_doc, after_doc, reason, leaf_hash FROM events WHERE seq IN (${placeholders(chunk.length)}) ORDER BY seq`, chunk,
+          `SELECT seq, at, actor, action, subject_type, subject_id, before_doc, after_doc, reason, leaf_hash FROM events WHERE seq IN (${placeholders(chunk.length)}) ORDER BY seq`,
+          chunk,
         );
         for (const r of rows) lines.push(`${LINE_PREFIX}${r.leaf_hash}${LINE_MIDDLE}${leafText({ ...r, seq: Number(r.seq) })}}`);
         proofs.push(...(await ledger.inclusions(chunk, data.ledger.size)));
@@ -226,17 +326,27 @@ export function evidencePackService({ db, clock, ledger, compliance }: EvidenceP
         { path: 'data/evidence.json', content: Buffer.from(`${JSON.stringify(data)}\n`) },
         { path: 'ledger/events.jsonl', content: Buffer.from(lines.length ? `${lines.join('\n')}\n` : '') },
         { path: 'ledger/checkpoint.txt', content: Buffer.from(data.ledger.checkpoint) },
-        { path: 'ledger/proofs.json', content: Buffer.from(`${JSON.stringify({ tree_size: data.ledger.size, root: data.ledger.root, proofs })}\n`) },
+        {
+          path: 'ledger/proofs.json',
+          content: Buffer.from(`${JSON.stringify({ tree_size: data.ledger.size, root: data.ledger.root, proofs })}\n`),
+        },
         { path: 'ledger/key.txt', content: Buffer.from(`${key.verifierKey}\n`) },
       ];
       const manifest: PackManifest = {
-        format: PACK_FORMAT, entity: data.entity.id, jurisdiction: data.jurisdiction, as_of: data.as_of, generated_at: data.generated_at,
+        format: PACK_FORMAT,
+        entity: data.entity.id,
+        jurisdiction: data.jurisdiction,
+        as_of: data.as_of,
+        generated_at: data.generated_at,
         ledger: { origin: data.ledger.origin, size: data.ledger.size, root: data.ledger.root },
         files: files.map((f) => ({ path: f.path, sha256: sha256(f.content), bytes: f.content.length })),
       };
       const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
       const signature = sign(null, manifestBytes, key.privateKey).toString('base64');
-      const bytes = await tarGz([{ path: 'manifest.json', content: manifestBytes }, { path: 'manifest.sig', content: Buffer.from(`${signature}\n`) }, ...files], new Date(data.generated_at));
+      const bytes = await tarGz(
+        [{ path: 'manifest.json', content: manifestBytes }, { path: 'manifest.sig', content: Buffer.from(`${signature}\n`) }, ...files],
+        new Date(data.generated_at),
+      );
       return { bytes, manifest, data };
     },
   };

@@ -7,7 +7,12 @@ import { FRAMEWORK_NAMES, FRAMEWORKS, PACK_EVIDENCE, SEVERITIES, controlOutcomes
 
 const DAY = 86_400_000;
 const STATUS_ORDER: FindingStatus[] = ['open', 'acknowledged', 'accepted_risk', 'resolved'];
-const STATUS_LABEL: Record<FindingStatus, string> = { open: 'Open', acknowledged: 'Acknowledged', accepted_risk: 'Accepted risk', resolved: 'Resolved' };
+const STATUS_LABEL: Record<FindingStatus, string> = {
+  open: 'Open',
+  acknowledged: 'Acknowledged',
+  accepted_risk: 'Accepted risk',
+  resolved: 'Resolved',
+};
 const SEVERITY_COLOUR: Record<Severity, string> = { critical: '#8e0000', high: '#c62828', medium: '#b26a00', low: '#1b5e87' };
 
 /** The report's sections, in order: id, heading, and whether it starts a new printed page. */
@@ -57,7 +62,9 @@ export function renderReport(data: EvidenceData): string {
     '<main>',
     header(data, title),
     nav(),
-    ...REPORT_SECTIONS.map(([id, heading, page]) => `<section id="${id}"${page ? ' class="major"' : ''}>\n<h2>${heading}</h2>\n${sections[id]}\n</section>`),
+    ...REPORT_SECTIONS.map(
+      ([id, heading, page]) => `<section id="${id}"${page ? ' class="major"' : ''}>\n<h2>${heading}</h2>\n${sections[id]}\n</section>`,
+    ),
     `<footer><p class="muted">Rendered by Mandate from the evidence pack of ${esc(data.entity.name || data.entity.id)} generated at ${time(data.generated_at)}. The signed ledger in the pack is the authoritative record; this report is a reading of it.</p></footer>`,
     '</main>',
     '</body>',
@@ -96,7 +103,11 @@ function summary(data: EvidenceData, outcomes: ControlOutcome[]): string {
   const mean = scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null;
   const satisfied = outcomes.filter((o) => o.satisfied).length;
   const kpi = (value: string, label: string, cls = '') => `<div class="kpi${cls ? ` ${cls}` : ''}"><b>${value}</b>${label}</div>`;
-  const bySeverity = SEVERITIES.map((s) => ({ severity: s, open: unresolved.filter((f) => f.severity === s && f.status !== 'accepted_risk').length, accepted: unresolved.filter((f) => f.severity === s && f.status === 'accepted_risk').length }));
+  const bySeverity = SEVERITIES.map((s) => ({
+    severity: s,
+    open: unresolved.filter((f) => f.severity === s && f.status !== 'accepted_risk').length,
+    accepted: unresolved.filter((f) => f.severity === s && f.status === 'accepted_risk').length,
+  }));
   return [
     '<div class="kpis">',
     kpi(mean === null ? '—' : num(Math.round(mean * 10) / 10), 'mean readiness (of 100)', mean !== null && mean < 50 ? 'bad' : ''),
@@ -110,11 +121,19 @@ function summary(data: EvidenceData, outcomes: ControlOutcome[]): string {
     `<figure>${severityChart(bySeverity)}<figcaption>Unresolved findings by severity: open or acknowledged (solid) and accepted as risk under an exception (hatched).</figcaption></figure>`,
     `<figure>${trendChart(data.trend)}<figcaption>Readiness over time for ${esc(data.entity.name || data.entity.id)} in ${esc(data.jurisdiction)}: the mean score of its services.</figcaption></figure>`,
     data.readiness.length
-      ? table(['Service', 'Authorisation', 'Score', 'Identities', 'Open findings', 'Blocking'], data.readiness.map((r) => [
-        `${text(r.service)} <span class="muted">(${text(r.jurisdiction)})</span>`,
-        r.authorisation ? `${text(r.authorisation.status)} <span class="muted">${text(r.authorisation.basis)}, ${text(r.authorisation.reference)}</span>` : '<span class="bad">none on record</span>',
-        { html: num(clamp(r.score)), cls: 'num' }, { html: num(r.identities), cls: 'num' }, { html: num(r.open_findings), cls: 'num' }, { html: num(r.blocking.length), cls: 'num' },
-      ]))
+      ? table(
+          ['Service', 'Authorisation', 'Score', 'Identities', 'Open findings', 'Blocking'],
+          data.readiness.map((r) => [
+            `${text(r.service)} <span class="muted">(${text(r.jurisdiction)})</span>`,
+            r.authorisation
+              ? `${text(r.authorisation.status)} <span class="muted">${text(r.authorisation.basis)}, ${text(r.authorisation.reference)}</span>`
+              : '<span class="bad">none on record</span>',
+            { html: num(clamp(r.score)), cls: 'num' },
+            { html: num(r.identities), cls: 'num' },
+            { html: num(r.open_findings), cls: 'num' },
+            { html: num(r.blocking.length), cls: 'num' },
+          ]),
+        )
       : '<p class="muted">No service of this entity is in scope in this member state.</p>',
   ].join('\n');
 }
@@ -128,86 +147,146 @@ function blocking(data: EvidenceData): string {
   return [
     '<p>Critical and high findings block readiness until they are resolved or their risk is formally accepted.</p>',
     rows.length
-      ? table(['Service', 'Severity', 'Finding', 'Owner', 'Due'], rows.map(({ r, b, f }) => {
-        const due = f ? Date.parse(f.due_at) : NaN;
-        const overdue = Number.isFinite(due) && Number.isFinite(asOf) && due < asOf;
-        return [
-          text(r.service),
-          severity(b.severity),
-          `${text(b.title)}<br><span class="mono muted">${text(b.id)}</span>`,
-          b.owner ? text(b.owner) : '<span class="bad">no owner</span>',
-          f ? `${date(f.due_at)}${overdue ? ' <span class="badge bad">overdue</span>' : ''}` : '<span class="muted">—</span>',
-        ];
-      }))
+      ? table(
+          ['Service', 'Severity', 'Finding', 'Owner', 'Due'],
+          rows.map(({ r, b, f }) => {
+            const due = f ? Date.parse(f.due_at) : NaN;
+            const overdue = Number.isFinite(due) && Number.isFinite(asOf) && due < asOf;
+            return [
+              text(r.service),
+              severity(b.severity),
+              `${text(b.title)}<br><span class="mono muted">${text(b.id)}</span>`,
+              b.owner ? text(b.owner) : '<span class="bad">no owner</span>',
+              f ? `${date(f.due_at)}${overdue ? ' <span class="badge bad">overdue</span>' : ''}` : '<span class="muted">—</span>',
+            ];
+          }),
+        )
       : '<p class="ok">No blocking finding.</p>',
     '<h3>Owners to chase</h3>',
     owners.size
-      ? table(['Owner', 'Findings'], [...owners].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0])).map(([o, n]) => [text(o), { html: num(n), cls: 'num' }]))
+      ? table(
+          ['Owner', 'Findings'],
+          [...owners].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0])).map(([o, n]) => [text(o), { html: num(n), cls: 'num' }]),
+        )
       : '<p class="muted">Nobody to chase.</p>',
   ].join('\n');
 }
 
 function deadlines(data: EvidenceData): string {
-  const rows = data.readiness.flatMap((r) => r.deadlines.map((d) => ({ r, d }))).sort((a, b) => a.d.days_left - b.d.days_left || cmp(a.d.at, b.d.at));
+  const rows = data.readiness
+    .flatMap((r) => r.deadlines.map((d) => ({ r, d })))
+    .sort((a, b) => a.d.days_left - b.d.days_left || cmp(a.d.at, b.d.at));
   if (!rows.length) return '<p class="muted">No deadline falls in this pack.</p>';
-  return table(['Service', 'What', 'When', 'Days left'], rows.map(({ r, d }) => [
-    text(r.service), text(d.what), time(d.at),
-    { html: d.days_left < 0 ? `<span class="bad">overdue by ${num(-d.days_left)}</span>` : d.days_left <= 7 ? `<span class="warn">${num(d.days_left)}</span>` : num(d.days_left), cls: 'num' },
-  ]));
+  return table(
+    ['Service', 'What', 'When', 'Days left'],
+    rows.map(({ r, d }) => [
+      text(r.service),
+      text(d.what),
+      time(d.at),
+      {
+        html:
+          d.days_left < 0
+            ? `<span class="bad">overdue by ${num(-d.days_left)}</span>`
+            : d.days_left <= 7
+              ? `<span class="warn">${num(d.days_left)}</span>`
+              : num(d.days_left),
+        cls: 'num',
+      },
+    ]),
+  );
 }
 
 function controls(data: EvidenceData, outcomes: ControlOutcome[]): string {
-  const parts: string[] = [`<p>${num(outcomes.filter((o) => o.satisfied).length)} of ${num(outcomes.length)} controls satisfied (catalogue ${text(data.catalogue.version)}). A control is satisfied when no check mapped to it failed and no unresolved finding names it; a risk accepted under an exception leaves it not satisfied.</p>`];
+  const parts: string[] = [
+    `<p>${num(outcomes.filter((o) => o.satisfied).length)} of ${num(outcomes.length)} controls satisfied (catalogue ${text(data.catalogue.version)}). A control is satisfied when no check mapped to it failed and no unresolved finding names it; a risk accepted under an exception leaves it not satisfied.</p>`,
+  ];
   for (const fw of FRAMEWORKS) {
     const mine = outcomes.filter((o) => o.framework === fw);
     if (!mine.length) continue;
     parts.push(`<h3>${esc(FRAMEWORK_NAMES[fw].long)}</h3>`);
-    parts.push(table(['Ref', 'Control', 'Checks', 'Result', 'Unresolved findings'], mine.map((o) => [
-      `<span class="nowrap">${text(o.ref)}</span>`,
-      `${text(o.title)}<br><span class="mono muted">${text(o.id)}</span>`,
-      o.checks.length ? o.checks.map((c) => `${text(c.title)} <span class="muted">(${num(c.failed)} of ${num(c.evaluated)} failed)</span>`).join('<br>') : '<span class="muted">no check</span>',
-      o.satisfied ? '<span class="badge ok">Satisfied</span>' : '<span class="badge bad">Not satisfied</span>',
-      o.findings.length ? o.findings.map((f) => `<span class="mono">${text(f.id)}</span>`).join('<br>') : '<span class="muted">—</span>',
-    ])));
+    parts.push(
+      table(
+        ['Ref', 'Control', 'Checks', 'Result', 'Unresolved findings'],
+        mine.map((o) => [
+          `<span class="nowrap">${text(o.ref)}</span>`,
+          `${text(o.title)}<br><span class="mono muted">${text(o.id)}</span>`,
+          o.checks.length
+            ? o.checks
+                .map((c) => `${text(c.title)} <span class="muted">(${num(c.failed)} of ${num(c.evaluated)} failed)</span>`)
+                .join('<br>')
+            : '<span class="muted">no check</span>',
+          o.satisfied ? '<span class="badge ok">Satisfied</span>' : '<span class="badge bad">Not satisfied</span>',
+          o.findings.length
+            ? o.findings.map((f) => `<span class="mono">${text(f.id)}</span>`).join('<br>')
+            : '<span class="muted">—</span>',
+        ]),
+      ),
+    );
   }
   parts.push('<h3>Checks run</h3>');
-  parts.push(data.checks.length
-    ? table(['Check', 'Severity', 'Evaluated', 'Failed', 'Controls'], data.checks.map((c) => [
-      `${text(c.title)}<br><span class="mono muted">${text(c.check)}</span>${c.description ? `<br><span class="muted">${text(c.description)}</span>` : ''}`,
-      severity(c.severity), { html: num(c.evaluated), cls: 'num' }, { html: c.failed > 0 ? `<span class="bad">${num(c.failed)}</span>` : num(c.failed), cls: 'num' },
-      c.controls.map((id) => `<span class="mono">${text(id)}</span>`).join('<br>'),
-    ]))
-    : '<p class="muted">No check ran for this pack.</p>');
+  parts.push(
+    data.checks.length
+      ? table(
+          ['Check', 'Severity', 'Evaluated', 'Failed', 'Controls'],
+          data.checks.map((c) => [
+            `${text(c.title)}<br><span class="mono muted">${text(c.check)}</span>${c.description ? `<br><span class="muted">${text(c.description)}</span>` : ''}`,
+            severity(c.severity),
+            { html: num(c.evaluated), cls: 'num' },
+            { html: c.failed > 0 ? `<span class="bad">${num(c.failed)}</span>` : num(c.failed), cls: 'num' },
+            c.controls.map((id) => `<span class="mono">${text(id)}</span>`).join('<br>'),
+          ]),
+        )
+      : '<p class="muted">No check ran for this pack.</p>',
+  );
   return parts.join('\n');
 }
 
 function findingsTable(data: EvidenceData): string {
   if (!data.findings.length) return '<p class="ok">No finding.</p>';
   const rank = (f: Finding) => [STATUS_ORDER.indexOf(f.status), SEVERITIES.indexOf(f.severity)] as const;
-  const sorted = [...data.findings].sort((a, b) => rank(a)[0] - rank(b)[0] || rank(a)[1] - rank(b)[1] || cmp(a.due_at, b.due_at) || cmp(a.id, b.id));
-  const counts = STATUS_ORDER.map((s) => `${num(data.findings.filter((f) => f.status === s).length)} ${STATUS_LABEL[s].toLowerCase()}`).join(', ');
+  const sorted = [...data.findings].sort(
+    (a, b) => rank(a)[0] - rank(b)[0] || rank(a)[1] - rank(b)[1] || cmp(a.due_at, b.due_at) || cmp(a.id, b.id),
+  );
+  const counts = STATUS_ORDER.map(
+    (s) => `${num(data.findings.filter((f) => f.status === s).length)} ${STATUS_LABEL[s].toLowerCase()}`,
+  ).join(', ');
   return [
     `<p>${num(data.findings.length)} findings: ${counts}.</p>`,
-    table(['Severity', 'Status', 'Finding', 'Owner', 'Controls', 'Seen', 'Due', 'Resolution and evidence'], sorted.map((f) => [
-      severity(f.severity),
-      `<span class="status-${f.status === 'resolved' ? 'done' : 'live'}">${esc(STATUS_LABEL[f.status] ?? f.status)}</span>`,
-      `<strong>${text(f.title)}</strong><br>${text(f.detail)}<br><span class="muted">${text(f.subject.type)}</span> <span class="mono">${text(f.subject.id)}</span><br><span class="mono muted">${text(f.id)}</span>`,
-      f.owner ? text(f.owner) : '<span class="bad">no owner</span>',
-      f.controls.map((id) => `<span class="mono">${text(id)}</span>`).join('<br>'),
-      `${date(f.first_seen)} – ${date(f.last_seen)}`,
-      date(f.due_at),
-      [
-        f.status === 'resolved' ? `resolved ${f.resolved_at ? date(f.resolved_at) : ''}` : f.exception ? `exception <span class="mono">${text(f.exception)}</span>` : '',
-        f.evidence.length ? `ledger events <span class="mono">${f.evidence.map(num).join(', ')}</span>` : '',
-      ].filter(Boolean).join('<br>') || '<span class="muted">—</span>',
-    ]), 'compact'),
+    table(
+      ['Severity', 'Status', 'Finding', 'Owner', 'Controls', 'Seen', 'Due', 'Resolution and evidence'],
+      sorted.map((f) => [
+        severity(f.severity),
+        `<span class="status-${f.status === 'resolved' ? 'done' : 'live'}">${esc(STATUS_LABEL[f.status] ?? f.status)}</span>`,
+        `<strong>${text(f.title)}</strong><br>${text(f.detail)}<br><span class="muted">${text(f.subject.type)}</span> <span class="mono">${text(f.subject.id)}</span><br><span class="mono muted">${text(f.id)}</span>`,
+        f.owner ? text(f.owner) : '<span class="bad">no owner</span>',
+        f.controls.map((id) => `<span class="mono">${text(id)}</span>`).join('<br>'),
+        `${date(f.first_seen)} – ${date(f.last_seen)}`,
+        date(f.due_at),
+        [
+          f.status === 'resolved'
+            ? `resolved ${f.resolved_at ? date(f.resolved_at) : ''}`
+            : f.exception
+              ? `exception <span class="mono">${text(f.exception)}</span>`
+              : '',
+          f.evidence.length ? `ledger events <span class="mono">${f.evidence.map(num).join(', ')}</span>` : '',
+        ]
+          .filter(Boolean)
+          .join('<br>') || '<span class="muted">—</span>',
+      ]),
+      'compact',
+    ),
   ].join('\n');
 }
 
 function inventory(data: EvidenceData): string {
   const breakdown = (caption: string, counts: Record<string, number>) => {
     const rows = Object.entries(counts).sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]));
-    return `<div>${table([caption, 'Identities'], rows.map(([k, n]) => [text(k), { html: num(n), cls: 'num' }]), '', caption)}</div>`;
+    return `<div>${table(
+      [caption, 'Identities'],
+      rows.map(([k, n]) => [text(k), { html: num(n), cls: 'num' }]),
+      '',
+      caption,
+    )}</div>`;
   };
   const ids = data.inventory.identities;
   return [
@@ -223,25 +302,57 @@ function inventory(data: EvidenceData): string {
 function identities(data: EvidenceData): string {
   const ids = [...data.inventory.identities].sort((a, b) => cmp(a.id, b.id));
   if (!ids.length) return '<p class="muted">No identity in this pack.</p>';
-  return table(['Identity', 'Kind', 'Function', 'Capability', 'Credential', 'Owner', 'Status', 'Vendor, break-glass', 'Scopes'], ids.map((i) => [
-    `<span class="mono">${text(i.id)}</span>`, text(i.kind), text(i.function), text(i.capability), text(i.credential),
-    i.owner ? text(i.owner) : '<span class="bad">none</span>', text(i.status),
-    [i.vendor ? `vendor ${text(i.vendor)}` : '', i.break_glass ? '<strong>break-glass</strong>' : ''].filter(Boolean).join('<br>') || '<span class="muted">—</span>',
-    i.scopes.map(text).join('<br>'),
-  ]), 'compact');
+  return table(
+    ['Identity', 'Kind', 'Function', 'Capability', 'Credential', 'Owner', 'Status', 'Vendor, break-glass', 'Scopes'],
+    ids.map((i) => [
+      `<span class="mono">${text(i.id)}</span>`,
+      text(i.kind),
+      text(i.function),
+      text(i.capability),
+      text(i.credential),
+      i.owner ? text(i.owner) : '<span class="bad">none</span>',
+      text(i.status),
+      [i.vendor ? `vendor ${text(i.vendor)}` : '', i.break_glass ? '<strong>break-glass</strong>' : ''].filter(Boolean).join('<br>') ||
+        '<span class="muted">—</span>',
+      i.scopes.map(text).join('<br>'),
+    ]),
+    'compact',
+  );
 }
 
 function authorisations(data: EvidenceData): string {
   if (!data.authorisations.length) return '<p class="muted">No authorisation on record for this entity in this member state.</p>';
   return [
-    table(['Authorisation', 'Service', 'Status', 'Basis', 'Reference'], data.authorisations.map((a) => [
-      `<span class="mono">${text(a.id)}</span>`, text(a.service), text(a.status), text(a.basis), text(a.reference),
-    ])),
-    ...data.authorisations.map((a) => `<h3>History of <span class="mono">${text(a.id)}</span></h3>\n${a.history.length
-      ? table(['Ledger seq', 'At', 'Actor', 'Action', 'Reason'], [...a.history].sort((x, y) => x.seq - y.seq).map((e) => [
-        { html: num(e.seq), cls: 'num' }, time(e.at), text(e.actor), `<span class="mono">${text(e.action)}</span>`, e.reason ? text(e.reason) : '<span class="muted">—</span>',
-      ]), 'compact')
-      : '<p class="muted">No recorded change.</p>'}`),
+    table(
+      ['Authorisation', 'Service', 'Status', 'Basis', 'Reference'],
+      data.authorisations.map((a) => [
+        `<span class="mono">${text(a.id)}</span>`,
+        text(a.service),
+        text(a.status),
+        text(a.basis),
+        text(a.reference),
+      ]),
+    ),
+    ...data.authorisations.map(
+      (a) =>
+        `<h3>History of <span class="mono">${text(a.id)}</span></h3>\n${
+          a.history.length
+            ? table(
+                ['Ledger seq', 'At', 'Actor', 'Action', 'Reason'],
+                [...a.history]
+                  .sort((x, y) => x.seq - y.seq)
+                  .map((e) => [
+                    { html: num(e.seq), cls: 'num' },
+                    time(e.at),
+                    text(e.actor),
+                    `<span class="mono">${text(e.action)}</span>`,
+                    e.reason ? text(e.reason) : '<span class="muted">—</span>',
+                  ]),
+                'compact',
+              )
+            : '<p class="muted">No recorded change.</p>'
+        }`,
+    ),
   ].join('\n');
 }
 
@@ -249,17 +360,34 @@ function approvals(data: EvidenceData): string {
   return [
     '<h3>Approvals</h3>',
     data.approvals.length
-      ? table(['Approval', 'Kind', 'Status', 'Requester', 'Approvers', 'Decided', 'Summary'], data.approvals.map((a) => [
-        `<span class="mono">${text(a.id)}</span>`, text(a.kind), text(a.status), text(a.requester),
-        a.approvers.length ? a.approvers.map(text).join('<br>') : '<span class="muted">—</span>',
-        a.decided_at ? time(a.decided_at) : '<span class="muted">pending</span>', text(a.summary),
-      ]), 'compact')
+      ? table(
+          ['Approval', 'Kind', 'Status', 'Requester', 'Approvers', 'Decided', 'Summary'],
+          data.approvals.map((a) => [
+            `<span class="mono">${text(a.id)}</span>`,
+            text(a.kind),
+            text(a.status),
+            text(a.requester),
+            a.approvers.length ? a.approvers.map(text).join('<br>') : '<span class="muted">—</span>',
+            a.decided_at ? time(a.decided_at) : '<span class="muted">pending</span>',
+            text(a.summary),
+          ]),
+          'compact',
+        )
       : '<p class="muted">No approval in this pack.</p>',
     '<h3>Exceptions</h3>',
     data.exceptions.length
-      ? table(['Exception', 'Identity', 'Control', 'Status', 'Expires', 'Justification'], data.exceptions.map((e) => [
-        `<span class="mono">${text(e.id)}</span>`, `<span class="mono">${text(e.identity)}</span>`, `<span class="mono">${text(e.control)}</span>`, text(e.status), date(e.expires_at), text(e.justification),
-      ]), 'compact')
+      ? table(
+          ['Exception', 'Identity', 'Control', 'Status', 'Expires', 'Justification'],
+          data.exceptions.map((e) => [
+            `<span class="mono">${text(e.id)}</span>`,
+            `<span class="mono">${text(e.identity)}</span>`,
+            `<span class="mono">${text(e.control)}</span>`,
+            text(e.status),
+            date(e.expires_at),
+            text(e.justification),
+          ]),
+          'compact',
+        )
       : '<p class="muted">No exception in this pack.</p>',
   ].join('\n');
 }
@@ -271,7 +399,9 @@ function policy(data: EvidenceData): string {
     `<dt>Digest</dt><dd class="mono">${data.policies.digest ? text(data.policies.digest) : '<span class="muted">—</span>'}</dd>`,
     `<dt>Control catalogue</dt><dd>version ${text(data.catalogue.version)}, ${num(data.catalogue.controls.length)} controls mapped</dd>`,
     '</dl>',
-    data.policies.ids.length ? `<h3>Policies in force</h3><ul class="cols">${data.policies.ids.map((id) => `<li class="mono">${text(id)}</li>`).join('')}</ul>` : '<p class="muted">No policy in force.</p>',
+    data.policies.ids.length
+      ? `<h3>Policies in force</h3><ul class="cols">${data.policies.ids.map((id) => `<li class="mono">${text(id)}</li>`).join('')}</ul>`
+      : '<p class="muted">No policy in force.</p>',
   ].join('\n');
 }
 
@@ -286,18 +416,27 @@ function verify(data: EvidenceData): string {
     `<li>The same results are in machine-readable form in ${inPack(`oscal/assessment-results.json`)} (OSCAL assessment results) and ${inPack(PACK_EVIDENCE.data)}; the observations cite the ledger events (${inPack(PACK_EVIDENCE.ledger)}) by sequence number.</li>`,
     '</ol>',
     `<p>This pack cites ${num(data.ledger.cited)} ledger event(s).</p>`,
-    data.ledger.checkpoint ? `<h3>Signed checkpoint</h3><pre class="mono">${text(data.ledger.checkpoint)}</pre>` : '<p class="muted">No signed checkpoint in this pack.</p>',
+    data.ledger.checkpoint
+      ? `<h3>Signed checkpoint</h3><pre class="mono">${text(data.ledger.checkpoint)}</pre>`
+      : '<p class="muted">No signed checkpoint in this pack.</p>',
   ].join('\n');
 }
 
 // ---- charts (inline SVG) ------------------------------------------------------------------------
 
 function readinessChart(rows: Readiness[]): string {
-  const W = 640, labelW = 200, barMax = 380, rowH = 26, top = 8, axis = 22;
+  const W = 640,
+    labelW = 200,
+    barMax = 380,
+    rowH = 26,
+    top = 8,
+    axis = 22;
   const n = Math.max(rows.length, 1);
   const H = top + n * rowH + axis;
   const x = (score: number) => labelW + (barMax * clamp(score)) / 100;
-  const desc = rows.length ? rows.map((r) => `${r.service} (${r.jurisdiction}): ${fmt(clamp(r.score))} of 100`).join('; ') : 'No service in scope.';
+  const desc = rows.length
+    ? rows.map((r) => `${r.service} (${r.jurisdiction}): ${fmt(clamp(r.score))} of 100`).join('; ')
+    : 'No service in scope.';
   const out = [svgOpen('chart-readiness', W, H, 'Readiness score per service', desc)];
   if (!rows.length) out.push(`<text x="${W / 2}" y="${top + rowH / 2 + 4}" text-anchor="middle" class="axis">No service in scope</text>`);
   else {
@@ -307,35 +446,55 @@ function readinessChart(rows: Readiness[]): string {
     }
   }
   rows.forEach((r, i) => {
-    const y = top + i * rowH + 5, s = clamp(r.score);
-    out.push(`<g><title>${esc(`${r.service} (${r.jurisdiction}): ${fmt(s)}`)}</title>`
-      + `<text x="${labelW - 8}" y="${y + 12}" text-anchor="end">${esc(truncate(`${r.service} (${r.jurisdiction})`, 30))}</text>`
-      + `<rect x="${labelW}" y="${y}" width="${fmt(x(s) - labelW)}" height="16" fill="${scoreColour(s)}" stroke="#333" stroke-width="0.5"/>`
-      + `<text x="${fmt(x(s) + 6)}" y="${y + 12}" class="value">${fmt(s)}</text></g>`);
+    const y = top + i * rowH + 5,
+      s = clamp(r.score);
+    out.push(
+      `<g><title>${esc(`${r.service} (${r.jurisdiction}): ${fmt(s)}`)}</title>` +
+        `<text x="${labelW - 8}" y="${y + 12}" text-anchor="end">${esc(truncate(`${r.service} (${r.jurisdiction})`, 30))}</text>` +
+        `<rect x="${labelW}" y="${y}" width="${fmt(x(s) - labelW)}" height="16" fill="${scoreColour(s)}" stroke="#333" stroke-width="0.5"/>` +
+        `<text x="${fmt(x(s) + 6)}" y="${y + 12}" class="value">${fmt(s)}</text></g>`,
+    );
   });
   out.push('</svg>');
   return out.join('');
 }
 
 function severityChart(rows: { severity: Severity; open: number; accepted: number }[]): string {
-  const W = 640, H = 210, left = 40, bottom = 30, top = 22, plotH = H - top - bottom;
+  const W = 640,
+    H = 210,
+    left = 40,
+    bottom = 30,
+    top = 22,
+    plotH = H - top - bottom;
   const max = Math.max(1, ...rows.map((r) => r.open + r.accepted));
   const step = niceStep(max);
   const ymax = Math.ceil(max / step) * step;
   const y = (v: number) => top + plotH - (plotH * v) / ymax;
-  const slot = (W - left - 10) / rows.length, bw = Math.min(70, slot * 0.5);
+  const slot = (W - left - 10) / rows.length,
+    bw = Math.min(70, slot * 0.5);
   const desc = rows.map((r) => `${r.severity}: ${r.open} open or acknowledged, ${r.accepted} accepted as risk`).join('; ');
-  const out = [svgOpen('chart-severity', W, H, 'Unresolved findings by severity', desc),
-    '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#555" stroke-width="2"/></pattern></defs>'];
+  const out = [
+    svgOpen('chart-severity', W, H, 'Unresolved findings by severity', desc),
+    '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#555" stroke-width="2"/></pattern></defs>',
+  ];
   for (let t = 0; t <= ymax; t += step) {
-    out.push(`<line x1="${left}" y1="${fmt(y(t))}" x2="${W - 10}" y2="${fmt(y(t))}" stroke="#ccc" stroke-width="1"/><text x="${left - 6}" y="${fmt(y(t) + 4)}" text-anchor="end" class="axis">${t}</text>`);
+    out.push(
+      `<line x1="${left}" y1="${fmt(y(t))}" x2="${W - 10}" y2="${fmt(y(t))}" stroke="#ccc" stroke-width="1"/><text x="${left - 6}" y="${fmt(y(t) + 4)}" text-anchor="end" class="axis">${t}</text>`,
+    );
   }
   rows.forEach((r, i) => {
-    const cx = left + slot * i + slot / 2, x0 = cx - bw / 2;
+    const cx = left + slot * i + slot / 2,
+      x0 = cx - bw / 2;
     const total = r.open + r.accepted;
     out.push(`<g><title>${esc(`${r.severity}: ${r.open} open or acknowledged, ${r.accepted} accepted as risk`)}</title>`);
-    if (r.open) out.push(`<rect x="${fmt(x0)}" y="${fmt(y(r.open))}" width="${fmt(bw)}" height="${fmt(y(0) - y(r.open))}" fill="${SEVERITY_COLOUR[r.severity]}" stroke="#333" stroke-width="0.5"/>`);
-    if (r.accepted) out.push(`<rect x="${fmt(x0)}" y="${fmt(y(total))}" width="${fmt(bw)}" height="${fmt(y(r.open) - y(total))}" fill="url(#hatch)" stroke="#333" stroke-width="0.5"/>`);
+    if (r.open)
+      out.push(
+        `<rect x="${fmt(x0)}" y="${fmt(y(r.open))}" width="${fmt(bw)}" height="${fmt(y(0) - y(r.open))}" fill="${SEVERITY_COLOUR[r.severity]}" stroke="#333" stroke-width="0.5"/>`,
+      );
+    if (r.accepted)
+      out.push(
+        `<rect x="${fmt(x0)}" y="${fmt(y(total))}" width="${fmt(bw)}" height="${fmt(y(r.open) - y(total))}" fill="url(#hatch)" stroke="#333" stroke-width="0.5"/>`,
+      );
     out.push(`<text x="${fmt(cx)}" y="${fmt(y(total) - 4)}" text-anchor="middle" class="value">${total}</text>`);
     out.push(`<text x="${fmt(cx)}" y="${H - 10}" text-anchor="middle">${r.severity}</text></g>`);
   });
@@ -344,38 +503,60 @@ function severityChart(rows: { severity: Severity; open: number; accepted: numbe
 }
 
 function trendChart(trend: EvidenceData['trend']): string {
-  const W = 640, H = 220, left = 40, right = 20, top = 12, bottom = 36;
-  const plotW = W - left - right, plotH = H - top - bottom;
+  const W = 640,
+    H = 220,
+    left = 40,
+    right = 20,
+    top = 12,
+    bottom = 36;
+  const plotW = W - left - right,
+    plotH = H - top - bottom;
   const points = trend.map((p, i) => ({ at: p.at, t: Date.parse(p.at), score: clamp(p.score), i }));
   const timed = points.every((p) => Number.isFinite(p.t));
   if (timed) points.sort((a, b) => a.t - b.t || a.i - b.i);
-  const t0 = timed && points.length ? points[0]!.t : 0, t1 = timed && points.length ? points[points.length - 1]!.t : 0;
-  const xOf = (p: (typeof points)[number], k: number) => points.length < 2 ? left + plotW / 2
-    : left + plotW * (timed && t1 > t0 ? (p.t - t0) / (t1 - t0) : k / (points.length - 1));
+  const t0 = timed && points.length ? points[0]!.t : 0,
+    t1 = timed && points.length ? points[points.length - 1]!.t : 0;
+  const xOf = (p: (typeof points)[number], k: number) =>
+    points.length < 2 ? left + plotW / 2 : left + plotW * (timed && t1 > t0 ? (p.t - t0) / (t1 - t0) : k / (points.length - 1));
   const y = (v: number) => top + plotH - (plotH * v) / 100;
   const desc = points.length ? points.map((p) => `${p.at}: ${fmt(p.score)}`).join('; ') : 'No readiness history in this pack.';
   const out = [svgOpen('chart-trend', W, H, 'Readiness trend', desc)];
   for (const t of [0, 25, 50, 75, 100]) {
-    out.push(`<line x1="${left}" y1="${fmt(y(t))}" x2="${W - right}" y2="${fmt(y(t))}" stroke="#ccc" stroke-width="1"/><text x="${left - 6}" y="${fmt(y(t) + 4)}" text-anchor="end" class="axis">${t}</text>`);
+    out.push(
+      `<line x1="${left}" y1="${fmt(y(t))}" x2="${W - right}" y2="${fmt(y(t))}" stroke="#ccc" stroke-width="1"/><text x="${left - 6}" y="${fmt(y(t) + 4)}" text-anchor="end" class="axis">${t}</text>`,
+    );
   }
   if (!points.length) {
     out.push(`<text x="${W / 2}" y="${H / 2}" text-anchor="middle" class="axis">No readiness history in this pack</text>`);
   } else {
     const xy = points.map((p, k) => [xOf(p, k), y(p.score)] as const);
-    if (xy.length > 1) out.push(`<polyline points="${xy.map(([a, b]) => `${fmt(a)},${fmt(b)}`).join(' ')}" fill="none" stroke="#1b5e87" stroke-width="2"/>`);
-    points.forEach((p, k) => out.push(`<circle cx="${fmt(xy[k]![0])}" cy="${fmt(xy[k]![1])}" r="3" fill="#1b5e87"><title>${esc(`${p.at}: ${fmt(p.score)}`)}</title></circle>`));
-    const first = points[0]!, last = points[points.length - 1]!;
-    out.push(`<text x="${fmt(xy[0]![0])}" y="${H - 12}" text-anchor="${points.length > 1 ? 'start' : 'middle'}" class="axis">${esc(dateText(first.at))}</text>`);
-    if (points.length > 1) out.push(`<text x="${fmt(xy[xy.length - 1]![0])}" y="${H - 12}" text-anchor="end" class="axis">${esc(dateText(last.at))}</text>`);
-    out.push(`<text x="${fmt(xy[xy.length - 1]![0])}" y="${fmt(xy[xy.length - 1]![1] - 8)}" text-anchor="end" class="value">${fmt(last.score)}</text>`);
+    if (xy.length > 1)
+      out.push(`<polyline points="${xy.map(([a, b]) => `${fmt(a)},${fmt(b)}`).join(' ')}" fill="none" stroke="#1b5e87" stroke-width="2"/>`);
+    points.forEach((p, k) =>
+      out.push(
+        `<circle cx="${fmt(xy[k]![0])}" cy="${fmt(xy[k]![1])}" r="3" fill="#1b5e87"><title>${esc(`${p.at}: ${fmt(p.score)}`)}</title></circle>`,
+      ),
+    );
+    const first = points[0]!,
+      last = points[points.length - 1]!;
+    out.push(
+      `<text x="${fmt(xy[0]![0])}" y="${H - 12}" text-anchor="${points.length > 1 ? 'start' : 'middle'}" class="axis">${esc(dateText(first.at))}</text>`,
+    );
+    if (points.length > 1)
+      out.push(`<text x="${fmt(xy[xy.length - 1]![0])}" y="${H - 12}" text-anchor="end" class="axis">${esc(dateText(last.at))}</text>`);
+    out.push(
+      `<text x="${fmt(xy[xy.length - 1]![0])}" y="${fmt(xy[xy.length - 1]![1] - 8)}" text-anchor="end" class="value">${fmt(last.score)}</text>`,
+    );
   }
   out.push('</svg>');
   return out.join('');
 }
 
 function svgOpen(id: string, w: number, h: number, title: string, desc: string): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="${id}" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}">`
-    + `<title id="${id}-title">${esc(title)}</title><desc id="${id}-desc">${esc(desc)}</desc>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="${id}" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}">` +
+    `<title id="${id}-title">${esc(title)}</title><desc id="${id}-desc">${esc(desc)}</desc>`
+  );
 }
 
 // ---- helpers ------------------------------------------------------------------------------------
@@ -384,10 +565,13 @@ type Cell = string | { html: string; cls: string };
 
 /** A table; cells are HTML already escaped by the caller. */
 function table(head: string[], rows: Cell[][], cls = '', caption?: string): string {
-  const cell = (tag: 'td' | 'th', c: Cell) => typeof c === 'string' ? `<${tag}>${c}</${tag}>` : `<${tag} class="${c.cls}">${c.html}</${tag}>`;
-  return `<table${cls ? ` class="${cls}"` : ''}>${caption ? `<caption class="sr">${esc(caption)}</caption>` : ''}`
-    + `<thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead>`
-    + `<tbody>${rows.map((r) => `<tr>${r.map((c) => cell('td', c)).join('')}</tr>`).join('\n')}</tbody></table>`;
+  const cell = (tag: 'td' | 'th', c: Cell) =>
+    typeof c === 'string' ? `<${tag}>${c}</${tag}>` : `<${tag} class="${c.cls}">${c.html}</${tag}>`;
+  return (
+    `<table${cls ? ` class="${cls}"` : ''}>${caption ? `<caption class="sr">${esc(caption)}</caption>` : ''}` +
+    `<thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead>` +
+    `<tbody>${rows.map((r) => `<tr>${r.map((c) => cell('td', c)).join('')}</tr>`).join('\n')}</tbody></table>`
+  );
 }
 
 /** Escapes text for HTML element content and quoted attribute values. */

@@ -9,23 +9,46 @@ import type { Database } from '../store/db.js';
 import type { EvidencePackService } from './pack.js';
 
 export function registerEvidenceRoutes(app: FastifyInstance, db: Database, clock: () => Date, packs: EvidencePackService): void {
-  app.post('/v1/evidence-packs', {
-    config: { permission: 'compliance:manage' },
-    schema: {
-      tags: ['compliance'], summary: 'Build a signed evidence pack (.tar.gz: OSCAL, HTML report, cited ledger events with proofs, signed manifest)',
-      body: Type.Object({ entity: Id, jurisdiction: Type.String({ minLength: 2, maxLength: 2 }), as_of: Type.Optional(Timestamp) }, { additionalProperties: false }),
-      response: { '4xx': Problem },
+  app.post(
+    '/v1/evidence-packs',
+    {
+      config: { permission: 'compliance:manage' },
+      schema: {
+        tags: ['compliance'],
+        summary: 'Build a signed evidence pack (.tar.gz: OSCAL, HTML report, cited ledger events with proofs, signed manifest)',
+        body: Type.Object(
+          { entity: Id, jurisdiction: Type.String({ minLength: 2, maxLength: 2 }), as_of: Type.Optional(Timestamp) },
+          { additionalProperties: false },
+        ),
+        response: { '4xx': Problem },
+      },
     },
-  }, async (req, reply) => {
-    const b = req.body as { entity: string; jurisdiction: string; as_of?: string };
-    const built = await packs.build({ entity: b.entity, jurisdiction: b.jurisdiction, ...(b.as_of ? { asOf: b.as_of } : {}) });
-    // Who exported what is evidence too (the pack's manifest hash identifies it).
-    const digest = createHash('sha256').update(built.bytes).digest('hex');
-    await db.transaction((tx) => appendEvents(tx, clock().toISOString(), [{
-      actor: actorOf(req), action: 'evidence.exported', subject: { type: 'evidence_pack', id: `${b.entity}/${b.jurisdiction}` },
-      after: { as_of: built.manifest.as_of, ledger_size: built.manifest.ledger.size, files: built.manifest.files.length, sha256: digest },
-    }]));
-    const name = `mandate-evidence-${b.entity}-${b.jurisdiction}-${built.manifest.as_of.slice(0, 10)}.tar.gz`;
-    return reply.type('application/gzip').header('content-disposition', `attachment; filename="${name}"`).header('x-mandate-pack-sha256', digest).send(built.bytes);
-  });
+    async (req, reply) => {
+      const b = req.body as { entity: string; jurisdiction: string; as_of?: string };
+      const built = await packs.build({ entity: b.entity, jurisdiction: b.jurisdiction, ...(b.as_of ? { asOf: b.as_of } : {}) });
+      // Who exported what is evidence too (the pack's manifest hash identifies it).
+      const digest = createHash('sha256').update(built.bytes).digest('hex');
+      await db.transaction((tx) =>
+        appendEvents(tx, clock().toISOString(), [
+          {
+            actor: actorOf(req),
+            action: 'evidence.exported',
+            subject: { type: 'evidence_pack', id: `${b.entity}/${b.jurisdiction}` },
+            after: {
+              as_of: built.manifest.as_of,
+              ledger_size: built.manifest.ledger.size,
+              files: built.manifest.files.length,
+              sha256: digest,
+            },
+          },
+        ]),
+      );
+      const name = `mandate-evidence-${b.entity}-${b.jurisdiction}-${built.manifest.as_of.slice(0, 10)}.tar.gz`;
+      return reply
+        .type('application/gzip')
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .header('x-mandate-pack-sha256', digest)
+        .send(built.bytes);
+    },
+  );
 }

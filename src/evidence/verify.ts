@@ -53,7 +53,17 @@ async function untar(bytes: Buffer): Promise<Map<string, Buffer>> {
 
 export async function verifyPack(bytes: Buffer, opts: { key?: string } = {}): Promise<PackReport> {
   const problems: string[] = [];
-  const report: PackReport = { ok: false, entity: null, jurisdiction: null, as_of: null, files: 0, events: 0, key: opts.key ? 'given' : 'from the pack', oscal: 'schema not found', problems };
+  const report: PackReport = {
+    ok: false,
+    entity: null,
+    jurisdiction: null,
+    as_of: null,
+    files: 0,
+    events: 0,
+    key: opts.key ? 'given' : 'from the pack',
+    oscal: 'schema not found',
+    problems,
+  };
   let files: Map<string, Buffer>;
   try {
     files = await untar(bytes);
@@ -74,7 +84,12 @@ export async function verifyPack(bytes: Buffer, opts: { key?: string } = {}): Pr
     return report;
   }
   if (manifest.format !== PACK_FORMAT) problems.push(`unknown format ${String(manifest.format)} (expected ${PACK_FORMAT})`);
-  Object.assign(report, { entity: manifest.entity, jurisdiction: manifest.jurisdiction, as_of: manifest.as_of, files: manifest.files?.length ?? 0 });
+  Object.assign(report, {
+    entity: manifest.entity,
+    jurisdiction: manifest.jurisdiction,
+    as_of: manifest.as_of,
+    files: manifest.files?.length ?? 0,
+  });
 
   // The key: the verifier's own copy if given; the pack's must then be the same.
   const packKey = files.get('ledger/key.txt')?.toString('utf8').trim();
@@ -92,7 +107,8 @@ export async function verifyPack(bytes: Buffer, opts: { key?: string } = {}): Pr
     return report;
   }
   const sig = files.get('manifest.sig')?.toString('utf8').trim();
-  if (!sig || !verify(null, manifestBytes, publicKey, Buffer.from(sig, 'base64'))) problems.push('the manifest signature does not verify: the pack was changed or signed by another key');
+  if (!sig || !verify(null, manifestBytes, publicKey, Buffer.from(sig, 'base64')))
+    problems.push('the manifest signature does not verify: the pack was changed or signed by another key');
 
   // Every file listed, and its hash; nothing unlisted.
   const listed = new Set(['manifest.json', 'manifest.sig']);
@@ -100,7 +116,8 @@ export async function verifyPack(bytes: Buffer, opts: { key?: string } = {}): Pr
     listed.add(f.path);
     const content = files.get(f.path);
     if (!content) problems.push(`${f.path} is listed but missing`);
-    else if (createHash('sha256').update(content).digest('hex') !== f.sha256) problems.push(`${f.path} was modified (its SHA-256 does not match the manifest)`);
+    else if (createHash('sha256').update(content).digest('hex') !== f.sha256)
+      problems.push(`${f.path} was modified (its SHA-256 does not match the manifest)`);
   }
   for (const name of files.keys()) if (!listed.has(name)) problems.push(`${name} is not in the manifest`);
 
@@ -111,22 +128,30 @@ export async function verifyPack(bytes: Buffer, opts: { key?: string } = {}): Pr
     const cp = openCheckpoint(files.get('ledger/checkpoint.txt')?.toString('utf8') ?? '', vkey);
     root = cp.root;
     size = cp.size;
-    if (manifest.ledger && (manifest.ledger.size !== size || manifest.ledger.root !== root.toString('hex'))) problems.push('the manifest and the checkpoint disagree on the ledger size or root');
+    if (manifest.ledger && (manifest.ledger.size !== size || manifest.ledger.root !== root.toString('hex')))
+      problems.push('the manifest and the checkpoint disagree on the ledger size or root');
   } catch (err) {
     problems.push(`ledger/checkpoint.txt: ${(err as Error).message}`);
   }
   const proofs = new Map<number, { leaf_hash: string; proof: string[]; tree_size: number }>();
   try {
-    for (const p of (JSON.parse(files.get('ledger/proofs.json')?.toString('utf8') ?? '{}') as { proofs?: { seq: number; leaf_hash: string; proof: string[]; tree_size: number }[] }).proofs ?? []) proofs.set(p.seq, p);
+    for (const p of (
+      JSON.parse(files.get('ledger/proofs.json')?.toString('utf8') ?? '{}') as {
+        proofs?: { seq: number; leaf_hash: string; proof: string[]; tree_size: number }[];
+      }
+    ).proofs ?? [])
+      proofs.set(p.seq, p);
   } catch {
     problems.push('ledger/proofs.json is not JSON');
   }
   const lines = (files.get('ledger/events.jsonl')?.toString('utf8') ?? '').split('\n').filter(Boolean);
   lines.forEach((line, n) => {
-    if (!line.startsWith(LINE_PREFIX) || line.indexOf(LINE_MIDDLE) !== LINE_PREFIX.length + 64 || !line.endsWith('}')) return void problems.push(`ledger/events.jsonl line ${n + 1} is not an event line`);
+    if (!line.startsWith(LINE_PREFIX) || line.indexOf(LINE_MIDDLE) !== LINE_PREFIX.length + 64 || !line.endsWith('}'))
+      return void problems.push(`ledger/events.jsonl line ${n + 1} is not an event line`);
     const hash = line.slice(LINE_PREFIX.length, LINE_PREFIX.length + 64);
     const text = line.slice(LINE_PREFIX.length + 64 + LINE_MIDDLE.length, -1);
-    if (leafHash(text).toString('hex') !== hash) return void problems.push(`ledger/events.jsonl line ${n + 1}: the event does not match its leaf hash`);
+    if (leafHash(text).toString('hex') !== hash)
+      return void problems.push(`ledger/events.jsonl line ${n + 1}: the event does not match its leaf hash`);
     let seq: number;
     try {
       seq = Number((JSON.parse(text) as { seq: number }).seq);
@@ -135,7 +160,17 @@ export async function verifyPack(bytes: Buffer, opts: { key?: string } = {}): Pr
     }
     const p = proofs.get(seq);
     if (!p || !root) return void problems.push(`event ${seq} has no inclusion proof`);
-    if (p.leaf_hash !== hash || p.tree_size !== size || !verifyInclusion(Buffer.from(hash, 'hex'), seq - 1, size, p.proof.map((h) => Buffer.from(h, 'hex')), root))
+    if (
+      p.leaf_hash !== hash ||
+      p.tree_size !== size ||
+      !verifyInclusion(
+        Buffer.from(hash, 'hex'),
+        seq - 1,
+        size,
+        p.proof.map((h) => Buffer.from(h, 'hex')),
+        root,
+      )
+    )
       problems.push(`event ${seq} is not in the ledger the checkpoint signs`);
     report.events++;
   });

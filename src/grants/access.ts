@@ -37,9 +37,19 @@ export function accessRequestService({ db, clock, approvals, lifecycleRules, not
   const recorded = refusalRecorder(db, clock);
 
   async function accessRequest(sql: Sql, id: string): Promise<AccessRequest | undefined> {
-    const [row] = await sql.all<{ id: string; requester: string; doc: string; status: string; created_at: string }>('SELECT * FROM access_requests WHERE id = ?', [id]);
+    const [row] = await sql.all<{ id: string; requester: string; doc: string; status: string; created_at: string }>(
+      'SELECT * FROM access_requests WHERE id = ?',
+      [id],
+    );
     if (!row) return undefined;
-    return { ...(JSON.parse(row.doc) as AccessRequestInput & { granted_at?: string; expires_at?: string }), id: row.id, requester: row.requester, status: row.status as AccessRequest['status'], approval: await approvals.get(row.id, sql), created_at: row.created_at };
+    return {
+      ...(JSON.parse(row.doc) as AccessRequestInput & { granted_at?: string; expires_at?: string }),
+      id: row.id,
+      requester: row.requester,
+      status: row.status as AccessRequest['status'],
+      approval: await approvals.get(row.id, sql),
+      created_at: row.created_at,
+    };
   }
 
   approvals.register('access', {
@@ -48,11 +58,37 @@ export function accessRequestService({ db, clock, approvals, lifecycleRules, not
       const identity = await identityOf(tx, req.identity);
       await checkGrant(tx, lifecycleRules, identity, req.actions, req.scope, 'access');
       const expires = Date.parse(at) + req.duration_seconds * 1000;
-      const grant: GrantEntry = { id: req.id, kind: 'access', identity: identity.id, actions: req.actions, scope: scopeKey(req.scope), expires_at: expires };
+      const grant: GrantEntry = {
+        id: req.id,
+        kind: 'access',
+        identity: identity.id,
+        actions: req.actions,
+        scope: scopeKey(req.scope),
+        expires_at: expires,
+      };
       const doc = { ...stripped(req), granted_at: at, expires_at: new Date(expires).toISOString() };
       await tx.run("UPDATE access_requests SET status = 'active', doc = ?, updated_at = ? WHERE id = ?", [JSON.stringify(doc), at, req.id]);
-      await notify(tx, notificationReceivers, { type: 'grant.activated', subject: { type: 'grant', id: req.id }, identity: identity.id, summary: `just-in-time access for ${identity.id} until ${doc.expires_at}`, detail: { actions: req.actions, scope: grant.scope } }, at);
-      return [await activateGrant(tx, grant, at, `user:${a.votes.at(-1)!.voter}`, `access request ${req.id} approved by ${a.votes.map((v) => v.voter).join(', ')}: ${req.justification}`)];
+      await notify(
+        tx,
+        notificationReceivers,
+        {
+          type: 'grant.activated',
+          subject: { type: 'grant', id: req.id },
+          identity: identity.id,
+          summary: `just-in-time access for ${identity.id} until ${doc.expires_at}`,
+          detail: { actions: req.actions, scope: grant.scope },
+        },
+        at,
+      );
+      return [
+        await activateGrant(
+          tx,
+          grant,
+          at,
+          `user:${a.votes.at(-1)!.voter}`,
+          `access request ${req.id} approved by ${a.votes.map((v) => v.voter).join(', ')}: ${req.justification}`,
+        ),
+      ];
     },
     async rejected(tx, a, at) {
       await tx.run("UPDATE access_requests SET status = 'rejected', updated_at = ? WHERE id = ?", [at, a.id]);
@@ -70,7 +106,12 @@ export function accessRequestService({ db, clock, approvals, lifecycleRules, not
   });
 
   const stripped = (r: AccessRequest): AccessRequestInput => ({
-    identity: r.identity, actions: r.actions, scope: r.scope, duration_seconds: r.duration_seconds, justification: r.justification, ...(r.ticket ? { ticket: r.ticket } : {}),
+    identity: r.identity,
+    actions: r.actions,
+    scope: r.scope,
+    duration_seconds: r.duration_seconds,
+    justification: r.justification,
+    ...(r.ticket ? { ticket: r.ticket } : {}),
   });
 
   return {
@@ -83,18 +124,39 @@ export function accessRequestService({ db, clock, approvals, lifecycleRules, not
           if (requester.type === 'identity' && requester.id !== identity.id)
             throw new MandateError('FORBIDDEN', `identity ${requester.id} may ask for access only for itself`, { field: '/identity' });
           if (requester.type === 'user' && identity.owner !== requester.user && !rolesAllow(requester.roles, 'access:request'))
-            throw new MandateError('FORBIDDEN', `only the owner of ${identity.id} (${identity.owner ?? 'none'}) or a holder of access:request may ask for access for it`, { field: '/identity' });
+            throw new MandateError(
+              'FORBIDDEN',
+              `only the owner of ${identity.id} (${identity.owner ?? 'none'}) or a holder of access:request may ask for access for it`,
+              { field: '/identity' },
+            );
           checkDuration(identity, input.duration_seconds);
           const vocabulary = await checkGrant(tx, lifecycleRules, identity, input.actions, input.scope, 'access');
-          const approval = await approvals.open(tx, {
-            kind: 'access', subject: { type: 'identity', id: identity.id }, requester: actor, owner: identity.owner ?? null,
-            summary: `${actor} asks ${input.actions.join(', ')} in ${scopeKey(input.scope)} for ${identity.id} for ${input.duration_seconds} s: ${input.justification}`,
-            detail: { ...input }, risk: riskOf(identity, input.actions, [input.scope.service], vocabulary),
-          }, at);
-          await tx.run('INSERT INTO access_requests (id, identity_id, requester, doc, status, approval_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-            approval.id, identity.id, actor, JSON.stringify(input), 'pending', approval.id, at, at,
+          const approval = await approvals.open(
+            tx,
+            {
+              kind: 'access',
+              subject: { type: 'identity', id: identity.id },
+              requester: actor,
+              owner: identity.owner ?? null,
+              summary: `${actor} asks ${input.actions.join(', ')} in ${scopeKey(input.scope)} for ${identity.id} for ${input.duration_seconds} s: ${input.justification}`,
+              detail: { ...input },
+              risk: riskOf(identity, input.actions, [input.scope.service], vocabulary),
+            },
+            at,
+          );
+          await tx.run(
+            'INSERT INTO access_requests (id, identity_id, requester, doc, status, approval_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            [approval.id, identity.id, actor, JSON.stringify(input), 'pending', approval.id, at, at],
+          );
+          await appendEvents(tx, at, [
+            {
+              actor,
+              action: 'access_request.created',
+              subject: { type: 'access_request', id: approval.id },
+              after: { ...input, approval: approval.id, required: approval.required },
+              reason: input.justification,
+            },
           ]);
-          await appendEvents(tx, at, [{ actor, action: 'access_request.created', subject: { type: 'access_request', id: approval.id }, after: { ...input, approval: approval.id, required: approval.required }, reason: input.justification }]);
           return approval.id;
         });
         return (await accessRequest(db, id))!;
@@ -106,9 +168,18 @@ export function accessRequestService({ db, clock, approvals, lifecycleRules, not
     async listAccessRequests(q: { identity?: string; status?: string; limit: number }): Promise<AccessRequest[]> {
       const where: string[] = [];
       const params: (string | number)[] = [];
-      if (q.identity) { where.push('identity_id = ?'); params.push(q.identity); }
-      if (q.status) { where.push('status = ?'); params.push(q.status); }
-      const rows = await db.all<{ id: string }>(`SELECT id FROM access_requests${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`, [...params, q.limit]);
+      if (q.identity) {
+        where.push('identity_id = ?');
+        params.push(q.identity);
+      }
+      if (q.status) {
+        where.push('status = ?');
+        params.push(q.status);
+      }
+      const rows = await db.all<{ id: string }>(
+        `SELECT id FROM access_requests${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`,
+        [...params, q.limit],
+      );
       return Promise.all(rows.map(async (r) => (await accessRequest(db, r.id))!));
     },
 
@@ -121,7 +192,8 @@ export function accessRequestService({ db, clock, approvals, lifecycleRules, not
           const req = await accessRequest(tx, id);
           if (!req) throw new MandateError('NOT_FOUND', `no access request ${id}`);
           if (req.status === 'pending') return approvals.cancel(tx, id, actor, reason);
-          if (req.status !== 'active') throw new MandateError('ALREADY_DECIDED', `access request ${id} is ${req.status}: nothing to revoke`);
+          if (req.status !== 'active')
+            throw new MandateError('ALREADY_DECIDED', `access request ${id} is ${req.status}: nothing to revoke`);
           await appendEvents(tx, at, await endGrants(tx, [id], 'revoked', at, actor, reason));
         });
         return (await accessRequest(db, id))!;

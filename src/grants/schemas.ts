@@ -6,63 +6,75 @@ import { AccessRequestInput, EXCEPTION_CONTROLS, ExceptionInput } from '../core/
 import { Enum } from '../core/model.js';
 import { ApprovalSchema, Nullable } from '../http/responses.js';
 
-export const AccessRequestSchema = Type.Composite([
-  AccessRequestInput,
-  Type.Object({
-    id: Type.String(),
-    requester: Type.String(),
-    status: Enum(['pending', 'active', 'rejected', 'expired', 'ended', 'cancelled'] as const),
-    approval: Type.Optional(ApprovalSchema),
-    granted_at: Type.Optional(Type.String()),
-    expires_at: Type.Optional(Type.String()),
-    created_at: Type.String(),
-  }),
-], { title: 'AccessRequestRecord' });
+export const AccessRequestSchema = Type.Composite(
+  [
+    AccessRequestInput,
+    Type.Object({
+      id: Type.String(),
+      requester: Type.String(),
+      status: Enum(['pending', 'active', 'rejected', 'expired', 'ended', 'cancelled'] as const),
+      approval: Type.Optional(ApprovalSchema),
+      granted_at: Type.Optional(Type.String()),
+      expires_at: Type.Optional(Type.String()),
+      created_at: Type.String(),
+    }),
+  ],
+  { title: 'AccessRequestRecord' },
+);
 export type AccessRequestView = Static<typeof AccessRequestSchema>;
 
-export const ExceptionSchema = Type.Composite([
-  ExceptionInput,
-  Type.Object({
-    id: Type.String(),
-    requester: Type.String(),
-    status: Enum(['pending', 'active', 'rejected', 'expired', 'closed', 'revoked', 'cancelled'] as const),
-    approval_id: Type.String(),
-    closed_by: Nullable(Type.String()),
-    closed_at: Nullable(Type.String()),
-    close_notes: Nullable(Type.String()),
-    created_at: Type.String(),
-  }),
-], { title: 'ExceptionRecord' });
+export const ExceptionSchema = Type.Composite(
+  [
+    ExceptionInput,
+    Type.Object({
+      id: Type.String(),
+      requester: Type.String(),
+      status: Enum(['pending', 'active', 'rejected', 'expired', 'closed', 'revoked', 'cancelled'] as const),
+      approval_id: Type.String(),
+      closed_by: Nullable(Type.String()),
+      closed_at: Nullable(Type.String()),
+      close_notes: Nullable(Type.String()),
+      created_at: Type.String(),
+    }),
+  ],
+  { title: 'ExceptionRecord' },
+);
 
-export const ActivationSchema = Type.Object({
-  id: Type.String(),
-  identity: Type.String(),
-  requester: Type.String(),
-  reason: Type.String(),
-  ticket: Type.Optional(Type.String()),
-  duration_seconds: Type.Integer(),
-  emergency: Type.Boolean(),
-  status: Enum(['pending', 'active', 'ended', 'rejected', 'expired', 'cancelled'] as const),
-  approval_id: Nullable(Type.String()),
-  starts_at: Nullable(Type.String()),
-  ends_at: Nullable(Type.String()),
-  review: Type.Object({
-    status: Enum(['open', 'done', 'none'] as const),
-    by: Nullable(Type.String()),
-    at: Nullable(Type.String()),
-    notes: Nullable(Type.String()),
-  }),
-  created_at: Type.String(),
-}, { title: 'BreakGlassActivation' });
+export const ActivationSchema = Type.Object(
+  {
+    id: Type.String(),
+    identity: Type.String(),
+    requester: Type.String(),
+    reason: Type.String(),
+    ticket: Type.Optional(Type.String()),
+    duration_seconds: Type.Integer(),
+    emergency: Type.Boolean(),
+    status: Enum(['pending', 'active', 'ended', 'rejected', 'expired', 'cancelled'] as const),
+    approval_id: Nullable(Type.String()),
+    starts_at: Nullable(Type.String()),
+    ends_at: Nullable(Type.String()),
+    review: Type.Object({
+      status: Enum(['open', 'done', 'none'] as const),
+      by: Nullable(Type.String()),
+      at: Nullable(Type.String()),
+      notes: Nullable(Type.String()),
+    }),
+    created_at: Type.String(),
+  },
+  { title: 'BreakGlassActivation' },
+);
 
 /** A grant in force: what an identity holds beyond its entitlement (GrantEntry of the SDK). */
-export const GrantEntrySchema = Type.Object({
-  id: Type.String(),
-  kind: Enum(['access', 'exception', 'break_glass'] as const),
-  identity: Type.String(),
-  actions: Type.Optional(Type.Array(Type.String(), { description: "absent: the identity's own (break-glass)" })),
-  scope: Type.Optional(Type.String({ description: "absent: the identity's own scopes" })),
-  control: Type.Optional(Enum(EXCEPTION_CONTROLS)),
-  obligations: Type.Optional(Type.Array(Type.String())),
-  expires_at: Type.Number({ description: 'epoch milliseconds' }),
-}, { title: 'Grant' });
+export const GrantEntrySchema = Type.Object(
+  {
+    id: Type.String(),
+    kind: Enum(['access', 'exception', 'break_glass'] as const),
+    identity: Type.String(),
+    actions: Type.Optional(Type.Array(Type.String(), { description: "absent: the identity's own (break-glass)" })),
+    scope: Type.Optional(Type.String({ description: "absent: the identity's own scopes" })),
+    control: Type.Optional(Enum(EXCEPTION_CONTROLS)),
+    obligations: Type.Optional(Type.Array(Type.String())),
+    expires_at: Type.Number({ description: 'epoch milliseconds' }),
+  },
+  { title: 'Grant' },
+);

@@ -43,7 +43,10 @@ export function grantsService({ db, clock, approvals, lifecycleRules, notificati
      */
     async endDue(): Promise<number> {
       const at = clock().toISOString();
-      const due = await db.all<{ id: string; kind: string; identity_id: string }>("SELECT id, kind, identity_id FROM grants WHERE status = 'active' AND expires_at <= ? ORDER BY expires_at, id", [at]);
+      const due = await db.all<{ id: string; kind: string; identity_id: string }>(
+        "SELECT id, kind, identity_id FROM grants WHERE status = 'active' AND expires_at <= ? ORDER BY expires_at, id",
+        [at],
+      );
       for (const g of due) {
         await db.transaction(async (tx) => {
           const events = await endGrants(tx, [g.id], 'expired', at, 'mandate:scheduler', 'its time ran out');
@@ -51,11 +54,33 @@ export function grantsService({ db, clock, approvals, lifecycleRules, notificati
           if (g.kind === 'break_glass') {
             // Tokens issued in the window end with it already; moving the generation also stops any a clock skew let through.
             await bumpGenerations(tx, [g.identity_id], at);
-            events.push({ actor: 'mandate:scheduler', action: 'break_glass.resealed', subject: { type: 'identity', id: g.identity_id }, after: { activation: g.id } });
+            events.push({
+              actor: 'mandate:scheduler',
+              action: 'break_glass.resealed',
+              subject: { type: 'identity', id: g.identity_id },
+              after: { activation: g.id },
+            });
           }
-          if (g.kind === 'exception') events.push({ actor: 'mandate:scheduler', action: 'exception.expired', subject: { type: 'exception', id: g.id }, after: { identity: g.identity_id, status: 'expired' }, reason: 'its expiry passed: close it, or register a new one' });
+          if (g.kind === 'exception')
+            events.push({
+              actor: 'mandate:scheduler',
+              action: 'exception.expired',
+              subject: { type: 'exception', id: g.id },
+              after: { identity: g.identity_id, status: 'expired' },
+              reason: 'its expiry passed: close it, or register a new one',
+            });
           await appendEvents(tx, at, events);
-          await notify(tx, notificationReceivers, { type: `${g.kind}.expired`, subject: { type: g.kind, id: g.id }, identity: g.identity_id, summary: `${g.kind.replace('_', '-')} ${g.id} of ${g.identity_id} expired` }, at);
+          await notify(
+            tx,
+            notificationReceivers,
+            {
+              type: `${g.kind}.expired`,
+              subject: { type: g.kind, id: g.id },
+              identity: g.identity_id,
+              summary: `${g.kind.replace('_', '-')} ${g.id} of ${g.identity_id} expired`,
+            },
+            at,
+          );
         });
       }
       return due.length;

@@ -25,14 +25,24 @@ export async function identityOf(sql: Sql, id: string, field = '/identity'): Pro
 }
 
 async function authorityOf(sql: Sql, s: Scope): Promise<ScopeAuthority | undefined> {
-  const [row] = await sql.all<{ id: string; status: string; doc: string }>('SELECT id, status, doc FROM authorisations WHERE entity = ? AND service = ? AND jurisdiction = ?', [s.entity, s.service, s.jurisdiction]);
+  const [row] = await sql.all<{ id: string; status: string; doc: string }>(
+    'SELECT id, status, doc FROM authorisations WHERE entity = ? AND service = ? AND jurisdiction = ?',
+    [s.entity, s.service, s.jurisdiction],
+  );
   if (!row) return undefined;
   const doc = JSON.parse(row.doc) as { conditions?: ScopeAuthority['conditions'] };
   return { id: row.id, status: row.status as AuthorisationStatus, ...(doc.conditions ? { conditions: doc.conditions } : {}) };
 }
 
 /** Refuses what may not be granted (core/grants.ts); answers the action vocabulary it used. */
-export async function checkGrant(sql: Sql, rules: GrantRules, identity: Identity, actions: readonly string[], scope: Scope, what: 'access' | 'exception'): Promise<ActionVocabulary> {
+export async function checkGrant(
+  sql: Sql,
+  rules: GrantRules,
+  identity: Identity,
+  actions: readonly string[],
+  scope: Scope,
+  what: 'access' | 'exception',
+): Promise<ActionVocabulary> {
   const vocabulary = new ActionVocabulary(await getCustomActions(sql));
   checkGrantable(identity, actions, scope, vocabulary, (await rules.current(sql)).rules, await authorityOf(sql, scope), what);
   return vocabulary;

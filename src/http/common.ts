@@ -36,7 +36,16 @@ export const Problem = Type.Object(
     code: Type.String(),
     detail: Type.String(),
     field: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), reason: Type.String(), record: Type.Optional(Type.String()), kind: Type.Optional(Type.String()) }))),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          field: Type.String(),
+          reason: Type.String(),
+          record: Type.Optional(Type.String()),
+          kind: Type.Optional(Type.String()),
+        }),
+      ),
+    ),
     instance: Type.Optional(Type.String()),
     error: Type.Optional(Type.String({ description: 'OAuth endpoints: the RFC 6749 error code' })),
     error_description: Type.Optional(Type.String()),
@@ -47,7 +56,10 @@ export const Problem = Type.Object(
 /** RFC 6749 §5.2: the error answer of the OAuth endpoints (application/json, not problem+json). */
 export const OAuthError = Type.Object(
   {
-    error: Type.String({ description: 'the RFC 6749 / 6750 error code: invalid_request, invalid_client, invalid_grant, unsupported_grant_type, insufficient_scope, server_error…' }),
+    error: Type.String({
+      description:
+        'the RFC 6749 / 6750 error code: invalid_request, invalid_client, invalid_grant, unsupported_grant_type, insufficient_scope, server_error…',
+    }),
     error_description: Type.String(),
     code: Type.String({ description: 'Mandate’s stable error code (as in problem details)' }),
     field: Type.Optional(Type.String()),
@@ -67,14 +79,24 @@ export interface Walk {
 }
 
 export function encodeCursor(value: string | number, walk: Walk = {}): string {
-  const c = { a: value, ...(walk.sort ? { s: walk.sort } : {}), ...(walk.order === 'desc' ? { o: 'desc' } : {}), ...(walk.key !== undefined ? { k: walk.key } : {}) };
+  const c = {
+    a: value,
+    ...(walk.sort ? { s: walk.sort } : {}),
+    ...(walk.order === 'desc' ? { o: 'desc' } : {}),
+    ...(walk.key !== undefined ? { k: walk.key } : {}),
+  };
   return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
 }
 
-const describeWalk = (sort: unknown, order: unknown) => `${sort === undefined ? 'the default order' : `sort=${String(sort)}`}, order=${String(order ?? 'asc')}`;
+const describeWalk = (sort: unknown, order: unknown) =>
+  `${sort === undefined ? 'the default order' : `sort=${String(sort)}`}, order=${String(order ?? 'asc')}`;
 
 /** A cursor's position and sort value, if it is one this server gave out for a list walked this way. */
-export function decodeWalkCursor<T extends string | number>(cursor: string | undefined, type: 'string' | 'number', walk: Walk = {}): { value: T; key?: string } | undefined {
+export function decodeWalkCursor<T extends string | number>(
+  cursor: string | undefined,
+  type: 'string' | 'number',
+  walk: Walk = {},
+): { value: T; key?: string } | undefined {
   if (cursor === undefined) return undefined;
   let c: { a?: unknown; s?: unknown; o?: unknown; k?: unknown } | undefined;
   try {
@@ -86,12 +108,21 @@ export function decodeWalkCursor<T extends string | number>(cursor: string | und
     throw new MandateError('INVALID_CURSOR', 'cursor is not one this server gave out', { field: 'query:cursor' });
   const order = walk.order === 'desc' ? 'desc' : undefined;
   if (c.s !== walk.sort || c.o !== order)
-    throw new MandateError('INVALID_CURSOR', `cursor is from a list in ${describeWalk(c.s, c.o)}, not ${describeWalk(walk.sort, walk.order)}: ask for the first page again`, { field: 'query:cursor' });
-  if (walk.sort !== undefined && c.k === undefined) throw new MandateError('INVALID_CURSOR', 'cursor is not one this server gave out', { field: 'query:cursor' });
+    throw new MandateError(
+      'INVALID_CURSOR',
+      `cursor is from a list in ${describeWalk(c.s, c.o)}, not ${describeWalk(walk.sort, walk.order)}: ask for the first page again`,
+      { field: 'query:cursor' },
+    );
+  if (walk.sort !== undefined && c.k === undefined)
+    throw new MandateError('INVALID_CURSOR', 'cursor is not one this server gave out', { field: 'query:cursor' });
   return { value: c.a as T, ...(c.k !== undefined ? { key: c.k } : {}) };
 }
 
-export function decodeCursor<T extends string | number>(cursor: string | undefined, type: 'string' | 'number', walk: Walk = {}): T | undefined {
+export function decodeCursor<T extends string | number>(
+  cursor: string | undefined,
+  type: 'string' | 'number',
+  walk: Walk = {},
+): T | undefined {
   return decodeWalkCursor<T>(cursor, type, walk)?.value;
 }
 
@@ -102,9 +133,13 @@ export function etag(version: number): string {
 /** The version an If-Match header names; a missing header is refused, so no update is blind. */
 export function requireIfMatch(req: FastifyRequest): number {
   const header = req.headers['if-match'];
-  if (header === undefined) throw new MandateError('PRECONDITION_REQUIRED', 'send If-Match with the ETag you read, so concurrent edits are not lost', { field: 'If-Match' });
+  if (header === undefined)
+    throw new MandateError('PRECONDITION_REQUIRED', 'send If-Match with the ETag you read, so concurrent edits are not lost', {
+      field: 'If-Match',
+    });
   const m = /^(?:W\/)?"?(\d{1,12})"?$/.exec(String(header).trim());
-  if (!m) throw new MandateError('PRECONDITION_FAILED', `If-Match ${String(header)} is not an ETag this server gave out`, { field: 'If-Match' });
+  if (!m)
+    throw new MandateError('PRECONDITION_FAILED', `If-Match ${String(header)} is not an ETag this server gave out`, { field: 'If-Match' });
   return Number(m[1]);
 }
 

@@ -36,7 +36,8 @@ export function firstBadKey(text: string): { pointer: string; key: string; why: 
         // Compared decoded: "a" and "\u0061" are the same key.
         const key = JSON.parse(text.slice(i, j + 1)) as string;
         if (top.keys.has(key)) return { pointer: pointer([...path, key]), key, why: 'duplicate' };
-        if (key === '__proto__' || (key === 'prototype' && path[path.length - 1] === 'constructor')) return { pointer: pointer([...path, key]), key, why: 'forbidden' };
+        if (key === '__proto__' || (key === 'prototype' && path[path.length - 1] === 'constructor'))
+          return { pointer: pointer([...path, key]), key, why: 'forbidden' };
         top.keys.add(key);
         top.key = key;
         top.expectKey = false;
@@ -63,6 +64,13 @@ export function parseJsonBody(body: Buffer): unknown {
     throw new MandateError('MALFORMED_BODY', `body is not valid JSON: ${(err as Error).message}`, { field: '/' });
   }
   const bad = firstBadKey(text);
-  if (bad) throw new MandateError('MALFORMED_BODY', bad.why === 'duplicate' ? `key ${JSON.stringify(bad.key)} appears twice at ${bad.pointer}` : `key ${JSON.stringify(bad.key)} is not allowed`, { field: bad.pointer });
+  if (bad)
+    throw new MandateError(
+      'MALFORMED_BODY',
+      bad.why === 'duplicate'
+        ? `key ${JSON.stringify(bad.key)} appears twice at ${bad.pointer}`
+        : `key ${JSON.stringify(bad.key)} is not allowed`,
+      { field: bad.pointer },
+    );
   return value;
 }

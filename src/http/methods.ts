@@ -7,8 +7,9 @@ export function methodsFor(routes: readonly { method: string; url: string }[], p
   const found = new Set<string>();
   for (const r of routes) {
     const template = r.url.split('/');
-    const matches = template.every((t, i) => t === '*' || (i < segments.length && (t.startsWith(':') ? segments[i] !== '' : t === segments[i])))
-      && (template[template.length - 1] === '*' ? segments.length >= template.length - 1 : template.length === segments.length);
+    const matches =
+      template.every((t, i) => t === '*' || (i < segments.length && (t.startsWith(':') ? segments[i] !== '' : t === segments[i]))) &&
+      (template[template.length - 1] === '*' ? segments.length >= template.length - 1 : template.length === segments.length);
     if (matches) found.add(r.method);
   }
   if (found.has('GET')) found.add('HEAD');

@@ -10,7 +10,9 @@ import type { CommittedEvent, Sql } from '../store/db.js';
 
 /** Grant types a token request may name; anything else is counted as `other` (labels stay bounded). */
 const GRANTS = new Set([
-  'urn:ietf:params:oauth:grant-type:token-exchange', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'client_credentials',
+  'urn:ietf:params:oauth:grant-type:token-exchange',
+  'urn:ietf:params:oauth:grant-type:jwt-bearer',
+  'client_credentials',
 ]);
 /** How a workload proved itself when it got a token (src/tokens/proofs.ts). */
 const AUTHS = new Set(['oidc', 'jwt_bearer', 'static_secret', 'private_key_jwt', 'client_secret']);
@@ -55,22 +57,62 @@ export interface DomainMetricSources {
  */
 export function domainMetrics(registry: client.Registry, sources: DomainMetricSources) {
   const registers = [registry];
-  const decisions = new client.Counter({ name: 'mandate_decisions_total', help: 'Decisions recorded by the decision point, by outcome', labelNames: ['outcome'] as const, registers });
-  const issued = new client.Counter({ name: 'mandate_tokens_issued_total', help: 'Workload tokens issued, by how the workload proved itself', labelNames: ['auth'] as const, registers });
-  const refused = new client.Counter({ name: 'mandate_tokens_refused_total', help: 'Token requests refused, by grant type', labelNames: ['grant_type'] as const, registers });
-  const events = new client.Counter({ name: 'mandate_ledger_events_appended_total', help: 'Ledger events committed, by the first part of their action', labelNames: ['kind'] as const, registers });
-  const runs = new client.Counter({ name: 'mandate_discovery_runs_total', help: 'Discovery runs, by status', labelNames: ['status'] as const, registers });
-  const verified = new client.Counter({ name: 'mandate_connector_verifications_total', help: 'Connector deliveries read back from the system by discovery, by verdict', labelNames: ['verdict'] as const, registers });
-  const delivered = new client.Counter({ name: 'mandate_connector_deliveries_total', help: 'Connector deliveries finished, by outcome', labelNames: ['outcome'] as const, registers });
+  const decisions = new client.Counter({
+    name: 'mandate_decisions_total',
+    help: 'Decisions recorded by the decision point, by outcome',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const issued = new client.Counter({
+    name: 'mandate_tokens_issued_total',
+    help: 'Workload tokens issued, by how the workload proved itself',
+    labelNames: ['auth'] as const,
+    registers,
+  });
+  const refused = new client.Counter({
+    name: 'mandate_tokens_refused_total',
+    help: 'Token requests refused, by grant type',
+    labelNames: ['grant_type'] as const,
+    registers,
+  });
+  const events = new client.Counter({
+    name: 'mandate_ledger_events_appended_total',
+    help: 'Ledger events committed, by the first part of their action',
+    labelNames: ['kind'] as const,
+    registers,
+  });
+  const runs = new client.Counter({
+    name: 'mandate_discovery_runs_total',
+    help: 'Discovery runs, by status',
+    labelNames: ['status'] as const,
+    registers,
+  });
+  const verified = new client.Counter({
+    name: 'mandate_connector_verifications_total',
+    help: 'Connector deliveries read back from the system by discovery, by verdict',
+    labelNames: ['verdict'] as const,
+    registers,
+  });
+  const delivered = new client.Counter({
+    name: 'mandate_connector_deliveries_total',
+    help: 'Connector deliveries finished, by outcome',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
   const cascades = new client.Histogram({
-    name: 'mandate_cascade_duration_seconds', help: 'Applied transitions: from the cascade start to its commit', registers,
+    name: 'mandate_cascade_duration_seconds',
+    help: 'Applied transitions: from the cascade start to its commit',
+    registers,
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
   });
   const kinds = new Set<string>();
 
   const { db, clock, hub, outbox } = sources;
   new client.Gauge({
-    name: 'mandate_outbox_deliveries', help: 'Connector deliveries by status; failed ones are open problems that need a person', labelNames: ['status'] as const, registers,
+    name: 'mandate_outbox_deliveries',
+    help: 'Connector deliveries by status; failed ones are open problems that need a person',
+    labelNames: ['status'] as const,
+    registers,
     async collect() {
       const counts = await outbox.counts();
       for (const status of ['pending', 'in_flight', 'delivered', 'failed', 'manual']) this.set({ status }, counts[status] ?? 0);
@@ -78,44 +120,60 @@ export function domainMetrics(registry: client.Registry, sources: DomainMetricSo
   });
   const one = async <T>(sql: string, params: (string | number)[] = []): Promise<T | undefined> => (await db.all<T>(sql, params))[0];
   new client.Gauge({
-    name: 'mandate_outbox_oldest_pending_age_seconds', help: 'Age of the oldest connector delivery not yet done (0 when none waits)', registers,
+    name: 'mandate_outbox_oldest_pending_age_seconds',
+    help: 'Age of the oldest connector delivery not yet done (0 when none waits)',
+    registers,
     async collect() {
       const r = await one<{ at: string | null }>("SELECT MIN(created_at) AS at FROM outbox WHERE status IN ('pending', 'in_flight')");
       this.set(r?.at ? Math.max(0, (clock().getTime() - Date.parse(r.at)) / 1000) : 0);
     },
   });
   new client.Gauge({
-    name: 'mandate_ledger_events', help: 'Events in the ledger (its tree size)', registers,
+    name: 'mandate_ledger_events',
+    help: 'Events in the ledger (its tree size)',
+    registers,
     async collect() {
       this.set(Number((await one<{ n: number | null }>('SELECT MAX(seq) AS n FROM events'))?.n ?? 0));
     },
   });
   new client.Gauge({
-    name: 'mandate_ledger_checkpoint_age_seconds', help: 'Age of the newest signed checkpoint (-1 when none is signed yet)', registers,
+    name: 'mandate_ledger_checkpoint_age_seconds',
+    help: 'Age of the newest signed checkpoint (-1 when none is signed yet)',
+    registers,
     async collect() {
       const r = await one<{ at: string | null }>('SELECT MAX(created_at) AS at FROM ledger_checkpoints');
       this.set(r?.at ? Math.max(0, (clock().getTime() - Date.parse(r.at)) / 1000) : -1);
     },
   });
   new client.Gauge({
-    name: 'mandate_ledger_unpublished_events', help: 'Events not yet pushed to enforcement points (ledger head minus the hub position)', registers,
+    name: 'mandate_ledger_unpublished_events',
+    help: 'Events not yet pushed to enforcement points (ledger head minus the hub position)',
+    registers,
     async collect() {
       const head = Number((await one<{ n: number | null }>('SELECT MAX(seq) AS n FROM events'))?.n ?? 0);
       this.set(Math.max(0, head - hub.position));
     },
   });
   new client.Gauge({
-    name: 'mandate_enforcement_subscribers', help: 'Followers of the enforcement stream on this server (its own decision point included)', registers,
+    name: 'mandate_enforcement_subscribers',
+    help: 'Followers of the enforcement stream on this server (its own decision point included)',
+    registers,
     collect() {
       this.set(hub.subscriberCount);
     },
   });
   new client.Gauge({
-    name: 'mandate_findings_open', help: 'Open findings, by severity', labelNames: ['severity'] as const, registers,
+    name: 'mandate_findings_open',
+    help: 'Open findings, by severity',
+    labelNames: ['severity'] as const,
+    registers,
     async collect() {
       this.reset();
       for (const s of ['critical', 'high', 'medium', 'low']) this.set({ severity: s }, 0);
-      for (const r of await db.all<{ severity: string; n: number }>("SELECT severity, COUNT(*) AS n FROM compliance_findings WHERE status = 'open' GROUP BY severity")) this.set({ severity: r.severity }, Number(r.n));
+      for (const r of await db.all<{ severity: string; n: number }>(
+        "SELECT severity, COUNT(*) AS n FROM compliance_findings WHERE status = 'open' GROUP BY severity",
+      ))
+        this.set({ severity: r.severity }, Number(r.n));
     },
   });
 
@@ -131,18 +189,34 @@ export function domainMetrics(registry: client.Registry, sources: DomainMetricSo
           events.inc({ kind });
         }
         switch (e.action) {
-          case 'decision.recorded': decisions.inc({ outcome: after.decision === 'allow' ? 'allow' : 'deny' }); break;
-          case 'token.issued': issued.inc({ auth: bounded(after.auth, AUTHS) }); break;
+          case 'decision.recorded':
+            decisions.inc({ outcome: after.decision === 'allow' ? 'allow' : 'deny' });
+            break;
+          case 'token.issued':
+            issued.inc({ auth: bounded(after.auth, AUTHS) });
+            break;
           // An unauthenticated caller's refusals come as one event per source and window, with a count.
           case 'token.refused':
-            if (typeof after.count === 'number') for (const [g, n] of Object.entries((after.grant_types ?? {}) as Record<string, number>)) refused.inc({ grant_type: bounded(g, GRANTS) }, n);
+            if (typeof after.count === 'number')
+              for (const [g, n] of Object.entries((after.grant_types ?? {}) as Record<string, number>))
+                refused.inc({ grant_type: bounded(g, GRANTS) }, n);
             else refused.inc({ grant_type: bounded(after.grant_type, GRANTS) });
             break;
-          case 'discovery.run': runs.inc({ status: after.status === 'succeeded' ? 'succeeded' : 'failed' }); break;
-          case 'connector.verified': verified.inc({ verdict: bounded(after.verdict, new Set(['effective', 'not_effective', 'unverified'])) }); break;
-          case 'connector.delivered': delivered.inc({ outcome: 'delivered' }); break;
-          case 'connector.failed': delivered.inc({ outcome: 'failed' }); break;
-          case 'connector.manual_task_opened': delivered.inc({ outcome: 'manual' }); break;
+          case 'discovery.run':
+            runs.inc({ status: after.status === 'succeeded' ? 'succeeded' : 'failed' });
+            break;
+          case 'connector.verified':
+            verified.inc({ verdict: bounded(after.verdict, new Set(['effective', 'not_effective', 'unverified'])) });
+            break;
+          case 'connector.delivered':
+            delivered.inc({ outcome: 'delivered' });
+            break;
+          case 'connector.failed':
+            delivered.inc({ outcome: 'failed' });
+            break;
+          case 'connector.manual_task_opened':
+            delivered.inc({ outcome: 'manual' });
+            break;
         }
       }
     },
@@ -159,7 +233,11 @@ export type DomainMetrics = ReturnType<typeof domainMetrics>;
  * for a scraper on a management network, so /metrics on the API's address can stay behind a token.
  * Answers GET /metrics only. Hand-written on node:http: one route needs no framework.
  */
-export async function serveMetrics(registry: client.Registry, host: string, port: number): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveMetrics(
+  registry: client.Registry,
+  host: string,
+  port: number,
+): Promise<{ url: string; close(): Promise<void> }> {
   const { createServer } = await import('node:http');
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {

@@ -40,7 +40,11 @@ export class OutboundRefused extends Error {
 /** The request left and failed: the message is neutral (connection failed, timed out, too large). */
 export class OutboundFailed extends Error {
   override readonly name = 'OutboundFailed';
-  constructor(message: string, readonly timedOut = false, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly timedOut = false,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
   }
 }
@@ -120,7 +124,7 @@ export function ipv6Groups(address: string): number[] {
     const [b0, b1, b2, b3] = dotted[1]!.split('.').map(Number) as [number, number, number, number];
     a = `${a.slice(0, dotted.index)}${((b0 << 8) | b1).toString(16)}:${((b2 << 8) | b3).toString(16)}`;
   }
-  const [head, tail] = a.includes('::') ? a.split('::') as [string, string] : [a, undefined];
+  const [head, tail] = a.includes('::') ? (a.split('::') as [string, string]) : [a, undefined];
   const h = head ? head.split(':') : [];
   const t = tail === undefined ? [] : tail ? tail.split(':') : [];
   const fill = tail === undefined ? [] : new Array<string>(8 - h.length - t.length).fill('0');
@@ -179,7 +183,8 @@ function netEntry(addr: string, prefix: string | undefined, entry: string): Allo
   if (version === 0) throw new Error(`outbound allow-list entry ${JSON.stringify(entry)}: ${addr} is not an address`);
   const family: Family = version === 4 ? 'ipv4' : 'ipv6';
   const bits = prefix === undefined ? (version === 4 ? 32 : 128) : Number(prefix);
-  if (!/^\d{1,3}$/.test(prefix ?? '0') || bits > (version === 4 ? 32 : 128)) throw new Error(`outbound allow-list entry ${JSON.stringify(entry)}: bad prefix /${prefix}`);
+  if (!/^\d{1,3}$/.test(prefix ?? '0') || bits > (version === 4 ? 32 : 128))
+    throw new Error(`outbound allow-list entry ${JSON.stringify(entry)}: bad prefix /${prefix}`);
   const list = new BlockList();
   list.addSubnet(addr, bits, family);
   return { list, family };
@@ -216,13 +221,20 @@ const opt = (port: number | undefined) => (port === undefined ? {} : { port });
 
 /** Reads MANDATE_OUTBOUND_ALLOW (comma- or space-separated). */
 export function allowListFromEnv(value: string | undefined): string[] {
-  return (value ?? '').split(/[,\s]+/).map((s) => s.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(/[,\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 // --- The guard ----------------------------------------------------------------------------------
 
 const defaultPort = (u: URL) => (u.port ? Number(u.port) : u.protocol === 'https:' ? 443 : 80);
-const bare = (hostname: string) => hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
+const bare = (hostname: string) =>
+  hostname
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.$/, '');
 
 /** For logs and messages: no credentials, query or fragment. */
 export function redactUrl(u: URL): string {
@@ -230,7 +242,9 @@ export function redactUrl(u: URL): string {
 }
 
 async function lookupAll(host: string): Promise<LookupAddress[]> {
-  return new Promise((resolve, reject) => dnsLookup(host, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))));
+  return new Promise((resolve, reject) =>
+    dnsLookup(host, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))),
+  );
 }
 
 export function outboundGuard(policy: OutboundPolicy = {}): OutboundGuard {
@@ -254,7 +268,10 @@ export function outboundGuard(policy: OutboundPolicy = {}): OutboundGuard {
     const port = defaultPort(u);
     if (entries.some((e) => nameMatches(e, host, port) || addressMatches(e, address, port))) return;
     const kind = refusedRange(address);
-    if (kind !== undefined) throw new OutboundRefused(`${host === address ? 'the address' : 'the host resolves to an address that'} is ${kind} (allow it with MANDATE_OUTBOUND_ALLOW)`);
+    if (kind !== undefined)
+      throw new OutboundRefused(
+        `${host === address ? 'the address' : 'the host resolves to an address that'} is ${kind} (allow it with MANDATE_OUTBOUND_ALLOW)`,
+      );
   }
 
   function checkUrl(url: string | URL, purpose: OutboundPurpose): URL {
@@ -268,8 +285,13 @@ export function outboundGuard(policy: OutboundPolicy = {}): OutboundGuard {
     const host = bare(u.hostname);
     const port = defaultPort(u);
     if (u.protocol === 'http:' && !HTTP_ALLOWED.has(purpose)) {
-      const httpAllowed = entries.some((e) => e.http && (nameMatches(e, host, port) || (isIP(host) !== 0 && addressMatches(e, host, port))));
-      if (!httpAllowed) throw new OutboundRefused(`a ${purpose === 'jwks' ? 'JWKS' : purpose} URL must be https (or its host allowed as http://host in MANDATE_OUTBOUND_ALLOW)`);
+      const httpAllowed = entries.some(
+        (e) => e.http && (nameMatches(e, host, port) || (isIP(host) !== 0 && addressMatches(e, host, port))),
+      );
+      if (!httpAllowed)
+        throw new OutboundRefused(
+          `a ${purpose === 'jwks' ? 'JWKS' : purpose} URL must be https (or its host allowed as http://host in MANDATE_OUTBOUND_ALLOW)`,
+        );
     }
     if (isIP(host) !== 0) checkAddress(u, host);
     return u;
@@ -290,14 +312,16 @@ export function outboundGuard(policy: OutboundPolicy = {}): OutboundGuard {
     const maxBytes = init.maxBytes ?? 1024 * 1024;
     // The socket resolves through this: the addresses it connects to are the ones just checked.
     const lookup: LookupFunction = (hostname, options, callback) => {
-      resolveHost(hostname).then((all) => {
-        if (all.length === 0) throw new OutboundFailed('the host name does not resolve');
-        for (const a of all) checkAddress(u, a.address);
-        const wanted = options.family === 4 || options.family === 6 ? all.filter((a) => a.family === options.family) : all;
-        if (wanted.length === 0) throw new OutboundFailed('the host name does not resolve');
-        if (options.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, wanted);
-        else callback(null, wanted[0]!.address, wanted[0]!.family);
-      }).catch((err: Error) => callback(err as NodeJS.ErrnoException, '', 0));
+      resolveHost(hostname)
+        .then((all) => {
+          if (all.length === 0) throw new OutboundFailed('the host name does not resolve');
+          for (const a of all) checkAddress(u, a.address);
+          const wanted = options.family === 4 || options.family === 6 ? all.filter((a) => a.family === options.family) : all;
+          if (wanted.length === 0) throw new OutboundFailed('the host name does not resolve');
+          if (options.all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, wanted);
+          else callback(null, wanted[0]!.address, wanted[0]!.family);
+        })
+        .catch((err: Error) => callback(err as NodeJS.ErrnoException, '', 0));
     };
     const host = bare(u.hostname);
     const body = init.body === undefined ? undefined : typeof init.body === 'string' ? Buffer.from(init.body) : init.body;
@@ -320,30 +344,40 @@ export function outboundGuard(policy: OutboundPolicy = {}): OutboundGuard {
       };
       const onAbort = () => fail(init.signal!.reason);
       const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
-      const req = send({
-        protocol: u.protocol, hostname: host, port: defaultPort(u), path: `${u.pathname}${u.search}`, method: init.method ?? 'GET', headers, lookup, agent: false,
-        ...(u.username ? { auth: `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}` } : {}),
-      }, (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > maxBytes) fail(new OutboundFailed(`the response is larger than ${maxBytes} bytes`));
-          else chunks.push(c);
-        });
-        res.on('error', fail);
-        res.on('end', () => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          init.signal?.removeEventListener('abort', onAbort);
-          const h = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
-          const status = res.statusCode ?? 502;
-          const nullBody = status === 204 || status === 205 || status === 304;
-          resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: h }));
-        });
-      });
+      const req = send(
+        {
+          protocol: u.protocol,
+          hostname: host,
+          port: defaultPort(u),
+          path: `${u.pathname}${u.search}`,
+          method: init.method ?? 'GET',
+          headers,
+          lookup,
+          agent: false,
+          ...(u.username ? { auth: `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}` } : {}),
+        },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > maxBytes) fail(new OutboundFailed(`the response is larger than ${maxBytes} bytes`));
+            else chunks.push(c);
+          });
+          res.on('error', fail);
+          res.on('end', () => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            init.signal?.removeEventListener('abort', onAbort);
+            const h = new Headers();
+            for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+            const status = res.statusCode ?? 502;
+            const nullBody = status === 204 || status === 205 || status === 304;
+            resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: h }));
+          });
+        },
+      );
       const timer = setTimeout(() => fail(new OutboundFailed(`timed out after ${timeoutMs} ms`, true)), timeoutMs);
       if (init.signal?.aborted) return fail(init.signal.reason);
       init.signal?.addEventListener('abort', onAbort, { once: true });
@@ -363,7 +397,9 @@ export function outboundGuard(policy: OutboundPolicy = {}): OutboundGuard {
         const headers: Record<string, string> = {};
         new Headers(init.headers).forEach((v, k) => (headers[k] = v));
         return request(url, purpose, {
-          method: init.method ?? 'GET', headers, signal: init.signal ?? null,
+          method: init.method ?? 'GET',
+          headers,
+          signal: init.signal ?? null,
           ...(typeof init.body === 'string' ? { body: init.body } : {}),
         });
       };

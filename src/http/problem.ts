@@ -126,8 +126,15 @@ export function toMandateError(err: unknown): MandateError | undefined {
   const fe = err as FastifyError & { validationContext?: string };
   if (fe?.validation) {
     const where = fe.validationContext ?? 'body';
-    const issues = ajvIssues(fe.validation as never).map((i) => ({ ...i, field: where === 'body' ? i.field || '/' : `${where}:${i.field.replace(/^\//, '') || '/'}` }));
-    return new MandateError(where === 'body' ? 'VALIDATION_FAILED' : 'INVALID_QUERY', `${where} is not valid: ${issues.map((i) => `${i.field} ${i.reason}`).join('; ')}`, { issues });
+    const issues = ajvIssues(fe.validation as never).map((i) => ({
+      ...i,
+      field: where === 'body' ? i.field || '/' : `${where}:${i.field.replace(/^\//, '') || '/'}`,
+    }));
+    return new MandateError(
+      where === 'body' ? 'VALIDATION_FAILED' : 'INVALID_QUERY',
+      `${where} is not valid: ${issues.map((i) => `${i.field} ${i.reason}`).join('; ')}`,
+      { issues },
+    );
   }
   switch (fe?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -179,11 +186,15 @@ function oauthCodeOf(err: MandateError): string {
 export function sendOAuthError(reply: FastifyReply, err: MandateError): FastifyReply {
   const status = statusOf(err);
   if (status === 401 && !reply.hasHeader('www-authenticate')) reply.header('www-authenticate', 'Basic realm="mandate", charset="UTF-8"');
-  return reply.code(status).type('application/json; charset=utf-8').header('cache-control', 'no-store').header('pragma', 'no-cache').send({
-    error: oauthCodeOf(err),
-    error_description: err.message,
-    code: err.code,
-    ...(err.field !== undefined ? { field: err.field } : {}),
-  });
+  return reply
+    .code(status)
+    .type('application/json; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('pragma', 'no-cache')
+    .send({
+      error: oauthCodeOf(err),
+      error_description: err.message,
+      code: err.code,
+      ...(err.field !== undefined ? { field: err.field } : {}),
+    });
 }
-

@@ -35,7 +35,16 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   token: { max: 60_000, windowMs: 60_000 },
 };
 
-const UNITS: Record<string, number> = { s: 1000, sec: 1000, second: 1000, m: 60_000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000 };
+const UNITS: Record<string, number> = {
+  s: 1000,
+  sec: 1000,
+  second: 1000,
+  m: 60_000,
+  min: 60_000,
+  minute: 60_000,
+  h: 3_600_000,
+  hour: 3_600_000,
+};
 
 /** `120/min`, `10/s`, `5000/h`, `100/30s` (a number before the unit), or `off`; undefined when not valid. */
 export function parseRateLimit(text: string): RateLimit | false | undefined {
@@ -148,7 +157,10 @@ export function redisCounter(url: string): RateCounter {
   return {
     async hit(key, windowMs) {
       if (!client.isOpen) await (connecting ??= client.connect().finally(() => (connecting = undefined)));
-      const [current, ttl] = (await client.eval(REDIS_HIT, { keys: [`mandate:rl:${key}`], arguments: [String(windowMs)] })) as [number, number];
+      const [current, ttl] = (await client.eval(REDIS_HIT, { keys: [`mandate:rl:${key}`], arguments: [String(windowMs)] })) as [
+        number,
+        number,
+      ];
       return { current: Number(current), ttl: Number(ttl) };
     },
     async close() {
@@ -205,7 +217,11 @@ export async function registerRateLimits(
     allowList: (_req, key) => key === '',
     max: (_req, key) => limitOf(key).max,
     timeWindow: (_req, key) => limitOf(key).windowMs,
-    errorResponseBuilder: (req, ctx) => new MandateError('RATE_LIMITED', `more than ${ctx.max} requests ${req.principal || req.workload ? 'with this token' : 'from this address'} in the window; retry in ${ctx.after}`),
+    errorResponseBuilder: (req, ctx) =>
+      new MandateError(
+        'RATE_LIMITED',
+        `more than ${ctx.max} requests ${req.principal || req.workload ? 'with this token' : 'from this address'} in the window; retry in ${ctx.after}`,
+      ),
   });
   app.addHook('onClose', async () => counter.close());
 }

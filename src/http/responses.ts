@@ -22,7 +22,8 @@ export const Paged = <T extends TSchema>(item: T, title?: string) =>
 /** A nullable value (JSON null, never absent). */
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 /** An object whose fields are open (documents stored as given): every field is kept. */
-export const OpenObject = (description?: string) => Type.Object({}, { additionalProperties: true, ...(description ? { description } : {}) });
+export const OpenObject = (description?: string) =>
+  Type.Object({}, { additionalProperties: true, ...(description ? { description } : {}) });
 
 /** A record's read-only metadata, beside its fields. */
 export const Meta = {
@@ -31,7 +32,8 @@ export const Meta = {
   updated_at: Type.String({ readOnly: true }),
 };
 /** A stored record as the API shows it: the record with its metadata. */
-export const recordOutput = <T extends TObject>(schema: T) => Type.Composite([schema, Type.Object(Meta)], { title: `${schema.title}Record` });
+export const recordOutput = <T extends TObject>(schema: T) =>
+  Type.Composite([schema, Type.Object(Meta)], { title: `${schema.title}Record` });
 export const IdentityRecord = recordOutput(Identity);
 export const AuthorisationRecord = recordOutput(Authorisation);
 export const EntityRecord = recordOutput(LegalEntity);
@@ -56,12 +58,14 @@ export const ApprovalSchema = Type.Object(
     required: Type.Integer({ description: 'approvals needed' }),
     roles: Type.Array(Enum(ROLES)),
     status: Enum(APPROVAL_STATUSES),
-    votes: Type.Array(Type.Object({
-      voter: Type.String(),
-      decision: Enum(['approve', 'reject'] as const),
-      reason: Nullable(Type.String()),
-      at: Type.String(),
-    })),
+    votes: Type.Array(
+      Type.Object({
+        voter: Type.String(),
+        decision: Enum(['approve', 'reject'] as const),
+        reason: Nullable(Type.String()),
+        at: Type.String(),
+      }),
+    ),
     created_at: Type.String(),
     expires_at: Type.String(),
     decided_at: Nullable(Type.String()),
@@ -82,7 +86,9 @@ export const ChangeRequestSchema = Type.Object(
     requester: Type.String(),
     status: Enum(['pending', 'applied', 'rejected', 'expired', 'cancelled'] as const),
     base_version: Type.Integer({ description: 'the version the change was based on; it is published only on top of it' }),
-    change: Type.Union([Type.Object({ text: Type.String() }), Type.Object({ rules: LifecycleRules })], { description: 'the policy text, or the rules document' }),
+    change: Type.Union([Type.Object({ text: Type.String() }), Type.Object({ rules: LifecycleRules })], {
+      description: 'the policy text, or the rules document',
+    }),
     result: Nullable(Type.Object({ version: Type.Integer() })),
     approval: Type.Optional(ApprovalSchema),
     created_at: Type.String(),
@@ -91,19 +97,22 @@ export const ChangeRequestSchema = Type.Object(
 );
 
 /** An identity write held for approval because it adds power (src/inventory/service.ts `IdentityChangeRequest`). */
-export const IdentityChangeRequestSchema = Type.Object({
-  id: Type.String(),
-  kind: Type.Literal('identity_change'),
-  requester: Type.String(),
-  status: Enum(['pending', 'applied', 'rejected', 'expired', 'cancelled'] as const),
-  base_version: Type.Integer({ description: "the identity's version the change applies on top of (0: it creates the identity)" }),
-  change: Type.Object({
-    identity: Identity,
-    gains: Type.Array(Type.Object({ kind: Type.String(), detail: Type.String() }), { description: 'how the change adds power' }),
-    source: Type.String({ description: 'edit, create or import' }),
-  }),
-  result: Nullable(Type.Object({ version: Type.Integer() })),
-  approval: Type.Optional(ApprovalSchema),
-  created_at: Type.String(),
-}, { title: 'IdentityChangeRequest' });
+export const IdentityChangeRequestSchema = Type.Object(
+  {
+    id: Type.String(),
+    kind: Type.Literal('identity_change'),
+    requester: Type.String(),
+    status: Enum(['pending', 'applied', 'rejected', 'expired', 'cancelled'] as const),
+    base_version: Type.Integer({ description: "the identity's version the change applies on top of (0: it creates the identity)" }),
+    change: Type.Object({
+      identity: Identity,
+      gains: Type.Array(Type.Object({ kind: Type.String(), detail: Type.String() }), { description: 'how the change adds power' }),
+      source: Type.String({ description: 'edit, create or import' }),
+    }),
+    result: Nullable(Type.Object({ version: Type.Integer() })),
+    approval: Type.Optional(ApprovalSchema),
+    created_at: Type.String(),
+  },
+  { title: 'IdentityChangeRequest' },
+);
 export type IdentityChangeRequestView = Static<typeof IdentityChangeRequestSchema>;

@@ -9,7 +9,10 @@ import type { importService } from './service.js';
 export const IMPORT_BODY_LIMIT = 256 * 1024 * 1024;
 
 const Counts = Type.Object({
-  created: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(), rejected: Type.Integer(),
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  unchanged: Type.Integer(),
+  rejected: Type.Integer(),
   held: Type.Integer({ description: 'identity records that would gain power: held for approval, not written' }),
 });
 const Held = Type.Object({
@@ -27,39 +30,52 @@ export async function registerImportRoutes(parent: FastifyInstance, importer: Re
   // In its own scope: this route takes the manifest as raw text (JSON or YAML, parsed by one
   // parser with one set of error messages, and hashed as sent) and a larger body limit.
   await parent.register(async (app) => {
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser(MANIFEST_MEDIA_TYPES, { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT }, (_req, body, done) => done(null, body));
-  app.post('/v1/import', {
-    bodyLimit: IMPORT_BODY_LIMIT,
-    config: { permission: 'import' },
-    schema: {
-      tags: ['import'],
-      summary: 'Import a firm manifest (JSON or YAML): upsert by id, all or nothing; identity records that would gain power are held for approval',
-      querystring: Type.Object({ dry_run: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false }),
-      response: {
-        200: Type.Object({
-          dry_run: Type.Boolean(),
-          bootstrap: Type.Boolean({ description: 'the first load of an empty inventory, applied whole' }),
-          counts: Counts,
-          pending: Type.Array(Held),
-          pending_total: Type.Integer(),
-          digest: Type.String({ description: 'SHA-256 of the manifest as sent' }),
-          changes: Type.Optional(Type.Array(Type.Object({
-            kind: Type.String(),
-            id: Type.String(),
-            op: Type.String(),
-            changes: Type.Array(Type.Object({ field: Type.String(), before: Type.Optional(Type.Unknown()), after: Type.Optional(Type.Unknown()) })),
-          }))),
-          changes_total: Type.Optional(Type.Integer()),
-        }),
-        '4xx': Problem,
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser(MANIFEST_MEDIA_TYPES, { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT }, (_req, body, done) =>
+      done(null, body),
+    );
+    app.post(
+      '/v1/import',
+      {
+        bodyLimit: IMPORT_BODY_LIMIT,
+        config: { permission: 'import' },
+        schema: {
+          tags: ['import'],
+          summary:
+            'Import a firm manifest (JSON or YAML): upsert by id, all or nothing; identity records that would gain power are held for approval',
+          querystring: Type.Object({ dry_run: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false }),
+          response: {
+            200: Type.Object({
+              dry_run: Type.Boolean(),
+              bootstrap: Type.Boolean({ description: 'the first load of an empty inventory, applied whole' }),
+              counts: Counts,
+              pending: Type.Array(Held),
+              pending_total: Type.Integer(),
+              digest: Type.String({ description: 'SHA-256 of the manifest as sent' }),
+              changes: Type.Optional(
+                Type.Array(
+                  Type.Object({
+                    kind: Type.String(),
+                    id: Type.String(),
+                    op: Type.String(),
+                    changes: Type.Array(
+                      Type.Object({ field: Type.String(), before: Type.Optional(Type.Unknown()), after: Type.Optional(Type.Unknown()) }),
+                    ),
+                  }),
+                ),
+              ),
+              changes_total: Type.Optional(Type.Integer()),
+            }),
+            '4xx': Problem,
+          },
+        },
       },
-    },
-  }, async (req) => {
-    const text = req.body as string;
-    const doc = parseManifestText(text, formatFor(String(req.headers['content-type'] ?? 'application/json')));
-    const { dry_run } = req.query as { dry_run?: boolean };
-    return importer.importManifest(actorOf(req), doc, { dryRun: dry_run ?? false, digestOf: text });
-  });
+      async (req) => {
+        const text = req.body as string;
+        const doc = parseManifestText(text, formatFor(String(req.headers['content-type'] ?? 'application/json')));
+        const { dry_run } = req.query as { dry_run?: boolean };
+        return importer.importManifest(actorOf(req), doc, { dryRun: dry_run ?? false, digestOf: text });
+      },
+    );
   });
 }

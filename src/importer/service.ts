@@ -45,7 +45,10 @@ export interface ImportResult {
 }
 
 class DryRun extends Error {
-  constructor(readonly plan: ImportPlan, readonly held: HeldRecord[]) {
+  constructor(
+    readonly plan: ImportPlan,
+    readonly held: HeldRecord[],
+  ) {
     super('dry run');
   }
 }
@@ -113,7 +116,12 @@ export function importService({ db, clock, gate }: { db: Database; clock: () => 
         bootstrap = current.bootstrap;
         const p = reviewManifest(shape, current);
         if (p.issues.length) rejectManifest(p.issues);
-        const h = await write(tx, actor, at, p, current.customActions.length, digest, { gate, bootstrap, versions: current.versions, dryRun: opts.dryRun });
+        const h = await write(tx, actor, at, p, current.customActions.length, digest, {
+          gate,
+          bootstrap,
+          versions: current.versions,
+          dryRun: opts.dryRun,
+        });
         if (opts.dryRun) throw new DryRun(p, h);
         return { plan: p, held: h };
       }));
@@ -133,13 +141,20 @@ export function importService({ db, clock, gate }: { db: Database; clock: () => 
     return {
       dry_run: opts.dryRun,
       bootstrap,
-      counts: { ...plan.counts, created: plan.counts.created - heldCreates, updated: plan.counts.updated - (held.length - heldCreates), held: held.length },
+      counts: {
+        ...plan.counts,
+        created: plan.counts.created - heldCreates,
+        updated: plan.counts.updated - (held.length - heldCreates),
+        held: held.length,
+      },
       pending: held.slice(0, MAX_LISTED),
       pending_total: held.length,
       digest,
       ...(opts.dryRun
         ? {
-            changes: changed.slice(0, MAX_LISTED).map((c) => ({ kind: c.kind, id: c.id, op: c.op as 'create' | 'update', changes: c.changes })),
+            changes: changed
+              .slice(0, MAX_LISTED)
+              .map((c) => ({ kind: c.kind, id: c.id, op: c.op as 'create' | 'update', changes: c.changes })),
             changes_total: changed.length,
           }
         : {}),
@@ -160,10 +175,22 @@ interface WriteOptions {
 }
 
 /** Writes the plan; answers the identity records held for approval instead of written. */
-async function write(tx: Sql, actor: string, at: string, plan: ImportPlan, customBefore: number, digest: string, opts: WriteOptions): Promise<HeldRecord[]> {
+async function write(
+  tx: Sql,
+  actor: string,
+  at: string,
+  plan: ImportPlan,
+  customBefore: number,
+  digest: string,
+  opts: WriteOptions,
+): Promise<HeldRecord[]> {
   const newActions = plan.actions.slice(customBefore);
   await insertCustomActions(tx, newActions);
-  await appendEvents(tx, at, newActions.map((a) => ({ actor, action: 'action.defined', subject: { type: 'action', id: a.id }, after: a })));
+  await appendEvents(
+    tx,
+    at,
+    newActions.map((a) => ({ actor, action: 'action.defined', subject: { type: 'action', id: a.id }, after: a })),
+  );
   const reason = `manifest import ${digest.slice(0, 12)}${opts.bootstrap ? ' (bootstrap: first load of an empty inventory)' : ''}`;
   const others = plan.changes.filter((c) => c.op !== 'unchanged' && c.kind !== 'identity');
   await writeChanges(tx, actor, at, others, reason);
@@ -184,23 +211,42 @@ async function write(tx: Sql, actor: string, at: string, plan: ImportPlan, custo
   await writeChanges(tx, actor, at, applied, reason);
   // Tokens carry the identity's attributes: a changed record invalidates the ones outstanding,
   // as an edit through the API does.
-  await bumpGenerations(tx, applied.filter((c) => c.op === 'update').map((c) => c.id), at);
+  await bumpGenerations(
+    tx,
+    applied.filter((c) => c.op === 'update').map((c) => c.id),
+    at,
+  );
   if (!opts.dryRun) {
     const byId = new Map(identities.map((c) => [c.id, c]));
     for (const h of held) {
       const c = byId.get(h.id)!;
-      const before = c.before ? { record: c.before as Identity, version: opts.versions.get(c.id)!, created_at: at, updated_at: at } : undefined;
+      const before = c.before
+        ? { record: c.before as Identity, version: opts.versions.get(c.id)!, created_at: at, updated_at: at }
+        : undefined;
       const cr = await opts.gate.hold(tx, actor, before, c.after, h.gains, at, `import ${digest.slice(0, 12)}`);
       h.change_request = cr.id;
       h.approval = cr.approval?.id;
       h.required = cr.approval?.required;
     }
     // Stored power follows the records: identities that are new or changed are recomputed.
-    await appendEvents(tx, at, await opts.gate.refresh(tx, applied.map((c) => c.id), { actor, why: reason, key: `im_${digest.slice(0, 12)}_${Date.parse(at)}`, at }));
-    await appendEvents(tx, at, [{
-      actor, action: 'import.applied', subject: { type: 'import', id: digest },
-      after: { ...plan.counts, held: held.length, ...(opts.bootstrap ? { bootstrap: true } : {}) }, reason,
-    }]);
+    await appendEvents(
+      tx,
+      at,
+      await opts.gate.refresh(
+        tx,
+        applied.map((c) => c.id),
+        { actor, why: reason, key: `im_${digest.slice(0, 12)}_${Date.parse(at)}`, at },
+      ),
+    );
+    await appendEvents(tx, at, [
+      {
+        actor,
+        action: 'import.applied',
+        subject: { type: 'import', id: digest },
+        after: { ...plan.counts, held: held.length, ...(opts.bootstrap ? { bootstrap: true } : {}) },
+        reason,
+      },
+    ]);
   }
   return held;
 }
@@ -217,13 +263,19 @@ async function writeChanges(tx: Sql, actor: string, at: string, changed: readonl
       groups.set(key, group);
     }
     for (const g of groups.values()) await upsertRecords(tx, g.kind, g.records, at, { fresh: g.fresh });
-    await appendEvents(tx, at, chunk.map((c): NewEvent => ({
-      actor,
-      action: `${c.kind}.${c.op === 'create' ? 'created' : 'updated'}`,
-      subject: { type: c.kind, id: c.id },
-      ...(c.before ? { before: c.before } : {}),
-      after: c.after,
-      reason,
-    })));
+    await appendEvents(
+      tx,
+      at,
+      chunk.map(
+        (c): NewEvent => ({
+          actor,
+          action: `${c.kind}.${c.op === 'create' ? 'created' : 'updated'}`,
+          subject: { type: c.kind, id: c.id },
+          ...(c.before ? { before: c.before } : {}),
+          after: c.after,
+          reason,
+        }),
+      ),
+    );
   }
 }

@@ -7,11 +7,17 @@ import { bumpGenerations } from '../state/generations.js';
 import { canonicalJson } from '../core/canonical.js';
 import { MandateError, type Issue } from '../core/errors.js';
 import type {
-  Authorisation, Identity, IdentityInput, LegalEntity, Person, RecordKind, RecordTypes, Stored, Vendor,
+  Authorisation,
+  Identity,
+  IdentityInput,
+  LegalEntity,
+  Person,
+  RecordKind,
+  RecordTypes,
+  Stored,
+  Vendor,
 } from '../core/model.js';
-import {
-  checkAuthorisation, checkEntity, checkIdentity, identityTransitionAllowed, normaliseIdentity, type World,
-} from '../core/rules.js';
+import { checkAuthorisation, checkEntity, checkIdentity, identityTransitionAllowed, normaliseIdentity, type World } from '../core/rules.js';
 import { authorisationChangeIssues, type PowerGain } from '../core/power.js';
 import { ActionVocabulary, type IdentityStatus } from '../core/vocabulary.js';
 import type { Approval } from '../state/approvals.js';
@@ -20,7 +26,16 @@ import { refusalRecorder } from '../ledger/refusals.js';
 import { effectRows, enqueue } from '../state/outbox.js';
 import type { Database, Sql } from '../store/db.js';
 import {
-  countMatching, getCustomActions, getRecord, getRecords, inventoryCounts, listRecords, updateRecordAtVersion, upsertRecords, type ListFilter, type ListOrder,
+  countMatching,
+  getCustomActions,
+  getRecord,
+  getRecords,
+  inventoryCounts,
+  listRecords,
+  updateRecordAtVersion,
+  upsertRecords,
+  type ListFilter,
+  type ListOrder,
 } from '../state/records.js';
 
 /** What a request hands in: identities may leave their defaulted fields out. */
@@ -59,7 +74,11 @@ export async function checkRecord(sql: Sql, kind: RecordKind, record: RecordType
         'SELECT id FROM authorisations WHERE entity = ? AND service = ? AND jurisdiction = ? AND id <> ?',
         [a.entity, a.service, a.jurisdiction, a.id],
       );
-      if (holder) issues.push({ field: '/service', reason: `authorisation ${holder.id} already covers ${a.entity} / ${a.service} / ${a.jurisdiction}` });
+      if (holder)
+        issues.push({
+          field: '/service',
+          reason: `authorisation ${holder.id} already covers ${a.entity} / ${a.service} / ${a.jurisdiction}`,
+        });
       return issues;
     }
     case 'identity':
@@ -102,7 +121,15 @@ export interface PowerGate {
    */
   judge(tx: Sql): Promise<(before: Identity | undefined, after: Identity) => PowerGain[]>;
   /** Holds the write as a change request awaiting approval, in the caller's transaction. */
-  hold(tx: Sql, actor: string, before: Stored<Identity> | undefined, after: Identity, gains: PowerGain[], at: string, source: string): Promise<IdentityChangeRequest>;
+  hold(
+    tx: Sql,
+    actor: string,
+    before: Stored<Identity> | undefined,
+    after: Identity,
+    gains: PowerGain[],
+    at: string,
+    source: string,
+  ): Promise<IdentityChangeRequest>;
   /**
    * Recomputes the stored power of identities whose records changed (src/state/power.ts);
    * answers the events to record. `key` names the cause, unique and stable on retry.
@@ -119,7 +146,8 @@ function refuseLicenceChange(before: Authorisation | undefined, after: Authorisa
   if (issues.length === 0) return;
   const first = issues[0]!;
   throw new MandateError(first.code, issues.map((i) => i.reason).join('; '), {
-    field: first.field, issues: issues.map((i) => ({ field: i.field, reason: i.reason, code: i.code, kind: 'authorisation', record: after.id })),
+    field: first.field,
+    issues: issues.map((i) => ({ field: i.field, reason: i.reason, code: i.code, kind: 'authorisation', record: after.id })),
   });
 }
 
@@ -160,21 +188,29 @@ export function inventoryService({ db, clock, gate, caepReceivers: receivers = [
     /** Creates a record; a new identity with any power is held for approval instead. */
     async create<K extends RecordKind>(actor: string, kind: K, input: RecordInput<K>): Promise<WriteOutcome<RecordTypes[K]>> {
       const at = clock().toISOString();
-      const out = await recorded(actor, { type: kind, id: input.id }, `${kind}.create`, { id: input.id }, () => db.transaction(async (tx): Promise<WriteOutcome<RecordTypes[K]>> => {
-        const record = await normalise(tx, kind, input);
-        if (await getRecord(tx, kind, record.id)) throw new MandateError('ALREADY_EXISTS', `${kind} ${record.id} already exists`, { field: '/id' });
-        const issues = await checkRecord(tx, kind, record);
-        if (issues.length) rejectRecord(kind, record.id, issues);
-        if (kind === 'authorisation') refuseLicenceChange(undefined, record as Authorisation);
-        if (kind === 'identity') {
-          const gains = (await gate.judge(tx))(undefined, record as Identity);
-          if (gains.length) return { held: await gate.hold(tx, actor, undefined, record as Identity, gains, at, 'create') };
-        }
-        await upsertRecords(tx, kind, [record], at);
-        await appendEvents(tx, at, [{ actor, action: `${kind}.created`, subject: { type: kind, id: record.id }, after: record }]);
-        if (kind === 'identity') await appendEvents(tx, at, await gate.refresh(tx, [record.id], { actor, why: `identity ${record.id} created`, key: `${record.id}_v1`, at }));
-        return { applied: { record, version: 1, created_at: at, updated_at: at } };
-      }));
+      const out = await recorded(actor, { type: kind, id: input.id }, `${kind}.create`, { id: input.id }, () =>
+        db.transaction(async (tx): Promise<WriteOutcome<RecordTypes[K]>> => {
+          const record = await normalise(tx, kind, input);
+          if (await getRecord(tx, kind, record.id))
+            throw new MandateError('ALREADY_EXISTS', `${kind} ${record.id} already exists`, { field: '/id' });
+          const issues = await checkRecord(tx, kind, record);
+          if (issues.length) rejectRecord(kind, record.id, issues);
+          if (kind === 'authorisation') refuseLicenceChange(undefined, record as Authorisation);
+          if (kind === 'identity') {
+            const gains = (await gate.judge(tx))(undefined, record as Identity);
+            if (gains.length) return { held: await gate.hold(tx, actor, undefined, record as Identity, gains, at, 'create') };
+          }
+          await upsertRecords(tx, kind, [record], at);
+          await appendEvents(tx, at, [{ actor, action: `${kind}.created`, subject: { type: kind, id: record.id }, after: record }]);
+          if (kind === 'identity')
+            await appendEvents(
+              tx,
+              at,
+              await gate.refresh(tx, [record.id], { actor, why: `identity ${record.id} created`, key: `${record.id}_v1`, at }),
+            );
+          return { applied: { record, version: 1, created_at: at, updated_at: at } };
+        }),
+      );
       return out;
     },
 
@@ -183,35 +219,57 @@ export function inventoryService({ db, clock, gate, caepReceivers: receivers = [
      * go through changeStatus, authorisation status changes through transitions; an identity edit
      * that adds power is held for approval instead of applied.
      */
-    async update<K extends RecordKind>(actor: string, kind: K, id: string, input: RecordInput<K>, ifMatch: number): Promise<WriteOutcome<RecordTypes[K]>> {
-      if (input.id !== id) throw new MandateError('VALIDATION_FAILED', `body id ${input.id} does not match the path id ${id}`, { field: '/id' });
+    async update<K extends RecordKind>(
+      actor: string,
+      kind: K,
+      id: string,
+      input: RecordInput<K>,
+      ifMatch: number,
+    ): Promise<WriteOutcome<RecordTypes[K]>> {
+      if (input.id !== id)
+        throw new MandateError('VALIDATION_FAILED', `body id ${input.id} does not match the path id ${id}`, { field: '/id' });
       const at = clock().toISOString();
-      const out = await recorded(actor, { type: kind, id }, `${kind}.update`, { id, if_match: ifMatch }, () => db.transaction(async (tx): Promise<WriteOutcome<RecordTypes[K]>> => {
-        const current = await getRecord(tx, kind, id);
-        if (!current) throw new MandateError('NOT_FOUND', `no ${kind} with id ${id}`);
-        if (current.version !== ifMatch)
-          throw new MandateError('PRECONDITION_FAILED', `${kind} ${id} is at version ${current.version}, not ${ifMatch}: read it again`, { field: 'If-Match' });
-        const record = await normalise(tx, kind, input);
-        if (kind === 'identity' && (record as Identity).status !== (current.record as Identity).status)
-          throw new MandateError('INVALID_TRANSITION', `change an identity's status with POST /v1/identities/${id}/status, not by update`, { field: '/status' });
-        if (canonicalJson(record) === canonicalJson(current.record)) return { applied: current };
-        const issues = await checkRecord(tx, kind, record);
-        if (issues.length) rejectRecord(kind, id, issues);
-        if (kind === 'authorisation') refuseLicenceChange(current.record as Authorisation, record as Authorisation);
-        if (kind === 'identity') {
-          const gains = (await gate.judge(tx))(current.record as Identity, record as Identity);
-          if (gains.length) return { held: await gate.hold(tx, actor, current as Stored<Identity>, record as Identity, gains, at, 'edit') };
-        }
-        if (!(await updateRecordAtVersion(tx, kind, record, ifMatch, at)))
-          throw new MandateError('PRECONDITION_FAILED', `${kind} ${id} changed meanwhile: read it again`, { field: 'If-Match' });
-        await appendEvents(tx, at, [{ actor, action: `${kind}.updated`, subject: { type: kind, id }, before: current.record, after: record }]);
-        if (kind === 'identity') {
-          // Tokens carry the identity's attributes: a changed record invalidates the ones outstanding.
-          await bumpGenerations(tx, [id], at);
-          await appendEvents(tx, at, await gate.refresh(tx, [id], { actor, why: `identity ${id} edited`, key: `${id}_v${current.version + 1}`, at }));
-        }
-        return { applied: { record, version: current.version + 1, created_at: current.created_at, updated_at: at } };
-      }));
+      const out = await recorded(actor, { type: kind, id }, `${kind}.update`, { id, if_match: ifMatch }, () =>
+        db.transaction(async (tx): Promise<WriteOutcome<RecordTypes[K]>> => {
+          const current = await getRecord(tx, kind, id);
+          if (!current) throw new MandateError('NOT_FOUND', `no ${kind} with id ${id}`);
+          if (current.version !== ifMatch)
+            throw new MandateError('PRECONDITION_FAILED', `${kind} ${id} is at version ${current.version}, not ${ifMatch}: read it again`, {
+              field: 'If-Match',
+            });
+          const record = await normalise(tx, kind, input);
+          if (kind === 'identity' && (record as Identity).status !== (current.record as Identity).status)
+            throw new MandateError(
+              'INVALID_TRANSITION',
+              `change an identity's status with POST /v1/identities/${id}/status, not by update`,
+              { field: '/status' },
+            );
+          if (canonicalJson(record) === canonicalJson(current.record)) return { applied: current };
+          const issues = await checkRecord(tx, kind, record);
+          if (issues.length) rejectRecord(kind, id, issues);
+          if (kind === 'authorisation') refuseLicenceChange(current.record as Authorisation, record as Authorisation);
+          if (kind === 'identity') {
+            const gains = (await gate.judge(tx))(current.record as Identity, record as Identity);
+            if (gains.length)
+              return { held: await gate.hold(tx, actor, current as Stored<Identity>, record as Identity, gains, at, 'edit') };
+          }
+          if (!(await updateRecordAtVersion(tx, kind, record, ifMatch, at)))
+            throw new MandateError('PRECONDITION_FAILED', `${kind} ${id} changed meanwhile: read it again`, { field: 'If-Match' });
+          await appendEvents(tx, at, [
+            { actor, action: `${kind}.updated`, subject: { type: kind, id }, before: current.record, after: record },
+          ]);
+          if (kind === 'identity') {
+            // Tokens carry the identity's attributes: a changed record invalidates the ones outstanding.
+            await bumpGenerations(tx, [id], at);
+            await appendEvents(
+              tx,
+              at,
+              await gate.refresh(tx, [id], { actor, why: `identity ${id} edited`, key: `${id}_v${current.version + 1}`, at }),
+            );
+          }
+          return { applied: { record, version: current.version + 1, created_at: current.created_at, updated_at: at } };
+        }),
+      );
       return out;
     },
 
@@ -221,7 +279,9 @@ export function inventoryService({ db, clock, gate, caepReceivers: receivers = [
         const current = await getRecord(tx, 'identity', id);
         if (!current) throw new MandateError('NOT_FOUND', `no identity with id ${id}`);
         if (ifMatch !== undefined && current.version !== ifMatch)
-          throw new MandateError('PRECONDITION_FAILED', `identity ${id} is at version ${current.version}, not ${ifMatch}`, { field: 'If-Match' });
+          throw new MandateError('PRECONDITION_FAILED', `identity ${id} is at version ${current.version}, not ${ifMatch}`, {
+            field: 'If-Match',
+          });
         const from = current.record.status;
         if (from === to) return current;
         if (!identityTransitionAllowed(from, to))
@@ -230,8 +290,16 @@ export function inventoryService({ db, clock, gate, caepReceivers: receivers = [
         // Reactivation must meet everything an active identity needs (owner, purpose, scope, revocation
         // path), and cannot give back what the lifecycle took: only a transition restores that.
         if (to === 'active') {
-          const [power] = await tx.all<{ transition_id: string }>("SELECT transition_id FROM identity_power WHERE identity_id = ? AND outcome = 'suspend'", [id]);
-          if (power) throw new MandateError('INVALID_TRANSITION', `identity ${id} was suspended by transition ${power.transition_id}: nothing lawful remains for it until its authorisation changes`, { field: '/status' });
+          const [power] = await tx.all<{ transition_id: string }>(
+            "SELECT transition_id FROM identity_power WHERE identity_id = ? AND outcome = 'suspend'",
+            [id],
+          );
+          if (power)
+            throw new MandateError(
+              'INVALID_TRANSITION',
+              `identity ${id} was suspended by transition ${power.transition_id}: nothing lawful remains for it until its authorisation changes`,
+              { field: '/status' },
+            );
           const issues = await checkRecord(tx, 'identity', record);
           if (issues.length) rejectRecord('identity', id, issues);
         }
@@ -241,16 +309,35 @@ export function inventoryService({ db, clock, gate, caepReceivers: receivers = [
         // An identity that stops being active loses its just-in-time grants and break-glass window at once.
         const cut = to === 'active' ? [] : await cutGrants(tx, { identities: [id] }, at, actor, `identity ${id} is ${to}: ${reason}`);
         await appendEvents(tx, at, [
-          { actor, action: 'identity.status_changed', subject: { type: 'identity', id }, before: { status: from }, after: { status: to }, reason },
+          {
+            actor,
+            action: 'identity.status_changed',
+            subject: { type: 'identity', id },
+            before: { status: from },
+            after: { status: to },
+            reason,
+          },
           ...cut,
         ]);
         // Switching off (or back on) where the credential lives, and telling relying parties,
         // goes through the outbox written in this same transaction.
         const off = from === 'active';
-        await enqueue(tx, effectRows({
-          identity: record, connector: to === 'active' ? 'enable' : off ? 'disable' : null, key: `st${current.version + 1}`, transition: null, reason: `${actor}: ${reason}`,
-          event: to === 'active' ? 'token-claims-change' : to === 'revoked' ? 'credential-change' : off ? 'session-revoked' : null, claims: { status: to },
-        }, receivers), at);
+        await enqueue(
+          tx,
+          effectRows(
+            {
+              identity: record,
+              connector: to === 'active' ? 'enable' : off ? 'disable' : null,
+              key: `st${current.version + 1}`,
+              transition: null,
+              reason: `${actor}: ${reason}`,
+              event: to === 'active' ? 'token-claims-change' : to === 'revoked' ? 'credential-change' : off ? 'session-revoked' : null,
+              claims: { status: to },
+            },
+            receivers,
+          ),
+          at,
+        );
         return { record, version: current.version + 1, created_at: current.created_at, updated_at: at };
       });
       return done;

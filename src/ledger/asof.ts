@@ -10,8 +10,18 @@ import { ActionVocabulary, type ActionDefinition } from '../core/vocabulary.js';
 import { placeholders, type Sql } from '../store/db.js';
 import type { LedgerService } from './service.js';
 
-const RECORD_ACTIONS = { identity: ['identity.created', 'identity.updated'], authorisation: ['authorisation.created', 'authorisation.updated', 'authorisation.status_changed'] };
-const IDENTITY_STATUS_ACTIONS = ['identity.created', 'identity.updated', 'identity.status_changed', 'identity.suspended', 'identity.narrowed', 'identity.restored'];
+const RECORD_ACTIONS = {
+  identity: ['identity.created', 'identity.updated'],
+  authorisation: ['authorisation.created', 'authorisation.updated', 'authorisation.status_changed'],
+};
+const IDENTITY_STATUS_ACTIONS = [
+  'identity.created',
+  'identity.updated',
+  'identity.status_changed',
+  'identity.suspended',
+  'identity.narrowed',
+  'identity.restored',
+];
 
 /** For each subject of a type, the last of these actions at or before seq. */
 async function latestPerSubject(sql: Sql, type: string, actions: readonly string[], maxSeq: number): Promise<Map<string, number>> {
@@ -26,7 +36,10 @@ async function afterDocs(sql: Sql, seqs: readonly number[]): Promise<Map<number,
   const out = new Map<number, unknown>();
   for (let i = 0; i < seqs.length; i += 500) {
     const chunk = seqs.slice(i, i + 500);
-    for (const r of await sql.all<{ seq: number; after_doc: string }>(`SELECT seq, after_doc FROM events WHERE seq IN (${placeholders(chunk.length)})`, chunk))
+    for (const r of await sql.all<{ seq: number; after_doc: string }>(
+      `SELECT seq, after_doc FROM events WHERE seq IN (${placeholders(chunk.length)})`,
+      chunk,
+    ))
       out.set(Number(r.seq), JSON.parse(r.after_doc));
   }
   return out;
@@ -55,7 +68,8 @@ export async function stateAt(sql: Sql, at: string, field = 'query:at') {
     'SELECT (SELECT MIN(at) FROM events) AS first, (SELECT MAX(seq) FROM events WHERE at <= ?) AS upto',
     [iso],
   );
-  if (first === null || upto === null) throw new MandateError('VALIDATION_FAILED', `${at} is before the log began${first ? ` (${first})` : ''}`, { field });
+  if (first === null || upto === null)
+    throw new MandateError('VALIDATION_FAILED', `${at} is before the log began${first ? ` (${first})` : ''}`, { field });
   const maxSeq = Number(upto);
   const identityRecords = await latestPerSubject(sql, 'identity', RECORD_ACTIONS.identity, maxSeq);
   const identityStatus = await latestPerSubject(sql, 'identity', IDENTITY_STATUS_ACTIONS, maxSeq);
@@ -63,17 +77,33 @@ export async function stateAt(sql: Sql, at: string, field = 'query:at') {
   const rulesEvents = await latestPerSubject(sql, 'lifecycle_rules', ['lifecycle_rules.published'], maxSeq);
   const actionEvents = await latestPerSubject(sql, 'action', ['action.defined'], maxSeq);
   const rulesSeq = Math.max(0, ...rulesEvents.values());
-  const docs = await afterDocs(sql, [...new Set([...identityRecords.values(), ...identityStatus.values(), ...authorisationRecords.values(), ...actionEvents.values(), ...(rulesSeq ? [rulesSeq] : [])])]);
+  const docs = await afterDocs(sql, [
+    ...new Set([
+      ...identityRecords.values(),
+      ...identityStatus.values(),
+      ...authorisationRecords.values(),
+      ...actionEvents.values(),
+      ...(rulesSeq ? [rulesSeq] : []),
+    ]),
+  ]);
   const identities = new Map<string, { identity: Identity; record_seq: number; status_seq: number }>();
   for (const [id, recordSeq] of identityRecords) {
     const statusSeq = identityStatus.get(id) ?? recordSeq;
     const record = docs.get(recordSeq) as Identity;
-    identities.set(id, { identity: { ...record, status: (docs.get(statusSeq) as { status?: Identity['status'] }).status ?? record.status }, record_seq: recordSeq, status_seq: statusSeq });
+    identities.set(id, {
+      identity: { ...record, status: (docs.get(statusSeq) as { status?: Identity['status'] }).status ?? record.status },
+      record_seq: recordSeq,
+      status_seq: statusSeq,
+    });
   }
   const authorisations = new Map<string, { authorisation: Authorisation; seq: number }>();
   for (const [id, seq] of authorisationRecords) authorisations.set(id, { authorisation: docs.get(seq) as Authorisation, seq });
   return {
-    at: iso, maxSeq, identities, authorisations, rulesSeq,
+    at: iso,
+    maxSeq,
+    identities,
+    authorisations,
+    rulesSeq,
     rules: rulesSeq ? (docs.get(rulesSeq) as LifecycleRules) : undefined,
     actions: [...actionEvents.values()].map((x) => docs.get(x) as ActionDefinition),
   };
@@ -90,23 +120,40 @@ export async function whoCould(sql: Sql, ledger: LedgerService, defaultRules: Li
     authorities.set(scopeKey(a), { id: a.id, status: a.status, ...(a.conditions ? { conditions: a.conditions } : {}), seq });
   }
   const matches = (s: { entity: string; service: string; jurisdiction: string }) =>
-    (!q.entity || s.entity === q.entity) && (!q.service || s.service === q.service) && (!q.jurisdiction || s.jurisdiction === q.jurisdiction);
+    (!q.entity || s.entity === q.entity) &&
+    (!q.service || s.service === q.service) &&
+    (!q.jurisdiction || s.jurisdiction === q.jurisdiction);
 
-  const answer: { identity: string; status: string; scopes: string[]; record_seq: number; status_seq: number; authorisation_seqs: number[] }[] = [];
+  const answer: {
+    identity: string;
+    status: string;
+    scopes: string[];
+    record_seq: number;
+    status_seq: number;
+    authorisation_seqs: number[];
+  }[] = [];
   for (const [id, { identity, record_seq: recordSeq, status_seq: statusSeq }] of state.identities) {
     if (identity.status !== 'active' || !identity.actions.includes(q.action) || !identity.scopes.some(matches)) continue;
     const decision = decidePower(identity, (s) => authorities.get(scopeKey(s)), rules, vocabulary);
     const lawfulIn = decision.scopes.filter((s) => matches(s.scope) && s.verdicts.some((v) => v.action === q.action && v.lawful));
     if (!lawfulIn.length) continue;
     answer.push({
-      identity: id, status: identity.status, scopes: lawfulIn.map((s) => scopeKey(s.scope)), record_seq: recordSeq, status_seq: statusSeq,
-      authorisation_seqs: [...new Set(lawfulIn.map((s) => authorities.get(scopeKey(s.scope))?.seq).filter((x): x is number => x !== undefined))],
+      identity: id,
+      status: identity.status,
+      scopes: lawfulIn.map((s) => scopeKey(s.scope)),
+      record_seq: recordSeq,
+      status_seq: statusSeq,
+      authorisation_seqs: [
+        ...new Set(lawfulIn.map((s) => authorities.get(scopeKey(s.scope))?.seq).filter((x): x is number => x !== undefined)),
+      ],
     });
   }
   answer.sort((a, b) => (a.identity < b.identity ? -1 : 1));
 
   // The proof: a checkpoint that covers every cited event, and each cited event's inclusion in it.
-  const cited = [...new Set(answer.flatMap((a) => [a.record_seq, a.status_seq, ...a.authorisation_seqs]).concat(rulesSeq ? [rulesSeq] : []))].sort((a, b) => a - b);
+  const cited = [
+    ...new Set(answer.flatMap((a) => [a.record_seq, a.status_seq, ...a.authorisation_seqs]).concat(rulesSeq ? [rulesSeq] : [])),
+  ].sort((a, b) => a - b);
   const checkpoint = await ledger.checkpoint();
   const maxProofs = q.maxProofs ?? 1000;
   const proofs = await ledger.inclusions(cited.slice(0, maxProofs), checkpoint.size);
@@ -116,6 +163,11 @@ export async function whoCould(sql: Sql, ledger: LedgerService, defaultRules: Li
     question: { action: q.action, entity: q.entity ?? null, service: q.service ?? null, jurisdiction: q.jurisdiction ?? null },
     rules: { version_seq: rulesSeq || null, id: rules.id },
     identities: answer,
-    evidence: { checkpoint: { size: checkpoint.size, note: checkpoint.note }, cited_events: cited.length, proofs, proofs_omitted: Math.max(0, cited.length - maxProofs) },
+    evidence: {
+      checkpoint: { size: checkpoint.size, note: checkpoint.note },
+      cited_events: cited.length,
+      proofs,
+      proofs_omitted: Math.max(0, cited.length - maxProofs),
+    },
   };
 }

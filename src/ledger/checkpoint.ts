@@ -21,7 +21,12 @@ export function rawPublicKey(publicKey: KeyObject): Buffer {
 }
 
 export function keyId(name: string, publicKey: Buffer): Buffer {
-  return createHash('sha256').update(name).update(Buffer.from([0x0a, ED25519])).update(publicKey).digest().subarray(0, 4);
+  return createHash('sha256')
+    .update(name)
+    .update(Buffer.from([0x0a, ED25519]))
+    .update(publicKey)
+    .digest()
+    .subarray(0, 4);
 }
 
 export function verifierKey(name: string, publicKey: KeyObject): string {
@@ -36,7 +41,11 @@ export function parseVerifierKey(vkey: string): { name: string; id: Buffer; key:
   if (raw.length !== 33 || raw[0] !== ED25519) throw new Error('verifier key is not an Ed25519 key');
   const pub = raw.subarray(1);
   if (!keyId(m[1]!, pub).equals(Buffer.from(m[2]!, 'hex'))) throw new Error('verifier key id does not match its key');
-  return { name: m[1]!, id: Buffer.from(m[2]!, 'hex'), key: createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, pub]), format: 'der', type: 'spki' }) };
+  return {
+    name: m[1]!,
+    id: Buffer.from(m[2]!, 'hex'),
+    key: createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, pub]), format: 'der', type: 'spki' }),
+  };
 }
 
 export function checkpointBody(c: Checkpoint): string {
@@ -63,7 +72,10 @@ export function openCheckpoint(note: string, vkey: string): Checkpoint {
   if (!/^(0|[1-9][0-9]{0,15})$/.test(sizeText)) throw new Error(`checkpoint size is not a number: ${sizeText}`);
   const root = Buffer.from(rootText, 'base64');
   if (root.length !== 32 || root.toString('base64') !== rootText) throw new Error('checkpoint root is not a base64 SHA-256 hash');
-  const sigs = note.slice(split + 2).split('\n').filter(Boolean);
+  const sigs = note
+    .slice(split + 2)
+    .split('\n')
+    .filter(Boolean);
   for (const line of sigs) {
     const m = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
     if (!m || m[1] !== name) continue;

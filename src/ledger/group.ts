@@ -19,7 +19,7 @@ interface Pending<T> {
 }
 
 export function groupCommitter({ db, clock, maxBatch = 2000 }: { db: Database; clock: () => Date; maxBatch?: number }) {
-  let queue: Pending<unknown>[] = [];
+  const queue: Pending<unknown>[] = [];
   let writing: Promise<void> | undefined;
   let scheduled = false;
 

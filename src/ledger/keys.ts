@@ -1,6 +1,14 @@
 // The ledger's signing key: Ed25519, its private half encrypted at rest with AES-256-GCM under a
 // key-encryption key (KEK) that comes from the environment or a file and is never stored with it.
-import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { appendEvents } from './log.js';
 import { verifierKey } from './checkpoint.js';
 import type { Database } from '../store/db.js';
@@ -42,7 +50,9 @@ export function openKey(kek: Buffer, keyId: string, sealed: string): Buffer {
 
 /** The current log key, made (and recorded as an event) on first use. */
 export async function loadLogKey(db: Database, kek: Buffer, name: string, clock: () => Date): Promise<LogKey> {
-  const [row] = await db.all<{ id: string; name: string; encrypted_private: string }>('SELECT id, name, encrypted_private FROM ledger_keys ORDER BY created_at DESC, id DESC LIMIT 1');
+  const [row] = await db.all<{ id: string; name: string; encrypted_private: string }>(
+    'SELECT id, name, encrypted_private FROM ledger_keys ORDER BY created_at DESC, id DESC LIMIT 1',
+  );
   if (row) {
     const privateKey = createPrivateKey({ key: openKey(kek, row.id, row.encrypted_private), format: 'der', type: 'pkcs8' });
     const publicKey = createPublicKey(privateKey);
@@ -54,9 +64,15 @@ export async function loadLogKey(db: Database, kek: Buffer, name: string, clock:
   const at = clock().toISOString();
   await db.transaction(async (tx) => {
     await tx.run('INSERT INTO ledger_keys (id, name, public_key, encrypted_private, created_at) VALUES (?, ?, ?, ?, ?)', [
-      id, name, vkey, sealKey(kek, id, privateKey.export({ format: 'der', type: 'pkcs8' }) as Buffer), at,
+      id,
+      name,
+      vkey,
+      sealKey(kek, id, privateKey.export({ format: 'der', type: 'pkcs8' }) as Buffer),
+      at,
     ]);
-    await appendEvents(tx, at, [{ actor: 'mandate', action: 'ledger.key_created', subject: { type: 'ledger_key', id }, after: { verifier_key: vkey } }]);
+    await appendEvents(tx, at, [
+      { actor: 'mandate', action: 'ledger.key_created', subject: { type: 'ledger_key', id }, after: { verifier_key: vkey } },
+    ]);
   });
   return loadLogKey(db, kek, name, clock);
 }

@@ -63,7 +63,18 @@ export async function appendEvents(tx: Sql, at: string, events: readonly NewEven
       };
       const hash = leafHash(leafText(fields));
       leaves.push(hash);
-      yield [fields.seq, at, fields.actor, fields.action, fields.subject_type, fields.subject_id, fields.before_doc, fields.after_doc, fields.reason, hash.toString('hex')];
+      yield [
+        fields.seq,
+        at,
+        fields.actor,
+        fields.action,
+        fields.subject_type,
+        fields.subject_id,
+        fields.before_doc,
+        fields.after_doc,
+        fields.reason,
+        hash.toString('hex'),
+      ];
     }
   })();
   await insertMany(tx, 'events', COLUMNS, rows);
@@ -96,13 +107,23 @@ export interface EventFilter {
  * subject_type, seq) for one record, (action, seq) for an action (with a type or not), (subject_type,
  * seq) for a type.
  */
-export async function findEvents(sql: Sql, filter: EventFilter, afterSeq: number | undefined, limit: number, desc = false): Promise<StoredEvent[]> {
+export async function findEvents(
+  sql: Sql,
+  filter: EventFilter,
+  afterSeq: number | undefined,
+  limit: number,
+  desc = false,
+): Promise<StoredEvent[]> {
   const where: string[] = [];
   const params: Param[] = [];
   // With a subject named, its few events are filtered by action rather than found through the
   // action's index (`|| ''` hides it): SQLite would otherwise walk every event of a common action
   // in seq order to find that subject's (82 ms for identity.created at 100k identities).
-  const terms = [['subject_id = ?', filter.subjectId], ['subject_type = ?', filter.subjectType], [filter.subjectId === undefined ? 'action = ?' : "action || '' = ?", filter.action]] as const;
+  const terms = [
+    ['subject_id = ?', filter.subjectId],
+    ['subject_type = ?', filter.subjectType],
+    [filter.subjectId === undefined ? 'action = ?' : "action || '' = ?", filter.action],
+  ] as const;
   for (const [term, value] of terms) {
     if (value === undefined) continue;
     where.push(term);
@@ -113,7 +134,10 @@ export async function findEvents(sql: Sql, filter: EventFilter, afterSeq: number
     params.push(afterSeq);
   }
   params.push(limit);
-  const rows = await sql.all<EventRow>(`SELECT * FROM events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq${desc ? ' DESC' : ''} LIMIT ?`, params);
+  const rows = await sql.all<EventRow>(
+    `SELECT * FROM events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq${desc ? ' DESC' : ''} LIMIT ?`,
+    params,
+  );
   return rows.map(toEvent);
 }
 

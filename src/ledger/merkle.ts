@@ -9,11 +9,18 @@ import { createHash } from 'node:crypto';
 export type Hash = Buffer;
 
 export function leafHash(data: Uint8Array | string): Hash {
-  return createHash('sha256').update(Buffer.from([0])).update(data).digest();
+  return createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(data)
+    .digest();
 }
 
 export function nodeHash(left: Hash, right: Hash): Hash {
-  return createHash('sha256').update(Buffer.from([1])).update(left).update(right).digest();
+  return createHash('sha256')
+    .update(Buffer.from([1]))
+    .update(left)
+    .update(right)
+    .digest();
 }
 
 export const EMPTY_ROOT: Hash = createHash('sha256').update(Buffer.alloc(0)).digest();

@@ -6,7 +6,13 @@ import { MandateError } from '../core/errors.js';
 import type { Database } from '../store/db.js';
 import { appendEvents } from './log.js';
 
-export type Recorded = <T>(actor: string, subject: { type: string; id: string }, action: string, detail: unknown, run: () => Promise<T>) => Promise<T>;
+export type Recorded = <T>(
+  actor: string,
+  subject: { type: string; id: string },
+  action: string,
+  detail: unknown,
+  run: () => Promise<T>,
+) => Promise<T>;
 
 export function refusalRecorder(db: Database, clock: () => Date): Recorded {
   return async (actor, subject, action, detail, run) => {
@@ -14,9 +20,16 @@ export function refusalRecorder(db: Database, clock: () => Date): Recorded {
       return await run();
     } catch (err) {
       if (err instanceof MandateError && err.refusal) {
-        await db.transaction((tx) => appendEvents(tx, clock().toISOString(), [
-          { actor, action: `${action}.refused`, subject, after: { code: err.code, detail: err.message, ...(err.field ? { field: err.field } : {}), request: detail } },
-        ]));
+        await db.transaction((tx) =>
+          appendEvents(tx, clock().toISOString(), [
+            {
+              actor,
+              action: `${action}.refused`,
+              subject,
+              after: { code: err.code, detail: err.message, ...(err.field ? { field: err.field } : {}), request: detail },
+            },
+          ]),
+        );
       }
       throw err;
     }

@@ -32,10 +32,11 @@ export const LINE_MIDDLE = '","event":';
 
 export function ledgerService({ db, clock, ...opts }: LedgerOptions & { db: Database; clock: () => Date }) {
   let key: Promise<LogKey> | undefined;
-  const logKey = () => (key ??= loadLogKey(db, opts.kek, opts.origin, clock).catch((err) => {
-    key = undefined;
-    throw err;
-  }));
+  const logKey = () =>
+    (key ??= loadLogKey(db, opts.kek, opts.origin, clock).catch((err) => {
+      key = undefined;
+      throw err;
+    }));
 
   async function latest(): Promise<StoredCheckpoint | undefined> {
     const [row] = await db.all<StoredCheckpoint>('SELECT size, root, note, created_at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1');
@@ -55,12 +56,19 @@ export function ledgerService({ db, clock, ...opts }: LedgerOptions & { db: Data
     async checkpoint(): Promise<StoredCheckpoint> {
       const k = await logKey();
       const size = await treeSize(db);
-      const [existing] = await db.all<StoredCheckpoint>('SELECT size, root, note, created_at FROM ledger_checkpoints WHERE size = ?', [size]);
+      const [existing] = await db.all<StoredCheckpoint>('SELECT size, root, note, created_at FROM ledger_checkpoints WHERE size = ?', [
+        size,
+      ]);
       if (existing) return { ...existing, size: Number(existing.size) };
       const root = await withTree(db, (src) => rootHash(src, size));
       const note = signCheckpoint({ origin: opts.origin, size, root }, k.name, k.privateKey, k.publicKey);
       const row = { size, root: root.toString('hex'), note, created_at: clock().toISOString() };
-      await db.run('INSERT INTO ledger_checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (size) DO NOTHING', [row.size, row.root, row.note, row.created_at]);
+      await db.run('INSERT INTO ledger_checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (size) DO NOTHING', [
+        row.size,
+        row.root,
+        row.note,
+        row.created_at,
+      ]);
       if (opts.exportDir) {
         mkdirSync(opts.exportDir, { recursive: true });
         writeFileSync(join(opts.exportDir, `checkpoint-${String(size).padStart(12, '0')}.txt`), note, { flag: 'wx' });
@@ -69,16 +77,31 @@ export function ledgerService({ db, clock, ...opts }: LedgerOptions & { db: Data
     },
 
     async checkpoints(): Promise<StoredCheckpoint[]> {
-      return (await db.all<StoredCheckpoint>('SELECT size, root, note, created_at FROM ledger_checkpoints ORDER BY size')).map((r) => ({ ...r, size: Number(r.size) }));
+      return (await db.all<StoredCheckpoint>('SELECT size, root, note, created_at FROM ledger_checkpoints ORDER BY size')).map((r) => ({
+        ...r,
+        size: Number(r.size),
+      }));
     },
 
     async inclusion(seq: number, size?: number) {
       const current = await treeSize(db);
       const n = size ?? current;
       checkSize(n, current, 'query:size');
-      if (!Number.isInteger(seq) || seq < 1 || seq > n) throw new MandateError('VALIDATION_FAILED', `event ${seq} is not in a tree of size ${n}`, { field: 'query:seq' });
-      const { proof, root, leaf } = await withTree(db, (src) => ({ proof: inclusionProof(src, seq - 1, n), root: rootHash(src, n), leaf: src.get(0, seq - 1) }));
-      return { seq, leaf_index: seq - 1, tree_size: n, leaf_hash: leaf.toString('hex'), root: root.toString('hex'), proof: proof.map((h) => h.toString('hex')) };
+      if (!Number.isInteger(seq) || seq < 1 || seq > n)
+        throw new MandateError('VALIDATION_FAILED', `event ${seq} is not in a tree of size ${n}`, { field: 'query:seq' });
+      const { proof, root, leaf } = await withTree(db, (src) => ({
+        proof: inclusionProof(src, seq - 1, n),
+        root: rootHash(src, n),
+        leaf: src.get(0, seq - 1),
+      }));
+      return {
+        seq,
+        leaf_index: seq - 1,
+        tree_size: n,
+        leaf_hash: leaf.toString('hex'),
+        root: root.toString('hex'),
+        proof: proof.map((h) => h.toString('hex')),
+      };
     },
 
     /** Inclusion proofs of many events in one tree, read with one fetch of the nodes they need. */
@@ -86,7 +109,11 @@ export function ledgerService({ db, clock, ...opts }: LedgerOptions & { db: Data
       return withTree(db, (src) => {
         const root = rootHash(src, size).toString('hex');
         return seqs.map((seq) => ({
-          seq, leaf_index: seq - 1, tree_size: size, leaf_hash: src.get(0, seq - 1).toString('hex'), root,
+          seq,
+          leaf_index: seq - 1,
+          tree_size: size,
+          leaf_hash: src.get(0, seq - 1).toString('hex'),
+          root,
           proof: inclusionProof(src, seq - 1, size).map((h) => h.toString('hex')),
         }));
       });
@@ -96,8 +123,13 @@ export function ledgerService({ db, clock, ...opts }: LedgerOptions & { db: Data
       const current = await treeSize(db);
       const n = to ?? current;
       checkSize(n, current, 'query:to');
-      if (!Number.isInteger(from) || from < 1 || from > n) throw new MandateError('VALIDATION_FAILED', `size ${from} must be between 1 and ${n}`, { field: 'query:from' });
-      const { proof, r1, r2 } = await withTree(db, (src) => ({ proof: consistencyProof(src, from, n), r1: rootHash(src, from), r2: rootHash(src, n) }));
+      if (!Number.isInteger(from) || from < 1 || from > n)
+        throw new MandateError('VALIDATION_FAILED', `size ${from} must be between 1 and ${n}`, { field: 'query:from' });
+      const { proof, r1, r2 } = await withTree(db, (src) => ({
+        proof: consistencyProof(src, from, n),
+        r1: rootHash(src, from),
+        r2: rootHash(src, n),
+      }));
       return { from, to: n, first_root: r1.toString('hex'), second_root: r2.toString('hex'), proof: proof.map((h) => h.toString('hex')) };
     },
 

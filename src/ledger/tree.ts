@@ -15,13 +15,19 @@ async function fetchNodes(sql: Sql, keys: Iterable<{ level: number; index: numbe
   }
   for (let i = 0; i < leaves.length; i += 500) {
     const chunk = leaves.slice(i, i + 500);
-    for (const r of await sql.all<{ seq: number; leaf_hash: string }>(`SELECT seq, leaf_hash FROM events WHERE seq IN (${placeholders(chunk.length)})`, chunk))
+    for (const r of await sql.all<{ seq: number; leaf_hash: string }>(
+      `SELECT seq, leaf_hash FROM events WHERE seq IN (${placeholders(chunk.length)})`,
+      chunk,
+    ))
       out.set(`0:${Number(r.seq) - 1}`, Buffer.from(r.leaf_hash, 'hex'));
   }
   for (const [level, idxs] of byLevel) {
     for (let i = 0; i < idxs.length; i += 500) {
       const chunk = idxs.slice(i, i + 500);
-      for (const r of await sql.all<{ idx: number; hash: string }>(`SELECT idx, hash FROM ledger_nodes WHERE level = ? AND idx IN (${placeholders(chunk.length)})`, [level, ...chunk]))
+      for (const r of await sql.all<{ idx: number; hash: string }>(
+        `SELECT idx, hash FROM ledger_nodes WHERE level = ? AND idx IN (${placeholders(chunk.length)})`,
+        [level, ...chunk],
+      ))
         out.set(`${level}:${Number(r.idx)}`, Buffer.from(r.hash, 'hex'));
     }
   }
@@ -57,7 +63,12 @@ export async function withTree<T>(sql: Sql, compute: (src: SubtreeSource) => T):
 export async function addSubtrees(tx: Sql, from: number, leaves: readonly Hash[]): Promise<void> {
   const known = await fetchNodes(tx, frontier(from));
   const made = newSubtrees(sourceOf(known), from, leaves);
-  await insertMany(tx, 'ledger_nodes', ['level', 'idx', 'hash'], made.map((n) => [n.level, n.index, n.hash.toString('hex')]));
+  await insertMany(
+    tx,
+    'ledger_nodes',
+    ['level', 'idx', 'hash'],
+    made.map((n) => [n.level, n.index, n.hash.toString('hex')]),
+  );
 }
 
 export async function treeSize(sql: Sql): Promise<number> {

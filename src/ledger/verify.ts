@@ -76,7 +76,8 @@ export async function verifyLedgerFile(path: string, opts: VerifyOptions = {}): 
         problems.push({ kind: 'format', line: 1, message: 'the first line is not the ledger header' });
         break;
       }
-      if (header?.format !== EXPORT_FORMAT) problems.push({ kind: 'format', line: 1, message: `unknown format ${String(header?.format)} (expected ${EXPORT_FORMAT})` });
+      if (header?.format !== EXPORT_FORMAT)
+        problems.push({ kind: 'format', line: 1, message: `unknown format ${String(header?.format)} (expected ${EXPORT_FORMAT})` });
       continue;
     }
     if (line.startsWith(LINE_PREFIX)) {
@@ -84,7 +85,11 @@ export async function verifyLedgerFile(path: string, opts: VerifyOptions = {}): 
       const listed = line.slice(LINE_PREFIX.length, LINE_PREFIX.length + 64);
       const body = line.slice(LINE_PREFIX.length + 64 + LINE_MIDDLE.length, -1);
       if (notes.length) problems.push({ kind: 'format', index, line: lineNo, message: 'an event after the checkpoints' });
-      if (!/^[0-9a-f]{64}$/.test(listed) || line.slice(LINE_PREFIX.length + 64, LINE_PREFIX.length + 64 + LINE_MIDDLE.length) !== LINE_MIDDLE || !line.endsWith('}')) {
+      if (
+        !/^[0-9a-f]{64}$/.test(listed) ||
+        line.slice(LINE_PREFIX.length + 64, LINE_PREFIX.length + 64 + LINE_MIDDLE.length) !== LINE_MIDDLE ||
+        !line.endsWith('}')
+      ) {
         problems.push({ kind: 'format', index, line: lineNo, message: `event line ${lineNo} is malformed` });
       }
       const hash = leafHash(body);
@@ -100,8 +105,20 @@ export async function verifyLedgerFile(path: string, opts: VerifyOptions = {}): 
         continue;
       }
       const seq = Number(m[1]);
-      if (seq !== index + 1) problems.push({ kind: 'order', index, line: lineNo, message: `position ${index + 1} holds event ${String(seq)}: events were deleted, inserted or reordered` });
-      else if (hash.toString('hex') !== listed) problems.push({ kind: 'modified', index, line: lineNo, message: `event ${index + 1} does not match its leaf hash: it was changed` });
+      if (seq !== index + 1)
+        problems.push({
+          kind: 'order',
+          index,
+          line: lineNo,
+          message: `position ${index + 1} holds event ${String(seq)}: events were deleted, inserted or reordered`,
+        });
+      else if (hash.toString('hex') !== listed)
+        problems.push({
+          kind: 'modified',
+          index,
+          line: lineNo,
+          message: `event ${index + 1} does not match its leaf hash: it was changed`,
+        });
       continue;
     }
     if (line.startsWith('{"checkpoint"')) {
@@ -120,7 +137,11 @@ export async function verifyLedgerFile(path: string, opts: VerifyOptions = {}): 
   else if (opts.key && header?.verifier_key && header.verifier_key !== opts.key)
     problems.push({ kind: 'signature', message: 'the file names another signing key than the one given' });
   if (header?.size !== undefined && count < header.size)
-    problems.push({ kind: 'truncated', index: count, message: `the header says ${header.size} events, the file holds ${count}: the log was truncated` });
+    problems.push({
+      kind: 'truncated',
+      index: count,
+      message: `the header says ${header.size} events, the file holds ${count}: the log was truncated`,
+    });
 
   const open = (note: string, where: string): Checkpoint | undefined => {
     if (!key) return undefined;
@@ -140,26 +161,49 @@ export async function verifyLedgerFile(path: string, opts: VerifyOptions = {}): 
     ...inLog.flatMap((x) => (x.c ? [{ ...x.c, outside: false }] : [])),
     ...outside.flatMap((x) => (x.c ? [{ ...x.c, outside: true }] : [])),
   ];
-  const roots = rootsAt(leaves, count, all.map((c) => c.size));
+  const roots = rootsAt(
+    leaves,
+    count,
+    all.map((c) => c.size),
+  );
 
   // The log must reproduce every checkpoint signed from it; the first one it does not is where
   // the tampering starts (after the last one that still matches).
   let lastGood = 0;
   for (const c of [...all].sort((a, b) => a.size - b.size)) {
     if (c.size > count) {
-      problems.push({ kind: 'truncated', index: count, message: `a checkpoint covers ${c.size} events but the file holds ${count}: events after ${count} are missing` });
+      problems.push({
+        kind: 'truncated',
+        index: count,
+        message: `a checkpoint covers ${c.size} events but the file holds ${count}: events after ${count} are missing`,
+      });
       continue;
     }
     if (roots.get(c.size)!.equals(c.root)) lastGood = Math.max(lastGood, c.size);
-    else if (c.outside) problems.push({ kind: 'fork', index: lastGood, message: `the checkpoint of size ${c.size} kept outside Mandate disagrees with this log: it was rewritten or forked after that checkpoint was signed (first possible event ${lastGood + 1})` });
-    else problems.push({ kind: 'mismatch', index: lastGood, message: `the events do not reproduce the signed checkpoint of size ${c.size}: something in events ${lastGood + 1}..${c.size} was changed` });
+    else if (c.outside)
+      problems.push({
+        kind: 'fork',
+        index: lastGood,
+        message: `the checkpoint of size ${c.size} kept outside Mandate disagrees with this log: it was rewritten or forked after that checkpoint was signed (first possible event ${lastGood + 1})`,
+      });
+    else
+      problems.push({
+        kind: 'mismatch',
+        index: lastGood,
+        message: `the events do not reproduce the signed checkpoint of size ${c.size}: something in events ${lastGood + 1}..${c.size} was changed`,
+      });
   }
   // Two signed checkpoints of one size with different roots: the log forked.
   const bySize = new Map<number, string>();
   for (const c of all) {
     const r = c.root.toString('hex');
     const seen = bySize.get(c.size);
-    if (seen !== undefined && seen !== r) problems.push({ kind: 'fork', index: c.size - 1, message: `two signed checkpoints of size ${c.size} have different roots: the log forked` });
+    if (seen !== undefined && seen !== r)
+      problems.push({
+        kind: 'fork',
+        index: c.size - 1,
+        message: `two signed checkpoints of size ${c.size} have different roots: the log forked`,
+      });
     bySize.set(c.size, r);
   }
 
@@ -167,7 +211,9 @@ export async function verifyLedgerFile(path: string, opts: VerifyOptions = {}): 
   // not reproduce only bounds where the change starts, so it names an index only when nothing
   // more exact does.
   const exact = problems.filter((p) => p.kind !== 'mismatch' && p.kind !== 'fork');
-  const indexes = (exact.some((p) => p.index !== undefined) ? exact : problems).map((p) => p.index).filter((i): i is number => i !== undefined);
+  const indexes = (exact.some((p) => p.index !== undefined) ? exact : problems)
+    .map((p) => p.index)
+    .filter((i): i is number => i !== undefined);
   const size = count;
   return {
     ok: problems.length === 0,

@@ -21,7 +21,11 @@ export interface ReferenceAnswer {
 }
 
 /** cedar-wasm's answers for a few requests (policy tests); each call is a fresh process. */
-export async function referenceAuthorize(policies: Record<string, string>, requests: readonly unknown[], timeoutMs = 60_000): Promise<ReferenceAnswer[]> {
+export async function referenceAuthorize(
+  policies: Record<string, string>,
+  requests: readonly unknown[],
+  timeoutMs = 60_000,
+): Promise<ReferenceAnswer[]> {
   const r = await inChild<{ answers: ReferenceAnswer[] }>({ op: 'authorize', policies, requests }, timeoutMs);
   return r.answers;
 }

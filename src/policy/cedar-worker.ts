@@ -6,7 +6,11 @@ import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 
 type Request =
   | { op: 'check'; text: string; schema: Record<string, unknown> }
-  | { op: 'authorize'; policies: Record<string, string>; requests: { principal: unknown; action: unknown; resource: unknown; context: unknown; entities: unknown }[] };
+  | {
+      op: 'authorize';
+      policies: Record<string, string>;
+      requests: { principal: unknown; action: unknown; resource: unknown; context: unknown; entities: unknown }[];
+    };
 
 process.once('message', (msg: Request) => {
   if (msg.op === 'authorize') {
@@ -14,7 +18,11 @@ process.once('message', (msg: Request) => {
     const answers = msg.requests.map((r) => {
       const a = cedar.isAuthorized({ ...(r as Omit<cedar.AuthorizationCall, 'policies'>), policies: { staticPolicies: msg.policies } });
       return a.type === 'success'
-        ? { decision: a.response.decision, reasons: a.response.diagnostics.reason, errors: a.response.diagnostics.errors.map((e) => e.policyId) }
+        ? {
+            decision: a.response.decision,
+            reasons: a.response.diagnostics.reason,
+            errors: a.response.diagnostics.errors.map((e) => e.policyId),
+          }
         : { failure: a.errors.map((e) => e.message).join('; ') };
     });
     process.send!({ ok: true, answers }, () => process.exit(0));
@@ -49,5 +57,7 @@ process.once('message', (msg: Request) => {
     if (v.type !== 'success') errors.push(...v.errors.map((e) => e.message));
     else errors.push(...v.validationErrors.map((e) => `policy ${e.policyId}: ${e.error.message}`));
   }
-  process.send!(errors.length ? { ok: false, errors } : { ok: true, policies: policies.map(({ id, est }) => ({ id, est })) }, () => process.exit(0));
+  process.send!(errors.length ? { ok: false, errors } : { ok: true, policies: policies.map(({ id, est }) => ({ id, est })) }, () =>
+    process.exit(0),
+  );
 });

@@ -9,42 +9,81 @@ import type { ChangeRequestService } from '../approvals/changes.js';
 
 const PolicyText = Type.Object({ text: Type.String({ minLength: 1, maxLength: 512 * 1024 }) }, { additionalProperties: false });
 const VersionOut = Type.Object({
-  version: Type.Integer(), digest: Type.String(), ids: Type.Array(Type.String()), actor: Type.String(), created_at: Type.String(), text: Type.String(),
+  version: Type.Integer(),
+  digest: Type.String(),
+  ids: Type.Array(Type.String()),
+  actor: Type.String(),
+  created_at: Type.String(),
+  text: Type.String(),
 });
 
 export function registerPolicyRoutes(app: FastifyInstance, policies: PolicyService, changes: ChangeRequestService): void {
-  const out = (v: Awaited<ReturnType<PolicyService['current']>>) => ({ version: v.version, digest: v.digest, ids: v.policies.map((p) => p.id), actor: v.actor, created_at: v.created_at, text: v.text });
-
-  app.get('/v1/policies', {
-    config: { permission: 'inventory:read' },
-    schema: { tags: ['policies'], summary: 'The Cedar policy set in force', response: { 200: VersionOut, '4xx': Problem } },
-  }, async (_req, reply) => {
-    const v = await policies.current();
-    return reply.header('etag', `"${v.version}"`).send(out(v));
+  const out = (v: Awaited<ReturnType<PolicyService['current']>>) => ({
+    version: v.version,
+    digest: v.digest,
+    ids: v.policies.map((p) => p.id),
+    actor: v.actor,
+    created_at: v.created_at,
+    text: v.text,
   });
 
-  app.post('/v1/policies/validate', {
-    config: { permission: 'inventory:read' },
-    schema: { tags: ['policies'], summary: 'Validate Cedar policies against Mandate’s schema without publishing them', body: PolicyText, response: { 200: Type.Object({ valid: Type.Boolean(), ids: Type.Array(Type.String()) }), '4xx': Problem } },
-  }, async (req) => ({ valid: true, ids: (await policies.validate((req.body as { text: string }).text)).map((p) => p.id) }));
-
-  app.post('/v1/policies', {
-    config: { permission: 'policies:write' },
-    schema: {
-      tags: ['policies'], summary: 'Ask to publish a new version of the Cedar policies: validated now, published once approved (a change request)', body: PolicyText,
-      headers: Type.Object({ 'if-match': Type.Optional(Type.String({ pattern: '^"?[0-9]{1,9}"?$' })) }),
-      response: { '4xx': Problem },
+  app.get(
+    '/v1/policies',
+    {
+      config: { permission: 'inventory:read' },
+      schema: { tags: ['policies'], summary: 'The Cedar policy set in force', response: { 200: VersionOut, '4xx': Problem } },
     },
-  }, async (req, reply) => {
-    const m = req.headers['if-match'];
-    const expect = typeof m === 'string' ? Number(m.replaceAll('"', '')) : undefined;
-    return reply.code(202).send(await changes.requestPolicies(actorOf(req), (req.body as { text: string }).text, expect));
-  });
+    async (_req, reply) => {
+      const v = await policies.current();
+      return reply.header('etag', `"${v.version}"`).send(out(v));
+    },
+  );
 
-  app.get('/v1/policies/schema', {
-    config: { permission: 'inventory:read' },
-    schema: { tags: ['policies'], summary: 'The Cedar schema policies are validated against (JSON and text)', response: { 200: Type.Object({ json: Type.Object({}, { additionalProperties: true }), text: Type.String() }), '4xx': Problem } },
-  }, async () => {
-    return { json: await policies.schema(), text: cedarSchemaText(await policies.actions()) };
-  });
+  app.post(
+    '/v1/policies/validate',
+    {
+      config: { permission: 'inventory:read' },
+      schema: {
+        tags: ['policies'],
+        summary: 'Validate Cedar policies against Mandate’s schema without publishing them',
+        body: PolicyText,
+        response: { 200: Type.Object({ valid: Type.Boolean(), ids: Type.Array(Type.String()) }), '4xx': Problem },
+      },
+    },
+    async (req) => ({ valid: true, ids: (await policies.validate((req.body as { text: string }).text)).map((p) => p.id) }),
+  );
+
+  app.post(
+    '/v1/policies',
+    {
+      config: { permission: 'policies:write' },
+      schema: {
+        tags: ['policies'],
+        summary: 'Ask to publish a new version of the Cedar policies: validated now, published once approved (a change request)',
+        body: PolicyText,
+        headers: Type.Object({ 'if-match': Type.Optional(Type.String({ pattern: '^"?[0-9]{1,9}"?$' })) }),
+        response: { '4xx': Problem },
+      },
+    },
+    async (req, reply) => {
+      const m = req.headers['if-match'];
+      const expect = typeof m === 'string' ? Number(m.replaceAll('"', '')) : undefined;
+      return reply.code(202).send(await changes.requestPolicies(actorOf(req), (req.body as { text: string }).text, expect));
+    },
+  );
+
+  app.get(
+    '/v1/policies/schema',
+    {
+      config: { permission: 'inventory:read' },
+      schema: {
+        tags: ['policies'],
+        summary: 'The Cedar schema policies are validated against (JSON and text)',
+        response: { 200: Type.Object({ json: Type.Object({}, { additionalProperties: true }), text: Type.String() }), '4xx': Problem },
+      },
+    },
+    async () => {
+      return { json: await policies.schema(), text: cedarSchemaText(await policies.actions()) };
+    },
+  );
 }

@@ -24,10 +24,15 @@ export function cedarSchema(actions: readonly ActionDefinition[]): Record<string
   };
   const appliesTo = { principalTypes: ['Identity', 'Person'], resourceTypes: ['Resource'], context };
   const groups = Object.fromEntries(ACTION_GROUPS.map((g) => [g, {}]));
-  const defined = Object.fromEntries(actions.map((a) => [a.id, {
-    memberOf: (a.class === 'observe' ? ['observe'] : [a.class, 'execute']).map((id) => ({ id })),
-    appliesTo,
-  }]));
+  const defined = Object.fromEntries(
+    actions.map((a) => [
+      a.id,
+      {
+        memberOf: (a.class === 'observe' ? ['observe'] : [a.class, 'execute']).map((id) => ({ id })),
+        appliesTo,
+      },
+    ]),
+  );
   return {
     [NAMESPACE]: {
       entityTypes: {
@@ -35,8 +40,13 @@ export function cedarSchema(actions: readonly ActionDefinition[]): Record<string
           shape: {
             type: 'Record',
             attributes: {
-              kind: str, function: str, capability: str, environment: str,
-              vendor: bool, break_glass: bool, legacy: bool,
+              kind: str,
+              function: str,
+              capability: str,
+              environment: str,
+              vendor: bool,
+              break_glass: bool,
+              legacy: bool,
               actions: { type: 'Set', element: { type: 'Entity', name: 'Action' } },
               scopes: { type: 'Set', element: str },
             },
@@ -66,7 +76,10 @@ export function cedarSchemaText(actions: readonly ActionDefinition[]): string {
     '  entity Resource = { entity: String, service: String, jurisdiction: String, scope: String, kind: String, state: String };',
     '  type RequestContext = { attested: Bool, device_posture: String, session_purpose: String, environment: String, amount?: Long };',
     ...ACTION_GROUPS.map((g) => `  action "${g}";`),
-    ...actions.map((a) => `  action "${a.id}" in [${(a.class === 'observe' ? ['observe'] : [a.class, 'execute']).map((g) => `"${g}"`).join(', ')}] appliesTo { principal: [Identity, Person], resource: [Resource], context: RequestContext };`),
+    ...actions.map(
+      (a) =>
+        `  action "${a.id}" in [${(a.class === 'observe' ? ['observe'] : [a.class, 'execute']).map((g) => `"${g}"`).join(', ')}] appliesTo { principal: [Identity, Person], resource: [Resource], context: RequestContext };`,
+    ),
     '}',
   ];
   return `${lines.join('\n')}\n`;

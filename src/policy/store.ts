@@ -42,24 +42,59 @@ export function policyService({ db, clock }: { db: Database; clock: () => Date }
     );
     if (!row) return undefined;
     if (cached?.version === Number(row.version)) return cached;
-    return (cached = { version: Number(row.version), text: row.text, digest: row.digest, policies: JSON.parse(row.doc) as PolicyVersion['policies'], actor: row.actor, created_at: row.created_at });
+    return (cached = {
+      version: Number(row.version),
+      text: row.text,
+      digest: row.digest,
+      policies: JSON.parse(row.doc) as PolicyVersion['policies'],
+      actor: row.actor,
+      created_at: row.created_at,
+    });
   }
 
   async function validate(text: string): Promise<{ id: string; est: PolicyJson }[]> {
     const result = await checkCedar(text, await schemaNow());
-    if (!result.ok) throw new MandateError('INVALID_POLICY', `the Cedar policies are not valid: ${result.errors.join('; ')}`, { field: '/text', issues: result.errors.map((reason) => ({ field: '/text', reason })) });
+    if (!result.ok)
+      throw new MandateError('INVALID_POLICY', `the Cedar policies are not valid: ${result.errors.join('; ')}`, {
+        field: '/text',
+        issues: result.errors.map((reason) => ({ field: '/text', reason })),
+      });
     return result.policies;
   }
 
   /** Writes a validated version in the caller's transaction, with its event. */
-  async function publishIn(tx: Sql, actor: string, text: string, policies: { id: string; est: PolicyJson }[], at: string, expectVersion?: number, reason?: string): Promise<number> {
+  async function publishIn(
+    tx: Sql,
+    actor: string,
+    text: string,
+    policies: { id: string; est: PolicyJson }[],
+    at: string,
+    expectVersion?: number,
+    reason?: string,
+  ): Promise<number> {
     const digest = `sha256:${createHash('sha256').update(text).digest('hex')}`;
     const [row] = await tx.all<{ version: number | null }>('SELECT MAX(version) AS version FROM cedar_policies');
     const before = Number(row?.version ?? 0);
-    if (expectVersion !== undefined && before !== expectVersion) throw new MandateError('PRECONDITION_FAILED', `policies are at version ${before}, not ${expectVersion}`, { field: 'If-Match' });
+    if (expectVersion !== undefined && before !== expectVersion)
+      throw new MandateError('PRECONDITION_FAILED', `policies are at version ${before}, not ${expectVersion}`, { field: 'If-Match' });
     const version = before + 1;
-    await tx.run('INSERT INTO cedar_policies (version, text, doc, digest, actor, created_at) VALUES (?, ?, ?, ?, ?, ?)', [version, text, JSON.stringify(policies), digest, actor, at]);
-    await appendEvents(tx, at, [{ actor, action: 'policies.published', subject: { type: 'policies', id: String(version) }, after: { version, digest, ids: policies.map((p) => p.id), text }, ...(reason ? { reason } : {}) }]);
+    await tx.run('INSERT INTO cedar_policies (version, text, doc, digest, actor, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      version,
+      text,
+      JSON.stringify(policies),
+      digest,
+      actor,
+      at,
+    ]);
+    await appendEvents(tx, at, [
+      {
+        actor,
+        action: 'policies.published',
+        subject: { type: 'policies', id: String(version) },
+        after: { version, digest, ids: policies.map((p) => p.id), text },
+        ...(reason ? { reason } : {}),
+      },
+    ]);
     return version;
   }
 

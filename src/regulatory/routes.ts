@@ -32,8 +32,16 @@ const Proposal = Type.Object(
     reference: Type.String({ minLength: 1, maxLength: 200, description: "the supervisor's decision" }),
     effective_at: Type.Optional(Timestamp),
     deadline: Type.Optional(Timestamp),
-    denied_actions: Type.Optional(Type.Array(ActionName, { maxItems: 100, uniqueItems: true, description: 'for restricted: what the conditions forbid' })),
-    also: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { maxItems: 500, uniqueItems: true, description: 'more authorisations moved by the same decision' })),
+    denied_actions: Type.Optional(
+      Type.Array(ActionName, { maxItems: 100, uniqueItems: true, description: 'for restricted: what the conditions forbid' }),
+    ),
+    also: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 128 }), {
+        maxItems: 500,
+        uniqueItems: true,
+        description: 'more authorisations moved by the same decision',
+      }),
+    ),
     emergency: Type.Optional(Type.Boolean({ description: 'apply now on the caller’s sole approval; opens a mandatory review' })),
   },
   { additionalProperties: false },
@@ -59,92 +67,215 @@ export function presentImpact(impact: Impact): Static<typeof ImpactSchema> {
       to: c.lawful.map((l) => ({ scope: scopeKey(l.scope), actions: l.actions })),
       removed: c.removed,
     })),
-    restored: pick('restore').map((c) => ({ identity: c.identity, status: c.statusAfter, to: c.lawful.map((l) => ({ scope: scopeKey(l.scope), actions: l.actions })) })),
+    restored: pick('restore').map((c) => ({
+      identity: c.identity,
+      status: c.statusAfter,
+      to: c.lawful.map((l) => ({ scope: scopeKey(l.scope), actions: l.actions })),
+    })),
     untouched: pick('unchanged').map((c) => ({ identity: c.identity, status: c.statusBefore, why: c.why })),
-    connector_actions: plan.changes.flatMap((c) => c.connector ? [{ identity: c.identity, action: c.connector, connector: revocationOf(c.identity)?.connector ?? null, target: revocationOf(c.identity)?.target ?? null }] : []),
+    connector_actions: plan.changes.flatMap((c) =>
+      c.connector
+        ? [
+            {
+              identity: c.identity,
+              action: c.connector,
+              connector: revocationOf(c.identity)?.connector ?? null,
+              target: revocationOf(c.identity)?.target ?? null,
+            },
+          ]
+        : [],
+    ),
     return_paths: plan.returnPaths,
   };
 }
 
-export function registerRegulatoryRoutes(fastify: FastifyInstance, db: Database, regulatory: RegulatoryService, rules: LifecycleRulesStore, changes: ChangeRequestService): void {
+export function registerRegulatoryRoutes(
+  fastify: FastifyInstance,
+  db: Database,
+  regulatory: RegulatoryService,
+  rules: LifecycleRulesStore,
+  changes: ChangeRequestService,
+): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['regulatory'];
-  app.get('/v1/authorisations/:id/impact', {
-    config: { permission: 'inventory:read' },
-    schema: {
-      tags, summary: 'Preview what moving an authorisation to a status would do (nothing is written)', params: IdParam,
-      querystring: Type.Object({ to: Enum(AUTHORISATION_STATUSES), denied_actions: Type.Optional(Type.String({ maxLength: 2000, description: 'comma-separated, for restricted' })) }, { additionalProperties: false }),
-      response: { 200: ImpactSchema, '4xx': Problem },
+  app.get(
+    '/v1/authorisations/:id/impact',
+    {
+      config: { permission: 'inventory:read' },
+      schema: {
+        tags,
+        summary: 'Preview what moving an authorisation to a status would do (nothing is written)',
+        params: IdParam,
+        querystring: Type.Object(
+          {
+            to: Enum(AUTHORISATION_STATUSES),
+            denied_actions: Type.Optional(Type.String({ maxLength: 2000, description: 'comma-separated, for restricted' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ImpactSchema, '4xx': Problem },
+      },
     },
-  }, async (req) => {
-    const { id } = req.params;
-    const q = req.query;
-    return presentImpact(await regulatory.impact(id, q.to, q.denied_actions ? q.denied_actions.split(',').map((s) => s.trim()).filter(Boolean) : []));
-  });
-
-  app.post('/v1/authorisations/:id/transitions', {
-    config: { permission: 'transitions:propose' },
-    schema: { tags, summary: 'Propose a transition (a different approver decides it)', params: IdParam, body: Proposal, response: { 201: TransitionSchema, '4xx': Problem } },
-  }, async (req, reply) => {
-    const { id } = req.params;
-    return reply.code(201).send(await regulatory.propose(caller(req), id, req.body));
-  });
-
-  app.get('/v1/transitions', {
-    config: { permission: 'inventory:read' },
-    schema: {
-      tags, summary: 'Transitions, newest first',
-      querystring: Type.Object({ status: Type.Optional(Enum(['pending', 'approved', 'rejected', 'applied', 'expired', 'superseded'] as const)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }),
-      response: { 200: Items(TransitionSchema), '4xx': Problem },
+    async (req) => {
+      const { id } = req.params;
+      const q = req.query;
+      return presentImpact(
+        await regulatory.impact(
+          id,
+          q.to,
+          q.denied_actions
+            ? q.denied_actions
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean)
+            : [],
+        ),
+      );
     },
-  }, async (req) => {
-    const q = req.query;
-    return { items: await regulatory.list(q.status, q.limit ?? 50) };
-  });
+  );
 
-  app.get('/v1/transitions/:id', { config: { permission: 'inventory:read' }, schema: { tags, summary: 'One transition', params: IdParam, response: { 200: TransitionSchema, '4xx': Problem } } }, async (req) => {
-    const { id } = req.params;
-    const t = await regulatory.get(id);
-    if (!t) throw new MandateError('NOT_FOUND', `no transition with id ${id}`);
-    return t;
-  });
+  app.post(
+    '/v1/authorisations/:id/transitions',
+    {
+      config: { permission: 'transitions:propose' },
+      schema: {
+        tags,
+        summary: 'Propose a transition (a different approver decides it)',
+        params: IdParam,
+        body: Proposal,
+        response: { 201: TransitionSchema, '4xx': Problem },
+      },
+    },
+    async (req, reply) => {
+      const { id } = req.params;
+      return reply.code(201).send(await regulatory.propose(caller(req), id, req.body));
+    },
+  );
+
+  app.get(
+    '/v1/transitions',
+    {
+      config: { permission: 'inventory:read' },
+      schema: {
+        tags,
+        summary: 'Transitions, newest first',
+        querystring: Type.Object(
+          {
+            status: Type.Optional(Enum(['pending', 'approved', 'rejected', 'applied', 'expired', 'superseded'] as const)),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Items(TransitionSchema), '4xx': Problem },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      return { items: await regulatory.list(q.status, q.limit ?? 50) };
+    },
+  );
+
+  app.get(
+    '/v1/transitions/:id',
+    {
+      config: { permission: 'inventory:read' },
+      schema: { tags, summary: 'One transition', params: IdParam, response: { 200: TransitionSchema, '4xx': Problem } },
+    },
+    async (req) => {
+      const { id } = req.params;
+      const t = await regulatory.get(id);
+      if (!t) throw new MandateError('NOT_FOUND', `no transition with id ${id}`);
+      return t;
+    },
+  );
 
   const Decision = Type.Object({ reason: Type.Optional(Type.String({ minLength: 1, maxLength: 2000 })) }, { additionalProperties: false });
   for (const decision of ['approve', 'reject'] as const) {
-    app.post(`/v1/transitions/:id/${decision}`, {
-      config: { permission: 'transitions:approve' },
-      schema: { tags, summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a proposed transition (not your own)`, params: IdParam, body: Type.Optional(Decision), response: { 200: TransitionSchema, '4xx': Problem } },
-    }, async (req) => {
-      const { id } = req.params;
-      return regulatory.decide(caller(req), id, decision, req.body?.reason);
-    });
+    app.post(
+      `/v1/transitions/:id/${decision}`,
+      {
+        config: { permission: 'transitions:approve' },
+        schema: {
+          tags,
+          summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a proposed transition (not your own)`,
+          params: IdParam,
+          body: Type.Optional(Decision),
+          response: { 200: TransitionSchema, '4xx': Problem },
+        },
+      },
+      async (req) => {
+        const { id } = req.params;
+        return regulatory.decide(caller(req), id, decision, req.body?.reason);
+      },
+    );
   }
 
-  app.post('/v1/transitions/:id/review', {
-    config: { permission: 'transitions:approve' },
-    schema: { tags, summary: 'Close the mandatory review of an emergency transition', params: IdParam, body: Type.Object({ notes: Type.String({ minLength: 1, maxLength: 5000 }) }, { additionalProperties: false }), response: { 200: TransitionSchema, '4xx': Problem } },
-  }, async (req) => {
-    const { id } = req.params;
-    return regulatory.review(caller(req), id, req.body.notes);
-  });
+  app.post(
+    '/v1/transitions/:id/review',
+    {
+      config: { permission: 'transitions:approve' },
+      schema: {
+        tags,
+        summary: 'Close the mandatory review of an emergency transition',
+        params: IdParam,
+        body: Type.Object({ notes: Type.String({ minLength: 1, maxLength: 5000 }) }, { additionalProperties: false }),
+        response: { 200: TransitionSchema, '4xx': Problem },
+      },
+    },
+    async (req) => {
+      const { id } = req.params;
+      return regulatory.review(caller(req), id, req.body.notes);
+    },
+  );
 
-  app.get('/v1/lifecycle-rules', { config: { permission: 'inventory:read' }, schema: { tags, summary: 'The lifecycle rules in force', response: { 200: RulesVersionSchema, '4xx': Problem } } }, async () => rules.current());
+  app.get(
+    '/v1/lifecycle-rules',
+    {
+      config: { permission: 'inventory:read' },
+      schema: { tags, summary: 'The lifecycle rules in force', response: { 200: RulesVersionSchema, '4xx': Problem } },
+    },
+    async () => rules.current(),
+  );
 
-  app.put('/v1/lifecycle-rules', {
-    config: { permission: 'transitions:propose' },
-    schema: { tags, summary: 'Ask to publish a new version of the lifecycle rules: checked now, published once approved (a change request)', body: Type.Object({ rules: Type.Unknown() }, { additionalProperties: false }), response: { 202: ChangeRequestSchema, '4xx': Problem } },
-  }, async (req, reply) => reply.code(202).send(await changes.requestRules(`user:${req.principal!.user}`, req.body.rules)));
+  app.put(
+    '/v1/lifecycle-rules',
+    {
+      config: { permission: 'transitions:propose' },
+      schema: {
+        tags,
+        summary: 'Ask to publish a new version of the lifecycle rules: checked now, published once approved (a change request)',
+        body: Type.Object({ rules: Type.Unknown() }, { additionalProperties: false }),
+        response: { 202: ChangeRequestSchema, '4xx': Problem },
+      },
+    },
+    async (req, reply) => reply.code(202).send(await changes.requestRules(`user:${req.principal!.user}`, req.body.rules)),
+  );
 
-  app.post('/v1/lifecycle-rules/test', {
-    config: { permission: 'inventory:read' },
-    schema: { tags, summary: 'Run rule tests against given rules, or the rules in force', body: Type.Object({ rules: Type.Optional(Type.Unknown()), tests: Type.Unknown() }, { additionalProperties: false }), response: { 200: RuleTestReport, '4xx': Problem } },
-  }, async (req) => {
-    const body = req.body;
-    const checked = body.rules === undefined ? { rules: (await rules.current()).rules, issues: [] } : checkRules(body.rules);
-    if (!checked.rules) throw new MandateError('VALIDATION_FAILED', 'rules are not valid', { issues: checked.issues.map((i) => ({ ...i, field: `/rules${i.field}` })) });
-    const tests = checkRuleTests(body.tests);
-    if (!tests.tests) throw new MandateError('VALIDATION_FAILED', 'tests are not valid', { issues: tests.issues.map((i) => ({ ...i, field: `/tests${i.field}` })) });
-    const results = runRuleTests(checked.rules, tests.tests, new ActionVocabulary(await getCustomActions(db)));
-    return { passed: results.filter((r) => r.passed).length, failed: results.filter((r) => !r.passed).length, results };
-  });
+  app.post(
+    '/v1/lifecycle-rules/test',
+    {
+      config: { permission: 'inventory:read' },
+      schema: {
+        tags,
+        summary: 'Run rule tests against given rules, or the rules in force',
+        body: Type.Object({ rules: Type.Optional(Type.Unknown()), tests: Type.Unknown() }, { additionalProperties: false }),
+        response: { 200: RuleTestReport, '4xx': Problem },
+      },
+    },
+    async (req) => {
+      const body = req.body;
+      const checked = body.rules === undefined ? { rules: (await rules.current()).rules, issues: [] } : checkRules(body.rules);
+      if (!checked.rules)
+        throw new MandateError('VALIDATION_FAILED', 'rules are not valid', {
+          issues: checked.issues.map((i) => ({ ...i, field: `/rules${i.field}` })),
+        });
+      const tests = checkRuleTests(body.tests);
+      if (!tests.tests)
+        throw new MandateError('VALIDATION_FAILED', 'tests are not valid', {
+          issues: tests.issues.map((i) => ({ ...i, field: `/tests${i.field}` })),
+        });
+      const results = runRuleTests(checked.rules, tests.tests, new ActionVocabulary(await getCustomActions(db)));
+      return { passed: results.filter((r) => r.passed).length, failed: results.filter((r) => !r.passed).length, results };
+    },
+  );
 }

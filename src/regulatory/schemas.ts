@@ -9,57 +9,88 @@ import { Nullable } from '../http/responses.js';
 
 export const TRANSITION_STATUSES = ['pending', 'approved', 'rejected', 'applied', 'expired', 'superseded'] as const;
 
-export const TransitionSchema = Type.Object({
-  id: Type.String(),
-  authorisations: Type.Array(Type.String()),
-  to: Enum(AUTHORISATION_STATUSES),
-  reason: Type.String(),
-  reference: Type.String(),
-  effective_at: Type.String(),
-  deadline: Nullable(Type.String()),
-  denied_actions: Type.Array(Type.String()),
-  emergency: Type.Boolean(),
-  proposer: Type.String(),
-  status: Enum(TRANSITION_STATUSES),
-  decided_by: Nullable(Type.String()),
-  decided_at: Nullable(Type.String()),
-  decision_reason: Nullable(Type.String()),
-  applied_at: Nullable(Type.String()),
-  result: Type.Unknown({ description: 'what applying it did (null until applied)' }),
-  review: Nullable(Type.Object({ status: Type.String(), by: Nullable(Type.String()), notes: Nullable(Type.String()) })),
-  created_at: Type.String(),
-}, { title: 'Transition' });
+export const TransitionSchema = Type.Object(
+  {
+    id: Type.String(),
+    authorisations: Type.Array(Type.String()),
+    to: Enum(AUTHORISATION_STATUSES),
+    reason: Type.String(),
+    reference: Type.String(),
+    effective_at: Type.String(),
+    deadline: Nullable(Type.String()),
+    denied_actions: Type.Array(Type.String()),
+    emergency: Type.Boolean(),
+    proposer: Type.String(),
+    status: Enum(TRANSITION_STATUSES),
+    decided_by: Nullable(Type.String()),
+    decided_at: Nullable(Type.String()),
+    decision_reason: Nullable(Type.String()),
+    applied_at: Nullable(Type.String()),
+    result: Type.Unknown({ description: 'what applying it did (null until applied)' }),
+    review: Nullable(Type.Object({ status: Type.String(), by: Nullable(Type.String()), notes: Nullable(Type.String()) })),
+    created_at: Type.String(),
+  },
+  { title: 'Transition' },
+);
 export type TransitionView = Static<typeof TransitionSchema>;
 
 const Removed = Type.Array(Type.Object({ scope: Type.String(), action: Type.String(), rule: Type.String() }));
 const Power = Type.Array(Type.Object({ scope: Type.String(), actions: Type.Array(Type.String()) }));
 
-export const ImpactSchema = Type.Object({
-  moved: Type.Array(Type.Object({ id: Type.String(), from: Enum(AUTHORISATION_STATUSES), to: Enum(AUTHORISATION_STATUSES), via: Nullable(Type.String()) })),
-  rules_version: Type.Integer({ description: 'the lifecycle rules version the preview used' }),
-  counts: Type.Object({ suspend: Type.Integer(), narrow: Type.Integer(), restore: Type.Integer(), unchanged: Type.Integer() }),
-  suspended: Type.Array(Type.Object({ identity: Type.String(), why: Type.String(), removed: Removed })),
-  narrowed: Type.Array(Type.Object({ identity: Type.String(), from: Type.Array(Type.String()), to: Power, removed: Removed })),
-  restored: Type.Array(Type.Object({ identity: Type.String(), status: Enum(IDENTITY_STATUSES), to: Power })),
-  untouched: Type.Array(Type.Object({ identity: Type.String(), status: Enum(IDENTITY_STATUSES), why: Type.String() })),
-  connector_actions: Type.Array(Type.Object({
-    identity: Type.String(), action: Enum(['disable', 'enable'] as const), connector: Nullable(Type.String()), target: Nullable(Type.String()),
-  })),
-  return_paths: Type.Array(Type.Object({ scope: Type.String(), action: Type.String(), identities: Type.Integer() }), {
-    description: 'return-path actions that stay lawful in the moved scopes, and by how many identities',
-  }),
-}, { title: 'Impact' });
+export const ImpactSchema = Type.Object(
+  {
+    moved: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        from: Enum(AUTHORISATION_STATUSES),
+        to: Enum(AUTHORISATION_STATUSES),
+        via: Nullable(Type.String()),
+      }),
+    ),
+    rules_version: Type.Integer({ description: 'the lifecycle rules version the preview used' }),
+    counts: Type.Object({ suspend: Type.Integer(), narrow: Type.Integer(), restore: Type.Integer(), unchanged: Type.Integer() }),
+    suspended: Type.Array(Type.Object({ identity: Type.String(), why: Type.String(), removed: Removed })),
+    narrowed: Type.Array(Type.Object({ identity: Type.String(), from: Type.Array(Type.String()), to: Power, removed: Removed })),
+    restored: Type.Array(Type.Object({ identity: Type.String(), status: Enum(IDENTITY_STATUSES), to: Power })),
+    untouched: Type.Array(Type.Object({ identity: Type.String(), status: Enum(IDENTITY_STATUSES), why: Type.String() })),
+    connector_actions: Type.Array(
+      Type.Object({
+        identity: Type.String(),
+        action: Enum(['disable', 'enable'] as const),
+        connector: Nullable(Type.String()),
+        target: Nullable(Type.String()),
+      }),
+    ),
+    return_paths: Type.Array(Type.Object({ scope: Type.String(), action: Type.String(), identities: Type.Integer() }), {
+      description: 'return-path actions that stay lawful in the moved scopes, and by how many identities',
+    }),
+  },
+  { title: 'Impact' },
+);
 export type ImpactView = Static<typeof ImpactSchema>;
 
-export const RulesVersionSchema = Type.Object({
-  version: Type.Integer({ description: '0: the shipped default' }),
-  rules: LifecycleRules,
-  actor: Type.String(),
-  created_at: Type.String(),
-}, { title: 'LifecycleRulesVersion' });
+export const RulesVersionSchema = Type.Object(
+  {
+    version: Type.Integer({ description: '0: the shipped default' }),
+    rules: LifecycleRules,
+    actor: Type.String(),
+    created_at: Type.String(),
+  },
+  { title: 'LifecycleRulesVersion' },
+);
 
-export const RuleTestReport = Type.Object({
-  passed: Type.Integer(),
-  failed: Type.Integer(),
-  results: Type.Array(Type.Object({ name: Type.String(), passed: Type.Boolean(), outcome: Enum(['keep', 'narrow', 'suspend'] as const), failures: Type.Array(Type.String()) })),
-}, { title: 'RuleTestReport' });
+export const RuleTestReport = Type.Object(
+  {
+    passed: Type.Integer(),
+    failed: Type.Integer(),
+    results: Type.Array(
+      Type.Object({
+        name: Type.String(),
+        passed: Type.Boolean(),
+        outcome: Enum(['keep', 'narrow', 'suspend'] as const),
+        failures: Type.Array(Type.String()),
+      }),
+    ),
+  },
+  { title: 'RuleTestReport' },
+);

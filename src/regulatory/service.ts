@@ -61,11 +61,24 @@ export interface Transition {
 export function toTransition(r: TransitionRow): Transition {
   const conditions = r.conditions ? (JSON.parse(r.conditions) as { denied_actions?: string[] }) : {};
   return {
-    id: r.id, authorisations: JSON.parse(r.authorisations) as string[], to: r.to_status as AuthorisationStatus, reason: r.reason,
-    reference: r.reference, effective_at: r.effective_at, deadline: r.deadline, denied_actions: conditions.denied_actions ?? [],
-    emergency: Number(r.emergency) === 1, proposer: r.proposer, status: r.status, decided_by: r.decided_by, decided_at: r.decided_at,
-    decision_reason: r.decision_reason, applied_at: r.applied_at, result: r.result ? JSON.parse(r.result) : null,
-    review: r.review_status ? { status: r.review_status, by: r.reviewed_by, notes: r.review_notes } : null, created_at: r.created_at,
+    id: r.id,
+    authorisations: JSON.parse(r.authorisations) as string[],
+    to: r.to_status as AuthorisationStatus,
+    reason: r.reason,
+    reference: r.reference,
+    effective_at: r.effective_at,
+    deadline: r.deadline,
+    denied_actions: conditions.denied_actions ?? [],
+    emergency: Number(r.emergency) === 1,
+    proposer: r.proposer,
+    status: r.status,
+    decided_by: r.decided_by,
+    decided_at: r.decided_at,
+    decision_reason: r.decision_reason,
+    applied_at: r.applied_at,
+    result: r.result ? JSON.parse(r.result) : null,
+    review: r.review_status ? { status: r.review_status, by: r.reviewed_by, notes: r.review_notes } : null,
+    created_at: r.created_at,
   };
 }
 
@@ -101,22 +114,61 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
         const t = toTransition(row);
         for (const auth of await loadNamed(tx, t.authorisations)) {
           if (auth.status !== t.to && !authorisationTransitionAllowed(auth.status, t.to))
-            throw new MandateError('INVALID_TRANSITION', `authorisation ${auth.id} is ${auth.status} now and cannot go to ${t.to}: transition ${t.id} can no longer apply; propose it again`);
+            throw new MandateError(
+              'INVALID_TRANSITION',
+              `authorisation ${auth.id} is ${auth.status} now and cannot go to ${t.to}: transition ${t.id} can no longer apply; propose it again`,
+            );
         }
       }
       const by = a.votes.at(-1)?.voter ?? a.requester.replace(/^user:/, '');
-      const reason = a.votes.map((v) => v.reason).filter(Boolean).join('; ') || null;
-      await tx.run("UPDATE transitions SET status = 'approved', decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? AND status = 'pending'", [by, at, reason, a.subject.id]);
-      return [{ actor: `user:${by}`, action: 'transition.approved', subject: { type: 'transition', id: a.subject.id }, before: { status: 'pending' }, after: { status: 'approved', approvers: a.votes.map((v) => v.voter) }, ...(reason ? { reason } : {}) }];
+      const reason =
+        a.votes
+          .map((v) => v.reason)
+          .filter(Boolean)
+          .join('; ') || null;
+      await tx.run(
+        "UPDATE transitions SET status = 'approved', decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? AND status = 'pending'",
+        [by, at, reason, a.subject.id],
+      );
+      return [
+        {
+          actor: `user:${by}`,
+          action: 'transition.approved',
+          subject: { type: 'transition', id: a.subject.id },
+          before: { status: 'pending' },
+          after: { status: 'approved', approvers: a.votes.map((v) => v.voter) },
+          ...(reason ? { reason } : {}),
+        },
+      ];
     },
     async rejected(tx, a, at) {
       const v = a.votes.at(-1)!;
-      await tx.run("UPDATE transitions SET status = 'rejected', decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? AND status = 'pending'", [v.voter, at, v.reason, a.subject.id]);
-      return [{ actor: `user:${v.voter}`, action: 'transition.rejected', subject: { type: 'transition', id: a.subject.id }, before: { status: 'pending' }, after: { status: 'rejected' }, ...(v.reason ? { reason: v.reason } : {}) }];
+      await tx.run(
+        "UPDATE transitions SET status = 'rejected', decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? AND status = 'pending'",
+        [v.voter, at, v.reason, a.subject.id],
+      );
+      return [
+        {
+          actor: `user:${v.voter}`,
+          action: 'transition.rejected',
+          subject: { type: 'transition', id: a.subject.id },
+          before: { status: 'pending' },
+          after: { status: 'rejected' },
+          ...(v.reason ? { reason: v.reason } : {}),
+        },
+      ];
     },
     async expired(tx, a, at) {
       await tx.run("UPDATE transitions SET status = 'expired', decided_at = ? WHERE id = ? AND status = 'pending'", [at, a.subject.id]);
-      return [{ actor: 'mandate:scheduler', action: 'transition.expired', subject: { type: 'transition', id: a.subject.id }, before: { status: 'pending' }, after: { status: 'expired' } }];
+      return [
+        {
+          actor: 'mandate:scheduler',
+          action: 'transition.expired',
+          subject: { type: 'transition', id: a.subject.id },
+          before: { status: 'pending' },
+          after: { status: 'expired' },
+        },
+      ];
     },
     // Approval is committed first; the cascade then runs in its own transaction, and the
     // scheduler completes it after a crash, so an approved transition is never lost.
@@ -126,7 +178,10 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
   });
 
   async function approvalOf(sql: Sql, transitionId: string): Promise<Approval | undefined> {
-    const [row] = await sql.all<{ id: string }>("SELECT id FROM approvals WHERE kind = 'transition' AND subject_id = ? ORDER BY created_at DESC LIMIT 1", [transitionId]);
+    const [row] = await sql.all<{ id: string }>(
+      "SELECT id FROM approvals WHERE kind = 'transition' AND subject_id = ? ORDER BY created_at DESC LIMIT 1",
+      [transitionId],
+    );
     return row ? approvals.get(row.id, sql) : undefined;
   }
 
@@ -134,18 +189,27 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
   async function transitionScope(sql: Sql, named: Authorisation[], to: AuthorisationStatus, deniedActions: string[]) {
     const all = [...(await getAllRecords(sql, 'authorisation')).values()];
     const moved = expandTransition(named, all, to);
-    const overrides = new Map<string, ScopeAuthority>(moved.map((m) => [
-      scopeKey(m.authorisation),
-      { id: m.authorisation.id, status: to, ...(to === 'restricted' ? { conditions: { denied_actions: deniedActions } } : {}) },
-    ]));
-    const ids = await identityIdsInScopes(sql, moved.map((m) => m.authorisation));
+    const overrides = new Map<string, ScopeAuthority>(
+      moved.map((m) => [
+        scopeKey(m.authorisation),
+        { id: m.authorisation.id, status: to, ...(to === 'restricted' ? { conditions: { denied_actions: deniedActions } } : {}) },
+      ]),
+    );
+    const ids = await identityIdsInScopes(
+      sql,
+      moved.map((m) => m.authorisation),
+    );
     return { moved: moved.map((m) => ({ id: m.authorisation.id, from: m.from, to, via: m.via })), overrides, ids };
   }
 
   async function impactOf(sql: Sql, named: Authorisation[], to: AuthorisationStatus, deniedActions: string[]): Promise<Impact> {
     const { moved, overrides, ids } = await transitionScope(sql, named, to, deniedActions);
     // The same reads and planner as the cascade (refreshPower): the preview is what apply() will do.
-    const { plan, identities, rulesVersion } = await planPower(sql, { identityIds: ids, overrides, movedScopes: new Set(overrides.keys()) });
+    const { plan, identities, rulesVersion } = await planPower(sql, {
+      identityIds: ids,
+      overrides,
+      movedScopes: new Set(overrides.keys()),
+    });
     return { moved, plan, identities, rulesVersion };
   }
 
@@ -163,7 +227,7 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
     const started = performance.now();
     const done = await db.transaction(async (tx) => {
       const row = await getTransition(tx, id, true);
-      if (!row || row.status !== 'approved' || parseTimestamp(row.effective_at) > Date.parse(at)) return undefined;
+      if (row?.status !== 'approved' || parseTimestamp(row.effective_at) > Date.parse(at)) return undefined;
       const t = toTransition(row);
       const named = await loadNamed(tx, t.authorisations);
       // Overtaken meanwhile (another transition moved its authorisation where this one cannot
@@ -172,7 +236,16 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
       if (stale) {
         const why = `authorisation ${stale.id} is ${stale.status} now and cannot go to ${t.to}`;
         await tx.run("UPDATE transitions SET status = 'superseded', result = ? WHERE id = ?", [JSON.stringify({ superseded: why }), t.id]);
-        await appendEvents(tx, at, [{ actor: 'mandate:scheduler', action: 'transition.superseded', subject: { type: 'transition', id: t.id }, before: { status: 'approved' }, after: { status: 'superseded' }, reason: why }]);
+        await appendEvents(tx, at, [
+          {
+            actor: 'mandate:scheduler',
+            action: 'transition.superseded',
+            subject: { type: 'transition', id: t.id },
+            before: { status: 'approved' },
+            after: { status: 'superseded' },
+            reason: why,
+          },
+        ]);
         return toTransition((await getTransition(tx, t.id))!);
       }
       const scope = await transitionScope(tx, named, t.to, t.denied_actions);
@@ -188,7 +261,14 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
         else delete after.deadline;
         if (t.to === 'restricted') after.conditions = { denied_actions: t.denied_actions };
         else delete after.conditions;
-        events.push({ actor, action: 'authorisation.status_changed', subject: { type: 'authorisation', id: m.id }, before, after, reason: m.via ? `${why}; follows home authorisation ${m.via}` : why });
+        events.push({
+          actor,
+          action: 'authorisation.status_changed',
+          subject: { type: 'authorisation', id: m.id },
+          before,
+          after,
+          reason: m.via ? `${why}; follows home authorisation ${m.via}` : why,
+        });
         return after;
       });
       await upsertRecords(tx, 'authorisation', updated, at);
@@ -196,12 +276,23 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
       // Every identity acting in a moved scope is recomputed and whatever changed is written:
       // statuses, identity_power, token generations, grants, outbox rows (src/state/power.ts).
       const refreshed = await refreshPower(tx, {
-        identityIds: scope.ids, movedScopes: new Set(scope.overrides.keys()), overrides: scope.overrides,
-        actor, why, key: t.id, transition: t.id, at, receivers,
+        identityIds: scope.ids,
+        movedScopes: new Set(scope.overrides.keys()),
+        overrides: scope.overrides,
+        actor,
+        why,
+        key: t.id,
+        transition: t.id,
+        at,
+        receivers,
       });
       events.push(...refreshed.events);
       const result = { counts: refreshed.plan.counts, moved: scope.moved, outbox: refreshed.outbox, rules_version: refreshed.rulesVersion };
-      await tx.run("UPDATE transitions SET status = 'applied', applied_at = ?, result = ? WHERE id = ?", [at, JSON.stringify(result), t.id]);
+      await tx.run("UPDATE transitions SET status = 'applied', applied_at = ?, result = ? WHERE id = ?", [
+        at,
+        JSON.stringify(result),
+        t.id,
+      ]);
       events.push({ actor, action: 'transition.applied', subject: { type: 'transition', id: t.id }, after: result, reason: why });
       await appendEvents(tx, at, events);
       return toTransition((await getTransition(tx, t.id))!);
@@ -215,7 +306,9 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
     impact: async (authorisationId: string, to: AuthorisationStatus, deniedActions: string[] = []) => {
       const [named] = await loadNamed(db, [authorisationId]);
       if (named!.status !== to && !authorisationTransitionAllowed(named!.status, to))
-        throw new MandateError('INVALID_TRANSITION', `authorisation ${authorisationId} is ${named!.status} and cannot go to ${to}`, { field: 'query:to' });
+        throw new MandateError('INVALID_TRANSITION', `authorisation ${authorisationId} is ${named!.status} and cannot go to ${to}`, {
+          field: 'query:to',
+        });
       return impactOf(db, [named!], to, deniedActions);
     },
 
@@ -224,33 +317,68 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
       return recorded(actor, { type: 'transition', id: authorisationId }, 'transition.propose', input, async () => {
         const now = clock();
         const when = input.effective_at === undefined ? now.getTime() : parseTimestamp(input.effective_at);
-        if (!Number.isFinite(when)) throw new MandateError('VALIDATION_FAILED', `effective_at is not a real time: ${input.effective_at}`, { field: '/effective_at' });
+        if (!Number.isFinite(when))
+          throw new MandateError('VALIDATION_FAILED', `effective_at is not a real time: ${input.effective_at}`, { field: '/effective_at' });
         // Stored in UTC so the scheduler can compare times as text on both stores.
         const effective = new Date(when).toISOString();
-        if (input.emergency && !caller.canApprove) throw new MandateError('FORBIDDEN', 'the emergency path needs the approver role: it applies on your sole approval');
-        if (input.emergency && parseTimestamp(effective) > now.getTime()) throw new MandateError('VALIDATION_FAILED', 'an emergency transition applies now; leave effective_at out', { field: '/effective_at' });
+        if (input.emergency && !caller.canApprove)
+          throw new MandateError('FORBIDDEN', 'the emergency path needs the approver role: it applies on your sole approval');
+        if (input.emergency && parseTimestamp(effective) > now.getTime())
+          throw new MandateError('VALIDATION_FAILED', 'an emergency transition applies now; leave effective_at out', {
+            field: '/effective_at',
+          });
         const ids = [authorisationId, ...(input.also ?? []).filter((a) => a !== authorisationId)];
         const id = `tr_${randomBytes(8).toString('hex')}`;
         const at = now.toISOString();
         await db.transaction(async (tx) => {
           for (const a of await loadNamed(tx, ids)) {
             if (!authorisationTransitionAllowed(a.status, input.to))
-              throw new MandateError('INVALID_TRANSITION', `authorisation ${a.id} is ${a.status}; it cannot go to ${input.to}${a.status === 'closed' ? ' without a new application' : ''}`, { field: '/to' });
+              throw new MandateError(
+                'INVALID_TRANSITION',
+                `authorisation ${a.id} is ${a.status}; it cannot go to ${input.to}${a.status === 'closed' ? ' without a new application' : ''}`,
+                { field: '/to' },
+              );
           }
           const emergency = input.emergency === true;
           await tx.run(
             `INSERT INTO transitions (id, authorisations, to_status, reason, reference, effective_at, conditions, deadline, emergency, proposer, status,
                decided_by, decided_at, decision_reason, review_status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            [id, JSON.stringify(ids), input.to, input.reason, input.reference, effective, input.denied_actions ? JSON.stringify({ denied_actions: input.denied_actions }) : null,
-              input.deadline ?? null, emergency ? 1 : 0, caller.user, emergency ? 'approved' : 'pending',
-              emergency ? caller.user : null, emergency ? at : null, emergency ? 'emergency path' : null, emergency ? 'open' : null, at],
+            [
+              id,
+              JSON.stringify(ids),
+              input.to,
+              input.reason,
+              input.reference,
+              effective,
+              input.denied_actions ? JSON.stringify({ denied_actions: input.denied_actions }) : null,
+              input.deadline ?? null,
+              emergency ? 1 : 0,
+              caller.user,
+              emergency ? 'approved' : 'pending',
+              emergency ? caller.user : null,
+              emergency ? at : null,
+              emergency ? 'emergency path' : null,
+              emergency ? 'open' : null,
+              at,
+            ],
           );
-          await appendEvents(tx, at, [{ actor, action: emergency ? 'transition.emergency_applied_pending_review' : 'transition.proposed', subject: { type: 'transition', id }, after: { authorisations: ids, ...input }, reason: input.reason }]);
+          await appendEvents(tx, at, [
+            {
+              actor,
+              action: emergency ? 'transition.emergency_applied_pending_review' : 'transition.proposed',
+              subject: { type: 'transition', id },
+              after: { authorisations: ids, ...input },
+              reason: input.reason,
+            },
+          ]);
           const named = await loadNamed(tx, ids);
           const request = {
-            kind: 'transition' as const, subject: { type: 'transition', id }, requester: actor,
+            kind: 'transition' as const,
+            subject: { type: 'transition', id },
+            requester: actor,
             summary: `${actor} proposes ${ids.join(', ')} → ${input.to} (${input.reference}): ${input.reason}`,
-            detail: { authorisations: ids, ...input }, risk: { capability: 'execute' as const, services: [...new Set(named.map((a) => a.service))] },
+            detail: { authorisations: ids, ...input },
+            risk: { capability: 'execute' as const, services: [...new Set(named.map((a) => a.service))] },
           };
           if (emergency) await approvals.openDecided(tx, request, at, `emergency path taken by ${actor}`);
           else await approvals.open(tx, request, at);
@@ -266,7 +394,12 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
       if (!row) throw new MandateError('NOT_FOUND', `no transition with id ${id}`);
       const approval = await approvalOf(db, id);
       if (!approval) throw new MandateError('ALREADY_DECIDED', `transition ${id} is ${row.status} and has no open approval`);
-      await approvals.vote({ user: caller.user, roles: caller.roles ?? (caller.canApprove ? ['approver'] : []) }, approval.id, decision, reason);
+      await approvals.vote(
+        { user: caller.user, roles: caller.roles ?? (caller.canApprove ? ['approver'] : []) },
+        approval.id,
+        decision,
+        reason,
+      );
       return toTransition((await getTransition(db, id))!);
     },
 
@@ -278,9 +411,16 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
         const row = await getTransition(tx, id, true);
         if (!row) throw new MandateError('NOT_FOUND', `no transition with id ${id}`);
         if (row.review_status !== 'open') throw new MandateError('INVALID_TRANSITION', `transition ${id} has no open review`);
-        if (row.decided_by === caller.user) throw new MandateError('FORBIDDEN', 'the review of an emergency change is done by someone else');
-        await tx.run("UPDATE transitions SET review_status = 'done', reviewed_by = ?, review_notes = ? WHERE id = ?", [caller.user, notes, id]);
-        await appendEvents(tx, at, [{ actor: `user:${caller.user}`, action: 'transition.reviewed', subject: { type: 'transition', id }, after: { notes } }]);
+        if (row.decided_by === caller.user)
+          throw new MandateError('FORBIDDEN', 'the review of an emergency change is done by someone else');
+        await tx.run("UPDATE transitions SET review_status = 'done', reviewed_by = ?, review_notes = ? WHERE id = ?", [
+          caller.user,
+          notes,
+          id,
+        ]);
+        await appendEvents(tx, at, [
+          { actor: `user:${caller.user}`, action: 'transition.reviewed', subject: { type: 'transition', id }, after: { notes } },
+        ]);
         return toTransition((await getTransition(tx, id))!);
       });
     },
@@ -299,7 +439,10 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
 
     /** Applies every approved transition whose effective time has passed (the scheduler's tick, and crash recovery). */
     async applyDue(): Promise<number> {
-      const due = await db.all<{ id: string }>("SELECT id FROM transitions WHERE status = 'approved' AND effective_at <= ? ORDER BY effective_at, id", [clock().toISOString()]);
+      const due = await db.all<{ id: string }>(
+        "SELECT id FROM transitions WHERE status = 'approved' AND effective_at <= ? ORDER BY effective_at, id",
+        [clock().toISOString()],
+      );
       let n = 0;
       for (const { id } of due) if ((await apply(id))?.status === 'applied') n++;
       return n;

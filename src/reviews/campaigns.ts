@@ -4,7 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Identity } from '../core/model.js';
 import {
-  REVIEW_FLAGS, type ApprovalFact, type CampaignFilter, type CampaignStatus, type ReviewDecision, type ReviewFlag,
+  REVIEW_FLAGS,
+  type ApprovalFact,
+  type CampaignFilter,
+  type CampaignStatus,
+  type ReviewDecision,
+  type ReviewFlag,
 } from '../core/reviews.js';
 import type { Role } from '../core/roles.js';
 import { parseTimestamp } from '../core/time.js';
@@ -19,10 +24,24 @@ export interface CampaignDoc {
   next: string | null;
 }
 
-export interface CampaignRow { id: string; doc: string; status: CampaignStatus; created_by: string; created_at: string; due_at: string; closed_at: string | null }
+export interface CampaignRow {
+  id: string;
+  doc: string;
+  status: CampaignStatus;
+  created_by: string;
+  created_at: string;
+  due_at: string;
+  closed_at: string | null;
+}
 export interface ItemRow {
-  campaign_id: string; identity_id: string; reviewer: string | null; flags: string; decision: ReviewDecision | null;
-  decided_by: string | null; decided_at: string | null; notes: string | null;
+  campaign_id: string;
+  identity_id: string;
+  reviewer: string | null;
+  flags: string;
+  decision: ReviewDecision | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  notes: string | null;
 }
 
 export interface CampaignCounts {
@@ -102,7 +121,9 @@ export async function countsOfMany(sql: Sql, campaignIds: readonly string[]): Pr
     const row = byId.get(id) ?? {};
     const n = (k: string) => Number(row[k] ?? 0);
     out.set(id, {
-      total: n('total'), decided: n('decided'), undecided: n('total') - n('decided'),
+      total: n('total'),
+      decided: n('decided'),
+      undecided: n('total') - n('decided'),
       by_decision: { keep: n('keep'), narrow: n('narrow'), revoke: n('revoke') },
       flagged: n('flagged'),
       by_flag: Object.fromEntries(REVIEW_FLAGS.map((f, i) => [f, n(`f${i}`)])) as Record<ReviewFlag, number>,
@@ -111,14 +132,25 @@ export async function countsOfMany(sql: Sql, campaignIds: readonly string[]): Pr
   return out;
 }
 
-export const countsOf = async (sql: Sql, campaignId: string): Promise<CampaignCounts> => (await countsOfMany(sql, [campaignId])).get(campaignId)!;
+export const countsOf = async (sql: Sql, campaignId: string): Promise<CampaignCounts> =>
+  (await countsOfMany(sql, [campaignId])).get(campaignId)!;
 
 export function toCampaign(r: CampaignRow, counts: CampaignCounts, now: Date): Campaign {
   const doc = JSON.parse(r.doc) as CampaignDoc;
   return {
-    id: r.id, name: doc.name, status: r.status, filter: doc.filter, recurrence_days: doc.recurrence_days, previous: doc.previous, next: doc.next,
-    created_by: r.created_by, created_at: r.created_at, due_at: r.due_at, closed_at: r.closed_at,
-    overdue: counts.undecided > 0 && parseTimestamp(r.due_at) < now.getTime(), counts,
+    id: r.id,
+    name: doc.name,
+    status: r.status,
+    filter: doc.filter,
+    recurrence_days: doc.recurrence_days,
+    previous: doc.previous,
+    next: doc.next,
+    created_by: r.created_by,
+    created_at: r.created_at,
+    due_at: r.due_at,
+    closed_at: r.closed_at,
+    overdue: counts.undecided > 0 && parseTimestamp(r.due_at) < now.getTime(),
+    counts,
   };
 }
 
@@ -131,7 +163,16 @@ export async function loadCampaign(sql: Sql, id: string, lock = false): Promise<
 export async function approvalFacts(sql: Sql): Promise<Map<string, ApprovalFact[]>> {
   // A grant shares its id with the request it came from (an access request, an exception, a
   // break-glass activation); the request names its approval.
-  const grants = await sql.all<{ identity_id: string; id: string; status: string; expires_at: string; approval_id: string; kind: string; approval_status: string; decided_at: string | null }>(
+  const grants = await sql.all<{
+    identity_id: string;
+    id: string;
+    status: string;
+    expires_at: string;
+    approval_id: string;
+    kind: string;
+    approval_status: string;
+    decided_at: string | null;
+  }>(
     `SELECT g.identity_id, g.id, g.status, g.expires_at, a.id AS approval_id, a.kind, a.status AS approval_status, a.decided_at
        FROM grants g
        JOIN (SELECT id, approval_id FROM access_requests UNION ALL SELECT id, approval_id FROM policy_exceptions
@@ -140,7 +181,16 @@ export async function approvalFacts(sql: Sql): Promise<Map<string, ApprovalFact[
       WHERE g.status = 'active'`,
   );
   // An exception stays on the register after it runs out, until someone closes it.
-  const exceptions = await sql.all<{ identity_id: string; id: string; status: string; expires_at: string; approval_id: string; kind: string; approval_status: string; decided_at: string | null }>(
+  const exceptions = await sql.all<{
+    identity_id: string;
+    id: string;
+    status: string;
+    expires_at: string;
+    approval_id: string;
+    kind: string;
+    approval_status: string;
+    decided_at: string | null;
+  }>(
     `SELECT e.identity_id, e.id, e.status, e.expires_at, a.id AS approval_id, a.kind, a.status AS approval_status, a.decided_at
        FROM policy_exceptions e JOIN approvals a ON a.id = e.approval_id
       WHERE e.status IN ('active', 'expired')`,
@@ -149,7 +199,10 @@ export async function approvalFacts(sql: Sql): Promise<Map<string, ApprovalFact[
   const add = (type: 'grant' | 'exception', rows: typeof grants) => {
     for (const r of rows) {
       const list = out.get(r.identity_id) ?? [];
-      list.push({ approval: { id: r.approval_id, kind: r.kind, status: r.approval_status, decided_at: r.decided_at }, holds: { type, id: r.id, status: r.status, expires_at: r.expires_at } });
+      list.push({
+        approval: { id: r.approval_id, kind: r.kind, status: r.approval_status, decided_at: r.decided_at },
+        holds: { type, id: r.id, status: r.status, expires_at: r.expires_at },
+      });
       out.set(r.identity_id, list);
     }
   };
@@ -162,12 +215,27 @@ export async function approvalFacts(sql: Sql): Promise<Map<string, ApprovalFact[
 export async function identitiesInScope(sql: Sql, filter: CampaignFilter, after: string | undefined, limit: number): Promise<Identity[]> {
   const where = ["r.status IN ('active', 'suspended')"];
   const params: Param[] = [];
-  if (filter.owner !== undefined) { where.push('r.owner = ?'); params.push(filter.owner); }
-  if (filter.function?.length) { where.push(`r.function IN (${filter.function.map(() => '?').join(',')})`); params.push(...filter.function); }
+  if (filter.owner !== undefined) {
+    where.push('r.owner = ?');
+    params.push(filter.owner);
+  }
+  if (filter.function?.length) {
+    where.push(`r.function IN (${filter.function.map(() => '?').join(',')})`);
+    params.push(...filter.function);
+  }
   if (!filter.include_break_glass) where.push('r.break_glass = 0');
   // `r.id || ''`: keeps SQLite from carrying the cursor over to the scope index (see listRecords).
-  if (filter.entity !== undefined) { where.push("EXISTS (SELECT 1 FROM identity_scopes s WHERE s.identity_id = r.id || '' AND s.entity = ?)"); params.push(filter.entity); }
-  if (after !== undefined) { where.push('r.id > ?'); params.push(after); }
-  const rows = await sql.all<{ doc: string }>(`SELECT r.doc FROM identities r WHERE ${where.join(' AND ')} ORDER BY r.id LIMIT ?`, [...params, limit]);
+  if (filter.entity !== undefined) {
+    where.push("EXISTS (SELECT 1 FROM identity_scopes s WHERE s.identity_id = r.id || '' AND s.entity = ?)");
+    params.push(filter.entity);
+  }
+  if (after !== undefined) {
+    where.push('r.id > ?');
+    params.push(after);
+  }
+  const rows = await sql.all<{ doc: string }>(`SELECT r.doc FROM identities r WHERE ${where.join(' AND ')} ORDER BY r.id LIMIT ?`, [
+    ...params,
+    limit,
+  ]);
   return rows.map((r) => JSON.parse(r.doc) as Identity);
 }

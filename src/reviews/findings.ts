@@ -19,7 +19,8 @@ export async function accessReviewFindings(sql: Sql, now: Date): Promise<Finding
     `SELECT l.identity_id, MAX(lc.created_at) AS latest FROM review_campaigns lc JOIN review_items l ON l.campaign_id = lc.id
       WHERE lc.created_at > ? AND l.decision IS NOT NULL GROUP BY l.identity_id`,
     [earliest],
-  )) answered.set(r.identity_id, r.latest);
+  ))
+    answered.set(r.identity_id, r.latest);
   const out: Finding[] = [];
   // One finding per identity: the latest review it missed (a recurring series would repeat it).
   const seen = new Set<string>();

@@ -83,11 +83,24 @@ export async function buildContainer(opts: ContainerOptions, log: FastifyBaseLog
   const ledger = ledgerService({ db, clock, ...(opts.ledger ?? { kek, origin: 'mandate.local/ledger' }) });
   const outbox = outboxDeliverer({ db, clock, connectors: opts.connectors ?? { get: () => undefined } });
   const metrics: Metrics = createMetrics();
-  const outbound = outboundGuard({ allow: opts.outbound?.allow ?? [], log: ({ url, purpose, err }) => log.warn({ err, url, purpose }, 'outbound request failed') });
+  const outbound = outboundGuard({
+    allow: opts.outbound?.allow ?? [],
+    log: ({ url, purpose, err }) => log.warn({ err, url, purpose }, 'outbound request failed'),
+  });
 
   // Capabilities.
   const grants = grantsService({ db, clock, approvals, lifecycleRules, notificationReceivers });
-  const tokens = tokenService({ db, clock, keys, lifecycleRules, evidence, issuer, ttls, outbound, grants: (identity) => grants.active(identity) });
+  const tokens = tokenService({
+    db,
+    clock,
+    keys,
+    lifecycleRules,
+    evidence,
+    issuer,
+    ttls,
+    outbound,
+    grants: (identity) => grants.active(identity),
+  });
   const policies = policyService({ db, clock });
   const changeRequests = changeRequestService({ db, clock, approvals, policies, lifecycleRules, caepReceivers });
   const hub = enforcementHub({ db, clock, policies, lifecycleRules, issuer });
@@ -98,26 +111,38 @@ export async function buildContainer(opts: ContainerOptions, log: FastifyBaseLog
   const reviews = reviewService({ db, clock, inventory });
   // Discovery adopts accounts through the inventory's create path; its findings join the checks.
   const discovery = discoveryService({ db, clock, kek, createIdentity: (actor, input) => inventory.create(actor, 'identity', input) });
-  const verifier = deliveryVerifier({ db, clock, discovery, onError: (err) => log.error({ err }, 'verifying connector deliveries failed') });
+  const verifier = deliveryVerifier({
+    db,
+    clock,
+    discovery,
+    onError: (err) => log.error({ err }, 'verifying connector deliveries failed'),
+  });
   const compliance = complianceService({
-    db, clock, extraFindings: { reviews: (sql, now) => reviews.findings(sql, now), discovery: (sql) => discovery.findings(sql) },
+    db,
+    clock,
+    extraFindings: { reviews: (sql, now) => reviews.findings(sql, now), discovery: (sql) => discovery.findings(sql) },
   });
 
   // The server's decision point holds the same state an enforcement point does, fed by its own hub.
   const state = new EnforcementState(cedarEvaluator, () => clock().getTime());
   let loading: Promise<EnforcementState> | undefined;
-  const enforcementReady = (): Promise<EnforcementState> => (loading ??= (async () => {
-    await hub.start();
-    hub.subscribe((d) => {
-      if (!state.apply(d)) void hub.snapshot().then((s) => state.load(s)).catch((err) => log.error({ err }, 'reloading the decision state failed'));
-      opts.publishDelta?.('delta', d);
-    });
-    state.load(await hub.snapshot());
-    return state;
-  })().catch((err) => {
-    loading = undefined;
-    throw err;
-  }));
+  const enforcementReady = (): Promise<EnforcementState> =>
+    (loading ??= (async () => {
+      await hub.start();
+      hub.subscribe((d) => {
+        if (!state.apply(d))
+          void hub
+            .snapshot()
+            .then((s) => state.load(s))
+            .catch((err) => log.error({ err }, 'reloading the decision state failed'));
+        opts.publishDelta?.('delta', d);
+      });
+      state.load(await hub.snapshot());
+      return state;
+    })().catch((err) => {
+      loading = undefined;
+      throw err;
+    }));
 
   const services = {
     users: usersService({ db, clock }),

@@ -55,19 +55,26 @@ export interface RouteEntry {
 /** The Fastify server with its parsers and validators, before any route: its logger is the container's. */
 export function createHttpServer(opts: HttpOptions): FastifyInstance {
   const app = Fastify({
-    logger: opts.logger === false ? false : {
-      level: typeof opts.logger === 'object' ? opts.logger.level : 'info',
-      // Bearer tokens never reach the log.
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
-    },
+    logger:
+      opts.logger === false
+        ? false
+        : {
+            level: typeof opts.logger === 'object' ? opts.logger.level : 'info',
+            // Bearer tokens never reach the log.
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+          },
     bodyLimit: 1024 * 1024,
     // Longer than every id and key the schemas allow (ids ≤ 128, discovered-account keys ≤ 700), so
     // the schema, not the router's default of 100, decides what is valid.
     routerOptions: { maxParamLength: 1024 },
     // The router's own refusals (a bad percent-encoding, a parameter past the limit) are problems too.
     frameworkErrors: (err, req, reply) => {
-      const why = err.code === 'FST_ERR_BAD_URL' ? 'the path is not valid percent-encoding'
-        : err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is longer than 1024 characters' : err.message;
+      const why =
+        err.code === 'FST_ERR_BAD_URL'
+          ? 'the path is not valid percent-encoding'
+          : err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+            ? 'a path parameter is longer than 1024 characters'
+            : err.message;
       void sendProblem(reply, req, new MandateError('VALIDATION_FAILED', why, { field: 'path' }));
     },
   });
@@ -112,8 +119,10 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
           oauthClient: {
-            type: 'http', scheme: 'basic',
-            description: 'OAuth client authentication of an identity (RFC 6749 §2.3.1); client_secret_post and private_key_jwt go in the form instead',
+            type: 'http',
+            scheme: 'basic',
+            description:
+              'OAuth client authentication of an identity (RFC 6749 §2.3.1); client_secret_post and private_key_jwt go in the form instead',
           },
         },
       },
@@ -123,11 +132,18 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
 
   // Before any route: the limiter hooks every route registered after it.
   const { redisUrl, ...rateLimits }: RateLimits & { redisUrl?: string } = {
-    ...DEFAULT_RATE_LIMITS, ...(opts.rateLimits === false ? { anonymous: false, token: false } : opts.rateLimits),
+    ...DEFAULT_RATE_LIMITS,
+    ...(opts.rateLimits === false ? { anonymous: false, token: false } : opts.rateLimits),
   };
   if (rateLimits.anonymous || rateLimits.token) {
-    const counter = redisUrl ? redisCounter(redisUrl) : db.dialect === 'postgres' ? sqlCounter(db, container.clock) : memoryCounter(container.clock);
-    await registerRateLimits(app, rateLimits, counter, (err) => app.log.warn({ err }, 'the rate-limit store failed; the request was not counted'));
+    const counter = redisUrl
+      ? redisCounter(redisUrl)
+      : db.dialect === 'postgres'
+        ? sqlCounter(db, container.clock)
+        : memoryCounter(container.clock);
+    await registerRateLimits(app, rateLimits, counter, (err) =>
+      app.log.warn({ err }, 'the rate-limit store failed; the request was not counted'),
+    );
   }
 
   app.setErrorHandler((err, req, reply) => {
@@ -142,7 +158,13 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
     const allowed = methodsFor(routeTable, path);
     if (allowed.length) {
       reply.header('allow', allowed.join(', '));
-      return sendProblem(reply, req, new MandateError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`, { field: 'method' }));
+      return sendProblem(
+        reply,
+        req,
+        new MandateError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`, {
+          field: 'method',
+        }),
+      );
     }
     return sendProblem(reply, req, new MandateError('ROUTE_NOT_FOUND', `no endpoint ${req.method} ${path}`));
   });
@@ -163,7 +185,10 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
       const forUs = 'claims' in checked && [checked.claims.aud].flat().includes(issuer());
       if ('inactive' in checked || !forUs) {
         reply.header('www-authenticate', 'Bearer realm="mandate", error="invalid_token"');
-        const why = 'inactive' in checked ? `the workload token is not active: ${checked.inactive}` : `the workload token is for ${String(checked.claims.aud)}, not ${issuer()}`;
+        const why =
+          'inactive' in checked
+            ? `the workload token is not active: ${checked.inactive}`
+            : `the workload token is for ${String(checked.claims.aud)}, not ${issuer()}`;
         throw new MandateError('UNAUTHENTICATED', why, { field: 'Authorization' });
       }
       req.workload = { identity: checked.claims.sub, jti: checked.claims.jti };
@@ -172,7 +197,9 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
     const principal = m && m[1]!.length <= 512 ? await services.users.authenticate(m[1]!) : undefined;
     if (!principal) {
       reply.header('www-authenticate', 'Bearer realm="mandate"');
-      throw new MandateError('UNAUTHENTICATED', m ? 'token is unknown, expired or revoked' : 'send Authorization: Bearer <token>', { field: 'Authorization' });
+      throw new MandateError('UNAUTHENTICATED', m ? 'token is unknown, expired or revoked' : 'send Authorization: Bearer <token>', {
+        field: 'Authorization',
+      });
     }
     req.principal = principal;
     if (permission && !rolesAllow(principal.roles, permission))
@@ -207,7 +234,8 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
   app.get('/.well-known/jwks.json', { config: { permission: 'public' }, schema: { hide: true } }, async (_req, reply) =>
-    reply.header('cache-control', 'public, max-age=60').send({ keys: [...services.keys.jwks().keys, ...(opts.jwks?.().keys ?? [])] }));
+    reply.header('cache-control', 'public, max-age=60').send({ keys: [...services.keys.jwks().keys, ...(opts.jwks?.().keys ?? [])] }),
+  );
   app.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   registerInventoryRoutes(app, services.inventory);

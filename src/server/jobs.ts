@@ -46,22 +46,32 @@ export async function startJobs(container: Container, every: JobIntervals, log: 
   const loop = (name: string, ms: number, pass: () => Promise<unknown>, failure: string) => {
     const t = setInterval(() => {
       if (passes.has(name)) return;
-      passes.set(name, pass().catch((err) => log.error({ err }, failure)).finally(() => passes.delete(name)));
+      passes.set(
+        name,
+        pass()
+          .catch((err) => log.error({ err }, failure))
+          .finally(() => passes.delete(name)),
+      );
     }, ms);
     t.unref();
     timers.push(t);
   };
   const checks = (why: string) => void services.compliance.run(why).catch((err) => log.error({ err }, 'control checks failed'));
 
-  loop('scheduler', every.schedulerIntervalMs, async () => {
-    await services.regulatory.applyDue().catch((err) => log.error({ err }, 'applying due transitions failed'));
-    // Requests nobody decided in time expire; grants, exceptions and break-glass windows whose time
-    // ran out are recorded as ended (decisions stopped using them at their expiry already).
-    await services.approvals.expireDue();
-    await services.grants.endDue();
-    // Recurring access-review campaigns: close the one come due, open the next.
-    await services.reviews.tick();
-  }, 'expiring approvals and grants failed');
+  loop(
+    'scheduler',
+    every.schedulerIntervalMs,
+    async () => {
+      await services.regulatory.applyDue().catch((err) => log.error({ err }, 'applying due transitions failed'));
+      // Requests nobody decided in time expire; grants, exceptions and break-glass windows whose time
+      // ran out are recorded as ended (decisions stopped using them at their expiry already).
+      await services.approvals.expireDue();
+      await services.grants.endDue();
+      // Recurring access-review campaigns: close the one come due, open the next.
+      await services.reviews.tick();
+    },
+    'expiring approvals and grants failed',
+  );
   services.outbox.start(every.schedulerIntervalMs);
 
   // Control checks: once soon after start (serving does not wait for them), on a schedule, and
@@ -81,10 +91,15 @@ export async function startJobs(container: Container, every: JobIntervals, log: 
 
   // Discovery: sources with a schedule run when due, and deliveries missed by the after-delivery
   // pass (a restart in between) are verified. A read can take seconds.
-  loop('discovery', Math.max(every.schedulerIntervalMs, 10_000), async () => {
-    await services.discovery.runDue();
-    await services.verifier.verify();
-  }, 'scheduled discovery failed');
+  loop(
+    'discovery',
+    Math.max(every.schedulerIntervalMs, 10_000),
+    async () => {
+      await services.discovery.runDue();
+      await services.verifier.verify();
+    },
+    'scheduled discovery failed',
+  );
   // Signed checkpoints at an interval (and on demand over the API), so any later rewrite of the
   // log is caught by whoever holds an earlier one.
   loop('checkpoints', every.checkpointIntervalMs, () => services.ledger.checkpoint(), 'signing a checkpoint failed');

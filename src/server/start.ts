@@ -12,7 +12,7 @@ import { countRecords } from '../state/records.js';
 import { caepConnector, newSetSigningKey } from '../delivery/caep.js';
 import { connectorRegistry, connectorsFromEnv } from '../delivery/connectors/registry.js';
 import { migrate } from '../store/migrations.js';
-import { type Database } from '../store/db.js';
+import type { Database } from '../store/db.js';
 import { openDatabase } from '../store/open.js';
 import { readSourcesFile } from '../discovery/sources-file.js';
 import { serveMetrics } from '../http/metrics.js';
@@ -45,8 +45,14 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     // Webhooks, notifications and CAEP pushes go through the outbound guard (src/http/outbound.ts);
     // the network's own error of a failed request goes to the log, never to the outbox.
     let logTo: MandateApp | undefined;
-    const guard = outboundGuard({ allow: config.outboundAllow, log: ({ url, purpose, err }) => logTo?.log.warn({ err, url, purpose }, 'outbound request failed') });
-    for (const [name, urls, purpose] of [['MANDATE_CAEP_RECEIVERS', config.caepReceivers, 'caep'], ['MANDATE_NOTIFY_URLS', config.notifyUrls, 'notify']] as const) {
+    const guard = outboundGuard({
+      allow: config.outboundAllow,
+      log: ({ url, purpose, err }) => logTo?.log.warn({ err, url, purpose }, 'outbound request failed'),
+    });
+    for (const [name, urls, purpose] of [
+      ['MANDATE_CAEP_RECEIVERS', config.caepReceivers, 'caep'],
+      ['MANDATE_NOTIFY_URLS', config.notifyUrls, 'notify'],
+    ] as const) {
       for (const url of urls) {
         try {
           guard.checkUrl(url, purpose);
@@ -56,7 +62,8 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       }
     }
     const connectors = connectorRegistry([
-      ...connectorsFromEnv(process.env, { guard }), caepConnector({ issuer: config.publicUrl ?? `http://${config.host}:${config.port}`, key: setKey, guard }),
+      ...connectorsFromEnv(process.env, { guard }),
+      caepConnector({ issuer: config.publicUrl ?? `http://${config.host}:${config.port}`, key: setKey, guard }),
       // Notifications of approval requests, decisions and expiries: HMAC-signed webhooks.
       ...(config.notifyUrls.length ? [webhookConnector({ name: NOTIFY_CHANNEL, secret: config.notifySecret!, guard })] : []),
     ]);
@@ -70,9 +77,15 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     const app = await buildApp({
       tokens: { issuer, ttls: config.tokenTtls, rotateAfterMs: config.signingKeyRotateHours * 3600_000 },
       ...(nats ? { publishDelta: nats.publish } : {}),
-      db, connectors, ledger: { kek: kek.key, origin: config.ledgerOrigin, ...(config.checkpointDir ? { exportDir: config.checkpointDir } : {}) }, caepReceivers: config.caepReceivers, jwks: () => ({ keys: [setKey.publicJwk] }),
-      logger: { level: config.logLevel }, ...(clock ? { clock } : {}),
-      notificationReceivers: config.notifyUrls, ...(approvalRules ? { approvalRules } : {}),
+      db,
+      connectors,
+      ledger: { kek: kek.key, origin: config.ledgerOrigin, ...(config.checkpointDir ? { exportDir: config.checkpointDir } : {}) },
+      caepReceivers: config.caepReceivers,
+      jwks: () => ({ keys: [setKey.publicJwk] }),
+      logger: { level: config.logLevel },
+      ...(clock ? { clock } : {}),
+      notificationReceivers: config.notifyUrls,
+      ...(approvalRules ? { approvalRules } : {}),
       outbound: { allow: config.outboundAllow },
       rateLimits: rateLimitsOf(config),
     });
@@ -92,20 +105,35 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       demoLoaded = true;
     }
     if (sourcesFile) {
-      const done = await app.services.discovery.configureSources(`config:${basename(config.discoverySourcesFile!)}`, sourcesFile.sources, sourcesFile.baseDir);
+      const done = await app.services.discovery.configureSources(
+        `config:${basename(config.discoverySourcesFile!)}`,
+        sourcesFile.sources,
+        sourcesFile.baseDir,
+      );
       app.log.info(done, 'discovery sources file loaded');
     }
     // Crash recovery, then every timer (server/jobs.ts).
     await recover(app.container);
-    const jobs = await startJobs(app.container, {
-      schedulerIntervalMs: config.schedulerIntervalMs, checksIntervalMs: config.checksIntervalMs, checksAfterChangeMs: 2000,
-      checkpointIntervalMs: config.checkpointIntervalMs, ...(nats ? { heartbeat: { publish: (hb) => nats.publish('heartbeat', hb) } } : {}),
-    }, app.log);
+    const jobs = await startJobs(
+      app.container,
+      {
+        schedulerIntervalMs: config.schedulerIntervalMs,
+        checksIntervalMs: config.checksIntervalMs,
+        checksAfterChangeMs: 2000,
+        checkpointIntervalMs: config.checkpointIntervalMs,
+        ...(nats ? { heartbeat: { publish: (hb) => nats.publish('heartbeat', hb) } } : {}),
+      },
+      app.log,
+    );
     const address = await app.listen({ host: config.host, port: config.port });
     if (!config.publicUrl) app.setIssuer(address);
     // Metrics on an address of their own, for a scraper without an API token.
     const metricsServer = config.metricsListen
-      ? await serveMetrics(app.metricsRegistry, config.metricsListen.slice(0, config.metricsListen.lastIndexOf(':')), Number(config.metricsListen.slice(config.metricsListen.lastIndexOf(':') + 1)))
+      ? await serveMetrics(
+          app.metricsRegistry,
+          config.metricsListen.slice(0, config.metricsListen.lastIndexOf(':')),
+          Number(config.metricsListen.slice(config.metricsListen.lastIndexOf(':') + 1)),
+        )
       : undefined;
     if (metricsServer) app.log.info({ url: metricsServer.url }, 'metrics served without a token');
     return {
@@ -159,6 +187,7 @@ async function natsPublisher(url: string, subject = 'mandate.enforcement') {
 /** The firm's approval rules from a YAML or JSON file; the server refuses to start on a bad one. */
 function loadApprovalRules(file: string): ApprovalRule[] {
   const { rules, issues } = checkApprovalRules(parseYaml(readFileSync(file, 'utf8')));
-  if (!rules) throw new MandateError('VALIDATION_FAILED', `bad approval rules in ${file}: ${issues.map(formatIssue).join('; ')}`, { issues });
+  if (!rules)
+    throw new MandateError('VALIDATION_FAILED', `bad approval rules in ${file}: ${issues.map(formatIssue).join('; ')}`, { issues });
   return rules;
 }

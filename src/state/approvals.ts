@@ -5,7 +5,15 @@
 // change nothing and are recorded.
 import { randomBytes } from 'node:crypto';
 import {
-  ruleFor, tally, voteRefusal, type ApprovalFacts, type ApprovalKind, type ApprovalRisk, type ApprovalRule, type ApprovalStatus, type Voter,
+  ruleFor,
+  tally,
+  voteRefusal,
+  type ApprovalFacts,
+  type ApprovalKind,
+  type ApprovalRisk,
+  type ApprovalRule,
+  type ApprovalStatus,
+  type Voter,
 } from '../core/approvals.js';
 import { MandateError } from '../core/errors.js';
 import type { Role } from '../core/roles.js';
@@ -33,17 +41,49 @@ export interface Approval {
 }
 
 interface ApprovalRow {
-  id: string; kind: string; subject_type: string; subject_id: string; requester: string; owner: string | null; summary: string; detail: string;
-  rule_id: string; required: number; roles: string; status: string; created_at: string; expires_at: string; decided_at: string | null; outcome: string | null;
+  id: string;
+  kind: string;
+  subject_type: string;
+  subject_id: string;
+  requester: string;
+  owner: string | null;
+  summary: string;
+  detail: string;
+  rule_id: string;
+  required: number;
+  roles: string;
+  status: string;
+  created_at: string;
+  expires_at: string;
+  decided_at: string | null;
+  outcome: string | null;
 }
-interface VoteRow { approval_id: string; voter: string; decision: 'approve' | 'reject'; reason: string | null; at: string }
+interface VoteRow {
+  approval_id: string;
+  voter: string;
+  decision: 'approve' | 'reject';
+  reason: string | null;
+  at: string;
+}
 
 function toApproval(r: ApprovalRow, votes: VoteRow[]): Approval {
   return {
-    id: r.id, kind: r.kind as ApprovalKind, subject: { type: r.subject_type, id: r.subject_id }, requester: r.requester, owner: r.owner, summary: r.summary,
-    detail: JSON.parse(r.detail) as Record<string, unknown>, rule: r.rule_id, required: Number(r.required), roles: JSON.parse(r.roles) as Role[],
-    status: r.status as ApprovalStatus, votes: votes.map((v) => ({ voter: v.voter, decision: v.decision, reason: v.reason, at: v.at })),
-    created_at: r.created_at, expires_at: r.expires_at, decided_at: r.decided_at, outcome: r.outcome,
+    id: r.id,
+    kind: r.kind as ApprovalKind,
+    subject: { type: r.subject_type, id: r.subject_id },
+    requester: r.requester,
+    owner: r.owner,
+    summary: r.summary,
+    detail: JSON.parse(r.detail) as Record<string, unknown>,
+    rule: r.rule_id,
+    required: Number(r.required),
+    roles: JSON.parse(r.roles) as Role[],
+    status: r.status as ApprovalStatus,
+    votes: votes.map((v) => ({ voter: v.voter, decision: v.decision, reason: v.reason, at: v.at })),
+    created_at: r.created_at,
+    expires_at: r.expires_at,
+    decided_at: r.decided_at,
+    outcome: r.outcome,
   };
 }
 
@@ -87,7 +127,10 @@ export function approvalEngine({ db, clock, approvalRules: rules, notificationRe
   const handlers = new Map<ApprovalKind, ApprovalHandler>();
 
   async function load(sql: Sql, id: string, lock = false): Promise<Approval | undefined> {
-    const [row] = await sql.all<ApprovalRow>(`SELECT * FROM approvals WHERE id = ?${lock && sql.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [id]);
+    const [row] = await sql.all<ApprovalRow>(
+      `SELECT * FROM approvals WHERE id = ?${lock && sql.dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
     if (!row) return undefined;
     const votes = await sql.all<VoteRow>('SELECT * FROM approval_votes WHERE approval_id = ? ORDER BY at, voter', [id]);
     return toApproval(row, votes);
@@ -95,24 +138,70 @@ export function approvalEngine({ db, clock, approvalRules: rules, notificationRe
 
   async function loadMany(sql: Sql, rows: ApprovalRow[]): Promise<Approval[]> {
     if (rows.length === 0) return [];
-    const votes = await sql.all<VoteRow>(`SELECT * FROM approval_votes WHERE approval_id IN (${rows.map(() => '?').join(',')}) ORDER BY at, voter`, rows.map((r) => r.id));
-    return rows.map((r) => toApproval(r, votes.filter((v) => v.approval_id === r.id)));
+    const votes = await sql.all<VoteRow>(
+      `SELECT * FROM approval_votes WHERE approval_id IN (${rows.map(() => '?').join(',')}) ORDER BY at, voter`,
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) =>
+      toApproval(
+        r,
+        votes.filter((v) => v.approval_id === r.id),
+      ),
+    );
   }
 
-  const facts = (a: Approval): ApprovalFacts => ({ id: a.id, kind: a.kind, status: a.status, requester: a.requester, owner: a.owner, required: a.required, roles: a.roles, expires_at: a.expires_at });
+  const facts = (a: Approval): ApprovalFacts => ({
+    id: a.id,
+    kind: a.kind,
+    status: a.status,
+    requester: a.requester,
+    owner: a.owner,
+    required: a.required,
+    roles: a.roles,
+    expires_at: a.expires_at,
+  });
 
-  async function finish(tx: Sql, a: Approval, status: 'approved' | 'rejected' | 'expired' | 'cancelled', at: string, actor: string, outcome: string): Promise<Approval> {
+  async function finish(
+    tx: Sql,
+    a: Approval,
+    status: 'approved' | 'rejected' | 'expired' | 'cancelled',
+    at: string,
+    actor: string,
+    outcome: string,
+  ): Promise<Approval> {
     await tx.run('UPDATE approvals SET status = ?, decided_at = ?, outcome = ? WHERE id = ?', [status, at, outcome, a.id]);
     const done: Approval = { ...a, status, decided_at: at, outcome };
     const handler = handlers.get(a.kind);
-    const more = status === 'approved' ? await handler?.approved(tx, done, at)
-      : status === 'rejected' ? await handler?.rejected?.(tx, done, at)
-        : status === 'expired' ? await handler?.expired?.(tx, done, at) : await handler?.cancelled?.(tx, done, at);
+    const more =
+      status === 'approved'
+        ? await handler?.approved(tx, done, at)
+        : status === 'rejected'
+          ? await handler?.rejected?.(tx, done, at)
+          : status === 'expired'
+            ? await handler?.expired?.(tx, done, at)
+            : await handler?.cancelled?.(tx, done, at);
     await appendEvents(tx, at, [
-      { actor, action: `approval.${status}`, subject: { type: 'approval', id: a.id }, before: { status: 'pending' }, after: { status, kind: a.kind, subject: a.subject, votes: done.votes.map((v) => ({ voter: v.voter, decision: v.decision })) }, reason: outcome },
+      {
+        actor,
+        action: `approval.${status}`,
+        subject: { type: 'approval', id: a.id },
+        before: { status: 'pending' },
+        after: { status, kind: a.kind, subject: a.subject, votes: done.votes.map((v) => ({ voter: v.voter, decision: v.decision })) },
+        reason: outcome,
+      },
       ...(more ?? []),
     ]);
-    await notify(tx, receivers, { type: `approval.${status}`, subject: { type: 'approval', id: a.id }, summary: `${a.summary}: ${status}`, detail: { kind: a.kind, about: a.subject, outcome } }, at);
+    await notify(
+      tx,
+      receivers,
+      {
+        type: `approval.${status}`,
+        subject: { type: 'approval', id: a.id },
+        summary: `${a.summary}: ${status}`,
+        detail: { kind: a.kind, about: a.subject, outcome },
+      },
+      at,
+    );
     return done;
   }
 
@@ -131,16 +220,57 @@ export function approvalEngine({ db, clock, approvalRules: rules, notificationRe
       await tx.run(
         `INSERT INTO approvals (id, kind, subject_type, subject_id, requester, owner, summary, detail, rule_id, required, roles, status, created_at, expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
-        [id, req.kind, req.subject.type, req.subject.id, req.requester, req.owner ?? null, req.summary, JSON.stringify(req.detail), rule.id, rule.approvals, JSON.stringify(rule.roles), at, expires],
+        [
+          id,
+          req.kind,
+          req.subject.type,
+          req.subject.id,
+          req.requester,
+          req.owner ?? null,
+          req.summary,
+          JSON.stringify(req.detail),
+          rule.id,
+          rule.approvals,
+          JSON.stringify(rule.roles),
+          at,
+          expires,
+        ],
       );
-      await appendEvents(tx, at, [{
-        actor: req.requester, action: 'approval.requested', subject: { type: 'approval', id },
-        after: { kind: req.kind, subject: req.subject, rule: rule.id, required: rule.approvals, roles: rule.roles, expires_at: expires, risk: req.risk }, reason: req.summary,
-      }]);
-      await notify(tx, receivers, {
-        type: 'approval.requested', subject: { type: 'approval', id }, summary: req.summary,
-        detail: { kind: req.kind, about: req.subject, requester: req.requester, required: rule.approvals, roles: rule.roles, expires_at: expires },
-      }, at);
+      await appendEvents(tx, at, [
+        {
+          actor: req.requester,
+          action: 'approval.requested',
+          subject: { type: 'approval', id },
+          after: {
+            kind: req.kind,
+            subject: req.subject,
+            rule: rule.id,
+            required: rule.approvals,
+            roles: rule.roles,
+            expires_at: expires,
+            risk: req.risk,
+          },
+          reason: req.summary,
+        },
+      ]);
+      await notify(
+        tx,
+        receivers,
+        {
+          type: 'approval.requested',
+          subject: { type: 'approval', id },
+          summary: req.summary,
+          detail: {
+            kind: req.kind,
+            about: req.subject,
+            requester: req.requester,
+            required: rule.approvals,
+            roles: rule.roles,
+            expires_at: expires,
+          },
+        },
+        at,
+      );
       return (await load(tx, id))!;
     },
 
@@ -148,7 +278,15 @@ export function approvalEngine({ db, clock, approvalRules: rules, notificationRe
     async openDecided(tx: Sql, req: OpenRequest, at: string, outcome: string): Promise<Approval> {
       const a = await this.open(tx, req, at);
       await tx.run("UPDATE approvals SET status = 'approved', decided_at = ?, outcome = ? WHERE id = ?", [at, outcome, a.id]);
-      await appendEvents(tx, at, [{ actor: req.requester, action: 'approval.bypassed', subject: { type: 'approval', id: a.id }, after: { kind: req.kind, subject: req.subject }, reason: outcome }]);
+      await appendEvents(tx, at, [
+        {
+          actor: req.requester,
+          action: 'approval.bypassed',
+          subject: { type: 'approval', id: a.id },
+          after: { kind: req.kind, subject: req.subject },
+          reason: outcome,
+        },
+      ]);
       return (await load(tx, a.id))!;
     },
 
@@ -156,34 +294,79 @@ export function approvalEngine({ db, clock, approvalRules: rules, notificationRe
     async vote(voter: Voter, id: string, decision: 'approve' | 'reject', reason: string | undefined): Promise<Approval> {
       const actor = `user:${voter.user}`;
       let refusal: MandateError | undefined;
-      const result = await db.transaction(async (tx): Promise<Approval> => {
-        const at = clock().toISOString();
-        const a = await load(tx, id, true);
-        if (!a) throw new MandateError('NOT_FOUND', `no approval with id ${id}`);
-        refusal = voteRefusal(facts(a), voter, a.votes.map((v) => v.voter), clock());
-        if (refusal) {
-          // A vote on an expired request expires it, so the requester learns and the grant never comes.
-          if (refusal.code === 'REQUEST_EXPIRED' && a.status === 'pending') await finish(tx, a, 'expired', at, 'mandate:scheduler', 'expired before it was decided');
-          await appendEvents(tx, at, [{ actor, action: `approval.${decision}.refused`, subject: { type: 'approval', id }, after: { code: refusal.code, detail: refusal.message, kind: a.kind, about: a.subject } }]);
-          return a;
-        }
-        await tx.run('INSERT INTO approval_votes (approval_id, voter, decision, reason, at) VALUES (?, ?, ?, ?, ?)', [id, voter.user, decision, reason ?? null, at]);
-        const votes = [...a.votes, { voter: voter.user, decision, reason: reason ?? null, at }];
-        const withVote: Approval = { ...a, votes };
-        await appendEvents(tx, at, [{ actor, action: `approval.vote_${decision === 'approve' ? 'approved' : 'rejected'}`, subject: { type: 'approval', id }, after: { kind: a.kind, about: a.subject, votes: votes.length, required: a.required }, ...(reason ? { reason } : {}) }]);
-        const outcome = tally(a.required, votes);
-        if (outcome === 'pending') return withVote;
-        return finish(tx, withVote, outcome, at, actor, outcome === 'approved' ? `approved by ${votes.map((v) => v.voter).join(', ')}` : `rejected by ${voter.user}${reason ? `: ${reason}` : ''}`);
-      }).catch(async (err: unknown) => {
-        // What the request guards could not be done (say the scope was withdrawn meanwhile): the
-        // vote and everything with it rolled back; the attempt is still evidence.
-        if (err instanceof MandateError && err.refusal && err.code !== 'NOT_FOUND') {
-          await db.transaction((tx) => appendEvents(tx, clock().toISOString(), [
-            { actor, action: `approval.${decision}.refused`, subject: { type: 'approval', id }, after: { code: err.code, detail: err.message } },
-          ]));
-        }
-        throw err;
-      });
+      const result = await db
+        .transaction(async (tx): Promise<Approval> => {
+          const at = clock().toISOString();
+          const a = await load(tx, id, true);
+          if (!a) throw new MandateError('NOT_FOUND', `no approval with id ${id}`);
+          refusal = voteRefusal(
+            facts(a),
+            voter,
+            a.votes.map((v) => v.voter),
+            clock(),
+          );
+          if (refusal) {
+            // A vote on an expired request expires it, so the requester learns and the grant never comes.
+            if (refusal.code === 'REQUEST_EXPIRED' && a.status === 'pending')
+              await finish(tx, a, 'expired', at, 'mandate:scheduler', 'expired before it was decided');
+            await appendEvents(tx, at, [
+              {
+                actor,
+                action: `approval.${decision}.refused`,
+                subject: { type: 'approval', id },
+                after: { code: refusal.code, detail: refusal.message, kind: a.kind, about: a.subject },
+              },
+            ]);
+            return a;
+          }
+          await tx.run('INSERT INTO approval_votes (approval_id, voter, decision, reason, at) VALUES (?, ?, ?, ?, ?)', [
+            id,
+            voter.user,
+            decision,
+            reason ?? null,
+            at,
+          ]);
+          const votes = [...a.votes, { voter: voter.user, decision, reason: reason ?? null, at }];
+          const withVote: Approval = { ...a, votes };
+          await appendEvents(tx, at, [
+            {
+              actor,
+              action: `approval.vote_${decision === 'approve' ? 'approved' : 'rejected'}`,
+              subject: { type: 'approval', id },
+              after: { kind: a.kind, about: a.subject, votes: votes.length, required: a.required },
+              ...(reason ? { reason } : {}),
+            },
+          ]);
+          const outcome = tally(a.required, votes);
+          if (outcome === 'pending') return withVote;
+          return finish(
+            tx,
+            withVote,
+            outcome,
+            at,
+            actor,
+            outcome === 'approved'
+              ? `approved by ${votes.map((v) => v.voter).join(', ')}`
+              : `rejected by ${voter.user}${reason ? `: ${reason}` : ''}`,
+          );
+        })
+        .catch(async (err: unknown) => {
+          // What the request guards could not be done (say the scope was withdrawn meanwhile): the
+          // vote and everything with it rolled back; the attempt is still evidence.
+          if (err instanceof MandateError && err.refusal && err.code !== 'NOT_FOUND') {
+            await db.transaction((tx) =>
+              appendEvents(tx, clock().toISOString(), [
+                {
+                  actor,
+                  action: `approval.${decision}.refused`,
+                  subject: { type: 'approval', id },
+                  after: { code: err.code, detail: err.message },
+                },
+              ]),
+            );
+          }
+          throw err;
+        });
       if (refusal) throw refusal;
       if (result.status !== 'pending') await handlers.get(result.kind)?.afterCommit?.(result);
       return result;
@@ -205,26 +388,48 @@ export function approvalEngine({ db, clock, approvalRules: rules, notificationRe
       const where: string[] = [];
       const params: (string | number)[] = [];
       if (q.pendingFor) where.push("status = 'pending'");
-      else if (q.status) { where.push('status = ?'); params.push(q.status); }
-      if (q.kind) { where.push('kind = ?'); params.push(q.kind); }
-      const rows = await db.all<ApprovalRow>(`SELECT * FROM approvals${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`, [...params, q.pendingFor ? 5000 : q.limit]);
+      else if (q.status) {
+        where.push('status = ?');
+        params.push(q.status);
+      }
+      if (q.kind) {
+        where.push('kind = ?');
+        params.push(q.kind);
+      }
+      const rows = await db.all<ApprovalRow>(
+        `SELECT * FROM approvals${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`,
+        [...params, q.pendingFor ? 5000 : q.limit],
+      );
       let items = await loadMany(db, rows);
       if (q.pendingFor) {
         const voter = q.pendingFor;
         const now = clock();
-        items = items.filter((a) => !voteRefusal(facts(a), voter, a.votes.map((v) => v.voter), now)).slice(0, q.limit);
+        items = items
+          .filter(
+            (a) =>
+              !voteRefusal(
+                facts(a),
+                voter,
+                a.votes.map((v) => v.voter),
+                now,
+              ),
+          )
+          .slice(0, q.limit);
       }
       return items;
     },
 
     /** Expires pending requests past their time (the scheduler's tick). Answers how many. */
     async expireDue(): Promise<number> {
-      const due = await db.all<{ id: string }>("SELECT id FROM approvals WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at, id", [clock().toISOString()]);
+      const due = await db.all<{ id: string }>(
+        "SELECT id FROM approvals WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at, id",
+        [clock().toISOString()],
+      );
       let n = 0;
       for (const { id } of due) {
         const done = await db.transaction(async (tx) => {
           const a = await load(tx, id, true);
-          if (!a || a.status !== 'pending') return undefined;
+          if (a?.status !== 'pending') return undefined;
           return finish(tx, a, 'expired', clock().toISOString(), 'mandate:scheduler', 'not decided in time');
         });
         if (done) n++;

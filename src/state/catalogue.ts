@@ -26,18 +26,24 @@ const FRAMEWORKS = Object.values(SCHEMES) as Control['framework'][];
 
 const Line = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
 
-const ControlSchema = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 128 }),
-  framework: Enum(FRAMEWORKS),
-  ref: Line(100),
-  title: Line(200),
-  description: Line(2000),
-}, { additionalProperties: false });
+const ControlSchema = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 128 }),
+    framework: Enum(FRAMEWORKS),
+    ref: Line(100),
+    title: Line(200),
+    description: Line(2000),
+  },
+  { additionalProperties: false },
+);
 
-const CatalogueSchema = Type.Object({
-  version: Line(40),
-  controls: Type.Array(ControlSchema, { minItems: 1, maxItems: 1000 }),
-}, { additionalProperties: false });
+const CatalogueSchema = Type.Object(
+  {
+    version: Line(40),
+    controls: Type.Array(ControlSchema, { minItems: 1, maxItems: 1000 }),
+  },
+  { additionalProperties: false },
+);
 
 export type Catalogue = Static<typeof CatalogueSchema> & { controls: Control[] };
 
@@ -88,8 +94,10 @@ function checkCatalogue(doc: unknown, where: string): Catalogue {
     const scheme = control.id.slice(0, control.id.indexOf(':'));
     const expected = (SCHEMES as Record<string, Control['framework'] | undefined>)[scheme];
     if (expected !== control.framework) {
-      throw new Error(`the control catalogue ${where} is invalid: ${field} "${control.id}" does not belong to framework ${control.framework}` +
-        (expected ? ` (the ${scheme}: scheme is ${expected})` : ` (unknown scheme ${scheme}:)`));
+      throw new Error(
+        `the control catalogue ${where} is invalid: ${field} "${control.id}" does not belong to framework ${control.framework}` +
+          (expected ? ` (the ${scheme}: scheme is ${expected})` : ` (unknown scheme ${scheme}:)`),
+      );
     }
   });
   return deepFreeze(catalogue);

@@ -17,12 +17,23 @@ export async function bumpGenerations(tx: Sql, identityIds: readonly string[], a
   for (let i = 0; i < ids.length; i += 5000) {
     const chunk = ids.slice(i, i + 5000);
     const rows = await tx.all<{ identity_id: string; generation: number }>(
-      `SELECT identity_id, generation FROM token_generations WHERE identity_id IN (${placeholders(chunk.length)})`, chunk,
+      `SELECT identity_id, generation FROM token_generations WHERE identity_id IN (${placeholders(chunk.length)})`,
+      chunk,
     );
     const known = new Map(rows.map((r) => [r.identity_id, Number(r.generation)]));
     const fresh = chunk.filter((id) => !known.has(id));
-    if (fresh.length) await insertMany(tx, 'token_generations', ['identity_id', 'generation', 'updated_at'], fresh.map((id) => [id, 1, at]));
-    if (known.size) await tx.run(`UPDATE token_generations SET generation = generation + 1, updated_at = ? WHERE identity_id IN (${placeholders(known.size)})`, [at, ...known.keys()]);
+    if (fresh.length)
+      await insertMany(
+        tx,
+        'token_generations',
+        ['identity_id', 'generation', 'updated_at'],
+        fresh.map((id) => [id, 1, at]),
+      );
+    if (known.size)
+      await tx.run(
+        `UPDATE token_generations SET generation = generation + 1, updated_at = ? WHERE identity_id IN (${placeholders(known.size)})`,
+        [at, ...known.keys()],
+      );
     for (const id of chunk) out.set(id, (known.get(id) ?? 0) + 1);
   }
   return out;

@@ -10,11 +10,25 @@ import { bumpGenerations } from './generations.js';
 export type { GrantEntry };
 export type GrantEnd = 'expired' | 'cut' | 'revoked' | 'closed';
 
-interface GrantRow { id: string; kind: string; identity_id: string; doc: string; status: string; starts_at: string; expires_at: string }
+interface GrantRow {
+  id: string;
+  kind: string;
+  identity_id: string;
+  doc: string;
+  status: string;
+  starts_at: string;
+  expires_at: string;
+}
 
 export async function activateGrant(tx: Sql, g: GrantEntry, at: string, actor: string, reason: string): Promise<NewEvent> {
   await tx.run('INSERT INTO grants (id, kind, identity_id, doc, status, starts_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-    g.id, g.kind, g.identity, JSON.stringify(g), 'active', at, new Date(g.expires_at).toISOString(),
+    g.id,
+    g.kind,
+    g.identity,
+    JSON.stringify(g),
+    'active',
+    at,
+    new Date(g.expires_at).toISOString(),
   ]);
   return { actor, action: 'grant.activated', subject: { type: 'grant', id: g.id }, after: g, reason };
 }
@@ -22,7 +36,10 @@ export async function activateGrant(tx: Sql, g: GrantEntry, at: string, actor: s
 /** Grants still active at `at` (not ended, not past their expiry). */
 export async function activeGrants(sql: Sql, at: string, identity?: string): Promise<GrantEntry[]> {
   const rows = identity
-    ? await sql.all<GrantRow>("SELECT * FROM grants WHERE identity_id = ? AND status = 'active' AND expires_at > ? ORDER BY id", [identity, at])
+    ? await sql.all<GrantRow>("SELECT * FROM grants WHERE identity_id = ? AND status = 'active' AND expires_at > ? ORDER BY id", [
+        identity,
+        at,
+      ])
     : await sql.all<GrantRow>("SELECT * FROM grants WHERE status = 'active' AND expires_at > ? ORDER BY id", [at]);
   return rows.map((r) => JSON.parse(r.doc) as GrantEntry);
 }
@@ -32,15 +49,29 @@ export async function activeGrants(sql: Sql, at: string, identity?: string): Pro
  * generation, so a token issued while a grant applied, and carrying it, stops with it.
  * Answers the events to append with the caller's other events.
  */
-export async function endGrants(tx: Sql, ids: readonly string[], end: GrantEnd, at: string, actor: string, reason: string): Promise<NewEvent[]> {
+export async function endGrants(
+  tx: Sql,
+  ids: readonly string[],
+  end: GrantEnd,
+  at: string,
+  actor: string,
+  reason: string,
+): Promise<NewEvent[]> {
   if (ids.length === 0) return [];
   const rows = await tx.all<GrantRow>(`SELECT * FROM grants WHERE status = 'active' AND id IN (${placeholders(ids.length)})`, ids);
   if (rows.length === 0) return [];
-  await tx.run(`UPDATE grants SET status = ?, ended_at = ?, end_reason = ? WHERE status = 'active' AND id IN (${placeholders(rows.length)})`, [end, at, reason, ...rows.map((r) => r.id)]);
+  await tx.run(
+    `UPDATE grants SET status = ?, ended_at = ?, end_reason = ? WHERE status = 'active' AND id IN (${placeholders(rows.length)})`,
+    [end, at, reason, ...rows.map((r) => r.id)],
+  );
   if (end !== 'expired') await bumpGenerations(tx, [...new Set(rows.map((r) => r.identity_id))], at);
   await syncSources(tx, rows, end, at);
   return rows.map((r) => ({
-    actor, action: 'grant.ended', subject: { type: 'grant', id: r.id }, after: { id: r.id, kind: r.kind, identity: r.identity_id, end }, reason,
+    actor,
+    action: 'grant.ended',
+    subject: { type: 'grant', id: r.id },
+    after: { id: r.id, kind: r.kind, identity: r.identity_id, end },
+    reason,
   }));
 }
 
@@ -48,13 +79,31 @@ export async function endGrants(tx: Sql, ids: readonly string[], end: GrantEnd, 
 async function syncSources(tx: Sql, rows: readonly GrantRow[], end: GrantEnd, at: string): Promise<void> {
   const byKind = (k: string) => rows.filter((r) => r.kind === k).map((r) => r.id);
   const access = byKind('access');
-  if (access.length) await tx.run(`UPDATE access_requests SET status = ?, updated_at = ? WHERE id IN (${placeholders(access.length)})`, [end === 'expired' ? 'expired' : 'ended', at, ...access]);
+  if (access.length)
+    await tx.run(`UPDATE access_requests SET status = ?, updated_at = ? WHERE id IN (${placeholders(access.length)})`, [
+      end === 'expired' ? 'expired' : 'ended',
+      at,
+      ...access,
+    ]);
   const bg = byKind('break_glass');
-  if (bg.length) await tx.run(`UPDATE break_glass_activations SET status = 'ended', ends_at = ?, updated_at = ? WHERE id IN (${placeholders(bg.length)})`, [at, at, ...bg]);
+  if (bg.length)
+    await tx.run(
+      `UPDATE break_glass_activations SET status = 'ended', ends_at = ?, updated_at = ? WHERE id IN (${placeholders(bg.length)})`,
+      [at, at, ...bg],
+    );
   const ex = byKind('exception');
   // An exception that ran out stays on the register as expired (a finding) until someone closes it.
-  if (ex.length && end === 'expired') await tx.run(`UPDATE policy_exceptions SET status = 'expired', updated_at = ? WHERE status = 'active' AND id IN (${placeholders(ex.length)})`, [at, ...ex]);
-  if (ex.length && end !== 'expired') await tx.run(`UPDATE policy_exceptions SET status = ?, updated_at = ? WHERE status = 'active' AND id IN (${placeholders(ex.length)})`, [end === 'closed' ? 'closed' : 'revoked', at, ...ex]);
+  if (ex.length && end === 'expired')
+    await tx.run(
+      `UPDATE policy_exceptions SET status = 'expired', updated_at = ? WHERE status = 'active' AND id IN (${placeholders(ex.length)})`,
+      [at, ...ex],
+    );
+  if (ex.length && end !== 'expired')
+    await tx.run(`UPDATE policy_exceptions SET status = ?, updated_at = ? WHERE status = 'active' AND id IN (${placeholders(ex.length)})`, [
+      end === 'closed' ? 'closed' : 'revoked',
+      at,
+      ...ex,
+    ]);
 }
 
 /**
@@ -63,7 +112,13 @@ async function syncSources(tx: Sql, rows: readonly GrantRow[], end: GrantEnd, at
  * activation of an identity that stopped being active. Exceptions stay on the register (the
  * built-in rules already keep an inactive identity, or an unlawful scope, from acting).
  */
-export async function cutGrants(tx: Sql, what: { scopes?: readonly string[]; identities?: readonly string[] }, at: string, actor: string, reason: string): Promise<NewEvent[]> {
+export async function cutGrants(
+  tx: Sql,
+  what: { scopes?: readonly string[]; identities?: readonly string[] },
+  at: string,
+  actor: string,
+  reason: string,
+): Promise<NewEvent[]> {
   const ids = new Set<string>();
   if (what.scopes?.length) {
     const scopes = new Set(what.scopes);
@@ -73,7 +128,11 @@ export async function cutGrants(tx: Sql, what: { scopes?: readonly string[]; ide
   const identities = what.identities ?? [];
   for (let i = 0; i < identities.length; i += 5000) {
     const chunk = identities.slice(i, i + 5000);
-    for (const r of await tx.all<{ id: string }>(`SELECT id FROM grants WHERE status = 'active' AND kind IN ('access', 'break_glass') AND identity_id IN (${placeholders(chunk.length)})`, chunk)) ids.add(r.id);
+    for (const r of await tx.all<{ id: string }>(
+      `SELECT id FROM grants WHERE status = 'active' AND kind IN ('access', 'break_glass') AND identity_id IN (${placeholders(chunk.length)})`,
+      chunk,
+    ))
+      ids.add(r.id);
   }
   return endGrants(tx, [...ids], 'cut', at, actor, reason);
 }

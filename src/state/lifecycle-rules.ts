@@ -57,14 +57,34 @@ export function lifecycleRulesStore({ db, clock }: { db: Database; clock: () => 
     async pushIn(tx: Sql, actor: string, rules: LifecycleRules, at: string, reason?: string): Promise<RulesVersion> {
       const before = await current(tx);
       const version = before.version + 1;
-      await tx.run('INSERT INTO lifecycle_rules (version, rules_id, doc, actor, created_at) VALUES (?, ?, ?, ?, ?)', [version, rules.id, JSON.stringify(rules), actor, at]);
-      await appendEvents(tx, at, [{ actor, action: 'lifecycle_rules.published', subject: { type: 'lifecycle_rules', id: String(version) }, before: { version: before.version, id: before.rules.id }, after: rules, ...(reason ? { reason } : {}) }]);
+      await tx.run('INSERT INTO lifecycle_rules (version, rules_id, doc, actor, created_at) VALUES (?, ?, ?, ?, ?)', [
+        version,
+        rules.id,
+        JSON.stringify(rules),
+        actor,
+        at,
+      ]);
+      await appendEvents(tx, at, [
+        {
+          actor,
+          action: 'lifecycle_rules.published',
+          subject: { type: 'lifecycle_rules', id: String(version) },
+          before: { version: before.version, id: before.rules.id },
+          after: rules,
+          ...(reason ? { reason } : {}),
+        },
+      ]);
       return { version, rules, actor, created_at: at };
     },
     /** Checks a rules document; answers the rules or throws with every issue. */
     check(doc: unknown): LifecycleRules {
       const { rules, issues } = checkRules(doc);
-      if (!rules) throw new MandateError('VALIDATION_FAILED', `lifecycle rules are not valid: ${issues.map((i) => `${i.field} ${i.reason}`).join('; ')}`, { issues: issues.map((i) => ({ ...i, field: `/rules${i.field}` })) });
+      if (!rules)
+        throw new MandateError(
+          'VALIDATION_FAILED',
+          `lifecycle rules are not valid: ${issues.map((i) => `${i.field} ${i.reason}`).join('; ')}`,
+          { issues: issues.map((i) => ({ ...i, field: `/rules${i.field}` })) },
+        );
       return rules;
     },
   };

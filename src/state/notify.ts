@@ -24,9 +24,20 @@ export async function notify(tx: Sql, receivers: readonly string[], notice: Noti
   if (receivers.length === 0) return;
   const key = randomBytes(6).toString('hex');
   const rows: OutboxInsert[] = receivers.map((target, n) => ({
-    id: `nt_${notice.subject.id}_${key}_${n}`.slice(0, 128), channel: NOTIFY_CHANNEL, action: 'notify', target,
-    identity: notice.identity ?? notice.subject.id, transition: null, reason: notice.summary.slice(0, 500),
-    payload: { type: notice.type, subject: notice.subject, at, summary: notice.summary, ...(notice.detail ? { detail: notice.detail } : {}) },
+    id: `nt_${notice.subject.id}_${key}_${n}`.slice(0, 128),
+    channel: NOTIFY_CHANNEL,
+    action: 'notify',
+    target,
+    identity: notice.identity ?? notice.subject.id,
+    transition: null,
+    reason: notice.summary.slice(0, 500),
+    payload: {
+      type: notice.type,
+      subject: notice.subject,
+      at,
+      summary: notice.summary,
+      ...(notice.detail ? { detail: notice.detail } : {}),
+    },
   }));
   await enqueue(tx, rows, at);
 }

@@ -21,8 +21,34 @@ export async function enqueue(tx: Sql, rows: readonly OutboxInsert[], at: string
   await insertMany(
     tx,
     'outbox',
-    ['id', 'created_at', 'channel', 'action', 'target', 'identity_id', 'transition_id', 'reason', 'status', 'attempts', 'next_attempt_at', 'payload'],
-    rows.map((r) => [r.id, at, r.channel, r.action, r.target, r.identity, r.transition, r.reason, 'pending', 0, at, r.payload ? JSON.stringify(r.payload) : null]),
+    [
+      'id',
+      'created_at',
+      'channel',
+      'action',
+      'target',
+      'identity_id',
+      'transition_id',
+      'reason',
+      'status',
+      'attempts',
+      'next_attempt_at',
+      'payload',
+    ],
+    rows.map((r) => [
+      r.id,
+      at,
+      r.channel,
+      r.action,
+      r.target,
+      r.identity,
+      r.transition,
+      r.reason,
+      'pending',
+      0,
+      at,
+      r.payload ? JSON.stringify(r.payload) : null,
+    ]),
     'ON CONFLICT (id) DO NOTHING',
   );
 }
@@ -44,11 +70,27 @@ export interface IdentityEffect {
 export function effectRows(e: IdentityEffect, receivers: readonly string[]): OutboxInsert[] {
   const rows: OutboxInsert[] = [];
   if (e.connector && e.identity.revocation)
-    rows.push({ id: `ob_${e.key}_${e.identity.id}_${e.connector}`, channel: e.identity.revocation.connector, action: e.connector, target: e.identity.revocation.target, identity: e.identity.id, transition: e.transition, reason: e.reason });
+    rows.push({
+      id: `ob_${e.key}_${e.identity.id}_${e.connector}`,
+      channel: e.identity.revocation.connector,
+      action: e.connector,
+      target: e.identity.revocation.target,
+      identity: e.identity.id,
+      transition: e.transition,
+      reason: e.reason,
+    });
   if (e.event)
-    receivers.forEach((target, n) => rows.push({
-      id: `ob_${e.key}_${e.identity.id}_caep${n}`, channel: 'caep', action: 'notify', target, identity: e.identity.id, transition: e.transition, reason: e.reason,
-      payload: { event: e.event, ...(e.claims === undefined ? {} : { claims: e.claims }) },
-    }));
+    receivers.forEach((target, n) =>
+      rows.push({
+        id: `ob_${e.key}_${e.identity.id}_caep${n}`,
+        channel: 'caep',
+        action: 'notify',
+        target,
+        identity: e.identity.id,
+        transition: e.transition,
+        reason: e.reason,
+        payload: { event: e.event, ...(e.claims === undefined ? {} : { claims: e.claims }) },
+      }),
+    );
   return rows;
 }

@@ -99,10 +99,24 @@ async function loadContext(sql: Sql, overrides?: ReadonlyMap<string, ScopeAuthor
   return { lookup: authorityLookup(authorisations.values(), overrides), rules, vocabulary: new ActionVocabulary(custom) };
 }
 
-async function planBatch(sql: Sql, ctx: Context, identities: readonly Identity[], movedScopes: ReadonlySet<string>, mayLift = true): Promise<CascadePlan> {
+async function planBatch(
+  sql: Sql,
+  ctx: Context,
+  identities: readonly Identity[],
+  movedScopes: ReadonlySet<string>,
+  mayLift = true,
+): Promise<CascadePlan> {
   return planCascade({
-    identities, prior: await priorPower(sql, identities.map((i) => i.id)), after: ctx.lookup, movedScopes,
-    rules: ctx.rules.rules, vocabulary: ctx.vocabulary, mayLift,
+    identities,
+    prior: await priorPower(
+      sql,
+      identities.map((i) => i.id),
+    ),
+    after: ctx.lookup,
+    movedScopes,
+    rules: ctx.rules.rules,
+    vocabulary: ctx.vocabulary,
+    mayLift,
   });
 }
 
@@ -111,7 +125,8 @@ async function planBatch(sql: Sql, ctx: Context, identities: readonly Identity[]
  * reads and the same planner as refreshPower, so the preview and the cascade agree.
  */
 export async function planPower(
-  sql: Sql, opts: { identityIds: readonly string[]; overrides?: ReadonlyMap<string, ScopeAuthority>; movedScopes?: ReadonlySet<string> },
+  sql: Sql,
+  opts: { identityIds: readonly string[]; overrides?: ReadonlyMap<string, ScopeAuthority>; movedScopes?: ReadonlySet<string> },
 ): Promise<{ plan: CascadePlan; identities: Map<string, Identity>; rulesVersion: number }> {
   const [ctx, stored] = await Promise.all([loadContext(sql, opts.overrides), getRecords(sql, 'identity', opts.identityIds)]);
   const identities = new Map([...stored].map(([id, s]) => [id, s.record]));
@@ -119,7 +134,11 @@ export async function planPower(
   return { plan, identities, rulesVersion: ctx.rules.version };
 }
 
-const EVENT_OF: Record<Exclude<Effect, 'unchanged'>, string> = { suspend: 'identity.suspended', narrow: 'identity.narrowed', restore: 'identity.restored' };
+const EVENT_OF: Record<Exclude<Effect, 'unchanged'>, string> = {
+  suspend: 'identity.suspended',
+  narrow: 'identity.narrowed',
+  restore: 'identity.restored',
+};
 
 /** Recomputes identities' power and writes what changed, in the caller's transaction (contract above). */
 export async function refreshPower(tx: Sql, opts: RefreshOptions): Promise<RefreshResult> {
@@ -145,26 +164,53 @@ export async function refreshPower(tx: Sql, opts: RefreshOptions): Promise<Refre
     if (changed.length === 0) return;
     const byId = new Map(identities.map((i) => [i.id, i]));
     for (const status of ['suspended', 'active'] as const)
-      await setIdentityStatus(tx, changed.filter((c) => c.statusAfter !== c.statusBefore && c.statusAfter === status).map((c) => c.identity), status, opts.at);
-    await writePower(tx, changed.map((c) => ({ identity: c.identity, power: c.power, lawful: c.lawful })), opts.key, opts.at);
+      await setIdentityStatus(
+        tx,
+        changed.filter((c) => c.statusAfter !== c.statusBefore && c.statusAfter === status).map((c) => c.identity),
+        status,
+        opts.at,
+      );
+    await writePower(
+      tx,
+      changed.map((c) => ({ identity: c.identity, power: c.power, lawful: c.lawful })),
+      opts.key,
+      opts.at,
+    );
     // A suspended identity's tokens stop at once (enforcement points learn of it as a new token
     // generation). A narrowed identity keeps its tokens: every decision checks the scope's
     // authorisation live, so its new business stops in that scope while its return path stays open.
-    await bumpGenerations(tx, changed.filter((c) => c.effect === 'suspend').map((c) => c.identity), opts.at);
+    await bumpGenerations(
+      tx,
+      changed.filter((c) => c.effect === 'suspend').map((c) => c.identity),
+      opts.at,
+    );
     const rows: OutboxInsert[] = [];
     for (const c of changed) {
       if (c.statusAfter === 'suspended') suspended.push(c.identity);
       changes.push(c);
       identityEvents.push({
-        actor: opts.actor, action: EVENT_OF[c.effect as Exclude<Effect, 'unchanged'>], subject: { type: 'identity', id: c.identity },
-        before: { status: c.statusBefore, lawful: c.lawfulBefore }, after: { status: c.statusAfter, lawful: c.lawful, removed: c.removed }, reason: `${opts.why}; ${c.why}`,
+        actor: opts.actor,
+        action: EVENT_OF[c.effect as Exclude<Effect, 'unchanged'>],
+        subject: { type: 'identity', id: c.identity },
+        before: { status: c.statusBefore, lawful: c.lawfulBefore },
+        after: { status: c.statusAfter, lawful: c.lawful, removed: c.removed },
+        reason: `${opts.why}; ${c.why}`,
       });
-      rows.push(...effectRows({
-        identity: byId.get(c.identity)!, connector: c.connector, key: opts.key, transition: opts.transition ?? null, reason: opts.why,
-        // Relying parties: a suspension ends sessions; any other change changes the token's claims.
-        event: c.effect === 'suspend' ? 'session-revoked' : 'token-claims-change',
-        claims: { status: c.statusAfter, lawful: c.lawful.map((l) => ({ scope: scopeKey(l.scope), actions: l.actions })) },
-      }, opts.receivers));
+      rows.push(
+        ...effectRows(
+          {
+            identity: byId.get(c.identity)!,
+            connector: c.connector,
+            key: opts.key,
+            transition: opts.transition ?? null,
+            reason: opts.why,
+            // Relying parties: a suspension ends sessions; any other change changes the token's claims.
+            event: c.effect === 'suspend' ? 'session-revoked' : 'token-claims-change',
+            claims: { status: c.statusAfter, lawful: c.lawful.map((l) => ({ scope: scopeKey(l.scope), actions: l.actions })) },
+          },
+          opts.receivers,
+        ),
+      );
     }
     await enqueue(tx, rows, opts.at);
     outbox += rows.length;
@@ -174,7 +220,10 @@ export async function refreshPower(tx: Sql, opts: RefreshOptions): Promise<Refre
     // Keyset pages by id: each batch is read, planned and written before the next is read.
     let after = '';
     for (;;) {
-      const rows = await tx.all<{ id: string; doc: string }>('SELECT id, doc FROM identities WHERE id > ? ORDER BY id LIMIT ?', [after, REFRESH_BATCH]);
+      const rows = await tx.all<{ id: string; doc: string }>('SELECT id, doc FROM identities WHERE id > ? ORDER BY id LIMIT ?', [
+        after,
+        REFRESH_BATCH,
+      ]);
       if (rows.length === 0) break;
       await write(rows.map((r) => JSON.parse(r.doc) as Identity));
       after = rows.at(-1)!.id;
@@ -193,7 +242,13 @@ export async function refreshPower(tx: Sql, opts: RefreshOptions): Promise<Refre
   const events = await cutGrants(tx, { scopes: [...moved], identities: suspended }, opts.at, opts.actor, opts.why);
   events.push(...identityEvents);
   return {
-    plan: { changes, counts, returnPaths: [...returnPaths.values()].sort((a, b) => a.scope.localeCompare(b.scope) || a.action.localeCompare(b.action)) },
-    events, outbox, rulesVersion: ctx.rules.version,
+    plan: {
+      changes,
+      counts,
+      returnPaths: [...returnPaths.values()].sort((a, b) => a.scope.localeCompare(b.scope) || a.action.localeCompare(b.action)),
+    },
+    events,
+    outbox,
+    rulesVersion: ctx.rules.version,
   };
 }

@@ -28,7 +28,17 @@ export const TABLES: { [K in RecordKind]: TableSpec<K> } = {
   identity: {
     table: 'identities',
     columns: ['kind', 'function', 'capability', 'owner', 'vendor', 'status', 'environment', 'break_glass', 'search'],
-    values: (i) => [i.kind, i.function, i.capability, i.owner, i.vendor, i.status, i.environment, i.break_glass ? 1 : 0, identitySearchText(i)],
+    values: (i) => [
+      i.kind,
+      i.function,
+      i.capability,
+      i.owner,
+      i.vendor,
+      i.status,
+      i.environment,
+      i.break_glass ? 1 : 0,
+      identitySearchText(i),
+    ],
     // Each has an index (migration 8) that leads with the same expression, then id.
     sorts: {
       owner: { sql: "COALESCE(r.owner, '')", of: (s) => s.record.owner ?? '' },
@@ -56,15 +66,16 @@ function toStored<T>(r: DocRow): Stored<T> {
 }
 
 export async function getRecord<K extends RecordKind>(sql: Sql, kind: K, id: string): Promise<Stored<RecordTypes[K]> | undefined> {
-  const rows = await sql.all<DocRow>(
-    `SELECT id, doc, version, created_at, updated_at FROM ${TABLES[kind].table} WHERE id = ?`,
-    [id],
-  );
+  const rows = await sql.all<DocRow>(`SELECT id, doc, version, created_at, updated_at FROM ${TABLES[kind].table} WHERE id = ?`, [id]);
   return rows[0] ? toStored<RecordTypes[K]>(rows[0]) : undefined;
 }
 
 /** Records by id, in chunks that stay inside the drivers' parameter limits. */
-export async function getRecords<K extends RecordKind>(sql: Sql, kind: K, ids: readonly string[]): Promise<Map<string, Stored<RecordTypes[K]>>> {
+export async function getRecords<K extends RecordKind>(
+  sql: Sql,
+  kind: K,
+  ids: readonly string[],
+): Promise<Map<string, Stored<RecordTypes[K]>>> {
   const out = new Map<string, Stored<RecordTypes[K]>>();
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
@@ -87,7 +98,13 @@ export async function getAllRecords<K extends Exclude<RecordKind, 'identity'>>(s
  * Creates or updates records in bulk. An update bumps the version (the ETag) and keeps the
  * creation time. Identity scopes are rewritten alongside.
  */
-export async function upsertRecords<K extends RecordKind>(tx: Sql, kind: K, records: readonly RecordTypes[K][], at: string, opts: { fresh?: boolean } = {}): Promise<void> {
+export async function upsertRecords<K extends RecordKind>(
+  tx: Sql,
+  kind: K,
+  records: readonly RecordTypes[K][],
+  at: string,
+  opts: { fresh?: boolean } = {},
+): Promise<void> {
   if (records.length === 0) return;
   const spec = TABLES[kind];
   const columns = ['id', ...spec.columns, 'doc', 'version', 'created_at', 'updated_at'];
@@ -115,10 +132,13 @@ export async function updateRecordAtVersion<K extends RecordKind>(
 ): Promise<boolean> {
   const spec = TABLES[kind];
   const sets = [...spec.columns, 'doc', 'updated_at'].map((c) => `${c} = ?`).join(', ');
-  const changed = await tx.run(
-    `UPDATE ${spec.table} SET ${sets}, version = version + 1 WHERE id = ? AND version = ?`,
-    [...spec.values(record), canonicalJson(record), at, record.id, expectedVersion],
-  );
+  const changed = await tx.run(`UPDATE ${spec.table} SET ${sets}, version = version + 1 WHERE id = ? AND version = ?`, [
+    ...spec.values(record),
+    canonicalJson(record),
+    at,
+    record.id,
+    expectedVersion,
+  ]);
   if (changed === 1 && kind === 'identity') await replaceScopes(tx, [record as Identity]);
   return changed === 1;
 }
@@ -143,7 +163,13 @@ export async function getCustomActions(sql: Sql): Promise<ActionDefinition[]> {
 }
 
 export async function insertCustomActions(tx: Sql, actions: readonly ActionDefinition[]): Promise<void> {
-  await insertMany(tx, 'actions', ['id', 'class', 'description'], actions.map((a) => [a.id, a.class, a.description]), 'ON CONFLICT (id) DO NOTHING');
+  await insertMany(
+    tx,
+    'actions',
+    ['id', 'class', 'description'],
+    actions.map((a) => [a.id, a.class, a.description]),
+    'ON CONFLICT (id) DO NOTHING',
+  );
 }
 
 export async function countRecords(sql: Sql, kind: RecordKind): Promise<number> {
@@ -194,7 +220,10 @@ function termsOf(kind: RecordKind, filter: ListFilter): Terms {
     columns.push([col, value]);
   }
   const scope = filter.scope ?? {};
-  const terms: Terms = { columns, scope: (['entity', 'service', 'jurisdiction'] as const).filter((k) => scope[k] !== undefined).map((k) => [k, scope[k]!]) };
+  const terms: Terms = {
+    columns,
+    scope: (['entity', 'service', 'jurisdiction'] as const).filter((k) => scope[k] !== undefined).map((k) => [k, scope[k]!]),
+  };
   if (filter.search !== undefined) {
     if (!spec.search) throw new Error(`${kind} has no search column`);
     // Both sides are lower-cased by JavaScript, so LIKE's own case rules (ASCII-only on SQLite,
@@ -223,19 +252,31 @@ function termsSql(terms: Terms, mode: 'probe' | 'walk' | 'gather'): { where: str
   }
   if (terms.scope.length) {
     const match = terms.scope.map(([k]) => `s.${k} = ?`).join(' AND ');
-    where.push(mode === 'gather'
-      ? `r.id IN (SELECT s.identity_id FROM identity_scopes s WHERE ${match})`
-      : `EXISTS (SELECT 1 FROM identity_scopes s WHERE s.identity_id = r.id || '' AND ${match})`);
+    where.push(
+      mode === 'gather'
+        ? `r.id IN (SELECT s.identity_id FROM identity_scopes s WHERE ${match})`
+        : `EXISTS (SELECT 1 FROM identity_scopes s WHERE s.identity_id = r.id || '' AND ${match})`,
+    );
     params.push(...terms.scope.map(([, v]) => v));
   }
   return { where, params };
 }
 
 /** Where a page starts or stops in a list ordered by (key, id). */
-const bound = (key: string, op: string, at: { key: string; id: string }) => ({ sql: `(${key}, r.id) ${op} (?, ?)`, params: [at.key, at.id] as Param[] });
+const bound = (key: string, op: string, at: { key: string; id: string }) => ({
+  sql: `(${key}, r.id) ${op} (?, ?)`,
+  params: [at.key, at.id] as Param[],
+});
 
 /** The rows that match `where`, in (key, id) order either way (`key` undefined: id alone). */
-async function selectPage(sql: Sql, table: string, where: string[], params: Param[], order: { key?: string; desc: boolean }, limit: number): Promise<DocRow[]> {
+async function selectPage(
+  sql: Sql,
+  table: string,
+  where: string[],
+  params: Param[],
+  order: { key?: string; desc: boolean },
+  limit: number,
+): Promise<DocRow[]> {
   const dir = order.desc ? ' DESC' : '';
   return sql.all<DocRow>(
     `SELECT r.id, r.doc, r.version, r.created_at, r.updated_at FROM ${table} r${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
@@ -269,7 +310,8 @@ export async function listRecords<K extends RecordKind>(
   const done = (rows: DocRow[]) => rows.map((r) => toStored<RecordTypes[K]>(r));
 
   if (!sort) {
-    if (terms.scope.length && !terms.columns.length && !terms.search) return listByScope(sql, spec.table, terms.scope, afterId, limit, desc);
+    if (terms.scope.length && !terms.columns.length && !terms.search)
+      return listByScope(sql, spec.table, terms.scope, afterId, limit, desc);
     // With a column filter too, its (column, id) index leads and each candidate's scopes are probed
     // by key. Walking the scope index instead reads every scope row of a common scope before it
     // meets the few identities a selective column admits (SQLite, 100k identities: status revoked +
@@ -285,7 +327,8 @@ export async function listRecords<K extends RecordKind>(
   const key = sort.sql;
   const after = afterId !== undefined ? bound(key, cmp, { key: order.afterKey ?? '', id: afterId }) : undefined;
   const from = { where: after ? [after.sql] : [], params: after?.params ?? [] };
-  if (!terms.columns.length && !terms.scope.length && !terms.search) return done(await selectPage(sql, spec.table, from.where, from.params, { key, desc }, limit));
+  if (!terms.columns.length && !terms.scope.length && !terms.search)
+    return done(await selectPage(sql, spec.table, from.where, from.params, { key, desc }, limit));
 
   // A filtered, sorted page. Walking the sort's index and keeping what matches is quick when the
   // filter is common and reads the whole table when it is rare; finding the matches and sorting
@@ -303,12 +346,26 @@ export async function listRecords<K extends RecordKind>(
   );
   const walked = termsSql(terms, 'walk');
   const stop = edge ? bound(key, back, { key: String(edge.k), id: edge.id }) : undefined;
-  const found = await selectPage(sql, spec.table, [...from.where, ...walked.where, ...(stop ? [stop.sql] : [])], [...from.params, ...walked.params, ...(stop?.params ?? [])], { key, desc }, limit);
+  const found = await selectPage(
+    sql,
+    spec.table,
+    [...from.where, ...walked.where, ...(stop ? [stop.sql] : [])],
+    [...from.params, ...walked.params, ...(stop?.params ?? [])],
+    { key, desc },
+    limit,
+  );
   if (found.length === limit || !edge) return done(found);
   const gathered = termsSql(terms, 'gather');
   const beyond = bound(key, cmp, { key: String(edge.k), id: edge.id });
   // `|| ''`: ordered by the same values, but not through the sort's index, which would be the slow walk again.
-  const rest = await selectPage(sql, spec.table, [...gathered.where, beyond.sql], [...gathered.params, ...beyond.params], { key: `${key} || ''`, desc }, limit - found.length);
+  const rest = await selectPage(
+    sql,
+    spec.table,
+    [...gathered.where, beyond.sql],
+    [...gathered.params, ...beyond.params],
+    { key: `${key} || ''`, desc },
+    limit - found.length,
+  );
   return done([...found, ...rest]);
 }
 
@@ -374,7 +431,9 @@ export interface GroupCount {
 
 /** Counts of one table grouped by some of its columns: one GROUP BY. */
 async function groupCounts(sql: Sql, table: string, columns: readonly string[]): Promise<GroupCount[]> {
-  const rows = await sql.all<Record<string, string | number>>(`SELECT ${columns.join(', ')}, COUNT(*) AS n FROM ${table} GROUP BY ${columns.join(', ')}`);
+  const rows = await sql.all<Record<string, string | number>>(
+    `SELECT ${columns.join(', ')}, COUNT(*) AS n FROM ${table} GROUP BY ${columns.join(', ')}`,
+  );
   return rows.map((r) => ({ values: Object.fromEntries(columns.map((c) => [c, String(r[c])])), n: Number(r.n) }));
 }
 

@@ -36,7 +36,10 @@ export interface TransitionRow {
  * write transactions (BEGIN IMMEDIATE) are exclusive already.
  */
 export async function getTransition(sql: Sql, id: string, lock = false): Promise<TransitionRow | undefined> {
-  const [row] = await sql.all<TransitionRow>(`SELECT * FROM transitions WHERE id = ?${lock && sql.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [id]);
+  const [row] = await sql.all<TransitionRow>(
+    `SELECT * FROM transitions WHERE id = ?${lock && sql.dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
   return row;
 }
 
@@ -58,13 +61,22 @@ export async function priorPower(sql: Sql, ids: readonly string[]): Promise<Map<
   const out = new Map<string, PriorPower>();
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    const rows = await sql.all<{ identity_id: string; outcome: Outcome; lawful: string; suspended_by_lifecycle: number; transition_id: string }>(
+    const rows = await sql.all<{
+      identity_id: string;
+      outcome: Outcome;
+      lawful: string;
+      suspended_by_lifecycle: number;
+      transition_id: string;
+    }>(
       `SELECT identity_id, outcome, lawful, suspended_by_lifecycle, transition_id FROM identity_power WHERE identity_id IN (${placeholders(chunk.length)})`,
       chunk,
     );
     for (const r of rows) {
       out.set(r.identity_id, {
-        outcome: r.outcome, suspendedByLifecycle: Number(r.suspended_by_lifecycle) === 1, transitionId: r.transition_id, lawful: JSON.parse(r.lawful) as PriorPower['lawful'],
+        outcome: r.outcome,
+        suspendedByLifecycle: Number(r.suspended_by_lifecycle) === 1,
+        transitionId: r.transition_id,
+        lawful: JSON.parse(r.lawful) as PriorPower['lawful'],
       });
     }
   }
@@ -85,15 +97,19 @@ export async function writePower(
   const kept: Param[][] = rows
     .filter((r) => r.power !== null)
     .map((r) => [r.identity, r.power!.outcome, JSON.stringify(r.lawful), r.power!.suspendedByLifecycle ? 1 : 0, transitionId, at]);
-  await insertMany(tx, 'identity_power', ['identity_id', 'outcome', 'lawful', 'suspended_by_lifecycle', 'transition_id', 'updated_at'], kept,
-    'ON CONFLICT (identity_id) DO UPDATE SET outcome = excluded.outcome, lawful = excluded.lawful, suspended_by_lifecycle = excluded.suspended_by_lifecycle, transition_id = excluded.transition_id, updated_at = excluded.updated_at');
+  await insertMany(
+    tx,
+    'identity_power',
+    ['identity_id', 'outcome', 'lawful', 'suspended_by_lifecycle', 'transition_id', 'updated_at'],
+    kept,
+    'ON CONFLICT (identity_id) DO UPDATE SET outcome = excluded.outcome, lawful = excluded.lawful, suspended_by_lifecycle = excluded.suspended_by_lifecycle, transition_id = excluded.transition_id, updated_at = excluded.updated_at',
+  );
 }
 
 /** Sets identities' status (column and document) in bulk, bumping their versions. */
 export async function setIdentityStatus(tx: Sql, ids: readonly string[], status: Identity['status'], at: string): Promise<void> {
-  const setDoc = tx.dialect === 'sqlite'
-    ? "doc = json_set(doc, '$.status', ?)"
-    : "doc = jsonb_set(doc::jsonb, '{status}', to_jsonb(?::text))::text";
+  const setDoc =
+    tx.dialect === 'sqlite' ? "doc = json_set(doc, '$.status', ?)" : "doc = jsonb_set(doc::jsonb, '{status}', to_jsonb(?::text))::text";
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
     await tx.run(

@@ -72,7 +72,10 @@ export async function insertMany(
   let params: Param[] = [];
   let n = 0;
   const flush = async () => {
-    await sql.run(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${Array.from({ length: n }, () => tuple).join(',')} ${onConflict}`, params);
+    await sql.run(
+      `INSERT INTO ${table} (${columns.join(',')}) VALUES ${Array.from({ length: n }, () => tuple).join(',')} ${onConflict}`,
+      params,
+    );
     params = [];
     n = 0;
   };

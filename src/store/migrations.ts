@@ -14,9 +14,7 @@ const SERIAL: Record<Dialect, string> = {
 const KEY: Record<Dialect, string> = { sqlite: 'TEXT', postgres: 'TEXT COLLATE "C"' };
 
 export async function migrate(db: Database): Promise<number[]> {
-  await db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-  );
+  await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
   return db.transaction(async (tx) => {
     // Several servers may start together on one PostgreSQL: one migrates, the others wait.
     if (tx.dialect === 'postgres') await tx.all("SELECT pg_advisory_xact_lock(hashtext('mandate.migrations'))");
@@ -30,7 +28,9 @@ export async function migrate(db: Database): Promise<number[]> {
       }
       await m.data?.(tx);
       await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
-        m.version, m.name, new Date().toISOString(),
+        m.version,
+        m.name,
+        new Date().toISOString(),
       ]);
       applied.push(m.version);
     }

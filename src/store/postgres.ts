@@ -4,8 +4,7 @@ import { commitListeners, redactUrl, type Database, type Param, type Row, type S
 
 // int8 (counts, sequence numbers) as JS numbers: they stay far below 2^53 here.
 const types = {
-  getTypeParser: (oid: number, format?: string) =>
-    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
+  getTypeParser: (oid: number, format?: string) => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')),
 };
 
 /** Rewrites `?` placeholders to `$1, $2, ...`. Our SQL never has a literal `?` in a string. */

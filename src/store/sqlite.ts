@@ -68,7 +68,10 @@ export function openSqlite(path: string): Database {
     run: (sql, params) => {
       // A write outside an explicit transaction still waits its turn behind open transactions.
       const next = queue.then(() => w.run(sql, params));
-      queue = next.then(() => undefined, () => undefined);
+      queue = next.then(
+        () => undefined,
+        () => undefined,
+      );
       return next;
     },
     async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
@@ -86,7 +89,10 @@ export function openSqlite(path: string): Database {
           throw err;
         }
       });
-      queue = next.then(() => undefined, () => undefined);
+      queue = next.then(
+        () => undefined,
+        () => undefined,
+      );
       const out = await next;
       // Outside the write queue: a listener may start transactions of its own.
       await listeners.committed(tx);

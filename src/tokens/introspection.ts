@@ -28,7 +28,13 @@ export function introspectionService({ db, clock, keys, issuer }: IntrospectionD
     let payload: JWTPayload;
     try {
       screenHeader(token, 'token');
-      ({ payload } = await jwtVerify(token, createLocalJWKSet(keys.jwks()), { issuer: issuer(), algorithms: ['EdDSA'], typ: MANDATE_TOKEN_TYP, currentDate: clock(), clockTolerance: 5 }));
+      ({ payload } = await jwtVerify(token, createLocalJWKSet(keys.jwks()), {
+        issuer: issuer(),
+        algorithms: ['EdDSA'],
+        typ: MANDATE_TOKEN_TYP,
+        currentDate: clock(),
+        clockTolerance: 5,
+      }));
     } catch (err) {
       return { inactive: refusal(err, 'token').message };
     }
@@ -36,7 +42,8 @@ export function introspectionService({ db, clock, keys, issuer }: IntrospectionD
     const claims = payload;
     const [revoked] = await db.all<{ jti: string }>('SELECT jti FROM revoked_tokens WHERE jti = ?', [claims.jti]);
     if (revoked) return { inactive: 'token was revoked' };
-    if ((await currentGeneration(db, claims.sub)) !== claims.mdt.gen) return { inactive: `identity ${claims.sub}'s tokens were revoked (generation changed)` };
+    if ((await currentGeneration(db, claims.sub)) !== claims.mdt.gen)
+      return { inactive: `identity ${claims.sub}'s tokens were revoked (generation changed)` };
     const stored = await getRecord(db, 'identity', claims.sub);
     if (stored?.record.status !== 'active') return { inactive: `identity ${claims.sub} is ${stored?.record.status ?? 'gone'}` };
     return { claims };
@@ -52,7 +59,20 @@ export function introspectionService({ db, clock, keys, issuer }: IntrospectionD
       if ('inactive' in r) return { active: false };
       const c = r.claims;
       if (audience !== undefined && ![c.aud].flat().includes(audience)) return { active: false };
-      return { active: true, token_type: 'Bearer', sub: c.sub, client_id: c.client_id, iss: c.iss, aud: c.aud, exp: c.exp, iat: c.iat, nbf: c.nbf, jti: c.jti, scope: c.scope, mdt: c.mdt };
+      return {
+        active: true,
+        token_type: 'Bearer',
+        sub: c.sub,
+        client_id: c.client_id,
+        iss: c.iss,
+        aud: c.aud,
+        exp: c.exp,
+        iat: c.iat,
+        nbf: c.nbf,
+        jti: c.jti,
+        scope: c.scope,
+        mdt: c.mdt,
+      };
     },
 
     check,
@@ -62,7 +82,12 @@ export function introspectionService({ db, clock, keys, issuer }: IntrospectionD
       let claims: JWTPayload;
       try {
         screenHeader(token, 'token');
-        ({ payload: claims } = await jwtVerify(token, createLocalJWKSet(keys.jwks()), { issuer: issuer(), algorithms: ['EdDSA'], currentDate: clock(), clockTolerance: 5 }));
+        ({ payload: claims } = await jwtVerify(token, createLocalJWKSet(keys.jwks()), {
+          issuer: issuer(),
+          algorithms: ['EdDSA'],
+          currentDate: clock(),
+          clockTolerance: 5,
+        }));
       } catch {
         return; // not ours, malformed or expired: nothing to revoke
       }
@@ -70,8 +95,19 @@ export function introspectionService({ db, clock, keys, issuer }: IntrospectionD
       const at = clock().toISOString();
       const c = claims;
       await db.transaction(async (tx) => {
-        const n = await tx.run('INSERT INTO revoked_tokens (jti, identity_id, expires_at, revoked_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING', [c.jti, c.sub, c.exp, at]);
-        if (n) await appendEvents(tx, at, [{ actor: `identity:${c.sub}`, action: 'token.revoked', subject: { type: 'identity', id: c.sub }, after: { jti: c.jti, expires_at: c.exp } }]);
+        const n = await tx.run(
+          'INSERT INTO revoked_tokens (jti, identity_id, expires_at, revoked_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+          [c.jti, c.sub, c.exp, at],
+        );
+        if (n)
+          await appendEvents(tx, at, [
+            {
+              actor: `identity:${c.sub}`,
+              action: 'token.revoked',
+              subject: { type: 'identity', id: c.sub },
+              after: { jti: c.jti, expires_at: c.exp },
+            },
+          ]);
         // Expired entries are no longer needed: the deny-list stays as small as the tokens alive.
         await tx.run('DELETE FROM revoked_tokens WHERE expires_at < ?', [nowS() - 60]);
       });
@@ -83,7 +119,9 @@ export function introspectionService({ db, clock, keys, issuer }: IntrospectionD
       return db.transaction(async (tx) => {
         if (!(await getRecord(tx, 'identity', identityId))) throw new MandateError('NOT_FOUND', `no identity ${identityId}`);
         const gen = (await bumpGenerations(tx, [identityId], at)).get(identityId)!;
-        await appendEvents(tx, at, [{ actor, action: 'identity.tokens_revoked', subject: { type: 'identity', id: identityId }, after: { generation: gen }, reason }]);
+        await appendEvents(tx, at, [
+          { actor, action: 'identity.tokens_revoked', subject: { type: 'identity', id: identityId }, after: { generation: gen }, reason },
+        ]);
         return { identity: identityId, generation: gen };
       });
     },

@@ -56,7 +56,8 @@ export function issuanceService({ db, clock, keys, lifecycleRules, evidence, pro
   function ttlFor(identity: Identity, legacy: boolean): number {
     const t = ttls;
     if (legacy) return t.legacy_s;
-    const custodyOrTransfer = identity.function === 'custody' || identity.scopes.some((s) => s.service === 'custody' || s.service === 'transfer');
+    const custodyOrTransfer =
+      identity.function === 'custody' || identity.scopes.some((s) => s.service === 'custody' || s.service === 'transfer');
     const base = t.by_function[identity.function] ?? t.default_s;
     return identity.capability === 'execute' && custodyOrTransfer ? Math.min(base, t.execute_custody_transfer_s) : base;
   }
@@ -65,10 +66,19 @@ export function issuanceService({ db, clock, keys, lifecycleRules, evidence, pro
     if (identity.scopes.length === 0) return {};
     const [{ rules }, custom] = await Promise.all([lifecycleRules.current(sql), getCustomActions(sql)]);
     const auths = await sql.all<{ id: string; entity: string; service: string; jurisdiction: string; status: string; doc: string }>(
-      'SELECT id, entity, service, jurisdiction, status, doc FROM authorisations WHERE entity IN (' + [...new Set(identity.scopes.map((s) => s.entity))].map(() => '?').join(',') + ')',
+      `SELECT id, entity, service, jurisdiction, status, doc FROM authorisations WHERE entity IN (${[...new Set(identity.scopes.map((s) => s.entity))].map(() => '?').join(',')})`,
       [...new Set(identity.scopes.map((s) => s.entity))],
     );
-    const byScope = new Map(auths.map((a) => [`${a.entity}/${a.service}/${a.jurisdiction}`, { id: a.id, status: a.status, conditions: (JSON.parse(a.doc) as { conditions?: ScopeAuthority['conditions'] }).conditions } as ScopeAuthority]));
+    const byScope = new Map(
+      auths.map((a) => [
+        `${a.entity}/${a.service}/${a.jurisdiction}`,
+        {
+          id: a.id,
+          status: a.status,
+          conditions: (JSON.parse(a.doc) as { conditions?: ScopeAuthority['conditions'] }).conditions,
+        } as ScopeAuthority,
+      ]),
+    );
     const power = decidePower(identity, (s) => byScope.get(scopeKey(s)), rules, new ActionVocabulary(custom));
     return Object.fromEntries(lawfulActions(power).map((l) => [scopeKey(l.scope), l.actions]));
   }
@@ -82,16 +92,29 @@ export function issuanceService({ db, clock, keys, lifecycleRules, evidence, pro
     const identity = await loadIdentity(db, proof.identity);
     const legacy = proof.auth === 'static_secret';
     if (legacy && identity.credential.type !== 'static_secret')
-      throw new MandateError('INVALID_CLIENT', `identity ${identity.id} is not a legacy static-secret identity: prove it with a workload token or a signed assertion`);
+      throw new MandateError(
+        'INVALID_CLIENT',
+        `identity ${identity.id} is not a legacy static-secret identity: prove it with a workload token or a signed assertion`,
+      );
     if (req.environment && req.environment !== identity.environment)
-      throw new MandateError('INVALID_GRANT', `identity ${identity.id} belongs to ${identity.environment}, not ${req.environment}`, { field: 'environment' });
-    const [lawful, gen, key, grants] = await Promise.all([lawfulNow(db, identity), currentGeneration(db, identity.id), keys.current(), grantsOf?.(identity.id) ?? []]);
+      throw new MandateError('INVALID_GRANT', `identity ${identity.id} belongs to ${identity.environment}, not ${req.environment}`, {
+        field: 'environment',
+      });
+    const [lawful, gen, key, grants] = await Promise.all([
+      lawfulNow(db, identity),
+      currentGeneration(db, identity.id),
+      keys.current(),
+      grantsOf?.(identity.id) ?? [],
+    ]);
     // A break-glass identity is sealed: it gets a token only inside an open activation, and no
     // token outlives the window.
     const activation = grants.find((g) => g.kind === 'break_glass');
     if (identity.break_glass && !activation) {
       await evidence.submit({ events: [refusedEvent(req, 'sealed break-glass identity', identity.id)] });
-      throw new MandateError('INVALID_GRANT', `identity ${identity.id} is a sealed break-glass identity: unseal it first (POST /v1/break-glass/${identity.id}/unseal)`);
+      throw new MandateError(
+        'INVALID_GRANT',
+        `identity ${identity.id} is a sealed break-glass identity: unseal it first (POST /v1/break-glass/${identity.id}/unseal)`,
+      );
     }
     // Compensating controls for a static secret: observe only and a shorter life (an approved
     // exception to widen this is a later capability).
@@ -102,35 +125,96 @@ export function issuanceService({ db, clock, keys, lifecycleRules, evidence, pro
     const jti = randomBytes(16).toString('base64url');
     const purpose = req.purpose ?? 'unspecified';
     const mdt: MandateClaims = {
-      gen, cap, kind: identity.kind, fn: identity.function, env: identity.environment, vendor: Boolean(identity.vendor), bg: identity.break_glass,
-      legacy, purpose, auth: proof.auth, att: proof.attested, actions: identity.actions, scopes: identity.scopes.map(scopeKey), lawful,
-      ...(grants.length ? { grants: grants.map((g) => ({ id: g.id, kind: g.kind, ...(g.actions ? { actions: g.actions } : {}), ...(g.scope ? { scope: g.scope } : {}), ...(g.control ? { control: g.control } : {}), exp: Math.floor(g.expires_at / 1000) })) } : {}),
+      gen,
+      cap,
+      kind: identity.kind,
+      fn: identity.function,
+      env: identity.environment,
+      vendor: Boolean(identity.vendor),
+      bg: identity.break_glass,
+      legacy,
+      purpose,
+      auth: proof.auth,
+      att: proof.attested,
+      actions: identity.actions,
+      scopes: identity.scopes.map(scopeKey),
+      lawful,
+      ...(grants.length
+        ? {
+            grants: grants.map((g) => ({
+              id: g.id,
+              kind: g.kind,
+              ...(g.actions ? { actions: g.actions } : {}),
+              ...(g.scope ? { scope: g.scope } : {}),
+              ...(g.control ? { control: g.control } : {}),
+              exp: Math.floor(g.expires_at / 1000),
+            })),
+          }
+        : {}),
     };
     const scope = [...new Set(Object.values(lawful).flat())].sort().join(' ');
     const token = await new SignJWT({ client_id: identity.id, scope, mdt } as unknown as JWTPayload)
       .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: MANDATE_TOKEN_TYP })
-      .setIssuer(issuer()).setSubject(identity.id).setAudience(req.audience ?? issuer())
-      .setIssuedAt(iat).setNotBefore(iat).setExpirationTime(iat + ttl).setJti(jti)
+      .setIssuer(issuer())
+      .setSubject(identity.id)
+      .setAudience(req.audience ?? issuer())
+      .setIssuedAt(iat)
+      .setNotBefore(iat)
+      .setExpirationTime(iat + ttl)
+      .setJti(jti)
       .sign(key.privateKey);
     const replayKey = proof.replayKey;
     const issued = await evidence.submit<boolean>({
       apply: replayKey
-        ? async (tx) => (await tx.run('INSERT INTO seen_assertions (issuer, jti, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [replayKey.issuer, replayKey.jti, replayKey.exp])) === 1
+        ? async (tx) =>
+            (await tx.run('INSERT INTO seen_assertions (issuer, jti, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [
+              replayKey.issuer,
+              replayKey.jti,
+              replayKey.exp,
+            ])) === 1
         : async () => true,
-      events: (fresh) => [fresh
-        ? { actor: `identity:${identity.id}`, action: 'token.issued', subject: { type: 'identity', id: identity.id }, after: { jti, auth: proof.auth, attested: proof.attested, cap, legacy, purpose, generation: gen, expires_at: iat + ttl, kid: key.kid, scopes: Object.keys(lawful).length } }
-        : refusedEvent(req, `replayed ${proofName(req)} (jti ${replayKey!.jti})`, identity.id)],
+      events: (fresh) => [
+        fresh
+          ? {
+              actor: `identity:${identity.id}`,
+              action: 'token.issued',
+              subject: { type: 'identity', id: identity.id },
+              after: {
+                jti,
+                auth: proof.auth,
+                attested: proof.attested,
+                cap,
+                legacy,
+                purpose,
+                generation: gen,
+                expires_at: iat + ttl,
+                kid: key.kid,
+                scopes: Object.keys(lawful).length,
+              },
+            }
+          : refusedEvent(req, `replayed ${proofName(req)} (jti ${replayKey!.jti})`, identity.id),
+      ],
     });
-    if (!issued) throw new MandateError(req.grant_type === GRANT.clientCredentials ? 'INVALID_CLIENT' : 'INVALID_GRANT', `${proofName(req)} was already used (jti ${replayKey!.jti}): proofs are one-time`);
+    if (!issued)
+      throw new MandateError(
+        req.grant_type === GRANT.clientCredentials ? 'INVALID_CLIENT' : 'INVALID_GRANT',
+        `${proofName(req)} was already used (jti ${replayKey!.jti}): proofs are one-time`,
+      );
     return { access_token: token, issued_token_type: TOKEN_TYPE.accessToken, token_type: 'Bearer', expires_in: ttl, scope };
   }
 
-  const proofName = (req: TokenRequest) => (req.grant_type === GRANT.jwtBearer ? 'assertion' : req.grant_type === GRANT.clientCredentials ? 'client_assertion' : 'subject_token');
+  const proofName = (req: TokenRequest) =>
+    req.grant_type === GRANT.jwtBearer ? 'assertion' : req.grant_type === GRANT.clientCredentials ? 'client_assertion' : 'subject_token';
 
   /** A refusal of a caller that proved it is `identity`: its own event, on that identity. */
   function refusedEvent(req: Partial<TokenRequest>, reason: string, identity: string): NewEvent {
     // What the caller claimed, never what it presented: no token or secret reaches the ledger.
-    return { actor: `identity:${identity}`, action: 'token.refused', subject: { type: 'identity', id: identity }, after: { grant_type: cleanText(req.grant_type ?? '', 100), reason: cleanText(reason) } };
+    return {
+      actor: `identity:${identity}`,
+      action: 'token.refused',
+      subject: { type: 'identity', id: identity },
+      after: { grant_type: cleanText(req.grant_type ?? '', 100), reason: cleanText(reason) },
+    };
   }
   const anonymous = refusalAggregator({ evidence, clock });
 

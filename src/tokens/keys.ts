@@ -44,7 +44,12 @@ export function signingKeys({ db, kek, clock, ...opts }: SigningKeyOptions & { d
     const newest = rows.find((r) => r.retired_at === null);
     if (!newest) return (current = undefined);
     const privateKey = createPrivateKey({ key: openKey(kek, newest.kid, newest.sealed_private), format: 'der', type: 'pkcs8' });
-    return (current = { kid: newest.kid, privateKey, publicJwk: JSON.parse(newest.public_jwk) as JWK, createdAt: Date.parse(newest.created_at) });
+    return (current = {
+      kid: newest.kid,
+      privateKey,
+      publicJwk: JSON.parse(newest.public_jwk) as JWK,
+      createdAt: Date.parse(newest.created_at),
+    });
   }
 
   /** Makes a new key and retires the others, recorded as an event in the same transaction. */
@@ -57,9 +62,20 @@ export function signingKeys({ db, kek, clock, ...opts }: SigningKeyOptions & { d
       const retired = await tx.all<{ kid: string }>('SELECT kid FROM signing_keys WHERE retired_at IS NULL');
       await tx.run('UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL', [at]);
       await tx.run('INSERT INTO signing_keys (kid, public_jwk, sealed_private, created_at) VALUES (?, ?, ?, ?)', [
-        kid, JSON.stringify(jwk), sealKey(kek, kid, privateKey.export({ format: 'der', type: 'pkcs8' }) as Buffer), at,
+        kid,
+        JSON.stringify(jwk),
+        sealKey(kek, kid, privateKey.export({ format: 'der', type: 'pkcs8' }) as Buffer),
+        at,
       ]);
-      await appendEvents(tx, at, [{ actor, action: 'signing_key.rotated', subject: { type: 'signing_key', id: kid }, before: { retired: retired.map((r) => r.kid) }, after: { kid, public_jwk: jwk } }]);
+      await appendEvents(tx, at, [
+        {
+          actor,
+          action: 'signing_key.rotated',
+          subject: { type: 'signing_key', id: kid },
+          before: { retired: retired.map((r) => r.kid) },
+          after: { kid, public_jwk: jwk },
+        },
+      ]);
     });
     return (await load())!;
   }

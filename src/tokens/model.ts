@@ -19,7 +19,19 @@ export const TOKEN_TYPE = {
  * Asymmetric algorithms only: HMAC and `none` are refused, which closes algorithm confusion.
  * Ed25519 is RFC 9864's fully specified name for EdDSA over Ed25519 (openid-client signs with it).
  */
-export const ASYMMETRIC_ALGS = ['EdDSA', 'Ed25519', 'ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'] as const;
+export const ASYMMETRIC_ALGS = [
+  'EdDSA',
+  'Ed25519',
+  'ES256',
+  'ES384',
+  'ES512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+] as const;
 
 const PublicJwk = Type.Object(
   {
@@ -45,16 +57,23 @@ export const TrustedIssuer = Type.Object(
     jwks_uri: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2000 })),
     jwks: Type.Optional(Type.Object({ keys: Type.Array(PublicJwk, { minItems: 1, maxItems: 20 }) }, { additionalProperties: false })),
     subject_claim: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'the claim naming the workload; default sub' })),
-    algorithms: Type.Optional(Type.Array(Type.Union(ASYMMETRIC_ALGS.map((a) => Type.Literal(a))), { minItems: 1, maxItems: 10, uniqueItems: true })),
+    algorithms: Type.Optional(
+      Type.Array(Type.Union(ASYMMETRIC_ALGS.map((a) => Type.Literal(a))), { minItems: 1, maxItems: 10, uniqueItems: true }),
+    ),
     max_token_age_s: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400, description: 'refuse tokens issued longer ago than this' })),
-    one_time_use: Type.Optional(Type.Boolean({ description: 'refuse a second exchange of a token with the same jti (CI tokens); default false' })),
+    one_time_use: Type.Optional(
+      Type.Boolean({ description: 'refuse a second exchange of a token with the same jti (CI tokens); default false' }),
+    ),
   },
   { additionalProperties: false, title: 'TrustedIssuer' },
 );
 export type TrustedIssuer = Static<typeof TrustedIssuer>;
 
 export const CredentialRegistration = Type.Union([
-  Type.Object({ type: Type.Literal('oidc'), issuer: Id, subject: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal('oidc'), issuer: Id, subject: Type.String({ minLength: 1, maxLength: 500 }) },
+    { additionalProperties: false },
+  ),
   Type.Object({ type: Type.Literal('jwk'), jwk: PublicJwk }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('static_secret') }, { additionalProperties: false }),
 ]);

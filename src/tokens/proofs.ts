@@ -4,8 +4,16 @@
 // the screening and the refusal words every verification of a JWT here shares.
 import { timingSafeEqual } from 'node:crypto';
 import {
-  createLocalJWKSet, createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify,
-  type JWK, type JWTPayload, type JWTVerifyGetKey,
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  customFetch,
+  decodeJwt,
+  decodeProtectedHeader,
+  errors as joseErrors,
+  jwtVerify,
+  type JWK,
+  type JWTPayload,
+  type JWTVerifyGetKey,
 } from 'jose';
 import type { MandateClaims } from '@mandate/sdk/claims';
 import { MandateError } from '../core/errors.js';
@@ -36,11 +44,22 @@ export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'p
 export function refusal(err: unknown, what: string): MandateError {
   if (err instanceof MandateError) return err;
   if (err instanceof joseErrors.JWTExpired) return new MandateError('INVALID_GRANT', `${what} has expired`);
-  if (err instanceof joseErrors.JWTClaimValidationFailed) return new MandateError('INVALID_GRANT', `${what} is not valid: claim ${err.claim} ${err.reason === 'check_failed' ? 'does not match' : err.reason}`);
-  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return new MandateError('INVALID_GRANT', `${what} signature does not verify`);
-  if (err instanceof joseErrors.JOSEAlgNotAllowed) return new MandateError('INVALID_GRANT', `${what} uses an algorithm that is not accepted (asymmetric signatures only; never none or HMAC)`);
-  if (err instanceof joseErrors.JWKSNoMatchingKey) return new MandateError('INVALID_GRANT', `${what} is signed with a key the issuer does not publish`);
-  if (err instanceof joseErrors.JWSInvalid || err instanceof joseErrors.JWTInvalid) return new MandateError('INVALID_GRANT', `${what} is malformed: ${err.message}`);
+  if (err instanceof joseErrors.JWTClaimValidationFailed)
+    return new MandateError(
+      'INVALID_GRANT',
+      `${what} is not valid: claim ${err.claim} ${err.reason === 'check_failed' ? 'does not match' : err.reason}`,
+    );
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed)
+    return new MandateError('INVALID_GRANT', `${what} signature does not verify`);
+  if (err instanceof joseErrors.JOSEAlgNotAllowed)
+    return new MandateError(
+      'INVALID_GRANT',
+      `${what} uses an algorithm that is not accepted (asymmetric signatures only; never none or HMAC)`,
+    );
+  if (err instanceof joseErrors.JWKSNoMatchingKey)
+    return new MandateError('INVALID_GRANT', `${what} is signed with a key the issuer does not publish`);
+  if (err instanceof joseErrors.JWSInvalid || err instanceof joseErrors.JWTInvalid)
+    return new MandateError('INVALID_GRANT', `${what} is malformed: ${err.message}`);
   if (err instanceof joseErrors.JOSEError) return new MandateError('INVALID_GRANT', `${what} refused: ${err.message}`);
   throw err;
 }
@@ -55,12 +74,20 @@ export function screenHeader(token: string, what: string): { alg: string; kid?: 
   }
   const alg = String(header.alg ?? '');
   if (!(ASYMMETRIC_ALGS as readonly string[]).includes(alg))
-    throw new MandateError('INVALID_GRANT', `${what} uses alg ${alg || '(none)'}: only asymmetric signatures are accepted, never none or HMAC`);
+    throw new MandateError(
+      'INVALID_GRANT',
+      `${what} uses alg ${alg || '(none)'}: only asymmetric signatures are accepted, never none or HMAC`,
+    );
   return { alg, ...(typeof header.kid === 'string' ? { kid: header.kid } : {}) };
 }
 
 /** What an identity proved, and how. */
-export interface Proof { identity: string; auth: MandateClaims['auth']; attested: boolean; replayKey?: { issuer: string; jti: string; exp: number } }
+export interface Proof {
+  identity: string;
+  auth: MandateClaims['auth'];
+  attested: boolean;
+  replayKey?: { issuer: string; jti: string; exp: number };
+}
 
 export interface ProofDeps {
   db: Database;
@@ -81,9 +108,14 @@ export function proofService({ db, clock, issuer: mandateIssuer, outbound }: Pro
     const issuer = JSON.parse(row.doc) as TrustedIssuer;
     const getKey = issuer.jwks
       ? createLocalJWKSet(issuer.jwks as { keys: JWK[] })
-      // Fetched through the outbound guard, and cached: a token exchange fetches only on a cache
-      // miss (first use, an unknown kid after the cooldown, or after ten minutes).
-      : createRemoteJWKSet(new URL(issuer.jwks_uri!), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 600_000, [customFetch]: outbound.fetchFor('jwks') });
+      : // Fetched through the outbound guard, and cached: a token exchange fetches only on a cache
+        // miss (first use, an unknown kid after the cooldown, or after ten minutes).
+        createRemoteJWKSet(new URL(issuer.jwks_uri!), {
+          timeoutDuration: 5000,
+          cooldownDuration: 30_000,
+          cacheMaxAge: 600_000,
+          [customFetch]: outbound.fetchFor('jwks'),
+        });
     issuerKeys.set(row.id, { doc: row.doc, getKey });
     return getKey;
   }
@@ -94,7 +126,12 @@ export function proofService({ db, clock, issuer: mandateIssuer, outbound }: Pro
    * Verifies a JWT an identity signed with one of its registered keys (RFC 7523): iss = sub = the
    * identity, one of `audiences`, short-lived, with a jti that is answered for the caller to spend once.
    */
-  async function verifyKeyAssertion(assertion: string, what: string, expected: string | undefined, audiences: string[]): Promise<{ identity: string; replayKey: { issuer: string; jti: string; exp: number } }> {
+  async function verifyKeyAssertion(
+    assertion: string,
+    what: string,
+    expected: string | undefined,
+    audiences: string[],
+  ): Promise<{ identity: string; replayKey: { issuer: string; jti: string; exp: number } }> {
     const header = screenHeader(assertion, what);
     let claims: JWTPayload;
     try {
@@ -103,15 +140,25 @@ export function proofService({ db, clock, issuer: mandateIssuer, outbound }: Pro
       throw new MandateError('INVALID_GRANT', `${what} is not a JWT`);
     }
     const identityId = typeof claims.sub === 'string' ? claims.sub : '';
-    if (expected !== undefined && identityId !== expected) throw new MandateError('INVALID_GRANT', `${what} is for ${identityId || '(no sub)'}, not client ${expected}`);
-    const creds = await db.all<CredentialRow>("SELECT * FROM identity_credentials WHERE type = 'jwk' AND identity_id = ? AND revoked_at IS NULL", [identityId]);
+    if (expected !== undefined && identityId !== expected)
+      throw new MandateError('INVALID_GRANT', `${what} is for ${identityId || '(no sub)'}, not client ${expected}`);
+    const creds = await db.all<CredentialRow>(
+      "SELECT * FROM identity_credentials WHERE type = 'jwk' AND identity_id = ? AND revoked_at IS NULL",
+      [identityId],
+    );
     if (creds.length === 0) throw new MandateError('INVALID_GRANT', `identity ${identityId || '(no sub)'} has no registered key`);
     const jwks = { keys: creds.map((c) => JSON.parse(c.public_jwk!) as JWK) };
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(assertion, createLocalJWKSet(jwks), {
-        issuer: identityId, subject: identityId, audience: audiences, algorithms: [header.alg],
-        clockTolerance: CLOCK_TOLERANCE_S, currentDate: clock(), requiredClaims: ['exp', 'jti', 'iat'], maxTokenAge: MAX_ASSERTION_LIFETIME_S,
+        issuer: identityId,
+        subject: identityId,
+        audience: audiences,
+        algorithms: [header.alg],
+        clockTolerance: CLOCK_TOLERANCE_S,
+        currentDate: clock(),
+        requiredClaims: ['exp', 'jti', 'iat'],
+        maxTokenAge: MAX_ASSERTION_LIFETIME_S,
       }));
     } catch (err) {
       throw refusal(err, what);
@@ -124,21 +171,28 @@ export function proofService({ db, clock, issuer: mandateIssuer, outbound }: Pro
   /** private_key_jwt (RFC 7523 §3): any failure is the client's, so invalid_client. */
   async function clientAssertion(c: ClientCredentials, endpoint: 'token' | 'introspect' | 'revoke') {
     if (c.client_assertion_type !== CLIENT_ASSERTION_TYPE || !c.client_assertion)
-      throw new MandateError('INVALID_CLIENT', `client_assertion_type must be ${CLIENT_ASSERTION_TYPE}, with a client_assertion`, { field: 'client_assertion_type' });
+      throw new MandateError('INVALID_CLIENT', `client_assertion_type must be ${CLIENT_ASSERTION_TYPE}, with a client_assertion`, {
+        field: 'client_assertion_type',
+      });
     // The assertion names the server (its issuer, as openid-client sends) or the endpoint called.
     const audiences = [mandateIssuer(), `${base()}/`, `${base()}/v1/${endpoint}`];
     try {
       return await verifyKeyAssertion(c.client_assertion, 'client_assertion', c.client_id || undefined, [...new Set(audiences)]);
     } catch (err) {
-      if (err instanceof MandateError && err.code === 'INVALID_GRANT') throw new MandateError('INVALID_CLIENT', err.message, { field: 'client_assertion' });
+      if (err instanceof MandateError && err.code === 'INVALID_GRANT')
+        throw new MandateError('INVALID_CLIENT', err.message, { field: 'client_assertion' });
       throw err;
     }
   }
 
   /** A legacy identity's static secret (client_secret_basic or client_secret_post). */
   async function secretClient(c: ClientCredentials): Promise<string> {
-    if (!c.client_id || !c.client_secret) throw new MandateError('INVALID_CLIENT', 'client_id and client_secret are required', { field: 'client_secret' });
-    const creds = await db.all<CredentialRow>("SELECT * FROM identity_credentials WHERE type = 'static_secret' AND identity_id = ? AND revoked_at IS NULL", [c.client_id]);
+    if (!c.client_id || !c.client_secret)
+      throw new MandateError('INVALID_CLIENT', 'client_id and client_secret are required', { field: 'client_secret' });
+    const creds = await db.all<CredentialRow>(
+      "SELECT * FROM identity_credentials WHERE type = 'static_secret' AND identity_id = ? AND revoked_at IS NULL",
+      [c.client_id],
+    );
     const given = sha256(c.client_secret);
     const match = creds.find((r) => timingSafeEqual(Buffer.from(r.secret_hash!, 'hex'), given));
     if (!match) throw new MandateError('INVALID_CLIENT', 'client authentication failed');
@@ -150,9 +204,17 @@ export function proofService({ db, clock, issuer: mandateIssuer, outbound }: Pro
       case GRANT.tokenExchange: {
         if (!req.subject_token) throw new MandateError('INVALID_REQUEST', 'subject_token is required', { field: 'subject_token' });
         if (req.subject_token_type !== TOKEN_TYPE.jwt && req.subject_token_type !== TOKEN_TYPE.idToken)
-          throw new MandateError('INVALID_REQUEST', `subject_token_type must be ${TOKEN_TYPE.jwt} or ${TOKEN_TYPE.idToken}`, { field: 'subject_token_type' });
-        if (req.requested_token_type !== undefined && req.requested_token_type !== TOKEN_TYPE.accessToken && req.requested_token_type !== TOKEN_TYPE.jwt)
-          throw new MandateError('INVALID_REQUEST', `requested_token_type ${req.requested_token_type} is not issued here`, { field: 'requested_token_type' });
+          throw new MandateError('INVALID_REQUEST', `subject_token_type must be ${TOKEN_TYPE.jwt} or ${TOKEN_TYPE.idToken}`, {
+            field: 'subject_token_type',
+          });
+        if (
+          req.requested_token_type !== undefined &&
+          req.requested_token_type !== TOKEN_TYPE.accessToken &&
+          req.requested_token_type !== TOKEN_TYPE.jwt
+        )
+          throw new MandateError('INVALID_REQUEST', `requested_token_type ${req.requested_token_type} is not issued here`, {
+            field: 'requested_token_type',
+          });
         screenHeader(req.subject_token, 'subject_token');
         let iss: string | undefined;
         try {
@@ -166,26 +228,41 @@ export function proofService({ db, clock, issuer: mandateIssuer, outbound }: Pro
         let payload: JWTPayload;
         try {
           ({ payload } = await jwtVerify(req.subject_token, keySetFor(row), {
-            issuer: issuer.issuer, audience: issuer.audience, algorithms: [...(issuer.algorithms ?? ASYMMETRIC_ALGS)],
-            clockTolerance: CLOCK_TOLERANCE_S, currentDate: clock(), requiredClaims: ['exp'],
+            issuer: issuer.issuer,
+            audience: issuer.audience,
+            algorithms: [...(issuer.algorithms ?? ASYMMETRIC_ALGS)],
+            clockTolerance: CLOCK_TOLERANCE_S,
+            currentDate: clock(),
+            requiredClaims: ['exp'],
             ...(issuer.max_token_age_s ? { maxTokenAge: issuer.max_token_age_s } : {}),
           }));
         } catch (err) {
           // The issuer's JWKS could not be fetched: said in Mandate's words (the network's are in the log).
           if (err instanceof OutboundRefused || err instanceof OutboundFailed)
-            throw new MandateError('INVALID_GRANT', `subject_token cannot be verified: the keys of issuer ${issuer.id} could not be fetched (${err.message})`);
+            throw new MandateError(
+              'INVALID_GRANT',
+              `subject_token cannot be verified: the keys of issuer ${issuer.id} could not be fetched (${err.message})`,
+            );
           throw refusal(err, 'subject_token');
         }
         // jose checks iat only with a maximum age: a token "issued" in the future is forged or from a broken clock.
         if (typeof payload.iat === 'number' && payload.iat > nowS() + CLOCK_TOLERANCE_S)
           throw new MandateError('INVALID_GRANT', 'subject_token is not valid: claim iat is in the future');
         const subject = payload[issuer.subject_claim ?? 'sub'];
-        if (typeof subject !== 'string' || !subject) throw new MandateError('INVALID_GRANT', `subject_token has no ${issuer.subject_claim ?? 'sub'} claim`);
-        const creds = await db.all<CredentialRow>("SELECT * FROM identity_credentials WHERE type = 'oidc' AND issuer = ? AND subject = ? AND revoked_at IS NULL", [issuer.id, subject]);
+        if (typeof subject !== 'string' || !subject)
+          throw new MandateError('INVALID_GRANT', `subject_token has no ${issuer.subject_claim ?? 'sub'} claim`);
+        const creds = await db.all<CredentialRow>(
+          "SELECT * FROM identity_credentials WHERE type = 'oidc' AND issuer = ? AND subject = ? AND revoked_at IS NULL",
+          [issuer.id, subject],
+        );
         const cred = creds[0];
         if (!cred) throw new MandateError('INVALID_GRANT', `workload ${subject} at ${issuer.id} is bound to no identity`);
-        if (req.identity && req.identity !== cred.identity_id) throw new MandateError('INVALID_GRANT', `workload ${subject} is bound to ${cred.identity_id}, not ${req.identity}`, { field: 'identity' });
-        const replay = issuer.one_time_use && typeof payload.jti === 'string' ? { issuer: issuer.id, jti: payload.jti, exp: payload.exp! } : undefined;
+        if (req.identity && req.identity !== cred.identity_id)
+          throw new MandateError('INVALID_GRANT', `workload ${subject} is bound to ${cred.identity_id}, not ${req.identity}`, {
+            field: 'identity',
+          });
+        const replay =
+          issuer.one_time_use && typeof payload.jti === 'string' ? { issuer: issuer.id, jti: payload.jti, exp: payload.exp! } : undefined;
         return { identity: cred.identity_id, auth: 'oidc', attested: true, ...(replay ? { replayKey: replay } : {}) };
       }
       case GRANT.jwtBearer: {
@@ -203,7 +280,11 @@ export function proofService({ db, clock, issuer: mandateIssuer, outbound }: Pro
         return { identity: await secretClient(req), auth: 'static_secret', attested: false };
       }
       default:
-        throw new MandateError('UNSUPPORTED_GRANT_TYPE', `grant_type ${req.grant_type} is not supported: use ${GRANT.tokenExchange}, ${GRANT.jwtBearer} or (legacy identities) client_credentials`, { field: 'grant_type' });
+        throw new MandateError(
+          'UNSUPPORTED_GRANT_TYPE',
+          `grant_type ${req.grant_type} is not supported: use ${GRANT.tokenExchange}, ${GRANT.jwtBearer} or (legacy identities) client_credentials`,
+          { field: 'grant_type' },
+        );
     }
   }
   return {
@@ -213,13 +294,25 @@ export function proofService({ db, clock, issuer: mandateIssuer, outbound }: Pro
      * Authenticates an OAuth client (an identity) at the introspection or revocation endpoint:
      * undefined when it presents no credentials (a public client), else the identity and how.
      */
-    async authenticateClient(c: ClientCredentials, endpoint: 'introspect' | 'revoke', basic: boolean): Promise<{ identity: string; method: ClientAuthMethod } | undefined> {
+    async authenticateClient(
+      c: ClientCredentials,
+      endpoint: 'introspect' | 'revoke',
+      basic: boolean,
+    ): Promise<{ identity: string; method: ClientAuthMethod } | undefined> {
       let identity: string;
       let method: ClientAuthMethod;
       if (c.client_assertion !== undefined || c.client_assertion_type !== undefined) {
         const a = await clientAssertion(c, endpoint);
-        const fresh = (await db.run('INSERT INTO seen_assertions (issuer, jti, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [a.replayKey.issuer, a.replayKey.jti, a.replayKey.exp])) === 1;
-        if (!fresh) throw new MandateError('INVALID_CLIENT', `client_assertion was already used (jti ${a.replayKey.jti}): proofs are one-time`, { field: 'client_assertion' });
+        const fresh =
+          (await db.run('INSERT INTO seen_assertions (issuer, jti, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [
+            a.replayKey.issuer,
+            a.replayKey.jti,
+            a.replayKey.exp,
+          ])) === 1;
+        if (!fresh)
+          throw new MandateError('INVALID_CLIENT', `client_assertion was already used (jti ${a.replayKey.jti}): proofs are one-time`, {
+            field: 'client_assertion',
+          });
         ({ identity } = a);
         method = 'private_key_jwt';
       } else if (c.client_secret !== undefined) {
@@ -229,7 +322,8 @@ export function proofService({ db, clock, issuer: mandateIssuer, outbound }: Pro
         return undefined;
       }
       const stored = await getRecord(db, 'identity', identity);
-      if (stored?.record.status !== 'active') throw new MandateError('INVALID_CLIENT', `client ${identity} is ${stored?.record.status ?? 'unknown'}`);
+      if (stored?.record.status !== 'active')
+        throw new MandateError('INVALID_CLIENT', `client ${identity} is ${stored?.record.status ?? 'unknown'}`);
       return { identity, method };
     },
 

@@ -27,15 +27,29 @@ interface Window {
 const MAX_SOURCES = 10_000;
 const SAMPLES = 5;
 
-export function refusalAggregator(opts: { evidence: Pick<GroupCommitter, 'submit'>; clock: () => Date; windowMs?: number; onError?: (err: unknown) => void }) {
+export function refusalAggregator(opts: {
+  evidence: Pick<GroupCommitter, 'submit'>;
+  clock: () => Date;
+  windowMs?: number;
+  onError?: (err: unknown) => void;
+}) {
   const windowMs = opts.windowMs ?? 60_000;
   const open = new Map<string, Window>();
   const pending = new Set<Promise<unknown>>();
 
   function eventOf(w: Window): NewEvent {
     return {
-      actor: 'anonymous', action: 'token.refused', subject: { type: 'network_source', id: w.source },
-      after: { count: w.count, window_start: new Date(w.started).toISOString(), window_s: windowMs / 1000, codes: w.codes, grant_types: w.grantTypes, samples: w.samples },
+      actor: 'anonymous',
+      action: 'token.refused',
+      subject: { type: 'network_source', id: w.source },
+      after: {
+        count: w.count,
+        window_start: new Date(w.started).toISOString(),
+        window_s: windowMs / 1000,
+        codes: w.codes,
+        grant_types: w.grantTypes,
+        samples: w.samples,
+      },
       reason: `${w.count} unauthenticated token request${w.count === 1 ? '' : 's'} refused from ${w.source}`,
     };
   }
@@ -45,7 +59,10 @@ export function refusalAggregator(opts: { evidence: Pick<GroupCommitter, 'submit
     if (!w) return Promise.resolve();
     open.delete(key);
     clearTimeout(w.timer);
-    const p = opts.evidence.submit({ events: [eventOf(w)] }).then(() => undefined, (err) => opts.onError?.(err));
+    const p = opts.evidence.submit({ events: [eventOf(w)] }).then(
+      () => undefined,
+      (err) => opts.onError?.(err),
+    );
     pending.add(p);
     void p.finally(() => pending.delete(p));
     return p;
@@ -59,7 +76,15 @@ export function refusalAggregator(opts: { evidence: Pick<GroupCommitter, 'submit
       const key = open.has(src) || open.size < MAX_SOURCES ? src : 'other';
       let w = open.get(key);
       if (!w) {
-        w = { source: key, started: opts.clock().getTime(), count: 0, codes: {}, grantTypes: {}, samples: [], timer: setTimeout(() => void flushOne(key), windowMs) };
+        w = {
+          source: key,
+          started: opts.clock().getTime(),
+          count: 0,
+          codes: {},
+          grantTypes: {},
+          samples: [],
+          timer: setTimeout(() => void flushOne(key), windowMs),
+        };
         w.timer.unref();
         open.set(key, w);
       }

@@ -8,40 +8,75 @@ import { MandateError } from '../core/errors.js';
 import { Id } from '../core/model.js';
 import { actorOf, OAuthError, Problem } from '../http/common.js';
 import { sendOAuthError, toMandateError } from '../http/problem.js';
-import { ASYMMETRIC_ALGS, CredentialRegistration, GRANT, TOKEN_TYPE, TokenRequest, TrustedIssuer, type TokenRequest as TokenRequestT } from './model.js';
+import {
+  ASYMMETRIC_ALGS,
+  CredentialRegistration,
+  GRANT,
+  TOKEN_TYPE,
+  TokenRequest,
+  TrustedIssuer,
+  type TokenRequest as TokenRequestT,
+} from './model.js';
 import type { ClientCredentials, TokenService } from './service.js';
 
 // RFC 7009 / 7662 requests: the token, its hint, and the client's own authentication (RFC 6749 §2.3).
-const TokenParam = Type.Object({
-  token: Type.String({ minLength: 1, maxLength: 16_384 }),
-  token_type_hint: Type.Optional(Type.String({ maxLength: 100 })),
-  client_id: Type.Optional(Type.String({ maxLength: 200 })),
-  client_secret: Type.Optional(Type.String({ maxLength: 500 })),
-  client_assertion: Type.Optional(Type.String({ maxLength: 16_384 })),
-  client_assertion_type: Type.Optional(Type.String({ maxLength: 200 })),
-}, { additionalProperties: false });
+const TokenParam = Type.Object(
+  {
+    token: Type.String({ minLength: 1, maxLength: 16_384 }),
+    token_type_hint: Type.Optional(Type.String({ maxLength: 100 })),
+    client_id: Type.Optional(Type.String({ maxLength: 200 })),
+    client_secret: Type.Optional(Type.String({ maxLength: 500 })),
+    client_assertion: Type.Optional(Type.String({ maxLength: 16_384 })),
+    client_assertion_type: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
 type TokenParamT = Static<typeof TokenParam>;
 const IdParam = Type.Object({ id: Id });
 const CredOut = Type.Object({
-  id: Type.String(), identity: Type.String(), type: Type.String(), issuer: Type.Optional(Type.String()), subject: Type.Optional(Type.String()),
-  jwk: Type.Optional(Type.Object({}, { additionalProperties: true })), created_at: Type.String(), revoked_at: Type.Union([Type.String(), Type.Null()]),
+  id: Type.String(),
+  identity: Type.String(),
+  type: Type.String(),
+  issuer: Type.Optional(Type.String()),
+  subject: Type.Optional(Type.String()),
+  jwk: Type.Optional(Type.Object({}, { additionalProperties: true })),
+  created_at: Type.String(),
+  revoked_at: Type.Union([Type.String(), Type.Null()]),
   secret: Type.Optional(Type.String({ description: 'the static secret, in this answer only' })),
 });
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
-const Metadata = Type.Object({
-  issuer: Type.String(), token_endpoint: Type.String(), jwks_uri: Type.String(), introspection_endpoint: Type.String(), revocation_endpoint: Type.String(),
-  grant_types_supported: Type.Array(Type.String()), response_types_supported: Type.Array(Type.String()),
-  token_endpoint_auth_methods_supported: Type.Array(Type.String()), token_endpoint_auth_signing_alg_values_supported: Type.Array(Type.String()),
-  introspection_endpoint_auth_methods_supported: Type.Array(Type.String()), introspection_endpoint_auth_signing_alg_values_supported: Type.Array(Type.String()),
-  revocation_endpoint_auth_methods_supported: Type.Array(Type.String()), revocation_endpoint_auth_signing_alg_values_supported: Type.Array(Type.String()),
-  token_exchange_subject_token_types_supported: Type.Array(Type.String(), { description: 'Mandate extension: subject_token_type values RFC 8693 exchange accepts' }),
-  token_exchange_requested_token_types_supported: Type.Array(Type.String(), { description: 'Mandate extension: requested_token_type values RFC 8693 exchange issues' }),
-}, { additionalProperties: false, title: 'AuthorizationServerMetadata', description: 'RFC 8414 authorization server metadata' });
+const Metadata = Type.Object(
+  {
+    issuer: Type.String(),
+    token_endpoint: Type.String(),
+    jwks_uri: Type.String(),
+    introspection_endpoint: Type.String(),
+    revocation_endpoint: Type.String(),
+    grant_types_supported: Type.Array(Type.String()),
+    response_types_supported: Type.Array(Type.String()),
+    token_endpoint_auth_methods_supported: Type.Array(Type.String()),
+    token_endpoint_auth_signing_alg_values_supported: Type.Array(Type.String()),
+    introspection_endpoint_auth_methods_supported: Type.Array(Type.String()),
+    introspection_endpoint_auth_signing_alg_values_supported: Type.Array(Type.String()),
+    revocation_endpoint_auth_methods_supported: Type.Array(Type.String()),
+    revocation_endpoint_auth_signing_alg_values_supported: Type.Array(Type.String()),
+    token_exchange_subject_token_types_supported: Type.Array(Type.String(), {
+      description: 'Mandate extension: subject_token_type values RFC 8693 exchange accepts',
+    }),
+    token_exchange_requested_token_types_supported: Type.Array(Type.String(), {
+      description: 'Mandate extension: requested_token_type values RFC 8693 exchange issues',
+    }),
+  },
+  { additionalProperties: false, title: 'AuthorizationServerMetadata', description: 'RFC 8414 authorization server metadata' },
+);
 
 /** RFC 6749 §2.3.1: `Basic base64(urlencode(id) ":" urlencode(secret))`; anything else under Basic is a client that failed to authenticate. */
 function basicCredentials(header: string | undefined): { client_id: string; client_secret: string } | undefined {
   if (header === undefined || !/^basic(\s|$)/i.test(header)) return undefined;
-  const refuse = () => new MandateError('INVALID_CLIENT', 'the Basic credentials are malformed: base64 of urlencoded client_id ":" urlencoded client_secret', { field: 'Authorization' });
+  const refuse = () =>
+    new MandateError('INVALID_CLIENT', 'the Basic credentials are malformed: base64 of urlencoded client_id ":" urlencoded client_secret', {
+      field: 'Authorization',
+    });
   const m = /^basic +([A-Za-z0-9+/]{1,1400}={0,2}) *$/i.exec(header);
   if (!m) throw refuse();
   let text: string;
@@ -73,7 +108,9 @@ function clientCredentials(req: FastifyRequest, raw: unknown): { creds: ClientCr
   const basic = basicCredentials(req.headers.authorization);
   if (!basic) return { creds: body, basic: false };
   if (body.client_secret !== undefined || body.client_assertion !== undefined)
-    throw new MandateError('INVALID_REQUEST', 'use one client authentication method: HTTP Basic or credentials in the form, not both', { field: 'Authorization' });
+    throw new MandateError('INVALID_REQUEST', 'use one client authentication method: HTTP Basic or credentials in the form, not both', {
+      field: 'Authorization',
+    });
   if (body.client_id !== undefined && body.client_id !== basic.client_id)
     throw new MandateError('INVALID_REQUEST', 'client_id in the form is not the one in HTTP Basic', { field: 'client_id' });
   return { creds: { ...body, ...basic }, basic: true };
@@ -89,7 +126,8 @@ function dropUnknown(names: ReadonlySet<string>) {
 }
 
 const invalid = (req: FastifyRequest, what: string) => {
-  const v = (req.validationError as { validation?: { instancePath?: string; params?: { missingProperty?: string } }[] } | undefined)?.validation?.[0];
+  const v = (req.validationError as { validation?: { instancePath?: string; params?: { missingProperty?: string } }[] } | undefined)
+    ?.validation?.[0];
   const field = v?.params?.missingProperty ?? (v?.instancePath ? v.instancePath.replace(/^\//, '') : 'body');
   return new MandateError('INVALID_REQUEST', `${what} is not valid: ${req.validationError!.message}`, { field });
 };
@@ -111,7 +149,11 @@ export async function registerTokenRoutes(parent: FastifyInstance, tokens: Token
       const params = new URLSearchParams(body as string);
       const out = Object.create(null) as Record<string, string>;
       for (const [k, v] of params) {
-        if (Object.hasOwn(out, k)) return done(new MandateError('INVALID_REQUEST', `parameter ${k.slice(0, 100)} appears more than once`, { field: k.slice(0, 100) }), undefined);
+        if (Object.hasOwn(out, k))
+          return done(
+            new MandateError('INVALID_REQUEST', `parameter ${k.slice(0, 100)} appears more than once`, { field: k.slice(0, 100) }),
+            undefined,
+          );
         out[k] = v;
       }
       done(null, out);
@@ -120,142 +162,248 @@ export async function registerTokenRoutes(parent: FastifyInstance, tokens: Token
     const oauthErrors = { 400: OAuthError, 401: OAuthError, 403: OAuthError, '4xx': OAuthError, '5xx': OAuthError };
     const form = { consumes: ['application/x-www-form-urlencoded', 'application/json'] };
 
-    app.post('/v1/token', {
-      config: { permission: 'public' },
-      schema: {
-        tags: ['tokens'], ...form, security: [],
-        summary: 'Exchange a workload proof for a short-lived Mandate access token (RFC 8693 token exchange, RFC 7523 JWT bearer, client_credentials with a legacy secret or private_key_jwt)',
-        description: 'Form-encoded (RFC 6749); unknown parameters are ignored. Errors are RFC 6749 §5.2 JSON (`error`, `error_description`), not problem details.',
-        body: TokenRequest,
-        response: { 200: Type.Object({ access_token: Type.String(), issued_token_type: Type.String(), token_type: Type.String(), expires_in: Type.Integer(), scope: Type.String() }), ...oauthErrors },
+    app.post(
+      '/v1/token',
+      {
+        config: { permission: 'public' },
+        schema: {
+          tags: ['tokens'],
+          ...form,
+          security: [],
+          summary:
+            'Exchange a workload proof for a short-lived Mandate access token (RFC 8693 token exchange, RFC 7523 JWT bearer, client_credentials with a legacy secret or private_key_jwt)',
+          description:
+            'Form-encoded (RFC 6749); unknown parameters are ignored. Errors are RFC 6749 §5.2 JSON (`error`, `error_description`), not problem details.',
+          body: TokenRequest,
+          response: {
+            200: Type.Object({
+              access_token: Type.String(),
+              issued_token_type: Type.String(),
+              token_type: Type.String(),
+              expires_in: Type.Integer(),
+              scope: Type.String(),
+            }),
+            ...oauthErrors,
+          },
+        },
+        preValidation: dropUnknown(new Set(Object.keys(TokenRequest.properties))),
+        // Token requests are evidence: a malformed one is refused with invalid_request.
+        attachValidation: true,
       },
-      preValidation: dropUnknown(new Set(Object.keys(TokenRequest.properties))),
-      // Token requests are evidence: a malformed one is refused with invalid_request.
-      attachValidation: true,
-    }, async (req, reply) => {
-      if (req.validationError) throw invalid(req, 'token request');
-      const body = req.body as TokenRequestT;
-      // RFC 6749 §2.3.1: a client secret may come as HTTP Basic instead of in the form.
-      const { creds } = clientCredentials(req, body);
-      const res = await tokens.exchange({ ...body, ...creds } as TokenRequestT, req.ip);
-      return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(res);
-    });
+      async (req, reply) => {
+        if (req.validationError) throw invalid(req, 'token request');
+        const body = req.body as TokenRequestT;
+        // RFC 6749 §2.3.1: a client secret may come as HTTP Basic instead of in the form.
+        const { creds } = clientCredentials(req, body);
+        const res = await tokens.exchange({ ...body, ...creds } as TokenRequestT, req.ip);
+        return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(res);
+      },
+    );
 
-    app.post('/v1/introspect', {
-      // An API token with tokens:introspect (the enforcer role), or a resource server that
-      // authenticates as an OAuth client (an identity), which sees only tokens issued for it.
-      config: { permission: 'tokens:introspect', oauthClient: true },
-      schema: {
-        tags: ['tokens'], ...form, security: [{ bearer: [] }, { oauthClient: [] }],
-        summary: 'RFC 7662 token introspection: an API token with tokens:introspect, or an identity authenticated as an OAuth client (client_secret_basic, client_secret_post, private_key_jwt), which sees only tokens whose aud names it',
-        body: TokenParam,
-        response: { 200: Type.Object({ active: Type.Boolean() }, { additionalProperties: true }), ...oauthErrors },
+    app.post(
+      '/v1/introspect',
+      {
+        // An API token with tokens:introspect (the enforcer role), or a resource server that
+        // authenticates as an OAuth client (an identity), which sees only tokens issued for it.
+        config: { permission: 'tokens:introspect', oauthClient: true },
+        schema: {
+          tags: ['tokens'],
+          ...form,
+          security: [{ bearer: [] }, { oauthClient: [] }],
+          summary:
+            'RFC 7662 token introspection: an API token with tokens:introspect, or an identity authenticated as an OAuth client (client_secret_basic, client_secret_post, private_key_jwt), which sees only tokens whose aud names it',
+          body: TokenParam,
+          response: { 200: Type.Object({ active: Type.Boolean() }, { additionalProperties: true }), ...oauthErrors },
+        },
+        preValidation: dropUnknown(new Set(Object.keys(TokenParam.properties))),
+        attachValidation: true,
       },
-      preValidation: dropUnknown(new Set(Object.keys(TokenParam.properties))),
-      attachValidation: true,
-    }, async (req, reply) => {
-      let audience: string | undefined;
-      if (!req.principal) {
-        // Authenticate before reading the body: an anonymous caller learns nothing from validation.
+      async (req, reply) => {
+        let audience: string | undefined;
+        if (!req.principal) {
+          // Authenticate before reading the body: an anonymous caller learns nothing from validation.
+          const { creds, basic } = clientCredentials(req, req.body);
+          const client = await tokens.authenticateClient(creds, 'introspect', basic);
+          if (!client)
+            throw new MandateError(
+              'INVALID_CLIENT',
+              'authenticate as an OAuth client (HTTP Basic, client_secret_post or private_key_jwt) or send Authorization: Bearer <API token>',
+              { field: 'Authorization' },
+            );
+          audience = client.identity;
+        }
+        if (req.validationError) throw invalid(req, 'introspection request');
+        return reply.header('cache-control', 'no-store').send(await tokens.introspect((req.body as TokenParamT).token, audience));
+      },
+    );
+
+    app.post(
+      '/v1/revoke',
+      {
+        config: { permission: 'public' },
+        schema: {
+          tags: ['tokens'],
+          ...form,
+          security: [],
+          summary:
+            'RFC 7009 token revocation: whoever holds a token may revoke it; client credentials, if given, must verify; 200 for any token, valid or not',
+          body: TokenParam,
+          response: { 200: Type.Object({}), ...oauthErrors },
+        },
+        preValidation: dropUnknown(new Set(Object.keys(TokenParam.properties))),
+        attachValidation: true,
+      },
+      async (req, reply) => {
+        // A public client sends only client_id (accepted); a confidential one must authenticate.
         const { creds, basic } = clientCredentials(req, req.body);
-        const client = await tokens.authenticateClient(creds, 'introspect', basic);
-        if (!client) throw new MandateError('INVALID_CLIENT', 'authenticate as an OAuth client (HTTP Basic, client_secret_post or private_key_jwt) or send Authorization: Bearer <API token>', { field: 'Authorization' });
-        audience = client.identity;
-      }
-      if (req.validationError) throw invalid(req, 'introspection request');
-      return reply.header('cache-control', 'no-store').send(await tokens.introspect((req.body as TokenParamT).token, audience));
-    });
-
-    app.post('/v1/revoke', {
-      config: { permission: 'public' },
-      schema: {
-        tags: ['tokens'], ...form, security: [],
-        summary: 'RFC 7009 token revocation: whoever holds a token may revoke it; client credentials, if given, must verify; 200 for any token, valid or not',
-        body: TokenParam, response: { 200: Type.Object({}), ...oauthErrors },
+        await tokens.authenticateClient(creds, 'revoke', basic);
+        if (req.validationError) throw invalid(req, 'revocation request');
+        await tokens.revoke((req.body as TokenParamT).token);
+        return reply.header('cache-control', 'no-store').send({});
       },
-      preValidation: dropUnknown(new Set(Object.keys(TokenParam.properties))),
-      attachValidation: true,
-    }, async (req, reply) => {
-      // A public client sends only client_id (accepted); a confidential one must authenticate.
-      const { creds, basic } = clientCredentials(req, req.body);
-      await tokens.authenticateClient(creds, 'revoke', basic);
-      if (req.validationError) throw invalid(req, 'revocation request');
-      await tokens.revoke((req.body as TokenParamT).token);
-      return reply.header('cache-control', 'no-store').send({});
-    });
+    );
 
     // RFC 8414: what an OAuth client needs to find and use the endpoints above.
-    app.get('/.well-known/oauth-authorization-server', {
-      config: { permission: 'public' },
-      schema: { tags: ['tokens'], summary: 'RFC 8414 authorization server metadata', security: [], response: { 200: Metadata } },
-    }, async (_req, reply) => {
-      const iss = issuer();
-      const base = iss.replace(/\/$/, '');
-      const algs = [...ASYMMETRIC_ALGS];
-      return reply.header('cache-control', 'public, max-age=60').send({
-        issuer: iss,
-        token_endpoint: `${base}/v1/token`,
-        jwks_uri: `${base}/.well-known/jwks.json`,
-        introspection_endpoint: `${base}/v1/introspect`,
-        revocation_endpoint: `${base}/v1/revoke`,
-        grant_types_supported: [GRANT.tokenExchange, GRANT.jwtBearer, GRANT.clientCredentials],
-        // No authorization endpoint: workloads only; the member is REQUIRED, so it is empty.
-        response_types_supported: [],
-        // none: the exchange and jwt-bearer grants prove the identity by the grant itself.
-        token_endpoint_auth_methods_supported: [...AUTH_METHODS, 'none'],
-        token_endpoint_auth_signing_alg_values_supported: algs,
-        introspection_endpoint_auth_methods_supported: [...AUTH_METHODS],
-        introspection_endpoint_auth_signing_alg_values_supported: algs,
-        revocation_endpoint_auth_methods_supported: [...AUTH_METHODS, 'none'],
-        revocation_endpoint_auth_signing_alg_values_supported: algs,
-        token_exchange_subject_token_types_supported: [TOKEN_TYPE.jwt, TOKEN_TYPE.idToken],
-        token_exchange_requested_token_types_supported: [TOKEN_TYPE.accessToken, TOKEN_TYPE.jwt],
-      });
-    });
+    app.get(
+      '/.well-known/oauth-authorization-server',
+      {
+        config: { permission: 'public' },
+        schema: { tags: ['tokens'], summary: 'RFC 8414 authorization server metadata', security: [], response: { 200: Metadata } },
+      },
+      async (_req, reply) => {
+        const iss = issuer();
+        const base = iss.replace(/\/$/, '');
+        const algs = [...ASYMMETRIC_ALGS];
+        return reply.header('cache-control', 'public, max-age=60').send({
+          issuer: iss,
+          token_endpoint: `${base}/v1/token`,
+          jwks_uri: `${base}/.well-known/jwks.json`,
+          introspection_endpoint: `${base}/v1/introspect`,
+          revocation_endpoint: `${base}/v1/revoke`,
+          grant_types_supported: [GRANT.tokenExchange, GRANT.jwtBearer, GRANT.clientCredentials],
+          // No authorization endpoint: workloads only; the member is REQUIRED, so it is empty.
+          response_types_supported: [],
+          // none: the exchange and jwt-bearer grants prove the identity by the grant itself.
+          token_endpoint_auth_methods_supported: [...AUTH_METHODS, 'none'],
+          token_endpoint_auth_signing_alg_values_supported: algs,
+          introspection_endpoint_auth_methods_supported: [...AUTH_METHODS],
+          introspection_endpoint_auth_signing_alg_values_supported: algs,
+          revocation_endpoint_auth_methods_supported: [...AUTH_METHODS, 'none'],
+          revocation_endpoint_auth_signing_alg_values_supported: algs,
+          token_exchange_subject_token_types_supported: [TOKEN_TYPE.jwt, TOKEN_TYPE.idToken],
+          token_exchange_requested_token_types_supported: [TOKEN_TYPE.accessToken, TOKEN_TYPE.jwt],
+        });
+      },
+    );
   });
 
-  parent.post('/v1/issuers', {
-    config: { permission: 'issuers:write' },
-    schema: { tags: ['tokens'], summary: 'Trust an OIDC issuer’s workload tokens (Kubernetes, CI, cloud workload identity)', body: TrustedIssuer, response: { 201: TrustedIssuer, '4xx': Problem } },
-  }, async (req, reply) => reply.code(201).send(await tokens.addIssuer(actorOf(req), req.body as TrustedIssuer)));
-
-  parent.get('/v1/issuers', {
-    config: { permission: 'inventory:read' },
-    schema: { tags: ['tokens'], summary: 'Trusted OIDC issuers', response: { 200: Type.Object({ items: Type.Array(TrustedIssuer) }), '4xx': Problem } },
-  }, async () => ({ items: await tokens.listIssuers() }));
-
-  parent.delete('/v1/issuers/:id', {
-    config: { permission: 'issuers:write' },
-    schema: { tags: ['tokens'], summary: 'Stop trusting an issuer; its workload bindings are revoked with their tokens', params: IdParam, response: { 204: Type.Null(), '4xx': Problem } },
-  }, async (req, reply) => {
-    await tokens.removeIssuer(actorOf(req), (req.params as { id: string }).id);
-    return reply.code(204).send();
-  });
-
-  parent.post('/v1/identities/:id/credentials', {
-    config: { permission: 'credentials:write' },
-    schema: { tags: ['tokens'], summary: 'Register how an identity proves itself: an OIDC workload subject, a public key, or (legacy only) a static secret answered once', params: IdParam, body: CredentialRegistration, response: { 201: CredOut, '4xx': Problem } },
-  }, async (req, reply) => reply.code(201).header('cache-control', 'no-store').send(await tokens.addCredential(actorOf(req), (req.params as { id: string }).id, req.body as never)));
-
-  parent.get('/v1/identities/:id/credentials', {
-    config: { permission: 'inventory:read' },
-    schema: { tags: ['tokens'], summary: 'An identity’s credentials (never a secret)', params: IdParam, response: { 200: Type.Object({ items: Type.Array(CredOut) }), '4xx': Problem } },
-  }, async (req) => ({ items: await tokens.listCredentials((req.params as { id: string }).id) }));
-
-  parent.post('/v1/identities/:id/credentials/:credential/revoke', {
-    config: { permission: 'credentials:write' },
-    schema: { tags: ['tokens'], summary: 'Revoke a credential and every token it produced', params: Type.Object({ id: Id, credential: Id }), response: { 200: CredOut, '4xx': Problem } },
-  }, async (req) => {
-    const { id, credential } = req.params as { id: string; credential: string };
-    return tokens.revokeCredential(actorOf(req), id, credential);
-  });
-
-  parent.post('/v1/identities/:id/revoke-tokens', {
-    config: { permission: 'credentials:write' },
-    schema: {
-      tags: ['tokens'], summary: 'Revoke every token an identity holds (its token generation moves on)', params: IdParam,
-      body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ identity: Type.String(), generation: Type.Integer() }), '4xx': Problem },
+  parent.post(
+    '/v1/issuers',
+    {
+      config: { permission: 'issuers:write' },
+      schema: {
+        tags: ['tokens'],
+        summary: 'Trust an OIDC issuer’s workload tokens (Kubernetes, CI, cloud workload identity)',
+        body: TrustedIssuer,
+        response: { 201: TrustedIssuer, '4xx': Problem },
+      },
     },
-  }, async (req) => tokens.revokeIdentity(actorOf(req), (req.params as { id: string }).id, (req.body as { reason: string }).reason));
+    async (req, reply) => reply.code(201).send(await tokens.addIssuer(actorOf(req), req.body as TrustedIssuer)),
+  );
+
+  parent.get(
+    '/v1/issuers',
+    {
+      config: { permission: 'inventory:read' },
+      schema: {
+        tags: ['tokens'],
+        summary: 'Trusted OIDC issuers',
+        response: { 200: Type.Object({ items: Type.Array(TrustedIssuer) }), '4xx': Problem },
+      },
+    },
+    async () => ({ items: await tokens.listIssuers() }),
+  );
+
+  parent.delete(
+    '/v1/issuers/:id',
+    {
+      config: { permission: 'issuers:write' },
+      schema: {
+        tags: ['tokens'],
+        summary: 'Stop trusting an issuer; its workload bindings are revoked with their tokens',
+        params: IdParam,
+        response: { 204: Type.Null(), '4xx': Problem },
+      },
+    },
+    async (req, reply) => {
+      await tokens.removeIssuer(actorOf(req), (req.params as { id: string }).id);
+      return reply.code(204).send();
+    },
+  );
+
+  parent.post(
+    '/v1/identities/:id/credentials',
+    {
+      config: { permission: 'credentials:write' },
+      schema: {
+        tags: ['tokens'],
+        summary:
+          'Register how an identity proves itself: an OIDC workload subject, a public key, or (legacy only) a static secret answered once',
+        params: IdParam,
+        body: CredentialRegistration,
+        response: { 201: CredOut, '4xx': Problem },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .code(201)
+        .header('cache-control', 'no-store')
+        .send(await tokens.addCredential(actorOf(req), (req.params as { id: string }).id, req.body as never)),
+  );
+
+  parent.get(
+    '/v1/identities/:id/credentials',
+    {
+      config: { permission: 'inventory:read' },
+      schema: {
+        tags: ['tokens'],
+        summary: 'An identity’s credentials (never a secret)',
+        params: IdParam,
+        response: { 200: Type.Object({ items: Type.Array(CredOut) }), '4xx': Problem },
+      },
+    },
+    async (req) => ({ items: await tokens.listCredentials((req.params as { id: string }).id) }),
+  );
+
+  parent.post(
+    '/v1/identities/:id/credentials/:credential/revoke',
+    {
+      config: { permission: 'credentials:write' },
+      schema: {
+        tags: ['tokens'],
+        summary: 'Revoke a credential and every token it produced',
+        params: Type.Object({ id: Id, credential: Id }),
+        response: { 200: CredOut, '4xx': Problem },
+      },
+    },
+    async (req) => {
+      const { id, credential } = req.params as { id: string; credential: string };
+      return tokens.revokeCredential(actorOf(req), id, credential);
+    },
+  );
+
+  parent.post(
+    '/v1/identities/:id/revoke-tokens',
+    {
+      config: { permission: 'credentials:write' },
+      schema: {
+        tags: ['tokens'],
+        summary: 'Revoke every token an identity holds (its token generation moves on)',
+        params: IdParam,
+        body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ identity: Type.String(), generation: Type.Integer() }), '4xx': Problem },
+      },
+    },
+    async (req) => tokens.revokeIdentity(actorOf(req), (req.params as { id: string }).id, (req.body as { reason: string }).reason),
+  );
 }

@@ -82,9 +82,21 @@ export function usersService({ db, clock }: { db: Database; clock: () => Date })
         const [exists] = await tx.all('SELECT id FROM users WHERE id = ?', [input.id]);
         if (exists) throw new MandateError('ALREADY_EXISTS', `user ${input.id} already exists`, { field: '/id' });
         await tx.run('INSERT INTO users (id, name, roles, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [
-          user.id, user.name, JSON.stringify(user.roles), user.status, at, at,
+          user.id,
+          user.name,
+          JSON.stringify(user.roles),
+          user.status,
+          at,
+          at,
         ]);
-        await appendEvents(tx, at, [{ actor, action: 'user.created', subject: { type: 'user', id: user.id }, after: { id: user.id, name: user.name, roles: user.roles } }]);
+        await appendEvents(tx, at, [
+          {
+            actor,
+            action: 'user.created',
+            subject: { type: 'user', id: user.id },
+            after: { id: user.id, name: user.name, roles: user.roles },
+          },
+        ]);
         return user;
       });
     },
@@ -105,10 +117,20 @@ export function usersService({ db, clock }: { db: Database; clock: () => Date })
         const [user] = await tx.all('SELECT id FROM users WHERE id = ?', [userId]);
         if (!user) throw new MandateError('NOT_FOUND', `no user with id ${userId}`);
         await tx.run('INSERT INTO api_tokens (id, user_id, hash, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)', [
-          info.id, userId, hashToken(token), info.label, info.created_at, info.expires_at,
+          info.id,
+          userId,
+          hashToken(token),
+          info.label,
+          info.created_at,
+          info.expires_at,
         ]);
         await appendEvents(tx, info.created_at, [
-          { actor, action: 'token.created', subject: { type: 'token', id: info.id }, after: { id: info.id, user_id: userId, label: info.label, expires_at: info.expires_at } },
+          {
+            actor,
+            action: 'token.created',
+            subject: { type: 'token', id: info.id },
+            after: { id: info.id, user_id: userId, label: info.label, expires_at: info.expires_at },
+          },
         ]);
       });
       return { ...info, token };
@@ -124,11 +146,23 @@ export function usersService({ db, clock }: { db: Database; clock: () => Date })
     async revokeToken(actor: string, tokenId: string, reason?: string): Promise<TokenInfo> {
       const at = clock().toISOString();
       return db.transaction(async (tx) => {
-        const [row] = await tx.all<TokenInfo>('SELECT id, user_id, label, created_at, expires_at, revoked_at FROM api_tokens WHERE id = ?', [tokenId]);
+        const [row] = await tx.all<TokenInfo>(
+          'SELECT id, user_id, label, created_at, expires_at, revoked_at FROM api_tokens WHERE id = ?',
+          [tokenId],
+        );
         if (!row) throw new MandateError('NOT_FOUND', `no token with id ${tokenId}`);
         if (row.revoked_at) return row;
         await tx.run('UPDATE api_tokens SET revoked_at = ? WHERE id = ?', [at, tokenId]);
-        await appendEvents(tx, at, [{ actor, action: 'token.revoked', subject: { type: 'token', id: tokenId }, before: { revoked_at: null }, after: { revoked_at: at }, ...(reason ? { reason } : {}) }]);
+        await appendEvents(tx, at, [
+          {
+            actor,
+            action: 'token.revoked',
+            subject: { type: 'token', id: tokenId },
+            before: { revoked_at: null },
+            after: { revoked_at: at },
+            ...(reason ? { reason } : {}),
+          },
+        ]);
         return { ...row, revoked_at: at };
       });
     },
@@ -136,7 +170,14 @@ export function usersService({ db, clock }: { db: Database; clock: () => Date })
     /** The principal behind a bearer token, or undefined for an unknown, expired or revoked one. */
     async authenticate(token: string): Promise<Principal | undefined> {
       if (token.length > 512) return undefined;
-      const [row] = await db.all<{ id: string; user_id: string; expires_at: string | null; revoked_at: string | null; roles: string; status: string }>(
+      const [row] = await db.all<{
+        id: string;
+        user_id: string;
+        expires_at: string | null;
+        revoked_at: string | null;
+        roles: string;
+        status: string;
+      }>(
         `SELECT t.id, t.user_id, t.expires_at, t.revoked_at, u.roles, u.status
            FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?`,
         [hashToken(token)],

@@ -10,7 +10,7 @@ export function newToken(): string {
 }
 
 export function newTokenId(): string {
-  return 'tok_' + randomBytes(9).toString('base64url');
+  return `tok_${randomBytes(9).toString('base64url')}`;
 }
 
 export function hashToken(token: string): string {

@@ -17,10 +17,24 @@ const ATTESTED = { attested: true, device_posture: 'compliant', session_purpose:
 function firm(): Manifest {
   return smallManifest([
     // An AI agent that may read and reconcile; withdrawals need just-in-time access.
-    identity('agent-ops', { kind: 'ai_agent', actions: ['read', 'reconcile'], scopes: [CUSTODY_DE, CUSTODY_FR], revocation: { connector: 'manual', target: 'agents' } }),
+    identity('agent-ops', {
+      kind: 'ai_agent',
+      actions: ['read', 'reconcile'],
+      scopes: [CUSTODY_DE, CUSTODY_FR],
+      revocation: { connector: 'manual', target: 'agents' },
+    }),
     identity('svc-report', { function: 'reporting', capability: 'observe', scopes: [CUSTODY_DE] }),
-    identity('bg-custody', { break_glass: true, scopes: [CUSTODY_DE], credential: { type: 'certificate', created: '2026-01-01T00:00:00Z' } }),
-    identity('bg-infra', { break_glass: true, function: 'infrastructure', scopes: [{ entity: 'ent-de', service: 'execution', jurisdiction: 'DE' }], actions: ['read'] }),
+    identity('bg-custody', {
+      break_glass: true,
+      scopes: [CUSTODY_DE],
+      credential: { type: 'certificate', created: '2026-01-01T00:00:00Z' },
+    }),
+    identity('bg-infra', {
+      break_glass: true,
+      function: 'infrastructure',
+      scopes: [{ entity: 'ent-de', service: 'execution', jurisdiction: 'DE' }],
+      actions: ['read'],
+    }),
   ]);
 }
 
@@ -31,20 +45,49 @@ for (const store of testStores()) {
     const tokens: Record<string, string> = {};
     const call = async (who: string | undefined, method: string, url: string, body?: unknown, bearer?: string) => {
       const auth = bearer ?? (who ? tokens[who] : undefined);
-      const res = await app.inject({ method: method as 'GET', url, headers: auth ? { authorization: `Bearer ${auth}` } : {}, ...(body === undefined ? {} : { payload: body as object }) });
+      const res = await app.inject({
+        method: method as 'GET',
+        url,
+        headers: auth ? { authorization: `Bearer ${auth}` } : {},
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
       return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
     };
     const decide = (identityId: string, action: string, scope: object = CUSTODY_DE, context: object = ATTESTED) =>
       call('enf', 'POST', '/v1/decisions', { principal: { identity: identityId }, action, resource: scope, context });
-    const eventsOf = async (id: string) => (await call('admin', 'GET', `/v1/events?subject_id=${encodeURIComponent(id)}&limit=200`)).body.items as { action: string; after: any; actor: string }[];
-    const jit = (over: object = {}) => ({ identity: 'agent-ops', actions: ['withdraw_to_client'], scope: CUSTODY_DE, duration_seconds: 1800, justification: 'stuck withdrawal INC-42', ticket: 'INC-42', ...over });
+    const eventsOf = async (id: string) =>
+      (await call('admin', 'GET', `/v1/events?subject_id=${encodeURIComponent(id)}&limit=200`)).body.items as {
+        action: string;
+        after: any;
+        actor: string;
+      }[];
+    const jit = (over: object = {}) => ({
+      identity: 'agent-ops',
+      actions: ['withdraw_to_client'],
+      scope: CUSTODY_DE,
+      duration_seconds: 1800,
+      justification: 'stuck withdrawal INC-42',
+      ticket: 'INC-42',
+      ...over,
+    });
 
     before(async () => {
-      app = await buildApp({ db: await store.open(), logger: false, clock: () => new Date(now), notificationReceivers: ['https://hooks.firm.example/mandate'] });
+      app = await buildApp({
+        db: await store.open(),
+        logger: false,
+        clock: () => new Date(now),
+        notificationReceivers: ['https://hooks.firm.example/mandate'],
+      });
       tokens.admin = (await app.services.users.bootstrap(undefined))!;
       const users: [string, string[]][] = [
-        ['olga', ['operator']], ['alice@firm.example', ['approver']], ['anton', ['approver']], ['alma', ['approver']], ['vic', ['viewer']],
-        ['carla', ['compliance_officer']], ['enf', ['enforcer']], ['opal', ['operator']],
+        ['olga', ['operator']],
+        ['alice@firm.example', ['approver']],
+        ['anton', ['approver']],
+        ['alma', ['approver']],
+        ['vic', ['viewer']],
+        ['carla', ['compliance_officer']],
+        ['enf', ['enforcer']],
+        ['opal', ['operator']],
       ];
       for (const [user, roles] of users) {
         await app.services.users.createUser('test', { id: user, name: user, roles: roles as never });
@@ -105,10 +148,17 @@ for (const store of testStores()) {
       assert.equal(during.body.recorded, true);
       assert.equal((await decide('agent-ops', 'withdraw_to_client', CUSTODY_FR)).body.decision, 'deny', 'only in the scope granted');
       assert.equal((await decide('agent-ops', 'initiate_transfer')).body.decision, 'deny', 'only the actions granted');
-      assert.equal((await decide('agent-ops', 'withdraw_to_client', CUSTODY_DE, { ...ATTESTED, attested: false })).body.decision, 'deny', 'the firm’s policies still apply');
+      assert.equal(
+        (await decide('agent-ops', 'withdraw_to_client', CUSTODY_DE, { ...ATTESTED, attested: false })).body.decision,
+        'deny',
+        'the firm’s policies still apply',
+      );
       const events = await eventsOf(id);
       for (const action of ['approval.requested', 'approval.approve.refused', 'approval.vote_approved', 'approval.approved'])
-        assert.ok(events.some((e) => e.action === action), `${action} recorded`);
+        assert.ok(
+          events.some((e) => e.action === action),
+          `${action} recorded`,
+        );
       assert.equal(events.filter((e) => e.action === 'approval.approve.refused').length, 4);
       assert.ok((await eventsOf(id)).length > 0);
       assert.equal((await call('vic', 'GET', '/v1/identities/agent-ops/grants')).body.items.length, 1);
@@ -135,7 +185,12 @@ for (const store of testStores()) {
       assert.equal(unknown.body.field, '/actions/0');
       const bg = await call('olga', 'POST', '/v1/access-requests', jit({ identity: 'bg-custody' }));
       assert.equal(bg.status, 400);
-      const noScope = await call('olga', 'POST', '/v1/access-requests', jit({ scope: { entity: 'ent-de', service: 'custody', jurisdiction: 'IT' } }));
+      const noScope = await call(
+        'olga',
+        'POST',
+        '/v1/access-requests',
+        jit({ scope: { entity: 'ent-de', service: 'custody', jurisdiction: 'IT' } }),
+      );
       assert.equal(noScope.status, 409);
       assert.equal(noScope.body.code, 'SCOPE_NOT_LAWFUL');
       const viewer = await call('vic', 'POST', '/v1/access-requests', jit());
@@ -185,7 +240,12 @@ for (const store of testStores()) {
       const fr = await grant(CUSTODY_FR);
       assert.equal((await decide('agent-ops', 'withdraw_to_client', CUSTODY_FR)).body.decision, 'allow');
       // The French passport is restricted: the grant made under it is cut (even though returns stay lawful).
-      const p = await call('carla', 'POST', '/v1/authorisations/auth-de-custody-fr/transitions', { to: 'restricted', denied_actions: ['initiate_transfer'], reason: 'AMF conditions', reference: 'AMF 2026/1' });
+      const p = await call('carla', 'POST', '/v1/authorisations/auth-de-custody-fr/transitions', {
+        to: 'restricted',
+        denied_actions: ['initiate_transfer'],
+        reason: 'AMF conditions',
+        reference: 'AMF 2026/1',
+      });
       assert.equal(p.status, 201, JSON.stringify(p.body));
       const t = await call('anton', 'POST', `/v1/transitions/${p.body.id}/approve`, {});
       assert.equal(t.body.status, 'applied', JSON.stringify(t.body));
@@ -195,7 +255,10 @@ for (const store of testStores()) {
 
       const de = await grant(CUSTODY_DE);
       assert.equal((await decide('agent-ops', 'withdraw_to_client')).body.decision, 'allow');
-      assert.equal((await call('olga', 'POST', '/v1/identities/agent-ops/status', { status: 'suspended', reason: 'agent misbehaved' })).status, 200);
+      assert.equal(
+        (await call('olga', 'POST', '/v1/identities/agent-ops/status', { status: 'suspended', reason: 'agent misbehaved' })).status,
+        200,
+      );
       assert.equal((await call('vic', 'GET', `/v1/access-requests/${de}`)).body.status, 'ended');
       assert.equal((await call('olga', 'POST', '/v1/identities/agent-ops/status', { status: 'active', reason: 'fixed' })).status, 200);
       assert.equal((await decide('agent-ops', 'withdraw_to_client')).body.decision, 'deny', 'reactivation does not bring a grant back');
@@ -209,51 +272,102 @@ for (const store of testStores()) {
       const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
       const reg = await call('admin', 'POST', '/v1/identities/agent-ops/credentials', { type: 'jwk', jwk: await exportJWK(publicKey) });
       assert.equal(reg.status, 201, JSON.stringify(reg.body));
-      const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'EdDSA' }).setIssuer('agent-ops').setSubject('agent-ops')
-        .setAudience('http://mandate.local/v1/token').setIssuedAt(Math.floor(now / 1000)).setExpirationTime(Math.floor(now / 1000) + 120).setJti(`j${now}`).sign(privateKey);
+      const assertion = await new SignJWT({})
+        .setProtectedHeader({ alg: 'EdDSA' })
+        .setIssuer('agent-ops')
+        .setSubject('agent-ops')
+        .setAudience('http://mandate.local/v1/token')
+        .setIssuedAt(Math.floor(now / 1000))
+        .setExpirationTime(Math.floor(now / 1000) + 120)
+        .setJti(`j${now}`)
+        .sign(privateKey);
       const tok = await call(undefined, 'POST', '/v1/token', { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion });
       assert.equal(tok.status, 200, JSON.stringify(tok.body));
       const own = await call(undefined, 'POST', '/v1/access-requests', jit(), tok.body.access_token);
       assert.equal(own.status, 201, JSON.stringify(own.body));
       assert.equal(own.body.requester, 'identity:agent-ops');
-      const other = await call(undefined, 'POST', '/v1/access-requests', jit({ identity: 'svc-report', actions: ['read'] }), tok.body.access_token);
+      const other = await call(
+        undefined,
+        'POST',
+        '/v1/access-requests',
+        jit({ identity: 'svc-report', actions: ['read'] }),
+        tok.body.access_token,
+      );
       assert.equal(other.status, 403);
       // The owner may not approve what their agent asked for; two approvers may.
-      assert.equal((await call('alice@firm.example', 'POST', `/v1/approvals/${own.body.id}/approve`, {})).body.code, 'SEPARATION_OF_DUTIES');
+      assert.equal(
+        (await call('alice@firm.example', 'POST', `/v1/approvals/${own.body.id}/approve`, {})).body.code,
+        'SEPARATION_OF_DUTIES',
+      );
       await call('anton', 'POST', `/v1/approvals/${own.body.id}/approve`, {});
       assert.equal((await call('alma', 'POST', `/v1/approvals/${own.body.id}/approve`, {})).body.status, 'approved');
       // A token issued now carries the grant (and the decision sees it through the token too).
-      const assertion2 = await new SignJWT({}).setProtectedHeader({ alg: 'EdDSA' }).setIssuer('agent-ops').setSubject('agent-ops')
-        .setAudience('http://mandate.local/v1/token').setIssuedAt(Math.floor(now / 1000)).setExpirationTime(Math.floor(now / 1000) + 120).setJti(`k${now}`).sign(privateKey);
-      const tok2 = await call(undefined, 'POST', '/v1/token', { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: assertion2 });
+      const assertion2 = await new SignJWT({})
+        .setProtectedHeader({ alg: 'EdDSA' })
+        .setIssuer('agent-ops')
+        .setSubject('agent-ops')
+        .setAudience('http://mandate.local/v1/token')
+        .setIssuedAt(Math.floor(now / 1000))
+        .setExpirationTime(Math.floor(now / 1000) + 120)
+        .setJti(`k${now}`)
+        .sign(privateKey);
+      const tok2 = await call(undefined, 'POST', '/v1/token', {
+        grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        assertion: assertion2,
+      });
       const claims = JSON.parse(Buffer.from(tok2.body.access_token.split('.')[1], 'base64url').toString());
-      assert.deepEqual(claims.mdt.grants.map((g: any) => [g.id, g.kind, g.actions]), [[own.body.id, 'access', ['withdraw_to_client']]]);
+      assert.deepEqual(
+        claims.mdt.grants.map((g: any) => [g.id, g.kind, g.actions]),
+        [[own.body.id, 'access', ['withdraw_to_client']]],
+      );
       // The token says the workload was not attested (a key, not a platform token): the caller
       // cannot claim otherwise, and the default policy's attestation rule still applies under the grant.
-      const claimed = await call('enf', 'POST', '/v1/decisions', { principal: { token: tok2.body.access_token }, action: 'withdraw_to_client', resource: CUSTODY_DE, context: { ...ATTESTED, attested: true } });
+      const claimed = await call('enf', 'POST', '/v1/decisions', {
+        principal: { token: tok2.body.access_token },
+        action: 'withdraw_to_client',
+        resource: CUSTODY_DE,
+        context: { ...ATTESTED, attested: true },
+      });
       assert.equal(claimed.body.decision, 'deny', JSON.stringify(claimed.body));
       assert.deepEqual(claimed.body.policies, ['builtin:context-conflicts-with-token']);
       const { attested: _a, session_purpose: _p, environment: _e, ...own_context } = ATTESTED as Record<string, unknown>;
-      const viaToken = await call('enf', 'POST', '/v1/decisions', { principal: { token: tok2.body.access_token }, action: 'withdraw_to_client', resource: CUSTODY_DE, context: own_context });
+      const viaToken = await call('enf', 'POST', '/v1/decisions', {
+        principal: { token: tok2.body.access_token },
+        action: 'withdraw_to_client',
+        resource: CUSTODY_DE,
+        context: own_context,
+      });
       assert.equal(viaToken.body.decision, 'deny', JSON.stringify(viaToken.body));
       assert.ok(!viaToken.body.policies.some((p: string) => p.startsWith('builtin:')), JSON.stringify(viaToken.body));
       // Revoking the grant early also revokes the tokens that carry it.
       assert.equal((await call('olga', 'POST', `/v1/access-requests/${own.body.id}/revoke`, { reason: 'done' })).body.status, 'ended');
-      const afterRevoke = await call('enf', 'POST', '/v1/decisions', { principal: { token: tok2.body.access_token }, action: 'withdraw_to_client', resource: CUSTODY_DE, context: ATTESTED });
+      const afterRevoke = await call('enf', 'POST', '/v1/decisions', {
+        principal: { token: tok2.body.access_token },
+        action: 'withdraw_to_client',
+        resource: CUSTODY_DE,
+        context: ATTESTED,
+      });
       assert.equal(afterRevoke.body.decision, 'deny');
     });
 
     test('an exception documents a waived control with compensating controls; decisions say they rely on it; expiry is a finding until closed', async () => {
       const body = {
-        identity: 'agent-ops', control: 'workload_attestation', actions: ['reconcile'], scope: CUSTODY_DE,
+        identity: 'agent-ops',
+        control: 'workload_attestation',
+        actions: ['reconcile'],
+        scope: CUSTODY_DE,
         justification: 'legacy reconciliation host cannot attest until the platform migration (PLAT-9)',
         compensating_controls: { extra_monitoring: true, manual_approval_per_action: true, note: 'IP allow-list on the host' },
-        expires_at: new Date(now + 7 * 86_400_000).toISOString(), ticket: 'RISK-77',
+        expires_at: new Date(now + 7 * 86_400_000).toISOString(),
+        ticket: 'RISK-77',
       };
       const noAttest = { ...ATTESTED, attested: false, device_posture: 'unknown' };
       assert.equal((await decide('agent-ops', 'reconcile', CUSTODY_DE, noAttest)).body.decision, 'deny');
       assert.equal((await call('olga', 'POST', '/v1/exceptions', body)).status, 403, 'an operator cannot register exceptions');
-      const tooLong = await call('carla', 'POST', '/v1/exceptions', { ...body, expires_at: new Date(now + 400 * 86_400_000).toISOString() });
+      const tooLong = await call('carla', 'POST', '/v1/exceptions', {
+        ...body,
+        expires_at: new Date(now + 400 * 86_400_000).toISOString(),
+      });
       assert.equal(tooLong.body.field, '/expires_at');
       const ex = await call('carla', 'POST', '/v1/exceptions', body);
       assert.equal(ex.status, 201, JSON.stringify(ex.body));
@@ -264,7 +378,10 @@ for (const store of testStores()) {
       assert.equal((await call('alma', 'POST', `/v1/approvals/${ex.body.approval_id}/approve`, {})).body.status, 'approved');
       const d = await decide('agent-ops', 'reconcile', CUSTODY_DE, noAttest);
       assert.equal(d.body.decision, 'allow', JSON.stringify(d.body));
-      assert.deepEqual(d.body.relied_on.map((r: any) => [r.type, r.id]), [['exception', ex.body.id]]);
+      assert.deepEqual(
+        d.body.relied_on.map((r: any) => [r.type, r.id]),
+        [['exception', ex.body.id]],
+      );
       assert.match(d.body.reasons[0], /waives workload_attestation/);
       assert.deepEqual(d.body.obligations.map((o: any) => o.type).sort(), ['manual_approval', 'monitor']);
       // An observe decision under it is recorded too (extra monitoring): the exception is on every such answer.
@@ -278,7 +395,9 @@ for (const store of testStores()) {
       assert.ok(findings.some((f) => f.id === `exception-expired-open:${ex.body.id}`));
       const closed = await call('carla', 'POST', `/v1/exceptions/${ex.body.id}/close`, { notes: 'host migrated; attests now' });
       assert.equal(closed.body.status, 'closed');
-      assert.ok(!(await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.some((f: any) => f.id === `exception-expired-open:${ex.body.id}`));
+      assert.ok(
+        !(await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.some((f: any) => f.id === `exception-expired-open:${ex.body.id}`),
+      );
       assert.equal((await call('carla', 'POST', `/v1/exceptions/${ex.body.id}/close`, { notes: 'again' })).body.code, 'ALREADY_DECIDED');
     });
 
@@ -287,11 +406,19 @@ for (const store of testStores()) {
       assert.equal(sealed.body.decision, 'deny');
       assert.deepEqual(sealed.body.policies, ['builtin:break-glass-sealed']);
 
-      const u = await call('olga', 'POST', '/v1/break-glass/bg-custody/unseal', { reason: 'custody API down, clients waiting (INC-7)', duration_seconds: 1800, ticket: 'INC-7' });
+      const u = await call('olga', 'POST', '/v1/break-glass/bg-custody/unseal', {
+        reason: 'custody API down, clients waiting (INC-7)',
+        duration_seconds: 1800,
+        ticket: 'INC-7',
+      });
       assert.equal(u.status, 201, JSON.stringify(u.body));
       assert.equal(u.body.status, 'pending');
       assert.equal((await call('olga', 'POST', '/v1/break-glass/bg-custody/unseal', { reason: 'again' })).body.code, 'ALREADY_EXISTS');
-      assert.equal((await call('alice@firm.example', 'POST', `/v1/approvals/${u.body.approval_id}/approve`, {})).body.code, 'SEPARATION_OF_DUTIES', 'the owner does not approve');
+      assert.equal(
+        (await call('alice@firm.example', 'POST', `/v1/approvals/${u.body.approval_id}/approve`, {})).body.code,
+        'SEPARATION_OF_DUTIES',
+        'the owner does not approve',
+      );
       await call('anton', 'POST', `/v1/approvals/${u.body.approval_id}/approve`, {});
       assert.equal((await call('alma', 'POST', `/v1/approvals/${u.body.approval_id}/approve`, {})).body.status, 'approved');
       const act = (await call('vic', 'GET', `/v1/break-glass/activations/${u.body.id}`)).body;
@@ -299,39 +426,81 @@ for (const store of testStores()) {
       assert.equal(act.review.status, 'open');
       const open = await decide('bg-custody', 'withdraw_to_client');
       assert.equal(open.body.decision, 'allow', JSON.stringify(open.body));
-      assert.deepEqual(open.body.relied_on.map((r: any) => r.type), ['break_glass']);
-      assert.ok(!(await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.some((f: any) => f.check === 'break-glass-unreviewed'), 'not a finding while the window is open');
+      assert.deepEqual(
+        open.body.relied_on.map((r: any) => r.type),
+        ['break_glass'],
+      );
+      assert.ok(
+        !(await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.some((f: any) => f.check === 'break-glass-unreviewed'),
+        'not a finding while the window is open',
+      );
 
       now += 1800_000 + 1;
       assert.equal((await decide('bg-custody', 'withdraw_to_client')).body.decision, 'deny', 'sealed again when the window closes');
       await app.services.grants.endDue();
       assert.ok((await eventsOf('bg-custody')).some((e) => e.action === 'break_glass.resealed'));
-      const finding = (await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.find((f: any) => f.id === `break-glass-unreviewed:${u.body.id}`);
+      const finding = (await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.find(
+        (f: any) => f.id === `break-glass-unreviewed:${u.body.id}`,
+      );
       assert.equal(finding?.severity, 'high');
-      assert.equal((await call('olga', 'POST', `/v1/break-glass/activations/${u.body.id}/review`, { notes: 'mine' })).body.code, 'SEPARATION_OF_DUTIES');
+      assert.equal(
+        (await call('olga', 'POST', `/v1/break-glass/activations/${u.body.id}/review`, { notes: 'mine' })).body.code,
+        'SEPARATION_OF_DUTIES',
+      );
       assert.equal((await call('vic', 'POST', `/v1/break-glass/activations/${u.body.id}/review`, { notes: 'x' })).status, 403);
-      const reviewed = await call('carla', 'POST', `/v1/break-glass/activations/${u.body.id}/review`, { notes: 'withdrawals INC-7 checked against the ledger; credential rotated' });
+      const reviewed = await call('carla', 'POST', `/v1/break-glass/activations/${u.body.id}/review`, {
+        notes: 'withdrawals INC-7 checked against the ledger; credential rotated',
+      });
       assert.equal(reviewed.body.review.status, 'done');
-      assert.ok(!(await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.some((f: any) => f.id === `break-glass-unreviewed:${u.body.id}`));
+      assert.ok(
+        !(await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.some((f: any) => f.id === `break-glass-unreviewed:${u.body.id}`),
+      );
     });
 
     test('break-glass emergency path: at once, short, notified, and a critical finding until reviewed', async () => {
-      const tooLong = await call('opal', 'POST', '/v1/break-glass/bg-infra/unseal', { reason: 'outage', emergency: true, duration_seconds: 7200 });
+      const tooLong = await call('opal', 'POST', '/v1/break-glass/bg-infra/unseal', {
+        reason: 'outage',
+        emergency: true,
+        duration_seconds: 7200,
+      });
       assert.equal(tooLong.body.field, '/duration_seconds');
-      const u = await call('opal', 'POST', '/v1/break-glass/bg-infra/unseal', { reason: 'database outage, pager P1', emergency: true, duration_seconds: 900 });
+      const u = await call('opal', 'POST', '/v1/break-glass/bg-infra/unseal', {
+        reason: 'database outage, pager P1',
+        emergency: true,
+        duration_seconds: 900,
+      });
       assert.equal(u.status, 201, JSON.stringify(u.body));
       assert.equal(u.body.status, 'active');
       assert.equal(u.body.emergency, true);
-      assert.equal((await decide('bg-infra', 'read', { entity: 'ent-de', service: 'execution', jurisdiction: 'DE' })).body.decision, 'allow');
-      const outbox = (await call('admin', 'GET', '/v1/outbox?limit=500')).body.items as { channel: string; payload?: any; reason: string }[];
+      assert.equal(
+        (await decide('bg-infra', 'read', { entity: 'ent-de', service: 'execution', jurisdiction: 'DE' })).body.decision,
+        'allow',
+      );
+      const outbox = (await call('admin', 'GET', '/v1/outbox?limit=500')).body.items as {
+        channel: string;
+        payload?: any;
+        reason: string;
+      }[];
       assert.ok(outbox.some((o) => o.channel === 'notify' && /emergency/.test(o.reason)));
-      const f = (await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.find((x: any) => x.id === `break-glass-unreviewed:${u.body.id}`);
+      const f = (await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.find(
+        (x: any) => x.id === `break-glass-unreviewed:${u.body.id}`,
+      );
       assert.equal(f?.severity, 'critical');
       const sealedEarly = await call('opal', 'POST', `/v1/break-glass/activations/${u.body.id}/seal`, { reason: 'outage over' });
       assert.equal(sealedEarly.body.status, 'ended');
-      assert.equal((await decide('bg-infra', 'read', { entity: 'ent-de', service: 'execution', jurisdiction: 'DE' })).body.decision, 'deny');
+      assert.equal(
+        (await decide('bg-infra', 'read', { entity: 'ent-de', service: 'execution', jurisdiction: 'DE' })).body.decision,
+        'deny',
+      );
       assert.ok((await eventsOf('bg-infra')).some((e) => e.action === 'break_glass.emergency_unsealed'));
-      assert.equal((await call('alice@firm.example', 'POST', `/v1/break-glass/activations/${u.body.id}/review`, { notes: 'P1 handled; superuser password rotated' })).body.review.status, 'done');
+      assert.equal(
+        (
+          await call('alice@firm.example', 'POST', `/v1/break-glass/activations/${u.body.id}/review`, {
+            notes: 'P1 handled; superuser password rotated',
+          })
+        ).body.review.status,
+        'done',
+      );
     });
 
     test('policy and lifecycle-rule changes wait for an approver other than who asked', async () => {
@@ -359,7 +528,11 @@ for (const store of testStores()) {
       assert.equal((await call('vic', 'GET', '/v1/lifecycle-rules')).body.version, rules.version + 1);
       const stale = await call('anton', 'POST', `/v1/approvals/${rc2.body.approval.id}/approve`, {});
       assert.equal(stale.status, 412);
-      assert.equal((await call('vic', 'GET', `/v1/approvals/${rc2.body.approval.id}`)).body.status, 'pending', 'the failed approval changed nothing');
+      assert.equal(
+        (await call('vic', 'GET', `/v1/approvals/${rc2.body.approval.id}`)).body.status,
+        'pending',
+        'the failed approval changed nothing',
+      );
     });
   });
 }

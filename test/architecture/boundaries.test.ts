@@ -21,15 +21,22 @@ test('src/core imports only src/core and pure libraries', () => {
   }
 });
 
-test('the SDK\'s decision semantics (decision/, cedar/) are pure: no I/O, no clock, no randomness', () => {
+test("the SDK's decision semantics (decision/, cedar/) are pure: no I/O, no clock, no randomness", () => {
   for (const dir of ['decision', 'cedar']) {
     const base = new URL(`../../packages/sdk/src/${dir}/`, import.meta.url);
     for (const file of readdirSync(base).filter((f) => f.endsWith('.ts'))) {
       const text = readFileSync(new URL(file, base), 'utf8');
       for (const [, spec] of text.matchAll(/from '([^']+)'/g)) {
-        assert.ok(spec!.startsWith('./') || spec!.startsWith('../cedar/') || spec!.startsWith('../decision/'), `sdk ${dir}/${file} imports ${spec}`);
+        assert.ok(
+          spec!.startsWith('./') || spec!.startsWith('../cedar/') || spec!.startsWith('../decision/'),
+          `sdk ${dir}/${file} imports ${spec}`,
+        );
       }
-      assert.doesNotMatch(text, /\b(Date\.now|new Date\(\)|Math\.random|eval\(|new Function)\b/, `sdk ${dir}/${file} reads the clock or randomness, or generates code`);
+      assert.doesNotMatch(
+        text,
+        /\b(Date\.now|new Date\(\)|Math\.random|eval\(|new Function)\b/,
+        `sdk ${dir}/${file} reads the clock or randomness, or generates code`,
+      );
     }
   }
 });

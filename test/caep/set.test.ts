@@ -18,7 +18,12 @@ describe('CAEP security event tokens', () => {
   let app: Awaited<ReturnType<typeof buildApp>>;
   let admin = '';
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await app.inject({ method: method as 'GET', url: path, headers: { authorization: `Bearer ${admin}` }, ...(body ? { payload: body as object } : {}) });
+    const res = await app.inject({
+      method: method as 'GET',
+      url: path,
+      headers: { authorization: `Bearer ${admin}` },
+      ...(body ? { payload: body as object } : {}),
+    });
     return { status: res.statusCode, body: JSON.parse(res.body) };
   };
 
@@ -36,9 +41,27 @@ describe('CAEP security event tokens', () => {
     url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/caep`;
     const key = await newSetSigningKey();
     const caep = caepConnector({ issuer: 'http://mandate.test', key, guard: outboundGuard({ allow: ['127.0.0.1'] }) });
-    app = await buildApp({ db: await store.open(), logger: false, caepReceivers: [url], connectors: { get: (n) => (n === 'caep' ? caep : undefined) }, jwks: () => ({ keys: [key.publicJwk] }) });
+    app = await buildApp({
+      db: await store.open(),
+      logger: false,
+      caepReceivers: [url],
+      connectors: { get: (n) => (n === 'caep' ? caep : undefined) },
+      jwks: () => ({ keys: [key.publicJwk] }),
+    });
     admin = (await app.services.users.bootstrap(undefined))!;
-    await call('POST', '/v1/import', smallManifest([identity('svc-a', { revocation: { connector: 'manual', target: 'ticket' } }), identity('svc-fr', { scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }, { entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }] })]));
+    await call(
+      'POST',
+      '/v1/import',
+      smallManifest([
+        identity('svc-a', { revocation: { connector: 'manual', target: 'ticket' } }),
+        identity('svc-fr', {
+          scopes: [
+            { entity: 'ent-de', service: 'custody', jurisdiction: 'FR' },
+            { entity: 'ent-de', service: 'custody', jurisdiction: 'DE' },
+          ],
+        }),
+      ]),
+    );
   });
   after(async () => {
     await app.close();
@@ -55,7 +78,10 @@ describe('CAEP security event tokens', () => {
   }
 
   test('a manual suspension pushes session-revoked, verifiable with the published key', async () => {
-    assert.equal((await call('POST', '/v1/identities/svc-a/status', { status: 'suspended', reason: 'key leaked in a public repository' })).status, 200);
+    assert.equal(
+      (await call('POST', '/v1/identities/svc-a/status', { status: 'suspended', reason: 'key leaked in a public repository' })).status,
+      200,
+    );
     await app.services.outbox.drain();
     assert.equal(received.length, 1);
     const set = await verified(0);
@@ -67,7 +93,11 @@ describe('CAEP security event tokens', () => {
   });
 
   test('a narrowing pushes token-claims-change with the lawful power', async () => {
-    const p = await app.services.regulatory.propose({ user: 'admin', canApprove: true }, 'auth-de-custody-fr', { to: 'withdrawn', reason: 'Art. 64', reference: 'W-1' });
+    const p = await app.services.regulatory.propose({ user: 'admin', canApprove: true }, 'auth-de-custody-fr', {
+      to: 'withdrawn',
+      reason: 'Art. 64',
+      reference: 'W-1',
+    });
     await app.services.users.createUser('t', { id: 'ann', name: 'Ann', roles: ['approver'] });
     await app.services.regulatory.decide({ user: 'ann', canApprove: true }, p.id, 'approve', undefined);
     await app.services.outbox.drain();

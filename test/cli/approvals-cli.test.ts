@@ -14,7 +14,17 @@ import { testStores } from '../support/stores.js';
 const TOKEN = 'mdt_test_bootstrap_token_approvals_0123456789';
 const CUSTODY_DE = { entity: 'ent-de', service: 'custody', jurisdiction: 'DE' } as const;
 const SCOPE_FLAGS = ['--entity', 'ent-de', '--service', 'custody', '--jurisdiction', 'DE'];
-const DECIDE = ['decide', '--identity', 'svc-custody', '--action', 'withdraw_to_client', ...SCOPE_FLAGS, '--attested', '--device', 'compliant'];
+const DECIDE = [
+  'decide',
+  '--identity',
+  'svc-custody',
+  '--action',
+  'withdraw_to_client',
+  ...SCOPE_FLAGS,
+  '--attested',
+  '--device',
+  'compliant',
+];
 
 const store = testStores()[0]!;
 
@@ -31,13 +41,27 @@ describe('approvals, access, exceptions, break-glass and findings from the CLI (
     tokens.admin = TOKEN;
     const dir = mkdtempSync(join(tmpdir(), 'mandate-approvals-cli-'));
     const file = join(dir, 'firm.json');
-    writeFileSync(file, JSON.stringify(smallManifest([
-      identity('svc-custody', { actions: ['read', 'reconcile'], scopes: [CUSTODY_DE] }),
-      identity('bg-custody', { break_glass: true, scopes: [CUSTODY_DE], credential: { type: 'certificate', created: '2026-01-01T00:00:00Z' } }),
-    ])));
+    writeFileSync(
+      file,
+      JSON.stringify(
+        smallManifest([
+          identity('svc-custody', { actions: ['read', 'reconcile'], scopes: [CUSTODY_DE] }),
+          identity('bg-custody', {
+            break_glass: true,
+            scopes: [CUSTODY_DE],
+            credential: { type: 'certificate', created: '2026-01-01T00:00:00Z' },
+          }),
+        ]),
+      ),
+    );
     const imported = await as('admin', 'import', file);
     assert.equal(imported.code, 0, imported.stderr);
-    const users: [string, string][] = [['olga', 'operator'], ['anton', 'approver'], ['alma', 'approver'], ['carla', 'compliance_officer']];
+    const users: [string, string][] = [
+      ['olga', 'operator'],
+      ['anton', 'approver'],
+      ['alma', 'approver'],
+      ['carla', 'compliance_officer'],
+    ];
     for (const [user, role] of users) {
       const add = await as('admin', 'users', 'add', user, '--name', user, '--roles', role);
       assert.equal(add.code, 0, add.stderr);
@@ -59,7 +83,17 @@ describe('approvals, access, exceptions, break-glass and findings from the CLI (
       assert.equal(r.code, 2, `--duration ${bad}: ${r.stderr}`);
       assert.match(r.stderr, /--duration must be whole seconds \(1800\) or a span like 30m, 2h or 1h30m/);
     }
-    const missing = await as('olga', 'access', 'request', 'svc-custody', '--action', 'withdraw_to_client', ...SCOPE_FLAGS, '--duration', '30m');
+    const missing = await as(
+      'olga',
+      'access',
+      'request',
+      'svc-custody',
+      '--action',
+      'withdraw_to_client',
+      ...SCOPE_FLAGS,
+      '--duration',
+      '30m',
+    );
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /--justification/);
     const noAction = await as('olga', 'access', 'request', 'svc-custody', ...SCOPE_FLAGS, '--duration', '30m', '--justification', 'x');
@@ -72,9 +106,37 @@ describe('approvals, access, exceptions, break-glass and findings from the CLI (
     assert.equal(mixed.code, 2);
     const limit = await as('anton', 'approvals', 'list', '--limit', '9999');
     assert.equal(limit.code, 2);
-    const control = await as('carla', 'exceptions', 'add', 'svc-custody', '--control', 'firewall', '--action', 'read', ...SCOPE_FLAGS, '--justification', 'x', '--expires', '2027-01-01');
+    const control = await as(
+      'carla',
+      'exceptions',
+      'add',
+      'svc-custody',
+      '--control',
+      'firewall',
+      '--action',
+      'read',
+      ...SCOPE_FLAGS,
+      '--justification',
+      'x',
+      '--expires',
+      '2027-01-01',
+    );
     assert.equal(control.code, 2);
-    const expires = await as('carla', 'exceptions', 'add', 'svc-custody', '--control', 'entitlement', '--action', 'read', ...SCOPE_FLAGS, '--justification', 'x', '--expires', 'next week');
+    const expires = await as(
+      'carla',
+      'exceptions',
+      'add',
+      'svc-custody',
+      '--control',
+      'entitlement',
+      '--action',
+      'read',
+      ...SCOPE_FLAGS,
+      '--justification',
+      'x',
+      '--expires',
+      'next week',
+    );
     assert.equal(expires.code, 2);
     assert.match(expires.stderr, /--expires must be an ISO 8601 date/);
     const bgDuration = await as('olga', 'break-glass', 'unseal', 'bg-custody', '--reason', 'x', '--duration', 'an hour');
@@ -91,10 +153,26 @@ describe('approvals, access, exceptions, break-glass and findings from the CLI (
     const before = await as('olga', ...DECIDE);
     assert.equal(before.code, 4, 'no grant yet: deny');
 
-    const req = await as('olga', 'access', 'request', 'svc-custody', '--action', 'withdraw_to_client', ...SCOPE_FLAGS,
-      '--duration', '30m', '--justification', 'stuck withdrawal INC-42', '--ticket', 'INC-42');
+    const req = await as(
+      'olga',
+      'access',
+      'request',
+      'svc-custody',
+      '--action',
+      'withdraw_to_client',
+      ...SCOPE_FLAGS,
+      '--duration',
+      '30m',
+      '--justification',
+      'stuck withdrawal INC-42',
+      '--ticket',
+      'INC-42',
+    );
     assert.equal(req.code, 0, req.stderr);
-    const m = /^access request (ap_[0-9a-f]+) for svc-custody is pending: it needs 2 approvals from approver or admin by \S+\n {2}an approver decides it with: mandate approvals approve ap_/.exec(req.stdout);
+    const m =
+      /^access request (ap_[0-9a-f]+) for svc-custody is pending: it needs 2 approvals from approver or admin by \S+\n {2}an approver decides it with: mandate approvals approve ap_/.exec(
+        req.stdout,
+      );
     assert.ok(m, req.stdout);
     accessId = m[1]!;
     const shown = JSON.parse((await as('olga', 'access', 'show', accessId, '--json')).stdout);
@@ -138,7 +216,10 @@ describe('approvals, access, exceptions, break-glass and findings from the CLI (
     assert.match(access.stdout, new RegExp(`^access request ${accessId} for svc-custody is active`));
     assert.match(access.stdout, /granted: {7}\S+ until \S+/);
     const active = await as('carla', 'access', 'list', '--identity', 'svc-custody', '--status', 'active');
-    assert.match(active.stdout, new RegExp(`${accessId}\\s+svc-custody\\s+withdraw_to_client\\s+ent-de/custody/DE\\s+30m\\s+active\\s+2/2`));
+    assert.match(
+      active.stdout,
+      new RegExp(`${accessId}\\s+svc-custody\\s+withdraw_to_client\\s+ent-de/custody/DE\\s+30m\\s+active\\s+2/2`),
+    );
     const grants = await as('carla', 'access', 'grants', 'svc-custody');
     assert.match(grants.stdout, new RegExp(`${accessId}\\s+access\\s+withdraw_to_client\\s+ent-de/custody/DE`));
 
@@ -157,7 +238,19 @@ describe('approvals, access, exceptions, break-glass and findings from the CLI (
   });
 
   test('a rejection, the rules in force, and the decided list', async () => {
-    const req = await as('olga', 'access', 'request', 'svc-custody', '--action', 'read,reconcile', ...SCOPE_FLAGS, '--duration', '3600', '--justification', 'audit support');
+    const req = await as(
+      'olga',
+      'access',
+      'request',
+      'svc-custody',
+      '--action',
+      'read,reconcile',
+      ...SCOPE_FLAGS,
+      '--duration',
+      '3600',
+      '--justification',
+      'audit support',
+    );
     assert.equal(req.code, 0, req.stderr);
     const id = /access request (ap_[0-9a-f]+)/.exec(req.stdout)![1]!;
     // reconcile executes on custody: two approvers; the comma-separated actions were both asked for.
@@ -167,42 +260,100 @@ describe('approvals, access, exceptions, break-glass and findings from the CLI (
     assert.equal(rej.code, 0, rej.stderr);
     assert.match(rej.stdout, new RegExp(`^approval ${id} is rejected \\(rejected by anton: use the reporting identity\\)`));
     assert.match((await as('olga', 'access', 'show', id)).stdout, /is rejected/);
-    const decided = JSON.parse((await as('carla', 'approvals', 'list', '--status', 'rejected', '--kind', 'access', '--json')).stdout) as { id: string }[];
-    assert.deepEqual(decided.map((a) => a.id), [id]);
+    const decided = JSON.parse((await as('carla', 'approvals', 'list', '--status', 'rejected', '--kind', 'access', '--json')).stdout) as {
+      id: string;
+    }[];
+    assert.deepEqual(
+      decided.map((a) => a.id),
+      [id],
+    );
     assert.match((await as('anton', 'approvals', 'list', '--mine')).stdout, /^nothing waits for your decision/);
 
     const rules = await as('carla', 'approvals', 'rules');
     assert.equal(rules.code, 0, rules.stderr);
     assert.match(rules.stdout, /^ID\s+KIND\s+WHEN\s+APPROVALS\s+ROLES\s+EXPIRES_AFTER/);
-    assert.match(rules.stdout, /access-execute-client-assets\s+access\s+capability=execute services=custody\|transfer\s+2\s+approver,admin\s+8h/);
+    assert.match(
+      rules.stdout,
+      /access-execute-client-assets\s+access\s+capability=execute services=custody\|transfer\s+2\s+approver,admin\s+8h/,
+    );
     assert.ok(JSON.parse((await as('carla', 'approvals', 'rules', '--json')).stdout).length >= 9);
   });
 
   test('exceptions: registered, pending two approvals, listed, shown, closed', async () => {
     const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-    const add = await as('carla', 'exceptions', 'add', 'svc-custody', '--control', 'workload_attestation', '--action', 'withdraw_to_client', ...SCOPE_FLAGS,
-      '--justification', 'legacy HSM host cannot attest until Q3', '--expires', expires, '--monitor', '--note', 'weekly log review', '--ticket', 'RISK-9');
+    const add = await as(
+      'carla',
+      'exceptions',
+      'add',
+      'svc-custody',
+      '--control',
+      'workload_attestation',
+      '--action',
+      'withdraw_to_client',
+      ...SCOPE_FLAGS,
+      '--justification',
+      'legacy HSM host cannot attest until Q3',
+      '--expires',
+      expires,
+      '--monitor',
+      '--note',
+      'weekly log review',
+      '--ticket',
+      'RISK-9',
+    );
     assert.equal(add.code, 0, add.stderr);
     const m = /^exception (ex_[0-9a-f]+) for svc-custody is pending: it needs 2 approvals from approver or admin/.exec(add.stdout);
     assert.ok(m, add.stdout);
     const id = m[1]!;
     const list = await as('carla', 'exceptions', 'list', '--identity', 'svc-custody', '--status', 'pending');
-    assert.match(list.stdout, new RegExp(`${id}\\s+svc-custody\\s+workload_attestation\\s+withdraw_to_client\\s+ent-de/custody/DE\\s+pending\\s+${expires}`));
+    assert.match(
+      list.stdout,
+      new RegExp(`${id}\\s+svc-custody\\s+workload_attestation\\s+withdraw_to_client\\s+ent-de/custody/DE\\s+pending\\s+${expires}`),
+    );
     const show = await as('carla', 'exceptions', 'show', id);
     assert.match(show.stdout, /waives: {8}workload_attestation/);
     assert.match(show.stdout, /compensating: {2}extra monitoring \(weekly log review\)/);
     const close = await as('carla', 'exceptions', 'close', id, '--notes', 'HSM replaced early');
     assert.equal(close.code, 0, close.stderr);
     assert.equal(close.stdout.trim(), `exception ${id} for svc-custody is closed`);
-    const operator = await as('olga', 'exceptions', 'add', 'svc-custody', '--control', 'entitlement', '--action', 'read', ...SCOPE_FLAGS, '--justification', 'x', '--expires', expires);
+    const operator = await as(
+      'olga',
+      'exceptions',
+      'add',
+      'svc-custody',
+      '--control',
+      'entitlement',
+      '--action',
+      'read',
+      ...SCOPE_FLAGS,
+      '--justification',
+      'x',
+      '--expires',
+      expires,
+    );
     assert.equal(operator.code, 1, 'an operator may not register exceptions');
     assert.match(operator.stderr, /FORBIDDEN/);
   });
 
   test('break-glass on the emergency path: unsealed at once, a critical finding until someone else reviews it', async () => {
-    const unseal = await as('olga', 'break-glass', 'unseal', 'bg-custody', '--reason', 'custody API down, clients waiting (INC-7)', '--emergency', '--duration', '15m', '--ticket', 'INC-7');
+    const unseal = await as(
+      'olga',
+      'break-glass',
+      'unseal',
+      'bg-custody',
+      '--reason',
+      'custody API down, clients waiting (INC-7)',
+      '--emergency',
+      '--duration',
+      '15m',
+      '--ticket',
+      'INC-7',
+    );
     assert.equal(unseal.code, 0, unseal.stderr);
-    const m = /^break-glass identity bg-custody is unsealed until \S+ \(activation (bg_[0-9a-f]+), emergency path\)\n {2}the post-incident review is open/.exec(unseal.stdout);
+    const m =
+      /^break-glass identity bg-custody is unsealed until \S+ \(activation (bg_[0-9a-f]+), emergency path\)\n {2}the post-incident review is open/.exec(
+        unseal.stdout,
+      );
     assert.ok(m, unseal.stdout);
     const id = m[1]!;
     const twice = await as('olga', 'break-glass', 'unseal', 'bg-custody', '--reason', 'again', '--emergency');
@@ -226,7 +377,14 @@ describe('approvals, access, exceptions, break-glass and findings from the CLI (
     const sealed = await as('olga', 'break-glass', 'seal', id, '--reason', 'API back');
     assert.equal(sealed.code, 0, sealed.stderr);
     assert.equal(sealed.stdout.trim(), `break-glass activation ${id} of bg-custody is ended; review open`);
-    const reviewed = await as('carla', 'break-glass', 'review', id, '--notes', 'withdrawals checked against the ledger; credential rotated');
+    const reviewed = await as(
+      'carla',
+      'break-glass',
+      'review',
+      id,
+      '--notes',
+      'withdrawals checked against the ledger; credential rotated',
+    );
     assert.equal(reviewed.code, 0, reviewed.stderr);
     assert.equal(reviewed.stdout.trim(), `post-incident review of ${id} (bg-custody) is done, by carla`);
 

@@ -40,7 +40,10 @@ for (const store of testStores()) {
     test('import the demo manifest: dry run, then for real, then idempotent', async () => {
       const dry = await cli('import', DEMO, '--dry-run');
       assert.equal(dry.code, 0, dry.stderr);
-      assert.match(dry.stdout, /^Dry run \(nothing written\) \(bootstrap: first load of an empty inventory\): \d+ created, 0 updated, 0 unchanged, 0 rejected, 0 would be held/);
+      assert.match(
+        dry.stdout,
+        /^Dry run \(nothing written\) \(bootstrap: first load of an empty inventory\): \d+ created, 0 updated, 0 unchanged, 0 rejected, 0 would be held/,
+      );
       const none = await cli('identities', 'list', '--json');
       assert.deepEqual(JSON.parse(none.stdout), []);
       const real = await cli('import', DEMO, '--json');
@@ -48,7 +51,10 @@ for (const store of testStores()) {
       const counts = JSON.parse(real.stdout).counts;
       assert.ok(counts.created > 300);
       const again = await cli('import', DEMO);
-      assert.match(again.stdout, new RegExp(`Imported: 0 created, 0 updated, ${counts.created} unchanged, 0 rejected, 0 held for approval`));
+      assert.match(
+        again.stdout,
+        new RegExp(`Imported: 0 created, 0 updated, ${counts.created} unchanged, 0 rejected, 0 held for approval`),
+      );
     });
 
     test('a hand-broken manifest is rejected whole with every error, exit code 1, nothing written', async () => {
@@ -61,9 +67,15 @@ for (const store of testStores()) {
       const res = await cli('import', file);
       assert.equal(res.code, 1);
       assert.match(res.stderr, /error MANIFEST_REJECTED: manifest rejected: 3 errors; nothing was written/);
-      assert.match(res.stderr, new RegExp(`identity ${demo.identities[0].id} /identities/0/owner: no person with id nobody@nowhere.example`));
+      assert.match(
+        res.stderr,
+        new RegExp(`identity ${demo.identities[0].id} /identities/0/owner: no person with id nobody@nowhere.example`),
+      );
       assert.match(res.stderr, /\/identities\/1\/colour: unknown field/);
-      assert.match(res.stderr, /identity brand-new-identity \/identities\/\d+\/actions\/0: an observe identity may hold only observe actions/);
+      assert.match(
+        res.stderr,
+        /identity brand-new-identity \/identities\/\d+\/actions\/0: an observe identity may hold only observe actions/,
+      );
       const show = await cli('identities', 'show', 'brand-new-identity');
       assert.equal(show.code, 1);
       assert.match(show.stderr, /NOT_FOUND/);
@@ -91,11 +103,25 @@ for (const store of testStores()) {
     });
 
     test('list with filters, suspend with a reason, reactivate, and read the history', async () => {
-      const list = await cli('identities', 'list', '--entity', 'ent-de', '--service', 'custody', '--jurisdiction', 'FR', '--status', 'active', '--json');
+      const list = await cli(
+        'identities',
+        'list',
+        '--entity',
+        'ent-de',
+        '--service',
+        'custody',
+        '--jurisdiction',
+        'FR',
+        '--status',
+        'active',
+        '--json',
+      );
       assert.equal(list.code, 0, list.stderr);
       const items = JSON.parse(list.stdout);
       assert.ok(items.length >= 5);
-      assert.ok(items.every((i: any) => i.scopes.some((s: any) => s.entity === 'ent-de' && s.service === 'custody' && s.jurisdiction === 'FR')));
+      assert.ok(
+        items.every((i: any) => i.scopes.some((s: any) => s.entity === 'ent-de' && s.service === 'custody' && s.jurisdiction === 'FR')),
+      );
       const id = items[0].id;
       const table = await cli('identities', 'list', '--entity', 'ent-de', '--limit', '3');
       assert.equal(table.stdout.trim().split('\n').length, 4);
@@ -113,7 +139,10 @@ for (const store of testStores()) {
       }
       const changes = history.filter((e: any) => e.action === 'identity.status_changed').map((e: any) => e.reason);
       assert.deepEqual(changes.slice(-2), ['suspected key leak', 'key rotated']);
-      assert.ok(history.some((e: any) => e.action === 'connector.failed' && /not configured/.test(e.after.error)), JSON.stringify(history.map((e: any) => e.action)));
+      assert.ok(
+        history.some((e: any) => e.action === 'connector.failed' && /not configured/.test(e.after.error)),
+        JSON.stringify(history.map((e: any) => e.action)),
+      );
       const auths = await cli('authorisations', 'list', '--jurisdiction', 'FR', '--json');
       assert.ok(JSON.parse(auths.stdout).some((a: any) => a.entity === 'ent-de' && a.service === 'custody'));
       assert.equal((await cli('entities', 'list')).code, 0);

@@ -74,7 +74,12 @@ describe('CLI conventions', () => {
     // The script parses, and completes a subcommand and a flag where bash is installed.
     const script = join(tmp, 'mandate.bash');
     writeFileSync(script, bash.stdout);
-    const complete = (words: string) => spawnSync('bash', ['-c', `source ${script}; COMP_WORDS=(${words}); COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); _mandate; echo "\${COMPREPLY[*]}"`], { encoding: 'utf8' });
+    const complete = (words: string) =>
+      spawnSync(
+        'bash',
+        ['-c', `source ${script}; COMP_WORDS=(${words}); COMP_CWORD=$((\${#COMP_WORDS[@]}-1)); _mandate; echo "\${COMPREPLY[*]}"`],
+        { encoding: 'utf8' },
+      );
     const probe = complete('mandate identities li');
     if (!probe.error) {
       assert.equal(probe.stdout.trim(), 'list', probe.stderr);
@@ -98,7 +103,10 @@ describe('CLI conventions', () => {
     assert.match(out.slice(out.indexOf('Other commands:')), /\n {2}serve /);
     assert.match(out, /Global options \(also after a command\):\n {2}--url/);
     assert.match(out, /Examples:\n {2}mandate login/);
-    assert.match(out, /Exit codes:\n {2}0 {2}success\n {2}1 {2}refused or failed[^\n]*\n {2}2 {2}bad usage[^\n]*\n {2}3 {2}the server could not be reached/);
+    assert.match(
+      out,
+      /Exit codes:\n {2}0 {2}success\n {2}1 {2}refused or failed[^\n]*\n {2}2 {2}bad usage[^\n]*\n {2}3 {2}the server could not be reached/,
+    );
   });
 
   test('lists read every page; --limit says how many more on stderr', async () => {
@@ -140,7 +148,12 @@ describe('CLI conventions', () => {
     assert.equal(invalid.status, 400);
     const usage = await cli('identities', 'list', '--limit', 'lots', '--json');
     assert.equal(usage.code, 2);
-    assert.deepEqual(JSON.parse(usage.stderr).error, { code: 'BAD_FLAG', message: '--limit must be a whole number (0 for all), not lots', field: '--limit', status: null });
+    assert.deepEqual(JSON.parse(usage.stderr).error, {
+      code: 'BAD_FLAG',
+      message: '--limit must be a whole number (0 for all), not lots',
+      field: '--limit',
+      status: null,
+    });
     const unknown = await cli('--json', 'frobnicate');
     assert.equal(unknown.code, 2);
     assert.equal(JSON.parse(unknown.stderr).error.code, 'USAGE');
@@ -208,7 +221,10 @@ describe('CLI conventions', () => {
     chmodSync(credentials, 0o640);
     const res = await runCli(['identities', 'list']);
     assert.equal(res.code, 2);
-    assert.match(res.stderr, /refusing to use .*credentials\.json: it is readable or writable by group or others \(mode 0640\); .*chmod 600/);
+    assert.match(
+      res.stderr,
+      /refusing to use .*credentials\.json: it is readable or writable by group or others \(mode 0640\); .*chmod 600/,
+    );
     assert.ok(!res.stderr.includes(TOKEN));
     const again = await runChild(['login', '--url', server.url], {}, TOKEN);
     assert.equal(again.code, 2);

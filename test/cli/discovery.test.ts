@@ -37,10 +37,12 @@ function scannerUrl(): string {
   return u.toString();
 }
 
-before(() => admin([
-  `CREATE ROLE ${q(roles.scanner)} LOGIN SUPERUSER PASSWORD ${pg.escapeLiteral(password)}`,
-  ...[roles.app, roles.stray, roles.human].map((n) => `CREATE ROLE ${q(n)} LOGIN PASSWORD ${pg.escapeLiteral(password)}`),
-]));
+before(() =>
+  admin([
+    `CREATE ROLE ${q(roles.scanner)} LOGIN SUPERUSER PASSWORD ${pg.escapeLiteral(password)}`,
+    ...[roles.app, roles.stray, roles.human].map((n) => `CREATE ROLE ${q(n)} LOGIN PASSWORD ${pg.escapeLiteral(password)}`),
+  ]),
+);
 after(() => admin(Object.values(roles).map((n) => `DROP ROLE IF EXISTS ${q(n)}`)));
 
 for (const store of testStores()) {
@@ -55,9 +57,19 @@ for (const store of testStores()) {
       server = await startServerProcess(['--db', store.url()], { MANDATE_BOOTSTRAP_TOKEN: TOKEN });
       env = { MANDATE_URL: server.url, MANDATE_TOKEN: TOKEN };
       const file = join(tmp, `manifest-${store.name}.json`);
-      writeFileSync(file, JSON.stringify(smallManifest([
-        identity('svc-app', { capability: 'observe', function: 'reporting', revocation: { connector: 'postgres', target: roles.app }, credential: { type: 'static_secret', created: new Date().toISOString() } }),
-      ])));
+      writeFileSync(
+        file,
+        JSON.stringify(
+          smallManifest([
+            identity('svc-app', {
+              capability: 'observe',
+              function: 'reporting',
+              revocation: { connector: 'postgres', target: roles.app },
+              credential: { type: 'static_secret', created: new Date().toISOString() },
+            }),
+          ]),
+        ),
+      );
       const imported = await cli('import', file);
       assert.equal(imported.code, 0, imported.stderr);
     });
@@ -75,7 +87,18 @@ for (const store of testStores()) {
       assert.equal(badUrl.code, 1);
       assert.match(badUrl.stderr, /options\.url/);
 
-      const added = await cli('discovery', 'sources', 'add', 'pg', '--kind', 'postgres', '--option', `url=${scannerUrl()}`, '--environment', 'production');
+      const added = await cli(
+        'discovery',
+        'sources',
+        'add',
+        'pg',
+        '--kind',
+        'postgres',
+        '--option',
+        `url=${scannerUrl()}`,
+        '--environment',
+        'production',
+      );
       assert.equal(added.code, 0, added.stderr);
       assert.match(added.stdout, /added source pg \(postgres, covers postgres\)/);
       const list = await cli('discovery', 'sources', 'list');
@@ -101,18 +124,41 @@ for (const store of testStores()) {
       assert.equal(badReason.code, 1);
       assert.match(badReason.stderr, /VALIDATION_FAILED/);
 
-      const adopted = await cli('discovery', 'adopt', `pg|${roles.stray}`, '--owner', 'alice@firm.example', '--purpose', 'Nightly report', '--function', 'reporting',
-        '--id', 'svc-stray', '--scopes', 'ent-de/custody/DE');
+      const adopted = await cli(
+        'discovery',
+        'adopt',
+        `pg|${roles.stray}`,
+        '--owner',
+        'alice@firm.example',
+        '--purpose',
+        'Nightly report',
+        '--function',
+        'reporting',
+        '--id',
+        'svc-stray',
+        '--scopes',
+        'ent-de/custody/DE',
+      );
       assert.equal(adopted.code, 0, adopted.stderr);
       assert.match(adopted.stdout, /identity svc-stray (waits for approval: change \S+, approval \S+|created)/);
 
-      const down = await cli('discovery', 'sources', 'add', 'pg-down', '--kind', 'postgres', '--option', `url=postgres://nobody:${password}@127.0.0.1:1/db`);
+      const down = await cli(
+        'discovery',
+        'sources',
+        'add',
+        'pg-down',
+        '--kind',
+        'postgres',
+        '--option',
+        `url=postgres://nobody:${password}@127.0.0.1:1/db`,
+      );
       assert.equal(down.code, 0, down.stderr);
       const failed = await cli('discovery', 'run', 'pg-down');
       assert.equal(failed.code, 1);
       assert.match(failed.stdout, /: failed/);
 
-      for (const out of [added, list, run, unmanaged, matched, dismissed, adopted, down, failed]) assert.ok(!`${out.stdout}${out.stderr}`.includes(password), 'the CLI printed the password');
+      for (const out of [added, list, run, unmanaged, matched, dismissed, adopted, down, failed])
+        assert.ok(!`${out.stdout}${out.stderr}`.includes(password), 'the CLI printed the password');
       assert.ok(!server.output().includes(password), 'the server log holds the password');
     });
   });

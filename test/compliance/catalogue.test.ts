@@ -37,13 +37,31 @@ describe('the shipped control catalogue', () => {
     for (let n = 4; n <= 10; n++) assert.ok(set.has(`nist-csf:GV.SC-${String(n).padStart(2, '0')}`), `GV.SC-${n}`);
     for (let n = 1; n <= 5; n++) assert.ok(set.has(`nist-csf:PR.AA-0${n}`), `PR.AA-0${n}`);
     for (const id of [
-      'nist-csf:GV.RR-02', 'nist-csf:ID.AM-02', 'nist-csf:PR.PS-04', 'nist-csf:DE.CM-03', 'nist-csf:DE.CM-06', 'nist-csf:RS.MI-01',
-      'mica:art-59-conditions', 'mica:art-65-passport', 'mica:art-64-withdrawal', 'mica:art-74-wind-down',
-      'mica:art-70-75-custody', 'mica:art-94-suspension',
-      'dora:art-9-4-c', 'dora:art-9-4-d', 'dora:art-9-4-e', 'dora:rts-2024-1774:art-12', 'dora:rts-2024-1774:art-20',
-      'dora:rts-2024-1774:art-21', 'dora:art-28',
-      'cra:annex-i:2-d', 'cra:annex-i:2-f', 'cra:annex-i:2-l', 'cra:annex-i:2-m',
-    ]) assert.ok(set.has(id), id);
+      'nist-csf:GV.RR-02',
+      'nist-csf:ID.AM-02',
+      'nist-csf:PR.PS-04',
+      'nist-csf:DE.CM-03',
+      'nist-csf:DE.CM-06',
+      'nist-csf:RS.MI-01',
+      'mica:art-59-conditions',
+      'mica:art-65-passport',
+      'mica:art-64-withdrawal',
+      'mica:art-74-wind-down',
+      'mica:art-70-75-custody',
+      'mica:art-94-suspension',
+      'dora:art-9-4-c',
+      'dora:art-9-4-d',
+      'dora:art-9-4-e',
+      'dora:rts-2024-1774:art-12',
+      'dora:rts-2024-1774:art-20',
+      'dora:rts-2024-1774:art-21',
+      'dora:art-28',
+      'cra:annex-i:2-d',
+      'cra:annex-i:2-f',
+      'cra:annex-i:2-l',
+      'cra:annex-i:2-m',
+    ])
+      assert.ok(set.has(id), id);
   });
 
   test('every control has a ref, a title and a non-empty description', () => {
@@ -74,28 +92,74 @@ describe('a broken catalogue is refused', () => {
   });
 
   test('a duplicate id', () => {
-    const url = brokenCopy((doc) => { doc.controls[3]!.id = doc.controls[1]!.id; });
+    const url = brokenCopy((doc) => {
+      doc.controls[3]!.id = doc.controls[1]!.id;
+    });
     assert.throws(() => loadCatalogue(url), /\/controls\/3\/id duplicates id "owasp-nhi:NHI2" \(first at \/controls\/1\/id\)/);
   });
 
   test('a missing title', () => {
-    const url = brokenCopy((doc) => { delete doc.controls[5]!.title; });
+    const url = brokenCopy((doc) => {
+      delete doc.controls[5]!.title;
+    });
     assert.throws(() => loadCatalogue(url), /is invalid: \/controls\/5\/title is required/);
   });
 
   test('an empty description', () => {
-    const url = brokenCopy((doc) => { doc.controls[0]!.description = '  '; });
+    const url = brokenCopy((doc) => {
+      doc.controls[0]!.description = '  ';
+    });
     assert.throws(() => loadCatalogue(url), /\/controls\/0\/description/);
   });
 
   test('an ill-formed id, an id under the wrong framework, an unknown framework, a numeric version', () => {
-    assert.throws(() => loadCatalogue(brokenCopy((doc) => { doc.controls[0]!.id = 'OWASP NHI1'; })), /\/controls\/0\/id "OWASP NHI1" does not match/);
-    assert.throws(() => loadCatalogue(brokenCopy((doc) => { doc.controls[0]!.framework = 'dora'; })), /\/controls\/0\/id "owasp-nhi:NHI1" does not belong to framework dora/);
-    assert.throws(() => loadCatalogue(brokenCopy((doc) => { doc.controls[0]!.framework = 'iso-27001'; })), /\/controls\/0\/framework must be one of/);
-    assert.throws(() => loadCatalogue(brokenCopy((doc) => { doc.version = 2026.11; })), /\/version must be string/);
+    assert.throws(
+      () =>
+        loadCatalogue(
+          brokenCopy((doc) => {
+            doc.controls[0]!.id = 'OWASP NHI1';
+          }),
+        ),
+      /\/controls\/0\/id "OWASP NHI1" does not match/,
+    );
+    assert.throws(
+      () =>
+        loadCatalogue(
+          brokenCopy((doc) => {
+            doc.controls[0]!.framework = 'dora';
+          }),
+        ),
+      /\/controls\/0\/id "owasp-nhi:NHI1" does not belong to framework dora/,
+    );
+    assert.throws(
+      () =>
+        loadCatalogue(
+          brokenCopy((doc) => {
+            doc.controls[0]!.framework = 'iso-27001';
+          }),
+        ),
+      /\/controls\/0\/framework must be one of/,
+    );
+    assert.throws(
+      () =>
+        loadCatalogue(
+          brokenCopy((doc) => {
+            doc.version = 2026.11;
+          }),
+        ),
+      /\/version must be string/,
+    );
   });
 
   test('an unknown field', () => {
-    assert.throws(() => loadCatalogue(brokenCopy((doc) => { doc.controls[2]!.severity = 'high'; })), /\/controls\/2\/severity unknown field/);
+    assert.throws(
+      () =>
+        loadCatalogue(
+          brokenCopy((doc) => {
+            doc.controls[2]!.severity = 'high';
+          }),
+        ),
+      /\/controls\/2\/severity unknown field/,
+    );
   });
 });

@@ -25,7 +25,15 @@ function firm(): Manifest {
     identity('svc-vendor', { vendor: 'vendor-kyc', scopes: [DE] }), // vendor with execute
     identity('svc-italy', { scopes: [IT] }), // acts where the firm holds nothing
   ]);
-  m.authorisations!.push({ id: 'auth-de-custody-it', entity: 'ent-de', service: 'custody', jurisdiction: 'IT', status: 'applied', basis: 'passport', reference: 'BaFin 2026/IT' });
+  m.authorisations!.push({
+    id: 'auth-de-custody-it',
+    entity: 'ent-de',
+    service: 'custody',
+    jurisdiction: 'IT',
+    status: 'applied',
+    basis: 'passport',
+    reference: 'BaFin 2026/IT',
+  });
   return m;
 }
 
@@ -36,16 +44,34 @@ for (const store of testStores()) {
     let db: Database;
     const tokens: Record<string, string> = {};
     const call = async (who: string, method: string, url: string, body?: unknown) => {
-      const res = await app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(body === undefined ? {} : { payload: body as object }) });
+      const res = await app.inject({
+        method: method as 'GET',
+        url,
+        headers: { authorization: `Bearer ${tokens[who]}` },
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
       return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
     };
-    const open = async () => (await call('vic', 'GET', '/v1/findings')).body.items as { id: string; check: string; status: string; controls: string[]; owner: string | null; severity: string }[];
+    const open = async () =>
+      (await call('vic', 'GET', '/v1/findings')).body.items as {
+        id: string;
+        check: string;
+        status: string;
+        controls: string[];
+        owner: string | null;
+        severity: string;
+      }[];
 
     before(async () => {
       db = await store.open();
       app = await buildApp({ db, logger: false, clock: () => new Date(now) });
       tokens.admin = (await app.services.users.bootstrap(undefined))!;
-      for (const [user, roles] of [['carla', ['compliance_officer']], ['anton', ['approver']], ['alma', ['approver']], ['vic', ['viewer']]] as const) {
+      for (const [user, roles] of [
+        ['carla', ['compliance_officer']],
+        ['anton', ['approver']],
+        ['alma', ['approver']],
+        ['vic', ['viewer']],
+      ] as const) {
         await app.services.users.createUser('test', { id: user, name: user, roles: [...roles] });
         tokens[user] = (await app.services.users.createToken('test', user, {})).token;
       }
@@ -65,7 +91,11 @@ for (const store of testStores()) {
       const run = await call('carla', 'POST', '/v1/checks/run');
       assert.equal(run.status, 200, JSON.stringify(run.body));
       const findings = await open();
-      const byCheck = (check: string) => findings.filter((f) => f.check === check).map((f) => f.id.split(':').slice(1).join(':')).sort();
+      const byCheck = (check: string) =>
+        findings
+          .filter((f) => f.check === check)
+          .map((f) => f.id.split(':').slice(1).join(':'))
+          .sort();
       assert.deepEqual(byCheck('owner-missing-or-departed'), ['svc-orphan']);
       assert.deepEqual(byCheck('execute-on-static-secret'), ['svc-legacy']);
       assert.deepEqual(byCheck('secret-rotation-overdue'), ['svc-legacy']);
@@ -80,7 +110,10 @@ for (const store of testStores()) {
 
       const again = await call('carla', 'POST', '/v1/checks/run');
       assert.deepEqual([again.body.counts.opened, again.body.counts.resolved, again.body.counts.reopened], [0, 0, 0]);
-      assert.deepEqual((await open()).map((f) => f.id), findings.map((f) => f.id));
+      assert.deepEqual(
+        (await open()).map((f) => f.id),
+        findings.map((f) => f.id),
+      );
       const events = (await call('admin', 'GET', `/v1/events?subject_id=${run.body.id}`)).body.items;
       assert.equal(events[0].action, 'checks.ran');
     });
@@ -96,25 +129,45 @@ for (const store of testStores()) {
       const register = (await call('vic', 'GET', '/v1/findings?limit=5000')).body.items;
       const identities = (await call('vic', 'GET', '/v1/identities?entity=ent-de&service=custody&jurisdiction=DE&limit=500')).body.items;
       assert.equal(de.identities, identities.filter((i: any) => i.status === 'active' || i.status === 'suspended').length);
-      assert.deepEqual(de.blocking.map((b: any) => b.id).sort(), register
-        .filter((f: any) => (f.severity === 'critical' || f.severity === 'high') && (!f.scopes.length || f.scopes.includes('ent-de/custody/DE'))).map((f: any) => f.id).sort());
+      assert.deepEqual(
+        de.blocking.map((b: any) => b.id).sort(),
+        register
+          .filter(
+            (f: any) =>
+              (f.severity === 'critical' || f.severity === 'high') && (!f.scopes.length || f.scopes.includes('ent-de/custody/DE')),
+          )
+          .map((f: any) => f.id)
+          .sort(),
+      );
       // The brief answer (the console's overview) has the same scores and counts, without the lists.
       const brief = (await call('vic', 'GET', '/v1/readiness?entity=ent-de&jurisdiction=DE&brief=true')).body;
-      assert.deepEqual(brief.items.map((r: any) => [r.service, r.score, r.identities, r.open_findings]), before.items.map((r: any) => [r.service, r.score, r.identities, r.open_findings]));
+      assert.deepEqual(
+        brief.items.map((r: any) => [r.service, r.score, r.identities, r.open_findings]),
+        before.items.map((r: any) => [r.service, r.score, r.identities, r.open_findings]),
+      );
       assert.ok(brief.items.every((r: any) => r.blocking.length === 0 && r.owners_to_chase.length === 0));
       const firstRunAt = before.run.at;
 
       now += 60_000;
       const current = (await call('admin', 'GET', '/v1/identities/svc-orphan')).body;
-      const fixed = await app.inject({ method: 'PUT', url: '/v1/identities/svc-orphan', headers: { authorization: `Bearer ${tokens.admin}`, 'if-match': `"${current.version}"` }, payload: { ...current, owner: 'alice@firm.example', version: undefined, created_at: undefined, updated_at: undefined } });
+      const fixed = await app.inject({
+        method: 'PUT',
+        url: '/v1/identities/svc-orphan',
+        headers: { authorization: `Bearer ${tokens.admin}`, 'if-match': `"${current.version}"` },
+        payload: { ...current, owner: 'alice@firm.example', version: undefined, created_at: undefined, updated_at: undefined },
+      });
       assert.equal(fixed.statusCode, 200, fixed.body);
       const run = await call('carla', 'POST', '/v1/checks/run');
       assert.equal(run.body.counts.resolved, 1);
       const resolved = (await call('vic', 'GET', '/v1/findings/owner-missing-or-departed:svc-orphan')).body;
       assert.equal(resolved.status, 'resolved');
-      const afterFix = (await call('vic', 'GET', '/v1/readiness?entity=ent-de&jurisdiction=DE')).body.items.find((r: any) => r.service === 'custody');
+      const afterFix = (await call('vic', 'GET', '/v1/readiness?entity=ent-de&jurisdiction=DE')).body.items.find(
+        (r: any) => r.service === 'custody',
+      );
       assert.ok(afterFix.score > de.score, `${afterFix.score} > ${de.score}`);
-      const past = (await call('vic', 'GET', `/v1/readiness?entity=ent-de&jurisdiction=DE&as_of=${encodeURIComponent(firstRunAt)}`)).body.items.find((r: any) => r.service === 'custody');
+      const past = (
+        await call('vic', 'GET', `/v1/readiness?entity=ent-de&jurisdiction=DE&as_of=${encodeURIComponent(firstRunAt)}`)
+      ).body.items.find((r: any) => r.service === 'custody');
       assert.equal(past.score, de.score);
       const trend = (await call('vic', 'GET', '/v1/readiness/trend?entity=ent-de&jurisdiction=DE')).body.items;
       assert.ok(trend.length >= 3 && trend.at(-1).score > trend[0].score);
@@ -129,15 +182,29 @@ for (const store of testStores()) {
     });
 
     test('acknowledging keeps a finding; an approved exception turns it into accepted risk', async () => {
-      const ack = await call('carla', 'POST', '/v1/findings/vendor-execute-without-exception:svc-vendor/acknowledge', { note: 'vendor moving to OIDC in Q1' });
+      const ack = await call('carla', 'POST', '/v1/findings/vendor-execute-without-exception:svc-vendor/acknowledge', {
+        note: 'vendor moving to OIDC in Q1',
+      });
       assert.equal(ack.body.status, 'acknowledged');
-      assert.equal((await call('vic', 'POST', '/v1/findings/vendor-execute-without-exception:svc-vendor/acknowledge', { note: 'x' })).status, 403);
+      assert.equal(
+        (await call('vic', 'POST', '/v1/findings/vendor-execute-without-exception:svc-vendor/acknowledge', { note: 'x' })).status,
+        403,
+      );
       await call('carla', 'POST', '/v1/checks/run');
-      assert.equal((await call('vic', 'GET', '/v1/findings/vendor-execute-without-exception:svc-vendor')).body.status, 'acknowledged', 'a re-run keeps the acknowledgement');
+      assert.equal(
+        (await call('vic', 'GET', '/v1/findings/vendor-execute-without-exception:svc-vendor')).body.status,
+        'acknowledged',
+        'a re-run keeps the acknowledgement',
+      );
 
       const ex = await call('carla', 'POST', '/v1/exceptions', {
-        identity: 'svc-legacy', control: 'static_secret', actions: ['reconcile'], scope: FR, justification: 'vendor HSM cannot do OIDC before March',
-        compensating_controls: { extra_monitoring: true, manual_approval_per_action: false }, expires_at: new Date(now + 90 * 86_400_000).toISOString(),
+        identity: 'svc-legacy',
+        control: 'static_secret',
+        actions: ['reconcile'],
+        scope: FR,
+        justification: 'vendor HSM cannot do OIDC before March',
+        compensating_controls: { extra_monitoring: true, manual_approval_per_action: false },
+        expires_at: new Date(now + 90 * 86_400_000).toISOString(),
       });
       assert.equal(ex.status, 201, JSON.stringify(ex.body));
       await call('anton', 'POST', `/v1/approvals/${ex.body.approval_id}/approve`, {});
@@ -150,11 +217,27 @@ for (const store of testStores()) {
     });
 
     test('scanner reports: leaked secrets become critical findings; only fingerprints are kept; a bad report writes nothing', async () => {
-      const gitleaks = JSON.stringify([{ RuleID: 'generic-api-key', File: 'deploy/values.yaml', StartLine: 12, Commit: 'abcdef1234567890', Secret: LEAKED, Match: `key: ${LEAKED}` }]);
+      const gitleaks = JSON.stringify([
+        {
+          RuleID: 'generic-api-key',
+          File: 'deploy/values.yaml',
+          StartLine: 12,
+          Commit: 'abcdef1234567890',
+          Secret: LEAKED,
+          Match: `key: ${LEAKED}`,
+        },
+      ]);
       const res = await call('carla', 'POST', '/v1/leaks', { report: gitleaks, identity: 'svc-good' });
       assert.equal(res.status, 201, JSON.stringify(res.body));
       assert.deepEqual([res.body.format, res.body.opened], ['gitleaks', 1]);
-      const trufflehog = [JSON.stringify({ DetectorName: 'AWS', Raw: 'AKIAFAKEFAKEFAKE1234', Verified: true, SourceMetadata: { Data: { Git: { file: 'ci/env.sh', commit: '0123456789abcdef', line: 3 } } } })].join('\n');
+      const trufflehog = [
+        JSON.stringify({
+          DetectorName: 'AWS',
+          Raw: 'AKIAFAKEFAKEFAKE1234',
+          Verified: true,
+          SourceMetadata: { Data: { Git: { file: 'ci/env.sh', commit: '0123456789abcdef', line: 3 } } },
+        }),
+      ].join('\n');
       assert.equal((await call('carla', 'POST', '/v1/leaks', { report: trufflehog })).body.format, 'trufflehog');
       const leaks = (await call('vic', 'GET', '/v1/leaks?open=true')).body.items;
       assert.equal(leaks.length, 2);
@@ -184,18 +267,30 @@ for (const store of testStores()) {
     test('rules that leave new business lawful where the firm is not authorised: stored power follows them, and the critical finding advises no transition', async () => {
       now += 60_000;
       const rules = (await call('vic', 'GET', '/v1/lifecycle-rules')).body.rules;
-      const asked = await call('carla', 'PUT', '/v1/lifecycle-rules', { rules: { ...rules, id: 'lax-applied', table: { ...rules.table, applied: { ...rules.table.applied, new_business: 'allow' } } } });
+      const asked = await call('carla', 'PUT', '/v1/lifecycle-rules', {
+        rules: { ...rules, id: 'lax-applied', table: { ...rules.table, applied: { ...rules.table.applied, new_business: 'allow' } } },
+      });
       assert.equal(asked.status, 202, JSON.stringify(asked.body));
       assert.equal((await call('anton', 'POST', `/v1/approvals/${asked.body.approval.id}/approve`, {})).body.status, 'approved');
       // Publishing the rules recomputed every identity's stored power in the same transaction:
       // svc-italy now keeps new business in IT and loses its return path there (applied: deny).
-      const [row] = await db.all<{ outcome: string; lawful: string; transition_id: string }>("SELECT outcome, lawful, transition_id FROM identity_power WHERE identity_id = 'svc-italy'");
+      const [row] = await db.all<{ outcome: string; lawful: string; transition_id: string }>(
+        "SELECT outcome, lawful, transition_id FROM identity_power WHERE identity_id = 'svc-italy'",
+      );
       assert.equal(row?.outcome, 'narrow');
       assert.equal(row!.transition_id, asked.body.id);
-      assert.deepEqual(JSON.parse(row!.lawful).map((l: any) => [l.scope.jurisdiction, [...l.actions].sort()]), [['IT', ['initiate_transfer', 'read']]]);
-      const byRules = (await call('admin', 'GET', '/v1/identities/svc-italy/events')).body.items.filter((e: any) => /lifecycle rules version 1 published/.test(e.reason ?? ''));
+      assert.deepEqual(
+        JSON.parse(row!.lawful).map((l: any) => [l.scope.jurisdiction, [...l.actions].sort()]),
+        [['IT', ['initiate_transfer', 'read']]],
+      );
+      const byRules = (await call('admin', 'GET', '/v1/identities/svc-italy/events')).body.items.filter((e: any) =>
+        /lifecycle rules version 1 published/.test(e.reason ?? ''),
+      );
       assert.equal(byRules.length, 1);
-      assert.deepEqual([byRules[0].after.status, byRules[0].after.lawful.map((l: any) => l.actions.sort())], ['active', [['initiate_transfer', 'read']]]);
+      assert.deepEqual(
+        [byRules[0].after.status, byRules[0].after.lawful.map((l: any) => l.actions.sort())],
+        ['active', [['initiate_transfer', 'read']]],
+      );
       assert.ok(Array.isArray(byRules[0].before.lawful), 'the event records the lawful power before');
       assert.equal((await call('vic', 'GET', '/v1/identities/svc-italy')).body.status, 'active');
 

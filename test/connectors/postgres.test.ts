@@ -48,10 +48,7 @@ describe('postgres connector', () => {
   after(async () => {
     await connector.close?.();
     await admin(async (c) => {
-      await c.query(
-        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1',
-        [role],
-      );
+      await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [role]);
       await c.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(role)}`);
     });
   });

@@ -21,7 +21,14 @@ const password = randomBytes(12).toString('hex');
 const granted = { configure: '^mandate-.*', write: '.*', read: '.*' };
 
 function request(action: ConnectorAction, target = user): ConnectorRequest {
-  return { deliveryId: randomUUID(), action, target, identityId: 'svc-test', reason: 'licence suspended', decidedAt: new Date().toISOString() };
+  return {
+    deliveryId: randomUUID(),
+    action,
+    target,
+    identityId: 'svc-test',
+    reason: 'licence suspended',
+    decidedAt: new Date().toISOString(),
+  };
 }
 
 async function ctl(...args: string[]): Promise<string> {
@@ -82,17 +89,20 @@ describe('rabbitmq connector (rabbitmqctl, real broker)', () => {
     }
     await assert.rejects(connector.apply(request('notify')), /cannot notify/);
     assert.throws(() => rabbitmqConnector({ vhost: '-p' }), PermanentConnectorError);
-    await assert.rejects(
-      rabbitmqConnector({ rabbitmqctl: '/nonexistent/rabbitmqctl' }).apply(request('disable')),
-      PermanentConnectorError,
-    );
+    await assert.rejects(rabbitmqConnector({ rabbitmqctl: '/nonexistent/rabbitmqctl' }).apply(request('disable')), PermanentConnectorError);
   });
 });
 
 describe('rabbitmq connector (management API, fake server)', () => {
   // Just the endpoints the connector uses, over an in-memory broker.
   const users = new Map<string, Map<string, { configure: string; write: string; read: string }>>([
-    ['svc a', new Map([['/', { configure: '.*', write: '.*', read: '.*' }], ['other', { configure: '', write: 'x', read: 'x' }]])],
+    [
+      'svc a',
+      new Map([
+        ['/', { configure: '.*', write: '.*', read: '.*' }],
+        ['other', { configure: '', write: 'x', read: 'x' }],
+      ]),
+    ],
   ]);
   const connections = new Map([['127.0.0.1:5000 -> 127.0.0.1:5672', 'svc a']]);
   const seen: string[] = [];
@@ -105,7 +115,8 @@ describe('rabbitmq connector (management API, fake server)', () => {
       const send = (status: number, json?: unknown) => {
         res.writeHead(status, { 'content-type': 'application/json' }).end(json === undefined ? '' : JSON.stringify(json));
       };
-      if (req.headers.authorization !== `Basic ${Buffer.from('admin:s3cret').toString('base64')}`) return send(401, { error: 'not_authorised' });
+      if (req.headers.authorization !== `Basic ${Buffer.from('admin:s3cret').toString('base64')}`)
+        return send(401, { error: 'not_authorised' });
       const parts = (req.url ?? '').split('/').slice(1).map(decodeURIComponent); // api, …
       seen.push(`${req.method} ${parts.slice(1).join('|')}`);
       const [, a, b, c] = parts;
@@ -113,17 +124,24 @@ describe('rabbitmq connector (management API, fake server)', () => {
       if (a === 'users' && b !== undefined) {
         const perms = users.get(b);
         if (!perms) return send(404, { error: 'Object Not Found' });
-        if (c === 'permissions') return send(200, [...perms].map(([vhost, p]) => ({ user: b, vhost, ...p })));
+        if (c === 'permissions')
+          return send(
+            200,
+            [...perms].map(([vhost, p]) => ({ user: b, vhost, ...p })),
+          );
         return send(200, { name: b, tags: [] });
       }
       if (a === 'permissions' && b !== undefined && c !== undefined) {
         const perms = users.get(c);
         if (!perms) return send(400, { error: 'bad_request', reason: 'no_such_user' });
         if (req.method === 'DELETE') return perms.delete(b) ? send(204) : send(404);
-        if (req.method === 'PUT') return perms.set(b, JSON.parse(body)), send(201);
+        if (req.method === 'PUT') return (perms.set(b, JSON.parse(body)), send(201));
       }
       if (a === 'connections' && b === 'username' && c !== undefined) {
-        return send(200, [...connections].filter(([, u]) => u === c).map(([name]) => ({ name, user: c })));
+        return send(
+          200,
+          [...connections].filter(([, u]) => u === c).map(([name]) => ({ name, user: c })),
+        );
       }
       if (a === 'connections' && req.method === 'DELETE' && b !== undefined) {
         assert.match(String(req.headers['x-reason']), /^Mandate: /);

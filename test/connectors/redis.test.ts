@@ -53,7 +53,10 @@ describe('redis connector', () => {
     assert.match((await closed).message, /closed/i);
     assert.equal(session.isOpen, false);
 
-    await assert.rejects(admin((c) => c.sendCommand(['AUTH', user, password])), /WRONGPASS|disabled/);
+    await assert.rejects(
+      admin((c) => c.sendCommand(['AUTH', user, password])),
+      /WRONGPASS|disabled/,
+    );
     const again = await connector.apply(request('disable'));
     assert.match(again.detail, /off, 0 connections killed/);
 

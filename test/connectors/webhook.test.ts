@@ -176,9 +176,15 @@ describe('webhook connector', () => {
     await assert.rejects(c.apply(request('disable', `${base}/bad`)), PermanentConnectorError);
     await assert.rejects(c.apply(request('disable', `${base}/moved`)), PermanentConnectorError);
     const started = Date.now();
-    await assert.rejects(c.apply(request('disable', `${base}/slow`)), (err: Error) => retryable(err) && /timed out after 300 ms/.test(err.message));
+    await assert.rejects(
+      c.apply(request('disable', `${base}/slow`)),
+      (err: Error) => retryable(err) && /timed out after 300 ms/.test(err.message),
+    );
     assert.ok(Date.now() - started < 1500);
     // A closed port says "connection failed", as a timeout says "timed out": never the network's words.
-    await assert.rejects(c.apply(request('disable', 'http://127.0.0.1:1/hook')), (err: Error) => retryable(err) && /failed: connection failed$/.test(err.message) && !/ECONNREFUSED/.test(err.message));
+    await assert.rejects(
+      c.apply(request('disable', 'http://127.0.0.1:1/hook')),
+      (err: Error) => retryable(err) && /failed: connection failed$/.test(err.message) && !/ECONNREFUSED/.test(err.message),
+    );
   });
 });

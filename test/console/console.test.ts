@@ -20,14 +20,64 @@ const ADMIN = 'mdt_console_e2e_bootstrap_token_0123456789abcdef';
 const SHOTS = process.env.MANDATE_SCREENSHOTS ?? 'test-results/screenshots';
 // Withdrawing a custody licence takes two approvers here (the firm's own rules file).
 const RULES = [
-  { id: 'transition-client-assets', kind: 'transition', when: { services: ['custody', 'transfer'] }, description: 'Licence changes where client assets are held: two approvers.', approvals: 2, roles: ['approver', 'admin'], expires_after_seconds: 86_400 },
-  { id: 'transition', kind: 'transition', description: 'Other licence changes: one approver.', approvals: 1, roles: ['approver', 'admin'], expires_after_seconds: 86_400 },
-  { id: 'policy-change', kind: 'policy_change', description: 'Policies.', approvals: 1, roles: ['approver', 'admin'], expires_after_seconds: 86_400 },
-  { id: 'lifecycle-rules-change', kind: 'lifecycle_rules_change', description: 'Rules.', approvals: 1, roles: ['approver', 'admin'], expires_after_seconds: 86_400 },
+  {
+    id: 'transition-client-assets',
+    kind: 'transition',
+    when: { services: ['custody', 'transfer'] },
+    description: 'Licence changes where client assets are held: two approvers.',
+    approvals: 2,
+    roles: ['approver', 'admin'],
+    expires_after_seconds: 86_400,
+  },
+  {
+    id: 'transition',
+    kind: 'transition',
+    description: 'Other licence changes: one approver.',
+    approvals: 1,
+    roles: ['approver', 'admin'],
+    expires_after_seconds: 86_400,
+  },
+  {
+    id: 'policy-change',
+    kind: 'policy_change',
+    description: 'Policies.',
+    approvals: 1,
+    roles: ['approver', 'admin'],
+    expires_after_seconds: 86_400,
+  },
+  {
+    id: 'lifecycle-rules-change',
+    kind: 'lifecycle_rules_change',
+    description: 'Rules.',
+    approvals: 1,
+    roles: ['approver', 'admin'],
+    expires_after_seconds: 86_400,
+  },
   { id: 'access', kind: 'access', description: 'Access.', approvals: 1, roles: ['approver', 'admin'], expires_after_seconds: 86_400 },
-  { id: 'exception', kind: 'exception', description: 'Exceptions.', approvals: 1, roles: ['approver', 'admin'], expires_after_seconds: 86_400 },
-  { id: 'break-glass', kind: 'break_glass', description: 'Break-glass.', approvals: 1, roles: ['approver', 'admin'], expires_after_seconds: 3_600 },
-  { id: 'identity-change', kind: 'identity_change', description: 'A change that adds power.', approvals: 1, roles: ['approver', 'admin'], expires_after_seconds: 3_600 },
+  {
+    id: 'exception',
+    kind: 'exception',
+    description: 'Exceptions.',
+    approvals: 1,
+    roles: ['approver', 'admin'],
+    expires_after_seconds: 86_400,
+  },
+  {
+    id: 'break-glass',
+    kind: 'break_glass',
+    description: 'Break-glass.',
+    approvals: 1,
+    roles: ['approver', 'admin'],
+    expires_after_seconds: 3_600,
+  },
+  {
+    id: 'identity-change',
+    kind: 'identity_change',
+    description: 'A change that adds power.',
+    approvals: 1,
+    roles: ['approver', 'admin'],
+    expires_after_seconds: 3_600,
+  },
 ];
 
 for (const store of testStores()) {
@@ -37,9 +87,19 @@ for (const store of testStores()) {
     let closeBrowser: () => Promise<void>;
     // Photographed once (on the embedded store): the pages look the same on either store.
     const { tokens, contexts, errors, api, signIn, shot } = consoleSession({
-      url: () => server.url, browser: () => browser, tokens: { admin: ADMIN }, shots: store.name === 'sqlite' ? SHOTS : null, context: { acceptDownloads: true },
+      url: () => server.url,
+      browser: () => browser,
+      tokens: { admin: ADMIN },
+      shots: store.name === 'sqlite' ? SHOTS : null,
+      context: { acceptDownloads: true },
     });
-    const settled = (page: Page) => page.getByRole('status').filter({ hasText: /…$/ }).first().waitFor({ state: 'detached', timeout: 20_000 }).catch(() => undefined);
+    const settled = (page: Page) =>
+      page
+        .getByRole('status')
+        .filter({ hasText: /…$/ })
+        .first()
+        .waitFor({ state: 'detached', timeout: 20_000 })
+        .catch(() => undefined);
 
     before(async () => {
       mkdirSync(SHOTS, { recursive: true });
@@ -47,8 +107,16 @@ for (const store of testStores()) {
       await db.close();
       const dir = mkdtempSync(join(tmpdir(), 'mandate-console-e2e-'));
       writeFileSync(join(dir, 'rules.json'), JSON.stringify(RULES));
-      server = await startServerProcess(['--db', store.url(), '--demo'], { MANDATE_BOOTSTRAP_TOKEN: ADMIN, MANDATE_APPROVAL_RULES_FILE: join(dir, 'rules.json') });
-      for (const [user, role] of [['carla', 'compliance_officer'], ['anton', 'approver'], ['alma', 'approver'], ['vera', 'viewer']] as const) {
+      server = await startServerProcess(['--db', store.url(), '--demo'], {
+        MANDATE_BOOTSTRAP_TOKEN: ADMIN,
+        MANDATE_APPROVAL_RULES_FILE: join(dir, 'rules.json'),
+      });
+      for (const [user, role] of [
+        ['carla', 'compliance_officer'],
+        ['anton', 'approver'],
+        ['alma', 'approver'],
+        ['vera', 'viewer'],
+      ] as const) {
         await api('admin', 'POST', '/v1/users', { id: user, name: user, roles: [role] });
         tokens[user] = (await api<{ token: string }>('admin', 'POST', `/v1/users/${user}/tokens`, {})).token;
       }
@@ -118,18 +186,28 @@ for (const store of testStores()) {
       await assertText(count, `${all.total.toLocaleString('en-US')} identities`);
       await carla.getByLabel('Function').selectOption('custody');
       await carla.getByLabel('Capability').selectOption('execute');
-      const custody = await api<{ total: number; items: { id: string }[] }>('carla', 'GET', '/v1/identities?count=true&function=custody&capability=execute&limit=50');
+      const custody = await api<{ total: number; items: { id: string }[] }>(
+        'carla',
+        'GET',
+        '/v1/identities?count=true&function=custody&capability=execute&limit=50',
+      );
       await assertText(count, `${custody.total} identities`);
       const rows = carla.getByRole('table', { name: 'Identities' }).locator('tbody tr');
       assert.equal(await rows.count(), Math.min(50, custody.total));
-      for (const cells of await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')))) {
+      for (const cells of await rows.evaluateAll((trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+      )) {
         assert.equal(cells[2], 'custody');
         assert.equal(cells[3], 'execute');
       }
       assert.match(carla.url(), /function=custody/, 'filters live in the URL');
       await carla.getByLabel('Search id, owner or purpose').fill('sweeper');
       await carla.getByRole('button', { name: 'Search' }).click();
-      const sweepers = await api<{ total: number }>('carla', 'GET', '/v1/identities?count=true&function=custody&capability=execute&q=sweeper&limit=1');
+      const sweepers = await api<{ total: number }>(
+        'carla',
+        'GET',
+        '/v1/identities?count=true&function=custody&capability=execute&q=sweeper&limit=1',
+      );
       await assertText(count, `${sweepers.total} identities`);
       assert.ok(sweepers.total > 0 && sweepers.total < custody.total);
       await carla.getByRole('button', { name: 'Clear filters' }).click();
@@ -151,10 +229,18 @@ for (const store of testStores()) {
       await carla.getByRole('button', { name: 'Preview impact' }).click();
       const counts = carla.getByTestId('impact-counts');
       await counts.waitFor();
-      const impact = await api<{ counts: { suspend: number; narrow: number } }>('carla', 'GET', '/v1/authorisations/auth-de-custody-fr/impact?to=withdrawn');
+      const impact = await api<{ counts: { suspend: number; narrow: number } }>(
+        'carla',
+        'GET',
+        '/v1/authorisations/auth-de-custody-fr/impact?to=withdrawn',
+      );
       assert.match(await counts.innerText(), new RegExp(`suspend ${impact.counts.suspend}, narrow ${impact.counts.narrow}`));
       await carla.getByTestId('impact-graph').waitFor();
-      assert.equal((await api<{ status: string }>('carla', 'GET', '/v1/authorisations/auth-de-custody-fr')).status, 'authorised', 'a preview writes nothing');
+      assert.equal(
+        (await api<{ status: string }>('carla', 'GET', '/v1/authorisations/auth-de-custody-fr')).status,
+        'authorised',
+        'a preview writes nothing',
+      );
       await carla.evaluate("document.getElementById('h-preview').scrollIntoView()");
       await shot(carla, 'impact-preview');
       await carla.getByLabel('Reason').fill('AMF withdrew the custody passport');
@@ -163,7 +249,11 @@ for (const store of testStores()) {
       await carla.getByText(/Proposed as tr_/).waitFor();
       const proposal = carla.getByRole('table', { name: 'Transitions' }).locator('tbody tr').filter({ hasText: 'AMF-2026-117' });
       await proposal.getByText('0 of 2 approvals').waitFor();
-      assert.equal(await proposal.getByRole('button', { name: 'Approve' }).count(), 0, 'a compliance officer proposes but does not approve');
+      assert.equal(
+        await proposal.getByRole('button', { name: 'Approve' }).count(),
+        0,
+        'a compliance officer proposes but does not approve',
+      );
 
       const anton = await signIn('anton');
       await anton.getByRole('link', { name: 'Approvals' }).click();
@@ -177,20 +267,30 @@ for (const store of testStores()) {
       await alma.goto(`${server.url}/console/authorisations/auth-de-custody-fr`);
       await alma.getByText(/1 of 2 approvals/).waitFor();
       await alma.getByRole('table', { name: 'Transitions' }).getByRole('button', { name: 'Approve' }).click();
-      await alma.getByRole('heading', { name: /auth-de-custody-fr/ }).getByText('withdrawn').waitFor({ timeout: 20_000 });
+      await alma
+        .getByRole('heading', { name: /auth-de-custody-fr/ })
+        .getByText('withdrawn')
+        .waitFor({ timeout: 20_000 });
       await shot(alma, 'authorisation-withdrawn');
 
       await carla.goto(`${server.url}/console/inventory?entity=ent-de&service=custody&jurisdiction=FR&status=suspended`);
       await assertText(carla.getByTestId('inventory-count'), `${impact.counts.suspend} identities`);
       await carla.getByRole('link', { name: 'svc-custody-sweeper-de-fr' }).click();
-      await carla.getByRole('heading', { name: /svc-custody-sweeper-de-fr/ }).getByText('suspended').waitFor();
+      await carla
+        .getByRole('heading', { name: /svc-custody-sweeper-de-fr/ })
+        .getByText('suspended')
+        .waitFor();
       await carla.getByRole('table', { name: 'History' }).getByText('identity.suspended').first().waitFor();
       await shot(carla, 'identity');
     });
 
     test("an event's inclusion proof verifies in the browser against the signed checkpoint", async () => {
       const carla = await signIn('carla');
-      const events = await api<{ items: { seq: number }[] }>('carla', 'GET', '/v1/events?subject_type=authorisation&subject_id=auth-de-custody-fr&order=desc&limit=1');
+      const events = await api<{ items: { seq: number }[] }>(
+        'carla',
+        'GET',
+        '/v1/events?subject_type=authorisation&subject_id=auth-de-custody-fr&order=desc&limit=1',
+      );
       const seq = events.items[0]!.seq;
       await carla.goto(`${server.url}/console/ledger?seq=${seq}`);
       await carla.getByRole('button', { name: 'Verify inclusion in the browser' }).click();
@@ -213,7 +313,10 @@ for (const store of testStores()) {
       const carla = await signIn('carla');
       await carla.getByRole('link', { name: 'Evidence' }).click();
       await carla.getByLabel('Entity and member state').selectOption('ent-de|FR');
-      const [download] = await Promise.all([carla.waitForEvent('download', { timeout: 60_000 }), carla.getByRole('button', { name: 'Export and download' }).click()]);
+      const [download] = await Promise.all([
+        carla.waitForEvent('download', { timeout: 60_000 }),
+        carla.getByRole('button', { name: 'Export and download' }).click(),
+      ]);
       assert.match(download.suggestedFilename(), /^mandate-evidence-ent-de-FR-\d{4}-\d{2}-\d{2}\.tar\.gz$/);
       const bytes = readFileSync((await download.path())!);
       const report = await verifyPack(bytes);
@@ -224,17 +327,22 @@ for (const store of testStores()) {
     });
 
     // The pages are the same whichever store serves them: checked once, on the embedded store.
-    test('every page passes axe-core\'s WCAG 2 A and AA rules, in light and dark', { skip: store.name !== 'sqlite' && 'the pages do not depend on the store' }, async () => {
+    test("every page passes axe-core's WCAG 2 A and AA rules, in light and dark", {
+      skip: store.name !== 'sqlite' && 'the pages do not depend on the store',
+    }, async () => {
       const carla = await signIn('carla');
       const pages: [string, () => Promise<unknown>][] = [
         ['/', () => carla.getByRole('table', { name: /Readiness by entity/ }).waitFor()],
         ['/inventory', () => carla.getByTestId('inventory-count').waitFor()],
         ['/identities/svc-grafana-readonly', () => carla.getByRole('table', { name: 'History' }).waitFor()],
         ['/authorisations', () => carla.getByRole('table', { name: 'Authorisations' }).waitFor()],
-        ['/authorisations/auth-ie-custody-it', async () => {
-          await carla.getByRole('button', { name: 'Preview impact' }).click();
-          await carla.getByTestId('impact-graph').waitFor();
-        }],
+        [
+          '/authorisations/auth-ie-custody-it',
+          async () => {
+            await carla.getByRole('button', { name: 'Preview impact' }).click();
+            await carla.getByTestId('impact-graph').waitFor();
+          },
+        ],
         ['/approvals', () => carla.getByRole('heading', { name: 'Recent requests' }).waitFor()],
         ['/findings', () => carla.getByRole('table', { name: 'Findings' }).waitFor()],
         ['/ledger', () => carla.getByRole('table', { name: 'Events' }).waitFor()],
@@ -248,7 +356,13 @@ for (const store of testStores()) {
           await ready();
           await settled(carla);
           const result = await new AxeBuilder({ page: carla }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-          for (const v of result.violations) problems.push(`${theme} ${path}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+          for (const v of result.violations)
+            problems.push(
+              `${theme} ${path}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes
+                .slice(0, 3)
+                .map((n) => n.target.join(' '))
+                .join(' | ')}`,
+            );
         }
       }
       assert.deepEqual(problems, []);

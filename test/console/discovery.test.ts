@@ -11,7 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Locator, Page } from 'playwright-core';
-import type { DiscoveredAccount, DiscoveryRun, DiscoverySource, ObservedAccount as ConsoleObservedAccount } from '../../console/src/lib/types.js';
+import type {
+  DiscoveredAccount,
+  DiscoveryRun,
+  DiscoverySource,
+  ObservedAccount as ConsoleObservedAccount,
+} from '../../console/src/lib/types.js';
 import type { ObservedAccount } from '../../src/core/discovery.js';
 import type { AccountView, RunView, SourceView } from '../../src/discovery/service.js';
 import { startServerProcess, type ServerProcess } from '../support/cli.js';
@@ -23,12 +28,21 @@ import { consoleSession } from './session.js';
 // The console's copies of the API's shapes (console/src/lib/types.ts) stay in step with the server:
 // what it sends fits them, and they name no field it does not send. `npm run typecheck` fails otherwise.
 type Fits<Server, Console> = Server extends Console ? (Exclude<keyof Console, keyof Server> extends never ? true : false) : false;
-const IN_STEP: [Fits<AccountView, DiscoveredAccount>, Fits<SourceView, DiscoverySource>, Fits<RunView, DiscoveryRun>, Fits<ObservedAccount, ConsoleObservedAccount>] = [true, true, true, true];
+const IN_STEP: [
+  Fits<AccountView, DiscoveredAccount>,
+  Fits<SourceView, DiscoverySource>,
+  Fits<RunView, DiscoveryRun>,
+  Fits<ObservedAccount, ConsoleObservedAccount>,
+] = [true, true, true, true];
 
 const ADMIN = 'mdt_console_discovery_bootstrap_token_0123456789';
 const FIXTURES = fileURLToPath(new URL('../discovery/fixtures/', import.meta.url));
 const k8s = (id: string, target: string, over: Parameters<typeof identity>[1] = {}) =>
-  identity(id, { revocation: { connector: 'kubernetes', target: `system:serviceaccount:${target}` }, credential: { type: 'short_lived', created: '2025-03-01T00:00:00Z' }, ...over });
+  identity(id, {
+    revocation: { connector: 'kubernetes', target: `system:serviceaccount:${target}` },
+    credential: { type: 'short_lived', created: '2025-03-01T00:00:00Z' },
+    ...over,
+  });
 // Declared short-lived, it holds a static token: drift. Reporting matches as declared. Ghost is nowhere.
 const IDENTITIES = [
   k8s('svc-k8s-settlement', 'payments:settlement', { function: 'settlement' }),
@@ -37,7 +51,15 @@ const IDENTITIES = [
 ];
 const SOURCES = [
   { id: 'k8s-prod', kind: 'kubernetes', environment: 'production', options: { file: join(FIXTURES, 'kubernetes.json') } },
-  { id: 'aws-prod', kind: 'aws_iam', environment: 'production', options: { authorization_details: join(FIXTURES, 'aws-authorization-details.json'), credential_report: join(FIXTURES, 'aws-credential-report.csv') } },
+  {
+    id: 'aws-prod',
+    kind: 'aws_iam',
+    environment: 'production',
+    options: {
+      authorization_details: join(FIXTURES, 'aws-authorization-details.json'),
+      credential_report: join(FIXTURES, 'aws-credential-report.csv'),
+    },
+  },
   { id: 'k8s-lost', kind: 'kubernetes', environment: 'staging', options: { file: join(FIXTURES, 'no-such-export.json') } },
 ];
 const STATE_ORDER = ['drift', 'unmanaged', 'missing', 'matched'];
@@ -49,7 +71,12 @@ for (const store of testStores()) {
     let browser: Browser;
     let closeBrowser: () => Promise<void>;
     // Photographed once (on the embedded store), as the console's other browser tests do.
-    const session = consoleSession({ url: () => server.url, browser: () => browser, tokens: { admin: ADMIN }, shots: store.name === 'sqlite' ? SHOTS : null });
+    const session = consoleSession({
+      url: () => server.url,
+      browser: () => browser,
+      tokens: { admin: ADMIN },
+      shots: store.name === 'sqlite' ? SHOTS : null,
+    });
     const { tokens, errors, api, shot } = session;
     const account = (key: string) => api<DiscoveredAccount>('admin', 'GET', `/v1/discovery/accounts/${encodeURIComponent(key)}`);
     const signIn = async (who: string, path = '/'): Promise<Page> => {
@@ -58,9 +85,18 @@ for (const store of testStores()) {
       return page;
     };
     /** Native id and state of each row of the accounts table, in order. */
-    const rows = (page: Page) => page.getByRole('table', { name: 'Accounts' }).locator('tbody tr').evaluateAll((trs) =>
-      trs.map((tr) => [tr.querySelector('td code')?.textContent ?? '', tr.querySelector('td:nth-child(2) .badge')?.textContent ?? '']));
-    const row = (page: Page, native: string): Locator => page.getByRole('table', { name: 'Accounts' }).locator('tbody tr').filter({ has: page.locator('td:first-child code', { hasText: native }) });
+    const rows = (page: Page) =>
+      page
+        .getByRole('table', { name: 'Accounts' })
+        .locator('tbody tr')
+        .evaluateAll((trs) =>
+          trs.map((tr) => [tr.querySelector('td code')?.textContent ?? '', tr.querySelector('td:nth-child(2) .badge')?.textContent ?? '']),
+        );
+    const row = (page: Page, native: string): Locator =>
+      page
+        .getByRole('table', { name: 'Accounts' })
+        .locator('tbody tr')
+        .filter({ has: page.locator('td:first-child code', { hasText: native }) });
 
     before(async () => {
       mkdirSync(SHOTS, { recursive: true });
@@ -68,7 +104,10 @@ for (const store of testStores()) {
       await db.close();
       server = await startServerProcess(['--db', store.url()], { MANDATE_BOOTSTRAP_TOKEN: ADMIN });
       await api('admin', 'POST', '/v1/import', smallManifest(IDENTITIES));
-      for (const [user, role] of [['olga', 'operator'], ['vera', 'viewer']] as const) {
+      for (const [user, role] of [
+        ['olga', 'operator'],
+        ['vera', 'viewer'],
+      ] as const) {
         await api('admin', 'POST', '/v1/users', { id: user, name: user, roles: [role] });
         tokens[user] = (await api<{ token: string }>('admin', 'POST', `/v1/users/${user}/tokens`, {})).token;
       }
@@ -97,7 +136,8 @@ for (const store of testStores()) {
 
       await olga.getByRole('button', { name: 'Run now: k8s-prod' }).click();
       await olga.getByTestId('source-k8s-prod').getByRole('status').filter({ hasText: 'succeeded' }).waitFor({ timeout: 30_000 });
-      for (const state of ['matched', 'drift', 'unmanaged', 'missing']) await olga.getByRole('link', { name: `1 ${state} in k8s-prod` }).waitFor();
+      for (const state of ['matched', 'drift', 'unmanaged', 'missing'])
+        await olga.getByRole('link', { name: `1 ${state} in k8s-prod` }).waitFor();
       await olga.getByRole('button', { name: 'Run now: aws-prod' }).click();
       await olga.getByRole('link', { name: '3 unmanaged in aws-prod' }).waitFor({ timeout: 30_000 });
       await olga.getByRole('link', { name: '0 drift in aws-prod' }).waitFor();
@@ -120,7 +160,10 @@ for (const store of testStores()) {
       }
       const seen = await rows(olga);
       assert.deepEqual(seen, expected);
-      assert.deepEqual(seen.map(([, state]) => state), ['drift', 'unmanaged', 'unmanaged', 'unmanaged', 'unmanaged', 'missing', 'matched']);
+      assert.deepEqual(
+        seen.map(([, state]) => state),
+        ['drift', 'unmanaged', 'unmanaged', 'unmanaged', 'unmanaged', 'missing', 'matched'],
+      );
       assert.deepEqual(seen[0], ['payments/settlement', 'drift']);
       assert.ok(seen.some(([native]) => native === 'ci/ci-deployer'));
       await shot(olga, 'discovery', true);
@@ -135,14 +178,20 @@ for (const store of testStores()) {
       assert.equal(await deployer.locator('td').nth(2).innerText(), 'none', 'no identity declares it');
       await deployer.locator('summary').first().click();
       await deployer.getByText('cluster-admin cluster-wide: * on *', { exact: false }).waitFor();
-      await row(olga, 'arn:aws:iam::111122223333:user/auditor-bot').locator('.badge', { hasText: 'interactive' }).first().waitFor({ state: 'attached' });
+      await row(olga, 'arn:aws:iam::111122223333:user/auditor-bot')
+        .locator('.badge', { hasText: 'interactive' })
+        .first()
+        .waitFor({ state: 'attached' });
 
       // One state only, from the filter (kept in the URL).
       await olga.getByRole('region', { name: 'Filters' }).getByLabel('State').selectOption('unmanaged');
       await olga.getByText('unmanaged only').waitFor();
       await waitRows(olga, 4);
       assert.match(olga.url(), /state=unmanaged/);
-      assert.deepEqual((await rows(olga)).map(([, state]) => state), ['unmanaged', 'unmanaged', 'unmanaged', 'unmanaged']);
+      assert.deepEqual(
+        (await rows(olga)).map(([, state]) => state),
+        ['unmanaged', 'unmanaged', 'unmanaged', 'unmanaged'],
+      );
       await olga.getByRole('region', { name: 'Filters' }).getByLabel('Source').selectOption('k8s-prod');
       await waitRows(olga, 1);
       assert.deepEqual(await rows(olga), [['ci/ci-deployer', 'unmanaged']]);
@@ -169,7 +218,12 @@ for (const store of testStores()) {
       await olga.goto(`${server.url}/console/discovery?source=aws-prod`);
       const auditor = row(olga, 'arn:aws:iam::111122223333:user/auditor-bot');
       await auditor.getByRole('button', { name: /^Dismiss/ }).click();
-      await api('admin', 'POST', `/v1/discovery/accounts/${encodeURIComponent('aws-prod|arn:aws:iam::111122223333:user/auditor-bot')}/dismiss`, { reason: 'personal_account' });
+      await api(
+        'admin',
+        'POST',
+        `/v1/discovery/accounts/${encodeURIComponent('aws-prod|arn:aws:iam::111122223333:user/auditor-bot')}/dismiss`,
+        { reason: 'personal_account' },
+      );
       await auditor.getByLabel('Reason').selectOption('not_an_nhi');
       await auditor.getByRole('button', { name: 'Confirm: Dismiss' }).click();
       await auditor.getByRole('alert').getByText('already dismissed', { exact: false }).waitFor();
@@ -193,7 +247,10 @@ for (const store of testStores()) {
       assert.equal(stored.disposition?.kind, 'adopted');
       assert.equal(stored.disposition?.identity, 'svc-ci-uploader');
       assert.ok(stored.disposition?.change);
-      assert.match(await notice.innerText(), new RegExp(`svc-ci-uploader adds power .*change request ${stored.disposition.change} awaits approval`));
+      assert.match(
+        await notice.innerText(),
+        new RegExp(`svc-ci-uploader adds power .*change request ${stored.disposition.change} awaits approval`),
+      );
       await notice.getByRole('link', { name: 'Approvals' }).click();
       await olga.getByRole('heading', { name: 'Approvals', level: 1 }).waitFor();
       await olga.getByRole('table', { name: 'Recent requests' }).getByText('svc-ci-uploader', { exact: false }).first().waitFor();
@@ -219,7 +276,9 @@ for (const store of testStores()) {
       await settlement.getByText('static credential too old').waitFor();
       await settlement.locator('.badge', { hasText: 'execute' }).waitFor();
       // The native grants as evidence, shown open on the identity's page.
-      await settlement.getByText('RoleBinding settlement-ledger → Role ledger-writer in payments: create,delete on jobs (batch)', { exact: false }).waitFor();
+      await settlement
+        .getByText('RoleBinding settlement-ledger → Role ledger-writer in payments: create,delete on jobs (batch)', { exact: false })
+        .waitFor();
       await olga.evaluate("document.getElementById('h-observed').scrollIntoView()");
       await shot(olga, 'identity-observed-accounts', true);
 
@@ -235,16 +294,27 @@ for (const store of testStores()) {
       await ghost.getByText('not found there').waitFor();
     });
 
-    test('the Discovery page and the observed accounts pass axe-core\'s WCAG 2 A and AA rules', { skip: store.name !== 'sqlite' && 'the pages do not depend on the store' }, async () => {
+    test("the Discovery page and the observed accounts pass axe-core's WCAG 2 A and AA rules", {
+      skip: store.name !== 'sqlite' && 'the pages do not depend on the store',
+    }, async () => {
       const olga = await signIn('olga');
       const problems: string[] = [];
       for (const theme of ['light', 'dark'] as const) {
         await olga.evaluate(`localStorage.setItem('mandate.theme', '${theme}')`);
-        for (const [path, tables] of [['/discovery', ['Sources', 'Accounts']], ['/identities/svc-k8s-settlement', ['Observed accounts', 'History']]] as const) {
+        for (const [path, tables] of [
+          ['/discovery', ['Sources', 'Accounts']],
+          ['/identities/svc-k8s-settlement', ['Observed accounts', 'History']],
+        ] as const) {
           await olga.goto(`${server.url}/console${path}`);
           for (const name of tables) await olga.getByRole('table', { name }).waitFor();
           const result = await new AxeBuilder({ page: olga }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-          for (const v of result.violations) problems.push(`${theme} ${path}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+          for (const v of result.violations)
+            problems.push(
+              `${theme} ${path}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes
+                .slice(0, 3)
+                .map((n) => n.target.join(' '))
+                .join(' | ')}`,
+            );
         }
       }
       assert.deepEqual(problems, []);

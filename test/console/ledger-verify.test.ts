@@ -12,9 +12,25 @@ import * as merkle from '../../src/ledger/merkle.js';
 import { demoManifest } from '../../src/demo/firm.js';
 import { appendEvents } from '../../src/ledger/log.js';
 import {
-  eventLeafText, fromHex, inclusionPathLength, keyId, leafHash, nodeHash, openCheckpoint, parseCheckpoint, parseVerifierKey,
-  rootFromInclusionProof, STEP_LABELS, toHex, verifyEventInclusion, verifyInclusion,
-  type CheckName, type InclusionInput, type InclusionProof, type LedgerEvent, type VerificationResult,
+  eventLeafText,
+  fromHex,
+  inclusionPathLength,
+  keyId,
+  leafHash,
+  nodeHash,
+  openCheckpoint,
+  parseCheckpoint,
+  parseVerifierKey,
+  rootFromInclusionProof,
+  STEP_LABELS,
+  toHex,
+  verifyEventInclusion,
+  verifyInclusion,
+  type CheckName,
+  type InclusionInput,
+  type InclusionProof,
+  type LedgerEvent,
+  type VerificationResult,
 } from '../../console/src/lib/ledger-verify.js';
 import { testApp, type TestApp } from '../support/app.js';
 import { testStores } from '../support/stores.js';
@@ -23,7 +39,11 @@ const failed = (r: VerificationResult): CheckName[] => r.steps.filter((s) => !s.
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 const flipHex = (hex: string, at = 0): string => hex.slice(0, at) + (hex[at] === '0' ? '1' : '0') + hex.slice(at + 1);
 /** Replaces one line (0-based) of a checkpoint note. */
-const withLine = (note: string, n: number, text: string): string => note.split('\n').map((l, i) => (i === n ? text : l)).join('\n');
+const withLine = (note: string, n: number, text: string): string =>
+  note
+    .split('\n')
+    .map((l, i) => (i === n ? text : l))
+    .join('\n');
 
 async function allEvents(t: TestApp): Promise<LedgerEvent[]> {
   const out: LedgerEvent[] = [];
@@ -49,7 +69,12 @@ for (const store of testStores()) {
       return res.body as InclusionProof;
     };
     const input = async (seq: number, over: Partial<InclusionInput> = {}): Promise<InclusionInput> => ({
-      event: clone(events[seq - 1]!), proof: await proofOf(seq), checkpointNote: cp.note, verifierKey: cp.verifier_key, pinnedKey: key, ...over,
+      event: clone(events[seq - 1]!),
+      proof: await proofOf(seq),
+      checkpointNote: cp.note,
+      verifierKey: cp.verifier_key,
+      pinnedKey: key,
+      ...over,
     });
 
     before(async () => {
@@ -57,16 +82,20 @@ for (const store of testStores()) {
       const imported = await t.call('POST', '/v1/import', t.admin, JSON.stringify(demoManifest()), { 'content-type': 'application/json' });
       assert.equal(imported.status, 200, JSON.stringify(imported.body));
       // Records whose JSON text is easy to get wrong when rebuilt from the API's parsed JSON.
-      await t.db.transaction((tx) => appendEvents(tx, new Date().toISOString(), [
-        {
-          actor: 'user:test', action: 'identity.updated', subject: { type: 'identity', id: 'svc-ünïcødé' },
-          before: JSON.parse('{"b":1,"10":[1.5,-0,1e21,0.1,1e-7],"2":null,"__proto__":{"x":"\\ud800"},"a":"\\u2028</script>"}'),
-          after: { note: 'ünïcødé "quoted" \\ back\nslash 😀', nested: { empty: {}, list: [] }, n: 12345678901234567 },
-          reason: 'tabs\tand "quotes" ✓',
-        },
-        { actor: 'user:test', action: 'note.added', subject: { type: 'note', id: 'n1' }, after: null },
-        { actor: 'user:test', action: 'note.added', subject: { type: 'note', id: 'n2' }, before: false, after: 0 },
-      ]));
+      await t.db.transaction((tx) =>
+        appendEvents(tx, new Date().toISOString(), [
+          {
+            actor: 'user:test',
+            action: 'identity.updated',
+            subject: { type: 'identity', id: 'svc-ünïcødé' },
+            before: JSON.parse('{"b":1,"10":[1.5,-0,1e21,0.1,1e-7],"2":null,"__proto__":{"x":"\\ud800"},"a":"\\u2028</script>"}'),
+            after: { note: 'ünïcødé "quoted" \\ back\nslash 😀', nested: { empty: {}, list: [] }, n: 12345678901234567 },
+            reason: 'tabs\tand "quotes" ✓',
+          },
+          { actor: 'user:test', action: 'note.added', subject: { type: 'note', id: 'n1' }, after: null },
+          { actor: 'user:test', action: 'note.added', subject: { type: 'note', id: 'n2' }, before: false, after: 0 },
+        ]),
+      );
       const res = await t.call('GET', '/v1/ledger/checkpoint?fresh=true', t.admin);
       assert.equal(res.status, 200);
       cp = res.body;
@@ -85,7 +114,10 @@ for (const store of testStores()) {
       for (const e of events) {
         const r = await verifyEventInclusion(await input(e.seq));
         assert.ok(r.ok, `seq ${e.seq}: ${JSON.stringify(r.steps)}`);
-        assert.deepEqual(r.steps.map((s) => [s.check, s.label]), (['leaf', 'proof', 'signature', 'pinned'] as const).map((c) => [c, STEP_LABELS[c]]));
+        assert.deepEqual(
+          r.steps.map((s) => [s.check, s.label]),
+          (['leaf', 'proof', 'signature', 'pinned'] as const).map((c) => [c, STEP_LABELS[c]]),
+        );
         assert.equal(r.root, cp.root);
         assert.equal(r.treeSize, cp.size);
       }
@@ -94,7 +126,10 @@ for (const store of testStores()) {
       // Without a pinned key there is no pinned step, and the rest still holds.
       const unpinned = await verifyEventInclusion({ ...(await input(1)), pinnedKey: undefined });
       assert.ok(unpinned.ok);
-      assert.deepEqual(unpinned.steps.map((s) => s.check), ['leaf', 'proof', 'signature']);
+      assert.deepEqual(
+        unpinned.steps.map((s) => s.check),
+        ['leaf', 'proof', 'signature'],
+      );
       // The verifier key in the checkpoint answer is the published one.
       assert.equal(cp.verifier_key, key);
     });
@@ -153,12 +188,19 @@ for (const store of testStores()) {
       relabelled.tree_size = cp.size;
       assert.deepEqual(failed(await verifyEventInclusion(await input(seq, { proof: relabelled }))), ['proof']);
       // A later tree: a proof for it does not match the older checkpoint, nor does an event after it.
-      await t.db.transaction((tx) => appendEvents(tx, new Date().toISOString(), [{ actor: 'user:test', action: 'note.added', subject: { type: 'note', id: 'late' } }]));
+      await t.db.transaction((tx) =>
+        appendEvents(tx, new Date().toISOString(), [{ actor: 'user:test', action: 'note.added', subject: { type: 'note', id: 'late' } }]),
+      );
       const later = await verifyEventInclusion(await input(seq, { proof: await proofOf(seq, cp.size + 1) }));
       assert.deepEqual(failed(later), ['proof']);
       const late = (await allEvents(t)).at(-1)!;
       assert.equal(late.seq, cp.size + 1);
-      const r = await verifyEventInclusion({ event: late, proof: await proofOf(late.seq, late.seq), checkpointNote: cp.note, verifierKey: key });
+      const r = await verifyEventInclusion({
+        event: late,
+        proof: await proofOf(late.seq, late.seq),
+        checkpointNote: cp.note,
+        verifierKey: key,
+      });
       assert.deepEqual(failed(r), ['proof']);
       assert.match(r.steps[1]!.detail!, new RegExp(`size ${cp.size + 1}, the checkpoint for size ${cp.size}`));
     });
@@ -166,8 +208,14 @@ for (const store of testStores()) {
     test('an altered checkpoint fails at the signature; with a root it does not reach, at the proof too', async () => {
       const inp = await input(7);
       const otherRoot = Buffer.from(flipHex(cp.root, 10), 'hex').toString('base64');
-      assert.deepEqual(failed(await verifyEventInclusion({ ...inp, checkpointNote: withLine(cp.note, 2, otherRoot) })), ['proof', 'signature']);
-      assert.deepEqual(failed(await verifyEventInclusion({ ...inp, checkpointNote: withLine(cp.note, 1, String(cp.size + 1)) })), ['proof', 'signature']);
+      assert.deepEqual(failed(await verifyEventInclusion({ ...inp, checkpointNote: withLine(cp.note, 2, otherRoot) })), [
+        'proof',
+        'signature',
+      ]);
+      assert.deepEqual(failed(await verifyEventInclusion({ ...inp, checkpointNote: withLine(cp.note, 1, String(cp.size + 1)) })), [
+        'proof',
+        'signature',
+      ]);
       const renamed = await verifyEventInclusion({ ...inp, checkpointNote: withLine(cp.note, 0, 'another.log/ledger') });
       assert.deepEqual(failed(renamed), ['signature']);
       assert.match(renamed.steps[2]!.detail!, /does not verify/);
@@ -176,13 +224,23 @@ for (const store of testStores()) {
       const forged = clone(inp);
       forged.event.actor = 'user:forger';
       forged.proof.leaf_hash = toHex(await leafHash(eventLeafText(forged.event)));
-      const root = await rootFromInclusionProof(fromHex(forged.proof.leaf_hash), forged.proof.leaf_index, cp.size, forged.proof.proof.map(fromHex));
+      const root = await rootFromInclusionProof(
+        fromHex(forged.proof.leaf_hash),
+        forged.proof.leaf_index,
+        cp.size,
+        forged.proof.proof.map(fromHex),
+      );
       const forgedNote = withLine(cp.note, 2, Buffer.from(root).toString('base64'));
       assert.deepEqual(failed(await verifyEventInclusion({ ...forged, checkpointNote: forgedNote })), ['signature']);
       const name = (await parseVerifierKey(key)).name;
       const forger = generateKeyPairSync('ed25519');
       const forgerKey = serverVerifierKey(name, forger.publicKey);
-      const forgerNote = signCheckpoint({ origin: name, size: cp.size, root: Buffer.from(root) }, name, forger.privateKey, forger.publicKey);
+      const forgerNote = signCheckpoint(
+        { origin: name, size: cp.size, root: Buffer.from(root) },
+        name,
+        forger.privateKey,
+        forger.publicKey,
+      );
       const pinnedOnly = await verifyEventInclusion({ ...forged, checkpointNote: forgerNote, verifierKey: forgerKey, pinnedKey: key });
       assert.deepEqual(failed(pinnedOnly), ['pinned']);
       assert.match(pinnedOnly.steps[3]!.detail!, /you pinned/);
@@ -218,13 +276,17 @@ for (const store of testStores()) {
         ['seq as text', { ...good, event: { ...good.event, seq: '3' } }, ['leaf']],
         ['no proof', { ...good, proof: undefined }, ['leaf', 'proof']],
         ['path not a list', { ...good, proof: { ...good.proof, proof: 'abc' } }, ['proof']],
-        ['path hash not hex', { ...good, proof: { ...good.proof, proof: good.proof.proof.map((h, i) => (i === 0 ? `${h.slice(2)}zz` : h)) } }, ['proof']],
+        [
+          'path hash not hex',
+          { ...good, proof: { ...good.proof, proof: good.proof.proof.map((h, i) => (i === 0 ? `${h.slice(2)}zz` : h)) } },
+          ['proof'],
+        ],
         ['leaf hash short', { ...good, proof: { ...good.proof, leaf_hash: good.proof.leaf_hash.slice(2) } }, ['leaf', 'proof']],
         ['leaf index off', { ...good, proof: { ...good.proof, leaf_index: 3 } }, ['leaf', 'proof']],
         ['empty note', { ...good, checkpointNote: '' }, ['proof', 'signature']],
         ['size not a number', { ...good, checkpointNote: withLine(cp.note, 1, '12a') }, ['proof', 'signature']],
         ['root not base64', { ...good, checkpointNote: withLine(cp.note, 2, 'not-a-hash') }, ['proof', 'signature']],
-        ['no signature line', { ...good, checkpointNote: cp.note.split('\n\n')[0] + '\n\n' }, ['signature']],
+        ['no signature line', { ...good, checkpointNote: `${cp.note.split('\n\n')[0]}\n\n` }, ['signature']],
         ['key garbage', { ...good, verifierKey: 'nope' }, ['signature', 'pinned']],
         ['key not Ed25519', { ...good, verifierKey: `${key.split('+').slice(0, 2).join('+')}+AAAA` }, ['signature', 'pinned']],
         ['pinned garbage', { ...good, pinnedKey: 42 }, ['pinned']],
@@ -241,11 +303,18 @@ for (const store of testStores()) {
         assert.deepEqual(failed(r), ['leaf', 'proof', 'signature']);
       }
       const field = fc.constantFrom<keyof InclusionInput>('event', 'proof', 'checkpointNote', 'verifierKey', 'pinnedKey');
-      await fc.assert(fc.asyncProperty(field, fc.anything().filter((v) => v !== undefined), async (k, v) => {
-        const r = await verifyEventInclusion({ ...good, [k]: v });
-        assert.equal(r.ok, false);
-        assert.ok(r.steps.length >= 3);
-      }), { numRuns: 200 });
+      await fc.assert(
+        fc.asyncProperty(
+          field,
+          fc.anything().filter((v) => v !== undefined),
+          async (k, v) => {
+            const r = await verifyEventInclusion({ ...good, [k]: v });
+            assert.equal(r.ok, false);
+            assert.ok(r.steps.length >= 3);
+          },
+        ),
+        { numRuns: 200 },
+      );
     });
   });
 }
@@ -265,19 +334,24 @@ function source(leaves: Buffer[]): merkle.SubtreeSource {
   return { get };
 }
 
-const treeArb = fc.integer({ min: 1, max: 300 }).chain((n) => fc.record({ n: fc.constant(n), index: fc.nat({ max: n - 1 }), salt: fc.nat() }));
+const treeArb = fc
+  .integer({ min: 1, max: 300 })
+  .chain((n) => fc.record({ n: fc.constant(n), index: fc.nat({ max: n - 1 }), salt: fc.nat() }));
 const treeOf = ({ n, salt }: { n: number; salt: number }) => Array.from({ length: n }, (_, i) => merkle.leafHash(`event ${salt} ${i}`));
 
 test('rootFromInclusionProof agrees with the server: every leaf of random trees reaches rootHash', async () => {
-  await fc.assert(fc.asyncProperty(treeArb, async (tree) => {
-    const leaves = treeOf(tree);
-    const src = source(leaves);
-    const path = merkle.inclusionProof(src, tree.index, tree.n);
-    assert.equal(inclusionPathLength(tree.index, tree.n), path.length);
-    const root = await rootFromInclusionProof(leaves[tree.index]!, tree.index, tree.n, path);
-    assert.equal(toHex(root), merkle.rootHash(src, tree.n).toString('hex'));
-    assert.ok(await verifyInclusion(leaves[tree.index]!, tree.index, tree.n, path, merkle.rootHash(src, tree.n)));
-  }), { numRuns: 300 });
+  await fc.assert(
+    fc.asyncProperty(treeArb, async (tree) => {
+      const leaves = treeOf(tree);
+      const src = source(leaves);
+      const path = merkle.inclusionProof(src, tree.index, tree.n);
+      assert.equal(inclusionPathLength(tree.index, tree.n), path.length);
+      const root = await rootFromInclusionProof(leaves[tree.index]!, tree.index, tree.n, path);
+      assert.equal(toHex(root), merkle.rootHash(src, tree.n).toString('hex'));
+      assert.ok(await verifyInclusion(leaves[tree.index]!, tree.index, tree.n, path, merkle.rootHash(src, tree.n)));
+    }),
+    { numRuns: 300 },
+  );
 });
 
 test('beyond 32 bits too: path lengths are RFC 9162 PATH lengths, and any path of that length leads where the server says', async () => {
@@ -286,34 +360,43 @@ test('beyond 32 bits too: path lengths are RFC 9162 PATH lengths, and any path o
     const k = merkle.splitPoint(n);
     return 1 + (m < k ? pathLength(m, k) : pathLength(m - k, n - k));
   };
-  const arb = fc.maxSafeNat().filter((n) => n >= 1).chain((n) => fc.record({ n: fc.constant(n), index: fc.integer({ min: 0, max: n - 1 }) }));
-  await fc.assert(fc.asyncProperty(arb, fc.nat(), async ({ n, index }, salt) => {
-    const want = pathLength(index, n);
-    assert.equal(inclusionPathLength(index, n), want);
-    const path = Array.from({ length: want }, (_, i) => merkle.leafHash(`${salt} ${i}`));
-    const leaf = merkle.leafHash(`${salt}`);
-    const root = await rootFromInclusionProof(leaf, index, n, path);
-    assert.ok(merkle.verifyInclusion(leaf, index, n, path, Buffer.from(root)));
-  }), { numRuns: 200 });
+  const arb = fc
+    .maxSafeNat()
+    .filter((n) => n >= 1)
+    .chain((n) => fc.record({ n: fc.constant(n), index: fc.integer({ min: 0, max: n - 1 }) }));
+  await fc.assert(
+    fc.asyncProperty(arb, fc.nat(), async ({ n, index }, salt) => {
+      const want = pathLength(index, n);
+      assert.equal(inclusionPathLength(index, n), want);
+      const path = Array.from({ length: want }, (_, i) => merkle.leafHash(`${salt} ${i}`));
+      const leaf = merkle.leafHash(`${salt}`);
+      const root = await rootFromInclusionProof(leaf, index, n, path);
+      assert.ok(merkle.verifyInclusion(leaf, index, n, path, Buffer.from(root)));
+    }),
+    { numRuns: 200 },
+  );
 });
 
 test('random byte flips in a proof, its leaf or its root never verify (nor does the server accept them)', async () => {
   const flipArb = fc.record({ tree: treeArb, which: fc.nat(), byte: fc.nat({ max: 31 }), bit: fc.nat({ max: 7 }) });
-  await fc.assert(fc.asyncProperty(flipArb, async ({ tree, which, byte, bit }) => {
-    const leaves = treeOf(tree);
-    const src = source(leaves);
-    const path = merkle.inclusionProof(src, tree.index, tree.n).map((h) => Buffer.from(h));
-    const leaf = Buffer.from(leaves[tree.index]!);
-    const root = Buffer.from(merkle.rootHash(src, tree.n));
-    const slot = which % (path.length + 2);
-    const target = slot < path.length ? path[slot]! : slot === path.length ? leaf : root;
-    target[byte] = target[byte]! ^ (1 << bit);
-    assert.equal(await verifyInclusion(leaf, tree.index, tree.n, path, root), false);
-    assert.equal(merkle.verifyInclusion(leaf, tree.index, tree.n, path, root), false);
-  }), { numRuns: 400 });
+  await fc.assert(
+    fc.asyncProperty(flipArb, async ({ tree, which, byte, bit }) => {
+      const leaves = treeOf(tree);
+      const src = source(leaves);
+      const path = merkle.inclusionProof(src, tree.index, tree.n).map((h) => Buffer.from(h));
+      const leaf = Buffer.from(leaves[tree.index]!);
+      const root = Buffer.from(merkle.rootHash(src, tree.n));
+      const slot = which % (path.length + 2);
+      const target = slot < path.length ? path[slot]! : slot === path.length ? leaf : root;
+      target[byte] = target[byte]! ^ (1 << bit);
+      assert.equal(await verifyInclusion(leaf, tree.index, tree.n, path, root), false);
+      assert.equal(merkle.verifyInclusion(leaf, tree.index, tree.n, path, root), false);
+    }),
+    { numRuns: 400 },
+  );
 });
 
-test('verifyInclusion gives the server verifier\'s answer for any index, size and path', async () => {
+test("verifyInclusion gives the server verifier's answer for any index, size and path", async () => {
   const arb = fc.record({
     tree: treeArb,
     index: fc.integer({ min: -2, max: 320 }),
@@ -321,26 +404,32 @@ test('verifyInclusion gives the server verifier\'s answer for any index, size an
     drop: fc.integer({ min: -1, max: 2 }),
     useReal: fc.boolean(),
   });
-  await fc.assert(fc.asyncProperty(arb, async ({ tree, index, size, drop, useReal }) => {
-    const leaves = treeOf(tree);
-    const src = source(leaves);
-    const real = merkle.inclusionProof(src, tree.index, tree.n);
-    let path = useReal ? real : real.map((h) => merkle.leafHash(h));
-    if (drop > 0) path = path.slice(0, Math.max(0, path.length - drop));
-    if (drop < 0) path = [...path, leaves[0]!];
-    const root = merkle.rootHash(src, tree.n);
-    const i = index === -2 ? tree.index : index;
-    const n = size === 0 ? tree.n : size;
-    const mine = await verifyInclusion(leaves[tree.index]!, i, n, path, root);
-    assert.equal(mine, merkle.verifyInclusion(leaves[tree.index]!, i, n, path, root), `index ${i} size ${n} path ${path.length}`);
-  }), { numRuns: 400 });
+  await fc.assert(
+    fc.asyncProperty(arb, async ({ tree, index, size, drop, useReal }) => {
+      const leaves = treeOf(tree);
+      const src = source(leaves);
+      const real = merkle.inclusionProof(src, tree.index, tree.n);
+      let path = useReal ? real : real.map((h) => merkle.leafHash(h));
+      if (drop > 0) path = path.slice(0, Math.max(0, path.length - drop));
+      if (drop < 0) path = [...path, leaves[0]!];
+      const root = merkle.rootHash(src, tree.n);
+      const i = index === -2 ? tree.index : index;
+      const n = size === 0 ? tree.n : size;
+      const mine = await verifyInclusion(leaves[tree.index]!, i, n, path, root);
+      assert.equal(mine, merkle.verifyInclusion(leaves[tree.index]!, i, n, path, root), `index ${i} size ${n} path ${path.length}`);
+    }),
+    { numRuns: 400 },
+  );
 });
 
-test('leaf and node hashes are the server\'s, for any text (UTF-8 included)', async () => {
-  await fc.assert(fc.asyncProperty(fc.string({ unit: 'binary' }), fc.uint8Array({ minLength: 32, maxLength: 32 }), async (s, b) => {
-    assert.equal(toHex(await leafHash(s)), merkle.leafHash(s).toString('hex'));
-    assert.equal(toHex(await nodeHash(b, b)), merkle.nodeHash(Buffer.from(b), Buffer.from(b)).toString('hex'));
-  }), { numRuns: 100 });
+test("leaf and node hashes are the server's, for any text (UTF-8 included)", async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.string({ unit: 'binary' }), fc.uint8Array({ minLength: 32, maxLength: 32 }), async (s, b) => {
+      assert.equal(toHex(await leafHash(s)), merkle.leafHash(s).toString('hex'));
+      assert.equal(toHex(await nodeHash(b, b)), merkle.nodeHash(Buffer.from(b), Buffer.from(b)).toString('hex'));
+    }),
+    { numRuns: 100 },
+  );
 });
 
 test('checkpoints signed by the server open here; any changed character in the note does not', async () => {
@@ -350,20 +439,28 @@ test('checkpoints signed by the server open here; any changed character in the n
   const parsed = await parseVerifierKey(vkey);
   assert.equal(parsed.keyId, vkey.split('+')[1]);
   assert.equal(await keyId(origin, parsed.publicKey), parsed.keyId);
-  const arb = fc.record({ size: fc.nat({ max: 2 ** 40 }), root: fc.uint8Array({ minLength: 32, maxLength: 32 }), at: fc.nat(), to: fc.constantFrom(...'AZaz09+/=\n —x') });
-  await fc.assert(fc.asyncProperty(arb, async ({ size, root, at, to }) => {
-    const note = signCheckpoint({ origin, size, root: Buffer.from(root) }, origin, privateKey, publicKey);
-    const cp = await openCheckpoint(note, vkey);
-    assert.equal(cp.size, size);
-    assert.equal(toHex(cp.root), toHex(root));
-    assert.equal(cp.origin, origin);
-    const i = at % note.length;
-    if (note[i] === to) return;
-    const changed = note.slice(0, i) + to + note.slice(i + 1);
-    await assert.rejects(openCheckpoint(changed, vkey), `changed ${JSON.stringify(note[i])} at ${i} to ${JSON.stringify(to)}`);
-    // The server agrees on the signed body (it decodes the signature line's base64 more leniently).
-    if (i < note.indexOf('\n\n') + 2) assert.throws(() => serverOpenCheckpoint(changed, vkey));
-  }), { numRuns: 300 });
+  const arb = fc.record({
+    size: fc.nat({ max: 2 ** 40 }),
+    root: fc.uint8Array({ minLength: 32, maxLength: 32 }),
+    at: fc.nat(),
+    to: fc.constantFrom(...'AZaz09+/=\n —x'),
+  });
+  await fc.assert(
+    fc.asyncProperty(arb, async ({ size, root, at, to }) => {
+      const note = signCheckpoint({ origin, size, root: Buffer.from(root) }, origin, privateKey, publicKey);
+      const cp = await openCheckpoint(note, vkey);
+      assert.equal(cp.size, size);
+      assert.equal(toHex(cp.root), toHex(root));
+      assert.equal(cp.origin, origin);
+      const i = at % note.length;
+      if (note[i] === to) return;
+      const changed = note.slice(0, i) + to + note.slice(i + 1);
+      await assert.rejects(openCheckpoint(changed, vkey), `changed ${JSON.stringify(note[i])} at ${i} to ${JSON.stringify(to)}`);
+      // The server agrees on the signed body (it decodes the signature line's base64 more leniently).
+      if (i < note.indexOf('\n\n') + 2) assert.throws(() => serverOpenCheckpoint(changed, vkey));
+    }),
+    { numRuns: 300 },
+  );
   assert.throws(() => parseCheckpoint('origin\n1\nAAAA\n\n'), /root/);
 });
 

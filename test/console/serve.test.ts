@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { buildApp, type MandateApp } from '../../src/app.js';
 import { buildFile } from '../../src/console/routes.js';
-import { type Database } from '../../src/store/db.js';
+import type { Database } from '../../src/store/db.js';
 import { openDatabase } from '../../src/store/open.js';
 import { migrate } from '../../src/store/migrations.js';
 
@@ -56,7 +56,15 @@ describe('the console is served from its build folder only', () => {
     assert.equal(shell.headers['cache-control'], 'no-cache');
     for (const res of [asset, shell]) {
       const csp = String(res.headers['content-security-policy']);
-      for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) {
+      for (const directive of [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+      ]) {
         assert.ok(csp.split('; ').includes(directive), `${directive} in ${csp}`);
       }
       assert.doesNotMatch(csp, /unsafe/);
@@ -83,26 +91,51 @@ describe('the console is served from its build folder only', () => {
   test('buildFile names only regular files inside the build, whatever the path', () => {
     assert.equal(buildFile(build, 'assets/index-abc123.js'), 'assets/index-abc123.js');
     assert.equal(buildFile(build, 'index.html'), 'index.html');
-    for (const bad of ['', 'assets', '../secret.txt', 'assets/../../secret.txt', '/etc/passwd', `${dir}/secret.txt`, 'assets/\0x', '..', '.']) {
+    for (const bad of [
+      '',
+      'assets',
+      '../secret.txt',
+      'assets/../../secret.txt',
+      '/etc/passwd',
+      `${dir}/secret.txt`,
+      'assets/\0x',
+      '..',
+      '.',
+    ]) {
       assert.equal(buildFile(build, bad), undefined, JSON.stringify(bad));
     }
-    fc.assert(fc.property(
-      fc.array(fc.oneof(fc.constantFrom('..', '.', 'assets', 'secret.txt', 'index.html', '', dir, '\0'), fc.string()), { minLength: 1, maxLength: 6 }),
-      (parts) => {
-        const file = buildFile(build, parts.join('/'));
-        assert.ok(file === undefined || file === 'index.html' || file === 'assets/index-abc123.js', `${JSON.stringify(parts)} -> ${file}`);
-      },
-    ), { numRuns: 2000 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom('..', '.', 'assets', 'secret.txt', 'index.html', '', dir, '\0'), fc.string()), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        (parts) => {
+          const file = buildFile(build, parts.join('/'));
+          assert.ok(
+            file === undefined || file === 'index.html' || file === 'assets/index-abc123.js',
+            `${JSON.stringify(parts)} -> ${file}`,
+          );
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   test('no request path reaches a file outside the build', async () => {
-    await fc.assert(fc.asyncProperty(
-      fc.array(fc.constantFrom('..', '%2e%2e', '..%2f', '%2e%2e%2f', 'assets', '.', '%00', 'secret.txt', '..%5c', '/'), { minLength: 1, maxLength: 6 }),
-      async (parts) => {
-        const res = await app.inject({ url: `/console/${parts.join('/')}` });
-        assert.ok(!res.body.includes('outside the build'), `/console/${parts.join('/')}`);
-      },
-    ), { numRuns: 300 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom('..', '%2e%2e', '..%2f', '%2e%2e%2f', 'assets', '.', '%00', 'secret.txt', '..%5c', '/'), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        async (parts) => {
+          const res = await app.inject({ url: `/console/${parts.join('/')}` });
+          assert.ok(!res.body.includes('outside the build'), `/console/${parts.join('/')}`);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   test('the API keeps answering problem details, not the app shell', async () => {

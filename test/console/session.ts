@@ -21,7 +21,11 @@ export interface ConsoleSession {
 }
 
 export function consoleSession(o: {
-  url: () => string; browser: () => Browser; tokens: Record<string, string>; shots: string | null; context?: BrowserContextOptions;
+  url: () => string;
+  browser: () => Browser;
+  tokens: Record<string, string>;
+  shots: string | null;
+  context?: BrowserContextOptions;
 }): ConsoleSession {
   const s: ConsoleSession = {
     tokens: o.tokens,
@@ -29,7 +33,9 @@ export function consoleSession(o: {
     errors: [],
     async api<T>(who: string, method: string, path: string, body?: unknown): Promise<T> {
       const res = await fetch(`${o.url()}${path}`, {
-        method, headers: { authorization: `Bearer ${s.tokens[who]}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
+        method,
+        headers: { authorization: `Bearer ${s.tokens[who]}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
       });
       const text = await res.text();
       assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
@@ -42,8 +48,13 @@ export function consoleSession(o: {
       page.on('pageerror', (e) => s.errors.push(`${who}: ${e.message}`));
       // The console never breaks its own CSP, and never sends a read the API refuses (a stale
       // cursor, a bad filter): either is a bug even when the screen looks right.
-      page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) s.errors.push(`${who}: ${m.text()}`); });
-      page.on('response', (r) => { if (r.request().method() === 'GET' && r.url().includes('/v1/') && r.status() >= 400) s.errors.push(`${who}: GET ${r.url()} answered ${r.status()}`); });
+      page.on('console', (m) => {
+        if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) s.errors.push(`${who}: ${m.text()}`);
+      });
+      page.on('response', (r) => {
+        if (r.request().method() === 'GET' && r.url().includes('/v1/') && r.status() >= 400)
+          s.errors.push(`${who}: GET ${r.url()} answered ${r.status()}`);
+      });
       await page.goto(`${o.url()}/console/`);
       await page.getByLabel('API token').fill(s.tokens[who]!);
       await page.getByRole('button', { name: 'Sign in' }).click();

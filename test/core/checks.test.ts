@@ -11,19 +11,49 @@ const NOW = new Date('2026-11-22T10:00:00Z');
 const vocabulary = new ActionVocabulary();
 const id = (over: Partial<Identity> & { id: string }): { record: Identity; created_at: string } => ({
   record: {
-    kind: 'service_account', function: 'custody', capability: 'execute', owner: 'alice@firm.example', purpose: 'p', environment: 'production', status: 'active',
-    scopes: [{ entity: 'e', service: 'custody', jurisdiction: 'DE' }], actions: ['read', 'initiate_transfer', 'withdraw_to_client'], break_glass: false, labels: {},
-    credential: { type: 'short_lived', created: '2026-01-01T00:00:00Z' }, ...over,
+    kind: 'service_account',
+    function: 'custody',
+    capability: 'execute',
+    owner: 'alice@firm.example',
+    purpose: 'p',
+    environment: 'production',
+    status: 'active',
+    scopes: [{ entity: 'e', service: 'custody', jurisdiction: 'DE' }],
+    actions: ['read', 'initiate_transfer', 'withdraw_to_client'],
+    break_glass: false,
+    labels: {},
+    credential: { type: 'short_lived', created: '2026-01-01T00:00:00Z' },
+    ...over,
   } as Identity,
   created_at: '2026-01-01T00:00:00Z',
 });
 const facts = (over: Partial<CheckFacts> = {}): CheckFacts => ({
-  now: NOW, identities: [], people: new Map([['alice@firm.example', { id: 'alice@firm.example', name: 'A', status: 'active' }], ['bob@firm.example', { id: 'bob@firm.example', name: 'B', status: 'departed' }]]),
+  now: NOW,
+  identities: [],
+  people: new Map([
+    ['alice@firm.example', { id: 'alice@firm.example', name: 'A', status: 'active' }],
+    ['bob@firm.example', { id: 'bob@firm.example', name: 'B', status: 'departed' }],
+  ]),
   authorisations: [{ id: 'a1', entity: 'e', service: 'custody', jurisdiction: 'DE', status: 'authorised', basis: 'home', reference: 'r' }],
-  classOf: (a) => vocabulary.classOf(a), power: new Map(), usage: new Map(), seenFrom: new Map(), exceptions: [], grants: [], activations: [], revocations: [], leaks: [], overdueReviews: [],
-  ledger: { last_checkpoint_at: NOW.toISOString(), checkpoint_size: 10, size: 10 }, settings: DEFAULT_CHECK_SETTINGS, ...over,
+  classOf: (a) => vocabulary.classOf(a),
+  power: new Map(),
+  usage: new Map(),
+  seenFrom: new Map(),
+  exceptions: [],
+  grants: [],
+  activations: [],
+  revocations: [],
+  leaks: [],
+  overdueReviews: [],
+  ledger: { last_checkpoint_at: NOW.toISOString(), checkpoint_size: 10, size: 10 },
+  settings: DEFAULT_CHECK_SETTINGS,
+  ...over,
 });
-const run = (check: string, f: CheckFacts) => CHECKS.find((c) => c.id === check)!.run(f).failures.map((x) => x.subject.id).sort();
+const run = (check: string, f: CheckFacts) =>
+  CHECKS.find((c) => c.id === check)!
+    .run(f)
+    .failures.map((x) => x.subject.id)
+    .sort();
 
 test('unused entitlements come from the decision log, over the window, for execute actions only', () => {
   const recent = new Date(NOW.getTime() - 5 * 86_400_000).toISOString();
@@ -32,8 +62,20 @@ test('unused entitlements come from the decision log, over the window, for execu
   const f = facts({
     identities: [id({ id: 'uses-all' }), id({ id: 'uses-some' }), young, id({ id: 'observer', capability: 'observe', actions: ['read'] })],
     usage: new Map([
-      ['uses-all', new Map([['initiate_transfer', recent], ['withdraw_to_client', recent]])],
-      ['uses-some', new Map([['initiate_transfer', recent], ['withdraw_to_client', old]])],
+      [
+        'uses-all',
+        new Map([
+          ['initiate_transfer', recent],
+          ['withdraw_to_client', recent],
+        ]),
+      ],
+      [
+        'uses-some',
+        new Map([
+          ['initiate_transfer', recent],
+          ['withdraw_to_client', old],
+        ]),
+      ],
     ]),
   });
   assert.deepEqual(run('unused-entitlements', f), ['uses-some']);
@@ -64,19 +106,30 @@ test('revocation lag, stale approvals, the ledger checkpoint, leaked secrets', (
       { id: 'g-old', kind: 'exception', identity: 'x', approved_at: at(100 * 86_400_000), expires_at: at(-86_400_000) },
       { id: 'g-new', kind: 'access', identity: 'x', approved_at: at(86_400_000), expires_at: at(-3600_000) },
     ],
-    leaks: [{ id: 'l1', identity: 'x', detector: 'gitleaks:aws', where: 'a.env:1', first_seen: at(86_400_000), resolved_at: null }, { id: 'l2', identity: null, detector: 'x', where: 'y', first_seen: at(1), resolved_at: at(0) }],
+    leaks: [
+      { id: 'l1', identity: 'x', detector: 'gitleaks:aws', where: 'a.env:1', first_seen: at(86_400_000), resolved_at: null },
+      { id: 'l2', identity: null, detector: 'x', where: 'y', first_seen: at(1), resolved_at: at(0) },
+    ],
     ledger: { last_checkpoint_at: at(5 * 3600_000), checkpoint_size: 10, size: 20 },
   });
   assert.deepEqual(run('revocation-lag', f), ['slow', 'stuck']);
   assert.deepEqual(run('approval-stale', f), ['g-old']);
   assert.deepEqual(run('secret-leaked', f), ['l1']);
   assert.deepEqual(run('ledger-checkpoint-stale', f), ['ledger']);
-  assert.deepEqual(run('ledger-checkpoint-stale', facts({ ledger: { last_checkpoint_at: at(5 * 3600_000), checkpoint_size: 20, size: 20 } })), [], 'nothing new since the checkpoint');
+  assert.deepEqual(
+    run('ledger-checkpoint-stale', facts({ ledger: { last_checkpoint_at: at(5 * 3600_000), checkpoint_size: 20, size: 20 } })),
+    [],
+    'nothing new since the checkpoint',
+  );
 });
 
 test('an identity is active in an unauthorised scope only while it holds new business there', () => {
   const f = facts({
-    identities: [id({ id: 'ok' }), id({ id: 'it', scopes: [{ entity: 'e', service: 'custody', jurisdiction: 'IT' }] }), id({ id: 'it-narrowed', scopes: [{ entity: 'e', service: 'custody', jurisdiction: 'IT' }] })],
+    identities: [
+      id({ id: 'ok' }),
+      id({ id: 'it', scopes: [{ entity: 'e', service: 'custody', jurisdiction: 'IT' }] }),
+      id({ id: 'it-narrowed', scopes: [{ entity: 'e', service: 'custody', jurisdiction: 'IT' }] }),
+    ],
     power: new Map([['it-narrowed', { 'e/custody/IT': ['read', 'withdraw_to_client'] }]]),
   });
   assert.deepEqual(run('active-in-unauthorised-scope', f), ['it']);
@@ -84,12 +137,18 @@ test('an identity is active in an unauthorised scope only while it holds new bus
 
 test('readiness: 100 with nothing open, never below 0, never rising with another open finding', () => {
   assert.equal(readinessScore(10, [], []), 100);
-  fc.assert(fc.property(fc.integer({ min: 0, max: 500 }), fc.array(fc.constantFrom('low', 'medium', 'high', 'critical') as fc.Arbitrary<'low'>, { maxLength: 50 }),
-    fc.array(fc.constantFrom('low', 'medium', 'high', 'critical') as fc.Arbitrary<'low'>, { maxLength: 5 }), fc.constantFrom('low', 'medium', 'high', 'critical') as fc.Arbitrary<'low'>,
-    (n, worst, wide, extra) => {
-      const s = readinessScore(n, worst, wide);
-      assert.ok(s >= 0 && s <= 100);
-      assert.ok(readinessScore(n, [...worst, extra], wide) <= s);
-      assert.ok(readinessScore(n, worst, [...wide, extra]) <= s);
-    }));
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 500 }),
+      fc.array(fc.constantFrom('low', 'medium', 'high', 'critical') as fc.Arbitrary<'low'>, { maxLength: 50 }),
+      fc.array(fc.constantFrom('low', 'medium', 'high', 'critical') as fc.Arbitrary<'low'>, { maxLength: 5 }),
+      fc.constantFrom('low', 'medium', 'high', 'critical') as fc.Arbitrary<'low'>,
+      (n, worst, wide, extra) => {
+        const s = readinessScore(n, worst, wide);
+        assert.ok(s >= 0 && s <= 100);
+        assert.ok(readinessScore(n, [...worst, extra], wide) <= s);
+        assert.ok(readinessScore(n, worst, [...wide, extra]) <= s);
+      },
+    ),
+  );
 });

@@ -25,7 +25,14 @@ test('the default MiCA rules are valid and pass their own tests', () => {
 test('a rule test that expects the wrong outcome fails, naming why', () => {
   const { tests } = checkRuleTests({
     version: 1,
-    tests: [{ name: 'wrong', authorisations: [{ scope: 'e/custody/FR', status: 'withdrawn' }], identity: { function: 'trading', capability: 'execute', scopes: ['e/custody/FR'] }, expect: { outcome: 'keep' } }],
+    tests: [
+      {
+        name: 'wrong',
+        authorisations: [{ scope: 'e/custody/FR', status: 'withdrawn' }],
+        identity: { function: 'trading', capability: 'execute', scopes: ['e/custody/FR'] },
+        expect: { outcome: 'keep' },
+      },
+    ],
   });
   const [r] = runRuleTests(rules, tests!, vocab);
   assert.equal(r!.passed, false);
@@ -35,10 +42,16 @@ test('a rule test that expects the wrong outcome fails, naming why', () => {
 test('rules that would cut observe access are refused', () => {
   const doc = read('mica-default.yaml');
   doc.table.closed.observe = 'deny';
-  assert.deepEqual(checkRules(doc).issues.map((i) => i.field), ['/table/closed/observe']);
+  assert.deepEqual(
+    checkRules(doc).issues.map((i) => i.field),
+    ['/table/closed/observe'],
+  );
   const doc2 = read('mica-default.yaml');
   doc2.rules.push({ id: 'cut-all', description: 'x', when: { status: ['withdrawn'] }, effect: 'deny' });
-  assert.deepEqual(checkRules(doc2).issues.map((i) => i.field), ['/rules/4/when/action_class']);
+  assert.deepEqual(
+    checkRules(doc2).issues.map((i) => i.field),
+    ['/rules/4/when/action_class'],
+  );
   assert.ok(checkRules({ ...read('mica-default.yaml'), table: {} }).issues.length > 0);
 });
 
@@ -48,28 +61,58 @@ test('rules that would cut observe access are refused', () => {
 test('property: invariants of the default rules', () => {
   fc.assert(
     fc.property(
-      fc.constantFrom(...IDENTITY_FUNCTIONS), fc.constantFrom(...CAPABILITIES), fc.boolean(), fc.boolean(),
-      fc.array(fc.tuple(fc.constantFrom('custody', 'execution', 'advice', 'transfer'), fc.constantFrom('DE', 'FR', 'IT'), fc.constantFrom(...AUTHORISATION_STATUSES)), { minLength: 1, maxLength: 6 }),
+      fc.constantFrom(...IDENTITY_FUNCTIONS),
+      fc.constantFrom(...CAPABILITIES),
+      fc.boolean(),
+      fc.boolean(),
+      fc.array(
+        fc.tuple(
+          fc.constantFrom('custody', 'execution', 'advice', 'transfer'),
+          fc.constantFrom('DE', 'FR', 'IT'),
+          fc.constantFrom(...AUTHORISATION_STATUSES),
+        ),
+        { minLength: 1, maxLength: 6 },
+      ),
       (fn, cap, vendor, breakGlass, scopeStates) => {
         const unique = [...new Map(scopeStates.map(([s, j, st]) => [`${s}/${j}`, [s, j, st] as const])).values()];
-        const id = normaliseIdentity(identity('x', {
-          function: fn, capability: cap, break_glass: breakGlass, ...(vendor ? { vendor: 'v' } : {}),
-          scopes: unique.map(([service, jurisdiction]) => ({ entity: 'e', service: service as 'custody', jurisdiction: jurisdiction as 'DE' })),
-        }), vocab);
+        const id = normaliseIdentity(
+          identity('x', {
+            function: fn,
+            capability: cap,
+            break_glass: breakGlass,
+            ...(vendor ? { vendor: 'v' } : {}),
+            scopes: unique.map(([service, jurisdiction]) => ({
+              entity: 'e',
+              service: service as 'custody',
+              jurisdiction: jurisdiction as 'DE',
+            })),
+          }),
+          vocab,
+        );
         const states = new Map(unique.map(([s, j, st]) => [`e/${s}/${j}`, st]));
-        const lookup = (st: Map<string, string>) => (s: { entity: string; service: string; jurisdiction: string }) => ({ id: 'a', status: st.get(`${s.entity}/${s.service}/${s.jurisdiction}`) as 'authorised' });
+        const lookup = (st: Map<string, string>) => (s: { entity: string; service: string; jurisdiction: string }) => ({
+          id: 'a',
+          status: st.get(`${s.entity}/${s.service}/${s.jurisdiction}`) as 'authorised',
+        });
         const d = decidePower(id, lookup(states), rules, vocab);
         const all = new Map([...states].map(([k]) => [k, 'authorised']));
         const full = decidePower(id, lookup(all), rules, vocab);
         assert.equal(full.outcome, 'keep');
         if (cap === 'observe') assert.equal(d.outcome, 'keep');
         const verdicts = d.scopes.flatMap((s) => s.verdicts);
-        assert.ok(verdicts.filter((v) => v.class === 'observe').every((v) => v.lawful), 'observe is never cut');
+        assert.ok(
+          verdicts.filter((v) => v.class === 'observe').every((v) => v.lawful),
+          'observe is never cut',
+        );
         const lost = verdicts.some((v) => !v.lawful);
         if (cap === 'execute') assert.equal(d.outcome === 'suspend', lost && !verdicts.some((v) => v.lawful && v.class !== 'observe'));
         assert.equal(d.outcome === 'keep', cap === 'observe' || !lost);
-        const lawful = (x: typeof d) => x.scopes.flatMap((s) => s.verdicts.filter((v) => v.lawful).map((v) => `${s.scope.service}/${s.scope.jurisdiction}/${v.action}`));
-        assert.ok(lawful(d).every((p) => lawful(full).includes(p)), 'power never exceeds full authorisation');
+        const lawful = (x: typeof d) =>
+          x.scopes.flatMap((s) => s.verdicts.filter((v) => v.lawful).map((v) => `${s.scope.service}/${s.scope.jurisdiction}/${v.action}`));
+        assert.ok(
+          lawful(d).every((p) => lawful(full).includes(p)),
+          'power never exceeds full authorisation',
+        );
       },
     ),
     { numRuns: 500 },
@@ -80,5 +123,8 @@ test('rules decide per identity in microseconds, with no I/O', () => {
   const rulesDoc: LifecycleRules = rules;
   const d = decidePower(normaliseIdentity(identity('x'), vocab), () => ({ id: 'a', status: 'withdrawn' }), rulesDoc, vocab);
   assert.equal(d.outcome, 'narrow');
-  assert.deepEqual(d.scopes[0]!.verdicts.filter((v) => !v.lawful).map((v) => [v.action, v.by]), [['initiate_transfer', 'table:withdrawn.new_business']]);
+  assert.deepEqual(
+    d.scopes[0]!.verdicts.filter((v) => !v.lawful).map((v) => [v.action, v.by]),
+    [['initiate_transfer', 'table:withdrawn.new_business']],
+  );
 });

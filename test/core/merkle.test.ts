@@ -4,12 +4,28 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import {
-  consistencyProof, EMPTY_ROOT, frontier, inclusionProof, leafHash, newSubtrees, nodeHash, rootHash, splitPoint,
-  verifyConsistency, verifyInclusion, type Hash, type SubtreeSource,
+  consistencyProof,
+  EMPTY_ROOT,
+  frontier,
+  inclusionProof,
+  leafHash,
+  newSubtrees,
+  nodeHash,
+  rootHash,
+  splitPoint,
+  verifyConsistency,
+  verifyInclusion,
+  type Hash,
+  type SubtreeSource,
 } from '../../src/ledger/merkle.js';
 
 // Reference: RFC 6962 §2.1 written directly over the list of leaf hashes.
-const mth = (d: Hash[]): Hash => (d.length === 0 ? EMPTY_ROOT : d.length === 1 ? d[0]! : nodeHash(mth(d.slice(0, splitPoint(d.length))), mth(d.slice(splitPoint(d.length)))));
+const mth = (d: Hash[]): Hash =>
+  d.length === 0
+    ? EMPTY_ROOT
+    : d.length === 1
+      ? d[0]!
+      : nodeHash(mth(d.slice(0, splitPoint(d.length))), mth(d.slice(splitPoint(d.length))));
 const refPath = (m: number, d: Hash[]): Hash[] => {
   if (d.length <= 1) return [];
   const k = splitPoint(d.length);
@@ -66,34 +82,41 @@ test('roots, inclusion and consistency proofs equal the RFC reference, and verif
 
 test('wrong proofs fail: another leaf, index, size, root, a flipped or missing hash', () => {
   fc.assert(
-    fc.property(leavesArb.filter((l) => l.length >= 2), fc.nat(), (leaves, a) => {
-      const src = store(leaves);
-      const n = leaves.length;
-      const idx = a % n;
-      const root = rootHash(src, n);
-      const path = inclusionProof(src, idx, n);
-      assert.equal(verifyInclusion(leaves[(idx + 1) % n]!, idx, n, path, root), false);
-      assert.equal(verifyInclusion(leaves[idx]!, (idx + 1) % n, n, path, root), false);
-      assert.equal(verifyInclusion(leaves[idx]!, idx, n, path, leafHash('x')), false);
-      if (path.length) {
-        const flipped = path.map((h, i) => (i === 0 ? Buffer.from(h.map((x, j) => (j === 0 ? x ^ 1 : x))) : h));
-        assert.equal(verifyInclusion(leaves[idx]!, idx, n, flipped, root), false);
-        assert.equal(verifyInclusion(leaves[idx]!, idx, n, path.slice(1), root), false);
-      }
-      const m = 1 + (a % (n - 1));
-      const cons = consistencyProof(src, m, n);
-      assert.equal(verifyConsistency(m, n, leafHash('forged'), root, cons), false);
-      assert.equal(verifyConsistency(m, n, rootHash(src, m), leafHash('forged'), cons), false);
-      // A fork: a different tree of size n that shares nothing after m.
-      const forked = store([...leaves.slice(0, m), ...leaves.slice(m).map((_, i) => leafHash(`fork ${i}`))]);
-      assert.equal(verifyConsistency(m, n, rootHash(src, m), rootHash(forked, n), cons), m === n);
-    }),
+    fc.property(
+      leavesArb.filter((l) => l.length >= 2),
+      fc.nat(),
+      (leaves, a) => {
+        const src = store(leaves);
+        const n = leaves.length;
+        const idx = a % n;
+        const root = rootHash(src, n);
+        const path = inclusionProof(src, idx, n);
+        assert.equal(verifyInclusion(leaves[(idx + 1) % n]!, idx, n, path, root), false);
+        assert.equal(verifyInclusion(leaves[idx]!, (idx + 1) % n, n, path, root), false);
+        assert.equal(verifyInclusion(leaves[idx]!, idx, n, path, leafHash('x')), false);
+        if (path.length) {
+          const flipped = path.map((h, i) => (i === 0 ? Buffer.from(h.map((x, j) => (j === 0 ? x ^ 1 : x))) : h));
+          assert.equal(verifyInclusion(leaves[idx]!, idx, n, flipped, root), false);
+          assert.equal(verifyInclusion(leaves[idx]!, idx, n, path.slice(1), root), false);
+        }
+        const m = 1 + (a % (n - 1));
+        const cons = consistencyProof(src, m, n);
+        assert.equal(verifyConsistency(m, n, leafHash('forged'), root, cons), false);
+        assert.equal(verifyConsistency(m, n, rootHash(src, m), leafHash('forged'), cons), false);
+        // A fork: a different tree of size n that shares nothing after m.
+        const forked = store([...leaves.slice(0, m), ...leaves.slice(m).map((_, i) => leafHash(`fork ${i}`))]);
+        assert.equal(verifyConsistency(m, n, rootHash(src, m), rootHash(forked, n), cons), m === n);
+      },
+    ),
     { numRuns: 300 },
   );
 });
 
 test('frontier names the perfect subtrees left of a position', () => {
   assert.deepEqual(frontier(0), []);
-  assert.deepEqual(frontier(5), [{ level: 2, index: 0 }, { level: 0, index: 4 }]);
+  assert.deepEqual(frontier(5), [
+    { level: 2, index: 0 },
+    { level: 0, index: 4 },
+  ]);
   assert.deepEqual(frontier(8), [{ level: 3, index: 0 }]);
 });

@@ -16,7 +16,9 @@ import { emptyEvidence, evidenceArb, evidenceFixture } from '../support/evidence
 const VENDORED = new URL('../../schemas/oscal/oscal_assessment-results_schema-1.1.3.json', import.meta.url);
 const SCHEMA_SHA256 = 'd9e34757f0c12aff61f52b821f0b8f83ba0ba75b3a149a202b08ba82f82bc4c3';
 // shared/ sits beside the repository (here and in CI); /work/shared on a developer's machine.
-const SHARED = [fileURLToPath(new URL('../../../shared/data/oscal/', import.meta.url)), '/work/shared/data/oscal/'].find((d) => existsSync(d));
+const SHARED = [fileURLToPath(new URL('../../../shared/data/oscal/', import.meta.url)), '/work/shared/data/oscal/'].find((d) =>
+  existsSync(d),
+);
 // ajv-formats is CommonJS: under NodeNext its default import types as the module object.
 const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -36,7 +38,7 @@ function assertValid(doc: object, v: ValidateFunction = validate): void {
 type Doc = { 'assessment-results': any };
 const ar = (d: EvidenceData) => (assessmentResults(d) as Doc)['assessment-results'];
 
-test('the vendored schema is NIST\'s OSCAL 1.1.3 assessment-results schema, byte for byte', () => {
+test("the vendored schema is NIST's OSCAL 1.1.3 assessment-results schema, byte for byte", () => {
   assert.equal(createHash('sha256').update(readFileSync(VENDORED)).digest('hex'), SCHEMA_SHA256);
 });
 
@@ -44,7 +46,9 @@ test('the document of a realistic pack validates against the vendored schema', (
   assertValid(assessmentResults(evidenceFixture()));
 });
 
-test('and against shared/\'s copy of the schema, which also accepts NIST\'s own example', { skip: SHARED ? false : 'shared/data/oscal is not here' }, () => {
+test("and against shared/'s copy of the schema, which also accepts NIST's own example", {
+  skip: SHARED ? false : 'shared/data/oscal is not here',
+}, () => {
   const v = compile(readFileSync(`${SHARED}oscal_assessment-results_schema-1.1.3.json`, 'utf8'));
   assertValid(assessmentResults(evidenceFixture()), v);
   assertValid(assessmentResults(emptyEvidence()), v);
@@ -60,11 +64,14 @@ test('deterministic: the same data gives the same document, byte for byte', () =
   const later = { ...evidenceFixture(), generated_at: '2026-11-23T10:15:00Z' };
   assert.notEqual(ar(later).uuid, ar(evidenceFixture()).uuid);
   // an identity keeps its inventory-item uuid from one pack to the next
-  const items = (d: EvidenceData) => ar(d).results[0]['local-definitions']['inventory-items'].map((i: any) => i.uuid).sort();
+  const items = (d: EvidenceData) =>
+    ar(d)
+      .results[0]['local-definitions']['inventory-items'].map((i: any) => i.uuid)
+      .sort();
   assert.deepEqual(items(later), items(evidenceFixture()));
 });
 
-test('the document\'s shape: metadata, import-ap, one result with the pack\'s times', () => {
+test("the document's shape: metadata, import-ap, one result with the pack's times", () => {
   const d = evidenceFixture();
   const doc = ar(d);
   assert.deepEqual(Object.keys(doc), ['uuid', 'metadata', 'import-ap', 'results', 'back-matter']);
@@ -93,7 +100,9 @@ test('UUIDs are valid, unique, and every reference resolves', () => {
   walk(doc);
   for (const u of defined) assert.match(u, UUID);
   assert.equal(new Set(defined).size, defined.length, 'duplicate uuid');
-  const refs = [...text.matchAll(/"(?:observation-uuid|subject-uuid|actor-uuid|component-uuid|party-uuids)":\s*\[?"([0-9a-f-]{36})"/g)].map((m) => m[1]!);
+  const refs = [...text.matchAll(/"(?:observation-uuid|subject-uuid|actor-uuid|component-uuid|party-uuids)":\s*\[?"([0-9a-f-]{36})"/g)].map(
+    (m) => m[1]!,
+  );
   assert.ok(refs.length > 10);
   for (const r of refs) assert.ok(defined.includes(r), `dangling reference ${r}`);
 });
@@ -108,21 +117,36 @@ test('one observation per check and per unresolved finding', () => {
     assert.equal(o.collected, d.generated_at);
     assert.ok(o['relevant-evidence'].length >= 1);
   }
-  const otc = obs.find((o) => o.props.some((p: any) => p.name === 'finding-id' && p.value === 'execute-outside-authorisation:svc-otc-desk'));
+  const otc = obs.find((o) =>
+    o.props.some((p: any) => p.name === 'finding-id' && p.value === 'execute-outside-authorisation:svc-otc-desk'),
+  );
   assert.equal(otc.subjects[0].type, 'inventory-item');
   assert.equal(otc['relevant-evidence'][0].href, '../ledger/events.jsonl');
-  assert.deepEqual(otc['relevant-evidence'][0].props.map((p: any) => p.value), ['1011', '1030']);
-  assert.equal(otc['relevant-evidence'][1].href, `../data/evidence.json#/findings/${d.findings.findIndex((f) => f.id === 'execute-outside-authorisation:svc-otc-desk')}`);
-  const owner = obs.find((o) => o.props.some((p: any) => p.name === 'check-id' && p.value === 'owner-active') && o.types[0] === 'control-objective');
-  assert.equal(owner['relevant-evidence'][0].href, `../data/evidence.json#/checks/${d.checks.findIndex((c) => c.check === 'owner-active')}`);
+  assert.deepEqual(
+    otc['relevant-evidence'][0].props.map((p: any) => p.value),
+    ['1011', '1030'],
+  );
+  assert.equal(
+    otc['relevant-evidence'][1].href,
+    `../data/evidence.json#/findings/${d.findings.findIndex((f) => f.id === 'execute-outside-authorisation:svc-otc-desk')}`,
+  );
+  const owner = obs.find(
+    (o) => o.props.some((p: any) => p.name === 'check-id' && p.value === 'owner-active') && o.types[0] === 'control-objective',
+  );
+  assert.equal(
+    owner['relevant-evidence'][0].href,
+    `../data/evidence.json#/checks/${d.checks.findIndex((c) => c.check === 'owner-active')}`,
+  );
   // the resolved finding is not observed
   assert.ok(!JSON.stringify(obs).includes('strong-authentication:svc-legacy-bridge'));
 });
 
-test('every control a check maps to is a finding target, with its outcome and Mandate\'s findings', () => {
+test("every control a check maps to is a finding target, with its outcome and Mandate's findings", () => {
   const d = evidenceFixture();
   const result = ar(d).results[0];
-  const byControl = new Map<string, any>((result.findings as any[]).map((f) => [f.props.find((p: any) => p.name === 'control-id').value, f]));
+  const byControl = new Map<string, any>(
+    (result.findings as any[]).map((f) => [f.props.find((p: any) => p.name === 'control-id').value, f]),
+  );
   const checkControls = new Set(d.checks.flatMap((c) => c.controls));
   for (const id of checkControls) {
     const f = byControl.get(id);
@@ -131,7 +155,10 @@ test('every control a check maps to is a finding target, with its outcome and Ma
     assert.equal(f.target['target-id'], oscalToken(id));
     assert.ok(f['related-observations'].length >= 1);
   }
-  assert.deepEqual(result['reviewed-controls']['control-selections'][0]['include-controls'].map((c: any) => c['control-id']).sort(), [...checkControls].map(oscalToken).sort());
+  assert.deepEqual(
+    result['reviewed-controls']['control-selections'][0]['include-controls'].map((c: any) => c['control-id']).sort(),
+    [...checkControls].map(oscalToken).sort(),
+  );
   const state = (id: string) => byControl.get(id).target.status.state;
   assert.equal(state('mica:art-64-withdrawal'), 'satisfied');
   assert.equal(state('cra:annex-i:2-d'), 'satisfied', 'a resolved finding does not unsatisfy its control');
@@ -139,11 +166,14 @@ test('every control a check maps to is a finding target, with its outcome and Ma
   assert.equal(state('nist-csf:PR.AA-05'), 'not-satisfied');
   const dora = byControl.get('dora:rts-2024-1774:art-21');
   assert.equal(dora.title, 'DORA RTS 2024/1774 Art. 21: Access control');
-  assert.deepEqual(dora.props.filter((p: any) => p.name === 'finding-id').map((p: any) => [p.value, p.class]), [
-    ['execute-outside-authorisation:svc-otc-desk', 'critical'],
-    ['long-lived-secret:api-chainalysis', 'high'],
-    ['long-lived-secret:svc-hot-wallet-signer', 'high'],
-  ]);
+  assert.deepEqual(
+    dora.props.filter((p: any) => p.name === 'finding-id').map((p: any) => [p.value, p.class]),
+    [
+      ['execute-outside-authorisation:svc-otc-desk', 'critical'],
+      ['long-lived-secret:api-chainalysis', 'high'],
+      ['long-lived-secret:svc-hot-wallet-signer', 'high'],
+    ],
+  );
   for (const p of dora.props) assert.equal(p.ns, MANDATE_NS);
   assert.match(dora.remarks, /exc-chainalysis-rotation/);
 });
@@ -184,7 +214,15 @@ test('helpers: v5-style uuids, tokens, strings', () => {
 
 test('control ids that sanitise alike stay distinct targets', () => {
   const d = evidenceFixture();
-  d.checks.push({ check: 'twin', title: 'Twin', description: 'Twin', severity: 'low', controls: ['owasp-nhi_NHI7'], evaluated: 1, failed: 0 });
+  d.checks.push({
+    check: 'twin',
+    title: 'Twin',
+    description: 'Twin',
+    severity: 'low',
+    controls: ['owasp-nhi_NHI7'],
+    evaluated: 1,
+    failed: 0,
+  });
   assertValid(assessmentResults(d));
   const targets = (ar(d).results[0].findings as any[]).map((f) => f.target['target-id']);
   assert.equal(new Set(targets).size, targets.length);
@@ -201,7 +239,10 @@ test('property: any well-typed pack gives a document that validates, and the sam
       const targets: string[] = ((doc as Doc)['assessment-results'].results[0].findings ?? []).map((f: any) => f.target['target-id']);
       for (const id of d.checks.flatMap((c) => c.controls)) {
         const t = oscalToken(id);
-        assert.ok(targets.some((x) => x === t || x.startsWith(`${t}-`)), `no finding for control ${JSON.stringify(id)}`);
+        assert.ok(
+          targets.some((x) => x === t || x.startsWith(`${t}-`)),
+          `no finding for control ${JSON.stringify(id)}`,
+        );
       }
     }),
     { numRuns: 200 },

@@ -67,7 +67,8 @@ test('the title block: entity, LEI, member state, as-of, generated-at, ledger ch
   const d = evidenceFixture();
   const html = renderReport(d);
   const header = html.slice(html.indexOf('<header'), html.indexOf('</header>'));
-  for (const s of [d.entity.name, d.entity.lei, 'FR', '2026-11-22 10:00 UTC', '2026-11-22 10:15 UTC', 'size 1042', d.ledger.root]) assert.ok(header.includes(s), s);
+  for (const s of [d.entity.name, d.entity.lei, 'FR', '2026-11-22 10:00 UTC', '2026-11-22 10:15 UTC', 'size 1042', d.ledger.root])
+    assert.ok(header.includes(s), s);
 });
 
 test('user text is escaped everywhere: titles, details, owners, names', () => {
@@ -98,14 +99,22 @@ test('the executive summary has three accessible SVG charts', () => {
   const html = renderReport(evidenceFixture());
   const summary = html.slice(html.indexOf('<section id="summary"'), html.indexOf('<section id="blocking"'));
   for (const id of ['chart-readiness', 'chart-severity', 'chart-trend']) {
-    const svg = new RegExp(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="${id}" role="img" aria-labelledby="${id}-title ${id}-desc"[^>]*><title id="${id}-title">[^<]+</title><desc id="${id}-desc">[^<]+</desc>`);
+    const svg = new RegExp(
+      `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="${id}" role="img" aria-labelledby="${id}-title ${id}-desc"[^>]*><title id="${id}-title">[^<]+</title><desc id="${id}-desc">[^<]+</desc>`,
+    );
     assert.match(summary, svg, id);
   }
-  const readiness = summary.slice(summary.indexOf('id="chart-readiness"'), summary.indexOf('</svg>', summary.indexOf('id="chart-readiness"')));
+  const readiness = summary.slice(
+    summary.indexOf('id="chart-readiness"'),
+    summary.indexOf('</svg>', summary.indexOf('id="chart-readiness"')),
+  );
   assert.equal(count(readiness, /<rect /g), 2, 'one bar per service');
   assert.match(readiness, /custody \(FR\): 62 of 100; exchange_crypto \(FR\): 85 of 100/);
   const severity = summary.slice(summary.indexOf('id="chart-severity"'));
-  assert.match(severity, /critical: 1 open or acknowledged, 0 accepted as risk; high: 2 open or acknowledged, 1 accepted as risk; medium: 1 open or acknowledged, 0 accepted as risk; low: 0 open/);
+  assert.match(
+    severity,
+    /critical: 1 open or acknowledged, 0 accepted as risk; high: 2 open or acknowledged, 1 accepted as risk; medium: 1 open or acknowledged, 0 accepted as risk; low: 0 open/,
+  );
   const trend = summary.slice(summary.indexOf('id="chart-trend"'));
   assert.match(trend, /<polyline points="[^"]+"/);
   assert.equal(count(trend.slice(0, trend.indexOf('</svg>')), /<circle /g), 6);
@@ -115,19 +124,34 @@ test('blocking findings with owners and due dates; deadlines with days left', ()
   const html = renderReport(evidenceFixture());
   const blocking = html.slice(html.indexOf('<section id="blocking"'), html.indexOf('<section id="deadlines"'));
   assert.equal(count(blocking.slice(0, blocking.indexOf('Owners to chase')), /<tr><td>/g), 3);
-  assert.match(blocking, /svc-otc-desk can execute exchange_crypto[\s\S]*?camille\.martin@exemple\.fr<\/td><td><time datetime="2026-11-25T08:00:00\.000Z">2026-11-25<\/time>/);
+  assert.match(
+    blocking,
+    /svc-otc-desk can execute exchange_crypto[\s\S]*?camille\.martin@exemple\.fr<\/td><td><time datetime="2026-11-25T08:00:00\.000Z">2026-11-25<\/time>/,
+  );
   assert.match(blocking, /2026-11-15<\/time> <span class="badge bad">overdue<\/span>/);
   const deadlines = html.slice(html.indexOf('<section id="deadlines"'), html.indexOf('<section id="controls"'));
   assert.match(deadlines, /overdue by 7/);
-  assert.ok(deadlines.indexOf('overdue by 7') < deadlines.indexOf('>3<') && deadlines.indexOf('>3<') < deadlines.indexOf('>39<'), 'soonest first');
+  assert.ok(
+    deadlines.indexOf('overdue by 7') < deadlines.indexOf('>3<') && deadlines.indexOf('>3<') < deadlines.indexOf('>39<'),
+    'soonest first',
+  );
 });
 
 test('control results are grouped by framework, with their outcome', () => {
   const html = renderReport(evidenceFixture());
   const controls = html.slice(html.indexOf('<section id="controls"'), html.indexOf('<section id="findings"'));
-  const order = ['OWASP Non-Human Identities Top 10 (2025)', 'NIST Cybersecurity Framework 2.0', 'MiCA (Regulation (EU) 2023/1114)', 'DORA (Regulation (EU) 2022/2554) and RTS (EU) 2024/1774', 'Cyber Resilience Act (Regulation (EU) 2024/2847)'];
+  const order = [
+    'OWASP Non-Human Identities Top 10 (2025)',
+    'NIST Cybersecurity Framework 2.0',
+    'MiCA (Regulation (EU) 2023/1114)',
+    'DORA (Regulation (EU) 2022/2554) and RTS (EU) 2024/1774',
+    'Cyber Resilience Act (Regulation (EU) 2024/2847)',
+  ];
   const at = order.map((h) => controls.indexOf(`<h3>${h}</h3>`));
-  assert.ok(at.every((i, k) => i > 0 && (k === 0 || i > at[k - 1]!)), 'framework headings in order');
+  assert.ok(
+    at.every((i, k) => i > 0 && (k === 0 || i > at[k - 1]!)),
+    'framework headings in order',
+  );
   assert.match(controls, /Withdrawal readiness[\s\S]*?<span class="badge ok">Satisfied<\/span>/);
   assert.match(controls, /Long-Lived Secrets[\s\S]*?<span class="badge bad">Not satisfied<\/span>/);
   assert.match(controls, /2 of 7 controls satisfied/);
@@ -136,7 +160,8 @@ test('control results are grouped by framework, with their outcome', () => {
 test('findings, inventory, identities, authorisations, approvals, exceptions, policy, verification', () => {
   const d = evidenceFixture();
   const html = renderReport(d);
-  const section = (id: string) => html.slice(html.indexOf(`<section id="${id}"`), html.indexOf('</section>', html.indexOf(`<section id="${id}"`)));
+  const section = (id: string) =>
+    html.slice(html.indexOf(`<section id="${id}"`), html.indexOf('</section>', html.indexOf(`<section id="${id}"`)));
   for (const f of d.findings) assert.ok(section('findings').includes(f.id), f.id);
   assert.match(section('findings'), /6 findings: 3 open, 1 acknowledged, 1 accepted risk, 1 resolved/);
   for (const k of ['service_account', 'execute', 'static_secret']) assert.ok(section('inventory').includes(`<td>${k}</td>`), k);

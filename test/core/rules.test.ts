@@ -13,7 +13,8 @@ const world: World = {
   vendors: new Map(),
   vocabulary,
 };
-const fields = (input: Parameters<typeof normaliseIdentity>[0]) => checkIdentity(normaliseIdentity(input, vocabulary), world).map((i) => i.field);
+const fields = (input: Parameters<typeof normaliseIdentity>[0]) =>
+  checkIdentity(normaliseIdentity(input, vocabulary), world).map((i) => i.field);
 
 test('a complete active identity passes', () => {
   assert.deepEqual(fields(identity('svc-a')), []);
@@ -25,7 +26,14 @@ test('an active identity needs an owner, a purpose, a scope and a revocation pat
 });
 
 test('a decommissioned identity may lack them (it is kept as evidence)', () => {
-  const bare = { ...identity('svc-a'), owner: undefined, purpose: undefined, revocation: undefined, scopes: [], status: 'decommissioned' as const };
+  const bare = {
+    ...identity('svc-a'),
+    owner: undefined,
+    purpose: undefined,
+    revocation: undefined,
+    scopes: [],
+    status: 'decommissioned' as const,
+  };
   assert.deepEqual(fields(bare), []);
 });
 
@@ -36,11 +44,22 @@ test('an observe identity holds only observe actions', () => {
 });
 
 test('default actions follow the function', () => {
-  assert.deepEqual(normaliseIdentity(identity('t', { function: 'trading' }), vocabulary).actions, ['read', 'accept_order', 'execute_trade']);
+  assert.deepEqual(normaliseIdentity(identity('t', { function: 'trading' }), vocabulary).actions, [
+    'read',
+    'accept_order',
+    'execute_trade',
+  ]);
 });
 
 test('references must exist; unknown and duplicate actions are named', () => {
-  const f = fields(identity('svc-a', { owner: 'ghost@firm.example', vendor: 'nobody', actions: ['read', 'fly', 'read'], scopes: [{ entity: 'ent-xx', service: 'custody', jurisdiction: 'DE' }] }));
+  const f = fields(
+    identity('svc-a', {
+      owner: 'ghost@firm.example',
+      vendor: 'nobody',
+      actions: ['read', 'fly', 'read'],
+      scopes: [{ entity: 'ent-xx', service: 'custody', jurisdiction: 'DE' }],
+    }),
+  );
   assert.deepEqual(f.sort(), ['/actions/1', '/actions/2', '/owner', '/scopes/0/entity', '/vendor']);
 });
 
@@ -52,7 +71,12 @@ test('a firm may extend the action vocabulary', () => {
 
 test('credential dates must be real and in order', () => {
   assert.deepEqual(fields(identity('s', { credential: { type: 'static_secret', created: '2026-02-30' } })), ['/credential/created']);
-  assert.deepEqual(fields(identity('s', { credential: { type: 'static_secret', created: '2026-02-01', last_rotated: '2026-01-01', expires: '2025-01-01' } })).sort(), ['/credential/expires', '/credential/last_rotated']);
+  assert.deepEqual(
+    fields(
+      identity('s', { credential: { type: 'static_secret', created: '2026-02-01', last_rotated: '2026-01-01', expires: '2025-01-01' } }),
+    ).sort(),
+    ['/credential/expires', '/credential/last_rotated'],
+  );
 });
 
 test('LEI check digits (ISO 17442)', () => {

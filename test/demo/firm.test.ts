@@ -63,13 +63,22 @@ test('record counts are in the documented ranges', () => {
 });
 
 test('the group is a German GmbH and an Irish Ltd covering every MiCA service', () => {
-  assert.deepEqual(entities.map((e) => [e.id, e.home]), [['ent-de', 'DE'], ['ent-ie', 'IE']]);
+  assert.deepEqual(
+    entities.map((e) => [e.id, e.home]),
+    [
+      ['ent-de', 'DE'],
+      ['ent-ie', 'IE'],
+    ],
+  );
   assert.deepEqual(new Set(authorisations.map((a) => a.service)), new Set(MICA_SERVICES));
   const statuses = new Set(authorisations.map((a) => a.status));
-  for (const s of ['authorised', 'applied', 'restricted', 'suspended', 'wind_down'] as const) assert.ok(statuses.has(s), `no ${s} authorisation`);
+  for (const s of ['authorised', 'applied', 'restricted', 'suspended', 'wind_down'] as const)
+    assert.ok(statuses.has(s), `no ${s} authorisation`);
   const suspended = authorisations.find((a) => a.status === 'suspended');
   assert.ok(suspended?.deadline, 'the suspension has a deadline');
-  assert.ok(authorisations.some((a) => a.entity === 'ent-ie' && a.jurisdiction === 'IT' && a.basis === 'passport' && a.status === 'authorised'));
+  assert.ok(
+    authorisations.some((a) => a.entity === 'ent-ie' && a.jurisdiction === 'IT' && a.basis === 'passport' && a.status === 'authorised'),
+  );
   assert.ok(people.some((p) => p.status === 'departed'));
 });
 
@@ -83,11 +92,15 @@ test('every identity kind, function, capability and environment appears', () => 
 
 test('identities show the features the demo walk-through relies on', () => {
   const departed = new Set(people.filter((p) => p.status === 'departed').map((p) => p.id));
-  const has = (what: string, pred: (i: (typeof identities)[number]) => boolean) => assert.ok(identities.some(pred), `no identity that is ${what}`);
+  const has = (what: string, pred: (i: (typeof identities)[number]) => boolean) =>
+    assert.ok(identities.some(pred), `no identity that is ${what}`);
   has('shared across both entities', (i) => new Set(i.scopes.map((s) => s.entity)).size === 2);
   has('a vendor integration', (i) => i.vendor !== undefined);
   has('break-glass', (i) => i.break_glass === true);
-  has('an unrotated static secret from 2024', (i) => i.credential.type === 'static_secret' && !i.credential.last_rotated && i.credential.created < '2025');
+  has(
+    'an unrotated static secret from 2024',
+    (i) => i.credential.type === 'static_secret' && !i.credential.last_rotated && i.credential.created < '2025',
+  );
   has('owned by a departed person', (i) => i.owner !== undefined && departed.has(i.owner));
   has('suspended', (i) => i.status === 'suspended');
   has('decommissioned', (i) => i.status === 'decommissioned');
@@ -108,7 +121,10 @@ test('scopes name only licensed triples; observe identities hold only observe ac
 test('the German custody passport for France has identities to suspend and identities to narrow', () => {
   const auth = authorisations.find((a) => a.id === 'auth-de-custody-fr');
   assert.ok(auth);
-  assert.deepEqual([auth.entity, auth.service, auth.jurisdiction, auth.basis, auth.status], ['ent-de', 'custody', 'FR', 'passport', 'authorised']);
+  assert.deepEqual(
+    [auth.entity, auth.service, auth.jurisdiction, auth.basis, auth.status],
+    ['ent-de', 'custody', 'FR', 'passport', 'authorised'],
+  );
   const isDeCustodyFr = (s: { entity: string; service: string; jurisdiction: string }) => tripleKey(s) === 'ent-de|custody|FR';
   const affected = identities.filter((i) => i.scopes.some(isDeCustodyFr));
   assert.ok(affected.length >= 10, `only ${affected.length} identities act for ent-de/custody/FR`);

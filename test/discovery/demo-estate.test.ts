@@ -22,8 +22,16 @@ import { postgresConnector } from '../../src/delivery/connectors/postgres.js';
 import { connectorRegistry } from '../../src/delivery/connectors/registry.js';
 import { demoManifest } from '../../src/demo/firm.js';
 import {
-  DEMO_SOURCE_IDS, discoverySourceCommands, interactiveLogin, LOCAL_DEMO_SYSTEMS, openInteractiveSession, provisionDemoSystems, removeDemoSystems,
-  shellQuote, type DemoLogin, type DemoSystems,
+  DEMO_SOURCE_IDS,
+  discoverySourceCommands,
+  interactiveLogin,
+  LOCAL_DEMO_SYSTEMS,
+  openInteractiveSession,
+  provisionDemoSystems,
+  removeDemoSystems,
+  shellQuote,
+  type DemoLogin,
+  type DemoSystems,
 } from '../../src/demo/systems.js';
 import { runCli } from '../support/cli.js';
 import { PG_ADMIN_URL, testStores } from '../support/stores.js';
@@ -31,8 +39,11 @@ import { PG_ADMIN_URL, testStores } from '../support/stores.js';
 const RUN = `t_${randomBytes(4).toString('hex')}_`;
 const MARIADB = `mariadb://root@${process.env.MANDATE_TEST_MARIADB_HOST ?? '127.0.0.1'}:${process.env.MANDATE_TEST_MARIADB_PORT ?? 3306}/mysql`;
 const systems: DemoSystems = {
-  postgresUrl: PG_ADMIN_URL, mariadbUrl: MARIADB, redisUrl: process.env.MANDATE_TEST_REDIS ?? 'redis://127.0.0.1:6379',
-  rabbitmqctl: process.env.MANDATE_TEST_RABBITMQCTL ?? 'rabbitmqctl', prefix: RUN,
+  postgresUrl: PG_ADMIN_URL,
+  mariadbUrl: MARIADB,
+  redisUrl: process.env.MANDATE_TEST_REDIS ?? 'redis://127.0.0.1:6379',
+  rabbitmqctl: process.env.MANDATE_TEST_RABBITMQCTL ?? 'rabbitmqctl',
+  prefix: RUN,
 };
 const SYSTEMS = new Set(['postgres', 'mariadb', 'redis', 'rabbitmq']);
 const PG = DEMO_SOURCE_IDS.postgres;
@@ -43,13 +54,20 @@ const mine = (a: { native_id: string }) => a.native_id.startsWith(RUN);
 /** The demo manifest with every revocation target on these four systems renamed to this run's. */
 function demoManifestOfThisRun(): Manifest {
   const m = demoManifest();
-  for (const i of m.identities ?? []) if (i.revocation && SYSTEMS.has(i.revocation.connector)) i.revocation = { ...i.revocation, target: `${RUN}${i.revocation.target}` };
+  for (const i of m.identities ?? [])
+    if (i.revocation && SYSTEMS.has(i.revocation.connector)) i.revocation = { ...i.revocation, target: `${RUN}${i.revocation.target}` };
   return m;
 }
 
 async function pgLogin(login: DemoLogin): Promise<pg.Client> {
   const u = new URL(PG_ADMIN_URL);
-  const c = new pg.Client({ host: u.hostname, port: Number(u.port || 5432), database: 'postgres', user: login.user, password: login.password });
+  const c = new pg.Client({
+    host: u.hostname,
+    port: Number(u.port || 5432),
+    database: 'postgres',
+    user: login.user,
+    password: login.password,
+  });
   c.on('error', () => undefined);
   await c.connect();
   return c;
@@ -88,10 +106,17 @@ for (const store of testStores()) {
     // Most of the demo's declared roles and users are not in the estate (missing): more than a page.
     const accounts = async (...filters: string[]): Promise<any[]> => json('discovery', 'accounts', '--limit', '2000', ...filters);
     const account = async (k: string) => (await accounts()).find((a) => a.key === k);
-    const estateOf = (items: any[]) => items.filter((a) => a.account && mine(a)).map((a) => ({
-      native_id: a.native_id, type: a.account.type, privilege: a.account.privilege, can_login: a.account.can_login,
-      grants: a.account.grants.map((g: any) => `${g.privilege}: ${g.grant}`).sort(),
-    })).sort((x, y) => x.native_id.localeCompare(y.native_id));
+    const estateOf = (items: any[]) =>
+      items
+        .filter((a) => a.account && mine(a))
+        .map((a) => ({
+          native_id: a.native_id,
+          type: a.account.type,
+          privilege: a.account.privilege,
+          can_login: a.account.can_login,
+          grants: a.account.grants.map((g: any) => `${g.privilege}: ${g.grant}`).sort(),
+        }))
+        .sort((x, y) => x.native_id.localeCompare(y.native_id));
 
     before(async () => {
       const db = await store.open();
@@ -114,11 +139,20 @@ for (const store of testStores()) {
 
     test('the printed commands add the four sources, and each run succeeds', async () => {
       const commands = discoverySourceCommands(systems);
-      assert.deepEqual(commands.map((c) => c[3]), [PG, MARIA, DEMO_SOURCE_IDS.redis, DEMO_SOURCE_IDS.rabbitmq]);
+      assert.deepEqual(
+        commands.map((c) => c[3]),
+        [PG, MARIA, DEMO_SOURCE_IDS.redis, DEMO_SOURCE_IDS.rabbitmq],
+      );
       for (const args of commands) assert.match(await cli(...args), /^added source demo-/);
-      for (const id of Object.values(DEMO_SOURCE_IDS)) assert.match(await cli('discovery', 'run', id), new RegExp(`^run dr_[0-9a-f]+ of ${id}: succeeded \\(observed \\d+`));
+      for (const id of Object.values(DEMO_SOURCE_IDS))
+        assert.match(await cli('discovery', 'run', id), new RegExp(`^run dr_[0-9a-f]+ of ${id}: succeeded \\(observed \\d+`));
       const listed = await json('discovery', 'sources', 'list');
-      assert.deepEqual(listed.map((s: any) => [s.id, s.last_run.status]).sort(), Object.values(DEMO_SOURCE_IDS).map((id) => [id, 'succeeded']).sort());
+      assert.deepEqual(
+        listed.map((s: any) => [s.id, s.last_run.status]).sort(),
+        Object.values(DEMO_SOURCE_IDS)
+          .map((id) => [id, 'succeeded'])
+          .sort(),
+      );
     });
 
     test('the demo identities with accounts are matched, one per live source', async () => {
@@ -138,17 +172,28 @@ for (const store of testStores()) {
       const drift = (await accounts('--state', 'drift')).filter(mine);
       const grafana = drift.find((a) => a.identity === 'svc-grafana-readonly');
       assert.deepEqual([grafana?.key, grafana?.drift], [key(PG, `${RUN}svc_grafana_readonly`), ['over_privileged']], JSON.stringify(drift));
-      assert.ok(grafana.evidence.some((e: any) => /^(INSERT|UPDATE) on 1 table in .*mandate_demo \(public\.payouts\)$/.test(e.detail)), JSON.stringify(grafana.evidence));
+      assert.ok(
+        grafana.evidence.some((e: any) => /^(INSERT|UPDATE) on 1 table in .*mandate_demo \(public\.payouts\)$/.test(e.detail)),
+        JSON.stringify(grafana.evidence),
+      );
       const bridge = drift.find((a) => a.identity === 'svc-payout-bridge-v1-de');
       assert.deepEqual([bridge?.key, bridge?.drift], [key(PG, `${RUN}svc_payout_bridge_v1_de`), ['interactive_use']]);
-      assert.deepEqual(bridge.account.sessions.map((s: any) => [s.application, s.interactive]), [['psql', true]]);
+      assert.deepEqual(
+        bridge.account.sessions.map((s: any) => [s.application, s.interactive]),
+        [['psql', true]],
+      );
 
       const over = await json('findings', '--check', 'discovery-over-privileged');
       const f = over.find((x: any) => x.subject.id === 'svc-grafana-readonly');
       assert.equal(f?.severity, 'high', JSON.stringify(over));
       for (const c of ['owasp-nhi:NHI5', 'nist-csf:PR.AA-05', 'dora:rts-2024-1774:art-21']) assert.ok(f.controls.includes(c), c);
       const human = await json('findings', '--check', 'discovery-interactive-use');
-      assert.ok(human.some((x: any) => x.subject.id === 'svc-payout-bridge-v1-de' && x.severity === 'high' && x.controls.includes('owasp-nhi:NHI10')), JSON.stringify(human));
+      assert.ok(
+        human.some(
+          (x: any) => x.subject.id === 'svc-payout-bridge-v1-de' && x.severity === 'high' && x.controls.includes('owasp-nhi:NHI10'),
+        ),
+        JSON.stringify(human),
+      );
       firstEstate = estateOf(await accounts('--source', PG));
     });
 
@@ -165,29 +210,57 @@ for (const store of testStores()) {
 
     test('adopt one (held, then approved), dismiss the other with a reason', async () => {
       const fx = key(PG, `${RUN}svc_fx_rates_import`);
-      const held = await json('discovery', 'adopt', fx, '--id', 'svc-fx-rates-import-de', '--owner', 'lena.fischer@mandate-demo.example',
-        '--purpose', 'Loads the daily reference FX rates', '--function', 'settlement', '--scopes', 'ent-de/exchange_funds/DE');
+      const held = await json(
+        'discovery',
+        'adopt',
+        fx,
+        '--id',
+        'svc-fx-rates-import-de',
+        '--owner',
+        'lena.fischer@mandate-demo.example',
+        '--purpose',
+        'Loads the daily reference FX rates',
+        '--function',
+        'settlement',
+        '--scopes',
+        'ent-de/exchange_funds/DE',
+      );
       assert.equal(held.change.identity.id, 'svc-fx-rates-import-de');
       assert.deepEqual(held.change.identity.revocation, { connector: 'postgres', target: `${RUN}svc_fx_rates_import` });
       // Approvers as the README makes them: anna (and ben, if the rules want two).
       for (const who of ['anna', 'ben']) {
         await app.services.users.createUser('test', { id: who, name: who, roles: ['approver'] });
         const token = (await app.services.users.createToken('test', who, {})).token;
-        const voted = JSON.parse((await runCli(['approvals', 'approve', held.approval.id, '--json'], { ...env, MANDATE_TOKEN: token })).stdout);
+        const voted = JSON.parse(
+          (await runCli(['approvals', 'approve', held.approval.id, '--json'], { ...env, MANDATE_TOKEN: token })).stdout,
+        );
         if (voted.status === 'approved') break;
       }
       assert.equal((await json('identities', 'show', 'svc-fx-rates-import-de')).status, 'active');
 
       const backup = key(MARIA, `${RUN}backup_agent@%`);
-      assert.match(await cli('discovery', 'dismiss', backup, '--reason', 'out_of_scope', '--note', "the hosting provider's backup agent, under its outsourcing contract"),
-        /: dismissed \(out_of_scope\)$/m);
+      assert.match(
+        await cli(
+          'discovery',
+          'dismiss',
+          backup,
+          '--reason',
+          'out_of_scope',
+          '--note',
+          "the hosting provider's backup agent, under its outsourcing contract",
+        ),
+        /: dismissed \(out_of_scope\)$/m,
+      );
 
       await cli('discovery', 'run', PG);
       const adopted = await account(fx);
       assert.deepEqual([adopted.state, adopted.identity, adopted.disposition.kind], ['matched', 'svc-fx-rates-import-de', 'adopted']);
       const findings = await json('findings', '--check', 'discovery-unmanaged');
       const subjects = findings.map((x: any) => x.subject.id);
-      assert.ok(!subjects.includes(`${PG}:${RUN}svc_fx_rates_import`) && !subjects.includes(`${MARIA}:${RUN}backup_agent@%`), JSON.stringify(subjects));
+      assert.ok(
+        !subjects.includes(`${PG}:${RUN}svc_fx_rates_import`) && !subjects.includes(`${MARIA}:${RUN}backup_agent@%`),
+        JSON.stringify(subjects),
+      );
     });
 
     test('a suspension the connector delivers: the login is refused, and discovery agrees', async () => {
@@ -200,12 +273,19 @@ for (const store of testStores()) {
       await assert.rejects(pgLogin(bridge), /not permitted to log in/);
 
       await cli('discovery', 'run', PG);
-      const mineOf = (await app.inject({ url: `/v1/discovery/accounts?identity=svc-payout-bridge-v1-de`, headers: { authorization: `Bearer ${env.MANDATE_TOKEN}` } })).json();
-      assert.deepEqual(mineOf.items.map((a: any) => [a.key, a.state, a.drift, a.account.can_login, a.account.sessions_total]),
-        [[key(PG, bridge.user), 'matched', [], false, 0]]);
+      const mineOf = (
+        await app.inject({
+          url: `/v1/discovery/accounts?identity=svc-payout-bridge-v1-de`,
+          headers: { authorization: `Bearer ${env.MANDATE_TOKEN}` },
+        })
+      ).json();
+      assert.deepEqual(
+        mineOf.items.map((a: any) => [a.key, a.state, a.drift, a.account.can_login, a.account.sessions_total]),
+        [[key(PG, bridge.user), 'matched', [], false, 0]],
+      );
     });
 
-    test('switched back on behind Mandate\'s back (demo:systems again): revocation not effective, critical; the estate is the same', async () => {
+    test("switched back on behind Mandate's back (demo:systems again): revocation not effective, critical; the estate is the same", async () => {
       const again = await provisionDemoSystems({ postgresUrl: systems.postgresUrl!, prefix: RUN });
       const back = await pgLogin(interactiveLogin(again));
       await back.end();

@@ -49,20 +49,33 @@ describe('mariadb discovery source (real server)', () => {
   after(async () => {
     await session?.end().catch(() => undefined);
     await root(async (c) => {
-      for (const [n, h] of [[users.app, '%'], [users.app, 'localhost'], [users.rw, '%'], [users.locked, '%']]) await c.query(`DROP USER IF EXISTS '${n}'@'${h}'`);
+      for (const [n, h] of [
+        [users.app, '%'],
+        [users.app, 'localhost'],
+        [users.rw, '%'],
+        [users.locked, '%'],
+      ])
+        await c.query(`DROP USER IF EXISTS '${n}'@'${h}'`);
       await c.query(`DROP ROLE IF EXISTS ${role}`);
       await c.query(`DROP DATABASE IF EXISTS ${db}`);
     });
   });
 
   test('reads accounts per host, grants (through roles), lock and sessions; never a hash', async () => {
-    const source = await openSource({ id: 'maria-test', kind: 'mariadb', environment: 'production', options: { host: HOST, port: PORT, user: 'root', password: '' } }, ctx);
+    const source = await openSource(
+      { id: 'maria-test', kind: 'mariadb', environment: 'production', options: { host: HOST, port: PORT, user: 'root', password: '' } },
+      ctx,
+    );
     const read = await readSource(source);
     assert.equal(read.complete, true, read.error);
     assert.doesNotMatch(JSON.stringify(read.accounts), /\*[0-9A-F]{40}/);
     const got = new Map(read.accounts.filter((a) => a.name.startsWith(`mdisc_${tag}_`)).map((a) => [a.native_id, a]));
     assert.deepEqual([...got.keys()].sort(), [`${users.app}@%`, `${users.app}@localhost`, `${users.locked}@%`, `${users.rw}@%`]);
-    assert.equal(read.accounts.some((a) => a.name === 'mariadb.sys'), false, 'system accounts are skipped');
+    assert.equal(
+      read.accounts.some((a) => a.name === 'mariadb.sys'),
+      false,
+      'system accounts are skipped',
+    );
 
     const app = got.get(`${users.app}@%`)!;
     assert.equal(app.privilege, 'observe');
@@ -79,7 +92,10 @@ describe('mariadb discovery source (real server)', () => {
 
     const rw = got.get(`${users.rw}@%`)!;
     assert.equal(rw.privilege, 'execute');
-    assert.ok(rw.grants.some((g) => g.grant === `INSERT on 1 table (${db}.orders) (via role ${role})`), JSON.stringify(rw.grants));
+    assert.ok(
+      rw.grants.some((g) => g.grant === `INSERT on 1 table (${db}.orders) (via role ${role})`),
+      JSON.stringify(rw.grants),
+    );
     assert.equal(rw.attributes?.roles, role);
 
     const locked = got.get(`${users.locked}@%`)!;
@@ -87,23 +103,49 @@ describe('mariadb discovery source (real server)', () => {
     assert.equal(locked.can_login, false);
 
     // Matching: a bare user name covers every host of that user; user@host only that account.
-    const base = { environment: 'production' as const, status: 'active' as const, credential: { type: 'static_secret' as const, created: '2026-01-01' } };
+    const base = {
+      environment: 'production' as const,
+      status: 'active' as const,
+      credential: { type: 'static_secret' as const, created: '2026-01-01' },
+    };
     const out = reconcile({
-      now: new Date(), sources: [read], observed: read.accounts,
+      now: new Date(),
+      sources: [read],
+      observed: read.accounts,
       identities: [
         { id: 'app', capability: 'observe', revocation: { connector: 'mariadb', target: users.app }, ...base },
         { id: 'rw', capability: 'observe', revocation: { connector: 'mariadb', target: `'${users.rw}'@'%'` }, ...base },
-        { id: 'locked', capability: 'execute', ...base, status: 'revoked', revocation: { connector: 'mariadb', target: `${users.locked}@%` } },
+        {
+          id: 'locked',
+          capability: 'execute',
+          ...base,
+          status: 'revoked',
+          revocation: { connector: 'mariadb', target: `${users.locked}@%` },
+        },
       ],
     });
     const of = (id: string) => out.results.filter((r) => r.identity === id);
-    assert.deepEqual(of('app').map((r) => r.account!.native_id).sort(), [`${users.app}@%`, `${users.app}@localhost`]);
-    assert.deepEqual(of('rw').map((r) => [r.state, r.drift.map((d) => d.kind)]), [['drift', ['over_privileged']]]);
-    assert.deepEqual(of('locked').map((r) => r.state), ['matched']);
+    assert.deepEqual(
+      of('app')
+        .map((r) => r.account!.native_id)
+        .sort(),
+      [`${users.app}@%`, `${users.app}@localhost`],
+    );
+    assert.deepEqual(
+      of('rw').map((r) => [r.state, r.drift.map((d) => d.kind)]),
+      [['drift', ['over_privileged']]],
+    );
+    assert.deepEqual(
+      of('locked').map((r) => r.state),
+      ['matched'],
+    );
   });
 
   test('a wrong password is an incomplete read that does not show the password', async () => {
-    const source = await openSource({ id: 'maria-bad', kind: 'mariadb', options: { host: HOST, port: PORT, user: users.app, password: 'Wr0ng-Secret-Pw' } }, ctx);
+    const source = await openSource(
+      { id: 'maria-bad', kind: 'mariadb', options: { host: HOST, port: PORT, user: users.app, password: 'Wr0ng-Secret-Pw' } },
+      ctx,
+    );
     const read = await readSource(source);
     assert.equal(read.complete, false);
     assert.match(read.error!, /^source maria-bad: connect failed: .*Access denied/);

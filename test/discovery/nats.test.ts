@@ -38,7 +38,9 @@ describe('nats discovery source (a real nats-server of its own)', () => {
   before(async () => {
     port = await freePort();
     http = await freePort();
-    writeFileSync(join(dir, 'accounts.conf'), `
+    writeFileSync(
+      join(dir, 'accounts.conf'),
+      `
 accounts {
   TRADING: {
     users = [
@@ -47,8 +49,11 @@ accounts {
     ]
   }
 }
-`);
-    writeFileSync(join(dir, 'nats.conf'), `# written by the discovery test
+`,
+    );
+    writeFileSync(
+      join(dir, 'nats.conf'),
+      `# written by the discovery test
 port: ${port}
 host: 127.0.0.1
 http_port = ${http}
@@ -60,7 +65,8 @@ authorization {
   ]
 }
 include ./accounts.conf
-`);
+`,
+    );
     server = spawn(NATS_SERVER, ['-c', join(dir, 'nats.conf')], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
       try {
@@ -79,13 +85,21 @@ include ./accounts.conf
   });
 
   test('reads users from the config file and connections from monitoring; never a password', async () => {
-    const source = await openSource({ id: 'nats-test', kind: 'nats', options: { config_file: 'nats.conf', monitoring_url: `http://127.0.0.1:${http}` } }, ctx);
+    const source = await openSource(
+      { id: 'nats-test', kind: 'nats', options: { config_file: 'nats.conf', monitoring_url: `http://127.0.0.1:${http}` } },
+      ctx,
+    );
     const read = await readSource(source);
     assert.equal(read.complete, true, read.error);
     const json = JSON.stringify(read.accounts);
     assert.doesNotMatch(json, new RegExp(`${tradePw}|${pubPw}|\\$2a\\$`));
     const got = new Map(read.accounts.map((a) => [a.native_id, a]));
-    assert.deepEqual([...got.keys()].sort(), ['TRADING/UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4', 'TRADING/trader', 'svc-audit', 'svc-pub']);
+    assert.deepEqual([...got.keys()].sort(), [
+      'TRADING/UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4',
+      'TRADING/trader',
+      'svc-audit',
+      'svc-pub',
+    ]);
     assert.equal(got.get('svc-pub')!.privilege, 'execute', 'no permissions block: everything');
     assert.match(got.get('svc-pub')!.credentials[0]!.fingerprint!, /^hmac-sha256:[0-9a-f]{32}$/);
     assert.equal(got.get('svc-audit')!.privilege, 'observe');
@@ -103,23 +117,31 @@ include ./accounts.conf
   });
 
   test('monitoring alone sees connected users only: never a complete read', async () => {
-    const read = await readSource(await openSource({ id: 'nats-mon', kind: 'nats', options: { monitoring_url: `http://127.0.0.1:${http}` } }, ctx));
+    const read = await readSource(
+      await openSource({ id: 'nats-mon', kind: 'nats', options: { monitoring_url: `http://127.0.0.1:${http}` } }, ctx),
+    );
     assert.equal(read.error, undefined);
     assert.equal(read.complete, false);
-    assert.deepEqual(read.accounts.map((a) => a.native_id), ['TRADING/trader']);
+    assert.deepEqual(
+      read.accounts.map((a) => a.native_id),
+      ['TRADING/trader'],
+    );
   });
 });
 
 describe('nats configuration parsing', () => {
   test('separators, comments, nested maps, arrays, variables; a bad file names its line', async () => {
-    const conf = await parseNatsConfig(`
+    const conf = await parseNatsConfig(
+      `
 a = 1; b: "two" c three
 authorization: {
   user: solo   # one user
   password: 'x y'
   permissions = { publish = { deny: ">" }, subscribe: { allow: [a, "b.>"] } }
 }
-`, 'x.conf');
+`,
+      'x.conf',
+    );
     assert.equal(conf.a, 1);
     assert.equal(conf.b, 'two');
     assert.equal(conf.c, 'three');
@@ -127,7 +149,10 @@ authorization: {
     assert.equal(solo!.user, 'solo');
     assert.equal(solo!.credential.label, 'clear text in the configuration');
     assert.equal(solo!.credential.fingerprint, undefined, 'no firm key: no fingerprint');
-    assert.deepEqual(solo!.grants.map((g) => g.privilege), ['observe']);
+    assert.deepEqual(
+      solo!.grants.map((g) => g.privilege),
+      ['observe'],
+    );
     await assert.rejects(parseNatsConfig('a {\n b: 1\n', 'bad.conf'), /^Error: bad\.conf:3: expected }/);
     await assert.rejects(parseNatsConfig('a: $NOPE', 'v.conf'), /undefined variable \$NOPE/);
   });

@@ -26,7 +26,8 @@ const dbUrl = () => {
 const admin = <T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> => pgAdmin(fn, url);
 
 const ctx = { baseDir: process.cwd(), now: () => new Date() };
-const mine = (accounts: ObservedAccount[]) => new Map(accounts.filter((a) => a.native_id.startsWith(`mandate_disc_${tag}_`)).map((a) => [a.native_id, a]));
+const mine = (accounts: ObservedAccount[]) =>
+  new Map(accounts.filter((a) => a.native_id.startsWith(`mandate_disc_${tag}_`)).map((a) => [a.native_id, a]));
 
 describe('postgres discovery source (real server)', () => {
   let session: pg.Client | undefined;
@@ -36,7 +37,9 @@ describe('postgres discovery source (real server)', () => {
       await c.query(`CREATE DATABASE ${q(db)}`);
       await c.query(`CREATE ROLE ${q(roles.reader)} LOGIN PASSWORD ${pg.escapeLiteral(password)}`);
       await c.query(`CREATE ROLE ${q(roles.group)} NOLOGIN`);
-      await c.query(`CREATE ROLE ${q(roles.writer)} LOGIN PASSWORD ${pg.escapeLiteral(password)} VALID UNTIL '2099-01-01' IN ROLE ${q(roles.group)}`);
+      await c.query(
+        `CREATE ROLE ${q(roles.writer)} LOGIN PASSWORD ${pg.escapeLiteral(password)} VALID UNTIL '2099-01-01' IN ROLE ${q(roles.group)}`,
+      );
       await c.query(`CREATE ROLE ${q(roles.off)} NOLOGIN PASSWORD ${pg.escapeLiteral(password)}`);
       await c.query(`CREATE ROLE ${q(roles.future)} LOGIN PASSWORD ${pg.escapeLiteral(password)}`);
       await c.query(`CREATE ROLE ${q(roles.nopw)} LOGIN`);
@@ -52,7 +55,14 @@ describe('postgres discovery source (real server)', () => {
       await c.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT INSERT ON TABLES TO ${q(roles.future)}`);
     });
     const u = new URL(dbUrl());
-    session = new pg.Client({ host: u.hostname, port: Number(u.port || 5432), database: db, user: roles.reader, password, application_name: 'psql' });
+    session = new pg.Client({
+      host: u.hostname,
+      port: Number(u.port || 5432),
+      database: db,
+      user: roles.reader,
+      password,
+      application_name: 'psql',
+    });
     await session.connect();
   });
 
@@ -78,7 +88,10 @@ describe('postgres discovery source (real server)', () => {
     assert.equal(reader.can_login, true);
     assert.equal(reader.environment, 'staging');
     assert.deepEqual(reader.credentials, [{ type: 'password', count: 1, lifetime: 'static', label: 'scram-sha-256' }]);
-    assert.ok(reader.grants.some((g) => g.grant.startsWith(`SELECT on 2 tables in ${db} (app.clients, app.orders)`)), JSON.stringify(reader.grants));
+    assert.ok(
+      reader.grants.some((g) => g.grant.startsWith(`SELECT on 2 tables in ${db} (app.clients, app.orders)`)),
+      JSON.stringify(reader.grants),
+    );
     assert.equal(reader.sessions.length, 1);
     assert.equal(reader.sessions[0]!.application, 'psql');
     assert.equal(reader.sessions[0]!.interactive, true);
@@ -86,7 +99,10 @@ describe('postgres discovery source (real server)', () => {
 
     const writer = got.get(roles.writer)!;
     assert.equal(writer.privilege, 'execute');
-    assert.ok(writer.grants.some((g) => g.privilege === 'execute' && g.grant.includes(`(via ${roles.group})`)), JSON.stringify(writer.grants));
+    assert.ok(
+      writer.grants.some((g) => g.privilege === 'execute' && g.grant.includes(`(via ${roles.group})`)),
+      JSON.stringify(writer.grants),
+    );
     assert.equal(writer.credentials[0]!.expires, '2099-01-01T00:00:00.000Z');
     assert.equal(writer.attributes?.member_of, roles.group);
 
@@ -97,7 +113,10 @@ describe('postgres discovery source (real server)', () => {
     assert.equal(off.privilege, 'execute');
     const future = got.get(roles.future)!;
     assert.equal(future.privilege, 'execute');
-    assert.ok(future.grants.some((g) => /^default INSERT on future tables of postgres in .*\.app$/.test(g.grant)), JSON.stringify(future.grants));
+    assert.ok(
+      future.grants.some((g) => /^default INSERT on future tables of postgres in .*\.app$/.test(g.grant)),
+      JSON.stringify(future.grants),
+    );
     assert.deepEqual(got.get(roles.nopw)!.credentials, [{ type: 'none', count: 0 }]);
 
     // Reconciled against identities that declare them.
@@ -110,8 +129,20 @@ describe('postgres discovery source (real server)', () => {
     ];
     const out = reconcile({ now: new Date(), identities, sources: [read], observed: read.accounts });
     const by = new Map(out.results.filter((x) => x.identity).map((x) => [x.identity!, x]));
-    assert.deepEqual(by.get('svc-reader')!.drift.map((d) => d.kind).sort(), ['interactive_use', 'static_credential_too_old']);
-    assert.deepEqual(by.get('svc-writer')!.drift.map((d) => d.kind).sort(), ['over_privileged', 'static_credential_too_old']);
+    assert.deepEqual(
+      by
+        .get('svc-reader')!
+        .drift.map((d) => d.kind)
+        .sort(),
+      ['interactive_use', 'static_credential_too_old'],
+    );
+    assert.deepEqual(
+      by
+        .get('svc-writer')!
+        .drift.map((d) => d.kind)
+        .sort(),
+      ['over_privileged', 'static_credential_too_old'],
+    );
     assert.equal(by.get('svc-off')!.state, 'matched', 'NOLOGIN is an effective revocation');
     assert.equal(by.get('svc-gone')!.state, 'missing');
     assert.equal(out.results.find((x) => x.account?.native_id === roles.future)!.state, 'unmanaged');
@@ -129,8 +160,18 @@ describe('postgres discovery source (real server)', () => {
     assert.equal(read.accounts.length, 0);
     // Missing is never computed from it.
     const out = reconcile({
-      now: new Date(), sources: [read], observed: [],
-      identities: [{ id: 'x', capability: 'observe', environment: 'production', credential: { type: 'short_lived', created: '2026-01-01' }, revocation: { connector: 'postgres', target: 'anything' } }],
+      now: new Date(),
+      sources: [read],
+      observed: [],
+      identities: [
+        {
+          id: 'x',
+          capability: 'observe',
+          environment: 'production',
+          credential: { type: 'short_lived', created: '2026-01-01' },
+          revocation: { connector: 'postgres', target: 'anything' },
+        },
+      ],
     });
     assert.equal(out.results.length, 0);
     assert.deepEqual(out.summary.unverified, ['x']);

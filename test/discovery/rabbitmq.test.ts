@@ -24,8 +24,11 @@ const ctx = { baseDir: process.cwd(), now: () => new Date() };
 const ctl = async (...args: string[]) => (await run(CTL, ['-q', ...args])).stdout;
 
 test('rabbitmqctl output: an Erlang report printed before the JSON is skipped', () => {
-  const report = '=ERROR REPORT==== 6-Dec-2026::23:27:28.712632 ===\nfile:path_eval(["/var/lib/rabbitmq","/tmp/x/erlang"],".erlang"): permission denied\n\n';
-  assert.deepEqual(JSON.parse(ctlJson(`${report}[\n{"user":"guest","tags":["administrator"]}\n]\n`)), [{ user: 'guest', tags: ['administrator'] }]);
+  const report =
+    '=ERROR REPORT==== 6-Dec-2026::23:27:28.712632 ===\nfile:path_eval(["/var/lib/rabbitmq","/tmp/x/erlang"],".erlang"): permission denied\n\n';
+  assert.deepEqual(JSON.parse(ctlJson(`${report}[\n{"user":"guest","tags":["administrator"]}\n]\n`)), [
+    { user: 'guest', tags: ['administrator'] },
+  ]);
   assert.equal(ctlJson('  [\n]\n'), '[\n]');
   assert.equal(ctlJson(''), '');
 });
@@ -38,7 +41,10 @@ describe('rabbitmq discovery source (rabbitmqctl, real broker)', () => {
     await ctl('set_permissions', '-p', vhost, '--', users.pub, '', '^orders$', '');
     await ctl('set_permissions', '-p', vhost, '--', users.sub, '^$', '^$', '.*');
     await ctl('set_user_tags', users.sub, 'monitoring');
-    conn = await amqp.connect({ protocol: 'amqp', hostname: AMQP_HOST, port: 5672, username: users.sub, password, vhost, heartbeat: 0 }, { clientProperties: { connection_name: 'rabbitmqadmin' } });
+    conn = await amqp.connect(
+      { protocol: 'amqp', hostname: AMQP_HOST, port: 5672, username: users.sub, password, vhost, heartbeat: 0 },
+      { clientProperties: { connection_name: 'rabbitmqadmin' } },
+    );
     conn.on('error', () => undefined);
   });
   after(async () => {
@@ -48,7 +54,14 @@ describe('rabbitmq discovery source (rabbitmqctl, real broker)', () => {
   });
 
   test('reads users, tags, permissions per vhost and connections (falling back from a silent management URL)', async () => {
-    const source = await openSource({ id: 'rabbit-test', kind: 'rabbitmq', options: { management_url: 'http://127.0.0.1:1', username: 'guest', password: 'guest', rabbitmqctl: CTL } }, ctx);
+    const source = await openSource(
+      {
+        id: 'rabbit-test',
+        kind: 'rabbitmq',
+        options: { management_url: 'http://127.0.0.1:1', username: 'guest', password: 'guest', rabbitmqctl: CTL },
+      },
+      ctx,
+    );
     const read = await readSource(source);
     assert.equal(read.complete, true, read.error);
     const got = new Map(read.accounts.filter((a) => a.name.startsWith(`mandate-disc-${tag}-`)).map((a) => [a.name, a]));
@@ -67,7 +80,7 @@ describe('rabbitmq discovery source (rabbitmqctl, real broker)', () => {
     assert.equal(sub.sessions[0]!.interactive, true);
     const cleared = got.get(users.cleared)!;
     assert.equal(cleared.privilege, 'none');
-    assert.equal(cleared.can_login, false, 'no permission anywhere: the connector\'s disable is effective');
+    assert.equal(cleared.can_login, false, "no permission anywhere: the connector's disable is effective");
   });
 });
 
@@ -81,9 +94,22 @@ describe('rabbitmq discovery source (management API, fake server)', () => {
     }
     const body: Record<string, unknown> = {
       '/api/overview': {},
-      '/api/users': [{ name: 'svc-a', password_hash: hash, hashing_algorithm: 'rabbit_password_hashing_sha256', tags: ['administrator'] }, { name: 'svc-b', password_hash: '', tags: '' }],
-      '/api/permissions': [{ user: 'svc-a', vhost: '/', configure: '.*', write: '.*', read: '.*' }, { user: 'svc-b', vhost: '/', configure: '', write: '', read: '.*' }],
-      '/api/connections': [{ user: 'svc-a', peer_host: '10.0.0.5', connected_at: 1_790_000_000_000, client_properties: { product: 'RabbitMQ', connection_name: 'settlement-worker' } }],
+      '/api/users': [
+        { name: 'svc-a', password_hash: hash, hashing_algorithm: 'rabbit_password_hashing_sha256', tags: ['administrator'] },
+        { name: 'svc-b', password_hash: '', tags: '' },
+      ],
+      '/api/permissions': [
+        { user: 'svc-a', vhost: '/', configure: '.*', write: '.*', read: '.*' },
+        { user: 'svc-b', vhost: '/', configure: '', write: '', read: '.*' },
+      ],
+      '/api/connections': [
+        {
+          user: 'svc-a',
+          peer_host: '10.0.0.5',
+          connected_at: 1_790_000_000_000,
+          client_properties: { product: 'RabbitMQ', connection_name: 'settlement-worker' },
+        },
+      ],
     };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body[req.url!] ?? {}));
   });
@@ -96,7 +122,16 @@ describe('rabbitmq discovery source (management API, fake server)', () => {
 
   test('uses the API when it answers; keeps whether a hash is set, never the hash', async () => {
     status = 200;
-    const read = await readSource(await openSource({ id: 'rabbit-api', kind: 'rabbitmq', options: { management_url: base, username: 'mon', password: 'Api-Secret-Pw', rabbitmqctl: false } }, ctx));
+    const read = await readSource(
+      await openSource(
+        {
+          id: 'rabbit-api',
+          kind: 'rabbitmq',
+          options: { management_url: base, username: 'mon', password: 'Api-Secret-Pw', rabbitmqctl: false },
+        },
+        ctx,
+      ),
+    );
     assert.equal(read.complete, true, read.error);
     assert.doesNotMatch(JSON.stringify(read.accounts), new RegExp(hash));
     const [a, b] = read.accounts;
@@ -109,7 +144,16 @@ describe('rabbitmq discovery source (management API, fake server)', () => {
   });
 
   test('a refusal is reported, without the API password', async () => {
-    const read = await readSource(await openSource({ id: 'rabbit-api', kind: 'rabbitmq', options: { management_url: base, username: 'mon', password: 'Wrong-Api-Pw', rabbitmqctl: false } }, ctx));
+    const read = await readSource(
+      await openSource(
+        {
+          id: 'rabbit-api',
+          kind: 'rabbitmq',
+          options: { management_url: base, username: 'mon', password: 'Wrong-Api-Pw', rabbitmqctl: false },
+        },
+        ctx,
+      ),
+    );
     assert.equal(read.complete, false);
     assert.match(read.error!, /HTTP 401/);
     assert.doesNotMatch(read.error!, /Wrong-Api-Pw/);

@@ -81,7 +81,9 @@ describe('redis discovery source (real server)', () => {
   });
 
   test('an unreachable server is an incomplete read without its password', async () => {
-    const read = await readSource(await openSource({ id: 'redis-bad', kind: 'redis', options: { url: 'redis://svc:T0p-Secret-Pw@127.0.0.1:1' } }, ctx));
+    const read = await readSource(
+      await openSource({ id: 'redis-bad', kind: 'redis', options: { url: 'redis://svc:T0p-Secret-Pw@127.0.0.1:1' } }, ctx),
+    );
     assert.equal(read.complete, false);
     assert.match(read.error!, /^source redis-bad: connect failed/);
     assert.doesNotMatch(read.error!, /T0p-Secret-Pw/);

@@ -33,7 +33,12 @@ function scannerUrl(): string {
   return u.toString();
 }
 
-export function assertProblem(res: { status: number; body: any; headers: Record<string, unknown> }, status: number, code: string, field?: string): void {
+export function assertProblem(
+  res: { status: number; body: any; headers: Record<string, unknown> },
+  status: number,
+  code: string,
+  field?: string,
+): void {
   assert.equal(res.status, status, JSON.stringify(res.body));
   assert.match(String(res.headers['content-type']), /application\/problem\+json/);
   assert.equal(res.body.code, code);
@@ -71,11 +76,21 @@ for (const store of testStores()) {
       t = await testApp(await store.open());
       const m = smallManifest([]);
       assert.equal((await t.call('POST', '/v1/import', t.admin, JSON.stringify(m), { 'content-type': 'application/json' })).status, 200);
-      const pgId = (id: string, target: string, over = {}) => identity(id, { capability: 'observe', function: 'reporting', revocation: { connector: 'postgres', target }, credential: { type: 'static_secret', created: new Date().toISOString() }, ...over });
+      const pgId = (id: string, target: string, over = {}) =>
+        identity(id, {
+          capability: 'observe',
+          function: 'reporting',
+          revocation: { connector: 'postgres', target },
+          credential: { type: 'static_secret', created: new Date().toISOString() },
+          ...over,
+        });
       for (const i of [pgId('svc-app', roles.app), pgId('svc-off', roles.off), pgId('svc-gone', r('gone'))]) {
         assert.ok([200, 201].includes((await t.write('POST', '/v1/identities', i)).status));
       }
-      assert.equal((await t.call('POST', '/v1/identities/svc-off/status', t.admin, { status: 'suspended', reason: 'owner left' })).status, 200);
+      assert.equal(
+        (await t.call('POST', '/v1/identities/svc-off/status', t.admin, { status: 'suspended', reason: 'owner left' })).status,
+        200,
+      );
     });
     after(async () => {
       await t.app.close();
@@ -84,24 +99,74 @@ for (const store of testStores()) {
 
     test('bad input is a problem with its field, and writes no source', async () => {
       const viewer = await t.tokenFor(['viewer']);
-      assertProblem(await t.call('POST', '/v1/discovery/sources', t.admin, { id: 'x1', kind: 'oracle' }), 400, 'VALIDATION_FAILED', '/kind');
-      assertProblem(await t.call('POST', '/v1/discovery/sources', t.admin, { id: 'x2', kind: 'postgres', options: { url: 'not a url' } }), 400, 'VALIDATION_FAILED', '/options/url');
-      assertProblem(await t.call('POST', '/v1/discovery/sources', t.admin, { id: 'x3', kind: 'postgres', options: { url: `redis://u:${password}@h/` } }), 400, 'VALIDATION_FAILED', '/options/url');
-      assertProblem(await t.call('POST', '/v1/discovery/sources', t.admin, { id: 'x4', kind: 'postgres', options: {} }), 400, 'VALIDATION_FAILED', '/options/url');
-      assertProblem(await t.call('POST', '/v1/discovery/sources', t.admin, { id: 'x5', kind: 'module', path: './evil.js' }), 400, 'VALIDATION_FAILED', '/kind');
-      assertProblem(await t.call('POST', '/v1/discovery/sources', viewer, { id: 'x6', kind: 'postgres', options: { url: scannerUrl() } }), 403, 'FORBIDDEN');
-      assertProblem(await t.call('POST', '/v1/discovery/sources', t.admin, { id: 'x7', kind: 'postgres', colour: 'red' }), 400, 'VALIDATION_FAILED');
+      assertProblem(
+        await t.call('POST', '/v1/discovery/sources', t.admin, { id: 'x1', kind: 'oracle' }),
+        400,
+        'VALIDATION_FAILED',
+        '/kind',
+      );
+      assertProblem(
+        await t.call('POST', '/v1/discovery/sources', t.admin, { id: 'x2', kind: 'postgres', options: { url: 'not a url' } }),
+        400,
+        'VALIDATION_FAILED',
+        '/options/url',
+      );
+      assertProblem(
+        await t.call('POST', '/v1/discovery/sources', t.admin, {
+          id: 'x3',
+          kind: 'postgres',
+          options: { url: `redis://u:${password}@h/` },
+        }),
+        400,
+        'VALIDATION_FAILED',
+        '/options/url',
+      );
+      assertProblem(
+        await t.call('POST', '/v1/discovery/sources', t.admin, { id: 'x4', kind: 'postgres', options: {} }),
+        400,
+        'VALIDATION_FAILED',
+        '/options/url',
+      );
+      assertProblem(
+        await t.call('POST', '/v1/discovery/sources', t.admin, { id: 'x5', kind: 'module', path: './evil.js' }),
+        400,
+        'VALIDATION_FAILED',
+        '/kind',
+      );
+      assertProblem(
+        await t.call('POST', '/v1/discovery/sources', viewer, { id: 'x6', kind: 'postgres', options: { url: scannerUrl() } }),
+        403,
+        'FORBIDDEN',
+      );
+      assertProblem(
+        await t.call('POST', '/v1/discovery/sources', t.admin, { id: 'x7', kind: 'postgres', colour: 'red' }),
+        400,
+        'VALIDATION_FAILED',
+      );
       const [row] = await t.db.all<{ n: number }>('SELECT COUNT(*) AS n FROM discovery_sources');
       assert.equal(Number(row!.n), 0);
     });
 
     test('a source is added with its secret sealed, run, and reconciled', async () => {
-      const added = await t.call('POST', '/v1/discovery/sources', t.admin, { id: 'pg-local', kind: 'postgres', environment: 'production', options: { url: scannerUrl() } });
+      const added = await t.call('POST', '/v1/discovery/sources', t.admin, {
+        id: 'pg-local',
+        kind: 'postgres',
+        environment: 'production',
+        options: { url: scannerUrl() },
+      });
       assert.equal(added.status, 201, JSON.stringify(added.body));
       assert.match(added.body.options.url, /:\*\*\*@/);
       assert.deepEqual(added.body.sealed, ['/options/url']);
-      assertProblem(await t.call('POST', '/v1/discovery/sources', t.admin, { id: 'pg-local', kind: 'postgres', options: { url: scannerUrl() } }), 409, 'ALREADY_EXISTS', '/id');
-      const [stored] = await t.db.all<{ doc: string; sealed_secrets: string }>('SELECT doc, sealed_secrets FROM discovery_sources WHERE id = ?', ['pg-local']);
+      assertProblem(
+        await t.call('POST', '/v1/discovery/sources', t.admin, { id: 'pg-local', kind: 'postgres', options: { url: scannerUrl() } }),
+        409,
+        'ALREADY_EXISTS',
+        '/id',
+      );
+      const [stored] = await t.db.all<{ doc: string; sealed_secrets: string }>(
+        'SELECT doc, sealed_secrets FROM discovery_sources WHERE id = ?',
+        ['pg-local'],
+      );
       assert.ok(!stored!.doc.includes(password) && !stored!.sealed_secrets.includes(password));
 
       const run = await t.call('POST', '/v1/discovery/sources/pg-local/runs', t.admin);
@@ -110,7 +175,8 @@ for (const store of testStores()) {
       assert.ok(run.body.counts.observed >= 5);
       assert.equal(run.body.counts.missing, 1);
 
-      const get = async (native: string) => (await t.call('GET', `/v1/discovery/accounts/${encodeURIComponent(`pg-local|${native}`)}`, t.admin)).body;
+      const get = async (native: string) =>
+        (await t.call('GET', `/v1/discovery/accounts/${encodeURIComponent(`pg-local|${native}`)}`, t.admin)).body;
       const app = await get(roles.app);
       assert.equal(app.state, 'matched', JSON.stringify(app));
       assert.equal(app.identity, 'svc-app');
@@ -126,7 +192,11 @@ for (const store of testStores()) {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: any = await t.call('GET', `/v1/discovery/accounts?source=pg-local&state=unmanaged&limit=2${cursor ? `&cursor=${cursor}` : ''}`, viewer);
+        const page: any = await t.call(
+          'GET',
+          `/v1/discovery/accounts?source=pg-local&state=unmanaged&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+          viewer,
+        );
         assert.equal(page.status, 200);
         seen.push(...page.body.items.map((a: any) => a.native_id));
         cursor = page.body.next_cursor;
@@ -152,9 +222,20 @@ for (const store of testStores()) {
     test('adopt (held for approval), dismiss, and every answer and event is free of the password', async () => {
       const key = encodeURIComponent(`pg-local|${roles.stray}`);
       const viewer = await t.tokenFor(['viewer']);
-      assertProblem(await t.call('POST', `/v1/discovery/accounts/${key}/adopt`, viewer, { owner: 'alice@firm.example', purpose: 'x', function: 'reporting' }), 403, 'FORBIDDEN');
+      assertProblem(
+        await t.call('POST', `/v1/discovery/accounts/${key}/adopt`, viewer, {
+          owner: 'alice@firm.example',
+          purpose: 'x',
+          function: 'reporting',
+        }),
+        403,
+        'FORBIDDEN',
+      );
       const adopted = await t.call('POST', `/v1/discovery/accounts/${key}/adopt`, t.admin, {
-        id: 'svc-stray', owner: 'alice@firm.example', purpose: 'Reports nightly from the ledger DB', function: 'reporting',
+        id: 'svc-stray',
+        owner: 'alice@firm.example',
+        purpose: 'Reports nightly from the ledger DB',
+        function: 'reporting',
         scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }],
       });
       assert.equal(adopted.status, 202, JSON.stringify(adopted.body));
@@ -165,12 +246,38 @@ for (const store of testStores()) {
       await t.approve(adopted.body.approval.id);
       assert.equal((await t.call('GET', '/v1/identities/svc-stray', t.admin)).status, 200);
       const scopes = [{ entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }];
-      assertProblem(await t.call('POST', `/v1/discovery/accounts/${key}/adopt`, t.admin, { owner: 'alice@firm.example', purpose: 'x', function: 'reporting' }), 400, 'VALIDATION_FAILED', '/scopes');
-      assertProblem(await t.call('POST', `/v1/discovery/accounts/${key}/adopt`, t.admin, { owner: 'alice@firm.example', purpose: 'x', function: 'reporting', scopes }), 409, 'ALREADY_DECIDED');
+      assertProblem(
+        await t.call('POST', `/v1/discovery/accounts/${key}/adopt`, t.admin, {
+          owner: 'alice@firm.example',
+          purpose: 'x',
+          function: 'reporting',
+        }),
+        400,
+        'VALIDATION_FAILED',
+        '/scopes',
+      );
+      assertProblem(
+        await t.call('POST', `/v1/discovery/accounts/${key}/adopt`, t.admin, {
+          owner: 'alice@firm.example',
+          purpose: 'x',
+          function: 'reporting',
+          scopes,
+        }),
+        409,
+        'ALREADY_DECIDED',
+      );
 
       const pkey = encodeURIComponent(`pg-local|${roles.personal}`);
-      assertProblem(await t.call('POST', `/v1/discovery/accounts/${pkey}/dismiss`, t.admin, { reason: 'bored' }), 400, 'VALIDATION_FAILED', '/reason');
-      const dismissed = await t.call('POST', `/v1/discovery/accounts/${pkey}/dismiss`, t.admin, { reason: 'personal_account', note: 'Bob at a console' });
+      assertProblem(
+        await t.call('POST', `/v1/discovery/accounts/${pkey}/dismiss`, t.admin, { reason: 'bored' }),
+        400,
+        'VALIDATION_FAILED',
+        '/reason',
+      );
+      const dismissed = await t.call('POST', `/v1/discovery/accounts/${pkey}/dismiss`, t.admin, {
+        reason: 'personal_account',
+        note: 'Bob at a console',
+      });
       assert.equal(dismissed.status, 200, JSON.stringify(dismissed.body));
       assert.equal(dismissed.body.disposition.reason, 'personal_account');
 
@@ -185,21 +292,42 @@ for (const store of testStores()) {
       await t.app.services.compliance.run('test');
       const open = await t.call('GET', '/v1/findings?check=discovery-unmanaged&limit=500', t.admin);
       const subjects = open.body.items.map((f: any) => f.subject.id);
-      assert.ok(!subjects.includes(`pg-local:${roles.personal}`) && !subjects.includes(`pg-local:${roles.stray}`), JSON.stringify(subjects));
+      assert.ok(
+        !subjects.includes(`pg-local:${roles.personal}`) && !subjects.includes(`pg-local:${roles.stray}`),
+        JSON.stringify(subjects),
+      );
 
-      const events = await t.db.all<{ action: string; after_doc: string | null; reason: string | null }>("SELECT action, after_doc, reason FROM events WHERE action LIKE 'discovery.%'");
+      const events = await t.db.all<{ action: string; after_doc: string | null; reason: string | null }>(
+        "SELECT action, after_doc, reason FROM events WHERE action LIKE 'discovery.%'",
+      );
       const actions = new Set(events.map((e) => e.action));
-      for (const a of ['discovery.source_added', 'discovery.run', 'discovery.account_adopted', 'discovery.account_dismissed', 'discovery.source_add.refused']) assert.ok(actions.has(a), a);
+      for (const a of [
+        'discovery.source_added',
+        'discovery.run',
+        'discovery.account_adopted',
+        'discovery.account_dismissed',
+        'discovery.source_add.refused',
+      ])
+        assert.ok(actions.has(a), a);
       const run = events.find((e) => e.action === 'discovery.run')!;
       assert.match(JSON.parse(run.after_doc!).digest, /^sha256:[0-9a-f]{64}$/);
-      const all = await t.db.all<{ after_doc: string | null; before_doc: string | null; reason: string | null }>('SELECT after_doc, before_doc, reason FROM events');
+      const all = await t.db.all<{ after_doc: string | null; before_doc: string | null; reason: string | null }>(
+        'SELECT after_doc, before_doc, reason FROM events',
+      );
       for (const e of all) assert.ok(!`${e.after_doc}${e.before_doc}${e.reason}`.includes(password), 'an event holds the password');
-      const [accountsText] = await t.db.all<{ s: string }>("SELECT COUNT(*) AS s FROM discovery_accounts WHERE account LIKE ? OR evidence LIKE ?", [`%${password}%`, `%${password}%`]);
+      const [accountsText] = await t.db.all<{ s: string }>(
+        'SELECT COUNT(*) AS s FROM discovery_accounts WHERE account LIKE ? OR evidence LIKE ?',
+        [`%${password}%`, `%${password}%`],
+      );
       assert.equal(Number(accountsText!.s), 0);
     });
 
     test('an unreachable source is a failed run with a redacted cause, and marks nothing missing', async () => {
-      const added = await t.call('POST', '/v1/discovery/sources', t.admin, { id: 'pg-down', kind: 'postgres', options: { url: `postgres://nobody:${password}@127.0.0.1:1/db` } });
+      const added = await t.call('POST', '/v1/discovery/sources', t.admin, {
+        id: 'pg-down',
+        kind: 'postgres',
+        options: { url: `postgres://nobody:${password}@127.0.0.1:1/db` },
+      });
       assert.equal(added.status, 201);
       const run = await t.call('POST', '/v1/discovery/sources/pg-down/runs', t.admin);
       assert.equal(run.status, 200);
@@ -209,12 +337,19 @@ for (const store of testStores()) {
       assert.equal(run.body.counts.missing, 0);
       const missing = await t.call('GET', '/v1/discovery/accounts?source=pg-down', t.admin);
       assert.deepEqual(missing.body.items, []);
-      const [ev] = await t.db.all<{ after_doc: string }>("SELECT after_doc FROM events WHERE action = 'discovery.run' ORDER BY seq DESC LIMIT 1");
+      const [ev] = await t.db.all<{ after_doc: string }>(
+        "SELECT after_doc FROM events WHERE action = 'discovery.run' ORDER BY seq DESC LIMIT 1",
+      );
       assert.equal(JSON.parse(ev!.after_doc).status, 'failed');
     });
 
     test('a Redis source sees its ACL users', async () => {
-      const added = await t.call('POST', '/v1/discovery/sources', t.admin, { id: 'redis-local', kind: 'redis', environment: 'production', options: { url: REDIS } });
+      const added = await t.call('POST', '/v1/discovery/sources', t.admin, {
+        id: 'redis-local',
+        kind: 'redis',
+        environment: 'production',
+        options: { url: REDIS },
+      });
       assert.equal(added.status, 201, JSON.stringify(added.body));
       const run = await t.call('POST', '/v1/discovery/sources/redis-local/runs', t.admin);
       assert.equal(run.body.status, 'succeeded', run.body.error);
@@ -225,18 +360,50 @@ for (const store of testStores()) {
 
     test('a workload binding registered in Mandate matches the Kubernetes service account it names', async () => {
       const { publicKey } = await generateKeyPair('EdDSA');
-      const issuer = await t.call('POST', '/v1/issuers', t.admin, { id: 'cluster', issuer: 'https://cluster.test.example', audience: 'mandate', jwks: { keys: [{ ...(await exportJWK(publicKey)), alg: 'EdDSA' }] } });
+      const issuer = await t.call('POST', '/v1/issuers', t.admin, {
+        id: 'cluster',
+        issuer: 'https://cluster.test.example',
+        audience: 'mandate',
+        jwks: { keys: [{ ...(await exportJWK(publicKey)), alg: 'EdDSA' }] },
+      });
       assert.equal(issuer.status, 201, JSON.stringify(issuer.body));
       // No revocation path: only the binding ties the identity to the service account.
-      assert.ok([200, 201].includes((await t.write('POST', '/v1/identities', identity('svc-k8s-report', { capability: 'observe', function: 'reporting', environment: 'staging' }))).status));
-      const bound = await t.call('POST', '/v1/identities/svc-k8s-report/credentials', t.admin, { type: 'oidc', issuer: 'cluster', subject: 'system:serviceaccount:payments:reporting' });
+      assert.ok(
+        [200, 201].includes(
+          (
+            await t.write(
+              'POST',
+              '/v1/identities',
+              identity('svc-k8s-report', { capability: 'observe', function: 'reporting', environment: 'staging' }),
+            )
+          ).status,
+        ),
+      );
+      const bound = await t.call('POST', '/v1/identities/svc-k8s-report/credentials', t.admin, {
+        type: 'oidc',
+        issuer: 'cluster',
+        subject: 'system:serviceaccount:payments:reporting',
+      });
       assert.equal(bound.status, 201, JSON.stringify(bound.body));
       const file = new URL('./fixtures/kubernetes.json', import.meta.url).pathname;
-      assert.equal((await t.call('POST', '/v1/discovery/sources', t.admin, { id: 'k8s', kind: 'kubernetes', environment: 'staging', options: { file } })).status, 201);
+      assert.equal(
+        (
+          await t.call('POST', '/v1/discovery/sources', t.admin, {
+            id: 'k8s',
+            kind: 'kubernetes',
+            environment: 'staging',
+            options: { file },
+          })
+        ).status,
+        201,
+      );
       const run = await t.call('POST', '/v1/discovery/sources/k8s/runs', t.admin);
       assert.equal(run.body.status, 'succeeded', run.body.error);
       const account = (await t.call('GET', '/v1/discovery/accounts?identity=svc-k8s-report', t.admin)).body.items;
-      assert.deepEqual(account.map((a: any) => [a.native_id, a.state]), [['payments/reporting', 'matched']]);
+      assert.deepEqual(
+        account.map((a: any) => [a.native_id, a.state]),
+        [['payments/reporting', 'matched']],
+      );
       assert.match(JSON.stringify(account[0].evidence), /matched by credential/);
     });
   });

@@ -37,14 +37,22 @@ describe('discovery sources file', () => {
     writeFileSync(file, sourcesYaml('1h'));
     const db = `sqlite:${join(tmp, 'm.db')}`;
     // One key-encryption key across the restarts: the sealed token and the ledger key open again.
-    const env = { MANDATE_BOOTSTRAP_TOKEN: TOKEN, MANDATE_DISCOVERY_SOURCES_FILE: file, TEST_VAULT_TOKEN: vaultToken, MANDATE_KEK: randomBytes(32).toString('base64') };
+    const env = {
+      MANDATE_BOOTSTRAP_TOKEN: TOKEN,
+      MANDATE_DISCOVERY_SOURCES_FILE: file,
+      TEST_VAULT_TOKEN: vaultToken,
+      MANDATE_KEK: randomBytes(32).toString('base64'),
+    };
     let server = await startServerProcess(['--db', db], env);
     const cli = (...args: string[]) => runCli([...args], { MANDATE_URL: server.url, MANDATE_TOKEN: TOKEN });
     try {
       const listed = await cli('discovery', 'sources', 'list', '--json');
       assert.equal(listed.code, 0, listed.stderr);
       const [vault] = JSON.parse(listed.stdout);
-      assert.deepEqual([vault.id, vault.kind, vault.covers, vault.every_s, vault.sealed], ['vault-prod', 'module', ['vault'], 3600, ['/options/token']]);
+      assert.deepEqual(
+        [vault.id, vault.kind, vault.covers, vault.every_s, vault.sealed],
+        ['vault-prod', 'module', ['vault'], 3600, ['/options/token']],
+      );
       assert.equal(vault.options.token, '***');
       assert.equal(vault.created_by, 'config:sources.yaml');
       assert.ok(!listed.stdout.includes(vaultToken));
@@ -66,7 +74,10 @@ describe('discovery sources file', () => {
       const events = await cli('events', 'vault-prod', '--type', 'discovery_source', '--json');
       assert.equal(events.code, 0, events.stderr);
       const actions = JSON.parse(events.stdout).map((e: { action: string }) => e.action);
-      assert.deepEqual(actions.filter((a: string) => a.startsWith('discovery.source')), ['discovery.source_added', 'discovery.source_updated']);
+      assert.deepEqual(
+        actions.filter((a: string) => a.startsWith('discovery.source')),
+        ['discovery.source_added', 'discovery.source_updated'],
+      );
       const updated = JSON.parse(events.stdout).find((e: { action: string }) => e.action === 'discovery.source_updated');
       assert.deepEqual([updated.before.every_s, updated.after.every_s], [3600, 7200]);
       assert.ok(!events.stdout.includes(vaultToken));
@@ -78,16 +89,27 @@ describe('discovery sources file', () => {
   test('a bad file refuses the start, naming the field', async () => {
     writeFileSync(file, sourcesYaml('1h'));
     const db = `sqlite:${join(tmp, 'bad.db')}`;
-    await assert.rejects(startServerProcess(['--db', db], { MANDATE_BOOTSTRAP_TOKEN: TOKEN, MANDATE_DISCOVERY_SOURCES_FILE: file }), /TEST_VAULT_TOKEN is not set/);
+    await assert.rejects(
+      startServerProcess(['--db', db], { MANDATE_BOOTSTRAP_TOKEN: TOKEN, MANDATE_DISCOVERY_SOURCES_FILE: file }),
+      /TEST_VAULT_TOKEN is not set/,
+    );
   });
 
   test('the parser: env values at any depth, unknown fields and unset variables refused with their path', async () => {
     const f = join(tmp, 'p.yaml');
-    writeFileSync(f, 'sources:\n  - { id: a, kind: postgres, options: { url: { env: X_URL }, nested: { k: { env: X_K } } }, every: 3600 }\n');
+    writeFileSync(
+      f,
+      'sources:\n  - { id: a, kind: postgres, options: { url: { env: X_URL }, nested: { k: { env: X_K } } }, every: 3600 }\n',
+    );
     const read = await readSourcesFile(f, { X_URL: 'postgres://u:pw@db/x', X_K: 'v' });
-    assert.deepEqual(read.sources, [{ id: 'a', kind: 'postgres', options: { url: 'postgres://u:pw@db/x', nested: { k: 'v' } }, every: '3600' }]);
+    assert.deepEqual(read.sources, [
+      { id: 'a', kind: 'postgres', options: { url: 'postgres://u:pw@db/x', nested: { k: 'v' } }, every: '3600' },
+    ]);
     assert.equal(read.baseDir, tmp);
-    await assert.rejects(readSourcesFile(f, { X_URL: 'x' }), (e: { field?: string; message: string }) => e.field === '/sources/0/options/nested/k' && /X_K is not set/.test(e.message));
+    await assert.rejects(
+      readSourcesFile(f, { X_URL: 'x' }),
+      (e: { field?: string; message: string }) => e.field === '/sources/0/options/nested/k' && /X_K is not set/.test(e.message),
+    );
     writeFileSync(f, 'sources:\n  - { id: a, kind: postgres, colour: red }\n');
     await assert.rejects(readSourcesFile(f, {}), (e: { field?: string }) => e.field === '/sources/0/colour');
     writeFileSync(f, 'source: []\n');

@@ -25,7 +25,15 @@ test('the example in docs/manifest.md imports cleanly', async () => {
   const { checkManifestShape, reviewManifest } = await import('../../src/core/manifest.js');
   const md = readFileSync(new URL('../../docs/manifest.md', import.meta.url), 'utf8');
   const example = /```yaml\n([\s\S]*?)```/.exec(md)![1]!;
-  const empty = { entities: new Map(), people: new Map(), vendors: new Map(), authorisations: new Map(), identities: new Map(), customActions: [], bootstrap: true };
+  const empty = {
+    entities: new Map(),
+    people: new Map(),
+    vendors: new Map(),
+    authorisations: new Map(),
+    identities: new Map(),
+    customActions: [],
+    bootstrap: true,
+  };
   const plan = reviewManifest(checkManifestShape(parse(example)), empty);
   assert.deepEqual(plan.issues, []);
   assert.equal(plan.counts.created, 5);

@@ -16,13 +16,33 @@ const IE_IT = { entity: 'ent-ie', service: 'custody', jurisdiction: 'IT' } as co
 
 function firm(): Manifest {
   const m = smallManifest([
-    identity('svc-ie-custody', { owner: 'alice@firm.example', scopes: [{ entity: 'ent-ie', service: 'custody', jurisdiction: 'IE' }, IE_IT] }),
+    identity('svc-ie-custody', {
+      owner: 'alice@firm.example',
+      scopes: [{ entity: 'ent-ie', service: 'custody', jurisdiction: 'IE' }, IE_IT],
+    }),
     identity('svc-ie-orphan', { owner: 'bob@firm.example', scopes: [IE_IT] }),
     identity('svc-de-only', { scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }] }),
   ]);
   m.authorisations!.push(
-    { id: 'auth-ie-custody-ie', entity: 'ent-ie', service: 'custody', jurisdiction: 'IE', status: 'authorised', basis: 'home', reference: 'CBI 2025/9' },
-    { id: 'auth-ie-custody-it', entity: 'ent-ie', service: 'custody', jurisdiction: 'IT', status: 'authorised', basis: 'passport', reference: 'CBI 2025/9-IT', effective_from: '2025-03-01' },
+    {
+      id: 'auth-ie-custody-ie',
+      entity: 'ent-ie',
+      service: 'custody',
+      jurisdiction: 'IE',
+      status: 'authorised',
+      basis: 'home',
+      reference: 'CBI 2025/9',
+    },
+    {
+      id: 'auth-ie-custody-it',
+      entity: 'ent-ie',
+      service: 'custody',
+      jurisdiction: 'IT',
+      status: 'authorised',
+      basis: 'passport',
+      reference: 'CBI 2025/9-IT',
+      effective_from: '2025-03-01',
+    },
   );
   return m;
 }
@@ -61,7 +81,8 @@ for (const store of testStores()) {
     let admin = '';
     let key = '';
     let pack: Buffer;
-    const exportPack = (body: object) => app.inject({ method: 'POST', url: '/v1/evidence-packs', headers: { authorization: `Bearer ${admin}` }, payload: body });
+    const exportPack = (body: object) =>
+      app.inject({ method: 'POST', url: '/v1/evidence-packs', headers: { authorization: `Bearer ${admin}` }, payload: body });
 
     before(async () => {
       app = await buildApp({ db: await store.open(), logger: false, clock: () => new Date(now) });
@@ -82,11 +103,28 @@ for (const store of testStores()) {
       assert.equal(res.headers['content-type'], 'application/gzip');
       pack = res.rawPayload;
       const files = await untar(pack);
-      for (const f of ['manifest.json', 'manifest.sig', 'oscal/assessment-results.json', 'report.html', 'data/evidence.json', 'ledger/events.jsonl', 'ledger/checkpoint.txt', 'ledger/proofs.json', 'ledger/key.txt'])
+      for (const f of [
+        'manifest.json',
+        'manifest.sig',
+        'oscal/assessment-results.json',
+        'report.html',
+        'data/evidence.json',
+        'ledger/events.jsonl',
+        'ledger/checkpoint.txt',
+        'ledger/proofs.json',
+        'ledger/key.txt',
+      ])
         assert.ok(files.has(f), `${f} in the pack`);
       const data = JSON.parse(files.get('data/evidence.json')!.toString());
-      assert.deepEqual(data.inventory.identities.map((i: any) => i.id), ['svc-ie-custody', 'svc-ie-orphan'], 'only identities acting for ent-ie in IT');
-      assert.deepEqual(data.authorisations.map((a: any) => a.id), ['auth-ie-custody-it']);
+      assert.deepEqual(
+        data.inventory.identities.map((i: any) => i.id),
+        ['svc-ie-custody', 'svc-ie-orphan'],
+        'only identities acting for ent-ie in IT',
+      );
+      assert.deepEqual(
+        data.authorisations.map((a: any) => a.id),
+        ['auth-ie-custody-it'],
+      );
       assert.ok(data.findings.some((f: any) => f.id === 'owner-missing-or-departed:svc-ie-orphan'));
       assert.ok(!data.findings.some((f: any) => f.subject.id === 'svc-de-only'));
       const report = await verifyPack(pack, { key });
@@ -97,7 +135,15 @@ for (const store of testStores()) {
       const html = files.get('report.html')!.toString();
       assert.match(html, /<svg/);
       assert.match(html, /svc-ie-orphan/);
-      const exported = JSON.parse((await app.inject({ method: 'GET', url: '/v1/events?subject_type=evidence_pack&subject_id=ent-ie%2FIT', headers: { authorization: `Bearer ${admin}` } })).body).items;
+      const exported = JSON.parse(
+        (
+          await app.inject({
+            method: 'GET',
+            url: '/v1/events?subject_type=evidence_pack&subject_id=ent-ie%2FIT',
+            headers: { authorization: `Bearer ${admin}` },
+          })
+        ).body,
+      ).items;
       assert.equal(exported.length, 1);
     });
 
@@ -114,12 +160,24 @@ for (const store of testStores()) {
       const eventsReport = await verifyPack(await retar(events), { key });
       assert.equal(eventsReport.ok, false);
       const otherKey = 'other+00000000+AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
-      assert.equal((await verifyPack(pack, { key: otherKey })).ok, false, 'a pack signed by another key does not verify with the key one trusts');
+      assert.equal(
+        (await verifyPack(pack, { key: otherKey })).ok,
+        false,
+        'a pack signed by another key does not verify with the key one trusts',
+      );
       assert.equal((await verifyPack(Buffer.from('not a pack'))).ok, false);
     });
 
     test('bad requests: unknown entity or member state, a time before the log, nothing written', async () => {
-      const before = JSON.parse((await app.inject({ method: 'GET', url: '/v1/events?subject_type=evidence_pack&subject_id=ent-ie%2FIT', headers: { authorization: `Bearer ${admin}` } })).body).items.length;
+      const before = JSON.parse(
+        (
+          await app.inject({
+            method: 'GET',
+            url: '/v1/events?subject_type=evidence_pack&subject_id=ent-ie%2FIT',
+            headers: { authorization: `Bearer ${admin}` },
+          })
+        ).body,
+      ).items.length;
       const unknown = await exportPack({ entity: 'ent-xx', jurisdiction: 'IT' });
       assert.equal(unknown.statusCode, 404);
       assert.equal(JSON.parse(unknown.body).field, '/entity');
@@ -131,7 +189,15 @@ for (const store of testStores()) {
       const early = await exportPack({ entity: 'ent-ie', jurisdiction: 'IT', as_of: '2020-01-01T00:00:00Z' });
       assert.equal(early.statusCode, 400);
       assert.match(JSON.parse(early.body).detail, /before the log began/);
-      const after = JSON.parse((await app.inject({ method: 'GET', url: '/v1/events?subject_type=evidence_pack&subject_id=ent-ie%2FIT', headers: { authorization: `Bearer ${admin}` } })).body).items.length;
+      const after = JSON.parse(
+        (
+          await app.inject({
+            method: 'GET',
+            url: '/v1/events?subject_type=evidence_pack&subject_id=ent-ie%2FIT',
+            headers: { authorization: `Bearer ${admin}` },
+          })
+        ).body,
+      ).items.length;
       assert.equal(after, before);
     });
   });

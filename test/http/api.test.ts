@@ -65,12 +65,22 @@ for (const store of testStores()) {
       const ok = await t.call('PUT', '/v1/identities/svc-new', t.admin, body, { 'if-match': created.headers.etag as string });
       assert.equal(ok.status, 200);
       assert.equal(ok.headers.etag, '"2"');
-      assertProblem(await t.call('PUT', '/v1/identities/svc-new', t.admin, { ...body, purpose: 'again' }, { 'if-match': '"1"' }), 412, 'PRECONDITION_FAILED');
+      assertProblem(
+        await t.call('PUT', '/v1/identities/svc-new', t.admin, { ...body, purpose: 'again' }, { 'if-match': '"1"' }),
+        412,
+        'PRECONDITION_FAILED',
+      );
       assert.equal((await t.call('GET', '/v1/identities/svc-new', t.admin)).body.purpose, 'Rotates hot wallet keys');
       // The refused attempts are evidence too; the changes are the creation and the one update.
       const history = await t.call('GET', '/v1/identities/svc-new/events', t.admin);
-      assert.deepEqual(history.body.items.map((e: any) => e.action), ['identity.created', 'identity.create.refused', 'identity.update.refused', 'identity.updated', 'identity.update.refused']);
-      assert.deepEqual(history.body.items.filter((e: any) => e.action.endsWith('.refused')).map((e: any) => e.after.code), ['ALREADY_EXISTS', 'PRECONDITION_FAILED', 'PRECONDITION_FAILED']);
+      assert.deepEqual(
+        history.body.items.map((e: any) => e.action),
+        ['identity.created', 'identity.create.refused', 'identity.update.refused', 'identity.updated', 'identity.update.refused'],
+      );
+      assert.deepEqual(
+        history.body.items.filter((e: any) => e.action.endsWith('.refused')).map((e: any) => e.after.code),
+        ['ALREADY_EXISTS', 'PRECONDITION_FAILED', 'PRECONDITION_FAILED'],
+      );
       const updated = history.body.items.find((e: any) => e.action === 'identity.updated');
       assert.equal(updated.before.purpose, 'Signs client withdrawals');
       assert.equal(updated.actor, 'user:admin');
@@ -85,19 +95,37 @@ for (const store of testStores()) {
         [identity('svc-x', { owner: 'ghost@firm.example' }), 422, 'INVALID_RECORD', '/owner'],
         [identity('svc-x', { capability: 'observe', actions: ['initiate_transfer'] }), 422, 'INVALID_RECORD', '/actions/0'],
       ];
-      for (const [body, status, code, field] of cases) assertProblem(await t.call('POST', '/v1/identities', t.admin, body), status, code, field);
+      for (const [body, status, code, field] of cases)
+        assertProblem(await t.call('POST', '/v1/identities', t.admin, body), status, code, field);
       assert.equal((await t.call('GET', '/v1/identities/svc-x', t.admin)).status, 404);
     });
 
     test('malformed JSON, wrong media type, over-sized body', async () => {
-      assertProblem(await t.call('POST', '/v1/identities', t.admin, '{"id": ', { 'content-type': 'application/json' }), 400, 'MALFORMED_BODY');
-      assertProblem(await t.call('POST', '/v1/identities', t.admin, 'id=1', { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      assertProblem(
+        await t.call('POST', '/v1/identities', t.admin, '{"id": ', { 'content-type': 'application/json' }),
+        400,
+        'MALFORMED_BODY',
+      );
+      assertProblem(
+        await t.call('POST', '/v1/identities', t.admin, 'id=1', { 'content-type': 'text/plain' }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
       const huge = JSON.stringify({ ...identity('svc-big'), purpose: 'x'.repeat(2 * 1024 * 1024) });
-      assertProblem(await t.call('POST', '/v1/identities', t.admin, huge, { 'content-type': 'application/json' }), 413, 'PAYLOAD_TOO_LARGE');
+      assertProblem(
+        await t.call('POST', '/v1/identities', t.admin, huge, { 'content-type': 'application/json' }),
+        413,
+        'PAYLOAD_TOO_LARGE',
+      );
     });
 
     test('list: filters, keyset pagination, bad cursor and bad filter values', async () => {
-      for (let n = 0; n < 7; n++) await t.write('POST', '/v1/identities', identity(`page-${n}`, { function: 'trading', scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }] }));
+      for (let n = 0; n < 7; n++)
+        await t.write(
+          'POST',
+          '/v1/identities',
+          identity(`page-${n}`, { function: 'trading', scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }] }),
+        );
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
@@ -110,26 +138,52 @@ for (const store of testStores()) {
       const fr = await t.call('GET', '/v1/identities?entity=ent-de&jurisdiction=FR&service=custody', t.admin);
       assert.equal(fr.body.items.length, 7);
       const observe = await t.call('GET', '/v1/identities?capability=observe', t.admin);
-      assert.deepEqual(observe.body.items.map((i: any) => i.id), ['svc-b']);
+      assert.deepEqual(
+        observe.body.items.map((i: any) => i.id),
+        ['svc-b'],
+      );
       assertProblem(await t.call('GET', '/v1/identities?cursor=garbage', t.admin), 400, 'INVALID_CURSOR');
       assertProblem(await t.call('GET', '/v1/identities?capability=god', t.admin), 400, 'INVALID_QUERY', 'querystring:capability');
       assertProblem(await t.call('GET', '/v1/identities?limit=100000', t.admin), 400, 'INVALID_QUERY');
       assertProblem(await t.call('GET', '/v1/identities?colour=red', t.admin), 400, 'INVALID_QUERY');
       const auths = await t.call('GET', '/v1/authorisations?jurisdiction=FR', t.admin);
-      assert.deepEqual(auths.body.items.map((a: any) => a.id), ['auth-de-custody-fr']);
+      assert.deepEqual(
+        auths.body.items.map((a: any) => a.id),
+        ['auth-de-custody-fr'],
+      );
     });
 
     test('status changes follow the lifecycle and are events with their reason', async () => {
       const s = await t.call('POST', '/v1/identities/svc-b/status', t.admin, { status: 'suspended', reason: 'owner left' });
       assert.equal(s.status, 200);
       assert.equal(s.body.status, 'suspended');
-      assertProblem(await t.call('PUT', '/v1/identities/svc-b', t.admin, { ...s.body, status: 'active' }, { 'if-match': s.headers.etag as string }), 409, 'INVALID_TRANSITION', '/status');
+      assertProblem(
+        await t.call('PUT', '/v1/identities/svc-b', t.admin, { ...s.body, status: 'active' }, { 'if-match': s.headers.etag as string }),
+        409,
+        'INVALID_TRANSITION',
+        '/status',
+      );
       await t.call('POST', '/v1/identities/svc-b/status', t.admin, { status: 'revoked', reason: 'leaked' });
-      assertProblem(await t.call('POST', '/v1/identities/svc-b/status', t.admin, { status: 'active', reason: 'oops' }), 409, 'INVALID_TRANSITION');
-      assertProblem(await t.call('POST', '/v1/identities/svc-b/status', t.admin, { status: 'paused', reason: 'x' }), 400, 'VALIDATION_FAILED', '/status');
+      assertProblem(
+        await t.call('POST', '/v1/identities/svc-b/status', t.admin, { status: 'active', reason: 'oops' }),
+        409,
+        'INVALID_TRANSITION',
+      );
+      assertProblem(
+        await t.call('POST', '/v1/identities/svc-b/status', t.admin, { status: 'paused', reason: 'x' }),
+        400,
+        'VALIDATION_FAILED',
+        '/status',
+      );
       const history = await t.call('GET', '/v1/events?subject_type=identity&subject_id=svc-b', t.admin);
       const changes = history.body.items.filter((e: any) => e.action === 'identity.status_changed');
-      assert.deepEqual(changes.map((e: any) => [e.before.status, e.after.status, e.reason]), [['active', 'suspended', 'owner left'], ['suspended', 'revoked', 'leaked']]);
+      assert.deepEqual(
+        changes.map((e: any) => [e.before.status, e.after.status, e.reason]),
+        [
+          ['active', 'suspended', 'owner left'],
+          ['suspended', 'revoked', 'leaked'],
+        ],
+      );
     });
 
     test('import: YAML, idempotent, dry run shows the diff and writes nothing', async () => {
@@ -147,9 +201,14 @@ for (const store of testStores()) {
       assert.equal(dry.body.bootstrap, false);
       // A new execute identity would gain power: a dry run says it would be held, and asks nobody.
       assert.deepEqual(dry.body.counts, { created: 0, updated: 1, unchanged: 8, rejected: 0, held: 1 });
-      assert.deepEqual(dry.body.pending.map((p: any) => `${p.op} ${p.id} ${p.approval ?? 'none'}`), ['create svc-z none']);
+      assert.deepEqual(
+        dry.body.pending.map((p: any) => `${p.op} ${p.id} ${p.approval ?? 'none'}`),
+        ['create svc-z none'],
+      );
       assert.deepEqual(dry.body.changes.map((c: any) => `${c.op} ${c.kind} ${c.id}`).sort(), ['update person alice@firm.example']);
-      assert.deepEqual(dry.body.changes.find((c: any) => c.op === 'update').changes, [{ field: 'name', before: 'Alice Example', after: 'Alice Renamed' }]);
+      assert.deepEqual(dry.body.changes.find((c: any) => c.op === 'update').changes, [
+        { field: 'name', before: 'Alice Example', after: 'Alice Renamed' },
+      ]);
       assert.equal((await t.call('GET', '/v1/identities/svc-z', t.admin)).status, 404);
       assert.equal((await t.call('GET', '/v1/events?limit=500', t.admin)).body.items.length, eventsBefore);
       const real = await t.call('POST', '/v1/import', t.admin, stringify(m), YAML);
@@ -163,26 +222,46 @@ for (const store of testStores()) {
     });
 
     test('import: a manifest with any invalid record is rejected whole, with every error listed', async () => {
-      const m = smallManifest([identity('svc-ok-1'), identity('svc-bad-1', { owner: 'ghost@firm.example' }), identity('svc-bad-2', { scopes: [] })]) as any;
+      const m = smallManifest([
+        identity('svc-ok-1'),
+        identity('svc-bad-1', { owner: 'ghost@firm.example' }),
+        identity('svc-bad-2', { scopes: [] }),
+      ]) as any;
       m.vendors.push({ id: 'vendor-kyc', name: 'dup' });
       const res = await t.call('POST', '/v1/import', t.admin, JSON.stringify(m), { 'content-type': 'application/json' });
       assertProblem(res, 422, 'MANIFEST_REJECTED');
       assert.deepEqual(res.body.errors.map((e: any) => `${e.kind}:${e.record}:${e.field}`).sort(), [
-        'identity:svc-bad-1:/identities/1/owner', 'identity:svc-bad-2:/identities/2/scopes', 'vendor:vendor-kyc:/vendors/1/id',
+        'identity:svc-bad-1:/identities/1/owner',
+        'identity:svc-bad-2:/identities/2/scopes',
+        'vendor:vendor-kyc:/vendors/1/id',
       ]);
       assert.equal((await t.call('GET', '/v1/identities/svc-ok-1', t.admin)).status, 404);
       assertProblem(await t.call('POST', '/v1/import', t.admin, 'version: 1\nentities: [\n', YAML), 400, 'MALFORMED_BODY');
       // An alias expansion bomb ("billion laughs") is refused, not expanded.
       const bomb = ['version: 1', 'a: &a ["x","x","x","x","x","x","x","x","x"]'];
-      for (let n = 1; n < 12; n++) bomb.push(`${String.fromCharCode(97 + n)}: &${String.fromCharCode(97 + n)} [${Array(9).fill(`*${String.fromCharCode(96 + n)}`).join(',')}]`);
+      for (let n = 1; n < 12; n++)
+        bomb.push(
+          `${String.fromCharCode(97 + n)}: &${String.fromCharCode(97 + n)} [${Array(9)
+            .fill(`*${String.fromCharCode(96 + n)}`)
+            .join(',')}]`,
+        );
       assertProblem(await t.call('POST', '/v1/import', t.admin, bomb.join('\n'), YAML), 400, 'MALFORMED_BODY');
-      assertProblem(await t.call('POST', '/v1/import', t.admin, '{"version":1,', { 'content-type': 'application/json' }), 400, 'MALFORMED_BODY');
+      assertProblem(
+        await t.call('POST', '/v1/import', t.admin, '{"version":1,', { 'content-type': 'application/json' }),
+        400,
+        'MALFORMED_BODY',
+      );
     });
 
     test('users and tokens: shown once, stored hashed, expire and can be revoked', async () => {
       const u = await t.call('POST', '/v1/users', t.admin, { id: 'carol', name: 'Carol', roles: ['viewer'] });
       assert.equal(u.status, 201);
-      assertProblem(await t.call('POST', '/v1/users', t.admin, { id: 'dave', name: 'Dave', roles: ['superuser'] }), 400, 'VALIDATION_FAILED', '/roles/0');
+      assertProblem(
+        await t.call('POST', '/v1/users', t.admin, { id: 'dave', name: 'Dave', roles: ['superuser'] }),
+        400,
+        'VALIDATION_FAILED',
+        '/roles/0',
+      );
       const tok = await t.call('POST', '/v1/users/carol/tokens', t.admin, { label: 'laptop' });
       assert.equal(tok.status, 201);
       assert.match(tok.body.token, /^mdt_[A-Za-z0-9_-]{43}$/);
@@ -193,7 +272,8 @@ for (const store of testStores()) {
       const rows = await t.db.all<{ hash: string }>('SELECT hash FROM api_tokens');
       assert.ok(rows.every((r) => r.hash !== tok.body.token && /^[0-9a-f]{64}$/.test(r.hash)));
       const events = await t.db.all<{ after_doc: string | null }>('SELECT after_doc FROM events');
-      for (const r of rows) assert.ok(events.every((e) => !(e.after_doc ?? '').includes(r.hash) && !(e.after_doc ?? '').includes(tok.body.token)));
+      for (const r of rows)
+        assert.ok(events.every((e) => !(e.after_doc ?? '').includes(r.hash) && !(e.after_doc ?? '').includes(tok.body.token)));
       const revoked = await t.call('POST', `/v1/tokens/${tok.body.id}/revoke`, t.admin, { reason: 'lost laptop' });
       assert.ok(revoked.body.revoked_at);
       assertProblem(await t.call('GET', '/v1/me', tok.body.token), 401, 'UNAUTHENTICATED');

@@ -11,7 +11,12 @@ import { testStores } from '../support/stores.js';
 for (const store of testStores()) {
   describe(`HTTP edges on ${store.name}`, () => {
     let t: TestApp;
-    const problem = (res: { status: number; body: any; headers: Record<string, unknown> }, status: number, code: string, field?: string) => {
+    const problem = (
+      res: { status: number; body: any; headers: Record<string, unknown> },
+      status: number,
+      code: string,
+      field?: string,
+    ) => {
       assert.equal(res.status, status, JSON.stringify(res.body));
       assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
       assert.equal(res.body.code, code);
@@ -57,17 +62,31 @@ for (const store of testStores()) {
 
     test('a duplicate key or bytes that are not UTF-8 refuse the body and write nothing', async () => {
       const before = await count();
-      const dup = await t.call('POST', '/v1/identities', t.admin, JSON.stringify(identity('svc-dup', { capability: 'observe', function: 'reporting' })).replace(/}$/, ',"capability":"execute"}'), { 'content-type': 'application/json' });
+      const dup = await t.call(
+        'POST',
+        '/v1/identities',
+        t.admin,
+        JSON.stringify(identity('svc-dup', { capability: 'observe', function: 'reporting' })).replace(/}$/, ',"capability":"execute"}'),
+        { 'content-type': 'application/json' },
+      );
       problem(dup, 400, 'MALFORMED_BODY', '/capability');
       assert.match(dup.body.detail, /"capability" appears twice/);
       const bytes = Buffer.concat([Buffer.from('{"id":"svc-'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
-      const res = await t.app.inject({ method: 'POST', url: '/v1/identities', payload: bytes, headers: { authorization: `Bearer ${t.admin}`, 'content-type': 'application/json' } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/v1/identities',
+        payload: bytes,
+        headers: { authorization: `Bearer ${t.admin}`, 'content-type': 'application/json' },
+      });
       assert.equal(res.statusCode, 400);
       assert.equal(JSON.parse(res.body).code, 'MALFORMED_BODY');
       assert.equal((await t.call('GET', '/v1/identities/svc-dup', t.admin)).status, 404);
       // Only the refusals' own evidence, if any, was written.
       const written = await t.db.all<{ action: string }>('SELECT action FROM events WHERE seq > ?', [before]);
-      assert.ok(written.every((e) => e.action.endsWith('.refused')), JSON.stringify(written));
+      assert.ok(
+        written.every((e) => e.action.endsWith('.refused')),
+        JSON.stringify(written),
+      );
     });
   });
 }

@@ -7,7 +7,11 @@ import { identity, smallManifest } from '../support/fixtures.js';
 import { testApp, type TestApp } from '../support/app.js';
 import { testStores } from '../support/stores.js';
 
-interface Ev { seq: number; action: string; subject: { type: string; id: string } }
+interface Ev {
+  seq: number;
+  action: string;
+  subject: { type: string; id: string };
+}
 
 for (const store of testStores()) {
   describe(`events on ${store.name}`, () => {
@@ -28,7 +32,8 @@ for (const store of testStores()) {
       t = await testApp(await store.open());
       await t.call('POST', '/v1/import', t.admin, JSON.stringify(smallManifest()), { 'content-type': 'application/json' });
       for (let n = 0; n < 6; n++) assert.equal((await t.write('POST', '/v1/identities', identity(`ev-${n}`))).status, 201);
-      for (const id of ['ev-1', 'ev-3', 'svc-a']) await t.call('POST', `/v1/identities/${id}/status`, t.admin, { status: 'suspended', reason: 'test' });
+      for (const id of ['ev-1', 'ev-3', 'svc-a'])
+        await t.call('POST', `/v1/identities/${id}/status`, t.admin, { status: 'suspended', reason: 'test' });
       await t.call('POST', '/v1/users', t.admin, { id: 'dora', name: 'Dora', roles: ['viewer'] });
       // Suspensions queue connector deliveries, whose outcomes are events too: let them land first.
       await t.app.services.outbox.drain();
@@ -61,7 +66,12 @@ for (const store of testStores()) {
           fc.integer({ min: 1, max: 12 }),
           async (type, id, action, order, limit) => {
             const want = log
-              .filter((e) => (type === undefined || e.subject.type === type) && (id === undefined || e.subject.id === id) && (action === undefined || e.action === action))
+              .filter(
+                (e) =>
+                  (type === undefined || e.subject.type === type) &&
+                  (id === undefined || e.subject.id === id) &&
+                  (action === undefined || e.action === action),
+              )
               .map((e) => e.seq);
             if (order === 'desc') want.reverse();
             const p = new URLSearchParams({ limit: String(limit) });

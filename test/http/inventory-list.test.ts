@@ -8,7 +8,12 @@ import fc from 'fast-check';
 import type { Identity, IdentityInput, Stored } from '../../src/core/model.js';
 import { PERMISSIONS, ROLE_PERMISSIONS } from '../../src/core/roles.js';
 import {
-  AUTHORISATION_STATUSES, CAPABILITIES, ENVIRONMENTS, IDENTITY_FUNCTIONS, IDENTITY_KINDS, IDENTITY_STATUSES,
+  AUTHORISATION_STATUSES,
+  CAPABILITIES,
+  ENVIRONMENTS,
+  IDENTITY_FUNCTIONS,
+  IDENTITY_KINDS,
+  IDENTITY_STATUSES,
 } from '../../src/core/vocabulary.js';
 import { listRecords, sortValue, type ListFilter } from '../../src/state/records.js';
 import { identity, smallManifest } from '../support/fixtures.js';
@@ -42,30 +47,43 @@ interface Row {
   updated_at: string;
 }
 
-const identityArb = (n: number) => fc.record({
-  prefix: fc.constantFrom(...ID_PREFIXES),
-  kind: fc.constantFrom(...IDENTITY_KINDS),
-  function: fc.constantFrom(...IDENTITY_FUNCTIONS),
-  capability: fc.constantFrom(...CAPABILITIES),
-  environment: fc.constantFrom(...ENVIRONMENTS),
-  owner: fc.option(fc.constantFrom(...PEOPLE), { freq: 4 }),
-  purpose: fc.option(fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 4 }).map((w) => w.join(' ')), { freq: 5 }),
-  scopes: fc.subarray([...SCOPES], { minLength: 1 }),
-}).map((r): IdentityInput => {
-  // Identities without an owner or purpose cannot be active: those are imported suspended.
-  const complete = r.owner !== null && r.purpose !== null;
-  return identity(`${r.prefix}-${n}`, {
-    kind: r.kind, function: r.function, capability: r.capability, environment: r.environment, scopes: [...r.scopes],
-    ...(r.owner !== null ? { owner: r.owner } : { owner: undefined }), ...(r.purpose !== null ? { purpose: r.purpose } : { purpose: undefined }),
-    ...(complete ? {} : { status: 'suspended' }),
-  });
-});
+const identityArb = (n: number) =>
+  fc
+    .record({
+      prefix: fc.constantFrom(...ID_PREFIXES),
+      kind: fc.constantFrom(...IDENTITY_KINDS),
+      function: fc.constantFrom(...IDENTITY_FUNCTIONS),
+      capability: fc.constantFrom(...CAPABILITIES),
+      environment: fc.constantFrom(...ENVIRONMENTS),
+      owner: fc.option(fc.constantFrom(...PEOPLE), { freq: 4 }),
+      purpose: fc.option(
+        fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 4 }).map((w) => w.join(' ')),
+        { freq: 5 },
+      ),
+      scopes: fc.subarray([...SCOPES], { minLength: 1 }),
+    })
+    .map((r): IdentityInput => {
+      // Identities without an owner or purpose cannot be active: those are imported suspended.
+      const complete = r.owner !== null && r.purpose !== null;
+      return identity(`${r.prefix}-${n}`, {
+        kind: r.kind,
+        function: r.function,
+        capability: r.capability,
+        environment: r.environment,
+        scopes: [...r.scopes],
+        ...(r.owner !== null ? { owner: r.owner } : { owner: undefined }),
+        ...(r.purpose !== null ? { purpose: r.purpose } : { purpose: undefined }),
+        ...(complete ? {} : { status: 'suspended' }),
+      });
+    });
 
 /** Code point order (UTF-8 bytes), as both stores compare. */
 const cmp = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 
 interface Query {
-  filters: Partial<Record<'kind' | 'function' | 'capability' | 'status' | 'environment' | 'owner' | 'entity' | 'service' | 'jurisdiction', string>>;
+  filters: Partial<
+    Record<'kind' | 'function' | 'capability' | 'status' | 'environment' | 'owner' | 'entity' | 'service' | 'jurisdiction', string>
+  >;
   q?: string;
   sort?: (typeof SORTS)[number];
   order?: 'asc' | 'desc';
@@ -76,13 +94,20 @@ interface Query {
 function expected(rows: readonly Row[], query: Query): string[] {
   const f = query.filters;
   const term = query.q?.toLowerCase();
-  const matching = rows.filter((r) =>
-    (['kind', 'function', 'capability', 'status', 'environment', 'owner'] as const).every((k) => f[k] === undefined || r[k] === f[k])
-    && (f.entity === undefined && f.service === undefined && f.jurisdiction === undefined
-      || r.scopes.some((s) => (f.entity ?? s.entity) === s.entity && (f.service ?? s.service) === s.service && (f.jurisdiction ?? s.jurisdiction) === s.jurisdiction))
-    && (term === undefined || [r.id, r.owner ?? '', r.purpose ?? ''].some((x) => x.toLowerCase().includes(term))));
+  const matching = rows.filter(
+    (r) =>
+      (['kind', 'function', 'capability', 'status', 'environment', 'owner'] as const).every((k) => f[k] === undefined || r[k] === f[k]) &&
+      ((f.entity === undefined && f.service === undefined && f.jurisdiction === undefined) ||
+        r.scopes.some(
+          (s) =>
+            (f.entity ?? s.entity) === s.entity &&
+            (f.service ?? s.service) === s.service &&
+            (f.jurisdiction ?? s.jurisdiction) === s.jurisdiction,
+        )) &&
+      (term === undefined || [r.id, r.owner ?? '', r.purpose ?? ''].some((x) => x.toLowerCase().includes(term))),
+  );
   const sort = query.sort ?? 'id';
-  const key = (r: Row) => (sort === 'owner' ? r.owner ?? '' : r[sort]);
+  const key = (r: Row) => (sort === 'owner' ? (r.owner ?? '') : r[sort]);
   const sign = query.order === 'desc' ? -1 : 1;
   return matching.sort((a, b) => sign * (cmp(key(a), key(b)) || cmp(a.id, b.id))).map((r) => r.id);
 }
@@ -101,32 +126,41 @@ const flipCase = (s: string, mask: number) => [...s].map((c, i) => ((mask >> (i 
 
 function queryArb(rows: readonly Row[]): fc.Arbitrary<Query> {
   // Search terms: a piece of some row's id, owner or purpose in any case, or text with wildcards.
-  const piece = fc.tuple(fc.constantFrom(...rows), fc.constantFrom('id', 'owner', 'purpose'), fc.nat(), fc.integer({ min: 1, max: 6 }), fc.nat())
+  const piece = fc
+    .tuple(fc.constantFrom(...rows), fc.constantFrom('id', 'owner', 'purpose'), fc.nat(), fc.integer({ min: 1, max: 6 }), fc.nat())
     .map(([r, field, start, len, mask]) => {
       const text = (field === 'id' ? r.id : field === 'owner' ? r.owner : r.purpose) ?? r.id;
       const from = start % text.length;
       return flipCase(text.slice(from, from + len), mask);
     });
   const q = fc.oneof(piece, fc.constantFrom('%', '_', '\\', '0%', 'e_s', 'ö', 'É', 'STRASSE', 'nothing-matches'));
-  return fc.record({
-    // Up to three filters: more would leave most walks empty.
-    filters: fc.uniqueArray(fc.oneof(
-      fc.constantFrom(...IDENTITY_KINDS).map((v) => ['kind', v]),
-      fc.constantFrom(...IDENTITY_FUNCTIONS).map((v) => ['function', v]),
-      fc.constantFrom(...CAPABILITIES).map((v) => ['capability', v]),
-      fc.constantFrom(...IDENTITY_STATUSES).map((v) => ['status', v]),
-      fc.constantFrom(...ENVIRONMENTS).map((v) => ['environment', v]),
-      fc.constantFrom(...PEOPLE).map((v) => ['owner', v]),
-      fc.constantFrom('ent-de', 'ent-ie').map((v) => ['entity', v]),
-      fc.constantFrom('custody', 'transfer').map((v) => ['service', v]),
-      fc.constantFrom('DE', 'FR', 'IE').map((v) => ['jurisdiction', v]),
-    ), { maxLength: 3, selector: ([k]) => k }).map((pairs) => Object.fromEntries(pairs)),
-    q: fc.option(q, { nil: undefined, freq: 2 }),
-    sort: fc.option(fc.constantFrom(...SORTS), { nil: undefined, freq: 6 }),
-    order: fc.option(fc.constantFrom('asc' as const, 'desc' as const), { nil: undefined }),
-    limit: fc.oneof(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 10, max: 500 })),
-    count: fc.boolean(),
-  }, { requiredKeys: ['filters', 'limit', 'count'] }) as fc.Arbitrary<Query>;
+  return fc.record(
+    {
+      // Up to three filters: more would leave most walks empty.
+      filters: fc
+        .uniqueArray(
+          fc.oneof(
+            fc.constantFrom(...IDENTITY_KINDS).map((v) => ['kind', v]),
+            fc.constantFrom(...IDENTITY_FUNCTIONS).map((v) => ['function', v]),
+            fc.constantFrom(...CAPABILITIES).map((v) => ['capability', v]),
+            fc.constantFrom(...IDENTITY_STATUSES).map((v) => ['status', v]),
+            fc.constantFrom(...ENVIRONMENTS).map((v) => ['environment', v]),
+            fc.constantFrom(...PEOPLE).map((v) => ['owner', v]),
+            fc.constantFrom('ent-de', 'ent-ie').map((v) => ['entity', v]),
+            fc.constantFrom('custody', 'transfer').map((v) => ['service', v]),
+            fc.constantFrom('DE', 'FR', 'IE').map((v) => ['jurisdiction', v]),
+          ),
+          { maxLength: 3, selector: ([k]) => k },
+        )
+        .map((pairs) => Object.fromEntries(pairs)),
+      q: fc.option(q, { nil: undefined, freq: 2 }),
+      sort: fc.option(fc.constantFrom(...SORTS), { nil: undefined, freq: 6 }),
+      order: fc.option(fc.constantFrom('asc' as const, 'desc' as const), { nil: undefined }),
+      limit: fc.oneof(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 10, max: 500 })),
+      count: fc.boolean(),
+    },
+    { requiredKeys: ['filters', 'limit', 'count'] },
+  ) as fc.Arbitrary<Query>;
 }
 
 function assertProblem(res: { status: number; body: any; headers: Record<string, unknown> }, status: number, code: string, field: string) {
@@ -149,7 +183,15 @@ for (const store of testStores({ postgresLocale: 'en-US' })) {
       const [dataset] = fc.sample(fc.tuple(...Array.from({ length: 300 }, (_, n) => identityArb(n))), { numRuns: 1, seed: 20261122 });
       const manifest = smallManifest(dataset!);
       manifest.people = PEOPLE.map((id) => ({ id, name: id.split('@')[0]!, status: 'active' as const }));
-      manifest.authorisations!.push({ id: 'auth-de-transfer-de', entity: 'ent-de', service: 'transfer', jurisdiction: 'DE', status: 'applied', basis: 'home', reference: 'BaFin 2026/2' });
+      manifest.authorisations!.push({
+        id: 'auth-de-transfer-de',
+        entity: 'ent-de',
+        service: 'transfer',
+        jurisdiction: 'DE',
+        status: 'applied',
+        basis: 'home',
+        reference: 'BaFin 2026/2',
+      });
       const res = await t.call('POST', '/v1/import', t.admin, JSON.stringify(manifest), { 'content-type': 'application/json' });
       assert.equal(res.status, 200, JSON.stringify(res.body));
       // The bootstrap import applies the lifecycle: identities with no lawful execute power left
@@ -162,8 +204,16 @@ for (const store of testStores({ postgresLocale: 'en-US' })) {
       }
       for (const i of dataset!) {
         rows.push({
-          id: i.id, kind: i.kind, function: i.function, capability: i.capability, status: stored.get(i.id)!, environment: i.environment, scopes: i.scopes,
-          updated_at: new Date(now).toISOString(), ...(i.owner ? { owner: i.owner } : {}), ...(i.purpose ? { purpose: i.purpose } : {}),
+          id: i.id,
+          kind: i.kind,
+          function: i.function,
+          capability: i.capability,
+          status: stored.get(i.id)!,
+          environment: i.environment,
+          scopes: i.scopes,
+          updated_at: new Date(now).toISOString(),
+          ...(i.owner ? { owner: i.owner } : {}),
+          ...(i.purpose ? { purpose: i.purpose } : {}),
         });
       }
       // Later changes, three at a time: updated_at has ties among them too, and statuses a spread.
@@ -227,7 +277,9 @@ for (const store of testStores({ postgresLocale: 'en-US' })) {
           let after: Stored<Identity> | undefined;
           for (;;) {
             const page = await listRecords(t.db, 'identity', filter, after?.record.id, query.limit + 1, {
-              ...(sort ? { sort, ...(after ? { afterKey: sortValue('identity', sort, after) } : {}) } : {}), desc: query.order === 'desc', walk,
+              ...(sort ? { sort, ...(after ? { afterKey: sortValue('identity', sort, after) } : {}) } : {}),
+              desc: query.order === 'desc',
+              walk,
             });
             seen.push(...page.slice(0, query.limit).map((s) => s.record.id));
             if (page.length <= query.limit) break;
@@ -255,11 +307,20 @@ for (const store of testStores({ postgresLocale: 'en-US' })) {
         return out;
       };
       const q = (query: Partial<Query>) => ({ filters: {}, limit: 7, count: false, ...query });
-      assert.ok(rows.some((r) => r.owner === undefined), 'the data has identities without an owner');
+      assert.ok(
+        rows.some((r) => r.owner === undefined),
+        'the data has identities without an owner',
+      );
       for (const order of ['asc', 'desc'] as const) {
         assert.deepEqual(await walk(`sort=owner&order=${order}`), expected(rows, q({ sort: 'owner', order })));
-        assert.deepEqual(await walk(`sort=updated_at&order=${order}&entity=ent-de`), expected(rows, q({ sort: 'updated_at', order, filters: { entity: 'ent-de' } })));
-        assert.deepEqual(await walk(`order=${order}&entity=ent-de&service=custody`), expected(rows, q({ order, filters: { entity: 'ent-de', service: 'custody' } })));
+        assert.deepEqual(
+          await walk(`sort=updated_at&order=${order}&entity=ent-de`),
+          expected(rows, q({ sort: 'updated_at', order, filters: { entity: 'ent-de' } })),
+        );
+        assert.deepEqual(
+          await walk(`order=${order}&entity=ent-de&service=custody`),
+          expected(rows, q({ order, filters: { entity: 'ent-de', service: 'custody' } })),
+        );
       }
       for (const term of ['100%', '_', 'under_score', '\\', 'ÉMILE', 'STRAẞE', 'öL']) {
         const got = await walk(`q=${encodeURIComponent(term)}`);
@@ -290,7 +351,11 @@ for (const store of testStores({ postgresLocale: 'en-US' })) {
         [`sort=owner&cursor=${descCursor}`, 'INVALID_CURSOR', 'query:cursor'],
         [`order=desc&cursor=${idCursor}`, 'INVALID_CURSOR', 'query:cursor'],
         ['cursor=garbage', 'INVALID_CURSOR', 'query:cursor'],
-        [`sort=owner&cursor=${Buffer.from(JSON.stringify({ a: 'x', s: 'owner' })).toString('base64url')}`, 'INVALID_CURSOR', 'query:cursor'],
+        [
+          `sort=owner&cursor=${Buffer.from(JSON.stringify({ a: 'x', s: 'owner' })).toString('base64url')}`,
+          'INVALID_CURSOR',
+          'query:cursor',
+        ],
       ];
       for (const [qs, code, field] of cases) assertProblem(await t.call('GET', `/v1/identities?${qs}`, t.admin), 400, code, field);
       const refused = await t.call('GET', `/v1/identities?sort=status&cursor=${ownerCursor}`, t.admin);
@@ -298,7 +363,10 @@ for (const store of testStores({ postgresLocale: 'en-US' })) {
       // The same cursor still works where it came from.
       const second: any = await t.call('GET', `/v1/identities?sort=owner&limit=2&cursor=${ownerCursor}`, t.admin);
       assert.equal(second.status, 200);
-      assert.deepEqual([...first.body.items, ...second.body.items].map((i: any) => i.id), expected(rows, { filters: {}, sort: 'owner', limit: 4, count: false }).slice(0, 4));
+      assert.deepEqual(
+        [...first.body.items, ...second.body.items].map((i: any) => i.id),
+        expected(rows, { filters: {}, sort: 'owner', limit: 4, count: false }).slice(0, 4),
+      );
       assert.deepEqual(await t.db.all('SELECT seq FROM events'), eventsBefore);
     });
 
@@ -309,18 +377,28 @@ for (const store of testStores({ postgresLocale: 'en-US' })) {
         Object.fromEntries(values.map((v) => [v, from.filter((r) => of(r) === v).length]));
       assert.deepEqual(res.body.identities, {
         total: rows.length,
-        by_function_capability: Object.fromEntries(IDENTITY_FUNCTIONS.map((f) => [f, tally(CAPABILITIES, (r) => r.capability, rows.filter((r) => r.function === f))])),
+        by_function_capability: Object.fromEntries(
+          IDENTITY_FUNCTIONS.map((f) => [
+            f,
+            tally(
+              CAPABILITIES,
+              (r) => r.capability,
+              rows.filter((r) => r.function === f),
+            ),
+          ]),
+        ),
         by_status: tally(IDENTITY_STATUSES, (r) => r.status),
         by_kind: tally(IDENTITY_KINDS, (r) => r.kind),
         by_environment: tally(ENVIRONMENTS, (r) => r.environment),
       });
       assert.deepEqual(res.body.authorisations, {
-        total: 3, by_status: { ...Object.fromEntries(AUTHORISATION_STATUSES.map((s) => [s, 0])), authorised: 2, applied: 1 },
+        total: 3,
+        by_status: { ...Object.fromEntries(AUTHORISATION_STATUSES.map((s) => [s, 0])), authorised: 2, applied: 1 },
       });
       assert.deepEqual([res.body.entities, res.body.people, res.body.vendors], [{ total: 2 }, { total: PEOPLE.length }, { total: 1 }]);
     });
 
-    test('/v1/me: the union of the roles\' permissions, and the display name', async () => {
+    test("/v1/me: the union of the roles' permissions, and the display name", async () => {
       const both = await t.tokenFor(['viewer', 'approver']);
       const me: any = await t.call('GET', '/v1/me', both);
       assert.equal(me.status, 200);

@@ -8,7 +8,10 @@ import fc from 'fast-check';
 import { firstBadKey, parseJsonBody } from '../../src/http/json-body.js';
 
 const refused = (body: string | Buffer, field: string, message: RegExp) =>
-  assert.throws(() => parseJsonBody(Buffer.isBuffer(body) ? body : Buffer.from(body)), (e: { code?: string; field?: string; message: string }) => e.code === 'MALFORMED_BODY' && e.field === field && message.test(e.message));
+  assert.throws(
+    () => parseJsonBody(Buffer.isBuffer(body) ? body : Buffer.from(body)),
+    (e: { code?: string; field?: string; message: string }) => e.code === 'MALFORMED_BODY' && e.field === field && message.test(e.message),
+  );
 
 test('a duplicate key is refused with its pointer, at any depth, escaped or not', () => {
   refused('{"capability":"observe","capability":"execute"}', '/capability', /appears twice/);
@@ -30,18 +33,32 @@ test('prototype keys, bytes that are not UTF-8, empty and malformed bodies are r
 });
 
 test('property: any JSON document without duplicates parses as JSON.parse does; adding a duplicate is found', () => {
-  fc.assert(fc.property(fc.jsonValue(), (v) => {
-    const text = JSON.stringify(v);
-    // Prototype keys are refused on purpose (the test above); every other document passes.
-    fc.pre(text !== undefined && !text.includes('"__proto__"') && !text.includes('"prototype"'));
-    assert.equal(firstBadKey(text), undefined);
-    assert.deepEqual(parseJsonBody(Buffer.from(text)), JSON.parse(text));
-  }), { numRuns: 500 });
-  fc.assert(fc.property(fc.dictionary(fc.string().filter((k) => k !== '__proto__'), fc.jsonValue(), { minKeys: 1 }), fc.nat(), (obj, n) => {
-    const keys = Object.keys(obj);
-    const key = keys[n % keys.length]!;
-    const text = `${JSON.stringify(obj).slice(0, -1)},${JSON.stringify(key)}:null}`;
-    const bad = firstBadKey(text);
-    assert.deepEqual([bad?.why, bad?.key], ['duplicate', key]);
-  }), { numRuns: 300 });
+  fc.assert(
+    fc.property(fc.jsonValue(), (v) => {
+      const text = JSON.stringify(v);
+      // Prototype keys are refused on purpose (the test above); every other document passes.
+      fc.pre(text !== undefined && !text.includes('"__proto__"') && !text.includes('"prototype"'));
+      assert.equal(firstBadKey(text), undefined);
+      assert.deepEqual(parseJsonBody(Buffer.from(text)), JSON.parse(text));
+    }),
+    { numRuns: 500 },
+  );
+  fc.assert(
+    fc.property(
+      fc.dictionary(
+        fc.string().filter((k) => k !== '__proto__'),
+        fc.jsonValue(),
+        { minKeys: 1 },
+      ),
+      fc.nat(),
+      (obj, n) => {
+        const keys = Object.keys(obj);
+        const key = keys[n % keys.length]!;
+        const text = `${JSON.stringify(obj).slice(0, -1)},${JSON.stringify(key)}:null}`;
+        const bad = firstBadKey(text);
+        assert.deepEqual([bad?.why, bad?.key], ['duplicate', key]);
+      },
+    ),
+    { numRuns: 300 },
+  );
 });

@@ -26,7 +26,14 @@ for (const store of testStores()) {
 
     before(async () => {
       t = await testApp(await store.open());
-      const m = smallManifest([identity('custody-api', { scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }, { entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }] })]);
+      const m = smallManifest([
+        identity('custody-api', {
+          scopes: [
+            { entity: 'ent-de', service: 'custody', jurisdiction: 'DE' },
+            { entity: 'ent-de', service: 'custody', jurisdiction: 'FR' },
+          ],
+        }),
+      ]);
       assert.equal((await t.call('POST', '/v1/import', t.admin, m)).status, 200);
       monitor = await t.tokenFor(['monitor']);
     });
@@ -38,16 +45,24 @@ for (const store of testStores()) {
     test('counters follow what is committed: decisions, refused token requests, a cascade', async () => {
       const before = await scrape();
       const decided = await t.call('POST', '/v1/decisions', await t.tokenFor(['enforcer']), {
-        principal: { identity: 'custody-api' }, action: 'initiate_transfer', resource: { entity: 'ent-de', service: 'custody', jurisdiction: 'DE', kind: 'wallet' },
+        principal: { identity: 'custody-api' },
+        action: 'initiate_transfer',
+        resource: { entity: 'ent-de', service: 'custody', jurisdiction: 'DE', kind: 'wallet' },
         context: { attested: true, device_posture: 'compliant', session_purpose: 'payout', environment: 'production', amount: 100 },
       });
       assert.equal(decided.status, 200, JSON.stringify(decided.body));
-      const refused = await t.call('POST', '/v1/token', undefined, 'grant_type=authorization_code&code=x', { 'content-type': 'application/x-www-form-urlencoded' });
+      const refused = await t.call('POST', '/v1/token', undefined, 'grant_type=authorization_code&code=x', {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
       assert.equal(refused.status, 400);
       // An unauthenticated refusal is recorded with its source's window (src/tokens/refusals.ts).
       await t.app.services.tokens.flushRefusals();
 
-      const proposed = await t.call('POST', '/v1/authorisations/auth-de-custody-fr/transitions', t.admin, { to: 'withdrawn', reason: 'test', reference: 'T-1' });
+      const proposed = await t.call('POST', '/v1/authorisations/auth-de-custody-fr/transitions', t.admin, {
+        to: 'withdrawn',
+        reason: 'test',
+        reference: 'T-1',
+      });
       assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
       await t.approve((await t.app.services.regulatory.approvalOf(proposed.body.id))!.id);
       assert.equal((await t.call('GET', `/v1/transitions/${proposed.body.id}`, t.admin)).body.status, 'applied');
@@ -65,9 +80,12 @@ for (const store of testStores()) {
       const text = await scrape();
       const [head] = await t.db.all<{ n: number }>('SELECT MAX(seq) AS n FROM events');
       assert.equal(sample(text, 'mandate_ledger_events'), Number(head!.n));
-      const open = await t.db.all<{ severity: string; n: number }>("SELECT severity, COUNT(*) AS n FROM compliance_findings WHERE status = 'open' GROUP BY severity");
+      const open = await t.db.all<{ severity: string; n: number }>(
+        "SELECT severity, COUNT(*) AS n FROM compliance_findings WHERE status = 'open' GROUP BY severity",
+      );
       assert.ok(open.length > 0, 'the checks open findings on this firm');
-      for (const s of ['critical', 'high', 'medium', 'low']) assert.equal(sample(text, 'mandate_findings_open', `severity="${s}"`), Number(open.find((o) => o.severity === s)?.n ?? 0), s);
+      for (const s of ['critical', 'high', 'medium', 'low'])
+        assert.equal(sample(text, 'mandate_findings_open', `severity="${s}"`), Number(open.find((o) => o.severity === s)?.n ?? 0), s);
       assert.equal(sample(text, 'mandate_outbox_oldest_pending_age_seconds'), 0);
       await t.app.services.enforcementReady();
       assert.ok((sample(await scrape(), 'mandate_enforcement_subscribers') ?? 0) >= 1, 'the decision point follows the hub');
@@ -100,12 +118,17 @@ for (const store of testStores()) {
       assert.equal(api.headers['x-content-type-options'], 'nosniff');
       assert.equal(api.headers['cache-control'], 'no-store');
       const problem = await t.call('GET', '/v1/identities/nobody', t.admin);
-      assert.deepEqual([problem.status, problem.headers['x-content-type-options'], problem.headers['cache-control']], [404, 'nosniff', 'no-store']);
+      assert.deepEqual(
+        [problem.status, problem.headers['x-content-type-options'], problem.headers['cache-control']],
+        [404, 'nosniff', 'no-store'],
+      );
       const jwks = await t.call('GET', '/.well-known/jwks.json', undefined);
       assert.deepEqual([jwks.headers['x-content-type-options'], jwks.headers['cache-control']], ['nosniff', 'public, max-age=60']);
     });
 
-    test('the exposition passes promtool check metrics', { skip: !process.env.CI && spawnSync('promtool', ['--version']).error ? 'promtool is not installed (CI installs it)' : false }, async () => {
+    test('the exposition passes promtool check metrics', {
+      skip: !process.env.CI && spawnSync('promtool', ['--version']).error ? 'promtool is not installed (CI installs it)' : false,
+    }, async () => {
       const res = spawnSync('promtool', ['check', 'metrics'], { input: await scrape(), encoding: 'utf8' });
       assert.equal(res.error, undefined, 'promtool must be installed in CI');
       assert.equal(res.status, 0, `${res.stdout}${res.stderr}`);

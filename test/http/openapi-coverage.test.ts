@@ -23,8 +23,14 @@ const PENDING = new Set([
   'POST /v1/policies: no 2xx response schema',
 ]);
 
-interface Response { content?: Record<string, { schema?: unknown }>; description?: string }
-interface Operation { responses?: Record<string, Response>; operationId?: string }
+interface Response {
+  content?: Record<string, { schema?: unknown }>;
+  description?: string;
+}
+interface Operation {
+  responses?: Record<string, Response>;
+  operationId?: string;
+}
 
 const hasSchema = (r: Response | undefined) => !!r?.content && Object.values(r.content).some((c) => c.schema !== undefined);
 /** 204 and 205 carry no content by definition: declaring them is the schema. */
@@ -66,7 +72,11 @@ describe('OpenAPI coverage', () => {
     const all = uncovered(res.body);
     const missing = all.filter((m) => !PENDING.has(m));
     assert.deepEqual(missing, [], `${missing.length} operations lack response schemas:\n${missing.join('\n')}`);
-    assert.deepEqual([...PENDING].filter((m) => !all.includes(m)), [], 'now described: take these off PENDING');
+    assert.deepEqual(
+      [...PENDING].filter((m) => !all.includes(m)),
+      [],
+      'now described: take these off PENDING',
+    );
   });
 
   test('every route of the server is in the document, except the few outside the API', async () => {

@@ -24,7 +24,10 @@ test('limits are written N/unit, or off', () => {
   for (const bad of ['', '0/min', '10', '10/fortnight', '-1/s', '10/0s', '1/500ms']) assert.equal(parseRateLimit(bad), undefined, bad);
   const config = loadServerConfig({}, { MANDATE_RATE_LIMIT_ANONYMOUS: '120/min', MANDATE_RATE_LIMIT_TOKEN: 'off' });
   assert.deepEqual(rateLimitsOf(config), { anonymous: { max: 120, windowMs: MINUTE }, token: false });
-  assert.deepEqual(rateLimitsOf(loadServerConfig({}, {})), { anonymous: { max: 1200, windowMs: MINUTE }, token: { max: 60_000, windowMs: MINUTE } });
+  assert.deepEqual(rateLimitsOf(loadServerConfig({}, {})), {
+    anonymous: { max: 1200, windowMs: MINUTE },
+    token: { max: 60_000, windowMs: MINUTE },
+  });
   assert.throws(() => loadServerConfig({}, { MANDATE_RATE_LIMIT_TOKEN: 'lots' }), /MANDATE_RATE_LIMIT_TOKEN/);
 });
 
@@ -88,7 +91,8 @@ for (const store of testStores()) {
       const t = await testApp(await store.open(), clock, { rateLimits: { token: { max: 4, windowMs: MINUTE } } });
       try {
         const [a, b] = [await t.tokenFor(['admin']), await t.tokenFor(['viewer'])];
-        for (const url of ['/v1/identities', '/v1/entities', '/v1/events', '/v1/identities']) assert.equal((await t.call('GET', url, a)).status, 200, url);
+        for (const url of ['/v1/identities', '/v1/entities', '/v1/events', '/v1/identities'])
+          assert.equal((await t.call('GET', url, a)).status, 200, url);
         const over = await t.call('GET', '/v1/authorisations', a);
         assert.equal(over.status, 429);
         assert.match(String(over.headers['content-type']), /^application\/problem\+json/);
@@ -115,7 +119,10 @@ for (const store of testStores()) {
         const db = await store.open();
         const c = sqlCounter(db, clock);
         const hits = await Promise.all(Array.from({ length: 25 }, () => c.hit('t:burst', MINUTE)));
-        assert.deepEqual(hits.map((h) => h.current).sort((x, y) => x - y), Array.from({ length: 25 }, (_, i) => i + 1));
+        assert.deepEqual(
+          hits.map((h) => h.current).sort((x, y) => x - y),
+          Array.from({ length: 25 }, (_, i) => i + 1),
+        );
         assert.ok(hits.every((h) => h.ttl > 0 && h.ttl <= MINUTE));
         assert.equal(Number((await db.all<{ hits: number }>("SELECT hits FROM rate_limits WHERE key = 't:burst'"))[0]!.hits), 25);
       });
@@ -128,7 +135,12 @@ for (const store of testStores()) {
         try {
           const token = await t.tokenFor(['viewer']);
           const on2 = (url: string, auth?: string, body?: string) =>
-            app2.inject({ method: body ? 'POST' : 'GET', url, headers: { ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...(body ? FORM : {}) }, ...(body ? { payload: body } : {}) });
+            app2.inject({
+              method: body ? 'POST' : 'GET',
+              url,
+              headers: { ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...(body ? FORM : {}) },
+              ...(body ? { payload: body } : {}),
+            });
           // Anonymous: two on the first server, one on the second, then both refuse.
           assert.notEqual((await t.call('POST', '/v1/token', undefined, badGrant, FORM)).status, 429);
           assert.notEqual((await t.call('POST', '/v1/token', undefined, badGrant, FORM)).status, 429);
@@ -145,7 +157,10 @@ for (const store of testStores()) {
           assert.equal((await on2('/v1/identities', token)).statusCode, 429);
           // The counts are by id, never the token itself.
           const keys = (await t.db.all<{ key: string }>('SELECT key FROM rate_limits')).map((r) => r.key);
-          assert.ok(keys.every((k) => !k.includes(token)), keys.join());
+          assert.ok(
+            keys.every((k) => !k.includes(token)),
+            keys.join(),
+          );
           now += MINUTE;
           assert.equal((await on2('/v1/identities', token)).statusCode, 200);
         } finally {

@@ -116,7 +116,11 @@ const EXPECTED: Record<string, Permission | 'public'> = {
 // The stream never ends by itself: for the roles it admits, the SDK tests follow it for real.
 const STREAMS = new Set(['GET /v1/enforcement/stream']);
 const WRITE: Record<string, Permission> = {
-  entities: 'regulatory:write', authorisations: 'regulatory:write', people: 'registry:write', vendors: 'registry:write', identities: 'identities:write',
+  entities: 'regulatory:write',
+  authorisations: 'regulatory:write',
+  people: 'registry:write',
+  vendors: 'registry:write',
+  identities: 'identities:write',
 };
 for (const [path, write] of Object.entries(WRITE)) {
   EXPECTED[`POST /v1/${path}`] = write;

@@ -20,14 +20,31 @@ for (const store of testStores()) {
     before(async () => {
       app = await buildApp({ db: await store.open(), logger: false, clock: () => new Date(now) });
       admin = (await app.services.users.bootstrap(undefined))!;
-      await app.services.importer.importManifest('user:admin', smallManifest([
-        identity('signer-fr', { scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }] }),
-        identity('signer-de-fr', { scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }, { entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }] }),
-        identity('reader-fr', { capability: 'observe', function: 'reporting', scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }] }),
-      ]), { dryRun: false, digestOf: 'x' });
+      await app.services.importer.importManifest(
+        'user:admin',
+        smallManifest([
+          identity('signer-fr', { scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }] }),
+          identity('signer-de-fr', {
+            scopes: [
+              { entity: 'ent-de', service: 'custody', jurisdiction: 'DE' },
+              { entity: 'ent-de', service: 'custody', jurisdiction: 'FR' },
+            ],
+          }),
+          identity('reader-fr', {
+            capability: 'observe',
+            function: 'reporting',
+            scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }],
+          }),
+        ]),
+        { dryRun: false, digestOf: 'x' },
+      );
       now = Date.parse('2026-11-21T15:00:00Z');
       await app.services.users.createUser('t', { id: 'ann', name: 'Ann', roles: ['approver'] });
-      const p = await app.services.regulatory.propose({ user: 'admin', canApprove: true }, 'auth-de-custody-fr', { to: 'withdrawn', reason: 'Art. 64', reference: 'W-1' });
+      const p = await app.services.regulatory.propose({ user: 'admin', canApprove: true }, 'auth-de-custody-fr', {
+        to: 'withdrawn',
+        reason: 'Art. 64',
+        reference: 'W-1',
+      });
       await app.services.regulatory.decide({ user: 'ann', canApprove: true }, p.id, 'approve', undefined);
       now = Date.parse('2026-11-22T09:00:00Z');
     });
@@ -39,13 +56,22 @@ for (const store of testStores()) {
     test('yesterday at noon the French custody signers could initiate transfers; today they cannot', async () => {
       const then = await asof('at=2026-11-21T12:00:00Z&can=initiate_transfer&entity=ent-de&jurisdiction=FR');
       assert.equal(then.status, 200, JSON.stringify(then.body));
-      assert.deepEqual(then.body.identities.map((i: any) => i.identity), ['signer-de-fr', 'signer-fr']);
+      assert.deepEqual(
+        then.body.identities.map((i: any) => i.identity),
+        ['signer-de-fr', 'signer-fr'],
+      );
       const later = await asof('at=2026-11-21T16:00:00Z&can=initiate_transfer&entity=ent-de&jurisdiction=FR');
       assert.deepEqual(later.body.identities, []);
       const returnPath = await asof('at=2026-11-21T16:00:00Z&can=withdraw_to_client&entity=ent-de&jurisdiction=FR');
-      assert.deepEqual(returnPath.body.identities.map((i: any) => i.identity), ['signer-de-fr', 'signer-fr']);
+      assert.deepEqual(
+        returnPath.body.identities.map((i: any) => i.identity),
+        ['signer-de-fr', 'signer-fr'],
+      );
       const germany = await asof('at=2026-11-21T16:00:00Z&can=initiate_transfer&entity=ent-de&jurisdiction=DE');
-      assert.deepEqual(germany.body.identities.map((i: any) => i.identity), ['signer-de-fr']);
+      assert.deepEqual(
+        germany.body.identities.map((i: any) => i.identity),
+        ['signer-de-fr'],
+      );
     });
 
     test('the answer carries a signed checkpoint and an inclusion proof for every event it rests on', async () => {
@@ -56,7 +82,15 @@ for (const store of testStores()) {
       assert.equal(body.evidence.proofs.length, cited.size);
       for (const p of body.evidence.proofs) {
         assert.ok(cited.has(p.seq));
-        assert.ok(verifyInclusion(Buffer.from(p.leaf_hash, 'hex'), p.leaf_index, cp.size, p.proof.map((h: string) => Buffer.from(h, 'hex')), cp.root));
+        assert.ok(
+          verifyInclusion(
+            Buffer.from(p.leaf_hash, 'hex'),
+            p.leaf_index,
+            cp.size,
+            p.proof.map((h: string) => Buffer.from(h, 'hex')),
+            cp.root,
+          ),
+        );
       }
     });
 

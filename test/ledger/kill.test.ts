@@ -15,7 +15,9 @@ const WORKER = fileURLToPath(new URL('../support/append-worker.ts', import.meta.
 
 function runAndKill(url: string, killAfterMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=mandate-source', '--import', 'tsx', WORKER, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=mandate-source', '--import', 'tsx', WORKER, url], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let acked = 0;
     let out = '';
     let err = '';
@@ -39,7 +41,9 @@ for (const store of testStores()) {
       let everAcked = 0;
       for (let round = 0; round < 6; round++) {
         everAcked = Math.max(everAcked, await runAndKill(url, 20 + ((round * 37) % 150)));
-        const rows = await db.all<LeafFields & { leaf_hash: string }>('SELECT seq, at, actor, action, subject_type, subject_id, before_doc, after_doc, reason, leaf_hash FROM events ORDER BY seq');
+        const rows = await db.all<LeafFields & { leaf_hash: string }>(
+          'SELECT seq, at, actor, action, subject_type, subject_id, before_doc, after_doc, reason, leaf_hash FROM events ORDER BY seq',
+        );
         const size = rows.length;
         assert.ok(size >= everAcked, `round ${round}: ${everAcked} acknowledged but only ${size} stored`);
         rows.forEach((r, i) => {

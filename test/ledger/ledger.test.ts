@@ -22,9 +22,20 @@ async function seed(db: Database, n: number, from = 0): Promise<void> {
   // Appends in uneven batches, as transactions do.
   for (let i = from; i < from + n; ) {
     const batch = 1 + (i % 4);
-    await db.transaction((tx) => appendEvents(tx, at, Array.from({ length: Math.min(batch, from + n - i) }, (_, j) => ({
-      actor: 'user:test', action: 'identity.updated', subject: { type: 'identity', id: `svc-${i + j}` }, before: { n: i + j }, after: { n: i + j + 1, note: 'ünïcødé "quoted"' }, reason: `change ${i + j}`,
-    }))));
+    await db.transaction((tx) =>
+      appendEvents(
+        tx,
+        at,
+        Array.from({ length: Math.min(batch, from + n - i) }, (_, j) => ({
+          actor: 'user:test',
+          action: 'identity.updated',
+          subject: { type: 'identity', id: `svc-${i + j}` },
+          before: { n: i + j },
+          after: { n: i + j + 1, note: 'ünïcødé "quoted"' },
+          reason: `change ${i + j}`,
+        })),
+      ),
+    );
     i += batch;
   }
 }
@@ -63,16 +74,34 @@ for (const store of testStores()) {
       assert.ok(second.size > first.size);
       for (const seq of [1, 2, first.size, second.size]) {
         const p = await ledger.inclusion(seq, second.size);
-        assert.ok(verifyInclusion(Buffer.from(p.leaf_hash, 'hex'), p.leaf_index, p.tree_size, p.proof.map((h) => Buffer.from(h, 'hex')), second.root));
+        assert.ok(
+          verifyInclusion(
+            Buffer.from(p.leaf_hash, 'hex'),
+            p.leaf_index,
+            p.tree_size,
+            p.proof.map((h) => Buffer.from(h, 'hex')),
+            second.root,
+          ),
+        );
       }
       const c = await ledger.consistency(first.size, second.size);
-      assert.ok(verifyConsistency(first.size, second.size, first.root, second.root, c.proof.map((h) => Buffer.from(h, 'hex'))));
+      assert.ok(
+        verifyConsistency(
+          first.size,
+          second.size,
+          first.root,
+          second.root,
+          c.proof.map((h) => Buffer.from(h, 'hex')),
+        ),
+      );
       await assert.rejects(ledger.inclusion(second.size + 1000), /outside|not in/);
       await assert.rejects(ledger.consistency(5, 10 ** 9), /outside/);
     });
 
     test('the private log key is stored sealed, never in plaintext', async () => {
-      const [row] = await db.all<{ encrypted_private: string; public_key: string }>('SELECT encrypted_private, public_key FROM ledger_keys');
+      const [row] = await db.all<{ encrypted_private: string; public_key: string }>(
+        'SELECT encrypted_private, public_key FROM ledger_keys',
+      );
       assert.match(row!.encrypted_private, /^v1:/);
       const pkcs8 = (await ledger.logKey()).privateKey.export({ format: 'der', type: 'pkcs8' }) as Buffer;
       assert.ok(!row!.encrypted_private.includes(pkcs8.toString('base64')));
@@ -123,7 +152,13 @@ for (const store of testStores()) {
       const snapshot = await db.all<Record<string, unknown>>('SELECT * FROM events ORDER BY seq');
       const restore = async () => {
         await db.run('DELETE FROM events');
-        for (const r of snapshot) await db.run(`INSERT INTO events (${Object.keys(r).join(',')}) VALUES (${Object.keys(r).map(() => '?').join(',')})`, Object.values(r) as never);
+        for (const r of snapshot)
+          await db.run(
+            `INSERT INTO events (${Object.keys(r).join(',')}) VALUES (${Object.keys(r)
+              .map(() => '?')
+              .join(',')})`,
+            Object.values(r) as never,
+          );
         await db.run('DELETE FROM ledger_checkpoints WHERE size <> ?', [size]).catch(() => undefined);
       };
       // Modified content.
@@ -136,7 +171,10 @@ for (const store of testStores()) {
       const { leafHash } = await import('../../src/ledger/merkle.js');
       const row = (await db.all<any>('SELECT * FROM events WHERE seq = 12'))[0];
       row.reason = 'nothing to see';
-      await db.run('UPDATE events SET reason = ?, leaf_hash = ? WHERE seq = 12', [row.reason, leafHash(leafText({ ...row, seq: 12 })).toString('hex')]);
+      await db.run('UPDATE events SET reason = ?, leaf_hash = ? WHERE seq = 12', [
+        row.reason,
+        leafHash(leafText({ ...row, seq: 12 })).toString('hex'),
+      ]);
       r = await verifyNow();
       assert.equal(r.ok, false);
       assert.ok(r.problems.some((p) => p.kind === 'mismatch' || p.kind === 'fork'));
@@ -168,10 +206,19 @@ for (const store of testStores()) {
         const h = leafHash(leafText({ ...e, seq: Number(e.seq) }));
         await db.run('UPDATE events SET leaf_hash = ? WHERE seq = ?', [h.toString('hex'), e.seq]);
       }
-      await db.transaction(async (tx) => addSubtrees(tx, 0, all.map((e: any) => leafHash(leafText({ ...e, seq: Number(e.seq) })))));
+      await db.transaction(async (tx) =>
+        addSubtrees(
+          tx,
+          0,
+          all.map((e: any) => leafHash(leafText({ ...e, seq: Number(e.seq) }))),
+        ),
+      );
       r = await verifyNow();
       assert.equal(r.ok, false);
-      assert.ok(r.problems.some((p) => p.kind === 'fork'), JSON.stringify(r.problems));
+      assert.ok(
+        r.problems.some((p) => p.kind === 'fork'),
+        JSON.stringify(r.problems),
+      );
     });
   });
 }

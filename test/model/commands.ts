@@ -3,11 +3,20 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {
-  AUTH_TRANSITIONS, ACCESS_CAPS, classOf, powerGains, powerSnapshot, SHIPPED_RULES,
-  type AuthStatus, type LifecycleRulesDoc, type MApproval, type MIdentity, type Model,
+  AUTH_TRANSITIONS,
+  ACCESS_CAPS,
+  classOf,
+  powerGains,
+  powerSnapshot,
+  SHIPPED_RULES,
+  type AuthStatus,
+  type LifecycleRulesDoc,
+  type MApproval,
+  type MIdentity,
+  type Model,
 } from './model.js';
 import { Discrepancy, type Real, type Res } from './harness.js';
-import { ADMINS, ALL_SCOPES, OPERATORS, OWNER_A, PROPOSERS, USERS, VENDOR, VOTERS, bootstrapManifest, sk, type Scope } from './world.js';
+import { ADMINS, ALL_SCOPES, OPERATORS, OWNER_A, PROPOSERS, USERS, VENDOR, VOTERS, bootstrapManifest, sk } from './world.js';
 
 type Cmd = fc.AsyncCommand<Model, Real>;
 
@@ -20,7 +29,10 @@ const roleOf = (user: string) => USERS[user] ?? [];
 function expectAnswer(what: string, res: Res, want: { status: number | number[]; code?: string }): void {
   const statuses = [want.status].flat();
   if (!statuses.includes(res.status) || (want.code && res.body?.code !== want.code))
-    throw new Discrepancy('ANSWER', `${what}: expected ${statuses.join('/')}${want.code ? ` ${want.code}` : ''}, got ${res.status} ${JSON.stringify(res.body).slice(0, 400)}`);
+    throw new Discrepancy(
+      'ANSWER',
+      `${what}: expected ${statuses.join('/')}${want.code ? ` ${want.code}` : ''}, got ${res.status} ${JSON.stringify(res.body).slice(0, 400)}`,
+    );
 }
 
 /** Before/after snapshot of what a cascade did, by effect, in the model. */
@@ -45,7 +57,11 @@ async function identityEventsSince(r: Real, seq: number): Promise<any[]> {
   const out: any[] = [];
   let cursor: string | undefined;
   for (;;) {
-    const res = await r.call('admin', 'GET', `/v1/events?subject_type=identity&order=desc&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const res = await r.call(
+      'admin',
+      'GET',
+      `/v1/events?subject_type=identity&order=desc&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
     let done = false;
     for (const e of res.body.items) {
       if (e.seq <= seq) {
@@ -63,10 +79,23 @@ async function identityEventsSince(r: Real, seq: number): Promise<any[]> {
  * Applies a transition on both sides and checks the impact preview (taken just before) against
  * what the cascade then wrote (counts per effect, the identities per effect), and against the model.
  */
-async function applyAndCompare(m: Model, r: Real, named: string[], to: AuthStatus, denied: string[], reference: string, go: () => Promise<Res>): Promise<Res> {
-  const preview = named.length === 1
-    ? await r.call('carla', 'GET', `/v1/authorisations/${named[0]}/impact?to=${to}${to === 'restricted' && denied.length ? `&denied_actions=${denied.join(',')}` : ''}`)
-    : undefined;
+async function applyAndCompare(
+  m: Model,
+  r: Real,
+  named: string[],
+  to: AuthStatus,
+  denied: string[],
+  reference: string,
+  go: () => Promise<Res>,
+): Promise<Res> {
+  const preview =
+    named.length === 1
+      ? await r.call(
+          'carla',
+          'GET',
+          `/v1/authorisations/${named[0]}/impact?to=${to}${to === 'restricted' && denied.length ? `&denied_actions=${denied.join(',')}` : ''}`,
+        )
+      : undefined;
   if (preview && preview.status !== 200) throw new Discrepancy('PREVIEW', `impact preview refused: ${JSON.stringify(preview.body)}`);
   const seq = await r.topSeq();
   const res = await go();
@@ -76,11 +105,13 @@ async function applyAndCompare(m: Model, r: Real, named: string[], to: AuthStatu
   const acting = [...m.identities.values()].filter((i) => i.scopes.some((s) => scopes.has(sk(s)))).map((i) => i.id);
   const modelEffects = effectsOf(m, before, acting);
   const result = res.body.result;
-  if (!result || res.body.status !== 'applied') throw new Discrepancy('TRANSITION', `the transition did not apply: ${JSON.stringify(res.body).slice(0, 400)}`);
+  if (!result || res.body.status !== 'applied')
+    throw new Discrepancy('TRANSITION', `the transition did not apply: ${JSON.stringify(res.body).slice(0, 400)}`);
   if (preview) {
     const p = preview.body;
     const events = await identityEventsSince(r, seq);
-    const written = (action: string) => new Set(events.filter((e) => e.action === action && String(e.reason ?? '').includes(res.body.id)).map((e) => e.subject.id));
+    const written = (action: string) =>
+      new Set(events.filter((e) => e.action === action && String(e.reason ?? '').includes(res.body.id)).map((e) => e.subject.id));
     const sets: [string, Set<string>, Set<string>][] = [
       ['suspend', new Set(p.suspended.map((x: any) => x.identity)), written('identity.suspended')],
       ['narrow', new Set(p.narrowed.map((x: any) => x.identity)), written('identity.narrowed')],
@@ -88,14 +119,23 @@ async function applyAndCompare(m: Model, r: Real, named: string[], to: AuthStatu
     ];
     for (const [effect, previewed, done] of sets) {
       if ([...previewed].sort().join() !== [...done].sort().join())
-        throw new Discrepancy('PREVIEW_VS_CASCADE', `${named[0]} → ${to}: the preview said ${effect} ${[...previewed].sort().join(',') || 'none'}, the cascade wrote ${[...done].sort().join(',') || 'none'}`);
+        throw new Discrepancy(
+          'PREVIEW_VS_CASCADE',
+          `${named[0]} → ${to}: the preview said ${effect} ${[...previewed].sort().join(',') || 'none'}, the cascade wrote ${[...done].sort().join(',') || 'none'}`,
+        );
     }
     if (JSON.stringify(p.counts) !== JSON.stringify(result.counts))
-      throw new Discrepancy('PREVIEW_VS_CASCADE', `${named[0]} → ${to}: preview counts ${JSON.stringify(p.counts)}, cascade ${JSON.stringify(result.counts)}`);
+      throw new Discrepancy(
+        'PREVIEW_VS_CASCADE',
+        `${named[0]} → ${to}: preview counts ${JSON.stringify(p.counts)}, cascade ${JSON.stringify(result.counts)}`,
+      );
     for (const [effect, previewed] of sets) {
       const modelled = modelEffects[effect as 'suspend'];
       if ([...previewed].sort().join() !== [...modelled].sort().join() && !m.tolerates('PREVIEW_VS_MODEL'))
-        throw new Discrepancy('PREVIEW_VS_MODEL', `${named[0]} → ${to}: the preview says ${effect} ${[...previewed].sort().join(',') || 'none'}, the model ${[...modelled].sort().join(',') || 'none'}`);
+        throw new Discrepancy(
+          'PREVIEW_VS_MODEL',
+          `${named[0]} → ${to}: the preview says ${effect} ${[...previewed].sort().join(',') || 'none'}, the model ${[...modelled].sort().join(',') || 'none'}`,
+        );
     }
   }
   return res;
@@ -105,7 +145,13 @@ async function applyAndCompare(m: Model, r: Real, named: string[], to: AuthStatu
 
 export class Propose implements Cmd {
   constructor(
-    readonly who: number, readonly auth: number, readonly toPick: number, readonly valid: boolean, readonly denied: number, readonly also: number | null, readonly emergency: boolean,
+    readonly who: number,
+    readonly auth: number,
+    readonly toPick: number,
+    readonly valid: boolean,
+    readonly denied: number,
+    readonly also: number | null,
+    readonly emergency: boolean,
     /** Effective in half an hour rather than now (not on the emergency path). */
     readonly later = false,
   ) {}
@@ -126,27 +172,65 @@ export class Propose implements Cmd {
     r.advance(1000);
     m.now = r.clock.now;
     const reference = `ref-${r.steps}`;
-    const body = { to, reason: 'model-based test', reference, ...(denied.length ? { denied_actions: denied } : {}), ...(named.length > 1 ? { also: named.slice(1) } : {}), ...(this.emergency ? { emergency: true } : {}) } as Record<string, unknown>;
+    const body = {
+      to,
+      reason: 'model-based test',
+      reference,
+      ...(denied.length ? { denied_actions: denied } : {}),
+      ...(named.length > 1 ? { also: named.slice(1) } : {}),
+      ...(this.emergency ? { emergency: true } : {}),
+    } as Record<string, unknown>;
     const later = this.later && !this.emergency ? m.now + 1800_000 : undefined;
     if (later) body.effective_at = new Date(later).toISOString();
     const what = `${who} proposes ${named.join('+')} → ${to}${this.emergency ? ' (emergency)' : ''}${later ? ' in 30 min' : ''}`;
     const post = () => r.call(who, 'POST', `/v1/authorisations/${named[0]}/transitions`, body);
-    const refused = roleOf(who).includes('operator') || (this.emergency && !roleOf(who).includes('admin'))
-      ? 'FORBIDDEN' : !named.every((id) => AUTH_TRANSITIONS[m.auths.get(id)!.status].includes(to)) ? 'INVALID_TRANSITION' : undefined;
+    const refused =
+      roleOf(who).includes('operator') || (this.emergency && !roleOf(who).includes('admin'))
+        ? 'FORBIDDEN'
+        : !named.every((id) => AUTH_TRANSITIONS[m.auths.get(id)!.status].includes(to))
+          ? 'INVALID_TRANSITION'
+          : undefined;
     if (refused) {
       expectAnswer(what, await post(), { status: refused === 'FORBIDDEN' ? 403 : 409, code: refused });
     } else if (this.emergency) {
       m.growthBy = 'the emergency path';
       const res = await applyAndCompare(m, r, named, to, denied, reference, post);
       expectAnswer(what, res, { status: 201 });
-      m.transitions.set(res.body.id, { id: res.body.id, named, to, denied, proposer: who, emergency: true, status: 'applied', approval: '', decidedBy: who, review: 'open', reference });
+      m.transitions.set(res.body.id, {
+        id: res.body.id,
+        named,
+        to,
+        denied,
+        proposer: who,
+        emergency: true,
+        status: 'applied',
+        approval: '',
+        decidedBy: who,
+        review: 'open',
+        reference,
+      });
     } else {
       const res = await post();
       expectAnswer(what, res, { status: 201 });
       if (res.body.status !== 'pending') throw new Discrepancy('TRANSITION', `${what}: ${res.body.status}, not pending`);
       const approval = `tr:${res.body.id}`;
-      m.transitions.set(res.body.id, { id: res.body.id, named, to, denied, proposer: who, emergency: false, status: 'pending', approval, review: 'none', reference, ...(later ? { effectiveAt: later } : {}) });
-      m.openApproval(approval, 'transition', res.body.id, who, null, { execute: true, services: named.map((id) => m.auths.get(id)!.service) });
+      m.transitions.set(res.body.id, {
+        id: res.body.id,
+        named,
+        to,
+        denied,
+        proposer: who,
+        emergency: false,
+        status: 'pending',
+        approval,
+        review: 'none',
+        reference,
+        ...(later ? { effectiveAt: later } : {}),
+      });
+      m.openApproval(approval, 'transition', res.body.id, who, null, {
+        execute: true,
+        services: named.map((id) => m.auths.get(id)!.service),
+      });
     }
     await r.check(m, what);
   }
@@ -156,7 +240,10 @@ export class Propose implements Cmd {
 }
 
 export class Review implements Cmd {
-  constructor(readonly pickN: number, readonly who: number) {}
+  constructor(
+    readonly pickN: number,
+    readonly who: number,
+  ) {}
   private target(m: Readonly<Model>) {
     return [...m.transitions.values()].filter((t) => t.emergency);
   }
@@ -187,7 +274,11 @@ export class Review implements Cmd {
 // ---- votes ---------------------------------------------------------------------------------
 
 export class Vote implements Cmd {
-  constructor(readonly pickN: number, readonly voter: number, readonly reject: boolean) {}
+  constructor(
+    readonly pickN: number,
+    readonly voter: number,
+    readonly reject: boolean,
+  ) {}
   private pending(m: Readonly<Model>): MApproval[] {
     return [...m.approvals.values()].filter((a) => a.status === 'pending');
   }
@@ -207,7 +298,10 @@ export class Vote implements Cmd {
     const url = a.kind === 'transition' ? `/v1/transitions/${a.subject}/${decision}` : `/v1/approvals/${a.id}/${decision}`;
     const what = `${voter} ${decision}s ${a.kind} ${a.subject} (${a.votes.length}/${a.required}, requester ${a.requester}, owner ${a.owner ?? 'none'})`;
     // The transition routes ask for the approve permission before anything else.
-    const refusal = a.kind === 'transition' && !roleOf(voter).some((x) => x === 'approver' || x === 'admin') ? 'FORBIDDEN' : m.voteRefusal(a, voter, roleOf(voter));
+    const refusal =
+      a.kind === 'transition' && !roleOf(voter).some((x) => x === 'approver' || x === 'admin')
+        ? 'FORBIDDEN'
+        : m.voteRefusal(a, voter, roleOf(voter));
     const send = () => r.call(voter, 'POST', url, { reason: 'model vote' });
     if (refusal) {
       const res = await send();
@@ -225,7 +319,11 @@ export class Vote implements Cmd {
     } else if (a.votes.length + 1 < a.required) {
       const res = await send();
       expectAnswer(what, res, { status: 200 });
-      if ((res.body.status ?? res.body.approval?.status) !== 'pending') throw new Discrepancy('APPROVAL', `${what}: ${JSON.stringify(res.body).slice(0, 300)} after ${a.votes.length + 1} of ${a.required} approvals`);
+      if ((res.body.status ?? res.body.approval?.status) !== 'pending')
+        throw new Discrepancy(
+          'APPROVAL',
+          `${what}: ${JSON.stringify(res.body).slice(0, 300)} after ${a.votes.length + 1} of ${a.required} approvals`,
+        );
       a.votes.push(voter);
     } else {
       await this.decide(m, r, a, voter, send, what);
@@ -247,7 +345,8 @@ export class Vote implements Cmd {
           // Scheduled: approved now, applied by the scheduler at its time.
           const res = await send();
           expectAnswer(what, res, { status: 200 });
-          if (res.body.status !== 'approved') throw new Discrepancy('TRANSITION', `${what}: a transition due later is ${res.body.status}, not approved`);
+          if (res.body.status !== 'approved')
+            throw new Discrepancy('TRANSITION', `${what}: a transition due later is ${res.body.status}, not approved`);
           done();
           t.status = 'approved';
           return;
@@ -256,7 +355,11 @@ export class Vote implements Cmd {
           const res = await send();
           expectAnswer(`${what}, which can no longer apply`, res, { status: 409, code: 'INVALID_TRANSITION' });
           const after = await r.call('admin', 'GET', `/v1/transitions/${t.id}`);
-          if (after.body.status !== 'pending') throw new Discrepancy('STALE_TRANSITION_APPROVED', `${what}: refused, but the transition is now ${after.body.status} (its approval committed; it can never apply)`);
+          if (after.body.status !== 'pending')
+            throw new Discrepancy(
+              'STALE_TRANSITION_APPROVED',
+              `${what}: refused, but the transition is now ${after.body.status} (its approval committed; it can never apply)`,
+            );
           return;
         }
         const res = await applyAndCompare(m, r, t.named, t.to, t.denied, t.reference, send);
@@ -351,7 +454,11 @@ export class Vote implements Cmd {
 // ---- identity status -----------------------------------------------------------------------
 
 export class SetStatus implements Cmd {
-  constructor(readonly idPick: number, readonly suspend: boolean, readonly who: number) {}
+  constructor(
+    readonly idPick: number,
+    readonly suspend: boolean,
+    readonly who: number,
+  ) {}
   check(): boolean {
     return true;
   }
@@ -387,8 +494,27 @@ export class SetStatus implements Cmd {
 
 // ---- identity edits (PUT with If-Match) and imports ----------------------------------------
 
-export const EDIT_KINDS = ['add_scope', 'remove_scope', 'add_action', 'remove_action', 'environment', 'vendor', 'break_glass', 'capability', 'purpose'] as const;
-const EXTRA_ACTIONS = ['initiate_transfer', 'withdraw_to_client', 'reconcile', 'onboard_client', 'accept_order', 'execute_trade', 'transfer_to_successor', 'issue_statement'];
+export const EDIT_KINDS = [
+  'add_scope',
+  'remove_scope',
+  'add_action',
+  'remove_action',
+  'environment',
+  'vendor',
+  'break_glass',
+  'capability',
+  'purpose',
+] as const;
+const EXTRA_ACTIONS = [
+  'initiate_transfer',
+  'withdraw_to_client',
+  'reconcile',
+  'onboard_client',
+  'accept_order',
+  'execute_trade',
+  'transfer_to_successor',
+  'issue_statement',
+];
 
 /** An edit of an identity's record, or undefined when it does not apply to this identity. */
 export function edited(i: MIdentity, kind: number, param: number): MIdentity | undefined {
@@ -459,26 +585,55 @@ async function createIdentity(m: Model, r: Real, i: MIdentity): Promise<void> {
   m.recorded.set(i.id, m.recompute(i.id));
   m.edited.add(i.id);
   r.prevPower.set(i.id, { status: 'active', recorded: 'none yet' });
-  const c = await r.call('admin', 'POST', `/v1/identities/${i.id}/credentials`, { type: 'oidc', issuer: 'model-k8s', subject: `sa:${i.id}` });
-  if (c.status !== 201) throw new Discrepancy('ANSWER', `binding the workload of new identity ${i.id}: ${c.status} ${JSON.stringify(c.body).slice(0, 300)}`);
+  const c = await r.call('admin', 'POST', `/v1/identities/${i.id}/credentials`, {
+    type: 'oidc',
+    issuer: 'model-k8s',
+    subject: `sa:${i.id}`,
+  });
+  if (c.status !== 201)
+    throw new Discrepancy('ANSWER', `binding the workload of new identity ${i.id}: ${c.status} ${JSON.stringify(c.body).slice(0, 300)}`);
 }
 
 /** Identities a sequence may create: an execute one where client assets move (two approvers), an observe one (one). */
 export const NEW_IDENTITIES: readonly MIdentity[] = [
   {
-    id: 'new-cus', kind: 'workload', function: 'custody', capability: 'execute', owner: OWNER_A, purpose: 'model identity new-cus', environment: 'production', break_glass: false,
-    scopes: [ALL_SCOPES[0]!, ALL_SCOPES[1]!], actions: ['read', 'initiate_transfer', 'withdraw_to_client'], credential: { type: 'short_lived', created: '2026-01-01T00:00:00Z' },
-    revocation: { connector: 'manual', target: 't-new-cus' }, status: 'active',
+    id: 'new-cus',
+    kind: 'workload',
+    function: 'custody',
+    capability: 'execute',
+    owner: OWNER_A,
+    purpose: 'model identity new-cus',
+    environment: 'production',
+    break_glass: false,
+    scopes: [ALL_SCOPES[0]!, ALL_SCOPES[1]!],
+    actions: ['read', 'initiate_transfer', 'withdraw_to_client'],
+    credential: { type: 'short_lived', created: '2026-01-01T00:00:00Z' },
+    revocation: { connector: 'manual', target: 't-new-cus' },
+    status: 'active',
   },
   {
-    id: 'new-obs', kind: 'service_account', function: 'reporting', capability: 'observe', owner: 'omar@firm.example', purpose: 'model identity new-obs', environment: 'production', break_glass: false,
-    scopes: [ALL_SCOPES[4]!], actions: ['read'], credential: { type: 'short_lived', created: '2026-01-01T00:00:00Z' },
-    revocation: { connector: 'manual', target: 't-new-obs' }, status: 'active',
+    id: 'new-obs',
+    kind: 'service_account',
+    function: 'reporting',
+    capability: 'observe',
+    owner: 'omar@firm.example',
+    purpose: 'model identity new-obs',
+    environment: 'production',
+    break_glass: false,
+    scopes: [ALL_SCOPES[4]!],
+    actions: ['read'],
+    credential: { type: 'short_lived', created: '2026-01-01T00:00:00Z' },
+    revocation: { connector: 'manual', target: 't-new-obs' },
+    status: 'active',
   },
 ];
 
 export class CreateIdentity implements Cmd {
-  constructor(readonly which: number, readonly viaImport: boolean, readonly who: number) {}
+  constructor(
+    readonly which: number,
+    readonly viaImport: boolean,
+    readonly who: number,
+  ) {}
   check(m: Readonly<Model>): boolean {
     return !m.identities.has(pick(NEW_IDENTITIES, this.which).id);
   }
@@ -496,16 +651,35 @@ export class CreateIdentity implements Cmd {
       const res = await r.call(who, 'POST', '/v1/import', man);
       expectAnswer(what, res, { status: 200 });
       const held = ((res.body.pending ?? []) as any[]).find((p) => p.id === i.id);
-      if (!held) throw new Discrepancy('CREATE_NOT_HELD', `${what}: a new active identity with power is not held for approval: ${JSON.stringify(res.body).slice(0, 400)}`);
+      if (!held)
+        throw new Discrepancy(
+          'CREATE_NOT_HELD',
+          `${what}: a new active identity with power is not held for approval: ${JSON.stringify(res.body).slice(0, 400)}`,
+        );
       change = { id: held.change_request, approval: held.approval, required: held.required };
     } else {
       const res = await r.call(who, 'POST', '/v1/identities', record);
-      if (res.status !== 202) throw new Discrepancy('CREATE_NOT_HELD', `${what}: expected 202 and a change request, got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      if (res.status !== 202)
+        throw new Discrepancy(
+          'CREATE_NOT_HELD',
+          `${what}: expected 202 and a change request, got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`,
+        );
       change = { id: res.body.id, approval: res.body.approval.id, required: res.body.approval.required };
     }
-    m.changes.set(change.id, { id: change.id, kind: 'identity_change', approval: change.approval, status: 'pending', baseVersion: 0, identity: i });
-    const a = m.openApproval(change.approval, 'identity_change', change.id, who, i.owner, { execute: i.capability === 'execute', services: i.scopes.map((s) => s.service) });
-    if (change.required !== undefined && change.required !== a.required) throw new Discrepancy('APPROVAL_RULE', `${what}: ${change.required} approvals required, model ${a.required}`);
+    m.changes.set(change.id, {
+      id: change.id,
+      kind: 'identity_change',
+      approval: change.approval,
+      status: 'pending',
+      baseVersion: 0,
+      identity: i,
+    });
+    const a = m.openApproval(change.approval, 'identity_change', change.id, who, i.owner, {
+      execute: i.capability === 'execute',
+      services: i.scopes.map((s) => s.service),
+    });
+    if (change.required !== undefined && change.required !== a.required)
+      throw new Discrepancy('APPROVAL_RULE', `${what}: ${change.required} approvals required, model ${a.required}`);
     await r.check(m, what);
   }
   toString(): string {
@@ -521,13 +695,36 @@ function editAllowed(m: Readonly<Model>, i: MIdentity, e: MIdentity | undefined)
 }
 
 /** The request for an edit that adds power: what the model expects, and the pending change it keeps. */
-function holdEdit(m: Model, requester: string, before: MIdentity, after: MIdentity, id: string, approvalId: string, baseVersion: number): MApproval {
-  m.changes.set(id, { id, kind: 'identity_change', approval: approvalId, status: 'pending', baseVersion, identity: structuredClone(after) });
-  return m.openApproval(approvalId, 'identity_change', id, requester, before.owner, { execute: after.capability === 'execute', services: after.scopes.map((s) => s.service) });
+function holdEdit(
+  m: Model,
+  requester: string,
+  before: MIdentity,
+  after: MIdentity,
+  id: string,
+  approvalId: string,
+  baseVersion: number,
+): MApproval {
+  m.changes.set(id, {
+    id,
+    kind: 'identity_change',
+    approval: approvalId,
+    status: 'pending',
+    baseVersion,
+    identity: structuredClone(after),
+  });
+  return m.openApproval(approvalId, 'identity_change', id, requester, before.owner, {
+    execute: after.capability === 'execute',
+    services: after.scopes.map((s) => s.service),
+  });
 }
 
 export class Edit implements Cmd {
-  constructor(readonly idPick: number, readonly kind: number, readonly param: number, readonly who: number) {}
+  constructor(
+    readonly idPick: number,
+    readonly kind: number,
+    readonly param: number,
+    readonly who: number,
+  ) {}
   check(m: Readonly<Model>): boolean {
     const i = pick([...m.identities.values()], this.idPick);
     return editAllowed(m, i, edited(i, this.kind, this.param));
@@ -540,14 +737,26 @@ export class Edit implements Cmd {
     m.now = r.clock.now;
     const cur = await r.call(who, 'GET', `/v1/identities/${i.id}`);
     const { version, created_at: _c, updated_at: _u, ...record } = cur.body;
-    const body = { ...record, scopes: e.scopes, actions: e.actions, environment: e.environment, break_glass: e.break_glass, capability: e.capability, purpose: e.purpose };
+    const body = {
+      ...record,
+      scopes: e.scopes,
+      actions: e.actions,
+      environment: e.environment,
+      break_glass: e.break_glass,
+      capability: e.capability,
+      purpose: e.purpose,
+    };
     if (e.vendor) body.vendor = e.vendor;
     else delete body.vendor;
     const what = `${who} edits ${i.id}: ${EDIT_KINDS[this.kind % EDIT_KINDS.length]}`;
     const res = await r.call(who, 'PUT', `/v1/identities/${i.id}`, body, { 'if-match': cur.headers.get('etag')! });
     const gains = powerGains(m, i, e);
     if (gains.length) {
-      if (res.status !== 202) throw new Discrepancy('EDIT_ADDS_POWER_APPLIED', `${what} adds power (${gains.join('; ')}): expected 202 and a change request, got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      if (res.status !== 202)
+        throw new Discrepancy(
+          'EDIT_ADDS_POWER_APPLIED',
+          `${what} adds power (${gains.join('; ')}): expected 202 and a change request, got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`,
+        );
       const a = holdEdit(m, who, i, e, res.body.id, res.body.approval.id, version);
       if (res.body.kind !== 'identity_change' || res.body.status !== 'pending' || res.body.approval.required !== a.required)
         throw new Discrepancy('ANSWER', `${what}: change request ${JSON.stringify(res.body).slice(0, 400)}, model required ${a.required}`);
@@ -566,7 +775,13 @@ export class Edit implements Cmd {
 function manifestOf(m: Model): any {
   const base = bootstrapManifest() as any;
   base.authorisations = [...m.auths.values()].map((a) => ({
-    id: a.id, entity: a.entity, service: a.service, jurisdiction: a.jurisdiction, status: a.status, basis: a.basis, reference: a.reference,
+    id: a.id,
+    entity: a.entity,
+    service: a.service,
+    jurisdiction: a.jurisdiction,
+    status: a.status,
+    basis: a.basis,
+    reference: a.reference,
     ...(a.denied ? { conditions: { denied_actions: a.denied } } : {}),
   }));
   base.identities = [...m.identities.values()].map(({ status: _s, ...rest }) => structuredClone(rest));
@@ -574,24 +789,40 @@ function manifestOf(m: Model): any {
 }
 
 export class ImportStatusChange implements Cmd {
-  constructor(readonly authPick: number, readonly statusPick: number) {}
+  constructor(
+    readonly authPick: number,
+    readonly statusPick: number,
+  ) {}
   check(): boolean {
     return true;
   }
   async run(m: Model, r: Real): Promise<void> {
     const man = manifestOf(m);
     const a = pick(man.authorisations as any[], this.authPick);
-    const to = pick(STATUSES.filter((s) => s !== a.status), this.statusPick);
+    const to = pick(
+      STATUSES.filter((s) => s !== a.status),
+      this.statusPick,
+    );
     a.status = to;
     r.advance(1000);
     m.now = r.clock.now;
     const what = `carla imports ${a.id} as ${to}`;
     const res = await r.call('carla', 'POST', '/v1/import', man);
     if (![409, 422].includes(res.status) || JSON.stringify(res.body).indexOf('STATUS_CHANGE_NEEDS_TRANSITION') < 0)
-      throw new Discrepancy('IMPORT_STATUS_CHANGE_ACCEPTED', `${what}: expected a refusal STATUS_CHANGE_NEEDS_TRANSITION, got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      throw new Discrepancy(
+        'IMPORT_STATUS_CHANGE_ACCEPTED',
+        `${what}: expected a refusal STATUS_CHANGE_NEEDS_TRANSITION, got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`,
+      );
     const issues = (res.body.errors ?? res.body.issues ?? []) as any[];
-    if (!issues.some((x) => x.field?.endsWith('/status') && (x.record === a.id || x.id === a.id || String(x.field).startsWith('/authorisations/'))))
-      throw new Discrepancy('ANSWER', `${what}: the refusal does not name the record and /status: ${JSON.stringify(res.body).slice(0, 400)}`);
+    if (
+      !issues.some(
+        (x) => x.field?.endsWith('/status') && (x.record === a.id || x.id === a.id || String(x.field).startsWith('/authorisations/')),
+      )
+    )
+      throw new Discrepancy(
+        'ANSWER',
+        `${what}: the refusal does not name the record and /status: ${JSON.stringify(res.body).slice(0, 400)}`,
+      );
     await r.check(m, what);
   }
   toString(): string {
@@ -600,7 +831,11 @@ export class ImportStatusChange implements Cmd {
 }
 
 export class ImportEdit implements Cmd {
-  constructor(readonly idPick: number, readonly kind: number, readonly param: number) {}
+  constructor(
+    readonly idPick: number,
+    readonly kind: number,
+    readonly param: number,
+  ) {}
   check(m: Readonly<Model>): boolean {
     const i = pick([...m.identities.values()], this.idPick);
     return editAllowed(m, i, edited(i, this.kind, this.param));
@@ -621,9 +856,14 @@ export class ImportEdit implements Cmd {
     const gains = powerGains(m, i, e);
     const held = ((res.body.pending ?? []) as any[]).find((p) => p.id === i.id);
     if (gains.length) {
-      if (!held) throw new Discrepancy('EDIT_ADDS_POWER_APPLIED', `${what} adds power (${gains.join('; ')}) but is not held for approval: ${JSON.stringify(res.body).slice(0, 400)}`);
+      if (!held)
+        throw new Discrepancy(
+          'EDIT_ADDS_POWER_APPLIED',
+          `${what} adds power (${gains.join('; ')}) but is not held for approval: ${JSON.stringify(res.body).slice(0, 400)}`,
+        );
       const a = holdEdit(m, 'carla', i, e, held.change_request, held.approval, cur.body.version);
-      if (held.required !== undefined && held.required !== a.required) throw new Discrepancy('ANSWER', `${what}: held for ${held.required} approvals, model ${a.required}`);
+      if (held.required !== undefined && held.required !== a.required)
+        throw new Discrepancy('ANSWER', `${what}: held for ${held.required} approvals, model ${a.required}`);
     } else {
       if (held) throw new Discrepancy('ANSWER', `${what} adds no power but was held: ${JSON.stringify(held)}`);
       if (JSON.stringify(i) !== JSON.stringify({ ...e, status: i.status })) applyEdit(m, e);
@@ -645,7 +885,10 @@ export class ImportSame implements Cmd {
     const res = await r.call('cora', 'POST', '/v1/import', manifestOf(m));
     expectAnswer('cora imports the world as it is', res, { status: 200 });
     if (res.body.counts.created || res.body.counts.updated || res.body.pending?.length)
-      throw new Discrepancy('IMPORT_NOT_IDEMPOTENT', `importing the world as it is changed something: ${JSON.stringify(res.body).slice(0, 400)}`);
+      throw new Discrepancy(
+        'IMPORT_NOT_IDEMPOTENT',
+        `importing the world as it is changed something: ${JSON.stringify(res.body).slice(0, 400)}`,
+      );
     await r.check(m, 'import the world as it is');
   }
   toString(): string {
@@ -659,7 +902,13 @@ const ACCESS_ACTIONS = ['withdraw_to_client', 'initiate_transfer', 'reconcile', 
 const DURATIONS = [600, 1800, 7200, 3 * 3600];
 
 export class RequestAccess implements Cmd {
-  constructor(readonly idPick: number, readonly action: number, readonly scope: number, readonly duration: number, readonly who: number) {}
+  constructor(
+    readonly idPick: number,
+    readonly action: number,
+    readonly scope: number,
+    readonly duration: number,
+    readonly who: number,
+  ) {}
   check(): boolean {
     return true;
   }
@@ -672,16 +921,37 @@ export class RequestAccess implements Cmd {
     r.advance(1000);
     m.now = r.clock.now;
     const what = `${who} asks ${action} in ${sk(scope)} for ${i.id} for ${duration} s`;
-    const res = await r.call(who, 'POST', '/v1/access-requests', { identity: i.id, actions: [action], scope, duration_seconds: duration, justification: 'model-based test' });
-    const refusal = i.owner !== who && !roleOf(who).some((x) => x === 'operator' || x === 'compliance_officer' || x === 'admin') ? { status: 403, code: 'FORBIDDEN' }
-      : duration > ACCESS_CAPS[i.function]! ? { status: 400, code: 'VALIDATION_FAILED' }
-        : m.grantRefusal(i, [action], scope);
+    const res = await r.call(who, 'POST', '/v1/access-requests', {
+      identity: i.id,
+      actions: [action],
+      scope,
+      duration_seconds: duration,
+      justification: 'model-based test',
+    });
+    const refusal =
+      i.owner !== who && !roleOf(who).some((x) => x === 'operator' || x === 'compliance_officer' || x === 'admin')
+        ? { status: 403, code: 'FORBIDDEN' }
+        : duration > ACCESS_CAPS[i.function]!
+          ? { status: 400, code: 'VALIDATION_FAILED' }
+          : m.grantRefusal(i, [action], scope);
     if (refusal) expectAnswer(what, res, refusal);
     else {
       expectAnswer(what, res, { status: 201 });
-      m.grants.set(res.body.id, { id: res.body.id, identity: i.id, actions: [action], scope: sk(scope), duration, requester: who, status: 'pending' });
-      const a = m.openApproval(res.body.id, 'access', res.body.id, who, i.owner, { execute: classOf(action) !== 'observe', services: [scope.service] });
-      if (res.body.approval?.required !== a.required) throw new Discrepancy('APPROVAL_RULE', `${what}: ${res.body.approval?.required} approvals required, model ${a.required}`);
+      m.grants.set(res.body.id, {
+        id: res.body.id,
+        identity: i.id,
+        actions: [action],
+        scope: sk(scope),
+        duration,
+        requester: who,
+        status: 'pending',
+      });
+      const a = m.openApproval(res.body.id, 'access', res.body.id, who, i.owner, {
+        execute: classOf(action) !== 'observe',
+        services: [scope.service],
+      });
+      if (res.body.approval?.required !== a.required)
+        throw new Discrepancy('APPROVAL_RULE', `${what}: ${res.body.approval?.required} approvals required, model ${a.required}`);
     }
     await r.check(m, what);
   }
@@ -691,7 +961,10 @@ export class RequestAccess implements Cmd {
 }
 
 export class RevokeAccess implements Cmd {
-  constructor(readonly pickN: number, readonly who: number) {}
+  constructor(
+    readonly pickN: number,
+    readonly who: number,
+  ) {}
   check(m: Readonly<Model>): boolean {
     return m.grants.size > 0;
   }
@@ -712,7 +985,11 @@ export class RevokeAccess implements Cmd {
       g.status = 'ended';
     } else expectAnswer(what, res, { status: 409, code: 'ALREADY_DECIDED' });
     const after = await r.call('admin', 'GET', `/v1/access-requests/${g.id}`);
-    if (after.body.status !== g.status) throw new Discrepancy(g.status === 'cancelled' ? 'REVOKED_REQUEST_STAYS_PENDING' : 'ACCESS_STATUS', `${what}: the request is ${after.body.status} on the server, ${g.status} in the model`);
+    if (after.body.status !== g.status)
+      throw new Discrepancy(
+        g.status === 'cancelled' ? 'REVOKED_REQUEST_STAYS_PENDING' : 'ACCESS_STATUS',
+        `${what}: the request is ${after.body.status} on the server, ${g.status} in the model`,
+      );
     await r.check(m, what);
   }
   toString(): string {
@@ -723,7 +1000,12 @@ export class RevokeAccess implements Cmd {
 // ---- break-glass ---------------------------------------------------------------------------
 
 export class Unseal implements Cmd {
-  constructor(readonly bg: boolean, readonly emergency: boolean, readonly duration: number, readonly who: number) {}
+  constructor(
+    readonly bg: boolean,
+    readonly emergency: boolean,
+    readonly duration: number,
+    readonly who: number,
+  ) {}
   check(): boolean {
     return true;
   }
@@ -735,7 +1017,11 @@ export class Unseal implements Cmd {
     r.advance(1000);
     m.now = r.clock.now;
     const what = `${who} unseals ${id}${this.emergency ? ' (emergency)' : ''} for ${duration} s`;
-    const res = await r.call(who, 'POST', `/v1/break-glass/${id}/unseal`, { reason: 'model-based test', duration_seconds: duration, ...(this.emergency ? { emergency: true } : {}) });
+    const res = await r.call(who, 'POST', `/v1/break-glass/${id}/unseal`, {
+      reason: 'model-based test',
+      duration_seconds: duration,
+      ...(this.emergency ? { emergency: true } : {}),
+    });
     const open = [...m.activations.values()].find((a) => a.identity === id && (a.status === 'pending' || a.status === 'active'));
     if (this.emergency && duration > 3600) expectAnswer(what, res, { status: 400, code: 'VALIDATION_FAILED' });
     else if (!i.break_glass) expectAnswer(what, res, { status: 400, code: 'VALIDATION_FAILED' });
@@ -743,14 +1029,27 @@ export class Unseal implements Cmd {
     else if (open) expectAnswer(`${what} while ${open.id} is ${open.status}`, res, { status: 409, code: 'ALREADY_EXISTS' });
     else {
       expectAnswer(what, res, { status: 201 });
-      const act = { id: res.body.id, identity: id, requester: who, emergency: this.emergency, duration, approval: res.body.approval_id, status: 'pending' as const, review: 'none' as const };
+      const act = {
+        id: res.body.id,
+        identity: id,
+        requester: who,
+        emergency: this.emergency,
+        duration,
+        approval: res.body.approval_id,
+        status: 'pending' as const,
+        review: 'none' as const,
+      };
       m.activations.set(act.id, act);
       if (this.emergency) {
         Object.assign(act, { status: 'active', endsAt: m.now + duration * 1000, review: 'open' });
       } else {
-        const a = m.openApproval(res.body.approval_id, 'break_glass', act.id, who, i.owner, { execute: i.actions.some((x) => classOf(x) !== 'observe'), services: i.scopes.map((s) => s.service) });
+        const a = m.openApproval(res.body.approval_id, 'break_glass', act.id, who, i.owner, {
+          execute: i.actions.some((x) => classOf(x) !== 'observe'),
+          services: i.scopes.map((s) => s.service),
+        });
         const got = await r.call('admin', 'GET', `/v1/approvals/${res.body.approval_id}`);
-        if (got.body.required !== a.required) throw new Discrepancy('APPROVAL_RULE', `${what}: ${got.body.required} approvals required, model ${a.required}`);
+        if (got.body.required !== a.required)
+          throw new Discrepancy('APPROVAL_RULE', `${what}: ${got.body.required} approvals required, model ${a.required}`);
       }
     }
     await r.check(m, what);
@@ -761,7 +1060,10 @@ export class Unseal implements Cmd {
 }
 
 export class Seal implements Cmd {
-  constructor(readonly pickN: number, readonly who: number) {}
+  constructor(
+    readonly pickN: number,
+    readonly who: number,
+  ) {}
   check(m: Readonly<Model>): boolean {
     return m.activations.size > 0;
   }
@@ -782,7 +1084,11 @@ export class Seal implements Cmd {
       act.status = 'ended';
     } else expectAnswer(what, res, { status: 409, code: 'ALREADY_DECIDED' });
     const after = await r.call('admin', 'GET', `/v1/break-glass/activations/${act.id}`);
-    if (after.body.status !== act.status) throw new Discrepancy(act.status === 'cancelled' ? 'SEALED_ACTIVATION_STAYS_PENDING' : 'ACTIVATION_STATUS', `${what}: the activation is ${after.body.status} on the server, ${act.status} in the model`);
+    if (after.body.status !== act.status)
+      throw new Discrepancy(
+        act.status === 'cancelled' ? 'SEALED_ACTIVATION_STAYS_PENDING' : 'ACTIVATION_STATUS',
+        `${what}: the activation is ${after.body.status} on the server, ${act.status} in the model`,
+      );
     await r.check(m, what);
   }
   toString(): string {
@@ -791,12 +1097,18 @@ export class Seal implements Cmd {
 }
 
 export class ReviewBreakGlass implements Cmd {
-  constructor(readonly pickN: number, readonly who: number) {}
+  constructor(
+    readonly pickN: number,
+    readonly who: number,
+  ) {}
   check(m: Readonly<Model>): boolean {
     return [...m.activations.values()].some((a) => a.review !== 'none');
   }
   async run(m: Model, r: Real): Promise<void> {
-    const act = pick([...m.activations.values()].filter((a) => a.review !== 'none'), this.pickN);
+    const act = pick(
+      [...m.activations.values()].filter((a) => a.review !== 'none'),
+      this.pickN,
+    );
     const who = pick(['olga', 'anton', 'carla', 'otto'], this.who);
     r.advance(1000);
     m.now = r.clock.now;
@@ -804,7 +1116,8 @@ export class ReviewBreakGlass implements Cmd {
     const res = await r.call(who, 'POST', `/v1/break-glass/activations/${act.id}/review`, { notes: 'model-based test' });
     if (act.review !== 'open') expectAnswer(what, res, { status: 409, code: 'ALREADY_DECIDED' });
     else if (act.requester === who) expectAnswer(what, res, { status: 403, code: 'SEPARATION_OF_DUTIES' });
-    else if (!roleOf(who).some((x) => x === 'approver' || x === 'compliance_officer' || x === 'admin')) expectAnswer(what, res, { status: 403, code: 'FORBIDDEN' });
+    else if (!roleOf(who).some((x) => x === 'approver' || x === 'compliance_officer' || x === 'admin'))
+      expectAnswer(what, res, { status: 403, code: 'FORBIDDEN' });
     else {
       expectAnswer(what, res, { status: 200 });
       act.review = 'done';
@@ -830,7 +1143,9 @@ export class Tick implements Cmd {
     r.advance(ms);
     m.now = r.clock.now;
     // Approved transitions whose time has come apply first, in order of their time.
-    const due = [...m.transitions.values()].filter((t) => t.status === 'approved' && t.effectiveAt !== undefined && t.effectiveAt <= m.now).sort((a, b) => a.effectiveAt! - b.effectiveAt!);
+    const due = [...m.transitions.values()]
+      .filter((t) => t.status === 'approved' && t.effectiveAt !== undefined && t.effectiveAt <= m.now)
+      .sort((a, b) => a.effectiveAt! - b.effectiveAt!);
     let failed: unknown;
     await r.app.services.regulatory.applyDue().catch((err: unknown) => (failed = err));
     for (const t of due) {
@@ -839,7 +1154,10 @@ export class Tick implements Cmd {
         // nothing more, and the scheduler goes on with the transitions due after it.
         const got = await r.call('admin', 'GET', `/v1/transitions/${t.id}`);
         if (got.body.status !== 'superseded')
-          throw new Discrepancy('STALE_SCHEDULED_TRANSITION', `transition ${t.id} (${t.named.join('+')} → ${t.to}) fell due but can no longer apply: it is ${got.body.status}, not superseded${failed ? `; the scheduler failed: ${String(failed)}` : ''}`);
+          throw new Discrepancy(
+            'STALE_SCHEDULED_TRANSITION',
+            `transition ${t.id} (${t.named.join('+')} → ${t.to}) fell due but can no longer apply: it is ${got.body.status}, not superseded${failed ? `; the scheduler failed: ${String(failed)}` : ''}`,
+          );
         t.status = 'superseded';
         continue;
       }
@@ -864,16 +1182,32 @@ export class Tick implements Cmd {
 export function rulesVariant(n: number): LifecycleRulesDoc {
   const r = structuredClone(SHIPPED_RULES);
   switch (n % 4) {
-    case 0: r.description = `${r.description} (reviewed)`; break;
-    case 1: r.rules = r.rules.filter((x) => x.id !== 'vendor-return-path-by-firm'); break;
-    case 2: r.table.withdrawn.return_path = 'deny'; break;
-    case 3: r.rules.unshift({ id: 'agents-no-return-path-in-fr', description: 'AI agents do not return assets in France', when: { kind: ['ai_agent'], jurisdiction: ['FR'], action_class: ['return_path'] }, effect: 'deny' }); break;
+    case 0:
+      r.description = `${r.description} (reviewed)`;
+      break;
+    case 1:
+      r.rules = r.rules.filter((x) => x.id !== 'vendor-return-path-by-firm');
+      break;
+    case 2:
+      r.table.withdrawn.return_path = 'deny';
+      break;
+    case 3:
+      r.rules.unshift({
+        id: 'agents-no-return-path-in-fr',
+        description: 'AI agents do not return assets in France',
+        when: { kind: ['ai_agent'], jurisdiction: ['FR'], action_class: ['return_path'] },
+        effect: 'deny',
+      });
+      break;
   }
   return r;
 }
 
 export class ChangeRules implements Cmd {
-  constructor(readonly variant: number, readonly who: number) {}
+  constructor(
+    readonly variant: number,
+    readonly who: number,
+  ) {}
   check(): boolean {
     return true;
   }
@@ -885,9 +1219,17 @@ export class ChangeRules implements Cmd {
     const what = `${who} asks for lifecycle rules variant ${this.variant % 4}`;
     const res = await r.call(who, 'PUT', '/v1/lifecycle-rules', { rules });
     expectAnswer(what, res, { status: 202 });
-    m.changes.set(res.body.id, { id: res.body.id, kind: 'lifecycle_rules_change', approval: res.body.approval.id, status: 'pending', baseVersion: m.rulesVersion, rules });
+    m.changes.set(res.body.id, {
+      id: res.body.id,
+      kind: 'lifecycle_rules_change',
+      approval: res.body.approval.id,
+      status: 'pending',
+      baseVersion: m.rulesVersion,
+      rules,
+    });
     const a = m.openApproval(res.body.approval.id, 'lifecycle_rules_change', res.body.id, who, null, { execute: true, services: [] });
-    if (res.body.approval.required !== a.required) throw new Discrepancy('APPROVAL_RULE', `${what}: ${res.body.approval.required} required, model ${a.required}`);
+    if (res.body.approval.required !== a.required)
+      throw new Discrepancy('APPROVAL_RULE', `${what}: ${res.body.approval.required} required, model ${a.required}`);
     await r.check(m, what);
   }
   toString(): string {
@@ -898,10 +1240,14 @@ export class ChangeRules implements Cmd {
 // ---- Cedar policies ------------------------------------------------------------------------
 
 const SHIPPED_POLICIES = readFileSync(new URL('../../policies/cedar/mandate-default.cedar', import.meta.url), 'utf8');
-const FORBID = '\n@id("model-no-staging-transfers")\nforbid (principal, action == Mandate::Action::"initiate_transfer", resource) when { context.environment == "staging" };\n';
+const FORBID =
+  '\n@id("model-no-staging-transfers")\nforbid (principal, action == Mandate::Action::"initiate_transfer", resource) when { context.environment == "staging" };\n';
 
 export class ChangePolicies implements Cmd {
-  constructor(readonly forbid: boolean, readonly who: number) {}
+  constructor(
+    readonly forbid: boolean,
+    readonly who: number,
+  ) {}
   check(): boolean {
     return true;
   }
@@ -912,9 +1258,17 @@ export class ChangePolicies implements Cmd {
     const what = `${who} asks for the shipped policies${this.forbid ? ' and a forbid of staging transfers' : ''}`;
     const res = await r.call(who, 'POST', '/v1/policies', { text: SHIPPED_POLICIES + (this.forbid ? FORBID : '') });
     expectAnswer(what, res, { status: 202 });
-    m.changes.set(res.body.id, { id: res.body.id, kind: 'policy_change', approval: res.body.approval.id, status: 'pending', baseVersion: m.policyVersion, forbid: this.forbid });
+    m.changes.set(res.body.id, {
+      id: res.body.id,
+      kind: 'policy_change',
+      approval: res.body.approval.id,
+      status: 'pending',
+      baseVersion: m.policyVersion,
+      forbid: this.forbid,
+    });
     const a = m.openApproval(res.body.approval.id, 'policy_change', res.body.id, who, null, { execute: true, services: [] });
-    if (res.body.approval.required !== a.required) throw new Discrepancy('APPROVAL_RULE', `${what}: ${res.body.approval.required} required, model ${a.required}`);
+    if (res.body.approval.required !== a.required)
+      throw new Discrepancy('APPROVAL_RULE', `${what}: ${res.body.approval.required} required, model ${a.required}`);
     await r.check(m, what);
   }
   toString(): string {
@@ -926,7 +1280,9 @@ export class ChangePolicies implements Cmd {
 
 const n = fc.nat({ max: 1000 });
 export const commandArbitraries: fc.Arbitrary<Cmd>[] = [
-  fc.tuple(n, n, n, fc.boolean(), n, fc.option(n, { freq: 3 }), fc.boolean()).map(([w, a, t, v, d, al, e]) => new Propose(w, a, t, v || t % 5 !== 0, d, al, e && w % 3 === 0, !e && d % 4 === 0)),
+  fc
+    .tuple(n, n, n, fc.boolean(), n, fc.option(n, { freq: 3 }), fc.boolean())
+    .map(([w, a, t, v, d, al, e]) => new Propose(w, a, t, v || t % 5 !== 0, d, al, e && w % 3 === 0, !e && d % 4 === 0)),
   fc.tuple(n, n, fc.boolean()).map(([p, v, rej]) => new Vote(p, v, rej && p % 4 === 0)),
   fc.tuple(n, n, fc.boolean()).map(([p, v, rej]) => new Vote(p, v, rej && p % 4 === 0)),
   fc.tuple(n, n).map(([p, w]) => new Review(p, w)),
@@ -945,4 +1301,3 @@ export const commandArbitraries: fc.Arbitrary<Cmd>[] = [
   fc.tuple(fc.boolean(), n).map(([f, w]) => new ChangePolicies(f, w)),
   fc.tuple(n, fc.boolean(), n).map(([i, v, w]) => new CreateIdentity(i, v, w)),
 ];
-

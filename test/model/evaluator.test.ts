@@ -12,30 +12,69 @@ import { scopeOf, sk } from './world.js';
 interface Fixture {
   name: string;
   authorisations: { scope: string; status: AuthStatus; denied_actions?: string[] }[];
-  identity: { function: string; capability: 'observe' | 'execute'; scopes: string[]; actions?: string[]; vendor?: boolean; break_glass?: boolean; environment?: string; kind?: string };
+  identity: {
+    function: string;
+    capability: 'observe' | 'execute';
+    scopes: string[];
+    actions?: string[];
+    vendor?: boolean;
+    break_glass?: boolean;
+    environment?: string;
+    kind?: string;
+  };
   expect: { outcome: string; lawful?: Record<string, string[]>; decided_by?: Record<string, string> };
 }
 
-const fixtures = (parse(readFileSync(new URL('../../policies/lifecycle/mica-default.tests.yaml', import.meta.url), 'utf8')) as { tests: Fixture[] }).tests;
+const fixtures = (
+  parse(readFileSync(new URL('../../policies/lifecycle/mica-default.tests.yaml', import.meta.url), 'utf8')) as { tests: Fixture[] }
+).tests;
 
 for (const f of fixtures) {
   test(`model evaluator: ${f.name}`, () => {
     const m = new Model(0);
-    m.auths = new Map(f.authorisations.map((a, n) => {
-      const s = scopeOf(a.scope);
-      return [`a${n}`, { id: `a${n}`, ...s, basis: 'home' as const, status: a.status, reference: 'r', ...(a.denied_actions ? { denied: a.denied_actions } : {}) }];
-    }));
-    const actions = f.identity.actions ?? DEFAULT_ACTIONS_BY_FUNCTION[f.identity.function as keyof typeof DEFAULT_ACTIONS_BY_FUNCTION]
-      .filter((a) => f.identity.capability === 'execute' || classOf(a) === 'observe');
+    m.auths = new Map(
+      f.authorisations.map((a, n) => {
+        const s = scopeOf(a.scope);
+        return [
+          `a${n}`,
+          {
+            id: `a${n}`,
+            ...s,
+            basis: 'home' as const,
+            status: a.status,
+            reference: 'r',
+            ...(a.denied_actions ? { denied: a.denied_actions } : {}),
+          },
+        ];
+      }),
+    );
+    const actions =
+      f.identity.actions ??
+      DEFAULT_ACTIONS_BY_FUNCTION[f.identity.function as keyof typeof DEFAULT_ACTIONS_BY_FUNCTION].filter(
+        (a) => f.identity.capability === 'execute' || classOf(a) === 'observe',
+      );
     const i = {
-      id: 'x', kind: f.identity.kind ?? 'service_account', function: f.identity.function, capability: f.identity.capability, owner: 'o', purpose: 'p',
-      scopes: f.identity.scopes.map(scopeOf), actions: [...actions], environment: f.identity.environment ?? 'production', break_glass: f.identity.break_glass ?? false,
-      ...(f.identity.vendor ? { vendor: 'v' } : {}), credential: { type: 'short_lived', created: '2026-01-01' }, revocation: { connector: 'manual', target: 't' }, status: 'active',
+      id: 'x',
+      kind: f.identity.kind ?? 'service_account',
+      function: f.identity.function,
+      capability: f.identity.capability,
+      owner: 'o',
+      purpose: 'p',
+      scopes: f.identity.scopes.map(scopeOf),
+      actions: [...actions],
+      environment: f.identity.environment ?? 'production',
+      break_glass: f.identity.break_glass ?? false,
+      ...(f.identity.vendor ? { vendor: 'v' } : {}),
+      credential: { type: 'short_lived', created: '2026-01-01' },
+      revocation: { connector: 'manual', target: 't' },
+      status: 'active',
     } as MIdentity;
     const o = m.outcome(i);
     assert.equal(o.outcome, f.expect.outcome);
     if (f.expect.lawful) {
-      const want = Object.entries(f.expect.lawful).flatMap(([scope, as]) => as.map((a) => `${scope}|${a}`)).sort();
+      const want = Object.entries(f.expect.lawful)
+        .flatMap(([scope, as]) => as.map((a) => `${scope}|${a}`))
+        .sort();
       assert.deepEqual([...o.lawful].sort(), want);
     }
     for (const [action, rule] of Object.entries(f.expect.decided_by ?? {})) {

@@ -24,7 +24,10 @@ export interface Res {
 
 /** A discrepancy between the model and the server: the id names it for tolerance lists and reports. */
 export class Discrepancy extends Error {
-  constructor(readonly id: string, detail: string) {
+  constructor(
+    readonly id: string,
+    detail: string,
+  ) {
     super(`[${id}] ${detail}`);
     this.name = 'Discrepancy';
   }
@@ -54,7 +57,10 @@ export class Real {
   steps = 0;
   log: string[] = [];
 
-  constructor(readonly storeName: 'sqlite' | 'postgres', readonly opts: RealOptions = {}) {}
+  constructor(
+    readonly storeName: 'sqlite' | 'postgres',
+    readonly opts: RealOptions = {},
+  ) {}
 
   async start(model: Model): Promise<void> {
     this.store = testStores().find((s) => s.name === this.storeName)!;
@@ -75,16 +81,31 @@ export class Real {
     const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
     this.key = { privateKey, kid: 'model-1' };
     const jwk = { ...(await exportJWK(publicKey)), kid: 'model-1', alg: 'EdDSA', use: 'sig' };
-    const iss = await this.call('admin', 'POST', '/v1/issuers', { id: 'model-k8s', issuer: ISSUER, audience: 'mandate', jwks: { keys: [jwk] }, algorithms: ['EdDSA'] });
+    const iss = await this.call('admin', 'POST', '/v1/issuers', {
+      id: 'model-k8s',
+      issuer: ISSUER,
+      audience: 'mandate',
+      jwks: { keys: [jwk] },
+      algorithms: ['EdDSA'],
+    });
     assert.equal(iss.status, 201, JSON.stringify(iss.body));
     for (const i of IDENTITIES) {
-      const c = await this.call('admin', 'POST', `/v1/identities/${i.id}/credentials`, { type: 'oidc', issuer: 'model-k8s', subject: `sa:${i.id}` });
+      const c = await this.call('admin', 'POST', `/v1/identities/${i.id}/credentials`, {
+        type: 'oidc',
+        issuer: 'model-k8s',
+        subject: `sa:${i.id}`,
+      });
       assert.equal(c.status, 201, JSON.stringify(c.body));
     }
     // The decision point loads its state on first need; load it now so every change is followed.
     await this.app.services.enforcementReady();
     this.enforcer = await Enforcer.connect({
-      url: this.url, apiToken: this.tokens.enf!, maxStalenessMs: 120_000, now: () => this.clock.now, reportEvidence: false, connectTimeoutMs: 20_000,
+      url: this.url,
+      apiToken: this.tokens.enf!,
+      maxStalenessMs: 120_000,
+      now: () => this.clock.now,
+      reportEvidence: false,
+      connectTimeoutMs: 20_000,
       onError: () => undefined,
     });
     this.prevPower = powerSnapshot(model);
@@ -128,14 +149,27 @@ export class Real {
   /** The workload's platform token, exchanged for a Mandate token (RFC 8693): attested. */
   async identityToken(id: string): Promise<{ status: number; token?: string; body: any }> {
     const now = Math.floor(this.clock.now / 1000);
-    const wl = await new SignJWT({}).setProtectedHeader({ alg: 'EdDSA', kid: this.key.kid, typ: 'JWT' })
-      .setIssuer(ISSUER).setAudience('mandate').setSubject(`sa:${id}`).setIssuedAt(now).setNotBefore(now).setExpirationTime(now + 300)
-      .setJti(crypto.randomUUID()).sign(this.key.privateKey);
+    const wl = await new SignJWT({})
+      .setProtectedHeader({ alg: 'EdDSA', kid: this.key.kid, typ: 'JWT' })
+      .setIssuer(ISSUER)
+      .setAudience('mandate')
+      .setSubject(`sa:${id}`)
+      .setIssuedAt(now)
+      .setNotBefore(now)
+      .setExpirationTime(now + 300)
+      .setJti(crypto.randomUUID())
+      .sign(this.key.privateKey);
     const res = await fetch(new URL('/v1/token', this.url), {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: wl, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt', purpose: PURPOSE }).toString(),
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+        subject_token: wl,
+        subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+        purpose: PURPOSE,
+      }).toString(),
     });
-    const body = await res.json() as any;
+    const body = (await res.json()) as any;
     return { status: res.status, body, ...(res.ok ? { token: body.access_token as string } : {}) };
   }
 
@@ -145,7 +179,11 @@ export class Real {
     const target = this.app.services.hub.position;
     const t0 = Date.now();
     while (this.enforcer.state.seq < target || this.enforcer.staleness > 60_000) {
-      if (Date.now() - t0 > 15_000) throw new Discrepancy('SDK_LAG', `the SDK is at ${this.enforcer.state.seq}, the server at ${target} (staleness ${this.enforcer.staleness} ms) after 15 s`);
+      if (Date.now() - t0 > 15_000)
+        throw new Discrepancy(
+          'SDK_LAG',
+          `the SDK is at ${this.enforcer.state.seq}, the server at ${target} (staleness ${this.enforcer.staleness} ms) after 15 s`,
+        );
       await new Promise((r) => setTimeout(r, 10));
     }
   }
@@ -160,17 +198,23 @@ export class Real {
       scopes.set(sk(extraScope), extraScope);
       const actions = new Set([...i.actions, SAMPLE_ACTIONS[(k * 3 + i.id.length) % SAMPLE_ACTIONS.length]!]);
       // Whatever a grant lends is in the sample too.
-      for (const g of model.grants.values()) if (g.identity === i.id && g.status !== 'pending') {
-        for (const a of g.actions) actions.add(a);
-        scopes.set(g.scope, ALL_SCOPES.find((s) => sk(s) === g.scope)!);
-      }
+      for (const g of model.grants.values())
+        if (g.identity === i.id && g.status !== 'pending') {
+          for (const a of g.actions) actions.add(a);
+          scopes.set(g.scope, ALL_SCOPES.find((s) => sk(s) === g.scope)!);
+        }
       for (const s of scopes.values()) for (const a of actions) out.push({ id: i.id, action: a, scope: s });
     }
     return out;
   }
 
   context(model: Model, id: string) {
-    return { attested: true, device_posture: 'compliant' as const, session_purpose: PURPOSE, environment: model.identities.get(id)!.environment };
+    return {
+      attested: true,
+      device_posture: 'compliant' as const,
+      session_purpose: PURPOSE,
+      environment: model.identities.get(id)!.environment,
+    };
   }
 
   /** Every check, after every command. */
@@ -208,8 +252,7 @@ export class Real {
       for (const [id, now] of held) {
         const before = this.prevHeld.get(id);
         const gained = before ? [...now].filter((p) => !before.has(p)) : [];
-        if (gained.length)
-          this.fail('POWER_GREW_WITHOUT_APPROVAL', `${label}: ${id} gained ${gained.join(', ')} with no approval decided`);
+        if (gained.length) this.fail('POWER_GREW_WITHOUT_APPROVAL', `${label}: ${id} gained ${gained.join(', ')} with no approval decided`);
       }
     }
     model.growthBy = undefined;
@@ -222,9 +265,12 @@ export class Real {
     assert.equal(list.status, 200);
     const statuses = new Map<string, string>(list.body.items.map((i: any) => [i.id, i.status]));
     for (const [id, i] of model.identities) {
-      if (statuses.get(id) !== i.status) this.fail('IDENTITY_STATUS', `${id} is ${statuses.get(id)} on the server, ${i.status} in the model`);
+      if (statuses.get(id) !== i.status)
+        this.fail('IDENTITY_STATUS', `${id} is ${statuses.get(id)} on the server, ${i.status} in the model`);
     }
-    const rows = await this.db.all<{ identity_id: string; outcome: string; lawful: string }>('SELECT identity_id, outcome, lawful FROM identity_power');
+    const rows = await this.db.all<{ identity_id: string; outcome: string; lawful: string }>(
+      'SELECT identity_id, outcome, lawful FROM identity_power',
+    );
     const stored = new Map(rows.map((r) => [r.identity_id, r]));
     for (const [id, i] of model.identities) {
       if (i.status === 'revoked' || i.status === 'decommissioned') continue;
@@ -244,7 +290,10 @@ export class Real {
       if (i.status === 'revoked' || i.status === 'decommissioned') continue;
       const want = model.recompute(id);
       if (!samePower(want, model.recorded.get(id) ?? null))
-        this.fail('RECORDED_STALE', `${id}: recorded ${fmtPower(model.recorded.get(id) ?? null)}, but the current state gives ${fmtPower(want)}`);
+        this.fail(
+          'RECORDED_STALE',
+          `${id}: recorded ${fmtPower(model.recorded.get(id) ?? null)}, but the current state gives ${fmtPower(want)}`,
+        );
     }
   }
 
@@ -253,7 +302,11 @@ export class Real {
     const events: any[] = [];
     let cursor: string | undefined;
     for (;;) {
-      const r = await this.call('admin', 'GET', `/v1/events?subject_type=identity&order=desc&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const r = await this.call(
+        'admin',
+        'GET',
+        `/v1/events?subject_type=identity&order=desc&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       assert.equal(r.status, 200, JSON.stringify(r.body));
       let done = false;
       for (const e of r.body.items) {
@@ -271,7 +324,9 @@ export class Real {
       const before = this.prevPower.get(id) ?? { status: 'none', recorded: 'none yet' };
       const mine = events.filter((e) => e.subject.id === id);
       const record = mine.filter((e) => e.action === 'identity.updated' || e.action === 'identity.created');
-      const power = mine.filter((e) => e.action.startsWith('identity.') && !['identity.updated', 'identity.created', 'identity.tokens_revoked'].includes(e.action));
+      const power = mine.filter(
+        (e) => e.action.startsWith('identity.') && !['identity.updated', 'identity.created', 'identity.tokens_revoked'].includes(e.action),
+      );
       const changed = before.status !== after.status || before.recorded !== after.recorded;
       const edited = model.edited.has(id);
       const what = `${id}: ${before.status}/${before.recorded} → ${after.status}/${after.recorded}; events ${mine.map((e) => e.action).join(', ') || 'none'}`;
@@ -280,15 +335,24 @@ export class Real {
         if (power.length > 1) this.fail('EVENTS', `an edited identity has ${power.length} power events: ${what}`);
       } else {
         if (record.length) this.fail('EVENTS', `record events without an edit: ${what}`);
-        if (power.length !== (changed ? 1 : 0)) this.fail('EVENTS', `${power.length} power/status events for ${changed ? 'a change' : 'no change'}: ${what}`);
+        if (power.length !== (changed ? 1 : 0))
+          this.fail('EVENTS', `${power.length} power/status events for ${changed ? 'a change' : 'no change'}: ${what}`);
       }
       for (const e of power) {
-        if (e.before?.status !== undefined && e.before.status !== before.status) this.fail('EVENTS', `${e.action} says before status ${e.before.status}: ${what}`);
-        if (e.after?.status !== undefined && e.after.status !== after.status) this.fail('EVENTS', `${e.action} says after status ${e.after.status}: ${what}`);
+        if (e.before?.status !== undefined && e.before.status !== before.status)
+          this.fail('EVENTS', `${e.action} says before status ${e.before.status}: ${what}`);
+        if (e.after?.status !== undefined && e.after.status !== after.status)
+          this.fail('EVENTS', `${e.action} says after status ${e.after.status}: ${what}`);
         // Before: what was recorded (or, with no record, the whole entitlement of the unchanged record).
         if (e.before?.lawful !== undefined && e.before.lawful !== null && !edited && before.recorded !== 'none yet') {
           const i = model.identities.get(id)!;
-          const want = before.recorded === 'full' ? i.scopes.flatMap((s) => i.actions.map((a) => `${sk(s)}|${a}`)).sort().join(',') : before.recorded.slice(before.recorded.indexOf(':') + 1);
+          const want =
+            before.recorded === 'full'
+              ? i.scopes
+                  .flatMap((s) => i.actions.map((a) => `${sk(s)}|${a}`))
+                  .sort()
+                  .join(',')
+              : before.recorded.slice(before.recorded.indexOf(':') + 1);
           const got = [...lawfulSet(e.before.lawful)].sort().join(',');
           if (got !== want) this.fail('EVENTS', `${e.action} says lawful before ${got}, model ${want}: ${what}`);
         }
@@ -296,7 +360,8 @@ export class Real {
           const want = model.recorded.get(id) ?? null;
           const full = want ? want.lawful : model.lawfulPairs(model.identities.get(id)!);
           const got = lawfulSet(e.after.lawful);
-          if ([...full].sort().join() !== [...got].sort().join()) this.fail('EVENTS', `${e.action} says lawful ${[...got].sort().join(',')}, model ${[...full].sort().join(',')}: ${what}`);
+          if ([...full].sort().join() !== [...got].sort().join())
+            this.fail('EVENTS', `${e.action} says lawful ${[...got].sort().join(',')}, model ${[...full].sort().join(',')}: ${what}`);
         }
       }
     }
@@ -304,14 +369,22 @@ export class Real {
   }
 
   async checkServerDecisions(model: Model, sample: { id: string; action: string; scope: Scope }[]): Promise<void> {
-    const items = sample.map((s) => ({ principal: { identity: s.id }, action: s.action, resource: s.scope, context: this.context(model, s.id) }));
+    const items = sample.map((s) => ({
+      principal: { identity: s.id },
+      action: s.action,
+      resource: s.scope,
+      context: this.context(model, s.id),
+    }));
     const r = await this.call('enf', 'POST', '/v1/decisions/batch', { items });
     assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 500));
     sample.forEach((s, n) => {
       const got = r.body.items[n];
       const want = model.decide(s.id, s.action, s.scope);
       if (got.decision !== want.decision)
-        this.fail('DECISION', `server: ${s.id} ${s.action} in ${sk(s.scope)} is ${got.decision} (${got.policies.join(',')}: ${got.reasons[0]}), model ${want.decision} (${want.why})`);
+        this.fail(
+          'DECISION',
+          `server: ${s.id} ${s.action} in ${sk(s.scope)} is ${got.decision} (${got.policies.join(',')}: ${got.reasons[0]}), model ${want.decision} (${want.why})`,
+        );
     });
   }
 
@@ -323,7 +396,10 @@ export class Real {
       const mayHave = i.status === 'active' && (!i.break_glass || model.activationOpen(id) !== undefined);
       const t = await this.identityToken(id);
       if (mayHave !== (t.status === 200)) {
-        this.fail('TOKEN', `a token for ${id} (${i.status}${i.break_glass ? ', break-glass' : ''}) was ${t.status === 200 ? 'issued' : `refused: ${JSON.stringify(t.body)}`}`);
+        this.fail(
+          'TOKEN',
+          `a token for ${id} (${i.status}${i.break_glass ? ', break-glass' : ''}) was ${t.status === 200 ? 'issued' : `refused: ${JSON.stringify(t.body)}`}`,
+        );
       }
       if (t.token) {
         tokens.set(id, t.token);
@@ -334,10 +410,23 @@ export class Real {
     for (const s of sample) {
       const token = tokens.get(s.id) ?? this.identityTokens.get(s.id);
       if (!token) continue;
-      const d = await this.enforcer.authorize(token, s.action, s.scope as never, { device_posture: 'compliant', attested: true, session_purpose: PURPOSE, environment: model.identities.get(s.id)!.environment } as never);
+      const d = await this.enforcer.authorize(
+        token,
+        s.action,
+        s.scope as never,
+        {
+          device_posture: 'compliant',
+          attested: true,
+          session_purpose: PURPOSE,
+          environment: model.identities.get(s.id)!.environment,
+        } as never,
+      );
       const want = model.decide(s.id, s.action, s.scope);
       if (d.decision !== want.decision) {
-        this.fail(tokens.has(s.id) ? 'SDK_DECISION' : 'OLD_TOKEN', `SDK: ${s.id} ${s.action} in ${sk(s.scope)} is ${d.decision} (${d.policies.join(',')}: ${d.reasons[0]}), model ${want.decision} (${want.why}); token ${tokens.has(s.id) ? 'fresh' : 'old'}`);
+        this.fail(
+          tokens.has(s.id) ? 'SDK_DECISION' : 'OLD_TOKEN',
+          `SDK: ${s.id} ${s.action} in ${sk(s.scope)} is ${d.decision} (${d.policies.join(',')}: ${d.reasons[0]}), model ${want.decision} (${want.why}); token ${tokens.has(s.id) ? 'fresh' : 'old'}`,
+        );
       }
     }
   }
@@ -360,11 +449,21 @@ export class Real {
       }
     }
     if ([...want].sort().join() !== [...unauthorised].sort().join())
-      this.fail('FINDINGS', `active-in-unauthorised-scope open for ${[...unauthorised].sort().join(',') || 'none'}, model ${[...want].sort().join(',') || 'none'}`);
+      this.fail(
+        'FINDINGS',
+        `active-in-unauthorised-scope open for ${[...unauthorised].sort().join(',') || 'none'}, model ${[...want].sort().join(',') || 'none'}`,
+      );
     const unreviewed = new Set(open.filter((f) => f.check === 'break-glass-unreviewed').map((f) => f.subject.id));
-    const wantBg = new Set([...model.activations.values()].filter((a) => a.review === 'open' && (a.emergency || a.status === 'ended' || (a.endsAt !== undefined && a.endsAt <= model.now))).map((a) => a.id));
+    const wantBg = new Set(
+      [...model.activations.values()]
+        .filter((a) => a.review === 'open' && (a.emergency || a.status === 'ended' || (a.endsAt !== undefined && a.endsAt <= model.now)))
+        .map((a) => a.id),
+    );
     if ([...wantBg].sort().join() !== [...unreviewed].sort().join())
-      this.fail('FINDINGS', `break-glass-unreviewed open for ${[...unreviewed].sort().join(',') || 'none'}, model ${[...wantBg].sort().join(',') || 'none'}`);
+      this.fail(
+        'FINDINGS',
+        `break-glass-unreviewed open for ${[...unreviewed].sort().join(',') || 'none'}, model ${[...wantBg].sort().join(',') || 'none'}`,
+      );
   }
 }
 
@@ -374,7 +473,10 @@ export function lawfulSet(list: { scope: Scope | string; actions: string[] }[]):
   return out;
 }
 
-export function samePower(a: Recorded | { outcome: string; lawful: Set<string> } | null, b: Recorded | { outcome: string; lawful: Set<string> } | null): boolean {
+export function samePower(
+  a: Recorded | { outcome: string; lawful: Set<string> } | null,
+  b: Recorded | { outcome: string; lawful: Set<string> } | null,
+): boolean {
   if (a === null || b === null) return a === b;
   return a.outcome === b.outcome && [...a.lawful].sort().join() === [...b.lawful].sort().join();
 }

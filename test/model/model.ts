@@ -20,9 +20,19 @@ export const classOf = (action: string): ActionClass => CLASS_OF.get(action) ?? 
 // ---- lifecycle rules: a small evaluator of the table and the explicit rules ----------------------
 
 export interface RuleWhen {
-  status?: string[]; service?: string[]; service_not?: string[]; jurisdiction?: string[]; entity?: string[];
-  function?: string[]; kind?: string[]; capability?: string[]; environment?: string[]; action_class?: string[]; actions?: string[];
-  vendor?: boolean; break_glass?: boolean;
+  status?: string[];
+  service?: string[];
+  service_not?: string[];
+  jurisdiction?: string[];
+  entity?: string[];
+  function?: string[];
+  kind?: string[];
+  capability?: string[];
+  environment?: string[];
+  action_class?: string[];
+  actions?: string[];
+  vendor?: boolean;
+  break_glass?: boolean;
 }
 export interface LifecycleRulesDoc {
   version: 1;
@@ -32,23 +42,47 @@ export interface LifecycleRulesDoc {
   rules: { id: string; description: string; when: RuleWhen; effect: 'allow' | 'deny' }[];
 }
 
-export const SHIPPED_RULES: LifecycleRulesDoc = parse(readFileSync(new URL('../../policies/lifecycle/mica-default.yaml', import.meta.url), 'utf8')) as LifecycleRulesDoc;
+export const SHIPPED_RULES: LifecycleRulesDoc = parse(
+  readFileSync(new URL('../../policies/lifecycle/mica-default.yaml', import.meta.url), 'utf8'),
+) as LifecycleRulesDoc;
 
 export interface Subject {
-  function: string; kind: string; capability: string; environment: string; vendor: boolean; break_glass: boolean;
+  function: string;
+  kind: string;
+  capability: string;
+  environment: string;
+  vendor: boolean;
+  break_glass: boolean;
 }
 
 const inList = (list: readonly string[] | undefined, v: string) => list === undefined || list.includes(v);
 
 /** Whether an action is lawful: the first explicit rule whose `when` matches decides, else the table. */
-export function lawful(rules: LifecycleRulesDoc, who: Subject, scope: Scope, state: ScopeState, denied: readonly string[] | undefined, action: string): { lawful: boolean; by: string } {
+export function lawful(
+  rules: LifecycleRulesDoc,
+  who: Subject,
+  scope: Scope,
+  state: ScopeState,
+  denied: readonly string[] | undefined,
+  action: string,
+): { lawful: boolean; by: string } {
   const cls = classOf(action);
   for (const r of rules.rules) {
     const w = r.when;
-    const match = inList(w.status, state) && inList(w.service, scope.service) && !(w.service_not ?? []).includes(scope.service)
-      && inList(w.jurisdiction, scope.jurisdiction) && inList(w.entity, scope.entity) && inList(w.function, who.function) && inList(w.kind, who.kind)
-      && inList(w.capability, who.capability) && inList(w.environment, who.environment) && inList(w.action_class, cls) && inList(w.actions, action)
-      && (w.vendor === undefined || w.vendor === who.vendor) && (w.break_glass === undefined || w.break_glass === who.break_glass);
+    const match =
+      inList(w.status, state) &&
+      inList(w.service, scope.service) &&
+      !(w.service_not ?? []).includes(scope.service) &&
+      inList(w.jurisdiction, scope.jurisdiction) &&
+      inList(w.entity, scope.entity) &&
+      inList(w.function, who.function) &&
+      inList(w.kind, who.kind) &&
+      inList(w.capability, who.capability) &&
+      inList(w.environment, who.environment) &&
+      inList(w.action_class, cls) &&
+      inList(w.actions, action) &&
+      (w.vendor === undefined || w.vendor === who.vendor) &&
+      (w.break_glass === undefined || w.break_glass === who.break_glass);
     if (match) return { lawful: r.effect === 'allow', by: r.id };
   }
   const effect = rules.table[state][cls];
@@ -58,7 +92,13 @@ export function lawful(rules: LifecycleRulesDoc, who: Subject, scope: Scope, sta
 // ---- the world's state ---------------------------------------------------------------------
 
 export interface MAuth {
-  id: string; entity: string; service: string; jurisdiction: string; basis: 'home' | 'passport'; status: AuthStatus; reference: string;
+  id: string;
+  entity: string;
+  service: string;
+  jurisdiction: string;
+  basis: 'home' | 'passport';
+  status: AuthStatus;
+  reference: string;
   denied?: string[];
 }
 
@@ -86,7 +126,12 @@ export interface MApproval {
 }
 
 export interface MTransition {
-  id: string; named: string[]; to: AuthStatus; denied: string[]; proposer: string; emergency: boolean;
+  id: string;
+  named: string[];
+  to: AuthStatus;
+  denied: string[];
+  proposer: string;
+  emergency: boolean;
   status: 'pending' | 'approved' | 'rejected' | 'applied' | 'expired' | 'superseded';
   approval: string;
   decidedBy?: string;
@@ -97,20 +142,33 @@ export interface MTransition {
 }
 
 export interface MGrant {
-  id: string; identity: string; actions: string[]; scope: string; duration: number; requester: string;
+  id: string;
+  identity: string;
+  actions: string[];
+  scope: string;
+  duration: number;
+  requester: string;
   status: 'pending' | 'active' | 'rejected' | 'expired' | 'ended' | 'cancelled';
   expiresAt?: number;
 }
 
 export interface MActivation {
-  id: string; identity: string; requester: string; emergency: boolean; duration: number; approval: string;
+  id: string;
+  identity: string;
+  requester: string;
+  emergency: boolean;
+  duration: number;
+  approval: string;
   status: 'pending' | 'active' | 'ended' | 'rejected' | 'expired' | 'cancelled';
   endsAt?: number;
   review: 'none' | 'open' | 'done';
 }
 
 export interface MChange {
-  id: string; kind: 'identity_change' | 'lifecycle_rules_change' | 'policy_change'; approval: string; status: 'pending' | 'applied' | 'rejected' | 'expired' | 'cancelled';
+  id: string;
+  kind: 'identity_change' | 'lifecycle_rules_change' | 'policy_change';
+  approval: string;
+  status: 'pending' | 'applied' | 'rejected' | 'expired' | 'cancelled';
   baseVersion: number;
   identity?: MIdentity;
   rules?: LifecycleRulesDoc;
@@ -138,20 +196,35 @@ const CLIENT_ASSETS = ['custody', 'transfer'];
  * The approval rule for a request (docs/approvals.md and the change contract): execute where
  * client assets move needs two approvers, everything else one; approvers or admins vote.
  */
-export function approvalRule(kind: MApproval['kind'], risk: { execute: boolean; services: readonly string[] }): { required: number; roles: string[]; expiresSec: number } {
+export function approvalRule(
+  kind: MApproval['kind'],
+  risk: { execute: boolean; services: readonly string[] },
+): { required: number; roles: string[]; expiresSec: number } {
   const assets = risk.execute && risk.services.some((s) => CLIENT_ASSETS.includes(s));
   const roles = ['approver', 'admin'];
   switch (kind) {
-    case 'transition': case 'policy_change': case 'lifecycle_rules_change': return { required: 1, roles, expiresSec: 14 * DAY };
-    case 'access': return assets ? { required: 2, roles, expiresSec: 8 * HOUR } : { required: 1, roles, expiresSec: 24 * HOUR };
-    case 'break_glass': return { required: assets ? 2 : 1, roles, expiresSec: 2 * HOUR };
-    case 'identity_change': return { required: assets ? 2 : 1, roles, expiresSec: 7 * DAY };
+    case 'transition':
+    case 'policy_change':
+    case 'lifecycle_rules_change':
+      return { required: 1, roles, expiresSec: 14 * DAY };
+    case 'access':
+      return assets ? { required: 2, roles, expiresSec: 8 * HOUR } : { required: 1, roles, expiresSec: 24 * HOUR };
+    case 'break_glass':
+      return { required: assets ? 2 : 1, roles, expiresSec: 2 * HOUR };
+    case 'identity_change':
+      return { required: assets ? 2 : 1, roles, expiresSec: 7 * DAY };
   }
 }
 
 /** Just-in-time access caps by function (docs: 2 hours where client assets move, up to 8 hours elsewhere). */
 export const ACCESS_CAPS: Readonly<Record<string, number>> = {
-  custody: 2 * HOUR, settlement: 2 * HOUR, trading: 4 * HOUR, reconciliation: 8 * HOUR, customer_support: 8 * HOUR, reporting: 8 * HOUR, infrastructure: 4 * HOUR,
+  custody: 2 * HOUR,
+  settlement: 2 * HOUR,
+  trading: 4 * HOUR,
+  reconciliation: 8 * HOUR,
+  customer_support: 8 * HOUR,
+  reporting: 8 * HOUR,
+  infrastructure: 4 * HOUR,
 };
 
 /** Discrepancies the model knows the server has, and tolerates (adapting to what the server does). */
@@ -180,7 +253,10 @@ export class Model {
   /** Discrepancies seen and tolerated in this sequence. */
   seen: string[] = [];
 
-  constructor(start: number, readonly tolerate: Tolerance = new Set()) {
+  constructor(
+    start: number,
+    readonly tolerate: Tolerance = new Set(),
+  ) {
     this.now = start;
     for (const a of AUTHORISATIONS) this.auths.set(a.id, { ...a, status: a.status as AuthStatus });
     for (const i of IDENTITIES) this.identities.set(i.id, { ...structuredClone(i), status: 'active' });
@@ -193,12 +269,20 @@ export class Model {
   }
 
   authOf(scope: Scope): MAuth | undefined {
-    for (const a of this.auths.values()) if (a.entity === scope.entity && a.service === scope.service && a.jurisdiction === scope.jurisdiction) return a;
+    for (const a of this.auths.values())
+      if (a.entity === scope.entity && a.service === scope.service && a.jurisdiction === scope.jurisdiction) return a;
     return undefined;
   }
 
   subjectOf(i: MIdentity): Subject {
-    return { function: i.function, kind: i.kind, capability: i.capability, environment: i.environment, vendor: i.vendor !== undefined, break_glass: i.break_glass };
+    return {
+      function: i.function,
+      kind: i.kind,
+      capability: i.capability,
+      environment: i.environment,
+      vendor: i.vendor !== undefined,
+      break_glass: i.break_glass,
+    };
   }
 
   isLawful(i: MIdentity, scope: Scope, action: string, rules = this.rules): boolean {
@@ -257,7 +341,8 @@ export class Model {
       if (!this.isLawful(i, scope, action)) return { decision: 'deny', why: 'scope not lawful' };
     }
     // The firm's policies: a forbid wins over every permit, grants included.
-    if (this.forbidStagingTransfers && action === 'initiate_transfer' && i.environment === 'staging') return { decision: 'deny', why: 'forbidden by policy' };
+    if (this.forbidStagingTransfers && action === 'initiate_transfer' && i.environment === 'staging')
+      return { decision: 'deny', why: 'forbidden by policy' };
     // The default policies permit an entitled action in an own scope (execute: attested, compliant, own environment).
     if (i.actions.includes(action) && i.scopes.some((s) => sk(s) === sk(scope))) return { decision: 'allow', why: 'entitled' };
     // A live just-in-time grant lends its actions in its scope; the policies are asked again.
@@ -279,9 +364,27 @@ export class Model {
     return undefined;
   }
 
-  openApproval(id: string, kind: MApproval['kind'], subject: string, requester: string, owner: string | null, risk: { execute: boolean; services: readonly string[] }): MApproval {
+  openApproval(
+    id: string,
+    kind: MApproval['kind'],
+    subject: string,
+    requester: string,
+    owner: string | null,
+    risk: { execute: boolean; services: readonly string[] },
+  ): MApproval {
     const rule = approvalRule(kind, risk);
-    const a: MApproval = { id, kind, subject, requester, owner, required: rule.required, roles: rule.roles, votes: [], status: 'pending', expiresAt: this.now + rule.expiresSec * 1000 };
+    const a: MApproval = {
+      id,
+      kind,
+      subject,
+      requester,
+      owner,
+      required: rule.required,
+      roles: rule.roles,
+      votes: [],
+      status: 'pending',
+      expiresAt: this.now + rule.expiresSec * 1000,
+    };
     this.approvals.set(id, a);
     return a;
   }
@@ -307,7 +410,8 @@ export class Model {
 
   /** Cuts just-in-time grants in these scopes, and grants and windows of these identities. */
   cut(scopes: ReadonlySet<string>, identities: ReadonlySet<string>): void {
-    for (const g of this.grants.values()) if (g.status === 'active' && (scopes.has(g.scope) || identities.has(g.identity))) g.status = 'ended';
+    for (const g of this.grants.values())
+      if (g.status === 'active' && (scopes.has(g.scope) || identities.has(g.identity))) g.status = 'ended';
     for (const act of this.activations.values()) if (act.status === 'active' && identities.has(act.identity)) act.status = 'ended';
   }
 
@@ -367,7 +471,10 @@ export class Model {
       scopes.add(sk(a));
     }
     const acting = [...this.identities.values()].filter((i) => i.scopes.some((s) => scopes.has(sk(s))));
-    this.cascade(acting.map((i) => i.id), scopes);
+    this.cascade(
+      acting.map((i) => i.id),
+      scopes,
+    );
     return scopes;
   }
 

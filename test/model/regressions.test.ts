@@ -7,7 +7,17 @@
 // 2 a-cus-nl, 3 a-cus-it (applied), 4 a-exe-de, 5 a-exe-fr (test/model/world.ts).
 import { test } from 'node:test';
 import {
-  Edit, ImportEdit, ImportStatusChange, Propose, RequestAccess, RevokeAccess, Seal, SetStatus, Tick, Unseal, Vote,
+  Edit,
+  ImportEdit,
+  ImportStatusChange,
+  Propose,
+  RequestAccess,
+  RevokeAccess,
+  Seal,
+  SetStatus,
+  Tick,
+  Unseal,
+  Vote,
 } from './commands.js';
 import { runSequence } from './run.js';
 
@@ -20,40 +30,72 @@ const run = (cmds: Parameters<typeof runSequence>[1]) => async () => {
 
 test('BOOTSTRAP: the bootstrap import records the power of an identity acting in an applied passport (settle-nl: narrowed in IT)', run([]));
 
-test('EDIT_NOT_RECOMPUTED: an identity edit that adds no power recomputes its stored power (stg-cus made a vendor identity)', run([new Edit(10, 5, 0, 0)]));
+test(
+  'EDIT_NOT_RECOMPUTED: an identity edit that adds no power recomputes its stored power (stg-cus made a vendor identity)',
+  run([new Edit(10, 5, 0, 0)]),
+);
 
-test('IMPORT_STATUS_CHANGE_ACCEPTED: an import that changes an authorisation status is refused whole, STATUS_CHANGE_NEEDS_TRANSITION naming the record', run([new ImportStatusChange(0, 0)]));
+test(
+  'IMPORT_STATUS_CHANGE_ACCEPTED: an import that changes an authorisation status is refused whole, STATUS_CHANGE_NEEDS_TRANSITION naming the record',
+  run([new ImportStatusChange(0, 0)]),
+);
 
-test('REVOKED_REQUEST_STAYS_PENDING (fixed in 75cdae6): a pending access request withdrawn by revoke is cancelled', run([new RequestAccess(7, 0, 0, 1, 0), new RevokeAccess(0, 0)]));
+test(
+  'REVOKED_REQUEST_STAYS_PENDING (fixed in 75cdae6): a pending access request withdrawn by revoke is cancelled',
+  run([new RequestAccess(7, 0, 0, 1, 0), new RevokeAccess(0, 0)]),
+);
 
-test('SEALED_ACTIVATION_STAYS_PENDING (fixed in 75cdae6): a pending break-glass activation sealed is cancelled, and the identity can be unsealed again',
-  run([new Unseal(true, false, 0, 0), new Seal(0, 0), new Unseal(true, false, 0, 1)]));
+test(
+  'SEALED_ACTIVATION_STAYS_PENDING (fixed in 75cdae6): a pending break-glass activation sealed is cancelled, and the identity can be unsealed again',
+  run([new Unseal(true, false, 0, 0), new Seal(0, 0), new Unseal(true, false, 0, 1)]),
+);
 
-test('IMPORT_KEEPS_TOKENS (fixed in 189f333): an import that makes cus-api a break-glass identity stops its outstanding tokens', run([new ImportEdit(0, 6, 0)]));
+test(
+  'IMPORT_KEEPS_TOKENS (fixed in 189f333): an import that makes cus-api a break-glass identity stops its outstanding tokens',
+  run([new ImportEdit(0, 6, 0)]),
+);
 
-test('SUSPENDED_NOT_RECORDED (fixed in bdbce3f): trade-fr suspended by hand, then its only scope withdrawn: nothing lawful is recorded and reactivation is refused',
-  run([new SetStatus(4, true, 0), new Propose(0, 5, 2, true, 0, null, false), new Vote(0, 0, false), new SetStatus(4, false, 0)]));
+test(
+  'SUSPENDED_NOT_RECORDED (fixed in bdbce3f): trade-fr suspended by hand, then its only scope withdrawn: nothing lawful is recorded and reactivation is refused',
+  run([new SetStatus(4, true, 0), new Propose(0, 5, 2, true, 0, null, false), new Vote(0, 0, false), new SetStatus(4, false, 0)]),
+);
 
 // Before the fix the approval committed, the transition stayed approved for ever, and as an approved
 // restriction it was published to decisions as provisional state: vendor-kyc could onboard clients in
 // ent-de/custody/FR, withdrawn (server and SDK alike).
-test('STALE_TRANSITION_APPROVED (fixed in 67f14c1): approving a restriction of a passport withdrawn meanwhile is refused and commits nothing',
-  run([new Propose(0, 1, 2, true, 0, null, false), new Propose(1, 1, 0, true, 0, null, false), new Vote(0, 0, false), new Vote(0, 1, false)]));
+test(
+  'STALE_TRANSITION_APPROVED (fixed in 67f14c1): approving a restriction of a passport withdrawn meanwhile is refused and commits nothing',
+  run([
+    new Propose(0, 1, 2, true, 0, null, false),
+    new Propose(1, 1, 0, true, 0, null, false),
+    new Vote(0, 0, false),
+    new Vote(0, 1, false),
+  ]),
+);
 
 // Before the fix applyDue threw on the stale one at every tick, it stayed approved (binding as a
 // provisional restriction), and no transition due after it ever applied (trade-fr stayed active).
-test('STALE_SCHEDULED_TRANSITION (fixed in 67f14c1): a scheduled restriction overtaken by a withdrawal is superseded; a later scheduled withdrawal still applies',
+test(
+  'STALE_SCHEDULED_TRANSITION (fixed in 67f14c1): a scheduled restriction overtaken by a withdrawal is superseded; a later scheduled withdrawal still applies',
   run([
-    new Propose(0, 1, 0, true, 0, null, false, true), new Vote(0, 0, false), // a-cus-fr → restricted in 30 min, approved
-    new Propose(0, 1, 2, true, 0, null, false), new Vote(0, 1, false), // a-cus-fr → withdrawn now
-    new Propose(0, 5, 2, true, 0, null, false, true), new Vote(0, 2, false), // a-exe-fr → withdrawn in 30 min, approved
+    new Propose(0, 1, 0, true, 0, null, false, true),
+    new Vote(0, 0, false), // a-cus-fr → restricted in 30 min, approved
+    new Propose(0, 1, 2, true, 0, null, false),
+    new Vote(0, 1, false), // a-cus-fr → withdrawn now
+    new Propose(0, 5, 2, true, 0, null, false, true),
+    new Vote(0, 2, false), // a-exe-fr → withdrawn in 30 min, approved
     new Tick(3), // two hours pass
-  ]));
+  ]),
+);
 
-test('EDIT_RESTORES_SUSPENDED (fixed in 67f14c1): trade-fr suspended by the withdrawal of a-exe-fr stays suspended when an edit makes it observe-only',
-  run([new Propose(0, 5, 2, true, 0, null, false), new Vote(0, 0, false), new Edit(4, 7, 0, 0)]));
+test(
+  'EDIT_RESTORES_SUSPENDED (fixed in 67f14c1): trade-fr suspended by the withdrawal of a-exe-fr stays suspended when an edit makes it observe-only',
+  run([new Propose(0, 5, 2, true, 0, null, false), new Vote(0, 0, false), new Edit(4, 7, 0, 0)]),
+);
 
 // Same cause, through an import: vendor-kyc suspended by a-cus-de winding down (passports follow),
 // then imported as observe-only.
-test('EDIT_RESTORES_SUSPENDED by import (fixed in 67f14c1): an import that makes a suspended identity observe-only does not reactivate it',
-  run([new Propose(0, 0, 3, true, 0, null, true), new ImportEdit(8, 7, 0)]));
+test(
+  'EDIT_RESTORES_SUSPENDED by import (fixed in 67f14c1): an import that makes a suspended identity observe-only does not reactivate it',
+  run([new Propose(0, 0, 3, true, 0, null, true), new ImportEdit(8, 7, 0)]),
+);

@@ -33,7 +33,12 @@ export interface RunReport {
 }
 
 /** One sequence: a fresh server and database, the bootstrap, then the commands, then clean-up. */
-export async function runSequence(store: 'sqlite' | 'postgres', cmds: Iterable<fc.AsyncCommand<Model, Real>>, tolerate: readonly string[] = [], findingsEvery = 1): Promise<{ model: Model; real: Real }> {
+export async function runSequence(
+  store: 'sqlite' | 'postgres',
+  cmds: Iterable<fc.AsyncCommand<Model, Real>>,
+  tolerate: readonly string[] = [],
+  findingsEvery = 1,
+): Promise<{ model: Model; real: Real }> {
   const model = new Model(START, new Set(tolerate));
   const real = new Real(store, { findingsEvery });
   try {
@@ -58,13 +63,18 @@ export async function runModel(opts: RunOptions): Promise<RunReport> {
     opts.onSequence?.({ commands: real.steps - 1, ms: Date.now() - s0, seen: model.seen });
   });
   const out = await fc.check(property, {
-    numRuns: opts.numRuns, ...(opts.seed !== undefined ? { seed: opts.seed } : {}), ...(opts.path ? { path: opts.path } : {}), endOnFailure: opts.shrink === false,
-    interruptAfterTimeLimit: opts.deadlineMs, markInterruptAsFailure: false,
+    numRuns: opts.numRuns,
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    ...(opts.path ? { path: opts.path } : {}),
+    endOnFailure: opts.shrink === false,
+    interruptAfterTimeLimit: opts.deadlineMs,
+    markInterruptAsFailure: false,
   });
   if (out.failed) {
     const err = out.errorInstance;
     report.failure = {
-      seed: out.seed, ...(out.counterexamplePath ? { path: out.counterexamplePath } : {}),
+      seed: out.seed,
+      ...(out.counterexamplePath ? { path: out.counterexamplePath } : {}),
       counterexample: out.counterexample ? String(out.counterexample[0]) : '(none)',
       error: err instanceof Discrepancy ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err),
     };

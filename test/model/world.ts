@@ -67,22 +67,70 @@ export interface IdentitySeed {
 }
 
 const seed = (id: string, over: Partial<IdentitySeed> & Pick<IdentitySeed, 'function' | 'scopes' | 'actions'>): IdentitySeed => ({
-  id, kind: 'service_account', capability: 'execute', owner: OWNER_A, purpose: `model identity ${id}`, environment: 'production', break_glass: false,
-  credential: { type: 'short_lived', created: '2026-01-01T00:00:00Z' }, revocation: { connector: 'manual', target: `t-${id}` }, ...over,
+  id,
+  kind: 'service_account',
+  capability: 'execute',
+  owner: OWNER_A,
+  purpose: `model identity ${id}`,
+  environment: 'production',
+  break_glass: false,
+  credential: { type: 'short_lived', created: '2026-01-01T00:00:00Z' },
+  revocation: { connector: 'manual', target: `t-${id}` },
+  ...over,
 });
 
 export const IDENTITIES: readonly IdentitySeed[] = [
-  seed('cus-api', { function: 'custody', scopes: [CUS_DE, CUS_FR, CUS_NL], actions: ['read', 'initiate_transfer', 'withdraw_to_client', 'transfer_to_successor', 'reconcile'] }),
-  seed('cus-signer-fr', { kind: 'signing_key', function: 'custody', owner: OWNER_B, scopes: [CUS_FR], actions: ['read', 'initiate_transfer', 'withdraw_to_client'] }),
-  seed('settle-nl', { kind: 'workload', function: 'settlement', scopes: [CUS_NL, CUS_IT], actions: ['read', 'initiate_transfer', 'transfer_to_successor'] }),
+  seed('cus-api', {
+    function: 'custody',
+    scopes: [CUS_DE, CUS_FR, CUS_NL],
+    actions: ['read', 'initiate_transfer', 'withdraw_to_client', 'transfer_to_successor', 'reconcile'],
+  }),
+  seed('cus-signer-fr', {
+    kind: 'signing_key',
+    function: 'custody',
+    owner: OWNER_B,
+    scopes: [CUS_FR],
+    actions: ['read', 'initiate_transfer', 'withdraw_to_client'],
+  }),
+  seed('settle-nl', {
+    kind: 'workload',
+    function: 'settlement',
+    scopes: [CUS_NL, CUS_IT],
+    actions: ['read', 'initiate_transfer', 'transfer_to_successor'],
+  }),
   seed('trade', { function: 'trading', owner: OWNER_B, scopes: [EXE_DE, EXE_FR], actions: ['read', 'accept_order', 'execute_trade'] }),
   seed('trade-fr', { kind: 'api_key', function: 'trading', scopes: [EXE_FR], actions: ['read', 'execute_trade'] }),
-  seed('exe-settle', { kind: 'pipeline', function: 'settlement', owner: OWNER_B, scopes: [EXE_DE], actions: ['read', 'withdraw_to_client', 'reconcile'] }),
+  seed('exe-settle', {
+    kind: 'pipeline',
+    function: 'settlement',
+    owner: OWNER_B,
+    scopes: [EXE_DE],
+    actions: ['read', 'withdraw_to_client', 'reconcile'],
+  }),
   seed('report', { function: 'reporting', capability: 'observe', scopes: [CUS_DE, EXE_DE, CUS_FR], actions: ['read'] }),
   seed('agent', { kind: 'ai_agent', function: 'custody', scopes: [CUS_DE, CUS_FR], actions: ['read', 'reconcile'] }),
-  seed('vendor-kyc', { kind: 'api_key', function: 'customer_support', owner: OWNER_B, vendor: VENDOR, scopes: [CUS_DE, CUS_FR], actions: ['read', 'onboard_client', 'handle_complaint', 'issue_statement'] }),
-  seed('bg-cus', { function: 'custody', owner: OWNER_B, break_glass: true, scopes: [CUS_DE, CUS_FR], actions: ['read', 'initiate_transfer', 'withdraw_to_client'] }),
-  seed('stg-cus', { kind: 'workload', function: 'custody', environment: 'staging', scopes: [CUS_NL, CUS_IT], actions: ['read', 'initiate_transfer', 'withdraw_to_client'] }),
+  seed('vendor-kyc', {
+    kind: 'api_key',
+    function: 'customer_support',
+    owner: OWNER_B,
+    vendor: VENDOR,
+    scopes: [CUS_DE, CUS_FR],
+    actions: ['read', 'onboard_client', 'handle_complaint', 'issue_statement'],
+  }),
+  seed('bg-cus', {
+    function: 'custody',
+    owner: OWNER_B,
+    break_glass: true,
+    scopes: [CUS_DE, CUS_FR],
+    actions: ['read', 'initiate_transfer', 'withdraw_to_client'],
+  }),
+  seed('stg-cus', {
+    kind: 'workload',
+    function: 'custody',
+    environment: 'staging',
+    scopes: [CUS_NL, CUS_IT],
+    actions: ['read', 'initiate_transfer', 'withdraw_to_client'],
+  }),
 ];
 
 /** The first manifest: imported into the empty store, it is the recorded bootstrap. */
@@ -122,4 +170,13 @@ export const OPERATORS = ['olga', 'otto'] as const;
 export const ADMINS = ['boss', 'bess'] as const;
 
 /** Actions the decision sample asks about, beyond each identity's own. */
-export const SAMPLE_ACTIONS = ['read', 'initiate_transfer', 'withdraw_to_client', 'reconcile', 'accept_order', 'onboard_client', 'transfer_to_successor', 'issue_statement'] as const;
+export const SAMPLE_ACTIONS = [
+  'read',
+  'initiate_transfer',
+  'withdraw_to_client',
+  'reconcile',
+  'accept_order',
+  'onboard_client',
+  'transfer_to_successor',
+  'issue_statement',
+] as const;

@@ -16,13 +16,16 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 test('the shipped policies pass the shipped tests, compiled engine and cedar-wasm agreeing', async () => {
   const r = await runCli(['policy', 'test', POLICIES, '--tests', TESTS]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  const cases = (readFileSync(TESTS, 'utf8').match(/^  - name:/gm) ?? []).length;
+  const cases = (readFileSync(TESTS, 'utf8').match(/^ {2}- name:/gm) ?? []).length;
   assert.ok(cases >= 15);
   assert.match(r.stdout, new RegExp(`${cases} passed, 0 failed`));
 });
 
 test('a wrong expectation fails, naming the case and what the engine answered', async () => {
-  const tests = readFileSync(TESTS, 'utf8').replace(/(name: new business stops where the authorisation is withdrawn[\s\S]*?expect: )deny/, '$1allow');
+  const tests = readFileSync(TESTS, 'utf8').replace(
+    /(name: new business stops where the authorisation is withdrawn[\s\S]*?expect: )deny/,
+    '$1allow',
+  );
   const file = join(dir, 'wrong.tests.yaml');
   writeFileSync(file, tests);
   const r = await runCli(['policy', 'test', POLICIES, '--tests', file]);

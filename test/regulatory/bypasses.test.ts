@@ -21,20 +21,34 @@ for (const store of testStores()) {
     const tokens: Record<string, string> = {};
     const call = async (who: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
       const res = await app.inject({
-        method: method as 'GET', url: path, headers: { authorization: `Bearer ${tokens[who]}`, ...headers },
+        method: method as 'GET',
+        url: path,
+        headers: { authorization: `Bearer ${tokens[who]}`, ...headers },
         ...(body === undefined ? {} : typeof body === 'string' ? { payload: body } : { payload: body as object }),
       });
       return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, headers: res.headers };
     };
     const decide = async (identity: string, action: string, jurisdiction: string) =>
-      (await call('admin', 'POST', '/v1/decisions', { principal: { identity }, action, resource: { entity: 'ent-de', service: 'custody', jurisdiction }, context: CONTEXT })).body;
+      (
+        await call('admin', 'POST', '/v1/decisions', {
+          principal: { identity },
+          action,
+          resource: { entity: 'ent-de', service: 'custody', jurisdiction },
+          context: CONTEXT,
+        })
+      ).body;
     const lastSeq = async () => Number((await call('admin', 'GET', '/v1/events?limit=1&order=desc')).body.items[0].seq);
     const cli = (who: string, ...args: string[]) => runCli(args, { MANDATE_URL: url, MANDATE_TOKEN: tokens[who]! });
 
     before(async () => {
       app = await buildApp({ db: await store.open(), logger: false });
       tokens.admin = (await app.services.users.bootstrap(undefined))!;
-      for (const [user, roles] of [['carla', ['compliance_officer']], ['anton', ['approver']], ['alma', ['approver']], ['olga', ['operator']]] as const) {
+      for (const [user, roles] of [
+        ['carla', ['compliance_officer']],
+        ['anton', ['approver']],
+        ['alma', ['approver']],
+        ['olga', ['operator']],
+      ] as const) {
         await app.services.users.createUser('test', { id: user, name: user, roles: [...roles] });
         tokens[user] = (await app.services.users.createToken('test', user, {})).token;
       }
@@ -50,7 +64,11 @@ for (const store of testStores()) {
     });
 
     test('a re-import cannot undo a four-eyes withdrawal: refused whole with the transition to use, nothing written but the refusal', async () => {
-      const proposed = await call('carla', 'POST', '/v1/authorisations/auth-de-custody-nl/transitions', { to: 'withdrawn', reason: 'AFM withdrew the notification', reference: 'AFM 2026/11' });
+      const proposed = await call('carla', 'POST', '/v1/authorisations/auth-de-custody-nl/transitions', {
+        to: 'withdrawn',
+        reason: 'AFM withdrew the notification',
+        reference: 'AFM 2026/11',
+      });
       assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
       assert.equal((await call('anton', 'POST', `/v1/transitions/${proposed.body.id}/approve`, {})).status, 200);
       assert.equal((await decide('svc-custody-api-de', 'initiate_transfer', 'NL')).decision, 'deny');
@@ -59,7 +77,9 @@ for (const store of testStores()) {
       const at = parse(manifest).authorisations.findIndex((a: { id: string }) => a.id === 'auth-de-custody-nl');
       const before = await lastSeq();
       for (const dry of [true, false]) {
-        const res = await call('carla', 'POST', `/v1/import${dry ? '?dry_run=true' : ''}`, manifest, { 'content-type': 'application/yaml' });
+        const res = await call('carla', 'POST', `/v1/import${dry ? '?dry_run=true' : ''}`, manifest, {
+          'content-type': 'application/yaml',
+        });
         assert.equal(res.status, 409, JSON.stringify(res.body));
         assert.match(String(res.headers['content-type']), /application\/problem\+json/);
         assert.equal(res.body.code, 'STATUS_CHANGE_NEEDS_TRANSITION');
@@ -73,7 +93,10 @@ for (const store of testStores()) {
       assert.deepEqual([...new Set(since.map((e: any) => e.action))].sort(), ['decision.recorded', 'import.refused']);
 
       // The CLI says the same and exits non-zero; its dry run too.
-      for (const args of [['import', DEMO], ['import', DEMO, '--dry-run']]) {
+      for (const args of [
+        ['import', DEMO],
+        ['import', DEMO, '--dry-run'],
+      ]) {
         const res = await cli('carla', ...args);
         assert.equal(res.code, 1, res.stdout);
         assert.match(res.stderr, /STATUS_CHANGE_NEEDS_TRANSITION/);
@@ -82,17 +105,39 @@ for (const store of testStores()) {
       // A PUT of the authorisation is refused the same way; its reference may still be corrected.
       const current = await call('carla', 'GET', '/v1/authorisations/auth-de-custody-nl');
       const { version, created_at, updated_at, ...record } = current.body;
-      const put = await call('carla', 'PUT', '/v1/authorisations/auth-de-custody-nl', { ...record, status: 'authorised' }, { 'if-match': `"${version}"` });
+      const put = await call(
+        'carla',
+        'PUT',
+        '/v1/authorisations/auth-de-custody-nl',
+        { ...record, status: 'authorised' },
+        { 'if-match': `"${version}"` },
+      );
       assert.equal(put.status, 409);
       assert.equal(put.body.code, 'STATUS_CHANGE_NEEDS_TRANSITION');
       assert.equal(put.body.field, '/status');
-      const moved = await call('carla', 'PUT', '/v1/authorisations/auth-de-custody-nl', { ...record, jurisdiction: 'BE' }, { 'if-match': `"${version}"` });
+      const moved = await call(
+        'carla',
+        'PUT',
+        '/v1/authorisations/auth-de-custody-nl',
+        { ...record, jurisdiction: 'BE' },
+        { 'if-match': `"${version}"` },
+      );
       assert.equal(moved.body.code, 'IMMUTABLE_FIELD');
-      const fixed = await call('carla', 'PUT', '/v1/authorisations/auth-de-custody-nl', { ...record, reference: `${record.reference} (corrected)` }, { 'if-match': `"${version}"` });
+      const fixed = await call(
+        'carla',
+        'PUT',
+        '/v1/authorisations/auth-de-custody-nl',
+        { ...record, reference: `${record.reference} (corrected)` },
+        { 'if-match': `"${version}"` },
+      );
       assert.equal(fixed.status, 200, JSON.stringify(fixed.body));
       assert.equal(fixed.body.status, 'withdrawn');
       // And reinstating goes through a transition, as the refusal said.
-      const back = await call('carla', 'POST', '/v1/authorisations/auth-de-custody-nl/transitions', { to: 'authorised', reason: 'appeal upheld', reference: 'AFM 2026/12' });
+      const back = await call('carla', 'POST', '/v1/authorisations/auth-de-custody-nl/transitions', {
+        to: 'authorised',
+        reason: 'appeal upheld',
+        reference: 'AFM 2026/12',
+      });
       assert.equal((await call('alma', 'POST', `/v1/transitions/${back.body.id}/approve`, {})).status, 200);
       assert.equal((await decide('svc-custody-api-de', 'initiate_transfer', 'NL')).decision, 'allow');
     });
@@ -102,7 +147,13 @@ for (const store of testStores()) {
       const { version, created_at, updated_at, ...record } = current.body;
       assert.equal(record.break_glass, true);
       assert.match((await decide('bg-custody-de', 'withdraw_to_client', 'DE')).reasons.join(' '), /sealed break-glass/);
-      const held = await call('olga', 'PUT', '/v1/identities/bg-custody-de', { ...record, break_glass: false }, { 'if-match': `"${version}"` });
+      const held = await call(
+        'olga',
+        'PUT',
+        '/v1/identities/bg-custody-de',
+        { ...record, break_glass: false },
+        { 'if-match': `"${version}"` },
+      );
       assert.equal(held.status, 202, JSON.stringify(held.body));
       assert.ok(held.body.change.gains.some((g: any) => g.kind === 'unsealed'));
       assert.equal(held.body.approval.required, 2);
@@ -134,18 +185,36 @@ for (const store of testStores()) {
       const { version, created_at, updated_at, ...record } = current.body;
       assert.ok(!record.actions.includes('withdraw_to_client'));
       assert.equal((await decide('agent-custody-ops-copilot', 'withdraw_to_client', 'DE')).decision, 'deny');
-      const held = await call('olga', 'PUT', '/v1/identities/agent-custody-ops-copilot', { ...record, actions: [...record.actions, 'withdraw_to_client'] }, { 'if-match': `"${version}"` });
+      const held = await call(
+        'olga',
+        'PUT',
+        '/v1/identities/agent-custody-ops-copilot',
+        { ...record, actions: [...record.actions, 'withdraw_to_client'] },
+        { 'if-match': `"${version}"` },
+      );
       assert.equal(held.status, 202);
-      assert.deepEqual(held.body.change.gains.filter((g: any) => g.detail.includes('ent-de/custody/DE')).map((g: any) => g.detail), ['withdraw_to_client in ent-de/custody/DE']);
+      assert.deepEqual(
+        held.body.change.gains.filter((g: any) => g.detail.includes('ent-de/custody/DE')).map((g: any) => g.detail),
+        ['withdraw_to_client in ent-de/custody/DE'],
+      );
       assert.equal(held.body.approval.required, 2);
       assert.equal(held.body.approval.owner, record.owner);
       assert.equal((await decide('agent-custody-ops-copilot', 'withdraw_to_client', 'DE')).decision, 'deny');
       // The CLI inbox lists it for an approver.
       const inbox = await cli('anton', 'approvals', 'list', '--mine', '--json');
-      assert.ok(JSON.parse(inbox.stdout).some((a: any) => a.id === held.body.approval.id), inbox.stdout + inbox.stderr);
+      assert.ok(
+        JSON.parse(inbox.stdout).some((a: any) => a.id === held.body.approval.id),
+        inbox.stdout + inbox.stderr,
+      );
       // An edit that only removes power applies at once.
       const narrower = record.actions.filter((a: string) => a !== 'reconcile');
-      const removed = await call('olga', 'PUT', '/v1/identities/agent-custody-ops-copilot', { ...record, actions: narrower }, { 'if-match': `"${version}"` });
+      const removed = await call(
+        'olga',
+        'PUT',
+        '/v1/identities/agent-custody-ops-copilot',
+        { ...record, actions: narrower },
+        { 'if-match': `"${version}"` },
+      );
       assert.equal(removed.status, 200, JSON.stringify(removed.body));
       assert.deepEqual(removed.body.actions, narrower);
       // The held change was based on the old version: approving it now is refused, and nothing changes.
@@ -176,7 +245,10 @@ for (const store of testStores()) {
       const res = await call('carla', 'POST', '/v1/import', JSON.stringify(demo), { 'content-type': 'application/json' });
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.equal(res.body.bootstrap, false);
-      assert.deepEqual(res.body.pending.map((p: any) => p.id), ['agent-custody-ops-copilot']);
+      assert.deepEqual(
+        res.body.pending.map((p: any) => p.id),
+        ['agent-custody-ops-copilot'],
+      );
       assert.equal(res.body.pending[0].required, 2);
       assert.equal(res.body.counts.held, 1);
       assert.equal((await call('olga', 'GET', '/v1/identities/svc-grafana-readonly')).body.purpose, 'Dashboards, read-only (reviewed)');

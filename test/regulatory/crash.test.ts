@@ -48,7 +48,7 @@ import { ActionVocabulary, type ActionDefinition } from '../../src/core/vocabula
 import { ledgerService } from '../../src/ledger/service.js';
 import { verifyLedgerFile } from '../../src/ledger/verify.js';
 import { defaultRules } from '../../src/state/lifecycle-rules.js';
-import { type Database } from '../../src/store/db.js';
+import type { Database } from '../../src/store/db.js';
 import { openDatabase } from '../../src/store/open.js';
 import { migrate } from '../../src/store/migrations.js';
 import { startServerProcess, type ServerProcess } from '../support/cli.js';
@@ -93,7 +93,6 @@ const SERVER_ENV = {
   MANDATE_CONNECTOR_WEBHOOK_ED25519_KEY_FILE: '',
 };
 
-
 /**
  * 20,000 identities acting in ent-de/custody/FR and 500 outside it. Under the default rules a
  * withdrawal suspends the first two groups (nothing execute is left), narrows the custody and
@@ -127,9 +126,33 @@ function crashFirm(): Manifest {
     people: [{ id: 'alice@firm.example', name: 'Alice Example', status: 'active' }],
     vendors: [{ id: 'vendor-kyc', name: 'KYC Vendor' }],
     authorisations: [
-      { id: 'auth-de-custody-de', entity: 'ent-de', service: 'custody', jurisdiction: 'DE', status: 'authorised', basis: 'home', reference: 'BaFin 2025/1' },
-      { id: AUTH, entity: 'ent-de', service: 'custody', jurisdiction: 'FR', status: 'authorised', basis: 'passport', reference: 'BaFin 2025/1-FR' },
-      { id: 'auth-de-execution-de', entity: 'ent-de', service: 'execution', jurisdiction: 'DE', status: 'authorised', basis: 'home', reference: 'BaFin 2025/2' },
+      {
+        id: 'auth-de-custody-de',
+        entity: 'ent-de',
+        service: 'custody',
+        jurisdiction: 'DE',
+        status: 'authorised',
+        basis: 'home',
+        reference: 'BaFin 2025/1',
+      },
+      {
+        id: AUTH,
+        entity: 'ent-de',
+        service: 'custody',
+        jurisdiction: 'FR',
+        status: 'authorised',
+        basis: 'passport',
+        reference: 'BaFin 2025/1-FR',
+      },
+      {
+        id: 'auth-de-execution-de',
+        entity: 'ent-de',
+        service: 'execution',
+        jurisdiction: 'DE',
+        status: 'authorised',
+        basis: 'home',
+        reference: 'BaFin 2025/2',
+      },
     ],
     identities,
   };
@@ -144,7 +167,9 @@ interface Expected {
 
 /** What the engine demands, from the seeded identities: the pure planner, no service code. */
 async function expectedOf(db: Database, transition: string): Promise<Expected> {
-  const identities = new Map((await db.all<{ id: string; doc: string }>('SELECT id, doc FROM identities')).map((r) => [r.id, JSON.parse(r.doc) as Identity]));
+  const identities = new Map(
+    (await db.all<{ id: string; doc: string }>('SELECT id, doc FROM identities')).map((r) => [r.id, JSON.parse(r.doc) as Identity]),
+  );
   const authorisations = (await db.all<{ doc: string }>('SELECT doc FROM authorisations')).map((r) => JSON.parse(r.doc) as Authorisation);
   const moved = authorisations.find((a) => a.id === AUTH)!;
   const overrides = new Map<string, ScopeAuthority>([[scopeKey(moved), { id: moved.id, status: 'withdrawn' }]]);
@@ -174,7 +199,9 @@ async function verify(db: Database, x: Expected, label: string, ledger = true): 
   assert.deepEqual((JSON.parse(tr!.result) as { counts: unknown }).counts, x.counts, `${label}: transition result counts`);
 
   // Identity status (column and document), and each status change bumped the version exactly once.
-  const rows = await db.all<{ id: string; status: string; doc: string; version: number }>('SELECT id, status, doc, version FROM identities');
+  const rows = await db.all<{ id: string; status: string; doc: string; version: number }>(
+    'SELECT id, status, doc, version FROM identities',
+  );
   assert.equal(rows.length, x.identities.size, `${label}: identity count`);
   for (const r of rows) {
     const seeded = x.identities.get(r.id)!;
@@ -186,7 +213,13 @@ async function verify(db: Database, x: Expected, label: string, ledger = true): 
   }
 
   // identity_power: a row for each identity the cascade changed, as the engine decided.
-  const power = await db.all<{ identity_id: string; outcome: string; lawful: string; suspended_by_lifecycle: number; transition_id: string }>('SELECT * FROM identity_power');
+  const power = await db.all<{
+    identity_id: string;
+    outcome: string;
+    lawful: string;
+    suspended_by_lifecycle: number;
+    transition_id: string;
+  }>('SELECT * FROM identity_power');
   const changed = [...x.changes.values()].filter((c) => c.effect !== 'unchanged');
   assert.equal(power.length, changed.length, `${label}: identity_power rows`);
   for (const p of power) {
@@ -205,8 +238,16 @@ async function verify(db: Database, x: Expected, label: string, ledger = true): 
   const want = new Map(changed.map((c) => [`${c.identity} ${EFFECT_EVENT[c.effect]}`, 1]));
   const got = new Map(identityEvents.map((e) => [`${e.subject_id} ${e.action}`, Number(e.n)]));
   const wrong = [...new Set([...want.keys(), ...got.keys()])].filter((k) => want.get(k) !== got.get(k));
-  assert.deepEqual(wrong.slice(0, 5).map((k) => `${k}: ${got.get(k) ?? 0}, expected ${want.get(k) ?? 0}`), [], `${label}: ${wrong.length} identities with wrong events`);
-  for (const [action, subject] of [['transition.approved', t], ['transition.applied', t], ['authorisation.status_changed', AUTH]] as const) {
+  assert.deepEqual(
+    wrong.slice(0, 5).map((k) => `${k}: ${got.get(k) ?? 0}, expected ${want.get(k) ?? 0}`),
+    [],
+    `${label}: ${wrong.length} identities with wrong events`,
+  );
+  for (const [action, subject] of [
+    ['transition.approved', t],
+    ['transition.applied', t],
+    ['authorisation.status_changed', AUTH],
+  ] as const) {
     const [row] = await db.all<{ n: number }>('SELECT COUNT(*) AS n FROM events WHERE action = ? AND subject_id = ?', [action, subject]);
     assert.equal(Number(row!.n), 1, `${label}: ${action} events`);
   }
@@ -214,13 +255,29 @@ async function verify(db: Database, x: Expected, label: string, ledger = true): 
   const dup = await db.all<{ subject_id: string; action: string; n: number }>(
     'SELECT subject_id, action, COUNT(*) AS n FROM events GROUP BY subject_type, subject_id, action HAVING COUNT(*) > 1 ORDER BY subject_id LIMIT 5',
   );
-  assert.deepEqual(dup.map((d) => `${d.subject_id} ${d.action} ×${d.n}`), [], `${label}: duplicate events`);
+  assert.deepEqual(
+    dup.map((d) => `${d.subject_id} ${d.action} ×${d.n}`),
+    [],
+    `${label}: duplicate events`,
+  );
 
   // Outbox: exactly one disable per identity the cascade suspended.
-  const outbox = await db.all<{ identity_id: string; action: string; channel: string; transition_id: string | null }>('SELECT identity_id, action, channel, transition_id FROM outbox ORDER BY identity_id');
-  const suspended = changed.filter((c) => c.effect === 'suspend').map((c) => c.identity).sort();
-  assert.deepEqual(outbox.map((o) => o.identity_id), suspended, `${label}: one outbox row per suspended identity`);
-  assert.ok(outbox.every((o) => o.action === 'disable' && o.channel === 'manual' && o.transition_id === t), `${label}: outbox rows`);
+  const outbox = await db.all<{ identity_id: string; action: string; channel: string; transition_id: string | null }>(
+    'SELECT identity_id, action, channel, transition_id FROM outbox ORDER BY identity_id',
+  );
+  const suspended = changed
+    .filter((c) => c.effect === 'suspend')
+    .map((c) => c.identity)
+    .sort();
+  assert.deepEqual(
+    outbox.map((o) => o.identity_id),
+    suspended,
+    `${label}: one outbox row per suspended identity`,
+  );
+  assert.ok(
+    outbox.every((o) => o.action === 'disable' && o.channel === 'manual' && o.transition_id === t),
+    `${label}: outbox rows`,
+  );
 
   // The log stays a ledger: sequence numbers dense from 1, and the export verifies offline against
   // every checkpoint signed so far, including the ones the killed servers signed at their start.
@@ -450,7 +507,11 @@ async function seedStore(url: string): Promise<string> {
       const manifest = crashFirm();
       const text = JSON.stringify(manifest);
       await app.services.importer.importManifest('user:test', manifest, { dryRun: false, digestOf: text });
-      const t = await app.services.regulatory.propose({ user: 'carla', canApprove: false }, AUTH, { to: 'withdrawn', reason: 'Art. 64 withdrawal', reference: 'AMF W-2026-9' });
+      const t = await app.services.regulatory.propose({ user: 'carla', canApprove: false }, AUTH, {
+        to: 'withdrawn',
+        reason: 'Art. 64 withdrawal',
+        reference: 'AMF W-2026-9',
+      });
       assert.equal(t.status, 'pending');
       if (db.dialect === 'sqlite') await db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
       return t.id;
@@ -489,7 +550,9 @@ for (const store of [sqliteCrashStore(), postgresCrashStore()].filter((s) => !on
       const url = await store.seed();
       transition = await seedStore(url);
       expected = await withDb(url, (db) => expectedOf(db, transition));
-      log(`${store.name}: seeded ${expected.identities.size} identities, transition ${transition} pending, in ${Math.round(performance.now() - t0)} ms; expected ${JSON.stringify(expected.counts)}; CRASH_SEED=${SEED}`);
+      log(
+        `${store.name}: seeded ${expected.identities.size} identities, transition ${transition} pending, in ${Math.round(performance.now() - t0)} ms; expected ${JSON.stringify(expected.counts)}; CRASH_SEED=${SEED}`,
+      );
       assert.ok(expected.counts.suspend! >= 200 && expected.counts.narrow! >= 19_000, JSON.stringify(expected.counts));
     });
 
@@ -515,7 +578,9 @@ for (const store of [sqliteCrashStore(), postgresCrashStore()].filter((s) => !on
       await store.drop(url);
     });
 
-    test(`SIGKILL at random points, ${ITERATIONS[store.name]} times: every identity as the rules demand, every event once`, { timeout: 600_000 }, async () => {
+    test(`SIGKILL at random points, ${ITERATIONS[store.name]} times: every identity as the rules demand, every event once`, {
+      timeout: 600_000,
+    }, async () => {
       assert.ok(cascadeMs > 0, 'the reference run measured the cascade');
       const rnd = prng(SEED ^ (store.name === 'sqlite' ? 0 : 0x5bd1e995));
       const n = ITERATIONS[store.name];
@@ -564,17 +629,23 @@ for (const store of [sqliteCrashStore(), postgresCrashStore()].filter((s) => !on
           seen[stage] = (seen[stage] ?? 0) + 1;
           const tv = performance.now();
           // The full ledger verification on every fourth iteration (spread over the window) and the last.
-          const summary = await withDb(url, (db) => verify(db, expected, `iteration ${i} (kill after ${Math.round(delay)} ms, ${stage})`, i % 4 === 1 || i === n - 1));
+          const summary = await withDb(url, (db) =>
+            verify(db, expected, `iteration ${i} (kill after ${Math.round(delay)} ms, ${stage})`, i % 4 === 1 || i === n - 1),
+          );
           const verifyMs = performance.now() - tv;
           await store.drop(url);
-          log(`${store.name}: #${i} kill after ${Math.round(delay)} ms (${stage}; client saw ${before.status ?? before.error}); restart ${Math.round(second.startMs)} ms; checked in ${Math.round(verifyMs)} ms: ${summary}; iteration ${Math.round(performance.now() - ti)} ms`);
+          log(
+            `${store.name}: #${i} kill after ${Math.round(delay)} ms (${stage}; client saw ${before.status ?? before.error}); restart ${Math.round(second.startMs)} ms; checked in ${Math.round(verifyMs)} ms: ${summary}; iteration ${Math.round(performance.now() - ti)} ms`,
+          );
         }
       } finally {
         // After a failure, the next iteration's server may still be booting: wait for it and kill it.
         const pending = await next?.catch(() => undefined);
         if (pending) await killHard(pending.first.pid);
       }
-      log(`${store.name}: ${n} kills in ${Math.round((performance.now() - t0) / 1000)} s over [0, ${Math.round(window)} ms]: ${JSON.stringify(seen)}`);
+      log(
+        `${store.name}: ${n} kills in ${Math.round((performance.now() - t0) / 1000)} s over [0, ${Math.round(window)} ms]: ${JSON.stringify(seen)}`,
+      );
     });
   });
 }

@@ -25,9 +25,15 @@ const FR = 'ent-de/custody/FR';
 const NL = 'ent-de/custody/NL';
 const EVENT_OF: Record<string, string> = { suspend: 'identity.suspended', narrow: 'identity.narrowed', restore: 'identity.restored' };
 
-interface IdentityEvent { subject_id: string; action: string; before: { status: string; lawful: LawfulPower }; after: { status: string; lawful: LawfulPower; removed: { scope: string; action: string; rule: string }[] } }
+interface IdentityEvent {
+  subject_id: string;
+  action: string;
+  before: { status: string; lawful: LawfulPower };
+  after: { status: string; lawful: LawfulPower; removed: { scope: string; action: string; rule: string }[] };
+}
 
-const holds = (lawful: LawfulPower, scope: string, action: string) => lawful.some((l) => scopeKey(l.scope) === scope && l.actions.includes(action));
+const holds = (lawful: LawfulPower, scope: string, action: string) =>
+  lawful.some((l) => scopeKey(l.scope) === scope && l.actions.includes(action));
 
 /**
  * Identities whose stored power (identity_power) is not what the engine computes from the state
@@ -36,10 +42,16 @@ const holds = (lawful: LawfulPower, scope: string, action: string) => lawful.som
  */
 async function stalePower(db: Database, scopes?: ReadonlySet<string>): Promise<string[]> {
   const identities = (await db.all<{ doc: string }>('SELECT doc FROM identities ORDER BY id')).map((r) => JSON.parse(r.doc) as Identity);
-  const lookup = authorityLookup((await db.all<{ doc: string }>('SELECT doc FROM authorisations')).map((r) => JSON.parse(r.doc) as Authorisation));
+  const lookup = authorityLookup(
+    (await db.all<{ doc: string }>('SELECT doc FROM authorisations')).map((r) => JSON.parse(r.doc) as Authorisation),
+  );
   const { rules } = await currentRules(db);
   const vocabulary = new ActionVocabulary(await getCustomActions(db));
-  const rows = new Map((await db.all<{ identity_id: string; outcome: string; lawful: string }>('SELECT identity_id, outcome, lawful FROM identity_power')).map((r) => [r.identity_id, r]));
+  const rows = new Map(
+    (await db.all<{ identity_id: string; outcome: string; lawful: string }>('SELECT identity_id, outcome, lawful FROM identity_power')).map(
+      (r) => [r.identity_id, r],
+    ),
+  );
   const stale: string[] = [];
   let checked = 0;
   for (const i of identities) {
@@ -53,7 +65,9 @@ async function stalePower(db: Database, scopes?: ReadonlySet<string>): Promise<s
     } else if (!row) {
       stale.push(`${i.id}: ${d.outcome}, nothing stored`);
     } else if (row.outcome !== d.outcome || !sameLawful(JSON.parse(row.lawful) as LawfulPower, lawfulActions(d))) {
-      stale.push(`${i.id}: stored ${row.outcome} ${canonicalLawful(JSON.parse(row.lawful) as LawfulPower)}, engine ${d.outcome} ${canonicalLawful(lawfulActions(d))}`);
+      stale.push(
+        `${i.id}: stored ${row.outcome} ${canonicalLawful(JSON.parse(row.lawful) as LawfulPower)}, engine ${d.outcome} ${canonicalLawful(lawfulActions(d))}`,
+      );
     }
   }
   assert.ok(checked > 0);
@@ -67,21 +81,32 @@ for (const store of testStores()) {
     const tokens: Record<string, string> = {};
     const as = (who: string) => ({ user: who, canApprove: who === 'anna' });
     const call = async (who: string, method: string, url: string, body?: unknown) => {
-      const res = await app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(body === undefined ? {} : { payload: body as object }) });
+      const res = await app.inject({
+        method: method as 'GET',
+        url,
+        headers: { authorization: `Bearer ${tokens[who]}` },
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
       return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
     };
     const move = async (authorisation: string, to: AuthorisationStatus, reference: string): Promise<Transition> => {
-      const proposal = await app.services.regulatory.propose(as('carla'), authorisation, { to, reason: `${authorisation} to ${to}`, reference });
+      const proposal = await app.services.regulatory.propose(as('carla'), authorisation, {
+        to,
+        reason: `${authorisation} to ${to}`,
+        reference,
+      });
       const t = await app.services.regulatory.decide(as('anna'), proposal.id, 'approve', undefined);
       assert.equal(t.status, 'applied');
       return t;
     };
     /** The identity events a transition's cascade recorded. */
     const eventsOf = async (t: Transition, identity?: string): Promise<IdentityEvent[]> =>
-      (await db.all<{ subject_id: string; action: string; before_doc: string; after_doc: string }>(
-        `SELECT subject_id, action, before_doc, after_doc FROM events WHERE action IN ('identity.suspended', 'identity.narrowed', 'identity.restored') AND reason LIKE ?${identity ? ' AND subject_id = ?' : ''} ORDER BY seq`,
-        [`transition ${t.id}:%`, ...(identity ? [identity] : [])],
-      )).map((e) => ({ subject_id: e.subject_id, action: e.action, before: JSON.parse(e.before_doc), after: JSON.parse(e.after_doc) }));
+      (
+        await db.all<{ subject_id: string; action: string; before_doc: string; after_doc: string }>(
+          `SELECT subject_id, action, before_doc, after_doc FROM events WHERE action IN ('identity.suspended', 'identity.narrowed', 'identity.restored') AND reason LIKE ?${identity ? ' AND subject_id = ?' : ''} ORDER BY seq`,
+          [`transition ${t.id}:%`, ...(identity ? [identity] : [])],
+        )
+      ).map((e) => ({ subject_id: e.subject_id, action: e.action, before: JSON.parse(e.before_doc), after: JSON.parse(e.after_doc) }));
     const counted = (t: Transition) => (t.result as { counts: Record<string, number> }).counts;
     const transitions: Transition[] = [];
 
@@ -89,7 +114,10 @@ for (const store of testStores()) {
       db = await store.open();
       app = await buildApp({ db, logger: false, caepReceivers: [CAEP] });
       tokens.admin = (await app.services.users.bootstrap(undefined))!;
-      for (const [user, roles] of [['carla', ['compliance_officer']], ['anton', ['approver']]] as const) {
+      for (const [user, roles] of [
+        ['carla', ['compliance_officer']],
+        ['anton', ['approver']],
+      ] as const) {
         await app.services.users.createUser('test', { id: user, name: user, roles: [...roles] });
         tokens[user] = (await app.services.users.createToken('test', user, {})).token;
       }
@@ -127,30 +155,56 @@ for (const store of testStores()) {
       const [cut] = await eventsOf(withdrawal, 'svc-helpdesk-de');
       assert.equal(cut?.action, 'identity.narrowed');
       const [back] = await eventsOf(reinstatement, 'svc-helpdesk-de');
-      assert.equal(back?.action, 'identity.narrowed', 'still narrowed elsewhere (the demo has a winding-down scope): narrowed again, with another set');
+      assert.equal(
+        back?.action,
+        'identity.narrowed',
+        'still narrowed elsewhere (the demo has a winding-down scope): narrowed again, with another set',
+      );
       assert.deepEqual([back!.before.status, back!.after.status], ['active', 'active']);
       assert.ok(!holds(back!.before.lawful, FR, 'onboard_client') && holds(back!.after.lawful, FR, 'onboard_client'), 'France came back');
       assert.deepEqual(back!.before.lawful, cut!.after.lawful, 'the set before is the one stored by the withdrawal');
       const [dutch] = await eventsOf(nl, 'svc-helpdesk-de');
       assert.equal(dutch?.action, 'identity.narrowed');
       assert.deepEqual(dutch!.before.lawful, back!.after.lawful);
-      assert.ok(holds(dutch!.before.lawful, NL, 'onboard_client') && !holds(dutch!.after.lawful, NL, 'onboard_client'), 'the Netherlands went');
+      assert.ok(
+        holds(dutch!.before.lawful, NL, 'onboard_client') && !holds(dutch!.after.lawful, NL, 'onboard_client'),
+        'the Netherlands went',
+      );
       assert.ok(holds(dutch!.after.lawful, FR, 'onboard_client'));
-      assert.ok(dutch!.after.removed.some((x) => x.scope === NL && x.action === 'onboard_client' && x.rule === 'table:withdrawn.new_business'));
+      assert.ok(
+        dutch!.after.removed.some((x) => x.scope === NL && x.action === 'onboard_client' && x.rule === 'table:withdrawn.new_business'),
+      );
       // `mandate events svc-helpdesk-de` shows all three.
-      const history = (await call('admin', 'GET', '/v1/events?subject_id=svc-helpdesk-de&limit=500')).body.items.filter((e: any) => e.action === 'identity.narrowed');
-      for (const t of [withdrawal, reinstatement, nl]) assert.equal(history.filter((e: any) => e.reason.startsWith(`transition ${t.id}:`)).length, 1, t.reference);
+      const history = (await call('admin', 'GET', '/v1/events?subject_id=svc-helpdesk-de&limit=500')).body.items.filter(
+        (e: any) => e.action === 'identity.narrowed',
+      );
+      for (const t of [withdrawal, reinstatement, nl])
+        assert.equal(history.filter((e: any) => e.reason.startsWith(`transition ${t.id}:`)).length, 1, t.reference);
 
       // Stored: identity_power holds the Dutch narrowing; pushed: each change's CAEP claims.
-      const [row] = await db.all<{ outcome: string; lawful: string; transition_id: string }>("SELECT outcome, lawful, transition_id FROM identity_power WHERE identity_id = 'svc-helpdesk-de'");
+      const [row] = await db.all<{ outcome: string; lawful: string; transition_id: string }>(
+        "SELECT outcome, lawful, transition_id FROM identity_power WHERE identity_id = 'svc-helpdesk-de'",
+      );
       assert.deepEqual([row?.outcome, row?.transition_id], ['narrow', nl.id]);
       assert.deepEqual(JSON.parse(row!.lawful), dutch!.after.lawful);
-      for (const [t, e] of [[reinstatement, back!], [nl, dutch!]] as const) {
-        const rows = await db.all<{ action: string; target: string; payload: string }>("SELECT action, target, payload FROM outbox WHERE identity_id = 'svc-helpdesk-de' AND transition_id = ? AND channel = 'caep'", [t.id]);
+      for (const [t, e] of [
+        [reinstatement, back!],
+        [nl, dutch!],
+      ] as const) {
+        const rows = await db.all<{ action: string; target: string; payload: string }>(
+          "SELECT action, target, payload FROM outbox WHERE identity_id = 'svc-helpdesk-de' AND transition_id = ? AND channel = 'caep'",
+          [t.id],
+        );
         assert.equal(rows.length, 1, `one CAEP notice for ${t.id}`);
-        const payload = JSON.parse(rows[0]!.payload) as { event: string; claims: { status: string; lawful: { scope: string; actions: string[] }[] } };
+        const payload = JSON.parse(rows[0]!.payload) as {
+          event: string;
+          claims: { status: string; lawful: { scope: string; actions: string[] }[] };
+        };
         assert.deepEqual([rows[0]!.target, payload.event, payload.claims.status], [CAEP, 'token-claims-change', 'active']);
-        assert.deepEqual(payload.claims.lawful, e.after.lawful.map((l) => ({ scope: scopeKey(l.scope), actions: l.actions })));
+        assert.deepEqual(
+          payload.claims.lawful,
+          e.after.lawful.map((l) => ({ scope: scopeKey(l.scope), actions: l.actions })),
+        );
       }
     });
 
@@ -161,23 +215,38 @@ for (const store of testStores()) {
     test('no finding advises a transition that is already applied', async () => {
       await app.services.compliance.run('test');
       const mine = await app.services.compliance.findings({ subject: 'svc-helpdesk-de', limit: 100 });
-      assert.deepEqual(mine.filter((f) => f.check === 'active-in-unauthorised-scope').map((f) => f.title), []);
+      assert.deepEqual(
+        mine.filter((f) => f.check === 'active-in-unauthorised-scope').map((f) => f.title),
+        [],
+      );
       const open = await app.services.compliance.findings({ limit: 5000 });
-      assert.deepEqual(open.filter((f) => /propose the matching transition/i.test(f.detail)).map((f) => f.title), []);
+      assert.deepEqual(
+        open.filter((f) => /propose the matching transition/i.test(f.detail)).map((f) => f.title),
+        [],
+      );
       // With the shipped rules nothing unlawful is held anywhere, as the decision point sees it.
-      assert.deepEqual(open.filter((f) => f.check === 'active-in-unauthorised-scope').map((f) => f.title), []);
+      assert.deepEqual(
+        open.filter((f) => f.check === 'active-in-unauthorised-scope').map((f) => f.title),
+        [],
+      );
     });
 
     test('the preview of withdrawing France again is what its cascade then writes', async () => {
       const impact = await app.services.regulatory.impact('auth-de-custody-fr', 'withdrawn');
       const shown = presentImpact(impact);
-      assert.ok(shown.narrowed.some((n) => n.identity === 'svc-custody-api-de'), 'narrowed again, not untouched');
+      assert.ok(
+        shown.narrowed.some((n) => n.identity === 'svc-custody-api-de'),
+        'narrowed again, not untouched',
+      );
       assert.ok(!shown.untouched.some((u) => u.identity === 'svc-custody-api-de'));
       const again = await move('auth-de-custody-fr', 'withdrawn', 'BaFin 2026/W/18');
       assert.deepEqual(counted(again), impact.plan.counts);
       const changed = impact.plan.changes.filter((c) => c.effect !== 'unchanged');
       const events = await eventsOf(again);
-      assert.deepEqual(events.map((e) => `${e.subject_id} ${e.action}`).sort(), changed.map((c) => `${c.identity} ${EVENT_OF[c.effect]}`).sort());
+      assert.deepEqual(
+        events.map((e) => `${e.subject_id} ${e.action}`).sort(),
+        changed.map((c) => `${c.identity} ${EVENT_OF[c.effect]}`).sort(),
+      );
       const byId = new Map(events.map((e) => [e.subject_id, e]));
       for (const c of changed) {
         const e = byId.get(c.identity)!;
@@ -185,15 +254,25 @@ for (const store of testStores()) {
         assert.deepEqual(e.after.lawful, JSON.parse(JSON.stringify(c.lawful)), c.identity);
         assert.deepEqual(e.before.lawful, JSON.parse(JSON.stringify(c.lawfulBefore)), c.identity);
       }
-      const rows = await db.all<{ identity_id: string; outcome: string; lawful: string; suspended_by_lifecycle: number }>('SELECT identity_id, outcome, lawful, suspended_by_lifecycle FROM identity_power WHERE transition_id = ? ORDER BY identity_id', [again.id]);
-      assert.deepEqual(rows.map((r) => [r.identity_id, r.outcome, JSON.parse(r.lawful), Number(r.suspended_by_lifecycle) === 1]),
-        changed.filter((c) => c.power).sort((a, b) => (a.identity < b.identity ? -1 : 1)).map((c) => [c.identity, c.power!.outcome, JSON.parse(JSON.stringify(c.lawful)), c.power!.suspendedByLifecycle]));
+      const rows = await db.all<{ identity_id: string; outcome: string; lawful: string; suspended_by_lifecycle: number }>(
+        'SELECT identity_id, outcome, lawful, suspended_by_lifecycle FROM identity_power WHERE transition_id = ? ORDER BY identity_id',
+        [again.id],
+      );
+      assert.deepEqual(
+        rows.map((r) => [r.identity_id, r.outcome, JSON.parse(r.lawful), Number(r.suspended_by_lifecycle) === 1]),
+        changed
+          .filter((c) => c.power)
+          .sort((a, b) => (a.identity < b.identity ? -1 : 1))
+          .map((c) => [c.identity, c.power!.outcome, JSON.parse(JSON.stringify(c.lawful)), c.power!.suspendedByLifecycle]),
+      );
       assert.deepEqual(await stalePower(db, new Set([FR, NL])), []);
     });
 
-    test('publishing lifecycle rules recomputes every identity: stored power is the engine\'s everywhere', async () => {
+    test("publishing lifecycle rules recomputes every identity: stored power is the engine's everywhere", async () => {
       const rules = (await call('admin', 'GET', '/v1/lifecycle-rules')).body.rules;
-      const asked = await call('carla', 'PUT', '/v1/lifecycle-rules', { rules: { ...rules, description: 'the shipped rules, published again' } });
+      const asked = await call('carla', 'PUT', '/v1/lifecycle-rules', {
+        rules: { ...rules, description: 'the shipped rules, published again' },
+      });
       assert.equal(asked.status, 202, JSON.stringify(asked.body));
       assert.equal((await call('anton', 'POST', `/v1/approvals/${asked.body.approval.id}/approve`, {})).body.status, 'approved');
       assert.deepEqual(await stalePower(db), []);
@@ -201,7 +280,13 @@ for (const store of testStores()) {
       const seq = Number((await db.all<{ n: number }>('SELECT MAX(seq) AS n FROM events'))[0]!.n);
       const again = await call('carla', 'PUT', '/v1/lifecycle-rules', { rules: { ...rules, description: 'and once more' } });
       await call('anton', 'POST', `/v1/approvals/${again.body.approval.id}/approve`, {});
-      assert.deepEqual(await db.all("SELECT subject_id FROM events WHERE seq > ? AND action IN ('identity.suspended', 'identity.narrowed', 'identity.restored')", [seq]), []);
+      assert.deepEqual(
+        await db.all(
+          "SELECT subject_id FROM events WHERE seq > ? AND action IN ('identity.suspended', 'identity.narrowed', 'identity.restored')",
+          [seq],
+        ),
+        [],
+      );
     });
   });
 }

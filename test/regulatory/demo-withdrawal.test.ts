@@ -38,7 +38,8 @@ interface Login {
 function demoManifestOfThisRun(): Manifest {
   const m = demoManifest();
   for (const i of m.identities ?? []) {
-    if (i.revocation && REAL_CONNECTORS.has(i.revocation.connector)) i.revocation = { ...i.revocation, target: `${RUN}${i.revocation.target}` };
+    if (i.revocation && REAL_CONNECTORS.has(i.revocation.connector))
+      i.revocation = { ...i.revocation, target: `${RUN}${i.revocation.target}` };
   }
   return m;
 }
@@ -98,7 +99,13 @@ async function unprovision(logins: readonly Login[]): Promise<void> {
 }
 
 async function pgLogin(login: Login): Promise<pg.Client> {
-  const c = new pg.Client({ host: pgUrl.hostname, port: Number(pgUrl.port || 5432), database: 'postgres', user: login.user, password: login.password });
+  const c = new pg.Client({
+    host: pgUrl.hostname,
+    port: Number(pgUrl.port || 5432),
+    database: 'postgres',
+    user: login.user,
+    password: login.password,
+  });
   c.on('error', () => undefined);
   await c.connect();
   return c;
@@ -121,7 +128,7 @@ for (const store of testStores()) {
     let db: Database;
     /** The withdrawal the first test applies. */
     let withdrawal = '';
-    let logins: Login[] = [];
+    const logins: Login[] = [];
     const connectors = connectorRegistry([postgresConnector({ url: PG_ADMIN_URL }), redisConnector({ url: REDIS_URL })]);
     const as = (who: string) => ({ user: who, canApprove: who === 'anna' });
 
@@ -147,12 +154,22 @@ for (const store of testStores()) {
       assert.equal(await redisLogin(redisLoginOf), 'OK');
 
       const impact = await app.services.regulatory.impact('auth-de-custody-fr', 'withdrawn');
-      const suspendIds = impact.plan.changes.filter((c) => c.effect === 'suspend').map((c) => c.identity).sort();
-      const narrowIds = impact.plan.changes.filter((c) => c.effect === 'narrow').map((c) => c.identity).sort();
+      const suspendIds = impact.plan.changes
+        .filter((c) => c.effect === 'suspend')
+        .map((c) => c.identity)
+        .sort();
+      const narrowIds = impact.plan.changes
+        .filter((c) => c.effect === 'narrow')
+        .map((c) => c.identity)
+        .sort();
       assert.deepEqual(suspendIds, ['svc-custody-onboarding-de-fr', 'svc-custody-sweeper-de-fr', 'wallet-keystone-deposits-de-fr']);
       assert.ok(narrowIds.length >= 10);
 
-      const proposal = await app.services.regulatory.propose(as('carla'), 'auth-de-custody-fr', { to: 'withdrawn', reason: 'BaFin withdrew the French custody passport', reference: 'BaFin 2026/W/17' });
+      const proposal = await app.services.regulatory.propose(as('carla'), 'auth-de-custody-fr', {
+        to: 'withdrawn',
+        reason: 'BaFin withdrew the French custody passport',
+        reference: 'BaFin 2026/W/17',
+      });
       const applied = await app.services.regulatory.decide(as('anna'), proposal.id, 'approve', 'matches the decision letter');
       assert.equal(applied.status, 'applied');
       await app.services.outbox.drain();
@@ -160,11 +177,26 @@ for (const store of testStores()) {
       // Exactly the identities the preview named changed, and nothing else (the stored power of
       // each identity the cascade changed names its transition).
       withdrawal = applied.id;
-      const suspended = await db.all("SELECT id FROM identities WHERE status = 'suspended' AND id IN (SELECT identity_id FROM identity_power WHERE suspended_by_lifecycle = 1 AND transition_id = ?) ORDER BY id", [withdrawal]);
-      assert.deepEqual(suspended.map((r: any) => r.id), suspendIds);
-      const narrowed = await db.all("SELECT identity_id FROM identity_power WHERE outcome = 'narrow' AND transition_id = ? ORDER BY identity_id", [withdrawal]);
-      assert.deepEqual(narrowed.map((r: any) => r.identity_id), narrowIds);
-      assert.equal(Number((await db.all<{ n: number }>('SELECT COUNT(*) AS n FROM identity_power WHERE transition_id = ?', [withdrawal]))[0]!.n), suspendIds.length + narrowIds.length);
+      const suspended = await db.all(
+        "SELECT id FROM identities WHERE status = 'suspended' AND id IN (SELECT identity_id FROM identity_power WHERE suspended_by_lifecycle = 1 AND transition_id = ?) ORDER BY id",
+        [withdrawal],
+      );
+      assert.deepEqual(
+        suspended.map((r: any) => r.id),
+        suspendIds,
+      );
+      const narrowed = await db.all(
+        "SELECT identity_id FROM identity_power WHERE outcome = 'narrow' AND transition_id = ? ORDER BY identity_id",
+        [withdrawal],
+      );
+      assert.deepEqual(
+        narrowed.map((r: any) => r.identity_id),
+        narrowIds,
+      );
+      assert.equal(
+        Number((await db.all<{ n: number }>('SELECT COUNT(*) AS n FROM identity_power WHERE transition_id = ?', [withdrawal]))[0]!.n),
+        suspendIds.length + narrowIds.length,
+      );
 
       await killed;
       await assert.rejects(pgLogin(pgLoginOf), /not permitted to log in/);
@@ -172,14 +204,21 @@ for (const store of testStores()) {
 
       // RabbitMQ is not configured on this server: that delivery is an open, visible problem.
       const failed = (await app.services.outbox.list('failed', 100)).filter((f) => f.transition_id === withdrawal);
-      assert.deepEqual(failed.map((f) => [f.identity_id, f.channel]), [['svc-custody-sweeper-de-fr', 'rabbitmq']]);
+      assert.deepEqual(
+        failed.map((f) => [f.identity_id, f.channel]),
+        [['svc-custody-sweeper-de-fr', 'rabbitmq']],
+      );
       assert.match(failed[0]!.last_error!, /not configured/);
     });
 
     test('restoring the authorisation brings everything back', async () => {
       const pgLoginOf = logins.find((l) => l.connector === 'postgres')!;
       const redisLoginOf = logins.find((l) => l.connector === 'redis')!;
-      const proposal = await app.services.regulatory.propose(as('carla'), 'auth-de-custody-fr', { to: 'authorised', reason: 'withdrawal lifted', reference: 'BaFin 2026/W/17-R' });
+      const proposal = await app.services.regulatory.propose(as('carla'), 'auth-de-custody-fr', {
+        to: 'authorised',
+        reason: 'withdrawal lifted',
+        reference: 'BaFin 2026/W/17-R',
+      });
       await app.services.regulatory.decide(as('anna'), proposal.id, 'approve', undefined);
       await app.services.outbox.drain();
       // Nothing the withdrawal suspended stays suspended, and no power it recorded is left: every
@@ -187,13 +226,25 @@ for (const store of testStores()) {
       // An identity stays narrowed only where another of its scopes is still not authorised (the
       // demo firm has a suspended, a restricted and a winding-down authorisation).
       assert.deepEqual(await db.all('SELECT identity_id FROM identity_power WHERE transition_id = ?', [withdrawal]), []);
-      assert.deepEqual(await db.all("SELECT identity_id FROM identity_power WHERE suspended_by_lifecycle = 1 AND identity_id IN ('svc-custody-onboarding-de-fr', 'svc-custody-sweeper-de-fr', 'wallet-keystone-deposits-de-fr')"), []);
-      const authorisations = await db.all<{ entity: string; service: string; jurisdiction: string; status: string }>('SELECT entity, service, jurisdiction, status FROM authorisations');
-      const notAuthorised = new Set(authorisations.filter((a) => a.status !== 'authorised').map((a) => `${a.entity}/${a.service}/${a.jurisdiction}`));
+      assert.deepEqual(
+        await db.all(
+          "SELECT identity_id FROM identity_power WHERE suspended_by_lifecycle = 1 AND identity_id IN ('svc-custody-onboarding-de-fr', 'svc-custody-sweeper-de-fr', 'wallet-keystone-deposits-de-fr')",
+        ),
+        [],
+      );
+      const authorisations = await db.all<{ entity: string; service: string; jurisdiction: string; status: string }>(
+        'SELECT entity, service, jurisdiction, status FROM authorisations',
+      );
+      const notAuthorised = new Set(
+        authorisations.filter((a) => a.status !== 'authorised').map((a) => `${a.entity}/${a.service}/${a.jurisdiction}`),
+      );
       assert.ok(!notAuthorised.has('ent-de/custody/FR'));
       for (const { identity_id } of await db.all<{ identity_id: string }>('SELECT identity_id FROM identity_power')) {
         const { record } = (await app.services.inventory.get('identity', identity_id))!;
-        assert.ok(record.scopes.some((sc) => notAuthorised.has(`${sc.entity}/${sc.service}/${sc.jurisdiction}`)), `${identity_id} is still narrowed without cause`);
+        assert.ok(
+          record.scopes.some((sc) => notAuthorised.has(`${sc.entity}/${sc.service}/${sc.jurisdiction}`)),
+          `${identity_id} is still narrowed without cause`,
+        );
       }
       for (const id of ['svc-custody-onboarding-de-fr', 'svc-custody-sweeper-de-fr', 'wallet-keystone-deposits-de-fr'])
         assert.equal((await app.services.inventory.get('identity', id))!.record.status, 'active');

@@ -33,7 +33,10 @@ function manifest() {
     identity('svc-idle', { function: 'reconciliation', capability: 'observe' }),
     identity('svc-two-scopes', {
       last_used: recent,
-      scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }, { entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }],
+      scopes: [
+        { entity: 'ent-de', service: 'custody', jurisdiction: 'DE' },
+        { entity: 'ent-de', service: 'custody', jurisdiction: 'FR' },
+      ],
     }),
     identity('svc-bob', { owner: 'bob@firm.example', function: 'reporting', capability: 'observe', last_used: recent }),
     identity('svc-carol', { owner: 'carol@firm.example', function: 'reporting', capability: 'observe', last_used: recent }),
@@ -48,7 +51,12 @@ function manifest() {
 }
 
 /** An approved exception for an identity, as the grants engine leaves it: approval, register row and grant. */
-async function exception(db: Database, id: string, identityId: string, o: { decidedAt: string; expiresAt: string; status: 'active' | 'expired' }) {
+async function exception(
+  db: Database,
+  id: string,
+  identityId: string,
+  o: { decidedAt: string; expiresAt: string; status: 'active' | 'expired' },
+) {
   const approval = `ap_${id}`;
   await db.run(
     `INSERT INTO approvals (id, kind, subject_type, subject_id, requester, owner, summary, detail, rule_id, required, roles, status, created_at, expires_at, decided_at, outcome)
@@ -59,8 +67,15 @@ async function exception(db: Database, id: string, identityId: string, o: { deci
     `INSERT INTO policy_exceptions (id, identity_id, requester, doc, status, approval_id, expires_at, created_at, updated_at) VALUES (?, ?, 'user:alice@firm.example', '{}', ?, ?, ?, ?, ?)`,
     [id, identityId, o.status, approval, o.expiresAt, o.decidedAt, o.decidedAt],
   );
-  await db.run('INSERT INTO grants (id, kind, identity_id, doc, status, starts_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    [id, 'exception', identityId, '{}', o.status === 'active' ? 'active' : 'expired', o.decidedAt, o.expiresAt]);
+  await db.run('INSERT INTO grants (id, kind, identity_id, doc, status, starts_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+    id,
+    'exception',
+    identityId,
+    '{}',
+    o.status === 'active' ? 'active' : 'expired',
+    o.decidedAt,
+    o.expiresAt,
+  ]);
 }
 
 for (const store of testStores()) {
@@ -74,20 +89,43 @@ for (const store of testStores()) {
 
     const identityRecord = async (id: string) => (await inventory.get('identity', id))!;
     const item = async (id: string) => (await reviews.items(campaign.id, { limit: 500 })).find((i) => i.identity_id === id)!;
-    const eventsAbout = (id: string) => db.all<{ action: string; actor: string; after_doc: string | null }>('SELECT action, actor, after_doc FROM events WHERE subject_id = ? ORDER BY seq', [id]);
-    const refusal = <T>(p: Promise<T>) => p.then(() => assert.fail('expected a refusal'), (e: { code: string; field?: string }) => e);
+    const eventsAbout = (id: string) =>
+      db.all<{ action: string; actor: string; after_doc: string | null }>(
+        'SELECT action, actor, after_doc FROM events WHERE subject_id = ? ORDER BY seq',
+        [id],
+      );
+    const refusal = <T>(p: Promise<T>) =>
+      p.then(
+        () => assert.fail('expected a refusal'),
+        (e: { code: string; field?: string }) => e,
+      );
 
     before(async () => {
       db = await store.open();
-      const gate = identityChangeGate({ approvals: approvalEngine({ db, clock, approvalRules: () => DEFAULT_APPROVAL_RULES }), lifecycleRules: lifecycleRulesStore({ db, clock }) });
+      const gate = identityChangeGate({
+        approvals: approvalEngine({ db, clock, approvalRules: () => DEFAULT_APPROVAL_RULES }),
+        lifecycleRules: lifecycleRulesStore({ db, clock }),
+      });
       inventory = inventoryService({ db, clock, gate });
       reviews = reviewService({ db, clock, inventory });
       const m = manifest();
       const res = await importService({ db, clock, gate }).importManifest('test', m, { dryRun: false, digestOf: JSON.stringify(m) });
       assert.equal(res.counts.rejected, 0, JSON.stringify(res));
-      await exception(db, 'ex-stale', 'svc-stale', { decidedAt: iso(START - 120 * DAY), expiresAt: iso(START + 200 * DAY), status: 'active' });
-      await exception(db, 'ex-recent', 'svc-custody', { decidedAt: iso(START - 10 * DAY), expiresAt: iso(START + 200 * DAY), status: 'active' });
-      await exception(db, 'ex-lapsed', 'svc-lapsed', { decidedAt: iso(START - 20 * DAY), expiresAt: iso(START - 2 * DAY), status: 'expired' });
+      await exception(db, 'ex-stale', 'svc-stale', {
+        decidedAt: iso(START - 120 * DAY),
+        expiresAt: iso(START + 200 * DAY),
+        status: 'active',
+      });
+      await exception(db, 'ex-recent', 'svc-custody', {
+        decidedAt: iso(START - 10 * DAY),
+        expiresAt: iso(START + 200 * DAY),
+        status: 'active',
+      });
+      await exception(db, 'ex-lapsed', 'svc-lapsed', {
+        decidedAt: iso(START - 20 * DAY),
+        expiresAt: iso(START - 2 * DAY),
+        status: 'expired',
+      });
     });
     after(async () => {
       await store.cleanup();
@@ -97,7 +135,9 @@ for (const store of testStores()) {
       const past = await refusal(reviews.open('user:cora', { name: 'Q4', due_at: iso(START - DAY) }));
       assert.equal(past.code, 'VALIDATION_FAILED');
       assert.equal(past.field, '/due_at');
-      const none = await refusal(reviews.open('user:cora', { name: 'Q4', due_at: iso(START + DAY), filter: { owner: 'nobody@firm.example' } }));
+      const none = await refusal(
+        reviews.open('user:cora', { name: 'Q4', due_at: iso(START + DAY), filter: { owner: 'nobody@firm.example' } }),
+      );
       assert.equal(none.field, '/filter');
       const bad = await refusal(reviews.open('user:cora', { name: 'Q4', due_at: iso(START + DAY), colour: 'blue' } as never));
       assert.equal(bad.code, 'VALIDATION_FAILED');
@@ -110,9 +150,10 @@ for (const store of testStores()) {
       assert.equal(campaign.due_at, iso(START + 14 * DAY));
       const items = await reviews.items(campaign.id, { limit: 500 });
       // Revoked identities have nothing to review; break-glass ones are reviewed at each unseal.
-      assert.deepEqual(items.map((i) => i.identity_id), [
-        'svc-bob', 'svc-carol', 'svc-custody', 'svc-idle', 'svc-lapsed', 'svc-report', 'svc-stale', 'svc-suspended', 'svc-two-scopes',
-      ]);
+      assert.deepEqual(
+        items.map((i) => i.identity_id),
+        ['svc-bob', 'svc-carol', 'svc-custody', 'svc-idle', 'svc-lapsed', 'svc-report', 'svc-stale', 'svc-suspended', 'svc-two-scopes'],
+      );
       const by = Object.fromEntries(items.map((i) => [i.identity_id, i]));
       assert.equal(by['svc-custody']!.reviewer, 'alice@firm.example');
       assert.deepEqual(by['svc-custody']!.flags, ['execute_on_client_assets']);
@@ -127,15 +168,25 @@ for (const store of testStores()) {
       assert.deepEqual(by['svc-report']!.flags, []);
       assert.equal(by['svc-suspended']!.identity!.status, 'suspended');
       assert.deepEqual(campaign.counts, {
-        total: 9, decided: 0, undecided: 9, by_decision: { keep: 0, narrow: 0, revoke: 0 }, flagged: 6,
+        total: 9,
+        decided: 0,
+        undecided: 9,
+        by_decision: { keep: 0, narrow: 0, revoke: 0 },
+        flagged: 6,
         by_flag: { departed_owner: 1, no_owner: 0, stale_approval: 2, unused: 1, execute_on_client_assets: 2 },
       });
       const [opened] = await eventsAbout(campaign.id);
       assert.equal(opened!.action, 'review_campaign.opened');
       assert.equal(JSON.parse(opened!.after_doc!).items, 9);
       // Each reviewer sees their own; a review manager also sees the unowned ones.
-      assert.deepEqual((await reviews.items(campaign.id, { reviewer: CAROL.user, limit: 10 })).map((i) => i.identity_id), ['svc-carol']);
-      assert.deepEqual((await reviews.items(campaign.id, { reviewer: COMPLIANCE.user, unowned: true, limit: 10 })).map((i) => i.identity_id), ['svc-bob']);
+      assert.deepEqual(
+        (await reviews.items(campaign.id, { reviewer: CAROL.user, limit: 10 })).map((i) => i.identity_id),
+        ['svc-carol'],
+      );
+      assert.deepEqual(
+        (await reviews.items(campaign.id, { reviewer: COMPLIANCE.user, unowned: true, limit: 10 })).map((i) => i.identity_id),
+        ['svc-bob'],
+      );
     });
 
     test('filters: owner, function, entity, break-glass', async () => {
@@ -161,7 +212,11 @@ for (const store of testStores()) {
 
     test('someone other than the reviewer cannot decide; nothing changes and the attempt is recorded', async () => {
       const before = await identityRecord('svc-custody');
-      for (const [who, id] of [[CAROL, 'svc-custody'], [COMPLIANCE, 'svc-custody'], [ALICE, 'svc-bob']] as const) {
+      for (const [who, id] of [
+        [CAROL, 'svc-custody'],
+        [COMPLIANCE, 'svc-custody'],
+        [ALICE, 'svc-bob'],
+      ] as const) {
         const err = await refusal(reviews.decide(who, campaign.id, id, { decision: 'revoke', notes: 'not mine to decide' }));
         assert.equal(err.code, 'FORBIDDEN');
       }
@@ -169,7 +224,13 @@ for (const store of testStores()) {
       assert.equal((await identityRecord('svc-custody')).version, before.version);
       assert.equal((await identityRecord('svc-custody')).record.status, 'active');
       const refused = (await eventsAbout('svc-custody')).filter((e) => e.action === 'review_item.decide.refused');
-      assert.deepEqual(refused.map((e) => [e.actor, JSON.parse(e.after_doc!).code]), [['user:carol@firm.example', 'FORBIDDEN'], ['user:cora@firm.example', 'FORBIDDEN']]);
+      assert.deepEqual(
+        refused.map((e) => [e.actor, JSON.parse(e.after_doc!).code]),
+        [
+          ['user:carol@firm.example', 'FORBIDDEN'],
+          ['user:cora@firm.example', 'FORBIDDEN'],
+        ],
+      );
       assert.equal(JSON.parse(refused[0]!.after_doc!).request.campaign, campaign.id);
       const missing = await refusal(reviews.decide(ALICE, campaign.id, 'svc-revoked', { decision: 'keep', notes: 'x' }));
       assert.equal(missing.code, 'NOT_FOUND');
@@ -186,7 +247,9 @@ for (const store of testStores()) {
       assert.equal((await identityRecord('svc-report')).record.status, 'active');
       const history = (await eventsAbout('svc-report')).map((e) => e.action);
       assert.deepEqual(history.slice(-2), ['review_item.decided', 'review_item.decide.refused']);
-      const keepWithActions = await refusal(reviews.decide(ALICE, campaign.id, 'svc-idle', { decision: 'keep', actions: ['read'], notes: 'x' }));
+      const keepWithActions = await refusal(
+        reviews.decide(ALICE, campaign.id, 'svc-idle', { decision: 'keep', actions: ['read'], notes: 'x' }),
+      );
       assert.equal(keepWithActions.field, '/actions');
     });
 
@@ -201,7 +264,9 @@ for (const store of testStores()) {
         [{ scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }] }, '/scopes'],
       ];
       for (const [body, field] of cases) {
-        const err = await refusal(reviews.decide(ALICE, campaign.id, 'svc-custody', { decision: 'narrow', notes: 'least privilege', ...body }));
+        const err = await refusal(
+          reviews.decide(ALICE, campaign.id, 'svc-custody', { decision: 'narrow', notes: 'least privilege', ...body }),
+        );
         assert.equal(err.code, 'VALIDATION_FAILED', JSON.stringify(body));
         assert.equal(err.field, field, JSON.stringify(body));
       }
@@ -212,26 +277,47 @@ for (const store of testStores()) {
     test('narrowing really narrows the identity, through the inventory (new version, new token generation)', async () => {
       const before = await identityRecord('svc-custody');
       const generation = await currentGeneration(db, 'svc-custody');
-      const done = await reviews.decide(ALICE, campaign.id, 'svc-custody', { decision: 'narrow', actions: ['read', 'reconcile'], notes: 'no longer moves assets' });
+      const done = await reviews.decide(ALICE, campaign.id, 'svc-custody', {
+        decision: 'narrow',
+        actions: ['read', 'reconcile'],
+        notes: 'no longer moves assets',
+      });
       assert.equal(done.decision, 'narrow');
       const after = await identityRecord('svc-custody');
       assert.deepEqual(after.record.actions, ['read', 'reconcile']);
       assert.equal(after.version, before.version + 1);
       assert.equal(await currentGeneration(db, 'svc-custody'), generation + 1);
       const history = await eventsAbout('svc-custody');
-      assert.deepEqual(history.slice(-2).map((e) => [e.action, e.actor]), [['identity.updated', 'user:alice@firm.example'], ['review_item.decided', 'user:alice@firm.example']]);
+      assert.deepEqual(
+        history.slice(-2).map((e) => [e.action, e.actor]),
+        [
+          ['identity.updated', 'user:alice@firm.example'],
+          ['review_item.decided', 'user:alice@firm.example'],
+        ],
+      );
       assert.deepEqual(JSON.parse(history.at(-1)!.after_doc!).change.actions, ['read', 'reconcile']);
 
-      const scopes = await reviews.decide(ALICE, campaign.id, 'svc-two-scopes', { decision: 'narrow', scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }], notes: 'France is handled elsewhere' });
+      const scopes = await reviews.decide(ALICE, campaign.id, 'svc-two-scopes', {
+        decision: 'narrow',
+        scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }],
+        notes: 'France is handled elsewhere',
+      });
       assert.equal(scopes.decision, 'narrow');
-      assert.deepEqual((await identityRecord('svc-two-scopes')).record.scopes, [{ entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }]);
+      assert.deepEqual((await identityRecord('svc-two-scopes')).record.scopes, [
+        { entity: 'ent-de', service: 'custody', jurisdiction: 'DE' },
+      ]);
     });
 
     test('revoking really revokes: status revoked, credential switched off through the outbox', async () => {
       await reviews.decide(ALICE, campaign.id, 'svc-idle', { decision: 'revoke', notes: 'unused for months' });
       assert.equal((await identityRecord('svc-idle')).record.status, 'revoked');
-      const outbox = await db.all<{ action: string; channel: string }>('SELECT action, channel FROM outbox WHERE identity_id = ?', ['svc-idle']);
-      assert.ok(outbox.some((o) => o.action === 'disable'), JSON.stringify(outbox));
+      const outbox = await db.all<{ action: string; channel: string }>('SELECT action, channel FROM outbox WHERE identity_id = ?', [
+        'svc-idle',
+      ]);
+      assert.ok(
+        outbox.some((o) => o.action === 'disable'),
+        JSON.stringify(outbox),
+      );
       const history = (await eventsAbout('svc-idle')).map((e) => e.action);
       assert.deepEqual(history.slice(-2), ['identity.status_changed', 'review_item.decided']);
       // A review manager answers for the departed owner.
@@ -246,7 +332,10 @@ for (const store of testStores()) {
       assert.ok(open.length > 0 && open.every((i) => i.overdue));
       assert.equal((await reviews.get(campaign.id))!.overdue, true);
       const findings = (await reviews.findings()).filter((f) => f.id.includes(campaign.id));
-      assert.deepEqual(findings.map((f) => f.subject.id), open.map((i) => i.identity_id));
+      assert.deepEqual(
+        findings.map((f) => f.subject.id),
+        open.map((i) => i.identity_id),
+      );
       const carol = findings.find((f) => f.subject.id === 'svc-carol')!;
       assert.deepEqual(
         { id: carol.id, rule: carol.rule, severity: carol.severity, since: carol.since },
@@ -260,7 +349,8 @@ for (const store of testStores()) {
     });
 
     test('the campaign closes when every item is decided', async () => {
-      for (const id of ['svc-lapsed', 'svc-stale', 'svc-suspended']) await reviews.decide(ALICE, campaign.id, id, { decision: 'keep', notes: 'reviewed' });
+      for (const id of ['svc-lapsed', 'svc-stale', 'svc-suspended'])
+        await reviews.decide(ALICE, campaign.id, id, { decision: 'keep', notes: 'reviewed' });
       const done = (await reviews.get(campaign.id))!;
       assert.equal(done.status, 'closed');
       assert.equal(done.closed_at, iso(now));
@@ -275,7 +365,12 @@ for (const store of testStores()) {
 
     test('recurrence: the tick closes a lapsed campaign as overdue and opens the next one', async () => {
       now = START + 20 * DAY;
-      const first = await reviews.open('user:cora', { name: 'monthly: carol', due_at: iso(now + 10 * DAY), filter: { owner: 'carol@firm.example' }, recurrence_days: 30 });
+      const first = await reviews.open('user:cora', {
+        name: 'monthly: carol',
+        due_at: iso(now + 10 * DAY),
+        filter: { owner: 'carol@firm.example' },
+        recurrence_days: 30,
+      });
       assert.equal(await reviews.tick(), 0);
       now += 11 * DAY;
       assert.equal(await reviews.tick(), 1);
@@ -285,8 +380,24 @@ for (const store of testStores()) {
       assert.ok(lapsed.next);
       const next = (await reviews.get(lapsed.next!))!;
       assert.deepEqual(
-        { status: next.status, previous: next.previous, due_at: next.due_at, filter: next.filter, recurrence_days: next.recurrence_days, created_by: next.created_by, total: next.counts.total },
-        { status: 'open', previous: first.id, due_at: iso(Date.parse(first.due_at) + 30 * DAY), filter: { owner: 'carol@firm.example' }, recurrence_days: 30, created_by: 'mandate:scheduler', total: 1 },
+        {
+          status: next.status,
+          previous: next.previous,
+          due_at: next.due_at,
+          filter: next.filter,
+          recurrence_days: next.recurrence_days,
+          created_by: next.created_by,
+          total: next.counts.total,
+        },
+        {
+          status: 'open',
+          previous: first.id,
+          due_at: iso(Date.parse(first.due_at) + 30 * DAY),
+          filter: { owner: 'carol@firm.example' },
+          recurrence_days: 30,
+          created_by: 'mandate:scheduler',
+          total: 1,
+        },
       );
       // The lapsed item cannot be decided any more; it stays a finding until the next campaign answers it.
       const closedErr = await refusal(reviews.decide(CAROL, first.id, 'svc-carol', { decision: 'keep', notes: 'too late' }));
@@ -313,7 +424,12 @@ for (const store of testStores()) {
     const tokens: Record<string, string> = {};
     let wired = false;
     const call = async (who: string, method: string, url: string, body?: unknown) => {
-      const res = await app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(body === undefined ? {} : { payload: body as object }) });
+      const res = await app.inject({
+        method: method as 'GET',
+        url,
+        headers: { authorization: `Bearer ${tokens[who]}` },
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
       return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined };
     };
 
@@ -321,7 +437,12 @@ for (const store of testStores()) {
       app = await buildApp({ db: await store.open(), logger: false, clock: () => new Date(START) });
       wired = (app.services as { reviews?: unknown }).reviews !== undefined;
       tokens.admin = (await app.services.users.bootstrap(undefined))!;
-      for (const [user, roles] of [['alice@firm.example', ['viewer']], ['carol@firm.example', ['operator']], ['cora', ['compliance_officer']], ['enf', ['enforcer']]] as const) {
+      for (const [user, roles] of [
+        ['alice@firm.example', ['viewer']],
+        ['carol@firm.example', ['operator']],
+        ['cora', ['compliance_officer']],
+        ['enf', ['enforcer']],
+      ] as const) {
         await app.services.users.createUser('test', { id: user, name: user, roles: [...roles] });
         tokens[user] = (await app.services.users.createToken('test', user, {})).token;
       }
@@ -346,28 +467,51 @@ for (const store of testStores()) {
 
       assert.equal((await call('enf', 'GET', '/v1/access-reviews')).status, 403);
       const list = await call('alice@firm.example', 'GET', '/v1/access-reviews');
-      assert.deepEqual(list.body.items.map((c: Campaign) => c.id), [id]);
+      assert.deepEqual(
+        list.body.items.map((c: Campaign) => c.id),
+        [id],
+      );
       assert.equal((await call('alice@firm.example', 'GET', `/v1/access-reviews/${id}`)).body.counts.undecided, 9);
       assert.equal((await call('alice@firm.example', 'GET', '/v1/access-reviews/rc_nope')).status, 404);
 
       const mine = await call('carol@firm.example', 'GET', `/v1/access-reviews/${id}/items?mine=true&undecided=true`);
-      assert.deepEqual(mine.body.items.map((i: { identity_id: string }) => i.identity_id), ['svc-carol']);
+      assert.deepEqual(
+        mine.body.items.map((i: { identity_id: string }) => i.identity_id),
+        ['svc-carol'],
+      );
       const managed = await call('cora', 'GET', `/v1/access-reviews/${id}/items?mine=true`);
-      assert.deepEqual(managed.body.items.map((i: { identity_id: string }) => i.identity_id), ['svc-bob']);
+      assert.deepEqual(
+        managed.body.items.map((i: { identity_id: string }) => i.identity_id),
+        ['svc-bob'],
+      );
       const page = await call('alice@firm.example', 'GET', `/v1/access-reviews/${id}/items?limit=4`);
       assert.equal(page.body.items.length, 4);
       const rest = await call('alice@firm.example', 'GET', `/v1/access-reviews/${id}/items?limit=100&cursor=${page.body.next_cursor}`);
       assert.equal(rest.body.items.length, 5);
       assert.equal(rest.body.next_cursor, null);
 
-      const forbidden = await call('carol@firm.example', 'POST', `/v1/access-reviews/${id}/items/svc-custody`, { decision: 'revoke', notes: 'not mine' });
+      const forbidden = await call('carol@firm.example', 'POST', `/v1/access-reviews/${id}/items/svc-custody`, {
+        decision: 'revoke',
+        notes: 'not mine',
+      });
       assert.equal(forbidden.status, 403);
-      const unknown = await call('alice@firm.example', 'POST', `/v1/access-reviews/${id}/items/svc-custody`, { decision: 'keep', notes: 'x', extra: 1 });
+      const unknown = await call('alice@firm.example', 'POST', `/v1/access-reviews/${id}/items/svc-custody`, {
+        decision: 'keep',
+        notes: 'x',
+        extra: 1,
+      });
       assert.equal(unknown.status, 400);
-      const narrowed = await call('alice@firm.example', 'POST', `/v1/access-reviews/${id}/items/svc-custody`, { decision: 'narrow', actions: ['read'], notes: 'observe only now' });
+      const narrowed = await call('alice@firm.example', 'POST', `/v1/access-reviews/${id}/items/svc-custody`, {
+        decision: 'narrow',
+        actions: ['read'],
+        notes: 'observe only now',
+      });
       assert.equal(narrowed.status, 200, JSON.stringify(narrowed.body));
       assert.deepEqual((await call('admin', 'GET', '/v1/identities/svc-custody')).body.actions, ['read']);
-      const twice = await call('alice@firm.example', 'POST', `/v1/access-reviews/${id}/items/svc-custody`, { decision: 'keep', notes: 'again' });
+      const twice = await call('alice@firm.example', 'POST', `/v1/access-reviews/${id}/items/svc-custody`, {
+        decision: 'keep',
+        notes: 'again',
+      });
       assert.equal(twice.status, 409);
       assert.equal(twice.body.code, 'ALREADY_DECIDED');
     });

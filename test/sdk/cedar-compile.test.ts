@@ -54,7 +54,10 @@ const ENTITIES: EntityJson[] = [
       big: 9007199254740991,
       addr: { __extn: { fn: 'ip', arg: '10.1.2.3' } },
       since: {
-        __extn: { fn: 'offset', args: [{ __extn: { fn: 'datetime', arg: '1970-01-01' } }, { __extn: { fn: 'duration', arg: '86400000ms' } }] },
+        __extn: {
+          fn: 'offset',
+          args: [{ __extn: { fn: 'datetime', arg: '1970-01-01' } }, { __extn: { fn: 'duration', arg: '86400000ms' } }],
+        },
       },
     },
     parents: [{ type: 'Group', id: 'team' }],
@@ -299,7 +302,11 @@ describe('policy set semantics', () => {
     resource: uid('Doc', 'd1'),
     context: EMPTY_RECORD,
   });
-  const est = (effect: 'permit' | 'forbid', when?: PolicyJson['conditions'][number]['body'], action: PolicyJson['action'] = { op: 'All' }): PolicyJson => ({
+  const est = (
+    effect: 'permit' | 'forbid',
+    when?: PolicyJson['conditions'][number]['body'],
+    action: PolicyJson['action'] = { op: 'All' },
+  ): PolicyJson => ({
     effect,
     principal: { op: 'All' },
     action,
@@ -348,7 +355,16 @@ describe('policy set semantics', () => {
       { id: 'any', policy: est('permit') },
       { id: 'eq-read', policy: est('permit', undefined, { op: '==', entity: { type: 'Action', id: 'read' } }) },
       { id: 'in-readers', policy: est('permit', undefined, { op: 'in', entity: { type: 'Action', id: 'readers' } }) },
-      { id: 'in-list', policy: est('permit', undefined, { op: 'in', entities: [{ type: 'Action', id: 'write' }, { type: 'Action', id: 'all' }] }) },
+      {
+        id: 'in-list',
+        policy: est('permit', undefined, {
+          op: 'in',
+          entities: [
+            { type: 'Action', id: 'write' },
+            { type: 'Action', id: 'all' },
+          ],
+        }),
+      },
     ]);
     const store = entitiesFromCedarJson([
       { uid: { type: 'Action', id: 'read' }, parents: [{ type: 'Action', id: 'readers' }] },
@@ -387,7 +403,10 @@ describe('refused at compile time, naming the policy', () => {
   test('templates', () => {
     refused({ ...base, principal: { op: '==', slot: '?principal' } }, /template/);
     refused({ ...base, resource: { op: 'is', entity_type: 'Doc', in: { slot: '?resource' } } }, /template/);
-    refused({ ...base, conditions: [{ kind: 'when', body: { '==': { left: { Slot: '?principal' }, right: { Var: 'principal' } } } }] }, /template/);
+    refused(
+      { ...base, conditions: [{ kind: 'when', body: { '==': { left: { Slot: '?principal' }, right: { Var: 'principal' } } } }] },
+      /template/,
+    );
   });
 
   test('unknown extension functions and malformed extension values', () => {
@@ -397,7 +416,10 @@ describe('refused at compile time, naming the policy', () => {
   });
 
   test('long literals a JSON number cannot carry exactly (parseCedarJson keeps them as bigint)', () => {
-    refused({ ...base, conditions: [{ kind: 'when', body: { '==': { left: { Value: 9223372036854775807 }, right: { Value: 1 } } } }] }, /±\(2\^53−1\)/);
+    refused(
+      { ...base, conditions: [{ kind: 'when', body: { '==': { left: { Value: 9223372036854775807 }, right: { Value: 1 } } } }] },
+      /±\(2\^53−1\)/,
+    );
     const exact = parseCedarJson('{"Value": 9223372036854775807}') as { Value: bigint };
     assert.equal(exact.Value, 2n ** 63n - 1n);
     const body = { '>': { left: exact, right: { Value: 1 } } };
@@ -409,7 +431,14 @@ describe('refused at compile time, naming the policy', () => {
   test('malformed input and duplicate ids', () => {
     refused({ ...base, conditions: [{ kind: 'when', body: { frobnicate: { arg: { Value: 1 } } } }] }, /unknown expression operator/);
     refused({ ...base, effect: 'maybe' }, /unknown effect/);
-    assert.throws(() => compilePolicySet([{ id: 'x', policy: base }, { id: 'x', policy: base }]), /more than one policy/);
+    assert.throws(
+      () =>
+        compilePolicySet([
+          { id: 'x', policy: base },
+          { id: 'x', policy: base },
+        ]),
+      /more than one policy/,
+    );
   });
 });
 

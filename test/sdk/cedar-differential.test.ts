@@ -25,7 +25,8 @@ import { type World, world } from '../support/cedar-generators.js';
 const RUNS = Number(process.env.CEDAR_DIFF_RUNS ?? 400);
 const SHRINKS = Number(process.env.CEDAR_DIFF_SHRINKS ?? 200);
 const SHARDS = Number(process.env.CEDAR_DIFF_SHARDS ?? 2);
-const SEED = process.env.CEDAR_DIFF_SEED === undefined ? (Date.now() ^ (Math.random() * 2 ** 31)) >>> 2 : Number(process.env.CEDAR_DIFF_SEED);
+const SEED =
+  process.env.CEDAR_DIFF_SEED === undefined ? (Date.now() ^ (Math.random() * 2 ** 31)) >>> 2 : Number(process.env.CEDAR_DIFF_SEED);
 
 const oracle = new CedarOracle();
 after(() => oracle.close());
@@ -63,7 +64,30 @@ function countOperators(value: unknown, into: Map<string, number>): void {
     if (key === 'has' && Array.isArray((inner as { attr?: unknown }).attr)) into.set('has a.b.c', (into.get('has a.b.c') ?? 0) + 1);
     if (key === 'is' && (inner as { in?: unknown }).in !== undefined) into.set('is … in', (into.get('is … in') ?? 0) + 1);
     if (key === 'in' && typeof inner === 'object' && inner !== null && 'left' in inner) into.set('in', (into.get('in') ?? 0) + 1);
-    if (!['left', 'right', 'arg', 'body', 'conditions', 'if', 'then', 'else', 'attr', 'pattern', 'entity_type', 'in', 'kind', 'entity', 'entities', 'op', 'effect', 'principal', 'action', 'resource'].includes(key)) {
+    if (
+      ![
+        'left',
+        'right',
+        'arg',
+        'body',
+        'conditions',
+        'if',
+        'then',
+        'else',
+        'attr',
+        'pattern',
+        'entity_type',
+        'in',
+        'kind',
+        'entity',
+        'entities',
+        'op',
+        'effect',
+        'principal',
+        'action',
+        'resource',
+      ].includes(key)
+    ) {
       into.set(key, (into.get(key) ?? 0) + 1);
     }
     countOperators(inner, into);
@@ -160,9 +184,40 @@ test('compiled policies decide exactly as cedar-wasm on random worlds', async (t
   assert.ok(tally.erroringPolicies > tally.requests / 20, 'too few evaluation errors');
   if (RUNS >= 200) {
     const operators = [
-      '!', 'neg', '==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '&&', '||', 'if-then-else', 'in', 'has', 'has a.b.c', '.',
-      'like', 'is', 'is … in', 'contains', 'containsAll', 'containsAny', 'isEmpty', 'getTag', 'hasTag', 'Set', 'Record', 'Var',
-      'scope All', 'scope ==', 'scope in', 'scope is',
+      '!',
+      'neg',
+      '==',
+      '!=',
+      '<',
+      '<=',
+      '>',
+      '>=',
+      '+',
+      '-',
+      '*',
+      '&&',
+      '||',
+      'if-then-else',
+      'in',
+      'has',
+      'has a.b.c',
+      '.',
+      'like',
+      'is',
+      'is … in',
+      'contains',
+      'containsAll',
+      'containsAny',
+      'isEmpty',
+      'getTag',
+      'hasTag',
+      'Set',
+      'Record',
+      'Var',
+      'scope All',
+      'scope ==',
+      'scope in',
+      'scope is',
     ];
     const missing = operators.filter((op) => !tally.operators.has(op));
     assert.deepEqual(missing, [], `operators never generated: ${missing.join(', ')}`);
@@ -187,7 +242,10 @@ test('oracle: a child that dies mid-batch is replaced and the whole batch asked 
   const isolated = new CedarOracle();
   try {
     const answers = await isolated.authorize({ ...tinyBatch(5), crashForTest: { afterRequests: 2, attempts: 1 } });
-    assert.deepEqual(answers.map((a) => ('decision' in a ? a.decision : a)), ['deny', 'deny', 'allow', 'allow', 'allow']);
+    assert.deepEqual(
+      answers.map((a) => ('decision' in a ? a.decision : a)),
+      ['deny', 'deny', 'allow', 'allow', 'allow'],
+    );
     assert.equal(isolated.crashes.length, 1);
     assert.equal(isolated.crashes[0]!.signal, 'SIGABRT');
     assert.equal(isolated.starts, 2);
@@ -199,7 +257,10 @@ test('oracle: a child that dies mid-batch is replaced and the whole batch asked 
 test('oracle: a child that dies on every attempt fails the call loudly', async () => {
   const isolated = new CedarOracle({ maxAttempts: 2 });
   try {
-    await assert.rejects(isolated.authorize({ ...tinyBatch(3), crashForTest: { afterRequests: 1, attempts: 99 } }), /died on every one of 2 attempts/);
+    await assert.rejects(
+      isolated.authorize({ ...tinyBatch(3), crashForTest: { afterRequests: 1, attempts: 99 } }),
+      /died on every one of 2 attempts/,
+    );
     assert.equal(isolated.crashes.length, 2);
   } finally {
     isolated.close();
@@ -223,7 +284,10 @@ test('oracle: survives a forced GC after many calls (and every answer still agre
   const isolated = new CedarOracle({ recycleAfter: Number.POSITIVE_INFINITY });
   try {
     const tally = newTally();
-    const worlds = fc.sample(fc.gen().map((g) => world(g)), { numRuns: 200, seed: 42 });
+    const worlds = fc.sample(
+      fc.gen().map((g) => world(g)),
+      { numRuns: 200, seed: 42 },
+    );
     const run = async (batch: World[]): Promise<void> => {
       for (const w of batch) {
         const answers = await isolated.authorize({
@@ -239,8 +303,15 @@ test('oracle: survives a forced GC after many calls (and every answer still agre
     await isolated.forceGc();
     await run(worlds.slice(160));
     await isolated.forceGc();
-    t.diagnostic(`${isolated.authorizations} calls in ${isolated.starts} child(ren), ${isolated.crashes.length} crash(es)` +
-      isolated.crashes.map((c) => `\n  ${c.kind} attempt ${c.attempt}: code ${c.code} signal ${c.signal} ${c.stderr.split('\n').find((l) => l.includes('#')) ?? ''}`).join(''));
+    t.diagnostic(
+      `${isolated.authorizations} calls in ${isolated.starts} child(ren), ${isolated.crashes.length} crash(es)` +
+        isolated.crashes
+          .map(
+            (c) =>
+              `\n  ${c.kind} attempt ${c.attempt}: code ${c.code} signal ${c.signal} ${c.stderr.split('\n').find((l) => l.includes('#')) ?? ''}`,
+          )
+          .join(''),
+    );
     assert.ok(isolated.authorizations >= 1000);
     assert.equal(isolated.starts, 1 + isolated.crashes.length, 'every start but the first follows a recorded crash');
   } finally {
@@ -252,7 +323,11 @@ test('oracle: reproduces the cedar-wasm abort (CEDAR_CRASH_REPRO=1)', { skip: pr
   const isolated = new CedarOracle();
   try {
     const fate = await isolated.stress(8000, 500);
-    t.diagnostic(fate.survived ? 'the child survived 8000 calls this time' : `the child died: code ${fate.crash.code}, signal ${fate.crash.signal}\n${fate.crash.stderr}`);
+    t.diagnostic(
+      fate.survived
+        ? 'the child survived 8000 calls this time'
+        : `the child died: code ${fate.crash.code}, signal ${fate.crash.signal}\n${fate.crash.stderr}`,
+    );
   } finally {
     isolated.close();
   }

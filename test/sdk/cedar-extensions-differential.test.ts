@@ -47,7 +47,10 @@ const CONSTRUCTORS = ['ip', 'decimal', 'datetime', 'duration'];
 const call = (fn: string, ...args: Both[]): Both => ({
   text: CONSTRUCTORS.includes(fn)
     ? `${fn}(${args.map((a) => a.text).join(', ')})`
-    : `(${args[0]!.text}).${fn}(${args.slice(1).map((a) => a.text).join(', ')})`,
+    : `(${args[0]!.text}).${fn}(${args
+        .slice(1)
+        .map((a) => a.text)
+        .join(', ')})`,
   est: { [fn]: args.map((a) => a.est) },
 });
 const binary = (op: '+' | '-' | '*' | '<' | '<=' | '>' | '>=' | '==' | '!=', left: Both, right: Both): Both => ({
@@ -59,30 +62,146 @@ const contextAttr = (name: string): Both => ({ text: `context.${name}`, est: { '
 
 // Strings at the edges of each parser.
 const IPS = [
-  '10.1.2.3', '10.0.0.0/8', '10.1.2.3/24', '0.0.0.0/0', '127.0.0.1', '127.0.0.1/7', '127.1.2.3/8', '224.0.0.1', '239.255.255.255/4',
-  '240.0.0.1', '255.255.255.255', '1.2.3.4/32', '1.2.3.4/33', '01.2.3.4', '1.2.3.04', '1.2.3', '1.2.3.4.5', '256.1.1.1', '1.2.3.4/08',
-  '1.2.3.4/', '::', '::1', '::1/128', '::1/127', '::/0', 'ff02::1', 'ff00::/8', 'fe80::1/64', '2001:db8::/32', '2001:DB8:0:0:0:0:0:1',
-  '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7::', '1:2:3:4:5:6:7:8::', '::ffff:1.2.3.4', '::ffff:102:304', '1::2::3', '12345::', '::/129',
-  '::/0128', 'fe80::1%eth0', '', ' 1.2.3.4',
+  '10.1.2.3',
+  '10.0.0.0/8',
+  '10.1.2.3/24',
+  '0.0.0.0/0',
+  '127.0.0.1',
+  '127.0.0.1/7',
+  '127.1.2.3/8',
+  '224.0.0.1',
+  '239.255.255.255/4',
+  '240.0.0.1',
+  '255.255.255.255',
+  '1.2.3.4/32',
+  '1.2.3.4/33',
+  '01.2.3.4',
+  '1.2.3.04',
+  '1.2.3',
+  '1.2.3.4.5',
+  '256.1.1.1',
+  '1.2.3.4/08',
+  '1.2.3.4/',
+  '::',
+  '::1',
+  '::1/128',
+  '::1/127',
+  '::/0',
+  'ff02::1',
+  'ff00::/8',
+  'fe80::1/64',
+  '2001:db8::/32',
+  '2001:DB8:0:0:0:0:0:1',
+  '1:2:3:4:5:6:7:8',
+  '1:2:3:4:5:6:7::',
+  '1:2:3:4:5:6:7:8::',
+  '::ffff:1.2.3.4',
+  '::ffff:102:304',
+  '1::2::3',
+  '12345::',
+  '::/129',
+  '::/0128',
+  'fe80::1%eth0',
+  '',
+  ' 1.2.3.4',
 ];
 const DECIMALS = [
-  '0.0', '1.0', '-1.0', '1.5', '1.50', '1.5000', '1.50000', '-0.0001', '0.0001', '12.3456', '922337203685477.5807',
-  '922337203685477.5808', '-922337203685477.5808', '-922337203685477.5809', '1', '.5', '1.', '+1.0', '1e3', '00012.5',
+  '0.0',
+  '1.0',
+  '-1.0',
+  '1.5',
+  '1.50',
+  '1.5000',
+  '1.50000',
+  '-0.0001',
+  '0.0001',
+  '12.3456',
+  '922337203685477.5807',
+  '922337203685477.5808',
+  '-922337203685477.5808',
+  '-922337203685477.5809',
+  '1',
+  '.5',
+  '1.',
+  '+1.0',
+  '1e3',
+  '00012.5',
 ];
 const DATETIMES = [
-  '1970-01-01', '2024-02-29', '2023-02-29', '2024-06-01T12:00:00Z', '2024-06-01T12:00:00.123Z', '2024-06-01T12:00:00+0200',
-  '2024-06-01T12:00:00.999-2359', '2024-06-01T12:00:00+2400', '2024-06-01T24:00:00Z', '2024-06-01T12:60:00Z', '2024-06-01T12:00:60Z',
-  '2024-06-01T12:00:00', '2024-06-01T12:00Z', '0000-01-01', '9999-12-31T23:59:59.999Z', '1969-12-31T23:59:59.999Z', '2024-13-01',
-  '2024-00-10', '24-01-01', '2024-1-01', '2024-06-01T12:00:00.12Z',
+  '1970-01-01',
+  '2024-02-29',
+  '2023-02-29',
+  '2024-06-01T12:00:00Z',
+  '2024-06-01T12:00:00.123Z',
+  '2024-06-01T12:00:00+0200',
+  '2024-06-01T12:00:00.999-2359',
+  '2024-06-01T12:00:00+2400',
+  '2024-06-01T24:00:00Z',
+  '2024-06-01T12:60:00Z',
+  '2024-06-01T12:00:60Z',
+  '2024-06-01T12:00:00',
+  '2024-06-01T12:00Z',
+  '0000-01-01',
+  '9999-12-31T23:59:59.999Z',
+  '1969-12-31T23:59:59.999Z',
+  '2024-13-01',
+  '2024-00-10',
+  '24-01-01',
+  '2024-1-01',
+  '2024-06-01T12:00:00.12Z',
 ];
 const DURATIONS = [
-  '0ms', '1ms', '-1ms', '1s', '1m', '1h', '1d', '1d2h3m4s5ms', '-1d2h3m4s5ms', '90m', '-90m', '61s', '1ms1s', '1h1d', '', '-', '1',
-  '1x', '9223372036854775807ms', '9223372036854775808ms', '-9223372036854775808ms', '-9223372036854775809ms', '106751991167d',
-  '106751991168d', '2562047788015215h', '-2562047788015216h', '1000000000000000000000ms',
+  '0ms',
+  '1ms',
+  '-1ms',
+  '1s',
+  '1m',
+  '1h',
+  '1d',
+  '1d2h3m4s5ms',
+  '-1d2h3m4s5ms',
+  '90m',
+  '-90m',
+  '61s',
+  '1ms1s',
+  '1h1d',
+  '',
+  '-',
+  '1',
+  '1x',
+  '9223372036854775807ms',
+  '9223372036854775808ms',
+  '-9223372036854775808ms',
+  '-9223372036854775809ms',
+  '106751991167d',
+  '106751991168d',
+  '2562047788015215h',
+  '-2562047788015216h',
+  '1000000000000000000000ms',
 ];
 const LONGS = [
-  0n, 1n, -1n, 2n, 3n, 10n, 2n ** 31n, 2n ** 32n, 3037000499n, 3037000500n, -3037000500n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n,
-  -(2n ** 53n), 2n ** 62n, -(2n ** 62n), 2n ** 63n - 1n, -(2n ** 63n), -(2n ** 63n - 1n), 4611686018427387904n, 86_400_000n,
+  0n,
+  1n,
+  -1n,
+  2n,
+  3n,
+  10n,
+  2n ** 31n,
+  2n ** 32n,
+  3037000499n,
+  3037000500n,
+  -3037000500n,
+  2n ** 53n - 1n,
+  2n ** 53n,
+  2n ** 53n + 1n,
+  -(2n ** 53n),
+  2n ** 62n,
+  -(2n ** 62n),
+  2n ** 63n - 1n,
+  -(2n ** 63n),
+  -(2n ** 63n - 1n),
+  4611686018427387904n,
+  86_400_000n,
 ];
 
 type Op = '+' | '-' | '*' | '<' | '<=' | '>' | '>=' | '==' | '!=';
@@ -97,15 +216,26 @@ const long = (depth: number): fc.Arbitrary<Both> => {
     fc.constant(contextAttr('n')),
     fc.tuple(ops('+', '-', '*'), long(depth - 1), long(depth - 1)).map(([op, l, r]) => binary(op, l, r)),
     long(depth - 1).map(negate),
-    fc.tuple(fc.constantFrom('toMilliseconds', 'toSeconds', 'toMinutes', 'toHours', 'toDays'), duration(depth - 1))
+    fc
+      .tuple(fc.constantFrom('toMilliseconds', 'toSeconds', 'toMinutes', 'toHours', 'toDays'), duration(depth - 1))
       .map(([fn, d]) => call(fn, d)),
   );
 };
-const ip = (): fc.Arbitrary<Both> => fc.oneof(fc.constantFrom(...IPS).map((s) => call('ip', value(s))), fc.constant(contextAttr('addr')));
+const ip = (): fc.Arbitrary<Both> =>
+  fc.oneof(
+    fc.constantFrom(...IPS).map((s) => call('ip', value(s))),
+    fc.constant(contextAttr('addr')),
+  );
 const decimal = (): fc.Arbitrary<Both> =>
-  fc.oneof(fc.constantFrom(...DECIMALS).map((s) => call('decimal', value(s))), fc.constant(contextAttr('amount')));
+  fc.oneof(
+    fc.constantFrom(...DECIMALS).map((s) => call('decimal', value(s))),
+    fc.constant(contextAttr('amount')),
+  );
 const datetime = (depth: number): fc.Arbitrary<Both> => {
-  const leaf = fc.oneof(fc.constantFrom(...DATETIMES).map((s) => call('datetime', value(s))), fc.constant(contextAttr('at')));
+  const leaf = fc.oneof(
+    fc.constantFrom(...DATETIMES).map((s) => call('datetime', value(s))),
+    fc.constant(contextAttr('at')),
+  );
   if (depth === 0) return leaf;
   return fc.oneof(
     leaf,
@@ -130,15 +260,18 @@ const boolExpr: fc.Arbitrary<Both> = fc.oneof(
   fc.tuple(ops('<', '<=', '>', '>=', '==', '!='), long(3), long(3)).map(([op, l, r]) => binary(op, l, r)),
   fc.tuple(fc.constantFrom('isIpv4', 'isIpv6', 'isLoopback', 'isMulticast'), ip()).map(([fn, a]) => call(fn, a)),
   fc.tuple(ip(), ip()).map(([a, b]) => call('isInRange', a, b)),
-  fc.tuple(fc.constantFrom('lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual'), decimal(), decimal())
+  fc
+    .tuple(fc.constantFrom('lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual'), decimal(), decimal())
     .map(([fn, a, b]) => call(fn, a, b)),
   fc.tuple(ops('<', '<=', '>', '>=', '==', '!='), datetime(2), datetime(2)).map(([op, l, r]) => binary(op, l, r)),
   fc.tuple(ops('<', '<=', '>', '>=', '=='), duration(2), duration(2)).map(([op, l, r]) => binary(op, l, r)),
   // Ill-typed: operators and methods on anything.
   fc.tuple(ops('<', '==', '>='), anything(1), anything(1)).map(([op, l, r]) => binary(op, l, r)),
-  fc.tuple(fc.constantFrom('isIpv4', 'isLoopback', 'toDays', 'toTime', 'toDate'), anything(1))
+  fc
+    .tuple(fc.constantFrom('isIpv4', 'isLoopback', 'toDays', 'toTime', 'toDate'), anything(1))
     .map(([fn, a]) => binary('==', call(fn, a), call(fn, a))),
-  fc.tuple(fc.constantFrom('isInRange', 'lessThan', 'offset', 'durationSince'), anything(1), anything(1))
+  fc
+    .tuple(fc.constantFrom('isInRange', 'lessThan', 'offset', 'durationSince'), anything(1), anything(1))
     .map(([fn, a, b]) => binary('==', call(fn, a, b), call(fn, a, b))),
 );
 

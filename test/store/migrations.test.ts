@@ -26,8 +26,14 @@ const RECORDED = [
 ] as const;
 
 test('each migration is a file NNNN-short-name.ts whose number is its version, 1..N without gaps or repeats, all listed in order', async () => {
-  const names = readdirSync(DIR).filter((f) => f.endsWith('.ts')).sort();
-  assert.deepEqual(names.filter((f) => !FILE.test(f)), ['index.ts', 'migration.ts'], 'only migrations, the list and the type live here');
+  const names = readdirSync(DIR)
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
+  assert.deepEqual(
+    names.filter((f) => !FILE.test(f)),
+    ['index.ts', 'migration.ts'],
+    'only migrations, the list and the type live here',
+  );
   const files = names.filter((f) => FILE.test(f));
   const loaded: Migration[] = [];
   for (const f of files) {
@@ -35,13 +41,23 @@ test('each migration is a file NNNN-short-name.ts whose number is its version, 1
     assert.equal(migration.version, Number(FILE.exec(f)![1]), `${f} holds version ${migration.version}`);
     loaded.push(migration);
   }
-  assert.deepEqual(loaded.map((m) => m.version), files.map((_, i) => i + 1));
-  assert.deepEqual(MIGRATIONS.map((m) => m.version), loaded.map((m) => m.version), 'index.ts lists every file, in order');
+  assert.deepEqual(
+    loaded.map((m) => m.version),
+    files.map((_, i) => i + 1),
+  );
+  assert.deepEqual(
+    MIGRATIONS.map((m) => m.version),
+    loaded.map((m) => m.version),
+    'index.ts lists every file, in order',
+  );
   MIGRATIONS.forEach((m, i) => assert.equal(m, loaded[i], `index.ts lists the migration of ${files[i]}`));
 });
 
 test('released migrations keep their versions and names', () => {
-  assert.deepEqual(MIGRATIONS.slice(0, RECORDED.length).map((m) => [m.version, m.name]), RECORDED);
+  assert.deepEqual(
+    MIGRATIONS.slice(0, RECORDED.length).map((m) => [m.version, m.name]),
+    RECORDED,
+  );
 });
 
 for (const store of testStores()) {
@@ -51,8 +67,14 @@ for (const store of testStores()) {
     test('a fresh store records the same versions and names as every existing one, and migrates once', async () => {
       const db = await store.open();
       const rows = await db.all<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
-      assert.deepEqual(rows.map((r) => [Number(r.version), r.name]), MIGRATIONS.map((m) => [m.version, m.name]));
-      assert.deepEqual(rows.slice(0, RECORDED.length).map((r) => [Number(r.version), r.name]), RECORDED);
+      assert.deepEqual(
+        rows.map((r) => [Number(r.version), r.name]),
+        MIGRATIONS.map((m) => [m.version, m.name]),
+      );
+      assert.deepEqual(
+        rows.slice(0, RECORDED.length).map((r) => [Number(r.version), r.name]),
+        RECORDED,
+      );
       assert.deepEqual(await migrate(db), []);
     });
   });

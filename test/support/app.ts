@@ -9,14 +9,25 @@ export interface TestApp {
   admin: string;
   /** A token for a new user holding exactly these roles. */
   tokenFor(roles: Role[]): Promise<string>;
-  call(method: string, url: string, token: string | undefined, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  call(
+    method: string,
+    url: string,
+    token: string | undefined,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
   /** Votes an approval through with as many fresh approvers as it needs (never its requester nor the identity's owner). */
   approve(approvalId: string): Promise<void>;
   /**
    * Writes a record as the admin would, and where the write adds power (202, held for approval)
    * has it approved by fresh approvers: answers the record as then stored (status 201 or 200).
    */
-  write(method: 'POST' | 'PUT', url: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  write(
+    method: 'POST' | 'PUT',
+    url: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
 }
 
 let users = 0;

@@ -45,12 +45,36 @@ const uid = (type: string, id: string): Uid => ({ type, id });
 
 // Longs chosen around the edges: 2^53 (where exactness of JS numbers ends), √(2^63) (whose
 // square just overflows i64), and i64's own ends reachable by arithmetic.
-const LONGS = [0, 1, -1, 2, 3, 7, -7, 42, 100, -100, 2 ** 31, 2 ** 32, 3037000499, 3037000500, -3037000500,
-  Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER - 1, 1024, 2 ** 52];
+const LONGS = [
+  0,
+  1,
+  -1,
+  2,
+  3,
+  7,
+  -7,
+  42,
+  100,
+  -100,
+  2 ** 31,
+  2 ** 32,
+  3037000499,
+  3037000500,
+  -3037000500,
+  Number.MAX_SAFE_INTEGER,
+  -Number.MAX_SAFE_INTEGER,
+  Number.MAX_SAFE_INTEGER - 1,
+  1024,
+  2 ** 52,
+];
 // -(2^53−1)·1024 − 1024 = −2^63 and (2^53−1)·1024 + 1023 = 2^63−1: i64's ends, built by arithmetic
 // because JSON numbers cannot carry them.
-const I64_MIN_EXPR = { '-': { left: { '*': { left: { Value: -Number.MAX_SAFE_INTEGER }, right: { Value: 1024 } } }, right: { Value: 1024 } } };
-const I64_MAX_EXPR = { '+': { left: { '*': { left: { Value: Number.MAX_SAFE_INTEGER }, right: { Value: 1024 } } }, right: { Value: 1023 } } };
+const I64_MIN_EXPR = {
+  '-': { left: { '*': { left: { Value: -Number.MAX_SAFE_INTEGER }, right: { Value: 1024 } } }, right: { Value: 1024 } },
+};
+const I64_MAX_EXPR = {
+  '+': { left: { '*': { left: { Value: Number.MAX_SAFE_INTEGER }, right: { Value: 1024 } } }, right: { Value: 1023 } },
+};
 const STRINGS = ['', 'a', 'ab', 'abc', 'a*c', 'a\\*c', 'x\\y', 'read', 'é', '😀x', 'ba', 'aXbXc', '"q"'];
 const TAG_KEYS = ['t', 'level', 'x y'];
 const RECORD_KEYS = ['a', 'b', 'c', 'a b'];
@@ -138,9 +162,13 @@ function parentsOf(g: Draw, type: string, id: string): Uid[] {
     case 'Action':
       return (ACTION_PARENTS[id] ?? []).filter(() => chance(g, 85)).map((parent) => uid('Action', parent));
     case 'Group': // a DAG: groups only have groups listed before them as parents (Cedar refuses cycles)
-      return below(IDS.Group!).filter(() => chance(g, 40)).map((parent) => uid('Group', parent));
+      return below(IDS.Group!)
+        .filter(() => chance(g, 40))
+        .map((parent) => uid('Group', parent));
     case 'Folder':
-      return below(IDS.Folder!).filter(() => chance(g, 50)).map((parent) => uid('Folder', parent));
+      return below(IDS.Folder!)
+        .filter(() => chance(g, 50))
+        .map((parent) => uid('Folder', parent));
     case 'Doc':
       return IDS.Folder!.filter(() => chance(g, 35)).map((parent) => uid('Folder', parent));
     default: // users and services: in groups
@@ -261,7 +289,19 @@ class ExprGen {
       () => v(chance(g, 50)),
       () => this.attrOfKind(['bool'], d),
       () => ({ has: { left: this.holder(d), attr: pick(g, [...ATTR_NAMES, 'missing']) } }),
-      () => ({ has: { left: this.holder(d), attr: pick(g, [['info', 'c', 'a'], ['info', 'a'], ['info', 'c'], ['owner', 'n'], ['n', 'x'], ['info', 'missing', 'a']]) } }),
+      () => ({
+        has: {
+          left: this.holder(d),
+          attr: pick(g, [
+            ['info', 'c', 'a'],
+            ['info', 'a'],
+            ['info', 'c'],
+            ['owner', 'n'],
+            ['n', 'x'],
+            ['info', 'missing', 'a'],
+          ]),
+        },
+      }),
       () => {
         const type = pick(g, EXPR_TYPES);
         return bin(pick(g, ['==', '!=']), this.of(type, d), chance(g, 85) ? this.of(type, d) : this.of(pick(g, EXPR_TYPES), d));
@@ -287,24 +327,39 @@ class ExprGen {
         const kind = ATTRS[name]!;
         const read = dot(holder, name);
         const use: Expr =
-          kind === 'long' ? bin(pick(g, ['<', '>=', '==']), read, this.of('long', d))
-            : kind === 'bool' ? read
-              : kind === 'string' ? { like: { left: read, pattern: this.pattern() } }
-                : kind === 'entity' ? bin('in', read, this.entityOrEntitySet(d))
-                  : kind === 'record' ? { has: { left: read, attr: pick(g, RECORD_KEYS) } }
-                    : bin(pick(g, ['contains', 'containsAny', 'containsAll']), read, kind === 'set<string>' ? v(pick(g, STRINGS)) : this.of('set', d));
+          kind === 'long'
+            ? bin(pick(g, ['<', '>=', '==']), read, this.of('long', d))
+            : kind === 'bool'
+              ? read
+              : kind === 'string'
+                ? { like: { left: read, pattern: this.pattern() } }
+                : kind === 'entity'
+                  ? bin('in', read, this.entityOrEntitySet(d))
+                  : kind === 'record'
+                    ? { has: { left: read, attr: pick(g, RECORD_KEYS) } }
+                    : bin(
+                        pick(g, ['contains', 'containsAny', 'containsAll']),
+                        read,
+                        kind === 'set<string>' ? v(pick(g, STRINGS)) : this.of('set', d),
+                      );
         // Cedar's guard idioms: `e has a && <use e.a>`, `!(e has a) || <use e.a>`.
-        return chance(g, 60) ? bin('&&', { has: { left: holder, attr: name } }, use) : bin('||', { '!': { arg: { has: { left: holder, attr: name } } } }, use);
+        return chance(g, 60)
+          ? bin('&&', { has: { left: holder, attr: name } }, use)
+          : bin('||', { '!': { arg: { has: { left: holder, attr: name } } } }, use);
       },
       () => ({ '!': { arg: this.of('bool', d) } }),
       () => bin('in', this.of('entity', d), this.entityOrEntitySet(d)),
       () => {
         // Prefix and suffix longer than the text together: "a" like "a*a" is false.
         const part = pick(g, ['a', 'ab']);
-        return { like: { left: chance(g, 50) ? v(part) : this.of('string', d), pattern: [{ Literal: part }, 'Wildcard', { Literal: part }] } };
+        return {
+          like: { left: chance(g, 50) ? v(part) : this.of('string', d), pattern: [{ Literal: part }, 'Wildcard', { Literal: part }] },
+        };
       },
       // Short texts against the overlapping patterns below.
-      () => ({ like: { left: chance(g, 30) ? v(pick(g, ['a', 'ab', 'b', 'aa', 'X', ''])) : this.of('string', d), pattern: this.pattern() } }),
+      () => ({
+        like: { left: chance(g, 30) ? v(pick(g, ['a', 'ab', 'b', 'aa', 'X', ''])) : this.of('string', d), pattern: this.pattern() },
+      }),
       () => {
         const is: Record<string, unknown> = { left: this.of('entity', d), entity_type: pick(g, ALL_TYPES) };
         if (chance(g, 40)) is.in = this.entityOrEntitySet(d);
@@ -328,7 +383,12 @@ class ExprGen {
       () => dot(dot({ Var: pick(g, ['principal', 'context'] as const) }, 'info'), 'a'),
       () => bin(pick(g, ['+', '-', '*']), this.of('long', d), this.of('long', d)),
       () => bin('*', v(pick(g, [3037000499, 3037000500, Number.MAX_SAFE_INTEGER, 1024, -1])), this.of('long', d)),
-      () => bin(pick(g, ['*', '+', '-']), bin('*', v(pick(g, [3037000499, 3037000500, -3037000500, Number.MAX_SAFE_INTEGER])), v(pick(g, [3037000499, 1024, 1025, -1024]))), v(pick(g, LONGS))),
+      () =>
+        bin(
+          pick(g, ['*', '+', '-']),
+          bin('*', v(pick(g, [3037000499, 3037000500, -3037000500, Number.MAX_SAFE_INTEGER])), v(pick(g, [3037000499, 1024, 1025, -1024]))),
+          v(pick(g, LONGS)),
+        ),
       () => ({ neg: { arg: this.of('long', d) } }),
       // i64's ends exactly: one step more (or negating the minimum) overflows
       () => pick(g, [I64_MIN_EXPR, I64_MAX_EXPR, { neg: { arg: I64_MIN_EXPR } }, { neg: { arg: I64_MAX_EXPR } }]),
@@ -367,7 +427,13 @@ class ExprGen {
   private entityOrEntitySet(depth: number): Expr {
     const g = this.g;
     return pick(g, [
-      () => v({ __entity: uid(pick(g, ['Group', 'Folder', 'Action', 'User'] as const), pick(g, [...IDS.Group!, ...IDS.Folder!, 'readers', 'all', 'alice'])) }),
+      () =>
+        v({
+          __entity: uid(
+            pick(g, ['Group', 'Folder', 'Action', 'User'] as const),
+            pick(g, [...IDS.Group!, ...IDS.Folder!, 'readers', 'all', 'alice']),
+          ),
+        }),
       () => this.of('entity', depth),
       () => ({ Set: Array.from({ length: int(g, 0, 3) }, () => this.of('entity', depth)) }),
       () => ({ Set: [this.of('entity', depth), chance(g, 50) ? v(pick(g, LONGS)) : this.of(pick(g, EXPR_TYPES), depth)] }),
@@ -378,7 +444,10 @@ class ExprGen {
   set(depth: number): Expr {
     const g = this.g;
     const d = depth - 1;
-    if (depth <= 0) return chance(g, 50) ? v(Array.from({ length: int(g, 0, 3) }, () => pick(g, LONGS.slice(0, 8)))) : this.attrOfKind(['set<string>', 'set<long>', 'set<entity>'], 0);
+    if (depth <= 0)
+      return chance(g, 50)
+        ? v(Array.from({ length: int(g, 0, 3) }, () => pick(g, LONGS.slice(0, 8))))
+        : this.attrOfKind(['set<string>', 'set<long>', 'set<entity>'], 0);
     return pick(g, [
       () => {
         const type = pick(g, EXPR_TYPES);
@@ -449,7 +518,12 @@ class ExprGen {
     if (chance(g, 30)) {
       // Prefix and suffix that may overlap in short strings ("a*a" must not match "a").
       const part = pick(g, ['a', 'ab', 'b', 'X']);
-      return [{ Literal: part }, 'Wildcard', ...(chance(g, 50) ? [{ Literal: pick(g, ['b', 'c']) }, 'Wildcard'] : []), { Literal: chance(g, 70) ? part : 'c' }];
+      return [
+        { Literal: part },
+        'Wildcard',
+        ...(chance(g, 50) ? [{ Literal: pick(g, ['b', 'c']) }, 'Wildcard'] : []),
+        { Literal: chance(g, 70) ? part : 'c' },
+      ];
     }
     return Array.from({ length: int(g, 0, 4) }, () =>
       chance(g, 35) ? 'Wildcard' : { Literal: pick(g, ['a', 'b', 'c', '*', '\\', 'X', '😀', 'é', '"']) },

@@ -76,8 +76,12 @@ function stress(calls, gcEvery) {
       staticPolicies[`p${k}`] = random() < 0.5 ? texts[k % 4] : cedar.policyToJson(texts[k % 4]).json;
     }
     const answer = cedar.isAuthorized({
-      principal: entities[0].uid, action: { type: 'A', id: 'a' }, resource: entities[count - 1].uid,
-      context: { s: `a${'q'.repeat(i % 100)}b` }, entities, policies: { staticPolicies },
+      principal: entities[0].uid,
+      action: { type: 'A', id: 'a' },
+      resource: entities[count - 1].uid,
+      context: { s: `a${'q'.repeat(i % 100)}b` },
+      entities,
+      policies: { staticPolicies },
     });
     if (answer.type !== 'success') throw new Error(JSON.stringify(answer.errors));
     cedar.policyToText(cedar.policyToJson(texts[i % 4]).json);

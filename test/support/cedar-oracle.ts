@@ -206,7 +206,9 @@ export class CedarOracle {
   async authorize(batch: OracleBatch): Promise<OracleAnswer[]> {
     const answers = (await this.ask('authorize', { batch }, batch.requests.length)) as OracleAnswer[];
     if (!Array.isArray(answers) || answers.length !== batch.requests.length) {
-      throw new Error(`the cedar-wasm oracle answered ${Array.isArray(answers) ? answers.length : 'no'} answers for ${batch.requests.length} requests`);
+      throw new Error(
+        `the cedar-wasm oracle answered ${Array.isArray(answers) ? answers.length : 'no'} answers for ${batch.requests.length} requests`,
+      );
     }
     return answers;
   }

@@ -39,7 +39,11 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
     const code = await run(['node', 'mandate', ...args], { out: (s) => (stdout += s), err: (s) => (stderr += s) });
     return { code, stdout, stderr };
   } finally {
-    for (const [k, v] of [['MANDATE_URL', saved.url], ['MANDATE_TOKEN', saved.token], ['XDG_CONFIG_HOME', saved.config]] as const) {
+    for (const [k, v] of [
+      ['MANDATE_URL', saved.url],
+      ['MANDATE_TOKEN', saved.token],
+      ['XDG_CONFIG_HOME', saved.config],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
@@ -55,12 +59,16 @@ export interface ServerProcess {
 /** Starts `mandate serve` on a free port and waits until it says where it listens. */
 export function startServerProcess(args: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, ['--conditions=mandate-source', '--import', 'tsx', ENTRY, 'serve', '--port', '0', ...args], {
-      cwd: ROOT,
-      // Its own key-encryption key: a test server must not create ./data/mandate.kek in the work tree.
-      env: { ...process.env, MANDATE_LOG_LEVEL: 'warn', MANDATE_KEK: randomBytes(32).toString('base64'), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child: ChildProcess = spawn(
+      process.execPath,
+      ['--conditions=mandate-source', '--import', 'tsx', ENTRY, 'serve', '--port', '0', ...args],
+      {
+        cwd: ROOT,
+        // Its own key-encryption key: a test server must not create ./data/mandate.kek in the work tree.
+        env: { ...process.env, MANDATE_LOG_LEVEL: 'warn', MANDATE_KEK: randomBytes(32).toString('base64'), ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -74,10 +82,11 @@ export function startServerProcess(args: string[], env: Record<string, string> =
         resolve({
           url: m[1]!,
           output: () => out,
-          stop: () => new Promise((done) => {
-            child.once('close', () => done());
-            child.kill('SIGTERM');
-          }),
+          stop: () =>
+            new Promise((done) => {
+              child.once('close', () => done());
+              child.kill('SIGTERM');
+            }),
         });
       }
     };

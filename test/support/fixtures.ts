@@ -22,7 +22,9 @@ export function identity(id: string, over: Partial<IdentityInput> = {}): Identit
   };
 }
 
-export function smallManifest(identities: IdentityInput[] = [identity('svc-a'), identity('svc-b', { capability: 'observe', function: 'reporting' })]): Manifest {
+export function smallManifest(
+  identities: IdentityInput[] = [identity('svc-a'), identity('svc-b', { capability: 'observe', function: 'reporting' })],
+): Manifest {
   return {
     version: 1,
     entities: [
@@ -35,8 +37,24 @@ export function smallManifest(identities: IdentityInput[] = [identity('svc-a'), 
     ],
     vendors: [{ id: 'vendor-kyc', name: 'KYC Vendor' }],
     authorisations: [
-      { id: 'auth-de-custody-de', entity: 'ent-de', service: 'custody', jurisdiction: 'DE', status: 'authorised', basis: 'home', reference: 'BaFin 2025/1' },
-      { id: 'auth-de-custody-fr', entity: 'ent-de', service: 'custody', jurisdiction: 'FR', status: 'authorised', basis: 'passport', reference: 'BaFin 2025/1-FR' },
+      {
+        id: 'auth-de-custody-de',
+        entity: 'ent-de',
+        service: 'custody',
+        jurisdiction: 'DE',
+        status: 'authorised',
+        basis: 'home',
+        reference: 'BaFin 2025/1',
+      },
+      {
+        id: 'auth-de-custody-fr',
+        entity: 'ent-de',
+        service: 'custody',
+        jurisdiction: 'FR',
+        status: 'authorised',
+        basis: 'passport',
+        reference: 'BaFin 2025/1-FR',
+      },
     ],
     identities,
   };

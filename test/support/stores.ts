@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { type Database } from '../../src/store/db.js';
+import type { Database } from '../../src/store/db.js';
 import { openDatabase } from '../../src/store/open.js';
 import { migrate } from '../../src/store/migrations.js';
 

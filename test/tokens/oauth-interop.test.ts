@@ -20,7 +20,12 @@ async function ed25519(): Promise<{ priv: CryptoKey; pub: JWK }> {
   return { priv: privateKey, pub: await exportJWK(publicKey) };
 }
 
-interface Refusal { status: number; error: string; error_description?: string; challenge?: string }
+interface Refusal {
+  status: number;
+  error: string;
+  error_description?: string;
+  challenge?: string;
+}
 
 /**
  * What openid-client threw, if it is an RFC 6749 §5.2 error: a ResponseBodyError, or on a 401 a
@@ -30,11 +35,20 @@ async function oauthError(p: Promise<unknown>): Promise<Refusal> {
   try {
     await p;
   } catch (err) {
-    if (err instanceof client.ResponseBodyError) return { status: err.status, error: err.error, ...(err.error_description ? { error_description: err.error_description } : {}) };
-    assert.ok(err instanceof client.WWWAuthenticateChallengeError, `expected an OAuth error, got ${(err as Error).name}: ${(err as Error).message}`);
-    const body = await err.response.json() as { error: string; error_description: string };
+    if (err instanceof client.ResponseBodyError)
+      return { status: err.status, error: err.error, ...(err.error_description ? { error_description: err.error_description } : {}) };
+    assert.ok(
+      err instanceof client.WWWAuthenticateChallengeError,
+      `expected an OAuth error, got ${(err as Error).name}: ${(err as Error).message}`,
+    );
+    const body = (await err.response.json()) as { error: string; error_description: string };
     assert.equal(err.response.headers.get('content-type'), 'application/json; charset=utf-8');
-    return { status: err.status, error: body.error, error_description: body.error_description, challenge: err.cause.map((c) => `${c.scheme} realm=${c.parameters.realm}`).join(', ') };
+    return {
+      status: err.status,
+      error: body.error,
+      error_description: body.error_description,
+      challenge: err.cause.map((c) => `${c.scheme} realm=${c.parameters.realm}`).join(', '),
+    };
   }
   assert.fail('the request succeeded');
 }
@@ -50,13 +64,24 @@ for (const store of testStores()) {
       client.discovery(new URL(url), clientId, undefined, auth, { algorithm: 'oauth2', execute: [client.allowInsecureRequests] });
     const workloadToken = (over: { sub?: string } = {}) => {
       const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({}).setProtectedHeader({ alg: 'EdDSA', kid: 'k8s-1' }).setIssuer(ISS).setAudience('mandate').setSubject(over.sub ?? SUBJECT)
-        .setIssuedAt(now).setExpirationTime(now + 300).setJti(crypto.randomUUID()).sign(platform.priv);
+      return new SignJWT({})
+        .setProtectedHeader({ alg: 'EdDSA', kid: 'k8s-1' })
+        .setIssuer(ISS)
+        .setAudience('mandate')
+        .setSubject(over.sub ?? SUBJECT)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 300)
+        .setJti(crypto.randomUUID())
+        .sign(platform.priv);
     };
     /** The workload's token exchange through openid-client, for a given audience. */
     const exchange = async (audience?: string) => {
       const config = await discover('custody-api', client.None());
-      return client.genericGrantRequest(config, EXCHANGE, { subject_token: await workloadToken(), subject_token_type: JWT_TYPE, ...(audience ? { audience } : {}) });
+      return client.genericGrantRequest(config, EXCHANGE, {
+        subject_token: await workloadToken(),
+        subject_token_type: JWT_TYPE,
+        ...(audience ? { audience } : {}),
+      });
     };
 
     before(async () => {
@@ -67,15 +92,29 @@ for (const store of testStores()) {
         identity('custody-api'),
         // Resource servers: one with a registered key, one legacy with a static secret.
         identity('withdraw-service', { function: 'reporting', capability: 'observe' }),
-        identity('legacy-gateway', { function: 'reconciliation', capability: 'observe', credential: { type: 'static_secret', created: '2024-01-01T00:00:00Z' } }),
+        identity('legacy-gateway', {
+          function: 'reconciliation',
+          capability: 'observe',
+          credential: { type: 'static_secret', created: '2024-01-01T00:00:00Z' },
+        }),
       ]);
       assert.equal((await t.call('POST', '/v1/import', t.admin, m)).status, 200);
       const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
       platform = { priv: privateKey, pub: { ...(await exportJWK(publicKey)), kid: 'k8s-1', alg: 'EdDSA' } };
-      assert.equal((await t.call('POST', '/v1/issuers', t.admin, { id: 'k8s', issuer: ISS, audience: 'mandate', jwks: { keys: [platform.pub] } })).status, 201);
-      assert.equal((await t.call('POST', '/v1/identities/custody-api/credentials', t.admin, { type: 'oidc', issuer: 'k8s', subject: SUBJECT })).status, 201);
+      assert.equal(
+        (await t.call('POST', '/v1/issuers', t.admin, { id: 'k8s', issuer: ISS, audience: 'mandate', jwks: { keys: [platform.pub] } }))
+          .status,
+        201,
+      );
+      assert.equal(
+        (await t.call('POST', '/v1/identities/custody-api/credentials', t.admin, { type: 'oidc', issuer: 'k8s', subject: SUBJECT })).status,
+        201,
+      );
       rsKey = await ed25519();
-      assert.equal((await t.call('POST', '/v1/identities/withdraw-service/credentials', t.admin, { type: 'jwk', jwk: rsKey.pub })).status, 201);
+      assert.equal(
+        (await t.call('POST', '/v1/identities/withdraw-service/credentials', t.admin, { type: 'jwk', jwk: rsKey.pub })).status,
+        201,
+      );
       const secret = await t.call('POST', '/v1/identities/legacy-gateway/credentials', t.admin, { type: 'static_secret' });
       assert.equal(secret.status, 201);
       legacySecret = secret.body.secret;
@@ -114,7 +153,9 @@ for (const store of testStores()) {
 
     test('errors reach openid-client as OAuth errors: invalid_grant, unsupported_grant_type, invalid_client', async () => {
       const config = await discover('custody-api', client.None());
-      const bad = await oauthError(client.genericGrantRequest(config, EXCHANGE, { subject_token: 'not.a.jwt', subject_token_type: JWT_TYPE }));
+      const bad = await oauthError(
+        client.genericGrantRequest(config, EXCHANGE, { subject_token: 'not.a.jwt', subject_token_type: JWT_TYPE }),
+      );
       assert.deepEqual([bad.status, bad.error], [400, 'invalid_grant']);
       assert.match(bad.error_description ?? '', /subject_token/);
       for (const grant of ['authorization_code', 'password', 'urn:example:unknown']) {
@@ -150,12 +191,19 @@ for (const store of testStores()) {
       assert.equal((await client.tokenIntrospection(gw, forRs)).active, false);
       // No credentials, or wrong ones: 401 invalid_client, read by openid-client as such.
       const anon = await discover('custody-api', client.None());
-      assert.deepEqual((({ status, error }) => [status, error])(await oauthError(client.tokenIntrospection(anon, forRs))), [401, 'invalid_client']);
+      assert.deepEqual((({ status, error }) => [status, error])(await oauthError(client.tokenIntrospection(anon, forRs))), [
+        401,
+        'invalid_client',
+      ]);
       const stranger = await discover('withdraw-service', client.PrivateKeyJwt((await ed25519()).priv));
       assert.equal((await oauthError(client.tokenIntrospection(stranger, forRs))).error, 'invalid_client');
       // The enforcer role's API token still works, as before.
       const enforcer = await t.tokenFor(['enforcer']);
-      const viaApi = await fetch(`${url}/v1/introspect`, { method: 'POST', headers: { authorization: `Bearer ${enforcer}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: forOther }) });
+      const viaApi = await fetch(`${url}/v1/introspect`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${enforcer}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: forOther }),
+      });
       assert.equal(((await viaApi.json()) as { active: boolean }).active, true);
     });
 

@@ -21,12 +21,20 @@ async function keyPair(): Promise<{ priv: CryptoKey; pub: JWK }> {
   return { priv: privateKey, pub: { ...(await exportJWK(publicKey)), kid: `k${Math.random().toString(36).slice(2, 8)}`, alg: 'EdDSA' } };
 }
 
-function workloadToken(key: { priv: CryptoKey; pub: JWK }, over: { sub?: string; aud?: string; iss?: string; exp?: number; nbf?: number; iat?: number; jti?: string } = {}): Promise<string> {
+function workloadToken(
+  key: { priv: CryptoKey; pub: JWK },
+  over: { sub?: string; aud?: string; iss?: string; exp?: number; nbf?: number; iat?: number; jti?: string } = {},
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({})
     .setProtectedHeader({ alg: 'EdDSA', kid: key.pub.kid! })
-    .setIssuer(over.iss ?? ISS).setAudience(over.aud ?? 'mandate').setSubject(over.sub ?? 'system:serviceaccount:custody:api')
-    .setIssuedAt(over.iat ?? now).setNotBefore(over.nbf ?? now).setExpirationTime(over.exp ?? now + 600).setJti(over.jti ?? crypto.randomUUID())
+    .setIssuer(over.iss ?? ISS)
+    .setAudience(over.aud ?? 'mandate')
+    .setSubject(over.sub ?? 'system:serviceaccount:custody:api')
+    .setIssuedAt(over.iat ?? now)
+    .setNotBefore(over.nbf ?? now)
+    .setExpirationTime(over.exp ?? now + 600)
+    .setJti(over.jti ?? crypto.randomUUID())
     .sign(key.priv);
 }
 
@@ -39,13 +47,20 @@ for (const store of testStores()) {
     let ciPlatform: { priv: CryptoKey; pub: JWK };
     const exchange = (subject_token: string, extra: Record<string, string> = {}) =>
       t.call('POST', '/v1/token', undefined, form({ grant_type: EXCHANGE, subject_token, subject_token_type: JWT_TYPE, ...extra }), FORM);
-    const refusals = async () => Number((await t.db.all<{ n: number }>("SELECT COUNT(*) AS n FROM events WHERE action = 'token.refused'"))[0]!.n);
-    const issued = async () => Number((await t.db.all<{ n: number }>("SELECT COUNT(*) AS n FROM events WHERE action = 'token.issued'"))[0]!.n);
+    const refusals = async () =>
+      Number((await t.db.all<{ n: number }>("SELECT COUNT(*) AS n FROM events WHERE action = 'token.refused'"))[0]!.n);
+    const issued = async () =>
+      Number((await t.db.all<{ n: number }>("SELECT COUNT(*) AS n FROM events WHERE action = 'token.issued'"))[0]!.n);
 
     before(async () => {
       t = await testApp(await store.open());
       const m = smallManifest([
-        identity('custody-api', { scopes: [{ entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }, { entity: 'ent-de', service: 'custody', jurisdiction: 'FR' }] }),
+        identity('custody-api', {
+          scopes: [
+            { entity: 'ent-de', service: 'custody', jurisdiction: 'DE' },
+            { entity: 'ent-de', service: 'custody', jurisdiction: 'FR' },
+          ],
+        }),
         identity('reporter', { function: 'reporting', capability: 'observe' }),
         identity('legacy-batch', { function: 'reconciliation', credential: { type: 'static_secret', created: '2024-01-01T00:00:00Z' } }),
         identity('ci-deployer', { kind: 'pipeline', function: 'infrastructure', capability: 'observe', environment: 'staging' }),
@@ -53,11 +68,34 @@ for (const store of testStores()) {
       assert.equal((await t.call('POST', '/v1/import', t.admin, m)).status, 200);
       platform = await keyPair();
       ciPlatform = await keyPair();
-      const add = await t.call('POST', '/v1/issuers', t.admin, { id: 'k8s', issuer: ISS, audience: 'mandate', jwks: { keys: [platform.pub] } });
+      const add = await t.call('POST', '/v1/issuers', t.admin, {
+        id: 'k8s',
+        issuer: ISS,
+        audience: 'mandate',
+        jwks: { keys: [platform.pub] },
+      });
       assert.equal(add.status, 201, JSON.stringify(add.body));
-      assert.equal((await t.call('POST', '/v1/issuers', t.admin, { id: 'ci', issuer: 'https://ci.test.example', audience: 'mandate', jwks: { keys: [ciPlatform.pub] }, one_time_use: true })).status, 201);
-      for (const [id, iss, sub] of [['custody-api', 'k8s', 'system:serviceaccount:custody:api'], ['reporter', 'k8s', 'system:serviceaccount:reporting:job'], ['ci-deployer', 'ci', 'repo:firm/infra:ref:refs/heads/main']])
-        assert.equal((await t.call('POST', `/v1/identities/${id}/credentials`, t.admin, { type: 'oidc', issuer: iss, subject: sub })).status, 201);
+      assert.equal(
+        (
+          await t.call('POST', '/v1/issuers', t.admin, {
+            id: 'ci',
+            issuer: 'https://ci.test.example',
+            audience: 'mandate',
+            jwks: { keys: [ciPlatform.pub] },
+            one_time_use: true,
+          })
+        ).status,
+        201,
+      );
+      for (const [id, iss, sub] of [
+        ['custody-api', 'k8s', 'system:serviceaccount:custody:api'],
+        ['reporter', 'k8s', 'system:serviceaccount:reporting:job'],
+        ['ci-deployer', 'ci', 'repo:firm/infra:ref:refs/heads/main'],
+      ])
+        assert.equal(
+          (await t.call('POST', `/v1/identities/${id}/credentials`, t.admin, { type: 'oidc', issuer: iss, subject: sub })).status,
+          201,
+        );
     });
     after(() => store.cleanup());
 
@@ -70,7 +108,10 @@ for (const store of testStores()) {
       // Execute capability on custody: at most five minutes.
       assert.equal(res.body.expires_in, 300);
       const jwks = (await t.call('GET', '/.well-known/jwks.json', undefined)).body;
-      const { payload, protectedHeader } = await jwtVerify(res.body.access_token, createLocalJWKSet(jwks), { issuer: 'http://mandate.local', audience: 'http://mandate.local' });
+      const { payload, protectedHeader } = await jwtVerify(res.body.access_token, createLocalJWKSet(jwks), {
+        issuer: 'http://mandate.local',
+        audience: 'http://mandate.local',
+      });
       assert.equal(protectedHeader.alg, 'EdDSA');
       assert.equal(protectedHeader.typ, 'at+jwt');
       assert.equal(payload.sub, 'custody-api');
@@ -83,7 +124,9 @@ for (const store of testStores()) {
       assert.ok((mdt.lawful as Record<string, string[]>)['ent-de/custody/DE']!.includes('initiate_transfer'));
       assert.equal(payload.exp! - payload.iat!, 300);
       // The issuance is evidence; the token itself is not in it.
-      const [ev] = await t.db.all<{ after_doc: string }>("SELECT after_doc FROM events WHERE action = 'token.issued' ORDER BY seq DESC LIMIT 1");
+      const [ev] = await t.db.all<{ after_doc: string }>(
+        "SELECT after_doc FROM events WHERE action = 'token.issued' ORDER BY seq DESC LIMIT 1",
+      );
       assert.equal(JSON.parse(ev!.after_doc).jti, payload.jti);
       assert.ok(!ev!.after_doc.includes(res.body.access_token.split('.')[2]));
     });
@@ -110,9 +153,17 @@ for (const store of testStores()) {
         ['unbound subject', await workloadToken(platform, { sub: 'system:serviceaccount:other:x' }), /bound to no identity/],
         ['alg none', `${b64({ alg: 'none' })}.${p}.`, /alg none/],
         // Algorithm confusion: an HMAC "signature" keyed with the issuer's public key.
-        ['HS256 with the public key', `${b64({ alg: 'HS256', kid: platform.pub.kid })}.${p}.${Buffer.from('x').toString('base64url')}`, /alg HS256/],
+        [
+          'HS256 with the public key',
+          `${b64({ alg: 'HS256', kid: platform.pub.kid })}.${p}.${Buffer.from('x').toString('base64url')}`,
+          /alg HS256/,
+        ],
         ['malformed', 'not.a.jwt', /not a JWT/],
-        ['tampered payload', `${h}.${b64({ ...decodeJwt(good), sub: 'system:serviceaccount:reporting:job' })}.${good.split('.')[2]}`, /signature/],
+        [
+          'tampered payload',
+          `${h}.${b64({ ...decodeJwt(good), sub: 'system:serviceaccount:reporting:job' })}.${good.split('.')[2]}`,
+          /signature/,
+        ],
       ];
       await t.app.services.tokens.flushRefusals();
       const before = await refusals();
@@ -129,7 +180,9 @@ for (const store of testStores()) {
       // count, never an event per request on the identity the caller named.
       assert.equal(await refusals(), before);
       await t.app.services.tokens.flushRefusals();
-      const [agg] = await t.db.all<{ subject_type: string; subject_id: string; after_doc: string }>("SELECT subject_type, subject_id, after_doc FROM events WHERE action = 'token.refused' ORDER BY seq DESC LIMIT 1");
+      const [agg] = await t.db.all<{ subject_type: string; subject_id: string; after_doc: string }>(
+        "SELECT subject_type, subject_id, after_doc FROM events WHERE action = 'token.refused' ORDER BY seq DESC LIMIT 1",
+      );
       assert.deepEqual([agg!.subject_type, agg!.subject_id], ['network_source', '127.0.0.1']);
       const after = JSON.parse(agg!.after_doc);
       assert.equal(after.count, cases.length);
@@ -142,12 +195,20 @@ for (const store of testStores()) {
       await t.app.services.tokens.flushRefusals();
       const before = await refusals();
       for (let i = 0; i < 50; i++) {
-        const res = await t.call('POST', '/v1/token', undefined, new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: `x\u001b[31m${i}.y.z` }).toString(), { 'content-type': 'application/x-www-form-urlencoded' });
+        const res = await t.call(
+          'POST',
+          '/v1/token',
+          undefined,
+          new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: `x\u001b[31m${i}.y.z` }).toString(),
+          { 'content-type': 'application/x-www-form-urlencoded' },
+        );
         assert.equal(res.status, 400);
       }
       await t.app.services.tokens.flushRefusals();
       assert.equal(await refusals(), before + 1);
-      const [agg] = await t.db.all<{ after_doc: string }>("SELECT after_doc FROM events WHERE action = 'token.refused' ORDER BY seq DESC LIMIT 1");
+      const [agg] = await t.db.all<{ after_doc: string }>(
+        "SELECT after_doc FROM events WHERE action = 'token.refused' ORDER BY seq DESC LIMIT 1",
+      );
       assert.equal(JSON.parse(agg!.after_doc).count, 50);
       assert.doesNotMatch(agg!.after_doc, /\\u001b|\u001b/);
     });
@@ -165,7 +226,11 @@ for (const store of testStores()) {
       assert.equal(res.status, 400);
       assert.equal(res.body.field, 'environment');
       // RFC 6749 §3.2: unknown parameters are ignored, so the grant type is what is refused.
-      for (const extra of [{ username: 'x', password: 'y' } as Record<string, string>, { code: 'abc', redirect_uri: 'https://app.example/cb' }, { constructor: 'x', toString: 'y', __proto__x: 'z' }]) {
+      for (const extra of [
+        { username: 'x', password: 'y' } as Record<string, string>,
+        { code: 'abc', redirect_uri: 'https://app.example/cb' },
+        { constructor: 'x', toString: 'y', __proto__x: 'z' },
+      ]) {
         for (const grant_type of ['password', 'authorization_code', 'refresh_token']) {
           const g = await t.call('POST', '/v1/token', undefined, form({ grant_type, ...extra }), FORM);
           assert.equal(g.status, 400, `${grant_type} ${JSON.stringify(g.body)}`);
@@ -191,10 +256,18 @@ for (const store of testStores()) {
       assert.equal((await t.call('POST', '/v1/identities/custody-api/credentials', t.admin, { type: 'jwk', jwk: priv })).status, 400);
       const assertion = (over: { aud?: string; exp?: number; jti?: string } = {}) => {
         const now = Math.floor(Date.now() / 1000);
-        return new SignJWT({}).setProtectedHeader({ alg: 'EdDSA', kid: key.pub.kid! }).setIssuer('custody-api').setSubject('custody-api')
-          .setAudience(over.aud ?? 'http://mandate.local/v1/token').setIssuedAt(now).setExpirationTime(over.exp ?? now + 60).setJti(over.jti ?? crypto.randomUUID()).sign(key.priv);
+        return new SignJWT({})
+          .setProtectedHeader({ alg: 'EdDSA', kid: key.pub.kid! })
+          .setIssuer('custody-api')
+          .setSubject('custody-api')
+          .setAudience(over.aud ?? 'http://mandate.local/v1/token')
+          .setIssuedAt(now)
+          .setExpirationTime(over.exp ?? now + 60)
+          .setJti(over.jti ?? crypto.randomUUID())
+          .sign(key.priv);
       };
-      const bearer = (a: string) => t.call('POST', '/v1/token', undefined, form({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: a }), FORM);
+      const bearer = (a: string) =>
+        t.call('POST', '/v1/token', undefined, form({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: a }), FORM);
       const a = await assertion();
       const ok = await bearer(a);
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
@@ -214,19 +287,44 @@ for (const store of testStores()) {
       assert.match(secret, /^mds_/);
       const list = await t.call('GET', '/v1/identities/legacy-batch/credentials', t.admin);
       assert.ok(!JSON.stringify(list.body).includes(secret));
-      const rows = await t.db.all<{ secret_hash: string }>("SELECT secret_hash FROM identity_credentials WHERE identity_id = 'legacy-batch'");
+      const rows = await t.db.all<{ secret_hash: string }>(
+        "SELECT secret_hash FROM identity_credentials WHERE identity_id = 'legacy-batch'",
+      );
       assert.ok(rows.every((r) => r.secret_hash !== secret && !r.secret_hash.includes(secret)));
       const events = await t.db.all<{ after_doc: string }>('SELECT after_doc FROM events');
-      assert.ok(events.every((e) => !(e.after_doc ?? '').includes(secret)), 'the secret never reaches the ledger');
-      const ok = await t.call('POST', '/v1/token', undefined, form({ grant_type: 'client_credentials', client_id: 'legacy-batch', client_secret: secret }), FORM);
+      assert.ok(
+        events.every((e) => !(e.after_doc ?? '').includes(secret)),
+        'the secret never reaches the ledger',
+      );
+      const ok = await t.call(
+        'POST',
+        '/v1/token',
+        undefined,
+        form({ grant_type: 'client_credentials', client_id: 'legacy-batch', client_secret: secret }),
+        FORM,
+      );
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
       assert.equal(ok.body.expires_in, 300);
       const mdt = decodeJwt(ok.body.access_token).mdt as { cap: string; legacy: boolean };
       assert.equal(mdt.cap, 'observe');
       assert.equal(mdt.legacy, true);
       const basic = Buffer.from(`legacy-batch:${secret}`).toString('base64');
-      assert.equal((await t.call('POST', '/v1/token', undefined, form({ grant_type: 'client_credentials' }), { ...FORM, authorization: `Basic ${basic}` })).status, 200);
-      const bad = await t.call('POST', '/v1/token', undefined, form({ grant_type: 'client_credentials', client_id: 'legacy-batch', client_secret: `${secret}x` }), FORM);
+      assert.equal(
+        (
+          await t.call('POST', '/v1/token', undefined, form({ grant_type: 'client_credentials' }), {
+            ...FORM,
+            authorization: `Basic ${basic}`,
+          })
+        ).status,
+        200,
+      );
+      const bad = await t.call(
+        'POST',
+        '/v1/token',
+        undefined,
+        form({ grant_type: 'client_credentials', client_id: 'legacy-batch', client_secret: `${secret}x` }),
+        FORM,
+      );
       assert.equal(bad.status, 401);
       assert.equal(bad.body.error, 'invalid_client');
     });
@@ -262,7 +360,13 @@ for (const store of testStores()) {
     test('a workload token for another audience is no credential for Mandate’s own routes', async () => {
       const forRs = await exchange(await workloadToken(platform), { audience: 'withdraw-service' });
       assert.equal(forRs.status, 200);
-      const body = { identity: 'custody-api', actions: ['initiate_transfer'], scope: { entity: 'ent-de', service: 'custody', jurisdiction: 'DE' }, duration_s: 600, reason: 'test' };
+      const body = {
+        identity: 'custody-api',
+        actions: ['initiate_transfer'],
+        scope: { entity: 'ent-de', service: 'custody', jurisdiction: 'DE' },
+        duration_s: 600,
+        reason: 'test',
+      };
       const res = await t.call('POST', '/v1/access-requests', forRs.body.access_token, body);
       assert.equal(res.status, 401);
       assert.match(res.body.detail, /for withdraw-service/);
@@ -299,24 +403,67 @@ for (const store of testStores()) {
         assert.equal(res.body.access_token, undefined, why);
         if (res.status === 401) assert.match(String(res.headers['www-authenticate']), /^Basic realm=/, why);
       };
-      const known = fc.record({ grant_type: fc.oneof(fc.constantFrom(EXCHANGE, 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'client_credentials', 'authorization_code'), fc.string()), subject_token: fc.string({ maxLength: 300 }), assertion: fc.string({ maxLength: 300 }), subject_token_type: fc.constantFrom(JWT_TYPE, 'x'), client_id: fc.string({ maxLength: 20 }), client_secret: fc.string({ maxLength: 20 }), client_assertion: fc.string({ maxLength: 100 }), client_assertion_type: fc.constantFrom('urn:ietf:params:oauth:client-assertion-type:jwt-bearer', 'x') }, { requiredKeys: [] });
+      const known = fc.record(
+        {
+          grant_type: fc.oneof(
+            fc.constantFrom(EXCHANGE, 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'client_credentials', 'authorization_code'),
+            fc.string(),
+          ),
+          subject_token: fc.string({ maxLength: 300 }),
+          assertion: fc.string({ maxLength: 300 }),
+          subject_token_type: fc.constantFrom(JWT_TYPE, 'x'),
+          client_id: fc.string({ maxLength: 20 }),
+          client_secret: fc.string({ maxLength: 20 }),
+          client_assertion: fc.string({ maxLength: 100 }),
+          client_assertion_type: fc.constantFrom('urn:ietf:params:oauth:client-assertion-type:jwt-bearer', 'x'),
+        },
+        { requiredKeys: [] },
+      );
       // Any names at all, Object members included: unknown ones are ignored, never a 5xx.
-      const anyNames = fc.dictionary(fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'grant_type')), fc.string({ maxLength: 50 }), { maxKeys: 6 });
-      await fc.assert(fc.asyncProperty(known, anyNames, async (a, b) => {
-        const body = form({ ...b, ...(a as Record<string, string>) });
-        assertOAuthError(await t.call('POST', '/v1/token', undefined, body, FORM), body);
-      }), { numRuns: 150 });
+      const anyNames = fc.dictionary(
+        fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'grant_type')),
+        fc.string({ maxLength: 50 }),
+        { maxKeys: 6 },
+      );
+      await fc.assert(
+        fc.asyncProperty(known, anyNames, async (a, b) => {
+          const body = form({ ...b, ...(a as Record<string, string>) });
+          assertOAuthError(await t.call('POST', '/v1/token', undefined, body, FORM), body);
+        }),
+        { numRuns: 150 },
+      );
       // Raw bodies (duplicates, bad escapes) and any Basic header.
-      await fc.assert(fc.asyncProperty(fc.string({ maxLength: 200 }), fc.option(fc.oneof(fc.string({ maxLength: 60 }), fc.base64String({ maxLength: 60 })), { nil: undefined }), async (raw, basic) => {
-        const res = await t.call('POST', '/v1/token', undefined, raw, { ...FORM, ...(basic !== undefined ? { authorization: `Basic ${basic}` } : {}) });
-        assertOAuthError(res, { raw, basic });
-      }), { numRuns: 150 });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.string({ maxLength: 200 }),
+          fc.option(fc.oneof(fc.string({ maxLength: 60 }), fc.base64String({ maxLength: 60 })), { nil: undefined }),
+          async (raw, basic) => {
+            const res = await t.call('POST', '/v1/token', undefined, raw, {
+              ...FORM,
+              ...(basic !== undefined ? { authorization: `Basic ${basic}` } : {}),
+            });
+            assertOAuthError(res, { raw, basic });
+          },
+        ),
+        { numRuns: 150 },
+      );
       assert.equal(await issued(), before);
     });
 
     test('client authentication: a malformed Basic header is a 401 invalid_client with a Basic challenge, never a 500', async () => {
-      for (const authorization of ['Basic JUUwJUE0JUE6c2VjcmV0', 'Basic !!!', 'Basic', 'basic bm9jb2xvbg==', `Basic ${Buffer.from([0xff, 0xfe, 0x3a, 0x61]).toString('base64')}`, 'Basic JTpzZWNyZXQ=']) {
-        for (const [url, body] of [['/v1/token', form({ grant_type: 'client_credentials' })], ['/v1/introspect', form({ token: 'x' })], ['/v1/revoke', form({ token: 'x' })]] as const) {
+      for (const authorization of [
+        'Basic JUUwJUE0JUE6c2VjcmV0',
+        'Basic !!!',
+        'Basic',
+        'basic bm9jb2xvbg==',
+        `Basic ${Buffer.from([0xff, 0xfe, 0x3a, 0x61]).toString('base64')}`,
+        'Basic JTpzZWNyZXQ=',
+      ]) {
+        for (const [url, body] of [
+          ['/v1/token', form({ grant_type: 'client_credentials' })],
+          ['/v1/introspect', form({ token: 'x' })],
+          ['/v1/revoke', form({ token: 'x' })],
+        ] as const) {
           const res = await t.call('POST', url, undefined, body, { ...FORM, authorization });
           assert.equal(res.status, 401, `${url} ${authorization}: ${JSON.stringify(res.body)}`);
           assert.equal(res.body.error, 'invalid_client');
@@ -325,12 +472,18 @@ for (const store of testStores()) {
         }
       }
       // Well-formed but wrong: still 401 with the challenge of the scheme used (RFC 6749 §5.2).
-      const wrong = await t.call('POST', '/v1/token', undefined, form({ grant_type: 'client_credentials' }), { ...FORM, authorization: `Basic ${Buffer.from('legacy-batch:nope').toString('base64')}` });
+      const wrong = await t.call('POST', '/v1/token', undefined, form({ grant_type: 'client_credentials' }), {
+        ...FORM,
+        authorization: `Basic ${Buffer.from('legacy-batch:nope').toString('base64')}`,
+      });
       assert.equal(wrong.status, 401);
       assert.equal(wrong.body.error, 'invalid_client');
       assert.match(String(wrong.headers['www-authenticate']), /^Basic realm="mandate"/);
       // Two methods at once are refused (RFC 6749 §2.3).
-      const both = await t.call('POST', '/v1/token', undefined, form({ grant_type: 'client_credentials', client_secret: 'x' }), { ...FORM, authorization: `Basic ${Buffer.from('a:b').toString('base64')}` });
+      const both = await t.call('POST', '/v1/token', undefined, form({ grant_type: 'client_credentials', client_secret: 'x' }), {
+        ...FORM,
+        authorization: `Basic ${Buffer.from('a:b').toString('base64')}`,
+      });
       assert.deepEqual([both.status, both.body.error], [400, 'invalid_request']);
     });
 

@@ -31,7 +31,8 @@ const EVAL_POLICY: [string, string, string][] = [
   ['has(r.sub.actions, r.act.id) && has(r.sub.scopes, r.obj.scope)', 'observe', 'allow'],
   [
     'r.sub.capability == "execute" && has(r.sub.actions, r.act.id) && has(r.sub.scopes, r.obj.scope) && r.ctx.attested && r.ctx.device_posture == "compliant" && r.ctx.environment == r.sub.environment',
-    'execute', 'allow',
+    'execute',
+    'allow',
   ],
 ];
 
@@ -53,12 +54,15 @@ const has = (list: unknown, x: unknown) => Array.isArray(list) && list.includes(
 
 /** The request's arguments in casbin's shape, built once per request (not timed). */
 function argsOf(scenario: Scenario) {
-  return scenario.requests.map(({ peer }) => [
-    peer.principal,
-    { scope: peer.resource.scope, state: peer.resource.state },
-    { id: peer.action, group: peer.execute ? 'execute' : 'observe' },
-    { ...peer.context, lawful: peer.lawful },
-  ] as const);
+  return scenario.requests.map(
+    ({ peer }) =>
+      [
+        peer.principal,
+        { scope: peer.resource.scope, state: peer.resource.state },
+        { id: peer.action, group: peer.execute ? 'execute' : 'observe' },
+        { ...peer.context, lawful: peer.lawful },
+      ] as const,
+  );
 }
 
 async function enforcer(model: string, policy: string[][]): Promise<Enforcer> {
@@ -77,8 +81,12 @@ const engine: Engine = {
     const evalRules = await enforcer(EVAL_MODEL, EVAL_POLICY);
     const matcher = await enforcer(MATCHER_MODEL, [['allow']]);
     const mode = (name: string, e: Enforcer): SyncMode => ({
-      kind: 'sync', mode: name,
-      decide: (i) => { const a = args[i]!; return e.enforceSync(a[0], a[1], a[2], a[3]); },
+      kind: 'sync',
+      mode: name,
+      decide: (i) => {
+        const a = args[i]!;
+        return e.enforceSync(a[0], a[1], a[2], a[3]);
+      },
     });
     return {
       modes: [mode('in-process, ABAC eval rules', evalRules), mode('in-process, ABAC matcher', matcher)],

@@ -22,7 +22,8 @@ const VERSION = cedar.getCedarSDKVersion();
 /** The built-ins as Cedar, over bench-only attributes (principal.status, context.lawful). */
 const BUILT_INS: Record<string, string> = {
   'bench-inactive-principal': 'forbid (principal, action, resource) when { principal has status && principal.status != "active" };',
-  'bench-observe-never-executes': 'forbid (principal, action in Mandate::Action::"execute", resource) when { principal has capability && principal.capability == "observe" };',
+  'bench-observe-never-executes':
+    'forbid (principal, action in Mandate::Action::"execute", resource) when { principal has capability && principal.capability == "observe" };',
   'bench-not-lawful': 'forbid (principal, action in Mandate::Action::"execute", resource) unless { context has lawful && context.lawful };',
 };
 
@@ -57,8 +58,15 @@ function calls(scenario: Scenario) {
       e = {
         uid: { type: 'Mandate::Identity', id: p.id },
         attrs: {
-          kind: p.kind, function: p.function, capability: p.capability, environment: p.environment, vendor: p.vendor,
-          break_glass: p.break_glass, status: p.status, actions: p.actions.map((a) => ({ __entity: actionUid(a) })), scopes: p.scopes,
+          kind: p.kind,
+          function: p.function,
+          capability: p.capability,
+          environment: p.environment,
+          vendor: p.vendor,
+          break_glass: p.break_glass,
+          status: p.status,
+          actions: p.actions.map((a) => ({ __entity: actionUid(a) })),
+          scopes: p.scopes,
         },
         parents: [],
       };
@@ -70,7 +78,11 @@ function calls(scenario: Scenario) {
   const resourceOf = (r: PeerRequest['resource']): EntityJson => {
     let e = resources.get(r.id);
     if (!e) {
-      e = { uid: { type: 'Mandate::Resource', id: r.id }, attrs: { entity: r.entity, service: r.service, jurisdiction: r.jurisdiction, scope: r.scope, kind: r.kind, state: r.state }, parents: [] };
+      e = {
+        uid: { type: 'Mandate::Resource', id: r.id },
+        attrs: { entity: r.entity, service: r.service, jurisdiction: r.jurisdiction, scope: r.scope, kind: r.kind, state: r.state },
+        parents: [],
+      };
       resources.set(r.id, e);
     }
     return e;
@@ -98,10 +110,16 @@ const preparsed: Engine = {
     const ok = cedar.preparsePolicySet('bench', { staticPolicies: policies });
     if (ok.type !== 'success') throw new Error(`preparsePolicySet: ${ok.errors.map((e) => e.message).join('; ')}`);
     const prebuilt = calls(scenario).map((c) => ({ ...c, preparsedPolicySetId: 'bench' }));
-    const mode: SyncMode = { kind: 'sync', mode: 'in-process, preparsed (statefulIsAuthorized)', decide: (i) => decision(cedar.statefulIsAuthorized(prebuilt[i]!)) };
+    const mode: SyncMode = {
+      kind: 'sync',
+      mode: 'in-process, preparsed (statefulIsAuthorized)',
+      decide: (i) => decision(cedar.statefulIsAuthorized(prebuilt[i]!)),
+    };
     return {
       modes: [mode],
-      notes: [`cedar-wasm ${VERSION} (Cedar ${cedar.getCedarVersion()}): policies ${Object.keys(policies).join(', ')}; 3 entities per call (principal, resource, action with parents)`],
+      notes: [
+        `cedar-wasm ${VERSION} (Cedar ${cedar.getCedarVersion()}): policies ${Object.keys(policies).join(', ')}; 3 entities per call (principal, resource, action with parents)`,
+      ],
       stop: () => {},
     };
   },
@@ -115,7 +133,11 @@ const text: Engine = {
   async start(scenario) {
     const policies = { staticPolicies: benchPolicies() };
     const prebuilt = calls(scenario).map((c) => ({ ...c, policies }));
-    const mode: SyncMode = { kind: 'sync', mode: 'in-process, policy text per call (isAuthorized)', decide: (i) => decision(cedar.isAuthorized(prebuilt[i]!)) };
+    const mode: SyncMode = {
+      kind: 'sync',
+      mode: 'in-process, policy text per call (isAuthorized)',
+      decide: (i) => decision(cedar.isAuthorized(prebuilt[i]!)),
+    };
     return { modes: [mode], stop: () => {} };
   },
 };

@@ -37,13 +37,28 @@ export function cerbosPolicy() {
       rules: [
         // Built-ins, as in every Mandate decision.
         { name: 'inactive-principal', ...ANY, effect: 'EFFECT_DENY', condition: { match: { expr: 'P.attr.status != "active"' } } },
-        { name: 'observe-never-executes', actions: execute, roles: ['*'], effect: 'EFFECT_DENY', condition: { match: { expr: 'P.attr.capability == "observe"' } } },
+        {
+          name: 'observe-never-executes',
+          actions: execute,
+          roles: ['*'],
+          effect: 'EFFECT_DENY',
+          condition: { match: { expr: 'P.attr.capability == "observe"' } },
+        },
         { name: 'not-lawful', actions: execute, roles: ['*'], effect: 'EFFECT_DENY', condition: { match: { expr: '!R.attr.lawful' } } },
         // mandate-default.cedar: identity-observe-entitled.
-        ...observe.map((a) => ({ name: `observe-${a}`, actions: [a], roles: ['*'], effect: 'EFFECT_ALLOW', condition: { match: { all: { of: entitled(a) } } } })),
+        ...observe.map((a) => ({
+          name: `observe-${a}`,
+          actions: [a],
+          roles: ['*'],
+          effect: 'EFFECT_ALLOW',
+          condition: { match: { all: { of: entitled(a) } } },
+        })),
         // mandate-default.cedar: identity-execute-entitled-attested.
         ...execute.map((a) => ({
-          name: `execute-${a.replaceAll('_', '-')}`, actions: [a], roles: ['*'], effect: 'EFFECT_ALLOW',
+          name: `execute-${a.replaceAll('_', '-')}`,
+          actions: [a],
+          roles: ['*'],
+          effect: 'EFFECT_ALLOW',
           condition: {
             match: {
               all: {
@@ -65,14 +80,34 @@ export function cerbosPolicy() {
 
 const principalJson = (p: PeerPrincipal) =>
   JSON.stringify({
-    id: p.id, roles: ['identity'],
-    attr: { kind: p.kind, function: p.function, capability: p.capability, environment: p.environment, vendor: p.vendor, break_glass: p.break_glass, status: p.status, actions: p.actions, scopes: p.scopes },
+    id: p.id,
+    roles: ['identity'],
+    attr: {
+      kind: p.kind,
+      function: p.function,
+      capability: p.capability,
+      environment: p.environment,
+      vendor: p.vendor,
+      break_glass: p.break_glass,
+      status: p.status,
+      actions: p.actions,
+      scopes: p.scopes,
+    },
   });
 
 const resourceJson = (r: PeerRequest) =>
   JSON.stringify({
-    kind: 'account', id: r.resource.id,
-    attr: { entity: r.resource.entity, service: r.resource.service, jurisdiction: r.resource.jurisdiction, scope: r.resource.scope, state: r.resource.state, lawful: r.lawful, context: r.context },
+    kind: 'account',
+    id: r.resource.id,
+    attr: {
+      entity: r.resource.entity,
+      service: r.resource.service,
+      jurisdiction: r.resource.jurisdiction,
+      scope: r.resource.scope,
+      state: r.resource.state,
+      lawful: r.lawful,
+      context: r.context,
+    },
   });
 
 const engine: Engine = {
@@ -117,7 +152,9 @@ const engine: Engine = {
         { kind: 'http', mode: 'HTTP sequential', url, concurrency: 1, body, decisions },
         { kind: 'http', mode: 'HTTP c16', url, concurrency: 16, body, decisions },
       ],
-      notes: [`cerbos ${version}: disk store, one resource policy (${cerbosPolicy().resourcePolicy.rules.length} rules), audit and telemetry off, log level warn`],
+      notes: [
+        `cerbos ${version}: disk store, one resource policy (${cerbosPolicy().resourcePolicy.rules.length} rules), audit and telemetry off, log level warn`,
+      ],
       stop: () => server.stop(),
     };
   },

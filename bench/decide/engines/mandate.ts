@@ -28,9 +28,15 @@ import { freePort, startProcess, waitForHttp } from '../servers.js';
 
 /** Whether the lifecycle, not the draw, suspended an identity (the scenario's own rule: nothing execute left). */
 function lifecycleSuspends(scenario: Parameters<Engine['start']>[0]): (i: Identity) => boolean {
-  const byKey = new Map(scenario.world.authorisations.map((a) => [`${a.entity}/${a.service}/${a.jurisdiction}`, { id: a.id, status: a.status, ...(a.conditions ? { conditions: { denied_actions: a.conditions.denied_actions ?? [] } } : {}) }]));
+  const byKey = new Map(
+    scenario.world.authorisations.map((a) => [
+      `${a.entity}/${a.service}/${a.jurisdiction}`,
+      { id: a.id, status: a.status, ...(a.conditions ? { conditions: { denied_actions: a.conditions.denied_actions ?? [] } } : {}) },
+    ]),
+  );
   const vocabulary = new ActionVocabulary();
-  return (i) => decidePower({ ...i, status: 'active' }, (s) => byKey.get(scopeKey(s)), scenario.world.rules, vocabulary).outcome === 'suspend';
+  return (i) =>
+    decidePower({ ...i, status: 'active' }, (s) => byKey.get(scopeKey(s)), scenario.world.rules, vocabulary).outcome === 'suspend';
 }
 
 const SERVE = fileURLToPath(new URL('../../revoke/serve.ts', import.meta.url));
@@ -53,10 +59,18 @@ const engine: Engine = {
       const app = await buildApp({ db, logger: false });
       const owners = [...new Set(world.identities.map((i) => i.owner).filter((o): o is string => Boolean(o)))];
       const manifest: Manifest = {
-        version: 1, entities: world.entities, authorisations: world.authorisations, vendors: [],
+        version: 1,
+        entities: world.entities,
+        authorisations: world.authorisations,
+        vendors: [],
         people: owners.map((id) => ({ id, name: id.split('@')[0]!, status: 'active' as const })),
         // The inventory insists on what an active identity needs: a revocation path, an owner, a purpose.
-        identities: world.identities.map((i) => ({ ...i, status: 'active' as const, revocation: i.revocation ?? { connector: 'manual', target: i.id }, purpose: i.purpose ?? 'bench workload' })),
+        identities: world.identities.map((i) => ({
+          ...i,
+          status: 'active' as const,
+          revocation: i.revocation ?? { connector: 'manual', target: i.id },
+          purpose: i.purpose ?? 'bench workload',
+        })),
       };
       const vendors = [...new Set(world.identities.map((i) => i.vendor).filter((v): v is string => Boolean(v)))];
       manifest.vendors = vendors.map((id) => ({ id, name: id }));
@@ -66,28 +80,55 @@ const engine: Engine = {
       for (const id of suspended) suspendedAtImport.add(id);
       // Every identity is imported active, so the lifecycle cuts those it would whatever the draw said.
       const want = world.identities.filter((i) => lifecycleCuts(i)).map((i) => i.id);
-      if (suspended.join() !== want.join()) throw new Error(`the import suspended ${suspended.length} identities (${suspended.slice(0, 5).join(', ')}…), the scenario expects ${want.length} (${want.slice(0, 5).join(', ')}…)`);
-      await app.services.tokens.addIssuer('bench', { id: 'bench-k8s', issuer: ISS, audience: 'mandate', jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'b', alg: 'EdDSA' } as never] } });
+      if (suspended.join() !== want.join())
+        throw new Error(
+          `the import suspended ${suspended.length} identities (${suspended.slice(0, 5).join(', ')}…), the scenario expects ${want.length} (${want.slice(0, 5).join(', ')}…)`,
+        );
+      await app.services.tokens.addIssuer('bench', {
+        id: 'bench-k8s',
+        issuer: ISS,
+        audience: 'mandate',
+        jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'b', alg: 'EdDSA' } as never] },
+      });
       const at = new Date().toISOString();
-      await db.transaction((tx) => insertMany(tx, 'identity_credentials', ['id', 'identity_id', 'type', 'issuer', 'subject', 'created_at'],
-        world.identities.map((i, n) => [`cred_${n}`, i.id, 'oidc', 'bench-k8s', `sa:${i.id}`, at])));
+      await db.transaction((tx) =>
+        insertMany(
+          tx,
+          'identity_credentials',
+          ['id', 'identity_id', 'type', 'issuer', 'subject', 'created_at'],
+          world.identities.map((i, n) => [`cred_${n}`, i.id, 'oidc', 'bench-k8s', `sa:${i.id}`, at]),
+        ),
+      );
       await app.close();
       await db.close();
     }
     const port = await freePort();
     const admin = `mdt_bench_${randomBytes(16).toString('hex')}`;
-    const server = startProcess(process.execPath, ['--conditions=mandate-source', '--import', 'tsx', SERVE, 'serve', '--db', dbUrl, '--port', String(port)], {
-      MANDATE_BOOTSTRAP_TOKEN: admin, MANDATE_KEK: randomBytes(32).toString('base64'), MANDATE_LOG_LEVEL: 'warn',
-      // The run outlasts the default five-minute tokens of custody identities.
-      MANDATE_TOKEN_TTL_S: '3600', MANDATE_TOKEN_TTL_EXECUTE_CUSTODY_S: '3600',
-    });
+    const server = startProcess(
+      process.execPath,
+      ['--conditions=mandate-source', '--import', 'tsx', SERVE, 'serve', '--db', dbUrl, '--port', String(port)],
+      {
+        MANDATE_BOOTSTRAP_TOKEN: admin,
+        MANDATE_KEK: randomBytes(32).toString('base64'),
+        MANDATE_LOG_LEVEL: 'warn',
+        // The run outlasts the default five-minute tokens of custody identities.
+        MANDATE_TOKEN_TTL_S: '3600',
+        MANDATE_TOKEN_TTL_EXECUTE_CUSTODY_S: '3600',
+      },
+    );
     ctx.onExit(() => server.kill());
     const base = `http://127.0.0.1:${port}`;
     await waitForHttp(`${base}/healthz`, server, 60_000);
     const api = async (token: string, method: string, path: string, body?: unknown, form = false) => {
       const res = await fetch(`${base}${path}`, {
-        method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
-        ...(body !== undefined ? { body: form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body) } : {}),
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json',
+        },
+        ...(body !== undefined
+          ? { body: form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body) }
+          : {}),
       });
       const text = await res.text();
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
@@ -101,21 +142,47 @@ const engine: Engine = {
     const tokens = new Map<string, string>();
     let next = 0;
     const holders = world.identities.filter((i) => !suspendedAtImport.has(i.id));
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      while (next < holders.length) {
-        const id = holders[next++]!.id;
-        const subject = await new SignJWT({}).setProtectedHeader({ alg: 'EdDSA', kid: 'b' }).setIssuer(ISS).setAudience('mandate').setSubject(`sa:${id}`).setIssuedAt(now).setExpirationTime(now + 3600).sign(privateKey);
-        const r = await api('', 'POST', '/v1/token', { grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: subject, subject_token_type: 'urn:ietf:params:oauth:token-type:jwt' }, true);
-        tokens.set(id, r.access_token as string);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < holders.length) {
+          const id = holders[next++]!.id;
+          const subject = await new SignJWT({})
+            .setProtectedHeader({ alg: 'EdDSA', kid: 'b' })
+            .setIssuer(ISS)
+            .setAudience('mandate')
+            .setSubject(`sa:${id}`)
+            .setIssuedAt(now)
+            .setExpirationTime(now + 3600)
+            .sign(privateKey);
+          const r = await api(
+            '',
+            'POST',
+            '/v1/token',
+            {
+              grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+              subject_token: subject,
+              subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+            },
+            true,
+          );
+          tokens.set(id, r.access_token as string);
+        }
+      }),
+    );
     ctx.log(`issued ${tokens.size} tokens`);
     // Now the scenario's statuses.
     for (const i of world.identities) {
       const now = suspendedAtImport.has(i.id) ? 'suspended' : 'active';
-      if (i.status !== now) await api(admin, 'POST', `/v1/identities/${encodeURIComponent(i.id)}/status`, { status: i.status, reason: 'bench scenario' });
+      if (i.status !== now)
+        await api(admin, 'POST', `/v1/identities/${encodeURIComponent(i.id)}/status`, { status: i.status, reason: 'bench scenario' });
     }
-    const enforcer = await Enforcer.connect({ url: base, apiToken: enforcerToken, reportEvidence: false, verifiedCacheSize: tokens.size + 10, maxStalenessMs: 600_000 });
+    const enforcer = await Enforcer.connect({
+      url: base,
+      apiToken: enforcerToken,
+      reportEvidence: false,
+      verifiedCacheSize: tokens.size + 10,
+      maxStalenessMs: 600_000,
+    });
     // Wait until the SDK has heard of every status change (its position reaches the server's).
     const target = (await api(enforcerToken, 'GET', '/v1/enforcement/snapshot')).seq as number;
     while (enforcer.state.seq < target) await new Promise((r) => setTimeout(r, 20));
@@ -128,23 +195,44 @@ const engine: Engine = {
       const v = verified.get(r.mandate.principal.identity);
       const m = v?.claims.mdt;
       return {
-        v, action: r.mandate.action, resource: r.mandate.resource as DecisionResource,
-        context: (m ? tokenContext(r.mandate.context, { attested: m.att, environment: m.env, session_purpose: m.purpose }) : r.mandate.context) as DecisionContext,
+        v,
+        action: r.mandate.action,
+        resource: r.mandate.resource as DecisionResource,
+        context: (m
+          ? tokenContext(r.mandate.context, { attested: m.att, environment: m.env, session_purpose: m.purpose })
+          : r.mandate.context) as DecisionContext,
       };
     });
     const tokenless = reqs.filter((r) => !r.v).length;
 
     // The engine alone, over the inventory's facts (status included): what the SDK adds on top is
     // the token's freshness, expiry and revocation checks.
-    const factsOf = new Map(world.identities.map((i) => [i.id, {
-      type: 'identity' as const, id: i.id, status: i.status, kind: i.kind, function: i.function, capability: i.capability, environment: i.environment,
-      vendor: Boolean(i.vendor), break_glass: i.break_glass, legacy: false, actions: i.actions, scopes: i.scopes.map((sc) => `${sc.entity}/${sc.service}/${sc.jurisdiction}`),
-    }]));
+    const factsOf = new Map(
+      world.identities.map((i) => [
+        i.id,
+        {
+          type: 'identity' as const,
+          id: i.id,
+          status: i.status,
+          kind: i.kind,
+          function: i.function,
+          capability: i.capability,
+          environment: i.environment,
+          vendor: Boolean(i.vendor),
+          break_glass: i.break_glass,
+          legacy: false,
+          actions: i.actions,
+          scopes: i.scopes.map((sc) => `${sc.entity}/${sc.service}/${sc.jurisdiction}`),
+        },
+      ]),
+    );
     const engineReqs = scenario.requests.map((r) => ({ f: factsOf.get(r.mandate.principal.identity)!, ...r.mandate }));
     const headers = { authorization: `Bearer ${enforcerToken}` };
     const single: Pick<HttpMode, 'body' | 'decisions'> = {
       body: (first) => JSON.stringify(scenario.requests[first]!.mandate),
-      decisions: (text, first, _n, out) => { out[first] = (JSON.parse(text) as { decision: string }).decision === 'allow' ? 1 : 0; },
+      decisions: (text, first, _n, out) => {
+        out[first] = (JSON.parse(text) as { decision: string }).decision === 'allow' ? 1 : 0;
+      },
     };
     const batch: Pick<HttpMode, 'body' | 'decisions'> = {
       body: (first, n) => JSON.stringify({ items: scenario.requests.slice(first, first + n).map((r) => r.mandate) }),
@@ -155,8 +243,26 @@ const engine: Engine = {
     };
     return {
       modes: [
-        { kind: 'sync', mode: 'SDK in-process', expects: 'token', decide: (i) => { const r = reqs[i]!; return r.v !== undefined && enforcer.decide(r.v, r.action, r.resource, r.context).decision === 'allow'; } },
-        { kind: 'sync', mode: 'decision engine alone (no token checks)', decide: (i) => { const r = engineReqs[i]!; return enforcer.state.engine!.decide(r.f, r.action, r.resource as DecisionResource, r.context as DecisionContext).decision === 'allow'; } },
+        {
+          kind: 'sync',
+          mode: 'SDK in-process',
+          expects: 'token',
+          decide: (i) => {
+            const r = reqs[i]!;
+            return r.v !== undefined && enforcer.decide(r.v, r.action, r.resource, r.context).decision === 'allow';
+          },
+        },
+        {
+          kind: 'sync',
+          mode: 'decision engine alone (no token checks)',
+          decide: (i) => {
+            const r = engineReqs[i]!;
+            return (
+              enforcer.state.engine!.decide(r.f, r.action, r.resource as DecisionResource, r.context as DecisionContext).decision ===
+              'allow'
+            );
+          },
+        },
         { kind: 'http', mode: 'HTTP sequential', url: `${base}/v1/decisions`, concurrency: 1, headers, ...single },
         { kind: 'http', mode: 'HTTP c16', url: `${base}/v1/decisions`, concurrency: 16, headers, ...single },
         { kind: 'http', mode: 'HTTP batch 500, c16', url: `${base}/v1/decisions/batch`, concurrency: 16, batch: 500, headers, ...batch },

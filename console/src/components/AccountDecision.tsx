@@ -16,17 +16,41 @@ const words = (s: string) => s.replace(/_/g, ' ');
 function Disposition({ a }: { a: DiscoveredAccount }) {
   const d = a.disposition;
   if (!d) return null;
-  const by = <span className="muted"> by {d.by}, <When at={d.at} /></span>;
-  if (d.kind === 'dismissed') return <div>Dismissed: {words(d.reason ?? 'other')}{d.note ? ` (${d.note})` : ''}{by}</div>;
+  const by = (
+    <span className="muted">
+      {' '}
+      by {d.by}, <When at={d.at} />
+    </span>
+  );
+  if (d.kind === 'dismissed')
+    return (
+      <div>
+        Dismissed: {words(d.reason ?? 'other')}
+        {d.note ? ` (${d.note})` : ''}
+        {by}
+      </div>
+    );
   if (!d.identity) return <div>Adopted{by}</div>;
   // A held adoption names an identity that exists only once approved: no link to it until then.
-  return d.change
-    ? <div>Adopted as <code>{d.identity}</code> through change request <code>{d.change}</code> (<Link href="/approvals">approvals</Link>){by}</div>
-    : <div>Adopted as <Link href={identityHref(d.identity)}>{d.identity}</Link>{by}</div>;
+  return d.change ? (
+    <div>
+      Adopted as <code>{d.identity}</code> through change request <code>{d.change}</code> (<Link href="/approvals">approvals</Link>){by}
+    </div>
+  ) : (
+    <div>
+      Adopted as <Link href={identityHref(d.identity)}>{d.identity}</Link>
+      {by}
+    </div>
+  );
 }
 
 function Adopted({ answer }: { answer: AdoptAnswer }) {
-  if (!('change' in answer)) return <p className="notice" role="status">Adopted as <Link href={identityHref(answer.identity.id)}>{answer.identity.id}</Link>.</p>;
+  if (!('change' in answer))
+    return (
+      <p className="notice" role="status">
+        Adopted as <Link href={identityHref(answer.identity.id)}>{answer.identity.id}</Link>.
+      </p>
+    );
   return (
     <p className="notice" role="status">
       Adopting it as <code>{answer.change.identity.id}</code> adds power ({answer.change.gains.map((g) => g.detail).join('; ')}): change
@@ -38,7 +62,10 @@ function Adopted({ answer }: { answer: AdoptAnswer }) {
 /** "ent-de/custody/DE, ent-de/custody/FR" → scopes; a string says what is wrong. */
 function parseScopes(text: string): Scope[] | string {
   const scopes: Scope[] = [];
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [entity, service, jurisdiction, ...rest] = part.split('/');
     if (!entity || !service || !jurisdiction || rest.length) return `"${part}" is not entity/service/member state`;
     scopes.push({ entity, service, jurisdiction });
@@ -47,24 +74,59 @@ function parseScopes(text: string): Scope[] | string {
 }
 
 /** A labelled choice among a vocabulary; `none` is the empty choice (only a prompt when one is required). */
-function Choice({ label, name, values, none, required }: { label: string; name: string; values: readonly string[]; none: string; required?: boolean }) {
+function Choice({
+  label,
+  name,
+  values,
+  none,
+  required,
+}: {
+  label: string;
+  name: string;
+  values: readonly string[];
+  none: string;
+  required?: boolean;
+}) {
   return (
-    <label>{label}
+    <label>
+      {label}
       <select name={name} required={required} defaultValue="">
-        <option value="" disabled={required}>{none}</option>
-        {values.map((v) => <option key={v} value={v}>{words(v)}</option>)}
+        <option value="" disabled={required}>
+          {none}
+        </option>
+        {values.map((v) => (
+          <option key={v} value={v}>
+            {words(v)}
+          </option>
+        ))}
       </select>
     </label>
   );
 }
 
 /** A form's submit and cancel buttons, and the server's refusal under them. */
-function Confirm({ label, danger, busy, error, onCancel }: { label: string; danger?: boolean; busy: boolean; error: unknown; onCancel(): void }) {
+function Confirm({
+  label,
+  danger,
+  busy,
+  error,
+  onCancel,
+}: {
+  label: string;
+  danger?: boolean;
+  busy: boolean;
+  error: unknown;
+  onCancel(): void;
+}) {
   return (
     <>
       <div className="row">
-        <button type="submit" className={danger ? 'danger' : 'primary'} disabled={busy}>{busy ? 'Working…' : `Confirm: ${label}`}</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
+        <button type="submit" className={danger ? 'danger' : 'primary'} disabled={busy}>
+          {busy ? 'Working…' : `Confirm: ${label}`}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
       </div>
       <ErrorBox error={error} />
     </>
@@ -73,7 +135,9 @@ function Confirm({ label, danger, busy, error, onCancel }: { label: string; dang
 
 function DismissForm({ a, onClose, onDone }: { a: DiscoveredAccount; onClose(): void; onDone(a: DiscoveredAccount): void }) {
   const { api } = useSession();
-  const dismiss = useAction((body: { reason: string; note?: string }) => api.send<DiscoveredAccount>('POST', `${accountPath(a)}/dismiss`, body));
+  const dismiss = useAction((body: { reason: string; note?: string }) =>
+    api.send<DiscoveredAccount>('POST', `${accountPath(a)}/dismiss`, body),
+  );
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = e.currentTarget.elements;
@@ -86,7 +150,10 @@ function DismissForm({ a, onClose, onDone }: { a: DiscoveredAccount; onClose(): 
   return (
     <form className="stack" onSubmit={submit} aria-label={`Dismiss ${a.native_id}`}>
       <Choice label="Reason" name="reason" values={DISMISS_REASONS} none="choose…" required />
-      <label>Note (optional)<input name="note" maxLength={2000} size={24} /></label>
+      <label>
+        Note (optional)
+        <input name="note" maxLength={2000} size={24} />
+      </label>
       <Confirm label="Dismiss" danger busy={dismiss.isPending} error={dismiss.error} onCancel={onClose} />
     </form>
   );
@@ -112,13 +179,25 @@ function AdoptForm({ a, onClose, onDone }: { a: DiscoveredAccount; onClose(): vo
   };
   return (
     <form className="stack" onSubmit={submit} aria-label={`Adopt ${a.native_id}`}>
-      <label>Identity id (optional)<input name="id" size={24} placeholder={`${a.source}.${a.account?.name ?? ''}`} /></label>
-      <label>Owner<input name="owner" type="email" required size={24} /></label>
-      <label>Purpose<input name="purpose" required size={24} /></label>
+      <label>
+        Identity id (optional)
+        <input name="id" size={24} placeholder={`${a.source}.${a.account?.name ?? ''}`} />
+      </label>
+      <label>
+        Owner
+        <input name="owner" type="email" required size={24} />
+      </label>
+      <label>
+        Purpose
+        <input name="purpose" required size={24} />
+      </label>
       <Choice label="Function" name="function" values={IDENTITY_FUNCTIONS} none="choose…" required />
       <Choice label="Environment" name="environment" values={ENVIRONMENTS} none="as the source says" />
       {/* An active identity acts for at least one scope: the server refuses an adoption without. */}
-      <label>Scopes (entity/service/member state, comma-separated)<input name="scopes" required size={24} placeholder="ent-de/custody/DE" /></label>
+      <label>
+        Scopes (entity/service/member state, comma-separated)
+        <input name="scopes" required size={24} placeholder="ent-de/custody/DE" />
+      </label>
       <Confirm label="Adopt" busy={adopt.isPending} error={problem ? new Error(problem) : adopt.error} onCancel={onClose} />
     </form>
   );
@@ -131,19 +210,25 @@ export function AccountDecision({ a }: { a: DiscoveredAccount }) {
   const [decided, setDecided] = useState<{ account: DiscoveredAccount; adopted?: AdoptAnswer } | null>(null);
   const close = () => setForm(null);
   if (decided?.adopted) return <Adopted answer={decided.adopted} />;
-  const shown = a.disposition ? a : decided?.account ?? a;
+  const shown = a.disposition ? a : (decided?.account ?? a);
   if (shown.disposition) return <Disposition a={shown} />;
   if (a.state !== 'unmanaged' || !a.account) return null;
   return (
     <Can permission="identities:write">
-      {form === 'dismiss' ? <DismissForm a={a} onClose={close} onDone={(account) => setDecided({ account })} />
-        : form === 'adopt' ? <AdoptForm a={a} onClose={close} onDone={(adopted) => setDecided({ account: adopted.account, adopted })} />
-        : (
-          <div className="row">
-            <button type="button" aria-label={`Adopt ${a.native_id}`} onClick={() => setForm('adopt')}>Adopt</button>
-            <button type="button" className="danger" aria-label={`Dismiss ${a.native_id}`} onClick={() => setForm('dismiss')}>Dismiss</button>
-          </div>
-        )}
+      {form === 'dismiss' ? (
+        <DismissForm a={a} onClose={close} onDone={(account) => setDecided({ account })} />
+      ) : form === 'adopt' ? (
+        <AdoptForm a={a} onClose={close} onDone={(adopted) => setDecided({ account: adopted.account, adopted })} />
+      ) : (
+        <div className="row">
+          <button type="button" aria-label={`Adopt ${a.native_id}`} onClick={() => setForm('adopt')}>
+            Adopt
+          </button>
+          <button type="button" className="danger" aria-label={`Dismiss ${a.native_id}`} onClick={() => setForm('dismiss')}>
+            Dismiss
+          </button>
+        </div>
+      )}
     </Can>
   );
 }

@@ -7,17 +7,36 @@ import { Can, useSession } from '../lib/session';
 import type { AccountState, DiscoveryRun, DiscoverySource } from '../lib/types';
 import { Empty, ErrorBox, Loading, Status, When } from './ui';
 
-const COUNTS: [AccountState | 'observed', string][] = [['observed', 'Observed'], ['matched', 'Matched'], ['drift', 'Drift'], ['unmanaged', 'Unmanaged'], ['missing', 'Missing']];
+const COUNTS: [AccountState | 'observed', string][] = [
+  ['observed', 'Observed'],
+  ['matched', 'Matched'],
+  ['drift', 'Drift'],
+  ['unmanaged', 'Unmanaged'],
+  ['missing', 'Missing'],
+];
 
 function RunNow({ source }: { source: DiscoverySource }) {
   const { api } = useSession();
-  const run = useAction<void, DiscoveryRun>(() => api.send<DiscoveryRun>('POST', `/v1/discovery/sources/${encodeURIComponent(source.id)}/runs`));
+  const run = useAction<void, DiscoveryRun>(() =>
+    api.send<DiscoveryRun>('POST', `/v1/discovery/sources/${encodeURIComponent(source.id)}/runs`),
+  );
   return (
     <>
-      <button type="button" className="primary" style={{ whiteSpace: 'nowrap' }} disabled={run.isPending} aria-label={`Run now: ${source.id}`} onClick={() => run.mutate()}>
+      <button
+        type="button"
+        className="primary"
+        style={{ whiteSpace: 'nowrap' }}
+        disabled={run.isPending}
+        aria-label={`Run now: ${source.id}`}
+        onClick={() => run.mutate()}
+      >
         {run.isPending ? 'Running…' : 'Run now'}
       </button>
-      {run.data ? <div role="status" className="muted">run <code>{run.data.id}</code> {run.data.status}</div> : null}
+      {run.data ? (
+        <div role="status" className="muted">
+          run <code>{run.data.id}</code> {run.data.status}
+        </div>
+      ) : null}
       <ErrorBox error={run.error} />
     </>
   );
@@ -44,28 +63,67 @@ export function DiscoverySources() {
   const q = useApi<{ items: DiscoverySource[] }>('/v1/discovery/sources');
   if (q.error) return <ErrorBox error={q.error} />;
   if (q.isPending) return <Loading what="Loading sources" />;
-  if (!q.data.items.length) return <Empty>No discovery source is configured yet: add one with <code>mandate discovery sources add</code> (docs/discovery.md).</Empty>;
+  if (!q.data.items.length)
+    return (
+      <Empty>
+        No discovery source is configured yet: add one with <code>mandate discovery sources add</code> (docs/discovery.md).
+      </Empty>
+    );
   return (
     <section className="panel" aria-labelledby="h-sources">
       <h2 id="h-sources">Sources</h2>
       <table aria-label="Sources">
         <thead>
-          <tr><th>Source</th><th>Covers</th><th>Environment</th><th>Runs</th><th>Last run</th>{COUNTS.map(([k, label]) => <th key={k}>{label}</th>)}<th /></tr>
+          <tr>
+            <th>Source</th>
+            <th>Covers</th>
+            <th>Environment</th>
+            <th>Runs</th>
+            <th>Last run</th>
+            {COUNTS.map(([k, label]) => (
+              <th key={k}>{label}</th>
+            ))}
+            <th />
+          </tr>
         </thead>
         <tbody>
           {q.data.items.map((s) => (
             <tr key={s.id} data-testid={`source-${s.id}`}>
-              <td><strong>{s.id}</strong><div className="muted">{s.kind}</div></td>
+              <td>
+                <strong>{s.id}</strong>
+                <div className="muted">{s.kind}</div>
+              </td>
               <td>{s.covers.join(', ')}</td>
               <td>{s.environment ?? <span className="muted">—</span>}</td>
               <td>{schedule(s.every_s)}</td>
-              <td><LastRun run={s.last_run} /></td>
+              <td>
+                <LastRun run={s.last_run} />
+              </td>
               {COUNTS.map(([k]) => {
                 const n = s.last_run?.counts?.[k];
-                if (n === undefined) return <td key={k} className="muted">—</td>;
-                return <td key={k}>{k === 'observed' ? n : <Link href={`/discovery?source=${encodeURIComponent(s.id)}&state=${k}`} aria-label={`${n} ${k} in ${s.id}`}>{n}</Link>}</td>;
+                if (n === undefined)
+                  return (
+                    <td key={k} className="muted">
+                      —
+                    </td>
+                  );
+                return (
+                  <td key={k}>
+                    {k === 'observed' ? (
+                      n
+                    ) : (
+                      <Link href={`/discovery?source=${encodeURIComponent(s.id)}&state=${k}`} aria-label={`${n} ${k} in ${s.id}`}>
+                        {n}
+                      </Link>
+                    )}
+                  </td>
+                );
               })}
-              <td><Can permission="identities:write"><RunNow source={s} /></Can></td>
+              <td>
+                <Can permission="identities:write">
+                  <RunNow source={s} />
+                </Can>
+              </td>
             </tr>
           ))}
         </tbody>

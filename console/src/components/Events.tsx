@@ -19,15 +19,40 @@ function summary(e: LedgerEvent): string {
 export function EventTable({ events, label, showSubject = false }: { events: LedgerEvent[]; label: string; showSubject?: boolean }) {
   return (
     <table aria-label={label}>
-      <thead><tr><th>Seq</th><th>When</th><th>Actor</th><th>Action</th>{showSubject ? <th>Subject</th> : null}<th>Detail</th></tr></thead>
+      <thead>
+        <tr>
+          <th>Seq</th>
+          <th>When</th>
+          <th>Actor</th>
+          <th>Action</th>
+          {showSubject ? <th>Subject</th> : null}
+          <th>Detail</th>
+        </tr>
+      </thead>
       <tbody>
         {events.map((e) => (
           <tr key={e.seq}>
-            <td><Link href={`/ledger?seq=${e.seq}`}>{e.seq}</Link></td>
-            <td><When at={e.at} /></td>
+            <td>
+              <Link href={`/ledger?seq=${e.seq}`}>{e.seq}</Link>
+            </td>
+            <td>
+              <When at={e.at} />
+            </td>
             <td>{e.actor}</td>
-            <td><code>{e.action}</code></td>
-            {showSubject ? <td>{e.subject.type === 'identity' ? <Link href={`/identities/${encodeURIComponent(e.subject.id)}`}>{e.subject.id}</Link> : e.subject.type === 'authorisation' ? <Link href={`/authorisations/${e.subject.id}`}>{e.subject.id}</Link> : `${e.subject.type} ${e.subject.id}`}</td> : null}
+            <td>
+              <code>{e.action}</code>
+            </td>
+            {showSubject ? (
+              <td>
+                {e.subject.type === 'identity' ? (
+                  <Link href={`/identities/${encodeURIComponent(e.subject.id)}`}>{e.subject.id}</Link>
+                ) : e.subject.type === 'authorisation' ? (
+                  <Link href={`/authorisations/${e.subject.id}`}>{e.subject.id}</Link>
+                ) : (
+                  `${e.subject.type} ${e.subject.id}`
+                )}
+              </td>
+            ) : null}
             <td>{summary(e)}</td>
           </tr>
         ))}

@@ -5,28 +5,56 @@
 import type { Impact } from '../lib/types';
 
 export type Outcome = 'suspend' | 'narrow' | 'return_path' | 'keep' | 'restore' | 'inactive';
-export const OUTCOME_LABEL: Record<Outcome, string> = { suspend: 'suspended', narrow: 'narrowed', return_path: 'return path kept', keep: 'kept', restore: 'restored', inactive: 'already inactive' };
-const OUTCOME_COLOUR: Record<Outcome, string> = { suspend: 'var(--suspend)', narrow: 'var(--narrow)', return_path: 'var(--return)', keep: 'var(--keep)', restore: 'var(--restore)', inactive: 'var(--muted)' };
+export const OUTCOME_LABEL: Record<Outcome, string> = {
+  suspend: 'suspended',
+  narrow: 'narrowed',
+  return_path: 'return path kept',
+  keep: 'kept',
+  restore: 'restored',
+  inactive: 'already inactive',
+};
+const OUTCOME_COLOUR: Record<Outcome, string> = {
+  suspend: 'var(--suspend)',
+  narrow: 'var(--narrow)',
+  return_path: 'var(--return)',
+  keep: 'var(--keep)',
+  restore: 'var(--restore)',
+  inactive: 'var(--muted)',
+};
 
-export interface ImpactRow { identity: string; outcome: Outcome; scopes: string[]; detail: string }
+export interface ImpactRow {
+  identity: string;
+  outcome: Outcome;
+  scopes: string[];
+  detail: string;
+}
 
 /** Who ends where: narrowed identities that keep a return-path action in a moved scope are shown as such. */
 export function classify(impact: Impact, movedScopes: Set<string>): ImpactRow[] {
   const returnActions = new Set(((impact.return_paths ?? []) as { scope: string; action: string }[]).map((r) => `${r.scope}|${r.action}`));
   const rows: ImpactRow[] = [];
-  for (const s of impact.suspended) rows.push({ identity: s.identity, outcome: 'suspend', scopes: [...new Set(s.removed.map((r) => r.scope))], detail: s.why });
+  for (const s of impact.suspended)
+    rows.push({ identity: s.identity, outcome: 'suspend', scopes: [...new Set(s.removed.map((r) => r.scope))], detail: s.why });
   for (const n of impact.narrowed) {
     const scopes = [...new Set(n.removed.map((r) => r.scope))];
     const kept = n.to.filter((t) => movedScopes.has(t.scope)).flatMap((t) => t.actions.filter((a) => returnActions.has(`${t.scope}|${a}`)));
     rows.push({
-      identity: n.identity, outcome: kept.length ? 'return_path' : 'narrow', scopes,
+      identity: n.identity,
+      outcome: kept.length ? 'return_path' : 'narrow',
+      scopes,
       detail: `loses ${[...new Set(n.removed.map((r) => r.action))].join(', ')}${kept.length ? `; keeps ${[...new Set(kept)].join(', ')}` : ''}`,
     });
   }
   for (const r of impact.restored) rows.push({ identity: r.identity, outcome: 'restore', scopes: [], detail: `back to ${r.status}` });
   // Identities that are not active (suspended, revoked, decommissioned) stay as they are and act
   // nowhere: listed, not drawn.
-  for (const u of impact.untouched) rows.push({ identity: u.identity, outcome: u.status === 'active' ? 'keep' : 'inactive', scopes: [], detail: u.status === 'active' ? u.why : `${u.status}: ${u.why}` });
+  for (const u of impact.untouched)
+    rows.push({
+      identity: u.identity,
+      outcome: u.status === 'active' ? 'keep' : 'inactive',
+      scopes: [],
+      detail: u.status === 'active' ? u.why : `${u.status}: ${u.why}`,
+    });
   return rows;
 }
 
@@ -40,7 +68,13 @@ export function ImpactGraph({ impact, services }: { impact: Impact; services: { 
   for (const o of order) {
     const group = rows.filter((r) => r.outcome === o);
     for (const r of group.slice(0, PER_GROUP)) right.push({ label: r.identity, outcome: o, scopes: r.scopes });
-    if (group.length > PER_GROUP) right.push({ label: `+ ${group.length - PER_GROUP} more ${OUTCOME_LABEL[o]}`, outcome: o, scopes: [], more: group.length - PER_GROUP });
+    if (group.length > PER_GROUP)
+      right.push({
+        label: `+ ${group.length - PER_GROUP} more ${OUTCOME_LABEL[o]}`,
+        outcome: o,
+        scopes: [],
+        more: group.length - PER_GROUP,
+      });
   }
   const rowH = 24;
   const height = Math.max(right.length, services.length, impact.moved.length) * rowH + 20;
@@ -52,44 +86,121 @@ export function ImpactGraph({ impact, services }: { impact: Impact; services: { 
   return (
     <figure style={{ margin: 0 }}>
       <div className="legend" aria-hidden="true">
-        {[...order, 'inactive' as const].filter((o) => o !== 'inactive' || rows.some((r) => r.outcome === o)).map((o) => <span key={o}><svg width="12" height="12"><rect width="12" height="12" rx="2" fill={OUTCOME_COLOUR[o]} /></svg> {OUTCOME_LABEL[o]} ({rows.filter((r) => r.outcome === o).length})</span>)}
+        {[...order, 'inactive' as const]
+          .filter((o) => o !== 'inactive' || rows.some((r) => r.outcome === o))
+          .map((o) => (
+            <span key={o}>
+              <svg width="12" height="12">
+                <rect width="12" height="12" rx="2" fill={OUTCOME_COLOUR[o]} />
+              </svg>{' '}
+              {OUTCOME_LABEL[o]} ({rows.filter((r) => r.outcome === o).length})
+            </span>
+          ))}
       </div>
-      <svg viewBox={`0 0 820 ${height}`} width="100%" role="img" data-testid="impact-graph"
-        aria-label={`Impact: ${impact.moved.length} authorisations move; ${impact.counts.suspend} identities suspended, ${impact.counts.narrow} narrowed, ${impact.counts.restore} restored, ${impact.counts.unchanged} kept`}>
+      <svg
+        viewBox={`0 0 820 ${height}`}
+        width="100%"
+        role="img"
+        data-testid="impact-graph"
+        aria-label={`Impact: ${impact.moved.length} authorisations move; ${impact.counts.suspend} identities suspended, ${impact.counts.narrow} narrowed, ${impact.counts.restore} restored, ${impact.counts.unchanged} kept`}
+      >
         {services.map((s, i) => {
           const a = authIndex.get(s.id) ?? 0;
-          return <line key={`a${s.scope}`} x1={col[0]! + boxW[0]!} y1={yOf(a, impact.moved.length)} x2={col[1]} y2={yOf(i, services.length)} stroke="var(--border)" strokeWidth="2" />;
+          return (
+            <line
+              key={`a${s.scope}`}
+              x1={col[0]! + boxW[0]!}
+              y1={yOf(a, impact.moved.length)}
+              x2={col[1]}
+              y2={yOf(i, services.length)}
+              stroke="var(--border)"
+              strokeWidth="2"
+            />
+          );
         })}
         {right.map((r, i) => {
           const targets = r.scopes.length ? r.scopes.filter((s) => scopeIndex.has(s)) : services.map((s) => s.scope);
           return targets.map((t) => (
-            <line key={`e${i}${t}`} x1={col[1]! + boxW[1]!} y1={yOf(scopeIndex.get(t) ?? 0, services.length)} x2={col[2]} y2={yOf(i, right.length)} stroke={OUTCOME_COLOUR[r.outcome]} strokeOpacity="0.45" />
+            <line
+              key={`e${i}${t}`}
+              x1={col[1]! + boxW[1]!}
+              y1={yOf(scopeIndex.get(t) ?? 0, services.length)}
+              x2={col[2]}
+              y2={yOf(i, right.length)}
+              stroke={OUTCOME_COLOUR[r.outcome]}
+              strokeOpacity="0.45"
+            />
           ));
         })}
         {impact.moved.map((m, i) => (
           <g key={m.id}>
-            <rect x={col[0]} y={yOf(i, impact.moved.length) - 10} width={boxW[0]} height="20" rx="4" fill="var(--panel)" stroke="var(--accent)" />
-            <text x={col[0]! + 6} y={yOf(i, impact.moved.length) + 4} fontSize="11" fill="var(--text)">{m.id}: {m.from} → {m.to}</text>
+            <rect
+              x={col[0]}
+              y={yOf(i, impact.moved.length) - 10}
+              width={boxW[0]}
+              height="20"
+              rx="4"
+              fill="var(--panel)"
+              stroke="var(--accent)"
+            />
+            <text x={col[0]! + 6} y={yOf(i, impact.moved.length) + 4} fontSize="11" fill="var(--text)">
+              {m.id}: {m.from} → {m.to}
+            </text>
           </g>
         ))}
         {services.map((s, i) => (
           <g key={s.scope}>
-            <rect x={col[1]} y={yOf(i, services.length) - 10} width={boxW[1]} height="20" rx="4" fill="var(--panel)" stroke="var(--muted)" />
-            <text x={col[1]! + 6} y={yOf(i, services.length) + 4} fontSize="11" fill="var(--text)">{s.scope}</text>
+            <rect
+              x={col[1]}
+              y={yOf(i, services.length) - 10}
+              width={boxW[1]}
+              height="20"
+              rx="4"
+              fill="var(--panel)"
+              stroke="var(--muted)"
+            />
+            <text x={col[1]! + 6} y={yOf(i, services.length) + 4} fontSize="11" fill="var(--text)">
+              {s.scope}
+            </text>
           </g>
         ))}
         {right.map((r, i) => (
           <g key={`n${i}`}>
-            <rect x={col[2]} y={yOf(i, right.length) - 10} width={boxW[2]} height="20" rx="4" fill={OUTCOME_COLOUR[r.outcome]} fillOpacity={r.more ? 0.08 : 0.16} stroke={OUTCOME_COLOUR[r.outcome]} />
-            <text x={col[2]! + 6} y={yOf(i, right.length) + 4} fontSize="11" fill="var(--text)">{r.label}</text>
+            <rect
+              x={col[2]}
+              y={yOf(i, right.length) - 10}
+              width={boxW[2]}
+              height="20"
+              rx="4"
+              fill={OUTCOME_COLOUR[r.outcome]}
+              fillOpacity={r.more ? 0.08 : 0.16}
+              stroke={OUTCOME_COLOUR[r.outcome]}
+            />
+            <text x={col[2]! + 6} y={yOf(i, right.length) + 4} fontSize="11" fill="var(--text)">
+              {r.label}
+            </text>
           </g>
         ))}
       </svg>
       <details>
         <summary>Every identity and what happens to it ({rows.length})</summary>
         <table aria-label="Impact by identity">
-          <thead><tr><th>Identity</th><th>Outcome</th><th>Why</th></tr></thead>
-          <tbody>{rows.map((r) => <tr key={r.identity}><td>{r.identity}</td><td style={{ color: OUTCOME_COLOUR[r.outcome] }}>{OUTCOME_LABEL[r.outcome]}</td><td>{r.detail}</td></tr>)}</tbody>
+          <thead>
+            <tr>
+              <th>Identity</th>
+              <th>Outcome</th>
+              <th>Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.identity}>
+                <td>{r.identity}</td>
+                <td style={{ color: OUTCOME_COLOUR[r.outcome] }}>{OUTCOME_LABEL[r.outcome]}</td>
+                <td>{r.detail}</td>
+              </tr>
+            ))}
+          </tbody>
         </table>
       </details>
     </figure>

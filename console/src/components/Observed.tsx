@@ -12,7 +12,11 @@ export function AccountState({ a }: { a: DiscoveredAccount }) {
   return (
     <>
       <Status value={a.state} />
-      {a.drift.map((d) => <div key={d} className="sev-high">{words(d)}</div>)}
+      {a.drift.map((d) => (
+        <div key={d} className="sev-high">
+          {words(d)}
+        </div>
+      ))}
     </>
   );
 }
@@ -30,11 +34,17 @@ export function Privilege({ account, open }: { account: ObservedAccount | null; 
         <details open={open}>
           <summary>{plural(account.grants_total, 'grant')}</summary>
           <ul className="facts">
-            {account.grants.map((g, n) => <li key={n}><span className="muted">{g.privilege}:</span> {g.grant}</li>)}
+            {account.grants.map((g, n) => (
+              <li key={n}>
+                <span className="muted">{g.privilege}:</span> {g.grant}
+              </li>
+            ))}
             {more > 0 ? <li className="muted">and {plural(more, 'more grant')}</li> : null}
           </ul>
         </details>
-      ) : <div className="muted">no grants</div>}
+      ) : (
+        <div className="muted">no grants</div>
+      )}
     </>
   );
 }
@@ -56,7 +66,17 @@ export function Credentials({ account }: { account: ObservedAccount | null }) {
   if (!account.credentials.length) return <span className="muted">none seen</span>;
   return (
     <ul className="facts">
-      {account.credentials.map((c, n) => <li key={n}>{fact(c)}{c.fingerprint ? <> <code>{c.fingerprint}</code></> : null}</li>)}
+      {account.credentials.map((c, n) => (
+        <li key={n}>
+          {fact(c)}
+          {c.fingerprint ? (
+            <>
+              {' '}
+              <code>{c.fingerprint}</code>
+            </>
+          ) : null}
+        </li>
+      ))}
     </ul>
   );
 }
@@ -66,16 +86,34 @@ export function Sessions({ account, open }: { account: ObservedAccount | null; o
   if (!account) return <span className="muted">—</span>;
   return (
     <>
-      {account.last_used ? <div>last used <When at={account.last_used} /></div> : <div className="muted">no use seen</div>}
+      {account.last_used ? (
+        <div>
+          last used <When at={account.last_used} />
+        </div>
+      ) : (
+        <div className="muted">no use seen</div>
+      )}
       {account.sessions.length ? (
         <details open={open}>
           <summary>{plural(account.sessions_total, 'session')}</summary>
           <ul className="facts">
             {account.sessions.map((s, n) => (
               <li key={n}>
-                {s.user}{s.application ? ` · ${s.application}` : ''}{s.client_address ? ` · ${s.client_address}` : ''}
-                {s.started ? <> · <When at={s.started} /></> : null}
-                {s.interactive ? <> <span className="badge sev-high">interactive</span></> : null}
+                {s.user}
+                {s.application ? ` · ${s.application}` : ''}
+                {s.client_address ? ` · ${s.client_address}` : ''}
+                {s.started ? (
+                  <>
+                    {' '}
+                    · <When at={s.started} />
+                  </>
+                ) : null}
+                {s.interactive ? (
+                  <>
+                    {' '}
+                    <span className="badge sev-high">interactive</span>
+                  </>
+                ) : null}
               </li>
             ))}
           </ul>
@@ -89,7 +127,11 @@ export function SuggestedFindings({ findings }: { findings: SuggestedFinding[] }
   if (!findings.length) return <span className="muted">none</span>;
   return (
     <ul className="facts">
-      {findings.map((f, n) => <li key={n} title={f.detail}><Severity level={f.severity} /> {f.title}</li>)}
+      {findings.map((f, n) => (
+        <li key={n} title={f.detail}>
+          <Severity level={f.severity} /> {f.title}
+        </li>
+      ))}
     </ul>
   );
 }

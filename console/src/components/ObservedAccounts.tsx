@@ -14,26 +14,55 @@ export function ObservedAccounts({ identity }: { identity: string }) {
   return (
     <section className="panel" aria-labelledby="h-observed">
       <h2 id="h-observed">Observed accounts</h2>
-      {q.error ? <ErrorBox error={q.error} /> : q.isPending ? <Loading /> : q.data.items.length ? (
+      {q.error ? (
+        <ErrorBox error={q.error} />
+      ) : q.isPending ? (
+        <Loading />
+      ) : q.data.items.length ? (
         <table aria-label="Observed accounts">
           <thead>
-            <tr><th>Source</th><th>Account</th><th>State</th><th>Privilege</th><th>Credentials</th><th>Sessions and last use</th><th>Last reconciled</th></tr>
+            <tr>
+              <th>Source</th>
+              <th>Account</th>
+              <th>State</th>
+              <th>Privilege</th>
+              <th>Credentials</th>
+              <th>Sessions and last use</th>
+              <th>Last reconciled</th>
+            </tr>
           </thead>
           <tbody>
             {q.data.items.map((a) => (
               <tr key={a.key}>
-                <td><Link href={`/discovery?source=${encodeURIComponent(a.source)}`}>{a.source}</Link></td>
-                <td><code>{a.native_id}</code><div className="muted">{a.account ? a.account.type : 'not found there'}</div></td>
-                <td><AccountState a={a} /></td>
-                <td><Privilege account={a.account} open /></td>
-                <td><Credentials account={a.account} /></td>
-                <td><Sessions account={a.account} open /></td>
-                <td><When at={a.last_seen} /></td>
+                <td>
+                  <Link href={`/discovery?source=${encodeURIComponent(a.source)}`}>{a.source}</Link>
+                </td>
+                <td>
+                  <code>{a.native_id}</code>
+                  <div className="muted">{a.account ? a.account.type : 'not found there'}</div>
+                </td>
+                <td>
+                  <AccountState a={a} />
+                </td>
+                <td>
+                  <Privilege account={a.account} open />
+                </td>
+                <td>
+                  <Credentials account={a.account} />
+                </td>
+                <td>
+                  <Sessions account={a.account} open />
+                </td>
+                <td>
+                  <When at={a.last_seen} />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
-      ) : <Empty>No discovery source has seen an account of this identity (none covers its revocation path, or none has run).</Empty>}
+      ) : (
+        <Empty>No discovery source has seen an account of this identity (none covers its revocation path, or none has run).</Empty>
+      )}
       {q.data?.next_cursor ? <p className="muted">The first {LIMIT} accounts.</p> : null}
     </section>
   );

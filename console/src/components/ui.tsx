@@ -9,17 +9,32 @@ export function ErrorBox({ error }: { error: unknown }) {
   return (
     <div className="error" role="alert">
       <strong>{p?.title ?? 'Something went wrong'}</strong>
-      {p?.code ? <> · <code>{p.code}</code></> : null}
+      {p?.code ? (
+        <>
+          {' '}
+          · <code>{p.code}</code>
+        </>
+      ) : null}
       <div>{error instanceof Error ? error.message : String(error)}</div>
       {issues.length ? (
-        <ul>{issues.map((i, n) => <li key={n}>{i.field ? <code>{i.field}</code> : null} {i.reason ?? ''}</li>)}</ul>
+        <ul>
+          {issues.map((i, n) => (
+            <li key={n}>
+              {i.field ? <code>{i.field}</code> : null} {i.reason ?? ''}
+            </li>
+          ))}
+        </ul>
       ) : null}
     </div>
   );
 }
 
 export function Loading({ what = 'Loading' }: { what?: string }) {
-  return <p className="muted" role="status">{what}…</p>;
+  return (
+    <p className="muted" role="status">
+      {what}…
+    </p>
+  );
 }
 
 export function Severity({ level }: { level: string }) {
@@ -27,11 +42,29 @@ export function Severity({ level }: { level: string }) {
 }
 
 const STATUS_CLASS: Record<string, string> = {
-  active: 'st-ok', authorised: 'st-ok', approved: 'st-ok', applied: 'st-ok', resolved: 'st-ok', granted: 'st-ok',
-  suspended: 'sev-critical', withdrawn: 'sev-critical', revoked: 'sev-critical', rejected: 'sev-critical', open: 'sev-high',
-  restricted: 'sev-high', wind_down: 'sev-medium', pending: 'sev-medium', expired: 'sev-medium', decommissioned: 'sev-low',
+  active: 'st-ok',
+  authorised: 'st-ok',
+  approved: 'st-ok',
+  applied: 'st-ok',
+  resolved: 'st-ok',
+  granted: 'st-ok',
+  suspended: 'sev-critical',
+  withdrawn: 'sev-critical',
+  revoked: 'sev-critical',
+  rejected: 'sev-critical',
+  open: 'sev-high',
+  restricted: 'sev-high',
+  wind_down: 'sev-medium',
+  pending: 'sev-medium',
+  expired: 'sev-medium',
+  decommissioned: 'sev-low',
   // Discovery: an account's state against the inventory, and a run's outcome.
-  matched: 'st-ok', succeeded: 'st-ok', drift: 'sev-high', unmanaged: 'sev-medium', missing: 'sev-medium', failed: 'sev-critical',
+  matched: 'st-ok',
+  succeeded: 'st-ok',
+  drift: 'sev-high',
+  unmanaged: 'sev-medium',
+  missing: 'sev-medium',
+  failed: 'sev-critical',
 };
 
 export function Status({ value }: { value: string | null | undefined }) {
@@ -55,7 +88,18 @@ export function KeyValues({ items }: { items: [string, ReactNode][] }) {
 export function When({ at }: { at: string | null | undefined }) {
   if (!at) return <span className="muted">—</span>;
   const d = new Date(at);
-  return <time dateTime={at} title={at}>{d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' })}</time>;
+  return (
+    <time dateTime={at} title={at}>
+      {d.toLocaleString(undefined, {
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZoneName: 'short',
+      })}
+    </time>
+  );
 }
 
 export function Empty({ children }: { children: ReactNode }) {

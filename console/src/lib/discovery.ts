@@ -6,7 +6,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useSession } from './session';
 import { ACCOUNT_STATES, type AccountState, type DiscoveredAccount, type Page } from './types';
 
-interface At { state: number; cursor: string | undefined }
+interface At {
+  state: number;
+  cursor: string | undefined;
+}
 
 const encode = (at: At): string => `${at.state}:${at.cursor ?? ''}`;
 function decode(cursor: string | undefined): At {
@@ -15,7 +18,10 @@ function decode(cursor: string | undefined): At {
   return { state: Number(cursor.slice(0, colon)), cursor: cursor.slice(colon + 1) || undefined };
 }
 
-export interface AccountsPage { items: DiscoveredAccount[]; next_cursor: string | null }
+export interface AccountsPage {
+  items: DiscoveredAccount[];
+  next_cursor: string | null;
+}
 
 /** One page of accounts of `source` (all sources when absent), of one state or of all of them drift first. */
 export function useAccountsPage(filter: { source?: string; state?: AccountState }, cursor: string | undefined, limit: number) {
@@ -29,7 +35,10 @@ export function useAccountsPage(filter: { source?: string; state?: AccountState 
       const at = decode(cursor);
       while (at.state < states.length && items.length < limit) {
         const page = await api.get<Page<DiscoveredAccount>>('/v1/discovery/accounts', {
-          source: filter.source, state: states[at.state], limit: limit - items.length, cursor: at.cursor,
+          source: filter.source,
+          state: states[at.state],
+          limit: limit - items.length,
+          cursor: at.cursor,
         });
         items.push(...page.items);
         if (page.next_cursor) {

@@ -188,7 +188,12 @@ export function inclusionPathLength(index: number, size: number): number {
  * RFC 9162 §2.1.3.2: the root an audit path leads to from leaf `index` of a tree of `size`
  * leaves. Throws a RangeError when the index is outside the tree or the path has the wrong length.
  */
-export async function rootFromInclusionProof(leaf: Uint8Array, index: number, size: number, proof: readonly Uint8Array[]): Promise<Uint8Array> {
+export async function rootFromInclusionProof(
+  leaf: Uint8Array,
+  index: number,
+  size: number,
+  proof: readonly Uint8Array[],
+): Promise<Uint8Array> {
   const want = inclusionPathLength(index, size);
   if (proof.length !== want) {
     throw new RangeError(`the proof has ${proof.length} hashes; leaf ${index} of a tree of size ${size} needs ${want}`);
@@ -213,7 +218,13 @@ export async function rootFromInclusionProof(leaf: Uint8Array, index: number, si
 }
 
 /** Does this audit path lead from the leaf hash to the root? Never throws. */
-export async function verifyInclusion(leaf: Uint8Array, index: number, size: number, proof: readonly Uint8Array[], root: Uint8Array): Promise<boolean> {
+export async function verifyInclusion(
+  leaf: Uint8Array,
+  index: number,
+  size: number,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+): Promise<boolean> {
   try {
     return equalBytes(await rootFromInclusionProof(leaf, index, size, proof), root);
   } catch {
@@ -240,7 +251,8 @@ export function eventLeafText(event: LedgerEvent): string {
   if (!Number.isSafeInteger(e.seq) || (e.seq as number) < 1) throw new Error('the event has no sequence number (seq ≥ 1)');
   for (const k of ['at', 'actor', 'action'] as const) if (typeof e[k] !== 'string') throw new Error(`the event's ${k} is not a string`);
   const subject = e.subject;
-  if (!isObject(subject) || typeof subject.type !== 'string' || typeof subject.id !== 'string') throw new Error("the event's subject is not {type, id}");
+  if (!isObject(subject) || typeof subject.type !== 'string' || typeof subject.id !== 'string')
+    throw new Error("the event's subject is not {type, id}");
   if (e.reason !== null && typeof e.reason !== 'string') throw new Error("the event's reason is neither a string nor null");
   return leafText({
     seq: e.seq as number,
@@ -292,7 +304,8 @@ export function parseCheckpoint(note: string): Checkpoint {
   if (lines.length < 4) throw new Error('the checkpoint body needs origin, size and root');
   const [origin, sizeText, rootText] = lines as [string, string, string];
   if (!origin) throw new Error('the checkpoint has no origin');
-  if (!/^(0|[1-9][0-9]{0,15})$/.test(sizeText) || !Number.isSafeInteger(Number(sizeText))) throw new Error(`the checkpoint size is not a number: ${sizeText}`);
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(sizeText) || !Number.isSafeInteger(Number(sizeText)))
+    throw new Error(`the checkpoint size is not a number: ${sizeText}`);
   let root: Uint8Array;
   try {
     root = fromBase64(rootText);
@@ -301,7 +314,10 @@ export function parseCheckpoint(note: string): Checkpoint {
   }
   if (root.length !== HASH_BYTES) throw new Error('the checkpoint root is not a base64 SHA-256 hash');
   const signatures: Checkpoint['signatures'] = [];
-  for (const line of note.slice(split + 2).split('\n').filter(Boolean)) {
+  for (const line of note
+    .slice(split + 2)
+    .split('\n')
+    .filter(Boolean)) {
     const s = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
     if (!s) continue;
     let blob: Uint8Array;
@@ -321,7 +337,10 @@ export async function verifyCheckpointSignature(cp: Checkpoint, key: VerifierKey
   const byName = cp.signatures.filter((s) => s.name === key.name);
   const sig = byName.find((s) => s.keyId === key.keyId);
   if (!sig) {
-    if (byName.length) throw new Error(`the checkpoint is signed by ${key.name} with key id ${byName.map((s) => s.keyId).join(', ')}, not the verifier key's ${key.keyId}`);
+    if (byName.length)
+      throw new Error(
+        `the checkpoint is signed by ${key.name} with key id ${byName.map((s) => s.keyId).join(', ')}, not the verifier key's ${key.keyId}`,
+      );
     const others = cp.signatures.map((s) => `${s.name} (${s.keyId})`);
     throw new Error(`the checkpoint is not signed by ${key.name}${others.length ? `; it is signed by ${others.join(', ')}` : ''}`);
   }
@@ -333,7 +352,8 @@ export async function verifyCheckpointSignature(cp: Checkpoint, key: VerifierKey
   } catch (err) {
     throw new Error(`this browser cannot check Ed25519 signatures with WebCrypto (${(err as Error).message})`);
   }
-  if (!good) throw new Error(`the signature by ${key.name} (key id ${key.keyId}) does not verify: the checkpoint is not the one the key signed`);
+  if (!good)
+    throw new Error(`the signature by ${key.name} (key id ${key.keyId}) does not verify: the checkpoint is not the one the key signed`);
 }
 
 /** Parses and verifies a signed checkpoint, as the server's openCheckpoint does; throws with the reason. */
@@ -358,7 +378,8 @@ async function settle<T>(f: () => T | Promise<T>): Promise<{ value: T } | { erro
 
 function proofHashes(proof: unknown): { leaf: Uint8Array; index: number; size: number; path: Uint8Array[]; claimedRoot?: string } {
   if (!isObject(proof)) throw new Error('the proof is not an object');
-  if (!Number.isSafeInteger(proof.leaf_index) || (proof.leaf_index as number) < 0) throw new Error("the proof's leaf_index is not a number");
+  if (!Number.isSafeInteger(proof.leaf_index) || (proof.leaf_index as number) < 0)
+    throw new Error("the proof's leaf_index is not a number");
   if (!Number.isSafeInteger(proof.tree_size) || (proof.tree_size as number) < 1) throw new Error("the proof's tree_size is not a number");
   if (!Array.isArray(proof.proof)) throw new Error("the proof's audit path (proof) is not a list");
   return {
@@ -376,23 +397,37 @@ async function leafStep(event: unknown, proof: unknown): Promise<Omit<Verificati
   const seq = (event as LedgerEvent).seq;
   const hash = toHex(computed.value);
   if (!isObject(proof)) return { ok: false, detail: `the event hashes to ${hash}, but there is no proof to compare it with` };
-  if (proof.seq !== undefined && proof.seq !== seq) return { ok: false, detail: `the proof is for event ${String(proof.seq)}, not event ${seq}` };
-  if (proof.leaf_index !== seq - 1) return { ok: false, detail: `event ${seq} is leaf ${seq - 1}, but the proof is for leaf ${String(proof.leaf_index)}` };
+  if (proof.seq !== undefined && proof.seq !== seq)
+    return { ok: false, detail: `the proof is for event ${String(proof.seq)}, not event ${seq}` };
+  if (proof.leaf_index !== seq - 1)
+    return { ok: false, detail: `event ${seq} is leaf ${seq - 1}, but the proof is for leaf ${String(proof.leaf_index)}` };
   const claimed = await settle(() => hash32(proof.leaf_hash, "the proof's leaf_hash"));
   if ('error' in claimed) return { ok: false, detail: claimed.error };
   if (!equalBytes(claimed.value, computed.value)) {
-    return { ok: false, detail: `the event hashes to ${short(hash)}, the proof's leaf is ${short(toHex(claimed.value))}: the event shown is not the one logged at seq ${seq}` };
+    return {
+      ok: false,
+      detail: `the event hashes to ${short(hash)}, the proof's leaf is ${short(toHex(claimed.value))}: the event shown is not the one logged at seq ${seq}`,
+    };
   }
   return { ok: true, detail: `event ${seq} is leaf ${seq - 1}; SHA-256(0x00 || its leaf text) = ${hash}` };
 }
 
-async function proofStep(proof: unknown, cp: Checkpoint | undefined, cpError: string | undefined): Promise<Omit<VerificationStep, 'check' | 'label'>> {
+async function proofStep(
+  proof: unknown,
+  cp: Checkpoint | undefined,
+  cpError: string | undefined,
+): Promise<Omit<VerificationStep, 'check' | 'label'>> {
   const p = await settle(() => proofHashes(proof));
   if ('error' in p) return { ok: false, detail: p.error };
   if (!cp) return { ok: false, detail: `not checked: ${cpError ?? 'the checkpoint cannot be read'}` };
   const { leaf, index, size, path, claimedRoot } = p.value;
-  if (size !== cp.size) return { ok: false, detail: `the proof is for a tree of size ${size}, the checkpoint for size ${cp.size}: ask for the proof with size=${cp.size}` };
-  if (index >= cp.size) return { ok: false, detail: `leaf ${index} is after this checkpoint (size ${cp.size}): it needs a newer checkpoint` };
+  if (size !== cp.size)
+    return {
+      ok: false,
+      detail: `the proof is for a tree of size ${size}, the checkpoint for size ${cp.size}: ask for the proof with size=${cp.size}`,
+    };
+  if (index >= cp.size)
+    return { ok: false, detail: `leaf ${index} is after this checkpoint (size ${cp.size}): it needs a newer checkpoint` };
   const r = await settle(() => rootFromInclusionProof(leaf, index, cp.size, path));
   if ('error' in r) return { ok: false, detail: r.error };
   const got = toHex(r.value);
@@ -401,7 +436,10 @@ async function proofStep(proof: unknown, cp: Checkpoint | undefined, cpError: st
     const hint = claimedRoot && claimedRoot !== want ? ` (the proof says it is for root ${short(claimedRoot)})` : '';
     return { ok: false, detail: `the proof leads to ${short(got)}, the checkpoint's root is ${short(want)}${hint}` };
   }
-  return { ok: true, detail: `${path.length} hash${path.length === 1 ? '' : 'es'} lead from leaf ${index} to root ${want} of the tree of size ${cp.size}` };
+  return {
+    ok: true,
+    detail: `${path.length} hash${path.length === 1 ? '' : 'es'} lead from leaf ${index} to root ${want} of the tree of size ${cp.size}`,
+  };
 }
 
 /**
@@ -426,9 +464,15 @@ export async function verifyEventInclusion(input: InclusionInput): Promise<Verif
     else if (!checkpoint) add('signature', { ok: false, detail: `the checkpoint cannot be read: ${cpError}` });
     else {
       const sig = await settle(() => verifyCheckpointSignature(checkpoint, key.value));
-      add('signature', 'error' in sig
-        ? { ok: false, detail: sig.error }
-        : { ok: true, detail: `signed by ${key.value.name} (key id ${key.value.keyId}) for ${checkpoint.origin}, tree size ${checkpoint.size}` });
+      add(
+        'signature',
+        'error' in sig
+          ? { ok: false, detail: sig.error }
+          : {
+              ok: true,
+              detail: `signed by ${key.value.name} (key id ${key.value.keyId}) for ${checkpoint.origin}, tree size ${checkpoint.size}`,
+            },
+      );
     }
 
     if (inp.pinnedKey !== undefined) {
@@ -436,7 +480,10 @@ export async function verifyEventInclusion(input: InclusionInput): Promise<Verif
       if ('error' in pinned) add('pinned', { ok: false, detail: `the pinned key cannot be read: ${pinned.error}` });
       else if ('error' in key) add('pinned', { ok: false, detail: 'not checked: the verifier key cannot be read' });
       else if (pinned.value.name !== key.value.name || !equalBytes(pinned.value.publicKey, key.value.publicKey)) {
-        add('pinned', { ok: false, detail: `the checkpoint was checked with ${key.value.name} (key id ${key.value.keyId}); you pinned ${pinned.value.name} (key id ${pinned.value.keyId})` });
+        add('pinned', {
+          ok: false,
+          detail: `the checkpoint was checked with ${key.value.name} (key id ${key.value.keyId}); you pinned ${pinned.value.name} (key id ${pinned.value.keyId})`,
+        });
       } else add('pinned', { ok: true, detail: `${key.value.name}, key id ${key.value.keyId}` });
     }
 
@@ -447,7 +494,8 @@ export async function verifyEventInclusion(input: InclusionInput): Promise<Verif
     };
   } catch (err) {
     // Unreachable by design; a step rather than a throw all the same.
-    for (const check of ['leaf', 'proof', 'signature'] as const) if (!steps.some((s) => s.check === check)) add(check, { ok: false, detail: `not checked: ${message(err)}` });
+    for (const check of ['leaf', 'proof', 'signature'] as const)
+      if (!steps.some((s) => s.check === check)) add(check, { ok: false, detail: `not checked: ${message(err)}` });
     return { ok: false, steps };
   }
 }

@@ -34,11 +34,14 @@ export function useSessionState() {
   // Cached answers belong to the user who asked: they are dropped whenever the user changes, so
   // nobody sees what the previous user of the tab saw.
   const queries = useQueryClient();
-  const signIn = useCallback((token: string, me: Me) => {
-    queries.clear();
-    sessionStorage.setItem(KEY, JSON.stringify({ token, me }));
-    setStored({ token, me });
-  }, [queries]);
+  const signIn = useCallback(
+    (token: string, me: Me) => {
+      queries.clear();
+      sessionStorage.setItem(KEY, JSON.stringify({ token, me }));
+      setStored({ token, me });
+    },
+    [queries],
+  );
   // Roles can change while a tab is open: the shell reads /v1/me again and keeps the answer.
   const refreshMe = useCallback((me: Me) => {
     setStored((s) => {
@@ -78,5 +81,5 @@ export function useSession(): Session {
 
 /** Renders its children only for a user who holds the permission: no button one cannot use. */
 export function Can({ permission, children }: { permission: string; children: ReactNode }) {
-  return useSession().can(permission) ? <>{children}</> : null;
+  return useSession().can(permission) ? children : null;
 }

@@ -3,13 +3,31 @@
 // Type-only imports: nothing of the server reaches the bundle.
 export type { Approval, AuthorisationRecord, IdentityRecord as Identity } from '../../../src/http/responses.js';
 export type { TransitionView as Transition, ImpactView as Impact } from '../../../src/regulatory/schemas.js';
-export type { FindingView as Finding, ControlView as Control, ReadinessItemView as ReadinessItem } from '../../../src/compliance/schemas.js';
 export type {
-  RunCountsView as RunCounts, RunViewOut as DiscoveryRun, SourceViewOut as DiscoverySource, CredentialFactView as CredentialFact,
-  ObservedAccountView as ObservedAccount, SuggestedFindingView as SuggestedFinding, AccountViewOut as DiscoveredAccount, AdoptAnswer,
+  FindingView as Finding,
+  ControlView as Control,
+  ReadinessItemView as ReadinessItem,
+} from '../../../src/compliance/schemas.js';
+export type {
+  RunCountsView as RunCounts,
+  RunViewOut as DiscoveryRun,
+  SourceViewOut as DiscoverySource,
+  CredentialFactView as CredentialFact,
+  ObservedAccountView as ObservedAccount,
+  SuggestedFindingView as SuggestedFinding,
+  AccountViewOut as DiscoveredAccount,
+  AdoptAnswer,
 } from '../../../src/discovery/schemas.js';
-export interface Page<T> { items: T[]; next_cursor: string | null; total?: number }
-export interface Scope { entity: string; service: string; jurisdiction: string }
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+  total?: number;
+}
+export interface Scope {
+  entity: string;
+  service: string;
+  jurisdiction: string;
+}
 // An event as GET /v1/events gives it: the verifier's type, since it hashes exactly these fields.
 export type { LedgerEvent } from './ledger-verify.js';
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;

@@ -6,14 +6,17 @@ export function useSearchParams(): [URLSearchParams, (changes: Record<string, st
   const search = useSearch();
   const [location, navigate] = useLocation();
   const params = new URLSearchParams(search);
-  const update = useCallback((changes: Record<string, string | undefined>) => {
-    const next = new URLSearchParams(search);
-    for (const [k, v] of Object.entries(changes)) {
-      if (v === undefined || v === '') next.delete(k);
-      else next.set(k, v);
-    }
-    const s = next.toString();
-    navigate(s ? `${location}?${s}` : location, { replace: true });
-  }, [search, location, navigate]);
+  const update = useCallback(
+    (changes: Record<string, string | undefined>) => {
+      const next = new URLSearchParams(search);
+      for (const [k, v] of Object.entries(changes)) {
+        if (v === undefined || v === '') next.delete(k);
+        else next.set(k, v);
+      }
+      const s = next.toString();
+      navigate(s ? `${location}?${s}` : location, { replace: true });
+    },
+    [search, location, navigate],
+  );
   return [params, update];
 }

@@ -12,28 +12,47 @@ function subjectLink(a: Approval) {
   const d = a.detail as { authorisations?: string[]; identity?: string };
   if (d.authorisations?.length) return <Link href={`/authorisations/${d.authorisations[0]}`}>{d.authorisations.join(', ')}</Link>;
   if (d.identity) return <Link href={`/identities/${encodeURIComponent(d.identity)}`}>{d.identity}</Link>;
-  return <code>{a.subject.type} {a.subject.id}</code>;
+  return (
+    <code>
+      {a.subject.type} {a.subject.id}
+    </code>
+  );
 }
 
 function Request({ a }: { a: Approval }) {
   const { api } = useSession();
   const [reason, setReason] = useState('');
-  const vote = useAction((decision: 'approve' | 'reject') => api.send('POST', `/v1/approvals/${a.id}/${decision}`, reason ? { reason } : {}));
+  const vote = useAction((decision: 'approve' | 'reject') =>
+    api.send('POST', `/v1/approvals/${a.id}/${decision}`, reason ? { reason } : {}),
+  );
   const yes = a.votes.filter((v) => v.decision === 'approve').length;
   return (
     <article className="panel" aria-labelledby={`h-${a.id}`} data-testid={`approval-${a.id}`}>
       <div className="row">
-        <h2 id={`h-${a.id}`} style={{ margin: 0 }}>{a.kind.replace(/_/g, ' ')}: {subjectLink(a)}</h2>
+        <h2 id={`h-${a.id}`} style={{ margin: 0 }}>
+          {a.kind.replace(/_/g, ' ')}: {subjectLink(a)}
+        </h2>
         <span className="spacer" />
-        <span className="muted">expires <When at={a.expires_at} /></span>
+        <span className="muted">
+          expires <When at={a.expires_at} />
+        </span>
       </div>
       <p>{a.summary}</p>
-      <p className="muted">Requested by {a.requester} · rule <code>{a.rule}</code> · {yes} of {a.required} approvals from {a.roles.join(' or ')}
-        {a.votes.length ? ` · votes: ${a.votes.map((v) => `${v.voter} ${v.decision}d`).join(', ')}` : ''}</p>
+      <p className="muted">
+        Requested by {a.requester} · rule <code>{a.rule}</code> · {yes} of {a.required} approvals from {a.roles.join(' or ')}
+        {a.votes.length ? ` · votes: ${a.votes.map((v) => `${v.voter} ${v.decision}d`).join(', ')}` : ''}
+      </p>
       <div className="row">
-        <label>Reason (optional)<input value={reason} onChange={(e) => setReason(e.target.value)} size={40} /></label>
-        <button type="button" className="primary" disabled={vote.isPending} onClick={() => vote.mutate('approve')}>Approve</button>
-        <button type="button" className="danger" disabled={vote.isPending} onClick={() => vote.mutate('reject')}>Reject</button>
+        <label>
+          Reason (optional)
+          <input value={reason} onChange={(e) => setReason(e.target.value)} size={40} />
+        </label>
+        <button type="button" className="primary" disabled={vote.isPending} onClick={() => vote.mutate('approve')}>
+          Approve
+        </button>
+        <button type="button" className="danger" disabled={vote.isPending} onClick={() => vote.mutate('reject')}>
+          Reject
+        </button>
       </div>
       <ErrorBox error={vote.error} />
     </article>
@@ -47,16 +66,52 @@ export function Approvals() {
     <>
       <h1>Approvals</h1>
       <h2>Waiting for you</h2>
-      {inbox.error ? <ErrorBox error={inbox.error} /> : inbox.isPending ? <Loading /> : inbox.data.items.length ? inbox.data.items.map((a) => <Request key={a.id} a={a} />) : <Empty>Nothing waits for your decision.</Empty>}
+      {inbox.error ? (
+        <ErrorBox error={inbox.error} />
+      ) : inbox.isPending ? (
+        <Loading />
+      ) : inbox.data.items.length ? (
+        inbox.data.items.map((a) => <Request key={a.id} a={a} />)
+      ) : (
+        <Empty>Nothing waits for your decision.</Empty>
+      )}
       <h2>Recent requests</h2>
-      {recent.error ? <ErrorBox error={recent.error} /> : recent.data ? (
+      {recent.error ? (
+        <ErrorBox error={recent.error} />
+      ) : recent.data ? (
         <section className="panel">
           <table aria-label="Recent requests">
-            <thead><tr><th>Created</th><th>Kind</th><th>Summary</th><th>Status</th><th>Decided</th></tr></thead>
-            <tbody>{recent.data.items.map((a) => <tr key={a.id}><td><When at={a.created_at} /></td><td>{a.kind.replace(/_/g, ' ')}</td><td>{a.summary}</td><td><Status value={a.status} /></td><td><When at={a.decided_at} /></td></tr>)}</tbody>
+            <thead>
+              <tr>
+                <th>Created</th>
+                <th>Kind</th>
+                <th>Summary</th>
+                <th>Status</th>
+                <th>Decided</th>
+              </tr>
+            </thead>
+            <tbody>
+              {recent.data.items.map((a) => (
+                <tr key={a.id}>
+                  <td>
+                    <When at={a.created_at} />
+                  </td>
+                  <td>{a.kind.replace(/_/g, ' ')}</td>
+                  <td>{a.summary}</td>
+                  <td>
+                    <Status value={a.status} />
+                  </td>
+                  <td>
+                    <When at={a.decided_at} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
           </table>
         </section>
-      ) : <Loading />}
+      ) : (
+        <Loading />
+      )}
     </>
   );
 }

@@ -22,7 +22,10 @@ function Preview({ auth }: { auth: AuthorisationRecord }) {
   const [denied, setDenied] = useState('');
   const [asked, setAsked] = useState<{ to: string; denied: string } | null>(null);
   const [proposed, setProposed] = useState<Transition | null>(null);
-  const impact = useApi<Impact>(asked ? `${path}/impact` : null, asked ? { to: asked.to, denied_actions: asked.denied || undefined } : undefined);
+  const impact = useApi<Impact>(
+    asked ? `${path}/impact` : null,
+    asked ? { to: asked.to, denied_actions: asked.denied || undefined } : undefined,
+  );
   // The scope (entity/service/member state) of each authorisation the change would move.
   const moved = useQueries({
     queries: (impact.data?.moved ?? []).map((m) => ({
@@ -45,11 +48,17 @@ function Preview({ auth }: { auth: AuthorisationRecord }) {
     const deadline = toIso(value('deadline'));
     if (effective) body.effective_at = effective;
     if (deadline) body.deadline = deadline;
-    if (asked!.denied) body.denied_actions = asked!.denied.split(',').map((s) => s.trim()).filter(Boolean);
+    if (asked!.denied)
+      body.denied_actions = asked!.denied
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     // A refusal is shown under the form (propose.error); nothing else to do here.
     setProposed(await propose.mutateAsync(body).catch(() => null));
   };
-  const scopeOf = new Map(moved.flatMap((m) => (m.data ? [[m.data.id, `${m.data.entity}/${m.data.service}/${m.data.jurisdiction}`] as const] : [])));
+  const scopeOf = new Map(
+    moved.flatMap((m) => (m.data ? [[m.data.id, `${m.data.entity}/${m.data.service}/${m.data.jurisdiction}`] as const] : [])),
+  );
   return (
     <section className="panel" aria-labelledby="h-preview">
       <h2 id="h-preview">Preview a change</h2>
@@ -57,32 +66,64 @@ function Preview({ auth }: { auth: AuthorisationRecord }) {
         <label>
           New status
           <select value={to} onChange={(e) => setTo(e.target.value)}>
-            {AUTHORISATION_STATUSES.filter((s) => s !== auth.status).map((s) => <option key={s} value={s}>{s.replace(/_/g, ' ')}</option>)}
+            {AUTHORISATION_STATUSES.filter((s) => s !== auth.status).map((s) => (
+              <option key={s} value={s}>
+                {s.replace(/_/g, ' ')}
+              </option>
+            ))}
           </select>
         </label>
-        {to === 'restricted' ? <label>Denied actions (comma-separated)<input value={denied} onChange={(e) => setDenied(e.target.value)} size={30} /></label> : null}
-        <button type="submit" className="primary">Preview impact</button>
+        {to === 'restricted' ? (
+          <label>
+            Denied actions (comma-separated)
+            <input value={denied} onChange={(e) => setDenied(e.target.value)} size={30} />
+          </label>
+        ) : null}
+        <button type="submit" className="primary">
+          Preview impact
+        </button>
       </form>
       {asked ? (
-        impact.error ? <ErrorBox error={impact.error} /> : impact.isPending || moved.some((m) => m.isPending) ? <Loading what="Computing the impact" /> : impact.data ? (
+        impact.error ? (
+          <ErrorBox error={impact.error} />
+        ) : impact.isPending || moved.some((m) => m.isPending) ? (
+          <Loading what="Computing the impact" />
+        ) : impact.data ? (
           <>
             <p data-testid="impact-counts">
-              Moving to <strong>{asked.to.replace(/_/g, ' ')}</strong> would suspend <strong>{impact.data.counts.suspend}</strong>, narrow <strong>{impact.data.counts.narrow}</strong>,
-              restore <strong>{impact.data.counts.restore}</strong> and keep <strong>{impact.data.counts.unchanged}</strong> identities. Nothing has been written.
+              Moving to <strong>{asked.to.replace(/_/g, ' ')}</strong> would suspend <strong>{impact.data.counts.suspend}</strong>, narrow{' '}
+              <strong>{impact.data.counts.narrow}</strong>, restore <strong>{impact.data.counts.restore}</strong> and keep{' '}
+              <strong>{impact.data.counts.unchanged}</strong> identities. Nothing has been written.
             </p>
             <ImpactGraph impact={impact.data} services={impact.data.moved.map((m) => ({ id: m.id, scope: scopeOf.get(m.id) ?? m.id }))} />
             <Can permission="transitions:propose">
               {proposed ? (
-                <p className="notice" role="status">Proposed as <code>{proposed.id}</code>; it now waits for approval (see below).</p>
+                <p className="notice" role="status">
+                  Proposed as <code>{proposed.id}</code>; it now waits for approval (see below).
+                </p>
               ) : (
                 <form onSubmit={submitProposal} aria-label="Propose this change" style={{ marginTop: 12 }}>
                   <h3>Propose this change</h3>
                   <div className="row">
-                    <label>Reason<input name="reason" required size={36} /></label>
-                    <label>Supervisor's reference<input name="reference" required size={20} /></label>
-                    <label>Effective at (optional)<input name="effective_at" type="datetime-local" /></label>
-                    <label>Deadline (optional)<input name="deadline" type="datetime-local" /></label>
-                    <button type="submit" className="primary" disabled={propose.isPending}>Propose</button>
+                    <label>
+                      Reason
+                      <input name="reason" required size={36} />
+                    </label>
+                    <label>
+                      Supervisor's reference
+                      <input name="reference" required size={20} />
+                    </label>
+                    <label>
+                      Effective at (optional)
+                      <input name="effective_at" type="datetime-local" />
+                    </label>
+                    <label>
+                      Deadline (optional)
+                      <input name="deadline" type="datetime-local" />
+                    </label>
+                    <button type="submit" className="primary" disabled={propose.isPending}>
+                      Propose
+                    </button>
                   </div>
                   <ErrorBox error={propose.error} />
                 </form>
@@ -90,7 +131,9 @@ function Preview({ auth }: { auth: AuthorisationRecord }) {
             </Can>
           </>
         ) : null
-      ) : <p className="muted">Choose a status to see which identities would be suspended, narrowed or kept, before anyone proposes it.</p>}
+      ) : (
+        <p className="muted">Choose a status to see which identities would be suspended, narrowed or kept, before anyone proposes it.</p>
+      )}
     </section>
   );
 }
@@ -110,7 +153,9 @@ function Transitions({ auth }: { auth: AuthorisationRecord }) {
   const { api, me } = useSession();
   const transitions = useApi<{ items: Transition[] }>('/v1/transitions', { limit: 200 }, { refetchInterval: 5_000 });
   const approvals = useApi<{ items: Approval[] }>('/v1/approvals', { kind: 'transition', limit: 200 }, { refetchInterval: 5_000 });
-  const vote = useAction(({ id, decision }: { id: string; decision: 'approve' | 'reject' }) => api.send('POST', `/v1/approvals/${id}/${decision}`, {}));
+  const vote = useAction(({ id, decision }: { id: string; decision: 'approve' | 'reject' }) =>
+    api.send('POST', `/v1/approvals/${id}/${decision}`, {}),
+  );
   if (transitions.error) return <ErrorBox error={transitions.error} />;
   if (!transitions.data) return <Loading />;
   const mine = transitions.data.items.filter((t) => t.authorisations.includes(auth.id));
@@ -121,7 +166,17 @@ function Transitions({ auth }: { auth: AuthorisationRecord }) {
       <ErrorBox error={vote.error} />
       {mine.length ? (
         <table aria-label="Transitions">
-          <thead><tr><th>Proposed</th><th>By</th><th>To</th><th>Reference</th><th>Status</th><th>Votes</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>Proposed</th>
+              <th>By</th>
+              <th>To</th>
+              <th>Reference</th>
+              <th>Status</th>
+              <th>Votes</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {mine.map((t) => {
               const a = approvalOf(t);
@@ -129,15 +184,47 @@ function Transitions({ auth }: { auth: AuthorisationRecord }) {
               const voted = a?.votes.some((v) => v.voter === me.user);
               return (
                 <tr key={t.id} data-testid={`transition-${t.id}`}>
-                  <td><When at={t.created_at} /></td><td>{t.proposer}</td><td><Status value={t.to} /></td><td>{t.reference}</td>
-                  <td><Status value={t.status} /></td><td><Votes approval={a} /></td>
+                  <td>
+                    <When at={t.created_at} />
+                  </td>
+                  <td>{t.proposer}</td>
+                  <td>
+                    <Status value={t.to} />
+                  </td>
+                  <td>{t.reference}</td>
+                  <td>
+                    <Status value={t.status} />
+                  </td>
+                  <td>
+                    <Votes approval={a} />
+                  </td>
                   <td>
                     {t.status === 'pending' && a?.status === 'pending' ? (
                       <Can permission="transitions:approve">
-                        {own ? <span className="muted">your proposal: another approver decides</span> : voted ? <span className="muted">you voted</span> : (
+                        {own ? (
+                          <span className="muted">your proposal: another approver decides</span>
+                        ) : voted ? (
+                          <span className="muted">you voted</span>
+                        ) : (
                           <div className="row">
-                            <button type="button" className="primary" disabled={vote.isPending} aria-label={`Approve ${t.reference}`} onClick={() => vote.mutate({ id: a.id, decision: 'approve' })}>Approve</button>
-                            <button type="button" className="danger" disabled={vote.isPending} aria-label={`Reject ${t.reference}`} onClick={() => vote.mutate({ id: a.id, decision: 'reject' })}>Reject</button>
+                            <button
+                              type="button"
+                              className="primary"
+                              disabled={vote.isPending}
+                              aria-label={`Approve ${t.reference}`}
+                              onClick={() => vote.mutate({ id: a.id, decision: 'approve' })}
+                            >
+                              Approve
+                            </button>
+                            <button
+                              type="button"
+                              className="danger"
+                              disabled={vote.isPending}
+                              aria-label={`Reject ${t.reference}`}
+                              onClick={() => vote.mutate({ id: a.id, decision: 'reject' })}
+                            >
+                              Reject
+                            </button>
                           </div>
                         )}
                       </Can>
@@ -148,29 +235,57 @@ function Transitions({ auth }: { auth: AuthorisationRecord }) {
             })}
           </tbody>
         </table>
-      ) : <Empty>No proposals for this authorisation.</Empty>}
+      ) : (
+        <Empty>No proposals for this authorisation.</Empty>
+      )}
     </section>
   );
 }
 
 export function Authorisation({ id }: { id: string }) {
   const auth = useApi<AuthorisationRecord>(`/v1/authorisations/${encodeURIComponent(id)}`, undefined, { refetchInterval: 5_000 });
-  const history = useApi<Page<LedgerEvent>>('/v1/events', { subject_type: 'authorisation', subject_id: id, order: 'desc', limit: 100 }, { refetchInterval: 5_000 });
+  const history = useApi<Page<LedgerEvent>>(
+    '/v1/events',
+    { subject_type: 'authorisation', subject_id: id, order: 'desc', limit: 100 },
+    { refetchInterval: 5_000 },
+  );
   if (auth.isPending) return <Loading what={`Loading ${id}`} />;
-  if (auth.error) return <><h1>{id}</h1><ErrorBox error={auth.error} /></>;
+  if (auth.error)
+    return (
+      <>
+        <h1>{id}</h1>
+        <ErrorBox error={auth.error} />
+      </>
+    );
   const a = auth.data;
   return (
     <>
-      <p><Link href="/authorisations">← Authorisations</Link></p>
-      <h1>{a.id} <Status value={a.status} /></h1>
+      <p>
+        <Link href="/authorisations">← Authorisations</Link>
+      </p>
+      <h1>
+        {a.id} <Status value={a.status} />
+      </h1>
       <div className="grid">
         <section className="panel" aria-labelledby="h-auth">
           <h2 id="h-auth">Authorisation</h2>
-          <KeyValues items={[
-            ['Entity', a.entity], ['Service', a.service.replace(/_/g, ' ')], ['Member state', a.jurisdiction], ['Basis', a.basis], ['Reference', a.reference],
-            ['Effective from', a.effective_from], ['Status', <Status value={a.status} />],
-            ['Identities in scope', <Link href={`/inventory?entity=${a.entity}&service=${a.service}&jurisdiction=${a.jurisdiction}`}>open in the inventory</Link>],
-          ]} />
+          <KeyValues
+            items={[
+              ['Entity', a.entity],
+              ['Service', a.service.replace(/_/g, ' ')],
+              ['Member state', a.jurisdiction],
+              ['Basis', a.basis],
+              ['Reference', a.reference],
+              ['Effective from', a.effective_from],
+              ['Status', <Status value={a.status} />],
+              [
+                'Identities in scope',
+                <Link href={`/inventory?entity=${a.entity}&service=${a.service}&jurisdiction=${a.jurisdiction}`}>
+                  open in the inventory
+                </Link>,
+              ],
+            ]}
+          />
         </section>
         <Transitions auth={a} />
       </div>
@@ -178,7 +293,13 @@ export function Authorisation({ id }: { id: string }) {
       <Preview key={a.status} auth={a} />
       <section className="panel" aria-labelledby="h-ahist">
         <h2 id="h-ahist">History</h2>
-        {history.error ? <ErrorBox error={history.error} /> : history.data ? <EventTable events={history.data.items} label="Authorisation history" /> : <Loading />}
+        {history.error ? (
+          <ErrorBox error={history.error} />
+        ) : history.data ? (
+          <EventTable events={history.data.items} label="Authorisation history" />
+        ) : (
+          <Loading />
+        )}
       </section>
     </>
   );

@@ -10,9 +10,18 @@ import { AUTHORISATION_STATUSES, MEMBER_STATES, MICA_SERVICES } from '../lib/voc
 
 export function Authorisations() {
   const [params, update] = useSearchParams();
-  const filters = { entity: params.get('entity') ?? undefined, service: params.get('service') ?? undefined, jurisdiction: params.get('jurisdiction') ?? undefined, status: params.get('status') ?? undefined };
+  const filters = {
+    entity: params.get('entity') ?? undefined,
+    service: params.get('service') ?? undefined,
+    jurisdiction: params.get('jurisdiction') ?? undefined,
+    status: params.get('status') ?? undefined,
+  };
   const pages = useCursorStack(JSON.stringify(filters));
-  const q = useApi<Page<AuthorisationRecord>>('/v1/authorisations', { ...filters, limit: 200, cursor: pages.cursor }, { placeholderData: (p) => p });
+  const q = useApi<Page<AuthorisationRecord>>(
+    '/v1/authorisations',
+    { ...filters, limit: 200, cursor: pages.cursor },
+    { placeholderData: (p) => p },
+  );
   const select = (k: keyof typeof filters, label: string, values: readonly string[]) => (
     <FilterSelect label={label} values={values} value={filters[k]} onChange={(v) => update({ [k]: v })} />
   );
@@ -20,28 +29,59 @@ export function Authorisations() {
     <>
       <h1>Authorisations</h1>
       <section className="panel row" aria-label="Filters">
-        <label>Entity<input defaultValue={filters.entity ?? ''} onBlur={(e) => update({ entity: e.target.value.trim() || undefined })} size={10} /></label>
+        <label>
+          Entity
+          <input defaultValue={filters.entity ?? ''} onBlur={(e) => update({ entity: e.target.value.trim() || undefined })} size={10} />
+        </label>
         {select('service', 'Service', MICA_SERVICES)}
         {select('jurisdiction', 'Member state', MEMBER_STATES)}
         {select('status', 'Status', AUTHORISATION_STATUSES)}
       </section>
       <ErrorBox error={q.error} />
-      {q.isPending ? <Loading /> : q.data ? (
+      {q.isPending ? (
+        <Loading />
+      ) : q.data ? (
         <section className="panel">
           <div className="row">
             <span className="spacer" />
-            <button type="button" disabled={!pages.hasPrevious} onClick={pages.previous}>Previous</button>
+            <button type="button" disabled={!pages.hasPrevious} onClick={pages.previous}>
+              Previous
+            </button>
             <span className="muted">page {pages.page}</span>
-            <button type="button" disabled={!q.data.next_cursor} onClick={() => pages.next(q.data!.next_cursor!)}>Next</button>
+            <button type="button" disabled={!q.data.next_cursor} onClick={() => pages.next(q.data!.next_cursor!)}>
+              Next
+            </button>
           </div>
           <table aria-label="Authorisations">
-            <thead><tr><th>Authorisation</th><th>Entity</th><th>Service</th><th>Member state</th><th>Basis</th><th>Status</th><th>Reference</th><th>Updated</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Authorisation</th>
+                <th>Entity</th>
+                <th>Service</th>
+                <th>Member state</th>
+                <th>Basis</th>
+                <th>Status</th>
+                <th>Reference</th>
+                <th>Updated</th>
+              </tr>
+            </thead>
             <tbody>
               {q.data.items.map((a) => (
                 <tr key={a.id}>
-                  <td><Link href={`/authorisations/${encodeURIComponent(a.id)}`}>{a.id}</Link></td>
-                  <td>{a.entity}</td><td>{a.service.replace(/_/g, ' ')}</td><td>{a.jurisdiction}</td><td>{a.basis}</td>
-                  <td><Status value={a.status} /></td><td>{a.reference}</td><td><When at={a.updated_at} /></td>
+                  <td>
+                    <Link href={`/authorisations/${encodeURIComponent(a.id)}`}>{a.id}</Link>
+                  </td>
+                  <td>{a.entity}</td>
+                  <td>{a.service.replace(/_/g, ' ')}</td>
+                  <td>{a.jurisdiction}</td>
+                  <td>{a.basis}</td>
+                  <td>
+                    <Status value={a.status} />
+                  </td>
+                  <td>{a.reference}</td>
+                  <td>
+                    <When at={a.updated_at} />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -18,14 +18,38 @@ const PAGE = 50;
 function AccountRow({ a }: { a: DiscoveredAccount }) {
   return (
     <tr data-testid={`account-${a.key}`}>
-      <td><code>{a.native_id}</code><div className="muted">{a.source}{a.account ? ` · ${a.account.type}` : ' · not found there'}</div></td>
-      <td><AccountState a={a} /></td>
-      <td>{a.identity ? <Link href={`/identities/${encodeURIComponent(a.identity)}`}>{a.identity}</Link> : <span className="muted">none</span>}</td>
-      <td><Privilege account={a.account} /></td>
-      <td><Credentials account={a.account} /></td>
-      <td><Sessions account={a.account} /></td>
-      <td><SuggestedFindings findings={a.findings} /></td>
-      <td><AccountDecision a={a} /></td>
+      <td>
+        <code>{a.native_id}</code>
+        <div className="muted">
+          {a.source}
+          {a.account ? ` · ${a.account.type}` : ' · not found there'}
+        </div>
+      </td>
+      <td>
+        <AccountState a={a} />
+      </td>
+      <td>
+        {a.identity ? (
+          <Link href={`/identities/${encodeURIComponent(a.identity)}`}>{a.identity}</Link>
+        ) : (
+          <span className="muted">none</span>
+        )}
+      </td>
+      <td>
+        <Privilege account={a.account} />
+      </td>
+      <td>
+        <Credentials account={a.account} />
+      </td>
+      <td>
+        <Sessions account={a.account} />
+      </td>
+      <td>
+        <SuggestedFindings findings={a.findings} />
+      </td>
+      <td>
+        <AccountDecision a={a} />
+      </td>
     </tr>
   );
 }
@@ -44,28 +68,63 @@ export function Discovery() {
       <h1>Discovery</h1>
       <DiscoverySources />
       <section className="panel row" aria-label="Filters">
-        <FilterSelect label="Source" values={(sources.data?.items ?? []).map((s) => s.id)} value={source} onChange={(v) => update({ source: v })} anyLabel="every source" />
-        <FilterSelect label="State" values={ACCOUNT_STATES} value={state} onChange={(v) => update({ state: v })} anyLabel="every state, drift first" />
+        <FilterSelect
+          label="Source"
+          values={(sources.data?.items ?? []).map((s) => s.id)}
+          value={source}
+          onChange={(v) => update({ source: v })}
+          anyLabel="every source"
+        />
+        <FilterSelect
+          label="State"
+          values={ACCOUNT_STATES}
+          value={state}
+          onChange={(v) => update({ state: v })}
+          anyLabel="every state, drift first"
+        />
       </section>
       <ErrorBox error={accounts.error} />
-      {accounts.isPending ? <Loading what="Loading accounts" /> : data ? (
+      {accounts.isPending ? (
+        <Loading what="Loading accounts" />
+      ) : data ? (
         <section className="panel" aria-labelledby="h-accounts">
           <div className="row">
-            <h2 id="h-accounts" style={{ margin: 0 }}>Accounts</h2>
+            <h2 id="h-accounts" style={{ margin: 0 }}>
+              Accounts
+            </h2>
             <span className="muted">{state ? `${state.replace(/_/g, ' ')} only` : 'drift first, then unmanaged, missing and matched'}</span>
             <span className="spacer" />
-            <button type="button" disabled={!pages.hasPrevious} onClick={pages.previous}>Previous</button>
+            <button type="button" disabled={!pages.hasPrevious} onClick={pages.previous}>
+              Previous
+            </button>
             <span className="muted">page {pages.page}</span>
-            <button type="button" disabled={!data.next_cursor} onClick={() => pages.next(data.next_cursor!)}>Next</button>
+            <button type="button" disabled={!data.next_cursor} onClick={() => pages.next(data.next_cursor!)}>
+              Next
+            </button>
           </div>
           {data.items.length ? (
             <table aria-label="Accounts" aria-busy={accounts.isFetching}>
               <thead>
-                <tr><th style={{ minWidth: 190 }}>Account</th><th>State</th><th>Identity</th><th>Privilege</th><th>Credentials</th><th>Sessions and last use</th><th>Findings</th><th>Decision</th></tr>
+                <tr>
+                  <th style={{ minWidth: 190 }}>Account</th>
+                  <th>State</th>
+                  <th>Identity</th>
+                  <th>Privilege</th>
+                  <th>Credentials</th>
+                  <th>Sessions and last use</th>
+                  <th>Findings</th>
+                  <th>Decision</th>
+                </tr>
               </thead>
-              <tbody>{data.items.map((a) => <AccountRow key={a.key} a={a} />)}</tbody>
+              <tbody>
+                {data.items.map((a) => (
+                  <AccountRow key={a.key} a={a} />
+                ))}
+              </tbody>
             </table>
-          ) : <p className="muted">No account matches{pages.hasPrevious ? ' on this page' : ''}.</p>}
+          ) : (
+            <p className="muted">No account matches{pages.hasPrevious ? ' on this page' : ''}.</p>
+          )}
         </section>
       ) : null}
     </>

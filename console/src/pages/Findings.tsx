@@ -24,8 +24,11 @@ export function Findings() {
   const { api } = useSession();
   const [params, update] = useSearchParams();
   const f = {
-    severity: params.get('severity') ?? undefined, status: params.get('status') ?? undefined, check: params.get('check') ?? undefined,
-    owner: params.get('owner') ?? undefined, subject: params.get('subject') ?? undefined,
+    severity: params.get('severity') ?? undefined,
+    status: params.get('status') ?? undefined,
+    check: params.get('check') ?? undefined,
+    owner: params.get('owner') ?? undefined,
+    subject: params.get('subject') ?? undefined,
   };
   const entity = params.get('entity') ?? undefined;
   const jurisdiction = params.get('jurisdiction') ?? undefined;
@@ -33,10 +36,16 @@ export function Findings() {
   const controls = useApi<{ controls: Control[] }>('/v1/controls');
   const lag = useApi<Lag>('/v1/findings-lag');
   const readiness = useApi<{ items: ReadinessItem[] }>('/v1/readiness', { brief: true });
-  const ack = useAction(({ id, note }: { id: string; note: string }) => api.send('POST', `/v1/findings/${encodeURIComponent(id)}/acknowledge`, { note }));
+  const ack = useAction(({ id, note }: { id: string; note: string }) =>
+    api.send('POST', `/v1/findings/${encodeURIComponent(id)}/acknowledge`, { note }),
+  );
   const title = new Map((controls.data?.controls ?? []).map((c) => [c.id, `${c.framework} ${c.ref}: ${c.title}`]));
   // Entity and member state narrow on the finding's scopes (entity/service/member state).
-  const items = (findings.data?.items ?? []).filter((x) => (!entity || x.scopes.some((s) => s.startsWith(`${entity}/`))) && (!jurisdiction || x.scopes.some((s) => s.endsWith(`/${jurisdiction}`))));
+  const items = (findings.data?.items ?? []).filter(
+    (x) =>
+      (!entity || x.scopes.some((s) => s.startsWith(`${entity}/`))) &&
+      (!jurisdiction || x.scopes.some((s) => s.endsWith(`/${jurisdiction}`))),
+  );
   const checks = [...new Set((findings.data?.items ?? []).map((x) => x.check))].sort();
   const pairs = [...new Set((readiness.data?.items ?? []).map((r) => `${r.entity}|${r.jurisdiction}`))].sort();
   const trendPair = entity && jurisdiction ? `${entity}|${jurisdiction}` : pairs[0];
@@ -48,55 +57,152 @@ export function Findings() {
           <h2 id="h-trend">Readiness trend</h2>
           <label>
             Entity and member state
-            <select value={trendPair ?? ''} onChange={(e) => { const [en, j] = e.target.value.split('|'); update({ entity: en, jurisdiction: j }); }}>
-              {pairs.map((p) => <option key={p} value={p}>{p.replace('|', ' · ')}</option>)}
+            <select
+              value={trendPair ?? ''}
+              onChange={(e) => {
+                const [en, j] = e.target.value.split('|');
+                update({ entity: en, jurisdiction: j });
+              }}
+            >
+              {pairs.map((p) => (
+                <option key={p} value={p}>
+                  {p.replace('|', ' · ')}
+                </option>
+              ))}
             </select>
           </label>
           {trendPair ? <Trend entity={trendPair.split('|')[0]!} jurisdiction={trendPair.split('|')[1]!} /> : null}
         </section>
         <section className="panel" aria-labelledby="h-lag">
           <h2 id="h-lag">Remediation lag</h2>
-          {lag.error ? <ErrorBox error={lag.error} /> : lag.data ? (
+          {lag.error ? (
+            <ErrorBox error={lag.error} />
+          ) : lag.data ? (
             <table aria-label="Remediation lag by severity">
-              <thead><tr><th>Severity</th><th>Resolved</th><th>p50 h</th><th>p90 h</th><th>Max h</th><th>Overdue open</th></tr></thead>
-              <tbody>{SEVERITIES.map((s) => { const l = lag.data[s]; return l ? <tr key={s}><td><Severity level={s} /></td><td>{l.resolved}</td><td>{l.p50_hours.toFixed(1)}</td><td>{l.p90_hours.toFixed(1)}</td><td>{l.max_hours.toFixed(1)}</td><td>{l.overdue_open}</td></tr> : null; })}</tbody>
+              <thead>
+                <tr>
+                  <th>Severity</th>
+                  <th>Resolved</th>
+                  <th>p50 h</th>
+                  <th>p90 h</th>
+                  <th>Max h</th>
+                  <th>Overdue open</th>
+                </tr>
+              </thead>
+              <tbody>
+                {SEVERITIES.map((s) => {
+                  const l = lag.data[s];
+                  return l ? (
+                    <tr key={s}>
+                      <td>
+                        <Severity level={s} />
+                      </td>
+                      <td>{l.resolved}</td>
+                      <td>{l.p50_hours.toFixed(1)}</td>
+                      <td>{l.p90_hours.toFixed(1)}</td>
+                      <td>{l.max_hours.toFixed(1)}</td>
+                      <td>{l.overdue_open}</td>
+                    </tr>
+                  ) : null;
+                })}
+              </tbody>
             </table>
-          ) : <Loading />}
+          ) : (
+            <Loading />
+          )}
         </section>
       </div>
       <section className="panel row" aria-label="Filters">
         <FilterSelect label="Severity" values={SEVERITIES} value={f.severity} onChange={(v) => update({ severity: v })} />
-        <FilterSelect label="Status" values={STATUSES} value={f.status} onChange={(v) => update({ status: v })} anyLabel="open and acknowledged" />
+        <FilterSelect
+          label="Status"
+          values={STATUSES}
+          value={f.status}
+          onChange={(v) => update({ status: v })}
+          anyLabel="open and acknowledged"
+        />
         <FilterSelect label="Check" values={checks} value={f.check} onChange={(v) => update({ check: v })} />
-        <label>Owner<input defaultValue={f.owner ?? ''} onBlur={(e) => update({ owner: e.target.value.trim() || undefined })} /></label>
-        <label>Subject<input defaultValue={f.subject ?? ''} onBlur={(e) => update({ subject: e.target.value.trim() || undefined })} /></label>
-        {entity || jurisdiction ? <button type="button" onClick={() => update({ entity: undefined, jurisdiction: undefined })}>Only {entity} {jurisdiction} · clear</button> : null}
+        <label>
+          Owner
+          <input defaultValue={f.owner ?? ''} onBlur={(e) => update({ owner: e.target.value.trim() || undefined })} />
+        </label>
+        <label>
+          Subject
+          <input defaultValue={f.subject ?? ''} onBlur={(e) => update({ subject: e.target.value.trim() || undefined })} />
+        </label>
+        {entity || jurisdiction ? (
+          <button type="button" onClick={() => update({ entity: undefined, jurisdiction: undefined })}>
+            Only {entity} {jurisdiction} · clear
+          </button>
+        ) : null}
       </section>
       <ErrorBox error={findings.error ?? ack.error} />
-      {findings.isPending ? <Loading what="Loading findings" /> : (
+      {findings.isPending ? (
+        <Loading what="Loading findings" />
+      ) : (
         <section className="panel">
-          <p role="status">{items.length} findings{(findings.data?.items.length ?? 0) >= 5000 ? ' (the first 5,000, most severe first: narrow the filters to see the rest)' : ''}</p>
+          <p role="status">
+            {items.length} findings
+            {(findings.data?.items.length ?? 0) >= 5000 ? ' (the first 5,000, most severe first: narrow the filters to see the rest)' : ''}
+          </p>
           {items.length ? (
             <table aria-label="Findings">
-              <thead><tr><th>Severity</th><th>Finding</th><th>Controls</th><th>Owner</th><th>Status</th><th>Due</th><th /></tr></thead>
+              <thead>
+                <tr>
+                  <th>Severity</th>
+                  <th>Finding</th>
+                  <th>Controls</th>
+                  <th>Owner</th>
+                  <th>Status</th>
+                  <th>Due</th>
+                  <th />
+                </tr>
+              </thead>
               <tbody>
                 {items.map((x) => (
                   <tr key={x.id}>
-                    <td><Severity level={x.severity} /></td>
                     <td>
-                      <div>{x.subject.type === 'identity' ? <Link href={`/identities/${encodeURIComponent(x.subject.id)}`}>{x.title}</Link> : x.title}</div>
+                      <Severity level={x.severity} />
+                    </td>
+                    <td>
+                      <div>
+                        {x.subject.type === 'identity' ? (
+                          <Link href={`/identities/${encodeURIComponent(x.subject.id)}`}>{x.title}</Link>
+                        ) : (
+                          x.title
+                        )}
+                      </div>
                       <div className="muted">{x.detail}</div>
                     </td>
-                    <td>{x.controls.map((c) => <div key={c}><abbr title={title.get(c) ?? c}>{c}</abbr></div>)}</td>
+                    <td>
+                      {x.controls.map((c) => (
+                        <div key={c}>
+                          <abbr title={title.get(c) ?? c}>{c}</abbr>
+                        </div>
+                      ))}
+                    </td>
                     <td>{x.owner ?? <span className="muted">none</span>}</td>
-                    <td><Status value={x.status} />{x.exception ? <div className="muted">exception {x.exception}</div> : null}</td>
-                    <td><When at={x.due_at} /></td>
-                    <td>{x.status === 'open' ? <Can permission="compliance:manage"><ReasonButton label="Acknowledge" field="Note" onConfirm={(note) => ack.mutateAsync({ id: x.id, note })} /></Can> : null}</td>
+                    <td>
+                      <Status value={x.status} />
+                      {x.exception ? <div className="muted">exception {x.exception}</div> : null}
+                    </td>
+                    <td>
+                      <When at={x.due_at} />
+                    </td>
+                    <td>
+                      {x.status === 'open' ? (
+                        <Can permission="compliance:manage">
+                          <ReasonButton label="Acknowledge" field="Note" onConfirm={(note) => ack.mutateAsync({ id: x.id, note })} />
+                        </Can>
+                      ) : null}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
-          ) : <Empty>No findings match.</Empty>}
+          ) : (
+            <Empty>No findings match.</Empty>
+          )}
         </section>
       )}
     </>

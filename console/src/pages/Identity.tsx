@@ -10,20 +10,57 @@ import { useAction, useApi } from '../lib/hooks';
 import { Can, useSession } from '../lib/session';
 import type { Finding, Identity, LedgerEvent, Page } from '../lib/types';
 
-interface Credential { id: string; type: string; status?: string; created_at?: string; [k: string]: unknown }
-interface Grant { id: string; actions: string[]; scope: unknown; status: string; expires_at?: string; requester: string; justification?: string }
-interface Exception { id: string; control: string; status: string; expires_at?: string; justification: string }
+interface Credential {
+  id: string;
+  type: string;
+  status?: string;
+  created_at?: string;
+  [k: string]: unknown;
+}
+interface Grant {
+  id: string;
+  actions: string[];
+  scope: unknown;
+  status: string;
+  expires_at?: string;
+  requester: string;
+  justification?: string;
+}
+interface Exception {
+  id: string;
+  control: string;
+  status: string;
+  expires_at?: string;
+  justification: string;
+}
 
 function StatusActions({ identity }: { identity: Identity }) {
   const { api } = useSession();
   const change = useAction(({ status, reason }: { status: string; reason: string }) =>
-    api.send('POST', `/v1/identities/${encodeURIComponent(identity.id)}/status`, { status, reason }));
-  const next = identity.status === 'active' ? [['suspended', 'Suspend'], ['revoked', 'Revoke']] : identity.status === 'suspended' ? [['active', 'Reactivate'], ['revoked', 'Revoke']] : [];
+    api.send('POST', `/v1/identities/${encodeURIComponent(identity.id)}/status`, { status, reason }),
+  );
+  const next =
+    identity.status === 'active'
+      ? [
+          ['suspended', 'Suspend'],
+          ['revoked', 'Revoke'],
+        ]
+      : identity.status === 'suspended'
+        ? [
+            ['active', 'Reactivate'],
+            ['revoked', 'Revoke'],
+          ]
+        : [];
   return (
     <Can permission="identities:status">
       <div className="row">
         {next.map(([status, label]) => (
-          <ReasonButton key={status} label={label!} danger={status !== 'active'} onConfirm={(reason) => change.mutateAsync({ status: status!, reason })} />
+          <ReasonButton
+            key={status}
+            label={label!}
+            danger={status !== 'active'}
+            onConfirm={(reason) => change.mutateAsync({ status: status!, reason })}
+          />
         ))}
       </div>
     </Can>
@@ -36,94 +73,257 @@ export function IdentityPage({ id }: { id: string }) {
   const credentials = useApi<{ items: Credential[] }>(`${path}/credentials`);
   const grants = useApi<{ items: Grant[] }>(`${path}/grants`);
   const exceptions = useApi<{ items: Exception[] }>('/v1/exceptions', { identity: id, limit: 100 });
-  const decisions = useApi<Page<LedgerEvent>>('/v1/events', { subject_id: id, subject_type: 'identity', action: 'decision.recorded', order: 'desc', limit: 20 });
+  const decisions = useApi<Page<LedgerEvent>>('/v1/events', {
+    subject_id: id,
+    subject_type: 'identity',
+    action: 'decision.recorded',
+    order: 'desc',
+    limit: 20,
+  });
   const findings = useApi<{ items: Finding[] }>('/v1/findings', { subject: id });
   const history = useApi<Page<LedgerEvent>>('/v1/events', { subject_id: id, order: 'desc', limit: 200 });
   if (identity.isPending) return <Loading what={`Loading ${id}`} />;
-  if (identity.error) return <><h1>{id}</h1><ErrorBox error={identity.error} /></>;
+  if (identity.error)
+    return (
+      <>
+        <h1>{id}</h1>
+        <ErrorBox error={identity.error} />
+      </>
+    );
   const i = identity.data;
   const changes = history.data?.items.filter((e) => e.action !== 'decision.recorded') ?? [];
   return (
     <>
-      <p><Link href="/inventory">← Inventory</Link></p>
-      <h1>{i.id} <Status value={i.status} /> {i.break_glass ? <span className="badge sev-high">break-glass (sealed unless unsealed)</span> : null}</h1>
+      <p>
+        <Link href="/inventory">← Inventory</Link>
+      </p>
+      <h1>
+        {i.id} <Status value={i.status} />{' '}
+        {i.break_glass ? <span className="badge sev-high">break-glass (sealed unless unsealed)</span> : null}
+      </h1>
       <div className="grid">
         <section className="panel" aria-labelledby="h-what">
           <h2 id="h-what">What it is</h2>
-          <KeyValues items={[
-            ['Owner', i.owner ? <Link href={`/inventory?owner=${encodeURIComponent(i.owner)}`}>{i.owner}</Link> : <span className="sev-high">no owner</span>],
-            ['Purpose', i.purpose],
-            ['Kind', i.kind.replace(/_/g, ' ')],
-            ['Function', i.function.replace(/_/g, ' ')],
-            ['Capability', i.capability],
-            ['Environment', i.environment],
-            ['Vendor', i.vendor],
-            ['Actions', (i.actions ?? []).join(', ')],
-            ['Revocation path', i.revocation ? `${i.revocation.connector}${i.revocation.target ? ` → ${i.revocation.target}` : ''}` : <span className="sev-high">none</span>],
-            ['Last used', <When at={i.last_used} />],
-            ['Version', i.version],
-          ]} />
+          <KeyValues
+            items={[
+              [
+                'Owner',
+                i.owner ? (
+                  <Link href={`/inventory?owner=${encodeURIComponent(i.owner)}`}>{i.owner}</Link>
+                ) : (
+                  <span className="sev-high">no owner</span>
+                ),
+              ],
+              ['Purpose', i.purpose],
+              ['Kind', i.kind.replace(/_/g, ' ')],
+              ['Function', i.function.replace(/_/g, ' ')],
+              ['Capability', i.capability],
+              ['Environment', i.environment],
+              ['Vendor', i.vendor],
+              ['Actions', (i.actions ?? []).join(', ')],
+              [
+                'Revocation path',
+                i.revocation ? (
+                  `${i.revocation.connector}${i.revocation.target ? ` → ${i.revocation.target}` : ''}`
+                ) : (
+                  <span className="sev-high">none</span>
+                ),
+              ],
+              ['Last used', <When at={i.last_used} />],
+              ['Version', i.version],
+            ]}
+          />
           <StatusActions identity={i} />
         </section>
         <section className="panel" aria-labelledby="h-scopes">
           <h2 id="h-scopes">Scopes ({i.scopes.length})</h2>
           <div style={{ maxHeight: 340, overflowY: 'auto' }}>
-          <table aria-label="Scopes">
-            <thead><tr><th>Entity</th><th>Service</th><th>Member state</th></tr></thead>
-            <tbody>
-              {i.scopes.map((s) => (
-                <tr key={`${s.entity}/${s.service}/${s.jurisdiction}`}>
-                  <td>{s.entity}</td><td>{s.service.replace(/_/g, ' ')}</td>
-                  <td><Link href={`/authorisations?entity=${s.entity}&service=${s.service}&jurisdiction=${s.jurisdiction}`}>{s.jurisdiction}</Link></td>
+            <table aria-label="Scopes">
+              <thead>
+                <tr>
+                  <th>Entity</th>
+                  <th>Service</th>
+                  <th>Member state</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {i.scopes.map((s) => (
+                  <tr key={`${s.entity}/${s.service}/${s.jurisdiction}`}>
+                    <td>{s.entity}</td>
+                    <td>{s.service.replace(/_/g, ' ')}</td>
+                    <td>
+                      <Link href={`/authorisations?entity=${s.entity}&service=${s.service}&jurisdiction=${s.jurisdiction}`}>
+                        {s.jurisdiction}
+                      </Link>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </div>
         </section>
         <section className="panel" aria-labelledby="h-cred">
           <h2 id="h-cred">Credentials</h2>
-          <KeyValues items={[['Declared', `${i.credential.type}${i.credential.created ? ` since ${i.credential.created.slice(0, 10)}` : ''}`]]} />
-          {credentials.error ? <ErrorBox error={credentials.error} /> : credentials.data?.items.length ? (
+          <KeyValues
+            items={[['Declared', `${i.credential.type}${i.credential.created ? ` since ${i.credential.created.slice(0, 10)}` : ''}`]]}
+          />
+          {credentials.error ? (
+            <ErrorBox error={credentials.error} />
+          ) : credentials.data?.items.length ? (
             <table aria-label="Registered credentials">
-              <thead><tr><th>Id</th><th>Type</th><th>Status</th><th>Registered</th></tr></thead>
-              <tbody>{credentials.data.items.map((c) => <tr key={c.id}><td><code>{c.id}</code></td><td>{c.type}</td><td><Status value={c.status ?? 'active'} /></td><td><When at={c.created_at} /></td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th>Id</th>
+                  <th>Type</th>
+                  <th>Status</th>
+                  <th>Registered</th>
+                </tr>
+              </thead>
+              <tbody>
+                {credentials.data.items.map((c) => (
+                  <tr key={c.id}>
+                    <td>
+                      <code>{c.id}</code>
+                    </td>
+                    <td>{c.type}</td>
+                    <td>
+                      <Status value={c.status ?? 'active'} />
+                    </td>
+                    <td>
+                      <When at={c.created_at} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
-          ) : <Empty>No workload credential registered.</Empty>}
+          ) : (
+            <Empty>No workload credential registered.</Empty>
+          )}
         </section>
         <section className="panel" aria-labelledby="h-grants">
           <h2 id="h-grants">Grants and exceptions</h2>
-          {grants.error ? <ErrorBox error={grants.error} /> : grants.data?.items.length ? (
+          {grants.error ? (
+            <ErrorBox error={grants.error} />
+          ) : grants.data?.items.length ? (
             <table aria-label="Grants">
-              <thead><tr><th>Grant</th><th>Actions</th><th>Status</th><th>Ends</th></tr></thead>
-              <tbody>{grants.data.items.map((g) => <tr key={g.id}><td><code>{g.id}</code></td><td>{g.actions.join(', ')}</td><td><Status value={g.status} /></td><td><When at={g.expires_at} /></td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th>Grant</th>
+                  <th>Actions</th>
+                  <th>Status</th>
+                  <th>Ends</th>
+                </tr>
+              </thead>
+              <tbody>
+                {grants.data.items.map((g) => (
+                  <tr key={g.id}>
+                    <td>
+                      <code>{g.id}</code>
+                    </td>
+                    <td>{g.actions.join(', ')}</td>
+                    <td>
+                      <Status value={g.status} />
+                    </td>
+                    <td>
+                      <When at={g.expires_at} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
-          ) : <Empty>No just-in-time grants.</Empty>}
-          {exceptions.error ? <ErrorBox error={exceptions.error} /> : exceptions.data?.items.length ? (
+          ) : (
+            <Empty>No just-in-time grants.</Empty>
+          )}
+          {exceptions.error ? (
+            <ErrorBox error={exceptions.error} />
+          ) : exceptions.data?.items.length ? (
             <table aria-label="Exceptions">
-              <thead><tr><th>Exception</th><th>Control</th><th>Status</th><th>Expires</th></tr></thead>
-              <tbody>{exceptions.data.items.map((x) => <tr key={x.id}><td><code>{x.id}</code></td><td>{x.control}</td><td><Status value={x.status} /></td><td><When at={x.expires_at} /></td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th>Exception</th>
+                  <th>Control</th>
+                  <th>Status</th>
+                  <th>Expires</th>
+                </tr>
+              </thead>
+              <tbody>
+                {exceptions.data.items.map((x) => (
+                  <tr key={x.id}>
+                    <td>
+                      <code>{x.id}</code>
+                    </td>
+                    <td>{x.control}</td>
+                    <td>
+                      <Status value={x.status} />
+                    </td>
+                    <td>
+                      <When at={x.expires_at} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
-          ) : <Empty>No documented exceptions.</Empty>}
+          ) : (
+            <Empty>No documented exceptions.</Empty>
+          )}
         </section>
       </div>
       <ObservedAccounts identity={i.id} />
       <section className="panel" aria-labelledby="h-find">
         <h2 id="h-find">Open findings</h2>
-        {findings.error ? <ErrorBox error={findings.error} /> : findings.data?.items.length ? (
+        {findings.error ? (
+          <ErrorBox error={findings.error} />
+        ) : findings.data?.items.length ? (
           <table aria-label="Open findings">
-            <thead><tr><th>Severity</th><th>Finding</th><th>Controls</th><th>Due</th></tr></thead>
-            <tbody>{findings.data.items.map((f) => <tr key={f.id}><td><Severity level={f.severity} /></td><td>{f.title}<div className="muted">{f.detail}</div></td><td>{f.controls.join(', ')}</td><td><When at={f.due_at} /></td></tr>)}</tbody>
+            <thead>
+              <tr>
+                <th>Severity</th>
+                <th>Finding</th>
+                <th>Controls</th>
+                <th>Due</th>
+              </tr>
+            </thead>
+            <tbody>
+              {findings.data.items.map((f) => (
+                <tr key={f.id}>
+                  <td>
+                    <Severity level={f.severity} />
+                  </td>
+                  <td>
+                    {f.title}
+                    <div className="muted">{f.detail}</div>
+                  </td>
+                  <td>{f.controls.join(', ')}</td>
+                  <td>
+                    <When at={f.due_at} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
           </table>
-        ) : <Empty>No open findings.</Empty>}
+        ) : (
+          <Empty>No open findings.</Empty>
+        )}
       </section>
       <section className="panel" aria-labelledby="h-dec">
         <h2 id="h-dec">Recent decisions</h2>
-        {decisions.error ? <ErrorBox error={decisions.error} /> : decisions.data?.items.length ? <EventTable events={decisions.data.items} label="Decisions" /> : <Empty>No recorded decisions.</Empty>}
+        {decisions.error ? (
+          <ErrorBox error={decisions.error} />
+        ) : decisions.data?.items.length ? (
+          <EventTable events={decisions.data.items} label="Decisions" />
+        ) : (
+          <Empty>No recorded decisions.</Empty>
+        )}
       </section>
       <section className="panel" aria-labelledby="h-hist">
         <h2 id="h-hist">History from the ledger</h2>
-        {history.error ? <ErrorBox error={history.error} /> : history.isPending ? <Loading /> : <EventTable events={changes} label="History" />}
+        {history.error ? (
+          <ErrorBox error={history.error} />
+        ) : history.isPending ? (
+          <Loading />
+        ) : (
+          <EventTable events={changes} label="History" />
+        )}
       </section>
     </>
   );

@@ -8,7 +8,15 @@ import { useApi } from '../lib/hooks';
 import { useCursorStack } from '../lib/paging';
 import type { Identity, Page } from '../lib/types';
 import { useSearchParams } from '../lib/url';
-import { CAPABILITIES, ENVIRONMENTS, IDENTITY_FUNCTIONS, IDENTITY_KINDS, IDENTITY_STATUSES, MEMBER_STATES, MICA_SERVICES } from '../lib/vocabulary';
+import {
+  CAPABILITIES,
+  ENVIRONMENTS,
+  IDENTITY_FUNCTIONS,
+  IDENTITY_KINDS,
+  IDENTITY_STATUSES,
+  MEMBER_STATES,
+  MICA_SERVICES,
+} from '../lib/vocabulary';
 
 const SELECTS: [string, string, readonly string[]][] = [
   ['kind', 'Kind', IDENTITY_KINDS],
@@ -19,11 +27,22 @@ const SELECTS: [string, string, readonly string[]][] = [
   ['service', 'Service', MICA_SERVICES],
   ['jurisdiction', 'Member state', MEMBER_STATES],
 ];
-const TEXTS: [string, string][] = [['entity', 'Entity'], ['owner', 'Owner'], ['vendor', 'Vendor']];
+const TEXTS: [string, string][] = [
+  ['entity', 'Entity'],
+  ['owner', 'Owner'],
+  ['vendor', 'Vendor'],
+];
 const FILTERS = [...SELECTS.map(([k]) => k), ...TEXTS.map(([k]) => k), 'q'];
 const COLUMNS: [string, string, boolean][] = [
-  ['id', 'Identity', true], ['kind', 'Kind', true], ['function', 'Function', true], ['capability', 'Capability', true],
-  ['owner', 'Owner', true], ['status', 'Status', true], ['environment', 'Environment', true], ['scopes', 'Scopes', false], ['updated_at', 'Updated', true],
+  ['id', 'Identity', true],
+  ['kind', 'Kind', true],
+  ['function', 'Function', true],
+  ['capability', 'Capability', true],
+  ['owner', 'Owner', true],
+  ['status', 'Status', true],
+  ['environment', 'Environment', true],
+  ['scopes', 'Scopes', false],
+  ['updated_at', 'Updated', true],
 ];
 const PAGE = 50;
 
@@ -34,7 +53,11 @@ export function Inventory() {
   const order = params.get('order') === 'desc' ? 'desc' : 'asc';
   const pages = useCursorStack(JSON.stringify([filters, sort, order]));
   const cursor = pages.cursor;
-  const q = useApi<Page<Identity>>('/v1/identities', { ...filters, sort, order, limit: PAGE, cursor, count: true }, { placeholderData: (prev) => prev, refetchInterval: 10_000 });
+  const q = useApi<Page<Identity>>(
+    '/v1/identities',
+    { ...filters, sort, order, limit: PAGE, cursor, count: true },
+    { placeholderData: (prev) => prev, refetchInterval: 10_000 },
+  );
   const search = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const v = (e.currentTarget.elements.namedItem('q') as HTMLInputElement).value.trim();
@@ -51,36 +74,66 @@ export function Inventory() {
             Search id, owner or purpose
             <input name="q" type="search" defaultValue={filters.q ?? ''} key={filters.q ?? ''} placeholder="e.g. custody" />
           </label>
-          <button type="submit" className="primary">Search</button>
+          <button type="submit" className="primary">
+            Search
+          </button>
         </form>
         <div className="row" style={{ marginTop: 10 }}>
-          {SELECTS.map(([k, label, values]) => <FilterSelect key={k} label={label} values={values} value={filters[k]} onChange={(v) => update({ [k]: v })} />)}
+          {SELECTS.map(([k, label, values]) => (
+            <FilterSelect key={k} label={label} values={values} value={filters[k]} onChange={(v) => update({ [k]: v })} />
+          ))}
           {TEXTS.map(([k, label]) => (
             <label key={k}>
               {label}
-              <input defaultValue={filters[k] ?? ''} key={filters[k] ?? ''} onBlur={(e) => update({ [k]: e.target.value.trim() || undefined })}
-                onKeyDown={(e) => { if (e.key === 'Enter') update({ [k]: e.currentTarget.value.trim() || undefined }); }} size={16} />
+              <input
+                defaultValue={filters[k] ?? ''}
+                key={filters[k] ?? ''}
+                onBlur={(e) => update({ [k]: e.target.value.trim() || undefined })}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter') update({ [k]: e.currentTarget.value.trim() || undefined });
+                }}
+                size={16}
+              />
             </label>
           ))}
-          {active.length ? <button type="button" onClick={() => update(Object.fromEntries(FILTERS.map((k) => [k, undefined])))}>Clear filters</button> : null}
+          {active.length ? (
+            <button type="button" onClick={() => update(Object.fromEntries(FILTERS.map((k) => [k, undefined])))}>
+              Clear filters
+            </button>
+          ) : null}
         </div>
       </section>
       <ErrorBox error={q.error} />
-      {q.isPending ? <Loading what="Loading identities" /> : q.data ? (
+      {q.isPending ? (
+        <Loading what="Loading identities" />
+      ) : q.data ? (
         <section className="panel">
           <div className="row">
-            <span role="status" data-testid="inventory-count">{(q.data.total ?? q.data.items.length).toLocaleString()} identities</span>
+            <span role="status" data-testid="inventory-count">
+              {(q.data.total ?? q.data.items.length).toLocaleString()} identities
+            </span>
             <span className="spacer" />
-            <button type="button" disabled={!pages.hasPrevious} onClick={pages.previous}>Previous</button>
+            <button type="button" disabled={!pages.hasPrevious} onClick={pages.previous}>
+              Previous
+            </button>
             <span className="muted">page {pages.page}</span>
-            <button type="button" disabled={!q.data.next_cursor} onClick={() => pages.next(q.data!.next_cursor!)}>Next</button>
+            <button type="button" disabled={!q.data.next_cursor} onClick={() => pages.next(q.data!.next_cursor!)}>
+              Next
+            </button>
           </div>
           <table aria-label="Identities" aria-busy={q.isFetching}>
             <thead>
               <tr>
                 {COLUMNS.map(([col, label, sortable]) => (
                   <th key={col} scope="col" aria-sort={sort === col ? (order === 'asc' ? 'ascending' : 'descending') : undefined}>
-                    {sortable ? <button type="button" className="sort" onClick={() => sortBy(col)}>{label}{sort === col ? (order === 'asc' ? ' ▲' : ' ▼') : ''}</button> : label}
+                    {sortable ? (
+                      <button type="button" className="sort" onClick={() => sortBy(col)}>
+                        {label}
+                        {sort === col ? (order === 'asc' ? ' ▲' : ' ▼') : ''}
+                      </button>
+                    ) : (
+                      label
+                    )}
                   </th>
                 ))}
               </tr>
@@ -88,15 +141,27 @@ export function Inventory() {
             <tbody>
               {q.data.items.map((i) => (
                 <tr key={i.id}>
-                  <td><Link href={`/identities/${encodeURIComponent(i.id)}`}>{i.id}</Link>{i.break_glass ? <> <span className="badge sev-high">break-glass</span></> : null}</td>
+                  <td>
+                    <Link href={`/identities/${encodeURIComponent(i.id)}`}>{i.id}</Link>
+                    {i.break_glass ? (
+                      <>
+                        {' '}
+                        <span className="badge sev-high">break-glass</span>
+                      </>
+                    ) : null}
+                  </td>
                   <td>{i.kind.replace(/_/g, ' ')}</td>
                   <td>{i.function.replace(/_/g, ' ')}</td>
                   <td>{i.capability}</td>
                   <td>{i.owner ?? <span className="muted">none</span>}</td>
-                  <td><Status value={i.status} /></td>
+                  <td>
+                    <Status value={i.status} />
+                  </td>
                   <td>{i.environment}</td>
                   <td title={i.scopes.map((s) => `${s.entity}/${s.service}/${s.jurisdiction}`).join('\n')}>{i.scopes.length}</td>
-                  <td><When at={i.updated_at} /></td>
+                  <td>
+                    <When at={i.updated_at} />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -13,8 +13,21 @@ import { useSearchParams } from '../lib/url';
 
 const PIN = 'mandate.ledger.pinned-key';
 
-interface Checkpoint { size: number; root: string; note: string; created_at: string; verifier_key: string }
-interface InclusionProof { seq: number; leaf_index: number; tree_size: number; leaf_hash: string; root: string; proof: string[] }
+interface Checkpoint {
+  size: number;
+  root: string;
+  note: string;
+  created_at: string;
+  verifier_key: string;
+}
+interface InclusionProof {
+  seq: number;
+  leaf_index: number;
+  tree_size: number;
+  leaf_hash: string;
+  root: string;
+  proof: string[];
+}
 
 function Verify({ event }: { event: LedgerEvent }) {
   const { api } = useSession();
@@ -32,7 +45,13 @@ function Verify({ event }: { event: LedgerEvent }) {
       let checkpoint = await api.get<Checkpoint>('/v1/ledger/checkpoint');
       if (checkpoint.size < event.seq) checkpoint = await api.get<Checkpoint>('/v1/ledger/checkpoint', { fresh: true });
       const proof = await api.get<InclusionProof>('/v1/ledger/proof/inclusion', { seq: event.seq, size: checkpoint.size });
-      const verified = await verifyEventInclusion({ event, proof, checkpointNote: checkpoint.note, verifierKey: checkpoint.verifier_key, ...(pinned ? { pinnedKey: pinned } : {}) });
+      const verified = await verifyEventInclusion({
+        event,
+        proof,
+        checkpointNote: checkpoint.note,
+        verifierKey: checkpoint.verifier_key,
+        ...(pinned ? { pinnedKey: pinned } : {}),
+      });
       setResult({ ...verified, checkpoint });
     } catch (err) {
       setError(err);
@@ -50,32 +69,81 @@ function Verify({ event }: { event: LedgerEvent }) {
   return (
     <section className="panel" aria-labelledby="h-verify">
       <h2 id="h-verify">Event {event.seq}</h2>
-      <KeyValues items={[
-        ['When', <When at={event.at} />], ['Actor', event.actor], ['Action', <code>{event.action}</code>],
-        ['Subject', `${event.subject.type} ${event.subject.id}`], ['Reason', event.reason ?? undefined],
-      ]} />
-      <details><summary>Event as recorded</summary><pre className="mono" style={{ whiteSpace: 'pre-wrap', maxHeight: 320, overflow: 'auto' }}>{JSON.stringify(event, null, 2)}</pre></details>
+      <KeyValues
+        items={[
+          ['When', <When at={event.at} />],
+          ['Actor', event.actor],
+          ['Action', <code>{event.action}</code>],
+          ['Subject', `${event.subject.type} ${event.subject.id}`],
+          ['Reason', event.reason ?? undefined],
+        ]}
+      />
+      <details>
+        <summary>Event as recorded</summary>
+        <pre className="mono" style={{ whiteSpace: 'pre-wrap', maxHeight: 320, overflow: 'auto' }}>
+          {JSON.stringify(event, null, 2)}
+        </pre>
+      </details>
       <div className="row" style={{ marginTop: 10 }}>
-        <button type="button" className="primary" onClick={run} disabled={busy}>{busy ? 'Verifying…' : 'Verify inclusion in the browser'}</button>
-        <form className="row" onSubmit={(e) => { e.preventDefault(); pin(draft.trim()); }} aria-label="Pin the log's verifier key">
-          <label>Pinned verifier key<input value={draft} onChange={(e) => setDraft(e.target.value)} size={48} placeholder="none: the key the server sends is used" /></label>
-          <button type="submit" disabled={draft.trim() === pinned}>Save pinned key</button>
+        <button type="button" className="primary" onClick={run} disabled={busy}>
+          {busy ? 'Verifying…' : 'Verify inclusion in the browser'}
+        </button>
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            pin(draft.trim());
+          }}
+          aria-label="Pin the log's verifier key"
+        >
+          <label>
+            Pinned verifier key
+            <input
+              value={draft}
+              onChange={(e) => setDraft(e.target.value)}
+              size={48}
+              placeholder="none: the key the server sends is used"
+            />
+          </label>
+          <button type="submit" disabled={draft.trim() === pinned}>
+            Save pinned key
+          </button>
         </form>
       </div>
       <ErrorBox error={error} />
       {result ? (
         <div role="status" data-testid="verification">
-          <p className={result.ok ? 'ok' : 'fail'}><strong>{result.ok ? `Verified: event ${event.seq} is in the signed log of ${result.checkpoint.size} events.` : 'Not verified.'}</strong></p>
-          {result.ok && !pinned ? <p className="muted">Checked against the key the server sent with the checkpoint. Pin the firm's published verifier key to check against a key the server cannot swap.</p> : null}
+          <p className={result.ok ? 'ok' : 'fail'}>
+            <strong>
+              {result.ok ? `Verified: event ${event.seq} is in the signed log of ${result.checkpoint.size} events.` : 'Not verified.'}
+            </strong>
+          </p>
+          {result.ok && !pinned ? (
+            <p className="muted">
+              Checked against the key the server sent with the checkpoint. Pin the firm's published verifier key to check against a key the
+              server cannot swap.
+            </p>
+          ) : null}
           <ol className="steps">
-            {result.steps.map((s, i) => <li key={i} className={s.ok ? 'ok' : 'fail'}>{s.ok ? '✓' : '✗'} {s.label}{s.detail ? <span className="muted"> — {s.detail}</span> : null}</li>)}
+            {result.steps.map((s, i) => (
+              <li key={i} className={s.ok ? 'ok' : 'fail'}>
+                {s.ok ? '✓' : '✗'} {s.label}
+                {s.detail ? <span className="muted"> — {s.detail}</span> : null}
+              </li>
+            ))}
           </ol>
-          <KeyValues items={[
-            ['Checkpoint', `size ${result.checkpoint.size}, signed ${new Date(result.checkpoint.created_at).toLocaleString()}`],
-            ['Root', <code>{result.checkpoint.root}</code>],
-            ['Verifier key', <code>{result.checkpoint.verifier_key}</code>],
-          ]} />
-          {result.ok && !pinned ? <button type="button" onClick={() => pin(result.checkpoint.verifier_key)}>Pin this verifier key</button> : null}
+          <KeyValues
+            items={[
+              ['Checkpoint', `size ${result.checkpoint.size}, signed ${new Date(result.checkpoint.created_at).toLocaleString()}`],
+              ['Root', <code>{result.checkpoint.root}</code>],
+              ['Verifier key', <code>{result.checkpoint.verifier_key}</code>],
+            ]}
+          />
+          {result.ok && !pinned ? (
+            <button type="button" onClick={() => pin(result.checkpoint.verifier_key)}>
+              Pin this verifier key
+            </button>
+          ) : null}
         </div>
       ) : null}
     </section>
@@ -88,31 +156,85 @@ export function Ledger() {
   const action = params.get('action') ?? undefined;
   const seq = params.get('seq') ? Number(params.get('seq')) : undefined;
   const pages = useCursorStack(JSON.stringify([subject, action]));
-  const events = useApi<Page<LedgerEvent>>('/v1/events', { order: 'desc', limit: 50, subject_id: subject, action, cursor: pages.cursor }, { placeholderData: (p) => p });
+  const events = useApi<Page<LedgerEvent>>(
+    '/v1/events',
+    { order: 'desc', limit: 50, subject_id: subject, action, cursor: pages.cursor },
+    { placeholderData: (p) => p },
+  );
   const one = useApi<LedgerEvent>(seq ? `/v1/events/${seq}` : null);
   const apply = (k: string) => (e: { currentTarget: HTMLInputElement }) => update({ [k]: e.currentTarget.value.trim() || undefined });
   const selected = one.data;
   return (
     <>
       <h1>Ledger</h1>
-      <p className="muted">Every change, decision and export is an event in a tamper-evident log (RFC 9162 Merkle tree, signed checkpoints).</p>
+      <p className="muted">
+        Every change, decision and export is an event in a tamper-evident log (RFC 9162 Merkle tree, signed checkpoints).
+      </p>
       <section className="panel row" aria-label="Filters">
-        <label>Subject id<input defaultValue={subject ?? ''} key={subject ?? ''} onBlur={apply('subject')} onKeyDown={(e) => { if (e.key === 'Enter') apply('subject')(e); }} /></label>
-        <label>Action<input defaultValue={action ?? ''} key={action ?? ''} onBlur={apply('action')} onKeyDown={(e) => { if (e.key === 'Enter') apply('action')(e); }} placeholder="e.g. authorisation.status_changed" /></label>
-        <label>Go to event (seq)<input type="number" min={1} defaultValue={seq ?? ''} onKeyDown={(e) => { if (e.key === 'Enter') update({ seq: e.currentTarget.value || undefined }); }} /></label>
+        <label>
+          Subject id
+          <input
+            defaultValue={subject ?? ''}
+            key={subject ?? ''}
+            onBlur={apply('subject')}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') apply('subject')(e);
+            }}
+          />
+        </label>
+        <label>
+          Action
+          <input
+            defaultValue={action ?? ''}
+            key={action ?? ''}
+            onBlur={apply('action')}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') apply('action')(e);
+            }}
+            placeholder="e.g. authorisation.status_changed"
+          />
+        </label>
+        <label>
+          Go to event (seq)
+          <input
+            type="number"
+            min={1}
+            defaultValue={seq ?? ''}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') update({ seq: e.currentTarget.value || undefined });
+            }}
+          />
+        </label>
       </section>
-      {seq ? (one.error ? <ErrorBox error={one.error} /> : selected ? <Verify key={selected.seq} event={selected} /> : one.isPending ? <Loading /> : <p className="muted">No event {seq}.</p>) : null}
+      {seq ? (
+        one.error ? (
+          <ErrorBox error={one.error} />
+        ) : selected ? (
+          <Verify key={selected.seq} event={selected} />
+        ) : one.isPending ? (
+          <Loading />
+        ) : (
+          <p className="muted">No event {seq}.</p>
+        )
+      ) : null}
       <ErrorBox error={events.error} />
       {events.data ? (
         <section className="panel">
           <div className="row">
-            <span className="muted">Newest first</span><span className="spacer" />
-            <button type="button" disabled={!pages.hasPrevious} onClick={pages.previous}>Newer</button>
-            <button type="button" disabled={!events.data.next_cursor} onClick={() => pages.next(events.data!.next_cursor!)}>Older</button>
+            <span className="muted">Newest first</span>
+            <span className="spacer" />
+            <button type="button" disabled={!pages.hasPrevious} onClick={pages.previous}>
+              Newer
+            </button>
+            <button type="button" disabled={!events.data.next_cursor} onClick={() => pages.next(events.data!.next_cursor!)}>
+              Older
+            </button>
           </div>
           <EventTable events={events.data.items} label="Events" showSubject />
         </section>
-      ) : <Loading />}
+      ) : (
+        <Loading />
+      )}
     </>
   );
 }

@@ -22,7 +22,9 @@ function ReadinessGrid() {
   for (const r of q.data.items) {
     const key = `${r.entity}|${r.jurisdiction}`;
     const c = cells.get(key) ?? { sum: 0, n: 0, worst: 100 };
-    c.sum += r.score; c.n += 1; c.worst = Math.min(c.worst, r.score);
+    c.sum += r.score;
+    c.n += 1;
+    c.worst = Math.min(c.worst, r.score);
     cells.set(key, c);
   }
   const entities = [...new Set(q.data.items.map((r) => r.entity))].sort();
@@ -30,18 +32,34 @@ function ReadinessGrid() {
   if (!entities.length) return <Empty>No check run yet: the control checks run a few seconds after the server starts.</Empty>;
   return (
     <table className="heat" aria-label="Readiness by entity and member state (mean score of its services; 100 is ready)">
-      <thead><tr><th scope="col">Entity</th>{states.map((s) => <th scope="col" key={s}>{s}</th>)}</tr></thead>
+      <thead>
+        <tr>
+          <th scope="col">Entity</th>
+          {states.map((s) => (
+            <th scope="col" key={s}>
+              {s}
+            </th>
+          ))}
+        </tr>
+      </thead>
       <tbody>
         {entities.map((e) => (
           <tr key={e}>
             <th scope="row">{e}</th>
             {states.map((s) => {
               const c = cells.get(`${e}|${s}`);
-              if (!c) return <td key={s} className="muted">—</td>;
+              if (!c)
+                return (
+                  <td key={s} className="muted">
+                    —
+                  </td>
+                );
               const mean = c.sum / c.n;
               return (
                 <td key={s} style={{ color: scoreColour(mean) }} title={`${c.n} services; worst ${c.worst}`}>
-                  <Link href={`/findings?entity=${e}&jurisdiction=${s}`} style={{ color: 'inherit' }}>{mean.toFixed(0)}</Link>
+                  <Link href={`/findings?entity=${e}&jurisdiction=${s}`} style={{ color: 'inherit' }}>
+                    {mean.toFixed(0)}
+                  </Link>
                 </td>
               );
             })}
@@ -79,46 +97,113 @@ function FindingCounts() {
       <h2>By framework</h2>
       <table aria-label="Open findings by control framework">
         <tbody>
-          {[...byFamily.entries()].sort((a, b) => b[1] - a[1]).map(([family, n]) => (
-            <tr key={family}>
-              <th scope="row" style={{ width: 120 }}>{family}</th>
-              <td style={{ width: 60 }}>{n}</td>
-              <td><div className="bar" style={{ width: `${(n / max) * 100}%` }} /></td>
-            </tr>
-          ))}
+          {[...byFamily.entries()]
+            .sort((a, b) => b[1] - a[1])
+            .map(([family, n]) => (
+              <tr key={family}>
+                <th scope="row" style={{ width: 120 }}>
+                  {family}
+                </th>
+                <td style={{ width: 60 }}>{n}</td>
+                <td>
+                  <div className="bar" style={{ width: `${(n / max) * 100}%` }} />
+                </td>
+              </tr>
+            ))}
         </tbody>
       </table>
     </>
   );
 }
 
-interface Deadline { at: string; what: string; href: string; kind: string }
+interface Deadline {
+  at: string;
+  what: string;
+  href: string;
+  kind: string;
+}
 
 function Deadlines() {
   const transitions = useApi<{ items: Transition[] }>('/v1/transitions', { limit: 100 });
   const findings = useApi<{ items: Finding[] }>('/v1/findings', { limit: 5000 });
-  const exceptions = useApi<{ items: { id: string; identity: string; expires_at?: string; status: string }[] }>('/v1/exceptions', { status: 'active', limit: 500 });
-  const access = useApi<{ items: { id: string; identity: string; expires_at?: string; status: string }[] }>('/v1/access-requests', { status: 'active', limit: 500 });
+  const exceptions = useApi<{ items: { id: string; identity: string; expires_at?: string; status: string }[] }>('/v1/exceptions', {
+    status: 'active',
+    limit: 500,
+  });
+  const access = useApi<{ items: { id: string; identity: string; expires_at?: string; status: string }[] }>('/v1/access-requests', {
+    status: 'active',
+    limit: 500,
+  });
   const error = transitions.error ?? findings.error ?? exceptions.error ?? access.error;
   if (error) return <ErrorBox error={error} />;
   if (!transitions.data || !findings.data || !exceptions.data || !access.data) return <Loading what="Loading deadlines" />;
   const now = Date.now();
   const items: Deadline[] = [];
   for (const t of transitions.data.items) {
-    if (t.status === 'pending' || t.status === 'approved') items.push({ at: t.effective_at, kind: 'licence change', what: `${t.authorisations.join(', ')} → ${t.to} takes effect`, href: `/authorisations/${t.authorisations[0]}` });
-    if (t.deadline && t.status !== 'rejected' && t.status !== 'expired') items.push({ at: t.deadline, kind: 'wind-down deadline', what: `${t.authorisations.join(', ')}: ${t.to} deadline`, href: `/authorisations/${t.authorisations[0]}` });
+    if (t.status === 'pending' || t.status === 'approved')
+      items.push({
+        at: t.effective_at,
+        kind: 'licence change',
+        what: `${t.authorisations.join(', ')} → ${t.to} takes effect`,
+        href: `/authorisations/${t.authorisations[0]}`,
+      });
+    if (t.deadline && t.status !== 'rejected' && t.status !== 'expired')
+      items.push({
+        at: t.deadline,
+        kind: 'wind-down deadline',
+        what: `${t.authorisations.join(', ')}: ${t.to} deadline`,
+        href: `/authorisations/${t.authorisations[0]}`,
+      });
   }
-  for (const f of findings.data.items) if (f.due_at && f.status === 'open') items.push({ at: f.due_at, kind: `${f.severity} finding due`, what: f.title, href: `/findings?subject=${encodeURIComponent(f.subject.id)}` });
-  for (const e of exceptions.data.items) if (e.expires_at) items.push({ at: e.expires_at, kind: 'exception expires', what: `${e.id} (${e.identity})`, href: `/identities/${encodeURIComponent(e.identity)}` });
-  for (const a of access.data.items) if (a.expires_at) items.push({ at: a.expires_at, kind: 'JIT access ends', what: `${a.id} (${a.identity})`, href: `/identities/${encodeURIComponent(a.identity)}` });
-  const upcoming = items.filter((d) => new Date(d.at).getTime() >= now - 86_400_000).sort((a, b) => a.at.localeCompare(b.at)).slice(0, 8);
+  for (const f of findings.data.items)
+    if (f.due_at && f.status === 'open')
+      items.push({
+        at: f.due_at,
+        kind: `${f.severity} finding due`,
+        what: f.title,
+        href: `/findings?subject=${encodeURIComponent(f.subject.id)}`,
+      });
+  for (const e of exceptions.data.items)
+    if (e.expires_at)
+      items.push({
+        at: e.expires_at,
+        kind: 'exception expires',
+        what: `${e.id} (${e.identity})`,
+        href: `/identities/${encodeURIComponent(e.identity)}`,
+      });
+  for (const a of access.data.items)
+    if (a.expires_at)
+      items.push({
+        at: a.expires_at,
+        kind: 'JIT access ends',
+        what: `${a.id} (${a.identity})`,
+        href: `/identities/${encodeURIComponent(a.identity)}`,
+      });
+  const upcoming = items
+    .filter((d) => new Date(d.at).getTime() >= now - 86_400_000)
+    .sort((a, b) => a.at.localeCompare(b.at))
+    .slice(0, 8);
   if (!upcoming.length) return <Empty>Nothing falls due.</Empty>;
   return (
     <table aria-label="Upcoming deadlines">
-      <thead><tr><th>When</th><th>What</th><th>Item</th></tr></thead>
+      <thead>
+        <tr>
+          <th>When</th>
+          <th>What</th>
+          <th>Item</th>
+        </tr>
+      </thead>
       <tbody>
         {upcoming.map((d, i) => (
-          <tr key={i}><td><When at={d.at} /></td><td>{d.kind}</td><td><Link href={d.href}>{d.what}</Link></td></tr>
+          <tr key={i}>
+            <td>
+              <When at={d.at} />
+            </td>
+            <td>{d.kind}</td>
+            <td>
+              <Link href={d.href}>{d.what}</Link>
+            </td>
+          </tr>
         ))}
       </tbody>
     </table>
@@ -134,15 +219,33 @@ function IdentityMix() {
   const count = (f: string, c: string) => byFunction[f]?.[c] ?? 0;
   return (
     <>
-      <p><span className="kpi">{q.data.identities.total.toLocaleString()}</span> identities · {Object.entries(q.data.identities.by_status).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(' · ')}</p>
+      <p>
+        <span className="kpi">{q.data.identities.total.toLocaleString()}</span> identities ·{' '}
+        {Object.entries(q.data.identities.by_status)
+          .filter(([, n]) => n > 0)
+          .map(([s, n]) => `${n} ${s}`)
+          .join(' · ')}
+      </p>
       <table aria-label="Identities by function and capability">
-        <thead><tr><th>Function</th><th>Observe</th><th>Execute</th></tr></thead>
+        <thead>
+          <tr>
+            <th>Function</th>
+            <th>Observe</th>
+            <th>Execute</th>
+          </tr>
+        </thead>
         <tbody>
           {functions.map((f) => (
             <tr key={f}>
-              <th scope="row"><Link href={`/inventory?function=${f}`}>{f.replace(/_/g, ' ')}</Link></th>
-              <td><Link href={`/inventory?function=${f}&capability=observe`}>{count(f, 'observe')}</Link></td>
-              <td><Link href={`/inventory?function=${f}&capability=execute`}>{count(f, 'execute')}</Link></td>
+              <th scope="row">
+                <Link href={`/inventory?function=${f}`}>{f.replace(/_/g, ' ')}</Link>
+              </th>
+              <td>
+                <Link href={`/inventory?function=${f}&capability=observe`}>{count(f, 'observe')}</Link>
+              </td>
+              <td>
+                <Link href={`/inventory?function=${f}&capability=execute`}>{count(f, 'execute')}</Link>
+              </td>
             </tr>
           ))}
         </tbody>
@@ -158,14 +261,33 @@ function RecentChanges() {
   if (!q.data.items.length) return <Empty>No authorisation changes yet.</Empty>;
   return (
     <table aria-label="Recent authorisation changes">
-      <thead><tr><th>Proposed</th><th>Authorisations</th><th>To</th><th>Status</th></tr></thead>
+      <thead>
+        <tr>
+          <th>Proposed</th>
+          <th>Authorisations</th>
+          <th>To</th>
+          <th>Status</th>
+        </tr>
+      </thead>
       <tbody>
         {q.data.items.map((t) => (
           <tr key={t.id}>
-            <td><When at={t.created_at} /></td>
-            <td>{t.authorisations.map((a) => <div key={a}><Link href={`/authorisations/${a}`}>{a}</Link></div>)}</td>
-            <td><Status value={t.to} /></td>
-            <td><Status value={t.status} /></td>
+            <td>
+              <When at={t.created_at} />
+            </td>
+            <td>
+              {t.authorisations.map((a) => (
+                <div key={a}>
+                  <Link href={`/authorisations/${a}`}>{a}</Link>
+                </div>
+              ))}
+            </td>
+            <td>
+              <Status value={t.to} />
+            </td>
+            <td>
+              <Status value={t.status} />
+            </td>
           </tr>
         ))}
       </tbody>
@@ -178,11 +300,26 @@ export function Overview() {
     <>
       <h1>Overview</h1>
       <div className="grid">
-        <section className="panel wide" aria-labelledby="h-ready"><h2 id="h-ready">Readiness by entity and member state</h2><ReadinessGrid /></section>
-        <section className="panel" aria-labelledby="h-find"><h2 id="h-find">Open findings</h2><FindingCounts /></section>
-        <section className="panel" aria-labelledby="h-mix"><h2 id="h-mix">Identities by function and capability</h2><IdentityMix /></section>
-        <section className="panel wide" aria-labelledby="h-due"><h2 id="h-due">Upcoming deadlines</h2><Deadlines /></section>
-        <section className="panel wide" aria-labelledby="h-chg"><h2 id="h-chg">Recent authorisation changes</h2><RecentChanges /></section>
+        <section className="panel wide" aria-labelledby="h-ready">
+          <h2 id="h-ready">Readiness by entity and member state</h2>
+          <ReadinessGrid />
+        </section>
+        <section className="panel" aria-labelledby="h-find">
+          <h2 id="h-find">Open findings</h2>
+          <FindingCounts />
+        </section>
+        <section className="panel" aria-labelledby="h-mix">
+          <h2 id="h-mix">Identities by function and capability</h2>
+          <IdentityMix />
+        </section>
+        <section className="panel wide" aria-labelledby="h-due">
+          <h2 id="h-due">Upcoming deadlines</h2>
+          <Deadlines />
+        </section>
+        <section className="panel wide" aria-labelledby="h-chg">
+          <h2 id="h-chg">Recent authorisation changes</h2>
+          <RecentChanges />
+        </section>
       </div>
     </>
   );

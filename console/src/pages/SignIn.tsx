@@ -25,13 +25,18 @@ export function SignIn({ onSignIn }: { onSignIn: (token: string) => Promise<void
   return (
     <main className="signin panel" id="main">
       <h1>Sign in to Mandate</h1>
-      <p className="muted">Use your API token. On the first start the server prints the admin's token; an admin creates tokens for everyone else (<code>mandate tokens create</code>).</p>
+      <p className="muted">
+        Use your API token. On the first start the server prints the admin's token; an admin creates tokens for everyone else (
+        <code>mandate tokens create</code>).
+      </p>
       <form onSubmit={submit}>
         <label>
           API token
           <input name="token" type="password" autoComplete="off" spellCheck={false} required autoFocus />
         </label>
-        <button className="primary" type="submit" disabled={busy}>{busy ? 'Checking…' : 'Sign in'}</button>
+        <button className="primary" type="submit" disabled={busy}>
+          {busy ? 'Checking…' : 'Sign in'}
+        </button>
       </form>
       <ErrorBox error={error} />
     </main>

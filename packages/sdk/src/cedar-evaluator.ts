@@ -5,8 +5,18 @@
 // and state. Policies annotated @obligation are kept apart: they never grant or deny; when one
 // matches an allowed request its obligation goes with the answer.
 import {
-  CedarRecord, cedarSet, compilePolicySet, entityUid, long, makeEntity,
-  type AuthorizationRequest, type CedarValue, type Entity, type EntityStore, type EntityUid, type PolicyJson,
+  CedarRecord,
+  cedarSet,
+  compilePolicySet,
+  entityUid,
+  long,
+  makeEntity,
+  type AuthorizationRequest,
+  type CedarValue,
+  type Entity,
+  type EntityStore,
+  type EntityUid,
+  type PolicyJson,
 } from './cedar/index.js';
 import { ACTION_TYPE, actionGroups, IDENTITY_TYPE, PERSON_TYPE, RESOURCE_TYPE, resourceId, ROLE_TYPE } from './cedar-request.js';
 import type { PolicyEvaluator } from './decision/engine.js';
@@ -44,8 +54,13 @@ export function cedarEvaluator(items: readonly { id: string; est: PolicyJson }[]
     if (p.type === 'identity') {
       e = makeEntity(entityUid(IDENTITY_TYPE, p.id), {
         attrs: {
-          kind: p.kind, function: p.function, capability: p.capability, environment: p.environment,
-          vendor: p.vendor, break_glass: p.break_glass, legacy: p.legacy,
+          kind: p.kind,
+          function: p.function,
+          capability: p.capability,
+          environment: p.environment,
+          vendor: p.vendor,
+          break_glass: p.break_glass,
+          legacy: p.legacy,
           actions: cedarSet(p.actions.map((a) => entityUid(ACTION_TYPE, a))),
           scopes: cedarSet(p.scopes),
         },
@@ -84,7 +99,12 @@ export function cedarEvaluator(items: readonly { id: string; est: PolicyJson }[]
   };
   const store = new RequestEntities(fixed);
   const ctxAttrs = new Map<string, CedarValue>();
-  const request: AuthorizationRequest = { principal: entityUid(ACTION_TYPE, 'none'), action: entityUid(ACTION_TYPE, 'none'), resource: entityUid(ACTION_TYPE, 'none'), context: new CedarRecord(ctxAttrs) };
+  const request: AuthorizationRequest = {
+    principal: entityUid(ACTION_TYPE, 'none'),
+    action: entityUid(ACTION_TYPE, 'none'),
+    resource: entityUid(ACTION_TYPE, 'none'),
+    context: new CedarRecord(ctxAttrs),
+  };
 
   return {
     evaluate(principal, action, cls, resource, scope, state, context: DecisionContext) {
@@ -105,9 +125,10 @@ export function cedarEvaluator(items: readonly { id: string; est: PolicyJson }[]
       request.resource = store.r.uid;
       const res = deciding.authorize(request, store);
       const allow = res.decision === 'allow';
-      const obligations = allow && obligationOf.size
-        ? obliging.authorize(request, store).reasons.map((id) => ({ type: obligationOf.get(id)!, policy: id }))
-        : NONE;
+      const obligations =
+        allow && obligationOf.size
+          ? obliging.authorize(request, store).reasons.map((id) => ({ type: obligationOf.get(id)!, policy: id }))
+          : NONE;
       return { allow, determining: res.reasons, errors: res.errors, obligations };
     },
   };

@@ -31,7 +31,13 @@ export interface CedarJsonRequest {
 }
 
 export function cedarJsonRequest(
-  principal: PrincipalFacts, action: string, cls: ActionClass, resource: DecisionResource, scope: string, state: string, context: DecisionContext,
+  principal: PrincipalFacts,
+  action: string,
+  cls: ActionClass,
+  resource: DecisionResource,
+  scope: string,
+  state: string,
+  context: DecisionContext,
 ): CedarJsonRequest {
   const entities: CedarJsonRequest['entities'] = [];
   const p = { type: principal.type === 'identity' ? IDENTITY_TYPE : PERSON_TYPE, id: principal.id };
@@ -39,8 +45,13 @@ export function cedarJsonRequest(
     entities.push({
       uid: p,
       attrs: {
-        kind: principal.kind, function: principal.function, capability: principal.capability, environment: principal.environment,
-        vendor: principal.vendor, break_glass: principal.break_glass, legacy: principal.legacy,
+        kind: principal.kind,
+        function: principal.function,
+        capability: principal.capability,
+        environment: principal.environment,
+        vendor: principal.vendor,
+        break_glass: principal.break_glass,
+        legacy: principal.legacy,
         actions: principal.actions.map((id) => ({ __entity: { type: ACTION_TYPE, id } })),
         scopes: [...principal.scopes],
       },
@@ -56,10 +67,22 @@ export function cedarJsonRequest(
   const r = { type: RESOURCE_TYPE, id: resourceId(resource, scope) };
   entities.push({
     uid: r,
-    attrs: { entity: resource.entity, service: resource.service, jurisdiction: resource.jurisdiction, scope, kind: resource.kind ?? 'scope', state },
+    attrs: {
+      entity: resource.entity,
+      service: resource.service,
+      jurisdiction: resource.jurisdiction,
+      scope,
+      kind: resource.kind ?? 'scope',
+      state,
+    },
     parents: [],
   });
-  const ctx: Record<string, unknown> = { attested: context.attested, device_posture: context.device_posture, session_purpose: context.session_purpose, environment: context.environment };
+  const ctx: Record<string, unknown> = {
+    attested: context.attested,
+    device_posture: context.device_posture,
+    session_purpose: context.session_purpose,
+    environment: context.environment,
+  };
   if (context.amount !== undefined) ctx.amount = context.amount;
   return { principal: p, action: a, resource: r, context: ctx, entities };
 }

@@ -36,7 +36,14 @@ export interface MandateClaims {
    * with its own expiry. Informative for resource servers; enforcement points decide with the
    * grants the enforcement stream keeps current, and a cut grant revokes the tokens that carry it.
    */
-  grants?: { id: string; kind: 'access' | 'exception' | 'break_glass'; actions?: string[]; scope?: string; control?: string; exp: number }[];
+  grants?: {
+    id: string;
+    kind: 'access' | 'exception' | 'break_glass';
+    actions?: string[];
+    scope?: string;
+    control?: string;
+    exp: number;
+  }[];
 }
 
 export interface MandateAccessToken {
@@ -57,11 +64,22 @@ export function isMandateAccessToken(p: unknown): p is MandateAccessToken {
   const t = p as MandateAccessToken;
   const m = t?.mdt;
   return (
-    typeof t?.sub === 'string' && typeof t.jti === 'string' && typeof t.exp === 'number' &&
-    typeof m === 'object' && m !== null && Number.isInteger(m.gen) && (m.cap === 'observe' || m.cap === 'execute') &&
-    typeof m.fn === 'string' && typeof m.kind === 'string' && typeof m.env === 'string' &&
-    typeof m.vendor === 'boolean' && typeof m.bg === 'boolean' && typeof m.att === 'boolean' && typeof m.purpose === 'string' &&
-    Array.isArray(m.actions) && Array.isArray(m.scopes)
+    typeof t?.sub === 'string' &&
+    typeof t.jti === 'string' &&
+    typeof t.exp === 'number' &&
+    typeof m === 'object' &&
+    m !== null &&
+    Number.isInteger(m.gen) &&
+    (m.cap === 'observe' || m.cap === 'execute') &&
+    typeof m.fn === 'string' &&
+    typeof m.kind === 'string' &&
+    typeof m.env === 'string' &&
+    typeof m.vendor === 'boolean' &&
+    typeof m.bg === 'boolean' &&
+    typeof m.att === 'boolean' &&
+    typeof m.purpose === 'string' &&
+    Array.isArray(m.actions) &&
+    Array.isArray(m.scopes)
   );
 }
 
@@ -69,8 +87,18 @@ export function isMandateAccessToken(p: unknown): p is MandateAccessToken {
 export function factsFromClaims(c: MandateAccessToken): IdentityFacts {
   const m = c.mdt;
   return {
-    type: 'identity', id: c.sub, status: 'active', kind: m.kind, function: m.fn, capability: m.cap, environment: m.env,
-    vendor: m.vendor, break_glass: m.bg, legacy: m.legacy, actions: m.actions, scopes: m.scopes,
+    type: 'identity',
+    id: c.sub,
+    status: 'active',
+    kind: m.kind,
+    function: m.fn,
+    capability: m.cap,
+    environment: m.env,
+    vendor: m.vendor,
+    break_glass: m.bg,
+    legacy: m.legacy,
+    actions: m.actions,
+    scopes: m.scopes,
   };
 }
 
@@ -107,7 +135,10 @@ const NO_CONFLICTS: readonly ContextConflict[] = Object.freeze([]);
  * decision point and every enforcement point. `context` is always the token-won context (also
  * when there are conflicts, so evidence can record what the token said).
  */
-export function contextFromToken(claims: MandateAccessToken, supplied: TokenDecisionContext): { context: DecisionContext; conflicts: readonly ContextConflict[] } {
+export function contextFromToken(
+  claims: MandateAccessToken,
+  supplied: TokenDecisionContext,
+): { context: DecisionContext; conflicts: readonly ContextConflict[] } {
   const m = claims.mdt;
   // The hot path: every field supplied and agreeing; the caller's object is used as it is.
   if (supplied.attested === m.att && supplied.environment === m.env && supplied.session_purpose === m.purpose)
@@ -135,5 +166,11 @@ export function conflictReason(c: ContextConflict): string {
 
 /** The deny for a context that conflicts with the token: one reason per conflicting field. */
 export function conflictDecision(conflicts: readonly ContextConflict[], cls?: ActionClass): Decision {
-  return { decision: 'deny', reasons: conflicts.map(conflictReason), policies: [CONTEXT_CONFLICT_POLICY], obligations: [], ...(cls ? { class: cls } : {}) };
+  return {
+    decision: 'deny',
+    reasons: conflicts.map(conflictReason),
+    policies: [CONTEXT_CONFLICT_POLICY],
+    obligations: [],
+    ...(cls ? { class: cls } : {}),
+  };
 }

@@ -6,7 +6,15 @@
 // reports cannot be delivered for long enough, execute actions fail closed too.
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
 import { EventSource } from 'eventsource';
-import { conflictDecision, contextFromToken, factsFromClaims, isMandateAccessToken, MANDATE_TOKEN_TYP, type MandateAccessToken, type TokenDecisionContext } from './claims.js';
+import {
+  conflictDecision,
+  contextFromToken,
+  factsFromClaims,
+  isMandateAccessToken,
+  MANDATE_TOKEN_TYP,
+  type MandateAccessToken,
+  type TokenDecisionContext,
+} from './claims.js';
 import { cedarEvaluator } from './cedar-evaluator.js';
 import type { Decision, DecisionContext, DecisionResource, IdentityFacts } from './decision/types.js';
 import type { EnforcementDelta, EnforcementSnapshot } from './snapshot.js';
@@ -42,7 +50,10 @@ export interface EnforcerOptions {
 }
 
 export class EnforcementError extends Error {
-  constructor(readonly code: 'token_missing' | 'token_invalid' | 'token_expired' | 'not_ready', message: string) {
+  constructor(
+    readonly code: 'token_missing' | 'token_invalid' | 'token_expired' | 'not_ready',
+    message: string,
+  ) {
     super(message);
     this.name = 'EnforcementError';
   }
@@ -97,7 +108,11 @@ export class Enforcer {
   }
 
   private async api(path: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(new URL(path, this.opts.url), { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${this.opts.apiToken}` }, signal: AbortSignal.timeout(15_000) });
+    return fetch(new URL(path, this.opts.url), {
+      ...init,
+      headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${this.opts.apiToken}` },
+      signal: AbortSignal.timeout(15_000),
+    });
   }
 
   private onSnapshot(s: EnforcementSnapshot): void {
@@ -122,7 +137,9 @@ export class Enforcer {
       const res = await this.api('/v1/enforcement/snapshot');
       if (!res.ok) throw new Error(`snapshot refused: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
       this.onSnapshot((await res.json()) as EnforcementSnapshot);
-    })().catch((err) => this.opts.onError?.(err as Error)).finally(() => (this.resyncing = undefined));
+    })()
+      .catch((err) => this.opts.onError?.(err as Error))
+      .finally(() => (this.resyncing = undefined));
     return this.resyncing;
   }
 
@@ -137,7 +154,7 @@ export class Enforcer {
     });
     if (this.opts.transport === 'nats') await this.startNats();
     else this.startSse();
-    if ((this.opts.reportEvidence ?? true)) {
+    if (this.opts.reportEvidence ?? true) {
       const timer = setInterval(() => void this.flushEvidence(), this.opts.evidenceFlushMs ?? 1000);
       timer.unref();
       this.closers.push(() => clearInterval(timer));
@@ -148,7 +165,8 @@ export class Enforcer {
   private startSse(): void {
     const apiToken = this.opts.apiToken;
     const es = new EventSource(new URL('/v1/enforcement/stream', this.opts.url).toString(), {
-      fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${apiToken}` } }),
+      fetch: (input, init) =>
+        fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${apiToken}` } }),
     });
     es.addEventListener('snapshot', (ev) => this.onSnapshot(JSON.parse(ev.data) as EnforcementSnapshot));
     es.addEventListener('delta', (ev) => this.onDelta(JSON.parse(ev.data) as EnforcementDelta));
@@ -158,7 +176,9 @@ export class Enforcer {
       if (hb.seq > this.state.seq && this.state.engine) void this.resync();
       else this.lastHeard = this.now();
     });
-    es.addEventListener('error', (ev) => this.opts.onError?.(new Error(`enforcement stream: ${(ev as { message?: string }).message ?? 'error'}`)));
+    es.addEventListener('error', (ev) =>
+      this.opts.onError?.(new Error(`enforcement stream: ${(ev as { message?: string }).message ?? 'error'}`)),
+    );
     this.closers.push(() => es.close());
   }
 
@@ -198,8 +218,12 @@ export class Enforcer {
     let payload: unknown;
     try {
       ({ payload } = await jwtVerify(token, this.jwks, {
-        issuer: this.state.issuer, audience: this.opts.audience ?? this.state.issuer, algorithms: ['EdDSA'], typ: MANDATE_TOKEN_TYP,
-        currentDate: new Date(this.now()), clockTolerance: 5,
+        issuer: this.state.issuer,
+        audience: this.opts.audience ?? this.state.issuer,
+        algorithms: ['EdDSA'],
+        typ: MANDATE_TOKEN_TYP,
+        currentDate: new Date(this.now()),
+        clockTolerance: 5,
       }));
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) throw new EnforcementError('token_expired', 'the token has expired');
@@ -227,12 +251,25 @@ export class Enforcer {
     const now = this.now();
     const { context, conflicts } = contextFromToken(v.claims, supplied);
     if (execute && now - this.lastHeard > this.maxStaleness)
-      return this.record(v, action, resource, context, deny('builtin:stale-state', `the enforcement state is ${now - this.lastHeard} ms old (bound ${this.maxStaleness} ms): execute actions fail closed`));
-    if (v.claims.exp * 1000 <= now) return this.record(v, action, resource, context, deny('builtin:token-expired', 'the token has expired'));
+      return this.record(
+        v,
+        action,
+        resource,
+        context,
+        deny(
+          'builtin:stale-state',
+          `the enforcement state is ${now - this.lastHeard} ms old (bound ${this.maxStaleness} ms): execute actions fail closed`,
+        ),
+      );
+    if (v.claims.exp * 1000 <= now)
+      return this.record(v, action, resource, context, deny('builtin:token-expired', 'the token has expired'));
     if (this.state.isRevoked(v.claims.sub, v.claims.mdt.gen, v.claims.jti))
       return this.record(v, action, resource, context, deny('builtin:token-revoked', `the token of ${v.claims.sub} was revoked`));
     if (execute && this.evidence.length >= this.maxBacklog)
-      return deny('builtin:evidence-backlog', 'decisions cannot be recorded (the server does not take the reports): execute actions fail closed');
+      return deny(
+        'builtin:evidence-backlog',
+        'decisions cannot be recorded (the server does not take the reports): execute actions fail closed',
+      );
     // Caller-supplied context that contradicts the verified token: a deny, and evidence whatever the action.
     if (conflicts.length) return this.record(v, action, resource, context, conflictDecision(conflicts, cls));
     const d = engine.decide(v.facts, action, resource, context);
@@ -241,7 +278,12 @@ export class Enforcer {
   }
 
   /** Verifies and decides in one call. A token that does not verify is denied, with the reason. */
-  async authorize(token: string, action: string, resource: DecisionResource, context: TokenDecisionContext): Promise<Decision & { verified?: Verified }> {
+  async authorize(
+    token: string,
+    action: string,
+    resource: DecisionResource,
+    context: TokenDecisionContext,
+  ): Promise<Decision & { verified?: Verified }> {
     let v: Verified;
     try {
       v = await this.verify(token);
@@ -254,7 +296,16 @@ export class Enforcer {
 
   private record(v: Verified, action: string, resource: DecisionResource, context: DecisionContext, d: Decision): Decision {
     if (this.opts.reportEvidence ?? true) {
-      this.evidence.push({ at: this.now(), principal: { type: 'identity', id: v.claims.sub, jti: v.claims.jti }, action, resource, context, decision: d.decision, policies: d.policies, reasons: d.reasons });
+      this.evidence.push({
+        at: this.now(),
+        principal: { type: 'identity', id: v.claims.sub, jti: v.claims.jti },
+        action,
+        resource,
+        context,
+        decision: d.decision,
+        policies: d.policies,
+        reasons: d.reasons,
+      });
     }
     return d;
   }
@@ -265,7 +316,8 @@ export class Enforcer {
       const batch = this.evidence.slice(0, 5000);
       try {
         const res = await this.api('/v1/decisions/evidence', {
-          method: 'POST', headers: { 'content-type': 'application/json' },
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ enforcement_point: this.opts.name ?? 'sdk', decisions: batch }),
         });
         if (!res.ok) throw new Error(`evidence refused: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);

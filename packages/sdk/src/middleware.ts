@@ -35,17 +35,32 @@ export function bearer(header: string | string[] | undefined): string | undefine
   return m?.[1];
 }
 
-export async function decideRequest<Req>(enforcer: Enforcer, opts: ProtectOptions<Req>, req: Req, authorization: string | string[] | undefined): Promise<Outcome> {
+export async function decideRequest<Req>(
+  enforcer: Enforcer,
+  opts: ProtectOptions<Req>,
+  req: Req,
+  authorization: string | string[] | undefined,
+): Promise<Outcome> {
   const token = bearer(authorization);
   if (!token) {
-    const decision: Decision = { decision: 'deny', reasons: ['send Authorization: Bearer <Mandate access token>'], policies: ['builtin:token-missing'], obligations: [] };
+    const decision: Decision = {
+      decision: 'deny',
+      reasons: ['send Authorization: Bearer <Mandate access token>'],
+      policies: ['builtin:token-missing'],
+      obligations: [],
+    };
     return { status: 401, decision, problem: problem(401, 'TOKEN_MISSING', decision) };
   }
   let verified: Verified;
   try {
     verified = await enforcer.verify(token);
   } catch (err) {
-    const decision: Decision = { decision: 'deny', reasons: [(err as Error).message], policies: ['builtin:token-invalid'], obligations: [] };
+    const decision: Decision = {
+      decision: 'deny',
+      reasons: [(err as Error).message],
+      policies: ['builtin:token-invalid'],
+      obligations: [],
+    };
     return { status: 401, decision, problem: problem(401, 'TOKEN_INVALID', decision) };
   }
   const action = typeof opts.action === 'function' ? opts.action(req) : opts.action;
@@ -65,6 +80,10 @@ function problem(status: number, code: string, d: Decision): NonNullable<Outcome
   return {
     type: `urn:mandate:problem:${code.toLowerCase().replaceAll('_', '-')}`,
     title: status === 401 ? 'Authentication required' : 'Denied by Mandate',
-    status, code, detail: d.reasons.join('; '), reasons: d.reasons, policies: d.policies,
+    status,
+    code,
+    detail: d.reasons.join('; '),
+    reasons: d.reasons,
+    policies: d.policies,
   };
 }

@@ -8,7 +8,6 @@ import type { AuthorisationEntry, GrantEntry } from './decision/types.js';
 
 export type { AuthorisationEntry, GrantEntry };
 
-
 export interface EnforcementSnapshot {
   /** The ledger position this snapshot reflects. */
   seq: number;

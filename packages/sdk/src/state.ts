@@ -16,11 +16,21 @@ export class EnforcementState {
   /** jti → expiry (seconds). */
   readonly revoked = new Map<string, number>();
 
-  constructor(private readonly compile: PolicyCompiler, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly compile: PolicyCompiler,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   load(s: EnforcementSnapshot): void {
     const policies = this.compile(s.policies.items);
-    this.engine = new DecisionEngine({ actions: s.actions, authorisations: s.authorisations, lifecycle: s.lifecycle.rules, policies, grants: s.grants ?? [], now: this.now });
+    this.engine = new DecisionEngine({
+      actions: s.actions,
+      authorisations: s.authorisations,
+      lifecycle: s.lifecycle.rules,
+      policies,
+      grants: s.grants ?? [],
+      now: this.now,
+    });
     this.engine.setProvisional(s.provisional ?? []);
     this.policyVersion = s.policies.version;
     this.generations.clear();

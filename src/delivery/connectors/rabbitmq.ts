@@ -72,7 +72,7 @@ export function rabbitmqConnector(options: RabbitmqConnectorOptions = {}): Conne
   const vhost = options.vhost ?? '/';
   checkRabbitName('vhost', vhost);
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const ctlPath = options.rabbitmqctl === false ? undefined : options.rabbitmqctl ?? 'rabbitmqctl';
+  const ctlPath = options.rabbitmqctl === false ? undefined : (options.rabbitmqctl ?? 'rabbitmqctl');
   const ctl = ctlPath ? ctlBackend(ctlPath, timeoutMs) : undefined;
   const http = options.managementUrl ? httpBackend(options.managementUrl, options.username, options.password, timeoutMs) : undefined;
 

@@ -70,7 +70,8 @@ function parseUrl(raw: string): URL {
   } catch {
     throw new PermanentConnectorError('webhook URL is not a valid URL');
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new PermanentConnectorError(`webhook URL scheme ${u.protocol} is not http(s)`);
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    throw new PermanentConnectorError(`webhook URL scheme ${u.protocol} is not http(s)`);
   return u;
 }
 
@@ -78,7 +79,7 @@ export function webhookConnector(options: WebhookConnectorOptions = {}): Connect
   const timeoutMs = options.timeoutMs ?? 10_000;
   const now = options.now ?? Date.now;
   const guard = options.guard ?? outboundGuard();
-  const purpose = options.name === 'notify' ? 'notify' as const : 'webhook' as const;
+  const purpose = options.name === 'notify' ? ('notify' as const) : ('webhook' as const);
   const fallback = options.url !== undefined ? parseUrl(options.url) : undefined;
   if (options.signingKey && options.signingKey.asymmetricKeyType !== 'ed25519') {
     throw new Error('webhook signingKey must be an Ed25519 private key');
@@ -115,7 +116,9 @@ export function webhookConnector(options: WebhookConnectorOptions = {}): Connect
     try {
       const res = await guard.request(url, purpose, { method: 'POST', headers, body, timeoutMs });
       status = res.status;
-      digest = createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex');
+      digest = createHash('sha256')
+        .update(Buffer.from(await res.arrayBuffer()))
+        .digest('hex');
     } catch (err) {
       const message = `webhook ${request.action} to ${where} failed: ${outboundMessage(err, timeoutMs)}`;
       if (err instanceof OutboundRefused) throw new PermanentConnectorError(message, { cause: err });

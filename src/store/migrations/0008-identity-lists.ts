@@ -39,7 +39,7 @@ CREATE INDEX events_action_seq ON events (action, seq);
 `,
   data: async (tx) => {
     // Identities stored before this version get their search text, a chunk at a time.
-    for (let after = ''; ;) {
+    for (let after = ''; ; ) {
       const rows = await tx.all<{ id: string; doc: string }>('SELECT id, doc FROM identities WHERE id > ? ORDER BY id LIMIT 500', [after]);
       if (rows.length === 0) return;
       await tx.run(

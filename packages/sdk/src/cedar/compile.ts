@@ -15,7 +15,15 @@
 // evaluated by extensions.ts; templates are refused at compile time with a CompileError naming
 // the policy.
 
-import type { ActionConstraint, CedarValueJson, EntityUidJson, Expr, PatternElem, PolicyJson, PrincipalOrResourceConstraint } from './est.js';
+import type {
+  ActionConstraint,
+  CedarValueJson,
+  EntityUidJson,
+  Expr,
+  PatternElem,
+  PolicyJson,
+  PrincipalOrResourceConstraint,
+} from './est.js';
 import { EMPTY_ENTITY_STORE, type Entity, type EntityStore } from './entities.js';
 import { CedarEvaluationError, compareExtensions, EXTENSION_FUNCTIONS } from './extensions.js';
 import {
@@ -272,8 +280,7 @@ class PolicyCompiler {
       clauseCount === 0
         ? (frame) => principalScope(frame.request.principal, frame) && resourceScope(frame.request.resource, frame)
         : clauseCount === 1
-          ? (frame) =>
-              principalScope(frame.request.principal, frame) && resourceScope(frame.request.resource, frame) && first!(frame)
+          ? (frame) => principalScope(frame.request.principal, frame) && resourceScope(frame.request.resource, frame) && first!(frame)
           : (frame) => {
               if (!principalScope(frame.request.principal, frame) || !resourceScope(frame.request.resource, frame)) return false;
               for (let i = 0; i < clauseCount; i++) if (!clauses[i]!(frame)) return false;
@@ -717,7 +724,8 @@ class PolicyCompiler {
 
   private ifThenElse(node: unknown): Compiled {
     const { if: condition, then, else: otherwise } = (node ?? {}) as { if?: Expr; then?: Expr; else?: Expr };
-    if (condition === undefined || then === undefined || otherwise === undefined) this.refuse('"if-then-else" needs "if", "then" and "else"');
+    if (condition === undefined || then === undefined || otherwise === undefined)
+      this.refuse('"if-then-else" needs "if", "then" and "else"');
     const test = this.expr(condition);
     const yes = this.expr(then);
     const no = this.expr(otherwise);
@@ -886,7 +894,8 @@ function compilePattern(elements: readonly PatternElem[], refuse: (detail: strin
   const parts: string[] = [''];
   for (const element of elements) {
     if (element === 'Wildcard') parts.push('');
-    else if (typeof element === 'object' && element !== null && typeof element.Literal === 'string') parts[parts.length - 1] += element.Literal;
+    else if (typeof element === 'object' && element !== null && typeof element.Literal === 'string')
+      parts[parts.length - 1] += element.Literal;
     else refuse(`not a "like" pattern element: ${JSON.stringify(element)}`);
   }
   if (parts.length === 1) {

@@ -5,14 +5,7 @@
 
 import type { CedarValueJson, EntityJson, EntityUidJson } from './est.js';
 import type { CedarSchema, SchemaType } from './schema.js';
-import {
-  CedarInputError,
-  checkedAttrs,
-  type CedarValue,
-  EntityUid,
-  uidFromJson,
-  valueFromJson,
-} from './values.js';
+import { CedarInputError, checkedAttrs, type CedarValue, EntityUid, uidFromJson, valueFromJson } from './values.js';
 
 export class Entity {
   /** @internal use makeEntity() or entitiesFromCedarJson() */

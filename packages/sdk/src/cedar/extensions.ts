@@ -243,7 +243,13 @@ export function parseDatetime(text: string): Datetime | string {
   if (match === null) return `${JSON.stringify(text)} is not a well-formed datetime`;
   const number = (i: number) => (match[i] === undefined ? 0 : Number(match[i]));
   const [year, month, day, hour, minute, second, milli] = [1, 2, 3, 4, 5, 6, 7].map(number) as [
-    number, number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return `invalid date in ${JSON.stringify(text)}`;
   if (hour > 23 || minute > 59 || second > 59) return `invalid time in ${JSON.stringify(text)}`;

@@ -14,13 +14,13 @@ import type { CedarValueJson, EntityUidJson } from './est.js';
 import {
   CedarEvaluationError,
   CONSTRUCTORS,
-  Datetime,
-  Decimal,
-  Duration,
+  type Datetime,
+  type Decimal,
+  type Duration,
   EXTENSION_FUNCTIONS,
   type ExtensionTypeName,
   ExtensionValue,
-  IpAddr,
+  type IpAddr,
   parseDatetime,
   parseDecimal,
   parseDuration,
@@ -52,7 +52,9 @@ export function canonicalLong(n: bigint): number | bigint | null {
 export function long(n: number | bigint): number | bigint {
   if (typeof n === 'number') {
     if (!Number.isSafeInteger(n)) {
-      throw new CedarInputError(`${n} is not a Cedar long that a JS number holds exactly (an integer within ±(2^53−1)); pass it as a bigint`);
+      throw new CedarInputError(
+        `${n} is not a Cedar long that a JS number holds exactly (an integer within ±(2^53−1)); pass it as a bigint`,
+      );
     }
     return n === 0 ? 0 : n; // no -0
   }
@@ -86,7 +88,7 @@ export class EntityUid {
 }
 
 export function uidKey(type: string, id: string): string {
-  return type + '::"' + id + '"';
+  return `${type}::"${id}"`;
 }
 
 // Interning makes most uid comparisons a pointer comparison. Keyed by type, then id, so that a
@@ -144,7 +146,10 @@ export class CedarSet {
   readonly allEntities: boolean;
 
   /** @internal elements must be valid, canonical and distinct: use cedarSet() */
-  constructor(readonly elements: readonly CedarValue[], index?: SetIndex) {
+  constructor(
+    readonly elements: readonly CedarValue[],
+    index?: SetIndex,
+  ) {
     this.index = index;
     let allEntities = true;
     for (let i = 0; i < elements.length; i++) {
@@ -284,7 +289,9 @@ export function cedarRecord(attrs: Readonly<Record<string, CedarValue>> | Iterab
 }
 
 /** @internal validated, canonical attribute map (shared by records, entity attributes and tags) */
-export function checkedAttrs(attrs: Readonly<Record<string, CedarValue>> | Iterable<readonly [string, CedarValue]>): Map<string, CedarValue> {
+export function checkedAttrs(
+  attrs: Readonly<Record<string, CedarValue>> | Iterable<readonly [string, CedarValue]>,
+): Map<string, CedarValue> {
   const map = new Map<string, CedarValue>();
   if (isIterable<readonly [string, CedarValue]>(attrs)) {
     for (const [name, value] of attrs) {
@@ -483,8 +490,11 @@ function applyExtension(name: string, argsJson: readonly CedarValueJson[], where
   }
   const args = argsJson.map((argJson, i) => {
     const argType = fn.args[i]!;
-    const expected: SchemaType | undefined =
-      !typed ? undefined : argType === 'string' ? { kind: 'string' } : { kind: 'extension', name: argType };
+    const expected: SchemaType | undefined = !typed
+      ? undefined
+      : argType === 'string'
+        ? { kind: 'string' }
+        : { kind: 'extension', name: argType };
     return valueFromJson(argJson, `${where} (${name} argument ${i + 1})`, expected);
   });
   try {

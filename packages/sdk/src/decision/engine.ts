@@ -18,11 +18,28 @@
 // again. The built-in rules are never waived, so no grant reaches past a withdrawn licence. An
 // answer that relied on a grant, an exception or a break-glass activation names it.
 import { actionVerdict, scopeKeyOf, type ActionClass, type LifecycleRuleSet, type RuleSubject } from './lifecycle.js';
-import type { AuthorisationEntry, Decision, DecisionContext, DecisionResource, GrantEntry, IdentityFacts, PrincipalFacts, Reliance } from './types.js';
+import type {
+  AuthorisationEntry,
+  Decision,
+  DecisionContext,
+  DecisionResource,
+  GrantEntry,
+  IdentityFacts,
+  PrincipalFacts,
+  Reliance,
+} from './types.js';
 
 /** The firm's policies as the engine needs them: an answer and the ids that decided. */
 export interface PolicyEvaluator {
-  evaluate(principal: PrincipalFacts, action: string, cls: ActionClass, resource: DecisionResource, scope: string, state: string, context: DecisionContext): {
+  evaluate(
+    principal: PrincipalFacts,
+    action: string,
+    cls: ActionClass,
+    resource: DecisionResource,
+    scope: string,
+    state: string,
+    context: DecisionContext,
+  ): {
     allow: boolean;
     determining: readonly string[];
     errors: readonly string[];
@@ -40,10 +57,20 @@ export interface EngineState {
   now: () => number;
 }
 
-const GRANT_LABEL: Record<GrantEntry['kind'], string> = { access: 'just-in-time grant', exception: 'exception', break_glass: 'break-glass activation' };
+const GRANT_LABEL: Record<GrantEntry['kind'], string> = {
+  access: 'just-in-time grant',
+  exception: 'exception',
+  break_glass: 'break-glass activation',
+};
 const reliance = (g: GrantEntry): Reliance => ({ type: g.kind, id: g.id, expires_at: new Date(g.expires_at).toISOString() });
 
-const deny = (policy: string, reason: string, cls?: ActionClass): Decision => ({ decision: 'deny', reasons: [reason], policies: [policy], obligations: [], ...(cls ? { class: cls } : {}) });
+const deny = (policy: string, reason: string, cls?: ActionClass): Decision => ({
+  decision: 'deny',
+  reasons: [reason],
+  policies: [policy],
+  obligations: [],
+  ...(cls ? { class: cls } : {}),
+});
 
 export class DecisionEngine {
   private classes = new Map<string, ActionClass>();
@@ -143,12 +170,18 @@ export class DecisionEngine {
   decide(principal: PrincipalFacts, action: string, resource: DecisionResource, context: DecisionContext): Decision {
     const cls = this.classes.get(action);
     if (cls === undefined) return deny('builtin:unknown-action', `action ${action} is not in the vocabulary`);
-    if (principal.status !== 'active') return deny('builtin:principal-not-active', `${principal.type} ${principal.id} is ${principal.status}: it gets nothing`, cls);
+    if (principal.status !== 'active')
+      return deny('builtin:principal-not-active', `${principal.type} ${principal.id} is ${principal.status}: it gets nothing`, cls);
     const grants = principal.type === 'identity' && this.grants.size ? this.liveGrants(principal.id) : undefined;
     let activation: GrantEntry | undefined;
     if (principal.type === 'identity' && principal.break_glass) {
       activation = grants?.find((g) => g.kind === 'break_glass');
-      if (!activation) return deny('builtin:break-glass-sealed', `identity ${principal.id} is a sealed break-glass identity: it acts only while an activation is open`, cls);
+      if (!activation)
+        return deny(
+          'builtin:break-glass-sealed',
+          `identity ${principal.id} is a sealed break-glass identity: it acts only while an activation is open`,
+          cls,
+        );
     }
     const execute = cls !== 'observe';
     const scope = scopeKeyOf(resource);
@@ -157,9 +190,17 @@ export class DecisionEngine {
     if (execute) {
       if (principal.type === 'identity' && principal.capability === 'observe')
         return deny('builtin:observe-never-executes', `identity ${principal.id} is observe-only: it never executes`, cls);
-      const subject: RuleSubject = principal.type === 'identity'
-        ? principal
-        : { function: 'person', kind: 'person', capability: 'execute', environment: context.environment, vendor: false, break_glass: false };
+      const subject: RuleSubject =
+        principal.type === 'identity'
+          ? principal
+          : {
+              function: 'person',
+              kind: 'person',
+              capability: 'execute',
+              environment: context.environment,
+              vendor: false,
+              break_glass: false,
+            };
       const verdict = actionVerdict(this.lifecycle, subject, resource, state, authorisation?.denied_actions, action, cls);
       if (!verdict.lawful) {
         const held = authorisation ? `authorisation ${authorisation.id} is ${state}` : 'the firm holds no authorisation';
@@ -178,7 +219,13 @@ export class DecisionEngine {
       if (answer.errors.length) reasons.push(`policies that could not be evaluated (treated as not applying): ${answer.errors.join(', ')}`);
       return { decision: 'deny', reasons, policies: [...answer.determining], obligations: [], class: cls };
     }
-    const allowed: Decision = { decision: 'allow', reasons: this.permittedBy(answer.determining), policies: answer.determining as string[], obligations: answer.obligations as Decision['obligations'], class: cls };
+    const allowed: Decision = {
+      decision: 'allow',
+      reasons: this.permittedBy(answer.determining),
+      policies: answer.determining as string[],
+      obligations: answer.obligations as Decision['obligations'],
+      class: cls,
+    };
     if (activation) {
       allowed.reasons = [`under ${GRANT_LABEL.break_glass} ${activation.id} until ${reliance(activation).expires_at}`, ...allowed.reasons];
       allowed.relied_on = [reliance(activation)];
@@ -200,20 +247,31 @@ export class DecisionEngine {
 
   /** The first grant under which the policies allow what they denied the identity alone. */
   private underGrant(
-    principal: IdentityFacts, grants: readonly GrantEntry[], action: string, cls: ActionClass, resource: DecisionResource, scope: string, state: string, context: DecisionContext,
+    principal: IdentityFacts,
+    grants: readonly GrantEntry[],
+    action: string,
+    cls: ActionClass,
+    resource: DecisionResource,
+    scope: string,
+    state: string,
+    context: DecisionContext,
   ): Decision | undefined {
     for (const g of grants) {
       if (g.kind === 'break_glass' || g.control === 'static_secret') continue;
       if ((g.actions && !g.actions.includes(action)) || (g.scope !== undefined && g.scope !== scope)) continue;
       const lends = g.kind === 'access' || g.control === 'entitlement';
       const p: IdentityFacts = lends ? this.lent(principal, action, scope) : principal;
-      const c: DecisionContext = g.control === 'workload_attestation' ? { ...context, attested: true, device_posture: 'compliant' } : context;
+      const c: DecisionContext =
+        g.control === 'workload_attestation' ? { ...context, attested: true, device_posture: 'compliant' } : context;
       const answer = this.policies.evaluate(p, action, cls, resource, scope, state, c);
       if (!answer.allow) continue;
       const r = reliance(g);
       return {
         decision: 'allow',
-        reasons: [`allowed under ${GRANT_LABEL[g.kind]} ${g.id}${g.control ? ` (waives ${g.control})` : ''} until ${r.expires_at}`, ...this.permittedBy(answer.determining)],
+        reasons: [
+          `allowed under ${GRANT_LABEL[g.kind]} ${g.id}${g.control ? ` (waives ${g.control})` : ''} until ${r.expires_at}`,
+          ...this.permittedBy(answer.determining),
+        ],
         policies: [...answer.determining],
         obligations: [...answer.obligations, ...(g.obligations ?? []).map((type) => ({ type, policy: `${g.kind}:${g.id}` }))],
         class: cls,

@@ -3,8 +3,7 @@
 // cascade, its decision point and every enforcement point call this one function, so an
 // enforcement point can never disagree with the cascade about what is lawful.
 
-export type AuthorisationState =
-  | 'applied' | 'authorised' | 'restricted' | 'suspended' | 'withdrawn' | 'wind_down' | 'closed';
+export type AuthorisationState = 'applied' | 'authorised' | 'restricted' | 'suspended' | 'withdrawn' | 'wind_down' | 'closed';
 /** A scope's state: its authorisation's status, or `none` when the firm holds no authorisation for it. */
 export type ScopeState = AuthorisationState | 'none';
 export type ActionClass = 'observe' | 'new_business' | 'return_path';
@@ -82,7 +81,13 @@ function matches(when: RuleWhen, who: RuleSubject, scope: ScopeRef, state: Scope
  * restricted authorisation's conditions forbid.
  */
 export function actionVerdict(
-  rules: LifecycleRuleSet, who: RuleSubject, scope: ScopeRef, state: ScopeState, denied: readonly string[] | undefined, action: string, cls: ActionClass,
+  rules: LifecycleRuleSet,
+  who: RuleSubject,
+  scope: ScopeRef,
+  state: ScopeState,
+  denied: readonly string[] | undefined,
+  action: string,
+  cls: ActionClass,
 ): Verdict {
   for (const r of rules.rules) {
     if (matches(r.when, who, scope, state, action, cls)) return { lawful: r.effect === 'allow', by: r.id };
