@@ -4,7 +4,9 @@
 // enforcer: the service account of an enforcement point (the SDK, a gateway): it asks for
 // decisions, follows the enforcement stream and introspects tokens, and can change nothing.
 // monitor: the service account of a metrics scraper (Prometheus): it reads /metrics, nothing else.
-export const ROLES = ['viewer', 'operator', 'compliance_officer', 'approver', 'admin', 'enforcer', 'monitor'] as const;
+// ssf_receiver: the service account of a Shared Signals receiver: it manages its own event streams
+// and polls them, nothing else (an admin makes the user and its API token).
+export const ROLES = ['viewer', 'operator', 'compliance_officer', 'approver', 'admin', 'enforcer', 'monitor', 'ssf_receiver'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
@@ -32,6 +34,7 @@ export const PERMISSIONS = [
   'compliance:manage', // run control checks, acknowledge findings, ingest scanner reports, export evidence packs
   'metrics:read', // Prometheus metrics (/metrics)
   'sessions:end', // list people's single sign-on sessions and end any of them at once
+  'ssf:manage', // Shared Signals event streams (create, read, update, delete, status, verification, poll): one's own; admins all
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -69,6 +72,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
   enforcer: ['decisions:query', 'enforcement:subscribe', 'tokens:introspect'],
   monitor: ['metrics:read'],
+  ssf_receiver: ['ssf:manage'],
 };
 
 export function rolesAllow(roles: readonly Role[], permission: Permission): boolean {

@@ -16,7 +16,8 @@ export interface OutboxRow {
   identity_id: string;
   transition_id: string | null;
   reason: string;
-  status: 'pending' | 'in_flight' | 'delivered' | 'failed' | 'manual';
+  /** held: waits for its Shared Signals stream to be enabled; dropped: its stream was disabled or deleted. */
+  status: 'pending' | 'in_flight' | 'delivered' | 'failed' | 'manual' | 'held' | 'dropped';
   attempts: number;
   next_attempt_at: string;
   last_error: string | null;
@@ -140,7 +141,8 @@ export function outboxDeliverer({ db, clock, connectors, ...opts }: DelivererDep
           .map(({ row, event }) => ({
             actor: 'mandate:outbox',
             action: event!.action,
-            subject: { type: 'identity', id: row.identity_id },
+            // A delivery about no identity (a Shared Signals verification event) is about its stream.
+            subject: row.identity_id ? { type: 'identity', id: row.identity_id } : { type: 'ssf_stream', id: row.target },
             after: event!.after,
             reason: `outbox ${row.id} (${row.channel} ${row.action} ${row.target})`,
           })),
@@ -199,7 +201,12 @@ export function outboxDeliverer({ db, clock, connectors, ...opts }: DelivererDep
           throw new MandateError('INVALID_TRANSITION', `delivery ${id} is ${r.status}; only failed deliveries are retried`);
         await tx.run("UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ?", [at, id]);
         await appendEvents(tx, at, [
-          { actor, action: 'connector.retry_requested', subject: { type: 'identity', id: r.identity_id }, after: { outbox: id } },
+          {
+            actor,
+            action: 'connector.retry_requested',
+            subject: r.identity_id ? { type: 'identity', id: r.identity_id } : { type: 'ssf_stream', id: r.target },
+            after: { outbox: id },
+          },
         ]);
         return { ...r, status: 'pending' as const, attempts: 0, next_attempt_at: at };
       });

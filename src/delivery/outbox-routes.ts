@@ -7,7 +7,7 @@ import { Problem } from '../http/common.js';
 import { Nullable } from '../http/responses.js';
 import type { OutboxDeliverer } from './deliverer.js';
 
-const STATUSES = ['pending', 'in_flight', 'delivered', 'failed', 'manual'] as const;
+const STATUSES = ['pending', 'in_flight', 'delivered', 'failed', 'manual', 'held', 'dropped'] as const;
 /** A delivery as the outbox keeps it (deliverer.ts `OutboxRow`); open, so a column added later is not dropped. */
 const OutboxRowSchema = Type.Object(
   {

@@ -115,7 +115,8 @@ export function domainMetrics(registry: client.Registry, sources: DomainMetricSo
     registers,
     async collect() {
       const counts = await outbox.counts();
-      for (const status of ['pending', 'in_flight', 'delivered', 'failed', 'manual']) this.set({ status }, counts[status] ?? 0);
+      for (const status of ['pending', 'in_flight', 'delivered', 'failed', 'manual', 'held', 'dropped'])
+        this.set({ status }, counts[status] ?? 0);
     },
   });
   const one = async <T>(sql: string, params: (string | number)[] = []): Promise<T | undefined> => (await db.all<T>(sql, params))[0];

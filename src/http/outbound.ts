@@ -23,8 +23,11 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 
-/** What the request is for: decides whether plain http is acceptable. */
-export type OutboundPurpose = 'webhook' | 'notify' | 'caep' | 'jwks';
+/**
+ * What the request is for: decides whether plain http is acceptable. 'ssf': a Shared Signals push,
+ * which carries the receiver's Authorization header, so https unless allowed as http://host.
+ */
+export type OutboundPurpose = 'webhook' | 'notify' | 'caep' | 'jwks' | 'ssf';
 
 /** Purposes whose bodies are signed by Mandate, so plain http leaks nothing a receiver must trust. */
 const HTTP_ALLOWED: ReadonlySet<OutboundPurpose> = new Set(['webhook', 'notify', 'caep']);
@@ -288,10 +291,9 @@ export function outboundGuard(policy: OutboundPolicy = {}): OutboundGuard {
       const httpAllowed = entries.some(
         (e) => e.http && (nameMatches(e, host, port) || (isIP(host) !== 0 && addressMatches(e, host, port))),
       );
+      const what = purpose === 'jwks' ? 'JWKS' : purpose === 'ssf' ? 'Shared Signals push' : purpose;
       if (!httpAllowed)
-        throw new OutboundRefused(
-          `a ${purpose === 'jwks' ? 'JWKS' : purpose} URL must be https (or its host allowed as http://host in MANDATE_OUTBOUND_ALLOW)`,
-        );
+        throw new OutboundRefused(`a ${what} URL must be https (or its host allowed as http://host in MANDATE_OUTBOUND_ALLOW)`);
     }
     if (isIP(host) !== 0) checkAddress(u, host);
     return u;

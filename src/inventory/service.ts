@@ -24,6 +24,7 @@ import type { Approval } from '../state/approvals.js';
 import { appendEvents, type NewEvent } from '../ledger/log.js';
 import { refusalRecorder } from '../ledger/refusals.js';
 import { effectRows, enqueue } from '../state/outbox.js';
+import { streamTargets } from '../state/ssf-streams.js';
 import type { Database, Sql } from '../store/db.js';
 import {
   countMatching,
@@ -335,6 +336,7 @@ export function inventoryService({ db, clock, gate, caepReceivers: receivers = [
               claims: { status: to },
             },
             receivers,
+            await streamTargets(tx),
           ),
           at,
         );

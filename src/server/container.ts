@@ -12,6 +12,7 @@ import { DEFAULT_APPROVAL_RULES, type ApprovalRule } from '../core/approvals.js'
 import { decisionService } from '../decisions/service.js';
 import type { Connector } from '../delivery/connectors/connector.js';
 import { outboxDeliverer } from '../delivery/deliverer.js';
+import { ssfConnector } from '../delivery/ssf.js';
 import { discoveryService } from '../discovery/service.js';
 import { deliveryVerifier } from '../discovery/verify.js';
 import { enforcementHub } from '../enforcement/hub.js';
@@ -35,6 +36,7 @@ import { signingKeys } from '../tokens/keys.js';
 import { DEFAULT_TTLS, type TokenTtls } from '../tokens/model.js';
 import { tokenService } from '../tokens/service.js';
 import { usersService } from '../users/service.js';
+import { ssfService } from '../ssf/service.js';
 
 export interface ContainerOptions {
   db: Database;
@@ -81,12 +83,26 @@ export async function buildContainer(opts: ContainerOptions, log: FastifyBaseLog
   const approvals = approvalEngine({ db, clock, approvalRules: () => approvalRules, notificationReceivers });
   // Without a configured KEK (tests), the log key is sealed under a key that lives only in memory.
   const ledger = ledgerService({ db, clock, ...(opts.ledger ?? { kek, origin: 'mandate.local/ledger' }) });
-  const outbox = outboxDeliverer({ db, clock, connectors: opts.connectors ?? { get: () => undefined } });
   const metrics: Metrics = createMetrics();
   const outbound = outboundGuard({
     allow: opts.outbound?.allow ?? [],
     log: ({ url, purpose, err }) => log.warn({ err, url, purpose }, 'outbound request failed'),
   });
+  // Shared Signals: SETs are signed with keys of their own, persisted and rotated like the token
+  // keys (a retired one stays published a week: poll receivers may fetch a SET days later).
+  const setKeys = signingKeys({
+    db,
+    kek,
+    clock,
+    purpose: 'set',
+    rotateAfterMs: opts.tokens?.rotateAfterMs ?? 24 * 3600_000,
+    maxTokenTtlMs: 7 * 24 * 3600_000,
+  });
+  await setKeys.reload();
+  const ssf = ssfService({ db, clock, kek, issuer, guard: outbound });
+  const ssfDelivery = ssfConnector({ db, kek, issuer, key: () => setKeys.current(), guard: outbound, onQueued: ssf.queued });
+  const connectors = { get: (name: string) => (name === 'ssf' ? ssfDelivery : opts.connectors?.get(name)) };
+  const outbox = outboxDeliverer({ db, clock, connectors });
 
   // Capabilities.
   const grants = grantsService({ db, clock, approvals, lifecycleRules, notificationReceivers });
@@ -153,6 +169,7 @@ export async function buildContainer(opts: ContainerOptions, log: FastifyBaseLog
     outbox,
     ledger,
     keys,
+    setKeys,
     tokens,
     policies,
     hub,
@@ -168,6 +185,7 @@ export async function buildContainer(opts: ContainerOptions, log: FastifyBaseLog
     discovery,
     verifier,
     evidencePacks: evidencePackService({ db, clock, ledger, compliance }),
+    ssf,
   };
 
   // The committed signal (store/db.ts): whatever commits (a request, the scheduler, a cascade)

@@ -27,6 +27,7 @@ import { registerInventoryRoutes } from '../inventory/routes.js';
 import { registerPolicyRoutes } from '../policy/routes.js';
 import { registerRegulatoryRoutes } from '../regulatory/routes.js';
 import { registerReviewRoutes } from '../reviews/routes.js';
+import { registerSsfRoutes } from '../ssf/routes.js';
 import { registerTokenRoutes } from '../tokens/routes.js';
 import { registerUserRoutes } from '../users/routes.js';
 import type { Container } from './container.js';
@@ -35,7 +36,7 @@ export interface HttpOptions {
   /** pino options, or false for silence (tests). */
   logger?: boolean | { level: string };
   version?: string;
-  /** More public keys to publish beside the token-signing keys (/.well-known/jwks.json), e.g. the SET key. */
+  /** More public keys to publish beside the token and SET signing keys (/.well-known/jwks.json). */
   jwks?: () => { keys: object[] };
   /** Where the built web console is (default console/dist of this package). */
   consoleDir?: string;
@@ -234,7 +235,9 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
   app.get('/.well-known/jwks.json', { config: { permission: 'public' }, schema: { hide: true } }, async (_req, reply) =>
-    reply.header('cache-control', 'public, max-age=60').send({ keys: [...services.keys.jwks().keys, ...(opts.jwks?.().keys ?? [])] }),
+    reply
+      .header('cache-control', 'public, max-age=60')
+      .send({ keys: [...services.keys.jwks().keys, ...services.setKeys.jwks().keys, ...(opts.jwks?.().keys ?? [])] }),
   );
   app.get('/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
@@ -255,6 +258,7 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
   registerDiscoveryRoutes(app, services.discovery);
   registerDecisionRoutes(app, services.decisions, services.enforcementReady);
   registerEnforcementRoutes(app, services.hub, services.enforcementReady);
+  registerSsfRoutes(app, services.ssf);
   await registerConsoleRoutes(app, opts.consoleDir);
   return routeTable;
 }

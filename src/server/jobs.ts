@@ -103,7 +103,12 @@ export async function startJobs(container: Container, every: JobIntervals, log: 
   // Signed checkpoints at an interval (and on demand over the API), so any later rewrite of the
   // log is caught by whoever holds an earlier one.
   loop('checkpoints', every.checkpointIntervalMs, () => services.ledger.checkpoint(), 'signing a checkpoint failed');
-  loop('keys', every.keyReloadMs ?? 60_000, () => services.keys.reload(), 'reloading signing keys failed');
+  loop(
+    'keys',
+    every.keyReloadMs ?? 60_000,
+    () => Promise.all([services.keys.reload(), services.setKeys.reload()]),
+    'reloading signing keys failed',
+  );
   if (every.heartbeat) {
     // Heartbeats carry the position, so NATS subscribers notice a missed delta and know their state is fresh.
     const { publish } = every.heartbeat;

@@ -9,7 +9,7 @@ import { rateLimitsOf, type ServerConfig } from '../config.js';
 import { MandateError } from '../core/errors.js';
 import { demoManifest } from '../demo/firm.js';
 import { countRecords } from '../state/records.js';
-import { caepConnector, newSetSigningKey } from '../delivery/caep.js';
+import { caepConnector } from '../delivery/caep.js';
 import { connectorRegistry, connectorsFromEnv } from '../delivery/connectors/registry.js';
 import { migrate } from '../store/migrations.js';
 import type { Database } from '../store/db.js';
@@ -40,8 +40,6 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
   const db = await openDatabase(config.db);
   try {
     await migrate(db);
-    // Security Event Tokens to relying parties: signed with a key made at start, published as JWKS.
-    const setKey = await newSetSigningKey();
     // Webhooks, notifications and CAEP pushes go through the outbound guard (src/http/outbound.ts);
     // the network's own error of a failed request goes to the log, never to the outbox.
     let logTo: MandateApp | undefined;
@@ -63,7 +61,12 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     }
     const connectors = connectorRegistry([
       ...connectorsFromEnv(process.env, { guard }),
-      caepConnector({ issuer: config.publicUrl ?? `http://${config.host}:${config.port}`, key: setKey, guard }),
+      // Security Event Tokens are signed with the app's persisted SET keys (published in its JWKS).
+      caepConnector({
+        issuer: config.publicUrl ?? `http://${config.host}:${config.port}`,
+        key: () => logTo!.services.setKeys.current(),
+        guard,
+      }),
       // Notifications of approval requests, decisions and expiries: HMAC-signed webhooks.
       ...(config.notifyUrls.length ? [webhookConnector({ name: NOTIFY_CHANNEL, secret: config.notifySecret!, guard })] : []),
     ]);
@@ -81,7 +84,6 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       connectors,
       ledger: { kek: kek.key, origin: config.ledgerOrigin, ...(config.checkpointDir ? { exportDir: config.checkpointDir } : {}) },
       caepReceivers: config.caepReceivers,
-      jwks: () => ({ keys: [setKey.publicJwk] }),
       logger: { level: config.logLevel },
       ...(clock ? { clock } : {}),
       notificationReceivers: config.notifyUrls,

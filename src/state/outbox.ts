@@ -1,6 +1,7 @@
 // Writing to the outbox, inside the transaction of the change that causes the effect; and the one
 // place that decides which effects an identity-state change has (connector action, CAEP events).
 import type { CaepEvent } from '../delivery/caep.js';
+import { CAEP_EVENTS, caepCredentialType } from '../core/ssf.js';
 import type { Identity } from '../core/model.js';
 import { insertMany, noteQueued, type Sql } from '../store/db.js';
 
@@ -13,11 +14,14 @@ export interface OutboxInsert {
   transition: string | null;
   reason: string;
   payload?: Record<string, unknown>;
+  /** 'held': waits for its Shared Signals stream to be enabled again (default 'pending'). */
+  status?: 'pending' | 'held';
 }
 
 export async function enqueue(tx: Sql, rows: readonly OutboxInsert[], at: string): Promise<void> {
   // The deliverer starts on them as soon as the transaction commits (the committed signal).
-  if (rows.length) noteQueued(tx, rows.length);
+  const due = rows.filter((r) => r.status !== 'held').length;
+  if (due) noteQueued(tx, due);
   await insertMany(
     tx,
     'outbox',
@@ -44,7 +48,7 @@ export async function enqueue(tx: Sql, rows: readonly OutboxInsert[], at: string
       r.identity,
       r.transition,
       r.reason,
-      'pending',
+      r.status ?? 'pending',
       0,
       at,
       r.payload ? JSON.stringify(r.payload) : null,
@@ -66,9 +70,29 @@ export interface IdentityEffect {
   reason: string;
 }
 
-/** The outbox rows for one identity-state change: its revocation connector and every CAEP receiver. */
-export function effectRows(e: IdentityEffect, receivers: readonly string[]): OutboxInsert[] {
+/** A Shared Signals stream an identity's events may go to (src/state/ssf-streams.ts). */
+export interface StreamTarget {
+  id: string;
+  status: 'enabled' | 'paused' | 'disabled';
+  /** events_delivered: the event type URIs it takes. */
+  events: readonly string[];
+}
+
+/**
+ * The outbox rows for one identity-state change: its revocation connector, every CAEP receiver and
+ * every Shared Signals stream that takes the event (held while the stream is paused, none when it
+ * is disabled). A credential-change is sent only with a registered CAEP credential_type; where the
+ * identity's credential has none, relying parties are told session-revoked.
+ */
+export function effectRows(e: IdentityEffect, receivers: readonly string[], streams: readonly StreamTarget[] = []): OutboxInsert[] {
   const rows: OutboxInsert[] = [];
+  const credentialType = e.event === 'credential-change' ? caepCredentialType(e.identity.credential?.type) : undefined;
+  const event = e.event === 'credential-change' && !credentialType ? 'session-revoked' : e.event;
+  const payload = event && {
+    event,
+    ...(e.claims === undefined ? {} : { claims: e.claims }),
+    ...(credentialType ? { credential_type: credentialType } : {}),
+  };
   if (e.connector && e.identity.revocation)
     rows.push({
       id: `ob_${e.key}_${e.identity.id}_${e.connector}`,
@@ -79,7 +103,7 @@ export function effectRows(e: IdentityEffect, receivers: readonly string[]): Out
       transition: e.transition,
       reason: e.reason,
     });
-  if (e.event)
+  if (payload)
     receivers.forEach((target, n) =>
       rows.push({
         id: `ob_${e.key}_${e.identity.id}_caep${n}`,
@@ -89,8 +113,22 @@ export function effectRows(e: IdentityEffect, receivers: readonly string[]): Out
         identity: e.identity.id,
         transition: e.transition,
         reason: e.reason,
-        payload: { event: e.event, ...(e.claims === undefined ? {} : { claims: e.claims }) },
+        payload,
       }),
     );
+  if (payload)
+    for (const stream of streams)
+      if (stream.status !== 'disabled' && stream.events.includes(CAEP_EVENTS[payload.event]))
+        rows.push({
+          id: `ob_${e.key}_${e.identity.id}_ssf_${stream.id}`,
+          channel: 'ssf',
+          action: 'notify',
+          target: stream.id,
+          identity: e.identity.id,
+          transition: e.transition,
+          reason: e.reason,
+          payload: { ...payload, txn: `${e.key}_${e.identity.id}` },
+          ...(stream.status === 'paused' ? { status: 'held' as const } : {}),
+        });
   return rows;
 }

@@ -20,8 +20,9 @@
 //   identity_power row (written or deleted; identity_power.transition_id = `key`), a new token
 //   generation when it is suspended, the end of its just-in-time grants and break-glass window
 //   when it ends up suspended, and the outbox rows of its effect (its revocation connector's
-//   disable / enable, and to each of `receivers` a CAEP session-revoked for a suspension or a
-//   token-claims-change for any other change, with outbox ids `ob_<key>_<identity>_…`). Access
+//   disable / enable, and to each of `receivers` and each Shared Signals stream that takes it a
+//   CAEP session-revoked for a suspension or a token-claims-change for any other change, with
+//   outbox ids `ob_<key>_<identity>_…`). Access
 //   grants in `movedScopes` are cut too (they rest on the authorisation that moved). Identities
 //   whose status and lawful set do not change are left untouched, so calling it twice in a row
 //   changes nothing the second time. Revoked and decommissioned identities are never changed; an
@@ -45,6 +46,7 @@ import type { Sql } from '../store/db.js';
 import { bumpGenerations } from './generations.js';
 import { priorPower, setIdentityStatus, writePower } from './transitions.js';
 import { currentRules } from './lifecycle-rules.js';
+import { streamTargets } from './ssf-streams.js';
 
 /** Identities read, planned and written at a time by a refresh. */
 export const REFRESH_BATCH = 5000;
@@ -143,6 +145,8 @@ const EVENT_OF: Record<Exclude<Effect, 'unchanged'>, string> = {
 /** Recomputes identities' power and writes what changed, in the caller's transaction (contract above). */
 export async function refreshPower(tx: Sql, opts: RefreshOptions): Promise<RefreshResult> {
   const ctx = await loadContext(tx, opts.overrides);
+  // Shared Signals streams that take (or hold) the identities' events, read once per refresh.
+  const streams = await streamTargets(tx);
   const moved = opts.movedScopes ?? new Set<string>();
   const counts: CascadePlan['counts'] = { suspend: 0, narrow: 0, restore: 0, unchanged: 0 };
   const returnPaths = new Map<string, { scope: string; action: string; identities: number }>();
@@ -209,6 +213,7 @@ export async function refreshPower(tx: Sql, opts: RefreshOptions): Promise<Refre
             claims: { status: c.statusAfter, lawful: c.lawful.map((l) => ({ scope: scopeKey(l.scope), actions: l.actions })) },
           },
           opts.receivers,
+          streams,
         ),
       );
     }

@@ -112,6 +112,16 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /v1/discovery/accounts/:key': 'inventory:read',
   'POST /v1/discovery/accounts/:key/dismiss': 'identities:write',
   'POST /v1/discovery/accounts/:key/adopt': 'identities:write',
+  'GET /.well-known/ssf-configuration': 'public',
+  'POST /v1/ssf/streams': 'ssf:manage',
+  'GET /v1/ssf/streams': 'ssf:manage',
+  'PATCH /v1/ssf/streams': 'ssf:manage',
+  'PUT /v1/ssf/streams': 'ssf:manage',
+  'DELETE /v1/ssf/streams': 'ssf:manage',
+  'GET /v1/ssf/status': 'ssf:manage',
+  'POST /v1/ssf/status': 'ssf:manage',
+  'POST /v1/ssf/verify': 'ssf:manage',
+  'POST /v1/ssf/streams/:id/poll': 'ssf:manage',
 };
 // The stream never ends by itself: for the roles it admits, the SDK tests follow it for real.
 const STREAMS = new Set(['GET /v1/enforcement/stream']);
