@@ -14,6 +14,17 @@ import type { Finding as LapsedReview } from '../reviews/service.js';
 import type { Sql } from '../store/db.js';
 import { DAY } from './findings.js';
 
+/** The parts of a logged decision (decision.recorded, or one of decisions.recorded/reported) the usage facts read. */
+interface LoggedDecision {
+  action: string;
+  decision: string;
+  /** Reported decisions carry when the enforcement point decided (epoch milliseconds). */
+  at?: unknown;
+  principal?: { type: string; id: string };
+  context?: { environment?: unknown };
+}
+type DecisionEventDoc = LoggedDecision & { decisions?: LoggedDecision[] };
+
 /** What a run learnt of decision usage, written in the run's transaction. */
 export interface UsageUpdate {
   rows: string[][];
@@ -85,11 +96,12 @@ export async function gatherFacts(
   };
   const rows = await sql.all<{ at: string; action: string; subject_type: string; subject_id: string; actor: string; after_doc: string }>(
     // Decisions older than the window change nothing the checks read: a first run skips them.
-    "SELECT at, action, subject_type, subject_id, actor, after_doc FROM events WHERE seq > ? AND seq <= ? AND at >= ? AND action IN ('decision.recorded', 'decisions.recorded', 'decisions.reported')",
+    'SELECT at, action, subject_type, subject_id, actor, after_doc FROM events WHERE seq > ? AND seq <= ? AND at >= ? AND action IN ' +
+      "('decision.recorded', 'decisions.recorded', 'decisions.reported')",
     [cursor, upto, since],
   );
   for (const e of rows) {
-    const after = JSON.parse(e.after_doc) as Record<string, any>;
+    const after = JSON.parse(e.after_doc) as DecisionEventDoc;
     if (e.action === 'decision.recorded') {
       if (e.subject_type === 'identity')
         use(e.subject_id, after.action, e.at, after.context?.environment, e.actor, after.decision === 'allow');
@@ -147,7 +159,8 @@ export async function gatherFacts(
   const grants = (
     await sql.all<{ id: string; kind: string; identity_id: string; expires_at: string; decided_at: string | null }>(
       `SELECT g.id, g.kind, g.identity_id, g.expires_at, a.decided_at FROM grants g
-       LEFT JOIN access_requests r ON r.id = g.id LEFT JOIN policy_exceptions x ON x.id = g.id LEFT JOIN break_glass_activations b ON b.id = g.id
+       LEFT JOIN access_requests r ON r.id = g.id LEFT JOIN policy_exceptions x ON x.id = g.id LEFT JOIN break_glass_activations b
+         ON b.id = g.id
        LEFT JOIN approvals a ON a.id = COALESCE(r.approval_id, x.approval_id, b.approval_id)
       WHERE g.status = 'active'`,
     )

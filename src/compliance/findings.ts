@@ -112,7 +112,8 @@ export function findingsService({ db, clock }: FindingsDeps) {
         params.push(q.subject);
       }
       const rows = await db.all<FindingRow>(
-        `SELECT * FROM compliance_findings WHERE ${where.join(' AND ')} ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, first_seen, id LIMIT ?`,
+        `SELECT * FROM compliance_findings WHERE ${where.join(' AND ')} ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN ` +
+          "1 WHEN 'medium' THEN 2 ELSE 3 END, first_seen, id LIMIT ?",
         [...params, q.owner ? 100_000 : q.limit],
       );
       const out = rows.map(toFinding);
@@ -215,7 +216,9 @@ export function findingsService({ db, clock }: FindingsDeps) {
         open_findings: number;
         blocking: number;
       }>(
-        `SELECT entity, jurisdiction, service, score, open_findings, blocking FROM readiness_history WHERE run_id = ?${q.entity ? ' AND entity = ?' : ''}${q.jurisdiction ? ' AND jurisdiction = ?' : ''} ORDER BY entity, jurisdiction, service`,
+        'SELECT entity, jurisdiction, service, score, open_findings, blocking FROM readiness_history WHERE run_id = ?' +
+          `${q.entity ? ' AND entity = ?' : ''}${q.jurisdiction ? ' AND jurisdiction = ?' : ''} ORDER BY entity, jurisdiction, ` +
+          'service',
         [run.id, ...(q.entity ? [q.entity] : []), ...(q.jurisdiction ? [q.jurisdiction] : [])],
       );
       const historical = q.asOf !== undefined;
@@ -231,7 +234,8 @@ export function findingsService({ db, clock }: FindingsDeps) {
       const identityCounts = new Map<string, number>();
       if (!historical) {
         const counted = await db.all<{ entity: string; service: string; jurisdiction: string; n: number }>(
-          `SELECT s.entity, s.service, s.jurisdiction, COUNT(DISTINCT s.identity_id) AS n FROM identity_scopes s JOIN identities i ON i.id = s.identity_id
+          `SELECT s.entity, s.service, s.jurisdiction, COUNT(DISTINCT s.identity_id) AS n FROM identity_scopes s JOIN identities i
+            ON i.id = s.identity_id
             WHERE i.status IN ('active', 'suspended') GROUP BY s.entity, s.service, s.jurisdiction`,
         );
         for (const c of counted) identityCounts.set(`${c.entity}/${c.service}/${c.jurisdiction}`, Number(c.n));
@@ -282,7 +286,8 @@ export function findingsService({ db, clock }: FindingsDeps) {
     /** Mean readiness of one entity and member state at each run (the trend). */
     async trend(entity: string, jurisdiction: string, limit = 100): Promise<{ at: string; score: number }[]> {
       const rows = await db.all<{ at: string; score: number }>(
-        'SELECT at, AVG(score) AS score FROM readiness_history WHERE entity = ? AND jurisdiction = ? GROUP BY run_id, at ORDER BY at DESC LIMIT ?',
+        'SELECT at, AVG(score) AS score FROM readiness_history WHERE entity = ? AND jurisdiction = ? GROUP BY run_id, at ORDER BY at ' +
+          'DESC LIMIT ?',
         [entity, jurisdiction, limit],
       );
       return rows.reverse().map((r) => ({ at: r.at, score: Math.round(Number(r.score)) }));

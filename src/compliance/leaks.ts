@@ -17,6 +17,15 @@ export interface LeakReport {
   verified: boolean | null;
 }
 
+/** The fields read from one trufflehog JSON line; each is checked before use. */
+interface TrufflehogResult {
+  Raw?: unknown;
+  DetectorName?: unknown;
+  SourceName?: unknown;
+  Verified?: unknown;
+  SourceMetadata?: { Data?: unknown };
+}
+
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const str = (v: unknown, max = 300): string | undefined => (typeof v === 'string' && v.length > 0 ? v.slice(0, max) : undefined);
 
@@ -33,13 +42,15 @@ export function parseLeakReport(text: string): { format: 'gitleaks' | 'truffleho
       throw new MandateError('VALIDATION_FAILED', `the gitleaks report is not JSON: ${(err as Error).message}`, { field: '/' });
     }
     const leaks: LeakReport[] = [];
-    (doc as unknown[]).forEach((e, i) => {
+    for (const [i, e] of (doc as unknown[]).entries()) {
       const o = e as Record<string, unknown>;
       const secret = str(o?.Secret, 10_000);
       const rule = str(o?.RuleID);
       const file = str(o?.File, 500);
-      if (!secret || !rule || !file)
-        return void issues.push({ field: `/${i}`, reason: 'a gitleaks finding needs RuleID, File and Secret' });
+      if (!secret || !rule || !file) {
+        issues.push({ field: `/${i}`, reason: 'a gitleaks finding needs RuleID, File and Secret' });
+        continue;
+      }
       const commit = str(o.Commit)?.slice(0, 12);
       leaks.push({
         detector: `gitleaks:${rule}`,
@@ -48,7 +59,7 @@ export function parseLeakReport(text: string): { format: 'gitleaks' | 'truffleho
         secretHash: sha256(secret),
         verified: null,
       });
-    });
+    }
     if (issues.length)
       throw new MandateError('VALIDATION_FAILED', `the gitleaks report has ${issues.length} bad entr${issues.length === 1 ? 'y' : 'ies'}`, {
         issues,
@@ -56,18 +67,21 @@ export function parseLeakReport(text: string): { format: 'gitleaks' | 'truffleho
     return { format: 'gitleaks', leaks };
   }
   const leaks: LeakReport[] = [];
-  trimmed.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    let o: Record<string, any>;
+  for (const [i, line] of trimmed.split('\n').entries()) {
+    if (!line.trim()) continue;
+    let o: TrufflehogResult;
     try {
-      o = JSON.parse(line) as Record<string, any>;
+      o = JSON.parse(line) as TrufflehogResult;
     } catch {
-      return void issues.push({ field: `/line/${i + 1}`, reason: 'not JSON' });
+      issues.push({ field: `/line/${i + 1}`, reason: 'not JSON' });
+      continue;
     }
     const secret = str(o.Raw, 10_000);
     const detector = str(o.DetectorName);
-    if (!secret || !detector)
-      return void issues.push({ field: `/line/${i + 1}`, reason: 'a trufflehog result needs DetectorName and Raw' });
+    if (!secret || !detector) {
+      issues.push({ field: `/line/${i + 1}`, reason: 'a trufflehog result needs DetectorName and Raw' });
+      continue;
+    }
     const data = (o.SourceMetadata?.Data ?? {}) as Record<string, Record<string, unknown>>;
     const src = Object.values(data)[0] ?? {};
     const file = str(src.file, 500) ?? str(src.link, 500) ?? str(o.SourceName) ?? 'unknown';
@@ -79,7 +93,7 @@ export function parseLeakReport(text: string): { format: 'gitleaks' | 'truffleho
       secretHash: sha256(secret),
       verified: typeof o.Verified === 'boolean' ? o.Verified : null,
     });
-  });
+  }
   if (issues.length)
     throw new MandateError('VALIDATION_FAILED', `the trufflehog report has ${issues.length} bad line${issues.length === 1 ? '' : 's'}`, {
       issues,

@@ -184,7 +184,8 @@ export function registerComplianceRoutes(fastify: FastifyInstance, compliance: C
       schema: {
         tags,
         summary:
-          'Readiness per entity × member state × service: score, blocking findings, owners to chase, deadlines (as_of: from the run at or before that time)',
+          'Readiness per entity × member state × service: score, blocking findings, owners to chase, deadlines (as_of: from the run at ' +
+          'or before that time)',
         querystring: Type.Object(
           {
             entity: Type.Optional(Id),

@@ -178,8 +178,10 @@ export function checkRunService({ db, clock, extraFindings, settings = DEFAULT_C
           'occurrences',
         ],
         rows,
-        `ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, status = excluded.status, doc = excluded.doc, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
-           due_at = excluded.due_at, resolved_at = excluded.resolved_at, acknowledged_by = excluded.acknowledged_by, acknowledged_at = excluded.acknowledged_at,
+        `ON CONFLICT (id) DO UPDATE SET severity = excluded.severity, status = excluded.status, doc = excluded.doc,
+          first_seen = excluded.first_seen, last_seen = excluded.last_seen,
+           due_at = excluded.due_at, resolved_at = excluded.resolved_at, acknowledged_by = excluded.acknowledged_by,
+             acknowledged_at = excluded.acknowledged_at,
            exception_id = excluded.exception_id, occurrences = excluded.occurrences`,
       );
       // Readiness of every authorised scope at this run.
@@ -193,11 +195,13 @@ export function checkRunService({ db, clock, extraFindings, settings = DEFAULT_C
         'decision_usage',
         ['identity_id', 'kind', 'value', 'last_at'],
         usageUpdate.rows,
-        'ON CONFLICT (identity_id, kind, value) DO UPDATE SET last_at = CASE WHEN excluded.last_at > decision_usage.last_at THEN excluded.last_at ELSE decision_usage.last_at END',
+        'ON CONFLICT (identity_id, kind, value) DO UPDATE SET last_at = CASE WHEN excluded.last_at > decision_usage.last_at THEN ' +
+          'excluded.last_at ELSE decision_usage.last_at END',
       );
       await tx.run(
         `INSERT INTO compliance_cursor (name, seq) VALUES ('decision_usage', ?)
-        ON CONFLICT (name) DO UPDATE SET seq = CASE WHEN excluded.seq > compliance_cursor.seq THEN excluded.seq ELSE compliance_cursor.seq END`,
+        ON CONFLICT (name) DO UPDATE SET seq = CASE WHEN excluded.seq > compliance_cursor.seq THEN excluded.seq
+          ELSE compliance_cursor.seq END`,
         [usageUpdate.cursor],
       );
       const readiness = readinessOf(

@@ -160,7 +160,9 @@ export const CHECKS: readonly CheckDefinition[] = [
           failureFor(
             i,
             `${i.id} executes on a static secret`,
-            `Created ${i.credential.created}${i.credential.last_rotated ? `, last rotated ${i.credential.last_rotated}` : ', never rotated'}: move it to workload tokens or a key pair, or document an exception.`,
+            `Created ${i.credential.created}` +
+              `${i.credential.last_rotated ? `, last rotated ${i.credential.last_rotated}` : ', never rotated'}: move it to ` +
+              'workload tokens or a key pair, or document an exception.',
           ),
         );
       return { evaluated: ids.length, failures };
@@ -299,8 +301,10 @@ export const CHECKS: readonly CheckDefinition[] = [
             failures.push({
               ...failureFor(
                 i,
-                `${i.id} holds ${newBusiness.join(', ')} in ${key}, where the firm ${auth ? `is ${auth.status}` : 'holds no authorisation'}`,
-                `${auth ? `Authorisation ${auth.id} is already ${auth.status}` : 'The firm holds no authorisation here'}, yet the lifecycle rules in force leave this lawful: correct the rules (mandate rules show), or the identity’s scopes.`,
+                `${i.id} holds ${newBusiness.join(', ')} in ${key}, where the firm ` +
+                  `${auth ? `is ${auth.status}` : 'holds no authorisation'}`,
+                `${auth ? `Authorisation ${auth.id} is already ${auth.status}` : 'The firm holds no authorisation here'}, yet the ` +
+                  'lifecycle rules in force leave this lawful: correct the rules (mandate rules show), or the identity’s scopes.',
               ),
               scopes: [key],
             });
@@ -325,7 +329,9 @@ export const CHECKS: readonly CheckDefinition[] = [
         return {
           subject: { type: 'break_glass_activation', id: a.id },
           title: `Break-glass use of ${a.identity} (${a.id}) is not reviewed`,
-          detail: `${a.emergency ? 'Emergency unseal' : 'Approved unseal'} at ${a.starts_at}; close the review with mandate break-glass review ${a.id}.`,
+          detail:
+            `${a.emergency ? 'Emergency unseal' : 'Approved unseal'} at ${a.starts_at}; close the review with mandate ` +
+            `break-glass review ${a.id}.`,
           owner: i?.owner ?? null,
           scopes: i ? scopesOf(i) : [],
           ...(a.ends_at && !a.emergency ? { since: a.ends_at } : {}),
@@ -399,7 +405,9 @@ export const CHECKS: readonly CheckDefinition[] = [
         const i = byId.get(r.identity);
         failures.push({
           subject: { type: 'revocation', id: r.id },
-          title: `Switching off ${r.identity} ${r.done_at ? `took ${Math.round(took / 1000)} s` : `is still ${r.status} after ${Math.round(took / 1000)} s`}`,
+          title:
+            `Switching off ${r.identity} ` +
+            `${r.done_at ? `took ${Math.round(took / 1000)} s` : `is still ${r.status} after ${Math.round(took / 1000)} s`}`,
           detail: `Asked at ${r.requested_at}${r.done_at ? `, done at ${r.done_at}` : ''}; the bound is ${Math.round(bound / 1000)} s.`,
           owner: i?.owner ?? null,
           scopes: i ? scopesOf(i) : [],
@@ -424,7 +432,9 @@ export const CHECKS: readonly CheckDefinition[] = [
           return {
             subject: { type: 'leaked_secret', id: l.id },
             title: `${l.detector} secret${l.identity ? ` of ${l.identity}` : ''} leaked in ${l.where}`,
-            detail: `Open for ${days(f.now.getTime() - ms(l.first_seen))} days (since ${l.first_seen}): revoke and rotate it, then mark it resolved.`,
+            detail:
+              `Open for ${days(f.now.getTime() - ms(l.first_seen))} days (since ${l.first_seen}): revoke and rotate it, then ` +
+              'mark it resolved.',
             owner: i?.owner ?? null,
             scopes: i ? scopesOf(i) : [],
             since: l.first_seen,
@@ -489,7 +499,8 @@ export const CHECKS: readonly CheckDefinition[] = [
       id: d.id,
       title: d.title,
       description:
-        'Discovery reads the accounts that exist in the firm\u2019s systems and reconciles them with the inventory (the stored results of the last runs).',
+        'Discovery reads the accounts that exist in the firm\u2019s systems and reconciles them with the inventory (the stored results ' +
+        'of the last runs).',
       severity: d.severity,
       controls: [...d.controls],
       run(f) {

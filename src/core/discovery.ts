@@ -447,7 +447,6 @@ export const DISCOVERY_CHECKS = {
 >;
 
 const DAY = 86_400_000;
-const SEP = '\u0000';
 const OFF: ReadonlySet<string> = new Set(['suspended', 'revoked', 'decommissioned']);
 const refOf = (a: ObservedAccount): AccountRef => ({ source: a.source, kind: a.kind, native_id: a.native_id });
 const accountLabel = (a: ObservedAccount) => `${a.kind} ${a.native_id} (source ${a.source})`;
@@ -548,7 +547,7 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
   const byNative = (id: string): Hits | undefined => {
     if (!nativeIdx) {
       nativeIdx = new Map();
-      observed.forEach((a, i) => addHit(nativeIdx!, a.native_id, i));
+      for (const [i, a] of observed.entries()) addHit(nativeIdx!, a.native_id, i);
     }
     return nativeIdx.get(id);
   };
@@ -679,7 +678,8 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
               .join(', ')}`
           : ''
       }` +
-      `${envs.size ? `, in ${[...envs].sort().join(', ')}` : ''}${entities.size > 1 ? `, for entities ${[...entities].sort().join(', ')}` : ''}`;
+      `${envs.size ? `, in ${[...envs].sort().join(', ')}` : ''}` +
+      `${entities.size > 1 ? `, for entities ${[...entities].sort().join(', ')}` : ''}`;
     for (const ai of distinct) note(ai, { type: 'credential', detail }, envs.size > 1);
   }
   for (const ai of morePairs.keys()) {
@@ -693,7 +693,9 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
     for (const f of l)
       note(ai, {
         type: 'credential',
-        detail: `credential ${f.fingerprint} of ${accountLabel(observed[ai]!)} is registered to ${f.identities.map((ii) => identities[ii]!.id).join(', ')}`,
+        detail:
+          `credential ${f.fingerprint} of ${accountLabel(observed[ai]!)} is registered to ` +
+          `${f.identities.map((ii) => identities[ii]!.id).join(', ')}`,
       });
   }
 
@@ -728,7 +730,9 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
         evidence: [
           {
             type: 'account',
-            detail: `${accountLabel(a)} matched by ${how}${how === 'revocation' ? ` ${idn.revocation!.connector}:${idn.revocation!.target}` : ''}`,
+            detail:
+              `${accountLabel(a)} matched by ${how}` +
+              `${how === 'revocation' ? ` ${idn.revocation!.connector}:${idn.revocation!.target}` : ''}`,
           },
         ],
       });
@@ -801,7 +805,9 @@ function unmanagedResult(a: ObservedAccount): ReconcileResult {
   const evidence: Evidence[] = [
     {
       type: 'account',
-      detail: `${accountLabel(a)}: ${a.type}, ${a.enabled ? 'enabled' : 'disabled'}, ${a.can_login ? 'can log in' : 'cannot log in'}, privilege ${a.privilege}`,
+      detail:
+        `${accountLabel(a)}: ${a.type}, ${a.enabled ? 'enabled' : 'disabled'}, ${a.can_login ? 'can log in' : 'cannot log in'}, ` +
+        `privilege ${a.privilege}`,
     },
     ...a.grants.slice(0, 3).map((g): Evidence => ({ type: 'grant', detail: `${g.privilege}: ${g.grant}` })),
     ...a.sessions.slice(0, 3).map((s): Evidence => sessionEvidence(s)),
@@ -818,7 +824,8 @@ function unmanagedResult(a: ObservedAccount): ReconcileResult {
       null,
       a,
       `${a.kind} ${a.type} ${a.native_id} is not in the inventory`,
-      `Found by source ${a.source}${a.can_login ? ', able to log in' : ', unable to log in'}, privilege ${a.privilege}${a.last_used ? `, last used ${a.last_used}` : ''}: declare it with an owner and purpose, or remove it.`,
+      `Found by source ${a.source}${a.can_login ? ', able to log in' : ', unable to log in'}, privilege ${a.privilege}` +
+        `${a.last_used ? `, last used ${a.last_used}` : ''}: declare it with an owner and purpose, or remove it.`,
       severity,
     ),
     evidence,
@@ -851,7 +858,9 @@ function missingResult(idn: DiscoveryIdentity, sources: string[]): ReconcileResu
 
 const sessionEvidence = (s: SessionEvidence): Evidence => ({
   type: 'session',
-  detail: `${s.user}${s.application ? ` via ${s.application}` : ''}${s.client_address ? ` from ${s.client_address}` : ''}${s.interactive ? ' (interactive client)' : ''}`,
+  detail:
+    `${s.user}${s.application ? ` via ${s.application}` : ''}${s.client_address ? ` from ${s.client_address}` : ''}` +
+    `${s.interactive ? ' (interactive client)' : ''}`,
   ...(s.started ? { at: s.started } : {}),
 });
 
@@ -884,7 +893,9 @@ function drifts(idn: DiscoveryIdentity, a: ObservedAccount, now: number, policy:
         ...a.sessions.slice(0, 5).map(sessionEvidence),
       ],
       `${idn.id} is ${status} in Mandate but ${on} ${a.can_login ? 'can still log in' : 'still has sessions'}`,
-      `${a.sessions_total} session${a.sessions_total === 1 ? '' : 's'} seen. Switch it off in the system (revocation ${idn.revocation ? `${idn.revocation.connector}:${idn.revocation.target}` : 'path unset'}) and find why the revocation did not take.`,
+      `${a.sessions_total} session${a.sessions_total === 1 ? '' : 's'} seen. Switch it off in the system (revocation ` +
+        `${idn.revocation ? `${idn.revocation.connector}:${idn.revocation.target}` : 'path unset'}) and find why the revocation ` +
+        'did not take.',
     );
   }
 
@@ -894,18 +905,18 @@ function drifts(idn: DiscoveryIdentity, a: ObservedAccount, now: number, policy:
 
   if (idn.capability === 'observe' && a.privilege === 'execute') {
     const ex = a.grants.filter((g) => g.privilege === 'execute');
+    const examples = ex.length
+      ? `e.g. ${ex
+          .slice(0, 3)
+          .map((g) => g.grant)
+          .join('; ')}`
+      : 'execute privileges';
+    const inAll = a.grants_total > a.grants.length ? ` (${a.grants_total} grants in all)` : '';
     add(
       'over_privileged',
       ex.slice(0, 10).map((g): Evidence => ({ type: 'grant', detail: g.grant })),
       `${idn.id} is declared observe but ${on} holds execute privileges`,
-      `${
-        ex.length
-          ? `e.g. ${ex
-              .slice(0, 3)
-              .map((g) => g.grant)
-              .join('; ')}`
-          : 'execute privileges'
-      }${a.grants_total > a.grants.length ? ` (${a.grants_total} grants in all)` : ''}: narrow the grants to read, or declare the capability.`,
+      `${examples}${inAll}: narrow the grants to read, or declare the capability.`,
     );
   }
 
@@ -926,18 +937,19 @@ function drifts(idn: DiscoveryIdentity, a: ObservedAccount, now: number, policy:
       add(
         'static_credential_too_old',
         [
-          ...statics
-            .slice(0, 5)
-            .map(
-              (c): Evidence => ({
-                type: 'credential',
-                detail: `static ${c.type}${c.label ? ` ${c.label}` : ''}${c.count !== undefined ? ` ×${c.count}` : ''}${(c.last_rotated ?? c.created) ? ` since ${c.last_rotated ?? c.created}` : ''}`,
-              }),
-            ),
+          ...statics.slice(0, 5).map(
+            (c): Evidence => ({
+              type: 'credential',
+              detail:
+                `static ${c.type}${c.label ? ` ${c.label}` : ''}${c.count !== undefined ? ` ×${c.count}` : ''}` +
+                `${(c.last_rotated ?? c.created) ? ` since ${c.last_rotated ?? c.created}` : ''}`,
+            }),
+          ),
           ...old,
         ],
         `${idn.id} is declared short-lived but ${on} holds a static ${statics[0]!.type}`,
-        'Move it to short-lived credentials (workload identity, tokens minted per use) and remove the static one, or correct the declaration.',
+        'Move it to short-lived credentials (workload identity, tokens minted per use) and remove the static one, or correct the ' +
+          'declaration.',
         'high',
       );
     } else if (old.length) {

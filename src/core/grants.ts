@@ -50,7 +50,8 @@ export const ExceptionInput = Type.Object(
     identity: Id,
     control: Enum(
       EXCEPTION_CONTROLS,
-      'the control waived: entitlement (actions or a scope beyond the entitlement), workload_attestation (execute without attestation), static_secret (a legacy credential accepted as a documented risk)',
+      'the control waived: entitlement (actions or a scope beyond the entitlement), workload_attestation (execute without ' +
+        'attestation), static_secret (a legacy credential accepted as a documented risk)',
     ),
     actions: Type.Array(ActionId, { minItems: 1, maxItems: 50, uniqueItems: true, description: 'narrower scope: only these actions' }),
     scope: Scope,

@@ -131,7 +131,10 @@ export function checkManifestShape(doc: unknown): ShapeCheck {
     const validate = compileBody(schema);
     const passed: unknown[] = [];
     (m[key] ?? []).forEach((rec, n) => {
-      if (validate(rec)) return void passed.push(rec);
+      if (validate(rec)) {
+        passed.push(rec);
+        return;
+      }
       const id = typeof (rec as { id?: unknown }).id === 'string' ? (rec as { id: string }).id : undefined;
       if (id !== undefined) failedIds[key].add(id);
       for (const i of ajvIssues(validate.errors, `/${key}/${n}`)) issues.push({ ...i, kind, record: id ?? `#${n}` });
@@ -232,7 +235,7 @@ export function planImport(manifest: Manifest, current: CurrentState, failedIds?
     vocabulary,
   };
 
-  sections.entities.forEach((e, n) => report('entity', 'entities', n, e.id, checkEntity(e)));
+  for (const [n, e] of sections.entities.entries()) report('entity', 'entities', n, e.id, checkEntity(e));
   const allAuthorisations = overlay(current.authorisations, sections.authorisations);
   const byTriple = new Map<string, string>();
   for (const a of allAuthorisations.values()) {
@@ -257,11 +260,10 @@ export function planImport(manifest: Manifest, current: CurrentState, failedIds?
     if (from !== undefined && from !== i.status) {
       const how =
         i.status === 'active' ? 'reactivate' : i.status === 'suspended' ? 'suspend' : i.status === 'revoked' ? 'revoke' : 'decommission';
-      found.push({
-        field: '/status',
-        code: 'INVALID_TRANSITION',
-        reason: `identity ${i.id} is ${from}; ${identityTransitionAllowed(from, i.status) ? `change its status with mandate identities ${how} ${i.id} (POST /v1/identities/${i.id}/status), not by import` : `it cannot go from ${from} to ${i.status}`}`,
-      });
+      const advice = identityTransitionAllowed(from, i.status)
+        ? `change its status with mandate identities ${how} ${i.id} (POST /v1/identities/${i.id}/status), not by import`
+        : `it cannot go from ${from} to ${i.status}`;
+      found.push({ field: '/status', code: 'INVALID_TRANSITION', reason: `identity ${i.id} is ${from}; ${advice}` });
     }
     report('identity', 'identities', n, i.id, found);
   });

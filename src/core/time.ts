@@ -14,7 +14,10 @@ export function isValidTimestamp(s: string): boolean {
   return Number.isFinite(parseTimestamp(s));
 }
 
-/** Whole seconds ("1800") or a span of days, hours, minutes and seconds ("30m", "2h", "1h30m", "90s"); undefined when it is neither or not positive. */
+/**
+ * Whole seconds ("1800") or a span of days, hours, minutes and seconds ("30m", "2h", "1h30m", "90s"); undefined when it is neither or not
+ * positive.
+ */
 export function parseSpanSeconds(value: string): number | undefined {
   const v = value.trim();
   let seconds: number | undefined;

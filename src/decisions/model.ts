@@ -34,7 +34,8 @@ export const DecisionContextSchema = Type.Object(
   {
     additionalProperties: false,
     description:
-      'attested, session_purpose and environment are required unless the principal is a token; for a token, a value that differs from what the token carries is a deny (builtin:context-conflicts-with-token)',
+      'attested, session_purpose and environment are required unless the principal is a token; for a token, a value that differs from ' +
+      'what the token carries is a deny (builtin:context-conflicts-with-token)',
   },
 );
 

@@ -57,7 +57,9 @@ function custody(f: IdentityFactory, L: Licences): void {
           usage: 'never',
           scopes: [scopeOf(a)],
           revocation: hook(KEYS_HOOK),
-          purpose: `Pre-provisioned MPC signing share for the ${where} custody passport; held suspended until the home authority forwards the notification.`,
+          purpose:
+            `Pre-provisioned MPC signing share for the ${where} custody passport; held suspended until the home authority ` +
+            'forwards the notification.',
         });
         continue;
       }
@@ -72,7 +74,9 @@ function custody(f: IdentityFactory, L: Licences): void {
           system: 'custody-signer',
           scopes: [scopeOf(a)],
           revocation: hook(KEYS_HOOK),
-          purpose: `MPC signing share ${n} of ${signers} approving withdrawals from the custody wallets ${entityName(entity)} keeps for clients in ${where}.`,
+          purpose:
+            `MPC signing share ${n} of ${signers} approving withdrawals from the custody wallets ${entityName(entity)} keeps ` +
+            `for clients in ${where}.`,
         });
       }
       f.add({
@@ -87,6 +91,7 @@ function custody(f: IdentityFactory, L: Licences): void {
         actions: ['read', 'withdraw_to_client', 'transfer_to_successor'],
         purpose: `Submits approved withdrawals of custody clients in ${where} to their verified addresses, or to a successor CASP.`,
       });
+      const addresses = `the custody addresses of clients in ${where}`;
       f.add({
         id: `svc-deposit-watcher-${e}-${j}`,
         kind: 'workload',
@@ -96,7 +101,7 @@ function custody(f: IdentityFactory, L: Licences): void {
         system: 'deposits',
         scopes: [scopeOf(a)],
         revocation: rabbit(`svc-deposit-watcher-${e}-${j}`),
-        purpose: `Watches the chains for deposits to the custody addresses of clients in ${where} and reports them to the position register.`,
+        purpose: `Watches the chains for deposits to ${addresses} and reports them to the position register.`,
       });
     }
 

@@ -188,7 +188,8 @@ async function provisionPostgres(
   });
   await withPg(withDatabase(url, db), async (c) => {
     await c.query(
-      'CREATE TABLE IF NOT EXISTS payouts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, client text NOT NULL, amount numeric(18, 2) NOT NULL, status text NOT NULL)',
+      'CREATE TABLE IF NOT EXISTS payouts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, client text NOT NULL, amount ' +
+        'numeric(18, 2) NOT NULL, status text NOT NULL)',
     );
     await c.query(
       'CREATE TABLE IF NOT EXISTS fx_rates (day date NOT NULL, pair text NOT NULL, rate numeric(18, 8) NOT NULL, PRIMARY KEY (day, pair))',
@@ -211,7 +212,8 @@ async function provisionMariadb(
   await withMariadb(url, async (c) => {
     await c.query(`CREATE DATABASE IF NOT EXISTS ${c.escapeId(db)}`);
     await c.query(
-      `CREATE TABLE IF NOT EXISTS ${c.escapeId(db)}.closed_ledgers (client VARCHAR(64) NOT NULL, closed DATE NOT NULL, balance DECIMAL(18, 2) NOT NULL, PRIMARY KEY (client, closed))`,
+      `CREATE TABLE IF NOT EXISTS ${c.escapeId(db)}.closed_ledgers (client VARCHAR(64) NOT NULL, closed DATE NOT NULL, balance ` +
+        'DECIMAL(18, 2) NOT NULL, PRIMARY KEY (client, closed))',
     );
     for (const a of accounts) {
       const pw = password();

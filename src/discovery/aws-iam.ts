@@ -220,9 +220,7 @@ function trustSummary(doc: unknown): { assumable: boolean; trusted: string } {
 }
 
 /** Streams the authorization details, checking and reducing each element as it comes. */
-export async function readAuthorizationDetails(
-  file: string,
-): Promise<{
+export async function readAuthorizationDetails(file: string): Promise<{
   principals: Principal[];
   groups: Map<string, { inline: PolicySummary; managed: string[] }>;
   policies: Map<string, PolicySummary & { name: string }>;

@@ -62,7 +62,7 @@ function items(doc: unknown, key: string | null, label: string): { item: unknown
     const arr = key === null ? page : (page as Record<string, unknown> | null)?.[key];
     if (!Array.isArray(arr))
       throw new Bad(`${base}${key === null ? '' : `/${key}`}`, `not ${key === null ? 'an array' : `an object with a ${key} array`}`);
-    arr.forEach((item, i) => out.push({ item, path: `${base}${key === null ? '' : `/${key}`}/${i}` }));
+    for (const [i, item] of arr.entries()) out.push({ item, path: `${base}${key === null ? '' : `/${key}`}/${i}` });
   });
   return out;
 }

@@ -77,7 +77,7 @@ export function checkKubernetesExport(doc: unknown): Item[] {
   const strings = (v: unknown, path: string) => {
     if (v === undefined) return;
     if (!Array.isArray(v)) throw new Bad(path, 'not an array');
-    v.forEach((s, i) => str(s, `${path}/${i}`, 'an entry'));
+    for (const [i, s] of v.entries()) str(s, `${path}/${i}`, 'an entry');
   };
   items.forEach((it: unknown, i) => {
     const p = `/items/${i}`;

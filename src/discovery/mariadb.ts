@@ -112,7 +112,8 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
         if ((err as { errno?: number }).errno !== 1146) throw err;
         rows = await conn.query<AccountRow[]>(
           `SELECT User AS user, Host AS host, plugin, authentication_string <> '' AS has_password, account_locked AS locked,
-                  UNIX_TIMESTAMP(password_last_changed) AS changed, password_lifetime AS lifetime, password_expired AS expired, 'N' AS is_role
+                  UNIX_TIMESTAMP(password_last_changed) AS changed, password_lifetime AS lifetime, password_expired AS expired,
+                    'N' AS is_role
              FROM mysql.user`,
         );
       }
@@ -123,10 +124,12 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
         `SELECT GRANTEE AS grantee, 'global' AS scope, PRIVILEGE_TYPE AS priv, COUNT(*) AS n, NULL AS names
            FROM information_schema.USER_PRIVILEGES WHERE PRIVILEGE_TYPE <> 'USAGE' GROUP BY GRANTEE, PRIVILEGE_TYPE
          UNION ALL
-         SELECT GRANTEE, 'schema', PRIVILEGE_TYPE, COUNT(*), SUBSTRING_INDEX(GROUP_CONCAT(TABLE_SCHEMA ORDER BY TABLE_SCHEMA SEPARATOR ', '), ', ', 3)
+         SELECT GRANTEE, 'schema', PRIVILEGE_TYPE, COUNT(*), SUBSTRING_INDEX(GROUP_CONCAT(TABLE_SCHEMA
+           ORDER BY TABLE_SCHEMA SEPARATOR ', '), ', ', 3)
            FROM information_schema.SCHEMA_PRIVILEGES GROUP BY GRANTEE, PRIVILEGE_TYPE
          UNION ALL
-         SELECT GRANTEE, 'table', PRIVILEGE_TYPE, COUNT(*), SUBSTRING_INDEX(GROUP_CONCAT(CONCAT(TABLE_SCHEMA, '.', TABLE_NAME) ORDER BY TABLE_SCHEMA, TABLE_NAME SEPARATOR ', '), ', ', 3)
+         SELECT GRANTEE, 'table', PRIVILEGE_TYPE, COUNT(*), SUBSTRING_INDEX(GROUP_CONCAT(CONCAT(TABLE_SCHEMA, '.', TABLE_NAME)
+           ORDER BY TABLE_SCHEMA, TABLE_NAME SEPARATOR ', '), ', ', 3)
            FROM information_schema.TABLE_PRIVILEGES GROUP BY GRANTEE, PRIVILEGE_TYPE`,
       );
       step = 'reading role grants';

@@ -114,7 +114,8 @@ export function createSource(config: SourceConfig, context: SourceContext): Disc
       step = 'reading roles';
       const roles = (
         await main.query<RoleRow>(
-          `SELECT oid::int8::text AS oid, rolname, rolcanlogin, rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls, rolinherit, rolvaliduntil
+          `SELECT oid::int8::text AS oid, rolname, rolcanlogin, rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls,
+            rolinherit, rolvaliduntil
            FROM pg_roles WHERE rolname !~ '^pg_' ORDER BY rolname`,
         )
       ).rows;
@@ -196,7 +197,8 @@ async function privileges(
   const sample = (n: number, names: string[]) => `${names.join(', ')}${n > names.length ? ', …' : ''}`;
   // Tables, views, sequences: one row per (grantee, object type, privilege), not per object.
   const rel = await c.query<{ grantee: string; objtype: string; priv: string; n: number; names: string[] }>(
-    `SELECT a.grantee::int8::text AS grantee, CASE WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END AS objtype, a.privilege_type AS priv,
+    `SELECT a.grantee::int8::text AS grantee, CASE WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END AS objtype,
+      a.privilege_type AS priv,
             count(*)::int AS n, (array_agg(n.nspname || '.' || c.relname ORDER BY n.nspname, c.relname))[1:3] AS names
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN LATERAL aclexplode(c.relacl) a
       WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f', 'S') AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
@@ -212,7 +214,8 @@ async function privileges(
     );
 
   const owned = await c.query<{ owner: string; n: number; names: string[] }>(
-    `SELECT c.relowner::int8::text AS owner, count(*)::int AS n, (array_agg(n.nspname || '.' || c.relname ORDER BY n.nspname, c.relname))[1:3] AS names
+    `SELECT c.relowner::int8::text AS owner, count(*)::int AS n, (array_agg(n.nspname || '.' || c.relname ORDER BY n.nspname,
+      c.relname))[1:3] AS names
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f', 'S') AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
       GROUP BY 1`,
@@ -221,7 +224,8 @@ async function privileges(
     hold(r.owner, 'execute', `owns ${r.n} relation${r.n === 1 ? '' : 's'} in ${db} (${sample(r.n, r.names)})`, r.n);
 
   const schemas = await c.query<{ grantee: string; priv: string; n: number; names: string[] }>(
-    `SELECT a.grantee::int8::text AS grantee, a.privilege_type AS priv, count(*)::int AS n, (array_agg(n.nspname::text ORDER BY n.nspname))[1:3] AS names
+    `SELECT a.grantee::int8::text AS grantee, a.privilege_type AS priv, count(*)::int AS n, (array_agg(n.nspname::text
+      ORDER BY n.nspname))[1:3] AS names
        FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a
       WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_' AND a.grantee <> 0 AND a.grantee <> n.nspowner
       GROUP BY 1, 2
@@ -241,7 +245,8 @@ async function privileges(
 
   // Default privileges: what the grantee will hold on objects others create later.
   const defaults = await c.query<{ grantee: string; creator: string; schema: string | null; objtype: string; priv: string }>(
-    `SELECT a.grantee::int8::text AS grantee, cr.rolname AS creator, n.nspname AS schema, d.defaclobjtype::text AS objtype, a.privilege_type AS priv
+    `SELECT a.grantee::int8::text AS grantee, cr.rolname AS creator, n.nspname AS schema, d.defaclobjtype::text AS objtype,
+      a.privilege_type AS priv
        FROM pg_default_acl d JOIN pg_roles cr ON cr.oid = d.defaclrole LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace
             CROSS JOIN LATERAL aclexplode(d.defaclacl) a
       WHERE a.grantee <> 0 AND a.grantee <> d.defaclrole`,

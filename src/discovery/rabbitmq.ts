@@ -251,7 +251,8 @@ function assemble(config: SourceConfig, snap: Snapshot): ObservedAccount[] {
     }
     const mine = perms.get(u.name) ?? [];
     for (const p of mine) {
-      const what = `vhost ${p.vhost}: configure ${JSON.stringify(p.configure)} write ${JSON.stringify(p.write)} read ${JSON.stringify(p.read)}`;
+      const what =
+        `vhost ${p.vhost}: configure ${JSON.stringify(p.configure)} write ${JSON.stringify(p.write)} read ` + `${JSON.stringify(p.read)}`;
       if (grants(p.configure) || grants(p.write)) evidence.push({ privilege: 'execute', grant: what });
       else if (grants(p.read)) evidence.push({ privilege: 'observe', grant: what });
     }

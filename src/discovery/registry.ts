@@ -103,7 +103,8 @@ export interface SourceReadResult {
 
 /**
  * Reads a source to the end. Every account of a firm's module is checked (it can yield anything;
- * built-in sources build theirs with observedAccount): the first bad one stops the read, which is then incomplete with the bad field's path. Any failure
+ * built-in sources build theirs with observedAccount): the first bad one stops the read, which is then incomplete with the bad field's
+ * path. Any failure
  * makes the read incomplete; the accounts seen so far are kept (they exist) but prove no absence.
  */
 export async function readSource(

@@ -113,7 +113,8 @@ export function registerDiscoveryRoutes(fastify: FastifyInstance, discovery: Dis
       schema: {
         tags,
         summary:
-          'Read the source now and reconcile it with the inventory; answers when the run ends (status failed, with its redacted cause, when the source cannot be read)',
+          'Read the source now and reconcile it with the inventory; answers when the run ends (status failed, with its redacted cause, ' +
+          'when the source cannot be read)',
         params: SourceParam,
         response: { 200: RunSchema, '4xx': Problem },
       },
@@ -205,7 +206,8 @@ export function registerDiscoveryRoutes(fastify: FastifyInstance, discovery: Dis
       schema: {
         tags,
         summary:
-          'Adopt an unmanaged account into the inventory (201 created; 202: it has power and waits for approval, the change request is answered)',
+          'Adopt an unmanaged account into the inventory (201 created; 202: it has power and waits for approval, the change request is ' +
+          'answered)',
         params: KeyParam,
         body: AdoptBody,
         response: { 201: AdoptedSchema, 202: AdoptHeldSchema, '4xx': Problem },

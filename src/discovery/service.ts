@@ -455,7 +455,8 @@ export function discoveryService({ db, clock, kek, createIdentity, runTimeoutMs 
           if (input.kind === 'module')
             throw bad(
               '/kind',
-              "module sources load code into the server: configure them in the server's sources file (MANDATE_DISCOVERY_SOURCES_FILE), not through the API",
+              "module sources load code into the server: configure them in the server's sources file (MANDATE_DISCOVERY_SOURCES_FILE), " +
+                'not through the API',
             );
           const prepared = await prepare(input, process.cwd());
           return db.transaction(async (tx) => {
@@ -622,7 +623,8 @@ export function discoveryService({ db, clock, kek, createIdentity, runTimeoutMs 
       const error = read.error ?? null;
       return db.transaction(async (tx) => {
         await tx.run(
-          'INSERT INTO discovery_runs (id, source_id, status, started_at, finished_at, counts, digest, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO discovery_runs (id, source_id, status, started_at, finished_at, counts, digest, error) VALUES (?, ?, ?, ?, ?, ' +
+            '?, ?, ?)',
           [
             id,
             row.id,
@@ -654,12 +656,14 @@ export function discoveryService({ db, clock, kek, createIdentity, runTimeoutMs 
           ];
           if (prior) {
             await tx.run(
-              'UPDATE discovery_accounts SET source_id = ?, native_id = ?, state = ?, drift = ?, identity_id = ?, account = ?, evidence = ?, findings = ?, last_seen = ? WHERE key = ?',
+              'UPDATE discovery_accounts SET source_id = ?, native_id = ?, state = ?, drift = ?, identity_id = ?, account = ?, ' +
+                'evidence = ?, findings = ?, last_seen = ? WHERE key = ?',
               [...params, key],
             );
           } else {
             await tx.run(
-              'INSERT INTO discovery_accounts (source_id, native_id, state, drift, identity_id, account, evidence, findings, last_seen, key, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+              'INSERT INTO discovery_accounts (source_id, native_id, state, drift, identity_id, account, evidence, findings, ' +
+                'last_seen, key, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
               [...params, key, at],
             );
           }
@@ -862,7 +866,8 @@ export function discoveryService({ db, clock, kek, createIdentity, runTimeoutMs 
      */
     async findings(sql: Sql): Promise<SuggestedFinding[]> {
       const rows = await sql.all<{ findings: string }>(
-        "SELECT findings FROM discovery_accounts WHERE (disposition IS NULL OR disposition <> 'dismissed') AND state IN ('drift', 'unmanaged', 'missing')",
+        "SELECT findings FROM discovery_accounts WHERE (disposition IS NULL OR disposition <> 'dismissed') AND state IN ('drift', " +
+          "'unmanaged', 'missing')",
       );
       return rows.flatMap((r) => JSON.parse(r.findings) as SuggestedFinding[]);
     },

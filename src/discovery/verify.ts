@@ -105,7 +105,8 @@ export function deliveryVerifier({ db, clock, discovery, ...opts }: VerifierDeps
         await discovery.run(
           'mandate:verifier',
           id,
-          `verifying ${outboxIds.length} connector deliver${outboxIds.length === 1 ? 'y' : 'ies'} (${outboxIds.slice(0, 5).join(', ')}${outboxIds.length > 5 ? ', …' : ''})`,
+          `verifying ${outboxIds.length} connector deliver${outboxIds.length === 1 ? 'y' : 'ies'} (${outboxIds.slice(0, 5).join(', ')}` +
+            `${outboxIds.length > 5 ? ', …' : ''})`,
         ),
       );
     }
@@ -128,7 +129,10 @@ export function deliveryVerifier({ db, clock, discovery, ...opts }: VerifierDeps
           action: 'connector.verified',
           subject: { type: 'identity', id: v.identity },
           after: v,
-          reason: `${v.action} of ${v.connector}:${v.target} ${v.verdict === 'effective' ? 'holds' : v.verdict === 'not_effective' ? 'does NOT hold' : 'could not be verified'} (outbox ${v.outbox})`,
+          reason:
+            `${v.action} of ${v.connector}:${v.target} ` +
+            `${v.verdict === 'effective' ? 'holds' : v.verdict === 'not_effective' ? 'does NOT hold' : 'could not be verified'} ` +
+            `(outbox ${v.outbox})`,
         })),
       );
     });

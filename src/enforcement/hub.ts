@@ -81,7 +81,8 @@ export function enforcementHub({ db, clock, policies, lifecycleRules, issuer }: 
   /** Approved, due restrictions not yet applied, with the passports that follow their home. */
   async function provisional(all?: Map<string, Authorisation>): Promise<EnforcementSnapshot['provisional']> {
     const due = await db.all<{ authorisations: string; to_status: string; conditions: string | null }>(
-      "SELECT authorisations, to_status, conditions FROM transitions WHERE status = 'approved' AND effective_at <= ? ORDER BY effective_at, id",
+      "SELECT authorisations, to_status, conditions FROM transitions WHERE status = 'approved' AND effective_at <= ? ORDER BY " +
+        'effective_at, id',
       [clock().toISOString()],
     );
     if (due.length === 0) return [];
@@ -150,7 +151,8 @@ export function enforcementHub({ db, clock, policies, lifecycleRules, issuer }: 
       return;
     }
     const events = await db.all<{ seq: number; action: string; subject_id: string; after_doc: string | null }>(
-      `SELECT seq, action, subject_id, after_doc FROM events WHERE seq > ? AND seq <= ? AND action IN (${placeholders(WATCHED_ACTIONS.length)}) ORDER BY seq`,
+      'SELECT seq, action, subject_id, after_doc FROM events WHERE seq > ? AND seq <= ? AND action IN (' +
+        `${placeholders(WATCHED_ACTIONS.length)}) ORDER BY seq`,
       [seq, end, ...WATCHED_ACTIONS],
     );
     const delta: EnforcementDelta = { from: seq, seq: end, at: 0 };

@@ -114,14 +114,19 @@ export function oscalUuid(seed: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** A string as an OSCAL token (an XML NCName): characters outside letters, digits, `.`, `-`, `_` become `_`; it starts with a letter or `_`. */
+/**
+ * A string as an OSCAL token (an XML NCName): characters outside letters, digits, `.`, `-`, `_` become `_`; it starts with a letter or `_`.
+ */
 export function oscalToken(s: string): string {
   let out = '';
   for (const ch of s) out += /^[\p{L}\p{N}._-]$/u.test(ch) ? ch : '_';
   return /^[\p{L}_]/u.test(out) ? out : `_${out}`;
 }
 
-/** A string as an OSCAL StringDatatype: white space runs collapsed to one space, none at either end, no lone surrogate. Empty when nothing is left. */
+/**
+ * A string as an OSCAL StringDatatype: white space runs collapsed to one space, none at either end, no lone surrogate. Empty when nothing
+ * is left.
+ */
 export function oscalString(s: string | null | undefined): string {
   return wellFormed(s ?? '')
     .replace(/\s+/gu, ' ')
@@ -231,7 +236,9 @@ export function assessmentResults(data: EvidenceData): object {
         'relevant-evidence': [
           {
             href: `${PACK_EVIDENCE.data}#/checks/${checkIndex.get(c)}`,
-            description: `The result of check ${visible(c.check)} in this pack's run: ${count(c.failed)} of ${count(c.evaluated)} subjects failed.`,
+            description:
+              `The result of check ${visible(c.check)} in this pack's run: ${count(c.failed)} of ${count(c.evaluated)} ` +
+              'subjects failed.',
           },
           ...mine.map((f) => ({
             href: `${PACK_EVIDENCE.data}#/findings/${findingIndex.get(f)}`,
@@ -275,7 +282,9 @@ export function assessmentResults(data: EvidenceData): object {
                 {
                   href: PACK_EVIDENCE.ledger,
                   props: props(...seqs.map((n) => prop('ledger-seq', String(n)))),
-                  description: `The ledger events this finding rests on, by sequence number: ${seqs.join(', ')}; each has an inclusion proof in the pack's signed checkpoint.`,
+                  description:
+                    `The ledger events this finding rests on, by sequence number: ${seqs.join(', ')}; each has an inclusion ` +
+                    "proof in the pack's signed checkpoint.",
                 },
               ]
             : []),
@@ -300,8 +309,11 @@ export function assessmentResults(data: EvidenceData): object {
     const statuses = (s: Finding['status']) => o.findings.filter((f) => f.status === s).length;
     const name = FRAMEWORK_NAMES[o.framework].short;
     const description = o.satisfied
-      ? `Satisfied: ${o.checks.length} check(s) mapped to ${visible(o.ref)} evaluated ${o.evaluated} subject(s) and none failed; no unresolved finding names it.`
-      : `Not satisfied: ${o.failed} of ${o.evaluated} subject evaluation(s) failed the ${o.checks.length} check(s) mapped to ${visible(o.ref)}; unresolved findings: ${statuses('open')} open, ${statuses('acknowledged')} acknowledged, ${statuses('accepted_risk')} accepted as risk.`;
+      ? `Satisfied: ${o.checks.length} check(s) mapped to ${visible(o.ref)} evaluated ${o.evaluated} subject(s) and none failed; no ` +
+        'unresolved finding names it.'
+      : `Not satisfied: ${o.failed} of ${o.evaluated} subject evaluation(s) failed the ${o.checks.length} check(s) mapped to ` +
+        `${visible(o.ref)}; unresolved findings: ${statuses('open')} open, ${statuses('acknowledged')} acknowledged, ` +
+        `${statuses('accepted_risk')} accepted as risk.`;
     const exceptions = [
       ...new Set(o.findings.map((f) => f.exception).filter((e): e is string => e !== null && oscalString(e) !== '')),
     ].sort(cmp);
@@ -372,7 +384,11 @@ export function assessmentResults(data: EvidenceData): object {
   const result = obj({
     uuid: ids.mint('result'),
     title: `Mandate control checks: ${entityName} (${jurisdiction})`,
-    description: `Automated checks of the non-human identities of ${entityName}${oscalString(data.entity.lei) ? ` (LEI ${oscalString(data.entity.lei)})` : ''} for ${jurisdiction}, as of ${start}: ${checks.length} check(s) over ${outcomes.length} control(s), ${outcomes.filter((o) => !o.satisfied).length} not satisfied; ${unresolvedCount} unresolved finding(s).`,
+    description:
+      `Automated checks of the non-human identities of ${entityName}` +
+      `${oscalString(data.entity.lei) ? ` (LEI ${oscalString(data.entity.lei)})` : ''} for ${jurisdiction}, as of ${start}: ` +
+      `${checks.length} check(s) over ${outcomes.length} control(s), ${outcomes.filter((o) => !o.satisfied).length} not satisfied; ` +
+      `${unresolvedCount} unresolved finding(s).`,
     start,
     end,
     props: props(
@@ -442,7 +458,8 @@ export function assessmentResults(data: EvidenceData): object {
     'import-ap': {
       href: `mandate://assessment-plan/${uriSegment(data.entity.id)}/${uriSegment(data.jurisdiction)}`,
       remarks:
-        'Mandate keeps no OSCAL assessment plan: this reference names the standing plan (the control catalogue and its checks) for this entity and member state.',
+        'Mandate keeps no OSCAL assessment plan: this reference names the standing plan (the control catalogue and its checks) for ' +
+        'this entity and member state.',
     },
     results: [result],
     'back-matter': {
@@ -450,7 +467,10 @@ export function assessmentResults(data: EvidenceData): object {
         obj({
           uuid: ledgerUuid,
           title: 'Ledger events',
-          description: `The pack's ledger events (origin ${oscalString(data.ledger.origin) || 'unknown'}, size ${count(data.ledger.size)}), with the signed checkpoint and each event's inclusion proof in it; verifiable offline with mandate ledger verify.`,
+          description:
+            `The pack's ledger events (origin ${oscalString(data.ledger.origin) || 'unknown'}, size ` +
+            `${count(data.ledger.size)}), with the signed checkpoint and each event's inclusion proof in it; verifiable offline ` +
+            'with mandate ledger verify.',
           props: props(prop('ledger-root', data.ledger.root)),
           rlinks: [
             { href: PACK_EVIDENCE.ledger, 'media-type': 'application/jsonl' },
@@ -493,8 +513,9 @@ function controlTargets(ids: string[]): Map<string, string> {
   return tokens;
 }
 
+// The dateTime-with-timezone pattern of NIST's OSCAL schema, verbatim so that it can be compared with the schema.
 const DATE_TIME =
-  /^(((2000|2400|2800|(19|2[0-9](0[48]|[2468][048]|[13579][26])))-02-29)|(((19|2[0-9])[0-9]{2})-02-(0[1-9]|1[0-9]|2[0-8]))|(((19|2[0-9])[0-9]{2})-(0[13578]|10|12)-(0[1-9]|[12][0-9]|3[01]))|(((19|2[0-9])[0-9]{2})-(0[469]|11)-(0[1-9]|[12][0-9]|30)))T(2[0-3]|[01][0-9]):([0-5][0-9]):([0-5][0-9])(\.[0-9]+)?(Z|(-((0[0-9]|1[0-2]):00|0[39]:30)|\+((0[0-9]|1[0-4]):00|(0[34569]|10):30|(0[58]|12):45)))$/;
+  /^(((2000|2400|2800|(19|2[0-9](0[48]|[2468][048]|[13579][26])))-02-29)|(((19|2[0-9])[0-9]{2})-02-(0[1-9]|1[0-9]|2[0-8]))|(((19|2[0-9])[0-9]{2})-(0[13578]|10|12)-(0[1-9]|[12][0-9]|3[01]))|(((19|2[0-9])[0-9]{2})-(0[469]|11)-(0[1-9]|[12][0-9]|30)))T(2[0-3]|[01][0-9]):([0-5][0-9]):([0-5][0-9])(\.[0-9]+)?(Z|(-((0[0-9]|1[0-2]):00|0[39]:30)|\+((0[0-9]|1[0-4]):00|(0[34569]|10):30|(0[58]|12):45)))$/; // lines: long
 
 /** The timestamp as OSCAL accepts it: kept as written when it already conforms, else normalised to UTC; null when it is no date-time. */
 function timestamp(s: string): string | null {

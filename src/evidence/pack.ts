@@ -124,7 +124,8 @@ export function evidencePackService({ db, clock, ledger, compliance }: EvidenceP
           subject_id: string;
           reason: string | null;
         }>(
-          'SELECT seq, at, actor, action, subject_type, subject_id, reason FROM events WHERE subject_id = ? AND subject_type = ? AND seq <= ? ORDER BY seq',
+          'SELECT seq, at, actor, action, subject_type, subject_id, reason FROM events WHERE subject_id = ? AND subject_type = ? AND ' +
+            'seq <= ? ORDER BY seq',
           [a.id, 'authorisation', state.maxSeq],
         )
       ).map(
@@ -205,7 +206,8 @@ export function evidencePackService({ db, clock, ledger, compliance }: EvidenceP
       const chunk = about.slice(i, i + 500);
       approvalRows.push(
         ...(await db.all<(typeof approvalRows)[number]>(
-          `SELECT id, kind, status, requester, decided_at, summary FROM approvals WHERE created_at <= ? AND subject_id IN (${placeholders(chunk.length)})`,
+          'SELECT id, kind, status, requester, decided_at, summary FROM approvals WHERE created_at <= ? AND subject_id IN (' +
+            `${placeholders(chunk.length)})`,
           [asOf, ...chunk],
         )),
       );
@@ -214,7 +216,8 @@ export function evidencePackService({ db, clock, ledger, compliance }: EvidenceP
     for (let i = 0; i < approvalRows.length; i += 500) {
       const chunk = approvalRows.slice(i, i + 500).map((r) => r.id);
       for (const v of await db.all<{ approval_id: string; voter: string }>(
-        `SELECT approval_id, voter FROM approval_votes WHERE decision = 'approve' AND at <= ? AND approval_id IN (${placeholders(chunk.length)}) ORDER BY at`,
+        "SELECT approval_id, voter FROM approval_votes WHERE decision = 'approve' AND at <= ? AND approval_id IN (" +
+          `${placeholders(chunk.length)}) ORDER BY at`,
         [asOf, ...chunk],
       ))
         (votesOf.get(v.approval_id) ?? votesOf.set(v.approval_id, []).get(v.approval_id)!).push(v.voter);
@@ -313,7 +316,8 @@ export function evidencePackService({ db, clock, ledger, compliance }: EvidenceP
       for (let i = 0; i < cited.length; i += 2000) {
         const chunk = cited.slice(i, i + 2000);
         const rows = await db.all<LeafFields & { leaf_hash: string }>(
-          `SELECT seq, at, actor, action, subject_type, subject_id, before_doc, after_doc, reason, leaf_hash FROM events WHERE seq IN (${placeholders(chunk.length)}) ORDER BY seq`,
+          'SELECT seq, at, actor, action, subject_type, subject_id, before_doc, after_doc, reason, leaf_hash FROM events WHERE seq IN (' +
+            `${placeholders(chunk.length)}) ORDER BY seq`,
           chunk,
         );
         for (const r of rows) lines.push(`${LINE_PREFIX}${r.leaf_hash}${LINE_MIDDLE}${leafText({ ...r, seq: Number(r.seq) })}}`);

@@ -5,7 +5,6 @@
 import type { EvidenceData, Finding, FindingStatus, Readiness, Severity } from '../core/evidence.js';
 import { FRAMEWORK_NAMES, FRAMEWORKS, PACK_EVIDENCE, SEVERITIES, controlOutcomes, isUnresolved, type ControlOutcome } from './oscal.js';
 
-const DAY = 86_400_000;
 const STATUS_ORDER: FindingStatus[] = ['open', 'acknowledged', 'accepted_risk', 'resolved'];
 const STATUS_LABEL: Record<FindingStatus, string> = {
   open: 'Open',
@@ -65,7 +64,9 @@ export function renderReport(data: EvidenceData): string {
     ...REPORT_SECTIONS.map(
       ([id, heading, page]) => `<section id="${id}"${page ? ' class="major"' : ''}>\n<h2>${heading}</h2>\n${sections[id]}\n</section>`,
     ),
-    `<footer><p class="muted">Rendered by Mandate from the evidence pack of ${esc(data.entity.name || data.entity.id)} generated at ${time(data.generated_at)}. The signed ledger in the pack is the authoritative record; this report is a reading of it.</p></footer>`,
+    `<footer><p class="muted">Rendered by Mandate from the evidence pack of ${esc(data.entity.name || data.entity.id)} generated at ` +
+      `${time(data.generated_at)}` +
+      '. The signed ledger in the pack is the authoritative record; this report is a reading of it.</p></footer>',
     '</main>',
     '</body>',
     '</html>',
@@ -85,7 +86,8 @@ function header(data: EvidenceData, title: string): string {
 <dt>Member state</dt><dd>${text(data.jurisdiction)} <span class="muted">(home member state ${text(data.entity.home)})</span></dd>
 <dt>As of</dt><dd>${time(data.as_of)}</dd>
 <dt>Generated at</dt><dd>${time(data.generated_at)}</dd>
-<dt>Ledger checkpoint</dt><dd>${text(data.ledger.origin)}, size ${num(data.ledger.size)}, root <span class="mono">${text(data.ledger.root)}</span></dd>
+<dt>Ledger checkpoint</dt><dd>${text(data.ledger.origin)}, size ${num(data.ledger.size)},
+root <span class="mono">${text(data.ledger.root)}</span></dd>
 <dt>Control catalogue</dt><dd>version ${text(data.catalogue.version)}</dd>
 <dt>Policy</dt><dd>version ${num(data.policies.version)}</dd>
 </dl>
@@ -93,7 +95,11 @@ function header(data: EvidenceData, title: string): string {
 }
 
 function nav(): string {
-  return `<nav aria-label="Contents"><h2 class="toc">Contents</h2><ol>${REPORT_SECTIONS.map(([id, heading]) => `<li><a href="#${id}">${heading}</a></li>`).join('')}</ol></nav>`;
+  return (
+    '<nav aria-label="Contents"><h2 class="toc">Contents</h2><ol>' +
+    `${REPORT_SECTIONS.map(([id, heading]) => `<li><a href="#${id}">${heading}</a></li>`).join('')}` +
+    '</ol></nav>'
+  );
 }
 
 function summary(data: EvidenceData, outcomes: ControlOutcome[]): string {
@@ -117,16 +123,21 @@ function summary(data: EvidenceData, outcomes: ControlOutcome[]): string {
     kpi(num(blockingIds.size), 'blocking findings', blockingIds.size ? 'bad' : 'ok'),
     kpi(`${num(satisfied)} / ${num(outcomes.length)}`, 'controls satisfied'),
     '</div>',
-    `<figure>${readinessChart(data.readiness)}<figcaption>Readiness per service, 0–100 (100: no open finding in the service's scope). Green from 80, amber from 50, red below.</figcaption></figure>`,
-    `<figure>${severityChart(bySeverity)}<figcaption>Unresolved findings by severity: open or acknowledged (solid) and accepted as risk under an exception (hatched).</figcaption></figure>`,
-    `<figure>${trendChart(data.trend)}<figcaption>Readiness over time for ${esc(data.entity.name || data.entity.id)} in ${esc(data.jurisdiction)}: the mean score of its services.</figcaption></figure>`,
+    `<figure>${readinessChart(data.readiness)}<figcaption>Readiness per service, 0–100 (100: no open finding in the service's scope). ` +
+      'Green from 80, amber from 50, red below.</figcaption></figure>',
+    `<figure>${severityChart(bySeverity)}<figcaption>Unresolved findings by severity: open or acknowledged (solid) and accepted as ` +
+      'risk under an exception (hatched).</figcaption></figure>',
+    `<figure>${trendChart(data.trend)}<figcaption>Readiness over time for ${esc(data.entity.name || data.entity.id)} in ` +
+      `${esc(data.jurisdiction)}` +
+      ': the mean score of its services.</figcaption></figure>',
     data.readiness.length
       ? table(
           ['Service', 'Authorisation', 'Score', 'Identities', 'Open findings', 'Blocking'],
           data.readiness.map((r) => [
             `${text(r.service)} <span class="muted">(${text(r.jurisdiction)})</span>`,
             r.authorisation
-              ? `${text(r.authorisation.status)} <span class="muted">${text(r.authorisation.basis)}, ${text(r.authorisation.reference)}</span>`
+              ? `${text(r.authorisation.status)} <span class="muted">${text(r.authorisation.basis)}, ${text(r.authorisation.reference)}` +
+                '</span>'
               : '<span class="bad">none on record</span>',
             { html: num(clamp(r.score)), cls: 'num' },
             { html: num(r.identities), cls: 'num' },
@@ -198,7 +209,10 @@ function deadlines(data: EvidenceData): string {
 
 function controls(data: EvidenceData, outcomes: ControlOutcome[]): string {
   const parts: string[] = [
-    `<p>${num(outcomes.filter((o) => o.satisfied).length)} of ${num(outcomes.length)} controls satisfied (catalogue ${text(data.catalogue.version)}). A control is satisfied when no check mapped to it failed and no unresolved finding names it; a risk accepted under an exception leaves it not satisfied.</p>`,
+    `<p>${num(outcomes.filter((o) => o.satisfied).length)} of ${num(outcomes.length)} controls satisfied (catalogue ` +
+      `${text(data.catalogue.version)}` +
+      '). A control is satisfied when no check mapped to it failed and no unresolved finding names it; a risk accepted under an ' +
+      'exception leaves it not satisfied.</p>',
   ];
   for (const fw of FRAMEWORKS) {
     const mine = outcomes.filter((o) => o.framework === fw);
@@ -229,7 +243,8 @@ function controls(data: EvidenceData, outcomes: ControlOutcome[]): string {
       ? table(
           ['Check', 'Severity', 'Evaluated', 'Failed', 'Controls'],
           data.checks.map((c) => [
-            `${text(c.title)}<br><span class="mono muted">${text(c.check)}</span>${c.description ? `<br><span class="muted">${text(c.description)}</span>` : ''}`,
+            `${text(c.title)}<br><span class="mono muted">${text(c.check)}</span>` +
+              `${c.description ? `<br><span class="muted">${text(c.description)}</span>` : ''}`,
             severity(c.severity),
             { html: num(c.evaluated), cls: 'num' },
             { html: c.failed > 0 ? `<span class="bad">${num(c.failed)}</span>` : num(c.failed), cls: 'num' },
@@ -257,7 +272,8 @@ function findingsTable(data: EvidenceData): string {
       sorted.map((f) => [
         severity(f.severity),
         `<span class="status-${f.status === 'resolved' ? 'done' : 'live'}">${esc(STATUS_LABEL[f.status] ?? f.status)}</span>`,
-        `<strong>${text(f.title)}</strong><br>${text(f.detail)}<br><span class="muted">${text(f.subject.type)}</span> <span class="mono">${text(f.subject.id)}</span><br><span class="mono muted">${text(f.id)}</span>`,
+        `<strong>${text(f.title)}</strong><br>${text(f.detail)}<br><span class="muted">${text(f.subject.type)}</span> <span ` +
+          `class="mono">${text(f.subject.id)}</span><br><span class="mono muted">${text(f.id)}</span>`,
         f.owner ? text(f.owner) : '<span class="bad">no owner</span>',
         f.controls.map((id) => `<span class="mono">${text(id)}</span>`).join('<br>'),
         `${date(f.first_seen)} – ${date(f.last_seen)}`,
@@ -290,7 +306,10 @@ function inventory(data: EvidenceData): string {
   };
   const ids = data.inventory.identities;
   return [
-    `<p>${num(data.inventory.total)} identities in scope: ${num(ids.filter((i) => i.capability === 'execute').length)} can execute, ${num(ids.filter((i) => i.break_glass).length)} break-glass, ${num(ids.filter((i) => i.vendor !== null).length)} held by vendors, ${num(ids.filter((i) => !i.owner).length)} without owner.</p>`,
+    `<p>${num(data.inventory.total)} identities in scope: ${num(ids.filter((i) => i.capability === 'execute').length)} can execute, ` +
+      `${num(ids.filter((i) => i.break_glass).length)}` +
+      ` break-glass, ${num(ids.filter((i) => i.vendor !== null).length)} held by vendors, ${num(ids.filter((i) => !i.owner).length)}` +
+      ' without owner.</p>',
     '<div class="grid3">',
     breakdown('Kind', data.inventory.by_kind),
     breakdown('Capability', data.inventory.by_capability),
@@ -408,12 +427,22 @@ function policy(data: EvidenceData): string {
 function verify(data: EvidenceData): string {
   const inPack = (path: string) => `<span class="mono">${esc(path.replace(/^\.\.\//, ''))}</span>`;
   return [
-    '<p>Everything in this pack rests on Mandate’s ledger: an append-only Merkle tree of every change (RFC 9162) whose checkpoints are signed with Ed25519. The pack is signed too. Anyone can check it offline, without Mandate’s server or database:</p>',
+    '<p>Everything in this pack rests on Mandate’s ledger: an append-only Merkle tree of every change (RFC 9162) whose checkpoints are ' +
+      'signed with Ed25519. The pack is signed too. Anyone can check it offline, without Mandate’s server or database:</p>',
     '<ol>',
-    `<li>Obtain the ledger’s <strong>verifier key</strong> from a copy you keep independently of Mandate (it is published at <code>GET /v1/ledger/key</code> and by <code>mandate ledger checkpoint</code>). The pack carries the key too (${inPack('ledger/key.txt')}), but a key taken from the pack only shows that the pack is consistent with itself.</li>`,
-    '<li>Run<pre><code>mandate ledger verify &lt;pack&gt;.tar.gz --key &lt;verifier key&gt;</code></pre>It checks the signature of the pack’s manifest and the SHA-256 of every file it lists, the signed checkpoint, each cited ledger event against its leaf hash and its inclusion proof in that checkpoint, and the OSCAL document against NIST’s OSCAL 1.1.3 schema. It reports every problem, not only the first.</li>',
-    `<li>Check that the verified checkpoint is the one below: origin <span class="mono">${text(data.ledger.origin)}</span>, size <strong>${num(data.ledger.size)}</strong>, root <span class="mono">${text(data.ledger.root)}</span>. A checkpoint of the same log kept elsewhere must be consistent with it (<code>mandate ledger consistency</code>).</li>`,
-    `<li>The same results are in machine-readable form in ${inPack(`oscal/assessment-results.json`)} (OSCAL assessment results) and ${inPack(PACK_EVIDENCE.data)}; the observations cite the ledger events (${inPack(PACK_EVIDENCE.ledger)}) by sequence number.</li>`,
+    '<li>Obtain the ledger’s <strong>verifier key</strong> from a copy you keep independently of Mandate (it is published at <code>GET ' +
+      `/v1/ledger/key</code> and by <code>mandate ledger checkpoint</code>). The pack carries the key too (${inPack('ledger/key.txt')}` +
+      '), but a key taken from the pack only shows that the pack is consistent with itself.</li>',
+    '<li>Run<pre><code>mandate ledger verify &lt;pack&gt;.tar.gz --key &lt;verifier key&gt;</code></pre>It checks the signature of the ' +
+      'pack’s manifest and the SHA-256 of every file it lists, the signed checkpoint, each cited ledger event against its leaf ' +
+      'hash and its inclusion proof in that checkpoint, and the OSCAL document against NIST’s OSCAL 1.1.3 schema. It reports every ' +
+      'problem, not only the first.</li>',
+    `<li>Check that the verified checkpoint is the one below: origin <span class="mono">${text(data.ledger.origin)}</span>, size ` +
+      `<strong>${num(data.ledger.size)}</strong>, root <span class="mono">${text(data.ledger.root)}</span>. A checkpoint of the ` +
+      'same log kept elsewhere must be consistent with it (<code>mandate ledger consistency</code>).</li>',
+    `<li>The same results are in machine-readable form in ${inPack(`oscal/assessment-results.json`)} (OSCAL assessment results) and ` +
+      `${inPack(PACK_EVIDENCE.data)}` +
+      `; the observations cite the ledger events (${inPack(PACK_EVIDENCE.ledger)}) by sequence number.</li>`,
     '</ol>',
     `<p>This pack cites ${num(data.ledger.cited)} ledger event(s).</p>`,
     data.ledger.checkpoint
@@ -451,7 +480,8 @@ function readinessChart(rows: Readiness[]): string {
     out.push(
       `<g><title>${esc(`${r.service} (${r.jurisdiction}): ${fmt(s)}`)}</title>` +
         `<text x="${labelW - 8}" y="${y + 12}" text-anchor="end">${esc(truncate(`${r.service} (${r.jurisdiction})`, 30))}</text>` +
-        `<rect x="${labelW}" y="${y}" width="${fmt(x(s) - labelW)}" height="16" fill="${scoreColour(s)}" stroke="#333" stroke-width="0.5"/>` +
+        `<rect x="${labelW}" y="${y}" width="${fmt(x(s) - labelW)}" height="16" fill="${scoreColour(s)}" stroke="#333" ` +
+        'stroke-width="0.5"/>' +
         `<text x="${fmt(x(s) + 6)}" y="${y + 12}" class="value">${fmt(s)}</text></g>`,
     );
   });
@@ -475,11 +505,14 @@ function severityChart(rows: { severity: Severity; open: number; accepted: numbe
   const desc = rows.map((r) => `${r.severity}: ${r.open} open or acknowledged, ${r.accepted} accepted as risk`).join('; ');
   const out = [
     svgOpen('chart-severity', W, H, 'Unresolved findings by severity', desc),
-    '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#555" stroke-width="2"/></pattern></defs>',
+    '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" ' +
+      'x2="0" y2="6" stroke="#555" stroke-width="2"/></pattern></defs>',
   ];
   for (let t = 0; t <= ymax; t += step) {
     out.push(
-      `<line x1="${left}" y1="${fmt(y(t))}" x2="${W - 10}" y2="${fmt(y(t))}" stroke="#ccc" stroke-width="1"/><text x="${left - 6}" y="${fmt(y(t) + 4)}" text-anchor="end" class="axis">${t}</text>`,
+      `<line x1="${left}" y1="${fmt(y(t))}" x2="${W - 10}" y2="${fmt(y(t))}" stroke="#ccc" stroke-width="1"/><text x="${left - 6}" y="` +
+        `${fmt(y(t) + 4)}` +
+        `" text-anchor="end" class="axis">${t}</text>`,
     );
   }
   rows.forEach((r, i) => {
@@ -489,11 +522,14 @@ function severityChart(rows: { severity: Severity; open: number; accepted: numbe
     out.push(`<g><title>${esc(`${r.severity}: ${r.open} open or acknowledged, ${r.accepted} accepted as risk`)}</title>`);
     if (r.open)
       out.push(
-        `<rect x="${fmt(x0)}" y="${fmt(y(r.open))}" width="${fmt(bw)}" height="${fmt(y(0) - y(r.open))}" fill="${SEVERITY_COLOUR[r.severity]}" stroke="#333" stroke-width="0.5"/>`,
+        `<rect x="${fmt(x0)}" y="${fmt(y(r.open))}" width="${fmt(bw)}" height="${fmt(y(0) - y(r.open))}" fill="` +
+          `${SEVERITY_COLOUR[r.severity]}` +
+          '" stroke="#333" stroke-width="0.5"/>',
       );
     if (r.accepted)
       out.push(
-        `<rect x="${fmt(x0)}" y="${fmt(y(total))}" width="${fmt(bw)}" height="${fmt(y(r.open) - y(total))}" fill="url(#hatch)" stroke="#333" stroke-width="0.5"/>`,
+        `<rect x="${fmt(x0)}" y="${fmt(y(total))}" width="${fmt(bw)}" height="${fmt(y(r.open) - y(total))}" fill="url(#hatch)" ` +
+          'stroke="#333" stroke-width="0.5"/>',
       );
     out.push(`<text x="${fmt(cx)}" y="${fmt(y(total) - 4)}" text-anchor="middle" class="value">${total}</text>`);
     out.push(`<text x="${fmt(cx)}" y="${H - 10}" text-anchor="middle">${r.severity}</text></g>`);
@@ -523,7 +559,8 @@ function trendChart(trend: EvidenceData['trend']): string {
   const out = [svgOpen('chart-trend', W, H, 'Readiness trend', desc)];
   for (const t of [0, 25, 50, 75, 100]) {
     out.push(
-      `<line x1="${left}" y1="${fmt(y(t))}" x2="${W - right}" y2="${fmt(y(t))}" stroke="#ccc" stroke-width="1"/><text x="${left - 6}" y="${fmt(y(t) + 4)}" text-anchor="end" class="axis">${t}</text>`,
+      `<line x1="${left}" y1="${fmt(y(t))}" x2="${W - right}" y2="${fmt(y(t))}" stroke="#ccc" stroke-width="1"/><text x="${left - 6}" ` +
+        `y="${fmt(y(t) + 4)}" text-anchor="end" class="axis">${t}</text>`,
     );
   }
   if (!points.length) {
@@ -532,20 +569,24 @@ function trendChart(trend: EvidenceData['trend']): string {
     const xy = points.map((p, k) => [xOf(p, k), y(p.score)] as const);
     if (xy.length > 1)
       out.push(`<polyline points="${xy.map(([a, b]) => `${fmt(a)},${fmt(b)}`).join(' ')}" fill="none" stroke="#1b5e87" stroke-width="2"/>`);
-    points.forEach((p, k) =>
+    for (const [k, p] of points.entries()) {
+      const [cx, cy] = xy[k]!;
       out.push(
-        `<circle cx="${fmt(xy[k]![0])}" cy="${fmt(xy[k]![1])}" r="3" fill="#1b5e87"><title>${esc(`${p.at}: ${fmt(p.score)}`)}</title></circle>`,
-      ),
-    );
+        `<circle cx="${fmt(cx)}" cy="${fmt(cy)}" r="3" fill="#1b5e87">` + `<title>${esc(`${p.at}: ${fmt(p.score)}`)}</title></circle>`,
+      );
+    }
     const first = points[0]!,
       last = points[points.length - 1]!;
     out.push(
-      `<text x="${fmt(xy[0]![0])}" y="${H - 12}" text-anchor="${points.length > 1 ? 'start' : 'middle'}" class="axis">${esc(dateText(first.at))}</text>`,
+      `<text x="${fmt(xy[0]![0])}" y="${H - 12}" text-anchor="${points.length > 1 ? 'start' : 'middle'}" class="axis">` +
+        `${esc(dateText(first.at))}` +
+        '</text>',
     );
     if (points.length > 1)
       out.push(`<text x="${fmt(xy[xy.length - 1]![0])}" y="${H - 12}" text-anchor="end" class="axis">${esc(dateText(last.at))}</text>`);
     out.push(
-      `<text x="${fmt(xy[xy.length - 1]![0])}" y="${fmt(xy[xy.length - 1]![1] - 8)}" text-anchor="end" class="value">${fmt(last.score)}</text>`,
+      `<text x="${fmt(xy[xy.length - 1]![0])}" y="${fmt(xy[xy.length - 1]![1] - 8)}" text-anchor="end" class="value">${fmt(last.score)}` +
+        '</text>',
     );
   }
   out.push('</svg>');
@@ -554,7 +595,9 @@ function trendChart(trend: EvidenceData['trend']): string {
 
 function svgOpen(id: string, w: number, h: number, title: string, desc: string): string {
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="${id}" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}">` +
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="${id}" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ` +
+    `${w}` +
+    ` ${h}" width="${w}" height="${h}">` +
     `<title id="${id}-title">${esc(title)}</title><desc id="${id}-desc">${esc(desc)}</desc>`
   );
 }
@@ -657,7 +700,10 @@ h2 { font-size: 14pt; margin: 18pt 0 8pt; padding-bottom: 2pt; border-bottom: 2p
 h2.toc { font-size: 11pt; border: 0; margin: 12pt 0 2pt; }
 h3 { font-size: 11pt; margin: 12pt 0 4pt; }
 nav ol { columns: 2; margin: 0; padding-left: 18pt; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2pt 12pt; margin: 0; border-top: 1px solid var(--line); border-bottom: 1px solid var(--line); padding: 6pt 0; }
+dl.facts {
+  display: grid; grid-template-columns: max-content 1fr; gap: 2pt 12pt; margin: 0;
+  border-top: 1px solid var(--line); border-bottom: 1px solid var(--line); padding: 6pt 0;
+}
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 table { width: 100%; border-collapse: collapse; margin: 4pt 0 10pt; font-size: 9pt; }
@@ -672,7 +718,10 @@ table.compact th, table.compact td { padding: 1.5pt 3pt; }
 .ok { color: var(--ok); }
 .warn { color: var(--warn); }
 .bad { color: var(--bad); }
-.badge { display: inline-block; border: 1px solid currentColor; border-radius: 3px; padding: 0 4px; font-size: 0.85em; font-weight: 600; white-space: nowrap; }
+.badge {
+  display: inline-block; border: 1px solid currentColor; border-radius: 3px; padding: 0 4px;
+  font-size: 0.85em; font-weight: 600; white-space: nowrap;
+}
 .sev-critical { color: #8e0000; border-width: 2px; }
 .sev-high { color: var(--bad); }
 .sev-medium { color: var(--warn); }

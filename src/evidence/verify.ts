@@ -2,7 +2,7 @@
 // verifier key obtained independently: the manifest's signature, every file's hash, the signed
 // checkpoint, every cited event's leaf hash and its inclusion proof in that checkpoint, and the
 // OSCAL document against NIST's schema. Every problem is reported, not only the first.
-import { createHash, verify } from 'node:crypto';
+import { createHash, type KeyObject, verify } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
@@ -99,7 +99,7 @@ export async function verifyPack(bytes: Buffer, opts: { key?: string } = {}): Pr
     return report;
   }
   if (opts.key && packKey && packKey !== opts.key.trim()) problems.push('the pack names a different ledger key than the one given');
-  let publicKey;
+  let publicKey: KeyObject;
   try {
     publicKey = parseVerifierKey(vkey).key;
   } catch (err) {
@@ -145,21 +145,29 @@ export async function verifyPack(bytes: Buffer, opts: { key?: string } = {}): Pr
     problems.push('ledger/proofs.json is not JSON');
   }
   const lines = (files.get('ledger/events.jsonl')?.toString('utf8') ?? '').split('\n').filter(Boolean);
-  lines.forEach((line, n) => {
-    if (!line.startsWith(LINE_PREFIX) || line.indexOf(LINE_MIDDLE) !== LINE_PREFIX.length + 64 || !line.endsWith('}'))
-      return void problems.push(`ledger/events.jsonl line ${n + 1} is not an event line`);
+  for (const [n, line] of lines.entries()) {
+    if (!line.startsWith(LINE_PREFIX) || line.indexOf(LINE_MIDDLE) !== LINE_PREFIX.length + 64 || !line.endsWith('}')) {
+      problems.push(`ledger/events.jsonl line ${n + 1} is not an event line`);
+      continue;
+    }
     const hash = line.slice(LINE_PREFIX.length, LINE_PREFIX.length + 64);
     const text = line.slice(LINE_PREFIX.length + 64 + LINE_MIDDLE.length, -1);
-    if (leafHash(text).toString('hex') !== hash)
-      return void problems.push(`ledger/events.jsonl line ${n + 1}: the event does not match its leaf hash`);
+    if (leafHash(text).toString('hex') !== hash) {
+      problems.push(`ledger/events.jsonl line ${n + 1}: the event does not match its leaf hash`);
+      continue;
+    }
     let seq: number;
     try {
       seq = Number((JSON.parse(text) as { seq: number }).seq);
     } catch {
-      return void problems.push(`ledger/events.jsonl line ${n + 1}: the event is not JSON`);
+      problems.push(`ledger/events.jsonl line ${n + 1}: the event is not JSON`);
+      continue;
     }
     const p = proofs.get(seq);
-    if (!p || !root) return void problems.push(`event ${seq} has no inclusion proof`);
+    if (!p || !root) {
+      problems.push(`event ${seq} has no inclusion proof`);
+      continue;
+    }
     if (
       p.leaf_hash !== hash ||
       p.tree_size !== size ||
@@ -173,7 +181,7 @@ export async function verifyPack(bytes: Buffer, opts: { key?: string } = {}): Pr
     )
       problems.push(`event ${seq} is not in the ledger the checkpoint signs`);
     report.events++;
-  });
+  }
 
   // OSCAL against NIST's schema (public domain; kept in the repository beside this code).
   const oscal = files.get('oscal/assessment-results.json');

@@ -110,14 +110,15 @@ export function sqlCounter(sql: Sql, clock: () => Date): RateCounter {
         `INSERT INTO rate_limits (key, window_start, expires_at, hits) VALUES (?, ?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET
            hits = CASE WHEN rate_limits.expires_at <= EXCLUDED.window_start THEN EXCLUDED.hits ELSE rate_limits.hits + EXCLUDED.hits END,
-           window_start = CASE WHEN rate_limits.expires_at <= EXCLUDED.window_start THEN EXCLUDED.window_start ELSE rate_limits.window_start END,
+           window_start = CASE WHEN rate_limits.expires_at <= EXCLUDED.window_start THEN EXCLUDED.window_start
+             ELSE rate_limits.window_start END,
            expires_at = CASE WHEN rate_limits.expires_at <= EXCLUDED.window_start THEN EXCLUDED.expires_at ELSE rate_limits.expires_at END
          RETURNING hits, expires_at`,
         [key, now, now + batch.windowMs, n],
       );
       const total = Number(row!.hits);
       const ttl = Number(row!.expires_at) - now;
-      batch.waiters.forEach((w, i) => w.resolve({ current: total - n + 1 + i, ttl }));
+      for (const [i, w] of batch.waiters.entries()) w.resolve({ current: total - n + 1 + i, ttl });
     } catch (err) {
       for (const w of batch.waiters) w.reject(err);
     } finally {
@@ -208,6 +209,7 @@ export async function registerRateLimits(
   await app.register(rateLimit, {
     global: true,
     hook: 'onRequest',
+    // biome-ignore lint/correctness/noComponentHookFactories: no component: the plugin calls new store(), given ours
     store: function RateStore() {
       return store;
     } as never,
@@ -220,7 +222,8 @@ export async function registerRateLimits(
     errorResponseBuilder: (req, ctx) =>
       new MandateError(
         'RATE_LIMITED',
-        `more than ${ctx.max} requests ${req.principal || req.workload ? 'with this token' : 'from this address'} in the window; retry in ${ctx.after}`,
+        `more than ${ctx.max} requests ${req.principal || req.workload ? 'with this token' : 'from this address'} in the window; retry ` +
+          `in ${ctx.after}`,
       ),
   });
   app.addHook('onClose', async () => counter.close());

@@ -82,7 +82,8 @@ export function rejectManifest(issues: Issue[]): never {
   const code: ErrorCode = codes.size === 1 && issues[0]?.code ? issues[0].code : 'MANIFEST_REJECTED';
   throw new MandateError(
     code,
-    `manifest rejected: ${issues.length} error${issues.length === 1 ? '' : 's'}; nothing was written. First: ${issues[0]?.field} ${issues[0]?.reason}`,
+    `manifest rejected: ${issues.length} error${issues.length === 1 ? '' : 's'}; nothing was written. First: ${issues[0]?.field} ` +
+      `${issues[0]?.reason}`,
     { issues: listed },
   );
 }

@@ -89,7 +89,8 @@ export function identityChangeGate({ approvals, lifecycleRules, caepReceivers: r
         throw new MandateError(
           'PRECONDITION_FAILED',
           current
-            ? `identity ${after.id} changed since change ${cr.id} was asked for (it was based on version ${cr.base_version}, now ${current.version}): ask again`
+            ? `identity ${after.id} changed since change ${cr.id} was asked for (it was based on version ${cr.base_version}, now ` +
+                `${current.version}): ask again`
             : `identity ${after.id} no longer exists: change ${cr.id} cannot apply`,
         );
       }

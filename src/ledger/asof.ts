@@ -26,7 +26,8 @@ const IDENTITY_STATUS_ACTIONS = [
 /** For each subject of a type, the last of these actions at or before seq. */
 async function latestPerSubject(sql: Sql, type: string, actions: readonly string[], maxSeq: number): Promise<Map<string, number>> {
   const rows = await sql.all<{ subject_id: string; seq: number }>(
-    `SELECT subject_id, MAX(seq) AS seq FROM events WHERE subject_type = ? AND seq <= ? AND action IN (${placeholders(actions.length)}) GROUP BY subject_id`,
+    `SELECT subject_id, MAX(seq) AS seq FROM events WHERE subject_type = ? AND seq <= ? AND action IN (${placeholders(actions.length)}` +
+      ') GROUP BY subject_id',
     [type, maxSeq, ...actions],
   );
   return new Map(rows.map((r) => [r.subject_id, Number(r.seq)]));

@@ -37,7 +37,7 @@ export function groupCommitter({ db, clock, maxBatch = 2000 }: { db: Database; c
         await appendEvents(tx, at, events);
         return out;
       });
-      batch.forEach((p, i) => p.resolve(results[i]));
+      for (const [i, p] of batch.entries()) p.resolve(results[i]);
     } catch (err) {
       for (const p of batch) p.reject(err);
     }

@@ -16,5 +16,9 @@ export interface LeafFields {
 
 export function leafText(e: LeafFields): string {
   const s = JSON.stringify;
-  return `{"seq":${e.seq},"at":${s(e.at)},"actor":${s(e.actor)},"action":${s(e.action)},"subject":{"type":${s(e.subject_type)},"id":${s(e.subject_id)}},"before":${e.before_doc ?? 'null'},"after":${e.after_doc ?? 'null'},"reason":${e.reason === null ? 'null' : s(e.reason)}}`;
+  return (
+    `{"seq":${e.seq},"at":${s(e.at)},"actor":${s(e.actor)},"action":${s(e.action)},"subject":{"type":${s(e.subject_type)},"id":` +
+    `${s(e.subject_id)}},"before":${e.before_doc ?? 'null'},"after":${e.after_doc ?? 'null'},"reason":` +
+    `${e.reason === null ? 'null' : s(e.reason)}}`
+  );
 }

@@ -147,7 +147,8 @@ export function ledgerService({ db, clock, ...opts }: LedgerOptions & { db: Data
       await write(JSON.stringify({ format: EXPORT_FORMAT, origin: opts.origin, verifier_key: k.verifierKey, size }));
       for (let after = 0; after < size; ) {
         const rows = await db.all<LeafFields & { leaf_hash: string }>(
-          'SELECT seq, at, actor, action, subject_type, subject_id, before_doc, after_doc, reason, leaf_hash FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT 5000',
+          'SELECT seq, at, actor, action, subject_type, subject_id, before_doc, after_doc, reason, leaf_hash FROM events WHERE seq > ? ' +
+            'AND seq <= ? ORDER BY seq LIMIT 5000',
           [after, size],
         );
         if (rows.length === 0) break;

@@ -184,13 +184,17 @@ export async function verifyLedgerFile(path: string, opts: VerifyOptions = {}): 
       problems.push({
         kind: 'fork',
         index: lastGood,
-        message: `the checkpoint of size ${c.size} kept outside Mandate disagrees with this log: it was rewritten or forked after that checkpoint was signed (first possible event ${lastGood + 1})`,
+        message:
+          `the checkpoint of size ${c.size} kept outside Mandate disagrees with this log: it was rewritten or forked after that ` +
+          `checkpoint was signed (first possible event ${lastGood + 1})`,
       });
     else
       problems.push({
         kind: 'mismatch',
         index: lastGood,
-        message: `the events do not reproduce the signed checkpoint of size ${c.size}: something in events ${lastGood + 1}..${c.size} was changed`,
+        message:
+          `the events do not reproduce the signed checkpoint of size ${c.size}: something in events ${lastGood + 1}..${c.size} ` +
+          'was changed',
       });
   }
   // Two signed checkpoints of one size with different roots: the log forked.

@@ -70,7 +70,8 @@ export function cedarSchema(actions: readonly ActionDefinition[]): Record<string
 export function cedarSchemaText(actions: readonly ActionDefinition[]): string {
   const lines = [
     `namespace ${NAMESPACE} {`,
-    '  entity Identity = { kind: String, function: String, capability: String, environment: String, vendor: Bool, break_glass: Bool, legacy: Bool, actions: Set<Action>, scopes: Set<String> };',
+    '  entity Identity = { kind: String, function: String, capability: String, environment: String, vendor: Bool, break_glass: Bool, ' +
+      'legacy: Bool, actions: Set<Action>, scopes: Set<String> };',
     '  entity Role;',
     '  entity Person in [Role] = { roles: Set<String> };',
     '  entity Resource = { entity: String, service: String, jurisdiction: String, scope: String, kind: String, state: String };',
@@ -78,7 +79,8 @@ export function cedarSchemaText(actions: readonly ActionDefinition[]): string {
     ...ACTION_GROUPS.map((g) => `  action "${g}";`),
     ...actions.map(
       (a) =>
-        `  action "${a.id}" in [${(a.class === 'observe' ? ['observe'] : [a.class, 'execute']).map((g) => `"${g}"`).join(', ')}] appliesTo { principal: [Identity, Person], resource: [Resource], context: RequestContext };`,
+        `  action "${a.id}" in [${(a.class === 'observe' ? ['observe'] : [a.class, 'execute']).map((g) => `"${g}"`).join(', ')}] ` +
+        'appliesTo { principal: [Identity, Person], resource: [Resource], context: RequestContext };',
     ),
     '}',
   ];

@@ -13,6 +13,7 @@ export async function accessReviewFindings(sql: Sql, now: Date): Promise<Finding
     [now.toISOString()],
   );
   if (lapsed.length === 0) return [];
+  // biome-ignore lint/complexity/useMathMinMax: created_at is an ISO string; Math.min would compare numbers
   const earliest = lapsed.reduce((min, c) => (c.created_at < min ? c.created_at : min), lapsed[0]!.created_at);
   const answered = new Map<string, string>();
   for (const r of await sql.all<{ identity_id: string; latest: string }>(
@@ -41,7 +42,10 @@ export async function accessReviewFindings(sql: Sql, now: Date): Promise<Finding
         severity: 'medium',
         subject: { type: 'identity', id: r.identity_id },
         title: `The access review of ${r.identity_id} is overdue`,
-        detail: `campaign "${name}" (${c.id}) was due ${c.due_at}; ${r.reviewer ?? 'a review manager (the owner has departed or there is none)'} has not decided to keep, narrow or revoke it`,
+        detail:
+          `campaign "${name}" (${c.id}) was due ${c.due_at}; ` +
+          `${r.reviewer ?? 'a review manager (the owner has departed or there is none)'} has not decided to keep, narrow or revoke ` +
+          'it',
         since: c.due_at,
         reviewer: r.reviewer,
       });

@@ -129,7 +129,8 @@ export async function cutGrants(
   for (let i = 0; i < identities.length; i += 5000) {
     const chunk = identities.slice(i, i + 5000);
     for (const r of await tx.all<{ id: string }>(
-      `SELECT id FROM grants WHERE status = 'active' AND kind IN ('access', 'break_glass') AND identity_id IN (${placeholders(chunk.length)})`,
+      "SELECT id FROM grants WHERE status = 'active' AND kind IN ('access', 'break_glass') AND identity_id IN (" +
+        `${placeholders(chunk.length)})`,
       chunk,
     ))
       ids.add(r.id);

@@ -41,7 +41,7 @@ export async function currentRules(sql: Sql, cached?: RulesVersion): Promise<Rul
 }
 
 /** The lifecycle rules store: the versions in force (not the approval rules, nor the record checks). */
-export function lifecycleRulesStore({ db, clock }: { db: Database; clock: () => Date }) {
+export function lifecycleRulesStore({ db }: { db: Database; clock: () => Date }) {
   let cached: RulesVersion | undefined;
   defaultRules(); // read at start: invalid shipped rules stop the server there, not at a first cascade
 

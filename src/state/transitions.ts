@@ -68,7 +68,8 @@ export async function priorPower(sql: Sql, ids: readonly string[]): Promise<Map<
       suspended_by_lifecycle: number;
       transition_id: string;
     }>(
-      `SELECT identity_id, outcome, lawful, suspended_by_lifecycle, transition_id FROM identity_power WHERE identity_id IN (${placeholders(chunk.length)})`,
+      'SELECT identity_id, outcome, lawful, suspended_by_lifecycle, transition_id FROM identity_power WHERE identity_id IN (' +
+        `${placeholders(chunk.length)})`,
       chunk,
     );
     for (const r of rows) {
@@ -102,7 +103,8 @@ export async function writePower(
     'identity_power',
     ['identity_id', 'outcome', 'lawful', 'suspended_by_lifecycle', 'transition_id', 'updated_at'],
     kept,
-    'ON CONFLICT (identity_id) DO UPDATE SET outcome = excluded.outcome, lawful = excluded.lawful, suspended_by_lifecycle = excluded.suspended_by_lifecycle, transition_id = excluded.transition_id, updated_at = excluded.updated_at',
+    'ON CONFLICT (identity_id) DO UPDATE SET outcome = excluded.outcome, lawful = excluded.lawful, suspended_by_lifecycle = ' +
+      'excluded.suspended_by_lifecycle, transition_id = excluded.transition_id, updated_at = excluded.updated_at',
   );
 }
 

@@ -156,7 +156,8 @@ export function credentialService({ db, clock, proofs, outbound }: CredentialDep
           cols.secret_hash = sha256(secret).toString('hex');
         }
         await tx.run(
-          'INSERT INTO identity_credentials (id, identity_id, type, issuer, subject, public_jwk, secret_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO identity_credentials (id, identity_id, type, issuer, subject, public_jwk, secret_hash, created_at) VALUES (?, ' +
+            '?, ?, ?, ?, ?, ?, ?)',
           [id, identityId, reg.type, cols.issuer, cols.subject, cols.public_jwk, cols.secret_hash, at],
         );
         const cred: RegisteredCredential = {

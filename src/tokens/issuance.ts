@@ -66,7 +66,8 @@ export function issuanceService({ db, clock, keys, lifecycleRules, evidence, pro
     if (identity.scopes.length === 0) return {};
     const [{ rules }, custom] = await Promise.all([lifecycleRules.current(sql), getCustomActions(sql)]);
     const auths = await sql.all<{ id: string; entity: string; service: string; jurisdiction: string; status: string; doc: string }>(
-      `SELECT id, entity, service, jurisdiction, status, doc FROM authorisations WHERE entity IN (${[...new Set(identity.scopes.map((s) => s.entity))].map(() => '?').join(',')})`,
+      'SELECT id, entity, service, jurisdiction, status, doc FROM authorisations WHERE entity IN (' +
+        `${[...new Set(identity.scopes.map((s) => s.entity))].map(() => '?').join(',')})`,
       [...new Set(identity.scopes.map((s) => s.entity))],
     );
     const byScope = new Map(

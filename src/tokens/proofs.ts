@@ -282,7 +282,8 @@ export function proofService({ db, clock, issuer: mandateIssuer, outbound }: Pro
       default:
         throw new MandateError(
           'UNSUPPORTED_GRANT_TYPE',
-          `grant_type ${req.grant_type} is not supported: use ${GRANT.tokenExchange}, ${GRANT.jwtBearer} or (legacy identities) client_credentials`,
+          `grant_type ${req.grant_type} is not supported: use ${GRANT.tokenExchange}, ${GRANT.jwtBearer} or (legacy identities) ` +
+            'client_credentials',
           { field: 'grant_type' },
         );
     }

@@ -10,7 +10,7 @@ import type { GroupCommitter } from '../ledger/group.js';
 
 /** Text from outside, safe to store and show: no control characters (ANSI escapes included), bounded. */
 export function cleanText(text: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex -- stripping them is the point
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters (ANSI escapes included) is the point
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ').slice(0, max);
 }
 

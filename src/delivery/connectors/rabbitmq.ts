@@ -51,7 +51,7 @@ interface VhostPermissions extends RabbitPermissions {
 
 /** Names passed to rabbitmqctl or into URLs: printable, no leading dash, at most 255 characters. */
 export function checkRabbitName(kind: string, value: string): void {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing names with control characters is the point
   if (value.length === 0 || value.length > 255 || value.startsWith('-') || /[\x00-\x1f\x7f]/.test(value)) {
     throw new PermanentConnectorError(`invalid RabbitMQ ${kind} ${JSON.stringify(value)}`);
   }

@@ -22,7 +22,7 @@ export interface RedisConnectorOptions {
 
 /** ACL user names: non-empty, no whitespace or control characters (Redis rejects spaces). */
 function checkUserName(target: string): void {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing names with control characters is the point
   if (target.length === 0 || target.length > 256 || /[\s\x00-\x1f\x7f]/.test(target)) {
     throw new PermanentConnectorError(`invalid Redis ACL user name ${JSON.stringify(target)}`);
   }

@@ -43,7 +43,8 @@ CREATE INDEX events_action_seq ON events (action, seq);
       const rows = await tx.all<{ id: string; doc: string }>('SELECT id, doc FROM identities WHERE id > ? ORDER BY id LIMIT 500', [after]);
       if (rows.length === 0) return;
       await tx.run(
-        `UPDATE identities SET search = CASE id ${rows.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (${placeholders(rows.length)})`,
+        `UPDATE identities SET search = CASE id ${rows.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (` +
+          `${placeholders(rows.length)})`,
         [...rows.flatMap((r) => [r.id, identitySearchText(JSON.parse(r.doc) as { id: string })]), ...rows.map((r) => r.id)],
       );
       after = rows[rows.length - 1]!.id;

@@ -293,7 +293,7 @@ export interface ExtensionFunction {
   readonly call: (first: CedarValue, second: CedarValue | undefined) => CedarValue;
 }
 
-function constructor<T extends ExtensionValue>(name: string, parse: (text: string) => T | string): ExtensionFunction {
+function constructorFunction<T extends ExtensionValue>(name: string, parse: (text: string) => T | string): ExtensionFunction {
   return {
     name,
     args: ['string'],
@@ -324,19 +324,19 @@ function durationIn(name: string, unit: bigint): ExtensionFunction {
 }
 
 const FUNCTIONS: readonly ExtensionFunction[] = [
-  constructor('ip', parseIpAddr),
+  constructorFunction('ip', parseIpAddr),
   ipTest('isIpv4', (ip) => !ip.v6),
   ipTest('isIpv6', (ip) => ip.v6),
   ipTest('isLoopback', (ip) => (ip.v6 ? ip.address === 1n && ip.prefix >= 128 : ip.address >> 24n === 127n && ip.prefix >= 8)),
   ipTest('isMulticast', (ip) => (ip.v6 ? ip.address >> 120n === 0xffn && ip.prefix >= 8 : ip.address >> 28n === 0xen && ip.prefix >= 4)),
   { name: 'isInRange', args: ['ipaddr', 'ipaddr'], call: (a, b) => inRange(asIp('isInRange', a), asIp('isInRange', b!)) },
-  constructor('decimal', parseDecimal),
+  constructorFunction('decimal', parseDecimal),
   decimalComparison('lessThan', (a, b) => a < b),
   decimalComparison('lessThanOrEqual', (a, b) => a <= b),
   decimalComparison('greaterThan', (a, b) => a > b),
   decimalComparison('greaterThanOrEqual', (a, b) => a >= b),
-  constructor('datetime', parseDatetime),
-  constructor('duration', parseDuration),
+  constructorFunction('datetime', parseDatetime),
+  constructorFunction('duration', parseDuration),
   {
     name: 'offset',
     args: ['datetime', 'duration'],

@@ -471,11 +471,11 @@ function extensionFromJson(json: CedarValueJson, where: string, type: ExtensionT
 
 /** `{ fn, arg }` or `{ fn, args }`, evaluated (the arguments typed by the function when a schema
  *  guides the reading). */
-function extensionCall(escape: unknown, where: string, typed: boolean): CedarValue {
-  if (typeof escape !== 'object' || escape === null) {
+function extensionCall(extn: unknown, where: string, typed: boolean): CedarValue {
+  if (typeof extn !== 'object' || extn === null) {
     throw new CedarInputError(`${where}: an __extn escape needs { fn, arg } or { fn, args }`);
   }
-  const { fn, arg, args } = escape as { fn?: unknown; arg?: CedarValueJson; args?: CedarValueJson[] };
+  const { fn, arg, args } = extn as { fn?: unknown; arg?: CedarValueJson; args?: CedarValueJson[] };
   if (typeof fn !== 'string') throw new CedarInputError(`${where}: an extension call needs a string "fn"`);
   const list = arg !== undefined ? [arg] : args;
   if (!Array.isArray(list)) throw new CedarInputError(`${where}: the extension call ${fn} needs "arg" or an "args" list`);
