@@ -249,8 +249,10 @@ async function engineBench(): Promise<{
     results,
     ratios: { a_over_b: paired('a', 'b'), b_over_c: paired('b', 'c'), d_over_c: paired('d', 'c') },
     notes: [
-      `policies: ${checked.policies.map((p) => p.id).join(', ')} (policies/cedar/mandate-default.cedar, checked by cedar-wasm, compiled by the SDK)`,
-      `${LATENCY_CALLS.toLocaleString('en')} timed calls per case after a ${WARMUP_MS / 1000} s warm-up (process.hrtime.bigint per call); throughput: ${PASSES} interleaved passes of ${PASS_MS} ms per case, median`,
+      `policies: ${checked.policies.map((p) => p.id).join(', ')} (policies/cedar/mandate-default.cedar, checked by cedar-wasm, ` +
+        'compiled by the SDK)',
+      `${LATENCY_CALLS.toLocaleString('en')} timed calls per case after a ${WARMUP_MS / 1000} s warm-up (process.hrtime.bigint per ` +
+        `call); throughput: ${PASSES} interleaved passes of ${PASS_MS} ms per case, median`,
     ],
   };
 }
@@ -463,7 +465,8 @@ async function storeBench(store: 'sqlite' | 'postgres', signal: { stop: (() => P
       };
       cycles.push(r);
       log(
-        `${store}: c${c}: ${REQUESTS} cycles in ${seconds.toFixed(2)} s (${r.perSecond}/s); p50 request ${r.request.p50} / approve ${r.approve1.p50} / deciding approve ${r.approve2.p50} ms`,
+        `${store}: c${c}: ${REQUESTS} cycles in ${seconds.toFixed(2)} s (${r.perSecond}/s); p50 request ${r.request.p50} / approve ` +
+          `${r.approve1.p50} / deciding approve ${r.approve2.p50} ms`,
       );
     }
     // Every grant of the cycles is active, and the enforcement point holds it.
@@ -590,7 +593,8 @@ async function propagationBench(
   });
   const out = { rounds: ROUNDS, timeouts, grant: summary(g), cut: summary(cut), token: pct(tokenLat) };
   log(
-    `${store}: propagation over ${ROUNDS} rounds: grant response→allow p50 ${out.grant.fromResponse.p50} / p99 ${out.grant.fromResponse.p99} ms; cut response→deny p50 ${out.cut.fromResponse.p50} / p99 ${out.cut.fromResponse.p99} ms`,
+    `${store}: propagation over ${ROUNDS} rounds: grant response→allow p50 ${out.grant.fromResponse.p50} / p99 ` +
+      `${out.grant.fromResponse.p99} ms; cut response→deny p50 ${out.cut.fromResponse.p50} / p99 ${out.cut.fromResponse.p99} ms`,
   );
   // A round that never flipped measured nothing.
   check(timeouts === 0, `${store}: ${timeouts} of ${2 * ROUNDS} propagation steps never flipped the enforcement point within 10 s`);
@@ -618,10 +622,13 @@ function report(
   const passRange = (id: string) => `${fmt(Math.min(...by(id).passes))}–${fmt(Math.max(...by(id).passes))}`;
   lines.push(
     '',
-    `Throughput a/b ${engine.ratios.a_over_b.toFixed(2)} (median of per-round ratios; passes: a ${passRange('a')}, b ${passRange('b')}/s); p50 a/b ${(by('a').p50Us / by('b').p50Us).toFixed(2)}.`,
+    `Throughput a/b ${engine.ratios.a_over_b.toFixed(2)} (median of per-round ratios; passes: a ${passRange('a')}, b ${passRange('b')}` +
+      `/s); p50 a/b ${(by('a').p50Us / by('b').p50Us).toFixed(2)}.`,
   );
   lines.push(
-    `A decision under a grant (c) costs ${engine.ratios.b_over_c.toFixed(2)}× a plain allow (b) and ${engine.ratios.d_over_c.toFixed(2)}× the plain deny (d) in throughput; p50 ${(by('c').p50Us / by('b').p50Us).toFixed(2)}× (b).`,
+    `A decision under a grant (c) costs ${engine.ratios.b_over_c.toFixed(2)}× a plain allow (b) and ` +
+      `${engine.ratios.d_over_c.toFixed(2)}× the plain deny (d) in throughput; p50 ${(by('c').p50Us / by('b').p50Us).toFixed(2)}× ` +
+      '(b).',
     '',
   );
   lines.push('### Server: request → approve → deciding approve (HTTP, two approvers)', '');
@@ -633,30 +640,37 @@ function report(
   for (const s of stores)
     for (const c of s.cycles)
       lines.push(
-        `| ${s.store} | ${c.concurrency} | ${c.cycles} | ${c.perSecond.toFixed(1)} | ${pp(c.request)} | ${pp(c.approve1)} | ${pp(c.approve2)} | ${pp(c.cycle)} |`,
+        `| ${s.store} | ${c.concurrency} | ${c.cycles} | ${c.perSecond.toFixed(1)} | ${pp(c.request)} | ${pp(c.approve1)} | ` +
+          `${pp(c.approve2)} | ${pp(c.cycle)} |`,
       );
   lines.push(
     '',
-    `### Propagation to an SDK Enforcer over SSE (ms; negative: the enforcer flipped before the HTTP response arrived; with ${ROUNDS} rounds p99 is the ${Math.min(ROUNDS, Math.ceil(0.99 * ROUNDS))}th of ${ROUNDS})`,
+    `### Propagation to an SDK Enforcer over SSE (ms; negative: the enforcer flipped before the HTTP response arrived; with ${ROUNDS} ` +
+      `rounds p99 is the ${Math.min(ROUNDS, Math.ceil(0.99 * ROUNDS))}th of ${ROUNDS})`,
     '',
   );
   lines.push(
-    '| store | rounds | what | response → flip p50 / p99 / max | sent → flip p50 / p99 / max | HTTP response p50 / p99 | flipped before the response |',
+    '| store | rounds | what | response → flip p50 / p99 / max | sent → flip p50 / p99 / max | HTTP response p50 / p99 | flipped ' +
+      'before the response |',
     '| --- | ---: | --- | ---: | ---: | ---: | ---: |',
   );
   const ppp = (s: StepStats) => `${s.p50.toFixed(1)} / ${s.p99.toFixed(1)} / ${s.max.toFixed(1)}`;
   for (const s of stores) {
     const p = s.propagation;
     lines.push(
-      `| ${s.store} | ${p.rounds}${p.timeouts ? ` (${p.timeouts} timeouts)` : ''} | deciding approval → allow | ${ppp(p.grant.fromResponse)} | ${ppp(p.grant.fromSent)} | ${p.grant.response.p50.toFixed(1)} / ${p.grant.response.p99.toFixed(1)} | ${p.grant.beforeResponse} |`,
+      `| ${s.store} | ${p.rounds}${p.timeouts ? ` (${p.timeouts} timeouts)` : ''} | deciding approval → allow | ` +
+        `${ppp(p.grant.fromResponse)} | ${ppp(p.grant.fromSent)} | ${p.grant.response.p50.toFixed(1)} / ` +
+        `${p.grant.response.p99.toFixed(1)} | ${p.grant.beforeResponse} |`,
     );
     lines.push(
-      `| ${s.store} | ${p.rounds} | suspension (cut) → deny | ${ppp(p.cut.fromResponse)} | ${ppp(p.cut.fromSent)} | ${p.cut.response.p50.toFixed(1)} / ${p.cut.response.p99.toFixed(1)} | ${p.cut.beforeResponse} |`,
+      `| ${s.store} | ${p.rounds} | suspension (cut) → deny | ${ppp(p.cut.fromResponse)} | ${ppp(p.cut.fromSent)} | ` +
+        `${p.cut.response.p50.toFixed(1)} / ${p.cut.response.p99.toFixed(1)} | ${p.cut.beforeResponse} |`,
     );
   }
   lines.push(
     '',
-    `Load average (1 min): ${loadStart.toFixed(2)} at start, ${loadEnd.toFixed(2)} at end; ${cpus().length} cores; Node ${process.version}; run took ${seconds.toFixed(0)} s.`,
+    `Load average (1 min): ${loadStart.toFixed(2)} at start, ${loadEnd.toFixed(2)} at end; ${cpus().length} cores; Node ` +
+      `${process.version}; run took ${seconds.toFixed(0)} s.`,
   );
   for (const n of engine.notes) lines.push(`- ${n}`);
   return lines.join('\n');

@@ -380,7 +380,8 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
         want: { power: number; suspended: number; events: Record<string, number>; outbox: number },
       ): Promise<Verification> => {
         const rows = await db.all<{ action: string; n: number }>(
-          "SELECT action, COUNT(*) AS n FROM events WHERE reason LIKE ? AND action IN ('identity.suspended', 'identity.narrowed', 'identity.restored', 'authorisation.status_changed', 'transition.applied') GROUP BY action",
+          "SELECT action, COUNT(*) AS n FROM events WHERE reason LIKE ? AND action IN ('identity.suspended', 'identity.narrowed', " +
+            "'identity.restored', 'authorisation.status_changed', 'transition.applied') GROUP BY action",
           [`transition ${transitionId}:%`],
         );
         const events = Object.fromEntries(rows.map((r) => [r.action, Number(r.n)]));
@@ -392,7 +393,8 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
           problems: [],
         };
         const duplicates = await count(
-          'SELECT COUNT(*) AS n FROM (SELECT subject_id, action FROM events WHERE reason LIKE ? GROUP BY subject_id, action HAVING COUNT(*) > 1) d',
+          'SELECT COUNT(*) AS n FROM (SELECT subject_id, action FROM events WHERE reason LIKE ? GROUP BY subject_id, action HAVING ' +
+            'COUNT(*) > 1) d',
           [`transition ${transitionId}:%`],
         );
         if (v.identityPowerRows !== want.power) v.problems.push(`identity_power rows ${v.identityPowerRows}, expected ${want.power}`);
@@ -419,7 +421,8 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
       const ic = impact!.plan.counts;
       if (ic.suspend !== expected.suspend || ic.narrow !== expected.narrow || ic.unchanged !== expected.unchanged || ic.restore !== 0)
         throw new Error(
-          `impact preview counts ${JSON.stringify(ic)}, expected ${expected.suspend} suspend, ${expected.narrow} narrow, ${expected.unchanged} unchanged`,
+          `impact preview counts ${JSON.stringify(ic)}, expected ${expected.suspend} suspend, ${expected.narrow} narrow, ` +
+            `${expected.unchanged} unchanged`,
         );
       impact = undefined;
 
@@ -474,7 +477,8 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
       // The same rows again, as if freshly queued, through the slower connector.
       connectors.close();
       await db.run(
-        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, delivered_at = NULL, detail = NULL WHERE transition_id = ?",
+        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, delivered_at = NULL, detail = NULL WHERE " +
+          'transition_id = ?',
         [new Date().toISOString(), proposal.id],
       );
       result.drain.push(await drainTimed('sleep1'));
@@ -556,12 +560,16 @@ const seconds = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `$
 function markdown(results: StoreResult[], info: FirmInfo, machine: Record<string, unknown>): string {
   const lines: string[] = [];
   lines.push(
-    `Firm: ${info.identities.toLocaleString('en')} identities (${info.scopes.toLocaleString('en')} scopes), ${info.authorisations} authorisations; ${info.inScope.toLocaleString('en')} act in ${SCOPE.entity}/${SCOPE.service}/${SCOPE.jurisdiction} (${AUTH_ID}, a passport): expected ${info.expected.suspend.toLocaleString('en')} suspended, ${info.expected.narrow.toLocaleString('en')} narrowed, ${info.expected.unchanged.toLocaleString('en')} unchanged`,
+    `Firm: ${info.identities.toLocaleString('en')} identities (${info.scopes.toLocaleString('en')} scopes), ${info.authorisations} ` +
+      `authorisations; ${info.inScope.toLocaleString('en')} act in ${SCOPE.entity}/${SCOPE.service}/${SCOPE.jurisdiction} (` +
+      `${AUTH_ID}, a passport): expected ${info.expected.suspend.toLocaleString('en')} suspended, ` +
+      `${info.expected.narrow.toLocaleString('en')} narrowed, ${info.expected.unchanged.toLocaleString('en')} unchanged`,
   );
   if (SMALL)
     lines.push('Small run (--small), for CI: every count verified; the targets are for 100,000 identities and only reported here.');
   lines.push(
-    `Machine: node ${String(machine.node)}, ${String(machine.cpus)} × ${String(machine.cpuModel)}, ${String(machine.totalMemGb)} GB RAM, ${String(machine.platform)}`,
+    `Machine: node ${String(machine.node)}, ${String(machine.cpus)} × ${String(machine.cpuModel)}, ${String(machine.totalMemGb)} GB ` +
+      `RAM, ${String(machine.platform)}`,
   );
   lines.push('');
   lines.push('| Store | Measure | Value | Target | Result |');
@@ -571,43 +579,57 @@ function markdown(results: StoreResult[], info: FirmInfo, machine: Record<string
     if (r.error) lines.push(`| ${s} | error | ${r.error.replaceAll('|', '\\|').replaceAll('\n', ' ')} | | **FAIL** |`);
     if (r.impact) {
       lines.push(
-        `| ${s} | a) impact preview, withdrawn (median of ${r.impact.runsMs.length}: ${r.impact.runsMs.map((x) => Math.round(x)).join(' / ')} ms) | ${seconds(r.impact.medianMs)} | ≤ ${TARGETS.impactMs} ms | ${verdict(r.impact.medianMs <= TARGETS.impactMs)} |`,
+        `| ${s} | a) impact preview, withdrawn (median of ${r.impact.runsMs.length}: ` +
+          `${r.impact.runsMs.map((x) => Math.round(x)).join(' / ')} ms) | ${seconds(r.impact.medianMs)} | ≤ ${TARGETS.impactMs} ms ` +
+          `| ${verdict(r.impact.medianMs <= TARGETS.impactMs)} |`,
       );
     }
     if (r.cascade) {
       const v = r.cascade.verification;
       const target = TARGETS.cascadeMs[r.store];
       lines.push(
-        `| ${s} | b) approve → ${info.inScope.toLocaleString('en')} identities changed and recorded (decide) | ${seconds(r.cascade.ms)} | ≤ ${seconds(target)} | ${verdict(r.cascade.ms <= target)} |`,
+        `| ${s} | b) approve → ${info.inScope.toLocaleString('en')} identities changed and recorded (decide) | ${seconds(r.cascade.ms)}` +
+          ` | ≤ ${seconds(target)} | ${verdict(r.cascade.ms <= target)} |`,
       );
       lines.push(
-        `| ${s} | b) verified: identity_power rows / suspended identities / suspended + narrowed events / outbox rows | ${v.identityPowerRows} / ${v.suspendedIdentities} / ${v.events['identity.suspended'] ?? 0} + ${v.events['identity.narrowed'] ?? 0} / ${v.outboxRows} | ${info.expected.suspend + info.expected.narrow} / ${info.expected.suspendedBefore + info.expected.suspend} / ${info.expected.suspend} + ${info.expected.narrow} / ${info.expected.outbox} | ${v.problems.length ? `**FAIL**: ${v.problems.join('; ')}` : 'pass'} |`,
+        `| ${s} | b) verified: identity_power rows / suspended identities / suspended + narrowed events / outbox rows | ` +
+          `${v.identityPowerRows} / ${v.suspendedIdentities} / ${v.events['identity.suspended'] ?? 0} + ` +
+          `${v.events['identity.narrowed'] ?? 0} / ${v.outboxRows} | ${info.expected.suspend + info.expected.narrow} / ` +
+          `${info.expected.suspendedBefore + info.expected.suspend} / ${info.expected.suspend} + ${info.expected.narrow} / ` +
+          `${info.expected.outbox} | ${v.problems.length ? `**FAIL**: ${v.problems.join('; ')}` : 'pass'} |`,
       );
     }
     for (const d of r.drain ?? []) {
       lines.push(
-        `| ${s} | c) outbox drain, ${d.connector} connector (${d.deliveries} deliveries) | ${seconds(d.ms)}, ${d.perSecond.toLocaleString('en')}/s | — | info |`,
+        `| ${s} | c) outbox drain, ${d.connector} connector (${d.deliveries} deliveries) | ${seconds(d.ms)}, ` +
+          `${d.perSecond.toLocaleString('en')}/s | — | info |`,
       );
     }
     if (r.reversal) {
       const v = r.reversal.verification;
       const target = TARGETS.cascadeMs[r.store];
       lines.push(
-        `| ${s} | d) reversal → authorised, approve → restored (decide) | ${seconds(r.reversal.ms)} | ≤ ${seconds(target)} (as b) | ${verdict(r.reversal.ms <= target)} |`,
+        `| ${s} | d) reversal → authorised, approve → restored (decide) | ${seconds(r.reversal.ms)} | ≤ ${seconds(target)} (as b) | ` +
+          `${verdict(r.reversal.ms <= target)} |`,
       );
       lines.push(
-        `| ${s} | d) verified: identity_power rows / suspended identities / restored events | ${v.identityPowerRows} / ${v.suspendedIdentities} / ${v.events['identity.restored'] ?? 0} | 0 / ${info.expected.suspendedBefore} / ${info.expected.suspend + info.expected.narrow} | ${v.problems.length ? `**FAIL**: ${v.problems.join('; ')}` : 'pass'} |`,
+        `| ${s} | d) verified: identity_power rows / suspended identities / restored events | ${v.identityPowerRows} / ` +
+          `${v.suspendedIdentities} / ${v.events['identity.restored'] ?? 0} | 0 / ${info.expected.suspendedBefore} / ` +
+          `${info.expected.suspend + info.expected.narrow} | ${v.problems.length ? `**FAIL**: ${v.problems.join('; ')}` : 'pass'} |`,
       );
       if (r.reversal.enableDrain)
         lines.push(
-          `| ${s} | d) outbox drain of the enables, no-op connector (${r.reversal.enableDrain.deliveries}) | ${seconds(r.reversal.enableDrain.ms)}, ${r.reversal.enableDrain.perSecond.toLocaleString('en')}/s | — | info |`,
+          `| ${s} | d) outbox drain of the enables, no-op connector (${r.reversal.enableDrain.deliveries}) | ` +
+            `${seconds(r.reversal.enableDrain.ms)}, ${r.reversal.enableDrain.perSecond.toLocaleString('en')}/s | — | info |`,
         );
     }
   }
   lines.push('');
   lines.push(`In-scope population: ${info.groups.map((g) => `${g.name} ${g.count} (${g.expect})`).join('; ')}.`);
   lines.push(
-    'Times are wall time in the benchmark process through app.services (no HTTP). b) and d) time decide(), which commits the approval and then runs the cascade transaction (impact, identity status, identity_power, events, outbox); SQLite runs with synchronous = FULL. PostgreSQL is measured after ANALYZE (the steady state of an inventory loaded earlier).',
+    'Times are wall time in the benchmark process through app.services (no HTTP). b) and d) time decide(), which commits the approval ' +
+      'and then runs the cascade transaction (impact, identity status, identity_power, events, outbox); SQLite runs with ' +
+      'synchronous = FULL. PostgreSQL is measured after ANALYZE (the steady state of an inventory loaded earlier).',
   );
   return lines.join('\n');
 }
@@ -636,7 +658,8 @@ async function parent(opts: { identities: number; only?: StoreName; pgUrl: strin
     writeFileSync(manifestPath, text);
     writeFileSync(infoPath, JSON.stringify(info));
     log(
-      `firm: ${info.identities} identities, ${info.inScope} in scope, ${round(info.bytes / MB)} MB, generated in ${round(performance.now() - t0)} ms (sha256 ${info.sha256.slice(0, 12)})`,
+      `firm: ${info.identities} identities, ${info.inScope} in scope, ${round(info.bytes / MB)} MB, generated in ` +
+        `${round(performance.now() - t0)} ms (sha256 ${info.sha256.slice(0, 12)})`,
     );
     if (opts.cpuProf) mkdirSync(join(OUT_DIR, 'prof'), { recursive: true });
 

@@ -156,6 +156,7 @@ async function loadOnce(context: BrowserContext, server: BenchServer, path: stri
       // Say what the page showed instead.
       const text = await page
         .locator('body')
+        // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText (the rendered text), not the DOM property
         .innerText({ timeout: 1_000 })
         .catch(() => '(unreadable)');
       throw new Error(
@@ -351,7 +352,8 @@ function bundleTable(b: ReturnType<typeof bundle>): string {
     '| asset | kind | loaded by index.html | raw | gzip -9 |',
     '| --- | --- | --- | ---: | ---: |',
     ...rows,
-    `| **all JS** | | | ${kb(b.assets.filter((a) => a.kind === 'js').reduce((s, a) => s + a.rawBytes, 0))} | **${kb(b.jsGzipBytes)}** (budget ${kb(BUDGET.jsGzipBytes)}: ${verdict}) |`,
+    `| **all JS** | | | ${kb(b.assets.filter((a) => a.kind === 'js').reduce((s, a) => s + a.rawBytes, 0))} | **${kb(b.jsGzipBytes)}** ` +
+      `(budget ${kb(BUDGET.jsGzipBytes)}: ${verdict}) |`,
   ].join('\n');
 }
 
@@ -366,10 +368,16 @@ function loadTable(series: LoadSeries[]): string {
     // The API request the page waited longest for (by p50 over the runs).
     const paths = [...new Set(s.runs.flatMap((r) => Object.keys(r.nav.api)))];
     const slowest = paths.map((p) => ({ p, ms: stats(s.runs.map((r) => r.nav.api[p] ?? 0)).p50 })).sort((a, b) => b.ms - a.ms)[0];
-    return `| ${s.label} | ${s.cache} | ${s.runs.length} | ${ms(w.p50)} | ${ms(w.p95)} | ${ms(w.max)} | ${ms(shown.p50)} / ${ms(shown.p95)} | ${ms(dcl.p50)} | ${ms(load.p50)} | ${kb(js.p50)} | ${largest ? `${largest.name.replace(/^.*\//, '')}: ${kb(largest.transferBytes)} (${kb(largest.decodedBytes)} decoded)` : '—'} | ${slowest ? `${slowest.p} ${ms(slowest.ms)}` : '—'} |`;
+    return (
+      `| ${s.label} | ${s.cache} | ${s.runs.length} | ${ms(w.p50)} | ${ms(w.p95)} | ${ms(w.max)} | ${ms(shown.p50)} / ` +
+      `${ms(shown.p95)} | ${ms(dcl.p50)} | ${ms(load.p50)} | ${kb(js.p50)} | ` +
+      `${largest ? `${largest.name.replace(/^.*\//, '')}: ${kb(largest.transferBytes)} (${kb(largest.decodedBytes)} decoded)` : '—'}` +
+      ` | ${slowest ? `${slowest.p} ${ms(slowest.ms)}` : '—'} |`
+    );
   });
   return [
-    '| page, until shown | cache | runs | wall p50 | wall p95 | wall max | in page p50 / p95 | DOMContentLoaded p50 | load event p50 | JS transferred p50 | largest JS transfer | slowest API request p50 |',
+    '| page, until shown | cache | runs | wall p50 | wall p95 | wall max | in page p50 / p95 | DOMContentLoaded p50 | load event p50 | ' +
+      'JS transferred p50 | largest JS transfer | slowest API request p50 |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     ...rows,
   ].join('\n');

@@ -41,7 +41,8 @@ async function postgres(roles: number, tables: number, perRole: number): Promise
   try {
     await admin.query(`CREATE DATABASE ${db}`);
     await admin.query(
-      `DO $$ BEGIN FOR i IN 0..${roles - 1} LOOP EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', '${prefix}' || i, md5(i::text)); END LOOP; END $$`,
+      `DO $$ BEGIN FOR i IN 0..${roles - 1} LOOP EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', '${prefix}' || i, md5(i::text)); ` +
+        'END LOOP; END $$',
     );
     const c = new pg.Client({ connectionString: url.toString() });
     await c.connect();
@@ -74,7 +75,9 @@ async function postgres(roles: number, tables: number, perRole: number): Promise
     check(grants === roles * perRole, `${grants} grants read of ${roles * perRole}`);
     check(mine.filter((a) => a.privilege === 'execute').length === Math.ceil(roles / 3), 'execute roles');
     rows.push({
-      what: `a. PostgreSQL source: ${fmt(roles)} roles, ${fmt(roles * perRole)} grants on ${fmt(tables)} tables (set up in ${(setup / 1000).toFixed(0)} s)`,
+      what:
+        `a. PostgreSQL source: ${fmt(roles)} roles, ${fmt(roles * perRole)} grants on ${fmt(tables)} tables (set up in ` +
+        `${(setup / 1000).toFixed(0)} s)`,
       figure: `${fmt(ms)} ms`,
       target: '≤ 5,000 ms',
       pass: ms <= 5000,
@@ -82,7 +85,8 @@ async function postgres(roles: number, tables: number, perRole: number): Promise
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
     await admin.query(
-      `DO $$ DECLARE r text; BEGIN FOR r IN SELECT rolname FROM pg_roles WHERE rolname LIKE '${prefix}%' LOOP EXECUTE format('DROP ROLE %I', r); END LOOP; END $$`,
+      `DO $$ DECLARE r text; BEGIN FOR r IN SELECT rolname FROM pg_roles WHERE rolname LIKE '${prefix}%' LOOP EXECUTE format('DROP ` +
+        "ROLE %I', r); END LOOP; END $$",
     );
     await admin.end();
   }
@@ -391,7 +395,8 @@ async function main() {
     await aws(50_000);
   }
   console.log(
-    `\nDiscovery benchmark${SMALL ? ' (--small)' : ''}, ${cpus().length} cores, Node ${process.version}, ${((Date.now() - started) / 1000).toFixed(0)} s in all\n`,
+    `\nDiscovery benchmark${SMALL ? ' (--small)' : ''}, ${cpus().length} cores, Node ${process.version}, ` +
+      `${((Date.now() - started) / 1000).toFixed(0)} s in all\n`,
   );
   console.log('| measure | figure | target | met |');
   console.log('| --- | ---: | ---: | :---: |');

@@ -113,7 +113,8 @@ async function phase<T>(sampler: RssSampler, label: string, fn: () => Promise<T>
     heapAfterMb: r1(process.memoryUsage().heapUsed / MB),
   };
   log(
-    `${label}: ${(p.ms / 1000).toFixed(2)} s, RSS ${p.rssBeforeMb} -> peak ${p.peakRssMb} MB, heapUsed ${p.heapBeforeMb} -> peak ${p.peakHeapMb} MB`,
+    `${label}: ${(p.ms / 1000).toFixed(2)} s, RSS ${p.rssBeforeMb} -> peak ${p.peakRssMb} MB, heapUsed ${p.heapBeforeMb} -> peak ` +
+      `${p.peakHeapMb} MB`,
   );
   return { value, phase: p };
 }
@@ -183,7 +184,8 @@ async function seed(url: string): Promise<SeedResult> {
 
     const firm = generateFirm(IDENTITIES);
     log(
-      `firm: ${IDENTITIES} identities, ${firm.authorisations} authorisations, ${firm.people} people (${firm.departed} departed), ${firm.vendors} vendors`,
+      `firm: ${IDENTITIES} identities, ${firm.authorisations} authorisations, ${firm.people} people (${firm.departed} departed), ` +
+        `${firm.vendors} vendors`,
     );
     let text = JSON.stringify(firm.manifest);
     const t = performance.now();
@@ -461,7 +463,8 @@ async function seed(url: string): Promise<SeedResult> {
       },
     };
     log(
-      `seeded ${fmt(events)} events in ${(result.ms.total / 1000).toFixed(0)} s (bulk ${fmt(appended)} at ${fmt(appended / (appendMs / 1000))}/s)`,
+      `seeded ${fmt(events)} events in ${(result.ms.total / 1000).toFixed(0)} s (bulk ${fmt(appended)} at ` +
+        `${fmt(appended / (appendMs / 1000))}/s)`,
     );
     return result;
   } finally {
@@ -674,8 +677,10 @@ function sqlTracer(db: Database) {
  * the rows are united by approval id: the same rows, inside SQLite's expression depth limit.
  */
 function approvalsQueryInSubChunks(db: Database): Database {
-  const shape =
-    /^SELECT a\.id, a\.kind, a\.status, a\.requester, a\.decided_at, a\.summary, a\.detail FROM approvals a WHERE a\.created_at <= \? AND \(a\.subject_id IN \(/;
+  const shape = new RegExp(
+    /^SELECT a\.id, a\.kind, a\.status, a\.requester, a\.decided_at, a\.summary, a\.detail FROM approvals a /.source +
+      /WHERE a\.created_at <= \? AND \(a\.subject_id IN \(/.source,
+  );
   const all = async <T>(sql: string, params: readonly Param[] = []): Promise<T[]> => {
     if (!shape.test(sql)) return db.all<T>(sql, params);
     const n = (params.length - 1) / 2;
@@ -686,7 +691,8 @@ function approvalsQueryInSubChunks(db: Database): Database {
     for (let j = 0; j < n; j += 200) {
       const c = chunk.slice(j, j + 200);
       const rows = await db.all<T & { id: string }>(
-        `SELECT a.id, a.kind, a.status, a.requester, a.decided_at, a.summary, a.detail FROM approvals a WHERE a.created_at <= ? AND (a.subject_id IN (${c.map(() => '?').join(',')})
+        `SELECT a.id, a.kind, a.status, a.requester, a.decided_at, a.summary, a.detail FROM approvals a
+           WHERE a.created_at <= ? AND (a.subject_id IN (${c.map(() => '?').join(',')})
            OR a.subject_id IN (SELECT id FROM transitions WHERE ${c.map(() => 'authorisations LIKE ?').join(' OR ')}))`,
         [asOf, ...c, ...likes.slice(j, j + 200)],
       );
@@ -763,7 +769,8 @@ async function measure(url: string): Promise<MeasureResult> {
       if (!/Expression tree is too large/.test(msg)) throw err;
       asShipped = { error: msg, ms: r1(performance.now() - t0) };
       log(
-        `packs.build as shipped failed after ${(asShipped.ms / 1000).toFixed(2)} s: ${msg}; building again with the approvals query in sub-chunks`,
+        `packs.build as shipped failed after ${(asShipped.ms / 1000).toFixed(2)} s: ${msg}; building again with the approvals query in ` +
+          'sub-chunks',
       );
       tracer?.report('packs.build as shipped');
       const shimmed = evidencePackService({ db: approvalsQueryInSubChunks(base), clock, ledger, compliance });
@@ -902,32 +909,44 @@ function table(runs: StoreRun[]): string {
     const s = r.store === 'sqlite' ? 'SQLite' : 'PostgreSQL';
     if (r.seed)
       lines.push(
-        `| ${s} | seeding: ${fmt(r.seed.firm.identities)} identities, ${fmt(r.seed.events)} events (${fmt(r.seed.decisionEventsInWindow)} decision events, ${fmt(r.seed.decisionsInWindow)} decisions in 90 days)${r.seedCached ? ', cached' : ''} | ${(r.seed.ms.total / 1000).toFixed(0)} s (bulk append ${fmt(r.seed.ms.bulkEvents / (r.seed.ms.bulkAppend / 1000))} events/s) | — | |`,
+        `| ${s} | seeding: ${fmt(r.seed.firm.identities)} identities, ${fmt(r.seed.events)} events (` +
+          `${fmt(r.seed.decisionEventsInWindow)} decision events, ${fmt(r.seed.decisionsInWindow)} decisions in 90 days)` +
+          `${r.seedCached ? ', cached' : ''} | ${(r.seed.ms.total / 1000).toFixed(0)} s (bulk append ` +
+          `${fmt(r.seed.ms.bulkEvents / (r.seed.ms.bulkAppend / 1000))} events/s) | — | |`,
       );
     const m = r.measure;
     if (m) {
       lines.push(
-        `| ${s} | compliance.run(), first (opens ${fmt(m.run1.counts.opened ?? 0)} findings) | ${(m.run1.ms / 1000).toFixed(2)} s; RSS ${m.run1.rssBeforeMb} → ${m.run1.peakRssMb} MB, heap peak ${m.run1.peakHeapMb} MB | ≤ 10 s | ${verdict(m.run1.ms <= TARGETS.checkRunMs)} |`,
+        `| ${s} | compliance.run(), first (opens ${fmt(m.run1.counts.opened ?? 0)} findings) | ${(m.run1.ms / 1000).toFixed(2)} s; RSS ` +
+          `${m.run1.rssBeforeMb} → ${m.run1.peakRssMb} MB, heap peak ${m.run1.peakHeapMb} MB | ≤ 10 s | ` +
+          `${verdict(m.run1.ms <= TARGETS.checkRunMs)} |`,
       );
       lines.push(
-        `| ${s} | compliance.run(), second (idempotent: ${m.run2.counts.opened ?? 0} opened, ${m.run2.counts.resolved ?? 0} resolved) | ${(m.run2.ms / 1000).toFixed(2)} s; RSS peak ${m.run2.peakRssMb} MB | ≤ 10 s | ${verdict(m.run2.ms <= TARGETS.checkRunMs)} |`,
+        `| ${s} | compliance.run(), second (idempotent: ${m.run2.counts.opened ?? 0} opened, ${m.run2.counts.resolved ?? 0} resolved) ` +
+          `| ${(m.run2.ms / 1000).toFixed(2)} s; RSS peak ${m.run2.peakRssMb} MB | ≤ 10 s | ` +
+          `${verdict(m.run2.ms <= TARGETS.checkRunMs)} |`,
       );
       if (m.pack.asShipped)
         lines.push(
-          `| ${s} | evidence pack ${m.pack.entity} × ${m.pack.jurisdiction} as shipped | fails after ${(m.pack.asShipped.ms / 1000).toFixed(2)} s: ${m.pack.asShipped.error} | ≤ 15 s | MISS |`,
+          `| ${s} | evidence pack ${m.pack.entity} × ${m.pack.jurisdiction} as shipped | fails after ` +
+            `${(m.pack.asShipped.ms / 1000).toFixed(2)} s: ${m.pack.asShipped.error} | ≤ 15 s | MISS |`,
         );
       const shim = m.pack.asShipped ? ', with the approvals query in sub-chunks (bench shim)' : '';
       lines.push(
-        `| ${s} | evidence pack ${m.pack.entity} × ${m.pack.jurisdiction}${shim}: wall time | ${(m.pack.ms / 1000).toFixed(2)} s | ≤ 15 s | ${verdict(m.pack.ms <= TARGETS.packMs)} |`,
+        `| ${s} | evidence pack ${m.pack.entity} × ${m.pack.jurisdiction}${shim}: wall time | ${(m.pack.ms / 1000).toFixed(2)} s | ≤ ` +
+          `15 s | ${verdict(m.pack.ms <= TARGETS.packMs)} |`,
       );
       lines.push(
-        `| ${s} | evidence pack: peak RSS (before ${m.pack.rssBeforeMb} MB; heapUsed ${m.pack.heapBeforeMb} → peak ${m.pack.peakHeapMb} MB) | ${m.pack.peakRssMb} MB | ≤ 800 MB | ${verdict(m.pack.peakRssMb <= TARGETS.packRssMb)} |`,
+        `| ${s} | evidence pack: peak RSS (before ${m.pack.rssBeforeMb} MB; heapUsed ${m.pack.heapBeforeMb} → peak ${m.pack.peakHeapMb}` +
+          ` MB) | ${m.pack.peakRssMb} MB | ≤ 800 MB | ${verdict(m.pack.peakRssMb <= TARGETS.packRssMb)} |`,
       );
       lines.push(
-        `| ${s} | pack contents: ${fmt(m.pack.identities)} identities, ${fmt(m.pack.findings)} findings, ${fmt(m.pack.cited)} cited events with proofs, ${m.pack.files.length + 2} files | ${r1(m.pack.bytes / MB)} MB .tar.gz | — | |`,
+        `| ${s} | pack contents: ${fmt(m.pack.identities)} identities, ${fmt(m.pack.findings)} findings, ${fmt(m.pack.cited)} cited ` +
+          `events with proofs, ${m.pack.files.length + 2} files | ${r1(m.pack.bytes / MB)} MB .tar.gz | — | |`,
       );
       lines.push(
-        `| ${s} | verifyPack (${m.verify.ok ? 'ok' : 'FAILED'}, ${fmt(m.verify.events)} events, OSCAL ${m.verify.oscal}) | ${(m.verify.ms / 1000).toFixed(2)} s; RSS peak ${m.verify.peakRssMb} MB | — | |`,
+        `| ${s} | verifyPack (${m.verify.ok ? 'ok' : 'FAILED'}, ${fmt(m.verify.events)} events, OSCAL ${m.verify.oscal}) | ` +
+          `${(m.verify.ms / 1000).toFixed(2)} s; RSS peak ${m.verify.peakRssMb} MB | — | |`,
       );
       for (const p of m.problems) lines.push(`| ${s} | problem | ${p.replaceAll('|', '\\|')} | | MISS |`);
     }
@@ -958,7 +977,9 @@ async function parent(): Promise<number> {
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(
-    `\nbench:evidence — node ${machine.node}, ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemGb} GB; load ${report.load.start} → ${report.load.end}${SMALL ? '; --small: every check applies, the targets (for 100,000 identities) are only reported' : ''}\n\n${table(runs)}\n`,
+    `\nbench:evidence — node ${machine.node}, ${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemGb} GB; load ` +
+      `${report.load.start} → ${report.load.end}` +
+      `${SMALL ? '; --small: every check applies, the targets (for 100,000 identities) are only reported' : ''}\n\n${table(runs)}\n`,
   );
   log(`wrote ${OUT}`);
   return runs.some((r) => r.error || r.measure?.problems.length || r.measure?.pack.asShipped) ? 1 : 0;

@@ -34,7 +34,7 @@ export function check(cond: unknown, what: string): asserts cond {
  * (exit, not exitCode: a server connection left open must not keep a failed CI run waiting); a
  * number returned is the exit code.
  */
-export function runBench(name: string, main: () => Promise<number | void>): void {
+export function runBench(name: string, main: () => Promise<number | undefined> | Promise<void>): void {
   main().then(
     (code) => {
       if (typeof code === 'number' && code !== 0) process.exitCode = code;
@@ -242,7 +242,10 @@ export class RssSampler {
     if (this.heapTimer) this.heapPeak = process.memoryUsage().heapUsed;
   }
 
-  /** The peaks since reset(), in MB (one decimal; heapMb only with `heap`); a last sample of our own, in case the phase ended between two of the worker's. */
+  /**
+   * The peaks since reset(), in MB (one decimal; heapMb only with `heap`); a last sample of our own, in case the phase ended between two of
+   * the worker's.
+   */
   peak(): { rssMb: number; heapMb: number } {
     const now = process.memoryUsage();
     const max = Number(Atomics.load(this.shared, 0));

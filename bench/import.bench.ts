@@ -289,7 +289,8 @@ async function runStore(opts: {
       const c = res.counts;
       check(
         c.created === want.created && c.unchanged === want.unchanged && c.updated === 0 && c.rejected === 0 && c.held === 0,
-        `${opts.store} ${label}: counts ${JSON.stringify(c)}, expected ${want.created} created and ${want.unchanged} unchanged of ${expect.records} records`,
+        `${opts.store} ${label}: counts ${JSON.stringify(c)}, expected ${want.created} created and ${want.unchanged} unchanged of ` +
+          `${expect.records} records`,
       );
       const out: PhaseResult = {
         ms: round(ms),
@@ -301,7 +302,8 @@ async function runStore(opts: {
         ...(res.changes_total !== undefined ? { changesTotal: res.changes_total } : {}),
       };
       log(
-        `${opts.store}: ${label} ${out.ms} ms, RSS ${out.rssBeforeMb} -> peak ${out.peakRssMb} MB, heap ${out.heapBeforeMb} -> ${out.heapAfterMb} MB, counts ${JSON.stringify(res.counts)}`,
+        `${opts.store}: ${label} ${out.ms} ms, RSS ${out.rssBeforeMb} -> peak ${out.peakRssMb} MB, heap ${out.heapBeforeMb} -> ` +
+          `${out.heapAfterMb} MB, counts ${JSON.stringify(res.counts)}`,
       );
       return out;
     };
@@ -355,7 +357,8 @@ async function runStore(opts: {
     const pgStats = async () =>
       opts.store === 'postgres'
         ? db.all<{ relname: string; last_analyze: string | null; last_autoanalyze: string | null }>(
-            "SELECT relname, last_analyze::text, last_autoanalyze::text FROM pg_stat_user_tables WHERE relname IN ('identities', 'identity_scopes') ORDER BY relname",
+            "SELECT relname, last_analyze::text, last_autoanalyze::text FROM pg_stat_user_tables WHERE relname IN ('identities', " +
+              "'identity_scopes') ORDER BY relname",
           )
         : undefined;
 
@@ -428,11 +431,14 @@ const verdict = (ok: boolean) => (ok ? 'pass' : '**FAIL**');
 function markdown(results: StoreResult[], info: ManifestInfo, machine: Record<string, unknown>): string {
   const lines: string[] = [];
   lines.push(
-    `Manifest: ${info.identities.toLocaleString('en')} identities (${info.scopes.toLocaleString('en')} scopes), ${info.entities} entities, ${info.people} people, ${info.vendors} vendors, ${info.authorisations} authorisations; ${round(info.bytes / MB)} MB of JSON`,
+    `Manifest: ${info.identities.toLocaleString('en')} identities (${info.scopes.toLocaleString('en')} scopes), ${info.entities} ` +
+      `entities, ${info.people} people, ${info.vendors} vendors, ${info.authorisations} authorisations; ${round(info.bytes / MB)} ` +
+      'MB of JSON',
   );
   if (SMALL) lines.push('Small run (--small), for CI: every count checked; the targets are for 100,000 identities and only reported here.');
   lines.push(
-    `Machine: node ${String(machine.node)}, ${String(machine.cpus)} × ${String(machine.cpuModel)}, ${String(machine.totalMemGb)} GB RAM, ${String(machine.platform)}`,
+    `Machine: node ${String(machine.node)}, ${String(machine.cpus)} × ${String(machine.cpuModel)}, ${String(machine.totalMemGb)} GB ` +
+      `RAM, ${String(machine.platform)}`,
   );
   lines.push('');
   lines.push('| Store | Measure | Value | Target | Result |');
@@ -449,10 +455,12 @@ function markdown(results: StoreResult[], info: ManifestInfo, machine: Record<st
       if (!p) continue;
       const target = TARGETS.importMs[r.store];
       lines.push(
-        `| ${s} | ${label}: wall time (incl. JSON.parse) | ${(p.ms / 1000).toFixed(2)} s | ≤ ${target / 1000} s | ${verdict(p.ms <= target)} |`,
+        `| ${s} | ${label}: wall time (incl. JSON.parse) | ${(p.ms / 1000).toFixed(2)} s | ≤ ${target / 1000} s | ` +
+          `${verdict(p.ms <= target)} |`,
       );
       lines.push(
-        `| ${s} | ${label}: RSS before → peak | ${p.rssBeforeMb} → ${p.peakRssMb} MB | ≤ ${TARGETS.peakRssMb} MB | ${verdict(p.peakRssMb <= TARGETS.peakRssMb)} |`,
+        `| ${s} | ${label}: RSS before → peak | ${p.rssBeforeMb} → ${p.peakRssMb} MB | ≤ ${TARGETS.peakRssMb} MB | ` +
+          `${verdict(p.peakRssMb <= TARGETS.peakRssMb)} |`,
       );
     }
     const lists: [string, ListResult[] | undefined][] = [
@@ -462,7 +470,8 @@ function markdown(results: StoreResult[], info: ManifestInfo, machine: Record<st
     for (const [label, list] of lists) {
       for (const l of list ?? []) {
         lines.push(
-          `| ${s} | ${label}: ${l.name} (${l.rows} rows) | p50 ${l.p50Ms.toFixed(2)} / p99 ${l.p99Ms.toFixed(2)} ms | p99 ≤ ${TARGETS.listMs} ms | ${verdict(l.p99Ms <= TARGETS.listMs)} |`,
+          `| ${s} | ${label}: ${l.name} (${l.rows} rows) | p50 ${l.p50Ms.toFixed(2)} / p99 ${l.p99Ms.toFixed(2)} ms | p99 ≤ ` +
+            `${TARGETS.listMs} ms | ${verdict(l.p99Ms <= TARGETS.listMs)} |`,
         );
       }
     }
@@ -472,14 +481,18 @@ function markdown(results: StoreResult[], info: ManifestInfo, machine: Record<st
     if (!r.statsAtList) continue;
     const analysed = r.statsAtList.filter((t) => t.last_analyze ?? t.last_autoanalyze).map((t) => t.relname);
     lines.push(
-      `PostgreSQL planner statistics when the first lists ran: ${analysed.length ? `present for ${analysed.join(', ')}` : 'none (the tables had not been analysed yet)'}.`,
+      'PostgreSQL planner statistics when the first lists ran: ' +
+        `${analysed.length ? `present for ${analysed.join(', ')}` : 'none (the tables had not been analysed yet)'}.`,
     );
   }
   lines.push(
-    `List figures: ${LIST_RUNS} timed runs after ${LIST_WARMUP} warm-ups of listRecords(…, limit ${LIST_LIMIT}) through the store's own pool; p99 of ${LIST_RUNS} runs (nearest rank) is the slowest run.`,
+    `List figures: ${LIST_RUNS} timed runs after ${LIST_WARMUP} warm-ups of listRecords(…, limit ${LIST_LIMIT}) through the store's ` +
+      `own pool; p99 of ${LIST_RUNS} runs (nearest rank) is the slowest run.`,
   );
   lines.push(
-    'Targets apply to the import of 100k identities; they are applied to the re-import and the dry-run as well, since those handle the same 100k. Peak RSS is the whole process (it includes the 100k-identity manifest text the process holds before the import, as a server holds the request body).',
+    'Targets apply to the import of 100k identities; they are applied to the re-import and the dry-run as well, since those handle the ' +
+      'same 100k. Peak RSS is the whole process (it includes the 100k-identity manifest text the process holds before the import, ' +
+      'as a server holds the request body).',
   );
   return lines.join('\n');
 }
@@ -506,7 +519,8 @@ async function parent(opts: { identities: number; only?: StoreName; pgUrl: strin
     const manifestPath = join(work, 'manifest.json');
     writeFileSync(manifestPath, text);
     log(
-      `manifest: ${info.identities} identities, ${round(info.bytes / MB)} MB, generated in ${round(performance.now() - t0)} ms (sha256 ${info.sha256.slice(0, 12)})`,
+      `manifest: ${info.identities} identities, ${round(info.bytes / MB)} MB, generated in ${round(performance.now() - t0)} ms (sha256 ` +
+        `${info.sha256.slice(0, 12)})`,
     );
 
     if (opts.only !== 'postgres') {

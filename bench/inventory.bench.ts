@@ -149,7 +149,8 @@ async function runStore(name: 'sqlite' | 'postgres'): Promise<StoreRun> {
         if (body.total !== undefined) f.total = body.total;
         figures.push(f);
         log(
-          `${store.name}, ${label}: ${c.name}: p50 ${ms(f.p50)} / p95 ${ms(f.p95)} / max ${ms(f.max)} ms (${f.rows} rows${f.total !== undefined ? `, total ${f.total}` : ''})`,
+          `${store.name}, ${label}: ${c.name}: p50 ${ms(f.p50)} / p95 ${ms(f.p95)} / max ${ms(f.max)} ms (${f.rows} rows` +
+            `${f.total !== undefined ? `, total ${f.total}` : ''})`,
         );
       }
       return { label, figures };
@@ -214,15 +215,14 @@ async function main(): Promise<void> {
     platform: `${platform()} ${release()}`,
   };
   log(
-    `${IDENTITIES} identities; stores ${STORES.join(', ')}; ${WARMUP} warm-up + ${RUNS} timed runs a query; ${machine.cpus} × ${machine.cpuModel}${SMALL ? ' (--small: answers checked, the target only reported)' : ''}`,
+    `${IDENTITIES} identities; stores ${STORES.join(', ')}; ${WARMUP} warm-up + ${RUNS} timed runs a query; ${machine.cpus} × ` +
+      `${machine.cpuModel}${SMALL ? ' (--small: answers checked, the target only reported)' : ''}`,
   );
   const runs: StoreRun[] = [];
   for (const store of ['sqlite', 'postgres'] as const) if (STORES.includes(store)) runs.push(await runStore(store));
   mkdirSync(fileURLToPath(new URL('./out/', import.meta.url)), { recursive: true });
-  writeFileSync(
-    OUT,
-    `${JSON.stringify({ at: new Date().toISOString(), identities: IDENTITIES, runs: RUNS, warmup: WARMUP, machine, results: runs }, null, 2)}\n`,
-  );
+  const report = { at: new Date().toISOString(), identities: IDENTITIES, runs: RUNS, warmup: WARMUP, machine, results: runs };
+  writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`${runs.map(table).join('\n\n')}\n`);
   const missed = runs.flatMap((r) =>
     r.passes.flatMap((p) => p.figures.filter((f) => f.p95 > TARGET_P95_MS).map((f) => `${r.store} (${p.label}): ${f.name}`)),

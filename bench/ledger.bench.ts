@@ -299,7 +299,9 @@ async function main() {
       `time travel gave ${answer.evidence.proofs.length} proofs for ${answer.evidence.cited_events} cited events`,
     );
     rows.push({
-      what: `time travel over ${fmt(m)} events (${fmt(answer.identities.length)} identities answer, ${answer.evidence.proofs.length} proofs)`,
+      what:
+        `time travel over ${fmt(m)} events (${fmt(answer.identities.length)} identities answer, ${answer.evidence.proofs.length} ` +
+        'proofs)',
       store: 'sqlite',
       figure: `${(asofMs / 1000).toFixed(2)} s`,
       target: '≤ 2 s',
@@ -309,7 +311,8 @@ async function main() {
   }
 
   console.log(
-    `\nbench:ledger — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, scale ${SCALE}${SMALL ? ' (--small: answers checked, targets only reported)' : ''}\n`,
+    `\nbench:ledger — node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, scale ${SCALE}` +
+      `${SMALL ? ' (--small: answers checked, targets only reported)' : ''}\n`,
   );
   console.log('| measurement | store | figure | target | |\n| --- | --- | --- | --- | --- |');
   for (const r of rows)

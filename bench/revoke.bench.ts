@@ -151,7 +151,8 @@ function startServer(url: string): Promise<{ url: string; child: ChildProcess }>
           MANDATE_LOG_LEVEL: 'warn',
           MANDATE_BOOTSTRAP_TOKEN: ADMIN,
           MANDATE_KEK: randomBytes(32).toString('base64'),
-          // Issuing many tokens outlasts the five-minute custody lifetime: the first ones must still be valid at the end (an hour, the longest allowed).
+          // Issuing many tokens outlasts the five-minute custody lifetime: the first ones must still be valid at the end (an hour, the
+          // longest allowed).
           MANDATE_TOKEN_TTL_S: '3600',
           MANDATE_TOKEN_TTL_EXECUTE_CUSTODY_S: '3600',
         },
@@ -275,7 +276,8 @@ async function main(): Promise<void> {
 
     const issued = await issue(server.url, privateKey);
     log(
-      `issued ${TOKENS} tokens in ${issued.seconds.toFixed(1)} s: ${Math.round(issued.perSecond)}/s (p50 ${issued.p50.toFixed(2)} ms, p99 ${issued.p99.toFixed(2)} ms)`,
+      `issued ${TOKENS} tokens in ${issued.seconds.toFixed(1)} s: ${Math.round(issued.perSecond)}/s (p50 ${issued.p50.toFixed(2)} ms, ` +
+        `p99 ${issued.p99.toFixed(2)} ms)`,
     );
     // Token n is for identity n % IDENTITIES; the first AFFECTED identities are the affected ones.
     const wantAffected = Math.floor(TOKENS / IDENTITIES) * Math.min(AFFECTED, IDENTITIES) + Math.min(AFFECTED, TOKENS % IDENTITIES);

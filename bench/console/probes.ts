@@ -30,12 +30,16 @@ window.__bench = {
   // The inventory's first page: rows in the table, the count shown, nothing being fetched.
   inventory() {
     const t = document.querySelector('table[aria-label=Identities]');
-    return !!(t && t.getAttribute('aria-busy') !== 'true' && t.querySelector('tbody tr') && document.querySelector('[data-testid=inventory-count]'));
+    return !!(t && t.getAttribute('aria-busy') !== 'true' && t.querySelector('tbody tr')
+      && document.querySelector('[data-testid=inventory-count]'));
   },
   // What the inventory shows now: the count and the first row's identity.
   state() {
     const t = document.querySelector('table[aria-label=Identities]');
-    return JSON.stringify([document.querySelector('[data-testid=inventory-count]')?.textContent ?? null, t?.querySelector('tbody tr td')?.textContent ?? null]);
+    return JSON.stringify([
+      document.querySelector('[data-testid=inventory-count]')?.textContent ?? null,
+      t?.querySelector('tbody tr td')?.textContent ?? null,
+    ]);
   },
   // The inventory shows something else than before, fetched and laid out.
   changed(before) {
@@ -43,7 +47,8 @@ window.__bench = {
     return !!(t && t.getAttribute('aria-busy') !== 'true' && this.state() !== before);
   },
 };
-for (const t of ['click', 'change', 'submit']) addEventListener(t, () => { if (window.__bench.input === null) window.__bench.input = performance.now(); }, true);
+for (const t of ['click', 'change', 'submit'])
+  addEventListener(t, () => { if (window.__bench.input === null) window.__bench.input = performance.now(); }, true);
 `;
 
 export type Shown = 'signIn' | 'overview' | 'inventory';
@@ -84,7 +89,8 @@ export async function resetInput(page: Page): Promise<void> {
 export async function inputAndRequest(page: Page, path: string): Promise<{ input: number | null; requestMs: number | null }> {
   return JSON.parse(
     (await page.evaluate(`JSON.stringify({ input: window.__bench.input,
-    requestMs: performance.getEntriesByType('resource').filter((r) => r.name.includes(${JSON.stringify(path)})).map((r) => r.duration).pop() ?? null })`)) as string,
+    requestMs: performance.getEntriesByType('resource').filter((r) => r.name.includes(${JSON.stringify(path)}))
+      .map((r) => r.duration).pop() ?? null })`)) as string,
   );
 }
 
@@ -110,10 +116,14 @@ export async function navTiming(page: Page): Promise<NavTiming> {
     return JSON.stringify({
       domContentLoadedMs: n.domContentLoadedEventEnd, loadEventEndMs: n.loadEventEnd,
       jsTransferBytes: js.reduce((s, r) => s + r.transferSize, 0),
-      largestJs: largest ? { name: new URL(largest.name).pathname, transferBytes: largest.transferSize, encodedBytes: largest.encodedBodySize, decodedBytes: largest.decodedBodySize } : null,
+      largestJs: largest ? {
+        name: new URL(largest.name).pathname, transferBytes: largest.transferSize,
+        encodedBytes: largest.encodedBodySize, decodedBytes: largest.decodedBodySize,
+      } : null,
       api: performance.getEntriesByType('resource').filter((r) => r.name.includes('/v1/')).reduce((o, r) => {
         const p = new URL(r.name).pathname; o[p] = Math.max(o[p] ?? 0, r.duration); return o; }, {}),
-      requests: [...new Set(performance.getEntriesByType('resource').filter((r) => r.name.includes('/v1/')).map((r) => { const u = new URL(r.name); return u.pathname + u.search; }))],
+      requests: [...new Set(performance.getEntriesByType('resource').filter((r) => r.name.includes('/v1/'))
+        .map((r) => { const u = new URL(r.name); return u.pathname + u.search; }))],
       alerts: [...document.querySelectorAll('[role=alert]')].map((e) => e.textContent.slice(0, 200)),
     });
   })()`);

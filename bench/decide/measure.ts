@@ -47,10 +47,8 @@ export interface ModeResult {
   decisions: Uint8Array;
 }
 
-export interface Progress {
-  /** Phase name and calls done in it; written synchronously so it survives a crash. */
-  (phase: string, done: number): void;
-}
+/** Phase name and calls done in it; written synchronously so it survives a crash. */
+export type Progress = (phase: string, done: number) => void;
 
 /** Receives the decisions as soon as they are known, so the parent has them if the engine dies later. */
 export type Checkpoint = (partial: ModeResult) => void;

@@ -206,7 +206,9 @@ function check(decisions: Uint8Array, covered: number, scenario: Scenario, expec
       const p = scenario.requests[i]!.peer;
       c.examples.push({
         index: i,
-        request: `${p.principal.id} (${p.principal.status}, ${p.principal.capability}, ${p.principal.environment}) ${p.action} [${p.actionClass}] on ${p.resource.scope} (${p.resource.state}, lawful=${p.lawful}) ctx ${JSON.stringify(p.context)}`,
+        request:
+          `${p.principal.id} (${p.principal.status}, ${p.principal.capability}, ${p.principal.environment}) ${p.action} [` +
+          `${p.actionClass}] on ${p.resource.scope} (${p.resource.state}, lawful=${p.lawful}) ctx ${JSON.stringify(p.context)}`,
         expected: `${name(want[i]!)}${expects === 'token' ? ' (token form)' : ''}`,
         got: name(d),
       });
@@ -374,9 +376,17 @@ function mismatchCell(r: Row, total: number): string {
 
 const sec = (ms: number) => `${ms / 1000} s`;
 const METHOD = [
-  `In-process modes: a warm-up (all requests or ${sec(BUDGETS.WARMUP_MS)}), a pass over every request timing each call with process.hrtime.bigint() (the decisions checked and p50/p99), then ${BUDGETS.PASSES} tight-loop passes without per-call timing; decisions/s is their median. Each pass covers every request unless the engine is slow (†: the first K requests, K ≈ ${sec(BUDGETS.PASS_BUDGET_MS)} of calls).`,
-  `HTTP modes: node:http client with a keep-alive Agent (maxSockets = concurrency), closed loop, one decision per request; ${fmt(BUDGETS.HTTP_WARMUP)} requests of warm-up, then one run over every request (sequential: at most ${sec(BUDGETS.HTTP_SEQUENTIAL_MS)}); p50/p99 per request, send to last byte. Server and client share this machine.`,
-  "Each engine runs in its own child process; inputs are prebuilt in the engine's own shape (objects, JSON bodies) before timing. Mismatches: decisions that differ from expected(), the plain-JS reference of Mandate's decision; for a mode that decides for Mandate tokens, from expected() over the request's token form (the token's attestation and environment in the context, as the decision uses them).",
+  `In-process modes: a warm-up (all requests or ${sec(BUDGETS.WARMUP_MS)}), a pass over every request timing each call with ` +
+    `process.hrtime.bigint() (the decisions checked and p50/p99), then ${BUDGETS.PASSES} tight-loop passes without per-call ` +
+    'timing; decisions/s is their median. Each pass covers every request unless the engine is slow (†: the first K requests, K ≈ ' +
+    `${sec(BUDGETS.PASS_BUDGET_MS)} of calls).`,
+  'HTTP modes: node:http client with a keep-alive Agent (maxSockets = concurrency), closed loop, one decision per request; ' +
+    `${fmt(BUDGETS.HTTP_WARMUP)} requests of warm-up, then one run over every request (sequential: at most ` +
+    `${sec(BUDGETS.HTTP_SEQUENTIAL_MS)}); p50/p99 per request, send to last byte. Server and client share this machine.`,
+  "Each engine runs in its own child process; inputs are prebuilt in the engine's own shape (objects, JSON bodies) before timing. " +
+    "Mismatches: decisions that differ from expected(), the plain-JS reference of Mandate's decision; for a mode that decides for " +
+    "Mandate tokens, from expected() over the request's token form (the token's attestation and environment in the context, as the " +
+    'decision uses them).',
 ];
 
 function markdown(rows: Row[], scenario: Scenario, machine: Record<string, unknown>, baseline: Row | undefined): string {
@@ -385,13 +395,18 @@ function markdown(rows: Row[], scenario: Scenario, machine: Record<string, unkno
   const lines: string[] = [];
   const load = (x: unknown) => (typeof x === 'number' ? x.toFixed(2) : '?');
   lines.push(
-    `Machine: node ${String(machine.node)}, ${String(machine.cpus)} × ${String(machine.cpuModel)}, ${String(machine.totalMemGb)} GB RAM, ${String(machine.platform)}; load average (1 min) ${load(machine.loadAvg1mStart)} at start, ${load(machine.loadAvg1mEnd)} at end`,
+    `Machine: node ${String(machine.node)}, ${String(machine.cpus)} × ${String(machine.cpuModel)}, ${String(machine.totalMemGb)} GB ` +
+      `RAM, ${String(machine.platform)}; load average (1 min) ${load(machine.loadAvg1mStart)} at start, ` +
+      `${load(machine.loadAvg1mEnd)} at end`,
   );
   lines.push(
     `Scenario: seed 0x${scenario.seed.toString(16)}, ${fmt(st.identities)} identities, ${st.scopes} scopes (${Object.entries(st.states)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}), ` +
-      `${fmt(st.lifecycleSuspended)} of them suspended by the lifecycle on import, ${fmt(st.requests)} requests (fingerprint ${scenario.fingerprint}): expected() allows ${fmt(st.allows)} (${pct(st.allows)}), ${fmt(st.tokenAllows)} (${pct(st.tokenAllows)}) in the token form; ${fmt(st.executeRequests)} execute actions, ${fmt(st.lawfulExecute)} of them lawful. ` +
+      `${fmt(st.lifecycleSuspended)} of them suspended by the lifecycle on import, ${fmt(st.requests)} requests (fingerprint ` +
+      `${scenario.fingerprint}): expected() allows ${fmt(st.allows)} (${pct(st.allows)}), ${fmt(st.tokenAllows)} (` +
+      `${pct(st.tokenAllows)}) in the token form; ${fmt(st.executeRequests)} execute actions, ${fmt(st.lawfulExecute)} of them ` +
+      'lawful. ' +
       `Denies by first rule: ${Object.entries(st.denies)
         .sort((a, b) => b[1] - a[1])
         .map(([k, v]) => `${k} ${fmt(v)}`)
@@ -413,17 +428,20 @@ function markdown(rows: Row[], scenario: Scenario, machine: Record<string, unkno
     const capped = m.kind === 'http' && m.covered < st.requests;
     const rate = Number.isFinite(m.perSecond) ? `${fmt(m.perSecond)}${sliced ? '†' : capped ? '‡' : ''}` : `— (${r.engine.status})`;
     lines.push(
-      `| ${r.n} | ${cell(r.engine.name)} | ${cell(m.mode)} | ${rate} | ${latency(m.p50Ms)} | ${latency(m.p99Ms)} | ${baseline?.result ? ratio(m.perSecond, baseline.result.perSecond) : '—'} | ${mismatchCell(r, st.requests)} |`,
+      `| ${r.n} | ${cell(r.engine.name)} | ${cell(m.mode)} | ${rate} | ${latency(m.p50Ms)} | ${latency(m.p99Ms)} | ` +
+        `${baseline?.result ? ratio(m.perSecond, baseline.result.perSecond) : '—'} | ${mismatchCell(r, st.requests)} |`,
     );
   }
   lines.push('');
   if (slices.size)
     lines.push(
-      `† throughput over the first ${[...slices].map(fmt).join(' / ')} of the ${fmt(st.requests)} requests (${BUDGETS.PASSES} passes, median); latency and mismatches over all of them.`,
+      `† throughput over the first ${[...slices].map(fmt).join(' / ')} of the ${fmt(st.requests)} requests (${BUDGETS.PASSES} passes, ` +
+        'median); latency and mismatches over all of them.',
     );
   if (rows.some((r) => r.result?.kind === 'http' && r.result.covered < st.requests))
     lines.push(
-      `‡ a sequential HTTP run stops after ${sec(BUDGETS.HTTP_SEQUENTIAL_MS)}: figures and mismatches over the requests it reached (the "of" count); the concurrent run covers all ${fmt(st.requests)}.`,
+      `‡ a sequential HTTP run stops after ${sec(BUDGETS.HTTP_SEQUENTIAL_MS)}: figures and mismatches over the requests it reached ` +
+        `(the "of" count); the concurrent run covers all ${fmt(st.requests)}.`,
     );
   for (const e of new Set(rows.map((r) => r.engine))) {
     if (e.problem && e.modes.length) lines.push(`${e.name}: ${e.problem}.`);
@@ -450,7 +468,8 @@ function markdown(rows: Row[], scenario: Scenario, machine: Record<string, unkno
     lines.push(`|---|${measured.map(() => '---:').join('|')}|`);
     for (const a of measured)
       lines.push(
-        `| #${a.n} ${cell(a.engine.id)}, ${cell(a.result!.mode)} | ${measured.map((b) => (a === b ? '1' : ratio(a.result!.perSecond, b.result!.perSecond))).join(' | ')} |`,
+        `| #${a.n} ${cell(a.engine.id)}, ${cell(a.result!.mode)} | ` +
+          `${measured.map((b) => (a === b ? '1' : ratio(a.result!.perSecond, b.result!.perSecond))).join(' | ')} |`,
       );
   }
   return lines.join('\n');
@@ -479,7 +498,8 @@ async function parent(opts: {
   const t0 = performance.now();
   const scenario = buildScenario({ requests: opts.requests, identities: opts.identities });
   log(
-    `scenario: ${fmt(scenario.stats.requests)} requests over ${fmt(scenario.stats.identities)} identities, ${fmt(scenario.stats.allows)} allows, fingerprint ${scenario.fingerprint}, built in ${fmt(performance.now() - t0)} ms`,
+    `scenario: ${fmt(scenario.stats.requests)} requests over ${fmt(scenario.stats.identities)} identities, ` +
+      `${fmt(scenario.stats.allows)} allows, fingerprint ${scenario.fingerprint}, built in ${fmt(performance.now() - t0)} ms`,
   );
   log(`engines: ${selected.map((r) => r.engine.id).join(', ')}`);
 

@@ -350,112 +350,123 @@ for (const store of testStores()) {
       assert.equal(afterRevoke.body.decision, 'deny');
     });
 
-    test('an exception documents a waived control with compensating controls; decisions say they rely on it; expiry is a finding until closed', async () => {
-      const body = {
-        identity: 'agent-ops',
-        control: 'workload_attestation',
-        actions: ['reconcile'],
-        scope: CUSTODY_DE,
-        justification: 'legacy reconciliation host cannot attest until the platform migration (PLAT-9)',
-        compensating_controls: { extra_monitoring: true, manual_approval_per_action: true, note: 'IP allow-list on the host' },
-        expires_at: new Date(now + 7 * 86_400_000).toISOString(),
-        ticket: 'RISK-77',
-      };
-      const noAttest = { ...ATTESTED, attested: false, device_posture: 'unknown' };
-      assert.equal((await decide('agent-ops', 'reconcile', CUSTODY_DE, noAttest)).body.decision, 'deny');
-      assert.equal((await call('olga', 'POST', '/v1/exceptions', body)).status, 403, 'an operator cannot register exceptions');
-      const tooLong = await call('carla', 'POST', '/v1/exceptions', {
-        ...body,
-        expires_at: new Date(now + 400 * 86_400_000).toISOString(),
-      });
-      assert.equal(tooLong.body.field, '/expires_at');
-      const ex = await call('carla', 'POST', '/v1/exceptions', body);
-      assert.equal(ex.status, 201, JSON.stringify(ex.body));
-      assert.equal(ex.body.status, 'pending');
-      const a = await call('anton', 'GET', `/v1/approvals/${ex.body.approval_id}`);
-      assert.equal(a.body.required, 2);
-      await call('anton', 'POST', `/v1/approvals/${ex.body.approval_id}/approve`, {});
-      assert.equal((await call('alma', 'POST', `/v1/approvals/${ex.body.approval_id}/approve`, {})).body.status, 'approved');
-      const d = await decide('agent-ops', 'reconcile', CUSTODY_DE, noAttest);
-      assert.equal(d.body.decision, 'allow', JSON.stringify(d.body));
-      assert.deepEqual(
-        d.body.relied_on.map((r: any) => [r.type, r.id]),
-        [['exception', ex.body.id]],
-      );
-      assert.match(d.body.reasons[0], /waives workload_attestation/);
-      assert.deepEqual(d.body.obligations.map((o: any) => o.type).sort(), ['manual_approval', 'monitor']);
-      // An observe decision under it is recorded too (extra monitoring): the exception is on every such answer.
-      assert.equal((await decide('agent-ops', 'reconcile', CUSTODY_FR, noAttest)).body.decision, 'deny', 'only in its scope');
+    test(
+      'an exception documents a waived control with compensating controls; decisions say they rely on it; expiry is a finding until ' +
+        'closed',
+      async () => {
+        const body = {
+          identity: 'agent-ops',
+          control: 'workload_attestation',
+          actions: ['reconcile'],
+          scope: CUSTODY_DE,
+          justification: 'legacy reconciliation host cannot attest until the platform migration (PLAT-9)',
+          compensating_controls: { extra_monitoring: true, manual_approval_per_action: true, note: 'IP allow-list on the host' },
+          expires_at: new Date(now + 7 * 86_400_000).toISOString(),
+          ticket: 'RISK-77',
+        };
+        const noAttest = { ...ATTESTED, attested: false, device_posture: 'unknown' };
+        assert.equal((await decide('agent-ops', 'reconcile', CUSTODY_DE, noAttest)).body.decision, 'deny');
+        assert.equal((await call('olga', 'POST', '/v1/exceptions', body)).status, 403, 'an operator cannot register exceptions');
+        const tooLong = await call('carla', 'POST', '/v1/exceptions', {
+          ...body,
+          expires_at: new Date(now + 400 * 86_400_000).toISOString(),
+        });
+        assert.equal(tooLong.body.field, '/expires_at');
+        const ex = await call('carla', 'POST', '/v1/exceptions', body);
+        assert.equal(ex.status, 201, JSON.stringify(ex.body));
+        assert.equal(ex.body.status, 'pending');
+        const a = await call('anton', 'GET', `/v1/approvals/${ex.body.approval_id}`);
+        assert.equal(a.body.required, 2);
+        await call('anton', 'POST', `/v1/approvals/${ex.body.approval_id}/approve`, {});
+        assert.equal((await call('alma', 'POST', `/v1/approvals/${ex.body.approval_id}/approve`, {})).body.status, 'approved');
+        const d = await decide('agent-ops', 'reconcile', CUSTODY_DE, noAttest);
+        assert.equal(d.body.decision, 'allow', JSON.stringify(d.body));
+        assert.deepEqual(
+          d.body.relied_on.map((r: any) => [r.type, r.id]),
+          [['exception', ex.body.id]],
+        );
+        assert.match(d.body.reasons[0], /waives workload_attestation/);
+        assert.deepEqual(d.body.obligations.map((o: any) => o.type).sort(), ['manual_approval', 'monitor']);
+        // An observe decision under it is recorded too (extra monitoring): the exception is on every such answer.
+        assert.equal((await decide('agent-ops', 'reconcile', CUSTODY_FR, noAttest)).body.decision, 'deny', 'only in its scope');
 
-      now += 7 * 86_400_000 + 1;
-      assert.equal((await decide('agent-ops', 'reconcile', CUSTODY_DE, noAttest)).body.decision, 'deny', 'it stops applying on its own');
-      await app.services.grants.endDue();
-      assert.equal((await call('vic', 'GET', `/v1/exceptions/${ex.body.id}`)).body.status, 'expired');
-      const findings = (await call('vic', 'GET', '/v1/findings?fresh=true')).body.items as { id: string; rule: string }[];
-      assert.ok(findings.some((f) => f.id === `exception-expired-open:${ex.body.id}`));
-      const closed = await call('carla', 'POST', `/v1/exceptions/${ex.body.id}/close`, { notes: 'host migrated; attests now' });
-      assert.equal(closed.body.status, 'closed');
-      assert.ok(
-        !(await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.some((f: any) => f.id === `exception-expired-open:${ex.body.id}`),
-      );
-      assert.equal((await call('carla', 'POST', `/v1/exceptions/${ex.body.id}/close`, { notes: 'again' })).body.code, 'ALREADY_DECIDED');
-    });
+        now += 7 * 86_400_000 + 1;
+        assert.equal((await decide('agent-ops', 'reconcile', CUSTODY_DE, noAttest)).body.decision, 'deny', 'it stops applying on its own');
+        await app.services.grants.endDue();
+        assert.equal((await call('vic', 'GET', `/v1/exceptions/${ex.body.id}`)).body.status, 'expired');
+        const findings = (await call('vic', 'GET', '/v1/findings?fresh=true')).body.items as { id: string; rule: string }[];
+        assert.ok(findings.some((f) => f.id === `exception-expired-open:${ex.body.id}`));
+        const closed = await call('carla', 'POST', `/v1/exceptions/${ex.body.id}/close`, { notes: 'host migrated; attests now' });
+        assert.equal(closed.body.status, 'closed');
+        assert.ok(
+          !(await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.some(
+            (f: any) => f.id === `exception-expired-open:${ex.body.id}`,
+          ),
+        );
+        assert.equal((await call('carla', 'POST', `/v1/exceptions/${ex.body.id}/close`, { notes: 'again' })).body.code, 'ALREADY_DECIDED');
+      },
+    );
 
-    test('break-glass: sealed by default; unsealed by approval for a window; the use opens a review; unreviewed use is a finding', async () => {
-      const sealed = await decide('bg-custody', 'read');
-      assert.equal(sealed.body.decision, 'deny');
-      assert.deepEqual(sealed.body.policies, ['builtin:break-glass-sealed']);
+    test(
+      'break-glass: sealed by default; unsealed by approval for a window; ' + 'the use opens a review; unreviewed use is a finding',
+      async () => {
+        const sealed = await decide('bg-custody', 'read');
+        assert.equal(sealed.body.decision, 'deny');
+        assert.deepEqual(sealed.body.policies, ['builtin:break-glass-sealed']);
 
-      const u = await call('olga', 'POST', '/v1/break-glass/bg-custody/unseal', {
-        reason: 'custody API down, clients waiting (INC-7)',
-        duration_seconds: 1800,
-        ticket: 'INC-7',
-      });
-      assert.equal(u.status, 201, JSON.stringify(u.body));
-      assert.equal(u.body.status, 'pending');
-      assert.equal((await call('olga', 'POST', '/v1/break-glass/bg-custody/unseal', { reason: 'again' })).body.code, 'ALREADY_EXISTS');
-      assert.equal(
-        (await call('alice@firm.example', 'POST', `/v1/approvals/${u.body.approval_id}/approve`, {})).body.code,
-        'SEPARATION_OF_DUTIES',
-        'the owner does not approve',
-      );
-      await call('anton', 'POST', `/v1/approvals/${u.body.approval_id}/approve`, {});
-      assert.equal((await call('alma', 'POST', `/v1/approvals/${u.body.approval_id}/approve`, {})).body.status, 'approved');
-      const act = (await call('vic', 'GET', `/v1/break-glass/activations/${u.body.id}`)).body;
-      assert.equal(act.status, 'active');
-      assert.equal(act.review.status, 'open');
-      const open = await decide('bg-custody', 'withdraw_to_client');
-      assert.equal(open.body.decision, 'allow', JSON.stringify(open.body));
-      assert.deepEqual(
-        open.body.relied_on.map((r: any) => r.type),
-        ['break_glass'],
-      );
-      assert.ok(
-        !(await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.some((f: any) => f.check === 'break-glass-unreviewed'),
-        'not a finding while the window is open',
-      );
+        const u = await call('olga', 'POST', '/v1/break-glass/bg-custody/unseal', {
+          reason: 'custody API down, clients waiting (INC-7)',
+          duration_seconds: 1800,
+          ticket: 'INC-7',
+        });
+        assert.equal(u.status, 201, JSON.stringify(u.body));
+        assert.equal(u.body.status, 'pending');
+        assert.equal((await call('olga', 'POST', '/v1/break-glass/bg-custody/unseal', { reason: 'again' })).body.code, 'ALREADY_EXISTS');
+        assert.equal(
+          (await call('alice@firm.example', 'POST', `/v1/approvals/${u.body.approval_id}/approve`, {})).body.code,
+          'SEPARATION_OF_DUTIES',
+          'the owner does not approve',
+        );
+        await call('anton', 'POST', `/v1/approvals/${u.body.approval_id}/approve`, {});
+        assert.equal((await call('alma', 'POST', `/v1/approvals/${u.body.approval_id}/approve`, {})).body.status, 'approved');
+        const act = (await call('vic', 'GET', `/v1/break-glass/activations/${u.body.id}`)).body;
+        assert.equal(act.status, 'active');
+        assert.equal(act.review.status, 'open');
+        const open = await decide('bg-custody', 'withdraw_to_client');
+        assert.equal(open.body.decision, 'allow', JSON.stringify(open.body));
+        assert.deepEqual(
+          open.body.relied_on.map((r: any) => r.type),
+          ['break_glass'],
+        );
+        assert.ok(
+          !(await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.some((f: any) => f.check === 'break-glass-unreviewed'),
+          'not a finding while the window is open',
+        );
 
-      now += 1800_000 + 1;
-      assert.equal((await decide('bg-custody', 'withdraw_to_client')).body.decision, 'deny', 'sealed again when the window closes');
-      await app.services.grants.endDue();
-      assert.ok((await eventsOf('bg-custody')).some((e) => e.action === 'break_glass.resealed'));
-      const finding = (await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.find(
-        (f: any) => f.id === `break-glass-unreviewed:${u.body.id}`,
-      );
-      assert.equal(finding?.severity, 'high');
-      assert.equal(
-        (await call('olga', 'POST', `/v1/break-glass/activations/${u.body.id}/review`, { notes: 'mine' })).body.code,
-        'SEPARATION_OF_DUTIES',
-      );
-      assert.equal((await call('vic', 'POST', `/v1/break-glass/activations/${u.body.id}/review`, { notes: 'x' })).status, 403);
-      const reviewed = await call('carla', 'POST', `/v1/break-glass/activations/${u.body.id}/review`, {
-        notes: 'withdrawals INC-7 checked against the ledger; credential rotated',
-      });
-      assert.equal(reviewed.body.review.status, 'done');
-      assert.ok(
-        !(await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.some((f: any) => f.id === `break-glass-unreviewed:${u.body.id}`),
-      );
-    });
+        now += 1800_000 + 1;
+        assert.equal((await decide('bg-custody', 'withdraw_to_client')).body.decision, 'deny', 'sealed again when the window closes');
+        await app.services.grants.endDue();
+        assert.ok((await eventsOf('bg-custody')).some((e) => e.action === 'break_glass.resealed'));
+        const finding = (await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.find(
+          (f: any) => f.id === `break-glass-unreviewed:${u.body.id}`,
+        );
+        assert.equal(finding?.severity, 'high');
+        assert.equal(
+          (await call('olga', 'POST', `/v1/break-glass/activations/${u.body.id}/review`, { notes: 'mine' })).body.code,
+          'SEPARATION_OF_DUTIES',
+        );
+        assert.equal((await call('vic', 'POST', `/v1/break-glass/activations/${u.body.id}/review`, { notes: 'x' })).status, 403);
+        const reviewed = await call('carla', 'POST', `/v1/break-glass/activations/${u.body.id}/review`, {
+          notes: 'withdrawals INC-7 checked against the ledger; credential rotated',
+        });
+        assert.equal(reviewed.body.review.status, 'done');
+        assert.ok(
+          !(await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.some(
+            (f: any) => f.id === `break-glass-unreviewed:${u.body.id}`,
+          ),
+        );
+      },
+    );
 
     test('break-glass emergency path: at once, short, notified, and a critical finding until reviewed', async () => {
       const tooLong = await call('opal', 'POST', '/v1/break-glass/bg-infra/unseal', {
@@ -505,7 +516,9 @@ for (const store of testStores()) {
 
     test('policy and lifecycle-rule changes wait for an approver other than who asked', async () => {
       const cur = await call('vic', 'GET', '/v1/policies');
-      const text = `${cur.body.text}\n@id("deny-staging-transfers")\nforbid (principal, action == Mandate::Action::"initiate_transfer", resource) when { context.environment == "staging" };\n`;
+      const text =
+        `${cur.body.text}\n@id("deny-staging-transfers")\nforbid (principal, action == ` +
+        'Mandate::Action::"initiate_transfer", resource) when { context.environment == "staging" };\n';
       const bad = await call('carla', 'POST', '/v1/policies', { text: 'permit (principal, action == Mandate::Action::"nope", resource);' });
       assert.equal(bad.status, 422);
       const cr = await call('carla', 'POST', '/v1/policies', { text });

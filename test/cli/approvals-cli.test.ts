@@ -169,10 +169,10 @@ describe('approvals, access, exceptions, break-glass and findings from the CLI (
       'INC-42',
     );
     assert.equal(req.code, 0, req.stderr);
-    const m =
-      /^access request (ap_[0-9a-f]+) for svc-custody is pending: it needs 2 approvals from approver or admin by \S+\n {2}an approver decides it with: mandate approvals approve ap_/.exec(
-        req.stdout,
-      );
+    const m = new RegExp(
+      /^access request (ap_[0-9a-f]+) for svc-custody is pending: it needs 2 approvals from approver or admin by \S+\n/.source +
+        / {2}an approver decides it with: mandate approvals approve ap_/.source,
+    ).exec(req.stdout);
     assert.ok(m, req.stdout);
     accessId = m[1]!;
     const shown = JSON.parse((await as('olga', 'access', 'show', accessId, '--json')).stdout);
@@ -350,10 +350,10 @@ describe('approvals, access, exceptions, break-glass and findings from the CLI (
       'INC-7',
     );
     assert.equal(unseal.code, 0, unseal.stderr);
-    const m =
-      /^break-glass identity bg-custody is unsealed until \S+ \(activation (bg_[0-9a-f]+), emergency path\)\n {2}the post-incident review is open/.exec(
-        unseal.stdout,
-      );
+    const m = new RegExp(
+      /^break-glass identity bg-custody is unsealed until \S+ \(activation (bg_[0-9a-f]+), emergency path\)\n/.source +
+        / {2}the post-incident review is open/.source,
+    ).exec(unseal.stdout);
     assert.ok(m, unseal.stdout);
     const id = m[1]!;
     const twice = await as('olga', 'break-glass', 'unseal', 'bg-custody', '--reason', 'again', '--emergency');

@@ -21,7 +21,8 @@ function firm(): Manifest {
   const m = smallManifest([
     identity('svc-good', { scopes: [DE], credential: { type: 'short_lived', created: '2026-11-01T00:00:00Z' } }),
     identity('svc-orphan', { owner: 'bob@firm.example', scopes: [DE] }), // departed owner
-    identity('svc-legacy', { credential: { type: 'static_secret', created: '2025-01-01T00:00:00Z' }, scopes: [FR] }), // execute on an old static secret
+    // execute on an old static secret
+    identity('svc-legacy', { credential: { type: 'static_secret', created: '2025-01-01T00:00:00Z' }, scopes: [FR] }),
     identity('svc-vendor', { vendor: 'vendor-kyc', scopes: [DE] }), // vendor with execute
     identity('svc-italy', { scopes: [IT] }), // acts where the firm holds nothing
   ]);
@@ -264,47 +265,51 @@ for (const store of testStores()) {
       assert.equal(run.body.counts.resolved, 1);
     });
 
-    test('rules that leave new business lawful where the firm is not authorised: stored power follows them, and the critical finding advises no transition', async () => {
-      now += 60_000;
-      const rules = (await call('vic', 'GET', '/v1/lifecycle-rules')).body.rules;
-      const asked = await call('carla', 'PUT', '/v1/lifecycle-rules', {
-        rules: { ...rules, id: 'lax-applied', table: { ...rules.table, applied: { ...rules.table.applied, new_business: 'allow' } } },
-      });
-      assert.equal(asked.status, 202, JSON.stringify(asked.body));
-      assert.equal((await call('anton', 'POST', `/v1/approvals/${asked.body.approval.id}/approve`, {})).body.status, 'approved');
-      // Publishing the rules recomputed every identity's stored power in the same transaction:
-      // svc-italy now keeps new business in IT and loses its return path there (applied: deny).
-      const [row] = await db.all<{ outcome: string; lawful: string; transition_id: string }>(
-        "SELECT outcome, lawful, transition_id FROM identity_power WHERE identity_id = 'svc-italy'",
-      );
-      assert.equal(row?.outcome, 'narrow');
-      assert.equal(row!.transition_id, asked.body.id);
-      assert.deepEqual(
-        JSON.parse(row!.lawful).map((l: any) => [l.scope.jurisdiction, [...l.actions].sort()]),
-        [['IT', ['initiate_transfer', 'read']]],
-      );
-      const byRules = (await call('admin', 'GET', '/v1/identities/svc-italy/events')).body.items.filter((e: any) =>
-        /lifecycle rules version 1 published/.test(e.reason ?? ''),
-      );
-      assert.equal(byRules.length, 1);
-      assert.deepEqual(
-        [byRules[0].after.status, byRules[0].after.lawful.map((l: any) => l.actions.sort())],
-        ['active', [['initiate_transfer', 'read']]],
-      );
-      assert.ok(Array.isArray(byRules[0].before.lawful), 'the event records the lawful power before');
-      assert.equal((await call('vic', 'GET', '/v1/identities/svc-italy')).body.status, 'active');
+    test(
+      'rules that leave new business lawful where the firm is not authorised: stored power follows them, and the critical finding ' +
+        'advises no transition',
+      async () => {
+        now += 60_000;
+        const rules = (await call('vic', 'GET', '/v1/lifecycle-rules')).body.rules;
+        const asked = await call('carla', 'PUT', '/v1/lifecycle-rules', {
+          rules: { ...rules, id: 'lax-applied', table: { ...rules.table, applied: { ...rules.table.applied, new_business: 'allow' } } },
+        });
+        assert.equal(asked.status, 202, JSON.stringify(asked.body));
+        assert.equal((await call('anton', 'POST', `/v1/approvals/${asked.body.approval.id}/approve`, {})).body.status, 'approved');
+        // Publishing the rules recomputed every identity's stored power in the same transaction:
+        // svc-italy now keeps new business in IT and loses its return path there (applied: deny).
+        const [row] = await db.all<{ outcome: string; lawful: string; transition_id: string }>(
+          "SELECT outcome, lawful, transition_id FROM identity_power WHERE identity_id = 'svc-italy'",
+        );
+        assert.equal(row?.outcome, 'narrow');
+        assert.equal(row!.transition_id, asked.body.id);
+        assert.deepEqual(
+          JSON.parse(row!.lawful).map((l: any) => [l.scope.jurisdiction, [...l.actions].sort()]),
+          [['IT', ['initiate_transfer', 'read']]],
+        );
+        const byRules = (await call('admin', 'GET', '/v1/identities/svc-italy/events')).body.items.filter((e: any) =>
+          /lifecycle rules version 1 published/.test(e.reason ?? ''),
+        );
+        assert.equal(byRules.length, 1);
+        assert.deepEqual(
+          [byRules[0].after.status, byRules[0].after.lawful.map((l: any) => l.actions.sort())],
+          ['active', [['initiate_transfer', 'read']]],
+        );
+        assert.ok(Array.isArray(byRules[0].before.lawful), 'the event records the lawful power before');
+        assert.equal((await call('vic', 'GET', '/v1/identities/svc-italy')).body.status, 'active');
 
-      await call('carla', 'POST', '/v1/checks/run');
-      const critical = (await call('vic', 'GET', '/v1/findings/active-in-unauthorised-scope:svc-italy')).body;
-      assert.equal(critical.status, 'open');
-      assert.equal(critical.severity, 'critical');
-      assert.ok(critical.controls.includes('mica:art-65-passport'));
-      assert.deepEqual(critical.scopes, ['ent-de/custody/IT']);
-      // The passport's state is already what it is: no transition is missing, none is advised.
-      assert.match(critical.detail, /already applied, yet the lifecycle rules in force leave this lawful/);
-      assert.doesNotMatch(critical.detail, /transition/i);
-      const it = (await call('vic', 'GET', '/v1/readiness?entity=ent-de&jurisdiction=IT')).body.items[0];
-      assert.ok(it.blocking.some((b: any) => b.id === 'active-in-unauthorised-scope:svc-italy'));
-    });
+        await call('carla', 'POST', '/v1/checks/run');
+        const critical = (await call('vic', 'GET', '/v1/findings/active-in-unauthorised-scope:svc-italy')).body;
+        assert.equal(critical.status, 'open');
+        assert.equal(critical.severity, 'critical');
+        assert.ok(critical.controls.includes('mica:art-65-passport'));
+        assert.deepEqual(critical.scopes, ['ent-de/custody/IT']);
+        // The passport's state is already what it is: no transition is missing, none is advised.
+        assert.match(critical.detail, /already applied, yet the lifecycle rules in force leave this lawful/);
+        assert.doesNotMatch(critical.detail, /transition/i);
+        const it = (await call('vic', 'GET', '/v1/readiness?entity=ent-de&jurisdiction=IT')).body.items[0];
+        assert.ok(it.blocking.some((b: any) => b.id === 'active-in-unauthorised-scope:svc-italy'));
+      },
+    );
   });
 }

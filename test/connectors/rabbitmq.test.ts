@@ -135,7 +135,10 @@ describe('rabbitmq connector (management API, fake server)', () => {
         const perms = users.get(c);
         if (!perms) return send(400, { error: 'bad_request', reason: 'no_such_user' });
         if (req.method === 'DELETE') return perms.delete(b) ? send(204) : send(404);
-        if (req.method === 'PUT') return (perms.set(b, JSON.parse(body)), send(201));
+        if (req.method === 'PUT') {
+          perms.set(b, JSON.parse(body));
+          return send(201);
+        }
       }
       if (a === 'connections' && b === 'username' && c !== undefined) {
         return send(

@@ -234,6 +234,7 @@ for (const store of testStores()) {
         'GET',
         '/v1/authorisations/auth-de-custody-fr/impact?to=withdrawn',
       );
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText (the rendered text), not the DOM property
       assert.match(await counts.innerText(), new RegExp(`suspend ${impact.counts.suspend}, narrow ${impact.counts.narrow}`));
       await carla.getByTestId('impact-graph').waitFor();
       assert.equal(
@@ -387,6 +388,7 @@ async function assertText(locator: import('playwright-core').Locator, text: stri
   try {
     await locator.filter({ hasText: text }).waitFor({ timeout: 15_000 });
   } catch {
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText (the rendered text), not the DOM property
     assert.equal(await locator.innerText(), text);
   }
 }

@@ -175,6 +175,7 @@ for (const store of testStores()) {
       await drift.locator('.badge', { hasText: 'execute' }).waitFor();
       await drift.locator('.badge.sev-high', { hasText: 'high' }).waitFor();
       const deployer = row(olga, 'ci/ci-deployer');
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText (the rendered text), not the DOM property
       assert.equal(await deployer.locator('td').nth(2).innerText(), 'none', 'no identity declares it');
       await deployer.locator('summary').first().click();
       await deployer.getByText('cluster-admin cluster-wide: * on *', { exact: false }).waitFor();
@@ -248,6 +249,7 @@ for (const store of testStores()) {
       assert.equal(stored.disposition?.identity, 'svc-ci-uploader');
       assert.ok(stored.disposition?.change);
       assert.match(
+        // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText (the rendered text), not the DOM property
         await notice.innerText(),
         new RegExp(`svc-ci-uploader adds power .*change request ${stored.disposition.change} awaits approval`),
       );

@@ -100,20 +100,24 @@ const arbVoter = fc.record({
   roles: fc.subarray([...ROLES], { minLength: 1 }),
 });
 
-test('property: whoever votes, a vote counts only if the voter is not the requester nor the owner, holds a listed role, and has not voted', () => {
-  fc.assert(
-    fc.property(arbVoter, fc.subarray(['olga', 'anton', 'alma', 'root']), fc.constantFrom(...APPROVAL_KINDS), (voter, prior, kind) => {
-      const a = request({ kind });
-      const refusal = voteRefusal(a, voter, prior, NOW);
-      const eligible =
-        `user:${voter.user}` !== a.requester &&
-        voter.user !== a.owner &&
-        voter.roles.some((r) => a.roles.includes(r)) &&
-        !prior.includes(voter.user);
-      assert.equal(refusal === undefined, eligible);
-    }),
-  );
-});
+test(
+  'property: whoever votes, a vote counts only if the voter is not the requester nor the owner, holds a listed role, and has not ' +
+    'voted',
+  () => {
+    fc.assert(
+      fc.property(arbVoter, fc.subarray(['olga', 'anton', 'alma', 'root']), fc.constantFrom(...APPROVAL_KINDS), (voter, prior, kind) => {
+        const a = request({ kind });
+        const refusal = voteRefusal(a, voter, prior, NOW);
+        const eligible =
+          `user:${voter.user}` !== a.requester &&
+          voter.user !== a.owner &&
+          voter.roles.some((r) => a.roles.includes(r)) &&
+          !prior.includes(voter.user);
+        assert.equal(refusal === undefined, eligible);
+      }),
+    );
+  },
+);
 
 test('property: a request is approved only by `required` distinct approvals and no rejection', () => {
   fc.assert(

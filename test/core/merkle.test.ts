@@ -51,7 +51,7 @@ function store(leaves: Hash[]): SubtreeSource {
   // Append in uneven batches, as transactions do.
   for (let i = 0; i < leaves.length; ) {
     const batch = leaves.slice(i, i + 1 + (i % 5));
-    batch.forEach((h, j) => nodes.set(`0:${i + j}`, h));
+    for (const [j, h] of batch.entries()) nodes.set(`0:${i + j}`, h);
     for (const f of frontier(i)) src.get(f.level, f.index);
     for (const n of newSubtrees(src, i, batch)) nodes.set(`${n.level}:${n.index}`, n.hash);
     i += batch.length;

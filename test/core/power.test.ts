@@ -100,28 +100,31 @@ test('each attribute the docs list is a gain; the same record, or a new purpose,
   assert.deepEqual(powerGains(undefined, { ...base, scopes: [] }, lookup, rules, vocabulary), []);
 });
 
-test('an authorisation write: status, dates and conditions need a transition; its scope never changes; a reference may be corrected', () => {
-  const a = auth('FR', 'authorised');
-  assert.deepEqual(authorisationChangeIssues(a, { ...a, reference: 'corrected' }), []);
-  assert.deepEqual(
-    authorisationChangeIssues(a, { ...a, status: 'withdrawn' }).map((i) => `${i.field} ${i.code}`),
-    ['/status STATUS_CHANGE_NEEDS_TRANSITION'],
-  );
-  assert.deepEqual(
-    authorisationChangeIssues(a, { ...a, deadline: '2027-01-01' }).map((i) => `${i.field} ${i.code}`),
-    ['/deadline STATUS_CHANGE_NEEDS_TRANSITION'],
-  );
-  assert.deepEqual(
-    authorisationChangeIssues(a, { ...a, conditions: { denied_actions: ['onboard_client'] } }).map((i) => i.field),
-    ['/conditions'],
-  );
-  assert.deepEqual(
-    authorisationChangeIssues(a, { ...a, jurisdiction: 'NL' }).map((i) => `${i.field} ${i.code}`),
-    ['/jurisdiction IMMUTABLE_FIELD'],
-  );
-  assert.deepEqual(authorisationChangeIssues(undefined, { ...a, status: 'applied' }), []);
-  assert.deepEqual(
-    authorisationChangeIssues(undefined, a).map((i) => i.code),
-    ['STATUS_CHANGE_NEEDS_TRANSITION'],
-  );
-});
+test(
+  'an authorisation write: status, dates and conditions need a transition; its ' + 'scope never changes; a reference may be corrected',
+  () => {
+    const a = auth('FR', 'authorised');
+    assert.deepEqual(authorisationChangeIssues(a, { ...a, reference: 'corrected' }), []);
+    assert.deepEqual(
+      authorisationChangeIssues(a, { ...a, status: 'withdrawn' }).map((i) => `${i.field} ${i.code}`),
+      ['/status STATUS_CHANGE_NEEDS_TRANSITION'],
+    );
+    assert.deepEqual(
+      authorisationChangeIssues(a, { ...a, deadline: '2027-01-01' }).map((i) => `${i.field} ${i.code}`),
+      ['/deadline STATUS_CHANGE_NEEDS_TRANSITION'],
+    );
+    assert.deepEqual(
+      authorisationChangeIssues(a, { ...a, conditions: { denied_actions: ['onboard_client'] } }).map((i) => i.field),
+      ['/conditions'],
+    );
+    assert.deepEqual(
+      authorisationChangeIssues(a, { ...a, jurisdiction: 'NL' }).map((i) => `${i.field} ${i.code}`),
+      ['/jurisdiction IMMUTABLE_FIELD'],
+    );
+    assert.deepEqual(authorisationChangeIssues(undefined, { ...a, status: 'applied' }), []);
+    assert.deepEqual(
+      authorisationChangeIssues(undefined, a).map((i) => i.code),
+      ['STATUS_CHANGE_NEEDS_TRANSITION'],
+    );
+  },
+);

@@ -161,7 +161,7 @@ test('property: a narrowing keeps a strict subset, in the identity’s order; an
       fc.option(fc.shuffledSubarray([...base.scopes, { entity: 'e', service: 'advice' as const, jurisdiction: 'IT' as const }])),
       (actions, scopes) => {
         const to = { ...(actions ? { actions } : {}), ...(scopes ? { scopes } : {}) };
-        let result;
+        let result: ReturnType<typeof narrowIdentity>;
         try {
           result = narrowIdentity(base, to);
         } catch (err) {

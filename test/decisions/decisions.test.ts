@@ -77,20 +77,23 @@ for (const store of testStores()) {
       }
     });
 
-    test('built in, whatever the policies: suspended gets nothing, observe never executes, unknown actions are denied and recorded', async () => {
-      const s = await decide({ principal: { identity: 'gone' }, action: 'read', resource: DE, context: CTX });
-      assert.deepEqual([s.body.decision, s.body.policies], ['deny', ['builtin:principal-not-active']]);
-      const o = await decide({ principal: { identity: 'reporter' }, action: 'initiate_transfer', resource: DE, context: CTX });
-      assert.deepEqual([o.body.decision, o.body.policies], ['deny', ['builtin:observe-never-executes']]);
-      assert.equal(o.body.recorded, true);
-      const r = await decide({ principal: { identity: 'reporter' }, action: 'read', resource: DE, context: CTX });
-      assert.equal(r.body.decision, 'allow');
-      assert.equal(r.body.recorded, false, 'observe decisions are not ledger events');
-      const before = await count('decision.recorded');
-      const u = await decide({ principal: { identity: 'custody-api' }, action: 'launch_rocket', resource: DE, context: CTX });
-      assert.deepEqual([u.body.decision, u.body.policies], ['deny', ['builtin:unknown-action']]);
-      assert.equal(await count('decision.recorded'), before + 1);
-    });
+    test(
+      'built in, whatever the policies: suspended gets nothing, observe ' + 'never executes, unknown actions are denied and recorded',
+      async () => {
+        const s = await decide({ principal: { identity: 'gone' }, action: 'read', resource: DE, context: CTX });
+        assert.deepEqual([s.body.decision, s.body.policies], ['deny', ['builtin:principal-not-active']]);
+        const o = await decide({ principal: { identity: 'reporter' }, action: 'initiate_transfer', resource: DE, context: CTX });
+        assert.deepEqual([o.body.decision, o.body.policies], ['deny', ['builtin:observe-never-executes']]);
+        assert.equal(o.body.recorded, true);
+        const r = await decide({ principal: { identity: 'reporter' }, action: 'read', resource: DE, context: CTX });
+        assert.equal(r.body.decision, 'allow');
+        assert.equal(r.body.recorded, false, 'observe decisions are not ledger events');
+        const before = await count('decision.recorded');
+        const u = await decide({ principal: { identity: 'custody-api' }, action: 'launch_rocket', resource: DE, context: CTX });
+        assert.deepEqual([u.body.decision, u.body.policies], ['deny', ['builtin:unknown-action']]);
+        assert.equal(await count('decision.recorded'), before + 1);
+      },
+    );
 
     test('obligations: above the threshold a transfer needs a second approval', async () => {
       const res = await decide({
@@ -262,34 +265,37 @@ for (const store of testStores()) {
         assert.deepEqual(claimsOf(staging), { ...claimsOf(staging), att: true, env: 'staging', purpose: 'payout' });
       });
 
-      test('attestation: a token with att=false is denied when the context says attested=true, naming the conflict, and recorded', async () => {
-        const before = await count('decision.recorded');
-        const res = await decide({ principal: { token: keyed }, action: 'initiate_transfer', resource: DE, context: CTX });
-        assert.equal(res.status, 200, JSON.stringify(res.body));
-        assert.deepEqual(
-          [res.body.decision, res.body.policies, res.body.reasons],
-          ['deny', [CONFLICT], ["context.attested=true conflicts with the token's att=false"]],
-        );
-        assert.deepEqual(res.body.principal, { type: 'identity', id: 'tok-prod' });
-        assert.equal(res.body.recorded, true);
-        assert.equal(await count('decision.recorded'), before + 1);
-        const ev = await lastRecorded();
-        assert.equal(ev.subject, 'tok-prod');
-        assert.deepEqual([ev.after.decision, ev.after.policies, ev.after.reasons], ['deny', [CONFLICT], res.body.reasons]);
-        assert.equal(ev.after.context.attested, false, "the evidence records the token's fact");
-        assert.deepEqual(ev.after.supplied_context, CTX, 'and what the caller claimed');
-        // The other way round too: a caller cannot say less than the token either.
-        const lower = await decide({
-          principal: { token: attested },
-          action: 'initiate_transfer',
-          resource: DE,
-          context: { ...CTX, attested: false },
-        });
-        assert.deepEqual(
-          [lower.body.decision, lower.body.reasons],
-          ['deny', ["context.attested=false conflicts with the token's att=true"]],
-        );
-      });
+      test(
+        'attestation: a token with att=false is denied when the context says ' + 'attested=true, naming the conflict, and recorded',
+        async () => {
+          const before = await count('decision.recorded');
+          const res = await decide({ principal: { token: keyed }, action: 'initiate_transfer', resource: DE, context: CTX });
+          assert.equal(res.status, 200, JSON.stringify(res.body));
+          assert.deepEqual(
+            [res.body.decision, res.body.policies, res.body.reasons],
+            ['deny', [CONFLICT], ["context.attested=true conflicts with the token's att=false"]],
+          );
+          assert.deepEqual(res.body.principal, { type: 'identity', id: 'tok-prod' });
+          assert.equal(res.body.recorded, true);
+          assert.equal(await count('decision.recorded'), before + 1);
+          const ev = await lastRecorded();
+          assert.equal(ev.subject, 'tok-prod');
+          assert.deepEqual([ev.after.decision, ev.after.policies, ev.after.reasons], ['deny', [CONFLICT], res.body.reasons]);
+          assert.equal(ev.after.context.attested, false, "the evidence records the token's fact");
+          assert.deepEqual(ev.after.supplied_context, CTX, 'and what the caller claimed');
+          // The other way round too: a caller cannot say less than the token either.
+          const lower = await decide({
+            principal: { token: attested },
+            action: 'initiate_transfer',
+            resource: DE,
+            context: { ...CTX, attested: false },
+          });
+          assert.deepEqual(
+            [lower.body.decision, lower.body.reasons],
+            ['deny', ["context.attested=false conflicts with the token's att=true"]],
+          );
+        },
+      );
 
       test("attestation left out: the token's is used (att=false: the policies deny; att=true: allowed)", async () => {
         const { attested: _, ...rest } = CTX;
@@ -667,7 +673,9 @@ for (const store of testStores()) {
       const noId = await t.call('POST', '/v1/policies/validate', t.admin, { text: 'permit (principal, action, resource);' });
       assert.equal(noId.status, 422);
       assert.match(noId.body.detail, /@id/);
-      const extra = `${cur.body.text}\n@id("no-transfers-above-10m")\nforbid (principal, action == Mandate::Action::"initiate_transfer", resource) when { context has amount && context.amount > 10000000 };\n`;
+      const extra =
+        `${cur.body.text}\n@id("no-transfers-above-10m")\nforbid (principal, action == ` +
+        'Mandate::Action::"initiate_transfer", resource) when { context has amount && context.amount > 10000000 };\n';
       assert.equal((await t.call('POST', '/v1/policies', await t.tokenFor(['viewer']), { text: extra })).status, 403);
       const asked = await t.call('POST', '/v1/policies', t.admin, { text: extra });
       assert.equal(asked.status, 202, JSON.stringify(asked.body));

@@ -228,15 +228,19 @@ describe('the outbound guard: requests', () => {
     await assert.rejects(outboundGuard({ resolve }).request(`http://hooks.firm.internal:${port}/x`, 'webhook'), OutboundRefused);
   });
 
-  test('a closed port reads "connection failed" (a silent one "timed out": test/connectors/webhook.test.ts); the raw error goes to the log only', async () => {
-    const logged: unknown[] = [];
-    const guard = outboundGuard({ allow: ['127.0.0.1'], log: ({ err }) => logged.push(err) });
-    await assert.rejects(
-      guard.request('http://127.0.0.1:1/', 'webhook'),
-      (err: Error) => err instanceof OutboundFailed && err.message === 'connection failed',
-    );
-    assert.match(String((logged[0] as NodeJS.ErrnoException).code), /ECONNREFUSED/);
-  });
+  test(
+    'a closed port reads "connection failed" (a silent one "timed out": test/connectors/webhook.test.ts); the raw error goes to the ' +
+      'log only',
+    async () => {
+      const logged: unknown[] = [];
+      const guard = outboundGuard({ allow: ['127.0.0.1'], log: ({ err }) => logged.push(err) });
+      await assert.rejects(
+        guard.request('http://127.0.0.1:1/', 'webhook'),
+        (err: Error) => err instanceof OutboundFailed && err.message === 'connection failed',
+      );
+      assert.match(String((logged[0] as NodeJS.ErrnoException).code), /ECONNREFUSED/);
+    },
+  );
 
   test('JWKS through the guard: jose fetches with the guard’s fetch; an http JWKS is refused', async () => {
     const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
@@ -344,7 +348,8 @@ describe('the outbound guard through the API', () => {
     assert.equal(row.attempts, 1, 'permanent: not retried');
     assert.equal(
       row.last_error,
-      'CAEP delivery to http://127.0.0.1:1/caep failed: refused by the outbound guard: the address is loopback (allow it with MANDATE_OUTBOUND_ALLOW)',
+      'CAEP delivery to http://127.0.0.1:1/caep failed: refused by the outbound guard: the address is loopback (allow it with ' +
+        'MANDATE_OUTBOUND_ALLOW)',
     );
     assert.doesNotMatch(JSON.stringify(body), /ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|socket/);
     assert.equal(logged.length, 0, 'nothing was sent, so nothing failed on the network');

@@ -37,7 +37,8 @@ import { runCli } from '../support/cli.js';
 import { PG_ADMIN_URL, testStores } from '../support/stores.js';
 
 const RUN = `t_${randomBytes(4).toString('hex')}_`;
-const MARIADB = `mariadb://root@${process.env.MANDATE_TEST_MARIADB_HOST ?? '127.0.0.1'}:${process.env.MANDATE_TEST_MARIADB_PORT ?? 3306}/mysql`;
+const MARIADB =
+  `mariadb://root@${process.env.MANDATE_TEST_MARIADB_HOST ?? '127.0.0.1'}:` + `${process.env.MANDATE_TEST_MARIADB_PORT ?? 3306}/mysql`;
 const systems: DemoSystems = {
   postgresUrl: PG_ADMIN_URL,
   mariadbUrl: MARIADB,
@@ -285,18 +286,21 @@ for (const store of testStores()) {
       );
     });
 
-    test("switched back on behind Mandate's back (demo:systems again): revocation not effective, critical; the estate is the same", async () => {
-      const again = await provisionDemoSystems({ postgresUrl: systems.postgresUrl!, prefix: RUN });
-      const back = await pgLogin(interactiveLogin(again));
-      await back.end();
-      await cli('discovery', 'run', PG);
-      const a = await account(key(PG, `${RUN}svc_payout_bridge_v1_de`));
-      assert.deepEqual([a.state, a.identity, a.drift], ['drift', 'svc-payout-bridge-v1-de', ['revocation_not_effective']]);
-      const findings = await json('findings', '--check', 'discovery-revocation-not-effective');
-      const f = findings.find((x: any) => x.subject.id === 'svc-payout-bridge-v1-de');
-      assert.equal(f?.severity, 'critical', JSON.stringify(findings));
-      assert.ok(f.controls.includes('owasp-nhi:NHI1'));
-      assert.deepEqual(estateOf(await accounts('--source', PG)), firstEstate);
-    });
+    test(
+      "switched back on behind Mandate's back (demo:systems again): " + 'revocation not effective, critical; the estate is the same',
+      async () => {
+        const again = await provisionDemoSystems({ postgresUrl: systems.postgresUrl!, prefix: RUN });
+        const back = await pgLogin(interactiveLogin(again));
+        await back.end();
+        await cli('discovery', 'run', PG);
+        const a = await account(key(PG, `${RUN}svc_payout_bridge_v1_de`));
+        assert.deepEqual([a.state, a.identity, a.drift], ['drift', 'svc-payout-bridge-v1-de', ['revocation_not_effective']]);
+        const findings = await json('findings', '--check', 'discovery-revocation-not-effective');
+        const f = findings.find((x: any) => x.subject.id === 'svc-payout-bridge-v1-de');
+        assert.equal(f?.severity, 'critical', JSON.stringify(findings));
+        assert.ok(f.controls.includes('owasp-nhi:NHI1'));
+        assert.deepEqual(estateOf(await accounts('--source', PG)), firstEstate);
+      },
+    );
   });
 }

@@ -25,7 +25,8 @@ const ctl = async (...args: string[]) => (await run(CTL, ['-q', ...args])).stdou
 
 test('rabbitmqctl output: an Erlang report printed before the JSON is skipped', () => {
   const report =
-    '=ERROR REPORT==== 6-Dec-2026::23:27:28.712632 ===\nfile:path_eval(["/var/lib/rabbitmq","/tmp/x/erlang"],".erlang"): permission denied\n\n';
+    '=ERROR REPORT==== 6-Dec-2026::23:27:28.712632 ===\nfile:path_eval(["/var/lib/rabbitmq","/tmp/x/erlang"],".erlang"): permission ' +
+    'denied\n\n';
   assert.deepEqual(JSON.parse(ctlJson(`${report}[\n{"user":"guest","tags":["administrator"]}\n]\n`)), [
     { user: 'guest', tags: ['administrator'] },
   ]);

@@ -276,65 +276,69 @@ const identityArb = fc.record({
   capability: fc.constantFrom('observe' as const, 'execute' as const),
 });
 
-test('property: every account once (matched, drift or unmanaged), every covered unmatched identity missing or unverified, missing never from a partial read', () => {
-  fc.assert(
-    fc.property(
-      fc.uniqueArray(accountArb, { selector: (a) => `${a.source}/${a.native_id}`, maxLength: 12 }),
-      fc.array(identityArb, { maxLength: 10 }),
-      fc.boolean(),
-      fc.boolean(),
-      (accounts, ids, complete1, complete2) => {
-        const sources: SourceRun[] = [
-          { id: 's1', kind: 'postgres', covers: ['c1'], complete: complete1 },
-          { id: 's2', kind: 'redis', covers: ['c2'], complete: complete2 },
-        ];
-        const observed = accounts.map((a) =>
-          observedAccount({
-            source: a.source,
-            kind: a.source === 's1' ? 'postgres' : 'redis',
-            native_id: a.native_id,
-            name: a.native_id,
-            type: 'user',
-            enabled: true,
-            can_login: a.can_login,
-            credentials: a.fp ? [{ type: 'key', count: 1, fingerprint: a.fp }] : [],
-            privilege: a.privilege,
-            sessions: [{ user: a.native_id, interactive: a.interactive }],
-          }),
-        );
-        const identities = ids.map((x, i) =>
-          ident({ id: `i${i}`, status: x.status, capability: x.capability, revocation: { connector: x.connector, target: x.target } }),
-        );
-        const out = reconcile({ now: NOW, sources, observed, identities });
-        for (const a of observed) {
-          const rs = out.results.filter((r) => r.account?.source === a.source && r.account.native_id === a.native_id);
-          assert.ok(rs.length >= 1);
-          assert.ok(rs.every((r) => (r.state === 'unmanaged') === (rs.length === 1 && r.identity === null)));
-        }
-        const complete = new Map([
-          ['c1', complete1],
-          ['c2', complete2],
-        ]);
-        identities.forEach((idn) => {
-          const rs = out.results.filter((r) => r.identity === idn.id);
-          const missing = rs.filter((r) => r.state === 'missing');
-          if (missing.length) {
-            assert.equal(rs.length, 1);
-            assert.equal(complete.get(idn.revocation!.connector), true, 'missing only from complete reads');
+test(
+  'property: every account once (matched, drift or unmanaged), every covered unmatched identity missing or unverified, missing ' +
+    'never from a partial read',
+  () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(accountArb, { selector: (a) => `${a.source}/${a.native_id}`, maxLength: 12 }),
+        fc.array(identityArb, { maxLength: 10 }),
+        fc.boolean(),
+        fc.boolean(),
+        (accounts, ids, complete1, complete2) => {
+          const sources: SourceRun[] = [
+            { id: 's1', kind: 'postgres', covers: ['c1'], complete: complete1 },
+            { id: 's2', kind: 'redis', covers: ['c2'], complete: complete2 },
+          ];
+          const observed = accounts.map((a) =>
+            observedAccount({
+              source: a.source,
+              kind: a.source === 's1' ? 'postgres' : 'redis',
+              native_id: a.native_id,
+              name: a.native_id,
+              type: 'user',
+              enabled: true,
+              can_login: a.can_login,
+              credentials: a.fp ? [{ type: 'key', count: 1, fingerprint: a.fp }] : [],
+              privilege: a.privilege,
+              sessions: [{ user: a.native_id, interactive: a.interactive }],
+            }),
+          );
+          const identities = ids.map((x, i) =>
+            ident({ id: `i${i}`, status: x.status, capability: x.capability, revocation: { connector: x.connector, target: x.target } }),
+          );
+          const out = reconcile({ now: NOW, sources, observed, identities });
+          for (const a of observed) {
+            const rs = out.results.filter((r) => r.account?.source === a.source && r.account.native_id === a.native_id);
+            assert.ok(rs.length >= 1);
+            assert.ok(rs.every((r) => (r.state === 'unmanaged') === (rs.length === 1 && r.identity === null)));
           }
-          if (!rs.length && idn.revocation!.connector !== 'manual') assert.ok(out.summary.unverified.includes(idn.id));
-          for (const r of rs)
-            for (const d of r.drift) {
-              if (d.kind === 'over_privileged') assert.equal(idn.capability, 'observe');
-              if (d.kind === 'revocation_not_effective') assert.notEqual(idn.status, 'active');
+          const complete = new Map([
+            ['c1', complete1],
+            ['c2', complete2],
+          ]);
+          identities.forEach((idn) => {
+            const rs = out.results.filter((r) => r.identity === idn.id);
+            const missing = rs.filter((r) => r.state === 'missing');
+            if (missing.length) {
+              assert.equal(rs.length, 1);
+              assert.equal(complete.get(idn.revocation!.connector), true, 'missing only from complete reads');
             }
-        });
-        assert.equal(out.summary.matched + out.summary.drift + out.summary.unmanaged + out.summary.missing, out.results.length);
-      },
-    ),
-    { numRuns: 300 },
-  );
-});
+            if (!rs.length && idn.revocation!.connector !== 'manual') assert.ok(out.summary.unverified.includes(idn.id));
+            for (const r of rs)
+              for (const d of r.drift) {
+                if (d.kind === 'over_privileged') assert.equal(idn.capability, 'observe');
+                if (d.kind === 'revocation_not_effective') assert.notEqual(idn.status, 'active');
+              }
+          });
+          assert.equal(out.summary.matched + out.summary.drift + out.summary.unmanaged + out.summary.missing, out.results.length);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  },
+);
 
 // The ≤ 2 s figure is measured by bench/discovery.bench.ts on a quiet machine; here, on a shared CI
 // machine, the bound only guards against anything quadratic (which would take minutes).

@@ -53,7 +53,10 @@ async function untar(gz: Buffer): Promise<Map<string, Buffer>> {
   ex.on('entry', (h, s, next) => {
     const c: Buffer[] = [];
     s.on('data', (d: unknown) => c.push(d as Buffer));
-    s.on('end', () => (files.set(h.name, Buffer.concat(c)), next()));
+    s.on('end', () => {
+      files.set(h.name, Buffer.concat(c));
+      next();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     ex.on('finish', resolve);

@@ -94,68 +94,71 @@ describe('API input properties', () => {
     );
   });
 
-  test('mutated access requests, exceptions and unseals are refused with a problem and grant nothing, or open one pending request', async () => {
-    const operator = await t.tokenFor(['operator']);
-    const officer = await t.tokenFor(['compliance_officer']);
-    const access = {
-      identity: 'svc-a',
-      actions: ['reconcile'],
-      scope: { entity: 'ent-de', service: 'custody', jurisdiction: 'DE' },
-      duration_seconds: 600,
-      justification: 'why',
-    };
-    const exception = {
-      identity: 'svc-a',
-      control: 'workload_attestation',
-      actions: ['reconcile'],
-      scope: access.scope,
-      justification: 'why',
-      compensating_controls: { extra_monitoring: true, manual_approval_per_action: false },
-      expires_at: '2099-01-01T00:00:00Z',
-    };
-    const targets = [
-      { url: '/v1/access-requests', token: operator, base: access as Record<string, unknown> },
-      { url: '/v1/exceptions', token: officer, base: exception as Record<string, unknown> },
-      {
-        url: '/v1/break-glass/svc-a/unseal',
-        token: operator,
-        base: { reason: 'incident', duration_seconds: 600 } as Record<string, unknown>,
-      },
-    ];
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...targets),
-        fc.constantFrom(
-          'identity',
-          'actions',
-          'scope',
-          'duration_seconds',
-          'justification',
-          'control',
-          'expires_at',
-          'compensating_controls',
-          'reason',
-          'emergency',
-          'extra',
-        ),
-        fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined)),
-        async (target, field, value) => {
-          const grantsBefore = await t.db.all("SELECT id FROM grants WHERE status = 'active'");
-          const body = { ...target.base, [field]: value };
-          if (value === undefined) delete body[field];
-          const res = await t.call('POST', target.url, target.token, JSON.stringify(body), { 'content-type': 'application/json' });
-          assert.ok(
-            [201, 400, 403, 404, 409].includes(res.status),
-            `${target.url} ${field}=${JSON.stringify(value)} gave ${res.status}: ${JSON.stringify(res.body)}`,
-          );
-          if (res.status !== 201) {
-            assert.match(String(res.headers['content-type']), /application\/problem\+json/);
-            assert.ok(typeof res.body.code === 'string' && typeof res.body.detail === 'string');
-          } else assert.equal(res.body.status, 'pending', 'nothing is granted before approval');
-          assert.deepEqual(await t.db.all("SELECT id FROM grants WHERE status = 'active'"), grantsBefore);
+  test(
+    'mutated access requests, exceptions and unseals are refused with a ' + 'problem and grant nothing, or open one pending request',
+    async () => {
+      const operator = await t.tokenFor(['operator']);
+      const officer = await t.tokenFor(['compliance_officer']);
+      const access = {
+        identity: 'svc-a',
+        actions: ['reconcile'],
+        scope: { entity: 'ent-de', service: 'custody', jurisdiction: 'DE' },
+        duration_seconds: 600,
+        justification: 'why',
+      };
+      const exception = {
+        identity: 'svc-a',
+        control: 'workload_attestation',
+        actions: ['reconcile'],
+        scope: access.scope,
+        justification: 'why',
+        compensating_controls: { extra_monitoring: true, manual_approval_per_action: false },
+        expires_at: '2099-01-01T00:00:00Z',
+      };
+      const targets = [
+        { url: '/v1/access-requests', token: operator, base: access as Record<string, unknown> },
+        { url: '/v1/exceptions', token: officer, base: exception as Record<string, unknown> },
+        {
+          url: '/v1/break-glass/svc-a/unseal',
+          token: operator,
+          base: { reason: 'incident', duration_seconds: 600 } as Record<string, unknown>,
         },
-      ),
-      { numRuns: 200 },
-    );
-  });
+      ];
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...targets),
+          fc.constantFrom(
+            'identity',
+            'actions',
+            'scope',
+            'duration_seconds',
+            'justification',
+            'control',
+            'expires_at',
+            'compensating_controls',
+            'reason',
+            'emergency',
+            'extra',
+          ),
+          fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined)),
+          async (target, field, value) => {
+            const grantsBefore = await t.db.all("SELECT id FROM grants WHERE status = 'active'");
+            const body = { ...target.base, [field]: value };
+            if (value === undefined) delete body[field];
+            const res = await t.call('POST', target.url, target.token, JSON.stringify(body), { 'content-type': 'application/json' });
+            assert.ok(
+              [201, 400, 403, 404, 409].includes(res.status),
+              `${target.url} ${field}=${JSON.stringify(value)} gave ${res.status}: ${JSON.stringify(res.body)}`,
+            );
+            if (res.status !== 201) {
+              assert.match(String(res.headers['content-type']), /application\/problem\+json/);
+              assert.ok(typeof res.body.code === 'string' && typeof res.body.detail === 'string');
+            } else assert.equal(res.body.status, 'pending', 'nothing is granted before approval');
+            assert.deepEqual(await t.db.all("SELECT id FROM grants WHERE status = 'active'"), grantsBefore);
+          },
+        ),
+        { numRuns: 200 },
+      );
+    },
+  );
 });

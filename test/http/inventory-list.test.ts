@@ -262,37 +262,40 @@ for (const store of testStores({ postgresLocale: 'en-US' })) {
       assert.ok(seenRuns.nonEmpty >= 50 && seenRuns.multiPage >= 20, JSON.stringify(seenRuns));
     });
 
-    test('with a short walk, so filtered sorted pages also find their rows the other way, the store query equals the model too', async () => {
-      const spread = { walked: 0, gathered: 0 };
-      await fc.assert(
-        fc.asyncProperty(queryArb(rows), fc.integer({ min: 1, max: 40 }), async (query, walk) => {
-          const want = expected(rows, query);
-          const filter: ListFilter = { columns: {}, scope: {}, ...(query.q !== undefined ? { search: query.q } : {}) };
-          for (const [k, v] of Object.entries(query.filters)) {
-            if (k === 'entity' || k === 'service' || k === 'jurisdiction') filter.scope![k] = v;
-            else filter.columns[k] = v;
-          }
-          const sort = query.sort === 'id' ? undefined : query.sort;
-          const seen: string[] = [];
-          let after: Stored<Identity> | undefined;
-          for (;;) {
-            const page = await listRecords(t.db, 'identity', filter, after?.record.id, query.limit + 1, {
-              ...(sort ? { sort, ...(after ? { afterKey: sortValue('identity', sort, after) } : {}) } : {}),
-              desc: query.order === 'desc',
-              walk,
-            });
-            seen.push(...page.slice(0, query.limit).map((s) => s.record.id));
-            if (page.length <= query.limit) break;
-            after = page[query.limit - 1];
-          }
-          assert.deepEqual(seen, want, JSON.stringify({ query, walk }));
-          if (sort && want.length > walk) spread.walked++;
-          if (sort && want.length && want.length < rows.length / 4) spread.gathered++;
-        }),
-        { numRuns: 100, seed: store.name === 'sqlite' ? 3 : 4 },
-      );
-      assert.ok(spread.walked >= 10 && spread.gathered >= 10, JSON.stringify(spread));
-    });
+    test(
+      'with a short walk, so filtered sorted pages also find their rows the ' + 'other way, the store query equals the model too',
+      async () => {
+        const spread = { walked: 0, gathered: 0 };
+        await fc.assert(
+          fc.asyncProperty(queryArb(rows), fc.integer({ min: 1, max: 40 }), async (query, walk) => {
+            const want = expected(rows, query);
+            const filter: ListFilter = { columns: {}, scope: {}, ...(query.q !== undefined ? { search: query.q } : {}) };
+            for (const [k, v] of Object.entries(query.filters)) {
+              if (k === 'entity' || k === 'service' || k === 'jurisdiction') filter.scope![k] = v;
+              else filter.columns[k] = v;
+            }
+            const sort = query.sort === 'id' ? undefined : query.sort;
+            const seen: string[] = [];
+            let after: Stored<Identity> | undefined;
+            for (;;) {
+              const page = await listRecords(t.db, 'identity', filter, after?.record.id, query.limit + 1, {
+                ...(sort ? { sort, ...(after ? { afterKey: sortValue('identity', sort, after) } : {}) } : {}),
+                desc: query.order === 'desc',
+                walk,
+              });
+              seen.push(...page.slice(0, query.limit).map((s) => s.record.id));
+              if (page.length <= query.limit) break;
+              after = page[query.limit - 1];
+            }
+            assert.deepEqual(seen, want, JSON.stringify({ query, walk }));
+            if (sort && want.length > walk) spread.walked++;
+            if (sort && want.length && want.length < rows.length / 4) spread.gathered++;
+          }),
+          { numRuns: 100, seed: store.name === 'sqlite' ? 3 : 4 },
+        );
+        assert.ok(spread.walked >= 10 && spread.gathered >= 10, JSON.stringify(spread));
+      },
+    );
 
     test('the cases the property might miss: null owners, ties, wildcards taken literally', async () => {
       const walk = async (qs: string) => {

@@ -31,7 +31,8 @@ function expectAnswer(what: string, res: Res, want: { status: number | number[];
   if (!statuses.includes(res.status) || (want.code && res.body?.code !== want.code))
     throw new Discrepancy(
       'ANSWER',
-      `${what}: expected ${statuses.join('/')}${want.code ? ` ${want.code}` : ''}, got ${res.status} ${JSON.stringify(res.body).slice(0, 400)}`,
+      `${what}: expected ${statuses.join('/')}${want.code ? ` ${want.code}` : ''}, got ${res.status} ` +
+        `${JSON.stringify(res.body).slice(0, 400)}`,
     );
 }
 
@@ -93,7 +94,8 @@ async function applyAndCompare(
       ? await r.call(
           'carla',
           'GET',
-          `/v1/authorisations/${named[0]}/impact?to=${to}${to === 'restricted' && denied.length ? `&denied_actions=${denied.join(',')}` : ''}`,
+          `/v1/authorisations/${named[0]}/impact?to=${to}` +
+            `${to === 'restricted' && denied.length ? `&denied_actions=${denied.join(',')}` : ''}`,
         )
       : undefined;
   if (preview && preview.status !== 200) throw new Discrepancy('PREVIEW', `impact preview refused: ${JSON.stringify(preview.body)}`);
@@ -121,7 +123,8 @@ async function applyAndCompare(
       if ([...previewed].sort().join() !== [...done].sort().join())
         throw new Discrepancy(
           'PREVIEW_VS_CASCADE',
-          `${named[0]} → ${to}: the preview said ${effect} ${[...previewed].sort().join(',') || 'none'}, the cascade wrote ${[...done].sort().join(',') || 'none'}`,
+          `${named[0]} → ${to}: the preview said ${effect} ${[...previewed].sort().join(',') || 'none'}, the cascade wrote ` +
+            `${[...done].sort().join(',') || 'none'}`,
         );
     }
     if (JSON.stringify(p.counts) !== JSON.stringify(result.counts))
@@ -134,7 +137,8 @@ async function applyAndCompare(
       if ([...previewed].sort().join() !== [...modelled].sort().join() && !m.tolerates('PREVIEW_VS_MODEL'))
         throw new Discrepancy(
           'PREVIEW_VS_MODEL',
-          `${named[0]} → ${to}: the preview says ${effect} ${[...previewed].sort().join(',') || 'none'}, the model ${[...modelled].sort().join(',') || 'none'}`,
+          `${named[0]} → ${to}: the preview says ${effect} ${[...previewed].sort().join(',') || 'none'}, the model ` +
+            `${[...modelled].sort().join(',') || 'none'}`,
         );
     }
   }
@@ -284,10 +288,7 @@ export class Vote implements Cmd {
   }
   check(m: Readonly<Model>): boolean {
     const list = this.pending(m);
-    if (!list.length) return false;
-    const a = pick(list, this.pickN);
-    const voter = pick(VOTERS, this.voter);
-    return true;
+    return list.length > 0;
   }
   async run(m: Model, r: Real): Promise<void> {
     const a = pick(this.pending(m), this.pickN);
@@ -296,7 +297,9 @@ export class Vote implements Cmd {
     r.advance(1000);
     m.now = r.clock.now;
     const url = a.kind === 'transition' ? `/v1/transitions/${a.subject}/${decision}` : `/v1/approvals/${a.id}/${decision}`;
-    const what = `${voter} ${decision}s ${a.kind} ${a.subject} (${a.votes.length}/${a.required}, requester ${a.requester}, owner ${a.owner ?? 'none'})`;
+    const what =
+      `${voter} ${decision}s ${a.kind} ${a.subject} (${a.votes.length}/${a.required}, requester ${a.requester}, owner ` +
+      `${a.owner ?? 'none'})`;
     // The transition routes ask for the approve permission before anything else.
     const refusal =
       a.kind === 'transition' && !roleOf(voter).some((x) => x === 'approver' || x === 'admin')
@@ -755,7 +758,8 @@ export class Edit implements Cmd {
       if (res.status !== 202)
         throw new Discrepancy(
           'EDIT_ADDS_POWER_APPLIED',
-          `${what} adds power (${gains.join('; ')}): expected 202 and a change request, got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`,
+          `${what} adds power (${gains.join('; ')}): expected 202 and a change request, got ${res.status} ` +
+            `${JSON.stringify(res.body).slice(0, 300)}`,
         );
       const a = holdEdit(m, who, i, e, res.body.id, res.body.approval.id, version);
       if (res.body.kind !== 'identity_change' || res.body.status !== 'pending' || res.body.approval.required !== a.required)
@@ -1156,7 +1160,8 @@ export class Tick implements Cmd {
         if (got.body.status !== 'superseded')
           throw new Discrepancy(
             'STALE_SCHEDULED_TRANSITION',
-            `transition ${t.id} (${t.named.join('+')} → ${t.to}) fell due but can no longer apply: it is ${got.body.status}, not superseded${failed ? `; the scheduler failed: ${String(failed)}` : ''}`,
+            `transition ${t.id} (${t.named.join('+')} → ${t.to}) fell due but can no longer apply: it is ${got.body.status}, not ` +
+              `superseded${failed ? `; the scheduler failed: ${String(failed)}` : ''}`,
           );
         t.status = 'superseded';
         continue;
@@ -1241,7 +1246,8 @@ export class ChangeRules implements Cmd {
 
 const SHIPPED_POLICIES = readFileSync(new URL('../../policies/cedar/mandate-default.cedar', import.meta.url), 'utf8');
 const FORBID =
-  '\n@id("model-no-staging-transfers")\nforbid (principal, action == Mandate::Action::"initiate_transfer", resource) when { context.environment == "staging" };\n';
+  '\n@id("model-no-staging-transfers")\nforbid (principal, action == Mandate::Action::"initiate_transfer", resource) when { ' +
+  'context.environment == "staging" };\n';
 
 export class ChangePolicies implements Cmd {
   constructor(

@@ -329,7 +329,9 @@ export class Real {
       );
       const changed = before.status !== after.status || before.recorded !== after.recorded;
       const edited = model.edited.has(id);
-      const what = `${id}: ${before.status}/${before.recorded} → ${after.status}/${after.recorded}; events ${mine.map((e) => e.action).join(', ') || 'none'}`;
+      const what =
+        `${id}: ${before.status}/${before.recorded} → ${after.status}/${after.recorded}; events ` +
+        `${mine.map((e) => e.action).join(', ') || 'none'}`;
       if (edited) {
         if (record.length !== 1) this.fail('EVENTS', `an edited identity has ${record.length} record events, not 1: ${what}`);
         if (power.length > 1) this.fail('EVENTS', `an edited identity has ${power.length} power events: ${what}`);
@@ -383,7 +385,8 @@ export class Real {
       if (got.decision !== want.decision)
         this.fail(
           'DECISION',
-          `server: ${s.id} ${s.action} in ${sk(s.scope)} is ${got.decision} (${got.policies.join(',')}: ${got.reasons[0]}), model ${want.decision} (${want.why})`,
+          `server: ${s.id} ${s.action} in ${sk(s.scope)} is ${got.decision} (${got.policies.join(',')}: ${got.reasons[0]}), model ` +
+            `${want.decision} (${want.why})`,
         );
     });
   }
@@ -398,7 +401,8 @@ export class Real {
       if (mayHave !== (t.status === 200)) {
         this.fail(
           'TOKEN',
-          `a token for ${id} (${i.status}${i.break_glass ? ', break-glass' : ''}) was ${t.status === 200 ? 'issued' : `refused: ${JSON.stringify(t.body)}`}`,
+          `a token for ${id} (${i.status}${i.break_glass ? ', break-glass' : ''}) was ` +
+            `${t.status === 200 ? 'issued' : `refused: ${JSON.stringify(t.body)}`}`,
         );
       }
       if (t.token) {
@@ -425,7 +429,8 @@ export class Real {
       if (d.decision !== want.decision) {
         this.fail(
           tokens.has(s.id) ? 'SDK_DECISION' : 'OLD_TOKEN',
-          `SDK: ${s.id} ${s.action} in ${sk(s.scope)} is ${d.decision} (${d.policies.join(',')}: ${d.reasons[0]}), model ${want.decision} (${want.why}); token ${tokens.has(s.id) ? 'fresh' : 'old'}`,
+          `SDK: ${s.id} ${s.action} in ${sk(s.scope)} is ${d.decision} (${d.policies.join(',')}: ${d.reasons[0]}), model ` +
+            `${want.decision} (${want.why}); token ${tokens.has(s.id) ? 'fresh' : 'old'}`,
         );
       }
     }
@@ -451,7 +456,8 @@ export class Real {
     if ([...want].sort().join() !== [...unauthorised].sort().join())
       this.fail(
         'FINDINGS',
-        `active-in-unauthorised-scope open for ${[...unauthorised].sort().join(',') || 'none'}, model ${[...want].sort().join(',') || 'none'}`,
+        `active-in-unauthorised-scope open for ${[...unauthorised].sort().join(',') || 'none'}, model ` +
+          `${[...want].sort().join(',') || 'none'}`,
       );
     const unreviewed = new Set(open.filter((f) => f.check === 'break-glass-unreviewed').map((f) => f.subject.id));
     const wantBg = new Set(

@@ -34,7 +34,8 @@ for (const store of ['sqlite', 'postgres'] as const) {
       .map(([id, n]) => `${id} ×${n}`)
       .join(', ');
     console.log(
-      `model on ${store}: ${r.sequences} sequences, ${r.commands} commands in ${Math.round((Date.now() - t0) / 1000)} s${known ? `; known discrepancies seen: ${known}` : ''}`,
+      `model on ${store}: ${r.sequences} sequences, ${r.commands} commands in ${Math.round((Date.now() - t0) / 1000)} s` +
+        `${known ? `; known discrepancies seen: ${known}` : ''}`,
     );
     assert.ok(!r.failure, describeFailure(r));
   });

@@ -36,7 +36,8 @@ test(
 );
 
 test(
-  'IMPORT_STATUS_CHANGE_ACCEPTED: an import that changes an authorisation status is refused whole, STATUS_CHANGE_NEEDS_TRANSITION naming the record',
+  'IMPORT_STATUS_CHANGE_ACCEPTED: an import that changes an authorisation status is refused whole, STATUS_CHANGE_NEEDS_TRANSITION ' +
+    'naming the record',
   run([new ImportStatusChange(0, 0)]),
 );
 
@@ -46,7 +47,8 @@ test(
 );
 
 test(
-  'SEALED_ACTIVATION_STAYS_PENDING (fixed in 75cdae6): a pending break-glass activation sealed is cancelled, and the identity can be unsealed again',
+  'SEALED_ACTIVATION_STAYS_PENDING (fixed in 75cdae6): a pending break-glass activation sealed is cancelled, and the identity can be ' +
+    'unsealed again',
   run([new Unseal(true, false, 0, 0), new Seal(0, 0), new Unseal(true, false, 0, 1)]),
 );
 
@@ -56,7 +58,8 @@ test(
 );
 
 test(
-  'SUSPENDED_NOT_RECORDED (fixed in bdbce3f): trade-fr suspended by hand, then its only scope withdrawn: nothing lawful is recorded and reactivation is refused',
+  'SUSPENDED_NOT_RECORDED (fixed in bdbce3f): trade-fr suspended by hand, then its only scope withdrawn: nothing lawful is recorded ' +
+    'and reactivation is refused',
   run([new SetStatus(4, true, 0), new Propose(0, 5, 2, true, 0, null, false), new Vote(0, 0, false), new SetStatus(4, false, 0)]),
 );
 
@@ -76,7 +79,8 @@ test(
 // Before the fix applyDue threw on the stale one at every tick, it stayed approved (binding as a
 // provisional restriction), and no transition due after it ever applied (trade-fr stayed active).
 test(
-  'STALE_SCHEDULED_TRANSITION (fixed in 67f14c1): a scheduled restriction overtaken by a withdrawal is superseded; a later scheduled withdrawal still applies',
+  'STALE_SCHEDULED_TRANSITION (fixed in 67f14c1): a scheduled restriction overtaken by a withdrawal is superseded; a later scheduled ' +
+    'withdrawal still applies',
   run([
     new Propose(0, 1, 0, true, 0, null, false, true),
     new Vote(0, 0, false), // a-cus-fr → restricted in 30 min, approved
@@ -89,7 +93,8 @@ test(
 );
 
 test(
-  'EDIT_RESTORES_SUSPENDED (fixed in 67f14c1): trade-fr suspended by the withdrawal of a-exe-fr stays suspended when an edit makes it observe-only',
+  'EDIT_RESTORES_SUSPENDED (fixed in 67f14c1): trade-fr suspended by the withdrawal of a-exe-fr stays suspended when an edit makes it ' +
+    'observe-only',
   run([new Propose(0, 5, 2, true, 0, null, false), new Vote(0, 0, false), new Edit(4, 7, 0, 0)]),
 );
 

@@ -45,7 +45,8 @@ const found = new Map<
 >();
 
 console.log(
-  `soak: up to ${sequences} sequences of up to ${maxCommands} commands, ${minutes} min, on ${stores.join(' and ')}; tolerating ${tolerate.length ? tolerate.join(', ') : 'nothing'}`,
+  `soak: up to ${sequences} sequences of up to ${maxCommands} commands, ${minutes} min, on ${stores.join(' and ')}; tolerating ` +
+    `${tolerate.length ? tolerate.join(', ') : 'nothing'}`,
 );
 // Interrupted, the sequence running finishes and cleans up (its database dropped), then the summary.
 let stopping = false;
@@ -77,13 +78,15 @@ while (total.sequences < sequences && Date.now() < deadline && !stopping) {
     else {
       found.set(id, { count: 1, first: { store, ...r.failure } });
       console.log(
-        `\nFOUND ${id} on ${store}: seed ${r.failure.seed} path "${r.failure.path ?? ''}"\n  ${r.failure.counterexample}\n  ${r.failure.error}\n`,
+        `\nFOUND ${id} on ${store}: seed ${r.failure.seed} path "${r.failure.path ?? ''}"\n  ${r.failure.counterexample}\n  ` +
+          `${r.failure.error}\n`,
       );
     }
   }
   const mins = (Date.now() - t0) / 60_000;
   console.log(
-    `${mins.toFixed(1)} min: ${total.sequences} sequences, ${total.commands} commands (${[...byStore].map(([k, v]) => `${k} ${v.sequences}`).join(', ')}); found ${found.size}`,
+    `${mins.toFixed(1)} min: ${total.sequences} sequences, ${total.commands} commands (` +
+      `${[...byStore].map(([k, v]) => `${k} ${v.sequences}`).join(', ')}); found ${found.size}`,
   );
 }
 
@@ -100,6 +103,7 @@ console.log(
 if (found.size === 0) console.log('  new discrepancies: none');
 for (const [id, f] of found)
   console.log(
-    `  new discrepancy ${id} (${f.count} batch${f.count === 1 ? '' : 'es'}), first on ${f.first.store}: seed ${f.first.seed} path "${f.first.path ?? ''}"\n    ${f.first.counterexample}\n    ${f.first.error}`,
+    `  new discrepancy ${id} (${f.count} batch${f.count === 1 ? '' : 'es'}), first on ${f.first.store}: seed ${f.first.seed} path "` +
+      `${f.first.path ?? ''}"\n    ${f.first.counterexample}\n    ${f.first.error}`,
   );
 process.exit(found.size ? 1 : 0);

@@ -63,84 +63,87 @@ for (const store of testStores()) {
       await store.cleanup();
     });
 
-    test('a re-import cannot undo a four-eyes withdrawal: refused whole with the transition to use, nothing written but the refusal', async () => {
-      const proposed = await call('carla', 'POST', '/v1/authorisations/auth-de-custody-nl/transitions', {
-        to: 'withdrawn',
-        reason: 'AFM withdrew the notification',
-        reference: 'AFM 2026/11',
-      });
-      assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
-      assert.equal((await call('anton', 'POST', `/v1/transitions/${proposed.body.id}/approve`, {})).status, 200);
-      assert.equal((await decide('svc-custody-api-de', 'initiate_transfer', 'NL')).decision, 'deny');
-
-      const manifest = readFileSync(DEMO, 'utf8');
-      const at = parse(manifest).authorisations.findIndex((a: { id: string }) => a.id === 'auth-de-custody-nl');
-      const before = await lastSeq();
-      for (const dry of [true, false]) {
-        const res = await call('carla', 'POST', `/v1/import${dry ? '?dry_run=true' : ''}`, manifest, {
-          'content-type': 'application/yaml',
+    test(
+      'a re-import cannot undo a four-eyes withdrawal: refused whole with ' + 'the transition to use, nothing written but the refusal',
+      async () => {
+        const proposed = await call('carla', 'POST', '/v1/authorisations/auth-de-custody-nl/transitions', {
+          to: 'withdrawn',
+          reason: 'AFM withdrew the notification',
+          reference: 'AFM 2026/11',
         });
-        assert.equal(res.status, 409, JSON.stringify(res.body));
-        assert.match(String(res.headers['content-type']), /application\/problem\+json/);
-        assert.equal(res.body.code, 'STATUS_CHANGE_NEEDS_TRANSITION');
-        assert.equal(res.body.field, `/authorisations/${at}/status`);
-        assert.match(res.body.detail, /mandate authorisations propose auth-de-custody-nl --to authorised/);
-      }
-      assert.equal((await call('admin', 'GET', '/v1/authorisations/auth-de-custody-nl')).body.status, 'withdrawn');
-      assert.equal((await decide('svc-custody-api-de', 'initiate_transfer', 'NL')).decision, 'deny');
-      // The refusal itself is the only thing written (the decisions above are evidence too).
-      const since = (await call('admin', 'GET', `/v1/events?limit=500&order=desc`)).body.items.filter((e: any) => e.seq > before);
-      assert.deepEqual([...new Set(since.map((e: any) => e.action))].sort(), ['decision.recorded', 'import.refused']);
+        assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
+        assert.equal((await call('anton', 'POST', `/v1/transitions/${proposed.body.id}/approve`, {})).status, 200);
+        assert.equal((await decide('svc-custody-api-de', 'initiate_transfer', 'NL')).decision, 'deny');
 
-      // The CLI says the same and exits non-zero; its dry run too.
-      for (const args of [
-        ['import', DEMO],
-        ['import', DEMO, '--dry-run'],
-      ]) {
-        const res = await cli('carla', ...args);
-        assert.equal(res.code, 1, res.stdout);
-        assert.match(res.stderr, /STATUS_CHANGE_NEEDS_TRANSITION/);
-        assert.match(res.stderr, /authorisation auth-de-custody-nl/);
-      }
-      // A PUT of the authorisation is refused the same way; its reference may still be corrected.
-      const current = await call('carla', 'GET', '/v1/authorisations/auth-de-custody-nl');
-      const { version, created_at, updated_at, ...record } = current.body;
-      const put = await call(
-        'carla',
-        'PUT',
-        '/v1/authorisations/auth-de-custody-nl',
-        { ...record, status: 'authorised' },
-        { 'if-match': `"${version}"` },
-      );
-      assert.equal(put.status, 409);
-      assert.equal(put.body.code, 'STATUS_CHANGE_NEEDS_TRANSITION');
-      assert.equal(put.body.field, '/status');
-      const moved = await call(
-        'carla',
-        'PUT',
-        '/v1/authorisations/auth-de-custody-nl',
-        { ...record, jurisdiction: 'BE' },
-        { 'if-match': `"${version}"` },
-      );
-      assert.equal(moved.body.code, 'IMMUTABLE_FIELD');
-      const fixed = await call(
-        'carla',
-        'PUT',
-        '/v1/authorisations/auth-de-custody-nl',
-        { ...record, reference: `${record.reference} (corrected)` },
-        { 'if-match': `"${version}"` },
-      );
-      assert.equal(fixed.status, 200, JSON.stringify(fixed.body));
-      assert.equal(fixed.body.status, 'withdrawn');
-      // And reinstating goes through a transition, as the refusal said.
-      const back = await call('carla', 'POST', '/v1/authorisations/auth-de-custody-nl/transitions', {
-        to: 'authorised',
-        reason: 'appeal upheld',
-        reference: 'AFM 2026/12',
-      });
-      assert.equal((await call('alma', 'POST', `/v1/transitions/${back.body.id}/approve`, {})).status, 200);
-      assert.equal((await decide('svc-custody-api-de', 'initiate_transfer', 'NL')).decision, 'allow');
-    });
+        const manifest = readFileSync(DEMO, 'utf8');
+        const at = parse(manifest).authorisations.findIndex((a: { id: string }) => a.id === 'auth-de-custody-nl');
+        const before = await lastSeq();
+        for (const dry of [true, false]) {
+          const res = await call('carla', 'POST', `/v1/import${dry ? '?dry_run=true' : ''}`, manifest, {
+            'content-type': 'application/yaml',
+          });
+          assert.equal(res.status, 409, JSON.stringify(res.body));
+          assert.match(String(res.headers['content-type']), /application\/problem\+json/);
+          assert.equal(res.body.code, 'STATUS_CHANGE_NEEDS_TRANSITION');
+          assert.equal(res.body.field, `/authorisations/${at}/status`);
+          assert.match(res.body.detail, /mandate authorisations propose auth-de-custody-nl --to authorised/);
+        }
+        assert.equal((await call('admin', 'GET', '/v1/authorisations/auth-de-custody-nl')).body.status, 'withdrawn');
+        assert.equal((await decide('svc-custody-api-de', 'initiate_transfer', 'NL')).decision, 'deny');
+        // The refusal itself is the only thing written (the decisions above are evidence too).
+        const since = (await call('admin', 'GET', `/v1/events?limit=500&order=desc`)).body.items.filter((e: any) => e.seq > before);
+        assert.deepEqual([...new Set(since.map((e: any) => e.action))].sort(), ['decision.recorded', 'import.refused']);
+
+        // The CLI says the same and exits non-zero; its dry run too.
+        for (const args of [
+          ['import', DEMO],
+          ['import', DEMO, '--dry-run'],
+        ]) {
+          const res = await cli('carla', ...args);
+          assert.equal(res.code, 1, res.stdout);
+          assert.match(res.stderr, /STATUS_CHANGE_NEEDS_TRANSITION/);
+          assert.match(res.stderr, /authorisation auth-de-custody-nl/);
+        }
+        // A PUT of the authorisation is refused the same way; its reference may still be corrected.
+        const current = await call('carla', 'GET', '/v1/authorisations/auth-de-custody-nl');
+        const { version, created_at, updated_at, ...record } = current.body;
+        const put = await call(
+          'carla',
+          'PUT',
+          '/v1/authorisations/auth-de-custody-nl',
+          { ...record, status: 'authorised' },
+          { 'if-match': `"${version}"` },
+        );
+        assert.equal(put.status, 409);
+        assert.equal(put.body.code, 'STATUS_CHANGE_NEEDS_TRANSITION');
+        assert.equal(put.body.field, '/status');
+        const moved = await call(
+          'carla',
+          'PUT',
+          '/v1/authorisations/auth-de-custody-nl',
+          { ...record, jurisdiction: 'BE' },
+          { 'if-match': `"${version}"` },
+        );
+        assert.equal(moved.body.code, 'IMMUTABLE_FIELD');
+        const fixed = await call(
+          'carla',
+          'PUT',
+          '/v1/authorisations/auth-de-custody-nl',
+          { ...record, reference: `${record.reference} (corrected)` },
+          { 'if-match': `"${version}"` },
+        );
+        assert.equal(fixed.status, 200, JSON.stringify(fixed.body));
+        assert.equal(fixed.body.status, 'withdrawn');
+        // And reinstating goes through a transition, as the refusal said.
+        const back = await call('carla', 'POST', '/v1/authorisations/auth-de-custody-nl/transitions', {
+          to: 'authorised',
+          reason: 'appeal upheld',
+          reference: 'AFM 2026/12',
+        });
+        assert.equal((await call('alma', 'POST', `/v1/transitions/${back.body.id}/approve`, {})).status, 200);
+        assert.equal((await decide('svc-custody-api-de', 'initiate_transfer', 'NL')).decision, 'allow');
+      },
+    );
 
     test('unsealing a break-glass identity by an edit waits for two approvers; until then it stays sealed', async () => {
       const current = await call('olga', 'GET', '/v1/identities/bg-custody-de');

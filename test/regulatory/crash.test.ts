@@ -103,7 +103,8 @@ function crashFirm(): Manifest {
   const groups: [number, (id: string) => Partial<IdentityInput>][] = [
     [120, () => ({ function: 'trading', scopes: [FR] })], // suspended
     [80, (id) => ({ vendor: 'vendor-kyc', scopes: [FR], revocation: { connector: 'manual', target: `vendor_${id}` } })], // suspended
-    [100, () => ({ function: 'trading', scopes: [FR], status: 'suspended' })], // stays suspended, not claimed by the lifecycle; its power is recorded (narrowed)
+    // stays suspended, not claimed by the lifecycle; its power is recorded (narrowed)
+    [100, () => ({ function: 'trading', scopes: [FR], status: 'suspended' })],
     [300, () => ({ function: 'reporting', capability: 'observe', scopes: [FR] })], // observe: never cut
     [12_400, () => ({ scopes: [FR] })], // custody: keeps the return path, loses initiate_transfer
     [4_000, () => ({ function: 'trading', scopes: [FR, EXEC_DE] })], // trading elsewhere still
@@ -233,7 +234,8 @@ async function verify(db: Database, x: Expected, label: string, ledger = true): 
 
   // Events: one per identity change, none twice, and the transition's own events once.
   const identityEvents = await db.all<{ subject_id: string; action: string; n: number }>(
-    "SELECT subject_id, action, COUNT(*) AS n FROM events WHERE action IN ('identity.suspended', 'identity.narrowed', 'identity.restored') GROUP BY subject_id, action",
+    "SELECT subject_id, action, COUNT(*) AS n FROM events WHERE action IN ('identity.suspended', 'identity.narrowed', " +
+      "'identity.restored') GROUP BY subject_id, action",
   );
   const want = new Map(changed.map((c) => [`${c.identity} ${EFFECT_EVENT[c.effect]}`, 1]));
   const got = new Map(identityEvents.map((e) => [`${e.subject_id} ${e.action}`, Number(e.n)]));
@@ -253,7 +255,8 @@ async function verify(db: Database, x: Expected, label: string, ledger = true): 
   }
   // Nothing in the whole log is recorded twice for one subject (connector evidence included).
   const dup = await db.all<{ subject_id: string; action: string; n: number }>(
-    'SELECT subject_id, action, COUNT(*) AS n FROM events GROUP BY subject_type, subject_id, action HAVING COUNT(*) > 1 ORDER BY subject_id LIMIT 5',
+    'SELECT subject_id, action, COUNT(*) AS n FROM events GROUP BY subject_type, subject_id, action HAVING COUNT(*) > 1 ORDER BY ' +
+      'subject_id LIMIT 5',
   );
   assert.deepEqual(
     dup.map((d) => `${d.subject_id} ${d.action} ×${d.n}`),
@@ -300,7 +303,10 @@ async function verify(db: Database, x: Expected, label: string, ledger = true): 
   const [auth] = await db.all<{ status: string; version: number }>('SELECT status, version FROM authorisations WHERE id = ?', [AUTH]);
   assert.deepEqual([auth?.status, Number(auth?.version)], ['withdrawn', 2], `${label}: authorisation`);
   const [{ n: delivered } = { n: 0 }] = await db.all<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE status <> 'pending'");
-  return `${x.counts.suspend} suspended, ${x.counts.narrow} narrowed, ${outbox.length} outbox rows (${Number(delivered)} taken by the deliverer), ${Number(seqs!.n)} events${ledger ? ', ledger verified offline' : ''}`;
+  return (
+    `${x.counts.suspend} suspended, ${x.counts.narrow} narrowed, ${outbox.length} outbox rows (${Number(delivered)} taken by the ` +
+    `deliverer), ${Number(seqs!.n)} events${ledger ? ', ledger verified offline' : ''}`
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -551,7 +557,8 @@ for (const store of [sqliteCrashStore(), postgresCrashStore()].filter((s) => !on
       transition = await seedStore(url);
       expected = await withDb(url, (db) => expectedOf(db, transition));
       log(
-        `${store.name}: seeded ${expected.identities.size} identities, transition ${transition} pending, in ${Math.round(performance.now() - t0)} ms; expected ${JSON.stringify(expected.counts)}; CRASH_SEED=${SEED}`,
+        `${store.name}: seeded ${expected.identities.size} identities, transition ${transition} pending, in ` +
+          `${Math.round(performance.now() - t0)} ms; expected ${JSON.stringify(expected.counts)}; CRASH_SEED=${SEED}`,
       );
       assert.ok(expected.counts.suspend! >= 200 && expected.counts.narrow! >= 19_000, JSON.stringify(expected.counts));
     });
@@ -635,7 +642,9 @@ for (const store of [sqliteCrashStore(), postgresCrashStore()].filter((s) => !on
           const verifyMs = performance.now() - tv;
           await store.drop(url);
           log(
-            `${store.name}: #${i} kill after ${Math.round(delay)} ms (${stage}; client saw ${before.status ?? before.error}); restart ${Math.round(second.startMs)} ms; checked in ${Math.round(verifyMs)} ms: ${summary}; iteration ${Math.round(performance.now() - ti)} ms`,
+            `${store.name}: #${i} kill after ${Math.round(delay)} ms (${stage}; client saw ${before.status ?? before.error}); restart ` +
+              `${Math.round(second.startMs)} ms; checked in ${Math.round(verifyMs)} ms: ${summary}; iteration ` +
+              `${Math.round(performance.now() - ti)} ms`,
           );
         }
       } finally {
@@ -644,7 +653,8 @@ for (const store of [sqliteCrashStore(), postgresCrashStore()].filter((s) => !on
         if (pending) await killHard(pending.first.pid);
       }
       log(
-        `${store.name}: ${n} kills in ${Math.round((performance.now() - t0) / 1000)} s over [0, ${Math.round(window)} ms]: ${JSON.stringify(seen)}`,
+        `${store.name}: ${n} kills in ${Math.round((performance.now() - t0) / 1000)} s over [0, ${Math.round(window)} ms]: ` +
+          `${JSON.stringify(seen)}`,
       );
     });
   });

@@ -66,7 +66,8 @@ async function stalePower(db: Database, scopes?: ReadonlySet<string>): Promise<s
       stale.push(`${i.id}: ${d.outcome}, nothing stored`);
     } else if (row.outcome !== d.outcome || !sameLawful(JSON.parse(row.lawful) as LawfulPower, lawfulActions(d))) {
       stale.push(
-        `${i.id}: stored ${row.outcome} ${canonicalLawful(JSON.parse(row.lawful) as LawfulPower)}, engine ${d.outcome} ${canonicalLawful(lawfulActions(d))}`,
+        `${i.id}: stored ${row.outcome} ${canonicalLawful(JSON.parse(row.lawful) as LawfulPower)}, engine ${d.outcome} ` +
+          `${canonicalLawful(lawfulActions(d))}`,
       );
     }
   }
@@ -103,7 +104,8 @@ for (const store of testStores()) {
     const eventsOf = async (t: Transition, identity?: string): Promise<IdentityEvent[]> =>
       (
         await db.all<{ subject_id: string; action: string; before_doc: string; after_doc: string }>(
-          `SELECT subject_id, action, before_doc, after_doc FROM events WHERE action IN ('identity.suspended', 'identity.narrowed', 'identity.restored') AND reason LIKE ?${identity ? ' AND subject_id = ?' : ''} ORDER BY seq`,
+          "SELECT subject_id, action, before_doc, after_doc FROM events WHERE action IN ('identity.suspended', 'identity.narrowed', " +
+            `'identity.restored') AND reason LIKE ?${identity ? ' AND subject_id = ?' : ''} ORDER BY seq`,
           [`transition ${t.id}:%`, ...(identity ? [identity] : [])],
         )
       ).map((e) => ({ subject_id: e.subject_id, action: e.action, before: JSON.parse(e.before_doc), after: JSON.parse(e.after_doc) }));
@@ -148,65 +150,69 @@ for (const store of testStores()) {
       assert.deepEqual(await db.all('SELECT identity_id FROM identity_power WHERE transition_id = ?', [withdrawal.id]), []);
     });
 
-    test('svc-helpdesk-de: the reinstatement and the Dutch narrowing are recorded with the lawful sets before and after, stored and pushed', async () => {
-      const nl = await move('auth-de-custody-nl', 'withdrawn', 'AFM 2026/11');
-      transitions.push(nl);
-      const [withdrawal, reinstatement] = transitions as [Transition, Transition];
-      const [cut] = await eventsOf(withdrawal, 'svc-helpdesk-de');
-      assert.equal(cut?.action, 'identity.narrowed');
-      const [back] = await eventsOf(reinstatement, 'svc-helpdesk-de');
-      assert.equal(
-        back?.action,
-        'identity.narrowed',
-        'still narrowed elsewhere (the demo has a winding-down scope): narrowed again, with another set',
-      );
-      assert.deepEqual([back!.before.status, back!.after.status], ['active', 'active']);
-      assert.ok(!holds(back!.before.lawful, FR, 'onboard_client') && holds(back!.after.lawful, FR, 'onboard_client'), 'France came back');
-      assert.deepEqual(back!.before.lawful, cut!.after.lawful, 'the set before is the one stored by the withdrawal');
-      const [dutch] = await eventsOf(nl, 'svc-helpdesk-de');
-      assert.equal(dutch?.action, 'identity.narrowed');
-      assert.deepEqual(dutch!.before.lawful, back!.after.lawful);
-      assert.ok(
-        holds(dutch!.before.lawful, NL, 'onboard_client') && !holds(dutch!.after.lawful, NL, 'onboard_client'),
-        'the Netherlands went',
-      );
-      assert.ok(holds(dutch!.after.lawful, FR, 'onboard_client'));
-      assert.ok(
-        dutch!.after.removed.some((x) => x.scope === NL && x.action === 'onboard_client' && x.rule === 'table:withdrawn.new_business'),
-      );
-      // `mandate events svc-helpdesk-de` shows all three.
-      const history = (await call('admin', 'GET', '/v1/events?subject_id=svc-helpdesk-de&limit=500')).body.items.filter(
-        (e: any) => e.action === 'identity.narrowed',
-      );
-      for (const t of [withdrawal, reinstatement, nl])
-        assert.equal(history.filter((e: any) => e.reason.startsWith(`transition ${t.id}:`)).length, 1, t.reference);
+    test(
+      'svc-helpdesk-de: the reinstatement and the Dutch narrowing are recorded with the lawful sets before and after, stored and ' +
+        'pushed',
+      async () => {
+        const nl = await move('auth-de-custody-nl', 'withdrawn', 'AFM 2026/11');
+        transitions.push(nl);
+        const [withdrawal, reinstatement] = transitions as [Transition, Transition];
+        const [cut] = await eventsOf(withdrawal, 'svc-helpdesk-de');
+        assert.equal(cut?.action, 'identity.narrowed');
+        const [back] = await eventsOf(reinstatement, 'svc-helpdesk-de');
+        assert.equal(
+          back?.action,
+          'identity.narrowed',
+          'still narrowed elsewhere (the demo has a winding-down scope): narrowed again, with another set',
+        );
+        assert.deepEqual([back!.before.status, back!.after.status], ['active', 'active']);
+        assert.ok(!holds(back!.before.lawful, FR, 'onboard_client') && holds(back!.after.lawful, FR, 'onboard_client'), 'France came back');
+        assert.deepEqual(back!.before.lawful, cut!.after.lawful, 'the set before is the one stored by the withdrawal');
+        const [dutch] = await eventsOf(nl, 'svc-helpdesk-de');
+        assert.equal(dutch?.action, 'identity.narrowed');
+        assert.deepEqual(dutch!.before.lawful, back!.after.lawful);
+        assert.ok(
+          holds(dutch!.before.lawful, NL, 'onboard_client') && !holds(dutch!.after.lawful, NL, 'onboard_client'),
+          'the Netherlands went',
+        );
+        assert.ok(holds(dutch!.after.lawful, FR, 'onboard_client'));
+        assert.ok(
+          dutch!.after.removed.some((x) => x.scope === NL && x.action === 'onboard_client' && x.rule === 'table:withdrawn.new_business'),
+        );
+        // `mandate events svc-helpdesk-de` shows all three.
+        const history = (await call('admin', 'GET', '/v1/events?subject_id=svc-helpdesk-de&limit=500')).body.items.filter(
+          (e: any) => e.action === 'identity.narrowed',
+        );
+        for (const t of [withdrawal, reinstatement, nl])
+          assert.equal(history.filter((e: any) => e.reason.startsWith(`transition ${t.id}:`)).length, 1, t.reference);
 
-      // Stored: identity_power holds the Dutch narrowing; pushed: each change's CAEP claims.
-      const [row] = await db.all<{ outcome: string; lawful: string; transition_id: string }>(
-        "SELECT outcome, lawful, transition_id FROM identity_power WHERE identity_id = 'svc-helpdesk-de'",
-      );
-      assert.deepEqual([row?.outcome, row?.transition_id], ['narrow', nl.id]);
-      assert.deepEqual(JSON.parse(row!.lawful), dutch!.after.lawful);
-      for (const [t, e] of [
-        [reinstatement, back!],
-        [nl, dutch!],
-      ] as const) {
-        const rows = await db.all<{ action: string; target: string; payload: string }>(
-          "SELECT action, target, payload FROM outbox WHERE identity_id = 'svc-helpdesk-de' AND transition_id = ? AND channel = 'caep'",
-          [t.id],
+        // Stored: identity_power holds the Dutch narrowing; pushed: each change's CAEP claims.
+        const [row] = await db.all<{ outcome: string; lawful: string; transition_id: string }>(
+          "SELECT outcome, lawful, transition_id FROM identity_power WHERE identity_id = 'svc-helpdesk-de'",
         );
-        assert.equal(rows.length, 1, `one CAEP notice for ${t.id}`);
-        const payload = JSON.parse(rows[0]!.payload) as {
-          event: string;
-          claims: { status: string; lawful: { scope: string; actions: string[] }[] };
-        };
-        assert.deepEqual([rows[0]!.target, payload.event, payload.claims.status], [CAEP, 'token-claims-change', 'active']);
-        assert.deepEqual(
-          payload.claims.lawful,
-          e.after.lawful.map((l) => ({ scope: scopeKey(l.scope), actions: l.actions })),
-        );
-      }
-    });
+        assert.deepEqual([row?.outcome, row?.transition_id], ['narrow', nl.id]);
+        assert.deepEqual(JSON.parse(row!.lawful), dutch!.after.lawful);
+        for (const [t, e] of [
+          [reinstatement, back!],
+          [nl, dutch!],
+        ] as const) {
+          const rows = await db.all<{ action: string; target: string; payload: string }>(
+            "SELECT action, target, payload FROM outbox WHERE identity_id = 'svc-helpdesk-de' AND transition_id = ? AND channel = 'caep'",
+            [t.id],
+          );
+          assert.equal(rows.length, 1, `one CAEP notice for ${t.id}`);
+          const payload = JSON.parse(rows[0]!.payload) as {
+            event: string;
+            claims: { status: string; lawful: { scope: string; actions: string[] }[] };
+          };
+          assert.deepEqual([rows[0]!.target, payload.event, payload.claims.status], [CAEP, 'token-claims-change', 'active']);
+          assert.deepEqual(
+            payload.claims.lawful,
+            e.after.lawful.map((l) => ({ scope: scopeKey(l.scope), actions: l.actions })),
+          );
+        }
+      },
+    );
 
     test('stored power is what the engine computes for every identity the cascades recomputed', async () => {
       assert.deepEqual(await stalePower(db, new Set([FR, NL])), []);

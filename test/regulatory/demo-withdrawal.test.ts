@@ -178,7 +178,8 @@ for (const store of testStores()) {
       // each identity the cascade changed names its transition).
       withdrawal = applied.id;
       const suspended = await db.all(
-        "SELECT id FROM identities WHERE status = 'suspended' AND id IN (SELECT identity_id FROM identity_power WHERE suspended_by_lifecycle = 1 AND transition_id = ?) ORDER BY id",
+        "SELECT id FROM identities WHERE status = 'suspended' AND id IN (SELECT identity_id FROM identity_power WHERE " +
+          'suspended_by_lifecycle = 1 AND transition_id = ?) ORDER BY id',
         [withdrawal],
       );
       assert.deepEqual(
@@ -228,7 +229,8 @@ for (const store of testStores()) {
       assert.deepEqual(await db.all('SELECT identity_id FROM identity_power WHERE transition_id = ?', [withdrawal]), []);
       assert.deepEqual(
         await db.all(
-          "SELECT identity_id FROM identity_power WHERE suspended_by_lifecycle = 1 AND identity_id IN ('svc-custody-onboarding-de-fr', 'svc-custody-sweeper-de-fr', 'wallet-keystone-deposits-de-fr')",
+          "SELECT identity_id FROM identity_power WHERE suspended_by_lifecycle = 1 AND identity_id IN ('svc-custody-onboarding-de-fr', " +
+            "'svc-custody-sweeper-de-fr', 'wallet-keystone-deposits-de-fr')",
         ),
         [],
       );

@@ -59,12 +59,15 @@ async function exception(
 ) {
   const approval = `ap_${id}`;
   await db.run(
-    `INSERT INTO approvals (id, kind, subject_type, subject_id, requester, owner, summary, detail, rule_id, required, roles, status, created_at, expires_at, decided_at, outcome)
-     VALUES (?, 'exception', 'exception', ?, 'user:alice@firm.example', 'alice@firm.example', 'an exception', '{}', 'exception', 1, '["approver"]', 'approved', ?, ?, ?, 'approved')`,
+    `INSERT INTO approvals (id, kind, subject_type, subject_id, requester, owner, summary, detail, rule_id, required, roles, status,
+      created_at, expires_at, decided_at, outcome)
+     VALUES (?, 'exception', 'exception', ?, 'user:alice@firm.example', 'alice@firm.example', 'an exception', '{}', 'exception', 1,
+       '["approver"]', 'approved', ?, ?, ?, 'approved')`,
     [approval, id, o.decidedAt, o.decidedAt, o.decidedAt],
   );
   await db.run(
-    `INSERT INTO policy_exceptions (id, identity_id, requester, doc, status, approval_id, expires_at, created_at, updated_at) VALUES (?, ?, 'user:alice@firm.example', '{}', ?, ?, ?, ?, ?)`,
+    'INSERT INTO policy_exceptions (id, identity_id, requester, doc, status, approval_id, expires_at, created_at, updated_at) VALUES ' +
+      "(?, ?, 'user:alice@firm.example', '{}', ?, ?, ?, ?, ?)",
     [id, identityId, o.status, approval, o.expiresAt, o.decidedAt, o.decidedAt],
   );
   await db.run('INSERT INTO grants (id, kind, identity_id, doc, status, starts_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [

@@ -417,6 +417,7 @@ describe('refused at compile time, naming the policy', () => {
 
   test('long literals a JSON number cannot carry exactly (parseCedarJson keeps them as bigint)', () => {
     refused(
+      // biome-ignore lint/correctness/noPrecisionLoss: the point: a JS number cannot carry 2^63−1, so the compiler refuses it
       { ...base, conditions: [{ kind: 'when', body: { '==': { left: { Value: 9223372036854775807 }, right: { Value: 1 } } } }] },
       /±\(2\^53−1\)/,
     );

@@ -116,9 +116,11 @@ function compare(w: World, answers: OracleAnswer[], tally: Tally): string[] {
       JSON.stringify(sorted(actual.errors)) === JSON.stringify(sorted(expected.errors));
     if (!same) {
       disagreements.push(
-        `request ${i} ${JSON.stringify(request)}\n  cedar-wasm: ${JSON.stringify({ decision: expected.decision, reasons: sorted(expected.reasons), errors: sorted(expected.errors) })}` +
+        `request ${i} ${JSON.stringify(request)}\n  cedar-wasm: ` +
+          `${JSON.stringify({ decision: expected.decision, reasons: sorted(expected.reasons), errors: sorted(expected.errors) })}` +
           `\n  (cedar-wasm errors: ${expected.errorMessages.join(' | ')})` +
-          `\n  compiled:   ${JSON.stringify({ decision: actual.decision, reasons: sorted(actual.reasons), errors: sorted(actual.errors) })}`,
+          '\n  compiled:   ' +
+          `${JSON.stringify({ decision: actual.decision, reasons: sorted(actual.reasons), errors: sorted(actual.errors) })}`,
       );
     }
   });
@@ -175,7 +177,8 @@ test('compiled policies decide exactly as cedar-wasm on random worlds', async (t
     throw smallestFailure === undefined ? error : new Error(`compiled and cedar-wasm disagree:\n${smallestFailure}\n\n${String(error)}`);
   });
   t.diagnostic(
-    `${tally.requests} requests: ${tally.allow} allowed, ${tally.denyByForbid} denied by a forbid, ${tally.erroringPolicies} policy errors; ` +
+    `${tally.requests} requests: ${tally.allow} allowed, ${tally.denyByForbid} denied by a forbid, ${tally.erroringPolicies} policy ` +
+      'errors; ' +
       `oracle crashes: ${oracle.crashes.length}`,
   );
   // The comparison means something only if the worlds exercise what we claim they do.
@@ -308,7 +311,8 @@ test('oracle: survives a forced GC after many calls (and every answer still agre
         isolated.crashes
           .map(
             (c) =>
-              `\n  ${c.kind} attempt ${c.attempt}: code ${c.code} signal ${c.signal} ${c.stderr.split('\n').find((l) => l.includes('#')) ?? ''}`,
+              `\n  ${c.kind} attempt ${c.attempt}: code ${c.code} signal ${c.signal} ` +
+              `${c.stderr.split('\n').find((l) => l.includes('#')) ?? ''}`,
           )
           .join(''),
     );

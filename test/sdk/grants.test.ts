@@ -109,44 +109,47 @@ test('a cut grant is gone, even when its activation and its cut arrive in one de
   assert.equal(state.engine!.decide(agent(), 'withdraw_to_client', R, CTX).decision, 'deny');
 });
 
-test('property: no grant reaches past the built-in rules (inactive, observe-only, unlawful scope, unknown action, sealed break-glass)', () => {
-  const arbGrant = fc.record({
-    id: fc.constantFrom('g1', 'g2'),
-    kind: fc.constantFrom('access' as const, 'exception' as const),
-    control: fc.constantFrom(undefined, 'entitlement' as const, 'workload_attestation' as const, 'static_secret' as const),
-  });
-  fc.assert(
-    fc.property(
-      fc.array(arbGrant, { maxLength: 3 }),
-      fc.constantFrom(...STATES),
-      fc.constantFrom('read', 'initiate_transfer', 'withdraw_to_client', 'launder'),
-      fc.constantFrom('active', 'suspended', 'revoked') as fc.Arbitrary<IdentityFacts['status']>,
-      fc.constantFrom('observe', 'execute') as fc.Arbitrary<'observe' | 'execute'>,
-      fc.boolean(),
-      fc.boolean(),
-      (gs, status, action, principalStatus, capability, breakGlass, attested) => {
-        const grants: GrantEntry[] = gs.map((g) => ({
-          ...g,
-          identity: 'agent',
-          actions: [action],
-          scope: 'e/custody/DE',
-          expires_at: now + 10_000,
-          ...(g.control ? { control: g.control } : {}),
-        }));
-        const p = agent({ status: principalStatus, capability, break_glass: breakGlass });
-        const ctx = { ...CTX, attested };
-        const withGrants = engine(grants, status).decide(p, action, R, ctx);
-        const without = engine([], status).decide(p, action, R, ctx);
-        // What the built-in rules deny, grants do not change.
-        if (without.policies[0]?.startsWith('builtin:') && !(breakGlass && without.policies[0] === 'builtin:break-glass-sealed'))
-          assert.deepEqual([withGrants.decision, withGrants.policies], [without.decision, without.policies]);
-        if (breakGlass) assert.equal(withGrants.decision, 'deny', 'a sealed break-glass identity gets nothing, grants or not');
-        // An allow that needed a grant names it.
-        if (withGrants.decision === 'allow' && without.decision === 'deny') assert.ok(withGrants.relied_on?.length);
-        // A static_secret exception never widens anything.
-        if (gs.every((g) => g.control === 'static_secret')) assert.equal(withGrants.decision, without.decision);
-      },
-    ),
-    { numRuns: 500 },
-  );
-});
+test(
+  'property: no grant reaches past the built-in rules (inactive, observe-only, ' + 'unlawful scope, unknown action, sealed break-glass)',
+  () => {
+    const arbGrant = fc.record({
+      id: fc.constantFrom('g1', 'g2'),
+      kind: fc.constantFrom('access' as const, 'exception' as const),
+      control: fc.constantFrom(undefined, 'entitlement' as const, 'workload_attestation' as const, 'static_secret' as const),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(arbGrant, { maxLength: 3 }),
+        fc.constantFrom(...STATES),
+        fc.constantFrom('read', 'initiate_transfer', 'withdraw_to_client', 'launder'),
+        fc.constantFrom('active', 'suspended', 'revoked') as fc.Arbitrary<IdentityFacts['status']>,
+        fc.constantFrom('observe', 'execute') as fc.Arbitrary<'observe' | 'execute'>,
+        fc.boolean(),
+        fc.boolean(),
+        (gs, status, action, principalStatus, capability, breakGlass, attested) => {
+          const grants: GrantEntry[] = gs.map((g) => ({
+            ...g,
+            identity: 'agent',
+            actions: [action],
+            scope: 'e/custody/DE',
+            expires_at: now + 10_000,
+            ...(g.control ? { control: g.control } : {}),
+          }));
+          const p = agent({ status: principalStatus, capability, break_glass: breakGlass });
+          const ctx = { ...CTX, attested };
+          const withGrants = engine(grants, status).decide(p, action, R, ctx);
+          const without = engine([], status).decide(p, action, R, ctx);
+          // What the built-in rules deny, grants do not change.
+          if (without.policies[0]?.startsWith('builtin:') && !(breakGlass && without.policies[0] === 'builtin:break-glass-sealed'))
+            assert.deepEqual([withGrants.decision, withGrants.policies], [without.decision, without.policies]);
+          if (breakGlass) assert.equal(withGrants.decision, 'deny', 'a sealed break-glass identity gets nothing, grants or not');
+          // An allow that needed a grant names it.
+          if (withGrants.decision === 'allow' && without.decision === 'deny') assert.ok(withGrants.relied_on?.length);
+          // A static_secret exception never widens anything.
+          if (gs.every((g) => g.control === 'static_secret')) assert.equal(withGrants.decision, without.decision);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  },
+);

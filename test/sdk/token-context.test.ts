@@ -61,59 +61,62 @@ const tokenOf = (m: { att: boolean; env: (typeof ENVS)[number]; purpose: string 
 /** Drops the keys fast-check left undefined, as a JSON body would. */
 const present = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-test("property: contextFromToken — the token's facts always win; any supplied value that differs is a conflict, and a conflict is a deny", () => {
-  fc.assert(
-    fc.property(arbClaims, arbContext, fc.boolean(), (m, raw, explicitUndefined) => {
-      const supplied = (explicitUndefined ? raw : present(raw)) as TokenDecisionContext;
-      const { context, conflicts } = contextFromToken(tokenOf(m), supplied);
-      // The effective context: the token's three facts, the caller's device posture and amount.
-      assert.deepEqual([context.attested, context.environment, context.session_purpose], [m.att, m.env, m.purpose]);
-      assert.equal(context.device_posture, raw.device_posture);
-      assert.equal(context.amount, raw.amount);
-      const expected = (
-        [
-          ['attested', 'att'],
-          ['environment', 'env'],
-          ['session_purpose', 'purpose'],
-        ] as const
-      )
-        .filter(([f, c]) => raw[f] !== undefined && raw[f] !== m[c])
-        .map(([f]) => f);
-      assert.deepEqual(
-        conflicts.map((c) => c.field),
-        expected,
-      );
-      if (expected.length) {
-        const d = conflictDecision(conflicts, 'new_business');
-        assert.deepEqual([d.decision, d.policies, d.class], ['deny', [CONTEXT_CONFLICT_POLICY], 'new_business']);
-        assert.equal(d.reasons.length, expected.length);
-        for (const [i, c] of conflicts.entries())
-          assert.match(d.reasons[i]!, new RegExp(`^context\\.${c.field}=.* conflicts with the token's ${c.claim}=`));
-      }
-    }),
-    { numRuns: 2000 },
-  );
-  // The wording, once.
-  const { conflicts } = contextFromToken(tokenOf({ att: false, env: 'production', purpose: 'payout' }), {
-    attested: true,
-    device_posture: 'compliant',
-  });
-  assert.deepEqual(conflictDecision(conflicts).reasons, ["context.attested=true conflicts with the token's att=false"]);
-  // A caller's object that already agrees is used as it is (the hot path allocates no context).
-  const agreeing = { attested: true, environment: 'staging', session_purpose: 'ops', device_posture: 'compliant' } as const;
-  assert.equal(contextFromToken(tokenOf({ att: true, env: 'staging', purpose: 'ops' }), agreeing).context, agreeing);
-  // A value of the wrong type (from JavaScript) is a conflict, not a truthy yes; long values are bounded in reasons.
-  const loose = contextFromToken(tokenOf({ att: false, env: 'production', purpose: 'p' }), {
-    attested: 'true' as never,
-    session_purpose: 'x'.repeat(5000),
-    device_posture: 'unknown',
-  });
-  assert.deepEqual(
-    loose.conflicts.map((c) => c.field),
-    ['attested', 'session_purpose'],
-  );
-  assert.ok(conflictDecision(loose.conflicts).reasons.every((r) => r.length < 300));
-});
+test(
+  "property: contextFromToken — the token's facts always win; any supplied value that differs is a conflict, and a conflict is a " + 'deny',
+  () => {
+    fc.assert(
+      fc.property(arbClaims, arbContext, fc.boolean(), (m, raw, explicitUndefined) => {
+        const supplied = (explicitUndefined ? raw : present(raw)) as TokenDecisionContext;
+        const { context, conflicts } = contextFromToken(tokenOf(m), supplied);
+        // The effective context: the token's three facts, the caller's device posture and amount.
+        assert.deepEqual([context.attested, context.environment, context.session_purpose], [m.att, m.env, m.purpose]);
+        assert.equal(context.device_posture, raw.device_posture);
+        assert.equal(context.amount, raw.amount);
+        const expected = (
+          [
+            ['attested', 'att'],
+            ['environment', 'env'],
+            ['session_purpose', 'purpose'],
+          ] as const
+        )
+          .filter(([f, c]) => raw[f] !== undefined && raw[f] !== m[c])
+          .map(([f]) => f);
+        assert.deepEqual(
+          conflicts.map((c) => c.field),
+          expected,
+        );
+        if (expected.length) {
+          const d = conflictDecision(conflicts, 'new_business');
+          assert.deepEqual([d.decision, d.policies, d.class], ['deny', [CONTEXT_CONFLICT_POLICY], 'new_business']);
+          assert.equal(d.reasons.length, expected.length);
+          for (const [i, c] of conflicts.entries())
+            assert.match(d.reasons[i]!, new RegExp(`^context\\.${c.field}=.* conflicts with the token's ${c.claim}=`));
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    // The wording, once.
+    const { conflicts } = contextFromToken(tokenOf({ att: false, env: 'production', purpose: 'payout' }), {
+      attested: true,
+      device_posture: 'compliant',
+    });
+    assert.deepEqual(conflictDecision(conflicts).reasons, ["context.attested=true conflicts with the token's att=false"]);
+    // A caller's object that already agrees is used as it is (the hot path allocates no context).
+    const agreeing = { attested: true, environment: 'staging', session_purpose: 'ops', device_posture: 'compliant' } as const;
+    assert.equal(contextFromToken(tokenOf({ att: true, env: 'staging', purpose: 'ops' }), agreeing).context, agreeing);
+    // A value of the wrong type (from JavaScript) is a conflict, not a truthy yes; long values are bounded in reasons.
+    const loose = contextFromToken(tokenOf({ att: false, env: 'production', purpose: 'p' }), {
+      attested: 'true' as never,
+      session_purpose: 'x'.repeat(5000),
+      device_posture: 'unknown',
+    });
+    assert.deepEqual(
+      loose.conflicts.map((c) => c.field),
+      ['attested', 'session_purpose'],
+    );
+    assert.ok(conflictDecision(loose.conflicts).reasons.every((r) => r.length < 300));
+  },
+);
 
 // One live server (SQLite: the rule is the store's business nowhere), an Enforcer following it.
 describe('the Enforcer and the middleware decide for a token as the decision point does', () => {
@@ -219,76 +222,83 @@ describe('the Enforcer and the middleware decide for a token as the decision poi
     await store.cleanup();
   });
 
-  test('property: for random tokens and contexts the Enforcer answers what the decision point answers, and never allows a conflicting context', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...tokens.map((_, i) => i)),
-        arbContext,
-        fc.constantFrom('read', 'initiate_transfer', 'withdraw_to_client', 'nope'),
-        async (i, raw, action) => {
-          const tok = tokens[i]!;
-          const context = present(raw) as TokenDecisionContext;
-          const local = enforcer.decide(tok.v, action, DE, context);
-          const remote = await t.call('POST', '/v1/decisions', asker, { principal: { token: tok.token }, action, resource: DE, context });
-          assert.equal(remote.status, 200, JSON.stringify(remote.body));
-          assert.deepEqual(
-            [local.decision, local.policies, local.reasons],
-            [remote.body.decision, remote.body.policies, remote.body.reasons],
-            JSON.stringify({ action, context, att: tok.att, env: tok.env, purpose: tok.purpose }),
-          );
-          const conflict =
-            (raw.attested !== undefined && raw.attested !== tok.att) ||
-            (raw.environment !== undefined && raw.environment !== tok.env) ||
-            (raw.session_purpose !== undefined && raw.session_purpose !== tok.purpose);
-          if (conflict) assert.deepEqual([local.decision, local.policies], ['deny', [CONTEXT_CONFLICT_POLICY]]);
-          else assert.ok(!local.policies.includes(CONTEXT_CONFLICT_POLICY));
-        },
-      ),
-      { numRuns: 300 },
-    );
-  });
+  test(
+    'property: for random tokens and contexts the Enforcer answers what the decision point answers, and never allows a conflicting ' +
+      'context',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...tokens.map((_, i) => i)),
+          arbContext,
+          fc.constantFrom('read', 'initiate_transfer', 'withdraw_to_client', 'nope'),
+          async (i, raw, action) => {
+            const tok = tokens[i]!;
+            const context = present(raw) as TokenDecisionContext;
+            const local = enforcer.decide(tok.v, action, DE, context);
+            const remote = await t.call('POST', '/v1/decisions', asker, { principal: { token: tok.token }, action, resource: DE, context });
+            assert.equal(remote.status, 200, JSON.stringify(remote.body));
+            assert.deepEqual(
+              [local.decision, local.policies, local.reasons],
+              [remote.body.decision, remote.body.policies, remote.body.reasons],
+              JSON.stringify({ action, context, att: tok.att, env: tok.env, purpose: tok.purpose }),
+            );
+            const conflict =
+              (raw.attested !== undefined && raw.attested !== tok.att) ||
+              (raw.environment !== undefined && raw.environment !== tok.env) ||
+              (raw.session_purpose !== undefined && raw.session_purpose !== tok.purpose);
+            if (conflict) assert.deepEqual([local.decision, local.policies], ['deny', [CONTEXT_CONFLICT_POLICY]]);
+            else assert.ok(!local.policies.includes(CONTEXT_CONFLICT_POLICY));
+          },
+        ),
+        { numRuns: 300 },
+      );
+    },
+  );
 
-  test("att=false with attested=true: denied naming the conflict, and reported for the ledger; left out, the token's facts decide", async () => {
-    const keyed = tokens.find((x) => !x.att && x.env === 'production' && x.purpose === 'payout')!;
-    const attested = tokens.find((x) => x.att && x.env === 'production' && x.purpose === 'payout')!;
-    const ctx = { attested: true, device_posture: 'compliant', session_purpose: 'payout', environment: 'production' } as const;
-    await enforcer.flushEvidence();
-    const d = enforcer.decide(keyed.v, 'initiate_transfer', DE, ctx);
-    assert.deepEqual(
-      [d.decision, d.policies, d.reasons],
-      ['deny', [CONTEXT_CONFLICT_POLICY], ["context.attested=true conflicts with the token's att=false"]],
-    );
-    const read = enforcer.decide(keyed.v, 'read', DE, ctx);
-    assert.deepEqual([read.decision, read.policies], ['deny', [CONTEXT_CONFLICT_POLICY]]);
-    assert.equal(enforcer.pendingEvidence, 2, 'conflicts are reported, observe actions included');
-    const { attested: _, ...rest } = ctx;
-    assert.equal(enforcer.decide(keyed.v, 'initiate_transfer', DE, rest).decision, 'deny');
-    assert.deepEqual(enforcer.decide(attested.v, 'initiate_transfer', DE, rest).policies, ['identity-execute-entitled-attested']);
-    assert.deepEqual(
-      enforcer.decide(attested.v, 'initiate_transfer', DE, ctx).policies,
-      ['identity-execute-entitled-attested'],
-      'an agreeing context: as before',
-    );
-    const viaAuthorize = await enforcer.authorize(keyed.token, 'initiate_transfer', DE, ctx);
-    assert.deepEqual(viaAuthorize.policies, [CONTEXT_CONFLICT_POLICY]);
-    await enforcer.flushEvidence();
-    const [ev] = await t.db.all<{ after_doc: string }>(
-      "SELECT after_doc FROM events WHERE action = 'decisions.reported' AND subject_id = 'sdk-context-test' ORDER BY seq DESC LIMIT 1",
-    );
-    const reported = JSON.parse(ev!.after_doc).decisions as {
-      action: string;
-      policies: string[];
-      reasons: string[];
-      context: Record<string, unknown>;
-    }[];
-    const conflicts = reported.filter((r) => r.policies.includes(CONTEXT_CONFLICT_POLICY));
-    assert.deepEqual(
-      conflicts.map((r) => r.action),
-      ['initiate_transfer', 'read', 'initiate_transfer'],
-    );
-    assert.equal(conflicts[0]!.context.attested, false, "the report carries the context the decision used: the token's");
-    assert.deepEqual(conflicts[0]!.reasons, d.reasons);
-  });
+  test(
+    'att=false with attested=true: denied naming the conflict, and reported ' + "for the ledger; left out, the token's facts decide",
+    async () => {
+      const keyed = tokens.find((x) => !x.att && x.env === 'production' && x.purpose === 'payout')!;
+      const attested = tokens.find((x) => x.att && x.env === 'production' && x.purpose === 'payout')!;
+      const ctx = { attested: true, device_posture: 'compliant', session_purpose: 'payout', environment: 'production' } as const;
+      await enforcer.flushEvidence();
+      const d = enforcer.decide(keyed.v, 'initiate_transfer', DE, ctx);
+      assert.deepEqual(
+        [d.decision, d.policies, d.reasons],
+        ['deny', [CONTEXT_CONFLICT_POLICY], ["context.attested=true conflicts with the token's att=false"]],
+      );
+      const read = enforcer.decide(keyed.v, 'read', DE, ctx);
+      assert.deepEqual([read.decision, read.policies], ['deny', [CONTEXT_CONFLICT_POLICY]]);
+      assert.equal(enforcer.pendingEvidence, 2, 'conflicts are reported, observe actions included');
+      const { attested: _, ...rest } = ctx;
+      assert.equal(enforcer.decide(keyed.v, 'initiate_transfer', DE, rest).decision, 'deny');
+      assert.deepEqual(enforcer.decide(attested.v, 'initiate_transfer', DE, rest).policies, ['identity-execute-entitled-attested']);
+      assert.deepEqual(
+        enforcer.decide(attested.v, 'initiate_transfer', DE, ctx).policies,
+        ['identity-execute-entitled-attested'],
+        'an agreeing context: as before',
+      );
+      const viaAuthorize = await enforcer.authorize(keyed.token, 'initiate_transfer', DE, ctx);
+      assert.deepEqual(viaAuthorize.policies, [CONTEXT_CONFLICT_POLICY]);
+      await enforcer.flushEvidence();
+      const [ev] = await t.db.all<{ after_doc: string }>(
+        "SELECT after_doc FROM events WHERE action = 'decisions.reported' AND subject_id = 'sdk-context-test' ORDER BY seq DESC LIMIT 1",
+      );
+      const reported = JSON.parse(ev!.after_doc).decisions as {
+        action: string;
+        policies: string[];
+        reasons: string[];
+        context: Record<string, unknown>;
+      }[];
+      const conflicts = reported.filter((r) => r.policies.includes(CONTEXT_CONFLICT_POLICY));
+      assert.deepEqual(
+        conflicts.map((r) => r.action),
+        ['initiate_transfer', 'read', 'initiate_transfer'],
+      );
+      assert.equal(conflicts[0]!.context.attested, false, "the report carries the context the decision used: the token's");
+      assert.deepEqual(conflicts[0]!.reasons, d.reasons);
+    },
+  );
 
   test("the middleware: a route's context cannot overrule the token; a service in another environment refuses the token", async () => {
     const keyed = tokens.find((x) => !x.att && x.env === 'production')!;

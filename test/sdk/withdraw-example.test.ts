@@ -140,45 +140,48 @@ for (const tr of transports) {
       await store.cleanup();
     });
 
-    test('a transfer for a Dutch client is allowed, then denied once the NL passport is withdrawn; the return path stays open', async () => {
-      const ok = await withdraw('NL', false);
-      assert.equal(ok.status, 201, JSON.stringify(ok.body));
-      assert.equal(ok.body.action, 'initiate_transfer');
-      assert.equal((await withdraw('NL', false, access, 5_000_000)).status, 202, 'above the threshold: a second approval first');
-      const italy = await withdraw('IT', false);
-      assert.equal(italy.status, 403, 'the demo firm holds no custody authorisation for Italy');
-      assert.match(String((italy.body.reasons as string[])[0]), /holds no authorisation/);
-      assert.equal((await withdraw('NL', false, 'not-a-token')).status, 401);
+    test(
+      'a transfer for a Dutch client is allowed, then denied once the NL ' + 'passport is withdrawn; the return path stays open',
+      async () => {
+        const ok = await withdraw('NL', false);
+        assert.equal(ok.status, 201, JSON.stringify(ok.body));
+        assert.equal(ok.body.action, 'initiate_transfer');
+        assert.equal((await withdraw('NL', false, access, 5_000_000)).status, 202, 'above the threshold: a second approval first');
+        const italy = await withdraw('IT', false);
+        assert.equal(italy.status, 403, 'the demo firm holds no custody authorisation for Italy');
+        assert.match(String((italy.body.reasons as string[])[0]), /holds no authorisation/);
+        assert.equal((await withdraw('NL', false, 'not-a-token')).status, 401);
 
-      assert.equal(
-        (await api(server, admin, 'POST', '/v1/users', { id: 'carla', name: 'Carla', roles: ['compliance_officer'] })).status,
-        201,
-      );
-      assert.equal((await api(server, admin, 'POST', '/v1/users', { id: 'anton', name: 'Anton', roles: ['approver'] })).status, 201);
-      const carla = (await api(server, admin, 'POST', '/v1/users/carla/tokens', {})).body.token as string;
-      const anton = (await api(server, admin, 'POST', '/v1/users/anton/tokens', {})).body.token as string;
-      const proposed = await api(server, carla, 'POST', '/v1/authorisations/auth-de-custody-nl/transitions', {
-        to: 'withdrawn',
-        reason: 'AFM withdrew the notification',
-        reference: 'AFM-2026-11',
-      });
-      assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
-      assert.equal((await withdraw('NL', false)).status, 201, 'a proposal alone changes nothing');
-      const approved = await api(server, anton, 'POST', `/v1/transitions/${proposed.body.id}/approve`, { reason: 'four eyes' });
-      assert.equal(approved.status, 200, JSON.stringify(approved.body));
-      const denied = await until(
-        'the SDK to deny the transfer',
-        async () => {
-          const r = await withdraw('NL', false);
-          return r.status === 403 ? r : undefined;
-        },
-        3000,
-      );
-      assert.match(String((denied.value.body.reasons as string[])[0]), /not lawful in ent-de\/custody\/NL/);
-      const back = await withdraw('NL', true);
-      assert.equal(back.status, 201, `return path: ${JSON.stringify(back.body)}`);
-      assert.equal(back.body.action, 'withdraw_to_client');
-    });
+        assert.equal(
+          (await api(server, admin, 'POST', '/v1/users', { id: 'carla', name: 'Carla', roles: ['compliance_officer'] })).status,
+          201,
+        );
+        assert.equal((await api(server, admin, 'POST', '/v1/users', { id: 'anton', name: 'Anton', roles: ['approver'] })).status, 201);
+        const carla = (await api(server, admin, 'POST', '/v1/users/carla/tokens', {})).body.token as string;
+        const anton = (await api(server, admin, 'POST', '/v1/users/anton/tokens', {})).body.token as string;
+        const proposed = await api(server, carla, 'POST', '/v1/authorisations/auth-de-custody-nl/transitions', {
+          to: 'withdrawn',
+          reason: 'AFM withdrew the notification',
+          reference: 'AFM-2026-11',
+        });
+        assert.equal(proposed.status, 201, JSON.stringify(proposed.body));
+        assert.equal((await withdraw('NL', false)).status, 201, 'a proposal alone changes nothing');
+        const approved = await api(server, anton, 'POST', `/v1/transitions/${proposed.body.id}/approve`, { reason: 'four eyes' });
+        assert.equal(approved.status, 200, JSON.stringify(approved.body));
+        const denied = await until(
+          'the SDK to deny the transfer',
+          async () => {
+            const r = await withdraw('NL', false);
+            return r.status === 403 ? r : undefined;
+          },
+          3000,
+        );
+        assert.match(String((denied.value.body.reasons as string[])[0]), /not lawful in ent-de\/custody\/NL/);
+        const back = await withdraw('NL', true);
+        assert.equal(back.status, 201, `return path: ${JSON.stringify(back.body)}`);
+        assert.equal(back.body.action, 'withdraw_to_client');
+      },
+    );
 
     test('revoking the identity’s tokens reaches the service; the SDK reports its decisions for the ledger', async () => {
       assert.equal((await withdraw('DE', false)).status, 201);
@@ -255,7 +258,10 @@ for (const tr of transports) {
         assert.equal(staging.code, 4, staging.stdout + staging.stderr);
         assert.match(
           staging.stdout,
-          /^DENY\n {2}because context\.environment="staging" conflicts with the token's env="production"\n {2}policies: builtin:context-conflicts-with-token/,
+          new RegExp(
+            /^DENY\n {2}because context\.environment="staging" conflicts with the token's env="production"\n/.source +
+              / {2}policies: builtin:context-conflicts-with-token/.source,
+          ),
         );
         const purpose = await runCli([...base, '--jurisdiction', 'DE', '--purpose', 'payout', '--principal-token', ex.stdout.trim()], env);
         assert.equal(purpose.code, 4);

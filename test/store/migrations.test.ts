@@ -25,33 +25,36 @@ const RECORDED = [
   [10, 'discovered accounts by identity; deliveries verified by discovery'],
 ] as const;
 
-test('each migration is a file NNNN-short-name.ts whose number is its version, 1..N without gaps or repeats, all listed in order', async () => {
-  const names = readdirSync(DIR)
-    .filter((f) => f.endsWith('.ts'))
-    .sort();
-  assert.deepEqual(
-    names.filter((f) => !FILE.test(f)),
-    ['index.ts', 'migration.ts'],
-    'only migrations, the list and the type live here',
-  );
-  const files = names.filter((f) => FILE.test(f));
-  const loaded: Migration[] = [];
-  for (const f of files) {
-    const { migration } = (await import(new URL(f, DIR).href)) as { migration: Migration };
-    assert.equal(migration.version, Number(FILE.exec(f)![1]), `${f} holds version ${migration.version}`);
-    loaded.push(migration);
-  }
-  assert.deepEqual(
-    loaded.map((m) => m.version),
-    files.map((_, i) => i + 1),
-  );
-  assert.deepEqual(
-    MIGRATIONS.map((m) => m.version),
-    loaded.map((m) => m.version),
-    'index.ts lists every file, in order',
-  );
-  MIGRATIONS.forEach((m, i) => assert.equal(m, loaded[i], `index.ts lists the migration of ${files[i]}`));
-});
+test(
+  'each migration is a file NNNN-short-name.ts whose number is its ' + 'version, 1..N without gaps or repeats, all listed in order',
+  async () => {
+    const names = readdirSync(DIR)
+      .filter((f) => f.endsWith('.ts'))
+      .sort();
+    assert.deepEqual(
+      names.filter((f) => !FILE.test(f)),
+      ['index.ts', 'migration.ts'],
+      'only migrations, the list and the type live here',
+    );
+    const files = names.filter((f) => FILE.test(f));
+    const loaded: Migration[] = [];
+    for (const f of files) {
+      const { migration } = (await import(new URL(f, DIR).href)) as { migration: Migration };
+      assert.equal(migration.version, Number(FILE.exec(f)![1]), `${f} holds version ${migration.version}`);
+      loaded.push(migration);
+    }
+    assert.deepEqual(
+      loaded.map((m) => m.version),
+      files.map((_, i) => i + 1),
+    );
+    assert.deepEqual(
+      MIGRATIONS.map((m) => m.version),
+      loaded.map((m) => m.version),
+      'index.ts lists every file, in order',
+    );
+    for (const [i, m] of MIGRATIONS.entries()) assert.equal(m, loaded[i], `index.ts lists the migration of ${files[i]}`);
+  },
+);
 
 test('released migrations keep their versions and names', () => {
   assert.deepEqual(

@@ -113,7 +113,7 @@ function uidJson(g: Draw, value: Uid): Json {
 // ---------------------------------------------------------------------------------------------
 // Values (attributes, context, tags)
 
-function valueOf(g: Draw, kind: AttrKind, depth = 0): Json {
+function drawValue(g: Draw, kind: AttrKind, depth = 0): Json {
   switch (kind) {
     case 'long':
       return pick(g, LONGS);
@@ -133,7 +133,7 @@ function valueOf(g: Draw, kind: AttrKind, depth = 0): Json {
       const record: Record<string, Json> = {};
       if (chance(g, 80)) record.a = pick(g, LONGS);
       if (chance(g, 70)) record.b = pick(g, STRINGS);
-      if (chance(g, 60) && depth < 2) record.c = valueOf(g, 'record', depth + 1);
+      if (chance(g, 60) && depth < 2) record.c = drawValue(g, 'record', depth + 1);
       if (chance(g, 20)) record['a b'] = chance(g, 50);
       // A bare { type, id } is a record, not an entity, in attributes: Cedar agrees only if we do.
       if (chance(g, 25)) record.ref = anyUid(g);
@@ -151,7 +151,7 @@ function attributes(g: Draw): Record<string, Json> {
   const attrs: Record<string, Json> = {};
   for (const name of ATTR_NAMES) {
     if (chance(g, 8)) continue;
-    attrs[name] = valueOf(g, chance(g, 4) ? randomKind(g) : ATTRS[name]!);
+    attrs[name] = drawValue(g, chance(g, 4) ? randomKind(g) : ATTRS[name]!);
   }
   return attrs;
 }
@@ -190,7 +190,7 @@ function entities(g: Draw): Json[] {
       };
       if (chance(g, 40)) {
         const tags: Record<string, Json> = {};
-        for (const key of TAG_KEYS) if (chance(g, 50)) tags[key] = valueOf(g, chance(g, 70) ? 'long' : randomKind(g));
+        for (const key of TAG_KEYS) if (chance(g, 50)) tags[key] = drawValue(g, chance(g, 70) ? 'long' : randomKind(g));
         entity.tags = tags;
       }
       list.push(entity);
@@ -271,6 +271,7 @@ class ExprGen {
   }
 
   private ifThenElse(type: ExprType, depth: number): Expr {
+    // biome-ignore lint/suspicious/noThenProperty: Cedar's JSON expression format names the branch `then`
     return { 'if-then-else': { if: this.of('bool', depth), then: this.of(type, depth), else: this.of(type, depth) } };
   }
 

@@ -14,7 +14,8 @@ const CONTROLS: Control[] = [
     ref: 'NHI1',
     title: 'Improper Offboarding',
     description:
-      'Non-human identities must be deactivated and their credentials revoked when the service, workload or integration they served is retired or their owner leaves.',
+      'Non-human identities must be deactivated and their credentials revoked when the service, workload or integration they served is ' +
+      'retired or their owner leaves.',
   },
   {
     id: 'owasp-nhi:NHI7',
@@ -22,7 +23,8 @@ const CONTROLS: Control[] = [
     ref: 'NHI7',
     title: 'Long-Lived Secrets',
     description:
-      'Credentials without expiry or with very long lifetimes widen the window for misuse; they should be short-lived or rotated on a defined schedule.',
+      'Credentials without expiry or with very long lifetimes widen the window for misuse; they should be short-lived or rotated on a ' +
+      'defined schedule.',
   },
   {
     id: 'nist-csf:GV.RR-02',
@@ -30,7 +32,8 @@ const CONTROLS: Control[] = [
     ref: 'GV.RR-02',
     title: 'Roles, responsibilities and authorities',
     description:
-      'Who is responsible and accountable for cybersecurity risk is defined, communicated, understood and enforced; for identities this means every one has an accountable owner.',
+      'Who is responsible and accountable for cybersecurity risk is defined, communicated, understood and enforced; for identities ' +
+      'this means every one has an accountable owner.',
   },
   {
     id: 'nist-csf:PR.AA-05',
@@ -38,7 +41,8 @@ const CONTROLS: Control[] = [
     ref: 'PR.AA-05',
     title: 'Least privilege and separation of duties',
     description:
-      'Access permissions, entitlements and authorisations are defined, managed, enforced and reviewed following least privilege and separation of duties.',
+      'Access permissions, entitlements and authorisations are defined, managed, enforced and reviewed following least privilege and ' +
+      'separation of duties.',
   },
   {
     id: 'mica:art-64-withdrawal',
@@ -46,7 +50,8 @@ const CONTROLS: Control[] = [
     ref: 'Art. 64',
     title: 'Withdrawal readiness',
     description:
-      "When an authorisation is withdrawn, wholly or for particular services, those services stop, and the firm can move clients' assets to another CASP in time.",
+      "When an authorisation is withdrawn, wholly or for particular services, those services stop, and the firm can move clients' " +
+      'assets to another CASP in time.',
   },
   {
     id: 'dora:rts-2024-1774:art-21',
@@ -54,7 +59,8 @@ const CONTROLS: Control[] = [
     ref: 'RTS 2024/1774 Art. 21',
     title: 'Access control',
     description:
-      'Access follows least privilege and need-to-know with separation of duties, shared accounts kept to a minimum, privileged and emergency access granted only on need, rights revoked without undue delay and reviewed periodically.',
+      'Access follows least privilege and need-to-know with separation of duties, shared accounts kept to a minimum, privileged and ' +
+      'emergency access granted only on need, rights revoked without undue delay and reviewed periodically.',
   },
   {
     id: 'cra:annex-i:2-d',
@@ -62,7 +68,8 @@ const CONTROLS: Control[] = [
     ref: 'Annex I Part I (2)(d)',
     title: 'Protection from unauthorised access',
     description:
-      'The product protects against unauthorised access through authentication, identity or access management, and reports possible unauthorised access.',
+      'The product protects against unauthorised access through authentication, identity or access management, and reports possible ' +
+      'unauthorised access.',
   },
 ];
 
@@ -131,7 +138,8 @@ const DATA: EvidenceData = {
       subject: { type: 'identity', id: 'svc-otc-desk' },
       title: 'svc-otc-desk can execute exchange_crypto in FR, where it is not authorised',
       detail:
-        'The identity holds the execute capability for exchange_crypto in FR; the authorisation auth-fr-exchange is restricted. Narrow its scopes or suspend it.',
+        'The identity holds the execute capability for exchange_crypto in FR; the authorisation auth-fr-exchange is restricted. Narrow ' +
+        'its scopes or suspend it.',
       owner: 'camille.martin@exemple.fr',
       controls: ['nist-csf:PR.AA-05', 'dora:rts-2024-1774:art-21'],
       scopes: [SCOPE_EXCHANGE],
@@ -509,7 +517,8 @@ const DATA: EvidenceData = {
     size: 1042,
     root: '8h0xXj1ts4YxH9fq3z0nq3qkq4dU0n7cZ0mJ0rM3v9I=',
     checkpoint:
-      'mandate.exemple.fr/ledger\n1042\n8h0xXj1ts4YxH9fq3z0nq3qkq4dU0n7cZ0mJ0rM3v9I=\n\n— mandate.exemple.fr/ledger Az3rT1mOqv0C0jzQ8mU1a6oYbX9tW2pK7dL4sR5eN3gH1fJ6cV8yB0uI2wE4qT9rZ5xA7nM3kP1sD6fG8hJ2lQ==\n',
+      'mandate.exemple.fr/ledger\n1042\n8h0xXj1ts4YxH9fq3z0nq3qkq4dU0n7cZ0mJ0rM3v9I=\n\n— mandate.exemple.fr/ledger ' +
+      'Az3rT1mOqv0C0jzQ8mU1a6oYbX9tW2pK7dL4sR5eN3gH1fJ6cV8yB0uI2wE4qT9rZ5xA7nM3kP1sD6fG8hJ2lQ==\n',
     cited: 9,
   },
 };
@@ -617,7 +626,9 @@ const identityRecord = fc.record({
   vendor: fc.option(messy),
   break_glass: fc.boolean(),
 });
-/** Random but well-typed packs: messy text (white space, unicode, lone surrogates, markup), odd ids and counts, dates that may not parse. */
+/**
+ * Random but well-typed packs: messy text (white space, unicode, lone surrogates, markup), odd ids and counts, dates that may not parse.
+ */
 export const evidenceArb: fc.Arbitrary<EvidenceData> = fc.record({
   generated_at: when,
   as_of: maybeWhen,

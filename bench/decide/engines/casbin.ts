@@ -30,11 +30,21 @@ const EVAL_POLICY: [string, string, string][] = [
   ['!r.ctx.lawful', 'execute', 'deny'],
   ['has(r.sub.actions, r.act.id) && has(r.sub.scopes, r.obj.scope)', 'observe', 'allow'],
   [
-    'r.sub.capability == "execute" && has(r.sub.actions, r.act.id) && has(r.sub.scopes, r.obj.scope) && r.ctx.attested && r.ctx.device_posture == "compliant" && r.ctx.environment == r.sub.environment',
+    'r.sub.capability == "execute" && has(r.sub.actions, r.act.id) && has(r.sub.scopes, r.obj.scope) && r.ctx.attested && ' +
+      'r.ctx.device_posture == "compliant" && r.ctx.environment == r.sub.environment',
     'execute',
     'allow',
   ],
 ];
+
+// The matcher of the model below, one line in casbin's model text.
+const MATCHER = [
+  'r.sub.status == "active"',
+  'has(r.sub.actions, r.act.id)',
+  'has(r.sub.scopes, r.obj.scope)',
+  '(r.act.group == "observe" || r.ctx.lawful && r.sub.capability == "execute" && r.ctx.attested && r.ctx.device_posture == "compliant"' +
+    ' && r.ctx.environment == r.sub.environment)',
+].join(' && ');
 
 const MATCHER_MODEL = `
 [request_definition]
@@ -47,7 +57,7 @@ p = eft
 e = some(where (p.eft == allow))
 
 [matchers]
-m = r.sub.status == "active" && has(r.sub.actions, r.act.id) && has(r.sub.scopes, r.obj.scope) && (r.act.group == "observe" || r.ctx.lawful && r.sub.capability == "execute" && r.ctx.attested && r.ctx.device_posture == "compliant" && r.ctx.environment == r.sub.environment)
+m = ${MATCHER}
 `;
 
 const has = (list: unknown, x: unknown) => Array.isArray(list) && list.includes(x);

@@ -23,7 +23,8 @@ const VERSION = cedar.getCedarSDKVersion();
 const BUILT_INS: Record<string, string> = {
   'bench-inactive-principal': 'forbid (principal, action, resource) when { principal has status && principal.status != "active" };',
   'bench-observe-never-executes':
-    'forbid (principal, action in Mandate::Action::"execute", resource) when { principal has capability && principal.capability == "observe" };',
+    'forbid (principal, action in Mandate::Action::"execute", resource) when { principal has capability && principal.capability == ' +
+    '"observe" };',
   'bench-not-lawful': 'forbid (principal, action in Mandate::Action::"execute", resource) unless { context has lawful && context.lawful };',
 };
 
@@ -118,7 +119,8 @@ const preparsed: Engine = {
     return {
       modes: [mode],
       notes: [
-        `cedar-wasm ${VERSION} (Cedar ${cedar.getCedarVersion()}): policies ${Object.keys(policies).join(', ')}; 3 entities per call (principal, resource, action with parents)`,
+        `cedar-wasm ${VERSION} (Cedar ${cedar.getCedarVersion()}): policies ${Object.keys(policies).join(', ')}; 3 entities per call ` +
+          '(principal, resource, action with parents)',
       ],
       stop: () => {},
     };

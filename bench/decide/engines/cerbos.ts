@@ -153,7 +153,8 @@ const engine: Engine = {
         { kind: 'http', mode: 'HTTP c16', url, concurrency: 16, body, decisions },
       ],
       notes: [
-        `cerbos ${version}: disk store, one resource policy (${cerbosPolicy().resourcePolicy.rules.length} rules), audit and telemetry off, log level warn`,
+        `cerbos ${version}: disk store, one resource policy (${cerbosPolicy().resourcePolicy.rules.length} rules), audit and telemetry ` +
+          'off, log level warn',
       ],
       stop: () => server.stop(),
     };

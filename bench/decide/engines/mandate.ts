@@ -82,7 +82,8 @@ const engine: Engine = {
       const want = world.identities.filter((i) => lifecycleCuts(i)).map((i) => i.id);
       if (suspended.join() !== want.join())
         throw new Error(
-          `the import suspended ${suspended.length} identities (${suspended.slice(0, 5).join(', ')}…), the scenario expects ${want.length} (${want.slice(0, 5).join(', ')}…)`,
+          `the import suspended ${suspended.length} identities (${suspended.slice(0, 5).join(', ')}…), the scenario expects ` +
+            `${want.length} (${want.slice(0, 5).join(', ')}…)`,
         );
       await app.services.tokens.addIssuer('bench', {
         id: 'bench-k8s',
@@ -269,7 +270,8 @@ const engine: Engine = {
       ],
       notes: [
         'Mandate: SQLite store, one server process; SDK over SSE; tokens via RFC 8693 exchange',
-        `Mandate SDK: ${tokenless.toLocaleString('en')} of ${reqs.length.toLocaleString('en')} requests are for identities the lifecycle suspended on import, which get no token: denied without an SDK call`,
+        `Mandate SDK: ${tokenless.toLocaleString('en')} of ${reqs.length.toLocaleString('en')} requests are for identities the ` +
+          'lifecycle suspended on import, which get no token: denied without an SDK call',
       ],
       async stop() {
         await enforcer.close();
