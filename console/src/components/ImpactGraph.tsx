@@ -42,7 +42,9 @@ export function classify(impact: Impact, movedScopes: Set<string>): ImpactRow[] 
       identity: n.identity,
       outcome: kept.length ? 'return_path' : 'narrow',
       scopes,
-      detail: `loses ${[...new Set(n.removed.map((r) => r.action))].join(', ')}${kept.length ? `; keeps ${[...new Set(kept)].join(', ')}` : ''}`,
+      detail:
+        `loses ${[...new Set(n.removed.map((r) => r.action))].join(', ')}` +
+        `${kept.length ? `; keeps ${[...new Set(kept)].join(', ')}` : ''}`,
     });
   }
   for (const r of impact.restored) rows.push({ identity: r.identity, outcome: 'restore', scopes: [], detail: `back to ${r.status}` });
@@ -91,6 +93,7 @@ export function ImpactGraph({ impact, services }: { impact: Impact; services: { 
           .map((o) => (
             <span key={o}>
               <svg width="12" height="12">
+                <title>{OUTCOME_LABEL[o]}</title>
                 <rect width="12" height="12" rx="2" fill={OUTCOME_COLOUR[o]} />
               </svg>{' '}
               {OUTCOME_LABEL[o]} ({rows.filter((r) => r.outcome === o).length})
@@ -102,7 +105,10 @@ export function ImpactGraph({ impact, services }: { impact: Impact; services: { 
         width="100%"
         role="img"
         data-testid="impact-graph"
-        aria-label={`Impact: ${impact.moved.length} authorisations move; ${impact.counts.suspend} identities suspended, ${impact.counts.narrow} narrowed, ${impact.counts.restore} restored, ${impact.counts.unchanged} kept`}
+        aria-label={
+          `Impact: ${impact.moved.length} authorisations move; ${impact.counts.suspend} identities suspended, ` +
+          `${impact.counts.narrow} narrowed, ${impact.counts.restore} restored, ${impact.counts.unchanged} kept`
+        }
       >
         {services.map((s, i) => {
           const a = authIndex.get(s.id) ?? 0;
@@ -122,7 +128,7 @@ export function ImpactGraph({ impact, services }: { impact: Impact; services: { 
           const targets = r.scopes.length ? r.scopes.filter((s) => scopeIndex.has(s)) : services.map((s) => s.scope);
           return targets.map((t) => (
             <line
-              key={`e${i}${t}`}
+              key={`e${r.outcome}:${r.label}:${t}`}
               x1={col[1]! + boxW[1]!}
               y1={yOf(scopeIndex.get(t) ?? 0, services.length)}
               x2={col[2]}
@@ -165,7 +171,7 @@ export function ImpactGraph({ impact, services }: { impact: Impact; services: { 
           </g>
         ))}
         {right.map((r, i) => (
-          <g key={`n${i}`}>
+          <g key={`n${r.outcome}:${r.label}`}>
             <rect
               x={col[2]}
               y={yOf(i, right.length) - 10}

@@ -35,6 +35,7 @@ export function Privilege({ account, open }: { account: ObservedAccount | null; 
           <summary>{plural(account.grants_total, 'grant')}</summary>
           <ul className="facts">
             {account.grants.map((g, n) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the server's list as is: never reordered, stateless items, may repeat
               <li key={n}>
                 <span className="muted">{g.privilege}:</span> {g.grant}
               </li>
@@ -67,6 +68,7 @@ export function Credentials({ account }: { account: ObservedAccount | null }) {
   return (
     <ul className="facts">
       {account.credentials.map((c, n) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the server's list as is: never reordered, stateless items, may repeat
         <li key={n}>
           {fact(c)}
           {c.fingerprint ? (
@@ -98,6 +100,7 @@ export function Sessions({ account, open }: { account: ObservedAccount | null; o
           <summary>{plural(account.sessions_total, 'session')}</summary>
           <ul className="facts">
             {account.sessions.map((s, n) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the server's list as is: never reordered, stateless items, may repeat
               <li key={n}>
                 {s.user}
                 {s.application ? ` · ${s.application}` : ''}
@@ -128,6 +131,7 @@ export function SuggestedFindings({ findings }: { findings: SuggestedFinding[] }
   return (
     <ul className="facts">
       {findings.map((f, n) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the server's list as is: never reordered, stateless items, may repeat
         <li key={n} title={f.detail}>
           <Severity level={f.severity} /> {f.title}
         </li>

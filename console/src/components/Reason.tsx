@@ -42,6 +42,7 @@ export function ReasonButton({
     <form className="row" onSubmit={submit} aria-label={label}>
       <label>
         {field}
+        {/* biome-ignore lint/a11y/noAutofocus: the form opens when the user picks the action; the reason is what they type next */}
         <input name="reason" required autoFocus placeholder={placeholder} size={32} />
       </label>
       <button type="submit" className={danger ? 'danger' : 'primary'} disabled={busy}>

@@ -19,6 +19,7 @@ export function ErrorBox({ error }: { error: unknown }) {
       {issues.length ? (
         <ul>
           {issues.map((i, n) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: one answer's issues as is: never reordered, stateless, may repeat
             <li key={n}>
               {i.field ? <code>{i.field}</code> : null} {i.reason ?? ''}
             </li>

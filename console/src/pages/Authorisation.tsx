@@ -21,6 +21,7 @@ function Preview({ auth }: { auth: AuthorisationRecord }) {
   const [to, setTo] = useState<string>(auth.status === 'withdrawn' ? 'authorised' : 'withdrawn');
   const [denied, setDenied] = useState('');
   const [asked, setAsked] = useState<{ to: string; denied: string } | null>(null);
+  const askedTo = asked?.to.replace(/_/g, ' ');
   const [proposed, setProposed] = useState<Transition | null>(null);
   const impact = useApi<Impact>(
     asked ? `${path}/impact` : null,
@@ -91,7 +92,7 @@ function Preview({ auth }: { auth: AuthorisationRecord }) {
         ) : impact.data ? (
           <>
             <p data-testid="impact-counts">
-              Moving to <strong>{asked.to.replace(/_/g, ' ')}</strong> would suspend <strong>{impact.data.counts.suspend}</strong>, narrow{' '}
+              Moving to <strong>{askedTo}</strong> would suspend <strong>{impact.data.counts.suspend}</strong>, narrow{' '}
               <strong>{impact.data.counts.narrow}</strong>, restore <strong>{impact.data.counts.restore}</strong> and keep{' '}
               <strong>{impact.data.counts.unchanged}</strong> identities. Nothing has been written.
             </p>
@@ -277,10 +278,10 @@ export function Authorisation({ id }: { id: string }) {
               ['Basis', a.basis],
               ['Reference', a.reference],
               ['Effective from', a.effective_from],
-              ['Status', <Status value={a.status} />],
+              ['Status', <Status key="status" value={a.status} />],
               [
                 'Identities in scope',
-                <Link href={`/inventory?entity=${a.entity}&service=${a.service}&jurisdiction=${a.jurisdiction}`}>
+                <Link key="in-scope" href={`/inventory?entity=${a.entity}&service=${a.service}&jurisdiction=${a.jurisdiction}`}>
                   open in the inventory
                 </Link>,
               ],

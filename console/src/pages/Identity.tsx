@@ -109,9 +109,13 @@ export function IdentityPage({ id }: { id: string }) {
               [
                 'Owner',
                 i.owner ? (
-                  <Link href={`/inventory?owner=${encodeURIComponent(i.owner)}`}>{i.owner}</Link>
+                  <Link key="owner" href={`/inventory?owner=${encodeURIComponent(i.owner)}`}>
+                    {i.owner}
+                  </Link>
                 ) : (
-                  <span className="sev-high">no owner</span>
+                  <span key="owner" className="sev-high">
+                    no owner
+                  </span>
                 ),
               ],
               ['Purpose', i.purpose],
@@ -126,10 +130,12 @@ export function IdentityPage({ id }: { id: string }) {
                 i.revocation ? (
                   `${i.revocation.connector}${i.revocation.target ? ` → ${i.revocation.target}` : ''}`
                 ) : (
-                  <span className="sev-high">none</span>
+                  <span key="revocation" className="sev-high">
+                    none
+                  </span>
                 ),
               ],
-              ['Last used', <When at={i.last_used} />],
+              ['Last used', <When key="last-used" at={i.last_used} />],
               ['Version', i.version],
             ]}
           />

@@ -69,6 +69,7 @@ export function Inventory() {
     <>
       <h1>Inventory</h1>
       <section className="panel" aria-label="Filters">
+        {/* biome-ignore lint/a11y/useSemanticElements: role=search on the form itself; the .row layout styles the form */}
         <form className="row" role="search" onSubmit={search}>
           <label style={{ flex: 1, minWidth: 260 }}>
             Search id, owner or purpose

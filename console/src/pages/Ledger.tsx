@@ -71,9 +71,9 @@ function Verify({ event }: { event: LedgerEvent }) {
       <h2 id="h-verify">Event {event.seq}</h2>
       <KeyValues
         items={[
-          ['When', <When at={event.at} />],
+          ['When', <When key="when" at={event.at} />],
           ['Actor', event.actor],
-          ['Action', <code>{event.action}</code>],
+          ['Action', <code key="action">{event.action}</code>],
           ['Subject', `${event.subject.type} ${event.subject.id}`],
           ['Reason', event.reason ?? undefined],
         ]}
@@ -125,8 +125,8 @@ function Verify({ event }: { event: LedgerEvent }) {
             </p>
           ) : null}
           <ol className="steps">
-            {result.steps.map((s, i) => (
-              <li key={i} className={s.ok ? 'ok' : 'fail'}>
+            {result.steps.map((s) => (
+              <li key={s.check} className={s.ok ? 'ok' : 'fail'}>
                 {s.ok ? '✓' : '✗'} {s.label}
                 {s.detail ? <span className="muted"> — {s.detail}</span> : null}
               </li>
@@ -135,8 +135,8 @@ function Verify({ event }: { event: LedgerEvent }) {
           <KeyValues
             items={[
               ['Checkpoint', `size ${result.checkpoint.size}, signed ${new Date(result.checkpoint.created_at).toLocaleString()}`],
-              ['Root', <code>{result.checkpoint.root}</code>],
-              ['Verifier key', <code>{result.checkpoint.verifier_key}</code>],
+              ['Root', <code key="root">{result.checkpoint.root}</code>],
+              ['Verifier key', <code key="verifier-key">{result.checkpoint.verifier_key}</code>],
             ]}
           />
           {result.ok && !pinned ? (

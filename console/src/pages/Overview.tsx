@@ -84,7 +84,8 @@ function FindingCounts() {
   return (
     <>
       {q.data.items.length >= 5000 ? <p className="muted">Counting the first 5,000 findings (most severe first).</p> : null}
-      <div className="row" aria-label="Open findings by severity">
+      {/* biome-ignore lint/a11y/useSemanticElements: a group of links, not of form controls, so not a <fieldset> */}
+      <div className="row" role="group" aria-label="Open findings by severity">
         {SEVERITIES.map((s) => (
           <Link key={s} href={`/findings?severity=${s}`} style={{ textDecoration: 'none' }}>
             <div className="panel" style={{ minWidth: 110, marginBottom: 0 }}>
@@ -194,8 +195,8 @@ function Deadlines() {
         </tr>
       </thead>
       <tbody>
-        {upcoming.map((d, i) => (
-          <tr key={i}>
+        {upcoming.map((d) => (
+          <tr key={`${d.at} ${d.kind} ${d.what} ${d.href}`}>
             <td>
               <When at={d.at} />
             </td>
