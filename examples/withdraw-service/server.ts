@@ -78,16 +78,14 @@ export async function startWithdrawService(o: WithdrawServiceOptions) {
         res.status(202).json({ id, status: 'awaiting_second_approval', decided_by: d.policies });
         return;
       }
-      res
-        .status(201)
-        .json({
-          id,
-          status: 'submitted',
-          action: (req.body as { to_verified_client_address: boolean }).to_verified_client_address
-            ? 'withdraw_to_client'
-            : 'initiate_transfer',
-          decided_by: d.policies,
-        });
+      res.status(201).json({
+        id,
+        status: 'submitted',
+        action: (req.body as { to_verified_client_address: boolean }).to_verified_client_address
+          ? 'withdraw_to_client'
+          : 'initiate_transfer',
+        decided_by: d.policies,
+      });
     },
   );
 

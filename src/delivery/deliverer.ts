@@ -113,7 +113,8 @@ export function outboxDeliverer({ db, clock, connectors, ...opts }: DelivererDep
     const now = clock();
     const claimed = await db.transaction(async (tx) => {
       const due = await tx.all<OutboxRow>(
-        `SELECT * FROM outbox WHERE status IN ('pending', 'in_flight') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?${tx.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''}`,
+        "SELECT * FROM outbox WHERE status IN ('pending', 'in_flight') AND " +
+          `next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?${tx.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''}`,
         [now.toISOString(), batch],
       );
       if (due.length)

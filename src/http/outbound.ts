@@ -53,7 +53,10 @@ export class OutboundFailed extends Error {
 }
 
 export interface OutboundPolicy {
-  /** Allow-list entries (MANDATE_OUTBOUND_ALLOW): `host`, `*.suffix`, `1.2.3.4`, `10.0.0.0/8`, `[::1]`, `fd00::/8`, each with an optional `:port`; prefix `http://` to accept plain http there for every purpose. */
+  /**
+   * Allow-list entries (MANDATE_OUTBOUND_ALLOW): `host`, `*.suffix`, `1.2.3.4`, `10.0.0.0/8`, `[::1]`, `fd00::/8`, each with an optional
+   * `:port`; prefix `http://` to accept plain http there for every purpose.
+   */
   allow?: readonly string[];
   /** Where the raw network error of a failed request goes (the server log); never shown to API readers. */
   log?: (detail: { url: string; purpose: OutboundPurpose; err: unknown }) => void;
@@ -397,7 +400,9 @@ export function outboundGuard(policy: OutboundPolicy = {}): OutboundGuard {
     fetchFor(purpose) {
       return async (url, init = {}) => {
         const headers: Record<string, string> = {};
-        new Headers(init.headers).forEach((v, k) => (headers[k] = v));
+        new Headers(init.headers).forEach((v, k) => {
+          headers[k] = v;
+        });
         return request(url, purpose, {
           method: init.method ?? 'GET',
           headers,

@@ -298,7 +298,8 @@ export function inventoryService({ db, clock, gate, caepReceivers: receivers = [
           if (power)
             throw new MandateError(
               'INVALID_TRANSITION',
-              `identity ${id} was suspended by transition ${power.transition_id}: nothing lawful remains for it until its authorisation changes`,
+              `identity ${id} was suspended by transition ${power.transition_id}: nothing ` +
+                'lawful remains for it until its authorisation changes',
               { field: '/status' },
             );
           const issues = await checkRecord(tx, 'identity', record);
