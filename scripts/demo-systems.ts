@@ -91,7 +91,8 @@ if (up.postgresUrl) {
     }
     console.log(
       open
-        ? `\nA ${DEMO_INTERACTIVE.application} session as ${login.user} is held open by process ${holder.pid} for ${HOLD_HOURS} hours (kill ${holder.pid} to end it).`
+        ? `\nA ${DEMO_INTERACTIVE.application} session as ${login.user} is held open by process ${holder.pid} for ${HOLD_HOURS} hours ` +
+            `(kill ${holder.pid} to end it).`
         : `\nThe ${DEMO_INTERACTIVE.application} session as ${login.user} did not open: discovery will not see interactive use.`,
     );
   }
