@@ -129,7 +129,8 @@ export function changeRequestService({ db, clock, approvals, policies, lifecycle
           if (err instanceof MandateError && err.code === 'PRECONDITION_FAILED')
             throw new MandateError(
               'PRECONDITION_FAILED',
-              `the policies changed since change ${cr.id} was asked for (it was based on version ${cr.base_version}): ask again on top of the current version`,
+              `the policies changed since change ${cr.id} was asked for (it was based on ` +
+                `version ${cr.base_version}): ask again on top of the current version`,
             );
           throw err;
         });
@@ -147,7 +148,8 @@ export function changeRequestService({ db, clock, approvals, policies, lifecycle
       if (current.version !== cr.base_version)
         throw new MandateError(
           'PRECONDITION_FAILED',
-          `the lifecycle rules changed since change ${cr.id} was asked for (based on version ${cr.base_version}, now ${current.version}): ask again`,
+          `the lifecycle rules changed since change ${cr.id} was asked for (based on ` +
+            `version ${cr.base_version}, now ${current.version}): ask again`,
         );
       const pushed = await lifecycleRules.pushIn(
         tx,

@@ -82,7 +82,10 @@ export function approvalLine(a: Approval): string {
 
 /** What a new request waits for, and how an approver decides it. */
 function waitsFor(a: Approval): string {
-  return `it needs ${plural(a.required, 'approval')} from ${a.roles.join(' or ')} by ${a.expires_at}\n  an approver decides it with: mandate approvals approve ${a.id}`;
+  return (
+    `it needs ${plural(a.required, 'approval')} from ${a.roles.join(' or ')} by ` +
+    `${a.expires_at}\n  an approver decides it with: mandate approvals approve ${a.id}`
+  );
 }
 
 function describeApproval(a: Approval): string {
@@ -270,7 +273,8 @@ function registerAccess(program: Command, clientOf: ClientOf, print: Print): voi
         });
         if (json) return print(JSON.stringify(body, null, 2));
         print(
-          `access request ${body.id} for ${identity} is ${body.status}${body.approval && body.status === 'pending' ? `: ${waitsFor(body.approval)}` : ''}`,
+          `access request ${body.id} for ${identity} is ${body.status}` +
+            `${body.approval && body.status === 'pending' ? `: ${waitsFor(body.approval)}` : ''}`,
         );
       },
     );
@@ -472,7 +476,9 @@ function registerBreakGlass(program: Command, clientOf: ClientOf, print: Print):
       if (json) return print(JSON.stringify(body, null, 2));
       if (body.status === 'active') {
         return print(
-          `break-glass identity ${identity} is unsealed until ${body.ends_at} (activation ${body.id}${body.emergency ? ', emergency path' : ''})\n  the post-incident review is open: someone else closes it with mandate break-glass review ${body.id} --notes …`,
+          `break-glass identity ${identity} is unsealed until ${body.ends_at} ` +
+            `(activation ${body.id}${body.emergency ? ', emergency path' : ''})\n  the post-incident review is open: someone else ` +
+            `closes it with mandate break-glass review ${body.id} --notes …`,
         );
       }
       const approval =

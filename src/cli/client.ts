@@ -130,7 +130,8 @@ export class Client {
       });
     } catch (err) {
       throw new CliError(
-        `cannot reach the Mandate server at ${this.opts.url}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`,
+        `cannot reach the Mandate server at ${this.opts.url}: ` +
+          `${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`,
         3,
         { code: 'UNREACHABLE' },
       );

@@ -143,7 +143,8 @@ function fish(nodes: Node[], globals: Node['options']): string {
       const short = o.flags.find((f) => /^-[^-]$/.test(f));
       if (!long) continue;
       lines.push(
-        `complete -c mandate ${at} -l ${long.slice(2)}${short ? ` -s ${short.slice(1)}` : ''}${o.takesValue ? ' -r -F' : ''} -d ${sq(oneLine(o.description))}`,
+        `complete -c mandate ${at} -l ${long.slice(2)}` +
+          `${short ? ` -s ${short.slice(1)}` : ''}${o.takesValue ? ' -r -F' : ''} -d ${sq(oneLine(o.description))}`,
       );
     }
   }

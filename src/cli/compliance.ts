@@ -33,7 +33,9 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
         ),
       );
       print(
-        `run ${body.id}: ${body.counts.open} open, ${body.counts.opened} opened, ${body.counts.reopened} reopened, ${body.counts.resolved} resolved, ${body.counts.accepted_risk} accepted risk (${body.duration_ms} ms)`,
+        `run ${body.id}: ${body.counts.open} open, ${body.counts.opened} opened, ` +
+          `${body.counts.reopened} reopened, ${body.counts.resolved} resolved, ${body.counts.accepted_risk} accepted risk (` +
+          `${body.duration_ms} ms)`,
       );
     });
   checks
@@ -171,7 +173,8 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
       print(
         json
           ? JSON.stringify(body, null, 2)
-          : `${body.format}: ${body.received} received, ${body.opened} opened, ${body.seen_again} seen again, ${body.matched} matched to Mandate-issued secrets`,
+          : `${body.format}: ${body.received} received, ${body.opened} opened, ` +
+              `${body.seen_again} seen again, ${body.matched} matched to Mandate-issued secrets`,
       );
     });
   leaks

@@ -60,7 +60,12 @@ export function parseOption(kv: string): [string, unknown] {
 }
 
 const describeRun = (r: RunBody) =>
-  `run ${r.id} of ${r.source}: ${r.status}${r.counts ? ` (observed ${r.counts.observed}, matched ${r.counts.matched}, drift ${r.counts.drift}, unmanaged ${r.counts.unmanaged}, missing ${r.counts.missing})` : ''}${r.error ? `\n${r.error}` : ''}`;
+  `run ${r.id} of ${r.source}: ${r.status}` +
+  (r.counts
+    ? ` (observed ${r.counts.observed}, matched ${r.counts.matched}, drift ${r.counts.drift}, ` +
+      `unmanaged ${r.counts.unmanaged}, missing ${r.counts.missing})`
+    : '') +
+  `${r.error ? `\n${r.error}` : ''}`;
 
 export function registerDiscoveryCommands(program: Command, clientOf: ClientOf, print: (s: string) => void): void {
   const discovery = program

@@ -11,7 +11,7 @@ import { runPolicyTests } from './policy-testing.js';
 type ClientOf = (cmd: Command) => { client: Client; json: boolean };
 
 /** A value given inline, as @file, or - for standard input. */
-function valueOf(v: string, what: string): string {
+function argumentValue(v: string, what: string): string {
   try {
     if (v === '-') return readFileSync(0, 'utf8').trim();
     if (v.startsWith('@')) return readFileSync(v.slice(1), 'utf8').trim();
@@ -67,11 +67,11 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
       if (given !== 1) throw new CliError('give exactly one of --subject-token, --assertion or --client-id', 2);
       if (o.subjectToken) {
         form.set('grant_type', 'urn:ietf:params:oauth:grant-type:token-exchange');
-        form.set('subject_token', valueOf(String(o.subjectToken), '--subject-token'));
+        form.set('subject_token', argumentValue(String(o.subjectToken), '--subject-token'));
         form.set('subject_token_type', 'urn:ietf:params:oauth:token-type:jwt');
       } else if (o.assertion) {
         form.set('grant_type', 'urn:ietf:params:oauth:grant-type:jwt-bearer');
-        form.set('assertion', valueOf(String(o.assertion), '--assertion'));
+        form.set('assertion', argumentValue(String(o.assertion), '--assertion'));
       } else {
         const secret = process.env.MANDATE_CLIENT_SECRET;
         if (!secret) throw new CliError('set MANDATE_CLIENT_SECRET (a secret on the command line would end up in the shell history)', 2);
@@ -99,7 +99,7 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
     .action(async (t: string, _o: unknown, cmd: Command) => {
       const { client } = clientOf(cmd);
       const { body } = await client.request('POST', '/v1/introspect', {
-        raw: new URLSearchParams({ token: valueOf(t, 'token') }).toString(),
+        raw: new URLSearchParams({ token: argumentValue(t, 'token') }).toString(),
         contentType: 'application/x-www-form-urlencoded',
       });
       print(JSON.stringify(body, null, 2));
@@ -110,7 +110,7 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
     .action(async (t: string, _o: unknown, cmd: Command) => {
       const { client } = clientOf(cmd);
       await client.request('POST', '/v1/revoke', {
-        raw: new URLSearchParams({ token: valueOf(t, 'token') }).toString(),
+        raw: new URLSearchParams({ token: argumentValue(t, 'token') }).toString(),
         contentType: 'application/x-www-form-urlencoded',
         anonymous: true,
       });
@@ -139,7 +139,7 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
       const principals = [
         o.identity && { identity: o.identity },
         o.person && { person: o.person },
-        o.principalToken && { token: valueOf(String(o.principalToken), '--principal-token') },
+        o.principalToken && { token: argumentValue(String(o.principalToken), '--principal-token') },
       ].filter(Boolean);
       if (principals.length !== 1) throw new CliError('give exactly one of --identity, --person or --principal-token', 2);
       let amount: number | undefined;
@@ -243,7 +243,8 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
       print(
         json
           ? JSON.stringify(body, null, 2)
-          : `change ${body.id} on top of version ${body.base_version} waits for ${body.approval.required} approval(s): mandate approvals approve ${body.approval.id}`,
+          : `change ${body.id} on top of version ${body.base_version} waits for ` +
+              `${body.approval.required} approval(s): mandate approvals approve ${body.approval.id}`,
       );
     });
 
@@ -299,7 +300,8 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
       print(
         json
           ? JSON.stringify(cred, null, 2)
-          : `${cred.type} credential ${cred.id} registered for ${identity}${cred.secret ? `\nsecret (shown once, store it now): ${cred.secret}` : ''}`,
+          : `${cred.type} credential ${cred.id} registered for ${identity}` +
+              `${cred.secret ? `\nsecret (shown once, store it now): ${cred.secret}` : ''}`,
       );
     });
   credentials

@@ -100,11 +100,14 @@ export function registerLedgerCommands(program: Command, clientOf: ClientOf, pri
         }>('GET', `/v1/asof/identities?${q}`);
         if (json) return print(JSON.stringify(body, null, 2));
         print(
-          `At ${body.at} (ledger event ${body.as_of_seq}), ${body.identities.length} identit${body.identities.length === 1 ? 'y' : 'ies'} could ${o.can}:`,
+          `At ${body.at} (ledger event ${body.as_of_seq}), ${body.identities.length} ` +
+            `identit${body.identities.length === 1 ? 'y' : 'ies'} could ${o.can}:`,
         );
         for (const i of body.identities) print(`  ${i.identity}  ${i.scopes.join(', ')}`);
         print(
-          `Evidence: ${body.evidence.cited_events} ledger events, ${body.evidence.proofs.length} inclusion proofs against the signed checkpoint of size ${body.evidence.checkpoint.size} (--json for all).`,
+          `Evidence: ${body.evidence.cited_events} ledger events, ` +
+            `${body.evidence.proofs.length} inclusion proofs against the signed checkpoint of size ${body.evidence.checkpoint.size}` +
+            ' (--json for all).',
         );
       },
     );
@@ -131,7 +134,10 @@ export function registerLedgerCommands(program: Command, clientOf: ClientOf, pri
         if (json) print(JSON.stringify(pack, null, 2));
         else if (pack.ok)
           print(
-            `OK: evidence pack for ${pack.entity} in ${pack.jurisdiction} as of ${pack.as_of}: ${pack.files} files, ${pack.events} ledger events with inclusion proofs, signed manifest and checkpoint verified, OSCAL ${pack.oscal}${key ? '' : ' (with the key inside the pack: pass --key to check it is the one you trust)'}`,
+            `OK: evidence pack for ${pack.entity} in ${pack.jurisdiction} as of ` +
+              `${pack.as_of}: ${pack.files} files, ${pack.events} ledger events with inclusion proofs, signed manifest and ` +
+              `checkpoint verified, OSCAL ${pack.oscal}` +
+              `${key ? '' : ' (with the key inside the pack: pass --key to check it is the one you trust)'}`,
           );
         else {
           print(`FAILED: ${pack.problems.length} problem${pack.problems.length === 1 ? '' : 's'}`);
@@ -147,11 +153,15 @@ export function registerLedgerCommands(program: Command, clientOf: ClientOf, pri
       if (json) print(JSON.stringify(report, null, 2));
       else if (report.ok)
         print(
-          `OK: ${report.events} events, ${report.checkpoints} signed checkpoint${report.checkpoints === 1 ? '' : 's'} verified${key ? '' : ' (with the key named in the file: pass --key to check it is the one you trust)'}\nroot ${report.root}`,
+          `OK: ${report.events} events, ${report.checkpoints} signed checkpoint` +
+            `${report.checkpoints === 1 ? '' : 's'} verified` +
+            `${key ? '' : ' (with the key named in the file: pass --key to check it is the one you trust)'}\nroot ${report.root}`,
         );
       else {
         print(
-          `FAILED: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}${report.firstBadIndex !== null ? `; first bad index ${report.firstBadIndex} (event ${report.firstBadIndex + 1})` : ''}`,
+          `FAILED: ${report.problems.length} problem` +
+            `${report.problems.length === 1 ? '' : 's'}` +
+            `${report.firstBadIndex !== null ? `; first bad index ${report.firstBadIndex} (event ${report.firstBadIndex + 1})` : ''}`,
         );
         for (const p of report.problems.slice(0, 50)) print(`  ${p.kind}: ${p.message}`);
       }

@@ -187,7 +187,9 @@ export async function runPolicyTests(policyText: string, testsText: string): Pro
         JSON.stringify([...mine.determining].sort()) !== JSON.stringify([...(ref.reasons ?? [])].sort())
       )
         problems.push(
-          `the compiled policies and cedar-wasm disagree: ${mine.allow ? 'allow' : 'deny'} [${mine.determining.join(', ')}] vs ${ref.decision} [${(ref.reasons ?? []).join(', ')}]`,
+          'the compiled policies and cedar-wasm disagree: ' +
+            `${mine.allow ? 'allow' : 'deny'} [${mine.determining.join(', ')}] vs ${ref.decision} [` +
+            `${(ref.reasons ?? []).join(', ')}]`,
         );
     }
     return {

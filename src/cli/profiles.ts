@@ -44,7 +44,8 @@ export function readCredentials(path = credentialsPath()): CredentialsFile {
   if (process.platform !== 'win32') {
     if ((st.mode & 0o077) !== 0) {
       throw new CliError(
-        `refusing to use ${path}: it is readable or writable by group or others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); ` +
+        `refusing to use ${path}: it is readable or writable by group or others (mode ` +
+          `${(st.mode & 0o777).toString(8).padStart(4, '0')}); ` +
           `it holds API tokens: run chmod 600 ${path} (and rotate the tokens if others may have read them)`,
         2,
         { code: 'CREDENTIALS_FILE_MODE' },

@@ -126,7 +126,8 @@ export function registerRegulatoryCommands(
         print(
           json
             ? JSON.stringify(t, null, 2)
-            : `transition ${t.id} is ${t.status}${t.status === 'pending' ? `: an approver decides it with \`mandate authorisations approve ${t.id}\`` : ''}`,
+            : `transition ${t.id} is ${t.status}` +
+                `${t.status === 'pending' ? `: an approver decides it with \`mandate authorisations approve ${t.id}\`` : ''}`,
         );
       },
     );
@@ -147,7 +148,11 @@ export function registerRegulatoryCommands(
         print(
           json
             ? JSON.stringify(t, null, 2)
-            : `transition ${t.id} is ${t.status}${c ? `: ${c.suspend} suspended, ${c.narrow} narrowed, ${c.restore} restored; ${t.result!.outbox} connector actions queued` : ''}`,
+            : `transition ${t.id} is ${t.status}` +
+                (c
+                  ? `: ${c.suspend} suspended, ${c.narrow} narrowed, ${c.restore} restored; ` +
+                    `${t.result!.outbox} connector actions queued`
+                  : ''),
         );
       });
   }
@@ -220,7 +225,8 @@ export function registerRegulatoryCommands(
       print(
         json
           ? JSON.stringify(body, null, 2)
-          : `change ${body.id} on top of version ${body.base_version} waits for ${body.approval.required} approval(s): mandate approvals approve ${body.approval.id}`,
+          : `change ${body.id} on top of version ${body.base_version} waits for ` +
+              `${body.approval.required} approval(s): mandate approvals approve ${body.approval.id}`,
       );
     });
   policy

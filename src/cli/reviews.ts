@@ -38,7 +38,8 @@ function describeCampaign(c: CampaignBody): string {
     .join(', ');
   return [
     `${c.id} "${c.name}": ${c.status}${c.overdue ? ' (overdue)' : ''}, due ${c.due_at}`,
-    `Items: ${c.counts.total} (${c.counts.decided} decided: ${d.keep} keep, ${d.narrow} narrow, ${d.revoke} revoke; ${c.counts.undecided} open)`,
+    `Items: ${c.counts.total} (${c.counts.decided} decided: ${d.keep} keep, ` +
+      `${d.narrow} narrow, ${d.revoke} revoke; ${c.counts.undecided} open)`,
     `Flagged: ${c.counts.flagged}${flags ? ` (${flags})` : ''}`,
   ].join('\n');
 }

@@ -138,14 +138,17 @@ export function accessRequestService({ db, clock, approvals, lifecycleRules, not
               subject: { type: 'identity', id: identity.id },
               requester: actor,
               owner: identity.owner ?? null,
-              summary: `${actor} asks ${input.actions.join(', ')} in ${scopeKey(input.scope)} for ${identity.id} for ${input.duration_seconds} s: ${input.justification}`,
+              summary:
+                `${actor} asks ${input.actions.join(', ')} in ${scopeKey(input.scope)} ` +
+                `for ${identity.id} for ${input.duration_seconds} s: ${input.justification}`,
               detail: { ...input },
               risk: riskOf(identity, input.actions, [input.scope.service], vocabulary),
             },
             at,
           );
           await tx.run(
-            'INSERT INTO access_requests (id, identity_id, requester, doc, status, approval_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            'INSERT INTO access_requests (id, identity_id, requester, doc, status, ' +
+              'approval_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
             [approval.id, identity.id, actor, JSON.stringify(input), 'pending', approval.id, at, at],
           );
           await appendEvents(tx, at, [

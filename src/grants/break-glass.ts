@@ -93,7 +93,8 @@ export function breakGlassService({ db, clock, approvals, notificationReceivers 
       });
     const ends = Date.parse(at) + act.duration_seconds * 1000;
     await tx.run(
-      "UPDATE break_glass_activations SET status = 'active', starts_at = ?, ends_at = ?, review_status = 'open', updated_at = ? WHERE id = ?",
+      "UPDATE break_glass_activations SET status = 'active', starts_at = ?, ends_at = " +
+        "?, review_status = 'open', updated_at = ? WHERE id = ?",
       [at, new Date(ends).toISOString(), at, act.id],
     );
     const grant: GrantEntry = { id: act.id, kind: 'break_glass', identity: identity.id, expires_at: ends };
@@ -104,7 +105,9 @@ export function breakGlassService({ db, clock, approvals, notificationReceivers 
         type: act.emergency ? 'break_glass.emergency_unsealed' : 'break_glass.unsealed',
         subject: { type: 'break_glass_activation', id: act.id },
         identity: identity.id,
-        summary: `break-glass identity ${identity.id} unsealed until ${new Date(ends).toISOString()}${act.emergency ? ' on the emergency path' : ''}: ${act.reason}`,
+        summary:
+          `break-glass identity ${identity.id} unsealed until ` +
+          `${new Date(ends).toISOString()}${act.emergency ? ' on the emergency path' : ''}: ${act.reason}`,
         detail: { requester: act.requester, emergency: act.emergency },
       },
       at,
@@ -200,7 +203,9 @@ export function breakGlassService({ db, clock, approvals, notificationReceivers 
             ? await approvals.openDecided(tx, request, at, `emergency path taken by ${actor}`)
             : await approvals.open(tx, request, at);
           await tx.run(
-            `INSERT INTO break_glass_activations (id, identity_id, requester, doc, emergency, status, approval_id, review_status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, 'none', ?, ?)`,
+            'INSERT INTO break_glass_activations (id, identity_id, requester, doc, ' +
+              "emergency, status, approval_id, review_status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, 'none', " +
+              '?, ?)',
             [
               id,
               identityId,
@@ -263,7 +268,8 @@ export function breakGlassService({ db, clock, approvals, notificationReceivers 
           if (!requester.roles.some((r) => r === 'approver' || r === 'compliance_officer' || r === 'admin'))
             throw new MandateError('FORBIDDEN', 'a post-incident review is done by an approver, a compliance officer or an admin');
           await tx.run(
-            "UPDATE break_glass_activations SET review_status = 'done', reviewed_by = ?, reviewed_at = ?, review_notes = ?, updated_at = ? WHERE id = ?",
+            "UPDATE break_glass_activations SET review_status = 'done', reviewed_by = ?, " +
+              'reviewed_at = ?, review_notes = ?, updated_at = ? WHERE id = ?',
             [requester.user, at, notes, at, id],
           );
           await appendEvents(tx, at, [
@@ -295,7 +301,8 @@ export function breakGlassService({ db, clock, approvals, notificationReceivers 
       }
       return (
         await db.all<ActivationRow>(
-          `SELECT * FROM break_glass_activations${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`,
+          'SELECT * FROM break_glass_activations' +
+            `${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`,
           [...params, q.limit],
         )
       ).map(toActivation);

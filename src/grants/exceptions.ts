@@ -103,7 +103,8 @@ export function exceptionService({ db, clock, approvals, lifecycleRules }: Excep
     },
     async expired(tx, a, at) {
       await tx.run(
-        "UPDATE policy_exceptions SET status = 'cancelled', close_notes = 'approval not given in time', updated_at = ? WHERE approval_id = ?",
+        "UPDATE policy_exceptions SET status = 'cancelled', close_notes = 'approval not " +
+          "given in time', updated_at = ? WHERE approval_id = ?",
         [at, a.id],
       );
       return [];
@@ -148,14 +149,17 @@ export function exceptionService({ db, clock, approvals, lifecycleRules }: Excep
               subject: { type: 'exception', id },
               requester: actor,
               owner: identity.owner ?? null,
-              summary: `exception ${id}: ${identity.id} waives ${input.control} for ${input.actions.join(', ')} in ${scopeKey(input.scope)} until ${input.expires_at}`,
+              summary:
+                `exception ${id}: ${identity.id} waives ${input.control} for ` +
+                `${input.actions.join(', ')} in ${scopeKey(input.scope)} until ${input.expires_at}`,
               detail: { ...input },
               risk: riskOf(identity, input.actions, [input.scope.service], vocabulary),
             },
             at,
           );
           await tx.run(
-            'INSERT INTO policy_exceptions (id, identity_id, requester, doc, status, approval_id, expires_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            'INSERT INTO policy_exceptions (id, identity_id, requester, doc, status, ' +
+              'approval_id, expires_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
             [id, identity.id, actor, JSON.stringify(input), 'pending', approval.id, new Date(expires).toISOString(), at, at],
           );
           await appendEvents(tx, at, [

@@ -406,7 +406,9 @@ async function leafStep(event: unknown, proof: unknown): Promise<Omit<Verificati
   if (!equalBytes(claimed.value, computed.value)) {
     return {
       ok: false,
-      detail: `the event hashes to ${short(hash)}, the proof's leaf is ${short(toHex(claimed.value))}: the event shown is not the one logged at seq ${seq}`,
+      detail:
+        `the event hashes to ${short(hash)}, the proof's leaf is ` +
+        `${short(toHex(claimed.value))}: the event shown is not the one logged at seq ${seq}`,
     };
   }
   return { ok: true, detail: `event ${seq} is leaf ${seq - 1}; SHA-256(0x00 || its leaf text) = ${hash}` };
@@ -482,7 +484,9 @@ export async function verifyEventInclusion(input: InclusionInput): Promise<Verif
       else if (pinned.value.name !== key.value.name || !equalBytes(pinned.value.publicKey, key.value.publicKey)) {
         add('pinned', {
           ok: false,
-          detail: `the checkpoint was checked with ${key.value.name} (key id ${key.value.keyId}); you pinned ${pinned.value.name} (key id ${pinned.value.keyId})`,
+          detail:
+            `the checkpoint was checked with ${key.value.name} (key id ` +
+            `${key.value.keyId}); you pinned ${pinned.value.name} (key id ${pinned.value.keyId})`,
         });
       } else add('pinned', { ok: true, detail: `${key.value.name}, key id ${key.value.keyId}` });
     }
