@@ -17,7 +17,7 @@
 // may reach itself again through run-time imports.
 const FEATURES = [
   'approvals', 'audit', 'compliance', 'console', 'decisions', 'demo', 'discovery', 'enforcement', 'evidence', 'grants',
-  'importer', 'inventory', 'policy', 'regulatory', 'reviews', 'ssf', 'tokens', 'users',
+  'importer', 'inventory', 'policy', 'regulatory', 'reviews', 'signin', 'ssf', 'tokens', 'users',
 ];
 const F = `(${FEATURES.join('|')})`;
 const WIRING = '^src/(app\\.ts|config\\.ts|server/|cli/)';

@@ -143,6 +143,24 @@ export const ServerConfig = Type.Object(
       maximum: 1440,
       description: 'acts of power need an MFA sign-in no older than this (MANDATE_STEPUP_MAX_AGE_MINUTES)',
     }),
+    bootstrapTtlHours: Type.Number({
+      minimum: 0.1,
+      maximum: 720,
+      description: 'the first-start admin token expires after this (MANDATE_BOOTSTRAP_TTL_HOURS): it is for configuring sign-on',
+    }),
+    apiTokenMaxDays: Type.Number({
+      minimum: 1,
+      maximum: 400,
+      description: "a person's own API token expires after this at most, and by default (MANDATE_API_TOKEN_MAX_DAYS)",
+    }),
+    apiTokenAllowNoExpiry: Type.Boolean({
+      description: 'a person may make an API token that never expires (MANDATE_API_TOKEN_ALLOW_NO_EXPIRY=true)',
+    }),
+    demoOidcPort: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      description: 'with --demo and no MANDATE_OIDC_ISSUER: the demo OpenID provider listens on 127.0.0.1 here (MANDATE_DEMO_OIDC_PORT)',
+    }),
     stepUpAcr: Type.Optional(
       Type.String({
         minLength: 1,
@@ -220,6 +238,10 @@ export function loadServerConfig(
     sessionMaxHours: Number(env.MANDATE_SESSION_MAX_HOURS ?? 12),
     stepUpMaxAgeMinutes: Number(env.MANDATE_STEPUP_MAX_AGE_MINUTES ?? 10),
     ...(env.MANDATE_STEPUP_ACR ? { stepUpAcr: env.MANDATE_STEPUP_ACR } : {}),
+    bootstrapTtlHours: Number(env.MANDATE_BOOTSTRAP_TTL_HOURS ?? 24),
+    apiTokenMaxDays: Number(env.MANDATE_API_TOKEN_MAX_DAYS ?? 90),
+    apiTokenAllowNoExpiry: booleanFromEnv(env.MANDATE_API_TOKEN_ALLOW_NO_EXPIRY),
+    demoOidcPort: Number(env.MANDATE_DEMO_OIDC_PORT ?? DEFAULT_DEMO_OIDC_PORT),
   };
   const validate = compileBody(ServerConfig);
   if (!validate(raw)) {
@@ -256,6 +278,16 @@ export function loadServerConfig(
 }
 
 export const DEFAULT_OIDC_SCOPES = 'openid profile email offline_access';
+export const DEFAULT_DEMO_OIDC_PORT = 4001;
+
+/** true/false (1/0, yes/no); anything else is refused by the schema as it is. */
+function booleanFromEnv(text: string | undefined): boolean | string {
+  if (text === undefined || text.trim() === '') return false;
+  const t = text.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(t)) return true;
+  if (['false', '0', 'no'].includes(t)) return false;
+  return text;
+}
 
 function roleMapFromEnv(text: string | undefined): RoleMap {
   if (text === undefined || text.trim() === '') return {};

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { APPROVAL_KINDS, APPROVAL_STATUSES } from '../core/approvals.js';
 import { MandateError } from '../core/errors.js';
 import { Enum } from '../core/model.js';
-import { Problem } from '../http/common.js';
+import { Problem, voterOf } from '../http/common.js';
 import { ApprovalRuleSchema, ApprovalSchema, ChangeRequestSchema, Items, type Names } from '../http/responses.js';
 import type { ChangeRequest, ChangeRequestService } from './changes.js';
 import type { Approval, ApprovalEngine } from '../state/approvals.js';
@@ -72,7 +72,8 @@ export function registerApprovalRoutes(fastify: FastifyInstance, approvals: Appr
       `/v1/approvals/:id/${decision}`,
       {
         // Anyone may try: the request's rule says which roles count, and a refused vote is recorded.
-        config: { permission: 'approvals:read' },
+        // Approving is an act of power: a signed-in person steps up first (a recent MFA sign-in).
+        config: { permission: 'approvals:read', ...(decision === 'approve' ? { stepUp: true as const } : {}) },
         schema: {
           tags,
           summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a request (never your own, nor one about an identity you own)`,
@@ -83,8 +84,7 @@ export function registerApprovalRoutes(fastify: FastifyInstance, approvals: Appr
       },
       async (req) => {
         const { id } = req.params;
-        const p = req.principal!;
-        return approvals.vote({ user: p.user, roles: p.roles }, id, decision, req.body?.reason);
+        return approvals.vote(voterOf(req), id, decision, req.body?.reason);
       },
     );
   }

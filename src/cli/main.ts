@@ -210,18 +210,35 @@ export function buildCli(): Command {
       const { startServer } = await import('../server/start.js');
       const server = await startServer(config);
       const lines = [`Mandate is listening on ${server.url} (store: ${server.db.description})`];
-      lines.push(`Console: ${server.url}/console/ (sign in with an API token)`);
+      lines.push(
+        server.signinUrl
+          ? `Console: ${server.url}/console/ (sign in at ${server.signinUrl})`
+          : `Console: ${server.url}/console/ (sign in with an API token)`,
+      );
       if (server.demoLoaded) lines.push('Loaded the demo firm (demo/mandate-demo.yaml).');
+      if (server.demoProvider) {
+        const d = server.demoProvider;
+        lines.push(
+          `DEMO identity provider (for trying Mandate only, loopback only): ${d.issuer}`,
+          `  people: ${d.people.map((p) => `${p.id} (${p.groups.join(', ')})`).join(', ')}`,
+          `  password: ${d.password}; one-time code for MFA (step-up): ${d.otp}`,
+          `  sign in: ${server.signinUrl}`,
+        );
+      }
       if (server.kekCreated)
         lines.push(`Wrote a new key-encryption key for the ledger's signing key to ${server.kekCreated} (set MANDATE_KEK in production).`);
+      const expires = server.bootstrapExpiresAt ? ` It expires at ${server.bootstrapExpiresAt}.` : '';
       if (server.bootstrapToken) {
         lines.push(
-          'First start: created the admin user. Its API token is shown this once and stored only as a hash:',
+          `First start: created the admin user. Its API token is shown this once and stored only as a hash.${expires}`,
+          'It is for configuring single sign-on; people then sign in through the identity provider:',
           `  ${server.bootstrapToken}`,
           `Sign in to the console at ${server.url}/console/ with it, or use it with the CLI:`,
-          `  export MANDATE_URL=${server.url} MANDATE_TOKEN=${server.bootstrapToken}`,
+          `  export MANDATE_URL=${server.url} MANDATE_TOKEN=<the token above>`,
           '  node bin/mandate.js identities list --entity ent-de --service custody --jurisdiction FR',
         );
+      } else if (server.bootstrapPreset) {
+        lines.push(`First start: created the admin user with the token of MANDATE_BOOTSTRAP_TOKEN (not shown).${expires}`);
       }
       print(lines.join('\n'));
       const stop = async () => {

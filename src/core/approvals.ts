@@ -213,23 +213,66 @@ export interface ApprovalFacts {
   required: number;
   roles: readonly Role[];
   expires_at: string;
+  /** The person behind the requester (personKey), when the requester is a user. */
+  requesterPerson?: string;
 }
 
 export interface Voter {
   user: string;
   roles: readonly Role[];
+  /**
+   * The person behind the vote: `oidc:<issuer>#<subject>` for a person the identity provider signs
+   * in, else `user:<id>` (personKey). Two accounts of one person are one voter.
+   */
+  person?: string;
+  /** An API client (automation) never votes; absent means a person. */
+  kind?: 'person' | 'api_client';
 }
+
+/** How the person behind a vote signed in (a session's facts), recorded with the vote in the ledger. */
+export interface VoteAuthn {
+  issuer: string;
+  subject: string;
+  session: string;
+  acr: string | null;
+  amr: readonly string[];
+  auth_time: string | null;
+}
+
+/** A vote already cast: its user and the person behind it. */
+export interface PriorVote {
+  user: string;
+  person?: string;
+}
+
+/** The key separation of duties compares: the provider's issuer and subject when known, else the user. */
+export function personKey(user: string, external?: { issuer: string; subject: string } | null): string {
+  return external ? `oidc:${external.issuer}#${external.subject}` : `user:${user}`;
+}
+
+const personOf = (v: { user: string; person?: string }) => v.person ?? `user:${v.user}`;
 
 /**
  * Why this person may not vote on this request now, or undefined if they may. Separation of
- * duties: the requester and the owner of the identity concerned never approve (nor reject: a
- * request is withdrawn, not self-rejected), and one person's vote counts once.
+ * duties compares people, not accounts: the requester and the owner of the identity concerned never
+ * approve (nor reject: a request is withdrawn, not self-rejected), one person's vote counts once
+ * whichever account or session casts it, and an API client (automation) never votes.
  */
-export function voteRefusal(a: ApprovalFacts, voter: Voter, priorVoters: readonly string[], now: Date): MandateError | undefined {
+export function voteRefusal(
+  a: ApprovalFacts,
+  voter: Voter,
+  priorVoters: readonly (string | PriorVote)[],
+  now: Date,
+): MandateError | undefined {
   if (a.status !== 'pending') return new MandateError('ALREADY_DECIDED', `approval ${a.id} is ${a.status}: it can no longer be decided`);
   if (Date.parse(a.expires_at) <= now.getTime())
     return new MandateError('REQUEST_EXPIRED', `approval ${a.id} expired at ${a.expires_at}: ask again`);
-  if (`user:${voter.user}` === a.requester)
+  if (voter.kind === 'api_client')
+    return new MandateError('FORBIDDEN', 'an API client never votes: approvals are decided by people, signed in', {
+      field: 'Authorization',
+    });
+  const person = personOf(voter);
+  if (`user:${voter.user}` === a.requester || (a.requesterPerson !== undefined && person === a.requesterPerson))
     return new MandateError('SEPARATION_OF_DUTIES', 'you made this request: someone else must decide it');
   if (a.owner !== null && voter.user === a.owner)
     return new MandateError('SEPARATION_OF_DUTIES', `you own the identity this request concerns: someone else must decide it`);
@@ -238,7 +281,8 @@ export function voteRefusal(a: ApprovalFacts, voter: Voter, priorVoters: readonl
       'FORBIDDEN',
       `this request needs an approval from ${a.roles.join(' or ')}; your roles are ${voter.roles.join(', ') || 'none'}`,
     );
-  if (priorVoters.includes(voter.user))
+  const prior = priorVoters.map((p) => (typeof p === 'string' ? { user: p } : p));
+  if (prior.some((p) => p.user === voter.user || personOf(p) === person))
     return new MandateError('SEPARATION_OF_DUTIES', `you have already decided approval ${a.id}: one person's approval counts once`);
   return undefined;
 }

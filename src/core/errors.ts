@@ -61,20 +61,34 @@ export interface Issue {
   code?: ErrorCode;
 }
 
+export interface StepUpChallenge {
+  /** mfa: an MFA sign-in (or the configured acr); recent_sign_in: a sign-in recent enough. */
+  need: 'mfa' | 'recent_sign_in';
+  /** Where to sign in again: /v1/signin?step_up=true&return_to=… */
+  url: string;
+  /** The sign-in may be no older than this. */
+  max_age_seconds?: number;
+  /** An acr that also counts as strong enough. */
+  acr?: string;
+}
+
 export class MandateError extends Error {
   readonly code: ErrorCode;
   /** The request was refused (not a fault of the server): see ERROR_CODES. */
   readonly refusal: boolean;
   readonly field: string | undefined;
   readonly issues: Issue[];
+  /** A step-up challenge (STEP_UP_REQUIRED): what the sign-in lacks and where to sign in again. */
+  readonly stepUp: StepUpChallenge | undefined;
 
-  constructor(code: ErrorCode, message: string, opts: { field?: string; issues?: Issue[] } = {}) {
+  constructor(code: ErrorCode, message: string, opts: { field?: string; issues?: Issue[]; stepUp?: StepUpChallenge } = {}) {
     super(message);
     this.name = 'MandateError';
     this.code = code;
     this.refusal = ERROR_CODES[code] === 'refusal';
     this.field = opts.field ?? opts.issues?.[0]?.field;
     this.issues = opts.issues ?? [];
+    this.stepUp = opts.stepUp;
   }
 }
 

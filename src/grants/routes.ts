@@ -190,7 +190,8 @@ export function registerGrantRoutes(fastify: FastifyInstance, grants: GrantsServ
   app.post(
     '/v1/break-glass/:id/unseal',
     {
-      config: { permission: 'breakglass:unseal' },
+      // Unsealing (asked for, or on the emergency path) is an act of power: a signed-in person steps up first.
+      config: { permission: 'breakglass:unseal', stepUp: true },
       schema: {
         tags: ['break-glass'],
         summary: 'Ask to unseal a break-glass identity, or take the emergency path',

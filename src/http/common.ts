@@ -1,8 +1,9 @@
 // Small pieces every route module shares: paging, ETags, the permission a route needs.
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
+import { personKey, type VoteAuthn, type Voter } from '../core/approvals.js';
 import { MandateError } from '../core/errors.js';
-import type { Permission } from '../core/roles.js';
+import type { Permission, Role } from '../core/roles.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -12,12 +13,61 @@ declare module 'fastify' {
     workload?: boolean;
     /** An OAuth endpoint that also takes OAuth client authentication (Basic, client_secret_post, private_key_jwt) instead of an API token. */
     oauthClient?: boolean;
+    /**
+     * An act of power (a vote to approve, an unseal): a signed-in person's session must satisfy the
+     * step-up rule (a recent MFA sign-in), else 401 STEP_UP_REQUIRED. 'emergency': only when the
+     * body asks for the emergency path (`emergency: true`). API tokens are not sessions: see docs/sign-in.md.
+     */
+    stepUp?: true | 'emergency';
   }
   interface FastifyRequest {
-    principal?: { user: string; roles: import('../core/roles.js').Role[]; token: string };
+    principal?: Principal;
     /** Set instead of principal when a workload calls with its Mandate access token. */
     workload?: { identity: string; jti: string };
   }
+}
+
+/** A signed-in person's session, as the routes see it (src/signin/sessions.ts SessionView). */
+export interface PrincipalSession {
+  id: string;
+  issuer: string;
+  subject: string;
+  amr: string[];
+  acr: string | null;
+  auth_time: string | null;
+}
+
+/** Who calls: a user behind an API token (a person's own, or an API client's), or a signed-in person's session. */
+export interface Principal {
+  user: string;
+  roles: Role[];
+  /** The API token's id, or the session's id. */
+  token: string;
+  /** An API client (automation) or a person; absent means a person. */
+  kind?: 'person' | 'api_client';
+  /** Set when the caller is signed in through the identity provider. */
+  session?: PrincipalSession;
+}
+
+/**
+ * The voter a request stands for: the person behind a session (the provider's issuer and subject,
+ * and how they signed in, recorded with the vote), or the user behind an API token.
+ */
+export function voterOf(req: FastifyRequest): Voter & { authn?: VoteAuthn } {
+  const p = req.principal;
+  if (!p) throw new MandateError('UNAUTHENTICATED', 'no principal');
+  const s = p.session;
+  return {
+    user: p.user,
+    roles: p.roles,
+    ...(p.kind ? { kind: p.kind } : {}),
+    ...(s
+      ? {
+          person: personKey(p.user, s),
+          authn: { issuer: s.issuer, subject: s.subject, session: s.id, acr: s.acr, amr: s.amr, auth_time: s.auth_time },
+        }
+      : {}),
+  };
 }
 
 export const DEFAULT_PAGE = 50;
@@ -49,6 +99,17 @@ export const Problem = Type.Object(
     instance: Type.Optional(Type.String()),
     error: Type.Optional(Type.String({ description: 'OAuth endpoints: the RFC 6749 error code' })),
     error_description: Type.Optional(Type.String()),
+    step_up: Type.Optional(
+      Type.Object(
+        {
+          need: Type.Union([Type.Literal('mfa'), Type.Literal('recent_sign_in')]),
+          url: Type.String({ description: 'sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry' }),
+          max_age_seconds: Type.Optional(Type.Integer()),
+          acr: Type.Optional(Type.String()),
+        },
+        { description: 'STEP_UP_REQUIRED: what the sign-in lacks and where to step up' },
+      ),
+    ),
   },
   { title: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' },
 );

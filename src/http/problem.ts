@@ -1,7 +1,7 @@
 // RFC 9457 problem details: every error leaves the API in this one shape, with a stable code and
 // the field at fault. Unknown errors become a generic 500; their detail goes to the log only.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { MandateError, type ErrorCode, type Issue } from '../core/errors.js';
+import { MandateError, type ErrorCode, type Issue, type StepUpChallenge } from '../core/errors.js';
 import { ajvIssues } from '../core/schema.js';
 
 /** The HTTP status of each stable code: a refusal is a 4xx, a fault a 5xx. */
@@ -67,6 +67,8 @@ export interface Problem {
   /** On the OAuth endpoints: the RFC 6749 error code and description, for OAuth clients. */
   error?: string;
   error_description?: string;
+  /** STEP_UP_REQUIRED: what is needed, and where to sign in again. */
+  step_up?: StepUpChallenge;
 }
 
 const TITLES: Record<ErrorCode, string> = {
@@ -117,6 +119,7 @@ export function problemOf(err: MandateError, instance?: string): Problem {
     ...(err.issues.length ? { errors: err.issues } : {}),
     ...(instance ? { instance } : {}),
     ...(OAUTH_ERRORS[err.code] ? { error: OAUTH_ERRORS[err.code], error_description: err.message } : {}),
+    ...(err.stepUp ? { step_up: err.stepUp } : {}),
   };
 }
 

@@ -9,7 +9,7 @@ import { checkRules, scopeKey } from '../core/lifecycle.js';
 import { Enum, Timestamp } from '../core/model.js';
 import { rolesAllow } from '../core/roles.js';
 import { ActionVocabulary, AUTHORISATION_STATUSES } from '../core/vocabulary.js';
-import { Problem } from '../http/common.js';
+import { Problem, voterOf } from '../http/common.js';
 import { ChangeRequestSchema, Items, type Names } from '../http/responses.js';
 import { getCustomActions } from '../state/records.js';
 import type { Database } from '../store/db.js';
@@ -48,7 +48,12 @@ const Proposal = Type.Object(
 );
 
 function caller(req: FastifyRequest): Caller {
-  return { user: req.principal!.user, roles: req.principal!.roles, canApprove: rolesAllow(req.principal!.roles, 'transitions:approve') };
+  return {
+    user: req.principal!.user,
+    roles: req.principal!.roles,
+    canApprove: rolesAllow(req.principal!.roles, 'transitions:approve'),
+    voter: voterOf(req),
+  };
 }
 
 /** The impact as the API shows it: every identity with what happens to it and the rule that decided. */
@@ -137,7 +142,8 @@ export function registerRegulatoryRoutes(
   app.post(
     '/v1/authorisations/:id/transitions',
     {
-      config: { permission: 'transitions:propose' },
+      // The emergency path applies the transition on the caller's sole approval: a step-up first.
+      config: { permission: 'transitions:propose', stepUp: 'emergency' },
       schema: {
         tags,
         summary: 'Propose a transition (a different approver decides it)',
@@ -194,7 +200,7 @@ export function registerRegulatoryRoutes(
     app.post(
       `/v1/transitions/:id/${decision}`,
       {
-        config: { permission: 'transitions:approve' },
+        config: { permission: 'transitions:approve', ...(decision === 'approve' ? { stepUp: true as const } : {}) },
         schema: {
           tags,
           summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a proposed transition (not your own)`,

@@ -16,12 +16,15 @@ import { planPower, refreshPower } from '../state/power.js';
 import { getTransition, identityIdsInScopes, type TransitionRow } from '../state/transitions.js';
 import type { Approval, ApprovalEngine } from '../state/approvals.js';
 import type { Role } from '../core/roles.js';
+import type { VoteAuthn, Voter } from '../core/approvals.js';
 
 export interface Caller {
   user: string;
   /** The caller's roles (default: approver when canApprove, else none). */
   roles?: readonly Role[];
   canApprove: boolean;
+  /** Who votes, as the approval engine compares people (http/common.ts voterOf); default: the user and roles. */
+  voter?: Voter & { authn?: VoteAuthn };
 }
 
 export interface ProposalInput {
@@ -395,7 +398,7 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
       const approval = await approvalOf(db, id);
       if (!approval) throw new MandateError('ALREADY_DECIDED', `transition ${id} is ${row.status} and has no open approval`);
       await approvals.vote(
-        { user: caller.user, roles: caller.roles ?? (caller.canApprove ? ['approver'] : []) },
+        caller.voter ?? { user: caller.user, roles: caller.roles ?? (caller.canApprove ? ['approver'] : []) },
         approval.id,
         decision,
         reason,

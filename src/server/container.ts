@@ -35,7 +35,9 @@ import type { Database } from '../store/db.js';
 import { signingKeys } from '../tokens/keys.js';
 import { DEFAULT_TTLS, type TokenTtls } from '../tokens/model.js';
 import { tokenService } from '../tokens/service.js';
-import { usersService } from '../users/service.js';
+import { signinFromConfig, type SigninConfig } from '../signin/service.js';
+import { apiClientService } from '../users/api-clients.js';
+import { usersService, type TokenPolicy } from '../users/service.js';
 import { ssfService } from '../ssf/service.js';
 
 export interface ContainerOptions {
@@ -57,6 +59,13 @@ export interface ContainerOptions {
   approvalRules?: readonly ApprovalRule[];
   /** The outbound guard's allow-list for what the app itself fetches (issuers' JWKS): MANDATE_OUTBOUND_ALLOW. */
   outbound?: { allow?: readonly string[] };
+  /**
+   * Single sign-on with the firm's OpenID provider (src/signin/; config signinConfigOf), and the
+   * server's public URL its callback is under. Without it people cannot sign in (API tokens only).
+   */
+  signin?: { config: SigninConfig; publicUrl: string; fetch?: typeof fetch };
+  /** People's own API tokens (MANDATE_API_TOKEN_MAX_DAYS, …) and the first-start admin token's life (MANDATE_BOOTSTRAP_TTL_HOURS). */
+  users?: { tokenPolicy?: TokenPolicy; bootstrapTtlHours?: number };
 }
 
 export type Container = Awaited<ReturnType<typeof buildContainer>>;
@@ -160,8 +169,28 @@ export async function buildContainer(opts: ContainerOptions, log: FastifyBaseLog
       throw err;
     }));
 
+  const users = usersService({
+    db,
+    clock,
+    ...(opts.users?.tokenPolicy ? { tokenPolicy: opts.users.tokenPolicy } : {}),
+    ...(opts.users?.bootstrapTtlHours !== undefined ? { bootstrapTtlHours: opts.users.bootstrapTtlHours } : {}),
+  });
+  // People sign in with the firm's identity provider, when one is configured.
+  const signin = opts.signin
+    ? await signinFromConfig(opts.signin.config, {
+        db,
+        clock,
+        kek,
+        publicUrl: opts.signin.publicUrl,
+        ...(opts.signin.fetch ? { fetch: opts.signin.fetch } : {}),
+      })
+    : undefined;
+
   const services = {
-    users: usersService({ db, clock }),
+    users,
+    /** Automation's principals: roles that never approve (the approval rules in force say which roles approve). */
+    apiClients: apiClientService({ db, clock, users, ruleRoles: () => approvalRules.flatMap((r) => r.roles) }),
+    signin,
     inventory,
     importer: importService({ db, clock, gate }),
     lifecycleRules,

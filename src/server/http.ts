@@ -2,7 +2,7 @@
 // limits, problem+json, security headers, metrics) and every capability's routes over the
 // container's services. Nothing here builds a service or starts a timer.
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerApprovalRoutes } from '../approvals/routes.js';
 import { registerEventRoutes } from '../audit/event-routes.js';
 import { registerLedgerRoutes } from '../audit/ledger-routes.js';
@@ -29,6 +29,8 @@ import { registerRegulatoryRoutes } from '../regulatory/routes.js';
 import { registerReviewRoutes } from '../reviews/routes.js';
 import { registerSsfRoutes } from '../ssf/routes.js';
 import { registerTokenRoutes } from '../tokens/routes.js';
+import { registerSigninRoutes, sessionAuthenticator } from '../signin/routes.js';
+import { registerApiClientRoutes } from '../users/api-client-routes.js';
 import { registerUserRoutes } from '../users/routes.js';
 import type { Container } from './container.js';
 
@@ -40,6 +42,8 @@ export interface HttpOptions {
   jwks?: () => { keys: object[] };
   /** Where the built web console is (default console/dist of this package). */
   consoleDir?: string;
+  /** The server's public URL: sign-in cookies are Secure unless it is http on loopback (default the token issuer). */
+  publicUrl?: string;
   /**
    * Rate limits (default DEFAULT_RATE_LIMITS), false for none. Counts live in PostgreSQL on
    * PostgreSQL, in memory on SQLite, in Redis when redisUrl is given (src/http/rate-limit.ts).
@@ -170,6 +174,34 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
     return sendProblem(reply, req, new MandateError('ROUTE_NOT_FOUND', `no endpoint ${req.method} ${path}`));
   });
 
+  // A signed-in person's session (the console's cookie, the CLI's Bearer mds_…) comes first; anything
+  // else falls through to workload tokens and API tokens.
+  const { signin } = services;
+  const sessionOf = signin ? sessionAuthenticator(signin) : undefined;
+  /** An act of power by a signed-in person needs a recent MFA sign-in (issue 18 item 3): else 401 with the way to step up. */
+  const requireStepUp = (req: FastifyRequest, reply: FastifyReply) => {
+    const session = req.principal?.session;
+    if (!session || !signin) return;
+    const checked = signin.stepUp(session);
+    if (checked.satisfied) return;
+    const rule = signin.stepUpRule;
+    const url = `/v1/signin?step_up=true&return_to=${encodeURIComponent(returnPath(req))}`;
+    reply.header(
+      'www-authenticate',
+      `Bearer realm="mandate", error="insufficient_user_authentication", max_age=${Math.round(rule.maxAgeMs / 1000)}` +
+        `${rule.acr ? `, acr_values="${rule.acr}"` : ''}, error_description="${checked.need === 'mfa' ? 'MFA sign-in required' : 'recent sign-in required'}"`,
+    );
+    throw new MandateError('STEP_UP_REQUIRED', `${checked.reason}: sign in again with MFA at ${url}, then retry`, {
+      field: 'session',
+      stepUp: {
+        need: checked.need,
+        url,
+        max_age_seconds: Math.round(rule.maxAgeMs / 1000),
+        ...(rule.acr ? { acr: rule.acr } : {}),
+      },
+    });
+  };
+
   // Authenticate, then authorise, before anything reads the body: a caller without the role
   // learns nothing from validation errors.
   app.addHook('onRequest', async (req, reply) => {
@@ -195,6 +227,15 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
       req.workload = { identity: checked.claims.sub, jti: checked.claims.jti };
       return;
     }
+    // A session's cookie without its CSRF token on an unsafe request is refused here (FORBIDDEN).
+    const session = sessionOf ? await sessionOf(req) : undefined;
+    if (session) {
+      req.principal = { user: session.user, roles: session.roles, token: session.token, kind: 'person', session: session.session };
+      if (permission && !rolesAllow(session.roles, permission))
+        throw new MandateError('FORBIDDEN', `your roles (${session.roles.join(', ')}) do not grant ${permission}`);
+      if (req.routeOptions.config?.stepUp === true) requireStepUp(req, reply);
+      return;
+    }
     const principal = m && m[1]!.length <= 512 ? await services.users.authenticate(m[1]!) : undefined;
     if (!principal) {
       reply.header('www-authenticate', 'Bearer realm="mandate"');
@@ -205,6 +246,13 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
     req.principal = principal;
     if (permission && !rolesAllow(principal.roles, permission))
       throw new MandateError('FORBIDDEN', `your roles (${principal.roles.join(', ')}) do not grant ${permission}`);
+  });
+
+  // The emergency path of a route (a transition applied on the caller's sole approval) is known
+  // once the body is read and validated.
+  app.addHook('preHandler', async (req, reply) => {
+    if (req.routeOptions.config?.stepUp !== 'emergency') return;
+    if ((req.body as { emergency?: unknown } | undefined)?.emergency === true) requireStepUp(req, reply);
   });
 
   // Every answer: never sniffed as another type; API answers (records, tokens, findings) never cached.
@@ -244,6 +292,8 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
   registerInventoryRoutes(app, services.inventory);
   registerEventRoutes(app, db);
   registerUserRoutes(app, services.users);
+  registerApiClientRoutes(app, services.apiClients);
+  if (signin) registerSigninRoutes(app, signin, { publicUrl: opts.publicUrl ?? issuer() });
   await registerImportRoutes(app, services.importer);
   registerRegulatoryRoutes(app, db, services.regulatory, services.lifecycleRules, services.changeRequests);
   registerOutboxRoutes(app, services.outbox);
@@ -261,4 +311,18 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
   registerSsfRoutes(app, services.ssf);
   await registerConsoleRoutes(app, opts.consoleDir);
   return routeTable;
+}
+
+/** Where a browser comes back after a step-up: the page it was on (a same-origin Referer), else the console. */
+function returnPath(req: FastifyRequest): string {
+  const referer = req.headers.referer;
+  if (referer) {
+    try {
+      const u = new URL(referer);
+      if (u.host === req.headers.host && /^\/(?![/\\])/.test(u.pathname)) return `${u.pathname}${u.search}`;
+    } catch {
+      // not a URL: the console
+    }
+  }
+  return '/console/';
 }

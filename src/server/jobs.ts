@@ -16,6 +16,8 @@ export interface JobIntervals {
   checkpointIntervalMs: number;
   /** Re-reading the published token-signing keys (another server may rotate them). */
   keyReloadMs?: number;
+  /** Sign-in sessions: refreshes due at the provider, timeouts, stale sign-ins (default 30 s). */
+  signinHousekeepingMs?: number;
   /** Enforcement heartbeats on NATS, when deltas go there too. */
   heartbeat?: { publish(data: { seq: number; at: number }): void; everyMs?: number };
 }
@@ -109,6 +111,10 @@ export async function startJobs(container: Container, every: JobIntervals, log: 
     () => Promise.all([services.keys.reload(), services.setKeys.reload()]),
     'reloading signing keys failed',
   );
+  // Sign-in sessions: refresh those due at the provider (roles follow the groups; a person the
+  // provider no longer signs in loses access), end those past their timeouts, drop stale sign-ins.
+  const { signin } = services;
+  if (signin) loop('signin', every.signinHousekeepingMs ?? 30_000, () => signin.housekeeping(), 'sign-in housekeeping failed');
   if (every.heartbeat) {
     // Heartbeats carry the position, so NATS subscribers notice a missed delta and know their state is fresh.
     const { publish } = every.heartbeat;

@@ -5,7 +5,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { buildApp, type MandateApp } from '../app.js';
 import { parseKek } from '../ledger/keys.js';
-import { rateLimitsOf, type ServerConfig } from '../config.js';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { DEFAULT_OIDC_SCOPES, rateLimitsOf, signinConfigOf, type ServerConfig } from '../config.js';
+import { DEMO_OTP, DEMO_PASSWORD, DEMO_PEOPLE, DEMO_ROLE_MAP, startDemoProvider, type DemoProvider } from '../demo/oidc-provider.js';
+import { BOOTSTRAP_ADMIN } from '../users/service.js';
 import { MandateError } from '../core/errors.js';
 import { demoManifest } from '../demo/firm.js';
 import { countRecords } from '../state/records.js';
@@ -28,8 +31,16 @@ export interface RunningServer {
   app: MandateApp;
   db: Database;
   url: string;
-  /** The admin token, only on the first start (it is printed once and never again). */
+  /** The admin token, only on the first start and only when generated (it is printed once and never again). */
   bootstrapToken?: string;
+  /** The first start created the admin user with the token of MANDATE_BOOTSTRAP_TOKEN (never printed). */
+  bootstrapPreset?: boolean;
+  /** When the first-start admin token expires. */
+  bootstrapExpiresAt?: string;
+  /** Where people sign in (GET /v1/signin), when single sign-on is on. */
+  signinUrl?: string;
+  /** The DEMO OpenID provider started with --demo (no MANDATE_OIDC_ISSUER): its issuer and people. */
+  demoProvider?: { issuer: string; people: readonly { id: string; name: string; groups: string[] }[]; password: string; otp: string };
   demoLoaded: boolean;
   /** Where a new key-encryption key was written, when none was configured. */
   kekCreated?: string;
@@ -38,6 +49,7 @@ export interface RunningServer {
 
 export async function startServer(config: ServerConfig, clock?: () => Date): Promise<RunningServer> {
   const db = await openDatabase(config.db);
+  let demo: DemoProvider | undefined;
   try {
     await migrate(db);
     // Webhooks, notifications and CAEP pushes go through the outbound guard (src/http/outbound.ts);
@@ -73,7 +85,37 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     const approvalRules = config.approvalRulesFile ? loadApprovalRules(config.approvalRulesFile) : undefined;
     const sourcesFile = config.discoverySourcesFile ? await readSourcesFile(config.discoverySourcesFile) : undefined;
     const kek = loadKek(config);
-    const issuer = config.publicUrl ?? `http://${config.host}:${config.port}`;
+    // Single sign-on: its callback is under the public URL, so a port 0 is chosen now, before listening.
+    const wantsSignin = Boolean(config.oidcIssuer) || config.demo;
+    const port = wantsSignin && config.port === 0 ? await freePort(config.host) : config.port;
+    const issuer = config.publicUrl ?? `http://${urlHost(config.host)}:${port}`;
+    let signin = signinConfigOf(config);
+    // With --demo and no provider configured: the DEMO provider on loopback, with the README's people.
+    if (!signin && config.demo) {
+      const secret = randomBytes(32).toString('base64url');
+      demo = await startDemoProvider({
+        port: config.demoOidcPort,
+        clients: [
+          {
+            client_id: 'mandate-demo',
+            client_secret: secret,
+            redirect_uris: [`${issuer}/v1/signin/callback`],
+            post_logout_redirect_uris: [`${issuer}/console`],
+          },
+        ],
+      });
+      signin = {
+        issuer: demo.issuer,
+        clientId: 'mandate-demo',
+        clientSecret: secret,
+        scope: DEFAULT_OIDC_SCOPES,
+        groupsClaim: 'groups',
+        roleMap: DEMO_ROLE_MAP,
+        idleMinutes: config.sessionIdleMinutes,
+        maxHours: config.sessionMaxHours,
+        stepUp: { maxAgeMinutes: config.stepUpMaxAgeMinutes, ...(config.stepUpAcr ? { acr: config.stepUpAcr } : {}) },
+      };
+    }
     // Enforcement deltas to NATS as well, when configured: enforcement points that follow NATS
     // take their snapshot over HTTP and their deltas and heartbeats from the subject.
     const nats = config.natsUrl ? await natsPublisher(config.natsUrl) : undefined;
@@ -90,10 +132,17 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       ...(approvalRules ? { approvalRules } : {}),
       outbound: { allow: config.outboundAllow },
       rateLimits: rateLimitsOf(config),
+      publicUrl: issuer,
+      ...(signin ? { signin: { config: signin, publicUrl: issuer } } : {}),
+      users: {
+        tokenPolicy: { maxDays: config.apiTokenMaxDays, allowNoExpiry: config.apiTokenAllowNoExpiry },
+        bootstrapTtlHours: config.bootstrapTtlHours,
+      },
     });
     logTo = app;
     let bootstrapToken: string | undefined;
     try {
+      // A token given in MANDATE_BOOTSTRAP_TOKEN is the operator's: never printed nor logged.
       bootstrapToken = await app.services.users.bootstrap(config.bootstrapToken);
     } catch (err) {
       // Another server on the same PostgreSQL bootstrapped first: its token is the one printed.
@@ -127,7 +176,7 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       },
       app.log,
     );
-    const address = await app.listen({ host: config.host, port: config.port });
+    const address = await app.listen({ host: config.host, port });
     if (!config.publicUrl) app.setIssuer(address);
     // Metrics on an address of their own, for a scraper without an API token.
     const metricsServer = config.metricsListen
@@ -138,11 +187,27 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
         )
       : undefined;
     if (metricsServer) app.log.info({ url: metricsServer.url }, 'metrics served without a token');
+    const bootstrapExpiresAt = bootstrapToken
+      ? (await app.services.users.listTokens(BOOTSTRAP_ADMIN)).find((t) => t.label === 'bootstrap')?.expires_at
+      : undefined;
     return {
       app,
       db,
       url: address,
-      ...(bootstrapToken ? { bootstrapToken } : {}),
+      ...(bootstrapToken && !config.bootstrapToken ? { bootstrapToken } : {}),
+      ...(bootstrapToken && config.bootstrapToken ? { bootstrapPreset: true } : {}),
+      ...(bootstrapExpiresAt ? { bootstrapExpiresAt } : {}),
+      ...(signin ? { signinUrl: `${issuer}/v1/signin` } : {}),
+      ...(demo
+        ? {
+            demoProvider: {
+              issuer: demo.issuer,
+              people: DEMO_PEOPLE.map((p) => ({ id: p.id, name: p.name, groups: [...p.groups] })),
+              password: DEMO_PASSWORD,
+              otp: DEMO_OTP,
+            },
+          }
+        : {}),
       demoLoaded,
       ...(kek.created ? { kekCreated: kek.path } : {}),
       async close() {
@@ -151,13 +216,34 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
         await app.close();
         await nats?.close();
         await connectors.close().catch(() => undefined);
+        await demo?.close().catch(() => undefined);
         await db.close();
       },
     };
   } catch (err) {
+    await demo?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw err;
   }
+}
+
+/** The host as it goes in a URL: a wildcard address is reached on loopback; IPv6 in brackets. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::' || host === '[::]') return '[::1]';
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/** A free port on `host` (the sign-in callback must be known before the server listens). */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /**

@@ -332,6 +332,8 @@ export function signinService(deps: SigninDeps) {
 
   return {
     issuer: provider.issuer,
+    /** What a step-up needs (MANDATE_STEPUP_MAX_AGE_MINUTES, MANDATE_STEPUP_ACR). */
+    stepUpRule: config.stepUp,
 
     /** Starts a browser sign-in: the provider's authorization URL, with state, nonce and PKCE kept here. */
     async begin(opts: { returnTo?: string; stepUpFor?: SessionView; loginHint?: string } = {}): Promise<Begun> {

@@ -5,6 +5,7 @@
 // change nothing and are recorded.
 import { randomBytes } from 'node:crypto';
 import {
+  personKey,
   ruleFor,
   tally,
   voteRefusal,
@@ -13,6 +14,8 @@ import {
   type ApprovalRisk,
   type ApprovalRule,
   type ApprovalStatus,
+  type PriorVote,
+  type VoteAuthn,
   type Voter,
 } from '../core/approvals.js';
 import { MandateError } from '../core/errors.js';
@@ -64,6 +67,16 @@ interface VoteRow {
   decision: 'approve' | 'reject';
   reason: string | null;
   at: string;
+  person?: string | null;
+}
+
+/** The person behind a user: the provider identity linked to it (the first), else the user itself. */
+export async function personOfUser(sql: Sql, userId: string): Promise<string> {
+  const [ext] = await sql.all<{ issuer: string; subject: string }>(
+    'SELECT issuer, subject FROM external_identities WHERE user_id = ? ORDER BY created_at, issuer, subject',
+    [userId],
+  );
+  return personKey(userId, ext ?? null);
 }
 
 function toApproval(r: ApprovalRow, votes: VoteRow[]): Approval {
@@ -290,21 +303,31 @@ export function approvalEngine({ db, clock, approvalRules: rules, notificationRe
       return (await load(tx, a.id))!;
     },
 
-    /** One person's vote. Answers the request as it stands after the vote. */
-    async vote(voter: Voter, id: string, decision: 'approve' | 'reject', reason: string | undefined): Promise<Approval> {
+    /**
+     * One person's vote. Answers the request as it stands after the vote. Separation of duties
+     * compares the people behind the requester, the earlier votes and this one (personOfUser, or the
+     * session's issuer and subject); `authn`, how a signed-in voter signed in, goes into the vote's event.
+     */
+    async vote(
+      voter: Voter & { authn?: VoteAuthn },
+      id: string,
+      decision: 'approve' | 'reject',
+      reason: string | undefined,
+    ): Promise<Approval> {
       const actor = `user:${voter.user}`;
+      const { authn, ...who } = voter;
       let refusal: MandateError | undefined;
       const result = await db
         .transaction(async (tx): Promise<Approval> => {
           const at = clock().toISOString();
           const a = await load(tx, id, true);
           if (!a) throw new MandateError('NOT_FOUND', `no approval with id ${id}`);
-          refusal = voteRefusal(
-            facts(a),
-            voter,
-            a.votes.map((v) => v.voter),
-            clock(),
-          );
+          const person = who.person ?? (authn ? personKey(who.user, authn) : await personOfUser(tx, who.user));
+          const rows = await tx.all<VoteRow>('SELECT voter, person FROM approval_votes WHERE approval_id = ?', [id]);
+          const prior: PriorVote[] = [];
+          for (const r of rows) prior.push({ user: r.voter, person: r.person ?? (await personOfUser(tx, r.voter)) });
+          const requesterPerson = a.requester.startsWith('user:') ? await personOfUser(tx, a.requester.slice(5)) : undefined;
+          refusal = voteRefusal({ ...facts(a), ...(requesterPerson ? { requesterPerson } : {}) }, { ...who, person }, prior, clock());
           if (refusal) {
             // A vote on an expired request expires it, so the requester learns and the grant never comes.
             if (refusal.code === 'REQUEST_EXPIRED' && a.status === 'pending')
@@ -319,12 +342,13 @@ export function approvalEngine({ db, clock, approvalRules: rules, notificationRe
             ]);
             return a;
           }
-          await tx.run('INSERT INTO approval_votes (approval_id, voter, decision, reason, at) VALUES (?, ?, ?, ?, ?)', [
+          await tx.run('INSERT INTO approval_votes (approval_id, voter, decision, reason, at, person) VALUES (?, ?, ?, ?, ?, ?)', [
             id,
             voter.user,
             decision,
             reason ?? null,
             at,
+            person,
           ]);
           const votes = [...a.votes, { voter: voter.user, decision, reason: reason ?? null, at }];
           const withVote: Approval = { ...a, votes };
@@ -333,7 +357,25 @@ export function approvalEngine({ db, clock, approvalRules: rules, notificationRe
               actor,
               action: `approval.vote_${decision === 'approve' ? 'approved' : 'rejected'}`,
               subject: { type: 'approval', id },
-              after: { kind: a.kind, about: a.subject, votes: votes.length, required: a.required },
+              after: {
+                kind: a.kind,
+                about: a.subject,
+                votes: votes.length,
+                required: a.required,
+                person,
+                ...(authn
+                  ? {
+                      authn: {
+                        issuer: authn.issuer,
+                        subject: authn.subject,
+                        session: authn.session,
+                        acr: authn.acr,
+                        amr: [...authn.amr],
+                        auth_time: authn.auth_time,
+                      },
+                    }
+                  : {}),
+              },
               ...(reason ? { reason } : {}),
             },
           ]);

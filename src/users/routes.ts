@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { MandateError } from '../core/errors.js';
 import { PERMISSIONS, rolesAllow } from '../core/roles.js';
 import { actorOf, Problem } from '../http/common.js';
-import { NewToken, NewUser, type UsersService } from './service.js';
+import { NewUser, OwnToken, type UsersService } from './service.js';
 
 const UserOut = Type.Object({
   id: Type.String(),
@@ -14,7 +14,7 @@ const UserOut = Type.Object({
   created_at: Type.String(),
   updated_at: Type.String(),
 });
-const TokenOut = Type.Object({
+export const TokenOut = Type.Object({
   id: Type.String(),
   user_id: Type.String(),
   label: Type.Union([Type.String(), Type.Null()]),
@@ -75,18 +75,24 @@ export function registerUserRoutes(app: FastifyInstance, access: UsersService): 
   app.post(
     '/v1/users/:id/tokens',
     {
-      config: { permission: 'users:admin' },
+      // Your own token only, signed in and stepped up (the bootstrap admin for itself): no one mints one for another person.
+      config: { permission: 'inventory:read', stepUp: true },
       schema: {
         tags: ['access'],
-        summary: 'Create an API token for a user; the token is in this answer only',
+        summary: 'Create your own API token (signed in; it expires, 90 days by default); the token is in this answer only',
         params: IdParam,
-        body: Type.Optional(NewToken),
+        body: Type.Optional(OwnToken),
         response: { 201: Type.Composite([TokenOut, Type.Object({ token: Type.String() })]), '4xx': Problem },
       },
     },
     async (req, reply) => {
       const { id } = req.params as { id: string };
-      const created = await access.createToken(actorOf(req), id, (req.body ?? {}) as NewToken);
+      const p = req.principal!;
+      const created = await access.createOwnToken(
+        { user: p.user, signedIn: p.session !== undefined, ...(p.kind ? { kind: p.kind } : {}) },
+        id,
+        (req.body ?? {}) as OwnToken,
+      );
       return reply.code(201).header('cache-control', 'no-store').send(created);
     },
   );

@@ -18,7 +18,7 @@ import { loadClientKey, openIdProvider } from '../../src/signin/provider.js';
 import { CSRF_COOKIE, registerSigninRoutes, sessionAuthenticator, SESSION_COOKIE } from '../../src/signin/routes.js';
 import { signinService, type SigninService } from '../../src/signin/service.js';
 import type { Database } from '../../src/store/db.js';
-import { approveDevice, CookieJar, followSignIn, type Person } from '../support/oidc-provider.js';
+import { approveDevice, CookieJar, followSignIn, setCookies, type Person } from '../support/oidc-provider.js';
 import { testStores } from '../support/stores.js';
 
 const PUBLIC_URL = 'http://127.0.0.1:8080';
@@ -50,15 +50,7 @@ function assertProblem(res: { statusCode: number; headers: Record<string, unknow
   return body;
 }
 
-const cookiesOf = (res: { headers: Record<string, unknown> }) => {
-  const out: Record<string, string> = {};
-  for (const line of [res.headers['set-cookie'] ?? []].flat() as string[]) {
-    const [pair] = line.split(';');
-    const eq = pair!.indexOf('=');
-    out[pair!.slice(0, eq)] = pair!.slice(eq + 1);
-  }
-  return out;
-};
+const cookiesOf = setCookies;
 
 /** A fetch that records the token endpoint's answers, and can rewrite the ID token in them. */
 function tokenFetch(seen: string[], rewrite?: (claims: Record<string, unknown>) => Promise<string>): typeof fetch {

@@ -2,6 +2,7 @@
 import { buildApp, type AppOptions, type MandateApp } from '../../src/app.js';
 import type { Role } from '../../src/core/roles.js';
 import type { Database } from '../../src/store/db.js';
+import { sharedSignin, signInto, type SignedIn } from './oidc-provider.js';
 
 export interface TestApp {
   app: MandateApp;
@@ -16,6 +17,11 @@ export interface TestApp {
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  /**
+   * Signs a demo person (carol, ana, ben, olga, ada) in through the identity provider, as a browser
+   * does; `mfa` adds the one-time code (amr pwd+otp, acr mfa). Only for an app built with `sso: true`.
+   */
+  signIn(person: string, opts?: { mfa?: boolean }): Promise<SignedIn>;
   /** Votes an approval through with as many fresh approvers as it needs (never its requester nor the identity's owner). */
   approve(approvalId: string): Promise<void>;
   /**
@@ -32,13 +38,42 @@ export interface TestApp {
 
 let users = 0;
 
-export async function testApp(db: Database, clock?: () => Date, options: Omit<Partial<AppOptions>, 'db' | 'clock'> = {}): Promise<TestApp> {
-  const app = await buildApp({ db, logger: process.env.TEST_LOG ? { level: 'error' } : false, ...(clock ? { clock } : {}), ...options });
+export async function testApp(
+  db: Database,
+  clock?: () => Date,
+  options: Omit<Partial<AppOptions>, 'db' | 'clock'> & {
+    /** Sign-in through the process's shared demo provider (test/support/oidc-provider.ts): t.signIn. */
+    sso?: boolean;
+  } = {},
+): Promise<TestApp> {
+  const { sso, ...rest } = options;
+  const shared = sso && !rest.signin ? await sharedSignin() : undefined;
+  const app = await buildApp({
+    db,
+    logger: process.env.TEST_LOG ? { level: 'error' } : false,
+    ...(clock ? { clock } : {}),
+    ...(shared ? { signin: { config: shared.config, publicUrl: shared.publicUrl }, publicUrl: shared.publicUrl } : {}),
+    // Tests move their clocks by days: the admin token lives long unless a test asks otherwise.
+    ...rest,
+    users: { bootstrapTtlHours: 24 * 365 * 10, ...rest.users },
+  });
+  if (shared) {
+    // The shared provider closes with the last app that uses it (hooks cannot be added once the app is ready).
+    const close = app.close.bind(app) as () => Promise<void>;
+    (app as unknown as { close: () => Promise<void> }).close = async () => {
+      await close();
+      await shared.release();
+    };
+  }
   const admin = (await app.services.users.bootstrap(undefined))!;
   const t: TestApp = {
     app,
     db,
     admin,
+    async signIn(person, opts = {}) {
+      if (!app.services.signin) throw new Error('t.signIn needs an app built with testApp(db, clock, { sso: true })');
+      return signInto((o) => app.inject(o), person, opts);
+    },
     async approve(approvalId) {
       for (let n = 0; n < 5; n++) {
         const voted = await t.call('POST', `/v1/approvals/${approvalId}/approve`, await t.tokenFor(['approver']), {});

@@ -65,7 +65,14 @@ export function startServerProcess(args: string[], env: Record<string, string> =
       {
         cwd: ROOT,
         // Its own key-encryption key: a test server must not create ./data/mandate.kek in the work tree.
-        env: { ...process.env, MANDATE_LOG_LEVEL: 'warn', MANDATE_KEK: randomBytes(32).toString('base64'), ...env },
+        // With --demo, its demo identity provider on a free port (4001 may be taken by a parallel test or a developer's npm start).
+        env: {
+          ...process.env,
+          MANDATE_LOG_LEVEL: 'warn',
+          MANDATE_KEK: randomBytes(32).toString('base64'),
+          MANDATE_DEMO_OIDC_PORT: '0',
+          ...env,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

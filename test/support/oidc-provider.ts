@@ -1,7 +1,9 @@
 // A browser's part in single sign-on, with plain fetch and a cookie jar: sign in at the demo
 // provider's login form (src/demo/oidc-provider.ts) and come back with the callback URL, approve a
 // device-flow user code as a person, confirm an RP-initiated logout.
-import { DEMO_OTP, DEMO_PASSWORD } from '../../src/demo/oidc-provider.js';
+import { randomBytes } from 'node:crypto';
+import { DEMO_OTP, DEMO_PASSWORD, DEMO_ROLE_MAP, startDemoProvider, type DemoProvider } from '../../src/demo/oidc-provider.js';
+import type { SigninConfig } from '../../src/signin/service.js';
 
 /** Cookies by origin (stricter than a browser, which shares them across a host's ports). */
 export class CookieJar {
@@ -168,4 +170,118 @@ export async function confirmLogout(logoutUrl: string, jar: CookieJar): Promise<
     out = await browse(jar, at);
   }
   return at;
+}
+
+// ---- One demo provider a test process shares, for apps built with testApp(…, { sso: true }).
+
+/** The public URL test apps sign in under (app.inject: nothing listens there; loopback, so no Secure cookies). */
+export const TEST_PUBLIC_URL = 'http://127.0.0.1:8080';
+const TEST_CLIENT = { client_id: 'mandate-test-app', client_secret: `secret-${randomBytes(16).toString('hex')}` };
+
+let shared: Promise<DemoProvider> | undefined;
+let users = 0;
+
+/**
+ * The sign-in configuration of a test app against the process's shared demo provider (started at
+ * the first use, closed when the last app using it closes): the demo people, DEMO_ROLE_MAP, a
+ * 10-minute step-up.
+ */
+export async function sharedSignin(): Promise<{ config: SigninConfig; publicUrl: string; release(): Promise<void> }> {
+  shared ??= startDemoProvider({
+    clients: [
+      {
+        ...TEST_CLIENT,
+        redirect_uris: [`${TEST_PUBLIC_URL}/v1/signin/callback`],
+        post_logout_redirect_uris: [`${TEST_PUBLIC_URL}/console`],
+      },
+    ],
+  });
+  const demo = await shared;
+  users++;
+  let released = false;
+  return {
+    publicUrl: TEST_PUBLIC_URL,
+    config: {
+      issuer: demo.issuer,
+      clientId: TEST_CLIENT.client_id,
+      clientSecret: TEST_CLIENT.client_secret,
+      scope: 'openid profile email offline_access',
+      groupsClaim: 'groups',
+      roleMap: DEMO_ROLE_MAP,
+      idleMinutes: 30,
+      maxHours: 12,
+      stepUp: { maxAgeMinutes: 10 },
+    },
+    async release() {
+      if (released) return;
+      released = true;
+      if (--users > 0 || !shared) return;
+      const closing = shared;
+      shared = undefined;
+      await (await closing).close();
+    },
+  };
+}
+
+/** A person signed in to a test app: their session's cookies, and calls made with them (CSRF header on unsafe ones). */
+export interface SignedIn {
+  user: string;
+  secret: string;
+  csrf: string;
+  cookie: string;
+  /** Headers of a browser request with this session: the cookie, and the CSRF token on an unsafe method. */
+  headers(method: string): Record<string, string>;
+  /** Signs in again at the provider for this session (step-up), with or without the one-time code. */
+  stepUp(opts?: { mfa?: boolean }): Promise<void>;
+}
+
+type Inject = (o: { method: 'GET'; url: string; headers?: Record<string, string> }) => Promise<{
+  statusCode: number;
+  body: string;
+  headers: Record<string, unknown>;
+  json(): any;
+}>;
+
+/** The cookies an answer sets (name → value). */
+export const setCookies = (res: { headers: Record<string, unknown> }) => {
+  const out: Record<string, string> = {};
+  for (const line of [res.headers['set-cookie'] ?? []].flat() as string[]) {
+    const [pair] = line.split(';');
+    const eq = pair!.indexOf('=');
+    out[pair!.slice(0, eq)] = pair!.slice(eq + 1);
+  }
+  return out;
+};
+
+/** Signs a demo person in to an app (through app.inject for Mandate, fetch for the provider), as a browser does. */
+export async function signInto(inject: Inject, login: string, opts: { mfa?: boolean } = {}): Promise<SignedIn> {
+  async function roundTrip(query: string, cookie: string | undefined, mfa: boolean): Promise<Record<string, string>> {
+    const begin = await inject({ method: 'GET', url: `/v1/signin${query}`, ...(cookie ? { headers: { cookie } } : {}) });
+    if (begin.statusCode !== 302) throw new Error(`sign-in did not start: ${begin.statusCode} ${begin.body}`);
+    const binding = setCookies(begin).mandate_signin!;
+    const { callbackUrl } = await followSignIn(String(begin.headers.location), { login, otp: mfa });
+    const back = await inject({
+      method: 'GET',
+      url: callbackUrl.slice(TEST_PUBLIC_URL.length),
+      headers: { cookie: [`mandate_signin=${binding}`, cookie].filter(Boolean).join('; ') },
+    });
+    if (back.statusCode !== 302) throw new Error(`sign-in refused: ${back.statusCode} ${back.body}`);
+    return setCookies(back);
+  }
+  const c = await roundTrip('', undefined, opts.mfa ?? false);
+  const secret = c.mandate_session!;
+  const csrf = c.mandate_csrf!;
+  const cookie = `mandate_session=${secret}; mandate_csrf=${csrf}`;
+  const me = await inject({ method: 'GET', url: '/v1/session', headers: { cookie } });
+  if (me.statusCode !== 200) throw new Error(`no session after sign-in: ${me.body}`);
+  return {
+    user: me.json().user,
+    secret,
+    csrf,
+    cookie,
+    headers: (method) => ({ cookie, ...(['GET', 'HEAD', 'OPTIONS'].includes(method.toUpperCase()) ? {} : { 'x-csrf-token': csrf }) }),
+    async stepUp(o = {}) {
+      await roundTrip('?step_up=true', cookie, o.mfa ?? true);
+    },
+  };
 }

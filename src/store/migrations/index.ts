@@ -13,9 +13,25 @@ import { migration as m0009 } from './0009-discovery.js';
 import { migration as m0010 } from './0010-discovered-accounts-verification.js';
 import { migration as m0011 } from './0011-rate-limits.js';
 import { migration as m0012 } from './0012-sessions.js';
+import { migration as m0013 } from './0013-api-clients-vote-persons.js';
 import { migration as m0014 } from './0014-ssf-streams.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007, m0008, m0009, m0010, m0011, m0012, m0014];
+export const MIGRATIONS: readonly Migration[] = [
+  m0001,
+  m0002,
+  m0003,
+  m0004,
+  m0005,
+  m0006,
+  m0007,
+  m0008,
+  m0009,
+  m0010,
+  m0011,
+  m0012,
+  m0013,
+  m0014,
+];
