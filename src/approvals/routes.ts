@@ -6,7 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { APPROVAL_KINDS, APPROVAL_STATUSES } from '../core/approvals.js';
 import { MandateError } from '../core/errors.js';
 import { Enum } from '../core/model.js';
-import { Problem, voterOf } from '../http/common.js';
+import { voterOf } from '../http/common.js';
+import { ProblemResponse } from '../http/problem.js';
 import { ApprovalRuleSchema, ApprovalSchema, ChangeRequestSchema, Items, type Names } from '../http/responses.js';
 import type { ChangeRequest, ChangeRequestService } from './changes.js';
 import type { Approval, ApprovalEngine } from '../state/approvals.js';
@@ -26,6 +27,7 @@ export function registerApprovalRoutes(fastify: FastifyInstance, approvals: Appr
       config: { permission: 'approvals:read' },
       schema: {
         tags,
+        operationId: 'listApprovals',
         summary: 'Approval requests, newest first; mine=pending: the ones you can decide now (your inbox)',
         querystring: Type.Object(
           {
@@ -36,7 +38,7 @@ export function registerApprovalRoutes(fastify: FastifyInstance, approvals: Appr
           },
           { additionalProperties: false },
         ),
-        response: { 200: Items(ApprovalSchema), '4xx': Problem },
+        response: { 200: Items(ApprovalSchema), '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -57,7 +59,13 @@ export function registerApprovalRoutes(fastify: FastifyInstance, approvals: Appr
     '/v1/approvals/:id',
     {
       config: { permission: 'approvals:read' },
-      schema: { tags, summary: 'One approval request with its votes', params: IdParam, response: { 200: ApprovalSchema, '4xx': Problem } },
+      schema: {
+        tags,
+        operationId: 'getApproval',
+        summary: 'One approval request with its votes',
+        params: IdParam,
+        response: { 200: ApprovalSchema, '4xx': ProblemResponse },
+      },
     },
     async (req) => {
       const { id } = req.params;
@@ -76,10 +84,11 @@ export function registerApprovalRoutes(fastify: FastifyInstance, approvals: Appr
         config: { permission: 'approvals:read', ...(decision === 'approve' ? { stepUp: true as const } : {}) },
         schema: {
           tags,
+          operationId: `${decision}Request`,
           summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a request (never your own, nor one about an identity you own)`,
           params: IdParam,
           body: Type.Optional(Vote),
-          response: { 200: ApprovalSchema, '4xx': Problem },
+          response: { 200: ApprovalSchema, '4xx': ProblemResponse },
         },
       },
       async (req) => {
@@ -95,8 +104,9 @@ export function registerApprovalRoutes(fastify: FastifyInstance, approvals: Appr
       config: { permission: 'approvals:read' },
       schema: {
         tags,
+        operationId: 'listApprovalRules',
         summary: 'The approval rules in force (the first that matches a request decides)',
-        response: { 200: Items(ApprovalRuleSchema), '4xx': Problem },
+        response: { 200: Items(ApprovalRuleSchema), '4xx': ProblemResponse },
       },
     },
     async () => ({ items: [...approvals.rules()] }),
@@ -108,9 +118,10 @@ export function registerApprovalRoutes(fastify: FastifyInstance, approvals: Appr
       config: { permission: 'inventory:read' },
       schema: {
         tags,
+        operationId: 'getChangeRequest',
         summary: 'A policy or lifecycle-rule change request',
         params: IdParam,
-        response: { 200: ChangeRequestSchema, '4xx': Problem },
+        response: { 200: ChangeRequestSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => {

@@ -1,30 +1,28 @@
 // The event history: of any record (by subject), or the whole log either way, by type or action.
-import { MandateError } from '../core/errors.js';
-import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { MandateError } from '../core/errors.js';
 import { Enum } from '../core/model.js';
-import { decodeCursor, DEFAULT_PAGE, encodeCursor, PageQuery, Problem } from '../http/common.js';
+import { decodeCursor, DEFAULT_PAGE, encodeCursor, PageQuery } from '../http/common.js';
+import { ProblemResponse } from '../http/problem.js';
+import { Paged, type Names } from '../http/responses.js';
 import type { Database } from '../store/db.js';
-import { eventsForSubject, findEvents } from '../ledger/log.js';
+import { eventsForSubject, findEvents, type StoredEvent } from '../ledger/log.js';
+import { EventSchema } from './schemas.js';
 
-const EventSchema = Type.Object({
-  seq: Type.Integer(),
-  at: Type.String(),
-  actor: Type.String(),
-  action: Type.String(),
-  subject: Type.Object({ type: Type.String(), id: Type.String() }),
-  before: Type.Unknown(),
-  after: Type.Unknown(),
-  reason: Type.Union([Type.String(), Type.Null()]),
-});
+const IN_STEP: Names<Static<typeof EventSchema>, StoredEvent> = true;
+void IN_STEP;
 
-export function registerEventRoutes(app: FastifyInstance, db: Database): void {
+export function registerEventRoutes(fastify: FastifyInstance, db: Database): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.get(
     '/v1/events',
     {
       config: { permission: 'inventory:read' },
       schema: {
         tags: ['events'],
+        operationId: 'listEvents',
         summary: 'The event log, oldest first (or newest first); filter by subject type, subject id and action',
         querystring: Type.Object(
           {
@@ -36,21 +34,11 @@ export function registerEventRoutes(app: FastifyInstance, db: Database): void {
           },
           { additionalProperties: false },
         ),
-        response: {
-          200: Type.Object({ items: Type.Array(EventSchema), next_cursor: Type.Union([Type.String(), Type.Null()]) }),
-          '4xx': Problem,
-        },
+        response: { 200: Paged(EventSchema), '4xx': ProblemResponse },
       },
     },
     async (req) => {
-      const q = req.query as {
-        cursor?: string;
-        limit?: number;
-        subject_type?: string;
-        subject_id?: string;
-        action?: string;
-        order?: 'asc' | 'desc';
-      };
+      const q = req.query;
       const limit = q.limit ?? DEFAULT_PAGE;
       // A newest-first cursor means "older than", so one walk's cursor is refused by the other.
       const walk = q.order === 'desc' ? { order: 'desc' as const } : {};
@@ -76,39 +64,44 @@ export function registerEventRoutes(app: FastifyInstance, db: Database): void {
       config: { permission: 'inventory:read' },
       schema: {
         tags: ['events'],
+        operationId: 'getEvent',
         summary: 'One event by its sequence number (the ledger explorer, and proofs, name events by seq)',
         params: Type.Object({ seq: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }),
-        response: { 200: EventSchema, '4xx': Problem },
+        response: { 200: EventSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => {
-      const { seq } = req.params as { seq: number };
+      const { seq } = req.params;
       const [event] = await findEvents(db, {}, seq - 1, 1, false);
       if (!event || event.seq !== seq) throw new MandateError('NOT_FOUND', `no event with seq ${seq}`);
       return event;
     },
   );
 
-  for (const path of ['entities', 'people', 'vendors', 'authorisations', 'identities'] as const) {
-    const type = { entities: 'entity', people: 'person', vendors: 'vendor', authorisations: 'authorisation', identities: 'identity' }[path];
+  const KINDS = {
+    entities: ['entity', 'Entity'],
+    people: ['person', 'Person'],
+    vendors: ['vendor', 'Vendor'],
+    authorisations: ['authorisation', 'Authorisation'],
+    identities: ['identity', 'Identity'],
+  } as const;
+  for (const [path, [type, noun]] of Object.entries(KINDS)) {
     app.get(
       `/v1/${path}/:id/events`,
       {
         config: { permission: 'inventory:read' },
         schema: {
           tags: ['events'],
+          operationId: `list${noun}Events`,
           summary: `The history of one ${type}`,
           params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 254 }) }),
           querystring: Type.Object(PageQuery, { additionalProperties: false }),
-          response: {
-            200: Type.Object({ items: Type.Array(EventSchema), next_cursor: Type.Union([Type.String(), Type.Null()]) }),
-            '4xx': Problem,
-          },
+          response: { 200: Paged(EventSchema), '4xx': ProblemResponse },
         },
       },
       async (req) => {
-        const { id } = req.params as { id: string };
-        const q = req.query as { cursor?: string; limit?: number };
+        const { id } = req.params;
+        const q = req.query;
         const limit = q.limit ?? DEFAULT_PAGE;
         const page = await eventsForSubject(db, type, id, decodeCursor<number>(q.cursor, 'number') ?? 0, limit + 1);
         const items = page.slice(0, limit);

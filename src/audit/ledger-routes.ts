@@ -4,7 +4,7 @@ import { PassThrough } from 'node:stream';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { Problem } from '../http/common.js';
+import { ProblemResponse } from '../http/problem.js';
 import { MemberStateSchema, ServiceSchema, Timestamp } from '../core/model.js';
 import { defaultRules } from '../state/lifecycle-rules.js';
 import type { Database } from '../store/db.js';
@@ -32,6 +32,7 @@ export function registerLedgerRoutes(fastify: FastifyInstance, db: Database, led
       config: { permission: 'inventory:read' },
       schema: {
         tags,
+        operationId: 'listIdentitiesAsOf',
         summary: 'Who could do an action, for an entity / service / member state, at a past time: rebuilt from the ledger, with proofs',
         querystring: Type.Object(
           {
@@ -44,7 +45,7 @@ export function registerLedgerRoutes(fastify: FastifyInstance, db: Database, led
           },
           { additionalProperties: false },
         ),
-        response: { 200: AsOfSchema, '4xx': Problem },
+        response: { 200: AsOfSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -65,9 +66,10 @@ export function registerLedgerRoutes(fastify: FastifyInstance, db: Database, led
       config: { permission: 'inventory:read' },
       schema: {
         tags,
+        operationId: 'getLedgerCheckpoint',
         summary: 'The latest signed checkpoint (C2SP tlog-checkpoint); ?fresh=true signs one of the log as it is now',
         querystring: Type.Object({ fresh: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-        response: { 200: CheckpointWithKeySchema, '4xx': Problem },
+        response: { 200: CheckpointWithKeySchema, '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -80,7 +82,12 @@ export function registerLedgerRoutes(fastify: FastifyInstance, db: Database, led
     '/v1/ledger/checkpoints',
     {
       config: { permission: 'inventory:read' },
-      schema: { tags, summary: 'Sign a checkpoint of the log as it is now', response: { 200: CheckpointSchema, '4xx': Problem } },
+      schema: {
+        tags,
+        operationId: 'createLedgerCheckpoint',
+        summary: 'Sign a checkpoint of the log as it is now',
+        response: { 200: CheckpointSchema, '4xx': ProblemResponse },
+      },
     },
     async () => ledger.checkpoint(),
   );
@@ -88,7 +95,12 @@ export function registerLedgerRoutes(fastify: FastifyInstance, db: Database, led
     '/v1/ledger/key',
     {
       config: { permission: 'public' },
-      schema: { tags, summary: "The log's verifier key", response: { 200: VerifierKeySchema, '5xx': Problem } },
+      schema: {
+        tags,
+        operationId: 'getLedgerKey',
+        summary: "The log's verifier key",
+        response: { 200: VerifierKeySchema, '5xx': ProblemResponse },
+      },
     },
     async () => ({ verifier_key: (await ledger.logKey()).verifierKey }),
   );
@@ -98,9 +110,10 @@ export function registerLedgerRoutes(fastify: FastifyInstance, db: Database, led
       config: { permission: 'inventory:read' },
       schema: {
         tags,
+        operationId: 'getInclusionProof',
         summary: 'Inclusion proof of an event (by seq) in the tree of a size (default: now)',
         querystring: Type.Object({ seq: Size, size: Type.Optional(Size) }, { additionalProperties: false }),
-        response: { 200: InclusionProofSchema, '4xx': Problem },
+        response: { 200: InclusionProofSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -114,9 +127,10 @@ export function registerLedgerRoutes(fastify: FastifyInstance, db: Database, led
       config: { permission: 'inventory:read' },
       schema: {
         tags,
+        operationId: 'getConsistencyProof',
         summary: 'Consistency proof between two tree sizes',
         querystring: Type.Object({ from: Size, to: Type.Optional(Size) }, { additionalProperties: false }),
-        response: { 200: ConsistencyProofSchema, '4xx': Problem },
+        response: { 200: ConsistencyProofSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -130,13 +144,14 @@ export function registerLedgerRoutes(fastify: FastifyInstance, db: Database, led
       config: { permission: 'inventory:read' },
       schema: {
         tags,
+        operationId: 'exportLedger',
         summary: 'The whole log as JSON Lines (docs/ledger.md)',
         response: {
           200: {
             description: 'a header line, every event with its leaf hash, then every signed checkpoint',
             content: { 'application/x-ndjson': { schema: NdjsonStream } },
           },
-          '4xx': Problem,
+          '4xx': ProblemResponse,
         },
       },
     },

@@ -1,7 +1,20 @@
-// What the ledger routes answer: checkpoints, proofs and the as-of question (src/ledger/service.ts,
-// src/ledger/asof.ts). Imports only TypeBox, so the console can import the types.
+// What the audit routes answer: events (src/ledger/log.ts), checkpoints, proofs and the as-of
+// question (src/ledger/service.ts, src/ledger/asof.ts). Imports only TypeBox, so the console can
+// import the types.
 import { Type } from '@sinclair/typebox';
 import { Nullable, OpenObject } from '../http/responses.js';
+
+/** One event of the log (src/ledger/log.ts `StoredEvent`). */
+export const EventSchema = Type.Object({
+  seq: Type.Integer(),
+  at: Type.String(),
+  actor: Type.String(),
+  action: Type.String(),
+  subject: Type.Object({ type: Type.String(), id: Type.String() }),
+  before: Type.Unknown(),
+  after: Type.Unknown(),
+  reason: Nullable(Type.String()),
+});
 
 export const CheckpointSchema = Type.Object(
   {

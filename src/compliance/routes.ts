@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { CHECKS } from '../core/checks.js';
 import { MandateError } from '../core/errors.js';
 import { Enum, Id, MemberStateSchema, Timestamp } from '../core/model.js';
-import { actorOf, Problem } from '../http/common.js';
+import { actorOf } from '../http/common.js';
+import { ProblemResponse } from '../http/problem.js';
 import { Items, type Names } from '../http/responses.js';
 import { loadCatalogue } from '../state/catalogue.js';
 import type { LeakService } from './leaks.js';
@@ -36,7 +37,12 @@ export function registerComplianceRoutes(fastify: FastifyInstance, compliance: C
     '/v1/controls',
     {
       config: { permission: 'inventory:read' },
-      schema: { tags, summary: 'The control catalogue (controls/catalogue.yaml)', response: { 200: CatalogueSchema, '4xx': Problem } },
+      schema: {
+        tags,
+        operationId: 'getControlCatalogue',
+        summary: 'The control catalogue (controls/catalogue.yaml)',
+        response: { 200: CatalogueSchema, '4xx': ProblemResponse },
+      },
     },
     async () => loadCatalogue(),
   );
@@ -47,8 +53,9 @@ export function registerComplianceRoutes(fastify: FastifyInstance, compliance: C
       config: { permission: 'inventory:read' },
       schema: {
         tags,
+        operationId: 'listChecks',
         summary: 'The automated checks and the controls each evidences',
-        response: { 200: Items(CheckSchema), '4xx': Problem },
+        response: { 200: Items(CheckSchema), '4xx': ProblemResponse },
       },
     },
     async () => ({
@@ -69,8 +76,9 @@ export function registerComplianceRoutes(fastify: FastifyInstance, compliance: C
       config: { permission: 'compliance:manage' },
       schema: {
         tags,
+        operationId: 'runChecks',
         summary: 'Run every check now (they also run on a schedule and after changes)',
-        response: { 200: RunSummarySchema, '4xx': Problem },
+        response: { 200: RunSummarySchema, '4xx': ProblemResponse },
       },
     },
     async () => compliance.run('manual'),
@@ -82,9 +90,10 @@ export function registerComplianceRoutes(fastify: FastifyInstance, compliance: C
       config: { permission: 'inventory:read' },
       schema: {
         tags,
+        operationId: 'listCheckRuns',
         summary: 'Check runs, newest first',
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }),
-        response: { 200: Items(RunSummarySchema), '4xx': Problem },
+        response: { 200: Items(RunSummarySchema), '4xx': ProblemResponse },
       },
     },
     async (req) => ({ items: await compliance.runs(req.query.limit ?? 20) }),
@@ -96,6 +105,7 @@ export function registerComplianceRoutes(fastify: FastifyInstance, compliance: C
       config: { permission: 'inventory:read' },
       schema: {
         tags,
+        operationId: 'listFindings',
         summary: 'Findings, most severe first (default: open and acknowledged); fresh=true runs the checks first',
         querystring: Type.Object(
           {
@@ -111,7 +121,7 @@ export function registerComplianceRoutes(fastify: FastifyInstance, compliance: C
           },
           { additionalProperties: false },
         ),
-        response: { 200: Items(FindingSchema), '4xx': Problem },
+        response: { 200: Items(FindingSchema), '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -140,7 +150,13 @@ export function registerComplianceRoutes(fastify: FastifyInstance, compliance: C
     '/v1/findings/:id',
     {
       config: { permission: 'inventory:read' },
-      schema: { tags, summary: 'One finding with its lifecycle', params: IdParam, response: { 200: FindingSchema, '4xx': Problem } },
+      schema: {
+        tags,
+        operationId: 'getFinding',
+        summary: 'One finding with its lifecycle',
+        params: IdParam,
+        response: { 200: FindingSchema, '4xx': ProblemResponse },
+      },
     },
     async (req) => {
       const f = await compliance.finding(req.params.id);
@@ -155,10 +171,11 @@ export function registerComplianceRoutes(fastify: FastifyInstance, compliance: C
       config: { permission: 'compliance:manage' },
       schema: {
         tags,
+        operationId: 'acknowledgeFinding',
         summary: 'Acknowledge an open finding (it stays until its cause is gone)',
         params: IdParam,
         body: Type.Object({ note: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
-        response: { 200: FindingSchema, '4xx': Problem },
+        response: { 200: FindingSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => compliance.acknowledge(req.principal!.user, req.params.id, req.body.note),
@@ -170,8 +187,9 @@ export function registerComplianceRoutes(fastify: FastifyInstance, compliance: C
       config: { permission: 'inventory:read' },
       schema: {
         tags,
+        operationId: 'getFindingsLag',
         summary: 'Remediation lag: how long findings stayed open, by severity',
-        response: { 200: LagSchema, '4xx': Problem },
+        response: { 200: LagSchema, '4xx': ProblemResponse },
       },
     },
     async () => compliance.lag(),
@@ -183,6 +201,7 @@ export function registerComplianceRoutes(fastify: FastifyInstance, compliance: C
       config: { permission: 'inventory:read' },
       schema: {
         tags,
+        operationId: 'getReadiness',
         summary:
           'Readiness per entity × member state × service: score, blocking findings, owners to chase, deadlines (as_of: from the run at ' +
           'or before that time)',
@@ -199,7 +218,7 @@ export function registerComplianceRoutes(fastify: FastifyInstance, compliance: C
           },
           { additionalProperties: false },
         ),
-        response: { 200: ReadinessSchema, '4xx': Problem },
+        response: { 200: ReadinessSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -219,9 +238,10 @@ export function registerComplianceRoutes(fastify: FastifyInstance, compliance: C
       config: { permission: 'inventory:read' },
       schema: {
         tags,
+        operationId: 'getReadinessTrend',
         summary: 'Mean readiness of one entity and member state at each run',
         querystring: Type.Object({ entity: Id, jurisdiction: MemberStateSchema }, { additionalProperties: false }),
-        response: { 200: TrendSchema, '4xx': Problem },
+        response: { 200: TrendSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -236,12 +256,13 @@ export function registerComplianceRoutes(fastify: FastifyInstance, compliance: C
       config: { permission: 'compliance:manage' },
       schema: {
         tags,
+        operationId: 'reportLeaks',
         summary: 'Ingest a scanner report (gitleaks JSON or trufflehog JSON lines): fingerprints only, never the secret',
         body: Type.Object(
           { report: Type.String({ minLength: 1, maxLength: 900_000 }), identity: Type.Optional(Id) },
           { additionalProperties: false },
         ),
-        response: { 201: LeakIngestSchema, '4xx': Problem },
+        response: { 201: LeakIngestSchema, '4xx': ProblemResponse },
       },
     },
     async (req, reply) => {
@@ -256,9 +277,10 @@ export function registerComplianceRoutes(fastify: FastifyInstance, compliance: C
       config: { permission: 'inventory:read' },
       schema: {
         tags,
+        operationId: 'listLeaks',
         summary: 'Leaked secrets reported by scanners',
         querystring: Type.Object({ open: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
-        response: { 200: Items(LeakSchema), '4xx': Problem },
+        response: { 200: Items(LeakSchema), '4xx': ProblemResponse },
       },
     },
     async (req) => ({ items: await leaks.list(req.query.open ?? false) }),
@@ -270,10 +292,11 @@ export function registerComplianceRoutes(fastify: FastifyInstance, compliance: C
       config: { permission: 'compliance:manage' },
       schema: {
         tags,
+        operationId: 'resolveLeak',
         summary: 'Mark a leaked secret revoked and rotated',
         params: IdParam,
         body: Type.Object({ notes: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
-        response: { 200: LeakSchema, '4xx': Problem },
+        response: { 200: LeakSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => leaks.resolve(actorOf(req), req.params.id, req.body.notes),

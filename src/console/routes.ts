@@ -5,6 +5,8 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /** console/dist beside src/ (or dist/) of this package. */
@@ -13,7 +15,8 @@ export const CONSOLE_DIST = resolve(fileURLToPath(new URL('../../console/dist', 
 // The console talks only to this origin; no inline scripts, no framing, no referrer leaks.
 const SECURITY_HEADERS = {
   'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; " +
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
@@ -36,7 +39,11 @@ export function buildFile(root: string, path: string): string | undefined {
   }
 }
 
-export async function registerConsoleRoutes(app: FastifyInstance, root = CONSOLE_DIST): Promise<void> {
+/** The path under /console/ (the wildcard: any text, checked by buildFile). */
+const ConsolePath = Type.Object({ '*': Type.String() });
+
+export async function registerConsoleRoutes(fastify: FastifyInstance, root = CONSOLE_DIST): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const built = existsSync(join(root, 'index.html'));
   if (built) await app.register(fastifyStatic, { root, serve: false });
 
@@ -48,7 +55,7 @@ export async function registerConsoleRoutes(app: FastifyInstance, root = CONSOLE
   const config = { permission: 'public' as const };
   app.get('/', { config, schema: { hide: true } }, async (_req, reply) => reply.redirect('/console/'));
   app.get('/console', { config, schema: { hide: true } }, async (_req, reply) => reply.redirect('/console/'));
-  app.get('/console/*', { config, schema: { hide: true } }, async (req, reply) => {
+  app.get('/console/*', { config, schema: { hide: true, params: ConsolePath } }, async (req, reply) => {
     reply.headers(SECURITY_HEADERS);
     if (!built) {
       return reply
@@ -56,7 +63,7 @@ export async function registerConsoleRoutes(app: FastifyInstance, root = CONSOLE
         .type('text/plain; charset=utf-8')
         .send('The console is not built. Run `npm run build` (or `npm start`, which builds it) and restart the server.\n');
     }
-    const path = (req.params as { '*': string })['*'];
+    const path = req.params['*'];
     const file = buildFile(root, path);
     // A missing asset is a 404 (an old tab after an upgrade must not get HTML for its script);
     // any other path is one of the app's own routes.

@@ -1,12 +1,16 @@
 // The decision point over HTTP: one decision, a batch, and the reports enforcement points send of
 // the decisions they took locally.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { actorOf, Problem } from '../http/common.js';
-import { DecisionBatch, DecisionOut, DecisionRequest, ReportedDecisions, type DecisionRequest as DecisionRequestT } from './model.js';
+import { actorOf } from '../http/common.js';
+import { ProblemResponse } from '../http/problem.js';
+import { Items } from '../http/responses.js';
+import { DecisionBatch, DecisionOut, DecisionRequest, ReportedDecisions } from './model.js';
 import type { DecisionService } from './service.js';
 
-export function registerDecisionRoutes(app: FastifyInstance, decisions: DecisionService, ready: () => Promise<unknown>): void {
+export function registerDecisionRoutes(fastify: FastifyInstance, decisions: DecisionService, ready: () => Promise<unknown>): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // A refused request is evidence too (who tried what shape), so validation errors pass through here.
   const refuse = async (
     req: { validationError?: Error & { validation?: { keyword: string; instancePath: string; message?: string }[] } },
@@ -31,15 +35,16 @@ export function registerDecisionRoutes(app: FastifyInstance, decisions: Decision
       attachValidation: true,
       schema: {
         tags: ['decisions'],
+        operationId: 'decide',
         summary: 'Decide one action: built-in rules, then the firm’s Cedar policies; execute decisions are recorded',
         body: DecisionRequest,
-        response: { 200: DecisionOut, '4xx': Problem },
+        response: { 200: DecisionOut, '4xx': ProblemResponse },
       },
     },
     async (req) => {
       if (req.validationError) return refuse(req, actorOf(req));
       await ready();
-      return decisions.decide(actorOf(req), req.body as DecisionRequestT);
+      return decisions.decide(actorOf(req), req.body);
     },
   );
 
@@ -51,15 +56,16 @@ export function registerDecisionRoutes(app: FastifyInstance, decisions: Decision
       bodyLimit: 4 * 1024 * 1024,
       schema: {
         tags: ['decisions'],
+        operationId: 'decideBatch',
         summary: 'Decide up to 1,000 actions in one request',
         body: DecisionBatch,
-        response: { 200: Type.Object({ items: Type.Array(DecisionOut) }), '4xx': Problem },
+        response: { 200: Items(DecisionOut), '4xx': ProblemResponse },
       },
     },
     async (req) => {
       if (req.validationError) return refuse(req, actorOf(req));
       await ready();
-      return { items: await decisions.decideBatch(actorOf(req), (req.body as { items: DecisionRequestT[] }).items) };
+      return { items: await decisions.decideBatch(actorOf(req), req.body.items) };
     },
   );
 
@@ -70,11 +76,12 @@ export function registerDecisionRoutes(app: FastifyInstance, decisions: Decision
       bodyLimit: 8 * 1024 * 1024,
       schema: {
         tags: ['decisions'],
+        operationId: 'reportDecisions',
         summary: 'Record decisions an enforcement point took locally',
         body: ReportedDecisions,
-        response: { 200: Type.Object({ recorded: Type.Integer() }), '4xx': Problem },
+        response: { 200: Type.Object({ recorded: Type.Integer() }), '4xx': ProblemResponse },
       },
     },
-    async (req) => decisions.report(actorOf(req), req.body as never),
+    async (req) => decisions.report(actorOf(req), req.body),
   );
 }

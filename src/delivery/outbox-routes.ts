@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { Enum } from '../core/model.js';
-import { Problem } from '../http/common.js';
+import { ProblemResponse } from '../http/problem.js';
 import { Nullable } from '../http/responses.js';
 import type { OutboxDeliverer } from './deliverer.js';
 
@@ -39,6 +39,7 @@ export function registerOutboxRoutes(fastify: FastifyInstance, outbox: OutboxDel
       config: { permission: 'inventory:read' },
       schema: {
         tags: ['outbox'],
+        operationId: 'listOutbox',
         summary: 'Connector deliveries; status=failed lists the open problems',
         querystring: Type.Object(
           { status: Type.Optional(Enum(STATUSES)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
@@ -52,7 +53,7 @@ export function registerOutboxRoutes(fastify: FastifyInstance, outbox: OutboxDel
             },
             { title: 'Outbox' },
           ),
-          '4xx': Problem,
+          '4xx': ProblemResponse,
         },
       },
     },
@@ -67,9 +68,10 @@ export function registerOutboxRoutes(fastify: FastifyInstance, outbox: OutboxDel
       config: { permission: 'outbox:retry' },
       schema: {
         tags: ['outbox'],
+        operationId: 'retryOutboxDelivery',
         summary: 'Retry a failed delivery',
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 300 }) }),
-        response: { 200: OutboxRowSchema, '4xx': Problem },
+        response: { 200: OutboxRowSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => outbox.retry(`user:${req.principal!.user}`, req.params.id),

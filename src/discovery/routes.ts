@@ -6,7 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { MandateError } from '../core/errors.js';
 import { Email, Enum, Id, Labels, Scope, Text } from '../core/model.js';
 import { ENVIRONMENTS, IDENTITY_FUNCTIONS } from '../core/vocabulary.js';
-import { actorOf, decodeCursor, DEFAULT_PAGE, encodeCursor, PageQuery, Problem } from '../http/common.js';
+import { actorOf, decodeCursor, DEFAULT_PAGE, encodeCursor, PageQuery } from '../http/common.js';
+import { ProblemResponse } from '../http/problem.js';
 import { Items, Paged, type Names } from '../http/responses.js';
 import { AccountSchema, AdoptedSchema, AdoptHeldSchema, type ObservedAccountSchema, RunSchema, SourceSchema } from './schemas.js';
 import { ACCOUNT_STATES, DISMISS_REASONS, type AccountView, type DiscoveryService, type RunView, type SourceView } from './service.js';
@@ -79,9 +80,10 @@ export function registerDiscoveryRoutes(fastify: FastifyInstance, discovery: Dis
       config: { permission: 'identities:write' },
       schema: {
         tags,
+        operationId: 'createDiscoverySource',
         summary: 'Add a discovery source; its secrets are sealed under the server key and never shown again',
         body: NewSourceBody,
-        response: { 201: SourceSchema, '4xx': Problem },
+        response: { 201: SourceSchema, '4xx': ProblemResponse },
       },
     },
     async (req, reply) => {
@@ -99,8 +101,9 @@ export function registerDiscoveryRoutes(fastify: FastifyInstance, discovery: Dis
       config: { permission: 'inventory:read' },
       schema: {
         tags,
+        operationId: 'listDiscoverySources',
         summary: 'Discovery sources with their last run (secrets shown as ***)',
-        response: { 200: Items(SourceSchema), '4xx': Problem },
+        response: { 200: Items(SourceSchema), '4xx': ProblemResponse },
       },
     },
     async () => ({ items: await discovery.listSources() }),
@@ -112,11 +115,12 @@ export function registerDiscoveryRoutes(fastify: FastifyInstance, discovery: Dis
       config: { permission: 'identities:write' },
       schema: {
         tags,
+        operationId: 'runDiscoverySource',
         summary:
           'Read the source now and reconcile it with the inventory; answers when the run ends (status failed, with its redacted cause, ' +
           'when the source cannot be read)',
         params: SourceParam,
-        response: { 200: RunSchema, '4xx': Problem },
+        response: { 200: RunSchema, '4xx': ProblemResponse },
       },
     },
     async (req, reply) => {
@@ -130,7 +134,13 @@ export function registerDiscoveryRoutes(fastify: FastifyInstance, discovery: Dis
     '/v1/discovery/runs/:id',
     {
       config: { permission: 'inventory:read' },
-      schema: { tags, summary: 'One discovery run', params: SourceParam, response: { 200: RunSchema, '4xx': Problem } },
+      schema: {
+        tags,
+        operationId: 'getDiscoveryRun',
+        summary: 'One discovery run',
+        params: SourceParam,
+        response: { 200: RunSchema, '4xx': ProblemResponse },
+      },
     },
     async (req) => {
       const { id } = req.params;
@@ -146,6 +156,7 @@ export function registerDiscoveryRoutes(fastify: FastifyInstance, discovery: Dis
       config: { permission: 'inventory:read' },
       schema: {
         tags,
+        operationId: 'listDiscoveredAccounts',
         summary: 'Discovered accounts in key order, by source, state and the identity they were matched to',
         querystring: Type.Object(
           {
@@ -156,7 +167,7 @@ export function registerDiscoveryRoutes(fastify: FastifyInstance, discovery: Dis
           },
           { additionalProperties: false },
         ),
-        response: { 200: Paged(AccountSchema), '4xx': Problem },
+        response: { 200: Paged(AccountSchema), '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -179,7 +190,13 @@ export function registerDiscoveryRoutes(fastify: FastifyInstance, discovery: Dis
     '/v1/discovery/accounts/:key',
     {
       config: { permission: 'inventory:read' },
-      schema: { tags, summary: 'One discovered account', params: KeyParam, response: { 200: AccountSchema, '4xx': Problem } },
+      schema: {
+        tags,
+        operationId: 'getDiscoveredAccount',
+        summary: 'One discovered account',
+        params: KeyParam,
+        response: { 200: AccountSchema, '4xx': ProblemResponse },
+      },
     },
     async (req) => discovery.account(req.params.key),
   );
@@ -190,10 +207,11 @@ export function registerDiscoveryRoutes(fastify: FastifyInstance, discovery: Dis
       config: { permission: 'identities:write' },
       schema: {
         tags,
+        operationId: 'dismissDiscoveredAccount',
         summary: 'Dismiss a discovered account, with the reason (recorded)',
         params: KeyParam,
         body: DismissBody,
-        response: { 200: AccountSchema, '4xx': Problem },
+        response: { 200: AccountSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => discovery.dismiss(actorOf(req), req.params.key, req.body),
@@ -205,12 +223,13 @@ export function registerDiscoveryRoutes(fastify: FastifyInstance, discovery: Dis
       config: { permission: 'identities:write' },
       schema: {
         tags,
+        operationId: 'adoptDiscoveredAccount',
         summary:
           'Adopt an unmanaged account into the inventory (201 created; 202: it has power and waits for approval, the change request is ' +
           'answered)',
         params: KeyParam,
         body: AdoptBody,
-        response: { 201: AdoptedSchema, 202: AdoptHeldSchema, '4xx': Problem },
+        response: { 201: AdoptedSchema, 202: AdoptHeldSchema, '4xx': ProblemResponse },
       },
     },
     async (req, reply) => {

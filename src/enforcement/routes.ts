@@ -4,10 +4,16 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { EnforcementDelta } from '@mandate/sdk/snapshot';
-import { Problem } from '../http/common.js';
+import { ProblemResponse } from '../http/problem.js';
 import type { EnforcementHub } from './hub.js';
 
 export const HEARTBEAT_MS = 1000;
+
+// The stream is written to the socket (the reply is hijacked): the document shows its media type.
+const EventStream = {
+  description: 'an endless stream: `event: snapshot|delta|heartbeat`, an `id:` (its seq) on snapshot and delta, `data:` JSON',
+  content: { 'text/event-stream': { schema: Type.String({ description: 'Server-Sent Events (text/event-stream)' }) } },
+};
 
 export function registerEnforcementRoutes(app: FastifyInstance, hub: EnforcementHub, ready: () => Promise<unknown>): void {
   // Streams never end by themselves: on shutdown they are closed first, or the server would wait
@@ -23,8 +29,9 @@ export function registerEnforcementRoutes(app: FastifyInstance, hub: Enforcement
       config: { permission: 'enforcement:subscribe' },
       schema: {
         tags: ['enforcement'],
+        operationId: 'getEnforcementSnapshot',
         summary: 'What an enforcement point needs to decide locally: policies, lifecycle rules, authorisation states, revocations',
-        response: { 200: Type.Object({ seq: Type.Integer() }, { additionalProperties: true }), '4xx': Problem },
+        response: { 200: Type.Object({ seq: Type.Integer() }, { additionalProperties: true }), '4xx': ProblemResponse },
       },
     },
     async () => {
@@ -39,8 +46,9 @@ export function registerEnforcementRoutes(app: FastifyInstance, hub: Enforcement
       config: { permission: 'enforcement:subscribe' },
       schema: {
         tags: ['enforcement'],
+        operationId: 'streamEnforcement',
         summary: 'Server-Sent Events: `snapshot`, then `delta` as changes commit, and `heartbeat` every second',
-        response: { '4xx': Problem },
+        response: { 200: EventStream, '4xx': ProblemResponse },
       },
     },
     async (req, reply) => {

@@ -1,30 +1,44 @@
 // POST /v1/evidence-packs: one signed pack for one entity and member state (as of a time).
 import { createHash } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { Id, Timestamp } from '../core/model.js';
 import { appendEvents } from '../ledger/log.js';
-import { actorOf, Problem } from '../http/common.js';
+import { actorOf } from '../http/common.js';
+import { ProblemResponse } from '../http/problem.js';
 import type { Database } from '../store/db.js';
 import type { EvidencePackService } from './pack.js';
 
-export function registerEvidenceRoutes(app: FastifyInstance, db: Database, clock: () => Date, packs: EvidencePackService): void {
+// The pack is bytes (a Buffer, sent as is): the document shows its media type and headers.
+const Pack = {
+  description: 'the signed pack, as an attachment',
+  headers: {
+    'content-disposition': Type.String({ description: 'attachment; filename="mandate-evidence-{entity}-{jurisdiction}-{date}.tar.gz"' }),
+    'x-mandate-pack-sha256': Type.String({ description: 'SHA-256 of the pack, hex (also in its evidence.exported event)' }),
+  },
+  content: { 'application/gzip': { schema: Type.Unsafe<Buffer>({ type: 'string', contentMediaType: 'application/gzip' }) } },
+};
+
+export function registerEvidenceRoutes(fastify: FastifyInstance, db: Database, clock: () => Date, packs: EvidencePackService): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.post(
     '/v1/evidence-packs',
     {
       config: { permission: 'compliance:manage' },
       schema: {
         tags: ['compliance'],
+        operationId: 'createEvidencePack',
         summary: 'Build a signed evidence pack (.tar.gz: OSCAL, HTML report, cited ledger events with proofs, signed manifest)',
         body: Type.Object(
           { entity: Id, jurisdiction: Type.String({ minLength: 2, maxLength: 2 }), as_of: Type.Optional(Timestamp) },
           { additionalProperties: false },
         ),
-        response: { '4xx': Problem },
+        response: { 200: Pack, '4xx': ProblemResponse },
       },
     },
     async (req, reply) => {
-      const b = req.body as { entity: string; jurisdiction: string; as_of?: string };
+      const b = req.body;
       const built = await packs.build({ entity: b.entity, jurisdiction: b.jurisdiction, ...(b.as_of ? { asOf: b.as_of } : {}) });
       // Who exported what is evidence too (the pack's manifest hash identifies it).
       const digest = createHash('sha256').update(built.bytes).digest('hex');

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MandateError } from '../core/errors.js';
 import { AccessRequestInput, ExceptionInput, UnsealInput } from '../core/grants.js';
 import { Enum, Id } from '../core/model.js';
-import { Problem } from '../http/common.js';
+import { ProblemResponse } from '../http/problem.js';
 import { Items, type Names } from '../http/responses.js';
 import type { GrantEntry } from '../state/grants.js';
 import { AccessRequestSchema, ActivationSchema, ExceptionSchema, GrantEntrySchema } from './schemas.js';
@@ -43,9 +43,10 @@ export function registerGrantRoutes(fastify: FastifyInstance, grants: GrantsServ
       config: { permission: 'approvals:read', workload: true },
       schema: {
         tags: ['access'],
+        operationId: 'requestAccess',
         summary: 'Ask for scoped, time-bound access for an identity (an approval request)',
         body: AccessRequestInput,
-        response: { 201: AccessRequestSchema, '4xx': Problem },
+        response: { 201: AccessRequestSchema, '4xx': ProblemResponse },
       },
     },
     async (req, reply) => reply.code(201).send(await grants.requestAccess(requester(req), req.body)),
@@ -57,6 +58,7 @@ export function registerGrantRoutes(fastify: FastifyInstance, grants: GrantsServ
       config: { permission: 'approvals:read' },
       schema: {
         tags: ['access'],
+        operationId: 'listAccessRequests',
         summary: 'Access requests, newest first',
         querystring: Type.Object(
           {
@@ -66,7 +68,7 @@ export function registerGrantRoutes(fastify: FastifyInstance, grants: GrantsServ
           },
           { additionalProperties: false },
         ),
-        response: { 200: Items(AccessRequestSchema), '4xx': Problem },
+        response: { 200: Items(AccessRequestSchema), '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -79,7 +81,13 @@ export function registerGrantRoutes(fastify: FastifyInstance, grants: GrantsServ
     '/v1/access-requests/:id',
     {
       config: { permission: 'approvals:read' },
-      schema: { tags: ['access'], summary: 'One access request', params: IdParam, response: { 200: AccessRequestSchema, '4xx': Problem } },
+      schema: {
+        tags: ['access'],
+        operationId: 'getAccessRequest',
+        summary: 'One access request',
+        params: IdParam,
+        response: { 200: AccessRequestSchema, '4xx': ProblemResponse },
+      },
     },
     async (req) => {
       const { id } = req.params;
@@ -95,10 +103,11 @@ export function registerGrantRoutes(fastify: FastifyInstance, grants: GrantsServ
       config: { permission: 'identities:status' },
       schema: {
         tags: ['access'],
+        operationId: 'revokeAccessRequest',
         summary: 'End an active grant now, or withdraw a pending request',
         params: IdParam,
         body: Reason,
-        response: { 200: AccessRequestSchema, '4xx': Problem },
+        response: { 200: AccessRequestSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => grants.revokeAccess(requester(req), req.params.id, req.body.reason),
@@ -110,9 +119,10 @@ export function registerGrantRoutes(fastify: FastifyInstance, grants: GrantsServ
       config: { permission: 'inventory:read' },
       schema: {
         tags: ['access'],
+        operationId: 'listIdentityGrants',
         summary: 'What an identity holds beyond its entitlement right now: grants, exceptions, break-glass activations',
         params: IdParam,
-        response: { 200: Items(GrantEntrySchema), '4xx': Problem },
+        response: { 200: Items(GrantEntrySchema), '4xx': ProblemResponse },
       },
     },
     async (req) => ({ items: await grants.active(req.params.id) }),
@@ -125,9 +135,10 @@ export function registerGrantRoutes(fastify: FastifyInstance, grants: GrantsServ
       config: { permission: 'exceptions:write' },
       schema: {
         tags: ['exceptions'],
+        operationId: 'createException',
         summary: 'Register a documented policy exception (an approval request)',
         body: ExceptionInput,
-        response: { 201: ExceptionSchema, '4xx': Problem },
+        response: { 201: ExceptionSchema, '4xx': ProblemResponse },
       },
     },
     async (req, reply) => reply.code(201).send(await grants.registerException(person(req), req.body)),
@@ -139,6 +150,7 @@ export function registerGrantRoutes(fastify: FastifyInstance, grants: GrantsServ
       config: { permission: 'inventory:read' },
       schema: {
         tags: ['exceptions'],
+        operationId: 'listExceptions',
         summary: 'The exceptions register, newest first',
         querystring: Type.Object(
           {
@@ -148,7 +160,7 @@ export function registerGrantRoutes(fastify: FastifyInstance, grants: GrantsServ
           },
           { additionalProperties: false },
         ),
-        response: { 200: Items(ExceptionSchema), '4xx': Problem },
+        response: { 200: Items(ExceptionSchema), '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -161,7 +173,13 @@ export function registerGrantRoutes(fastify: FastifyInstance, grants: GrantsServ
     '/v1/exceptions/:id',
     {
       config: { permission: 'inventory:read' },
-      schema: { tags: ['exceptions'], summary: 'One exception', params: IdParam, response: { 200: ExceptionSchema, '4xx': Problem } },
+      schema: {
+        tags: ['exceptions'],
+        operationId: 'getException',
+        summary: 'One exception',
+        params: IdParam,
+        response: { 200: ExceptionSchema, '4xx': ProblemResponse },
+      },
     },
     async (req) => {
       const { id } = req.params;
@@ -177,10 +195,11 @@ export function registerGrantRoutes(fastify: FastifyInstance, grants: GrantsServ
       config: { permission: 'exceptions:write' },
       schema: {
         tags: ['exceptions'],
+        operationId: 'closeException',
         summary: 'Close an exception (ends it if it still applies)',
         params: IdParam,
         body: Notes,
-        response: { 200: ExceptionSchema, '4xx': Problem },
+        response: { 200: ExceptionSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => grants.closeException(person(req), req.params.id, req.body.notes),
@@ -194,10 +213,11 @@ export function registerGrantRoutes(fastify: FastifyInstance, grants: GrantsServ
       config: { permission: 'breakglass:unseal', stepUp: true },
       schema: {
         tags: ['break-glass'],
+        operationId: 'unsealBreakGlass',
         summary: 'Ask to unseal a break-glass identity, or take the emergency path',
         params: IdParam,
         body: UnsealInput,
-        response: { 201: ActivationSchema, '4xx': Problem },
+        response: { 201: ActivationSchema, '4xx': ProblemResponse },
       },
     },
     async (req, reply) => reply.code(201).send(await grants.unseal(person(req), req.params.id, req.body)),
@@ -209,12 +229,13 @@ export function registerGrantRoutes(fastify: FastifyInstance, grants: GrantsServ
       config: { permission: 'inventory:read' },
       schema: {
         tags: ['break-glass'],
+        operationId: 'listBreakGlassActivations',
         summary: 'Break-glass activations, newest first',
         querystring: Type.Object(
           { identity: Type.Optional(Id), review: Type.Optional(Enum(['open', 'done', 'none'] as const)), limit: Limit },
           { additionalProperties: false },
         ),
-        response: { 200: Items(ActivationSchema), '4xx': Problem },
+        response: { 200: Items(ActivationSchema), '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -227,7 +248,13 @@ export function registerGrantRoutes(fastify: FastifyInstance, grants: GrantsServ
     '/v1/break-glass/activations/:id',
     {
       config: { permission: 'inventory:read' },
-      schema: { tags: ['break-glass'], summary: 'One activation', params: IdParam, response: { 200: ActivationSchema, '4xx': Problem } },
+      schema: {
+        tags: ['break-glass'],
+        operationId: 'getBreakGlassActivation',
+        summary: 'One activation',
+        params: IdParam,
+        response: { 200: ActivationSchema, '4xx': ProblemResponse },
+      },
     },
     async (req) => {
       const { id } = req.params;
@@ -243,10 +270,11 @@ export function registerGrantRoutes(fastify: FastifyInstance, grants: GrantsServ
       config: { permission: 'breakglass:unseal' },
       schema: {
         tags: ['break-glass'],
+        operationId: 'sealBreakGlassActivation',
         summary: 'Seal again before the window ends',
         params: IdParam,
         body: Reason,
-        response: { 200: ActivationSchema, '4xx': Problem },
+        response: { 200: ActivationSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => grants.seal(person(req), req.params.id, req.body.reason),
@@ -258,10 +286,11 @@ export function registerGrantRoutes(fastify: FastifyInstance, grants: GrantsServ
       config: { permission: 'approvals:read' },
       schema: {
         tags: ['break-glass'],
+        operationId: 'reviewBreakGlassActivation',
         summary: 'Close the post-incident review (an approver, compliance officer or admin other than who unsealed)',
         params: IdParam,
         body: Notes,
-        response: { 200: ActivationSchema, '4xx': Problem },
+        response: { 200: ActivationSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => grants.review(person(req), req.params.id, req.body.notes),

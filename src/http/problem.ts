@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { MandateError, type ErrorCode, type Issue, type StepUpChallenge } from '../core/errors.js';
 import { ajvIssues } from '../core/schema.js';
+import { Problem as ProblemSchema } from './common.js';
 
 /** The HTTP status of each stable code: a refusal is a 4xx, a fault a 5xx. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -153,6 +154,17 @@ export function toMandateError(err: unknown): MandateError | undefined {
     return new MandateError('MALFORMED_BODY', `body is not valid JSON: ${fe.message}`, { field: '/' });
   return undefined;
 }
+
+/**
+ * The error response a route declares (`'4xx': ProblemResponse`): problem details as
+ * application/problem+json, the media type sendProblem answers with. Fastify picks a response
+ * schema by status and content type, so problem bodies are serialised through `Problem`; the
+ * OpenAPI document shows the same media type. The OAuth endpoints declare `OAuthError` instead.
+ */
+export const ProblemResponse = {
+  description: 'RFC 9457 problem details',
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+};
 
 export function sendProblem(reply: FastifyReply, req: FastifyRequest, err: MandateError): FastifyReply {
   return reply.code(statusOf(err)).type('application/problem+json').send(problemOf(err, req.url));

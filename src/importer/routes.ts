@@ -1,7 +1,9 @@
 // POST /v1/import: a firm manifest as JSON or YAML; ?dry_run=true shows the diff and writes nothing.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { actorOf, Problem } from '../http/common.js';
+import { actorOf } from '../http/common.js';
+import { ProblemResponse } from '../http/problem.js';
 import { formatFor, parseManifestText } from './parse.js';
 import type { importService } from './service.js';
 
@@ -26,10 +28,20 @@ const Held = Type.Object({
 
 export const MANIFEST_MEDIA_TYPES = ['application/json', 'application/yaml', 'application/x-yaml', 'text/yaml'];
 
+/**
+ * The manifest as sent, by media type: text the parser hands on whole (a JSON or YAML document,
+ * validated by the importer). A body keyed by media type is validated only for those types.
+ */
+const Manifest = Type.String({ description: 'a firm manifest (docs/manifest.md)' });
+const ManifestBody = {
+  content: Object.fromEntries(MANIFEST_MEDIA_TYPES.map((t) => [t, { schema: Manifest }])),
+};
+
 export async function registerImportRoutes(parent: FastifyInstance, importer: ReturnType<typeof importService>): Promise<void> {
   // In its own scope: this route takes the manifest as raw text (JSON or YAML, parsed by one
   // parser with one set of error messages, and hashed as sent) and a larger body limit.
-  await parent.register(async (app) => {
+  await parent.register(async (scope) => {
+    const app = scope.withTypeProvider<TypeBoxTypeProvider>();
     app.removeContentTypeParser('application/json');
     app.addContentTypeParser(MANIFEST_MEDIA_TYPES, { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT }, (_req, body, done) =>
       done(null, body),
@@ -41,9 +53,12 @@ export async function registerImportRoutes(parent: FastifyInstance, importer: Re
         config: { permission: 'import' },
         schema: {
           tags: ['import'],
+          operationId: 'importManifest',
           summary:
-            'Import a firm manifest (JSON or YAML): upsert by id, all or nothing; identity records that would gain power are held for approval',
+            'Import a firm manifest (JSON or YAML): upsert by id, all or nothing; ' +
+            'identity records that would gain power are held for approval',
           querystring: Type.Object({ dry_run: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false }),
+          body: ManifestBody,
           response: {
             200: Type.Object({
               dry_run: Type.Boolean(),
@@ -66,14 +81,16 @@ export async function registerImportRoutes(parent: FastifyInstance, importer: Re
               ),
               changes_total: Type.Optional(Type.Integer()),
             }),
-            '4xx': Problem,
+            '4xx': ProblemResponse,
           },
         },
       },
       async (req) => {
-        const text = req.body as string;
+        // Text from the parser; a request with no body and no Content-Type has none (undefined), which
+        // reads as a manifest that is not valid JSON, as it always has.
+        const text = String(req.body);
         const doc = parseManifestText(text, formatFor(String(req.headers['content-type'] ?? 'application/json')));
-        const { dry_run } = req.query as { dry_run?: boolean };
+        const { dry_run } = req.query;
         return importer.importManifest(actorOf(req), doc, { dryRun: dry_run ?? false, digestOf: text });
       },
     );

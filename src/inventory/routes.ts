@@ -1,6 +1,7 @@
 // HTTP resources for the inventory: entities, people, vendors, authorisations and identities.
 // One route factory serves every kind, so they behave alike: create, get (with ETag), list with
 // filters and keyset pagination, update with If-Match, and the record's event history.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type TObject, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { MandateError } from '../core/errors.js';
@@ -17,29 +18,27 @@ import {
   MICA_SERVICES,
   PERSON_STATUSES,
 } from '../core/vocabulary.js';
+import { actorOf, decodeWalkCursor, DEFAULT_PAGE, encodeCursor, etag, optionalIfMatch, PageQuery, requireIfMatch } from '../http/common.js';
+import { ProblemResponse } from '../http/problem.js';
 import {
-  actorOf,
-  decodeWalkCursor,
-  DEFAULT_PAGE,
-  encodeCursor,
-  etag,
-  optionalIfMatch,
-  PageQuery,
-  Problem,
-  requireIfMatch,
-} from '../http/common.js';
+  IdentityChangeRequestSchema,
+  IdentityRecord,
+  Meta,
+  Nullable,
+  recordOutput,
+  type IdentityChangeRequestView,
+  type Names,
+} from '../http/responses.js';
 import { sortValue, TABLES, type GroupCount, type ListFilter } from '../state/records.js';
-import type { InventoryService, RecordInput } from './service.js';
-
-const Meta = {
-  version: Type.Integer({ readOnly: true, description: 'increases with every change; the ETag' }),
-  created_at: Type.String({ readOnly: true }),
-  updated_at: Type.String({ readOnly: true }),
-};
+import { IfMatchHeader, InventorySummarySchema, RecordParams, StatusChange } from './schemas.js';
+import type { IdentityChangeRequest, InventoryService, RecordInput } from './service.js';
 
 interface KindRoutes {
   kind: RecordKind;
   path: string;
+  /** The operationIds' nouns: createIdentity, listIdentities. */
+  one: string;
+  many: string;
   schema: TObject;
   write: Permission;
   /** Query filters: equality on a column, or on any of an identity's scopes. */
@@ -54,18 +53,22 @@ const scopeFilters = {
 };
 
 export const KINDS: readonly KindRoutes[] = [
-  { kind: 'entity', path: 'entities', schema: LegalEntity, write: 'regulatory:write', filters: {} },
+  { kind: 'entity', path: 'entities', one: 'Entity', many: 'Entities', schema: LegalEntity, write: 'regulatory:write', filters: {} },
   {
     kind: 'person',
     path: 'people',
+    one: 'Person',
+    many: 'People',
     schema: Person,
     write: 'registry:write',
     filters: { status: { schema: Enum(PERSON_STATUSES), column: 'status' } },
   },
-  { kind: 'vendor', path: 'vendors', schema: Vendor, write: 'registry:write', filters: {} },
+  { kind: 'vendor', path: 'vendors', one: 'Vendor', many: 'Vendors', schema: Vendor, write: 'registry:write', filters: {} },
   {
     kind: 'authorisation',
     path: 'authorisations',
+    one: 'Authorisation',
+    many: 'Authorisations',
     schema: Authorisation,
     write: 'regulatory:write',
     filters: {
@@ -78,6 +81,8 @@ export const KINDS: readonly KindRoutes[] = [
   {
     kind: 'identity',
     path: 'identities',
+    one: 'Identity',
+    many: 'Identities',
     schema: Identity,
     write: 'identities:write',
     filters: {
@@ -93,38 +98,33 @@ export const KINDS: readonly KindRoutes[] = [
   },
 ];
 
-/** An identity write held for approval because it adds power (docs/approvals.md). */
-export const IdentityChangeRequestSchema = Type.Object(
-  {
-    id: Type.String(),
-    kind: Type.Literal('identity_change'),
-    requester: Type.String(),
-    status: Type.String(),
-    base_version: Type.Integer({ description: "the identity's version the change applies on top of (0: it creates the identity)" }),
-    change: Type.Object({
-      identity: Type.Unknown({ description: 'the identity as it will be once approved' }),
-      gains: Type.Array(Type.Object({ kind: Type.String(), detail: Type.String() }), { description: 'how the change adds power' }),
-      source: Type.String({ description: 'edit, create or import' }),
-    }),
-    result: Type.Union([Type.Null(), Type.Object({ version: Type.Integer() })]),
-    approval: Type.Unknown({ description: 'the approval request: its id is what approvers vote on' }),
-    created_at: Type.String(),
-  },
-  { title: 'IdentityChangeRequest' },
-);
+// The held change answered with 202 is the shared IdentityChangeRequestSchema; it names every field.
+const IN_STEP: Names<IdentityChangeRequestView, IdentityChangeRequest> = true;
+void IN_STEP;
+
+/** A list's query string: paging, the kind's filters by name and, for kinds with sorts, search, sort, order and count. */
+interface ListQueryString {
+  cursor?: string;
+  limit?: number;
+  q?: string;
+  sort?: string;
+  order?: 'asc' | 'desc';
+  count?: boolean;
+  [filter: string]: unknown;
+}
 
 /** A stored record as the API shows it: the record with its read-only metadata beside it. */
-function present<T extends object>(s: Stored<T>): Record<string, unknown> {
+function present<T extends object>(s: Stored<T>): T & { version: number; created_at: string; updated_at: string } {
   return { ...s.record, version: s.version, created_at: s.created_at, updated_at: s.updated_at };
 }
 
-export function registerInventoryRoutes(app: FastifyInstance, inventory: InventoryService): void {
+export function registerInventoryRoutes(fastify: FastifyInstance, inventory: InventoryService): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   for (const k of KINDS) {
-    const Output = Type.Composite([k.schema, Type.Object(Meta)], { title: `${k.schema.title}Record` });
+    const Output = recordOutput(k.schema);
     const Input = Type.Composite([k.schema, Type.Partial(Type.Object(Meta))], { additionalProperties: false });
     const tags = [k.path];
     const notFound = (id: string) => new MandateError('NOT_FOUND', `no ${k.kind} with id ${id}`);
-    const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 254 }) });
     const stripMeta = (body: Record<string, unknown>) => {
       const { version: _v, created_at: _c, updated_at: _u, ...record } = body;
       return record as RecordInput<typeof k.kind>;
@@ -136,13 +136,14 @@ export function registerInventoryRoutes(app: FastifyInstance, inventory: Invento
         config: { permission: k.write },
         schema: {
           tags,
+          operationId: `create${k.one}`,
           summary: k.kind === 'identity' ? 'Create an identity (202: it would have power, and waits for approval)' : `Create a ${k.kind}`,
           body: Input,
-          response: { 201: Output, ...(k.kind === 'identity' ? { 202: IdentityChangeRequestSchema } : {}), '4xx': Problem },
+          response: { 201: Output, ...(k.kind === 'identity' ? { 202: IdentityChangeRequestSchema } : {}), '4xx': ProblemResponse },
         },
       },
       async (req, reply) => {
-        const out = await inventory.create(actorOf(req), k.kind, stripMeta(req.body as Record<string, unknown>));
+        const out = await inventory.create(actorOf(req), k.kind, stripMeta(req.body));
         if ('held' in out) return reply.code(202).header('location', `/v1/changes/${out.held.id}`).send(out.held);
         const stored = out.applied;
         return reply
@@ -157,10 +158,16 @@ export function registerInventoryRoutes(app: FastifyInstance, inventory: Invento
       `/v1/${k.path}/:id`,
       {
         config: { permission: 'inventory:read' },
-        schema: { tags, summary: `Get a ${k.kind}`, params: Params, response: { 200: Output, '4xx': Problem } },
+        schema: {
+          tags,
+          operationId: `get${k.one}`,
+          summary: `Get a ${k.kind}`,
+          params: RecordParams,
+          response: { 200: Output, '4xx': ProblemResponse },
+        },
       },
       async (req, reply) => {
-        const { id } = req.params as { id: string };
+        const { id } = req.params;
         const stored = await inventory.get(k.kind, id);
         if (!stored) throw notFound(id);
         return reply.header('etag', etag(stored.version)).send(present(stored));
@@ -169,27 +176,34 @@ export function registerInventoryRoutes(app: FastifyInstance, inventory: Invento
 
     // Kinds with sorts (identities) may also be searched, sorted either way and counted.
     const sorts = TABLES[k.kind].sorts;
-    const ListQuery = Type.Object(
-      {
-        ...PageQuery,
-        ...Object.fromEntries(Object.entries(k.filters).map(([name, f]) => [name, Type.Optional(f.schema)])),
-        ...(sorts
-          ? {
-              q: Type.Optional(
-                Type.String({
-                  minLength: 1,
-                  maxLength: 128,
-                  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
-                  description: 'case-insensitive substring of the id, owner or purpose (no control characters)',
-                }),
-              ),
-              sort: Type.Optional(Enum(['id', ...Object.keys(sorts)], 'default id; ties are ordered by id')),
-              order: Type.Optional(Enum(['asc', 'desc'], 'default asc')),
-              count: Type.Optional(Type.Boolean({ description: 'also answer total: how many match the filters' })),
-            }
-          : {}),
-      },
-      { additionalProperties: false },
+    const page = { items: Type.Array(Output), next_cursor: Nullable(Type.String()) };
+    const ListOutput = sorts
+      ? Type.Object({ ...page, total: Type.Optional(Type.Integer({ description: 'with count=true' })) })
+      : Type.Object(page);
+    // Built from the kind's filters, so its type is declared (ListQueryString) rather than inferred.
+    const ListQuery = Type.Unsafe<ListQueryString>(
+      Type.Object(
+        {
+          ...PageQuery,
+          ...Object.fromEntries(Object.entries(k.filters).map(([name, f]) => [name, Type.Optional(f.schema)])),
+          ...(sorts
+            ? {
+                q: Type.Optional(
+                  Type.String({
+                    minLength: 1,
+                    maxLength: 128,
+                    pattern: '^[^\\u0000-\\u001f\\u007f]+$',
+                    description: 'case-insensitive substring of the id, owner or purpose (no control characters)',
+                  }),
+                ),
+                sort: Type.Optional(Enum(['id', ...Object.keys(sorts)], 'default id; ties are ordered by id')),
+                order: Type.Optional(Enum(['asc', 'desc'], 'default asc')),
+                count: Type.Optional(Type.Boolean({ description: 'also answer total: how many match the filters' })),
+              }
+            : {}),
+        },
+        { additionalProperties: false },
+      ),
     );
     app.get(
       `/v1/${k.path}`,
@@ -197,31 +211,28 @@ export function registerInventoryRoutes(app: FastifyInstance, inventory: Invento
         config: { permission: 'inventory:read' },
         schema: {
           tags,
+          operationId: `list${k.many}`,
           summary: `List ${k.path}`,
           querystring: ListQuery,
           response: {
-            200: Type.Object({
-              items: Type.Array(Output),
-              next_cursor: Type.Union([Type.String(), Type.Null()]),
-              ...(sorts ? { total: Type.Optional(Type.Integer({ description: 'with count=true' })) } : {}),
-            }),
-            '4xx': Problem,
+            200: ListOutput,
+            '4xx': ProblemResponse,
           },
         },
       },
       async (req) => {
-        const q = req.query as Record<string, string | number | boolean | undefined>;
+        const q = req.query;
         const filter: ListFilter = { columns: {}, scope: {} };
         for (const [name, f] of Object.entries(k.filters)) {
           if (q[name] === undefined) continue;
-          if (f.column) filter.columns[f.column] = q[name] as string;
+          if (f.column) filter.columns[f.column] = String(q[name]);
           if (f.scope) filter.scope![f.scope] = String(q[name]);
         }
-        if (q.q !== undefined) filter.search = String(q.q);
-        const sort = q.sort === undefined || q.sort === 'id' ? undefined : String(q.sort);
+        if (q.q !== undefined) filter.search = q.q;
+        const sort = q.sort === undefined || q.sort === 'id' ? undefined : q.sort;
         const walk = { ...(sort ? { sort } : {}), ...(q.order === 'desc' ? { order: 'desc' as const } : {}) };
-        const limit = Number(q.limit ?? DEFAULT_PAGE);
-        const after = decodeWalkCursor<string>(q.cursor as string | undefined, 'string', walk);
+        const limit = q.limit ?? DEFAULT_PAGE;
+        const after = decodeWalkCursor<string>(q.cursor, 'string', walk);
         const [page, total] = await Promise.all([
           inventory.list(k.kind, filter, after?.value, limit + 1, {
             ...(sort ? { sort } : {}),
@@ -246,31 +257,30 @@ export function registerInventoryRoutes(app: FastifyInstance, inventory: Invento
         config: { permission: k.write },
         schema: {
           tags,
+          operationId: `replace${k.one}`,
           summary:
             k.kind === 'identity'
               ? 'Replace an identity (send If-Match with its ETag); 202: the change adds power and waits for approval'
               : k.kind === 'authorisation'
                 ? 'Replace an authorisation (send If-Match); its status, dates and conditions change only by a transition'
                 : `Replace a ${k.kind} (send If-Match with its ETag)`,
-          params: Params,
-          headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 40 })) }),
+          params: RecordParams,
+          headers: IfMatchHeader,
           body: Input,
-          response: { 200: Output, ...(k.kind === 'identity' ? { 202: IdentityChangeRequestSchema } : {}), '4xx': Problem },
+          response: { 200: Output, ...(k.kind === 'identity' ? { 202: IdentityChangeRequestSchema } : {}), '4xx': ProblemResponse },
         },
       },
       async (req, reply) => {
-        const { id } = req.params as { id: string };
+        const { id } = req.params;
         const version = requireIfMatch(req);
-        const out = await inventory.update(actorOf(req), k.kind, id, stripMeta(req.body as Record<string, unknown>), version);
+        const out = await inventory.update(actorOf(req), k.kind, id, stripMeta(req.body), version);
         if ('held' in out) return reply.code(202).header('location', `/v1/changes/${out.held.id}`).send(out.held);
         return reply.header('etag', etag(out.applied.version)).send(present(out.applied));
       },
     );
   }
 
-  // Counts for the console's overview. Every value of the vocabulary is present (0 when none), so
-  // a chart need not know which exist.
-  const Counts = (values: readonly string[]) => Type.Object(Object.fromEntries(values.map((v) => [v, Type.Integer()])));
+  // Counts for the console's overview (InventorySummarySchema).
   const tally = (values: readonly string[], rows: readonly GroupCount[], column: string) => {
     const out: Record<string, number> = Object.fromEntries(values.map((v) => [v, 0]));
     for (const r of rows) out[r.values[column]!] = (out[r.values[column]!] ?? 0) + r.n;
@@ -283,25 +293,11 @@ export function registerInventoryRoutes(app: FastifyInstance, inventory: Invento
       config: { permission: 'inventory:read' },
       schema: {
         tags: ['inventory'],
+        operationId: 'getInventorySummary',
         summary: 'Identities counted by function × capability, status, kind and environment; totals of the other records',
         response: {
-          200: Type.Object(
-            {
-              identities: Type.Object({
-                total: Type.Integer(),
-                by_function_capability: Type.Object(Object.fromEntries(IDENTITY_FUNCTIONS.map((f) => [f, Counts(CAPABILITIES)]))),
-                by_status: Counts(IDENTITY_STATUSES),
-                by_kind: Counts(IDENTITY_KINDS),
-                by_environment: Counts(ENVIRONMENTS),
-              }),
-              authorisations: Type.Object({ total: Type.Integer(), by_status: Counts(AUTHORISATION_STATUSES) }),
-              entities: Type.Object({ total: Type.Integer() }),
-              people: Type.Object({ total: Type.Integer() }),
-              vendors: Type.Object({ total: Type.Integer() }),
-            },
-            { title: 'InventorySummary' },
-          ),
-          '4xx': Problem,
+          200: InventorySummarySchema,
+          '4xx': ProblemResponse,
         },
       },
     },
@@ -334,27 +330,23 @@ export function registerInventoryRoutes(app: FastifyInstance, inventory: Invento
     },
   );
 
-  const StatusChange = Type.Object(
-    { status: Enum(IDENTITY_STATUSES), reason: Type.String({ minLength: 1, maxLength: 2000 }) },
-    { additionalProperties: false },
-  );
-  const IdentityOutput = Type.Composite([Identity, Type.Object(Meta)]);
   app.post(
     '/v1/identities/:id/status',
     {
       config: { permission: 'identities:status' },
       schema: {
         tags: ['identities'],
+        operationId: 'changeIdentityStatus',
         summary: 'Change an identity’s status (suspend, reactivate, revoke, decommission)',
-        params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 254 }) }),
-        headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 40 })) }),
+        params: RecordParams,
+        headers: IfMatchHeader,
         body: StatusChange,
-        response: { 200: IdentityOutput, '4xx': Problem },
+        response: { 200: IdentityRecord, '4xx': ProblemResponse },
       },
     },
     async (req, reply) => {
-      const { id } = req.params as { id: string };
-      const { status, reason } = req.body as { status: (typeof IDENTITY_STATUSES)[number]; reason: string };
+      const { id } = req.params;
+      const { status, reason } = req.body;
       const stored = await inventory.changeStatus(actorOf(req), id, status, reason, optionalIfMatch(req));
       return reply.header('etag', etag(stored.version)).send(present(stored));
     },

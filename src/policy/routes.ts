@@ -1,8 +1,11 @@
 // The firm's Cedar policies over HTTP: read, validate, publish a new version, and the schema they
 // are validated against.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { actorOf, Problem } from '../http/common.js';
+import { actorOf } from '../http/common.js';
+import { ProblemResponse } from '../http/problem.js';
+import { ChangeRequestSchema, OpenObject } from '../http/responses.js';
 import { cedarSchemaText } from './schema.js';
 import type { PolicyService } from './store.js';
 import type { ChangeRequestService } from '../approvals/changes.js';
@@ -17,7 +20,8 @@ const VersionOut = Type.Object({
   text: Type.String(),
 });
 
-export function registerPolicyRoutes(app: FastifyInstance, policies: PolicyService, changes: ChangeRequestService): void {
+export function registerPolicyRoutes(fastify: FastifyInstance, policies: PolicyService, changes: ChangeRequestService): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const out = (v: Awaited<ReturnType<PolicyService['current']>>) => ({
     version: v.version,
     digest: v.digest,
@@ -31,7 +35,12 @@ export function registerPolicyRoutes(app: FastifyInstance, policies: PolicyServi
     '/v1/policies',
     {
       config: { permission: 'inventory:read' },
-      schema: { tags: ['policies'], summary: 'The Cedar policy set in force', response: { 200: VersionOut, '4xx': Problem } },
+      schema: {
+        tags: ['policies'],
+        operationId: 'getPolicies',
+        summary: 'The Cedar policy set in force',
+        response: { 200: VersionOut, '4xx': ProblemResponse },
+      },
     },
     async (_req, reply) => {
       const v = await policies.current();
@@ -45,12 +54,13 @@ export function registerPolicyRoutes(app: FastifyInstance, policies: PolicyServi
       config: { permission: 'inventory:read' },
       schema: {
         tags: ['policies'],
+        operationId: 'validatePolicies',
         summary: 'Validate Cedar policies against Mandate’s schema without publishing them',
         body: PolicyText,
-        response: { 200: Type.Object({ valid: Type.Boolean(), ids: Type.Array(Type.String()) }), '4xx': Problem },
+        response: { 200: Type.Object({ valid: Type.Boolean(), ids: Type.Array(Type.String()) }), '4xx': ProblemResponse },
       },
     },
-    async (req) => ({ valid: true, ids: (await policies.validate((req.body as { text: string }).text)).map((p) => p.id) }),
+    async (req) => ({ valid: true, ids: (await policies.validate(req.body.text)).map((p) => p.id) }),
   );
 
   app.post(
@@ -59,16 +69,17 @@ export function registerPolicyRoutes(app: FastifyInstance, policies: PolicyServi
       config: { permission: 'policies:write' },
       schema: {
         tags: ['policies'],
+        operationId: 'requestPolicyChange',
         summary: 'Ask to publish a new version of the Cedar policies: validated now, published once approved (a change request)',
         body: PolicyText,
         headers: Type.Object({ 'if-match': Type.Optional(Type.String({ pattern: '^"?[0-9]{1,9}"?$' })) }),
-        response: { '4xx': Problem },
+        response: { 202: ChangeRequestSchema, '4xx': ProblemResponse },
       },
     },
     async (req, reply) => {
       const m = req.headers['if-match'];
       const expect = typeof m === 'string' ? Number(m.replaceAll('"', '')) : undefined;
-      return reply.code(202).send(await changes.requestPolicies(actorOf(req), (req.body as { text: string }).text, expect));
+      return reply.code(202).send(await changes.requestPolicies(actorOf(req), req.body.text, expect));
     },
   );
 
@@ -78,8 +89,9 @@ export function registerPolicyRoutes(app: FastifyInstance, policies: PolicyServi
       config: { permission: 'inventory:read' },
       schema: {
         tags: ['policies'],
+        operationId: 'getPolicySchema',
         summary: 'The Cedar schema policies are validated against (JSON and text)',
-        response: { 200: Type.Object({ json: Type.Object({}, { additionalProperties: true }), text: Type.String() }), '4xx': Problem },
+        response: { 200: Type.Object({ json: OpenObject(), text: Type.String() }), '4xx': ProblemResponse },
       },
     },
     async () => {

@@ -9,7 +9,8 @@ import { checkRules, scopeKey } from '../core/lifecycle.js';
 import { Enum, Timestamp } from '../core/model.js';
 import { rolesAllow } from '../core/roles.js';
 import { ActionVocabulary, AUTHORISATION_STATUSES } from '../core/vocabulary.js';
-import { Problem, voterOf } from '../http/common.js';
+import { voterOf } from '../http/common.js';
+import { ProblemResponse } from '../http/problem.js';
 import { ChangeRequestSchema, Items, type Names } from '../http/responses.js';
 import { getCustomActions } from '../state/records.js';
 import type { Database } from '../store/db.js';
@@ -109,6 +110,7 @@ export function registerRegulatoryRoutes(
       config: { permission: 'inventory:read' },
       schema: {
         tags,
+        operationId: 'previewImpact',
         summary: 'Preview what moving an authorisation to a status would do (nothing is written)',
         params: IdParam,
         querystring: Type.Object(
@@ -118,7 +120,7 @@ export function registerRegulatoryRoutes(
           },
           { additionalProperties: false },
         ),
-        response: { 200: ImpactSchema, '4xx': Problem },
+        response: { 200: ImpactSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -146,10 +148,11 @@ export function registerRegulatoryRoutes(
       config: { permission: 'transitions:propose', stepUp: 'emergency' },
       schema: {
         tags,
+        operationId: 'proposeTransition',
         summary: 'Propose a transition (a different approver decides it)',
         params: IdParam,
         body: Proposal,
-        response: { 201: TransitionSchema, '4xx': Problem },
+        response: { 201: TransitionSchema, '4xx': ProblemResponse },
       },
     },
     async (req, reply) => {
@@ -164,6 +167,7 @@ export function registerRegulatoryRoutes(
       config: { permission: 'inventory:read' },
       schema: {
         tags,
+        operationId: 'listTransitions',
         summary: 'Transitions, newest first',
         querystring: Type.Object(
           {
@@ -172,7 +176,7 @@ export function registerRegulatoryRoutes(
           },
           { additionalProperties: false },
         ),
-        response: { 200: Items(TransitionSchema), '4xx': Problem },
+        response: { 200: Items(TransitionSchema), '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -185,7 +189,13 @@ export function registerRegulatoryRoutes(
     '/v1/transitions/:id',
     {
       config: { permission: 'inventory:read' },
-      schema: { tags, summary: 'One transition', params: IdParam, response: { 200: TransitionSchema, '4xx': Problem } },
+      schema: {
+        tags,
+        operationId: 'getTransition',
+        summary: 'One transition',
+        params: IdParam,
+        response: { 200: TransitionSchema, '4xx': ProblemResponse },
+      },
     },
     async (req) => {
       const { id } = req.params;
@@ -203,10 +213,11 @@ export function registerRegulatoryRoutes(
         config: { permission: 'transitions:approve', ...(decision === 'approve' ? { stepUp: true as const } : {}) },
         schema: {
           tags,
+          operationId: `${decision}Transition`,
           summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a proposed transition (not your own)`,
           params: IdParam,
           body: Type.Optional(Decision),
-          response: { 200: TransitionSchema, '4xx': Problem },
+          response: { 200: TransitionSchema, '4xx': ProblemResponse },
         },
       },
       async (req) => {
@@ -222,10 +233,11 @@ export function registerRegulatoryRoutes(
       config: { permission: 'transitions:approve' },
       schema: {
         tags,
+        operationId: 'reviewTransition',
         summary: 'Close the mandatory review of an emergency transition',
         params: IdParam,
         body: Type.Object({ notes: Type.String({ minLength: 1, maxLength: 5000 }) }, { additionalProperties: false }),
-        response: { 200: TransitionSchema, '4xx': Problem },
+        response: { 200: TransitionSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -238,7 +250,12 @@ export function registerRegulatoryRoutes(
     '/v1/lifecycle-rules',
     {
       config: { permission: 'inventory:read' },
-      schema: { tags, summary: 'The lifecycle rules in force', response: { 200: RulesVersionSchema, '4xx': Problem } },
+      schema: {
+        tags,
+        operationId: 'getLifecycleRules',
+        summary: 'The lifecycle rules in force',
+        response: { 200: RulesVersionSchema, '4xx': ProblemResponse },
+      },
     },
     async () => rules.current(),
   );
@@ -249,9 +266,10 @@ export function registerRegulatoryRoutes(
       config: { permission: 'transitions:propose' },
       schema: {
         tags,
+        operationId: 'requestLifecycleRulesChange',
         summary: 'Ask to publish a new version of the lifecycle rules: checked now, published once approved (a change request)',
         body: Type.Object({ rules: Type.Unknown() }, { additionalProperties: false }),
-        response: { 202: ChangeRequestSchema, '4xx': Problem },
+        response: { 202: ChangeRequestSchema, '4xx': ProblemResponse },
       },
     },
     async (req, reply) => reply.code(202).send(await changes.requestRules(`user:${req.principal!.user}`, req.body.rules)),
@@ -263,9 +281,10 @@ export function registerRegulatoryRoutes(
       config: { permission: 'inventory:read' },
       schema: {
         tags,
+        operationId: 'testLifecycleRules',
         summary: 'Run rule tests against given rules, or the rules in force',
         body: Type.Object({ rules: Type.Optional(Type.Unknown()), tests: Type.Unknown() }, { additionalProperties: false }),
-        response: { 200: RuleTestReport, '4xx': Problem },
+        response: { 200: RuleTestReport, '4xx': ProblemResponse },
       },
     },
     async (req) => {

@@ -7,7 +7,8 @@ import { MandateError } from '../core/errors.js';
 import { Enum } from '../core/model.js';
 import { CAMPAIGN_STATUSES, NewCampaign, ReviewDecisionInput } from '../core/reviews.js';
 import { rolesAllow } from '../core/roles.js';
-import { decodeCursor, DEFAULT_PAGE, encodeCursor, PageQuery, Problem } from '../http/common.js';
+import { decodeCursor, DEFAULT_PAGE, encodeCursor, PageQuery } from '../http/common.js';
+import { ProblemResponse } from '../http/problem.js';
 import { Items, Paged, type Names } from '../http/responses.js';
 import { CampaignSchema, ReviewItemSchema } from './schemas.js';
 import type { Campaign, ReviewItem, ReviewService } from './service.js';
@@ -31,9 +32,10 @@ export function registerReviewRoutes(fastify: FastifyInstance, reviews: ReviewSe
       config: { permission: 'reviews:manage' },
       schema: {
         tags,
+        operationId: 'createAccessReview',
         summary: 'Open an access review campaign: one item per identity in scope, for its owner to decide',
         body: NewCampaign,
-        response: { 201: CampaignSchema, '4xx': Problem },
+        response: { 201: CampaignSchema, '4xx': ProblemResponse },
       },
     },
     async (req, reply) => reply.code(201).send(await reviews.open(`user:${req.principal!.user}`, req.body)),
@@ -45,12 +47,13 @@ export function registerReviewRoutes(fastify: FastifyInstance, reviews: ReviewSe
       config: { permission: 'approvals:read' },
       schema: {
         tags,
+        operationId: 'listAccessReviews',
         summary: 'Access review campaigns, newest first, with their counts',
         querystring: Type.Object(
           { status: Type.Optional(Enum(CAMPAIGN_STATUSES)), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
           { additionalProperties: false },
         ),
-        response: { 200: Items(CampaignSchema), '4xx': Problem },
+        response: { 200: Items(CampaignSchema), '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -65,9 +68,10 @@ export function registerReviewRoutes(fastify: FastifyInstance, reviews: ReviewSe
       config: { permission: 'approvals:read' },
       schema: {
         tags,
+        operationId: 'getAccessReview',
         summary: 'One campaign with its counts (total, decided, by decision, flagged)',
         params: CampaignParam,
-        response: { 200: CampaignSchema, '4xx': Problem },
+        response: { 200: CampaignSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -84,6 +88,7 @@ export function registerReviewRoutes(fastify: FastifyInstance, reviews: ReviewSe
       config: { permission: 'approvals:read' },
       schema: {
         tags,
+        operationId: 'listAccessReviewItems',
         summary: "A campaign's items in identity order; mine=true: those you decide",
         params: CampaignParam,
         querystring: Type.Object(
@@ -96,7 +101,7 @@ export function registerReviewRoutes(fastify: FastifyInstance, reviews: ReviewSe
           },
           { additionalProperties: false },
         ),
-        response: { 200: Paged(ReviewItemSchema), '4xx': Problem },
+        response: { 200: Paged(ReviewItemSchema), '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -122,10 +127,11 @@ export function registerReviewRoutes(fastify: FastifyInstance, reviews: ReviewSe
       config: { permission: 'approvals:read' },
       schema: {
         tags,
+        operationId: 'decideAccessReviewItem',
         summary: 'Decide an item: keep, narrow (to a strict subset) or revoke the identity',
         params: ItemParam,
         body: ReviewDecisionInput,
-        response: { 200: ReviewItemSchema, '4xx': Problem },
+        response: { 200: ReviewItemSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => {

@@ -12,7 +12,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { MandateError } from '../core/errors.js';
 import { PERMISSIONS, rolesAllow } from '../core/roles.js';
-import { actorOf, Problem } from '../http/common.js';
+import { actorOf } from '../http/common.js';
+import { ProblemResponse } from '../http/problem.js';
 import { Items } from '../http/responses.js';
 import type { SessionPrincipal, SessionView } from './sessions.js';
 import type { Established, SigninService } from './service.js';
@@ -196,6 +197,7 @@ export function registerSigninRoutes(fastify: FastifyInstance, signin: SigninSer
       config: { permission: 'public' },
       schema: {
         tags,
+        operationId: 'signIn',
         summary: 'Sign in with the identity provider: a redirect to it (or, asked for JSON, its URL)',
         description: 'step_up=true signs the current session in again, with MFA, for acts of power.',
         querystring: Type.Object(
@@ -211,8 +213,8 @@ export function registerSigninRoutes(fastify: FastifyInstance, signin: SigninSer
         response: {
           200: Type.Object({ url: Type.String(), expires_at: Type.String() }),
           302: Type.Null({ description: 'to the identity provider' }),
-          '4xx': Problem,
-          '5xx': Problem,
+          '4xx': ProblemResponse,
+          '5xx': ProblemResponse,
         },
       },
     },
@@ -239,6 +241,7 @@ export function registerSigninRoutes(fastify: FastifyInstance, signin: SigninSer
       config: { permission: 'public' },
       schema: {
         tags,
+        operationId: 'completeSignIn',
         summary: 'Where the identity provider sends the browser back: starts the session (cookies) and redirects to the console',
         querystring: Type.Object({
           code: Type.Optional(Type.String({ maxLength: 4000 })),
@@ -251,8 +254,8 @@ export function registerSigninRoutes(fastify: FastifyInstance, signin: SigninSer
         response: {
           200: SignedIn,
           302: Type.Null({ description: 'to the console (or the page the sign-in named)' }),
-          '4xx': Problem,
-          '5xx': Problem,
+          '4xx': ProblemResponse,
+          '5xx': ProblemResponse,
         },
       },
     },
@@ -273,8 +276,9 @@ export function registerSigninRoutes(fastify: FastifyInstance, signin: SigninSer
       config: { permission: 'public' },
       schema: {
         tags,
+        operationId: 'startDeviceSignIn',
         summary: 'The CLI starts a sign-in with the device authorization grant (RFC 8628): show the person the code and the URL, then poll',
-        response: { 200: DeviceStartedSchema, '4xx': Problem, '5xx': Problem },
+        response: { 200: DeviceStartedSchema, '4xx': ProblemResponse, '5xx': ProblemResponse },
       },
     },
     async (_req, reply) => reply.header('cache-control', 'no-store').send(await signin.deviceStart()),
@@ -286,9 +290,10 @@ export function registerSigninRoutes(fastify: FastifyInstance, signin: SigninSer
       config: { permission: 'public' },
       schema: {
         tags,
+        operationId: 'pollDeviceSignIn',
         summary: 'The CLI asks whether the person approved the device; on complete, its session token (once)',
         body: Type.Object({ handle: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
-        response: { 200: DevicePolledSchema, '4xx': Problem, '5xx': Problem },
+        response: { 200: DevicePolledSchema, '4xx': ProblemResponse, '5xx': ProblemResponse },
       },
     },
     async (req, reply) => {
@@ -311,13 +316,14 @@ export function registerSigninRoutes(fastify: FastifyInstance, signin: SigninSer
       config: { permission: 'public' },
       schema: {
         tags,
+        operationId: 'signOut',
         summary: "Sign out: ends this session here at once; answers the provider's logout URL where it supports RP-initiated logout",
         response: {
           200: Type.Object({
             session: SessionSchema,
             logout_url: Type.Optional(Type.String({ description: 'send the browser here to sign out of the provider too' })),
           }),
-          '4xx': Problem,
+          '4xx': ProblemResponse,
         },
       },
     },
@@ -336,8 +342,9 @@ export function registerSigninRoutes(fastify: FastifyInstance, signin: SigninSer
       config: { permission: 'public' },
       schema: {
         tags,
+        operationId: 'getSession',
         summary: "Who am I, signed in: the user, roles, permissions and the session's facts (amr, acr, when I signed in, when it ends)",
-        response: { 200: WhoAmI, '4xx': Problem },
+        response: { 200: WhoAmI, '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -353,6 +360,7 @@ export function registerSigninRoutes(fastify: FastifyInstance, signin: SigninSer
       config: { permission: 'sessions:end' },
       schema: {
         tags,
+        operationId: 'listSessions',
         summary: "People's sign-in sessions, newest first (never their secrets)",
         querystring: Type.Object(
           {
@@ -362,7 +370,7 @@ export function registerSigninRoutes(fastify: FastifyInstance, signin: SigninSer
           },
           { additionalProperties: false },
         ),
-        response: { 200: Items(SessionSchema), '4xx': Problem },
+        response: { 200: Items(SessionSchema), '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -379,9 +387,10 @@ export function registerSigninRoutes(fastify: FastifyInstance, signin: SigninSer
       config: { permission: 'sessions:end' },
       schema: {
         tags,
+        operationId: 'endSession',
         summary: "End a person's session at once (an administrator)",
         params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }),
-        response: { 200: SessionSchema, '4xx': Problem },
+        response: { 200: SessionSchema, '4xx': ProblemResponse },
       },
     },
     async (req): Promise<SessionView> => signin.end(req.params.id, actorOf(req), 'ended_by_admin', `ended by ${actorOf(req)}`),

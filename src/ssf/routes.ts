@@ -6,7 +6,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { rolesAllow } from '../core/roles.js';
 import { PollRequest, STREAM_STATUSES, StatusUpdate, StreamCreate, StreamId, StreamUpdate, VerifyRequest } from '../core/ssf.js';
 import { Enum } from '../core/model.js';
-import { Problem, actorOf } from '../http/common.js';
+import { actorOf } from '../http/common.js';
+import { ProblemResponse } from '../http/problem.js';
 import type { Names } from '../http/responses.js';
 import type { SsfCaller, SsfService, StreamConfig, StreamStatusView } from './service.js';
 
@@ -74,9 +75,10 @@ export function registerSsfRoutes(fastify: FastifyInstance, ssf: SsfService): vo
       config: { permission: 'public' },
       schema: {
         tags,
+        operationId: 'getSsfConfiguration',
         summary: 'OpenID SSF 1.0 transmitter configuration metadata',
         security: [],
-        response: { 200: Configuration, '4xx': Problem },
+        response: { 200: Configuration, '4xx': ProblemResponse },
       },
     },
     async (_req, reply) => reply.header('cache-control', 'public, max-age=60').send(ssf.configuration()),
@@ -88,9 +90,10 @@ export function registerSsfRoutes(fastify: FastifyInstance, ssf: SsfService): vo
       config: { permission: 'ssf:manage' },
       schema: {
         tags,
+        operationId: 'createSsfStream',
         summary: 'Create an event stream (SSF §8.1.1.1): push with the receiver URL and Authorization header, or poll',
         body: StreamCreate,
-        response: { 201: StreamConfigSchema, '4xx': Problem },
+        response: { 201: StreamConfigSchema, '4xx': ProblemResponse },
       },
     },
     async (req, reply) => reply.code(201).send(await ssf.create(actorOf(req), caller(req), req.body)),
@@ -102,9 +105,10 @@ export function registerSsfRoutes(fastify: FastifyInstance, ssf: SsfService): vo
       config: { permission: 'ssf:manage' },
       schema: {
         tags,
+        operationId: 'getSsfStreams',
         summary: "A stream's configuration, or every stream of the receiver without stream_id (SSF §8.1.1.2)",
         querystring: Type.Object({ stream_id: Type.Optional(StreamId) }, { additionalProperties: false }),
-        response: { 200: Type.Union([StreamConfigSchema, Type.Array(StreamConfigSchema)]), '4xx': Problem },
+        response: { 200: Type.Union([StreamConfigSchema, Type.Array(StreamConfigSchema)]), '4xx': ProblemResponse },
       },
     },
     async (req) => ssf.read(caller(req), req.query.stream_id),
@@ -116,9 +120,10 @@ export function registerSsfRoutes(fastify: FastifyInstance, ssf: SsfService): vo
       config: { permission: 'ssf:manage' },
       schema: {
         tags,
+        operationId: 'updateSsfStream',
         summary: "Update a stream's configuration: the members sent change (SSF §8.1.1.3)",
         body: StreamUpdate,
-        response: { 200: StreamConfigSchema, '4xx': Problem },
+        response: { 200: StreamConfigSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => ssf.patch(actorOf(req), caller(req), req.body),
@@ -130,9 +135,10 @@ export function registerSsfRoutes(fastify: FastifyInstance, ssf: SsfService): vo
       config: { permission: 'ssf:manage' },
       schema: {
         tags,
+        operationId: 'replaceSsfStream',
         summary: "Replace a stream's configuration: a receiver-supplied member left out is removed (SSF §8.1.1.4)",
         body: StreamUpdate,
-        response: { 200: StreamConfigSchema, '4xx': Problem },
+        response: { 200: StreamConfigSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => ssf.replace(actorOf(req), caller(req), req.body),
@@ -144,9 +150,10 @@ export function registerSsfRoutes(fastify: FastifyInstance, ssf: SsfService): vo
       config: { permission: 'ssf:manage' },
       schema: {
         tags,
+        operationId: 'deleteSsfStream',
         summary: 'Delete a stream; its undelivered SETs are dropped (SSF §8.1.1.5)',
         querystring: StreamQuery,
-        response: { 204: Type.Null({ description: 'deleted' }), '4xx': Problem },
+        response: { 204: Type.Null({ description: 'deleted' }), '4xx': ProblemResponse },
       },
     },
     async (req, reply) => {
@@ -161,9 +168,10 @@ export function registerSsfRoutes(fastify: FastifyInstance, ssf: SsfService): vo
       config: { permission: 'ssf:manage' },
       schema: {
         tags,
+        operationId: 'getSsfStreamStatus',
         summary: "A stream's status (SSF §8.1.2.1)",
         querystring: StreamQuery,
-        response: { 200: StatusSchema, '4xx': Problem },
+        response: { 200: StatusSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => ssf.status(caller(req), req.query.stream_id),
@@ -175,9 +183,10 @@ export function registerSsfRoutes(fastify: FastifyInstance, ssf: SsfService): vo
       config: { permission: 'ssf:manage' },
       schema: {
         tags,
+        operationId: 'updateSsfStreamStatus',
         summary: "Change a stream's status: paused holds its SETs, enabled releases them, disabled drops them (SSF §8.1.2.2)",
         body: StatusUpdate,
-        response: { 200: StatusSchema, '4xx': Problem },
+        response: { 200: StatusSchema, '4xx': ProblemResponse },
       },
     },
     async (req) => ssf.setStatus(actorOf(req), caller(req), req.body),
@@ -189,9 +198,10 @@ export function registerSsfRoutes(fastify: FastifyInstance, ssf: SsfService): vo
       config: { permission: 'ssf:manage' },
       schema: {
         tags,
+        operationId: 'verifySsfStream',
         summary: 'Ask for a verification event on a stream, with an optional state echoed in it (SSF §8.1.4.2)',
         body: VerifyRequest,
-        response: { 204: Type.Null({ description: 'the verification event is on its way' }), '4xx': Problem },
+        response: { 204: Type.Null({ description: 'the verification event is on its way' }), '4xx': ProblemResponse },
       },
     },
     async (req, reply) => {
@@ -206,10 +216,11 @@ export function registerSsfRoutes(fastify: FastifyInstance, ssf: SsfService): vo
       config: { permission: 'ssf:manage' },
       schema: {
         tags,
+        operationId: 'pollSsfStream',
         summary: 'Poll a stream for SETs, acknowledging (and reporting errors of) those received before (RFC 8936 §2.4)',
         params: Type.Object({ id: StreamId }, { additionalProperties: false }),
         body: PollRequest,
-        response: { 200: PollResponse, '4xx': Problem },
+        response: { 200: PollResponse, '4xx': ProblemResponse },
       },
     },
     async (req, reply) => {

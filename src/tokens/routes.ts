@@ -2,12 +2,14 @@
 // metadata) speak form-encoded requests and RFC 6749 §5.2 error JSON as their RFCs say (JSON
 // bodies are accepted too), and the management endpoints for trusted issuers and identity
 // credentials speak JSON and problem details like the rest of the API.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MandateError } from '../core/errors.js';
-import { Id } from '../core/model.js';
-import { actorOf, OAuthError, Problem } from '../http/common.js';
-import { sendOAuthError, toMandateError } from '../http/problem.js';
+import { actorOf, OAuthError } from '../http/common.js';
+import { ProblemResponse, sendOAuthError, toMandateError } from '../http/problem.js';
+import { Items, type Names } from '../http/responses.js';
+import type { TokenResponse } from './issuance.js';
 import {
   ASYMMETRIC_ALGS,
   CredentialRegistration,
@@ -15,62 +17,33 @@ import {
   TOKEN_TYPE,
   TokenRequest,
   TrustedIssuer,
-  type TokenRequest as TokenRequestT,
+  type RegisteredCredential,
 } from './model.js';
+import {
+  CredentialParams,
+  CredOut,
+  IdParam,
+  Introspection,
+  Metadata,
+  RevokeTokensBody,
+  TokenAnswer,
+  TokenGeneration,
+  TokenParam,
+} from './schemas.js';
 import type { ClientCredentials, TokenService } from './service.js';
 
-// RFC 7009 / 7662 requests: the token, its hint, and the client's own authentication (RFC 6749 §2.3).
-const TokenParam = Type.Object(
-  {
-    token: Type.String({ minLength: 1, maxLength: 16_384 }),
-    token_type_hint: Type.Optional(Type.String({ maxLength: 100 })),
-    client_id: Type.Optional(Type.String({ maxLength: 200 })),
-    client_secret: Type.Optional(Type.String({ maxLength: 500 })),
-    client_assertion: Type.Optional(Type.String({ maxLength: 16_384 })),
-    client_assertion_type: Type.Optional(Type.String({ maxLength: 200 })),
-  },
-  { additionalProperties: false },
-);
-type TokenParamT = Static<typeof TokenParam>;
-const IdParam = Type.Object({ id: Id });
-const CredOut = Type.Object({
-  id: Type.String(),
-  identity: Type.String(),
-  type: Type.String(),
-  issuer: Type.Optional(Type.String()),
-  subject: Type.Optional(Type.String()),
-  jwk: Type.Optional(Type.Object({}, { additionalProperties: true })),
-  created_at: Type.String(),
-  revoked_at: Type.Union([Type.String(), Type.Null()]),
-  secret: Type.Optional(Type.String({ description: 'the static secret, in this answer only' })),
-});
-const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
-const Metadata = Type.Object(
-  {
-    issuer: Type.String(),
-    token_endpoint: Type.String(),
-    jwks_uri: Type.String(),
-    introspection_endpoint: Type.String(),
-    revocation_endpoint: Type.String(),
-    grant_types_supported: Type.Array(Type.String()),
-    response_types_supported: Type.Array(Type.String()),
-    token_endpoint_auth_methods_supported: Type.Array(Type.String()),
-    token_endpoint_auth_signing_alg_values_supported: Type.Array(Type.String()),
-    introspection_endpoint_auth_methods_supported: Type.Array(Type.String()),
-    introspection_endpoint_auth_signing_alg_values_supported: Type.Array(Type.String()),
-    revocation_endpoint_auth_methods_supported: Type.Array(Type.String()),
-    revocation_endpoint_auth_signing_alg_values_supported: Type.Array(Type.String()),
-    token_exchange_subject_token_types_supported: Type.Array(Type.String(), {
-      description: 'Mandate extension: subject_token_type values RFC 8693 exchange accepts',
-    }),
-    token_exchange_requested_token_types_supported: Type.Array(Type.String(), {
-      description: 'Mandate extension: requested_token_type values RFC 8693 exchange issues',
-    }),
-  },
-  { additionalProperties: false, title: 'AuthorizationServerMetadata', description: 'RFC 8414 authorization server metadata' },
-);
+const IN_STEP: [
+  Names<Static<typeof TokenAnswer>, TokenResponse>,
+  Names<Static<typeof CredOut>, RegisteredCredential & { secret?: string }>,
+] = [true, true];
+void IN_STEP;
 
-/** RFC 6749 §2.3.1: `Basic base64(urlencode(id) ":" urlencode(secret))`; anything else under Basic is a client that failed to authenticate. */
+const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
+
+/**
+ * RFC 6749 §2.3.1: `Basic base64(urlencode(id) ":" urlencode(secret))`; anything else under Basic is a client
+ * that failed to authenticate.
+ */
 function basicCredentials(header: string | undefined): { client_id: string; client_secret: string } | undefined {
   if (header === undefined || !/^basic(\s|$)/i.test(header)) return undefined;
   const refuse = () =>
@@ -132,8 +105,10 @@ const invalid = (req: FastifyRequest, what: string) => {
   return new MandateError('INVALID_REQUEST', `${what} is not valid: ${req.validationError!.message}`, { field });
 };
 
-export async function registerTokenRoutes(parent: FastifyInstance, tokens: TokenService, issuer: () => string): Promise<void> {
-  await parent.register(async (app) => {
+export async function registerTokenRoutes(fastify: FastifyInstance, tokens: TokenService, issuer: () => string): Promise<void> {
+  const parent = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  await parent.register(async (scope) => {
+    const app = scope.withTypeProvider<TypeBoxTypeProvider>();
     // The OAuth endpoints answer errors as RFC 6749 §5.2 says (JSON with error and
     // error_description), whatever failed: parsing, authentication, validation or the grant.
     app.setErrorHandler((err, req, reply) => {
@@ -170,21 +145,15 @@ export async function registerTokenRoutes(parent: FastifyInstance, tokens: Token
           tags: ['tokens'],
           ...form,
           security: [],
+          operationId: 'exchangeToken',
           summary:
-            'Exchange a workload proof for a short-lived Mandate access token (RFC 8693 token exchange, RFC 7523 JWT bearer, client_credentials with a legacy secret or private_key_jwt)',
+            'Exchange a workload proof for a short-lived Mandate access token (RFC 8693 token exchange, RFC 7523 JWT bearer, ' +
+            'client_credentials with a legacy secret or private_key_jwt)',
           description:
-            'Form-encoded (RFC 6749); unknown parameters are ignored. Errors are RFC 6749 §5.2 JSON (`error`, `error_description`), not problem details.',
+            'Form-encoded (RFC 6749); unknown parameters are ignored. ' +
+            'Errors are RFC 6749 §5.2 JSON (`error`, `error_description`), not problem details.',
           body: TokenRequest,
-          response: {
-            200: Type.Object({
-              access_token: Type.String(),
-              issued_token_type: Type.String(),
-              token_type: Type.String(),
-              expires_in: Type.Integer(),
-              scope: Type.String(),
-            }),
-            ...oauthErrors,
-          },
+          response: { 200: TokenAnswer, ...oauthErrors },
         },
         preValidation: dropUnknown(new Set(Object.keys(TokenRequest.properties))),
         // Token requests are evidence: a malformed one is refused with invalid_request.
@@ -192,10 +161,10 @@ export async function registerTokenRoutes(parent: FastifyInstance, tokens: Token
       },
       async (req, reply) => {
         if (req.validationError) throw invalid(req, 'token request');
-        const body = req.body as TokenRequestT;
+        const body = req.body;
         // RFC 6749 §2.3.1: a client secret may come as HTTP Basic instead of in the form.
         const { creds } = clientCredentials(req, body);
-        const res = await tokens.exchange({ ...body, ...creds } as TokenRequestT, req.ip);
+        const res = await tokens.exchange({ ...body, ...creds }, req.ip);
         return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(res);
       },
     );
@@ -210,10 +179,12 @@ export async function registerTokenRoutes(parent: FastifyInstance, tokens: Token
           tags: ['tokens'],
           ...form,
           security: [{ bearer: [] }, { oauthClient: [] }],
+          operationId: 'introspectToken',
           summary:
-            'RFC 7662 token introspection: an API token with tokens:introspect, or an identity authenticated as an OAuth client (client_secret_basic, client_secret_post, private_key_jwt), which sees only tokens whose aud names it',
+            'RFC 7662 token introspection: an API token with tokens:introspect, or an identity authenticated as an OAuth client ' +
+            '(client_secret_basic, client_secret_post, private_key_jwt), which sees only tokens whose aud names it',
           body: TokenParam,
-          response: { 200: Type.Object({ active: Type.Boolean() }, { additionalProperties: true }), ...oauthErrors },
+          response: { 200: Introspection, ...oauthErrors },
         },
         preValidation: dropUnknown(new Set(Object.keys(TokenParam.properties))),
         attachValidation: true,
@@ -227,13 +198,16 @@ export async function registerTokenRoutes(parent: FastifyInstance, tokens: Token
           if (!client)
             throw new MandateError(
               'INVALID_CLIENT',
-              'authenticate as an OAuth client (HTTP Basic, client_secret_post or private_key_jwt) or send Authorization: Bearer <API token>',
+              'authenticate as an OAuth client (HTTP Basic, client_secret_post or private_key_jwt) ' +
+                'or send Authorization: Bearer <API token>',
               { field: 'Authorization' },
             );
           audience = client.identity;
         }
         if (req.validationError) throw invalid(req, 'introspection request');
-        return reply.header('cache-control', 'no-store').send(await tokens.introspect((req.body as TokenParamT).token, audience));
+        const answer = await tokens.introspect(req.body.token, audience);
+        // RFC 7662 §2.2: active is always there, a boolean (the service says so; its type is a plain record).
+        return reply.header('cache-control', 'no-store').send({ ...answer, active: answer.active === true });
       },
     );
 
@@ -245,8 +219,10 @@ export async function registerTokenRoutes(parent: FastifyInstance, tokens: Token
           tags: ['tokens'],
           ...form,
           security: [],
+          operationId: 'revokeToken',
           summary:
-            'RFC 7009 token revocation: whoever holds a token may revoke it; client credentials, if given, must verify; 200 for any token, valid or not',
+            'RFC 7009 token revocation: whoever holds a token may revoke it; client credentials, if given, must verify; ' +
+            '200 for any token, valid or not',
           body: TokenParam,
           response: { 200: Type.Object({}), ...oauthErrors },
         },
@@ -258,7 +234,7 @@ export async function registerTokenRoutes(parent: FastifyInstance, tokens: Token
         const { creds, basic } = clientCredentials(req, req.body);
         await tokens.authenticateClient(creds, 'revoke', basic);
         if (req.validationError) throw invalid(req, 'revocation request');
-        await tokens.revoke((req.body as TokenParamT).token);
+        await tokens.revoke(req.body.token);
         return reply.header('cache-control', 'no-store').send({});
       },
     );
@@ -268,7 +244,14 @@ export async function registerTokenRoutes(parent: FastifyInstance, tokens: Token
       '/.well-known/oauth-authorization-server',
       {
         config: { permission: 'public' },
-        schema: { tags: ['tokens'], summary: 'RFC 8414 authorization server metadata', security: [], response: { 200: Metadata } },
+        schema: {
+          tags: ['tokens'],
+          operationId: 'getAuthorizationServerMetadata',
+          summary: 'RFC 8414 authorization server metadata',
+          security: [],
+          // In the OAuth scope: a refusal (too many requests) or a fault answers RFC 6749 JSON too.
+          response: { 200: Metadata, '4xx': OAuthError, '5xx': OAuthError },
+        },
       },
       async (_req, reply) => {
         const iss = issuer();
@@ -303,12 +286,13 @@ export async function registerTokenRoutes(parent: FastifyInstance, tokens: Token
       config: { permission: 'issuers:write' },
       schema: {
         tags: ['tokens'],
+        operationId: 'addIssuer',
         summary: 'Trust an OIDC issuer’s workload tokens (Kubernetes, CI, cloud workload identity)',
         body: TrustedIssuer,
-        response: { 201: TrustedIssuer, '4xx': Problem },
+        response: { 201: TrustedIssuer, '4xx': ProblemResponse },
       },
     },
-    async (req, reply) => reply.code(201).send(await tokens.addIssuer(actorOf(req), req.body as TrustedIssuer)),
+    async (req, reply) => reply.code(201).send(await tokens.addIssuer(actorOf(req), req.body)),
   );
 
   parent.get(
@@ -317,8 +301,9 @@ export async function registerTokenRoutes(parent: FastifyInstance, tokens: Token
       config: { permission: 'inventory:read' },
       schema: {
         tags: ['tokens'],
+        operationId: 'listIssuers',
         summary: 'Trusted OIDC issuers',
-        response: { 200: Type.Object({ items: Type.Array(TrustedIssuer) }), '4xx': Problem },
+        response: { 200: Items(TrustedIssuer), '4xx': ProblemResponse },
       },
     },
     async () => ({ items: await tokens.listIssuers() }),
@@ -330,14 +315,15 @@ export async function registerTokenRoutes(parent: FastifyInstance, tokens: Token
       config: { permission: 'issuers:write' },
       schema: {
         tags: ['tokens'],
+        operationId: 'removeIssuer',
         summary: 'Stop trusting an issuer; its workload bindings are revoked with their tokens',
         params: IdParam,
-        response: { 204: Type.Null(), '4xx': Problem },
+        response: { 204: Type.Null(), '4xx': ProblemResponse },
       },
     },
     async (req, reply) => {
-      await tokens.removeIssuer(actorOf(req), (req.params as { id: string }).id);
-      return reply.code(204).send();
+      await tokens.removeIssuer(actorOf(req), req.params.id);
+      return reply.code(204).send(null); // a 204 carries no body: Fastify writes none
     },
   );
 
@@ -347,18 +333,19 @@ export async function registerTokenRoutes(parent: FastifyInstance, tokens: Token
       config: { permission: 'credentials:write' },
       schema: {
         tags: ['tokens'],
+        operationId: 'addCredential',
         summary:
-          'Register how an identity proves itself: an OIDC workload subject, a public key, or (legacy only) a static secret answered once',
+          'Register how an identity proves itself: an OIDC workload subject, a public key, ' +
+          'or (legacy only) a static secret answered once',
         params: IdParam,
         body: CredentialRegistration,
-        response: { 201: CredOut, '4xx': Problem },
+        response: { 201: CredOut, '4xx': ProblemResponse },
       },
     },
-    async (req, reply) =>
-      reply
-        .code(201)
-        .header('cache-control', 'no-store')
-        .send(await tokens.addCredential(actorOf(req), (req.params as { id: string }).id, req.body as never)),
+    async (req, reply) => {
+      const created = await tokens.addCredential(actorOf(req), req.params.id, req.body);
+      return reply.code(201).header('cache-control', 'no-store').send(created);
+    },
   );
 
   parent.get(
@@ -367,12 +354,13 @@ export async function registerTokenRoutes(parent: FastifyInstance, tokens: Token
       config: { permission: 'inventory:read' },
       schema: {
         tags: ['tokens'],
+        operationId: 'listCredentials',
         summary: 'An identity’s credentials (never a secret)',
         params: IdParam,
-        response: { 200: Type.Object({ items: Type.Array(CredOut) }), '4xx': Problem },
+        response: { 200: Items(CredOut), '4xx': ProblemResponse },
       },
     },
-    async (req) => ({ items: await tokens.listCredentials((req.params as { id: string }).id) }),
+    async (req) => ({ items: await tokens.listCredentials(req.params.id) }),
   );
 
   parent.post(
@@ -381,13 +369,14 @@ export async function registerTokenRoutes(parent: FastifyInstance, tokens: Token
       config: { permission: 'credentials:write' },
       schema: {
         tags: ['tokens'],
+        operationId: 'revokeCredential',
         summary: 'Revoke a credential and every token it produced',
-        params: Type.Object({ id: Id, credential: Id }),
-        response: { 200: CredOut, '4xx': Problem },
+        params: CredentialParams,
+        response: { 200: CredOut, '4xx': ProblemResponse },
       },
     },
     async (req) => {
-      const { id, credential } = req.params as { id: string; credential: string };
+      const { id, credential } = req.params;
       return tokens.revokeCredential(actorOf(req), id, credential);
     },
   );
@@ -398,12 +387,13 @@ export async function registerTokenRoutes(parent: FastifyInstance, tokens: Token
       config: { permission: 'credentials:write' },
       schema: {
         tags: ['tokens'],
+        operationId: 'revokeIdentityTokens',
         summary: 'Revoke every token an identity holds (its token generation moves on)',
         params: IdParam,
-        body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ identity: Type.String(), generation: Type.Integer() }), '4xx': Problem },
+        body: RevokeTokensBody,
+        response: { 200: TokenGeneration, '4xx': ProblemResponse },
       },
     },
-    async (req) => tokens.revokeIdentity(actorOf(req), (req.params as { id: string }).id, (req.body as { reason: string }).reason),
+    async (req) => tokens.revokeIdentity(actorOf(req), req.params.id, req.body.reason),
   );
 }

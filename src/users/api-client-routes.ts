@@ -3,10 +3,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { MandateError } from '../core/errors.js';
-import { actorOf, Problem } from '../http/common.js';
+import { actorOf } from '../http/common.js';
+import { ProblemResponse } from '../http/problem.js';
 import { Items } from '../http/responses.js';
 import { NewApiClient, type ApiClientService } from './api-clients.js';
-import { TokenOut } from './routes.js';
+import { TokenOut } from './schemas.js';
 
 const ApiClientOut = Type.Object(
   {
@@ -32,9 +33,10 @@ export function registerApiClientRoutes(fastify: FastifyInstance, clients: ApiCl
       config: { permission: 'users:admin' },
       schema: {
         tags,
+        operationId: 'createApiClient',
         summary: 'Create an API client for automation (roles that never approve); its token is in this answer only',
         body: NewApiClient,
-        response: { 201: Type.Composite([ApiClientOut, Type.Object({ token: TokenWithSecret })]), '4xx': Problem },
+        response: { 201: Type.Composite([ApiClientOut, Type.Object({ token: TokenWithSecret })]), '4xx': ProblemResponse },
       },
     },
     async (req, reply) =>
@@ -48,7 +50,12 @@ export function registerApiClientRoutes(fastify: FastifyInstance, clients: ApiCl
     '/v1/api-clients',
     {
       config: { permission: 'users:admin' },
-      schema: { tags, summary: 'API clients', response: { 200: Items(ApiClientOut), '4xx': Problem } },
+      schema: {
+        tags,
+        operationId: 'listApiClients',
+        summary: 'API clients',
+        response: { 200: Items(ApiClientOut), '4xx': ProblemResponse },
+      },
     },
     async () => ({ items: await clients.list() }),
   );
@@ -57,7 +64,13 @@ export function registerApiClientRoutes(fastify: FastifyInstance, clients: ApiCl
     '/v1/api-clients/:id',
     {
       config: { permission: 'users:admin' },
-      schema: { tags, summary: 'One API client', params: IdParam, response: { 200: ApiClientOut, '4xx': Problem } },
+      schema: {
+        tags,
+        operationId: 'getApiClient',
+        summary: 'One API client',
+        params: IdParam,
+        response: { 200: ApiClientOut, '4xx': ProblemResponse },
+      },
     },
     async (req) => {
       const c = await clients.get(req.params.id);
@@ -72,6 +85,7 @@ export function registerApiClientRoutes(fastify: FastifyInstance, clients: ApiCl
       config: { permission: 'users:admin' },
       schema: {
         tags,
+        operationId: 'createApiClientToken',
         summary: 'Another token for an API client (to rotate it); the token is in this answer only',
         params: IdParam,
         body: Type.Optional(
@@ -83,7 +97,7 @@ export function registerApiClientRoutes(fastify: FastifyInstance, clients: ApiCl
             { additionalProperties: false },
           ),
         ),
-        response: { 201: TokenWithSecret, '4xx': Problem },
+        response: { 201: TokenWithSecret, '4xx': ProblemResponse },
       },
     },
     async (req, reply) =>
@@ -99,10 +113,11 @@ export function registerApiClientRoutes(fastify: FastifyInstance, clients: ApiCl
       config: { permission: 'users:admin' },
       schema: {
         tags,
+        operationId: 'revokeApiClient',
         summary: 'Revoke an API client and every token of its',
         params: IdParam,
         body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
-        response: { 200: ApiClientOut, '4xx': Problem },
+        response: { 200: ApiClientOut, '4xx': ProblemResponse },
       },
     },
     async (req) => clients.revoke(actorOf(req), req.params.id, req.body.reason),

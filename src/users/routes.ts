@@ -1,48 +1,29 @@
 // Users and API tokens (admins only), and /v1/me for anyone signed in.
-import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { MandateError } from '../core/errors.js';
 import { PERMISSIONS, rolesAllow } from '../core/roles.js';
-import { actorOf, Problem } from '../http/common.js';
-import { NewUser, OwnToken, type UsersService } from './service.js';
+import { actorOf } from '../http/common.js';
+import { ProblemResponse } from '../http/problem.js';
+import { Items, type Names } from '../http/responses.js';
+import { CreatedToken, IdParam, Me, RevokeBody, TokenOut, UserOut } from './schemas.js';
+import { NewUser, OwnToken, type TokenInfo, type User, type UsersService } from './service.js';
 
-const UserOut = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  roles: Type.Array(Type.String()),
-  status: Type.String(),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-});
-export const TokenOut = Type.Object({
-  id: Type.String(),
-  user_id: Type.String(),
-  label: Type.Union([Type.String(), Type.Null()]),
-  created_at: Type.String(),
-  expires_at: Type.Union([Type.String(), Type.Null()]),
-  revoked_at: Type.Union([Type.String(), Type.Null()]),
-});
-const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
+const IN_STEP: [Names<Static<typeof UserOut>, User>, Names<Static<typeof TokenOut>, TokenInfo>] = [true, true];
+void IN_STEP;
 
-export function registerUserRoutes(app: FastifyInstance, access: UsersService): void {
+export function registerUserRoutes(fastify: FastifyInstance, access: UsersService): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.get(
     '/v1/me',
     {
       config: { permission: 'inventory:read' },
       schema: {
         tags: ['access'],
+        operationId: 'getMe',
         summary: 'Who am I, and what my roles let me do',
-        response: {
-          200: Type.Object({
-            user: Type.String(),
-            name: Type.Optional(Type.String()),
-            roles: Type.Array(Type.String()),
-            permissions: Type.Array(Type.String(), {
-              description: "the union of the roles' permissions, in the order core/roles.ts lists them",
-            }),
-          }),
-          '4xx': Problem,
-        },
+        response: { 200: Me, '4xx': ProblemResponse },
       },
     },
     async (req) => {
@@ -58,16 +39,27 @@ export function registerUserRoutes(app: FastifyInstance, access: UsersService): 
     '/v1/users',
     {
       config: { permission: 'users:admin' },
-      schema: { tags: ['access'], summary: 'Create a user with roles', body: NewUser, response: { 201: UserOut, '4xx': Problem } },
+      schema: {
+        tags: ['access'],
+        operationId: 'createUser',
+        summary: 'Create a user with roles',
+        body: NewUser,
+        response: { 201: UserOut, '4xx': ProblemResponse },
+      },
     },
-    async (req, reply) => reply.code(201).send(await access.createUser(actorOf(req), req.body as NewUser)),
+    async (req, reply) => reply.code(201).send(await access.createUser(actorOf(req), req.body)),
   );
 
   app.get(
     '/v1/users',
     {
       config: { permission: 'users:admin' },
-      schema: { tags: ['access'], summary: 'List users', response: { 200: Type.Object({ items: Type.Array(UserOut) }), '4xx': Problem } },
+      schema: {
+        tags: ['access'],
+        operationId: 'listUsers',
+        summary: 'List users',
+        response: { 200: Items(UserOut), '4xx': ProblemResponse },
+      },
     },
     async () => ({ items: await access.listUsers() }),
   );
@@ -79,19 +71,22 @@ export function registerUserRoutes(app: FastifyInstance, access: UsersService): 
       config: { permission: 'inventory:read', stepUp: true },
       schema: {
         tags: ['access'],
+        operationId: 'createUserToken',
         summary: 'Create your own API token (signed in; it expires, 90 days by default); the token is in this answer only',
         params: IdParam,
         body: Type.Optional(OwnToken),
-        response: { 201: Type.Composite([TokenOut, Type.Object({ token: Type.String() })]), '4xx': Problem },
+        response: { 201: CreatedToken, '4xx': ProblemResponse },
       },
     },
     async (req, reply) => {
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       const p = req.principal!;
+      // The body is optional: absent, the token has no label and the default lifetime.
+      const body: OwnToken | undefined = req.body;
       const created = await access.createOwnToken(
         { user: p.user, signedIn: p.session !== undefined, ...(p.kind ? { kind: p.kind } : {}) },
         id,
-        (req.body ?? {}) as OwnToken,
+        body ?? {},
       );
       return reply.code(201).header('cache-control', 'no-store').send(created);
     },
@@ -103,13 +98,14 @@ export function registerUserRoutes(app: FastifyInstance, access: UsersService): 
       config: { permission: 'users:admin' },
       schema: {
         tags: ['access'],
+        operationId: 'listUserTokens',
         summary: 'List a user’s tokens (never their values)',
         params: IdParam,
-        response: { 200: Type.Object({ items: Type.Array(TokenOut) }), '4xx': Problem },
+        response: { 200: Items(TokenOut), '4xx': ProblemResponse },
       },
     },
     async (req) => {
-      const { id } = req.params as { id: string };
+      const { id } = req.params;
       if (!(await access.getUser(id))) throw new MandateError('NOT_FOUND', `no user with id ${id}`);
       return { items: await access.listTokens(id) };
     },
@@ -121,15 +117,17 @@ export function registerUserRoutes(app: FastifyInstance, access: UsersService): 
       config: { permission: 'users:admin' },
       schema: {
         tags: ['access'],
+        operationId: 'revokeApiToken',
         summary: 'Revoke an API token',
         params: IdParam,
-        body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false })),
-        response: { 200: TokenOut, '4xx': Problem },
+        body: Type.Optional(RevokeBody),
+        response: { 200: TokenOut, '4xx': ProblemResponse },
       },
     },
     async (req) => {
-      const { id } = req.params as { id: string };
-      return access.revokeToken(actorOf(req), id, (req.body as { reason?: string } | undefined)?.reason);
+      const { id } = req.params;
+      const body: Static<typeof RevokeBody> | undefined = req.body;
+      return access.revokeToken(actorOf(req), id, body?.reason);
     },
   );
 }

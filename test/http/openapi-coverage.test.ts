@@ -2,6 +2,8 @@
 // schema, and at least one documented error response (4xx/5xx or default) with a schema. Fastify
 // serialises answers through the response schema (dropping undeclared fields), so a route without
 // one answers whatever its handler returns, undocumented; this keeps the guarantee from now on.
+// Error responses are problem details as application/problem+json, except on the OAuth endpoints,
+// which answer RFC 6749 JSON; every operation has an operationId, unique in the document.
 // Routes left out of the document (hide: true) are the few outside the API: health, metrics,
 // JWKS, the document itself and the console's files; no /v1 route may hide.
 import assert from 'node:assert/strict';
@@ -13,15 +15,14 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'tr
 const HIDDEN = new Set(['/healthz', '/readyz', '/metrics', '/.well-known/jwks.json', '/openapi.json', '/', '/console', '/console/*']);
 
 /**
- * Operations still without one, to be described (issue 15 item 3): the list only shrinks. A route
- * on it that gains its schemas fails the test too, so it is taken off.
+ * Operations still without one, to be described: empty since issue 15 item 3, and it stays so. A
+ * route on it that gains its schemas fails the test too, so it is taken off.
  */
-const PENDING = new Set([
-  'GET /.well-known/oauth-authorization-server: no error response schema',
-  'GET /v1/enforcement/stream: no 2xx response schema',
-  'POST /v1/evidence-packs: no 2xx response schema',
-  'POST /v1/policies: no 2xx response schema',
-]);
+const PENDING = new Set<string>([]);
+
+/** The OAuth endpoints (RFC 6749 §5.2, RFC 8414): their errors are JSON with `error`, not problem details. */
+const OAUTH = new Set(['POST /v1/token', 'POST /v1/introspect', 'POST /v1/revoke', 'GET /.well-known/oauth-authorization-server']);
+const PROBLEM = 'application/problem+json';
 
 interface Response {
   content?: Record<string, { schema?: unknown }>;
@@ -37,19 +38,37 @@ const hasSchema = (r: Response | undefined) => !!r?.content && Object.values(r.c
 const successOk = (code: string, r: Response) => /^2(\d\d|XX)$/i.test(code) && (hasSchema(r) || code === '204' || code === '205');
 const errorOk = (code: string, r: Response) => (/^[45](\d\d|XX)$/i.test(code) || code === 'default') && hasSchema(r);
 
+type Doc = { paths?: Record<string, Record<string, Operation>> };
+
+/** Every operation of the document, as `METHOD /path` with the operation. */
+function operations(doc: Doc): [string, Operation][] {
+  return Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
+    METHODS.filter((m) => item[m]).map((m): [string, Operation] => [`${m.toUpperCase()} ${path}`, item[m]!]),
+  );
+}
+
 /** The operations lacking a success schema or a documented error, as `METHOD /path: what`. */
-export function uncovered(doc: { paths?: Record<string, Record<string, Operation>> }): string[] {
-  const out: string[] = [];
-  for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    for (const method of METHODS) {
-      const op = item[method];
-      if (!op) continue;
+export function uncovered(doc: Doc): string[] {
+  return operations(doc)
+    .flatMap(([key, op]) => {
       const responses = Object.entries(op.responses ?? {});
       const missing = [
         ...(responses.some(([c, r]) => successOk(c, r)) ? [] : ['no 2xx response schema']),
         ...(responses.some(([c, r]) => errorOk(c, r)) ? [] : ['no error response schema']),
       ];
-      if (missing.length) out.push(`${method.toUpperCase()} ${path}: ${missing.join(', ')}`);
+      return missing.length ? [`${key}: ${missing.join(', ')}`] : [];
+    })
+    .sort();
+}
+
+/** Error responses in the wrong media type: problem+json, except the OAuth endpoints' RFC 6749 JSON. */
+function misTyped(doc: Doc): string[] {
+  const out: string[] = [];
+  for (const [key, op] of operations(doc)) {
+    const want = OAUTH.has(key) ? 'application/json' : PROBLEM;
+    for (const [code, r] of Object.entries(op.responses ?? {})) {
+      const types = Object.keys(r.content ?? {});
+      if (errorOk(code, r) && types.join() !== want) out.push(`${key} ${code}: ${types.join(', ')} (want ${want})`);
     }
   }
   return out.sort();
@@ -76,6 +95,49 @@ describe('OpenAPI coverage', () => {
       [...PENDING].filter((m) => !all.includes(m)),
       [],
       'now described: take these off PENDING',
+    );
+  });
+
+  test('error responses are problem details (application/problem+json), the OAuth endpoints RFC 6749 JSON', async () => {
+    const doc = (await t.call('GET', '/openapi.json', undefined)).body as Doc;
+    assert.deepEqual(misTyped(doc), []);
+    // The check sees both kinds: problem details on the API, and the OAuth endpoints' own errors.
+    const errorTypes = (key: string) =>
+      Object.entries(operations(doc).find(([k]) => k === key)![1].responses!)
+        .filter(([code]) => /^[45]/.test(code))
+        .flatMap(([, r]) => Object.keys(r.content ?? {}));
+    assert.deepEqual([...new Set(errorTypes('GET /v1/identities'))], [PROBLEM]);
+    assert.deepEqual([...new Set(errorTypes('POST /v1/token'))], ['application/json']);
+  });
+
+  test('a problem answer is served as application/problem+json', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/v1/identities/nobody', headers: { authorization: `Bearer ${t.admin}` } });
+    assert.equal(res.statusCode, 404);
+    assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+    assert.equal(JSON.parse(res.body).code, 'NOT_FOUND');
+  });
+
+  test('every operation has an operationId, unique in the document', async () => {
+    const doc = (await t.call('GET', '/openapi.json', undefined)).body as Doc;
+    const ops = operations(doc);
+    assert.ok(ops.length > 100, `only ${ops.length} operations`);
+    assert.deepEqual(
+      ops.filter(([, op]) => !op.operationId).map(([k]) => k),
+      [],
+      'operations without an operationId',
+    );
+    const notCamel = ops.filter(([, op]) => !/^[a-z][A-Za-z0-9]*$/.test(op.operationId!));
+    assert.deepEqual(
+      notCamel.map(([k, op]) => `${k}: ${op.operationId}`),
+      [],
+      'not camelCase',
+    );
+    const seen = new Map<string, string[]>();
+    for (const [k, op] of ops) seen.set(op.operationId!, [...(seen.get(op.operationId!) ?? []), k]);
+    assert.deepEqual(
+      [...seen].filter(([, ks]) => ks.length > 1),
+      [],
+      'operationIds used more than once',
     );
   });
 
