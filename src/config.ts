@@ -77,7 +77,8 @@ export const ServerConfig = Type.Object(
     outboundAllow: Type.Array(Type.String({ minLength: 1, maxLength: 300 }), {
       maxItems: 200,
       description:
-        'hosts, addresses and CIDRs (optional :port) webhooks, notifications, CAEP receivers and JWKS may reach although private or loopback (MANDATE_OUTBOUND_ALLOW)',
+        'hosts, addresses and CIDRs (optional :port) webhooks, notifications, CAEP ' +
+        'receivers and JWKS may reach although private or loopback (MANDATE_OUTBOUND_ALLOW)',
     }),
     rateLimitAnonymous: Type.String({
       maxLength: 40,

@@ -11,7 +11,10 @@ declare module 'fastify' {
     permission?: Permission | 'public';
     /** The route also accepts a workload's Mandate access token; the service checks what the workload may do. */
     workload?: boolean;
-    /** An OAuth endpoint that also takes OAuth client authentication (Basic, client_secret_post, private_key_jwt) instead of an API token. */
+    /**
+     * An OAuth endpoint that also takes OAuth client authentication (Basic, client_secret_post,
+     * private_key_jwt) instead of an API token.
+     */
     oauthClient?: boolean;
     /**
      * An act of power (a vote to approve, an unseal): a signed-in person's session must satisfy the
@@ -119,7 +122,8 @@ export const OAuthError = Type.Object(
   {
     error: Type.String({
       description:
-        'the RFC 6749 / 6750 error code: invalid_request, invalid_client, invalid_grant, unsupported_grant_type, insufficient_scope, server_error…',
+        'the RFC 6749 / 6750 error code: invalid_request, invalid_client, ' +
+        'invalid_grant, unsupported_grant_type, insufficient_scope, server_error…',
     }),
     error_description: Type.String(),
     code: Type.String({ description: 'Mandate’s stable error code (as in problem details)' }),

@@ -119,7 +119,8 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
           if (auth.status !== t.to && !authorisationTransitionAllowed(auth.status, t.to))
             throw new MandateError(
               'INVALID_TRANSITION',
-              `authorisation ${auth.id} is ${auth.status} now and cannot go to ${t.to}: transition ${t.id} can no longer apply; propose it again`,
+              `authorisation ${auth.id} is ${auth.status} now and cannot go to ${t.to}: ` +
+                `transition ${t.id} can no longer apply; propose it again`,
             );
         }
       }
@@ -130,7 +131,8 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
           .filter(Boolean)
           .join('; ') || null;
       await tx.run(
-        "UPDATE transitions SET status = 'approved', decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? AND status = 'pending'",
+        "UPDATE transitions SET status = 'approved', decided_by = ?, decided_at = ?, " +
+          "decision_reason = ? WHERE id = ? AND status = 'pending'",
         [by, at, reason, a.subject.id],
       );
       return [
@@ -147,7 +149,8 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
     async rejected(tx, a, at) {
       const v = a.votes.at(-1)!;
       await tx.run(
-        "UPDATE transitions SET status = 'rejected', decided_by = ?, decided_at = ?, decision_reason = ? WHERE id = ? AND status = 'pending'",
+        "UPDATE transitions SET status = 'rejected', decided_by = ?, decided_at = ?, " +
+          "decision_reason = ? WHERE id = ? AND status = 'pending'",
         [v.voter, at, v.reason, a.subject.id],
       );
       return [
@@ -338,13 +341,15 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
             if (!authorisationTransitionAllowed(a.status, input.to))
               throw new MandateError(
                 'INVALID_TRANSITION',
-                `authorisation ${a.id} is ${a.status}; it cannot go to ${input.to}${a.status === 'closed' ? ' without a new application' : ''}`,
+                `authorisation ${a.id} is ${a.status}; it cannot go to ${input.to}` +
+                  `${a.status === 'closed' ? ' without a new application' : ''}`,
                 { field: '/to' },
               );
           }
           const emergency = input.emergency === true;
           await tx.run(
-            `INSERT INTO transitions (id, authorisations, to_status, reason, reference, effective_at, conditions, deadline, emergency, proposer, status,
+            `INSERT INTO transitions (id, authorisations, to_status, reason, reference, effective_at, conditions, deadline, emergency,
+              proposer, status,
                decided_by, decided_at, decision_reason, review_status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             [
               id,

@@ -189,7 +189,8 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
     reply.header(
       'www-authenticate',
       `Bearer realm="mandate", error="insufficient_user_authentication", max_age=${Math.round(rule.maxAgeMs / 1000)}` +
-        `${rule.acr ? `, acr_values="${rule.acr}"` : ''}, error_description="${checked.need === 'mfa' ? 'MFA sign-in required' : 'recent sign-in required'}"`,
+        `${rule.acr ? `, acr_values="${rule.acr}"` : ''}, error_description="` +
+        `${checked.need === 'mfa' ? 'MFA sign-in required' : 'recent sign-in required'}"`,
     );
     throw new MandateError('STEP_UP_REQUIRED', `${checked.reason}: sign in again with MFA at ${url}, then retry`, {
       field: 'session',

@@ -231,7 +231,8 @@ export function approvalEngine({ db, clock, approvalRules: rules, notificationRe
       const id = req.id ?? newApprovalId();
       const expires = new Date(Date.parse(at) + rule.expires_after_seconds * 1000).toISOString();
       await tx.run(
-        `INSERT INTO approvals (id, kind, subject_type, subject_id, requester, owner, summary, detail, rule_id, required, roles, status, created_at, expires_at)
+        `INSERT INTO approvals (id, kind, subject_type, subject_id, requester, owner, summary, detail, rule_id, required, roles, status,
+          created_at, expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
         [
           id,

@@ -32,6 +32,7 @@ export function SignIn({ onSignIn }: { onSignIn: (token: string) => Promise<void
       <form onSubmit={submit}>
         <label>
           API token
+          {/* biome-ignore lint/a11y/noAutofocus: the sign-in page has one field, and focusing it is what a person opening it wants */}
           <input name="token" type="password" autoComplete="off" spellCheck={false} required autoFocus />
         </label>
         <button className="primary" type="submit" disabled={busy}>
