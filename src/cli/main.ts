@@ -392,10 +392,60 @@ export function buildCli(): Command {
       print(json ? JSON.stringify(body.items, null, 2) : table(body.items, ['id', 'name', 'roles', 'status']));
     });
 
-  const tokens = program.command('tokens').description('API tokens (admin)');
+  const clients = program.command('api-clients').description('API clients: automation, with roles that never approve (admin)');
+  clients
+    .command('create <id>')
+    .description('create an API client; its token is shown once')
+    .requiredOption('--name <name>', 'what it is')
+    .requiredOption('--roles <roles>', `comma-separated, none that approves: ${ROLES.join(', ')}`)
+    .option('--expires-in <seconds>', 'lifetime of its token in seconds (default: never)')
+    .action(async (id: string, opts: { name: string; roles: string; expiresIn?: string }, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const roles = opts.roles
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean);
+      const body: Record<string, unknown> = { id, name: opts.name, roles };
+      if (opts.expiresIn !== undefined) {
+        const n = Number(opts.expiresIn);
+        if (!Number.isInteger(n)) throw new CliError(`--expires-in must be whole seconds, not ${opts.expiresIn}`, 2);
+        body.expires_in_seconds = n;
+      }
+      const { body: made } = await client.request<{ id: string; roles: string[]; token: { token: string; expires_at: string | null } }>(
+        'POST',
+        '/v1/api-clients',
+        { body },
+      );
+      print(
+        json
+          ? JSON.stringify(made, null, 2)
+          : `created API client ${made.id} (${made.roles.join(', ')}); its token${made.token.expires_at ? ` (expires ${made.token.expires_at})` : ''}, shown once:\n${made.token.token}`,
+      );
+    });
+  clients
+    .command('list')
+    .description('list API clients')
+    .action(async (_o: unknown, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<{ items: Record<string, unknown>[] }>('GET', '/v1/api-clients');
+      print(json ? JSON.stringify(body.items, null, 2) : table(body.items, ['id', 'name', 'roles', 'status']));
+    });
+  clients
+    .command('revoke <id>')
+    .description('revoke an API client and every token of its')
+    .requiredOption('--reason <text>', 'why (recorded as evidence)')
+    .action(async (id: string, opts: { reason: string }, cmd: Command) => {
+      const { client, json } = clientOf(cmd);
+      const { body } = await client.request<{ id: string; status: string }>('POST', `/v1/api-clients/${encodeURIComponent(id)}/revoke`, {
+        body: { reason: opts.reason },
+      });
+      print(json ? JSON.stringify(body, null, 2) : `API client ${body.id} is ${body.status}`);
+    });
+
+  const tokens = program.command('tokens').description('API tokens');
   tokens
     .command('create <user>')
-    .description('create an API token for a user; it is shown once')
+    .description('create your own API token (you must be signed in; it expires, 90 days by default); it is shown once')
     .option('--label <label>', 'what the token is for')
     .option('--expires-in <seconds>', 'lifetime in seconds')
     .action(async (user: string, opts: { label?: string; expiresIn?: string }, cmd: Command) => {

@@ -7,7 +7,7 @@ import { buildApp, type MandateApp } from '../app.js';
 import { parseKek } from '../ledger/keys.js';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { DEFAULT_OIDC_SCOPES, rateLimitsOf, signinConfigOf, type ServerConfig } from '../config.js';
-import { DEMO_OTP, DEMO_PASSWORD, DEMO_PEOPLE, DEMO_ROLE_MAP, startDemoProvider, type DemoProvider } from '../demo/oidc-provider.js';
+import type { DemoProvider } from '../demo/oidc-provider.js';
 import { BOOTSTRAP_ADMIN } from '../users/service.js';
 import { MandateError } from '../core/errors.js';
 import { demoManifest } from '../demo/firm.js';
@@ -91,7 +91,10 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     const issuer = config.publicUrl ?? `http://${urlHost(config.host)}:${port}`;
     let signin = signinConfigOf(config);
     // With --demo and no provider configured: the DEMO provider on loopback, with the README's people.
-    if (!signin && config.demo) {
+    // Loaded only here: the provider package warns about the Node version at import.
+    const demoIdp = !signin && config.demo ? await import('../demo/oidc-provider.js') : undefined;
+    if (!signin && demoIdp) {
+      const { startDemoProvider, DEMO_ROLE_MAP } = demoIdp;
       const secret = randomBytes(32).toString('base64url');
       demo = await startDemoProvider({
         port: config.demoOidcPort,
@@ -198,13 +201,13 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       ...(bootstrapToken && config.bootstrapToken ? { bootstrapPreset: true } : {}),
       ...(bootstrapExpiresAt ? { bootstrapExpiresAt } : {}),
       ...(signin ? { signinUrl: `${issuer}/v1/signin` } : {}),
-      ...(demo
+      ...(demo && demoIdp
         ? {
             demoProvider: {
               issuer: demo.issuer,
-              people: DEMO_PEOPLE.map((p) => ({ id: p.id, name: p.name, groups: [...p.groups] })),
-              password: DEMO_PASSWORD,
-              otp: DEMO_OTP,
+              people: demoIdp.DEMO_PEOPLE.map((p) => ({ id: p.id, name: p.name, groups: [...p.groups] })),
+              password: demoIdp.DEMO_PASSWORD,
+              otp: demoIdp.DEMO_OTP,
             },
           }
         : {}),

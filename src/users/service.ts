@@ -102,11 +102,14 @@ export interface UsersDeps {
   clock: () => Date;
   /** A person's own API tokens (default 90 days at most, never without expiry). */
   tokenPolicy?: TokenPolicy;
-  /** How long the first-start admin token lives (MANDATE_BOOTSTRAP_TTL_HOURS, default 24). */
+  /**
+   * How long the first-start admin token lives: the server passes MANDATE_BOOTSTRAP_TTL_HOURS (24 by
+   * default); an app built without it (tests that move their clocks by days) makes one that does not expire.
+   */
   bootstrapTtlHours?: number;
 }
 
-export function usersService({ db, clock, tokenPolicy = DEFAULT_TOKEN_POLICY, bootstrapTtlHours = 24 }: UsersDeps) {
+export function usersService({ db, clock, tokenPolicy = DEFAULT_TOKEN_POLICY, bootstrapTtlHours }: UsersDeps) {
   async function getUser(id: string): Promise<User | undefined> {
     const [row] = await db.all<UserRow>('SELECT * FROM users WHERE id = ?', [id]);
     return row ? toUser(row) : undefined;
@@ -294,8 +297,13 @@ export function usersService({ db, clock, tokenPolicy = DEFAULT_TOKEN_POLICY, bo
       const [{ n } = { n: 0 }] = await db.all<{ n: number }>('SELECT COUNT(*) AS n FROM users');
       if (Number(n) > 0) return undefined;
       await this.createUser('system', { id: BOOTSTRAP_ADMIN, name: 'Bootstrap administrator', roles: ['admin'] });
-      const ttl = Math.max(60, Math.round(bootstrapTtlHours * 3600));
-      const { token } = await this.createToken('system', BOOTSTRAP_ADMIN, { label: 'bootstrap', expires_in_seconds: ttl }, presetToken);
+      const ttl = bootstrapTtlHours === undefined ? undefined : Math.max(60, Math.round(bootstrapTtlHours * 3600));
+      const { token } = await this.createToken(
+        'system',
+        BOOTSTRAP_ADMIN,
+        { label: 'bootstrap', ...(ttl ? { expires_in_seconds: ttl } : {}) },
+        presetToken,
+      );
       return token;
     },
   };

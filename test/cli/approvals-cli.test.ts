@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCli, startServerProcess, type ServerProcess } from '../support/cli.js';
+import { personToken, providerForServer } from '../support/oidc-provider.js';
 import { identity, smallManifest } from '../support/fixtures.js';
 import { testStores } from '../support/stores.js';
 
@@ -27,9 +28,16 @@ const DECIDE = [
 ];
 
 const store = testStores()[0]!;
+const USERS = [
+  ['olga', 'operator'],
+  ['anton', 'approver'],
+  ['alma', 'approver'],
+  ['carla', 'compliance_officer'],
+] as const;
 
 describe('approvals, access, exceptions, break-glass and findings from the CLI (sqlite)', () => {
   let server: ServerProcess;
+  let provider: Awaited<ReturnType<typeof providerForServer>> | undefined;
   const tokens: Record<string, string> = {};
   const as = (who: string, ...args: string[]) => runCli(args, { MANDATE_URL: server.url, MANDATE_TOKEN: tokens[who]! });
   let accessId = '';
@@ -37,7 +45,12 @@ describe('approvals, access, exceptions, break-glass and findings from the CLI (
   before(async () => {
     const db = await store.open();
     await db.close();
-    server = await startServerProcess(['--db', store.url()], { MANDATE_BOOTSTRAP_TOKEN: TOKEN });
+    // People sign in through the test's identity provider and make their own tokens (no one mints one for another).
+    provider = await providerForServer(USERS);
+    server = await startServerProcess(['--db', store.url(), '--port', String(provider.port)], {
+      MANDATE_BOOTSTRAP_TOKEN: TOKEN,
+      ...provider.env,
+    });
     tokens.admin = TOKEN;
     const dir = mkdtempSync(join(tmpdir(), 'mandate-approvals-cli-'));
     const file = join(dir, 'firm.json');
@@ -56,23 +69,17 @@ describe('approvals, access, exceptions, break-glass and findings from the CLI (
     );
     const imported = await as('admin', 'import', file);
     assert.equal(imported.code, 0, imported.stderr);
-    const users: [string, string][] = [
-      ['olga', 'operator'],
-      ['anton', 'approver'],
-      ['alma', 'approver'],
-      ['carla', 'compliance_officer'],
-    ];
-    for (const [user, role] of users) {
-      const add = await as('admin', 'users', 'add', user, '--name', user, '--roles', role);
-      assert.equal(add.code, 0, add.stderr);
-      const tok = await as('admin', 'tokens', 'create', user, '--json');
-      tokens[user] = JSON.parse(tok.stdout).token as string;
+    for (const [user] of USERS) {
+      const own = await personToken(server.url, { login: user });
+      assert.equal(own.user, user);
+      tokens[user] = own.token;
     }
   });
   after(async () => {
     const log = server?.output() ?? '';
     if (/"level":(50|60)/.test(log)) process.stderr.write(`--- server log ---\n${log.slice(-6000)}\n`);
     await server?.stop();
+    await provider?.close();
     await store.cleanup();
   });
 

@@ -33,8 +33,9 @@ for (const store of testStores()) {
       await store.cleanup();
     });
 
-    test('the first start prints the bootstrap token once', () => {
-      assert.match(server.output(), new RegExp(TOKEN));
+    test('the first start never prints a bootstrap token it was given (MANDATE_BOOTSTRAP_TOKEN), and says when it expires', () => {
+      assert.ok(!server.output().includes(TOKEN), server.output());
+      assert.match(server.output(), /with the token of MANDATE_BOOTSTRAP_TOKEN \(not shown\)\. It expires at /);
     });
 
     test('import the demo manifest: dry run, then for real, then idempotent', async () => {
@@ -174,8 +175,16 @@ for (const store of testStores()) {
     test('users and tokens from the CLI; a viewer cannot write', async () => {
       const add = await cli('users', 'add', `viewer-${store.name}`, '--name', 'Vera Viewer', '--roles', 'viewer');
       assert.equal(add.code, 0, add.stderr);
-      const tok = await cli('tokens', 'create', `viewer-${store.name}`, '--label', 'ci', '--json');
-      const token = JSON.parse(tok.stdout).token as string;
+      // Nobody makes a token for someone else: automation gets an API client, whose roles never approve.
+      const forOther = await cli('tokens', 'create', `viewer-${store.name}`, '--label', 'ci', '--json');
+      assert.equal(forOther.code, 1);
+      assert.match(forOther.stderr, /FORBIDDEN/);
+      const approving = await cli('api-clients', 'create', `ci-${store.name}`, '--name', 'CI', '--roles', 'approver');
+      assert.equal(approving.code, 1);
+      assert.match(approving.stderr, /never approves/);
+      const made = await cli('api-clients', 'create', `ci-${store.name}`, '--name', 'CI', '--roles', 'viewer', '--json');
+      assert.equal(made.code, 0, made.stderr);
+      const token = JSON.parse(made.stdout).token.token as string;
       const asViewer = (...args: string[]) => runCli(args, { MANDATE_URL: server.url, MANDATE_TOKEN: token });
       assert.equal((await asViewer('identities', 'list', '--limit', '1')).code, 0);
       const denied = await asViewer('import', DEMO);

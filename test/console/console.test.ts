@@ -14,8 +14,15 @@ import { verifyPack } from '../../src/evidence/verify.js';
 import { startServerProcess, type ServerProcess } from '../support/cli.js';
 import { testStores } from '../support/stores.js';
 import { launchBrowser } from './browser.js';
+import { personToken, providerForServer } from '../support/oidc-provider.js';
 import { consoleSession } from './session.js';
 
+const PEOPLE = [
+  ['carla', 'compliance_officer'],
+  ['anton', 'approver'],
+  ['alma', 'approver'],
+  ['vera', 'viewer'],
+] as const;
 const ADMIN = 'mdt_console_e2e_bootstrap_token_0123456789abcdef';
 const SHOTS = process.env.MANDATE_SCREENSHOTS ?? 'test-results/screenshots';
 // Withdrawing a custody licence takes two approvers here (the firm's own rules file).
@@ -83,6 +90,7 @@ const RULES = [
 for (const store of testStores()) {
   describe(`web console in Chromium (${store.name})`, () => {
     let server: ServerProcess;
+    let provider: Awaited<ReturnType<typeof providerForServer>> | undefined;
     let browser: Browser;
     let closeBrowser: () => Promise<void>;
     // Photographed once (on the embedded store): the pages look the same on either store.
@@ -107,25 +115,21 @@ for (const store of testStores()) {
       await db.close();
       const dir = mkdtempSync(join(tmpdir(), 'mandate-console-e2e-'));
       writeFileSync(join(dir, 'rules.json'), JSON.stringify(RULES));
-      server = await startServerProcess(['--db', store.url(), '--demo'], {
+      provider = await providerForServer(PEOPLE);
+      server = await startServerProcess(['--db', store.url(), '--demo', '--port', String(provider.port)], {
         MANDATE_BOOTSTRAP_TOKEN: ADMIN,
         MANDATE_APPROVAL_RULES_FILE: join(dir, 'rules.json'),
+        ...provider.env,
       });
-      for (const [user, role] of [
-        ['carla', 'compliance_officer'],
-        ['anton', 'approver'],
-        ['alma', 'approver'],
-        ['vera', 'viewer'],
-      ] as const) {
-        await api('admin', 'POST', '/v1/users', { id: user, name: user, roles: [role] });
-        tokens[user] = (await api<{ token: string }>('admin', 'POST', `/v1/users/${user}/tokens`, {})).token;
-      }
+      // People sign in through the test's identity provider and make their own tokens (no one mints one for another).
+      for (const [user] of PEOPLE) tokens[user] = (await personToken(server.url, { login: user })).token;
       ({ browser, close: closeBrowser } = await launchBrowser());
     });
     after(async () => {
       for (const c of contexts) await c.close().catch(() => undefined);
       await closeBrowser?.();
       await server?.stop();
+      await provider?.close();
       await store.cleanup();
       assert.deepEqual(errors, [], 'no page raised an uncaught error');
     });

@@ -23,11 +23,16 @@ import { startServerProcess, type ServerProcess } from '../support/cli.js';
 import { identity, smallManifest } from '../support/fixtures.js';
 import { testStores } from '../support/stores.js';
 import { launchBrowser } from './browser.js';
+import { personToken, providerForServer } from '../support/oidc-provider.js';
 import { consoleSession } from './session.js';
 
 // The console's copies of the API's shapes (console/src/lib/types.ts) stay in step with the server:
 // what it sends fits them, and they name no field it does not send. `npm run typecheck` fails otherwise.
 type Fits<Server, Console> = Server extends Console ? (Exclude<keyof Console, keyof Server> extends never ? true : false) : false;
+const PEOPLE = [
+  ['olga', 'operator'],
+  ['vera', 'viewer'],
+] as const;
 const IN_STEP: [
   Fits<AccountView, DiscoveredAccount>,
   Fits<SourceView, DiscoverySource>,
@@ -68,6 +73,7 @@ const SHOTS = process.env.MANDATE_SCREENSHOTS ?? 'test-results/screenshots';
 for (const store of testStores()) {
   describe(`discovery in the console, in Chromium (${store.name})`, () => {
     let server: ServerProcess;
+    let provider: Awaited<ReturnType<typeof providerForServer>> | undefined;
     let browser: Browser;
     let closeBrowser: () => Promise<void>;
     // Photographed once (on the embedded store), as the console's other browser tests do.
@@ -102,15 +108,14 @@ for (const store of testStores()) {
       mkdirSync(SHOTS, { recursive: true });
       const db = await store.open();
       await db.close();
-      server = await startServerProcess(['--db', store.url()], { MANDATE_BOOTSTRAP_TOKEN: ADMIN });
+      provider = await providerForServer(PEOPLE);
+      server = await startServerProcess(['--db', store.url(), '--port', String(provider.port)], {
+        MANDATE_BOOTSTRAP_TOKEN: ADMIN,
+        ...provider.env,
+      });
       await api('admin', 'POST', '/v1/import', smallManifest(IDENTITIES));
-      for (const [user, role] of [
-        ['olga', 'operator'],
-        ['vera', 'viewer'],
-      ] as const) {
-        await api('admin', 'POST', '/v1/users', { id: user, name: user, roles: [role] });
-        tokens[user] = (await api<{ token: string }>('admin', 'POST', `/v1/users/${user}/tokens`, {})).token;
-      }
+      // People sign in through the test's identity provider and make their own tokens (no one mints one for another).
+      for (const [user] of PEOPLE) tokens[user] = (await personToken(server.url, { login: user })).token;
       for (const s of SOURCES) await api('admin', 'POST', '/v1/discovery/sources', s);
       ({ browser, close: closeBrowser } = await launchBrowser());
     });
@@ -118,6 +123,7 @@ for (const store of testStores()) {
       await session.closeAll();
       await closeBrowser?.();
       await server?.stop();
+      await provider?.close();
       await store.cleanup();
       assert.deepEqual(errors, [], 'no page raised an uncaught error or sent a read the API refused');
     });

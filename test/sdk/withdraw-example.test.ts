@@ -11,6 +11,7 @@ import { startWithdrawService } from '../../examples/withdraw-service/server.js'
 import Fastify from 'fastify';
 import { mandateFastify } from '@mandate/sdk/fastify';
 import { runCli, startServerProcess, type ServerProcess } from '../support/cli.js';
+import { personToken } from '../support/oidc-provider.js';
 import { testStores } from '../support/stores.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,11 +94,14 @@ for (const tr of transports) {
       });
       admin = 'mdt_example_admin_token_0123456789abcdef';
       // The enforcement point's own account: the enforcer role decides and follows the stream, nothing more.
-      assert.equal(
-        (await api(server, admin, 'POST', '/v1/users', { id: 'withdraw-service', name: 'Withdraw service', roles: ['enforcer'] })).status,
-        201,
-      );
-      const enforcerToken = (await api(server, admin, 'POST', '/v1/users/withdraw-service/tokens', {})).body.token as string;
+      // An API client: automation's principal, created by an admin, its token shown once.
+      const client = await api(server, admin, 'POST', '/v1/api-clients', {
+        id: 'withdraw-service',
+        name: 'Withdraw service',
+        roles: ['enforcer'],
+      });
+      assert.equal(client.status, 201);
+      const enforcerToken = client.body.token.token as string;
       // The workload platform: trusted as an issuer, and its service account bound to the identity.
       const key = await platformKey(new URL(`file://${join(dir, 'platform-key.json')}`));
       assert.equal((await api(server, admin, 'POST', '/v1/issuers', issuerDocument(key.publicJwk))).status, 201);
@@ -152,13 +156,9 @@ for (const tr of transports) {
         assert.match(String((italy.body.reasons as string[])[0]), /holds no authorisation/);
         assert.equal((await withdraw('NL', false, 'not-a-token')).status, 401);
 
-        assert.equal(
-          (await api(server, admin, 'POST', '/v1/users', { id: 'carla', name: 'Carla', roles: ['compliance_officer'] })).status,
-          201,
-        );
-        assert.equal((await api(server, admin, 'POST', '/v1/users', { id: 'anton', name: 'Anton', roles: ['approver'] })).status, 201);
-        const carla = (await api(server, admin, 'POST', '/v1/users/carla/tokens', {})).body.token as string;
-        const anton = (await api(server, admin, 'POST', '/v1/users/anton/tokens', {})).body.token as string;
+        // People sign in through the demo's identity provider and make their own tokens: carol proposes, ana approves.
+        const carla = (await personToken(server.url, { login: 'carol' })).token;
+        const anton = (await personToken(server.url, { login: 'ana' })).token;
         const proposed = await api(server, carla, 'POST', '/v1/authorisations/auth-de-custody-nl/transitions', {
           to: 'withdrawn',
           reason: 'AFM withdrew the notification',

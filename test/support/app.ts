@@ -53,9 +53,7 @@ export async function testApp(
     logger: process.env.TEST_LOG ? { level: 'error' } : false,
     ...(clock ? { clock } : {}),
     ...(shared ? { signin: { config: shared.config, publicUrl: shared.publicUrl }, publicUrl: shared.publicUrl } : {}),
-    // Tests move their clocks by days: the admin token lives long unless a test asks otherwise.
     ...rest,
-    users: { bootstrapTtlHours: 24 * 365 * 10, ...rest.users },
   });
   if (shared) {
     // The shared provider closes with the last app that uses it (hooks cannot be added once the app is ready).

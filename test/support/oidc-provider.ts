@@ -2,6 +2,7 @@
 // provider's login form (src/demo/oidc-provider.ts) and come back with the callback URL, approve a
 // device-flow user code as a person, confirm an RP-initiated logout.
 import { randomBytes } from 'node:crypto';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { DEMO_OTP, DEMO_PASSWORD, DEMO_ROLE_MAP, startDemoProvider, type DemoProvider } from '../../src/demo/oidc-provider.js';
 import type { SigninConfig } from '../../src/signin/service.js';
 
@@ -283,5 +284,79 @@ export async function signInto(inject: Inject, login: string, opts: { mfa?: bool
     async stepUp(o = {}) {
       await roundTrip('?step_up=true', cookie, o.mfa ?? true);
     },
+  };
+}
+
+/**
+ * A person's own API token from a running server, the way a person gets one: signed in through the
+ * server's identity provider (with the one-time code: making a token is stepped up), then
+ * POST /v1/users/{me}/tokens with the session's cookie and CSRF token.
+ */
+export async function personToken(serverUrl: string, person: Person): Promise<{ user: string; token: string }> {
+  const jar = new CookieJar();
+  const begin = await browse(jar, `${serverUrl}/v1/signin`);
+  const location = begin.headers.get('location');
+  if (begin.status !== 302 || !location) throw new Error(`sign-in did not start: ${begin.status} ${await begin.text()}`);
+  const { callbackUrl } = await followSignIn(new URL(location, serverUrl).toString(), { otp: true, ...person }, jar);
+  const back = await browse(jar, callbackUrl);
+  if (back.status !== 302) throw new Error(`sign-in refused: ${back.status} ${await back.text()}`);
+  const cookie = jar.header(serverUrl)!;
+  const me = (await (await fetch(`${serverUrl}/v1/session`, { headers: { cookie } })).json()) as { user: string };
+  const res = await fetch(`${serverUrl}/v1/users/${encodeURIComponent(me.user)}/tokens`, {
+    method: 'POST',
+    headers: { cookie, 'x-csrf-token': jar.get(serverUrl, 'mandate_csrf') ?? '', 'content-type': 'application/json' },
+    body: JSON.stringify({ label: 'test' }),
+  });
+  const body = (await res.json()) as { token?: string };
+  if (res.status !== 201 || !body.token) throw new Error(`no token for ${me.user}: ${res.status} ${JSON.stringify(body)}`);
+  return { user: me.user, token: body.token };
+}
+
+/** A free TCP port on loopback (a server's sign-in callback must be known before it starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A test's own people at a demo provider it starts, for a `mandate serve` child configured to sign
+ * in with it (MANDATE_OIDC_*): each person is in the group `mandate-<role>` of their role. Answers
+ * the server's port, the environment to start it with, and the provider to close after.
+ */
+export async function providerForServer(people: readonly (readonly [string, string])[]): Promise<{
+  port: number;
+  env: Record<string, string>;
+  close(): Promise<void>;
+}> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const secret = `secret-${randomBytes(16).toString('hex')}`;
+  const demo = await startDemoProvider({
+    clients: [
+      {
+        client_id: 'mandate-cli-test',
+        client_secret: secret,
+        redirect_uris: [`${base}/v1/signin/callback`],
+        post_logout_redirect_uris: [`${base}/console`],
+      },
+    ],
+    people: people.map(([id, role]) => ({ id, name: id, email: `${id}@test.mandate.example`, groups: [`mandate-${role}`] })),
+  });
+  const roles = [...new Set(people.map(([, role]) => role))];
+  return {
+    port,
+    env: {
+      MANDATE_OIDC_ISSUER: demo.issuer,
+      MANDATE_OIDC_CLIENT_ID: 'mandate-cli-test',
+      MANDATE_OIDC_CLIENT_SECRET: secret,
+      MANDATE_OIDC_ROLE_MAP: JSON.stringify(Object.fromEntries(roles.map((r) => [`mandate-${r}`, [r]]))),
+    },
+    close: () => demo.close(),
   };
 }
