@@ -104,7 +104,7 @@ export function effectRows(e: IdentityEffect, receivers: readonly string[], stre
       reason: e.reason,
     });
   if (payload)
-    receivers.forEach((target, n) =>
+    for (const [n, target] of receivers.entries())
       rows.push({
         id: `ob_${e.key}_${e.identity.id}_caep${n}`,
         channel: 'caep',
@@ -114,8 +114,7 @@ export function effectRows(e: IdentityEffect, receivers: readonly string[], stre
         transition: e.transition,
         reason: e.reason,
         payload,
-      }),
-    );
+      });
   if (payload)
     for (const stream of streams)
       if (stream.status !== 'disabled' && stream.events.includes(CAEP_EVENTS[payload.event]))
