@@ -162,7 +162,8 @@ export function buildCli(): Command {
   program
     .command('login')
     .description(
-      'check an API token against the server and store it with the URL in a profile (the token is read from stdin or a hidden prompt, never argv)',
+      'check an API token against the server and store it with the URL in a profile ' +
+        '(the token is read from stdin or a hidden prompt, never argv)',
     )
     .action(async (_o: unknown, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
@@ -274,14 +275,17 @@ export function buildCli(): Command {
       if (json) return print(JSON.stringify(body, null, 2));
       const c = body.counts;
       const lines = [
-        `${body.dry_run ? 'Dry run (nothing written)' : 'Imported'}${body.bootstrap ? ' (bootstrap: first load of an empty inventory)' : ''}: ` +
-          `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.rejected} rejected, ${c.held} ${body.dry_run ? 'would be ' : ''}held for approval`,
+        `${body.dry_run ? 'Dry run (nothing written)' : 'Imported'}` +
+          `${body.bootstrap ? ' (bootstrap: first load of an empty inventory)' : ''}: ` +
+          `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ` +
+          `${c.rejected} rejected, ${c.held} ${body.dry_run ? 'would be ' : ''}held for approval`,
       ];
       const heldIds = new Set(body.pending.map((p) => p.id));
       for (const ch of body.changes ?? []) {
         if (ch.kind === 'identity' && heldIds.has(ch.id)) continue;
         lines.push(
-          `  ${ch.op === 'create' ? '+' : '~'} ${ch.kind} ${ch.id}${ch.op === 'update' ? ` (${ch.changes.map((f) => f.field).join(', ')})` : ''}`,
+          `  ${ch.op === 'create' ? '+' : '~'} ${ch.kind} ${ch.id}` +
+            `${ch.op === 'update' ? ` (${ch.changes.map((f) => f.field).join(', ')})` : ''}`,
         );
       }
       if ((body.changes_total ?? 0) > (body.changes?.length ?? 0)) lines.push(`  … ${body.changes_total! - body.changes!.length} more`);
@@ -419,7 +423,8 @@ export function buildCli(): Command {
       print(
         json
           ? JSON.stringify(made, null, 2)
-          : `created API client ${made.id} (${made.roles.join(', ')}); its token${made.token.expires_at ? ` (expires ${made.token.expires_at})` : ''}, shown once:\n${made.token.token}`,
+          : `created API client ${made.id} (${made.roles.join(', ')}); its token` +
+              `${made.token.expires_at ? ` (expires ${made.token.expires_at})` : ''}, shown once:\n${made.token.token}`,
       );
     });
   clients
@@ -497,7 +502,8 @@ export function buildCli(): Command {
     .description('print a shell completion script: bash, zsh or fish')
     .addHelpText(
       'after',
-      '\nExamples:\n  source <(mandate completion bash)     # in ~/.bashrc\n  source <(mandate completion zsh)      # in ~/.zshrc\n  mandate completion fish > ~/.config/fish/completions/mandate.fish',
+      '\nExamples:\n  source <(mandate completion bash)     # in ~/.bashrc\n  source ' +
+        '<(mandate completion zsh)      # in ~/.zshrc\n  mandate completion fish > ~/.config/fish/completions/mandate.fish',
     )
     .action((shell: string) => {
       if (!['bash', 'zsh', 'fish'].includes(shell))

@@ -53,57 +53,60 @@ for (const store of testStores()) {
       assert.equal((await t.call('GET', '/v1/me', undefined, undefined, ada.headers('GET'))).status, 401);
     });
 
-    test('approving needs a recent MFA sign-in: 401 STEP_UP_REQUIRED with the step-up URL; after it, the vote records acr/amr/auth_time', async () => {
-      const t = await fresh();
-      const id = await firmWithProposal(t);
-      const ana = await t.signIn('ana');
-      const refused = await t.call('POST', `/v1/transitions/${id}/approve`, undefined, { reason: 'ok' }, ana.headers('POST'));
-      assert.equal(refused.status, 401, JSON.stringify(refused.body));
-      assert.match(String(refused.headers['content-type']), /application\/problem\+json/);
-      assert.equal(refused.body.code, 'STEP_UP_REQUIRED');
-      assert.equal(refused.body.step_up.need, 'mfa');
-      assert.equal(refused.body.step_up.max_age_seconds, 600);
-      assert.match(refused.body.step_up.url, /^\/v1\/signin\?step_up=true&return_to=%2F/);
-      assert.match(refused.body.detail, /MFA/);
-      assert.match(String(refused.headers['www-authenticate']), /insufficient_user_authentication/);
-      // The approval route of the engine asks the same.
-      const approval = (await t.call('GET', `/v1/transitions/${id}`, t.admin)).body;
-      const apId = (await t.app.services.regulatory.approvalOf(id))!.id;
-      assert.equal(
-        (await t.call('POST', `/v1/approvals/${apId}/approve`, undefined, {}, ana.headers('POST'))).body.code,
-        'STEP_UP_REQUIRED',
-      );
-      assert.equal(approval.status, 'pending');
+    test(
+      'approving needs a recent MFA sign-in: 401 STEP_UP_REQUIRED with the ' + 'step-up URL; after it, the vote records acr/amr/auth_time',
+      async () => {
+        const t = await fresh();
+        const id = await firmWithProposal(t);
+        const ana = await t.signIn('ana');
+        const refused = await t.call('POST', `/v1/transitions/${id}/approve`, undefined, { reason: 'ok' }, ana.headers('POST'));
+        assert.equal(refused.status, 401, JSON.stringify(refused.body));
+        assert.match(String(refused.headers['content-type']), /application\/problem\+json/);
+        assert.equal(refused.body.code, 'STEP_UP_REQUIRED');
+        assert.equal(refused.body.step_up.need, 'mfa');
+        assert.equal(refused.body.step_up.max_age_seconds, 600);
+        assert.match(refused.body.step_up.url, /^\/v1\/signin\?step_up=true&return_to=%2F/);
+        assert.match(refused.body.detail, /MFA/);
+        assert.match(String(refused.headers['www-authenticate']), /insufficient_user_authentication/);
+        // The approval route of the engine asks the same.
+        const approval = (await t.call('GET', `/v1/transitions/${id}`, t.admin)).body;
+        const apId = (await t.app.services.regulatory.approvalOf(id))!.id;
+        assert.equal(
+          (await t.call('POST', `/v1/approvals/${apId}/approve`, undefined, {}, ana.headers('POST'))).body.code,
+          'STEP_UP_REQUIRED',
+        );
+        assert.equal(approval.status, 'pending');
 
-      await ana.stepUp({ mfa: true });
-      const session = (await t.call('GET', '/v1/session', undefined, undefined, ana.headers('GET'))).body;
-      assert.deepEqual(session.step_up, { satisfied: true });
-      const voted = await t.call('POST', `/v1/transitions/${id}/approve`, undefined, { reason: 'ok' }, ana.headers('POST'));
-      assert.equal(voted.status, 200, JSON.stringify(voted.body));
-      const [event] = await t.db.all<{ after_doc: string; actor: string }>(
-        "SELECT after_doc, actor FROM events WHERE action = 'approval.vote_approved' ORDER BY seq DESC",
-      );
-      const after = JSON.parse(event!.after_doc);
-      assert.equal(event!.actor, 'user:ana');
-      assert.deepEqual(after.authn.amr, ['pwd', 'otp']);
-      assert.equal(after.authn.acr, 'mfa');
-      assert.equal(after.authn.subject, 'ana');
-      assert.equal(after.authn.session, session.session.id);
-      assert.ok(Date.parse(after.authn.auth_time) > Date.now() - 60_000, after.authn.auth_time);
-      assert.match(after.person, /^oidc:http:\/\/127\.0\.0\.1:\d+#ana$/);
-      // Rejecting takes power away: no step-up needed.
-      const id2 = (
-        await t.call(
-          'POST',
-          '/v1/authorisations/auth-de-custody-de/transitions',
-          undefined,
-          PROPOSAL,
-          (await t.signIn('carol')).headers('POST'),
-        )
-      ).body.id;
-      const ben = await t.signIn('ben');
-      assert.equal((await t.call('POST', `/v1/transitions/${id2}/reject`, undefined, { reason: 'no' }, ben.headers('POST'))).status, 200);
-    });
+        await ana.stepUp({ mfa: true });
+        const session = (await t.call('GET', '/v1/session', undefined, undefined, ana.headers('GET'))).body;
+        assert.deepEqual(session.step_up, { satisfied: true });
+        const voted = await t.call('POST', `/v1/transitions/${id}/approve`, undefined, { reason: 'ok' }, ana.headers('POST'));
+        assert.equal(voted.status, 200, JSON.stringify(voted.body));
+        const [event] = await t.db.all<{ after_doc: string; actor: string }>(
+          "SELECT after_doc, actor FROM events WHERE action = 'approval.vote_approved' ORDER BY seq DESC",
+        );
+        const after = JSON.parse(event!.after_doc);
+        assert.equal(event!.actor, 'user:ana');
+        assert.deepEqual(after.authn.amr, ['pwd', 'otp']);
+        assert.equal(after.authn.acr, 'mfa');
+        assert.equal(after.authn.subject, 'ana');
+        assert.equal(after.authn.session, session.session.id);
+        assert.ok(Date.parse(after.authn.auth_time) > Date.now() - 60_000, after.authn.auth_time);
+        assert.match(after.person, /^oidc:http:\/\/127\.0\.0\.1:\d+#ana$/);
+        // Rejecting takes power away: no step-up needed.
+        const id2 = (
+          await t.call(
+            'POST',
+            '/v1/authorisations/auth-de-custody-de/transitions',
+            undefined,
+            PROPOSAL,
+            (await t.signIn('carol')).headers('POST'),
+          )
+        ).body.id;
+        const ben = await t.signIn('ben');
+        assert.equal((await t.call('POST', `/v1/transitions/${id2}/reject`, undefined, { reason: 'no' }, ben.headers('POST'))).status, 200);
+      },
+    );
 
     test('four eyes count people: a second session of the same person, or a second account of theirs, is the same voter', async () => {
       const t = await fresh({
@@ -144,38 +147,41 @@ for (const store of testStores()) {
       assert.equal(done.status, 200, JSON.stringify(done.body));
     });
 
-    test('an API token is made by its own person, signed in: an admin cannot make one for another; it expires in 90 days by default', async () => {
-      const t = await fresh();
-      const ada = await t.signIn('ada', { mfa: true });
-      await t.signIn('ben');
-      const forOther = await t.call('POST', '/v1/users/ben/tokens', undefined, {}, ada.headers('POST'));
-      assert.equal(forOther.status, 403, JSON.stringify(forOther.body));
-      assert.equal(forOther.body.code, 'FORBIDDEN');
-      const byBootstrap = await t.call('POST', '/v1/users/ben/tokens', t.admin, {});
-      assert.equal(byBootstrap.status, 403);
-      const bens = await t.db.all("SELECT id FROM api_tokens WHERE user_id = 'ben'");
-      assert.equal(bens.length, 0);
-      // A token-holder who is not signed in cannot make one (not even for themselves).
-      const local = await t.tokenFor(['approver']);
-      const localUser = (await t.call('GET', '/v1/me', local)).body.user;
-      assert.equal((await t.call('POST', `/v1/users/${localUser}/tokens`, local, {})).status, 403);
-      // Your own, signed in with MFA: 90 days.
-      const own = await t.call('POST', '/v1/users/ada/tokens', undefined, { label: 'laptop' }, ada.headers('POST'));
-      assert.equal(own.status, 201, JSON.stringify(own.body));
-      const days = (Date.parse(own.body.expires_at) - Date.parse(own.body.created_at)) / 86_400_000;
-      assert.equal(days, 90);
-      assert.equal((await t.call('GET', '/v1/me', own.body.token)).body.user, 'ada');
-      const tooLong = await t.call('POST', '/v1/users/ada/tokens', undefined, { expires_in_seconds: 91 * 86_400 }, ada.headers('POST'));
-      assert.equal(tooLong.status, 400);
-      const never = await t.call('POST', '/v1/users/ada/tokens', undefined, { never_expires: true }, ada.headers('POST'));
-      assert.equal(never.status, 400);
-      assert.equal(never.body.field, '/never_expires');
-      // Making a token is stepped up like any act of power: a password-only session is asked for MFA.
-      const olga = await t.signIn('olga');
-      assert.equal((await t.call('POST', '/v1/users/olga/tokens', undefined, {}, olga.headers('POST'))).body.code, 'STEP_UP_REQUIRED');
-      // The bootstrap admin may make its own (it cannot sign in).
-      assert.equal((await t.call('POST', '/v1/users/admin/tokens', t.admin, {})).status, 201);
-    });
+    test(
+      'an API token is made by its own person, signed in: an admin cannot ' + 'make one for another; it expires in 90 days by default',
+      async () => {
+        const t = await fresh();
+        const ada = await t.signIn('ada', { mfa: true });
+        await t.signIn('ben');
+        const forOther = await t.call('POST', '/v1/users/ben/tokens', undefined, {}, ada.headers('POST'));
+        assert.equal(forOther.status, 403, JSON.stringify(forOther.body));
+        assert.equal(forOther.body.code, 'FORBIDDEN');
+        const byBootstrap = await t.call('POST', '/v1/users/ben/tokens', t.admin, {});
+        assert.equal(byBootstrap.status, 403);
+        const bens = await t.db.all("SELECT id FROM api_tokens WHERE user_id = 'ben'");
+        assert.equal(bens.length, 0);
+        // A token-holder who is not signed in cannot make one (not even for themselves).
+        const local = await t.tokenFor(['approver']);
+        const localUser = (await t.call('GET', '/v1/me', local)).body.user;
+        assert.equal((await t.call('POST', `/v1/users/${localUser}/tokens`, local, {})).status, 403);
+        // Your own, signed in with MFA: 90 days.
+        const own = await t.call('POST', '/v1/users/ada/tokens', undefined, { label: 'laptop' }, ada.headers('POST'));
+        assert.equal(own.status, 201, JSON.stringify(own.body));
+        const days = (Date.parse(own.body.expires_at) - Date.parse(own.body.created_at)) / 86_400_000;
+        assert.equal(days, 90);
+        assert.equal((await t.call('GET', '/v1/me', own.body.token)).body.user, 'ada');
+        const tooLong = await t.call('POST', '/v1/users/ada/tokens', undefined, { expires_in_seconds: 91 * 86_400 }, ada.headers('POST'));
+        assert.equal(tooLong.status, 400);
+        const never = await t.call('POST', '/v1/users/ada/tokens', undefined, { never_expires: true }, ada.headers('POST'));
+        assert.equal(never.status, 400);
+        assert.equal(never.body.field, '/never_expires');
+        // Making a token is stepped up like any act of power: a password-only session is asked for MFA.
+        const olga = await t.signIn('olga');
+        assert.equal((await t.call('POST', '/v1/users/olga/tokens', undefined, {}, olga.headers('POST'))).body.code, 'STEP_UP_REQUIRED');
+        // The bootstrap admin may make its own (it cannot sign in).
+        assert.equal((await t.call('POST', '/v1/users/admin/tokens', t.admin, {})).status, 201);
+      },
+    );
 
     test('never-expiring tokens only where the configuration allows them', async () => {
       const t = await fresh({ users: { tokenPolicy: { maxDays: 30, allowNoExpiry: true } } });
