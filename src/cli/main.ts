@@ -22,6 +22,7 @@ import {
 } from './profiles.js';
 import { registerApprovalCommands } from './approvals.js';
 import { registerReviewCommands } from './reviews.js';
+import { deviceSignIn, endSession, isSession } from './signin.js';
 import { registerDiscoveryCommands } from './discovery.js';
 import { registerComplianceCommands } from './compliance.js';
 import { DENY_EXIT, registerEnforcementCommands } from './enforcement.js';
@@ -163,9 +164,10 @@ export function buildCli(): Command {
     .command('login')
     .description(
       'check an API token against the server and store it with the URL in a profile ' +
-        '(the token is read from stdin or a hidden prompt, never argv)',
+        "(the token is read from stdin or a hidden prompt, never argv); --sso: sign in at the firm's identity provider instead",
     )
-    .action(async (_o: unknown, cmd: Command) => {
+    .option('--sso', "sign in through the firm's OpenID provider (a code to enter in a browser) and store the session")
+    .action(async (o: { sso?: boolean }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       if (g.token)
         throw new CliError('login reads the token from stdin or a prompt, not from --token or MANDATE_TOKEN', 2, {
@@ -182,6 +184,13 @@ export function buildCli(): Command {
       const path = credentialsPath();
       // A file others may read is refused before a token is asked for.
       readCredentials(path);
+      if (o.sso) {
+        const { token, info } = await deviceSignIn(url);
+        saveProfile(name, { url, token, user: info.user }, path);
+        const { user, roles, session } = info;
+        if (g.json) return print(JSON.stringify({ profile: name, url, user, roles, session, file: path }, null, 2));
+        return print(`Signed in as ${user} (session ends ${session.expires_at}); stored as profile "${name}" in ${path}`);
+      }
       const token = await readToken();
       const { body: me } = await new Client({ url, token }).request<{ user: string; roles: string[] }>('GET', '/v1/me');
       saveProfile(name, { url, token, user: me.user }, path);
@@ -190,13 +199,23 @@ export function buildCli(): Command {
     });
   program
     .command('logout')
-    .description('forget the stored profile (--profile, default "default"); the token itself stays valid until revoked')
+    .description(
+      'forget the stored profile (--profile, default "default"); a session from login --sso is ended at the server first, ' +
+        'an API token stays valid until revoked',
+    )
     .action(async (_o: unknown, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const name = checkProfileName(g.profile ?? DEFAULT_PROFILE);
       const path = credentialsPath();
-      if (!removeProfile(name, path)) throw new CliError(`no profile "${name}" in ${path}`, 1, { code: 'NO_PROFILE', field: '--profile' });
-      print(`Removed profile "${name}" from ${path} (revoke the token with mandate tokens revoke if it may have leaked)`);
+      const stored = readCredentials(path).profiles[name];
+      if (!stored) throw new CliError(`no profile "${name}" in ${path}`, 1, { code: 'NO_PROFILE', field: '--profile' });
+      const ended = isSession(stored.token) && (await endSession(stored.url, stored.token));
+      removeProfile(name, path);
+      print(
+        isSession(stored.token)
+          ? `Removed profile "${name}" from ${path}${ended ? ' and ended its session at the server' : ''}`
+          : `Removed profile "${name}" from ${path} (revoke the token with mandate tokens revoke if it may have leaked)`,
+      );
     });
 
   program
@@ -549,6 +568,7 @@ function groupHelp(program: Command): void {
       '',
       'Examples:',
       '  mandate login --url https://mandate.example.com      # token from a hidden prompt or stdin',
+      "  mandate login --sso --url https://mandate.example.com # sign in at the firm's identity provider",
       '  mandate import firm.yaml --dry-run',
       '  mandate identities list --entity ent-de --jurisdiction FR --limit 20',
       '  mandate identities suspend svc-payments --reason "suspected key leak"',

@@ -25,8 +25,13 @@ export interface CliResult {
 /**
  * Runs one CLI command in this process (the same code path as bin/mandate.js, without a process
  * start per command). MANDATE_URL and MANDATE_TOKEN come from `env` only, as in a clean shell.
+ * `watch.err` sees stderr as it is written (say, a sign-in code to enter while the command waits).
  */
-export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  watch: { err?: (s: string) => void } = {},
+): Promise<CliResult> {
   const saved = { url: process.env.MANDATE_URL, token: process.env.MANDATE_TOKEN, config: process.env.XDG_CONFIG_HOME };
   delete process.env.MANDATE_URL;
   delete process.env.MANDATE_TOKEN;
@@ -36,7 +41,13 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
   let stdout = '';
   let stderr = '';
   try {
-    const code = await run(['node', 'mandate', ...args], { out: (s) => (stdout += s), err: (s) => (stderr += s) });
+    const code = await run(['node', 'mandate', ...args], {
+      out: (s) => (stdout += s),
+      err: (s) => {
+        stderr += s;
+        watch.err?.(s);
+      },
+    });
     return { code, stdout, stderr };
   } finally {
     for (const [k, v] of [
