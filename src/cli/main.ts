@@ -232,7 +232,8 @@ export function buildCli(): Command {
       const lines = [`Mandate is listening on ${server.url} (store: ${server.db.description})`];
       lines.push(
         server.signinUrl
-          ? `Console: ${server.url}/console/ (sign in at ${server.signinUrl})`
+          ? `Console: ${server.url}/console/ (sign in with an API token; a person gets one with ` +
+              '`mandate login --sso`, then `mandate tokens create <their id>`)'
           : `Console: ${server.url}/console/ (sign in with an API token)`,
       );
       if (server.demoLoaded) lines.push('Loaded the demo firm (demo/mandate-demo.yaml).');
