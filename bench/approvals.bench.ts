@@ -51,7 +51,8 @@ import { defaultRules } from '../src/state/lifecycle-rules.js';
 import { openDatabase } from '../src/store/open.js';
 import { migrate } from '../src/store/migrations.js';
 import { identity, smallManifest } from '../test/support/fixtures.js';
-import { check, createPgDatabase, quantile, runBench, SMALL } from './harness.js';
+import { check, createPgDatabase, personTokens, quantile, runBench, SMALL } from './harness.js';
+import type { Role } from '../src/core/roles.js';
 import { freePort, startProcess, waitForHttp, type ServerProcess } from './decide/servers.js';
 
 const env = process.env;
@@ -392,16 +393,25 @@ async function storeBench(store: 'sqlite' | 'postgres', signal: { stop: (() => P
     );
     await waitForHttp(`${base}/healthz`, server, 60_000);
     const api = new Api(base);
-    const users: [string, string][] = [
+    const users: [string, Role][] = [
       ['olga', 'operator'],
       ['anton', 'approver'],
       ['alma', 'approver'],
       ['enf', 'enforcer'],
     ];
-    const tok: Record<string, string> = { admin: ADMIN };
-    for (const [id, role] of users) {
-      await api.call(ADMIN, 'POST', '/v1/users', { id, name: id, roles: [role] });
-      tok[id] = (await api.call<{ token: string }>(ADMIN, 'POST', `/v1/users/${id}/tokens`, {})).token;
+    // People (the operator and the approvers) make their own tokens once signed in; the bench seats
+    // them in the store. The enforcement point is automation: an API client.
+    const tok: Record<string, string> = {
+      admin: ADMIN,
+      ...(await personTokens(
+        dbUrl,
+        users.filter(([, role]) => role !== 'enforcer'),
+      )),
+    };
+    for (const [id, role] of users.filter(([, r]) => r === 'enforcer')) {
+      tok[id] = (
+        await api.call<{ token: { token: string } }>(ADMIN, 'POST', '/v1/api-clients', { id, name: id, roles: [role] })
+      ).token.token;
     }
     // The enforcement point is connected throughout: the server publishes every grant to it.
     enforcer = await Enforcer.connect({ url: base, apiToken: tok.enf!, reportEvidence: false, maxStalenessMs: 600_000 });

@@ -1,6 +1,9 @@
 // What every bench shares: the --small switch (CI runs each bench at a small scale, so none can
 // rot), check() for the answers a bench verifies, nearest-rank percentiles, PostgreSQL databases
 // of the bench's own, child processes of the bench's own file, and peak-memory sampling.
+import type { Role } from '../src/core/roles.js';
+import { openDatabase } from '../src/store/open.js';
+import { usersService } from '../src/users/service.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -255,5 +258,25 @@ export class RssSampler {
   async stop(): Promise<void> {
     clearInterval(this.heapTimer);
     await this.worker.terminate();
+  }
+}
+
+/**
+ * People's API tokens, made in the store by the users service: what a person signed in through the
+ * identity provider makes for themselves (POST /v1/users/{own id}/tokens refuses an admin minting
+ * one for someone else). Benchmarks measure Mandate, not a sign-in, so they seat their people here.
+ */
+export async function personTokens(dbUrl: string, people: readonly (readonly [id: string, role: Role])[]): Promise<Record<string, string>> {
+  const db = await openDatabase(dbUrl);
+  try {
+    const users = usersService({ db, clock: () => new Date() });
+    const out: Record<string, string> = {};
+    for (const [id, role] of people) {
+      if (!(await users.getUser(id))) await users.createUser('bench', { id, name: id, roles: [role] });
+      out[id] = (await users.createToken('bench', id, { label: 'bench' })).token;
+    }
+    return out;
+  } finally {
+    await db.close();
   }
 }

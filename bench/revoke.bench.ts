@@ -30,7 +30,7 @@ import { MICA_SERVICES } from '../src/core/vocabulary.js';
 import { insertMany } from '../src/store/db.js';
 import { openDatabase } from '../src/store/open.js';
 import { migrate } from '../src/store/migrations.js';
-import { check, createPgDatabase, runBench, SMALL, type BenchDatabase } from './harness.js';
+import { check, createPgDatabase, personTokens, runBench, SMALL, type BenchDatabase } from './harness.js';
 
 const IDENTITIES = Number(process.env.BENCH_IDENTITIES ?? (SMALL ? 500 : 100_000));
 const AFFECTED = Number(process.env.BENCH_AFFECTED ?? (SMALL ? 100 : 20_000));
@@ -267,12 +267,14 @@ async function main(): Promise<void> {
     await prepareStore(dbUrl, { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'EdDSA' });
     server = await startServer(dbUrl);
     log(`server on ${server.url} (${STORE})`);
-    await api(server.url, ADMIN, 'POST', '/v1/users', { id: 'sdk', name: 'sdk', roles: ['enforcer'] });
-    await api(server.url, ADMIN, 'POST', '/v1/users', { id: 'carla', name: 'carla', roles: ['compliance_officer'] });
-    await api(server.url, ADMIN, 'POST', '/v1/users', { id: 'anton', name: 'anton', roles: ['approver'] });
-    const sdkToken = (await api(server.url, ADMIN, 'POST', '/v1/users/sdk/tokens', {})).token as string;
-    const carla = (await api(server.url, ADMIN, 'POST', '/v1/users/carla/tokens', {})).token as string;
-    const anton = (await api(server.url, ADMIN, 'POST', '/v1/users/anton/tokens', {})).token as string;
+    // The SDK is automation (an API client); the proposer and the approver are people, who make
+    // their own tokens once signed in: the bench seats them in the store.
+    const sdkClient = await api(server.url, ADMIN, 'POST', '/v1/api-clients', { id: 'sdk', name: 'sdk', roles: ['enforcer'] });
+    const sdkToken = (sdkClient.token as { token: string }).token;
+    const { carla, anton } = (await personTokens(dbUrl, [
+      ['carla', 'compliance_officer'],
+      ['anton', 'approver'],
+    ])) as { carla: string; anton: string };
 
     const issued = await issue(server.url, privateKey);
     log(

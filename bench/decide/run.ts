@@ -21,7 +21,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ALLOW, DENY, ERROR, NOT_RUN, type Started, type StartContext } from './engine.js';
@@ -560,6 +560,7 @@ async function parent(opts: {
     })),
     engines: runs.map(({ modes: _modes, ...e }) => e),
   };
+  mkdirSync(dirname(opts.out), { recursive: true });
   writeFileSync(opts.out, `${JSON.stringify(summary, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
   process.stdout.write(`${markdown(rows, scenario, machine, baseline)}\n`);
   log(`wrote ${opts.out}`);

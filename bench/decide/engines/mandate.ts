@@ -135,8 +135,9 @@ const engine: Engine = {
       if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
       return JSON.parse(text) as Record<string, unknown>;
     };
-    await api(admin, 'POST', '/v1/users', { id: 'bench-enforcer', name: 'bench', roles: ['enforcer'] });
-    const enforcerToken = (await api(admin, 'POST', '/v1/users/bench-enforcer/tokens', {})).token as string;
+    // The enforcement point is automation: an API client (its token is shown once, in the answer).
+    const enforcerClient = await api(admin, 'POST', '/v1/api-clients', { id: 'bench-enforcer', name: 'bench', roles: ['enforcer'] });
+    const enforcerToken = (enforcerClient.token as { token: string }).token;
 
     // One Mandate token per identity, through the token endpoint.
     const now = Math.floor(Date.now() / 1000);
