@@ -1,4 +1,5 @@
-// Server configuration: one schema, read once at start from flags and the environment, frozen.
+// Server configuration: one schema, read once at start from flags, the environment and the
+// configuration file (MANDATE_CONFIG or --config, src/config-file.ts; the environment wins), frozen.
 // The process refuses to start on a bad value rather than run half-configured.
 import { Type, type Static } from '@sinclair/typebox';
 import { MandateError } from './core/errors.js';
@@ -8,6 +9,7 @@ import { DEFAULT_TTLS, TokenTtls } from './tokens/model.js';
 import { DEFAULT_RATE_LIMITS, parseRateLimit, type RateLimit } from './http/rate-limit.js';
 import { parseRoleMap, type RoleMap } from './core/signin.js';
 import type { SigninConfig } from './signin/service.js';
+import { withConfigFile } from './config-file.js';
 
 export const ServerConfig = Type.Object(
   {
@@ -177,9 +179,10 @@ export type ServerConfig = Readonly<Static<typeof ServerConfig>>;
 export const DEFAULT_DB = 'sqlite:./data/mandate.db';
 
 export function loadServerConfig(
-  flags: { db?: string; host?: string; port?: string; demo?: boolean },
-  env: NodeJS.ProcessEnv = process.env,
+  flags: { db?: string; host?: string; port?: string; demo?: boolean; config?: string },
+  processEnv: NodeJS.ProcessEnv = process.env,
 ): ServerConfig {
+  const env = withConfigFile(processEnv, flags.config);
   const raw = {
     db: flags.db ?? env.MANDATE_DB ?? DEFAULT_DB,
     host: flags.host ?? env.MANDATE_HOST ?? '127.0.0.1',

@@ -225,7 +225,8 @@ export function buildCli(): Command {
     .option('--host <host>', 'address to listen on (also MANDATE_HOST)')
     .option('--port <n>', 'port to listen on (also MANDATE_PORT, default 8080)')
     .option('--demo', 'load the demo firm on first start')
-    .action(async (opts: { db?: string; host?: string; port?: string; demo?: boolean }) => {
+    .option('--config <file>', 'a JSON file of settings named like the environment variables (also MANDATE_CONFIG); the environment wins')
+    .action(async (opts: { db?: string; host?: string; port?: string; demo?: boolean; config?: string }) => {
       const config = loadServerConfig(opts);
       const { startServer } = await import('../server/start.js');
       const server = await startServer(config);
