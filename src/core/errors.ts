@@ -62,8 +62,11 @@ export interface Issue {
 }
 
 export interface StepUpChallenge {
-  /** mfa: an MFA sign-in (or the configured acr); recent_sign_in: a sign-in recent enough. */
-  need: 'mfa' | 'recent_sign_in';
+  /**
+   * mfa: an MFA sign-in (or the configured acr); recent_sign_in: a sign-in recent enough; sign_in: a
+   * person's sign-in at the identity provider where an API token was sent.
+   */
+  need: 'mfa' | 'recent_sign_in' | 'sign_in';
   /** Where to sign in again: /v1/signin?step_up=true&return_to=… */
   url: string;
   /** The sign-in may be no older than this. */

@@ -105,7 +105,7 @@ export const Problem = Type.Object(
     step_up: Type.Optional(
       Type.Object(
         {
-          need: Type.Union([Type.Literal('mfa'), Type.Literal('recent_sign_in')]),
+          need: Type.Union([Type.Literal('mfa'), Type.Literal('recent_sign_in'), Type.Literal('sign_in')]),
           url: Type.String({ description: 'sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry' }),
           max_age_seconds: Type.Optional(Type.Integer()),
           acr: Type.Optional(Type.String()),

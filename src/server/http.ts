@@ -179,18 +179,27 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
   const { signin } = services;
   const sessionOf = signin ? sessionAuthenticator(signin) : undefined;
   /** An act of power by a signed-in person needs a recent MFA sign-in (issue 18 item 3): else 401 with the way to step up. */
+  // With single sign-on configured, an API token (a person's own, the bootstrap admin's) is for
+  // reads and automation: it proves no recent MFA, so it never performs an act of power.
+  // An API client is refused further on, by its roles or by the approval engine (which records it).
   const requireStepUp = (req: FastifyRequest, reply: FastifyReply) => {
+    if (!signin || req.principal?.kind === 'api_client') return;
     const session = req.principal?.session;
-    if (!session || !signin) return;
-    const checked = signin.stepUp(session);
+    const checked = session
+      ? signin.stepUp(session)
+      : ({
+          satisfied: false,
+          need: 'sign_in',
+          reason: 'this needs a person signed in through the identity provider with MFA, not an API token',
+        } as const);
     if (checked.satisfied) return;
     const rule = signin.stepUpRule;
-    const url = `/v1/signin?step_up=true&return_to=${encodeURIComponent(returnPath(req))}`;
+    const url = `/v1/signin?${session ? 'step_up=true&' : ''}return_to=${encodeURIComponent(returnPath(req))}`;
     reply.header(
       'www-authenticate',
       `Bearer realm="mandate", error="insufficient_user_authentication", max_age=${Math.round(rule.maxAgeMs / 1000)}` +
         `${rule.acr ? `, acr_values="${rule.acr}"` : ''}, error_description="` +
-        `${checked.need === 'mfa' ? 'MFA sign-in required' : 'recent sign-in required'}"`,
+        `${checked.need === 'recent_sign_in' ? 'recent sign-in required' : 'MFA sign-in required'}"`,
     );
     throw new MandateError('STEP_UP_REQUIRED', `${checked.reason}: sign in again with MFA at ${url}, then retry`, {
       field: 'session',
@@ -247,6 +256,7 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
     req.principal = principal;
     if (permission && !rolesAllow(principal.roles, permission))
       throw new MandateError('FORBIDDEN', `your roles (${principal.roles.join(', ')}) do not grant ${permission}`);
+    if (req.routeOptions.config?.stepUp === true) requireStepUp(req, reply);
   });
 
   // The emergency path of a route (a transition applied on the caller's sole approval) is known

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCli, startServerProcess, type ServerProcess } from '../support/cli.js';
-import { personToken, providerForServer } from '../support/oidc-provider.js';
+import { personSession, providerForServer } from '../support/oidc-provider.js';
 import { identity, smallManifest } from '../support/fixtures.js';
 import { testStores } from '../support/stores.js';
 
@@ -45,7 +45,7 @@ describe('approvals, access, exceptions, break-glass and findings from the CLI (
   before(async () => {
     const db = await store.open();
     await db.close();
-    // People sign in through the test's identity provider and make their own tokens (no one mints one for another).
+    // People sign in through the test's identity provider, as mandate login --sso does (no one mints a credential for another).
     provider = await providerForServer(USERS);
     server = await startServerProcess(['--db', store.url(), '--port', String(provider.port)], {
       MANDATE_BOOTSTRAP_TOKEN: TOKEN,
@@ -70,7 +70,7 @@ describe('approvals, access, exceptions, break-glass and findings from the CLI (
     const imported = await as('admin', 'import', file);
     assert.equal(imported.code, 0, imported.stderr);
     for (const [user] of USERS) {
-      const own = await personToken(server.url, { login: user });
+      const own = await personSession(server.url, { login: user });
       assert.equal(own.user, user);
       tokens[user] = own.token;
     }

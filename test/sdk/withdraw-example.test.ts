@@ -11,7 +11,7 @@ import { startWithdrawService } from '../../examples/withdraw-service/server.js'
 import Fastify from 'fastify';
 import { mandateFastify } from '@mandate/sdk/fastify';
 import { runCli, startServerProcess, type ServerProcess } from '../support/cli.js';
-import { personToken } from '../support/oidc-provider.js';
+import { personSession } from '../support/oidc-provider.js';
 import { testStores } from '../support/stores.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -156,9 +156,9 @@ for (const tr of transports) {
         assert.match(String((italy.body.reasons as string[])[0]), /holds no authorisation/);
         assert.equal((await withdraw('NL', false, 'not-a-token')).status, 401);
 
-        // People sign in through the demo's identity provider and make their own tokens: carol proposes, ana approves.
-        const carla = (await personToken(server.url, { login: 'carol' })).token;
-        const anton = (await personToken(server.url, { login: 'ana' })).token;
+        // People sign in through the demo's identity provider, as mandate login --sso does: carol proposes, ana approves.
+        const carla = (await personSession(server.url, { login: 'carol' })).token;
+        const anton = (await personSession(server.url, { login: 'ana' })).token;
         const proposed = await api(server, carla, 'POST', '/v1/authorisations/auth-de-custody-nl/transitions', {
           to: 'withdrawn',
           reason: 'AFM withdrew the notification',

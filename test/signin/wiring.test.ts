@@ -76,8 +76,24 @@ for (const store of testStores()) {
           'STEP_UP_REQUIRED',
         );
         assert.equal(approval.status, 'pending');
-
+        // Ana's own API token (made signed in, with MFA) reads, but never approves: it proves no recent MFA.
         await ana.stepUp({ mfa: true });
+        const own = (await t.call('POST', '/v1/users/ana/tokens', undefined, { label: 'laptop' }, ana.headers('POST'))).body.token;
+        assert.equal((await t.call('GET', `/v1/transitions/${id}`, own)).status, 200);
+        const byToken = await t.call('POST', `/v1/transitions/${id}/approve`, own, { reason: 'ok' });
+        assert.equal(byToken.status, 401, JSON.stringify(byToken.body));
+        assert.equal(byToken.body.code, 'STEP_UP_REQUIRED');
+        assert.equal(byToken.body.step_up.need, 'sign_in');
+        assert.match(byToken.body.step_up.url, /^\/v1\/signin\?return_to=/);
+        assert.equal((await t.call('POST', `/v1/approvals/${apId}/approve`, own, {})).body.code, 'STEP_UP_REQUIRED');
+        const carol = await t.signIn('carol', { mfa: true });
+        const carols = (await t.call('POST', '/v1/users/carol/tokens', undefined, {}, carol.headers('POST'))).body.token;
+        const emergency = await t.call('POST', '/v1/authorisations/auth-de-custody-de/transitions', carols, {
+          ...PROPOSAL,
+          emergency: true,
+        });
+        assert.equal(emergency.body.code, 'STEP_UP_REQUIRED', JSON.stringify(emergency.body));
+
         const session = (await t.call('GET', '/v1/session', undefined, undefined, ana.headers('GET'))).body;
         assert.deepEqual(session.step_up, { satisfied: true });
         const voted = await t.call('POST', `/v1/transitions/${id}/approve`, undefined, { reason: 'ok' }, ana.headers('POST'));
@@ -156,14 +172,16 @@ for (const store of testStores()) {
         const forOther = await t.call('POST', '/v1/users/ben/tokens', undefined, {}, ada.headers('POST'));
         assert.equal(forOther.status, 403, JSON.stringify(forOther.body));
         assert.equal(forOther.body.code, 'FORBIDDEN');
+        // An API token proves no sign-in at all: refused before the route looks at whose token it is.
         const byBootstrap = await t.call('POST', '/v1/users/ben/tokens', t.admin, {});
-        assert.equal(byBootstrap.status, 403);
+        assert.equal(byBootstrap.status, 401);
+        assert.equal(byBootstrap.body.code, 'STEP_UP_REQUIRED');
         const bens = await t.db.all("SELECT id FROM api_tokens WHERE user_id = 'ben'");
         assert.equal(bens.length, 0);
         // A token-holder who is not signed in cannot make one (not even for themselves).
         const local = await t.tokenFor(['approver']);
         const localUser = (await t.call('GET', '/v1/me', local)).body.user;
-        assert.equal((await t.call('POST', `/v1/users/${localUser}/tokens`, local, {})).status, 403);
+        assert.equal((await t.call('POST', `/v1/users/${localUser}/tokens`, local, {})).status, 401);
         // Your own, signed in with MFA: 90 days.
         const own = await t.call('POST', '/v1/users/ada/tokens', undefined, { label: 'laptop' }, ada.headers('POST'));
         assert.equal(own.status, 201, JSON.stringify(own.body));
@@ -178,8 +196,10 @@ for (const store of testStores()) {
         // Making a token is stepped up like any act of power: a password-only session is asked for MFA.
         const olga = await t.signIn('olga');
         assert.equal((await t.call('POST', '/v1/users/olga/tokens', undefined, {}, olga.headers('POST'))).body.code, 'STEP_UP_REQUIRED');
-        // The bootstrap admin may make its own (it cannot sign in).
-        assert.equal((await t.call('POST', '/v1/users/admin/tokens', t.admin, {})).status, 201);
+        // An API token proves no MFA: not even the bootstrap admin makes a lasting token with one.
+        const byToken = await t.call('POST', '/v1/users/admin/tokens', t.admin, {});
+        assert.equal(byToken.status, 401);
+        assert.equal(byToken.body.step_up.need, 'sign_in');
       },
     );
 

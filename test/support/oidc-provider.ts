@@ -312,6 +312,39 @@ export async function personToken(serverUrl: string, person: Person): Promise<{ 
   return { user: me.user, token: body.token };
 }
 
+/**
+ * A person's CLI session (`mds_…`, sent as Bearer) from a running server, the way `mandate login
+ * --sso` gets one: the device grant through the server, approved at the provider with the one-time
+ * code (so the session may approve, unseal and make tokens for the next minutes).
+ */
+export async function personSession(serverUrl: string, person: Person): Promise<{ user: string; token: string }> {
+  const post = async (path: string, body?: unknown) => {
+    const res = await fetch(`${serverUrl}${path}`, {
+      method: 'POST',
+      headers: body ? { 'content-type': 'application/json' } : {},
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const started = await post('/v1/signin/device');
+  if (started.status !== 200) throw new Error(`device sign-in did not start: ${started.status} ${JSON.stringify(started.body)}`);
+  const { verification_uri, user_code, handle } = started.body as { verification_uri: string; user_code: string; handle: string };
+  await approveDevice(verification_uri, user_code, { otp: true, ...person });
+  for (let tries = 0; tries < 10; tries++) {
+    const polled = await post('/v1/signin/device/poll', { handle });
+    if (polled.body.status === 'complete') {
+      const token = String(polled.body.session_token);
+      const me = (await (await fetch(`${serverUrl}/v1/session`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+        user: string;
+      };
+      return { user: me.user, token };
+    }
+    if (polled.status !== 200) throw new Error(`device sign-in refused: ${polled.status} ${JSON.stringify(polled.body)}`);
+    await new Promise((r) => setTimeout(r, Number(polled.body.interval ?? started.body.interval ?? 1) * 1000));
+  }
+  throw new Error(`device sign-in for ${person.login} did not complete`);
+}
+
 /** A free TCP port on loopback (a server's sign-in callback must be known before it starts). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
