@@ -43,6 +43,7 @@ export const CONFIG_FILE_KEYS = [
   'MANDATE_OIDC_CLIENT_KEY_FILE',
   'MANDATE_OIDC_SCOPES',
   'MANDATE_OIDC_GROUPS_CLAIM',
+  'MANDATE_OIDC_DEVICE_CLAIM',
   'MANDATE_OIDC_ROLE_MAP',
   'MANDATE_SESSION_IDLE_MINUTES',
   'MANDATE_SESSION_MAX_HOURS',
@@ -106,15 +107,19 @@ export function readConfigFile(path: string): Record<string, string> {
       const near = CONFIG_FILE_KEYS.find((k) => k.toLowerCase() === key.toLowerCase() || k === `MANDATE_${key}`);
       throw bad(key, `the configuration file ${path} has an unknown key ${JSON.stringify(key)}${near ? ` (did you mean ${near}?)` : ''}`);
     }
-    const text = asText(key, value);
-    if (text === undefined)
-      throw bad(
-        key,
-        `${key} in the configuration file ${path} must be a string, number or boolean` +
-          `${key === 'MANDATE_OIDC_ROLE_MAP' ? ', or an object from a group to its roles' : LIST_KEYS.includes(key) ? ', or an array of strings' : ''}`,
-      );
-    out[key] = text;
-    if (SECRET_KEYS.includes(key) || (URL_KEYS.includes(key) && /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i.test(text))) secrets.push(key);
+    const setting = asText(key, value);
+    if (setting === undefined) {
+      const or =
+        key === 'MANDATE_OIDC_ROLE_MAP'
+          ? ', or an object from a group to its roles'
+          : LIST_KEYS.includes(key)
+            ? ', or an array of strings'
+            : '';
+      throw bad(key, `${key} in the configuration file ${path} must be a string, number or boolean${or}`);
+    }
+    out[key] = setting;
+    const withPassword = URL_KEYS.includes(key) && /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i.test(setting);
+    if (SECRET_KEYS.includes(key) || withPassword) secrets.push(key);
   }
   // Like ssh with a private key: a secret in a file its group or others can read is refused (not on Windows, which has no such mode bits).
   if (secrets.length && process.platform !== 'win32' && (mode & 0o077) !== 0)

@@ -8,7 +8,9 @@
 // (with the profile scope, and a `groups` scope) in the ID token, and `amr`/`acr`: a sign-in with
 // the one-time code is amr ["pwd","otp"] and acr "mfa", a password-only one amr ["pwd"], acr "pwd".
 // Its own small HTML pages sign people in (GET /interaction/:uid, POST /interaction/:uid/login),
-// so a browser and a test with fetch can both use it.
+// so a browser and a test with fetch can both use it. Tests of other providers' configurations
+// (docs/sign-in.md) shape its tokens like theirs: a person's own claims (Entra's `roles`, Google's
+// `hd`, Keycloak's `/group` paths as groups) and what a sign-in reports in amr and acr.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,7 +33,18 @@ export interface DemoPerson {
   name: string;
   email: string;
   groups: string[];
+  /** Other claims in their tokens, as another provider would send them (a `groups` here replaces the group names). */
+  claims?: Record<string, unknown>;
 }
+
+/** What a sign-in reports: amr and acr, either left out when absent. */
+export interface DemoAuthentication {
+  amr?: string[];
+  acr?: string;
+}
+
+const DEFAULT_AUTHENTICATION = (mfa: boolean): DemoAuthentication =>
+  mfa ? { amr: ['pwd', 'otp'], acr: 'mfa' } : { amr: ['pwd'], acr: 'pwd' };
 
 /** The README's people and their groups at the demo provider. */
 export const DEMO_PEOPLE: readonly DemoPerson[] = [
@@ -66,6 +79,11 @@ export interface DemoProviderOptions {
   port?: number;
   /** Loopback only: the demo provider is never reachable from elsewhere. */
   host?: '127.0.0.1' | 'localhost' | '::1';
+  /**
+   * What a sign-in with (mfa) or without the one-time code reports, for tests shaped like another
+   * provider; by default amr ["pwd","otp"] and acr "mfa", or amr ["pwd"] and acr "pwd".
+   */
+  authentication?: (mfa: boolean) => DemoAuthentication;
   clients: DemoClient[];
   /** Other people than DEMO_PEOPLE (tests). */
   people?: readonly DemoPerson[];
@@ -179,6 +197,11 @@ export async function startDemoProvider(opts: DemoProviderOptions): Promise<Demo
   const host = opts.host ?? '127.0.0.1';
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) throw new Error('the demo identity provider listens on loopback only');
   const people = new Map((opts.people ?? DEMO_PEOPLE).map((p) => [p.id, { ...p, groups: [...p.groups] }]));
+  const authentication = opts.authentication ?? DEFAULT_AUTHENTICATION;
+  // The people's own claims go out with the profile scope, like groups (a provider releases only the claims it lists).
+  const ownClaims = [...new Set([...people.values()].flatMap((p) => Object.keys(p.claims ?? {})))].filter(
+    (c) => !['sub', 'name', 'preferred_username', 'email', 'email_verified', 'groups'].includes(c),
+  );
 
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const kid = `demo-${randomBytes(6).toString('hex')}`;
@@ -213,12 +236,12 @@ export async function startDemoProvider(opts: DemoProviderOptions): Promise<Demo
     claims: {
       // How and when the person signed in, always: step-up reads them.
       openid: ['sub', 'acr', 'amr', 'auth_time'],
-      profile: ['name', 'preferred_username', 'groups'],
+      profile: ['name', 'preferred_username', 'groups', ...ownClaims],
       email: ['email', 'email_verified'],
       groups: ['groups'],
     },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'groups'],
-    acrValues: ['pwd', 'mfa'],
+    acrValues: [...new Set(['pwd', 'mfa', ...[true, false].flatMap((mfa) => authentication(mfa).acr ?? [])])],
     // The scopes' claims go in the ID token too, so the relying party reads groups from it.
     conformIdTokenClaims: false,
     pkce: { required: () => true },
@@ -301,6 +324,7 @@ ${form}<button type="submit" form="op.deviceConfirmForm">Continue</button>
             email: now.email,
             email_verified: true,
             ...(now.groups.length ? { groups: now.groups } : {}),
+            ...now.claims,
           };
         },
       };
@@ -346,13 +370,11 @@ ${form}<button type="submit" form="op.deviceConfirmForm">Continue</button>
       const person = people.get(form.get('login') ?? '');
       const otp = (form.get('otp') ?? '').trim();
       if (person && form.get('password') === DEMO_PASSWORD && (otp === '' || otp === DEMO_OTP)) {
-        const mfa = otp === DEMO_OTP;
+        const { amr, acr } = authentication(otp === DEMO_OTP);
         return provider.interactionFinished(
           req,
           res,
-          {
-            login: { accountId: person.id, amr: mfa ? ['pwd', 'otp'] : ['pwd'], acr: mfa ? 'mfa' : 'pwd', remember: true },
-          },
+          { login: { accountId: person.id, ...(amr ? { amr } : {}), ...(acr ? { acr } : {}), remember: true } },
           { mergeWithLastSubmission: false },
         );
       }
