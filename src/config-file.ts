@@ -1,59 +1,16 @@
 // The server's configuration file (MANDATE_CONFIG, or `mandate serve --config`): a JSON object whose
 // keys are the environment variables' names, read once at start beneath the environment (a variable
-// set in the environment wins; an empty one counts as unset). A key Mandate does not read is refused
-// by name, so a typo never silently leaves a setting off; a file holding a secret must be private to
-// its owner (like ssh's keys), so no secret sits where others can read it.
+// set in the environment wins; an empty one counts as unset). A key the loader does not read is
+// refused by name, so a typo never silently leaves a setting off; a file holding a secret must be
+// private to its owner (like ssh's keys), so no secret sits where others can read it.
 import { readFileSync, statSync } from 'node:fs';
 import { MandateError } from './core/errors.js';
 
-/** Every key loadServerConfig reads (src/config.ts); a test checks the two agree. */
-export const CONFIG_FILE_KEYS = [
-  'MANDATE_DB',
-  'MANDATE_HOST',
-  'MANDATE_PORT',
-  'MANDATE_LOG_LEVEL',
-  'MANDATE_SCHEDULER_INTERVAL_MS',
-  'MANDATE_KEK',
-  'MANDATE_KEK_FILE',
-  'MANDATE_LEDGER_ORIGIN',
-  'MANDATE_CHECKPOINT_INTERVAL_MS',
-  'MANDATE_CHECKPOINT_DIR',
-  'MANDATE_CAEP_RECEIVERS',
-  'MANDATE_PUBLIC_URL',
-  'MANDATE_BOOTSTRAP_TOKEN',
-  'MANDATE_NATS_URL',
-  'MANDATE_TOKEN_TTL_S',
-  'MANDATE_TOKEN_TTL_EXECUTE_CUSTODY_S',
-  'MANDATE_TOKEN_TTL_LEGACY_S',
-  'MANDATE_TOKEN_TTL_BY_FUNCTION',
-  'MANDATE_SIGNING_KEY_ROTATE_HOURS',
-  'MANDATE_CHECKS_INTERVAL_MS',
-  'MANDATE_NOTIFY_URLS',
-  'MANDATE_NOTIFY_SECRET',
-  'MANDATE_APPROVAL_RULES_FILE',
-  'MANDATE_METRICS_LISTEN',
-  'MANDATE_DISCOVERY_SOURCES_FILE',
-  'MANDATE_OUTBOUND_ALLOW',
-  'MANDATE_RATE_LIMIT_ANONYMOUS',
-  'MANDATE_RATE_LIMIT_TOKEN',
-  'MANDATE_RATE_LIMIT_REDIS_URL',
-  'MANDATE_OIDC_ISSUER',
-  'MANDATE_OIDC_CLIENT_ID',
-  'MANDATE_OIDC_CLIENT_SECRET',
-  'MANDATE_OIDC_CLIENT_KEY_FILE',
-  'MANDATE_OIDC_SCOPES',
-  'MANDATE_OIDC_GROUPS_CLAIM',
-  'MANDATE_OIDC_DEVICE_CLAIM',
-  'MANDATE_OIDC_ROLE_MAP',
-  'MANDATE_SESSION_IDLE_MINUTES',
-  'MANDATE_SESSION_MAX_HOURS',
-  'MANDATE_STEPUP_MAX_AGE_MINUTES',
-  'MANDATE_STEPUP_ACR',
-  'MANDATE_BOOTSTRAP_TTL_HOURS',
-  'MANDATE_API_TOKEN_MAX_DAYS',
-  'MANDATE_API_TOKEN_ALLOW_NO_EXPIRY',
-  'MANDATE_DEMO_OIDC_PORT',
-] as const;
+/**
+ * Keys a flag of `mandate serve` may stand in for (the loader then does not read them). Every other
+ * key is known when the loader reads it from the environment: the file takes exactly those.
+ */
+const FLAG_KEYS = ['MANDATE_DB', 'MANDATE_HOST', 'MANDATE_PORT'];
 
 /** Keys whose value is a secret: a file holding one must be readable by its owner only. */
 const SECRET_KEYS = ['MANDATE_OIDC_CLIENT_SECRET', 'MANDATE_BOOTSTRAP_TOKEN', 'MANDATE_KEK', 'MANDATE_NOTIFY_SECRET'];
@@ -63,6 +20,11 @@ const URL_KEYS = ['MANDATE_DB', 'MANDATE_NATS_URL', 'MANDATE_RATE_LIMIT_REDIS_UR
 const LIST_KEYS = ['MANDATE_CAEP_RECEIVERS', 'MANDATE_NOTIFY_URLS', 'MANDATE_OUTBOUND_ALLOW'];
 
 const bad = (field: string, message: string) => new MandateError('VALIDATION_FAILED', `bad configuration: ${message}`, { field });
+
+function unknown(path: string, key: string, known: readonly string[]): MandateError {
+  const near = [...FLAG_KEYS, ...known].find((k) => k.toLowerCase() === key.toLowerCase() || k === `MANDATE_${key}`);
+  return bad(key, `the configuration file ${path} has an unknown key ${JSON.stringify(key)}${near ? ` (did you mean ${near}?)` : ''}`);
+}
 
 /** A value of the file as the environment would hold it; undefined when its type is not allowed for the key. */
 function asText(key: string, value: unknown): string | undefined {
@@ -75,11 +37,11 @@ function asText(key: string, value: unknown): string | undefined {
 }
 
 /**
- * Reads a configuration file into environment-shaped settings. Refused, naming the file and the
- * key: an unreadable file, not JSON, not an object, a key Mandate does not read, a value of the
- * wrong type, or a secret in a file that its group or others may read.
+ * Reads a configuration file into environment-shaped settings. Refused, naming the file (and the
+ * key): an unreadable file, not JSON, not an object, or a secret in a file that its group or others
+ * may read. A value of the wrong type is answered in `wrongType`, refused once the key is known.
  */
-export function readConfigFile(path: string): Record<string, string> {
+export function readConfigFile(path: string): { settings: Record<string, string>; wrongType: Map<string, MandateError> } {
   const field = 'MANDATE_CONFIG';
   let text: string;
   let mode: number;
@@ -101,12 +63,9 @@ export function readConfigFile(path: string): Record<string, string> {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
     throw bad(field, `the configuration file ${path} must be a JSON object of settings, e.g. {"MANDATE_OIDC_ISSUER": "https://…"}`);
   const out: Record<string, string> = {};
+  const wrongType = new Map<string, MandateError>();
   const secrets: string[] = [];
   for (const [key, value] of Object.entries(doc)) {
-    if (!(CONFIG_FILE_KEYS as readonly string[]).includes(key)) {
-      const near = CONFIG_FILE_KEYS.find((k) => k.toLowerCase() === key.toLowerCase() || k === `MANDATE_${key}`);
-      throw bad(key, `the configuration file ${path} has an unknown key ${JSON.stringify(key)}${near ? ` (did you mean ${near}?)` : ''}`);
-    }
     const setting = asText(key, value);
     if (setting === undefined) {
       const or =
@@ -115,7 +74,8 @@ export function readConfigFile(path: string): Record<string, string> {
           : LIST_KEYS.includes(key)
             ? ', or an array of strings'
             : '';
-      throw bad(key, `${key} in the configuration file ${path} must be a string, number or boolean${or}`);
+      wrongType.set(key, bad(key, `${key} in the configuration file ${path} must be a string, number or boolean${or}`));
+      continue;
     }
     out[key] = setting;
     const withPassword = URL_KEYS.includes(key) && /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i.test(setting);
@@ -128,17 +88,35 @@ export function readConfigFile(path: string): Record<string, string> {
       `the configuration file ${path} holds ${secrets.join(', ')} but its group or others may read it ` +
         `(mode ${(mode & 0o777).toString(8).padStart(4, '0')}): run chmod 600 ${path}, or give the secret in the environment instead`,
     );
-  return out;
+  return { settings: out, wrongType };
 }
 
 /**
  * The settings the server reads: the environment over the configuration file (when MANDATE_CONFIG,
- * or the --config flag, names one). An environment variable that is empty counts as unset.
+ * or the --config flag, names one). An environment variable that is empty counts as unset. Once the
+ * loader has read what it reads, `checkKeys` refuses a key of the file it did not read.
  */
-export function withConfigFile(env: NodeJS.ProcessEnv, file: string | undefined): NodeJS.ProcessEnv {
+export function withConfigFile(env: NodeJS.ProcessEnv, file: string | undefined): { env: NodeJS.ProcessEnv; checkKeys(): void } {
   const path = file ?? env.MANDATE_CONFIG;
-  if (!path) return env;
-  const merged: NodeJS.ProcessEnv = { ...readConfigFile(path) };
+  if (!path) return { env, checkKeys: () => undefined };
+  const { settings, wrongType } = readConfigFile(path);
+  const merged: NodeJS.ProcessEnv = { ...settings };
   for (const [k, v] of Object.entries(env)) if (v !== undefined && (v !== '' || !(k in merged))) merged[k] = v;
-  return merged;
+  const read = new Set<string>();
+  const recorded = new Proxy(merged, {
+    get: (target, key) => {
+      if (typeof key === 'string') read.add(key);
+      return target[key as string];
+    },
+  });
+  return {
+    env: recorded,
+    checkKeys() {
+      const known = [...read].filter((k) => k.startsWith('MANDATE_'));
+      const stray = [...Object.keys(settings), ...wrongType.keys()].find((k) => !FLAG_KEYS.includes(k) && !read.has(k));
+      if (stray) throw unknown(path, stray, known);
+      const [typeError] = wrongType.values();
+      if (typeError) throw typeError;
+    },
+  };
 }

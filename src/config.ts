@@ -182,7 +182,7 @@ export function loadServerConfig(
   flags: { db?: string; host?: string; port?: string; demo?: boolean; config?: string },
   processEnv: NodeJS.ProcessEnv = process.env,
 ): ServerConfig {
-  const env = withConfigFile(processEnv, flags.config);
+  const { env, checkKeys } = withConfigFile(processEnv, flags.config);
   const raw = {
     db: flags.db ?? env.MANDATE_DB ?? DEFAULT_DB,
     host: flags.host ?? env.MANDATE_HOST ?? '127.0.0.1',
@@ -247,6 +247,8 @@ export function loadServerConfig(
     apiTokenAllowNoExpiry: booleanFromEnv(env.MANDATE_API_TOKEN_ALLOW_NO_EXPIRY),
     demoOidcPort: Number(env.MANDATE_DEMO_OIDC_PORT ?? DEFAULT_DEMO_OIDC_PORT),
   };
+  // A key of the configuration file that nothing above read is a typo, or a setting of another version.
+  checkKeys();
   const validate = compileBody(ServerConfig);
   if (!validate(raw)) {
     const issues = ajvIssues(validate.errors);
