@@ -141,6 +141,17 @@ test('the file takes every key the server reads from the environment, and only t
   refused({ MANDATE_CONFIG: file({ MANDATE_CONNECTOR_REDIS_URL: 'redis://r:6379' }) }, 'MANDATE_CONNECTOR_REDIS_URL', /unknown key/);
 });
 
+test("docs/sign-in.md's sample configuration file loads, its secret from the environment", () => {
+  const page = readFileSync(new URL('../../docs/sign-in.md', import.meta.url), 'utf8');
+  const section = page.slice(page.indexOf('### The configuration file'));
+  const sample = /```json\n([\s\S]*?)\n```/.exec(section)?.[1];
+  assert.ok(sample, 'the section has a JSON sample');
+  const c = loadServerConfig({}, { MANDATE_CONFIG: file(sample, 0o644), MANDATE_OIDC_CLIENT_SECRET: 'from-a-secret-store' });
+  assert.equal(c.publicUrl, 'https://mandate.firm.example');
+  assert.equal(c.sessionIdleMinutes, 20);
+  assert.equal(signinConfigOf(c)?.clientSecret, 'from-a-secret-store');
+});
+
 test('mandate serve --config: a bad file exits non-zero with the reason, and nothing starts', async () => {
   const bad = file({ ...OIDC, MANDATE_OIDC_ROLEMAP: {} });
   const r = await runCli(['serve', '--config', bad, '--port', '0']);
