@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, Route, Router, Switch, useLocation, useRoute } from 'wouter';
 import { ErrorBoundary } from './components/ErrorBoundary';
-import { whoIs, type Me } from './lib/api';
+import { currentSession, whoIs, type Me, type SessionInfo } from './lib/api';
 import { SessionProvider, useSessionState, type Session } from './lib/session';
 import { currentTheme, setTheme } from './lib/theme';
 import { Approvals } from './pages/Approvals';
@@ -55,6 +55,18 @@ function ThemeToggle() {
   );
 }
 
+/** How the person signed in: whether it was with MFA, and how long ago (acts of power need it recent). */
+function SignInFacts({ sso }: { sso: SessionInfo }) {
+  const at = sso.session.auth_time ? Date.parse(sso.session.auth_time) : Number.NaN;
+  const minutes = Number.isFinite(at) ? Math.max(0, Math.round((Date.now() - at) / 60_000)) : undefined;
+  return (
+    <div className="muted" data-testid="signin-facts">
+      {sso.step_up.satisfied ? 'MFA sign-in' : 'Signed in without recent MFA'}
+      {minutes === undefined ? '' : ` · ${minutes} min ago`}
+    </div>
+  );
+}
+
 function Shell({ session }: { session: Session }) {
   const [location] = useLocation();
   // A new page is announced: its name in the title, focus on the content (screen readers and
@@ -81,9 +93,10 @@ function Shell({ session }: { session: Session }) {
             Signed in as <strong data-testid="who">{session.me.user}</strong>
           </div>
           <div>{session.me.roles.join(', ')}</div>
+          {session.sso ? <SignInFacts sso={session.sso} /> : <div className="muted">with an API token</div>}
           <div className="row" style={{ marginTop: 8 }}>
             <ThemeToggle />
-            <button type="button" onClick={session.signOut}>
+            <button type="button" onClick={() => void session.signOut()}>
               Sign out
             </button>
           </div>
@@ -116,15 +129,22 @@ function Shell({ session }: { session: Session }) {
 }
 
 export function App() {
-  const { session, signIn, refreshMe } = useSessionState();
+  const { session, checking, ended, signInWithToken, refreshMe } = useSessionState();
   const api = session?.api;
+  const sso = Boolean(session?.sso);
   useEffect(() => {
-    if (api)
+    if (!api) return;
+    if (sso)
+      void currentSession()
+        .then((s) => s && refreshMe(s, s))
+        .catch(() => undefined);
+    else
       void api
         .get<Me>('/v1/me')
-        .then(refreshMe)
+        .then((me) => refreshMe(me))
         .catch(() => undefined);
-  }, [api, refreshMe]);
+  }, [api, sso, refreshMe]);
+  if (checking) return null;
   return (
     <Router base="/console">
       {session ? (
@@ -132,7 +152,7 @@ export function App() {
           <Shell session={session} />
         </SessionProvider>
       ) : (
-        <SignIn onSignIn={async (token) => signIn(token, await whoIs(token))} />
+        <SignIn ended={ended} onToken={async (token) => signInWithToken(token, await whoIs({ kind: 'token', token }))} />
       )}
     </Router>
   );

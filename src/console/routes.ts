@@ -42,7 +42,14 @@ export function buildFile(root: string, path: string): string | undefined {
 /** The path under /console/ (the wildcard: any text, checked by buildFile). */
 const ConsolePath = Type.Object({ '*': Type.String() });
 
-export async function registerConsoleRoutes(fastify: FastifyInstance, root = CONSOLE_DIST): Promise<void> {
+/** How people sign in to the console, which it asks before it shows its sign-in page. */
+const SignInMethods = Type.Object({
+  sso: Type.Boolean({ description: 'the server signs people in at the firm’s identity provider (GET /v1/signin)' }),
+  api_token: Type.Boolean({ description: 'a person may also sign in with their own API token (reads; never an act of power under SSO)' }),
+});
+
+export async function registerConsoleRoutes(fastify: FastifyInstance, opts: { root?: string; sso: boolean }): Promise<void> {
+  const root = opts.root ?? CONSOLE_DIST;
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const built = existsSync(join(root, 'index.html'));
   if (built) await app.register(fastifyStatic, { root, serve: false });
@@ -55,6 +62,9 @@ export async function registerConsoleRoutes(fastify: FastifyInstance, root = CON
   const config = { permission: 'public' as const };
   app.get('/', { config, schema: { hide: true } }, async (_req, reply) => reply.redirect('/console/'));
   app.get('/console', { config, schema: { hide: true } }, async (_req, reply) => reply.redirect('/console/'));
+  app.get('/console/sign-in.json', { config, schema: { hide: true, response: { 200: SignInMethods } } }, async (_req, reply) =>
+    reply.header('cache-control', 'no-store').send({ sso: opts.sso, api_token: true }),
+  );
   app.get('/console/*', { config, schema: { hide: true, params: ConsolePath } }, async (req, reply) => {
     reply.headers(SECURITY_HEADERS);
     if (!built) {

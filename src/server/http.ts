@@ -320,7 +320,7 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
   registerDecisionRoutes(app, services.decisions, services.enforcementReady);
   registerEnforcementRoutes(app, services.hub, services.enforcementReady);
   registerSsfRoutes(app, services.ssf);
-  await registerConsoleRoutes(app, opts.consoleDir);
+  await registerConsoleRoutes(app, { ...(opts.consoleDir ? { root: opts.consoleDir } : {}), sso: Boolean(services.signin) });
   return routeTable;
 }
 

@@ -262,7 +262,24 @@ export function registerSigninRoutes(fastify: FastifyInstance, signin: SigninSer
     async (req, reply) => {
       const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
       const callback = `${opts.publicUrl.replace(/\/+$/, '')}/v1/signin/callback${query}`;
-      const done = await signin.complete(callback, parseCookies(req.headers.cookie)[BINDING_COOKIE]);
+      let done: Established;
+      try {
+        done = await signin.complete(callback, parseCookies(req.headers.cookie)[BINDING_COOKIE]);
+      } catch (err) {
+        // A refused loopback sign-in goes back to the CLI waiting there, which says why.
+        const loopback = signin.loopbackOf(err);
+        if (loopback && err instanceof MandateError) {
+          const to = new URL(loopback);
+          to.searchParams.set('error', err.code === 'SIGNIN_UNAVAILABLE' ? 'temporarily_unavailable' : 'access_denied');
+          to.searchParams.set('error_description', err.message.slice(0, 300));
+          return reply.header('cache-control', 'no-store').redirect(to.href, 302);
+        }
+        // A person's browser (it asks for HTML) is sent back to the console's sign-in page, which
+        // shows the refusal (its code and message; nothing secret); any other caller gets the problem.
+        if (!(err instanceof MandateError) || !/text\/html/i.test(req.headers.accept ?? '') || err.code === 'INTERNAL') throw err;
+        const back = new URLSearchParams({ signin_error: err.code, signin_detail: err.message.slice(0, 500) });
+        return reply.header('cache-control', 'no-store').redirect(`${home}/?${back}`, 302);
+      }
       signedIn(reply, done);
       if (wantsJson(req.headers.accept))
         return reply.code(200).send({ user: done.session.user, roles: done.roles, session: done.session, return_to: done.returnTo });

@@ -100,6 +100,7 @@ for (const store of testStores()) {
       tokens: { admin: ADMIN },
       shots: store.name === 'sqlite' ? SHOTS : null,
       context: { acceptDownloads: true },
+      sso: true,
     });
     const settled = (page: Page) =>
       page
@@ -139,8 +140,9 @@ for (const store of testStores()) {
       contexts.push(context);
       const page = await context.newPage();
       await page.goto(`${server.url}/`);
-      // Keyboard only: the token field has focus on arrival, Enter submits.
-      await page.getByLabel('API token').waitFor();
+      // Single sign-on first; a person's own API token is the other way in (for reading). Enter submits.
+      await page.getByRole('link', { name: 'Sign in with your identity provider' }).waitFor();
+      await page.getByLabel('API token').click();
       await page.keyboard.type('mdt_not_a_real_token_000000000000000');
       await page.keyboard.press('Enter');
       await page.getByRole('alert').filter({ hasText: 'UNAUTHENTICATED' }).waitFor();

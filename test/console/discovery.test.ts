@@ -82,6 +82,7 @@ for (const store of testStores()) {
       browser: () => browser,
       tokens: { admin: ADMIN },
       shots: store.name === 'sqlite' ? SHOTS : null,
+      sso: true,
     });
     const { tokens, errors, api, shot } = session;
     const account = (key: string) => api<DiscoveredAccount>('admin', 'GET', `/v1/discovery/accounts/${encodeURIComponent(key)}`);

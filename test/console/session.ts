@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { DEMO_OTP, DEMO_PASSWORD } from '../../src/demo/oidc-provider.js';
 
 export interface ConsoleSession {
   /** API tokens by user id. */
@@ -13,8 +14,12 @@ export interface ConsoleSession {
   errors: string[];
   /** Calls the API as a user; anything but 2xx fails the test with the server's answer. */
   api<T>(who: string, method: string, path: string, body?: unknown): Promise<T>;
-  /** A signed-in page for one user, in its own browser context (its own sessionStorage). */
-  signIn(who: string): Promise<Page>;
+  /**
+   * A signed-in page for one person, in its own browser context (its own cookies and storage): with
+   * `sso`, through the identity provider's sign-in form (with the one-time code unless mfa is false),
+   * else with their API token.
+   */
+  signIn(who: string, opts?: { mfa?: boolean }): Promise<Page>;
   /** A photograph of the page, when this run takes them (shots is a folder). */
   shot(page: Page, name: string, fullPage?: boolean): Promise<void>;
   closeAll(): Promise<void>;
@@ -26,6 +31,8 @@ export function consoleSession(o: {
   tokens: Record<string, string>;
   shots: string | null;
   context?: BrowserContextOptions;
+  /** People sign in at the server's identity provider (the demo provider's form). */
+  sso?: boolean;
 }): ConsoleSession {
   const s: ConsoleSession = {
     tokens: o.tokens,
@@ -41,7 +48,7 @@ export function consoleSession(o: {
       assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
       return JSON.parse(text) as T;
     },
-    async signIn(who) {
+    async signIn(who, opts = {}) {
       const context = await o.browser().newContext({ viewport: { width: 1440, height: 900 }, ...o.context });
       s.contexts.push(context);
       const page = await context.newPage();
@@ -56,8 +63,13 @@ export function consoleSession(o: {
           s.errors.push(`${who}: GET ${r.url()} answered ${r.status()}`);
       });
       await page.goto(`${o.url()}/console/`);
-      await page.getByLabel('API token').fill(s.tokens[who]!);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      if (o.sso) {
+        await page.getByRole('link', { name: 'Sign in with your identity provider' }).click();
+        await providerSignIn(page, who, opts.mfa ?? true);
+      } else {
+        await page.getByLabel('API token').fill(s.tokens[who]!);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+      }
       await page.getByTestId('who').filter({ hasText: who }).waitFor();
       return page;
     },
@@ -71,4 +83,19 @@ export function consoleSession(o: {
     },
   };
   return s;
+}
+
+/**
+ * Fills the demo identity provider's sign-in form (src/demo/oidc-provider.ts) as a person would: their
+ * name (unless the provider already filled it in, as on a step-up), the password and, for an MFA
+ * sign-in, the one-time code; the browser then goes back to the console.
+ */
+export async function providerSignIn(page: Page, who: string, mfa: boolean): Promise<void> {
+  const person = page.getByLabel('Person');
+  await person.waitFor();
+  if ((await person.inputValue()) !== who) await person.fill(who);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  if (mfa) await page.getByLabel(/One-time code/).fill(DEMO_OTP);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL(/\/console\//);
 }

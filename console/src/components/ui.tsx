@@ -1,6 +1,27 @@
 // Small shared pieces: errors, loading states, badges, definition lists.
 import type { ReactNode } from 'react';
-import { ApiError } from '../lib/api';
+import { ApiError, signInUrl, type Problem } from '../lib/api';
+import { forgetStoredToken } from '../lib/session';
+
+/**
+ * An act of power refused for want of a strong, recent sign-in (STEP_UP_REQUIRED): the way through
+ * it. The person signs in again at the provider (with MFA) and comes back to this page to retry; one
+ * signed in with an API token signs in at the provider instead (the token is dropped from the tab).
+ */
+function StepUp({ stepUp }: { stepUp: NonNullable<Problem['step_up']> }) {
+  const back = `${window.location.pathname}${window.location.search}`;
+  const fresh = stepUp.need === 'sign_in';
+  return (
+    <p>
+      <a className="button primary" href={signInUrl(back, !fresh)} onClick={fresh ? forgetStoredToken : undefined}>
+        {fresh ? 'Sign in with your identity provider' : 'Sign in again with MFA'}
+      </a>{' '}
+      <span className="muted">
+        then do it again{stepUp.max_age_seconds ? ` within ${Math.round(stepUp.max_age_seconds / 60)} minutes` : ''}.
+      </span>
+    </p>
+  );
+}
 
 export function ErrorBox({ error }: { error: unknown }) {
   if (!error) return null;
@@ -16,6 +37,7 @@ export function ErrorBox({ error }: { error: unknown }) {
         </>
       ) : null}
       <div>{error instanceof Error ? error.message : String(error)}</div>
+      {p?.step_up ? <StepUp stepUp={p.step_up} /> : null}
       {issues.length ? (
         <ul>
           {issues.map((i, n) => (

@@ -1,6 +1,7 @@
-// The console's only way to the server: fetch with the signed-in user's bearer token. Errors are
-// RFC 9457 problem details; they are raised as ApiError so every page shows the same message,
-// the stable code and the field at fault.
+// The console's only way to the server: fetch with the signed-in person's session cookie (sent by
+// the browser; the CSRF token from its readable cookie goes back in a header on every write) or,
+// without single sign-on, their bearer API token. Errors are RFC 9457 problem details, raised as
+// ApiError so every page shows the same message, the stable code and the field at fault.
 
 export interface Problem {
   type?: string;
@@ -11,6 +12,27 @@ export interface Problem {
   field?: string;
   /** Every field at fault, when there are several (validation). */
   errors?: { field?: string; reason?: string }[];
+  /** STEP_UP_REQUIRED: what the sign-in lacks (mfa, recent_sign_in, or sign_in for an API token). */
+  step_up?: { need: 'mfa' | 'recent_sign_in' | 'sign_in'; url: string; max_age_seconds?: number };
+}
+
+/** How the console authenticates: the session cookie (single sign-on) or a person's API token. */
+export type Credential = { kind: 'session' } | { kind: 'token'; token: string };
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The session's CSRF token: the one cookie the console may read (mandate_csrf). */
+export function csrfToken(): string | undefined {
+  for (const part of document.cookie.split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === 'mandate_csrf') return value.join('=');
+  }
+  return undefined;
+}
+
+/** Where the browser goes to sign in at the provider and come back to `returnTo` (a console path). */
+export function signInUrl(returnTo: string, stepUp = false): string {
+  return withQuery('/v1/signin', { ...(stepUp ? { step_up: 'true' } : {}), return_to: returnTo });
 }
 
 export class ApiError extends Error {
@@ -48,20 +70,24 @@ async function problemOf(res: Response): Promise<Problem> {
   return { status: res.status, title: res.statusText || `HTTP ${res.status}` };
 }
 
-export function client(token: string, onUnauthenticated: () => void): Client {
+export function client(credential: Credential, onUnauthenticated: (problem: Problem) => void): Client {
   const call = async (method: string, path: string, body?: unknown): Promise<Response> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json, application/problem+json, */*' };
+    const headers: Record<string, string> = { accept: 'application/json, application/problem+json, */*' };
+    if (credential.kind === 'token') headers.authorization = `Bearer ${credential.token}`;
+    else if (UNSAFE.has(method)) headers['x-csrf-token'] = csrfToken() ?? '';
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'omit',
+      // The session cookie goes to this origin only; an API token needs no cookie at all.
+      credentials: credential.kind === 'session' ? 'same-origin' : 'omit',
       cache: 'no-store',
     });
     if (!res.ok) {
       const problem = await problemOf(res);
-      if (res.status === 401) onUnauthenticated();
+      // A step-up is asked of a signed-in person: they stay signed in and are shown the way.
+      if (res.status === 401 && problem.code !== 'STEP_UP_REQUIRED') onUnauthenticated(problem);
       throw new ApiError(problem);
     }
     return res;
@@ -97,9 +123,38 @@ export function saveBlob(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Asks the server whether a token is good, before it is kept. */
-export async function whoIs(token: string): Promise<Me> {
-  return client(token, () => undefined).get<Me>('/v1/me');
+/** Asks the server whether a credential is good (and whose it is), before it is kept. */
+export async function whoIs(credential: Credential): Promise<Me> {
+  return client(credential, () => undefined).get<Me>('/v1/me');
+}
+
+/**
+ * GET /v1/session: the signed-in person's session, or null when the browser holds none. Only the
+ * facts that change at a sign-in are kept (not last-seen times), so reading it again re-renders nothing.
+ */
+export async function currentSession(): Promise<SessionInfo | null> {
+  // The CSRF cookie lives exactly as long as the session cookie: without it there is nothing to ask.
+  if (!csrfToken()) return null;
+  try {
+    const s = await client({ kind: 'session' }, () => undefined).get<SessionInfo>('/v1/session');
+    const { id, amr, acr, auth_time, expires_at } = s.session;
+    return {
+      user: s.user,
+      roles: s.roles,
+      ...(s.permissions ? { permissions: s.permissions } : {}),
+      session: { id, amr, acr, auth_time, expires_at },
+      step_up: s.step_up,
+    };
+  } catch (err) {
+    if (err instanceof ApiError && (err.problem.status === 401 || err.problem.status === 404)) return null;
+    throw err;
+  }
+}
+
+/** How people may sign in to this server (GET /console/sign-in.json). */
+export async function signInMethods(): Promise<{ sso: boolean; api_token: boolean }> {
+  const res = await fetch('/console/sign-in.json', { credentials: 'omit', cache: 'no-store' });
+  return res.ok ? ((await res.json()) as { sso: boolean; api_token: boolean }) : { sso: false, api_token: true };
 }
 
 export interface Me {
@@ -107,4 +162,12 @@ export interface Me {
   name?: string;
   roles: string[];
   permissions?: string[];
+}
+
+export interface SessionInfo {
+  user: string;
+  roles: string[];
+  permissions?: string[];
+  session: { id: string; amr: string[]; acr: string | null; auth_time: string | null; expires_at: string };
+  step_up: { satisfied: boolean; need?: string; reason?: string };
 }
