@@ -128,6 +128,13 @@ export const ServerConfig = Type.Object(
       maxLength: 200,
       description: 'the claim naming a person’s groups, or a dotted path into one (MANDATE_OIDC_GROUPS_CLAIM)',
     }),
+    oidcDeviceClaim: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'the claim naming the device’s posture, or a dotted path; default device_posture (MANDATE_OIDC_DEVICE_CLAIM)',
+      }),
+    ),
     oidcRoleMap: Type.Record(Type.String(), Type.Array(Type.String()), {
       description: 'a group → the Mandate roles it gives (MANDATE_OIDC_ROLE_MAP, JSON)',
     }),
@@ -237,6 +244,7 @@ export function loadServerConfig(
     ...(env.MANDATE_OIDC_CLIENT_KEY_FILE ? { oidcClientKeyFile: env.MANDATE_OIDC_CLIENT_KEY_FILE } : {}),
     oidcScopes: env.MANDATE_OIDC_SCOPES ?? DEFAULT_OIDC_SCOPES,
     oidcGroupsClaim: env.MANDATE_OIDC_GROUPS_CLAIM ?? 'groups',
+    ...(env.MANDATE_OIDC_DEVICE_CLAIM ? { oidcDeviceClaim: env.MANDATE_OIDC_DEVICE_CLAIM } : {}),
     oidcRoleMap: roleMapFromEnv(env.MANDATE_OIDC_ROLE_MAP),
     sessionIdleMinutes: Number(env.MANDATE_SESSION_IDLE_MINUTES ?? 30),
     sessionMaxHours: Number(env.MANDATE_SESSION_MAX_HOURS ?? 12),
@@ -349,6 +357,7 @@ export function signinConfigOf(config: ServerConfig): SigninConfig | undefined {
     ...(config.oidcClientKeyFile ? { clientKeyFile: config.oidcClientKeyFile } : {}),
     scope: config.oidcScopes,
     groupsClaim: config.oidcGroupsClaim,
+    ...(config.oidcDeviceClaim ? { deviceClaim: config.oidcDeviceClaim } : {}),
     roleMap: config.oidcRoleMap as RoleMap,
     idleMinutes: config.sessionIdleMinutes,
     maxHours: config.sessionMaxHours,

@@ -123,6 +123,14 @@ export const DEFAULT_ACTIONS: readonly ActionDefinition[] = [
   { id: 'issue_statement', class: 'return_path', description: 'Issue a client statement.' },
   { id: 'handle_complaint', class: 'return_path', description: 'Handle a client complaint.' },
   { id: 'submit_regulatory_report', class: 'return_path', description: 'Submit a regulatory report.' },
+  // People's acts the decision point decides from their sign-in (issue 18 item 6): open through
+  // suspension and wind-down like the return path (the emergency path and the fixes it ships).
+  {
+    id: 'use_breakglass',
+    class: 'return_path',
+    description: "A person uses a break-glass identity (the firm's emergency path) in the scope it acts in.",
+  },
+  { id: 'sign_release', class: 'return_path', description: 'A person signs a software release for the systems of a scope.' },
 ];
 
 /**

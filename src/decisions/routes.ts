@@ -7,7 +7,11 @@ import { actorOf } from '../http/common.js';
 import { ProblemResponse } from '../http/problem.js';
 import { Items } from '../http/responses.js';
 import { DecisionBatch, DecisionOut, DecisionRequest, ReportedDecisions } from './model.js';
-import type { DecisionService } from './service.js';
+import type { DecisionCaller, DecisionService } from './service.js';
+
+/** The caller's own session, for a principal `{session: 'self'}`. */
+const callerOf = (req: { principal?: { session?: { id: string } } }): DecisionCaller =>
+  req.principal?.session ? { session: req.principal.session.id } : {};
 
 export function registerDecisionRoutes(fastify: FastifyInstance, decisions: DecisionService, ready: () => Promise<unknown>): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -44,7 +48,7 @@ export function registerDecisionRoutes(fastify: FastifyInstance, decisions: Deci
     async (req) => {
       if (req.validationError) return refuse(req, actorOf(req));
       await ready();
-      return decisions.decide(actorOf(req), req.body);
+      return decisions.decide(actorOf(req), req.body, callerOf(req));
     },
   );
 
@@ -65,7 +69,7 @@ export function registerDecisionRoutes(fastify: FastifyInstance, decisions: Deci
     async (req) => {
       if (req.validationError) return refuse(req, actorOf(req));
       await ready();
-      return { items: await decisions.decideBatch(actorOf(req), req.body.items) };
+      return { items: await decisions.decideBatch(actorOf(req), req.body.items, callerOf(req)) };
     },
   );
 

@@ -33,6 +33,12 @@ export interface DemoPerson {
   name: string;
   email: string;
   groups: string[];
+  /**
+   * The posture of the device they sign in from, sent as the `device_posture` claim (what a
+   * provider's device compliance check would say; the decision point reads it from the session).
+   * Absent: no claim.
+   */
+  device_posture?: 'compliant' | 'non_compliant' | 'unknown';
   /** Other claims in their tokens, as another provider would send them (a `groups` here replaces the group names). */
   claims?: Record<string, unknown>;
 }
@@ -48,11 +54,19 @@ const DEFAULT_AUTHENTICATION = (mfa: boolean): DemoAuthentication =>
 
 /** The README's people and their groups at the demo provider. */
 export const DEMO_PEOPLE: readonly DemoPerson[] = [
-  { id: 'carol', name: 'Carol Compliance', email: 'carol@demo.mandate.example', groups: ['mandate-compliance'] },
-  { id: 'ana', name: 'Ana Approver', email: 'ana@demo.mandate.example', groups: ['mandate-approvers'] },
+  {
+    id: 'carol',
+    name: 'Carol Compliance',
+    email: 'carol@demo.mandate.example',
+    groups: ['mandate-compliance'],
+    device_posture: 'compliant',
+  },
+  { id: 'ana', name: 'Ana Approver', email: 'ana@demo.mandate.example', groups: ['mandate-approvers'], device_posture: 'compliant' },
+  // Ben's device sends no posture: unknown.
   { id: 'ben', name: 'Ben Approver', email: 'ben@demo.mandate.example', groups: ['mandate-approvers'] },
-  { id: 'olga', name: 'Olga Operator', email: 'olga@demo.mandate.example', groups: ['mandate-operators'] },
-  { id: 'ada', name: 'Ada Admin', email: 'ada@demo.mandate.example', groups: ['mandate-admins'] },
+  { id: 'olga', name: 'Olga Operator', email: 'olga@demo.mandate.example', groups: ['mandate-operators'], device_posture: 'compliant' },
+  // Ada's laptop fails the device check: an admin, but not from there for people's acts that need a compliant device.
+  { id: 'ada', name: 'Ada Admin', email: 'ada@demo.mandate.example', groups: ['mandate-admins'], device_posture: 'non_compliant' },
 ];
 
 /** The role map that goes with the demo groups (MANDATE_OIDC_ROLE_MAP). */
@@ -235,7 +249,8 @@ export async function startDemoProvider(opts: DemoProviderOptions): Promise<Demo
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     claims: {
       // How and when the person signed in, always: step-up reads them.
-      openid: ['sub', 'acr', 'amr', 'auth_time'],
+      // And the device's posture, where the person has one (the decision point reads it, issue 18 item 6).
+      openid: ['sub', 'acr', 'amr', 'auth_time', 'device_posture'],
       profile: ['name', 'preferred_username', 'groups', ...ownClaims],
       email: ['email', 'email_verified'],
       groups: ['groups'],
@@ -324,6 +339,7 @@ ${form}<button type="submit" form="op.deviceConfirmForm">Continue</button>
             email: now.email,
             email_verified: true,
             ...(now.groups.length ? { groups: now.groups } : {}),
+            ...(now.device_posture ? { device_posture: now.device_posture } : {}),
             ...now.claims,
           };
         },

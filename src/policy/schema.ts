@@ -20,6 +20,10 @@ export function cedarSchema(actions: readonly ActionDefinition[]): Record<string
       session_purpose: str,
       environment: str,
       amount: { type: 'Long', required: false },
+      // A person's sign-in, present only for a session principal (src/core/session-facts.ts).
+      mfa: { type: 'Boolean', required: false },
+      session_age_seconds: { type: 'Long', required: false },
+      acr: { type: 'String', required: false },
     },
   };
   const appliesTo = { principalTypes: ['Identity', 'Person'], resourceTypes: ['Resource'], context };
@@ -75,7 +79,8 @@ export function cedarSchemaText(actions: readonly ActionDefinition[]): string {
     '  entity Role;',
     '  entity Person in [Role] = { roles: Set<String> };',
     '  entity Resource = { entity: String, service: String, jurisdiction: String, scope: String, kind: String, state: String };',
-    '  type RequestContext = { attested: Bool, device_posture: String, session_purpose: String, environment: String, amount?: Long };',
+    '  type RequestContext = { attested: Bool, device_posture: String, session_purpose: String, environment: String, amount?: Long, ' +
+      'mfa?: Bool, session_age_seconds?: Long, acr?: String };',
     ...ACTION_GROUPS.map((g) => `  action "${g}";`),
     ...actions.map(
       (a) =>

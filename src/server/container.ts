@@ -202,7 +202,7 @@ export async function buildContainer(opts: ContainerOptions, log: FastifyBaseLog
     tokens,
     policies,
     hub,
-    decisions: decisionService({ db, state, tokens, evidence }),
+    decisions: decisionService({ db, state, tokens, evidence, ...(signin ? { sessions: (which) => signin.sessionFacts(which) } : {}) }),
     /** Loads the decision point's state and starts following the ledger (on first need). */
     enforcementReady,
     approvals,

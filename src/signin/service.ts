@@ -8,6 +8,13 @@
 import * as oidc from 'openid-client';
 import { MandateError } from '../core/errors.js';
 import type { Role } from '../core/roles.js';
+import {
+  DEFAULT_DEVICE_CLAIM,
+  devicePostureFromClaims,
+  sessionFacts,
+  type DevicePosture,
+  type SessionFacts,
+} from '../core/session-facts.js';
 import { rolesFromClaims, stepUp, type RoleMap, type SessionLimits, type StepUp, type StepUpRule } from '../core/signin.js';
 import { appendEvents, type NewEvent } from '../ledger/log.js';
 import { refusalRecorder } from '../ledger/refusals.js';
@@ -34,6 +41,8 @@ export interface SigninConfig {
   clientKeyFile?: string;
   scope: string;
   groupsClaim: string;
+  /** The claim naming the device's posture, or a dotted path (MANDATE_OIDC_DEVICE_CLAIM; default device_posture). */
+  deviceClaim?: string;
   roleMap: RoleMap;
   idleMinutes: number;
   maxHours: number;
@@ -48,6 +57,8 @@ export interface SigninSettings {
   postLogoutRedirectUri?: string;
   scope: string;
   groupsClaim: string;
+  /** The device posture claim (default device_posture). */
+  deviceClaim?: string;
   roleMap: RoleMap;
   limits: SessionLimits;
   stepUp: StepUpRule;
@@ -64,6 +75,7 @@ export function signinSettings(c: SigninConfig, publicUrl: string): SigninSettin
     postLogoutRedirectUri: `${base}/console`,
     scope: c.scope,
     groupsClaim: c.groupsClaim,
+    ...(c.deviceClaim ? { deviceClaim: c.deviceClaim } : {}),
     roleMap: c.roleMap,
     limits: { idleMs: c.idleMinutes * 60_000, maxMs: c.maxHours * 3_600_000 },
     stepUp: { maxAgeMs: c.stepUp.maxAgeMinutes * 60_000, ...(c.stepUp.acr ? { acr: c.stepUp.acr } : {}) },
@@ -138,6 +150,7 @@ export function signinService(deps: SigninDeps) {
   const recorded = refusalRecorder(db, clock);
   const refreshEveryMs = config.refreshEveryMs ?? 15 * 60_000;
   const pendingTtlMs = config.pendingTtlMs ?? 10 * 60_000;
+  const deviceClaim = config.deviceClaim ?? DEFAULT_DEVICE_CLAIM;
   const failed = (during: string) => (err: unknown) => {
     throw providerError(err, during, provider.issuer);
   };
@@ -169,6 +182,7 @@ export function signinService(deps: SigninDeps) {
     const amr = Array.isArray(claims.amr) ? claims.amr.filter((m): m is string => typeof m === 'string').slice(0, 20) : [];
     const acr = typeof claims.acr === 'string' ? claims.acr.slice(0, 500) : null;
     const authTime = typeof claims.auth_time === 'number' ? new Date(claims.auth_time * 1000).toISOString() : null;
+    const devicePosture: DevicePosture = devicePostureFromClaims(claims, deviceClaim);
     const at = clock();
     const iso = at.toISOString();
     const person = { issuer: claims.iss, subject: claims.sub, claims, roles: mapped.roles };
@@ -181,10 +195,11 @@ export function signinService(deps: SigninDeps) {
           const current = await sessions.get(tx, stepUpOf);
           if (!current || current.ended_at || current.subject !== claims.sub || current.issuer !== claims.iss)
             throw refused('the step-up sign-in is not the same person as the session, or the session has ended: sign in again');
-          await tx.run('UPDATE sessions SET amr = ?, acr = ?, auth_time = ? WHERE id = ? AND ended_at IS NULL', [
+          await tx.run('UPDATE sessions SET amr = ?, acr = ?, auth_time = ?, device_posture = ? WHERE id = ? AND ended_at IS NULL', [
             JSON.stringify(amr),
             acr,
             authTime,
+            devicePosture,
             stepUpOf,
           ]);
           if (tokens.refresh_token || tokens.id_token)
@@ -199,12 +214,16 @@ export function signinService(deps: SigninDeps) {
               actor: `user:${userId}`,
               action: 'session.stepped_up',
               subject: { type: 'session', id: stepUpOf },
-              before: { amr: current.amr, acr: current.acr, auth_time: current.auth_time },
-              after: { amr, acr, auth_time: authTime },
+              before: { amr: current.amr, acr: current.acr, auth_time: current.auth_time, device_posture: current.device_posture },
+              after: { amr, acr, auth_time: authTime, device_posture: devicePosture },
             },
           ]);
           sessions.forget(stepUpOf);
-          return { session: { ...current, amr, acr, auth_time: authTime }, roles: mapped.roles, returnTo: pending?.return_to ?? null };
+          return {
+            session: { ...current, amr, acr, auth_time: authTime, device_posture: devicePosture },
+            roles: mapped.roles,
+            returnTo: pending?.return_to ?? null,
+          };
         }
         const created = await sessions.create(tx, at, {
           userId,
@@ -214,6 +233,7 @@ export function signinService(deps: SigninDeps) {
           amr,
           acr,
           authTime,
+          devicePosture,
           refreshToken: tokens.refresh_token,
           idToken: tokens.id_token,
           refreshDueAt: tokens.refresh_token ? refreshDue(at, tokens.expires_in) : null,
@@ -232,6 +252,7 @@ export function signinService(deps: SigninDeps) {
               amr,
               acr,
               auth_time: authTime,
+              device_posture: devicePosture,
               roles: mapped.roles,
               expires_at: created.view.expires_at,
             },
@@ -311,18 +332,20 @@ export function signinService(deps: SigninDeps) {
       sessions.forgetUser(view.user);
       return { status: 'ended', reason: text };
     }
+    const devicePosture = devicePostureFromClaims(claims, deviceClaim);
     await db.transaction(async (tx) => {
       const events: NewEvent[] = await setRoles(tx, iso, view.user, mapped.roles, "the provider's groups at refresh");
       await sessions.refreshed(tx, sessionId, iso, {
         refreshToken: answer.refresh_token,
         idToken: answer.id_token,
         refreshDueAt: refreshDue(now, answer.expires_in),
+        devicePosture,
       });
       events.push({
         actor: 'mandate',
         action: 'session.refreshed',
         subject: { type: 'session', id: sessionId },
-        after: { user_id: view.user, roles: mapped.roles, refreshed_at: iso },
+        after: { user_id: view.user, roles: mapped.roles, device_posture: devicePosture, refreshed_at: iso },
       });
       await appendEvents(tx, iso, events);
     });
@@ -529,6 +552,18 @@ export function signinService(deps: SigninDeps) {
         ...(config.postLogoutRedirectUri ? { post_logout_redirect_uri: config.postLogoutRedirectUri } : {}),
         client_id: provider.clientId,
       }).href;
+    },
+
+    /**
+     * A session as the decision point sees it (issue 18 item 6): by its secret or id, who it is and
+     * what its sign-in proves now (MFA, age, acr, device posture), or why it is not active.
+     */
+    async sessionFacts(
+      which: { secret: string } | { id: string },
+    ): Promise<(SessionPrincipal & { facts: SessionFacts }) | { inactive: string; session?: string }> {
+      const found = await sessions.inspect(which);
+      if ('inactive' in found) return found;
+      return { ...found, facts: sessionFacts(found.session, clock().getTime(), config.stepUp) };
     },
 
     /** Whether a session's sign-in is strong and recent enough for an act of power (issue 18 item 3). */

@@ -10,6 +10,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { MandateError } from '../core/errors.js';
 import type { Role } from '../core/roles.js';
+import type { DevicePosture } from '../core/session-facts.js';
 import { sessionState, type SessionLimits } from '../core/signin.js';
 import { openKey, sealKey } from '../ledger/keys.js';
 import { appendEvents } from '../ledger/log.js';
@@ -30,6 +31,8 @@ export interface SessionView {
   amr: string[];
   acr: string | null;
   auth_time: string | null;
+  /** The device's posture from the provider's claim at sign-in, step-up or refresh (MANDATE_OIDC_DEVICE_CLAIM); unknown without one. */
+  device_posture: DevicePosture;
   created_at: string;
   last_seen_at: string;
   idle_expires_at: string;
@@ -56,17 +59,21 @@ export interface NewSession {
   amr: readonly string[];
   acr: string | null;
   authTime: string | null;
+  /** From the provider's device claim (unknown when absent). */
+  devicePosture?: DevicePosture;
   refreshToken: string | undefined;
   idToken: string | undefined;
   refreshDueAt: string | null;
 }
 
 /** A session's row as the store holds it (its secrets' columns aside). */
-type SessionRow = Omit<SessionView, 'user' | 'amr'> & { user_id: string; amr: string };
+type SessionRow = Omit<SessionView, 'user' | 'amr' | 'device_posture'> & { user_id: string; amr: string; device_posture: string | null };
 
 const VIEW_COLUMNS =
   'id, user_id, issuer, subject, client, amr, acr, auth_time, created_at, last_seen_at, idle_expires_at, expires_at, refreshed_at, ' +
-  'ended_at, end_reason';
+  'ended_at, end_reason, device_posture';
+
+const POSTURES: readonly string[] = ['compliant', 'non_compliant', 'unknown'];
 
 export const digest = (secret: string) => createHash('sha256').update(secret, 'utf8').digest('hex');
 export const newSecret = (prefix = '') => prefix + randomBytes(32).toString('base64url');
@@ -91,6 +98,7 @@ export function toView(r: SessionRow): SessionView {
     amr: JSON.parse(r.amr) as string[],
     acr: r.acr,
     auth_time: r.auth_time,
+    device_posture: r.device_posture !== null && POSTURES.includes(r.device_posture) ? (r.device_posture as DevicePosture) : 'unknown',
     created_at: r.created_at,
     last_seen_at: r.last_seen_at,
     idle_expires_at: r.idle_expires_at,
@@ -211,8 +219,8 @@ export function sessionStore(deps: SessionStoreOptions) {
       const idle = new Date(Math.min(at.getTime() + limits.idleMs, at.getTime() + limits.maxMs)).toISOString();
       await tx.run(
         `INSERT INTO sessions (id, secret_hash, csrf_hash, user_id, issuer, subject, client, amr, acr, auth_time, created_at, last_seen_at,
-           idle_expires_at, expires_at, refreshed_at, refresh_due_at, sealed_refresh_token, sealed_id_token)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
+           idle_expires_at, expires_at, refreshed_at, refresh_due_at, sealed_refresh_token, sealed_id_token, device_posture)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)`,
         [
           id,
           digest(secret),
@@ -231,6 +239,7 @@ export function sessionStore(deps: SessionStoreOptions) {
           s.refreshDueAt,
           s.refreshToken ? seal(kek, `${id}:refresh`, s.refreshToken) : null,
           s.idToken ? seal(kek, `${id}:id_token`, s.idToken) : null,
+          s.devicePosture ?? 'unknown',
         ],
       );
       const view: SessionView = {
@@ -242,6 +251,7 @@ export function sessionStore(deps: SessionStoreOptions) {
         amr: [...s.amr],
         acr: s.acr,
         auth_time: s.authTime,
+        device_posture: s.devicePosture ?? 'unknown',
         created_at: iso,
         last_seen_at: iso,
         idle_expires_at: idle,
@@ -285,6 +295,32 @@ export function sessionStore(deps: SessionStoreOptions) {
     forget,
     forgetUser,
 
+    /**
+     * A session for the decision point (issue 18 item 6), read from the store as it is now: by its
+     * secret (an enforcement point was given it) or its id (the caller's own session). Answers who
+     * it is and the session, or why it is not active: unknown, ended, timed out, a disabled user.
+     * Asking does not count as using the session (its idle timeout is not pushed back).
+     */
+    async inspect(which: { secret: string } | { id: string }): Promise<SessionPrincipal | { inactive: string; session?: string }> {
+      if ('secret' in which && !SECRET.test(which.secret)) return { inactive: 'not a session secret' };
+      const [row] = await db.all<SessionRow & { roles: string; status: string }>(
+        `SELECT s.${VIEW_COLUMNS.split(', ').join(', s.')}, u.roles, u.status
+           FROM sessions s JOIN users u ON u.id = s.user_id WHERE ${'secret' in which ? 's.secret_hash' : 's.id'} = ?`,
+        ['secret' in which ? digest(which.secret) : which.id],
+      );
+      if (!row) return { inactive: 'no such session' };
+      if (row.ended_at !== null) return { inactive: `the session ended (${row.end_reason ?? 'ended'})`, session: row.id };
+      if (row.status !== 'active') return { inactive: `user ${row.user_id} is disabled`, session: row.id };
+      const state = sessionState(
+        { createdAt: Date.parse(row.created_at), lastSeenAt: Date.parse(row.last_seen_at) },
+        clock().getTime(),
+        limits,
+      );
+      if (!state.valid) return { inactive: `the session timed out (${state.reason})`, session: row.id };
+      const view = toView(row);
+      return { user: view.user, roles: JSON.parse(row.roles) as Role[], token: view.id, session: view };
+    },
+
     async get(sql: Sql, id: string): Promise<SessionView | undefined> {
       const [row] = await sql.all<SessionRow>(`SELECT ${VIEW_COLUMNS} FROM sessions WHERE id = ?`, [id]);
       return row ? toView(row) : undefined;
@@ -325,17 +361,19 @@ export function sessionStore(deps: SessionStoreOptions) {
       tx: Sql,
       id: string,
       at: string,
-      t: { refreshToken?: string; idToken?: string; refreshDueAt: string | null },
+      t: { refreshToken?: string; idToken?: string; refreshDueAt: string | null; devicePosture?: DevicePosture },
     ): Promise<void> {
       await tx.run(
         `UPDATE sessions SET refreshed_at = ?, refresh_due_at = ?,
-           sealed_refresh_token = COALESCE(?, sealed_refresh_token), sealed_id_token = COALESCE(?, sealed_id_token)
+           sealed_refresh_token = COALESCE(?, sealed_refresh_token), sealed_id_token = COALESCE(?, sealed_id_token),
+           device_posture = COALESCE(?, device_posture)
          WHERE id = ? AND ended_at IS NULL`,
         [
           at,
           t.refreshDueAt,
           t.refreshToken ? seal(kek, `${id}:refresh`, t.refreshToken) : null,
           t.idToken ? seal(kek, `${id}:id_token`, t.idToken) : null,
+          t.devicePosture ?? null,
           id,
         ],
       );

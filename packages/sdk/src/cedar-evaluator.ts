@@ -120,6 +120,13 @@ export function cedarEvaluator(items: readonly { id: string; est: PolicyJson }[]
       ctxAttrs.set('environment', context.environment);
       if (context.amount !== undefined) ctxAttrs.set('amount', long(context.amount));
       else ctxAttrs.delete('amount');
+      // A person's sign-in facts (a session principal's): present only when a session proved them.
+      if (context.mfa !== undefined) ctxAttrs.set('mfa', context.mfa);
+      else ctxAttrs.delete('mfa');
+      if (context.session_age_seconds !== undefined) ctxAttrs.set('session_age_seconds', long(context.session_age_seconds));
+      else ctxAttrs.delete('session_age_seconds');
+      if (context.acr !== undefined) ctxAttrs.set('acr', context.acr);
+      else ctxAttrs.delete('acr');
       request.principal = store.p.uid;
       request.action = store.a.uid;
       request.resource = store.r.uid;

@@ -84,5 +84,8 @@ export function cedarJsonRequest(
     environment: context.environment,
   };
   if (context.amount !== undefined) ctx.amount = context.amount;
+  if (context.mfa !== undefined) ctx.mfa = context.mfa;
+  if (context.session_age_seconds !== undefined) ctx.session_age_seconds = context.session_age_seconds;
+  if (context.acr !== undefined) ctx.acr = context.acr;
   return { principal: p, action: a, resource: r, context: ctx, entities };
 }

@@ -15,6 +15,7 @@ import { migration as m0011 } from './0011-rate-limits.js';
 import { migration as m0012 } from './0012-sessions.js';
 import { migration as m0013 } from './0013-api-clients-vote-persons.js';
 import { migration as m0014 } from './0014-ssf-streams.js';
+import { migration as m0015 } from './0015-session-device-posture.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0012,
   m0013,
   m0014,
+  m0015,
 ];

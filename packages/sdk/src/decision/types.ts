@@ -84,6 +84,14 @@ export interface DecisionContext {
   session_purpose: string;
   environment: 'production' | 'staging' | 'development';
   amount?: number;
+  /**
+   * A person's sign-in, for a decision about a signed-in person's session (the decision point
+   * takes them from the session, never from the caller; absent otherwise): whether it was
+   * multi-factor, how long ago they authenticated (seconds) and the provider's acr.
+   */
+  mfa?: boolean;
+  session_age_seconds?: number;
+  acr?: string;
 }
 
 export interface Obligation {
