@@ -253,8 +253,24 @@ function noToken(): CliError {
   });
 }
 
+/**
+ * STEP_UP_REQUIRED (an act of power without a recent MFA sign-in): what the person runs, not the
+ * browser URL the server names.
+ */
+function stepUpAdvice(body: ProblemBody & { step_up?: { need?: string } }): string {
+  const reason = (body.detail ?? 'this needs a recent sign-in with MFA').replace(/: sign in again with MFA at \S+, then retry$/, '');
+  const todo =
+    body.step_up?.need === 'sign_in'
+      ? 'An API token cannot do this: sign in as a person with `mandate login --sso` (a profile of its own), ' +
+        'then `mandate login --sso --step-up` with that profile, and run the command again with it.'
+      : 'Sign in again with MFA: run `mandate login --sso --step-up` (with the same --profile), then run this command again.';
+  return `error STEP_UP_REQUIRED: ${reason}\n${todo}`;
+}
+
 function refused(status: number, body: unknown): CliError {
-  const err = new CliError(formatProblem(status, body as ProblemBody), 1);
+  const problem = body as ProblemBody;
+  const step = typeof body === 'object' && body !== null && problem.code === 'STEP_UP_REQUIRED';
+  const err = new CliError(step ? stepUpAdvice(problem) : formatProblem(status, problem), 1);
   err.status = status;
   err.body = body;
   return err;

@@ -22,7 +22,7 @@ import {
 } from './profiles.js';
 import { registerApprovalCommands } from './approvals.js';
 import { registerReviewCommands } from './reviews.js';
-import { deviceSignIn, endSession, isSession } from './signin.js';
+import { endSession, isSession, openBrowser, ssoSignIn } from './signin.js';
 import { registerDiscoveryCommands } from './discovery.js';
 import { registerComplianceCommands } from './compliance.js';
 import { DENY_EXIT, registerEnforcementCommands } from './enforcement.js';
@@ -167,7 +167,10 @@ export function buildCli(): Command {
         "(the token is read from stdin or a hidden prompt, never argv); --sso: sign in at the firm's identity provider instead",
     )
     .option('--sso', "sign in through the firm's OpenID provider (a code to enter in a browser) and store the session")
-    .action(async (o: { sso?: boolean }, cmd: Command) => {
+    .option('--loopback', 'with --sso: sign in through a browser that comes back to this machine (127.0.0.1), not with a code')
+    .option('--no-device', 'the same as --loopback (the device code grant is not used)')
+    .option('--step-up', "sign the profile's session in again at the provider, with MFA, for acts of power (keeps the session)")
+    .action(async (o: { sso?: boolean; loopback?: boolean; device?: boolean; stepUp?: boolean }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       if (g.token)
         throw new CliError('login reads the token from stdin or a prompt, not from --token or MANDATE_TOKEN', 2, {
@@ -183,9 +186,33 @@ export function buildCli(): Command {
       }
       const path = credentialsPath();
       // A file others may read is refused before a token is asked for.
-      readCredentials(path);
-      if (o.sso) {
-        const { token, info } = await deviceSignIn(url);
+      const profiles = readCredentials(path).profiles;
+      const sso = {
+        loopback: Boolean(o.loopback) || o.device === false,
+        // Opens the sign-in page for a person at a terminal; the URL is printed either way.
+        ...(process.stderr.isTTY && !process.env.CI ? { open: openBrowser } : {}),
+      };
+      if (o.stepUp) {
+        const stored = profiles[name];
+        if (!stored || !isSession(stored.token))
+          throw new CliError(`profile "${name}" holds no sign-in session: run mandate login --sso first`, 2, {
+            code: 'NO_SESSION',
+            field: '--profile',
+          });
+        const { info } = await ssoSignIn(stored.url, { ...sso, stepUpToken: stored.token });
+        const { user, session, step_up } = info;
+        if (step_up?.satisfied === false)
+          throw new CliError(
+            `signed in again as ${user}, but not strongly enough for acts of power (${step_up.reason ?? step_up.need}): ` +
+              'run mandate login --sso --step-up again and use your one-time code',
+            1,
+            { code: 'STEP_UP_REQUIRED' },
+          );
+        if (g.json) return print(JSON.stringify({ profile: name, url: stored.url, user, session, step_up }, null, 2));
+        return print(`Stepped up: ${user} signed in again with MFA (${(session.amr ?? []).join(', ')}); acts of power are allowed for now`);
+      }
+      if (o.sso || o.loopback || o.device === false) {
+        const { token, info } = await ssoSignIn(url, sso);
         saveProfile(name, { url, token, user: info.user }, path);
         const { user, roles, session } = info;
         if (g.json) return print(JSON.stringify({ profile: name, url, user, roles, session, file: path }, null, 2));

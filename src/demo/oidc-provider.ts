@@ -101,6 +101,8 @@ export interface DemoProviderOptions {
   clients: DemoClient[];
   /** Other people than DEMO_PEOPLE (tests). */
   people?: readonly DemoPerson[];
+  /** false: no device authorization grant (a provider the CLI signs in to with a loopback redirect); default true. */
+  deviceFlow?: boolean;
 }
 
 export interface DemoProvider {
@@ -234,7 +236,11 @@ export async function startDemoProvider(opts: DemoProviderOptions): Promise<Demo
     ...(c.client_secret ? { client_secret: c.client_secret } : {}),
     redirect_uris: c.redirect_uris,
     post_logout_redirect_uris: c.post_logout_redirect_uris ?? [],
-    grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+    grant_types: [
+      'authorization_code',
+      'refresh_token',
+      ...(opts.deviceFlow === false ? [] : ['urn:ietf:params:oauth:grant-type:device_code']),
+    ],
     response_types: ['code'],
     token_endpoint_auth_method:
       c.token_endpoint_auth_method ?? (c.client_secret ? 'client_secret_basic' : c.jwks ? 'private_key_jwt' : 'none'),
@@ -263,7 +269,7 @@ export async function startDemoProvider(opts: DemoProviderOptions): Promise<Demo
     features: {
       devInteractions: { enabled: false },
       deviceFlow: {
-        enabled: true,
+        enabled: opts.deviceFlow ?? true,
         userCodeInputSource: async (ctx, form, _out, err) => {
           ctx.body = page(
             'Connect a device',

@@ -16,7 +16,7 @@ import { actorOf } from '../http/common.js';
 import { ProblemResponse } from '../http/problem.js';
 import { Items } from '../http/responses.js';
 import type { SessionPrincipal, SessionView } from './sessions.js';
-import type { Established, SigninService } from './service.js';
+import { isLoopbackRedirect, type Established, type SigninService } from './service.js';
 
 export const SESSION_COOKIE = 'mandate_session';
 export const CSRF_COOKIE = 'mandate_csrf';
@@ -199,12 +199,27 @@ export function registerSigninRoutes(fastify: FastifyInstance, signin: SigninSer
         tags,
         operationId: 'signIn',
         summary: 'Sign in with the identity provider: a redirect to it (or, asked for JSON, its URL)',
-        description: 'step_up=true signs the current session in again, with MFA, for acts of power.',
+        description:
+          'step_up=true signs the current session in again, with MFA, for acts of power. The CLI signs in with a loopback ' +
+          'redirect where the provider has no device grant: return_to http://127.0.0.1:PORT/… and code_challenge (S256 of a ' +
+          'verifier it keeps); the browser is sent back there with a one-time code, which the CLI redeems with the verifier ' +
+          'at POST /v1/signin/loopback/redeem. A CLI stepping its session up asks with its Bearer session and Accept: application/json.',
         querystring: Type.Object(
           {
             return_to: Type.Optional(
-              Type.String({ maxLength: 2000, pattern: '^/(?![/\\\\])', description: 'a path of this server to land on after' }),
+              Type.String({
+                maxLength: 2000,
+                pattern: '^(/(?![/\\\\])|http://)',
+                description: "a path of this server to land on after; or, with code_challenge, the CLI's loopback URL",
+              }),
             ),
+            code_challenge: Type.Optional(
+              Type.String({
+                pattern: '^[A-Za-z0-9_-]{43}$',
+                description: "base64url SHA-256 of the CLI's code verifier (loopback sign-in)",
+              }),
+            ),
+            code_challenge_method: Type.Optional(Type.Literal('S256')),
             step_up: Type.Optional(Type.Boolean()),
             login_hint: Type.Optional(Type.String({ maxLength: 200 })),
           },
@@ -219,10 +234,21 @@ export function registerSigninRoutes(fastify: FastifyInstance, signin: SigninSer
       },
     },
     async (req, reply) => {
-      const { return_to, step_up, login_hint } = req.query;
+      const { return_to, step_up, login_hint, code_challenge } = req.query;
+      const toLoopback = return_to?.startsWith('http://') ?? false;
+      // Only the CLI's loopback listener is a return target outside this server, and only with a code challenge.
+      if (toLoopback !== Boolean(code_challenge) || (toLoopback && !isLoopbackRedirect(return_to!)))
+        throw new MandateError(
+          'INVALID_QUERY',
+          "return_to is a path of this server, or with code_challenge the CLI's loopback URL http://127.0.0.1:PORT/…",
+          { field: 'querystring:return_to' },
+        );
       const stepUpFor = step_up ? (await sessionOf(req)).session : undefined;
       const begun = await signin.begin({
-        ...(return_to ? { returnTo: return_to } : {}),
+        ...(return_to && !toLoopback ? { returnTo: return_to } : {}),
+        ...(toLoopback ? { loopback: { redirect: return_to!, challenge: code_challenge! } } : {}),
+        // The CLI stepping up its Bearer session opens the provider's URL itself: no browser cookie to bind to.
+        ...(toLoopback && stepUpFor && req.headers.authorization ? { unbound: true } : {}),
         ...(stepUpFor ? { stepUpFor } : {}),
         ...(login_hint ? { loginHint: login_hint } : {}),
       });
@@ -295,10 +321,52 @@ export function registerSigninRoutes(fastify: FastifyInstance, signin: SigninSer
         tags,
         operationId: 'startDeviceSignIn',
         summary: 'The CLI starts a sign-in with the device authorization grant (RFC 8628): show the person the code and the URL, then poll',
+        description:
+          'step_up=true (with the Bearer session) signs that session in again, with MFA: the poll completes without a new secret. ' +
+          '503 SIGNIN_UNAVAILABLE with field device_authorization_endpoint: the provider has no device grant, ' +
+          'sign in with a loopback redirect.',
+        querystring: Type.Object({ step_up: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
         response: { 200: DeviceStartedSchema, '4xx': ProblemResponse, '5xx': ProblemResponse },
       },
     },
-    async (_req, reply) => reply.header('cache-control', 'no-store').send(await signin.deviceStart()),
+    async (req, reply) => {
+      const stepUpFor = req.query.step_up ? (await sessionOf(req)).session : undefined;
+      return reply.header('cache-control', 'no-store').send(await signin.deviceStart(stepUpFor ? { stepUpFor } : {}));
+    },
+  );
+
+  app.post(
+    '/v1/signin/loopback/redeem',
+    {
+      config: { permission: 'public' },
+      schema: {
+        tags,
+        operationId: 'redeemLoopbackSignIn',
+        summary: "The CLI redeems the one-time code its loopback listener got, with its code verifier: the session's secret, once",
+        body: Type.Object(
+          {
+            code: Type.String({ minLength: 1, maxLength: 100 }),
+            code_verifier: Type.String({ minLength: 43, maxLength: 128 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            session_token: Type.Optional(
+              Type.String({ description: 'the CLI session (Authorization: Bearer …), in this answer only; absent after a step-up' }),
+            ),
+            session: SessionSchema,
+          }),
+          '4xx': ProblemResponse,
+          '5xx': ProblemResponse,
+        },
+      },
+    },
+    async (req, reply) => {
+      const redeemed = await signin.redeemLoopback(req.body.code, req.body.code_verifier);
+      reply.header('cache-control', 'no-store');
+      return { ...(redeemed.secret ? { session_token: redeemed.secret } : {}), session: redeemed.session };
+    },
   );
 
   app.post(

@@ -5,6 +5,7 @@
 // provider no longer signs in. Every change appends its events in its own transaction; a refused
 // sign-in is recorded as signin.refused and writes nothing else. A provider that cannot be reached
 // fails sign-in closed (SIGNIN_UNAVAILABLE) while existing sessions go on until they time out.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { MandateError } from '../core/errors.js';
 import type { Role } from '../core/roles.js';
@@ -66,6 +67,8 @@ export interface SigninSettings {
   refreshEveryMs?: number;
   /** How long a sign-in may take at the provider (default 10 minutes). */
   pendingTtlMs?: number;
+  /** How long the one-time code a loopback sign-in hands the CLI lives (default 60 s). */
+  loopbackCodeTtlMs?: number;
 }
 
 export function signinSettings(c: SigninConfig, publicUrl: string): SigninSettings {
@@ -118,9 +121,19 @@ export interface DeviceStarted {
   interval: number;
 }
 
-export type DevicePolled =
-  | { status: 'pending' | 'slow_down'; interval: number }
-  | ({ status: 'complete' } & Established & { secret: string });
+export type DevicePolled = { status: 'pending' | 'slow_down'; interval: number } | ({ status: 'complete' } & Established);
+
+/** A CLI's loopback sign-in: where its listener is, and the S256 challenge of the verifier it keeps. */
+export interface Loopback {
+  redirect: string;
+  challenge: string;
+}
+
+/** What the CLI gets for its one-time code and verifier: the session (and its secret, unless it was a step-up). */
+export interface Redeemed {
+  session: SessionView;
+  secret?: string;
+}
 
 export type Refreshed =
   | { status: 'refreshed'; roles: Role[] }
@@ -130,7 +143,7 @@ export type Refreshed =
 
 interface PendingRow {
   id: string;
-  kind: 'browser' | 'device';
+  kind: 'browser' | 'device' | 'loopback';
   sealed: string;
   nonce: string | null;
   binding_hash: string | null;
@@ -139,10 +152,15 @@ interface PendingRow {
   poll_interval: number | null;
   polled_at: string | null;
   expires_at: string;
+  code_challenge?: string | null;
 }
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 const refused = (message: string) => new MandateError('SIGNIN_FAILED', message);
+const S256 = (verifier: string) => createHash('sha256').update(verifier, 'ascii').digest('base64url');
+/** A loopback URL the CLI listens on (RFC 8252 §7.3): http, 127.0.0.1, [::1] or localhost, any port. */
+export const isLoopbackRedirect = (url: string) =>
+  /^http:\/\/(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d{1,5})?\/[^#\s]*$/i.test(url) && url.length <= 500;
 
 export function signinService(deps: SigninDeps) {
   const { db, clock, kek, config, provider } = deps;
@@ -151,6 +169,9 @@ export function signinService(deps: SigninDeps) {
   const refreshEveryMs = config.refreshEveryMs ?? 15 * 60_000;
   const pendingTtlMs = config.pendingTtlMs ?? 10 * 60_000;
   const deviceClaim = config.deviceClaim ?? DEFAULT_DEVICE_CLAIM;
+  const loopbackCodeTtlMs = config.loopbackCodeTtlMs ?? 60_000;
+  /** Refusals of loopback sign-ins, and the CLI listener to send the browser back to with them. */
+  const loopbackRefusals = new WeakMap<MandateError, string>();
   const failed = (during: string) => (err: unknown) => {
     throw providerError(err, during, provider.issuer);
   };
@@ -359,7 +380,16 @@ export function signinService(deps: SigninDeps) {
     stepUpRule: config.stepUp,
 
     /** Starts a browser sign-in: the provider's authorization URL, with state, nonce and PKCE kept here. */
-    async begin(opts: { returnTo?: string; stepUpFor?: SessionView; loginHint?: string } = {}): Promise<Begun> {
+    async begin(
+      opts: { returnTo?: string; stepUpFor?: SessionView; loginHint?: string; loopback?: Loopback; unbound?: boolean } = {},
+    ): Promise<Begun> {
+      const { loopback } = opts;
+      if (loopback && (!isLoopbackRedirect(loopback.redirect) || !/^[A-Za-z0-9_-]{43}$/.test(loopback.challenge)))
+        throw new MandateError('VALIDATION_FAILED', 'a loopback sign-in returns to http://127.0.0.1:PORT/… with an S256 code challenge', {
+          field: 'return_to',
+        });
+      // Only a CLI stepping its own session up (it proved the session) may begin without the browser's binding cookie.
+      if (opts.unbound && !(loopback && opts.stepUpFor)) throw new MandateError('INTERNAL', 'an unbound sign-in is a loopback step-up');
       const c = await provider.configuration(true);
       const state = oidc.randomState();
       const nonce = oidc.randomNonce();
@@ -368,19 +398,25 @@ export function signinService(deps: SigninDeps) {
       const id = digest(state);
       const now = clock();
       const expiresAt = new Date(now.getTime() + pendingTtlMs).toISOString();
-      const returnTo = opts.returnTo && /^\/(?![/\\])/.test(opts.returnTo) ? opts.returnTo.slice(0, 2000) : null;
+      const returnTo = loopback
+        ? loopback.redirect
+        : opts.returnTo && /^\/(?![/\\])/.test(opts.returnTo)
+          ? opts.returnTo.slice(0, 2000)
+          : null;
       await db.run(
-        `INSERT INTO signin_requests (id, kind, sealed, nonce, binding_hash, return_to, step_up_session, created_at, expires_at)
-         VALUES (?, 'browser', ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO signin_requests
+           (id, kind, sealed, nonce, binding_hash, return_to, step_up_session, created_at, expires_at, code_challenge)
+         VALUES (?, 'browser', ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           id,
           seal(kek, `signin:${id}`, verifier),
           nonce,
-          digest(binding),
+          opts.unbound ? null : digest(binding),
           returnTo,
           opts.stepUpFor?.id ?? null,
           now.toISOString(),
           expiresAt,
+          loopback?.challenge ?? null,
         ],
       );
       const url = oidc.buildAuthorizationUrl(c, {
@@ -418,41 +454,103 @@ export function signinService(deps: SigninDeps) {
         const state = url.searchParams.get('state');
         if (!state || state.length > 512) throw refused('the callback carries no state: start the sign-in again');
         const pending = await take(digest(state), 'browser');
-        if (!binding || !pending.binding_hash || digest(binding) !== pending.binding_hash)
-          throw refused('this sign-in was started in another browser (its cookie is missing): start again here');
-        const verifier = unseal(kek, `signin:${pending.id}`, pending.sealed);
-        const c = await provider.configuration();
-        const tokens = await oidc
-          .authorizationCodeGrant(c, url, {
-            pkceCodeVerifier: verifier,
-            expectedState: state,
-            ...(pending.nonce ? { expectedNonce: pending.nonce } : {}),
-            idTokenExpected: true,
-          })
-          .catch(failed('the sign-in'));
-        return establish(tokens, 'browser', pending);
+        try {
+          // A loopback step-up the CLI began with its session has no browser to bind: its verifier binds it.
+          const unbound = !pending.binding_hash && Boolean(pending.code_challenge && pending.step_up_session);
+          if (!unbound && (!binding || !pending.binding_hash || digest(binding) !== pending.binding_hash))
+            throw refused('this sign-in was started in another browser (its cookie is missing): start again here');
+          const verifier = unseal(kek, `signin:${pending.id}`, pending.sealed);
+          const c = await provider.configuration();
+          const tokens = await oidc
+            .authorizationCodeGrant(c, url, {
+              pkceCodeVerifier: verifier,
+              expectedState: state,
+              ...(pending.nonce ? { expectedNonce: pending.nonce } : {}),
+              idTokenExpected: true,
+            })
+            .catch(failed('the sign-in'));
+          if (!pending.code_challenge) return establish(tokens, 'browser', pending);
+          // The CLI's loopback sign-in: the session is the CLI's; the browser goes back to the CLI's
+          // listener with a one-time code only (never the secret: URLs land in histories and logs).
+          const done = await establish(tokens, 'cli', { ...pending, return_to: null });
+          const code = newSecret('mdl_');
+          const codeId = digest(code);
+          const at = clock();
+          await db.run(
+            `INSERT INTO signin_requests (id, kind, sealed, step_up_session, code_challenge, created_at, expires_at)
+             VALUES (?, 'loopback', ?, ?, ?, ?, ?)`,
+            [
+              codeId,
+              done.secret ? seal(kek, `signin:${codeId}`, done.secret) : '',
+              done.session.id,
+              pending.code_challenge,
+              at.toISOString(),
+              new Date(at.getTime() + loopbackCodeTtlMs).toISOString(),
+            ],
+          );
+          const back = new URL(pending.return_to!);
+          back.searchParams.set('code', code);
+          return { session: done.session, roles: done.roles, returnTo: back.href };
+        } catch (err) {
+          // The CLI waits on its loopback listener: the browser goes back there with the refusal.
+          if (pending.code_challenge && pending.return_to && err instanceof MandateError) loopbackRefusals.set(err, pending.return_to);
+          throw err;
+        }
+      });
+    },
+
+    /** Where to send the browser with a refused loopback sign-in (the CLI's listener), if it was one. */
+    loopbackOf: (err: unknown): string | undefined => (err instanceof MandateError ? loopbackRefusals.get(err) : undefined),
+
+    /**
+     * The CLI redeems the one-time code its loopback listener got, with the verifier whose challenge
+     * it began with: the session's secret (once; none after a step-up, whose session the CLI holds).
+     * The code is used up by the first attempt, right or wrong.
+     */
+    async redeemLoopback(code: string, verifier: string): Promise<Redeemed> {
+      return recorded('anonymous', { type: 'signin', id: provider.issuer }, 'signin', { flow: 'loopback' }, async () => {
+        if (!/^mdl_[A-Za-z0-9_-]{43}$/.test(code)) throw refused('this sign-in code is unknown: sign in again');
+        const row = await take(digest(code), 'loopback');
+        const expected = Buffer.from(row.code_challenge ?? '');
+        const got = Buffer.from(S256(verifier));
+        if (!/^[A-Za-z0-9._~-]{43,128}$/.test(verifier) || expected.length !== got.length || !timingSafeEqual(expected, got))
+          throw refused('the code verifier does not match the sign-in it began: sign in again');
+        // A step-up's code carries no secret (the CLI holds its session's).
+        const secret = row.sealed ? unseal(kek, `signin:${row.id}`, row.sealed) : undefined;
+        const session = row.step_up_session ? await sessions.get(db, row.step_up_session) : undefined;
+        if (!session || session.ended_at) throw refused('the session of this sign-in has ended: sign in again');
+        return { session, ...(secret ? { secret } : {}) };
       });
     },
 
     /** Starts a CLI sign-in with the device authorization grant (RFC 8628). */
-    async deviceStart(): Promise<DeviceStarted> {
+    async deviceStart(opts: { stepUpFor?: SessionView } = {}): Promise<DeviceStarted> {
       const c = await provider.configuration(true);
       if (!c.serverMetadata().device_authorization_endpoint)
         throw new MandateError(
           'SIGNIN_UNAVAILABLE',
           'the identity provider does not offer the device authorization grant (RFC 8628): sign the CLI in with a loopback redirect',
+          { field: 'device_authorization_endpoint' },
         );
-      const d = await oidc.initiateDeviceAuthorization(c, { scope: config.scope }).catch(failed('starting a device sign-in'));
+      const stepUpFor = opts.stepUpFor;
+      // A step-up asks the provider for a fresh sign-in (max_age=0), with the configured acr.
+      const params = {
+        scope: config.scope,
+        ...(stepUpFor ? { max_age: '0', login_hint: stepUpFor.user, ...(config.stepUp.acr ? { acr_values: config.stepUp.acr } : {}) } : {}),
+      };
+      const d = await oidc.initiateDeviceAuthorization(c, params).catch(failed('starting a device sign-in'));
       const handle = newSecret('mdd_');
       const id = digest(handle);
       const now = clock();
       const interval = Math.max(1, Math.min(d.interval ?? 5, 60));
       await db.run(
-        `INSERT INTO signin_requests (id, kind, sealed, poll_interval, created_at, expires_at) VALUES (?, 'device', ?, ?, ?, ?)`,
+        `INSERT INTO signin_requests (id, kind, sealed, poll_interval, step_up_session, created_at, expires_at)
+         VALUES (?, 'device', ?, ?, ?, ?, ?)`,
         [
           id,
           seal(kek, `signin:${id}`, d.device_code),
           interval,
+          stepUpFor?.id ?? null,
           now.toISOString(),
           new Date(now.getTime() + d.expires_in * 1000).toISOString(),
         ],
@@ -497,8 +595,7 @@ export function signinService(deps: SigninDeps) {
           throw e;
         }
         if (!(await db.run('DELETE FROM signin_requests WHERE id = ?', [id]))) throw refused('this device sign-in was already completed');
-        const done = await establish(tokens, 'cli', undefined);
-        return { status: 'complete', ...done, secret: done.secret! };
+        return { status: 'complete', ...(await establish(tokens, 'cli', row)) };
       });
     },
 
