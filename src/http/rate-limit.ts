@@ -10,6 +10,8 @@
 // so every replica on one database shares them; memory for the embedded SQLite server, which is one
 // process (a write a request on SQLite's single writer would queue behind the evidence writes for
 // nothing); Redis when one is configured. Fixed windows per key: the first hit starts the window.
+// A replica claims places from the shared count a hundredth of the limit at a time (leasedCounter),
+// so a busy token costs a round trip per claim, not per request.
 import rateLimit, { normalizeIP, type FastifyRateLimitStore } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { createClient } from 'redis';
@@ -57,10 +59,63 @@ export function parseRateLimit(text: string): RateLimit | false | undefined {
   return max >= 1 && windowMs >= 1000 ? { max, windowMs } : undefined;
 }
 
-/** Counts the hits of a key in its window: how many so far (this one included) and the ms left. */
+/**
+ * Counts the hits of a key in its window: adds `n` (default 1) and answers the count so far (these
+ * included) and the ms left.
+ */
 export interface RateCounter {
-  hit(key: string, windowMs: number): Promise<{ current: number; ttl: number }>;
+  hit(key: string, windowMs: number, n?: number): Promise<{ current: number; ttl: number }>;
   close(): Promise<void>;
+}
+
+/**
+ * How many places in a window a replica claims from the shared count at once: a hundredth of the
+ * limit (at least 1). A claim costs one round trip to PostgreSQL or Redis; the places in it are
+ * handed out in memory. See leasedCounter for what that costs in accuracy.
+ */
+export const leaseSize = (max: number): number => Math.max(1, Math.floor(max / 100));
+
+/**
+ * Hands out places in a key's window from claims on a shared counter (each of `sizeOf(key)` places),
+ * so a busy key costs one round trip per claim instead of one per request. Every request still gets
+ * its own place, so no more than `max` requests pass in a window across all replicas; the price is
+ * that places a replica claimed but did not use when the window ends were counted anyway: with R
+ * replicas, a caller may be refused up to (R - 1) × leaseSize(max) requests early (1% of the limit a
+ * replica). Concurrent misses of one key wait for one claim. A failed claim fails the hits waiting on it.
+ */
+export function leasedCounter(shared: RateCounter, sizeOf: (key: string) => number, clock: () => Date): RateCounter {
+  const leases = new Map<string, { next: number; end: number; ends: number }>();
+  const claims = new Map<string, Promise<void>>();
+  let sweepAt = 10_000;
+  const claim = async (key: string, windowMs: number): Promise<void> => {
+    const n = Math.max(1, sizeOf(key));
+    const { current, ttl } = await shared.hit(key, windowMs, n);
+    const now = clock().getTime();
+    if (leases.size >= sweepAt) {
+      for (const [k, l] of leases) if (l.ends <= now) leases.delete(k);
+      sweepAt = Math.max(10_000, leases.size * 2);
+    }
+    leases.set(key, { next: current - n, end: current, ends: now + Math.max(1, ttl) });
+  };
+  return {
+    async hit(key, windowMs, n = 1) {
+      for (;;) {
+        const now = clock().getTime();
+        const lease = leases.get(key);
+        if (lease && lease.ends > now && lease.end - lease.next >= n) {
+          lease.next += n;
+          return { current: lease.next, ttl: lease.ends - now };
+        }
+        let pending = claims.get(key);
+        if (!pending) {
+          pending = claim(key, windowMs).finally(() => claims.delete(key));
+          claims.set(key, pending);
+        }
+        await pending;
+      }
+    },
+    close: () => shared.close(),
+  };
 }
 
 /** One process's counts (the embedded SQLite server). Expired keys are swept as the map grows. */
@@ -68,7 +123,7 @@ export function memoryCounter(clock: () => Date): RateCounter {
   const windows = new Map<string, { ends: number; hits: number }>();
   let sweepAt = 10_000;
   return {
-    async hit(key, windowMs) {
+    async hit(key, windowMs, n = 1) {
       const now = clock().getTime();
       let w = windows.get(key);
       if (!w || w.ends <= now) {
@@ -78,7 +133,7 @@ export function memoryCounter(clock: () => Date): RateCounter {
         }
         windows.set(key, (w = { ends: now + windowMs, hits: 0 }));
       }
-      w.hits++;
+      w.hits += n;
       return { current: w.hits, ttl: w.ends - now };
     },
     async close() {
@@ -95,7 +150,7 @@ export function memoryCounter(clock: () => Date): RateCounter {
  */
 export function sqlCounter(sql: Sql, clock: () => Date): RateCounter {
   let sweptAt = 0;
-  type Waiter = { resolve: (r: { current: number; ttl: number }) => void; reject: (err: unknown) => void };
+  type Waiter = { n: number; resolve: (r: { current: number; ttl: number }) => void; reject: (err: unknown) => void };
   const pending = new Map<string, { windowMs: number; waiters: Waiter[] }>();
   const inFlight = new Set<string>();
   const flush = async (key: string): Promise<void> => {
@@ -103,7 +158,7 @@ export function sqlCounter(sql: Sql, clock: () => Date): RateCounter {
     if (!batch || inFlight.has(key)) return;
     pending.delete(key);
     inFlight.add(key);
-    const n = batch.waiters.length;
+    const n = batch.waiters.reduce((sum, w) => sum + w.n, 0);
     const now = clock().getTime();
     try {
       const [row] = await sql.all<{ hits: number | string; expires_at: number | string }>(
@@ -118,7 +173,8 @@ export function sqlCounter(sql: Sql, clock: () => Date): RateCounter {
       );
       const total = Number(row!.hits);
       const ttl = Number(row!.expires_at) - now;
-      for (const [i, w] of batch.waiters.entries()) w.resolve({ current: total - n + 1 + i, ttl });
+      let before = total - n;
+      for (const w of batch.waiters) w.resolve({ current: (before += w.n), ttl });
     } catch (err) {
       for (const w of batch.waiters) w.reject(err);
     } finally {
@@ -131,10 +187,10 @@ export function sqlCounter(sql: Sql, clock: () => Date): RateCounter {
     }
   };
   return {
-    hit(key, windowMs) {
+    hit(key, windowMs, n = 1) {
       return new Promise((resolve, reject) => {
         const batch = pending.get(key) ?? { windowMs, waiters: [] };
-        batch.waiters.push({ resolve, reject });
+        batch.waiters.push({ n, resolve, reject });
         pending.set(key, batch);
         void flush(key);
       });
@@ -143,9 +199,9 @@ export function sqlCounter(sql: Sql, clock: () => Date): RateCounter {
   };
 }
 
-// INCR, the window's expiry on its first hit, and what is left of it, in one round trip.
-const REDIS_HIT = `local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+// INCRBY, the window's expiry on its first hits, and what is left of it, in one round trip.
+const REDIS_HIT = `local n = redis.call('INCRBY', KEYS[1], ARGV[2])
+if n == tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return { n, ttl }`;
@@ -156,9 +212,9 @@ export function redisCounter(url: string): RateCounter {
   client.on('error', () => undefined);
   let connecting: Promise<unknown> | undefined;
   return {
-    async hit(key, windowMs) {
+    async hit(key, windowMs, n = 1) {
       if (!client.isOpen) await (connecting ??= client.connect().finally(() => (connecting = undefined)));
-      const [current, ttl] = (await client.eval(REDIS_HIT, { keys: [`mandate:rl:${key}`], arguments: [String(windowMs)] })) as [
+      const [current, ttl] = (await client.eval(REDIS_HIT, { keys: [`mandate:rl:${key}`], arguments: [String(windowMs), String(n)] })) as [
         number,
         number,
       ];

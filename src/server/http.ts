@@ -21,7 +21,16 @@ import '../http/common.js';
 import { parseJsonBody } from '../http/json-body.js';
 import { methodsFor } from '../http/methods.js';
 import { sendProblem, toMandateError } from '../http/problem.js';
-import { DEFAULT_RATE_LIMITS, memoryCounter, redisCounter, registerRateLimits, sqlCounter, type RateLimits } from '../http/rate-limit.js';
+import {
+  DEFAULT_RATE_LIMITS,
+  leasedCounter,
+  leaseSize,
+  memoryCounter,
+  redisCounter,
+  registerRateLimits,
+  sqlCounter,
+  type RateLimits,
+} from '../http/rate-limit.js';
 import { registerImportRoutes } from '../importer/routes.js';
 import { registerInventoryRoutes } from '../inventory/routes.js';
 import { registerPolicyRoutes } from '../policy/routes.js';
@@ -141,11 +150,9 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
     ...(opts.rateLimits === false ? { anonymous: false, token: false } : opts.rateLimits),
   };
   if (rateLimits.anonymous || rateLimits.token) {
-    const counter = redisUrl
-      ? redisCounter(redisUrl)
-      : db.dialect === 'postgres'
-        ? sqlCounter(db, container.clock)
-        : memoryCounter(container.clock);
+    const limitOf = (key: string) => (key.startsWith('a:') ? rateLimits.anonymous : rateLimits.token) || { max: 1 };
+    const shared = redisUrl ? redisCounter(redisUrl) : db.dialect === 'postgres' ? sqlCounter(db, container.clock) : undefined;
+    const counter = shared ? leasedCounter(shared, (key) => leaseSize(limitOf(key).max), container.clock) : memoryCounter(container.clock);
     await registerRateLimits(app, rateLimits, counter, (err) =>
       app.log.warn({ err }, 'the rate-limit store failed; the request was not counted'),
     );

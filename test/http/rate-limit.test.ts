@@ -5,7 +5,16 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { buildApp } from '../../src/app.js';
 import { loadServerConfig, rateLimitsOf } from '../../src/config.js';
-import { memoryCounter, parseRateLimit, sqlCounter } from '../../src/http/rate-limit.js';
+import fc from 'fast-check';
+import {
+  leasedCounter,
+  leaseSize,
+  memoryCounter,
+  parseRateLimit,
+  redisCounter,
+  sqlCounter,
+  type RateCounter,
+} from '../../src/http/rate-limit.js';
 import { openDatabase } from '../../src/store/open.js';
 import { testStores } from '../support/stores.js';
 import { testApp } from '../support/app.js';
@@ -42,6 +51,76 @@ test('the in-memory counter starts a window at the first hit and forgets ended o
   for (let i = 0; i < 20_000; i++) await c.hit(`x${i}`, 10);
   now = 5000;
   assert.deepEqual(await c.hit('fresh', 1000), { current: 1, ttl: 1000 });
+});
+
+/** A shared counter that counts its round trips. */
+function counted(shared: RateCounter): RateCounter & { trips: number } {
+  const c = { trips: 0, close: () => shared.close() } as RateCounter & { trips: number };
+  c.hit = (key, windowMs, n) => {
+    c.trips++;
+    return shared.hit(key, windowMs, n);
+  };
+  return c;
+}
+
+test('leased places: one round trip a claim; never more than max pass across replicas; early refusals bounded', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 1, max: 5000 }),
+      fc.integer({ min: 1, max: 4 }),
+      fc.array(fc.nat({ max: 3 }), { minLength: 1, maxLength: 600 }),
+      async (max, replicas, sequence) => {
+        const now = 0;
+        const clock = () => new Date(now);
+        const shared = counted(memoryCounter(clock));
+        const servers = Array.from({ length: replicas }, () => leasedCounter(shared, () => leaseSize(max), clock));
+        // Each request goes to the replica the sequence names; a third of them arrive together.
+        const places = await Promise.all(sequence.map((r) => servers[r % replicas]!.hit('t:k', MINUTE)));
+        const currents = places.map((p) => p.current);
+        assert.equal(new Set(currents).size, currents.length, 'every request has its own place');
+        const passed = currents.filter((c) => c <= max).length;
+        assert.ok(passed <= max, `${passed} passed a limit of ${max}`);
+        // Refused early: at most the places the other replicas claimed and left unused.
+        assert.ok(passed >= Math.min(max, sequence.length) - replicas * leaseSize(max), `${passed} of ${sequence.length} passed`);
+        assert.ok(shared.trips <= Math.ceil(sequence.length / leaseSize(max)) + replicas, `${shared.trips} round trips`);
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
+
+test('a lease ends with its window; a failed claim fails the hits waiting on it, and the next hit claims again', async () => {
+  let now = 0;
+  const clock = () => new Date(now);
+  const shared = counted(memoryCounter(clock));
+  let fail = false;
+  const flaky: RateCounter = {
+    hit: (key, windowMs, n) => (fail ? Promise.reject(new Error('store down')) : shared.hit(key, windowMs, n)),
+    close: async () => undefined,
+  };
+  const c = leasedCounter(flaky, () => 10, clock);
+  assert.deepEqual(await c.hit('k', 1000), { current: 1, ttl: 1000 });
+  for (let i = 2; i <= 10; i++) assert.equal((await c.hit('k', 1000)).current, i);
+  assert.equal(shared.trips, 1);
+  now = 1000;
+  fail = true;
+  await assert.rejects(Promise.all([c.hit('k', 1000), c.hit('k', 1000)]), /store down/);
+  fail = false;
+  assert.deepEqual(await c.hit('k', 1000), { current: 1, ttl: 1000 });
+  assert.equal(shared.trips, 2);
+});
+
+test('Redis counts a claim of n places at once, expiring with the window', async () => {
+  const c = redisCounter('redis://127.0.0.1:6379');
+  const key = `test-${process.pid}-${Date.now()}`;
+  try {
+    assert.equal((await c.hit(key, 5000, 10)).current, 10);
+    const second = await c.hit(key, 5000, 5);
+    assert.equal(second.current, 15);
+    assert.ok(second.ttl > 0 && second.ttl <= 5000);
+  } finally {
+    await c.close();
+  }
 });
 
 for (const store of testStores()) {
@@ -125,6 +204,17 @@ for (const store of testStores()) {
         );
         assert.ok(hits.every((h) => h.ttl > 0 && h.ttl <= MINUTE));
         assert.equal(Number((await db.all<{ hits: number }>("SELECT hits FROM rate_limits WHERE key = 't:burst'"))[0]!.hits), 25);
+      });
+
+      test('claims of several places go together with single hits, each answered its own places', async () => {
+        const db = await store.open();
+        const c = sqlCounter(db, clock);
+        const hits = await Promise.all([c.hit('t:mixed', MINUTE, 10), c.hit('t:mixed', MINUTE), c.hit('t:mixed', MINUTE, 5)]);
+        assert.deepEqual(
+          hits.map((h) => h.current),
+          [10, 11, 16],
+        );
+        assert.equal(Number((await db.all<{ hits: number }>("SELECT hits FROM rate_limits WHERE key = 't:mixed'"))[0]!.hits), 16);
       });
 
       test('two servers on one PostgreSQL database share the counts', async () => {
