@@ -229,7 +229,8 @@ runBench('bench:ratelimit', async () => {
       rows.push(`| ${store} | ${what === 'decisions' ? 'decisions over HTTP' : 'token exchange'} | ${cells.join(' | ')} |`);
     }
   }
-  const header = `| store | path | limits off | limits on (memory on SQLite, the table on PostgreSQL) |${redis ? ' limits on, Redis |' : ''}`;
+  const header =
+    '| store | path | limits off | limits on (memory on SQLite, the table on PostgreSQL) |' + (redis ? ' limits on, Redis |' : '');
   const rule = `| --- | --- | ---: | ---: |${redis ? ' ---: |' : ''}`;
   process.stdout.write(
     `\nnpm run bench:ratelimit${SMALL ? ' -- --small' : ''}: ${DECISIONS} decisions and ${TOKENS} exchanges per turn, ${ROUNDS} ` +
