@@ -260,8 +260,7 @@ export function buildCli(): Command {
       const lines = [`Mandate is listening on ${server.url} (store: ${server.db.description})`];
       lines.push(
         server.signinUrl
-          ? `Console: ${server.url}/console/ (sign in with an API token; a person gets one with ` +
-              '`mandate login --sso`, then `mandate tokens create <their id>`)'
+          ? `Console: ${server.url}/console/ (sign in with the identity provider; the CLI: mandate login --sso)`
           : `Console: ${server.url}/console/ (sign in with an API token)`,
       );
       if (server.demoLoaded) lines.push('Loaded the demo firm (demo/mandate-demo.yaml).');
