@@ -99,7 +99,12 @@ export function registerLedgerRoutes(fastify: FastifyInstance, db: Database, led
         tags,
         operationId: 'getLedgerKey',
         summary: "The log's verifier key",
-        response: { 200: VerifierKeySchema, '5xx': ProblemResponse },
+        // Public, so an anonymous caller is counted by its address: over the limit it is refused (429 RATE_LIMITED).
+        response: {
+          200: VerifierKeySchema,
+          429: { ...ProblemResponse, description: 'Too many requests from this address' },
+          '5xx': ProblemResponse,
+        },
       },
     },
     async () => ({ verifier_key: (await ledger.logKey()).verifierKey }),

@@ -119,6 +119,9 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
     for (const method of [r.method].flat()) {
       if (method !== 'HEAD') routeTable.push({ method, url: r.url, permission: r.config?.permission });
     }
+    // A route anyone may call says so in the document (no security requirement); the others inherit
+    // the document's bearer requirement, or declare their own (the OAuth client endpoints).
+    if (r.config?.permission === 'public' && r.schema && !('security' in r.schema)) r.schema = { ...r.schema, security: [] };
   });
 
   await app.register(swagger, {
@@ -128,10 +131,20 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
         title: 'Mandate API',
         version: opts.version ?? '0.1.0',
         description: 'Control plane for non-human identities in regulated firms. Errors are RFC 9457 problem details.',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
+      // Relative: the API is served where this document is (GET /openapi.json at the server's root),
+      // whatever the deployment's public URL; a generated client is given its base URL.
+      servers: [{ url: '/', description: 'this server' }],
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              "A person's API token, an API client's token, or a CLI session (mds_…). With single sign-on, the console's " +
+              'session cookie (mandate_session, with its X-CSRF-Token on writes) is accepted wherever a bearer is',
+          },
           oauthClient: {
             type: 'http',
             scheme: 'basic',

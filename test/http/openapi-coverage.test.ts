@@ -5,14 +5,28 @@
 // Error responses are problem details as application/problem+json, except on the OAuth endpoints,
 // which answer RFC 6749 JSON; every operation has an operationId, unique in the document.
 // Routes left out of the document (hide: true) are the few outside the API: health, metrics,
-// JWKS, the document itself and the console's files; no /v1 route may hide.
+// JWKS, the document itself and the console's files; no /v1 route may hide. A route anyone may
+// call declares no security requirement (`security: []`); every other one inherits the document's
+// bearer requirement or declares its own. The app has single sign-on on, so the sign-in routes are
+// checked too (and the document is the one committed as openapi/mandate.json, which
+// `npm run lint:openapi` lints and keeps from drifting).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { testApp, type TestApp } from '../support/app.js';
 import { testStores } from '../support/stores.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'] as const;
-const HIDDEN = new Set(['/healthz', '/readyz', '/metrics', '/.well-known/jwks.json', '/openapi.json', '/', '/console', '/console/*']);
+const HIDDEN = new Set([
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/.well-known/jwks.json',
+  '/openapi.json',
+  '/',
+  '/console',
+  '/console/sign-in.json',
+  '/console/*',
+]);
 
 /**
  * Operations still without one, to be described: empty since issue 15 item 3, and it stays so. A
@@ -31,6 +45,7 @@ interface Response {
 interface Operation {
   responses?: Record<string, Response>;
   operationId?: string;
+  security?: Record<string, string[]>[];
 }
 
 const hasSchema = (r: Response | undefined) => !!r?.content && Object.values(r.content).some((c) => c.schema !== undefined);
@@ -38,7 +53,7 @@ const hasSchema = (r: Response | undefined) => !!r?.content && Object.values(r.c
 const successOk = (code: string, r: Response) => /^2(\d\d|XX)$/i.test(code) && (hasSchema(r) || code === '204' || code === '205');
 const errorOk = (code: string, r: Response) => (/^[45](\d\d|XX)$/i.test(code) || code === 'default') && hasSchema(r);
 
-type Doc = { paths?: Record<string, Record<string, Operation>> };
+type Doc = { paths?: Record<string, Record<string, Operation>>; security?: Record<string, string[]>[] };
 
 /** Every operation of the document, as `METHOD /path` with the operation. */
 function operations(doc: Doc): [string, Operation][] {
@@ -78,7 +93,7 @@ const [store] = testStores();
 describe('OpenAPI coverage', () => {
   let t: TestApp;
   before(async () => {
-    t = await testApp(await store!.open());
+    t = await testApp(await store!.open(), undefined, { sso: true });
   });
   after(async () => {
     await t.app.close();
@@ -139,6 +154,45 @@ describe('OpenAPI coverage', () => {
       [],
       'operationIds used more than once',
     );
+  });
+
+  test('public routes declare no security requirement; the others need a bearer (or say what else)', async () => {
+    const doc = (await t.call('GET', '/openapi.json', undefined)).body as Doc & {
+      servers?: { url: string }[];
+      info: { license?: { identifier?: string } };
+    };
+    assert.deepEqual(doc.security, [{ bearer: [] }]);
+    assert.deepEqual(
+      doc.servers?.map((s) => s.url),
+      ['/'],
+    );
+    assert.equal(doc.info.license?.identifier, 'Apache-2.0');
+    const permission = new Map(t.app.routeTable.map((r) => [`${r.method} ${r.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`, r.permission]));
+    const wrong: string[] = [];
+    for (const [key, op] of operations(doc)) {
+      const isPublic = permission.get(key) === 'public';
+      const security = op.security ?? doc.security!;
+      if (isPublic && security.length !== 0) wrong.push(`${key} is public but declares ${JSON.stringify(security)}`);
+      if (!isPublic && !security.some((s) => 'bearer' in s))
+        wrong.push(`${key} needs ${permission.get(key)} but declares ${JSON.stringify(security)}`);
+    }
+    assert.deepEqual(wrong, []);
+    const open = operations(doc)
+      .filter(([, op]) => op.security?.length === 0)
+      .map(([k]) => k);
+    // Both kinds are there: the sign-in's own routes and the token endpoint are public; an API route is not.
+    for (const k of ['GET /v1/signin', 'POST /v1/token', 'GET /v1/ledger/key']) assert.ok(open.includes(k), `${k} is not public`);
+    assert.ok(!open.includes('GET /v1/identities'));
+  });
+
+  test('the token endpoint takes a form (RFC 6749), and JSON too', async () => {
+    const doc = (await t.call('GET', '/openapi.json', undefined)).body as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> } }>>;
+    };
+    assert.deepEqual(Object.keys(doc.paths['/v1/token']!.post!.requestBody!.content), [
+      'application/x-www-form-urlencoded',
+      'application/json',
+    ]);
   });
 
   test('every route of the server is in the document, except the few outside the API', async () => {
