@@ -50,6 +50,32 @@ const signinConfig = (extra: Partial<SigninConfig> = {}): SigninConfig => ({
   ...extra,
 });
 
+describe('the device claim is configurable (MANDATE_OIDC_DEVICE_CLAIM)', () => {
+  const [sqlite] = testStores();
+  after(() => sqlite!.cleanup());
+
+  test('a provider that names the posture otherwise: its claim is read, and without it the posture is unknown', async () => {
+    const olgaAt = DEMO_PEOPLE.find((p) => p.id === 'olga')!;
+    assert.equal(olgaAt.device_posture, 'compliant');
+    const t = await testApp(await sqlite!.open(), undefined, {
+      signin: { config: signinConfig({ deviceClaim: 'no_such_claim' }), publicUrl: TEST_PUBLIC_URL },
+      publicUrl: TEST_PUBLIC_URL,
+    });
+    try {
+      const olga = await t.signIn('olga', { mfa: true });
+      const res = await t.call('POST', '/v1/decisions', await t.tokenFor(['enforcer']), {
+        principal: { session: olga.secret },
+        action: 'read',
+        resource: DE,
+        context: { ...ASK, device_posture: 'compliant' },
+      });
+      assert.deepEqual(res.body.reasons, ['context.device_posture="compliant" conflicts with the session\'s device_posture="unknown"']);
+    } finally {
+      await t.app.close();
+    }
+  });
+});
+
 for (const store of testStores()) {
   describe(`people in the decision plane on ${store.name}`, () => {
     let t: TestApp;
@@ -227,6 +253,14 @@ for (const store of testStores()) {
       assert.deepEqual(nobody.body.principal, { type: 'session', id: 'unverified' });
       assert.equal(await inLedger(unknown), false);
 
+      // The person behind a live session: a disabled user gets nothing.
+      const ben = await t.signIn('ben', { mfa: true });
+      await t.db.run("UPDATE users SET status = 'disabled' WHERE id = 'ben'");
+      const disabled = await asSession(ben.secret, 'read');
+      assert.deepEqual(disabled.body.policies, ['builtin:session-not-active']);
+      assert.match(disabled.body.reasons[0], /user ben is disabled/);
+      await t.db.run("UPDATE users SET status = 'active' WHERE id = 'ben'");
+
       const malformed = await asSession('mds_short', 'read');
       assert.equal(malformed.status, 400);
       assert.equal(await inLedger('mds_short'), false, 'a refused request is recorded without its body');
@@ -318,29 +352,3 @@ for (const store of testStores()) {
     });
   });
 }
-
-describe('the device claim is configurable (MANDATE_OIDC_DEVICE_CLAIM)', () => {
-  const [sqlite] = testStores();
-  after(() => sqlite!.cleanup());
-
-  test('a provider that names the posture otherwise: its claim is read, and without it the posture is unknown', async () => {
-    const olgaAt = DEMO_PEOPLE.find((p) => p.id === 'olga')!;
-    assert.equal(olgaAt.device_posture, 'compliant');
-    const t = await testApp(await sqlite!.open(), undefined, {
-      signin: { config: signinConfig({ deviceClaim: 'no_such_claim' }), publicUrl: TEST_PUBLIC_URL },
-      publicUrl: TEST_PUBLIC_URL,
-    });
-    try {
-      const olga = await t.signIn('olga', { mfa: true });
-      const res = await t.call('POST', '/v1/decisions', await t.tokenFor(['enforcer']), {
-        principal: { session: olga.secret },
-        action: 'read',
-        resource: DE,
-        context: { ...ASK, device_posture: 'compliant' },
-      });
-      assert.deepEqual(res.body.reasons, ['context.device_posture="compliant" conflicts with the session\'s device_posture="unknown"']);
-    } finally {
-      await t.app.close();
-    }
-  });
-});
