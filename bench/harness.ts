@@ -280,3 +280,72 @@ export async function personTokens(dbUrl: string, people: readonly (readonly [id
     await db.close();
   }
 }
+
+// ---- single sign-on -----------------------------------------------------------------------------
+
+type Inject = (o: { method: 'GET'; url: string; headers?: Record<string, string> }) => Promise<{
+  statusCode: number;
+  body: string;
+  headers: Record<string, unknown>;
+}>;
+
+/** The cookies an answer sets (name → value). */
+function setCookies(headers: Record<string, unknown> | Headers): Record<string, string> {
+  const lines = headers instanceof Headers ? headers.getSetCookie() : ([headers['set-cookie'] ?? []].flat() as string[]);
+  const out: Record<string, string> = {};
+  for (const line of lines) {
+    const [pair = ''] = line.split(';');
+    const eq = pair.indexOf('=');
+    if (eq > 0) out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/**
+ * Signs a person in to an app (app.inject) at its DEMO identity provider (src/demo/oidc-provider.ts,
+ * reached with fetch), as a browser does: GET /v1/signin, the provider's login form (with the
+ * one-time code when `mfa`), the callback. Answers the session's secret and CSRF token (the cookies
+ * the console gets; the secret is also what the CLI sends as Bearer). Benches import nothing from
+ * test/: this is their own copy of the browser's part.
+ */
+export async function demoSignIn(inject: Inject, login: string, opts: { mfa?: boolean } = {}): Promise<{ secret: string; csrf: string }> {
+  const { DEMO_OTP, DEMO_PASSWORD } = await import('../src/demo/oidc-provider.js');
+  const begin = await inject({ method: 'GET', url: '/v1/signin' });
+  check(begin.statusCode === 302, `sign-in did not start: ${begin.statusCode} ${begin.body}`);
+  const binding = setCookies(begin.headers).mandate_signin;
+  let next = String(begin.headers.location);
+  const provider = new URL(next).origin;
+  const jar = new Map<string, string>();
+  let form: URLSearchParams | undefined;
+  for (let hops = 0; hops < 20; hops++) {
+    const res = await fetch(next, {
+      method: form ? 'POST' : 'GET',
+      redirect: 'manual',
+      headers: {
+        ...(jar.size ? { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } : {}),
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      ...(form ? { body: form.toString() } : {}),
+    });
+    for (const [k, v] of Object.entries(setCookies(res.headers))) v ? jar.set(k, v) : jar.delete(k);
+    form = undefined;
+    const location = res.headers.get('location');
+    if (location) {
+      const to = new URL(location, next);
+      if (to.origin !== provider) {
+        const back = await inject({ method: 'GET', url: `${to.pathname}${to.search}`, headers: { cookie: `mandate_signin=${binding}` } });
+        check(back.statusCode === 302, `sign-in refused: ${back.statusCode} ${back.body}`);
+        const c = setCookies(back.headers);
+        check(c.mandate_session?.startsWith('mds_') && c.mandate_csrf, 'the callback set no session cookies');
+        return { secret: c.mandate_session!, csrf: c.mandate_csrf! };
+      }
+      next = to.href;
+      continue;
+    }
+    const action = /<form method="post" action="(\/interaction\/[^"]+\/login)"/.exec(await res.text())?.[1];
+    check(res.status === 200 && action, `the provider answered ${res.status} at ${new URL(next).pathname}`);
+    next = new URL(action, next).href;
+    form = new URLSearchParams({ login, password: DEMO_PASSWORD, otp: opts.mfa ? DEMO_OTP : '' });
+  }
+  throw new CheckFailed('too many redirects at the provider');
+}

@@ -14,14 +14,25 @@
 //   npm run bench:inventory -- --small   (CI: 3,000 identities, 1 warm-up and 5 timed runs a query,
 //   written to bench/out/inventory-small.json; the answers checked, the target only reported)
 //
+// Session checks (issue 18: a signed-in session adds ≤ 0.2 ms to an authenticated request): per
+// store, a second app on the same store signs in through the DEMO identity provider (started here,
+// loopback), and the same reads (GET /v1/me, a 10-row identities page) are timed side by side, in
+// turn, with the person's own API token (Bearer mdt_…), their session as the CLI sends it (Bearer
+// mds_…) and as the console does (cookie): p50/p99 each and the session's difference to the token.
+// BENCH_SESSION_RUNS (default 3000; --small 200) timed requests a read and credential, after a tenth
+// as many untimed. Checked: every answer 200 and the right person; signed out, the session is refused.
+//
 // Every run checks the answers: a full first page where there are rows to fill it, the one
 // identity a rare term matches, a total that counts every identity.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../src/app.js';
-import { check, openBenchStore, quantile, runBench, SMALL } from './harness.js';
+import { DEFAULT_OIDC_SCOPES } from '../src/config.js';
+import type { Database } from '../src/store/db.js';
+import { check, demoSignIn, openBenchStore, quantile, runBench, SMALL } from './harness.js';
 import { generateFirm, identityId } from './evidence/firm.js';
 
 const env = process.env;
@@ -31,6 +42,8 @@ const IDENTITIES = Number(env.BENCH_IDENTITIES ?? (SMALL ? 3_000 : 100_000));
 const RUNS = Number(env.BENCH_RUNS ?? (SMALL ? 5 : 50));
 const WARMUP = Number(env.BENCH_WARMUP ?? (SMALL ? 1 : 5));
 const TARGET_P95_MS = 100;
+const SESSION_RUNS = Number(env.BENCH_SESSION_RUNS ?? (SMALL ? 200 : 3000));
+const TARGET_SESSION_MS = 0.2;
 const OUT = fileURLToPath(new URL(SMALL ? './out/inventory-small.json' : './out/inventory.json', import.meta.url));
 
 const log = (m: string) => process.stderr.write(`[bench:inventory] ${m}\n`);
@@ -58,6 +71,14 @@ interface StoreRun {
   store: string;
   seedMs: number;
   passes: Pass[];
+  sessions: SessionRead[];
+}
+/** One read timed with each credential: p50/p99 ms, and each session's difference to the API token. */
+interface SessionRead {
+  read: string;
+  figures: { credential: string; p50: number; p99: number; mean: number }[];
+  /** Session minus API token, per session credential. */
+  added: { credential: string; p50: number; p99: number; mean: number }[];
 }
 
 /** The console's queries: pages, filters, searches, every sort both ways, counts, the summary. */
@@ -155,17 +176,107 @@ async function runStore(name: 'sqlite' | 'postgres'): Promise<StoreRun> {
       }
       return { label, figures };
     };
-    if (db.dialect === 'sqlite') return { store: store.name, seedMs, passes: [await measure('seeded')] };
+    if (db.dialect === 'sqlite') return { store: store.name, seedMs, passes: [await measure('seeded')], sessions: await sessionChecks(db) };
     // PostgreSQL twice: right after the import (ANALYZE run, as the importer does), and once
     // vacuumed, as autovacuum leaves a table soon after a bulk insert: only then can the planner
     // answer counts from an index alone (the visibility map is set).
     const analysed = await measure('after ANALYZE');
     await db.run('VACUUM ANALYZE');
-    return { store: store.name, seedMs, passes: [analysed, await measure('after VACUUM')] };
+    return { store: store.name, seedMs, passes: [analysed, await measure('after VACUUM')], sessions: await sessionChecks(db) };
   } finally {
     await app.close();
     await store.cleanup();
   }
+}
+
+/**
+ * The same reads with an API token and with a signed-in session, side by side (in turn, request by
+ * request, so drift hits each alike), on an app with single sign-on against the DEMO provider.
+ */
+async function sessionChecks(db: Database): Promise<SessionRead[]> {
+  const { DEMO_ROLE_MAP, startDemoProvider } = await import('../src/demo/oidc-provider.js');
+  // app.inject: nothing listens there; loopback, so the cookies are not Secure.
+  const publicUrl = 'http://127.0.0.1:8080';
+  const clientSecret = randomBytes(16).toString('hex');
+  const demo = await startDemoProvider({
+    clients: [{ client_id: 'mandate-bench', client_secret: clientSecret, redirect_uris: [`${publicUrl}/v1/signin/callback`] }],
+  });
+  const limits = { idleMinutes: 30, maxHours: 12, stepUp: { maxAgeMinutes: 10 } };
+  const config = {
+    issuer: demo.issuer,
+    clientId: 'mandate-bench',
+    clientSecret,
+    scope: DEFAULT_OIDC_SCOPES,
+    groupsClaim: 'groups',
+    ...limits,
+  };
+  const app = await buildApp({ db, logger: false, publicUrl, signin: { publicUrl, config: { ...config, roleMap: DEMO_ROLE_MAP } } });
+  try {
+    const session = await demoSignIn((o) => app.inject(o), 'ada');
+    const token = (await app.services.users.createToken('bench', 'ada', { label: 'bench: session checks' })).token;
+    const credentials: [string, Record<string, string>][] = [
+      ['API token (Bearer mdt_…)', { authorization: `Bearer ${token}` }],
+      ['session (Bearer mds_…)', { authorization: `Bearer ${session.secret}` }],
+      ['session (cookie)', { cookie: `mandate_session=${session.secret}; mandate_csrf=${session.csrf}` }],
+    ];
+    const get = async (url: string, headers: Record<string, string>) => {
+      const res = await app.inject({ method: 'GET', url, headers });
+      check(res.statusCode === 200, `${url}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+      return res;
+    };
+    const out: SessionRead[] = [];
+    for (const read of ['/v1/me', '/v1/identities?limit=10']) {
+      for (const [, headers] of credentials) {
+        const body = JSON.parse((await get(read, headers)).body) as { user?: string; items?: unknown[] };
+        check(read !== '/v1/me' || body.user === 'ada', `${read}: answered for ${body.user}, not ada`);
+        check(read === '/v1/me' || body.items?.length === 10, `${read}: ${body.items?.length} rows, expected 10`);
+      }
+      const times = credentials.map(() => [] as number[]);
+      for (let i = -Math.ceil(SESSION_RUNS / 10); i < SESSION_RUNS; i++)
+        for (const [n, [, headers]] of credentials.entries()) {
+          const s = performance.now();
+          await get(read, headers);
+          if (i >= 0) times[n]!.push(performance.now() - s);
+        }
+      const figures = credentials.map(([credential], n) => {
+        const sorted = times[n]!.sort((a, b) => a - b);
+        const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
+        return { credential, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), mean };
+      });
+      const base = figures[0]!;
+      const added = figures
+        .slice(1)
+        .map((f) => ({ credential: f.credential, p50: f.p50 - base.p50, p99: f.p99 - base.p99, mean: f.mean - base.mean }));
+      for (const f of figures) log(`session checks: ${read} with ${f.credential}: p50 ${f.p50.toFixed(3)} / p99 ${f.p99.toFixed(3)} ms`);
+      out.push({ read, figures, added });
+    }
+    // The cached check must not outlive the session: signed out, it is refused at once.
+    const signout = await app.inject({ method: 'POST', url: '/v1/signout', headers: { authorization: `Bearer ${session.secret}` } });
+    check(signout.statusCode === 200, `sign-out: ${signout.statusCode} ${signout.body}`);
+    const after = await app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${session.secret}` } });
+    check(after.statusCode === 401, `a signed-out session was answered ${after.statusCode}`);
+    return out;
+  } finally {
+    await app.close();
+    await demo.close();
+  }
+}
+
+function sessionTable(run: StoreRun): string {
+  const lines = [
+    `${run.store === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, session checks (${SESSION_RUNS} requests each, in turn):`,
+    '',
+    `| read | credential | p50 ms | p99 ms | added to the API token's p50 / p99 / mean ms | ≤ ${TARGET_SESSION_MS} ms |`,
+    '| --- | --- | ---: | ---: | ---: | --- |',
+  ];
+  for (const r of run.sessions)
+    for (const f of r.figures) {
+      const a = r.added.find((x) => x.credential === f.credential);
+      const added = a ? `${a.p50.toFixed(3)} / ${a.p99.toFixed(3)} / ${a.mean.toFixed(3)}` : '—';
+      const verdict = a ? (a.p50 <= TARGET_SESSION_MS ? 'met' : 'MISS') : '';
+      lines.push(`| ${r.read} | ${f.credential} | ${f.p50.toFixed(3)} | ${f.p99.toFixed(3)} | ${added} | ${verdict} |`);
+    }
+  return lines.join('\n');
 }
 
 /** The answers the bench can know without a second implementation of the queries. */
@@ -213,6 +324,8 @@ async function main(): Promise<void> {
     cpuModel: cpus()[0]?.model ?? 'unknown',
     totalMemGb: Math.round(totalmem() / 1024 ** 3),
     platform: `${platform()} ${release()}`,
+    /** 1-minute load average at the start and the end: other work on the machine shows in the tails. */
+    load: { start: Math.round(loadavg()[0]! * 100) / 100, end: 0 },
   };
   log(
     `${IDENTITIES} identities; stores ${STORES.join(', ')}; ${WARMUP} warm-up + ${RUNS} timed runs a query; ${machine.cpus} × ` +
@@ -220,14 +333,20 @@ async function main(): Promise<void> {
   );
   const runs: StoreRun[] = [];
   for (const store of ['sqlite', 'postgres'] as const) if (STORES.includes(store)) runs.push(await runStore(store));
+  machine.load.end = Math.round(loadavg()[0]! * 100) / 100;
+  log(`1-minute load average: ${machine.load.start} at the start, ${machine.load.end} at the end`);
   mkdirSync(fileURLToPath(new URL('./out/', import.meta.url)), { recursive: true });
   const report = { at: new Date().toISOString(), identities: IDENTITIES, runs: RUNS, warmup: WARMUP, machine, results: runs };
   writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`${runs.map(table).join('\n\n')}\n`);
+  process.stdout.write(`${runs.map((r) => `${table(r)}\n\n${sessionTable(r)}`).join('\n\n')}\n`);
   const missed = runs.flatMap((r) =>
     r.passes.flatMap((p) => p.figures.filter((f) => f.p95 > TARGET_P95_MS).map((f) => `${r.store} (${p.label}): ${f.name}`)),
   );
   if (missed.length) log(`p95 over ${TARGET_P95_MS} ms: ${missed.join('; ')}`);
+  const slow = runs.flatMap((r) =>
+    r.sessions.flatMap((s) => s.added.filter((a) => a.p50 > TARGET_SESSION_MS).map((a) => `${r.store}: ${s.read} with ${a.credential}`)),
+  );
+  if (slow.length) log(`a session adds more than ${TARGET_SESSION_MS} ms (p50): ${slow.join('; ')}`);
 }
 
 runBench('bench:inventory', main);
