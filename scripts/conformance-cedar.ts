@@ -36,6 +36,7 @@ import {
   entitiesFromCedarJson,
   type EntityStore,
   parseCedarJson,
+  stringifyCedarJson,
   type PolicyJson,
   type SchemaJson,
   uidFromJson,
@@ -79,7 +80,7 @@ async function runChild(): Promise<void> {
     }
     const schema = lossless(() => cedar.schemaToJson(job.schema));
     if (schema.type !== 'success') return { failure: `schema: ${schema.errors.map((e) => e.message).join('; ')}` };
-    return { policies: stringifyExact(policies), schema: stringifyExact(schema.json) };
+    return { policies: stringifyCedarJson(policies), schema: stringifyCedarJson(schema.json) };
   };
   process.on('message', (message: { id: number; jobs: ConvertJob[] }) => {
     const results = message.jobs.map((job) => {
@@ -91,17 +92,6 @@ async function runChild(): Promise<void> {
     });
     process.send!({ id: message.id, results });
   });
-}
-
-/** JSON.stringify that writes bigints as JSON integers. */
-function stringifyExact(value: unknown): string {
-  const marks: string[] = [];
-  const text = JSON.stringify(value, (_key, inner: unknown) => {
-    if (typeof inner !== 'bigint') return inner;
-    marks.push(inner.toString());
-    return `\u0000big${marks.length - 1}\u0000`;
-  });
-  return text.replace(/"\\u0000big(\d+)\\u0000"/g, (_, index: string) => marks[Number(index)]!);
 }
 
 /** cedar-wasm in a child, recycled every RECYCLE conversions; a crash retries the batch once. */

@@ -3,6 +3,7 @@
 // fails closed for execute actions when it is not).
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { stringifyCedarJson } from '@mandate/sdk/cedar';
 import type { EnforcementDelta } from '@mandate/sdk/snapshot';
 import { ProblemResponse } from '../http/problem.js';
 import type { EnforcementHub } from './hub.js';
@@ -34,9 +35,10 @@ export function registerEnforcementRoutes(app: FastifyInstance, hub: Enforcement
         response: { 200: Type.Object({ seq: Type.Integer() }, { additionalProperties: true }), '4xx': ProblemResponse },
       },
     },
-    async () => {
+    async (_req, reply) => {
       await ready();
-      return hub.snapshot();
+      // Written as JSON text here: a policy's Cedar long beyond ±(2^53−1) is a bigint, kept exact.
+      return reply.type('application/json; charset=utf-8').send(stringifyCedarJson(await hub.snapshot()));
     },
   );
 
@@ -63,7 +65,7 @@ export function registerEnforcementRoutes(app: FastifyInstance, hub: Enforcement
       });
       res.socket?.setNoDelay(true);
       const send = (event: string, data: unknown, id?: number) =>
-        res.write(`event: ${event}\n${id !== undefined ? `id: ${id}\n` : ''}data: ${JSON.stringify(data)}\n\n`);
+        res.write(`event: ${event}\n${id !== undefined ? `id: ${id}\n` : ''}data: ${stringifyCedarJson(data)}\n\n`);
       // Subscribe before the snapshot is read, so nothing committed in between is lost; deltas that
       // arrive meanwhile wait and are sent after it (applying one twice is harmless).
       let pending: EnforcementDelta[] | undefined = [];

@@ -3,14 +3,18 @@
 import { fork } from 'node:child_process';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PolicyJson } from '@mandate/sdk/cedar';
+import { parseCedarJson, type PolicyJson } from '@mandate/sdk/cedar';
 
 export type CheckResult = { ok: true; policies: { id: string; est: PolicyJson }[] } | { ok: false; errors: string[] };
 
 const WORKER = fileURLToPath(new URL(`./cedar-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
-export function checkCedar(text: string, schema: Record<string, unknown>, timeoutMs = 20_000): Promise<CheckResult> {
-  return inChild<CheckResult>({ op: 'check', text, schema }, timeoutMs);
+export async function checkCedar(text: string, schema: Record<string, unknown>, timeoutMs = 20_000): Promise<CheckResult> {
+  const r = await inChild<{ ok: true; policies: { id: string; est: string }[] } | { ok: false; errors: string[] }>(
+    { op: 'check', text, schema },
+    timeoutMs,
+  );
+  return r.ok ? { ok: true, policies: r.policies.map((p) => ({ id: p.id, est: parseCedarJson(p.est) as PolicyJson })) } : r;
 }
 
 export interface ReferenceAnswer {

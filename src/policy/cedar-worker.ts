@@ -3,6 +3,20 @@
 // garbage collection; the server only ever needs it for validation and parsing (rare), so each
 // request gets a short-lived process and a crash costs a refused request, never the server.
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import { parseCedarJson, stringifyCedarJson } from '@mandate/sdk/cedar';
+
+// cedar-wasm's glue reads the JSON text Rust produced with the global JSON.parse, which rounds a
+// Cedar long beyond ±(2^53−1): read it losslessly (bigints) while cedar-wasm answers.
+const jsonParse = JSON.parse;
+function lossless<T>(call: () => T): T {
+  JSON.parse = ((text: string, reviver?: (key: string, value: unknown) => unknown) =>
+    reviver === undefined ? parseCedarJson(text) : jsonParse(text, reviver)) as typeof JSON.parse;
+  try {
+    return call();
+  } finally {
+    JSON.parse = jsonParse;
+  }
+}
 
 type Request =
   | { op: 'check'; text: string; schema: Record<string, unknown> }
@@ -37,7 +51,7 @@ process.once('message', (msg: Request) => {
   const policies: { id: string; est: unknown; text: string }[] = [];
   const errors: string[] = [];
   parts.policies.forEach((text, n) => {
-    const json = cedar.policyToJson(text);
+    const json = lossless(() => cedar.policyToJson(text));
     if (json.type !== 'success') {
       errors.push(`policy ${n + 1}: ${json.errors.map((e) => e.message).join('; ')}`);
       return;
@@ -57,7 +71,9 @@ process.once('message', (msg: Request) => {
     if (v.type !== 'success') errors.push(...v.errors.map((e) => e.message));
     else errors.push(...v.validationErrors.map((e) => `policy ${e.policyId}: ${e.error.message}`));
   }
-  process.send!(errors.length ? { ok: false, errors } : { ok: true, policies: policies.map(({ id, est }) => ({ id, est })) }, () =>
-    process.exit(0),
-  );
+  // Each policy's JSON goes as text (IPC's JSON would refuse a bigint), read back with parseCedarJson.
+  const answer = errors.length
+    ? { ok: false, errors }
+    : { ok: true, policies: policies.map(({ id, est }) => ({ id, est: stringifyCedarJson(est) })) };
+  process.send!(answer, () => process.exit(0));
 });

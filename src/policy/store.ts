@@ -4,7 +4,7 @@
 // decided at any time is evidence.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { PolicyJson } from '@mandate/sdk/cedar';
+import { parseCedarJson, stringifyCedarJson, type PolicyJson } from '@mandate/sdk/cedar';
 import { MandateError } from '../core/errors.js';
 import { DEFAULT_ACTIONS, type ActionDefinition } from '../core/vocabulary.js';
 import { appendEvents } from '../ledger/log.js';
@@ -46,7 +46,7 @@ export function policyService({ db, clock }: { db: Database; clock: () => Date }
       version: Number(row.version),
       text: row.text,
       digest: row.digest,
-      policies: JSON.parse(row.doc) as PolicyVersion['policies'],
+      policies: parseCedarJson(row.doc) as PolicyVersion['policies'],
       actor: row.actor,
       created_at: row.created_at,
     });
@@ -81,7 +81,7 @@ export function policyService({ db, clock }: { db: Database; clock: () => Date }
     await tx.run('INSERT INTO cedar_policies (version, text, doc, digest, actor, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
       version,
       text,
-      JSON.stringify(policies),
+      stringifyCedarJson(policies),
       digest,
       actor,
       at,

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { stringifyCedarJson } from '@mandate/sdk/cedar';
 import { buildApp, type MandateApp } from '../app.js';
 import { parseKek } from '../ledger/keys.js';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
@@ -268,7 +269,7 @@ async function natsPublisher(url: string, subject = 'mandate.enforcement') {
   const nc = await connect({ servers: url.replace(/^nats:\/\//, ''), name: 'mandate-server' });
   const sc = StringCodec();
   return {
-    publish: (kind: 'delta' | 'heartbeat', data: unknown) => nc.publish(`${subject}.${kind}`, sc.encode(JSON.stringify(data))),
+    publish: (kind: 'delta' | 'heartbeat', data: unknown) => nc.publish(`${subject}.${kind}`, sc.encode(stringifyCedarJson(data))),
     async close() {
       await nc.drain().catch(() => undefined);
     },

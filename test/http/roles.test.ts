@@ -11,6 +11,7 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /': 'public',
   'GET /console': 'public',
   'GET /console/*': 'public',
+  'GET /console/sign-in.json': 'public',
   'GET /v1/events/:seq': 'inventory:read',
   'GET /readyz': 'public',
   'GET /metrics': 'metrics:read',

@@ -16,6 +16,7 @@ import {
   type TokenDecisionContext,
 } from './claims.js';
 import { cedarEvaluator } from './cedar-evaluator.js';
+import { parseCedarJson } from './cedar/json.js';
 import type { Decision, DecisionContext, DecisionResource, IdentityFacts } from './decision/types.js';
 import type { EnforcementDelta, EnforcementSnapshot } from './snapshot.js';
 import { EnforcementState } from './state.js';
@@ -79,6 +80,12 @@ interface ReportedDecision {
 const deny = (policy: string, reason: string): Decision => ({ decision: 'deny', reasons: [reason], policies: [policy], obligations: [] });
 const VERIFIED_CACHE = 50_000;
 
+/**
+ * A message of the enforcement stream. One that carries policies is read with parseCedarJson, so a
+ * Cedar long beyond ±(2^53−1) in a policy stays exact; the rest (most deltas) with JSON.parse.
+ */
+const readMessage = (text: string): unknown => (text.includes('"policies"') ? parseCedarJson(text) : JSON.parse(text));
+
 export class Enforcer {
   readonly state: EnforcementState;
   private lastHeard = 0;
@@ -136,7 +143,7 @@ export class Enforcer {
     this.resyncing ??= (async () => {
       const res = await this.api('/v1/enforcement/snapshot');
       if (!res.ok) throw new Error(`snapshot refused: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
-      this.onSnapshot((await res.json()) as EnforcementSnapshot);
+      this.onSnapshot(readMessage(await res.text()) as EnforcementSnapshot);
     })()
       .catch((err) => this.opts.onError?.(err as Error))
       .finally(() => (this.resyncing = undefined));
@@ -168,8 +175,8 @@ export class Enforcer {
       fetch: (input, init) =>
         fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${apiToken}` } }),
     });
-    es.addEventListener('snapshot', (ev) => this.onSnapshot(JSON.parse(ev.data) as EnforcementSnapshot));
-    es.addEventListener('delta', (ev) => this.onDelta(JSON.parse(ev.data) as EnforcementDelta));
+    es.addEventListener('snapshot', (ev) => this.onSnapshot(readMessage(ev.data) as EnforcementSnapshot));
+    es.addEventListener('delta', (ev) => this.onDelta(readMessage(ev.data) as EnforcementDelta));
     es.addEventListener('heartbeat', (ev) => {
       const hb = JSON.parse(ev.data) as { seq: number };
       // A heartbeat names the server's position: behind it means a delta went missing.
@@ -190,7 +197,7 @@ export class Enforcer {
     const sub = nc.subscribe(`${subject}.>`);
     void (async () => {
       for await (const m of sub) {
-        const data = JSON.parse(sc.decode(m.data)) as unknown;
+        const data = readMessage(sc.decode(m.data));
         if (m.subject.endsWith('.delta')) this.onDelta(data as EnforcementDelta);
         else if (m.subject.endsWith('.heartbeat')) {
           const hb = data as { seq: number };

@@ -53,6 +53,6 @@ export {
   compilePolicySet,
   type CompiledPolicySet,
 } from './compile.js';
-export { parseCedarJson } from './json.js';
+export { parseCedarJson, stringifyCedarJson } from './json.js';
 export { Datetime, Decimal, Duration, type ExtensionTypeName, ExtensionValue, IpAddr } from './extensions.js';
 export { CedarSchema, cedarSchema, type SchemaJson, type SchemaType } from './schema.js';

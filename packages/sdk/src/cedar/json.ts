@@ -1,4 +1,4 @@
-// JSON text read without losing Cedar longs. `JSON.parse` turns 9223372036854775807 into the float
+// JSON text read and written without losing Cedar longs. `JSON.parse` turns 9223372036854775807 into the float
 // 9223372036854776000, which is a different long (and not a safe integer, so valueFromJson refuses
 // it). parseCedarJson reads integers beyond ±(2^53−1) as bigint and everything else exactly as
 // JSON.parse does. The common case (no such integer) costs one scan of the text plus JSON.parse.
@@ -24,6 +24,39 @@ export function parseCedarJson(text: string): unknown {
   return jsonParse(rewritten, (_key, value: unknown) =>
     typeof value === 'string' && value.startsWith(marker) ? BigInt(value.slice(marker.length)) : value,
   );
+}
+
+/**
+ * JSON.stringify that writes bigints as JSON integers (what parseCedarJson reads back as bigints),
+ * so a Cedar long beyond ±(2^53−1) survives a round trip through JSON text. No bigint: JSON.stringify.
+ */
+export function stringifyCedarJson(value: unknown): string {
+  // The common case (no bigint) at JSON.stringify's own speed: it throws a TypeError on a bigint.
+  try {
+    return JSON.stringify(value);
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+  }
+  // Each bigint is written as a marked string, then the marks are replaced by the digits. A string
+  // in the value that happens to equal a mark would be replaced too: counted, and then the marker
+  // is made longer until it is unique (in practice the first try).
+  for (let pad = 1; ; pad++) {
+    const marker = `\u0000big${'\u0000'.repeat(pad)}`;
+    const digits: string[] = [];
+    const text = JSON.stringify(value, (_key, inner: unknown) => {
+      if (typeof inner !== 'bigint') return inner;
+      digits.push(inner.toString());
+      return `${marker}${digits.length - 1}\u0000`;
+    });
+    if (digits.length === 0) return text;
+    const mark = new RegExp(`"${JSON.stringify(marker).slice(1, -1).replace(/\\/g, '\\\\')}(\\d+)\\\\u0000"`, 'g');
+    let found = 0;
+    const out = text.replace(mark, (_, index: string) => {
+      found++;
+      return digits[Number(index)]!;
+    });
+    if (found === digits.length) return out;
+  }
 }
 
 /** [start, end) of every integer token (outside strings) whose value a double cannot hold
