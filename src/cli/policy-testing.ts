@@ -85,6 +85,10 @@ const TestFile = Type.Object(
               session_purpose: Str,
               environment: Enum(['production', 'staging', 'development'] as const),
               amount: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+              // A signed-in person's session facts, as the decision point takes them from the session.
+              mfa: Type.Optional(Type.Boolean()),
+              session_age_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 * 365 * 86_400 })),
+              acr: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
             },
             { additionalProperties: false },
           ),
