@@ -2027,6 +2027,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ssf/subjects/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a subject to a stream: the identity's events go to it, on a NONE stream too (SSF §8.1.3.2) */
+        post: operations["addSsfSubject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ssf/subjects/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove a subject from a stream: the identity's events no longer go to it (SSF §8.1.3.3) */
+        post: operations["removeSsfSubject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ssf/verify": {
         parameters: {
             query?: never;
@@ -15308,6 +15342,8 @@ export interface operations {
                         delivery_methods_supported: string[];
                         configuration_endpoint: string;
                         status_endpoint: string;
+                        add_subject_endpoint: string;
+                        remove_subject_endpoint: string;
                         verification_endpoint: string;
                         authorization_schemes: {
                             spec_urn: string;
@@ -15384,6 +15420,8 @@ export interface operations {
                         };
                         min_verification_interval: number;
                         description?: string;
+                        /** @enum {string} */
+                        default_subjects: "ALL" | "NONE";
                     } | {
                         stream_id: string;
                         iss: string;
@@ -15398,6 +15436,8 @@ export interface operations {
                         };
                         min_verification_interval: number;
                         description?: string;
+                        /** @enum {string} */
+                        default_subjects: "ALL" | "NONE";
                     }[];
                 };
             };
@@ -15459,6 +15499,8 @@ export interface operations {
                         authorization_header?: string;
                     };
                     description?: string;
+                    /** @description ALL (default): every identity but the subjects removed; NONE: only the subjects added */
+                    default_subjects?: "ALL" | "NONE";
                     iss?: string;
                     aud?: string | string[];
                     events_supported?: string[];
@@ -15489,6 +15531,8 @@ export interface operations {
                         };
                         min_verification_interval: number;
                         description?: string;
+                        /** @enum {string} */
+                        default_subjects: "ALL" | "NONE";
                     };
                 };
             };
@@ -15548,6 +15592,8 @@ export interface operations {
                         authorization_header?: string;
                     };
                     description?: string;
+                    /** @description ALL (default): every identity but the subjects removed; NONE: only the subjects added */
+                    default_subjects?: "ALL" | "NONE";
                 };
             };
         };
@@ -15572,6 +15618,8 @@ export interface operations {
                         };
                         min_verification_interval: number;
                         description?: string;
+                        /** @enum {string} */
+                        default_subjects: "ALL" | "NONE";
                     };
                 };
             };
@@ -15688,6 +15736,8 @@ export interface operations {
                         authorization_header?: string;
                     };
                     description?: string;
+                    /** @description ALL (default): every identity but the subjects removed; NONE: only the subjects added */
+                    default_subjects?: "ALL" | "NONE";
                     iss?: string;
                     aud?: string | string[];
                     events_supported?: string[];
@@ -15718,6 +15768,8 @@ export interface operations {
                         };
                         min_verification_interval: number;
                         description?: string;
+                        /** @enum {string} */
+                        default_subjects: "ALL" | "NONE";
                     };
                 };
             };
@@ -15850,6 +15902,138 @@ export interface operations {
                         reason?: string;
                     };
                 };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    addSsfSubject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the stream_id */
+                    stream_id: string;
+                    /** @description opaque {id} or iss_sub {iss, sub}: a Mandate identity */
+                    subject: {
+                        format: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                    /** @description whether the receiver verified the subject (default true) */
+                    verified?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description added (whether the identity exists is not said) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    removeSsfSubject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the stream_id */
+                    stream_id: string;
+                    /** @description opaque {id} or iss_sub {iss, sub}: a Mandate identity */
+                    subject: {
+                        format: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description RFC 9457 problem details */
             "4XX": {

@@ -26,6 +26,65 @@ export const DELIVERY_METHODS = [PUSH, POLL] as const;
 export const STREAM_STATUSES = ['enabled', 'paused', 'disabled'] as const;
 export type StreamStatus = (typeof STREAM_STATUSES)[number];
 
+/**
+ * SSF 1.0 §7.1 default_subjects: ALL, a stream carries every identity's events except the subjects
+ * the receiver removed; NONE, only those of the subjects it added. The transmitter's metadata says
+ * ALL (a stream created without it); a stream may ask for NONE (default_subjects in its
+ * configuration, a Mandate extension).
+ */
+export const DEFAULT_SUBJECTS = ['ALL', 'NONE'] as const;
+export type DefaultSubjects = (typeof DEFAULT_SUBJECTS)[number];
+
+/** The subjects a stream singles out: the removed ones of an ALL stream, the added ones of a NONE stream. */
+export interface SubjectFilter {
+  defaultSubjects: DefaultSubjects;
+  /** Identity ids whose events go against the default. */
+  exceptions: ReadonlySet<string>;
+}
+
+/** Whether a stream carries an identity's events (no filter: every identity, as before subjects). */
+export function streamCarries(filter: SubjectFilter | undefined, identityId: string): boolean {
+  return !filter || (filter.defaultSubjects === 'ALL') !== filter.exceptions.has(identityId);
+}
+
+/** What an add or remove records for a subject: 'added' is carried on any stream, 'removed' on none. */
+export type SubjectState = 'added' | 'removed';
+
+/** The most subjects one stream keeps (each add or remove of a new one is a row read with every change of power). */
+export const MAX_STREAM_SUBJECTS = 10_000;
+
+export type SubjectParse = { ok: true; identity: string } | { ok: false; field: string; message: string };
+
+const MAX_SUBJECT_ID = 256;
+
+/**
+ * The Mandate identity a receiver's subject names (SSF §8.1.3.2, RFC 9493): `opaque` with the
+ * identity id (what every SET's sub_id carries) or `iss_sub` with Mandate's issuer and the id (the
+ * iss and sub of the identity's access tokens). Anything else is refused with the member at fault
+ * (a JSON pointer under /subject). Whether the identity exists is not asked (SSF §9.1).
+ */
+export function parseSubject(subject: unknown, issuer: string): SubjectParse {
+  const bad = (field: string, message: string): SubjectParse => ({ ok: false, field: `/subject${field}`, message });
+  if (typeof subject !== 'object' || subject === null || Array.isArray(subject))
+    return bad('', 'subject is a Subject Identifier object (RFC 9493)');
+  const s = subject as Record<string, unknown>;
+  const format = s.format;
+  if (typeof format !== 'string') return bad('/format', 'subject needs its format (a string)');
+  const supported = `supported: opaque (id: the identity id) or iss_sub (iss: ${issuer}, sub: the identity id)`;
+  const members = format === 'opaque' ? ['id'] : format === 'iss_sub' ? ['iss', 'sub'] : undefined;
+  if (!members) return bad('/format', `subject format ${format.slice(0, 100)} does not name a Mandate identity; ${supported}`);
+  const extra = Object.keys(s).find((k) => k !== 'format' && !members.includes(k));
+  if (extra !== undefined)
+    return bad(`/${extra.replace(/~/g, '~0').replace(/\//g, '~1')}`, `a ${format} subject has no member ${extra.slice(0, 100)}`);
+  for (const m of members) {
+    const v = s[m];
+    if (typeof v !== 'string' || v.length === 0 || v.length > MAX_SUBJECT_ID)
+      return bad(`/${m}`, `a ${format} subject needs ${m}: a string of 1 to ${MAX_SUBJECT_ID} characters`);
+  }
+  if (format === 'iss_sub' && s.iss !== issuer) return bad('/iss', `iss is not this transmitter's; ${supported}`);
+  return { ok: true, identity: (format === 'opaque' ? s.id : s.sub) as string };
+}
+
 /** Seconds between two verification requests on one stream (min_verification_interval). */
 export const MIN_VERIFICATION_INTERVAL_S = 30;
 
@@ -114,6 +173,12 @@ const ReceiverSupplied = {
   events_requested: Type.Optional(Type.Array(EventUri, { maxItems: 50, uniqueItems: true })),
   delivery: Type.Optional(Delivery),
   description: Type.Optional(Type.String({ maxLength: 1000 })),
+  default_subjects: Type.Optional(
+    Type.Union(
+      DEFAULT_SUBJECTS.map((d) => Type.Literal(d)),
+      { description: 'ALL (default): every identity but the subjects removed; NONE: only the subjects added' },
+    ),
+  ),
 };
 
 export const StreamCreate = Type.Object(ReceiverSupplied, { additionalProperties: false, title: 'SsfStreamCreate' });
@@ -139,6 +204,28 @@ export const VerifyRequest = Type.Object(
   { additionalProperties: false, title: 'SsfVerifyRequest' },
 );
 export type VerifyRequest = Static<typeof VerifyRequest>;
+
+/** A Subject Identifier as sent (RFC 9493): its format, and members parseSubject checks. */
+const Subject = Type.Object(
+  { format: Type.String({ minLength: 1, maxLength: 100 }) },
+  { additionalProperties: true, maxProperties: 10, description: 'opaque {id} or iss_sub {iss, sub}: a Mandate identity' },
+);
+/** SSF §8.1.3.2: add a subject to a stream. */
+export const AddSubject = Type.Object(
+  {
+    stream_id: StreamId,
+    subject: Subject,
+    verified: Type.Optional(Type.Boolean({ description: 'whether the receiver verified the subject (default true)' })),
+  },
+  { additionalProperties: false, title: 'SsfAddSubject' },
+);
+export type AddSubject = Static<typeof AddSubject>;
+/** SSF §8.1.3.3: remove a subject from a stream. */
+export const RemoveSubject = Type.Object(
+  { stream_id: StreamId, subject: Subject },
+  { additionalProperties: false, title: 'SsfRemoveSubject' },
+);
+export type RemoveSubject = Static<typeof RemoveSubject>;
 
 const SetErr = Type.Object(
   { err: Type.String({ minLength: 1, maxLength: 100 }), description: Type.Optional(Type.String({ maxLength: 1000 })) },

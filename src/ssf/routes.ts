@@ -1,10 +1,21 @@
 // HTTP for Shared Signals: the transmitter metadata (public), the stream management API of
-// OpenID SSF 1.0 §8.1 and RFC 8936 polling, authorised by Mandate API tokens holding ssf:manage.
+// OpenID SSF 1.0 §8.1 (streams, status, subjects, verification) and RFC 8936 polling, authorised by Mandate API tokens holding ssf:manage.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { rolesAllow } from '../core/roles.js';
-import { PollRequest, STREAM_STATUSES, StatusUpdate, StreamCreate, StreamId, StreamUpdate, VerifyRequest } from '../core/ssf.js';
+import {
+  AddSubject,
+  DEFAULT_SUBJECTS,
+  PollRequest,
+  RemoveSubject,
+  STREAM_STATUSES,
+  StatusUpdate,
+  StreamCreate,
+  StreamId,
+  StreamUpdate,
+  VerifyRequest,
+} from '../core/ssf.js';
 import { Enum } from '../core/model.js';
 import { actorOf } from '../http/common.js';
 import { ProblemResponse } from '../http/problem.js';
@@ -26,6 +37,7 @@ const StreamConfigSchema = Type.Object(
     ),
     min_verification_interval: Type.Integer(),
     description: Type.Optional(Type.String()),
+    default_subjects: Enum(DEFAULT_SUBJECTS),
   },
   { title: 'SsfStreamConfig' },
 );
@@ -41,6 +53,8 @@ const Configuration = Type.Object(
     delivery_methods_supported: Uris,
     configuration_endpoint: Type.String(),
     status_endpoint: Type.String(),
+    add_subject_endpoint: Type.String(),
+    remove_subject_endpoint: Type.String(),
     verification_endpoint: Type.String(),
     authorization_schemes: Type.Array(Type.Object({ spec_urn: Type.String() })),
     default_subjects: Type.String(),
@@ -190,6 +204,47 @@ export function registerSsfRoutes(fastify: FastifyInstance, ssf: SsfService): vo
       },
     },
     async (req) => ssf.setStatus(actorOf(req), caller(req), req.body),
+  );
+
+  app.post(
+    '/v1/ssf/subjects/add',
+    {
+      config: { permission: 'ssf:manage' },
+      schema: {
+        tags,
+        operationId: 'addSsfSubject',
+        summary: "Add a subject to a stream: the identity's events go to it, on a NONE stream too (SSF §8.1.3.2)",
+        body: AddSubject,
+        response: { 200: Type.Null({ description: 'added (whether the identity exists is not said)' }), '4xx': ProblemResponse },
+      },
+    },
+    async (req, reply) => {
+      await ssf.addSubject(actorOf(req), caller(req), req.body);
+      // SSF answers an empty 200: no JSON null.
+      return reply
+        .code(200)
+        .header('cache-control', 'no-store')
+        .serializer(() => '')
+        .send(null);
+    },
+  );
+
+  app.post(
+    '/v1/ssf/subjects/remove',
+    {
+      config: { permission: 'ssf:manage' },
+      schema: {
+        tags,
+        operationId: 'removeSsfSubject',
+        summary: "Remove a subject from a stream: the identity's events no longer go to it (SSF §8.1.3.3)",
+        body: RemoveSubject,
+        response: { 204: Type.Null({ description: 'removed' }), '4xx': ProblemResponse },
+      },
+    },
+    async (req, reply) => {
+      await ssf.removeSubject(actorOf(req), caller(req), req.body);
+      return reply.code(204).header('cache-control', 'no-store').send(null);
+    },
   );
 
   app.post(

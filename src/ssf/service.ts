@@ -1,5 +1,5 @@
 // Shared Signals transmitter (OpenID SSF 1.0): its metadata, the stream management API of §8.1
-// (create, read, update, replace, delete, status, verification) and RFC 8936 polling. A receiver
+// (create, read, update, replace, delete, status, subjects, verification) and RFC 8936 polling. A receiver
 // is a Mandate user holding ssf:manage (role ssf_receiver): it sees and manages the streams it
 // created; holders of users:admin see every stream. Every change is written with its ledger event
 // in one transaction; a push stream's Authorization header is sealed under the key-encryption key
@@ -10,16 +10,22 @@ import { MandateError } from '../core/errors.js';
 import {
   DELIVERY_METHODS,
   EVENTS_SUPPORTED,
+  MAX_STREAM_SUBJECTS,
   MIN_VERIFICATION_INTERVAL_S,
   POLL,
   PUSH,
   eventsDelivered,
+  parseSubject,
+  type AddSubject,
+  type DefaultSubjects,
   type Delivery,
   type PollRequest,
+  type RemoveSubject,
   type StatusUpdate,
   type StreamCreate,
   type StreamStatus,
   type StreamUpdate,
+  type SubjectState,
   type VerifyRequest,
 } from '../core/ssf.js';
 import { authorizationAad } from '../delivery/ssf.js';
@@ -46,6 +52,8 @@ export interface StreamConfig {
   delivery: { method: string; endpoint_url: string };
   min_verification_interval: number;
   description?: string;
+  /** ALL or NONE: which identities the stream carries before subjects are added or removed (a Mandate extension). */
+  default_subjects: DefaultSubjects;
 }
 
 export interface StreamStatusView {
@@ -66,6 +74,10 @@ export interface SsfDeps {
   pollWaitMs?: number;
 }
 
+/** The columns of a stream's configuration as its receiver sets it (create, update, replace). */
+const CONFIG_COLUMNS = ['method', 'endpoint_url', 'sealed_authorization', 'events_requested', 'description', 'default_subjects'] as const;
+const configValues = (row: StreamRow) => CONFIG_COLUMNS.map((c) => row[c]);
+
 export function ssfService({ db, clock, kek, issuer, guard, pollWaitMs = 10_000 }: SsfDeps) {
   const base = () => issuer().replace(/\/$/, '');
   const waiting = new Map<string, Set<() => void>>();
@@ -82,6 +94,7 @@ export function ssfService({ db, clock, kek, issuer, guard, pollWaitMs = 10_000 
       delivery: { method: row.method, endpoint_url: row.method === POLL ? `${base()}/v1/ssf/streams/${row.id}/poll` : row.endpoint_url! },
       min_verification_interval: MIN_VERIFICATION_INTERVAL_S,
       ...(row.description !== null ? { description: row.description } : {}),
+      default_subjects: row.default_subjects,
     };
   }
   /** What the ledger records of a stream: its configuration, and whether an Authorization header is set (never its value). */
@@ -151,11 +164,11 @@ export function ssfService({ db, clock, kek, issuer, guard, pollWaitMs = 10_000 
   }
 
   async function write(row: StreamRow, sql: Sql): Promise<void> {
-    await sql.run(
-      `UPDATE ssf_streams SET method = ?, endpoint_url = ?, sealed_authorization = ?, events_requested = ?, description = ?, updated_at = ?
-       WHERE id = ?`,
-      [row.method, row.endpoint_url, row.sealed_authorization, row.events_requested, row.description, row.updated_at, row.id],
-    );
+    await sql.run(`UPDATE ssf_streams SET ${CONFIG_COLUMNS.map((c) => `${c} = ?`).join(', ')}, updated_at = ? WHERE id = ?`, [
+      ...configValues(row),
+      row.updated_at,
+      row.id,
+    ]);
   }
 
   async function update(actor: string, caller: SsfCaller, input: StreamUpdate, replace: boolean): Promise<StreamConfig> {
@@ -168,6 +181,7 @@ export function ssfService({ db, clock, kek, issuer, guard, pollWaitMs = 10_000 
         Object.assign(next, deliveryColumns(input.delivery, current.id, replace ? undefined : current));
       if (replace || input.events_requested !== undefined) next.events_requested = JSON.stringify(input.events_requested ?? []);
       if (replace || input.description !== undefined) next.description = input.description ?? null;
+      if (replace || input.default_subjects !== undefined) next.default_subjects = input.default_subjects ?? 'ALL';
       await write(next, tx);
       // A poll stream that becomes a push stream delivers from now on; what waited in its queue goes.
       if (current.method === POLL && next.method !== POLL) await tx.run('DELETE FROM ssf_poll_sets WHERE stream_id = ?', [current.id]);
@@ -181,6 +195,53 @@ export function ssfService({ db, clock, kek, issuer, guard, pollWaitMs = 10_000 
         },
       ]);
       return view(next);
+    });
+  }
+
+  /**
+   * SSF §8.1.3.2 and §8.1.3.3: records the receiver's word on one subject of its stream, with its
+   * ledger event, in one transaction. A subject is named by the identity id it resolves to; whether
+   * that identity exists is not asked, nor answered (§9.1: no probing).
+   */
+  async function subjectChange(actor: string, caller: SsfCaller, input: AddSubject | RemoveSubject, state: SubjectState): Promise<void> {
+    const parsed = parseSubject(input.subject, issuer());
+    if (!parsed.ok) throw new MandateError('VALIDATION_FAILED', parsed.message, { field: parsed.field });
+    const verified = 'verified' in input && input.verified === false ? 0 : 1;
+    const at = clock().toISOString();
+    await db.transaction(async (tx) => {
+      const row = await owned(tx, caller, input.stream_id);
+      const [before] = await tx.all<{ state: SubjectState }>(
+        'SELECT state FROM ssf_stream_subjects WHERE stream_id = ? AND identity_id = ?',
+        [row.id, parsed.identity],
+      );
+      if (!before) {
+        const counted = await tx.all<{ n: number }>('SELECT COUNT(*) AS n FROM ssf_stream_subjects WHERE stream_id = ?', [row.id]);
+        if (Number(counted[0]?.n) >= MAX_STREAM_SUBJECTS)
+          throw new MandateError('VALIDATION_FAILED', `stream ${row.id} names ${MAX_STREAM_SUBJECTS} subjects, the most one stream keeps`, {
+            field: '/subject',
+          });
+      }
+      await tx.run(
+        `INSERT INTO ssf_stream_subjects (stream_id, identity_id, state, subject, verified, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (stream_id, identity_id) DO UPDATE SET state = excluded.state, subject = excluded.subject,
+         verified = excluded.verified, updated_at = excluded.updated_at`,
+        [row.id, parsed.identity, state, JSON.stringify(input.subject), verified, at],
+      );
+      await appendEvents(tx, at, [
+        {
+          actor,
+          action: state === 'added' ? 'ssf.subject_added' : 'ssf.subject_removed',
+          subject: { type: 'ssf_stream', id: row.id },
+          before: { identity: parsed.identity, state: before?.state ?? null },
+          after: {
+            identity: parsed.identity,
+            state,
+            subject: input.subject,
+            ...(state === 'added' ? { verified: verified === 1 } : {}),
+            default_subjects: row.default_subjects,
+          },
+        },
+      ]);
     });
   }
 
@@ -215,6 +276,8 @@ export function ssfService({ db, clock, kek, issuer, guard, pollWaitMs = 10_000 
         delivery_methods_supported: [...DELIVERY_METHODS],
         configuration_endpoint: `${b}/v1/ssf/streams`,
         status_endpoint: `${b}/v1/ssf/status`,
+        add_subject_endpoint: `${b}/v1/ssf/subjects/add`,
+        remove_subject_endpoint: `${b}/v1/ssf/subjects/remove`,
         verification_endpoint: `${b}/v1/ssf/verify`,
         authorization_schemes: [{ spec_urn: 'urn:ietf:rfc:6749' }],
         default_subjects: 'ALL',
@@ -232,6 +295,7 @@ export function ssfService({ db, clock, kek, issuer, guard, pollWaitMs = 10_000 
         ...deliveryColumns(input.delivery, id),
         events_requested: JSON.stringify(input.events_requested ?? []),
         description: input.description ?? null,
+        default_subjects: input.default_subjects ?? 'ALL',
         status: 'enabled',
         status_reason: null,
         verified_at: null,
@@ -240,21 +304,9 @@ export function ssfService({ db, clock, kek, issuer, guard, pollWaitMs = 10_000 
       };
       await db.transaction(async (tx) => {
         await tx.run(
-          `INSERT INTO ssf_streams (id, owner, aud, method, endpoint_url, sealed_authorization, events_requested, description, status,
-           created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            row.id,
-            row.owner,
-            row.aud,
-            row.method,
-            row.endpoint_url,
-            row.sealed_authorization,
-            row.events_requested,
-            row.description,
-            row.status,
-            at,
-            at,
-          ],
+          `INSERT INTO ssf_streams (id, owner, aud, ${CONFIG_COLUMNS.join(', ')}, status, created_at, updated_at)
+           VALUES (${placeholders(CONFIG_COLUMNS.length + 6)})`,
+          [row.id, row.owner, row.aud, ...configValues(row), row.status, at, at],
         );
         await appendEvents(tx, at, [{ actor, action: 'ssf.stream_created', subject: { type: 'ssf_stream', id }, after: recorded(row) }]);
       });
@@ -280,6 +332,7 @@ export function ssfService({ db, clock, kek, issuer, guard, pollWaitMs = 10_000 
       await db.transaction(async (tx) => {
         const row = await owned(tx, caller, id);
         const dropped = await moveStreamDeliveries(tx, id, 'deleted', at);
+        await tx.run('DELETE FROM ssf_stream_subjects WHERE stream_id = ?', [id]);
         await tx.run('DELETE FROM ssf_streams WHERE id = ?', [id]);
         await appendEvents(tx, at, [
           { actor, action: 'ssf.stream_deleted', subject: { type: 'ssf_stream', id }, before: recorded(row), after: { dropped } },
@@ -321,6 +374,11 @@ export function ssfService({ db, clock, kek, issuer, guard, pollWaitMs = 10_000 
         return { stream_id: row.id, status: input.status, ...(reason !== null ? { reason } : {}) };
       });
     },
+
+    /** §8.1.3.2: the subject's events go to the stream (on a NONE stream only added subjects' do). */
+    addSubject: (actor: string, caller: SsfCaller, input: AddSubject) => subjectChange(actor, caller, input, 'added'),
+    /** §8.1.3.3: the subject's events no longer go to the stream (SETs already queued still do). */
+    removeSubject: (actor: string, caller: SsfCaller, input: RemoveSubject) => subjectChange(actor, caller, input, 'removed'),
 
     /** §8.1.4.2: a verification event with the receiver's state, through the stream's delivery. */
     async verify(actor: string, caller: SsfCaller, input: VerifyRequest): Promise<void> {

@@ -1,7 +1,7 @@
 // Writing to the outbox, inside the transaction of the change that causes the effect; and the one
 // place that decides which effects an identity-state change has (connector action, CAEP events).
 import type { CaepEvent } from '../delivery/caep.js';
-import { CAEP_EVENTS, caepCredentialType } from '../core/ssf.js';
+import { CAEP_EVENTS, caepCredentialType, streamCarries, type SubjectFilter } from '../core/ssf.js';
 import type { Identity } from '../core/model.js';
 import { insertMany, noteQueued, type Sql } from '../store/db.js';
 
@@ -76,13 +76,15 @@ export interface StreamTarget {
   status: 'enabled' | 'paused' | 'disabled';
   /** events_delivered: the event type URIs it takes. */
   events: readonly string[];
+  /** The identities it carries (SSF default_subjects and added or removed subjects); none: all. */
+  subjects?: SubjectFilter;
 }
 
 /**
  * The outbox rows for one identity-state change: its revocation connector, every CAEP receiver and
- * every Shared Signals stream that takes the event (held while the stream is paused, none when it
- * is disabled). A credential-change is sent only with a registered CAEP credential_type; where the
- * identity's credential has none, relying parties are told session-revoked.
+ * every Shared Signals stream that takes the event and the identity (held while the stream is
+ * paused, none when it is disabled). A credential-change is sent only with a registered CAEP
+ * credential_type; where the identity's credential has none, relying parties are told session-revoked.
  */
 export function effectRows(e: IdentityEffect, receivers: readonly string[], streams: readonly StreamTarget[] = []): OutboxInsert[] {
   const rows: OutboxInsert[] = [];
@@ -117,7 +119,11 @@ export function effectRows(e: IdentityEffect, receivers: readonly string[], stre
       });
   if (payload)
     for (const stream of streams)
-      if (stream.status !== 'disabled' && stream.events.includes(CAEP_EVENTS[payload.event]))
+      if (
+        stream.status !== 'disabled' &&
+        stream.events.includes(CAEP_EVENTS[payload.event]) &&
+        streamCarries(stream.subjects, e.identity.id)
+      )
         rows.push({
           id: `ob_${e.key}_${e.identity.id}_ssf_${stream.id}`,
           channel: 'ssf',

@@ -2,7 +2,7 @@
 // to (read by every change of stored power, in its transaction), and the outbox rows of one stream
 // held while it is paused, released when it is enabled, dropped when it is disabled or deleted.
 // The streams themselves are managed by src/ssf/; their SETs are delivered by src/delivery/ssf.ts.
-import { eventsDelivered, type StreamStatus } from '../core/ssf.js';
+import { eventsDelivered, type DefaultSubjects, type StreamStatus } from '../core/ssf.js';
 import { noteQueued, type Sql } from '../store/db.js';
 import type { StreamTarget } from './outbox.js';
 
@@ -16,6 +16,8 @@ export interface StreamRow {
   events_requested: string;
   description: string | null;
   status: StreamStatus;
+  /** ALL or NONE (migration 17); its exceptions are the stream's rows in ssf_stream_subjects. */
+  default_subjects: DefaultSubjects;
   status_reason: string | null;
   verified_at: string | null;
   created_at: string;
@@ -27,12 +29,29 @@ export async function getStream(sql: Sql, id: string): Promise<StreamRow | undef
   return row;
 }
 
-/** The streams that take events now or hold them (enabled or paused), with what each takes. */
+/**
+ * The streams that take events now or hold them (enabled or paused), with what each takes: its
+ * event types and its subjects (the identities removed from an ALL stream, added to a NONE one).
+ */
 export async function streamTargets(sql: Sql): Promise<StreamTarget[]> {
-  const rows = await sql.all<Pick<StreamRow, 'id' | 'status' | 'events_requested'>>(
-    "SELECT id, status, events_requested FROM ssf_streams WHERE status <> 'disabled' ORDER BY id",
+  const rows = await sql.all<Pick<StreamRow, 'id' | 'status' | 'events_requested' | 'default_subjects'>>(
+    "SELECT id, status, events_requested, default_subjects FROM ssf_streams WHERE status <> 'disabled' ORDER BY id",
   );
-  return rows.map((r) => ({ id: r.id, status: r.status, events: eventsDelivered(JSON.parse(r.events_requested) as string[]) }));
+  const exceptions = new Map<string, Set<string>>();
+  for (const e of await sql.all<{ stream_id: string; identity_id: string }>(
+    `SELECT s.stream_id, s.identity_id FROM ssf_stream_subjects s JOIN ssf_streams t ON t.id = s.stream_id
+     WHERE t.status <> 'disabled' AND s.state = CASE WHEN t.default_subjects = 'NONE' THEN 'added' ELSE 'removed' END`,
+  )) {
+    const set = exceptions.get(e.stream_id) ?? new Set<string>();
+    set.add(e.identity_id);
+    exceptions.set(e.stream_id, set);
+  }
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status,
+    events: eventsDelivered(JSON.parse(r.events_requested) as string[]),
+    subjects: { defaultSubjects: r.default_subjects, exceptions: exceptions.get(r.id) ?? new Set() },
+  }));
 }
 
 /**

@@ -127,6 +127,8 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /v1/ssf/status': 'ssf:manage',
   'POST /v1/ssf/status': 'ssf:manage',
   'POST /v1/ssf/verify': 'ssf:manage',
+  'POST /v1/ssf/subjects/add': 'ssf:manage',
+  'POST /v1/ssf/subjects/remove': 'ssf:manage',
   'POST /v1/ssf/streams/:id/poll': 'ssf:manage',
 };
 // The stream never ends by itself: for the roles it admits, the SDK tests follow it for real.

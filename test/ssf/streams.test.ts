@@ -112,7 +112,8 @@ for (const store of testStores()) {
       assert.equal(c.verification_endpoint, `${c.issuer}/v1/ssf/verify`);
       assert.deepEqual(c.authorization_schemes, [{ spec_urn: 'urn:ietf:rfc:6749' }]);
       assert.equal(c.default_subjects, 'ALL');
-      assert.equal(c.add_subject_endpoint, undefined);
+      assert.equal(c.add_subject_endpoint, `${c.issuer}/v1/ssf/subjects/add`);
+      assert.equal(c.remove_subject_endpoint, `${c.issuer}/v1/ssf/subjects/remove`);
     });
 
     test('a push stream receives the SET of a suspension with its Authorization header', async () => {

@@ -17,6 +17,7 @@ import { migration as m0013 } from './0013-api-clients-vote-persons.js';
 import { migration as m0014 } from './0014-ssf-streams.js';
 import { migration as m0015 } from './0015-session-device-posture.js';
 import { migration as m0016 } from './0016-loopback-signin.js';
+import { migration as m0017 } from './0017-ssf-subjects.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0014,
   m0015,
   m0016,
+  m0017,
 ];
