@@ -15963,12 +15963,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description added (whether the identity exists is not said) */
+            /** @description added: an empty body (whether the identity exists is not said) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": string;
+                };
             };
             /** @description RFC 9457 problem details */
             "4XX": {

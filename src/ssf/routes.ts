@@ -215,17 +215,16 @@ export function registerSsfRoutes(fastify: FastifyInstance, ssf: SsfService): vo
         operationId: 'addSsfSubject',
         summary: "Add a subject to a stream: the identity's events go to it, on a NONE stream too (SSF §8.1.3.2)",
         body: AddSubject,
-        response: { 200: Type.Null({ description: 'added (whether the identity exists is not said)' }), '4xx': ProblemResponse },
+        response: {
+          200: Type.String({ maxLength: 0, description: 'added: an empty body (whether the identity exists is not said)' }),
+          '4xx': ProblemResponse,
+        },
       },
     },
     async (req, reply) => {
       await ssf.addSubject(actorOf(req), caller(req), req.body);
-      // SSF answers an empty 200: no JSON null.
-      return reply
-        .code(200)
-        .header('cache-control', 'no-store')
-        .serializer(() => '')
-        .send(null);
+      // SSF §8.1.3.2 answers an empty 200 (a string is sent as it is, as text/plain).
+      return reply.code(200).header('cache-control', 'no-store').send('');
     },
   );
 
