@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, Route, Router, Switch, useLocation, useRoute } from 'wouter';
 import { ErrorBoundary } from './components/ErrorBoundary';
-import { currentSession, whoIs, type Me, type SessionInfo } from './lib/api';
+import { currentSession, whoIs, type SessionInfo } from './lib/api';
 import { SessionProvider, useSessionState, type Session } from './lib/session';
 import { currentTheme, setTheme } from './lib/theme';
 import { Approvals } from './pages/Approvals';
@@ -140,7 +140,7 @@ export function App() {
         .catch(() => undefined);
     else
       void api
-        .get<Me>('/v1/me')
+        .get('/v1/me')
         .then((me) => refreshMe(me))
         .catch(() => undefined);
   }, [api, sso, refreshMe]);

@@ -3,13 +3,15 @@
 // show only to those who may change the inventory; the server judges again.
 import { useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
+import type { Body } from '../lib/api';
 import { useAction } from '../lib/hooks';
 import { Can, useSession } from '../lib/session';
-import { DISMISS_REASONS, type AdoptAnswer, type DiscoveredAccount, type Scope } from '../lib/types';
+import { DISMISS_REASONS, type AdoptAnswer, type DiscoveredAccount } from '../lib/types';
 import { ENVIRONMENTS, IDENTITY_FUNCTIONS } from '../lib/vocabulary';
 import { ErrorBox, When } from './ui';
 
-const accountPath = (a: DiscoveredAccount) => `/v1/discovery/accounts/${encodeURIComponent(a.key)}`;
+type Dismissal = Body<'POST', '/v1/discovery/accounts/{key}/dismiss'>;
+type Adoption = Body<'POST', '/v1/discovery/accounts/{key}/adopt'>;
 const identityHref = (id: string) => `/identities/${encodeURIComponent(id)}`;
 const words = (s: string) => s.replace(/_/g, ' ');
 
@@ -60,15 +62,16 @@ function Adopted({ answer }: { answer: AdoptAnswer }) {
 }
 
 /** "ent-de/custody/DE, ent-de/custody/FR" → scopes; a string says what is wrong. */
-function parseScopes(text: string): Scope[] | string {
-  const scopes: Scope[] = [];
+function parseScopes(text: string): Adoption['scopes'] | string {
+  const scopes: Adoption['scopes'] = [];
   for (const part of text
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
     const [entity, service, jurisdiction, ...rest] = part.split('/');
     if (!entity || !service || !jurisdiction || rest.length) return `"${part}" is not entity/service/member state`;
-    scopes.push({ entity, service, jurisdiction });
+    // As typed: the server checks the service and the member state against its vocabulary.
+    scopes.push({ entity, service, jurisdiction } as Adoption['scopes'][number]);
   }
   return scopes;
 }
@@ -135,14 +138,14 @@ function Confirm({
 
 function DismissForm({ a, onClose, onDone }: { a: DiscoveredAccount; onClose(): void; onDone(a: DiscoveredAccount): void }) {
   const { api } = useSession();
-  const dismiss = useAction((body: { reason: string; note?: string }) =>
-    api.send<DiscoveredAccount>('POST', `${accountPath(a)}/dismiss`, body),
-  );
+  const dismiss = useAction((body: Dismissal) => api.send('POST', '/v1/discovery/accounts/{key}/dismiss', { path: { key: a.key }, body }));
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = e.currentTarget.elements;
     const note = (f.namedItem('note') as HTMLInputElement).value.trim();
-    const body = { reason: (f.namedItem('reason') as HTMLSelectElement).value, ...(note ? { note } : {}) };
+    // The choice's values are the server's reasons (DISMISS_REASONS); it checks them again.
+    const reason = (f.namedItem('reason') as HTMLSelectElement).value as Dismissal['reason'];
+    const body = { reason, ...(note ? { note } : {}) };
     // A refusal stays on the form (dismiss.error).
     const done = await dismiss.mutateAsync(body).catch(() => null);
     if (done) onDone(done);
@@ -162,7 +165,7 @@ function DismissForm({ a, onClose, onDone }: { a: DiscoveredAccount; onClose(): 
 function AdoptForm({ a, onClose, onDone }: { a: DiscoveredAccount; onClose(): void; onDone(answer: AdoptAnswer): void }) {
   const { api } = useSession();
   const [problem, setProblem] = useState<string | null>(null);
-  const adopt = useAction((body: Record<string, unknown>) => api.send<AdoptAnswer>('POST', `${accountPath(a)}/adopt`, body));
+  const adopt = useAction((body: Adoption) => api.send('POST', '/v1/discovery/accounts/{key}/adopt', { path: { key: a.key }, body }));
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = e.currentTarget.elements;
@@ -170,10 +173,15 @@ function AdoptForm({ a, onClose, onDone }: { a: DiscoveredAccount; onClose(): vo
     const scopes = parseScopes(value('scopes'));
     setProblem(typeof scopes === 'string' ? scopes : null);
     if (typeof scopes === 'string') return;
-    const body: Record<string, unknown> = { owner: value('owner'), purpose: value('purpose'), function: value('function') };
-    if (value('id')) body.id = value('id');
-    if (value('environment')) body.environment = value('environment');
-    body.scopes = scopes;
+    // The choices' values are the server's vocabulary (IDENTITY_FUNCTIONS, ENVIRONMENTS); it checks them again.
+    const body: Adoption = {
+      owner: value('owner'),
+      purpose: value('purpose'),
+      function: value('function') as Adoption['function'],
+      scopes,
+      ...(value('id') ? { id: value('id') } : {}),
+      ...(value('environment') ? { environment: value('environment') as Adoption['environment'] } : {}),
+    };
     const done = await adopt.mutateAsync(body).catch(() => null);
     if (done) onDone(done);
   };

@@ -17,9 +17,7 @@ const COUNTS: [AccountState | 'observed', string][] = [
 
 function RunNow({ source }: { source: DiscoverySource }) {
   const { api } = useSession();
-  const run = useAction<void, DiscoveryRun>(() =>
-    api.send<DiscoveryRun>('POST', `/v1/discovery/sources/${encodeURIComponent(source.id)}/runs`),
-  );
+  const run = useAction(() => api.send('POST', '/v1/discovery/sources/{id}/runs', { path: { id: source.id } }));
   return (
     <>
       <button
@@ -60,7 +58,7 @@ function LastRun({ run }: { run: DiscoveryRun | null }) {
 }
 
 export function DiscoverySources() {
-  const q = useApi<{ items: DiscoverySource[] }>('/v1/discovery/sources');
+  const q = useApi('/v1/discovery/sources');
   if (q.error) return <ErrorBox error={q.error} />;
   if (q.isPending) return <Loading what="Loading sources" />;
   if (!q.data.items.length)

@@ -3,14 +3,13 @@
 // the inventory declares on the same page.
 import { Link } from 'wouter';
 import { useApi } from '../lib/hooks';
-import type { DiscoveredAccount, Page } from '../lib/types';
 import { AccountState, Credentials, Privilege, Sessions } from './Observed';
 import { Empty, ErrorBox, Loading, When } from './ui';
 
 const LIMIT = 100;
 
 export function ObservedAccounts({ identity }: { identity: string }) {
-  const q = useApi<Page<DiscoveredAccount>>('/v1/discovery/accounts', { identity, limit: LIMIT });
+  const q = useApi('/v1/discovery/accounts', { query: { identity, limit: LIMIT } });
   return (
     <section className="panel" aria-labelledby="h-observed">
       <h2 id="h-observed">Observed accounts</h2>

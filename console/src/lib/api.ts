@@ -2,6 +2,13 @@
 // the browser; the CSRF token from its readable cookie goes back in a header on every write) or,
 // without single sign-on, their bearer API token. Errors are RFC 9457 problem details, raised as
 // ApiError so every page shows the same message, the stable code and the field at fault.
+//
+// Typed by the OpenAPI document (openapi/mandate.d.ts, generated from the server's schemas, and
+// openapi/client.d.ts): a call names an operation by its method and path template
+// (`api.send('POST', '/v1/approvals/{id}/approve', { path: { id }, body })`), so a path the server
+// does not have, a method it does not take, a missing parameter or a wrong body fails
+// `npm run typecheck`, and the answer's type is the response schema's.
+import type { AnswerOf, ArgsOf, BodyOf, Method, OperationOf, PathsOf, QueryOf } from '../../../openapi/client';
 
 export interface Problem {
   type?: string;
@@ -51,12 +58,47 @@ export function withQuery(path: string, query?: Query): string {
   return s ? `${path}?${s}` : path;
 }
 
+/** The operation of a method (as the client takes it, upper case) on a path template. */
+export type Op<M extends Uppercase<Method>, P extends PathsOf<Lowercase<M>>> = OperationOf<P, Lowercase<M>>;
+/** The JSON body an operation takes (for a form that builds it before the call). */
+export type Body<M extends Uppercase<Method>, P extends PathsOf<Lowercase<M>>> = BodyOf<Op<M, P>>;
+/** The path templates with a GET. */
+export type GetPath = PathsOf<'get'>;
+/** The query a GET of a path template takes (for a page that builds it from its own URL). */
+export type QueryFor<P extends GetPath> = QueryOf<OperationOf<P, 'get'>>;
+/** What a GET of a path template answers. */
+export type Answer<P extends GetPath> = AnswerOf<OperationOf<P, 'get'>>;
+
 export interface Client {
-  get<T>(path: string, query?: Query): Promise<T>;
-  send<T>(method: 'POST' | 'PUT', path: string, body?: unknown): Promise<T>;
+  get<P extends GetPath>(path: P, ...request: ArgsOf<OperationOf<P, 'get'>>): Promise<Answer<P>>;
+  send<M extends 'POST' | 'PUT' | 'PATCH' | 'DELETE', P extends PathsOf<Lowercase<M>>>(
+    method: M,
+    path: P,
+    ...request: ArgsOf<Op<M, P>>
+  ): Promise<AnswerOf<Op<M, P>>>;
   /** A request whose answer is a file: it is handed to the browser as a download. */
-  download(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ filename: string; bytes: number; blob: Blob }>;
+  download<M extends 'GET' | 'POST', P extends PathsOf<Lowercase<M>>>(
+    method: M,
+    path: P,
+    ...request: ArgsOf<Op<M, P>>
+  ): Promise<{ filename: string; bytes: number; blob: Blob }>;
 }
+
+/** A path template with its parameters filled in, each percent-encoded: `/v1/identities/{id}` → `/v1/identities/svc%2F1`. */
+export function fillPath(template: string, params: Record<string, unknown> = {}): string {
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined || value === null) throw new Error(`${template}: no value for ${name}`);
+    return encodeURIComponent(String(value));
+  });
+}
+
+/** The URL of a call: its path template filled in, then its query. */
+function urlOf(template: string, request: unknown): string {
+  const r = (request ?? {}) as { path?: Record<string, unknown>; query?: Query };
+  return withQuery(fillPath(template, r.path), r.query);
+}
+const bodyOf = (request: unknown): unknown => (request as { body?: unknown } | undefined)?.body;
 
 async function problemOf(res: Response): Promise<Problem> {
   const type = res.headers.get('content-type') ?? '';
@@ -93,16 +135,16 @@ export function client(credential: Credential, onUnauthenticated: (problem: Prob
     return res;
   };
   return {
-    async get<T>(path: string, query?: Query) {
-      return (await (await call('GET', withQuery(path, query))).json()) as T;
+    async get(path, ...[request]) {
+      return await (await call('GET', urlOf(path, request))).json();
     },
-    async send<T>(method: 'POST' | 'PUT', path: string, body?: unknown) {
-      const res = await call(method, path, body ?? {});
+    async send(method, path, ...[request]) {
+      const res = await call(method, urlOf(path, request), bodyOf(request) ?? {});
       const text = await res.text();
-      return (text ? JSON.parse(text) : {}) as T;
+      return text ? JSON.parse(text) : undefined;
     },
-    async download(method, path, body) {
-      const res = await call(method, path, body);
+    async download(method, path, ...[request]) {
+      const res = await call(method, urlOf(path, request), bodyOf(request));
       const disposition = res.headers.get('content-disposition') ?? '';
       const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? 'download.bin';
       const blob = await res.blob();
@@ -125,7 +167,7 @@ export function saveBlob(blob: Blob, filename: string): void {
 
 /** Asks the server whether a credential is good (and whose it is), before it is kept. */
 export async function whoIs(credential: Credential): Promise<Me> {
-  return client(credential, () => undefined).get<Me>('/v1/me');
+  return client(credential, () => undefined).get('/v1/me');
 }
 
 /**
@@ -136,7 +178,7 @@ export async function currentSession(): Promise<SessionInfo | null> {
   // The CSRF cookie lives exactly as long as the session cookie: without it there is nothing to ask.
   if (!csrfToken()) return null;
   try {
-    const s = await client({ kind: 'session' }, () => undefined).get<SessionInfo>('/v1/session');
+    const s = await client({ kind: 'session' }, () => undefined).get('/v1/session');
     const { id, amr, acr, auth_time, expires_at } = s.session;
     return {
       user: s.user,

@@ -4,7 +4,7 @@
 // names the state and the API's cursor within it.
 import { useQuery } from '@tanstack/react-query';
 import { useSession } from './session';
-import { ACCOUNT_STATES, type AccountState, type DiscoveredAccount, type Page } from './types';
+import { ACCOUNT_STATES, type AccountState, type DiscoveredAccount } from './types';
 
 interface At {
   state: number;
@@ -34,11 +34,8 @@ export function useAccountsPage(filter: { source?: string; state?: AccountState 
       const items: DiscoveredAccount[] = [];
       const at = decode(cursor);
       while (at.state < states.length && items.length < limit) {
-        const page = await api.get<Page<DiscoveredAccount>>('/v1/discovery/accounts', {
-          source: filter.source,
-          state: states[at.state],
-          limit: limit - items.length,
-          cursor: at.cursor,
+        const page = await api.get('/v1/discovery/accounts', {
+          query: { source: filter.source, state: states[at.state], limit: limit - items.length, cursor: at.cursor },
         });
         items.push(...page.items);
         if (page.next_cursor) {

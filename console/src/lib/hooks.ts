@@ -1,14 +1,22 @@
-// Data hooks over the API client: cached per path and query, refreshed after any change.
+// Data hooks over the API client: cached per path and request, refreshed after any change.
 import { useMutation, useQuery, useQueryClient, type UseQueryOptions } from '@tanstack/react-query';
-import type { Query } from './api';
+import type { ArgsOf, OperationOf } from '../../../openapi/client';
+import type { Answer, GetPath } from './api';
 import { useSession } from './session';
 
-export function useApi<T>(path: string | null, query?: Query, opts: Partial<UseQueryOptions<T>> = {}) {
+/**
+ * A GET of an operation of the API by its path template, with its path parameters and query
+ * (`useApi('/v1/identities/{id}', { path: { id } })`); its data is typed by the response schema.
+ * `opts.enabled: false` waits (a page that does not know its parameters yet).
+ */
+export function useApi<P extends GetPath>(
+  path: P,
+  ...[request, opts = {}]: [...ArgsOf<OperationOf<P, 'get'>>, opts?: Partial<UseQueryOptions<Answer<P>>>]
+) {
   const { api } = useSession();
-  return useQuery<T>({
-    queryKey: [path, query ?? {}],
-    queryFn: () => api.get<T>(path!, query),
-    enabled: path !== null,
+  return useQuery<Answer<P>>({
+    queryKey: [path, request ?? {}],
+    queryFn: () => api.get(path, ...([request] as ArgsOf<OperationOf<P, 'get'>>)),
     ...opts,
   });
 }

@@ -23,7 +23,7 @@ function Request({ a }: { a: Approval }) {
   const { api } = useSession();
   const [reason, setReason] = useState('');
   const vote = useAction((decision: 'approve' | 'reject') =>
-    api.send('POST', `/v1/approvals/${a.id}/${decision}`, reason ? { reason } : {}),
+    api.send('POST', `/v1/approvals/{id}/${decision}`, { path: { id: a.id }, body: reason ? { reason } : {} }),
   );
   const yes = a.votes.filter((v) => v.decision === 'approve').length;
   return (
@@ -60,8 +60,8 @@ function Request({ a }: { a: Approval }) {
 }
 
 export function Approvals() {
-  const inbox = useApi<{ items: Approval[] }>('/v1/approvals', { mine: 'pending', limit: 200 }, { refetchInterval: 5_000 });
-  const recent = useApi<{ items: Approval[] }>('/v1/approvals', { limit: 20 });
+  const inbox = useApi('/v1/approvals', { query: { mine: 'pending', limit: 200 } }, { refetchInterval: 5_000 });
+  const recent = useApi('/v1/approvals', { query: { limit: 20 } });
   return (
     <>
       <h1>Approvals</h1>

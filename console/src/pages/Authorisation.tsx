@@ -6,10 +6,14 @@ import { Link } from 'wouter';
 import { EventTable } from '../components/Events';
 import { ImpactGraph } from '../components/ImpactGraph';
 import { Empty, ErrorBox, KeyValues, Loading, Status, When } from '../components/ui';
+import type { Body } from '../lib/api';
 import { useAction, useApi } from '../lib/hooks';
 import { Can, useSession } from '../lib/session';
-import type { Approval, AuthorisationRecord, Impact, LedgerEvent, Page, Transition } from '../lib/types';
+import type { Approval, AuthorisationRecord, Transition } from '../lib/types';
 import { AUTHORISATION_STATUSES } from '../lib/vocabulary';
+
+type Proposal = Body<'POST', '/v1/authorisations/{id}/transitions'>;
+type AuthStatus = Proposal['to'];
 
 function toIso(local: string): string | undefined {
   return local ? new Date(local).toISOString() : undefined;
@@ -17,24 +21,24 @@ function toIso(local: string): string | undefined {
 
 function Preview({ auth }: { auth: AuthorisationRecord }) {
   const { api } = useSession();
-  const path = `/v1/authorisations/${encodeURIComponent(auth.id)}`;
-  const [to, setTo] = useState<string>(auth.status === 'withdrawn' ? 'authorised' : 'withdrawn');
+  const [to, setTo] = useState<AuthStatus>(auth.status === 'withdrawn' ? 'authorised' : 'withdrawn');
   const [denied, setDenied] = useState('');
-  const [asked, setAsked] = useState<{ to: string; denied: string } | null>(null);
+  const [asked, setAsked] = useState<{ to: AuthStatus; denied: string } | null>(null);
   const askedTo = asked?.to.replace(/_/g, ' ');
   const [proposed, setProposed] = useState<Transition | null>(null);
-  const impact = useApi<Impact>(
-    asked ? `${path}/impact` : null,
-    asked ? { to: asked.to, denied_actions: asked.denied || undefined } : undefined,
+  const impact = useApi(
+    '/v1/authorisations/{id}/impact',
+    { path: { id: auth.id }, query: { to: asked?.to ?? to, denied_actions: asked?.denied || undefined } },
+    { enabled: asked !== null },
   );
   // The scope (entity/service/member state) of each authorisation the change would move.
   const moved = useQueries({
     queries: (impact.data?.moved ?? []).map((m) => ({
       queryKey: [`/v1/authorisations/${m.id}`],
-      queryFn: () => api.get<AuthorisationRecord>(`/v1/authorisations/${encodeURIComponent(m.id)}`),
+      queryFn: () => api.get('/v1/authorisations/{id}', { path: { id: m.id } }),
     })),
   });
-  const propose = useAction((body: Record<string, unknown>) => api.send<Transition>('POST', `${path}/transitions`, body));
+  const propose = useAction((body: Proposal) => api.send('POST', '/v1/authorisations/{id}/transitions', { path: { id: auth.id }, body }));
   const submitPreview = (e: FormEvent) => {
     e.preventDefault();
     setProposed(null);
@@ -44,7 +48,7 @@ function Preview({ auth }: { auth: AuthorisationRecord }) {
     e.preventDefault();
     const f = e.currentTarget.elements;
     const value = (n: string) => (f.namedItem(n) as HTMLInputElement).value.trim();
-    const body: Record<string, unknown> = { to: asked!.to, reason: value('reason'), reference: value('reference') };
+    const body: Proposal = { to: asked!.to, reason: value('reason'), reference: value('reference') };
     const effective = toIso(value('effective_at'));
     const deadline = toIso(value('deadline'));
     if (effective) body.effective_at = effective;
@@ -66,7 +70,7 @@ function Preview({ auth }: { auth: AuthorisationRecord }) {
       <form className="row" onSubmit={submitPreview} aria-label="Preview a change">
         <label>
           New status
-          <select value={to} onChange={(e) => setTo(e.target.value)}>
+          <select value={to} onChange={(e) => setTo(e.target.value as AuthStatus)}>
             {AUTHORISATION_STATUSES.filter((s) => s !== auth.status).map((s) => (
               <option key={s} value={s}>
                 {s.replace(/_/g, ' ')}
@@ -152,10 +156,10 @@ function Votes({ approval }: { approval: Approval | undefined }) {
 
 function Transitions({ auth }: { auth: AuthorisationRecord }) {
   const { api, me } = useSession();
-  const transitions = useApi<{ items: Transition[] }>('/v1/transitions', { limit: 200 }, { refetchInterval: 5_000 });
-  const approvals = useApi<{ items: Approval[] }>('/v1/approvals', { kind: 'transition', limit: 200 }, { refetchInterval: 5_000 });
+  const transitions = useApi('/v1/transitions', { query: { limit: 200 } }, { refetchInterval: 5_000 });
+  const approvals = useApi('/v1/approvals', { query: { kind: 'transition', limit: 200 } }, { refetchInterval: 5_000 });
   const vote = useAction(({ id, decision }: { id: string; decision: 'approve' | 'reject' }) =>
-    api.send('POST', `/v1/approvals/${id}/${decision}`, {}),
+    api.send('POST', `/v1/approvals/{id}/${decision}`, { path: { id }, body: {} }),
   );
   if (transitions.error) return <ErrorBox error={transitions.error} />;
   if (!transitions.data) return <Loading />;
@@ -244,10 +248,10 @@ function Transitions({ auth }: { auth: AuthorisationRecord }) {
 }
 
 export function Authorisation({ id }: { id: string }) {
-  const auth = useApi<AuthorisationRecord>(`/v1/authorisations/${encodeURIComponent(id)}`, undefined, { refetchInterval: 5_000 });
-  const history = useApi<Page<LedgerEvent>>(
+  const auth = useApi('/v1/authorisations/{id}', { path: { id } }, { refetchInterval: 5_000 });
+  const history = useApi(
     '/v1/events',
-    { subject_type: 'authorisation', subject_id: id, order: 'desc', limit: 100 },
+    { query: { subject_type: 'authorisation', subject_id: id, order: 'desc', limit: 100 } },
     { refetchInterval: 5_000 },
   );
   if (auth.isPending) return <Loading what={`Loading ${id}`} />;

@@ -2,9 +2,9 @@
 import { Link } from 'wouter';
 import { FilterSelect } from '../components/FilterSelect';
 import { ErrorBox, Loading, Status, When } from '../components/ui';
+import type { QueryFor } from '../lib/api';
 import { useApi } from '../lib/hooks';
 import { useCursorStack } from '../lib/paging';
-import type { AuthorisationRecord, Page } from '../lib/types';
 import { useSearchParams } from '../lib/url';
 import { AUTHORISATION_STATUSES, MEMBER_STATES, MICA_SERVICES } from '../lib/vocabulary';
 
@@ -17,11 +17,9 @@ export function Authorisations() {
     status: params.get('status') ?? undefined,
   };
   const pages = useCursorStack(JSON.stringify(filters));
-  const q = useApi<Page<AuthorisationRecord>>(
-    '/v1/authorisations',
-    { ...filters, limit: 200, cursor: pages.cursor },
-    { placeholderData: (p) => p },
-  );
+  // The URL's filters as they are: the server refuses a value it does not know (400), shown as the error.
+  const query = { ...filters, limit: 200, cursor: pages.cursor } as QueryFor<'/v1/authorisations'>;
+  const q = useApi('/v1/authorisations', { query }, { placeholderData: (p) => p });
   const select = (k: keyof typeof filters, label: string, values: readonly string[]) => (
     <FilterSelect label={label} values={values} value={filters[k]} onChange={(v) => update({ [k]: v })} />
   );

@@ -10,7 +10,7 @@ import { ErrorBox, Loading } from '../components/ui';
 import { useAccountsPage } from '../lib/discovery';
 import { useApi } from '../lib/hooks';
 import { useCursorStack } from '../lib/paging';
-import { ACCOUNT_STATES, type DiscoveredAccount, type DiscoverySource } from '../lib/types';
+import { ACCOUNT_STATES, type DiscoveredAccount } from '../lib/types';
 import { useSearchParams } from '../lib/url';
 
 const PAGE = 50;
@@ -61,7 +61,7 @@ export function Discovery() {
   const filter = { ...(source ? { source } : {}), ...(state ? { state } : {}) };
   const pages = useCursorStack(JSON.stringify(filter));
   const accounts = useAccountsPage(filter, pages.cursor, PAGE);
-  const sources = useApi<{ items: DiscoverySource[] }>('/v1/discovery/sources');
+  const sources = useApi('/v1/discovery/sources');
   const data = accounts.data;
   return (
     <>

@@ -5,12 +5,11 @@ import { ErrorBox, Loading, When } from '../components/ui';
 import { saveBlob } from '../lib/api';
 import { useApi } from '../lib/hooks';
 import { Can, useSession } from '../lib/session';
-import type { LedgerEvent, Page, ReadinessItem } from '../lib/types';
 
 export function Evidence() {
   const { api, can } = useSession();
-  const readiness = useApi<{ items: ReadinessItem[] }>('/v1/readiness', { brief: true });
-  const exports = useApi<Page<LedgerEvent>>('/v1/events', { subject_type: 'evidence_pack', order: 'desc', limit: 20 });
+  const readiness = useApi('/v1/readiness', { query: { brief: true } });
+  const exports = useApi('/v1/events', { query: { subject_type: 'evidence_pack', order: 'desc', limit: 20 } });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<{ filename: string; bytes: number } | null>(null);
@@ -25,9 +24,7 @@ export function Evidence() {
     setDone(null);
     try {
       const pack = await api.download('POST', '/v1/evidence-packs', {
-        entity,
-        jurisdiction,
-        ...(asOf ? { as_of: new Date(asOf).toISOString() } : {}),
+        body: { entity: entity!, jurisdiction: jurisdiction!, ...(asOf ? { as_of: new Date(asOf).toISOString() } : {}) },
       });
       saveBlob(pack.blob, pack.filename);
       setDone({ filename: pack.filename, bytes: pack.bytes });

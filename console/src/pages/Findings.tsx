@@ -5,16 +5,19 @@ import { FilterSelect } from '../components/FilterSelect';
 import { LineChart } from '../components/LineChart';
 import { ReasonButton } from '../components/Reason';
 import { Empty, ErrorBox, Loading, Severity, Status, When } from '../components/ui';
+import type { QueryFor } from '../lib/api';
 import { useAction, useApi } from '../lib/hooks';
 import { Can, useSession } from '../lib/session';
-import { SEVERITIES, type Control, type Finding, type ReadinessItem } from '../lib/types';
+import { SEVERITIES } from '../lib/types';
 import { useSearchParams } from '../lib/url';
 
-type Lag = Record<string, { resolved: number; p50_hours: number; p90_hours: number; max_hours: number; overdue_open: number }>;
 const STATUSES = ['open', 'acknowledged', 'resolved', 'accepted_risk'];
 
 function Trend({ entity, jurisdiction }: { entity: string; jurisdiction: string }) {
-  const q = useApi<{ items: { at: string; score: number }[] }>('/v1/readiness/trend', { entity, jurisdiction });
+  // A member state from the page's URL or the readiness list: the server refuses one it does not know (400).
+  const q = useApi('/v1/readiness/trend', {
+    query: { entity, jurisdiction: jurisdiction as QueryFor<'/v1/readiness/trend'>['jurisdiction'] },
+  });
   if (q.error) return <ErrorBox error={q.error} />;
   if (!q.data) return <Loading />;
   return <LineChart points={q.data.items.map((p) => ({ at: p.at, value: p.score }))} label={`Readiness of ${entity} in ${jurisdiction}`} />;
@@ -23,8 +26,9 @@ function Trend({ entity, jurisdiction }: { entity: string; jurisdiction: string 
 export function Findings() {
   const { api } = useSession();
   const [params, update] = useSearchParams();
+  // As the page's URL says: the server refuses a value it does not know (400), shown as the error.
   const f = {
-    severity: params.get('severity') ?? undefined,
+    severity: (params.get('severity') ?? undefined) as QueryFor<'/v1/findings'>['severity'],
     status: params.get('status') ?? undefined,
     check: params.get('check') ?? undefined,
     owner: params.get('owner') ?? undefined,
@@ -32,12 +36,12 @@ export function Findings() {
   };
   const entity = params.get('entity') ?? undefined;
   const jurisdiction = params.get('jurisdiction') ?? undefined;
-  const findings = useApi<{ items: Finding[] }>('/v1/findings', { ...f, limit: 5000 });
-  const controls = useApi<{ controls: Control[] }>('/v1/controls');
-  const lag = useApi<Lag>('/v1/findings-lag');
-  const readiness = useApi<{ items: ReadinessItem[] }>('/v1/readiness', { brief: true });
+  const findings = useApi('/v1/findings', { query: { ...f, limit: 5000 } });
+  const controls = useApi('/v1/controls');
+  const lag = useApi('/v1/findings-lag');
+  const readiness = useApi('/v1/readiness', { query: { brief: true } });
   const ack = useAction(({ id, note }: { id: string; note: string }) =>
-    api.send('POST', `/v1/findings/${encodeURIComponent(id)}/acknowledge`, { note }),
+    api.send('POST', '/v1/findings/{id}/acknowledge', { path: { id }, body: { note } }),
   );
   const title = new Map((controls.data?.controls ?? []).map((c) => [c.id, `${c.framework} ${c.ref}: ${c.title}`]));
   // Entity and member state narrow on the finding's scopes (entity/service/member state).

@@ -6,40 +6,17 @@ import { EventTable } from '../components/Events';
 import { ObservedAccounts } from '../components/ObservedAccounts';
 import { ReasonButton } from '../components/Reason';
 import { Empty, ErrorBox, KeyValues, Loading, Severity, Status, When } from '../components/ui';
+import type { Body } from '../lib/api';
 import { useAction, useApi } from '../lib/hooks';
 import { Can, useSession } from '../lib/session';
-import type { Finding, Identity, LedgerEvent, Page } from '../lib/types';
-
-interface Credential {
-  id: string;
-  type: string;
-  status?: string;
-  created_at?: string;
-  [k: string]: unknown;
-}
-interface Grant {
-  id: string;
-  actions: string[];
-  scope: unknown;
-  status: string;
-  expires_at?: string;
-  requester: string;
-  justification?: string;
-}
-interface Exception {
-  id: string;
-  control: string;
-  status: string;
-  expires_at?: string;
-  justification: string;
-}
+import type { Identity } from '../lib/types';
 
 function StatusActions({ identity }: { identity: Identity }) {
   const { api } = useSession();
-  const change = useAction(({ status, reason }: { status: string; reason: string }) =>
-    api.send('POST', `/v1/identities/${encodeURIComponent(identity.id)}/status`, { status, reason }),
+  const change = useAction((body: Body<'POST', '/v1/identities/{id}/status'>) =>
+    api.send('POST', '/v1/identities/{id}/status', { path: { id: identity.id }, body }),
   );
-  const next =
+  const next: [Body<'POST', '/v1/identities/{id}/status'>['status'], string][] =
     identity.status === 'active'
       ? [
           ['suspended', 'Suspend'],
@@ -57,9 +34,9 @@ function StatusActions({ identity }: { identity: Identity }) {
         {next.map(([status, label]) => (
           <ReasonButton
             key={status}
-            label={label!}
+            label={label}
             danger={status !== 'active'}
-            onConfirm={(reason) => change.mutateAsync({ status: status!, reason })}
+            onConfirm={(reason) => change.mutateAsync({ status, reason })}
           />
         ))}
       </div>
@@ -68,20 +45,21 @@ function StatusActions({ identity }: { identity: Identity }) {
 }
 
 export function IdentityPage({ id }: { id: string }) {
-  const path = `/v1/identities/${encodeURIComponent(id)}`;
-  const identity = useApi<Identity>(path);
-  const credentials = useApi<{ items: Credential[] }>(`${path}/credentials`);
-  const grants = useApi<{ items: Grant[] }>(`${path}/grants`);
-  const exceptions = useApi<{ items: Exception[] }>('/v1/exceptions', { identity: id, limit: 100 });
-  const decisions = useApi<Page<LedgerEvent>>('/v1/events', {
-    subject_id: id,
-    subject_type: 'identity',
-    action: 'decision.recorded',
-    order: 'desc',
-    limit: 20,
+  const identity = useApi('/v1/identities/{id}', { path: { id } });
+  const credentials = useApi('/v1/identities/{id}/credentials', { path: { id } });
+  const grants = useApi('/v1/identities/{id}/grants', { path: { id } });
+  const exceptions = useApi('/v1/exceptions', { query: { identity: id, limit: 100 } });
+  const decisions = useApi('/v1/events', {
+    query: {
+      subject_id: id,
+      subject_type: 'identity',
+      action: 'decision.recorded',
+      order: 'desc',
+      limit: 20,
+    },
   });
-  const findings = useApi<{ items: Finding[] }>('/v1/findings', { subject: id });
-  const history = useApi<Page<LedgerEvent>>('/v1/events', { subject_id: id, order: 'desc', limit: 200 });
+  const findings = useApi('/v1/findings', { query: { subject: id } });
+  const history = useApi('/v1/events', { query: { subject_id: id, order: 'desc', limit: 200 } });
   if (identity.isPending) return <Loading what={`Loading ${id}`} />;
   if (identity.error)
     return (
@@ -193,7 +171,7 @@ export function IdentityPage({ id }: { id: string }) {
                     </td>
                     <td>{c.type}</td>
                     <td>
-                      <Status value={c.status ?? 'active'} />
+                      <Status value={c.revoked_at ? 'revoked' : 'active'} />
                     </td>
                     <td>
                       <When at={c.created_at} />
@@ -215,8 +193,8 @@ export function IdentityPage({ id }: { id: string }) {
               <thead>
                 <tr>
                   <th>Grant</th>
+                  <th>Kind</th>
                   <th>Actions</th>
-                  <th>Status</th>
                   <th>Ends</th>
                 </tr>
               </thead>
@@ -226,12 +204,11 @@ export function IdentityPage({ id }: { id: string }) {
                     <td>
                       <code>{g.id}</code>
                     </td>
-                    <td>{g.actions.join(', ')}</td>
+                    <td>{g.kind.replace(/_/g, ' ')}</td>
+                    <td>{g.actions?.join(', ') ?? (g.control ? `control ${g.control}` : '—')}</td>
                     <td>
-                      <Status value={g.status} />
-                    </td>
-                    <td>
-                      <When at={g.expires_at} />
+                      {/* A grant ends at a time in milliseconds since the epoch. */}
+                      <When at={new Date(g.expires_at).toISOString()} />
                     </td>
                   </tr>
                 ))}

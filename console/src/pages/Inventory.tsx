@@ -4,9 +4,9 @@ import type { FormEvent } from 'react';
 import { Link } from 'wouter';
 import { FilterSelect } from '../components/FilterSelect';
 import { ErrorBox, Loading, Status, When } from '../components/ui';
+import type { QueryFor } from '../lib/api';
 import { useApi } from '../lib/hooks';
 import { useCursorStack } from '../lib/paging';
-import type { Identity, Page } from '../lib/types';
 import { useSearchParams } from '../lib/url';
 import {
   CAPABILITIES,
@@ -53,11 +53,9 @@ export function Inventory() {
   const order = params.get('order') === 'desc' ? 'desc' : 'asc';
   const pages = useCursorStack(JSON.stringify([filters, sort, order]));
   const cursor = pages.cursor;
-  const q = useApi<Page<Identity>>(
-    '/v1/identities',
-    { ...filters, sort, order, limit: PAGE, cursor, count: true },
-    { placeholderData: (prev) => prev, refetchInterval: 10_000 },
-  );
+  // The URL's filters and sort as they are: the server refuses a value it does not know (400), shown as the error.
+  const query = { ...filters, sort, order, limit: PAGE, cursor, count: true } as QueryFor<'/v1/identities'>;
+  const q = useApi('/v1/identities', { query }, { placeholderData: (prev) => prev, refetchInterval: 10_000 });
   const search = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const v = (e.currentTarget.elements.namedItem('q') as HTMLInputElement).value.trim();

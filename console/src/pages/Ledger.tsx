@@ -4,30 +4,17 @@
 import { useState } from 'react';
 import { EventTable } from '../components/Events';
 import { ErrorBox, KeyValues, Loading, When } from '../components/ui';
+import type { Answer } from '../lib/api';
 import { useApi } from '../lib/hooks';
 import { useCursorStack } from '../lib/paging';
 import { verifyEventInclusion, type VerificationResult } from '../lib/ledger-verify';
 import { useSession } from '../lib/session';
-import type { LedgerEvent, Page } from '../lib/types';
+import type { LedgerEvent } from '../lib/types';
 import { useSearchParams } from '../lib/url';
 
 const PIN = 'mandate.ledger.pinned-key';
 
-interface Checkpoint {
-  size: number;
-  root: string;
-  note: string;
-  created_at: string;
-  verifier_key: string;
-}
-interface InclusionProof {
-  seq: number;
-  leaf_index: number;
-  tree_size: number;
-  leaf_hash: string;
-  root: string;
-  proof: string[];
-}
+type Checkpoint = Answer<'/v1/ledger/checkpoint'>;
 
 function Verify({ event }: { event: LedgerEvent }) {
   const { api } = useSession();
@@ -42,9 +29,9 @@ function Verify({ event }: { event: LedgerEvent }) {
     setResult(null);
     try {
       // The latest signed checkpoint, or a fresh one if the event came after it.
-      let checkpoint = await api.get<Checkpoint>('/v1/ledger/checkpoint');
-      if (checkpoint.size < event.seq) checkpoint = await api.get<Checkpoint>('/v1/ledger/checkpoint', { fresh: true });
-      const proof = await api.get<InclusionProof>('/v1/ledger/proof/inclusion', { seq: event.seq, size: checkpoint.size });
+      let checkpoint = await api.get('/v1/ledger/checkpoint');
+      if (checkpoint.size < event.seq) checkpoint = await api.get('/v1/ledger/checkpoint', { query: { fresh: true } });
+      const proof = await api.get('/v1/ledger/proof/inclusion', { query: { seq: event.seq, size: checkpoint.size } });
       const verified = await verifyEventInclusion({
         event,
         proof,
@@ -156,12 +143,12 @@ export function Ledger() {
   const action = params.get('action') ?? undefined;
   const seq = params.get('seq') ? Number(params.get('seq')) : undefined;
   const pages = useCursorStack(JSON.stringify([subject, action]));
-  const events = useApi<Page<LedgerEvent>>(
+  const events = useApi(
     '/v1/events',
-    { order: 'desc', limit: 50, subject_id: subject, action, cursor: pages.cursor },
+    { query: { order: 'desc', limit: 50, subject_id: subject, action, cursor: pages.cursor } },
     { placeholderData: (p) => p },
   );
-  const one = useApi<LedgerEvent>(seq ? `/v1/events/${seq}` : null);
+  const one = useApi('/v1/events/{seq}', { path: { seq: seq ?? 0 } }, { enabled: !!seq });
   const apply = (k: string) => (e: { currentTarget: HTMLInputElement }) => update({ [k]: e.currentTarget.value.trim() || undefined });
   const selected = one.data;
   return (
