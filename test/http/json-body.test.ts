@@ -52,6 +52,8 @@ test('property: any JSON document without duplicates parses as JSON.parse does; 
       ),
       fc.nat(),
       (obj, n) => {
+        // A prototype key deeper in a value is refused first (as it should be): not this property's case.
+        fc.pre(!/"(__proto__|prototype)"/.test(JSON.stringify(obj)));
         const keys = Object.keys(obj);
         const key = keys[n % keys.length]!;
         const text = `${JSON.stringify(obj).slice(0, -1)},${JSON.stringify(key)}:null}`;
