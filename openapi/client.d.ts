@@ -56,3 +56,43 @@ type Success = 200 | 201 | 202 | 203 | 206;
 export type AnswerOf<O> = O extends { responses: infer R }
   ? { [C in keyof R]: C extends Success ? JsonOf<R[C]> : C extends 204 ? undefined : never }[keyof R]
   : never;
+
+/** A value as a command line gives it: an enumeration's text as any text (the server checks it), deeply. */
+export type Loose<T> = T extends string
+  ? string
+  : T extends number
+    ? number
+    : T extends boolean
+      ? boolean
+      : T extends readonly (infer U)[]
+        ? Loose<U>[]
+        : T extends object
+          ? { [K in keyof T]: Loose<T[K]> }
+          : T;
+
+/** A query whose parameters are the operation's, any of their values as text (the server checks them): what a CLI flag gives. */
+export type LooseQueryOf<O> = [QueryOf<O>] extends [never]
+  ? never
+  : { [K in keyof QueryOf<O>]?: string | number | boolean | undefined };
+
+/**
+ * `RequestOf<O>` as a command line fills it in: the query's values and the body's enumerations as
+ * text (`LooseQueryOf`, `Loose`); the path parameters, the parameters' and the body's fields as the
+ * operation has them. With more options of the client's own (`Extra`).
+ */
+export type LooseRequestOf<O, Extra> = ([PathParamsOf<O>] extends [never] ? { path?: never } : { path: PathParamsOf<O> }) &
+  ([QueryOf<O>] extends [never] ? { query?: never } : { query?: LooseQueryOf<O> }) &
+  ([RequiredBody<O>] extends [never]
+    ? [OptionalBody<O>] extends [never]
+      ? { body?: never }
+      : { body?: Loose<OptionalBody<O>> }
+    : { body: Loose<RequiredBody<O>> }) &
+  Extra;
+
+/** `LooseRequestOf` as a client method's rest arguments: optional when nothing in it is required. */
+export type LooseArgsOf<O, Extra> = Record<string, never> extends LooseRequestOf<O, Extra>
+  ? [request?: LooseRequestOf<O, Extra>]
+  : [request: LooseRequestOf<O, Extra>];
+
+/** The items of a list operation's answer (`{ items: T[] }`). */
+export type ItemOf<O> = AnswerOf<O> extends { items: (infer T)[] } ? T : never;

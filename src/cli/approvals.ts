@@ -10,9 +10,8 @@ import type { Approval } from '../state/approvals.js';
 import { APPROVAL_KINDS, APPROVAL_STATUSES, type ApprovalRule } from '../core/approvals.js';
 import { EXCEPTION_CONTROLS } from '../core/grants.js';
 import { parseSpanSeconds } from '../core/time.js';
-import type { AccessRequest, BreakGlassActivation, PolicyException } from '../grants/service.js';
-import type { GrantEntry } from '../state/grants.js';
-import { cappedLimit, CliError, type Client } from './client.js';
+import type { BreakGlassActivation, PolicyException } from '../grants/service.js';
+import { cappedLimit, CliError, type Answer, type Client } from './client.js';
 import { table } from './table.js';
 
 type ClientOf = (cmd: Command) => { client: Client; json: boolean };
@@ -24,7 +23,7 @@ const REVIEW_STATUSES = ['open', 'done', 'none'] as const;
 /** The server's ISO 8601 form: a date, or a date-time with a zone. */
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
-const enc = encodeURIComponent;
+const _enc = encodeURIComponent;
 
 /** A repeatable flag that also takes comma-separated values: --action a --action b,c. */
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -50,13 +49,6 @@ function timestampOf(value: string, flag: string): string {
   if (!TIMESTAMP.test(value) || !Number.isFinite(Date.parse(value)))
     throw new CliError(`${flag} must be an ISO 8601 date (2026-12-31) or date-time with a zone (2026-12-31T17:00:00Z), not "${value}"`, 2);
   return value;
-}
-
-export function queryOf(params: Record<string, string | number | undefined>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
-  const s = q.toString();
-  return s ? `?${s}` : '';
 }
 
 const truncate = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
@@ -105,7 +97,7 @@ function describeApproval(a: Approval): string {
   return lines.join('\n');
 }
 
-function describeAccess(r: AccessRequest): string {
+function describeAccess(r: Answer<'/v1/access-requests/{id}'>): string {
   const lines = [
     `access request ${r.id} for ${r.identity} is ${r.status}`,
     `  actions:       ${r.actions.join(', ')}`,
@@ -171,7 +163,7 @@ function registerApprovals(program: Command, clientOf: ClientOf, print: Print): 
       const { client, json } = clientOf(cmd);
       const limit = limitOf(o.limit);
       if (o.mine && o.status) throw new CliError('--mine lists the pending requests you can decide: it does not combine with --status', 2);
-      const items = await client.listCapped<Approval>(
+      const items = await client.listCapped(
         '/v1/approvals',
         { mine: o.mine ? 'pending' : undefined, status: o.status, kind: o.kind },
         limit,
@@ -193,7 +185,7 @@ function registerApprovals(program: Command, clientOf: ClientOf, print: Print): 
     .description('one approval request with its votes')
     .action(async (id: string, _o: unknown, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<Approval>('GET', `/v1/approvals/${enc(id)}`);
+      const { body } = await client.call('GET', '/v1/approvals/{id}', { path: { id } });
       print(json ? JSON.stringify(body, null, 2) : describeApproval(body));
     });
 
@@ -204,7 +196,8 @@ function registerApprovals(program: Command, clientOf: ClientOf, print: Print): 
       .option('--reason <text>', 'why (recorded with your vote)')
       .action(async (id: string, o: { reason?: string }, cmd: Command) => {
         const { client, json } = clientOf(cmd);
-        const { body } = await client.request<Approval>('POST', `/v1/approvals/${enc(id)}/${decision}`, {
+        const { body } = await client.call('POST', `/v1/approvals/{id}/${decision}`, {
+          path: { id },
           body: o.reason ? { reason: o.reason } : {},
         });
         print(json ? JSON.stringify(body, null, 2) : approvalLine(body));
@@ -216,7 +209,7 @@ function registerApprovals(program: Command, clientOf: ClientOf, print: Print): 
     .description('the approval rules in force (the first that matches a request decides)')
     .action(async (_o: unknown, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ items: ApprovalRule[] }>('GET', '/v1/approval-rules');
+      const { body } = await client.call('GET', '/v1/approval-rules');
       if (json) return print(JSON.stringify(body.items, null, 2));
       const when = (r: ApprovalRule) =>
         Object.entries(r.when ?? {})
@@ -261,7 +254,7 @@ function registerAccess(program: Command, clientOf: ClientOf, print: Print): voi
         const { client, json } = clientOf(cmd);
         if (!o.action.length) throw new CliError('give at least one --action', 2);
         const duration = parseDuration(o.duration);
-        const { body } = await client.request<AccessRequest>('POST', '/v1/access-requests', {
+        const { body } = await client.call('POST', '/v1/access-requests', {
           body: {
             identity,
             actions: o.action,
@@ -289,7 +282,7 @@ function registerAccess(program: Command, clientOf: ClientOf, print: Print): voi
       const { client, json } = clientOf(cmd);
       const limit = limitOf(o.limit);
       const body = {
-        items: await client.listCapped<AccessRequest>('/v1/access-requests', { identity: o.identity, status: o.status }, limit, 500),
+        items: await client.listCapped('/v1/access-requests', { identity: o.identity, status: o.status }, limit, 500),
       };
       if (json) return print(JSON.stringify(body.items, null, 2));
       if (!body.items.length) return print('no access requests match');
@@ -311,7 +304,7 @@ function registerAccess(program: Command, clientOf: ClientOf, print: Print): voi
     .description('one access request')
     .action(async (id: string, _o: unknown, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<AccessRequest>('GET', `/v1/access-requests/${enc(id)}`);
+      const { body } = await client.call('GET', '/v1/access-requests/{id}', { path: { id } });
       print(json ? JSON.stringify(body, null, 2) : describeAccess(body));
     });
 
@@ -321,7 +314,7 @@ function registerAccess(program: Command, clientOf: ClientOf, print: Print): voi
     .requiredOption('--reason <text>', 'why (recorded)')
     .action(async (id: string, o: { reason: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<AccessRequest>('POST', `/v1/access-requests/${enc(id)}/revoke`, { body: { reason: o.reason } });
+      const { body } = await client.call('POST', '/v1/access-requests/{id}/revoke', { path: { id }, body: { reason: o.reason } });
       print(json ? JSON.stringify(body, null, 2) : `access request ${body.id} for ${body.identity} is ${body.status}`);
     });
 
@@ -330,7 +323,7 @@ function registerAccess(program: Command, clientOf: ClientOf, print: Print): voi
     .description('what an identity holds beyond its entitlement right now')
     .action(async (identity: string, _o: unknown, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ items: GrantEntry[] }>('GET', `/v1/identities/${enc(identity)}/grants`);
+      const { body } = await client.call('GET', '/v1/identities/{id}/grants', { path: { id: identity } });
       if (json) return print(JSON.stringify(body.items, null, 2));
       if (!body.items.length) return print(`${identity} holds nothing beyond its entitlement`);
       print(
@@ -385,7 +378,7 @@ function registerExceptions(program: Command, clientOf: ClientOf, print: Print):
         const { client, json } = clientOf(cmd);
         if (!o.action.length) throw new CliError('give at least one --action', 2);
         const expires = timestampOf(o.expires, '--expires');
-        const { body } = await client.request<PolicyException>('POST', '/v1/exceptions', {
+        const { body } = await client.call('POST', '/v1/exceptions', {
           body: {
             identity,
             control: o.control,
@@ -403,7 +396,7 @@ function registerExceptions(program: Command, clientOf: ClientOf, print: Print):
         });
         if (json) return print(JSON.stringify(body, null, 2));
         const approval =
-          body.status === 'pending' ? (await client.request<Approval>('GET', `/v1/approvals/${enc(body.approval_id)}`)).body : undefined;
+          body.status === 'pending' ? (await client.call('GET', '/v1/approvals/{id}', { path: { id: body.approval_id } })).body : undefined;
         print(`exception ${body.id} for ${identity} is ${body.status}${approval ? `: ${waitsFor(approval)}` : ''}`);
       },
     );
@@ -418,7 +411,7 @@ function registerExceptions(program: Command, clientOf: ClientOf, print: Print):
       const { client, json } = clientOf(cmd);
       const limit = limitOf(o.limit);
       const body = {
-        items: await client.listCapped<PolicyException>('/v1/exceptions', { status: o.status, identity: o.identity }, limit, 500),
+        items: await client.listCapped('/v1/exceptions', { status: o.status, identity: o.identity }, limit, 500),
       };
       if (json) return print(JSON.stringify(body.items, null, 2));
       print(
@@ -436,7 +429,7 @@ function registerExceptions(program: Command, clientOf: ClientOf, print: Print):
     .description('one exception')
     .action(async (id: string, _o: unknown, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<PolicyException>('GET', `/v1/exceptions/${enc(id)}`);
+      const { body } = await client.call('GET', '/v1/exceptions/{id}', { path: { id } });
       print(json ? JSON.stringify(body, null, 2) : describeException(body));
     });
 
@@ -446,7 +439,7 @@ function registerExceptions(program: Command, clientOf: ClientOf, print: Print):
     .requiredOption('--notes <text>', 'what was done about the deviation')
     .action(async (id: string, o: { notes: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<PolicyException>('POST', `/v1/exceptions/${enc(id)}/close`, { body: { notes: o.notes } });
+      const { body } = await client.call('POST', '/v1/exceptions/{id}/close', { path: { id }, body: { notes: o.notes } });
       print(json ? JSON.stringify(body, null, 2) : `exception ${body.id} for ${body.identity} is ${body.status}`);
     });
 }
@@ -465,7 +458,8 @@ function registerBreakGlass(program: Command, clientOf: ClientOf, print: Print):
     .action(async (identity: string, o: { reason: string; duration?: string; emergency?: boolean; ticket?: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
       const duration = o.duration === undefined ? undefined : parseDuration(o.duration);
-      const { body } = await client.request<BreakGlassActivation>('POST', `/v1/break-glass/${enc(identity)}/unseal`, {
+      const { body } = await client.call('POST', '/v1/break-glass/{id}/unseal', {
+        path: { id: identity },
         body: {
           reason: o.reason,
           ...(duration !== undefined ? { duration_seconds: duration } : {}),
@@ -483,7 +477,7 @@ function registerBreakGlass(program: Command, clientOf: ClientOf, print: Print):
       }
       const approval =
         body.status === 'pending' && body.approval_id
-          ? (await client.request<Approval>('GET', `/v1/approvals/${enc(body.approval_id)}`)).body
+          ? (await client.call('GET', '/v1/approvals/{id}', { path: { id: body.approval_id } })).body
           : undefined;
       print(`break-glass activation ${body.id} of ${identity} is ${body.status}${approval ? `: ${waitsFor(approval)}` : ''}`);
     });
@@ -497,12 +491,7 @@ function registerBreakGlass(program: Command, clientOf: ClientOf, print: Print):
       const { client, json } = clientOf(cmd);
       const limit = limitOf(o.limit);
       const body = {
-        items: await client.listCapped<BreakGlassActivation>(
-          '/v1/break-glass/activations',
-          { identity: o.identity, review: o.review },
-          limit,
-          500,
-        ),
+        items: await client.listCapped('/v1/break-glass/activations', { identity: o.identity, review: o.review }, limit, 500),
       };
       if (json) return print(JSON.stringify(body.items, null, 2));
       print(
@@ -519,7 +508,7 @@ function registerBreakGlass(program: Command, clientOf: ClientOf, print: Print):
     .description('one activation')
     .action(async (id: string, _o: unknown, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<BreakGlassActivation>('GET', `/v1/break-glass/activations/${enc(id)}`);
+      const { body } = await client.call('GET', '/v1/break-glass/activations/{id}', { path: { id } });
       print(json ? JSON.stringify(body, null, 2) : describeActivation(body));
     });
 
@@ -528,9 +517,7 @@ function registerBreakGlass(program: Command, clientOf: ClientOf, print: Print):
     .requiredOption('--reason <text>', 'why (recorded)')
     .action(async (id: string, o: { reason: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<BreakGlassActivation>('POST', `/v1/break-glass/activations/${enc(id)}/seal`, {
-        body: { reason: o.reason },
-      });
+      const { body } = await client.call('POST', '/v1/break-glass/activations/{id}/seal', { path: { id }, body: { reason: o.reason } });
       print(
         json
           ? JSON.stringify(body, null, 2)
@@ -543,9 +530,7 @@ function registerBreakGlass(program: Command, clientOf: ClientOf, print: Print):
     .requiredOption('--notes <text>', 'what the review found')
     .action(async (id: string, o: { notes: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<BreakGlassActivation>('POST', `/v1/break-glass/activations/${enc(id)}/review`, {
-        body: { notes: o.notes },
-      });
+      const { body } = await client.call('POST', '/v1/break-glass/activations/{id}/review', { path: { id }, body: { notes: o.notes } });
       print(
         json
           ? JSON.stringify(body, null, 2)

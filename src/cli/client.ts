@@ -1,7 +1,40 @@
 // The CLI's HTTP client: every command except `serve` talks to a running server, so the CLI and
 // the API can never disagree about the rules.
 
+import type { AnswerOf, BodyOf, ItemOf, Loose, LooseArgsOf, LooseQueryOf, Method, OperationOf, PathsOf } from '../../openapi/client.js';
 import { note, progress, showsProgress } from './output.js';
+
+/** The operation of a method (upper case, as the client takes it) on a path template of the OpenAPI document. */
+type Op<M extends Uppercase<Method>, P extends PathsOf<Lowercase<M>>> = OperationOf<P, Lowercase<M>>;
+/** The body of an operation as the CLI sends it (enumerations as text): for one read from a file, which the server checks. */
+export type BodyFor<M extends Uppercase<Method>, P extends PathsOf<Lowercase<M>>> = Loose<BodyOf<Op<M, P>>>;
+/** What a GET of a path template answers. */
+export type Answer<P extends PathsOf<'get'>> = AnswerOf<OperationOf<P, 'get'>>;
+/** A list operation: a GET whose answer is `{ items: T[] }`. */
+export type ListPath = { [P in PathsOf<'get'>]: [ItemOf<OperationOf<P, 'get'>>] extends [never] ? never : P }[PathsOf<'get'>];
+/** How a call is made, beside what the operation takes. */
+interface CallOptions {
+  headers?: Record<string, string>;
+  anonymous?: boolean;
+  progress?: string;
+}
+
+/** A path template with its parameters filled in, each percent-encoded: `/v1/identities/{id}` → `/v1/identities/svc%2F1`. */
+export function fillPath(template: string, params: Record<string, unknown> = {}): string {
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined || value === null) throw new Error(`${template}: no value for ${name}`);
+    return encodeURIComponent(String(value));
+  });
+}
+
+/** The query string of a call (`?a=1&b=x`, or nothing): a parameter without a value is left out. */
+function queryString(query: Record<string, string | number | boolean | undefined> | undefined): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
 
 /**
  * A failure the CLI reports. Exit codes: 1 the server refused or the operation failed, 2 bad
@@ -95,6 +128,11 @@ export class Client {
     return this.resolved;
   }
 
+  /**
+   * A request by URL, untyped: for what `call` cannot type, the OAuth endpoints' forms (`raw`),
+   * the manifest import (YAML or JSON as the file is) and the record commands that name their
+   * path at run time. Everything else goes through `call`.
+   */
   async request<T = unknown>(
     method: string,
     path: string,
@@ -147,6 +185,26 @@ export class Client {
     }
     if (!res.ok) throw refused(res.status, body);
     return { status: res.status, body: body as T, headers: res.headers };
+  }
+
+  /**
+   * A call of an operation of the API, typed by the OpenAPI document (openapi/mandate.d.ts): its
+   * method and path template (`'/v1/approvals/{id}/approve'`), with the template's parameters
+   * (`path`, filled in and percent-encoded), its query (the operation's parameters; values as
+   * text, which the server checks) and its JSON body. A path the server does not have, a method it
+   * does not take or a wrong parameter does not compile; the answer's body has the response's type.
+   */
+  async call<M extends 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', P extends PathsOf<Lowercase<M>>>(
+    method: M,
+    path: P,
+    ...[request]: LooseArgsOf<Op<M, P>, CallOptions>
+  ): Promise<{ status: number; body: AnswerOf<Op<M, P>>; headers: Headers }> {
+    const r = (request ?? {}) as CallOptions & { path?: Record<string, unknown>; query?: Record<string, string>; body?: unknown };
+    const { path: params, query, body, ...init } = r;
+    return this.request<AnswerOf<Op<M, P>>>(method, `${fillPath(path, params)}${queryString(query)}`, {
+      ...init,
+      ...(body !== undefined ? { body } : {}),
+    });
   }
 
   /**
@@ -208,22 +266,23 @@ export class Client {
    * Follows next_cursor until the list ends or `max` items are read (Infinity: all). With
    * `count`, the first page asks the server for the total (lists that support count=true).
    */
-  async listAll<T>(
-    path: string,
-    query: Record<string, string | undefined>,
+  async listAll<P extends ListPath>(
+    path: P,
+    query: LooseQueryOf<OperationOf<P, 'get'>> & { path?: Record<string, string> },
     max: number,
     opts: { count?: boolean } = {},
-  ): Promise<Listed<T>> {
+  ): Promise<Listed<ItemOf<OperationOf<P, 'get'>>>> {
+    type T = ItemOf<OperationOf<P, 'get'>>;
+    const { path: params, ...rest } = query as Record<string, string | number | boolean | undefined> & { path?: Record<string, string> };
     const items: T[] = [];
     let cursor: string | undefined;
     let total: number | undefined;
     do {
-      const q = new URLSearchParams();
-      for (const [k, v] of Object.entries(query)) if (v !== undefined) q.set(k, v);
-      q.set('limit', String(Math.min(500, max - items.length)));
-      if (cursor) q.set('cursor', cursor);
-      else if (opts.count) q.set('count', 'true');
-      const { body } = await this.request<{ items: T[]; next_cursor: string | null; total?: number }>('GET', `${path}?${q}`);
+      const q = { ...rest, limit: Math.min(500, max - items.length), ...(cursor ? { cursor } : opts.count ? { count: true } : {}) };
+      const { body } = await this.request<{ items: T[]; next_cursor: string | null; total?: number }>(
+        'GET',
+        `${fillPath(path, params)}${queryString(q)}`,
+      );
       items.push(...body.items);
       if (body.total !== undefined) total = body.total;
       cursor = body.next_cursor ?? undefined;
@@ -235,11 +294,14 @@ export class Client {
    * Lists the server answers in one page of at most `serverMax` (no cursor): asks for one more
    * than `limit` to know whether more exist, and says so on stderr.
    */
-  async listCapped<T>(path: string, query: Record<string, string | number | undefined>, limit: number, serverMax: number): Promise<T[]> {
-    const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') q.set(k, String(v));
-    q.set('limit', String(Math.min(limit + 1, serverMax)));
-    const { body } = await this.request<{ items: T[] }>('GET', `${path}?${q}`);
+  async listCapped<P extends ListPath>(
+    path: P,
+    query: LooseQueryOf<OperationOf<P, 'get'>>,
+    limit: number,
+    serverMax: number,
+  ): Promise<ItemOf<OperationOf<P, 'get'>>[]> {
+    const q = { ...(query as Record<string, string | number | boolean | undefined>), limit: Math.min(limit + 1, serverMax) };
+    const { body } = await this.request<{ items: ItemOf<OperationOf<P, 'get'>>[] }>('GET', `${path}${queryString(q)}`);
     if (body.items.length > limit) note(`showing ${limit}; more exist: use --limit N (at most ${serverMax})`);
     else if (body.items.length === serverMax)
       note(`showing the first ${serverMax}, the most this list answers at once; more may exist: narrow it with a filter`);

@@ -5,8 +5,6 @@
 //   mandate leaks ingest <file> [--identity] | list | resolve <id> --notes
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import type { CheckResult, Finding, Readiness } from '../core/evidence.js';
-import { queryOf } from './approvals.js';
 import { cappedLimit, CliError, type Client } from './client.js';
 import { table } from './table.js';
 
@@ -21,10 +19,7 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
     .description('run every check now')
     .action(async (_o: unknown, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ id: string; checks: CheckResult[]; counts: Record<string, number>; duration_ms: number }>(
-        'POST',
-        '/v1/checks/run',
-      );
+      const { body } = await client.call('POST', '/v1/checks/run');
       if (json) return print(JSON.stringify(body, null, 2));
       print(
         table(
@@ -43,7 +38,7 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
     .description('the checks and the controls each evidences')
     .action(async (_o: unknown, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ items: { id: string; severity: string; controls: string[] }[] }>('GET', '/v1/checks');
+      const { body } = await client.call('GET', '/v1/checks');
       print(
         json
           ? JSON.stringify(body.items, null, 2)
@@ -60,12 +55,7 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
     .action(async (o: { limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
       const body = {
-        items: await client.listCapped<{ id: string; at: string; trigger: string; counts: Record<string, number> }>(
-          '/v1/checks/runs',
-          {},
-          cappedLimit(o.limit, 500),
-          500,
-        ),
+        items: await client.listCapped('/v1/checks/runs', {}, cappedLimit(o.limit, 500), 500),
       };
       print(
         json
@@ -88,7 +78,7 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
     .action(async (o: { status?: string; severity?: string; check?: string; owner?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
       const body = {
-        items: await client.listCapped<Finding>(
+        items: await client.listCapped(
           '/v1/findings',
           { fresh: 'true', status: o.status, severity: o.severity, check: o.check, owner: o.owner },
           cappedLimit(o.limit, 5000),
@@ -111,10 +101,9 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
     .option('--ack <note>', 'acknowledge it (you own the fix; it stays until its cause is gone)')
     .action(async (id: string, o: { ack?: string }, cmd: Command) => {
       const { client } = clientOf(cmd);
-      const path = `/v1/findings/${encodeURIComponent(id)}`;
       const { body } = o.ack
-        ? await client.request('POST', `${path}/acknowledge`, { body: { note: o.ack } })
-        : await client.request('GET', path);
+        ? await client.call('POST', '/v1/findings/{id}/acknowledge', { path: { id }, body: { note: o.ack } })
+        : await client.call('GET', '/v1/findings/{id}', { path: { id } });
       print(JSON.stringify(body, null, 2));
     });
 
@@ -126,10 +115,9 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
     .option('--as-of <time>', 'as it stood at that time (from the check run at or before it)')
     .action(async (o: { entity?: string; jurisdiction?: string; asOf?: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ run: { id: string; at: string } | null; items: Readiness[] }>(
-        'GET',
-        `/v1/readiness${queryOf({ entity: o.entity, jurisdiction: o.jurisdiction, as_of: o.asOf })}`,
-      );
+      const { body } = await client.call('GET', '/v1/readiness', {
+        query: { entity: o.entity, jurisdiction: o.jurisdiction, as_of: o.asOf },
+      });
       if (json) return print(JSON.stringify(body, null, 2));
       if (!body.run) return print('no check run yet: mandate checks run');
       print(
@@ -165,11 +153,7 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
       } catch (err) {
         throw new CliError(`cannot read ${file}: ${(err as Error).message}`, 2);
       }
-      const { body } = await client.request<{ format: string; received: number; opened: number; seen_again: number; matched: number }>(
-        'POST',
-        '/v1/leaks',
-        { body: { report, ...(o.identity ? { identity: o.identity } : {}) } },
-      );
+      const { body } = await client.call('POST', '/v1/leaks', { body: { report, ...(o.identity ? { identity: o.identity } : {}) } });
       print(
         json
           ? JSON.stringify(body, null, 2)
@@ -182,7 +166,7 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
     .option('--open', 'only those not resolved')
     .action(async (o: { open?: boolean }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ items: Record<string, unknown>[] }>('GET', `/v1/leaks${o.open ? '?open=true' : ''}`);
+      const { body } = await client.call('GET', '/v1/leaks', { query: { open: o.open ? 'true' : undefined } });
       print(
         json
           ? JSON.stringify(body.items, null, 2)
@@ -194,7 +178,7 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
     .requiredOption('--notes <text>', 'what was done (revoked, rotated)')
     .action(async (id: string, o: { notes: string }, cmd: Command) => {
       const { client } = clientOf(cmd);
-      await client.request('POST', `/v1/leaks/${encodeURIComponent(id)}/resolve`, { body: { notes: o.notes } });
+      await client.call('POST', '/v1/leaks/{id}/resolve', { path: { id }, body: { notes: o.notes } });
       print(`leaked secret ${id} resolved`);
     });
 

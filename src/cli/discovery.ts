@@ -14,25 +14,6 @@ interface RunBody {
   error: string | null;
   counts: { observed: number; matched: number; unmanaged: number; missing: number; drift: number } | null;
 }
-interface SourceBody {
-  id: string;
-  kind: string;
-  options: Record<string, unknown>;
-  covers: string[];
-  environment: string | null;
-  every_s: number | null;
-  last_run: RunBody | null;
-}
-interface AccountBody {
-  key: string;
-  source: string;
-  native_id: string;
-  state: string;
-  drift: string[];
-  identity: string | null;
-  account: { type: string; privilege: string; can_login: boolean } | null;
-  disposition: { kind: string; reason?: string } | null;
-}
 
 const split = (s?: string) =>
   s
@@ -102,14 +83,14 @@ export function registerDiscoveryCommands(program: Command, clientOf: ClientOf, 
           ...(o.environment ? { environment: o.environment } : {}),
           ...(o.every ? { every: String(parseDuration(o.every, '--every')) } : {}),
         };
-        const { body: s } = await client.request<SourceBody>('POST', '/v1/discovery/sources', { body });
+        const { body: s } = await client.call('POST', '/v1/discovery/sources', { body });
         print(json ? JSON.stringify(s, null, 2) : `added source ${s.id} (${s.kind}, covers ${s.covers.join(', ')})`);
       },
     );
 
   sources.command('list').action(async (_o: unknown, cmd: Command) => {
     const { client, json } = clientOf(cmd);
-    const { body } = await client.request<{ items: SourceBody[] }>('GET', '/v1/discovery/sources');
+    const { body } = await client.call('GET', '/v1/discovery/sources');
     if (json) return print(JSON.stringify(body.items, null, 2));
     const rows = body.items.map((s) => ({
       id: s.id,
@@ -128,7 +109,7 @@ export function registerDiscoveryCommands(program: Command, clientOf: ClientOf, 
     .description('read the source now and reconcile it with the inventory (exit 1 when the read failed)')
     .action(async (source: string, _o: unknown, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<RunBody>('POST', `/v1/discovery/sources/${encodeURIComponent(source)}/runs`);
+      const { body } = await client.call('POST', '/v1/discovery/sources/{id}/runs', { path: { id: source } });
       print(json ? JSON.stringify(body, null, 2) : describeRun(body));
       if (body.status === 'failed') throw new CliError(`discovery run ${body.id} of ${source} failed`, 1);
     });
@@ -142,7 +123,7 @@ export function registerDiscoveryCommands(program: Command, clientOf: ClientOf, 
     .option('--limit <n>', 'at most this many (0: all)', '0')
     .action(async (o: { source?: string; state?: string; identity?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const listed = await client.listAll<AccountBody>(
+      const listed = await client.listAll(
         '/v1/discovery/accounts',
         { source: o.source, state: o.state, identity: o.identity },
         parseLimit(o.limit),
@@ -193,19 +174,14 @@ export function registerDiscoveryCommands(program: Command, clientOf: ClientOf, 
           function: o.function,
           ...(o.id ? { id: o.id } : {}),
           ...(o.environment ? { environment: o.environment } : {}),
-          ...(scopes ? { scopes } : {}),
+          scopes: scopes ?? [],
         };
-        const res = await client.request<{
-          id?: string;
-          approval?: { id: string };
-          change?: { identity: { id: string } };
-          identity?: { id: string };
-        }>('POST', `/v1/discovery/accounts/${encodeURIComponent(key)}/adopt`, { body });
+        const res = await client.call('POST', '/v1/discovery/accounts/{key}/adopt', { path: { key }, body });
         if (json) return print(JSON.stringify(res.body, null, 2));
         print(
-          res.status === 202
-            ? `identity ${res.body.change!.identity.id} waits for approval: change ${res.body.id}, approval ${res.body.approval!.id}`
-            : `identity ${res.body.identity!.id} created`,
+          'change' in res.body
+            ? `identity ${res.body.change.identity.id} waits for approval: change ${res.body.id}, approval ${res.body.approval!.id}`
+            : `identity ${res.body.identity.id} created`,
         );
       },
     );
@@ -217,7 +193,8 @@ export function registerDiscoveryCommands(program: Command, clientOf: ClientOf, 
     .option('--note <text>', 'more detail')
     .action(async (key: string, o: { reason: string; note?: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<AccountBody>('POST', `/v1/discovery/accounts/${encodeURIComponent(key)}/dismiss`, {
+      const { body } = await client.call('POST', '/v1/discovery/accounts/{key}/dismiss', {
+        path: { key },
         body: { reason: o.reason, ...(o.note ? { note: o.note } : {}) },
       });
       print(json ? JSON.stringify(body, null, 2) : `${body.key}: dismissed (${body.disposition?.reason})`);

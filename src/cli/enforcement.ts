@@ -5,7 +5,7 @@
 //   mandate issuers add | list ; mandate credentials add | list | revoke ; mandate identities revoke-tokens
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { CliError, type Client } from './client.js';
+import { CliError, type BodyFor, type Client } from './client.js';
 import { runPolicyTests } from './policy-testing.js';
 
 type ClientOf = (cmd: Command) => { client: Client; json: boolean };
@@ -147,28 +147,25 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
         amount = Number(o.amount);
         if (!Number.isSafeInteger(amount) || amount < 0) throw new CliError(`--amount must be a whole number ≥ 0, not ${o.amount}`, 2);
       }
-      const { body } = await client.request<{ decision: string; reasons: string[]; policies: string[]; obligations: { type: string }[] }>(
-        'POST',
-        '/v1/decisions',
-        {
-          body: {
-            principal: principals[0],
-            action: o.action,
-            resource: {
-              entity: o.entity,
-              service: o.service,
-              jurisdiction: o.jurisdiction,
-              ...(o.kind ? { kind: o.kind } : {}),
-              ...(o.resourceId ? { id: o.resourceId } : {}),
-            },
-            context: {
-              ...contextOf(o, cmd, Boolean(o.principalToken)),
-              device_posture: o.device,
-              ...(amount !== undefined ? { amount } : {}),
-            },
+      const { body } = await client.call('POST', '/v1/decisions', {
+        body: {
+          // One principal, and the required options are there (commander checked them above).
+          principal: principals[0] as { identity: string } | { person: string } | { token: string },
+          action: o.action as string,
+          resource: {
+            entity: o.entity as string,
+            service: o.service as string,
+            jurisdiction: o.jurisdiction as string,
+            ...(o.kind ? { kind: String(o.kind) } : {}),
+            ...(o.resourceId ? { id: String(o.resourceId) } : {}),
+          },
+          context: {
+            ...contextOf(o, cmd, Boolean(o.principalToken)),
+            device_posture: o.device as string,
+            ...(amount !== undefined ? { amount } : {}),
           },
         },
-      );
+      });
       print(
         json
           ? JSON.stringify(body, null, 2)
@@ -188,7 +185,7 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
     .description('the policy set in force')
     .action(async (_o: unknown, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ version: number; digest: string; ids: string[]; text: string }>('GET', '/v1/policies');
+      const { body } = await client.call('GET', '/v1/policies');
       print(
         json ? JSON.stringify(body, null, 2) : `version ${body.version} (${body.digest})\npolicies: ${body.ids.join(', ')}\n\n${body.text}`,
       );
@@ -199,7 +196,7 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
     .option('--format <f>', 'text | json', 'text')
     .action(async (o: { format: string }, cmd: Command) => {
       const { client } = clientOf(cmd);
-      const { body } = await client.request<{ json: unknown; text: string }>('GET', '/v1/policies/schema');
+      const { body } = await client.call('GET', '/v1/policies/schema');
       print(o.format === 'json' ? JSON.stringify(body.json, null, 2) : body.text);
     });
   policy
@@ -207,7 +204,7 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
     .description('validate Cedar policies against the server’s schema')
     .action(async (file: string, _o: unknown, cmd: Command) => {
       const { client } = clientOf(cmd);
-      const { body } = await client.request<{ ids: string[] }>('POST', '/v1/policies/validate', { body: { text: readText(file) } });
+      const { body } = await client.call('POST', '/v1/policies/validate', { body: { text: readText(file) } });
       print(`valid: ${body.ids.length} policies (${body.ids.join(', ')})`);
     });
   policy
@@ -232,19 +229,15 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
     .option('--if-version <n>', 'only if the version in force is this one')
     .action(async (file: string, o: { ifVersion?: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ id: string; base_version: number; approval: { id: string; required: number } }>(
-        'POST',
-        '/v1/policies',
-        {
-          body: { text: readText(file) },
-          ...(o.ifVersion ? { headers: { 'if-match': `"${o.ifVersion}"` } } : {}),
-        },
-      );
+      const { body } = await client.call('POST', '/v1/policies', {
+        body: { text: readText(file) },
+        ...(o.ifVersion ? { headers: { 'if-match': `"${o.ifVersion}"` } } : {}),
+      });
       print(
         json
           ? JSON.stringify(body, null, 2)
           : `change ${body.id} on top of version ${body.base_version} waits for ` +
-              `${body.approval.required} approval(s): mandate approvals approve ${body.approval.id}`,
+              (body.approval ? `${body.approval.required} approval(s): mandate approvals approve ${body.approval.id}` : 'approval'),
       );
     });
 
@@ -260,7 +253,8 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
       } catch (err) {
         throw new CliError(`${file} is not JSON: ${(err as Error).message}`, 2);
       }
-      const { body } = await client.request<{ id: string; issuer: string }>('POST', '/v1/issuers', { body: doc });
+      // As the file says: the server checks it.
+      const { body } = await client.call('POST', '/v1/issuers', { body: doc as BodyFor<'POST', '/v1/issuers'> });
       print(`trusting ${body.issuer} as ${body.id}`);
     });
   issuers
@@ -268,7 +262,7 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
     .description('trusted issuers')
     .action(async (_o: unknown, cmd: Command) => {
       const { client } = clientOf(cmd);
-      const { body } = await client.request<{ items: unknown[] }>('GET', '/v1/issuers');
+      const { body } = await client.call('GET', '/v1/issuers');
       print(JSON.stringify(body.items, null, 2));
     });
 
@@ -282,21 +276,18 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
     .option('--static-secret', 'legacy identities only: answer a new secret, once')
     .action(async (identity: string, o: { issuer?: string; subject?: string; jwk?: string; staticSecret?: boolean }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      let body: unknown;
+      // The JWK as its file says: the server checks it.
+      let body: BodyFor<'POST', '/v1/identities/{id}/credentials'>;
       if (o.issuer && o.subject) body = { type: 'oidc', issuer: o.issuer, subject: o.subject };
       else if (o.jwk) {
         try {
-          body = { type: 'jwk', jwk: JSON.parse(readText(o.jwk)) as unknown };
+          body = { type: 'jwk', jwk: JSON.parse(readText(o.jwk)) };
         } catch (err) {
           throw new CliError(`${o.jwk} is not JSON: ${(err as Error).message}`, 2);
         }
       } else if (o.staticSecret) body = { type: 'static_secret' };
       else throw new CliError('give --issuer and --subject, or --jwk, or --static-secret', 2);
-      const { body: cred } = await client.request<{ id: string; type: string; secret?: string }>(
-        'POST',
-        `/v1/identities/${encodeURIComponent(identity)}/credentials`,
-        { body },
-      );
+      const { body: cred } = await client.call('POST', '/v1/identities/{id}/credentials', { path: { id: identity }, body });
       print(
         json
           ? JSON.stringify(cred, null, 2)
@@ -309,7 +300,7 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
     .description('an identity’s credentials')
     .action(async (identity: string, _o: unknown, cmd: Command) => {
       const { client } = clientOf(cmd);
-      const { body } = await client.request<{ items: unknown[] }>('GET', `/v1/identities/${encodeURIComponent(identity)}/credentials`);
+      const { body } = await client.call('GET', '/v1/identities/{id}/credentials', { path: { id: identity } });
       print(JSON.stringify(body.items, null, 2));
     });
   credentials
@@ -317,7 +308,7 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
     .description('revoke a credential and every token it produced')
     .action(async (identity: string, credential: string, _o: unknown, cmd: Command) => {
       const { client } = clientOf(cmd);
-      await client.request('POST', `/v1/identities/${encodeURIComponent(identity)}/credentials/${encodeURIComponent(credential)}/revoke`);
+      await client.call('POST', '/v1/identities/{id}/credentials/{credential}/revoke', { path: { id: identity, credential } });
       print(`credential ${credential} of ${identity} revoked`);
     });
   credentials
@@ -326,11 +317,10 @@ export function registerEnforcementCommands(program: Command, clientOf: ClientOf
     .requiredOption('--reason <text>', 'why (recorded)')
     .action(async (identity: string, o: { reason: string }, cmd: Command) => {
       const { client } = clientOf(cmd);
-      const { body } = await client.request<{ generation: number }>(
-        'POST',
-        `/v1/identities/${encodeURIComponent(identity)}/revoke-tokens`,
-        { body: { reason: o.reason } },
-      );
+      const { body } = await client.call('POST', '/v1/identities/{id}/revoke-tokens', {
+        path: { id: identity },
+        body: { reason: o.reason },
+      });
       print(`every token of ${identity} is revoked (generation ${body.generation})`);
     });
 }

@@ -30,7 +30,7 @@ export function registerLedgerCommands(program: Command, clientOf: ClientOf, pri
     .description("the ledger's verifier key (keep a copy: packs and exports are checked against it)")
     .action(async (_o: unknown, cmd: Command) => {
       const { client } = clientOf(cmd);
-      print((await client.request<{ verifier_key: string }>('GET', '/v1/ledger/key', { anonymous: true })).body.verifier_key);
+      print((await client.call('GET', '/v1/ledger/key', { anonymous: true })).body.verifier_key);
     });
   ledger
     .command('checkpoint')
@@ -38,10 +38,7 @@ export function registerLedgerCommands(program: Command, clientOf: ClientOf, pri
     .option('--new', 'sign one of the log as it is now')
     .action(async (o: { new?: boolean }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ size: number; note: string; verifier_key: string }>(
-        'GET',
-        `/v1/ledger/checkpoint${o.new ? '?fresh=true' : ''}`,
-      );
+      const { body } = await client.call('GET', '/v1/ledger/checkpoint', { query: { fresh: o.new ? 'true' : undefined } });
       print(json ? JSON.stringify(body, null, 2) : `${body.note}\nverifier key: ${body.verifier_key}`);
     });
 
@@ -51,8 +48,8 @@ export function registerLedgerCommands(program: Command, clientOf: ClientOf, pri
     .option('--size <n>', 'tree size (default: now)')
     .action(async (seq: string, o: { size?: string }, cmd: Command) => {
       const { client } = clientOf(cmd);
-      const q = new URLSearchParams({ seq: String(positive(seq, 'seq')), ...(o.size ? { size: String(positive(o.size, '--size')) } : {}) });
-      print(JSON.stringify((await client.request('GET', `/v1/ledger/proof/inclusion?${q}`)).body, null, 2));
+      const query = { seq: positive(seq, 'seq'), size: o.size ? positive(o.size, '--size') : undefined };
+      print(JSON.stringify((await client.call('GET', '/v1/ledger/proof/inclusion', { query })).body, null, 2));
     });
 
   ledger
@@ -60,8 +57,8 @@ export function registerLedgerCommands(program: Command, clientOf: ClientOf, pri
     .description('consistency proof between two tree sizes')
     .action(async (from: string, to: string | undefined, _o: unknown, cmd: Command) => {
       const { client } = clientOf(cmd);
-      const q = new URLSearchParams({ from: String(positive(from, 'from')), ...(to ? { to: String(positive(to, 'to')) } : {}) });
-      print(JSON.stringify((await client.request('GET', `/v1/ledger/proof/consistency?${q}`)).body, null, 2));
+      const query = { from: positive(from, 'from'), to: to ? positive(to, 'to') : undefined };
+      print(JSON.stringify((await client.call('GET', '/v1/ledger/proof/consistency', { query })).body, null, 2));
     });
 
   ledger
@@ -85,25 +82,16 @@ export function registerLedgerCommands(program: Command, clientOf: ClientOf, pri
       async (time: string, what: string, o: { can: string; entity?: string; service?: string; jurisdiction?: string }, cmd: Command) => {
         if (what !== 'identities') throw new CliError(`asof answers about identities, not ${what}`, 2);
         const { client, json } = clientOf(cmd);
-        const q = new URLSearchParams({
-          at: time,
-          can: o.can,
-          ...(o.entity ? { entity: o.entity } : {}),
-          ...(o.service ? { service: o.service } : {}),
-          ...(o.jurisdiction ? { jurisdiction: o.jurisdiction } : {}),
+        const { body } = await client.call('GET', '/v1/asof/identities', {
+          query: { at: time, can: o.can, entity: o.entity, service: o.service, jurisdiction: o.jurisdiction },
         });
-        const { body } = await client.request<{
-          at: string;
-          as_of_seq: number;
-          identities: { identity: string; scopes: string[] }[];
-          evidence: { checkpoint: { size: number }; cited_events: number; proofs: unknown[] };
-        }>('GET', `/v1/asof/identities?${q}`);
         if (json) return print(JSON.stringify(body, null, 2));
         print(
           `At ${body.at} (ledger event ${body.as_of_seq}), ${body.identities.length} ` +
             `identit${body.identities.length === 1 ? 'y' : 'ies'} could ${o.can}:`,
         );
-        for (const i of body.identities) print(`  ${i.identity}  ${i.scopes.join(', ')}`);
+        // The document leaves an identity's entry open; each has its id and the scopes it could act in.
+        for (const i of body.identities as { identity: string; scopes: string[] }[]) print(`  ${i.identity}  ${i.scopes.join(', ')}`);
         print(
           `Evidence: ${body.evidence.cited_events} ledger events, ` +
             `${body.evidence.proofs.length} inclusion proofs against the signed checkpoint of size ${body.evidence.checkpoint.size}` +

@@ -6,7 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { loadServerConfig } from '../config.js';
 import { ROLES } from '../core/roles.js';
 import { formatFor } from '../importer/parse.js';
-import { Client, CliError, noteMore, parseLimit } from './client.js';
+import { Client, CliError, noteMore, parseLimit, type BodyFor, type ListPath } from './client.js';
 import { completionScript } from './completion.js';
 import { io, print, processIo, setIo, type CliIo } from './output.js';
 import {
@@ -80,8 +80,9 @@ function listCommand(parent: Command, path: string, columns: readonly string[], 
       const { client, json } = clientOf(cmd);
       const max = parseLimit(opts.limit!);
       const query = Object.fromEntries(filters.map((f) => [f, opts[f]]));
-      const listed = await client.listAll<Record<string, unknown>>(`/v1/${path}`, query, max, { count: counts && max !== Infinity });
-      const items = listed.items;
+      // The record kinds' lists (/v1/entities, /v1/identities, …) by name: filters as given, the server checks them.
+      const listed = await client.listAll(`/v1/${path}` as ListPath, query, max, { count: counts && max !== Infinity });
+      const items = listed.items as Record<string, unknown>[];
       print(json ? JSON.stringify(items, null, 2) : items.length ? table(items, columns) : `no ${path} match`);
       noteMore(listed);
     },
@@ -106,13 +107,7 @@ function statusCommand(parent: Command, name: string, to: string, summary: strin
     .requiredOption('--reason <text>', 'why (recorded as evidence)')
     .action(async (id: string, opts: { reason: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ id: string; status: string; version: number }>(
-        'POST',
-        `/v1/identities/${encodeURIComponent(id)}/status`,
-        {
-          body: { status: to, reason: opts.reason },
-        },
-      );
+      const { body } = await client.call('POST', '/v1/identities/{id}/status', { path: { id }, body: { status: to, reason: opts.reason } });
       print(json ? JSON.stringify(body, null, 2) : `${body.id} is now ${body.status} (version ${body.version})`);
     });
 }
@@ -397,14 +392,7 @@ export function buildCli(): Command {
     .option('--limit <n>', 'at most this many events (0: all)', '0')
     .action(async (id: string, opts: { type?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const listed = await client.listAll<{
-        seq: number;
-        at: string;
-        actor: string;
-        action: string;
-        subject: { type: string };
-        reason: string | null;
-      }>('/v1/events', { subject_id: id, subject_type: opts.type }, parseLimit(opts.limit));
+      const listed = await client.listAll('/v1/events', { subject_id: id, subject_type: opts.type }, parseLimit(opts.limit));
       const events = listed.items;
       if (json) print(JSON.stringify(events, null, 2));
       else
@@ -431,7 +419,7 @@ export function buildCli(): Command {
         .split(',')
         .map((r) => r.trim())
         .filter(Boolean);
-      const { body } = await client.request<{ id: string; roles: string[] }>('POST', '/v1/users', { body: { id, name: opts.name, roles } });
+      const { body } = await client.call('POST', '/v1/users', { body: { id, name: opts.name, roles } });
       print(json ? JSON.stringify(body, null, 2) : `created user ${body.id} (${body.roles.join(', ')})`);
     });
   users
@@ -439,7 +427,7 @@ export function buildCli(): Command {
     .description('list users')
     .action(async (_o: unknown, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ items: Record<string, unknown>[] }>('GET', '/v1/users');
+      const { body } = await client.call('GET', '/v1/users');
       print(json ? JSON.stringify(body.items, null, 2) : table(body.items, ['id', 'name', 'roles', 'status']));
     });
 
@@ -456,17 +444,13 @@ export function buildCli(): Command {
         .split(',')
         .map((r) => r.trim())
         .filter(Boolean);
-      const body: Record<string, unknown> = { id, name: opts.name, roles };
+      const body: BodyFor<'POST', '/v1/api-clients'> = { id, name: opts.name, roles };
       if (opts.expiresIn !== undefined) {
         const n = Number(opts.expiresIn);
         if (!Number.isInteger(n)) throw new CliError(`--expires-in must be whole seconds, not ${opts.expiresIn}`, 2);
         body.expires_in_seconds = n;
       }
-      const { body: made } = await client.request<{ id: string; roles: string[]; token: { token: string; expires_at: string | null } }>(
-        'POST',
-        '/v1/api-clients',
-        { body },
-      );
+      const { body: made } = await client.call('POST', '/v1/api-clients', { body });
       print(
         json
           ? JSON.stringify(made, null, 2)
@@ -479,7 +463,7 @@ export function buildCli(): Command {
     .description('list API clients')
     .action(async (_o: unknown, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ items: Record<string, unknown>[] }>('GET', '/v1/api-clients');
+      const { body } = await client.call('GET', '/v1/api-clients');
       print(json ? JSON.stringify(body.items, null, 2) : table(body.items, ['id', 'name', 'roles', 'status']));
     });
   clients
@@ -488,9 +472,7 @@ export function buildCli(): Command {
     .requiredOption('--reason <text>', 'why (recorded as evidence)')
     .action(async (id: string, opts: { reason: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ id: string; status: string }>('POST', `/v1/api-clients/${encodeURIComponent(id)}/revoke`, {
-        body: { reason: opts.reason },
-      });
+      const { body } = await client.call('POST', '/v1/api-clients/{id}/revoke', { path: { id }, body: { reason: opts.reason } });
       print(json ? JSON.stringify(body, null, 2) : `API client ${body.id} is ${body.status}`);
     });
 
@@ -509,11 +491,7 @@ export function buildCli(): Command {
         if (!Number.isInteger(n)) throw new CliError(`--expires-in must be whole seconds, not ${opts.expiresIn}`, 2);
         body.expires_in_seconds = n;
       }
-      const { body: created } = await client.request<{ id: string; token: string; expires_at: string | null }>(
-        'POST',
-        `/v1/users/${encodeURIComponent(user)}/tokens`,
-        { body },
-      );
+      const { body: created } = await client.call('POST', '/v1/users/{id}/tokens', { path: { id: user }, body });
       print(
         json
           ? JSON.stringify(created, null, 2)
@@ -525,7 +503,7 @@ export function buildCli(): Command {
     .description("list a user's tokens")
     .action(async (user: string, _o: unknown, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ items: Record<string, unknown>[] }>('GET', `/v1/users/${encodeURIComponent(user)}/tokens`);
+      const { body } = await client.call('GET', '/v1/users/{id}/tokens', { path: { id: user } });
       print(json ? JSON.stringify(body.items, null, 2) : table(body.items, ['id', 'label', 'created_at', 'expires_at', 'revoked_at']));
     });
   tokens
@@ -534,13 +512,10 @@ export function buildCli(): Command {
     .option('--reason <text>', 'why')
     .action(async (tokenId: string, opts: { reason?: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ id: string; revoked_at: string }>(
-        'POST',
-        `/v1/tokens/${encodeURIComponent(tokenId)}/revoke`,
-        {
-          body: opts.reason ? { reason: opts.reason } : {},
-        },
-      );
+      const { body } = await client.call('POST', '/v1/tokens/{id}/revoke', {
+        path: { id: tokenId },
+        body: opts.reason ? { reason: opts.reason } : {},
+      });
       print(json ? JSON.stringify(body, null, 2) : `token ${body.id} revoked at ${body.revoked_at}`);
     });
 

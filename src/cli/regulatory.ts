@@ -69,8 +69,10 @@ export function registerRegulatoryCommands(
     .option('--deny <actions>', 'for restricted: comma-separated actions the conditions forbid')
     .action(async (id: string, opts: { to: string; deny?: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const q = new URLSearchParams({ to: opts.to, ...(opts.deny ? { denied_actions: opts.deny } : {}) });
-      const { body } = await client.request<ImpactBody>('GET', `/v1/authorisations/${encodeURIComponent(id)}/impact?${q}`);
+      const { body } = await client.call('GET', '/v1/authorisations/{id}/impact', {
+        path: { id },
+        query: { to: opts.to, denied_actions: opts.deny },
+      });
       print(json ? JSON.stringify(body, null, 2) : describeImpact(body));
     });
 
@@ -118,11 +120,7 @@ export function registerRegulatoryCommands(
           ...(o.also ? { also: split(o.also) } : {}),
           ...(o.emergency ? { emergency: true } : {}),
         };
-        const { body: t } = await client.request<{ id: string; status: string; result?: { counts: Record<string, number> } }>(
-          'POST',
-          `/v1/authorisations/${encodeURIComponent(id)}/transitions`,
-          { body },
-        );
+        const { body: t } = await client.call('POST', '/v1/authorisations/{id}/transitions', { path: { id }, body });
         print(
           json
             ? JSON.stringify(t, null, 2)
@@ -139,19 +137,19 @@ export function registerRegulatoryCommands(
       .option('--reason <text>', 'why')
       .action(async (id: string, o: { reason?: string }, cmd: Command) => {
         const { client, json } = clientOf(cmd);
-        const { body: t } = await client.request<{
-          id: string;
-          status: string;
-          result?: { counts: Record<string, number>; outbox: number };
-        }>('POST', `/v1/transitions/${encodeURIComponent(id)}/${decision}`, { body: o.reason ? { reason: o.reason } : {} });
-        const c = t.result?.counts;
+        const { body: t } = await client.call('POST', `/v1/transitions/{id}/${decision}`, {
+          path: { id },
+          body: o.reason ? { reason: o.reason } : {},
+        });
+        // The document leaves a transition's result open; once applied it counts what the cascade did.
+        const result = t.result as { counts: Record<string, number>; outbox: number } | null | undefined;
+        const c = result?.counts;
         print(
           json
             ? JSON.stringify(t, null, 2)
             : `transition ${t.id} is ${t.status}` +
                 (c
-                  ? `: ${c.suspend} suspended, ${c.narrow} narrowed, ${c.restore} restored; ` +
-                    `${t.result!.outbox} connector actions queued`
+                  ? `: ${c.suspend} suspended, ${c.narrow} narrowed, ${c.restore} restored; ` + `${result!.outbox} connector actions queued`
                   : ''),
         );
       });
@@ -165,7 +163,7 @@ export function registerRegulatoryCommands(
     .action(async (o: { status?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
       const body = {
-        items: await client.listCapped<Record<string, unknown>>('/v1/transitions', { status: o.status }, cappedLimit(o.limit, 500), 500),
+        items: await client.listCapped('/v1/transitions', { status: o.status }, cappedLimit(o.limit, 500), 500),
       };
       print(
         json
@@ -177,16 +175,14 @@ export function registerRegulatoryCommands(
     });
   transitions.command('show <id>').action(async (id: string, _o: unknown, cmd: Command) => {
     const { client } = clientOf(cmd);
-    print(JSON.stringify((await client.request('GET', `/v1/transitions/${encodeURIComponent(id)}`)).body, null, 2));
+    print(JSON.stringify((await client.call('GET', '/v1/transitions/{id}', { path: { id } })).body, null, 2));
   });
   transitions
     .command('review <id>')
     .requiredOption('--notes <text>', 'what the review found')
     .action(async (id: string, o: { notes: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ id: string }>('POST', `/v1/transitions/${encodeURIComponent(id)}/review`, {
-        body: { notes: o.notes },
-      });
+      const { body } = await client.call('POST', '/v1/transitions/{id}/review', { path: { id }, body: { notes: o.notes } });
       print(json ? JSON.stringify(body, null, 2) : `review of ${body.id} closed`);
     });
 
@@ -217,16 +213,12 @@ export function registerRegulatoryCommands(
     .description('ask to publish a new version of the lifecycle rules (checked now; published once an approver approves)')
     .action(async (file: string, _o: unknown, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const { body } = await client.request<{ id: string; base_version: number; approval: { id: string; required: number } }>(
-        'PUT',
-        '/v1/lifecycle-rules',
-        { body: { rules: readDoc(file) } },
-      );
+      const { body } = await client.call('PUT', '/v1/lifecycle-rules', { body: { rules: readDoc(file) } });
       print(
         json
           ? JSON.stringify(body, null, 2)
           : `change ${body.id} on top of version ${body.base_version} waits for ` +
-              `${body.approval.required} approval(s): mandate approvals approve ${body.approval.id}`,
+              (body.approval ? `${body.approval.required} approval(s): mandate approvals approve ${body.approval.id}` : 'approval'),
       );
     });
   policy
@@ -234,7 +226,7 @@ export function registerRegulatoryCommands(
     .description('the lifecycle rules in force')
     .action(async (_o: unknown, cmd: Command) => {
       const { client } = clientOf(cmd);
-      print(JSON.stringify((await client.request('GET', '/v1/lifecycle-rules')).body, null, 2));
+      print(JSON.stringify((await client.call('GET', '/v1/lifecycle-rules')).body, null, 2));
     });
 
   const outbox = program.command('outbox').description('connector deliveries (switching identities off and on in other systems)');
@@ -245,10 +237,7 @@ export function registerRegulatoryCommands(
     .action(async (o: { status?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
       const limit = cappedLimit(o.limit, 500);
-      const { body } = await client.request<{ counts: Record<string, number>; items: Record<string, unknown>[] }>(
-        'GET',
-        `/v1/outbox?${new URLSearchParams({ ...(o.status ? { status: o.status } : {}), limit: String(Math.min(limit + 1, 500)) })}`,
-      );
+      const { body } = await client.call('GET', '/v1/outbox', { query: { status: o.status, limit: Math.min(limit + 1, 500) } });
       const total = o.status ? body.counts[o.status] : Object.values(body.counts).reduce((a, b) => a + b, 0);
       if (body.items.length > limit) {
         body.items = body.items.slice(0, limit);
@@ -270,7 +259,7 @@ export function registerRegulatoryCommands(
     });
   outbox.command('retry <id>').action(async (id: string, _o: unknown, cmd: Command) => {
     const { client } = clientOf(cmd);
-    await client.request('POST', `/v1/outbox/${encodeURIComponent(id)}/retry`);
+    await client.call('POST', '/v1/outbox/{id}/retry', { path: { id } });
     print(`delivery ${id} queued again`);
   });
 }

@@ -85,7 +85,7 @@ export function registerReviewCommands(program: Command, clientOf: ClientOf, pri
           ...(Object.keys(filter).length ? { filter } : {}),
           ...(every !== undefined ? { recurrence_days: every } : {}),
         };
-        const { body: c } = await client.request<CampaignBody>('POST', '/v1/access-reviews', { body });
+        const { body: c } = await client.call('POST', '/v1/access-reviews', { body });
         print(json ? JSON.stringify(c, null, 2) : describeCampaign(c));
       },
     );
@@ -96,7 +96,7 @@ export function registerReviewCommands(program: Command, clientOf: ClientOf, pri
     .option('--limit <n>', 'at most this many (1 to 200)', '50')
     .action(async (o: { status?: string; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const items = await client.listCapped<CampaignBody>('/v1/access-reviews', { status: o.status }, cappedLimit(o.limit, 200), 200);
+      const items = await client.listCapped('/v1/access-reviews', { status: o.status }, cappedLimit(o.limit, 200), 200);
       if (json) return print(JSON.stringify(items, null, 2));
       const rows = items.map((c) => ({
         id: c.id,
@@ -112,7 +112,7 @@ export function registerReviewCommands(program: Command, clientOf: ClientOf, pri
 
   reviews.command('show <id>').action(async (id: string, _o: unknown, cmd: Command) => {
     const { client, json } = clientOf(cmd);
-    const { body } = await client.request<CampaignBody>('GET', `/v1/access-reviews/${encodeURIComponent(id)}`);
+    const { body } = await client.call('GET', '/v1/access-reviews/{id}', { path: { id } });
     print(json ? JSON.stringify(body, null, 2) : describeCampaign(body));
   });
 
@@ -124,9 +124,9 @@ export function registerReviewCommands(program: Command, clientOf: ClientOf, pri
     .option('--limit <n>', 'at most this many items (0: all)', '0')
     .action(async (id: string, o: { mine?: boolean; undecided?: boolean; limit: string }, cmd: Command) => {
       const { client, json } = clientOf(cmd);
-      const listed = await client.listAll<Record<string, unknown> & { flags: string[]; overdue: boolean }>(
-        `/v1/access-reviews/${encodeURIComponent(id)}/items`,
-        { mine: o.mine ? 'true' : undefined, undecided: o.undecided ? 'true' : undefined },
+      const listed = await client.listAll(
+        '/v1/access-reviews/{id}/items',
+        { path: { id }, mine: o.mine ? 'true' : undefined, undecided: o.undecided ? 'true' : undefined },
         parseLimit(o.limit),
       );
       const items = listed.items;
@@ -153,11 +153,7 @@ export function registerReviewCommands(program: Command, clientOf: ClientOf, pri
           ...(o.actions ? { actions: split(o.actions) } : {}),
           ...(o.scopes ? { scopes: split(o.scopes)!.map(parseScope) } : {}),
         };
-        const { body: item } = await client.request<{ identity_id: string; decision: string }>(
-          'POST',
-          `/v1/access-reviews/${encodeURIComponent(id)}/items/${encodeURIComponent(identity)}`,
-          { body },
-        );
+        const { body: item } = await client.call('POST', '/v1/access-reviews/{id}/items/{identity}', { path: { id, identity }, body });
         print(json ? JSON.stringify(item, null, 2) : `${item.identity_id}: ${item.decision}`);
       },
     );
