@@ -198,10 +198,13 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
   // else falls through to workload tokens and API tokens.
   const { signin } = services;
   const sessionOf = signin ? sessionAuthenticator(signin) : undefined;
-  /** An act of power by a signed-in person needs a recent MFA sign-in (issue 18 item 3): else 401 with the way to step up. */
-  // With single sign-on configured, an API token (a person's own, the bootstrap admin's) is for
-  // reads and automation: it proves no recent MFA, so it never performs an act of power.
-  // An API client is refused further on, by its roles or by the approval engine (which records it).
+  /**
+   * An act of power by a signed-in person needs a recent MFA sign-in (issue 18 item 3): else 401
+   * with the way to step up. With single sign-on configured, an API token (a person's own, the
+   * bootstrap admin's) is for reads and automation: it proves no MFA, so it never performs an act
+   * of power. An API client is refused further on, by its roles or by the approval engine (which
+   * records it).
+   */
   const requireStepUp = (req: FastifyRequest, reply: FastifyReply) => {
     if (!signin || req.principal?.kind === 'api_client') return;
     const session = req.principal?.session;
