@@ -199,6 +199,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/identities/{id}/power": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An identity’s lawful power now: per scope, each action entitled or lent, whether it is lawful, and the rule that decided */
+        get: operations["getIdentityPower"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/identities/{id}/status": {
         parameters: {
             query?: never;
@@ -4426,6 +4443,159 @@ export interface operations {
                         };
                         vendors: {
                             total: number;
+                        };
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getIdentityPower: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        identity: string;
+                        /** @enum {string} */
+                        status: "active" | "suspended" | "revoked" | "decommissioned";
+                        /** @enum {string} */
+                        capability: "observe" | "execute";
+                        break_glass: boolean;
+                        /** @description a break-glass identity with no activation open: every decision for it is a deny */
+                        sealed: boolean;
+                        /** @description whether it may act at all now: active and not sealed */
+                        acts: boolean;
+                        /**
+                         * @description what the lifecycle makes of it now: keep (all entitled power lawful), narrow, suspend
+                         * @enum {string}
+                         */
+                        outcome: "keep" | "narrow" | "suspend";
+                        why: string;
+                        summary: {
+                            entitled: number;
+                            lawful: number;
+                            unlawful: number;
+                            lent: number;
+                        };
+                        scopes: {
+                            scope: {
+                                entity: string;
+                                /**
+                                 * @description MiCA crypto-asset service id
+                                 * @enum {string}
+                                 */
+                                service: "custody" | "trading_platform" | "exchange_funds" | "exchange_crypto" | "execution" | "placing" | "reception_transmission" | "advice" | "portfolio_management" | "transfer";
+                                /**
+                                 * @description ISO 3166-1 alpha-2 code of an EU/EEA member state
+                                 * @enum {string}
+                                 */
+                                jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
+                            };
+                            /** @description entity/service/jurisdiction */
+                            key: string;
+                            /**
+                             * @description the state of the authorisation behind the scope (none: the firm holds none there)
+                             * @enum {string}
+                             */
+                            state: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed" | "none";
+                            authorisation: {
+                                id: string;
+                                status: string;
+                                denied_actions?: string[];
+                            } | null;
+                            /** @description false: a grant reaches into a scope the identity's record does not name */
+                            entitled: boolean;
+                            actions: {
+                                action: string;
+                                /** @enum {string} */
+                                class: "observe" | "new_business" | "return_path";
+                                /** @description false: only a grant lends it */
+                                entitled: boolean;
+                                lawful: boolean;
+                                /** @description the rule id, or table:<state>.<class>, that decided */
+                                by: string;
+                                because: string;
+                                lent_by: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    kind: "access" | "exception" | "break_glass";
+                                    expires_at: number;
+                                }[];
+                            }[];
+                        }[];
+                        grants: {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "access" | "exception" | "break_glass";
+                            identity: string;
+                            /** @description absent: the identity's own (break-glass) */
+                            actions?: string[];
+                            /** @description absent: the identity's own scopes */
+                            scope?: string;
+                            /** @enum {string} */
+                            control?: "entitlement" | "workload_attestation" | "static_secret";
+                            obligations?: string[];
+                            /** @description epoch milliseconds */
+                            expires_at: number;
+                        }[];
+                        recorded: {
+                            /** @enum {string} */
+                            outcome: "keep" | "narrow" | "suspend";
+                            suspended_by_lifecycle: boolean;
+                            /** @description the transition, change or refresh that wrote it */
+                            cause: string;
+                        } | null;
+                        /** @description whether the stored power matches the power computed now */
+                        in_step: boolean;
+                        rules: {
+                            id: string;
+                            version: number;
                         };
                     };
                 };

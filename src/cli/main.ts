@@ -27,6 +27,7 @@ import { registerDiscoveryCommands } from './discovery.js';
 import { registerComplianceCommands } from './compliance.js';
 import { DENY_EXIT, registerEnforcementCommands } from './enforcement.js';
 import { registerLedgerCommands } from './ledger.js';
+import { registerPowerCommand } from './power.js';
 import { registerRegulatoryCommands } from './regulatory.js';
 import { table } from './table.js';
 
@@ -357,6 +358,7 @@ export function buildCli(): Command {
   statusCommand(identities, 'revoke', 'revoked', 'revoke an identity (final but for decommissioning)');
   statusCommand(identities, 'decommission', 'decommissioned', 'decommission an identity (final)');
   setOwnerCommand(identities);
+  registerPowerCommand(identities, clientOf, print);
 
   const authorisations = program.command('authorisations').description("the firm's authorisations and passports");
   listCommand(

@@ -64,17 +64,5 @@ export const ActivationSchema = Type.Object(
   { title: 'BreakGlassActivation' },
 );
 
-/** A grant in force: what an identity holds beyond its entitlement (GrantEntry of the SDK). */
-export const GrantEntrySchema = Type.Object(
-  {
-    id: Type.String(),
-    kind: Enum(['access', 'exception', 'break_glass'] as const),
-    identity: Type.String(),
-    actions: Type.Optional(Type.Array(Type.String(), { description: "absent: the identity's own (break-glass)" })),
-    scope: Type.Optional(Type.String({ description: "absent: the identity's own scopes" })),
-    control: Type.Optional(Enum(EXCEPTION_CONTROLS)),
-    obligations: Type.Optional(Type.Array(Type.String())),
-    expires_at: Type.Number({ description: 'epoch milliseconds' }),
-  },
-  { title: 'Grant' },
-);
+// A grant in force is answered by the inventory's power view too: its schema lives with the shared shapes.
+export { GrantEntrySchema } from '../http/responses.js';

@@ -4,6 +4,7 @@
 // imports only TypeBox and the core model, so the console can import its types.
 import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
 import { APPROVAL_KINDS, APPROVAL_STATUSES, ApprovalRule } from '../core/approvals.js';
+import { EXCEPTION_CONTROLS } from '../core/grants.js';
 import { LifecycleRules } from '../core/lifecycle.js';
 import { Authorisation, Enum, Identity, LegalEntity, Person, Vendor } from '../core/model.js';
 import { ROLES } from '../core/roles.js';
@@ -116,3 +117,18 @@ export const IdentityChangeRequestSchema = Type.Object(
   { title: 'IdentityChangeRequest' },
 );
 export type IdentityChangeRequestView = Static<typeof IdentityChangeRequestSchema>;
+
+/** A grant in force: what an identity holds beyond its entitlement (GrantEntry of the SDK). */
+export const GrantEntrySchema = Type.Object(
+  {
+    id: Type.String(),
+    kind: Enum(['access', 'exception', 'break_glass'] as const),
+    identity: Type.String(),
+    actions: Type.Optional(Type.Array(Type.String(), { description: "absent: the identity's own (break-glass)" })),
+    scope: Type.Optional(Type.String({ description: "absent: the identity's own scopes" })),
+    control: Type.Optional(Enum(EXCEPTION_CONTROLS)),
+    obligations: Type.Optional(Type.Array(Type.String())),
+    expires_at: Type.Number({ description: 'epoch milliseconds' }),
+  },
+  { title: 'Grant' },
+);

@@ -30,7 +30,7 @@ import {
   type Names,
 } from '../http/responses.js';
 import { sortValue, TABLES, type GroupCount, type ListFilter } from '../state/records.js';
-import { IfMatchHeader, InventorySummarySchema, RecordParams, StatusChange } from './schemas.js';
+import { IdentityPowerSchema, IfMatchHeader, InventorySummarySchema, RecordParams, StatusChange } from './schemas.js';
 import type { IdentityChangeRequest, InventoryService, RecordInput } from './service.js';
 
 interface KindRoutes {
@@ -328,6 +328,21 @@ export function registerInventoryRoutes(fastify: FastifyInstance, inventory: Inv
         vendors: { total: c.vendors },
       };
     },
+  );
+
+  app.get(
+    '/v1/identities/:id/power',
+    {
+      config: { permission: 'inventory:read' },
+      schema: {
+        tags: ['identities'],
+        operationId: 'getIdentityPower',
+        summary: 'An identity’s lawful power now: per scope, each action entitled or lent, whether it is lawful, and the rule that decided',
+        params: RecordParams,
+        response: { 200: IdentityPowerSchema, '4xx': ProblemResponse },
+      },
+    },
+    async (req) => inventory.power(req.params.id),
   );
 
   app.post(

@@ -1,8 +1,11 @@
 // What the inventory routes take and answer beyond the records themselves (those are the core
 // model's schemas with their metadata: recordOutput in src/http/responses.ts).
 import { Type } from '@sinclair/typebox';
-import { Enum } from '../core/model.js';
+import { SCOPE_STATES } from '../core/lifecycle.js';
+import { Enum, Scope } from '../core/model.js';
+import { GrantEntrySchema, Nullable } from '../http/responses.js';
 import {
+  ACTION_CLASSES,
   AUTHORISATION_STATUSES,
   CAPABILITIES,
   ENVIRONMENTS,
@@ -38,4 +41,57 @@ export const InventorySummarySchema = Type.Object(
     vendors: Type.Object({ total: Type.Integer() }),
   },
   { title: 'InventorySummary' },
+);
+
+/** An identity's lawful power, explained (core/power-view.ts PowerView). */
+export const IdentityPowerSchema = Type.Object(
+  {
+    identity: Type.String(),
+    status: Enum(IDENTITY_STATUSES),
+    capability: Enum(CAPABILITIES),
+    break_glass: Type.Boolean(),
+    sealed: Type.Boolean({ description: 'a break-glass identity with no activation open: every decision for it is a deny' }),
+    acts: Type.Boolean({ description: 'whether it may act at all now: active and not sealed' }),
+    outcome: Enum(
+      ['keep', 'narrow', 'suspend'] as const,
+      'what the lifecycle makes of it now: keep (all entitled power lawful), narrow, suspend',
+    ),
+    why: Type.String(),
+    summary: Type.Object({ entitled: Type.Integer(), lawful: Type.Integer(), unlawful: Type.Integer(), lent: Type.Integer() }),
+    scopes: Type.Array(
+      Type.Object({
+        scope: Scope,
+        key: Type.String({ description: 'entity/service/jurisdiction' }),
+        state: Enum(SCOPE_STATES, 'the state of the authorisation behind the scope (none: the firm holds none there)'),
+        authorisation: Nullable(
+          Type.Object({ id: Type.String(), status: Type.String(), denied_actions: Type.Optional(Type.Array(Type.String())) }),
+        ),
+        entitled: Type.Boolean({ description: "false: a grant reaches into a scope the identity's record does not name" }),
+        actions: Type.Array(
+          Type.Object({
+            action: Type.String(),
+            class: Enum(ACTION_CLASSES),
+            entitled: Type.Boolean({ description: 'false: only a grant lends it' }),
+            lawful: Type.Boolean(),
+            by: Type.String({ description: 'the rule id, or table:<state>.<class>, that decided' }),
+            because: Type.String(),
+            lent_by: Type.Array(
+              Type.Object({ id: Type.String(), kind: Enum(['access', 'exception', 'break_glass'] as const), expires_at: Type.Number() }),
+            ),
+          }),
+        ),
+      }),
+    ),
+    grants: Type.Array(GrantEntrySchema),
+    recorded: Nullable(
+      Type.Object({
+        outcome: Enum(['keep', 'narrow', 'suspend'] as const),
+        suspended_by_lifecycle: Type.Boolean(),
+        cause: Type.String({ description: 'the transition, change or refresh that wrote it' }),
+      }),
+    ),
+    in_step: Type.Boolean({ description: 'whether the stored power matches the power computed now' }),
+    rules: Type.Object({ id: Type.String(), version: Type.Integer() }),
+  },
+  { title: 'IdentityPower' },
 );

@@ -23,6 +23,7 @@ import { ActionVocabulary, type IdentityStatus } from '../core/vocabulary.js';
 import type { Approval } from '../state/approvals.js';
 import { appendEvents, type NewEvent } from '../ledger/log.js';
 import { refusalRecorder } from '../ledger/refusals.js';
+import { identityPower } from './power-view.js';
 import { effectRows, enqueue } from '../state/outbox.js';
 import { streamTargets } from '../state/ssf-streams.js';
 import type { Database, Sql } from '../store/db.js';
@@ -184,6 +185,11 @@ export function inventoryService({ db, clock, gate, caepReceivers: receivers = [
 
     counts() {
       return inventoryCounts(db);
+    },
+
+    /** An identity's lawful power, per scope and action, with the rule that decided (core/power-view.ts). */
+    power(id: string) {
+      return identityPower(db, clock, id);
     },
 
     /** Creates a record; a new identity with any power is held for approval instead. */

@@ -82,6 +82,7 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /v1/access-requests/:id': 'approvals:read',
   'POST /v1/access-requests/:id/revoke': 'identities:status',
   'GET /v1/identities/:id/grants': 'inventory:read',
+  'GET /v1/identities/:id/power': 'inventory:read',
   'POST /v1/exceptions': 'exceptions:write',
   'GET /v1/exceptions': 'inventory:read',
   'GET /v1/exceptions/:id': 'inventory:read',

@@ -1,8 +1,9 @@
-// One identity: who owns it, where it may act, how it proves itself, what it was granted or
+// One identity: who owns it, what it may lawfully do where (LawfulPower), how it proves itself, what it was granted or
 // excused from, the accounts discovery saw it hold, the decisions taken about it and its whole
 // history from the ledger.
 import { Link } from 'wouter';
 import { EventTable } from '../components/Events';
+import { LawfulPower, PowerBadge } from '../components/LawfulPower';
 import { ObservedAccounts } from '../components/ObservedAccounts';
 import { ReasonButton } from '../components/Reason';
 import { Empty, ErrorBox, KeyValues, Loading, Severity, Status, When } from '../components/ui';
@@ -46,6 +47,7 @@ function StatusActions({ identity }: { identity: Identity }) {
 
 export function IdentityPage({ id }: { id: string }) {
   const identity = useApi('/v1/identities/{id}', { path: { id } });
+  const power = useApi('/v1/identities/{id}/power', { path: { id } });
   const credentials = useApi('/v1/identities/{id}/credentials', { path: { id } });
   const grants = useApi('/v1/identities/{id}/grants', { path: { id } });
   const exceptions = useApi('/v1/exceptions', { query: { identity: id, limit: 100 } });
@@ -76,7 +78,7 @@ export function IdentityPage({ id }: { id: string }) {
         <Link href="/inventory">← Inventory</Link>
       </p>
       <h1>
-        {i.id} <Status value={i.status} />{' '}
+        {i.id} <Status value={i.status} /> <PowerBadge power={power.data} />{' '}
         {i.break_glass ? <span className="badge sev-high">break-glass (sealed unless unsealed)</span> : null}
       </h1>
       <div className="grid">
@@ -104,6 +106,12 @@ export function IdentityPage({ id }: { id: string }) {
               ['Vendor', i.vendor],
               ['Actions', (i.actions ?? []).join(', ')],
               [
+                'Scopes',
+                <a key="scopes" href="#h-power">
+                  {i.scopes.length} {i.scopes.length === 1 ? 'scope' : 'scopes'}: lawful power below
+                </a>,
+              ],
+              [
                 'Revocation path',
                 i.revocation ? (
                   `${i.revocation.connector}${i.revocation.target ? ` → ${i.revocation.target}` : ''}`
@@ -118,33 +126,6 @@ export function IdentityPage({ id }: { id: string }) {
             ]}
           />
           <StatusActions identity={i} />
-        </section>
-        <section className="panel" aria-labelledby="h-scopes">
-          <h2 id="h-scopes">Scopes ({i.scopes.length})</h2>
-          <div style={{ maxHeight: 340, overflowY: 'auto' }}>
-            <table aria-label="Scopes">
-              <thead>
-                <tr>
-                  <th>Entity</th>
-                  <th>Service</th>
-                  <th>Member state</th>
-                </tr>
-              </thead>
-              <tbody>
-                {i.scopes.map((s) => (
-                  <tr key={`${s.entity}/${s.service}/${s.jurisdiction}`}>
-                    <td>{s.entity}</td>
-                    <td>{s.service.replace(/_/g, ' ')}</td>
-                    <td>
-                      <Link href={`/authorisations?entity=${s.entity}&service=${s.service}&jurisdiction=${s.jurisdiction}`}>
-                        {s.jurisdiction}
-                      </Link>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
         </section>
         <section className="panel" aria-labelledby="h-cred">
           <h2 id="h-cred">Credentials</h2>
@@ -251,6 +232,7 @@ export function IdentityPage({ id }: { id: string }) {
           )}
         </section>
       </div>
+      <LawfulPower id={i.id} />
       <ObservedAccounts identity={i.id} />
       <section className="panel" aria-labelledby="h-find">
         <h2 id="h-find">Open findings</h2>
