@@ -17,7 +17,17 @@ export const ServerConfig = Type.Object(
     host: Type.String({ minLength: 1, maxLength: 255 }),
     port: Type.Integer({ minimum: 0, maximum: 65535 }),
     demo: Type.Boolean(),
-    logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+    logLevel: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+      { description: 'what the log records (MANDATE_LOG_LEVEL): default info with MANDATE_LOG_FILE, else warn (no line per request)' },
+    ),
+    logFile: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 2000,
+        description: 'append the log (JSON lines) to this file; warnings and errors also go to stderr (MANDATE_LOG_FILE)',
+      }),
+    ),
     bootstrapToken: Type.Optional(Type.String({ maxLength: 512 })),
     caepReceivers: Type.Array(Type.String({ pattern: '^https?://', maxLength: 2000 }), {
       maxItems: 50,
@@ -195,7 +205,10 @@ export function loadServerConfig(
     host: flags.host ?? env.MANDATE_HOST ?? '127.0.0.1',
     port: Number(flags.port ?? env.MANDATE_PORT ?? 8080),
     demo: flags.demo ?? false,
-    logLevel: env.MANDATE_LOG_LEVEL ?? 'info',
+    // The log goes to stderr, or to MANDATE_LOG_FILE; on a terminal, a line per request would bury
+    // the start-up message (the one-time admin token), so without a file only warnings and errors.
+    ...(env.MANDATE_LOG_FILE ? { logFile: env.MANDATE_LOG_FILE } : {}),
+    logLevel: env.MANDATE_LOG_LEVEL ?? (env.MANDATE_LOG_FILE ? 'info' : 'warn'),
     schedulerIntervalMs: Number(env.MANDATE_SCHEDULER_INTERVAL_MS ?? 1000),
     ...(env.MANDATE_KEK ? { kek: env.MANDATE_KEK } : {}),
     kekFile: env.MANDATE_KEK_FILE ?? './data/mandate.kek',

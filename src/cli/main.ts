@@ -3,7 +3,8 @@
 // `mandate login`).
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { loadServerConfig } from '../config.js';
+import { loadServerConfig, type ServerConfig } from '../config.js';
+import type { RunningServer } from '../server/start.js';
 import { ROLES } from '../core/roles.js';
 import { formatFor } from '../importer/parse.js';
 import { Client, CliError, noteMore, parseLimit, type BodyFor, type ListPath } from './client.js';
@@ -129,6 +130,36 @@ function setOwnerCommand(parent: Command): void {
       });
       print(json ? JSON.stringify(body, null, 2) : `${body.id} is now owned by ${body.owner} (version ${body.version})`);
     });
+}
+
+/**
+ * What a started server has on: its connectors, its discovery sources and where its log goes (for
+ * the start-up message, before the one-time token, so that neither hides the other).
+ */
+function activeLines(server: RunningServer, config: ServerConfig): string[] {
+  const lines: string[] = [];
+  const builtIn = ['caep', 'manual', 'notify'];
+  const added = server.connectors.some((c) => !builtIn.includes(c))
+    ? ''
+    : ' (MANDATE_CONNECTOR_POSTGRES_URL, _REDIS_URL, _RABBITMQ_CTL or _MANAGEMENT_URL, _WEBHOOK_URL add others)';
+  lines.push(`Connectors: ${server.connectors.join(', ')}${added}`);
+  const ds = server.discoverySources;
+  const shown = ds.slice(0, 10).map((d) => `${d.id} (${d.kind}, ${d.every_s ? `every ${d.every_s} s` : 'on demand'})`);
+  if (ds.length > shown.length) shown.push(`and ${ds.length - shown.length} more (mandate discovery sources list)`);
+  lines.push(
+    ds.length
+      ? `Discovery sources: ${shown.join(', ')}`
+      : 'Discovery sources: none (add one with mandate discovery sources add, or MANDATE_DISCOVERY_SOURCES_FILE)',
+  );
+  const f = server.sourcesFile;
+  if (f) lines.push(`  from ${f.path}: ${f.added.length} added, ${f.updated.length} updated, ${f.unchanged.length} unchanged`);
+  if (server.metricsUrl) lines.push(`Metrics without a token: ${server.metricsUrl}`);
+  lines.push(
+    config.logFile
+      ? `Log: ${config.logFile} (level ${config.logLevel}); warnings and errors also to stderr`
+      : `Log: stderr, level ${config.logLevel}${config.logLevel === 'warn' ? ' (MANDATE_LOG_FILE=path keeps a line per request)' : ''}`,
+  );
+  return lines;
 }
 
 export function buildCli(): Command {
@@ -260,6 +291,7 @@ export function buildCli(): Command {
           : `Console: ${server.url}/console/ (sign in with an API token)`,
       );
       if (server.demoLoaded) lines.push('Loaded the demo firm (demo/mandate-demo.yaml).');
+      lines.push(...activeLines(server, config));
       if (server.demoProvider) {
         const d = server.demoProvider;
         lines.push(

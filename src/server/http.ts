@@ -44,8 +44,8 @@ import { registerUserRoutes } from '../users/routes.js';
 import type { Container } from './container.js';
 
 export interface HttpOptions {
-  /** pino options, or false for silence (tests). */
-  logger?: boolean | { level: string };
+  /** pino options (the level, and where it is written: default stdout), or false for silence (tests). */
+  logger?: boolean | { level: string; stream?: { write(line: string): void } };
   version?: string;
   /** More public keys to publish beside the token and SET signing keys (/.well-known/jwks.json). */
   jwks?: () => { keys: object[] };
@@ -74,6 +74,7 @@ export function createHttpServer(opts: HttpOptions): FastifyInstance {
         ? false
         : {
             level: typeof opts.logger === 'object' ? opts.logger.level : 'info',
+            ...(typeof opts.logger === 'object' && opts.logger.stream ? { stream: opts.logger.stream } : {}),
             // Bearer tokens never reach the log.
             redact: ['req.headers.authorization', 'req.headers.cookie'],
           },

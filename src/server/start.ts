@@ -27,6 +27,7 @@ import { NOTIFY_CHANNEL } from '../state/notify.js';
 import { checkApprovalRules, type ApprovalRule } from '../core/approvals.js';
 import { formatIssue } from '../core/errors.js';
 import { parse as parseYaml } from 'yaml';
+import pino from 'pino';
 
 export interface RunningServer {
   app: MandateApp;
@@ -45,11 +46,23 @@ export interface RunningServer {
   demoLoaded: boolean;
   /** Where a new key-encryption key was written, when none was configured. */
   kekCreated?: string;
+  /** The connectors deliveries go through, by name (an identity's revocation.connector names one). */
+  connectors: string[];
+  /** The discovery sources in the store, the sources file's among them (every_s null: on demand). */
+  discoverySources: { id: string; kind: string; every_s: number | null }[];
+  /** What MANDATE_DISCOVERY_SOURCES_FILE changed at this start. */
+  sourcesFile?: { path: string; added: string[]; updated: string[]; unchanged: string[] };
+  /** Where /metrics is served without a token (MANDATE_METRICS_LISTEN). */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
 export async function startServer(config: ServerConfig, clock?: () => Date): Promise<RunningServer> {
-  const db = await openDatabase(config.db);
+  const log = logDestination(config);
+  const db = await openDatabase(config.db).catch((err: unknown) => {
+    log.close();
+    throw err;
+  });
   let demo: DemoProvider | undefined;
   try {
     await migrate(db);
@@ -130,7 +143,7 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       connectors,
       ledger: { kek: kek.key, origin: config.ledgerOrigin, ...(config.checkpointDir ? { exportDir: config.checkpointDir } : {}) },
       caepReceivers: config.caepReceivers,
-      logger: { level: config.logLevel },
+      logger: { level: config.logLevel, stream: log.stream },
       ...(clock ? { clock } : {}),
       notificationReceivers: config.notifyUrls,
       ...(approvalRules ? { approvalRules } : {}),
@@ -159,6 +172,7 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       await app.services.importer.importManifest('system:demo', manifest, { dryRun: false, digestOf: text });
       demoLoaded = true;
     }
+    let sourcesDone: RunningServer['sourcesFile'];
     if (sourcesFile) {
       const done = await app.services.discovery.configureSources(
         `config:${basename(config.discoverySourcesFile!)}`,
@@ -166,7 +180,9 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
         sourcesFile.baseDir,
       );
       app.log.info(done, 'discovery sources file loaded');
+      sourcesDone = { path: config.discoverySourcesFile!, ...done };
     }
+    const discoverySources = (await app.services.discovery.listSources()).map(({ id, kind, every_s }) => ({ id, kind, every_s }));
     // Crash recovery, then every timer (server/jobs.ts).
     await recover(app.container);
     const jobs = await startJobs(
@@ -214,6 +230,10 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
         : {}),
       demoLoaded,
       ...(kek.created ? { kekCreated: kek.path } : {}),
+      connectors: connectors.names(),
+      discoverySources,
+      ...(sourcesDone ? { sourcesFile: sourcesDone } : {}),
+      ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
       async close() {
         await jobs.stop();
         await metricsServer?.close();
@@ -222,13 +242,42 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
         await connectors.close().catch(() => undefined);
         await demo?.close().catch(() => undefined);
         await db.close();
+        log.close();
       },
     };
   } catch (err) {
     await demo?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
+    log.close();
     throw err;
   }
+}
+
+/**
+ * Where the log goes: stderr, never stdout (stdout is the start-up message, the one-time admin
+ * token in it); or MANDATE_LOG_FILE, appended as JSON lines, with warnings and errors on stderr as
+ * well. The level (MANDATE_LOG_LEVEL) is warn without a file, so a terminal does not get a line
+ * per request (src/config.ts).
+ */
+function logDestination(config: ServerConfig): { stream: pino.DestinationStream; close(): void } {
+  const stderr = pino.destination({ dest: 2, sync: true });
+  if (!config.logFile) return { stream: stderr, close: () => undefined };
+  let file: ReturnType<typeof pino.destination>;
+  try {
+    mkdirSync(dirname(config.logFile), { recursive: true });
+    file = pino.destination({ dest: config.logFile, append: true, sync: true });
+  } catch (err) {
+    throw new MandateError('VALIDATION_FAILED', `bad configuration: MANDATE_LOG_FILE ${config.logFile}: ${(err as Error).message}`, {
+      field: 'MANDATE_LOG_FILE',
+    });
+  }
+  return {
+    stream: pino.multistream([
+      { level: 'trace', stream: file },
+      { level: 'warn', stream: stderr },
+    ]),
+    close: () => file.end(),
+  };
 }
 
 /** The host as it goes in a URL: a wildcard address is reached on loopback; IPv6 in brackets. */
