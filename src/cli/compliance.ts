@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { cappedLimit, CliError, type Client } from './client.js';
+import { note } from './output.js';
 import { table } from './table.js';
 
 type ClientOf = (cmd: Command) => { client: Client; json: boolean };
@@ -16,7 +17,7 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
   const checks = program.command('checks').description('continuous control checks, each mapped to controls (docs/controls.md)');
   checks
     .command('run')
-    .description('run every check now')
+    .description('run every check now and print the run (checks also run on their schedule and after changes)')
     .action(async (_o: unknown, cmd: Command) => {
       const { client, json } = clientOf(cmd);
       const { body } = await client.call('POST', '/v1/checks/run');
@@ -69,7 +70,7 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
 
   program
     .command('findings')
-    .description('findings, most severe first (the checks run first, so the list is current)')
+    .description('findings, most severe first, as the last check run left them (a read: it runs nothing; mandate checks run does)')
     .option('--status <list>', 'comma-separated: open, acknowledged, resolved, accepted_risk (default open,acknowledged)')
     .addOption(new Option('--severity <severity>', 'only this severity').choices(SEVERITIES))
     .option('--check <id>', 'only this check')
@@ -80,7 +81,7 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
       const body = {
         items: await client.listCapped(
           '/v1/findings',
-          { fresh: 'true', status: o.status, severity: o.severity, check: o.check, owner: o.owner },
+          { status: o.status, severity: o.severity, check: o.check, owner: o.owner },
           cappedLimit(o.limit, 5000),
           5000,
         ),
@@ -93,6 +94,11 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
               ['severity', 'check', 'subject', 'status', 'owner', 'due', 'title'],
             )
           : 'no findings',
+      );
+      // As of when: the last run (a read too). Running the checks is mandate checks run, never this.
+      const [last] = (await client.call('GET', '/v1/checks/runs', { query: { limit: 1 } })).body.items;
+      note(
+        last ? `as of check run ${last.id} at ${last.at} (mandate checks run to run them now)` : 'no check has run yet: mandate checks run',
       );
     });
   program

@@ -1,10 +1,14 @@
 // CLI for the ledger: checkpoints and proofs from the server; export to a file; and `verify`,
-// which runs offline on a file with no server and no database.
-import { readFileSync } from 'node:fs';
+// which runs offline on a file with no server and no database, against a verifier key the user
+// trusts (--key, --key-file or the one pinned in the profile); without one it refuses to say OK
+// unless --trust-on-first-use, which says what that proves and pins the key.
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { Command } from 'commander';
-import { verifyLedgerFile } from '../ledger/verify.js';
-import { verifyPackFile } from '../evidence/verify.js';
+import { verifyLedgerFile, type VerifyReport } from '../ledger/verify.js';
+import { verifyPackFile, type PackReport } from '../evidence/verify.js';
 import { CliError, type Client } from './client.js';
+import { note } from './output.js';
+import { pinLedgerKey, profileName, storedProfile } from './profiles.js';
 
 type ClientOf = (cmd: Command) => { client: Client; json: boolean };
 
@@ -28,9 +32,24 @@ export function registerLedgerCommands(program: Command, clientOf: ClientOf, pri
   ledger
     .command('key')
     .description("the ledger's verifier key (keep a copy: packs and exports are checked against it)")
-    .action(async (_o: unknown, cmd: Command) => {
+    .option('--pin', 'pin it in the profile: mandate ledger verify then checks against it when no --key is given')
+    .option('--repin', 'with --pin: replace a different key pinned before (after checking why the key changed)')
+    .action(async (o: { pin?: boolean; repin?: boolean }, cmd: Command) => {
       const { client } = clientOf(cmd);
-      print((await client.call('GET', '/v1/ledger/key', { anonymous: true })).body.verifier_key);
+      const key = (await client.call('GET', '/v1/ledger/key', { anonymous: true })).body.verifier_key;
+      if (!o.pin) return print(key);
+      const name = profileName(cmd.optsWithGlobals<{ profile?: string }>().profile);
+      const pinned = storedProfile(name)?.ledger_key;
+      if (pinned && pinned !== key && !o.repin)
+        throw new CliError(
+          `profile "${name}" pins another ledger key (${pinned}) than the server's (${key}): ` +
+            'if the key was rotated on purpose, run mandate ledger key --pin --repin; else the server is not the one you pinned',
+          1,
+          { code: 'KEY_MISMATCH' },
+        );
+      if (pinned !== key) pinLedgerKey(name, key);
+      print(key);
+      note(`${pinned === key ? 'already pinned' : 'pinned'} in profile "${name}": mandate ledger verify checks against it`);
     });
   ledger
     .command('checkpoint')
@@ -68,7 +87,7 @@ export function registerLedgerCommands(program: Command, clientOf: ClientOf, pri
     .action(async (o: { out: string }, cmd: Command) => {
       const { client } = clientOf(cmd);
       const bytes = await client.download('/v1/ledger/export', o.out, undefined, `exporting the ledger to ${o.out}`);
-      print(`wrote ${bytes} bytes to ${o.out}; check it with: mandate ledger verify ${o.out} --key <verifier key>`);
+      print(`wrote ${bytes} bytes to ${o.out}; check it with: mandate ledger verify ${o.out} --key <the verifier key you keep>`);
     });
 
   program
@@ -103,56 +122,97 @@ export function registerLedgerCommands(program: Command, clientOf: ClientOf, pri
   ledger
     .command('verify <file>')
     .description(
-      'verify an exported log offline: every leaf, the tree, every checkpoint signature, consistency with checkpoints kept elsewhere',
+      'verify an exported log or an evidence pack offline: every leaf, the tree, every checkpoint signature, ' +
+        'consistency with checkpoints kept elsewhere, against the verifier key you trust',
     )
-    .option('--key <key>', "the log's verifier key (name+id+key); default: the one in the file")
+    .option('--key <key>', "the log's verifier key (name+id+key), obtained apart from the file (default: the one pinned in the profile)")
     .option('--key-file <file>', 'read the verifier key from a file')
+    .option(
+      '--trust-on-first-use',
+      'with no --key and none pinned: check against the key inside the file, and pin it in the profile if there is one',
+    )
     .option('--checkpoint <file...>', 'signed checkpoints kept outside Mandate')
-    .action(async (file: string, o: { key?: string; keyFile?: string; checkpoint?: string[] }, cmd: Command) => {
+    .action(async (file: string, o: { key?: string; keyFile?: string; trustOnFirstUse?: boolean; checkpoint?: string[] }, cmd: Command) => {
       const { json } = clientOf(cmd);
-      readText(file, 'ledger export');
-      const key = o.key ?? (o.keyFile ? readText(o.keyFile, 'key file').trim() : undefined);
-      // An evidence pack (gzip) rather than a ledger export (JSON Lines).
-      if (
-        readFileSync(file)
-          .subarray(0, 2)
-          .equals(Buffer.from([0x1f, 0x8b]))
-      ) {
-        const pack = await verifyPackFile(file, key ? { key } : {});
-        if (json) print(JSON.stringify(pack, null, 2));
-        else if (pack.ok)
-          print(
-            `OK: evidence pack for ${pack.entity} in ${pack.jurisdiction} as of ` +
-              `${pack.as_of}: ${pack.files} files, ${pack.events} ledger events with inclusion proofs, signed manifest and ` +
-              `checkpoint verified, OSCAL ${pack.oscal}` +
-              `${key ? '' : ' (with the key inside the pack: pass --key to check it is the one you trust)'}`,
-          );
-        else {
-          print(`FAILED: ${pack.problems.length} problem${pack.problems.length === 1 ? '' : 's'}`);
-          for (const p of pack.problems.slice(0, 50)) print(`  ${p}`);
+      // An evidence pack (gzip) rather than a ledger export (JSON Lines, read as a stream).
+      const isPack = readBytes(file, 'ledger export or evidence pack', 2).equals(Buffer.from([0x1f, 0x8b]));
+      const trusted = trustedKey(o, cmd);
+      const key = trusted?.key;
+      const what = isPack ? 'pack' : 'file';
+      if (!trusted && !o.trustOnFirstUse)
+        throw new CliError(
+          `signature not checked: give --key with the ledger's verifier key obtained apart from this ${what} ` +
+            '(mandate ledger key, from a copy you keep), or --key-file, or pin one (mandate ledger key --pin); ' +
+            `--trust-on-first-use checks against the key inside the ${what}, which proves only that it is self-consistent`,
+          2,
+          { code: 'KEY_REQUIRED', field: '--key' },
+        );
+      const checkpoints = (o.checkpoint ?? []).map((f) => readBytes(f, 'checkpoint'));
+      const report = isPack
+        ? await verifyPackFile(file, key ? { key } : {})
+        : await verifyLedgerFile(file, { ...(key ? { key } : {}), checkpoints });
+      if (json) print(JSON.stringify({ ...report, key_source: trusted?.source ?? 'trust on first use' }, null, 2));
+      if (!report.ok) {
+        if (!json) {
+          print(`FAILED: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}${firstBad(report)}`);
+          for (const p of report.problems.slice(0, 50)) print(`  ${typeof p === 'string' ? p : `${p.kind}: ${p.message}`}`);
         }
-        if (!pack.ok) throw new CliError('the evidence pack does not verify', 1);
-        return;
+        throw new CliError(isPack ? 'the evidence pack does not verify' : 'the ledger does not verify', 1);
       }
-      const report = await verifyLedgerFile(file, {
-        ...(key ? { key } : {}),
-        checkpoints: (o.checkpoint ?? []).map((f) => readText(f, 'checkpoint')),
-      });
-      if (json) print(JSON.stringify(report, null, 2));
-      else if (report.ok)
-        print(
-          `OK: ${report.events} events, ${report.checkpoints} signed checkpoint` +
-            `${report.checkpoints === 1 ? '' : 's'} verified` +
-            `${key ? '' : ' (with the key named in the file: pass --key to check it is the one you trust)'}\nroot ${report.root}`,
-        );
-      else {
-        print(
-          `FAILED: ${report.problems.length} problem` +
-            `${report.problems.length === 1 ? '' : 's'}` +
-            `${report.firstBadIndex !== null ? `; first bad index ${report.firstBadIndex} (event ${report.firstBadIndex + 1})` : ''}`,
-        );
-        for (const p of report.problems.slice(0, 50)) print(`  ${p.kind}: ${p.message}`);
-      }
-      if (!report.ok) throw new CliError('the ledger does not verify', 1);
+      if (!json) print(isPack ? packOk(report as PackReport) : ledgerOk(report as VerifyReport));
+      if (trusted) return note(`signature checked against ${trusted.source}`);
+      // Trust on first use: only self-consistent. Pin the key so later packs are checked against it.
+      const fileKey = report.verifier_key;
+      note(
+        `trust on first use: the signature was checked only against the key inside the ${what} (${fileKey}), ` +
+          'not one you keep: whoever could change it could change that key too',
+      );
+      const name = profileName(cmd.optsWithGlobals<{ profile?: string }>().profile);
+      if (fileKey && storedProfile(name)) {
+        pinLedgerKey(name, fileKey);
+        note(`pinned it in profile "${name}": later verifications check against it (compare it with mandate ledger key)`);
+      } else note('to pin a key: mandate login, then mandate ledger key --pin; or keep it and pass --key');
     });
+}
+
+function readBytes(file: string, what: string, first?: number): Buffer {
+  try {
+    if (first === undefined) return readFileSync(file);
+    const fd = openSync(file, 'r');
+    try {
+      const head = Buffer.alloc(first);
+      return head.subarray(0, readSync(fd, head, 0, first, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    throw new CliError(`cannot read ${what} ${file}: ${(err as Error).message}`, 2);
+  }
+}
+
+/** The key to check against and where it came from: --key, --key-file, else the profile's pinned one. */
+function trustedKey(o: { key?: string; keyFile?: string }, cmd: Command): { key: string; source: string } | undefined {
+  if (o.key) return { key: o.key.trim(), source: 'the key given (--key)' };
+  if (o.keyFile) return { key: readText(o.keyFile, 'key file').trim(), source: `the key in ${o.keyFile}` };
+  const name = profileName(cmd.optsWithGlobals<{ profile?: string }>().profile);
+  const pinned = storedProfile(name)?.ledger_key;
+  return pinned ? { key: pinned, source: `the key pinned in profile "${name}"` } : undefined;
+}
+
+function firstBad(report: PackReport | VerifyReport): string {
+  return 'firstBadIndex' in report && report.firstBadIndex !== null
+    ? `; first bad index ${report.firstBadIndex} (event ${report.firstBadIndex + 1})`
+    : '';
+}
+
+function packOk(pack: PackReport): string {
+  return (
+    `OK: evidence pack for ${pack.entity} in ${pack.jurisdiction} as of ${pack.as_of}: ${pack.files} files, ` +
+    `${pack.events} ledger events with inclusion proofs, signed manifest and checkpoint verified, OSCAL ${pack.oscal}`
+  );
+}
+
+function ledgerOk(report: VerifyReport): string {
+  const checkpoints = `${report.checkpoints} signed checkpoint${report.checkpoints === 1 ? '' : 's'}`;
+  return `OK: ${report.events} events, ${checkpoints} verified\nroot ${report.root}`;
 }

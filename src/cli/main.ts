@@ -9,7 +9,7 @@ import { ROLES } from '../core/roles.js';
 import { formatFor } from '../importer/parse.js';
 import { Client, CliError, noteMore, parseLimit, type BodyFor, type ListPath } from './client.js';
 import { completionScript } from './completion.js';
-import { io, print, processIo, setIo, type CliIo } from './output.js';
+import { commandOf, exitQuietlyOnClosedPipe, io, print, processIo, setIo, type CliIo } from './output.js';
 import {
   credentialsPath,
   checkProfileName,
@@ -681,5 +681,6 @@ export async function run(argv: string[], output: CliIo = processIo): Promise<nu
 }
 
 export async function main(argv: string[]): Promise<void> {
+  if (commandOf(argv) !== 'serve') exitQuietlyOnClosedPipe();
   process.exitCode = await run(argv);
 }

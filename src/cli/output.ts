@@ -62,3 +62,29 @@ export function progress(label: string, total?: number): Progress {
     },
   };
 }
+
+/**
+ * `mandate … | head`: when the reader closes the pipe, the next write fails with EPIPE. Like
+ * standard tools, stop there quietly (exit 0) instead of dying on an unhandled error with a stack
+ * trace. Any other error on the stream stays an error. Not for `mandate serve` (see commandOf):
+ * a server whose stdout goes away still has work to do.
+ */
+export function exitQuietlyOnClosedPipe(streams: NodeJS.WritableStream[] = [process.stdout, process.stderr]): void {
+  for (const stream of streams)
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+}
+
+/** The command a command line runs (its first word past the global options), e.g. "serve". */
+export function commandOf(argv: readonly string[]): string | undefined {
+  const args = argv.slice(2);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') return args[i + 1];
+    if (a === '--url' || a === '--token' || a === '--profile') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}

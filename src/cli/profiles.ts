@@ -2,7 +2,7 @@
 // owner can read ($XDG_CONFIG_HOME/mandate/credentials.json, else ~/.config/mandate/…), so the
 // token need not sit in the environment, the shell history or argv.
 // Precedence: --url/--token > MANDATE_URL/MANDATE_TOKEN > the profile (--profile, MANDATE_PROFILE,
-// else "default") > the built-in URL.
+// else "default") > the built-in URL. A profile may also pin the ledger's verifier key.
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,6 +17,11 @@ export interface Profile {
   token: string;
   /** Who the token belongs to (GET /v1/me at login), for people reading the file. */
   user?: string;
+  /**
+   * The ledger's verifier key, pinned (mandate ledger key --pin, or the first verification with
+   * --trust-on-first-use): mandate ledger verify checks packs and exports against it when no --key.
+   */
+  ledger_key?: string;
 }
 interface CredentialsFile {
   version: 1;
@@ -85,7 +90,30 @@ export function writeCredentials(file: CredentialsFile, path = credentialsPath()
 
 export function saveProfile(name: string, profile: Profile, path = credentialsPath()): void {
   const file = readCredentials(path);
-  file.profiles[name] = profile;
+  // Signing in again to the same server keeps the ledger key pinned for it.
+  const prev = file.profiles[name];
+  const kept = prev?.ledger_key && !profile.ledger_key && sameOrigin(prev.url, profile.url) ? { ledger_key: prev.ledger_key } : {};
+  file.profiles[name] = { ...profile, ...kept };
+  writeCredentials(file, path);
+}
+
+/** The profile a command uses: --profile (or MANDATE_PROFILE, which commander reads into it), else the default. */
+export function profileName(given: string | undefined): string {
+  return checkProfileName(given ?? DEFAULT_PROFILE);
+}
+
+/** The stored profile of that name, if any (a missing file is no profile). */
+export function storedProfile(name: string, path = credentialsPath()): Profile | undefined {
+  return readCredentials(path).profiles[name];
+}
+
+/** Pins the ledger's verifier key in a stored profile. */
+export function pinLedgerKey(name: string, key: string, path = credentialsPath()): void {
+  const file = readCredentials(path);
+  const profile = file.profiles[name];
+  if (!profile)
+    throw new CliError(`no profile "${name}" to pin the key in: run mandate login first`, 2, { code: 'NO_PROFILE', field: '--profile' });
+  file.profiles[name] = { ...profile, ledger_key: key };
   writeCredentials(file, path);
 }
 

@@ -23,6 +23,8 @@ export interface PackReport {
   events: number;
   /** Where the key came from: given by the verifier, or read from the pack (then only self-consistent). */
   key: 'given' | 'from the pack';
+  /** The verifier key the signatures were checked against (the given one, else the pack's). */
+  verifier_key: string | null;
   oscal: 'valid' | 'invalid' | 'schema not found';
   problems: string[];
 }
@@ -61,6 +63,7 @@ export async function verifyPack(bytes: Buffer, opts: { key?: string } = {}): Pr
     files: 0,
     events: 0,
     key: opts.key ? 'given' : 'from the pack',
+    verifier_key: opts.key?.trim() ?? null,
     oscal: 'schema not found',
     problems,
   };
@@ -94,6 +97,7 @@ export async function verifyPack(bytes: Buffer, opts: { key?: string } = {}): Pr
   // The key: the verifier's own copy if given; the pack's must then be the same.
   const packKey = files.get('ledger/key.txt')?.toString('utf8').trim();
   const vkey = opts.key?.trim() ?? packKey;
+  report.verifier_key = vkey ?? null;
   if (!vkey) {
     problems.push('no verifier key: give --key, or the pack must hold ledger/key.txt');
     return report;
@@ -125,7 +129,7 @@ export async function verifyPack(bytes: Buffer, opts: { key?: string } = {}): Pr
   let root: Buffer | undefined;
   let size = 0;
   try {
-    const cp = openCheckpoint(files.get('ledger/checkpoint.txt')?.toString('utf8') ?? '', vkey);
+    const cp = openCheckpoint(files.get('ledger/checkpoint.txt') ?? '', vkey);
     root = cp.root;
     size = cp.size;
     if (manifest.ledger && (manifest.ledger.size !== size || manifest.ledger.root !== root.toString('hex')))

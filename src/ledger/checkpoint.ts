@@ -4,8 +4,10 @@
 //
 // The key id is the first 4 bytes of SHA-256(key name || 0x0A || 0x01 || public key); a verifier
 // key is written `<name>+<key id hex>+<base64(0x01 || public key)>`. Pure: keys come in as
-// node:crypto KeyObjects.
+// node:crypto KeyObjects. Reading a note and its checkpoint text is src/ledger/note.ts, shared with
+// the console's in-browser check.
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { parseCheckpointText, parseNote, signatureBy, splitVerifierKey, type SignedNote } from './note.js';
 
 const ED25519 = 0x01;
 const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
@@ -35,15 +37,12 @@ export function verifierKey(name: string, publicKey: KeyObject): string {
 }
 
 export function parseVerifierKey(vkey: string): { name: string; id: Buffer; key: KeyObject } {
-  const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(vkey.trim());
-  if (!m) throw new Error('not a verifier key (name+keyid+base64key)');
-  const raw = Buffer.from(m[3]!, 'base64');
-  if (raw.length !== 33 || raw[0] !== ED25519) throw new Error('verifier key is not an Ed25519 key');
-  const pub = raw.subarray(1);
-  if (!keyId(m[1]!, pub).equals(Buffer.from(m[2]!, 'hex'))) throw new Error('verifier key id does not match its key');
+  const { name, keyId: idHex, publicKey } = splitVerifierKey(vkey);
+  const pub = Buffer.from(publicKey);
+  if (!keyId(name, pub).equals(Buffer.from(idHex, 'hex'))) throw new Error('verifier key id does not match its key');
   return {
-    name: m[1]!,
-    id: Buffer.from(m[2]!, 'hex'),
+    name,
+    id: Buffer.from(idHex, 'hex'),
     key: createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, pub]), format: 'der', type: 'spki' }),
   };
 }
@@ -60,29 +59,29 @@ export function signCheckpoint(c: Checkpoint, name: string, privateKey: KeyObjec
   return `${body}\n\u2014 ${name} ${Buffer.concat([id, sig]).toString('base64')}\n`;
 }
 
-/** Parses and verifies a signed checkpoint; throws with the reason when it is not valid. */
-export function openCheckpoint(note: string, vkey: string): Checkpoint {
+/**
+ * Opens a signed note with one verifier key, as Go's note.Open does with a list of one: the note is
+ * read strictly (src/ledger/note.ts: refused where Go refuses it as malformed), signatures by other
+ * keys are skipped, the first by this key must verify. Bytes are checked to be UTF-8 first.
+ * Throws with the reason.
+ */
+export function openNote(note: string | Uint8Array, vkey: string): SignedNote {
   const { name, id, key } = parseVerifierKey(vkey);
-  const split = note.indexOf('\n\n');
-  if (split < 0) throw new Error('checkpoint has no signature block');
-  const body = note.slice(0, split + 1);
-  const lines = body.split('\n');
-  if (lines.length < 4) throw new Error('checkpoint body needs origin, size and root');
-  const [origin, sizeText, rootText] = lines as [string, string, string];
-  if (!/^(0|[1-9][0-9]{0,15})$/.test(sizeText)) throw new Error(`checkpoint size is not a number: ${sizeText}`);
-  const root = Buffer.from(rootText, 'base64');
-  if (root.length !== 32 || root.toString('base64') !== rootText) throw new Error('checkpoint root is not a base64 SHA-256 hash');
-  const sigs = note
-    .slice(split + 2)
-    .split('\n')
-    .filter(Boolean);
-  for (const line of sigs) {
-    const m = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const blob = Buffer.from(m[2]!, 'base64');
-    if (blob.length !== 68 || !blob.subarray(0, 4).equals(id)) continue;
-    if (verify(null, Buffer.from(body, 'utf8'), key, blob.subarray(4))) return { origin, size: Number(sizeText), root };
-    throw new Error(`checkpoint signature by ${name} does not verify`);
+  const parsed = parseNote(note);
+  const sig = signatureBy(parsed, name, id.toString('hex'));
+  if (!sig) {
+    const others = parsed.signatures.map((s) => `${s.name} (${s.keyId})`);
+    throw new Error(
+      `the note is not signed by ${name} (key id ${id.toString('hex')})${others.length ? `; it is signed by ${others.join(', ')}` : ''}`,
+    );
   }
-  throw new Error(`checkpoint is not signed by ${name}`);
+  if (sig.signature.length !== 64 || !verify(null, Buffer.from(parsed.text, 'utf8'), key, sig.signature))
+    throw new Error(`the signature by ${name} does not verify`);
+  return parsed;
+}
+
+/** Opens a signed checkpoint (openNote) and reads its text; throws with the reason when it is not valid. */
+export function openCheckpoint(note: string | Uint8Array, vkey: string): Checkpoint {
+  const { origin, size, root } = parseCheckpointText(openNote(note, vkey).text);
+  return { origin, size, root: Buffer.from(root) };
 }

@@ -24,6 +24,8 @@ export interface VerifyReport {
   root: string | null;
   problems: Problem[];
   firstBadIndex: number | null;
+  /** The verifier key the signatures were checked against: the one given, else the file's own. */
+  verifier_key: string | null;
 }
 
 /** Roots of the tree at each requested size, in one pass over the leaf hashes (a compact range). */
@@ -54,8 +56,8 @@ export function rootsAt(leaves: Buffer, count: number, sizes: readonly number[])
 export interface VerifyOptions {
   /** The log's verifier key; when absent, the key in the file's header is used (and said so). */
   key?: string;
-  /** Signed checkpoints kept outside Mandate, as note texts. */
-  checkpoints?: string[];
+  /** Signed checkpoints kept outside Mandate, as note texts (bytes are checked to be UTF-8). */
+  checkpoints?: (string | Uint8Array)[];
 }
 
 export async function verifyLedgerFile(path: string, opts: VerifyOptions = {}): Promise<VerifyReport> {
@@ -143,7 +145,7 @@ export async function verifyLedgerFile(path: string, opts: VerifyOptions = {}): 
       message: `the header says ${header.size} events, the file holds ${count}: the log was truncated`,
     });
 
-  const open = (note: string, where: string): Checkpoint | undefined => {
+  const open = (note: string | Uint8Array, where: string): Checkpoint | undefined => {
     if (!key) return undefined;
     try {
       const c = openCheckpoint(note, key);
@@ -228,5 +230,6 @@ export async function verifyLedgerFile(path: string, opts: VerifyOptions = {}): 
     root: count ? rootsAt(leaves, count, [count]).get(count)!.toString('hex') : null,
     problems,
     firstBadIndex: indexes.length ? Math.min(...indexes) : null,
+    verifier_key: key ?? null,
   };
 }

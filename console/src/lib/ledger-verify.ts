@@ -5,9 +5,11 @@
 // only — so the same code runs in the browser and under Node 20's tests.
 //
 // The leaf text is the server's own function (src/ledger/leaf.ts imports nothing, so the console
-// bundles it). The hashing, the RFC 9162 §2.1.3.2 proof check and the C2SP signed-note check are
+// bundles it), and so is the strict C2SP signed-note and checkpoint parser (src/ledger/note.ts).
+// The hashing, the RFC 9162 §2.1.3.2 proof check and the Ed25519 signature check are
 // src/ledger/merkle.ts and src/ledger/checkpoint.ts again over WebCrypto: those use node:crypto.
 import { leafText } from '../../../src/ledger/leaf.js';
+import { parseCheckpointText, parseNote, splitVerifierKey } from '../../../src/ledger/note.js';
 
 /** An event as GET /v1/events (or /v1/{kind}/:id/events) lists it. */
 export interface LedgerEvent {
@@ -88,7 +90,6 @@ export interface InclusionInput {
 }
 
 const ED25519 = 0x01;
-const HASH_BYTES = 32;
 
 // ---- bytes -------------------------------------------------------------------------------------
 
@@ -118,18 +119,6 @@ export function toHex(bytes: Uint8Array): string {
 export function fromHex(hex: string): Uint8Array {
   if (typeof hex !== 'string' || !/^(?:[0-9a-fA-F]{2})*$/.test(hex)) throw new Error('not hex');
   return Uint8Array.from({ length: hex.length / 2 }, (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16));
-}
-
-function toBase64(bytes: Uint8Array): string {
-  return btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
-}
-
-/** Canonical, padded base64 to bytes; throws on anything else. */
-function fromBase64(text: string): Uint8Array {
-  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) throw new Error('not base64');
-  const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-  if (toBase64(bytes) !== text) throw new Error('not canonical base64');
-  return bytes;
 }
 
 function hash32(hex: unknown, what: string): Uint8Array {
@@ -280,61 +269,26 @@ export async function keyId(name: string, publicKey: Uint8Array): Promise<string
 
 /** Reads `name+keyid+base64(0x01 || key)`; throws when it is not one or its key id is wrong. */
 export async function parseVerifierKey(vkey: string): Promise<VerifierKey> {
-  const m = typeof vkey === 'string' ? /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(vkey.trim()) : null;
-  if (!m) throw new Error('not a verifier key (name+keyid+base64key)');
-  let raw: Uint8Array;
-  try {
-    raw = fromBase64(m[3]!);
-  } catch {
-    throw new Error('the verifier key is not base64');
-  }
-  if (raw.length !== 33 || raw[0] !== ED25519) throw new Error('the verifier key is not an Ed25519 key');
-  const publicKey = raw.slice(1);
-  if ((await keyId(m[1]!, publicKey)) !== m[2]) throw new Error('the verifier key id does not match its key');
-  return { name: m[1]!, keyId: m[2]!, publicKey };
+  const { name, keyId: id, publicKey } = splitVerifierKey(vkey);
+  if ((await keyId(name, publicKey)) !== id) throw new Error('the verifier key id does not match its key');
+  return { name, keyId: id, publicKey };
 }
 
-/** Reads a checkpoint note (C2SP tlog-checkpoint in a signed note) without verifying it. */
+/**
+ * Reads a checkpoint note (C2SP tlog-checkpoint in a signed note) without verifying it, with the
+ * server's own strict parser (src/ledger/note.ts: refused where Go's sumdb/note refuses it).
+ */
 export function parseCheckpoint(note: string): Checkpoint {
   if (typeof note !== 'string') throw new Error('the checkpoint is not text');
-  const split = note.indexOf('\n\n');
-  if (split < 0) throw new Error('the checkpoint has no signature block');
-  const body = note.slice(0, split + 1);
-  const lines = body.split('\n');
-  if (lines.length < 4) throw new Error('the checkpoint body needs origin, size and root');
-  const [origin, sizeText, rootText] = lines as [string, string, string];
-  if (!origin) throw new Error('the checkpoint has no origin');
-  if (!/^(0|[1-9][0-9]{0,15})$/.test(sizeText) || !Number.isSafeInteger(Number(sizeText)))
-    throw new Error(`the checkpoint size is not a number: ${sizeText}`);
-  let root: Uint8Array;
-  try {
-    root = fromBase64(rootText);
-  } catch {
-    root = new Uint8Array();
-  }
-  if (root.length !== HASH_BYTES) throw new Error('the checkpoint root is not a base64 SHA-256 hash');
-  const signatures: Checkpoint['signatures'] = [];
-  for (const line of note
-    .slice(split + 2)
-    .split('\n')
-    .filter(Boolean)) {
-    const s = /^\u2014 (\S+) ([A-Za-z0-9+/=]+)$/.exec(line);
-    if (!s) continue;
-    let blob: Uint8Array;
-    try {
-      blob = fromBase64(s[2]!);
-    } catch {
-      continue;
-    }
-    if (blob.length !== 4 + 64) continue;
-    signatures.push({ name: s[1]!, keyId: toHex(blob.subarray(0, 4)), signature: blob.slice(4) });
-  }
-  return { origin, size: Number(sizeText), root, body, signatures };
+  const parsed = parseNote(note);
+  const { origin, size, root } = parseCheckpointText(parsed.text);
+  return { origin, size, root, body: parsed.text, signatures: parsed.signatures };
 }
 
 /** Checks the checkpoint's Ed25519 signature by this key; throws with the reason when it fails. */
 export async function verifyCheckpointSignature(cp: Checkpoint, key: VerifierKey): Promise<void> {
   const byName = cp.signatures.filter((s) => s.name === key.name);
+  // The first by this key, as Go's note.Open checks (others by it are skipped).
   const sig = byName.find((s) => s.keyId === key.keyId);
   if (!sig) {
     if (byName.length)
@@ -344,6 +298,8 @@ export async function verifyCheckpointSignature(cp: Checkpoint, key: VerifierKey
     const others = cp.signatures.map((s) => `${s.name} (${s.keyId})`);
     throw new Error(`the checkpoint is not signed by ${key.name}${others.length ? `; it is signed by ${others.join(', ')}` : ''}`);
   }
+  if (sig.signature.length !== 64)
+    throw new Error(`the signature by ${key.name} (key id ${key.keyId}) does not verify: it is not an Ed25519 signature (64 bytes)`);
   let good: boolean;
   try {
     const s = subtle();
