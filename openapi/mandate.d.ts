@@ -3883,6 +3883,16 @@ export interface operations {
                             expires_at: string;
                             decided_at: string | null;
                             outcome: string | null;
+                            /** @description set when the request was decided on an emergency path (a break-glass unseal, an emergency transition): approved with no vote, so nobody approved it; null for a request decided by votes */
+                            emergency: {
+                                /**
+                                 * @description the post-incident review it owes: open until someone other than who took the path closes it
+                                 * @enum {string}
+                                 */
+                                review: "open" | "done" | "none";
+                                reviewed_by: string | null;
+                                reviewed_at: string | null;
+                            } | null;
                         };
                         created_at: string;
                     };
@@ -4313,6 +4323,16 @@ export interface operations {
                             expires_at: string;
                             decided_at: string | null;
                             outcome: string | null;
+                            /** @description set when the request was decided on an emergency path (a break-glass unseal, an emergency transition): approved with no vote, so nobody approved it; null for a request decided by votes */
+                            emergency: {
+                                /**
+                                 * @description the post-incident review it owes: open until someone other than who took the path closes it
+                                 * @enum {string}
+                                 */
+                                review: "open" | "done" | "none";
+                                reviewed_by: string | null;
+                                reviewed_at: string | null;
+                            } | null;
                         };
                         created_at: string;
                     };
@@ -8005,6 +8025,16 @@ export interface operations {
                             expires_at: string;
                             decided_at: string | null;
                             outcome: string | null;
+                            /** @description set when the request was decided on an emergency path (a break-glass unseal, an emergency transition): approved with no vote, so nobody approved it; null for a request decided by votes */
+                            emergency: {
+                                /**
+                                 * @description the post-incident review it owes: open until someone other than who took the path closes it
+                                 * @enum {string}
+                                 */
+                                review: "open" | "done" | "none";
+                                reviewed_by: string | null;
+                                reviewed_at: string | null;
+                            } | null;
                         };
                         created_at: string;
                     };
@@ -10008,6 +10038,16 @@ export interface operations {
                             expires_at: string;
                             decided_at: string | null;
                             outcome: string | null;
+                            /** @description set when the request was decided on an emergency path (a break-glass unseal, an emergency transition): approved with no vote, so nobody approved it; null for a request decided by votes */
+                            emergency: {
+                                /**
+                                 * @description the post-incident review it owes: open until someone other than who took the path closes it
+                                 * @enum {string}
+                                 */
+                                review: "open" | "done" | "none";
+                                reviewed_by: string | null;
+                                reviewed_at: string | null;
+                            } | null;
                         };
                         created_at: string;
                     };
@@ -10225,6 +10265,16 @@ export interface operations {
                             expires_at: string;
                             decided_at: string | null;
                             outcome: string | null;
+                            /** @description set when the request was decided on an emergency path (a break-glass unseal, an emergency transition): approved with no vote, so nobody approved it; null for a request decided by votes */
+                            emergency: {
+                                /**
+                                 * @description the post-incident review it owes: open until someone other than who took the path closes it
+                                 * @enum {string}
+                                 */
+                                review: "open" | "done" | "none";
+                                reviewed_by: string | null;
+                                reviewed_at: string | null;
+                            } | null;
                         }[];
                     };
                 };
@@ -10315,6 +10365,16 @@ export interface operations {
                         expires_at: string;
                         decided_at: string | null;
                         outcome: string | null;
+                        /** @description set when the request was decided on an emergency path (a break-glass unseal, an emergency transition): approved with no vote, so nobody approved it; null for a request decided by votes */
+                        emergency: {
+                            /**
+                             * @description the post-incident review it owes: open until someone other than who took the path closes it
+                             * @enum {string}
+                             */
+                            review: "open" | "done" | "none";
+                            reviewed_by: string | null;
+                            reviewed_at: string | null;
+                        } | null;
                     };
                 };
             };
@@ -10410,6 +10470,16 @@ export interface operations {
                         expires_at: string;
                         decided_at: string | null;
                         outcome: string | null;
+                        /** @description set when the request was decided on an emergency path (a break-glass unseal, an emergency transition): approved with no vote, so nobody approved it; null for a request decided by votes */
+                        emergency: {
+                            /**
+                             * @description the post-incident review it owes: open until someone other than who took the path closes it
+                             * @enum {string}
+                             */
+                            review: "open" | "done" | "none";
+                            reviewed_by: string | null;
+                            reviewed_at: string | null;
+                        } | null;
                     };
                 };
             };
@@ -10505,6 +10575,16 @@ export interface operations {
                         expires_at: string;
                         decided_at: string | null;
                         outcome: string | null;
+                        /** @description set when the request was decided on an emergency path (a break-glass unseal, an emergency transition): approved with no vote, so nobody approved it; null for a request decided by votes */
+                        emergency: {
+                            /**
+                             * @description the post-incident review it owes: open until someone other than who took the path closes it
+                             * @enum {string}
+                             */
+                            review: "open" | "done" | "none";
+                            reviewed_by: string | null;
+                            reviewed_at: string | null;
+                        } | null;
                     };
                 };
             };
@@ -10777,6 +10857,16 @@ export interface operations {
                             expires_at: string;
                             decided_at: string | null;
                             outcome: string | null;
+                            /** @description set when the request was decided on an emergency path (a break-glass unseal, an emergency transition): approved with no vote, so nobody approved it; null for a request decided by votes */
+                            emergency: {
+                                /**
+                                 * @description the post-incident review it owes: open until someone other than who took the path closes it
+                                 * @enum {string}
+                                 */
+                                review: "open" | "done" | "none";
+                                reviewed_by: string | null;
+                                reviewed_at: string | null;
+                            } | null;
                         };
                         created_at: string;
                     };
@@ -10897,6 +10987,16 @@ export interface operations {
                                 expires_at: string;
                                 decided_at: string | null;
                                 outcome: string | null;
+                                /** @description set when the request was decided on an emergency path (a break-glass unseal, an emergency transition): approved with no vote, so nobody approved it; null for a request decided by votes */
+                                emergency: {
+                                    /**
+                                     * @description the post-incident review it owes: open until someone other than who took the path closes it
+                                     * @enum {string}
+                                     */
+                                    review: "open" | "done" | "none";
+                                    reviewed_by: string | null;
+                                    reviewed_at: string | null;
+                                } | null;
                             };
                             granted_at?: string;
                             expires_at?: string;
@@ -11040,6 +11140,16 @@ export interface operations {
                             expires_at: string;
                             decided_at: string | null;
                             outcome: string | null;
+                            /** @description set when the request was decided on an emergency path (a break-glass unseal, an emergency transition): approved with no vote, so nobody approved it; null for a request decided by votes */
+                            emergency: {
+                                /**
+                                 * @description the post-incident review it owes: open until someone other than who took the path closes it
+                                 * @enum {string}
+                                 */
+                                review: "open" | "done" | "none";
+                                reviewed_by: string | null;
+                                reviewed_at: string | null;
+                            } | null;
                         };
                         granted_at?: string;
                         expires_at?: string;
@@ -11159,6 +11269,16 @@ export interface operations {
                             expires_at: string;
                             decided_at: string | null;
                             outcome: string | null;
+                            /** @description set when the request was decided on an emergency path (a break-glass unseal, an emergency transition): approved with no vote, so nobody approved it; null for a request decided by votes */
+                            emergency: {
+                                /**
+                                 * @description the post-incident review it owes: open until someone other than who took the path closes it
+                                 * @enum {string}
+                                 */
+                                review: "open" | "done" | "none";
+                                reviewed_by: string | null;
+                                reviewed_at: string | null;
+                            } | null;
                         };
                         granted_at?: string;
                         expires_at?: string;
@@ -11284,6 +11404,16 @@ export interface operations {
                             expires_at: string;
                             decided_at: string | null;
                             outcome: string | null;
+                            /** @description set when the request was decided on an emergency path (a break-glass unseal, an emergency transition): approved with no vote, so nobody approved it; null for a request decided by votes */
+                            emergency: {
+                                /**
+                                 * @description the post-incident review it owes: open until someone other than who took the path closes it
+                                 * @enum {string}
+                                 */
+                                review: "open" | "done" | "none";
+                                reviewed_by: string | null;
+                                reviewed_at: string | null;
+                            } | null;
                         };
                         granted_at?: string;
                         expires_at?: string;
@@ -14903,6 +15033,16 @@ export interface operations {
                             expires_at: string;
                             decided_at: string | null;
                             outcome: string | null;
+                            /** @description set when the request was decided on an emergency path (a break-glass unseal, an emergency transition): approved with no vote, so nobody approved it; null for a request decided by votes */
+                            emergency: {
+                                /**
+                                 * @description the post-incident review it owes: open until someone other than who took the path closes it
+                                 * @enum {string}
+                                 */
+                                review: "open" | "done" | "none";
+                                reviewed_by: string | null;
+                                reviewed_at: string | null;
+                            } | null;
                         };
                         created_at: string;
                         /** DiscoveredAccount */

@@ -66,9 +66,21 @@ function span(seconds: number): string {
   return `${seconds}s`;
 }
 
+/**
+ * A request's status as a person should read it: one decided on an emergency path was approved by
+ * nobody, so it reads "emergency, review pending" or "emergency, review done by …", never "approved".
+ */
+export function approvalStatus(a: Pick<Approval, 'status' | 'emergency'>): string {
+  const e = a.emergency;
+  if (!e) return a.status;
+  if (e.review === 'done') return `emergency, review done${e.reviewed_by ? ` by ${e.reviewed_by}` : ''}`;
+  return e.review === 'open' ? 'emergency, review pending' : 'emergency, no review on record';
+}
+
 /** One line: where an approval request stands. */
 export function approvalLine(a: Approval): string {
   if (a.status === 'pending') return `approval ${a.id} is pending: ${approvalsGiven(a)} of ${plural(a.required, 'approval')}`;
+  if (a.emergency) return `approval ${a.id}: ${approvalStatus(a)} (nobody approved it${a.outcome ? `: ${a.outcome}` : ''})`;
   return `approval ${a.id} is ${a.status}${a.outcome ? ` (${a.outcome})` : ''}`;
 }
 
@@ -174,7 +186,12 @@ function registerApprovals(program: Command, clientOf: ClientOf, print: Print): 
       if (!body.items.length) return print(o.mine ? 'nothing waits for your decision' : 'no approval requests match');
       print(
         table(
-          body.items.map((a) => ({ ...a, summary: truncate(a.summary, 50), votes: `${approvalsGiven(a)}/${a.required}` })),
+          body.items.map((a) => ({
+            ...a,
+            summary: truncate(a.summary, 50),
+            votes: `${approvalsGiven(a)}/${a.required}`,
+            status: approvalStatus(a),
+          })),
           ['id', 'kind', 'summary', 'votes', 'status', 'expires_at'],
         ),
       );

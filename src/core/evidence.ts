@@ -117,8 +117,13 @@ export interface EvidenceData {
     approvers: string[];
     decided_at: string | null;
     summary: string;
+    /** Decided on an emergency path: nobody approved it; the post-incident review as it stood at as-of. */
+    emergency?: EmergencyReview;
   }[];
   exceptions: { id: string; identity: string; control: string; status: string; expires_at: string; justification: string }[];
   policies: { version: number; digest: string; ids: string[] };
   ledger: { origin: string; size: number; root: string; checkpoint: string; cited: number };
 }
+
+/** The post-incident review an emergency (break-glass unseal, emergency transition) owes, as of the pack's time. */
+export type EmergencyReview = { review: 'pending' } | { review: 'done'; reviewed_by: string; reviewed_at: string };

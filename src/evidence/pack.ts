@@ -20,7 +20,7 @@ import type { ComplianceService } from '../compliance/service.js';
 import { loadCatalogue } from '../state/catalogue.js';
 import { CHECKS } from '../core/checks.js';
 import { MandateError } from '../core/errors.js';
-import type { CheckResult, EvidenceData, EvidenceEvent, Finding } from '../core/evidence.js';
+import type { CheckResult, EmergencyReview, EvidenceData, EvidenceEvent, Finding } from '../core/evidence.js';
 import { scopeKey } from '../core/lifecycle.js';
 import { MEMBER_STATES } from '../core/vocabulary.js';
 import { assessmentResults } from './oscal.js';
@@ -200,8 +200,19 @@ export function evidencePackService({ db, clock, ledger, compliance }: EvidenceP
           )
         ).map((r) => r.id)
       : [];
+    // Break-glass requests name the activation: matched through the identities unsealed.
+    const activationIds: string[] = [];
+    const identityIds = identities.map((i) => i.identity.id);
+    for (let i = 0; i < identityIds.length; i += 500) {
+      const chunk = identityIds.slice(i, i + 500);
+      for (const r of await db.all<{ id: string }>(
+        `SELECT id FROM break_glass_activations WHERE identity_id IN (${placeholders(chunk.length)})`,
+        chunk,
+      ))
+        activationIds.push(r.id);
+    }
     const approvalRows: { id: string; kind: string; status: string; requester: string; decided_at: string | null; summary: string }[] = [];
-    const about = [...subjects, ...transitionIds];
+    const about = [...subjects, ...transitionIds, ...activationIds];
     for (let i = 0; i < about.length; i += 500) {
       const chunk = about.slice(i, i + 500);
       approvalRows.push(
@@ -222,6 +233,11 @@ export function evidencePackService({ db, clock, ledger, compliance }: EvidenceP
       ))
         (votesOf.get(v.approval_id) ?? votesOf.set(v.approval_id, []).get(v.approval_id)!).push(v.voter);
     }
+    const emergencies = await emergencyReviews(
+      db,
+      approvalRows.filter((r) => r.status === 'approved' && r.decided_at && r.decided_at <= asOf && !votesOf.has(r.id)).map((r) => r.id),
+      asOf,
+    );
     const approvals: EvidenceData['approvals'] = approvalRows.map((r) => ({
       id: r.id,
       kind: r.kind,
@@ -230,6 +246,7 @@ export function evidencePackService({ db, clock, ledger, compliance }: EvidenceP
       approvers: votesOf.get(r.id) ?? [],
       decided_at: r.decided_at && r.decided_at <= asOf ? r.decided_at : null,
       summary: r.summary,
+      ...(emergencies.has(r.id) ? { emergency: emergencies.get(r.id)! } : {}),
     }));
     const ids = new Set(identities.map((i) => i.identity.id));
     const exceptions = (
@@ -356,3 +373,34 @@ export function evidencePackService({ db, clock, ledger, compliance }: EvidenceP
   };
 }
 export type EvidencePackService = ReturnType<typeof evidencePackService>;
+
+/**
+ * The requests among these (approved with no vote by as-of) that were decided on an emergency path,
+ * with their post-incident review as it stood at as-of: the ledger's `approval.bypassed` event says
+ * which were, and the review event (`break_glass.reviewed`, `transition.reviewed`) who closed it.
+ */
+async function emergencyReviews(db: Database, ids: string[], asOf: string): Promise<Map<string, EmergencyReview>> {
+  const out = new Map<string, EmergencyReview>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const bypassed = await db.all<{ subject_id: string }>(
+      `SELECT subject_id FROM events WHERE action = 'approval.bypassed' AND at <= ? AND subject_id IN (${placeholders(chunk.length)})`,
+      [asOf, ...chunk],
+    );
+    for (const { subject_id } of bypassed) {
+      const [a] = await db.all<{ subject_type: string; subject_id: string }>(
+        'SELECT subject_type, subject_id FROM approvals WHERE id = ?',
+        [subject_id],
+      );
+      const [review] = a
+        ? await db.all<{ actor: string; at: string }>(
+            "SELECT actor, at FROM events WHERE action IN ('break_glass.reviewed', 'transition.reviewed') AND subject_type = ? " +
+              'AND subject_id = ? AND at <= ? ORDER BY seq LIMIT 1',
+            [a.subject_type, a.subject_id, asOf],
+          )
+        : [];
+      out.set(subject_id, review ? { review: 'done', reviewed_by: review.actor, reviewed_at: review.at } : { review: 'pending' });
+    }
+  }
+  return out;
+}

@@ -33,16 +33,18 @@ export const REPORT_SECTIONS = [
 export function renderReport(data: EvidenceData): string {
   const title = `Evidence pack: ${data.entity.name || data.entity.id} (${data.jurisdiction})`;
   const outcomes = controlOutcomes(data);
+  const appendix = appendixOf();
+  const long = appendix.table;
   const sections: Record<(typeof REPORT_SECTIONS)[number][0], string> = {
     summary: summary(data, outcomes),
-    blocking: blocking(data),
+    blocking: blocking(data, long),
     deadlines: deadlines(data),
-    controls: controls(data, outcomes),
-    findings: findingsTable(data),
+    controls: controls(data, outcomes, long),
+    findings: findingsTable(data, long),
     inventory: inventory(data),
-    identities: identities(data),
-    authorisations: authorisations(data),
-    approvals: approvals(data),
+    identities: identities(data, long),
+    authorisations: authorisations(data, long),
+    approvals: approvals(data, long),
     policy: policy(data),
     verify: verify(data),
   };
@@ -60,10 +62,11 @@ export function renderReport(data: EvidenceData): string {
     '<body>',
     '<main>',
     header(data, title),
-    nav(),
+    nav(appendix.entries.length > 0),
     ...REPORT_SECTIONS.map(
       ([id, heading, page]) => `<section id="${id}"${page ? ' class="major"' : ''}>\n<h2>${heading}</h2>\n${sections[id]}\n</section>`,
     ),
+    appendix.render(),
     `<footer><p class="muted">Rendered by Mandate from the evidence pack of ${esc(data.entity.name || data.entity.id)} generated at ` +
       `${time(data.generated_at)}` +
       '. The signed ledger in the pack is the authoritative record; this report is a reading of it.</p></footer>',
@@ -94,13 +97,78 @@ root <span class="mono">${text(data.ledger.root)}</span></dd>
 </header>`;
 }
 
-function nav(): string {
+function nav(withAppendix: boolean): string {
   return (
     '<nav aria-label="Contents"><h2 class="toc">Contents</h2><ol>' +
     `${REPORT_SECTIONS.map(([id, heading]) => `<li><a href="#${id}">${heading}</a></li>`).join('')}` +
+    `${withAppendix ? `<li><a href="#${APPENDIX_ID}">${APPENDIX_HEADING}</a></li>` : ''}` +
     '</ol></nav>'
   );
 }
+
+// ---- long tables --------------------------------------------------------------------------------
+
+/** A table longer than this is summarised where it stands, and given whole in the appendix. */
+export const LONG_TABLE_ROWS = 50;
+/** How many of a long table's rows the body shows. */
+export const SUMMARY_ROWS = 15;
+export const APPENDIX_ID = 'appendix';
+const APPENDIX_HEADING = 'Appendix: full lists';
+
+interface LongTable {
+  /** The anchor of the full list in the appendix (`appendix-…`). */
+  id: string;
+  /** What the list is, for its heading in the appendix and the pointer to it. */
+  title: string;
+  /** The section (or heading) the summary stands in, for the way back. */
+  back: string;
+  head: string[];
+  rows: Cell[][];
+  cls?: string;
+  /** Counts that summarise the whole list (e.g. by status), HTML. */
+  counts?: string;
+}
+
+/**
+ * Long tables: up to LONG_TABLE_ROWS rows a table stands whole where it is; a longer one is
+ * summarised there (its size, its counts and its first SUMMARY_ROWS rows) and given whole in the
+ * appendix at the end, each list with its own anchor, so the body reads in a few pages.
+ */
+function appendixOf() {
+  const entries: LongTable[] = [];
+  return {
+    entries,
+    table(t: LongTable): string {
+      if (t.rows.length <= LONG_TABLE_ROWS) return table(t.head, t.rows, t.cls);
+      entries.push(t);
+      const n = entries.length;
+      return [
+        `<p class="summary-note" data-summary-of="${esc(t.id)}">${num(t.rows.length)} rows${t.counts ? ` (${t.counts})` : ''}: ` +
+          `the first ${num(SUMMARY_ROWS)} are below; the full list is <a href="#${esc(t.id)}">appendix A.${n}, ${esc(t.title)}</a>.</p>`,
+        table(t.head, t.rows.slice(0, SUMMARY_ROWS), t.cls),
+        `<p class="muted">… and ${num(t.rows.length - SUMMARY_ROWS)} more rows in <a href="#${esc(t.id)}">appendix A.${n}</a>.</p>`,
+      ].join('\n');
+    },
+    render(): string {
+      if (!entries.length) return '';
+      return [
+        `<section id="${APPENDIX_ID}" class="major">`,
+        `<h2>${APPENDIX_HEADING}</h2>`,
+        `<p>The lists longer than ${num(LONG_TABLE_ROWS)} rows, whole; the body shows their first rows.</p>`,
+        '<ol class="appendix-toc">',
+        ...entries.map((t, i) => `<li><a href="#${esc(t.id)}">A.${i + 1} ${esc(t.title)}</a></li>`),
+        '</ol>',
+        ...entries.map(
+          (t, i) =>
+            `<h3 id="${esc(t.id)}">A.${i + 1} ${esc(t.title)} <span class="muted">(${num(t.rows.length)} rows)</span></h3>\n` +
+            `${table(t.head, t.rows, t.cls)}\n<p class="back"><a href="#${esc(t.back)}">Back to ${esc(t.title)}</a></p>`,
+        ),
+        '</section>',
+      ].join('\n');
+    },
+  };
+}
+type Long = (t: LongTable) => string;
 
 function summary(data: EvidenceData, outcomes: ControlOutcome[]): string {
   const unresolved = data.findings.filter(isUnresolved);
@@ -149,7 +217,7 @@ function summary(data: EvidenceData, outcomes: ControlOutcome[]): string {
   ].join('\n');
 }
 
-function blocking(data: EvidenceData): string {
+function blocking(data: EvidenceData, long: Long): string {
   const byId = new Map(data.findings.map((f) => [f.id, f]));
   const asOf = Date.parse(data.as_of);
   const rows = data.readiness.flatMap((r) => r.blocking.map((b) => ({ r, b, f: byId.get(b.id) })));
@@ -158,9 +226,13 @@ function blocking(data: EvidenceData): string {
   return [
     '<p>Critical and high findings block readiness until they are resolved or their risk is formally accepted.</p>',
     rows.length
-      ? table(
-          ['Service', 'Severity', 'Finding', 'Owner', 'Due'],
-          rows.map(({ r, b, f }) => {
+      ? long({
+          id: 'appendix-blocking',
+          title: 'Blocking findings',
+          back: 'blocking',
+          head: ['Service', 'Severity', 'Finding', 'Owner', 'Due'],
+          counts: SEVERITIES.map((s) => `${num(rows.filter(({ b }) => b.severity === s).length)} ${s}`).join(', '),
+          rows: rows.map(({ r, b, f }) => {
             const due = f ? Date.parse(f.due_at) : NaN;
             const overdue = Number.isFinite(due) && Number.isFinite(asOf) && due < asOf;
             return [
@@ -171,7 +243,7 @@ function blocking(data: EvidenceData): string {
               f ? `${date(f.due_at)}${overdue ? ' <span class="badge bad">overdue</span>' : ''}` : '<span class="muted">—</span>',
             ];
           }),
-        )
+        })
       : '<p class="ok">No blocking finding.</p>',
     '<h3>Owners to chase</h3>',
     owners.size
@@ -207,7 +279,7 @@ function deadlines(data: EvidenceData): string {
   );
 }
 
-function controls(data: EvidenceData, outcomes: ControlOutcome[]): string {
+function controls(data: EvidenceData, outcomes: ControlOutcome[], long: Long): string {
   const parts: string[] = [
     `<p>${num(outcomes.filter((o) => o.satisfied).length)} of ${num(outcomes.length)} controls satisfied (catalogue ` +
       `${text(data.catalogue.version)}` +
@@ -240,9 +312,13 @@ function controls(data: EvidenceData, outcomes: ControlOutcome[]): string {
   parts.push('<h3>Checks run</h3>');
   parts.push(
     data.checks.length
-      ? table(
-          ['Check', 'Severity', 'Evaluated', 'Failed', 'Controls'],
-          data.checks.map((c) => [
+      ? long({
+          id: 'appendix-checks',
+          title: 'Checks run',
+          back: 'controls',
+          head: ['Check', 'Severity', 'Evaluated', 'Failed', 'Controls'],
+          counts: `${num(data.checks.filter((c) => c.failed > 0).length)} with failures`,
+          rows: data.checks.map((c) => [
             `${text(c.title)}<br><span class="mono muted">${text(c.check)}</span>` +
               `${c.description ? `<br><span class="muted">${text(c.description)}</span>` : ''}`,
             severity(c.severity),
@@ -250,13 +326,13 @@ function controls(data: EvidenceData, outcomes: ControlOutcome[]): string {
             { html: c.failed > 0 ? `<span class="bad">${num(c.failed)}</span>` : num(c.failed), cls: 'num' },
             c.controls.map((id) => `<span class="mono">${text(id)}</span>`).join('<br>'),
           ]),
-        )
+        })
       : '<p class="muted">No check ran for this pack.</p>',
   );
   return parts.join('\n');
 }
 
-function findingsTable(data: EvidenceData): string {
+function findingsTable(data: EvidenceData, long: Long): string {
   if (!data.findings.length) return '<p class="ok">No finding.</p>';
   const rank = (f: Finding) => [STATUS_ORDER.indexOf(f.status), SEVERITIES.indexOf(f.severity)] as const;
   const sorted = [...data.findings].sort(
@@ -267,9 +343,14 @@ function findingsTable(data: EvidenceData): string {
   ).join(', ');
   return [
     `<p>${num(data.findings.length)} findings: ${counts}.</p>`,
-    table(
-      ['Severity', 'Status', 'Finding', 'Owner', 'Controls', 'Seen', 'Due', 'Resolution and evidence'],
-      sorted.map((f) => [
+    long({
+      id: 'appendix-findings',
+      title: 'Findings',
+      back: 'findings',
+      head: ['Severity', 'Status', 'Finding', 'Owner', 'Controls', 'Seen', 'Due', 'Resolution and evidence'],
+      counts: SEVERITIES.map((s) => `${num(data.findings.filter((f) => f.severity === s).length)} ${s}`).join(', '),
+      cls: 'compact',
+      rows: sorted.map((f) => [
         severity(f.severity),
         `<span class="status-${f.status === 'resolved' ? 'done' : 'live'}">${esc(STATUS_LABEL[f.status] ?? f.status)}</span>`,
         `<strong>${text(f.title)}</strong><br>${text(f.detail)}<br><span class="muted">${text(f.subject.type)}</span> <span ` +
@@ -289,8 +370,7 @@ function findingsTable(data: EvidenceData): string {
           .filter(Boolean)
           .join('<br>') || '<span class="muted">—</span>',
       ]),
-      'compact',
-    ),
+    }),
   ].join('\n');
 }
 
@@ -318,12 +398,22 @@ function inventory(data: EvidenceData): string {
   ].join('\n');
 }
 
-function identities(data: EvidenceData): string {
+function identities(data: EvidenceData, long: Long): string {
   const ids = [...data.inventory.identities].sort((a, b) => cmp(a.id, b.id));
   if (!ids.length) return '<p class="muted">No identity in this pack.</p>';
-  return table(
-    ['Identity', 'Kind', 'Function', 'Capability', 'Credential', 'Owner', 'Status', 'Vendor, break-glass', 'Scopes'],
-    ids.map((i) => [
+  const statuses = new Map<string, number>();
+  for (const i of ids) statuses.set(i.status, (statuses.get(i.status) ?? 0) + 1);
+  return long({
+    id: 'appendix-identities',
+    title: 'Identities',
+    back: 'identities',
+    head: ['Identity', 'Kind', 'Function', 'Capability', 'Credential', 'Owner', 'Status', 'Vendor, break-glass', 'Scopes'],
+    counts: [...statuses]
+      .sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]))
+      .map(([st, n]) => `${num(n)} ${esc(st)}`)
+      .join(', '),
+    cls: 'compact',
+    rows: ids.map((i) => [
       `<span class="mono">${text(i.id)}</span>`,
       text(i.kind),
       text(i.function),
@@ -335,11 +425,10 @@ function identities(data: EvidenceData): string {
         '<span class="muted">—</span>',
       i.scopes.map(text).join('<br>'),
     ]),
-    'compact',
-  );
+  });
 }
 
-function authorisations(data: EvidenceData): string {
+function authorisations(data: EvidenceData, long: Long): string {
   if (!data.authorisations.length) return '<p class="muted">No authorisation on record for this entity in this member state.</p>';
   return [
     table(
@@ -353,12 +442,16 @@ function authorisations(data: EvidenceData): string {
       ]),
     ),
     ...data.authorisations.map(
-      (a) =>
-        `<h3>History of <span class="mono">${text(a.id)}</span></h3>\n${
+      (a, k) =>
+        `<h3 id="history-${k + 1}">History of <span class="mono">${text(a.id)}</span></h3>\n${
           a.history.length
-            ? table(
-                ['Ledger seq', 'At', 'Actor', 'Action', 'Reason'],
-                [...a.history]
+            ? long({
+                id: `appendix-history-${k + 1}`,
+                title: `History of ${a.id}`,
+                back: `history-${k + 1}`,
+                head: ['Ledger seq', 'At', 'Actor', 'Action', 'Reason'],
+                cls: 'compact',
+                rows: [...a.history]
                   .sort((x, y) => x.seq - y.seq)
                   .map((e) => [
                     { html: num(e.seq), cls: 'num' },
@@ -367,37 +460,74 @@ function authorisations(data: EvidenceData): string {
                     `<span class="mono">${text(e.action)}</span>`,
                     e.reason ? text(e.reason) : '<span class="muted">—</span>',
                   ]),
-                'compact',
-              )
+              })
             : '<p class="muted">No recorded change.</p>'
         }`,
     ),
   ].join('\n');
 }
 
-function approvals(data: EvidenceData): string {
+/**
+ * A request's status as it should read: one decided on an emergency path was approved by nobody,
+ * so it reads "emergency, review pending" or "emergency, review done" (by whom), never "approved".
+ */
+export function approvalStatusText(a: EvidenceData['approvals'][number]): string {
+  const e = a.emergency;
+  if (!e) return a.status;
+  return e.review === 'done' ? `emergency, review done by ${e.reviewed_by}` : 'emergency, review pending';
+}
+
+function approvals(data: EvidenceData, long: Long): string {
+  const statuses = new Map<string, number>();
+  for (const a of data.approvals) {
+    const label = a.emergency ? 'emergency' : a.status;
+    statuses.set(label, (statuses.get(label) ?? 0) + 1);
+  }
+  const emergencies = data.approvals.filter((a) => a.emergency);
   return [
-    '<h3>Approvals</h3>',
+    '<h3 id="approvals-list">Approvals</h3>',
+    emergencies.length
+      ? `<p>${num(emergencies.length)} of these were taken on an emergency path, approved by nobody: ` +
+        `${num(emergencies.filter((a) => a.emergency?.review === 'pending').length)} still owe their post-incident review.</p>`
+      : '',
     data.approvals.length
-      ? table(
-          ['Approval', 'Kind', 'Status', 'Requester', 'Approvers', 'Decided', 'Summary'],
-          data.approvals.map((a) => [
+      ? long({
+          id: 'appendix-approvals',
+          title: 'Approvals',
+          back: 'approvals-list',
+          head: ['Approval', 'Kind', 'Status', 'Requester', 'Approvers', 'Decided', 'Summary'],
+          counts: [...statuses]
+            .sort((a, b) => b[1] - a[1] || cmp(a[0], b[0]))
+            .map(([st, n]) => `${num(n)} ${esc(st)}`)
+            .join(', '),
+          cls: 'compact',
+          rows: data.approvals.map((a) => [
             `<span class="mono">${text(a.id)}</span>`,
             text(a.kind),
-            text(a.status),
+            a.emergency
+              ? `<strong class="${a.emergency.review === 'done' ? 'warn' : 'bad'}">${esc(approvalStatusText(a))}</strong>` +
+                `${a.emergency.review === 'done' ? `<br><span class="muted">reviewed ${time(a.emergency.reviewed_at)}</span>` : ''}`
+              : text(a.status),
             text(a.requester),
-            a.approvers.length ? a.approvers.map(text).join('<br>') : '<span class="muted">—</span>',
+            a.approvers.length
+              ? a.approvers.map(text).join('<br>')
+              : a.emergency
+                ? '<span class="bad">nobody (emergency path)</span>'
+                : '<span class="muted">—</span>',
             a.decided_at ? time(a.decided_at) : '<span class="muted">pending</span>',
             text(a.summary),
           ]),
-          'compact',
-        )
+        })
       : '<p class="muted">No approval in this pack.</p>',
-    '<h3>Exceptions</h3>',
+    '<h3 id="exceptions-list">Exceptions</h3>',
     data.exceptions.length
-      ? table(
-          ['Exception', 'Identity', 'Control', 'Status', 'Expires', 'Justification'],
-          data.exceptions.map((e) => [
+      ? long({
+          id: 'appendix-exceptions',
+          title: 'Exceptions',
+          back: 'exceptions-list',
+          head: ['Exception', 'Identity', 'Control', 'Status', 'Expires', 'Justification'],
+          cls: 'compact',
+          rows: data.exceptions.map((e) => [
             `<span class="mono">${text(e.id)}</span>`,
             `<span class="mono">${text(e.identity)}</span>`,
             `<span class="mono">${text(e.control)}</span>`,
@@ -405,8 +535,7 @@ function approvals(data: EvidenceData): string {
             date(e.expires_at),
             text(e.justification),
           ]),
-          'compact',
-        )
+        })
       : '<p class="muted">No exception in this pack.</p>',
   ].join('\n');
 }
@@ -575,15 +704,13 @@ function trendChart(trend: EvidenceData['trend']): string {
         `<circle cx="${fmt(cx)}" cy="${fmt(cy)}" r="3" fill="#1b5e87">` + `<title>${esc(`${p.at}: ${fmt(p.score)}`)}</title></circle>`,
       );
     }
-    const first = points[0]!,
-      last = points[points.length - 1]!;
-    out.push(
-      `<text x="${fmt(xy[0]![0])}" y="${H - 12}" text-anchor="${points.length > 1 ? 'start' : 'middle'}" class="axis">` +
-        `${esc(dateText(first.at))}` +
-        '</text>',
-    );
-    if (points.length > 1)
-      out.push(`<text x="${fmt(xy[xy.length - 1]![0])}" y="${H - 12}" text-anchor="end" class="axis">${esc(dateText(last.at))}</text>`);
+    const last = points[points.length - 1]!;
+    const ticks = trendTicks(points.map((p, k) => ({ at: p.at, x: xy[k]![0] })));
+    for (const t of ticks)
+      out.push(
+        `<line x1="${fmt(t.x)}" y1="${top + plotH}" x2="${fmt(t.x)}" y2="${top + plotH + 4}" stroke="#888" stroke-width="1"/>` +
+          `<text x="${fmt(t.x)}" y="${H - 12}" text-anchor="${t.anchor}" class="axis tick">${esc(t.label)}</text>`,
+      );
     out.push(
       `<text x="${fmt(xy[xy.length - 1]![0])}" y="${fmt(xy[xy.length - 1]![1] - 8)}" text-anchor="end" class="value">${fmt(last.score)}` +
         '</text>',
@@ -591,6 +718,55 @@ function trendChart(trend: EvidenceData['trend']): string {
   }
   out.push('</svg>');
   return out.join('');
+}
+
+/**
+ * The trend's time axis: one tick per distinct date (at its first point), or, when every point
+ * falls on one day, one per distinct time with the date on the first; labels that would overlap
+ * are left out (the first and the last stay), so no two ticks ever read the same.
+ */
+export function trendTicks(points: { at: string; x: number }[]): { x: number; label: string; anchor: 'start' | 'middle' | 'end' }[] {
+  if (!points.length) return [];
+  const dayOf = (at: string) => dateText(at);
+  const days = new Set(points.map((p) => dayOf(p.at)));
+  const timeOf = (at: string) => {
+    const ms = Date.parse(at);
+    return Number.isFinite(ms) ? `${new Date(ms).toISOString().slice(11, 16)} UTC` : at;
+  };
+  const oneDay = days.size === 1 && points.length > 1;
+  const keyOf = oneDay ? (p: { at: string }) => timeOf(p.at) : (p: { at: string }) => dayOf(p.at);
+  const candidates: { x: number; label: string }[] = [];
+  const seen = new Set<string>();
+  for (const p of points) {
+    const key = keyOf(p);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    candidates.push({ x: p.x, label: key });
+  }
+  if (oneDay) candidates[0]!.label = `${dayOf(points[0]!.at)} ${candidates[0]!.label}`;
+  // Thin out, so no two labels overlap: the first (anchored at its start) and the last (at its end)
+  // stay; a tick too close to the one kept before it goes.
+  // A label's width at the axis' 10 px font, with room around it.
+  const width = (l: string) => l.length * 5.8 + 10;
+  const extent = (c: { x: number; label: string }, anchor: 'start' | 'middle' | 'end') =>
+    anchor === 'start'
+      ? [c.x, c.x + width(c.label)]
+      : anchor === 'end'
+        ? [c.x - width(c.label), c.x]
+        : [c.x - width(c.label) / 2, c.x + width(c.label) / 2];
+  const fits = (a: { x: number; label: string }, aFirst: boolean, b: { x: number; label: string }, bLast: boolean) =>
+    extent(a, aFirst ? 'start' : 'middle')[1]! <= extent(b, bLast ? 'end' : 'middle')[0]!;
+  const kept = [candidates[0]!];
+  for (const c of candidates.slice(1, -1)) if (fits(kept[kept.length - 1]!, kept.length === 1, c, false)) kept.push(c);
+  if (candidates.length > 1) {
+    const last = candidates[candidates.length - 1]!;
+    while (kept.length > 1 && !fits(kept[kept.length - 1]!, false, last, true)) kept.pop();
+    if (fits(kept[kept.length - 1]!, kept.length === 1, last, true)) kept.push(last);
+  }
+  return kept.map((k, i) => ({
+    ...k,
+    anchor: kept.length === 1 ? 'middle' : i === 0 ? 'start' : i === kept.length - 1 ? 'end' : 'middle',
+  }));
 }
 
 function svgOpen(id: string, w: number, h: number, title: string, desc: string): string {
@@ -610,10 +786,11 @@ type Cell = string | { html: string; cls: string };
 function table(head: string[], rows: Cell[][], cls = '', caption?: string): string {
   const cell = (tag: 'td' | 'th', c: Cell) =>
     typeof c === 'string' ? `<${tag}>${c}</${tag}>` : `<${tag} class="${c.cls}">${c.html}</${tag}>`;
+  // On a screen a wide table scrolls sideways in its own box; on paper it takes the page's width.
   return (
-    `<table${cls ? ` class="${cls}"` : ''}>${caption ? `<caption class="sr">${esc(caption)}</caption>` : ''}` +
+    `<div class="table-scroll"><table${cls ? ` class="${cls}"` : ''}>${caption ? `<caption class="sr">${esc(caption)}</caption>` : ''}` +
     `<thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead>` +
-    `<tbody>${rows.map((r) => `<tr>${r.map((c) => cell('td', c)).join('')}</tr>`).join('\n')}</tbody></table>`
+    `<tbody>${rows.map((r) => `<tr>${r.map((c) => cell('td', c)).join('')}</tr>`).join('\n')}</tbody></table></div>`
   );
 }
 
@@ -693,7 +870,7 @@ const CSS = `
 * { box-sizing: border-box; }
 html { color: var(--ink); background: #fff; }
 body { margin: 0; font: 10.5pt/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-main { max-width: 200mm; margin: 0 auto; padding: 12mm 8mm; }
+main { max-width: 1180px; margin: 0 auto; padding: 24px 20px; }
 header h1 { font-size: 20pt; margin: 0 0 8pt; }
 .kicker { text-transform: uppercase; letter-spacing: 0.08em; font-size: 8.5pt; color: var(--muted); margin: 0 0 2pt; }
 h2 { font-size: 14pt; margin: 18pt 0 8pt; padding-bottom: 2pt; border-bottom: 2px solid var(--ink); }
@@ -707,13 +884,23 @@ dl.facts {
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 table { width: 100%; border-collapse: collapse; margin: 4pt 0 10pt; font-size: 9pt; }
-th, td { border: 1px solid var(--line); padding: 3pt 5pt; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-thead th { border-bottom: 2px solid var(--ink); font-weight: 600; }
+th, td { border: 1px solid var(--line); padding: 3pt 5pt; text-align: left; vertical-align: top; }
+/* On a screen a long id wraps where it must but keeps the column wide enough to read (the table scrolls);
+   on paper it may break anywhere, so a table never runs off the page. */
+td { overflow-wrap: break-word; }
+/* A header breaks between words (or after a hyphen), never inside one: the table scrolls instead. */
+thead th { border-bottom: 2px solid var(--ink); font-weight: 600; overflow-wrap: normal; word-break: normal; hyphens: manual; }
+.table-scroll { overflow-x: auto; margin: 4pt 0 10pt; }
+.table-scroll > table { margin: 0; }
+.summary-note { margin-bottom: 2pt; }
+p.back { font-size: 8.5pt; margin: 0 0 10pt; }
+ol.appendix-toc { columns: 2; }
 table.compact { font-size: 8pt; }
 table.compact th, table.compact td { padding: 1.5pt 3pt; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.nowrap { white-space: nowrap; }
-.mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.92em; overflow-wrap: anywhere; }
+.nowrap, time { white-space: nowrap; }
+.mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.92em; overflow-wrap: break-word; }
+dd.mono, dd .mono, pre.mono, li.mono { overflow-wrap: anywhere; }
 .muted { color: var(--muted); }
 .ok { color: var(--ok); }
 .warn { color: var(--warn); }
@@ -731,7 +918,8 @@ table.compact th, table.compact td { padding: 1.5pt 3pt; }
 .kpi b { display: block; font-size: 16pt; }
 .kpi.bad { border-left-color: var(--bad); }
 .kpi.ok { border-left-color: var(--ok); }
-.grid3 { display: grid; grid-template-columns: repeat(3, 1fr); gap: 8pt; }
+.grid3 { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 160px), 1fr)); gap: 8pt; }
+.grid3 > div { min-width: 0; }
 figure { margin: 6pt 0 12pt; }
 figcaption { font-size: 8.5pt; color: var(--muted); }
 svg.chart { display: block; width: 100%; max-width: 640px; height: auto; border: 1px solid var(--line); }
@@ -747,6 +935,8 @@ footer { margin-top: 18pt; border-top: 1px solid var(--line); font-size: 8.5pt; 
 @media print {
   body { font-size: 9.5pt; }
   main { max-width: none; padding: 0; }
+  .table-scroll { overflow: visible; }
+  td, td .mono { overflow-wrap: anywhere; }
   section.major { break-before: page; page-break-before: always; }
   thead { display: table-header-group; }
   tfoot { display: table-footer-group; }

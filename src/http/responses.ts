@@ -71,6 +71,24 @@ export const ApprovalSchema = Type.Object(
     expires_at: Type.String(),
     decided_at: Nullable(Type.String()),
     outcome: Nullable(Type.String()),
+    emergency: Type.Union(
+      [
+        Type.Object({
+          review: Enum(
+            ['open', 'done', 'none'] as const,
+            'the post-incident review it owes: open until someone other than who took the path closes it',
+          ),
+          reviewed_by: Nullable(Type.String()),
+          reviewed_at: Nullable(Type.String({ description: 'null when the record does not keep it (a transition)' })),
+        }),
+        Type.Null(),
+      ],
+      {
+        description:
+          'set when the request was decided on an emergency path (a break-glass unseal, an emergency transition): ' +
+          'approved with no vote, so nobody approved it; null for a request decided by votes',
+      },
+    ),
   },
   { title: 'Approval' },
 );

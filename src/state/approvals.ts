@@ -41,6 +41,19 @@ export interface Approval {
   expires_at: string;
   decided_at: string | null;
   outcome: string | null;
+  /**
+   * Set when the request was decided on an emergency path (openDecided): approved with no vote, so
+   * nobody approved it; the post-incident review the emergency owes, read from the record that owes
+   * it (a break-glass activation, a transition). Null for a request decided by votes.
+   */
+  emergency: EmergencyReview | null;
+}
+
+/** The post-incident review an emergency owes: open until someone other than who took the path closes it. */
+export interface EmergencyReview {
+  review: 'open' | 'done' | 'none';
+  reviewed_by: string | null;
+  reviewed_at: string | null;
 }
 
 interface ApprovalRow {
@@ -97,7 +110,43 @@ function toApproval(r: ApprovalRow, votes: VoteRow[]): Approval {
     expires_at: r.expires_at,
     decided_at: r.decided_at,
     outcome: r.outcome,
+    emergency: null,
   };
+}
+
+/** Decided without a vote: only the emergency paths (openDecided) do that, since every rule needs one approval or more. */
+const bypassed = (a: Approval) => a.status === 'approved' && a.votes.length === 0;
+
+/** Fills in `emergency` for the requests decided on an emergency path, from the records that owe their review. */
+async function withEmergency(sql: Sql, list: Approval[]): Promise<Approval[]> {
+  const open = list.filter(bypassed);
+  if (!open.length) return list;
+  const reviews = new Map<string, EmergencyReview>();
+  const status = (s: string | null): EmergencyReview['review'] => (s === 'open' || s === 'done' ? s : 'none');
+  const glass = open.filter((a) => a.kind === 'break_glass').map((a) => a.id);
+  if (glass.length)
+    for (const r of await sql.all<{ approval_id: string; review_status: string; reviewed_by: string | null; reviewed_at: string | null }>(
+      'SELECT approval_id, review_status, reviewed_by, reviewed_at FROM break_glass_activations WHERE approval_id IN ' +
+        `(${glass.map(() => '?').join(',')})`,
+      glass,
+    ))
+      reviews.set(r.approval_id, { review: status(r.review_status), reviewed_by: r.reviewed_by, reviewed_at: r.reviewed_at });
+  const transitions = open.filter((a) => a.kind === 'transition');
+  if (transitions.length) {
+    const rows = await sql.all<{ id: string; review_status: string | null; reviewed_by: string | null }>(
+      `SELECT id, review_status, reviewed_by FROM transitions WHERE id IN (${transitions.map(() => '?').join(',')})`,
+      transitions.map((a) => a.subject.id),
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const a of transitions) {
+      const r = byId.get(a.subject.id);
+      // A transition records who reviewed it, not when.
+      if (r) reviews.set(a.id, { review: status(r.review_status), reviewed_by: r.reviewed_by, reviewed_at: null });
+    }
+  }
+  return list.map((a) =>
+    bypassed(a) ? { ...a, emergency: reviews.get(a.id) ?? { review: 'none', reviewed_by: null, reviewed_at: null } } : a,
+  );
 }
 
 export interface OpenRequest {
@@ -146,7 +195,7 @@ export function approvalEngine({ db, clock, approvalRules: rules, notificationRe
     );
     if (!row) return undefined;
     const votes = await sql.all<VoteRow>('SELECT * FROM approval_votes WHERE approval_id = ? ORDER BY at, voter', [id]);
-    return toApproval(row, votes);
+    return (await withEmergency(sql, [toApproval(row, votes)]))[0];
   }
 
   async function loadMany(sql: Sql, rows: ApprovalRow[]): Promise<Approval[]> {
@@ -155,10 +204,13 @@ export function approvalEngine({ db, clock, approvalRules: rules, notificationRe
       `SELECT * FROM approval_votes WHERE approval_id IN (${rows.map(() => '?').join(',')}) ORDER BY at, voter`,
       rows.map((r) => r.id),
     );
-    return rows.map((r) =>
-      toApproval(
-        r,
-        votes.filter((v) => v.approval_id === r.id),
+    return withEmergency(
+      sql,
+      rows.map((r) =>
+        toApproval(
+          r,
+          votes.filter((v) => v.approval_id === r.id),
+        ),
       ),
     );
   }

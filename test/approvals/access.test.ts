@@ -483,6 +483,11 @@ for (const store of testStores()) {
       assert.equal(u.status, 201, JSON.stringify(u.body));
       assert.equal(u.body.status, 'active');
       assert.equal(u.body.emergency, true);
+      // Nobody approved it: the request says so, with the review it owes, rather than a bare "approved".
+      const bypassed = await call('carla', 'GET', `/v1/approvals/${u.body.approval_id}`);
+      assert.equal(bypassed.body.status, 'approved');
+      assert.deepEqual(bypassed.body.votes, []);
+      assert.deepEqual(bypassed.body.emergency, { review: 'open', reviewed_by: null, reviewed_at: null });
       assert.equal(
         (await decide('bg-infra', 'read', { entity: 'ent-de', service: 'execution', jurisdiction: 'DE' })).body.decision,
         'allow',
@@ -511,6 +516,16 @@ for (const store of testStores()) {
           })
         ).body.review.status,
         'done',
+      );
+      const reviewed = (await call('carla', 'GET', '/v1/approvals?kind=break_glass&limit=500')).body.items as any[];
+      assert.deepEqual(reviewed.find((a) => a.id === u.body.approval_id)?.emergency, {
+        review: 'done',
+        reviewed_by: 'alice@firm.example',
+        reviewed_at: (await call('carla', 'GET', `/v1/break-glass/activations/${u.body.id}`)).body.review.at,
+      });
+      assert.ok(
+        reviewed.filter((a) => a.votes.length > 0).every((a) => a.emergency === null),
+        'a request decided by votes is no emergency',
       );
     });
 

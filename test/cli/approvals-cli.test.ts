@@ -370,6 +370,18 @@ describe('approvals, access, exceptions, break-glass and findings from the CLI (
     const open = await as('carla', 'break-glass', 'list', '--review', 'open');
     assert.match(open.stdout, new RegExp(`${id}\\s+bg-custody\\s+active\\s+yes\\s+\\S+\\s+\\S+\\s+open\\s+user:olga`));
     assert.match((await as('carla', 'break-glass', 'show', id)).stdout, /review: {4}open/);
+    // Nobody approved it: the approval reads as an emergency whose review is pending, never "approved".
+    const approvalId = (JSON.parse((await as('carla', 'break-glass', 'show', id, '--json')).stdout) as { approval_id: string }).approval_id;
+    const pending = await as('carla', 'approvals', 'show', approvalId);
+    assert.match(
+      pending.stdout,
+      new RegExp(`^approval ${approvalId}: emergency, review pending \\(nobody approved it: emergency path taken`),
+    );
+    assert.doesNotMatch(pending.stdout, /is approved/);
+    assert.match(
+      (await as('carla', 'approvals', 'list', '--kind', 'break_glass')).stdout,
+      new RegExp(`${approvalId}\\s+break_glass\\s+.*0/\\d\\s+emergency, review pending`),
+    );
 
     const findings = await as('carla', 'findings');
     assert.equal(findings.code, 0, findings.stderr);
@@ -398,5 +410,9 @@ describe('approvals, access, exceptions, break-glass and findings from the CLI (
     assert.doesNotMatch((await as('carla', 'findings')).stdout, new RegExp(id));
     assert.match((await as('carla', 'findings', '--check', 'break-glass-unreviewed')).stdout, /^no findings/);
     assert.match((await as('carla', 'break-glass', 'list', '--review', 'done')).stdout, new RegExp(id));
+    assert.match(
+      (await as('olga', 'approvals', 'show', approvalId)).stdout,
+      new RegExp(`^approval ${approvalId}: emergency, review done by carla`),
+    );
   });
 });

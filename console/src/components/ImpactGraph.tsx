@@ -60,11 +60,53 @@ export function classify(impact: Impact, movedScopes: Set<string>): ImpactRow[] 
   return rows;
 }
 
+/**
+ * How many identities end where, counted from the same rows the graph and the table draw: the
+ * impact sentence and the legend both read these numbers, so they cannot disagree. `narrow` counts
+ * every narrowed identity, `returnPath` those of them that keep a return path in a moved scope;
+ * `keep` the active ones left as they are, `inactive` the suspended, revoked or decommissioned ones
+ * left as they are.
+ */
+export interface ImpactTally {
+  suspend: number;
+  narrow: number;
+  returnPath: number;
+  restore: number;
+  keep: number;
+  inactive: number;
+}
+
+export function tally(rows: ImpactRow[]): ImpactTally {
+  const n = (o: Outcome) => rows.filter((r) => r.outcome === o).length;
+  return {
+    suspend: n('suspend'),
+    narrow: n('narrow') + n('return_path'),
+    returnPath: n('return_path'),
+    restore: n('restore'),
+    keep: n('keep'),
+    inactive: n('inactive'),
+  };
+}
+
+/** The scopes an impact's moved authorisations license, as the graph's middle column. */
+export const movedScopesOf = (services: { scope: string }[]) => new Set(services.map((s) => s.scope));
+
 const PER_GROUP = 6;
 
 export function ImpactGraph({ impact, services }: { impact: Impact; services: { id: string; scope: string }[] }) {
-  const movedScopes = new Set(services.map((s) => s.scope));
-  const rows = classify(impact, movedScopes);
+  const rows = classify(impact, movedScopesOf(services));
+  const t = tally(rows);
+  // The legend: the sentence's categories with the same numbers; the return paths kept are a part of the narrowed.
+  const legend: { outcome: Outcome; label: string; count: number; part?: boolean }[] = [
+    { outcome: 'suspend', label: OUTCOME_LABEL.suspend, count: t.suspend },
+    { outcome: 'narrow', label: OUTCOME_LABEL.narrow, count: t.narrow },
+    ...(t.returnPath
+      ? [{ outcome: 'return_path' as const, label: `of them ${OUTCOME_LABEL.return_path}`, count: t.returnPath, part: true }]
+      : []),
+    { outcome: 'restore', label: OUTCOME_LABEL.restore, count: t.restore },
+    { outcome: 'keep', label: OUTCOME_LABEL.keep, count: t.keep },
+    ...(t.inactive ? [{ outcome: 'inactive' as const, label: OUTCOME_LABEL.inactive, count: t.inactive }] : []),
+  ];
   const order: Outcome[] = ['suspend', 'narrow', 'return_path', 'restore', 'keep'];
   const right: { label: string; outcome: Outcome; scopes: string[]; more?: number }[] = [];
   for (const o of order) {
@@ -87,18 +129,16 @@ export function ImpactGraph({ impact, services }: { impact: Impact; services: { 
   const authIndex = new Map(impact.moved.map((m, i) => [m.id, i]));
   return (
     <figure style={{ margin: 0 }}>
-      <div className="legend" aria-hidden="true">
-        {[...order, 'inactive' as const]
-          .filter((o) => o !== 'inactive' || rows.some((r) => r.outcome === o))
-          .map((o) => (
-            <span key={o}>
-              <svg width="12" height="12">
-                <title>{OUTCOME_LABEL[o]}</title>
-                <rect width="12" height="12" rx="2" fill={OUTCOME_COLOUR[o]} />
-              </svg>{' '}
-              {OUTCOME_LABEL[o]} ({rows.filter((r) => r.outcome === o).length})
-            </span>
-          ))}
+      <div className="legend" aria-hidden="true" data-testid="impact-legend">
+        {legend.map((l) => (
+          <span key={l.outcome} data-outcome={l.outcome}>
+            <svg width="12" height="12">
+              <title>{OUTCOME_LABEL[l.outcome]}</title>
+              <rect width="12" height="12" rx="2" fill={OUTCOME_COLOUR[l.outcome]} />
+            </svg>{' '}
+            {l.label} <span data-testid="legend-count">{l.count}</span>
+          </span>
+        ))}
       </div>
       <svg
         viewBox={`0 0 820 ${height}`}
@@ -106,8 +146,9 @@ export function ImpactGraph({ impact, services }: { impact: Impact; services: { 
         role="img"
         data-testid="impact-graph"
         aria-label={
-          `Impact: ${impact.moved.length} authorisations move; ${impact.counts.suspend} identities suspended, ` +
-          `${impact.counts.narrow} narrowed, ${impact.counts.restore} restored, ${impact.counts.unchanged} kept`
+          `Impact: ${impact.moved.length} authorisations move; ${t.suspend} identities suspended, ` +
+          `${t.narrow} narrowed (${t.returnPath} of them keep a return path), ${t.restore} restored, ${t.keep} kept` +
+          `${t.inactive ? `, ${t.inactive} already inactive` : ''}`
         }
       >
         {services.map((s, i) => {

@@ -8,6 +8,34 @@ import { useAction, useApi } from '../lib/hooks';
 import { useSession } from '../lib/session';
 import type { Approval } from '../lib/types';
 
+/**
+ * A request decided on an emergency path (a break-glass unseal, an emergency transition) was
+ * approved by nobody: the server says so in `emergency`, with the post-incident review it owes. It
+ * reads "emergency, review pending" or "emergency, review done" (and who reviewed), never "approved".
+ */
+export function EmergencyLabel({ emergency }: { emergency: NonNullable<Approval['emergency']> }) {
+  const done = emergency.review === 'done';
+  return (
+    <span data-testid="emergency-label">
+      <span className={`badge ${done ? 'sev-medium' : 'sev-high'}`}>
+        {done ? 'emergency, review done' : emergency.review === 'open' ? 'emergency, review pending' : 'emergency, no review on record'}
+      </span>
+      {done && emergency.reviewed_by ? <span className="muted"> by {emergency.reviewed_by}</span> : null}
+      {done && emergency.reviewed_at ? (
+        <span className="muted">
+          {' '}
+          (<When at={emergency.reviewed_at} />)
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+/** A request's status as it should read: an emergency's label, or the status. */
+export function ApprovalStatus({ a }: { a: Pick<Approval, 'status' | 'emergency'> }) {
+  return a.emergency ? <EmergencyLabel emergency={a.emergency} /> : <Status value={a.status} />;
+}
+
 function subjectLink(a: Approval) {
   const d = a.detail as { authorisations?: string[]; identity?: string };
   if (d.authorisations?.length) return <Link href={`/authorisations/${d.authorisations[0]}`}>{d.authorisations.join(', ')}</Link>;
@@ -88,21 +116,31 @@ export function Approvals() {
                 <th>Summary</th>
                 <th>Status</th>
                 <th>Decided</th>
+                <th>Votes</th>
               </tr>
             </thead>
             <tbody>
               {recent.data.items.map((a) => (
-                <tr key={a.id}>
+                <tr key={a.id} data-testid={`recent-${a.id}`}>
                   <td>
                     <When at={a.created_at} />
                   </td>
                   <td>{a.kind.replace(/_/g, ' ')}</td>
                   <td>{a.summary}</td>
                   <td>
-                    <Status value={a.status} />
+                    <ApprovalStatus a={a} />
                   </td>
                   <td>
                     <When at={a.decided_at} />
+                  </td>
+                  <td>
+                    {a.emergency ? (
+                      <span className="muted">nobody approved it</span>
+                    ) : a.votes.length ? (
+                      a.votes.map((v) => `${v.voter} ${v.decision}d`).join(', ')
+                    ) : (
+                      <span className="muted">none yet</span>
+                    )}
                   </td>
                 </tr>
               ))}

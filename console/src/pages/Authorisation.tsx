@@ -4,13 +4,14 @@ import { useQueries } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { EventTable } from '../components/Events';
-import { ImpactGraph } from '../components/ImpactGraph';
+import { classify, ImpactGraph, movedScopesOf, tally } from '../components/ImpactGraph';
 import { Empty, ErrorBox, KeyValues, Loading, Status, When } from '../components/ui';
 import type { Body } from '../lib/api';
 import { useAction, useApi } from '../lib/hooks';
 import { Can, useSession } from '../lib/session';
 import type { Approval, AuthorisationRecord, Transition } from '../lib/types';
 import { AUTHORISATION_STATUSES } from '../lib/vocabulary';
+import { EmergencyLabel } from './Approvals';
 
 type Proposal = Body<'POST', '/v1/authorisations/{id}/transitions'>;
 type AuthStatus = Proposal['to'];
@@ -64,6 +65,9 @@ function Preview({ auth }: { auth: AuthorisationRecord }) {
   const scopeOf = new Map(
     moved.flatMap((m) => (m.data ? [[m.data.id, `${m.data.entity}/${m.data.service}/${m.data.jurisdiction}`] as const] : [])),
   );
+  // The sentence and the graph's legend count the same rows (classify, tally): they always agree.
+  const services = impact.data?.moved.map((m) => ({ id: m.id, scope: scopeOf.get(m.id) ?? m.id })) ?? [];
+  const t = impact.data ? tally(classify(impact.data, movedScopesOf(services))) : null;
   return (
     <section className="panel" aria-labelledby="h-preview">
       <h2 id="h-preview">Preview a change</h2>
@@ -93,14 +97,25 @@ function Preview({ auth }: { auth: AuthorisationRecord }) {
           <ErrorBox error={impact.error} />
         ) : impact.isPending || moved.some((m) => m.isPending) ? (
           <Loading what="Computing the impact" />
-        ) : impact.data ? (
+        ) : impact.data && t ? (
           <>
             <p data-testid="impact-counts">
-              Moving to <strong>{askedTo}</strong> would suspend <strong>{impact.data.counts.suspend}</strong>, narrow{' '}
-              <strong>{impact.data.counts.narrow}</strong>, restore <strong>{impact.data.counts.restore}</strong> and keep{' '}
-              <strong>{impact.data.counts.unchanged}</strong> identities. Nothing has been written.
+              Moving to <strong>{askedTo}</strong> would suspend <strong>{t.suspend}</strong>, narrow <strong>{t.narrow}</strong>
+              {t.returnPath ? (
+                <>
+                  {' '}
+                  (<strong>{t.returnPath}</strong> of them keep a return path)
+                </>
+              ) : null}
+              , restore <strong>{t.restore}</strong> and keep <strong>{t.keep}</strong> identities
+              {t.inactive ? (
+                <>
+                  ; <strong>{t.inactive}</strong> already inactive stay as they are
+                </>
+              ) : null}
+              . Nothing has been written.
             </p>
-            <ImpactGraph impact={impact.data} services={impact.data.moved.map((m) => ({ id: m.id, scope: scopeOf.get(m.id) ?? m.id }))} />
+            <ImpactGraph impact={impact.data} services={services} />
             <Can permission="transitions:propose">
               {proposed ? (
                 <p className="notice" role="status">
@@ -145,6 +160,7 @@ function Preview({ auth }: { auth: AuthorisationRecord }) {
 
 function Votes({ approval }: { approval: Approval | undefined }) {
   if (!approval) return null;
+  if (approval.emergency) return <EmergencyLabel emergency={approval.emergency} />;
   const yes = approval.votes.filter((v) => v.decision === 'approve').length;
   return (
     <span>
