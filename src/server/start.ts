@@ -259,7 +259,7 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
  * well. The level (MANDATE_LOG_LEVEL) is warn without a file, so a terminal does not get a line
  * per request (src/config.ts).
  */
-function logDestination(config: ServerConfig): { stream: pino.DestinationStream; close(): void } {
+export function logDestination(config: Pick<ServerConfig, 'logFile'>): { stream: pino.DestinationStream; close(): void } {
   const stderr = pino.destination({ dest: 2, sync: true });
   if (!config.logFile) return { stream: stderr, close: () => undefined };
   let file: ReturnType<typeof pino.destination>;

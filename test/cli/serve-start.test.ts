@@ -2,7 +2,7 @@
 // sources that are on, and its log never reaches stdout, where that message (and the one-time
 // admin token) is. By default the log is warnings and errors on stderr: no line per request;
 // MANDATE_LOG_LEVEL=info brings the request lines back, on stderr; MANDATE_LOG_FILE sends the log
-// to a file (its folder created), at level info.
+// to a file (its folder created), at level info, with warnings and errors on stderr as well.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -123,6 +123,33 @@ describe('mandate serve: what is on, and where the log goes', () => {
     assert.ok(!stderr.includes(TOKEN), 'the bearer token is never logged');
     // The second start: the sources file changed nothing.
     assert.match(stdout, /: 0 added, 0 updated, 2 unchanged$/m);
+  });
+
+  test('MANDATE_LOG_FILE: warnings and errors go to stderr as well as the file; info to the file only', async () => {
+    const file = join(tmp, 'direct', 'mandate.log');
+    // The server's own destination, in a process of its own whose stdout and stderr are read apart.
+    const code = [
+      "import pino from 'pino';",
+      "import { logDestination } from './src/server/start.ts';",
+      'const d = logDestination({ logFile: process.env.LOG_FILE });',
+      "const log = pino({ level: 'info' }, d.stream);",
+      "log.info('an info line'); log.warn('a warning line'); log.error('an error line');",
+      'd.close();',
+    ].join('\n');
+    const child = spawn(process.execPath, ['--conditions=mandate-source', '--import', 'tsx', '--input-type=module', '-e', code], {
+      cwd: ROOT,
+      env: { ...process.env, LOG_FILE: file },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    assert.equal(await new Promise((resolve) => child.once('close', resolve)), 0, stderr);
+    const msgs = (text: string) => jsonLines(text).map((l) => (JSON.parse(l) as { msg: string }).msg);
+    assert.deepEqual(msgs(readFileSync(file, 'utf8')), ['an info line', 'a warning line', 'an error line']);
+    assert.deepEqual(msgs(stderr), ['a warning line', 'an error line']);
+    assert.equal(stdout, '');
   });
 
   test('MANDATE_LOG_FILE: the log, requests included, goes to the file; stdout and stderr carry no request', async () => {
