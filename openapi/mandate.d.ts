@@ -1567,8 +1567,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Findings, most severe first (default: open and acknowledged); fresh=true runs the checks first */
+        /** Findings, most severe first, then oldest (default: open and acknowledged), a page at a time: pass next_cursor as cursor for the next page. A read: it never runs the checks (POST /v1/checks/run does) */
         get: operations["listFindings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/findings/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many findings each check, severity or owner has (with how many of each severity), under the same filters as GET /v1/findings: the groups with the most severe findings first */
+        get: operations["groupFindings"];
         put?: never;
         post?: never;
         delete?: never;
@@ -12678,9 +12695,17 @@ export interface operations {
                 severity?: "low" | "medium" | "high" | "critical";
                 check?: string;
                 owner?: string;
+                /** @description only findings nobody owns */
+                unowned?: boolean;
                 subject?: string;
-                fresh?: boolean;
+                /** @description one of its scopes is of this legal entity */
+                entity?: string;
+                /** @description ISO 3166-1 alpha-2 code of an EU/EEA member state */
+                jurisdiction?: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
+                /** @description default 500 */
                 limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -12721,6 +12746,90 @@ export interface operations {
                             evidence: number[];
                             acknowledged_by: string | null;
                             occurrences: number;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    groupFindings: {
+        parameters: {
+            query: {
+                by: "check" | "severity" | "owner";
+                /** @description comma-separated: open, acknowledged, resolved, accepted_risk */
+                status?: string;
+                severity?: "low" | "medium" | "high" | "critical";
+                check?: string;
+                owner?: string;
+                /** @description only findings nobody owns */
+                unowned?: boolean;
+                subject?: string;
+                /** @description one of its scopes is of this legal entity */
+                entity?: string;
+                /** @description ISO 3166-1 alpha-2 code of an EU/EEA member state */
+                jurisdiction?: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        by: "check" | "severity" | "owner";
+                        /** @description findings in all groups */
+                        total: number;
+                        items: {
+                            key: string | null;
+                            count: number;
+                            by_severity: {
+                                low: number;
+                                medium: number;
+                                high: number;
+                                critical: number;
+                            };
                         }[];
                     };
                 };

@@ -69,6 +69,10 @@ function SignInFacts({ sso }: { sso: SessionInfo }) {
 
 function Shell({ session }: { session: Session }) {
   const [location] = useLocation();
+  // On a phone the menu folds behind a button (it would push the page down a screen); a page chosen closes it.
+  const [menu, setMenu] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: closes on every change of page
+  useEffect(() => setMenu(false), [location]);
   // A new page is announced: its name in the title, focus on the content (screen readers and
   // keyboard users start there, not at the end of the menu).
   const first = useRef(true);
@@ -83,22 +87,29 @@ function Shell({ session }: { session: Session }) {
       <a className="skip" href="#main">
         Skip to content
       </a>
-      <nav className="side" aria-label="Main">
-        <div className="brand">Mandate</div>
-        {NAV.map(([to, label]) => (
-          <NavLink key={to} to={to} label={label} />
-        ))}
-        <div className="who">
-          <div>
-            Signed in as <strong data-testid="who">{session.me.user}</strong>
-          </div>
-          <div>{session.me.roles.join(', ')}</div>
-          {session.sso ? <SignInFacts sso={session.sso} /> : <div className="muted">with an API token</div>}
-          <div className="row" style={{ marginTop: 8 }}>
-            <ThemeToggle />
-            <button type="button" onClick={() => void session.signOut()}>
-              Sign out
-            </button>
+      <nav className={`side${menu ? ' open' : ''}`} aria-label="Main">
+        <div className="brand-row">
+          <div className="brand">Mandate</div>
+          <button type="button" className="menu-toggle" aria-expanded={menu} aria-controls="nav-items" onClick={() => setMenu(!menu)}>
+            Menu
+          </button>
+        </div>
+        <div className="nav-items" id="nav-items">
+          {NAV.map(([to, label]) => (
+            <NavLink key={to} to={to} label={label} />
+          ))}
+          <div className="who">
+            <div>
+              Signed in as <strong data-testid="who">{session.me.user}</strong>
+            </div>
+            <div>{session.me.roles.join(', ')}</div>
+            {session.sso ? <SignInFacts sso={session.sso} /> : <div className="muted">with an API token</div>}
+            <div className="row" style={{ marginTop: 8 }}>
+              <ThemeToggle />
+              <button type="button" onClick={() => void session.signOut()}>
+                Sign out
+              </button>
+            </div>
           </div>
         </div>
       </nav>

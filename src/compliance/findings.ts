@@ -79,6 +79,85 @@ export const DAY = 86_400_000;
 /** MiCA Art. 143: the latest end of the transitional period for firms operating under national law. */
 const TRANSITIONAL_END = '2026-07-01T00:00:00.000Z';
 
+/** Severities, most severe first: the order findings are listed in. */
+const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low'] as const satisfies readonly Severity[];
+/** A finding's place in that order, in SQL (0 is critical). */
+const RANK = "(CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END)";
+
+/** Where the last finding of a page stood in the list's order (the next page starts after it). */
+export interface FindingPosition {
+  rank: number;
+  first_seen: string;
+  id: string;
+}
+export function positionOf(f: { severity: string; first_seen: string; id: string }): FindingPosition {
+  const rank = (SEVERITY_ORDER as readonly string[]).indexOf(f.severity);
+  return { rank: rank < 0 ? 3 : rank, first_seen: f.first_seen, id: f.id };
+}
+
+export interface FindingFilter {
+  /** default: open and acknowledged */
+  status?: string[];
+  severity?: string;
+  check?: string;
+  owner?: string;
+  /** only findings nobody owns */
+  unowned?: boolean;
+  subject?: string;
+  /** one of the finding's scopes (entity/service/member state) is of this entity… */
+  entity?: string;
+  /** …and this member state (the same scope when both are given) */
+  jurisdiction?: string;
+}
+export const FINDING_GROUPS = ['check', 'severity', 'owner'] as const;
+export type FindingGroupBy = (typeof FINDING_GROUPS)[number];
+export interface FindingGroup {
+  /** the check id, severity or owner; null: findings nobody owns */
+  key: string | null;
+  count: number;
+  by_severity: Record<Severity, number>;
+}
+
+/** The owner the finding's document names, in SQL. */
+function ownerSql(db: Database): string {
+  return db.dialect === 'postgres' ? "((doc::json)->>'owner')" : "json_extract(doc, '$.owner')";
+}
+
+function filterSql(db: Database, q: FindingFilter): { where: string[]; params: (string | number)[] } {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  const statuses = q.status ?? ['open', 'acknowledged'];
+  where.push(`status IN (${statuses.map(() => '?').join(',')})`);
+  params.push(...statuses);
+  const equal = (column: string, value: string | undefined) => {
+    if (value === undefined) return;
+    where.push(`${column} = ?`);
+    params.push(value);
+  };
+  equal('severity', q.severity);
+  equal('check_id', q.check);
+  equal('subject_id', q.subject);
+  equal(ownerSql(db), q.owner);
+  if (q.unowned) where.push(`${ownerSql(db)} IS NULL`);
+  if (q.entity !== undefined || q.jurisdiction !== undefined) {
+    // A scope is "entity/service/member state": compared by its ends, not with LIKE (ids may hold _ or %).
+    const pg = db.dialect === 'postgres';
+    const scope = pg ? 's.v' : 's.value';
+    const conditions: string[] = [];
+    if (q.entity !== undefined) {
+      conditions.push(`substr(${scope}, 1, ?) = ?`);
+      params.push(q.entity.length + 1, `${q.entity}/`);
+    }
+    if (q.jurisdiction !== undefined) {
+      conditions.push(pg ? `right(${scope}, ?) = ?` : `substr(${scope}, -?) = ?`);
+      params.push(q.jurisdiction.length + 1, `/${q.jurisdiction}`);
+    }
+    const scopes = pg ? "json_array_elements_text((doc::json)->'scopes') AS s(v)" : "json_each(doc, '$.scopes') AS s";
+    where.push(`EXISTS (SELECT 1 FROM ${scopes} WHERE ${conditions.join(' AND ')})`);
+  }
+  return { where, params };
+}
+
 export interface FindingsDeps {
   db: Database;
   clock: () => Date;
@@ -86,38 +165,45 @@ export interface FindingsDeps {
 
 export function findingsService({ db, clock }: FindingsDeps) {
   return {
-    async findings(q: {
-      status?: string[];
-      severity?: string;
-      check?: string;
-      owner?: string;
-      subject?: string;
-      limit: number;
-    }): Promise<ReturnType<typeof toFinding>[]> {
-      const where: string[] = [];
-      const params: (string | number)[] = [];
-      const statuses = q.status ?? ['open', 'acknowledged'];
-      where.push(`status IN (${statuses.map(() => '?').join(',')})`);
-      params.push(...statuses);
-      if (q.severity) {
-        where.push('severity = ?');
-        params.push(q.severity);
-      }
-      if (q.check) {
-        where.push('check_id = ?');
-        params.push(q.check);
-      }
-      if (q.subject) {
-        where.push('subject_id = ?');
-        params.push(q.subject);
+    /**
+     * Findings, most severe first (then oldest, then by id), a page at a time: `after` is the last
+     * row of the previous page (keyset paging, so a deep page costs what the first does).
+     */
+    async findings(q: FindingFilter & { limit: number; after?: FindingPosition }): Promise<ReturnType<typeof toFinding>[]> {
+      const { where, params } = filterSql(db, q);
+      if (q.after) {
+        where.push(`(${RANK} > ? OR (${RANK} = ? AND (first_seen > ? OR (first_seen = ? AND id > ?))))`);
+        params.push(q.after.rank, q.after.rank, q.after.first_seen, q.after.first_seen, q.after.id);
       }
       const rows = await db.all<FindingRow>(
-        `SELECT * FROM compliance_findings WHERE ${where.join(' AND ')} ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN ` +
-          "1 WHEN 'medium' THEN 2 ELSE 3 END, first_seen, id LIMIT ?",
-        [...params, q.owner ? 100_000 : q.limit],
+        `SELECT * FROM compliance_findings WHERE ${where.join(' AND ')} ORDER BY ${RANK}, first_seen, id LIMIT ?`,
+        [...params, q.limit],
       );
-      const out = rows.map(toFinding);
-      return q.owner ? out.filter((f) => f.owner === q.owner).slice(0, q.limit) : out;
+      return rows.map(toFinding);
+    },
+
+    /**
+     * How many findings each check, severity or owner has under the same filters as `findings`,
+     * with how many of each severity: the groups with the most severe findings first.
+     */
+    async findingGroups(by: FindingGroupBy, q: FindingFilter): Promise<FindingGroup[]> {
+      const { where, params } = filterSql(db, q);
+      const key = by === 'check' ? 'check_id' : by === 'severity' ? 'severity' : ownerSql(db);
+      const rows = await db.all<{ k: string | null; n: number; worst: number } & Record<Severity, number>>(
+        `SELECT ${key} AS k, COUNT(*) AS n, MIN(${RANK}) AS worst, ${SEVERITY_ORDER.map(
+          (s) => `SUM(CASE WHEN severity = '${s}' THEN 1 ELSE 0 END) AS ${s}`,
+        ).join(', ')} FROM compliance_findings WHERE ${where.join(' AND ')} GROUP BY ${key}`,
+        params,
+      );
+      return rows
+        .map((r) => ({
+          key: r.k ?? null,
+          count: Number(r.n),
+          worst: Number(r.worst),
+          by_severity: Object.fromEntries(SEVERITY_ORDER.map((s) => [s, Number(r[s] ?? 0)])) as Record<Severity, number>,
+        }))
+        .sort((a, b) => a.worst - b.worst || b.count - a.count || (a.key ?? '\uffff').localeCompare(b.key ?? '\uffff'))
+        .map(({ worst: _, ...g }) => g);
     },
 
     async finding(id: string) {

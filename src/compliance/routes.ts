@@ -1,14 +1,16 @@
 // HTTP for control checks, findings, readiness and leaked-secret reports.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TInteger } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { CHECKS } from '../core/checks.js';
+import type { Severity } from '../core/evidence.js';
 import { MandateError } from '../core/errors.js';
 import { Enum, Id, MemberStateSchema, Timestamp } from '../core/model.js';
-import { actorOf } from '../http/common.js';
+import { actorOf, decodeWalkCursor, encodeCursor } from '../http/common.js';
 import { ProblemResponse } from '../http/problem.js';
-import { Items, type Names } from '../http/responses.js';
+import { Items, Nullable, Paged, type Names } from '../http/responses.js';
 import { loadCatalogue } from '../state/catalogue.js';
+import { FINDING_GROUPS, positionOf, type FindingFilter, type FindingPosition } from './findings.js';
 import type { LeakService } from './leaks.js';
 import {
   CatalogueSchema,
@@ -19,6 +21,7 @@ import {
   LeakSchema,
   ReadinessSchema,
   RunSummarySchema,
+  SEVERITIES,
   TrendSchema,
 } from './schemas.js';
 import type { ComplianceService, RunSummary } from './service.js';
@@ -29,6 +32,64 @@ void IN_STEP;
 
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 300 }) }, { additionalProperties: false });
 const STATUSES = ['open', 'acknowledged', 'resolved', 'accepted_risk'] as const;
+
+/** The filters GET /v1/findings and GET /v1/findings/groups both take. */
+const FindingFilters = {
+  status: Type.Optional(Type.String({ maxLength: 100, description: 'comma-separated: open, acknowledged, resolved, accepted_risk' })),
+  severity: Type.Optional(Enum(SEVERITIES)),
+  check: Type.Optional(Type.String({ maxLength: 100 })),
+  owner: Type.Optional(Type.String({ maxLength: 254 })),
+  unowned: Type.Optional(Type.Boolean({ description: 'only findings nobody owns' })),
+  subject: Type.Optional(Type.String({ maxLength: 300 })),
+  entity: Type.Optional(Type.String({ maxLength: 200, description: 'one of its scopes is of this legal entity' })),
+  jurisdiction: Type.Optional(MemberStateSchema),
+};
+type FindingFilterQuery = Partial<Record<Exclude<keyof typeof FindingFilters, 'status' | 'unowned'>, string>> & {
+  status?: string;
+  unowned?: boolean;
+};
+
+function findingFilter(q: FindingFilterQuery): FindingFilter {
+  const status = q.status
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = status?.find((s) => !(STATUSES as readonly string[]).includes(s));
+  if (bad) throw new MandateError('VALIDATION_FAILED', `status ${bad} is not one of ${STATUSES.join(', ')}`, { field: 'query:status' });
+  return {
+    ...(status?.length ? { status } : {}),
+    ...(q.severity ? { severity: q.severity } : {}),
+    ...(q.check ? { check: q.check } : {}),
+    ...(q.owner ? { owner: q.owner } : {}),
+    ...(q.unowned ? { unowned: true } : {}),
+    ...(q.subject ? { subject: q.subject } : {}),
+    ...(q.entity ? { entity: q.entity } : {}),
+    ...(q.jurisdiction ? { jurisdiction: q.jurisdiction } : {}),
+  };
+}
+
+/** The findings list's one order (severity, first seen, id): a cursor names the row a page ended on. */
+const FINDINGS_WALK = { sort: 'severity' };
+function positionAt(c: { value: string; key?: string }): FindingPosition {
+  const m = /^([0-3])\|(.+)$/.exec(c.key ?? '');
+  if (!m) throw new MandateError('INVALID_CURSOR', 'cursor is not one this server gave out', { field: 'query:cursor' });
+  return { rank: Number(m[1]), first_seen: m[2]!, id: c.value };
+}
+
+const FindingGroupsSchema = Type.Object(
+  {
+    by: Enum(FINDING_GROUPS),
+    total: Type.Integer({ description: 'findings in all groups' }),
+    items: Type.Array(
+      Type.Object({
+        key: Nullable(Type.String({ description: 'the check id, severity or owner; null: findings nobody owns' })),
+        count: Type.Integer(),
+        by_severity: Type.Object(Object.fromEntries(SEVERITIES.map((s) => [s, Type.Integer()])) as Record<Severity, TInteger>),
+      }),
+    ),
+  },
+  { title: 'FindingGroups' },
+);
 
 export function registerComplianceRoutes(fastify: FastifyInstance, compliance: ComplianceService, leaks: LeakService): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -106,43 +167,56 @@ export function registerComplianceRoutes(fastify: FastifyInstance, compliance: C
       schema: {
         tags,
         operationId: 'listFindings',
-        summary: 'Findings, most severe first (default: open and acknowledged); fresh=true runs the checks first',
+        summary:
+          'Findings, most severe first, then oldest (default: open and acknowledged), a page at a time: pass next_cursor as cursor ' +
+          'for the next page. A read: it never runs the checks (POST /v1/checks/run does)',
         querystring: Type.Object(
           {
-            status: Type.Optional(
-              Type.String({ maxLength: 100, description: 'comma-separated: open, acknowledged, resolved, accepted_risk' }),
-            ),
-            severity: Type.Optional(Enum(['low', 'medium', 'high', 'critical'] as const)),
-            check: Type.Optional(Type.String({ maxLength: 100 })),
-            owner: Type.Optional(Type.String({ maxLength: 254 })),
-            subject: Type.Optional(Type.String({ maxLength: 300 })),
-            fresh: Type.Optional(Type.Boolean()),
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
+            ...FindingFilters,
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, description: 'default 500' })),
+            cursor: Type.Optional(Type.String({ maxLength: 2000, description: 'next_cursor of the previous page' })),
           },
           { additionalProperties: false },
         ),
-        response: { 200: Items(FindingSchema), '4xx': ProblemResponse },
+        response: { 200: Paged(FindingSchema), '4xx': ProblemResponse },
       },
     },
     async (req) => {
-      const q = req.query;
-      const status = q.status
-        ?.split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      const bad = status?.find((s) => !(STATUSES as readonly string[]).includes(s));
-      if (bad) throw new MandateError('VALIDATION_FAILED', `status ${bad} is not one of ${STATUSES.join(', ')}`, { field: 'query:status' });
-      if (q.fresh) await compliance.run('on read');
+      const { limit = 500, cursor, ...filters } = req.query;
+      const after = decodeWalkCursor<string>(cursor, 'string', FINDINGS_WALK);
+      const items = await compliance.findings({
+        ...findingFilter(filters),
+        limit: limit + 1,
+        ...(after ? { after: positionAt(after) } : {}),
+      });
+      const page = items.slice(0, limit);
+      const last = page[page.length - 1];
+      const p = last && positionOf(last);
       return {
-        items: await compliance.findings({
-          ...(status ? { status } : {}),
-          ...(q.severity ? { severity: q.severity } : {}),
-          ...(q.check ? { check: q.check } : {}),
-          ...(q.owner ? { owner: q.owner } : {}),
-          ...(q.subject ? { subject: q.subject } : {}),
-          limit: q.limit ?? 500,
-        }),
+        items: page,
+        next_cursor: items.length > limit && p ? encodeCursor(p.id, { ...FINDINGS_WALK, key: `${p.rank}|${p.first_seen}` }) : null,
       };
+    },
+  );
+
+  app.get(
+    '/v1/findings/groups',
+    {
+      config: { permission: 'inventory:read' },
+      schema: {
+        tags,
+        operationId: 'groupFindings',
+        summary:
+          'How many findings each check, severity or owner has (with how many of each severity), under the same filters as ' +
+          'GET /v1/findings: the groups with the most severe findings first',
+        querystring: Type.Object({ by: Enum(FINDING_GROUPS), ...FindingFilters }, { additionalProperties: false }),
+        response: { 200: FindingGroupsSchema, '4xx': ProblemResponse },
+      },
+    },
+    async (req) => {
+      const { by, ...filters } = req.query;
+      const items = await compliance.findingGroups(by, findingFilter(filters));
+      return { by, total: items.reduce((n, g) => n + g.count, 0), items };
     },
   );
 

@@ -394,15 +394,13 @@ for (const store of testStores()) {
         assert.equal((await decide('agent-ops', 'reconcile', CUSTODY_DE, noAttest)).body.decision, 'deny', 'it stops applying on its own');
         await app.services.grants.endDue();
         assert.equal((await call('vic', 'GET', `/v1/exceptions/${ex.body.id}`)).body.status, 'expired');
-        const findings = (await call('vic', 'GET', '/v1/findings?fresh=true')).body.items as { id: string; rule: string }[];
+        assert.equal((await call('carla', 'POST', '/v1/checks/run')).status, 200);
+        const findings = (await call('vic', 'GET', '/v1/findings')).body.items as { id: string; rule: string }[];
         assert.ok(findings.some((f) => f.id === `exception-expired-open:${ex.body.id}`));
         const closed = await call('carla', 'POST', `/v1/exceptions/${ex.body.id}/close`, { notes: 'host migrated; attests now' });
         assert.equal(closed.body.status, 'closed');
-        assert.ok(
-          !(await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.some(
-            (f: any) => f.id === `exception-expired-open:${ex.body.id}`,
-          ),
-        );
+        assert.equal((await call('carla', 'POST', '/v1/checks/run')).status, 200);
+        assert.ok(!(await call('vic', 'GET', '/v1/findings')).body.items.some((f: any) => f.id === `exception-expired-open:${ex.body.id}`));
         assert.equal((await call('carla', 'POST', `/v1/exceptions/${ex.body.id}/close`, { notes: 'again' })).body.code, 'ALREADY_DECIDED');
       },
     );
@@ -438,8 +436,9 @@ for (const store of testStores()) {
           open.body.relied_on.map((r: any) => r.type),
           ['break_glass'],
         );
+        assert.equal((await call('carla', 'POST', '/v1/checks/run')).status, 200);
         assert.ok(
-          !(await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.some((f: any) => f.check === 'break-glass-unreviewed'),
+          !(await call('vic', 'GET', '/v1/findings')).body.items.some((f: any) => f.check === 'break-glass-unreviewed'),
           'not a finding while the window is open',
         );
 
@@ -447,7 +446,8 @@ for (const store of testStores()) {
         assert.equal((await decide('bg-custody', 'withdraw_to_client')).body.decision, 'deny', 'sealed again when the window closes');
         await app.services.grants.endDue();
         assert.ok((await eventsOf('bg-custody')).some((e) => e.action === 'break_glass.resealed'));
-        const finding = (await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.find(
+        assert.equal((await call('carla', 'POST', '/v1/checks/run')).status, 200);
+        const finding = (await call('vic', 'GET', '/v1/findings')).body.items.find(
           (f: any) => f.id === `break-glass-unreviewed:${u.body.id}`,
         );
         assert.equal(finding?.severity, 'high');
@@ -460,11 +460,8 @@ for (const store of testStores()) {
           notes: 'withdrawals INC-7 checked against the ledger; credential rotated',
         });
         assert.equal(reviewed.body.review.status, 'done');
-        assert.ok(
-          !(await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.some(
-            (f: any) => f.id === `break-glass-unreviewed:${u.body.id}`,
-          ),
-        );
+        assert.equal((await call('carla', 'POST', '/v1/checks/run')).status, 200);
+        assert.ok(!(await call('vic', 'GET', '/v1/findings')).body.items.some((f: any) => f.id === `break-glass-unreviewed:${u.body.id}`));
       },
     );
 
@@ -498,9 +495,8 @@ for (const store of testStores()) {
         reason: string;
       }[];
       assert.ok(outbox.some((o) => o.channel === 'notify' && /emergency/.test(o.reason)));
-      const f = (await call('vic', 'GET', '/v1/findings?fresh=true')).body.items.find(
-        (x: any) => x.id === `break-glass-unreviewed:${u.body.id}`,
-      );
+      assert.equal((await call('carla', 'POST', '/v1/checks/run')).status, 200);
+      const f = (await call('vic', 'GET', '/v1/findings')).body.items.find((x: any) => x.id === `break-glass-unreviewed:${u.body.id}`);
       assert.equal(f?.severity, 'critical');
       const sealedEarly = await call('opal', 'POST', `/v1/break-glass/activations/${u.body.id}/seal`, { reason: 'outage over' });
       assert.equal(sealedEarly.body.status, 'ended');

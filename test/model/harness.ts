@@ -438,7 +438,9 @@ export class Real {
 
   /** Open findings agree with the model: nothing advises a transition already applied; unreviewed break-glass use. */
   async checkFindings(model: Model): Promise<void> {
-    const r = await this.call('carla', 'GET', '/v1/findings?fresh=true&limit=5000');
+    const run = await this.call('carla', 'POST', '/v1/checks/run');
+    assert.equal(run.status, 200, JSON.stringify(run.body));
+    const r = await this.call('carla', 'GET', '/v1/findings?limit=5000');
     assert.equal(r.status, 200, JSON.stringify(r.body));
     const open = (r.body.items as any[]).filter((f) => f.status === 'open' || f.status === 'acknowledged');
     const unauthorised = new Set(open.filter((f) => f.check === 'active-in-unauthorised-scope').map((f) => f.subject.id));

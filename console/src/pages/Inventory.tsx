@@ -3,6 +3,7 @@
 import type { FormEvent } from 'react';
 import { Link } from 'wouter';
 import { FilterSelect } from '../components/FilterSelect';
+import { ScrollBox } from '../components/Scroll';
 import { ErrorBox, Loading, Status, When } from '../components/ui';
 import type { QueryFor } from '../lib/api';
 import { useApi } from '../lib/hooks';
@@ -69,7 +70,7 @@ export function Inventory() {
       <section className="panel" aria-label="Filters">
         {/* biome-ignore lint/a11y/useSemanticElements: role=search on the form itself; the .row layout styles the form */}
         <form className="row" role="search" onSubmit={search}>
-          <label style={{ flex: 1, minWidth: 260 }}>
+          <label className="grow">
             Search id, owner or purpose
             <input name="q" type="search" defaultValue={filters.q ?? ''} key={filters.q ?? ''} placeholder="e.g. custody" />
           </label>
@@ -77,7 +78,7 @@ export function Inventory() {
             Search
           </button>
         </form>
-        <div className="row" style={{ marginTop: 10 }}>
+        <div className="filter-grid">
           {SELECTS.map(([k, label, values]) => (
             <FilterSelect key={k} label={label} values={values} value={filters[k]} onChange={(v) => update({ [k]: v })} />
           ))}
@@ -91,7 +92,6 @@ export function Inventory() {
                 onKeyDown={(e) => {
                   if (e.key === 'Enter') update({ [k]: e.currentTarget.value.trim() || undefined });
                 }}
-                size={16}
               />
             </label>
           ))}
@@ -107,7 +107,7 @@ export function Inventory() {
         <Loading what="Loading identities" />
       ) : q.data ? (
         <section className="panel">
-          <div className="row">
+          <div className="row pager">
             <span role="status" data-testid="inventory-count">
               {(q.data.total ?? q.data.items.length).toLocaleString()} identities
             </span>
@@ -120,51 +120,63 @@ export function Inventory() {
               Next
             </button>
           </div>
-          <table aria-label="Identities" aria-busy={q.isFetching}>
-            <thead>
-              <tr>
-                {COLUMNS.map(([col, label, sortable]) => (
-                  <th key={col} scope="col" aria-sort={sort === col ? (order === 'asc' ? 'ascending' : 'descending') : undefined}>
-                    {sortable ? (
-                      <button type="button" className="sort" onClick={() => sortBy(col)}>
-                        {label}
-                        {sort === col ? (order === 'asc' ? ' ▲' : ' ▼') : ''}
-                      </button>
-                    ) : (
-                      label
-                    )}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {q.data.items.map((i) => (
-                <tr key={i.id}>
-                  <td>
-                    <Link href={`/identities/${encodeURIComponent(i.id)}`}>{i.id}</Link>
-                    {i.break_glass ? (
-                      <>
-                        {' '}
-                        <span className="badge sev-high">break-glass</span>
-                      </>
-                    ) : null}
-                  </td>
-                  <td>{i.kind.replace(/_/g, ' ')}</td>
-                  <td>{i.function.replace(/_/g, ' ')}</td>
-                  <td>{i.capability}</td>
-                  <td>{i.owner ?? <span className="muted">none</span>}</td>
-                  <td>
-                    <Status value={i.status} />
-                  </td>
-                  <td>{i.environment}</td>
-                  <td title={i.scopes.map((s) => `${s.entity}/${s.service}/${s.jurisdiction}`).join('\n')}>{i.scopes.length}</td>
-                  <td>
-                    <When at={i.updated_at} />
-                  </td>
+          <ScrollBox label="Identities, scrolled sideways">
+            <table aria-label="Identities" aria-busy={q.isFetching}>
+              <thead>
+                <tr>
+                  {COLUMNS.map(([col, label, sortable]) => (
+                    <th key={col} scope="col" aria-sort={sort === col ? (order === 'asc' ? 'ascending' : 'descending') : undefined}>
+                      {sortable ? (
+                        <button type="button" className="sort" onClick={() => sortBy(col)}>
+                          {label}
+                          {sort === col ? (order === 'asc' ? ' ▲' : ' ▼') : ''}
+                        </button>
+                      ) : (
+                        label
+                      )}
+                    </th>
+                  ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {q.data.items.map((i) => (
+                  <tr key={i.id}>
+                    <td className="nowrap">
+                      <Link href={`/identities/${encodeURIComponent(i.id)}`} className="ident" title={i.id}>
+                        {i.id}
+                      </Link>
+                      {i.break_glass ? (
+                        <>
+                          {' '}
+                          <span className="badge sev-high">break-glass</span>
+                        </>
+                      ) : null}
+                    </td>
+                    <td className="nowrap">{i.kind.replace(/_/g, ' ')}</td>
+                    <td className="nowrap">{i.function.replace(/_/g, ' ')}</td>
+                    <td>{i.capability}</td>
+                    <td>
+                      {i.owner ? (
+                        <span className="ident" title={i.owner}>
+                          {i.owner}
+                        </span>
+                      ) : (
+                        <span className="muted">none</span>
+                      )}
+                    </td>
+                    <td>
+                      <Status value={i.status} />
+                    </td>
+                    <td>{i.environment}</td>
+                    <td title={i.scopes.map((s) => `${s.entity}/${s.service}/${s.jurisdiction}`).join('\n')}>{i.scopes.length}</td>
+                    <td className="nowrap">
+                      <When at={i.updated_at} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollBox>
           {!q.data.items.length ? <p className="muted">No identity matches these filters.</p> : null}
         </section>
       ) : null}

@@ -1,6 +1,7 @@
 // The firm's posture at a glance: readiness per entity × member state, open findings by severity
 // and framework, what falls due next, identities by function and capability, recent licence changes.
 import { Link } from 'wouter';
+import { ScrollBox } from '../components/Scroll';
 import { Empty, ErrorBox, Loading, Severity, Status, When } from '../components/ui';
 import { useApi } from '../lib/hooks';
 import { SEVERITIES } from '../lib/types';
@@ -9,8 +10,30 @@ interface Summary {
   identities: { total: number; by_function_capability: Record<string, Record<string, number>>; by_status: Record<string, number> };
 }
 
-function scoreColour(score: number): string {
-  return score >= 90 ? 'var(--ok)' : score >= 75 ? 'var(--medium)' : score >= 50 ? 'var(--high)' : 'var(--critical)';
+/** The readiness bands: a colour each (with the number always shown), so 56, 85, 97 and 100 differ at a glance. */
+const BANDS: { min: number; label: string }[] = [
+  { min: 100, label: '100 ready' },
+  { min: 95, label: '95–99' },
+  { min: 80, label: '80–94' },
+  { min: 50, label: '50–79' },
+  { min: 0, label: 'below 50' },
+];
+function band(score: number): number {
+  // 4 is 100, 0 below 50; a mean is banded as shown (rounded), so a cell and its band agree.
+  const shown = Math.round(score);
+  return 4 - BANDS.findIndex((b) => shown >= b.min);
+}
+
+function ReadinessScale() {
+  return (
+    <ul className="scale" aria-label="Readiness scale">
+      {[...BANDS].reverse().map((b) => (
+        <li key={b.label} className={`band-${band(b.min)}`}>
+          {b.label}
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 function ReadinessGrid() {
@@ -31,71 +54,82 @@ function ReadinessGrid() {
   const states = [...new Set(q.data.items.map((r) => r.jurisdiction))].sort();
   if (!entities.length) return <Empty>No check run yet: the control checks run a few seconds after the server starts.</Empty>;
   return (
-    <table className="heat" aria-label="Readiness by entity and member state (mean score of its services; 100 is ready)">
-      <thead>
-        <tr>
-          <th scope="col">Entity</th>
-          {states.map((s) => (
-            <th scope="col" key={s}>
-              {s}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {entities.map((e) => (
-          <tr key={e}>
-            <th scope="row">{e}</th>
-            {states.map((s) => {
-              const c = cells.get(`${e}|${s}`);
-              if (!c)
-                return (
-                  <td key={s} className="muted">
-                    —
-                  </td>
-                );
-              const mean = c.sum / c.n;
-              return (
-                <td key={s} style={{ color: scoreColour(mean) }} title={`${c.n} services; worst ${c.worst}`}>
-                  <Link href={`/findings?entity=${e}&jurisdiction=${s}`} style={{ color: 'inherit' }}>
-                    {mean.toFixed(0)}
-                  </Link>
-                </td>
-              );
-            })}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <>
+      <ScrollBox label="Readiness, scrolled sideways">
+        <table className="heat" aria-label="Readiness by entity and member state (mean score of its services; 100 is ready)">
+          <thead>
+            <tr>
+              <th scope="col">Entity</th>
+              {states.map((s) => (
+                <th scope="col" key={s}>
+                  {s}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {entities.map((e) => (
+              <tr key={e}>
+                <th scope="row">{e}</th>
+                {states.map((s) => {
+                  const c = cells.get(`${e}|${s}`);
+                  if (!c)
+                    return (
+                      <td key={s} className="muted">
+                        —
+                      </td>
+                    );
+                  const mean = c.sum / c.n;
+                  return (
+                    <td key={s}>
+                      <Link
+                        href={`/findings?entity=${encodeURIComponent(e)}&jurisdiction=${s}`}
+                        className={`band-${band(mean)}`}
+                        title={`${e} in ${s}: mean ${mean.toFixed(1)} over ${c.n} services; worst ${c.worst}`}
+                      >
+                        {mean.toFixed(0)}
+                      </Link>
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollBox>
+      <ReadinessScale />
+    </>
   );
 }
 
 function FindingCounts() {
-  const q = useApi('/v1/findings', { query: { limit: 5000 } }, { refetchInterval: 15_000 });
-  if (q.isPending) return <Loading what="Loading findings" />;
-  if (q.error) return <ErrorBox error={q.error} />;
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<string, number>;
+  // Counted on the server (GET /v1/findings/groups), never by reading every finding.
+  const bySeverity = useApi('/v1/findings/groups', { query: { by: 'severity' } }, { refetchInterval: 15_000 });
+  const byCheck = useApi('/v1/findings/groups', { query: { by: 'check' } }, { refetchInterval: 15_000 });
+  const checks = useApi('/v1/checks');
+  const error = bySeverity.error ?? byCheck.error ?? checks.error;
+  if (error) return <ErrorBox error={error} />;
+  if (!bySeverity.data || !byCheck.data || !checks.data) return <Loading what="Loading findings" />;
+  const count = new Map(bySeverity.data.items.map((g) => [g.key, g.count]));
+  // A finding maps to its check's controls: a framework counts the findings of the checks that map to it.
+  const controls = new Map(checks.data.items.map((c) => [c.id, c.controls]));
   const byFamily = new Map<string, number>();
-  for (const f of q.data.items) {
-    bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
-    for (const family of new Set(f.controls.map((c) => c.split(':')[0]!))) byFamily.set(family, (byFamily.get(family) ?? 0) + 1);
-  }
+  for (const g of byCheck.data.items)
+    for (const family of new Set((controls.get(g.key ?? '') ?? []).map((c) => c.split(':')[0]!)))
+      byFamily.set(family, (byFamily.get(family) ?? 0) + g.count);
   const max = Math.max(1, ...byFamily.values());
   return (
     <>
-      {q.data.items.length >= 5000 ? <p className="muted">Counting the first 5,000 findings (most severe first).</p> : null}
       {/* biome-ignore lint/a11y/useSemanticElements: a group of links, not of form controls, so not a <fieldset> */}
-      <div className="row" role="group" aria-label="Open findings by severity">
+      <div className="kpis" role="group" aria-label="Open findings by severity">
         {SEVERITIES.map((s) => (
-          <Link key={s} href={`/findings?severity=${s}`} style={{ textDecoration: 'none' }}>
-            <div className="panel" style={{ minWidth: 110, marginBottom: 0 }}>
-              <div className={`kpi sev-${s}`}>{bySeverity[s]}</div>
-              <Severity level={s} />
-            </div>
+          <Link key={s} href={`/findings?severity=${s}`} className="kpi-card">
+            <div className={`kpi sev-${s}`}>{count.get(s) ?? 0}</div>
+            <Severity level={s} />
           </Link>
         ))}
       </div>
-      <h2>By framework</h2>
+      <h3>By framework</h3>
       <table aria-label="Open findings by control framework">
         <tbody>
           {[...byFamily.entries()]
@@ -306,7 +340,7 @@ export function Overview() {
   return (
     <>
       <h1>Overview</h1>
-      <div className="grid">
+      <div className="grid two">
         <section className="panel wide" aria-labelledby="h-ready">
           <h2 id="h-ready">Readiness by entity and member state</h2>
           <ReadinessGrid />
