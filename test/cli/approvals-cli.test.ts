@@ -383,6 +383,9 @@ describe('approvals, access, exceptions, break-glass and findings from the CLI (
       new RegExp(`${approvalId}\\s+break_glass\\s+.*0/\\d\\s+emergency, review pending`),
     );
 
+    // Reading findings runs nothing: the checks run on their schedule, after changes, or when asked.
+    const ran = await as('carla', 'checks', 'run');
+    assert.equal(ran.code, 0, ran.stderr);
     const findings = await as('carla', 'findings');
     assert.equal(findings.code, 0, findings.stderr);
     assert.match(findings.stdout, /^SEVERITY\s+CHECK\s+SUBJECT\s+STATUS\s+OWNER\s+DUE\s+TITLE/);
@@ -407,6 +410,7 @@ describe('approvals, access, exceptions, break-glass and findings from the CLI (
     assert.equal(reviewed.code, 0, reviewed.stderr);
     assert.equal(reviewed.stdout.trim(), `post-incident review of ${id} (bg-custody) is done, by carla`);
 
+    assert.equal((await as('carla', 'checks', 'run')).code, 0);
     assert.doesNotMatch((await as('carla', 'findings')).stdout, new RegExp(id));
     assert.match((await as('carla', 'findings', '--check', 'break-glass-unreviewed')).stdout, /^no findings/);
     assert.match((await as('carla', 'break-glass', 'list', '--review', 'done')).stdout, new RegExp(id));

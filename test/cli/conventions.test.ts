@@ -68,7 +68,7 @@ describe('CLI conventions', () => {
     const bash = await runCli(['completion', 'bash']);
     assert.equal(bash.code, 0, bash.stderr);
     assert.match(bash.stdout, /complete -o default -F _mandate mandate/);
-    assert.match(bash.stdout, /'identities'\) echo 'list show suspend reactivate revoke decommission set-owner help/);
+    assert.match(bash.stdout, /'identities'\) echo 'list show suspend reactivate revoke decommission set-owner power help/);
     assert.match(bash.stdout, /'identities list'\) echo '[^']*--limit/);
     assert.match(bash.stdout, /'discovery sources'\) echo 'add list/);
     // The script parses, and completes a subcommand and a flag where bash is installed.

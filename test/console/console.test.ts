@@ -285,7 +285,16 @@ for (const store of testStores()) {
       await carla.getByRole('link', { name: 'svc-custody-sweeper-de-fr' }).click();
       await carla
         .getByRole('heading', { name: /svc-custody-sweeper-de-fr/ })
-        .getByText('suspended')
+        .getByText('suspended', { exact: true })
+        .waitFor();
+      // Suspended by the lifecycle, not by hand: the power view says so beside its status.
+      await carla
+        .getByRole('heading', { name: /svc-custody-sweeper-de-fr/ })
+        .getByText('suspended by the lifecycle')
+        .waitFor();
+      await carla
+        .getByTestId('power-sentence')
+        .getByText(/^Suspended by the lifecycle: no lawful execute action remains/)
         .waitFor();
       await carla.getByRole('table', { name: 'History' }).getByText('identity.suspended').first().waitFor();
       await shot(carla, 'identity');

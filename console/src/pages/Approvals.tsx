@@ -1,6 +1,7 @@
 // The signed-in user's inbox: requests they may decide now. The server applies separation of
 // duties (never one's own request, nor one about an identity one owns; one vote per person), so
 // the inbox lists only those; a refused vote still shows the server's reason.
+import { ScrollBox } from '../components/Scroll';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { Empty, ErrorBox, Loading, Status, When } from '../components/ui';
@@ -108,44 +109,46 @@ export function Approvals() {
         <ErrorBox error={recent.error} />
       ) : recent.data ? (
         <section className="panel">
-          <table aria-label="Recent requests">
-            <thead>
-              <tr>
-                <th>Created</th>
-                <th>Kind</th>
-                <th>Summary</th>
-                <th>Status</th>
-                <th>Decided</th>
-                <th>Votes</th>
-              </tr>
-            </thead>
-            <tbody>
-              {recent.data.items.map((a) => (
-                <tr key={a.id} data-testid={`recent-${a.id}`}>
-                  <td>
-                    <When at={a.created_at} />
-                  </td>
-                  <td>{a.kind.replace(/_/g, ' ')}</td>
-                  <td>{a.summary}</td>
-                  <td>
-                    <ApprovalStatus a={a} />
-                  </td>
-                  <td>
-                    <When at={a.decided_at} />
-                  </td>
-                  <td>
-                    {a.emergency ? (
-                      <span className="muted">nobody approved it</span>
-                    ) : a.votes.length ? (
-                      a.votes.map((v) => `${v.voter} ${v.decision}d`).join(', ')
-                    ) : (
-                      <span className="muted">none yet</span>
-                    )}
-                  </td>
+          <ScrollBox label="Recent requests, scrolls sideways">
+            <table aria-label="Recent requests">
+              <thead>
+                <tr>
+                  <th>Created</th>
+                  <th>Kind</th>
+                  <th>Summary</th>
+                  <th>Status</th>
+                  <th>Decided</th>
+                  <th>Votes</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {recent.data.items.map((a) => (
+                  <tr key={a.id} data-testid={`recent-${a.id}`}>
+                    <td>
+                      <When at={a.created_at} />
+                    </td>
+                    <td>{a.kind.replace(/_/g, ' ')}</td>
+                    <td>{a.summary}</td>
+                    <td>
+                      <ApprovalStatus a={a} />
+                    </td>
+                    <td>
+                      <When at={a.decided_at} />
+                    </td>
+                    <td>
+                      {a.emergency ? (
+                        <span className="muted">nobody approved it</span>
+                      ) : a.votes.length ? (
+                        a.votes.map((v) => `${v.voter} ${v.decision}d`).join(', ')
+                      ) : (
+                        <span className="muted">none yet</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollBox>
         </section>
       ) : (
         <Loading />
