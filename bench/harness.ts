@@ -261,6 +261,67 @@ export class RssSampler {
   }
 }
 
+/** One request a probe repeats: its name in the results, and what fetch sends. */
+export interface ProbeRequest {
+  name: string;
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * Latency of requests to a server while something runs in it (a cascade, an import): a worker
+ * thread, whose event loop is its own, sends each request in turn (one in flight, `gapMs` apart)
+ * and times it; a server whose event loop is held answers late, and the probe sees it. Every
+ * answer must be 2xx (counted as failures otherwise).
+ */
+export class LatencyProbe {
+  private readonly worker: Worker;
+  private readonly done: Promise<{ ms: Record<string, number[]>; failures: string[] }>;
+
+  constructor(requests: readonly ProbeRequest[], gapMs = 5) {
+    this.worker = new Worker(
+      `const { workerData, parentPort } = require('node:worker_threads');
+       const { performance } = require('node:perf_hooks');
+       const ms = Object.fromEntries(workerData.requests.map((r) => [r.name, []]));
+       const failures = [];
+       let stop = false;
+       parentPort.on('message', () => (stop = true));
+       (async () => {
+         while (!stop) {
+           for (const r of workerData.requests) {
+             const t0 = performance.now();
+             try {
+               const res = await fetch(r.url, { method: r.method ?? 'GET', headers: r.headers, body: r.body });
+               await res.arrayBuffer();
+               if (!res.ok) failures.push(r.name + ' answered ' + res.status);
+             } catch (err) {
+               failures.push(r.name + ': ' + err.message);
+             }
+             ms[r.name].push(performance.now() - t0);
+           }
+           await new Promise((res) => setTimeout(res, workerData.gapMs));
+         }
+         parentPort.postMessage({ ms, failures });
+       })();`,
+      { eval: true, workerData: { requests, gapMs } },
+    );
+    this.done = new Promise((resolve, reject) => {
+      this.worker.once('message', resolve);
+      this.worker.once('error', reject);
+    });
+  }
+
+  /** Stops after the request in flight; answers each request's latencies (ms, in the order sent) and the failures. */
+  async stop(): Promise<{ ms: Record<string, number[]>; failures: string[] }> {
+    this.worker.postMessage('stop');
+    const out = await this.done;
+    await this.worker.terminate();
+    return out;
+  }
+}
+
 /**
  * People's API tokens, made in the store by the users service: what a person signed in through the
  * identity provider makes for themselves (POST /v1/users/{own id}/tokens refuses an admin minting

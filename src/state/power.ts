@@ -48,8 +48,12 @@ import { priorPower, setIdentityStatus, writePower } from './transitions.js';
 import { currentRules } from './lifecycle-rules.js';
 import { streamTargets } from './ssf-streams.js';
 
-/** Identities read, planned and written at a time by a refresh. */
-export const REFRESH_BATCH = 5000;
+/**
+ * Identities read, planned and written at a time by a refresh. Small enough that planning one
+ * batch (pure CPU between statements) is a short turn of the event loop, so a cascade never stalls
+ * the server for long (store/sqlite.ts, BREATHE_MS).
+ */
+export const REFRESH_BATCH = 1000;
 
 export interface RefreshOptions {
   /** Whether the lifecycle may lift its own suspensions (default true; false for edits and imports: see CascadeInput.mayLift). */

@@ -65,12 +65,17 @@ export async function insertMany(
   rows: Iterable<readonly Param[]>,
   onConflict = '',
 ): Promise<void> {
-  // 30,000 parameters a statement: inside SQLite's limit (32,766) and PostgreSQL's (65,535);
-  // fewer, larger statements are what make a 100,000-record import fast on PostgreSQL.
-  const perChunk = Math.max(1, Math.floor(30_000 / columns.length));
+  // PostgreSQL: 30,000 parameters a statement (its limit is 65,535); fewer, larger statements are
+  // what make a 100,000-record import fast there. SQLite runs each statement on the event loop, so
+  // there a statement stays short (3,000 parameters, about 256 KiB of text): between statements a
+  // long transaction lets the server answer (store/sqlite.ts), and the per-statement cost is small.
+  const sqlite = sql.dialect === 'sqlite';
+  const perChunk = Math.max(1, Math.floor((sqlite ? 3_000 : 30_000) / columns.length));
+  const maxChars = sqlite ? 256 * 1024 : Number.POSITIVE_INFINITY;
   const tuple = `(${columns.map(() => '?').join(',')})`;
   let params: Param[] = [];
   let n = 0;
+  let chars = 0;
   const flush = async () => {
     await sql.run(
       `INSERT INTO ${table} (${columns.join(',')}) VALUES ${Array.from({ length: n }, () => tuple).join(',')} ${onConflict}`,
@@ -78,10 +83,14 @@ export async function insertMany(
     );
     params = [];
     n = 0;
+    chars = 0;
   };
   for (const r of rows) {
-    for (const v of r) params.push(v);
-    if (++n === perChunk) await flush();
+    for (const v of r) {
+      params.push(v);
+      if (typeof v === 'string') chars += v.length;
+    }
+    if (++n === perChunk || chars >= maxChars) await flush();
   }
   if (n > 0) await flush();
 }

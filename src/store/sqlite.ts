@@ -9,6 +9,9 @@ import { commitListeners, type Database, type Param, type Row, type Sql } from '
 
 type Conn = BetterSqlite3.Database;
 
+/** How long a transaction works on the event loop before it lets other work take a turn. */
+const BREATHE_MS = 10;
+
 function bind(params: readonly Param[]): unknown[] {
   return params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? (p ? 1 : 0) : p));
 }
@@ -75,9 +78,32 @@ export function openSqlite(path: string): Database {
       return next;
     },
     async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+      // better-sqlite3 runs each statement on the event loop, so a long transaction (a 20,000-identity
+      // cascade, an import) would hold the whole server for its length. Between statements it gives the
+      // loop a turn once BREATHE_MS of work has passed: health checks, reads (on the reader connection,
+      // which sees only committed state) and decisions that write nothing answer meanwhile; writes
+      // still wait their turn in the queue, and the transaction commits (fsynced) as one. Not for an
+      // in-memory database, whose reads share the writer connection and would see uncommitted rows.
+      let since = performance.now();
+      const breathe = async (): Promise<void> => {
+        if (memory || performance.now() - since < BREATHE_MS) return;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        since = performance.now();
+      };
       // Each transaction has its own Sql object (over the one writer), so what it did is its own.
-      const tx: Sql = { dialect: 'sqlite', all: (sql, params) => w.all(sql, params), run: (sql, params) => w.run(sql, params) };
+      const tx: Sql = {
+        dialect: 'sqlite',
+        all: async (sql, params) => {
+          await breathe();
+          return w.all(sql, params);
+        },
+        run: async (sql, params) => {
+          await breathe();
+          return w.run(sql, params);
+        },
+      };
       const next = queue.then(async () => {
+        since = performance.now();
         writer.exec('BEGIN IMMEDIATE');
         try {
           const out = await fn(tx);
