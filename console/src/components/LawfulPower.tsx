@@ -51,7 +51,7 @@ function PowerTable({ p }: { p: Power }) {
       )}
       {p.in_step ? null : <p className="sev-medium">The stored power differs from the power computed now: a change is being applied.</p>}
       <div style={{ maxHeight: 480, overflow: 'auto' }}>
-        <table aria-label="Lawful power">
+        <table className="power" aria-label="Lawful power">
           <thead>
             <tr>
               <th scope="col">Scope</th>
