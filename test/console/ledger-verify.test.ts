@@ -101,7 +101,9 @@ for (const store of testStores()) {
       assert.equal(res.status, 200);
       cp = res.body;
       key = (await t.call('GET', '/v1/ledger/key', undefined)).body.verifier_key;
-      events = await allEvents(t);
+      // The server's own background work (an outbox delivery after the import) may append after the
+      // checkpoint: the events it covers are the first cp.size.
+      events = (await allEvents(t)).filter((e) => e.seq <= cp.size);
       assert.equal(events.length, cp.size);
       for (const [i, e] of events.entries()) assert.equal(e.seq, i + 1);
     });

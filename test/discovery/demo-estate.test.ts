@@ -184,6 +184,8 @@ for (const store of testStores()) {
         [['psql', true]],
       );
 
+      // Reading findings runs nothing: the checks run on their schedule, after a change, or when asked.
+      await json('checks', 'run');
       const over = await json('findings', '--check', 'discovery-over-privileged');
       const f = over.find((x: any) => x.subject.id === 'svc-grafana-readonly');
       assert.equal(f?.severity, 'high', JSON.stringify(over));
@@ -204,6 +206,7 @@ for (const store of testStores()) {
         [key(MARIA, `${RUN}backup_agent@%`), 'execute', true],
         [key(PG, `${RUN}svc_fx_rates_import`), 'execute', true],
       ]);
+      await json('checks', 'run');
       const findings = await json('findings', '--check', 'discovery-unmanaged');
       for (const subject of [`${PG}:${RUN}svc_fx_rates_import`, `${MARIA}:${RUN}backup_agent@%`])
         assert.equal(findings.find((x: any) => x.subject.id === subject)?.severity, 'high', subject);
@@ -256,6 +259,7 @@ for (const store of testStores()) {
       await cli('discovery', 'run', PG);
       const adopted = await account(fx);
       assert.deepEqual([adopted.state, adopted.identity, adopted.disposition.kind], ['matched', 'svc-fx-rates-import-de', 'adopted']);
+      await json('checks', 'run');
       const findings = await json('findings', '--check', 'discovery-unmanaged');
       const subjects = findings.map((x: any) => x.subject.id);
       assert.ok(
@@ -295,6 +299,7 @@ for (const store of testStores()) {
         await cli('discovery', 'run', PG);
         const a = await account(key(PG, `${RUN}svc_payout_bridge_v1_de`));
         assert.deepEqual([a.state, a.identity, a.drift], ['drift', 'svc-payout-bridge-v1-de', ['revocation_not_effective']]);
+        await json('checks', 'run');
         const findings = await json('findings', '--check', 'discovery-revocation-not-effective');
         const f = findings.find((x: any) => x.subject.id === 'svc-payout-bridge-v1-de');
         assert.equal(f?.severity, 'critical', JSON.stringify(findings));
