@@ -17,16 +17,19 @@
 // may reach itself again through run-time imports.
 const FEATURES = [
   'approvals', 'audit', 'compliance', 'console', 'decisions', 'demo', 'discovery', 'enforcement', 'evidence', 'grants',
-  'importer', 'inventory', 'policy', 'regulatory', 'reviews', 'signin', 'ssf', 'tokens', 'users',
+  'importer', 'inventory', 'keys', 'policy', 'regulatory', 'reviews', 'siem', 'signin', 'ssf', 'tokens', 'users',
 ];
 const F = `(${FEATURES.join('|')})`;
 const WIRING = '^src/(app\\.ts|config\\.ts|server/|cli/)';
-const layer = (name, from, mayImport) => ({
+// Where signing keys live (src/keys/signer.ts, pkcs11.ts): below the ledger, importing only core,
+// so the ledger, the delivery layer and the capabilities all sign through it.
+const KEY_STORE = '^src/keys/(signer|pkcs11)\\.ts$';
+const layer = (name, from, mayImport, alsoMay = []) => ({
   name,
   severity: 'error',
   comment: `${from} may import only ${mayImport.join(', ')}`,
   from: { path: `^src/${from}/` },
-  to: { path: '^src/', pathNot: [`^src/${from}/`, ...mayImport.map((l) => `^src/${l}/`)], dependencyTypesNot: ['type-only'] },
+  to: { path: '^src/', pathNot: [`^src/${from}/`, ...mayImport.map((l) => `^src/${l}/`), ...alsoMay], dependencyTypesNot: ['type-only'] },
 });
 
 module.exports = {
@@ -40,16 +43,23 @@ module.exports = {
     },
     layer('core-is-pure', 'core', []),
     layer('store-layer', 'store', ['core']),
-    layer('ledger-layer', 'ledger', ['core', 'store']),
+    {
+      name: 'key-store-layer',
+      severity: 'error',
+      comment: 'the key store (src/keys/signer.ts, pkcs11.ts) may import only core',
+      from: { path: KEY_STORE },
+      to: { path: '^src/', pathNot: ['^src/core/', KEY_STORE], dependencyTypesNot: ['type-only'] },
+    },
+    layer('ledger-layer', 'ledger', ['core', 'store'], [KEY_STORE]),
     layer('http-layer', 'http', ['core']),
-    layer('state-layer', 'state', ['core', 'store', 'ledger']),
-    layer('delivery-layer', 'delivery', ['core', 'store', 'ledger', 'http', 'state']),
+    layer('state-layer', 'state', ['core', 'store', 'ledger'], [KEY_STORE]),
+    layer('delivery-layer', 'delivery', ['core', 'store', 'ledger', 'http', 'state'], [KEY_STORE]),
     {
       name: 'features-do-not-import-features',
       severity: 'error',
       comment: 'a feature imports the layers below it, never another feature (type-only imports of a narrowed dependency excepted)',
       from: { path: `^src/${F}/` },
-      to: { path: `^src/${F}/`, pathNot: '^src/$1/', dependencyTypesNot: ['type-only'] },
+      to: { path: `^src/${F}/`, pathNot: ['^src/$1/', KEY_STORE], dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'nothing-imports-wiring',

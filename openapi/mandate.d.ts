@@ -974,6 +974,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every signing key (token, SET, ledger): kid, purpose, when made and retired, public key; never private material */
+        get: operations["listKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/keys/{purpose}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate a signing key now, recorded in the ledger (the KEK: mandate keys rotate kek, against the store) */
+        post: operations["rotateKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/token": {
         parameters: {
             query?: never;
@@ -8777,6 +8811,155 @@ export interface operations {
                 };
                 content: {
                     "application/x-ndjson": string;
+                };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description key id: a JWK kid (mk_…, set_…), a ledger key id (lk_…), the KEK fingerprint’s first 16 hex digits */
+                            kid: string;
+                            /** @enum {string} */
+                            purpose: "token" | "set" | "ledger" | "kek";
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description when a rotation replaced it (a retired token or SET key stays published for a token lifetime); null: current */
+                            retired_at: string | null;
+                            /** @description the public JWK (token, set), the C2SP verifier key (ledger), or the KEK fingerprint (HMAC-SHA256 under it of a fixed label) */
+                            public_key: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    rotateKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                purpose: "token" | "set" | "ledger" | "kek";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                    /** @description ledger only: the new key is named so, which changes the log's origin (then set MANDATE_LEDGER_ORIGIN) */
+                    origin?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        purpose: "token" | "set" | "ledger";
+                        /** @description the new key */
+                        kid: string;
+                        /** @description its public JWK, or its C2SP verifier key */
+                        public_key: unknown;
+                        /** @description ledger: the retired verifier key */
+                        from?: string;
+                        /** @description ledger: the ledger.key_rotated event */
+                        seq?: number;
+                        /** @description ledger: the checkpoint by the old key that covers the rotation event */
+                        checkpoint?: {
+                            size: number;
+                            root: string;
+                            note: string;
+                            created_at: string;
+                        };
+                    };
                 };
             };
             /** @description RFC 9457 problem details */

@@ -21,12 +21,14 @@ import {
   resolveConnection,
   saveProfile,
 } from './profiles.js';
+import { registerAdminCommands } from './backup.js';
 import { registerApprovalCommands } from './approvals.js';
 import { registerReviewCommands } from './reviews.js';
 import { endSession, isSession, openBrowser, ssoSignIn } from './signin.js';
 import { registerDiscoveryCommands } from './discovery.js';
 import { registerComplianceCommands } from './compliance.js';
 import { DENY_EXIT, registerEnforcementCommands } from './enforcement.js';
+import { registerKeyCommands } from './keys.js';
 import { registerLedgerCommands } from './ledger.js';
 import { registerPowerCommand } from './power.js';
 import { registerRegulatoryCommands } from './regulatory.js';
@@ -403,11 +405,13 @@ export function buildCli(): Command {
 
   registerRegulatoryCommands(authorisations, program, clientOf, print);
   registerLedgerCommands(program, clientOf, print);
+  registerKeyCommands(program, clientOf, print);
   registerEnforcementCommands(program, clientOf, print);
   registerApprovalCommands(program, clientOf, print);
   registerReviewCommands(program, clientOf, print);
   registerComplianceCommands(program, clientOf, print);
   registerDiscoveryCommands(program, clientOf, print);
+  registerAdminCommands(program, print);
 
   const entities = program.command('entities').description('legal entities');
   listCommand(entities, 'entities', ['id', 'name', 'lei', 'home'], []);

@@ -48,6 +48,8 @@ export const ERROR_CODES = {
   NOT_READY: 'fault',
   /** The identity provider cannot be reached or answered with a server error: sign-in fails closed (503). */
   SIGNIN_UNAVAILABLE: 'fault',
+  /** The key store (an HSM through PKCS#11) cannot sign now: nothing is signed by another key (503). */
+  KEY_UNAVAILABLE: 'fault',
 } as const satisfies Record<string, 'refusal' | 'fault'>;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

@@ -34,6 +34,7 @@ export const PERMISSIONS = [
   'compliance:manage', // run control checks, acknowledge findings, ingest scanner reports, export evidence packs
   'metrics:read', // Prometheus metrics (/metrics)
   'sessions:end', // list people's single sign-on sessions and end any of them at once
+  'keys:manage', // list signing keys and rotate them (admin)
   'ssf:manage', // Shared Signals event streams (create, read, update, delete, status, verification, poll): one's own; admins all
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

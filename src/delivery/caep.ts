@@ -3,8 +3,9 @@
 // trusted an earlier token learns at once that the identity's session is revoked or its claims
 // changed. The receivers configured by MANDATE_CAEP_RECEIVERS are served here; receivers that
 // register Shared Signals streams are served by src/delivery/ssf.ts with the same SETs.
-import { generateKeyPair, exportJWK, SignJWT, type JWK, type CryptoKey, type KeyObject } from 'jose';
-import { createHash, randomBytes } from 'node:crypto';
+import { exportJWK, type JWK } from 'jose';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { keySigner, signCompactJws, type Signer } from '../keys/signer.js';
 import { PermanentConnectorError, type Connector, type ConnectorRequest, type ConnectorResult } from './connectors/connector.js';
 import { OutboundRefused, outboundGuard, outboundMessage, redactUrl, type OutboundGuard } from '../http/outbound.js';
 import { CAEP_EVENTS, CAEP_CREDENTIAL_TYPES, SET_ERROR_CODES, type CaepCredentialType } from '../core/ssf.js';
@@ -14,7 +15,8 @@ export type CaepEvent = keyof typeof CAEP;
 
 export interface SetSigningKey {
   kid: string;
-  privateKey: CryptoKey | KeyObject;
+  /** Signs with the private half, wherever it lives (src/keys/: sealed, or in an HSM). */
+  signer: Signer;
   publicJwk: JWK;
 }
 
@@ -23,10 +25,10 @@ export interface SetSigningKey {
  * persisted, rotated keys of purpose 'set' (src/tokens/keys.ts), published at /.well-known/jwks.json.
  */
 export async function newSetSigningKey(): Promise<SetSigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   const jwk = await exportJWK(publicKey);
   const kid = `set-${createHash('sha256').update(JSON.stringify(jwk)).digest('base64url').slice(0, 16)}`;
-  return { kid, privateKey, publicJwk: { ...jwk, kid, alg: 'EdDSA', use: 'sig' } };
+  return { kid, signer: keySigner(kid, privateKey), publicJwk: { ...jwk, kid, alg: 'EdDSA', use: 'sig' } };
 }
 
 export interface SetInput {
@@ -70,13 +72,20 @@ export async function signSecurityEvent(
   set: { issuer: string; audience: string | string[]; subject: string; events: Record<string, unknown>; jti?: string; txn?: string },
   now = Date.now(),
 ): Promise<string> {
-  return new SignJWT({ sub_id: { format: 'opaque', id: set.subject }, events: set.events, ...(set.txn ? { txn: set.txn } : {}) })
-    .setProtectedHeader({ alg: 'EdDSA', typ: 'secevent+jwt', kid: key.kid })
-    .setIssuer(set.issuer)
-    .setAudience(set.audience)
-    .setIssuedAt(Math.floor(now / 1000))
-    .setJti(set.jti ?? randomBytes(12).toString('base64url'))
-    .sign(key.privateKey);
+  // Built by hand around the key store's signature (an HSM key cannot be handed to jose).
+  return signCompactJws(
+    key.signer,
+    { alg: 'EdDSA', typ: 'secevent+jwt', kid: key.kid },
+    {
+      sub_id: { format: 'opaque', id: set.subject },
+      events: set.events,
+      ...(set.txn ? { txn: set.txn } : {}),
+      iss: set.issuer,
+      aud: set.audience,
+      iat: Math.floor(now / 1000),
+      jti: set.jti ?? randomBytes(12).toString('base64url'),
+    },
+  );
 }
 
 export async function signSet(key: SetSigningKey, input: SetInput, now = Date.now()): Promise<string> {

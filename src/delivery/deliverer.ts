@@ -5,6 +5,7 @@
 import { PermanentConnectorError, type Connector } from './connectors/connector.js';
 import { MandateError } from '../core/errors.js';
 import { appendEvents } from '../ledger/log.js';
+import { fenced, type Fence } from '../store/leadership.js';
 import { placeholders, type Database } from '../store/db.js';
 
 export interface OutboxRow {
@@ -26,6 +27,8 @@ export interface OutboxRow {
   payload: string | null;
   /** When discovery read the system after this delivery (src/discovery/verify.ts). */
   verified_at?: string | null;
+  /** The leader epoch that claimed it (in flight), on PostgreSQL with several servers. */
+  claim_epoch?: number | null;
 }
 
 export interface DelivererOptions {
@@ -41,9 +44,14 @@ export interface DelivererDeps extends DelivererOptions {
   clock: () => Date;
   /** Revocation connectors by name. */
   connectors: { get(name: string): Connector | undefined };
+  /**
+   * Only the leader delivers (server/leader.ts); without this, every caller does (one server). Its
+   * fence, on PostgreSQL, is checked in the claim and in the recording of outcomes.
+   */
+  leader?: { readonly isLeader: boolean; fence(): Fence | undefined };
 }
 
-export function outboxDeliverer({ db, clock, connectors, ...opts }: DelivererDeps) {
+export function outboxDeliverer({ db, clock, connectors, leader, ...opts }: DelivererDeps) {
   const maxAttempts = opts.maxAttempts ?? 8;
   const baseDelay = opts.baseDelayMs ?? 500;
   const lease = opts.leaseMs ?? 60_000;
@@ -51,6 +59,8 @@ export function outboxDeliverer({ db, clock, connectors, ...opts }: DelivererDep
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let again = false;
+  /** The epoch whose predecessors' in-flight deliveries were taken over already. */
+  let tookOverFor: number | undefined;
 
   /** What one attempt decided: the row's new columns, and the evidence event when it is final. */
   interface Outcome {
@@ -108,26 +118,46 @@ export function outboxDeliverer({ db, clock, connectors, ...opts }: DelivererDep
    * concurrently, and its outcomes and evidence events are recorded in one more: two commits per
    * batch rather than two per delivery. A crash before the second commit re-delivers the batch
    * when the lease expires, which connectors allow (they are idempotent).
+   *
+   * Under a leader (several servers), both commits are fenced: a leader that was replaced (killed,
+   * paused, cut off) claims nothing more and records no outcome, so no delivery is recorded twice
+   * in the ledger. A new leader first takes over the deliveries in flight under an older epoch at
+   * once, not after their 60 s lease: their leader is gone or fenced. What is not guaranteed: a
+   * connector call the old leader had made, or had in flight when it died or paused, may have
+   * reached the system, and is made again by the new leader (at least once to the connector, the
+   * outbox id as its idempotency key; exactly once in the ledger).
    */
   async function tick(): Promise<number> {
+    if (leader && !leader.isLeader) return 0;
+    const fence = leader?.fence();
     const now = clock();
     const claimed = await db.transaction(async (tx) => {
+      if (fence) {
+        await fenced(tx, fence);
+        if (tookOverFor !== fence.epoch)
+          await tx.run("UPDATE outbox SET next_attempt_at = ? WHERE status = 'in_flight' AND claim_epoch < ?", [
+            now.toISOString(),
+            fence.epoch,
+          ]);
+      }
       const due = await tx.all<OutboxRow>(
         "SELECT * FROM outbox WHERE status IN ('pending', 'in_flight') AND " +
           `next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?${tx.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''}`,
         [now.toISOString(), batch],
       );
       if (due.length)
-        await tx.run(`UPDATE outbox SET status = 'in_flight', next_attempt_at = ? WHERE id IN (${placeholders(due.length)})`, [
-          new Date(now.getTime() + lease).toISOString(),
-          ...due.map((r) => r.id),
-        ]);
+        await tx.run(
+          `UPDATE outbox SET status = 'in_flight', next_attempt_at = ?, claim_epoch = ? WHERE id IN (${placeholders(due.length)})`,
+          [new Date(now.getTime() + lease).toISOString(), fence?.epoch ?? null, ...due.map((r) => r.id)],
+        );
       return due;
     });
+    if (fence) tookOverFor = fence.epoch;
     if (claimed.length === 0) return 0;
     const outcomes = await Promise.all(claimed.map(attempt));
     const at = clock().toISOString();
     await db.transaction(async (tx) => {
+      if (fence) await fenced(tx, fence);
       for (const { row, update } of outcomes) {
         const sets = Object.keys(update)
           .map((k) => `${k} = ?`)

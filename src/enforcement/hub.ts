@@ -1,7 +1,8 @@
 // The enforcement hub: keeps the snapshot enforcement points need and pushes what changes. It
-// follows the ledger rather than in-memory notifications: after each commit (and on a short
-// poll, for changes made by other servers on the same PostgreSQL) it reads the events past the
-// last position it published and turns them into one delta. What it publishes is therefore
+// follows the ledger rather than in-memory notifications: after each commit, when another server
+// on the same PostgreSQL announces one (LISTEN/NOTIFY: server/changes.ts calls `notified`), and on
+// a safety poll, it reads the events past the last position it published and turns them into one
+// delta. What it publishes is therefore
 // exactly what was committed, in commit order, and a subscriber that misses a delta sees the gap
 // (`from` ≠ its position) and takes a fresh snapshot.
 import type { EnforcementDelta, EnforcementSnapshot } from '@mandate/sdk/snapshot';
@@ -67,9 +68,14 @@ export interface HubDeps {
   lifecycleRules: Pick<LifecycleRulesStore, 'current'>;
   /** Mandate's token issuer, which enforcement points trust. */
   issuer: () => string;
+  /**
+   * The safety poll (default 250 ms): for notifications lost, and for restrictions that become due
+   * with no commit. With LISTEN/NOTIFY between servers it can be slow (MANDATE_CHANGES_POLL_MS).
+   */
+  pollMs?: number;
 }
 
-export function enforcementHub({ db, clock, policies, lifecycleRules, issuer }: HubDeps) {
+export function enforcementHub({ db, clock, policies, lifecycleRules, issuer, pollMs: defaultPollMs = 250 }: HubDeps) {
   let seq = 0;
   let started = false;
   const subscribers = new Set<Subscriber>();
@@ -235,7 +241,11 @@ export function enforcementHub({ db, clock, policies, lifecycleRules, issuer }: 
   return {
     snapshot,
     kick,
-    async start(pollMs = 250): Promise<void> {
+    /** Another server committed a change: catch up now (when following; before start there is nothing to push). */
+    notified(): void {
+      if (poller) void kick().catch(() => undefined);
+    },
+    async start(pollMs = defaultPollMs): Promise<void> {
       if (started) return;
       started = true;
       seq = await lastSeq();

@@ -13,7 +13,7 @@
 //
 // The pack is built in memory and written whole (to a temporary file, then renamed), so a
 // failure leaves no partial pack.
-import { createHash, sign } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createGzip } from 'node:zlib';
 import { pack as tarPack } from 'tar-stream';
 import type { ComplianceService } from '../compliance/service.js';
@@ -28,6 +28,7 @@ import { renderReport } from './report.js';
 import { stateAt } from '../ledger/asof.js';
 import { leafText, type LeafFields } from '../ledger/leaf.js';
 import type { LedgerService } from '../ledger/service.js';
+import { rotationRecords } from '../ledger/rotations.js';
 import { LINE_MIDDLE, LINE_PREFIX } from '../ledger/service.js';
 import { getRecord } from '../state/records.js';
 import { placeholders, type Database } from '../store/db.js';
@@ -353,6 +354,10 @@ export function evidencePackService({ db, clock, ledger, compliance }: EvidenceP
         },
         { path: 'ledger/key.txt', content: Buffer.from(`${key.verifierKey}\n`) },
       ];
+      // The key rotations, so a verifier that trusts an older key follows them to this one (src/keys/rotation.ts).
+      const rotations = await rotationRecords(db, data.ledger.size, async (seq, size) => (await ledger.inclusions([seq], size))[0]!);
+      if (rotations.length)
+        files.push({ path: 'ledger/rotations.jsonl', content: Buffer.from(rotations.map((r) => `${JSON.stringify(r)}\n`).join('')) });
       const manifest: PackManifest = {
         format: PACK_FORMAT,
         entity: data.entity.id,
@@ -363,7 +368,7 @@ export function evidencePackService({ db, clock, ledger, compliance }: EvidenceP
         files: files.map((f) => ({ path: f.path, sha256: sha256(f.content), bytes: f.content.length })),
       };
       const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
-      const signature = sign(null, manifestBytes, key.privateKey).toString('base64');
+      const signature = (await key.signer.sign(manifestBytes)).toString('base64');
       const bytes = await tarGz(
         [{ path: 'manifest.json', content: manifestBytes }, { path: 'manifest.sig', content: Buffer.from(`${signature}\n`) }, ...files],
         new Date(data.generated_at),

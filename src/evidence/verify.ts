@@ -11,6 +11,7 @@ import addFormatsImport from 'ajv-formats';
 import { extract as tarExtract } from 'tar-stream';
 import { openCheckpoint, parseVerifierKey } from '../ledger/checkpoint.js';
 import { leafHash, verifyInclusion } from '../ledger/merkle.js';
+import type { RotationRecord } from '../keys/rotation.js';
 import { LINE_MIDDLE, LINE_PREFIX } from '../ledger/service.js';
 import { PACK_FORMAT, type PackManifest } from './pack.js';
 
@@ -96,13 +97,18 @@ export async function verifyPack(bytes: Buffer, opts: { key?: string } = {}): Pr
 
   // The key: the verifier's own copy if given; the pack's must then be the same.
   const packKey = files.get('ledger/key.txt')?.toString('utf8').trim();
-  const vkey = opts.key?.trim() ?? packKey;
+  let vkey = opts.key?.trim() ?? packKey;
   report.verifier_key = vkey ?? null;
   if (!vkey) {
     problems.push('no verifier key: give --key, or the pack must hold ledger/key.txt');
     return report;
   }
-  if (opts.key && packKey && packKey !== opts.key.trim()) problems.push('the pack names a different ledger key than the one given');
+  // A key given that the ledger has since rotated away from: follow the pack's rotation records.
+  if (opts.key && packKey && packKey !== vkey) {
+    const followed = followRotations(files.get('ledger/rotations.jsonl'), vkey, problems);
+    if (followed === packKey) vkey = packKey;
+    else problems.push('the pack names a different ledger key than the one given, and no rotation from it leads there');
+  }
   let publicKey: KeyObject;
   try {
     publicKey = parseVerifierKey(vkey).key;
@@ -205,6 +211,34 @@ export async function verifyPack(bytes: Buffer, opts: { key?: string } = {}): Pr
   }
   report.ok = problems.length === 0;
   return report;
+}
+
+/**
+ * Follows the ledger's key rotations from a trusted key: each record's checkpoint must be signed by
+ * the key trusted so far and include the rotation event, which must start from that key; its new
+ * key is then trusted. Records that start from another key are skipped. Answers the last key reached.
+ */
+function followRotations(bytes: Buffer | undefined, trusted: string, problems: string[]): string {
+  let current = trusted;
+  for (const [n, line] of (bytes?.toString('utf8') ?? '').split('\n').filter(Boolean).entries()) {
+    const where = `ledger/rotations.jsonl line ${n + 1}`;
+    try {
+      const r = JSON.parse(line) as RotationRecord;
+      const e = JSON.parse(r.leaf) as { seq: number; action: string; after?: { from?: string; to?: string } };
+      if (e.action !== 'ledger.key_rotated' || typeof e.after?.to !== 'string') throw new Error('not a ledger key rotation');
+      if (e.after.from !== current) continue;
+      const cp = openCheckpoint(r.checkpoint, current);
+      const hash = leafHash(r.leaf);
+      if (hash.toString('hex') !== r.leaf_hash) throw new Error('the event does not match its leaf hash');
+      const proof = r.proof.map((h) => Buffer.from(h, 'hex'));
+      if (!verifyInclusion(hash, e.seq - 1, cp.size, proof, cp.root)) throw new Error("the event is not in the old key's checkpoint");
+      current = e.after.to;
+    } catch (err) {
+      problems.push(`${where}: ${(err as Error).message}`);
+      return current;
+    }
+  }
+  return current;
 }
 
 export const verifyPackFile = (path: string, opts: { key?: string } = {}) => verifyPack(readFileSync(path), opts);

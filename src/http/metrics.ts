@@ -49,6 +49,8 @@ export interface DomainMetricSources {
   hub: { readonly position: number; readonly subscriberCount: number };
   /** Connector deliveries by status (the outbox deliverer's counts). */
   outbox: { counts(): Promise<Record<string, number>> };
+  /** Whether this server runs the leader-only jobs, and at which fencing epoch (server/leader.ts). */
+  leadership?: { readonly isLeader: boolean; readonly epoch: number | null };
 }
 
 /**
@@ -107,7 +109,23 @@ export function domainMetrics(registry: client.Registry, sources: DomainMetricSo
   });
   const kinds = new Set<string>();
 
-  const { db, clock, hub, outbox } = sources;
+  const { db, clock, hub, outbox, leadership } = sources;
+  new client.Gauge({
+    name: 'mandate_leader',
+    help: 'Whether this server is the leader that runs the background jobs (1) or not (0)',
+    registers,
+    collect() {
+      this.set(leadership?.isLeader === false ? 0 : 1);
+    },
+  });
+  new client.Gauge({
+    name: 'mandate_leader_epoch',
+    help: 'The fencing epoch this server leads at; 0 when it is not the leader',
+    registers,
+    collect() {
+      this.set(leadership?.isLeader === false ? 0 : (leadership?.epoch ?? 1));
+    },
+  });
   new client.Gauge({
     name: 'mandate_outbox_deliveries',
     help: 'Connector deliveries by status; failed ones are open problems that need a person',
@@ -228,6 +246,55 @@ export function domainMetrics(registry: client.Registry, sources: DomainMetricSo
   };
 }
 export type DomainMetrics = ReturnType<typeof domainMetrics>;
+
+/**
+ * The SIEM stream's metrics (src/siem/): how many events each sink is behind the ledger, read from
+ * the store when scraped (so every server shows it, whichever one streams), and what it sent and
+ * failed in this process.
+ */
+export function siemMetrics(registry: client.Registry, sources: { db: Sql; sinks: readonly string[] }) {
+  const registers = [registry];
+  const { db, sinks } = sources;
+  new client.Gauge({
+    name: 'mandate_siem_lag_events',
+    help: 'Ledger events a SIEM sink has not acknowledged yet (ledger head minus its cursor)',
+    labelNames: ['sink'] as const,
+    registers,
+    async collect() {
+      const [head] = await db.all<{ n: number | null }>('SELECT MAX(seq) AS n FROM events');
+      const rows = await db.all<{ sink: string; seq: number }>('SELECT sink, seq FROM siem_cursors');
+      const at = new Map(rows.map((r) => [r.sink, Number(r.seq)]));
+      for (const sink of sinks) this.set({ sink }, Math.max(0, Number(head?.n ?? 0) - (at.get(sink) ?? 0)));
+    },
+  });
+  const sent = new client.Counter({
+    name: 'mandate_siem_events_sent_total',
+    help: 'Ledger events a SIEM sink acknowledged',
+    labelNames: ['sink'] as const,
+    registers,
+  });
+  const failed = new client.Counter({
+    name: 'mandate_siem_failures_total',
+    help: 'Batches a SIEM sink did not acknowledge, by kind: transient (unreachable, 429, 5xx), refused (4xx), store',
+    labelNames: ['sink', 'kind'] as const,
+    registers,
+  });
+  const rejected = new client.Counter({
+    name: 'mandate_siem_rejected_records_total',
+    help: 'Records an OTLP receiver accepted the request of but rejected (partial success): not sent again',
+    labelNames: ['sink'] as const,
+    registers,
+  });
+  for (const sink of sinks) {
+    sent.inc({ sink }, 0);
+    for (const kind of ['transient', 'refused', 'store']) failed.inc({ sink, kind }, 0);
+  }
+  return {
+    sent: (sink: string, n: number) => sent.inc({ sink }, n),
+    failed: (sink: string, kind: 'transient' | 'refused' | 'store') => failed.inc({ sink, kind }),
+    rejected: (sink: string, n: number) => rejected.inc({ sink }, n),
+  };
+}
 
 /**
  * Serves the registry on an address of its own (MANDATE_METRICS_LISTEN), without authentication:

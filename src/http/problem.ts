@@ -41,6 +41,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
   NOT_READY: 503,
   SIGNIN_UNAVAILABLE: 503,
+  KEY_UNAVAILABLE: 503,
 };
 
 /** The HTTP status an error answers with. */
@@ -107,6 +108,7 @@ const TITLES: Record<ErrorCode, string> = {
   INTERNAL: 'Internal error',
   NOT_READY: 'Not ready',
   SIGNIN_UNAVAILABLE: 'Identity provider unavailable',
+  KEY_UNAVAILABLE: 'Signing key unavailable',
 };
 
 export function problemOf(err: MandateError, instance?: string): Problem {
@@ -182,6 +184,7 @@ function oauthCodeOf(err: MandateError): string {
     case 'INTERNAL':
       return 'server_error';
     case 'NOT_READY':
+    case 'KEY_UNAVAILABLE':
       return 'temporarily_unavailable';
     // RFC 6749 has no rate-limit error for the token endpoint (slow_down is the device flow's,
     // RFC 8628): temporarily_unavailable (§4.1.2.1) says "try again later", and the 429 status and

@@ -7,6 +7,7 @@
 // node:crypto KeyObjects. Reading a note and its checkpoint text is src/ledger/note.ts, shared with
 // the console's in-browser check.
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import type { Signer } from '../keys/signer.js';
 import { parseCheckpointText, parseNote, signatureBy, splitVerifierKey, type SignedNote } from './note.js';
 
 const ED25519 = 0x01;
@@ -56,6 +57,14 @@ export function signCheckpoint(c: Checkpoint, name: string, privateKey: KeyObjec
   const body = checkpointBody(c);
   const sig = sign(null, Buffer.from(body, 'utf8'), privateKey);
   const id = keyId(name, rawPublicKey(publicKey));
+  return `${body}\n\u2014 ${name} ${Buffer.concat([id, sig]).toString('base64')}\n`;
+}
+
+/** signCheckpoint by a key store's signer (src/keys/: sealed, or an HSM that never hands out the key). */
+export async function signCheckpointWith(c: Checkpoint, name: string, signer: Pick<Signer, 'sign' | 'publicKey'>): Promise<string> {
+  const body = checkpointBody(c);
+  const sig = await signer.sign(Buffer.from(body, 'utf8'));
+  const id = keyId(name, rawPublicKey(signer.publicKey));
   return `${body}\n\u2014 ${name} ${Buffer.concat([id, sig]).toString('base64')}\n`;
 }
 

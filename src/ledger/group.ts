@@ -3,7 +3,7 @@
 // who waited. One fsync then serves many callers, and each caller is answered only after its
 // evidence is durable: an execute decision or a token is never handed out unrecorded.
 import type { Database, Sql } from '../store/db.js';
-import { appendEvents, type NewEvent } from './log.js';
+import { appendEvents, lockAppends, type NewEvent } from './log.js';
 
 export interface GroupItem<T> {
   /** Writes the item's own rows (if any) in the shared transaction; must not throw on expected conditions. */
@@ -23,10 +23,19 @@ export function groupCommitter({ db, clock, maxBatch = 2000 }: { db: Database; c
   let writing: Promise<void> | undefined;
   let scheduled = false;
 
-  async function writeBatch(batch: Pending<unknown>[]): Promise<void> {
-    const at = clock().toISOString();
+  /**
+   * One transaction for everyone queued. On PostgreSQL it first waits for the ledger's append lock
+   * and only then takes the queue: with several servers on one database the lock is where a batch
+   * waits (another server is committing), and every caller who arrived meanwhile rides along, so a
+   * server's commits grow with the contention instead of each carrying the few queued before it.
+   */
+  async function writeBatch(): Promise<void> {
+    let batch: Pending<unknown>[] = [];
     try {
       const results = await db.transaction(async (tx) => {
+        await lockAppends(tx);
+        batch = queue.splice(0, maxBatch);
+        const at = clock().toISOString();
         const out: unknown[] = [];
         const events: NewEvent[] = [];
         for (const p of batch) {
@@ -39,6 +48,8 @@ export function groupCommitter({ db, clock, maxBatch = 2000 }: { db: Database; c
       });
       for (const [i, p] of batch.entries()) p.resolve(results[i]);
     } catch (err) {
+      // A transaction that failed before it took the queue (the store unreachable) fails those queued.
+      if (batch.length === 0) batch = queue.splice(0, maxBatch);
       for (const p of batch) p.reject(err);
     }
   }
@@ -54,8 +65,7 @@ export function groupCommitter({ db, clock, maxBatch = 2000 }: { db: Database; c
 
   function pump(): void {
     if (writing || queue.length === 0) return;
-    const batch = queue.splice(0, maxBatch);
-    writing = writeBatch(batch).finally(() => {
+    writing = writeBatch().finally(() => {
       writing = undefined;
       schedule();
     });

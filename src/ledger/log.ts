@@ -34,6 +34,16 @@ type EventRow = LeafFields;
 const COLUMNS = ['seq', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'before_doc', 'after_doc', 'reason', 'leaf_hash'];
 
 /**
+ * Waits for the ledger's append lock (PostgreSQL; SQLite has one writer), held until this
+ * transaction ends: appends are serialised until commit, so sequence order is commit order and the
+ * tree never forks, even with several server processes on one database. Taken again by the same
+ * transaction, it is already held.
+ */
+export async function lockAppends(tx: Sql): Promise<void> {
+  if (tx.dialect === 'postgres') await tx.all("SELECT pg_advisory_xact_lock(hashtext('mandate.events'))");
+}
+
+/**
  * Appends events as ledger leaves: each gets the next sequence number (leaf index + 1, no gaps),
  * its leaf hash, and the subtree nodes it completes, all in the caller's transaction.
  */
@@ -41,9 +51,8 @@ export async function appendEvents(tx: Sql, at: string, events: readonly NewEven
   if (events.length === 0) return;
   // What the transaction appended, for the committed signal its subscribers follow (store/db.ts).
   noteAppended(tx, events);
-  // One total order of events even with several server processes on one PostgreSQL: appends are
-  // serialised until commit, so sequence order is commit order and the tree never forks.
-  if (tx.dialect === 'postgres') await tx.all("SELECT pg_advisory_xact_lock(hashtext('mandate.events'))");
+  // One total order of events even with several server processes on one PostgreSQL.
+  await lockAppends(tx);
   const [{ last } = { last: 0 }] = await tx.all<{ last: number | null }>('SELECT MAX(seq) AS last FROM events');
   const first = Number(last ?? 0) + 1;
   const leaves: Buffer[] = [];
@@ -156,12 +165,5 @@ export async function countEvents(sql: Sql): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/**
- * Events that record what happened without changing anything an enforcement point or a control
- * check follows: decisions and token issuance (the hot paths), and refusals. A commit of only these
- * does not wake the enforcement hub or the check scheduler.
- */
-export function isEvidenceOnly(action: string): boolean {
-  return EVIDENCE_ONLY.has(action) || action.endsWith('.refused');
-}
-const EVIDENCE_ONLY = new Set(['decision.recorded', 'decisions.recorded', 'decisions.reported', 'token.issued']);
+// Which actions only record evidence: a domain fact (core/event-kinds.ts), here for the ledger's callers.
+export { isEvidenceOnly } from '../core/event-kinds.js';

@@ -1,12 +1,16 @@
 // The ledger over the event log: signed checkpoints, inclusion and consistency proofs, and the
 // export a third party verifies offline (docs/ledger.md).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { signCheckpoint } from './checkpoint.js';
+import { signCheckpointWith } from './checkpoint.js';
 import { MandateError } from '../core/errors.js';
 import { consistencyProof, inclusionProof, rootHash } from './merkle.js';
 import type { Database } from '../store/db.js';
-import { loadLogKey, type LogKey } from './keys.js';
+import { currentLogKey, loadLogKey, type LogKey } from './keys.js';
+import type { KeyStore } from '../keys/signer.js';
+import type { rotateLogKey } from '../keys/rotation.js';
+import { privateDir, privateFile } from '../store/files.js';
 import { leafText, type LeafFields } from './leaf.js';
 import { treeSize, withTree } from './tree.js';
 
@@ -16,6 +20,13 @@ export interface LedgerOptions {
   origin: string;
   /** A directory Mandate only ever adds checkpoint files to, for a second party to collect. */
   exportDir?: string;
+  /** Where the log key lives (src/keys/): sealed under the KEK (default), or in an HSM. */
+  keyStore?: KeyStore | undefined;
+  /**
+   * The ledger key's rotation (src/keys/rotation.ts), given by the wiring: it records the
+   * deployment's origin too, so it sits above the ledger and is passed in rather than imported.
+   */
+  rotateLogKey?: typeof rotateLogKey;
 }
 
 export interface StoredCheckpoint {
@@ -32,15 +43,38 @@ export const LINE_MIDDLE = '","event":';
 
 export function ledgerService({ db, clock, ...opts }: LedgerOptions & { db: Database; clock: () => Date }) {
   let key: Promise<LogKey> | undefined;
-  const logKey = () =>
-    (key ??= loadLogKey(db, opts.kek, opts.origin, clock).catch((err) => {
-      key = undefined;
-      throw err;
-    }));
+  let known: LogKey | undefined;
+  // The key is re-read each time (one row): a rotation, here or on another server, replaces it.
+  const logKey = async (): Promise<LogKey> =>
+    (known =
+      (await currentLogKey(db, opts.kek, known, opts.keyStore)) ??
+      (await (key ??= loadLogKey(db, opts.kek, opts.origin, clock, opts.keyStore).catch((err) => {
+        key = undefined;
+        throw err;
+      }))));
 
   async function latest(): Promise<StoredCheckpoint | undefined> {
     const [row] = await db.all<StoredCheckpoint>('SELECT size, root, note, created_at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1');
     return row ? { ...row, size: Number(row.size) } : undefined;
+  }
+
+  /**
+   * A new checkpoint in the export directory (0700; files 0600), never overwritten. A file of the
+   * same size with other content means this log is not the one exported before (a store restored
+   * from a backup, then grown again): the new checkpoint goes beside it under a name of its own, so
+   * the collector sees both (a fork) and the checkpoint already committed is not refused.
+   */
+  function exportCheckpoint(c: StoredCheckpoint): void {
+    if (!opts.exportDir) return;
+    privateDir(opts.exportDir);
+    const base = join(opts.exportDir, `checkpoint-${String(c.size).padStart(12, '0')}`);
+    if (existsSync(`${base}.txt`)) {
+      if (readFileSync(`${base}.txt`, 'utf8') === c.note) return;
+      const fork = `${base}.fork-${createHash('sha256').update(c.note).digest('hex').slice(0, 12)}.txt`;
+      if (!existsSync(fork)) privateFile(fork, c.note, 'wx');
+      return;
+    }
+    privateFile(`${base}.txt`, c.note, 'wx');
   }
 
   function checkSize(size: number, current: number, field: string): void {
@@ -54,26 +88,43 @@ export function ledgerService({ db, clock, ...opts }: LedgerOptions & { db: Data
 
     /** Signs a checkpoint of the log as it is now (or answers the one already signed at this size). */
     async checkpoint(): Promise<StoredCheckpoint> {
-      const k = await logKey();
-      const size = await treeSize(db);
-      const [existing] = await db.all<StoredCheckpoint>('SELECT size, root, note, created_at FROM ledger_checkpoints WHERE size = ?', [
-        size,
-      ]);
-      if (existing) return { ...existing, size: Number(existing.size) };
-      const root = await withTree(db, (src) => rootHash(src, size));
-      const note = signCheckpoint({ origin: opts.origin, size, root }, k.name, k.privateKey, k.publicKey);
-      const row = { size, root: root.toString('hex'), note, created_at: clock().toISOString() };
-      await db.run('INSERT INTO ledger_checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (size) DO NOTHING', [
-        row.size,
-        row.root,
-        row.note,
-        row.created_at,
-      ]);
-      if (opts.exportDir) {
-        mkdirSync(opts.exportDir, { recursive: true });
-        writeFileSync(join(opts.exportDir, `checkpoint-${String(size).padStart(12, '0')}.txt`), note, { flag: 'wx' });
-      }
-      return row;
+      await logKey();
+      // The key and the size are read under the append lock, so a rotation (src/keys/rotation.ts)
+      // is wholly before or after: a retired key never signs past the checkpoint that hands over.
+      const made = await db.transaction(async (tx) => {
+        if (tx.dialect === 'postgres') await tx.all("SELECT pg_advisory_xact_lock(hashtext('mandate.events'))");
+        const k = (known = (await currentLogKey(tx, opts.kek, known, opts.keyStore))!);
+        const size = await treeSize(tx);
+        const [existing] = await tx.all<StoredCheckpoint>('SELECT size, root, note, created_at FROM ledger_checkpoints WHERE size = ?', [
+          size,
+        ]);
+        if (existing) return { row: { ...existing, size: Number(existing.size) }, fresh: false };
+        const root = await withTree(tx, (src) => rootHash(src, size));
+        // The origin is the key's name: a change of origin is a rotation to a key of the new name.
+        const note = await signCheckpointWith({ origin: k.name, size, root }, k.name, k.signer);
+        const row = { size, root: root.toString('hex'), note, created_at: clock().toISOString() };
+        await tx.run('INSERT INTO ledger_checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)', [
+          row.size,
+          row.root,
+          row.note,
+          row.created_at,
+        ]);
+        return { row, fresh: true };
+      });
+      if (made.fresh) exportCheckpoint(made.row);
+      return made.row;
+    },
+
+    /**
+     * Replaces the log key (src/keys/rotation.ts): a `ledger.key_rotated` event, a checkpoint by the
+     * old key that covers it, then the new key signs. `name` changes the origin with it.
+     */
+    async rotateKey(actor: string, o: { name?: string; reason?: string } = {}) {
+      if (!opts.rotateLogKey) throw new MandateError('INTERNAL', 'this server was built without key rotation');
+      await logKey();
+      const out = await opts.rotateLogKey(db, { kek: opts.kek, clock, actor, store: opts.keyStore, ...o });
+      exportCheckpoint(out.checkpoint);
+      return out;
     },
 
     async checkpoints(): Promise<StoredCheckpoint[]> {
@@ -144,7 +195,7 @@ export function ledgerService({ db, clock, ...opts }: LedgerOptions & { db: Data
       await this.checkpoint();
       const all = await this.checkpoints();
       const size = Math.max(...all.map((c) => c.size));
-      await write(JSON.stringify({ format: EXPORT_FORMAT, origin: opts.origin, verifier_key: k.verifierKey, size }));
+      await write(JSON.stringify({ format: EXPORT_FORMAT, origin: k.name, verifier_key: k.verifierKey, size }));
       for (let after = 0; after < size; ) {
         const rows = await db.all<LeafFields & { leaf_hash: string }>(
           'SELECT seq, at, actor, action, subject_type, subject_id, before_doc, after_doc, reason, leaf_hash FROM events WHERE seq > ? ' +

@@ -3,7 +3,7 @@
 // its database, and reports every problem with the first bad leaf index it can name.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { openCheckpoint, type Checkpoint } from './checkpoint.js';
+import { openCheckpoint, parseVerifierKey, type Checkpoint } from './checkpoint.js';
 import { EMPTY_ROOT, leafHash, nodeHash, type Hash } from './merkle.js';
 import { EXPORT_FORMAT, LINE_MIDDLE, LINE_PREFIX } from './service.js';
 
@@ -66,6 +66,7 @@ export async function verifyLedgerFile(path: string, opts: VerifyOptions = {}): 
   let leaves = Buffer.alloc(32 * 1024);
   let count = 0;
   const notes: { note: string; line: number }[] = [];
+  const rotations: Rotation[] = [];
   let lineNo = 0;
 
   const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
@@ -107,6 +108,11 @@ export async function verifyLedgerFile(path: string, opts: VerifyOptions = {}): 
         continue;
       }
       const seq = Number(m[1]);
+      // A key rotation names the next key; it counts once a checkpoint the verifier trusts covers it.
+      if (body.includes('"action":"ledger.key_rotated"')) {
+        const r = rotationOf(body, index + 1, lineNo);
+        if (r) rotations.push(r);
+      }
       if (seq !== index + 1)
         problems.push({
           kind: 'order',
@@ -134,10 +140,9 @@ export async function verifyLedgerFile(path: string, opts: VerifyOptions = {}): 
     if (line.trim()) problems.push({ kind: 'format', line: lineNo, message: `line ${lineNo} is neither an event nor a checkpoint` });
   }
 
-  const key = opts.key ?? header?.verifier_key;
+  const key = opts.key?.trim() ?? header?.verifier_key;
   if (!key) problems.push({ kind: 'signature', message: 'no verifier key: pass --key' });
-  else if (opts.key && header?.verifier_key && header.verifier_key !== opts.key)
-    problems.push({ kind: 'signature', message: 'the file names another signing key than the one given' });
+  const chain = keyChain(rotations, key, problems);
   if (header?.size !== undefined && count < header.size)
     problems.push({
       kind: 'truncated',
@@ -145,34 +150,46 @@ export async function verifyLedgerFile(path: string, opts: VerifyOptions = {}): 
       message: `the header says ${header.size} events, the file holds ${count}: the log was truncated`,
     });
 
-  const open = (note: string | Uint8Array, where: string): Checkpoint | undefined => {
+  // Each checkpoint is opened with the trusted key, else with a key the log's rotations name.
+  const open = (note: string | Uint8Array, where: string, outside: boolean): Opened | undefined => {
     if (!key) return undefined;
-    try {
-      const c = openCheckpoint(note, key);
-      if (header?.origin && c.origin !== header.origin) throw new Error(`origin ${c.origin} is not this log's (${header.origin})`);
-      return c;
-    } catch (err) {
-      problems.push({ kind: 'signature', message: `${where}: ${(err as Error).message}` });
-      return undefined;
+    let refusal: Error | undefined;
+    for (const k of [key, ...chain.map((c) => c.key).filter((c) => c !== key)]) {
+      let c: Checkpoint;
+      try {
+        c = openCheckpoint(note, k);
+      } catch (err) {
+        refusal ??= err as Error;
+        continue;
+      }
+      // The origin is the signing key's name, which a rotation may change (mandate ledger origin).
+      const origin = rotations.length ? parseVerifierKey(k).name : header?.origin;
+      if (origin && c.origin !== origin) {
+        problems.push({ kind: 'signature', message: `${where}: origin ${c.origin} is not this log's (${origin})` });
+        return undefined;
+      }
+      return { ...c, outside, key: k, where };
     }
+    problems.push({ kind: 'signature', message: `${where}: ${refusal!.message}` });
+    return undefined;
   };
-  const inLog = notes.map((n) => ({ ...n, c: open(n.note, `checkpoint on line ${n.line}`) }));
-  const outside = (opts.checkpoints ?? []).map((note, i) => ({ note, c: open(note, `given checkpoint ${i + 1}`) }));
-  type Signed = Checkpoint & { outside: boolean };
-  const all: Signed[] = [
-    ...inLog.flatMap((x) => (x.c ? [{ ...x.c, outside: false }] : [])),
-    ...outside.flatMap((x) => (x.c ? [{ ...x.c, outside: true }] : [])),
-  ];
+  const opened = [
+    ...notes.map((n) => open(n.note, `checkpoint on line ${n.line}`, false)),
+    ...(opts.checkpoints ?? []).map((note, i) => open(note, `given checkpoint ${i + 1}`, true)),
+  ].filter((c): c is Opened => c !== undefined);
   const roots = rootsAt(
     leaves,
     count,
-    all.map((c) => c.size),
+    opened.map((c) => c.size),
   );
+  const all = followRotations(opened, chain, key, (c) => c.size <= count && roots.get(c.size)!.equals(c.root), problems);
+  if (key && header?.verifier_key && header.verifier_key !== key && !all.accepted.has(header.verifier_key))
+    problems.push({ kind: 'signature', message: 'the file names another signing key than the one given' });
 
   // The log must reproduce every checkpoint signed from it; the first one it does not is where
   // the tampering starts (after the last one that still matches).
   let lastGood = 0;
-  for (const c of [...all].sort((a, b) => a.size - b.size)) {
+  for (const c of [...all.checkpoints].sort((a, b) => a.size - b.size)) {
     if (c.size > count) {
       problems.push({
         kind: 'truncated',
@@ -201,7 +218,7 @@ export async function verifyLedgerFile(path: string, opts: VerifyOptions = {}): 
   }
   // Two signed checkpoints of one size with different roots: the log forked.
   const bySize = new Map<number, string>();
-  for (const c of all) {
+  for (const c of all.checkpoints) {
     const r = c.root.toString('hex');
     const seen = bySize.get(c.size);
     if (seen !== undefined && seen !== r)
@@ -226,10 +243,122 @@ export async function verifyLedgerFile(path: string, opts: VerifyOptions = {}): 
     origin: header?.origin ?? null,
     size,
     events: count,
-    checkpoints: all.length,
+    checkpoints: all.checkpoints.length,
     root: count ? rootsAt(leaves, count, [count]).get(count)!.toString('hex') : null,
     problems,
     firstBadIndex: indexes.length ? Math.min(...indexes) : null,
     verifier_key: key ?? null,
   };
+}
+
+interface Rotation {
+  /** The rotation event's sequence number. */
+  seq: number;
+  line: number;
+  from: string;
+  to: string;
+}
+
+/** A signed checkpoint, opened: which key signed it and where it came from. */
+type Opened = Checkpoint & { outside: boolean; key: string; where: string };
+
+/** A key of the chain and the checkpoint sizes it may sign: from its rotation in to its rotation out. */
+interface ChainKey {
+  key: string;
+  from: number;
+  until: number;
+}
+
+/** One established link of the chain: the rotation event `seq` hands over from one key to the next. */
+interface Link {
+  from: string;
+  to: string;
+  seq: number;
+}
+
+function rotationOf(body: string, seq: number, line: number): Rotation | undefined {
+  try {
+    const e = JSON.parse(body) as { action?: string; after?: { from?: unknown; to?: unknown } };
+    if (e.action !== 'ledger.key_rotated' || typeof e.after?.from !== 'string' || typeof e.after.to !== 'string') return undefined;
+    return { seq, line, from: e.after.from.trim(), to: e.after.to.trim() };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The keys in the order the log's rotations name them. A rotation that does not start from the key
+ * before it breaks the chain: it is reported and ignored. The trusted key, when the chain does not
+ * name it, stands alone (it then opens nothing a rotated log signed with other keys).
+ */
+function keyChain(rotations: readonly Rotation[], trusted: string | undefined, problems: Problem[]): ChainKey[] & { links: Link[] } {
+  const chain = Object.assign([] as ChainKey[], { links: [] as Link[] });
+  for (const r of rotations) {
+    const last = chain[chain.length - 1];
+    if (!last) chain.push({ key: r.from, from: 0, until: Number.POSITIVE_INFINITY });
+    else if (last.key !== r.from) {
+      problems.push({
+        kind: 'signature',
+        index: r.seq - 1,
+        line: r.line,
+        message: `the key rotation in event ${r.seq} does not start from the key before it: ignored`,
+      });
+      continue;
+    }
+    chain[chain.length - 1]!.until = r.seq;
+    chain.links.push({ from: r.from, to: r.to, seq: r.seq });
+    chain.push({ key: r.to, from: r.seq, until: Number.POSITIVE_INFINITY });
+  }
+  if (trusted && !chain.some((c) => c.key === trusted)) chain.push({ key: trusted, from: 0, until: Number.POSITIVE_INFINITY });
+  return chain;
+}
+
+/**
+ * The chain of trust: the trusted key's checkpoints count; a rotation is established by a counted
+ * checkpoint that covers it and that the events reproduce (so the event is the one signed), and
+ * then both keys it names count, each for the sizes it may sign (the old key up to the rotation,
+ * the new one from it). Checkpoints by a key no established rotation names, or by a key past its
+ * rotation, are refused.
+ */
+function followRotations(
+  opened: readonly Opened[],
+  chain: readonly ChainKey[] & { links: readonly Link[] },
+  trusted: string | undefined,
+  reproduced: (c: Opened) => boolean,
+  problems: Problem[],
+): { checkpoints: Opened[]; accepted: Set<string> } {
+  const accepted = new Set<string>(trusted ? [trusted] : []);
+  const span = (k: string) => chain.find((c) => c.key === k);
+  const inSpan = (c: Opened) => {
+    const s = span(c.key);
+    return !s || (c.size >= s.from && c.size <= s.until);
+  };
+  const { links } = chain;
+  const established = new Set<number>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [i, l] of links.entries()) {
+      if (established.has(i)) continue;
+      if (!opened.some((c) => accepted.has(c.key) && inSpan(c) && c.size >= l.seq && reproduced(c))) continue;
+      established.add(i);
+      accepted.add(l.from);
+      accepted.add(l.to);
+      grew = true;
+    }
+  }
+  const checkpoints: Opened[] = [];
+  for (const c of opened) {
+    if (!accepted.has(c.key))
+      problems.push({
+        kind: 'signature',
+        message: `${c.where} is signed by ${c.key}, a key no verified key rotation names: refused`,
+      });
+    else if (!inSpan(c))
+      problems.push({
+        kind: 'signature',
+        message: `${c.where} is signed by ${c.key} after its rotation (event ${span(c.key)!.until}): a retired key signs nothing later`,
+      });
+    else checkpoints.push(c);
+  }
+  return { checkpoints, accepted };
 }

@@ -39,6 +39,9 @@ import { signinFromConfig, type SigninConfig } from '../signin/service.js';
 import { apiClientService } from '../users/api-clients.js';
 import { usersService, type TokenPolicy } from '../users/service.js';
 import { ssfService } from '../ssf/service.js';
+import type { KeyStore } from '../keys/signer.js';
+import { rotateLogKey } from '../keys/rotation.js';
+import { soleLeader, type Leadership } from './leader.js';
 
 export interface ContainerOptions {
   db: Database;
@@ -66,6 +69,12 @@ export interface ContainerOptions {
   signin?: { config: SigninConfig; publicUrl: string; fetch?: typeof fetch };
   /** People's own API tokens (MANDATE_API_TOKEN_MAX_DAYS, …) and the first-start admin token's life (MANDATE_BOOTSTRAP_TTL_HOURS). */
   users?: { tokenPolicy?: TokenPolicy; bootstrapTtlHours?: number };
+  /** Where the token, SET and ledger keys live (src/keys/): default sealed under the KEK; an HSM with MANDATE_KEY_STORE=pkcs11. */
+  keyStore?: KeyStore;
+  /** Who runs the leader-only jobs among servers on one PostgreSQL (server/leader.ts); default: this server alone. */
+  leadership?: Leadership;
+  /** The enforcement hub's safety poll (MANDATE_CHANGES_POLL_MS; default 250 ms). */
+  changesPollMs?: number;
 }
 
 export type Container = Awaited<ReturnType<typeof buildContainer>>;
@@ -85,13 +94,21 @@ export async function buildContainer(opts: ContainerOptions, log: FastifyBaseLog
 
   // Shared state and the ledger.
   const lifecycleRules = lifecycleRulesStore({ db, clock });
-  const keys = signingKeys({ db, kek, clock, rotateAfterMs: opts.tokens?.rotateAfterMs ?? 24 * 3600_000, maxTokenTtlMs: maxTtlMs });
+  const keyStore = opts.keyStore;
+  const keys = signingKeys({
+    db,
+    kek,
+    clock,
+    store: keyStore,
+    rotateAfterMs: opts.tokens?.rotateAfterMs ?? 24 * 3600_000,
+    maxTokenTtlMs: maxTtlMs,
+  });
   await keys.reload();
   const evidence = groupCommitter({ db, clock });
   const approvalRules = opts.approvalRules ?? DEFAULT_APPROVAL_RULES;
   const approvals = approvalEngine({ db, clock, approvalRules: () => approvalRules, notificationReceivers });
   // Without a configured KEK (tests), the log key is sealed under a key that lives only in memory.
-  const ledger = ledgerService({ db, clock, ...(opts.ledger ?? { kek, origin: 'mandate.local/ledger' }) });
+  const ledger = ledgerService({ db, clock, ...(opts.ledger ?? { kek, origin: 'mandate.local/ledger' }), keyStore, rotateLogKey });
   const metrics: Metrics = createMetrics();
   const outbound = outboundGuard({
     allow: opts.outbound?.allow ?? [],
@@ -104,6 +121,7 @@ export async function buildContainer(opts: ContainerOptions, log: FastifyBaseLog
     kek,
     clock,
     purpose: 'set',
+    store: keyStore,
     rotateAfterMs: opts.tokens?.rotateAfterMs ?? 24 * 3600_000,
     maxTokenTtlMs: 7 * 24 * 3600_000,
   });
@@ -111,7 +129,8 @@ export async function buildContainer(opts: ContainerOptions, log: FastifyBaseLog
   const ssf = ssfService({ db, clock, kek, issuer, guard: outbound });
   const ssfDelivery = ssfConnector({ db, kek, issuer, key: () => setKeys.current(), guard: outbound, onQueued: ssf.queued });
   const connectors = { get: (name: string) => (name === 'ssf' ? ssfDelivery : opts.connectors?.get(name)) };
-  const outbox = outboxDeliverer({ db, clock, connectors });
+  const leadership = opts.leadership ?? soleLeader();
+  const outbox = outboxDeliverer({ db, clock, connectors, leader: leadership });
 
   // Capabilities.
   const grants = grantsService({ db, clock, approvals, lifecycleRules, notificationReceivers });
@@ -128,8 +147,9 @@ export async function buildContainer(opts: ContainerOptions, log: FastifyBaseLog
   });
   const policies = policyService({ db, clock });
   const changeRequests = changeRequestService({ db, clock, approvals, policies, lifecycleRules, caepReceivers });
-  const hub = enforcementHub({ db, clock, policies, lifecycleRules, issuer });
-  const domain = domainMetrics(metrics.registry, { db, clock, hub, outbox });
+  const pollMs = opts.changesPollMs;
+  const hub = enforcementHub({ db, clock, policies, lifecycleRules, issuer, ...(pollMs ? { pollMs } : {}) });
+  const domain = domainMetrics(metrics.registry, { db, clock, hub, outbox, leadership });
   // Identity writes that add power wait for approval; every identity write recomputes stored power.
   const gate = identityChangeGate({ approvals, lifecycleRules, caepReceivers });
   const inventory = inventoryService({ db, clock, gate, caepReceivers });
@@ -238,15 +258,26 @@ export async function buildContainer(opts: ContainerOptions, log: FastifyBaseLog
     }
   });
 
+  // Set at the start of a shutdown: /readyz answers 503 from then on, so a load balancer drains this server.
+  let closing = false;
   return {
     db,
     clock,
     issuer,
+    leadership,
+    /** Where signing keys live, when not sealed (an HSM): keyStore.check() says whether it can sign now. */
+    keyStore,
+    /** The server is shutting down (or not: /readyz). */
+    get closing() {
+      return closing;
+    },
+    beginClose: () => void (closing = true),
     /** Sets the issuer URL of Mandate's tokens (when it is known only after listen). */
     setIssuer: (url: string) => void (issuerUrl = url),
     metrics,
     services,
     async close() {
+      closing = true;
       unsubscribe();
       await verifier.stop();
       hub.stop();

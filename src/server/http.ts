@@ -2,7 +2,8 @@
 // limits, problem+json, security headers, metrics) and every capability's routes over the
 // container's services. Nothing here builds a service or starts a timer.
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import { registerApprovalRoutes } from '../approvals/routes.js';
 import { registerEventRoutes } from '../audit/event-routes.js';
 import { registerLedgerRoutes } from '../audit/ledger-routes.js';
@@ -32,6 +33,7 @@ import {
   type RateLimits,
 } from '../http/rate-limit.js';
 import { registerImportRoutes } from '../importer/routes.js';
+import { registerKeyRoutes } from '../keys/routes.js';
 import { registerInventoryRoutes } from '../inventory/routes.js';
 import { registerPolicyRoutes } from '../policy/routes.js';
 import { registerRegulatoryRoutes } from '../regulatory/routes.js';
@@ -41,7 +43,10 @@ import { registerTokenRoutes } from '../tokens/routes.js';
 import { registerSigninRoutes, sessionAuthenticator } from '../signin/routes.js';
 import { registerApiClientRoutes } from '../users/api-client-routes.js';
 import { registerUserRoutes } from '../users/routes.js';
+import { readLease } from '../store/leadership.js';
+import { MIGRATIONS } from '../store/migrations.js';
 import type { Container } from './container.js';
+import { HSTS } from './tls.js';
 
 export interface HttpOptions {
   /** pino options (the level, and where it is written: default stdout), or false for silence (tests). */
@@ -58,6 +63,16 @@ export interface HttpOptions {
    * PostgreSQL, in memory on SQLite, in Redis when redisUrl is given (src/http/rate-limit.ts).
    */
   rateLimits?: (Partial<RateLimits> & { redisUrl?: string }) | false;
+  /**
+   * Serve HTTPS with these options (src/server/tls.ts): every answer carries HSTS. With a client CA
+   * (`ca`), the enforcement routes need a client certificate chained to it.
+   */
+  https?: HttpsServerOptions;
+  /**
+   * Load balancers (addresses or CIDRs) whose X-Forwarded-For names the caller: without them, every
+   * request behind a load balancer comes from its address, and one per-address rate limit counts all.
+   */
+  trustProxy?: string[];
 }
 
 export interface RouteEntry {
@@ -92,7 +107,13 @@ export function createHttpServer(opts: HttpOptions): FastifyInstance {
             : err.message;
       void sendProblem(reply, req, new MandateError('VALIDATION_FAILED', why, { field: 'path' }));
     },
-  });
+    // HTTPS when configured (the type of the server is the same to every route).
+    ...(opts.https ? { https: opts.https } : {}),
+    ...(opts.trustProxy?.length ? { trustProxy: opts.trustProxy } : {}),
+  } as FastifyServerOptions) as unknown as FastifyInstance;
+  // Under TLS, every answer (errors and the enforcement stream included) tells browsers to keep to
+  // HTTPS; set on the raw response first, before authentication may refuse. Never over plain HTTP.
+  if (opts.https) app.addHook('onRequest', async (_req, reply) => void reply.raw.setHeader('strict-transport-security', HSTS));
   // JSON bodies strictly: UTF-8, no duplicate or prototype keys (src/http/json-body.ts).
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => {
@@ -303,14 +324,41 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
   app.addHook('onClose', () => container.close());
 
   app.get('/healthz', { config: { permission: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  // Whether a load balancer should send this server requests: not while it shuts down, nor when
+  // the store is unreachable or its schema is not the one this code expects (NOT_READY, 503).
+  const latestMigration = MIGRATIONS[MIGRATIONS.length - 1]!.version;
   app.get('/readyz', { config: { permission: 'public' }, schema: { hide: true } }, async (req, reply) => {
+    const { leadership } = container;
+    if (container.closing) return sendProblem(reply, req, new MandateError('NOT_READY', 'this server is shutting down'));
+    let version: number;
+    let count: number;
     try {
-      await db.all('SELECT 1 AS ok');
-      return { status: 'ready', store: db.dialect };
+      const [row] = await db.all<{ v: number | null; n: number }>('SELECT MAX(version) AS v, COUNT(*) AS n FROM schema_migrations');
+      version = Number(row?.v ?? 0);
+      count = Number(row?.n ?? 0);
     } catch (err) {
       req.log.warn({ err }, 'store not reachable');
       return sendProblem(reply, req, new MandateError('NOT_READY', 'the store is not reachable'));
     }
+    if (version !== latestMigration || count !== MIGRATIONS.length)
+      return sendProblem(
+        reply,
+        req,
+        new MandateError('NOT_READY', `the store's schema is at migration ${version}; this server's code is at ${latestMigration}`),
+      );
+    // A leader says so only while the lease still holds its epoch (a leader woken from a pause learns here, and steps down).
+    const fence = leadership.fence();
+    const lease = fence ? await readLease(db, fence.name).catch(() => undefined) : undefined;
+    const stale = fence !== undefined && lease !== undefined && lease.epoch !== fence.epoch;
+    if (stale) fence.onFenced?.(lease.epoch);
+    return {
+      status: 'ready',
+      store: db.dialect,
+      server: leadership.serverId,
+      leader: leadership.isLeader && !stale,
+      epoch: stale ? null : leadership.epoch,
+      migrations: 'current',
+    };
   });
   // Metrics tell who calls what and how much is pending: a scraper authenticates (role monitor), or
   // the server serves them on an address of their own (MANDATE_METRICS_LISTEN, server/start.ts).
@@ -333,6 +381,7 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
   registerRegulatoryRoutes(app, db, services.regulatory, services.lifecycleRules, services.changeRequests);
   registerOutboxRoutes(app, services.outbox);
   registerLedgerRoutes(app, db, services.ledger);
+  registerKeyRoutes(app, db, services);
   await registerTokenRoutes(app, services.tokens, issuer);
   registerPolicyRoutes(app, services.policies, services.changeRequests);
   registerApprovalRoutes(app, services.approvals, services.changeRequests);
@@ -342,7 +391,7 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
   registerReviewRoutes(app, services.reviews);
   registerDiscoveryRoutes(app, services.discovery);
   registerDecisionRoutes(app, services.decisions, services.enforcementReady);
-  registerEnforcementRoutes(app, services.hub, services.enforcementReady);
+  registerEnforcementRoutes(app, services.hub, services.enforcementReady, { clientCertificate: Boolean(opts.https?.ca) });
   registerSsfRoutes(app, services.ssf);
   await registerConsoleRoutes(app, { ...(opts.consoleDir ? { root: opts.consoleDir } : {}), sso: Boolean(services.signin) });
   return routeTable;

@@ -1,11 +1,16 @@
 // Starting a server: open and migrate the store, bootstrap the first admin, load the demo firm
 // on first start when asked, and listen.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { stringifyCedarJson } from '@mandate/sdk/cedar';
 import { buildApp, type MandateApp } from '../app.js';
 import { parseKek } from '../ledger/keys.js';
+import { hsmKek } from '../keys/kek-hsm.js';
+import { pinFrom, pkcs11KeyStore, type Pkcs11KeyStore } from '../keys/pkcs11.js';
+import type { KeyStore } from '../keys/signer.js';
+import { checkDeployment } from '../state/deployment.js';
+import { privateDir, privateFile } from '../store/files.js';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { DEFAULT_OIDC_SCOPES, rateLimitsOf, signinConfigOf, type ServerConfig } from '../config.js';
 import type { DemoProvider } from '../demo/oidc-provider.js';
@@ -19,8 +24,12 @@ import { migrate } from '../store/migrations.js';
 import type { Database } from '../store/db.js';
 import { openDatabase } from '../store/open.js';
 import { readSourcesFile } from '../discovery/sources-file.js';
-import { serveMetrics } from '../http/metrics.js';
-import { recover, startJobs } from './jobs.js';
+import { serveMetrics, siemMetrics } from '../http/metrics.js';
+import { startJobs } from './jobs.js';
+import { defaultServerId, leaderElection, soleLeader } from './leader.js';
+import { siemSinksOf, siemStreamer, type SiemStreamer } from '../siem/index.js';
+import { httpsOptions, readTlsMaterial, type TlsReloader, watchTls } from './tls.js';
+import type { Server as TlsServer } from 'node:tls';
 import { webhookConnector } from '../delivery/connectors/webhook.js';
 import { outboundGuard } from '../http/outbound.js';
 import { NOTIFY_CHANNEL } from '../state/notify.js';
@@ -54,6 +63,8 @@ export interface RunningServer {
   sourcesFile?: { path: string; added: string[]; updated: string[]; unchanged: string[] };
   /** Where /metrics is served without a token (MANDATE_METRICS_LISTEN). */
   metricsUrl?: string;
+  /** HTTPS (MANDATE_TLS_CERT_FILE): the certificate served now, reloaded when its files change. */
+  tls?: TlsReloader;
   close(): Promise<void>;
 }
 
@@ -64,7 +75,16 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     throw err;
   });
   let demo: DemoProvider | undefined;
+  let siem: SiemStreamer | undefined;
+  let stopFollowingSiem: (() => void) | undefined;
+  let keyStore: KeyStore | undefined;
   try {
+    // HTTPS: the files are read and checked now; a bad one stops the start, naming its variable.
+    const tlsFiles = config.tlsCertFile
+      ? { certFile: config.tlsCertFile, keyFile: config.tlsKeyFile!, clientCaFile: config.tlsClientCaFile }
+      : undefined;
+    const tls = tlsFiles ? readTlsMaterial(tlsFiles) : undefined;
+    const scheme = tls ? 'https' : 'http';
     await migrate(db);
     // Webhooks, notifications and CAEP pushes go through the outbound guard (src/http/outbound.ts);
     // the network's own error of a failed request goes to the log, never to the outbox.
@@ -85,11 +105,21 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
         }
       }
     }
+    // Keys in an HSM (MANDATE_KEY_STORE=pkcs11): nothing is opened yet; an HSM away answers 503 when it is needed.
+    if (config.keyStore === 'pkcs11')
+      keyStore = pkcs11KeyStore({
+        module: config.pkcs11Module!,
+        token: config.pkcs11Token!,
+        pin: pinFrom(config.pkcs11Pin, config.pkcs11PinFile),
+        onChange: (up, detail) =>
+          up ? logTo?.log.warn('the HSM signs again') : logTo?.log.error({ detail }, 'the HSM cannot sign: signing fails closed (503)'),
+      });
     const connectors = connectorRegistry([
-      ...connectorsFromEnv(process.env, { guard }),
+      // The webhook's Ed25519 key may be in the HSM too (MANDATE_CONNECTOR_WEBHOOK_ED25519_KEY_ID).
+      ...connectorsFromEnv(process.env, { guard, ...(keyStore ? { hsm: keyStore as Pkcs11KeyStore } : {}) }),
       // Security Event Tokens are signed with the app's persisted SET keys (published in its JWKS).
       caepConnector({
-        issuer: config.publicUrl ?? `http://${config.host}:${config.port}`,
+        issuer: config.publicUrl ?? `${scheme}://${config.host}:${config.port}`,
         key: () => logTo!.services.setKeys.current(),
         guard,
       }),
@@ -98,11 +128,29 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     ]);
     const approvalRules = config.approvalRulesFile ? loadApprovalRules(config.approvalRulesFile) : undefined;
     const sourcesFile = config.discoverySourcesFile ? await readSourcesFile(config.discoverySourcesFile) : undefined;
-    const kek = loadKek(config);
+    // MANDATE_KEK_SOURCE=hsm: the KEK is a data key the HSM unwraps (keys/kek-hsm.ts); no KEK file is read or written.
+    const kek =
+      config.kekSource === 'hsm'
+        ? {
+            key: await hsmKek(db, {
+              store: keyStore as Pkcs11KeyStore,
+              token: config.pkcs11Token!,
+              pinVar: config.pkcs11Pin !== undefined ? 'MANDATE_PKCS11_PIN' : 'MANDATE_PKCS11_PIN_FILE',
+              ...(clock ? { clock } : {}),
+            }),
+            created: false,
+            path: 'hsm',
+          }
+        : loadKek(config);
+    // The SIEM sinks (MANDATE_SIEM_*): built now so a bad CA file stops the start; they connect once streaming.
+    let siemRejected: ((sink: string, n: number, message: string) => void) | undefined;
+    const siemSinks = siemSinksOf(config, { onRejected: (sink, n, message) => siemRejected?.(sink, n, message) });
+    // A replica with another KEK or ledger origin than the store's refuses to start (state/deployment.ts).
+    await checkDeployment(db, { kek: kek.key, kekSource: kek.path, origin: config.ledgerOrigin, ...(clock ? { clock } : {}) });
     // Single sign-on: its callback is under the public URL, so a port 0 is chosen now, before listening.
     const wantsSignin = Boolean(config.oidcIssuer) || config.demo;
     const port = wantsSignin && config.port === 0 ? await freePort(config.host) : config.port;
-    const issuer = config.publicUrl ?? `http://${urlHost(config.host)}:${port}`;
+    const issuer = config.publicUrl ?? `${scheme}://${urlHost(config.host)}:${port}`;
     let signin = signinConfigOf(config);
     // With --demo and no provider configured: the DEMO provider on loopback, with the README's people.
     // Loaded only here: the provider package warns about the Node version at import.
@@ -136,12 +184,19 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
     // Enforcement deltas to NATS as well, when configured: enforcement points that follow NATS
     // take their snapshot over HTTP and their deltas and heartbeats from the subject.
     const nats = config.natsUrl ? await natsPublisher(config.natsUrl) : undefined;
+    // Servers on one PostgreSQL elect the one that runs the background jobs (server/leader.ts).
+    const serverId = config.serverId ?? defaultServerId();
+    const election = { url: config.db, serverId, retryMs: config.leaderRetryMs, leaseMs: config.leaderLeaseMs };
+    const leadership = db.dialect === 'postgres' ? leaderElection({ ...election, ...(clock ? { clock } : {}) }) : soleLeader(serverId);
     const app = await buildApp({
+      leadership,
+      ...(db.dialect === 'postgres' ? { changesPollMs: config.changesPollMs } : {}),
       tokens: { issuer, ttls: config.tokenTtls, rotateAfterMs: config.signingKeyRotateHours * 3600_000 },
       ...(nats ? { publishDelta: nats.publish } : {}),
       db,
       connectors,
       ledger: { kek: kek.key, origin: config.ledgerOrigin, ...(config.checkpointDir ? { exportDir: config.checkpointDir } : {}) },
+      ...(keyStore ? { keyStore } : {}),
       caepReceivers: config.caepReceivers,
       logger: { level: config.logLevel, stream: log.stream },
       ...(clock ? { clock } : {}),
@@ -150,6 +205,8 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       outbound: { allow: config.outboundAllow },
       rateLimits: rateLimitsOf(config),
       publicUrl: issuer,
+      ...(tls ? { https: httpsOptions(tls) } : {}),
+      ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
       ...(signin ? { signin: { config: signin, publicUrl: issuer } } : {}),
       users: {
         tokenPolicy: { maxDays: config.apiTokenMaxDays, allowNoExpiry: config.apiTokenAllowNoExpiry },
@@ -183,8 +240,7 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       sourcesDone = { path: config.discoverySourcesFile!, ...done };
     }
     const discoverySources = (await app.services.discovery.listSources()).map(({ id, kind, every_s }) => ({ id, kind, every_s }));
-    // Crash recovery, then every timer (server/jobs.ts).
-    await recover(app.container);
+    // Every timer (server/jobs.ts); the leader recovers first (crash recovery) and runs the background jobs.
     const jobs = await startJobs(
       app.container,
       {
@@ -193,10 +249,34 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
         checksAfterChangeMs: 2000,
         checkpointIntervalMs: config.checkpointIntervalMs,
         ...(nats ? { heartbeat: { publish: (hb) => nats.publish('heartbeat', hb) } } : {}),
+        ...(db.dialect === 'postgres' ? { changesUrl: config.db } : {}),
       },
       app.log,
     );
+    // The ledger streamed to the SIEM, at least once, from each sink's cursor (src/siem/).
+    if (siemSinks.length) {
+      const metrics = siemMetrics(app.metricsRegistry, { db, sinks: siemSinks.map((s) => s.name) });
+      siemRejected = (sink, n, message) => {
+        metrics.rejected(sink, n);
+        app.log.error({ sink, rejected: n, message }, 'the SIEM receiver rejected records of an acknowledged batch');
+      };
+      const streamer = siemStreamer({ db, sinks: siemSinks, log: app.log, metrics, ...(clock ? { clock } : {}) });
+      siem = streamer;
+      // The leader streams (one copy per event, not one per server); a new leader resumes from the
+      // cursors in the store. One start or stop at a time, in the order leadership changed.
+      let turn = Promise.resolve();
+      const follow = (leader: boolean) => {
+        turn = turn
+          .then(() => (leader ? streamer.start() : streamer.stop()))
+          .catch((err) => app.log.error({ err }, 'starting or stopping the SIEM stream failed'));
+        return turn;
+      };
+      stopFollowingSiem = leadership.onChange((leader) => void follow(leader));
+      if (leadership.isLeader) await follow(true);
+    }
     const address = await app.listen({ host: config.host, port });
+    const tlsReloader = tls && tlsFiles ? watchTls(app.server as unknown as TlsServer, tlsFiles, tls, app.log) : undefined;
+    if (tls) app.log.info({ fingerprint: tls.fingerprint, valid_to: tls.validTo, mutual: Boolean(tls.ca) }, 'serving HTTPS');
     if (!config.publicUrl) app.setIssuer(address);
     // Metrics on an address of their own, for a scraper without an API token.
     const metricsServer = config.metricsListen
@@ -234,19 +314,28 @@ export async function startServer(config: ServerConfig, clock?: () => Date): Pro
       discoverySources,
       ...(sourcesDone ? { sourcesFile: sourcesDone } : {}),
       ...(metricsServer ? { metricsUrl: metricsServer.url } : {}),
+      ...(tlsReloader ? { tls: tlsReloader } : {}),
       async close() {
+        // Not ready from now on (/readyz 503): the load balancer stops sending requests here.
+        app.container.beginClose();
+        tlsReloader?.close();
         await jobs.stop();
+        stopFollowingSiem?.();
+        await siem?.stop();
         await metricsServer?.close();
         await app.close();
         await nats?.close();
         await connectors.close().catch(() => undefined);
         await demo?.close().catch(() => undefined);
+        keyStore?.close();
         await db.close();
         log.close();
       },
     };
   } catch (err) {
+    await siem?.stop({ graceMs: 0 }).catch(() => undefined);
     await demo?.close().catch(() => undefined);
+    keyStore?.close();
     await db.close().catch(() => undefined);
     log.close();
     throw err;
@@ -307,9 +396,9 @@ function freePort(host: string): Promise<number> {
 function loadKek(config: ServerConfig): { key: Buffer; created: boolean; path: string } {
   if (config.kek) return { key: parseKek(config.kek), created: false, path: 'MANDATE_KEK' };
   if (existsSync(config.kekFile)) return { key: parseKek(readFileSync(config.kekFile, 'utf8')), created: false, path: config.kekFile };
-  mkdirSync(dirname(config.kekFile), { recursive: true });
+  privateDir(dirname(config.kekFile));
   const key = randomBytes(32);
-  writeFileSync(config.kekFile, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  privateFile(config.kekFile, `${key.toString('base64')}\n`, 'wx');
   return { key, created: true, path: config.kekFile };
 }
 

@@ -1,6 +1,7 @@
 // Versioned schema migrations, run in order at start-up, the same steps on both stores. A
 // migration never changes once released; a change is a new migration, in a file of its own under
 // migrations/ (see migrations/index.ts).
+import { MandateError } from '../core/errors.js';
 import type { Database, Dialect } from './db.js';
 import { MIGRATIONS } from './migrations/index.js';
 
@@ -19,6 +20,13 @@ export async function migrate(db: Database): Promise<number[]> {
     // Several servers may start together on one PostgreSQL: one migrates, the others wait.
     if (tx.dialect === 'postgres') await tx.all("SELECT pg_advisory_xact_lock(hashtext('mandate.migrations'))");
     const done = new Set((await tx.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+    // A store a newer Mandate migrated: this code does not know its schema, so it must not run on it.
+    const newest = Math.max(0, ...done);
+    const known = Math.max(...MIGRATIONS.map((m) => m.version));
+    if (newest > known)
+      throw new MandateError('VALIDATION_FAILED', `the store was migrated by a newer Mandate (${newest} > ${known}); upgrade this server`, {
+        field: 'MANDATE_DB',
+      });
     const applied: number[] = [];
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) continue;

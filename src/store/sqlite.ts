@@ -2,10 +2,11 @@
 // whose transactions are serialised by a queue (better-sqlite3 is synchronous, our transactions
 // are not), and a second connection for reads outside transactions, which WAL lets see the last
 // committed state while a write is in progress.
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { commitListeners, type Database, type Param, type Row, type Sql } from './db.js';
+import { privateDir, privateFile, restrictFiles } from './files.js';
 
 type Conn = BetterSqlite3.Database;
 
@@ -45,9 +46,19 @@ class Connection implements Sql {
 
 export function openSqlite(path: string): Database {
   const memory = path === ':memory:' || path === '';
-  if (!memory) mkdirSync(dirname(path), { recursive: true });
+  // The database is made 0600 in a 0700 directory before SQLite opens it: SQLite gives the -wal
+  // and -shm files the database's mode, and would make the database 0644 under a usual umask.
+  if (!memory) privateDir(dirname(path));
+  if (!memory && !existsSync(path)) {
+    try {
+      privateFile(path, '', 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
   const writer = new BetterSqlite3(memory ? ':memory:' : path);
   writer.pragma('journal_mode = WAL');
+  if (!memory) restrictFiles(path, `${path}-wal`, `${path}-shm`);
   // FULL: every commit is synced before it is acknowledged, so an acknowledged change and its
   // event survive a power cut. Bulk work stays fast because it commits once per transaction.
   writer.pragma('synchronous = FULL');

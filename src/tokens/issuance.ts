@@ -2,10 +2,10 @@
 // carrying its identity, lawful power, grants and declared session. Every issuance and every
 // refusal is evidence, written through the group committer.
 import { randomBytes } from 'node:crypto';
-import { SignJWT, type JWTPayload } from 'jose';
 import { MANDATE_TOKEN_TYP, type MandateClaims } from '@mandate/sdk/claims';
 import type { GrantEntry } from '@mandate/sdk/decision';
 import { MandateError } from '../core/errors.js';
+import { signCompactJws } from '../keys/signer.js';
 import { decidePower, lawfulActions, scopeKey, type ScopeAuthority } from '../core/lifecycle.js';
 import type { Identity } from '../core/model.js';
 import { ActionVocabulary } from '../core/vocabulary.js';
@@ -154,16 +154,24 @@ export function issuanceService({ db, clock, keys, lifecycleRules, evidence, pro
         : {}),
     };
     const scope = [...new Set(Object.values(lawful).flat())].sort().join(' ');
-    const token = await new SignJWT({ client_id: identity.id, scope, mdt } as unknown as JWTPayload)
-      .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: MANDATE_TOKEN_TYP })
-      .setIssuer(issuer())
-      .setSubject(identity.id)
-      .setAudience(req.audience ?? issuer())
-      .setIssuedAt(iat)
-      .setNotBefore(iat)
-      .setExpirationTime(iat + ttl)
-      .setJti(jti)
-      .sign(key.privateKey);
+    // Built by hand around the key store's signature (an HSM key cannot be handed to jose); the
+    // claims in jose's order. KEY_UNAVAILABLE here answers 503: no token, and none by another key.
+    const token = await signCompactJws(
+      key.signer,
+      { alg: 'EdDSA', kid: key.kid, typ: MANDATE_TOKEN_TYP },
+      {
+        client_id: identity.id,
+        scope,
+        mdt,
+        iss: issuer(),
+        sub: identity.id,
+        aud: req.audience ?? issuer(),
+        iat,
+        nbf: iat,
+        exp: iat + ttl,
+        jti,
+      },
+    );
     const replayKey = proof.replayKey;
     const issued = await evidence.submit<boolean>({
       apply: replayKey

@@ -16,6 +16,7 @@ import {
   type RateCounter,
 } from '../../src/http/rate-limit.js';
 import { openDatabase } from '../../src/store/open.js';
+import { migrate } from '../../src/store/migrations.js';
 import { testStores } from '../support/stores.js';
 import { testApp } from '../support/app.js';
 
@@ -262,3 +263,41 @@ for (const store of testStores()) {
     }
   });
 }
+
+test('behind a trusted load balancer (MANDATE_TRUST_PROXY) callers are counted by their own address', async () => {
+  assert.deepEqual(loadServerConfig({}, { MANDATE_TRUST_PROXY: '10.0.0.5, 192.168.0.0/16' }).trustProxy, ['10.0.0.5', '192.168.0.0/16']);
+  assert.throws(() => loadServerConfig({}, { MANDATE_TRUST_PROXY: 'haproxy' }), /MANDATE_TRUST_PROXY/);
+  const rateLimits = { anonymous: { max: 2, windowMs: MINUTE }, token: false as const };
+  const lb = '10.0.0.5';
+  const token = (app: Awaited<ReturnType<typeof buildApp>>, from: string, forwarded?: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/token',
+      remoteAddress: from,
+      headers: { ...FORM, ...(forwarded ? { 'x-forwarded-for': forwarded } : {}) },
+      payload: badGrant,
+    });
+  for (const trustProxy of [undefined, [lb]]) {
+    const db = await openDatabase('sqlite::memory:');
+    await migrate(db);
+    const app = await buildApp({ db, logger: false, rateLimits, ...(trustProxy ? { trustProxy } : {}) });
+    try {
+      // Three callers behind the load balancer, two requests each.
+      const statuses: number[] = [];
+      for (const caller of ['203.0.113.1', '203.0.113.2', '203.0.113.3'])
+        for (let i = 0; i < 2; i++) statuses.push((await token(app, lb, caller)).statusCode);
+      const limited = statuses.filter((s) => s === 429).length;
+      // Untrusted: one address for all (4 of 6 refused); trusted: each caller has its own count.
+      assert.equal(limited, trustProxy ? 0 : 4, `trustProxy ${trustProxy}: ${statuses}`);
+      // A caller that is not the load balancer cannot pick its address with the header.
+      if (trustProxy) {
+        await token(app, '198.51.100.7', '203.0.113.9');
+        await token(app, '198.51.100.7', '203.0.113.10');
+        assert.equal((await token(app, '198.51.100.7', '203.0.113.11')).statusCode, 429);
+      }
+    } finally {
+      await app.close();
+      await db.close();
+    }
+  }
+});

@@ -46,6 +46,8 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /v1/ledger/checkpoint': 'inventory:read',
   'POST /v1/ledger/checkpoints': 'inventory:read',
   'GET /v1/ledger/key': 'public',
+  'GET /v1/keys': 'keys:manage',
+  'POST /v1/keys/:purpose/rotate': 'keys:manage',
   'GET /v1/ledger/proof/inclusion': 'inventory:read',
   'GET /v1/ledger/proof/consistency': 'inventory:read',
   'GET /v1/ledger/export': 'inventory:read',

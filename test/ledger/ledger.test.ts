@@ -103,7 +103,7 @@ for (const store of testStores()) {
         'SELECT encrypted_private, public_key FROM ledger_keys',
       );
       assert.match(row!.encrypted_private, /^v1:/);
-      const pkcs8 = (await ledger.logKey()).privateKey.export({ format: 'der', type: 'pkcs8' }) as Buffer;
+      const pkcs8 = (await ledger.logKey()).privateKey!.export({ format: 'der', type: 'pkcs8' }) as Buffer;
       assert.ok(!row!.encrypted_private.includes(pkcs8.toString('base64')));
       const other = ledgerService({ db, clock: () => new Date(at), kek: Buffer.alloc(32, 9), origin: 'mandate.test/ledger' });
       await assert.rejects(other.logKey(), /wrong key-encryption key/);

@@ -76,6 +76,6 @@ test('a bad role map, or a half configuration, is refused naming the key', () =>
   );
   refused({ ...OIDC, MANDATE_OIDC_CLIENT_KEY_FILE: '/k.json' }, 'MANDATE_OIDC_CLIENT_SECRET', /one of/);
   refused({ MANDATE_OIDC_CLIENT_ID: 'x' }, 'MANDATE_OIDC_ISSUER', /MANDATE_OIDC_CLIENT_ID is set but MANDATE_OIDC_ISSUER is not/);
-  refused({ ...OIDC, MANDATE_OIDC_SCOPES: 'profile email' }, '/oidcScopes', /./);
-  refused({ ...OIDC, MANDATE_SESSION_IDLE_MINUTES: '0' }, '/sessionIdleMinutes', /./);
+  refused({ ...OIDC, MANDATE_OIDC_SCOPES: 'profile email' }, 'MANDATE_OIDC_SCOPES', /./);
+  refused({ ...OIDC, MANDATE_SESSION_IDLE_MINUTES: '0' }, 'MANDATE_SESSION_IDLE_MINUTES', /./);
 });

@@ -63,6 +63,8 @@ export async function runCli(
 
 export interface ServerProcess {
   url: string;
+  /** The server's process id (to send it a signal, say SIGHUP). */
+  pid: number;
   output: () => string;
   stop(): Promise<void>;
 }
@@ -94,11 +96,12 @@ export function startServerProcess(args: string[], env: Record<string, string> =
     }, 60_000);
     const onData = (d: Buffer) => {
       out += d.toString();
-      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+      const m = /listening on (https?:\/\/[^\s]+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve({
           url: m[1]!,
+          pid: child.pid!,
           output: () => out,
           stop: () =>
             new Promise((done) => {

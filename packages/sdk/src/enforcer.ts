@@ -4,7 +4,7 @@
 // the state is older than the configured bound (the stream is down), execute actions fail closed;
 // observe actions go on. Execute decisions are reported to the server for the ledger, and if the
 // reports cannot be delivered for long enough, execute actions fail closed too.
-import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, jwtVerify, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
 import { EventSource } from 'eventsource';
 import {
   conflictDecision,
@@ -20,6 +20,9 @@ import { parseCedarJson } from './cedar/json.js';
 import type { Decision, DecisionContext, DecisionResource, IdentityFacts } from './decision/types.js';
 import type { EnforcementDelta, EnforcementSnapshot } from './snapshot.js';
 import { EnforcementState } from './state.js';
+import { type EnforcerTlsOptions, tlsFetch } from './tls-fetch.js';
+
+export type { EnforcerTlsOptions } from './tls-fetch.js';
 
 export interface EnforcerOptions {
   /** The Mandate server, e.g. http://127.0.0.1:8080 */
@@ -48,6 +51,12 @@ export interface EnforcerOptions {
   onError?: (err: Error) => void;
   /** Called after each delta is applied (monitoring: lag = receivedAt − delta.at). */
   onDelta?: (delta: EnforcementDelta, receivedAt: number) => void;
+  /**
+   * TLS to an https:// server: `ca` (PEM) to trust beside the system's CAs, and `cert` and `key`
+   * (PEM), the client certificate a server with mutual TLS asks of enforcement points. Used for
+   * every request: the stream, snapshots, evidence and the signing keys.
+   */
+  tls?: EnforcerTlsOptions;
 }
 
 export class EnforcementError extends Error {
@@ -98,13 +107,19 @@ export class Enforcer {
   private readonly maxBacklog: number;
   private resyncing: Promise<void> | undefined;
   private firstSnapshot!: () => void;
+  private readonly fetch: typeof fetch;
 
   private constructor(private readonly opts: EnforcerOptions) {
     this.now = opts.now ?? Date.now;
     this.state = new EnforcementState(cedarEvaluator, this.now);
     this.maxStaleness = opts.maxStalenessMs ?? 5000;
     this.maxBacklog = opts.maxEvidenceBacklog ?? 100_000;
-    this.jwks = createRemoteJWKSet(new URL('/.well-known/jwks.json', opts.url), { cooldownDuration: 1000, cacheMaxAge: 10 * 60_000 });
+    this.fetch = opts.tls ? tlsFetch(opts.tls) : (input, init) => fetch(input, init);
+    this.jwks = createRemoteJWKSet(new URL('/.well-known/jwks.json', opts.url), {
+      cooldownDuration: 1000,
+      cacheMaxAge: 10 * 60_000,
+      ...(opts.tls ? { [customFetch]: this.fetch } : {}),
+    });
   }
 
   /** Connects, waits for the first snapshot, and keeps following the stream. */
@@ -115,7 +130,7 @@ export class Enforcer {
   }
 
   private async api(path: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(new URL(path, this.opts.url), {
+    return this.fetch(new URL(path, this.opts.url), {
       ...init,
       headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${this.opts.apiToken}` },
       signal: AbortSignal.timeout(15_000),
@@ -172,8 +187,17 @@ export class Enforcer {
   private startSse(): void {
     const apiToken = this.opts.apiToken;
     const es = new EventSource(new URL('/v1/enforcement/stream', this.opts.url).toString(), {
-      fetch: (input, init) =>
-        fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), authorization: `Bearer ${apiToken}` } }),
+      fetch: async (input, init) => {
+        const headers = { ...(init?.headers as Record<string, string>), authorization: `Bearer ${apiToken}` };
+        const res = await this.fetch(input, { ...init, headers });
+        // EventSource gives up for good on an answer other than 200. A 5xx or 429 (a load balancer
+        // with no server behind it, a server draining) is a dropped connection: it tries again.
+        if (res.status >= 500 || res.status === 429) {
+          await res.body?.cancel().catch(() => undefined);
+          throw new Error(`enforcement stream: HTTP ${res.status}`);
+        }
+        return res;
+      },
     });
     es.addEventListener('snapshot', (ev) => this.onSnapshot(readMessage(ev.data) as EnforcementSnapshot));
     es.addEventListener('delta', (ev) => this.onDelta(readMessage(ev.data) as EnforcementDelta));

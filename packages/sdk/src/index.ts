@@ -1,5 +1,5 @@
 // @mandate/sdk: verify Mandate tokens and decide actions in-process, kept current by the server.
-export { Enforcer, EnforcementError, type EnforcerOptions, type Verified } from './enforcer.js';
+export { Enforcer, EnforcementError, type EnforcerOptions, type EnforcerTlsOptions, type Verified } from './enforcer.js';
 export type { ProtectOptions } from './middleware.js';
 export * from './decision/types.js';
 export type { MandateAccessToken, MandateClaims, TokenDecisionContext, ContextConflict } from './claims.js';

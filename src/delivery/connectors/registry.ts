@@ -2,6 +2,7 @@
 // how they are configured from the environment.
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { MandateError } from '../../core/errors.js';
 import type { Connector } from './connector.js';
 import type { OutboundGuard } from '../../http/outbound.js';
 import { postgresConnector } from './postgres.js';
@@ -67,14 +68,22 @@ type Env = Record<string, string | undefined>;
  *             (default ".*" for all three).
  * - webhook:  MANDATE_CONNECTOR_WEBHOOK_URL (for targets that are not URLs themselves),
  *             MANDATE_CONNECTOR_WEBHOOK_SECRET (HMAC-SHA256),
- *             MANDATE_CONNECTOR_WEBHOOK_ED25519_KEY_FILE (PKCS#8 PEM private key); any one enables it.
+ *             MANDATE_CONNECTOR_WEBHOOK_ED25519_KEY_FILE (PKCS#8 PEM private key), or
+ *             MANDATE_CONNECTOR_WEBHOOK_ED25519_KEY_ID (with MANDATE_KEY_STORE=pkcs11: the CKA_ID of an Ed25519
+ *             key in the HSM, made there when absent; signs in the token); any one enables it.
  *             Its requests go through `opts.guard` (the outbound guard; default the strict one).
  *
  * The PostgreSQL, Redis and RabbitMQ connectors are not behind the outbound guard: their addresses
  * come from the server's environment (an admin's), not from the API, and they are infrastructure
  * on private addresses by nature.
  */
-export function connectorsFromEnv(env: Env = process.env, opts: { guard?: Pick<OutboundGuard, 'request'> } = {}): Connector[] {
+/** Signs with a key held elsewhere (an HSM: src/keys/pkcs11.ts). */
+type RemoteSigner = { sign(data: Buffer): Promise<Buffer> };
+
+export function connectorsFromEnv(
+  env: Env = process.env,
+  opts: { guard?: Pick<OutboundGuard, 'request'>; hsm?: { signerById(kid: string): Promise<RemoteSigner> } } = {},
+): Connector[] {
   const get = (key: string) => {
     const v = env[key]?.trim();
     return v ? v : undefined;
@@ -106,13 +115,39 @@ export function connectorsFromEnv(env: Env = process.env, opts: { guard?: Pick<O
   const hookUrl = get('MANDATE_CONNECTOR_WEBHOOK_URL');
   const secret = get('MANDATE_CONNECTOR_WEBHOOK_SECRET');
   const keyFile = get('MANDATE_CONNECTOR_WEBHOOK_ED25519_KEY_FILE');
-  if (hookUrl || secret || keyFile) {
+  const keyId = get('MANDATE_CONNECTOR_WEBHOOK_ED25519_KEY_ID');
+  if (hookUrl || secret || keyFile || keyId) {
+    const signer = keyId ? hsmSigner(keyId, keyFile, opts.hsm) : undefined;
     const signingKey = keyFile ? createPrivateKey({ key: readFileSync(keyFile), format: 'pem' }) : undefined;
-    out.push(webhookConnector({ url: hookUrl, secret, signingKey, ...(opts.guard ? { guard: opts.guard } : {}) }));
+    out.push(webhookConnector({ url: hookUrl, secret, signingKey, signer, ...(opts.guard ? { guard: opts.guard } : {}) }));
   }
 
   out.push(manualConnector());
   return out;
+}
+
+/** The webhook's Ed25519 key in the HSM, found (or made) at the first signature; an HSM away fails that attempt (retried). */
+function hsmSigner(
+  keyId: string,
+  keyFile: string | undefined,
+  hsm: { signerById(kid: string): Promise<RemoteSigner> } | undefined,
+): RemoteSigner {
+  const field = 'MANDATE_CONNECTOR_WEBHOOK_ED25519_KEY_ID';
+  if (keyFile)
+    throw new MandateError('VALIDATION_FAILED', `bad configuration: ${field} and ..._ED25519_KEY_FILE are both set: give one`, { field });
+  if (!hsm) throw new MandateError('VALIDATION_FAILED', `bad configuration: ${field} needs MANDATE_KEY_STORE=pkcs11`, { field });
+  let found: Promise<RemoteSigner> | undefined;
+  return {
+    async sign(data) {
+      found ??= hsm.signerById(keyId);
+      try {
+        return await (await found).sign(data);
+      } catch (err) {
+        found = undefined;
+        throw err;
+      }
+    },
+  };
 }
 
 function parsePermissions(raw: string | undefined): Record<string, RabbitPermissions> | undefined {

@@ -23,6 +23,8 @@ export interface WebhookConnectorOptions {
   secret?: string;
   /** Ed25519 private key: signature in `mandate-signature-ed25519`. */
   signingKey?: KeyObject;
+  /** Or an Ed25519 key that signs elsewhere (an HSM: src/keys/pkcs11.ts); a failure to sign is retried. */
+  signer?: { sign(data: Buffer): Promise<Buffer> };
   /** Per attempt, including reading the response (default 10 s). */
   timeoutMs?: number;
   /** Connector name identities use (default "webhook"). */
@@ -85,6 +87,7 @@ export function webhookConnector(options: WebhookConnectorOptions = {}): Connect
     throw new Error('webhook signingKey must be an Ed25519 private key');
   }
   if (options.signingKey && options.signingKey.type !== 'private') throw new Error('webhook signingKey must be a private key');
+  if (options.signingKey && options.signer) throw new Error('webhook: give signingKey or signer, not both');
 
   async function apply(request: ConnectorRequest): Promise<ConnectorResult> {
     const isUrl = /^https?:\/\//i.test(request.target);
@@ -109,6 +112,8 @@ export function webhookConnector(options: WebhookConnectorOptions = {}): Connect
     };
     if (options.secret) headers[SIGNATURE_HEADER] = hmacSignatureHeader(body, options.secret, t);
     if (options.signingKey) headers[ED25519_SIGNATURE_HEADER] = ed25519SignatureHeader(body, options.signingKey, t);
+    if (options.signer)
+      headers[ED25519_SIGNATURE_HEADER] = `t=${t},sig=${(await options.signer.sign(signedPayload(t, body))).toString('base64url')}`;
 
     const where = redactUrl(url); // no credentials, query or fragment (they may hold tokens)
     let status: number;

@@ -18,6 +18,9 @@ import { migration as m0014 } from './0014-ssf-streams.js';
 import { migration as m0015 } from './0015-session-device-posture.js';
 import { migration as m0016 } from './0016-loopback-signin.js';
 import { migration as m0017 } from './0017-ssf-subjects.js';
+import { migration as m0018 } from './0018-siem-cursors.js';
+import { migration as m0019 } from './0019-leader-lease.js';
+import { migration as m0020 } from './0020-deployment-key-rotation.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -40,4 +43,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m0015,
   m0016,
   m0017,
+  m0018,
+  m0019,
+  m0020,
 ];
