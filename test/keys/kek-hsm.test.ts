@@ -3,41 +3,19 @@
 // two starts share the store and the HSM, and nothing else (no KEK file is made); what one seals the
 // next opens; the wrapped bytes open nothing; a wrong PIN or another token refuses the start.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { loadServerConfig } from '../../src/config.js';
 import { hsmKek, KEK_WRAPPED } from '../../src/keys/kek-hsm.js';
-import { pinFrom, pkcs11KeyStore, type Pkcs11KeyStore } from '../../src/keys/pkcs11.js';
 import { openKey, sealKey } from '../../src/ledger/keys.js';
 import { startServer } from '../../src/server/start.js';
 import { KEK_FINGERPRINT, kekFingerprint, readDeployment } from '../../src/state/deployment.js';
 import { testStores } from '../support/stores.js';
+import { SOFTHSM_MODULE, softhsm } from '../support/softhsm.js';
 
-const MODULE = '/usr/lib/softhsm/libsofthsm2.so';
-
-/** A SoftHSM2 token in a temp dir of its own; SOFTHSM2_CONF points at it (read at C_Initialize). */
-function softhsm(label = 'mandate') {
-  const dir = mkdtempSync(join(tmpdir(), 'mandate-kek-hsm-'));
-  mkdirSync(join(dir, 'tokens'));
-  const conf = join(dir, 'softhsm2.conf');
-  writeFileSync(conf, `directories.tokendir = ${join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`);
-  process.env.SOFTHSM2_CONF = conf;
-  const pin = '246810';
-  execFileSync('softhsm2-util', ['--init-token', '--free', '--label', label, '--pin', pin, '--so-pin', '13579'], { stdio: 'ignore' });
-  const pinFile = join(dir, 'pin');
-  writeFileSync(pinFile, `${pin}\n`, { mode: 0o600 });
-  return {
-    dir,
-    label,
-    pinFile,
-    store: (pin?: string): Pkcs11KeyStore =>
-      pkcs11KeyStore({ module: MODULE, token: label, pin: pin ? () => pin : pinFrom(undefined, pinFile) }),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
+const MODULE = SOFTHSM_MODULE;
 
 const refusal = (field: string, text: RegExp) => (e: Error & { code?: string; field?: string }) =>
   e.code === 'VALIDATION_FAILED' && e.field === field && text.test(e.message);

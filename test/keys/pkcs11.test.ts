@@ -5,9 +5,8 @@
 // removed) fails issuance closed with 503 and never signs with a software key; a lost session
 // or a fixed PIN file is picked up on the next attempt, without a restart.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
@@ -17,49 +16,20 @@ import { loadServerConfig } from '../../src/config.js';
 import { signSecurityEvent } from '../../src/delivery/caep.js';
 import { openCheckpoint } from '../../src/ledger/checkpoint.js';
 import { verifyLedgerFile } from '../../src/ledger/verify.js';
-import { pinFrom, pkcs11KeyStore } from '../../src/keys/pkcs11.js';
 import type { KeyStore } from '../../src/keys/signer.js';
 import { startServer } from '../../src/server/start.js';
 import type { Database } from '../../src/store/db.js';
 import { identity, smallManifest } from '../support/fixtures.js';
 import { testApp, type TestApp } from '../support/app.js';
 import { testStores } from '../support/stores.js';
+import { SOFTHSM_MODULE, softhsm } from '../support/softhsm.js';
 
-const MODULE = '/usr/lib/softhsm/libsofthsm2.so';
+const MODULE = SOFTHSM_MODULE;
 const ISS = 'https://k8s.hsm.test';
 const SUB = 'system:serviceaccount:custody:api';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const CKO_PRIVATE_KEY = 3;
-
-/** A SoftHSM2 token in a temp dir of its own; SOFTHSM2_CONF points at it (read at C_Initialize). */
-function softhsm(label = 'mandate') {
-  const dir = mkdtempSync(join(tmpdir(), 'mandate-hsm-'));
-  mkdirSync(join(dir, 'tokens'));
-  const conf = join(dir, 'softhsm2.conf');
-  writeFileSync(conf, `directories.tokendir = ${join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`);
-  process.env.SOFTHSM2_CONF = conf;
-  const pin = '246810';
-  execFileSync('softhsm2-util', ['--init-token', '--free', '--label', label, '--pin', pin, '--so-pin', '13579'], { stdio: 'ignore' });
-  const pinFile = join(dir, 'pin');
-  writeFileSync(pinFile, `${pin}\n`, { mode: 0o600 });
-  return {
-    dir,
-    label,
-    pin,
-    pinFile,
-    store: (over: { pin?: string; module?: string } = {}) =>
-      pkcs11KeyStore({ module: over.module ?? MODULE, token: label, pin: over.pin ? () => over.pin! : pinFrom(undefined, pinFile) }),
-    /** pkcs11-tool (OpenSC), another process: the token's objects as it lists them. */
-    listObjects: () =>
-      execFileSync('pkcs11-tool', ['--module', MODULE, '--token-label', label, '--login', '--pin', pin, '--list-objects'], {
-        encoding: 'utf8',
-        env: { ...process.env, SOFTHSM2_CONF: conf },
-      }),
-    deleteToken: () => execFileSync('softhsm2-util', ['--delete-token', '--token', label], { stdio: 'ignore' }),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
 
 async function platformKey(): Promise<{ priv: CryptoKey; pub: JWK }> {
   const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });

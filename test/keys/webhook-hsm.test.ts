@@ -5,38 +5,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { connectorsFromEnv } from '../../src/delivery/connectors/registry.js';
 import { ED25519_SIGNATURE_HEADER, verifyWebhookSignatureEd25519 } from '../../src/delivery/connectors/webhook.js';
 import { outboundGuard } from '../../src/http/outbound.js';
-import { pinFrom, pkcs11KeyStore } from '../../src/keys/pkcs11.js';
+import { pkcs11KeyStore } from '../../src/keys/pkcs11.js';
+import { SOFTHSM_MODULE, softhsm } from '../support/softhsm.js';
 
-const MODULE = '/usr/lib/softhsm/libsofthsm2.so';
-
-function softhsm(label = 'mandate') {
-  const dir = mkdtempSync(join(tmpdir(), 'mandate-webhook-hsm-'));
-  mkdirSync(join(dir, 'tokens'));
-  const conf = join(dir, 'softhsm2.conf');
-  writeFileSync(conf, `directories.tokendir = ${join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`);
-  process.env.SOFTHSM2_CONF = conf;
-  const pin = '246810';
-  execFileSync('softhsm2-util', ['--init-token', '--free', '--label', label, '--pin', pin, '--so-pin', '13579'], { stdio: 'ignore' });
-  const pinFile = join(dir, 'pin');
-  writeFileSync(pinFile, `${pin}\n`, { mode: 0o600 });
-  return {
-    label,
-    pin,
-    pinFile,
-    conf,
-    store: () => pkcs11KeyStore({ module: MODULE, token: label, pin: pinFrom(undefined, pinFile) }),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
+const MODULE = SOFTHSM_MODULE;
 
 const request = (n: number) => ({
   deliveryId: `dlv_${n}`,
