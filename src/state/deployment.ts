@@ -5,6 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { MandateError } from '../core/errors.js';
 import { openKey } from '../ledger/keys.js';
+import { appendEvents } from '../ledger/log.js';
 import type { Database, Sql } from '../store/db.js';
 
 export const KEK_FINGERPRINT = 'kek_fingerprint';
@@ -66,12 +67,19 @@ export async function checkDeployment(db: Database, c: DeploymentCheck): Promise
     const origin = facts[LEDGER_ORIGIN] ?? key?.name ?? c.origin;
     const at = (c.clock ?? (() => new Date()))().toISOString();
     // Two replicas starting together: the first to record wins, the other is checked against it.
+    // What is recorded is evidence in the same transaction (the fingerprint is an HMAC, not the key).
     await db.transaction(async (tx) => {
+      const recorded: Record<string, string> = {};
       for (const [name, value] of [
         [KEK_FINGERPRINT, fingerprint],
         [LEDGER_ORIGIN, origin],
-      ])
-        await tx.run('INSERT INTO deployment (name, value, set_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING', [name, value, at]);
+      ] as const)
+        if (await tx.run('INSERT INTO deployment (name, value, set_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING', [name, value, at]))
+          recorded[name] = value;
+      if (Object.keys(recorded).length)
+        await appendEvents(tx, at, [
+          { actor: 'mandate', action: 'deployment.recorded', subject: { type: 'deployment', id: 'mandate' }, after: recorded },
+        ]);
     });
     facts = await readDeployment(db);
   }

@@ -48,8 +48,13 @@ for (const store of testStores()) {
       const first = await startServer(configFor(store.url(), kek, 'mandate.test/a'), clock);
       await first.app.services.ledger.checkpoint();
       await first.close();
-      // The same configuration starts again.
-      await (await startServer(configFor(store.url(), kek, 'mandate.test/a'), clock)).close();
+      // The same configuration starts again; what the first start recorded is evidence, once.
+      const again = await startServer(configFor(store.url(), kek, 'mandate.test/a'), clock);
+      const recorded = await again.db.all<{ after_doc: string }>("SELECT after_doc FROM events WHERE action = 'deployment.recorded'");
+      await again.close();
+      assert.equal(recorded.length, 1);
+      assert.equal(JSON.parse(recorded[0]!.after_doc).ledger_origin, 'mandate.test/a');
+      assert.match(JSON.parse(recorded[0]!.after_doc).kek_fingerprint, /^[0-9a-f]{64}$/);
       assert.match(
         await refused(store.url(), randomBytes(32), 'mandate.test/a'),
         /^MANDATE_KEK: refusing to start: the key-encryption key in MANDATE_KEK is not the one this store was set up with/,
