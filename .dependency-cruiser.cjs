@@ -16,7 +16,7 @@
 // narrowed dependency names its type); every other import must follow the layers, and no module
 // may reach itself again through run-time imports.
 const FEATURES = [
-  'approvals', 'audit', 'compliance', 'console', 'decisions', 'demo', 'discovery', 'enforcement', 'evidence', 'grants',
+  'approvals', 'audit', 'compliance', 'cra', 'console', 'decisions', 'demo', 'discovery', 'enforcement', 'evidence', 'grants',
   'importer', 'inventory', 'keys', 'policy', 'regulatory', 'reviews', 'siem', 'signin', 'ssf', 'tokens', 'users',
 ];
 const F = `(${FEATURES.join('|')})`;

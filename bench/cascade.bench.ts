@@ -7,13 +7,19 @@
 //      commits the approval and then applies the cascade in one transaction;
 //   c) connector delivery throughput: outbox.drain() over every queued row, with a no-op connector
 //      and with one that awaits setTimeout(1) (a network round trip);
-//   d) the reversal: the authorisation back to authorised, approved.
+//   d) the reversal: the authorisation back to authorised, approved;
+//   e) the product case (CRA, issue 20): a product on the market with 5,000 of the firm's
+//      identities in its scopes (release pipelines, update distribution, device management,
+//      product security; some by channel, some with MiCA scopes too) is recalled: the preview
+//      (service and GET /v1/products/{id}/impact, p50/p99 of several runs) and the apply from
+//      approval to committed (decide), every identity's effect checked against its group.
 //
 // `npm run bench:cascade`. Options: --identities N (default 100000; 20,000 of them act in the
-// scope, or a fifth when N is smaller), --only sqlite|postgres, --pg-url URL (admin database),
-// --cpu-prof (write a V8 CPU profile of each child to bench/out/prof/), --small (1,000 identities,
-// 200 in the scope, for CI: every count still verified, the targets only reported). Any count
-// that differs from the generator's expectation fails the run.
+// scope, or a fifth when N is smaller; 5,000 act for the product, or 3 in 10 when N is smaller),
+// --only sqlite|postgres, --pg-url URL (admin database), --cpu-prof (write a V8 CPU profile of
+// each child to bench/out/prof/), --small (1,000 identities, 200 in the scope, 300 for the
+// product, for CI: every count still verified, the targets only reported). Any count that
+// differs from the generator's expectation fails the run.
 //
 // As in bench/import.bench.ts, the parent generates the manifest (seeded) and runs each store in
 // its own child process (this file again, with --store) so their memory does not mix; it prints a
@@ -21,7 +27,7 @@
 // mandate_bench_<random>, dropped at the end even on failure.
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +56,8 @@ const OUT_DIR = join(HERE, 'out');
 const SEED = 0x63617363; // "casc"
 const MB = 1024 * 1024;
 const IMPACT_RUNS = 3;
+/** Runs of the product preview (service and HTTP each): p50 and p99 of these. */
+const PRODUCT_IMPACT_RUNS = 20;
 
 type StoreName = 'sqlite' | 'postgres';
 
@@ -58,6 +66,9 @@ const TARGETS = {
   cascadeMs: { sqlite: 1_000, postgres: 2_000 } as Record<StoreName, number>,
   /** p99 of /healthz and of an observe decision while the cascade runs (issue 19). */
   duringP99Ms: 50,
+  /** Issue 20: a product with 5,000 identities in its scopes; the targets are for SQLite. */
+  productImpactMs: 200,
+  productApplyMs: 500,
 };
 
 /** The context an enforcement point sends with a decision (the facts the policies read). */
@@ -68,6 +79,21 @@ const SCOPE = { entity: 'ent-de', service: 'custody' as MicaService, jurisdictio
 const AUTH_ID = 'auth-ent-de-custody-fr';
 /** Revocation connector names the firm uses; the benchmark maps each to its test connector. */
 const CONNECTORS = ['postgres', 'redis', 'rabbitmq', 'webhook'] as const;
+/** The product the benchmark recalls (CRA): on the market, three release channels. */
+const PRODUCT = {
+  id: 'prod-bench-wallet',
+  name: 'Example wallet app',
+  manufacturer: 'ent-de',
+  versions: ['3.1.0', '3.2.0'],
+  channels: ['stable', 'beta', 'lts'],
+  category: 'default',
+  status: 'on_market',
+  placed_on_market: '2025-06-01',
+  support_period_end: '2030-06-01',
+  conformity_assessment: { procedure: 'internal_control', reference: 'IC-WALLET-2025-01' },
+  declaration_of_conformity: 'DoC-WALLET-2025-01',
+  member_states: ['DE', 'FR', 'NL'],
+} as const;
 
 // ---------------------------------------------------------------------------------------------
 // Firm generation
@@ -92,6 +118,13 @@ interface FirmInfo {
   /** In-scope identities by group, with the effect the default rules give a withdrawal. */
   groups: { name: string; count: number; expect: 'suspend' | 'narrow' | 'unchanged' }[];
   expected: { suspend: number; narrow: number; unchanged: number; outbox: number; suspendedBefore: number };
+  /** The product case: identities with product scopes by group (ids kept to check each one's effect). */
+  product: {
+    id: string;
+    identities: number;
+    groups: { name: string; count: number; expect: 'suspend' | 'narrow' | 'unchanged'; ids: string[] }[];
+    expected: { suspend: number; narrow: number; unchanged: number; outbox: number };
+  };
 }
 
 export function generateFirm(identityCount: number): { text: string; info: FirmInfo } {
@@ -214,6 +247,92 @@ export function generateFirm(identityCount: number): { text: string; info: FirmI
   }
   groups[groups.length - 1]!.count = inScope - groups.reduce((n, g) => n + g.count, 0);
 
+  // The product case (CRA): identities acting for PRODUCT, taken from the out-of-scope population
+  // (their MiCA scopes, when they have some, are never the withdrawn one). Expected effects of a
+  // recall (on_market → recalled) under policies/lifecycle/cra-default.yaml: publish_release (new
+  // business) is lost; build, signing, security updates, advisories and remote management (the
+  // return path) stay; observe is never cut; a vendor's identity keeps no return path (Art. 13(21)).
+  const productCount = identityCount >= 100_000 ? 5_000 : Math.min(5_000, Math.floor(identityCount * 0.3));
+  const pshare = (f: number) => Math.round(productCount * f);
+  const whole = { product: PRODUCT.id };
+  const channel = () => ({ product: PRODUCT.id, channel: pick(PRODUCT.channels) });
+  const productGroups: {
+    name: string;
+    count: number;
+    expect: 'suspend' | 'narrow' | 'unchanged';
+    make: () => Partial<Record<string, unknown>>;
+  }[] = [
+    {
+      name: 'release pipelines, whole product',
+      count: pshare(0.25),
+      expect: 'narrow',
+      make: () => ({ kind: 'pipeline', function: 'release_engineering', scopes: [whole] }),
+    },
+    {
+      name: 'release pipelines, one channel',
+      count: pshare(0.1),
+      expect: 'narrow',
+      make: () => ({ kind: 'pipeline', function: 'release_engineering', scopes: [channel()] }),
+    },
+    {
+      name: 'release engineering, product and MiCA scopes',
+      count: pshare(0.1),
+      expect: 'narrow',
+      make: () => ({ function: 'release_engineering', scopes: [whole, ...distinct(otherScopes, 1 + Math.floor(rnd() * 2))] }),
+    },
+    {
+      name: 'vendor release pipelines',
+      count: pshare(0.04),
+      expect: 'suspend',
+      make: () => ({ kind: 'pipeline', function: 'release_engineering', vendor: pick(vendors).id, scopes: [whole] }),
+    },
+    // Suspended by hand before: stays suspended, the power it loses recorded (as for MiCA).
+    {
+      name: 'release pipelines, already suspended',
+      count: pshare(0.01),
+      expect: 'narrow',
+      make: () => ({ kind: 'pipeline', function: 'release_engineering', scopes: [whole], status: 'suspended' }),
+    },
+    {
+      name: 'update distribution, one channel',
+      count: pshare(0.15),
+      expect: 'narrow',
+      make: () => ({ kind: 'workload', function: 'update_distribution', scopes: [channel()] }),
+    },
+    {
+      name: 'update distribution, product and MiCA scopes',
+      count: pshare(0.05),
+      expect: 'narrow',
+      make: () => ({ kind: 'workload', function: 'update_distribution', scopes: [whole, ...distinct(otherScopes, 1)] }),
+    },
+    {
+      name: 'device management, whole product',
+      count: pshare(0.15),
+      expect: 'unchanged',
+      make: () => ({ function: 'device_management', scopes: [whole] }),
+    },
+    {
+      name: 'device management, one channel',
+      count: pshare(0.05),
+      expect: 'unchanged',
+      make: () => ({ function: 'device_management', scopes: [channel()] }),
+    },
+    {
+      name: 'product security, observe',
+      count: pshare(0.05),
+      expect: 'unchanged',
+      make: () => ({ function: 'product_security', capability: 'observe', scopes: [whole] }),
+    },
+    {
+      name: 'product security, advisories',
+      count: 0,
+      expect: 'unchanged',
+      make: () => ({ function: 'product_security', scopes: [rnd() < 0.5 ? whole : channel()] }),
+    },
+  ];
+  productGroups[productGroups.length - 1]!.count = productCount - productGroups.reduce((k, g) => k + g.count, 0);
+  const productIds: string[][] = productGroups.map(() => []);
+
   const identities: Record<string, unknown>[] = [];
   let n = 0;
   let scopeCount = 0;
@@ -231,7 +350,11 @@ export function generateFirm(identityCount: number): { text: string; info: FirmI
   groups.forEach((g, gi) => {
     for (let i = 0; i < g.count; i++) plan.push(gi);
   });
-  for (let i = inScope; i < identityCount; i++) plan.push(null);
+  // Product groups are numbered after the MiCA groups.
+  productGroups.forEach((g, gi) => {
+    for (let i = 0; i < g.count; i++) plan.push(groups.length + gi);
+  });
+  for (let i = inScope + productCount; i < identityCount; i++) plan.push(null);
   for (let i = plan.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
     [plan[i], plan[j]] = [plan[j]!, plan[i]!];
@@ -257,6 +380,9 @@ export function generateFirm(identityCount: number): { text: string; info: FirmI
       };
       if (rnd() < 0.2) identity.vendor = pick(vendors).id;
       if (rnd() < 0.02) identity.status = 'suspended';
+    } else if (gi >= groups.length) {
+      identity = { ...base(id), ...productGroups[gi - groups.length]!.make() };
+      productIds[gi - groups.length]!.push(id);
     } else {
       identity = { ...base(id), ...groups[gi]!.make() };
     }
@@ -265,9 +391,10 @@ export function generateFirm(identityCount: number): { text: string; info: FirmI
     identities.push(identity);
   }
 
-  const manifest = { version: 1, entities, people, vendors, authorisations, identities };
+  const manifest = { version: 1, entities, people, vendors, authorisations, products: [PRODUCT], identities };
   const text = JSON.stringify(manifest);
   const count = (e: string) => groups.filter((g) => g.expect === e).reduce((k, g) => k + g.count, 0);
+  const pcount = (e: string) => productGroups.filter((g) => g.expect === e).reduce((k, g) => k + g.count, 0);
   return {
     text,
     info: {
@@ -285,6 +412,18 @@ export function generateFirm(identityCount: number): { text: string; info: FirmI
         // Every newly suspended identity has a revocation connector: one disable each.
         outbox: count('suspend'),
         suspendedBefore: identities.filter((i) => i.status === 'suspended').length,
+      },
+      product: {
+        id: PRODUCT.id,
+        identities: productCount,
+        groups: productGroups.map(({ name, count: c, expect }, gi) => ({ name, count: c, expect, ids: productIds[gi]! })),
+        expected: {
+          suspend: pcount('suspend'),
+          narrow: pcount('narrow'),
+          unchanged: pcount('unchanged'),
+          // Every newly suspended identity has a revocation connector: one disable each.
+          outbox: pcount('suspend'),
+        },
       },
     },
   };
@@ -328,8 +467,42 @@ interface StoreResult {
   };
   drain?: DrainResult[];
   reversal?: { ms: number; counts: Record<string, number>; verification: Verification; enableDrain?: DrainResult };
+  product?: ProductResult;
   processMaxRssMb?: number;
   error?: string;
+}
+
+/** e) The product case: a recall of PRODUCT, previewed and applied. */
+interface ProductResult {
+  /** The preview through the service (productImpact) and over HTTP (GET /v1/products/{id}/impact). */
+  preview: { service: Percentiles; http: Percentiles; counts: Record<string, number>; serviceCpuMs: Percentiles };
+  apply?: {
+    ms: number;
+    /** CPU time of the process (user + system) during decide: less sensitive to a shared machine's load than wall time. */
+    cpuMs: number;
+    approveToAppliedMs: number;
+    counts: Record<string, number>;
+    identityPowerRows: number;
+    suspendedIdentities: number;
+    events: Record<string, number>;
+    outboxRows: number;
+  };
+  /** Load averages (1, 5, 15 min) when the case started (the machine may be shared). */
+  loadAvg: number[];
+  /** Each expectation that did not hold; empty when all did. */
+  problems: string[];
+}
+
+interface Percentiles {
+  runs: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+function percentiles(xs: readonly number[]): Percentiles {
+  const sorted = Float64Array.from(xs).sort();
+  return { runs: xs.length, p50: round(quantile(sorted, 0.5)), p99: round(quantile(sorted, 0.99)), max: round(sorted.at(-1)!) };
 }
 
 /** A connector whose calls wait for a gate: the cascade's own background delivery must not run before the timed drain. */
@@ -568,6 +741,9 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
       // Every identity the cascade switched off is switched on again through its connector.
       if (result.reversal.enableDrain!.deliveries !== expected.outbox)
         v2.problems.push(`${result.reversal.enableDrain!.deliveries} enables delivered, expected ${expected.outbox}`);
+
+      // e) the product case (CRA): recall PRODUCT, preview and apply.
+      result.product = await productCase({ svc, db, url, carla, anton, connectors, info: opts.info, store: opts.store });
       result.processMaxRssMb = round((process.resourceUsage().maxRSS * 1024) / MB);
     } finally {
       connectors.open('noop');
@@ -580,6 +756,171 @@ async function runStore(opts: { store: StoreName; url: string; manifestPath: str
     await db.close();
   }
   return result;
+}
+
+type App = Awaited<ReturnType<typeof import('../src/app.js').buildApp>>;
+
+/**
+ * e) A recall of PRODUCT (on_market → recalled) with its identities among the firm's: the preview
+ * timed through the service and over HTTP, then the apply from approval to committed (decide). Each
+ * identity's effect, in the preview and in the ledger, is checked against the group the generator
+ * put it in; so are the stored power, the suspensions, the outbox and the product's status.
+ */
+async function productCase(ctx: {
+  svc: App['services'];
+  db: import('../src/store/db.js').Database;
+  url: string;
+  carla: { user: string; canApprove: boolean };
+  anton: { user: string; canApprove: boolean };
+  connectors: ReturnType<typeof benchConnectors>;
+  info: FirmInfo;
+  store: StoreName;
+}): Promise<ProductResult> {
+  const { svc, db, url, info } = ctx;
+  const { product } = info;
+  const problems: string[] = [];
+  const groupOf = new Map<string, (typeof product.groups)[number]>();
+  for (const g of product.groups) for (const id of g.ids) groupOf.set(id, g);
+  const count = async (sql: string, params: (string | number)[] = []) => Number((await db.all<{ n: number }>(sql, params))[0]?.n ?? 0);
+  const token = (await svc.users.createToken('bench', 'carla', { label: 'bench product' })).token;
+  const get = async (path: string) => {
+    const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const body = (await res.json()) as Record<string, unknown>;
+    check(res.ok, `GET ${path}: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+    return body;
+  };
+  const statusOf = async () => (await get(`/v1/products/${product.id}`)).status;
+  const want = { suspend: product.expected.suspend, narrow: product.expected.narrow, restore: 0, unchanged: product.expected.unchanged };
+  const sameCounts = (c: Record<string, number>) => Object.entries(want).every(([k, n]) => (c[k] ?? 0) === n);
+  const suspendedBefore = await count("SELECT COUNT(*) AS n FROM identities WHERE status = 'suspended'");
+  const powerBefore = await count('SELECT COUNT(*) AS n FROM identity_power');
+  const loadAvgAtStart = loadavg().map((x) => round(x, 2));
+
+  // The preview, through the service and over HTTP: the service's plan names every identity.
+  const serviceMs: number[] = [];
+  const serviceCpuMs: number[] = [];
+  const httpMs: number[] = [];
+  const cpuSince = (c: NodeJS.CpuUsage) => {
+    const d = process.cpuUsage(c);
+    return (d.user + d.system) / 1000;
+  };
+  let plan: Awaited<ReturnType<typeof svc.regulatory.productImpact>>['plan'] | undefined;
+  let httpCounts: Record<string, number> = {};
+  for (let i = 0; i < PRODUCT_IMPACT_RUNS; i++) {
+    let t0 = performance.now();
+    const c0 = process.cpuUsage();
+    plan = (await svc.regulatory.productImpact(product.id, 'recalled')).plan;
+    serviceMs.push(performance.now() - t0);
+    serviceCpuMs.push(cpuSince(c0));
+    t0 = performance.now();
+    const body = await get(`/v1/products/${product.id}/impact?to=recalled`);
+    httpMs.push(performance.now() - t0);
+    httpCounts = body.counts as Record<string, number>;
+  }
+  const preview = {
+    service: percentiles(serviceMs),
+    http: percentiles(httpMs),
+    counts: { ...plan!.counts },
+    serviceCpuMs: percentiles(serviceCpuMs),
+  };
+  log(`${ctx.store}: product preview service ${JSON.stringify(preview.service)}, http ${JSON.stringify(preview.http)}`);
+  if (!sameCounts(plan!.counts)) problems.push(`preview counts ${JSON.stringify(plan!.counts)}, expected ${JSON.stringify(want)}`);
+  if (!sameCounts(httpCounts)) problems.push(`GET impact counts ${JSON.stringify(httpCounts)}, expected ${JSON.stringify(want)}`);
+  // Each identity's effect is its group's; a narrowed one loses publish_release only.
+  const seen = new Set<string>();
+  for (const c of plan!.changes) {
+    const g = groupOf.get(c.identity);
+    if (!g) {
+      problems.push(`preview names ${c.identity}, which acts for no product`);
+      continue;
+    }
+    seen.add(c.identity);
+    if (c.effect !== g.expect) problems.push(`preview: ${c.identity} (${g.name}) ${c.effect}, expected ${g.expect}`);
+    if (c.effect === 'narrow' && !c.removed.every((r) => r.action === 'publish_release'))
+      problems.push(`preview: ${c.identity} (${g.name}) loses ${JSON.stringify(c.removed)}, expected publish_release only`);
+  }
+  if (seen.size !== product.identities) problems.push(`preview names ${seen.size} of the product's ${product.identities} identities`);
+  check((await statusOf()) === 'on_market', 'the preview changed the product');
+  plan = undefined;
+
+  // The apply: approval to every identity changed and recorded, one transaction (decide).
+  const proposal = await svc.regulatory.proposeProduct(ctx.carla, product.id, {
+    to: 'recalled',
+    reason: 'release 3.2.0 lets a malicious dApp bypass transaction confirmation',
+    reference: 'CA-BENCH-2026-1',
+  });
+  ctx.connectors.close(); // the cascade's background delivery waits: the timed step is the transaction
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const applied = await svc.regulatory.decide(ctx.anton, proposal.id, 'approve', 'agreed with the market surveillance authority');
+  const ms = round(performance.now() - t0);
+  const cpuMs = round(cpuSince(c0));
+  if (applied.status !== 'applied') throw new Error(`product transition ${proposal.id} is ${applied.status} after approval`);
+  const counts = (applied.result as { counts: Record<string, number> }).counts;
+  if (!sameCounts(counts)) problems.push(`applied counts ${JSON.stringify(counts)}, expected ${JSON.stringify(want)}`);
+  const status = await statusOf();
+  if (status !== 'recalled') problems.push(`the product is ${String(status)} after the recall`);
+
+  const why = `transition ${proposal.id}:%`;
+  const rows = await db.all<{ action: string; subject_id: string }>(
+    "SELECT action, subject_id FROM events WHERE reason LIKE ? AND action IN ('identity.suspended', 'identity.narrowed', " +
+      "'identity.restored', 'product.status_changed', 'authorisation.status_changed', 'transition.applied')",
+    [why],
+  );
+  const events: Record<string, number> = {};
+  const effectOf = new Map<string, string>();
+  for (const r of rows) {
+    events[r.action] = (events[r.action] ?? 0) + 1;
+    if (!r.action.startsWith('identity.')) continue;
+    if (effectOf.has(r.subject_id)) problems.push(`${r.subject_id}: more than one identity event`);
+    effectOf.set(r.subject_id, r.action === 'identity.suspended' ? 'suspend' : r.action === 'identity.narrowed' ? 'narrow' : 'restore');
+  }
+  for (const [action, n] of Object.entries({
+    'identity.suspended': product.expected.suspend,
+    'identity.narrowed': product.expected.narrow,
+    'identity.restored': 0,
+    'product.status_changed': 1,
+    'authorisation.status_changed': 0,
+    'transition.applied': 1,
+  }))
+    if ((events[action] ?? 0) !== n) problems.push(`${action} events ${events[action] ?? 0}, expected ${n}`);
+  for (const [id, g] of groupOf) {
+    const effect = effectOf.get(id) ?? 'unchanged';
+    if (effect !== g.expect) problems.push(`ledger: ${id} (${g.name}) ${effect}, expected ${g.expect}`);
+  }
+  for (const id of effectOf.keys()) if (!groupOf.has(id)) problems.push(`ledger: ${id} changed, but it acts for no product`);
+  // The stored power: no product identity keeps publish_release; a release pipeline keeps its security updates.
+  const power = await db.all<{ identity_id: string; outcome: string; lawful: string }>(
+    'SELECT identity_id, outcome, lawful FROM identity_power WHERE transition_id = ?',
+    [proposal.id],
+  );
+  for (const p of power) {
+    const g = groupOf.get(p.identity_id);
+    if (!g) problems.push(`identity_power: ${p.identity_id} recorded, but it acts for no product`);
+    else if (p.outcome !== g.expect) problems.push(`identity_power: ${p.identity_id} (${g.name}) ${p.outcome}, expected ${g.expect}`);
+    if (p.lawful.includes('publish_release')) problems.push(`identity_power: ${p.identity_id} keeps publish_release`);
+    if (g?.expect === 'narrow' && g.name.startsWith('release') && !p.lawful.includes('publish_security_update'))
+      problems.push(`identity_power: ${p.identity_id} (${g.name}) lost publish_security_update`);
+  }
+  const apply = {
+    ms,
+    cpuMs,
+    approveToAppliedMs: round(Date.parse(applied.applied_at!) - Date.parse(applied.decided_at!)),
+    counts,
+    identityPowerRows: await count('SELECT COUNT(*) AS n FROM identity_power'),
+    suspendedIdentities: await count("SELECT COUNT(*) AS n FROM identities WHERE status = 'suspended'"),
+    events,
+    outboxRows: await count('SELECT COUNT(*) AS n FROM outbox WHERE transition_id = ?', [proposal.id]),
+  };
+  const powerRows = product.expected.suspend + product.expected.narrow;
+  if (power.length !== powerRows) problems.push(`identity_power rows of the recall ${power.length}, expected ${powerRows}`);
+  if (apply.identityPowerRows !== powerBefore + powerRows)
+    problems.push(`identity_power rows ${apply.identityPowerRows}, expected ${powerBefore + powerRows}`);
+  if (apply.suspendedIdentities !== suspendedBefore + product.expected.suspend)
+    problems.push(`suspended identities ${apply.suspendedIdentities}, expected ${suspendedBefore + product.expected.suspend}`);
+  if (apply.outboxRows !== product.expected.outbox) problems.push(`outbox rows ${apply.outboxRows}, expected ${product.expected.outbox}`);
+  log(`${ctx.store}: product recall ${ms} ms; ${JSON.stringify(apply)}; problems ${problems.length}`);
+  return { preview, apply, loadAvg: loadAvgAtStart, problems };
 }
 
 function log(msg: string): void {
@@ -681,9 +1022,45 @@ function markdown(results: StoreResult[], info: FirmInfo, machine: Record<string
             `${seconds(r.reversal.enableDrain.ms)}, ${r.reversal.enableDrain.perSecond.toLocaleString('en')}/s | — | info |`,
         );
     }
+    if (r.product) {
+      const p = r.product;
+      const e = info.product.expected;
+      // The issue's targets are for SQLite; PostgreSQL's figures are reported.
+      const judge = (ok: boolean) => (r.store === 'sqlite' ? verdict(ok) : 'info');
+      const pc = (x: Percentiles) => `${x.p50} / ${x.p99} / ${x.max} ms`;
+      lines.push(
+        `| ${s} | e) product preview, recalled, productImpact (p50 / p99 / max of ${p.preview.service.runs}) | ` +
+          `${pc(p.preview.service)} (CPU p50 ${p.preview.serviceCpuMs.p50} ms) | ≤ ${TARGETS.productImpactMs} ms | ` +
+          `${judge(p.preview.service.p50 <= TARGETS.productImpactMs)} |`,
+      );
+      lines.push(
+        `| ${s} | e) product preview, GET /v1/products/{id}/impact over HTTP (p50 / p99 / max of ${p.preview.http.runs}) | ` +
+          `${pc(p.preview.http)} | ≤ ${TARGETS.productImpactMs} ms | ${judge(p.preview.http.p50 <= TARGETS.productImpactMs)} |`,
+      );
+      if (p.apply)
+        lines.push(
+          `| ${s} | e) approve → recall of ${info.product.identities.toLocaleString('en')} product identities applied (decide) | ` +
+            `${seconds(p.apply.ms)} (CPU ${seconds(p.apply.cpuMs)}) | ≤ ${TARGETS.productApplyMs} ms | ` +
+            `${judge(p.apply.ms <= TARGETS.productApplyMs)} |`,
+        );
+      const a = p.apply;
+      const more = p.problems.length > 5 ? ` (+${p.problems.length - 5})` : '';
+      lines.push(
+        `| ${s} | e) verified: preview counts suspend / narrow / unchanged; applied events suspended + narrowed; outbox rows | ` +
+          `${p.preview.counts.suspend ?? 0} / ${p.preview.counts.narrow ?? 0} / ${p.preview.counts.unchanged ?? 0}; ` +
+          `${a?.events['identity.suspended'] ?? 0} + ${a?.events['identity.narrowed'] ?? 0}; ${a?.outboxRows ?? 0} | ` +
+          `${e.suspend} / ${e.narrow} / ${e.unchanged}; ${e.suspend} + ${e.narrow}; ${e.outbox} | ` +
+          `${p.problems.length ? `**FAIL**: ${p.problems.slice(0, 5).join('; ')}${more}` : 'pass'} |`,
+      );
+    }
   }
   lines.push('');
   lines.push(`In-scope population: ${info.groups.map((g) => `${g.name} ${g.count} (${g.expect})`).join('; ')}.`);
+  lines.push(
+    `Product case (e): ${info.product.id} (on the market → recalled), ${info.product.identities.toLocaleString('en')} identities in its ` +
+      `scopes: ${info.product.groups.map((g) => `${g.name} ${g.count} (${g.expect})`).join('; ')}. Load average when it ran: ` +
+      `${results.map((r) => `${r.store} ${r.product?.loadAvg.join(' / ') ?? '—'}`).join(', ')} (1 / 5 / 15 min).`,
+  );
   lines.push(
     'Times are wall time in the benchmark process through app.services (no HTTP). b) and d) time decide(), which commits the approval ' +
       'and then runs the cascade transaction (impact, identity status, identity_power, events, outbox); SQLite runs with ' +
@@ -737,12 +1114,21 @@ async function parent(opts: { identities: number; only?: StoreName; pgUrl: strin
       }
     }
 
-    const report = { generated_at: new Date().toISOString(), machine, firm: info, targets: TARGETS, results };
+    // The product groups' ids are for the children's checks, not the report.
+    const firm = { ...info, product: { ...info.product, groups: info.product.groups.map(({ ids: _, ...g }) => g) } };
+    const report = { generated_at: new Date().toISOString(), machine, firm, targets: TARGETS, results };
     mkdirSync(OUT_DIR, { recursive: true });
     writeFileSync(join(OUT_DIR, 'cascade.json'), `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`${markdown(results, info, machine)}\n`);
     log(`wrote ${join(OUT_DIR, 'cascade.json')}${opts.cpuProf ? ` and CPU profiles in ${join(OUT_DIR, 'prof')}` : ''}`);
-    const failed = results.some((r) => r.error || r.cascade?.verification.problems.length || r.reversal?.verification.problems.length);
+    const failed = results.some(
+      (r) =>
+        r.error ||
+        r.cascade?.verification.problems.length ||
+        r.reversal?.verification.problems.length ||
+        !r.product ||
+        r.product.problems.length,
+    );
     return failed ? 1 : 0;
   } finally {
     await dropPg();

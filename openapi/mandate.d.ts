@@ -146,6 +146,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List products */
+        get: operations["listProducts"];
+        put?: never;
+        /** Create a product */
+        post: operations["createProduct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a product */
+        get: operations["getProduct"];
+        /** Replace a product (send If-Match with its ETag) */
+        put: operations["replaceProduct"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/identities": {
         parameters: {
             query?: never;
@@ -327,6 +363,23 @@ export interface paths {
         };
         /** The history of one authorisation */
         get: operations["listAuthorisationEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/products/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The history of one product */
+        get: operations["listProductEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -701,6 +754,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/products/{id}/impact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Preview what moving a product's conformity or market status would do (CRA; nothing is written) */
+        get: operations["previewProductImpact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/products/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Propose a change of a product's status (CRA); a different approver decides it through /v1/transitions/{id}/approve */
+        post: operations["proposeProductTransition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/transitions": {
         parameters: {
             query?: never;
@@ -804,6 +891,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/lifecycle-rules/cra": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The product lifecycle rules in force (CRA); PUT /v1/lifecycle-rules with a regime: cra document changes them */
+        get: operations["getProductLifecycleRules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/lifecycle-rules/test": {
         parameters: {
             query?: never;
@@ -815,6 +919,109 @@ export interface paths {
         put?: never;
         /** Run rule tests against given rules, or the rules in force */
         post: operations["testLifecycleRules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cra/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** CRA Art. 14 reports with their deadlines, newest awareness first */
+        get: operations["listCraReports"];
+        put?: never;
+        /** Record an actively exploited vulnerability or a severe incident of a product (CRA Art. 14): its clock starts */
+        post: operations["openCraReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cra/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One CRA Art. 14 report with its deadlines as they stand now */
+        get: operations["getCraReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cra/reports/{id}/milestones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record an early warning, a notification, a corrective measure or the final report */
+        post: operations["recordCraMilestone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cra/reports/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a CRA Art. 14 report; deadlines not missed by then are no longer required */
+        post: operations["closeCraReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cra/reports/{id}/blast-radius": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The identities that can touch the report’s product (its product scopes), with counts */
+        get: operations["getCraBlastRadius"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cra/reports/{id}/revoke-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke every token of every identity that can touch the report’s product, in one step */
+        post: operations["revokeCraProductTokens"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1757,7 +1964,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Build a signed evidence pack (.tar.gz: OSCAL, HTML report, cited ledger events with proofs, signed manifest) */
+        /**
+         * Build a signed evidence pack (.tar.gz: OSCAL, HTML report, cited ledger events with proofs, signed manifest)
+         * @description For an entity in a member state (entity and jurisdiction), or for one product under the Cyber Resilience Act (product alone): who could sign and publish for it, grants and their expiry, revocations, exceptions and the Article 14 timeline.
+         */
         post: operations["createEvidencePack"];
         delete?: never;
         options?: never;
@@ -3524,6 +3734,491 @@ export interface operations {
             };
         };
     };
+    listProducts: {
+        parameters: {
+            query?: {
+                /** @description next_cursor from the previous page */
+                cursor?: string;
+                limit?: number;
+                manufacturer?: string;
+                status?: "in_development" | "assessed" | "on_market" | "support_ended" | "withdrawn" | "recalled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            /** @description the legal entity placing it on the market (an entity id) */
+                            manufacturer: string;
+                            /** @description versions made available */
+                            versions: string[];
+                            /** @description release channels (default: stable) */
+                            channels?: string[];
+                            /**
+                             * @description CRA category: default, important class I or II (Annex III), critical (Annex IV)
+                             * @enum {string}
+                             */
+                            category: "default" | "important_class_i" | "important_class_ii" | "critical";
+                            /**
+                             * @description conformity and market status; changes only through a transition
+                             * @enum {string}
+                             */
+                            status: "in_development" | "assessed" | "on_market" | "support_ended" | "withdrawn" | "recalled";
+                            /** @description ISO 8601 date or date-time with zone */
+                            placed_on_market?: string;
+                            /** @description ISO 8601 date or date-time with zone */
+                            support_period_end?: string;
+                            /** @description the conformity assessment (CRA Art. 32) */
+                            conformity_assessment?: {
+                                /** @enum {string} */
+                                procedure: "internal_control" | "eu_type_examination" | "full_quality_assurance" | "european_certification";
+                                reference: string;
+                                /** @description its name and number */
+                                notified_body?: string;
+                            };
+                            /** @description the EU declaration of conformity reference (Art. 28) */
+                            declaration_of_conformity?: string;
+                            /** @description where it is made available */
+                            member_states: ("AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO")[];
+                            /** @description the reference of its last status change */
+                            reference?: string;
+                            /** @description increases with every change; the ETag */
+                            readonly version: number;
+                            readonly created_at: string;
+                            readonly updated_at: string;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id: string;
+                    name: string;
+                    /** @description the legal entity placing it on the market (an entity id) */
+                    manufacturer: string;
+                    /** @description versions made available */
+                    versions: string[];
+                    /** @description release channels (default: stable) */
+                    channels?: string[];
+                    /**
+                     * @description CRA category: default, important class I or II (Annex III), critical (Annex IV)
+                     * @enum {string}
+                     */
+                    category: "default" | "important_class_i" | "important_class_ii" | "critical";
+                    /**
+                     * @description conformity and market status; changes only through a transition
+                     * @enum {string}
+                     */
+                    status: "in_development" | "assessed" | "on_market" | "support_ended" | "withdrawn" | "recalled";
+                    /** @description ISO 8601 date or date-time with zone */
+                    placed_on_market?: string;
+                    /** @description ISO 8601 date or date-time with zone */
+                    support_period_end?: string;
+                    /** @description the conformity assessment (CRA Art. 32) */
+                    conformity_assessment?: {
+                        /** @enum {string} */
+                        procedure: "internal_control" | "eu_type_examination" | "full_quality_assurance" | "european_certification";
+                        reference: string;
+                        /** @description its name and number */
+                        notified_body?: string;
+                    };
+                    /** @description the EU declaration of conformity reference (Art. 28) */
+                    declaration_of_conformity?: string;
+                    /** @description where it is made available */
+                    member_states: ("AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO")[];
+                    /** @description the reference of its last status change */
+                    reference?: string;
+                    /** @description increases with every change; the ETag */
+                    readonly version?: number;
+                    readonly created_at?: string;
+                    readonly updated_at?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description the legal entity placing it on the market (an entity id) */
+                        manufacturer: string;
+                        /** @description versions made available */
+                        versions: string[];
+                        /** @description release channels (default: stable) */
+                        channels?: string[];
+                        /**
+                         * @description CRA category: default, important class I or II (Annex III), critical (Annex IV)
+                         * @enum {string}
+                         */
+                        category: "default" | "important_class_i" | "important_class_ii" | "critical";
+                        /**
+                         * @description conformity and market status; changes only through a transition
+                         * @enum {string}
+                         */
+                        status: "in_development" | "assessed" | "on_market" | "support_ended" | "withdrawn" | "recalled";
+                        /** @description ISO 8601 date or date-time with zone */
+                        placed_on_market?: string;
+                        /** @description ISO 8601 date or date-time with zone */
+                        support_period_end?: string;
+                        /** @description the conformity assessment (CRA Art. 32) */
+                        conformity_assessment?: {
+                            /** @enum {string} */
+                            procedure: "internal_control" | "eu_type_examination" | "full_quality_assurance" | "european_certification";
+                            reference: string;
+                            /** @description its name and number */
+                            notified_body?: string;
+                        };
+                        /** @description the EU declaration of conformity reference (Art. 28) */
+                        declaration_of_conformity?: string;
+                        /** @description where it is made available */
+                        member_states: ("AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO")[];
+                        /** @description the reference of its last status change */
+                        reference?: string;
+                        /** @description increases with every change; the ETag */
+                        readonly version: number;
+                        readonly created_at: string;
+                        readonly updated_at: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description the legal entity placing it on the market (an entity id) */
+                        manufacturer: string;
+                        /** @description versions made available */
+                        versions: string[];
+                        /** @description release channels (default: stable) */
+                        channels?: string[];
+                        /**
+                         * @description CRA category: default, important class I or II (Annex III), critical (Annex IV)
+                         * @enum {string}
+                         */
+                        category: "default" | "important_class_i" | "important_class_ii" | "critical";
+                        /**
+                         * @description conformity and market status; changes only through a transition
+                         * @enum {string}
+                         */
+                        status: "in_development" | "assessed" | "on_market" | "support_ended" | "withdrawn" | "recalled";
+                        /** @description ISO 8601 date or date-time with zone */
+                        placed_on_market?: string;
+                        /** @description ISO 8601 date or date-time with zone */
+                        support_period_end?: string;
+                        /** @description the conformity assessment (CRA Art. 32) */
+                        conformity_assessment?: {
+                            /** @enum {string} */
+                            procedure: "internal_control" | "eu_type_examination" | "full_quality_assurance" | "european_certification";
+                            reference: string;
+                            /** @description its name and number */
+                            notified_body?: string;
+                        };
+                        /** @description the EU declaration of conformity reference (Art. 28) */
+                        declaration_of_conformity?: string;
+                        /** @description where it is made available */
+                        member_states: ("AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO")[];
+                        /** @description the reference of its last status change */
+                        reference?: string;
+                        /** @description increases with every change; the ETag */
+                        readonly version: number;
+                        readonly created_at: string;
+                        readonly updated_at: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    replaceProduct: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id: string;
+                    name: string;
+                    /** @description the legal entity placing it on the market (an entity id) */
+                    manufacturer: string;
+                    /** @description versions made available */
+                    versions: string[];
+                    /** @description release channels (default: stable) */
+                    channels?: string[];
+                    /**
+                     * @description CRA category: default, important class I or II (Annex III), critical (Annex IV)
+                     * @enum {string}
+                     */
+                    category: "default" | "important_class_i" | "important_class_ii" | "critical";
+                    /**
+                     * @description conformity and market status; changes only through a transition
+                     * @enum {string}
+                     */
+                    status: "in_development" | "assessed" | "on_market" | "support_ended" | "withdrawn" | "recalled";
+                    /** @description ISO 8601 date or date-time with zone */
+                    placed_on_market?: string;
+                    /** @description ISO 8601 date or date-time with zone */
+                    support_period_end?: string;
+                    /** @description the conformity assessment (CRA Art. 32) */
+                    conformity_assessment?: {
+                        /** @enum {string} */
+                        procedure: "internal_control" | "eu_type_examination" | "full_quality_assurance" | "european_certification";
+                        reference: string;
+                        /** @description its name and number */
+                        notified_body?: string;
+                    };
+                    /** @description the EU declaration of conformity reference (Art. 28) */
+                    declaration_of_conformity?: string;
+                    /** @description where it is made available */
+                    member_states: ("AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO")[];
+                    /** @description the reference of its last status change */
+                    reference?: string;
+                    /** @description increases with every change; the ETag */
+                    readonly version?: number;
+                    readonly created_at?: string;
+                    readonly updated_at?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @description the legal entity placing it on the market (an entity id) */
+                        manufacturer: string;
+                        /** @description versions made available */
+                        versions: string[];
+                        /** @description release channels (default: stable) */
+                        channels?: string[];
+                        /**
+                         * @description CRA category: default, important class I or II (Annex III), critical (Annex IV)
+                         * @enum {string}
+                         */
+                        category: "default" | "important_class_i" | "important_class_ii" | "critical";
+                        /**
+                         * @description conformity and market status; changes only through a transition
+                         * @enum {string}
+                         */
+                        status: "in_development" | "assessed" | "on_market" | "support_ended" | "withdrawn" | "recalled";
+                        /** @description ISO 8601 date or date-time with zone */
+                        placed_on_market?: string;
+                        /** @description ISO 8601 date or date-time with zone */
+                        support_period_end?: string;
+                        /** @description the conformity assessment (CRA Art. 32) */
+                        conformity_assessment?: {
+                            /** @enum {string} */
+                            procedure: "internal_control" | "eu_type_examination" | "full_quality_assurance" | "european_certification";
+                            reference: string;
+                            /** @description its name and number */
+                            notified_body?: string;
+                        };
+                        /** @description the EU declaration of conformity reference (Art. 28) */
+                        declaration_of_conformity?: string;
+                        /** @description where it is made available */
+                        member_states: ("AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO")[];
+                        /** @description the reference of its last status change */
+                        reference?: string;
+                        /** @description increases with every change; the ETag */
+                        readonly version: number;
+                        readonly created_at: string;
+                        readonly updated_at: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     listIdentities: {
         parameters: {
             query?: {
@@ -3533,8 +4228,9 @@ export interface operations {
                 entity?: string;
                 service?: "custody" | "trading_platform" | "exchange_funds" | "exchange_crypto" | "execution" | "placing" | "reception_transmission" | "advice" | "portfolio_management" | "transfer";
                 jurisdiction?: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
+                product?: string;
                 kind?: "service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent";
-                function?: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure";
+                function?: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security";
                 capability?: "observe" | "execute";
                 status?: "active" | "suspended" | "revoked" | "decommissioned";
                 environment?: "production" | "staging" | "development";
@@ -3567,13 +4263,13 @@ export interface operations {
                             /** @enum {string} */
                             kind: "service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent";
                             /** @enum {string} */
-                            function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure";
+                            function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security";
                             /** @enum {string} */
                             capability: "observe" | "execute";
                             /** @description an e-mail address */
                             owner?: string;
                             purpose?: string;
-                            scopes: {
+                            scopes: ({
                                 entity: string;
                                 /**
                                  * @description MiCA crypto-asset service id
@@ -3585,7 +4281,10 @@ export interface operations {
                                  * @enum {string}
                                  */
                                 jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
-                            }[];
+                            } | {
+                                product: string;
+                                channel?: string;
+                            })[];
                             /** @description entitled actions; default per function */
                             actions?: string[];
                             /** @enum {string} */
@@ -3681,13 +4380,13 @@ export interface operations {
                     /** @enum {string} */
                     kind: "service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent";
                     /** @enum {string} */
-                    function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure";
+                    function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security";
                     /** @enum {string} */
                     capability: "observe" | "execute";
                     /** @description an e-mail address */
                     owner?: string;
                     purpose?: string;
-                    scopes: {
+                    scopes: ({
                         entity: string;
                         /**
                          * @description MiCA crypto-asset service id
@@ -3699,7 +4398,10 @@ export interface operations {
                          * @enum {string}
                          */
                         jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
-                    }[];
+                    } | {
+                        product: string;
+                        channel?: string;
+                    })[];
                     /** @description entitled actions; default per function */
                     actions?: string[];
                     /** @enum {string} */
@@ -3753,13 +4455,13 @@ export interface operations {
                         /** @enum {string} */
                         kind: "service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent";
                         /** @enum {string} */
-                        function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure";
+                        function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security";
                         /** @enum {string} */
                         capability: "observe" | "execute";
                         /** @description an e-mail address */
                         owner?: string;
                         purpose?: string;
-                        scopes: {
+                        scopes: ({
                             entity: string;
                             /**
                              * @description MiCA crypto-asset service id
@@ -3771,7 +4473,10 @@ export interface operations {
                              * @enum {string}
                              */
                             jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
-                        }[];
+                        } | {
+                            product: string;
+                            channel?: string;
+                        })[];
                         /** @description entitled actions; default per function */
                         actions?: string[];
                         /** @enum {string} */
@@ -3835,13 +4540,13 @@ export interface operations {
                                 /** @enum {string} */
                                 kind: "service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent";
                                 /** @enum {string} */
-                                function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure";
+                                function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security";
                                 /** @enum {string} */
                                 capability: "observe" | "execute";
                                 /** @description an e-mail address */
                                 owner?: string;
                                 purpose?: string;
-                                scopes: {
+                                scopes: ({
                                     entity: string;
                                     /**
                                      * @description MiCA crypto-asset service id
@@ -3853,7 +4558,10 @@ export interface operations {
                                      * @enum {string}
                                      */
                                     jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
-                                }[];
+                                } | {
+                                    product: string;
+                                    channel?: string;
+                                })[];
                                 /** @description entitled actions; default per function */
                                 actions?: string[];
                                 /** @enum {string} */
@@ -4007,13 +4715,13 @@ export interface operations {
                         /** @enum {string} */
                         kind: "service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent";
                         /** @enum {string} */
-                        function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure";
+                        function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security";
                         /** @enum {string} */
                         capability: "observe" | "execute";
                         /** @description an e-mail address */
                         owner?: string;
                         purpose?: string;
-                        scopes: {
+                        scopes: ({
                             entity: string;
                             /**
                              * @description MiCA crypto-asset service id
@@ -4025,7 +4733,10 @@ export interface operations {
                              * @enum {string}
                              */
                             jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
-                        }[];
+                        } | {
+                            product: string;
+                            channel?: string;
+                        })[];
                         /** @description entitled actions; default per function */
                         actions?: string[];
                         /** @enum {string} */
@@ -4121,13 +4832,13 @@ export interface operations {
                     /** @enum {string} */
                     kind: "service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent";
                     /** @enum {string} */
-                    function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure";
+                    function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security";
                     /** @enum {string} */
                     capability: "observe" | "execute";
                     /** @description an e-mail address */
                     owner?: string;
                     purpose?: string;
-                    scopes: {
+                    scopes: ({
                         entity: string;
                         /**
                          * @description MiCA crypto-asset service id
@@ -4139,7 +4850,10 @@ export interface operations {
                          * @enum {string}
                          */
                         jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
-                    }[];
+                    } | {
+                        product: string;
+                        channel?: string;
+                    })[];
                     /** @description entitled actions; default per function */
                     actions?: string[];
                     /** @enum {string} */
@@ -4193,13 +4907,13 @@ export interface operations {
                         /** @enum {string} */
                         kind: "service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent";
                         /** @enum {string} */
-                        function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure";
+                        function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security";
                         /** @enum {string} */
                         capability: "observe" | "execute";
                         /** @description an e-mail address */
                         owner?: string;
                         purpose?: string;
-                        scopes: {
+                        scopes: ({
                             entity: string;
                             /**
                              * @description MiCA crypto-asset service id
@@ -4211,7 +4925,10 @@ export interface operations {
                              * @enum {string}
                              */
                             jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
-                        }[];
+                        } | {
+                            product: string;
+                            channel?: string;
+                        })[];
                         /** @description entitled actions; default per function */
                         actions?: string[];
                         /** @enum {string} */
@@ -4275,13 +4992,13 @@ export interface operations {
                                 /** @enum {string} */
                                 kind: "service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent";
                                 /** @enum {string} */
-                                function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure";
+                                function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security";
                                 /** @enum {string} */
                                 capability: "observe" | "execute";
                                 /** @description an e-mail address */
                                 owner?: string;
                                 purpose?: string;
-                                scopes: {
+                                scopes: ({
                                     entity: string;
                                     /**
                                      * @description MiCA crypto-asset service id
@@ -4293,7 +5010,10 @@ export interface operations {
                                      * @enum {string}
                                      */
                                     jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
-                                }[];
+                                } | {
+                                    product: string;
+                                    channel?: string;
+                                })[];
                                 /** @description entitled actions; default per function */
                                 actions?: string[];
                                 /** @enum {string} */
@@ -4472,6 +5192,22 @@ export interface operations {
                                     observe: number;
                                     execute: number;
                                 };
+                                release_engineering: {
+                                    observe: number;
+                                    execute: number;
+                                };
+                                update_distribution: {
+                                    observe: number;
+                                    execute: number;
+                                };
+                                device_management: {
+                                    observe: number;
+                                    execute: number;
+                                };
+                                product_security: {
+                                    observe: number;
+                                    execute: number;
+                                };
                             };
                             by_status: {
                                 active: number;
@@ -4607,14 +5343,17 @@ export interface operations {
                                  * @enum {string}
                                  */
                                 jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
+                            } | {
+                                product: string;
+                                channel?: string;
                             };
-                            /** @description entity/service/jurisdiction */
+                            /** @description entity/service/jurisdiction, or product:<id>[/<channel>] */
                             key: string;
                             /**
-                             * @description the state of the authorisation behind the scope (none: the firm holds none there)
+                             * @description the state of the authorisation or product behind the scope (none: there is none)
                              * @enum {string}
                              */
-                            state: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed" | "none";
+                            state: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed" | "none" | "in_development" | "assessed" | "on_market" | "support_ended" | "recalled";
                             authorisation: {
                                 id: string;
                                 status: string;
@@ -4739,13 +5478,13 @@ export interface operations {
                         /** @enum {string} */
                         kind: "service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent";
                         /** @enum {string} */
-                        function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure";
+                        function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security";
                         /** @enum {string} */
                         capability: "observe" | "execute";
                         /** @description an e-mail address */
                         owner?: string;
                         purpose?: string;
-                        scopes: {
+                        scopes: ({
                             entity: string;
                             /**
                              * @description MiCA crypto-asset service id
@@ -4757,7 +5496,10 @@ export interface operations {
                              * @enum {string}
                              */
                             jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
-                        }[];
+                        } | {
+                            product: string;
+                            channel?: string;
+                        })[];
                         /** @description entitled actions; default per function */
                         actions?: string[];
                         /** @enum {string} */
@@ -5209,6 +5951,81 @@ export interface operations {
         };
     };
     listAuthorisationEvents: {
+        parameters: {
+            query?: {
+                /** @description next_cursor from the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            seq: number;
+                            at: string;
+                            actor: string;
+                            action: string;
+                            subject: {
+                                type: string;
+                                id: string;
+                            };
+                            before: unknown;
+                            after: unknown;
+                            reason: string | null;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listProductEvents: {
         parameters: {
             query?: {
                 /** @description next_cursor from the previous page */
@@ -7120,9 +7937,9 @@ export interface operations {
                         moved: {
                             id: string;
                             /** @enum {string} */
-                            from: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed";
+                            from: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed" | "in_development" | "assessed" | "on_market" | "support_ended" | "recalled";
                             /** @enum {string} */
-                            to: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed";
+                            to: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed" | "in_development" | "assessed" | "on_market" | "support_ended" | "recalled";
                             via: string | null;
                         }[];
                         /** @description the lifecycle rules version the preview used */
@@ -7261,9 +8078,234 @@ export interface operations {
                 content: {
                     "application/json": {
                         id: string;
+                        /** @description the authorisations it moves (empty for a product transition) */
                         authorisations: string[];
+                        /** @description the products it moves (CRA; empty for a transition of authorisations) */
+                        products: string[];
                         /** @enum {string} */
-                        to: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed";
+                        to: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed" | "in_development" | "assessed" | "on_market" | "support_ended" | "recalled";
+                        reason: string;
+                        reference: string;
+                        effective_at: string;
+                        deadline: string | null;
+                        denied_actions: string[];
+                        emergency: boolean;
+                        proposer: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "rejected" | "applied" | "expired" | "superseded";
+                        decided_by: string | null;
+                        decided_at: string | null;
+                        decision_reason: string | null;
+                        applied_at: string | null;
+                        /** @description what applying it did (null until applied) */
+                        result: unknown;
+                        review: {
+                            status: string;
+                            by: string | null;
+                            notes: string | null;
+                        } | null;
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    previewProductImpact: {
+        parameters: {
+            query: {
+                to: "in_development" | "assessed" | "on_market" | "support_ended" | "withdrawn" | "recalled";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        moved: {
+                            id: string;
+                            /** @enum {string} */
+                            from: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed" | "in_development" | "assessed" | "on_market" | "support_ended" | "recalled";
+                            /** @enum {string} */
+                            to: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed" | "in_development" | "assessed" | "on_market" | "support_ended" | "recalled";
+                            via: string | null;
+                        }[];
+                        /** @description the lifecycle rules version the preview used */
+                        rules_version: number;
+                        counts: {
+                            suspend: number;
+                            narrow: number;
+                            restore: number;
+                            unchanged: number;
+                        };
+                        suspended: {
+                            identity: string;
+                            why: string;
+                            removed: {
+                                scope: string;
+                                action: string;
+                                rule: string;
+                            }[];
+                        }[];
+                        narrowed: {
+                            identity: string;
+                            from: string[];
+                            to: {
+                                scope: string;
+                                actions: string[];
+                            }[];
+                            removed: {
+                                scope: string;
+                                action: string;
+                                rule: string;
+                            }[];
+                        }[];
+                        restored: {
+                            identity: string;
+                            /** @enum {string} */
+                            status: "active" | "suspended" | "revoked" | "decommissioned";
+                            to: {
+                                scope: string;
+                                actions: string[];
+                            }[];
+                        }[];
+                        untouched: {
+                            identity: string;
+                            /** @enum {string} */
+                            status: "active" | "suspended" | "revoked" | "decommissioned";
+                            why: string;
+                        }[];
+                        connector_actions: {
+                            identity: string;
+                            /** @enum {string} */
+                            action: "disable" | "enable";
+                            connector: string | null;
+                            target: string | null;
+                        }[];
+                        /** @description return-path actions that stay lawful in the moved scopes, and by how many identities */
+                        return_paths: {
+                            scope: string;
+                            action: string;
+                            identities: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    proposeProductTransition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    to: "in_development" | "assessed" | "on_market" | "support_ended" | "withdrawn" | "recalled";
+                    reason: string;
+                    /** @description the decision behind it: a market surveillance measure, a corrective action, a DoC, a support-period notice */
+                    reference: string;
+                    /** @description ISO 8601 date or date-time with zone */
+                    effective_at?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @description the authorisations it moves (empty for a product transition) */
+                        authorisations: string[];
+                        /** @description the products it moves (CRA; empty for a transition of authorisations) */
+                        products: string[];
+                        /** @enum {string} */
+                        to: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed" | "in_development" | "assessed" | "on_market" | "support_ended" | "recalled";
                         reason: string;
                         reference: string;
                         effective_at: string;
@@ -7345,9 +8387,12 @@ export interface operations {
                     "application/json": {
                         items: {
                             id: string;
+                            /** @description the authorisations it moves (empty for a product transition) */
                             authorisations: string[];
+                            /** @description the products it moves (CRA; empty for a transition of authorisations) */
+                            products: string[];
                             /** @enum {string} */
-                            to: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed";
+                            to: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed" | "in_development" | "assessed" | "on_market" | "support_ended" | "recalled";
                             reason: string;
                             reference: string;
                             effective_at: string;
@@ -7428,9 +8473,12 @@ export interface operations {
                 content: {
                     "application/json": {
                         id: string;
+                        /** @description the authorisations it moves (empty for a product transition) */
                         authorisations: string[];
+                        /** @description the products it moves (CRA; empty for a transition of authorisations) */
+                        products: string[];
                         /** @enum {string} */
-                        to: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed";
+                        to: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed" | "in_development" | "assessed" | "on_market" | "support_ended" | "recalled";
                         reason: string;
                         reference: string;
                         effective_at: string;
@@ -7516,9 +8564,12 @@ export interface operations {
                 content: {
                     "application/json": {
                         id: string;
+                        /** @description the authorisations it moves (empty for a product transition) */
                         authorisations: string[];
+                        /** @description the products it moves (CRA; empty for a transition of authorisations) */
+                        products: string[];
                         /** @enum {string} */
-                        to: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed";
+                        to: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed" | "in_development" | "assessed" | "on_market" | "support_ended" | "recalled";
                         reason: string;
                         reference: string;
                         effective_at: string;
@@ -7604,9 +8655,12 @@ export interface operations {
                 content: {
                     "application/json": {
                         id: string;
+                        /** @description the authorisations it moves (empty for a product transition) */
                         authorisations: string[];
+                        /** @description the products it moves (CRA; empty for a transition of authorisations) */
+                        products: string[];
                         /** @enum {string} */
-                        to: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed";
+                        to: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed" | "in_development" | "assessed" | "on_market" | "support_ended" | "recalled";
                         reason: string;
                         reference: string;
                         effective_at: string;
@@ -7692,9 +8746,12 @@ export interface operations {
                 content: {
                     "application/json": {
                         id: string;
+                        /** @description the authorisations it moves (empty for a product transition) */
                         authorisations: string[];
+                        /** @description the products it moves (CRA; empty for a transition of authorisations) */
+                        products: string[];
                         /** @enum {string} */
-                        to: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed";
+                        to: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed" | "in_development" | "assessed" | "on_market" | "support_ended" | "recalled";
                         reason: string;
                         reference: string;
                         effective_at: string;
@@ -7854,7 +8911,7 @@ export interface operations {
                                     service_not?: ("custody" | "trading_platform" | "exchange_funds" | "exchange_crypto" | "execution" | "placing" | "reception_transmission" | "advice" | "portfolio_management" | "transfer")[];
                                     jurisdiction?: ("AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO")[];
                                     entity?: string[];
-                                    function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure")[];
+                                    function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security")[];
                                     kind?: ("service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent")[];
                                     capability?: ("observe" | "execute")[];
                                     environment?: ("production" | "staging" | "development")[];
@@ -7939,7 +8996,7 @@ export interface operations {
                         status: "pending" | "applied" | "rejected" | "expired" | "cancelled";
                         /** @description the version the change was based on; it is published only on top of it */
                         base_version: number;
-                        /** @description the policy text, or the rules document */
+                        /** @description the policy text, or the rules document (MiCA, or products under the CRA with regime cra) */
                         change: {
                             text: string;
                         } | {
@@ -8024,7 +9081,7 @@ export interface operations {
                                         service_not?: ("custody" | "trading_platform" | "exchange_funds" | "exchange_crypto" | "execution" | "placing" | "reception_transmission" | "advice" | "portfolio_management" | "transfer")[];
                                         jurisdiction?: ("AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO")[];
                                         entity?: string[];
-                                        function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure")[];
+                                        function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security")[];
                                         kind?: ("service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent")[];
                                         capability?: ("observe" | "execute")[];
                                         environment?: ("production" | "staging" | "development")[];
@@ -8038,6 +9095,98 @@ export interface operations {
                                     effect: "allow" | "deny";
                                 }[];
                             };
+                        } | {
+                            /** Mandate product lifecycle rules (CRA) */
+                            rules: {
+                                /** @enum {number} */
+                                version: 1;
+                                /** @enum {string} */
+                                regime: "cra";
+                                id: string;
+                                description: string;
+                                table: {
+                                    in_development: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                    assessed: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                    on_market: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                    support_ended: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                    withdrawn: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                    recalled: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                    none: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                };
+                                rules: {
+                                    id: string;
+                                    description: string;
+                                    when: {
+                                        status?: ("in_development" | "assessed" | "on_market" | "support_ended" | "withdrawn" | "recalled" | "none")[];
+                                        product?: string[];
+                                        category?: ("default" | "important_class_i" | "important_class_ii" | "critical")[];
+                                        channel?: string[];
+                                        /** @description true: only while an actively exploited vulnerability of the product is open (CRA Art. 14) */
+                                        exploited_vulnerability?: boolean;
+                                        function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security")[];
+                                        kind?: ("service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent")[];
+                                        capability?: ("observe" | "execute")[];
+                                        environment?: ("production" | "staging" | "development")[];
+                                        action_class?: ("observe" | "new_business" | "return_path")[];
+                                        actions?: string[];
+                                        vendor?: boolean;
+                                        break_glass?: boolean;
+                                    };
+                                    /** @enum {string} */
+                                    effect: "allow" | "deny" | "approval";
+                                }[];
+                            };
+                            /** @enum {string} */
+                            regime: "cra";
                         };
                         result: {
                             version: number;
@@ -8127,6 +9276,154 @@ export interface operations {
             };
         };
     };
+    getProductLifecycleRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description 0: the shipped default (policies/lifecycle/cra-default.yaml) */
+                        version: number;
+                        /** Mandate product lifecycle rules (CRA) */
+                        rules: {
+                            /** @enum {number} */
+                            version: 1;
+                            /** @enum {string} */
+                            regime: "cra";
+                            id: string;
+                            description: string;
+                            table: {
+                                in_development: {
+                                    /** @enum {string} */
+                                    observe: "allow" | "deny";
+                                    /** @enum {string} */
+                                    new_business: "allow" | "deny";
+                                    /** @enum {string} */
+                                    return_path: "allow" | "deny";
+                                };
+                                assessed: {
+                                    /** @enum {string} */
+                                    observe: "allow" | "deny";
+                                    /** @enum {string} */
+                                    new_business: "allow" | "deny";
+                                    /** @enum {string} */
+                                    return_path: "allow" | "deny";
+                                };
+                                on_market: {
+                                    /** @enum {string} */
+                                    observe: "allow" | "deny";
+                                    /** @enum {string} */
+                                    new_business: "allow" | "deny";
+                                    /** @enum {string} */
+                                    return_path: "allow" | "deny";
+                                };
+                                support_ended: {
+                                    /** @enum {string} */
+                                    observe: "allow" | "deny";
+                                    /** @enum {string} */
+                                    new_business: "allow" | "deny";
+                                    /** @enum {string} */
+                                    return_path: "allow" | "deny";
+                                };
+                                withdrawn: {
+                                    /** @enum {string} */
+                                    observe: "allow" | "deny";
+                                    /** @enum {string} */
+                                    new_business: "allow" | "deny";
+                                    /** @enum {string} */
+                                    return_path: "allow" | "deny";
+                                };
+                                recalled: {
+                                    /** @enum {string} */
+                                    observe: "allow" | "deny";
+                                    /** @enum {string} */
+                                    new_business: "allow" | "deny";
+                                    /** @enum {string} */
+                                    return_path: "allow" | "deny";
+                                };
+                                none: {
+                                    /** @enum {string} */
+                                    observe: "allow" | "deny";
+                                    /** @enum {string} */
+                                    new_business: "allow" | "deny";
+                                    /** @enum {string} */
+                                    return_path: "allow" | "deny";
+                                };
+                            };
+                            rules: {
+                                id: string;
+                                description: string;
+                                when: {
+                                    status?: ("in_development" | "assessed" | "on_market" | "support_ended" | "withdrawn" | "recalled" | "none")[];
+                                    product?: string[];
+                                    category?: ("default" | "important_class_i" | "important_class_ii" | "critical")[];
+                                    channel?: string[];
+                                    /** @description true: only while an actively exploited vulnerability of the product is open (CRA Art. 14) */
+                                    exploited_vulnerability?: boolean;
+                                    function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security")[];
+                                    kind?: ("service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent")[];
+                                    capability?: ("observe" | "execute")[];
+                                    environment?: ("production" | "staging" | "development")[];
+                                    action_class?: ("observe" | "new_business" | "return_path")[];
+                                    actions?: string[];
+                                    vendor?: boolean;
+                                    break_glass?: boolean;
+                                };
+                                /** @enum {string} */
+                                effect: "allow" | "deny" | "approval";
+                            }[];
+                        };
+                        actor: string;
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     testLifecycleRules: {
         parameters: {
             query?: never;
@@ -8159,6 +9456,707 @@ export interface operations {
                             outcome: "keep" | "narrow" | "suspend";
                             failures: string[];
                         }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listCraReports: {
+        parameters: {
+            query?: {
+                product?: string;
+                status?: "open" | "closed";
+                /** @description at most this many, newest awareness first (default 100) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            product: string;
+                            /** @enum {string} */
+                            kind: "exploited_vulnerability" | "severe_incident";
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            title: string;
+                            description: string | null;
+                            aware_at: string;
+                            owner: string;
+                            opened_by: string;
+                            milestones: {
+                                /** @enum {string} */
+                                milestone: "early_warning" | "notification" | "corrective_measure" | "final_report";
+                                by: string;
+                                at: string;
+                                reference: string;
+                                recorded_at: string;
+                            }[];
+                            deadlines: {
+                                /** @enum {string} */
+                                milestone: "early_warning" | "notification" | "final_report";
+                                /** @description the CRA provision it rests on */
+                                article: string;
+                                due_at: string | null;
+                                submitted_at: string | null;
+                                /** @enum {string} */
+                                state: "waiting" | "pending" | "met" | "missed" | "not_required";
+                            }[];
+                            /** @description the deadlines missed so far */
+                            missed: string[];
+                            closed: {
+                                by: string;
+                                at: string;
+                                reason: string;
+                            } | null;
+                            revocations: {
+                                by: string;
+                                at: string;
+                                reason: string;
+                                identities: number;
+                            }[];
+                            version: number;
+                            created_at: string;
+                            updated_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    openCraReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    product: string;
+                    /**
+                     * @description an actively exploited vulnerability (Art. 14(1)) or a severe incident (Art. 14(3))
+                     * @enum {string}
+                     */
+                    kind: "exploited_vulnerability" | "severe_incident";
+                    title: string;
+                    description?: string;
+                    /** @description when the manufacturer became aware of it: the clock runs from here */
+                    aware_at: string;
+                    /** @description the person accountable for the reports (one of the firm’s people) */
+                    owner: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        product: string;
+                        /** @enum {string} */
+                        kind: "exploited_vulnerability" | "severe_incident";
+                        /** @enum {string} */
+                        status: "open" | "closed";
+                        title: string;
+                        description: string | null;
+                        aware_at: string;
+                        owner: string;
+                        opened_by: string;
+                        milestones: {
+                            /** @enum {string} */
+                            milestone: "early_warning" | "notification" | "corrective_measure" | "final_report";
+                            by: string;
+                            at: string;
+                            reference: string;
+                            recorded_at: string;
+                        }[];
+                        deadlines: {
+                            /** @enum {string} */
+                            milestone: "early_warning" | "notification" | "final_report";
+                            /** @description the CRA provision it rests on */
+                            article: string;
+                            due_at: string | null;
+                            submitted_at: string | null;
+                            /** @enum {string} */
+                            state: "waiting" | "pending" | "met" | "missed" | "not_required";
+                        }[];
+                        /** @description the deadlines missed so far */
+                        missed: string[];
+                        closed: {
+                            by: string;
+                            at: string;
+                            reason: string;
+                        } | null;
+                        revocations: {
+                            by: string;
+                            at: string;
+                            reason: string;
+                            identities: number;
+                        }[];
+                        version: number;
+                        created_at: string;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getCraReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        product: string;
+                        /** @enum {string} */
+                        kind: "exploited_vulnerability" | "severe_incident";
+                        /** @enum {string} */
+                        status: "open" | "closed";
+                        title: string;
+                        description: string | null;
+                        aware_at: string;
+                        owner: string;
+                        opened_by: string;
+                        milestones: {
+                            /** @enum {string} */
+                            milestone: "early_warning" | "notification" | "corrective_measure" | "final_report";
+                            by: string;
+                            at: string;
+                            reference: string;
+                            recorded_at: string;
+                        }[];
+                        deadlines: {
+                            /** @enum {string} */
+                            milestone: "early_warning" | "notification" | "final_report";
+                            /** @description the CRA provision it rests on */
+                            article: string;
+                            due_at: string | null;
+                            submitted_at: string | null;
+                            /** @enum {string} */
+                            state: "waiting" | "pending" | "met" | "missed" | "not_required";
+                        }[];
+                        /** @description the deadlines missed so far */
+                        missed: string[];
+                        closed: {
+                            by: string;
+                            at: string;
+                            reason: string;
+                        } | null;
+                        revocations: {
+                            by: string;
+                            at: string;
+                            reason: string;
+                            identities: number;
+                        }[];
+                        version: number;
+                        created_at: string;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    recordCraMilestone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    milestone: "early_warning" | "notification" | "corrective_measure" | "final_report";
+                    /** @description when it was submitted or became available (default: now) */
+                    at?: string;
+                    /** @description the reference of what was submitted or made available */
+                    reference: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        product: string;
+                        /** @enum {string} */
+                        kind: "exploited_vulnerability" | "severe_incident";
+                        /** @enum {string} */
+                        status: "open" | "closed";
+                        title: string;
+                        description: string | null;
+                        aware_at: string;
+                        owner: string;
+                        opened_by: string;
+                        milestones: {
+                            /** @enum {string} */
+                            milestone: "early_warning" | "notification" | "corrective_measure" | "final_report";
+                            by: string;
+                            at: string;
+                            reference: string;
+                            recorded_at: string;
+                        }[];
+                        deadlines: {
+                            /** @enum {string} */
+                            milestone: "early_warning" | "notification" | "final_report";
+                            /** @description the CRA provision it rests on */
+                            article: string;
+                            due_at: string | null;
+                            submitted_at: string | null;
+                            /** @enum {string} */
+                            state: "waiting" | "pending" | "met" | "missed" | "not_required";
+                        }[];
+                        /** @description the deadlines missed so far */
+                        missed: string[];
+                        closed: {
+                            by: string;
+                            at: string;
+                            reason: string;
+                        } | null;
+                        revocations: {
+                            by: string;
+                            at: string;
+                            reason: string;
+                            identities: number;
+                        }[];
+                        version: number;
+                        created_at: string;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    closeCraReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        product: string;
+                        /** @enum {string} */
+                        kind: "exploited_vulnerability" | "severe_incident";
+                        /** @enum {string} */
+                        status: "open" | "closed";
+                        title: string;
+                        description: string | null;
+                        aware_at: string;
+                        owner: string;
+                        opened_by: string;
+                        milestones: {
+                            /** @enum {string} */
+                            milestone: "early_warning" | "notification" | "corrective_measure" | "final_report";
+                            by: string;
+                            at: string;
+                            reference: string;
+                            recorded_at: string;
+                        }[];
+                        deadlines: {
+                            /** @enum {string} */
+                            milestone: "early_warning" | "notification" | "final_report";
+                            /** @description the CRA provision it rests on */
+                            article: string;
+                            due_at: string | null;
+                            submitted_at: string | null;
+                            /** @enum {string} */
+                            state: "waiting" | "pending" | "met" | "missed" | "not_required";
+                        }[];
+                        /** @description the deadlines missed so far */
+                        missed: string[];
+                        closed: {
+                            by: string;
+                            at: string;
+                            reason: string;
+                        } | null;
+                        revocations: {
+                            by: string;
+                            at: string;
+                            reason: string;
+                            identities: number;
+                        }[];
+                        version: number;
+                        created_at: string;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    getCraBlastRadius: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        report: string;
+                        product: string;
+                        /** @description one entry per product scope of an identity */
+                        identities: {
+                            identity: string;
+                            kind: string;
+                            function: string;
+                            capability: string;
+                            status: string;
+                            channel: string | null;
+                            actions: string[];
+                            owner: string | null;
+                            vendor: string | null;
+                        }[];
+                        counts: {
+                            identities: number;
+                            by_status: {
+                                [key: string]: number;
+                            };
+                            by_capability: {
+                                [key: string]: number;
+                            };
+                            by_function: {
+                                [key: string]: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    revokeCraProductTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        report: string;
+                        product: string;
+                        revoked_at: string;
+                        identities: {
+                            identity: string;
+                            generation: number;
+                        }[];
+                        count: number;
                     };
                 };
             };
@@ -10101,7 +12099,7 @@ export interface operations {
                         status: "pending" | "applied" | "rejected" | "expired" | "cancelled";
                         /** @description the version the change was based on; it is published only on top of it */
                         base_version: number;
-                        /** @description the policy text, or the rules document */
+                        /** @description the policy text, or the rules document (MiCA, or products under the CRA with regime cra) */
                         change: {
                             text: string;
                         } | {
@@ -10186,7 +12184,7 @@ export interface operations {
                                         service_not?: ("custody" | "trading_platform" | "exchange_funds" | "exchange_crypto" | "execution" | "placing" | "reception_transmission" | "advice" | "portfolio_management" | "transfer")[];
                                         jurisdiction?: ("AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO")[];
                                         entity?: string[];
-                                        function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure")[];
+                                        function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security")[];
                                         kind?: ("service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent")[];
                                         capability?: ("observe" | "execute")[];
                                         environment?: ("production" | "staging" | "development")[];
@@ -10200,6 +12198,98 @@ export interface operations {
                                     effect: "allow" | "deny";
                                 }[];
                             };
+                        } | {
+                            /** Mandate product lifecycle rules (CRA) */
+                            rules: {
+                                /** @enum {number} */
+                                version: 1;
+                                /** @enum {string} */
+                                regime: "cra";
+                                id: string;
+                                description: string;
+                                table: {
+                                    in_development: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                    assessed: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                    on_market: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                    support_ended: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                    withdrawn: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                    recalled: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                    none: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                };
+                                rules: {
+                                    id: string;
+                                    description: string;
+                                    when: {
+                                        status?: ("in_development" | "assessed" | "on_market" | "support_ended" | "withdrawn" | "recalled" | "none")[];
+                                        product?: string[];
+                                        category?: ("default" | "important_class_i" | "important_class_ii" | "critical")[];
+                                        channel?: string[];
+                                        /** @description true: only while an actively exploited vulnerability of the product is open (CRA Art. 14) */
+                                        exploited_vulnerability?: boolean;
+                                        function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security")[];
+                                        kind?: ("service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent")[];
+                                        capability?: ("observe" | "execute")[];
+                                        environment?: ("production" | "staging" | "development")[];
+                                        action_class?: ("observe" | "new_business" | "return_path")[];
+                                        actions?: string[];
+                                        vendor?: boolean;
+                                        break_glass?: boolean;
+                                    };
+                                    /** @enum {string} */
+                                    effect: "allow" | "deny" | "approval";
+                                }[];
+                            };
+                            /** @enum {string} */
+                            regime: "cra";
                         };
                         result: {
                             version: number;
@@ -10848,7 +12938,7 @@ export interface operations {
                             when?: {
                                 capability?: ("observe" | "execute")[];
                                 services?: ("custody" | "trading_platform" | "exchange_funds" | "exchange_crypto" | "execution" | "placing" | "reception_transmission" | "advice" | "portfolio_management" | "transfer")[];
-                                function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure")[];
+                                function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security")[];
                                 kind?: ("service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent")[];
                             };
                             approvals: number;
@@ -10920,7 +13010,7 @@ export interface operations {
                         status: "pending" | "applied" | "rejected" | "expired" | "cancelled";
                         /** @description the version the change was based on; it is published only on top of it */
                         base_version: number;
-                        /** @description the policy text, or the rules document */
+                        /** @description the policy text, or the rules document (MiCA, or products under the CRA with regime cra) */
                         change: {
                             text: string;
                         } | {
@@ -11005,7 +13095,7 @@ export interface operations {
                                         service_not?: ("custody" | "trading_platform" | "exchange_funds" | "exchange_crypto" | "execution" | "placing" | "reception_transmission" | "advice" | "portfolio_management" | "transfer")[];
                                         jurisdiction?: ("AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO")[];
                                         entity?: string[];
-                                        function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure")[];
+                                        function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security")[];
                                         kind?: ("service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent")[];
                                         capability?: ("observe" | "execute")[];
                                         environment?: ("production" | "staging" | "development")[];
@@ -11019,6 +13109,98 @@ export interface operations {
                                     effect: "allow" | "deny";
                                 }[];
                             };
+                        } | {
+                            /** Mandate product lifecycle rules (CRA) */
+                            rules: {
+                                /** @enum {number} */
+                                version: 1;
+                                /** @enum {string} */
+                                regime: "cra";
+                                id: string;
+                                description: string;
+                                table: {
+                                    in_development: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                    assessed: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                    on_market: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                    support_ended: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                    withdrawn: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                    recalled: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                    none: {
+                                        /** @enum {string} */
+                                        observe: "allow" | "deny";
+                                        /** @enum {string} */
+                                        new_business: "allow" | "deny";
+                                        /** @enum {string} */
+                                        return_path: "allow" | "deny";
+                                    };
+                                };
+                                rules: {
+                                    id: string;
+                                    description: string;
+                                    when: {
+                                        status?: ("in_development" | "assessed" | "on_market" | "support_ended" | "withdrawn" | "recalled" | "none")[];
+                                        product?: string[];
+                                        category?: ("default" | "important_class_i" | "important_class_ii" | "critical")[];
+                                        channel?: string[];
+                                        /** @description true: only while an actively exploited vulnerability of the product is open (CRA Art. 14) */
+                                        exploited_vulnerability?: boolean;
+                                        function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security")[];
+                                        kind?: ("service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent")[];
+                                        capability?: ("observe" | "execute")[];
+                                        environment?: ("production" | "staging" | "development")[];
+                                        action_class?: ("observe" | "new_business" | "return_path")[];
+                                        actions?: string[];
+                                        vendor?: boolean;
+                                        break_glass?: boolean;
+                                    };
+                                    /** @enum {string} */
+                                    effect: "allow" | "deny" | "approval";
+                                }[];
+                            };
+                            /** @enum {string} */
+                            regime: "cra";
                         };
                         result: {
                             version: number;
@@ -11143,6 +13325,9 @@ export interface operations {
                                  * @enum {string}
                                  */
                                 jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
+                            } | {
+                                product: string;
+                                channel?: string;
                             };
                             /** @description capped per function (ACCESS_DURATION_CAPS) */
                             duration_seconds: number;
@@ -11265,6 +13450,9 @@ export interface operations {
                          * @enum {string}
                          */
                         jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
+                    } | {
+                        product: string;
+                        channel?: string;
                     };
                     /** @description capped per function (ACCESS_DURATION_CAPS) */
                     duration_seconds: number;
@@ -11296,6 +13484,9 @@ export interface operations {
                              * @enum {string}
                              */
                             jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
+                        } | {
+                            product: string;
+                            channel?: string;
                         };
                         /** @description capped per function (ACCESS_DURATION_CAPS) */
                         duration_seconds: number;
@@ -11425,6 +13616,9 @@ export interface operations {
                              * @enum {string}
                              */
                             jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
+                        } | {
+                            product: string;
+                            channel?: string;
                         };
                         /** @description capped per function (ACCESS_DURATION_CAPS) */
                         duration_seconds: number;
@@ -11560,6 +13754,9 @@ export interface operations {
                              * @enum {string}
                              */
                             jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
+                        } | {
+                            product: string;
+                            channel?: string;
                         };
                         /** @description capped per function (ACCESS_DURATION_CAPS) */
                         duration_seconds: number;
@@ -11770,6 +13967,9 @@ export interface operations {
                                  * @enum {string}
                                  */
                                 jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
+                            } | {
+                                product: string;
+                                channel?: string;
                             };
                             justification: string;
                             compensating_controls: {
@@ -11862,6 +14062,9 @@ export interface operations {
                          * @enum {string}
                          */
                         jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
+                    } | {
+                        product: string;
+                        channel?: string;
                     };
                     justification: string;
                     compensating_controls: {
@@ -11906,6 +14109,9 @@ export interface operations {
                              * @enum {string}
                              */
                             jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
+                        } | {
+                            product: string;
+                            channel?: string;
                         };
                         justification: string;
                         compensating_controls: {
@@ -12005,6 +14211,9 @@ export interface operations {
                              * @enum {string}
                              */
                             jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
+                        } | {
+                            product: string;
+                            channel?: string;
                         };
                         justification: string;
                         compensating_controls: {
@@ -12110,6 +14319,9 @@ export interface operations {
                              * @enum {string}
                              */
                             jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
+                        } | {
+                            product: string;
+                            channel?: string;
                         };
                         justification: string;
                         compensating_controls: {
@@ -13671,8 +15883,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    entity: string;
-                    jurisdiction: string;
+                    entity?: string;
+                    jurisdiction?: string;
+                    /** @description a product id: a pack for this product (give no entity or jurisdiction) */
+                    product?: string;
                     /** @description ISO 8601 date or date-time with zone */
                     as_of?: string;
                 };
@@ -13682,7 +15896,7 @@ export interface operations {
             /** @description the signed pack, as an attachment */
             200: {
                 headers: {
-                    /** @description attachment; filename="mandate-evidence-{entity}-{jurisdiction}-{date}.tar.gz" */
+                    /** @description attachment; filename="mandate-evidence-{entity}-{jurisdiction}-{date}.tar.gz" (a product pack: mandate-evidence-product-{id}-{date}.tar.gz) */
                     "content-disposition"?: string;
                     /** @description SHA-256 of the pack, hex (also in its evidence.exported event) */
                     "x-mandate-pack-sha256"?: string;
@@ -13755,7 +15969,7 @@ export interface operations {
                             filter: {
                                 /** @description an e-mail address */
                                 owner?: string;
-                                function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure")[];
+                                function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security")[];
                                 entity?: string;
                                 /** @description default false: break-glass identities are sealed and reviewed on each unseal */
                                 include_break_glass?: boolean;
@@ -13843,7 +16057,7 @@ export interface operations {
                     filter?: {
                         /** @description an e-mail address */
                         owner?: string;
-                        function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure")[];
+                        function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security")[];
                         entity?: string;
                         /** @description default false: break-glass identities are sealed and reviewed on each unseal */
                         include_break_glass?: boolean;
@@ -13868,7 +16082,7 @@ export interface operations {
                         filter: {
                             /** @description an e-mail address */
                             owner?: string;
-                            function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure")[];
+                            function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security")[];
                             entity?: string;
                             /** @description default false: break-glass identities are sealed and reviewed on each unseal */
                             include_break_glass?: boolean;
@@ -13964,7 +16178,7 @@ export interface operations {
                         filter: {
                             /** @description an e-mail address */
                             owner?: string;
-                            function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure")[];
+                            function?: ("custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security")[];
                             entity?: string;
                             /** @description default false: break-glass identities are sealed and reviewed on each unseal */
                             include_break_glass?: boolean;
@@ -14136,7 +16350,7 @@ export interface operations {
                     /** @description narrow: the actions the identity keeps */
                     actions?: string[];
                     /** @description narrow: the scopes the identity keeps */
-                    scopes?: {
+                    scopes?: ({
                         entity: string;
                         /**
                          * @description MiCA crypto-asset service id
@@ -14148,7 +16362,10 @@ export interface operations {
                          * @enum {string}
                          */
                         jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
-                    }[];
+                    } | {
+                        product: string;
+                        channel?: string;
+                    })[];
                     notes: string;
                 };
             };
@@ -15018,8 +17235,8 @@ export interface operations {
                     owner: string;
                     purpose: string;
                     /** @enum {string} */
-                    function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure";
-                    scopes: {
+                    function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security";
+                    scopes: ({
                         entity: string;
                         /**
                          * @description MiCA crypto-asset service id
@@ -15031,7 +17248,10 @@ export interface operations {
                          * @enum {string}
                          */
                         jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
-                    }[];
+                    } | {
+                        product: string;
+                        channel?: string;
+                    })[];
                     /** @enum {string} */
                     environment?: "production" | "staging" | "development";
                     labels?: {
@@ -15054,13 +17274,13 @@ export interface operations {
                             /** @enum {string} */
                             kind: "service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent";
                             /** @enum {string} */
-                            function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure";
+                            function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security";
                             /** @enum {string} */
                             capability: "observe" | "execute";
                             /** @description an e-mail address */
                             owner?: string;
                             purpose?: string;
-                            scopes: {
+                            scopes: ({
                                 entity: string;
                                 /**
                                  * @description MiCA crypto-asset service id
@@ -15072,7 +17292,10 @@ export interface operations {
                                  * @enum {string}
                                  */
                                 jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
-                            }[];
+                            } | {
+                                product: string;
+                                channel?: string;
+                            })[];
                             /** @description entitled actions; default per function */
                             actions?: string[];
                             /** @enum {string} */
@@ -15226,13 +17449,13 @@ export interface operations {
                                 /** @enum {string} */
                                 kind: "service_account" | "api_key" | "workload" | "signing_key" | "pipeline" | "wallet_integration" | "ai_agent";
                                 /** @enum {string} */
-                                function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure";
+                                function: "custody" | "trading" | "settlement" | "reconciliation" | "customer_support" | "reporting" | "infrastructure" | "release_engineering" | "update_distribution" | "device_management" | "product_security";
                                 /** @enum {string} */
                                 capability: "observe" | "execute";
                                 /** @description an e-mail address */
                                 owner?: string;
                                 purpose?: string;
-                                scopes: {
+                                scopes: ({
                                     entity: string;
                                     /**
                                      * @description MiCA crypto-asset service id
@@ -15244,7 +17467,10 @@ export interface operations {
                                      * @enum {string}
                                      */
                                     jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
-                                }[];
+                                } | {
+                                    product: string;
+                                    channel?: string;
+                                })[];
                                 /** @description entitled actions; default per function */
                                 actions?: string[];
                                 /** @enum {string} */
@@ -15503,6 +17729,12 @@ export interface operations {
                         /** @description e.g. wallet, account */
                         kind?: string;
                         id?: string;
+                    } | {
+                        product: string;
+                        channel?: string;
+                        /** @description e.g. release, firmware, device */
+                        kind?: string;
+                        id?: string;
                     };
                     /** @description attested, session_purpose and environment are required unless the principal is a token; for a token, a value that differs from what the token carries is a deny (builtin:context-conflicts-with-token). device_posture is required unless the principal is a session; for a session, attested may be left out (false: a person is no attested workload), and device_posture, mfa, session_age_seconds and acr are the session’s: a value that differs is a deny (builtin:context-conflicts-with-session) */
                     context: {
@@ -15632,6 +17864,12 @@ export interface operations {
                              */
                             jurisdiction: "AT" | "BE" | "BG" | "HR" | "CY" | "CZ" | "DK" | "EE" | "FI" | "FR" | "DE" | "GR" | "HU" | "IE" | "IT" | "LV" | "LT" | "LU" | "MT" | "NL" | "PL" | "PT" | "RO" | "SK" | "SI" | "ES" | "SE" | "IS" | "LI" | "NO";
                             /** @description e.g. wallet, account */
+                            kind?: string;
+                            id?: string;
+                        } | {
+                            product: string;
+                            channel?: string;
+                            /** @description e.g. release, firmware, device */
                             kind?: string;
                             id?: string;
                         };

@@ -20,8 +20,16 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { withLeiCheckDigits } from '../../src/core/lei.js';
-import { checkRules, decidePower, scopeKey, type LifecycleRules, type ScopeAuthority, type ScopeState } from '../../src/core/lifecycle.js';
-import type { Authorisation, Identity, LegalEntity, Scope } from '../../src/core/model.js';
+import {
+  checkRules,
+  decidePower,
+  scopeKey,
+  type AuthorityLookup,
+  type LifecycleRules,
+  type ScopeAuthority,
+  type ScopeState,
+} from '../../src/core/lifecycle.js';
+import type { Authorisation, Identity, LegalEntity, MicaScope as Scope } from '../../src/core/model.js';
 import { mulberry32 } from '../../src/demo/prng.js';
 import {
   ActionVocabulary,
@@ -264,7 +272,7 @@ export function buildScenario(opts: { identities?: number; requests?: number } =
       ...(a.conditions ? { conditions: { denied_actions: a.conditions.denied_actions ?? [] } } : {}),
     });
   }
-  const lookup = (scope: Scope) => authorityByKey.get(scopeKey(scope));
+  const lookup = ((scope: Scope) => authorityByKey.get(scopeKey(scope))) as AuthorityLookup;
   const stateByKey = new Map(scopes.map((s) => [s.key, s.state]));
 
   // --- Identities ------------------------------------------------------------------------------
@@ -338,7 +346,7 @@ export function buildScenario(opts: { identities?: number; requests?: number } =
     const identity = identities[k]!;
     const principal = principals[k]!;
     const action = rnd() < 0.85 ? pick(identity.actions) : pick(DEFAULT_ACTIONS).id;
-    const scope = rnd() < 0.85 ? pick(identity.scopes) : pick(scopes).scope;
+    const scope = rnd() < 0.85 ? (pick(identity.scopes) as Scope) : pick(scopes).scope;
     const key = scopeKey(scope);
     const cls = vocabulary.classOf(action)!;
     const context: RequestContext = {

@@ -15,6 +15,8 @@ import { IdentityPage } from './pages/Identity';
 import { Inventory } from './pages/Inventory';
 import { Ledger } from './pages/Ledger';
 import { Overview } from './pages/Overview';
+import { Product } from './pages/Product';
+import { Products } from './pages/Products';
 import { SignIn } from './pages/SignIn';
 
 const NAV: [string, string][] = [
@@ -22,6 +24,7 @@ const NAV: [string, string][] = [
   ['/inventory', 'Inventory'],
   ['/discovery', 'Discovery'],
   ['/authorisations', 'Authorisations'],
+  ['/products', 'Products'],
   ['/approvals', 'Approvals'],
   ['/findings', 'Findings'],
   ['/ledger', 'Ledger'],
@@ -122,6 +125,8 @@ function Shell({ session }: { session: Session }) {
             <Route path="/identities/:id">{(p) => <IdentityPage id={p.id} />}</Route>
             <Route path="/authorisations" component={Authorisations} />
             <Route path="/authorisations/:id">{(p) => <Authorisation id={p.id} />}</Route>
+            <Route path="/products" component={Products} />
+            <Route path="/products/:id">{(p) => <Product id={p.id} />}</Route>
             <Route path="/approvals" component={Approvals} />
             <Route path="/findings" component={Findings} />
             <Route path="/ledger" component={Ledger} />

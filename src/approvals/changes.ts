@@ -4,11 +4,12 @@
 // the transaction of its deciding approval, checked again, on top of the version it was based on.
 import { randomBytes } from 'node:crypto';
 import { MandateError } from '../core/errors.js';
-import type { LifecycleRules } from '../core/lifecycle.js';
+import type { LifecycleRules, ProductLifecycleRules } from '../core/lifecycle.js';
 import { appendEvents } from '../ledger/log.js';
 import type { PolicyService } from '../policy/store.js';
 import { refreshPower } from '../state/power.js';
 import type { LifecycleRulesStore } from '../state/lifecycle-rules.js';
+import { checkProductRulesDoc, currentProductRules, pushProductRules } from '../state/product-rules.js';
 import type { Database, Sql } from '../store/db.js';
 import type { Approval, ApprovalEngine } from '../state/approvals.js';
 
@@ -22,7 +23,7 @@ export interface ChangeRequest {
   /** The version the change was based on; it is published only on top of it. */
   base_version: number;
   /** What it publishes: the policy text, or the rules document. */
-  change: { text: string } | { rules: LifecycleRules };
+  change: { text: string } | { rules: LifecycleRules } | { rules: ProductLifecycleRules; regime: 'cra' };
   result: { version: number } | null;
   approval: Approval | undefined;
   created_at: string;
@@ -144,20 +145,19 @@ export function changeRequestService({ db, clock, approvals, policies, lifecycle
   approvals.register('lifecycle_rules_change', {
     async approved(tx, a, at) {
       const cr = (await load(tx, a.subject.id))!;
-      const current = await lifecycleRules.current(tx);
+      // Product rules (CRA) are versioned apart from the MiCA rules, and published the same way.
+      const cra = (cr.change as { regime?: string }).regime === 'cra';
+      const current = cra ? await currentProductRules(tx) : await lifecycleRules.current(tx);
       if (current.version !== cr.base_version)
         throw new MandateError(
           'PRECONDITION_FAILED',
-          `the lifecycle rules changed since change ${cr.id} was asked for (based on ` +
+          `the ${cra ? 'product ' : ''}lifecycle rules changed since change ${cr.id} was asked for (based on ` +
             `version ${cr.base_version}, now ${current.version}): ask again`,
         );
-      const pushed = await lifecycleRules.pushIn(
-        tx,
-        cr.requester,
-        (cr.change as { rules: LifecycleRules }).rules,
-        at,
-        `change ${cr.id} approved by ${a.votes.map((v) => v.voter).join(', ')}`,
-      );
+      const why = `change ${cr.id} approved by ${a.votes.map((v) => v.voter).join(', ')}`;
+      const pushed = cra
+        ? await pushProductRules(tx, cr.requester, (cr.change as { rules: ProductLifecycleRules }).rules, at, why)
+        : await lifecycleRules.pushIn(tx, cr.requester, (cr.change as { rules: LifecycleRules }).rules, at, why);
       await tx.run("UPDATE change_requests SET status = 'applied', result = ? WHERE id = ?", [
         JSON.stringify({ version: pushed.version }),
         cr.id,
@@ -168,7 +168,7 @@ export function changeRequestService({ db, clock, approvals, policies, lifecycle
       const refreshed = await refreshPower(tx, {
         identityIds: 'all',
         actor: cr.requester,
-        why: `lifecycle rules version ${pushed.version} published (change ${cr.id})`,
+        why: `${cra ? 'product ' : ''}lifecycle rules version ${pushed.version} published (change ${cr.id})`,
         key: cr.id,
         at,
         receivers,
@@ -201,6 +201,17 @@ export function changeRequestService({ db, clock, approvals, policies, lifecycle
 
     /** Asks to publish new lifecycle rules: checked now, published once approved. */
     async requestRules(actor: string, doc: unknown): Promise<ChangeRequest> {
+      if ((doc as { regime?: unknown } | null)?.regime === 'cra') {
+        const rules = checkProductRulesDoc(doc);
+        const base = await currentProductRules(db);
+        return open(
+          actor,
+          'lifecycle_rules_change',
+          base.version,
+          { rules, regime: 'cra' },
+          `${actor} asks to publish product lifecycle rules ${rules.id} on top of version ${base.version}`,
+        );
+      }
       const checked = lifecycleRules.check(doc);
       const current = await lifecycleRules.current();
       return open(

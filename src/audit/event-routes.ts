@@ -83,6 +83,7 @@ export function registerEventRoutes(fastify: FastifyInstance, db: Database): voi
     people: ['person', 'Person'],
     vendors: ['vendor', 'Vendor'],
     authorisations: ['authorisation', 'Authorisation'],
+    products: ['product', 'Product'],
     identities: ['identity', 'Identity'],
   } as const;
   for (const [path, [type, noun]] of Object.entries(KINDS)) {

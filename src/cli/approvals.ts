@@ -52,7 +52,8 @@ function timestampOf(value: string, flag: string): string {
 }
 
 const truncate = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
-const scopeText = (s: { entity: string; service: string; jurisdiction: string }) => `${s.entity}/${s.service}/${s.jurisdiction}`;
+const scopeText = (s: { entity: string; service: string; jurisdiction: string } | { product: string; channel?: string }) =>
+  'product' in s ? `product:${s.product}${s.channel ? `/${s.channel}` : ''}` : `${s.entity}/${s.service}/${s.jurisdiction}`;
 const approvalsGiven = (a: Approval) => a.votes.filter((v) => v.decision === 'approve').length;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 

@@ -191,17 +191,27 @@ export function registerComplianceCommands(program: Command, clientOf: ClientOf,
   const evidence = program.command('evidence').description('signed evidence packs for supervisors and auditors');
   evidence
     .command('export')
-    .description('one signed pack (.tar.gz) for an entity and member state; verify it with mandate ledger verify <file>')
-    .requiredOption('--entity <id>', 'the legal entity')
-    .requiredOption('--jurisdiction <cc>', 'the member state, e.g. IT')
+    .description(
+      'one signed pack (.tar.gz) for an entity and member state, or for one product (CRA); verify it with mandate ledger verify <file>',
+    )
+    .option('--entity <id>', 'the legal entity (with --jurisdiction)')
+    .option('--jurisdiction <cc>', 'the member state, e.g. IT')
+    .option('--product <id>', 'a product: its pack for the technical documentation (instead of --entity and --jurisdiction)')
     .option('--as-of <time>', 'as it stood at that time (default: now)')
     .requiredOption('--out <file>', 'where to write it (a new file)')
-    .action(async (o: { entity: string; jurisdiction: string; asOf?: string; out: string }, cmd: Command) => {
+    .action(async (o: { entity?: string; jurisdiction?: string; product?: string; asOf?: string; out: string }, cmd: Command) => {
+      if (o.product === undefined ? !o.entity || !o.jurisdiction : o.entity !== undefined || o.jurisdiction !== undefined)
+        throw new CliError('give --entity and --jurisdiction, or --product alone', 2, {
+          code: 'BAD_FLAG',
+          field: o.product === undefined ? '--entity' : '--product',
+        });
       const { client } = clientOf(cmd);
       const bytes = await client.download(
         '/v1/evidence-packs',
         o.out,
-        { entity: o.entity, jurisdiction: o.jurisdiction, ...(o.asOf ? { as_of: o.asOf } : {}) },
+        o.product !== undefined
+          ? { product: o.product, ...(o.asOf ? { as_of: o.asOf } : {}) }
+          : { entity: o.entity, jurisdiction: o.jurisdiction, ...(o.asOf ? { as_of: o.asOf } : {}) },
         `exporting the evidence pack to ${o.out}`,
       );
       print(`wrote ${bytes} bytes to ${o.out}; verify it offline with: mandate ledger verify ${o.out} --key <the ledger's verifier key>`);

@@ -207,7 +207,8 @@ function firstBad(report: PackReport | VerifyReport): string {
 
 function packOk(pack: PackReport): string {
   return (
-    `OK: evidence pack for ${pack.entity} in ${pack.jurisdiction} as of ${pack.as_of}: ${pack.files} files, ` +
+    `OK: evidence pack for ${pack.product ? `product ${pack.product} of ` : ''}${pack.entity} in ${pack.jurisdiction} ` +
+    `as of ${pack.as_of}: ${pack.files} files, ` +
     `${pack.events} ledger events with inclusion proofs, signed manifest and checkpoint verified, OSCAL ${pack.oscal}`
   );
 }

@@ -27,11 +27,13 @@ import { registerReviewCommands } from './reviews.js';
 import { endSession, isSession, openBrowser, ssoSignIn } from './signin.js';
 import { registerDiscoveryCommands } from './discovery.js';
 import { registerComplianceCommands } from './compliance.js';
+import { registerCraCommands } from './cra.js';
 import { DENY_EXIT, registerEnforcementCommands } from './enforcement.js';
 import { registerKeyCommands } from './keys.js';
 import { registerLedgerCommands } from './ledger.js';
 import { registerPowerCommand } from './power.js';
 import { registerRegulatoryCommands } from './regulatory.js';
+import { registerProductCommands } from './products.js';
 import { table } from './table.js';
 
 export type { CliIo } from './output.js';
@@ -63,6 +65,7 @@ const IDENTITY_FILTERS = [
   'entity',
   'service',
   'jurisdiction',
+  'product',
   'kind',
   'function',
   'capability',
@@ -404,12 +407,18 @@ export function buildCli(): Command {
   showCommand(authorisations, 'authorisations');
 
   registerRegulatoryCommands(authorisations, program, clientOf, print);
+
+  const products = program.command('products').description('products with digital elements (Cyber Resilience Act) and their status');
+  listCommand(products, 'products', ['id', 'name', 'manufacturer', 'category', 'status', 'support_period_end'], ['manufacturer', 'status']);
+  showCommand(products, 'products');
+  registerProductCommands(products, clientOf, print);
   registerLedgerCommands(program, clientOf, print);
   registerKeyCommands(program, clientOf, print);
   registerEnforcementCommands(program, clientOf, print);
   registerApprovalCommands(program, clientOf, print);
   registerReviewCommands(program, clientOf, print);
   registerComplianceCommands(program, clientOf, print);
+  registerCraCommands(program, clientOf, print);
   registerDiscoveryCommands(program, clientOf, print);
   registerAdminCommands(program, print);
 
@@ -584,6 +593,7 @@ const COMMON = [
   'import',
   'identities',
   'authorisations',
+  'products',
   'events',
   'approvals',
   'access',

@@ -3,14 +3,14 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse } from 'yaml';
-import { checkRules } from '../core/lifecycle.js';
+import { checkAnyRules } from '../core/lifecycle.js';
 import { checkRuleTests, runRuleTests } from '../core/lifecycle-tests.js';
 import { ActionVocabulary } from '../core/vocabulary.js';
 import { cappedLimit, CliError, type Client } from './client.js';
 import { note } from './output.js';
 import { table } from './table.js';
 
-type ClientOf = (cmd: Command) => { client: Client; json: boolean };
+export type ClientOf = (cmd: Command) => { client: Client; json: boolean };
 
 function readDoc(file: string): unknown {
   let text: string;
@@ -37,7 +37,7 @@ interface ImpactBody {
   return_paths: { scope: string; action: string; identities: number }[];
 }
 
-function describeImpact(b: ImpactBody, max = 50): string {
+export function describeImpact(b: ImpactBody, max = 50): string {
   const lines = [
     `Moves: ${b.moved.map((m) => `${m.id} ${m.from} → ${m.to}${m.via ? ` (follows ${m.via})` : ''}`).join('; ')}`,
     `Identities: ${b.counts.suspend} suspended, ${b.counts.narrow} narrowed, ${b.counts.restore} restored, ${b.counts.unchanged} untouched`,
@@ -54,6 +54,34 @@ function describeImpact(b: ImpactBody, max = 50): string {
   list('Connector actions', b.connector_actions, (c) => `${c.action} ${c.connector}:${c.target} (${c.identity})`);
   list('Return paths kept open', b.return_paths, (r) => `${r.scope} ${r.action} by ${r.identities} identities`);
   return lines.join('\n');
+}
+
+/** `approve` and `reject` of a proposed transition (of authorisations or of products), under `parent`. */
+export function voteCommands(parent: Command, clientOf: ClientOf, print: (s: string) => void): void {
+  for (const decision of ['approve', 'reject'] as const) {
+    parent
+      .command(`${decision} <transitionId>`)
+      .description(`${decision} a proposed transition (not your own)`)
+      .option('--reason <text>', 'why')
+      .action(async (id: string, o: { reason?: string }, cmd: Command) => {
+        const { client, json } = clientOf(cmd);
+        const { body: t } = await client.call('POST', `/v1/transitions/{id}/${decision}`, {
+          path: { id },
+          body: o.reason ? { reason: o.reason } : {},
+        });
+        // The document leaves a transition's result open; once applied it counts what the cascade did.
+        const result = t.result as { counts: Record<string, number>; outbox: number } | null | undefined;
+        const c = result?.counts;
+        print(
+          json
+            ? JSON.stringify(t, null, 2)
+            : `transition ${t.id} is ${t.status}` +
+                (c
+                  ? `: ${c.suspend} suspended, ${c.narrow} narrowed, ${c.restore} restored; ` + `${result!.outbox} connector actions queued`
+                  : ''),
+        );
+      });
+  }
 }
 
 export function registerRegulatoryCommands(
@@ -130,30 +158,7 @@ export function registerRegulatoryCommands(
       },
     );
 
-  for (const decision of ['approve', 'reject'] as const) {
-    authorisations
-      .command(`${decision} <transitionId>`)
-      .description(`${decision} a proposed transition (not your own)`)
-      .option('--reason <text>', 'why')
-      .action(async (id: string, o: { reason?: string }, cmd: Command) => {
-        const { client, json } = clientOf(cmd);
-        const { body: t } = await client.call('POST', `/v1/transitions/{id}/${decision}`, {
-          path: { id },
-          body: o.reason ? { reason: o.reason } : {},
-        });
-        // The document leaves a transition's result open; once applied it counts what the cascade did.
-        const result = t.result as { counts: Record<string, number>; outbox: number } | null | undefined;
-        const c = result?.counts;
-        print(
-          json
-            ? JSON.stringify(t, null, 2)
-            : `transition ${t.id} is ${t.status}` +
-                (c
-                  ? `: ${c.suspend} suspended, ${c.narrow} narrowed, ${c.restore} restored; ` + `${result!.outbox} connector actions queued`
-                  : ''),
-        );
-      });
-  }
+  voteCommands(authorisations, clientOf, print);
 
   const transitions = program.command('transitions').description('authorisation transitions');
   transitions
@@ -192,7 +197,7 @@ export function registerRegulatoryCommands(
     .description('run rule tests (state + identity → expected outcome) against a rules file, locally')
     .action(async (rulesFile: string, testsFile: string, _o: unknown, cmd: Command) => {
       const { json } = clientOf(cmd);
-      const rules = checkRules(readDoc(rulesFile));
+      const rules = checkAnyRules(readDoc(rulesFile));
       if (!rules.rules)
         throw new CliError(`${rulesFile} is not valid:\n${rules.issues.map((i) => `  ${i.field}: ${i.reason}`).join('\n')}`, 1);
       const tests = checkRuleTests(readDoc(testsFile));
@@ -224,9 +229,11 @@ export function registerRegulatoryCommands(
   policy
     .command('show')
     .description('the lifecycle rules in force')
-    .action(async (_o: unknown, cmd: Command) => {
+    .option('--cra', 'the product lifecycle rules (Cyber Resilience Act) instead of the MiCA rules')
+    .action(async (o: { cra?: boolean }, cmd: Command) => {
       const { client } = clientOf(cmd);
-      print(JSON.stringify((await client.call('GET', '/v1/lifecycle-rules')).body, null, 2));
+      const { body } = o.cra ? await client.call('GET', '/v1/lifecycle-rules/cra') : await client.call('GET', '/v1/lifecycle-rules');
+      print(JSON.stringify(body, null, 2));
     });
 
   const outbox = program.command('outbox').description('connector deliveries (switching identities off and on in other systems)');

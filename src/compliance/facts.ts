@@ -13,6 +13,8 @@ import { getAllRecords, getCustomActions } from '../state/records.js';
 import type { Finding as LapsedReview } from '../reviews/service.js';
 import type { Sql } from '../store/db.js';
 import { DAY } from './findings.js';
+import { gatherProductFacts } from './product-facts.js';
+import { gatherCraReportFacts } from './cra-facts.js';
 
 /** The parts of a logged decision (decision.recorded, or one of decisions.recorded/reported) the usage facts read. */
 interface LoggedDecision {
@@ -209,6 +211,8 @@ export async function gatherFacts(
     return { campaign: campaign ?? '', identity: f.subject.id, due_at: f.since, reviewer: f.reviewer };
   });
   const discovery = extra.discovery ? await extra.discovery(sql) : [];
+  const products = await gatherProductFacts(sql);
+  const craReports = await gatherCraReportFacts(sql);
   const [cp] = await sql.all<{ size: number; created_at: string }>(
     'SELECT size, created_at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1',
   );
@@ -229,6 +233,8 @@ export async function gatherFacts(
     overdueReviews,
     discovery,
     ledger: { last_checkpoint_at: cp?.created_at ?? null, checkpoint_size: Number(cp?.size ?? 0), size: upto },
+    products,
+    craReports,
     settings,
   };
 }

@@ -5,15 +5,18 @@
 // refresh of stored power (src/state/power.ts) call planCascade: there is one engine, not two.
 import {
   decidePower,
+  productKey,
   scopeKey,
   type AuthorityLookup,
   type LifecycleRules,
   type Outcome,
   type PowerDecision,
+  type ProductAuthority,
+  type ProductLifecycleRules,
   type ScopeAuthority,
 } from './lifecycle.js';
-import type { Authorisation, Identity, Scope } from './model.js';
-import type { ActionVocabulary, AuthorisationStatus, IdentityStatus } from './vocabulary.js';
+import { channelsOf, isProductScope, type Authorisation, type Identity, type Product, type Scope } from './model.js';
+import type { ActionVocabulary, AuthorisationStatus, IdentityStatus, ProductStatus } from './vocabulary.js';
 
 /** Which authorisation statuses may follow which (MiCA Art. 59–64, 94; docs/domain.md). */
 const AUTHORISATION_TRANSITIONS: Readonly<Record<AuthorisationStatus, readonly AuthorisationStatus[]>> = {
@@ -127,6 +130,8 @@ export interface CascadeInput {
   /** Scope keys whose authorisation moved: the return paths that stay open are counted there. */
   movedScopes: ReadonlySet<string>;
   rules: LifecycleRules;
+  /** The product lifecycle rules in force (CRA), for identities with product scopes. */
+  productRules?: ProductLifecycleRules;
   vocabulary: ActionVocabulary;
   /**
    * Whether the lifecycle may lift its own suspensions here (default true). A change of the
@@ -152,13 +157,14 @@ export function planCascade(input: CascadeInput): CascadePlan {
   // inner loop (20,000 identities and more), and its garbage was a large share of its time.
   const changes: IdentityChange[] = [];
   for (const identity of input.identities) {
-    const decision = decidePower(identity, input.after, input.rules, input.vocabulary);
+    const decision = decidePower(identity, input.after, input.rules, input.vocabulary, input.productRules);
     const prior = input.prior.get(identity.id);
     const removed: IdentityChange['removed'] = [];
     const lawful: IdentityChange['lawful'] = [];
     for (const s of decision.scopes) {
       const key = scopeKey(s.scope);
-      const moved = input.movedScopes.has(key);
+      // A product moves as a whole: every channel scope of it moved.
+      const moved = input.movedScopes.has(key) || (isProductScope(s.scope) && input.movedScopes.has(productKey(s.scope.product)));
       let actions: string[] | undefined;
       for (const v of s.verdicts) {
         if (!v.lawful) {
@@ -277,14 +283,46 @@ export function planCascade(input: CascadeInput): CascadePlan {
   };
 }
 
-/** A lookup over authorisations by scope, with some overridden (the state after a transition). */
+/** What the engine knows of a product: its status, category, channels and whether an exploited vulnerability is open. */
+export function productAuthority(p: Product, exploited: boolean): ProductAuthority {
+  return { id: p.id, status: p.status, category: p.category, exploited, channels: channelsOf(p) };
+}
+
+/**
+ * A lookup over authorisations by scope and products by id, with some overridden (the state after
+ * a transition; product overrides are keyed `product:<id>`). `exploited`: the products with an
+ * actively exploited vulnerability open.
+ */
 export function authorityLookup(
   authorisations: Iterable<Authorisation>,
-  overrides: ReadonlyMap<string, ScopeAuthority> = new Map(),
+  overrides: ReadonlyMap<string, ScopeAuthority | ProductAuthority> = new Map(),
+  products: Iterable<Product> = [],
+  exploited: ReadonlySet<string> = new Set(),
 ): AuthorityLookup {
-  const byScope = new Map<string, ScopeAuthority>();
+  const byScope = new Map<string, ScopeAuthority | ProductAuthority>();
   for (const a of authorisations)
     byScope.set(scopeKey(a), { id: a.id, status: a.status, ...(a.conditions ? { conditions: a.conditions } : {}) });
+  for (const p of products) byScope.set(productKey(p.id), productAuthority(p, exploited.has(p.id)));
   for (const [k, v] of overrides) byScope.set(k, v);
-  return (s) => byScope.get(scopeKey(s));
+  return ((s: Scope) => byScope.get(isProductScope(s) ? productKey(s.product) : scopeKey(s))) as AuthorityLookup;
+}
+
+/**
+ * Which product statuses may follow which (CRA; docs/cra.md). A product is assessed before it is
+ * placed on the market (Art. 32, 28); a substantial modification sends it back to development for
+ * a new assessment (Art. 3); on the market it may reach the end of its support period
+ * (Art. 13(8)), which an extension of the period reverses, or be withdrawn or recalled (defined in
+ * Art. 3; ordered under Art. 54-58), which a corrective action that restores conformity reverses.
+ */
+const PRODUCT_TRANSITIONS: Readonly<Record<ProductStatus, readonly ProductStatus[]>> = {
+  in_development: ['assessed'],
+  assessed: ['on_market', 'in_development'],
+  on_market: ['support_ended', 'withdrawn', 'recalled', 'in_development'],
+  support_ended: ['on_market', 'withdrawn', 'recalled'],
+  withdrawn: ['on_market', 'recalled', 'support_ended'],
+  recalled: ['on_market', 'withdrawn', 'support_ended'],
+};
+
+export function productTransitionAllowed(from: ProductStatus, to: ProductStatus): boolean {
+  return PRODUCT_TRANSITIONS[from].includes(to);
 }

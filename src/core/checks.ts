@@ -5,7 +5,9 @@
 import { DISCOVERY_CHECKS, type SuggestedFinding } from './discovery.js';
 import type { Severity } from './evidence.js';
 import { scopeKey } from './lifecycle.js';
-import type { Authorisation, Identity, Person } from './model.js';
+import { isProductScope, type Authorisation, type Identity, type Person } from './model.js';
+import { CRA_REPORT_CHECKS, type CraReportFact } from './cra-checks.js';
+import { PRODUCT_CHECKS, type ProductFacts } from './product-checks.js';
 import type { ActionClass } from './vocabulary.js';
 
 export interface CheckFacts {
@@ -50,6 +52,10 @@ export interface CheckFacts {
   discovery?: readonly SuggestedFinding[];
   /** When the ledger's newest signed checkpoint was made, and how many events it covers of how many. */
   ledger: { last_checkpoint_at: string | null; checkpoint_size: number; size: number };
+  /** Products, their lifecycle rules in force and the exceptions register, for the CRA checks (product-checks.ts). */
+  products?: ProductFacts;
+  /** The CRA Article 14 reports with their milestones, for the reporting-clock check (cra-checks.ts). */
+  craReports?: readonly CraReportFact[];
   settings: CheckSettings;
 }
 
@@ -289,6 +295,7 @@ export const CHECKS: readonly CheckDefinition[] = [
       for (const { record: i } of ids) {
         const power = f.power.get(i.id);
         for (const s of i.scopes) {
+          if (isProductScope(s)) continue; // a product scope's status is the product's (the CRA checks, product-checks.ts)
           const key = scopeKey(s);
           const auth = byScope.get(key);
           if (auth && LIVE.has(auth.status)) continue;
@@ -493,6 +500,10 @@ export const CHECKS: readonly CheckDefinition[] = [
       };
     },
   },
+  // The Cyber Resilience Act's identity controls over product identities (product-checks.ts; docs/cra.md).
+  ...PRODUCT_CHECKS,
+  // The CRA Article 14 reporting clock (cra-checks.ts, cra-clock.ts; docs/cra.md).
+  ...CRA_REPORT_CHECKS,
   // Discovery (docs/discovery.md): what reconciling the real systems with the inventory found.
   ...Object.values(DISCOVERY_CHECKS).map(
     (d): CheckDefinition => ({

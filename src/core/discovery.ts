@@ -659,7 +659,7 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
       for (const { ii } of pairsOf(ai)) {
         ids.add(ii);
         envs.add(identities[ii]!.environment);
-        for (const s of identities[ii]!.scopes ?? []) entities.add(s.entity);
+        for (const s of identities[ii]!.scopes ?? []) if ('entity' in s) entities.add(s.entity);
       }
     }
     // Several accounts holding one credential is reuse whatever they are declared as; across

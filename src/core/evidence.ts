@@ -120,9 +120,75 @@ export interface EvidenceData {
     /** Decided on an emergency path: nobody approved it; the post-incident review as it stood at as-of. */
     emergency?: EmergencyReview;
   }[];
-  exceptions: { id: string; identity: string; control: string; status: string; expires_at: string; justification: string }[];
+  exceptions: {
+    id: string;
+    identity: string;
+    control: string;
+    status: string;
+    expires_at: string;
+    justification: string;
+    /** Product packs: the scope the exception covers and its compensating controls. */
+    scope?: string;
+    compensating_controls?: string[];
+  }[];
   policies: { version: number; digest: string; ids: string[] };
   ledger: { origin: string; size: number; root: string; checkpoint: string; cited: number };
+  /** A pack for one product (CRA; Annex VII technical documentation): what it holds beyond the common parts. */
+  product?: ProductEvidence;
+}
+
+/** One product's evidence as of the pack's time (src/evidence/product-pack.ts). */
+export interface ProductEvidence {
+  id: string;
+  name: string;
+  manufacturer: string;
+  category: string;
+  status: string;
+  versions: string[];
+  channels: string[];
+  member_states: string[];
+  placed_on_market: string | null;
+  support_period_end: string | null;
+  conformity_assessment: { procedure: string; reference: string; notified_body?: string } | null;
+  declaration_of_conformity: string | null;
+  /** The product's recorded changes (creation, updates, status changes) up to as-of. */
+  history: EvidenceEvent[];
+  /** The product lifecycle rules then in force (version 0: the shipped default). */
+  rules: { version: number; id: string };
+  /**
+   * Who could act for the product: each identity with a product scope of it, per scope, its product
+   * actions lawful then (alone), lawful only with a second approval, and denied.
+   */
+  power: { identity: string; scope: string; lawful: string[]; approval: string[]; denied: string[] }[];
+  /** Just-in-time grants, exceptions and break-glass windows of those identities in the product's scopes. */
+  grants: {
+    id: string;
+    kind: string;
+    identity: string;
+    actions: string[];
+    scope: string;
+    status: string;
+    starts_at: string;
+    expires_at: string;
+    ended_at: string | null;
+    end_reason: string | null;
+  }[];
+  /** Revocations: suspensions, revocations, narrowings and token revocations of those identities. */
+  revocations: EvidenceEvent[];
+  /** Connector switch-offs of those identities: when asked and when done. */
+  switch_offs: { id: string; identity: string; requested_at: string; done_at: string | null; status: string }[];
+  /** The Article 14 timeline: the product's actively exploited vulnerabilities and severe incidents. */
+  reports: {
+    id: string;
+    kind: string;
+    status: string;
+    title: string;
+    aware_at: string;
+    owner: string;
+    milestones: { milestone: string; at: string; reference: string; by: string }[];
+    deadlines: { milestone: string; article: string; due_at: string | null; submitted_at: string | null; state: string }[];
+    history: EvidenceEvent[];
+  }[];
 }
 
 /** The post-incident review an emergency (break-glass unseal, emergency transition) owes, as of the pack's time. */

@@ -2,12 +2,19 @@
 // the caps, and the checks a request must pass before anyone is asked to approve it. Plain
 // functions over data; the service in src/grants does the I/O.
 import { Type, type Static } from '@sinclair/typebox';
-import { actionVerdict } from '@mandate/sdk/decision';
+import { actionVerdict, productVerdict } from '@mandate/sdk/decision';
 import type { ApprovalRisk } from './approvals.js';
 import { MandateError } from './errors.js';
-import { ruleSubject, scopeKey, type ScopeAuthority, type LifecycleRules } from './lifecycle.js';
-import { ActionId, Enum, Id, Scope, Text, Timestamp, type Identity } from './model.js';
-import type { ActionVocabulary, IdentityFunction } from './vocabulary.js';
+import {
+  ruleSubject,
+  scopeKey,
+  type ProductAuthority,
+  type ProductLifecycleRules,
+  type ScopeAuthority,
+  type LifecycleRules,
+} from './lifecycle.js';
+import { ActionId, Enum, Id, isProductScope, Scope, Text, Timestamp, type Identity } from './model.js';
+import { PRODUCT_ACTIONS, type ActionVocabulary, type IdentityFunction } from './vocabulary.js';
 
 const HOUR = 3600;
 
@@ -20,6 +27,11 @@ export const ACCESS_DURATION_CAPS: Readonly<Record<IdentityFunction, number>> = 
   customer_support: 8 * HOUR,
   reporting: 8 * HOUR,
   infrastructure: 4 * HOUR,
+  // Product identities: what they ship reaches users' devices.
+  release_engineering: 2 * HOUR,
+  update_distribution: 2 * HOUR,
+  device_management: 2 * HOUR,
+  product_security: 8 * HOUR,
 };
 /** A break-glass window: at most 4 hours when approved, 1 hour on the emergency path. */
 export const BREAK_GLASS_CAP_S = 4 * HOUR;
@@ -114,8 +126,9 @@ export function checkGrantable(
   scope: Scope,
   vocabulary: ActionVocabulary,
   rules: LifecycleRules,
-  authority: ScopeAuthority | undefined,
+  authority: ScopeAuthority | ProductAuthority | undefined,
   what: 'access' | 'exception',
+  productRules?: ProductLifecycleRules,
 ): void {
   if (identity.status !== 'active')
     throw new MandateError('INVALID_TRANSITION', `identity ${identity.id} is ${identity.status}: nothing can be granted to it`, {
@@ -136,17 +149,35 @@ export function checkGrantable(
         `identity ${identity.id} is observe-only and never executes: ${a} cannot be ${what === 'access' ? 'granted' : 'excepted'}`,
         { field: `/actions/${i}` },
       );
+    if (isProductScope(scope)) {
+      // A product scope (CRA): only product actions, lawful under the product rules (an
+      // `approval` verdict is what a just-in-time grant is for: it stays grantable).
+      if (!PRODUCT_ACTIONS.has(a))
+        throw new MandateError('VALIDATION_FAILED', `${a} is not an action of a product scope`, { field: `/actions/${i}` });
+      const product = authority as ProductAuthority | undefined;
+      if (!product) throw new MandateError('NOT_FOUND', `no product ${scope.product}`, { field: '/scope/product' });
+      const v = productRules ? productVerdict(productRules, ruleSubject(identity), scope, product, a, cls) : { lawful: false, by: 'none' };
+      if (!v.lawful)
+        throw new MandateError(
+          'SCOPE_NOT_LAWFUL',
+          `${a} is not lawful in ${scopeKey(scope)}: product ${product.id} is ${product.status} (lifecycle ${v.by}); ` +
+            'no grant reaches past the product rules',
+          { field: `/actions/${i}` },
+        );
+      return;
+    }
+    const mica = authority as ScopeAuthority | undefined;
     const verdict = actionVerdict(
       rules as never,
       ruleSubject(identity),
       scope,
-      authority?.status ?? 'none',
-      authority?.conditions?.denied_actions,
+      mica?.status ?? 'none',
+      mica?.conditions?.denied_actions,
       a,
       cls,
     );
     if (!verdict.lawful) {
-      const held = authority ? `authorisation ${authority.id} is ${authority.status}` : 'the firm holds no authorisation there';
+      const held = mica ? `authorisation ${mica.id} is ${mica.status}` : 'the firm holds no authorisation there';
       throw new MandateError(
         'SCOPE_NOT_LAWFUL',
         `${a} is not lawful in ${scopeKey(scope)}: ${held} (lifecycle ${verdict.by}); no grant reaches past the licence`,

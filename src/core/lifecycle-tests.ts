@@ -2,8 +2,20 @@
 // document with the same engine the cascade uses. A firm keeps them beside its rules.
 import { Type, type Static } from '@sinclair/typebox';
 import type { Issue } from './errors.js';
-import { decidePower, lawfulActions, type AuthorityLookup, type LifecycleRules, type Outcome } from './lifecycle.js';
-import { Enum, type Identity } from './model.js';
+import {
+  decidePower,
+  lawfulActions,
+  productKey,
+  scopeKey,
+  SCOPE_STATES,
+  type AuthorityLookup,
+  type LifecycleRules,
+  type Outcome,
+  type ProductAuthority,
+  type ProductLifecycleRules,
+  type ScopeAuthority,
+} from './lifecycle.js';
+import { Enum, isProductScope, type Identity, type Scope } from './model.js';
 import { ajvIssues, compileBody } from './schema.js';
 import {
   AUTHORISATION_STATUSES,
@@ -11,11 +23,16 @@ import {
   ENVIRONMENTS,
   IDENTITY_FUNCTIONS,
   IDENTITY_KINDS,
+  PRODUCT_CATEGORIES,
+  PRODUCT_STATUSES,
   defaultActionsFor,
   type ActionVocabulary,
 } from './vocabulary.js';
 
-const ScopeText = Type.String({ pattern: '^[A-Za-z0-9._:@-]+/[a-z_]+/[A-Z]{2}$', description: 'entity/service/jurisdiction' });
+const ScopeText = Type.String({
+  pattern: '^([A-Za-z0-9._:@-]+/[a-z_]+/[A-Z]{2}|product:[A-Za-z0-9._:@-]+(/[a-z0-9._-]+)?)$',
+  description: 'entity/service/jurisdiction, or product:<id>[/<channel>]',
+});
 
 export const RuleTests = Type.Object(
   {
@@ -24,16 +41,33 @@ export const RuleTests = Type.Object(
       Type.Object(
         {
           name: Type.String({ minLength: 1, maxLength: 300 }),
-          authorisations: Type.Array(
-            Type.Object(
-              {
-                scope: ScopeText,
-                status: Enum(AUTHORISATION_STATUSES),
-                denied_actions: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 50 })),
-              },
-              { additionalProperties: false },
+          authorisations: Type.Optional(
+            Type.Array(
+              Type.Object(
+                {
+                  scope: ScopeText,
+                  status: Enum(AUTHORISATION_STATUSES),
+                  denied_actions: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 50 })),
+                },
+                { additionalProperties: false },
+              ),
+              { maxItems: 200 },
             ),
-            { maxItems: 200 },
+          ),
+          // Products (CRA) the identity's product scopes name; a product not listed is state `none`.
+          products: Type.Optional(
+            Type.Array(
+              Type.Object(
+                {
+                  id: Type.String({ maxLength: 128 }),
+                  status: Enum(PRODUCT_STATUSES),
+                  category: Type.Optional(Enum(PRODUCT_CATEGORIES)),
+                  exploited_vulnerability: Type.Optional(Type.Boolean()),
+                },
+                { additionalProperties: false },
+              ),
+              { maxItems: 200 },
+            ),
           ),
           identity: Type.Object(
             {
@@ -73,25 +107,55 @@ export interface RuleTestResult {
   failures: string[];
 }
 
-function parseScope(text: string) {
+function parseScope(text: string): Scope {
+  if (text.startsWith('product:')) {
+    const [product, channel] = text.slice('product:'.length).split('/') as [string, string | undefined];
+    return channel ? { product, channel } : { product };
+  }
   const [entity, service, jurisdiction] = text.split('/') as [string, string, string];
-  return { entity, service, jurisdiction } as Identity['scopes'][number];
+  return { entity, service, jurisdiction } as Scope;
 }
+
+/** MiCA rules for tests of product rules, which name no authorisation: observe only. */
+const NO_MICA: LifecycleRules = {
+  version: 1,
+  id: 'none',
+  description: 'no MiCA scope in product rule tests',
+  table: Object.fromEntries(
+    SCOPE_STATES.map((s) => [s, { observe: 'allow', new_business: 'deny', return_path: 'deny' }]),
+  ) as LifecycleRules['table'],
+  rules: [],
+};
 
 export function checkRuleTests(doc: unknown): { tests?: RuleTests; issues: Issue[] } {
   const validate = compileBody(RuleTests);
   return validate(doc) ? { tests: doc as RuleTests, issues: [] } : { issues: ajvIssues(validate.errors) };
 }
 
-export function runRuleTests(rules: LifecycleRules, tests: RuleTests, vocabulary: ActionVocabulary): RuleTestResult[] {
+/** Runs rule tests against MiCA rules, or against product rules (CRA, `regime: cra`). */
+export function runRuleTests(
+  rules: LifecycleRules | ProductLifecycleRules,
+  tests: RuleTests,
+  vocabulary: ActionVocabulary,
+): RuleTestResult[] {
+  const cra = 'regime' in rules ? rules : undefined;
+  const mica = cra ? NO_MICA : (rules as LifecycleRules);
   return tests.tests.map((t) => {
-    const states = new Map(
-      t.authorisations.map((a, n) => [
+    const states = new Map<string, ScopeAuthority | ProductAuthority>(
+      (t.authorisations ?? []).map((a, n) => [
         a.scope,
         { id: `test-${n}`, status: a.status, conditions: { denied_actions: a.denied_actions ?? [] } },
       ]),
     );
-    const lookup: AuthorityLookup = (s) => states.get(`${s.entity}/${s.service}/${s.jurisdiction}`);
+    for (const p of t.products ?? [])
+      states.set(productKey(p.id), {
+        id: p.id,
+        status: p.status,
+        category: p.category ?? 'default',
+        exploited: p.exploited_vulnerability ?? false,
+        channels: [],
+      });
+    const lookup = ((s: Scope) => states.get(isProductScope(s) ? productKey(s.product) : scopeKey(s))) as AuthorityLookup;
     const i = t.identity;
     const identity: Identity = {
       id: 'test-identity',
@@ -107,14 +171,12 @@ export function runRuleTests(rules: LifecycleRules, tests: RuleTests, vocabulary
       credential: { type: 'short_lived', created: '2026-01-01' },
       ...(i.vendor ? { vendor: 'test-vendor' } : {}),
     };
-    const decision = decidePower(identity, lookup, rules, vocabulary);
+    const decision = decidePower(identity, lookup, mica, vocabulary, cra);
     const failures: string[] = [];
     if (decision.outcome !== t.expect.outcome)
       failures.push(`outcome: expected ${t.expect.outcome}, got ${decision.outcome} (${decision.why})`);
     if (t.expect.lawful) {
-      const got = Object.fromEntries(
-        lawfulActions(decision).map((p) => [`${p.scope.entity}/${p.scope.service}/${p.scope.jurisdiction}`, [...p.actions].sort()]),
-      );
+      const got = Object.fromEntries(lawfulActions(decision).map((p) => [scopeKey(p.scope), [...p.actions].sort()]));
       const want = Object.fromEntries(Object.entries(t.expect.lawful).map(([k, v]) => [k, [...v].sort()]));
       if (JSON.stringify(got, Object.keys(got).sort()) !== JSON.stringify(want, Object.keys(want).sort()))
         failures.push(`lawful: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);

@@ -2,10 +2,10 @@
 // Rules are data (YAML or JSON a firm can read, change, version and test); this engine is the
 // one function that applies them, used alike by the impact preview, the cascade and the tests.
 import { Type, type Static } from '@sinclair/typebox';
-import { actionVerdict, type RuleSubject } from '@mandate/sdk/decision';
+import { actionVerdict, productScopeKey, productVerdict, type ProductEntry, type RuleSubject } from '@mandate/sdk/decision';
 import type { Issue } from './errors.js';
 import { Enum } from './model.js';
-import type { Identity, Scope } from './model.js';
+import { isProductScope, type Identity, type MicaScope, type Scope } from './model.js';
 import { ajvIssues, compileBody } from './schema.js';
 import {
   ACTION_CLASSES,
@@ -16,6 +16,10 @@ import {
   IDENTITY_KINDS,
   MEMBER_STATES,
   MICA_SERVICES,
+  PRODUCT_ACTIONS,
+  PRODUCT_CATEGORIES,
+  PRODUCT_ONLY_ACTIONS,
+  PRODUCT_STATUSES,
   type ActionClass,
   type ActionVocabulary,
   type AuthorisationStatus,
@@ -83,22 +87,118 @@ export const LifecycleRules = Type.Object(
 );
 export type LifecycleRules = Static<typeof LifecycleRules>;
 
+/** A product scope's state: its product's status, or `none` when no such product is recorded. */
+export const PRODUCT_SCOPE_STATES = [...PRODUCT_STATUSES, 'none'] as const;
+export type ProductScopeState = (typeof PRODUCT_SCOPE_STATES)[number];
+
+const ProductEffect = Enum(['allow', 'deny', 'approval'] as const);
+const ProductClassEffects = Type.Object({ observe: Effect, new_business: Effect, return_path: Effect }, { additionalProperties: false });
+
+export const ProductRuleWhen = Type.Object(
+  {
+    status: list(PRODUCT_SCOPE_STATES),
+    product: Type.Optional(Type.Array(Type.String({ maxLength: 128 }), { minItems: 1, maxItems: 50 })),
+    category: list(PRODUCT_CATEGORIES),
+    channel: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { minItems: 1, maxItems: 20 })),
+    exploited_vulnerability: Type.Optional(
+      Type.Boolean({ description: 'true: only while an actively exploited vulnerability of the product is open (CRA Art. 14)' }),
+    ),
+    function: list(IDENTITY_FUNCTIONS),
+    kind: list(IDENTITY_KINDS),
+    capability: list(CAPABILITIES),
+    environment: list(ENVIRONMENTS),
+    action_class: list(ACTION_CLASSES),
+    actions: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' }), { minItems: 1, maxItems: 100 })),
+    vendor: Type.Optional(Type.Boolean()),
+    break_glass: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * Lifecycle rules for products under the Cyber Resilience Act (policies/lifecycle/cra-default.yaml):
+ * what a product's status leaves lawful for the identities acting for it. `regime: cra` tells them
+ * from MiCA rules; they are pushed, tested and versioned the same way.
+ */
+export const ProductLifecycleRules = Type.Object(
+  {
+    version: Type.Literal(1),
+    regime: Type.Literal('cra'),
+    id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$' }),
+    description: Type.String({ maxLength: 2000 }),
+    table: Type.Object(
+      Object.fromEntries(PRODUCT_SCOPE_STATES.map((s) => [s, ProductClassEffects])) as Record<
+        ProductScopeState,
+        typeof ProductClassEffects
+      >,
+      { additionalProperties: false },
+    ),
+    rules: Type.Array(
+      Type.Object(
+        {
+          id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$' }),
+          description: Type.String({ minLength: 1, maxLength: 1000 }),
+          when: ProductRuleWhen,
+          effect: ProductEffect,
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 500 },
+    ),
+  },
+  { additionalProperties: false, title: 'Mandate product lifecycle rules (CRA)' },
+);
+export type ProductLifecycleRules = Static<typeof ProductLifecycleRules>;
+
+export function checkProductRules(doc: unknown): { rules?: ProductLifecycleRules; issues: Issue[] } {
+  const validate = compileBody(ProductLifecycleRules);
+  if (!validate(doc)) return { issues: ajvIssues(validate.errors) };
+  const rules = doc as ProductLifecycleRules;
+  const issues: Issue[] = [];
+  const seen = new Set<string>();
+  rules.rules.forEach((r, n) => {
+    if (seen.has(r.id)) issues.push({ field: `/rules/${n}/id`, reason: `duplicate rule id ${r.id}` });
+    seen.add(r.id);
+    if (
+      r.effect !== 'allow' &&
+      (r.when.action_class === undefined || r.when.action_class.includes('observe')) &&
+      r.when.actions === undefined
+    )
+      issues.push({
+        field: `/rules/${n}/when/action_class`,
+        reason: 'a deny or approval rule must not match observe actions (observe is never cut)',
+      });
+  });
+  for (const s of PRODUCT_SCOPE_STATES)
+    if (rules.table[s].observe !== 'allow') issues.push({ field: `/table/${s}/observe`, reason: 'observe access is never cut' });
+  return issues.length ? { issues } : { rules, issues };
+}
+
 /** Conditions of a restricted authorisation. */
 export interface Conditions {
   denied_actions?: string[];
 }
 
-/** What the engine knows of a scope's authorisation. */
+/** What the engine knows of a MiCA scope's authorisation. */
 export interface ScopeAuthority {
   id: string;
   status: AuthorisationStatus;
   conditions?: Conditions;
 }
 
-/** Looks up the authorisation behind a scope; the engine never reads a store. */
-export type AuthorityLookup = (scope: Scope) => ScopeAuthority | undefined;
+/** What the engine knows of a product scope's product. */
+export type ProductAuthority = ProductEntry;
 
-export const scopeKey = (s: Scope): string => `${s.entity}/${s.service}/${s.jurisdiction}`;
+/** Looks up the authorisation behind a MiCA scope, or the product behind a product scope; the engine never reads a store. */
+export type AuthorityLookup = {
+  (scope: MicaScope): ScopeAuthority | undefined;
+  (scope: Scope): ScopeAuthority | ProductAuthority | undefined;
+};
+
+/** A scope's key: `entity/service/jurisdiction`, or `product:<id>[/<channel>]`. */
+export const scopeKey = (s: Scope): string => (isProductScope(s) ? productScopeKey(s) : `${s.entity}/${s.service}/${s.jurisdiction}`);
+/** The key a product's state is looked up by, whatever the channel. */
+export const productKey = (id: string): string => `product:${id}`;
 
 export interface ActionVerdict {
   action: string;
@@ -110,7 +210,8 @@ export interface ActionVerdict {
 
 export interface ScopePower {
   scope: Scope;
-  state: ScopeState;
+  state: ScopeState | ProductScopeState;
+  /** The authorisation (MiCA) or product (CRA) behind the scope, when one exists. */
   authorisation: string | null;
   verdicts: ActionVerdict[];
 }
@@ -136,6 +237,7 @@ export function decidePower(
   lookup: AuthorityLookup,
   rules: LifecycleRules,
   vocabulary: ActionVocabulary,
+  productRules?: ProductLifecycleRules,
 ): PowerDecision {
   // Plain loops: this runs for every identity of a cascade (20,000 and more), and flatMap/filter
   // copies of the verdicts were a large share of its time and garbage.
@@ -145,10 +247,29 @@ export function decidePower(
   const scopes: ScopePower[] = [];
   const subject = ruleSubject(identity);
   for (const scope of identity.scopes) {
+    if (isProductScope(scope)) {
+      // A product scope decides product actions only, under the product rules.
+      const product = lookup(scope) as ProductAuthority | undefined;
+      const verdicts: ActionVerdict[] = [];
+      for (const action of identity.actions) {
+        if (!PRODUCT_ACTIONS.has(action)) continue;
+        const cls = vocabulary.classOf(action) ?? 'new_business';
+        const v = productRules
+          ? productVerdict(productRules, subject, scope, product, action, cls)
+          : { lawful: cls === 'observe', by: 'builtin:no-product-rules' };
+        total++;
+        if (!v.lawful) lost++;
+        else if (cls !== 'observe') executeLeft = true;
+        verdicts.push({ action, class: cls, lawful: v.lawful, by: v.by });
+      }
+      scopes.push({ scope, state: product?.status ?? 'none', authorisation: product?.id ?? null, verdicts });
+      continue;
+    }
     const authority = lookup(scope);
     const state: ScopeState = authority?.status ?? 'none';
     const verdicts: ActionVerdict[] = [];
     for (const action of identity.actions) {
+      if (PRODUCT_ONLY_ACTIONS.has(action)) continue;
       const cls = vocabulary.classOf(action) ?? 'new_business';
       const v = actionVerdict(rules, subject, scope, state, authority?.conditions?.denied_actions, action, cls);
       const verdict: ActionVerdict = { action, class: cls, lawful: v.lawful, by: v.by };
@@ -212,4 +333,9 @@ export function checkRules(doc: unknown): { rules?: LifecycleRules; issues: Issu
       issues.push({ field: `/rules/${n}/when/action_class`, reason: 'a deny rule must not match observe actions (observe is never cut)' });
   });
   return issues.length ? { issues } : { rules, issues };
+}
+
+/** Checks a rules document of either regime: product rules (CRA) say `regime: cra`, MiCA rules say nothing. */
+export function checkAnyRules(doc: unknown): { rules?: LifecycleRules | ProductLifecycleRules; issues: Issue[] } {
+  return (doc as { regime?: unknown } | null)?.regime === 'cra' ? checkProductRules(doc) : checkRules(doc);
 }

@@ -9,13 +9,22 @@ import {
   Identity,
   LegalEntity,
   Person,
+  Product,
   Vendor,
   type IdentityInput,
   type RecordKind,
   type RecordTypes,
 } from './model.js';
-import { checkAuthorisation, checkEntity, checkIdentity, identityTransitionAllowed, normaliseIdentity, type World } from './rules.js';
-import { authorisationChangeIssues } from './power.js';
+import {
+  checkAuthorisation,
+  checkEntity,
+  checkIdentity,
+  checkProduct,
+  identityTransitionAllowed,
+  normaliseIdentity,
+  type World,
+} from './rules.js';
+import { authorisationChangeIssues, productChangeIssues } from './power.js';
 import { ajvIssues, compileBody } from './schema.js';
 import { ActionVocabulary, type ActionDefinition } from './vocabulary.js';
 
@@ -28,6 +37,7 @@ export const SECTIONS = [
   { key: 'people', kind: 'person', schema: Person },
   { key: 'vendors', kind: 'vendor', schema: Vendor },
   { key: 'authorisations', kind: 'authorisation', schema: Authorisation },
+  { key: 'products', kind: 'product', schema: Product },
   { key: 'identities', kind: 'identity', schema: Identity },
 ] as const satisfies readonly { key: string; kind: RecordKind; schema: TSchema }[];
 export type SectionKey = (typeof SECTIONS)[number]['key'];
@@ -42,6 +52,7 @@ export const Manifest = Type.Object(
     people: Type.Optional(Type.Array(Person, { maxItems: MAX_OTHER })),
     vendors: Type.Optional(Type.Array(Vendor, { maxItems: MAX_OTHER })),
     authorisations: Type.Optional(Type.Array(Authorisation, { maxItems: MAX_OTHER })),
+    products: Type.Optional(Type.Array(Product, { maxItems: MAX_OTHER, description: 'products with digital elements (CRA)' })),
     identities: Type.Optional(Type.Array(Identity, { maxItems: MAX_MANIFEST_IDENTITIES })),
   },
   {
@@ -61,6 +72,7 @@ const ManifestShell = Type.Object(
     people: Type.Optional(Type.Array(Type.Object({}), { maxItems: MAX_OTHER })),
     vendors: Type.Optional(Type.Array(Type.Object({}), { maxItems: MAX_OTHER })),
     authorisations: Type.Optional(Type.Array(Type.Object({}), { maxItems: MAX_OTHER })),
+    products: Type.Optional(Type.Array(Type.Object({}), { maxItems: MAX_OTHER })),
     identities: Type.Optional(Type.Array(Type.Object({}), { maxItems: MAX_MANIFEST_IDENTITIES })),
   },
   { additionalProperties: false },
@@ -72,6 +84,8 @@ export interface CurrentState {
   people: ReadonlyMap<string, RecordTypes['person']>;
   vendors: ReadonlyMap<string, RecordTypes['vendor']>;
   authorisations: ReadonlyMap<string, RecordTypes['authorisation']>;
+  /** Products (CRA); absent: none recorded. */
+  products?: ReadonlyMap<string, RecordTypes['product']>;
   /** Only the identities the manifest names need be present. */
   identities: ReadonlyMap<string, RecordTypes['identity']>;
   customActions: readonly ActionDefinition[];
@@ -125,6 +139,7 @@ export function checkManifestShape(doc: unknown): ShapeCheck {
     people: new Set<string>(),
     vendors: new Set<string>(),
     authorisations: new Set<string>(),
+    products: new Set<string>(),
     identities: new Set<string>(),
   };
   for (const { key, kind, schema } of SECTIONS) {
@@ -210,6 +225,7 @@ export function planImport(manifest: Manifest, current: CurrentState, failedIds?
     people: manifest.people ?? [],
     vendors: manifest.vendors ?? [],
     authorisations: manifest.authorisations ?? [],
+    products: manifest.products ?? [],
     identities,
   };
 
@@ -232,6 +248,7 @@ export function planImport(manifest: Manifest, current: CurrentState, failedIds?
     entities: overlay(current.entities, known('entities', sections.entities)),
     people: overlay(current.people, known('people', sections.people)),
     vendors: overlay(current.vendors, known('vendors', sections.vendors)),
+    products: overlay(current.products ?? new Map(), known('products', sections.products)),
     vocabulary,
   };
 
@@ -251,6 +268,12 @@ export function planImport(manifest: Manifest, current: CurrentState, failedIds?
     // A licence changes state only by a transition (four eyes, preview, cascade), never by a re-import.
     if (!current.bootstrap) found.push(...authorisationChangeIssues(current.authorisations.get(a.id), a));
     report('authorisation', 'authorisations', n, a.id, found);
+  });
+  sections.products.forEach((p, n) => {
+    const found = checkProduct(p, world);
+    // A product's status changes only by a transition (four eyes, preview, cascade), never by a re-import.
+    if (!current.bootstrap) found.push(...productChangeIssues(current.products?.get(p.id), p));
+    report('product', 'products', n, p.id, found);
   });
   identities.forEach((i, n) => {
     const found = checkIdentity(i, world);
@@ -291,6 +314,7 @@ export function planImport(manifest: Manifest, current: CurrentState, failedIds?
     plan('person', sections.people, current.people);
     plan('vendor', sections.vendors, current.vendors);
     plan('authorisation', sections.authorisations, current.authorisations);
+    plan('product', sections.products, current.products ?? new Map());
     plan('identity', sections.identities, current.identities);
   }
   return { issues, rejected: badRecords.size, changes, actions: customActions, counts };

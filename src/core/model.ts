@@ -15,6 +15,9 @@ import {
   MICA_SERVICES,
   PERSON_STATUSES,
   ACTION_CLASSES,
+  CONFORMITY_PROCEDURES,
+  PRODUCT_CATEGORIES,
+  PRODUCT_STATUSES,
 } from './vocabulary.js';
 
 /** An enum as JSON Schema `enum` (short error messages, compact OpenAPI) typed as the union of its values. */
@@ -86,8 +89,73 @@ export const Authorisation = Type.Object(
 );
 export type Authorisation = Static<typeof Authorisation>;
 
-export const Scope = Type.Object({ entity: Id, service: ServiceSchema, jurisdiction: MemberStateSchema }, { additionalProperties: false });
-export type Scope = Static<typeof Scope>;
+export const MicaScope = Type.Object(
+  { entity: Id, service: ServiceSchema, jurisdiction: MemberStateSchema },
+  { additionalProperties: false, title: 'MicaScope', description: 'a MiCA scope: a legal entity, a service, a member state' },
+);
+export type MicaScope = Static<typeof MicaScope>;
+
+/** A release channel's name (stable, beta, lts-2026, …). */
+export const ChannelName = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,39}$' });
+
+export const ProductScope = Type.Object(
+  { product: Id, channel: Type.Optional(ChannelName) },
+  {
+    additionalProperties: false,
+    title: 'ProductScope',
+    description: 'a CRA product scope: a product and, optionally, one of its release channels (absent: every channel)',
+  },
+);
+export type ProductScope = Static<typeof ProductScope>;
+
+/** Where an identity acts: a MiCA scope, or a product (with a release channel) under the CRA. */
+export const Scope = Type.Union([MicaScope, ProductScope]);
+export type Scope = MicaScope | ProductScope;
+
+export const isProductScope = (s: Scope): s is ProductScope => (s as ProductScope).product !== undefined;
+export const isMicaScope = (s: Scope): s is MicaScope => (s as ProductScope).product === undefined;
+/** An identity's MiCA scopes (authorisations decide them). */
+export const micaScopes = (i: { scopes: readonly Scope[] }): MicaScope[] => i.scopes.filter(isMicaScope);
+/** An identity's product scopes (products' conformity status decides them). */
+export const productScopes = (i: { scopes: readonly Scope[] }): ProductScope[] => i.scopes.filter(isProductScope);
+
+export const Product = Type.Object(
+  {
+    id: Id,
+    name: Name,
+    manufacturer: Type.String({ ...Id, description: 'the legal entity placing it on the market (an entity id)' }),
+    versions: Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._+-]*$' }), {
+      maxItems: 200,
+      uniqueItems: true,
+      description: 'versions made available',
+    }),
+    channels: Type.Optional(
+      Type.Array(ChannelName, { minItems: 1, maxItems: 20, uniqueItems: true, description: 'release channels (default: stable)' }),
+    ),
+    category: Enum(PRODUCT_CATEGORIES, 'CRA category: default, important class I or II (Annex III), critical (Annex IV)'),
+    status: Enum(PRODUCT_STATUSES, 'conformity and market status; changes only through a transition'),
+    placed_on_market: Type.Optional(Timestamp),
+    support_period_end: Type.Optional(Timestamp),
+    conformity_assessment: Type.Optional(
+      Type.Object(
+        {
+          procedure: Enum(CONFORMITY_PROCEDURES),
+          reference: Type.String({ minLength: 1, maxLength: 200 }),
+          notified_body: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'its name and number' })),
+        },
+        { additionalProperties: false, description: 'the conformity assessment (CRA Art. 32)' },
+      ),
+    ),
+    declaration_of_conformity: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'the EU declaration of conformity reference (Art. 28)' }),
+    ),
+    member_states: Type.Array(MemberStateSchema, { maxItems: 30, uniqueItems: true, description: 'where it is made available' }),
+    reference: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'the reference of its last status change' })),
+  },
+  { additionalProperties: false, title: 'Product' },
+);
+export type Product = Static<typeof Product>;
+export const channelsOf = (p: Pick<Product, 'channels'>): string[] => p.channels ?? ['stable'];
 
 export const Credential = Type.Object(
   {
@@ -167,7 +235,7 @@ export interface Stored<T> {
   updated_at: string;
 }
 
-export const RECORD_KINDS = ['entity', 'person', 'vendor', 'authorisation', 'identity'] as const;
+export const RECORD_KINDS = ['entity', 'person', 'vendor', 'authorisation', 'product', 'identity'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 export interface RecordTypes {
@@ -175,6 +243,7 @@ export interface RecordTypes {
   person: Person;
   vendor: Vendor;
   authorisation: Authorisation;
+  product: Product;
   identity: Identity;
 }
 export type AnyRecord = RecordTypes[RecordKind];

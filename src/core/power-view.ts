@@ -3,7 +3,7 @@
 // authorisation behind the scope. The console's identity page and `mandate identities power` show
 // it. Pure: the same lifecycle engine the cascade and the decisions use (decidePower,
 // actionVerdict), over data the caller read in one transaction.
-import { actionVerdict } from '@mandate/sdk/decision';
+import { actionVerdict, productVerdict } from '@mandate/sdk/decision';
 import type { GrantEntry } from '@mandate/sdk/decision';
 import { canonicalLawful, type PriorPower } from './cascade.js';
 import {
@@ -14,9 +14,13 @@ import {
   type AuthorityLookup,
   type LifecycleRules,
   type Outcome,
+  type ProductAuthority,
+  type ProductLifecycleRules,
+  type ProductScopeState,
+  type ScopeAuthority,
   type ScopeState,
 } from './lifecycle.js';
-import type { Identity, Scope } from './model.js';
+import { isProductScope, type Identity, type Scope } from './model.js';
 import type { ActionClass, ActionVocabulary } from './vocabulary.js';
 
 export interface PowerAction {
@@ -35,10 +39,10 @@ export interface PowerAction {
 
 export interface PowerScope {
   scope: Scope;
-  /** `entity/service/jurisdiction`. */
+  /** `entity/service/jurisdiction`, or `product:<id>[/<channel>]`. */
   key: string;
-  /** The state of the authorisation behind the scope (`none`: the firm holds none there). */
-  state: ScopeState;
+  /** The state of the authorisation (or product) behind the scope (`none`: there is none). */
+  state: ScopeState | ProductScopeState;
   authorisation: { id: string; status: string; denied_actions?: string[] } | null;
   /** False: a grant reaches into a scope the identity's record does not name. */
   entitled: boolean;
@@ -72,6 +76,8 @@ export interface PowerViewInput {
   lookup: AuthorityLookup;
   rules: LifecycleRules;
   rulesVersion: number;
+  /** The product rules in force (CRA), for product scopes. */
+  productRules?: ProductLifecycleRules;
   vocabulary: ActionVocabulary;
   /** Grants active now for this identity. */
   grants: readonly GrantEntry[];
@@ -81,9 +87,24 @@ export interface PowerViewInput {
 const FINAL: ReadonlySet<string> = new Set(['revoked', 'decommissioned']);
 
 function parseScopeKey(key: string): Scope | undefined {
+  if (key.startsWith('product:')) {
+    const [product, channel, ...more] = key.slice('product:'.length).split('/');
+    if (!product || more.length > 0) return undefined;
+    return channel ? { product, channel } : { product };
+  }
   const [entity, service, jurisdiction, ...rest] = key.split('/');
   if (!entity || !service || !jurisdiction || rest.length > 0) return undefined;
   return { entity, service, jurisdiction } as Scope;
+}
+
+/** A product verdict's reason in words (CRA). */
+function productBecause(rules: ProductLifecycleRules | undefined, by: string, state: ProductScopeState, cls: ActionClass, lawful: boolean) {
+  if (!by.startsWith('table:')) {
+    const rule = rules?.rules.find((r) => r.id === by);
+    return rule ? rule.description.trim() : `rule ${by}`;
+  }
+  if (state === 'none') return 'no such product';
+  return `product ${state.replace(/_/g, ' ')}: ${cls.replace(/_/g, ' ')} actions ${lawful ? 'stay lawful' : 'stop'}`;
 }
 
 /** The verdict's reason in words: the rule's description, or what the state's table leaves of the class. */
@@ -101,26 +122,45 @@ function because(rules: LifecycleRules, by: string, state: ScopeState, cls: Acti
 
 export function explainPower(input: PowerViewInput): PowerView {
   const { identity, lookup, rules, vocabulary, grants } = input;
-  const decision = decidePower(identity, lookup, rules, vocabulary);
+  const { productRules } = input;
+  const decision = decidePower(identity, lookup, rules, vocabulary, productRules);
   const subject = ruleSubject(identity);
   const scopes = new Map<string, PowerScope>();
+  const deniedIn = (scope: Scope) =>
+    isProductScope(scope) ? undefined : (lookup(scope) as ScopeAuthority | undefined)?.conditions?.denied_actions;
   const authorityOf = (scope: Scope) => {
     const a = lookup(scope);
-    return a
-      ? { id: a.id, status: a.status, ...(a.conditions?.denied_actions ? { denied_actions: a.conditions.denied_actions } : {}) }
-      : null;
+    const denied = deniedIn(scope);
+    return a ? { id: a.id, status: a.status, ...(denied ? { denied_actions: denied } : {}) } : null;
   };
-  const verdictOf = (scope: Scope, state: ScopeState, action: string, entitled: boolean): PowerAction => {
+  const explain = (scope: Scope, state: ScopeState | ProductScopeState, by: string, cls: ActionClass, lawful: boolean, action: string) =>
+    isProductScope(scope)
+      ? productBecause(productRules, by, state as ProductScopeState, cls, lawful)
+      : because(rules, by, state as ScopeState, cls, lawful, (deniedIn(scope) ?? []).includes(action));
+  const verdictOf = (scope: Scope, state: ScopeState | ProductScopeState, action: string, entitled: boolean): PowerAction => {
     const cls = vocabulary.classOf(action) ?? 'new_business';
-    const denied = lookup(scope)?.conditions?.denied_actions;
-    const v = actionVerdict(rules as never, subject, scope, state, denied, action, cls);
+    if (isProductScope(scope)) {
+      const product = lookup(scope) as ProductAuthority | undefined;
+      const v = productRules ? productVerdict(productRules, subject, scope, product, action, cls) : { lawful: false, by: 'none' };
+      return {
+        action,
+        class: cls,
+        entitled,
+        lawful: v.lawful,
+        by: v.by,
+        because: explain(scope, state, v.by, cls, v.lawful, action),
+        lent_by: [],
+      };
+    }
+    const denied = deniedIn(scope);
+    const v = actionVerdict(rules as never, subject, scope, state as ScopeState, denied, action, cls);
     return {
       action,
       class: cls,
       entitled,
       lawful: v.lawful,
       by: v.by,
-      because: because(rules, v.by, state, cls, v.lawful, (denied ?? []).includes(action)),
+      because: explain(scope, state, v.by, cls, v.lawful, action),
       lent_by: [],
     };
   };
@@ -138,7 +178,7 @@ export function explainPower(input: PowerViewInput): PowerView {
         entitled: true,
         lawful: v.lawful,
         by: v.by,
-        because: because(rules, v.by, s.state, v.class, v.lawful, (lookup(s.scope)?.conditions?.denied_actions ?? []).includes(v.action)),
+        because: explain(s.scope, s.state, v.by, v.class, v.lawful, v.action),
         lent_by: [],
       })),
     });

@@ -4,7 +4,7 @@
 // it applies at once. Pure: the caller hands in the authorisations' states, the lifecycle rules
 // and the vocabulary it read in the same transaction.
 import { decidePower, scopeKey, type AuthorityLookup, type LifecycleRules } from './lifecycle.js';
-import type { Authorisation, Identity } from './model.js';
+import type { Authorisation, Identity, Product } from './model.js';
 import type { ActionVocabulary } from './vocabulary.js';
 
 /** The ways an identity's power can grow (docs/approvals.md, "Changes that add power"). */
@@ -98,7 +98,7 @@ export function powerGains(
 
 /** The services an identity acts in, for choosing the approval rule of a change to it. */
 export function servicesOf(identity: Pick<Identity, 'scopes'>): string[] {
-  return [...new Set(identity.scopes.map((s) => s.service))].sort();
+  return [...new Set(identity.scopes.map((s) => ('service' in s ? s.service : 'product')))].sort();
 }
 
 /**
@@ -160,5 +160,46 @@ export function authorisationChangeIssues(before: Authorisation | undefined, aft
         });
     }
   }
+  return issues;
+}
+
+/**
+ * A product's status (and the reference of its last change) changes only by a transition, and its
+ * manufacturer never (another manufacturer is another product). A new product starts in
+ * development (or, on a firm's first load, as it stands, like authorisations).
+ */
+export function productChangeIssues(before: Product | undefined, after: Product): AuthorisationChangeIssue[] {
+  const how = (to: string) => `propose it as a transition (mandate products propose ${after.id} --to ${to} --reason … --reference …)`;
+  if (!before)
+    return after.status === 'in_development'
+      ? []
+      : [
+          {
+            field: '/status',
+            code: 'STATUS_CHANGE_NEEDS_TRANSITION',
+            reason: `a new product starts as in_development, not ${after.status}: create it so, then ${how(after.status)}`,
+          },
+        ];
+  const issues: AuthorisationChangeIssue[] = [];
+  if (before.manufacturer !== after.manufacturer)
+    issues.push({
+      field: '/manufacturer',
+      code: 'IMMUTABLE_FIELD',
+      reason:
+        `the manufacturer of product ${after.id} (${before.manufacturer}) never changes: ` +
+        "another manufacturer's product is a new product",
+    });
+  if (before.status !== after.status)
+    issues.push({
+      field: '/status',
+      code: 'STATUS_CHANGE_NEEDS_TRANSITION',
+      reason: `product ${after.id} is ${before.status}; its status changes only by a transition: ${how(after.status)}`,
+    });
+  else if ((before.reference ?? null) !== (after.reference ?? null))
+    issues.push({
+      field: '/reference',
+      code: 'STATUS_CHANGE_NEEDS_TRANSITION',
+      reason: `reference of product ${after.id} changes only with its status, by a transition`,
+    });
   return issues;
 }

@@ -96,7 +96,7 @@ export function flagsFor(identity: Identity, owner: Person | undefined, approval
   else if (owner.status === 'departed') flags.push('departed_owner');
   if (approvals.some((f) => isStale(f, now))) flags.push('stale_approval');
   if (olderThan(identity.last_used, UNUSED_DAYS, now)) flags.push('unused');
-  if (identity.capability === 'execute' && identity.scopes.some((s) => CLIENT_ASSET_SERVICES.includes(s.service)))
+  if (identity.capability === 'execute' && identity.scopes.some((s) => 'service' in s && CLIENT_ASSET_SERVICES.includes(s.service)))
     flags.push('execute_on_client_assets');
   return flags;
 }

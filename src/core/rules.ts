@@ -2,23 +2,41 @@
 // what makes an identity governable). Pure: the caller passes in everything the rules look at.
 import type { Issue } from './errors.js';
 import { isValidLei } from './lei.js';
-import type { Authorisation, Identity, IdentityInput, LegalEntity, Person, Vendor } from './model.js';
+import {
+  channelsOf,
+  isProductScope,
+  type Authorisation,
+  type Identity,
+  type IdentityInput,
+  type LegalEntity,
+  type Person,
+  type Product,
+  type Vendor,
+} from './model.js';
 import { parseTimestamp } from './time.js';
-import { type ActionVocabulary, defaultActionsFor, type IdentityStatus } from './vocabulary.js';
+import { type ActionVocabulary, defaultActionsFor, type IdentityStatus, PRODUCT_ONLY_ACTIONS } from './vocabulary.js';
 
 /** What the rules can see besides the record itself: the records it may refer to. */
 export interface World {
   entities: ReadonlyMap<string, LegalEntity>;
   people: ReadonlyMap<string, Person>;
   vendors: ReadonlyMap<string, Vendor>;
+  /** Products (CRA) identities' product scopes may name; absent: none are known. */
+  products?: ReadonlyMap<string, Product>;
   vocabulary: ActionVocabulary;
+}
+
+/** The default actions of an identity's function; product actions only for an identity with a product scope. */
+function defaultsFor(input: IdentityInput, vocabulary: ActionVocabulary): string[] {
+  const all = defaultActionsFor(input.function, input.capability, vocabulary);
+  return input.scopes.some(isProductScope) ? all : all.filter((a) => !PRODUCT_ONLY_ACTIONS.has(a));
 }
 
 /** Fills in an identity's documented defaults, so every stored identity is explicit. */
 export function normaliseIdentity(input: IdentityInput, vocabulary: ActionVocabulary): Identity {
   return {
     ...input,
-    actions: input.actions ?? defaultActionsFor(input.function, input.capability, vocabulary),
+    actions: input.actions ?? defaultsFor(input, vocabulary),
     status: input.status ?? 'active',
     break_glass: input.break_glass ?? false,
     labels: input.labels ?? {},
@@ -51,6 +69,32 @@ export function checkAuthorisation(a: Authorisation, world: World): Issue[] {
   return issues;
 }
 
+/** A product's own consistency (CRA): its manufacturer, its dates, its conformity assessment. */
+export function checkProduct(p: Product, world: World): Issue[] {
+  const issues: Issue[] = [];
+  if (!world.entities.has(p.manufacturer)) issues.push({ field: '/manufacturer', reason: `no legal entity with id ${p.manufacturer}` });
+  const placed = checkTime(issues, '/placed_on_market', p.placed_on_market);
+  const supportEnd = checkTime(issues, '/support_period_end', p.support_period_end);
+  if (placed !== undefined && supportEnd !== undefined && supportEnd < placed)
+    issues.push({
+      field: '/support_period_end',
+      reason: 'the support period cannot end before the product is placed on the market (Art. 13(8))',
+    });
+  const procedure = p.conformity_assessment?.procedure;
+  // Art. 32(3)-(4): important class II and critical products are not assessed by internal control alone.
+  if (procedure === 'internal_control' && (p.category === 'important_class_ii' || p.category === 'critical'))
+    issues.push({
+      field: '/conformity_assessment/procedure',
+      reason: `a ${p.category} product needs a notified body or a European certification, not internal control (Art. 32)`,
+    });
+  if (procedure && procedure !== 'internal_control' && procedure !== 'european_certification' && !p.conformity_assessment?.notified_body)
+    issues.push({
+      field: '/conformity_assessment/notified_body',
+      reason: `procedure ${procedure} names the notified body that carried it out`,
+    });
+  return issues;
+}
+
 export function checkIdentity(i: Identity, world: World): Issue[] {
   const issues: Issue[] = [];
   if (i.status === 'active') {
@@ -64,6 +108,16 @@ export function checkIdentity(i: Identity, world: World): Issue[] {
 
   const seenScopes = new Set<string>();
   i.scopes.forEach((s, n) => {
+    if (isProductScope(s)) {
+      const product = world.products?.get(s.product);
+      if (!product) issues.push({ field: `/scopes/${n}/product`, reason: `no product with id ${s.product}` });
+      else if (s.channel !== undefined && !channelsOf(product).includes(s.channel))
+        issues.push({ field: `/scopes/${n}/channel`, reason: `product ${s.product} has no release channel ${s.channel}` });
+      const key = `product|${s.product}|${s.channel ?? ''}`;
+      if (seenScopes.has(key)) issues.push({ field: `/scopes/${n}`, reason: 'duplicate scope' });
+      seenScopes.add(key);
+      return;
+    }
     if (!world.entities.has(s.entity)) issues.push({ field: `/scopes/${n}/entity`, reason: `no legal entity with id ${s.entity}` });
     const key = `${s.entity}|${s.service}|${s.jurisdiction}`;
     if (seenScopes.has(key)) issues.push({ field: `/scopes/${n}`, reason: 'duplicate scope' });
@@ -77,6 +131,8 @@ export function checkIdentity(i: Identity, world: World): Issue[] {
     else if (i.capability === 'observe' && cls !== 'observe')
       issues.push({ field: `/actions/${n}`, reason: `an observe identity may hold only observe actions, not ${a} (${cls})` });
     if (seenActions.has(a)) issues.push({ field: `/actions/${n}`, reason: `duplicate action ${a}` });
+    if (PRODUCT_ONLY_ACTIONS.has(a) && !i.scopes.some(isProductScope))
+      issues.push({ field: `/actions/${n}`, reason: `${a} is a product action: the identity needs a product scope to hold it` });
     seenActions.add(a);
   });
 

@@ -76,6 +76,11 @@ export const IDENTITY_FUNCTIONS = [
   'customer_support',
   'reporting',
   'infrastructure',
+  // Functions of product identities (Cyber Resilience Act; docs/cra.md).
+  'release_engineering',
+  'update_distribution',
+  'device_management',
+  'product_security',
 ] as const;
 export type IdentityFunction = (typeof IDENTITY_FUNCTIONS)[number];
 
@@ -130,8 +135,66 @@ export const DEFAULT_ACTIONS: readonly ActionDefinition[] = [
     class: 'return_path',
     description: "A person uses a break-glass identity (the firm's emergency path) in the scope it acts in.",
   },
-  { id: 'sign_release', class: 'return_path', description: 'A person signs a software release for the systems of a scope.' },
+  { id: 'sign_release', class: 'return_path', description: 'Sign a software release (a person, or a product release-signing identity).' },
+  // The vocabulary of product identities (Cyber Resilience Act; docs/cra.md). The return path of a
+  // product is what its users already hold needs: building and signing fixes, security updates,
+  // advisories and corrective actions; new business is placing a new release on the market.
+  { id: 'build', class: 'return_path', description: 'Build a product release (a pipeline); needed for security fixes too.' },
+  { id: 'publish_release', class: 'new_business', description: 'Publish a new product release to the market (a release channel).' },
+  {
+    id: 'publish_security_update',
+    class: 'return_path',
+    description: "Publish a security update to products in users' hands (CRA Annex I Part II (8)).",
+  },
+  { id: 'publish_advisory', class: 'return_path', description: 'Publish a security advisory about a product (CRA Annex I Part II (4)).' },
+  {
+    id: 'remote_manage',
+    class: 'return_path',
+    description: "Manage products in users' hands remotely: the corrective action path (configuration, disabling, recall).",
+  },
+  { id: 'read_telemetry', class: 'observe', description: 'Read product telemetry; changes nothing.' },
 ];
+
+/**
+ * The actions decided in a product scope (CRA). A product scope decides only these; a MiCA scope
+ * decides every other action (and `read`). A firm's own actions are MiCA actions.
+ */
+export const PRODUCT_ACTIONS: ReadonlySet<string> = new Set([
+  'read',
+  'read_telemetry',
+  'build',
+  'sign_release',
+  'publish_release',
+  'publish_security_update',
+  'publish_advisory',
+  'remote_manage',
+]);
+/** Product actions that mean nothing in a MiCA scope (sign_release predates products: people sign releases for a scope's systems). */
+export const PRODUCT_ONLY_ACTIONS: ReadonlySet<string> = new Set([
+  'read_telemetry',
+  'build',
+  'publish_release',
+  'publish_security_update',
+  'publish_advisory',
+  'remote_manage',
+]);
+
+/** A product's conformity and market status (CRA; docs/cra.md): what its identities may do follows it. */
+export const PRODUCT_STATUSES = ['in_development', 'assessed', 'on_market', 'support_ended', 'withdrawn', 'recalled'] as const;
+export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
+
+/** CRA categories: default, important class I or II (Annex III), critical (Annex IV). */
+export const PRODUCT_CATEGORIES = ['default', 'important_class_i', 'important_class_ii', 'critical'] as const;
+export type ProductCategory = (typeof PRODUCT_CATEGORIES)[number];
+
+/** Conformity assessment procedures (CRA Art. 32): module A internal control, B+C type examination, H full quality assurance, EUCC. */
+export const CONFORMITY_PROCEDURES = [
+  'internal_control',
+  'eu_type_examination',
+  'full_quality_assurance',
+  'european_certification',
+] as const;
+export type ConformityProcedure = (typeof CONFORMITY_PROCEDURES)[number];
 
 /**
  * The actions an identity holds when its record names none: what its function needs, and
@@ -145,6 +208,10 @@ export const DEFAULT_ACTIONS_BY_FUNCTION: Readonly<Record<IdentityFunction, read
   customer_support: ['read', 'onboard_client', 'handle_complaint', 'issue_statement'],
   reporting: ['read', 'submit_regulatory_report', 'issue_statement'],
   infrastructure: ['read'],
+  release_engineering: ['read', 'build', 'sign_release', 'publish_release', 'publish_security_update'],
+  update_distribution: ['read', 'read_telemetry', 'publish_release', 'publish_security_update'],
+  device_management: ['read', 'read_telemetry', 'remote_manage'],
+  product_security: ['read', 'read_telemetry', 'publish_advisory'],
 };
 
 /** The action vocabulary in force: the defaults plus a firm's own definitions (which may not redefine a default). */

@@ -1,7 +1,7 @@
 // The decision point's request, as JSON Schema (TypeBox): bounded everywhere, so an oversized or
 // malformed context is refused before any work.
 import { Type, type Static } from '@sinclair/typebox';
-import { Email, Id, MemberStateSchema, ServiceSchema } from '../core/model.js';
+import { ChannelName, Email, Id, MemberStateSchema, ServiceSchema } from '../core/model.js';
 
 /** A signed-in person's session secret (src/signin/sessions.ts), or `self`: the caller's own session. */
 export const SessionRef = Type.Union([Type.Literal('self'), Type.String({ pattern: '^mds_[A-Za-z0-9_-]{43}$' })], {
@@ -87,16 +87,27 @@ export const DecisionRequest = Type.Object(
   {
     principal: DecisionPrincipal,
     action: Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'an action of the vocabulary (an unknown one is denied)' }),
-    resource: Type.Object(
-      {
-        entity: Id,
-        service: ServiceSchema,
-        jurisdiction: MemberStateSchema,
-        kind: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', description: 'e.g. wallet, account' })),
-        id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-      },
-      { additionalProperties: false },
-    ),
+    resource: Type.Union([
+      Type.Object(
+        {
+          entity: Id,
+          service: ServiceSchema,
+          jurisdiction: MemberStateSchema,
+          kind: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', description: 'e.g. wallet, account' })),
+          id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        },
+        { additionalProperties: false, title: 'MicaResource' },
+      ),
+      Type.Object(
+        {
+          product: Id,
+          channel: Type.Optional(ChannelName),
+          kind: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', description: 'e.g. release, firmware, device' })),
+          id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+        },
+        { additionalProperties: false, title: 'ProductResource', description: 'a product (CRA) and, optionally, one release channel' },
+      ),
+    ]),
     context: DecisionContextSchema,
   },
   { additionalProperties: false, title: 'DecisionRequest', ...CONTEXT_RULES },

@@ -2,7 +2,15 @@
 // licence book for choosing scopes, and the factory that turns a short identity spec into a full
 // manifest record (owner, credential history, last use, labels). Deterministic by construction:
 // no Math.random, no Date.now; every "random" choice comes from the seed.
-import type { Authorisation, Credential, IdentityInput, Revocation, Scope } from '../core/model.js';
+import {
+  isProductScope,
+  type Authorisation,
+  type Credential,
+  type IdentityInput,
+  type Product,
+  type Revocation,
+  type Scope,
+} from '../core/model.js';
 import {
   MICA_SERVICES,
   type Capability,
@@ -88,6 +96,7 @@ export class Licences {
   }
 
   find(s: Scope): Authorisation | undefined {
+    if (!('entity' in s)) return undefined;
     return this.all.find((a) => a.entity === s.entity && a.service === s.service && a.jurisdiction === s.jurisdiction);
   }
 }
@@ -116,6 +125,8 @@ export interface IdentitySpec {
   status?: IdentityStatus;
   /** Default: an active member of `team`. */
   owner?: string;
+  /** Labels beside `team` and `system` (e.g. `key_storage: hsm`). */
+  labels?: Record<string, string>;
   /** Default: the usual credential for the kind, rotated as policy says. */
   credential?: { type: CredentialType; created?: string; neverRotated?: boolean };
   usage?: Usage;
@@ -131,6 +142,8 @@ export class IdentityFactory {
   constructor(
     private readonly rng: Rng,
     private readonly licences: Licences,
+    /** The firm's products (CRA): an identity acting for one is provisioned before it is placed on the market. */
+    private readonly products: readonly Product[] = [],
   ) {}
 
   add(spec: IdentitySpec): void {
@@ -165,7 +178,7 @@ export class IdentityFactory {
     const environment = s.environment ?? 'production';
     const credential = this.credential(s);
     const lastUsed = this.lastUsed(s, environment, instant(credential.created));
-    const labels: Record<string, string> = { team: s.team, system: s.system };
+    const labels: Record<string, string> = { team: s.team, system: s.system, ...s.labels };
     if (s.capability === 'execute' && (s.fn === 'custody' || s.fn === 'settlement') && environment === 'production')
       labels.tier = 'critical';
     return {
@@ -239,11 +252,13 @@ export class IdentityFactory {
     }
   }
 
-  /** The earliest go-live date among the licences an identity serves. */
+  /** The earliest go-live date among the licences an identity serves, or the products it acts for (placed on the market). */
   private goLive(scopes: readonly Scope[]): number {
     let earliest = TODAY - 30 * DAY;
     for (const s of scopes) {
-      const from = this.licences.find(s)?.effective_from;
+      const from = isProductScope(s)
+        ? this.products.find((p) => p.id === s.product)?.placed_on_market
+        : this.licences.find(s)?.effective_from;
       if (from) earliest = Math.min(earliest, instant(from));
     }
     return earliest;

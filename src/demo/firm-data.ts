@@ -185,7 +185,18 @@ export const CUSTOM_ACTIONS: readonly ActionDefinition[] = [
   },
 ];
 
-export const TEAMS = ['custody', 'trading', 'settlement', 'finance-ops', 'support', 'reporting', 'platform', 'security'] as const;
+/** `devices` builds the German entity's product line (src/demo/products.ts): the hardware wallet and the wallet apps. */
+export const TEAMS = [
+  'custody',
+  'trading',
+  'settlement',
+  'finance-ops',
+  'support',
+  'reporting',
+  'platform',
+  'security',
+  'devices',
+] as const;
 export type Team = (typeof TEAMS)[number];
 
 /** [e-mail local part, name, team, departed?]. Departed people still own identities: a finding the demo should show. */
@@ -216,6 +227,8 @@ const STAFF: readonly [string, string, Team, boolean?][] = [
   ['elena.petrova', 'Elena Petrova', 'platform', true],
   ['nina.hartmann', 'Nina Hartmann', 'security'],
   ['conor.gallagher', 'Conor Gallagher', 'security'],
+  ['jana.vogel', 'Jana Vogel', 'devices'],
+  ['ruairi.quinn', 'Ruairí Quinn', 'devices'],
 ];
 
 export const email = (local: string): string => `${local}@${DEMO_DOMAIN}`;
@@ -234,6 +247,7 @@ export const VENDOR_NORTHCLOUD = 'vnd-northcloud';
 export const VENDOR_CHAINLENS = 'vnd-chainlens';
 export const VENDOR_RULEBRIDGE = 'vnd-rulebridge';
 export const VENDOR_DESKFLOW = 'vnd-deskflow';
+export const VENDOR_SECUREFORGE = 'vnd-secureforge';
 
 export const VENDORS: readonly Vendor[] = [
   { id: VENDOR_KEYSTONE, name: 'Keystone Custody Technology GmbH (MPC wallet platform)' },
@@ -243,4 +257,5 @@ export const VENDORS: readonly Vendor[] = [
   { id: VENDOR_CHAINLENS, name: 'ChainLens Analytics Ltd (blockchain analytics and screening)' },
   { id: VENDOR_RULEBRIDGE, name: 'RuleBridge Network AG (Travel Rule messaging)' },
   { id: VENDOR_DESKFLOW, name: 'Deskflow Support Cloud Oy (client helpdesk)' },
+  { id: VENDOR_SECUREFORGE, name: "SecureForge Silicon B.V. (the hardware wallet's secure element and its key-management service)" },
 ];

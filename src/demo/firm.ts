@@ -1,11 +1,13 @@
 // The demo firm: a two-entity crypto group (a German GmbH and an Irish Ltd) with its licence book,
-// staff, vendors and some 300 non-human identities. Used by `mandate serve --demo`, the README
+// staff, vendors, a product line under the Cyber Resilience Act (products.ts) and some 300
+// non-human identities. Used by `mandate serve --demo`, the README
 // examples and demo/mandate-demo.yaml (written by `npm run demo:manifest`).
 //
 // Deterministic: the same call always returns the same manifest. "Today" is DEMO_TODAY
 // (2026-11-22); randomness comes from a fixed seed, never from Math.random or the clock.
 //
 // Layout: firm-data.ts holds the fixed tables (entities, licences, people, vendors);
+// products.ts the products and the identities that build, sign, publish and manage them;
 // identities.ts and identities-ops.ts describe the systems per business function (naming.ts
 // has their shared revocation paths and names); factory.ts holds the PRNG and fills in owners,
 // credentials and usage.
@@ -15,6 +17,7 @@ import type { MemberState, MicaService } from '../core/vocabulary.js';
 import { IdentityFactory, Licences, Rng } from './factory.js';
 import { BOTH_ENTITIES, CUSTOM_ACTIONS, ENTITIES, LICENCE_EXCEPTIONS, LICENCES, PEOPLE, VENDORS } from './firm-data.js';
 import { addDemoIdentities } from './identities.js';
+import { addProductIdentities, PRODUCTS } from './products.js';
 import { addShowcaseIdentities } from './showcase.js';
 
 export { DEMO_TODAY, ENTITY_DE, ENTITY_IE } from './firm-data.js';
@@ -59,9 +62,11 @@ function buildAuthorisations(): Authorisation[] {
 export function demoManifest(): Manifest {
   const authorisations = buildAuthorisations();
   const licences = new Licences(authorisations);
-  const factory = new IdentityFactory(new Rng(SEED), licences);
+  const factory = new IdentityFactory(new Rng(SEED), licences, PRODUCTS);
   addDemoIdentities(factory, licences);
   addShowcaseIdentities(factory);
+  // Last, so the seed's draws for every identity above stay what they were before products existed.
+  addProductIdentities(factory);
   return {
     version: 1,
     actions: CUSTOM_ACTIONS.map((a) => ({ ...a })),
@@ -70,6 +75,8 @@ export function demoManifest(): Manifest {
     people: PEOPLE.map(({ id, name, status }) => ({ id, name, status })),
     vendors: VENDORS.map((v) => ({ ...v })),
     authorisations,
+    // Products come after the entities that make them, and before the identities that act for them.
+    products: PRODUCTS.map((p) => structuredClone(p)),
     identities: factory.identities(),
   };
 }

@@ -6,8 +6,8 @@
 // exactly what was committed, in commit order, and a subscriber that misses a delta sees the gap
 // (`from` ≠ its position) and takes a fresh snapshot.
 import type { EnforcementDelta, EnforcementSnapshot } from '@mandate/sdk/snapshot';
-import type { LifecycleRuleSet } from '@mandate/sdk/decision';
-import { expandTransition } from '../core/cascade.js';
+import type { LifecycleRuleSet, ProductEntry, ProductRuleSet } from '@mandate/sdk/decision';
+import { expandTransition, productAuthority } from '../core/cascade.js';
 import type { Authorisation } from '../core/model.js';
 import type { AuthorisationStatus } from '../core/vocabulary.js';
 import { DEFAULT_ACTIONS } from '../core/vocabulary.js';
@@ -17,15 +17,35 @@ import type { LifecycleRulesStore } from '../state/lifecycle-rules.js';
 import { placeholders, type Database } from '../store/db.js';
 import { allGenerations } from '../state/generations.js';
 import { activeGrants, type GrantEntry } from '../state/grants.js';
+import { currentProductRules } from '../state/product-rules.js';
+import { productAuthorities } from '../state/products.js';
 
 /** Events that change what enforcement points must know, and what each changes. */
 const WATCHED: Record<
   string,
-  'authorisation' | 'generation' | 'generations' | 'revoked' | 'policies' | 'lifecycle' | 'actions' | 'grant' | 'grant_end'
+  | 'authorisation'
+  | 'product'
+  | 'product_report'
+  | 'product_lifecycle'
+  | 'generation'
+  | 'generations'
+  | 'revoked'
+  | 'policies'
+  | 'lifecycle'
+  | 'actions'
+  | 'grant'
+  | 'grant_end'
 > = {
   'authorisation.created': 'authorisation',
   'authorisation.updated': 'authorisation',
   'authorisation.status_changed': 'authorisation',
+  // Products (CRA): their status, and whether an actively exploited vulnerability is open.
+  'product.created': 'product',
+  'product.updated': 'product',
+  'product.status_changed': 'product',
+  'cra_report.opened': 'product_report',
+  'cra_report.closed': 'product_report',
+  'product_lifecycle_rules.published': 'product_lifecycle',
   'identity.status_changed': 'generation',
   'identity.updated': 'generation',
   'identity.suspended': 'generation',
@@ -59,6 +79,12 @@ function authorisationEntry(a: Authorisation): EnforcementSnapshot['authorisatio
     status: a.status,
     ...(a.conditions?.denied_actions ? { denied_actions: a.conditions.denied_actions } : {}),
   };
+}
+
+/** Every product as enforcement points need it (by id), with the exploited flag. */
+async function productEntries(db: Database, only?: ReadonlySet<string>): Promise<ProductEntry[]> {
+  const { products, exploited } = await productAuthorities(db);
+  return [...products.values()].filter((p) => !only || only.has(p.id)).map((p) => productAuthority(p, exploited.has(p.id)));
 }
 
 export interface HubDeps {
@@ -112,6 +138,11 @@ export function enforcementHub({ db, clock, policies, lifecycleRules, issuer, po
     return [...out.values()];
   }
 
+  async function productLifecycle(): Promise<EnforcementSnapshot['productLifecycle']> {
+    const r = await currentProductRules(db);
+    return { version: r.version, rules: r.rules as unknown as ProductRuleSet };
+  }
+
   async function lastSeq(): Promise<number> {
     const [row] = await db.all<{ last: number | null }>('SELECT MAX(seq) AS last FROM events');
     return Number(row?.last ?? 0);
@@ -137,6 +168,8 @@ export function enforcementHub({ db, clock, policies, lifecycleRules, issuer, po
       lifecycle: { version: r.version, rules: r.rules as unknown as LifecycleRuleSet },
       actions: [...DEFAULT_ACTIONS, ...custom].map((a) => ({ id: a.id, class: a.class })),
       authorisations: [...auths.values()].map(authorisationEntry),
+      products: await productEntries(db),
+      productLifecycle: await productLifecycle(),
       provisional: await provisional(auths),
       generations,
       revoked: revoked.map((t) => ({ jti: t.jti, exp: Number(t.expires_at) })),
@@ -163,11 +196,17 @@ export function enforcementHub({ db, clock, policies, lifecycleRules, issuer, po
     );
     const delta: EnforcementDelta = { from: seq, seq: end, at: 0 };
     const auths = new Set<string>();
+    const products = new Set<string>();
     const gens = new Set<string>();
     let allGens = false;
     for (const e of events) {
       const what = WATCHED[e.action];
       if (what === 'authorisation') auths.add(e.subject_id);
+      else if (what === 'product') products.add(e.subject_id);
+      else if (what === 'product_report') {
+        const after = JSON.parse(e.after_doc ?? '{}') as { product?: string };
+        if (after.product) products.add(after.product);
+      } else if (what === 'product_lifecycle') delta.productLifecycle = await productLifecycle();
       else if (what === 'generation') gens.add(e.subject_id);
       else if (what === 'generations') allGens = true;
       else if (what === 'grant' || what === 'grant_end') {
@@ -199,6 +238,7 @@ export function enforcementHub({ db, clock, policies, lifecycleRules, issuer, po
         .filter((a): a is Authorisation => a !== undefined)
         .map(authorisationEntry);
     }
+    if (products.size) delta.products = await productEntries(db, products);
     if (allGens) delta.generations = await allGenerations(db);
     else if (gens.size) {
       const ids = [...gens];

@@ -165,8 +165,12 @@ export function assessmentResults(data: EvidenceData): object {
     data.generated_at,
     String(data.ledger.size),
     data.ledger.root,
+    // A product pack (CRA) is another document than its manufacturer's pack.
+    ...(data.product ? ['product', data.product.id] : []),
   ].join('\u0000');
   const ids = new UuidMint(docSeed);
+  const product = data.product;
+  const productName = product ? oscalString(product.name) || oscalString(product.id) || 'Unnamed product' : '';
 
   const partyUuid = oscalUuid(`party\u0000${data.entity.id}`);
   const toolUuid = oscalUuid('component\u0000mandate');
@@ -383,7 +387,9 @@ export function assessmentResults(data: EvidenceData): object {
   const controlIds = outcomes.map((o) => ({ 'control-id': targets.get(o.id)! }));
   const result = obj({
     uuid: ids.mint('result'),
-    title: `Mandate control checks: ${entityName} (${jurisdiction})`,
+    title: product
+      ? `Mandate control checks: product ${productName} of ${entityName} (made available in ${jurisdiction})`
+      : `Mandate control checks: ${entityName} (${jurisdiction})`,
     description:
       `Automated checks of the non-human identities of ${entityName}` +
       `${oscalString(data.entity.lei) ? ` (LEI ${oscalString(data.entity.lei)})` : ''} for ${jurisdiction}, as of ${start}: ` +
@@ -395,6 +401,10 @@ export function assessmentResults(data: EvidenceData): object {
       prop('entity-id', data.entity.id),
       prop('lei', data.entity.lei),
       prop('jurisdiction', data.jurisdiction),
+      prop('product-id', product?.id),
+      prop('product-category', product?.category),
+      prop('product-status', product?.status),
+      prop('product-rules', product ? `${product.rules.id} (version ${product.rules.version})` : undefined),
       prop('catalogue-version', data.catalogue.version),
       ...[...data.readiness]
         .sort((a, b) => cmp(a.service, b.service) || cmp(a.jurisdiction, b.jurisdiction))
@@ -431,7 +441,9 @@ export function assessmentResults(data: EvidenceData): object {
   const document = obj({
     uuid: oscalUuid(docSeed),
     metadata: obj({
-      title: `Mandate evidence pack: ${entityName} (${jurisdiction}) as of ${start}`,
+      title: product
+        ? `Mandate evidence pack: product ${productName} of ${entityName} as of ${start}`
+        : `Mandate evidence pack: ${entityName} (${jurisdiction}) as of ${start}`,
       'last-modified': generatedAt,
       version: `${start} (ledger size ${count(data.ledger.size)})`,
       'oscal-version': OSCAL_VERSION,
@@ -456,7 +468,9 @@ export function assessmentResults(data: EvidenceData): object {
       'responsible-parties': [{ 'role-id': 'prepared-for', 'party-uuids': [partyUuid] }],
     }),
     'import-ap': {
-      href: `mandate://assessment-plan/${uriSegment(data.entity.id)}/${uriSegment(data.jurisdiction)}`,
+      href: product
+        ? `mandate://assessment-plan/product/${uriSegment(product.id)}`
+        : `mandate://assessment-plan/${uriSegment(data.entity.id)}/${uriSegment(data.jurisdiction)}`,
       remarks:
         'Mandate keeps no OSCAL assessment plan: this reference names the standing plan (the control catalogue and its checks) for ' +
         'this entity and member state.',

@@ -22,8 +22,10 @@ import { CHECKS } from '../core/checks.js';
 import { MandateError } from '../core/errors.js';
 import type { CheckResult, EmergencyReview, EvidenceData, EvidenceEvent, Finding } from '../core/evidence.js';
 import { scopeKey } from '../core/lifecycle.js';
+import type { Scope } from '../core/model.js';
 import { MEMBER_STATES } from '../core/vocabulary.js';
 import { assessmentResults } from './oscal.js';
+import { gatherProduct } from './product-pack.js';
 import { renderReport } from './report.js';
 import { stateAt } from '../ledger/asof.js';
 import { leafText, type LeafFields } from '../ledger/leaf.js';
@@ -35,9 +37,11 @@ import { placeholders, type Database } from '../store/db.js';
 
 export const PACK_FORMAT = 'mandate-evidence-pack/1';
 
+/** An entity in a member state, or one product (CRA; then neither entity nor jurisdiction). */
 export interface PackRequest {
-  entity: string;
-  jurisdiction: string;
+  entity?: string;
+  jurisdiction?: string;
+  product?: string;
   asOf?: string;
 }
 
@@ -52,6 +56,8 @@ export interface PackManifest {
   format: typeof PACK_FORMAT;
   entity: string;
   jurisdiction: string;
+  /** A product pack's product (its jurisdiction lists the member states where it is made available). */
+  product?: string;
   as_of: string;
   generated_at: string;
   ledger: { origin: string; size: number; root: string };
@@ -86,6 +92,23 @@ export interface EvidencePackDeps {
 
 export function evidencePackService({ db, clock, ledger, compliance }: EvidencePackDeps) {
   async function gather(req: PackRequest): Promise<{ data: EvidenceData; cited: number[] }> {
+    if (req.product !== undefined) {
+      if (req.entity !== undefined || req.jurisdiction !== undefined)
+        throw new MandateError(
+          'VALIDATION_FAILED',
+          'a product pack takes no entity or jurisdiction: it covers the product wherever it is made available',
+          { field: req.entity !== undefined ? '/entity' : '/jurisdiction' },
+        );
+      return gatherProduct(
+        { db, ledger, compliance, emergencyReviews },
+        { product: req.product, ...(req.asOf ? { asOf: req.asOf } : {}) },
+        clock().toISOString(),
+      );
+    }
+    if (req.entity === undefined)
+      throw new MandateError('VALIDATION_FAILED', 'give an entity and a jurisdiction, or a product', { field: '/entity' });
+    if (req.jurisdiction === undefined)
+      throw new MandateError('VALIDATION_FAILED', 'give a jurisdiction (a member state) with the entity', { field: '/jurisdiction' });
     if (!(MEMBER_STATES as readonly string[]).includes(req.jurisdiction))
       throw new MandateError('VALIDATION_FAILED', `${req.jurisdiction} is not an EU/EEA member state (ISO 3166-1 alpha-2, e.g. IT)`, {
         field: '/jurisdiction',
@@ -95,7 +118,7 @@ export function evidencePackService({ db, clock, ledger, compliance }: EvidenceP
     const generatedAt = clock().toISOString();
     const state = await stateAt(db, req.asOf ?? generatedAt, '/as_of');
     const asOf = req.asOf ? state.at : generatedAt;
-    const inScope = (s: { entity: string; jurisdiction: string }) => s.entity === req.entity && s.jurisdiction === req.jurisdiction;
+    const inScope = (s: Scope) => 'entity' in s && s.entity === req.entity && s.jurisdiction === req.jurisdiction;
     const cited = new Set<number>();
 
     // The inventory then: identities acting for this entity in this member state.
@@ -362,6 +385,7 @@ export function evidencePackService({ db, clock, ledger, compliance }: EvidenceP
         format: PACK_FORMAT,
         entity: data.entity.id,
         jurisdiction: data.jurisdiction,
+        ...(data.product ? { product: data.product.id } : {}),
         as_of: data.as_of,
         generated_at: data.generated_at,
         ledger: { origin: data.ledger.origin, size: data.ledger.size, root: data.ledger.root },

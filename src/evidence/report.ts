@@ -2,7 +2,7 @@
 // to PDF: no script, no external asset (inline CSS, inline SVG charts), A4 print styles. Pure: the
 // same data gives the same bytes. Every string from the data is escaped: titles, details, owners
 // and justifications are user-supplied text.
-import type { EvidenceData, Finding, FindingStatus, Readiness, Severity } from '../core/evidence.js';
+import type { EvidenceData, EvidenceEvent, Finding, FindingStatus, ProductEvidence, Readiness, Severity } from '../core/evidence.js';
 import { FRAMEWORK_NAMES, FRAMEWORKS, PACK_EVIDENCE, SEVERITIES, controlOutcomes, isUnresolved, type ControlOutcome } from './oscal.js';
 
 const STATUS_ORDER: FindingStatus[] = ['open', 'acknowledged', 'accepted_risk', 'resolved'];
@@ -29,12 +29,24 @@ export const REPORT_SECTIONS = [
   ['verify', 'How to verify this pack', true],
 ] as const;
 
+/** The sections a product pack (CRA) adds before the others: id, heading, new printed page. */
+export const PRODUCT_REPORT_SECTIONS = [
+  ['product', 'Product', true],
+  ['signers', 'Who could sign and publish', false],
+  ['product-grants', 'Grants, exceptions and revocations', true],
+  ['article-14', 'Article 14 timeline', true],
+] as const;
+
 /** The HTML report of one evidence pack. */
 export function renderReport(data: EvidenceData): string {
-  const title = `Evidence pack: ${data.entity.name || data.entity.id} (${data.jurisdiction})`;
+  const title = data.product
+    ? `Evidence pack: product ${data.product.name || data.product.id} (${data.product.id})`
+    : `Evidence pack: ${data.entity.name || data.entity.id} (${data.jurisdiction})`;
   const outcomes = controlOutcomes(data);
   const appendix = appendixOf();
   const long = appendix.table;
+  // First, so that their long tables come first in the appendix, as the sections do in the body.
+  const productPart = data.product ? productSections(data.product, data, long) : {};
   const sections: Record<(typeof REPORT_SECTIONS)[number][0], string> = {
     summary: summary(data, outcomes),
     blocking: blocking(data, long),
@@ -48,6 +60,10 @@ export function renderReport(data: EvidenceData): string {
     policy: policy(data),
     verify: verify(data),
   };
+  const order: readonly (readonly [string, string, boolean])[] = data.product
+    ? [...PRODUCT_REPORT_SECTIONS, ...REPORT_SECTIONS]
+    : REPORT_SECTIONS;
+  const all: Record<string, string> = { ...sections, ...productPart };
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -62,9 +78,9 @@ export function renderReport(data: EvidenceData): string {
     '<body>',
     '<main>',
     header(data, title),
-    nav(appendix.entries.length > 0),
-    ...REPORT_SECTIONS.map(
-      ([id, heading, page]) => `<section id="${id}"${page ? ' class="major"' : ''}>\n<h2>${heading}</h2>\n${sections[id]}\n</section>`,
+    nav(appendix.entries.length > 0, order),
+    ...order.map(
+      ([id, heading, page]) => `<section id="${id}"${page ? ' class="major"' : ''}>\n<h2>${heading}</h2>\n${all[id]}\n</section>`,
     ),
     appendix.render(),
     `<footer><p class="muted">Rendered by Mandate from the evidence pack of ${esc(data.entity.name || data.entity.id)} generated at ` +
@@ -86,7 +102,12 @@ function header(data: EvidenceData, title: string): string {
 <dl class="facts">
 <dt>Entity</dt><dd>${esc(data.entity.name)} <span class="muted">(${esc(data.entity.id)})</span></dd>
 <dt>LEI</dt><dd class="mono">${text(data.entity.lei)}</dd>
-<dt>Member state</dt><dd>${text(data.jurisdiction)} <span class="muted">(home member state ${text(data.entity.home)})</span></dd>
+${
+  data.product
+    ? `<dt>Product</dt><dd>${esc(data.product.name)} <span class="mono muted">(${esc(data.product.id)})</span>, ` +
+      `${text(data.product.category)}, ${text(data.product.status)}</dd>\n<dt>Made available in</dt><dd>${text(data.jurisdiction)}</dd>`
+    : `<dt>Member state</dt><dd>${text(data.jurisdiction)} <span class="muted">(home member state ${text(data.entity.home)})</span></dd>`
+}
 <dt>As of</dt><dd>${time(data.as_of)}</dd>
 <dt>Generated at</dt><dd>${time(data.generated_at)}</dd>
 <dt>Ledger checkpoint</dt><dd>${text(data.ledger.origin)}, size ${num(data.ledger.size)},
@@ -97,10 +118,10 @@ root <span class="mono">${text(data.ledger.root)}</span></dd>
 </header>`;
 }
 
-function nav(withAppendix: boolean): string {
+function nav(withAppendix: boolean, order: readonly (readonly [string, string, boolean])[] = REPORT_SECTIONS): string {
   return (
     '<nav aria-label="Contents"><h2 class="toc">Contents</h2><ol>' +
-    `${REPORT_SECTIONS.map(([id, heading]) => `<li><a href="#${id}">${heading}</a></li>`).join('')}` +
+    `${order.map(([id, heading]) => `<li><a href="#${id}">${heading}</a></li>`).join('')}` +
     `${withAppendix ? `<li><a href="#${APPENDIX_ID}">${APPENDIX_HEADING}</a></li>` : ''}` +
     '</ol></nav>'
   );
@@ -538,6 +559,199 @@ function approvals(data: EvidenceData, long: Long): string {
         })
       : '<p class="muted">No exception in this pack.</p>',
   ].join('\n');
+}
+
+// ---- product packs (CRA) ------------------------------------------------------------------------
+
+const CATEGORY_LABEL: Record<string, string> = {
+  default: 'default category',
+  important_class_i: 'important product, class I (Annex III)',
+  important_class_ii: 'important product, class II (Annex III)',
+  critical: 'critical product (Annex IV)',
+};
+const SIGN_OR_PUBLISH = new Set(['sign_release', 'publish_release', 'publish_security_update']);
+
+function events(list: readonly EvidenceEvent[]): Cell[][] {
+  return list.map((e) => [
+    { html: num(e.seq), cls: 'num' },
+    time(e.at),
+    text(e.actor),
+    `<span class="mono">${text(e.action)}</span>` +
+      `${e.subject.type === 'identity' ? ` <span class="mono muted">${text(e.subject.id)}</span>` : ''}`,
+    e.reason ? text(e.reason) : '<span class="muted">—</span>',
+  ]);
+}
+const actionList = (xs: readonly string[], cls = '') =>
+  xs.length ? xs.map((a) => `<span class="mono${cls ? ` ${cls}` : ''}">${text(a)}</span>`).join(', ') : '<span class="muted">—</span>';
+
+/** The sections of a product pack: the product, who could sign and publish, grants and revocations, the Article 14 timeline. */
+function productSections(p: ProductEvidence, data: EvidenceData, long: Long): Record<string, string> {
+  const ca = p.conformity_assessment;
+  const dd = (label: string, value: string | null) => `<dt>${label}</dt><dd>${value ?? '<span class="muted">none recorded</span>'}</dd>`;
+  const product = [
+    '<dl class="facts">',
+    dd('Product', `${esc(p.name)} <span class="mono muted">(${esc(p.id)})</span>`),
+    dd('Manufacturer', `${esc(data.entity.name)} <span class="mono muted">(${esc(p.manufacturer)})</span>`),
+    dd('Category', esc(CATEGORY_LABEL[p.category] ?? p.category)),
+    dd('Conformity and market status', text(p.status)),
+    dd('Versions', p.versions.length ? p.versions.map((v) => `<span class="mono">${text(v)}</span>`).join(', ') : null),
+    dd('Release channels', p.channels.map((c) => `<span class="mono">${text(c)}</span>`).join(', ')),
+    dd('Made available in', p.member_states.length ? p.member_states.map(text).join(', ') : null),
+    dd('Placed on the market', p.placed_on_market ? time(p.placed_on_market) : null),
+    dd('Support period ends (Art. 13(8))', p.support_period_end ? date(p.support_period_end) : null),
+    dd(
+      'Conformity assessment (Art. 32)',
+      ca ? `${text(ca.procedure)}, ${text(ca.reference)}${ca.notified_body ? `, notified body ${text(ca.notified_body)}` : ''}` : null,
+    ),
+    dd('EU declaration of conformity (Art. 28)', p.declaration_of_conformity ? text(p.declaration_of_conformity) : null),
+    dd('Product lifecycle rules in force', `${text(p.rules.id)} <span class="muted">(version ${num(p.rules.version)})</span>`),
+    '</dl>',
+    '<h3 id="product-history">Recorded changes</h3>',
+    p.history.length
+      ? long({
+          id: 'appendix-product-history',
+          title: `History of ${p.id}`,
+          back: 'product-history',
+          head: ['Ledger seq', 'At', 'Actor', 'Action', 'Reason'],
+          cls: 'compact',
+          rows: events(p.history),
+        })
+      : '<p class="muted">No recorded change.</p>',
+  ].join('\n');
+
+  const holders = (action: string) => [...new Set(p.power.filter((r) => r.lawful.includes(action)).map((r) => r.identity))];
+  const withApproval = (action: string) => [...new Set(p.power.filter((r) => r.approval.includes(action)).map((r) => r.identity))];
+  const who = (ids: string[]) =>
+    ids.length ? ids.map((i) => `<span class="mono">${text(i)}</span>`).join(', ') : '<span class="muted">nobody</span>';
+  const signers = [
+    `<p>${num(new Set(p.power.map((r) => r.identity)).size)} identities act for this product. Their product actions as of ` +
+      `${time(data.as_of)}, under the product lifecycle rules ${text(p.rules.id)}: lawful alone, lawful only with a second ` +
+      "person's approval (a just-in-time grant), or denied.</p>",
+    '<dl class="facts">',
+    `<dt>Could sign releases alone</dt><dd>${who(holders('sign_release'))}</dd>`,
+    `<dt>Could sign with a second approval</dt><dd>${who(withApproval('sign_release'))}</dd>`,
+    `<dt>Could publish releases</dt><dd>${who(holders('publish_release'))}</dd>`,
+    `<dt>Could publish security updates</dt><dd>${who(holders('publish_security_update'))}</dd>`,
+    '</dl>',
+    p.power.length
+      ? long({
+          id: 'appendix-signers',
+          title: 'Product power per identity',
+          back: 'signers',
+          head: ['Identity', 'Scope', 'Lawful', 'With a second approval', 'Denied'],
+          cls: 'compact',
+          rows: p.power.map((r) => [
+            `<span class="mono">${text(r.identity)}</span>`,
+            `<span class="mono">${text(r.scope)}</span>`,
+            r.lawful.some((a) => SIGN_OR_PUBLISH.has(a)) ? `<strong>${actionList(r.lawful)}</strong>` : actionList(r.lawful),
+            actionList(r.approval),
+            actionList(r.denied, 'muted'),
+          ]),
+        })
+      : '<p class="muted">No identity acts for this product.</p>',
+  ].join('\n');
+
+  const productExceptions = data.exceptions;
+  const grants = [
+    '<h3 id="product-grants-list">Grants</h3>',
+    p.grants.length
+      ? long({
+          id: 'appendix-product-grants',
+          title: 'Grants in the product’s scopes',
+          back: 'product-grants-list',
+          head: ['Grant', 'Kind', 'Identity', 'Actions', 'Scope', 'From', 'Until', 'Status'],
+          cls: 'compact',
+          rows: p.grants.map((g) => [
+            `<span class="mono">${text(g.id)}</span>`,
+            text(g.kind),
+            `<span class="mono">${text(g.identity)}</span>`,
+            actionList(g.actions),
+            `<span class="mono">${text(g.scope)}</span>`,
+            time(g.starts_at),
+            time(g.ended_at ?? g.expires_at),
+            g.ended_at ? `ended${g.end_reason ? ` (${text(g.end_reason)})` : ''}` : text(g.status),
+          ]),
+        })
+      : '<p class="muted">No grant in the product’s scopes.</p>',
+    '<h3 id="product-exceptions">Exceptions and compensating controls</h3>',
+    productExceptions.length
+      ? table(
+          ['Exception', 'Identity', 'Control', 'Scope', 'Compensating controls', 'Status', 'Expires'],
+          productExceptions.map((e) => [
+            `<span class="mono">${text(e.id)}</span>`,
+            `<span class="mono">${text(e.identity)}</span>`,
+            `<span class="mono">${text(e.control)}</span>`,
+            e.scope ? `<span class="mono">${text(e.scope)}</span>` : '<span class="muted">—</span>',
+            e.compensating_controls?.length ? e.compensating_controls.map(text).join('<br>') : '<span class="bad">none</span>',
+            text(e.status),
+            date(e.expires_at),
+          ]),
+          'compact',
+        )
+      : '<p class="muted">No exception for these identities or this product.</p>',
+    '<h3 id="product-revocations">Revocations</h3>',
+    p.revocations.length
+      ? long({
+          id: 'appendix-product-revocations',
+          title: 'Revocations',
+          back: 'product-revocations',
+          head: ['Ledger seq', 'At', 'Actor', 'Action', 'Reason'],
+          cls: 'compact',
+          rows: events(p.revocations),
+        })
+      : '<p class="muted">No identity acting for this product was suspended, revoked or narrowed.</p>',
+    p.switch_offs.length
+      ? table(
+          ['Switch-off', 'Identity', 'Asked', 'Done', 'Status'],
+          p.switch_offs.map((o) => [
+            `<span class="mono">${text(o.id)}</span>`,
+            `<span class="mono">${text(o.identity)}</span>`,
+            time(o.requested_at),
+            o.done_at ? time(o.done_at) : '<span class="warn">not yet</span>',
+            text(o.status),
+          ]),
+          'compact',
+        )
+      : '',
+  ].join('\n');
+
+  const article14 = [
+    '<p>Actively exploited vulnerabilities (Art. 14(1)–(2)) and severe incidents (Art. 14(3)–(4)) of this product: an early warning ' +
+      'within 24 hours of awareness, a notification within 72 hours, and a final report 14 days after a corrective or mitigating ' +
+      'measure is available (vulnerabilities) or one month after the notification (incidents). Art. 14 applies from 11 September 2026.</p>',
+    ...(p.reports.length
+      ? p.reports.map((r, k) =>
+          [
+            `<h3 id="report-${k + 1}">${text(r.kind)} <span class="mono">${text(r.id)}</span>${r.title ? `: ${text(r.title)}` : ''}</h3>`,
+            '<dl class="facts">',
+            `<dt>Aware at</dt><dd>${time(r.aware_at)}</dd><dt>Owner</dt><dd>${text(r.owner)}</dd><dt>Status</dt><dd>${text(r.status)}</dd>`,
+            '</dl>',
+            r.deadlines.length
+              ? table(
+                  ['Deadline', 'Article', 'Due', 'Submitted', 'State'],
+                  r.deadlines.map((d) => [
+                    text(d.milestone),
+                    text(d.article),
+                    d.due_at ? time(d.due_at) : '<span class="muted">not yet known</span>',
+                    d.submitted_at ? time(d.submitted_at) : '<span class="muted">—</span>',
+                    d.state === 'missed' ? '<span class="bad">missed</span>' : text(d.state),
+                  ]),
+                  'compact',
+                )
+              : '',
+            r.milestones.length
+              ? table(
+                  ['Milestone', 'At', 'Reference', 'Recorded by'],
+                  r.milestones.map((m) => [text(m.milestone), time(m.at), text(m.reference), text(m.by)]),
+                  'compact',
+                )
+              : '<p class="muted">No milestone recorded.</p>',
+            r.history.length ? table(['Ledger seq', 'At', 'Actor', 'Action', 'Reason'], events(r.history), 'compact') : '',
+          ].join('\n'),
+        )
+      : ['<p class="ok">No actively exploited vulnerability or severe incident of this product was recorded by this time.</p>']),
+  ].join('\n');
+  return { product, signers, 'product-grants': grants, 'article-14': article14 };
 }
 
 function policy(data: EvidenceData): string {

@@ -19,6 +19,8 @@ export interface PackReport {
   ok: boolean;
   entity: string | null;
   jurisdiction: string | null;
+  /** A product pack's product; null for an entity's pack. */
+  product: string | null;
   as_of: string | null;
   files: number;
   events: number;
@@ -60,6 +62,7 @@ export async function verifyPack(bytes: Buffer, opts: { key?: string } = {}): Pr
     ok: false,
     entity: null,
     jurisdiction: null,
+    product: null,
     as_of: null,
     files: 0,
     events: 0,
@@ -91,6 +94,7 @@ export async function verifyPack(bytes: Buffer, opts: { key?: string } = {}): Pr
   Object.assign(report, {
     entity: manifest.entity,
     jurisdiction: manifest.jurisdiction,
+    product: typeof manifest.product === 'string' ? manifest.product : null,
     as_of: manifest.as_of,
     files: manifest.files?.length ?? 0,
   });

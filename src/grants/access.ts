@@ -142,7 +142,7 @@ export function accessRequestService({ db, clock, approvals, lifecycleRules, not
                 `${actor} asks ${input.actions.join(', ')} in ${scopeKey(input.scope)} ` +
                 `for ${identity.id} for ${input.duration_seconds} s: ${input.justification}`,
               detail: { ...input },
-              risk: riskOf(identity, input.actions, [input.scope.service], vocabulary),
+              risk: riskOf(identity, input.actions, ['service' in input.scope ? input.scope.service : 'product'], vocabulary),
             },
             at,
           );

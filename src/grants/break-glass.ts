@@ -195,7 +195,7 @@ export function breakGlassService({ db, clock, approvals, notificationReceivers 
             risk: riskOf(
               identity,
               identity.actions,
-              identity.scopes.map((s) => s.service),
+              identity.scopes.map((s) => ('service' in s ? s.service : 'product')),
               vocabulary,
             ),
           };

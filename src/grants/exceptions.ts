@@ -153,7 +153,7 @@ export function exceptionService({ db, clock, approvals, lifecycleRules }: Excep
                 `exception ${id}: ${identity.id} waives ${input.control} for ` +
                 `${input.actions.join(', ')} in ${scopeKey(input.scope)} until ${input.expires_at}`,
               detail: { ...input },
-              risk: riskOf(identity, input.actions, [input.scope.service], vocabulary),
+              risk: riskOf(identity, input.actions, ['service' in input.scope ? input.scope.service : 'product'], vocabulary),
             },
             at,
           );

@@ -3,11 +3,13 @@
 // approved, since the world may have changed meanwhile).
 import { MandateError } from '../core/errors.js';
 import { checkGrantable } from '../core/grants.js';
-import type { ScopeAuthority } from '../core/lifecycle.js';
-import type { Identity, Scope } from '../core/model.js';
+import type { ProductAuthority, ScopeAuthority } from '../core/lifecycle.js';
+import { isProductScope, type Identity, type Scope } from '../core/model.js';
 import type { Role } from '../core/roles.js';
 import { ActionVocabulary, type AuthorisationStatus } from '../core/vocabulary.js';
 import type { LifecycleRulesStore } from '../state/lifecycle-rules.js';
+import { currentProductRules } from '../state/product-rules.js';
+import { productAuthorityOf } from '../state/products.js';
 import { getCustomActions, getRecord } from '../state/records.js';
 import type { Sql } from '../store/db.js';
 
@@ -24,7 +26,8 @@ export async function identityOf(sql: Sql, id: string, field = '/identity'): Pro
   return stored.record;
 }
 
-async function authorityOf(sql: Sql, s: Scope): Promise<ScopeAuthority | undefined> {
+async function authorityOf(sql: Sql, s: Scope): Promise<ScopeAuthority | ProductAuthority | undefined> {
+  if (isProductScope(s)) return productAuthorityOf(sql, s.product);
   const [row] = await sql.all<{ id: string; status: string; doc: string }>(
     'SELECT id, status, doc FROM authorisations WHERE entity = ? AND service = ? AND jurisdiction = ?',
     [s.entity, s.service, s.jurisdiction],
@@ -44,6 +47,7 @@ export async function checkGrant(
   what: 'access' | 'exception',
 ): Promise<ActionVocabulary> {
   const vocabulary = new ActionVocabulary(await getCustomActions(sql));
-  checkGrantable(identity, actions, scope, vocabulary, (await rules.current(sql)).rules, await authorityOf(sql, scope), what);
+  const productRules = isProductScope(scope) ? (await currentProductRules(sql)).rules : undefined;
+  checkGrantable(identity, actions, scope, vocabulary, (await rules.current(sql)).rules, await authorityOf(sql, scope), what, productRules);
   return vocabulary;
 }

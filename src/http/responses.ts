@@ -5,7 +5,7 @@
 import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
 import { APPROVAL_KINDS, APPROVAL_STATUSES, ApprovalRule } from '../core/approvals.js';
 import { EXCEPTION_CONTROLS } from '../core/grants.js';
-import { LifecycleRules } from '../core/lifecycle.js';
+import { LifecycleRules, ProductLifecycleRules } from '../core/lifecycle.js';
 import { Authorisation, Enum, Identity, LegalEntity, Person, Vendor } from '../core/model.js';
 import { ROLES } from '../core/roles.js';
 
@@ -105,9 +105,16 @@ export const ChangeRequestSchema = Type.Object(
     requester: Type.String(),
     status: Enum(['pending', 'applied', 'rejected', 'expired', 'cancelled'] as const),
     base_version: Type.Integer({ description: 'the version the change was based on; it is published only on top of it' }),
-    change: Type.Union([Type.Object({ text: Type.String() }), Type.Object({ rules: LifecycleRules })], {
-      description: 'the policy text, or the rules document',
-    }),
+    change: Type.Union(
+      [
+        Type.Object({ text: Type.String() }),
+        Type.Object({ rules: LifecycleRules }),
+        Type.Object({ rules: ProductLifecycleRules, regime: Type.Literal('cra') }),
+      ],
+      {
+        description: 'the policy text, or the rules document (MiCA, or products under the CRA with regime cra)',
+      },
+    ),
     result: Nullable(Type.Object({ version: Type.Integer() })),
     approval: Type.Optional(ApprovalSchema),
     created_at: Type.String(),

@@ -69,6 +69,7 @@ async function loadCurrent(tx: Sql, identityIds: string[]) {
     people: await getAllRecords(tx, 'person'),
     vendors: await getAllRecords(tx, 'vendor'),
     authorisations: await getAllRecords(tx, 'authorisation'),
+    products: await getAllRecords(tx, 'product'),
     identities,
     customActions: await getCustomActions(tx),
   };

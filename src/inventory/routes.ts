@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type TObject, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { MandateError } from '../core/errors.js';
-import { Authorisation, Enum, Identity, LegalEntity, Person, Vendor, type RecordKind, type Stored } from '../core/model.js';
+import { Authorisation, Enum, Identity, LegalEntity, Person, Product, Vendor, type RecordKind, type Stored } from '../core/model.js';
 import type { Permission } from '../core/roles.js';
 import {
   AUTHORISATION_STATUSES,
@@ -17,6 +17,7 @@ import {
   MEMBER_STATES,
   MICA_SERVICES,
   PERSON_STATUSES,
+  PRODUCT_STATUSES,
 } from '../core/vocabulary.js';
 import { actorOf, decodeWalkCursor, DEFAULT_PAGE, encodeCursor, etag, optionalIfMatch, PageQuery, requireIfMatch } from '../http/common.js';
 import { ProblemResponse } from '../http/problem.js';
@@ -42,7 +43,7 @@ interface KindRoutes {
   schema: TObject;
   write: Permission;
   /** Query filters: equality on a column, or on any of an identity's scopes. */
-  filters: Record<string, { schema: TSchema; column?: string; scope?: 'entity' | 'service' | 'jurisdiction' }>;
+  filters: Record<string, { schema: TSchema; column?: string; scope?: 'entity' | 'service' | 'jurisdiction'; product?: true }>;
 }
 
 const id = { schema: Type.String({ maxLength: 254 }) };
@@ -50,6 +51,8 @@ const scopeFilters = {
   entity: { schema: Type.String({ maxLength: 128 }), scope: 'entity' as const },
   service: { schema: Enum(MICA_SERVICES), scope: 'service' as const },
   jurisdiction: { schema: Enum(MEMBER_STATES), scope: 'jurisdiction' as const },
+  // Identities with a product scope (any channel) for this product (CRA).
+  product: { schema: Type.String({ maxLength: 128 }), product: true as const },
 };
 
 export const KINDS: readonly KindRoutes[] = [
@@ -76,6 +79,18 @@ export const KINDS: readonly KindRoutes[] = [
       service: { schema: Enum(MICA_SERVICES), column: 'service' },
       jurisdiction: { schema: Enum(MEMBER_STATES), column: 'jurisdiction' },
       status: { schema: Enum(AUTHORISATION_STATUSES), column: 'status' },
+    },
+  },
+  {
+    kind: 'product',
+    path: 'products',
+    one: 'Product',
+    many: 'Products',
+    schema: Product,
+    write: 'regulatory:write',
+    filters: {
+      manufacturer: { ...id, column: 'manufacturer' },
+      status: { schema: Enum(PRODUCT_STATUSES), column: 'status' },
     },
   },
   {
@@ -227,6 +242,7 @@ export function registerInventoryRoutes(fastify: FastifyInstance, inventory: Inv
           if (q[name] === undefined) continue;
           if (f.column) filter.columns[f.column] = String(q[name]);
           if (f.scope) filter.scope![f.scope] = String(q[name]);
+          if (f.product) filter.product = String(q[name]);
         }
         if (q.q !== undefined) filter.search = q.q;
         const sort = q.sort === undefined || q.sort === 'id' ? undefined : q.sort;

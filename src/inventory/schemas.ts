@@ -12,7 +12,13 @@ import {
   IDENTITY_FUNCTIONS,
   IDENTITY_KINDS,
   IDENTITY_STATUSES,
+  PRODUCT_STATUSES,
 } from '../core/vocabulary.js';
+
+/** A scope's state: an authorisation's (MiCA) or a product's (CRA), or none. */
+const STATES = [...new Set([...SCOPE_STATES, ...PRODUCT_STATUSES])] as
+  | (typeof SCOPE_STATES)[number][]
+  | (typeof PRODUCT_STATUSES)[number][];
 
 export const RecordParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 254 }) });
 /** The ETag a write is based on (required by replace, optional on a status change: src/http/common.ts). */
@@ -61,8 +67,8 @@ export const IdentityPowerSchema = Type.Object(
     scopes: Type.Array(
       Type.Object({
         scope: Scope,
-        key: Type.String({ description: 'entity/service/jurisdiction' }),
-        state: Enum(SCOPE_STATES, 'the state of the authorisation behind the scope (none: the firm holds none there)'),
+        key: Type.String({ description: 'entity/service/jurisdiction, or product:<id>[/<channel>]' }),
+        state: Enum(STATES, 'the state of the authorisation or product behind the scope (none: there is none)'),
         authorisation: Nullable(
           Type.Object({ id: Type.String(), status: Type.String(), denied_actions: Type.Optional(Type.Array(Type.String())) }),
         ),

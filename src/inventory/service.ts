@@ -6,19 +6,29 @@ import { cutGrants } from '../state/grants.js';
 import { bumpGenerations } from '../state/generations.js';
 import { canonicalJson } from '../core/canonical.js';
 import { MandateError, type Issue } from '../core/errors.js';
-import type {
-  Authorisation,
-  Identity,
-  IdentityInput,
-  LegalEntity,
-  Person,
-  RecordKind,
-  RecordTypes,
-  Stored,
-  Vendor,
+import {
+  isProductScope,
+  type Authorisation,
+  type Identity,
+  type IdentityInput,
+  type LegalEntity,
+  type Person,
+  type Product,
+  type RecordKind,
+  type RecordTypes,
+  type Stored,
+  type Vendor,
 } from '../core/model.js';
-import { checkAuthorisation, checkEntity, checkIdentity, identityTransitionAllowed, normaliseIdentity, type World } from '../core/rules.js';
-import { authorisationChangeIssues, type PowerGain } from '../core/power.js';
+import {
+  checkAuthorisation,
+  checkEntity,
+  checkIdentity,
+  checkProduct,
+  identityTransitionAllowed,
+  normaliseIdentity,
+  type World,
+} from '../core/rules.js';
+import { authorisationChangeIssues, productChangeIssues, type PowerGain } from '../core/power.js';
 import { ActionVocabulary, type IdentityStatus } from '../core/vocabulary.js';
 import type { Approval } from '../state/approvals.js';
 import { appendEvents, type NewEvent } from '../ledger/log.js';
@@ -51,9 +61,11 @@ async function worldFor(sql: Sql, kind: RecordKind, record: RecordTypes[RecordKi
   const peopleIds: string[] = [];
   const vendorIds: string[] = [];
   if (kind === 'authorisation') entityIds.add((record as Authorisation).entity);
+  if (kind === 'product') entityIds.add((record as Product).manufacturer);
+  const productIds = kind === 'identity' ? (record as Identity).scopes.filter(isProductScope).map((s) => s.product) : [];
   if (kind === 'identity') {
     const i = record as Identity;
-    for (const s of i.scopes) entityIds.add(s.entity);
+    for (const s of i.scopes) if ('entity' in s) entityIds.add(s.entity);
     if (i.owner) peopleIds.push(i.owner);
     if (i.vendor) vendorIds.push(i.vendor);
   }
@@ -61,6 +73,7 @@ async function worldFor(sql: Sql, kind: RecordKind, record: RecordTypes[RecordKi
     entities: byId<LegalEntity>((await getRecords(sql, 'entity', [...entityIds])).values()),
     people: byId<Person>((await getRecords(sql, 'person', peopleIds)).values()),
     vendors: byId<Vendor>((await getRecords(sql, 'vendor', vendorIds)).values()),
+    products: byId<Product>((await getRecords(sql, 'product', productIds)).values()),
     vocabulary: new ActionVocabulary(await getCustomActions(sql)),
   };
 }
@@ -85,6 +98,8 @@ export async function checkRecord(sql: Sql, kind: RecordKind, record: RecordType
     }
     case 'identity':
       return checkIdentity(record as Identity, await worldFor(sql, kind, record));
+    case 'product':
+      return checkProduct(record as Product, await worldFor(sql, kind, record));
     default:
       return [];
   }
@@ -153,6 +168,17 @@ function refuseLicenceChange(before: Authorisation | undefined, after: Authorisa
   });
 }
 
+/** Refuses a product write that changes its status or manufacturer: a status changes only by a transition (CRA). */
+function refuseProductStatusChange(before: Product | undefined, after: Product): void {
+  const issues = productChangeIssues(before, after);
+  if (issues.length === 0) return;
+  const first = issues[0]!;
+  throw new MandateError(first.code, issues.map((i) => i.reason).join('; '), {
+    field: first.field,
+    issues: issues.map((i) => ({ field: i.field, reason: i.reason, code: i.code, kind: 'product', record: after.id })),
+  });
+}
+
 export interface InventoryDeps {
   db: Database;
   clock: () => Date;
@@ -203,6 +229,7 @@ export function inventoryService({ db, clock, gate, caepReceivers: receivers = [
           const issues = await checkRecord(tx, kind, record);
           if (issues.length) rejectRecord(kind, record.id, issues);
           if (kind === 'authorisation') refuseLicenceChange(undefined, record as Authorisation);
+          if (kind === 'product') refuseProductStatusChange(undefined, record as Product);
           if (kind === 'identity') {
             const gains = (await gate.judge(tx))(undefined, record as Identity);
             if (gains.length) return { held: await gate.hold(tx, actor, undefined, record as Identity, gains, at, 'create') };
@@ -255,6 +282,7 @@ export function inventoryService({ db, clock, gate, caepReceivers: receivers = [
           const issues = await checkRecord(tx, kind, record);
           if (issues.length) rejectRecord(kind, id, issues);
           if (kind === 'authorisation') refuseLicenceChange(current.record as Authorisation, record as Authorisation);
+          if (kind === 'product') refuseProductStatusChange(current.record as Product, record as Product);
           if (kind === 'identity') {
             const gains = (await gate.judge(tx))(current.record as Identity, record as Identity);
             if (gains.length)

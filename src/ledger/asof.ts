@@ -3,8 +3,8 @@
 // answered with the lifecycle engine as it stood, plus the checkpoint and inclusion proofs of
 // every event the answer rests on.
 import { MandateError } from '../core/errors.js';
-import { decidePower, scopeKey, type LifecycleRules, type ScopeAuthority } from '../core/lifecycle.js';
-import type { Authorisation, Identity } from '../core/model.js';
+import { decidePower, scopeKey, type AuthorityLookup, type LifecycleRules, type ScopeAuthority } from '../core/lifecycle.js';
+import type { Authorisation, Identity, Scope } from '../core/model.js';
 import { parseTimestamp } from '../core/time.js';
 import { ActionVocabulary, type ActionDefinition } from '../core/vocabulary.js';
 import { placeholders, type Sql } from '../store/db.js';
@@ -120,7 +120,8 @@ export async function whoCould(sql: Sql, ledger: LedgerService, defaultRules: Li
   for (const { authorisation: a, seq } of state.authorisations.values()) {
     authorities.set(scopeKey(a), { id: a.id, status: a.status, ...(a.conditions ? { conditions: a.conditions } : {}), seq });
   }
-  const matches = (s: { entity: string; service: string; jurisdiction: string }) =>
+  const matches = (s: Scope) =>
+    'entity' in s &&
     (!q.entity || s.entity === q.entity) &&
     (!q.service || s.service === q.service) &&
     (!q.jurisdiction || s.jurisdiction === q.jurisdiction);
@@ -135,7 +136,7 @@ export async function whoCould(sql: Sql, ledger: LedgerService, defaultRules: Li
   }[] = [];
   for (const [id, { identity, record_seq: recordSeq, status_seq: statusSeq }] of state.identities) {
     if (identity.status !== 'active' || !identity.actions.includes(q.action) || !identity.scopes.some(matches)) continue;
-    const decision = decidePower(identity, (s) => authorities.get(scopeKey(s)), rules, vocabulary);
+    const decision = decidePower(identity, ((s: Scope) => authorities.get(scopeKey(s))) as AuthorityLookup, rules, vocabulary);
     const lawfulIn = decision.scopes.filter((s) => matches(s.scope) && s.verdicts.some((v) => v.action === q.action && v.lawful));
     if (!lawfulIn.length) continue;
     answer.push({

@@ -5,10 +5,10 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MandateError } from '../core/errors.js';
 import { checkRuleTests, runRuleTests } from '../core/lifecycle-tests.js';
-import { checkRules, scopeKey } from '../core/lifecycle.js';
+import { checkAnyRules, scopeKey } from '../core/lifecycle.js';
 import { Enum, Timestamp } from '../core/model.js';
 import { rolesAllow } from '../core/roles.js';
-import { ActionVocabulary, AUTHORISATION_STATUSES } from '../core/vocabulary.js';
+import { ActionVocabulary, AUTHORISATION_STATUSES, PRODUCT_STATUSES } from '../core/vocabulary.js';
 import { voterOf } from '../http/common.js';
 import { ProblemResponse } from '../http/problem.js';
 import { ChangeRequestSchema, Items, type Names } from '../http/responses.js';
@@ -17,7 +17,8 @@ import type { Database } from '../store/db.js';
 import type { LifecycleRulesStore } from '../state/lifecycle-rules.js';
 import type { ChangeRequestService } from '../approvals/changes.js';
 import type { RulesVersion } from '../state/lifecycle-rules.js';
-import { ImpactSchema, RulesVersionSchema, RuleTestReport, TransitionSchema } from './schemas.js';
+import { ImpactSchema, ProductRulesVersionSchema, RulesVersionSchema, RuleTestReport, TransitionSchema } from './schemas.js';
+import { currentProductRules } from '../state/product-rules.js';
 import type { Caller, Impact, RegulatoryService, Transition } from './service.js';
 
 const IN_STEP: [Names<Static<typeof TransitionSchema>, Transition>, Names<Static<typeof RulesVersionSchema>, RulesVersion>] = [true, true];
@@ -44,6 +45,20 @@ const Proposal = Type.Object(
       }),
     ),
     emergency: Type.Optional(Type.Boolean({ description: 'apply now on the caller’s sole approval; opens a mandatory review' })),
+  },
+  { additionalProperties: false },
+);
+
+const ProductProposal = Type.Object(
+  {
+    to: Enum(PRODUCT_STATUSES),
+    reason: Type.String({ minLength: 1, maxLength: 2000 }),
+    reference: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'the decision behind it: a market surveillance measure, a corrective action, a DoC, a support-period notice',
+    }),
+    effective_at: Type.Optional(Timestamp),
   },
   { additionalProperties: false },
 );
@@ -162,6 +177,38 @@ export function registerRegulatoryRoutes(
   );
 
   app.get(
+    '/v1/products/:id/impact',
+    {
+      config: { permission: 'inventory:read' },
+      schema: {
+        tags,
+        operationId: 'previewProductImpact',
+        summary: "Preview what moving a product's conformity or market status would do (CRA; nothing is written)",
+        params: IdParam,
+        querystring: Type.Object({ to: Enum(PRODUCT_STATUSES) }, { additionalProperties: false }),
+        response: { 200: ImpactSchema, '4xx': ProblemResponse },
+      },
+    },
+    async (req) => presentImpact(await regulatory.productImpact(req.params.id, req.query.to)),
+  );
+
+  app.post(
+    '/v1/products/:id/transitions',
+    {
+      config: { permission: 'transitions:propose' },
+      schema: {
+        tags,
+        operationId: 'proposeProductTransition',
+        summary: "Propose a change of a product's status (CRA); a different approver decides it through /v1/transitions/{id}/approve",
+        params: IdParam,
+        body: ProductProposal,
+        response: { 201: TransitionSchema, '4xx': ProblemResponse },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await regulatory.proposeProduct(caller(req), req.params.id, req.body)),
+  );
+
+  app.get(
     '/v1/transitions',
     {
       config: { permission: 'inventory:read' },
@@ -260,6 +307,20 @@ export function registerRegulatoryRoutes(
     async () => rules.current(),
   );
 
+  app.get(
+    '/v1/lifecycle-rules/cra',
+    {
+      config: { permission: 'inventory:read' },
+      schema: {
+        tags,
+        operationId: 'getProductLifecycleRules',
+        summary: 'The product lifecycle rules in force (CRA); PUT /v1/lifecycle-rules with a regime: cra document changes them',
+        response: { 200: ProductRulesVersionSchema, '4xx': ProblemResponse },
+      },
+    },
+    async () => currentProductRules(db),
+  );
+
   app.put(
     '/v1/lifecycle-rules',
     {
@@ -289,7 +350,7 @@ export function registerRegulatoryRoutes(
     },
     async (req) => {
       const body = req.body;
-      const checked = body.rules === undefined ? { rules: (await rules.current()).rules, issues: [] } : checkRules(body.rules);
+      const checked = body.rules === undefined ? { rules: (await rules.current()).rules, issues: [] } : checkAnyRules(body.rules);
       if (!checked.rules)
         throw new MandateError('VALIDATION_FAILED', 'rules are not valid', {
           issues: checked.issues.map((i) => ({ ...i, field: `/rules${i.field}` })),

@@ -2,9 +2,15 @@
 // impact preview (presentImpact in routes.ts), the lifecycle rules in force and rule test results.
 // Imports only TypeBox and core schemas, so the console can import the types.
 import { Type, type Static } from '@sinclair/typebox';
-import { LifecycleRules } from '../core/lifecycle.js';
+import { LifecycleRules, ProductLifecycleRules } from '../core/lifecycle.js';
 import { Enum } from '../core/model.js';
-import { AUTHORISATION_STATUSES, IDENTITY_STATUSES } from '../core/vocabulary.js';
+import { AUTHORISATION_STATUSES, IDENTITY_STATUSES, PRODUCT_STATUSES } from '../core/vocabulary.js';
+
+/** The statuses a transition moves to: an authorisation's (MiCA) or a product's (CRA). */
+const TRANSITION_TARGETS = [...new Set([...AUTHORISATION_STATUSES, ...PRODUCT_STATUSES])] as (
+  | (typeof AUTHORISATION_STATUSES)[number]
+  | (typeof PRODUCT_STATUSES)[number]
+)[];
 import { Nullable } from '../http/responses.js';
 
 export const TRANSITION_STATUSES = ['pending', 'approved', 'rejected', 'applied', 'expired', 'superseded'] as const;
@@ -12,8 +18,9 @@ export const TRANSITION_STATUSES = ['pending', 'approved', 'rejected', 'applied'
 export const TransitionSchema = Type.Object(
   {
     id: Type.String(),
-    authorisations: Type.Array(Type.String()),
-    to: Enum(AUTHORISATION_STATUSES),
+    authorisations: Type.Array(Type.String(), { description: 'the authorisations it moves (empty for a product transition)' }),
+    products: Type.Array(Type.String(), { description: 'the products it moves (CRA; empty for a transition of authorisations)' }),
+    to: Enum(TRANSITION_TARGETS),
     reason: Type.String(),
     reference: Type.String(),
     effective_at: Type.String(),
@@ -42,8 +49,8 @@ export const ImpactSchema = Type.Object(
     moved: Type.Array(
       Type.Object({
         id: Type.String(),
-        from: Enum(AUTHORISATION_STATUSES),
-        to: Enum(AUTHORISATION_STATUSES),
+        from: Enum(TRANSITION_TARGETS),
+        to: Enum(TRANSITION_TARGETS),
         via: Nullable(Type.String()),
       }),
     ),
@@ -68,6 +75,16 @@ export const ImpactSchema = Type.Object(
   { title: 'Impact' },
 );
 export type ImpactView = Static<typeof ImpactSchema>;
+
+export const ProductRulesVersionSchema = Type.Object(
+  {
+    version: Type.Integer({ description: '0: the shipped default (policies/lifecycle/cra-default.yaml)' }),
+    rules: ProductLifecycleRules,
+    actor: Type.String(),
+    created_at: Type.String(),
+  },
+  { title: 'ProductLifecycleRulesVersion' },
+);
 
 export const RulesVersionSchema = Type.Object(
   {

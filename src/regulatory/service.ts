@@ -2,18 +2,25 @@
 // more authorisations; a different person approves it; at its effective time the cascade changes
 // every affected identity in one transaction with its events and outbox rows.
 import { randomBytes } from 'node:crypto';
-import { authorisationTransitionAllowed, expandTransition, type CascadePlan } from '../core/cascade.js';
+import {
+  authorisationTransitionAllowed,
+  expandTransition,
+  productAuthority,
+  productTransitionAllowed,
+  type CascadePlan,
+} from '../core/cascade.js';
 import { MandateError } from '../core/errors.js';
-import { scopeKey, type ScopeAuthority } from '../core/lifecycle.js';
-import type { Authorisation, Identity } from '../core/model.js';
+import { productKey, scopeKey, type ProductAuthority, type ScopeAuthority } from '../core/lifecycle.js';
+import type { Authorisation, Identity, Product } from '../core/model.js';
 import { parseTimestamp } from '../core/time.js';
-import type { AuthorisationStatus } from '../core/vocabulary.js';
+import { PRODUCT_STATUSES, type AuthorisationStatus, type ProductStatus } from '../core/vocabulary.js';
 import { appendEvents, type NewEvent } from '../ledger/log.js';
 import { refusalRecorder } from '../ledger/refusals.js';
 import { getAllRecords, getRecords, upsertRecords } from '../state/records.js';
 import type { Database, Sql } from '../store/db.js';
 import { planPower, refreshPower } from '../state/power.js';
 import { getTransition, identityIdsInScopes, type TransitionRow } from '../state/transitions.js';
+import { exploitedProducts, identityIdsForProducts } from '../state/products.js';
 import type { Approval, ApprovalEngine } from '../state/approvals.js';
 import type { Role } from '../core/roles.js';
 import type { VoteAuthn, Voter } from '../core/approvals.js';
@@ -40,10 +47,21 @@ export interface ProposalInput {
   emergency?: boolean;
 }
 
+/** A proposed change of a product's status (CRA). */
+export interface ProductProposalInput {
+  to: ProductStatus;
+  reason: string;
+  reference: string;
+  effective_at?: string;
+}
+
 export interface Transition {
   id: string;
+  /** The authorisations it moves (MiCA); empty for a product transition. */
   authorisations: string[];
-  to: AuthorisationStatus;
+  /** The products it moves (CRA); empty for a transition of authorisations. */
+  products: string[];
+  to: AuthorisationStatus | ProductStatus;
   reason: string;
   reference: string;
   effective_at: string;
@@ -66,7 +84,8 @@ export function toTransition(r: TransitionRow): Transition {
   return {
     id: r.id,
     authorisations: JSON.parse(r.authorisations) as string[],
-    to: r.to_status as AuthorisationStatus,
+    products: r.products ? (JSON.parse(r.products) as string[]) : [],
+    to: r.to_status as AuthorisationStatus | ProductStatus,
     reason: r.reason,
     reference: r.reference,
     effective_at: r.effective_at,
@@ -87,7 +106,7 @@ export function toTransition(r: TransitionRow): Transition {
 
 /** What a transition would do, or did: the cascade plan with the authorisations it moves. */
 export interface Impact {
-  moved: { id: string; from: AuthorisationStatus; to: AuthorisationStatus; via: string | null }[];
+  moved: { id: string; from: AuthorisationStatus | ProductStatus; to: AuthorisationStatus | ProductStatus; via: string | null }[];
   plan: CascadePlan;
   identities: Map<string, Identity>;
   rulesVersion: number;
@@ -115,8 +134,15 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
       const row = await getTransition(tx, a.subject.id, true);
       if (row) {
         const t = toTransition(row);
+        for (const p of await loadProducts(tx, t.products)) {
+          if (p.status !== t.to && !productTransitionAllowed(p.status, t.to as ProductStatus))
+            throw new MandateError(
+              'INVALID_TRANSITION',
+              `product ${p.id} is ${p.status} now and cannot go to ${t.to}: transition ${t.id} can no longer apply; propose it again`,
+            );
+        }
         for (const auth of await loadNamed(tx, t.authorisations)) {
-          if (auth.status !== t.to && !authorisationTransitionAllowed(auth.status, t.to))
+          if (auth.status !== t.to && !authorisationTransitionAllowed(auth.status, t.to as AuthorisationStatus))
             throw new MandateError(
               'INVALID_TRANSITION',
               `authorisation ${auth.id} is ${auth.status} now and cannot go to ${t.to}: ` +
@@ -219,6 +245,85 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
     return { moved, plan, identities, rulesVersion };
   }
 
+  async function loadProducts(sql: Sql, ids: string[]): Promise<Product[]> {
+    if (ids.length === 0) return [];
+    const found = await getRecords(sql, 'product', ids);
+    for (const id of ids) if (!found.has(id)) throw new MandateError('NOT_FOUND', `no product with id ${id}`);
+    return ids.map((id) => found.get(id)!.record);
+  }
+
+  /** The products a product transition moves, their states after it and the identities acting for them. */
+  async function productScope(sql: Sql, named: Product[], to: ProductStatus) {
+    const exploited = await exploitedProducts(sql);
+    const overrides = new Map<string, ProductAuthority>(
+      named.map((p) => [productKey(p.id), productAuthority({ ...p, status: to }, exploited.has(p.id))]),
+    );
+    const ids = await identityIdsForProducts(
+      sql,
+      named.map((p) => p.id),
+    );
+    return { moved: named.map((p) => ({ id: p.id, from: p.status, to, via: null })), overrides, ids };
+  }
+
+  async function productImpactOf(sql: Sql, named: Product[], to: ProductStatus): Promise<Impact> {
+    const { moved, overrides, ids } = await productScope(sql, named, to);
+    const { plan, identities, rulesVersion } = await planPower(sql, {
+      identityIds: ids,
+      overrides,
+      movedScopes: new Set(overrides.keys()),
+    });
+    return { moved, plan, identities, rulesVersion };
+  }
+
+  /** Applies an approved product transition in the caller's transaction: the products' records, then the cascade. */
+  async function applyProducts(tx: Sql, t: Transition, at: string): Promise<Transition> {
+    const to = t.to as ProductStatus;
+    const named = await loadProducts(tx, t.products);
+    const stale = named.find((p) => p.status !== to && !productTransitionAllowed(p.status, to));
+    if (stale) {
+      const why = `product ${stale.id} is ${stale.status} now and cannot go to ${to}`;
+      await tx.run("UPDATE transitions SET status = 'superseded', result = ? WHERE id = ?", [JSON.stringify({ superseded: why }), t.id]);
+      await appendEvents(tx, at, [
+        {
+          actor: 'mandate:scheduler',
+          action: 'transition.superseded',
+          subject: { type: 'transition', id: t.id },
+          before: { status: 'approved' },
+          after: { status: 'superseded' },
+          reason: why,
+        },
+      ]);
+      return toTransition((await getTransition(tx, t.id))!);
+    }
+    const scope = await productScope(tx, named, to);
+    const actor = `user:${t.decided_by}`;
+    const why = `transition ${t.id}: ${t.reason} (${t.reference})`;
+    const events: NewEvent[] = [];
+    const updated = named.map((before) => {
+      const after: Product = { ...before, status: to, reference: t.reference };
+      events.push({ actor, action: 'product.status_changed', subject: { type: 'product', id: before.id }, before, after, reason: why });
+      return after;
+    });
+    await upsertRecords(tx, 'product', updated, at);
+    const refreshed = await refreshPower(tx, {
+      identityIds: scope.ids,
+      movedScopes: new Set(scope.overrides.keys()),
+      overrides: scope.overrides,
+      actor,
+      why,
+      key: t.id,
+      transition: t.id,
+      at,
+      receivers,
+    });
+    events.push(...refreshed.events);
+    const result = { counts: refreshed.plan.counts, moved: scope.moved, outbox: refreshed.outbox, rules_version: refreshed.rulesVersion };
+    await tx.run("UPDATE transitions SET status = 'applied', applied_at = ?, result = ? WHERE id = ?", [at, JSON.stringify(result), t.id]);
+    events.push({ actor, action: 'transition.applied', subject: { type: 'transition', id: t.id }, after: result, reason: why });
+    await appendEvents(tx, at, events);
+    return toTransition((await getTransition(tx, t.id))!);
+  }
+
   async function loadNamed(sql: Sql, ids: string[]): Promise<Authorisation[]> {
     const found = await getRecords(sql, 'authorisation', ids);
     for (const id of ids) if (!found.has(id)) throw new MandateError('NOT_FOUND', `no authorisation with id ${id}`);
@@ -235,10 +340,12 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
       const row = await getTransition(tx, id, true);
       if (row?.status !== 'approved' || parseTimestamp(row.effective_at) > Date.parse(at)) return undefined;
       const t = toTransition(row);
+      if (t.products.length) return applyProducts(tx, t, at);
+      const to = t.to as AuthorisationStatus;
       const named = await loadNamed(tx, t.authorisations);
       // Overtaken meanwhile (another transition moved its authorisation where this one cannot
       // follow): it is superseded, recorded, and no longer binds anything; the scheduler goes on.
-      const stale = named.find((a) => a.status !== t.to && !authorisationTransitionAllowed(a.status, t.to));
+      const stale = named.find((a) => a.status !== to && !authorisationTransitionAllowed(a.status, to));
       if (stale) {
         const why = `authorisation ${stale.id} is ${stale.status} now and cannot go to ${t.to}`;
         await tx.run("UPDATE transitions SET status = 'superseded', result = ? WHERE id = ?", [JSON.stringify({ superseded: why }), t.id]);
@@ -254,7 +361,7 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
         ]);
         return toTransition((await getTransition(tx, t.id))!);
       }
-      const scope = await transitionScope(tx, named, t.to, t.denied_actions);
+      const scope = await transitionScope(tx, named, to, t.denied_actions);
       const actor = `user:${t.decided_by}`;
       const why = `transition ${t.id}: ${t.reason} (${t.reference})`;
       const events: NewEvent[] = [];
@@ -262,7 +369,7 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
       const all = await getAllRecords(tx, 'authorisation');
       const updated = scope.moved.map((m) => {
         const before = all.get(m.id)!;
-        const after: Authorisation = { ...before, status: t.to, reference: t.reference };
+        const after: Authorisation = { ...before, status: to, reference: t.reference };
         if (t.deadline) after.deadline = t.deadline;
         else delete after.deadline;
         if (t.to === 'restricted') after.conditions = { denied_actions: t.denied_actions };
@@ -308,6 +415,91 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
     return done;
   }
 
+  /**
+   * Records a proposed transition (of authorisations or of products) with its event and opens its
+   * approval, in one transaction; `check` refuses what may not move and answers the services the
+   * approval rules see. The emergency path applies it at once on the caller's sole approval.
+   */
+  async function proposeTransition(
+    caller: Caller,
+    target: { kind: 'authorisation' | 'product'; first: string; ids: string[] },
+    input: ProposalInput | ProductProposalInput,
+    check: (tx: Sql) => Promise<string[]>,
+  ): Promise<Transition> {
+    const actor = `user:${caller.user}`;
+    const subject = target.kind === 'product' ? { type: 'product', id: target.first } : { type: 'transition', id: target.first };
+    return recorded(actor, subject, 'transition.propose', input, async () => {
+      const now = clock();
+      const when = input.effective_at === undefined ? now.getTime() : parseTimestamp(input.effective_at);
+      if (!Number.isFinite(when))
+        throw new MandateError('VALIDATION_FAILED', `effective_at is not a real time: ${input.effective_at}`, { field: '/effective_at' });
+      // Stored in UTC so the scheduler can compare times as text on both stores.
+      const effective = new Date(when).toISOString();
+      const mica = target.kind === 'authorisation' ? (input as ProposalInput) : undefined;
+      const emergency = mica?.emergency === true;
+      if (emergency && !caller.canApprove)
+        throw new MandateError('FORBIDDEN', 'the emergency path needs the approver role: it applies on your sole approval');
+      if (emergency && parseTimestamp(effective) > now.getTime())
+        throw new MandateError('VALIDATION_FAILED', 'an emergency transition applies now; leave effective_at out', {
+          field: '/effective_at',
+        });
+      const { ids } = target;
+      const id = `tr_${randomBytes(8).toString('hex')}`;
+      const at = now.toISOString();
+      const moved = target.kind === 'product' ? { products: ids } : { authorisations: ids };
+      await db.transaction(async (tx) => {
+        const services = await check(tx);
+        await tx.run(
+          `INSERT INTO transitions (id, authorisations, products, to_status, reason, reference, effective_at, conditions, deadline,
+            emergency, proposer, status, decided_by, decided_at, decision_reason, review_status, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            id,
+            JSON.stringify(target.kind === 'authorisation' ? ids : []),
+            target.kind === 'product' ? JSON.stringify(ids) : null,
+            input.to,
+            input.reason,
+            input.reference,
+            effective,
+            mica?.denied_actions ? JSON.stringify({ denied_actions: mica.denied_actions }) : null,
+            mica?.deadline ?? null,
+            emergency ? 1 : 0,
+            caller.user,
+            emergency ? 'approved' : 'pending',
+            emergency ? caller.user : null,
+            emergency ? at : null,
+            emergency ? 'emergency path' : null,
+            emergency ? 'open' : null,
+            at,
+          ],
+        );
+        await appendEvents(tx, at, [
+          {
+            actor,
+            action: emergency ? 'transition.emergency_applied_pending_review' : 'transition.proposed',
+            subject: { type: 'transition', id },
+            after: { ...moved, ...input },
+            reason: input.reason,
+          },
+        ]);
+        const request = {
+          kind: 'transition' as const,
+          subject: { type: 'transition', id },
+          requester: actor,
+          summary: `${actor} proposes ${target.kind === 'product' ? 'product ' : ''}${ids.join(', ')} → ${input.to} (${input.reference}): ${
+            input.reason
+          }`,
+          detail: { ...moved, ...input },
+          risk: { capability: 'execute' as const, services },
+        };
+        if (emergency) await approvals.openDecided(tx, request, at, `emergency path taken by ${actor}`);
+        else await approvals.open(tx, request, at);
+      });
+      if (emergency) await apply(id);
+      return toTransition((await getTransition(db, id))!);
+    });
+  }
+
   return {
     impact: async (authorisationId: string, to: AuthorisationStatus, deniedActions: string[] = []) => {
       const [named] = await loadNamed(db, [authorisationId]);
@@ -319,80 +511,46 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
     },
 
     async propose(caller: Caller, authorisationId: string, input: ProposalInput): Promise<Transition> {
-      const actor = `user:${caller.user}`;
-      return recorded(actor, { type: 'transition', id: authorisationId }, 'transition.propose', input, async () => {
-        const now = clock();
-        const when = input.effective_at === undefined ? now.getTime() : parseTimestamp(input.effective_at);
-        if (!Number.isFinite(when))
-          throw new MandateError('VALIDATION_FAILED', `effective_at is not a real time: ${input.effective_at}`, { field: '/effective_at' });
-        // Stored in UTC so the scheduler can compare times as text on both stores.
-        const effective = new Date(when).toISOString();
-        if (input.emergency && !caller.canApprove)
-          throw new MandateError('FORBIDDEN', 'the emergency path needs the approver role: it applies on your sole approval');
-        if (input.emergency && parseTimestamp(effective) > now.getTime())
-          throw new MandateError('VALIDATION_FAILED', 'an emergency transition applies now; leave effective_at out', {
-            field: '/effective_at',
-          });
-        const ids = [authorisationId, ...(input.also ?? []).filter((a) => a !== authorisationId)];
-        const id = `tr_${randomBytes(8).toString('hex')}`;
-        const at = now.toISOString();
-        await db.transaction(async (tx) => {
-          for (const a of await loadNamed(tx, ids)) {
-            if (!authorisationTransitionAllowed(a.status, input.to))
-              throw new MandateError(
-                'INVALID_TRANSITION',
-                `authorisation ${a.id} is ${a.status}; it cannot go to ${input.to}` +
-                  `${a.status === 'closed' ? ' without a new application' : ''}`,
-                { field: '/to' },
-              );
-          }
-          const emergency = input.emergency === true;
-          await tx.run(
-            `INSERT INTO transitions (id, authorisations, to_status, reason, reference, effective_at, conditions, deadline, emergency,
-              proposer, status,
-               decided_by, decided_at, decision_reason, review_status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            [
-              id,
-              JSON.stringify(ids),
-              input.to,
-              input.reason,
-              input.reference,
-              effective,
-              input.denied_actions ? JSON.stringify({ denied_actions: input.denied_actions }) : null,
-              input.deadline ?? null,
-              emergency ? 1 : 0,
-              caller.user,
-              emergency ? 'approved' : 'pending',
-              emergency ? caller.user : null,
-              emergency ? at : null,
-              emergency ? 'emergency path' : null,
-              emergency ? 'open' : null,
-              at,
-            ],
-          );
-          await appendEvents(tx, at, [
-            {
-              actor,
-              action: emergency ? 'transition.emergency_applied_pending_review' : 'transition.proposed',
-              subject: { type: 'transition', id },
-              after: { authorisations: ids, ...input },
-              reason: input.reason,
-            },
-          ]);
-          const named = await loadNamed(tx, ids);
-          const request = {
-            kind: 'transition' as const,
-            subject: { type: 'transition', id },
-            requester: actor,
-            summary: `${actor} proposes ${ids.join(', ')} → ${input.to} (${input.reference}): ${input.reason}`,
-            detail: { authorisations: ids, ...input },
-            risk: { capability: 'execute' as const, services: [...new Set(named.map((a) => a.service))] },
-          };
-          if (emergency) await approvals.openDecided(tx, request, at, `emergency path taken by ${actor}`);
-          else await approvals.open(tx, request, at);
+      const ids = [authorisationId, ...(input.also ?? []).filter((a) => a !== authorisationId)];
+      return proposeTransition(caller, { kind: 'authorisation', first: authorisationId, ids }, input, async (tx) => {
+        const named = await loadNamed(tx, ids);
+        for (const a of named) {
+          if (!authorisationTransitionAllowed(a.status, input.to as AuthorisationStatus))
+            throw new MandateError(
+              'INVALID_TRANSITION',
+              `authorisation ${a.id} is ${a.status}; it cannot go to ${input.to}` +
+                `${a.status === 'closed' ? ' without a new application' : ''}`,
+              { field: '/to' },
+            );
+        }
+        return [...new Set(named.map((a) => a.service))];
+      });
+    },
+
+    /** What moving a product to a status would do (CRA): the same preview as an authorisation's. */
+    async productImpact(productId: string, to: ProductStatus): Promise<Impact> {
+      const [named] = await loadProducts(db, [productId]);
+      if (named!.status !== to && !productTransitionAllowed(named!.status, to))
+        throw new MandateError('INVALID_TRANSITION', `product ${productId} is ${named!.status} and cannot go to ${to}`, {
+          field: 'query:to',
         });
-        if (input.emergency) await apply(id);
-        return toTransition((await getTransition(db, id))!);
+      return productImpactOf(db, [named!], to);
+    },
+
+    /** Proposes a change of a product's conformity or market status (CRA), decided by four eyes like an authorisation's. */
+    async proposeProduct(caller: Caller, productId: string, input: ProductProposalInput): Promise<Transition> {
+      return proposeTransition(caller, { kind: 'product', first: productId, ids: [productId] }, input, async (tx) => {
+        for (const p of await loadProducts(tx, [productId])) {
+          if (!productTransitionAllowed(p.status, input.to))
+            throw new MandateError(
+              'INVALID_TRANSITION',
+              `product ${p.id} is ${p.status}; it cannot go to ${input.to} (allowed: ${
+                PRODUCT_STATUSES.filter((s) => productTransitionAllowed(p.status, s)).join(', ') || 'none'
+              })`,
+              { field: '/to' },
+            );
+        }
+        return [];
       });
     },
 

@@ -9,6 +9,8 @@ import { registerEventRoutes } from '../audit/event-routes.js';
 import { registerLedgerRoutes } from '../audit/ledger-routes.js';
 import { registerComplianceRoutes } from '../compliance/routes.js';
 import { registerConsoleRoutes } from '../console/routes.js';
+import { craService } from '../cra/service.js';
+import { registerCraRoutes } from '../cra/routes.js';
 import { MandateError } from '../core/errors.js';
 import { rolesAllow } from '../core/roles.js';
 import { createAjv } from '../core/schema.js';
@@ -379,6 +381,7 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
   if (signin) registerSigninRoutes(app, signin, { publicUrl: opts.publicUrl ?? issuer() });
   await registerImportRoutes(app, services.importer);
   registerRegulatoryRoutes(app, db, services.regulatory, services.lifecycleRules, services.changeRequests);
+  registerCraRoutes(app, craService({ db, clock: container.clock }));
   registerOutboxRoutes(app, services.outbox);
   registerLedgerRoutes(app, db, services.ledger);
   registerKeyRoutes(app, db, services);

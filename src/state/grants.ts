@@ -122,8 +122,10 @@ export async function cutGrants(
   const ids = new Set<string>();
   if (what.scopes?.length) {
     const scopes = new Set(what.scopes);
+    // A product moves as a whole: its channel scopes (`product:<id>/<channel>`) move with it.
+    const covered = (scope: string) => scopes.has(scope) || (scope.startsWith('product:') && scopes.has(scope.split('/')[0]!));
     for (const r of await tx.all<GrantRow>("SELECT * FROM grants WHERE status = 'active' AND kind = 'access'"))
-      if (scopes.has((JSON.parse(r.doc) as GrantEntry).scope ?? '')) ids.add(r.id);
+      if (covered((JSON.parse(r.doc) as GrantEntry).scope ?? '')) ids.add(r.id);
   }
   const identities = what.identities ?? [];
   for (let i = 0; i < identities.length; i += 5000) {

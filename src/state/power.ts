@@ -35,7 +35,7 @@
 //   new version) and stable when the same cause is retried, so a retried transaction never
 //   enqueues twice and two causes never collide.
 import { authorityLookup, planCascade, type CascadePlan, type Effect, type IdentityChange } from '../core/cascade.js';
-import { scopeKey, type ScopeAuthority } from '../core/lifecycle.js';
+import { scopeKey, type ProductAuthority, type ProductLifecycleRules, type ScopeAuthority } from '../core/lifecycle.js';
 import type { Identity } from '../core/model.js';
 import { ActionVocabulary } from '../core/vocabulary.js';
 import type { NewEvent } from '../ledger/log.js';
@@ -46,6 +46,8 @@ import type { Sql } from '../store/db.js';
 import { bumpGenerations } from './generations.js';
 import { priorPower, setIdentityStatus, writePower } from './transitions.js';
 import { currentRules } from './lifecycle-rules.js';
+import { currentProductRules } from './product-rules.js';
+import { productAuthorities } from './products.js';
 import { streamTargets } from './ssf-streams.js';
 
 /**
@@ -65,8 +67,8 @@ export interface RefreshOptions {
    * there and the access grants approved in them are cut. Leave it out when no authorisation moved.
    */
   movedScopes?: ReadonlySet<string>;
-  /** Authorisation states that hold for this refresh but are not written yet, by scope key. */
-  overrides?: ReadonlyMap<string, ScopeAuthority>;
+  /** Authorisation (or product, keyed `product:<id>`) states that hold for this refresh but are not written yet. */
+  overrides?: ReadonlyMap<string, ScopeAuthority | ProductAuthority>;
   /** Who the events name: `user:…` or `mandate:…`. */
   actor: string;
   /** Why, for people: the reason on every event and outbox row ("transition tr_…: …", "lifecycle rules v3 published"). */
@@ -94,15 +96,23 @@ export interface RefreshResult {
 interface Context {
   lookup: ReturnType<typeof authorityLookup>;
   rules: Awaited<ReturnType<typeof currentRules>>;
+  productRules: ProductLifecycleRules;
   vocabulary: ActionVocabulary;
 }
 
-async function loadContext(sql: Sql, overrides?: ReadonlyMap<string, ScopeAuthority>): Promise<Context> {
+async function loadContext(sql: Sql, overrides?: ReadonlyMap<string, ScopeAuthority | ProductAuthority>): Promise<Context> {
   // One after the other: inside a transaction the queries share one connection.
   const authorisations = await getAllRecords(sql, 'authorisation');
+  const { products, exploited } = await productAuthorities(sql);
   const rules = await currentRules(sql);
+  const productRules = (await currentProductRules(sql)).rules;
   const custom = await getCustomActions(sql);
-  return { lookup: authorityLookup(authorisations.values(), overrides), rules, vocabulary: new ActionVocabulary(custom) };
+  return {
+    lookup: authorityLookup(authorisations.values(), overrides, products.values(), exploited),
+    rules,
+    productRules,
+    vocabulary: new ActionVocabulary(custom),
+  };
 }
 
 async function planBatch(
@@ -121,6 +131,7 @@ async function planBatch(
     after: ctx.lookup,
     movedScopes,
     rules: ctx.rules.rules,
+    productRules: ctx.productRules,
     vocabulary: ctx.vocabulary,
     mayLift,
   });
@@ -132,7 +143,11 @@ async function planBatch(
  */
 export async function planPower(
   sql: Sql,
-  opts: { identityIds: readonly string[]; overrides?: ReadonlyMap<string, ScopeAuthority>; movedScopes?: ReadonlySet<string> },
+  opts: {
+    identityIds: readonly string[];
+    overrides?: ReadonlyMap<string, ScopeAuthority | ProductAuthority>;
+    movedScopes?: ReadonlySet<string>;
+  },
 ): Promise<{ plan: CascadePlan; identities: Map<string, Identity>; rulesVersion: number }> {
   const [ctx, stored] = await Promise.all([loadContext(sql, opts.overrides), getRecords(sql, 'identity', opts.identityIds)]);
   const identities = new Map([...stored].map(([id, s]) => [id, s.record]));

@@ -2,7 +2,7 @@
 // filters and constraints need; the doc is the truth, the columns are derived. Comparisons always
 // parse and canonicalise docs, so the stored key order does not matter.
 import { canonicalJson } from '../core/canonical.js';
-import { identitySearchText, type Identity, type RecordKind, type RecordTypes, type Stored } from '../core/model.js';
+import { identitySearchText, isProductScope, type Identity, type RecordKind, type RecordTypes, type Stored } from '../core/model.js';
 import type { ActionDefinition } from '../core/vocabulary.js';
 import { insertMany, placeholders, type Param, type Sql } from '../store/db.js';
 
@@ -24,6 +24,11 @@ export const TABLES: { [K in RecordKind]: TableSpec<K> } = {
     table: 'authorisations',
     columns: ['entity', 'service', 'jurisdiction', 'status'],
     values: (a) => [a.entity, a.service, a.jurisdiction, a.status],
+  },
+  product: {
+    table: 'products',
+    columns: ['manufacturer', 'status'],
+    values: (p) => [p.manufacturer, p.status],
   },
   identity: {
     table: 'identities',
@@ -149,13 +154,21 @@ async function replaceScopes(tx: Sql, identities: readonly Identity[], fresh = f
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
     await tx.run(`DELETE FROM identity_scopes WHERE identity_id IN (${placeholders(chunk.length)})`, chunk);
+    await tx.run(`DELETE FROM identity_products WHERE identity_id IN (${placeholders(chunk.length)})`, chunk);
   }
   const rows = function* (): Generator<Param[]> {
     for (const identity of identities) {
-      for (const s of identity.scopes) yield [identity.id, s.entity, s.service, s.jurisdiction];
+      for (const s of identity.scopes) if (!isProductScope(s)) yield [identity.id, s.entity, s.service, s.jurisdiction];
     }
   };
   await insertMany(tx, 'identity_scopes', ['identity_id', 'entity', 'service', 'jurisdiction'], rows());
+  // Product scopes (CRA): channel '' stands for every channel of the product.
+  const products = function* (): Generator<Param[]> {
+    for (const identity of identities) {
+      for (const s of identity.scopes) if (isProductScope(s)) yield [identity.id, s.product, s.channel ?? ''];
+    }
+  };
+  await insertMany(tx, 'identity_products', ['identity_id', 'product', 'channel'], products(), 'ON CONFLICT DO NOTHING');
 }
 
 export async function getCustomActions(sql: Sql): Promise<ActionDefinition[]> {
@@ -184,6 +197,8 @@ export async function countRecords(sql: Sql, kind: RecordKind): Promise<number> 
 export interface ListFilter {
   columns: Record<string, string | number | undefined>;
   scope?: { entity?: string; service?: string; jurisdiction?: string };
+  /** Identities with a product scope (any channel) for this product (CRA). */
+  product?: string;
   search?: string;
 }
 
@@ -208,6 +223,7 @@ export function containsPattern(text: string): string {
 interface Terms {
   columns: [column: string, value: Param][];
   scope: ScopeTerm[];
+  product?: string;
   search?: { column: string; pattern: string };
 }
 
@@ -223,6 +239,7 @@ function termsOf(kind: RecordKind, filter: ListFilter): Terms {
   const terms: Terms = {
     columns,
     scope: (['entity', 'service', 'jurisdiction'] as const).filter((k) => scope[k] !== undefined).map((k) => [k, scope[k]!]),
+    ...(filter.product !== undefined ? { product: filter.product } : {}),
   };
   if (filter.search !== undefined) {
     if (!spec.search) throw new Error(`${kind} has no search column`);
@@ -258,6 +275,14 @@ function termsSql(terms: Terms, mode: 'probe' | 'walk' | 'gather'): { where: str
         : `EXISTS (SELECT 1 FROM identity_scopes s WHERE s.identity_id = r.id || '' AND ${match})`,
     );
     params.push(...terms.scope.map(([, v]) => v));
+  }
+  if (terms.product !== undefined) {
+    where.push(
+      mode === 'gather'
+        ? 'r.id IN (SELECT p.identity_id FROM identity_products p WHERE p.product = ?)'
+        : "EXISTS (SELECT 1 FROM identity_products p WHERE p.identity_id = r.id || '' AND p.product = ?)",
+    );
+    params.push(terms.product);
   }
   return { where, params };
 }
@@ -373,7 +398,7 @@ export async function listRecords<K extends RecordKind>(
 export async function countMatching(sql: Sql, kind: RecordKind, filter: ListFilter): Promise<number> {
   const terms = termsOf(kind, filter);
   // Scope terms alone: the scope index answers without reading an identity.
-  const scopeOnly = terms.scope.length && !terms.columns.length && !terms.search;
+  const scopeOnly = terms.scope.length && !terms.columns.length && !terms.search && terms.product === undefined;
   const { where, params } = scopeOnly ? { where: [], params: [] } : termsSql(terms, 'probe');
   const query = scopeOnly
     ? `SELECT COUNT(DISTINCT s.identity_id) AS n FROM identity_scopes s WHERE ${terms.scope.map(([k]) => `s.${k} = ?`).join(' AND ')}`

@@ -1,6 +1,6 @@
 // Storage for the regulatory capability: transitions, lifecycle rule versions, identity power
 // (what the lifecycle did to each identity) and the outbox rows a cascade writes.
-import type { Identity, Scope } from '../core/model.js';
+import type { Identity, MicaScope } from '../core/model.js';
 import type { PriorPower } from '../core/cascade.js';
 import type { Outcome } from '../core/lifecycle.js';
 import { insertMany, placeholders, type Param, type Sql } from '../store/db.js';
@@ -8,6 +8,8 @@ import { insertMany, placeholders, type Param, type Sql } from '../store/db.js';
 export interface TransitionRow {
   id: string;
   authorisations: string;
+  /** JSON list of the products a product transition moves; null for a transition of authorisations. */
+  products: string | null;
   to_status: string;
   reason: string;
   reference: string;
@@ -44,7 +46,7 @@ export async function getTransition(sql: Sql, id: string, lock = false): Promise
 }
 
 /** The ids of identities acting in any of these scopes. */
-export async function identityIdsInScopes(sql: Sql, scopes: readonly Scope[]): Promise<string[]> {
+export async function identityIdsInScopes(sql: Sql, scopes: readonly MicaScope[]): Promise<string[]> {
   const ids = new Set<string>();
   for (const s of scopes) {
     const rows = await sql.all<{ identity_id: string }>(

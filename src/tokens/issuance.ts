@@ -6,15 +6,24 @@ import { MANDATE_TOKEN_TYP, type MandateClaims } from '@mandate/sdk/claims';
 import type { GrantEntry } from '@mandate/sdk/decision';
 import { MandateError } from '../core/errors.js';
 import { signCompactJws } from '../keys/signer.js';
-import { decidePower, lawfulActions, scopeKey, type ScopeAuthority } from '../core/lifecycle.js';
-import type { Identity } from '../core/model.js';
+import {
+  decidePower,
+  lawfulActions,
+  scopeKey,
+  type AuthorityLookup,
+  type ProductAuthority,
+  type ScopeAuthority,
+} from '../core/lifecycle.js';
+import { isProductScope, micaScopes, productScopes, type Identity, type Scope } from '../core/model.js';
+import { currentProductRules } from '../state/product-rules.js';
+import { productAuthorityOf } from '../state/products.js';
 import { ActionVocabulary } from '../core/vocabulary.js';
 import type { GroupCommitter } from '../ledger/group.js';
 import type { NewEvent } from '../ledger/log.js';
 import { currentGeneration } from '../state/generations.js';
 import type { LifecycleRulesStore } from '../state/lifecycle-rules.js';
 import { getCustomActions, getRecord } from '../state/records.js';
-import type { Database, Sql } from '../store/db.js';
+import { placeholders, type Database, type Sql } from '../store/db.js';
 import type { SigningKeys } from './keys.js';
 import { GRANT, TOKEN_TYPE, type TokenRequest, type TokenTtls } from './model.js';
 import type { ProofService } from './proofs.js';
@@ -57,7 +66,8 @@ export function issuanceService({ db, clock, keys, lifecycleRules, evidence, pro
     const t = ttls;
     if (legacy) return t.legacy_s;
     const custodyOrTransfer =
-      identity.function === 'custody' || identity.scopes.some((s) => s.service === 'custody' || s.service === 'transfer');
+      identity.function === 'custody' ||
+      identity.scopes.some((s) => 'service' in s && (s.service === 'custody' || s.service === 'transfer'));
     const base = t.by_function[identity.function] ?? t.default_s;
     return identity.capability === 'execute' && custodyOrTransfer ? Math.min(base, t.execute_custody_transfer_s) : base;
   }
@@ -65,11 +75,13 @@ export function issuanceService({ db, clock, keys, lifecycleRules, evidence, pro
   async function lawfulNow(sql: Sql, identity: Identity): Promise<Record<string, string[]>> {
     if (identity.scopes.length === 0) return {};
     const [{ rules }, custom] = await Promise.all([lifecycleRules.current(sql), getCustomActions(sql)]);
-    const auths = await sql.all<{ id: string; entity: string; service: string; jurisdiction: string; status: string; doc: string }>(
-      'SELECT id, entity, service, jurisdiction, status, doc FROM authorisations WHERE entity IN (' +
-        `${[...new Set(identity.scopes.map((s) => s.entity))].map(() => '?').join(',')})`,
-      [...new Set(identity.scopes.map((s) => s.entity))],
-    );
+    const entities = [...new Set(micaScopes(identity).map((s) => s.entity))];
+    const auths = entities.length
+      ? await sql.all<{ id: string; entity: string; service: string; jurisdiction: string; status: string; doc: string }>(
+          `SELECT id, entity, service, jurisdiction, status, doc FROM authorisations WHERE entity IN (${placeholders(entities.length)})`,
+          entities,
+        )
+      : [];
     const byScope = new Map(
       auths.map((a) => [
         `${a.entity}/${a.service}/${a.jurisdiction}`,
@@ -80,7 +92,16 @@ export function issuanceService({ db, clock, keys, lifecycleRules, evidence, pro
         } as ScopeAuthority,
       ]),
     );
-    const power = decidePower(identity, (s) => byScope.get(scopeKey(s)), rules, new ActionVocabulary(custom));
+    // Product scopes (CRA): the products' states and the product rules in force.
+    const products = productScopes(identity);
+    const byProduct = new Map<string, ProductAuthority>();
+    for (const id of new Set(products.map((s) => s.product))) {
+      const p = await productAuthorityOf(sql, id);
+      if (p) byProduct.set(id, p);
+    }
+    const productRules = products.length ? (await currentProductRules(sql)).rules : undefined;
+    const lookup = ((s: Scope) => (isProductScope(s) ? byProduct.get(s.product) : byScope.get(scopeKey(s)))) as AuthorityLookup;
+    const power = decidePower(identity, lookup, rules, new ActionVocabulary(custom), productRules);
     return Object.fromEntries(lawfulActions(power).map((l) => [scopeKey(l.scope), l.actions]));
   }
 

@@ -16,7 +16,7 @@ describe('the shipped control catalogue', () => {
 
   test('has a version string and is read once', () => {
     assert.equal(typeof catalogue.version, 'string');
-    assert.equal(catalogue.version, '2026.11');
+    assert.equal(catalogue.version, '2026.12');
     assert.equal(loadCatalogue(), catalogue);
   });
 
@@ -24,7 +24,7 @@ describe('the shipped control catalogue', () => {
   test('counts per framework', () => {
     const counts: Record<string, number> = {};
     for (const c of catalogue.controls) counts[c.framework] = (counts[c.framework] ?? 0) + 1;
-    assert.deepEqual(counts, { 'owasp-nhi-2025': 10, 'nist-csf-2.0': 18, mica: 6, dora: 7, cra: 4 });
+    assert.deepEqual(counts, { 'owasp-nhi-2025': 10, 'nist-csf-2.0': 18, mica: 6, dora: 7, cra: 8 });
   });
 
   test('ids are unique, well-formed, and include those other code references', () => {
@@ -60,6 +60,10 @@ describe('the shipped control catalogue', () => {
       'cra:annex-i:2-f',
       'cra:annex-i:2-l',
       'cra:annex-i:2-m',
+      'cra:art-13-1',
+      'cra:annex-i:ii-7',
+      'cra:annex-i:ii-8',
+      'cra:art-14',
     ])
       assert.ok(set.has(id), id);
   });

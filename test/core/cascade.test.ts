@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { authorityLookup, canonicalLawful, planCascade, sameLawful, type IdentityChange, type PriorPower } from '../../src/core/cascade.js';
-import { decidePower, lawfulActions, type ScopeAuthority } from '../../src/core/lifecycle.js';
-import type { Authorisation, Identity, Scope } from '../../src/core/model.js';
+import { decidePower, lawfulActions, scopeKey, type ScopeAuthority } from '../../src/core/lifecycle.js';
+import type { Authorisation, Identity, MicaScope as Scope } from '../../src/core/model.js';
 import { normaliseIdentity } from '../../src/core/rules.js';
 import { ActionVocabulary, IDENTITY_FUNCTIONS, type AuthorisationStatus } from '../../src/core/vocabulary.js';
 import { defaultRules } from '../../src/state/lifecycle-rules.js';
@@ -19,7 +19,7 @@ const rules = defaultRules();
 const DE: Scope = { entity: 'e', service: 'custody', jurisdiction: 'DE' };
 const FR: Scope = { entity: 'e', service: 'custody', jurisdiction: 'FR' };
 const NL: Scope = { entity: 'e', service: 'custody', jurisdiction: 'NL' };
-const key = (s: Scope) => `${s.entity}/${s.service}/${s.jurisdiction}`;
+const key = (s: Parameters<typeof scopeKey>[0]) => scopeKey(s);
 
 const auth = (s: Scope, status: AuthorisationStatus): Authorisation => ({
   id: `auth-${s.jurisdiction.toLowerCase()}`,

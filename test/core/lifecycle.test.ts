@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { checkRules, decidePower, type LifecycleRules } from '../../src/core/lifecycle.js';
+import { checkRules, decidePower, scopeKey, type AuthorityLookup, type LifecycleRules } from '../../src/core/lifecycle.js';
+import type { Scope } from '../../src/core/model.js';
 import { checkRuleTests, runRuleTests } from '../../src/core/lifecycle-tests.js';
 import { normaliseIdentity } from '../../src/core/rules.js';
 import { ActionVocabulary, AUTHORISATION_STATUSES, CAPABILITIES, IDENTITY_FUNCTIONS } from '../../src/core/vocabulary.js';
@@ -90,10 +91,8 @@ test('property: invariants of the default rules', () => {
           vocab,
         );
         const states = new Map(unique.map(([s, j, st]) => [`e/${s}/${j}`, st]));
-        const lookup = (st: Map<string, string>) => (s: { entity: string; service: string; jurisdiction: string }) => ({
-          id: 'a',
-          status: st.get(`${s.entity}/${s.service}/${s.jurisdiction}`) as 'authorised',
-        });
+        const lookup = (st: Map<string, string>) =>
+          ((s: Scope) => ({ id: 'a', status: st.get(scopeKey(s)) as 'authorised' })) as AuthorityLookup;
         const d = decidePower(id, lookup(states), rules, vocab);
         const all = new Map([...states].map(([k]) => [k, 'authorised']));
         const full = decidePower(id, lookup(all), rules, vocab);
@@ -108,7 +107,7 @@ test('property: invariants of the default rules', () => {
         if (cap === 'execute') assert.equal(d.outcome === 'suspend', lost && !verdicts.some((v) => v.lawful && v.class !== 'observe'));
         assert.equal(d.outcome === 'keep', cap === 'observe' || !lost);
         const lawful = (x: typeof d) =>
-          x.scopes.flatMap((s) => s.verdicts.filter((v) => v.lawful).map((v) => `${s.scope.service}/${s.scope.jurisdiction}/${v.action}`));
+          x.scopes.flatMap((s) => s.verdicts.filter((v) => v.lawful).map((v) => `${scopeKey(s.scope)}/${v.action}`));
         assert.ok(
           lawful(d).every((p) => lawful(full).includes(p)),
           'power never exceeds full authorisation',

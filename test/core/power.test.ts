@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { authorityLookup } from '../../src/core/cascade.js';
-import type { Authorisation, Identity } from '../../src/core/model.js';
+import type { Authorisation, Identity, MicaScope } from '../../src/core/model.js';
 import { authorisationChangeIssues, powerGains } from '../../src/core/power.js';
 import { normaliseIdentity } from '../../src/core/rules.js';
 import { ActionVocabulary, AUTHORISATION_STATUSES, type AuthorisationStatus } from '../../src/core/vocabulary.js';
@@ -64,7 +64,7 @@ test('a newly entitled (scope, action) pair is always a gain, and named', () => 
       const gains = powerGains(before, { ...before, actions: [...before.actions, action] }, lookupOf(statuses), rules, vocabulary);
       for (const s of before.scopes)
         assert.ok(
-          gains.some((g) => g.kind === 'entitlement' && g.detail === `${action} in ent-de/custody/${s.jurisdiction}`),
+          gains.some((g) => g.kind === 'entitlement' && g.detail === `${action} in ent-de/custody/${(s as MicaScope).jurisdiction}`),
           JSON.stringify(gains),
         );
     }),

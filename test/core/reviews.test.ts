@@ -168,7 +168,8 @@ test('property: a narrowing keeps a strict subset, in the identity’s order; an
           assert.ok(err instanceof MandateError);
           assert.equal(err.code, 'VALIDATION_FAILED');
           assert.match(err.field ?? '', /^\/(actions|scopes)(\/\d+)?$/);
-          const foreign = (actions ?? []).some((a) => !base.actions.includes(a)) || (scopes ?? []).some((s) => s.service === 'advice');
+          const foreign =
+            (actions ?? []).some((a) => !base.actions.includes(a)) || (scopes ?? []).some((s) => 'service' in s && s.service === 'advice');
           const empty = actions?.length === 0 || scopes?.length === 0;
           const smaller =
             (actions !== null && actions.length < base.actions.length) || (scopes !== null && scopes.length < base.scopes.length);

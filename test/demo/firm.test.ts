@@ -1,12 +1,14 @@
 // The demo firm must stay a valid, deterministic manifest with the features the README and the
-// demo walk-through rely on (notably the German entity's custody passport for France), and the
-// committed demo/mandate-demo.yaml must match the generator.
+// demo walk-throughs rely on (notably the German entity's custody passport for France, and the
+// hardware wallet whose firmware the CRA walk-through recalls), and the committed
+// demo/mandate-demo.yaml must match the generator.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse, parseDocument } from 'yaml';
 import { checkManifestShape, planImport, type CurrentState } from '../../src/core/manifest.js';
-import { IDENTITY_FUNCTIONS, IDENTITY_KINDS, MICA_SERVICES } from '../../src/core/vocabulary.js';
+import { channelsOf, isProductScope, micaScopes, productScopes, type MicaScope, type Scope } from '../../src/core/model.js';
+import { ActionVocabulary, IDENTITY_FUNCTIONS, IDENTITY_KINDS, MICA_SERVICES } from '../../src/core/vocabulary.js';
 import { demoManifest } from '../../src/demo/firm.js';
 
 const emptyState = (): CurrentState => ({
@@ -14,6 +16,7 @@ const emptyState = (): CurrentState => ({
   people: new Map(),
   vendors: new Map(),
   authorisations: new Map(),
+  products: new Map(),
   identities: new Map(),
   customActions: [],
   bootstrap: true,
@@ -24,8 +27,9 @@ const entities = m.entities ?? [];
 const people = m.people ?? [];
 const vendors = m.vendors ?? [];
 const authorisations = m.authorisations ?? [];
+const products = m.products ?? [];
 const identities = m.identities ?? [];
-const tripleKey = (s: { entity: string; service: string; jurisdiction: string }) => `${s.entity}|${s.service}|${s.jurisdiction}`;
+const tripleKey = (s: MicaScope) => `${s.entity}|${s.service}|${s.jurisdiction}`;
 
 test('the demo manifest passes the shape check', () => {
   assert.deepEqual(checkManifestShape(m).issues, []);
@@ -34,7 +38,10 @@ test('the demo manifest passes the shape check', () => {
 test('the demo manifest imports into an empty store without issues', () => {
   const plan = planImport(m, emptyState());
   assert.deepEqual(plan.issues, []);
-  assert.equal(plan.counts.created, entities.length + people.length + vendors.length + authorisations.length + identities.length);
+  assert.equal(
+    plan.counts.created,
+    entities.length + people.length + vendors.length + authorisations.length + products.length + identities.length,
+  );
 });
 
 test('demoManifest is deterministic', () => {
@@ -56,6 +63,7 @@ test('record counts are in the documented ranges', () => {
   assert.ok(identities.length >= 250 && identities.length <= 350, `identities: ${identities.length}`);
   assert.ok(people.length >= 20 && people.length <= 30, `people: ${people.length}`);
   assert.ok(vendors.length >= 5 && vendors.length <= 8, `vendors: ${vendors.length}`);
+  assert.ok(products.length >= 2 && products.length <= 5, `products: ${products.length}`);
   for (const e of entities) {
     const hosts = new Set(authorisations.filter((a) => a.entity === e.id && a.basis === 'passport').map((a) => a.jurisdiction));
     assert.ok(hosts.size >= 4, `${e.id} passports to ${hosts.size} host states`);
@@ -94,7 +102,7 @@ test('identities show the features the demo walk-through relies on', () => {
   const departed = new Set(people.filter((p) => p.status === 'departed').map((p) => p.id));
   const has = (what: string, pred: (i: (typeof identities)[number]) => boolean) =>
     assert.ok(identities.some(pred), `no identity that is ${what}`);
-  has('shared across both entities', (i) => new Set(i.scopes.map((s) => s.entity)).size === 2);
+  has('shared across both entities', (i) => new Set(micaScopes(i).map((s) => s.entity)).size === 2);
   has('a vendor integration', (i) => i.vendor !== undefined);
   has('break-glass', (i) => i.break_glass === true);
   has(
@@ -109,12 +117,19 @@ test('identities show the features the demo walk-through relies on', () => {
   assert.ok(identities.filter((i) => i.last_used).length > identities.length * 0.9, 'last_used on most identities');
 });
 
-test('scopes name only licensed triples; observe identities hold only observe actions', () => {
+test('scopes name only licensed triples or recorded products; observe identities hold only observe actions', () => {
   const licensed = new Set(authorisations.map(tripleKey));
-  const observeActions = new Set(['read', ...(m.actions ?? []).filter((a) => a.class === 'observe').map((a) => a.id)]);
+  const byId = new Map(products.map((p) => [p.id, p]));
+  const vocabulary = new ActionVocabulary(m.actions ?? []);
   for (const i of identities) {
-    for (const s of i.scopes) assert.ok(licensed.has(tripleKey(s)), `${i.id} acts for unlicensed ${tripleKey(s)}`);
-    if (i.capability === 'observe') for (const a of i.actions ?? []) assert.ok(observeActions.has(a), `${i.id} (observe) holds ${a}`);
+    for (const s of micaScopes(i)) assert.ok(licensed.has(tripleKey(s)), `${i.id} acts for unlicensed ${tripleKey(s)}`);
+    for (const s of productScopes(i)) {
+      const p = byId.get(s.product);
+      assert.ok(p, `${i.id} acts for unrecorded product ${s.product}`);
+      if (s.channel !== undefined) assert.ok(channelsOf(p).includes(s.channel), `${i.id}: ${s.product} has no channel ${s.channel}`);
+    }
+    if (i.capability === 'observe')
+      for (const a of i.actions ?? []) assert.equal(vocabulary.classOf(a), 'observe', `${i.id} (observe) holds ${a}`);
   }
 });
 
@@ -125,11 +140,64 @@ test('the German custody passport for France has identities to suspend and ident
     [auth.entity, auth.service, auth.jurisdiction, auth.basis, auth.status],
     ['ent-de', 'custody', 'FR', 'passport', 'authorised'],
   );
-  const isDeCustodyFr = (s: { entity: string; service: string; jurisdiction: string }) => tripleKey(s) === 'ent-de|custody|FR';
+  const isDeCustodyFr = (s: Scope) => !isProductScope(s) && tripleKey(s) === 'ent-de|custody|FR';
   const affected = identities.filter((i) => i.scopes.some(isDeCustodyFr));
   assert.ok(affected.length >= 10, `only ${affected.length} identities act for ent-de/custody/FR`);
   const onlyFr = affected.filter((i) => i.scopes.every(isDeCustodyFr) && (i.status ?? 'active') === 'active');
   const wider = affected.filter((i) => i.scopes.some((s) => !isDeCustodyFr(s)) && (i.status ?? 'active') === 'active');
   assert.ok(onlyFr.length >= 3, `only ${onlyFr.length} active identities act solely for ent-de/custody/FR`);
   assert.ok(wider.length >= 3, `only ${wider.length} active identities act for ent-de/custody/FR and more`);
+});
+
+test('the German entity makes a product line: a critical hardware wallet with firmware channels, a default-category app', () => {
+  const byId = new Map(products.map((p) => [p.id, p]));
+  const hw = byId.get('prod-hw-wallet');
+  const app = byId.get('prod-wallet-app');
+  assert.ok(hw && app);
+  for (const p of products)
+    assert.ok(
+      entities.some((e) => e.id === p.manufacturer),
+      `${p.id} made by no entity`,
+    );
+  // Annex IV point 1 (hardware devices with security boxes): a notified body assesses it (Art. 8(1), 32(3)).
+  assert.deepEqual([hw.manufacturer, hw.category, hw.status, channelsOf(hw)], ['ent-de', 'critical', 'on_market', ['stable', 'beta']]);
+  assert.ok(hw.conformity_assessment?.notified_body && hw.conformity_assessment.procedure !== 'internal_control');
+  // Default category: internal control (module A, Art. 32(1)(a)).
+  assert.deepEqual([app.category, app.status, app.conformity_assessment?.procedure], ['default', 'on_market', 'internal_control']);
+  for (const p of [hw, app]) {
+    assert.ok(p.declaration_of_conformity && p.member_states.length > 0 && p.versions.length > 1, p.id);
+    // Art. 13(8): a support period of at least five years from placing on the market.
+    assert.ok(p.placed_on_market && p.support_period_end, p.id);
+    const years = (Date.parse(p.support_period_end) - Date.parse(p.placed_on_market)) / (365.25 * 86_400_000);
+    assert.ok(years >= 5, `${p.id}: support period of ${years.toFixed(1)} years`);
+  }
+  assert.ok(
+    products.some((p) => p.status === 'in_development'),
+    'a product in development',
+  );
+});
+
+test('product identities: release, signing, update, device management, advisories and a supplier, acting in product scopes', () => {
+  const forHw = identities.filter((i) => productScopes(i).some((s) => s.product === 'prod-hw-wallet'));
+  const has = (what: string, pred: (i: (typeof identities)[number]) => boolean) =>
+    assert.ok(forHw.some(pred), `no hardware wallet identity that is ${what}`);
+  has('a release pipeline', (i) => i.kind === 'pipeline' && i.function === 'release_engineering');
+  has(
+    'a release-signing key',
+    (i) => i.kind === 'signing_key' && i.function === 'release_engineering' && !!i.actions?.includes('sign_release'),
+  );
+  has('the update service', (i) => i.function === 'update_distribution' && !!i.actions?.includes('publish_security_update'));
+  has('remote management', (i) => i.function === 'device_management' && !!i.actions?.includes('remote_manage'));
+  has('the advisory publisher', (i) => i.function === 'product_security' && !!i.actions?.includes('publish_advisory'));
+  has("a supplier's key-management identity", (i) => i.vendor !== undefined && vendors.some((v) => v.id === i.vendor));
+  has('acting in the beta channel only', (i) => productScopes(i).every((s) => s.channel === 'beta'));
+  has('acting in every channel', (i) => productScopes(i).some((s) => s.channel === undefined));
+  // The walk-through's recall: a publisher that keeps security updates, one that only publishes new releases.
+  has(
+    'publishing releases and security updates',
+    (i) => !!i.actions?.includes('publish_release') && !!i.actions.includes('publish_security_update'),
+  );
+  has('publishing only new releases', (i) => !!i.actions?.includes('publish_release') && !i.actions.includes('publish_security_update'));
+  // Product identities act for products only: no MiCA scope, no MiCA action.
+  for (const i of identities.filter((x) => productScopes(x).length > 0)) assert.deepEqual(micaScopes(i), [], i.id);
 });

@@ -210,7 +210,7 @@ for (const store of testStores({ postgresLocale: 'en-US' })) {
           capability: i.capability,
           status: stored.get(i.id)!,
           environment: i.environment,
-          scopes: i.scopes,
+          scopes: i.scopes as { entity: string; service: string; jurisdiction: string }[],
           updated_at: new Date(now).toISOString(),
           ...(i.owner ? { owner: i.owner } : {}),
           ...(i.purpose ? { purpose: i.purpose } : {}),

@@ -136,7 +136,7 @@ for (const store of testStores()) {
       for (const { id } of await db.all<{ id: string }>("SELECT id FROM identities WHERE status = 'active' ORDER BY id")) {
         const p = await power(id);
         if (p.capability !== 'execute' || p.break_glass) continue;
-        const scope = p.scopes.find((s) => s.state === 'authorised' && s.scope.service === 'custody');
+        const scope = p.scopes.find((s) => s.state === 'authorised' && 'service' in s.scope && s.scope.service === 'custody');
         const action = CUSTODY.find((a) => scope && !scope.actions.some((x) => x.action === a));
         if (scope && action) {
           pick = { id, scope, action };

@@ -16,6 +16,8 @@ import { demoManifest } from '../../src/demo/firm.js';
 import { getCustomActions } from '../../src/state/records.js';
 import { presentImpact } from '../../src/regulatory/routes.js';
 import { currentRules } from '../../src/state/lifecycle-rules.js';
+import { currentProductRules } from '../../src/state/product-rules.js';
+import { productAuthorities } from '../../src/state/products.js';
 import type { Transition } from '../../src/regulatory/service.js';
 import type { Database } from '../../src/store/db.js';
 import { testStores } from '../support/stores.js';
@@ -42,10 +44,16 @@ const holds = (lawful: LawfulPower, scope: string, action: string) =>
  */
 async function stalePower(db: Database, scopes?: ReadonlySet<string>): Promise<string[]> {
   const identities = (await db.all<{ doc: string }>('SELECT doc FROM identities ORDER BY id')).map((r) => JSON.parse(r.doc) as Identity);
+  // The demo firm's product identities (CRA) are decided by their products and the product rules.
+  const { products, exploited } = await productAuthorities(db);
   const lookup = authorityLookup(
     (await db.all<{ doc: string }>('SELECT doc FROM authorisations')).map((r) => JSON.parse(r.doc) as Authorisation),
+    new Map(),
+    products.values(),
+    exploited,
   );
   const { rules } = await currentRules(db);
+  const productRules = (await currentProductRules(db)).rules;
   const vocabulary = new ActionVocabulary(await getCustomActions(db));
   const rows = new Map(
     (await db.all<{ identity_id: string; outcome: string; lawful: string }>('SELECT identity_id, outcome, lawful FROM identity_power')).map(
@@ -58,7 +66,7 @@ async function stalePower(db: Database, scopes?: ReadonlySet<string>): Promise<s
     if (i.status === 'revoked' || i.status === 'decommissioned') continue;
     if (scopes && !i.scopes.some((s) => scopes.has(scopeKey(s)))) continue;
     checked++;
-    const d = decidePower(i, lookup, rules, vocabulary);
+    const d = decidePower(i, lookup, rules, vocabulary, productRules);
     const row = rows.get(i.id);
     if (d.outcome === 'keep') {
       if (row) stale.push(`${i.id}: full power, stored ${row.outcome}`);

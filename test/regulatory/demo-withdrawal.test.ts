@@ -244,7 +244,7 @@ for (const store of testStores()) {
       for (const { identity_id } of await db.all<{ identity_id: string }>('SELECT identity_id FROM identity_power')) {
         const { record } = (await app.services.inventory.get('identity', identity_id))!;
         assert.ok(
-          record.scopes.some((sc) => notAuthorised.has(`${sc.entity}/${sc.service}/${sc.jurisdiction}`)),
+          record.scopes.some((sc) => 'entity' in sc && notAuthorised.has(`${sc.entity}/${sc.service}/${sc.jurisdiction}`)),
           `${identity_id} is still narrowed without cause`,
         );
       }

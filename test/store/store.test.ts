@@ -142,7 +142,7 @@ for (const store of testStores()) {
       assert.deepEqual(
         ieFr.map((r) => r.record.id),
         records
-          .filter((r) => r.scopes.some((s) => s.entity === 'ent-ie' && s.jurisdiction === 'FR'))
+          .filter((r) => r.scopes.some((s) => 'entity' in s && s.entity === 'ent-ie' && s.jurisdiction === 'FR'))
           .map((r) => r.id)
           .sort(),
       );

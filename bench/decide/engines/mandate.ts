@@ -224,7 +224,7 @@ const engine: Engine = {
           break_glass: i.break_glass,
           legacy: false,
           actions: i.actions,
-          scopes: i.scopes.map((sc) => `${sc.entity}/${sc.service}/${sc.jurisdiction}`),
+          scopes: i.scopes.map(scopeKey),
         },
       ]),
     );

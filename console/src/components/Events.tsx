@@ -142,6 +142,8 @@ export function EventTable({ events, label, showSubject = false }: { events: Led
                   <Link href={`/identities/${encodeURIComponent(e.subject.id)}`}>{e.subject.id}</Link>
                 ) : e.subject.type === 'authorisation' ? (
                   <Link href={`/authorisations/${e.subject.id}`}>{e.subject.id}</Link>
+                ) : e.subject.type === 'product' ? (
+                  <Link href={`/products/${encodeURIComponent(e.subject.id)}`}>{e.subject.id}</Link>
                 ) : (
                   `${e.subject.type} ${e.subject.id}`
                 )}

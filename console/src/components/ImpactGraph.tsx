@@ -93,7 +93,16 @@ export const movedScopesOf = (services: { scope: string }[]) => new Set(services
 
 const PER_GROUP = 6;
 
-export function ImpactGraph({ impact, services }: { impact: Impact; services: { id: string; scope: string }[] }) {
+export function ImpactGraph({
+  impact,
+  services,
+  noun = 'authorisations',
+}: {
+  impact: Impact;
+  services: { id: string; scope: string }[];
+  /** What moves: authorisations, or products. */
+  noun?: string;
+}) {
   const rows = classify(impact, movedScopesOf(services));
   const t = tally(rows);
   // The legend: the sentence's categories with the same numbers; the return paths kept are a part of the narrowed.
@@ -146,7 +155,7 @@ export function ImpactGraph({ impact, services }: { impact: Impact; services: { 
         role="img"
         data-testid="impact-graph"
         aria-label={
-          `Impact: ${impact.moved.length} authorisations move; ${t.suspend} identities suspended, ` +
+          `Impact: ${impact.moved.length} ${noun} move; ${t.suspend} identities suspended, ` +
           `${t.narrow} narrowed (${t.returnPath} of them keep a return path), ${t.restore} restored, ${t.keep} kept` +
           `${t.inactive ? `, ${t.inactive} already inactive` : ''}`
         }

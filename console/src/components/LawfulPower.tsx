@@ -68,7 +68,10 @@ function PowerTable({ p }: { p: Power }) {
                   <th scope="row">
                     <div className="nowrap">{s.key}</div>
                     <div className="muted">
-                      {s.authorisation ? (
+                      {/* A product scope's authority is the product (CRA); a MiCA scope's, its authorisation. */}
+                      {'product' in s.scope ? (
+                        <Link href={`/products/${encodeURIComponent(s.scope.product)}`}>{s.scope.product}</Link>
+                      ) : s.authorisation ? (
                         <Link href={`/authorisations/${encodeURIComponent(s.authorisation.id)}`}>{s.authorisation.id}</Link>
                       ) : (
                         'no authorisation'

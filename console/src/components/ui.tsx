@@ -88,6 +88,12 @@ const STATUS_CLASS: Record<string, string> = {
   unmanaged: 'sev-medium',
   missing: 'sev-medium',
   failed: 'sev-critical',
+  // Products (CRA): conformity and market status.
+  on_market: 'st-ok',
+  assessed: 'st-ok',
+  in_development: 'sev-low',
+  support_ended: 'sev-medium',
+  recalled: 'sev-critical',
 };
 
 export function Status({ value }: { value: string | null | undefined }) {

@@ -38,8 +38,9 @@ export function ApprovalStatus({ a }: { a: Pick<Approval, 'status' | 'emergency'
 }
 
 function subjectLink(a: Approval) {
-  const d = a.detail as { authorisations?: string[]; identity?: string };
+  const d = a.detail as { authorisations?: string[]; products?: string[]; identity?: string };
   if (d.authorisations?.length) return <Link href={`/authorisations/${d.authorisations[0]}`}>{d.authorisations.join(', ')}</Link>;
+  if (d.products?.length) return <Link href={`/products/${encodeURIComponent(d.products[0]!)}`}>{d.products.join(', ')}</Link>;
   if (d.identity) return <Link href={`/identities/${encodeURIComponent(d.identity)}`}>{d.identity}</Link>;
   return (
     <code>

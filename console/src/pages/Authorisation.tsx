@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { EventTable } from '../components/Events';
 import { classify, ImpactGraph, movedScopesOf, tally } from '../components/ImpactGraph';
+import { ScrollBox } from '../components/Scroll';
 import { Empty, ErrorBox, KeyValues, Loading, Status, When } from '../components/ui';
 import type { Body } from '../lib/api';
 import { useAction, useApi } from '../lib/hooks';
@@ -170,7 +171,8 @@ function Votes({ approval }: { approval: Approval | undefined }) {
   );
 }
 
-function Transitions({ auth }: { auth: AuthorisationRecord }) {
+/** The proposals and votes of the transitions that `includes` picks (an authorisation's, a product's). */
+export function Transitions({ includes, none }: { includes: (t: Transition) => boolean; none: string }) {
   const { api, me } = useSession();
   const transitions = useApi('/v1/transitions', { query: { limit: 200 } }, { refetchInterval: 5_000 });
   const approvals = useApi('/v1/approvals', { query: { kind: 'transition', limit: 200 } }, { refetchInterval: 5_000 });
@@ -179,85 +181,87 @@ function Transitions({ auth }: { auth: AuthorisationRecord }) {
   );
   if (transitions.error) return <ErrorBox error={transitions.error} />;
   if (!transitions.data) return <Loading />;
-  const mine = transitions.data.items.filter((t) => t.authorisations.includes(auth.id));
+  const mine = transitions.data.items.filter(includes);
   const approvalOf = (t: Transition) => approvals.data?.items.find((a) => a.subject.id === t.id);
   return (
     <section className="panel" aria-labelledby="h-tr">
       <h2 id="h-tr">Proposals and approvals</h2>
       <ErrorBox error={vote.error} />
       {mine.length ? (
-        <table aria-label="Transitions">
-          <thead>
-            <tr>
-              <th>Proposed</th>
-              <th>By</th>
-              <th>To</th>
-              <th>Reference</th>
-              <th>Status</th>
-              <th>Votes</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {mine.map((t) => {
-              const a = approvalOf(t);
-              const own = t.proposer === me.user;
-              const voted = a?.votes.some((v) => v.voter === me.user);
-              return (
-                <tr key={t.id} data-testid={`transition-${t.id}`}>
-                  <td>
-                    <When at={t.created_at} />
-                  </td>
-                  <td>{t.proposer}</td>
-                  <td>
-                    <Status value={t.to} />
-                  </td>
-                  <td>{t.reference}</td>
-                  <td>
-                    <Status value={t.status} />
-                  </td>
-                  <td>
-                    <Votes approval={a} />
-                  </td>
-                  <td>
-                    {t.status === 'pending' && a?.status === 'pending' ? (
-                      <Can permission="transitions:approve">
-                        {own ? (
-                          <span className="muted">your proposal: another approver decides</span>
-                        ) : voted ? (
-                          <span className="muted">you voted</span>
-                        ) : (
-                          <div className="row">
-                            <button
-                              type="button"
-                              className="primary"
-                              disabled={vote.isPending}
-                              aria-label={`Approve ${t.reference}`}
-                              onClick={() => vote.mutate({ id: a.id, decision: 'approve' })}
-                            >
-                              Approve
-                            </button>
-                            <button
-                              type="button"
-                              className="danger"
-                              disabled={vote.isPending}
-                              aria-label={`Reject ${t.reference}`}
-                              onClick={() => vote.mutate({ id: a.id, decision: 'reject' })}
-                            >
-                              Reject
-                            </button>
-                          </div>
-                        )}
-                      </Can>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <ScrollBox label="Proposals, scroll sideways">
+          <table aria-label="Transitions">
+            <thead>
+              <tr>
+                <th>Proposed</th>
+                <th>By</th>
+                <th>To</th>
+                <th>Reference</th>
+                <th>Status</th>
+                <th>Votes</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {mine.map((t) => {
+                const a = approvalOf(t);
+                const own = t.proposer === me.user;
+                const voted = a?.votes.some((v) => v.voter === me.user);
+                return (
+                  <tr key={t.id} data-testid={`transition-${t.id}`}>
+                    <td>
+                      <When at={t.created_at} />
+                    </td>
+                    <td>{t.proposer}</td>
+                    <td>
+                      <Status value={t.to} />
+                    </td>
+                    <td>{t.reference}</td>
+                    <td>
+                      <Status value={t.status} />
+                    </td>
+                    <td>
+                      <Votes approval={a} />
+                    </td>
+                    <td>
+                      {t.status === 'pending' && a?.status === 'pending' ? (
+                        <Can permission="transitions:approve">
+                          {own ? (
+                            <span className="muted">your proposal: another approver decides</span>
+                          ) : voted ? (
+                            <span className="muted">you voted</span>
+                          ) : (
+                            <div className="row">
+                              <button
+                                type="button"
+                                className="primary"
+                                disabled={vote.isPending}
+                                aria-label={`Approve ${t.reference}`}
+                                onClick={() => vote.mutate({ id: a.id, decision: 'approve' })}
+                              >
+                                Approve
+                              </button>
+                              <button
+                                type="button"
+                                className="danger"
+                                disabled={vote.isPending}
+                                aria-label={`Reject ${t.reference}`}
+                                onClick={() => vote.mutate({ id: a.id, decision: 'reject' })}
+                              >
+                                Reject
+                              </button>
+                            </div>
+                          )}
+                        </Can>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </ScrollBox>
       ) : (
-        <Empty>No proposals for this authorisation.</Empty>
+        <Empty>{none}</Empty>
       )}
     </section>
   );
@@ -308,7 +312,7 @@ export function Authorisation({ id }: { id: string }) {
             ]}
           />
         </section>
-        <Transitions auth={a} />
+        <Transitions includes={(t) => t.authorisations.includes(a.id)} none="No proposals for this authorisation." />
       </div>
       {/* A new status starts a new preview: its choices depend on the status. */}
       <Preview key={a.status} auth={a} />

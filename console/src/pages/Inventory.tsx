@@ -8,6 +8,7 @@ import { ErrorBox, Loading, Status, When } from '../components/ui';
 import type { QueryFor } from '../lib/api';
 import { useApi } from '../lib/hooks';
 import { useCursorStack } from '../lib/paging';
+import { scopeLabel } from '../lib/products';
 import { useSearchParams } from '../lib/url';
 import {
   CAPABILITIES,
@@ -168,7 +169,7 @@ export function Inventory() {
                       <Status value={i.status} />
                     </td>
                     <td>{i.environment}</td>
-                    <td title={i.scopes.map((s) => `${s.entity}/${s.service}/${s.jurisdiction}`).join('\n')}>{i.scopes.length}</td>
+                    <td title={i.scopes.map(scopeLabel).join('\n')}>{i.scopes.length}</td>
                     <td className="nowrap">
                       <When at={i.updated_at} />
                     </td>

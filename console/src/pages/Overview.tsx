@@ -4,6 +4,7 @@ import { Link } from 'wouter';
 import { ScrollBox } from '../components/Scroll';
 import { Empty, ErrorBox, Loading, Severity, Status, When } from '../components/ui';
 import { useApi } from '../lib/hooks';
+import { productsOf } from '../lib/products';
 import { SEVERITIES } from '../lib/types';
 
 interface Summary {
@@ -179,19 +180,23 @@ function Deadlines() {
   const now = Date.now();
   const items: Deadline[] = [];
   for (const t of transitions.data.items) {
+    // A product's conformity change (CRA) moves products, not authorisations.
+    const products = productsOf(t);
+    const moves = products.length && !t.authorisations.length ? products : t.authorisations;
+    const href = moves === products ? `/products/${encodeURIComponent(products[0]!)}` : `/authorisations/${t.authorisations[0]}`;
     if (t.status === 'pending' || t.status === 'approved')
       items.push({
         at: t.effective_at,
-        kind: 'licence change',
-        what: `${t.authorisations.join(', ')} → ${t.to} takes effect`,
-        href: `/authorisations/${t.authorisations[0]}`,
+        kind: moves === products ? 'product status change' : 'licence change',
+        what: `${moves.join(', ')} → ${t.to} takes effect`,
+        href,
       });
     if (t.deadline && t.status !== 'rejected' && t.status !== 'expired')
       items.push({
         at: t.deadline,
         kind: 'wind-down deadline',
-        what: `${t.authorisations.join(', ')}: ${t.to} deadline`,
-        href: `/authorisations/${t.authorisations[0]}`,
+        what: `${moves.join(', ')}: ${t.to} deadline`,
+        href,
       });
   }
   for (const f of findings.data.items)
@@ -305,7 +310,7 @@ function RecentChanges() {
       <thead>
         <tr>
           <th>Proposed</th>
-          <th>Authorisations</th>
+          <th>Authorisations or products</th>
           <th>To</th>
           <th>Status</th>
         </tr>
@@ -320,6 +325,11 @@ function RecentChanges() {
               {t.authorisations.map((a) => (
                 <div key={a}>
                   <Link href={`/authorisations/${a}`}>{a}</Link>
+                </div>
+              ))}
+              {productsOf(t).map((p) => (
+                <div key={`product:${p}`}>
+                  <Link href={`/products/${encodeURIComponent(p)}`}>{p}</Link>
                 </div>
               ))}
             </td>

@@ -21,7 +21,7 @@ import {
 import { ACTION_TYPE, actionGroups, IDENTITY_TYPE, PERSON_TYPE, RESOURCE_TYPE, resourceId, ROLE_TYPE } from './cedar-request.js';
 import type { PolicyEvaluator } from './decision/engine.js';
 import type { ActionClass } from './decision/lifecycle.js';
-import type { DecisionContext, DecisionResource, PrincipalFacts } from './decision/types.js';
+import { resourcePlace, type DecisionContext, type DecisionResource, type PrincipalFacts } from './decision/types.js';
 
 const RESOURCE_CACHE = 10_000;
 
@@ -91,7 +91,7 @@ export function cedarEvaluator(items: readonly { id: string; est: PolicyJson }[]
         cached = 0;
       }
       e = makeEntity(entityUid(RESOURCE_TYPE, resourceId(r, scope)), {
-        attrs: { entity: r.entity, service: r.service, jurisdiction: r.jurisdiction, scope, kind: r.kind ?? 'scope', state },
+        attrs: { ...resourcePlace(r), scope, kind: r.kind ?? 'scope', state },
       });
       byId.set(local, e);
     }

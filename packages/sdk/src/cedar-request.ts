@@ -4,7 +4,7 @@
 // JSON form is what cedar-wasm (the reference) is given in policy tests, differential tests and
 // benchmarks; the compiled hot path builds the same entities directly.
 import type { ActionClass } from './decision/lifecycle.js';
-import type { DecisionContext, DecisionResource, PrincipalFacts } from './decision/types.js';
+import { resourcePlace, type DecisionContext, type DecisionResource, type PrincipalFacts } from './decision/types.js';
 
 export const NS = 'Mandate';
 export const ACTION_TYPE = `${NS}::Action`;
@@ -68,9 +68,7 @@ export function cedarJsonRequest(
   entities.push({
     uid: r,
     attrs: {
-      entity: resource.entity,
-      service: resource.service,
-      jurisdiction: resource.jurisdiction,
+      ...resourcePlace(resource),
       scope,
       kind: resource.kind ?? 'scope',
       state,

@@ -3,10 +3,10 @@
 // when a stream opens, then deltas; each delta names the ledger position it follows, so a gap is
 // noticed and healed by taking a fresh snapshot.
 import type { PolicyJson } from './cedar/index.js';
-import type { ActionClass, LifecycleRuleSet } from './decision/lifecycle.js';
+import type { ActionClass, LifecycleRuleSet, ProductEntry, ProductRuleSet } from './decision/lifecycle.js';
 import type { AuthorisationEntry, GrantEntry } from './decision/types.js';
 
-export type { AuthorisationEntry, GrantEntry };
+export type { AuthorisationEntry, GrantEntry, ProductEntry };
 
 export interface EnforcementSnapshot {
   /** The ledger position this snapshot reflects. */
@@ -17,6 +17,10 @@ export interface EnforcementSnapshot {
   lifecycle: { version: number; rules: LifecycleRuleSet };
   actions: { id: string; class: ActionClass }[];
   authorisations: AuthorisationEntry[];
+  /** Products (CRA): each one's status, category, channels and whether an exploited vulnerability is open. */
+  products?: ProductEntry[];
+  /** The product lifecycle rules (CRA) in force. */
+  productLifecycle?: { version: number; rules: ProductRuleSet };
   /**
    * Restrictions approved and due whose cascade has not committed yet: they bind at once (a
    * decision uses the provisional state of a scope over its recorded one) and drop out when the
@@ -41,6 +45,9 @@ export interface EnforcementDelta {
   lifecycle?: EnforcementSnapshot['lifecycle'];
   actions?: EnforcementSnapshot['actions'];
   authorisations?: AuthorisationEntry[];
+  /** Products that changed (absolute values). */
+  products?: ProductEntry[];
+  productLifecycle?: EnforcementSnapshot['productLifecycle'];
   /** The whole provisional list when it changed (empty: none left). */
   provisional?: AuthorisationEntry[];
   generations?: Record<string, number>;

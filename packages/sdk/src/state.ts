@@ -27,6 +27,8 @@ export class EnforcementState {
       actions: s.actions,
       authorisations: s.authorisations,
       lifecycle: s.lifecycle.rules,
+      products: s.products ?? [],
+      ...(s.productLifecycle ? { productLifecycle: s.productLifecycle.rules } : {}),
       policies,
       grants: s.grants ?? [],
       now: this.now,
@@ -56,6 +58,8 @@ export class EnforcementState {
     if (d.lifecycle) this.engine.setLifecycle(d.lifecycle.rules);
     if (d.actions) this.engine.setActions(d.actions);
     if (d.authorisations) this.engine.updateAuthorisations(d.authorisations);
+    if (d.productLifecycle) this.engine.setProductLifecycle(d.productLifecycle.rules);
+    if (d.products) this.engine.updateProducts(d.products);
     if (d.provisional) this.engine.setProvisional(d.provisional);
     if (d.generations) for (const [id, g] of Object.entries(d.generations)) this.generations.set(id, g);
     if (d.revoked) for (const r of d.revoked) this.revoked.set(r.jti, r.exp);

@@ -17,7 +17,17 @@
 // `workload_attestation` exception stands in for the attestation, and the policies are asked
 // again. The built-in rules are never waived, so no grant reaches past a withdrawn licence. An
 // answer that relied on a grant, an exception or a break-glass activation names it.
-import { actionVerdict, scopeKeyOf, type ActionClass, type LifecycleRuleSet, type RuleSubject } from './lifecycle.js';
+import {
+  actionVerdict,
+  productScopeKey,
+  productVerdict,
+  scopeKeyOf,
+  type ActionClass,
+  type LifecycleRuleSet,
+  type ProductEntry,
+  type ProductRuleSet,
+  type RuleSubject,
+} from './lifecycle.js';
 import type {
   AuthorisationEntry,
   Decision,
@@ -26,8 +36,10 @@ import type {
   GrantEntry,
   IdentityFacts,
   PrincipalFacts,
+  ProductResource,
   Reliance,
 } from './types.js';
+import { isProductResource } from './types.js';
 
 /** The firm's policies as the engine needs them: an answer and the ids that decided. */
 export interface PolicyEvaluator {
@@ -51,6 +63,9 @@ export interface EngineState {
   actions: readonly { id: string; class: ActionClass }[];
   authorisations: readonly AuthorisationEntry[];
   lifecycle: LifecycleRuleSet;
+  /** Products (CRA) and the product lifecycle rules; absent: every product resource is state `none`. */
+  products?: readonly ProductEntry[];
+  productLifecycle?: ProductRuleSet;
   policies: PolicyEvaluator;
   grants?: readonly GrantEntry[];
   /** The clock (epoch milliseconds) grants expire by; the engine itself reads no clock. */
@@ -63,6 +78,16 @@ const GRANT_LABEL: Record<GrantEntry['kind'], string> = {
   break_glass: 'break-glass activation',
 };
 const reliance = (g: GrantEntry): Reliance => ({ type: g.kind, id: g.id, expires_at: new Date(g.expires_at).toISOString() });
+
+/** A person as the lifecycle rules see them. */
+const PERSON_SUBJECT = (context: DecisionContext): RuleSubject => ({
+  function: 'person',
+  kind: 'person',
+  capability: 'execute',
+  environment: context.environment,
+  vendor: false,
+  break_glass: false,
+});
 
 const deny = (policy: string, reason: string, cls?: ActionClass): Decision => ({
   decision: 'deny',
@@ -78,6 +103,8 @@ export class DecisionEngine {
   /** Approved restrictions whose cascade has not committed: they bind over the recorded state. */
   private provisional = new Map<string, AuthorisationEntry>();
   private lifecycle: LifecycleRuleSet;
+  private products = new Map<string, ProductEntry>();
+  private productLifecycle: ProductRuleSet | undefined;
   private policies: PolicyEvaluator;
   /** identity → its grants (expired ones are skipped at decision time and pruned on update). */
   private grants = new Map<string, GrantEntry[]>();
@@ -87,6 +114,8 @@ export class DecisionEngine {
     this.setActions(state.actions);
     this.setAuthorisations(state.authorisations);
     this.lifecycle = state.lifecycle;
+    this.productLifecycle = state.productLifecycle;
+    this.setProducts(state.products ?? []);
     this.policies = state.policies;
     this.now = state.now;
     this.setGrants(state.grants ?? []);
@@ -147,6 +176,19 @@ export class DecisionEngine {
     this.lifecycle = rules;
   }
 
+  setProducts(all: readonly ProductEntry[]): void {
+    this.products = new Map(all.map((p) => [p.id, p]));
+  }
+
+  /** Applies changed products in place (a status change, an exploited vulnerability opened or closed). */
+  updateProducts(changed: readonly ProductEntry[]): void {
+    for (const p of changed) this.products.set(p.id, p);
+  }
+
+  setProductLifecycle(rules: ProductRuleSet): void {
+    this.productLifecycle = rules;
+  }
+
   setPolicies(policies: PolicyEvaluator): void {
     this.policies = policies;
   }
@@ -184,29 +226,81 @@ export class DecisionEngine {
         );
     }
     const execute = cls !== 'observe';
+    if (isProductResource(resource)) return this.decideProduct(principal, action, cls, resource, context, grants, activation);
     const scope = scopeKeyOf(resource);
     const authorisation = (this.provisional.size ? this.provisional.get(scope) : undefined) ?? this.byScope.get(scope);
     const state = authorisation?.status ?? 'none';
     if (execute) {
       if (principal.type === 'identity' && principal.capability === 'observe')
         return deny('builtin:observe-never-executes', `identity ${principal.id} is observe-only: it never executes`, cls);
-      const subject: RuleSubject =
-        principal.type === 'identity'
-          ? principal
-          : {
-              function: 'person',
-              kind: 'person',
-              capability: 'execute',
-              environment: context.environment,
-              vendor: false,
-              break_glass: false,
-            };
+      const subject: RuleSubject = principal.type === 'identity' ? principal : PERSON_SUBJECT(context);
       const verdict = actionVerdict(this.lifecycle, subject, resource, state, authorisation?.denied_actions, action, cls);
       if (!verdict.lawful) {
         const held = authorisation ? `authorisation ${authorisation.id} is ${state}` : 'the firm holds no authorisation';
         return deny('builtin:scope-not-lawful', `${action} is not lawful in ${scope}: ${held} (lifecycle ${verdict.by})`, cls);
       }
     }
+    return this.byPolicies(principal, action, cls, resource, scope, state, context, grants, activation);
+  }
+
+  /**
+   * A decision on a product (CRA): the product's status under the product rules in place of an
+   * authorisation's under the MiCA rules; an `approval` verdict needs a live just-in-time grant
+   * (approved by a second person) covering the action. The policies see the product scope the
+   * principal holds that covers the resource (the product's, or the channel's).
+   */
+  private decideProduct(
+    principal: PrincipalFacts,
+    action: string,
+    cls: ActionClass,
+    resource: ProductResource,
+    context: DecisionContext,
+    grants: GrantEntry[] | undefined,
+    activation: GrantEntry | undefined,
+  ): Decision {
+    const whole = productScopeKey({ product: resource.product });
+    const exact = productScopeKey(resource);
+    const scope = principal.type === 'identity' && !principal.scopes.includes(exact) && principal.scopes.includes(whole) ? whole : exact;
+    const product = this.products.get(resource.product);
+    const state = product?.status ?? 'none';
+    if (cls !== 'observe') {
+      if (principal.type === 'identity' && principal.capability === 'observe')
+        return deny('builtin:observe-never-executes', `identity ${principal.id} is observe-only: it never executes`, cls);
+      const subject: RuleSubject = principal.type === 'identity' ? principal : PERSON_SUBJECT(context);
+      const verdict = this.productLifecycle
+        ? productVerdict(this.productLifecycle, subject, resource, product, action, cls)
+        : { lawful: false, by: 'builtin:no-product-rules' };
+      if (!verdict.lawful) {
+        const held = product ? `product ${product.id} is ${state}` : `there is no product ${resource.product}`;
+        return deny('builtin:scope-not-lawful', `${action} is not lawful in ${exact}: ${held} (lifecycle ${verdict.by})`, cls);
+      }
+      if ('approval' in verdict && verdict.approval) {
+        const covering = grants?.find(
+          (g) => g.kind === 'access' && (!g.actions || g.actions.includes(action)) && (g.scope === exact || g.scope === whole),
+        );
+        if (!covering)
+          return deny(
+            'builtin:second-approval-required',
+            `${action} in ${exact} needs a second person's approval now (lifecycle ${verdict.by}): ask for a just-in-time grant`,
+            cls,
+          );
+      }
+    }
+    return this.byPolicies(principal, action, cls, resource, scope, state, context, grants, activation);
+  }
+
+  /** The firm's policies, then the grants that may lend what they deny, then obligations. */
+  private byPolicies(
+    principal: PrincipalFacts,
+    action: string,
+    cls: ActionClass,
+    resource: DecisionResource,
+    scope: string,
+    state: string,
+    context: DecisionContext,
+    grants: GrantEntry[] | undefined,
+    activation: GrantEntry | undefined,
+  ): Decision {
     const answer = this.policies.evaluate(principal, action, cls, resource, scope, state, context);
     if (!answer.allow && grants?.length) {
       const lent = this.underGrant(principal as IdentityFacts, grants, action, cls, resource, scope, state, context);

@@ -69,13 +69,35 @@ export interface PersonFacts {
 
 export type PrincipalFacts = IdentityFacts | PersonFacts;
 
-export interface DecisionResource {
+/** What is acted on in a MiCA scope: an entity's service in a member state. */
+export interface MicaResource {
   entity: string;
   service: string;
   jurisdiction: string;
   /** What is acted on, e.g. wallet, account (default `scope`). */
   kind?: string;
   id?: string;
+}
+
+/** What is acted on for a product under the CRA: the product and, optionally, one release channel. */
+export interface ProductResource {
+  product: string;
+  channel?: string;
+  /** What is acted on, e.g. release, firmware, device (default `scope`). */
+  kind?: string;
+  id?: string;
+}
+
+export type DecisionResource = MicaResource | ProductResource;
+
+export const isProductResource = (r: DecisionResource): r is ProductResource => (r as ProductResource).product !== undefined;
+
+/**
+ * A resource's entity, service and member state as policies see them: a product's are empty
+ * (its scope, `product:<id>[/<channel>]`, and its state say what it is).
+ */
+export function resourcePlace(r: DecisionResource): { entity: string; service: string; jurisdiction: string } {
+  return isProductResource(r) ? { entity: '', service: '', jurisdiction: '' } : r;
 }
 
 export interface DecisionContext {
