@@ -5407,6 +5407,11 @@ export interface operations {
                             id: string;
                             version: number;
                         };
+                        /** @description the product rules (CRA), for an identity with product scopes */
+                        product_rules?: {
+                            id: string;
+                            version: number;
+                        };
                     };
                 };
             };

@@ -35,6 +35,7 @@ import {
   ActionVocabulary,
   CREDENTIAL_TYPES,
   DEFAULT_ACTIONS,
+  PRODUCT_ONLY_ACTIONS,
   IDENTITY_FUNCTIONS,
   IDENTITY_KINDS,
   defaultActionsFor,
@@ -224,7 +225,12 @@ export function buildScenario(opts: { identities?: number; requests?: number } =
   };
   const vocabulary = new ActionVocabulary();
   const rules = loadRules();
-  const newBusiness = DEFAULT_ACTIONS.filter((a) => a.class === 'new_business').map((a) => a.id);
+  // The scenario is MiCA's: product actions (CRA) are decided for products, never in these scopes.
+  const micaActions = DEFAULT_ACTIONS.filter((a) => !PRODUCT_ONLY_ACTIONS.has(a.id));
+  const MICA_FUNCTIONS = IDENTITY_FUNCTIONS.filter(
+    (f) => !defaultActionsFor(f, 'execute', vocabulary).some((a) => PRODUCT_ONLY_ACTIONS.has(a)),
+  );
+  const newBusiness = micaActions.filter((a) => a.class === 'new_business').map((a) => a.id);
 
   // --- Scopes and their authorisations --------------------------------------------------------
   const scopes: World['scopes'] = [];
@@ -280,7 +286,7 @@ export function buildScenario(opts: { identities?: number; requests?: number } =
   const principals: PeerPrincipal[] = [];
   let lifecycleSuspended = 0;
   for (let n = 1; n <= identityCount; n++) {
-    const fn = pick(IDENTITY_FUNCTIONS);
+    const fn = pick(MICA_FUNCTIONS);
     const capability = rnd() < (fn === 'reporting' ? 0.6 : 0.15) ? 'observe' : 'execute';
     const environment = weighted<Environment>([
       ['production', 0.7],
@@ -345,7 +351,7 @@ export function buildScenario(opts: { identities?: number; requests?: number } =
     const k = Math.floor(rnd() * identities.length);
     const identity = identities[k]!;
     const principal = principals[k]!;
-    const action = rnd() < 0.85 ? pick(identity.actions) : pick(DEFAULT_ACTIONS).id;
+    const action = rnd() < 0.85 ? pick(identity.actions) : pick(micaActions).id;
     const scope = rnd() < 0.85 ? (pick(identity.scopes) as Scope) : pick(scopes).scope;
     const key = scopeKey(scope);
     const cls = vocabulary.classOf(action)!;

@@ -54,9 +54,25 @@ function packageVersion(): string {
   }
 }
 
+/**
+ * The global options of a command. A profile named on the command line beats a token or URL from
+ * the environment (flags beat the environment), so `mandate --profile carol …` acts as carol even
+ * with MANDATE_TOKEN exported; --token and --url given as flags still beat the profile.
+ */
+function globalsOf(cmd: Command): GlobalOptions {
+  const g = cmd.optsWithGlobals<GlobalOptions>();
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  if (root.getOptionValueSource('profile') !== 'cli') return g;
+  const out = { ...g };
+  if (root.getOptionValueSource('token') === 'env') delete out.token;
+  if (root.getOptionValueSource('url') === 'env') delete out.url;
+  return out;
+}
+
 /** The command's client; the server and token are resolved when the first request needs them. */
 function clientOf(cmd: Command): { client: Client; json: boolean } {
-  const g = cmd.optsWithGlobals<GlobalOptions>();
+  const g = globalsOf(cmd);
   return { client: new Client(() => resolveConnection(g)), json: Boolean(g.json) };
 }
 
@@ -203,7 +219,7 @@ export function buildCli(): Command {
     .option('--no-device', 'the same as --loopback (the device code grant is not used)')
     .option('--step-up', "sign the profile's session in again at the provider, with MFA, for acts of power (keeps the session)")
     .action(async (o: { sso?: boolean; loopback?: boolean; device?: boolean; stepUp?: boolean }, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const g = globalsOf(cmd);
       if (g.token)
         throw new CliError('login reads the token from stdin or a prompt, not from --token or MANDATE_TOKEN', 2, {
           code: 'BAD_FLAG',
@@ -263,7 +279,7 @@ export function buildCli(): Command {
         'an API token stays valid until revoked',
     )
     .action(async (_o: unknown, cmd: Command) => {
-      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const g = globalsOf(cmd);
       const name = checkProfileName(g.profile ?? DEFAULT_PROFILE);
       const path = credentialsPath();
       const stored = readCredentials(path).profiles[name];
@@ -628,7 +644,8 @@ function groupHelp(program: Command): void {
       '',
       'Server and token: --url/--token, else MANDATE_URL/MANDATE_TOKEN, else the profile',
       `(--profile or MANDATE_PROFILE, else "${DEFAULT_PROFILE}") stored by mandate login in`,
-      '$XDG_CONFIG_HOME/mandate/credentials.json (or ~/.config/mandate/credentials.json), mode 0600.',
+      '$XDG_CONFIG_HOME/mandate/credentials.json (or ~/.config/mandate/credentials.json), mode 0600;',
+      'a --profile flag beats MANDATE_URL/MANDATE_TOKEN.',
       '',
       'Lists read every page unless --limit N; when they stop early, stderr says how many more.',
       'With --json, errors are JSON on stderr: {"error": {"code", "message", "field", "status"}}.',

@@ -22,7 +22,8 @@ export function formatPower(p: PowerAnswer, onlyUnlawful = false): string {
     `${p.outcome === 'keep' ? OUTCOME.keep : `${OUTCOME[p.outcome]}: ${p.why}`}`,
     `${p.summary.lawful} lawful, ${p.summary.unlawful} not lawful of ${p.summary.entitled} entitled` +
       (p.summary.lent ? ` and ${p.summary.lent} lent` : '') +
-      ` (scope × action); lifecycle rules ${p.rules.id} v${p.rules.version}`,
+      ` (scope × action); lifecycle rules ${p.rules.id} v${p.rules.version}` +
+      `${p.product_rules ? `, product rules ${p.product_rules.id} v${p.product_rules.version}` : ''}`,
   ];
   if (!p.acts)
     head.push(`it cannot act now: ${p.status !== 'active' ? `it is ${p.status}` : 'it is sealed until a break-glass activation opens'}`);

@@ -2,7 +2,8 @@
 // owner can read ($XDG_CONFIG_HOME/mandate/credentials.json, else ~/.config/mandate/…), so the
 // token need not sit in the environment, the shell history or argv.
 // Precedence: --url/--token > MANDATE_URL/MANDATE_TOKEN > the profile (--profile, MANDATE_PROFILE,
-// else "default") > the built-in URL. A profile may also pin the ledger's verifier key.
+// else "default") > the built-in URL; but a --profile flag beats MANDATE_URL/MANDATE_TOKEN
+// (main.ts globalsOf). A profile may also pin the ledger's verifier key.
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';

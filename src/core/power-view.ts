@@ -69,6 +69,8 @@ export interface PowerView {
   /** Whether the stored power matches the power computed now (false only while a change is being applied). */
   in_step: boolean;
   rules: { id: string; version: number };
+  /** The product rules (CRA) that decided, for an identity with product scopes. */
+  product_rules?: { id: string; version: number };
 }
 
 export interface PowerViewInput {
@@ -76,8 +78,9 @@ export interface PowerViewInput {
   lookup: AuthorityLookup;
   rules: LifecycleRules;
   rulesVersion: number;
-  /** The product rules in force (CRA), for product scopes. */
+  /** The product rules in force (CRA), for product scopes, and their version. */
   productRules?: ProductLifecycleRules;
+  productRulesVersion?: number;
   vocabulary: ActionVocabulary;
   /** Grants active now for this identity. */
   grants: readonly GrantEntry[];
@@ -242,5 +245,8 @@ export function explainPower(input: PowerViewInput): PowerView {
         ? live !== undefined && canonicalLawful(recorded.lawful) === canonicalLawful(live)
         : live === undefined,
     rules: { id: rules.id, version: input.rulesVersion },
+    ...(productRules && identity.scopes.some(isProductScope)
+      ? { product_rules: { id: productRules.id, version: input.productRulesVersion ?? 0 } }
+      : {}),
   };
 }

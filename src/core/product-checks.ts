@@ -8,7 +8,7 @@
 // What a product identity holds is read from its entitlement (`actions`), not from its lawful power
 // now: a release-signing key is a signing key whatever the product's status today (a withdrawn
 // product still signs security updates, a product in development signs internally).
-import { productVerdict, type ProductRuleSet } from '@mandate/sdk/decision';
+import { PRODUCT_ACTIONS, productVerdict, type ProductRuleSet } from '@mandate/sdk/decision';
 import type { CheckDefinition, CheckFacts, Failure } from './checks.js';
 import { ruleSubject, scopeKey } from './lifecycle.js';
 import { channelsOf, isProductScope, type Identity, type Product, type ProductScope, type Scope } from './model.js';
@@ -44,14 +44,7 @@ export const HSM_LABEL_VALUE = 'hsm';
 export const TWO_PERSON_CATEGORIES: ReadonlySet<string> = new Set(['important_class_i', 'important_class_ii', 'critical']);
 
 /** Product actions that act on what users install or hold (everything but observing). */
-const PRODUCT_EXECUTE = new Set([
-  'build',
-  'sign_release',
-  'publish_release',
-  'publish_security_update',
-  'publish_advisory',
-  'remote_manage',
-]);
+const PRODUCT_EXECUTE: ReadonlySet<string> = new Set([...PRODUCT_ACTIONS].filter((a) => a !== 'read' && a !== 'read_telemetry'));
 const PUBLISH = ['publish_release', 'publish_security_update'];
 
 const productScopesOf = (i: Identity): ProductScope[] => i.scopes.filter(isProductScope);

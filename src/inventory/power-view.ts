@@ -30,6 +30,7 @@ export async function identityPower(db: Database, clock: () => Date, id: string)
       lookup: authorityLookup(authorisations.values(), new Map(), products.values(), exploited),
       rules: rules.rules,
       productRules: productRules.rules,
+      productRulesVersion: productRules.version,
       rulesVersion: rules.version,
       vocabulary: new ActionVocabulary(custom),
       grants,

@@ -98,6 +98,12 @@ export const IdentityPowerSchema = Type.Object(
     ),
     in_step: Type.Boolean({ description: 'whether the stored power matches the power computed now' }),
     rules: Type.Object({ id: Type.String(), version: Type.Integer() }),
+    product_rules: Type.Optional(
+      Type.Object(
+        { id: Type.String(), version: Type.Integer() },
+        { description: 'the product rules (CRA), for an identity with product scopes' },
+      ),
+    ),
   },
   { title: 'IdentityPower' },
 );

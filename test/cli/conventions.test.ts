@@ -201,6 +201,11 @@ describe('CLI conventions', () => {
     } finally {
       delete process.env.MANDATE_PROFILE;
     }
+    // A profile named on the command line beats a token in the environment (flags beat the
+    // environment); without --profile, the environment's token is used.
+    const wrongEnv = { MANDATE_TOKEN: 'mdt_wrong' };
+    assert.equal((await runCli(['people', 'list', '--profile', 'ops'], wrongEnv)).code, 0);
+    assert.equal((await runCli(['people', 'list'], wrongEnv)).code, 1);
     const missing = await runCli(['people', 'list', '--profile', 'nope']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no profile "nope"/);

@@ -14,9 +14,29 @@ import {
   type MApproval,
   type MIdentity,
   type Model,
+  PRODUCT_ONLY_ACTIONS,
+  PRODUCT_TRANSITIONS,
 } from './model.js';
 import { Discrepancy, type Real, type Res } from './harness.js';
-import { ADMINS, ALL_SCOPES, OPERATORS, OWNER_A, PROPOSERS, USERS, VENDOR, VOTERS, bootstrapManifest, sk } from './world.js';
+import {
+  ADMINS,
+  ALL_SCOPES,
+  isProduct,
+  key,
+  OPERATORS,
+  OWNER_A,
+  PRODUCT_RESOURCES,
+  PRODUCT_STATUS_LIST,
+  PROPOSERS,
+  SAMPLE_PRODUCT_ACTIONS,
+  servicesOf,
+  USERS,
+  VENDOR,
+  VOTERS,
+  bootstrapManifest,
+  sk,
+  type ProductStatus,
+} from './world.js';
 
 type Cmd = fc.AsyncCommand<Model, Real>;
 
@@ -88,9 +108,12 @@ async function applyAndCompare(
   denied: string[],
   reference: string,
   go: () => Promise<Res>,
+  /** A product's transition (CRA): the product, and `to` is a product status. */
+  product?: string,
 ): Promise<Res> {
-  const preview =
-    named.length === 1
+  const preview = product
+    ? await r.call('carla', 'GET', `/v1/products/${product}/impact?to=${to}`)
+    : named.length === 1
       ? await r.call(
           'carla',
           'GET',
@@ -103,9 +126,14 @@ async function applyAndCompare(
   const res = await go();
   if (res.status >= 300) return res;
   const before = powerSnapshot(m);
-  const scopes = m.applyTransition(named, to, denied, reference);
-  const acting = [...m.identities.values()].filter((i) => i.scopes.some((s) => scopes.has(sk(s)))).map((i) => i.id);
+  let acting: string[];
+  if (product) acting = m.applyProductTransition(product, to as unknown as ProductStatus, reference);
+  else {
+    const scopes = m.applyTransition(named, to, denied, reference);
+    acting = [...m.identities.values()].filter((i) => i.scopes.some((s) => scopes.has(key(s)))).map((i) => i.id);
+  }
   const modelEffects = effectsOf(m, before, acting);
+  const subject = product ?? named[0];
   const result = res.body.result;
   if (!result || res.body.status !== 'applied')
     throw new Discrepancy('TRANSITION', `the transition did not apply: ${JSON.stringify(res.body).slice(0, 400)}`);
@@ -123,21 +151,21 @@ async function applyAndCompare(
       if ([...previewed].sort().join() !== [...done].sort().join())
         throw new Discrepancy(
           'PREVIEW_VS_CASCADE',
-          `${named[0]} → ${to}: the preview said ${effect} ${[...previewed].sort().join(',') || 'none'}, the cascade wrote ` +
+          `${subject} → ${to}: the preview said ${effect} ${[...previewed].sort().join(',') || 'none'}, the cascade wrote ` +
             `${[...done].sort().join(',') || 'none'}`,
         );
     }
     if (JSON.stringify(p.counts) !== JSON.stringify(result.counts))
       throw new Discrepancy(
         'PREVIEW_VS_CASCADE',
-        `${named[0]} → ${to}: preview counts ${JSON.stringify(p.counts)}, cascade ${JSON.stringify(result.counts)}`,
+        `${subject} → ${to}: preview counts ${JSON.stringify(p.counts)}, cascade ${JSON.stringify(result.counts)}`,
       );
     for (const [effect, previewed] of sets) {
       const modelled = modelEffects[effect as 'suspend'];
       if ([...previewed].sort().join() !== [...modelled].sort().join() && !m.tolerates('PREVIEW_VS_MODEL'))
         throw new Discrepancy(
           'PREVIEW_VS_MODEL',
-          `${named[0]} → ${to}: the preview says ${effect} ${[...previewed].sort().join(',') || 'none'}, the model ` +
+          `${subject} → ${to}: the preview says ${effect} ${[...previewed].sort().join(',') || 'none'}, the model ` +
             `${[...modelled].sort().join(',') || 'none'}`,
         );
     }
@@ -344,6 +372,7 @@ export class Vote implements Cmd {
     switch (a.kind) {
       case 'transition': {
         const t = m.transitions.get(a.subject)!;
+        const valid = t.product ? m.productTransitionValid(t.product, t.productTo!) : m.transitionValid(t.named, t.to);
         if (t.effectiveAt !== undefined && t.effectiveAt > m.now) {
           // Scheduled: approved now, applied by the scheduler at its time.
           const res = await send();
@@ -354,7 +383,7 @@ export class Vote implements Cmd {
           t.status = 'approved';
           return;
         }
-        if (!m.transitionValid(t.named, t.to)) {
+        if (!valid) {
           const res = await send();
           expectAnswer(`${what}, which can no longer apply`, res, { status: 409, code: 'INVALID_TRANSITION' });
           const after = await r.call('admin', 'GET', `/v1/transitions/${t.id}`);
@@ -365,7 +394,7 @@ export class Vote implements Cmd {
             );
           return;
         }
-        const res = await applyAndCompare(m, r, t.named, t.to, t.denied, t.reference, send);
+        const res = await applyAndCompare(m, r, t.named, (t.productTo ?? t.to) as AuthStatus, t.denied, t.reference, send, t.product);
         expectAnswer(what, res, { status: 200 });
         done();
         t.status = 'applied';
@@ -524,7 +553,7 @@ export function edited(i: MIdentity, kind: number, param: number): MIdentity | u
   const e: MIdentity = structuredClone(i);
   switch (EDIT_KINDS[kind % EDIT_KINDS.length]) {
     case 'add_scope': {
-      const free = ALL_SCOPES.filter((s) => !i.scopes.some((x) => sk(x) === sk(s)));
+      const free = ALL_SCOPES.filter((s) => !i.scopes.some((x) => key(x) === sk(s)));
       if (!free.length) return undefined;
       e.scopes.push({ ...pick(free, param) });
       break;
@@ -532,6 +561,8 @@ export function edited(i: MIdentity, kind: number, param: number): MIdentity | u
     case 'remove_scope':
       if (i.scopes.length < 2) return undefined;
       e.scopes.splice(param % i.scopes.length, 1);
+      // A product action needs a product scope (docs/cra.md): such a record is refused, not generated.
+      if (e.actions.some((a) => PRODUCT_ONLY_ACTIONS.has(a)) && !e.scopes.some(isProduct)) return undefined;
       break;
     case 'add_action': {
       if (i.capability === 'observe') return undefined;
@@ -679,7 +710,7 @@ export class CreateIdentity implements Cmd {
     });
     const a = m.openApproval(change.approval, 'identity_change', change.id, who, i.owner, {
       execute: i.capability === 'execute',
-      services: i.scopes.map((s) => s.service),
+      services: servicesOf(i.scopes),
     });
     if (change.required !== undefined && change.required !== a.required)
       throw new Discrepancy('APPROVAL_RULE', `${what}: ${change.required} approvals required, model ${a.required}`);
@@ -717,7 +748,7 @@ function holdEdit(
   });
   return m.openApproval(approvalId, 'identity_change', id, requester, before.owner, {
     execute: after.capability === 'execute',
-    services: after.scopes.map((s) => s.service),
+    services: servicesOf(after.scopes),
   });
 }
 
@@ -789,6 +820,11 @@ function manifestOf(m: Model): any {
     ...(a.denied ? { conditions: { denied_actions: a.denied } } : {}),
   }));
   base.identities = [...m.identities.values()].map(({ status: _s, ...rest }) => structuredClone(rest));
+  for (const p of base.products as any[]) {
+    const mp = m.products.get(p.id)!;
+    p.status = mp.status;
+    if (mp.reference !== undefined) p.reference = mp.reference;
+  }
   return base;
 }
 
@@ -1049,7 +1085,7 @@ export class Unseal implements Cmd {
       } else {
         const a = m.openApproval(res.body.approval_id, 'break_glass', act.id, who, i.owner, {
           execute: i.actions.some((x) => classOf(x) !== 'observe'),
-          services: i.scopes.map((s) => s.service),
+          services: servicesOf(i.scopes),
         });
         const got = await r.call('admin', 'GET', `/v1/approvals/${res.body.approval_id}`);
         if (got.body.required !== a.required)
@@ -1153,7 +1189,7 @@ export class Tick implements Cmd {
     let failed: unknown;
     await r.app.services.regulatory.applyDue().catch((err: unknown) => (failed = err));
     for (const t of due) {
-      if (!m.transitionValid(t.named, t.to)) {
+      if (!(t.product ? m.productTransitionValid(t.product, t.productTo!) : m.transitionValid(t.named, t.to))) {
         // Overtaken before its time (docs/lifecycle.md): superseded when it falls due, it binds
         // nothing more, and the scheduler goes on with the transitions due after it.
         const got = await r.call('admin', 'GET', `/v1/transitions/${t.id}`);
@@ -1166,7 +1202,8 @@ export class Tick implements Cmd {
         t.status = 'superseded';
         continue;
       }
-      m.applyTransition(t.named, t.to, t.denied, t.reference);
+      if (t.product) m.applyProductTransition(t.product, t.productTo!, t.reference);
+      else m.applyTransition(t.named, t.to, t.denied, t.reference);
       t.status = 'applied';
       m.growthBy = `the scheduler applying ${t.id}`;
     }
@@ -1282,6 +1319,184 @@ export class ChangePolicies implements Cmd {
   }
 }
 
+// ---- products (CRA) ------------------------------------------------------------------------
+
+/** Proposes a product's status change (a target valid from its status now, or any), now or in half an hour. */
+export class ProposeProduct implements Cmd {
+  constructor(
+    readonly who: number,
+    readonly product: number,
+    readonly toPick: number,
+    readonly valid: boolean,
+    readonly later = false,
+  ) {}
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const p = pick([...m.products.values()], this.product);
+    const to = this.valid ? pick(PRODUCT_TRANSITIONS[p.status], this.toPick) : pick(PRODUCT_STATUS_LIST, this.toPick);
+    const who = pick([...PROPOSERS, 'boss', 'olga'], this.who);
+    r.advance(1000);
+    m.now = r.clock.now;
+    const reference = `ref-${r.steps}`;
+    const later = this.later ? m.now + 1800_000 : undefined;
+    const body: Record<string, unknown> = { to, reason: 'model-based test', reference };
+    if (later) body.effective_at = new Date(later).toISOString();
+    const what = `${who} proposes product ${p.id} (${p.status}) → ${to}${later ? ' in 30 min' : ''}`;
+    const res = await r.call(who, 'POST', `/v1/products/${p.id}/transitions`, body);
+    if (roleOf(who).includes('operator')) expectAnswer(what, res, { status: 403, code: 'FORBIDDEN' });
+    else if (!PRODUCT_TRANSITIONS[p.status].includes(to)) expectAnswer(what, res, { status: 409, code: 'INVALID_TRANSITION' });
+    else {
+      expectAnswer(what, res, { status: 201 });
+      if (res.body.status !== 'pending' || JSON.stringify(res.body.products) !== JSON.stringify([p.id]) || res.body.authorisations?.length)
+        throw new Discrepancy('TRANSITION', `${what}: ${JSON.stringify(res.body).slice(0, 400)}`);
+      const approval = `tr:${res.body.id}`;
+      m.transitions.set(res.body.id, {
+        id: res.body.id,
+        named: [],
+        product: p.id,
+        productTo: to,
+        to: to as unknown as AuthStatus,
+        denied: [],
+        proposer: who,
+        emergency: false,
+        status: 'pending',
+        approval,
+        review: 'none',
+        reference,
+        ...(later ? { effectiveAt: later } : {}),
+      });
+      m.openApproval(approval, 'transition', res.body.id, who, null, { execute: true, services: ['product'] });
+    }
+    await r.check(m, what);
+  }
+  toString(): string {
+    return `ProposeProduct(${this.who},${this.product},${this.toPick},${this.valid},${this.later})`;
+  }
+}
+
+const setOf = (list: any[] | undefined): string => [...new Set((list ?? []).map((x) => x.identity as string))].sort().join(',') || 'none';
+
+/** The impact preview of a product status, compared with what the model says the cascade would do; it writes nothing. */
+export class PreviewProduct implements Cmd {
+  constructor(
+    readonly product: number,
+    readonly toPick: number,
+  ) {}
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const p = pick([...m.products.values()], this.product);
+    const to = pick(PRODUCT_STATUS_LIST, this.toPick);
+    r.advance(1000);
+    m.now = r.clock.now;
+    const what = `carla previews product ${p.id} (${p.status}) → ${to}`;
+    const res = await r.call('carla', 'GET', `/v1/products/${p.id}/impact?to=${to}`);
+    if (!m.productTransitionValid(p.id, to)) expectAnswer(what, res, { status: 409, code: 'INVALID_TRANSITION' });
+    else {
+      expectAnswer(what, res, { status: 200 });
+      const want = m.productImpact(p.id, to);
+      const sets: [string, any[], Set<string>][] = [
+        ['suspend', res.body.suspended, want.suspend],
+        ['narrow', res.body.narrowed, want.narrow],
+        ['restore', res.body.restored, want.restore],
+      ];
+      for (const [effect, got, modelled] of sets)
+        if (setOf(got) !== ([...modelled].sort().join(',') || 'none'))
+          throw new Discrepancy(
+            'PRODUCT_PREVIEW',
+            `${what}: the preview says ${effect} ${setOf(got)}, the model ${[...modelled].sort().join(',') || 'none'}`,
+          );
+      const moved = (res.body.moved ?? []) as any[];
+      if (to !== p.status && (moved.length !== 1 || moved[0].id !== p.id || moved[0].from !== p.status || moved[0].to !== to))
+        throw new Discrepancy('PRODUCT_PREVIEW', `${what}: moved ${JSON.stringify(moved)}`);
+    }
+    await r.check(m, what);
+  }
+  toString(): string {
+    return `PreviewProduct(${this.product},${this.toPick})`;
+  }
+}
+
+/** An import that changes a product's status is refused whole: statuses change only by a transition (docs/cra.md). */
+export class ImportProductStatusChange implements Cmd {
+  constructor(
+    readonly product: number,
+    readonly statusPick: number,
+  ) {}
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const man = manifestOf(m);
+    const p = pick(man.products as any[], this.product);
+    const to = pick(
+      PRODUCT_STATUS_LIST.filter((x) => x !== p.status),
+      this.statusPick,
+    );
+    p.status = to;
+    r.advance(1000);
+    m.now = r.clock.now;
+    const what = `carla imports product ${p.id} as ${to}`;
+    const res = await r.call('carla', 'POST', '/v1/import', man);
+    const issues = (res.body?.errors ?? res.body?.issues ?? []) as any[];
+    if (
+      ![409, 422].includes(res.status) ||
+      JSON.stringify(res.body).indexOf('STATUS_CHANGE_NEEDS_TRANSITION') < 0 ||
+      !issues.some((x) => String(x.field ?? '').endsWith('/status'))
+    )
+      throw new Discrepancy(
+        'IMPORT_STATUS_CHANGE_ACCEPTED',
+        `${what}: expected a refusal STATUS_CHANGE_NEEDS_TRANSITION naming /status, got ${res.status} ` +
+          `${JSON.stringify(res.body).slice(0, 300)}`,
+      );
+    await r.check(m, what);
+  }
+  toString(): string {
+    return `ImportProductStatusChange(${this.product},${this.statusPick})`;
+  }
+}
+
+/** One decision on a product resource (any identity, action, channel; a product nobody recorded too), server and SDK. */
+export class DecideProduct implements Cmd {
+  constructor(
+    readonly idPick: number,
+    readonly action: number,
+    readonly resource: number,
+  ) {}
+  check(): boolean {
+    return true;
+  }
+  async run(m: Model, r: Real): Promise<void> {
+    const i = pick([...m.identities.values()], this.idPick);
+    const action = pick([...SAMPLE_PRODUCT_ACTIONS, 'read'], this.action);
+    const resource = pick(PRODUCT_RESOURCES, this.resource);
+    r.advance(1000);
+    m.now = r.clock.now;
+    const what = `${i.id} asks to ${action} in ${key(resource)}`;
+    const res = await r.call('enf', 'POST', '/v1/decisions', {
+      principal: { identity: i.id },
+      action,
+      resource,
+      context: r.context(m, i.id),
+    });
+    expectAnswer(what, res, { status: 200 });
+    const want = m.decide(i.id, action, resource);
+    if (res.body.decision !== want.decision)
+      throw new Discrepancy(
+        'PRODUCT_DECISION',
+        `${what}: the server says ${res.body.decision} (${res.body.policies?.join(',')}: ${res.body.reasons?.[0]}), the model ` +
+          `${want.decision} (${want.why})`,
+      );
+    await r.check(m, what);
+  }
+  toString(): string {
+    return `DecideProduct(${this.idPick},${this.action},${this.resource})`;
+  }
+}
+
 // ---- the arbitrary -------------------------------------------------------------------------
 
 const n = fc.nat({ max: 1000 });
@@ -1306,4 +1521,9 @@ export const commandArbitraries: fc.Arbitrary<Cmd>[] = [
   fc.tuple(n, n).map(([v, w]) => new ChangeRules(v, w)),
   fc.tuple(fc.boolean(), n).map(([f, w]) => new ChangePolicies(f, w)),
   fc.tuple(n, fc.boolean(), n).map(([i, v, w]) => new CreateIdentity(i, v, w)),
+  // Products (CRA): their transitions are voted by the Vote commands above, like any transition.
+  fc.tuple(n, n, n, fc.boolean(), fc.boolean()).map(([w, p, t, v, l]) => new ProposeProduct(w, p, t, v || t % 4 !== 0, l && w % 4 === 0)),
+  fc.tuple(n, n).map(([p, t]) => new PreviewProduct(p, t)),
+  fc.tuple(n, n, n).map(([i, a, res]) => new DecideProduct(i, a, res)),
+  fc.tuple(n, n).map(([p, t]) => new ImportProductStatusChange(p, t)),
 ];

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { DEFAULT_ACTIONS_BY_FUNCTION } from '../../src/core/vocabulary.js';
 import { classOf, lawful, Model, SHIPPED_RULES, type AuthStatus, type MIdentity } from './model.js';
-import { scopeOf, sk } from './world.js';
+import { isProduct, scopeOf, sk, type Scope } from './world.js';
 
 interface Fixture {
   name: string;
@@ -78,7 +78,7 @@ for (const f of fixtures) {
       assert.deepEqual([...o.lawful].sort(), want);
     }
     for (const [action, rule] of Object.entries(f.expect.decided_by ?? {})) {
-      const s = i.scopes.find((x) => f.authorisations.some((a) => a.scope === sk(x)))!;
+      const s = i.scopes.find((x): x is Scope => !isProduct(x) && f.authorisations.some((a) => a.scope === sk(x)))!;
       const a = m.authOf(s);
       assert.equal(lawful(SHIPPED_RULES, m.subjectOf(i), s, a?.status ?? 'none', a?.denied, action).by, rule);
     }

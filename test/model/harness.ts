@@ -10,7 +10,18 @@ import { testApp } from '../support/app.js';
 import { testStores, type TestStore } from '../support/stores.js';
 import type { Database } from '../../src/store/db.js';
 import { classOf, powerSnapshot, type Model, type Recorded } from './model.js';
-import { ALL_SCOPES, bootstrapManifest, IDENTITIES, SAMPLE_ACTIONS, sk, USERS, type Scope } from './world.js';
+import {
+  ALL_SCOPES,
+  bootstrapManifest,
+  IDENTITIES,
+  isProduct,
+  key,
+  PRODUCT_RESOURCES,
+  SAMPLE_ACTIONS,
+  SAMPLE_PRODUCT_ACTIONS,
+  type AnyScope,
+  USERS,
+} from './world.js';
 
 export const START = Date.parse('2026-11-02T09:00:00Z');
 const ISSUER = 'https://k8s.model.example';
@@ -54,6 +65,8 @@ export class Real {
   prevPower = new Map<string, { status: string; recorded: string }>();
   /** What each identity could do after the last command: its lawful pairs while active, nothing otherwise. */
   prevHeld = new Map<string, Set<string>>();
+  /** Each product's status after the last command. */
+  prevProducts = new Map<string, string>();
   steps = 0;
   log: string[] = [];
 
@@ -109,6 +122,7 @@ export class Real {
       onError: () => undefined,
     });
     this.prevPower = powerSnapshot(model);
+    this.prevProducts = productSnapshot(model);
     this.lastSeq = await this.topSeq();
     await this.check(model, 'bootstrap');
   }
@@ -189,21 +203,32 @@ export class Real {
   }
 
   /** The (identity, action, scope) sample decided after each command. */
-  sample(model: Model): { id: string; action: string; scope: Scope }[] {
-    const out: { id: string; action: string; scope: Scope }[] = [];
+  sample(model: Model): { id: string; action: string; scope: AnyScope }[] {
+    const out: { id: string; action: string; scope: AnyScope }[] = [];
     const k = this.steps;
     for (const i of model.identities.values()) {
-      const scopes = new Map(i.scopes.map((s) => [sk(s), s]));
+      // MiCA resources: the identity's own scopes and one more; product resources (CRA): a channel of
+      // each product scope it holds (each channel in turn for a whole-product scope), and one more.
+      const scopes = new Map<string, AnyScope>();
+      for (const s of i.scopes) {
+        const r = isProduct(s)
+          ? { product: s.product, channel: s.channel ?? model.products.get(s.product)!.channels[(k + i.id.length) % 2]! }
+          : s;
+        scopes.set(key(r), r);
+      }
       const extraScope = ALL_SCOPES[(k + i.id.length) % ALL_SCOPES.length]!;
-      scopes.set(sk(extraScope), extraScope);
+      scopes.set(key(extraScope), extraScope);
+      const extraProduct = PRODUCT_RESOURCES[(k * 5 + i.id.length) % PRODUCT_RESOURCES.length]!;
+      scopes.set(key(extraProduct), extraProduct);
       const actions = new Set([...i.actions, SAMPLE_ACTIONS[(k * 3 + i.id.length) % SAMPLE_ACTIONS.length]!]);
+      const productActions = new Set([...i.actions, SAMPLE_PRODUCT_ACTIONS[(k * 7 + i.id.length) % SAMPLE_PRODUCT_ACTIONS.length]!]);
       // Whatever a grant lends is in the sample too.
       for (const g of model.grants.values())
         if (g.identity === i.id && g.status !== 'pending') {
           for (const a of g.actions) actions.add(a);
-          scopes.set(g.scope, ALL_SCOPES.find((s) => sk(s) === g.scope)!);
+          scopes.set(g.scope, ALL_SCOPES.find((s) => key(s) === g.scope)!);
         }
-      for (const s of scopes.values()) for (const a of actions) out.push({ id: i.id, action: a, scope: s });
+      for (const s of scopes.values()) for (const a of isProduct(s) ? productActions : actions) out.push({ id: i.id, action: a, scope: s });
     }
     return out;
   }
@@ -224,6 +249,7 @@ export class Real {
     await this.app.services.hub.kick();
     await this.checkStatusAndPower(model);
     await this.checkEvents(model);
+    await this.checkProducts(model, label);
     const sample = this.sample(model);
     await this.checkServerDecisions(model, sample);
     await this.checkSdkDecisions(model, sample);
@@ -231,7 +257,47 @@ export class Real {
     this.checkModelInvariant(model);
     this.checkGrowth(model, label);
     this.prevPower = powerSnapshot(model);
+    this.prevProducts = productSnapshot(model);
     this.lastSeq = await this.topSeq();
+  }
+
+  /**
+   * Products (CRA): each product's status and reference as the model says, and one
+   * `product.status_changed` event, from the status before to the status after, for each product
+   * whose status this command changed (none for any other).
+   */
+  async checkProducts(model: Model, label: string): Promise<void> {
+    const list = await this.call('admin', 'GET', '/v1/products?limit=200');
+    assert.equal(list.status, 200, JSON.stringify(list.body));
+    const got = new Map<string, any>(list.body.items.map((p: any) => [p.id, p]));
+    for (const [id, p] of model.products) {
+      const g = got.get(id);
+      if (g?.status !== p.status || (p.reference !== undefined && g?.reference !== p.reference))
+        this.fail(
+          'PRODUCT_STATUS',
+          `${label}: ${id} is ${g?.status} (${g?.reference ?? 'no reference'}) on the server, ` +
+            `${p.status} (${p.reference ?? 'no reference'}) in the model`,
+        );
+    }
+    const r = await this.call('admin', 'GET', '/v1/events?subject_type=product&order=desc&limit=200');
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const events = (r.body.items as any[]).filter((e) => e.seq > this.lastSeq && e.action === 'product.status_changed');
+    for (const [id, p] of model.products) {
+      const before = this.prevProducts.get(id);
+      const mine = events.filter((e) => e.subject.id === id);
+      const want = before !== p.status ? 1 : 0;
+      if (mine.length !== want)
+        this.fail(
+          'PRODUCT_EVENTS',
+          `${label}: ${mine.length} product.status_changed events for ${id} (${before} → ${p.status}), model ${want}`,
+        );
+      for (const e of mine)
+        if (e.before?.status !== before || e.after?.status !== p.status)
+          this.fail(
+            'PRODUCT_EVENTS',
+            `${label}: ${id} product.status_changed says ${e.before?.status} → ${e.after?.status}, model ${before} → ${p.status}`,
+          );
+    }
   }
 
   fail(id: string, detail: string): void {
@@ -350,10 +416,7 @@ export class Real {
           const i = model.identities.get(id)!;
           const want =
             before.recorded === 'full'
-              ? i.scopes
-                  .flatMap((s) => i.actions.map((a) => `${sk(s)}|${a}`))
-                  .sort()
-                  .join(',')
+              ? [...model.entitledPairs(i)].sort().join(',')
               : before.recorded.slice(before.recorded.indexOf(':') + 1);
           const got = [...lawfulSet(e.before.lawful)].sort().join(',');
           if (got !== want) this.fail('EVENTS', `${e.action} says lawful before ${got}, model ${want}: ${what}`);
@@ -370,7 +433,7 @@ export class Real {
     model.edited.clear();
   }
 
-  async checkServerDecisions(model: Model, sample: { id: string; action: string; scope: Scope }[]): Promise<void> {
+  async checkServerDecisions(model: Model, sample: { id: string; action: string; scope: AnyScope }[]): Promise<void> {
     const items = sample.map((s) => ({
       principal: { identity: s.id },
       action: s.action,
@@ -385,13 +448,13 @@ export class Real {
       if (got.decision !== want.decision)
         this.fail(
           'DECISION',
-          `server: ${s.id} ${s.action} in ${sk(s.scope)} is ${got.decision} (${got.policies.join(',')}: ${got.reasons[0]}), model ` +
+          `server: ${s.id} ${s.action} in ${key(s.scope)} is ${got.decision} (${got.policies.join(',')}: ${got.reasons[0]}), model ` +
             `${want.decision} (${want.why})`,
         );
     });
   }
 
-  async checkSdkDecisions(model: Model, sample: { id: string; action: string; scope: Scope }[]): Promise<void> {
+  async checkSdkDecisions(model: Model, sample: { id: string; action: string; scope: AnyScope }[]): Promise<void> {
     const ids = [...new Set(sample.map((s) => s.id))];
     const tokens = new Map<string, string>();
     for (const id of ids) {
@@ -429,7 +492,7 @@ export class Real {
       if (d.decision !== want.decision) {
         this.fail(
           tokens.has(s.id) ? 'SDK_DECISION' : 'OLD_TOKEN',
-          `SDK: ${s.id} ${s.action} in ${sk(s.scope)} is ${d.decision} (${d.policies.join(',')}: ${d.reasons[0]}), model ` +
+          `SDK: ${s.id} ${s.action} in ${key(s.scope)} is ${d.decision} (${d.policies.join(',')}: ${d.reasons[0]}), model ` +
             `${want.decision} (${want.why}); token ${tokens.has(s.id) ? 'fresh' : 'old'}`,
         );
       }
@@ -450,9 +513,11 @@ export class Real {
       // What an identity holds: its lawful power under the rules in force and the authorisations as they stand.
       const pairs = model.lawfulPairs(i);
       for (const s of i.scopes) {
+        // Authorisations only: a product scope has no authorisation (the CRA checks read products).
+        if (isProduct(s)) continue;
         const a = model.authOf(s);
         if (a && (a.status === 'authorised' || a.status === 'restricted')) continue;
-        if (i.actions.some((x) => classOf(x) === 'new_business' && pairs.has(`${sk(s)}|${x}`))) want.add(id);
+        if (i.actions.some((x) => classOf(x) === 'new_business' && pairs.has(`${key(s)}|${x}`))) want.add(id);
       }
     }
     if ([...want].sort().join() !== [...unauthorised].sort().join())
@@ -475,10 +540,15 @@ export class Real {
   }
 }
 
-export function lawfulSet(list: { scope: Scope | string; actions: string[] }[]): Set<string> {
+export function lawfulSet(list: { scope: AnyScope | string; actions: string[] }[]): Set<string> {
   const out = new Set<string>();
-  for (const l of list) for (const a of l.actions) out.add(`${typeof l.scope === 'string' ? l.scope : sk(l.scope)}|${a}`);
+  for (const l of list) for (const a of l.actions) out.add(`${typeof l.scope === 'string' ? l.scope : key(l.scope)}|${a}`);
   return out;
+}
+
+/** Each product's status in the model. */
+export function productSnapshot(m: Model): Map<string, string> {
+  return new Map([...m.products].map(([id, p]) => [id, p.status]));
 }
 
 export function samePower(

@@ -2,5 +2,5 @@
 // listed here (the model follows what the server does, or does not generate the triggering command:
 // see Model.tolerates), so they go on looking for new ones; each also has a regression test in
 // regressions.test.ts marked todo. When one is fixed, its regression passes: remove it here and
-// drop the todo. None is open now: the ones found are in regressions.test.ts with their fixes.
+// drop the todo.
 export const KNOWN: readonly string[] = [];

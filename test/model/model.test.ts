@@ -1,9 +1,10 @@
 // Proof by model: random sequences of commands (imports, transitions with their approvals, identity
-// edits and status changes, just-in-time access, break-glass, lifecycle-rule changes, time passing)
+// edits and status changes, just-in-time access, break-glass, lifecycle-rule changes, time passing,
+// and products under the CRA: their transitions, impact previews and decisions on product resources)
 // against a real server over HTTP, on SQLite and on PostgreSQL, each sequence on a fresh database,
 // compared after every command with the reference model (test/model/model.ts): decisions of the
-// server and of an SDK enforcement point, stored power, ledger events, impact previews and
-// findings. Bounded for CI (MODEL_RUNS / MODEL_MAX_COMMANDS raise it); `npm run soak:model` runs
+// server and of an SDK enforcement point, stored power, ledger events, impact previews, findings
+// and product statuses. Bounded for CI (MODEL_RUNS / MODEL_MAX_COMMANDS raise it); `npm run soak:model` runs
 // thousands. On failure the seed, the replay path and the shrunk sequence are printed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

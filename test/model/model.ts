@@ -6,7 +6,19 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { DEFAULT_ACTIONS } from '../../src/core/vocabulary.js';
-import { AUTHORISATIONS, IDENTITIES, sk, type IdentitySeed, type Scope } from './world.js';
+import {
+  AUTHORISATIONS,
+  IDENTITIES,
+  isProduct,
+  key,
+  PRODUCTS,
+  sk,
+  type AnyScope,
+  type IdentitySeed,
+  type ProductScope,
+  type ProductStatus,
+  type Scope,
+} from './world.js';
 
 export type ActionClass = 'observe' | 'new_business' | 'return_path';
 export type AuthStatus = 'applied' | 'authorised' | 'restricted' | 'suspended' | 'withdrawn' | 'wind_down' | 'closed';
@@ -16,6 +28,24 @@ export type IdentityStatus = 'active' | 'suspended' | 'revoked' | 'decommissione
 
 export const CLASS_OF: ReadonlyMap<string, ActionClass> = new Map(DEFAULT_ACTIONS.map((a) => [a.id, a.class]));
 export const classOf = (action: string): ActionClass => CLASS_OF.get(action) ?? 'new_business';
+/**
+ * Product actions (docs/cra.md, "The vocabulary of product identities"): a product scope decides
+ * these only; all but `read` and `sign_release` mean nothing in a MiCA scope.
+ */
+export const PRODUCT_ACTIONS: ReadonlySet<string> = new Set([
+  'read',
+  'read_telemetry',
+  'build',
+  'sign_release',
+  'publish_release',
+  'publish_security_update',
+  'publish_advisory',
+  'remote_manage',
+]);
+export const PRODUCT_ONLY_ACTIONS: ReadonlySet<string> = new Set([...PRODUCT_ACTIONS].filter((a) => a !== 'read' && a !== 'sign_release'));
+/** Whether a scope decides an action: product actions in a product scope, every other action in a MiCA scope. */
+export const decides = (s: AnyScope, action: string): boolean =>
+  isProduct(s) ? PRODUCT_ACTIONS.has(action) : !PRODUCT_ONLY_ACTIONS.has(action);
 
 // ---- lifecycle rules: a small evaluator of the table and the explicit rules ----------------------
 
@@ -45,6 +75,87 @@ export interface LifecycleRulesDoc {
 export const SHIPPED_RULES: LifecycleRulesDoc = parse(
   readFileSync(new URL('../../policies/lifecycle/mica-default.yaml', import.meta.url), 'utf8'),
 ) as LifecycleRulesDoc;
+
+// ---- product lifecycle rules (CRA; docs/cra.md): the same evaluator over a product's status -----
+
+export type ProductState = ProductStatus | 'none';
+export interface ProductRuleWhen {
+  status?: string[];
+  product?: string[];
+  category?: string[];
+  channel?: string[];
+  exploited_vulnerability?: boolean;
+  function?: string[];
+  kind?: string[];
+  capability?: string[];
+  environment?: string[];
+  action_class?: string[];
+  actions?: string[];
+  vendor?: boolean;
+  break_glass?: boolean;
+}
+export interface ProductRulesDoc {
+  table: Record<ProductState, Record<ActionClass, 'allow' | 'deny'>>;
+  rules: { id: string; when: ProductRuleWhen; effect: 'allow' | 'deny' | 'approval' }[];
+}
+export const SHIPPED_PRODUCT_RULES: ProductRulesDoc = parse(
+  readFileSync(new URL('../../policies/lifecycle/cra-default.yaml', import.meta.url), 'utf8'),
+) as ProductRulesDoc;
+
+/** Allowed product status changes (docs/cra.md, "Statuses and transitions"). */
+export const PRODUCT_TRANSITIONS: Readonly<Record<ProductStatus, readonly ProductStatus[]>> = {
+  in_development: ['assessed'],
+  assessed: ['on_market', 'in_development'],
+  on_market: ['support_ended', 'withdrawn', 'recalled', 'in_development'],
+  support_ended: ['on_market', 'withdrawn', 'recalled'],
+  withdrawn: ['on_market', 'recalled', 'support_ended'],
+  recalled: ['on_market', 'withdrawn', 'support_ended'],
+};
+
+export interface MProduct {
+  id: string;
+  category: string;
+  channels: string[];
+  status: ProductStatus;
+  reference?: string;
+  /** An actively exploited vulnerability is open (never in the model's sequences: no reports are opened). */
+  exploited: boolean;
+}
+
+/**
+ * Whether an action is lawful in a product scope: the first matching rule decides (`approval`:
+ * lawful, but only under an approved just-in-time grant), else the table row of the product's
+ * status. A rule naming channels matches only a scope naming one of them.
+ */
+export function productLawful(
+  rules: ProductRulesDoc,
+  who: Subject,
+  scope: ProductScope,
+  p: MProduct | undefined,
+  action: string,
+): { lawful: boolean; approval: boolean; by: string } {
+  const cls = classOf(action);
+  const state: ProductState = p?.status ?? 'none';
+  for (const r of rules.rules) {
+    const w = r.when;
+    const match =
+      inList(w.status, state) &&
+      inList(w.product, scope.product) &&
+      inList(w.category, p?.category ?? '') &&
+      (w.channel === undefined || (scope.channel !== undefined && w.channel.includes(scope.channel))) &&
+      (w.exploited_vulnerability === undefined || w.exploited_vulnerability === (p?.exploited ?? false)) &&
+      inList(w.function, who.function) &&
+      inList(w.kind, who.kind) &&
+      inList(w.capability, who.capability) &&
+      inList(w.environment, who.environment) &&
+      inList(w.action_class, cls) &&
+      inList(w.actions, action) &&
+      (w.vendor === undefined || w.vendor === who.vendor) &&
+      (w.break_glass === undefined || w.break_glass === who.break_glass);
+    if (match) return { lawful: r.effect !== 'deny', approval: r.effect === 'approval', by: r.id };
+  }
+  return { lawful: rules.table[state][cls] === 'allow', approval: false, by: `table:${state}.${cls}` };
+}
 
 export interface Subject {
   function: string;
@@ -134,6 +245,9 @@ export interface MTransition {
   emergency: boolean;
   status: 'pending' | 'approved' | 'rejected' | 'applied' | 'expired' | 'superseded';
   approval: string;
+  /** A product's transition (CRA): the product it moves, to a product status (`to`, then, is a ProductStatus). */
+  product?: string;
+  productTo?: ProductStatus;
   decidedBy?: string;
   review: 'none' | 'open' | 'done';
   reference: string;
@@ -225,6 +339,12 @@ export const ACCESS_CAPS: Readonly<Record<string, number>> = {
   customer_support: 8 * HOUR,
   reporting: 8 * HOUR,
   infrastructure: 4 * HOUR,
+  // Product identities (CRA): 2 hours where what they do reaches users' devices, 8 for product security
+  // (not in docs/approvals.md yet; as the server's ACCESS_DURATION_CAPS says).
+  release_engineering: 2 * HOUR,
+  update_distribution: 2 * HOUR,
+  device_management: 2 * HOUR,
+  product_security: 8 * HOUR,
 };
 
 /** Discrepancies the model knows the server has, and tolerates (adapting to what the server does). */
@@ -233,6 +353,8 @@ export type Tolerance = ReadonlySet<string>;
 export class Model {
   now: number;
   rules: LifecycleRulesDoc = structuredClone(SHIPPED_RULES);
+  productRules: ProductRulesDoc = structuredClone(SHIPPED_PRODUCT_RULES);
+  products = new Map<string, MProduct>();
   rulesVersion = 0;
   /** Cedar policies: versions published since the start, and whether the firm's extra forbid is in force. */
   policyVersion = 0;
@@ -259,6 +381,8 @@ export class Model {
   ) {
     this.now = start;
     for (const a of AUTHORISATIONS) this.auths.set(a.id, { ...a, status: a.status as AuthStatus });
+    for (const p of PRODUCTS)
+      this.products.set(p.id, { id: p.id, category: p.category, channels: [...p.channels], status: p.status, exploited: false });
     for (const i of IDENTITIES) this.identities.set(i.id, { ...structuredClone(i), status: 'active' });
     // The bootstrap import records what is lawful for every identity (an applied passport, say).
     for (const id of this.identities.keys()) this.recorded.set(id, this.recompute(id));
@@ -266,6 +390,13 @@ export class Model {
 
   tolerates(id: string): boolean {
     return this.tolerate.has(id);
+  }
+
+  /** Follows the server on a known discrepancy, noting it was seen in this sequence. */
+  follows(id: string): boolean {
+    if (!this.tolerate.has(id)) return false;
+    if (!this.seen.includes(id)) this.seen.push(id);
+    return true;
   }
 
   authOf(scope: Scope): MAuth | undefined {
@@ -285,22 +416,31 @@ export class Model {
     };
   }
 
-  isLawful(i: MIdentity, scope: Scope, action: string, rules = this.rules): boolean {
+  isLawful(i: MIdentity, scope: AnyScope, action: string, rules = this.rules): boolean {
+    if (isProduct(scope))
+      return productLawful(this.productRules, this.subjectOf(i), scope, this.products.get(scope.product), action).lawful;
     const a = this.authOf(scope);
     return lawful(rules, this.subjectOf(i), scope, a?.status ?? 'none', a?.denied, action).lawful;
+  }
+
+  /** The (scope|action) pairs an identity's entitlement holds: each scope with the actions its regime decides. */
+  entitledPairs(i: MIdentity): Set<string> {
+    const out = new Set<string>();
+    for (const s of i.scopes) for (const a of i.actions) if (decides(s, a)) out.add(`${key(s)}|${a}`);
+    return out;
   }
 
   /** The (scope|action) pairs lawful for an identity's entitlement now. */
   lawfulPairs(i: MIdentity, rules = this.rules): Set<string> {
     const out = new Set<string>();
-    for (const s of i.scopes) for (const a of i.actions) if (this.isLawful(i, s, a, rules)) out.add(`${sk(s)}|${a}`);
+    for (const s of i.scopes) for (const a of i.actions) if (decides(s, a) && this.isLawful(i, s, a, rules)) out.add(`${key(s)}|${a}`);
     return out;
   }
 
   /** keep / narrow / suspend (docs/lifecycle.md): observe identities are never cut. */
   outcome(i: MIdentity, rules = this.rules): { outcome: Outcome; lawful: Set<string> } {
     const pairs = this.lawfulPairs(i, rules);
-    const total = i.scopes.length * i.actions.length;
+    const total = this.entitledPairs(i).size;
     if (i.capability === 'observe' || pairs.size === total) return { outcome: 'keep', lawful: pairs };
     const executeLeft = [...pairs].some((p) => classOf(p.split('|')[1]!) !== 'observe');
     return { outcome: executeLeft ? 'narrow' : 'suspend', lawful: pairs };
@@ -330,11 +470,12 @@ export class Model {
    * policies (entitled action in an own scope), then just-in-time grants (docs/enforcement.md,
    * docs/approvals.md).
    */
-  decide(id: string, action: string, scope: Scope): { decision: 'allow' | 'deny'; why: string } {
+  decide(id: string, action: string, scope: AnyScope): { decision: 'allow' | 'deny'; why: string } {
     const i = this.identities.get(id)!;
     if (!CLASS_OF.has(action)) return { decision: 'deny', why: 'unknown action' };
     if (i.status !== 'active') return { decision: 'deny', why: 'not active' };
     if (i.break_glass && !this.activationOpen(id)) return { decision: 'deny', why: 'sealed' };
+    if (isProduct(scope)) return this.decideProduct(i, action, scope);
     const execute = classOf(action) !== 'observe';
     if (execute) {
       if (i.capability === 'observe') return { decision: 'deny', why: 'observe never executes' };
@@ -343,11 +484,40 @@ export class Model {
     // The firm's policies: a forbid wins over every permit, grants included.
     if (this.forbidStagingTransfers && action === 'initiate_transfer' && i.environment === 'staging')
       return { decision: 'deny', why: 'forbidden by policy' };
-    // The default policies permit an entitled action in an own scope (execute: attested, compliant, own environment).
-    if (i.actions.includes(action) && i.scopes.some((s) => sk(s) === sk(scope))) return { decision: 'allow', why: 'entitled' };
+    // The default policies permit an entitled action in an own scope (execute: attested, compliant, own environment);
+    // a product action means nothing in a MiCA scope (docs/cra.md).
+    if (
+      i.actions.includes(action) &&
+      i.scopes.some((s) => key(s) === sk(scope)) &&
+      (decides(scope, action) || this.follows('PRODUCT_ACTION_IN_MICA_SCOPE'))
+    )
+      return { decision: 'allow', why: 'entitled' };
     // A live just-in-time grant lends its actions in its scope; the policies are asked again.
     const g = this.liveGrants(id).find((x) => x.actions.includes(action) && x.scope === sk(scope));
     if (g) return { decision: 'allow', why: `grant ${g.id}` };
+    return { decision: 'deny', why: 'no policy permits' };
+  }
+
+  /**
+   * A decision on a product resource `{product, channel}` (docs/cra.md): the product's status under
+   * the product rules in place of an authorisation's; an `approval` verdict needs a just-in-time
+   * grant (the model's sequences lend none in product scopes); then the default policies: an
+   * entitled product action in a product scope the identity holds, the product's or the channel's.
+   */
+  decideProduct(i: MIdentity, action: string, resource: ProductScope): { decision: 'allow' | 'deny'; why: string } {
+    if (classOf(action) !== 'observe') {
+      if (i.capability === 'observe') return { decision: 'deny', why: 'observe never executes' };
+      const v = productLawful(this.productRules, this.subjectOf(i), resource, this.products.get(resource.product), action);
+      if (!v.lawful) return { decision: 'deny', why: `not lawful (${v.by})` };
+      if (v.approval) return { decision: 'deny', why: `second approval required (${v.by})` };
+    }
+    if (this.forbidStagingTransfers && action === 'initiate_transfer' && i.environment === 'staging')
+      return { decision: 'deny', why: 'forbidden by policy' };
+    const holds = i.scopes.some(
+      (s) => isProduct(s) && s.product === resource.product && (s.channel === undefined || s.channel === resource.channel),
+    );
+    if (holds && i.actions.includes(action) && (PRODUCT_ACTIONS.has(action) || this.follows('MICA_ACTION_IN_PRODUCT_SCOPE')))
+      return { decision: 'allow', why: 'entitled' };
     return { decision: 'deny', why: 'no policy permits' };
   }
 
@@ -470,12 +640,62 @@ export class Model {
       else delete a.denied;
       scopes.add(sk(a));
     }
-    const acting = [...this.identities.values()].filter((i) => i.scopes.some((s) => scopes.has(sk(s))));
+    const acting = [...this.identities.values()].filter((i) => i.scopes.some((s) => scopes.has(key(s))));
     this.cascade(
       acting.map((i) => i.id),
       scopes,
     );
     return scopes;
+  }
+
+  /** Whether a product transition could apply now (the product may go there, or is there). */
+  productTransitionValid(product: string, to: ProductStatus): boolean {
+    const s = this.products.get(product)!.status;
+    return s === to || PRODUCT_TRANSITIONS[s].includes(to);
+  }
+
+  /** The identities acting for a product: a product scope naming it, whatever the channel. */
+  actingFor(product: string): string[] {
+    return [...this.identities.values()].filter((i) => i.scopes.some((s) => isProduct(s) && s.product === product)).map((i) => i.id);
+  }
+
+  /**
+   * Applies a product transition and its cascade (docs/cra.md): the product moves as a whole, and
+   * every identity acting for it is recomputed. Answers the identities recomputed.
+   */
+  applyProductTransition(product: string, to: ProductStatus, reference: string): string[] {
+    const p = this.products.get(product)!;
+    p.status = to;
+    p.reference = reference;
+    const acting = this.actingFor(product);
+    this.cascade(acting, new Set([`product:${product}`]));
+    return acting;
+  }
+
+  /**
+   * What moving a product to a status would do, written nothing (the impact preview): the
+   * identities the cascade would suspend, narrow and restore.
+   */
+  productImpact(product: string, to: ProductStatus): { suspend: Set<string>; narrow: Set<string>; restore: Set<string> } {
+    const p = this.products.get(product)!;
+    const from = p.status;
+    const out = { suspend: new Set<string>(), narrow: new Set<string>(), restore: new Set<string>() };
+    p.status = to;
+    try {
+      for (const id of this.actingFor(product)) {
+        const i = this.identities.get(id)!;
+        if (i.status === 'revoked' || i.status === 'decommissioned') continue;
+        const r = this.recompute(id);
+        const was = this.recorded.get(id) ?? null;
+        const fmt = (x: Recorded | null) => (x ? `${x.outcome}:${[...x.lawful].sort().join(',')}` : 'full');
+        if (i.status === 'active' && r?.outcome === 'suspend') out.suspend.add(id);
+        else if (i.status === 'suspended' && this.suspendedBy.get(id) === 'lifecycle' && r?.outcome !== 'suspend') out.restore.add(id);
+        else if (fmt(was) !== fmt(r)) (r === null ? out.restore : out.narrow).add(id);
+      }
+    } finally {
+      p.status = from;
+    }
+    return out;
   }
 
   /** Recomputes these identities after a change of state; cuts what stops. */
@@ -514,7 +734,8 @@ export function powerSnapshot(m: Model): Map<string, { status: IdentityStatus; r
 /** "Adds power" (the change contract; src/core/power.ts says it in code, this says it again independently). */
 export function powerGains(m: Model, before: MIdentity | undefined, after: MIdentity): string[] {
   const gains: string[] = [];
-  const pairs = (i: MIdentity) => new Set(i.scopes.flatMap((s) => i.actions.map((a) => `${sk(s)}|${a}`)));
+  // Entitlement as the change contract counts it: every (scope, action) pair of the record.
+  const pairs = (i: MIdentity) => new Set(i.scopes.flatMap((s) => i.actions.map((a) => `${key(s)}|${a}`)));
   const had = before ? pairs(before) : new Set<string>();
   for (const p of pairs(after)) if (!had.has(p)) gains.push(`entitlement ${p}`);
   const lawfulBefore = before ? m.lawfulPairs(before) : new Set<string>();

@@ -67,7 +67,10 @@ export async function runModel(opts: RunOptions): Promise<RunReport> {
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
     ...(opts.path ? { path: opts.path } : {}),
     endOnFailure: opts.shrink === false,
-    interruptAfterTimeLimit: opts.deadlineMs,
+    // No sequence starts after the deadline (the property returns at once); the limit stops a
+    // sequence still running well after it. 20 s of grace: fast-check counts a run interrupted before
+    // any sequence completed as failed, which a busy machine otherwise hits with the first sequence.
+    interruptAfterTimeLimit: opts.deadlineMs === undefined ? undefined : opts.deadlineMs + 20_000,
     markInterruptAsFailure: false,
   });
   if (out.failed) {
@@ -76,7 +79,14 @@ export async function runModel(opts: RunOptions): Promise<RunReport> {
       seed: out.seed,
       ...(out.counterexamplePath ? { path: out.counterexamplePath } : {}),
       counterexample: out.counterexample ? String(out.counterexample[0]) : '(none)',
-      error: err instanceof Discrepancy ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+      error:
+        err instanceof Discrepancy
+          ? err.message
+          : err instanceof Error
+            ? `${err.name}: ${err.message}`
+            : out.interrupted
+              ? `interrupted after ${out.numRuns} sequences: no sequence completed in the time limit`
+              : String(err),
     };
   }
   return report;

@@ -277,5 +277,41 @@ for (const store of testStores()) {
       const sign = power.scopes[0].actions.find((a: { action: string }) => a.action === 'sign_release');
       assert.equal(sign.by, 'exploited-vulnerability-second-approval');
     });
+
+    test('product rules are changed like the MiCA rules: checked, four eyes, published, every identity recomputed', async () => {
+      const current = await call('admin', 'GET', '/v1/lifecycle-rules/cra');
+      assert.deepEqual([current.status, current.body.version, current.body.rules.id], [200, 0, 'cra-default']);
+      const rules = current.body.rules;
+      const cut = { ...rules, table: { ...rules.table, recalled: { ...rules.table.recalled, observe: 'deny' } } };
+      const refused = await call('carla', 'PUT', '/v1/lifecycle-rules', { rules: cut });
+      assert.equal(refused.status, 400, 'observe is never cut');
+      // The firm decides a recalled product gets no remote management either (its documented choice).
+      const strict = {
+        ...rules,
+        id: 'cra-firm',
+        rules: [
+          ...rules.rules,
+          {
+            id: 'no-remote-after-recall',
+            description: 'no remote management once recalled',
+            when: { status: ['recalled'], actions: ['remote_manage'] },
+            effect: 'deny',
+          },
+        ],
+      };
+      const asked = await call('carla', 'PUT', '/v1/lifecycle-rules', { rules: strict });
+      assert.equal(asked.status, 202, JSON.stringify(asked.body));
+      assert.equal((await call('admin', 'GET', '/v1/lifecycle-rules/cra')).body.version, 0, 'published only once approved');
+      assert.equal((await call('admin', 'GET', '/v1/identities/hw-device-mgmt')).body.status, 'active');
+      const approved = await call('anton', 'POST', `/v1/approvals/${asked.body.approval.id}/approve`, {});
+      assert.equal(approved.body.status, 'approved', JSON.stringify(approved.body));
+      const now = await call('admin', 'GET', '/v1/lifecycle-rules/cra');
+      assert.deepEqual([now.body.version, now.body.rules.id], [1, 'cra-firm']);
+      assert.equal((await call('admin', 'GET', '/v1/lifecycle-rules')).body.version, 0, 'the MiCA rules are versioned apart');
+      // Recomputed in the same transaction: remote management of the recalled wallet was its only power.
+      assert.equal((await call('admin', 'GET', '/v1/identities/hw-device-mgmt')).body.status, 'suspended');
+      const events = (await call('admin', 'GET', '/v1/events?subject_type=product_lifecycle_rules&subject_id=1')).body.items;
+      assert.equal(events[0].after.id, 'cra-firm');
+    });
   });
 }

@@ -19,6 +19,8 @@
 // answer that relied on a grant, an exception or a break-glass activation names it.
 import {
   actionVerdict,
+  PRODUCT_ACTIONS,
+  PRODUCT_ONLY_ACTIONS,
   productScopeKey,
   productVerdict,
   scopeKeyOf,
@@ -227,6 +229,12 @@ export class DecisionEngine {
     }
     const execute = cls !== 'observe';
     if (isProductResource(resource)) return this.decideProduct(principal, action, cls, resource, context, grants, activation);
+    if (PRODUCT_ONLY_ACTIONS.has(action))
+      return deny(
+        'builtin:product-action-in-mica-scope',
+        `${action} is a product action: it is decided for a product, not in a MiCA scope`,
+        cls,
+      );
     const scope = scopeKeyOf(resource);
     const authorisation = (this.provisional.size ? this.provisional.get(scope) : undefined) ?? this.byScope.get(scope);
     const state = authorisation?.status ?? 'none';
@@ -258,6 +266,8 @@ export class DecisionEngine {
     grants: GrantEntry[] | undefined,
     activation: GrantEntry | undefined,
   ): Decision {
+    if (!PRODUCT_ACTIONS.has(action))
+      return deny('builtin:not-a-product-action', `${action} is not decided for a product: products have their own vocabulary`, cls);
     const whole = productScopeKey({ product: resource.product });
     const exact = productScopeKey(resource);
     const scope = principal.type === 'identity' && !principal.scopes.includes(exact) && principal.scopes.includes(whole) ? whole : exact;

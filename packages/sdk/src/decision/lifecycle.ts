@@ -115,6 +115,31 @@ export function actionVerdict(
 // vulnerability is open (CRA Art. 14). Their third effect, `approval`, leaves an action lawful
 // only under an approved just-in-time grant (a second person's approval).
 
+/**
+ * The actions decided in a product scope (CRA). A product scope decides only these; a MiCA scope
+ * decides every other action (and `read`, and `sign_release`, which people sign for a scope's
+ * systems). A firm's own actions are MiCA actions.
+ */
+export const PRODUCT_ACTIONS: ReadonlySet<string> = new Set([
+  'read',
+  'read_telemetry',
+  'build',
+  'sign_release',
+  'publish_release',
+  'publish_security_update',
+  'publish_advisory',
+  'remote_manage',
+]);
+/** Product actions that mean nothing in a MiCA scope. */
+export const PRODUCT_ONLY_ACTIONS: ReadonlySet<string> = new Set([
+  'read_telemetry',
+  'build',
+  'publish_release',
+  'publish_security_update',
+  'publish_advisory',
+  'remote_manage',
+]);
+
 export type ProductState = 'in_development' | 'assessed' | 'on_market' | 'support_ended' | 'withdrawn' | 'recalled' | 'none';
 
 /** A product as an enforcement point needs it. */
