@@ -155,9 +155,24 @@ export const DEFAULT_ACTIONS: readonly ActionDefinition[] = [
   { id: 'read_telemetry', class: 'observe', description: 'Read product telemetry; changes nothing.' },
 ];
 
-// The actions a product scope decides, and those that mean nothing in a MiCA scope: one list,
-// the enforcement points' (the SDK decides with it too).
-export { PRODUCT_ACTIONS, PRODUCT_ONLY_ACTIONS } from '@mandate/sdk/decision';
+/**
+ * The actions decided in a product scope (CRA). A product scope decides only these; a MiCA scope
+ * decides every other action (and `read`). A firm's own actions are MiCA actions. The SDK's
+ * decision engine holds the same lists (packages/sdk/src/decision/lifecycle.ts; this module stays
+ * free of imports so the console can bundle it; test/core/product-lifecycle.test.ts keeps them equal).
+ */
+export const PRODUCT_ACTIONS: ReadonlySet<string> = new Set([
+  'read',
+  'read_telemetry',
+  'build',
+  'sign_release',
+  'publish_release',
+  'publish_security_update',
+  'publish_advisory',
+  'remote_manage',
+]);
+/** Product actions that mean nothing in a MiCA scope (sign_release predates products: people sign releases for a scope's systems). */
+export const PRODUCT_ONLY_ACTIONS: ReadonlySet<string> = new Set([...PRODUCT_ACTIONS].filter((a) => a !== 'read' && a !== 'sign_release'));
 
 /** A product's conformity and market status (CRA; docs/cra.md): what its identities may do follows it. */
 export const PRODUCT_STATUSES = ['in_development', 'assessed', 'on_market', 'support_ended', 'withdrawn', 'recalled'] as const;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parse } from 'yaml';
+import * as sdk from '@mandate/sdk/decision';
 import { productVerdict, type ProductEntry } from '@mandate/sdk/decision';
 import { productTransitionAllowed } from '../../src/core/cascade.js';
 import { checkAnyRules, checkProductRules, decidePower, productKey, type AuthorityLookup } from '../../src/core/lifecycle.js';
@@ -18,6 +19,7 @@ import {
   IDENTITY_FUNCTIONS,
   PRODUCT_ACTIONS,
   PRODUCT_CATEGORIES,
+  PRODUCT_ONLY_ACTIONS,
   PRODUCT_STATUSES,
 } from '../../src/core/vocabulary.js';
 import { defaultRules } from '../../src/state/lifecycle-rules.js';
@@ -37,6 +39,12 @@ test('the shipped CRA rules are valid and pass their own tests', () => {
   // Either regime's document is told apart by `regime`.
   assert.equal((checkAnyRules(read('cra-default.yaml')).rules as { regime?: string }).regime, 'cra');
   assert.equal((checkAnyRules(read('mica-default.yaml')).rules as { regime?: string }).regime, undefined);
+});
+
+test('the server and the enforcement points decide with the same product vocabulary', () => {
+  assert.deepEqual([...PRODUCT_ACTIONS].sort(), [...sdk.PRODUCT_ACTIONS].sort());
+  assert.deepEqual([...PRODUCT_ONLY_ACTIONS].sort(), [...sdk.PRODUCT_ONLY_ACTIONS].sort());
+  for (const a of PRODUCT_ACTIONS) assert.ok(vocab.has(a), `${a} is in the vocabulary`);
 });
 
 test('product rule documents that would cut observe, or repeat an id, are refused with the field', () => {

@@ -131,14 +131,7 @@ export const PRODUCT_ACTIONS: ReadonlySet<string> = new Set([
   'remote_manage',
 ]);
 /** Product actions that mean nothing in a MiCA scope. */
-export const PRODUCT_ONLY_ACTIONS: ReadonlySet<string> = new Set([
-  'read_telemetry',
-  'build',
-  'publish_release',
-  'publish_security_update',
-  'publish_advisory',
-  'remote_manage',
-]);
+export const PRODUCT_ONLY_ACTIONS: ReadonlySet<string> = new Set([...PRODUCT_ACTIONS].filter((a) => a !== 'read' && a !== 'sign_release'));
 
 export type ProductState = 'in_development' | 'assessed' | 'on_market' | 'support_ended' | 'withdrawn' | 'recalled' | 'none';
 
