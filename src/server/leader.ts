@@ -183,6 +183,7 @@ export function leaderElection(opts: ElectionOptions): Leadership {
       onFenced: (now) => {
         if (epoch === e) lose(`a write found the lease at epoch ${now ?? 'none'}`);
       },
+      held: () => epoch === e,
     };
     log?.info({ epoch: e, server: serverId }, 'leadership taken');
     emit(true);

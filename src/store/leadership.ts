@@ -30,6 +30,12 @@ export interface Fence {
   readonly idleMs: number;
   /** Called when the check fails: this server is no longer the leader (it steps down). */
   onFenced?(current: number | undefined): void;
+  /**
+   * False once this server knows it lost the lease (its lock connection failed or it stepped
+   * down), before any other server has taken the lease: it then writes nothing more either,
+   * rather than racing the next leader's takeover.
+   */
+  held?(): boolean;
 }
 
 const checked = new WeakSet<Sql>();
@@ -40,6 +46,11 @@ const checked = new WeakSet<Sql>();
  */
 export async function fenced(tx: Sql, fence: Fence): Promise<void> {
   if (tx.dialect !== 'postgres' || checked.has(tx)) return;
+  if (fence.held && !fence.held())
+    throw new MandateError(
+      'NOT_READY',
+      `this server is no longer the leader of ${fence.name}: it stepped down (it was elected at epoch ${fence.epoch})`,
+    );
   await tx.run(`SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1000, Math.floor(fence.idleMs))}`);
   // FOR SHARE, not FOR UPDATE: the leader's own jobs (a long cascade, an outbox batch) do not wait
   // for each other, while a new leader's UPDATE of the row still waits for all of them.
