@@ -9,6 +9,7 @@ import { MemberStateSchema, ServiceSchema, Timestamp } from '../core/model.js';
 import { defaultRules } from '../state/lifecycle-rules.js';
 import type { Database } from '../store/db.js';
 import { whoCould } from '../ledger/asof.js';
+import { rotationRecords } from '../ledger/rotations.js';
 import type { LedgerService } from '../ledger/service.js';
 import {
   AsOfSchema,
@@ -22,6 +23,15 @@ import {
 // The export is streamed: the document says text, the handler sends a stream of it.
 const NdjsonStream = Type.Unsafe<PassThrough>({ type: 'string', description: 'JSON Lines' });
 const Size = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+const RotationRecordSchema = Type.Object(
+  {
+    leaf: Type.String({ description: 'the ledger.key_rotated event as its leaf text (the bytes hashed)' }),
+    leaf_hash: Type.String(),
+    checkpoint: Type.String({ description: "the old key's signed checkpoint that covers the event" }),
+    proof: Type.Array(Type.String(), { description: "the event's inclusion proof in that checkpoint (hex)" }),
+  },
+  { title: 'LedgerKeyRotation' },
+);
 
 export function registerLedgerRoutes(fastify: FastifyInstance, db: Database, ledger: LedgerService): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -108,6 +118,26 @@ export function registerLedgerRoutes(fastify: FastifyInstance, db: Database, led
       },
     },
     async () => ({ verifier_key: (await ledger.logKey()).verifierKey }),
+  );
+  app.get(
+    '/v1/ledger/rotations',
+    {
+      config: { permission: 'inventory:read' },
+      schema: {
+        tags,
+        operationId: 'listLedgerKeyRotations',
+        summary: "The ledger key's rotations (up to a tree size), each provable to a verifier that trusts the key before it",
+        querystring: Type.Object({ size: Type.Optional(Size) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(RotationRecordSchema) }), '4xx': ProblemResponse },
+      },
+    },
+    async (req) => ({
+      items: await rotationRecords(
+        db,
+        req.query.size ?? Number.MAX_SAFE_INTEGER,
+        async (seq, size) => (await ledger.inclusions([seq], size))[0]!,
+      ),
+    }),
   );
   app.get(
     '/v1/ledger/proof/inclusion',

@@ -3,6 +3,9 @@
 // over HTTP (the servers are stopped first, and restarted with the new KEK).
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { ServerConfig } from '../config.js';
+import { MandateError } from '../core/errors.js';
+import type { Database } from '../store/db.js';
 import { CliError, type Client } from './client.js';
 import { note } from './output.js';
 import { table } from './table.js';
@@ -34,14 +37,19 @@ export function registerKeyCommands(program: Command, clientOf: ClientOf, print:
     .description('rotate a key now: token, set or ledger (through the server); kek (against the store, servers stopped)')
     .option('--reason <text>', 'why, recorded in the ledger event')
     .option('--origin <origin>', "ledger: name the new key so, changing the log's origin (then set MANDATE_LEDGER_ORIGIN to it)")
-    .option('--new-kek-file <file>', 'kek: the new key-encryption key (base64, 32 bytes); the old one is MANDATE_KEK or MANDATE_KEK_FILE')
+    .option(
+      '--new-kek-file <file>',
+      'kek: the new key-encryption key (base64, 32 bytes); the old one is MANDATE_KEK or MANDATE_KEK_FILE ' +
+        '(not with MANDATE_KEK_SOURCE=hsm: the HSM wraps a new random data key)',
+    )
     .option('--db <url>', 'kek: the store (default MANDATE_DB, else sqlite:./data/mandate.db)')
     .option('--config <file>', 'kek: the settings file the servers use (MANDATE_CONFIG)')
     .addHelpText(
       'after',
       '\nExamples:\n  mandate keys rotate token --reason "yearly rotation"\n' +
         '  mandate keys rotate ledger --origin mandate.example.com/ledger\n' +
-        '  MANDATE_KEK=$(cat old.kek) mandate keys rotate kek --new-kek-file new.kek --db postgres://…',
+        '  MANDATE_KEK=$(cat old.kek) mandate keys rotate kek --new-kek-file new.kek --db postgres://…\n' +
+        '  mandate keys rotate kek --config mandate.json --db postgres://…   # MANDATE_KEK_SOURCE=hsm: the HSM wraps a new data key',
     )
     .action(
       async (purpose: string, o: { reason?: string; origin?: string; newKekFile?: string; db?: string; config?: string }, cmd: Command) => {
@@ -70,16 +78,20 @@ export function registerKeyCommands(program: Command, clientOf: ClientOf, print:
     );
 }
 
-/** Re-seals the store's sealed values under a new KEK (src/keys/rotation.ts rotateKek). */
+/**
+ * Re-seals the store's sealed values under a new KEK: the one in --new-kek-file (src/keys/rotation.ts
+ * rotateKek), or, with MANDATE_KEK_SOURCE=hsm, a new data key the HSM wraps (src/keys/kek-hsm.ts).
+ */
 async function rotateKekCommand(
   o: { reason?: string; newKekFile?: string; db?: string; config?: string },
   json: boolean,
   print: (s: string) => void,
 ): Promise<void> {
-  if (!o.newKekFile) throw new CliError('give the new key-encryption key with --new-kek-file FILE', 2, { field: '--new-kek-file' });
   const { loadServerConfig } = await import('../config.js');
-  const { parseKek } = await import('../ledger/keys.js');
   const config = loadServerConfig({ ...(o.db ? { db: o.db } : {}), ...(o.config ? { config: o.config } : {}) });
+  if (config.kekSource === 'hsm') return rotateHsmKekCommand(config, o, json, print);
+  if (!o.newKekFile) throw new CliError('give the new key-encryption key with --new-kek-file FILE', 2, { field: '--new-kek-file' });
+  const { parseKek } = await import('../ledger/keys.js');
   let newKek: Buffer;
   let oldKek: Buffer;
   try {
@@ -94,23 +106,75 @@ async function rotateKekCommand(
       field: 'MANDATE_KEK',
     });
   }
+  const { rotateKek } = await import('../keys/rotation.js');
+  const r = await againstStore(config.db, (db) =>
+    rotateKek(db, { oldKek, newKek, clock: () => new Date(), actor: 'cli:keys-rotate-kek', ...pick(o.reason) }),
+  );
+  if (json) return print(JSON.stringify(r, null, 2));
+  print(`re-sealed ${r.resealed} values under the new key-encryption key (fingerprint ${r.to.slice(0, 16)}…)`);
+  note(
+    `start every server with the new KEK (MANDATE_KEK=$(cat ${o.newKekFile}), ` +
+      `or replace ${config.kek ? 'MANDATE_KEK' : config.kekFile}); ` +
+      'a server started with the old one now refuses to start',
+  );
+}
+
+/** MANDATE_KEK_SOURCE=hsm: a new data key, wrapped by the HSM the servers use (their MANDATE_PKCS11_* settings). */
+async function rotateHsmKekCommand(
+  config: ServerConfig,
+  o: { reason?: string; newKekFile?: string },
+  json: boolean,
+  print: (s: string) => void,
+): Promise<void> {
+  // The new data key is made here and only ever stored wrapped: a key in a file is never one the HSM wraps.
+  if (o.newKekFile)
+    throw new CliError(
+      `--new-kek-file is not used with MANDATE_KEK_SOURCE=hsm: the new data key is made at random and wrapped by the HSM, ` +
+        `not read from ${o.newKekFile}; run mandate keys rotate kek without --new-kek-file`,
+      2,
+      { field: '--new-kek-file' },
+    );
+  const { pinFrom, pkcs11KeyStore } = await import('../keys/pkcs11.js');
+  const { KEK_WRAPPING_LABEL, rotateHsmKek } = await import('../keys/kek-hsm.js');
+  const token = config.pkcs11Token!;
+  const store = pkcs11KeyStore({ module: config.pkcs11Module!, token, pin: pinFrom(config.pkcs11Pin, config.pkcs11PinFile) });
+  let r: Awaited<ReturnType<typeof rotateHsmKek>>;
+  try {
+    r = await againstStore(config.db, (db) =>
+      rotateHsmKek(db, {
+        store,
+        token,
+        pinVar: config.pkcs11Pin !== undefined ? 'MANDATE_PKCS11_PIN' : 'MANDATE_PKCS11_PIN_FILE',
+        actor: 'cli:keys-rotate-kek',
+        ...pick(o.reason),
+      }),
+    );
+  } finally {
+    store.close();
+  }
+  if (json) return print(JSON.stringify(r, null, 2));
+  print(
+    `re-sealed ${r.resealed} values under a new data key, wrapped by the HSM key ${KEK_WRAPPING_LABEL} on token ${token} ` +
+      `(fingerprint ${r.to.slice(0, 16)}…)`,
+  );
+  note('start the servers with the same HSM settings: they unwrap the new data key; the old wrapped one is gone from the store');
+}
+
+/** Runs a KEK rotation against the migrated store; its refusal is the command's, with the setting at fault. */
+async function againstStore<T>(url: string, f: (db: Database) => Promise<T>): Promise<T> {
   const { openDatabase } = await import('../store/open.js');
   const { migrate } = await import('../store/migrations.js');
-  const { rotateKek } = await import('../keys/rotation.js');
-  const db = await openDatabase(config.db);
+  const db = await openDatabase(url);
   try {
     await migrate(db);
-    const r = await rotateKek(db, { oldKek, newKek, clock: () => new Date(), actor: 'cli:keys-rotate-kek', ...pick(o.reason) });
-    if (json) return print(JSON.stringify(r, null, 2));
-    print(`re-sealed ${r.resealed} values under the new key-encryption key (fingerprint ${r.to.slice(0, 16)}…)`);
-    note(
-      `start every server with the new KEK (MANDATE_KEK=$(cat ${o.newKekFile}), ` +
-        `or replace ${config.kek ? 'MANDATE_KEK' : config.kekFile}); ` +
-        'a server started with the old one now refuses to start',
-    );
+    return await f(db);
+  } catch (err) {
+    if (err instanceof MandateError && err.refusal) throw new CliError(err.message, 1, { code: err.code, ...pickField(err.field) });
+    throw err;
   } finally {
     await db.close();
   }
 }
 
+const pickField = (field?: string) => (field ? { field } : {});
 const pick = (reason?: string) => (reason ? { reason } : {});

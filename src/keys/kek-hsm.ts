@@ -8,12 +8,16 @@
 //   uses, as with any envelope scheme. It is never written to disk, to the store or to the log.
 // Without the HSM (module, token, PIN, or another token's wrapping key) the server cannot open
 // anything sealed, so it refuses to start, naming the variable to fix.
+// Rotation (mandate keys rotate kek, servers stopped) replaces the data key: a new one, every sealed
+// value re-sealed under it, wrapped by the same HSM key, in one transaction with its evidence.
 import { randomBytes } from 'node:crypto';
 import { MandateError } from '../core/errors.js';
 import { appendEvents } from '../ledger/log.js';
 import { KEK_FINGERPRINT, kekFingerprint, readDeployment, setDeployment } from '../state/deployment.js';
 import type { Database } from '../store/db.js';
 import type { Pkcs11KeyStore } from './pkcs11.js';
+import { type KekRotated, resealAll } from './rotation.js';
+import type { SealingKey } from './signer.js';
 
 /** The label of the HSM's wrapping key. */
 export const KEK_WRAPPING_LABEL = 'mandate-kek';
@@ -49,7 +53,7 @@ export async function hsmKek(db: Database, o: HsmKekOptions): Promise<Buffer> {
         { field: 'MANDATE_KEK_SOURCE' },
       );
     const dataKey = randomBytes(32);
-    const wrapped = unwrapping(o, () => wrapping.seal(AAD, dataKey));
+    const wrapped = unwrapping(o, STARTING, () => wrapping.seal(AAD, dataKey));
     const fingerprint = kekFingerprint(dataKey);
     dataKey.fill(0);
     const at = (o.clock ?? (() => new Date()))().toISOString();
@@ -74,8 +78,100 @@ export async function hsmKek(db: Database, o: HsmKekOptions): Promise<Buffer> {
     });
     facts = await readDeployment(db);
   }
-  const wrapped = facts[KEK_WRAPPED]!;
-  return unwrapping(o, () => {
+  return unwrap(o, STARTING, wrapping, facts[KEK_WRAPPED]!);
+}
+
+export interface HsmKekRotated extends KekRotated {
+  source: 'hsm';
+  token: string;
+  wrapping_key: string;
+}
+
+/**
+ * Replaces the deployment's data key (the servers stopped): a new random one; every value sealed under
+ * the old one re-sealed under it (rotation.ts, as for a KEK from a file); the new key wrapped by the
+ * same HSM key; the wrapped value, the fingerprint and one 'kek.rotated' event replaced in one
+ * transaction, so a crash leaves the old state or the new one. The old wrapped value is gone from
+ * the store, and the old data key opens nothing it holds. An HSM that cannot be used changes nothing.
+ */
+export async function rotateHsmKek(db: Database, o: HsmKekOptions & { actor: string; reason?: string }): Promise<HsmKekRotated> {
+  const wrapping = o.store.kek(KEK_WRAPPING_LABEL);
+  const oldWrapped = (await readDeployment(db))[KEK_WRAPPED];
+  if (!oldWrapped)
+    throw new MandateError(
+      'VALIDATION_FAILED',
+      `${ROTATING.prefix}: MANDATE_KEK_SOURCE=hsm, but this store holds no HSM-wrapped data key (a server started with ` +
+        'MANDATE_KEK_SOURCE=hsm makes one); a store set up with MANDATE_KEK or MANDATE_KEK_FILE rotates with --new-kek-file',
+      { field: 'MANDATE_KEK_SOURCE' },
+    );
+  const oldKey = unwrap(o, ROTATING, wrapping, oldWrapped);
+  const newKey = randomBytes(32);
+  try {
+    const newWrapped = unwrapping(o, ROTATING, () => wrapping.seal(AAD, newKey));
+    // What the servers will do at their next start, done once now, before anything is replaced.
+    const back = unwrap(o, ROTATING, wrapping, newWrapped);
+    const same = back.equals(newKey);
+    back.fill(0);
+    if (!same)
+      throw new MandateError(
+        'KEY_UNAVAILABLE',
+        `${ROTATING.prefix}: the HSM did not unwrap the new data key to itself; nothing was changed`,
+      );
+    const at = (o.clock ?? (() => new Date()))().toISOString();
+    return await db.transaction(async (tx) => {
+      // Only over the wrapped value read above: a rotation run twice at once replaces it once.
+      const swapped = await tx.run('UPDATE deployment SET value = ?, set_at = ? WHERE name = ? AND value = ?', [
+        newWrapped,
+        at,
+        KEK_WRAPPED,
+        oldWrapped,
+      ]);
+      if (swapped !== 1)
+        throw new MandateError(
+          'PRECONDITION_FAILED',
+          `${ROTATING.prefix}: the store's wrapped data key changed while rotating (another rotation?); nothing was changed`,
+          { field: 'MANDATE_KEK_SOURCE' },
+        );
+      const evidence = { source: 'hsm', token: o.token, wrapping_key: KEK_WRAPPING_LABEL };
+      const r = await resealAll(tx, {
+        oldKek: oldKey,
+        newKek: newKey,
+        at,
+        actor: o.actor,
+        ...(o.reason ? { reason: o.reason } : {}),
+        oldKekVar: 'MANDATE_KEK_SOURCE',
+        evidence,
+      });
+      return { ...r, source: 'hsm' as const, token: o.token, wrapping_key: KEK_WRAPPING_LABEL };
+    });
+  } finally {
+    oldKey.fill(0);
+    newKey.fill(0);
+  }
+}
+
+/** What the HSM was used for, for the messages when it cannot be. */
+interface Doing {
+  prefix: string;
+  /** What follows from it. */
+  outcome: string;
+  /** What to do about another token or key. */
+  remedy: string;
+}
+const STARTING: Doing = {
+  prefix: 'refusing to start',
+  outcome: "without the HSM's wrapping key the server cannot open this store's sealed keys",
+  remedy: 'start with the token this store was set up with',
+};
+const ROTATING: Doing = {
+  prefix: 'cannot rotate the key-encryption key',
+  outcome: "without the HSM's wrapping key nothing sealed can be re-sealed; nothing was changed",
+  remedy: 'rotate with the token this store was set up with; nothing was changed',
+};
+
+/** The data key in `wrapped`, unwrapped by the HSM. */
+function unwrap(o: HsmKekOptions, doing: Doing, wrapping: SealingKey, wrapped: string): Buffer {
+  return unwrapping(o, doing, () => {
     try {
       return wrapping.open(AAD, wrapped);
     } catch (err) {
@@ -83,16 +179,16 @@ export async function hsmKek(db: Database, o: HsmKekOptions): Promise<Buffer> {
       // The tag does not verify: the token's wrapping key is not the one that wrapped this store's key.
       throw new MandateError(
         'VALIDATION_FAILED',
-        `refusing to start: the key ${KEK_WRAPPING_LABEL} on the HSM token ${o.token} (MANDATE_PKCS11_TOKEN) does not unwrap ` +
-          "this store's data key: it is another token or another key; start with the token this store was set up with",
+        `${doing.prefix}: the key ${KEK_WRAPPING_LABEL} on the HSM token ${o.token} (MANDATE_PKCS11_TOKEN) does not unwrap ` +
+          `this store's data key: it is another token or another key; ${doing.remedy}`,
         { field: 'MANDATE_PKCS11_TOKEN' },
       );
     }
   });
 }
 
-/** Runs an HSM step; an HSM that cannot be used refuses the start, naming the variable to look at. */
-function unwrapping<T>(o: HsmKekOptions, f: () => T): T {
+/** Runs an HSM step; an HSM that cannot be used refuses, naming the variable to look at. */
+function unwrapping<T>(o: HsmKekOptions, doing: Doing, f: () => T): T {
   try {
     return f();
   } catch (err) {
@@ -105,11 +201,8 @@ function unwrapping<T>(o: HsmKekOptions, f: () => T): T {
         : /module/.test(m)
           ? 'MANDATE_PKCS11_MODULE'
           : 'MANDATE_KEK_SOURCE';
-    throw new MandateError(
-      'VALIDATION_FAILED',
-      `refusing to start: MANDATE_KEK_SOURCE=hsm and ${m} (see ${field}); without the HSM's wrapping key ` +
-        "the server cannot open this store's sealed keys",
-      { field },
-    );
+    throw new MandateError('VALIDATION_FAILED', `${doing.prefix}: MANDATE_KEK_SOURCE=hsm and ${m} (see ${field}); ${doing.outcome}`, {
+      field,
+    });
   }
 }

@@ -9,7 +9,8 @@
 //
 // The KEK is rotated against the store directly (mandate keys rotate kek), never over HTTP: every
 // sealed value is opened under the old KEK and sealed under the new one in one transaction, and
-// `kek.rotated` records the two fingerprints (src/state/deployment.ts), never a key.
+// `kek.rotated` records the two fingerprints (src/state/deployment.ts), never a key. A KEK the HSM
+// wraps (MANDATE_KEK_SOURCE=hsm) is replaced by a new data key the same way (keys/kek-hsm.ts).
 import { randomBytes } from 'node:crypto';
 import { signCheckpoint, signCheckpointWith, verifierKey } from '../ledger/checkpoint.js';
 import { currentLogKey, openKey, sealedStore, sealKey } from '../ledger/keys.js';
@@ -145,6 +146,13 @@ const SEALED: readonly { table: string; id: string; column: string; aad: (id: st
   { table: 'signin_requests', id: 'id', column: 'sealed', aad: (id) => `signin:${id}` },
 ];
 
+/** A KEK rotation's outcome: the two fingerprints (never a key) and how many values were re-sealed. */
+export interface KekRotated {
+  from: string;
+  to: string;
+  resealed: number;
+}
+
 /**
  * Re-seals every value sealed under `oldKek` under `newKek`, in one transaction, and records
  * `kek.rotated` with both fingerprints. Values that are not sealed here (an HSM key's reference, an
@@ -153,50 +161,71 @@ const SEALED: readonly { table: string; id: string; column: string; aad: (id: st
 export async function rotateKek(
   db: Database,
   o: { oldKek: Buffer; newKek: Buffer; clock: () => Date; actor: string; reason?: string },
-): Promise<{ from: string; to: string; resealed: number }> {
+): Promise<KekRotated> {
+  if (kekFingerprint(o.oldKek) === kekFingerprint(o.newKek))
+    throw new MandateError('VALIDATION_FAILED', 'the new key-encryption key is the old one', { field: '--new-kek-file' });
+  const at = o.clock().toISOString();
+  return db.transaction((tx) => resealAll(tx, { ...o, at, oldKekVar: 'MANDATE_KEK' }));
+}
+
+export interface Reseal {
+  oldKek: Buffer;
+  newKek: Buffer;
+  at: string;
+  actor: string;
+  reason?: string;
+  /** The setting that gave the old KEK, named in refusals: MANDATE_KEK, or MANDATE_KEK_SOURCE for an HSM-wrapped one. */
+  oldKekVar: string;
+  /** More of the `kek.rotated` event's `after`: where the new KEK is kept (never the key, nor its wrapped bytes). */
+  evidence?: Record<string, string>;
+}
+
+/**
+ * The re-sealing every KEK rotation shares (a KEK from MANDATE_KEK or a file, or one an HSM wraps:
+ * keys/kek-hsm.ts), inside the caller's transaction, so that whatever else the rotation replaces
+ * commits with it or not at all: checks that the old KEK is the store's, re-seals every value sealed
+ * under it, records the new fingerprint and the `kek.rotated` event.
+ */
+export async function resealAll(tx: Sql, o: Reseal): Promise<KekRotated> {
   const from = kekFingerprint(o.oldKek);
   const to = kekFingerprint(o.newKek);
-  if (from === to) throw new MandateError('VALIDATION_FAILED', 'the new key-encryption key is the old one', { field: '--new-kek-file' });
-  const at = o.clock().toISOString();
-  return db.transaction(async (tx) => {
-    const [recorded] = await tx.all<{ value: string }>('SELECT value FROM deployment WHERE name = ?', [KEK_FINGERPRINT]);
-    if (recorded && recorded.value !== from)
-      throw new MandateError('VALIDATION_FAILED', "MANDATE_KEK is not this store's key-encryption key (its fingerprint differs)", {
-        field: 'MANDATE_KEK',
-      });
-    let resealed = 0;
-    for (const s of SEALED) {
-      const rows = await tx.all<{ id: string; value: string | null }>(
-        `SELECT ${s.id} AS id, ${s.column} AS value FROM ${s.table} WHERE ${s.column} IS NOT NULL`,
-      );
-      for (const r of rows) {
-        if (!r.value?.startsWith('v1:')) continue;
-        let plain: Buffer;
-        try {
-          plain = openKey(o.oldKek, s.aad(r.id), r.value);
-        } catch {
-          throw new MandateError('VALIDATION_FAILED', `MANDATE_KEK does not open ${s.table}.${s.column} of ${r.id}: nothing was changed`, {
-            field: 'MANDATE_KEK',
-          });
-        }
-        await tx.run(`UPDATE ${s.table} SET ${s.column} = ? WHERE ${s.id} = ?`, [sealKey(o.newKek, s.aad(r.id), plain), r.id]);
-        plain.fill(0);
-        resealed++;
+  const [recorded] = await tx.all<{ value: string }>('SELECT value FROM deployment WHERE name = ?', [KEK_FINGERPRINT]);
+  if (recorded && recorded.value !== from)
+    throw new MandateError('VALIDATION_FAILED', `${o.oldKekVar} is not this store's key-encryption key (its fingerprint differs)`, {
+      field: o.oldKekVar,
+    });
+  let resealed = 0;
+  for (const s of SEALED) {
+    const rows = await tx.all<{ id: string; value: string | null }>(
+      `SELECT ${s.id} AS id, ${s.column} AS value FROM ${s.table} WHERE ${s.column} IS NOT NULL`,
+    );
+    for (const r of rows) {
+      if (!r.value?.startsWith('v1:')) continue;
+      let plain: Buffer;
+      try {
+        plain = openKey(o.oldKek, s.aad(r.id), r.value);
+      } catch {
+        throw new MandateError('VALIDATION_FAILED', `${o.oldKekVar} does not open ${s.table}.${s.column} of ${r.id}: nothing was changed`, {
+          field: o.oldKekVar,
+        });
       }
+      await tx.run(`UPDATE ${s.table} SET ${s.column} = ? WHERE ${s.id} = ?`, [sealKey(o.newKek, s.aad(r.id), plain), r.id]);
+      plain.fill(0);
+      resealed++;
     }
-    await setDeployment(tx, KEK_FINGERPRINT, to, at);
-    await appendEvents(tx, at, [
-      {
-        actor: o.actor,
-        action: 'kek.rotated',
-        subject: { type: 'kek', id: to.slice(0, 16) },
-        before: { fingerprint: from },
-        after: { fingerprint: to, resealed },
-        ...(o.reason ? { reason: o.reason } : {}),
-      },
-    ]);
-    return { from, to, resealed };
-  });
+  }
+  await setDeployment(tx, KEK_FINGERPRINT, to, o.at);
+  await appendEvents(tx, o.at, [
+    {
+      actor: o.actor,
+      action: 'kek.rotated',
+      subject: { type: 'kek', id: to.slice(0, 16) },
+      before: { fingerprint: from },
+      after: { fingerprint: to, resealed, ...o.evidence },
+      ...(o.reason ? { reason: o.reason } : {}),
+    },
+  ]);
+  return { from, to, resealed };
 }
 
 export { rotationRecords, type RotationRecord } from '../ledger/rotations.js';

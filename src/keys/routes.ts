@@ -102,7 +102,8 @@ export function registerKeyRoutes(
         throw new MandateError(
           'VALIDATION_FAILED',
           'the key-encryption key is not rotated over HTTP (the new one would travel with the request): ' +
-            'stop the servers and run mandate keys rotate kek --new-kek-file FILE against the store',
+            'stop the servers and run mandate keys rotate kek --new-kek-file FILE against the store ' +
+            '(with MANDATE_KEK_SOURCE=hsm, without --new-kek-file: the HSM wraps a new data key)',
           { field: 'path:purpose' },
         );
       if (req.body?.origin && purpose !== 'ledger')

@@ -4,6 +4,7 @@
 // event's inclusion proof in the browser, export an evidence pack. Each page is photographed
 // (test-results/screenshots; MANDATE_SCREENSHOTS=docs/screenshots refreshes the README's).
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { verifyPack } from '../../src/evidence/verify.js';
+import { verifierKey } from '../../src/ledger/checkpoint.js';
 import { startServerProcess, type ServerProcess } from '../support/cli.js';
 import { testStores } from '../support/stores.js';
 import { launchBrowser } from './browser.js';
@@ -318,6 +320,34 @@ for (const store of testStores()) {
       await carla.getByRole('button', { name: 'Verify inclusion in the browser' }).click();
       await result.getByText('The verifier key is the one you pinned').waitFor();
       await shot(carla, 'ledger');
+      // The ledger key rotated as `mandate keys rotate ledger` does it: the key pinned before still
+      // verifies, through the rotation the old key signed, and the page shows the chain of both keys.
+      const before = await carla.getByLabel('Pinned verifier key').inputValue();
+      const rotated = await api<{ from: string; public_key: string; seq: number }>('admin', 'POST', '/v1/keys/ledger/rotate', {
+        reason: 'console test',
+      });
+      assert.equal(rotated.from, before);
+      await carla.getByRole('button', { name: 'Verify inclusion in the browser' }).click();
+      const chain = result.getByTestId('key-chain');
+      await chain.waitFor();
+      await result.getByText(`Verified: event ${seq} is in the signed log`, { exact: false }).waitFor();
+      assert.equal(await result.locator('li.fail').count(), 0);
+      await result.getByText('Each key rotation is in a checkpoint signed by the key before it').waitFor();
+      for (const key of [before, rotated.public_key]) await chain.getByText(key, { exact: true }).waitFor();
+      await chain.getByText(`rotated in at event ${rotated.seq}`, { exact: false }).waitFor();
+      // A server that forges the handover (the rotation event names a key of its own): not verified, and the page says where.
+      const forged = verifierKey(before.split('+')[0]!, generateKeyPairSync('ed25519').publicKey);
+      await carla.route('**/v1/ledger/rotations**', async (route) => {
+        const res = await route.fetch();
+        const body = (await res.json()) as { items: { leaf: string }[] };
+        for (const r of body.items) r.leaf = r.leaf.replace(rotated.public_key, forged);
+        await route.fulfill({ response: res, json: body });
+      });
+      await carla.getByRole('button', { name: 'Verify inclusion in the browser' }).click();
+      await result.getByText('Not verified.').waitFor();
+      await chain.getByText(`the key rotation in event ${rotated.seq} does not verify`, { exact: false }).waitFor();
+      assert.ok((await result.locator('li.fail').count()) > 0);
+      await carla.unroute('**/v1/ledger/rotations**');
       // A key the user pinned from elsewhere that is not the log's: the check fails, and says why.
       await carla.getByLabel('Pinned verifier key').fill('mandate.local/ledger+00000000+AcxKv08eMTLrII86CIqqKj80Hp8P0sjz/X6alwhMkVn8');
       await carla.getByRole('button', { name: 'Save pinned key' }).click();

@@ -2,6 +2,8 @@
 // on both stores: every event the API lists verifies against the signed checkpoint through the
 // HTTP API alone, and each kind of tampering fails at the step it touches. Then its Merkle and
 // signed-note code against the server's (src/core), over random trees, proofs and byte flips.
+// And its following of the ledger key's rotations: from a key pinned before them, through a real
+// server's rotations, and refusing a forged or unproven rotation and a retired key signing later.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { demoManifest } from '../../src/demo/firm.js';
 import { appendEvents } from '../../src/ledger/log.js';
 import {
   eventLeafText,
+  followKeyRotations,
   fromHex,
   inclusionPathLength,
   keyId,
@@ -30,6 +33,7 @@ import {
   type InclusionInput,
   type InclusionProof,
   type LedgerEvent,
+  type RotationRecord,
   type VerificationResult,
 } from '../../console/src/lib/ledger-verify.js';
 import { testApp, type TestApp } from '../support/app.js';
@@ -322,6 +326,288 @@ for (const store of testStores()) {
     });
   });
 }
+
+for (const store of testStores()) {
+  describe(`console ledger verifier across key rotations on ${store.name}`, () => {
+    let t: TestApp;
+    const keys: string[] = [];
+    const rotatedAt: number[] = [];
+    const note = (id: string) =>
+      t.db.transaction((tx) =>
+        appendEvents(tx, new Date().toISOString(), [{ actor: 'user:test', action: 'note.added', subject: { type: 'note', id } }]),
+      );
+    const get = async <T>(path: string): Promise<T> => {
+      const res = await t.call('GET', path, t.admin);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return res.body as T;
+    };
+    const eventAt = async (seq: number) => get<LedgerEvent>(`/v1/events/${seq}`);
+    /** What the Ledger page gathers for one event: the checkpoint, the proof in it, the rotations up to it. */
+    const gather = async (seq: number, cp: { size: number; note: string; verifier_key: string }) => ({
+      event: await eventAt(seq),
+      proof: await get<InclusionProof>(`/v1/ledger/proof/inclusion?seq=${seq}&size=${cp.size}`),
+      checkpointNote: cp.note,
+      verifierKey: cp.verifier_key,
+      rotations: (await get<{ items: RotationRecord[] }>(`/v1/ledger/rotations?size=${cp.size}`)).items,
+    });
+
+    before(async () => {
+      t = await testApp(await store.open());
+      for (let i = 0; i < 6; i++) await note(`a${i}`);
+      keys.push((await t.call('GET', '/v1/ledger/key', undefined)).body.verifier_key);
+      await get('/v1/ledger/checkpoint?fresh=true');
+      // Twice through the path `mandate keys rotate ledger` takes: a chain of three keys.
+      for (const round of ['b', 'c']) {
+        const r = await t.call('POST', '/v1/keys/ledger/rotate', t.admin, { reason: 'console verifier test' });
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        assert.equal(r.body.from, keys.at(-1));
+        keys.push(r.body.public_key as string);
+        rotatedAt.push(r.body.seq as number);
+        for (let i = 0; i < 3; i++) await note(`${round}${i}`);
+      }
+    });
+    after(async () => {
+      await t.app.close();
+      await store.cleanup();
+    });
+
+    test("GET /v1/ledger/rotations lists each rotation with the old key's checkpoint and the proof between", async () => {
+      const all = (await get<{ items: RotationRecord[] }>('/v1/ledger/rotations')).items;
+      assert.deepEqual(
+        all.map((r) => JSON.parse(r.leaf).after),
+        [
+          { from: keys[0], to: keys[1] },
+          { from: keys[1], to: keys[2] },
+        ],
+      );
+      for (const [i, r] of all.entries()) {
+        assert.equal((await openCheckpoint(r.checkpoint, keys[i]!)).size, rotatedAt[i]);
+        assert.equal(toHex(await leafHash(r.leaf)), r.leaf_hash);
+      }
+      assert.equal((await get<{ items: RotationRecord[] }>(`/v1/ledger/rotations?size=${rotatedAt[1]! - 1}`)).items.length, 1);
+      assert.equal((await t.call('GET', '/v1/ledger/rotations?size=0', t.admin)).status, 400);
+      assert.equal((await t.call('GET', '/v1/ledger/rotations', undefined)).status, 401);
+    });
+
+    test('a key pinned before the rotations verifies a checkpoint by the newest key, through the chain', async () => {
+      const cp = await get<{ size: number; note: string; verifier_key: string }>('/v1/ledger/checkpoint?fresh=true');
+      assert.equal(cp.verifier_key, keys[2]);
+      const inp = await gather(3, cp);
+      // Before: the pin alone refuses the rotated key.
+      assert.deepEqual(failed(await verifyEventInclusion({ ...inp, rotations: undefined, pinnedKey: keys[0] })), ['pinned']);
+      const r = await verifyEventInclusion({ ...inp, pinnedKey: keys[0] });
+      assert.ok(r.ok, JSON.stringify(r.steps));
+      assert.deepEqual(
+        r.steps.map((s) => s.check),
+        ['leaf', 'proof', 'signature', 'rotations', 'pinned'],
+      );
+      assert.deepEqual(
+        r.chain!.keys.map((k) => [k.key, k.since, k.until]),
+        [
+          [keys[0], undefined, rotatedAt[0]],
+          [keys[1], rotatedAt[0], rotatedAt[1]],
+          [keys[2], rotatedAt[1], undefined],
+        ],
+      );
+      assert.equal(r.signer, keys[2]);
+      assert.match(r.steps[4]!.detail!, new RegExp(`reached from .* by the rotations in events ${rotatedAt[0]}, ${rotatedAt[1]}`));
+      // Pinned in the middle: the rotation before the pin is skipped. Pinned at the newest: none to follow.
+      const mid = await verifyEventInclusion({ ...inp, pinnedKey: keys[1] });
+      assert.ok(mid.ok);
+      assert.equal(mid.chain!.keys.length, 2);
+      const newest = await verifyEventInclusion({ ...inp, pinnedKey: keys[2] });
+      assert.deepEqual(
+        newest.steps.map((s) => [s.check, s.ok]),
+        [
+          ['leaf', true],
+          ['proof', true],
+          ['signature', true],
+          ['pinned', true],
+        ],
+      );
+      // Unpinned: from the log's first key as the server tells it, and it says so.
+      const unpinned = await verifyEventInclusion(inp);
+      assert.ok(unpinned.ok);
+      assert.equal(unpinned.chain!.keys[0]!.key, keys[0]);
+    });
+
+    test("the rotation's own checkpoint, by the old key, verifies with the new key sent", async () => {
+      // Exactly what GET /v1/ledger/checkpoint answers right after a rotation: the old key's handover, and the new key.
+      const handover = (await t.app.services.ledger.checkpoints()).find((c) => c.size === rotatedAt[1])!;
+      const inp = await gather(rotatedAt[1]!, { ...handover, verifier_key: keys[2]! });
+      assert.deepEqual(failed(await verifyEventInclusion({ ...inp, rotations: undefined, pinnedKey: keys[0] })), ['signature', 'pinned']);
+      const r = await verifyEventInclusion({ ...inp, pinnedKey: keys[0] });
+      assert.ok(r.ok, JSON.stringify(r.steps));
+      assert.equal(r.signer, keys[1]);
+    });
+
+    test('a forged rotation fails visibly: not in the checkpoint, or the checkpoint not by the trusted key', async () => {
+      const cp = await get<{ size: number; note: string; verifier_key: string }>('/v1/ledger/checkpoint?fresh=true');
+      const inp = await gather(2, cp);
+      const name = (await parseVerifierKey(keys[0]!)).name;
+      const forger = generateKeyPairSync('ed25519');
+      const forgerKey = serverVerifierKey(name, forger.publicKey);
+      // The server hands over to a key of its own: the event text changed (and its hash recomputed), so it is in no checkpoint.
+      const changed = clone(inp.rotations);
+      changed[1]!.leaf = changed[1]!.leaf.replace(keys[2]!, forgerKey);
+      changed[1]!.leaf_hash = toHex(await leafHash(changed[1]!.leaf));
+      const forgedRoot = await rootFromInclusionProof(fromHex(changed[1]!.leaf_hash), 0, 1, []);
+      const forgerNote = signCheckpoint(
+        { origin: name, size: cp.size, root: Buffer.from(forgedRoot) },
+        name,
+        forger.privateKey,
+        forger.publicKey,
+      );
+      const r = await verifyEventInclusion({ ...inp, rotations: changed, pinnedKey: keys[0] });
+      assert.deepEqual(failed(r), ['rotations', 'pinned']);
+      assert.match(r.steps.find((s) => s.check === 'rotations')!.detail!, /event \d+ does not verify: the event is not in the checkpoint/);
+      assert.equal(r.chain!.ok, false);
+      assert.deepEqual(
+        r.chain!.keys.map((k) => k.key),
+        [keys[0], keys[1]],
+      );
+      // Its own checkpoint, signed by its own key: not one the key before signed.
+      const selfSigned = clone(changed);
+      selfSigned[1]!.checkpoint = signCheckpoint(
+        { origin: name, size: rotatedAt[1]!, root: Buffer.from(forgedRoot) },
+        name,
+        forger.privateKey,
+        forger.publicKey,
+      );
+      const r2 = await verifyEventInclusion({
+        ...inp,
+        rotations: selfSigned,
+        pinnedKey: keys[0],
+        verifierKey: forgerKey,
+        checkpointNote: forgerNote,
+      });
+      assert.equal(r2.ok, false);
+      assert.match(r2.steps.find((s) => s.check === 'rotations')!.detail!, /not one .* signed/);
+      // Unpinned, the same forgery fails too: the chain from the log's first key stops before it.
+      assert.ok(failed(await verifyEventInclusion({ ...inp, rotations: changed })).includes('rotations'));
+      // A proof that is not the event's, and the real rotations all dropped (the newest key is then reached by nothing).
+      const wrongProof = clone(inp.rotations);
+      wrongProof[0]!.proof = wrongProof[0]!.proof.map((h) => flipHex(h, 3));
+      assert.deepEqual(failed(await verifyEventInclusion({ ...inp, rotations: wrongProof, pinnedKey: keys[0] })), ['rotations', 'pinned']);
+      assert.deepEqual(failed(await verifyEventInclusion({ ...inp, rotations: [], pinnedKey: keys[0] })), ['pinned']);
+    });
+  });
+}
+
+describe('following key rotations, on a log made here', () => {
+  const name = 'rotations.test/ledger';
+  const a = generateKeyPairSync('ed25519');
+  const b = generateKeyPairSync('ed25519');
+  const keyA = serverVerifierKey(name, a.publicKey);
+  const keyB = serverVerifierKey(name, b.publicKey);
+  const at = '2026-01-01T00:00:00.000Z';
+  // Events 1-5, the rotation A to B as event 6, then 7-9.
+  const texts = Array.from({ length: 9 }, (_, i) =>
+    JSON.stringify({
+      seq: i + 1,
+      at,
+      actor: 'user:test',
+      action: i === 5 ? 'ledger.key_rotated' : 'note.added',
+      subject: { type: 'note', id: `n${i + 1}` },
+      before: null,
+      after: i === 5 ? { from: keyA, to: keyB } : null,
+      reason: null,
+    }),
+  );
+  const leaves = texts.map((x) => merkle.leafHash(x));
+  const src = source(leaves);
+  const signed = (size: number, k: typeof a) =>
+    signCheckpoint({ origin: name, size, root: merkle.rootHash(src, size) }, name, k.privateKey, k.publicKey);
+  const record = (size = 6, by = a): RotationRecord => ({
+    leaf: texts[5]!,
+    leaf_hash: leaves[5]!.toString('hex'),
+    checkpoint: signed(size, by),
+    proof: merkle.inclusionProof(src, 5, size).map((h) => h.toString('hex')),
+  });
+  const event = (seq: number): LedgerEvent => ({ ...JSON.parse(texts[seq - 1]!) });
+  const inputFor = (seq: number, size: number, by: typeof a, over: Partial<InclusionInput> = {}): InclusionInput => ({
+    event: event(seq),
+    proof: {
+      seq,
+      leaf_index: seq - 1,
+      tree_size: size,
+      leaf_hash: leaves[seq - 1]!.toString('hex'),
+      root: merkle.rootHash(src, size).toString('hex'),
+      proof: merkle.inclusionProof(src, seq - 1, size).map((h) => h.toString('hex')),
+    },
+    checkpointNote: signed(size, by),
+    verifierKey: by === a ? keyA : keyB,
+    pinnedKey: keyA,
+    rotations: [record()],
+    ...over,
+  });
+
+  test('A pinned accepts B from the rotation on, and A up to it', async () => {
+    const chain = await followKeyRotations(keyA, [record()]);
+    assert.ok(chain.ok);
+    assert.deepEqual(
+      chain.keys.map((k) => [k.key, k.since, k.until]),
+      [
+        [keyA, undefined, 6],
+        [keyB, 6, undefined],
+      ],
+    );
+    assert.ok((await verifyEventInclusion(inputFor(3, 9, b))).ok);
+    assert.ok((await verifyEventInclusion(inputFor(6, 6, a))).ok);
+    assert.ok((await verifyEventInclusion(inputFor(6, 6, a, { verifierKey: keyB }))).ok, 'the new key sent, the old one signed');
+  });
+
+  test('a retired key signs nothing later; a new key nothing earlier', async () => {
+    const late = await verifyEventInclusion(inputFor(3, 9, a));
+    assert.deepEqual(failed(late), ['pinned']);
+    assert.match(late.steps.at(-1)!.detail!, /retired by the rotation in event 6/);
+    const unpinned = await verifyEventInclusion(inputFor(3, 9, a, { pinnedKey: undefined }));
+    assert.deepEqual(failed(unpinned), ['rotations']);
+    const early = await verifyEventInclusion(inputFor(3, 5, b));
+    assert.deepEqual(failed(early), ['pinned']);
+    assert.match(early.steps.at(-1)!.detail!, /signs no earlier checkpoint/);
+    // The handover checkpoint by A past the rotation is itself refused.
+    const chain = await followKeyRotations(keyA, [record(9)]);
+    assert.equal(chain.ok, false);
+    assert.match(chain.rotations[0]!.detail, /past its own retirement/);
+  });
+
+  test('a rotation proven by the wrong key, for another event, or not a rotation, is refused', async () => {
+    for (const [what, records, want] of [
+      ['checkpoint by the new key', [record(6, b)], /not one rotations\.test\/ledger \(key id [0-9a-f]{8}\) signed/],
+      ['leaf hash not the leaf', [{ ...record(), leaf_hash: leaves[4]!.toString('hex') }], /leaf hash/],
+      [
+        'proof of another event',
+        [{ ...record(), proof: merkle.inclusionProof(src, 4, 6).map((h) => h.toString('hex')) }],
+        /not in the checkpoint/,
+      ],
+      ['another action', [{ ...record(), leaf: texts[5]!.replace('ledger.key_rotated', 'note.added') }], /not a ledger.key_rotated/],
+      ['not a list', 'nope', /not a list/],
+      ['garbage record', [42], /not \{leaf/],
+    ] as [string, unknown, RegExp][]) {
+      const chain = await followKeyRotations(keyA, records);
+      assert.equal(chain.ok, false, what);
+      assert.equal(chain.keys.length, 1, what);
+      assert.match(chain.rotations.at(-1)!.detail, want, what);
+      const r = await verifyEventInclusion(inputFor(3, 9, b, { rotations: records as RotationRecord[] }));
+      assert.deepEqual(failed(r), ['rotations', 'pinned'], what);
+    }
+    // A rotation from a key not in the chain is skipped, not followed.
+    const other = generateKeyPairSync('ed25519');
+    const skipped = await followKeyRotations(serverVerifierKey(name, other.publicKey), [record()]);
+    assert.ok(skipped.ok);
+    assert.equal(skipped.keys.length, 1);
+    await assert.rejects(followKeyRotations('not a key', [record()]));
+    // Arbitrary input never throws out of verifyEventInclusion.
+    await fc.assert(
+      fc.asyncProperty(fc.anything(), async (v) => {
+        const r = await verifyEventInclusion(inputFor(3, 9, b, { rotations: v as RotationRecord[] }));
+        assert.ok(r.steps.length >= 3);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
 
 /** A subtree source over a list of leaf hashes, as the server's tree store answers it. */
 function source(leaves: Buffer[]): merkle.SubtreeSource {

@@ -58,6 +58,7 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'GET /v1/ledger/key': 'public',
   'GET /v1/keys': 'keys:manage',
   'POST /v1/keys/:purpose/rotate': 'keys:manage',
+  'GET /v1/ledger/rotations': 'inventory:read',
   'GET /v1/ledger/proof/inclusion': 'inventory:read',
   'GET /v1/ledger/proof/consistency': 'inventory:read',
   'GET /v1/ledger/export': 'inventory:read',

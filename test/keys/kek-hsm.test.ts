@@ -8,10 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { loadServerConfig } from '../../src/config.js';
-import { hsmKek, KEK_WRAPPED } from '../../src/keys/kek-hsm.js';
+import { hsmKek, KEK_WRAPPED, KEK_WRAPPING_LABEL, rotateHsmKek } from '../../src/keys/kek-hsm.js';
 import { openKey, sealKey } from '../../src/ledger/keys.js';
+import { appendEvents } from '../../src/ledger/log.js';
+import { verifyLedgerFile } from '../../src/ledger/verify.js';
 import { startServer } from '../../src/server/start.js';
 import { KEK_FINGERPRINT, kekFingerprint, readDeployment } from '../../src/state/deployment.js';
+import type { Database } from '../../src/store/db.js';
+import { runCli } from '../support/cli.js';
 import { testStores } from '../support/stores.js';
 import { SOFTHSM_MODULE, softhsm } from '../support/softhsm.js';
 
@@ -19,6 +23,63 @@ const MODULE = SOFTHSM_MODULE;
 
 const refusal = (field: string, text: RegExp) => (e: Error & { code?: string; field?: string }) =>
   e.code === 'VALIDATION_FAILED' && e.field === field && text.test(e.message);
+
+type Hsm = ReturnType<typeof softhsm>;
+
+/** The settings a server under the HSM starts with, and `mandate keys rotate kek` reads. */
+const hsmEnv = (hsm: Hsm, dir: string): Record<string, string> => ({
+  MANDATE_KEK_SOURCE: 'hsm',
+  MANDATE_KEK_FILE: join(dir, 'kek'),
+  MANDATE_KEY_STORE: 'pkcs11',
+  MANDATE_PKCS11_MODULE: MODULE,
+  MANDATE_PKCS11_TOKEN: hsm.label,
+  MANDATE_PKCS11_PIN_FILE: hsm.pinFile,
+  MANDATE_LOG_LEVEL: 'error',
+});
+
+/** The CLI in this process reads its settings from process.env, as from an operator's shell: set for one call. */
+async function cliWith(env: Record<string, string>, args: string[]): Promise<Awaited<ReturnType<typeof runCli>>> {
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    return await runCli(args);
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+/** The data key the store's wrapped value unwraps to, through a key store of its own (closed after). */
+async function dataKey(db: Database, hsm: Hsm): Promise<Buffer> {
+  const ks = hsm.store();
+  try {
+    return await hsmKek(db, { store: ks, token: hsm.label, pinVar: 'MANDATE_PKCS11_PIN_FILE' });
+  } finally {
+    ks.close();
+  }
+}
+
+/** Everything a KEK rotation could change, to compare before and after. */
+const everything = async (db: Database) =>
+  JSON.stringify(
+    await Promise.all(
+      ['deployment', 'events', 'signing_keys', 'ledger_keys', 'signin_requests'].map((t) => db.all(`SELECT * FROM ${t} ORDER BY 1`)),
+    ),
+  );
+
+/** A sign-in request's sealed PKCE verifier: a secret sealed under the KEK, as the server seals one. */
+async function sealedRequest(db: Database, id: string, sealed: string): Promise<void> {
+  const at = new Date().toISOString();
+  await db.run('INSERT INTO signin_requests (id, kind, sealed, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', [
+    id,
+    'authorization',
+    sealed,
+    at,
+    at,
+  ]);
+}
 
 for (const store of testStores()) {
   describe(`the KEK wrapped by an HSM (SoftHSM2, ${store.name})`, () => {
@@ -158,6 +219,172 @@ for (const store of testStores()) {
           () => loadServerConfig({ db: store.url(), port: '0' }, { ...base, MANDATE_KEK_SOURCE: 'hsm', MANDATE_KEK: 'a'.repeat(44) }),
           refusal('MANDATE_KEK', /give one KEK source/),
         );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        hsm.cleanup();
+      }
+    });
+
+    test('rotate kek under the HSM: a new data key re-seals everything in one kek.rotated; the next start opens every key', async () => {
+      const hsm = softhsm();
+      const dir = mkdtempSync(join(tmpdir(), 'mandate-kek-hsm-rot-'));
+      const db = await store.open();
+      const env = hsmEnv(hsm, dir);
+      try {
+        // A server made the data key, its token keys in the HSM, and signed a checkpoint with its HSM ledger key.
+        let s = await startServer(loadServerConfig({ db: store.url(), port: '0' }, env));
+        try {
+          await s.app.services.ledger.checkpoint();
+          await s.app.services.keys.current();
+        } finally {
+          await s.close();
+        }
+        const oldKey = await dataKey(db, hsm);
+        const old = await readDeployment(db);
+        await sealedRequest(db, 'sr-1', sealKey(oldKey, 'signin:sr-1', Buffer.from('the verifier')));
+        await sealedRequest(db, 'sr-2', sealKey(oldKey, 'signin:sr-2', Buffer.from('another verifier')));
+        await sealedRequest(db, 'sr-3', '');
+        const hsmKeys = JSON.stringify(await db.all('SELECT kid, sealed_private FROM signing_keys ORDER BY kid'));
+        assert.match(hsmKeys, /pkcs11:token=/, 'the token keys are in the HSM');
+
+        // A KEK file is refused under the HSM, naming the flag; nothing is read from it.
+        const withFile = await cliWith(env, [
+          '--json',
+          'keys',
+          'rotate',
+          'kek',
+          '--new-kek-file',
+          join(dir, 'new.kek'),
+          '--db',
+          store.url(),
+        ]);
+        assert.equal(withFile.code, 2);
+        const refused = JSON.parse(withFile.stderr).error as { message: string; field: string };
+        assert.equal(refused.field, '--new-kek-file');
+        assert.match(refused.message, /--new-kek-file is not used with MANDATE_KEK_SOURCE=hsm/);
+
+        const r = await cliWith(env, ['--json', 'keys', 'rotate', 'kek', '--db', store.url(), '--reason', 'drill']);
+        assert.equal(r.code, 0, r.stderr);
+        const out = JSON.parse(r.stdout) as { from: string; to: string; resealed: number; source: string; token: string };
+        assert.deepEqual(
+          { from: out.from, resealed: out.resealed, source: out.source, token: out.token },
+          { from: old[KEK_FINGERPRINT], resealed: 2, source: 'hsm', token: hsm.label },
+        );
+
+        const now = await readDeployment(db);
+        assert.notEqual(now[KEK_FINGERPRINT], old[KEK_FINGERPRINT], 'the fingerprint changed');
+        assert.equal(now[KEK_FINGERPRINT], out.to);
+        assert.match(now[KEK_WRAPPED]!, /^p1:[^:]+:[^:]+$/);
+        const newKey = await dataKey(db, hsm);
+        assert.equal(kekFingerprint(newKey), out.to, 'the stored wrapped value unwraps to the new data key');
+        // Sealed values open under the new key and not the old one; the HSM's keys are untouched.
+        const sealed = await db.all<{ id: string; sealed: string }>("SELECT id, sealed FROM signin_requests WHERE sealed <> ''");
+        assert.equal(sealed.length, 2);
+        for (const row of sealed) {
+          assert.match(openKey(newKey, `signin:${row.id}`, row.sealed).toString(), /verifier$/);
+          assert.throws(() => openKey(oldKey, `signin:${row.id}`, row.sealed), /wrong key-encryption key/);
+        }
+        assert.equal(JSON.stringify(await db.all('SELECT kid, sealed_private FROM signing_keys ORDER BY kid')), hsmKeys);
+        // The old wrapped value is gone from the store: not in the facts, not in the log; no key is anywhere.
+        const dump = await everything(db);
+        assert.ok(!dump.includes(old[KEK_WRAPPED]!.split(':')[2]!), 'the old wrapped value is gone');
+        for (const key of [oldKey, newKey])
+          for (const enc of ['base64', 'hex', 'base64url'] as const) assert.ok(!dump.includes(key.toString(enc)), enc);
+        // One evidence event: both fingerprints, the source and the token, never a key.
+        const events = await db.all<{ actor: string; before_doc: string; after_doc: string; reason: string }>(
+          "SELECT actor, before_doc, after_doc, reason FROM events WHERE action = 'kek.rotated'",
+        );
+        assert.equal(events.length, 1);
+        assert.deepEqual(JSON.parse(events[0]!.before_doc), { fingerprint: out.from });
+        assert.deepEqual(JSON.parse(events[0]!.after_doc), {
+          fingerprint: out.to,
+          resealed: 2,
+          source: 'hsm',
+          token: hsm.label,
+          wrapping_key: KEK_WRAPPING_LABEL,
+        });
+        assert.equal(events[0]!.reason, 'drill');
+        assert.equal(events[0]!.actor, 'cli:keys-rotate-kek');
+
+        // The next start, with the same HSM and settings, opens every key: it signs a checkpoint with the
+        // ledger key, serves its token key, and the ledger (the rotation in it) verifies.
+        s = await startServer(loadServerConfig({ db: store.url(), port: '0' }, env));
+        try {
+          await db.transaction((tx) =>
+            appendEvents(tx, new Date().toISOString(), [
+              { actor: 'user:test', action: 'test.appended', subject: { type: 'test', id: 'after-kek' }, after: {} },
+            ]),
+          );
+          await s.app.services.ledger.checkpoint();
+          const current = (await s.app.services.keys.current()).kid;
+          const jwks = (await (await fetch(`${s.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+          assert.ok(jwks.keys.some((k) => k.kid === current));
+          const lines: string[] = [];
+          await s.app.services.ledger.export((l) => void lines.push(l));
+          const file = join(dir, 'ledger.jsonl');
+          writeFileSync(file, `${lines.join('\n')}\n`);
+          const report = await verifyLedgerFile(file, { key: (await s.app.services.ledger.logKey()).verifierKey });
+          assert.deepEqual(report.problems, []);
+          assert.ok(lines.some((l) => l.includes('"kek.rotated"')));
+        } finally {
+          await s.close();
+        }
+        assert.deepEqual(readdirSync(dir).sort(), ['ledger.jsonl'], 'no KEK file was made');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        hsm.cleanup();
+      }
+    });
+
+    test('a wrong PIN, a missing token or a value the old key does not open fails the rotation and changes nothing', async () => {
+      const hsm = softhsm();
+      const dir = mkdtempSync(join(tmpdir(), 'mandate-kek-hsm-rot-'));
+      const db = await store.open();
+      const env = hsmEnv(hsm, dir);
+      const rotate = (over: Record<string, string> = {}) =>
+        cliWith({ ...env, ...over }, ['--json', 'keys', 'rotate', 'kek', '--db', store.url()]);
+      const failure = (r: Awaited<ReturnType<typeof runCli>>) => {
+        assert.equal(r.code, 1, r.stdout);
+        return JSON.parse(r.stderr).error as { code: string; message: string; field: string };
+      };
+      try {
+        // A store the HSM has not wrapped a data key for yet has nothing to rotate.
+        const ks = hsm.store();
+        await assert.rejects(
+          rotateHsmKek(db, { store: ks, token: hsm.label, pinVar: 'MANDATE_PKCS11_PIN_FILE', actor: 'test' }),
+          refusal('MANDATE_KEK_SOURCE', /holds no HSM-wrapped data key/),
+        );
+        ks.close();
+        await (await startServer(loadServerConfig({ db: store.url(), port: '0' }, env))).close();
+        const key = await dataKey(db, hsm);
+        await sealedRequest(db, 'sr-1', sealKey(key, 'signin:sr-1', Buffer.from('the verifier')));
+        const before = await everything(db);
+
+        writeFileSync(hsm.pinFile, '999999\n');
+        let e = failure(await rotate());
+        assert.equal(e.field, 'MANDATE_PKCS11_PIN_FILE');
+        assert.match(e.message, /^cannot rotate the key-encryption key: .*the token refused the PIN.*nothing was changed$/);
+        writeFileSync(hsm.pinFile, `${hsm.pin}\n`);
+        assert.equal(await everything(db), before);
+
+        e = failure(await rotate({ MANDATE_PKCS11_TOKEN: 'absent' }));
+        assert.equal(e.field, 'MANDATE_PKCS11_TOKEN');
+        assert.match(e.message, /no token labelled absent is present .*nothing was changed/);
+        assert.equal(await everything(db), before);
+
+        // A value sealed under another key stops the rotation midway: the wrapped key swapped first is rolled back too.
+        await sealedRequest(db, 'sr-x', sealKey(Buffer.alloc(32, 7), 'signin:sr-x', Buffer.from('not ours')));
+        const withStray = await everything(db);
+        e = failure(await rotate());
+        assert.equal(e.field, 'MANDATE_KEK_SOURCE');
+        assert.match(e.message, /does not open signin_requests\.sealed of sr-x: nothing was changed/);
+        assert.equal(await everything(db), withStray);
+        await db.run("DELETE FROM signin_requests WHERE id = 'sr-x'");
+
+        // Nothing changed: the same data key opens the store, and a server still starts with it.
+        assert.deepEqual(await dataKey(db, hsm), key);
+        await (await startServer(loadServerConfig({ db: store.url(), port: '0' }, env))).close();
+        assert.equal((await db.all("SELECT 1 FROM events WHERE action = 'kek.rotated'")).length, 0);
       } finally {
         rmSync(dir, { recursive: true, force: true });
         hsm.cleanup();

@@ -1,7 +1,8 @@
 // The ledger explorer's own check that one event is in the log: the event's leaf hash, the
 // inclusion proof up to a signed checkpoint's root, the checkpoint's Ed25519 signature, and the
 // verifier key against the one the user pinned. Nothing the server says is trusted but the key
-// (docs/ledger.md). Framework-free and Node-free — WebCrypto (`crypto.subtle`) and TextEncoder
+// (docs/ledger.md), and after a rotation of that key, the rotations that hand over from it, each
+// proven by a checkpoint the key before signed. Framework-free and Node-free — WebCrypto (`crypto.subtle`) and TextEncoder
 // only — so the same code runs in the browser and under Node 20's tests.
 //
 // The leaf text is the server's own function (src/ledger/leaf.ts imports nothing, so the console
@@ -51,15 +52,45 @@ export interface Checkpoint {
   signatures: { name: string; keyId: string; signature: Uint8Array }[];
 }
 
-export type CheckName = 'leaf' | 'proof' | 'signature' | 'pinned';
+export type CheckName = 'leaf' | 'proof' | 'signature' | 'rotations' | 'pinned';
 
 /** What each step establishes, in the order the steps are reported. */
 export const STEP_LABELS: Record<CheckName, string> = {
   leaf: 'The event, as shown, hashes to the leaf the proof starts from',
   proof: "The inclusion proof leads from that leaf to the checkpoint's root",
   signature: 'The checkpoint is signed by the verifier key',
-  pinned: 'The verifier key is the one you pinned',
+  rotations: 'Each key rotation is in a checkpoint signed by the key before it',
+  pinned: 'The verifier key is the one you pinned, or one it handed over to by a verified rotation',
 };
+
+/** GET /v1/ledger/rotations: one rotation of the ledger key with what proves it (src/ledger/rotations.ts). */
+export interface RotationRecord {
+  /** The `ledger.key_rotated` event as its leaf text: `after` is `{from, to}`, two verifier keys. */
+  leaf: string;
+  leaf_hash: string;
+  /** The checkpoint the old key signed that covers the event. */
+  checkpoint: string;
+  /** The event's inclusion proof in that checkpoint (hex). */
+  proof: string[];
+}
+
+/** A key of the chain of trust and the checkpoint sizes it may sign. */
+export interface ChainKey extends VerifierKey {
+  /** As written: `name+keyid+base64`. */
+  key: string;
+  /** The rotation event that handed over to it; absent for the key the chain starts from. */
+  since?: number;
+  /** The rotation event that retired it: it signs no checkpoint larger than that. */
+  until?: number;
+}
+
+export interface KeyChain {
+  /** False when a rotation from a key of the chain does not verify (the chain stops before it). */
+  ok: boolean;
+  keys: ChainKey[];
+  /** Each rotation followed, and the first that failed. */
+  rotations: { seq: number; ok: boolean; detail: string }[];
+}
 
 export interface VerificationStep {
   check: CheckName;
@@ -72,6 +103,10 @@ export interface VerificationResult {
   /** True only when every step is. */
   ok: boolean;
   steps: VerificationStep[];
+  /** With rotations: the keys followed, from the one trusted to start with. */
+  chain?: KeyChain;
+  /** The key the checkpoint was checked with. */
+  signer?: string;
   /** The checkpoint's root (hex) and size, as the note states them; vouched for only when ok. */
   root?: string;
   treeSize?: number;
@@ -85,8 +120,14 @@ export interface InclusionInput {
   checkpointNote: string;
   /** The key the checkpoint is checked with (e.g. the response's `verifier_key`). */
   verifierKey: string;
-  /** The key the user keeps outside Mandate; when given, the verifier key must be it. */
+  /** The key the user keeps outside Mandate; when given, the verifier key must be it or one it handed over to. */
   pinnedKey?: string;
+  /**
+   * The `items` of GET /v1/ledger/rotations. When given, they are followed from the pinned key
+   * (else from the log's first key, as the server tells it) and the checkpoint may be signed by
+   * any key of that chain within its span; when absent, only the verifier key is used.
+   */
+  rotations?: RotationRecord[];
 }
 
 const ED25519 = 0x01;
@@ -320,6 +361,149 @@ export async function openCheckpoint(note: string, vkey: string): Promise<Checkp
   return cp;
 }
 
+// ---- key rotations (src/evidence/verify.ts followRotations, src/ledger/verify.ts keyChain) --------
+
+interface Rotation {
+  seq: number;
+  from: string;
+  to: string;
+  record: RotationRecord;
+}
+
+const describeKey = (k: VerifierKey) => `${k.name} (key id ${k.keyId})`;
+const sameKey = (a: VerifierKey, b: VerifierKey) => a.name === b.name && equalBytes(a.publicKey, b.publicKey);
+
+/** The records as rotations, in event order; throws on one that is not a ledger key rotation. */
+function readRotations(records: unknown): Rotation[] {
+  if (!Array.isArray(records)) throw new Error('the key rotations are not a list');
+  return records
+    .map((r: unknown, i) => {
+      const what = `key rotation record ${i + 1}`;
+      if (!isObject(r) || typeof r.leaf !== 'string' || typeof r.checkpoint !== 'string' || !Array.isArray(r.proof))
+        throw new Error(`${what} is not {leaf, leaf_hash, checkpoint, proof}`);
+      let e: unknown;
+      try {
+        e = JSON.parse(r.leaf);
+      } catch {
+        throw new Error(`${what}: its event is not JSON`);
+      }
+      if (!isObject(e) || e.action !== 'ledger.key_rotated' || !Number.isSafeInteger(e.seq) || (e.seq as number) < 1)
+        throw new Error(`${what} is not a ledger.key_rotated event`);
+      const after = e.after;
+      if (!isObject(after) || typeof after.from !== 'string' || typeof after.to !== 'string')
+        throw new Error(`${what}: event ${String(e.seq)} does not name the keys {from, to}`);
+      return { seq: e.seq as number, from: after.from.trim(), to: after.to.trim(), record: r as unknown as RotationRecord };
+    })
+    .sort((a, b) => a.seq - b.seq);
+}
+
+/** The old key of the earliest rotation: the log's first key, as the server tells it. */
+export function firstKeyOf(records: unknown): string | undefined {
+  try {
+    return readRotations(records)[0]?.from;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks that one rotation is proven to a verifier that trusts `old`; answers the new key, or throws why not. */
+async function verifyRotation(r: Rotation, old: ChainKey): Promise<VerifierKey> {
+  let cp: Checkpoint;
+  try {
+    cp = parseCheckpoint(r.record.checkpoint);
+    await verifyCheckpointSignature(cp, old);
+  } catch (err) {
+    throw new Error(`the checkpoint offered for it is not one ${describeKey(old)} signed: ${message(err)}`);
+  }
+  const hash = await leafHash(r.record.leaf);
+  if (r.record.leaf_hash !== undefined && String(r.record.leaf_hash).toLowerCase() !== toHex(hash))
+    throw new Error('the event does not hash to the leaf hash offered with it');
+  const path = r.record.proof.map((h, i) => hash32(h, `hash ${i} of its inclusion proof`));
+  if (!(await verifyInclusion(hash, r.seq - 1, cp.size, path, cp.root)))
+    throw new Error(`the event is not in the checkpoint of size ${cp.size} that ${describeKey(old)} signed`);
+  // The old key signs that checkpoint and nothing larger (src/keys/rotation.ts): a retired key signs nothing later.
+  if (cp.size > r.seq) throw new Error(`${describeKey(old)} signed a checkpoint of size ${cp.size}, past its own retirement`);
+  try {
+    return await parseVerifierKey(r.to);
+  } catch (err) {
+    throw new Error(`the key it hands over to is not a verifier key: ${message(err)}`);
+  }
+}
+
+/**
+ * Follows the ledger key's rotations from a trusted key: a rotation from the last key of the chain
+ * counts when the checkpoint it comes with is signed by that key and includes the event; its new
+ * key then joins the chain. Rotations from other keys (before the trusted one) are skipped; the
+ * first that fails stops the chain. Throws only when the trusted key cannot be read.
+ */
+export async function followKeyRotations(trusted: string, records: unknown): Promise<KeyChain> {
+  const start = await parseVerifierKey(typeof trusted === 'string' ? trusted.trim() : (trusted as string));
+  const chain: KeyChain = { ok: true, keys: [{ ...start, key: trusted.trim() }], rotations: [] };
+  let rotations: Rotation[];
+  try {
+    rotations = readRotations(records);
+  } catch (err) {
+    return { ...chain, ok: false, rotations: [{ seq: 0, ok: false, detail: message(err) }] };
+  }
+  for (const r of rotations) {
+    const last = chain.keys[chain.keys.length - 1]!;
+    const from = await settle(() => parseVerifierKey(r.from));
+    if ('error' in from || !sameKey(from.value, last)) continue;
+    const fail = (detail: string) => {
+      chain.ok = false;
+      chain.rotations.push({ seq: r.seq, ok: false, detail: `the key rotation in event ${r.seq} does not verify: ${detail}` });
+    };
+    if (last.since !== undefined && r.seq <= last.since) {
+      fail(`it is not after event ${last.since}, which made ${describeKey(last)}`);
+      break;
+    }
+    const next = await settle(() => verifyRotation(r, last));
+    if ('error' in next) {
+      fail(next.error);
+      break;
+    }
+    last.until = r.seq;
+    chain.keys.push({ ...next.value, key: r.to, since: r.seq });
+    chain.rotations.push({
+      seq: r.seq,
+      ok: true,
+      detail: `event ${r.seq} hands ${describeKey(last)} over to ${describeKey(next.value)}, in a checkpoint the old key signed`,
+    });
+  }
+  return chain;
+}
+
+/** The key of the chain that signs this checkpoint at its size, if one does. */
+function chainSigner(chain: KeyChain, cp: Checkpoint): ChainKey | undefined {
+  return chain.keys.find(
+    (k) =>
+      cp.signatures.some((s) => s.name === k.name && s.keyId === k.keyId) &&
+      (k.since === undefined || cp.size >= k.since) &&
+      (k.until === undefined || cp.size <= k.until),
+  );
+}
+
+/** Is the key part of the chain, and may it sign a checkpoint of this size? Answers why not. */
+function chainStanding(chain: KeyChain, key: VerifierKey, size: number | undefined): { ok: boolean; detail: string } {
+  const k = chain.keys.find((c) => sameKey(c, key));
+  if (!k) return { ok: false, detail: `${describeKey(key)} is not one a verified rotation hands over to` };
+  if (size !== undefined && k.until !== undefined && size > k.until)
+    return { ok: false, detail: `${describeKey(k)} was retired by the rotation in event ${k.until}: it signs no later checkpoint` };
+  if (size !== undefined && k.since !== undefined && size < k.since)
+    return { ok: false, detail: `${describeKey(k)} was made by the rotation in event ${k.since}: it signs no earlier checkpoint` };
+  return {
+    ok: true,
+    detail:
+      k.since === undefined
+        ? describeKey(k)
+        : `${describeKey(k)}, reached from ${describeKey(chain.keys[0]!)} by the rotation${chain.keys.length > 2 ? 's' : ''} in event` +
+          `${chain.keys.length > 2 ? 's' : ''} ${chain.keys
+            .slice(1, chain.keys.indexOf(k) + 1)
+            .map((c) => c.since)
+            .join(', ')}`,
+  };
+}
+
 // ---- one event, end to end ----------------------------------------------------------------------
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -403,7 +587,8 @@ async function proofStep(
 /**
  * Verifies that one event is in the log, against a signed checkpoint and a verifier key. Every
  * step is always reported, each checking one link of the chain event → leaf hash → root → key →
- * pinned key; `ok` is true only when all are. Malformed input fails a step; this never throws.
+ * pinned key (through the key's rotations, when they are given); `ok` is true only when all are.
+ * Malformed input fails a step; this never throws.
  */
 export async function verifyEventInclusion(input: InclusionInput): Promise<VerificationResult> {
   const steps: VerificationStep[] = [];
@@ -411,9 +596,19 @@ export async function verifyEventInclusion(input: InclusionInput): Promise<Verif
   try {
     const inp: Partial<InclusionInput> = isObject(input) ? input : {};
     const cp = await settle(() => parseCheckpoint(inp.checkpointNote as string));
-    const key = await settle(() => parseVerifierKey(inp.verifierKey as string));
     const checkpoint = 'value' in cp ? cp.value : undefined;
     const cpError = 'error' in cp ? cp.error : undefined;
+
+    // With rotations: the chain of keys from the pinned key (else the log's first key), and the
+    // key of it that signed this checkpoint, whatever key the server sent.
+    const following = inp.rotations !== undefined;
+    let chain: { value: KeyChain } | { error: string } | undefined;
+    if (following) {
+      const from = inp.pinnedKey ?? firstKeyOf(inp.rotations) ?? inp.verifierKey;
+      chain = await settle(() => followKeyRotations(from as string, inp.rotations));
+    }
+    const fromChain = chain && 'value' in chain && checkpoint ? chainSigner(chain.value, checkpoint) : undefined;
+    const key = fromChain ? { value: fromChain as VerifierKey } : await settle(() => parseVerifierKey(inp.verifierKey as string));
 
     add('leaf', await leafStep(inp.event, inp.proof));
     add('proof', await proofStep(inp.proof, checkpoint, cpError));
@@ -433,16 +628,43 @@ export async function verifyEventInclusion(input: InclusionInput): Promise<Verif
       );
     }
 
+    // Reported once there is a rotation to speak of: one followed, one that failed, or a key no rotation reaches.
+    if (chain) {
+      if ('error' in chain) add('rotations', { ok: false, detail: `not followed: the key to start from cannot be read: ${chain.error}` });
+      else {
+        const c = chain.value;
+        const failedRotation = c.rotations.find((r) => !r.ok);
+        const standing = 'value' in key ? chainStanding(c, key.value, checkpoint?.size) : undefined;
+        // Pinned, the pin step says whether the key is reached; unpinned, this step does.
+        const unreached = inp.pinnedKey === undefined && standing && !standing.ok;
+        if (failedRotation) add('rotations', { ok: false, detail: failedRotation.detail });
+        else if (unreached) add('rotations', { ok: false, detail: `${standing.detail} from ${describeKey(c.keys[0]!)}` });
+        else if (c.keys.length > 1)
+          add('rotations', {
+            ok: true,
+            detail: `${c.rotations.length} rotation${c.rotations.length === 1 ? '' : 's'} from ${describeKey(c.keys[0]!)}: ${c.rotations
+              .map((r) => r.detail)
+              .join('; ')}`,
+          });
+      }
+    }
+
     if (inp.pinnedKey !== undefined) {
       const pinned = await settle(() => parseVerifierKey(inp.pinnedKey as string));
       if ('error' in pinned) add('pinned', { ok: false, detail: `the pinned key cannot be read: ${pinned.error}` });
       else if ('error' in key) add('pinned', { ok: false, detail: 'not checked: the verifier key cannot be read' });
-      else if (pinned.value.name !== key.value.name || !equalBytes(pinned.value.publicKey, key.value.publicKey)) {
+      else if (chain && 'value' in chain) {
+        const standing = chainStanding(chain.value, key.value, checkpoint?.size);
+        add('pinned', {
+          ok: standing.ok,
+          detail: standing.ok
+            ? standing.detail
+            : `the checkpoint was checked with ${describeKey(key.value)}; you pinned ${describeKey(pinned.value)}: ${standing.detail}`,
+        });
+      } else if (!sameKey(pinned.value, key.value)) {
         add('pinned', {
           ok: false,
-          detail:
-            `the checkpoint was checked with ${key.value.name} (key id ` +
-            `${key.value.keyId}); you pinned ${pinned.value.name} (key id ${pinned.value.keyId})`,
+          detail: `the checkpoint was checked with ${describeKey(key.value)}; you pinned ${describeKey(pinned.value)}`,
         });
       } else add('pinned', { ok: true, detail: `${key.value.name}, key id ${key.value.keyId}` });
     }
@@ -450,6 +672,8 @@ export async function verifyEventInclusion(input: InclusionInput): Promise<Verif
     return {
       ok: steps.every((s) => s.ok),
       steps,
+      ...(chain && 'value' in chain ? { chain: chain.value } : {}),
+      ...('value' in key ? { signer: fromChain ? fromChain.key : (inp.verifierKey as string).trim() } : {}),
       ...(checkpoint ? { root: toHex(checkpoint.root), treeSize: checkpoint.size, origin: checkpoint.origin } : {}),
     };
   } catch (err) {

@@ -1,13 +1,15 @@
 // The ledger explorer: every event, newest first; pick one to check, here in the browser, that it
 // is in the log the server signed. The check trusts only the log's verifier key, which the user
-// can pin (from the firm's published key, or the first one seen); a different key then fails.
+// can pin (from the firm's published key, or the first one seen); after a rotation of that key it
+// follows the rotations the server offers, each proven by a checkpoint the key before it signed,
+// and shows the chain of keys. A key no verified rotation reaches, or a forged rotation, fails.
 import { useState } from 'react';
 import { EventTable } from '../components/Events';
 import { ErrorBox, KeyValues, Loading, When } from '../components/ui';
 import type { Answer } from '../lib/api';
 import { useApi } from '../lib/hooks';
 import { useCursorStack } from '../lib/paging';
-import { verifyEventInclusion, type VerificationResult } from '../lib/ledger-verify';
+import { verifyEventInclusion, type KeyChain, type VerificationResult } from '../lib/ledger-verify';
 import { useSession } from '../lib/session';
 import type { LedgerEvent } from '../lib/types';
 import { useSearchParams } from '../lib/url';
@@ -31,12 +33,16 @@ function Verify({ event }: { event: LedgerEvent }) {
       // The latest signed checkpoint, or a fresh one if the event came after it.
       let checkpoint = await api.get('/v1/ledger/checkpoint');
       if (checkpoint.size < event.seq) checkpoint = await api.get('/v1/ledger/checkpoint', { query: { fresh: true } });
-      const proof = await api.get('/v1/ledger/proof/inclusion', { query: { seq: event.seq, size: checkpoint.size } });
+      const [proof, rotations] = await Promise.all([
+        api.get('/v1/ledger/proof/inclusion', { query: { seq: event.seq, size: checkpoint.size } }),
+        api.get('/v1/ledger/rotations', { query: { size: checkpoint.size } }),
+      ]);
       const verified = await verifyEventInclusion({
         event,
         proof,
         checkpointNote: checkpoint.note,
         verifierKey: checkpoint.verifier_key,
+        rotations: rotations.items,
         ...(pinned ? { pinnedKey: pinned } : {}),
       });
       setResult({ ...verified, checkpoint });
@@ -107,8 +113,8 @@ function Verify({ event }: { event: LedgerEvent }) {
           </p>
           {result.ok && !pinned ? (
             <p className="muted">
-              Checked against the key the server sent with the checkpoint. Pin the firm's published verifier key to check against a key the
-              server cannot swap.
+              Checked against the key the server sent with the checkpoint (and the log's key rotations, as the server sent them). Pin the
+              firm's published verifier key to check against a key the server cannot swap.
             </p>
           ) : null}
           <ol className="steps">
@@ -126,13 +132,54 @@ function Verify({ event }: { event: LedgerEvent }) {
               ['Verifier key', <code key="verifier-key">{result.checkpoint.verifier_key}</code>],
             ]}
           />
+          {result.chain && (result.chain.keys.length > 1 || !result.chain.ok) ? (
+            <Chain chain={result.chain} signer={result.signer} pinned={pinned} />
+          ) : null}
           {result.ok && !pinned ? (
-            <button type="button" onClick={() => pin(result.checkpoint.verifier_key)}>
+            <button type="button" onClick={() => pin(result.signer ?? result.checkpoint.verifier_key)}>
               Pin this verifier key
+            </button>
+          ) : null}
+          {result.ok && pinned && result.signer && result.signer !== pinned ? (
+            // As mandate ledger key --pin --repin, once the rotations from the pinned key have verified.
+            <button type="button" onClick={() => pin(result.signer!)}>
+              Pin the key the rotations led to
             </button>
           ) : null}
         </div>
       ) : null}
+    </section>
+  );
+}
+
+/** The ledger keys from the one trusted to start with, each handed over to by a verified rotation. */
+function Chain({ chain, signer, pinned }: { chain: KeyChain; signer: string | undefined; pinned: string }) {
+  return (
+    <section aria-label="Chain of ledger keys" data-testid="key-chain">
+      <h3>Chain of ledger keys</h3>
+      <ol className="steps">
+        {chain.keys.map((k, i) => (
+          <li key={k.key}>
+            <strong>{k.name}</strong> key id <code>{k.keyId}</code>
+            <span className="muted">
+              {' — '}
+              {[
+                i === 0 ? (pinned ? 'the key you pinned' : "the log's first key, as the server sent it") : `rotated in at event ${k.since}`,
+                k.until !== undefined ? `retired at event ${k.until}` : 'current',
+                k.key === signer ? 'signed this checkpoint' : undefined,
+              ]
+                .filter(Boolean)
+                .join(', ')}
+            </span>
+            <div>
+              <code className="mono" style={{ wordBreak: 'break-all' }}>
+                {k.key}
+              </code>
+            </div>
+          </li>
+        ))}
+      </ol>
+      {chain.ok ? null : <p className="fail">{chain.rotations.find((r) => !r.ok)?.detail}. Keys after it are not trusted.</p>}
     </section>
   );
 }
