@@ -586,7 +586,8 @@ for (const store of [sqliteCrashStore(), postgresCrashStore()].filter((s) => !on
     });
 
     test(`SIGKILL at random points, ${ITERATIONS[store.name]} times: every identity as the rules demand, every event once`, {
-      timeout: 600_000,
+      // Generous: beside another test file on two cores a restart can take 20–40 s.
+      timeout: 1_200_000,
     }, async () => {
       assert.ok(cascadeMs > 0, 'the reference run measured the cascade');
       const rnd = prng(SEED ^ (store.name === 'sqlite' ? 0 : 0x5bd1e995));
