@@ -275,26 +275,31 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
     return { moved, plan, identities, rulesVersion };
   }
 
+  /**
+   * An approved transition overtaken meanwhile (another moved its authorisation or product where
+   * this one cannot follow): superseded and recorded in the caller's transaction; it binds nothing more.
+   */
+  async function supersede(tx: Sql, t: Transition, at: string, why: string): Promise<Transition> {
+    await tx.run("UPDATE transitions SET status = 'superseded', result = ? WHERE id = ?", [JSON.stringify({ superseded: why }), t.id]);
+    await appendEvents(tx, at, [
+      {
+        actor: 'mandate:scheduler',
+        action: 'transition.superseded',
+        subject: { type: 'transition', id: t.id },
+        before: { status: 'approved' },
+        after: { status: 'superseded' },
+        reason: why,
+      },
+    ]);
+    return toTransition((await getTransition(tx, t.id))!);
+  }
+
   /** Applies an approved product transition in the caller's transaction: the products' records, then the cascade. */
   async function applyProducts(tx: Sql, t: Transition, at: string): Promise<Transition> {
     const to = t.to as ProductStatus;
     const named = await loadProducts(tx, t.products);
     const stale = named.find((p) => p.status !== to && !productTransitionAllowed(p.status, to));
-    if (stale) {
-      const why = `product ${stale.id} is ${stale.status} now and cannot go to ${to}`;
-      await tx.run("UPDATE transitions SET status = 'superseded', result = ? WHERE id = ?", [JSON.stringify({ superseded: why }), t.id]);
-      await appendEvents(tx, at, [
-        {
-          actor: 'mandate:scheduler',
-          action: 'transition.superseded',
-          subject: { type: 'transition', id: t.id },
-          before: { status: 'approved' },
-          after: { status: 'superseded' },
-          reason: why,
-        },
-      ]);
-      return toTransition((await getTransition(tx, t.id))!);
-    }
+    if (stale) return supersede(tx, t, at, `product ${stale.id} is ${stale.status} now and cannot go to ${to}`);
     const scope = await productScope(tx, named, to);
     const actor = `user:${t.decided_by}`;
     const why = `transition ${t.id}: ${t.reason} (${t.reference})`;
@@ -346,21 +351,7 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
       // Overtaken meanwhile (another transition moved its authorisation where this one cannot
       // follow): it is superseded, recorded, and no longer binds anything; the scheduler goes on.
       const stale = named.find((a) => a.status !== to && !authorisationTransitionAllowed(a.status, to));
-      if (stale) {
-        const why = `authorisation ${stale.id} is ${stale.status} now and cannot go to ${t.to}`;
-        await tx.run("UPDATE transitions SET status = 'superseded', result = ? WHERE id = ?", [JSON.stringify({ superseded: why }), t.id]);
-        await appendEvents(tx, at, [
-          {
-            actor: 'mandate:scheduler',
-            action: 'transition.superseded',
-            subject: { type: 'transition', id: t.id },
-            before: { status: 'approved' },
-            after: { status: 'superseded' },
-            reason: why,
-          },
-        ]);
-        return toTransition((await getTransition(tx, t.id))!);
-      }
+      if (stale) return supersede(tx, t, at, `authorisation ${stale.id} is ${stale.status} now and cannot go to ${t.to}`);
       const scope = await transitionScope(tx, named, to, t.denied_actions);
       const actor = `user:${t.decided_by}`;
       const why = `transition ${t.id}: ${t.reason} (${t.reference})`;
