@@ -7964,7 +7964,7 @@ export interface operations {
                             to: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed" | "in_development" | "assessed" | "on_market" | "support_ended" | "recalled";
                             via: string | null;
                         }[];
-                        /** @description the lifecycle rules version the preview used */
+                        /** @description the lifecycle rules version the preview used: the CRA product rules for a product transition, else the MiCA rules */
                         rules_version: number;
                         counts: {
                             suspend: number;
@@ -8194,7 +8194,7 @@ export interface operations {
                             to: "applied" | "authorised" | "restricted" | "suspended" | "withdrawn" | "wind_down" | "closed" | "in_development" | "assessed" | "on_market" | "support_ended" | "recalled";
                             via: string | null;
                         }[];
-                        /** @description the lifecycle rules version the preview used */
+                        /** @description the lifecycle rules version the preview used: the CRA product rules for a product transition, else the MiCA rules */
                         rules_version: number;
                         counts: {
                             suspend: number;

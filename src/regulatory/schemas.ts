@@ -54,7 +54,9 @@ export const ImpactSchema = Type.Object(
         via: Nullable(Type.String()),
       }),
     ),
-    rules_version: Type.Integer({ description: 'the lifecycle rules version the preview used' }),
+    rules_version: Type.Integer({
+      description: 'the lifecycle rules version the preview used: the CRA product rules for a product transition, else the MiCA rules',
+    }),
     counts: Type.Object({ suspend: Type.Integer(), narrow: Type.Integer(), restore: Type.Integer(), unchanged: Type.Integer() }),
     suspended: Type.Array(Type.Object({ identity: Type.String(), why: Type.String(), removed: Removed })),
     narrowed: Type.Array(Type.Object({ identity: Type.String(), from: Type.Array(Type.String()), to: Power, removed: Removed })),

@@ -267,12 +267,13 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
 
   async function productImpactOf(sql: Sql, named: Product[], to: ProductStatus): Promise<Impact> {
     const { moved, overrides, ids } = await productScope(sql, named, to);
-    const { plan, identities, rulesVersion } = await planPower(sql, {
+    // A product transition is decided by the product (CRA) rules: their version is the one shown.
+    const { plan, identities, productRulesVersion } = await planPower(sql, {
       identityIds: ids,
       overrides,
       movedScopes: new Set(overrides.keys()),
     });
-    return { moved, plan, identities, rulesVersion };
+    return { moved, plan, identities, rulesVersion: productRulesVersion };
   }
 
   /**
@@ -322,7 +323,12 @@ export function regulatoryService({ db, clock, approvals, caepReceivers: receive
       receivers,
     });
     events.push(...refreshed.events);
-    const result = { counts: refreshed.plan.counts, moved: scope.moved, outbox: refreshed.outbox, rules_version: refreshed.rulesVersion };
+    const result = {
+      counts: refreshed.plan.counts,
+      moved: scope.moved,
+      outbox: refreshed.outbox,
+      rules_version: refreshed.productRulesVersion,
+    };
     await tx.run("UPDATE transitions SET status = 'applied', applied_at = ?, result = ? WHERE id = ?", [at, JSON.stringify(result), t.id]);
     events.push({ actor, action: 'transition.applied', subject: { type: 'transition', id: t.id }, after: result, reason: why });
     await appendEvents(tx, at, events);

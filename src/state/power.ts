@@ -91,12 +91,15 @@ export interface RefreshResult {
   outbox: number;
   /** The lifecycle rules version that decided. */
   rulesVersion: number;
+  /** The product (CRA) lifecycle rules version that decided product scopes. */
+  productRulesVersion: number;
 }
 
 interface Context {
   lookup: ReturnType<typeof authorityLookup>;
   rules: Awaited<ReturnType<typeof currentRules>>;
   productRules: ProductLifecycleRules;
+  productRulesVersion: number;
   vocabulary: ActionVocabulary;
 }
 
@@ -105,12 +108,13 @@ async function loadContext(sql: Sql, overrides?: ReadonlyMap<string, ScopeAuthor
   const authorisations = await getAllRecords(sql, 'authorisation');
   const { products, exploited } = await productAuthorities(sql);
   const rules = await currentRules(sql);
-  const productRules = (await currentProductRules(sql)).rules;
+  const { rules: productRules, version: productRulesVersion } = await currentProductRules(sql);
   const custom = await getCustomActions(sql);
   return {
     lookup: authorityLookup(authorisations.values(), overrides, products.values(), exploited),
     rules,
     productRules,
+    productRulesVersion,
     vocabulary: new ActionVocabulary(custom),
   };
 }
@@ -148,11 +152,11 @@ export async function planPower(
     overrides?: ReadonlyMap<string, ScopeAuthority | ProductAuthority>;
     movedScopes?: ReadonlySet<string>;
   },
-): Promise<{ plan: CascadePlan; identities: Map<string, Identity>; rulesVersion: number }> {
+): Promise<{ plan: CascadePlan; identities: Map<string, Identity>; rulesVersion: number; productRulesVersion: number }> {
   const [ctx, stored] = await Promise.all([loadContext(sql, opts.overrides), getRecords(sql, 'identity', opts.identityIds)]);
   const identities = new Map([...stored].map(([id, s]) => [id, s.record]));
   const plan = await planBatch(sql, ctx, [...identities.values()], opts.movedScopes ?? new Set());
-  return { plan, identities, rulesVersion: ctx.rules.version };
+  return { plan, identities, rulesVersion: ctx.rules.version, productRulesVersion: ctx.productRulesVersion };
 }
 
 const EVENT_OF: Record<Exclude<Effect, 'unchanged'>, string> = {
@@ -274,5 +278,6 @@ export async function refreshPower(tx: Sql, opts: RefreshOptions): Promise<Refre
     events,
     outbox,
     rulesVersion: ctx.rules.version,
+    productRulesVersion: ctx.productRulesVersion,
   };
 }

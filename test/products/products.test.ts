@@ -308,6 +308,13 @@ for (const store of testStores()) {
       const now = await call('admin', 'GET', '/v1/lifecycle-rules/cra');
       assert.deepEqual([now.body.version, now.body.rules.id], [1, 'cra-firm']);
       assert.equal((await call('admin', 'GET', '/v1/lifecycle-rules')).body.version, 0, 'the MiCA rules are versioned apart');
+      const wallet = (await call('admin', 'GET', '/v1/products/prod-hw-wallet')).body;
+      const preview = await call(
+        'carla',
+        'GET',
+        `/v1/products/prod-hw-wallet/impact?to=${wallet.status === 'on_market' ? 'withdrawn' : 'on_market'}`,
+      );
+      assert.equal(preview.body.rules_version, 1, 'a product preview names the version of the CRA rules, not of the MiCA rules');
       // Recomputed in the same transaction: remote management of the recalled wallet was its only power.
       assert.equal((await call('admin', 'GET', '/v1/identities/hw-device-mgmt')).body.status, 'suspended');
       const events = (await call('admin', 'GET', '/v1/events?subject_type=product_lifecycle_rules&subject_id=1')).body.items;
