@@ -18,6 +18,8 @@ interface Pending<T> {
   reject: (err: unknown) => void;
 }
 
+/** At most this many event-loop turns of waiting for more callers before a batch is written. */
+const MAX_TURNS = 8;
 export function groupCommitter({ db, clock, maxBatch = 2000 }: { db: Database; clock: () => Date; maxBatch?: number }) {
   const queue: Pending<unknown>[] = [];
   let writing: Promise<void> | undefined;
@@ -57,10 +59,21 @@ export function groupCommitter({ db, clock, maxBatch = 2000 }: { db: Database; c
   function schedule(): void {
     if (scheduled || queue.length === 0) return;
     scheduled = true;
-    setImmediate(() => {
+    let seen = queue.length;
+    let turns = 0;
+    const turn = () => {
+      // Callers still on their way (a signature check finishing on the thread pool, a request
+      // parsed this turn) join while the queue keeps growing: one fsync then carries them too.
+      // A quiet turn, a full batch or MAX_TURNS ends the wait.
+      if (queue.length > seen && queue.length < maxBatch && ++turns < MAX_TURNS) {
+        seen = queue.length;
+        setImmediate(turn);
+        return;
+      }
       scheduled = false;
       pump();
-    });
+    };
+    setImmediate(turn);
   }
 
   function pump(): void {

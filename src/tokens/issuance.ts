@@ -17,7 +17,7 @@ import {
 import { isProductScope, micaScopes, productScopes, type Identity, type Scope } from '../core/model.js';
 import { currentProductRules } from '../state/product-rules.js';
 import { productAuthorityOf } from '../state/products.js';
-import { ActionVocabulary } from '../core/vocabulary.js';
+import { ActionVocabulary, type ActionDefinition } from '../core/vocabulary.js';
 import type { GroupCommitter } from '../ledger/group.js';
 import type { NewEvent } from '../ledger/log.js';
 import { currentGeneration } from '../state/generations.js';
@@ -51,8 +51,42 @@ export interface IssuanceDeps {
   grants?: ((identity: string) => Promise<GrantEntry[]>) | undefined;
 }
 
+/** Authorisations' conditions, by the exact document read (a changed document is parsed anew). */
+const MAX_CACHED_CONDITIONS = 1000;
+
+/** Random bytes drawn a few kilobytes at a time: one call into the CSPRNG serves many token ids. */
+const JTI_BYTES = 16;
+let jtiPool = Buffer.alloc(0);
+let jtiAt = 0;
+function newJti(): string {
+  if (jtiAt + JTI_BYTES > jtiPool.length) {
+    jtiPool = randomBytes(JTI_BYTES * 256);
+    jtiAt = 0;
+  }
+  const jti = jtiPool.toString('base64url', jtiAt, jtiAt + JTI_BYTES);
+  jtiAt += JTI_BYTES;
+  return jti;
+}
+
 export function issuanceService({ db, clock, keys, lifecycleRules, evidence, proofs, issuer, ttls, grants: grantsOf }: IssuanceDeps) {
   const nowS = () => Math.floor(clock().getTime() / 1000);
+  const conditionsByDoc = new Map<string, ScopeAuthority['conditions']>();
+  let vocabulary: { key: string; vocabulary: ActionVocabulary } | undefined;
+
+  function conditionsOf(doc: string): ScopeAuthority['conditions'] {
+    if (conditionsByDoc.has(doc)) return conditionsByDoc.get(doc);
+    const conditions = (JSON.parse(doc) as { conditions?: ScopeAuthority['conditions'] }).conditions;
+    if (conditionsByDoc.size >= MAX_CACHED_CONDITIONS) conditionsByDoc.clear();
+    conditionsByDoc.set(doc, conditions);
+    return conditions;
+  }
+
+  /** The action vocabulary over the custom actions just read, built again only when they changed. */
+  function vocabularyOf(custom: ActionDefinition[]): ActionVocabulary {
+    const key = JSON.stringify(custom);
+    if (vocabulary?.key !== key) vocabulary = { key, vocabulary: new ActionVocabulary(custom) };
+    return vocabulary.vocabulary;
+  }
 
   async function loadIdentity(sql: Sql, id: string): Promise<Identity> {
     const stored = await getRecord(sql, 'identity', id);
@@ -85,11 +119,7 @@ export function issuanceService({ db, clock, keys, lifecycleRules, evidence, pro
     const byScope = new Map(
       auths.map((a) => [
         `${a.entity}/${a.service}/${a.jurisdiction}`,
-        {
-          id: a.id,
-          status: a.status,
-          conditions: (JSON.parse(a.doc) as { conditions?: ScopeAuthority['conditions'] }).conditions,
-        } as ScopeAuthority,
+        { id: a.id, status: a.status, conditions: conditionsOf(a.doc) } as ScopeAuthority,
       ]),
     );
     // Product scopes (CRA): the products' states and the product rules in force.
@@ -101,7 +131,7 @@ export function issuanceService({ db, clock, keys, lifecycleRules, evidence, pro
     }
     const productRules = products.length ? (await currentProductRules(sql)).rules : undefined;
     const lookup = ((s: Scope) => (isProductScope(s) ? byProduct.get(s.product) : byScope.get(scopeKey(s)))) as AuthorityLookup;
-    const power = decidePower(identity, lookup, rules, new ActionVocabulary(custom), productRules);
+    const power = decidePower(identity, lookup, rules, vocabularyOf(custom), productRules);
     return Object.fromEntries(lawfulActions(power).map((l) => [scopeKey(l.scope), l.actions]));
   }
 
@@ -144,7 +174,7 @@ export function issuanceService({ db, clock, keys, lifecycleRules, evidence, pro
     const base = ttlFor(identity, legacy);
     const ttl = activation ? Math.max(1, Math.min(base, Math.floor((activation.expires_at - clock().getTime()) / 1000))) : base;
     const iat = nowS();
-    const jti = randomBytes(16).toString('base64url');
+    const jti = newJti();
     const purpose = req.purpose ?? 'unspecified';
     const mdt: MandateClaims = {
       gen,

@@ -26,6 +26,8 @@ import { ASYMMETRIC_ALGS, GRANT, TOKEN_TYPE, type TokenRequest, type TrustedIssu
 /** A client assertion (RFC 7523) may live at most this long: it is a one-time proof, not a credential. */
 const MAX_ASSERTION_LIFETIME_S = 300;
 const CLOCK_TOLERANCE_S = 30;
+/** How many identities' key sets (private_key_jwt, jwt-bearer) are kept imported. */
+const MAX_CACHED_IDENTITY_KEYS = 10_000;
 
 /** RFC 7523 §2.2: the client_assertion_type of a JWT client assertion (private_key_jwt). */
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -99,12 +101,18 @@ export interface ProofDeps {
 }
 
 export function proofService({ db, clock, issuer: mandateIssuer, outbound }: ProofDeps) {
-  const issuerKeys = new Map<string, { doc: string; getKey: JWTVerifyGetKey }>();
+  // Keyed by the issuer's id and valid only for the exact row read this request: a changed or
+  // removed issuer is never answered from here.
+  const issuerKeys = new Map<string, { doc: string; issuer: TrustedIssuer; getKey: JWTVerifyGetKey }>();
+  // An identity's registered keys, by the exact public JWKs read this request (key sets import
+  // their keys once; a new set per request would import them every time).
+  const identityKeys = new Map<string, { jwks: string; getKey: JWTVerifyGetKey }>();
   const nowS = () => Math.floor(clock().getTime() / 1000);
 
-  function keySetFor(row: { id: string; doc: string }): JWTVerifyGetKey {
+  /** The trusted issuer a row holds, parsed, with its key set: made again only when the row changed. */
+  function issuerOf(row: { id: string; doc: string }): { issuer: TrustedIssuer; getKey: JWTVerifyGetKey } {
     const cached = issuerKeys.get(row.id);
-    if (cached && cached.doc === row.doc) return cached.getKey;
+    if (cached && cached.doc === row.doc) return cached;
     const issuer = JSON.parse(row.doc) as TrustedIssuer;
     const getKey = issuer.jwks
       ? createLocalJWKSet(issuer.jwks as { keys: JWK[] })
@@ -116,7 +124,21 @@ export function proofService({ db, clock, issuer: mandateIssuer, outbound }: Pro
           cacheMaxAge: 600_000,
           [customFetch]: outbound.fetchFor('jwks'),
         });
-    issuerKeys.set(row.id, { doc: row.doc, getKey });
+    const entry = { doc: row.doc, issuer, getKey };
+    issuerKeys.set(row.id, entry);
+    return entry;
+  }
+
+  /** A key set over an identity's registered public JWKs, reused while they are exactly these. */
+  function identityKeySet(identityId: string, creds: CredentialRow[]): JWTVerifyGetKey {
+    const jwks = creds.map((c) => c.public_jwk!).join('\n');
+    const cached = identityKeys.get(identityId);
+    if (cached && cached.jwks === jwks) return cached.getKey;
+    const getKey = createLocalJWKSet({ keys: creds.map((c) => JSON.parse(c.public_jwk!) as JWK) });
+    // Bounded: a server seeing many identities keeps the recent ones (Map order is insertion order).
+    if (identityKeys.size >= MAX_CACHED_IDENTITY_KEYS) identityKeys.delete(identityKeys.keys().next().value!);
+    identityKeys.delete(identityId);
+    identityKeys.set(identityId, { jwks, getKey });
     return getKey;
   }
 
@@ -147,10 +169,9 @@ export function proofService({ db, clock, issuer: mandateIssuer, outbound }: Pro
       [identityId],
     );
     if (creds.length === 0) throw new MandateError('INVALID_GRANT', `identity ${identityId || '(no sub)'} has no registered key`);
-    const jwks = { keys: creds.map((c) => JSON.parse(c.public_jwk!) as JWK) };
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(assertion, createLocalJWKSet(jwks), {
+      ({ payload } = await jwtVerify(assertion, identityKeySet(identityId, creds), {
         issuer: identityId,
         subject: identityId,
         audience: audiences,
@@ -224,10 +245,10 @@ export function proofService({ db, clock, issuer: mandateIssuer, outbound }: Pro
         }
         const [row] = await db.all<{ id: string; doc: string }>('SELECT id, doc FROM trusted_issuers WHERE issuer = ?', [iss ?? '']);
         if (!row) throw new MandateError('INVALID_GRANT', `subject_token issuer ${iss ?? '(none)'} is not trusted`);
-        const issuer = JSON.parse(row.doc) as TrustedIssuer;
+        const { issuer, getKey } = issuerOf(row);
         let payload: JWTPayload;
         try {
-          ({ payload } = await jwtVerify(req.subject_token, keySetFor(row), {
+          ({ payload } = await jwtVerify(req.subject_token, getKey, {
             issuer: issuer.issuer,
             audience: issuer.audience,
             algorithms: [...(issuer.algorithms ?? ASYMMETRIC_ALGS)],

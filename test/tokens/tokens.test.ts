@@ -280,6 +280,44 @@ for (const store of testStores()) {
       assert.match((await bearer(await assertion({ exp: Math.floor(Date.now() / 1000) + 3600 }))).body.error_description, /too long/);
     });
 
+    test('RFC 7523: a revoked registered key proves nothing from the next request on, while the others still do', async () => {
+      const [k1, k2] = [await keyPair(), await keyPair()];
+      const register = async (k: { pub: JWK }) => {
+        const reg = await t.call('POST', '/v1/identities/reporter/credentials', t.admin, { type: 'jwk', jwk: k.pub });
+        assert.equal(reg.status, 201, JSON.stringify(reg.body));
+        return reg.body.id as string;
+      };
+      const bearer = async (k: { priv: CryptoKey; pub: JWK }) => {
+        const now = Math.floor(Date.now() / 1000);
+        const a = await new SignJWT({})
+          .setProtectedHeader({ alg: 'EdDSA', kid: k.pub.kid! })
+          .setIssuer('reporter')
+          .setSubject('reporter')
+          .setAudience('http://mandate.local/v1/token')
+          .setIssuedAt(now)
+          .setExpirationTime(now + 60)
+          .setJti(crypto.randomUUID())
+          .sign(k.priv);
+        return t.call(
+          'POST',
+          '/v1/token',
+          undefined,
+          form({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: a }),
+          FORM,
+        );
+      };
+      const c1 = await register(k1);
+      assert.equal((await bearer(k1)).status, 200);
+      const c2 = await register(k2);
+      assert.equal((await bearer(k1)).status, 200, 'a key set made before the second key is not kept once the keys changed');
+      assert.equal((await bearer(k2)).status, 200);
+      assert.equal((await t.call('POST', `/v1/identities/reporter/credentials/${c1}/revoke`, t.admin)).status, 200);
+      assert.match((await bearer(k1)).body.error_description, /key the issuer does not publish/);
+      assert.equal((await bearer(k2)).status, 200);
+      assert.equal((await t.call('POST', `/v1/identities/reporter/credentials/${c2}/revoke`, t.admin)).status, 200);
+      assert.match((await bearer(k2)).body.error_description, /no registered key/);
+    });
+
     test('legacy static secrets: only for identities marked legacy, hashed, observe-only and short-lived', async () => {
       assert.equal((await t.call('POST', '/v1/identities/custody-api/credentials', t.admin, { type: 'static_secret' })).status, 400);
       const reg = await t.call('POST', '/v1/identities/legacy-batch/credentials', t.admin, { type: 'static_secret' });
