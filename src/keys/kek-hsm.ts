@@ -9,7 +9,8 @@
 // Without the HSM (module, token, PIN, or another token's wrapping key) the server cannot open
 // anything sealed, so it refuses to start, naming the variable to fix.
 // Rotation (mandate keys rotate kek, servers stopped) replaces the data key: a new one, every sealed
-// value re-sealed under it, wrapped by the same HSM key, in one transaction with its evidence.
+// value re-sealed under it, wrapped by the same HSM key, in one transaction with its evidence. A
+// deployment whose KEK came from MANDATE_KEK or a file moves here the same way (--to-hsm).
 import { randomBytes } from 'node:crypto';
 import { MandateError } from '../core/errors.js';
 import { appendEvents } from '../ledger/log.js';
@@ -150,6 +151,66 @@ export async function rotateHsmKek(db: Database, o: HsmKekOptions & { actor: str
   }
 }
 
+/**
+ * Moves a deployment from a KEK given in MANDATE_KEK or a file to one the HSM wraps (the servers
+ * stopped): a new random data key, wrapped by the HSM's key (made on the token if it has none),
+ * every value sealed under the old KEK re-sealed under it, and the wrapped value, the fingerprint
+ * and one 'kek.rotated' event naming both sources stored in one transaction. The old KEK then
+ * opens nothing the store holds, and the servers start with MANDATE_KEK_SOURCE=hsm and no KEK file.
+ * The old KEK is given once, here; an HSM that cannot wrap and unwrap changes nothing.
+ */
+export async function moveKekToHsm(
+  db: Database,
+  o: HsmKekOptions & { oldKek: Buffer; actor: string; reason?: string },
+): Promise<HsmKekRotated> {
+  if ((await readDeployment(db))[KEK_WRAPPED])
+    throw new MandateError(
+      'VALIDATION_FAILED',
+      `${MOVING.prefix}: this store's key-encryption key is already wrapped by an HSM; start the servers with ` +
+        'MANDATE_KEK_SOURCE=hsm, and rotate it with mandate keys rotate kek (without --to-hsm)',
+      { field: '--to-hsm' },
+    );
+  const wrapping = o.store.kek(KEK_WRAPPING_LABEL);
+  const newKey = randomBytes(32);
+  try {
+    const wrapped = unwrapping(o, MOVING, () => wrapping.seal(AAD, newKey));
+    // What the servers will do at their next start, done once now, before anything is replaced.
+    const back = unwrap(o, MOVING, wrapping, wrapped);
+    const same = back.equals(newKey);
+    back.fill(0);
+    if (!same)
+      throw new MandateError('KEY_UNAVAILABLE', `${MOVING.prefix}: the HSM did not unwrap the new data key to itself; nothing was changed`);
+    const at = (o.clock ?? (() => new Date()))().toISOString();
+    return await db.transaction(async (tx) => {
+      const stored = await tx.run('INSERT INTO deployment (name, value, set_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING', [
+        KEK_WRAPPED,
+        wrapped,
+        at,
+      ]);
+      if (stored !== 1)
+        throw new MandateError(
+          'PRECONDITION_FAILED',
+          `${MOVING.prefix}: an HSM-wrapped data key appeared while moving (a server started with ` +
+            'MANDATE_KEK_SOURCE=hsm?); nothing was changed',
+          { field: '--to-hsm' },
+        );
+      const evidence = { source: 'hsm', from_source: 'key', token: o.token, wrapping_key: KEK_WRAPPING_LABEL };
+      const r = await resealAll(tx, {
+        oldKek: o.oldKek,
+        newKek: newKey,
+        at,
+        actor: o.actor,
+        ...(o.reason ? { reason: o.reason } : {}),
+        oldKekVar: 'MANDATE_KEK',
+        evidence,
+      });
+      return { ...r, source: 'hsm' as const, token: o.token, wrapping_key: KEK_WRAPPING_LABEL };
+    });
+  } finally {
+    newKey.fill(0);
+  }
+}
+
 /** What the HSM was used for, for the messages when it cannot be. */
 interface Doing {
   prefix: string;
@@ -167,6 +228,12 @@ const ROTATING: Doing = {
   prefix: 'cannot rotate the key-encryption key',
   outcome: "without the HSM's wrapping key nothing sealed can be re-sealed; nothing was changed",
   remedy: 'rotate with the token this store was set up with; nothing was changed',
+};
+
+const MOVING: Doing = {
+  prefix: 'cannot move the key-encryption key into the HSM',
+  outcome: 'nothing was changed; the servers keep their KEK from MANDATE_KEK or MANDATE_KEK_FILE',
+  remedy: 'use a token whose key wraps and unwraps; nothing was changed',
 };
 
 /** The data key in `wrapped`, unwrapped by the HSM. */

@@ -3,13 +3,13 @@
 // two starts share the store and the HSM, and nothing else (no KEK file is made); what one seals the
 // next opens; the wrapped bytes open nothing; a wrong PIN or another token refuses the start.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { loadServerConfig } from '../../src/config.js';
 import { hsmKek, KEK_WRAPPED, KEK_WRAPPING_LABEL, rotateHsmKek } from '../../src/keys/kek-hsm.js';
-import { openKey, sealKey } from '../../src/ledger/keys.js';
+import { openKey, parseKek, sealKey } from '../../src/ledger/keys.js';
 import { appendEvents } from '../../src/ledger/log.js';
 import { verifyLedgerFile } from '../../src/ledger/verify.js';
 import { startServer } from '../../src/server/start.js';
@@ -330,6 +330,109 @@ for (const store of testStores()) {
           await s.close();
         }
         assert.deepEqual(readdirSync(dir).sort(), ['ledger.jsonl'], 'no KEK file was made');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        hsm.cleanup();
+      }
+    });
+
+    test('--to-hsm moves a file KEK into the HSM: one kek.rotated, the old KEK opens nothing, servers start under the HSM', async () => {
+      const hsm = softhsm();
+      const dir = mkdtempSync(join(tmpdir(), 'mandate-kek-hsm-move-'));
+      const db = await store.open();
+      // Today's settings: signing keys in the HSM, the KEK in a file.
+      const fileEnv = { ...hsmEnv(hsm, dir), MANDATE_KEK_SOURCE: 'key' };
+      const move = (env: Record<string, string>, ...more: string[]) =>
+        cliWith(env, ['--json', 'keys', 'rotate', 'kek', '--to-hsm', '--db', store.url(), ...more]);
+      const refusedWith = (r: Awaited<ReturnType<typeof runCli>>, code: number) => {
+        assert.equal(r.code, code, r.stdout);
+        return JSON.parse(r.stderr).error as { message: string; field: string };
+      };
+      try {
+        await (await startServer(loadServerConfig({ db: store.url(), port: '0' }, fileEnv))).close();
+        const oldKek = parseKek(readFileSync(join(dir, 'kek'), 'utf8'));
+        const oldFingerprint = (await readDeployment(db))[KEK_FINGERPRINT];
+        assert.equal(oldFingerprint, kekFingerprint(oldKek));
+        await sealedRequest(db, 'sr-1', sealKey(oldKek, 'signin:sr-1', Buffer.from('the verifier')));
+        await sealedRequest(db, 'sr-2', sealKey(oldKek, 'signin:sr-2', Buffer.from('another verifier')));
+        const before = await everything(db);
+
+        // Bad input names its setting and changes nothing.
+        let e = refusedWith(await move(fileEnv, '--new-kek-file', join(dir, 'new.kek')), 2);
+        assert.equal(e.field, '--new-kek-file');
+        e = refusedWith(await move({ ...fileEnv, MANDATE_KEK_SOURCE: 'hsm' }), 2);
+        assert.equal(e.field, 'MANDATE_KEK_SOURCE');
+        assert.match(e.message, /it is there already/);
+        e = refusedWith(await move({ MANDATE_KEK_FILE: join(dir, 'kek'), MANDATE_LOG_LEVEL: 'error' }), 2);
+        assert.equal(e.field, 'MANDATE_KEY_STORE');
+        e = refusedWith(await move({ ...fileEnv, MANDATE_KEK_FILE: join(dir, 'absent.kek') }), 2);
+        assert.equal(e.field, 'MANDATE_KEK');
+        writeFileSync(join(dir, 'other.kek'), `${Buffer.alloc(32, 9).toString('base64')}\n`);
+        e = refusedWith(await move({ ...fileEnv, MANDATE_KEK_FILE: join(dir, 'other.kek') }), 1);
+        assert.equal(e.field, 'MANDATE_KEK');
+        assert.match(e.message, /not this store's key-encryption key/);
+        // An HSM that cannot be used fails closed, naming the setting.
+        e = refusedWith(await move({ ...fileEnv, MANDATE_PKCS11_TOKEN: 'absent' }), 1);
+        assert.equal(e.field, 'MANDATE_PKCS11_TOKEN');
+        assert.match(e.message, /^cannot move the key-encryption key into the HSM: .*nothing was changed/);
+        assert.equal(await everything(db), before, 'nothing changed');
+
+        const r = await move(fileEnv, '--reason', 'into the HSM');
+        assert.equal(r.code, 0, r.stderr);
+        const out = JSON.parse(r.stdout) as { from: string; to: string; resealed: number; source: string; token: string };
+        assert.deepEqual(
+          { from: out.from, resealed: out.resealed, source: out.source, token: out.token },
+          { from: oldFingerprint, resealed: 2, source: 'hsm', token: hsm.label },
+        );
+        const now = await readDeployment(db);
+        assert.equal(now[KEK_FINGERPRINT], out.to);
+        assert.match(now[KEK_WRAPPED]!, /^p1:[^:]+:[^:]+$/);
+        const newKey = await dataKey(db, hsm);
+        assert.equal(kekFingerprint(newKey), out.to);
+        for (const row of await db.all<{ id: string; sealed: string }>("SELECT id, sealed FROM signin_requests WHERE sealed <> ''")) {
+          assert.match(openKey(newKey, `signin:${row.id}`, row.sealed).toString(), /verifier$/);
+          assert.throws(() => openKey(oldKek, `signin:${row.id}`, row.sealed), /wrong key-encryption key/);
+        }
+        const dump = await everything(db);
+        for (const key of [oldKek, newKey])
+          for (const enc of ['base64', 'hex', 'base64url'] as const) assert.ok(!dump.includes(key.toString(enc)), enc);
+        const events = await db.all<{ before_doc: string; after_doc: string; reason: string }>(
+          "SELECT before_doc, after_doc, reason FROM events WHERE action = 'kek.rotated'",
+        );
+        assert.equal(events.length, 1);
+        assert.deepEqual(JSON.parse(events[0]!.before_doc), { fingerprint: oldFingerprint });
+        assert.deepEqual(JSON.parse(events[0]!.after_doc), {
+          fingerprint: out.to,
+          resealed: 2,
+          source: 'hsm',
+          from_source: 'key',
+          token: hsm.label,
+          wrapping_key: KEK_WRAPPING_LABEL,
+        });
+        assert.equal(events[0]!.reason, 'into the HSM');
+
+        // Moved once: again is refused. The old settings no longer start a server; the HSM's do.
+        e = refusedWith(await move(fileEnv), 1);
+        assert.equal(e.field, '--to-hsm');
+        assert.match(e.message, /already wrapped by an HSM/);
+        await assert.rejects(
+          startServer(loadServerConfig({ db: store.url(), port: '0' }, fileEnv)),
+          (err: Error & { code?: string }) =>
+            err.code === 'VALIDATION_FAILED' && /not the one this store was set up with/.test(err.message),
+        );
+        rmSync(join(dir, 'kek'));
+        const s = await startServer(loadServerConfig({ db: store.url(), port: '0' }, hsmEnv(hsm, dir)));
+        try {
+          await s.app.services.ledger.checkpoint();
+          const lines: string[] = [];
+          await s.app.services.ledger.export((l) => void lines.push(l));
+          const file = join(dir, 'ledger.jsonl');
+          writeFileSync(file, `${lines.join('\n')}\n`);
+          assert.deepEqual((await verifyLedgerFile(file, { key: (await s.app.services.ledger.logKey()).verifierKey })).problems, []);
+        } finally {
+          await s.close();
+        }
+        assert.ok(!existsSync(join(dir, 'kek')), 'no KEK file was made again');
       } finally {
         rmSync(dir, { recursive: true, force: true });
         hsm.cleanup();
