@@ -1835,6 +1835,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/findings/due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open findings falling due at or after `from` (default: now), soonest first: the next deadlines, without reading every finding (the console overview) */
+        get: operations["listFindingsDue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/findings/groups": {
         parameters: {
             query?: never;
@@ -15231,6 +15248,93 @@ export interface operations {
                             occurrences: number;
                         }[];
                         next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        code: string;
+                        detail: string;
+                        field?: string;
+                        errors?: {
+                            field: string;
+                            reason: string;
+                            record?: string;
+                            kind?: string;
+                        }[];
+                        instance?: string;
+                        /** @description OAuth endpoints: the RFC 6749 error code */
+                        error?: string;
+                        error_description?: string;
+                        /** @description STEP_UP_REQUIRED: what the sign-in lacks and where to step up */
+                        step_up?: {
+                            need: "mfa" | "recent_sign_in" | "sign_in";
+                            /** @description sign in again here (GET /v1/signin?step_up=true&return_to=…), then retry */
+                            url: string;
+                            max_age_seconds?: number;
+                            acr?: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listFindingsDue: {
+        parameters: {
+            query?: {
+                /** @description ISO 8601 date or date-time with zone */
+                from?: string;
+                /** @description default 20 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description <check>:<subject id> */
+                            id: string;
+                            check: string;
+                            /** @enum {string} */
+                            severity: "low" | "medium" | "high" | "critical";
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "resolved" | "accepted_risk";
+                            subject: {
+                                type: string;
+                                id: string;
+                            };
+                            title: string;
+                            detail: string;
+                            owner: string | null;
+                            controls: string[];
+                            scopes: string[];
+                            first_seen: string;
+                            last_seen: string;
+                            due_at: string;
+                            resolved_at: string | null;
+                            exception: string | null;
+                            /** @description ledger events (sequence numbers) it rests on */
+                            evidence: number[];
+                            acknowledged_by: string | null;
+                            occurrences: number;
+                        }[];
                     };
                 };
             };

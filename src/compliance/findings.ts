@@ -206,6 +206,16 @@ export function findingsService({ db, clock }: FindingsDeps) {
         .map(({ worst: _, ...g }) => g);
     },
 
+    /** Open findings falling due at or after `from` (default: now), soonest first (then by id): a walk of one index. */
+    async findingsDue(from: string | undefined, limit: number): Promise<ReturnType<typeof toFinding>[]> {
+      const rows = await db.all<FindingRow>(
+        "SELECT * FROM compliance_findings WHERE status = 'open' AND due_at >= ? ORDER BY due_at, id LIMIT ?",
+        // Stored times are UTC ('…Z'): a date or another zone is compared as the same instant in UTC.
+        [(from ? new Date(from) : clock()).toISOString(), limit],
+      );
+      return rows.map(toFinding);
+    },
+
     async finding(id: string) {
       const [row] = await db.all<FindingRow>('SELECT * FROM compliance_findings WHERE id = ?', [id]);
       return row ? toFinding(row) : undefined;

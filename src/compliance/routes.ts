@@ -200,6 +200,29 @@ export function registerComplianceRoutes(fastify: FastifyInstance, compliance: C
   );
 
   app.get(
+    '/v1/findings/due',
+    {
+      config: { permission: 'inventory:read' },
+      schema: {
+        tags,
+        operationId: 'listFindingsDue',
+        summary:
+          'Open findings falling due at or after `from` (default: now), soonest first: the next deadlines, without reading ' +
+          'every finding (the console overview)',
+        querystring: Type.Object(
+          {
+            from: Type.Optional(Timestamp),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'default 20' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Items(FindingSchema), '4xx': ProblemResponse },
+      },
+    },
+    async (req) => ({ items: await compliance.findingsDue(req.query.from, req.query.limit ?? 20) }),
+  );
+
+  app.get(
     '/v1/findings/groups',
     {
       config: { permission: 'inventory:read' },

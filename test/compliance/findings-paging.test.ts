@@ -22,6 +22,7 @@ interface Finding {
   owner: string | null;
   scopes: string[];
   first_seen: string;
+  due_at: string;
 }
 interface Group {
   key: string | null;
@@ -192,6 +193,31 @@ for (const store of testStores()) {
       assert.equal((await walk('owner=alice%40firm.example', 5)).items.length, alice.count);
     });
 
+    test('the findings falling due: open ones from a time on, soonest first, as the full list says', async () => {
+      const open = all.filter((f) => f.status === 'open').sort((a, b) => a.due_at.localeCompare(b.due_at) || (a.id < b.id ? -1 : 1));
+      assert.ok(new Set(open.map((f) => f.due_at)).size >= 2, 'findings fall due at several times');
+      const due = async (query: string) => {
+        const r = await call(`/v1/findings/due${query}`);
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        return (r.body.items as Finding[]).map((f) => f.id);
+      };
+      const epoch = '2000-01-01T00:00:00Z';
+      assert.deepEqual(await due(`?from=${epoch}&limit=100`), open.map((f) => f.id).slice(0, 100));
+      assert.deepEqual(
+        await due(`?from=${epoch}&limit=3`),
+        open.slice(0, 3).map((f) => f.id),
+      );
+      // From the second due time on: the first time's findings are left out; an acknowledged one never shows.
+      const second = [...new Set(open.map((f) => f.due_at))][1]!;
+      const later = open.filter((f) => f.due_at >= second).map((f) => f.id);
+      assert.deepEqual(await due(`?from=${encodeURIComponent(second)}&limit=100`), later);
+      // The same instant in another zone is the same answer; no `from` is now (the test's clock).
+      const shifted = new Date(Date.parse(second) + 2 * 3_600_000).toISOString().replace('Z', '+02:00');
+      assert.deepEqual(await due(`?from=${encodeURIComponent(shifted)}&limit=100`), later);
+      const fromNow = open.filter((f) => f.due_at >= new Date(now).toISOString()).map((f) => f.id);
+      assert.deepEqual(await due(''), fromNow.slice(0, 20));
+    });
+
     test('bad input is refused with the field at fault', async () => {
       const refused = async (url: string, code: string, field: string) => {
         const r = await call(url);
@@ -209,6 +235,8 @@ for (const store of testStores()) {
       await refused('/v1/findings/groups?by=check&status=nope', 'VALIDATION_FAILED', 'query:status');
       await refused('/v1/findings?jurisdiction=XX', 'INVALID_QUERY', 'querystring:jurisdiction');
       await refused('/v1/findings?limit=0', 'INVALID_QUERY', 'querystring:limit');
+      await refused('/v1/findings/due?limit=101', 'INVALID_QUERY', 'querystring:limit');
+      await refused('/v1/findings/due?from=yesterday', 'INVALID_QUERY', 'querystring:from');
       // A read never runs the checks: the parameter that asked it to is gone.
       await refused('/v1/findings?fresh=true', 'INVALID_QUERY', 'querystring:fresh');
     });

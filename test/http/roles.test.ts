@@ -107,6 +107,7 @@ const EXPECTED: Record<string, Permission | 'public'> = {
   'POST /v1/break-glass/activations/:id/review': 'approvals:read',
   'GET /v1/findings': 'inventory:read',
   'GET /v1/findings/groups': 'inventory:read',
+  'GET /v1/findings/due': 'inventory:read',
   'GET /v1/findings/:id': 'inventory:read',
   'POST /v1/findings/:id/acknowledge': 'compliance:manage',
   'GET /v1/findings-lag': 'inventory:read',

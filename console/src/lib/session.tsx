@@ -100,14 +100,17 @@ export function useSessionState() {
   );
   const signOut = useCallback(async () => {
     if (stored?.credential.kind === 'session') {
-      // The session ends at the server (and, where the provider supports it, there too).
+      const csrf = csrfToken() ?? '';
+      // The signed-in pages go first, so that nothing polls with the session while it ends (a read
+      // refused mid-sign-out); then the session ends at the server (and, where the provider
+      // supports it, there too).
+      forget(null);
       const res = await fetch('/v1/signout', {
         method: 'POST',
         credentials: 'same-origin',
-        headers: { 'x-csrf-token': csrfToken() ?? '', accept: 'application/json' },
+        headers: { 'x-csrf-token': csrf, accept: 'application/json' },
       }).catch(() => undefined);
       const body = res?.ok ? ((await res.json().catch(() => ({}))) as { logout_url?: string }) : {};
-      forget(null);
       if (body.logout_url) window.location.assign(body.logout_url);
       return;
     }

@@ -117,7 +117,9 @@ export function Inventory() {
               Previous
             </button>
             <span className="muted">page {pages.page}</span>
-            <button type="button" disabled={!q.data.next_cursor} onClick={() => pages.next(q.data!.next_cursor!)}>
+            {/* While a new sort or filter loads, the rows shown are the old list's (placeholder): its
+                next_cursor belongs to that list, so Next waits for the new one. */}
+            <button type="button" disabled={q.isPlaceholderData || !q.data.next_cursor} onClick={() => pages.next(q.data!.next_cursor!)}>
               Next
             </button>
           </div>

@@ -260,7 +260,11 @@ export function Ledger() {
             <button type="button" disabled={!pages.hasPrevious} onClick={pages.previous}>
               Newer
             </button>
-            <button type="button" disabled={!events.data.next_cursor} onClick={() => pages.next(events.data!.next_cursor!)}>
+            <button
+              type="button"
+              disabled={events.isPlaceholderData || !events.data.next_cursor}
+              onClick={() => pages.next(events.data!.next_cursor!)}
+            >
               Older
             </button>
           </div>

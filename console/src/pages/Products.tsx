@@ -72,7 +72,7 @@ export function Products() {
               Previous
             </button>
             <span className="muted">page {pages.page}</span>
-            <button type="button" disabled={!q.data.next_cursor} onClick={() => pages.next(q.data!.next_cursor!)}>
+            <button type="button" disabled={q.isPlaceholderData || !q.data.next_cursor} onClick={() => pages.next(q.data!.next_cursor!)}>
               Next
             </button>
           </div>

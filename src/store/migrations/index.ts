@@ -22,6 +22,7 @@ import { migration as m0018 } from './0018-siem-cursors.js';
 import { migration as m0019 } from './0019-leader-lease.js';
 import { migration as m0020 } from './0020-deployment-key-rotation.js';
 import { migration as m0021 } from './0021-products.js';
+import { migration as m0022 } from './0022-findings-due.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -48,4 +49,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0019,
   m0020,
   m0021,
+  m0022,
 ];
