@@ -21,6 +21,7 @@ import { registerEnforcementRoutes } from '../enforcement/routes.js';
 import { registerEvidenceRoutes } from '../evidence/routes.js';
 import { registerGrantRoutes } from '../grants/routes.js';
 import '../http/common.js';
+import { registerCompression } from '../http/compression.js';
 import { parseJsonBody } from '../http/json-body.js';
 import { methodsFor } from '../http/methods.js';
 import { sendProblem, toMandateError } from '../http/problem.js';
@@ -180,6 +181,9 @@ export async function registerHttp(app: FastifyInstance, container: Container, o
       security: [{ bearer: [] }],
     },
   });
+
+  // Before any route, as the limiter below: both hook every route registered after them.
+  await registerCompression(app);
 
   // Before any route: the limiter hooks every route registered after it.
   const { redisUrl, ...rateLimits }: RateLimits & { redisUrl?: string } = {
