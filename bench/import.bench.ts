@@ -14,7 +14,8 @@
 // Peak RSS is sampled every 10 ms by a worker thread: better-sqlite3 is synchronous, so a timer on
 // the main thread would not fire while an import runs, and would miss exactly the peak it is after.
 // RSS is per process, so the worker sees the main thread's memory (plus its own few MB).
-import { createHash } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -35,6 +36,7 @@ import {
 import type { ImportResult } from '../src/importer/service.js';
 import type { ListFilter } from '../src/state/records.js';
 import { mulberry32 as prng } from '../src/demo/prng.js';
+import { freePort, startProcess, waitForHttp } from './decide/servers.js';
 import {
   check,
   createPgDatabase,
@@ -405,6 +407,76 @@ function expectations(text: string) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The issue's own path: the CLI uploading the manifest to a server over HTTP
+// ---------------------------------------------------------------------------------------------
+
+interface CliResult {
+  /** From the CLI's spawn to its exit: read the file, upload it, the server's import, the answer. */
+  ms: number;
+  serverPeakRssMb: number;
+  cliPeakRssMb: number;
+  counts: Record<string, number>;
+  error?: string;
+}
+
+// The `mandate` CLI from the sources (the same entry the other benchmarks' servers run).
+const CLI_BIN = fileURLToPath(new URL('./revoke/serve.ts', import.meta.url));
+
+/** A live process's peak resident memory (the kernel's VmHWM), in MB; 0 once it has gone. */
+function peakRssMb(pid: number | undefined): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? round(Number(m[1]) / 1024) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * `mandate import FILE` against `mandate serve` on a fresh SQLite file, both from the sources
+ * through tsx as the other benchmarks' servers run. Peak RSS of each process from /proc (VmHWM),
+ * polled every 20 ms for the CLI and read once the import is done for the server.
+ */
+async function runCli(work: string, manifestPath: string, records: number): Promise<CliResult> {
+  const port = await freePort();
+  const token = `mdt_bench_${randomBytes(16).toString('hex')}`;
+  mkdirSync(join(work, 'cli'), { recursive: true });
+  const tsx = ['--conditions=mandate-source', '--import', 'tsx', CLI_BIN];
+  const server = startProcess(
+    process.execPath,
+    [...tsx, 'serve', '--db', `sqlite:${join(work, 'cli', 'bench.db')}`, '--port', String(port)],
+    {
+      MANDATE_BOOTSTRAP_TOKEN: token,
+      MANDATE_KEK: randomBytes(32).toString('base64'),
+      MANDATE_LOG_LEVEL: 'warn',
+    },
+  );
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/healthz`, server, 60_000);
+    const t0 = performance.now();
+    const cli = spawn(process.execPath, [...tsx, '--json', 'import', manifestPath], {
+      env: { ...process.env, MANDATE_URL: `http://127.0.0.1:${port}`, MANDATE_TOKEN: token },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    let cliPeak = 0;
+    cli.stdout.on('data', (d: Buffer) => void (out += d.toString('utf8')));
+    cli.stderr.on('data', (d: Buffer) => void (err += d.toString('utf8')));
+    const poll = setInterval(() => void (cliPeak = Math.max(cliPeak, peakRssMb(cli.pid))), 20);
+    const code = await new Promise<number>((resolve) => cli.once('exit', (c) => resolve(c ?? 1)));
+    clearInterval(poll);
+    const ms = performance.now() - t0;
+    check(code === 0, `mandate import exited with ${code}: ${err.slice(-500)}`);
+    const counts = (JSON.parse(out) as { counts: Record<string, number> }).counts;
+    check(counts.created === records && counts.rejected === 0 && counts.held === 0, `CLI import counts ${JSON.stringify(counts)}`);
+    return { ms, serverPeakRssMb: peakRssMb(server.child.pid), cliPeakRssMb: cliPeak, counts };
+  } finally {
+    await server.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Parent: orchestration, databases, report
 // ---------------------------------------------------------------------------------------------
 
@@ -427,6 +499,20 @@ async function runStoreInChild(
 }
 
 const verdict = (ok: boolean) => (ok ? 'pass' : '**FAIL**');
+
+function cliMarkdown(c: CliResult, info: ManifestInfo): string {
+  if (c.error)
+    return `| SQLite | \`mandate import\` over HTTP | error: ${c.error.replaceAll('|', '\\|').replaceAll('\n', ' ')} | | **FAIL** |`;
+  const peak = Math.max(c.serverPeakRssMb, c.cliPeakRssMb);
+  return [
+    '| Store | Measure (the CLI uploading the manifest to `mandate serve`) | Value | Target | Result |',
+    '|---|---|---:|---:|---|',
+    `| SQLite | \`mandate import\` of ${info.identities.toLocaleString('en')} identities over HTTP: wall time | ` +
+      `${(c.ms / 1000).toFixed(2)} s | ≤ ${TARGETS.importMs.sqlite / 1000} s | ${verdict(c.ms <= TARGETS.importMs.sqlite)} |`,
+    `| SQLite | peak RSS: server / CLI | ${c.serverPeakRssMb} / ${c.cliPeakRssMb} MB | ≤ ${TARGETS.peakRssMb} MB each | ` +
+      `${verdict(peak <= TARGETS.peakRssMb)} |`,
+  ].join('\n');
+}
 
 function markdown(results: StoreResult[], info: ManifestInfo, machine: Record<string, unknown>): string {
   const lines: string[] = [];
@@ -523,10 +609,17 @@ async function parent(opts: { identities: number; only?: StoreName; pgUrl: strin
         `${info.sha256.slice(0, 12)})`,
     );
 
+    let cli: CliResult | undefined;
     if (opts.only !== 'postgres') {
       t0 = performance.now();
       results.push(await runStoreInChild('sqlite', `sqlite:${join(work, 'sqlite', 'bench.db')}`, work, manifestPath, info));
       log(`sqlite child done in ${round((performance.now() - t0) / 1000)} s`);
+      try {
+        cli = await runCli(work, manifestPath, expectations(text).records);
+        log(`CLI over HTTP: ${round(cli.ms)} ms; peak RSS server ${cli.serverPeakRssMb} MB, CLI ${cli.cliPeakRssMb} MB`);
+      } catch (err) {
+        cli = { ms: 0, serverPeakRssMb: 0, cliPeakRssMb: 0, counts: {}, error: err instanceof Error ? err.message : String(err) };
+      }
     }
     if (opts.only !== 'sqlite') {
       try {
@@ -542,12 +635,12 @@ async function parent(opts: { identities: number; only?: StoreName; pgUrl: strin
       }
     }
 
-    const report = { generated_at: new Date().toISOString(), machine, manifest: info, targets: TARGETS, results };
+    const report = { generated_at: new Date().toISOString(), machine, manifest: info, targets: TARGETS, results, cli };
     mkdirSync(OUT_DIR, { recursive: true });
     writeFileSync(join(OUT_DIR, 'import.json'), `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`${markdown(results, info, machine)}\n`);
+    process.stdout.write(`${markdown(results, info, machine)}\n${cli ? `${cliMarkdown(cli, info)}\n` : ''}`);
     log(`wrote ${join(OUT_DIR, 'import.json')}`);
-    return results.some((r) => r.error) ? 1 : 0;
+    return results.some((r) => r.error) || cli?.error ? 1 : 0;
   } finally {
     await dropPg();
     rmSync(work, { recursive: true, force: true });
