@@ -108,16 +108,7 @@ export async function rotateHsmKek(db: Database, o: HsmKekOptions & { actor: str
   const oldKey = unwrap(o, ROTATING, wrapping, oldWrapped);
   const newKey = randomBytes(32);
   try {
-    const newWrapped = unwrapping(o, ROTATING, () => wrapping.seal(AAD, newKey));
-    // What the servers will do at their next start, done once now, before anything is replaced.
-    const back = unwrap(o, ROTATING, wrapping, newWrapped);
-    const same = back.equals(newKey);
-    back.fill(0);
-    if (!same)
-      throw new MandateError(
-        'KEY_UNAVAILABLE',
-        `${ROTATING.prefix}: the HSM did not unwrap the new data key to itself; nothing was changed`,
-      );
+    const newWrapped = wrapChecked(o, ROTATING, wrapping, newKey);
     const at = (o.clock ?? (() => new Date()))().toISOString();
     return await db.transaction(async (tx) => {
       // Only over the wrapped value read above: a rotation run twice at once replaces it once.
@@ -173,13 +164,7 @@ export async function moveKekToHsm(
   const wrapping = o.store.kek(KEK_WRAPPING_LABEL);
   const newKey = randomBytes(32);
   try {
-    const wrapped = unwrapping(o, MOVING, () => wrapping.seal(AAD, newKey));
-    // What the servers will do at their next start, done once now, before anything is replaced.
-    const back = unwrap(o, MOVING, wrapping, wrapped);
-    const same = back.equals(newKey);
-    back.fill(0);
-    if (!same)
-      throw new MandateError('KEY_UNAVAILABLE', `${MOVING.prefix}: the HSM did not unwrap the new data key to itself; nothing was changed`);
+    const wrapped = wrapChecked(o, MOVING, wrapping, newKey);
     const at = (o.clock ?? (() => new Date()))().toISOString();
     return await db.transaction(async (tx) => {
       const stored = await tx.run('INSERT INTO deployment (name, value, set_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING', [
@@ -235,6 +220,20 @@ const MOVING: Doing = {
   outcome: 'nothing was changed; the servers keep their KEK from MANDATE_KEK or MANDATE_KEK_FILE',
   remedy: 'use a token whose key wraps and unwraps; nothing was changed',
 };
+
+/**
+ * A new data key wrapped by the HSM, then unwrapped once to itself: what the servers will do at their
+ * next start, done before anything is replaced.
+ */
+function wrapChecked(o: HsmKekOptions, doing: Doing, wrapping: SealingKey, key: Buffer): string {
+  const wrapped = unwrapping(o, doing, () => wrapping.seal(AAD, key));
+  const back = unwrap(o, doing, wrapping, wrapped);
+  const same = back.equals(key);
+  back.fill(0);
+  if (!same)
+    throw new MandateError('KEY_UNAVAILABLE', `${doing.prefix}: the HSM did not unwrap the new data key to itself; nothing was changed`);
+  return wrapped;
+}
 
 /** The data key in `wrapped`, unwrapped by the HSM. */
 function unwrap(o: HsmKekOptions, doing: Doing, wrapping: SealingKey, wrapped: string): Buffer {
